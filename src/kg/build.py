@@ -1,0 +1,69 @@
+"""``kg build``: validate, then write every output into one directory, all or nothing.
+
+Each output is a (name, file name, writer) entry of :func:`outputs`; a writer
+takes the loaded graph and a path and writes one file. Outputs are written
+into a temporary folder beside the target and moved into place only when all
+of them succeeded, so a failed build never leaves half-written files.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.errors import OutputError
+from kg.load import load_graph
+from kg.validate import Report, validate
+
+Writer = Callable[[Graph, Path], None]
+
+
+def outputs() -> list[tuple[str, str, Writer]]:
+    """Every output of the build: (what it is, file name inside the build directory, writer)."""
+    from kg.diagram import write_dot_file, write_svg_file
+
+    return [
+        ("class diagram (Graphviz)", "diagram.dot", write_dot_file),
+        ("class diagram (SVG)", "diagram.svg", write_svg_file),
+    ]
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    outputs: list[tuple[str, Path]] = field(default_factory=list)
+
+
+def build(out_dir: str | Path = "build", data: Sequence[str | Path] | None = None) -> BuildResult:
+    """Validate ``data`` and, if it conforms, write every output into ``out_dir``."""
+    report = validate(data)
+    result = BuildResult(report)
+    if not report.conforms:
+        return result
+    graph = load_graph(data)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
+    except OSError as exc:
+        raise OutputError(f"cannot write the build directory: {exc.strerror}", path=out) from None
+    try:
+        written = []
+        for name, filename, writer in outputs():
+            writer(graph, staging / filename)
+            written.append((name, filename))
+        for name, filename in written:
+            target = out / filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                shutil.rmtree(target)
+            (staging / filename).replace(target)
+            result.outputs.append((name, target))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result

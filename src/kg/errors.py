@@ -1,0 +1,98 @@
+"""The project's exceptions and exit codes.
+
+Library code raises :class:`KgError` (or a subclass); only ``cli.py`` turns one
+into a message on stderr and an exit code. Each subclass carries the exit code
+of its failure class, so the mapping lives here and nowhere else.
+
+>>> str(LoadError("expected '.'", path="data/article.ttl", line=12, column=5))
+"data/article.ttl:12:5: expected '.'"
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the ``kg`` command, documented in the README."""
+
+    OK = 0
+    NOT_CONFORMING = 1  # validation failed, or a result did not match what was expected
+    USAGE = 2  # bad arguments, missing or unparsable input file
+    QUERY = 3  # query syntax error, unknown query, bad parameter, refused operation
+    TIMEOUT = 4  # a query ran past its time limit
+    ENDPOINT = 5  # a remote SPARQL endpoint failed or could not be reached
+    SERVER = 6  # a local server could not start (busy port, missing binary)
+    OUTPUT = 7  # an output could not be written
+
+
+class KgError(Exception):
+    """An error with an optional position (file, line, column) for the user."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+
+    def location(self) -> str:
+        """``file:line:col`` as far as it is known, or ``''``."""
+        parts = [p for p in (self.path, self.line, self.column) if p is not None]
+        return ":".join(str(p) for p in parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class UsageError(KgError):
+    """Bad command-line arguments or options."""
+
+    exit_code = ExitCode.USAGE
+
+
+class LoadError(KgError):
+    """A missing, unreadable or syntactically broken input file."""
+
+    exit_code = ExitCode.USAGE
+
+
+class QueryError(KgError):
+    """A query that cannot run: syntax error, unknown name, bad parameter, refused feature."""
+
+    exit_code = ExitCode.QUERY
+
+
+class QueryTimeout(KgError):
+    """A query that ran past its time limit."""
+
+    exit_code = ExitCode.TIMEOUT
+
+
+class EndpointError(KgError):
+    """A remote SPARQL endpoint that failed, refused or could not be reached."""
+
+    exit_code = ExitCode.ENDPOINT
+
+
+class ServerError(KgError):
+    """A local server that could not be started."""
+
+    exit_code = ExitCode.SERVER
+
+
+class OutputError(KgError):
+    """An output file or directory that cannot be written."""
+
+    exit_code = ExitCode.OUTPUT

@@ -1,0 +1,247 @@
+"""Every namespace and prefix of the project, bound in one place.
+
+Our own ontology namespace is closed: ``KG.Agrement`` raises AttributeError on
+import instead of minting a new IRI. A test keeps the term list below equal to
+the terms declared in ``ontology/kg.ttl``.
+
+>>> str(KG.Agreement)
+'https://w3id.org/iran-kazakhstan-kg/ontology#Agreement'
+>>> str(ID["kazakhstan"])
+'https://w3id.org/iran-kazakhstan-kg/id/kazakhstan'
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SH,
+    SKOS,
+    TIME,
+    VANN,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
+from rdflib.namespace import ORG as _ORG
+
+BASE = "https://w3id.org/iran-kazakhstan-kg/"
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+SHAPES_IRI = URIRef(BASE + "shapes")
+VOCABULARIES_IRI = URIRef(BASE + "vocabularies")
+DATASET_IRI = URIRef(BASE + "dataset")
+
+
+class KG(DefinedNamespace):
+    """The project's ontology terms (``ontology/kg.ttl``)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    Agreement: URIRef
+    BilateralRelation: URIRef
+    BodyOfWater: URIRef
+    Ceremony: URIRef
+    Change: URIRef
+    City: URIRef
+    Claim: URIRef
+    Company: URIRef
+    Conflict: URIRef
+    CorridorSection: URIRef
+    Country: URIRef
+    CountryGroup: URIRef
+    Delegation: URIRef
+    Event: URIRef
+    Figure: URIRef
+    Government: URIRef
+    GovernmentBody: URIRef
+    InternationalOrganization: URIRef
+    Meeting: URIRef
+    Mention: URIRef
+    Ministry: URIRef
+    Negotiation: URIRef
+    NewsArticle: URIRef
+    NewsOrganization: URIRef
+    Organization: URIRef
+    PeaceProcess: URIRef
+    Period: URIRef
+    Person: URIRef
+    Place: URIRef
+    Post: URIRef
+    Region: URIRef
+    ResearchInstitute: URIRef
+    Route: URIRef
+    RouteStop: URIRef
+    Slip: URIRef
+    SolarHijriDecade: URIRef
+    SolarHijriYear: URIRef
+    StateVisit: URIRef
+    Statement: URIRef
+    Target: URIRef
+    TradeFigure: URIRef
+    TradeTrend: URIRef
+    Train: URIRef
+    TransportCorridor: URIRef
+    Visit: URIRef
+    affects: URIRef
+    agreementKind: URIRef
+    approximate: URIRef
+    baselinePeriod: URIRef
+    between: URIRef
+    bordersWater: URIRef
+    changeOf: URIRef
+    claimObject: URIRef
+    claimProperty: URIRef
+    claimSubject: URIRef
+    claimValue: URIRef
+    claimedStatement: URIRef
+    concludedDuring: URIRef
+    containerCount: URIRef
+    cooperationDomain: URIRef
+    correctedStatement: URIRef
+    country: URIRef
+    destination: URIRef
+    dominantFlow: URIRef
+    editorialBasis: URIRef
+    facilitator: URIRef
+    firstOfItsKind: URIRef
+    gloss: URIRef
+    indicator: URIRef
+    intendedForm: URIRef
+    launchedAt: URIRef
+    locatedIn: URIRef
+    memberCount: URIRef
+    memberCountry: URIRef
+    neighbourOf: URIRef
+    occasion: URIRef
+    origin: URIRef
+    participant: URIRef
+    party: URIRef
+    passesThrough: URIRef
+    perDuration: URIRef
+    period: URIRef
+    planned: URIRef
+    reason: URIRef
+    reportedBy: URIRef
+    reportedIn: URIRef
+    route: URIRef
+    sectionOf: URIRef
+    setsTarget: URIRef
+    signatory: URIRef
+    since: URIRef
+    slipKind: URIRef
+    solarHijriYearFrom: URIRef
+    solarHijriYearTo: URIRef
+    speaker: URIRef
+    speakerCapacity: URIRef
+    speechMode: URIRef
+    stage: URIRef
+    stop: URIRef
+    stopPlace: URIRef
+    subEventOf: URIRef
+    topic: URIRef
+    unit: URIRef
+    via: URIRef
+    visitor: URIRef
+    wagonCount: URIRef
+    writtenForm: URIRef
+
+
+class NIF(DefinedNamespace):
+    """The NIF 2.0 Core terms we use for mentions."""
+
+    _NS = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+    _fail = True
+
+    Context: URIRef
+    OffsetBasedString: URIRef
+    String: URIRef
+    isString: URIRef
+    beginIndex: URIRef
+    endIndex: URIRef
+    anchorOf: URIRef
+    referenceContext: URIRef
+
+
+class ITSRDF(DefinedNamespace):
+    """The ITS 2.0 RDF term that links a mention to what it identifies."""
+
+    _NS = Namespace("http://www.w3.org/2005/11/its/rdf#")
+    _fail = True
+
+    taIdentRef: URIRef
+
+
+ORG = _ORG
+SCHEMA = SDO
+ID = Namespace(BASE + "id/")
+KGC = Namespace(BASE + "id/concept/")
+KGSH = Namespace(BASE + "shapes#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+# Prefix -> namespace, in the order they are written in serialisations.
+PREFIXES: dict[str, str] = {
+    "kg": str(KG._NS),
+    "kgi": str(ID),
+    "kgc": str(KGC),
+    "agreement": BASE + "id/agreement/",
+    "event": BASE + "id/event/",
+    "statement": BASE + "id/statement/",
+    "figure": BASE + "id/figure/",
+    "post": BASE + "id/post/",
+    "period": BASE + "id/period/",
+    "instant": BASE + "id/instant/",
+    "slip": BASE + "id/slip/",
+    "claim": BASE + "id/claim/",
+    "span": BASE + "id/span/",
+    "kgsh": str(KGSH),
+    "wd": str(WD),
+    "schema": str(SDO._NS),
+    "org": str(ORG._NS),
+    "prov": str(PROV._NS),
+    "skos": str(SKOS._NS),
+    "time": str(TIME._NS),
+    "nif": str(NIF._NS),
+    "itsrdf": str(ITSRDF._NS),
+    "dcterms": str(DCTERMS._NS),
+    "dcat": str(DCAT._NS),
+    "void": str(VOID._NS),
+    "vann": str(VANN._NS),
+    "sh": str(SH._NS),
+    "owl": str(OWL._NS),
+    "rdf": str(RDF._NS),
+    "rdfs": str(RDFS._NS),
+    "xsd": str(XSD._NS),
+}
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """Bind every project prefix on ``graph`` (replacing rdflib's defaults) and return it."""
+    for prefix, uri in PREFIXES.items():
+        graph.bind(prefix, uri, override=True, replace=True)
+    return graph
+
+
+def new_graph() -> Graph:
+    """An empty rdflib graph with only the project's prefixes bound."""
+    return bind_prefixes(Graph(bind_namespaces="none"))
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every project prefix, to put before a SPARQL query."""
+    return "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items())
+
+
+def span_iri(begin: int, end: int) -> URIRef:
+    """The IRI of the mention covering code points ``begin`` to ``end`` (end exclusive).
+
+    >>> span_iri(3, 9)
+    rdflib.term.URIRef('https://w3id.org/iran-kazakhstan-kg/id/span/3-9')
+    """
+    return URIRef(f"{PREFIXES['span']}{begin}-{end}")

@@ -1,0 +1,285 @@
+"""Validate the graph: SHACL shapes, provenance quotes, declared terms, labels, Wikidata links, orthography.
+
+Every check returns :class:`Finding` rows; :func:`validate` gathers them into
+a :class:`Report`, which conforms only when there are none.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DefinedNamespace
+
+from kg import resources
+from kg.load import article_text, load_graph, parse_turtle
+from kg.namespaces import (
+    DCAT,
+    DCTERMS,
+    ITSRDF,
+    KG,
+    NIF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SH,
+    SKOS,
+    TIME,
+    VANN,
+    VOID,
+    WD,
+    XSD,
+    new_graph,
+)
+
+#: Vocabularies whose term lists rdflib ships: a term outside them is a typo.
+_CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (
+    SDO, ORG, PROV, SKOS, TIME, OWL, RDF, RDFS, DCTERMS, DCAT, VOID, VANN, SH, XSD, NIF, ITSRDF, KG,
+)  # fmt: skip
+
+#: Letters that have a Persian form: Arabic yeh and kaf must not appear in @fa labels.
+_NON_PERSIAN_LETTERS = {"\u064a": "Arabic yeh (ي)", "\u0643": "Arabic kaf (ك)", "\u0649": "alef maksura (ى)"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: which check found it, the focus node, the path, the value and a message."""
+
+    check: str
+    focus: str
+    path: str
+    message: str
+    value: str = ""
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.findings
+
+    def format(self) -> str:
+        """A readable report: one block per finding, then a summary line."""
+        lines: list[str] = []
+        for f in self.findings:
+            lines.append(f"[{f.check}] {f.focus}")
+            if f.path:
+                lines.append(f"    path:    {f.path}")
+            if f.value:
+                lines.append(f"    value:   {f.value}")
+            lines.append(f"    message: {f.message}")
+        verdict = "conforms" if self.conforms else f"does not conform: {len(self.findings)} problem(s)"
+        lines.append(f"checked {', '.join(self.checks)}: {verdict}")
+        return "\n".join(lines) + "\n"
+
+
+def _short(graph: Graph, term: object) -> str:
+    if isinstance(term, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:  # noqa: BLE001 - fall back to the full IRI
+            return f"<{term}>"
+    if isinstance(term, Literal):
+        text = str(term)
+        return repr(text if len(text) < 80 else text[:77] + "...") + (f"@{term.language}" if term.language else "")
+    return str(term)
+
+
+# --------------------------------------------------------------------------- SHACL
+
+
+def check_shapes(data: Graph, shapes: Graph) -> list[Finding]:
+    """SHACL conformance of ``data`` (which includes the ontology) against ``shapes``."""
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False, abort_on_first=False
+    )
+    if conforms:
+        return []
+    findings = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        message = results.value(result, SH.resultMessage) or "violates a shape"
+        findings.append(
+            Finding(
+                "shacl",
+                _short(data, focus),
+                _short(data, path) if path is not None and not isinstance(path, BNode) else "",
+                str(message),
+                _short(data, value) if value is not None else "",
+            )
+        )
+    return sorted(findings, key=lambda f: (f.focus, f.path, f.message))
+
+
+# --------------------------------------------------------------------------- provenance quotes
+
+
+def check_quotes(graph: Graph, text: str) -> list[Finding]:
+    """Every mention's quote equals the text at its offsets; the article node holds the text verbatim."""
+    findings = []
+    for context in graph.subjects(RDF.type, KG.NewsArticle):
+        held = graph.value(context, NIF.isString)
+        if held is None or str(held) != text:
+            findings.append(
+                Finding("quotes", _short(graph, context), "nif:isString", "does not equal data/article.txt verbatim")
+            )
+    for mention in sorted(set(graph.subjects(RDF.type, KG.Mention))):
+        begin = graph.value(mention, NIF.beginIndex)
+        end = graph.value(mention, NIF.endIndex)
+        anchor = graph.value(mention, NIF.anchorOf)
+        focus = _short(graph, mention)
+        if begin is None or end is None or anchor is None:
+            continue  # the shapes report the missing values
+        b, e = int(begin), int(end)
+        if not (0 <= b < e <= len(text)):
+            findings.append(Finding("quotes", focus, "nif:endIndex", f"span {b}-{e} lies outside the text (0-{len(text)})"))
+            continue
+        if text[b:e] != str(anchor):
+            findings.append(
+                Finding(
+                    "quotes",
+                    focus,
+                    "nif:anchorOf",
+                    f"the text at {b}-{e} is {text[b:e]!r}, not the quoted {str(anchor)!r}",
+                )
+            )
+        if isinstance(mention, URIRef) and not str(mention).endswith(f"/span/{b}-{e}"):
+            findings.append(Finding("quotes", focus, "", f"a mention's IRI must end in /span/{b}-{e}"))
+    return findings
+
+
+# --------------------------------------------------------------------------- declared terms
+
+
+def _declared(ontology: Graph) -> set[URIRef]:
+    return {s for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef)}
+
+
+def _in_closed_vocabulary(term: URIRef) -> bool | None:
+    """True/False when ``term`` is in a vocabulary whose term list we know; None otherwise."""
+    for vocab in _CLOSED_VOCABULARIES:
+        ns = str(vocab._NS)
+        if str(term).startswith(ns):
+            local = str(term)[len(ns) :]
+            return local in vocab.__annotations__ or local in getattr(vocab, "_extras", [])
+    return None
+
+
+def check_terms(graph: Graph, ontology: Graph) -> list[Finding]:
+    """Every property and class used is declared in the ontology or is a real term of a known vocabulary."""
+    declared = _declared(ontology)
+    findings = []
+    used_props = {p for p in graph.predicates()}
+    used_classes = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    for kind, terms in (("property", used_props), ("class", used_classes)):
+        for term in sorted(terms):
+            known = _in_closed_vocabulary(term)
+            if known is False:
+                findings.append(Finding("terms", _short(graph, term), "", f"no such {kind} in its vocabulary"))
+            elif term not in declared and not known:
+                findings.append(Finding("terms", _short(graph, term), "", f"{kind} is not declared in the ontology"))
+            elif str(term).startswith(str(KG._NS)) and term not in declared:
+                findings.append(Finding("terms", _short(graph, term), "", f"{kind} is not declared in ontology/kg.ttl"))
+    return findings
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def check_labels(ontology: Graph) -> list[Finding]:
+    """Every kg: class and property has rdfs:label and rdfs:comment in English and Persian."""
+    findings = []
+    for term in sorted(_declared(ontology)):
+        if not str(term).startswith(str(KG._NS)):
+            continue
+        for prop in (RDFS.label, RDFS.comment):
+            langs = {o.language for o in ontology.objects(term, prop) if isinstance(o, Literal)}
+            for lang in ("en", "fa"):
+                if lang not in langs:
+                    findings.append(Finding("labels", _short(ontology, term), _short(ontology, prop), f"no @{lang} value"))
+        if (term, RDFS.isDefinedBy, None) not in ontology:
+            findings.append(Finding("labels", _short(ontology, term), "rdfs:isDefinedBy", "missing"))
+    return findings
+
+
+def check_orthography(graph: Graph) -> list[Finding]:
+    """Persian labels and comments use Persian yeh and kaf (verbatim quotes are exempt)."""
+    findings = []
+    label_props = (RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, KG.reason, KG.intendedForm)
+    for prop in label_props:
+        for subject, value in graph.subject_objects(prop):
+            if not isinstance(value, Literal) or value.language != "fa":
+                continue
+            for ch, name in _NON_PERSIAN_LETTERS.items():
+                if ch in value:
+                    findings.append(
+                        Finding("orthography", _short(graph, subject), _short(graph, prop), f"uses {name}", _short(graph, value))
+                    )
+    return findings
+
+
+# --------------------------------------------------------------------------- Wikidata
+
+
+def read_wikidata_reference(path: Path | None = None) -> dict[str, str]:
+    """QID -> English label of every verified Wikidata id."""
+    path = path or resources.wikidata_reference_path()
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row["qid"]: row["label_en"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def check_wikidata(graph: Graph, reference: dict[str, str]) -> list[Finding]:
+    """Every Wikidata link points to an id of data/reference/wikidata.tsv."""
+    findings = []
+    for subject, target in graph.subject_objects(OWL.sameAs):
+        if not str(target).startswith(str(WD)):
+            findings.append(Finding("wikidata", _short(graph, subject), "owl:sameAs", "links outside Wikidata", str(target)))
+            continue
+        qid = str(target)[len(str(WD)) :]
+        if qid not in reference:
+            findings.append(
+                Finding("wikidata", _short(graph, subject), "owl:sameAs", "id not in data/reference/wikidata.tsv", qid)
+            )
+    return findings
+
+
+# --------------------------------------------------------------------------- all together
+
+
+def validate(data: Sequence[str | Path] | None = None, *, shapes: str | Path | None = None) -> Report:
+    """Run every check on the ontology plus ``data`` (default: the shipped data/article.ttl)."""
+    ontology = _ontology_graph()
+    graph = load_graph(data)
+    shapes_graph = parse_turtle(shapes or resources.shapes_path())
+    report = Report()
+    steps: Iterable[tuple[str, list[Finding]]] = (
+        ("SHACL shapes", check_shapes(graph, shapes_graph)),
+        ("quotes at offsets", check_quotes(graph, article_text())),
+        ("declared terms", check_terms(graph, ontology)),
+        ("labels", check_labels(ontology)),
+        ("Persian orthography", check_orthography(graph)),
+        ("Wikidata links", check_wikidata(graph, read_wikidata_reference())),
+    )
+    for name, findings in steps:
+        report.checks.append(name)
+        report.findings.extend(findings)
+    return report
+
+
+def _ontology_graph() -> Graph:
+    graph = new_graph()
+    for path in resources.ontology_paths():
+        parse_turtle(path, graph)
+    return graph
