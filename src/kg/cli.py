@@ -102,6 +102,69 @@ def cmd_diagram(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+# --------------------------------------------------------------------------- export, describe, docs, reason
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML, byte-identical on every run.
+
+    --graph all (default) is the ontology, vocabularies and data; TriG and N-Quads keep
+    each in its own named graph and add the VoID/DCAT description. --graph data gives the
+    data alone (its Turtle is the normal form of data/article.ttl). One format goes to
+    stdout or --out FILE; --format all --out DIR writes kg.ttl, kg.nt, kg.nq, kg.trig,
+    kg.jsonld and kg.rdf. Files are written to a temporary name and renamed when complete.
+    """
+    from kg.export import export_graph
+
+    result = export_graph(args.format, args.out, graph=args.graph, data=args.data, endpoint=args.endpoint)
+    if result.text is not None:
+        sys.stdout.buffer.write(result.text.encode("utf-8"))
+        sys.stdout.flush()
+    for name, path in result.written:
+        print(f"wrote {name}: {path}")
+    return ExitCode.OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    """Write the VoID/DCAT description of the dataset: titles, licence, source, counts, vocabularies.
+
+    Counts (triples, entities, classes and properties with their partitions) are computed
+    from the ontology, vocabularies and data. Give --endpoint to record the SPARQL endpoint
+    of a running `kg serve`.
+    """
+    from kg.describe import describe
+
+    result = describe(args.data, endpoint=args.endpoint, fmt=args.format, out=args.out)
+    if result.text is not None:
+        sys.stdout.buffer.write(result.text.encode("utf-8"))
+        sys.stdout.flush()
+    for name, path in result.written:
+        print(f"wrote {name}: {path}")
+    return ExitCode.OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Write the ontology documentation: index.html (English) and fa.html (Persian, right to left)."""
+    from kg.docs import write_docs
+
+    for path in write_docs(args.out):
+        print(f"wrote {path}")
+    return ExitCode.OK
+
+
+def cmd_reason(args: argparse.Namespace) -> int:
+    """Check the ontology plus the data with the HermiT OWL reasoner (needs Java).
+
+    Exits 0 when the whole is consistent and no class is unsatisfiable, 1 otherwise.
+    Datatypes outside the OWL 2 datatype map (xsd:date, xsd:duration) are named and ignored.
+    """
+    from kg.reason import check_consistency
+
+    report = check_consistency(args.data)
+    print(report.format(), end="")
+    return ExitCode.OK if report.ok else ExitCode.NOT_CONFORMING
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -138,6 +201,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("diagram", cmd_diagram)
     p.add_argument("--out", default="docs", metavar="DIR", help="output directory (default: docs)")
+
+    p = add("export", cmd_export)
+    _add_data_option(p)
+    p.add_argument(
+        "--format",
+        default="turtle",
+        metavar="FORMAT",
+        help="turtle (default), nt, nquads, trig, jsonld, xml, or all (one file each, needs --out DIR)",
+    )
+    p.add_argument("--graph", default="all", metavar="PART", help="all (default), data or ontology")
+    p.add_argument("--out", metavar="FILE|DIR", help="file to write (a directory for --format all); default: stdout")
+    p.add_argument("--endpoint", metavar="URL", help="SPARQL endpoint to record in the description (TriG, N-Quads)")
+
+    p = add("describe", cmd_describe)
+    _add_data_option(p)
+    p.add_argument(
+        "--endpoint", metavar="URL", help="SPARQL endpoint of a running `kg serve`, e.g. http://127.0.0.1:7878/query"
+    )
+    p.add_argument("--format", default="turtle", metavar="FORMAT", help="turtle (default), nt, jsonld or xml")
+    p.add_argument("--out", metavar="FILE", help="file to write; default: stdout")
+
+    p = add("docs", cmd_docs)
+    p.add_argument("--out", default="docs/ontology", metavar="DIR", help="output directory (default: docs/ontology)")
+
+    p = add("reason", cmd_reason)
+    _add_data_option(p)
 
     return parser
 

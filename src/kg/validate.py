@@ -110,7 +110,8 @@ def check_shapes(data: Graph, shapes: Graph) -> list[Finding]:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
-        message = results.value(result, SH.resultMessage) or "violates a shape"
+        messages = sorted(results.objects(result, SH.resultMessage), key=lambda m: (getattr(m, "language", None) != "en", m))
+        message = messages[0] if messages else _constraint_name(results, result)
         findings.append(
             Finding(
                 "shacl",
@@ -121,6 +122,11 @@ def check_shapes(data: Graph, shapes: Graph) -> list[Finding]:
             )
         )
     return sorted(findings, key=lambda f: (f.focus, f.path, f.message))
+
+
+def _constraint_name(results: Graph, result: object) -> str:
+    component = results.value(result, SH.sourceConstraintComponent)
+    return f"violates {_short(results, component)}" if component is not None else "violates a shape"
 
 
 # --------------------------------------------------------------------------- provenance quotes

@@ -1,0 +1,267 @@
+"""Describe the dataset in VoID and DCAT: what it is, where it comes from, its licence and its counts.
+
+The description is computed from the graphs themselves (ontology, vocabularies
+and data), so it never drifts from them. It is written by ``kg describe``,
+by ``kg build`` (``void.ttl``) and as a named graph of the TriG and N-Quads
+exports. Its creation date is ``SOURCE_DATE_EPOCH`` when that is set (the
+reproducible-builds convention), else the date of the newest input file, so
+that two builds of the same input are byte-identical.
+
+>>> from kg.namespaces import new_graph, KG, ID, RDF
+>>> g = new_graph(); _ = g.add((ID["iran"], RDF.type, KG.Country))
+>>> d = describe_dataset(g, created=date(2022, 6, 19))
+>>> d.value(DATASET_IRI, VOID.triples), d.value(DATASET_IRI, VOID.entities)
+(rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')), \
+rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')))
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import UsageError
+from kg.export import Export, check_format, check_output, natural_key, select_parts, source_paths, write_atomically
+from kg.export import write_turtle as _write_turtle
+from kg.namespaces import (
+    DATASET_IRI,
+    DCAT,
+    DCTERMS,
+    ID,
+    KG,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SHAPES_IRI,
+    VOID,
+    XSD,
+    new_graph,
+)
+
+CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+TITLE = {
+    "en": "Iran–Kazakhstan cooperation knowledge graph",
+    "fa": "گراف دانش همکاری ایران و قزاقستان",
+}
+DESCRIPTION = {
+    "en": "The entities and facts of one ISNA news article (June 2022) on the Kazakh president's state visit to "
+    "Tehran, with the ontology and controlled vocabularies that describe them; every fact is tied to its span "
+    "of the article text.",
+    "fa": "موجودیت‌ها و واقعیت‌های یک خبر ایسنا (خرداد ۱۴۰۱) دربارهٔ سفر رسمی رئیس‌جمهور قزاقستان به تهران، "
+    "همراه با هستان‌شناسی و واژگان کنترل‌شده‌ای که آن‌ها را توصیف می‌کنند؛ هر واقعیت به بخشی از متن خبر پیوند دارد.",
+}
+RIGHTS = {
+    "en": "The ontology, vocabularies and data are licensed under CC BY 4.0. The article text they quote "
+    "(nif:isString, nif:anchorOf, schema:text) belongs to ISNA (Iranian Students' News Agency) and is not "
+    "covered by that licence.",
+    "fa": "هستان‌شناسی، واژگان و داده‌ها با پروانهٔ CC BY 4.0 منتشر شده‌اند. متن خبری که نقل می‌کنند "
+    "(nif:isString، nif:anchorOf، schema:text) از آنِ خبرگزاری دانشجویان ایران (ایسنا) است و مشمول این پروانه نیست.",
+}
+KEYWORDS = {
+    "en": ("Iran", "Kazakhstan", "knowledge graph", "news", "trade", "transport corridors"),
+    "fa": ("ایران", "قزاقستان", "گراف دانش", "خبر", "تجارت", "کریدورهای حمل‌ونقل"),
+}
+CREATOR = {"en": "The kg project", "fa": "پروژهٔ kg"}
+LANGUAGES = (
+    URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"),
+    URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
+)
+#: Formats of the exports, as W3C format IRIs (void:feature) and IANA media types (dcat:mediaType).
+FEATURES = {
+    "turtle": ("Turtle", "text/turtle"),
+    "nt": ("N-Triples", "application/n-triples"),
+    "nquads": ("N-Quads", "application/n-quads"),
+    "trig": ("TriG", "application/trig"),
+    "jsonld": ("JSON-LD", "application/ld+json"),
+    "xml": ("RDF_XML", "application/rdf+xml"),
+}
+#: Classes whose first instance (in IRI order) is given as void:exampleResource.
+EXAMPLE_CLASSES = (KG.NewsArticle, KG.StateVisit, KG.Agreement, KG.Statement, KG.TradeFigure, KG.Slip, KG.Mention)
+
+_ID_SPACE = str(ID)
+
+
+def creation_date(sources: Sequence[str | Path] = ()) -> date:
+    """``SOURCE_DATE_EPOCH`` if set, else the modification date (UTC) of the newest source, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    times = [Path(p).stat().st_mtime for p in sources if Path(p).is_file()]
+    return datetime.fromtimestamp(max(times), UTC).date() if times else datetime.now(UTC).date()
+
+
+def _partition_iri(kind: str, term: Node) -> URIRef:
+    """``…/dataset#class-kg-Person``: a readable, stable IRI for one partition."""
+    iri = str(term)
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        local = iri[len(ns) :]
+        if iri.startswith(ns) and local and all(c.isalnum() or c in "-_." for c in local):
+            return URIRef(f"{DATASET_IRI}#{kind}-{prefix}-{local}")
+    return URIRef(f"{DATASET_IRI}#{kind}-{quote(iri, safe='')}")
+
+
+def _merge(parts: Mapping[URIRef, Graph] | Graph) -> Graph:
+    if isinstance(parts, Graph):
+        return parts
+    merged = new_graph()
+    for graph in parts.values():
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
+def _vocabularies(graph: Graph) -> list[URIRef]:
+    """The namespaces (of PREFIXES, outside our own id space) of every property and class used."""
+    terms = set(graph.predicates()) | {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+    found = set()
+    for term in terms:
+        for ns in PREFIXES.values():
+            if str(term).startswith(ns) and not ns.startswith(_ID_SPACE):
+                found.add(ns)
+    return [URIRef(ns) for ns in sorted(found)]
+
+
+def _add_bilingual(graph: Graph, subject: Node, predicate: URIRef, texts: Mapping[str, str]) -> None:
+    for lang, text in texts.items():
+        graph.add((subject, predicate, Literal(text, lang=lang)))
+
+
+def describe_dataset(
+    parts: Mapping[URIRef, Graph] | Graph,
+    *,
+    endpoint: str | None = None,
+    created: date | None = None,
+    sources: Sequence[str | Path] = (),
+) -> Graph:
+    """A VoID/DCAT description of the union of ``parts`` (a graph, or named graphs)."""
+    data = _merge(parts)
+    d = new_graph()
+    ds = DATASET_IRI
+    d.add((ds, RDF.type, VOID.Dataset))
+    d.add((ds, RDF.type, DCAT.Dataset))
+    _add_bilingual(d, ds, DCTERMS.title, TITLE)
+    _add_bilingual(d, ds, DCTERMS.description, DESCRIPTION)
+    _add_bilingual(d, ds, DCTERMS.rights, RIGHTS)
+    _add_bilingual(d, ds, DCTERMS.creator, CREATOR)
+    for lang, words in KEYWORDS.items():
+        for word in words:
+            d.add((ds, DCAT.keyword, Literal(word, lang=lang)))
+    d.add((ds, DCTERMS.license, CC_BY_4))
+    d.add((ds, DCTERMS.created, Literal((created or creation_date(sources)).isoformat(), datatype=XSD.date)))
+    for language in LANGUAGES:
+        d.add((ds, DCTERMS.language, language))
+    d.add((ds, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    d.add((ds, DCTERMS.conformsTo, SHAPES_IRI))
+    d.add((ds, VOID.uriSpace, Literal(_ID_SPACE)))
+
+    _describe_source(data, d)
+    _describe_counts(data, d)
+    for example in examples(data):
+        d.add((ds, VOID.exampleResource, example))
+    for vocabulary in _vocabularies(data):
+        d.add((ds, VOID.vocabulary, vocabulary))
+    for name, (feature, media_type) in FEATURES.items():
+        d.add((ds, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{feature}")))
+        dist = URIRef(f"{ds}#distribution-{name}")
+        d.add((ds, DCAT.distribution, dist))
+        d.add((dist, RDF.type, DCAT.Distribution))
+        title = f"{feature.replace('_', '/')} export (kg export --format {name})"
+        d.add((dist, DCTERMS.title, Literal(title, lang="en")))
+        d.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
+        d.add((dist, DCTERMS.license, CC_BY_4))
+    if endpoint:
+        service = URIRef(f"{ds}#sparql")
+        d.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
+        d.add((service, RDF.type, DCAT.DataService))
+        d.add((service, DCAT.endpointURL, URIRef(endpoint)))
+        d.add((service, DCAT.servesDataset, ds))
+        d.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    return d
+
+
+def _describe_source(data: Graph, d: Graph) -> None:
+    """The source article and its publisher, copied from the data so the description stands alone."""
+    for article in sorted(set(data.subjects(RDF.type, KG.NewsArticle))):
+        d.add((DATASET_IRI, DCTERMS.source, article))
+        d.add((DATASET_IRI, PROV.wasDerivedFrom, article))
+        d.add((DATASET_IRI, VOID.rootResource, article))
+        for prop in (RDF.type, SDO.headline, SDO.url, SDO.datePublished, SDO.inLanguage, SDO.publisher):
+            for value in data.objects(article, prop):
+                d.add((article, prop, value))
+        for publisher in data.objects(article, SDO.publisher):
+            for label in data.objects(publisher, RDFS.label):
+                d.add((publisher, RDFS.label, label))
+            for url in data.objects(publisher, SDO.url):
+                d.add((publisher, SDO.url, url))
+
+
+def _describe_counts(data: Graph, d: Graph) -> None:
+    ds = DATASET_IRI
+    subjects = set(data.subjects())
+    objects = set(data.objects())
+    typed = Counter(o for s, o in set(data.subject_objects(RDF.type)) if isinstance(o, URIRef))
+    properties = Counter(data.predicates())
+    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(_ID_SPACE)}
+    d.add((ds, VOID.triples, Literal(len(data))))
+    d.add((ds, VOID.entities, Literal(len(entities))))
+    d.add((ds, VOID.classes, Literal(len(typed))))
+    d.add((ds, VOID.properties, Literal(len(properties))))
+    d.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
+    d.add((ds, VOID.distinctObjects, Literal(len(objects))))
+    for cls, count in typed.items():
+        part = _partition_iri("class", cls)
+        d.add((ds, VOID.classPartition, part))
+        d.add((part, VOID["class"], cls))
+        d.add((part, VOID.entities, Literal(count)))
+    for prop, count in properties.items():
+        part = _partition_iri("property", prop)
+        d.add((ds, VOID.propertyPartition, part))
+        d.add((part, VOID.property, prop))
+        d.add((part, VOID.triples, Literal(count)))
+
+
+def examples(data: Graph) -> list[URIRef]:
+    """The first instance (in IRI order) of each class of EXAMPLE_CLASSES that has one."""
+    found = []
+    for cls in EXAMPLE_CLASSES:
+        instances = sorted((s for s in data.subjects(RDF.type, cls) if isinstance(s, URIRef)), key=natural_key)
+        if instances:
+            found.append(instances[0])
+    return found
+
+
+def describe(
+    data: Sequence[str | Path] | None = None,
+    *,
+    endpoint: str | None = None,
+    fmt: str = "turtle",
+    out: str | Path | None = None,
+) -> Export:
+    """``kg describe``: the description of the shipped (or given) data, as text or written to ``out``."""
+    (chosen,) = check_format(fmt)
+    if chosen.quads:
+        raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
+    target = check_output(out, directory=False) if out is not None else None
+    parts = select_parts("all", data)
+    text = chosen.writer({DATASET_IRI: describe_dataset(parts, endpoint=endpoint, sources=source_paths(data))})
+    if target is None:
+        return Export(text=text)
+    write_atomically({target: text})
+    return Export(written=[("dataset description", target)])
+
+
+def write_description_file(graph: Graph, path: Path) -> None:
+    """Build output: the VoID/DCAT description of the loaded graph, in Turtle."""
+    text = _write_turtle(describe_dataset(graph, sources=source_paths(None)))
+    path.write_text(text, encoding="utf-8", newline="")

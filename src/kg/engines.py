@@ -1,0 +1,616 @@
+"""Where a query runs: rdflib's memory graph, a pyoxigraph store, or a remote SPARQL 1.1 endpoint.
+
+Every engine has the same two methods: :meth:`Engine.run` takes the final
+query text (prefixes and parameter values already in it) and returns an
+:class:`Outcome` of rdflib terms, and :meth:`Engine.labels` looks up the
+``rdfs:label`` or ``skos:prefLabel`` of IRIs in one language, for display.
+
+Both local engines hold the same default graph: the ontology, its SKOS
+vocabularies and the data files (``data/article.ttl`` unless other files are
+given), read from the same Turtle files. Neither lets a query reach the
+network or the file system: rdflib's ``SPARQL_LOAD_GRAPHS`` is switched off
+and its ``SERVICE`` evaluation is replaced by a refusal while a query runs,
+and the query process refuses socket connections. pyoxigraph would call a
+``SERVICE`` endpoint itself, so :mod:`kg.query` refuses such queries before
+any engine sees them.
+
+:func:`run_isolated` runs a local query in a forked child process and kills
+it when it passes its time limit, because neither rdflib nor pyoxigraph can
+stop a query it has started.
+
+>>> engine = OxigraphEngine.from_files()
+>>> engine.run("ASK { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> a ?class }").boolean
+True
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import json
+import multiprocessing
+import re
+import socket
+import sys
+import threading
+import time
+import urllib.error
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from kg import resources
+from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryTimeout
+from kg.load import load_graph, read_text
+from kg.namespaces import RDFS, SKOS, XSD, new_graph
+
+ENGINES = ("oxigraph", "rdflib")
+#: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
+DEFAULT_ENGINE = "oxigraph"
+USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/; SPARQLWrapper)"
+
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+T = TypeVar("T")
+
+
+@dataclass
+class Outcome:
+    """What an engine answered, as rdflib terms.
+
+    ``kind`` is ``"bindings"`` (SELECT: ``variables`` and ``rows``),
+    ``"boolean"`` (ASK: ``boolean``) or ``"graph"`` (CONSTRUCT, DESCRIBE:
+    ``triples``). ``truncated`` is True when rows or triples past the cap
+    were dropped.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Identifier]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Identifier, Identifier, Identifier]] = field(default_factory=list)
+    truncated: bool = False
+
+
+def graph_paths(data: Sequence[str | Path] | None = None) -> list[Path]:
+    """The Turtle files of the default graph, in the order :func:`kg.load.load_graph` reads them."""
+    paths = list(resources.ontology_paths())
+    paths += [Path(p) for p in data] if data else [resources.data_path()]
+    return paths
+
+
+class Engine:
+    """A place to run SPARQL queries (see the module docstring)."""
+
+    name = "engine"
+    #: Local engines run in a child process that can be killed at the time limit.
+    local = True
+
+    def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
+        raise NotImplementedError
+
+    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+        """The label of each IRI in ``lang`` (``rdfs:label``, else ``skos:prefLabel``), where it has one."""
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------- rdflib
+
+
+def _refuse_service(ctx: Any, part: Any) -> Any:
+    """An rdflib custom evaluation that stops ``SERVICE`` instead of calling the endpoint."""
+    if getattr(part, "name", None) == "ServiceGraphPattern":
+        raise QueryError("SERVICE is refused: queries do not reach the network (see --allow-external)")
+    raise NotImplementedError
+
+
+@contextlib.contextmanager
+def _rdflib_sandbox(allow_external: bool) -> Iterator[None]:
+    """While a query runs: no FROM loading, no SERVICE calls, unless ``allow_external``."""
+    import rdflib.plugins.sparql as sparql
+
+    saved = sparql.SPARQL_LOAD_GRAPHS
+    sparql.SPARQL_LOAD_GRAPHS = allow_external
+    if not allow_external:
+        sparql.CUSTOM_EVALS["kg-refuse-service"] = _refuse_service
+    try:
+        yield
+    finally:
+        sparql.SPARQL_LOAD_GRAPHS = saved
+        sparql.CUSTOM_EVALS.pop("kg-refuse-service", None)
+
+
+def _rdflib_syntax_error(exc: Exception) -> QueryError:
+    line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
+    message = getattr(exc, "msg", None) or str(exc)
+    found = re.search(r"found ('[^']*'|end of text)", str(exc))
+    if found and "found" not in message:
+        message = f"{message}, found {found.group(1)}"
+    return QueryError(f"SPARQL syntax error: {message}", line=line, column=column)
+
+
+class RdflibEngine(Engine):
+    """rdflib's SPARQL engine on an in-memory :class:`rdflib.Graph`."""
+
+    name = "rdflib"
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    @classmethod
+    def from_files(cls, data: Sequence[str | Path] | None = None) -> RdflibEngine:
+        return cls(load_graph(data))
+
+    def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
+        from pyparsing import ParseException
+
+        with _rdflib_sandbox(allow_external):
+            try:
+                result = self.graph.query(text)
+                return _rdflib_outcome(result, max_rows)
+            except ParseException as exc:
+                raise _rdflib_syntax_error(exc) from None
+            except KgError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for many query errors
+                raise QueryError(f"the query failed on rdflib: {exc}") from None
+
+    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+        found: dict[URIRef, str] = {}
+        for iri in iris:
+            for prop in (RDFS.label, SKOS.prefLabel):
+                label = next((o for o in self.graph.objects(iri, prop) if _has_lang(o, lang)), None)
+                if label is not None:
+                    found[iri] = str(label)
+                    break
+        return found
+
+
+def _has_lang(term: Any, lang: str) -> bool:
+    return isinstance(term, Literal) and (term.language or "").lower() == lang.lower()
+
+
+def _rdflib_outcome(result: Any, max_rows: int | None) -> Outcome:
+    if result.type == "ASK":
+        return Outcome("boolean", boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        triples, truncated = _capped(iter(result.graph), max_rows)
+        return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
+    variables = [str(v) for v in result.vars]
+    rows, truncated = _capped(iter(result.bindings), max_rows)
+    table = [{str(k): v for k, v in row.items() if v is not None and str(k) in variables} for row in rows]
+    return Outcome("bindings", variables=variables, rows=table, truncated=truncated)
+
+
+def _capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
+    """At most ``max_rows`` items (all when None) and whether there were more."""
+    taken: list[T] = []
+    for item in items:
+        if max_rows is not None and len(taken) >= max_rows:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
+# --------------------------------------------------------------------------- pyoxigraph
+
+
+def to_rdflib(term: Any) -> Identifier:
+    """A pyoxigraph term as the equal rdflib term, keeping the lexical form the engine wrote."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    if isinstance(term, pyoxigraph.Triple):  # RDF-star: show it, there is no rdflib term for it
+        return Literal(str(term))
+    raise QueryError(f"unexpected term from pyoxigraph: {term!r}")
+
+
+def _oxigraph_syntax_error(exc: SyntaxError) -> QueryError:
+    message = str(exc.msg if exc.msg else exc)
+    position = re.match(r"error at (\d+):(\d+): ", message)
+    line = column = None
+    if position:
+        line, column = int(position.group(1)), int(position.group(2))
+        message = message[position.end() :]
+    message = " ".join(message.split())
+    if len(message) > 160:
+        message = message[:157] + "..."
+    return QueryError(f"SPARQL syntax error: {message}", line=line, column=column)
+
+
+class OxigraphEngine(Engine):
+    """Oxigraph's SPARQL engine on an in-memory :class:`pyoxigraph.Store`, through pyoxigraph."""
+
+    name = "oxigraph"
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def from_files(cls, data: Sequence[str | Path] | None = None, store: pyoxigraph.Store | None = None) -> OxigraphEngine:
+        """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph."""
+        store = pyoxigraph.Store() if store is None else store
+        for path in graph_paths(data):
+            load_into_store(store, path)
+        return cls(store)
+
+    def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
+        try:
+            result = self.store.query(text)
+            if isinstance(result, pyoxigraph.QueryBoolean):
+                return Outcome("boolean", boolean=bool(result))
+            if isinstance(result, pyoxigraph.QueryTriples):
+                triples, truncated = _capped(iter(result), max_rows)
+                converted = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples]
+                return Outcome("graph", triples=converted, truncated=truncated)
+            variables = [v.value for v in result.variables]
+            solutions, truncated = _capped(iter(result), max_rows)
+            rows = []
+            for solution in solutions:
+                row = {}
+                for name in variables:
+                    value = solution[name]
+                    if value is not None:
+                        row[name] = to_rdflib(value)
+                rows.append(row)
+            return Outcome("bindings", variables=variables, rows=rows, truncated=truncated)
+        except SyntaxError as exc:
+            raise _oxigraph_syntax_error(exc) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed on oxigraph: {exc}") from None
+
+    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+        found: dict[URIRef, str] = {}
+        for iri in iris:
+            node = pyoxigraph.NamedNode(str(iri))
+            for prop in (RDFS.label, SKOS.prefLabel):
+                quads = self.store.quads_for_pattern(node, pyoxigraph.NamedNode(str(prop)), None, None)
+                label = next((q.object.value for q in quads if _ox_has_lang(q.object, lang)), None)
+                if label is not None:
+                    found[iri] = label
+                    break
+        return found
+
+
+def _ox_has_lang(term: Any, lang: str) -> bool:
+    return isinstance(term, pyoxigraph.Literal) and (term.language or "").lower() == lang.lower()
+
+
+def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
+    """Parse one Turtle file into ``store`` (its default graph unless ``graph``); errors carry line and column."""
+    path = Path(path)
+    text = read_text(path)
+    target = pyoxigraph.DefaultGraph() if graph is None else graph
+    try:
+        store.load(text, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), to_graph=target)
+    except SyntaxError as exc:
+        message = str(exc.msg) if exc.msg else "Turtle syntax error"
+        message = re.sub(r"^Parser error at line \d+ column \d+: ", "", message.split(" (", 1)[0])
+        raise LoadError(f"Turtle syntax error: {message}", path=path, line=exc.lineno, column=exc.offset) from None
+
+
+# --------------------------------------------------------------------------- endpoint
+
+
+def _endpoint_response(exc: Exception) -> str:
+    """The server's own words from a SPARQLWrapper exception (it keeps them only inside its message)."""
+    match = re.search(r"Response:\n(b(['\"]).*\2)\s*$", str(exc), re.DOTALL)
+    if not match:
+        return ""
+    try:
+        body = ast.literal_eval(match.group(1))
+    except (ValueError, SyntaxError):
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    return " ".join(text.split())[:300]
+
+
+class EndpointEngine(Engine):
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper (POST, a timeout, optional basic auth).
+
+    ``graph`` names a graph to use as the query's default graph (the
+    protocol's ``default-graph-uri``), e.g. the one ``kg push`` wrote.
+    """
+
+    name = "endpoint"
+    local = False
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float | None = 10.0,
+        user: str | None = None,
+        password: str | None = None,
+        graph: str | None = None,
+    ) -> None:
+        if not re.match(r"^https?://[^\s/]+", url):
+            raise EndpointError(f"not an http(s) URL: {url!r}")
+        self.url = url
+        self.timeout = timeout
+        self.user = user
+        self.password = password
+        self.graph = graph
+
+    def _wrapper(self, text: str, return_format: str) -> Any:
+        from SPARQLWrapper import POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.url, agent=USER_AGENT)
+        wrapper.setMethod(POST)
+        wrapper.setQuery(text)
+        wrapper.setReturnFormat(return_format)
+        if self.timeout:
+            wrapper.setTimeout(max(1, round(self.timeout)))
+        if self.user is not None:
+            wrapper.setCredentials(self.user, self.password or "")
+        if self.graph:
+            wrapper.addDefaultGraph(self.graph)
+        return wrapper
+
+    def _fetch(self, text: str, return_format: str) -> tuple[bytes, str]:
+        """The raw answer and its content type; every failure becomes a KgError."""
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
+
+        wrapper = self._wrapper(text, return_format)
+        try:
+            response = wrapper.query().response
+            body = response.read()
+            return body, response.headers.get("Content-Type", "") or ""
+        except QueryBadFormed as exc:
+            error = QueryError(f"the endpoint rejected the query: {_endpoint_response(exc) or 'bad request (400)'}")
+            position = re.search(r"error at (\d+):(\d+): (.*)", error.message)
+            if position:
+                error = QueryError(
+                    f"SPARQL syntax error (endpoint): {position.group(3)}",
+                    line=int(position.group(1)),
+                    column=int(position.group(2)),
+                )
+            raise error from None
+        except Unauthorized:
+            raise EndpointError(f"{self.url}: access denied (401): check --user and the password") from None
+        except SPARQLWrapperException as exc:
+            name = type(exc).__name__
+            status = {"EndPointNotFound": "404 not found", "URITooLong": "414 URI too long"}.get(name, name)
+            if name == "EndPointInternalError":
+                status = "500 internal error"
+            detail = _endpoint_response(exc)
+            raise EndpointError(f"{self.url}: {status}" + (f": {detail}" if detail else "")) from None
+        except urllib.error.HTTPError as exc:
+            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
+            raise EndpointError(f"{self.url}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")) from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError | socket.timeout):
+                raise QueryTimeout(f"{self.url}: no answer within {self.timeout:g} s (--timeout)") from None
+            raise EndpointError(f"{self.url}: cannot connect: {exc.reason}") from None
+        except (TimeoutError, socket.timeout):
+            raise QueryTimeout(f"{self.url}: no answer within {self.timeout:g} s (--timeout)") from None
+        except (OSError, ValueError) as exc:
+            raise EndpointError(f"{self.url}: {exc}") from None
+
+    def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
+        from SPARQLWrapper import JSON, TURTLE
+
+        form = query_form(text)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            body, content_type = self._fetch(text, TURTLE)
+            graph = Graph()
+            rdf_format = "nt" if "n-triples" in content_type else "xml" if "xml" in content_type else "turtle"
+            if "json" in content_type:
+                rdf_format = "json-ld"
+            try:
+                graph.parse(data=body.decode("utf-8"), format=rdf_format)
+            except Exception as exc:  # noqa: BLE001 - any parser failure means a bad answer
+                raise EndpointError(f"{self.url}: the answer is not {rdf_format}: {exc}") from None
+            triples, truncated = _capped(iter(graph), max_rows)
+            return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
+        body, _ = self._fetch(text, JSON)
+        try:
+            return parse_results_json(body.decode("utf-8"), max_rows=max_rows)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results: {exc}") from None
+
+    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+        iris = list(dict.fromkeys(iris))[:500]
+        if not iris or not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+            return {}
+        values = " ".join(f"<{iri}>" for iri in iris if not re.search(r'[<>"{}|^`\\\s]', str(iri)))
+        text = (
+            f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} "
+            f"?s <{RDFS.label}>|<{SKOS.prefLabel}> ?label FILTER(langMatches(lang(?label), \"{lang}\")) }}"
+        )
+        try:
+            outcome = self.run(text)
+        except KgError:
+            return {}
+        found: dict[URIRef, str] = {}
+        for row in outcome.rows:
+            if isinstance(row.get("s"), URIRef) and "label" in row:
+                found.setdefault(row["s"], str(row["label"]))
+        return found
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these words outside comments, IRIs and strings."""
+    cleaned = re.sub(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*", " ", text)
+    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", cleaned, re.IGNORECASE)
+    return match.group(1).upper() if match else "SELECT"
+
+
+# --------------------------------------------------------------------------- SPARQL JSON results
+
+
+def term_from_json(value: dict[str, str]) -> Identifier:
+    """One RDF term of the SPARQL 1.1 Query Results JSON Format."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return Literal(value["value"], lang=value["xml:lang"])
+        datatype = value.get("datatype")
+        if datatype and datatype not in (_XSD_STRING, _LANG_STRING):
+            return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
+        return Literal(value["value"])
+    raise ValueError(f"unknown term type {kind!r}")
+
+
+def parse_results_json(text: str, *, max_rows: int | None = None) -> Outcome:
+    """A SPARQL 1.1 JSON results document (SELECT or ASK) as an :class:`Outcome`."""
+    document = json.loads(text)
+    if "boolean" in document:
+        return Outcome("boolean", boolean=bool(document["boolean"]))
+    variables = list(document["head"].get("vars", []))
+    bindings, truncated = _capped(iter(document["results"]["bindings"]), max_rows)
+    rows = [{name: term_from_json(value) for name, value in binding.items()} for binding in bindings]
+    return Outcome("bindings", variables=variables, rows=rows, truncated=truncated)
+
+
+# --------------------------------------------------------------------------- time limit
+
+
+def _block_network(event: str, args: tuple[Any, ...]) -> None:
+    """An audit hook for the query process: no sockets to anywhere, no URL requests."""
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise PermissionError(f"network access refused in the query process ({event})")
+
+
+def _child(target: Callable[[], T], conn: Any, allow_external: bool) -> None:
+    if not allow_external:
+        sys.addaudithook(_block_network)
+    try:
+        conn.send(("ok", target()))
+    except KgError as exc:
+        conn.send(("kgerror", type(exc), exc.message, exc.path, exc.line, exc.column))
+    except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_external: bool = False) -> T:
+    """``target()`` in a forked child process, killed after ``timeout`` seconds (None: no limit, no child).
+
+    The child shares the loaded graph with the parent (copy-on-write) and
+    sends back the pickled result. Where ``fork`` is unavailable the query
+    runs in a thread that is abandoned at the time limit.
+    """
+    if timeout is None or timeout <= 0:
+        return target()
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _run_in_thread(target, timeout)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(target, sender, allow_external), daemon=True)
+    started = time.monotonic()
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
+        try:
+            message = receiver.recv()
+        except EOFError:
+            process.join(1)
+            raise QueryError(f"the query process died (exit code {process.exitcode})") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        receiver.close()
+    del started
+    if message[0] == "ok":
+        return message[1]
+    if message[0] == "kgerror":
+        cls, text, path, line, column = message[1:]
+        raise cls(text, path=path, line=line, column=column)
+    raise QueryError(f"the query failed: {message[1]}")
+
+
+def _run_in_thread(target: Callable[[], T], timeout: float) -> T:
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = target()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, daemon=True, name="kg-query")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def open_engine(
+    engine: str | Engine | None = None,
+    *,
+    data: Sequence[str | Path] | None = None,
+    graph: Graph | None = None,
+) -> Engine:
+    """An engine by name (``oxigraph``, ``rdflib``; None for the default), loaded with ``data``.
+
+    An :class:`Engine` passes through; an rdflib ``graph`` gives an
+    :class:`RdflibEngine` on it (unless another engine is named).
+    """
+    if isinstance(engine, Engine):
+        return engine
+    if graph is not None and engine in (None, "rdflib"):
+        return RdflibEngine(graph)
+    name = engine or DEFAULT_ENGINE
+    if name == "rdflib":
+        return RdflibEngine.from_files(data)
+    if name == "oxigraph":
+        if graph is not None:
+            store = pyoxigraph.Store()
+            store.extend(_to_quads(graph))
+            return OxigraphEngine(store)
+        return OxigraphEngine.from_files(data)
+    raise QueryError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+
+
+def _to_quads(graph: Graph) -> Iterator[pyoxigraph.Quad]:
+    def term(t: Identifier) -> Any:
+        if isinstance(t, URIRef):
+            return pyoxigraph.NamedNode(str(t))
+        if isinstance(t, BNode):
+            return pyoxigraph.BlankNode(str(t))
+        assert isinstance(t, Literal)
+        if t.language:
+            return pyoxigraph.Literal(str(t), language=t.language)
+        if t.datatype:
+            return pyoxigraph.Literal(str(t), datatype=pyoxigraph.NamedNode(str(t.datatype)))
+        return pyoxigraph.Literal(str(t))
+
+    for s, p, o in graph:
+        yield pyoxigraph.Quad(term(s), term(p), term(o), pyoxigraph.DefaultGraph())
+
+
+def as_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> Graph:
+    """Triples in a new rdflib graph with the project's prefixes bound."""
+    graph = new_graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph

@@ -1,0 +1,429 @@
+"""Project the RDF graph onto a networkx MultiDiGraph: which resources become nodes, edges and attributes.
+
+Every decision of the projection is in :data:`SPEC`, and nowhere else:
+
+* resources of the classes in ``SPEC.groups`` (and their subclasses) become nodes, coloured
+  and shaped by group; an entity and an n-ary fact (an agreement, a statement, a trade figure,
+  a slip) are nodes alike, so that parties and figures show as neighbours;
+* an object property between two nodes becomes an edge labelled with the property;
+* a literal becomes an attribute of its node, and so does a resource that is not a node
+  (a SKOS concept, an instant) — kept with its labels;
+* ``SPEC.not_nodes`` lists the classes that feed nodes instead of being nodes (mentions feed
+  the side panel, claims their slip, route stops a shortcut edge), each with its reason.
+
+>>> from kg.load import load_graph
+>>> from kg import resources
+>>> g = to_networkx(load_graph([resources.root() / "tests/fixtures/explorer/mini.ttl"]))
+>>> g.nodes["kgi:kassym-jomart-tokayev"]["label_en"], g.nodes["kgi:kassym-jomart-tokayev"]["wikidata"]
+('Kassym-Jomart Tokayev', 'Q200881')
+>>> sorted(v for _, v, p in g.out_edges("agreement:rail-cooperation-mou", data="prop") if p == "kg:party")
+['kgi:kazakhstan-temir-zholy', 'kgi:raja']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg import resources
+from kg.namespaces import ITSRDF, KG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, TIME, WD, new_graph
+
+LANGUAGES = ("en", "fa")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One kind of node: the classes it gathers (with their subclasses), and how it is drawn."""
+
+    key: str
+    classes: tuple[URIRef, ...]
+    color: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """``subject -via-> middle -target-> object`` becomes one edge ``subject -via-> object``.
+
+    ``order`` (a literal of the middle resource) is kept on the edge as ``position``.
+    """
+
+    via: URIRef
+    target: URIRef
+    order: URIRef | None = None
+
+
+@dataclass(frozen=True)
+class ProjectionSpec:
+    """What the projection keeps, and how. See :data:`SPEC`."""
+
+    groups: tuple[Group, ...]
+    not_nodes: dict[URIRef, str]
+    skip_properties: frozenset[URIRef]
+    shortcuts: tuple[Shortcut, ...] = ()
+    label: URIRef = RDFS.label
+    alt_labels: tuple[URIRef, ...] = (SKOS.altLabel,)
+    value_labels: tuple[URIRef, ...] = (SKOS.prefLabel, RDFS.label, TIME.inXSDDate)
+    claim_properties: tuple[URIRef, ...] = (KG.claimedStatement, KG.correctedStatement)
+    term_labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
+
+
+#: The one place that says what the explorer, ``kg stats`` and ``kg path`` see.
+#: Groups are matched in order (first match wins), which is also the legend's order.
+SPEC = ProjectionSpec(
+    groups=(
+        Group("person", (KG.Person,), "#e15759", "dot"),
+        Group("post", (KG.Post,), "#ff9da7", "dot"),
+        Group("organization", (KG.Organization,), "#4e79a7", "square"),
+        Group("country", (KG.Country,), "#59a14f", "dot"),
+        Group("corridor", (KG.TransportCorridor,), "#b6992d", "hexagon"),
+        Group("place", (KG.Place, KG.CountryGroup), "#8cd17d", "dot"),
+        Group("event", (KG.Event,), "#f28e2b", "star"),
+        Group("agreement", (KG.Agreement,), "#17becf", "diamond"),
+        Group("statement", (KG.Statement,), "#b07aa1", "triangleDown"),
+        Group("figure", (KG.Figure, KG.TradeTrend, KG.BilateralRelation), "#9c755f", "diamond"),
+        Group("train", (KG.Train, KG.Route), "#edc948", "hexagon"),
+        Group("period", (KG.Period,), "#bab0ac", "square"),
+        Group("slip", (KG.Slip,), "#d62728", "triangle"),
+        Group("article", (KG.NewsArticle,), "#79706e", "square"),
+    ),
+    not_nodes={
+        KG.Mention: "feeds the side panel: the source sentence and the marks in the article",
+        KG.Claim: "shown inside its slip, as the claim and the correction",
+        KG.RouteStop: "a route's stop becomes an edge route -stop-> place, with its position",
+        TIME.Instant: "its date becomes an attribute of the period it bounds",
+        SKOS.Concept: "a value (kind, domain, topic, unit) shown with its labels on the node",
+    },
+    skip_properties=frozenset(
+        {
+            RDF.type,
+            OWL.sameAs,
+            NIF.isString,  # the whole article: the panel has it once, not per node
+            NIF.referenceContext,
+            ITSRDF.taIdentRef,
+            RDFS.isDefinedBy,
+        }
+    ),
+    shortcuts=(Shortcut(KG.stop, KG.stopPlace, SCHEMA.position),),
+    # Labels for reused terms that the ontology does not declare.
+    term_labels={
+        RDFS.comment: {"en": "description", "fa": "توضیح"},
+        SKOS.definition: {"en": "definition", "fa": "تعریف"},
+        SKOS.altLabel: {"en": "also called", "fa": "نام دیگر"},
+    },
+)
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+
+def to_curie(term: Node) -> str:
+    """A compact name for ``term``: a CURIE for the project's namespaces, else ``<iri>`` or ``_:id``.
+
+    >>> to_curie(URIRef("https://w3id.org/iran-kazakhstan-kg/id/agreement/rail"))
+    'agreement:rail'
+    >>> to_curie(URIRef("http://example.org/x"))
+    '<http://example.org/x>'
+    """
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    text = str(term)
+    for prefix, namespace in _BY_LENGTH:
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return f"<{text}>"
+
+
+def _terms_graph(graph: Graph) -> Graph:
+    """The graph that holds the class hierarchy and term labels: ``graph`` itself, or the shipped ontology."""
+    if (KG.City, RDFS.subClassOf, KG.Place) in graph:
+        return graph
+    terms = new_graph()
+    from kg.load import parse_turtle
+
+    for path in resources.ontology_paths():
+        parse_turtle(path, terms)
+    return terms
+
+
+def _ancestors(terms: Graph) -> dict[URIRef, set[URIRef]]:
+    """Each class -> itself and every superclass (transitive)."""
+    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for sub, sup in terms.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            parents[sub].add(sup)
+    closure: dict[URIRef, set[URIRef]] = {}
+
+    def walk(cls: URIRef) -> set[URIRef]:
+        if cls not in closure:
+            closure[cls] = {cls}
+            for parent in parents.get(cls, ()):
+                closure[cls] |= walk(parent)
+        return closure[cls]
+
+    for cls in list(parents):
+        walk(cls)
+    return closure
+
+
+def _labels(graph: Graph, term: Node, predicates: Iterable[URIRef]) -> dict[str, str]:
+    """``{"en": ..., "fa": ...}`` from the first predicate that has them (plain literals count for both)."""
+    found: dict[str, str] = {}
+    for predicate in predicates:
+        for value in sorted(graph.objects(term, predicate), key=str):
+            if not isinstance(value, Literal):
+                continue
+            lang = value.language
+            if lang in LANGUAGES:
+                found.setdefault(lang, str(value))
+            elif lang is None:
+                for code in LANGUAGES:
+                    found.setdefault(code, str(value))
+        if found:
+            break
+    return found
+
+
+def _persian_digits(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+@dataclass
+class _Context:
+    graph: Graph
+    terms: Graph
+    spec: ProjectionSpec
+    ids: dict[Node, str] = field(default_factory=dict)
+    classes: dict[str, dict[str, str]] = field(default_factory=dict)
+    properties: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def term_labels(self, term: URIRef, table: dict[str, dict[str, str]]) -> str:
+        name = to_curie(term)
+        if name not in table:
+            labels = self.spec.term_labels.get(term) or _labels(self.terms, term, (RDFS.label, SKOS.prefLabel))
+            table[name] = {code: labels.get(code, name) for code in LANGUAGES}
+        return name
+
+    def prop(self, term: URIRef) -> str:
+        return self.term_labels(term, self.properties)
+
+    def value(self, term: Node) -> dict[str, Any]:
+        """A resource that is not a node, as an attribute value: its name and labels."""
+        if term in self.ids:
+            return {"node": self.ids[term]}
+        labels = _labels(self.graph, term, self.spec.value_labels)
+        name = to_curie(term)
+        return {"term": name, "label": {code: labels.get(code, name) for code in LANGUAGES}}
+
+
+def _node_types(graph: Graph, spec: ProjectionSpec, ancestors: dict[URIRef, set[URIRef]]) -> dict[Node, URIRef]:
+    """Every resource that becomes a node -> its most specific class."""
+    types: dict[Node, set[URIRef]] = defaultdict(set)
+    for subject, cls in graph.subject_objects(RDF.type):
+        if isinstance(cls, URIRef) and isinstance(subject, URIRef | BNode):
+            types[subject].add(cls)
+    group_classes = {cls for group in spec.groups for cls in group.classes}
+    chosen: dict[Node, URIRef] = {}
+    for subject, classes in types.items():
+        if any(ancestors.get(c, {c}) & set(spec.not_nodes) for c in classes):
+            continue
+        candidates = [c for c in classes if ancestors.get(c, {c}) & group_classes]
+        if candidates:
+            chosen[subject] = max(candidates, key=lambda c: (len(ancestors.get(c, {c})), to_curie(c)))
+    return chosen
+
+
+def _group_of(cls: URIRef, spec: ProjectionSpec, ancestors: dict[URIRef, set[URIRef]]) -> Group:
+    lineage = ancestors.get(cls, {cls})
+    return next(group for group in spec.groups if lineage & set(group.classes))
+
+
+def _claim(ctx: _Context, claim: Node) -> dict[str, Any]:
+    """A kg:Claim as {subject, property, object | value}, each with what the panel needs to show it."""
+    g = ctx.graph
+    out: dict[str, Any] = {"id": to_curie(claim)}
+    subject = g.value(claim, KG.claimSubject)
+    if subject is not None:
+        out["subject"] = ctx.value(subject)
+    prop = g.value(claim, KG.claimProperty)
+    if isinstance(prop, URIRef):
+        out["property"] = ctx.prop(prop)
+    obj = g.value(claim, KG.claimObject)
+    if obj is not None:
+        out["object"] = ctx.value(obj)
+    value = g.value(claim, KG.claimValue)
+    if isinstance(value, Literal):
+        out["value"] = {"text": str(value), "lang": value.language or ""}
+    return out
+
+
+def _mentions(graph: Graph) -> dict[Node, list[tuple[int, int]]]:
+    """Resource -> the (begin, end) code-point spans of the mentions that point to it."""
+    found: dict[Node, set[tuple[int, int]]] = defaultdict(set)
+    for mention in graph.subjects(RDF.type, KG.Mention):
+        begin, end = graph.value(mention, NIF.beginIndex), graph.value(mention, NIF.endIndex)
+        if not (isinstance(begin, Literal) and isinstance(end, Literal)):
+            continue
+        for target in graph.objects(mention, ITSRDF.taIdentRef):
+            found[target].add((int(begin.toPython()), int(end.toPython())))
+    return {target: sorted(spans) for target, spans in found.items()}
+
+
+def article_text_of(graph: Graph) -> str | None:
+    """The article text the mentions point into: ``nif:isString`` of the article in ``graph``, if any."""
+    for context in sorted(graph.subjects(RDF.type, KG.NewsArticle), key=str):
+        text = graph.value(context, NIF.isString)
+        if isinstance(text, Literal):
+            return str(text)
+    return None
+
+
+def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
+    """The projection of ``graph`` (ontology terms loaded or not) as a MultiDiGraph.
+
+    Node ids are CURIEs (``kgi:iran``); node attributes: ``iri``, ``cls`` (most specific
+    class), ``group``, ``label_en``, ``label_fa``, ``alt_labels``, ``wikidata``, ``literals``,
+    ``values``, ``mentions`` and, for a slip, ``slip``. Edges are keyed by property CURIE and
+    carry ``prop`` (and ``position`` for shortcut edges). ``graph.graph`` holds the labels of
+    the classes, properties and groups used, and the article text if the data has it.
+    """
+    terms = _terms_graph(graph)
+    ancestors = _ancestors(terms)
+    ctx = _Context(graph, terms, spec)
+    node_types = _node_types(graph, spec, ancestors)
+    ordered = sorted(node_types, key=to_curie)
+    ctx.ids = {term: to_curie(term) for term in ordered}
+    mentions = _mentions(graph)
+    shortcuts = {s.via: s for s in spec.shortcuts}
+    skip = spec.skip_properties | {spec.label, *spec.alt_labels, *spec.claim_properties}
+
+    out = nx.MultiDiGraph()
+    used_groups: set[str] = set()
+    for term in ordered:
+        cls = node_types[term]
+        group = _group_of(cls, spec, ancestors)
+        used_groups.add(group.key)
+        labels = _labels(graph, term, (spec.label,))
+        name = ctx.ids[term]
+        alt = sorted(
+            {(str(v), v.language or "") for p in spec.alt_labels for v in graph.objects(term, p) if isinstance(v, Literal)}
+        )
+        wikidata = sorted(str(o)[len(str(WD)) :] for o in graph.objects(term, OWL.sameAs) if str(o).startswith(str(WD)))
+        out.add_node(
+            name,
+            iri=str(term) if isinstance(term, URIRef) else name,
+            cls=ctx.term_labels(cls, ctx.classes),
+            group=group.key,
+            label_en=labels.get("en") or labels.get("fa") or name,
+            label_fa=labels.get("fa") or labels.get("en") or name,
+            alt_labels=alt,
+            wikidata=wikidata[0] if wikidata else None,
+            literals=[],
+            values=[],
+            mentions=mentions.get(term, []),
+        )
+
+    for term in ordered:
+        name = ctx.ids[term]
+        attrs = out.nodes[name]
+        for prop, obj in sorted(graph.predicate_objects(term), key=lambda po: (to_curie(po[0]), str(po[1]))):
+            if not isinstance(prop, URIRef) or prop in skip:
+                continue
+            if isinstance(obj, Literal):
+                kind = obj.language or (to_curie(obj.datatype) if obj.datatype else "")
+                attrs["literals"].append({"prop": ctx.prop(prop), "text": str(obj), "lang": kind})
+            elif obj in ctx.ids:
+                out.add_edge(name, ctx.ids[obj], key=ctx.prop(prop), prop=ctx.prop(prop))
+            elif prop in shortcuts:
+                _add_shortcut(ctx, out, name, obj, shortcuts[prop])
+            else:
+                attrs["values"].append({"prop": ctx.prop(prop), **ctx.value(obj)})
+        claims = {to_curie(p): _claim(ctx, c) for p in spec.claim_properties for c in graph.objects(term, p)}
+        if node_types[term] == KG.Slip or claims:
+            attrs["slip"] = {"claimed": claims.get(to_curie(KG.claimedStatement)), "corrected": claims.get(to_curie(KG.correctedStatement))}
+            for p in spec.claim_properties:
+                ctx.prop(p)
+            for p in (KG.claimSubject, KG.claimProperty, KG.claimObject, KG.claimValue):
+                ctx.prop(p)
+
+    for name in out:
+        out.nodes[name]["slips"] = sorted(
+            {u for u, _, p in out.in_edges(name, data="prop") if p == "kg:affects"}
+            | {v for _, v, p in out.out_edges(name, data="prop") if p == "kg:editorialBasis"}
+        )
+
+    out.graph["classes"] = dict(sorted(ctx.classes.items()))
+    out.graph["properties"] = dict(sorted(ctx.properties.items()))
+    out.graph["groups"] = [
+        {
+            "key": g.key,
+            "color": g.color,
+            "shape": g.shape,
+            "label": _group_label(ctx, g),
+        }
+        for g in spec.groups
+        if g.key in used_groups
+    ]
+    out.graph["text"] = article_text_of(graph)
+    return out
+
+
+def _group_label(ctx: _Context, group: Group) -> dict[str, str]:
+    """A group is named after its first class."""
+    labels = _labels(ctx.terms, group.classes[0], (RDFS.label,))
+    return {code: labels.get(code, group.key) for code in LANGUAGES}
+
+
+def _add_shortcut(ctx: _Context, out: nx.MultiDiGraph, name: str, middle: Node, shortcut: Shortcut) -> None:
+    """``name -via-> middle -target-> place`` as the edge ``name -via-> place`` (with the position)."""
+    g = ctx.graph
+    position = g.value(middle, shortcut.order) if shortcut.order else None
+    number = int(position.toPython()) if isinstance(position, Literal) else None
+    prop = ctx.prop(shortcut.via)
+    for target in g.objects(middle, shortcut.target):
+        if target not in ctx.ids:
+            continue
+        labels = ctx.properties[prop]
+        extra: dict[str, Any] = {}
+        if number is not None:
+            extra = {
+                "position": number,
+                "label_en": f"{labels['en']} {number}",
+                "label_fa": f"{labels['fa']} {_persian_digits(number)}",
+            }
+        key = f"{prop}/{number}" if number is not None else f"{prop}/{to_curie(middle)}"
+        out.add_edge(name, ctx.ids[target], key=key, prop=prop, **extra)
+
+
+def load_projection(data: Sequence[str | Path] | None = None, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
+    """Load the shipped data (or ``data``) with the ontology, and project it."""
+    from kg.load import load_graph
+
+    return to_networkx(load_graph(data), spec)
+
+
+def as_projection(
+    graph: nx.MultiDiGraph | Graph | None = None, data: Sequence[str | Path] | None = None
+) -> nx.MultiDiGraph:
+    """``graph`` if it is already a projection, its projection if it is RDF, else the loaded ``data``'s."""
+    if isinstance(graph, nx.MultiDiGraph):
+        return graph
+    if isinstance(graph, Graph):
+        return to_networkx(graph)
+    return load_projection(data)
+
+
+def node_label(graph: nx.MultiDiGraph, node: str, lang: str = "en") -> str:
+    """The label of a node in ``lang`` (``en`` or ``fa``)."""
+    return str(graph.nodes[node][f"label_{lang}"])
+
+
+def edge_label(graph: nx.MultiDiGraph, prop: str, lang: str = "en") -> str:
+    """The label of a property in ``lang``, as the projection recorded it."""
+    return graph.graph["properties"].get(prop, {}).get(lang, prop)

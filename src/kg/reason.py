@@ -1,0 +1,111 @@
+"""Check the ontology plus the data with a real OWL reasoner: HermiT, run through owlready2.
+
+The graph is written as N-Triples by :mod:`kg.export`, loaded into an owlready2
+world and classified by HermiT (Java). The check passes when the whole is
+consistent and no class is unsatisfiable (equivalent to ``owl:Nothing``).
+
+HermiT supports only the datatypes of the OWL 2 datatype map. Values of other
+datatypes that the data uses (``xsd:date``, ``xsd:duration``, ``rdf:langString``
+ranges) are ignored by the reasoner (HermiT's ``--ignoreUnsupportedDatatypes``);
+the report names them, so nothing is skipped silently. SHACL (``kg validate``)
+checks those values instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.errors import ServerError
+from kg.export import select_parts, union, write_ntriples
+from kg.namespaces import OWL, RDF, RDFS, XSD
+
+#: The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps): what HermiT understands.
+OWL2_DATATYPES = frozenset(
+    [RDF.PlainLiteral, RDF.XMLLiteral, RDFS.Literal, OWL.real, OWL.rational]
+    + [XSD[name] for name in ("decimal", "integer", "nonNegativeInteger", "nonPositiveInteger", "positiveInteger")]
+    + [XSD[name] for name in ("negativeInteger", "long", "int", "short", "byte", "unsignedLong", "unsignedInt")]
+    + [XSD[name] for name in ("unsignedShort", "unsignedByte", "double", "float", "string", "normalizedString")]
+    + [XSD[name] for name in ("token", "language", "Name", "NCName", "NMTOKEN", "boolean", "hexBinary")]
+    + [XSD[name] for name in ("base64Binary", "anyURI", "dateTime", "dateTimeStamp")]
+)
+
+
+@dataclass
+class ReasonerReport:
+    """What HermiT found: consistency, unsatisfiable classes, and the datatypes it had to ignore."""
+
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    ignored_datatypes: list[str] = field(default_factory=list)
+    triples: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.unsatisfiable
+
+    def format(self) -> str:
+        lines = []
+        if not self.consistent:
+            lines.append("inconsistent: HermiT finds no model of the ontology plus the data")
+        for iri in self.unsatisfiable:
+            lines.append(f"unsatisfiable class: <{iri}>")
+        if self.ignored_datatypes:
+            names = ", ".join(f"<{d}>" for d in self.ignored_datatypes)
+            lines.append(f"not in the OWL 2 datatype map, ignored by HermiT: {names}")
+        verdict = "consistent, no unsatisfiable class" if self.ok else "FAILED"
+        lines.append(f"HermiT on {self.triples} triples ({self.seconds:.1f} s): {verdict}")
+        return "\n".join(lines) + "\n"
+
+
+def unsupported_datatypes(graph: Graph) -> list[str]:
+    """Datatypes used in literals or as property ranges that are outside the OWL 2 datatype map."""
+    used = {o.datatype for o in graph.objects() if isinstance(o, Literal) and o.datatype is not None}
+    builtin = (str(XSD._NS), str(RDF._NS))
+    used |= {r for r in graph.objects(None, RDFS.range) if isinstance(r, URIRef) and str(r).startswith(builtin)}
+    return sorted(str(d) for d in used - OWL2_DATATYPES)
+
+
+def check_graph(graph: Graph) -> ReasonerReport:
+    """Run HermiT on ``graph`` (ontology plus data) and report."""
+    import owlready2
+    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
+
+    java = shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
+    if java is None:
+        raise ServerError(
+            "HermiT needs a Java runtime and none was found (Debian: apt-get install default-jre-headless)"
+        )
+    owlready2.JAVA_EXE = java
+    started = time.monotonic()
+    report = ReasonerReport(consistent=True, triples=len(graph), ignored_datatypes=unsupported_datatypes(graph))
+    with tempfile.TemporaryDirectory(prefix="kg-reason-") as tmp:
+        path = Path(tmp) / "kg.nt"
+        path.write_text(write_ntriples(graph), encoding="utf-8")
+        world = World()
+        try:
+            world.get_ontology(path.as_uri()).load()
+            sync_reasoner_hermit(world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True)
+        except OwlReadyInconsistentOntologyError:
+            report.consistent = False
+        except OwlReadyJavaError as exc:
+            raise ServerError(f"HermiT failed: {str(exc).strip().splitlines()[-1]}") from None
+        else:
+            nothing = str(OWL.Nothing)
+            report.unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri != nothing)
+        finally:
+            world.close()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def check_consistency(data: Sequence[str | Path] | None = None) -> ReasonerReport:
+    """``kg reason``: HermiT over the ontology, the vocabularies and the data (default: data/article.ttl)."""
+    return check_graph(union(select_parts("all", data)))

@@ -1,0 +1,190 @@
+"""Analytics of the projection: counts, degree, centrality and components (``kg stats``), and the
+shortest connection between two entities found by label in either language (``kg path``).
+
+>>> from kg import resources
+>>> g = as_projection(data=[resources.root() / "tests/fixtures/explorer/mini.ttl"])
+>>> find_node(g, "توكايف")  # Arabic kaf and yeh
+'kgi:kassym-jomart-tokayev'
+>>> print(shortest_path("Tokayev", "Kazakhstan Temir Zholy", g).format())
+Kassym-Jomart Tokayev → Kazakhstan Temir Zholy: 3 steps
+  Tokayev's state visit to Tehran —visitor→ Kassym-Jomart Tokayev
+  MoU on rail cooperation between the two railways —concluded during→ Tokayev's state visit to Tehran
+  MoU on rail cooperation between the two railways —party→ Kazakhstan Temir Zholy
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph
+
+from kg.errors import UsageError
+from kg.project import as_projection, edge_label, node_label
+from kg.text import fold
+
+
+def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
+    """Betweenness centrality of every node, on the undirected simple graph (0 to 1)."""
+    simple = nx.Graph(graph.to_undirected(as_view=True))
+    return nx.betweenness_centrality(simple, normalized=True)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    node: str
+    label: str
+    score: float
+
+
+@dataclass
+class Stats:
+    """What ``kg stats`` prints."""
+
+    nodes: int
+    edges: int
+    classes: list[tuple[str, str, int]] = field(default_factory=list)
+    properties: list[tuple[str, str, int]] = field(default_factory=list)
+    degree: list[Ranked] = field(default_factory=list)
+    centrality: list[Ranked] = field(default_factory=list)
+    components: list[list[str]] = field(default_factory=list)
+
+    def format(self) -> str:
+        lines = [f"nodes: {self.nodes}", f"edges: {self.edges}", "", "nodes per class:"]
+        lines += [f"  {n:5d}  {curie}  ({label})" for curie, label, n in self.classes]
+        lines += ["", "edges per property:"]
+        lines += [f"  {n:5d}  {curie}  ({label})" for curie, label, n in self.properties]
+        lines += ["", f"top {len(self.degree)} by degree (in + out):"]
+        lines += [f"  {int(r.score):5d}  {r.label}  [{r.node}]" for r in self.degree]
+        lines += ["", f"top {len(self.centrality)} by betweenness centrality:"]
+        lines += [f"  {r.score:.3f}  {r.label}  [{r.node}]" for r in self.centrality]
+        sizes = ", ".join(str(len(c)) for c in self.components)
+        lines += ["", f"connected components: {len(self.components)} (sizes {sizes})"]
+        for component in self.components[1:]:
+            lines.append("  " + ", ".join(component))
+        return "\n".join(lines) + "\n"
+
+
+def graph_stats(
+    graph: nx.MultiDiGraph | Graph | None = None,
+    *,
+    data: Sequence[str | Path] | None = None,
+    top: int = 10,
+    lang: str = "en",
+) -> Stats:
+    """Counts per class and property, the ``top`` nodes by degree and by centrality, and the components.
+
+    ``graph`` is a projection or an RDF graph; without one, ``data`` (default: the shipped data) is loaded.
+    """
+    g = as_projection(graph, data)
+    classes = Counter(cls for _, cls in g.nodes(data="cls"))
+    props = Counter(prop for _, _, prop in g.edges(data="prop"))
+    class_labels = g.graph.get("classes", {})
+    stats = Stats(g.number_of_nodes(), g.number_of_edges())
+    stats.classes = [
+        (c, class_labels.get(c, {}).get(lang, c), n) for c, n in sorted(classes.items(), key=lambda i: (-i[1], i[0]))
+    ]
+    stats.properties = [(p, edge_label(g, p, lang), n) for p, n in sorted(props.items(), key=lambda i: (-i[1], i[0]))]
+    by_degree = sorted(g.degree, key=lambda nd: (-nd[1], nd[0]))[:top]
+    stats.degree = [Ranked(n, node_label(g, n, lang), d) for n, d in by_degree]
+    scores = centrality(g)
+    by_centrality = sorted(scores.items(), key=lambda ns: (-ns[1], ns[0]))[:top]
+    stats.centrality = [Ranked(n, node_label(g, n, lang), s) for n, s in by_centrality]
+    components = [sorted(c) for c in nx.weakly_connected_components(g)]
+    stats.components = sorted(components, key=lambda c: (-len(c), c))
+    return stats
+
+
+def _names(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    attrs = graph.nodes[node]
+    names = [attrs["label_en"], attrs["label_fa"], node, node.split(":", 1)[-1]]
+    names += [text for text, _ in attrs.get("alt_labels", [])]
+    return names
+
+
+def match_score(query: str, name: str) -> tuple[int, int, float]:
+    """How well ``query`` names ``name``: (exact, whole word, share of the name covered); zeros for no match.
+
+    >>> match_score("توكايف", "قاسم‌ژومارت توکایف") > match_score("توكايف", "سفر رسمی توکایف به تهران")
+    True
+    """
+    key, folded = fold(query), fold(name)
+    if not key or key not in folded:
+        return (0, 0, 0.0)
+    words = {fold(word) for word in name.split()}
+    return (int(key == folded), int(key in words), len(key) / len(folded))
+
+
+def find_node(graph: nx.MultiDiGraph, text: str) -> str:
+    """The node best named by ``text``: its label in either language, an alternative label or its id, however typed.
+
+    An exact (folded) match beats a whole-word match, which beats the match covering more of the
+    name; a tie between different nodes is a UsageError that lists them, and so is no match.
+    """
+    if not fold(text):
+        raise UsageError(f"empty entity name: {text!r}")
+    scores = {n: max(match_score(text, name) for name in _names(graph, n)) for n in graph}
+    ranked = sorted((n for n in scores if scores[n][2] > 0), key=lambda n: (scores[n], n), reverse=True)
+    if not ranked:
+        raise UsageError(f"no entity is labelled {text!r} (in English or Persian)")
+    best = [n for n in ranked if scores[n] == scores[ranked[0]]]
+    if len(best) == 1:
+        return best[0]
+    shown = ", ".join(f"{node_label(graph, n)} [{n}]" for n in sorted(best)[:8])
+    more = f" and {len(best) - 8} more" if len(best) > 8 else ""
+    raise UsageError(f"{text!r} is ambiguous: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One triple of a path, in its own direction."""
+
+    subject: str
+    prop: str
+    object: str
+
+
+@dataclass
+class Connection:
+    """The shortest chain of triples between two nodes, with the labels to print it."""
+
+    source: str
+    target: str
+    steps: list[Step]
+    graph: nx.MultiDiGraph = field(repr=False)
+
+    def format(self, lang: str = "en") -> str:
+        g = self.graph
+        head = f"{node_label(g, self.source, lang)} → {node_label(g, self.target, lang)}: {len(self.steps)} steps"
+        lines = [head]
+        for s in self.steps:
+            lines.append(f"  {node_label(g, s.subject, lang)} —{edge_label(g, s.prop, lang)}→ {node_label(g, s.object, lang)}")
+        return "\n".join(lines)
+
+
+def shortest_path(
+    source: str,
+    target: str,
+    graph: nx.MultiDiGraph | Graph | None = None,
+    *,
+    data: Sequence[str | Path] | None = None,
+) -> Connection | None:
+    """The shortest connection between two entities named by label (edges walked either way), or None."""
+    g = as_projection(graph, data)
+    a, b = find_node(g, source), find_node(g, target)
+    try:
+        nodes = nx.shortest_path(g.to_undirected(as_view=True), a, b)
+    except nx.NetworkXNoPath:
+        return None
+    steps: list[Step] = []
+    for u, v in zip(nodes, nodes[1:], strict=False):
+        forward = sorted(g.get_edge_data(u, v, default={}))
+        if forward:
+            steps.append(Step(u, g.edges[u, v, forward[0]]["prop"], v))
+        else:
+            key = sorted(g.get_edge_data(v, u))[0]
+            steps.append(Step(v, g.edges[v, u, key]["prop"], u))
+    return Connection(a, b, steps, g)
