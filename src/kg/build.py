@@ -25,11 +25,17 @@ Writer = Callable[[Graph, Path], None]
 
 def outputs() -> list[tuple[str, str, Writer]]:
     """Every output of the build: (what it is, file name inside the build directory, writer)."""
+    from kg.describe import write_description_file
     from kg.diagram import write_dot_file, write_svg_file
+    from kg.docs import write_docs_dir
+    from kg.export import write_export_dir
 
     return [
         ("class diagram (Graphviz)", "diagram.dot", write_dot_file),
         ("class diagram (SVG)", "diagram.svg", write_svg_file),
+        ("exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)", "export", write_export_dir),
+        ("dataset description (VoID/DCAT)", "void.ttl", write_description_file),
+        ("ontology documentation (HTML, English and Persian)", "ontology-docs", write_docs_dir),
     ]
 
 

@@ -30,10 +30,8 @@ import contextlib
 import json
 import multiprocessing
 import re
-import socket
 import sys
 import threading
-import time
 import urllib.error
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -241,7 +239,9 @@ class OxigraphEngine(Engine):
         self.store = store
 
     @classmethod
-    def from_files(cls, data: Sequence[str | Path] | None = None, store: pyoxigraph.Store | None = None) -> OxigraphEngine:
+    def from_files(
+        cls, data: Sequence[str | Path] | None = None, store: pyoxigraph.Store | None = None
+    ) -> OxigraphEngine:
         """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph."""
         store = pyoxigraph.Store() if store is None else store
         for path in graph_paths(data):
@@ -391,12 +391,14 @@ class EndpointEngine(Engine):
             raise EndpointError(f"{self.url}: {status}" + (f": {detail}" if detail else "")) from None
         except urllib.error.HTTPError as exc:
             detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-            raise EndpointError(f"{self.url}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")) from None
+            raise EndpointError(
+                f"{self.url}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
+            ) from None
         except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError | socket.timeout):
+            if isinstance(exc.reason, TimeoutError):
                 raise QueryTimeout(f"{self.url}: no answer within {self.timeout:g} s (--timeout)") from None
             raise EndpointError(f"{self.url}: cannot connect: {exc.reason}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise QueryTimeout(f"{self.url}: no answer within {self.timeout:g} s (--timeout)") from None
         except (OSError, ValueError) as exc:
             raise EndpointError(f"{self.url}: {exc}") from None
@@ -430,7 +432,7 @@ class EndpointEngine(Engine):
         values = " ".join(f"<{iri}>" for iri in iris if not re.search(r'[<>"{}|^`\\\s]', str(iri)))
         text = (
             f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} "
-            f"?s <{RDFS.label}>|<{SKOS.prefLabel}> ?label FILTER(langMatches(lang(?label), \"{lang}\")) }}"
+            f'?s <{RDFS.label}>|<{SKOS.prefLabel}> ?label FILTER(langMatches(lang(?label), "{lang}")) }}'
         )
         try:
             outcome = self.run(text)
@@ -517,7 +519,6 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(target, sender, allow_external), daemon=True)
-    started = time.monotonic()
     process.start()
     sender.close()
     try:
@@ -533,7 +534,6 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
             process.kill()
         process.join(5)
         receiver.close()
-    del started
     if message[0] == "ok":
         return message[1]
     if message[0] == "kgerror":

@@ -335,7 +335,7 @@
   function renderResults() {
     const list = $("results");
     const query = $("search").value;
-    if (!fold(query)) {
+    if (!fold(query) || document.activeElement !== $("search")) {
       list.hidden = true;
       list.replaceChildren();
       return;
@@ -636,7 +636,11 @@
   $("search").addEventListener("blur", () => {
     $("results").hidden = true;
   });
-  $("search").addEventListener("focus", () => renderResults());
+  $("search").addEventListener("focus", () => {
+    state.results = search($("search").value);
+    state.active = state.results.length ? 0 : -1;
+    renderResults();
+  });
   $("lang").addEventListener("click", () => setLang(state.lang === "fa" ? "en" : "fa"));
   $("relayout").addEventListener("click", relayout);
   $("all-classes").addEventListener("click", () => setAllGroups(true));

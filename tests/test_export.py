@@ -1,0 +1,334 @@
+"""kg export: six standard formats, byte-identical on every run, read back by rdflib, rapper and Oxigraph."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from kg import resources
+from kg.cli import main
+from kg.errors import OutputError, UsageError
+from kg.export import (
+    DATA_GRAPH,
+    DESCRIPTION_GRAPH,
+    FORMATS,
+    export_graph,
+    select_parts,
+    serialize,
+    union,
+    with_description,
+    write_atomically,
+    write_export_dir,
+    write_turtle,
+)
+from kg.load import parse_turtle
+from kg.namespaces import ID, KG, NIF, ONTOLOGY_IRI, RDF, RDFS, VOCABULARIES_IRI, new_graph
+
+#: rdflib's own TriG and N-Quads parsers use its deprecated ConjunctiveGraph API internally.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning"),
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
+
+FIXTURES = Path(__file__).parent / "fixtures" / "export"
+ARTICLE = FIXTURES / "article.ttl"
+BLANK_NODES = FIXTURES / "blank-nodes.ttl"
+HAS_DATA = resources.data_path().is_file()
+
+#: Data sets every property is checked on: our fixture, and the real data once it exists.
+SOURCES = [
+    pytest.param([ARTICLE], id="fixture"),
+    pytest.param(None, id="data", marks=pytest.mark.skipif(not HAS_DATA, reason="data/article.ttl not written yet")),
+]
+RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "xml": "xml"}
+RAPPER_FORMAT = {"turtle": "turtle", "nt": "ntriples", "nquads": "nquads", "trig": "trig", "xml": "rdfxml"}
+OXIGRAPH_FORMAT = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "nquads": pyoxigraph.RdfFormat.N_QUADS,
+    "trig": pyoxigraph.RdfFormat.TRIG,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+    "xml": pyoxigraph.RdfFormat.RDF_XML,
+}
+TRIPLE_FORMATS = [name for name, f in FORMATS.items() if not f.quads]
+QUAD_FORMATS = [name for name, f in FORMATS.items() if f.quads]
+
+
+def export_parts(data, fmt: str):
+    """What ``kg export --format fmt`` writes for ``data``: the parts, with the description for quads."""
+    parts = select_parts("all", data)
+    return with_description(parts) if FORMATS[fmt].quads else parts
+
+
+def parse_back(text: str, fmt: str) -> Graph | Dataset:
+    if FORMATS[fmt].quads:
+        dataset = Dataset()
+        dataset.parse(data=text, format=RDFLIB_FORMAT[fmt])
+        return dataset
+    return Graph().parse(data=text, format=RDFLIB_FORMAT[fmt])
+
+
+# --------------------------------------------------------------------------- round trip and stability
+
+
+@pytest.mark.parametrize("data", SOURCES)
+@pytest.mark.parametrize("fmt", TRIPLE_FORMATS)
+def test_triple_formats_round_trip(data, fmt):
+    parts = export_parts(data, fmt)
+    text = serialize(parts, fmt)
+    back = parse_back(text, fmt)
+    assert isomorphic(back, union(parts))
+    assert serialize({DATA_GRAPH: back}, fmt) == text, "the export of the export must be byte-identical"
+
+
+@pytest.mark.parametrize("data", SOURCES)
+@pytest.mark.parametrize("fmt", QUAD_FORMATS)
+def test_dataset_formats_keep_each_part_in_its_named_graph(data, fmt):
+    parts = export_parts(data, fmt)
+    assert list(parts) == [ONTOLOGY_IRI, VOCABULARIES_IRI, DATA_GRAPH, DESCRIPTION_GRAPH]
+    text = serialize(parts, fmt)
+    back = parse_back(text, fmt)
+    for name, graph in parts.items():
+        assert isomorphic(back.graph(name), graph), name
+    assert len(back.default_graph) == 0
+    again = {name: back.graph(name) for name in parts}
+    assert serialize(again, fmt) == text, "the export of the export must be byte-identical"
+
+
+@pytest.mark.parametrize("data", SOURCES)
+def test_data_file_and_its_normal_form_agree(data):
+    """The data file and `kg export --graph data --format turtle` hold the same graph, and the form is a fixed point."""
+    source = data[0] if data else resources.data_path()
+    text = export_graph("turtle", graph="data", data=data).text
+    exported = Graph().parse(data=text, format="turtle")
+    assert isomorphic(exported, parse_turtle(source))
+    assert write_turtle(exported) == text
+
+
+@pytest.mark.parametrize("data", SOURCES)
+def test_two_exports_are_byte_identical(tmp_path, data):
+    first = export_graph("all", tmp_path / "first", data=data)
+    second = export_graph("all", tmp_path / "second", data=data)
+    assert [name for name, _ in first.written] == [f.title for f in FORMATS.values()]
+    for (_, a), (_, b) in zip(first.written, second.written, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+@pytest.mark.parametrize(
+    "source", [pytest.param(BLANK_NODES, id="blank-nodes"), *([pytest.param(None, id="data")] if HAS_DATA else [])]
+)
+def test_exports_from_separate_processes_are_byte_identical(tmp_path, source):
+    """Python randomises hashing per process: set order differs, output must not (rdflib #1457, #3545)."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        args = [sys.executable, "-m", "kg", "export", "--format", "all", "--out", str(out)]
+        if source is not None:
+            args += ["--graph", "data", "--data", str(source)]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(args, check=True, env=env, capture_output=True, timeout=120)
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert len(outputs[0]) == 6
+    assert outputs[0] == outputs[1]
+
+
+def test_blank_nodes_get_canonical_labels():
+    text = serialize({DATA_GRAPH: parse_turtle(BLANK_NODES)}, "turtle")
+    assert "_:b0 rdf:first kg:Country" in text
+    assert "kgi:a rdfs:seeAlso _:b3 .\n\nkgi:b rdfs:seeAlso _:b3 ." in text, "a shared blank node keeps one label"
+    assert isomorphic(Graph().parse(data=text, format="turtle"), parse_turtle(BLANK_NODES))
+
+
+# --------------------------------------------------------------------------- independent parsers
+
+
+@pytest.fixture(
+    scope="module", params=[[ARTICLE], *([None] if HAS_DATA else [])], ids=["fixture", "data"][: 1 + HAS_DATA]
+)
+def exported(request, tmp_path_factory):
+    """Every format written by `kg export --format all`, with the triple counts rdflib sees."""
+    out = tmp_path_factory.mktemp("export")
+    result = export_graph("all", out, data=request.param)
+    counts = {}
+    for fmt in FORMATS:
+        parts = export_parts(request.param, fmt)
+        counts[fmt] = sum(len(g) for g in parts.values()) if FORMATS[fmt].quads else len(union(parts))
+    return {f: path for f, (_, path) in zip(FORMATS, result.written, strict=True)}, counts
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper not installed (Debian: raptor2-utils)")
+@pytest.mark.parametrize("fmt", list(RAPPER_FORMAT))
+def test_rapper_reads_the_export_without_warnings(exported, fmt):
+    files, counts = exported
+    run = subprocess.run(
+        ["rapper", "--count", "--input", RAPPER_FORMAT[fmt], files[fmt].as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    problems = [line for line in run.stderr.splitlines() if "Warning" in line or "Error" in line]
+    assert not problems, problems
+    assert f"Parsing returned {counts[fmt]} triple" in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("fmt", list(OXIGRAPH_FORMAT))
+def test_oxigraph_reads_the_export(exported, fmt):
+    files, counts = exported
+    parsed = list(pyoxigraph.parse(path=str(files[fmt]), format=OXIGRAPH_FORMAT[fmt]))
+    assert len(parsed) == counts[fmt]
+    if FORMATS[fmt].quads:
+        names = {str(q.graph_name.value) for q in parsed}
+        assert names == {str(ONTOLOGY_IRI), str(VOCABULARIES_IRI), str(DATA_GRAPH), str(DESCRIPTION_GRAPH)}
+
+
+# --------------------------------------------------------------------------- text
+
+
+@pytest.mark.parametrize("data", SOURCES)
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_article_text_survives_every_format_exactly(data, fmt):
+    parts = select_parts("data", data)
+    article = next(iter(parts[DATA_GRAPH].subjects(RDF.type, KG.NewsArticle)))
+    expected = str(parts[DATA_GRAPH].value(article, NIF.isString))
+    assert "\n" in expected
+    back = parse_back(serialize(parts, fmt), fmt)
+    graph = back.graph(DATA_GRAPH) if isinstance(back, Dataset) else back
+    assert str(graph.value(article, NIF.isString)) == expected
+    if data is None:
+        assert expected == resources.article_text_path().read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_persian_is_written_as_characters_not_escapes(fmt):
+    text = serialize(select_parts("data", [ARTICLE]), fmt)
+    assert "قزاقستان" in text
+    assert "\\u06" not in text and "&#" not in text
+
+
+def test_turtle_writes_mentions_with_prefixes_in_numeric_order():
+    text = serialize(select_parts("data", [ARTICLE]), "turtle")
+    assert text.index("span:4-10 a kg:Mention") < text.index("span:14-19 a kg:Mention") < text.index("span:20-39")
+    assert '"""سفر توکایف به تهران\n' in text, "a multi-line literal is written as a long string"
+
+
+def test_only_the_prefixes_used_are_declared():
+    graph = new_graph()
+    graph.add((ID["kazakhstan"], RDF.type, KG.Country))
+    graph.add((ID["kazakhstan"], RDFS.label, Literal("Kazakhstan", lang="en")))
+    graph.add((ID["kazakhstan"], RDFS.seeAlso, URIRef("http://example.org/other/thing")))
+    text = serialize({DATA_GRAPH: graph}, "turtle")
+    prefixes = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix")]
+    assert prefixes == ["kg:", "kgi:", "rdfs:"]
+    assert "<http://example.org/other/thing>" in text
+    for fmt in FORMATS:
+        assert "ns1" not in serialize({DATA_GRAPH: graph}, fmt), fmt
+
+
+def test_jsonld_is_compact_and_readable():
+    import json
+
+    document = json.loads(serialize(select_parts("data", [ARTICLE]), "jsonld"))
+    assert set(document) == {"@context", "@graph"}
+    assert document["@context"]["kgi"] == "https://w3id.org/iran-kazakhstan-kg/id/"
+    assert "sh" not in document["@context"], "only the prefixes used"
+    kazakhstan = next(n for n in document["@graph"] if n["@id"] == "kgi:kazakhstan")
+    assert kazakhstan["@type"] == "kg:Country"
+    assert {"@language": "fa", "@value": "قزاقستان"} in kazakhstan["rdfs:label"]
+    target = next(n for n in document["@graph"] if n["@id"] == "figure:trade-target")
+    assert target["schema:value"] == 3000000000
+    assert target["kg:perDuration"] == {"@type": "xsd:duration", "@value": "P1Y"}
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_unknown_format_lists_the_supported_ones():
+    with pytest.raises(UsageError, match=r"unknown format 'yaml': choose one of turtle, nt, nquads, trig, jsonld, xml"):
+        export_graph("yaml")
+
+
+def test_unknown_graph_part_lists_the_choices():
+    with pytest.raises(UsageError, match=r"unknown graph 'shapes': choose one of all, data, ontology"):
+        export_graph("turtle", graph="shapes")
+
+
+def test_unwritable_out_fails_before_anything_is_written(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"a-file/sub/kg\.ttl: cannot create it: .*a-file is not a directory"):
+        export_graph("turtle", blocker / "sub" / "kg.ttl", data=[ARTICLE])
+    with pytest.raises(OutputError, match=r"a-file: exists and is not a directory"):
+        export_graph("all", blocker, data=[ARTICLE])
+    with pytest.raises(OutputError, match=r"is a directory"):
+        export_graph("turtle", tmp_path, data=[ARTICLE])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path):
+    good = tmp_path / "out" / "kg.ttl"
+    good.parent.mkdir()
+    good.write_text("old\n", encoding="utf-8")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write"):
+        write_atomically({good: "new\n", blocker / "kg.nt": "never\n"})
+    assert good.read_text(encoding="utf-8") == "old\n", "the first file is not replaced when the second fails"
+    assert sorted(p.name for p in good.parent.iterdir()) == ["kg.ttl"], "no temporary file is left"
+
+
+def test_written_files_follow_the_umask_not_mkstemps_0600(tmp_path):
+    old = os.umask(0o022)
+    try:
+        export_graph("nt", tmp_path / "kg.nt", data=[ARTICLE])
+    finally:
+        os.umask(old)
+    assert (tmp_path / "kg.nt").stat().st_mode & 0o777 == 0o644
+
+
+# --------------------------------------------------------------------------- command line and build
+
+
+def test_cli_writes_one_format_to_stdout(capsysbinary):
+    assert main(["export", "--graph", "data", "--format", "nt", "--data", str(ARTICLE)]) == 0
+    out = capsysbinary.readouterr().out.decode("utf-8")
+    assert '"قزاقستان"@fa .' in out
+
+
+def test_cli_reports_bad_format_and_output_with_exit_codes(tmp_path, capsys):
+    assert main(["export", "--format", "yaml"]) == 2
+    assert "unknown format 'yaml': choose one of turtle, nt, nquads, trig, jsonld, xml, all" in capsys.readouterr().err
+    assert main(["export", "--format", "all"]) == 2
+    assert "give a directory with --out" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["export", "--out", str(blocker / "kg.ttl"), "--data", str(ARTICLE)]) == 7
+    assert "is not a directory" in capsys.readouterr().err
+
+
+def test_cli_writes_every_format_into_a_directory(tmp_path, capsys):
+    assert main(["export", "--format", "all", "--out", str(tmp_path), "--data", str(ARTICLE)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["kg.ttl", "kg.nt", "kg.nq", "kg.trig", "kg.jsonld", "kg.rdf"]
+    )
+    assert f"wrote TriG: {tmp_path / 'kg.trig'}" in capsys.readouterr().out
+
+
+def test_build_writer_splits_the_loaded_graph_back_into_parts(tmp_path):
+    from kg.load import load_graph
+
+    write_export_dir(load_graph([ARTICLE]), tmp_path / "export")
+    dataset = Dataset()
+    dataset.parse(tmp_path / "export" / "kg.trig", format="trig")
+    assert isomorphic(dataset.graph(DATA_GRAPH), parse_turtle(ARTICLE))
+    assert sorted(p.name for p in (tmp_path / "export").iterdir()) == sorted(
+        ["kg.ttl", "kg.nt", "kg.nq", "kg.trig", "kg.jsonld", "kg.rdf"]
+    )
