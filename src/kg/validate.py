@@ -47,6 +47,27 @@ _CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (
 #: Letters that have a Persian form: Arabic yeh and kaf must not appear in @fa labels.
 _NON_PERSIAN_LETTERS = {"\u064a": "Arabic yeh (ي)", "\u0643": "Arabic kaf (ك)", "\u0649": "alef maksura (ى)"}
 
+#: Compounds that Persian writes with a zero-width non-joiner (U+200C), in the wrong forms
+#: the source text uses (run together, or split by a space). Verbatim quotes are exempt.
+_ZWNJ_COMPOUNDS = {
+    wrong: right
+    for right in (
+        "رئیس\u200cجمهور",
+        "همکاری\u200cها",
+        "راه\u200cآهن",
+        "حمل\u200cونقل",
+        "بین\u200cالمللی",
+        "تفاهم\u200cنامه",
+        "منطقه\u200cای",
+        "هسته\u200cای",
+        "می\u200cشود",
+        "می\u200cتواند",
+        "گفت\u200cوگو",
+        "حجت\u200cالاسلام",
+    )
+    for wrong in (right.replace("\u200c", ""), right.replace("\u200c", " "))
+}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -110,7 +131,9 @@ def check_shapes(data: Graph, shapes: Graph) -> list[Finding]:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
-        messages = sorted(results.objects(result, SH.resultMessage), key=lambda m: (getattr(m, "language", None) != "en", m))
+        messages = sorted(
+            results.objects(result, SH.resultMessage), key=lambda m: (getattr(m, "language", None) != "en", m)
+        )
         message = messages[0] if messages else _constraint_name(results, result)
         findings.append(
             Finding(
@@ -150,7 +173,9 @@ def check_quotes(graph: Graph, text: str) -> list[Finding]:
             continue  # the shapes report the missing values
         b, e = int(begin), int(end)
         if not (0 <= b < e <= len(text)):
-            findings.append(Finding("quotes", focus, "nif:endIndex", f"span {b}-{e} lies outside the text (0-{len(text)})"))
+            findings.append(
+                Finding("quotes", focus, "nif:endIndex", f"span {b}-{e} lies outside the text (0-{len(text)})")
+            )
             continue
         if text[b:e] != str(anchor):
             findings.append(
@@ -214,14 +239,20 @@ def check_labels(ontology: Graph) -> list[Finding]:
             langs = {o.language for o in ontology.objects(term, prop) if isinstance(o, Literal)}
             for lang in ("en", "fa"):
                 if lang not in langs:
-                    findings.append(Finding("labels", _short(ontology, term), _short(ontology, prop), f"no @{lang} value"))
+                    findings.append(
+                        Finding("labels", _short(ontology, term), _short(ontology, prop), f"no @{lang} value")
+                    )
         if (term, RDFS.isDefinedBy, None) not in ontology:
             findings.append(Finding("labels", _short(ontology, term), "rdfs:isDefinedBy", "missing"))
     return findings
 
 
 def check_orthography(graph: Graph) -> list[Finding]:
-    """Persian labels and comments use Persian yeh and kaf (verbatim quotes are exempt)."""
+    """Persian labels and comments use Persian yeh and kaf and ZWNJ where needed (verbatim quotes are exempt).
+
+    Alternative labels (skos:altLabel) may record a name as the article spells it, so only the
+    letter check applies to them.
+    """
     findings = []
     label_props = (RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, KG.reason, KG.intendedForm)
     for prop in label_props:
@@ -231,7 +262,24 @@ def check_orthography(graph: Graph) -> list[Finding]:
             for ch, name in _NON_PERSIAN_LETTERS.items():
                 if ch in value:
                     findings.append(
-                        Finding("orthography", _short(graph, subject), _short(graph, prop), f"uses {name}", _short(graph, value))
+                        Finding(
+                            "orthography",
+                            _short(graph, subject),
+                            _short(graph, prop),
+                            f"uses {name}",
+                            _short(graph, value),
+                        )
+                    )
+            for wrong, right in _ZWNJ_COMPOUNDS.items():
+                if prop != SKOS.altLabel and wrong in value:
+                    findings.append(
+                        Finding(
+                            "orthography",
+                            _short(graph, subject),
+                            _short(graph, prop),
+                            f"writes {wrong!r} where Persian needs a ZWNJ: {right!r}",
+                            _short(graph, value),
+                        )
                     )
     return findings
 
@@ -242,7 +290,7 @@ def check_orthography(graph: Graph) -> list[Finding]:
 def read_wikidata_reference(path: Path | None = None) -> dict[str, str]:
     """QID -> English label of every verified Wikidata id."""
     path = path or resources.wikidata_reference_path()
-    with open(path, encoding="utf-8", newline="") as handle:
+    with Path(path).open(encoding="utf-8", newline="") as handle:
         return {row["qid"]: row["label_en"] for row in csv.DictReader(handle, delimiter="\t")}
 
 
@@ -251,7 +299,9 @@ def check_wikidata(graph: Graph, reference: dict[str, str]) -> list[Finding]:
     findings = []
     for subject, target in graph.subject_objects(OWL.sameAs):
         if not str(target).startswith(str(WD)):
-            findings.append(Finding("wikidata", _short(graph, subject), "owl:sameAs", "links outside Wikidata", str(target)))
+            findings.append(
+                Finding("wikidata", _short(graph, subject), "owl:sameAs", "links outside Wikidata", str(target))
+            )
             continue
         qid = str(target)[len(str(WD)) :]
         if qid not in reference:

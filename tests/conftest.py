@@ -1,0 +1,64 @@
+"""Shared fixtures: the shipped graph and text, and a runner for the installed ``kg`` script."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg import resources
+from kg.load import article_text, load_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def graph() -> Graph:
+    """Ontology, vocabularies and the shipped data, loaded once (treat as read-only)."""
+    return load_graph()
+
+
+@pytest.fixture(scope="session")
+def text() -> str:
+    return article_text()
+
+
+@pytest.fixture(scope="session")
+def data_source() -> str:
+    return resources.data_path().read_text(encoding="utf-8")
+
+
+KgRunner = Callable[..., subprocess.CompletedProcess]
+
+
+@pytest.fixture(scope="session")
+def kg() -> KgRunner:
+    """Run the installed ``kg`` console script; returns the completed process (text mode, UTF-8)."""
+    exe = shutil.which("kg", path=str(Path(sys.executable).parent)) or shutil.which("kg")
+    if exe is None:
+        pytest.fail("the `kg` console script is not installed: run `pip install -e .`")
+
+    def run(*args: str, cwd: str | Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [exe, *args], capture_output=True, text=True, encoding="utf-8", cwd=cwd, timeout=timeout, check=False
+        )
+
+    return run
+
+
+@pytest.fixture
+def broken_copy(tmp_path: Path, data_source: str) -> Callable[[str, str], Path]:
+    """Write a copy of data/article.ttl with one exact replacement made, and return its path."""
+
+    def make(old: str, new: str, count: int = 1) -> Path:
+        assert old in data_source, f"test setup: {old!r} is not in data/article.ttl"
+        path = tmp_path / "article.ttl"
+        path.write_text(data_source.replace(old, new, count), encoding="utf-8")
+        return path
+
+    return make

@@ -1,0 +1,89 @@
+"""The `kg` console script: help, exit codes, messages, and the README's promises."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kg import resources
+from kg.cli import build_parser
+
+
+def _commands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+def test_help_through_the_installed_script_lists_every_command(kg):
+    done = kg("--help")
+    assert done.returncode == 0
+    for command in _commands():
+        assert re.search(rf"^\s+{command}\s", done.stdout, re.M), command
+
+
+def test_every_command_is_in_the_readme():
+    readme = (resources.root() / "README.md").read_text(encoding="utf-8")
+    missing = [c for c in _commands() if f"kg {c}" not in readme]
+    assert not missing
+
+
+def test_validate_exits_0_on_the_shipped_data(kg):
+    done = kg("validate")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("conforms")
+
+
+def test_validate_exits_1_with_a_report_on_broken_data(kg, broken_copy):
+    done = kg("validate", "--data", str(broken_copy('owl:sameAs wd:Q232 ;', "owl:sameAs wd:Q99999 ;")))
+    assert done.returncode == 1
+    assert "[wikidata] kgi:kazakhstan" in done.stdout
+    assert "value:   Q99999" in done.stdout
+
+
+def test_missing_file_is_one_clear_line_and_exit_2(kg, tmp_path):
+    done = kg("validate", "--data", str(tmp_path / "absent.ttl"))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == f"kg validate: error: {tmp_path / 'absent.ttl'}: no such file\n"
+
+
+def test_syntax_error_exit_2_with_line_and_column(kg, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix kgi: <https://w3id.org/iran-kazakhstan-kg/id/> .\nkgi:a kgi:b\n", encoding="utf-8")
+    done = kg("validate", "--data", str(bad))
+    assert done.returncode == 2
+    assert re.match(rf"kg validate: error: {re.escape(str(bad))}:3:1: Turtle syntax error: ", done.stderr)
+
+
+def test_locate_prints_code_point_offsets(kg):
+    done = kg("locate", "توكايف")
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[0] == "622\t628\tتوکایف"
+    assert kg("locate", "ترکمنستان").returncode == 1
+
+
+def test_unknown_command_is_a_usage_error(kg):
+    done = kg("frobnicate")
+    assert done.returncode == 2
+    assert "invalid choice: 'frobnicate'" in done.stderr
+
+
+def test_build_writes_every_output_and_says_where(kg, tmp_path):
+    out = tmp_path / "site"
+    done = kg("build", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    wrote = re.findall(r"^wrote (.+): (.+)$", done.stdout, re.M)
+    assert wrote
+    for _name, path in wrote:
+        assert Path(path).exists(), path
+        assert Path(path).is_relative_to(out)
+    assert not [p for p in out.iterdir() if p.name.startswith(".kg-build-")]
+
+
+def test_build_writes_nothing_when_the_data_does_not_validate(kg, broken_copy, tmp_path):
+    out = tmp_path / "site"
+    done = kg("build", "--out", str(out), "--data", str(broken_copy("schema:position 3 ;", "schema:position 4 ;")))
+    assert done.returncode == 1
+    assert "nothing was written" in done.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -1,0 +1,254 @@
+"""The shipped data against the article: inventory, offsets, labels, links, periods, slips, coverage."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections import defaultdict
+
+import jdatetime
+import pytest
+from rdflib import Literal
+
+from kg import resources
+from kg.namespaces import ID, ITSRDF, KG, NIF, OWL, RDF, RDFS, SDO, TIME, WD
+
+# The inventory derived from reading the article, class by class (direct rdf:type).
+# Each line names what the article says; a change to the data must change this table.
+INVENTORY: dict[str, set[str]] = {
+    # Places. Turkmenistan and Almaty are never named correctly; the slips bring them in.
+    "Country": {
+        "kgi:iran", "kgi:kazakhstan", "kgi:russia", "kgi:china", "kgi:turkey", "kgi:syria", "kgi:ukraine",
+        "kgi:united-states", "kgi:qatar", "kgi:tajikistan", "kgi:venezuela", "kgi:turkmenistan",
+    },
+    "City": {"kgi:tehran", "kgi:astana", "kgi:almaty"},
+    "Region": {"kgi:central-asia", "kgi:asia", "kgi:east-asia", "kgi:west-asia", "kgi:south-asia", "kgi:europe"},
+    "BodyOfWater": {"kgi:caspian-sea"},
+    "CountryGroup": {"kgi:the-west", "kgi:iran-neighbours", "kgi:caspian-littoral-states"},
+    # People: Tokayev, the Supreme Leader, Raisi, Faraji-Rad and the four visiting leaders.
+    "Person": {
+        "kgi:kassym-jomart-tokayev", "kgi:ali-khamenei", "kgi:ebrahim-raisi", "kgi:abdolreza-faraji-rad",
+        "kgi:tamim-bin-hamad-al-thani", "kgi:emomali-rahmon", "kgi:nicolas-maduro", "kgi:serdar-berdimuhamedow",
+    },
+    "Post": {
+        "post:president-of-kazakhstan", "post:president-of-iran", "post:supreme-leader-of-iran",
+        "post:professor-of-geopolitics", "post:emir-of-qatar", "post:president-of-tajikistan",
+        "post:president-of-venezuela", "post:president-of-turkmenistan", "post:rai-managing-director",
+        "post:ktz-managing-director", "post:customs-spokesperson",
+    },
+    # Organisations: the parties of the eight documents, the publisher, customs, NATO, the delegation.
+    "Government": {"kgi:iran-13th-government"},
+    "Ministry": {
+        "kgi:iran-mfa", "kgi:kazakhstan-mfa", "kgi:iran-ministry-of-culture", "kgi:kazakhstan-ministry-of-culture-and-sports",
+        "kgi:iran-ministry-of-industry", "kgi:kazakhstan-ministry-of-trade", "kgi:iran-ministry-of-agriculture",
+        "kgi:kazakhstan-ministry-of-agriculture",
+    },
+    "ResearchInstitute": {"kgi:iran-mfa-centre-for-political-studies", "kgi:kazakhstan-foreign-policy-research-institute"},
+    "GovernmentBody": {"kgi:iran-customs"},
+    "Company": {"kgi:nioc", "kgi:kazmunaygas", "kgi:rai", "kgi:ktz"},
+    "NewsOrganization": {"kgi:isna", "kgi:irib", "kgi:kazakhstan-state-news-agency"},
+    "InternationalOrganization": {"kgi:nato"},
+    "Delegation": {"kgi:tokayev-delegation"},
+    # The eight documents «among» those concluded during the visit.
+    "Agreement": {
+        "agreement:political-studies-mou-2022", "agreement:cultural-exchange-programme-2022",
+        "agreement:analytical-studies-mou-2022", "agreement:bilateral-trade-mou-2022",
+        "agreement:agricultural-trade-transit-mou-2022", "agreement:media-mou-2022", "agreement:oil-and-gas-mou-2022",
+        "agreement:rail-cooperation-mou-2022",
+    },
+    # Corridors, the route and the train.
+    "TransportCorridor": {"kgi:east-west-corridor", "kgi:north-south-corridor"},
+    "CorridorSection": {"kgi:east-west-corridor-iranian-section"},
+    "Route": {"kgi:kazakhstan-iran-turkey-rail-route"},
+    "RouteStop": {
+        "kgi:kazakhstan-iran-turkey-rail-route-stop-1", "kgi:kazakhstan-iran-turkey-rail-route-stop-2",
+        "kgi:kazakhstan-iran-turkey-rail-route-stop-3",
+    },
+    "Train": {"kgi:first-container-train"},
+    # Events of the visit, and those the article recalls.
+    "StateVisit": {"event:tokayev-state-visit-2022"},
+    "Visit": {
+        "event:tamim-visit-to-tehran", "event:rahmon-visit-to-tehran", "event:maduro-visit-to-tehran",
+        "event:berdimuhamedow-visit-to-tehran",
+    },
+    "Meeting": {"event:khamenei-tokayev-meeting", "event:raisi-tokayev-meeting", "event:astana-trilateral-meeting"},
+    "Negotiation": {"event:political-talks-2022", "event:almaty-nuclear-talks"},
+    "PeaceProcess": {"event:astana-peace-process"},
+    "Ceremony": {"event:container-train-ceremony"},
+    "Conflict": {"event:war-in-ukraine"},
+    "Event": {"event:kazakhstan-independence"},
+    "BilateralRelation": {"kgi:iran-kazakhstan-relations"},
+    # Statements: ISNA's voice (10), Faraji-Rad (3), the Supreme Leader (3), Raisi (7), Tokayev (2), customs (3).
+    "Statement": {
+        "statement:isna-lead", "statement:isna-central-asia", "statement:isna-visit-outcome",
+        "statement:isna-kazakhstan-role", "statement:isna-astana-host", "statement:isna-neighbourhood-policy",
+        "statement:isna-relations-30-years", "statement:isna-cooperation-continues", "statement:isna-conclusion",
+        "statement:faraji-rad-opportunity", "statement:faraji-rad-great-powers", "statement:faraji-rad-expand-ties",
+        "statement:khamenei-ties", "statement:khamenei-ukraine", "statement:khamenei-western-influence",
+        "statement:raisi-regional-integration", "statement:raisi-connecting-route", "statement:raisi-corridor-interest",
+        "statement:raisi-covid", "statement:raisi-trade-growth", "statement:raisi-trade-target",
+        "statement:raisi-cooperation-fields", "statement:tokayev-rail-corridor", "statement:tokayev-hope",
+        "statement:customs-trade-growth", "statement:customs-trade-report", "statement:customs-trade-history",
+    },
+    # Figures: 729 kt and $265.2 m in 1400; +71 %, +29 % and +50 %; targets of $3 bn and 5 Mt a year.
+    "TradeFigure": {"figure:trade-weight-1400", "figure:trade-value-1400"},
+    "Change": {
+        "figure:trade-weight-change-1400", "figure:trade-value-change-1400", "figure:trade-relations-change-recent-months",
+    },
+    "Target": {"figure:trade-volume-target", "figure:rail-transit-target"},
+    "TradeTrend": {"kgi:trade-trend-1380s", "kgi:trade-trend-1390s"},
+    "SolarHijriYear": {"period:sh-1399", "period:sh-1400"},
+    "SolarHijriDecade": {"period:sh-1380s", "period:sh-1390s"},
+    "Period": {"period:last-two-decades", "period:recent-months-2022", "period:past-30-years"},
+    "NewsArticle": {"kgi:article"},
+    # The article's slips and, for those that change a fact, the claim beside the correction.
+    "Slip": {
+        "slip:almaty-nuclear-talks", "slip:astana-trilateral-host", "slip:almaty-talks-example",
+        "slip:berdimuhamedow-country", "slip:tamim-name", "slip:kazakhstan-agriculture-ministry-name",
+        "slip:kazmunaygas-name", "slip:container-spelling", "slip:broken-paragraph", "slip:venezuela-as-neighbour",
+    },
+    "Claim": {
+        f"claim:{name}{suffix}"
+        for name in (
+            "nuclear-talks-location", "trilateral-meeting-location", "berdimuhamedow-post", "tamim-name",
+            "kazakhstan-agriculture-ministry-name", "kazmunaygas-name",
+        )
+        for suffix in ("", "-as-written")
+    },
+}  # fmt: skip
+
+
+def _curie(graph, term) -> str:
+    return graph.namespace_manager.normalizeUri(term)
+
+
+def test_inventory_matches_what_the_article_names(graph):
+    found: dict[str, set[str]] = defaultdict(set)
+    for node, cls in graph.subject_objects(RDF.type):
+        if str(cls).startswith(str(KG._NS)) and cls != KG.Mention:
+            found[str(cls)[len(str(KG._NS)) :]].add(_curie(graph, node))
+    assert dict(found) == INVENTORY
+
+
+def test_mentions_reread_from_the_shipped_text(graph, text):
+    """Independent of `kg validate`: every quote is the text at its code-point offsets."""
+    mentions = list(graph.subjects(RDF.type, KG.Mention))
+    assert len(mentions) == 255
+    for mention in mentions:
+        begin, end = int(graph.value(mention, NIF.beginIndex)), int(graph.value(mention, NIF.endIndex))
+        assert text[begin:end] == str(graph.value(mention, NIF.anchorOf)), mention
+        assert str(mention).endswith(f"/span/{begin}-{end}")
+
+
+def test_shipped_text_is_the_source_verbatim(graph, text):
+    raw = resources.article_text_path().read_bytes()
+    assert raw.decode("utf-8") == text
+    assert len(text) == 6836 and len(raw) == 12307  # code points vs bytes: offsets count code points
+    assert str(graph.value(ID["article"], NIF.isString)) == text
+
+
+def test_shipped_text_equals_the_seed_when_the_seed_is_present(text):
+    seed = resources.root().parent / "shared" / "seeds" / "000_9a4f045b5da87826.txt"
+    if not seed.is_file():
+        pytest.skip(f"the original seed is not on this machine ({seed})")
+    assert seed.read_text(encoding="utf-8") == text
+
+
+def test_every_sentence_of_the_article_is_covered_by_mentions(graph, text):
+    """A reader should not find a sentence whose content is missing: 75 % of its letters lie in mentions."""
+    covered = [False] * len(text)
+    for mention in graph.subjects(RDF.type, KG.Mention):
+        for i in range(int(graph.value(mention, NIF.beginIndex)), int(graph.value(mention, NIF.endIndex))):
+            covered[i] = True
+    for sentence in re.finditer(r"[^.:\n]+", text):
+        letters = [i for i in range(sentence.start(), sentence.end()) if text[i].isalpha()]
+        if letters:
+            share = sum(covered[i] for i in letters) / len(letters)
+            assert share >= 0.75, f"{share:.0%} covered: {sentence.group()[:80]}"
+
+
+def test_every_entity_and_fact_has_both_labels(graph):
+    for node, cls in graph.subject_objects(RDF.type):
+        if str(cls).startswith(str(KG._NS)) and cls != KG.Mention:
+            langs = sorted(v.language for v in graph.objects(node, RDFS.label) if isinstance(v, Literal))
+            assert langs == ["en", "fa"], (node, langs)
+
+
+def test_statement_texts_are_verbatim_quotes(graph, text):
+    for statement in graph.subjects(RDF.type, KG.Statement):
+        words = str(graph.value(statement, SDO.text))
+        assert words in text, statement
+        anchors = {str(graph.value(m, NIF.anchorOf)) for m in graph.subjects(ITSRDF.taIdentRef, statement)}
+        assert words in anchors
+
+
+def _wikidata_reference() -> dict[str, str]:
+    with resources.wikidata_reference_path().open(encoding="utf-8", newline="") as handle:
+        return {row["qid"]: row["key"] for row in csv.DictReader(handle, delimiter="\t")}
+
+
+def test_wikidata_links_come_only_from_the_reference_list(graph):
+    reference = _wikidata_reference()
+    linked = {str(o)[len(str(WD)) :] for o in graph.objects(None, OWL.sameAs)}
+    assert linked <= set(reference)
+    # the three listed items the article never mentions stay unlinked
+    assert {reference[q] for q in set(reference) - linked} == {
+        "persian_gulf",
+        "shanghai_cooperation_organisation",
+        "eurasian_economic_union",
+    }
+
+
+def test_reference_list_is_the_shared_one_when_present():
+    shared = resources.root().parent / "shared" / "reference" / "wikidata.tsv"
+    if not shared.is_file():
+        pytest.skip(f"the shared reference is not on this machine ({shared})")
+    assert shared.read_bytes() == resources.wikidata_reference_path().read_bytes()
+
+
+def test_solar_hijri_periods_carry_their_gregorian_interval(graph):
+    """Checked against jdatetime, an independent implementation of the Iranian calendar."""
+    checked = 0
+    for period in graph.subjects(KG.solarHijriYearFrom, None):
+        first = int(graph.value(period, KG.solarHijriYearFrom))
+        last = int(graph.value(period, KG.solarHijriYearTo))
+        begins = graph.value(graph.value(period, TIME.hasBeginning), TIME.inXSDDate).toPython()
+        ends = graph.value(graph.value(period, TIME.hasEnd), TIME.inXSDDate).toPython()
+        assert begins == jdatetime.date(first, 1, 1).togregorian()
+        assert ends == jdatetime.date(last + 1, 1, 1).togregorian() - dt.timedelta(days=1)
+        checked += 1
+    assert checked == 5  # 1399, 1400, the 1380s, the 1390s, the twenty-year review
+
+
+def test_slips_keep_the_written_form_at_their_mention(graph, text):
+    written = {}
+    for slip in graph.subjects(RDF.type, KG.Slip):
+        form = str(graph.value(slip, KG.writtenForm))
+        quotes = [str(graph.value(m, NIF.anchorOf)) for m in graph.subjects(ITSRDF.taIdentRef, slip)]
+        assert any(form in q for q in quotes), slip
+        written[_curie(graph, slip)] = form
+    assert written["slip:almaty-nuclear-talks"] == written["slip:astana-trilateral-host"] == "آلمانی"
+    assert text.count("آلمانی") == 3  # three slips, and not the same city each time
+    assert written["slip:broken-paragraph"] == "آغاز به\n\nکار کرد"
+
+
+def test_corrections_are_asserted_and_claims_are_not(graph):
+    for slip in graph.subjects(KG.correctedStatement, None):
+        for role, expected in ((KG.correctedStatement, True), (KG.claimedStatement, False)):
+            claim = graph.value(slip, role)
+            s, p = graph.value(claim, KG.claimSubject), graph.value(claim, KG.claimProperty)
+            o = graph.value(claim, KG.claimObject) or graph.value(claim, KG.claimValue)
+            assert ((s, p, o) in graph) is expected, (slip, role)
+
+
+def test_the_corrected_almaty_and_astana_differ(graph):
+    location = {
+        _curie(graph, graph.value(slip, KG.affects)): graph.value(graph.value(slip, KG.correctedStatement), KG.claimObject)
+        for slip in graph.subjects(RDF.type, KG.Slip)
+        if (slip, KG.intendedForm, None) in graph and graph.value(slip, KG.slipKind).endswith("wrong-place-name")
+    }
+    assert {k: _curie(graph, v) for k, v in location.items()} == {
+        "event:almaty-nuclear-talks": "kgi:almaty",
+        "event:astana-trilateral-meeting": "kgi:astana",
+    }

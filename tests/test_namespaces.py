@@ -1,0 +1,49 @@
+"""Namespaces are bound once; our own is closed and matches the ontology exactly."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from kg import resources
+from kg.namespaces import KG, PREFIXES, bind_prefixes, new_graph
+
+
+def test_closed_namespace_equals_the_terms_declared_in_the_ontology():
+    ontology = Graph().parse(resources.ontology_dir() / "kg.ttl")
+    declared = {str(s)[len(str(KG._NS)) :] for s in ontology.subjects() if str(s).startswith(str(KG._NS))}
+    assert declared == set(KG.__annotations__)
+
+
+def test_misspelt_term_fails_instead_of_minting_an_iri():
+    with pytest.raises(AttributeError):
+        _ = KG.Agrement
+
+
+def test_every_kg_term_used_anywhere_is_declared(graph):
+    """Ontology, shapes, data and queries: no kg: IRI without a declaration (cf. org:subOrganzationOf)."""
+    used = set()
+    sources = [p.read_text(encoding="utf-8") for p in resources.ontology_dir().glob("*.ttl")]
+    sources += [resources.data_path().read_text(encoding="utf-8")]
+    sources += [p.read_text(encoding="utf-8") for p in resources.queries_dir().glob("*.rq")]
+    import re
+
+    for text in sources:
+        used |= set(re.findall(r"(?<![\w:])kg:([A-Za-z][\w-]*)", text))
+        used |= set(re.findall(r"iran-kazakhstan-kg/ontology#([A-Za-z][\w-]*)", text))
+    assert used <= set(KG.__annotations__), used - set(KG.__annotations__)
+
+
+def test_serialisation_invents_no_prefixes(graph):
+    turtle = bind_prefixes(Graph(bind_namespaces="none")).serialize(format="turtle")
+    assert "ns1:" not in turtle
+    out = new_graph()
+    for triple in graph:
+        out.add(triple)
+    text = out.serialize(format="turtle")
+    assert "ns1:" not in text and "ns2:" not in text
+    assert "@prefix kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>" in text
+
+
+def test_prefixes_are_unique():
+    assert len(set(PREFIXES.values())) == len(PREFIXES)

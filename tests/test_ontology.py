@@ -1,0 +1,41 @@
+"""The ontology: labels and comments in both languages, alignments, header metadata, vocabularies."""
+
+from __future__ import annotations
+
+from rdflib import Literal
+
+from kg.namespaces import DCTERMS, KG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, VANN
+from kg.validate import _ontology_graph, check_labels
+
+
+def test_every_term_has_label_and_comment_in_english_and_persian():
+    assert check_labels(_ontology_graph()) == []
+
+
+def test_every_class_is_aligned_to_a_reused_vocabulary_or_a_kg_class():
+    ontology = _ontology_graph()
+    unaligned = {
+        cls
+        for cls in ontology.subjects(RDF.type, OWL.Class)
+        if str(cls).startswith(str(KG._NS)) and not list(ontology.objects(cls, RDFS.subClassOf))
+    }
+    assert unaligned == {KG.CountryGroup}  # no close match anywhere; said so in its comment
+
+
+def test_header_carries_what_documentation_tools_expect():
+    ontology = _ontology_graph()
+    assert {o.language for o in ontology.objects(ONTOLOGY_IRI, DCTERMS.title)} == {"en", "fa"}
+    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
+    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) is not None
+    assert str(ontology.value(ONTOLOGY_IRI, VANN.preferredNamespacePrefix)) == "kg"
+    assert str(ontology.value(ONTOLOGY_IRI, VANN.preferredNamespaceUri)) == str(KG._NS)
+
+
+def test_every_concept_has_labels_and_definitions_in_both_languages():
+    ontology = _ontology_graph()
+    concepts = set(ontology.subjects(RDF.type, SKOS.Concept))
+    assert len(concepts) == 51
+    for concept in concepts:
+        for prop in (SKOS.prefLabel, SKOS.definition):
+            langs = sorted(o.language for o in ontology.objects(concept, prop) if isinstance(o, Literal))
+            assert langs == ["en", "fa"], (concept, prop)
