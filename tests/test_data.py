@@ -75,7 +75,7 @@ INVENTORY: dict[str, set[str]] = {
     "Meeting": {"event:khamenei-tokayev-meeting", "event:raisi-tokayev-meeting", "event:astana-trilateral-meeting"},
     "Negotiation": {"event:political-talks-2022", "event:almaty-nuclear-talks"},
     "PeaceProcess": {"event:astana-peace-process"},
-    "Ceremony": {"event:container-train-ceremony"},
+    "Ceremony": {"event:container-train-ceremony", "event:rail-mou-signing"},
     "Conflict": {"event:war-in-ukraine"},
     "Event": {"event:kazakhstan-independence"},
     "BilateralRelation": {"kgi:iran-kazakhstan-relations"},

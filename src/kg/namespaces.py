@@ -134,6 +134,7 @@ class KG(DefinedNamespace):
     sectionOf: URIRef
     setsTarget: URIRef
     signatory: URIRef
+    signedAt: URIRef
     since: URIRef
     slipKind: URIRef
     solarHijriYearFrom: URIRef
