@@ -30,7 +30,7 @@ from kg.export import (
     write_turtle,
 )
 from kg.load import parse_turtle
-from kg.namespaces import ID, KG, NIF, ONTOLOGY_IRI, RDF, RDFS, VOCABULARIES_IRI, new_graph
+from kg.namespaces import ID, KG, NIF, ONTOLOGY_IRI, RDF, RDFS, VOCABULARIES_IRI, XSD, new_graph
 
 #: rdflib's own TriG and N-Quads parsers use its deprecated ConjunctiveGraph API internally.
 pytestmark = [
@@ -190,6 +190,21 @@ def test_oxigraph_reads_the_export(exported, fmt):
         assert names == {str(ONTOLOGY_IRI), str(VOCABULARIES_IRI), str(DATA_GRAPH), str(DESCRIPTION_GRAPH)}
 
 
+def test_an_owl_tool_loads_the_rdfxml_export_like_the_ntriples_one(exported):
+    """owlready2 (the OWL library behind `kg reason`) reads RDF/XML natively: same classes, same quads."""
+    owlready2 = pytest.importorskip("owlready2")
+    files, _ = exported
+    seen = []
+    for fmt in ("xml", "nt"):
+        world = owlready2.World()
+        world.get_ontology(files[fmt].as_uri()).load()
+        quads = world.graph.execute("SELECT COUNT(*) FROM quads").fetchone()[0]
+        seen.append((sorted(c.iri for c in world.classes()), quads))
+        world.close()
+    assert seen[0] == seen[1]
+    assert str(KG.Mention) in seen[0][0]
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -218,6 +233,30 @@ def test_turtle_writes_mentions_with_prefixes_in_numeric_order():
     text = serialize(select_parts("data", [ARTICLE]), "turtle")
     assert text.index("span:4-10 a kg:Mention") < text.index("span:14-19 a kg:Mention") < text.index("span:20-39")
     assert '"""سفر توکایف به تهران\n' in text, "a multi-line literal is written as a long string"
+
+
+def test_escapes_and_bare_numbers_read_back_everywhere(tmp_path):
+    """Control characters, quotes, backslashes, CR LF and triple quotes inside long strings."""
+    graph = new_graph()
+    x = ID["x"]
+    for text in ('a\bb\fc\x01d\x7fe\tf"g\\h', 'multi\nline """ triple \x01 end"', "cr\r\nlf", "\n"):
+        graph.add((x, RDFS.comment, Literal(text)))
+    graph.add((x, RDFS.comment, Literal("1.5E3", datatype=XSD.double)))
+    graph.add((x, RDFS.comment, Literal("-7", datatype=XSD.integer)))
+    for fmt in ("turtle", "nt", "nquads", "trig", "jsonld"):
+        text = serialize({DATA_GRAPH: graph}, fmt)
+        back = parse_back(text, fmt)
+        assert isomorphic(back.graph(DATA_GRAPH) if isinstance(back, Dataset) else back, graph), fmt
+        assert len(list(pyoxigraph.parse(text, format=OXIGRAPH_FORMAT[fmt]))) == len(graph), fmt
+        if fmt in RAPPER_FORMAT and shutil.which("rapper"):
+            path = tmp_path / f"x.{fmt}"
+            path.write_text(text, encoding="utf-8")
+            run = subprocess.run(
+                ["rapper", "-c", "-i", RAPPER_FORMAT[fmt], path.as_uri()], capture_output=True, text=True
+            )
+            assert f"returned {len(graph)} triples" in run.stderr, (fmt, run.stderr)
+    turtle = serialize({DATA_GRAPH: graph}, "turtle")
+    assert '"""cr\\r\nlf"""' in turtle and "-7 .\n" in turtle
 
 
 def test_only_the_prefixes_used_are_declared():

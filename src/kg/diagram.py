@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import OutputError
+from kg.export import write_atomically
 from kg.load import parse_turtle
 from kg.namespaces import KG, OWL, RDF, RDFS, new_graph
 
@@ -79,14 +79,7 @@ def to_dot(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(data)
-    Path(handle.name).replace(path)
-
-
-def render_svg(dot: str) -> bytes:
+def render_svg(dot: str) -> str:
     """Render DOT to SVG with Graphviz's ``dot``."""
     exe = shutil.which("dot")
     if exe is None:
@@ -94,17 +87,17 @@ def render_svg(dot: str) -> bytes:
     done = subprocess.run([exe, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, check=False, timeout=120)
     if done.returncode != 0:
         raise OutputError(f"dot failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-    return done.stdout
+    return done.stdout.decode("utf-8")
 
 
 def write_dot_file(graph: Graph, path: Path) -> None:
     """Build output: the DOT source of the class diagram."""
-    _write_atomically(Path(path), to_dot(graph).encode("utf-8"))
+    write_atomically({Path(path): to_dot(graph)})
 
 
 def write_svg_file(graph: Graph, path: Path) -> None:
     """Build output: the class diagram as SVG."""
-    _write_atomically(Path(path), render_svg(to_dot(graph)))
+    write_atomically({Path(path): render_svg(to_dot(graph))})
 
 
 def write_diagram(out_dir: str | Path) -> list[Path]:

@@ -18,8 +18,7 @@ What is exported is chosen with ``graph``:
 
 >>> from rdflib import Literal
 >>> g = new_graph()
->>> g.add((ID["kazakhstan"], RDFS.label, Literal("قزاقستان", lang="fa")))
-<Graph identifier=... (<class 'rdflib.graph.Graph'>)>
+>>> _ = g.add((ID["kazakhstan"], RDFS.label, Literal("قزاقستان", lang="fa")))
 >>> print(write_turtle(g), end="")
 @prefix kgi:  <https://w3id.org/iran-kazakhstan-kg/id/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -86,12 +85,11 @@ _DIGITS = re.compile(r"([0-9]+)")
 def natural_key(text: str) -> tuple[object, ...]:
     """Sort key that orders runs of digits by value: ``span/9-14`` before ``span/10-12``.
 
-    >>> sorted(["span/10-12", "span/9-14", "span/9-10"], key=natural_key)
-    ['span/9-10', 'span/9-14', 'span/10-12']
+    >>> sorted(["span/10-12", "span/9-14", "span/9-10", "x1", "x"], key=natural_key)
+    ['span/9-10', 'span/9-14', 'span/10-12', 'x', 'x1']
     """
-    parts = _DIGITS.split(text)
-    key: list[object] = [int(p) if i % 2 else p for i, p in enumerate(parts)]
-    return (*key, text)
+    parts = _DIGITS.split(text)  # always text, number, text, ...: equal positions hold equal types
+    return (tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), text)
 
 
 def _node_key(node: Node) -> tuple[object, ...]:

@@ -75,8 +75,11 @@ def unsupported_datatypes(graph: Graph) -> list[str]:
 
 def check_graph(graph: Graph) -> ReasonerReport:
     """Run HermiT on ``graph`` (ontology plus data) and report."""
-    import owlready2
-    from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
+    try:
+        import owlready2
+        from owlready2 import OwlReadyInconsistentOntologyError, OwlReadyJavaError, World, sync_reasoner_hermit
+    except ImportError:
+        raise ServerError("the reasoner check needs owlready2 (it bundles HermiT): pip install owlready2") from None
 
     java = shutil.which(owlready2.JAVA_EXE) or shutil.which("java")
     if java is None:

@@ -1,0 +1,160 @@
+"""kg describe: a VoID/DCAT description whose counts are computed from the graph itself."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DefinedNamespace
+
+from kg import resources
+from kg.cli import main
+from kg.describe import CC_BY_4, creation_date, describe, describe_dataset
+from kg.errors import UsageError
+from kg.export import select_parts, union
+from kg.namespaces import (
+    DATASET_IRI,
+    DCAT,
+    DCTERMS,
+    KG,
+    NIF,
+    ONTOLOGY_IRI,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    VOID,
+    XSD,
+)
+
+ARTICLE = Path(__file__).parent / "fixtures" / "export" / "article.ttl"
+SOURCES = [
+    pytest.param([ARTICLE], id="fixture"),
+    pytest.param(
+        None,
+        id="data",
+        marks=pytest.mark.skipif(not resources.data_path().is_file(), reason="data/article.ttl not written yet"),
+    ),
+]
+DAY = date(2022, 6, 19)
+
+
+def value(graph: Graph, subject, predicate) -> object:
+    found = graph.value(subject, predicate)
+    return found.toPython() if isinstance(found, Literal) else found
+
+
+@pytest.mark.parametrize("data", SOURCES)
+def test_counts_are_those_of_the_graph(data):
+    graph = union(select_parts("all", data))
+    d = describe_dataset(graph, created=DAY)
+    ds = DATASET_IRI
+    assert value(d, ds, VOID.triples) == len(graph)
+    assert value(d, ds, VOID.distinctSubjects) == len(set(graph.subjects()))
+    assert value(d, ds, VOID.properties) == len(set(graph.predicates()))
+    entities = {s for s in graph.subjects() if str(s).startswith("https://w3id.org/iran-kazakhstan-kg/id/")}
+    assert value(d, ds, VOID.entities) == len(entities)
+
+    mentions = len(set(graph.subjects(RDF.type, KG.Mention)))
+    partitions = {value(d, p, VOID["class"]): value(d, p, VOID.entities) for p in d.objects(ds, VOID.classPartition)}
+    assert partitions[KG.Mention] == mentions > 0
+    assert len(partitions) == value(d, ds, VOID.classes)
+
+    per_property = {
+        value(d, p, VOID.property): value(d, p, VOID.triples) for p in d.objects(ds, VOID.propertyPartition)
+    }
+    assert per_property == dict(Counter(graph.predicates()))
+    assert sum(per_property.values()) == len(graph)
+
+
+def test_title_description_and_rights_in_both_languages():
+    d = describe_dataset(union(select_parts("all", [ARTICLE])), created=DAY)
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.rights):
+        assert {v.language for v in d.objects(DATASET_IRI, prop)} == {"en", "fa"}, prop
+    assert "گراف دانش همکاری ایران و قزاقستان" in {str(v) for v in d.objects(DATASET_IRI, DCTERMS.title)}
+    rights_en = next(str(v) for v in d.objects(DATASET_IRI, DCTERMS.rights) if v.language == "en")
+    assert "CC BY 4.0" in rights_en and "belongs to ISNA" in rights_en
+    assert d.value(DATASET_IRI, DCTERMS.license) == CC_BY_4
+    assert (DATASET_IRI, DCTERMS.created, Literal("2022-06-19", datatype=XSD.date)) in d
+    assert (DATASET_IRI, RDF.type, VOID.Dataset) in d and (DATASET_IRI, RDF.type, DCAT.Dataset) in d
+    assert (DATASET_IRI, DCTERMS.conformsTo, ONTOLOGY_IRI) in d
+
+
+def test_source_article_and_its_publisher_are_described():
+    data = union(select_parts("all", [ARTICLE]))
+    d = describe_dataset(data, created=DAY)
+    article = URIRef("https://w3id.org/iran-kazakhstan-kg/id/article")
+    isna = URIRef("https://w3id.org/iran-kazakhstan-kg/id/isna")
+    assert (DATASET_IRI, DCTERMS.source, article) in d
+    assert (DATASET_IRI, PROV.wasDerivedFrom, article) in d
+    assert (article, SDO.publisher, isna) in d
+    assert (isna, RDFS.label, Literal("ایسنا", lang="fa")) in d
+    assert (article, SDO.url, URIRef("https://www.isna.ir/news/1401032900000/")) in d
+
+
+def test_examples_vocabularies_and_formats():
+    data = union(select_parts("all", [ARTICLE]))
+    d = describe_dataset(data, created=DAY)
+    examples = set(d.objects(DATASET_IRI, VOID.exampleResource))
+    assert URIRef("https://w3id.org/iran-kazakhstan-kg/id/span/4-10") in examples
+    assert all((e, None, None) in data for e in examples), "every example resource is described in the data"
+    vocabularies = {str(v) for v in d.objects(DATASET_IRI, VOID.vocabulary)}
+    assert {str(KG._NS), "https://schema.org/", "http://www.w3.org/2005/11/its/rdf#"} <= vocabularies
+    assert not any(v.startswith("https://w3id.org/iran-kazakhstan-kg/id/") for v in vocabularies)
+    assert len(set(d.objects(DATASET_IRI, DCAT.distribution))) == 6
+    assert URIRef("http://www.w3.org/ns/formats/Turtle") in set(d.objects(DATASET_IRI, VOID.feature))
+
+
+def test_endpoint_only_when_given():
+    data = union(select_parts("all", [ARTICLE]))
+    assert describe_dataset(data, created=DAY).value(DATASET_IRI, VOID.sparqlEndpoint) is None
+    d = describe_dataset(data, created=DAY, endpoint="http://127.0.0.1:7878/query")
+    assert d.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
+    assert (None, DCAT.endpointURL, URIRef("http://127.0.0.1:7878/query")) in d
+
+
+def test_every_term_of_the_description_is_a_real_vocabulary_term():
+    d = describe_dataset(union(select_parts("all", [ARTICLE])), created=DAY, endpoint="http://localhost/sparql")
+    closed: list[type[DefinedNamespace]] = [VOID, DCAT, DCTERMS, RDF, RDFS, PROV, SDO, KG, NIF]
+    terms = set(d.predicates()) | set(d.objects(None, RDF.type))
+    for term in terms:
+        vocab = next(v for v in closed if str(term).startswith(str(v._NS)))
+        local = str(term)[len(str(vocab._NS)) :]
+        assert local in vocab.__annotations__ or local in getattr(vocab, "_extras", []), term
+
+
+def test_creation_date_follows_source_date_epoch(monkeypatch, tmp_path):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1655596800")  # 2022-06-19T00:00:00Z
+    assert creation_date([ARTICLE]) == DAY
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    newest = tmp_path / "x.ttl"
+    newest.write_text("", encoding="utf-8")
+    os.utime(newest, (1655596800, 1655596800))
+    assert creation_date([newest]) == DAY
+
+
+def test_description_is_deterministic(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1655596800")
+    first = describe([ARTICLE]).text
+    assert first == describe([ARTICLE]).text
+    assert isomorphic(Graph().parse(data=first, format="turtle"), describe_dataset(select_parts("all", [ARTICLE])))
+
+
+def test_cli_writes_the_description(tmp_path, capsys):
+    out = tmp_path / "void.ttl"
+    assert (
+        main(["describe", "--data", str(ARTICLE), "--endpoint", "http://127.0.0.1:7878/query", "--out", str(out)]) == 0
+    )
+    assert f"wrote dataset description: {out}" in capsys.readouterr().out
+    graph = Graph().parse(out, format="turtle")
+    assert graph.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
+
+
+def test_a_dataset_format_is_refused_for_the_description():
+    with pytest.raises(UsageError, match="choose turtle, nt, jsonld or xml, not trig"):
+        describe([ARTICLE], fmt="trig")

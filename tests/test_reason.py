@@ -1,0 +1,81 @@
+"""kg reason: HermiT (through owlready2) finds the ontology plus the data consistent, with no unsatisfiable class."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+
+from kg import resources
+from kg.cli import main
+from kg.errors import ServerError
+from kg.load import parse_turtle
+from kg.namespaces import ID, KG, RDF, RDFS, XSD, new_graph
+from kg.reason import check_consistency, unsupported_datatypes
+
+ARTICLE = Path(__file__).parent / "fixtures" / "export" / "article.ttl"
+HAS_DATA = resources.data_path().is_file()
+
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java (default-jre-headless)")
+
+
+def test_shipped_ontology_and_data_are_consistent():
+    report = check_consistency([ARTICLE] if not HAS_DATA else None)
+    assert report.consistent, report.format()
+    assert report.unsatisfiable == [], report.format()
+    assert report.ok
+    assert "consistent, no unsatisfiable class" in report.format()
+
+
+def test_ignored_datatypes_are_named():
+    report_text = check_consistency([ARTICLE]).format()
+    assert "ignored by HermiT: " in report_text
+    assert f"<{XSD.duration}>" in report_text and f"<{XSD.date}>" in report_text
+
+
+def test_two_values_of_a_functional_property_are_inconsistent(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix kg: <https://w3id.org/iran-kazakhstan-kg/ontology#> .\n"
+        "<https://w3id.org/iran-kazakhstan-kg/id/caspian-states> a kg:CountryGroup ; kg:memberCount 5 , 6 .\n",
+        encoding="utf-8",
+    )
+    report = check_consistency([ARTICLE, bad])
+    assert not report.consistent
+    assert report.format().startswith("inconsistent: HermiT finds no model of the ontology plus the data\n")
+
+
+def test_a_class_under_two_disjoint_classes_is_unsatisfiable(tmp_path, capsys):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix kg: <https://w3id.org/iran-kazakhstan-kg/ontology#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "kg:Person owl:disjointWith kg:Place .\n"
+        "kg:PersonPlace a owl:Class ; rdfs:subClassOf kg:Person , kg:Place .\n",
+        encoding="utf-8",
+    )
+    assert main(["reason", "--data", str(ARTICLE), "--data", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "unsatisfiable class: <https://w3id.org/iran-kazakhstan-kg/ontology#PersonPlace>" in out
+    assert out.rstrip().endswith("FAILED")
+
+
+def test_unsupported_datatypes_are_found_in_values_and_ranges():
+    graph = new_graph()
+    graph.add((ID["x"], KG.perDuration, Literal("P1Y", datatype=XSD.duration)))
+    graph.add((ID["x"], KG.wagonCount, Literal(5)))
+    graph.add((KG.gloss, RDFS.range, RDF.langString))
+    assert unsupported_datatypes(graph) == [str(RDF.langString), str(XSD.duration)]
+    assert unsupported_datatypes(parse_turtle(ARTICLE)) == [str(XSD.date), str(XSD.duration)]
+
+
+def test_missing_java_is_a_server_error(monkeypatch):
+    import owlready2
+
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "/nonexistent/java")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(ServerError, match="HermiT needs a Java runtime"):
+        check_consistency([ARTICLE])
