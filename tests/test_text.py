@@ -19,6 +19,7 @@ from kg.text import find_spans, fold, matches
         ("استانه", "آستانه"),  # alef without madda
         ("nicolas maduro", "Nicolás Maduro"),  # Latin diacritics and case
         ("قَزاقِستان", "قزاقستان"),  # Persian diacritics
+        ("\ufef3\ufeb3", "یس"),  # Arabic presentation forms, as pasted from a PDF
     ],
 )
 def test_matches_however_it_is_typed(typed, label):

@@ -28,6 +28,7 @@ def outputs() -> list[tuple[str, str, Writer]]:
     from kg.describe import write_description_file
     from kg.diagram import write_dot_file, write_svg_file
     from kg.docs import write_docs_dir
+    from kg.explore import write_html
     from kg.export import write_export_dir
 
     return [
@@ -36,6 +37,7 @@ def outputs() -> list[tuple[str, str, Writer]]:
         ("exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)", "export", write_export_dir),
         ("dataset description (VoID/DCAT)", "void.ttl", write_description_file),
         ("ontology documentation (HTML, English and Persian)", "ontology-docs", write_docs_dir),
+        ("explorer (one offline HTML page)", "explorer.html", write_html),
     ]
 
 

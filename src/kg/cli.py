@@ -8,11 +8,14 @@ into a one-paragraph message on stderr and the error's exit code (see
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-from kg.errors import ExitCode, KgError
+from kg.errors import ExitCode, KgError, UsageError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -77,9 +80,8 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
     Matching tolerates ZWNJ, Arabic or Persian yeh and kaf, diacritics and Persian digits.
     """
-    from kg.text import find_spans
-
     from kg.load import article_text
+    from kg.text import find_spans
 
     spans = find_spans(article_text(), args.phrase)
     if not spans:
@@ -165,6 +167,185 @@ def cmd_reason(args: argparse.Namespace) -> int:
     return ExitCode.OK if report.ok else ExitCode.NOT_CONFORMING
 
 
+# --------------------------------------------------------------------------- stats, path, explore
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print counts per class and property, the top nodes by degree and centrality, and the components.
+
+    Counts are of the network the explorer draws (kg.project.SPEC: entities and facts as
+    nodes, object properties as edges; mentions, concepts, claims and route stops folded in).
+    """
+    from kg.stats import graph_stats
+
+    print(graph_stats(data=args.data, top=args.top, lang=args.lang).format(), end="")
+    return ExitCode.OK
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    """Print the shortest connection between two entities, found by label in English or Persian.
+
+    Edges are walked either way; each step is printed as its triple. Exits 1 if they are not connected.
+    """
+    from kg.stats import shortest_path
+
+    connection = shortest_path(args.source, args.target, data=args.data)
+    if connection is None:
+        print(f"no connection between {args.source!r} and {args.target!r}", file=sys.stderr)
+        return ExitCode.NOT_CONFORMING
+    print(connection.format(args.lang))
+    return ExitCode.OK
+
+
+def cmd_explore(args: argparse.Namespace) -> int:
+    """Write the explorer: one HTML file that opens offline in a browser (search, filters, the article).
+
+    Bilingual (--lang sets the language it opens in; a button switches), self-contained
+    (vis-network inlined, no remote asset), written as UTF-8 to a temporary name and renamed.
+    """
+    from kg.explore import write_explorer
+
+    print(write_explorer(args.out, data=args.data, lang=args.lang).format())
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------- queries, query, serve, push
+
+
+def _params(pairs: Sequence[str] | None) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs or ():
+        name, eq, value = pair.partition("=")
+        if not eq or not name:
+            raise UsageError(f"--param takes NAME=VALUE, not {pair!r}")
+        params[name.strip()] = value
+    return params
+
+
+def _password(user: str | None) -> str | None:
+    """The endpoint password: $KG_ENDPOINT_PASSWORD, else asked for on a terminal."""
+    if user is None:
+        return None
+    password = os.environ.get("KG_ENDPOINT_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"password for {user}: ")
+    return password
+
+
+def _emit(text: str) -> None:
+    """Write to stdout as UTF-8 whatever the terminal's encoding, so Persian always comes through."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    """List the query library (queries/*.rq): each query's name, title and parameters.
+
+    --lang fa shows each question in Persian. --check runs every query that has
+    expected results (queries/NAME.srj) with its defaults and compares the rows;
+    it exits 1 if any differ.
+    """
+    if args.check:
+        from kg.query import check_queries
+
+        report = check_queries(
+            data=args.data, engine=args.engine, endpoint=args.endpoint, endpoint_graph=args.graph, timeout=args.timeout
+        )
+        _emit(report.format())
+        return ExitCode.OK if report.ok else ExitCode.NOT_CONFORMING
+    from kg.query import format_library
+
+    _emit(format_library(lang=args.lang))
+    return ExitCode.OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a SPARQL query: a library query by NAME, a .rq FILE, or -e 'SPARQL'.
+
+    SELECT and ASK results print as --format table (default), csv, tsv, json
+    (the SPARQL 1.1 result formats) or md; CONSTRUCT and DESCRIBE graphs as
+    turtle (default), nt, n3, xml, json-ld, trig or nquads. --param NAME=VALUE
+    binds a parameter as a typed RDF term (never pasted into the text). In the
+    table, IRIs show as their label in --lang (--iris shows prefixed names).
+
+    The query runs on the local graph (--engine oxigraph, the default, or
+    rdflib) or on --endpoint URL. It is stopped after --timeout seconds and
+    its rows cut at --max-rows. SERVICE and FROM are refused unless
+    --allow-external; SPARQL Update always. The password for --user is read
+    from $KG_ENDPOINT_PASSWORD (or asked for). Exits 1 when nothing matched
+    (no rows, ASK false, an empty graph).
+    """
+    from kg.query import query
+
+    if (args.query is None) == (args.expression is None):
+        raise UsageError("give either a query NAME or FILE, or -e 'SPARQL'")
+    result = query(
+        args.query,
+        _params(args.param),
+        text=args.expression,
+        data=args.data,
+        engine=args.engine,
+        endpoint=args.endpoint,
+        endpoint_graph=args.graph,
+        user=args.user,
+        password=_password(args.user),
+        timeout=args.timeout or None,
+        max_rows=args.max_rows or None,
+        lang=args.lang,
+        labels=not args.iris and args.format in ("table", "md"),
+        allow_external=args.allow_external,
+        fmt=args.format,
+    )
+    _emit(result.format(args.format, labels=not args.iris))
+    if result.notice:
+        print(f"kg query: {result.notice}", file=sys.stderr)
+    return ExitCode.NOT_CONFORMING if result.empty else ExitCode.OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the graph with Oxigraph: a SPARQL 1.1 endpoint and a query page (YASGUI) for the browser.
+
+    Loads the ontology, vocabularies and data into an Oxigraph store in a
+    temporary folder and runs the `oxigraph` server on it, read-only, on
+    127.0.0.1 (--host to change), with a query time limit (--timeout).
+    The page works offline. Ctrl-C stops the server and removes the store.
+    """
+    from kg.serve import serve
+
+    def ready(server: Any) -> None:
+        print(f"serving {server.triples} triples; query page: {server.url}", flush=True)
+        print(f"SPARQL endpoint (read-only): {server.query_url}", flush=True)
+        print("press Ctrl-C to stop", flush=True)
+
+    serve(args.data, host=args.host, port=args.port, timeout=args.timeout, on_ready=ready)
+    print("stopped", flush=True)
+    return ExitCode.OK
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    """Upload the graph to a SPARQL 1.1 Graph Store endpoint, into one named graph.
+
+    The ontology, vocabularies and data are sent as N-Triples with PUT, which
+    replaces the graph (--append adds with POST). For Oxigraph the endpoint is
+    http://HOST:PORT/store, for Fuseki http://HOST:PORT/DATASET/data. Query it
+    afterwards with `kg query --endpoint URL --graph IRI`.
+    """
+    from kg.serve import push
+
+    pushed = push(
+        args.endpoint,
+        args.data,
+        graph=args.graph,
+        user=args.user,
+        password=_password(args.user),
+        append=args.append,
+        timeout=args.timeout,
+    )
+    print(f"pushed {pushed.triples} triples into <{pushed.graph}> at {pushed.endpoint} (HTTP {pushed.status})")
+    return ExitCode.OK
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -227,6 +408,85 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("reason", cmd_reason)
     _add_data_option(p)
+
+    p = add("stats", cmd_stats)
+    _add_data_option(p)
+    p.add_argument("--top", type=int, default=10, metavar="N", help="how many nodes to rank (default: 10)")
+    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
+
+    p = add("path", cmd_path)
+    _add_data_option(p)
+    p.add_argument("source", help="an entity's label, English or Persian, typed however you like")
+    p.add_argument("target", help="another entity's label")
+    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
+
+    p = add("explore", cmd_explore)
+    _add_data_option(p)
+    p.add_argument(
+        "--out", default="build/explorer.html", metavar="FILE", help="file to write (default: build/explorer.html)"
+    )
+    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language the page opens in (default: en)")
+
+    p = add("queries", cmd_queries)
+    _add_data_option(p)
+    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the questions (default: en)")
+    p.add_argument("--check", action="store_true", help="run every query and compare with its expected rows")
+    p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine for --check (default: oxigraph)")
+    p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
+    p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per query (default: 5)")
+
+    p = add("query", cmd_query)
+    _add_data_option(p)
+    p.add_argument("query", nargs="?", metavar="NAME|FILE", help="a library query (see `kg queries`) or a .rq file")
+    p.add_argument("-e", "--expression", metavar="SPARQL", help="the query text itself")
+    p.add_argument(
+        "--param", action="append", metavar="NAME=VALUE", help="bind a parameter, e.g. lang=fa, country=kgi:iran"
+    )
+    p.add_argument(
+        "--format",
+        default="table",
+        metavar="FORMAT",
+        help="table (default), csv, tsv, json, md; for graphs turtle, nt, n3, xml, json-ld, trig, nquads",
+    )
+    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of labels and of ?lang (default: en)")
+    p.add_argument("--iris", action="store_true", help="show IRIs as prefixed names, not labels, in the table")
+    p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine (default: oxigraph, the faster)")
+    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
+    p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+    p.add_argument("--user", metavar="NAME", help="with --endpoint: basic auth user ($KG_ENDPOINT_PASSWORD)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="stop the query after this long (default: 5; 0: never)",
+    )
+    p.add_argument(
+        "--max-rows", type=int, default=10_000, metavar="N", help="cut the result after N rows (default: 10000; 0: all)"
+    )
+    p.add_argument(
+        "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
+    )
+
+    p = add("serve", cmd_serve)
+    _add_data_option(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=7878, metavar="N", help="port to listen on (default: 7878)")
+    p.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="query time limit (default: 10)")
+
+    p = add("push", cmd_push)
+    _add_data_option(p)
+    p.add_argument("--endpoint", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://host:7878/store")
+    p.add_argument(
+        "--graph",
+        default="https://w3id.org/iran-kazakhstan-kg/dataset",
+        metavar="IRI",
+        help="named graph to write, or 'default' (default: https://w3id.org/iran-kazakhstan-kg/dataset)",
+    )
+    p.add_argument("--append", action="store_true", help="add to the graph (POST) instead of replacing it (PUT)")
+    p.add_argument("--user", metavar="NAME", help="basic auth user; the password is read from $KG_ENDPOINT_PASSWORD")
+    p.add_argument("--timeout", type=float, default=60, metavar="SECONDS", help="upload time limit (default: 60)")
 
     return parser
 

@@ -33,13 +33,14 @@ import re
 import sys
 import threading
 import urllib.error
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg import resources
@@ -148,9 +149,12 @@ class RdflibEngine(Engine):
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
         from pyparsing import ParseException
 
-        with _rdflib_sandbox(allow_external):
+        with _rdflib_sandbox(allow_external), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's Dataset calls its own deprecated API
             try:
-                result = self.graph.query(text)
+                # rdflib loads FROM graphs only into a Dataset; one over the same store sees the same triples.
+                target = Dataset(store=self.graph.store, default_union=True) if allow_external else self.graph
+                result = target.query(text)
                 return _rdflib_outcome(result, max_rows)
             except ParseException as exc:
                 raise _rdflib_syntax_error(exc) from None
@@ -299,7 +303,7 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
         store.load(text, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), to_graph=target)
     except SyntaxError as exc:
         message = str(exc.msg) if exc.msg else "Turtle syntax error"
-        message = re.sub(r"^Parser error at line \d+ column \d+: ", "", message.split(" (", 1)[0])
+        message = re.sub(r"^Parser error at line \d+[^:]*: ", "", message.split(" (", 1)[0])
         raise LoadError(f"Turtle syntax error: {message}", path=path, line=exc.lineno, column=exc.offset) from None
 
 
@@ -423,7 +427,8 @@ class EndpointEngine(Engine):
         try:
             return parse_results_json(body.decode("utf-8"), max_rows=max_rows)
         except (ValueError, KeyError, TypeError) as exc:
-            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results: {exc}") from None
+            cut = " (cut short: did the server stop the query at its time limit?)" if body.strip() else ""
+            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results{cut}: {exc}") from None
 
     def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
         iris = list(dict.fromkeys(iris))[:500]
@@ -447,7 +452,9 @@ class EndpointEngine(Engine):
 
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these words outside comments, IRIs and strings."""
-    cleaned = re.sub(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*", " ", text)
+    cleaned = re.sub(
+        r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*|\bPREFIX\s+[^\s:]*:", " ", text, flags=re.I
+    )
     match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", cleaned, re.IGNORECASE)
     return match.group(1).upper() if match else "SELECT"
 

@@ -9,8 +9,8 @@ element; the page's script sets every label as text, never as HTML.
 
 >>> from kg import resources
 >>> html = render_html(as_projection(data=[resources.root() / "tests/fixtures/explorer/mini.ttl"]))
->>> html.startswith("<!DOCTYPE html>"), "https://" in html.split("<script>", 1)[0]
-(True, False)
+>>> html.startswith("<!DOCTYPE html>"), "<link" in html, html.count("</script>")
+(True, False, 6)
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -68,7 +71,12 @@ VIS_OPTIONS: dict[str, Any] = {
     "layout": {"randomSeed": 7, "improvedLayout": True},
     "nodes": {
         "borderWidth": 1,
-        "font": {"size": 14, "face": "Vazirmatn, Tahoma, DejaVu Sans, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "font": {
+            "size": 14,
+            "face": "Vazirmatn, Tahoma, DejaVu Sans, sans-serif",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        },
         "scaling": {"min": 8, "max": 34, "label": {"enabled": False}},
         "widthConstraint": {"maximum": 170},
     },
@@ -83,9 +91,15 @@ VIS_OPTIONS: dict[str, Any] = {
     "physics": {
         "enabled": True,
         "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.012, "springLength": 110, "springConstant": 0.06, "avoidOverlap": 0.4},
+        "forceAtlas2Based": {
+            "gravitationalConstant": -160,
+            "centralGravity": 0.01,
+            "springLength": 110,
+            "springConstant": 0.05,
+            "avoidOverlap": 0.7,
+        },
         "minVelocity": 1,
-        "stabilization": {"enabled": True, "iterations": 800, "updateInterval": 40, "fit": True},
+        "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 40, "fit": True},
     },
     "interaction": {"hover": True, "tooltipDelay": 250, "multiselect": False, "keyboard": {"enabled": False}},
 }
@@ -108,7 +122,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "counts": "{nodes} of {totalNodes} nodes, {edges} of {totalEdges} edges shown",
         "details": "Details",
         "article": "Article",
-        "empty": "Click a node or an edge, or search for an entity: its labels, class, relations and the sentences of the article it comes from show here.",
+        "empty": (
+            "Click a node or an edge, or search for an entity: its labels, class, relations "
+            "and the sentences of the article it comes from show here."
+        ),
         "class": "Class",
         "id": "Id",
         "wikidata": "Wikidata",
@@ -133,7 +150,6 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "property": "Property",
         "edgeSentences": "Sentences that name both ends",
         "subjectSentences": "Sentences of {label}",
-        "close": "Close",
     },
     "fa": {
         "title": "همکاری ایران و قزاقستان: گراف دانش یک خبر ایسنا",
@@ -151,7 +167,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "counts": "{nodes} از {totalNodes} گره و {edges} از {totalEdges} یال نمایش داده شده است",
         "details": "جزئیات",
         "article": "متن خبر",
-        "empty": "روی یک گره یا یال کلیک کنید یا موجودیتی را جست‌وجو کنید: برچسب‌ها، رده، پیوندها و جمله‌هایی از خبر که از آن‌ها آمده است اینجا نمایش داده می‌شود.",
+        "empty": (
+            "روی یک گره یا یال کلیک کنید یا موجودیتی را جست‌وجو کنید: برچسب‌ها، رده، پیوندها "
+            "و جمله‌هایی از خبر که از آن‌ها آمده است اینجا نمایش داده می‌شود."
+        ),
         "class": "رده",
         "id": "شناسه",
         "wikidata": "ویکی‌داده",
@@ -176,11 +195,11 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "property": "ویژگی",
         "edgeSentences": "جمله‌هایی که هر دو سر را نام می‌برند",
         "subjectSentences": "جمله‌های {label}",
-        "close": "بستن",
     },
 }
 
 
+@cache
 def fold_table() -> dict[str, str]:
     """Every character of :data:`FOLD_RANGES` that :func:`kg.text.fold` changes, with its folded form."""
     table: dict[str, str] = {}
@@ -191,6 +210,24 @@ def fold_table() -> dict[str, str]:
             if folded != ch:
                 table[ch] = folded
     return table
+
+
+@cache
+def fold_generic() -> dict[str, Any]:
+    """What the page needs to fold any other character as :func:`kg.text.fold` does: the code-point
+    ranges of combining marks (dropped after NFKD) and every whitespace character (dropped)."""
+    marks: list[list[int]] = []
+    spaces: list[str] = []
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if ch.isspace():
+            spaces.append(ch)
+        if unicodedata.combining(ch):
+            if marks and marks[-1][1] == code - 1:
+                marks[-1][1] = code
+            else:
+                marks.append([code, code])
+    return {"marks": marks, "spaces": "".join(spaces)}
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -229,7 +266,13 @@ def json_for_script(value: Any) -> Markup:
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
     """
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return Markup(text)
 
@@ -250,12 +293,17 @@ def _tooltip(attrs: dict[str, Any], classes: dict[str, dict[str, str]], lang: st
     return f"{attrs[f'label_{lang}']} — {cls}"
 
 
-def build_network(graph: nx.MultiDiGraph, lang: str = "en") -> Network:
-    """The pyvis network of a projection: colour and shape by group, size by centrality, labels in ``lang``."""
+def build_network(graph: nx.MultiDiGraph, lang: str = "en", scores: dict[str, float] | None = None) -> Network:
+    """The pyvis network of a projection: colour and shape by group, size by centrality, labels in ``lang``.
+
+    Nodes and edges are added one by one (``Network.from_nx`` would copy every attribute, ours
+    included, into vis options). ``scores`` are the centralities (computed if not given).
+    """
     groups = {g["key"]: g for g in graph.graph["groups"]}
     classes = graph.graph["classes"]
     properties = graph.graph["properties"]
-    scores = centrality(graph) if graph.number_of_nodes() else {}
+    if scores is None:
+        scores = centrality(graph) if graph.number_of_nodes() else {}
     net = Network(height="100%", width="100%", directed=True, heading=UI_TEXT[lang]["title"], cdn_resources="in_line")
     for node, attrs in graph.nodes(data=True):
         group = groups[attrs["group"]]
@@ -316,6 +364,7 @@ def _page_data(graph: nx.MultiDiGraph, text: str, lang: str) -> dict[str, Any]:
         "text": text,
         "sentences": [list(span) for span in sentence_spans(text)],
         "fold": fold_table(),
+        "foldGeneric": fold_generic(),
         "i18n": UI_TEXT,
     }
 
@@ -348,6 +397,12 @@ def render_html(graph: nx.MultiDiGraph | Graph, *, text: str | None = None, lang
     return net.generate_html(name=TEMPLATE)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_text_atomically(path: str | Path, text: str) -> Path:
     """Write ``text`` as UTF-8 to a temporary file beside ``path``, then move it into place."""
     path = Path(path)
@@ -357,6 +412,7 @@ def write_text_atomically(path: str | Path, text: str) -> Path:
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
+            Path(temporary).chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
             Path(temporary).replace(path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -401,4 +457,3 @@ def write_explorer(
         len(html.encode("utf-8")),
         time.perf_counter() - started,
     )
-

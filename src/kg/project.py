@@ -114,7 +114,9 @@ SPEC = ProjectionSpec(
     shortcuts=(Shortcut(KG.stop, KG.stopPlace, SCHEMA.position),),
     # Labels for reused terms that the ontology does not declare.
     term_labels={
+        RDFS.label: {"en": "label", "fa": "برچسب"},
         RDFS.comment: {"en": "description", "fa": "توضیح"},
+        SKOS.editorialNote: {"en": "editorial note", "fa": "یادداشت ویراستار"},
         SKOS.definition: {"en": "definition", "fa": "تعریف"},
         SKOS.altLabel: {"en": "also called", "fa": "نام دیگر"},
     },
@@ -312,7 +314,12 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
         labels = _labels(graph, term, (spec.label,))
         name = ctx.ids[term]
         alt = sorted(
-            {(str(v), v.language or "") for p in spec.alt_labels for v in graph.objects(term, p) if isinstance(v, Literal)}
+            {
+                (str(v), v.language or "")
+                for p in spec.alt_labels
+                for v in graph.objects(term, p)
+                if isinstance(v, Literal)
+            }
         )
         wikidata = sorted(str(o)[len(str(WD)) :] for o in graph.objects(term, OWL.sameAs) if str(o).startswith(str(WD)))
         out.add_node(
@@ -332,6 +339,7 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
     for term in ordered:
         name = ctx.ids[term]
         attrs = out.nodes[name]
+        via: list[tuple[Node, Shortcut]] = []
         for prop, obj in sorted(graph.predicate_objects(term), key=lambda po: (to_curie(po[0]), str(po[1]))):
             if not isinstance(prop, URIRef) or prop in skip:
                 continue
@@ -341,12 +349,18 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
             elif obj in ctx.ids:
                 out.add_edge(name, ctx.ids[obj], key=ctx.prop(prop), prop=ctx.prop(prop))
             elif prop in shortcuts:
-                _add_shortcut(ctx, out, name, obj, shortcuts[prop])
+                via.append((obj, shortcuts[prop]))
             else:
                 attrs["values"].append({"prop": ctx.prop(prop), **ctx.value(obj)})
+        shortcut_edges = [e for middle, cut in via for e in _shortcut_edges(ctx, middle, cut)]
+        for key, target, extra in sorted(shortcut_edges, key=lambda e: (e[0], e[1])):
+            out.add_edge(name, target, key=key, **extra)
         claims = {to_curie(p): _claim(ctx, c) for p in spec.claim_properties for c in graph.objects(term, p)}
         if node_types[term] == KG.Slip or claims:
-            attrs["slip"] = {"claimed": claims.get(to_curie(KG.claimedStatement)), "corrected": claims.get(to_curie(KG.correctedStatement))}
+            attrs["slip"] = {
+                "claimed": claims.get(to_curie(KG.claimedStatement)),
+                "corrected": claims.get(to_curie(KG.correctedStatement)),
+            }
             for p in spec.claim_properties:
                 ctx.prop(p)
             for p in (KG.claimSubject, KG.claimProperty, KG.claimObject, KG.claimValue):
@@ -380,25 +394,27 @@ def _group_label(ctx: _Context, group: Group) -> dict[str, str]:
     return {code: labels.get(code, group.key) for code in LANGUAGES}
 
 
-def _add_shortcut(ctx: _Context, out: nx.MultiDiGraph, name: str, middle: Node, shortcut: Shortcut) -> None:
-    """``name -via-> middle -target-> place`` as the edge ``name -via-> place`` (with the position)."""
+def _shortcut_edges(ctx: _Context, middle: Node, shortcut: Shortcut) -> list[tuple[str, str, dict[str, Any]]]:
+    """``-via-> middle -target-> place`` as (edge key, place, edge attributes), keeping the position."""
     g = ctx.graph
     position = g.value(middle, shortcut.order) if shortcut.order else None
     number = int(position.toPython()) if isinstance(position, Literal) else None
     prop = ctx.prop(shortcut.via)
-    for target in g.objects(middle, shortcut.target):
+    labels = ctx.properties[prop]
+    edges = []
+    for target in sorted(g.objects(middle, shortcut.target), key=str):
         if target not in ctx.ids:
             continue
-        labels = ctx.properties[prop]
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"prop": prop}
         if number is not None:
-            extra = {
+            extra |= {
                 "position": number,
                 "label_en": f"{labels['en']} {number}",
                 "label_fa": f"{labels['fa']} {_persian_digits(number)}",
             }
-        key = f"{prop}/{number}" if number is not None else f"{prop}/{to_curie(middle)}"
-        out.add_edge(name, ctx.ids[target], key=key, prop=prop, **extra)
+        key = f"{prop}/{number:04d}" if number is not None else f"{prop}/{ctx.ids[target]}"
+        edges.append((key, ctx.ids[target], extra))
+    return edges
 
 
 def load_projection(data: Sequence[str | Path] | None = None, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
@@ -417,6 +433,18 @@ def as_projection(
     if isinstance(graph, Graph):
         return to_networkx(graph)
     return load_projection(data)
+
+
+def undirected(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The simple undirected graph of a projection, built in sorted order so that walks are reproducible.
+
+    (networkx's undirected *view* of a directed graph iterates neighbours through a set, whose
+    order changes with the string hash seed.)
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph))
+    simple.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in graph.edges() if u != v}))
+    return simple
 
 
 def node_label(graph: nx.MultiDiGraph, node: str, lang: str = "en") -> str:

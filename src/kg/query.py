@@ -68,6 +68,7 @@ value differently (rdflib ``"265200000.0"``, Oxigraph ``"265200000"``),
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import functools
@@ -76,7 +77,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -96,7 +97,7 @@ from kg.engines import (
     parse_results_json,
     run_isolated,
 )
-from kg.errors import KgError, LoadError, QueryError, UsageError
+from kg.errors import KgError, LoadError, QueryError, QueryTimeout, UsageError
 from kg.load import read_text
 from kg.namespaces import PREFIXES, XSD
 
@@ -108,7 +109,6 @@ GRAPH_FORMATS = ("turtle", "nt", "n3", "xml", "json-ld", "trig", "nquads")
 _FORMAT_ALIASES = {"ttl": "turtle", "ntriples": "nt", "rdfxml": "xml", "rdf": "xml", "jsonld": "json-ld"}
 FORMATS = BINDINGS_FORMATS + GRAPH_FORMATS + tuple(_FORMAT_ALIASES)
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 
 
 # --------------------------------------------------------------------------- tokens
@@ -191,10 +191,6 @@ class Param:
     default_text: str
     description: str
 
-    def describe(self) -> str:
-        default = f"={self.default_text}" if self.default is not None else ""
-        return f"{self.name}:{self.type}{default}"
-
 
 @dataclass(frozen=True)
 class Query:
@@ -213,10 +209,10 @@ class Query:
         """How errors name this query: its file (relative to the project when shipped) or its name."""
         if self.path is None:
             return self.name
-        try:
-            return str(self.path.resolve().relative_to(resources.root()))
-        except (ValueError, LoadError):
-            return str(self.path)
+        for base in (Path.cwd(), resources.root()):
+            with contextlib.suppress(ValueError, OSError, LoadError):
+                return str(self.path.resolve().relative_to(base.resolve()))
+        return str(self.path)
 
     @property
     def form(self) -> str:
@@ -282,27 +278,37 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
 
 
 def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, column: int) -> Param:
-    parts = [p.strip() for p in value.split("|")]
-    if len(parts) < 3:
+    """One ``param`` line's value: ``name | type | default | description``; errors point at the field."""
+    fields = [
+        (m.group().strip(), column + m.start() + len(m.group()) - len(m.group().lstrip()))
+        for m in _FIELD.finditer(value)
+    ]
+    if len(fields) < 3:
         raise QueryError("a param line is 'name | type | default | description'", path=where, line=line, column=column)
-    name, kind, default_text = parts[:3]
-    description = " | ".join(parts[3:])
+    (name, name_at), (kind, kind_at), (default_text, default_at) = fields[:3]
+    description = " | ".join(text for text, _ in fields[3:])
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise QueryError(f"parameter name {name!r} is not a SPARQL variable name", path=where, line=line, column=column)
+        raise QueryError(
+            f"parameter name {name!r} is not a SPARQL variable name", path=where, line=line, column=name_at
+        )
     if kind not in PARAM_TYPES:
         raise QueryError(
             f"parameter {name!r} has unknown type {kind!r}; types: {', '.join(PARAM_TYPES)}",
             path=where,
             line=line,
-            column=column + value.index("|") + 1,
+            column=kind_at,
         )
     default = None
     if default_text not in ("", "-"):
         try:
             default = parse_value(kind, _unquote_default(kind, default_text), declared)
         except QueryError as exc:
-            raise QueryError(f"default of {name!r}: {exc.message}", path=where, line=line, column=column) from None
+            message = f"default of {name!r}: {exc.message}"
+            raise QueryError(message, path=where, line=line, column=default_at) from None
     return Param(name, kind, default, default_text, description)
+
+
+_FIELD = re.compile(r"[^|]+|(?<=\|)(?=\||$)|^(?=\|)")
 
 
 def _unquote_default(kind: str, text: str) -> str:
@@ -343,9 +349,14 @@ def find_query(name: str, library: str | Path | None = None) -> Query:
     starting = [n for n in names if n.startswith(stem)]
     if len(starting) == 1 and stem:
         return read_query(folder / f"{starting[0]}.rq")
-    close = starting or difflib.get_close_matches(stem, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    containing = [n for n in names if stem and stem in n]
+    close = (starting or containing)[:5] or difflib.get_close_matches(stem, names, n=3, cutoff=0.7)
+    hint = f"; did you mean {_either(close)}?" if close else ""
     raise QueryError(f"unknown query {name!r}{hint} (`kg queries` lists them)")
+
+
+def _either(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def load_query(
@@ -543,14 +554,19 @@ def n3(term: Identifier) -> str:
 
 @dataclass(frozen=True)
 class _Shape:
-    """What the tokens say about a query text."""
+    """What the tokens say about a query text (offsets into it)."""
 
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE, an update word, or ""
     form_at: int
     declared: Mapping[str, str]
-    group_at: int | None  # offset just after the '{' of the outermost group pattern
+    group_at: int | None  # just after the '{' of the outermost group pattern (the WHERE clause)
+    template: tuple[int, str] | None  # CONSTRUCT WHERE: where WHERE starts, and the triples of its group
+    modifiers_at: int | None  # the first top-level ORDER, LIMIT, OFFSET, VALUES ... (for DESCRIBE without WHERE)
     ordered: bool
     tokens: tuple[Token, ...]
+
+
+_MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
 
 
 @functools.lru_cache(maxsize=256)
@@ -566,32 +582,46 @@ def _analyse(text: str) -> _Shape:
             i += 2
     first = tokens[i] if i < len(tokens) else None
     form = first.text.upper() if first is not None and first.kind == "word" else ""
+    short_construct = form == "CONSTRUCT" and i + 1 < len(tokens) and tokens[i + 1].text.upper() == "WHERE"
     braces = parens = 0
-    group_at = None
+    group_at = modifiers_at = None
+    template = None
     ordered = False
     previous = ""
-    for token in tokens[i:]:
+    for index in range(i, len(tokens)):
+        token = tokens[index]
         word = token.text.upper() if token.kind == "word" else ""
-        if token.text == "(" and token.kind == "punct":
+        if token.kind == "punct" and token.text == "(":
             parens += 1
-        elif token.text == ")" and token.kind == "punct":
+        elif token.kind == "punct" and token.text == ")":
             parens -= 1
-        elif token.text == "{" and token.kind == "punct":
-            outermost = braces == 0 and parens == 0 and group_at is None
-            if outermost and (form != "CONSTRUCT" or (previous == "WHERE" and not _short_construct(tokens, i))):
+        elif token.kind == "punct" and token.text == "{":
+            if braces == 0 and parens == 0 and group_at is None and (form != "CONSTRUCT" or previous == "WHERE"):
                 group_at = token.start + 1
+                if short_construct:
+                    template = (tokens[i + 1].start, " ".join(t.text for t in _group(tokens, index)))
             braces += 1
-        elif token.text == "}" and token.kind == "punct":
+        elif token.kind == "punct" and token.text == "}":
             braces -= 1
-        elif braces == 0 and parens == 0 and word == "BY" and previous == "ORDER":
+        elif braces == 0 and parens == 0 and word in _MODIFIERS and modifiers_at is None:
+            modifiers_at = token.start
+        if braces == 0 and parens == 0 and word == "BY" and previous == "ORDER":
             ordered = True
         previous = word
-    return _Shape(form, first.start if first else 0, declared, group_at, ordered, tokens)
+    return _Shape(form, first.start if first else 0, declared, group_at, template, modifiers_at, ordered, tokens)
 
 
-def _short_construct(tokens: Sequence[Token], i: int) -> bool:
-    """``CONSTRUCT WHERE { ... }``: the group is the template too, so no VALUES may go inside."""
-    return i + 1 < len(tokens) and tokens[i + 1].text.upper() == "WHERE"
+def _group(tokens: Sequence[Token], opening: int) -> list[Token]:
+    """The tokens strictly inside the group that opens at ``tokens[opening]``."""
+    depth = 0
+    for index in range(opening, len(tokens)):
+        if tokens[index].kind == "punct" and tokens[index].text == "{":
+            depth += 1
+        elif tokens[index].kind == "punct" and tokens[index].text == "}":
+            depth -= 1
+            if depth == 0:
+                return list(tokens[opening + 1 : index])
+    return list(tokens[opening + 1 :])
 
 
 def _refuse(query: Query, text: str, offset: int, message: str) -> QueryError:
@@ -645,41 +675,54 @@ class Prepared:
 
     query: Query
     text: str
-    values_line: int | None = None  # line (in the file) where the VALUES block was inserted
-    values_column: int | None = None
-    values_length: int = 0
+    #: What was inserted into the file's text: (line, column, length), each within one line.
+    insertions: tuple[tuple[int, int, int], ...] = ()
 
     def locate(self, error: QueryError) -> QueryError:
         """An engine's error with its position moved from the run text to the query file."""
-        if error.line is None:
+        if error.line is None or error.line < 2:  # the prologue is the first line
             return QueryError(error.message, path=self.query.where)
-        line, column = error.line - 1, error.column  # the prologue is one line
-        if line < 1:
-            return QueryError(error.message, path=self.query.where)
-        shifted = line == self.values_line and self.values_column is not None
-        if shifted and column is not None and column > self.values_column:
-            column = max(self.values_column, column - self.values_length)
+        line, column = error.line - 1, error.column
+        if column is not None:
+            shift = 0
+            for _, at, length in sorted(i for i in self.insertions if i[0] == line):
+                if column <= at + shift:
+                    break
+                if column < at + shift + length:  # inside what was inserted: point at where it went
+                    return QueryError(error.message, path=self.query.where, line=line, column=at)
+                shift += length
+            column -= shift
         return QueryError(error.message, path=self.query.where, line=line, column=column)
 
 
 def prepare(query: Query, bindings: Mapping[str, Identifier] | None = None) -> Prepared:
-    """The query text to run: missing project prefixes on one line in front, parameter values as VALUES."""
+    """The query text to run: missing project prefixes on one line in front, parameter values as VALUES.
+
+    The VALUES block goes at the start of the outermost group pattern. A
+    ``CONSTRUCT WHERE { T }`` becomes ``CONSTRUCT { T } WHERE { VALUES ... T }``
+    and a DESCRIBE without WHERE gets ``WHERE { VALUES ... }``, because
+    rdflib ignores a trailing VALUES clause there.
+    """
     shape = _analyse(query.text)
-    prologue = " ".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items() if p not in shape.declared)
-    body = query.text
-    values_line = values_column = None
-    values_length = 0
+    used = {t.text.split(":", 1)[0] for t in shape.tokens if t.kind == "pname"}
+    prologue = " ".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items() if p in used and p not in shape.declared)
+    inserts: list[tuple[int, str]] = []
     if bindings:
         names = list(bindings)
         block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(n3(bindings[n]) for n in names)}) }}"
         if shape.group_at is not None:
-            inserted = f" {block} "
-            body = body[: shape.group_at] + inserted + body[shape.group_at :]
-            values_line, values_column = position(query.text, shape.group_at)
-            values_length = len(inserted)
-        else:  # DESCRIBE without WHERE, CONSTRUCT WHERE: a trailing VALUES clause
-            body = f"{body.rstrip()}\n{block}\n"
-    return Prepared(query, f"{prologue}\n{body}", values_line, values_column, values_length)
+            inserts.append((shape.group_at, f" {block} "))
+            if shape.template is not None:
+                inserts.append((shape.template[0], f"{{ {shape.template[1]} }} "))
+        elif shape.modifiers_at is not None:
+            inserts.append((shape.modifiers_at, f"WHERE {{ {block} }} "))
+        else:
+            inserts.append((len(query.text), f"\nWHERE {{ {block} }}\n"))
+    body = query.text
+    for offset, text in sorted(inserts, reverse=True):
+        body = body[:offset] + text + body[offset:]
+    insertions = tuple((*position(query.text, offset), len(text)) for offset, text in inserts if "\n" not in text)
+    return Prepared(query, f"{prologue}\n{body}", insertions)
 
 
 def _rdflib_position(prepared: Prepared) -> QueryError | None:
@@ -689,11 +732,13 @@ def _rdflib_position(prepared: Prepared) -> QueryError | None:
     try:
         parseQuery(prepared.text)
     except Exception as exc:  # noqa: BLE001 - pyparsing's exceptions, or rdflib's bare ones
-        line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
-        found = re.search(r"found ('(?:[^']|'')*'|end of text)", str(exc))
-        if line is None or not found:
+        line, column, offset = getattr(exc, "lineno", None), getattr(exc, "col", None), getattr(exc, "loc", None)
+        if line is None or not isinstance(offset, int):
             return None
-        what = "unexpected end of query" if found.group(1) == "end of text" else f"unexpected {found.group(1)}"
+        token = _TOKEN.match(prepared.text, offset) if offset < len(prepared.text) else None
+        while token is not None and token.lastgroup in ("ws", "comment"):
+            token = _TOKEN.match(prepared.text, token.end())
+        what = f"unexpected {token.group()[:40]!r}" if token is not None else "unexpected end of query"
         return QueryError(f"SPARQL syntax error: {what}", line=line, column=column)
     return None
 
@@ -851,11 +896,11 @@ def term_to_json(term: Identifier) -> dict[str, str]:
 
 
 def _format_json(result: Result) -> str:
-    document = {
-        "head": {"vars": result.variables},
-        "results": {"bindings": [{k: term_to_json(v) for k, v in row.items()} for row in result.rows]},
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """SPARQL 1.1 JSON results, one binding per line, Persian as itself (not \\u escapes)."""
+    head = json.dumps({"vars": result.variables}, ensure_ascii=False)
+    rows = [json.dumps({k: term_to_json(v) for k, v in row.items()}, ensure_ascii=False) for row in result.rows]
+    bindings = "[\n  " + ",\n  ".join(rows) + "\n]" if rows else "[]"
+    return f'{{"head": {head},\n"results": {{"bindings": {bindings}}}}}\n'
 
 
 def _display(term: Identifier | None, labels: Mapping[URIRef, str]) -> str:
@@ -980,12 +1025,12 @@ def run_query(
     try:
         outcome = run_isolated(execute, timeout, allow_external=allow_external) if engine.local else execute()
     except QueryError as exc:
-        if exc.message.startswith("SPARQL syntax error") and engine.local:
+        if exc.message.startswith("SPARQL syntax error"):
             plain = prepare(query)
             better = _rdflib_position(plain)
             raise plain.locate(better) if better is not None else prepared.locate(exc) from None
         raise prepared.locate(exc) from None
-    except KgError as exc:
+    except QueryTimeout as exc:
         if exc.path is None:
             exc.path = query.where
         raise
@@ -1126,7 +1171,8 @@ def compare(result: Result, expected: Outcome, *, ordered: bool | None = None) -
         shown = {k: r for k, r in zip(want, expected.rows, strict=True)} | dict(zip(got, result.rows, strict=True))
         missing = Counter(want) - Counter(got)
         extra = Counter(got) - Counter(want)
-        problems.append(f"expected {len(want)} rows, got {len(got)}")
+        if len(want) != len(got):
+            problems.append(f"expected {len(want)} rows, got {len(got)}")
         problems += [f"missing: {_show_row(shown[k])}" for k in missing.elements()][:20]
         problems += [f"unexpected: {_show_row(shown[k])}" for k in extra.elements()][:20]
     elif ordered and want != got:
@@ -1148,6 +1194,27 @@ class Check:
         return not self.problems
 
 
+@dataclass
+class CheckReport:
+    """``kg queries --check``: every query with expected results, and what differed."""
+
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    def format(self) -> str:
+        lines = []
+        for check in self.checks:
+            rows = f"{check.rows} row{'' if check.rows == 1 else 's'}"
+            lines.append(f"{'ok  ' if check.ok else 'FAIL'}  {check.query.name}  ({rows})")
+            lines += [f"      {p}" for p in check.problems]
+        failed = sum(not c.ok for c in self.checks)
+        lines.append(f"{len(self.checks) - failed} of {len(self.checks)} queries gave their expected results")
+        return "\n".join(lines) + "\n"
+
+
 def check_queries(
     library: str | Path | None = None,
     *,
@@ -1156,13 +1223,13 @@ def check_queries(
     endpoint: str | None = None,
     endpoint_graph: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
-) -> list[Check]:
+) -> CheckReport:
     """Run every library query that has a ``.srj`` with its defaults and compare (``kg queries --check``)."""
     if endpoint:
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, graph=endpoint_graph)
     else:
         runner = open_engine(engine, data=data)
-    checks = []
+    report = CheckReport()
     for q in list_queries(library):
         expected_path = q.expected_path()
         if expected_path is None:
@@ -1170,24 +1237,16 @@ def check_queries(
         try:
             result = run_query(q, engine=runner, timeout=timeout, max_rows=None)
             problems = tuple(compare(result, read_expected(expected_path)))
-            checks.append(Check(q, problems, len(result)))
+            report.checks.append(Check(q, problems, len(result)))
         except KgError as exc:
-            checks.append(Check(q, (str(exc),), 0))
-    return checks
+            report.checks.append(Check(q, (str(exc),), 0))
+    return report
 
 
-def format_checks(checks: Iterable[Check]) -> str:
+def format_library(library: str | Path | None = None, lang: str = "en") -> str:
+    """``kg queries``: each query's name and title (its question for ``lang`` other than en), then its parameters."""
     lines = []
-    for check in checks:
-        lines.append(f"{'ok  ' if check.ok else 'FAIL'}  {check.query.name}  ({check.rows} rows)")
-        lines += [f"      {p}" for p in check.problems]
-    return "\n".join(lines) + "\n" if lines else "no queries with expected results\n"
-
-
-def format_library(queries: Iterable[Query], lang: str = "en") -> str:
-    """``kg queries``: one block per query, its name, title (or question in ``lang``) and parameters."""
-    lines = []
-    for q in queries:
+    for q in list_queries(library):
         heading = q.question(lang) if lang != "en" and q.question(lang) else q.title or q.question(lang)
         lines.append(f"{q.name}  {heading}".rstrip())
         for p in q.params:

@@ -14,6 +14,7 @@ Kassym-Jomart Tokayev → Kazakhstan Temir Zholy: 3 steps
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,14 +24,23 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import UsageError
-from kg.project import as_projection, edge_label, node_label
+from kg.project import as_projection, edge_label, node_label, undirected
 from kg.text import fold
+
+#: Above this many nodes, betweenness is estimated from this many sampled sources (seeded, so stable).
+EXACT_CENTRALITY_LIMIT = 400
 
 
 def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
-    """Betweenness centrality of every node, on the undirected simple graph (0 to 1)."""
-    simple = nx.Graph(graph.to_undirected(as_view=True))
-    return nx.betweenness_centrality(simple, normalized=True)
+    """Betweenness centrality of every node, on the undirected simple graph (0 to 1).
+
+    Exact up to :data:`EXACT_CENTRALITY_LIMIT` nodes (the article has about 150); estimated from a
+    seeded sample of sources beyond, which keeps a 3,000-node graph at a second instead of half a minute.
+    """
+    simple = undirected(graph)
+    if simple.number_of_nodes() <= EXACT_CENTRALITY_LIMIT:
+        return nx.betweenness_centrality(simple, normalized=True)
+    return nx.betweenness_centrality(simple, k=EXACT_CENTRALITY_LIMIT, normalized=True, seed=7)
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,9 @@ class Connection:
         head = f"{node_label(g, self.source, lang)} → {node_label(g, self.target, lang)}: {len(self.steps)} steps"
         lines = [head]
         for s in self.steps:
-            lines.append(f"  {node_label(g, s.subject, lang)} —{edge_label(g, s.prop, lang)}→ {node_label(g, s.object, lang)}")
+            lines.append(
+                f"  {node_label(g, s.subject, lang)} —{edge_label(g, s.prop, lang)}→ {node_label(g, s.object, lang)}"
+            )
         return "\n".join(lines)
 
 
@@ -172,15 +184,18 @@ def shortest_path(
     *,
     data: Sequence[str | Path] | None = None,
 ) -> Connection | None:
-    """The shortest connection between two entities named by label (edges walked either way), or None."""
+    """The shortest connection between two entities named by label (edges walked either way), or None.
+
+    Of several shortest connections, the one whose node ids sort first is taken, so the answer is stable.
+    """
     g = as_projection(graph, data)
     a, b = find_node(g, source), find_node(g, target)
     try:
-        nodes = nx.shortest_path(g.to_undirected(as_view=True), a, b)
+        nodes = min(nx.all_shortest_paths(undirected(g), a, b))
     except nx.NetworkXNoPath:
         return None
     steps: list[Step] = []
-    for u, v in zip(nodes, nodes[1:], strict=False):
+    for u, v in itertools.pairwise(nodes):
         forward = sorted(g.get_edge_data(u, v, default={}))
         if forward:
             steps.append(Step(u, g.edges[u, v, forward[0]]["prop"], v))

@@ -54,8 +54,9 @@ def _fold_char(ch: str) -> str:
     if ch.isspace() or ch in "-‐‑–—_.,،؛;:«»\"'()[]!?؟":
         return ""
     decomposed = unicodedata.normalize("NFKD", ch)
-    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return kept.lower()
+    if decomposed != ch:  # presentation forms and accented letters: fold what they decompose to
+        return "".join(_fold_char(c) for c in decomposed if not unicodedata.combining(c))
+    return "" if unicodedata.combining(ch) else ch.lower()
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:

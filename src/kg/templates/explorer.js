@@ -24,22 +24,39 @@
     stabilised: false,
     stabilisedAt: null,
     layoutRuns: 0,
+    animating: false,
     results: [],
     active: -1,
   };
 
   /* ------------------------------------------------------------------ text */
 
+  /* Same key as kg.text.fold. The table is generated from it; any other character takes its generic
+     path: whitespace is dropped, else NFKD, combining marks (Python's list) dropped, lower case. */
   const FOLD = new Map(Object.entries(KG.fold));
-  const SPACE = /\s/u;
-  const MARKS = /\p{M}/gu;
-  /* Same key as kg.text.fold: the table is generated from it; other characters take its generic path. */
+  const SPACES = new Set(Array.from(KG.foldGeneric.spaces));
+  const COMBINING = KG.foldGeneric.marks;
+  function combining(code) {
+    let lo = 0;
+    let hi = COMBINING.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (code < COMBINING[mid][0]) hi = mid - 1;
+      else if (code > COMBINING[mid][1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
   function fold(text) {
     let out = "";
     for (const ch of String(text)) {
       const mapped = FOLD.get(ch);
       if (mapped !== undefined) out += mapped;
-      else if (!SPACE.test(ch)) out += ch.normalize("NFKD").replace(MARKS, "").toLowerCase();
+      else if (!SPACES.has(ch)) {
+        let kept = "";
+        for (const part of ch.normalize("NFKD")) if (!combining(part.codePointAt(0))) kept += part;
+        out += kept.toLowerCase();
+      }
     }
     return out;
   }
@@ -66,6 +83,8 @@
     if (values) for (const [k, v] of Object.entries(values)) text = text.split("{" + k + "}").join(String(v));
     return text;
   }
+  /* "—label→", pointing the way the text runs */
+  const arrow = (text) => "—" + text + (state.lang === "fa" ? "←" : "→");
   const digits = (n) => (state.lang === "fa" ? String(n).replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(n));
 
   /* ------------------------------------------------------------------ DOM */
@@ -119,6 +138,10 @@
     state.layoutRuns += 1;
     if (state.stabilisedAt === null) state.stabilisedAt = performance.now();
     $("busy").hidden = true;
+  });
+
+  network.on("animationFinished", () => {
+    state.animating = false;
   });
 
   function relayout() {
@@ -204,6 +227,7 @@
     applyFilters();
     network.selectNodes([id]);
     highlight(new Set([id, ...ADJ.get(id)]), (e) => e.from === id || e.to === id);
+    if (focus) state.animating = true;
     if (focus) network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 450, easingFunction: "easeInOutQuad" } });
     renderPanel();
   }
@@ -213,6 +237,7 @@
     if (!e) return;
     state.selected = null;
     state.selectedEdge = edgeId;
+    applyFilters();
     network.selectEdges([edgeId]);
     highlight(new Set([e.from, e.to]), (x) => x.id === edgeId);
     renderPanel();
@@ -388,7 +413,8 @@
     return el("code", null, value.term || "");
   }
 
-  /* Split [begin, end) into runs by the spans that cover them; each run gets the classes of its spans. */
+  /* Split [begin, end) into runs by the spans that cover them; neighbouring runs covered alike are
+     joined, so that each mark is one stretch of text (overlapping mentions make one mark). */
   function markedText(begin, end, spans) {
     const cuts = new Set([begin, end]);
     for (const s of spans) {
@@ -397,28 +423,29 @@
       cuts.add(Math.min(end, s.end));
     }
     const points = [...cuts].sort((a, b) => a - b);
-    const parts = [];
+    const runs = [];
     for (let i = 0; i + 1 < points.length; i++) {
       const [b, e] = [points[i], points[i + 1]];
       const covering = spans.filter((s) => s.begin <= b && s.end >= e);
-      const text = slice(b, e);
-      if (!covering.length) {
-        parts.push(text);
-        continue;
-      }
-      const marked = covering.some((s) => s.kind === "mark");
       const slip = covering.find((s) => s.kind === "slip");
-      const node = el(marked ? "mark" : "span", { class: slip ? "slip-mark" : undefined }, text);
-      if (slip) {
-        node.title = slip.title;
+      const key = (covering.some((s) => s.kind === "mark") ? "mark" : "") + "|" + (slip ? slip.id : "");
+      const last = runs[runs.length - 1];
+      if (last && last.key === key) last.end = e;
+      else runs.push({ begin: b, end: e, key, slip, marked: key.startsWith("mark") });
+    }
+    return runs.map((run) => {
+      const text = slice(run.begin, run.end);
+      if (run.key === "|") return text;
+      const node = el(run.marked ? "mark" : "span", { class: run.slip ? "slip-mark" : undefined }, text);
+      if (run.slip) {
+        node.title = run.slip.title;
         node.addEventListener("click", () => {
           state.tab = "details";
-          selectNode(slip.id, true);
+          selectNode(run.slip.id, true);
         });
       }
-      parts.push(node);
-    }
-    return parts;
+      return node;
+    });
   }
 
   const markSpans = (id) => (META[id] ? META[id].men.map(([b, e]) => ({ begin: b, end: e, kind: "mark" })) : []);
@@ -451,7 +478,7 @@
   function claimView(claim, cls) {
     if (!claim) return null;
     const object = claim.object ? valueView(claim.object) : claim.value ? valueView(claim.value) : "";
-    return el("p", { class: cls }, valueView(claim.subject), " ", el("span", { class: "arrow" }, "—" + propLabel(claim.property) + "→"), " ", object);
+    return el("p", { class: cls }, valueView(claim.subject), " ", el("span", { class: "arrow" }, arrow(propLabel(claim.property))), " ", object);
   }
 
   function literalsOf(m, props) {
@@ -484,13 +511,24 @@
     );
   }
 
+  /* Relations grouped by property and direction: "holds →" for this node's own statements,
+     "← participant" for others' statements about it (mirrored in Persian). */
   function relationsView(id) {
-    const rows = [];
-    const outgoing = [...OUT.get(id)].sort((a, b) => (a.prop + a.to < b.prop + b.to ? -1 : 1));
-    const incoming = [...IN.get(id)].sort((a, b) => (a.prop + a.from < b.prop + b.from ? -1 : 1));
-    for (const e of outgoing) rows.push(el("li", null, el("span", { class: "arrow" }, edgeLabel(e) + " →"), " ", nodeButton(e.to)));
-    for (const e of incoming) rows.push(el("li", null, nodeButton(e.from), " ", el("span", { class: "arrow" }, "→ " + edgeLabel(e))));
-    return rows.length ? [el("h3", null, t("relations")), el("ul", { class: "relations" }, rows)] : null;
+    const fa = state.lang === "fa";
+    const rows = new Map();
+    const add = (head, other) => {
+      if (!rows.has(head)) rows.set(head, []);
+      rows.get(head).push(other);
+    };
+    const byLabel = (a, b) => (label(a) < label(b) ? -1 : 1);
+    for (const e of OUT.get(id)) add(fa ? edgeLabel(e) + " ←" : edgeLabel(e) + " →", e.to);
+    for (const e of IN.get(id)) add(fa ? "→ " + edgeLabel(e) : "← " + edgeLabel(e), e.from);
+    if (!rows.size) return null;
+    const items = [...rows.entries()].map(([head, others]) => [
+      el("dt", { class: "arrow" }, head),
+      el("dd", null, others.sort(byLabel).map((other) => el("div", null, nodeButton(other)))),
+    ]);
+    return [el("h3", null, t("relations")), el("dl", { class: "props relations" }, items)];
   }
 
   function attributesView(m, skip) {
@@ -547,7 +585,7 @@
     const other = state.lang === "fa" ? "en" : "fa";
     const parts = [
       el("h2", null, t("edge")),
-      el("p", null, nodeButton(e.from), " ", el("span", { class: "arrow" }, "—" + edgeLabel(e) + "→"), " ", nodeButton(e.to)),
+      el("p", null, nodeButton(e.from), " ", el("span", { class: "arrow" }, arrow(edgeLabel(e))), " ", nodeButton(e.to)),
       el("dl", { class: "props" }, el("dt", null, t("property")), el("dd", null, el("span", { dir: "auto" }, edgeLabel(e)), " · ", el("span", { dir: "auto", lang: other }, edgeLabel(e, other)), " ", el("code", null, e.prop))),
     ];
     const a = markSpans(e.from);
@@ -677,13 +715,16 @@
     selectEdge,
     setLang,
     relayout,
-    state: () => ({ lang: state.lang, selected: state.selected, selectedEdge: state.selectedEdge, stabilised: state.stabilised, stabilisedAt: state.stabilisedAt, layoutRuns: state.layoutRuns }),
+    state: () => ({ lang: state.lang, selected: state.selected, selectedEdge: state.selectedEdge, stabilised: state.stabilised, stabilisedAt: state.stabilisedAt, layoutRuns: state.layoutRuns, animating: state.animating }),
     drawn: () => ({ nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }),
+    focus: (id, scale) => network.moveTo({ position: network.getPositions([id])[id], scale: scale || 1.6, animation: false }),
     domPosition: (id) => network.canvasToDOM(network.getPositions([id])[id]),
-    edgeMidpoint: (id) => {
-      const e = network.body.edges[id];
-      const p = e.edgeType.getPoint(0.5);
-      return network.canvasToDOM(p);
-    },
+    nodeAt: (point) => network.getNodeAt(point) ?? null,
+    labelOf: (id) => nodes.get(id).label,
+    edgeLabelOf: (id) => edges.get(id).label,
+    colorOf: (id) => nodes.get(id).color,
+    groups: () => ({ ...state.groupsOn }),
+    edgeAt: (point) => network.getEdgeAt(point) ?? null,
+    edgePoint: (id, share) => network.canvasToDOM(network.body.edges[id].edgeType.getPoint(share)),
   });
 })();

@@ -1,0 +1,562 @@
+"""kg.query and kg.engines: query files, typed parameters, refusals, positions, time limits, results."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from kg import resources
+from kg.engines import OxigraphEngine, RdflibEngine, open_engine, run_isolated, to_rdflib
+from kg.errors import QueryError, QueryTimeout
+from kg.namespaces import ID, KGC, XSD
+from kg.query import (
+    Query,
+    bind_params,
+    canonical,
+    check_policy,
+    compare,
+    find_query,
+    list_queries,
+    load_query,
+    n3,
+    parse_value,
+    prepare,
+    read_expected,
+    read_query,
+    read_query_text,
+    run_query,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "query"
+MINI = [FIXTURES / "mini.ttl"]
+LIBRARY = FIXTURES / "queries"
+SHIPPED = sorted(p.stem for p in resources.queries_dir().glob("*.rq"))
+FIGURE = "https://w3id.org/iran-kazakhstan-kg/id/figure/"
+#: Four triple patterns with nothing shared: about 1500^4 combinations to count, far past any time limit.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
+def engine(request):
+    """Each local engine on the fixture graph (ontology, vocabularies, tests/fixtures/query/mini.ttl)."""
+    return open_engine(request.param, data=MINI)
+
+
+@pytest.fixture(scope="module")
+def shipped_engines():
+    return {name: open_engine(name) for name in ("rdflib", "oxigraph")}
+
+
+def run_text(text: str, engine, **options):
+    return run_query(read_query_text(text, name="<-e>"), engine=engine, **options)
+
+
+def write_query(tmp_path: Path, text: str, name: str = "probe.rq") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- query files
+
+
+def test_the_header_gives_title_questions_and_typed_parameters():
+    q = read_query(LIBRARY / "fx01-agreements.rq")
+    assert q.name == "fx01-agreements"
+    assert q.title == "Agreements, their kinds and parties"
+    assert q.questions["en"] == (
+        "Which agreements were concluded during the visit, of what kind, "
+        "and which party from the given country concluded each?"
+    )
+    assert q.questions["fa"] == "چه اسنادی در جریان سفر منعقد شد، از چه نوعی، و کدام طرفِ کشورِ داده‌شده آن را منعقد کرد؟"
+    assert [(p.name, p.type, p.default, p.description) for p in q.params] == [
+        ("lang", "string", Literal("en"), "language of the labels returned"),
+        ("country", "iri", ID["kazakhstan"], "the country whose parties to list"),
+    ]
+    assert (q.form, q.ordered) == ("SELECT", True)
+
+
+def test_defaults_of_every_type_are_terms_of_that_type():
+    q = read_query(LIBRARY / "fx07-figures-at-least.rq")
+    defaults = {p.name: p.default for p in q.params}
+    assert defaults == {
+        "min": Literal("1000000", datatype=XSD.decimal),
+        "approximate": None,
+        "limit": Literal(10),
+        "after": Literal("2022-01-01", datatype=XSD.date),
+    }
+    assert read_query(LIBRARY / "fx06-entity-by-label.rq").params[0].default == Literal("قزاقستان", lang="fa")
+    assert read_query(LIBRARY / "fx03-neighbours.rq").params[1].default == ID["iran"]
+
+
+def test_an_unknown_parameter_type_is_reported_at_its_position(tmp_path):
+    path = write_query(tmp_path, "# title: t\n# param: x | uri | - | d\nSELECT * { ?x ?p ?o }\n")
+    with pytest.raises(QueryError) as caught:
+        read_query(path)
+    assert str(caught.value) == (
+        f"{path}:2:14: parameter 'x' has unknown type 'uri'; "
+        "types: iri, string, langstring, integer, decimal, boolean, date"
+    )
+
+
+def test_a_default_that_is_not_of_its_type_is_reported_at_its_position(tmp_path):
+    path = write_query(tmp_path, "# param: n | integer | 1.5 | how many\nSELECT * { ?x ?p ?n }\n")
+    with pytest.raises(QueryError) as caught:
+        read_query(path)
+    assert str(caught.value) == f"{path}:1:24: default of 'n': '1.5' is not an integer"
+
+
+def test_a_query_is_found_by_name_or_unique_prefix():
+    assert find_query("fx04-agreements-by-kind", LIBRARY).name == "fx04-agreements-by-kind"
+    assert find_query("fx04", LIBRARY).name == "fx04-agreements-by-kind"
+    assert find_query("fx04-agreements-by-kind.rq", LIBRARY).name == "fx04-agreements-by-kind"
+
+
+def test_an_unknown_name_lists_the_close_matches():
+    with pytest.raises(QueryError) as caught:
+        find_query("fx1-agrements", LIBRARY)
+    assert str(caught.value) == "unknown query 'fx1-agrements'; did you mean fx01-agreements? (`kg queries` lists them)"
+    with pytest.raises(QueryError, match=r"did you mean fx01-agreements, fx02-trade-figures, "):
+        find_query("fx0", LIBRARY)
+
+
+def test_a_file_that_does_not_exist_is_named(tmp_path):
+    with pytest.raises(QueryError, match=r"missing\.rq: no such query file$"):
+        load_query(tmp_path / "missing.rq")
+
+
+def test_the_library_is_listed_in_name_order():
+    assert [q.name for q in list_queries(LIBRARY)] == [
+        "fx01-agreements",
+        "fx02-trade-figures",
+        "fx03-neighbours",
+        "fx04-agreements-by-kind",
+        "fx05-labels-of",
+        "fx06-entity-by-label",
+        "fx07-figures-at-least",
+    ]
+
+
+# --------------------------------------------------------------------------- parameter values
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "term"),
+    [
+        ("iri", "kgi:iran", ID["iran"]),
+        ("iri", "<http://example.org/a#b>", URIRef("http://example.org/a#b")),
+        ("string", 'fa" } #', Literal('fa" } #')),
+        ("langstring", "تهران@fa", Literal("تهران", lang="fa")),
+        ("langstring", "a@b@en-GB", Literal("a@b", lang="en-gb")),
+        ("integer", "-12", Literal("-12", datatype=XSD.integer)),
+        ("decimal", "2.50", Literal("2.50", datatype=XSD.decimal)),
+        ("boolean", "false", Literal(False)),
+        ("date", "2022-06-19", Literal("2022-06-19", datatype=XSD.date)),
+    ],
+)
+def test_a_value_becomes_a_term_of_its_declared_type(kind, text, term):
+    value = parse_value(kind, text)
+    assert value == term
+    assert type(value) is type(term)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        ("iri", "kgi:iran> } UNION { ?s ?p ?o", "'kgi:iran> } UNION { ?s ?p ?o' is not a prefixed name or <IRI>"),
+        ("iri", "<http://example.org/a b>", "'<http://example.org/a b>' is not an absolute IRI"),
+        ("iri", "<relative/path>", "'<relative/path>' is not an absolute IRI"),
+        ("iri", "foo:bar", "'foo:bar': unknown prefix 'foo:'"),
+        ("langstring", "Tehran", "'Tehran' is not TEXT@LANG (e.g. Tehran@en)"),
+        ("langstring", "Tehran@not a tag", "'Tehran@not a tag' is not TEXT@LANG (e.g. Tehran@en)"),
+        ("integer", "12 } #", "'12 } #' is not an integer"),
+        ("integer", "1.5", "'1.5' is not an integer"),
+        ("decimal", "1e5", "'1e5' is not a decimal number"),
+        ("boolean", "yes", "'yes' is not a boolean (true or false)"),
+        ("date", "2022-02-30", "'2022-02-30' is not a date (YYYY-MM-DD)"),
+        ("date", "19-06-2022", "'19-06-2022' is not a date (YYYY-MM-DD)"),
+    ],
+)
+def test_a_value_that_is_not_a_term_of_its_type_is_an_error(kind, text, message):
+    with pytest.raises(QueryError) as caught:
+        parse_value(kind, text)
+    assert caught.value.message == message
+
+
+def test_given_values_override_defaults_and_lang_fills_a_lang_parameter():
+    q = read_query(LIBRARY / "fx01-agreements.rq")
+    assert bind_params(q, {"country": "kgi:iran"}, lang="fa") == {"country": ID["iran"], "lang": Literal("fa")}
+    assert bind_params(q, {"lang": "en"}, lang="fa")["lang"] == Literal("en")
+
+
+def test_an_unknown_parameter_name_is_an_error_with_a_suggestion():
+    q = read_query(LIBRARY / "fx01-agreements.rq")
+    with pytest.raises(QueryError) as caught:
+        bind_params(q, {"contry": "kgi:iran"})
+    assert str(caught.value) == (
+        f"{q.where}: unknown parameter 'contry'; did you mean 'country'? (parameters: lang, country)"
+    )
+
+
+def test_a_bad_value_names_the_query_parameter_and_type():
+    q = read_query(LIBRARY / "fx01-agreements.rq")
+    with pytest.raises(QueryError) as caught:
+        bind_params(q, {"country": "kgi:iran> } UNION { ?s ?p ?o } #"})
+    assert str(caught.value) == (
+        f"{q.where}: parameter 'country' (iri): 'kgi:iran> }} UNION {{ ?s ?p ?o }} #' is not a prefixed name or <IRI>"
+    )
+
+
+def test_terms_are_written_escaped_so_no_value_leaves_its_literal():
+    assert n3(Literal('en") || true || ("', lang="en")) == '"en\\") || true || (\\""@en'
+    assert n3(Literal("a\\b\nc")) == '"a\\\\b\\nc"'
+    assert n3(Literal("5", datatype=XSD.integer)) == '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        n3(URIRef("http://example.org/> } #"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['en") || true || ("', 'en" ) } UNION { ?agreement ?p ?o } #', "\\u0022 } UNION { ?s ?p ?o } #"],
+    ids=["filter", "union", "unicode-escape"],
+)
+def test_a_value_that_tries_to_inject_sparql_matches_nothing(engine, value):
+    result = run_query(read_query(LIBRARY / "fx01-agreements.rq"), {"lang": value}, engine=engine)
+    assert (result.kind, result.rows) == ("bindings", [])
+
+
+def test_an_undeclared_parameter_of_an_ad_hoc_query_is_read_as_a_sparql_term(engine):
+    result = run_text("SELECT ?label WHERE { ?e rdfs:label ?label }", engine, params={"e": "kgi:tehran"})
+    assert sorted(r["label"] for r in result) == [Literal("Tehran", lang="en"), Literal("تهران", lang="fa")]
+
+
+# --------------------------------------------------------------------------- preparing
+
+
+def test_only_the_project_prefixes_used_and_not_declared_go_in_front_on_one_line():
+    q = read_query_text("PREFIX kg: <urn:other#>\nSELECT * { ?x a kg:Agreement ; schema:name ?n }")
+    first, rest = prepare(q).text.split("\n", 1)
+    assert first == "PREFIX schema: <https://schema.org/>"
+    assert rest == q.text
+
+
+@pytest.mark.parametrize(
+    ("text", "prepared"),
+    [
+        (
+            "SELECT ?s WHERE { ?s ?p ?o }",
+            'SELECT ?s WHERE { VALUES (?o) { ("x") }  ?s ?p ?o }',
+        ),
+        (
+            "SELECT ?s { { SELECT ?s { ?s ?p ?o } } }",
+            'SELECT ?s { VALUES (?o) { ("x") }  { SELECT ?s { ?s ?p ?o } } }',
+        ),
+        (
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            'CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?o) { ("x") }  ?s ?p ?o }',
+        ),
+        (
+            "CONSTRUCT WHERE {\n  ?s ?p ?o # a comment\n}",
+            'CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?o) { ("x") } \n  ?s ?p ?o # a comment\n}',
+        ),
+        ("DESCRIBE ?o", 'DESCRIBE ?o\nWHERE { VALUES (?o) { ("x") } }\n'),
+        ("DESCRIBE ?o LIMIT 1", 'DESCRIBE ?o WHERE { VALUES (?o) { ("x") } } LIMIT 1'),
+        ("ASK { ?s ?p ?o }", 'ASK { VALUES (?o) { ("x") }  ?s ?p ?o }'),
+    ],
+    ids=["select", "subquery", "construct", "construct-where", "describe", "describe-limit", "ask"],
+)
+def test_values_go_at_the_start_of_the_outermost_group(text, prepared):
+    assert prepare(read_query_text(text), {"o": Literal("x")}).text == "\n" + prepared
+
+
+@pytest.mark.parametrize("text", ["DESCRIBE ?entity", "CONSTRUCT WHERE { ?entity ?p ?o }"])
+def test_a_graph_query_with_a_parameter_is_about_the_bound_entity(engine, text):
+    result = run_text(text, engine, params={"entity": "kgi:tehran"})
+    assert result.kind == "graph"
+    assert set(result.graph.subjects()) == {ID["tehran"]}
+    assert len(result.graph) == 4
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "SELECT * WHERE {\n  SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}",
+            "2:3",
+            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
+        ),
+        (
+            "select * where { service silent ?endpoint { ?s ?p ?o } }",
+            "1:18",
+            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
+        ),
+        (
+            "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+            "1:18",
+            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
+        ),
+        (
+            "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+            "1:10",
+            "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)",
+        ),
+        (
+            "SELECT *\nFROM NAMED <http://example.org/g>\nWHERE { GRAPH ?g { ?s ?p ?o } }",
+            "2:1",
+            "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)",
+        ),
+        (
+            "PREFIX ex: <http://example.org/>\nLOAD <file:///etc/passwd> INTO GRAPH ex:g",
+            "2:1",
+            "SPARQL Update (LOAD) is refused: kg query only reads (kg push uploads data to a server)",
+        ),
+        (
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "1:1",
+            "SPARQL Update (INSERT) is refused: kg query only reads (kg push uploads data to a server)",
+        ),
+    ],
+    ids=["service", "service-lowercase", "service-escaped", "from", "from-named", "load", "insert"],
+)
+def test_network_file_and_update_operations_are_refused_with_their_position(text, where, message):
+    with pytest.raises(QueryError) as caught:
+        check_policy(read_query_text(text, name="<-e>"))
+    assert str(caught.value) == f"<-e>:{where}: {message}"
+
+
+def test_the_words_in_comments_strings_iris_and_names_are_not_operations(engine):
+    text = (
+        "# SERVICE <http://example.org/> FROM <file:///etc/passwd>\n"
+        "PREFIX ex: <http://example.org/SERVICE#>\n"
+        'SELECT ?x WHERE { BIND("SERVICE <http://x/> { } FROM" AS ?x) OPTIONAL { ?x ex:from ex:service } }'
+    )
+    assert [str(r["x"]) for r in run_text(text, engine)] == ["SERVICE <http://x/> { } FROM"]
+
+
+def test_rdflib_itself_does_not_call_a_service(tmp_path):
+    """Even a query that reached rdflib without the check would not open a connection."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    engine = RdflibEngine.from_files(MINI)
+    with pytest.raises(QueryError, match="SERVICE is refused"):
+        engine.run(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    listener.close()
+
+
+def test_rdflib_itself_does_not_load_from_graphs(tmp_path):
+    other = tmp_path / "other.ttl"
+    other.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    engine = RdflibEngine.from_files(MINI)
+    outcome = engine.run(f"SELECT ?o FROM <{other.as_uri()}> WHERE {{ ?s <urn:b> ?o }}")
+    assert outcome.rows == []
+
+
+def test_allow_external_lets_rdflib_read_a_from_graph(tmp_path):
+    other = tmp_path / "other.ttl"
+    other.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    text = f"SELECT ?o FROM <{other.as_uri()}> WHERE {{ ?s <urn:b> ?o }}"
+    result = run_text(text, RdflibEngine.from_files(MINI), allow_external=True)
+    assert result.rows == [{"o": URIRef("urn:c")}]
+
+
+def test_the_query_process_cannot_open_a_connection():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    with pytest.raises(QueryError, match=r"network access refused in the query process \(socket\.connect\)"):
+        run_isolated(lambda: socket.socket().connect(("127.0.0.1", port)), timeout=10)
+    with pytest.raises(QueryError, match=r"network access refused in the query process \(urllib\.Request\)"):
+        run_isolated(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2), timeout=10)
+    listener.close()
+
+
+# --------------------------------------------------------------------------- positions, time, size
+
+
+def test_a_syntax_error_names_the_file_line_and_column(tmp_path, engine):
+    path = write_query(
+        tmp_path,
+        '# title: broken\n# param: lang | string | "en" | the language\n'
+        "SELECT ?x WHERE {\n  ?x rdfs:label ?label .\n  FILTR(lang(?label) = ?lang)\n}\n",
+    )
+    with pytest.raises(QueryError) as caught:
+        run_query(read_query(path), engine=engine)
+    assert str(caught.value) == f"{path}:5:3: SPARQL syntax error: unexpected 'FILTR'"
+
+
+def test_a_bad_triple_is_reported_where_it_starts(tmp_path, engine):
+    path = write_query(tmp_path, "# param: n | integer | 1 | n\nSELECT ?x WHERE { ?x ?p ?n . ?x ?x ) }\n")
+    with pytest.raises(QueryError) as caught:
+        run_query(read_query(path), engine=engine)
+    assert str(caught.value) == f"{path}:2:30: SPARQL syntax error: unexpected '?x'"
+
+
+def test_an_end_of_query_that_is_missing_is_named(tmp_path, engine):
+    path = write_query(tmp_path, "SELECT ?x WHERE {\n  ?x ?p ?o .\n")
+    with pytest.raises(QueryError) as caught:
+        run_query(read_query(path), engine=engine)
+    assert str(caught.value) == f"{path}:3:1: SPARQL syntax error: unexpected end of query"
+
+
+def test_positions_in_the_run_text_map_back_past_the_inserted_values():
+    q = read_query_text("# param: n | integer | 1 | n\nSELECT ?x WHERE { ?x ?p ?n . ?x ?x ) }\n", name="q")
+    prepared = prepare(q, {"n": Literal(1)})
+    run_line = prepared.text.splitlines()[2]
+    at = run_line.rindex(")") + 1
+    assert str(prepared.locate(QueryError("bad", line=3, column=at))) == "q:2:36: bad"
+    assert str(prepared.locate(QueryError("bad", line=3, column=25))) == "q:2:18: bad"
+    assert str(prepared.locate(QueryError("bad", line=3, column=5))) == "q:2:5: bad"
+    assert str(prepared.locate(QueryError("bad", line=1, column=5))) == "q: bad"
+
+
+def test_an_unknown_prefix_is_named_with_its_position(tmp_path, engine):
+    path = write_query(tmp_path, "SELECT ?x WHERE {\n  ?x foo:bar ?y\n}\n")
+    with pytest.raises(QueryError) as caught:
+        run_query(read_query(path), engine=engine)
+    assert str(caught.value) == f"{path}:2:6: unknown prefix 'foo:' in 'foo:bar'"
+
+
+def test_a_query_past_its_time_limit_is_stopped(engine):
+    with pytest.raises(QueryTimeout) as caught:
+        run_text(ENDLESS, engine, timeout=1)
+    assert str(caught.value) == "<-e>: the query was stopped after 1 s (time limit; see --timeout)"
+
+
+def test_rows_over_the_cap_are_cut_with_a_notice(engine):
+    result = run_text("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", engine, max_rows=3)
+    assert (len(result.rows), result.truncated) == (3, True)
+    assert result.notice == "the result was cut at 3 rows (--max-rows)"
+    whole = run_text("SELECT ?s WHERE { ?s a kg:Country }", engine, max_rows=3)
+    assert (len(whole.rows), whole.truncated, whole.notice) == (2, False, "")
+
+
+# --------------------------------------------------------------------------- results
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries(LIBRARY) if q.expected_path()])
+def test_every_fixture_query_gives_its_expected_rows(engine, name):
+    q = find_query(name, LIBRARY)
+    assert compare(run_query(q, engine=engine), read_expected(q.expected_path())) == []
+
+
+@pytest.mark.skipif(not SHIPPED, reason="queries/ has no .rq files yet")
+@pytest.mark.parametrize("name", SHIPPED)
+@pytest.mark.parametrize("engine_name", ["rdflib", "oxigraph"])
+def test_every_library_query_gives_its_expected_rows(shipped_engines, engine_name, name):
+    q = find_query(name)
+    assert q.expected_path() is not None, f"{q.where} has no expected results beside it"
+    result = run_query(q, engine=shipped_engines[engine_name], max_rows=None)
+    assert compare(result, read_expected(q.expected_path())) == []
+
+
+def test_both_engines_hold_the_same_default_graph(shipped_engines):
+    from kg.load import load_graph
+
+    count = read_query_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    counts = {name: int(run_query(count, engine=e).rows[0]["n"]) for name, e in shipped_engines.items()}
+    assert counts == {"rdflib": len(load_graph()), "oxigraph": len(load_graph())}
+
+
+@pytest.mark.skipif(not SHIPPED, reason="queries/ has no .rq files yet")
+def test_every_library_query_has_a_title_and_a_question_in_both_languages():
+    for q in list_queries():
+        assert q.title and q.question("en") and q.questions.get("fa"), q.where
+
+
+def test_rows_give_typed_python_values(engine):
+    values = {str(r["figure"]): r["value"] for r in run_query(find_query("fx02", LIBRARY), engine=engine).values()}
+    assert values == {FIGURE + "trade-value-1400": Decimal("265200000"), FIGURE + "trade-weight-1400": 770000}
+    assert isinstance(values[FIGURE + "trade-weight-1400"], int)
+
+
+def test_ask_and_construct_results(engine):
+    assert run_query(find_query("fx03", LIBRARY), engine=engine).boolean is True
+    assert run_query(find_query("fx03", LIBRARY), {"b": "kgi:tehran"}, engine=engine).boolean is False
+    graph = run_query(find_query("fx05", LIBRARY), {"entity": "kgi:iran"}, engine=engine).graph
+    assert sorted(graph.objects()) == [Literal("Iran", lang="en"), Literal("ایران", lang="fa")]
+
+
+def test_labels_are_looked_up_in_the_language_asked_for(engine):
+    result = run_query(find_query("fx02", LIBRARY), engine=engine, labels=True, lang="fa")
+    assert result.labels[URIRef(FIGURE + "trade-value-1400")] == "ارزش تجارت در ۱۴۰۰"
+    assert result.labels[KGC["us-dollar"]] == "دلار آمریکا"
+
+
+def test_both_engines_print_a_decimal_differently_and_compare_equal():
+    text = "SELECT ?v WHERE { ?f schema:value ?v FILTER(datatype(?v) = xsd:decimal) }"
+    rdflib_value = run_text(text, RdflibEngine.from_files(MINI)).rows[0]["v"]
+    oxigraph_value = run_text(text, OxigraphEngine.from_files(MINI)).rows[0]["v"]
+    assert (str(rdflib_value), str(oxigraph_value)) == ("265200000.0", "265200000")
+    assert canonical(rdflib_value) == canonical(oxigraph_value)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "equal"),
+    [
+        (Literal("1.50", datatype=XSD.decimal), Literal("1.5", datatype=XSD.decimal), True),
+        (Literal("1", datatype=XSD.integer), Literal("1.0", datatype=XSD.decimal), False),
+        (Literal("1E3", datatype=XSD.double), Literal("1000.0", datatype=XSD.double), True),
+        (Literal("x"), Literal("x", datatype=XSD.string), True),
+        (Literal("x", lang="FA"), Literal("x", lang="fa"), True),
+        (Literal("1", datatype=XSD.boolean), Literal("true", datatype=XSD.boolean), True),
+        (BNode("b0"), BNode("other"), True),
+        (URIRef("urn:a"), Literal("urn:a"), False),
+    ],
+)
+def test_terms_compare_exactly_except_for_the_documented_cases(a, b, equal):
+    assert (canonical(a) == canonical(b)) is equal
+
+
+def test_compare_names_missing_and_unexpected_rows_and_order():
+    q = find_query("fx04", LIBRARY)
+    expected = read_expected(q.expected_path())
+    result = run_query(q, engine=OxigraphEngine.from_files(MINI))
+    result.rows = result.rows[::-1]
+    assert compare(result, expected) == ["same rows in another order (ORDER BY): first difference at row 1"]
+    assert compare(result, expected, ordered=False) == []
+    result.rows = result.rows[:1]
+    assert compare(result, expected) == [
+        "expected 2 rows, got 1",
+        'missing: {agreements: 1, kindLabel: "memorandum of understanding"@en}',
+    ]
+
+
+def test_terms_from_pyoxigraph_keep_their_lexical_form():
+    import pyoxigraph
+
+    assert to_rdflib(pyoxigraph.Literal("x")) == Literal("x")
+    assert str(to_rdflib(pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(str(XSD.integer))))) == "01"
+    assert to_rdflib(pyoxigraph.Literal("x", language="fa")) == Literal("x", lang="fa")
+
+
+def test_query_records_are_frozen():
+    q = read_query(LIBRARY / "fx02-trade-figures.rq")
+    with pytest.raises(AttributeError):
+        q.text = "SELECT * {}"  # type: ignore[misc]
+    assert isinstance(q, Query)
+
+
+def test_a_thread_runs_queries_where_there_is_no_fork(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert run_isolated(lambda: 42, timeout=5) == 42
+    stop = threading.Event()
+    with pytest.raises(QueryTimeout):
+        run_isolated(lambda: stop.wait(30), timeout=0.2)
+    stop.set()

@@ -1,0 +1,461 @@
+"""kg serve and kg push against the real Oxigraph server, and the SPARQL endpoint client.
+
+Every server here is the `oxigraph` binary from PyPI, started on a free
+127.0.0.1 port (bound to port 0 to find one), waited for against a deadline,
+and terminated (then killed) at the end; its stderr is in every start-up
+error. The endpoint client's own behaviour (User-Agent, basic auth, HTTP
+errors, time limit) is checked against small stdlib HTTP servers.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from rdflib import Literal
+
+from kg import resources
+from kg.cli import main
+from kg.engines import EndpointEngine, open_engine
+from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerError
+from kg.query import canonical, compare, find_query, list_queries, read_expected, read_query_text, run_query
+from kg.serve import DEFAULT_GRAPH, Server, find_binary, push, start_server
+
+FIXTURES = Path(__file__).parent / "fixtures" / "query"
+MINI = [FIXTURES / "mini.ttl"]
+LIBRARY = FIXTURES / "queries"
+SHIPPED = sorted(p.stem for p in resources.queries_dir().glob("*.rq"))
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def started(**options) -> Server:
+    """A real Oxigraph server on a free port; a failure to start shows the server's stderr."""
+    try:
+        return start_server(port=free_port(), **options)
+    except ServerError as exc:
+        pytest.fail(f"the oxigraph server did not start: {exc}")
+
+
+@pytest.fixture(scope="module")
+def shipped_server() -> Iterator[Server]:
+    with started() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def fixture_server() -> Iterator[Server]:
+    with started(data=MINI) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def local_engines():
+    return {name: open_engine(name) for name in ("rdflib", "oxigraph")}
+
+
+def rows(result) -> list:
+    keys = [tuple(sorted((k, canonical(v)) for k, v in row.items())) for row in result.rows]
+    return keys if result.query.ordered else sorted(keys)
+
+
+# --------------------------------------------------------------------------- the library over HTTP
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not SHIPPED, reason="queries/ has no .rq files yet")
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_library_query_gives_the_same_rows_over_http_as_on_both_local_engines(
+    shipped_server, local_engines, name
+):
+    q = find_query(name)
+    over_http = run_query(q, engine=EndpointEngine(shipped_server.query_url), max_rows=None)
+    assert compare(over_http, read_expected(q.expected_path())) == []
+    if over_http.kind == "boolean":
+        answers = {e: run_query(q, engine=engine).boolean for e, engine in local_engines.items()}
+        assert answers == {"rdflib": over_http.boolean, "oxigraph": over_http.boolean}
+    else:
+        for engine in local_engines.values():
+            assert rows(run_query(q, engine=engine, max_rows=None)) == rows(over_http), engine.name
+
+
+@pytest.mark.server
+def test_the_server_holds_the_same_default_graph_as_the_local_engines(shipped_server, local_engines):
+    count = read_query_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    served = int(run_query(count, engine=EndpointEngine(shipped_server.query_url)).rows[0]["n"])
+    assert (
+        served == shipped_server.triples == len(local_engines["oxigraph"].store) == len(local_engines["rdflib"].graph)
+    )
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", [q.name for q in list_queries(LIBRARY) if q.expected_path()])
+def test_every_fixture_query_gives_its_expected_rows_over_http(fixture_server, name):
+    q = find_query(name, LIBRARY)
+    result = run_query(q, engine=EndpointEngine(fixture_server.query_url))
+    assert compare(result, read_expected(q.expected_path())) == []
+
+
+@pytest.mark.server
+def test_parameters_are_bound_over_http_too(fixture_server):
+    engine = EndpointEngine(fixture_server.query_url)
+    q = find_query("fx01", LIBRARY)
+    result = run_query(q, {"country": "kgi:iran", "lang": "fa"}, engine=engine)
+    assert [str(r["partyLabel"]) for r in result] == ["وزارت فرهنگ و ارشاد اسلامی", "راه‌آهن ایران"]
+    assert run_query(q, {"lang": 'en") || true || ("'}, engine=engine).rows == []
+    graph = run_query(find_query("fx05", LIBRARY), {"entity": "kgi:tehran"}, engine=engine).graph
+    assert sorted(graph.objects()) == [Literal("Tehran", lang="en"), Literal("تهران", lang="fa")]
+
+
+@pytest.mark.server
+def test_a_syntax_error_from_the_server_is_placed_in_the_query(fixture_server):
+    q = read_query_text("# title: t\nSELECT ?x WHERE {\n  ?x ?y\n}\n", name="<-e>")
+    with pytest.raises(QueryError) as caught:
+        run_query(q, engine=EndpointEngine(fixture_server.query_url))
+    assert str(caught.value) == "<-e>:3:3: SPARQL syntax error: unexpected '?x'"
+
+
+@pytest.mark.server
+def test_a_wrong_endpoint_path_is_an_endpoint_error(fixture_server):
+    with pytest.raises(EndpointError) as caught:
+        run_query(read_query_text("ASK {}"), engine=EndpointEngine(fixture_server.url + "nope"))
+    assert str(caught.value) == f"{fixture_server.url}nope: 404 not found: POST /nope is not supported by this server"
+
+
+# --------------------------------------------------------------------------- the server itself
+
+
+@pytest.mark.server
+def test_the_server_listens_on_loopback_and_is_read_only(fixture_server):
+    assert fixture_server.url.startswith("http://127.0.0.1:")
+    request = urllib.request.Request(
+        fixture_server.url + "update",
+        data=b"update=CLEAR+ALL",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=5)
+    assert caught.value.code == 403
+    ask = read_query_text('ASK { kgi:kazakhstan rdfs:label "قزاقستان"@fa }')
+    assert run_query(ask, engine=EndpointEngine(fixture_server.query_url)).boolean is True
+
+
+@pytest.mark.server
+def test_the_query_page_and_everything_it_loads_come_from_the_server(fixture_server):
+    with urllib.request.urlopen(fixture_server.url, timeout=5) as response:
+        assert response.headers["Content-Type"].startswith("text/html")
+        page = response.read().decode("utf-8")
+    assert "new Yasgui(" in page
+    assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
+    assert sorted(assets) == ["./yasgui.min.css", "./yasgui.min.js", "/logo.svg"]
+    for asset in assets:
+        with urllib.request.urlopen(fixture_server.url + asset.lstrip("./"), timeout=5) as response:
+            assert response.status == 200 and len(response.read()) > 1000, asset
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_the_query_page_works_offline_in_a_browser(fixture_server):
+    """prefix.cc (prefix completion) is unreachable: the page still runs a query and shows Persian labels."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    refused: list[str] = []
+    errors: list[str] = []
+
+    def only_the_server(route) -> None:
+        if route.request.url.startswith(fixture_server.url):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless"])
+        try:
+            page = browser.new_page()
+            page.route("**/*", only_the_server)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(fixture_server.url)
+            page.wait_for_selector(".CodeMirror", timeout=20_000)
+            query = (
+                "SELECT ?label WHERE { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> "
+                "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
+            )
+            page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
+            page.click(".yasqe_queryButton")
+            page.wait_for_selector("text=قزاقستان", timeout=20_000)
+            assert "2 results" in page.inner_text(".yasr")
+        finally:
+            browser.close()
+    assert errors == []
+    assert all("prefix.cc" in url for url in refused), refused
+
+
+# --------------------------------------------------------------------------- kg serve
+
+
+def start_kg_serve(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``kg serve`` in a child process; returns it and its query page URL once it printed it."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"query page: (\S+)", line)
+        if match:
+            return process, match.group(1)
+    process.kill()
+    _, stderr = process.communicate(timeout=10)
+    pytest.fail(f"kg serve did not print its URL: {stderr}")
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_kg_serve_answers_then_stops_cleanly_and_removes_its_store(tmp_path, stop):
+    port = free_port()
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process, url = start_kg_serve("--port", str(port), "--data", str(MINI[0]), env=env)
+    try:
+        assert url == f"http://127.0.0.1:{port}/"
+        assert list(tmp_path.glob("kg-oxigraph-*"))
+        result = run_query(find_query("fx03", LIBRARY), engine=EndpointEngine(url + "query"))
+        assert result.boolean is True
+        process.send_signal(stop)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert stdout.strip().endswith("stopped")
+    assert list(tmp_path.glob("kg-oxigraph-*")) == []
+
+
+@pytest.mark.server
+def test_a_busy_port_is_a_clear_error(run_kg):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        code, _, err = run_kg("serve", "--port", str(port), "--data", str(MINI[0]))
+    assert (code, err) == (
+        ExitCode.SERVER,
+        f"kg serve: error: port {port} on 127.0.0.1 is busy: choose another with --port\n",
+    )
+
+
+def test_a_missing_server_binary_is_a_clear_error(run_kg, monkeypatch, tmp_path):
+    monkeypatch.setenv("KG_OXIGRAPH", str(tmp_path / "oxigraph"))
+    code, _, err = run_kg("serve", "--port", str(free_port()), "--data", str(MINI[0]))
+    assert (code, err) == (
+        ExitCode.SERVER,
+        f"kg serve: error: the oxigraph server binary is not an executable file: {tmp_path / 'oxigraph'}\n",
+    )
+    monkeypatch.delenv("KG_OXIGRAPH")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ServerError) as caught:
+        find_binary()
+    assert str(caught.value) == "the oxigraph server binary was not found: install it with `pip install oxigraph`"
+
+
+@pytest.mark.server
+def test_a_server_that_exits_at_once_shows_its_stderr(tmp_path):
+    fake = tmp_path / "oxigraph"
+    fake.write_text("#!/bin/sh\necho 'Error: something went wrong' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    with pytest.raises(ServerError) as caught:
+        start_server(MINI, port=free_port(), binary=fake)
+    assert str(caught.value) == "the oxigraph server exited with code 3: Error: something went wrong"
+
+
+@pytest.fixture
+def run_kg(capsys):
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+# --------------------------------------------------------------------------- kg push
+
+
+@pytest.fixture
+def writable_server() -> Iterator[Server]:
+    with started(read_only=False, load=False) as server:
+        yield server
+
+
+def count(server: Server, graph: str | None) -> int:
+    q = read_query_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    result = run_query(q, engine=EndpointEngine(server.query_url, graph=graph))
+    return int(result.rows[0]["n"])
+
+
+@pytest.mark.server
+def test_push_puts_the_graph_into_a_named_graph_that_queries_can_use(writable_server):
+    pushed = push(writable_server.store_url, MINI)
+    local = open_engine("oxigraph", data=MINI)
+    assert pushed.triples == len(local.store)
+    assert (pushed.graph, pushed.status in (200, 201, 204)) == (DEFAULT_GRAPH, True)
+    assert count(writable_server, DEFAULT_GRAPH) == pushed.triples
+    assert count(writable_server, None) == 0
+    for q in list_queries(LIBRARY):
+        if q.expected_path():
+            result = run_query(q, engine=EndpointEngine(writable_server.query_url, graph=DEFAULT_GRAPH))
+            assert compare(result, read_expected(q.expected_path())) == [], q.name
+
+
+@pytest.mark.server
+def test_push_replaces_and_append_adds(writable_server):
+    graph = "https://example.org/graph/test"
+    push(writable_server.store_url, MINI, graph=graph)
+    push(writable_server.store_url, MINI, graph=graph)
+    triples = count(writable_server, graph)
+    tiny = FIXTURES / "tiny.ttl"
+    assert tiny.is_file()
+    push(writable_server.store_url, [tiny], graph=graph, append=True)
+    assert count(writable_server, graph) == triples + 1
+    push(writable_server.store_url, [tiny], graph=graph)
+    assert count(writable_server, graph) == open_engine("oxigraph", data=[tiny]).store.__len__()
+
+
+@pytest.mark.server
+def test_kg_push_prints_what_it_sent(writable_server, run_kg):
+    code, out, err = run_kg("push", "--endpoint", writable_server.store_url, "--data", str(MINI[0]))
+    assert (code, err) == (ExitCode.OK, "")
+    where = re.escape(writable_server.store_url)
+    assert re.fullmatch(rf"pushed \d+ triples into <{re.escape(DEFAULT_GRAPH)}> at {where} \(HTTP 20[14]\)\n", out)
+
+
+@pytest.mark.server
+def test_push_to_a_read_only_server_is_refused(fixture_server):
+    with pytest.raises(EndpointError) as caught:
+        push(fixture_server.store_url, MINI)
+    assert str(caught.value).startswith(
+        f"{fixture_server.store_url}: HTTP 403 Forbidden: check --user and the password"
+    )
+
+
+def test_push_to_nowhere_exits_5(run_kg):
+    code, _, err = run_kg("push", "--endpoint", "http://127.0.0.1:9/store", "--data", str(MINI[0]))
+    assert code == ExitCode.ENDPOINT
+    assert err.startswith("kg push: error: http://127.0.0.1:9/store: cannot connect: ")
+
+
+# --------------------------------------------------------------------------- the endpoint client
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every SPARQL request with one row, or with the status the test asks for."""
+
+    seen: ClassVar[list[dict[str, str]]] = []
+    status = 200
+    delay = 0.0
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8")
+        type(self).seen.append({**dict(self.headers), "body": body})
+        time.sleep(type(self).delay)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client may have given up
+            self.answer()
+
+    def answer(self) -> None:
+        if type(self).status != 200:
+            self.send_response(type(self).status)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"the server says no")
+            return
+        answer = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "ok"}}]}}
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(json.dumps(answer).encode("utf-8"))
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
+    handler = type("Handler", (_Recorder,), {"seen": [], "status": 200, "delay": 0.0})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql", handler
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_the_client_names_the_project_and_sends_basic_auth(recorder):
+    url, handler = recorder
+    engine = EndpointEngine(url, user="researcher", password="s3cret", graph="https://example.org/g")
+    result = run_query(read_query_text("SELECT ?x WHERE { ?x ?p ?o }"), {"o": "kgi:iran"}, engine=engine)
+    assert result.rows == [{"x": Literal("ok")}]
+    request = handler.seen[0]
+    assert request["User-Agent"].startswith("kg-iran-kazakhstan ")
+    assert request["Authorization"] == "Basic " + base64.b64encode(b"researcher:s3cret").decode("ascii")
+    form = urllib.parse.parse_qs(request["body"])
+    assert form["default-graph-uri"] == ["https://example.org/g"]
+    assert "VALUES (?o) { (<https://w3id.org/iran-kazakhstan-kg/id/iran>) }" in form["query"][0]
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (500, "500 internal error: the server says no"),
+        (401, "access denied (401): check --user and the password"),
+        (503, "HTTP 503 Service Unavailable: the server says no"),
+    ],
+)
+def test_http_errors_become_endpoint_errors(recorder, status, message, run_kg):
+    url, handler = recorder
+    handler.status = status
+    code, out, err = run_kg("query", "-e", "ASK {}", "--endpoint", url)
+    assert (code, out, err) == (ExitCode.ENDPOINT, "", f"kg query: error: {url}: {message}\n")
+
+
+def test_an_endpoint_past_its_time_limit_is_a_timeout(recorder):
+    url, handler = recorder
+    handler.delay = 3
+    with pytest.raises(QueryTimeout) as caught:
+        run_query(read_query_text("ASK {}", name="<-e>"), engine=EndpointEngine(url, timeout=1))
+    assert str(caught.value) == f"<-e>: {url}: no answer within 1 s (--timeout)"
