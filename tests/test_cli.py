@@ -35,7 +35,7 @@ def test_validate_exits_0_on_the_shipped_data(kg):
 
 
 def test_validate_exits_1_with_a_report_on_broken_data(kg, broken_copy):
-    done = kg("validate", "--data", str(broken_copy('owl:sameAs wd:Q232 ;', "owl:sameAs wd:Q99999 ;")))
+    done = kg("validate", "--data", str(broken_copy("owl:sameAs wd:Q232 ;", "owl:sameAs wd:Q99999 ;")))
     assert done.returncode == 1
     assert "[wikidata] kgi:kazakhstan" in done.stdout
     assert "value:   Q99999" in done.stdout

@@ -40,11 +40,13 @@ INVENTORY: dict[str, set[str]] = {
     # Organisations: the parties of the eight documents, the publisher, customs, NATO, the delegation.
     "Government": {"kgi:iran-13th-government"},
     "Ministry": {
-        "kgi:iran-mfa", "kgi:kazakhstan-mfa", "kgi:iran-ministry-of-culture", "kgi:kazakhstan-ministry-of-culture-and-sports",
-        "kgi:iran-ministry-of-industry", "kgi:kazakhstan-ministry-of-trade", "kgi:iran-ministry-of-agriculture",
-        "kgi:kazakhstan-ministry-of-agriculture",
+        "kgi:iran-mfa", "kgi:kazakhstan-mfa", "kgi:iran-ministry-of-culture",
+        "kgi:kazakhstan-ministry-of-culture-and-sports", "kgi:iran-ministry-of-industry",
+        "kgi:kazakhstan-ministry-of-trade", "kgi:iran-ministry-of-agriculture", "kgi:kazakhstan-ministry-of-agriculture",
     },
-    "ResearchInstitute": {"kgi:iran-mfa-centre-for-political-studies", "kgi:kazakhstan-foreign-policy-research-institute"},
+    "ResearchInstitute": {
+        "kgi:iran-mfa-centre-for-political-studies", "kgi:kazakhstan-foreign-policy-research-institute",
+    },
     "GovernmentBody": {"kgi:iran-customs"},
     "Company": {"kgi:nioc", "kgi:kazmunaygas", "kgi:rai", "kgi:ktz"},
     "NewsOrganization": {"kgi:isna", "kgi:irib", "kgi:kazakhstan-state-news-agency"},
@@ -94,7 +96,8 @@ INVENTORY: dict[str, set[str]] = {
     # Figures: 729 kt and $265.2 m in 1400; +71 %, +29 % and +50 %; targets of $3 bn and 5 Mt a year.
     "TradeFigure": {"figure:trade-weight-1400", "figure:trade-value-1400"},
     "Change": {
-        "figure:trade-weight-change-1400", "figure:trade-value-change-1400", "figure:trade-relations-change-recent-months",
+        "figure:trade-weight-change-1400", "figure:trade-value-change-1400",
+        "figure:trade-relations-change-recent-months",
     },
     "Target": {"figure:trade-volume-target", "figure:rail-transit-target"},
     "TradeTrend": {"kgi:trade-trend-1380s", "kgi:trade-trend-1390s"},
@@ -244,7 +247,9 @@ def test_corrections_are_asserted_and_claims_are_not(graph):
 
 def test_the_corrected_almaty_and_astana_differ(graph):
     location = {
-        _curie(graph, graph.value(slip, KG.affects)): graph.value(graph.value(slip, KG.correctedStatement), KG.claimObject)
+        _curie(graph, graph.value(slip, KG.affects)): graph.value(
+            graph.value(slip, KG.correctedStatement), KG.claimObject
+        )
         for slip in graph.subjects(RDF.type, KG.Slip)
         if (slip, KG.intendedForm, None) in graph and graph.value(slip, KG.slipKind).endswith("wrong-place-name")
     }

@@ -17,8 +17,12 @@ def test_default_graph_has_ontology_vocabularies_and_data(graph):
 
 def test_syntax_error_names_file_line_and_column(tmp_path):
     bad = tmp_path / "bad.ttl"
-    bad.write_text('@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:d ex:e "x" ;\n   ex:f ex:g ex:h .\n', encoding="utf-8")
-    with pytest.raises(LoadError, match=r"bad\.ttl:4:14: Turtle syntax error: A dot is expected at the end of statements"):
+    bad.write_text(
+        '@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:d ex:e "x" ;\n   ex:f ex:g ex:h .\n', encoding="utf-8"
+    )
+    with pytest.raises(
+        LoadError, match=r"bad\.ttl:4:14: Turtle syntax error: A dot is expected at the end of statements"
+    ):
         parse_turtle(bad)
 
 
@@ -38,7 +42,7 @@ def test_missing_file(tmp_path):
 
 def test_non_utf8_file_names_the_byte_position(tmp_path):
     bad = tmp_path / "latin1.ttl"
-    bad.write_bytes("@prefix ex: <http://e/> .\nex:a ex:b \"caf\u00e9\" .\n".encode("latin-1"))
+    bad.write_bytes('@prefix ex: <http://e/> .\nex:a ex:b "caf\u00e9" .\n'.encode("latin-1"))
     with pytest.raises(LoadError, match=r"latin1\.ttl:2:15: not UTF-8: byte 0xe9"):
         read_text(bad)
 

@@ -40,7 +40,9 @@ def read_text(path: str | Path) -> str:
 def _syntax_error(path: Path, text: str, fallback: Exception) -> LoadError:
     """Locate a Turtle syntax error. pyoxigraph reports line and column; rdflib only a line."""
     try:
-        for _ in pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+        for _ in pyoxigraph.parse(
+            text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+        ):
             pass  # parsing is lazy: iterate to reach the error
     except SyntaxError as exc:
         message = str(exc.msg).split(" (", 1)[0] if exc.msg else "Turtle syntax error"
