@@ -42,7 +42,8 @@ INVENTORY: dict[str, set[str]] = {
     "Ministry": {
         "kgi:iran-mfa", "kgi:kazakhstan-mfa", "kgi:iran-ministry-of-culture",
         "kgi:kazakhstan-ministry-of-culture-and-sports", "kgi:iran-ministry-of-industry",
-        "kgi:kazakhstan-ministry-of-trade", "kgi:iran-ministry-of-agriculture", "kgi:kazakhstan-ministry-of-agriculture",
+        "kgi:kazakhstan-ministry-of-trade", "kgi:iran-ministry-of-agriculture",
+        "kgi:kazakhstan-ministry-of-agriculture",
     },
     "ResearchInstitute": {
         "kgi:iran-mfa-centre-for-political-studies", "kgi:kazakhstan-foreign-policy-research-institute",
