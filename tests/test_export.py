@@ -25,12 +25,12 @@ from kg.export import (
     serialize,
     union,
     with_description,
-    write_atomically,
     write_export_dir,
     write_turtle,
 )
 from kg.load import parse_turtle
 from kg.namespaces import ID, KG, NIF, ONTOLOGY_IRI, RDF, RDFS, VOCABULARIES_IRI, XSD, new_graph
+from kg.output import write_atomically
 
 #: rdflib's own TriG and N-Quads parsers use its deprecated ConjunctiveGraph API internally.
 pytestmark = [

@@ -31,9 +31,11 @@ def outputs() -> list[tuple[str, str, Writer]]:
     from kg.explore import write_html
     from kg.export import write_export_dir
 
+    diagram: list[tuple[str, str, Writer]] = [("class diagram (Graphviz)", "diagram.dot", write_dot_file)]
+    if shutil.which("dot"):  # the SVG needs Graphviz; without it the build still writes everything else
+        diagram.append(("class diagram (SVG)", "diagram.svg", write_svg_file))
     return [
-        ("class diagram (Graphviz)", "diagram.dot", write_dot_file),
-        ("class diagram (SVG)", "diagram.svg", write_svg_file),
+        *diagram,
         ("exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)", "export", write_export_dir),
         ("dataset description (VoID/DCAT)", "void.ttl", write_description_file),
         ("ontology documentation (HTML, English and Persian)", "ontology-docs", write_docs_dir),

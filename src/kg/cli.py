@@ -107,6 +107,14 @@ def cmd_diagram(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- export, describe, docs, reason
 
 
+def _report_written(result: Any) -> None:
+    """Print an export's text to stdout (as UTF-8), or where each of its files went."""
+    if result.text is not None:
+        _emit(result.text)
+    for name, path in result.written:
+        print(f"wrote {name}: {path}")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML, byte-identical on every run.
 
@@ -119,11 +127,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kg.export import export_graph
 
     result = export_graph(args.format, args.out, graph=args.graph, data=args.data, endpoint=args.endpoint)
-    if result.text is not None:
-        sys.stdout.buffer.write(result.text.encode("utf-8"))
-        sys.stdout.flush()
-    for name, path in result.written:
-        print(f"wrote {name}: {path}")
+    _report_written(result)
     return ExitCode.OK
 
 
@@ -137,11 +141,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
     from kg.describe import describe
 
     result = describe(args.data, endpoint=args.endpoint, fmt=args.format, out=args.out)
-    if result.text is not None:
-        sys.stdout.buffer.write(result.text.encode("utf-8"))
-        sys.stdout.flush()
-    for name, path in result.written:
-        print(f"wrote {name}: {path}")
+    _report_written(result)
     return ExitCode.OK
 
 

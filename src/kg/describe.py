@@ -28,7 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import UsageError
-from kg.export import Export, check_format, check_output, natural_key, select_parts, source_paths, write_atomically
+from kg.export import Export, check_format, natural_key, select_parts, source_paths
 from kg.export import write_turtle as _write_turtle
 from kg.namespaces import (
     DATASET_IRI,
@@ -47,6 +47,7 @@ from kg.namespaces import (
     XSD,
     new_graph,
 )
+from kg.output import check_output, write_atomically
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 

@@ -19,9 +19,9 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import OutputError
-from kg.export import write_atomically
 from kg.load import parse_turtle
 from kg.namespaces import KG, OWL, RDF, RDFS, new_graph
+from kg.output import write_atomically
 
 _NS = str(KG._NS)
 

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.errors import UsageError
-from kg.export import check_output, natural_key, write_atomically
+from kg.export import natural_key
 from kg.load import parse_turtle
 from kg.namespaces import (
     DCTERMS,
@@ -43,6 +43,7 @@ from kg.namespaces import (
     VOCABULARIES_IRI,
     new_graph,
 )
+from kg.output import check_output, write_atomically
 
 LANGUAGES = ("en", "fa")
 PAGES = {"en": "index.html", "fa": "fa.html"}

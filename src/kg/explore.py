@@ -19,7 +19,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ from rdflib import Graph
 
 from kg.errors import OutputError
 from kg.load import article_text
+from kg.output import write_atomically
 from kg.project import as_projection
 from kg.stats import centrality
 from kg.text import fold
@@ -397,34 +397,9 @@ def render_html(graph: nx.MultiDiGraph | Graph, *, text: str | None = None, lang
     return net.generate_html(name=TEMPLATE)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomically(path: str | Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 to a temporary file beside ``path``, then move it into place."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-            Path(temporary).chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror}", path=path) from None
-    return path
-
-
 def write_html(graph: Graph, path: Path) -> None:
     """The build's writer: the explorer page of ``graph`` at ``path``."""
-    write_text_atomically(path, render_html(graph))
+    write_atomically({Path(path): render_html(graph)})
 
 
 @dataclass(frozen=True)
@@ -449,7 +424,8 @@ def write_explorer(
     started = time.perf_counter()
     projection = as_projection(data=data)
     html = render_html(projection, lang=lang)
-    path = write_text_atomically(out, html)
+    path = Path(out)
+    write_atomically({path: html})
     return ExplorerResult(
         path,
         projection.number_of_nodes(),

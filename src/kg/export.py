@@ -31,10 +31,8 @@ kgi:kazakhstan rdfs:label "قزاقستان"@fa .
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +44,7 @@ from kg import resources
 from kg.errors import OutputError, UsageError
 from kg.load import parse_turtle
 from kg.namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, VOCABULARIES_IRI, XSD, new_graph  # noqa: F401
+from kg.output import check_output, write_atomically
 
 #: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads.
 DATA_GRAPH = URIRef(BASE + "data")
@@ -513,61 +512,6 @@ def split_parts(graph: Graph) -> Parts:
 def source_paths(data: Sequence[str | Path] | None) -> list[Path]:
     """The input files of an export: the ontology files and the data files."""
     return [*resources.ontology_paths(), *(Path(p) for p in (data or [resources.data_path()]))]
-
-
-# --------------------------------------------------------------------------- writing files
-
-
-def check_output(out: str | Path, *, directory: bool) -> Path:
-    """Fail with OutputError, before anything is written, if ``out`` cannot be written."""
-    out = Path(out)
-    if directory and out.exists() and not out.is_dir():
-        raise OutputError("exists and is not a directory", path=out)
-    if not directory and out.is_dir():
-        raise OutputError("is a directory; give a file name, or use --format all for a directory", path=out)
-    ancestor = out if directory else out.parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise OutputError(f"cannot create it: {ancestor} is not a directory", path=out)
-    try:
-        fd, probe = tempfile.mkstemp(prefix=".kg-probe-", dir=ancestor)
-        os.close(fd)
-        Path(probe).unlink()
-    except OSError as exc:
-        raise OutputError(f"cannot write in {ancestor}: {exc.strerror}", path=out) from None
-    return out
-
-
-def write_atomically(files: Mapping[Path, str]) -> None:
-    """Write each text to a temporary file beside its target, then rename them all into place.
-
-    If any write fails, the temporary files are removed and no target is touched.
-    """
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for target, text in files.items():
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-                os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a published file is readable
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                    staged.append((Path(tmp), target))
-                    handle.write(text)
-            except OSError as exc:
-                raise OutputError(f"cannot write: {exc.strerror}", path=target) from None
-        for tmp, target in staged:
-            tmp.replace(target)
-        staged.clear()
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def file_name(fmt: Format, graph: str = "all") -> str:
