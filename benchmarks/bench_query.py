@@ -28,7 +28,8 @@ from pathlib import Path
 
 from kg.engines import Engine, OxigraphEngine, RdflibEngine, run_isolated
 from kg.namespaces import PREFIXES
-from kg.query import list_queries, prepare, read_query_text, run_query
+from kg.query import list_queries, read_query_text, run_query
+from kg.sparql import prepare
 
 KINDS = ["memorandum-of-understanding", "programme"]
 DOMAINS = ["politics", "culture", "economy", "trade", "transport", "rail-transport", "energy", "agriculture"]

@@ -6,11 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from kg import resources
 from kg.cli import main
 from kg.errors import ExitCode
-from kg.query import find_query, read_expected, read_query
+from kg.export import write_jsonld
+from kg.namespaces import ID, RDFS
+from kg.query import find_query, read_query
+from kg.results import read_expected
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = str(FIXTURES / "mini.ttl")
@@ -139,10 +143,20 @@ def test_a_graph_prints_as_turtle_or_another_rdf_format(run):
         '<https://w3id.org/iran-kazakhstan-kg/id/iran> <http://www.w3.org/2000/01/rdf-schema#label> "ایران"@fa .\n'
     )
     code, out, _ = run(*on_fixture("query", LABELS_OF, "--format", "json"))
-    assert {v["@value"] for v in json.loads(out)[0]["http://www.w3.org/2000/01/rdf-schema#label"]} == {
-        "Kazakhstan",
-        "قزاقستان",
-    }
+    assert {v["@value"] for v in json.loads(out)["@graph"][0]["rdfs:label"]} == {"Kazakhstan", "قزاقستان"}
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # rdflib's JSON-LD parser
+def test_json_ld_of_a_graph_comes_from_the_exporter_with_a_context_and_round_trips(run, graph):
+    """CONSTRUCT as JSON-LD is kg.export's writer (compact @context of the project prefixes), not rdflib's."""
+    code, out, _ = run("query", "-e", "CONSTRUCT WHERE { kgi:kazakhstan rdfs:label ?l }", "--format", "json-ld")
+    assert code == ExitCode.OK
+    document = json.loads(out)
+    assert document["@context"]["kgi"] == str(ID)
+    assert document["@graph"][0]["@id"] == "kgi:kazakhstan"
+    back = Graph().parse(data=out, format="json-ld")
+    assert set(back) == set(graph.triples((ID["kazakhstan"], RDFS.label, None)))
+    assert out == write_jsonld(back), "query output and export agree byte for byte"
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ given), read from the same Turtle files. Neither lets a query reach the
 network or the file system: rdflib's ``SPARQL_LOAD_GRAPHS`` is switched off
 and its ``SERVICE`` evaluation is replaced by a refusal while a query runs,
 and the query process refuses socket connections. pyoxigraph would call a
-``SERVICE`` endpoint itself, so :mod:`kg.query` refuses such queries before
+``SERVICE`` endpoint itself, so :mod:`kg.sparql` refuses such queries before
 any engine sees them.
 
 :func:`run_isolated` runs a local query in a forked child process and kills

@@ -1,0 +1,559 @@
+"""SPARQL text: tokens, typed parameter values, refusals, and the text an engine runs.
+
+This module turns a :class:`Query` and the values of its parameters into
+the standard SPARQL that every engine (:mod:`kg.engines`) receives, and
+maps an engine's error positions back to the query file. The query
+library and its file header are :mod:`kg.query`.
+
+Binding
+-------
+Values are never pasted into the query text. Each one is parsed into an RDF
+term of its declared type (a value that is not a valid term of that type is
+an error), then the terms are joined to the query as a ``VALUES`` block
+placed at the start of the outermost group pattern (the ``WHERE`` clause),
+written in N-Triples syntax from the typed terms. Every engine, local or
+remote, sees the same standard SPARQL, so they return the same rows.
+
+Queries may leave out ``PREFIX`` lines for the project prefixes
+(:data:`kg.namespaces.PREFIXES`); the missing ones are put in front of the
+query on a single line, so reported positions still count lines of the file.
+
+Safety
+------
+Before any engine sees a query, it is refused if it is a SPARQL Update
+(``INSERT``, ``DELETE``, ``LOAD`` ...: ``kg query`` only reads), or, unless
+``allow_external`` is set, if it uses ``SERVICE`` or ``FROM``/``FROM NAMED``
+(which would fetch remote or ``file:`` data). The check reads the query's
+tokens twice, as written and with ``\\u`` escapes expanded as rdflib does.
+Local queries also run in a child process with a time limit and a row cap
+(see :mod:`kg.engines`).
+
+>>> print(prepare(Query("<-e>", "ASK { kgi:iran ?p ?o }")).text)
+PREFIX kgi: <https://w3id.org/iran-kazakhstan-kg/id/>
+ASK { kgi:iran ?p ?o }
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import functools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
+
+from kg import resources
+from kg.errors import LoadError, QueryError
+from kg.namespaces import PREFIXES, XSD
+
+PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "boolean", "date")
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+# --------------------------------------------------------------------------- tokens
+
+_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_LOCAL_CHAR = rf"(?:[\w:\-\u00B7]|%[0-9A-Fa-f]{{2}}|{_ESC})"
+_TOKEN = re.compile(
+    rf"""
+     (?P<ws>\s+)
+    |(?P<comment>\#[^\n\r]*)
+    |(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
+    |(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    |(?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
+    |(?P<bnode>_:\w(?:[\w.\-\u00B7]*[\w\-\u00B7])?)
+    |(?P<pname>(?:[^\W\d_](?:[\w.\-\u00B7]*[\w\-\u00B7])?)?:
+               (?:(?:[\w:]|%[0-9A-Fa-f]{{2}}|{_ESC})(?:(?:{_PN_LOCAL_CHAR}|\.)*{_PN_LOCAL_CHAR})?)?)
+    |(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    |(?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    |(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+    |(?P<punct>\^\^|\|\||&&|!=|<=|>=|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_RDFLIB_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokenize(text: str) -> Iterator[Token]:
+    """SPARQL tokens (whitespace and comments dropped), enough to find keywords, groups and prefixes."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "punct"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, match.group(), match.start())
+
+
+def _expand_escapes(text: str) -> tuple[str, list[int]]:
+    """``text`` with ``\\uXXXX`` escapes expanded as rdflib's parser does, and each character's origin."""
+    out: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for match in _RDFLIB_UNICODE_ESCAPE.finditer(text):
+        try:
+            char = chr(int(match.group(1), 16))
+        except (ValueError, OverflowError):
+            continue
+        out.append(text[last : match.start()])
+        origin.extend(range(last, match.start()))
+        out.append(char)
+        origin.append(match.start())
+        last = match.end()
+    out.append(text[last:])
+    origin.extend(range(last, len(text)))
+    return "".join(out), origin
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points) of ``offset`` in ``text``."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: bound as ``?name`` to a term of ``type``."""
+
+    name: str
+    type: str
+    default: Identifier | None
+    default_text: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query as read from its file (or the command line) with its header."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    title: str = ""
+    questions: Mapping[str, str] = field(default_factory=dict)
+    params: tuple[Param, ...] = ()
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        """How errors name this query: its file (relative to the project when shipped) or its name."""
+        if self.path is None:
+            return self.name
+        for base in (Path.cwd(), resources.root()):
+            with contextlib.suppress(ValueError, OSError, LoadError):
+                return str(self.path.resolve().relative_to(base.resolve()))
+        return str(self.path)
+
+    @property
+    def form(self) -> str:
+        return _analyse(self.text).form
+
+    @property
+    def ordered(self) -> bool:
+        """True when the query has a top-level ORDER BY, so its rows are compared in order."""
+        return _analyse(self.text).ordered
+
+    def question(self, lang: str = "en") -> str:
+        return self.questions.get(lang, "") or self.questions.get("en", "")
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def expected_path(self) -> Path | None:
+        """``NAME.srj`` beside the query file, if there is one."""
+        if self.path is None:
+            return None
+        path = self.path.with_suffix(".srj")
+        return path if path.is_file() else None
+
+
+# --------------------------------------------------------------------------- values
+
+
+_IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
+_LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_PREFIXED = re.compile(r"^([^\W\d_][\w.-]*)?:([\w\-.:%/~]*)$")
+
+
+def _unquote_default(kind: str, text: str) -> str:
+    """Header defaults may be written as SPARQL literals: ``"en"``, ``"Tehran"@en``, ``"5"``."""
+    match = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(@[A-Za-z0-9-]+)?', text)
+    if not match:
+        return text
+    body = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), match.group(1))
+    return body + (match.group(2) or "") if kind == "langstring" else body
+
+
+def expand_iri(text: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
+    """``kgi:kazakhstan`` or ``<https://...>`` as an IRI; anything else is a QueryError."""
+    prefixes = {**PREFIXES, **(prefixes or {})}
+    if text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+    else:
+        match = _PREFIXED.match(text)
+        if not match:
+            raise QueryError(f"{text!r} is not a prefixed name or <IRI>")
+        prefix = match.group(1) or ""
+        if prefix not in prefixes:
+            raise QueryError(f"{text!r}: unknown prefix {prefix + ':'!r}")
+        iri = prefixes[prefix] + match.group(2)
+    if not _IRI_CHARS.match(iri) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+        raise QueryError(f"{text!r} is not an absolute IRI")
+    return URIRef(iri)
+
+
+def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None) -> Identifier:
+    """A parameter value, as written on the command line, as an RDF term of type ``kind``.
+
+    >>> parse_value("integer", "12")
+    rdflib.term.Literal('12', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    >>> parse_value("langstring", "قزاقستان@fa")
+    rdflib.term.Literal('قزاقستان', lang='fa')
+    """
+    if kind == "iri":
+        return expand_iri(text, prefixes)
+    if kind == "string":
+        return Literal(text)
+    if kind == "langstring":
+        body, at, tag = text.rpartition("@")
+        if not at or not _LANG_TAG.match(tag):
+            raise QueryError(f"{text!r} is not TEXT@LANG (e.g. Tehran@en)")
+        return Literal(body, lang=tag)
+    if kind == "integer":
+        if not _INTEGER.match(text):
+            raise QueryError(f"{text!r} is not an integer")
+        return Literal(text, datatype=XSD.integer)
+    if kind == "decimal":
+        if not _DECIMAL.match(text):
+            raise QueryError(f"{text!r} is not a decimal number")
+        return Literal(text, datatype=XSD.decimal, normalize=False)
+    if kind == "boolean":
+        if text not in ("true", "false"):
+            raise QueryError(f"{text!r} is not a boolean (true or false)")
+        return Literal(text, datatype=XSD.boolean)
+    if kind == "date":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError
+            date.fromisoformat(text)
+        except ValueError:
+            raise QueryError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return Literal(text, datatype=XSD.date)
+    raise QueryError(f"unknown parameter type {kind!r}")
+
+
+def parse_term(text: str, prefixes: Mapping[str, str] | None = None) -> Identifier:
+    """A value for an undeclared parameter, written as a SPARQL term: ``<iri>``, ``kgi:x``, ``"text"@fa``, ``5``."""
+    literal = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^(\S+))?', text, re.DOTALL)
+    if literal:
+        body = _unquote_default("string", f'"{literal.group(1)}"')
+        if literal.group(2):
+            return parse_value("langstring", f"{body}@{literal.group(2)}")
+        if literal.group(3):
+            return Literal(body, datatype=expand_iri(literal.group(3), prefixes), normalize=False)
+        return Literal(body)
+    for kind in ("integer", "decimal", "boolean"):
+        try:
+            return parse_value(kind, text)
+        except QueryError:
+            pass
+    try:
+        return expand_iri(text, prefixes)
+    except QueryError:
+        raise QueryError(f'{text!r} is not a SPARQL term (<iri>, prefix:name, "text", "text"@lang, number)') from None
+
+
+def bind_params(
+    query: Query, given: Mapping[str, Any] | None = None, *, lang: str | None = None
+) -> dict[str, Identifier]:
+    """The terms each parameter is bound to: given values (parsed by declared type) over defaults.
+
+    ``lang`` fills a declared ``lang`` parameter that was not given.
+    """
+    given = dict(given or {})
+    if lang and query.param("lang") is not None and "lang" not in given:
+        given["lang"] = lang
+    declared = _analyse(query.text).declared
+    bound: dict[str, Identifier] = {}
+    for name, value in given.items():
+        param = query.param(name)
+        if param is None and query.params:
+            names = [p.name for p in query.params]
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise QueryError(f"{query.where}: unknown parameter {name!r}{hint} (parameters: {', '.join(names)})")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"{query.where}: parameter name {name!r} is not a SPARQL variable name")
+        try:
+            if isinstance(value, Identifier):
+                bound[name] = _check_term(param.type, value) if param else value
+            elif param is None:
+                bound[name] = parse_term(str(value), declared)
+            else:
+                bound[name] = parse_value(param.type, str(value), declared)
+        except QueryError as exc:
+            kind = f" ({param.type})" if param else ""
+            raise QueryError(f"{query.where}: parameter {name!r}{kind}: {exc.message}") from None
+    for param in query.params:
+        if param.name not in bound and param.default is not None:
+            bound[param.name] = param.default
+    return bound
+
+
+def _check_term(kind: str, term: Identifier) -> Identifier:
+    """A term given from Python must already be of the declared type."""
+    if kind == "iri" and isinstance(term, URIRef):
+        return expand_iri(f"<{term}>")
+    if isinstance(term, Literal):
+        if kind == "langstring" and term.language:
+            return parse_value(kind, f"{term}@{term.language}")
+        if kind == "string" and not term.language and term.datatype in (None, XSD.string):
+            return Literal(str(term))
+        datatypes = {"integer": XSD.integer, "decimal": XSD.decimal, "boolean": XSD.boolean, "date": XSD.date}
+        if datatypes.get(kind) == term.datatype:
+            return parse_value(kind, str(term))
+    raise QueryError(f"{term!r} is not a {kind}")
+
+
+def n3(term: Identifier) -> str:
+    """A term in N-Triples syntax, safe to put into a query: IRIs are checked, strings escaped.
+
+    >>> print(n3(Literal('a "b"\\n}', lang="en")))
+    "a \\"b\\"\\n}"@en
+    """
+    if isinstance(term, URIRef):
+        if not _IRI_CHARS.match(str(term)):
+            raise QueryError(f"not a valid IRI: {str(term)!r}")
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        raise QueryError("a blank node cannot be a parameter value")
+    if isinstance(term, Literal):
+        escaped = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+            .replace("\t", "\\t")
+            .replace("\b", "\\b")
+            .replace("\f", "\\f")
+        )
+        if term.language:
+            if not _LANG_TAG.match(term.language):
+                raise QueryError(f"not a language tag: {term.language!r}")
+            return f'"{escaped}"@{term.language}'
+        if term.datatype and term.datatype != XSD.string:
+            return f'"{escaped}"^^{n3(URIRef(term.datatype))}'
+        return f'"{escaped}"'
+    raise QueryError(f"cannot bind {term!r}")
+
+
+# --------------------------------------------------------------------------- preparing
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the tokens say about a query text (offsets into it)."""
+
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE, an update word, or ""
+    form_at: int
+    declared: Mapping[str, str]
+    group_at: int | None  # just after the '{' of the outermost group pattern (the WHERE clause)
+    template: tuple[int, str] | None  # CONSTRUCT WHERE: where WHERE starts, and the triples of its group
+    modifiers_at: int | None  # the first top-level ORDER, LIMIT, OFFSET, VALUES ... (for DESCRIBE without WHERE)
+    ordered: bool
+    tokens: tuple[Token, ...]
+
+
+_MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
+
+
+@functools.lru_cache(maxsize=256)
+def _analyse(text: str) -> _Shape:
+    tokens = tuple(tokenize(text))
+    declared: dict[str, str] = {}
+    i = 0
+    while i < len(tokens) and tokens[i].kind == "word" and tokens[i].text.upper() in ("PREFIX", "BASE"):
+        if tokens[i].text.upper() == "PREFIX" and i + 2 < len(tokens) and tokens[i + 1].kind == "pname":
+            declared[tokens[i + 1].text[:-1]] = tokens[i + 2].text[1:-1]
+            i += 3
+        else:
+            i += 2
+    first = tokens[i] if i < len(tokens) else None
+    form = first.text.upper() if first is not None and first.kind == "word" else ""
+    short_construct = form == "CONSTRUCT" and i + 1 < len(tokens) and tokens[i + 1].text.upper() == "WHERE"
+    braces = parens = 0
+    group_at = modifiers_at = None
+    template = None
+    ordered = False
+    previous = ""
+    for index in range(i, len(tokens)):
+        token = tokens[index]
+        word = token.text.upper() if token.kind == "word" else ""
+        if token.kind == "punct" and token.text == "(":
+            parens += 1
+        elif token.kind == "punct" and token.text == ")":
+            parens -= 1
+        elif token.kind == "punct" and token.text == "{":
+            if braces == 0 and parens == 0 and group_at is None and (form != "CONSTRUCT" or previous == "WHERE"):
+                group_at = token.start + 1
+                if short_construct:
+                    template = (tokens[i + 1].start, " ".join(t.text for t in _group(tokens, index)))
+            braces += 1
+        elif token.kind == "punct" and token.text == "}":
+            braces -= 1
+        elif braces == 0 and parens == 0 and word in _MODIFIERS and modifiers_at is None:
+            modifiers_at = token.start
+        if braces == 0 and parens == 0 and word == "BY" and previous == "ORDER":
+            ordered = True
+        previous = word
+    return _Shape(form, first.start if first else 0, declared, group_at, template, modifiers_at, ordered, tokens)
+
+
+def _group(tokens: Sequence[Token], opening: int) -> list[Token]:
+    """The tokens strictly inside the group that opens at ``tokens[opening]``."""
+    depth = 0
+    for index in range(opening, len(tokens)):
+        if tokens[index].kind == "punct" and tokens[index].text == "{":
+            depth += 1
+        elif tokens[index].kind == "punct" and tokens[index].text == "}":
+            depth -= 1
+            if depth == 0:
+                return list(tokens[opening + 1 : index])
+    return list(tokens[opening + 1 :])
+
+
+def _refuse(query: Query, text: str, offset: int, message: str) -> QueryError:
+    line, column = position(text, offset)
+    return QueryError(message, path=query.where, line=line, column=column)
+
+
+def check_policy(query: Query, *, allow_external: bool = False) -> None:
+    """Refuse SPARQL Update always, and SERVICE and FROM unless ``allow_external``."""
+    shape = _analyse(query.text)
+    if shape.form in _UPDATE_WORDS:
+        raise _refuse(
+            query, query.text, shape.form_at,
+            f"SPARQL Update ({shape.form}) is refused: kg query only reads (kg push uploads data to a server)",
+        )  # fmt: skip
+    if allow_external:
+        return
+    expanded, origin = _expand_escapes(query.text)
+    for text, mapping in ((query.text, None), (expanded, origin)):
+        for token in tokenize(text):
+            word = token.text.upper() if token.kind == "word" else ""
+            at = mapping[token.start] if mapping is not None else token.start
+            if word in _UPDATE_WORDS and word not in ("WITH", "ADD", "COPY", "MOVE", "CREATE"):
+                raise _refuse(query, query.text, at, f"SPARQL Update ({word}) is refused: kg query only reads")
+            if word == "SERVICE":
+                raise _refuse(
+                    query, query.text, at,
+                    "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
+                )  # fmt: skip
+            if word == "FROM":
+                raise _refuse(
+                    query, query.text, at,
+                    "FROM and FROM NAMED are refused: queries do not load remote or file: graphs "
+                    "(--allow-external permits it)",
+                )  # fmt: skip
+
+
+def _check_prefixes(query: Query) -> None:
+    shape = _analyse(query.text)
+    known = set(PREFIXES) | set(shape.declared)
+    for token in shape.tokens:
+        if token.kind == "pname":
+            prefix = token.text.split(":", 1)[0]
+            if prefix not in known:
+                raise _refuse(query, query.text, token.start, f"unknown prefix {prefix + ':'!r} in {token.text!r}")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The text an engine runs, and how to map its positions back to the query file."""
+
+    query: Query
+    text: str
+    #: What was inserted into the file's text: (line, column, length), each within one line.
+    insertions: tuple[tuple[int, int, int], ...] = ()
+
+    def locate(self, error: QueryError) -> QueryError:
+        """An engine's error with its position moved from the run text to the query file."""
+        if error.line is None or error.line < 2:  # the prologue is the first line
+            return QueryError(error.message, path=self.query.where)
+        line, column = error.line - 1, error.column
+        if column is not None:
+            shift = 0
+            for _, at, length in sorted(i for i in self.insertions if i[0] == line):
+                if column <= at + shift:
+                    break
+                if column < at + shift + length:  # inside what was inserted: point at where it went
+                    return QueryError(error.message, path=self.query.where, line=line, column=at)
+                shift += length
+            column -= shift
+        return QueryError(error.message, path=self.query.where, line=line, column=column)
+
+
+def prepare(query: Query, bindings: Mapping[str, Identifier] | None = None) -> Prepared:
+    """The query text to run: missing project prefixes on one line in front, parameter values as VALUES.
+
+    The VALUES block goes at the start of the outermost group pattern. A
+    ``CONSTRUCT WHERE { T }`` becomes ``CONSTRUCT { T } WHERE { VALUES ... T }``
+    and a DESCRIBE without WHERE gets ``WHERE { VALUES ... }``, because
+    rdflib ignores a trailing VALUES clause there.
+    """
+    shape = _analyse(query.text)
+    used = {t.text.split(":", 1)[0] for t in shape.tokens if t.kind == "pname"}
+    prologue = " ".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items() if p in used and p not in shape.declared)
+    inserts: list[tuple[int, str]] = []
+    if bindings:
+        names = list(bindings)
+        block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(n3(bindings[n]) for n in names)}) }}"
+        if shape.group_at is not None:
+            inserts.append((shape.group_at, f" {block} "))
+            if shape.template is not None:
+                inserts.append((shape.template[0], f"{{ {shape.template[1]} }} "))
+        elif shape.modifiers_at is not None:
+            inserts.append((shape.modifiers_at, f"WHERE {{ {block} }} "))
+        else:
+            inserts.append((len(query.text), f"\nWHERE {{ {block} }}\n"))
+    body = query.text
+    for offset, text in sorted(inserts, reverse=True):
+        body = body[:offset] + text + body[offset:]
+    insertions = tuple((*position(query.text, offset), len(text)) for offset, text in inserts if "\n" not in text)
+    return Prepared(query, f"{prologue}\n{body}", insertions)
+
+
+def _rdflib_position(prepared: Prepared) -> QueryError | None:
+    """rdflib's parser points at the token where a syntax error starts; Oxigraph's at where it gave up."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(prepared.text)
+    except Exception as exc:  # noqa: BLE001 - pyparsing's exceptions, or rdflib's bare ones
+        line, column, offset = getattr(exc, "lineno", None), getattr(exc, "col", None), getattr(exc, "loc", None)
+        if line is None or not isinstance(offset, int):
+            return None
+        token = _TOKEN.match(prepared.text, offset) if offset < len(prepared.text) else None
+        while token is not None and token.lastgroup in ("ws", "comment"):
+            token = _TOKEN.match(prepared.text, token.end())
+        what = f"unexpected {token.group()[:40]!r}" if token is not None else "unexpected end of query"
+        return QueryError(f"SPARQL syntax error: {what}", line=line, column=column)
+    return None
