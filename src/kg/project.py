@@ -130,8 +130,8 @@ def to_curie(term: Node) -> str:
 
     >>> to_curie(URIRef("https://w3id.org/iran-kazakhstan-kg/id/agreement/rail"))
     'agreement:rail'
-    >>> to_curie(URIRef("http://example.org/x"))
-    '<http://example.org/x>'
+    >>> to_curie(URIRef("http://www.w3.org/ns/unknown#x"))
+    '<http://www.w3.org/ns/unknown#x>'
     """
     if isinstance(term, BNode):
         return f"_:{term}"
