@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from kg import resources
-from kg.diagram import load_ontology, to_dot
+from kg.diagram import to_dot
+from kg.load import load_ontology
 from kg.namespaces import KG, OWL, RDF
 
 DOCS = resources.root() / "docs"

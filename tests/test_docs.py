@@ -10,8 +10,9 @@ from rdflib import Literal
 
 from kg import resources
 from kg.cli import main
-from kg.docs import LANGUAGES, PAGES, load_ontology, render_html, write_docs
+from kg.docs import LANGUAGES, PAGES, render_html, write_docs
 from kg.errors import OutputError, UsageError
+from kg.load import load_ontology
 from kg.namespaces import DCTERMS, KG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, VANN
 
 VOID_ELEMENTS = {"meta", "link", "br", "img", "hr", "input"}

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from rdflib import Literal
 
+from kg.load import load_ontology
 from kg.namespaces import DCTERMS, KG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, VANN
-from kg.validate import _ontology_graph, check_labels
+from kg.validate import check_labels
 
 
 def test_every_term_has_label_and_comment_in_english_and_persian():
-    assert check_labels(_ontology_graph()) == []
+    assert check_labels(load_ontology()) == []
 
 
 def test_every_class_is_aligned_to_a_reused_vocabulary_or_a_kg_class():
-    ontology = _ontology_graph()
+    ontology = load_ontology()
     unaligned = {
         cls
         for cls in ontology.subjects(RDF.type, OWL.Class)
@@ -23,7 +24,7 @@ def test_every_class_is_aligned_to_a_reused_vocabulary_or_a_kg_class():
 
 
 def test_header_carries_what_documentation_tools_expect():
-    ontology = _ontology_graph()
+    ontology = load_ontology()
     assert {o.language for o in ontology.objects(ONTOLOGY_IRI, DCTERMS.title)} == {"en", "fa"}
     assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
     assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) is not None
@@ -32,7 +33,7 @@ def test_header_carries_what_documentation_tools_expect():
 
 
 def test_every_concept_has_labels_and_definitions_in_both_languages():
-    ontology = _ontology_graph()
+    ontology = load_ontology()
     concepts = set(ontology.subjects(RDF.type, SKOS.Concept))
     assert len(concepts) == 51
     for concept in concepts:

@@ -51,11 +51,11 @@ class BuildResult:
 
 def build(out_dir: str | Path = "build", data: Sequence[str | Path] | None = None) -> BuildResult:
     """Validate ``data`` and, if it conforms, write every output into ``out_dir``."""
-    report = validate(data)
+    graph = load_graph(data)
+    report = validate(data, graph=graph)
     result = BuildResult(report)
     if not report.conforms:
         return result
-    graph = load_graph(data)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

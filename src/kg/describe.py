@@ -28,8 +28,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import UsageError
-from kg.export import Export, check_format, natural_key, select_parts, source_paths
+from kg.export import Export, check_format, natural_key, select_parts
 from kg.export import write_turtle as _write_turtle
+from kg.load import source_paths
 from kg.namespaces import (
     DATASET_IRI,
     DCAT,

@@ -17,20 +17,12 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from kg import resources
 from kg.errors import OutputError
-from kg.load import parse_turtle
-from kg.namespaces import KG, OWL, RDF, RDFS, new_graph
+from kg.load import load_ontology
+from kg.namespaces import KG, OWL, RDF, RDFS
 from kg.output import write_atomically
 
 _NS = str(KG._NS)
-
-
-def load_ontology() -> Graph:
-    graph = new_graph()
-    for path in resources.ontology_paths():
-        parse_turtle(path, graph)
-    return graph
 
 
 def _local(term: URIRef) -> str:

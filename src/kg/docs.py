@@ -26,10 +26,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg import resources
 from kg.errors import UsageError
 from kg.export import natural_key
-from kg.load import parse_turtle
+from kg.load import load_ontology
 from kg.namespaces import (
     DCTERMS,
     KG,
@@ -41,7 +40,6 @@ from kg.namespaces import (
     SKOS,
     VANN,
     VOCABULARIES_IRI,
-    new_graph,
 )
 from kg.output import check_output, write_atomically
 
@@ -170,14 +168,6 @@ code { font-size: 0.9em; background: #f3f5f8; padding: 0 0.2em; }
 nav > ul > li > ul { columns: 3; padding-inline-start: 1.2rem; } nav li li { break-inside: avoid; }
 footer { margin-top: 3rem; font-size: 0.85em; color: #666; }
 """.strip()
-
-
-def load_ontology() -> Graph:
-    """The shipped ontology and vocabularies in one graph."""
-    graph = new_graph()
-    for path in resources.ontology_paths():
-        parse_turtle(path, graph)
-    return graph
 
 
 class _Page:

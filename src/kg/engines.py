@@ -43,9 +43,8 @@ import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg import resources
 from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryTimeout
-from kg.load import load_graph, read_text
+from kg.load import load_graph, read_text, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
 
 ENGINES = ("oxigraph", "rdflib")
@@ -75,13 +74,6 @@ class Outcome:
     boolean: bool | None = None
     triples: list[tuple[Identifier, Identifier, Identifier]] = field(default_factory=list)
     truncated: bool = False
-
-
-def graph_paths(data: Sequence[str | Path] | None = None) -> list[Path]:
-    """The Turtle files of the default graph, in the order :func:`kg.load.load_graph` reads them."""
-    paths = list(resources.ontology_paths())
-    paths += [Path(p) for p in data] if data else [resources.data_path()]
-    return paths
 
 
 class Engine:
@@ -248,7 +240,7 @@ class OxigraphEngine(Engine):
     ) -> OxigraphEngine:
         """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph."""
         store = pyoxigraph.Store() if store is None else store
-        for path in graph_paths(data):
+        for path in source_paths(data):
             load_into_store(store, path)
         return cls(store)
 

@@ -42,7 +42,7 @@ from rdflib.term import Node
 
 from kg import resources
 from kg.errors import OutputError, UsageError
-from kg.load import parse_turtle
+from kg.load import parse_turtle, source_paths
 from kg.namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES, RDF, RDFS, VOCABULARIES_IRI, XSD, new_graph  # noqa: F401
 from kg.output import check_output, write_atomically
 
@@ -507,11 +507,6 @@ def split_parts(graph: Graph) -> Parts:
             rest.add(triple)
     parts[DATA_GRAPH] = rest
     return parts
-
-
-def source_paths(data: Sequence[str | Path] | None) -> list[Path]:
-    """The input files of an export: the ontology files and the data files."""
-    return [*resources.ontology_paths(), *(Path(p) for p in (data or [resources.data_path()]))]
 
 
 def file_name(fmt: Format, graph: str = "all") -> str:

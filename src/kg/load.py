@@ -70,20 +70,30 @@ def parse_turtle(path: str | Path, graph: Graph | None = None) -> Graph:
     return graph
 
 
-def load_graph(
-    data: Sequence[str | Path] | None = None,
-    *,
-    ontology: bool = True,
-    extra: Iterable[str | Path] = (),
-) -> Graph:
+def source_paths(data: Sequence[str | Path] | None = None) -> list[Path]:
+    """The Turtle files of the default graph, in reading order: ontology, vocabularies, then the data.
+
+    ``data`` defaults to the shipped ``data/article.ttl``.
+    """
+    return [*resources.ontology_paths(), *(Path(p) for p in (data or [resources.data_path()]))]
+
+
+def load_ontology() -> Graph:
+    """The shipped ontology and its SKOS vocabularies in one graph (no data)."""
+    return _parse_all(resources.ontology_paths())
+
+
+def load_graph(data: Sequence[str | Path] | None = None, *, ontology: bool = True) -> Graph:
     """The ontology and vocabularies (unless ``ontology=False``) plus the data files.
 
-    ``data`` defaults to the shipped ``data/article.ttl``; ``extra`` adds more files.
+    ``data`` defaults to the shipped ``data/article.ttl``.
     """
+    paths = source_paths(data)
+    return _parse_all(paths if ontology else paths[len(resources.ontology_paths()) :])
+
+
+def _parse_all(paths: Iterable[Path]) -> Graph:
     graph = new_graph()
-    paths: list[Path] = list(resources.ontology_paths()) if ontology else []
-    paths += [Path(p) for p in data] if data else [resources.data_path()]
-    paths += [Path(p) for p in extra]
     for path in paths:
         parse_turtle(path, graph)
     return graph

@@ -32,8 +32,7 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg import resources
-from kg.namespaces import ITSRDF, KG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, TIME, WD, new_graph
+from kg.namespaces import ITSRDF, KG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, TIME, WD
 
 LANGUAGES = ("en", "fa")
 
@@ -146,12 +145,9 @@ def _terms_graph(graph: Graph) -> Graph:
     """The graph that holds the class hierarchy and term labels: ``graph`` itself, or the shipped ontology."""
     if (KG.City, RDFS.subClassOf, KG.Place) in graph:
         return graph
-    terms = new_graph()
-    from kg.load import parse_turtle
+    from kg.load import load_ontology
 
-    for path in resources.ontology_paths():
-        parse_turtle(path, terms)
-    return terms
+    return load_ontology()
 
 
 def _ancestors(terms: Graph) -> dict[URIRef, set[URIRef]]:

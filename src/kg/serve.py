@@ -36,8 +36,9 @@ from types import FrameType
 
 import pyoxigraph
 
-from kg.engines import USER_AGENT, graph_paths, load_into_store
+from kg.engines import USER_AGENT, load_into_store
 from kg.errors import EndpointError, ServerError
+from kg.load import source_paths
 from kg.namespaces import DATASET_IRI
 
 DEFAULT_HOST = "127.0.0.1"
@@ -80,7 +81,7 @@ def build_store(location: str | Path, data: Sequence[str | Path] | None = None, 
     """Load the default graph (nothing unless ``load``) into an on-disk store at ``location``; the triples."""
     store = pyoxigraph.Store(str(location))
     try:
-        for path in graph_paths(data) if load else []:
+        for path in source_paths(data) if load else []:
             load_into_store(store, path)
         store.flush()
         return len(store)
@@ -278,7 +279,7 @@ def push(
     if graph != "default" and not graph.partition(":")[0].isalpha():
         raise EndpointError(f"the graph name must be an absolute IRI (or 'default'): {graph!r}")
     store = pyoxigraph.Store()
-    for path in graph_paths(data):
+    for path in source_paths(data):
         load_into_store(store, path)
     body = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     headers = {"Content-Type": "application/n-triples", "User-Agent": USER_AGENT}

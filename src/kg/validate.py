@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg import resources
-from kg.load import article_text, load_graph, parse_turtle
+from kg.load import article_text, load_graph, load_ontology, parse_turtle
 from kg.namespaces import (
     DCAT,
     DCTERMS,
@@ -36,7 +36,6 @@ from kg.namespaces import (
     VOID,
     WD,
     XSD,
-    new_graph,
 )
 
 #: Vocabularies whose term lists rdflib ships: a term outside them is a typo.
@@ -314,10 +313,15 @@ def check_wikidata(graph: Graph, reference: dict[str, str]) -> list[Finding]:
 # --------------------------------------------------------------------------- all together
 
 
-def validate(data: Sequence[str | Path] | None = None, *, shapes: str | Path | None = None) -> Report:
-    """Run every check on the ontology plus ``data`` (default: the shipped data/article.ttl)."""
-    ontology = _ontology_graph()
-    graph = load_graph(data)
+def validate(
+    data: Sequence[str | Path] | None = None, *, shapes: str | Path | None = None, graph: Graph | None = None
+) -> Report:
+    """Run every check on the ontology plus ``data`` (default: the shipped data/article.ttl).
+
+    Pass ``graph`` when it is already loaded (``load_graph(data)``), so the files are read once.
+    """
+    ontology = load_ontology()
+    graph = load_graph(data) if graph is None else graph
     shapes_graph = parse_turtle(shapes or resources.shapes_path())
     report = Report()
     steps: Iterable[tuple[str, list[Finding]]] = (
@@ -332,10 +336,3 @@ def validate(data: Sequence[str | Path] | None = None, *, shapes: str | Path | N
         report.checks.append(name)
         report.findings.extend(findings)
     return report
-
-
-def _ontology_graph() -> Graph:
-    graph = new_graph()
-    for path in resources.ontology_paths():
-        parse_turtle(path, graph)
-    return graph
