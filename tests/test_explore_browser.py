@@ -24,33 +24,11 @@ from kg.text import fold
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser"
 TOKAYEV = "kgi:kassym-jomart-tokayev"
 RAIL_MOU = "agreement:rail-cooperation-mou-2022"
 FADED = "#e4e7eb"
 EVIL = "Tokayev <img src=x onerror=alert(1)></script><script>alert(2)</script>"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (CI: apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

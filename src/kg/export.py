@@ -177,6 +177,15 @@ def _iri(iri: str) -> str:
     return "<" + _IRI_FORBIDDEN.sub(lambda m: _uchar(m.group()), iri) + ">"
 
 
+def _tagged(text: str, node: Literal, iri: Callable[[str], str]) -> str:
+    """A quoted lexical form with the literal's language tag or datatype (none for xsd:string)."""
+    if node.language:
+        return f"{text}@{node.language}"
+    if node.datatype is not None and node.datatype != XSD.string:
+        return f"{text}^^{iri(str(node.datatype))}"
+    return text
+
+
 def nt_term(node: Node) -> str:
     """A term in N-Triples syntax.
 
@@ -188,12 +197,7 @@ def nt_term(node: Node) -> str:
     if isinstance(node, BNode):
         return f"_:{node}"
     if isinstance(node, Literal):
-        text = f'"{_escape_string(str(node))}"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and node.datatype != XSD.string:
-            return f"{text}^^{_iri(str(node.datatype))}"
-        return text
+        return _tagged(f'"{_escape_string(str(node))}"', node, _iri)
     raise OutputError(f"cannot export a node of type {type(node).__name__}: {node!r}")
 
 
@@ -266,11 +270,7 @@ class _Terms:
             text = f'"""{escaped}"""'
         else:
             text = f'"{_escape_string(lexical)}"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and node.datatype != XSD.string:
-            return f"{text}^^{self.iri(str(node.datatype))}"
-        return text
+        return _tagged(text, node, self.iri)
 
 
 def _turtle_body(graph: Graph, terms: _Terms, indent: str = "") -> list[str]:
