@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -27,8 +28,21 @@ def test_wheel_installs_in_a_fresh_venv_and_validates_from_elsewhere(tmp_path):
     (wheel,) = dist.glob("kg_iran_kazakhstan-*.whl")
 
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)  # dependencies come from this machine
+    venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
+    # The dependencies come from the environment running the tests (a venv, as the README sets
+    # up, or a system-wide install): its site-packages is put on the inner venv's path as a
+    # plain folder, so its .pth files (the editable install of kg) are not processed and kg is
+    # imported from the wheel alone.
+    inner_site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    (inner_site / "outer-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
         capture_output=True,
@@ -46,6 +60,7 @@ def test_wheel_installs_in_a_fresh_venv_and_validates_from_elsewhere(tmp_path):
         cwd=elsewhere,
         check=False,
     )
+    assert where.returncode == 0, where.stderr
     module_file, root = where.stdout.splitlines()
     assert Path(module_file).is_relative_to(env_dir)
     assert Path(root) == Path(module_file).parent / "_resources"
