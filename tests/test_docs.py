@@ -6,7 +6,6 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
-from rdflib import Literal
 
 from kg import resources
 from kg.cli import main
@@ -123,17 +122,6 @@ def test_the_header_metadata_appears(page, ontology):
         ontology.value(ONTOLOGY_IRI, VANN.preferredNamespaceUri),
     ):
         assert value is not None and _escaped(value) in html
-
-
-def test_the_ontology_header_carries_what_documentation_tools_expect(ontology):
-    """Title and description in both languages, version, version IRI, licence, creator, prefix and namespace."""
-    o = ONTOLOGY_IRI
-    assert (o, RDF.type, OWL.Ontology) in ontology
-    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator):
-        assert {v.language for v in ontology.objects(o, prop)} >= {"en", "fa"}, prop
-    for prop in (OWL.versionInfo, OWL.versionIRI, DCTERMS.license, DCTERMS.created, VANN.preferredNamespacePrefix):
-        assert ontology.value(o, prop) is not None, prop
-    assert ontology.value(o, VANN.preferredNamespaceUri) == Literal(str(KG._NS))
 
 
 def test_pages_are_deterministic(ontology):

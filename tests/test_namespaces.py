@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
 from kg import resources
-from kg.namespaces import KG, PREFIXES, bind_prefixes, new_graph
+from kg.namespaces import KG, PREFIXES, new_graph
 
 
 def test_closed_namespace_equals_the_terms_declared_in_the_ontology():
@@ -26,8 +28,6 @@ def test_every_kg_term_used_anywhere_is_declared(graph):
     sources = [p.read_text(encoding="utf-8") for p in resources.ontology_dir().glob("*.ttl")]
     sources += [resources.data_path().read_text(encoding="utf-8")]
     sources += [p.read_text(encoding="utf-8") for p in resources.queries_dir().glob("*.rq")]
-    import re
-
     for text in sources:
         used |= set(re.findall(r"(?<![\w:])kg:([A-Za-z][\w-]*)", text))
         used |= set(re.findall(r"iran-kazakhstan-kg/ontology#([A-Za-z][\w-]*)", text))
@@ -35,13 +35,15 @@ def test_every_kg_term_used_anywhere_is_declared(graph):
 
 
 def test_serialisation_invents_no_prefixes(graph):
-    turtle = bind_prefixes(Graph(bind_namespaces="none")).serialize(format="turtle")
-    assert "ns1:" not in turtle
+    """rdflib invents ``ns1:`` for a predicate in an unbound namespace; every namespace we use is bound."""
+    probe = new_graph()
+    probe.add((URIRef("https://unbound.invalid/s"), URIRef("https://unbound.invalid/vocab#p"), Literal("x")))
+    assert re.search(r"\bns\d+:", probe.serialize(format="turtle"))  # the check below can fail
     out = new_graph()
     for triple in graph:
         out.add(triple)
     text = out.serialize(format="turtle")
-    assert "ns1:" not in text and "ns2:" not in text
+    assert not re.search(r"\bns\d+:", text), re.findall(r"@prefix ns\d+: <[^>]*>", text)
     assert "@prefix kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>" in text
 
 

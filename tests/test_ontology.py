@@ -24,12 +24,16 @@ def test_every_class_is_aligned_to_a_reused_vocabulary_or_a_kg_class():
 
 
 def test_header_carries_what_documentation_tools_expect():
+    """Title and description in both languages, version, version IRI, licence, creator, prefix and namespace."""
     ontology = load_ontology()
-    assert {o.language for o in ontology.objects(ONTOLOGY_IRI, DCTERMS.title)} == {"en", "fa"}
-    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) is not None
-    assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) is not None
-    assert str(ontology.value(ONTOLOGY_IRI, VANN.preferredNamespacePrefix)) == "kg"
-    assert str(ontology.value(ONTOLOGY_IRI, VANN.preferredNamespaceUri)) == str(KG._NS)
+    o = ONTOLOGY_IRI
+    assert (o, RDF.type, OWL.Ontology) in ontology
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator):
+        assert {v.language for v in ontology.objects(o, prop)} >= {"en", "fa"}, prop
+    for prop in (OWL.versionInfo, OWL.versionIRI, DCTERMS.license, DCTERMS.created):
+        assert ontology.value(o, prop) is not None, prop
+    assert str(ontology.value(o, VANN.preferredNamespacePrefix)) == "kg"
+    assert str(ontology.value(o, VANN.preferredNamespaceUri)) == str(KG._NS)
 
 
 def test_every_concept_has_labels_and_definitions_in_both_languages():

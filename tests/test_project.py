@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal
 
 from kg.cli import main
-from kg.errors import UsageError
+from kg.errors import NotFound, UsageError
 from kg.load import load_graph
 from kg.namespaces import ID, KG, RDF, RDFS, new_graph
 from kg.project import SPEC, load_projection, to_curie, to_networkx
@@ -171,7 +171,7 @@ def test_find_node_reports_ties_and_misses():
     projection = to_networkx(graph)
     with pytest.raises(UsageError, match=r"'Springfield' is ambiguous: Springfield \[kgi:a\], Springfield \[kgi:b\]"):
         find_node(projection, "Springfield")
-    with pytest.raises(UsageError, match=r"no entity is labelled 'Shelbyville'"):
+    with pytest.raises(NotFound, match=r"no entity is labelled 'Shelbyville'"):
         find_node(projection, "Shelbyville")
 
 
@@ -195,7 +195,7 @@ def test_path_on_the_real_data_reaches_the_railway(real):
 def test_path_command_exit_codes(capsys):
     assert main(["path", "--data", str(FIXTURE), "Tajikistan", "Iran"]) == 1
     assert "no connection between 'Tajikistan' and 'Iran'" in capsys.readouterr().err
-    assert main(["path", "--data", str(FIXTURE), "Atlantis", "Iran"]) == 2
+    assert main(["path", "--data", str(FIXTURE), "Atlantis", "Iran"]) == 1  # nothing matched, as the README says
     assert "kg path: error: no entity is labelled 'Atlantis'" in capsys.readouterr().err
     assert main(["path", "--data", str(FIXTURE), "Tehran", "Iran"]) == 0
     assert capsys.readouterr().out == "Tehran → Iran: 1 steps\n  Tehran —located in→ Iran\n"

@@ -6,6 +6,7 @@ import re
 import subprocess
 
 from kg import resources
+from kg.errors import ExitCode, describe_exit_codes
 from kg.namespaces import KG, RDF, RDFS
 
 README = (resources.root() / "README.md").read_text(encoding="utf-8")
@@ -53,3 +54,11 @@ def test_ci_runs_the_readmes_test_command_read_from_the_readme():
     done = subprocess.run(["bash", "-c", extract], cwd=resources.root(), capture_output=True, text=True, check=True)
     assert done.stdout.strip() == _quick_start()[1]
     assert 'bash -euo pipefail -c "$test_command"' in script
+
+
+def test_exit_code_line_is_the_one_kg_help_prints():
+    """The README's exit codes are generated from kg.errors.ExitCode (the same text as `kg --help`)."""
+    flat = " ".join(README.split())
+    assert f"Exit codes: {describe_exit_codes()}." in flat
+    for code in ExitCode:
+        assert f"{code.value} {code.meaning}" in flat

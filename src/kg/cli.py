@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from kg.errors import ExitCode, KgError, UsageError
+from kg.errors import ExitCode, KgError, UsageError, describe_exit_codes
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -349,18 +350,27 @@ def cmd_push(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- parser
 
 
+def _plain_text(doc: str) -> str:
+    """A command docstring as --help text: reST literals (````dot````) and roles (``:class:`X```) made plain.
+
+    >>> _plain_text("SVG when ``dot`` is installed; see :func:`kg.query`")
+    'SVG when `dot` is installed; see kg.query'
+    """
+    doc = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", doc)
+    return re.sub(r"``([^`]+)``", r"`\1`", doc)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
         description="A knowledge graph of one ISNA article on Iran–Kazakhstan cooperation (June 2022).",
-        epilog="Exit codes: 0 ok, 1 not conforming or no match, 2 usage or load error, 3 query error, "
-        "4 timeout, 5 endpoint error, 6 server error, 7 output error.",
+        epilog=f"Exit codes: {describe_exit_codes()}.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
-        doc = (handler.__doc__ or "").strip()
+        doc = _plain_text((handler.__doc__ or "").strip())
         p = sub.add_parser(
             name,
             help=doc.splitlines()[0],

@@ -26,6 +26,32 @@ class ExitCode(IntEnum):
     SERVER = 6  # a local server could not start (busy port, missing binary)
     OUTPUT = 7  # an output could not be written
 
+    @property
+    def meaning(self) -> str:
+        """What the code means, in the words of the README's exit-code line."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.OK: "ok",
+    ExitCode.NOT_CONFORMING: "the data does not conform, a result does not match, or nothing matched",
+    ExitCode.USAGE: "usage or load error (with file:line:column)",
+    ExitCode.QUERY: "query error",
+    ExitCode.TIMEOUT: "time limit",
+    ExitCode.ENDPOINT: "endpoint error",
+    ExitCode.SERVER: "server could not start",
+    ExitCode.OUTPUT: "output error",
+}
+
+
+def describe_exit_codes() -> str:
+    """Every exit code and its meaning on one line: ``kg --help`` and the README both show it.
+
+    >>> describe_exit_codes().split(" · ")[:2]
+    ['0 ok', '1 the data does not conform, a result does not match, or nothing matched']
+    """
+    return " · ".join(f"{code.value} {code.meaning}" for code in ExitCode)
+
 
 class KgError(Exception):
     """An error with an optional position (file, line, column) for the user."""
@@ -60,6 +86,12 @@ class UsageError(KgError):
     """Bad command-line arguments or options."""
 
     exit_code = ExitCode.USAGE
+
+
+class NotFound(KgError):
+    """Nothing matched: no entity has the label asked for, no phrase is found (exit 1, not a usage error)."""
+
+    exit_code = ExitCode.NOT_CONFORMING
 
 
 class LoadError(KgError):

@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph
 
-from kg.errors import UsageError
+from kg.errors import NotFound, UsageError
 from kg.project import as_projection, edge_label, node_label, undirected
 from kg.text import fold
 
@@ -132,14 +132,14 @@ def find_node(graph: nx.MultiDiGraph, text: str) -> str:
     """The node best named by ``text``: its label in either language, an alternative label or its id, however typed.
 
     An exact (folded) match beats a whole-word match, which beats the match covering more of the
-    name; a tie between different nodes is a UsageError that lists them, and so is no match.
+    name; a tie between different nodes is a UsageError that lists them; no match is NotFound (exit 1).
     """
     if not fold(text):
         raise UsageError(f"empty entity name: {text!r}")
     scores = {n: max(match_score(text, name) for name in _names(graph, n)) for n in graph}
     ranked = sorted((n for n in scores if scores[n][2] > 0), key=lambda n: (scores[n], n), reverse=True)
     if not ranked:
-        raise UsageError(f"no entity is labelled {text!r} (in English or Persian)")
+        raise NotFound(f"no entity is labelled {text!r} (in English or Persian)")
     best = [n for n in ranked if scores[n] == scores[ranked[0]]]
     if len(best) == 1:
         return best[0]
