@@ -16,11 +16,13 @@ from rdflib import Graph
 from kg import resources
 from kg.errors import LoadError
 from kg.namespaces import ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
+from kg.output import register_input
 
 
 def read_text(path: str | Path) -> str:
     """The whole file as text, decoded as UTF-8; a missing or non-UTF-8 file is a LoadError."""
     path = Path(path)
+    register_input(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:

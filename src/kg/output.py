@@ -1,26 +1,65 @@
 """Writing outputs: check a target is writable before any work, then write atomically.
 
 Every command and build step that writes a file goes through here, so no output
-is ever half-written and every file gets the usual permissions.
+is ever half-written and every file gets the usual permissions. Three more
+promises live here, for every writer at once:
+
+- **An input is never an output.** Every file read as input in this process is
+  registered (:func:`register_input`, called by the reader); a target that is
+  the same file (same device and inode, so links and ``./`` spellings count) is
+  refused with an :class:`~kg.errors.OutputError` (exit 7) before anything is
+  written.
+- **Symbolic links are written through**: the temporary file is made beside the
+  link's target and renamed over it, so the link stays a link.
+- **No litter after a crash.** Temporary names carry the writer's process id
+  (``.NAME.kg<pid>.XXXX.tmp``); a later write to the same folder removes the
+  ones whose process is gone (a ``kill -9`` mid-write leaves one behind).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from kg.errors import OutputError
 
+#: (device, inode, modification time) of every file read as input by this process: the time
+#: keeps a reused inode of a deleted input from being taken for it.
+_INPUTS: set[tuple[int, int, int]] = set()
+
+_TEMP_PID = re.compile(r"\.kg(\d+)\.[^.]*\.tmp$")
+
+
+def register_input(path: str | Path) -> None:
+    """Remember that ``path`` was read as input, so no output may replace it (no-op if it is not a file)."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return
+    _INPUTS.add((st.st_dev, st.st_ino, st.st_mtime_ns))
+
+
+def _refuse_input(target: Path) -> None:
+    try:
+        st = target.stat()
+    except OSError:
+        return
+    if (st.st_dev, st.st_ino, st.st_mtime_ns) in _INPUTS:
+        raise OutputError("is an input of this command; refusing to overwrite it (choose another output)", path=target)
+
 
 def check_output(out: str | Path, *, directory: bool) -> Path:
-    """Fail with OutputError, before anything is written, if ``out`` cannot be written."""
+    """Fail with OutputError, before anything is written, if ``out`` cannot be written or is an input."""
     out = Path(out)
     if directory and out.exists() and not out.is_dir():
         raise OutputError("exists and is not a directory", path=out)
     if not directory and out.is_dir():
         raise OutputError("is a directory; give a file name, or use --format all for a directory", path=out)
+    if not directory:
+        _refuse_input(out)
     ancestor = out if directory else out.parent
     while not ancestor.exists():
         ancestor = ancestor.parent
@@ -35,17 +74,57 @@ def check_output(out: str | Path, *, directory: bool) -> Path:
     return out
 
 
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path, name: str) -> list[Path]:
+    """Remove ``.NAME.kg<pid>.*.tmp`` files in ``folder`` left by processes that no longer run."""
+    removed = []
+    try:
+        candidates = list(folder.glob(f".{glob_escape(name)}.kg*.tmp"))
+    except OSError:
+        return removed
+    for path in candidates:
+        match = _TEMP_PID.search(path.name)
+        if match and not _alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters quoted (``[``, ``*``, ``?``)."""
+    return re.sub(r"([\[\]*?])", r"[\1]", name)
+
+
 def write_atomically(files: Mapping[Path, str]) -> None:
     """Write each text to a temporary file beside its target, then rename them all into place.
 
     If any write fails, the temporary files are removed and no target is touched.
+    A target that is a symbolic link is written through (the link stays); a target
+    that is an input of this process is refused (OutputError) before any write.
     """
+    targets = {
+        Path(target).resolve() if Path(target).is_symlink() else Path(target): text for target, text in files.items()
+    }
+    for target in targets:
+        _refuse_input(target)
     staged: list[tuple[Path, Path]] = []
     try:
-        for target, text in files.items():
+        for target, text in targets.items():
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                remove_stale_temporaries(target.parent, target.name)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.kg{os.getpid()}.", suffix=".tmp", dir=target.parent)
                 os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a published file is readable
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                     staged.append((Path(tmp), target))

@@ -1,0 +1,78 @@
+"""Outputs: atomic, written through symbolic links, never over an input, no litter from a killed run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import resources
+from kg.cli import main
+from kg.errors import OutputError
+from kg.output import register_input, remove_stale_temporaries, write_atomically
+
+DATA = resources.data_path()
+
+
+def test_a_symlinked_output_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_atomically({link: "new"})
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new"
+
+
+def test_a_registered_input_is_refused_as_an_output_under_any_spelling(tmp_path):
+    source = tmp_path / "in.ttl"
+    source.write_text("# input\n", encoding="utf-8")
+    hard = tmp_path / "hard.ttl"
+    hard.hardlink_to(source)
+    register_input(source)
+    for spelling in (source, tmp_path / "." / "in.ttl", hard):
+        with pytest.raises(OutputError, match=r"is an input of this command; refusing to overwrite it"):
+            write_atomically({spelling: "replaced"})
+    assert source.read_text(encoding="utf-8") == "# input\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard.ttl", "in.ttl"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["explore", "--data", "{f}", "--out", "{f}"],
+        ["export", "--data", "{f}", "--graph", "data", "--format", "turtle", "--out", "{f}"],
+        ["describe", "--data", "{f}", "--out", "{f}"],
+    ],
+    ids=["explore", "export", "describe"],
+)
+def test_a_command_refuses_to_write_over_its_own_input(tmp_path, capsys, command):
+    data = tmp_path / "article.ttl"
+    shutil.copyfile(DATA, data)
+    before = data.read_bytes()
+    assert main([part.format(f=data) for part in command]) == 7
+    assert "is an input of this command" in capsys.readouterr().err
+    assert data.read_bytes() == before
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_temporaries_of_a_killed_writer_are_removed_by_the_next_write(tmp_path):
+    target = tmp_path / "kg.ttl"
+    stale = tmp_path / f".kg.ttl.kg{_dead_pid()}.abcd.tmp"
+    stale.write_text("half", encoding="utf-8")
+    live = tmp_path / f".kg.ttl.kg{Path('/proc/self').resolve().name}.efgh.tmp"  # this process: alive
+    live.write_text("in progress", encoding="utf-8")
+    other = tmp_path / f".other.ttl.kg{_dead_pid()}.ijkl.tmp"
+    other.write_text("another file's", encoding="utf-8")
+    write_atomically({target: "done"})
+    assert not stale.exists()
+    assert live.exists() and other.exists()
+    assert target.read_text(encoding="utf-8") == "done"
+    assert remove_stale_temporaries(tmp_path, "other.ttl") == [other]
