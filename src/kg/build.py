@@ -2,12 +2,18 @@
 
 Each output is a (name, file name, writer) entry of :func:`outputs`; a writer
 takes the loaded graph and a path and writes one file. Outputs are written
-into a temporary folder beside the target and moved into place only when all
-of them succeeded, so a failed build never leaves half-written files.
+into a staging folder inside the target (``.kg-build-<pid>-…``) and moved into
+place only when all of them succeeded, so a failed build never leaves
+half-written files. Each output is switched by one atomic rename (a folder by
+an exchange, :func:`kg.output.replace_path`), so every output is always whole,
+old or new, even after a ``kill -9``; staging folders of killed builds are
+removed by the next build.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -18,6 +24,7 @@ from rdflib import Graph
 
 from kg.errors import OutputError
 from kg.load import load_graph
+from kg.output import process_is_alive, replace_path
 from kg.validate import Report, validate
 
 Writer = Callable[[Graph, Path], None]
@@ -43,6 +50,17 @@ def outputs() -> list[tuple[str, str, Writer]]:
     ]
 
 
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging folders (``.kg-build-<pid>-…``) of builds whose process no longer runs."""
+    removed = []
+    for path in out.glob(".kg-build-*"):
+        match = re.match(r"\.kg-build-(\d+)-", path.name)
+        if match and path.is_dir() and not process_is_alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 @dataclass
 class BuildResult:
     report: Report
@@ -59,7 +77,8 @@ def build(out_dir: str | Path = "build", data: Sequence[str | Path] | None = Non
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out))
+        remove_stale_staging(out)
+        staging = Path(tempfile.mkdtemp(prefix=f".kg-build-{os.getpid()}-", dir=out))
     except OSError as exc:
         raise OutputError(f"cannot write the build directory: {exc.strerror}", path=out) from None
     try:
@@ -70,9 +89,7 @@ def build(out_dir: str | Path = "build", data: Sequence[str | Path] | None = Non
         for name, filename in written:
             target = out / filename
             target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir():
-                shutil.rmtree(target)
-            (staging / filename).replace(target)
+            replace_path(staging / filename, target)
             result.outputs.append((name, target))
     finally:
         shutil.rmtree(staging, ignore_errors=True)

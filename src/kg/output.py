@@ -18,8 +18,10 @@ promises live here, for every writer at once:
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -74,7 +76,8 @@ def check_output(out: str | Path, *, directory: bool) -> Path:
     return out
 
 
-def _alive(pid: int) -> bool:
+def process_is_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (this process counts as running)."""
     if pid == os.getpid():
         return True
     try:
@@ -95,7 +98,7 @@ def remove_stale_temporaries(folder: Path, name: str) -> list[Path]:
         return removed
     for path in candidates:
         match = _TEMP_PID.search(path.name)
-        if match and not _alive(int(match.group(1))):
+        if match and not process_is_alive(int(match.group(1))):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
@@ -141,6 +144,52 @@ def write_atomically(files: Mapping[Path, str]) -> None:
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h: swap the two names in one step
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where unsupported.
+
+    The standard library has no binding for it (only rename/replace), hence ctypes.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this file system or kernel cannot
+        return False
+    raise OSError(errno, os.strerror(errno), str(b))
+
+
+def replace_path(new: Path, target: Path) -> None:
+    """Put ``new`` (a file or a folder) in place of ``target``, keeping the old one until the new one is in.
+
+    A folder target is swapped in one step (renameat2 RENAME_EXCHANGE) and the old
+    folder deleted afterwards, so a reader, or a ``kill -9``, never sees it
+    half-deleted; where the exchange is not supported the old folder is first
+    renamed aside, then the new one moved in. Raises OutputError.
+    """
+    try:
+        if target.is_dir() and not target.is_symlink():
+            if _exchange(new, target):
+                shutil.rmtree(new)
+                return
+            aside = target.with_name(f".{target.name}.kg{os.getpid()}.old")
+            target.replace(aside)
+            new.replace(target)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            new.replace(target)
+    except OSError as exc:
+        raise OutputError(f"cannot put the new output in place: {exc.strerror}", path=target) from None
 
 
 def _umask() -> int:
