@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import os
 import re
 import sys
@@ -26,6 +27,66 @@ def _version() -> str:
         return version("kg-iran-kazakhstan")
     except PackageNotFoundError:  # running from a source tree that is not installed
         return "unknown"
+
+
+# --------------------------------------------------------------------------- argument types
+# Each raises ArgumentTypeError, which argparse reports as a usage error naming the option (exit 2).
+
+
+def seconds(text: str) -> float:
+    """A time limit in seconds: a finite number > 0 (``nan``, ``inf``, 0 and negatives are refused).
+
+    >>> seconds("2.5")
+    2.5
+    >>> seconds("nan")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: 'nan' is not a number of seconds > 0
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds > 0")
+    return value
+
+
+def count(text: str) -> int:
+    """A count: an integer ≥ 0 (``--max-rows 0`` means no cut, as the help says)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 0")
+    return value
+
+
+def positive(text: str) -> int:
+    """An integer ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
+    return value
+
+
+def port(text: str) -> int:
+    """A TCP port, 1–65535.
+
+    >>> port("70000")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '70000' is not a port (1–65535)
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1–65535)")
+    return value
 
 
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -291,7 +352,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         endpoint_graph=args.graph,
         user=args.user,
         password=_password(args.user),
-        timeout=args.timeout or None,
+        timeout=args.timeout,
         max_rows=args.max_rows or None,
         lang=args.lang,
         labels=not args.iris and args.format in ("table", "md"),
@@ -421,7 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("stats", cmd_stats)
     _add_data_option(p)
-    p.add_argument("--top", type=int, default=10, metavar="N", help="how many nodes to rank (default: 10)")
+    p.add_argument("--top", type=positive, default=10, metavar="N", help="how many nodes to rank (default: 10)")
     p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
 
     p = add("path", cmd_path)
@@ -444,7 +505,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine for --check (default: oxigraph)")
     p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
-    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per query (default: 5)")
+    p.add_argument("--timeout", type=seconds, default=5.0, metavar="SECONDS", help="per query (default: 5)")
 
     p = add("query", cmd_query)
     _add_data_option(p)
@@ -467,13 +528,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", metavar="NAME", help="with --endpoint: basic auth user ($KG_ENDPOINT_PASSWORD)")
     p.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=5.0,
         metavar="SECONDS",
-        help="stop the query after this long (default: 5; 0: never)",
+        help="stop the query after this long (default: 5)",
     )
     p.add_argument(
-        "--max-rows", type=int, default=10_000, metavar="N", help="cut the result after N rows (default: 10000; 0: all)"
+        "--max-rows",
+        type=count,
+        default=10_000,
+        metavar="N",
+        help="cut the result after N rows (default: 10000; 0: all)",
     )
     p.add_argument(
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
@@ -482,8 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve)
     _add_data_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=7878, metavar="N", help="port to listen on (default: 7878)")
-    p.add_argument("--timeout", type=float, default=10, metavar="SECONDS", help="query time limit (default: 10)")
+    p.add_argument("--port", type=port, default=7878, metavar="N", help="port to listen on, 1–65535 (default: 7878)")
+    p.add_argument("--timeout", type=seconds, default=10, metavar="SECONDS", help="query time limit (default: 10)")
 
     p = add("push", cmd_push)
     _add_data_option(p)
@@ -496,7 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--append", action="store_true", help="add to the graph (POST) instead of replacing it (PUT)")
     p.add_argument("--user", metavar="NAME", help="basic auth user; the password is read from $KG_ENDPOINT_PASSWORD")
-    p.add_argument("--timeout", type=float, default=60, metavar="SECONDS", help="upload time limit (default: 60)")
+    p.add_argument("--timeout", type=seconds, default=60, metavar="SECONDS", help="upload time limit (default: 60)")
 
     return parser
 
