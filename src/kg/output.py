@@ -120,6 +120,8 @@ def write_atomically(files: Mapping[Path, str]) -> None:
         Path(target).resolve() if Path(target).is_symlink() else Path(target): text for target, text in files.items()
     }
     for target in targets:
+        if target.is_dir():
+            raise OutputError("is a directory; give a file name", path=target)
         _refuse_input(target)
     staged: list[tuple[Path, Path]] = []
     try:

@@ -1,4 +1,8 @@
-"""Outputs: atomic, written through symbolic links, never over an input, no litter from a killed run."""
+"""Hostile output paths: never over an input, written through symbolic links, refused when unwritable, no litter.
+
+SECURITY.md, "Outputs". Every case asserts the exit code (7 for an output error),
+the message, and that nothing was written.
+"""
 
 from __future__ import annotations
 
@@ -76,3 +80,50 @@ def test_temporaries_of_a_killed_writer_are_removed_by_the_next_write(tmp_path):
     assert live.exists() and other.exists()
     assert target.read_text(encoding="utf-8") == "done"
     assert remove_stale_temporaries(tmp_path, "other.ttl") == [other]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("make_out", "command", "message"),
+    [
+        (lambda d: d / "a-dir", ["export", "--format", "turtle", "--out", "{out}"], "is a directory"),
+        (lambda d: d / "file.txt", ["export", "--format", "all", "--out", "{out}"], "exists and is not a directory"),
+        (lambda d: d / "file.txt" / "x.ttl", ["export", "--format", "turtle", "--out", "{out}"], "is not a directory"),
+        (lambda d: Path("/proc/kg-cannot-write.ttl"), ["export", "--format", "nt", "--out", "{out}"], "cannot write"),
+        (lambda d: d / "a-dir", ["explore", "--out", "{out}"], "is a directory"),
+        (lambda d: d / "file.txt", ["docs", "--out", "{out}"], "exists and is not a directory"),
+        (lambda d: d / "a-dir", ["describe", "--out", "{out}"], "is a directory"),
+    ],
+    ids=[
+        "file-onto-dir",
+        "all-onto-file",
+        "under-a-file",
+        "proc",
+        "explore-onto-dir",
+        "docs-onto-file",
+        "describe-dir",
+    ],
+)
+def test_an_unwritable_output_is_refused_before_any_work(tmp_path, capsys, make_out, command, message):
+    (tmp_path / "a-dir").mkdir()
+    (tmp_path / "a-dir" / "keep.txt").write_text("keep", encoding="utf-8")
+    (tmp_path / "file.txt").write_text("keep", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    out = make_out(tmp_path)
+    assert main([part.format(out=out) for part in command]) == 7
+    assert message in capsys.readouterr().err
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_symlink_to_the_input_is_still_the_input(tmp_path, capsys):
+    data = tmp_path / "article.ttl"
+    shutil.copyfile(DATA, data)
+    before = data.read_bytes()
+    link = tmp_path / "looks-like-an-output.html"
+    link.symlink_to(data)
+    assert main(["explore", "--data", str(data), "--out", str(link)]) == 7
+    assert "is an input of this command" in capsys.readouterr().err
+    assert data.read_bytes() == before and link.is_symlink()
