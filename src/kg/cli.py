@@ -51,26 +51,24 @@ def seconds(text: str) -> float:
     return value
 
 
-def count(text: str) -> int:
-    """A count: an integer ≥ 0 (``--max-rows 0`` means no cut, as the help says)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 0")
-    return value
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argument type: an integer ≥ ``minimum`` (``--max-rows 0`` means no cut, as its help says).
 
+    >>> whole_number(1)("0")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '0' is not a whole number ≥ 1
+    """
 
-def positive(text: str) -> int:
-    """An integer ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ 1")
-    return value
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ {minimum}")
+        return value
+
+    return parse
 
 
 def port(text: str) -> int:
@@ -482,7 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("stats", cmd_stats)
     _add_data_option(p)
-    p.add_argument("--top", type=positive, default=10, metavar="N", help="how many nodes to rank (default: 10)")
+    p.add_argument("--top", type=whole_number(1), default=10, metavar="N", help="how many nodes to rank (default: 10)")
     p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
 
     p = add("path", cmd_path)
@@ -535,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-rows",
-        type=count,
+        type=whole_number(0),
         default=10_000,
         metavar="N",
         help="cut the result after N rows (default: 10000; 0: all)",
