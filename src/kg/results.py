@@ -155,7 +155,7 @@ class Result:
         return pd.DataFrame({v: _series(pd, [row.get(v) for row in self.rows]) for v in self.variables})
 
     def _repr_html_(self) -> str:
-        """A labelled HTML table for Jupyter: every string escaped, each cell ``dir=auto`` and isolated."""
+        """A labelled HTML table for Jupyter: every string escaped, each cell ``dir=auto`` (isolated)."""
         return render_html_table(self)
 
 
@@ -457,7 +457,7 @@ def display_table(result: Result, *, iris: bool = False) -> tuple[list[str], lis
 
 
 def render_html_table(result: Result) -> str:
-    """The result as one HTML ``<table>``: escaped text, each cell ``dir=auto`` with ``<bdi>``, IRIs
+    """The result as one HTML ``<table>``: escaped text, each cell ``dir=auto`` (isolated), IRIs
     linked, a literal's datatype or language as its tooltip; a note when the rows were cut."""
     columns, rows = display_table(result)
     out = ['<table class="kg-result">', "<thead><tr>"]
@@ -466,7 +466,7 @@ def render_html_table(result: Result) -> str:
     for row in rows:
         out.append("<tr>")
         for cell in row:
-            text = f"<bdi>{escape(cell.text)}</bdi>"
+            text = str(escape(cell.text))  # the dir=auto cell isolates it (a <bdi> would hide its direction)
             if cell.iri:
                 text = f'<a href="{escape(cell.iri)}">{text}</a>'
             tip = f' title="{escape(cell.tip)}"' if cell.tip else ""
