@@ -135,7 +135,7 @@ class Result:
         ``pd.NA``. Columns are typed from their literals' datatypes when all
         bound values share one: ``xsd:integer`` and its subtypes as ``Int64``,
         ``xsd:decimal`` as Python ``Decimal`` (object), ``xsd:double``/``float``
-        as ``Float64``, ``xsd:boolean`` as ``boolean``, ``xsd:date`` as
+        as ``Float64`` (a column mixing numeric types takes the widest), ``xsd:boolean`` as ``boolean``, ``xsd:date`` as
         ``datetime.date`` (object), ``xsd:dateTime`` as ``datetime64``; strings,
         language-tagged text and IRIs as ``string`` (IRIs as their full text).
         An ASK answer is one column ``boolean``; a graph has columns s, p, o.
@@ -172,7 +172,14 @@ def _series(pd: Any, terms: list[Identifier | None]) -> Any:
         str(t.datatype) if isinstance(t, Literal) and t.datatype is not None and not t.language else "text"
         for t in bound
     }
-    kind = kinds.pop() if len(kinds) == 1 else "text"
+    if kinds and kinds <= _INTEGER_TYPES:
+        kind = str(XSD.integer)
+    elif kinds and kinds <= _INTEGER_TYPES | {str(XSD.decimal)}:
+        kind = str(XSD.decimal)  # integers are decimals (XSD 1.1 derivation)
+    elif kinds and kinds <= _INTEGER_TYPES | {str(XSD.decimal), str(XSD.double), str(XSD.float)}:
+        kind = str(XSD.double)
+    else:
+        kind = kinds.pop() if len(kinds) == 1 else "text"
 
     def each(convert: Callable[[Identifier], Any]) -> list[Any]:
         return [pd.NA if t is None else convert(t) for t in terms]
@@ -364,7 +371,8 @@ def _cell(text: str, limit: int | None = None) -> str:
 
 def _fit(widths: list[int], floors: list[int], room: int) -> list[int]:
     """Column widths that fit ``room`` columns: cap the widest columns at one common width (no lower
-    than each column's floor), found by bisection; the natural widths when they already fit."""
+    than each column's floor), found by bisection, and give what is left to the cut columns; the
+    natural widths when they already fit."""
     if sum(widths) <= room:
         return widths
     low, high = 1, max(widths)
@@ -374,7 +382,13 @@ def _fit(widths: list[int], floors: list[int], room: int) -> list[int]:
             low = cap
         else:
             high = cap - 1
-    return [min(w, max(low, f)) for w, f in zip(widths, floors, strict=True)]
+    fitted = [min(w, max(low, f)) for w, f in zip(widths, floors, strict=True)]
+    spare = room - sum(fitted)
+    for i, natural in enumerate(widths):  # what the common cap leaves over goes to the cut columns, left first
+        extra = min(max(spare, 0), natural - fitted[i])
+        fitted[i] += extra
+        spare -= extra
+    return fitted
 
 
 def _format_table(result: Result, labels: Mapping[URIRef, str], *, width: int | None = None, iris: bool = False) -> str:
