@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kg.notebook import explorer
 from kg.query import find_query
 from test_site import start_site, stop
 
@@ -91,3 +92,13 @@ def test_the_editor_loads_the_query_with_the_prefixes_and_runs_it_without_leavin
     assert [u for u in page.requests if "prefix.cc" in u] == []
     assert off_the_machine(page.requests) == []
     assert site + "prefixes.json" in page.requests  # the completion's prefixes come from the site itself
+
+
+def test_the_explorer_runs_inside_a_notebook_frame_without_requests(page):
+    shown = explorer(lang="fa")._repr_html_()
+    page.set_content(f"<!DOCTYPE html><html><body><h1>notebook</h1>{shown}</body></html>")
+    frame = page.frame_locator("iframe")
+    frame.locator("canvas").first.wait_for()
+    assert frame.locator("html").get_attribute("lang") == "fa"
+    assert page.errors == []
+    assert [u for u in page.requests if not u.startswith(("data:", "about:"))] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import sys
 import time
 from datetime import date
@@ -14,6 +16,7 @@ from rdflib import Literal, URIRef
 from kg import namespaces
 from kg.cli import main
 from kg.errors import ExitCode, UsageError
+from kg.notebook import Explorer
 from kg.query import query, read_query_text
 from kg.results import Result, _cell, _width
 
@@ -171,3 +174,12 @@ def test_a_library_query_shows_as_a_labelled_table_in_jupyter():
     assert html.count("<tr>") == 1 + 16
     assert "<th>agreementLabel</th><th>kindLabel</th><th>partyLabel</th><th>countryLabel</th>" in html
     assert ">Railways of the Islamic Republic of Iran (RAI)</a>" in html
+
+
+def test_the_explorer_shows_inline_in_a_notebook_as_an_escaped_srcdoc():
+    page = '<html><body><p title="a&b">"quoted" <b>bold</b></p></body></html>'
+    shown = Explorer(page, height=300)._repr_html_()
+    frame = r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" title="kg explorer" style="[^"]*300px[^"]*"></iframe>'
+    match = re.fullmatch(frame, shown)
+    assert match is not None, shown
+    assert html.unescape(match.group(1)) == page
