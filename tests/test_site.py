@@ -287,6 +287,19 @@ def test_the_ad_hoc_page_uses_the_same_table(site):
     )
 
 
+@pytest.mark.server
+def test_the_explorer_and_the_editor_assets_are_served_by_the_site(site):
+    status, content_type, page = get(site + "explorer")
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    assert "<title>" in page and "vis-network" in page
+    for name, media in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        status, content_type, body = get(site + "yasgui/" + name)
+        assert (status, content_type.split(";")[0], len(body) > 10_000) == (200, media, True)
+    assert get(site + "yasgui/store")[0] == 404
+    status, _, prefixes = get(site + "prefixes.json")
+    assert json.loads(prefixes)["kgi"] == "https://w3id.org/iran-kazakhstan-kg/id/"
+
+
 # --------------------------------------------------------------------------- the endpoint
 
 

@@ -349,7 +349,7 @@ def editor(request: Request) -> Response:
             "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items())
             + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"
         )
-    return _page("editor.html", request, text=text)
+    return _page("editor.html", request, text=text, prefixes=PREFIXES)
 
 
 def prefixes(request: Request) -> Response:
