@@ -34,7 +34,7 @@ from kg.engines import parse_results_json
 from kg.errors import ExitCode, QueryError
 from kg.query import find_query
 from kg.results import canonical, read_expected
-from kg.site import refuse_service
+from kg.site import form_fields, refuse_service
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 
@@ -235,6 +235,19 @@ def test_the_form_round_trip_keeps_the_values_in_a_shareable_url(site):
     assert [row[2][0] for row in table.rows][:2] == ["نقل غیرمستقیم", "نقل مستقیم"]
     assert 'href="/q/cq04-statements-by-speaker.csv?speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
     assert 'href="/editor?q=cq04-statements-by-speaker&amp;speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
+
+
+def test_the_form_has_an_input_of_the_right_type_for_each_parameter_type():
+    q = find_query("fx07", FIXTURES / "queries")
+    fields = form_fields(q, {"limit": "3"})
+    assert [(f["name"], f["type"], f["input"], f["step"], f["value"]) for f in fields] == [
+        ("min", "decimal", "number", "any", "1000000"),
+        ("approximate", "boolean", "select", "", ""),
+        ("limit", "integer", "number", "1", "3"),
+        ("after", "date", "date", "", "2022-01-01"),
+    ]
+    fields = form_fields(find_query("fx06", FIXTURES / "queries"), {})
+    assert [(f["name"], f["input"], f["value"]) for f in fields] == [("label", "text", "قزاقستان@fa")]
 
 
 @pytest.mark.server

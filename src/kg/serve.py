@@ -135,6 +135,7 @@ def build_store(location: str | Path, data: Sequence[str | Path] | None = None, 
     try:
         for path in source_paths(data) if load else []:
             load_into_store(store, path)
+        # The one call site for entailment: when the project has an RDFS closure, kg serve adds it here.
         store.flush()
         return len(store)
     finally:
@@ -332,7 +333,6 @@ def serve(
             config = SiteConfig(
                 backend.query_url, timeout=timeout or None, max_rows=max_rows, allow_external=allow_external, data=data
             )
-            # Entailment, when the project has one, goes here: serve the RDFS closure.
             app = create_app(config)
             server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
             stopped: list[int] = []

@@ -67,6 +67,7 @@ UI: dict[str, dict[str, str]] = {
         "adhoc": "Ad-hoc query",
         "editor": "Editor",
         "explorer": "Explorer",
+        "unset": "(unset)",
         "run": "Run",
         "open_editor": "Open in editor",
         "show_explorer": "Show in explorer",
@@ -85,6 +86,7 @@ UI: dict[str, dict[str, str]] = {
         "adhoc": "پرس‌وجوی آزاد",
         "editor": "ویرایشگر",
         "explorer": "کاوشگر",
+        "unset": "(بدون مقدار)",
         "run": "اجرا",
         "open_editor": "باز کردن در ویرایشگر",
         "show_explorer": "نمایش در کاوشگر",
@@ -99,7 +101,7 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 #: HTML input types for the parameter types of the query headers (see :mod:`kg.query`).
-INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date"}
+INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
 DOWNLOADS = {
     "csv": ("csv", "text/csv; charset=utf-8"),
     "json": ("json", "application/json; charset=utf-8"),
@@ -266,6 +268,24 @@ def _question_params(request: Request, q: Any) -> dict[str, str]:
     return given
 
 
+def form_fields(q: Any, given: Mapping[str, str]) -> list[dict[str, str]]:
+    """The form of a question: per parameter (but ``lang``, the page's own select) its name, type,
+    HTML input type (text, number, date; ``select`` for booleans), step, value (given, else the
+    default as written bare) and description."""
+    return [
+        {
+            "name": p.name,
+            "type": p.type,
+            "input": INPUT_TYPES.get(p.type, "text"),
+            "step": "1" if p.type == "integer" else "any" if p.type == "decimal" else "",
+            "value": given.get(p.name, Library.default(p)),
+            "description": p.description,
+        }
+        for p in q.params
+        if p.name != "lang"
+    ]
+
+
 def question(request: Request) -> Response:
     name, ext = request.path_params["name"], request.path_params.get("ext")
     lang = _lang(request)
@@ -289,18 +309,7 @@ def question(request: Request) -> Response:
             headers={"Content-Disposition": f'inline; filename="{filename}"'},
         )
     query_string = request.url.query
-    fields = [
-        {
-            "name": p.name,
-            "type": p.type,
-            "input": INPUT_TYPES.get(p.type, "text"),
-            "step": "1" if p.type == "integer" else "any",
-            "value": params.get(p.name, Library.default(p)),
-            "description": p.description,
-        }
-        for p in q.params
-        if p.name != "lang"
-    ]
+    fields = form_fields(q, params)
     return _page(
         "question.html",
         request,
