@@ -450,3 +450,18 @@ def test_the_oxigraph_child_dies_when_kg_serve_is_killed(tmp_path):
         if child is not None and Path(f"/proc/{child}").exists():
             os.kill(child, signal.SIGKILL)  # do not leave it behind when the test fails
     assert list(tmp_path.glob("kg-oxigraph-*")) == []
+
+
+@pytest.mark.server
+def test_kg_serve_stops_with_a_server_error_when_oxigraph_dies_under_it():
+    process, _ = start_site("--data", str(FIXTURES / "mini.ttl"))
+    try:
+        (child,) = _children(process.pid)
+        os.kill(child, signal.SIGKILL)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == ExitCode.SERVER
+    assert stderr.startswith("kg serve: error: the oxigraph server stopped with code -9: "), stderr
+    assert "Traceback" not in stderr
