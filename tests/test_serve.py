@@ -1,5 +1,8 @@
 """kg serve and kg push against the real Oxigraph server, and the SPARQL endpoint client.
 
+The research site in front of the server (its pages, its YASGUI editor in a
+browser, its refusals) is tested in ``test_site.py`` and ``test_site_browser.py``.
+
 Every server here is the `oxigraph` binary from PyPI, started on a free
 127.0.0.1 port (bound to port 0 to find one), waited for against a deadline,
 and terminated (then killed) at the end; its stderr is in every start-up
@@ -173,40 +176,6 @@ def test_the_query_page_and_everything_it_loads_come_from_the_server(fixture_ser
     for asset in assets:
         with urllib.request.urlopen(fixture_server.url + asset.lstrip("./"), timeout=5) as response:
             assert response.status == 200 and len(response.read()) > 1000, asset
-
-
-@pytest.mark.server
-@pytest.mark.browser
-def test_the_query_page_works_offline_in_a_browser(fixture_server, browser):
-    """prefix.cc (prefix completion) is unreachable: the page still runs a query and shows Persian labels."""
-    refused: list[str] = []
-    errors: list[str] = []
-
-    def only_the_server(route) -> None:
-        if route.request.url.startswith(fixture_server.url):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    page = browser.new_page()
-    try:
-        page.route("**/*", only_the_server)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(fixture_server.url)
-        page.wait_for_selector(".CodeMirror", timeout=20_000)
-        query = (
-            "SELECT ?label WHERE { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> "
-            "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
-        )
-        page.evaluate("q => document.querySelector('.CodeMirror').CodeMirror.setValue(q)", query)
-        page.click(".yasqe_queryButton")
-        page.wait_for_selector("text=قزاقستان", timeout=20_000)
-        assert "2 results" in page.inner_text(".yasr")
-    finally:
-        page.close()
-    assert errors == []
-    assert all("prefix.cc" in url for url in refused), refused
 
 
 # --------------------------------------------------------------------------- kg serve

@@ -12,6 +12,7 @@ import getpass
 import math
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -72,18 +73,18 @@ def whole_number(minimum: int) -> Callable[[str], int]:
 
 
 def port(text: str) -> int:
-    """A TCP port, 1–65535.
+    """A TCP port, 1–65535, or 0 for a free one (the server prints which).
 
     >>> port("70000")
     Traceback (most recent call last):
-    argparse.ArgumentTypeError: '70000' is not a port (1–65535)
+    argparse.ArgumentTypeError: '70000' is not a port (1–65535, or 0 for a free one)
     """
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1–65535)")
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1–65535, or 0 for a free one)")
     return value
 
 
@@ -357,19 +358,34 @@ def cmd_query(args: argparse.Namespace) -> int:
         allow_external=args.allow_external,
         fmt=args.format,
     )
-    _emit(result.format(args.format, labels=not args.iris))
+    _emit(result.format(args.format, labels=not args.iris, width=_table_width(args)))
     if result.notice:
         print(f"kg query: {result.notice}", file=sys.stderr)
     return ExitCode.NOT_CONFORMING if result.empty else ExitCode.OK
 
 
+def _table_width(args: argparse.Namespace) -> int | None:
+    """--width, else $COLUMNS or the terminal's width when stdout is one; None (never cut) when piped."""
+    if args.no_truncate:
+        return None
+    if args.width is not None:
+        return args.width
+    if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the graph with Oxigraph: a SPARQL 1.1 endpoint and a query page (YASGUI) for the browser.
+    """Serve the graph as a research site: the questions as forms, result tables, an editor, an endpoint.
 
     Loads the ontology, vocabularies and data into an Oxigraph store in a
-    temporary folder and runs the `oxigraph` server on it, read-only, on
-    127.0.0.1 (--host to change), with a query time limit (--timeout).
-    The page works offline. Ctrl-C stops the server and removes the store.
+    temporary folder and runs the `oxigraph` server on it, read-only, behind
+    a site on 127.0.0.1 (--host to change) and --port (0: a free one, printed).
+    Each question is a page with a form and a shareable URL, its results as a
+    labelled table and as .csv, .json and .srj; the YASGUI editor and the
+    SPARQL 1.1 endpoint /query. Queries stop after --timeout seconds and are
+    cut at --max-rows. SERVICE is refused unless --allow-external. The pages
+    make no request off the machine. Ctrl-C stops it and removes the store.
     """
     from kg.serve import serve
 
@@ -378,7 +394,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"SPARQL endpoint (read-only): {server.query_url}", flush=True)
         print("press Ctrl-C to stop", flush=True)
 
-    serve(args.data, host=args.host, port=args.port, timeout=args.timeout, on_ready=ready)
+    serve(
+        args.data, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows or None,
+        allow_external=args.allow_external, on_ready=ready,
+    )  # fmt: skip
     print("stopped", flush=True)
     return ExitCode.OK
 
@@ -519,7 +538,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="table (default), csv, tsv, json, md; for graphs turtle, nt, n3, xml, json-ld, trig, nquads",
     )
     p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of labels and of ?lang (default: en)")
-    p.add_argument("--iris", action="store_true", help="show IRIs as prefixed names, not labels, in the table")
+    p.add_argument(
+        "--iris", action="store_true", help="show IRIs as prefixed names, and ?x beside ?xLabel, in the table"
+    )
+    p.add_argument(
+        "--width", type=whole_number(1), metavar="N", help="fit the table to N columns (default: the terminal's)"
+    )
+    p.add_argument("--no-truncate", action="store_true", help="never cut a table cell, however wide")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine (default: oxigraph, the faster)")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
@@ -545,8 +570,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("serve", cmd_serve)
     _add_data_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=port, default=7878, metavar="N", help="port to listen on, 1–65535 (default: 7878)")
+    p.add_argument("--port", type=port, default=7878, metavar="N", help="port, 1–65535 (default: 7878; 0: a free one)")
     p.add_argument("--timeout", type=seconds, default=10, metavar="SECONDS", help="query time limit (default: 10)")
+    p.add_argument(
+        "--max-rows",
+        type=whole_number(0),
+        default=10_000,
+        metavar="N",
+        help="cut results after N rows (default: 10000; 0: all)",
+    )
+    p.add_argument("--allow-external", action="store_true", help="let queries use SERVICE (off by default)")
 
     p = add("push", cmd_push)
     _add_data_option(p)

@@ -29,14 +29,17 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
+from wcwidth import wcwidth
 
 from kg.engines import Outcome, parse_results_json
 from kg.errors import LoadError, UsageError
@@ -100,8 +103,13 @@ class Result:
         what = "triples" if self.kind == "graph" else "rows"
         return f"the result was cut at {self.max_rows} {what} (--max-rows)"
 
-    def format(self, fmt: str = "table", *, labels: bool = True) -> str:
-        """The result as text: table, csv, tsv, json, md for rows; any RDF format for graphs."""
+    def format(self, fmt: str = "table", *, labels: bool = True, width: int | None = None) -> str:
+        """The result as text: table, csv, tsv, json, md for rows; any RDF format for graphs.
+
+        ``labels=False`` shows IRIs as prefixed names and keeps IRI columns
+        beside their label columns; ``width`` fits the table to that many
+        terminal columns (None: cells are never cut).
+        """
         fmt = check_format(self.kind, fmt)
         if self.kind == "graph":
             return _format_graph(self.graph or Graph(), fmt)
@@ -118,7 +126,80 @@ class Result:
             return _format_json(self)
         if fmt == "md":
             return _format_md(self, shown)
-        return _format_table(self, shown)
+        return _format_table(self, shown, width=width, iris=not labels)
+
+    def to_dataframe(self) -> Any:
+        """The rows as a :class:`pandas.DataFrame` (needs the ``kg[pandas]`` extra).
+
+        One column per variable, in the query's order; unbound values are
+        ``pd.NA``. Columns are typed from their literals' datatypes when all
+        bound values share one: ``xsd:integer`` and its subtypes as ``Int64``,
+        ``xsd:decimal`` as Python ``Decimal`` (object), ``xsd:double``/``float``
+        as ``Float64`` (a column mixing numeric types takes the widest), ``xsd:boolean`` as ``boolean``, ``xsd:date`` as
+        ``datetime.date`` (object), ``xsd:dateTime`` as ``datetime64``; strings,
+        language-tagged text and IRIs as ``string`` (IRIs as their full text).
+        An ASK answer is one column ``boolean``; a graph has columns s, p, o.
+        Raises UsageError naming the extra when pandas is not installed.
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise UsageError("Result.to_dataframe needs pandas: pip install 'kg-iran-kazakhstan[pandas]'") from None
+        if self.kind == "boolean":
+            return pd.DataFrame({"boolean": pd.array([bool(self.boolean)], dtype="boolean")})
+        if self.kind == "graph":
+            triples = sorted(self.graph or (), key=lambda t: tuple(str(x) for x in t))
+            return pd.DataFrame(
+                {k: pd.array([str(t[i]) for t in triples], dtype="string") for i, k in enumerate("spo")}
+            )
+        return pd.DataFrame({v: _series(pd, [row.get(v) for row in self.rows]) for v in self.variables})
+
+    def _repr_html_(self) -> str:
+        """A labelled HTML table for Jupyter: every string escaped, each cell ``dir=auto`` (isolated)."""
+        return render_html_table(self)
+
+
+_INTEGER_TYPES = {str(XSD[name]) for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+)}  # fmt: skip
+
+
+def _series(pd: Any, terms: list[Identifier | None]) -> Any:
+    """One typed column (see :meth:`Result.to_dataframe`)."""
+    bound = [t for t in terms if t is not None]
+    kinds = {
+        str(t.datatype) if isinstance(t, Literal) and t.datatype is not None and not t.language else "text"
+        for t in bound
+    }
+    if kinds and kinds <= _INTEGER_TYPES:
+        kind = str(XSD.integer)
+    elif kinds and kinds <= _INTEGER_TYPES | {str(XSD.decimal)}:
+        kind = str(XSD.decimal)  # integers are decimals (XSD 1.1 derivation)
+    elif kinds and kinds <= _INTEGER_TYPES | {str(XSD.decimal), str(XSD.double), str(XSD.float)}:
+        kind = str(XSD.double)
+    else:
+        kind = kinds.pop() if len(kinds) == 1 else "text"
+
+    def each(convert: Callable[[Identifier], Any]) -> list[Any]:
+        return [pd.NA if t is None else convert(t) for t in terms]
+
+    try:
+        if kind in _INTEGER_TYPES:
+            return pd.array(each(lambda t: int(str(t))), dtype="Int64")
+        if kind == str(XSD.decimal):
+            return pd.array(each(lambda t: Decimal(str(t))), dtype=object)
+        if kind in (str(XSD.double), str(XSD.float)):
+            return pd.array(each(lambda t: float(str(t))), dtype="Float64")
+        if kind == str(XSD.boolean):
+            return pd.array(each(lambda t: str(t).strip() in ("true", "1")), dtype="boolean")
+        if kind == str(XSD.date):
+            return pd.array(each(lambda t: date.fromisoformat(str(t).strip())), dtype=object)
+        if kind == str(XSD.dateTime):
+            return pd.to_datetime(pd.Series(each(lambda t: str(t).strip())), errors="raise")
+    except (ValueError, InvalidOperation):
+        pass  # an ill-typed lexical form: keep the column as text
+    return pd.array(each(lambda t: f"_:{t}" if isinstance(t, BNode) else str(t)), dtype="string")
 
 
 def check_format(kind: str, fmt: str) -> str:
@@ -214,6 +295,7 @@ def _format_json(result: Result) -> str:
 
 
 def _display(term: Identifier | None, labels: Mapping[URIRef, str]) -> str:
+    """A term as a reader sees it: an IRI's label (else its prefixed name), a literal's bare value."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -223,14 +305,35 @@ def _display(term: Identifier | None, labels: Mapping[URIRef, str]) -> str:
     return str(term)
 
 
+def label_columns(variables: Sequence[str], *, iris: bool = False) -> list[tuple[str, str | None]]:
+    """The columns a reader sees, as ``(variable, linked IRI variable or None)``.
+
+    A label column ``?xLabel`` takes the place of its IRI column ``?x`` and links
+    to it, unless ``iris``.
+
+    >>> label_columns(["agreement", "kindLabel", "agreementLabel"])
+    [('agreementLabel', 'agreement'), ('kindLabel', None)]
+    """
+    if iris:
+        return [(v, None) for v in variables]
+    names = set(variables)
+    shown: list[tuple[str, str | None]] = []
+    for v in variables:
+        if f"{v}Label" in names:
+            shown.append((f"{v}Label", v))
+        elif not (v.endswith("Label") and v[: -len("Label")] in names):
+            shown.append((v, None))
+    return shown
+
+
+def _char_width(char: str) -> int:
+    """Terminal columns of one character (wcwidth: wide East Asian 2; combining, ZWNJ, isolates 0)."""
+    return max(wcwidth(char), 0)
+
+
 def _width(text: str) -> int:
-    """Terminal columns: combining marks and format characters (ZWNJ, isolates) take none."""
-    width = 0
-    for char in text:
-        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    """Terminal columns of ``text``: combining marks and format characters (ZWNJ, isolates) take none."""
+    return sum(_char_width(char) for char in text)
 
 
 def _rtl(text: str) -> bool:
@@ -244,24 +347,68 @@ def _rtl(text: str) -> bool:
     return False
 
 
-def _cell(text: str, limit: int = 60) -> str:
+def _cell(text: str, limit: int | None = None) -> str:
+    """One line of ``text`` in at most ``limit`` columns, cut with "…" (linear time; None: never cut)."""
     text = " ".join(text.split())
-    if _width(text) <= limit:
+    if limit is None:
         return text
-    out = ""
-    for char in text:
-        if _width(out + char) > limit - 1:
+    used, end = 0, len(text)
+    for i, char in enumerate(text):
+        width = _char_width(char)
+        if used + width > limit:
+            end = i
             break
-        out += char
-    return out + "…"
+        used += width
+    else:
+        return text
+    while end > 0 and used + 1 > limit:  # room for the ellipsis
+        end -= 1
+        used -= _char_width(text[end])
+    while end > 0 and unicodedata.combining(text[end]):  # never separate a mark from its base
+        end -= 1
+    return text[:end] + "…"
 
 
-def _format_table(result: Result, labels: Mapping[URIRef, str]) -> str:
-    """Aligned columns. Right-to-left cells are wrapped in Unicode isolates (RLI ... PDI) so that
-    a bidi-aware terminal keeps them in their column, and mostly-RTL columns are right-aligned."""
-    header = [f"?{v}" for v in result.variables]
-    cells = [[_cell(_display(row.get(v), labels)) for v in result.variables] for row in result.rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
+def _fit(widths: list[int], floors: list[int], room: int) -> list[int]:
+    """Column widths that fit ``room`` columns: cap the widest columns at one common width (no lower
+    than each column's floor), found by bisection, and give what is left to the cut columns; the
+    natural widths when they already fit."""
+    if sum(widths) <= room:
+        return widths
+    low, high = 1, max(widths)
+    while low < high:  # the largest cap whose total fits
+        cap = (low + high + 1) // 2
+        if sum(min(w, max(cap, f)) for w, f in zip(widths, floors, strict=True)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    fitted = [min(w, max(low, f)) for w, f in zip(widths, floors, strict=True)]
+    spare = room - sum(fitted)
+    for i, natural in enumerate(widths):  # what the common cap leaves over goes to the cut columns, left first
+        extra = min(max(spare, 0), natural - fitted[i])
+        fitted[i] += extra
+        spare -= extra
+    return fitted
+
+
+def _format_table(result: Result, labels: Mapping[URIRef, str], *, width: int | None = None, iris: bool = False) -> str:
+    """Aligned columns, fitted to ``width`` terminal columns (None: never cut a cell).
+
+    A label column replaces its IRI column unless ``iris`` (see :func:`label_columns`).
+    Right-to-left cells are wrapped in Unicode isolates (RLI ... PDI) so that a
+    bidi-aware terminal keeps them in their column, and mostly-RTL columns are
+    right-aligned. Cells too wide are cut with "…"; headers are never cut.
+    """
+    columns = [v for v, _ in label_columns(result.variables, iris=iris)]
+    header = [f"?{v}" for v in columns]
+    texts = [[" ".join(_display(row.get(v), labels).split()) for v in columns] for row in result.rows]
+    natural = [max([_width(h)] + [_width(r[i]) for r in texts]) for i, h in enumerate(header)]
+    if width is not None:
+        room = max(width - 2 * (len(columns) - 1), len(columns))
+        widths = _fit(natural, [min(_width(h), n) for h, n in zip(header, natural, strict=True)], room)
+    else:
+        widths = natural
+    cells = [[_cell(t, widths[i] if width is not None else None) for i, t in enumerate(r)] for r in texts]
     right = []
     for i in range(len(header)):
         column = [r[i] for r in cells if r[i]]
@@ -270,7 +417,7 @@ def _format_table(result: Result, labels: Mapping[URIRef, str]) -> str:
     def line(values: list[str]) -> str:
         parts = []
         for i, value in enumerate(values):
-            pad = " " * (widths[i] - _width(value))
+            pad = " " * max(widths[i] - _width(value), 0)
             shown = f"\u2067{value}\u2069" if _rtl(value) else value
             parts.append(pad + shown if right[i] else shown + pad)
         return "  ".join(parts).rstrip()
@@ -281,6 +428,68 @@ def _format_table(result: Result, labels: Mapping[URIRef, str]) -> str:
     footer = f"({count} row{'' if count == 1 else 's'}"
     footer += f"; cut at --max-rows {result.max_rows})" if result.truncated else ")"
     return "\n".join([*lines, footer]) + "\n"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A result cell as a reader sees it: ``text``, the ``iri`` it stands for or links to, a ``tip``
+    (the datatype or language of a literal, the prefixed name of an IRI)."""
+
+    text: str
+    iri: str | None = None
+    tip: str = ""
+
+
+def _cell_of(term: Identifier | None, labels: Mapping[URIRef, str], link: Identifier | None = None) -> Cell:
+    if isinstance(term, URIRef):
+        return Cell(_display(term, labels), str(term), compact(str(term)))
+    target = str(link) if isinstance(link, URIRef) else None
+    if isinstance(term, Literal):
+        if term.language:
+            tip = f"@{term.language}"
+        else:
+            tip = compact(str(term.datatype)) if term.datatype is not None else compact(str(XSD.string))
+        return Cell(str(term), target, tip)
+    return Cell(_display(term, labels), target)
+
+
+def display_table(result: Result, *, iris: bool = False) -> tuple[list[str], list[list[Cell]]]:
+    """The column names and cells of a result as a reader sees it: labels in place of IRI columns
+    (:func:`label_columns`), IRIs as labels, literals as their bare values; an ASK answer as one
+    ``boolean`` cell, a graph as ``subject, predicate, object`` rows."""
+    labels = {} if iris else result.labels
+    if result.kind == "boolean":
+        return ["boolean"], [[Cell("true" if result.boolean else "false", tip="xsd:boolean")]]
+    if result.kind == "graph":
+        triples = sorted(result.graph or (), key=lambda t: tuple(str(x) for x in t))
+        return ["subject", "predicate", "object"], [[_cell_of(x, labels) for x in t] for t in triples]
+    columns = label_columns(result.variables, iris=iris)
+    rows = [
+        [_cell_of(row.get(v), labels, row.get(link) if link else None) for v, link in columns] for row in result.rows
+    ]
+    return [v for v, _ in columns], rows
+
+
+def render_html_table(result: Result) -> str:
+    """The result as one HTML ``<table>``: escaped text, each cell ``dir=auto`` (isolated), IRIs
+    linked, a literal's datatype or language as its tooltip; a note when the rows were cut."""
+    columns, rows = display_table(result)
+    out = ['<table class="kg-result">', "<thead><tr>"]
+    out += [f"<th>{escape(c)}</th>" for c in columns]
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>")
+        for cell in row:
+            text = str(escape(cell.text))  # the dir=auto cell isolates it (a <bdi> would hide its direction)
+            if cell.iri:
+                text = f'<a href="{escape(cell.iri)}">{text}</a>'
+            tip = f' title="{escape(cell.tip)}"' if cell.tip else ""
+            out.append(f'<td dir="auto"{tip}>{text}</td>')
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    if result.notice:
+        out.append(f"<p>{escape(result.notice)}</p>")
+    return "".join(out)
 
 
 def _format_md(result: Result, labels: Mapping[URIRef, str]) -> str:

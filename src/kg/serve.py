@@ -4,9 +4,15 @@
 Oxigraph store in a temporary folder (the default graph, as for the local
 engines) and runs the ``oxigraph`` server binary from PyPI on it, read-only,
 bound to 127.0.0.1 unless told otherwise, with a query time limit. The
-server answers SPARQL 1.1 at ``/query`` and serves its own YASGUI page at
-``/``; the page's scripts and styles come from the server itself, so it works
-offline (only its prefix completion asks prefix.cc, and does without).
+server answers SPARQL 1.1 at ``/query``. Its child process dies with the
+Python process that started it (``PR_SET_PDEATHSIG`` on Linux), so even a
+``kill -9`` of ``kg serve`` leaves no server behind; a store left in the
+temporary folder by such a kill is removed at the next start.
+
+:func:`serve` (``kg serve``) runs that server on a free loopback port and, in
+front of it, the research site of :mod:`kg.site` (Starlette, run by uvicorn)
+on ``--host``/``--port``: the question pages, the editor, and ``/query``
+proxied to Oxigraph, with SERVICE refused unless ``allow_external``.
 
 :func:`push` uploads the same graph to any SPARQL 1.1 Graph Store HTTP
 Protocol endpoint, replacing one named graph (``PUT``) or adding to it
@@ -17,6 +23,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import os
 import shutil
@@ -25,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -64,17 +73,60 @@ def find_binary(binary: str | Path | None = None) -> str:
     raise ServerError("the oxigraph server binary was not found: install it with `pip install oxigraph`")
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (``port`` 0: a free one); a ServerError if it cannot be bound."""
+    if not 0 <= port <= 65535:
+        raise ServerError(f"not a port number: {port} (1-65535, or 0 for a free one)")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+            raise ServerError(f"port {port} on {host} is busy: choose another with --port") from None
+        raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 def check_port(host: str, port: int) -> None:
     """A ServerError if ``host:port`` cannot be bound (busy, or not an address of this machine)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listen(host, port).close()
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port that is free on ``host`` now (the system's pick for port 0)."""
+    with listen(host, 0) as sock:
+        return int(sock.getsockname()[1])
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """In the server's child process: ask Linux to SIGKILL it when its parent dies (``prctl``)."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _remove_stale_stores() -> None:
+    """Remove store folders left in the temporary folder by a ``kg serve`` that was killed (its pid is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob("kg-oxigraph-*"):
         try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-                raise ServerError(f"port {port} on {host} is busy: choose another with --port") from None
-            raise ServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            owner = int((folder / "owner.pid").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def build_store(location: str | Path, data: Sequence[str | Path] | None = None, *, load: bool = True) -> int:
@@ -83,6 +135,7 @@ def build_store(location: str | Path, data: Sequence[str | Path] | None = None, 
     try:
         for path in source_paths(data) if load else []:
             load_into_store(store, path)
+        # The one call site for entailment: when the project has an RDFS closure, kg serve adds it here.
         store.flush()
         return len(store)
     finally:
@@ -157,16 +210,25 @@ def start_server(
     """
     program = find_binary(binary)
     check_port(host, port)
+    _remove_stale_stores()
     folder = Path(tempfile.mkdtemp(prefix="kg-oxigraph-"))
     location, log = folder / "store", folder / "server.log"
     try:
+        (folder / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
         triples = build_store(location, data, load=load)
         command = [program, "serve-read-only" if read_only else "serve", "--location", str(location)]
         command += ["--bind", f"{host}:{port}"]
         if timeout:
             command += ["--timeout-s", str(max(1, round(timeout)))]
         with log.open("wb") as stderr:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr)
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=stderr,
+                stderr=stderr,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                start_new_session=True,  # Ctrl-C reaches kg serve, which stops the server in its turn
+            )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -220,27 +282,77 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+@dataclass
+class Site:
+    """A running ``kg serve``: the site's address and the Oxigraph server behind it."""
+
+    url: str
+    backend: Server
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "query"
+
+    @property
+    def triples(self) -> int:
+        return self.backend.triples
+
+
 def serve(
     data: Sequence[str | Path] | None = None,
     *,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     timeout: float = DEFAULT_SERVER_TIMEOUT,
+    max_rows: int | None = 10_000,
+    allow_external: bool = False,
     binary: str | Path | None = None,
-    on_ready: Callable[[Server], None] | None = None,
+    on_ready: Callable[[Site], None] | None = None,
 ) -> None:
-    """Run the server until Ctrl-C (or SIGTERM), then stop it and remove its store (``kg serve``)."""
+    """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
+
+    The site listens on ``host:port`` (``port`` 0: a free one, given to
+    ``on_ready``); Oxigraph on a free 127.0.0.1 port behind it. ``timeout``
+    seconds and ``max_rows`` limit every query, as for ``kg query``. SERVICE
+    is refused unless ``allow_external``. At the end both stop and the store
+    is removed. A ServerError if the port is busy or Oxigraph stops by itself.
+    """
+    import uvicorn
+
+    from kg.site import Site as SiteConfig
+    from kg.site import create_app
+
     with _sigterm_as_interrupt():
-        server = start_server(data, host=host, port=port, timeout=timeout, binary=binary)
+        sock = listen(host, port)
         try:
+            backend = start_server(data, port=free_port(), timeout=timeout, binary=binary)
+        except BaseException:
+            sock.close()
+            raise
+        try:
+            config = SiteConfig(
+                backend.query_url, timeout=timeout or None, max_rows=max_rows, allow_external=allow_external, data=data
+            )
+            app = create_app(config)
+            server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+            stopped: list[int] = []
+
+            def watch() -> None:
+                stopped.append(backend.process.wait())
+                server.should_exit = True
+
+            threading.Thread(target=watch, daemon=True).start()
+            site = Site(_url(host, int(sock.getsockname()[1])), backend)
             if on_ready is not None:
-                on_ready(server)
-            code = server.process.wait()
-            raise ServerError(f"the oxigraph server stopped with code {code}: {server.stderr() or '(no output)'}")
-        except KeyboardInterrupt:
-            pass
+                on_ready(site)
+            with contextlib.suppress(KeyboardInterrupt):
+                server.run(sockets=[sock])
+            if stopped:  # Oxigraph exited before it was asked to
+                stderr = backend.stderr() or "(no output)"
+                raise ServerError(f"the oxigraph server stopped with code {stopped[0]}: {stderr}")
         finally:
-            server.stop()
+            sock.close()
+            backend.stop()
 
 
 # --------------------------------------------------------------------------- push

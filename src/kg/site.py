@@ -1,0 +1,480 @@
+"""The research site of ``kg serve``: the question library as forms, labelled result tables, an editor.
+
+A Starlette application (run by uvicorn, see :func:`kg.serve.serve`) in front
+of the Oxigraph server that holds the graph, in the style of Datasette and
+the Wikidata Query Service. Every page is a Jinja2 template with autoescape,
+so no string from the graph or the request reaches the HTML unescaped, and
+every user string sits in a ``dir=auto`` element or a ``<bdi>``.
+
+Pages (all read-only; the row and time limits are those of ``kg query``):
+
+``/``                       the questions of the library, in English or Persian (``?lang=fa``)
+``/q/NAME?PARAM=VALUE``     a question: its form, its result table, links to the same URL as
+                            ``.csv`` (SPARQL 1.1 CSV), ``.json`` and ``.srj`` (SPARQL 1.1 JSON)
+``/ad-hoc?query=…``         any SPARQL query, with the same result table
+``/editor?q=NAME&…``        the YASGUI editor on the query text, project prefixes preloaded
+``/query``                  the SPARQL 1.1 Protocol endpoint (GET and POST), proxied to Oxigraph
+``/explorer``               the offline explorer (``build/explorer.html``, else built once)
+
+Nothing on these pages is requested from another host: YASGUI's prefix
+completion reads ``/prefixes.json`` instead of prefix.cc, and the pages send a
+``Content-Security-Policy`` that allows only this server.
+
+Federation: Oxigraph's server runs ``SERVICE`` calls and has no switch to
+refuse them, so the site refuses, before forwarding, every query whose text
+has a ``SERVICE`` keyword or a prefixed name beginning with ``SERVICE`` (the
+forms that Oxigraph reads as the keyword), on the text as written and with
+``\\u`` escapes expanded, unless ``--allow-external``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
+from kg.namespaces import PREFIXES
+from kg.results import Result, compact, display_table
+
+#: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'self'"
+)
+LANGS = ("en", "fa")
+UI: dict[str, dict[str, str]] = {
+    "en": {
+        "site": "Iran–Kazakhstan knowledge graph",
+        "questions": "Questions",
+        "adhoc": "Ad-hoc query",
+        "editor": "Editor",
+        "explorer": "Explorer",
+        "unset": "(unset)",
+        "run": "Run",
+        "open_editor": "Open in editor",
+        "show_explorer": "Show in explorer",
+        "rows": "rows",
+        "no_rows": "No rows.",
+        "cut": "The result was cut at {n} rows (--max-rows).",
+        "other": "فارسی",
+        "parameters": "Parameters",
+        "download": "Download",
+        "query": "Query",
+        "error": "Error",
+    },
+    "fa": {
+        "site": "گراف دانش ایران–قزاقستان",
+        "questions": "پرسش‌ها",
+        "adhoc": "پرس‌وجوی آزاد",
+        "editor": "ویرایشگر",
+        "explorer": "کاوشگر",
+        "unset": "(بدون مقدار)",
+        "run": "اجرا",
+        "open_editor": "باز کردن در ویرایشگر",
+        "show_explorer": "نمایش در کاوشگر",
+        "rows": "سطر",
+        "no_rows": "سطری یافت نشد.",
+        "cut": "نتیجه در {n} سطر بریده شد (--max-rows).",
+        "other": "English",
+        "parameters": "پارامترها",
+        "download": "دریافت",
+        "query": "پرس‌وجو",
+        "error": "خطا",
+    },
+}
+#: HTML input types for the parameter types of the query headers (see :mod:`kg.query`).
+INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
+DOWNLOADS = {
+    "csv": ("csv", "text/csv; charset=utf-8"),
+    "json": ("json", "application/json; charset=utf-8"),
+    "srj": ("json", "application/sparql-results+json; charset=utf-8"),
+}
+
+
+@dataclass
+class Site:
+    """What the site needs: the Oxigraph endpoint it fronts, the limits, the data (for the explorer)."""
+
+    endpoint: str
+    timeout: float | None = 10.0
+    max_rows: int | None = 10_000
+    allow_external: bool = False
+    data: Sequence[str | Path] | None = None
+    explorer: Path = Path("build/explorer.html")
+    _explorer_html: str | None = field(default=None, repr=False)
+
+
+# --------------------------------------------------------------------------- the adapter: the one place
+# that knows the query library's API (kg.query, the Query objects and their params).
+
+
+class Library:
+    """The query library and the running of queries, seen through :func:`kg.query.query`."""
+
+    @staticmethod
+    def questions() -> list[Any]:
+        from kg.query import list_queries
+
+        return list_queries()
+
+    @staticmethod
+    def find(name: str) -> Any:
+        from kg.query import find_query
+
+        return find_query(name)
+
+    @staticmethod
+    def default(param: Any) -> str:
+        """A parameter's default as a form shows it (bare: ``en``, ``kgi:iran``, ``Tehran@en``)."""
+        from kg.sparql import _unquote_default
+
+        if param.default is None:
+            return ""
+        return _unquote_default(param.type, param.default_text)
+
+    @staticmethod
+    def run(site: Site, name: str | None, params: Mapping[str, str], lang: str, text: str | None = None) -> Result:
+        """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``."""
+        from kg.query import query
+
+        return query(
+            name, dict(params), text=text, endpoint=site.endpoint, timeout=site.timeout, max_rows=site.max_rows,
+            lang=lang, labels=True,
+        )  # fmt: skip
+
+    @staticmethod
+    def editor_text(name: str, params: Mapping[str, str], lang: str) -> str:
+        """The text a query runs as, parameters bound, one ``PREFIX`` line per project prefix it uses."""
+        from kg.sparql import bind_params, prepare
+
+        q = Library.find(name)
+        text = prepare(q, bind_params(q, dict(params), lang=lang)).text
+        first, newline, rest = text.partition("\n")
+        if first.startswith("PREFIX "):
+            text = re.sub(r" (?=PREFIX )", "\n", first) + newline + rest
+        return text
+
+    @staticmethod
+    def explorer_html(site: Site) -> str:
+        """The explorer page: the built one if there is one, else rendered from the site's data."""
+        if site.explorer.is_file():
+            return site.explorer.read_text(encoding="utf-8")
+        from kg.explore import render_html
+        from kg.project import as_projection
+
+        return render_html(as_projection(data=site.data))
+
+
+# --------------------------------------------------------------------------- refusing federation
+
+
+def refuse_service(text: str) -> None:
+    """A QueryError if ``text`` could make the server call another (SERVICE), read as Oxigraph does.
+
+    Refused: the ``SERVICE`` keyword in any case, and any prefixed name whose
+    prefix begins with ``SERVICE`` (``SERVICEab:x`` reads as ``SERVICE ab:x``),
+    in the text and in the text with ``\\uXXXX`` escapes expanded.
+    """
+    from kg.sparql import _expand_escapes, position, tokenize
+
+    expanded, origin = _expand_escapes(text)
+    for source, mapping in ((text, None), (expanded, origin)):
+        for token in tokenize(source):
+            if token.kind in ("word", "pname") and token.text.upper().startswith("SERVICE"):
+                at = mapping[token.start] if mapping is not None else token.start
+                line, column = position(text, at)
+                raise QueryError(
+                    f"{line}:{column}: SERVICE is refused: this server does not call other servers "
+                    "(kg serve --allow-external permits it)"
+                )
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@cache
+def _templates() -> Environment:
+    folder = files("kg").joinpath("templates", "site")
+    env = Environment(
+        loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
+    )
+    env.globals["compact"] = compact
+    return env
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang", "en")
+    return lang if lang in LANGS else "en"
+
+
+def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = context.pop("lang", None) or _lang(request)
+    html = _templates().get_template(template).render(ui=UI[lang], lang=lang, request=request, **context)
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
+
+
+def _explorer_link(iri: str) -> str:
+    return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
+
+
+def _table(result: Result) -> dict[str, Any]:
+    columns, rows = display_table(result)
+    nodes = [cell.iri for row in rows for cell in row if cell.iri]
+    return {
+        "columns": columns,
+        "rows": rows,
+        "count": len(rows),
+        "truncated": result.truncated,
+        "max_rows": result.max_rows,
+        "explore": _explorer_link,
+        "first_node": _explorer_link(nodes[0]) if nodes else None,
+    }
+
+
+def home(request: Request) -> HTMLResponse:
+    return _page("home.html", request, questions=Library.questions())
+
+
+def _question_params(request: Request, q: Any) -> dict[str, str]:
+    """The declared parameters given in the URL (empty fields mean the default); others are a 400."""
+    names = {p.name for p in q.params}
+    given: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key == "lang":
+            continue
+        if key not in names:
+            listed = ", ".join(sorted(names)) or "none"
+            raise QueryError(f"{q.name}: unknown parameter {key!r} (parameters: {listed})")
+        if value.strip():
+            given[key] = value.strip()
+    return given
+
+
+def form_fields(q: Any, given: Mapping[str, str]) -> list[dict[str, str]]:
+    """The form of a question: per parameter (but ``lang``, the page's own select) its name, type,
+    HTML input type (text, number, date; ``select`` for booleans), step, value (given, else the
+    default as written bare) and description."""
+    return [
+        {
+            "name": p.name,
+            "type": p.type,
+            "input": INPUT_TYPES.get(p.type, "text"),
+            "step": "1" if p.type == "integer" else "any" if p.type == "decimal" else "",
+            "value": given.get(p.name, Library.default(p)),
+            "description": p.description,
+        }
+        for p in q.params
+        if p.name != "lang"
+    ]
+
+
+def question(request: Request) -> Response:
+    name, ext = request.path_params["name"], request.path_params.get("ext")
+    lang = _lang(request)
+    try:
+        q = Library.find(name)
+    except QueryError as exc:
+        return _error(request, 404, str(exc))
+    if ext is not None and ext not in DOWNLOADS:
+        return _error(request, 404, f"no such format: .{ext} (formats: .csv, .json, .srj)")
+    try:
+        params = _question_params(request, q)
+        result = Library.run(_site(request), q.name, params, lang)
+    except KgError as exc:
+        return _error(request, _status(exc), str(exc))
+    if ext is not None:
+        fmt, media_type = DOWNLOADS[ext]
+        filename = f"{q.name}.{ext}"
+        return Response(
+            result.format(fmt),
+            media_type=media_type,
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+    query_string = request.url.query
+    fields = form_fields(q, params)
+    return _page(
+        "question.html",
+        request,
+        q=q,
+        fields=fields,
+        query_string=("?" + query_string) if query_string else "",
+        editor_link="/editor?" + urllib.parse.urlencode({"q": q.name, **params, "lang": lang}),
+        other_lang=urllib.parse.urlencode({**params, "lang": "en" if lang == "fa" else "fa"}),
+        table=_table(result),
+        kind=result.kind,
+    )
+
+
+async def adhoc(request: Request) -> Response:
+    lang = _lang(request)
+    if request.method == "POST":
+        form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
+        text = (form.get("query") or [""])[0]
+    else:
+        text = request.query_params.get("query", "")
+    table = None
+    if text.strip():
+        site = _site(request)
+        try:
+            if not site.allow_external:
+                refuse_service(text)
+            result = await run_in_threadpool(Library.run, site, None, {}, lang, text)
+        except KgError as exc:
+            return _error(request, _status(exc), str(exc), query=text)
+        table = _table(result)
+    return _page("adhoc.html", request, query=text, table=table)
+
+
+def editor(request: Request) -> Response:
+    lang = _lang(request)
+    name = request.query_params.get("q")
+    text = ""
+    if name:
+        params = {k: v for k, v in request.query_params.multi_items() if k not in ("q", "lang") and v.strip()}
+        try:
+            text = Library.editor_text(name, params, lang)
+        except KgError as exc:
+            return _error(request, _status(exc), str(exc))
+    else:
+        text = (
+            "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items())
+            + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"
+        )
+    return _page("editor.html", request, text=text, prefixes=PREFIXES)
+
+
+def prefixes(request: Request) -> Response:
+    """The project prefixes in prefix.cc's format, for YASGUI's prefix completion."""
+    return Response(json.dumps(PREFIXES, ensure_ascii=False), media_type="application/json")
+
+
+def yasgui_asset(request: Request) -> Response:
+    """YASGUI's script and style, as the Oxigraph server ships them (fetched once, from the child)."""
+    name = request.path_params["name"]
+    if name not in ("yasgui.min.js", "yasgui.min.css"):
+        return _error(request, 404, f"no such file: /yasgui/{name}")
+    body = _asset(_site(request).endpoint.removesuffix("query") + name)
+    media = "text/javascript" if name.endswith(".js") else "text/css"
+    return Response(body, media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
+
+
+@cache
+def _asset(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def site_css(request: Request) -> Response:
+    css = files("kg").joinpath("templates", "site", "site.css").read_text(encoding="utf-8")
+    return Response(css, media_type="text/css; charset=utf-8")
+
+
+def explorer(request: Request) -> Response:
+    site = _site(request)
+    if site._explorer_html is None:
+        site._explorer_html = Library.explorer_html(site)
+    return HTMLResponse(site._explorer_html)
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol (query operation), forwarded to Oxigraph with the request's Accept."""
+    site = _site(request)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.method == "POST":
+        body = await request.body()
+        if content_type == "application/sparql-query":
+            text = body.decode("utf-8", "replace")
+        elif content_type == "application/x-www-form-urlencoded":
+            text = (urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query") or [""])[0]
+        else:
+            return PlainTextResponse(
+                "POST a query as application/sparql-query or application/x-www-form-urlencoded", status_code=415
+            )
+    else:
+        body, text = b"", request.query_params.get("query", "")
+    if not text.strip():
+        return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
+    if not site.allow_external:
+        try:
+            refuse_service(text)
+        except QueryError as exc:
+            return PlainTextResponse(str(exc), status_code=403)
+    target = site.endpoint + ("?" + request.url.query if request.url.query else "")
+    headers = {"Accept": request.headers.get("accept", "*/*")}
+    if request.method == "POST":
+        headers["Content-Type"] = request.headers.get("content-type", "")
+    forwarded = urllib.request.Request(target, data=body or None, headers=headers, method=request.method)
+    status, media, answer = await run_in_threadpool(_forward, forwarded, (site.timeout or 60) + 5)
+    return Response(answer, status_code=status, media_type=media)
+
+
+def _forward(request: urllib.request.Request, timeout: float) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers.get("Content-Type", "application/octet-stream"), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", "text/plain"), exc.read()
+    except (urllib.error.URLError, OSError) as exc:
+        return 502, "text/plain; charset=utf-8", f"the SPARQL server did not answer: {exc}".encode()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _status(exc: KgError) -> int:
+    if isinstance(exc, QueryTimeout):
+        return 504
+    if isinstance(exc, EndpointError):
+        return 502
+    return 400
+
+
+def _error(request: Request, status: int, message: str, **context: Any) -> HTMLResponse:
+    return _page("error.html", request, status=status, message=message, status_code=status, **context)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "the site failed on this request"
+    return _error(request, status, str(detail))
+
+
+def _site(request: Request) -> Site:
+    return request.app.state.site
+
+
+def create_app(site: Site) -> Starlette:
+    """The site's ASGI application (run it with uvicorn; :func:`kg.serve.serve` does)."""
+    routes = [
+        Route("/", home),
+        Route("/q/{name:str}.{ext:str}", question),
+        Route("/q/{name:str}", question),
+        Route("/ad-hoc", adhoc, methods=["GET", "POST"]),
+        Route("/editor", editor),
+        Route("/prefixes.json", prefixes),
+        Route("/yasgui/{name:str}", yasgui_asset),
+        Route("/site.css", site_css),
+        Route("/explorer", explorer),
+        Route("/query", sparql_endpoint, methods=["GET", "POST"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
+    app.state.site = site
+    return app

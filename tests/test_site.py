@@ -1,0 +1,467 @@
+"""The research site of ``kg serve`` over HTTP: question pages, downloads, the endpoint, refusals, the child's life.
+
+One real ``kg serve --port 0`` (the shipped graph) serves the module: started
+as a subprocess, waited for against a deadline, stopped with SIGTERM at the
+end, its stderr in every failure message. The browser checks are in
+``test_site_browser.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from kg.engines import parse_results_json
+from kg.errors import ExitCode, QueryError
+from kg.query import find_query
+from kg.results import canonical, read_expected
+from kg.site import form_fields, refuse_service
+
+FIXTURES = Path(__file__).parent / "fixtures" / "query"
+
+
+def start_site(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``kg serve --port 0 ARGS`` in a child process; it and its URL once printed (60 s deadline)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"query page: (\S+)", line)
+        if match:
+            return process, match.group(1)
+    process.kill()
+    _, stderr = process.communicate(timeout=10)
+    pytest.fail(f"kg serve did not print its URL: {stderr}")
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """SIGTERM, then kill after 10 s; the server's stderr."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, stderr = process.communicate(timeout=10)
+    return stderr or ""
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    process, url = start_site()
+    try:
+        yield url
+    finally:
+        stderr = stop(process)
+        assert "Traceback" not in stderr, stderr
+
+
+def get(url: str, *, accept: str | None = None) -> tuple[int, str, str]:
+    """Status, Content-Type and body (UTF-8) of a GET, error statuses included."""
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode("utf-8")
+
+
+def post(url: str, body: bytes, content_type: str, accept: str = "*/*") -> tuple[int, str, str]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type, "Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode("utf-8")
+
+
+class _Table(HTMLParser):
+    """The result table of a page: header names, and per row the cells' text and first link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header: list[str] = []
+        self.rows: list[list[tuple[str, str | None]]] = []
+        self.inputs: dict[str, str] = {}
+        self._in: str | None = None
+        self._text = ""
+        self._link: str | None = None
+        self._links = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            self.inputs[a["name"] or ""] = a.get("value") or ""
+        if tag == "tr":
+            self._row: list[tuple[str, str | None]] = []
+        if tag in ("th", "td"):
+            self._in, self._text, self._link, self._links = tag, "", None, 0
+        if tag == "a" and self._in == "td":
+            self._links += 1
+            if self._links == 1:
+                self._link = a.get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "th":
+            self.header.append(self._text.strip())
+        elif tag == "td":
+            self._row.append((self._text.strip().removesuffix("◎").strip(), self._link))
+        elif tag == "tr" and self._row:
+            self.rows.append(self._row)
+        if tag in ("th", "td"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self._text += data
+
+
+def table_of(page: str) -> _Table:
+    parser = _Table()
+    parser.feed(page)
+    return parser
+
+
+def srj(name: str) -> tuple[list[str], list[dict]]:
+    document = json.loads(find_query(name).expected_path().read_text(encoding="utf-8"))
+    return document["head"]["vars"], document["results"]["bindings"]
+
+
+def keys(rows) -> list:
+    return sorted(tuple(sorted((k, canonical(v)) for k, v in row.items())) for row in rows)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@pytest.mark.server
+def test_the_home_page_lists_every_question_in_english_and_persian(site):
+    status, _, page = get(site)
+    names = [q.stem for q in sorted(find_query("cq01").path.parent.glob("*.rq"))]
+    assert status == 200
+    assert re.findall(r'href="/q/([\w-]+)\?lang=en"', page) == names
+    _, _, persian = get(site + "?lang=fa")
+    assert '<html lang="fa" dir="rtl">' in persian
+    assert find_query("cq01").question("fa") in persian
+    assert "پرسش‌ها" in persian
+
+
+@pytest.mark.server
+def test_a_question_page_shows_its_exact_rows_with_labels_linked_to_their_iris(site):
+    status, content_type, page = get(site + "q/cq01")
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    table = table_of(page)
+    assert table.header == ["?agreementLabel", "?kindLabel", "?partyLabel", "?countryLabel"]
+    _, bindings = srj("cq01")
+    expected = [
+        [
+            (b["agreementLabel"]["value"], b["agreement"]["value"]),
+            (b["kindLabel"]["value"], None),
+            (b["partyLabel"]["value"], b["party"]["value"]),
+            (b["countryLabel"]["value"], None),
+        ]
+        for b in bindings
+    ]
+    assert table.rows == expected
+    assert 'title="@en"' in page
+    assert "@en" not in re.sub(r' title="[^"]*"', "", page)  # the language is a tooltip, not noise in the text
+    assert "/explorer#node=agreement:" in page
+
+
+@pytest.mark.server
+def test_literals_show_their_value_with_the_datatype_as_a_tooltip(site):
+    _, _, page = get(site + "q/cq04")
+    assert '<td dir="auto" title="xsd:integer">3667</td>' in page
+    assert "^^" not in page
+
+
+@pytest.mark.server
+def test_csv_json_and_srj_on_the_same_url_give_the_expected_rows(site):
+    variables, bindings = srj("cq01")
+    expected = read_expected(find_query("cq01").expected_path())
+    status, content_type, text = get(site + "q/cq01.csv?lang=en")
+    assert (status, content_type) == (200, "text/csv; charset=utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == variables
+    assert rows[1:] == [[b[v]["value"] if v in b else "" for v in variables] for b in bindings]
+    status, content_type, text = get(site + "q/cq01.json?lang=en")
+    assert (status, content_type) == (200, "application/json; charset=utf-8")
+    assert keys(parse_results_json(text).rows) == keys(expected.rows)
+    status, content_type, srj_text = get(site + "q/cq01.srj?lang=en")
+    assert (status, content_type, srj_text) == (200, "application/sparql-results+json; charset=utf-8", text)
+
+
+@pytest.mark.server
+def test_the_form_round_trip_keeps_the_values_in_a_shareable_url(site):
+    _, _, page = get(site + "q/cq04")
+    assert table_of(page).inputs == {"speaker": "kgi:ebrahim-raisi"}
+    assert 'action="/q/cq04-statements-by-speaker"' in page
+    url = (
+        site + "q/cq04-statements-by-speaker?" + urllib.parse.urlencode({"speaker": "kgi:ebrahim-raisi", "lang": "fa"})
+    )
+    status, _, page = get(url)
+    table = table_of(page)
+    assert status == 200 and table.inputs == {"speaker": "kgi:ebrahim-raisi"}
+    assert '<option value="fa" selected>' in page
+    assert [row[2][0] for row in table.rows][:2] == ["نقل غیرمستقیم", "نقل مستقیم"]
+    assert 'href="/q/cq04-statements-by-speaker.csv?speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
+    assert 'href="/editor?q=cq04-statements-by-speaker&amp;speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
+
+
+def test_the_form_has_an_input_of_the_right_type_for_each_parameter_type():
+    q = find_query("fx07", FIXTURES / "queries")
+    fields = form_fields(q, {"limit": "3"})
+    assert [(f["name"], f["type"], f["input"], f["step"], f["value"]) for f in fields] == [
+        ("min", "decimal", "number", "any", "1000000"),
+        ("approximate", "boolean", "select", "", ""),
+        ("limit", "integer", "number", "1", "3"),
+        ("after", "date", "date", "", "2022-01-01"),
+    ]
+    fields = form_fields(find_query("fx06", FIXTURES / "queries"), {})
+    assert [(f["name"], f["input"], f["value"]) for f in fields] == [("label", "text", "قزاقستان@fa")]
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        (
+            "q/cq04?speaker=nope",
+            400,
+            "queries/cq04-statements-by-speaker.rq: parameter &#39;speaker&#39; (iri): "
+            "&#39;nope&#39; is not a prefixed name or &lt;IRI&gt;",
+        ),
+        ("q/cq04?speker=kgi:iran", 400, "cq04-statements-by-speaker: unknown parameter &#39;speker&#39; (parameters: "),
+        ("q/cq99", 404, "unknown query &#39;cq99&#39;"),
+        ("q/cq01.xlsx", 404, "no such format: .xlsx (formats: .csv, .json, .srj)"),
+        ("nowhere", 404, "Not Found"),
+    ],
+)
+def test_bad_requests_get_a_clear_message_and_no_traceback(site, path, status, message):
+    got, content_type, page = get(site + path)
+    assert (got, content_type) == (status, "text/html; charset=utf-8")
+    assert message in page
+    assert "Traceback" not in page
+
+
+@pytest.mark.server
+def test_untrusted_text_is_escaped_in_the_page(site):
+    hostile = '<script>alert(1)</script>"'
+    _, _, page = get(site + "q/cq04?" + urllib.parse.urlencode({"speaker": hostile}))
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.server
+def test_the_ad_hoc_page_uses_the_same_table(site):
+    query = (
+        'SELECT ?c ?cLabel WHERE { VALUES ?c { kgi:kazakhstan } ?c rdfs:label ?cLabel FILTER(LANG(?cLabel) = "fa") }'
+    )
+    text = (
+        "PREFIX kgi: <https://w3id.org/iran-kazakhstan-kg/id/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    )
+    status, _, page = post(
+        site + "ad-hoc", urllib.parse.urlencode({"query": text + query}).encode(), "application/x-www-form-urlencoded"
+    )
+    table = table_of(page)
+    assert status == 200
+    assert (table.header, table.rows) == (
+        ["?cLabel"],
+        [[("قزاقستان", "https://w3id.org/iran-kazakhstan-kg/id/kazakhstan")]],
+    )
+
+
+@pytest.mark.server
+def test_the_explorer_and_the_editor_assets_are_served_by_the_site(site):
+    status, content_type, page = get(site + "explorer")
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    assert "<title>" in page and "vis-network" in page
+    for name, media in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
+        status, content_type, body = get(site + "yasgui/" + name)
+        assert (status, content_type.split(";")[0], len(body) > 10_000) == (200, media, True)
+    assert get(site + "yasgui/store")[0] == 404
+    status, _, prefixes = get(site + "prefixes.json")
+    assert json.loads(prefixes)["kgi"] == "https://w3id.org/iran-kazakhstan-kg/id/"
+
+
+# --------------------------------------------------------------------------- the endpoint
+
+
+@pytest.mark.server
+def test_the_endpoint_speaks_the_sparql_protocol_with_content_negotiation(site):
+    query = "ASK { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> ?p ?o }"
+    status, content_type, body = get(
+        site + "query?" + urllib.parse.urlencode({"query": query}), accept="application/sparql-results+json"
+    )
+    assert (status, content_type.split(";")[0], json.loads(body)) == (
+        200,
+        "application/sparql-results+json",
+        {"head": {}, "boolean": True},
+    )
+    select_query = "SELECT (COUNT(*) AS ?n) WHERE { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> a ?c }"
+    status, content_type, body = post(site + "query", select_query.encode(), "application/sparql-query", "text/csv")
+    assert (status, content_type.split(";")[0], body.splitlines()[0]) == (200, "text/csv", "n")
+    form = urllib.parse.urlencode({"query": select_query}).encode()
+    status, _, body = post(site + "query", form, "application/x-www-form-urlencoded", "text/csv")
+    assert (status, body.splitlines()[0]) == (200, "n")
+
+
+@pytest.fixture
+def tripwire() -> Iterator[tuple[int, list[bytes]]]:
+    """A loopback listener that records anything that connects to it: nothing should."""
+    contacted: list[bytes] = []
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    contacted.append(conn.recv(1024) or b"(connected)")
+                except OSError:
+                    contacted.append(b"(connected)")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], contacted
+    finally:
+        done.set()
+        thread.join(5)
+        server.close()
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:PORT/sparql> { ?s ?p ?o } }",
+        "select * where { service <http://127.0.0.1:PORT/sparql> { ?s ?p ?o } }",
+        "PREFIX ab: <http://127.0.0.1:PORT/> PREFIX SERVICEab: <http://unused.invalid/> "
+        "SELECT * WHERE { SERVICEab:sparql { ?s ?p ?o } }",
+        "PREFIX SERVICE: <http://127.0.0.1:PORT/> SELECT * WHERE { OPTIONAL { SERVICE:sparql { ?s ?p ?o } } }",
+        "SELECT * WHERE { ?s ?p ?o .\\u0053ERVICE <http://127.0.0.1:PORT/sparql> { ?s ?p ?o } }",
+    ],
+    ids=["upper", "lower", "prefix-glued", "prefix-named-service", "escaped"],
+)
+def test_service_is_refused_by_the_endpoint_and_the_ad_hoc_page_and_nothing_is_contacted(site, tripwire, query):
+    port, contacted = tripwire
+    text = query.replace("PORT", str(port))
+    status, _, body = get(site + "query?" + urllib.parse.urlencode({"query": text}))
+    assert (status, body.split(": ", 1)[1]) == (
+        403,
+        "SERVICE is refused: this server does not call other servers (kg serve --allow-external permits it)",
+    )
+    status, _, page = post(
+        site + "ad-hoc", urllib.parse.urlencode({"query": text}).encode(), "application/x-www-form-urlencoded"
+    )
+    assert status == 400 and "SERVICE is refused" in page
+    assert contacted == []
+
+
+def test_refuse_service_points_at_the_keyword_and_lets_names_containing_service_pass():
+    with pytest.raises(QueryError) as caught:
+        refuse_service("SELECT * WHERE {\n  ?s ?p ?o .\n  Service <http://x.invalid/> { } }")
+    assert str(caught.value).startswith("3:3: SERVICE is refused")
+    refuse_service('SELECT ?service WHERE { ?service kg:serviceOf "SERVICE" } # SERVICE')
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "99999", "http", "1.5"])
+def test_a_bad_port_is_a_usage_error(port, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", "--port", port])
+    err = capsys.readouterr().err
+    assert caught.value.code == ExitCode.USAGE
+    assert err.splitlines()[-1] == (
+        f"kg serve: error: argument --port: {port!r} is not a port (1–65535, or 0 for a free one)"
+    )
+    assert "Traceback" not in err
+
+
+def _children(pid: int) -> list[int]:
+    text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8")
+    return [int(p) for p in text.split()]
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_oxigraph_child_dies_when_kg_serve_is_killed(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env)
+    child = None
+    try:
+        children = _children(process.pid)
+        assert len(children) == 1, children
+        child = children[0]
+        assert Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[1] == b"serve-read-only"
+        watch = os.pidfd_open(child)
+        process.kill()  # SIGKILL: kg serve gets no chance to stop the child itself
+        process.wait(10)
+        try:
+            readable, _, _ = select.select([watch], [], [], 10)  # a pidfd turns readable when its process ends
+        finally:
+            os.close(watch)
+        assert readable == [watch], f"oxigraph (pid {child}) outlived kg serve by 10 s"
+        assert [p.name for p in tmp_path.glob("kg-oxigraph-*")] != []  # a kill -9 leaves the store ...
+        process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env)
+        assert len(list(tmp_path.glob("kg-oxigraph-*"))) == 1  # ... which the next start removes
+    finally:
+        stop(process)
+        if child is not None and Path(f"/proc/{child}").exists():
+            os.kill(child, signal.SIGKILL)  # do not leave it behind when the test fails
+    assert list(tmp_path.glob("kg-oxigraph-*")) == []
+
+
+@pytest.mark.server
+def test_kg_serve_stops_with_a_server_error_when_oxigraph_dies_under_it():
+    process, _ = start_site("--data", str(FIXTURES / "mini.ttl"))
+    try:
+        (child,) = _children(process.pid)
+        os.kill(child, signal.SIGKILL)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == ExitCode.SERVER
+    assert stderr.startswith("kg serve: error: the oxigraph server stopped with code -9: "), stderr
+    assert "Traceback" not in stderr

@@ -1,0 +1,104 @@
+"""The research site of ``kg serve`` in Debian's headless Chromium: what a reader sees, and nothing off the machine.
+
+Every request the pages make is logged; any to a host other than 127.0.0.1
+fails the test (the session's Chromium runs with background networking off,
+see ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kg.notebook import explorer
+from kg.query import find_query
+from test_site import start_site, stop
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    process, url = start_site()
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def page(browser) -> Iterator[Any]:
+    """A page whose every request is logged in ``page.requests``, with page errors in ``page.errors``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.requests, tab.errors = [], []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def off_the_machine(urls: list[str]) -> list[str]:
+    return [u for u in urls if not u.startswith("data:") and urllib.parse.urlsplit(u).hostname != "127.0.0.1"]
+
+
+def test_the_question_page_shows_the_labelled_table_right_to_left_and_uncut(site, page):
+    page.goto(site + "q/cq04?speaker=kgi:ebrahim-raisi&lang=fa")
+    page.wait_for_selector("table.result tbody tr")
+    cells = page.evaluate(
+        """() => [...document.querySelectorAll('table.result tbody tr:first-child td')].map(td => ({
+            text: td.innerText.replace('◎', '').trim(), direction: getComputedStyle(td).direction,
+            cut: td.scrollWidth > td.clientWidth + 1}))"""
+    )
+    assert [c["text"] for c in cells][:3] == [
+        "رئیسی: یکی از اولویت‌های سیاست خارجی، همگرایی منطقه‌ای از راه گسترش تجارت از مسیر ایران است",
+        "دیدار رئیسی با توکایف",
+        "نقل غیرمستقیم",
+    ]
+    assert [c["direction"] for c in cells] == ["rtl", "rtl", "rtl", "rtl", "ltr", "ltr"]
+    assert [c["cut"] for c in cells] == [False] * 6
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.errors == []
+    assert off_the_machine(page.requests) == []
+
+
+def test_the_csv_link_of_the_question_page_gives_the_same_rows(site, page):
+    page.goto(site + "q/cq01")
+    page.wait_for_selector("table.result tbody tr")
+    shown = page.evaluate("document.querySelectorAll('table.result tbody tr').length")
+    link = page.get_attribute("a[href*='.csv']", "href")
+    csv_text = page.evaluate("href => fetch(href).then(r => r.text())", link)
+    expected = find_query("cq01").expected_path().read_text(encoding="utf-8")
+    assert link == "/q/cq01-agreements-and-parties.csv"
+    assert csv_text.splitlines()[0] == "agreement,agreementLabel,kindLabel,party,partyLabel,countryLabel"
+    assert len(csv_text.splitlines()) - 1 == shown == expected.count('"agreement":')
+    assert off_the_machine(page.requests) == []
+
+
+def test_the_editor_loads_the_query_with_the_prefixes_and_runs_it_without_leaving_the_machine(site, page):
+    page.goto(site + "editor?q=cq01&lang=fa")
+    page.wait_for_selector(".CodeMirror")
+    text = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    assert text.splitlines()[0] == "PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>"
+    assert 'VALUES (?lang) { ("fa") }' in text
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr td >> text=وزارت جهاد کشاورزی ایران")
+    assert page.errors == []
+    assert [u for u in page.requests if "prefix.cc" in u] == []
+    assert off_the_machine(page.requests) == []
+    assert site + "prefixes.json" in page.requests  # the completion's prefixes come from the site itself
+
+
+def test_the_explorer_runs_inside_a_notebook_frame_without_requests(page):
+    shown = explorer(lang="fa")._repr_html_()
+    page.set_content(f"<!DOCTYPE html><html><body><h1>notebook</h1>{shown}</body></html>")
+    frame = page.frame_locator("iframe")
+    frame.locator("canvas").first.wait_for()
+    assert frame.locator("html").get_attribute("lang") == "fa"
+    assert page.errors == []
+    assert [u for u in page.requests if not u.startswith(("data:", "about:"))] == []

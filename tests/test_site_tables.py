@@ -1,0 +1,185 @@
+"""Result tables for readers: CLI tables that fit the terminal, DataFrames and HTML for notebooks."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from kg import namespaces
+from kg.cli import main
+from kg.errors import ExitCode, UsageError
+from kg.notebook import Explorer
+from kg.query import query, read_query_text
+from kg.results import Result, _cell, _width
+
+FIXTURES = Path(__file__).parent / "fixtures" / "query"
+MINI = str(FIXTURES / "mini.ttl")
+AGREEMENTS = str(FIXTURES / "queries" / "fx01-agreements.rq")
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def test_widths_count_wide_combining_and_format_characters_right():
+    assert _width("中文") == 4  # East Asian wide: two columns each
+    assert _width("e\u0301") == 1  # a combining acute takes none
+    assert _width("راه\u200cآهن") == 6  # ZWNJ takes none
+    assert _width("\u2067تهران\u2069") == 5  # isolates take none
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "cut"),
+    [
+        ("Kazakhstan Temir Zholy", 10, "Kazakhsta…"),
+        ("中文中文中文", 7, "中文中…"),
+        ("abe\u0301de", 4, "abe\u0301…"),
+        ("abc\u0301d", 3, "ab…"),  # a mark never leaves its base behind
+        ("short", 10, "short"),
+        ("two\n  lines", 20, "two lines"),
+    ],
+)
+def test_a_cell_is_cut_to_its_width_with_an_ellipsis(text, limit, cut):
+    assert _cell(text, limit) == cut
+    assert _width(_cell(text, limit)) <= limit
+
+
+def test_cutting_a_cell_takes_linear_time():
+    """Was quadratic, with a Unicode look-up per character per step: a 100 KB quote took minutes."""
+    text = "قرارداد همکاری " * 100_000
+    started = time.perf_counter()
+    assert _cell(text, 80) == text[:79] + "…"
+    assert time.perf_counter() - started < 2
+
+
+# --------------------------------------------------------------------------- kg query tables
+
+
+def test_label_columns_replace_their_iri_columns(run):
+    code, out, _ = run("query", AGREEMENTS, "--data", MINI)
+    assert code == ExitCode.OK
+    assert out.splitlines()[0].split() == ["?agreementLabel", "?kindLabel", "?partyLabel"]
+
+
+def test_the_table_fits_width_and_no_truncate_keeps_every_character(run):
+    code, out, _ = run("query", AGREEMENTS, "--data", MINI, "--width", "60")
+    lines = out.splitlines()
+    assert code == ExitCode.OK
+    assert max(_width(line) for line in lines) <= 60
+    assert lines[2:4] == [
+        "Cultural exchange p…  programme           Ministry of Cultu…",
+        "Railway cooperation…  memorandum of und…  Kazakhstan Temir …",
+    ]
+    code, out, _ = run("query", AGREEMENTS, "--data", MINI, "--width", "60", "--no-truncate")
+    assert "Ministry of Culture and Sports of Kazakhstan" in out
+
+
+def test_the_table_follows_columns_and_is_never_cut_when_piped(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    _, out, _ = run("query", AGREEMENTS, "--data", MINI)
+    assert max(_width(line) for line in out.splitlines()) <= 50
+    monkeypatch.delenv("COLUMNS")
+    _, out, _ = run("query", AGREEMENTS, "--data", MINI)  # stdout is not a terminal here
+    assert "Ministry of Culture and Sports of Kazakhstan" in out
+
+
+@pytest.mark.parametrize("width", ["0", "-3", "wide"])
+def test_a_bad_width_is_a_usage_error(run, width, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["query", AGREEMENTS, "--width", width])
+    assert caught.value.code == ExitCode.USAGE
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"kg query: error: argument --width: {width!r} is not a whole number ≥ 1"
+    )
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def test_to_dataframe_keeps_the_order_types_and_missing_values():
+    pd = pytest.importorskip("pandas")
+    text = (
+        "SELECT ?n ?amount ?ok ?day ?name ?thing WHERE { VALUES (?n ?amount ?ok ?day ?name ?thing) {"
+        ' (1 2.50 true "2022-06-13"^^xsd:date "قزاقستان"@fa kgi:kazakhstan)'
+        " (UNDEF 3 UNDEF UNDEF UNDEF UNDEF) } }"
+    )
+    frame = query(text=text, data=[MINI]).to_dataframe()
+    assert list(frame.columns) == ["n", "amount", "ok", "day", "name", "thing"]
+    assert [str(t) for t in frame.dtypes] == ["Int64", "object", "boolean", "object", "string", "string"]
+    assert frame.iloc[0].tolist() == [
+        1,
+        Decimal("2.50"),
+        True,
+        date(2022, 6, 13),
+        "قزاقستان",
+        "https://w3id.org/iran-kazakhstan-kg/id/kazakhstan",
+    ]
+    assert frame.iloc[1].tolist()[1] == Decimal("3")
+    assert [value is pd.NA for value in frame.iloc[1].tolist()] == [True, False, True, True, True, True]
+
+
+def test_to_dataframe_names_the_extra_when_pandas_is_missing(monkeypatch):
+    result = query(text="ASK {}", data=[MINI])
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(UsageError) as caught:
+        result.to_dataframe()
+    assert str(caught.value) == "Result.to_dataframe needs pandas: pip install 'kg-iran-kazakhstan[pandas]'"
+
+
+def test_the_html_table_for_notebooks_is_labelled_escaped_and_isolated():
+    q = read_query_text("SELECT ?place ?placeLabel ?note ?n WHERE {}")
+    place = URIRef("https://w3id.org/iran-kazakhstan-kg/id/tehran")
+    result = Result(
+        q,
+        "bindings",
+        variables=["place", "placeLabel", "note", "n"],
+        rows=[
+            {
+                "place": place,
+                "placeLabel": Literal("تهران", lang="fa"),
+                "note": Literal('<script>alert("x")</script>'),
+                "n": Literal("3", datatype=namespaces.XSD.integer),
+            }
+        ],
+    )
+    assert result._repr_html_() == (
+        '<table class="kg-result"><thead><tr><th>placeLabel</th><th>note</th><th>n</th></tr></thead><tbody><tr>'
+        f'<td dir="auto" title="@fa"><a href="{place}">تهران</a></td>'
+        '<td dir="auto" title="xsd:string">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>'
+        '<td dir="auto" title="xsd:integer">3</td></tr></tbody></table>'
+    )
+
+
+def test_a_library_query_shows_as_a_labelled_table_in_jupyter():
+    html = query("cq01", labels=True)._repr_html_()
+    assert html.count("<tr>") == 1 + 16
+    assert "<th>agreementLabel</th><th>kindLabel</th><th>partyLabel</th><th>countryLabel</th>" in html
+    assert ">Railways of the Islamic Republic of Iran (RAI)</a>" in html
+
+
+def test_the_explorer_shows_inline_in_a_notebook_as_an_escaped_srcdoc():
+    page = '<html><body><p title="a&b">"quoted" <b>bold</b></p></body></html>'
+    shown = Explorer(page, height=300)._repr_html_()
+    frame = r'<iframe srcdoc="([^"]*)" sandbox="allow-scripts" title="kg explorer" style="[^"]*300px[^"]*"></iframe>'
+    match = re.fullmatch(frame, shown)
+    assert match is not None, shown
+    assert html.unescape(match.group(1)) == page
