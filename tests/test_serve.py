@@ -363,8 +363,9 @@ def test_kg_push_prints_what_it_sent(writable_server, run_kg):
 def test_push_to_a_read_only_server_is_refused(fixture_server):
     with pytest.raises(EndpointError) as caught:
         push(fixture_server.store_url, MINI)
-    assert str(caught.value).startswith(
-        f"{fixture_server.store_url}: HTTP 403 Forbidden: check --user and the password"
+    assert str(caught.value) == (
+        f"{fixture_server.store_url}: HTTP 403 Forbidden (text/plain; charset=utf-8): forbidden: the server refuses "
+        "to write here (most likely a read-only server or endpoint, or writing needs --user): The server is read-only"
     )
 
 

@@ -36,7 +36,7 @@ from types import FrameType
 import pyoxigraph
 
 from kg.engines import load_into_store
-from kg.errors import EndpointError, ServerError
+from kg.errors import EndpointError, QueryTimeout, ServerError
 from kg.load import source_paths
 from kg.namespaces import DATASET_IRI
 
@@ -295,16 +295,19 @@ def push(
         load_into_store(store, path)
     body = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     url = graph_store_url(endpoint, graph)
-    response = http_request(
-        url,
-        method="POST" if append else "PUT",
-        body=body,
-        headers={"Content-Type": "application/n-triples"},
-        user=user,
-        password=password,
-        auth=auth,
-        timeout=timeout,
-    )
+    try:
+        response = http_request(
+            url,
+            method="POST" if append else "PUT",
+            body=body,
+            headers={"Content-Type": "application/n-triples"},
+            user=user,
+            password=password,
+            auth=auth,
+            timeout=timeout,
+        )
+    except (EndpointError, QueryTimeout) as exc:  # name the endpoint as given, not the graph's address
+        raise type(exc)(exc.message.replace(url, endpoint, 1)) from None
     if 200 <= response.status < 300:
         return PushResult(endpoint, graph, len(store), response.status)
     said = response.message()
