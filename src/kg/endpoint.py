@@ -170,11 +170,11 @@ def _send_once(
     kind = http.client.HTTPSConnection if parts.scheme.lower() == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname or "", parts.port, timeout=remaining)
     fired = threading.Event()
+    sockets: list[socket.socket] = []  # http.client drops its reference once the answer says "close"
 
     def cut() -> None:
         fired.set()
-        sock = connection.sock
-        if sock is not None:
+        for sock in sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
@@ -184,6 +184,11 @@ def _send_once(
         watchdog.start()
     selector = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
     try:
+        connection.connect()
+        if connection.sock is not None:
+            sockets.append(connection.sock)
+            if fired.is_set():
+                cut()
         # A server may answer (e.g. 401) and close before reading the whole body: then read that answer.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             connection.request(method, selector, body=body, headers=dict(headers))
@@ -508,12 +513,28 @@ def _cut_short(body: bytes, media_type: str, error: str) -> bool:
     if not body.strip():
         return False
     if "json" in media_type:
-        try:
-            json.loads(body.decode("utf-8", "replace"))
-        except json.JSONDecodeError as exc:
-            return exc.pos >= len(body.decode("utf-8", "replace").rstrip()) - 1
-        return False
+        return _json_unclosed(body.decode("utf-8", "replace"))
     return bool(re.search(r"\b(EOF|end of (file|input|the file|document))\b|unexpected end|unclosed", error, re.I))
+
+
+def _json_unclosed(text: str) -> bool:
+    """Whether JSON text ends inside a string, object or array."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+    return in_string or depth > 0
 
 
 class EndpointEngine(Engine):
