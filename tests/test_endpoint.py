@@ -242,7 +242,9 @@ def test_an_answer_that_is_not_sparql_is_reported_with_its_type_and_the_servers_
             200,
             {"Content-Type": "application/sparql-results+json"},
             b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "val',
-            "the answer stops mid-document after 81 bytes (the server most likely stopped the query at its time limit)",
+            "the answer stops mid-document after 81 bytes, ending "
+            '\'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "val\' '
+            "(the server most likely stopped the query at its time limit)",
         ),
         (
             500,
@@ -411,3 +413,20 @@ def test_virtuosos_ask_table_reads_as_a_boolean_and_nothing_else_does():
     assert _virtuoso_ask(parse_results(table % b"", json_type)).boolean is False
     other = parse_results(b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}', json_type)
     assert _virtuoso_ask(other).kind == "bindings"
+
+
+@pytest.mark.server
+def test_the_oxigraph_servers_own_time_limit_exits_4(run_kg):
+    """Oxigraph cancels at --timeout-s mid-answer: 200, then its words where the rows should be."""
+    from kg.serve import start_server
+    from virtuoso import free_port
+
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with start_server(port=free_port(), timeout=1) as server:
+        code, out, err = run_kg("query", "-e", heavy, "--endpoint", server.query_url, "--timeout", "60")
+    assert (code, out) == (ExitCode.TIMEOUT, "")
+    assert err == (
+        f"kg query: error: <-e>: {server.query_url}: the answer stops mid-document after 85 bytes, ending "
+        '\'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled\' '
+        "(the server most likely stopped the query at its time limit)\n"
+    )

@@ -618,9 +618,10 @@ class EndpointEngine(Engine):
                     f"{self.url}: the JSON-LD answer names a remote @context, which kg never loads: {error}"
                 ) from None
             if _cut_short(response.body, media, error):
+                ending = " ".join(response.body[-120:].decode("utf-8", "replace").split())
                 raise QueryTimeout(
-                    f"{self.url}: the answer stops mid-document after {len(response.body)} bytes "
-                    "(the server most likely stopped the query at its time limit)"
+                    f"{self.url}: the answer stops mid-document after {len(response.body)} bytes, ending "
+                    f"{ending!r} (the server most likely stopped the query at its time limit)"
                 ) from None
             raise EndpointError(f"{self.url}: the answer is not valid {response.content_type}: {error[:300]}") from None
 
