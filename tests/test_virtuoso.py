@@ -142,6 +142,14 @@ def test_virtuosos_ask_answer_reads_as_a_boolean(loaded):
     assert (yes.kind, yes.boolean, no.boolean) == ("boolean", True, False)
 
 
+def test_a_construct_on_virtuoso_gives_the_triples_of_the_local_engine(loaded):
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/iran-kazakhstan-kg/ontology#Country> ; ?p ?o }"
+    remote = run_query(read_query_text(text), engine=loaded, max_rows=None)
+    local = run_query(read_query_text(text), engine=open_engine("oxigraph"), max_rows=None)
+    assert len(remote.graph) > 0
+    assert set(remote.graph) == set(local.graph)
+
+
 @pytest.mark.parametrize("fmt", ["application/sparql-results+xml", "text/csv"])
 def test_virtuosos_other_result_formats_give_the_same_rows(loaded, fmt):
     text = "SELECT ?c WHERE { ?c a <https://w3id.org/iran-kazakhstan-kg/ontology#Country> } ORDER BY ?c"

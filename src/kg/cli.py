@@ -458,7 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine (default: oxigraph, the faster)")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
-    p.add_argument("--user", metavar="NAME", help="with --endpoint: basic auth user ($KG_ENDPOINT_PASSWORD)")
+    p.add_argument(
+        "--user", metavar="NAME", help="with --endpoint: user, by Digest or Basic auth ($KG_ENDPOINT_PASSWORD)"
+    )
     p.add_argument(
         "--timeout",
         type=float,
