@@ -430,3 +430,23 @@ def test_the_oxigraph_servers_own_time_limit_exits_4(run_kg):
         '\'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled\' '
         "(the server most likely stopped the query at its time limit)\n"
     )
+
+
+def test_a_redirect_on_the_same_origin_keeps_the_credentials(fake):
+    fake.status, fake.headers, fake.body = 307, {"Location": "/sparql2", "Content-Type": "text/plain"}, b""
+    with pytest.raises(Exception, match=r"more than 5 redirects$"):
+        EndpointEngine(fake.url, user="researcher", password="s3cret", auth="basic").run("ASK {}")
+    paths = [(path, headers.get("Authorization")) for _, path, headers, _ in fake.seen]
+    assert (
+        paths == [("/sparql", "Basic cmVzZWFyY2hlcjpzM2NyZXQ=")] + [("/sparql2", "Basic cmVzZWFyY2hlcjpzM2NyZXQ=")] * 5
+    )
+
+
+def test_a_redirect_to_a_file_url_is_refused(fake, run_kg):
+    _redirect(fake, "file:///etc/passwd")
+    code, out, err = run_kg("query", "-e", "ASK {}", "--endpoint", fake.url)
+    assert (code, out, err) == (
+        ExitCode.ENDPOINT,
+        "",
+        f"kg query: error: {fake.url}: redirected to 'file:///etc/passwd', which is not an http(s) URL\n",
+    )

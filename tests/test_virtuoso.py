@@ -14,6 +14,7 @@ accept, where there is one.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -165,6 +166,18 @@ def test_virtuosos_tsv_is_not_sparql_tsv_and_is_refused_by_name(loaded):
     assert response.body.startswith(b'"c"\n"https://w3id.org/iran-kazakhstan-kg/id/')
     with pytest.raises(SyntaxError, match=r"^Invalid variable declaration '\"c\"'"):
         parse_results(response.body, response.media_type)
+
+
+def test_a_query_over_virtuosos_cost_limit_is_a_time_limit_in_its_own_words(virtuoso, run_kg):
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    code, out, err = run_kg("query", "-e", heavy, "--endpoint", virtuoso.sparql_url)
+    assert (code, out) == (ExitCode.TIMEOUT, "")
+    assert re.fullmatch(
+        rf"kg query: error: <-e>: {re.escape(virtuoso.sparql_url)}: HTTP 500 SPARQL Request Failed \(text/plain\): "
+        r"the server stopped the query at its time limit: Virtuoso 42000 Error The estimated execution time "
+        r"\d+ \(sec\) exceeds the limit of 400 \(sec\)\.\n",
+        err,
+    ), err
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ EnabledDavVSP = 0
 
 [SPARQL]
 ResultSetMaxRows = 100000
+MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime = 30
 """
 

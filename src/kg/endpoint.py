@@ -647,12 +647,11 @@ class EndpointEngine(Engine):
 
 def endpoint_error(url: str, response: Response, *, user: str | None = None) -> KgError:
     """The KgError for a SPARQL endpoint's non-2xx answer: query error (400), time limit, or endpoint error."""
-    said = response.message()
+    said = response.message().split(" / SPARQL query:", 1)[0]  # Virtuoso repeats the whole query after its words
     where = f"{url}: HTTP {response.status} {response.reason} ({response.content_type})"
     if response.url != url:
         where += f" from {response.url}"
     if response.status == 400:
-        said = said.split(" / SPARQL query:", 1)[0]  # Virtuoso repeats the whole query after its message
         position = re.search(r"error at (\d+):(\d+): (.*)", said)
         if position:
             return QueryError(
