@@ -85,7 +85,7 @@ def loaded(virtuoso) -> EndpointEngine:
     """Virtuoso with the shipped graph pushed (Digest auth, chosen from the server's challenge) into DEFAULT_GRAPH."""
     pushed = push(virtuoso.graph_store_url, user=USER, password=PASSWORD)
     assert pushed.status in (200, 201, 204), pushed
-    return EndpointEngine(virtuoso.sparql_url, graph=DEFAULT_GRAPH)
+    return EndpointEngine(virtuoso.sparql_url, graph=DEFAULT_GRAPH, timeout=60)
 
 
 @pytest.fixture(scope="module")
