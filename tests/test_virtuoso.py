@@ -215,6 +215,17 @@ def test_kg_push_answers_virtuosos_digest_challenge(virtuoso, run_kg):
     )
 
 
+def test_kg_query_answers_the_digest_challenge_of_virtuosos_protected_endpoint(virtuoso, loaded, run_kg):
+    args = ("query", "cq22-rail-target", "--endpoint", virtuoso.url + "sparql-auth", "--graph", DEFAULT_GRAPH)
+    assert run_kg(*args, "--user", USER, password=PASSWORD) == (ExitCode.OK, "true\n", "")
+    code, out, err = run_kg(*args)
+    assert (code, out) == (ExitCode.ENDPOINT, "")
+    assert err == (
+        f"kg query: error: {virtuoso.url}sparql-auth: HTTP 401 Unauthorized (text/html; charset=ISO-8859-1): "
+        "the server asks for credentials: give --user (the password from $KG_ENDPOINT_PASSWORD)\n"
+    )
+
+
 def test_kg_push_with_a_wrong_password_says_which_scheme_the_server_asks_for(virtuoso, run_kg):
     code, out, err = run_kg("push", "--endpoint", virtuoso.graph_store_url, "--user", USER, password="wrong")
     assert (code, out) == (ExitCode.ENDPOINT, "")
