@@ -144,7 +144,10 @@ def test_a_syntax_error_from_the_server_is_placed_in_the_query(fixture_server):
 def test_a_wrong_endpoint_path_is_an_endpoint_error(fixture_server):
     with pytest.raises(EndpointError) as caught:
         run_query(read_query_text("ASK {}"), engine=EndpointEngine(fixture_server.url + "nope"))
-    assert str(caught.value) == f"{fixture_server.url}nope: 404 not found: POST /nope is not supported by this server"
+    assert str(caught.value) == (
+        f"{fixture_server.url}nope: HTTP 404 Not Found (text/plain; charset=utf-8): "
+        "POST /nope is not supported by this server"
+    )
 
 
 # --------------------------------------------------------------------------- the server itself
@@ -329,8 +332,9 @@ def test_kg_push_prints_what_it_sent(writable_server, run_kg):
 def test_push_to_a_read_only_server_is_refused(fixture_server):
     with pytest.raises(EndpointError) as caught:
         push(fixture_server.store_url, MINI)
-    assert str(caught.value).startswith(
-        f"{fixture_server.store_url}: HTTP 403 Forbidden: check --user and the password"
+    assert str(caught.value) == (
+        f"{fixture_server.store_url}: HTTP 403 Forbidden (text/plain; charset=utf-8): forbidden: the server refuses "
+        "to write here (most likely a read-only server or endpoint, or writing needs --user): The server is read-only"
     )
 
 
@@ -390,7 +394,7 @@ def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
 
 def test_the_client_names_the_project_and_sends_basic_auth(recorder):
     url, handler = recorder
-    engine = EndpointEngine(url, user="researcher", password="s3cret", graph="https://example.org/g")
+    engine = EndpointEngine(url, user="researcher", password="s3cret", graph="https://example.org/g", auth="basic")
     result = run_query(read_query_text("SELECT ?x WHERE { ?x ?p ?o }"), {"o": "kgi:iran"}, engine=engine)
     assert result.rows == [{"x": Literal("ok")}]
     request = handler.seen[0]
@@ -404,9 +408,13 @@ def test_the_client_names_the_project_and_sends_basic_auth(recorder):
 @pytest.mark.parametrize(
     ("status", "message"),
     [
-        (500, "500 internal error: the server says no"),
-        (401, "access denied (401): check --user and the password"),
-        (503, "HTTP 503 Service Unavailable: the server says no"),
+        (500, "HTTP 500 Internal Server Error (text/plain): the server says no"),
+        (
+            401,
+            "HTTP 401 Unauthorized (text/plain): the server asks for credentials: give --user"
+            " (the password from $KG_ENDPOINT_PASSWORD): the server says no",
+        ),
+        (503, "HTTP 503 Service Unavailable (text/plain): the server says no"),
     ],
 )
 def test_http_errors_become_endpoint_errors(recorder, status, message, run_kg):

@@ -407,7 +407,10 @@ def cmd_push(args: argparse.Namespace) -> int:
 
     The ontology, vocabularies and data are sent as N-Triples with PUT, which
     replaces the graph (--append adds with POST). For Oxigraph the endpoint is
-    http://HOST:PORT/store, for Fuseki http://HOST:PORT/DATASET/data. Query it
+    http://HOST:PORT/store, for Fuseki http://HOST:PORT/DATASET/data, for
+    Virtuoso http://HOST:PORT/sparql-graph-crud-auth (Digest auth). The password
+    for --user goes only to the endpoint's own host and port, with the scheme
+    the server asks for (--auth to insist on basic or digest). Query it
     afterwards with `kg query --endpoint URL --graph IRI`.
     """
     from kg.serve import push
@@ -420,6 +423,7 @@ def cmd_push(args: argparse.Namespace) -> int:
         password=_password(args.user),
         append=args.append,
         timeout=args.timeout,
+        auth=args.auth,
     )
     print(f"pushed {pushed.triples} triples into <{pushed.graph}> at {pushed.endpoint} (HTTP {pushed.status})")
     return ExitCode.OK
@@ -548,7 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine (default: oxigraph, the faster)")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
-    p.add_argument("--user", metavar="NAME", help="with --endpoint: basic auth user ($KG_ENDPOINT_PASSWORD)")
+    p.add_argument(
+        "--user", metavar="NAME", help="with --endpoint: user, by Digest or Basic auth ($KG_ENDPOINT_PASSWORD)"
+    )
     p.add_argument(
         "--timeout",
         type=seconds,
@@ -591,7 +597,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="named graph to write, or 'default' (default: https://w3id.org/iran-kazakhstan-kg/dataset)",
     )
     p.add_argument("--append", action="store_true", help="add to the graph (POST) instead of replacing it (PUT)")
-    p.add_argument("--user", metavar="NAME", help="basic auth user; the password is read from $KG_ENDPOINT_PASSWORD")
+    p.add_argument("--user", metavar="NAME", help="user to log in as; the password is read from $KG_ENDPOINT_PASSWORD")
+    p.add_argument(
+        "--auth",
+        choices=("auto", "basic", "digest"),
+        default="auto",
+        help="how to send --user: as the server asks (auto, the default), basic or digest",
+    )
     p.add_argument("--timeout", type=seconds, default=60, metavar="SECONDS", help="upload time limit (default: 60)")
 
     return parser

@@ -25,14 +25,11 @@ True
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import json
 import multiprocessing
 import re
 import sys
 import threading
-import urllib.error
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,17 +40,16 @@ import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryTimeout
+from kg.errors import KgError, LoadError, QueryError, QueryTimeout
 from kg.load import load_graph, read_text, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
 
 ENGINES = ("oxigraph", "rdflib")
 #: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
 DEFAULT_ENGINE = "oxigraph"
-USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/; SPARQLWrapper)"
+USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/)"
 
 _XSD_STRING = str(XSD.string)
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 T = TypeVar("T")
 
@@ -301,145 +297,17 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
 
 # --------------------------------------------------------------------------- endpoint
 
-
-def _endpoint_response(exc: Exception) -> str:
-    """The server's own words from a SPARQLWrapper exception (it keeps them only inside its message)."""
-    match = re.search(r"Response:\n(b(['\"]).*\2)\s*$", str(exc), re.DOTALL)
-    if not match:
-        return ""
-    try:
-        body = ast.literal_eval(match.group(1))
-    except (ValueError, SyntaxError):
-        return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
-    return " ".join(text.split())[:300]
+#: The endpoint client lives in :mod:`kg.endpoint` (it builds on this module); these names are its.
+_ENDPOINT_NAMES = ("EndpointEngine", "parse_results_json", "term_from_json")
 
 
-class EndpointEngine(Engine):
-    """Any SPARQL 1.1 endpoint, through SPARQLWrapper (POST, a timeout, optional basic auth).
+def __getattr__(name: str) -> Any:
+    """``EndpointEngine``, ``parse_results_json`` and ``term_from_json``, from :mod:`kg.endpoint`."""
+    if name in _ENDPOINT_NAMES:
+        from kg import endpoint
 
-    ``graph`` names a graph to use as the query's default graph (the
-    protocol's ``default-graph-uri``), e.g. the one ``kg push`` wrote.
-    """
-
-    name = "endpoint"
-    local = False
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        timeout: float | None = 10.0,
-        user: str | None = None,
-        password: str | None = None,
-        graph: str | None = None,
-    ) -> None:
-        if not re.match(r"^https?://[^\s/]+", url):
-            raise EndpointError(f"not an http(s) URL: {url!r}")
-        self.url = url
-        self.timeout = timeout
-        self.user = user
-        self.password = password
-        self.graph = graph
-
-    def _wrapper(self, text: str, return_format: str) -> Any:
-        from SPARQLWrapper import POST, SPARQLWrapper
-
-        wrapper = SPARQLWrapper(self.url, agent=USER_AGENT)
-        wrapper.setMethod(POST)
-        wrapper.setQuery(text)
-        wrapper.setReturnFormat(return_format)
-        if self.timeout:
-            wrapper.setTimeout(max(1, round(self.timeout)))
-        if self.user is not None:
-            wrapper.setCredentials(self.user, self.password or "")
-        if self.graph:
-            wrapper.addDefaultGraph(self.graph)
-        return wrapper
-
-    def _fetch(self, text: str, return_format: str) -> tuple[bytes, str]:
-        """The raw answer and its content type; every failure becomes a KgError."""
-        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
-
-        wrapper = self._wrapper(text, return_format)
-        try:
-            response = wrapper.query().response
-            body = response.read()
-            return body, response.headers.get("Content-Type", "") or ""
-        except QueryBadFormed as exc:
-            error = QueryError(f"the endpoint rejected the query: {_endpoint_response(exc) or 'bad request (400)'}")
-            position = re.search(r"error at (\d+):(\d+): (.*)", error.message)
-            if position:
-                error = QueryError(
-                    f"SPARQL syntax error (endpoint): {position.group(3)}",
-                    line=int(position.group(1)),
-                    column=int(position.group(2)),
-                )
-            raise error from None
-        except Unauthorized:
-            raise EndpointError(f"{self.url}: access denied (401): check --user and the password") from None
-        except SPARQLWrapperException as exc:
-            name = type(exc).__name__
-            status = {"EndPointNotFound": "404 not found", "URITooLong": "414 URI too long"}.get(name, name)
-            if name == "EndPointInternalError":
-                status = "500 internal error"
-            detail = _endpoint_response(exc)
-            raise EndpointError(f"{self.url}: {status}" + (f": {detail}" if detail else "")) from None
-        except urllib.error.HTTPError as exc:
-            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-            raise EndpointError(
-                f"{self.url}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")
-            ) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise QueryTimeout(f"{self.url}: no answer within {self.timeout:g} s (--timeout)") from None
-            raise EndpointError(f"{self.url}: cannot connect: {exc.reason}") from None
-        except TimeoutError:
-            raise QueryTimeout(f"{self.url}: no answer within {self.timeout:g} s (--timeout)") from None
-        except (OSError, ValueError) as exc:
-            raise EndpointError(f"{self.url}: {exc}") from None
-
-    def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
-        from SPARQLWrapper import JSON, TURTLE
-
-        form = query_form(text)
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            body, content_type = self._fetch(text, TURTLE)
-            graph = Graph()
-            rdf_format = "nt" if "n-triples" in content_type else "xml" if "xml" in content_type else "turtle"
-            if "json" in content_type:
-                rdf_format = "json-ld"
-            try:
-                graph.parse(data=body.decode("utf-8"), format=rdf_format)
-            except Exception as exc:  # noqa: BLE001 - any parser failure means a bad answer
-                raise EndpointError(f"{self.url}: the answer is not {rdf_format}: {exc}") from None
-            triples, truncated = _capped(iter(graph), max_rows)
-            return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
-        body, _ = self._fetch(text, JSON)
-        try:
-            return parse_results_json(body.decode("utf-8"), max_rows=max_rows)
-        except (ValueError, KeyError, TypeError) as exc:
-            cut = " (cut short: did the server stop the query at its time limit?)" if body.strip() else ""
-            raise EndpointError(f"{self.url}: the answer is not SPARQL JSON results{cut}: {exc}") from None
-
-    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
-        iris = list(dict.fromkeys(iris))[:500]
-        if not iris or not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
-            return {}
-        values = " ".join(f"<{iri}>" for iri in iris if not re.search(r'[<>"{}|^`\\\s]', str(iri)))
-        text = (
-            f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} "
-            f'?s <{RDFS.label}>|<{SKOS.prefLabel}> ?label FILTER(langMatches(lang(?label), "{lang}")) }}'
-        )
-        try:
-            outcome = self.run(text)
-        except KgError:
-            return {}
-        found: dict[URIRef, str] = {}
-        for row in outcome.rows:
-            if isinstance(row.get("s"), URIRef) and "label" in row:
-                found.setdefault(row["s"], str(row["label"]))
-        return found
+        return getattr(endpoint, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def query_form(text: str) -> str:
@@ -449,37 +317,6 @@ def query_form(text: str) -> str:
     )
     match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", cleaned, re.IGNORECASE)
     return match.group(1).upper() if match else "SELECT"
-
-
-# --------------------------------------------------------------------------- SPARQL JSON results
-
-
-def term_from_json(value: dict[str, str]) -> Identifier:
-    """One RDF term of the SPARQL 1.1 Query Results JSON Format."""
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in value:
-            return Literal(value["value"], lang=value["xml:lang"])
-        datatype = value.get("datatype")
-        if datatype and datatype not in (_XSD_STRING, _LANG_STRING):
-            return Literal(value["value"], datatype=URIRef(datatype), normalize=False)
-        return Literal(value["value"])
-    raise ValueError(f"unknown term type {kind!r}")
-
-
-def parse_results_json(text: str, *, max_rows: int | None = None) -> Outcome:
-    """A SPARQL 1.1 JSON results document (SELECT or ASK) as an :class:`Outcome`."""
-    document = json.loads(text)
-    if "boolean" in document:
-        return Outcome("boolean", boolean=bool(document["boolean"]))
-    variables = list(document["head"].get("vars", []))
-    bindings, truncated = _capped(iter(document["results"]["bindings"]), max_rows)
-    rows = [{name: term_from_json(value) for name, value in binding.items()} for binding in bindings]
-    return Outcome("bindings", variables=variables, rows=rows, truncated=truncated)
 
 
 # --------------------------------------------------------------------------- time limit

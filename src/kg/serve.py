@@ -21,7 +21,6 @@ Protocol endpoint, replacing one named graph (``PUT``) or adding to it
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import ctypes
 import ctypes.util
@@ -45,8 +44,8 @@ from types import FrameType
 
 import pyoxigraph
 
-from kg.engines import USER_AGENT, load_into_store
-from kg.errors import EndpointError, ServerError
+from kg.engines import load_into_store
+from kg.errors import EndpointError, QueryTimeout, ServerError
 from kg.load import source_paths
 from kg.namespaces import DATASET_IRI
 
@@ -381,37 +380,49 @@ def push(
     password: str | None = None,
     append: bool = False,
     timeout: float = 60.0,
+    auth: str = "auto",
 ) -> PushResult:
     """Upload the ontology, vocabularies and data as N-Triples into ``graph`` at a Graph Store endpoint.
 
-    ``PUT`` replaces the graph; ``append=True`` uses ``POST`` to add to it.
+    ``PUT`` replaces the graph; ``append=True`` uses ``POST`` to add to it
+    (SPARQL 1.1 Graph Store HTTP Protocol). The HTTP exchange is
+    :func:`kg.endpoint.http_request`: ``timeout`` seconds for the whole
+    upload, ``user``/``password`` sent only to the endpoint's own origin,
+    by ``auth`` (``auto``: Digest or Basic, as the server asks; ``basic``;
+    ``digest``), e.g. Virtuoso's ``/sparql-graph-crud-auth`` (Digest).
+    Raises EndpointError (exit 5) for a refusal, with the status, the
+    server's message and what a 401 or 403 most likely means, and
+    QueryTimeout (exit 4) past ``timeout``.
     """
-    if not endpoint.startswith(("http://", "https://")):
-        raise EndpointError(f"not an http(s) URL: {endpoint!r}")
+    from kg.endpoint import access_hint, check_url, http_request
+
+    try:
+        check_url(endpoint)
+    except EndpointError:
+        raise EndpointError(f"not an http(s) URL: {endpoint!r}") from None
     if graph != "default" and not graph.partition(":")[0].isalpha():
         raise EndpointError(f"the graph name must be an absolute IRI (or 'default'): {graph!r}")
     store = pyoxigraph.Store()
     for path in source_paths(data):
         load_into_store(store, path)
     body = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    headers = {"Content-Type": "application/n-triples", "User-Agent": USER_AGENT}
-    if user is not None:
-        token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
     url = graph_store_url(endpoint, graph)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST" if append else "PUT")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return PushResult(endpoint, graph, len(store), response.status)
-    except urllib.error.HTTPError as exc:
-        detail = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-        hint = ": check --user and the password" if exc.code in (401, 403) else ""
-        raise EndpointError(
-            f"{endpoint}: HTTP {exc.code} {exc.reason}{hint}" + (f": {detail}" if detail else "")
-        ) from None
-    except urllib.error.URLError as exc:
-        raise EndpointError(f"{endpoint}: cannot connect: {exc.reason}") from None
-    except TimeoutError:
-        raise EndpointError(f"{endpoint}: no answer within {timeout:g} s") from None
-    except OSError as exc:
-        raise EndpointError(f"{endpoint}: {exc}") from None
+        response = http_request(
+            url,
+            method="POST" if append else "PUT",
+            body=body,
+            headers={"Content-Type": "application/n-triples"},
+            user=user,
+            password=password,
+            auth=auth,
+            timeout=timeout,
+        )
+    except (EndpointError, QueryTimeout) as exc:  # name the endpoint as given, not the graph's address
+        raise type(exc)(exc.message.replace(url, endpoint, 1)) from None
+    if 200 <= response.status < 300:
+        return PushResult(endpoint, graph, len(store), response.status)
+    said = response.message()
+    where = f"{endpoint}: HTTP {response.status} {response.reason} ({response.content_type})"
+    hint = f": {access_hint(response, user, url, writing=True)}" if response.status in (401, 403) else ""
+    raise EndpointError(where + hint + (f": {said}" if said else ""))
