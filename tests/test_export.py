@@ -58,18 +58,18 @@ OXIGRAPH_FORMAT = {
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "xml": pyoxigraph.RdfFormat.RDF_XML,
 }
-TRIPLE_FORMATS = [name for name, f in FORMATS.items() if not f.quads]
-QUAD_FORMATS = [name for name, f in FORMATS.items() if f.quads]
+TRIPLE_FORMATS = [name for name, f in FORMATS.items() if not f.dataset]
+QUAD_FORMATS = [name for name, f in FORMATS.items() if f.dataset]
 
 
 def export_parts(data, fmt: str):
     """What ``kg export --format fmt`` writes for ``data``: the parts, with the description for quads."""
     parts = select_parts("all", data)
-    return with_description(parts) if FORMATS[fmt].quads else parts
+    return with_description(parts) if FORMATS[fmt].dataset else parts
 
 
 def parse_back(text: str, fmt: str) -> Graph | Dataset:
-    if FORMATS[fmt].quads:
+    if FORMATS[fmt].dataset:
         dataset = Dataset()
         dataset.parse(data=text, format=RDFLIB_FORMAT[fmt])
         return dataset
@@ -142,8 +142,9 @@ def test_exports_from_separate_processes_are_byte_identical(tmp_path, source):
 
 def test_blank_nodes_get_canonical_labels():
     text = serialize({DATA_GRAPH: parse_turtle(BLANK_NODES)}, "turtle")
-    assert "_:b0 rdf:first kg:Country" in text
-    assert "kgi:a rdfs:seeAlso _:b3 .\n\nkgi:b rdfs:seeAlso _:b3 ." in text, "a shared blank node keeps one label"
+    # RDFC-1.0 canonical labels (c14nN, written bN): fixed by the graph's shape, not by the input's labels
+    assert "_:b1 rdf:first kg:Country" in text
+    assert "kgi:a rdfs:seeAlso _:b0 .\n\nkgi:b rdfs:seeAlso _:b0 ." in text, "a shared blank node keeps one label"
     assert isomorphic(Graph().parse(data=text, format="turtle"), parse_turtle(BLANK_NODES))
 
 
@@ -160,7 +161,7 @@ def exported(request, tmp_path_factory):
     counts = {}
     for fmt in FORMATS:
         parts = export_parts(request.param, fmt)
-        counts[fmt] = sum(len(g) for g in parts.values()) if FORMATS[fmt].quads else len(union(parts))
+        counts[fmt] = sum(len(g) for g in parts.values()) if FORMATS[fmt].dataset else len(union(parts))
     return {f: path for f, (_, path) in zip(FORMATS, result.written, strict=True)}, counts
 
 
@@ -185,7 +186,7 @@ def test_oxigraph_reads_the_export(exported, fmt):
     files, counts = exported
     parsed = list(pyoxigraph.parse(path=str(files[fmt]), format=OXIGRAPH_FORMAT[fmt]))
     assert len(parsed) == counts[fmt]
-    if FORMATS[fmt].quads:
+    if FORMATS[fmt].dataset:
         names = {str(q.graph_name.value) for q in parsed}
         assert names == {str(ONTOLOGY_IRI), str(VOCABULARIES_IRI), str(DATA_GRAPH), str(DESCRIPTION_GRAPH)}
 

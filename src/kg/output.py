@@ -9,9 +9,18 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import OutputError
+
+
+@dataclass
+class Export:
+    """What a writing command produced: the text (when no file was asked for) and the (title, path) written."""
+
+    text: str | None = None
+    written: list[tuple[str, Path]] = field(default_factory=list)
 
 
 def check_output(out: str | Path, *, directory: bool) -> Path:
