@@ -86,10 +86,11 @@ def select_parts(graph: str = "all", data: Sequence[str | Path] | None = None) -
     if graph not in GRAPH_CHOICES:
         raise UsageError(f"unknown graph {graph!r}: choose one of {', '.join(GRAPH_CHOICES)}")
     parts: Parts = {}
+    data_graph = data_part(data) if graph in ("all", "data") else None  # the user's files first: fail fast
     if graph in ("all", "ontology"):
         parts.update(ontology_parts())
-    if graph in ("all", "data"):
-        parts[DATA_GRAPH] = data_part(data)
+    if data_graph is not None:
+        parts[DATA_GRAPH] = data_graph
     return parts
 
 

@@ -52,7 +52,7 @@ from kg import resources
 from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
 from kg.namespaces import BASE, ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
-from kg.terms import to_rdflib
+from kg.terms import curie, nt_term, to_rdflib
 
 #: The base IRI of relative IRIs in files without ``@base``: the dataset base, never a file path.
 BASE_IRI = BASE
@@ -137,11 +137,14 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
-def iter_quads(path: str | Path) -> Iterator[Any]:
-    """Each :class:`pyoxigraph.Quad` of one RDF file, streamed; any fault is a LoadError with its position."""
+def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
+    """Each :class:`pyoxigraph.Quad` of one RDF file, streamed; any fault is a LoadError with its position.
+
+    ``base_iri`` resolves relative IRIs when the file has no ``@base`` (default :data:`BASE_IRI`).
+    """
     path, fmt = check_input(path)
     try:
-        yield from pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=BASE_IRI)
+        yield from pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
     except SyntaxError as exc:
         raise _syntax_error(path, fmt, exc) from None
     except OSError as exc:
@@ -150,9 +153,9 @@ def iter_quads(path: str | Path) -> Iterator[Any]:
         raise LoadError(f"{fmt.title} error: {exc}", path=path) from None
 
 
-def read_quads(path: str | Path) -> list[Any]:
+def read_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> list[Any]:
     """Every quad of one RDF file (triple formats give default-graph quads)."""
-    return list(iter_quads(path))
+    return list(iter_quads(path, base_iri=base_iri))
 
 
 _POSITION_PREFIX = re.compile(r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ")
@@ -243,7 +246,7 @@ def source_paths(data: Sequence[str | Path] | None = None) -> list[Path]:
 
 def load_ontology() -> Graph:
     """The shipped ontology and its SKOS vocabularies in one graph (no data)."""
-    return _parse_all(resources.ontology_paths())
+    return _parse_all(list(resources.ontology_paths()))
 
 
 def load_graph(data: Sequence[str | Path] | None = None, *, ontology: bool = True) -> Graph:
@@ -255,10 +258,14 @@ def load_graph(data: Sequence[str | Path] | None = None, *, ontology: bool = Tru
     return _parse_all(paths if ontology else paths[len(resources.ontology_paths()) :])
 
 
-def _parse_all(paths: Iterable[Path]) -> Graph:
+def _parse_all(paths: Sequence[Path]) -> Graph:
+    """The files in one graph. The last (the user's data) are read first, so a broken one fails fast."""
+    read = {path: read_quads(path) for path in reversed(paths)}
     graph = new_graph()
+    add = graph.add
     for path in paths:
-        parse_file(path, graph)
+        for quad in read[path]:
+            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 
 
@@ -283,6 +290,12 @@ class IllTypedLiteral:
 
     def location(self) -> str:
         return ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+
+    def report(self) -> tuple[str, str, str, str]:
+        """(focus, path, message, value) for a validation finding: the message starts with file:line:col."""
+        datatype = curie(URIRef(self.literal.datatype))
+        message = f"{self.location()}: ill-typed literal: not a valid {datatype} (kept as written)"
+        return curie(self.subject), curie(self.predicate), message, nt_term(self.literal)
 
 
 def ill_typed_literals(paths: Iterable[str | Path]) -> list[IllTypedLiteral]:
