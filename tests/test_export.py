@@ -512,3 +512,12 @@ def test_writers_import_no_orchestration():
         "kg.terms",
     }
     assert "kg.export" not in imports("describe")
+
+
+def test_query_output_formats_come_from_the_same_registry():
+    from kg.results import check_format
+
+    assert check_format("graph", "json-ld") == check_format("graph", "jsonld") == "jsonld"
+    assert check_format("graph", "ttl") == "turtle" and check_format("graph", "rdfxml") == "xml"
+    with pytest.raises(UsageError, match=r"unknown format 'xlsx': choose one of table, csv, tsv, json, md, turtle"):
+        check_format("bindings", "xlsx")

@@ -447,7 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         default="table",
         metavar="FORMAT",
-        help="table (default), csv, tsv, json, md; for graphs turtle, nt, n3, xml, json-ld, trig, nquads",
+        help="table (default), csv, tsv, json, md; for graphs turtle, nt, nquads, trig, jsonld, xml (or an alias)",
     )
     p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of labels and of ?lang (default: en)")
     p.add_argument("--iris", action="store_true", help="show IRIs as prefixed names, not labels, in the table")

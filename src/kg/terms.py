@@ -87,6 +87,12 @@ def split_iri(iri: str, syntax: Syntax = "turtle") -> tuple[str, str] | None:
     return None
 
 
+def prefixed(iri: str) -> str:
+    """``kgi:kazakhstan`` for an IRI with a valid Turtle prefixed name, else ``<iri>``."""
+    split = split_iri(iri)
+    return f"{split[0]}:{split[1]}" if split else f"<{iri}>"
+
+
 def curie(term: Node | str) -> str:
     """The display form of a term: a prefixed name, ``<iri>``, ``_:label``, or a literal in N-Triples syntax.
 
@@ -97,8 +103,7 @@ def curie(term: Node | str) -> str:
         return f"_:{term}"
     if isinstance(term, Literal):
         return nt_term(term)
-    split = split_iri(str(term))
-    return f"{split[0]}:{split[1]}" if split else f"<{term}>"
+    return prefixed(str(term))
 
 
 # --------------------------------------------------------------------------- conversions

@@ -37,6 +37,7 @@ from kg.namespaces import (
     WD,
     XSD,
 )
+from kg.terms import curie
 
 #: Vocabularies whose term lists rdflib ships: a term outside them is a typo.
 _CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (
@@ -105,10 +106,7 @@ class Report:
 
 def _short(graph: Graph, term: object) -> str:
     if isinstance(term, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(term)
-        except Exception:  # noqa: BLE001 - fall back to the full IRI
-            return f"<{term}>"
+        return curie(term)
     if isinstance(term, Literal):
         text = str(term)
         return repr(text if len(text) < 80 else text[:77] + "...") + (f"@{term.language}" if term.language else "")
