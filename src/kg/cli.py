@@ -32,7 +32,7 @@ def _add_data_option(parser: argparse.ArgumentParser) -> None:
         "--data",
         action="append",
         metavar="FILE",
-        help="a Turtle file of the same ontology to use instead of the shipped data/article.ttl (repeatable)",
+        help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf) to use instead of data/article.ttl (repeatable)",
     )
 
 
