@@ -224,3 +224,27 @@ def test_ill_typed_literals_are_kept_and_located(tmp_path):
             '"2022-13-45"^^<http://www.w3.org/2001/XMLSchema#date>',
         ),
     ]
+
+
+def test_kg_validate_reports_an_ill_typed_literal_with_its_position(tmp_path, capsys):
+    from kg.cli import main
+
+    path = _write(
+        tmp_path,
+        "ill.ttl",
+        "@prefix kgi: <https://w3id.org/iran-kazakhstan-kg/id/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        'kgi:x rdfs:comment "2022-13-45"^^xsd:date .\n',
+    )
+    assert main(["validate", "--data", str(path)]) == ExitCode.NOT_CONFORMING
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "[literals] kgi:x\n"
+        "    path:    rdfs:comment\n"
+        '    value:   "2022-13-45"^^<http://www.w3.org/2001/XMLSchema#date>\n'
+        f"    message: {path}:5:20: ill-typed literal: not a valid xsd:date (kept as written)\n"
+        "checked SHACL shapes, quotes at offsets, declared terms, labels, Persian orthography, Wikidata links, "
+        "well-typed literals: does not conform: 1 problem(s)\n"
+    )
+    assert captured.err == ""
