@@ -248,3 +248,60 @@ def test_kg_validate_reports_an_ill_typed_literal_with_its_position(tmp_path, ca
         "well-typed literals: does not conform: 1 problem(s)\n"
     )
     assert captured.err == ""
+
+
+@pytest.fixture
+def fake_endpoint():
+    """A local HTTP server on a free port answering every request with the (body, content type) it is given."""
+    import http.server
+    import threading
+
+    answer: dict[str, object] = {}
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _reply(self) -> None:
+            requests.append(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            body, content_type = answer["body"], answer["type"]
+            self.send_response(200)
+            self.send_header("Content-Type", str(content_type))
+            self.send_header("Content-Length", str(len(body)))  # type: ignore[arg-type]
+            self.end_headers()
+            self.wfile.write(body)  # type: ignore[arg-type]
+
+        do_GET = do_POST = _reply
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", answer, requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_endpoint_answer_is_read_by_the_same_strict_reader(fake_endpoint):
+    """A CONSTRUCT answer is parsed by kg.load (strict, no JSON-LD context fetch), not by a lenient rdflib parse."""
+    from kg.engines import EndpointEngine
+    from kg.errors import EndpointError
+
+    url, answer, requests = fake_endpoint
+    engine = EndpointEngine(url + "/sparql", timeout=10)
+    answer.update(
+        body=b'<http://a/s> <http://a/p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+        type="application/n-triples",
+    )
+    outcome = engine.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert [tuple(str(t) for t in triple) for triple in outcome.triples] == [("http://a/s", "http://a/p", "01")]
+    answer.update(body=b'"lit" <http://a/p> <http://a/o> .\n', type="application/n-triples")
+    with pytest.raises(EndpointError, match=r"the answer is not N-Triples: .*sparql:1:1: N-Triples syntax error"):
+        engine.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    context = f"{url}/context.jsonld"
+    answer.update(body=f'{{"@context": "{context}", "@id": "http://a/s"}}'.encode(), type="application/ld+json")
+    with pytest.raises(EndpointError, match=r"the answer is not JSON-LD: .*No LoadDocumentCallback"):
+        engine.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert all("context" not in path for path in requests), "the remote @context was fetched"

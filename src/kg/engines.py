@@ -43,7 +43,7 @@ import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
+from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryTimeout
 from kg.load import load_graph, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
 
@@ -399,16 +399,17 @@ class EndpointEngine(Engine):
         form = query_form(text)
         if form in ("CONSTRUCT", "DESCRIBE"):
             body, content_type = self._fetch(text, TURTLE)
-            graph = Graph()
-            rdf_format = "nt" if "n-triples" in content_type else "xml" if "xml" in content_type else "turtle"
-            if "json" in content_type:
-                rdf_format = "json-ld"
-            try:
-                graph.parse(data=body.decode("utf-8"), format=rdf_format)
-            except Exception as exc:  # noqa: BLE001 - any parser failure means a bad answer
-                raise EndpointError(f"{self.url}: the answer is not {rdf_format}: {exc}") from None
-            triples, truncated = _capped(iter(graph), max_rows)
-            return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
+            from kg.formats import FORMATS, format_for_media_type
+            from kg.load import parse_bytes
+
+            rdf_format = format_for_media_type(content_type) or FORMATS["turtle"]
+            try:  # kg's one strict reader; never fetches a JSON-LD @context
+                quads = parse_bytes(body, rdf_format, source=self.url, base_iri=self.url)
+            except LoadError as exc:
+                raise EndpointError(f"{self.url}: the answer is not {rdf_format.title}: {exc}") from None
+            unique = dict.fromkeys((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
+            triples, truncated = _capped(iter(unique), max_rows)
+            return Outcome("graph", triples=list(triples), truncated=truncated)
         body, _ = self._fetch(text, JSON)
         try:
             return parse_results_json(body.decode("utf-8"), max_rows=max_rows)

@@ -94,6 +94,16 @@ def rdf_format(name: str, *, also: tuple[str, ...] = ()) -> RdfFormat:
         raise UsageError(f"unknown format {name!r}: choose one of {choices} (or an alias: {aliases})") from None
 
 
+def format_for_media_type(content_type: str) -> RdfFormat | None:
+    """The format of an HTTP ``Content-Type`` (parameters ignored), or None if it is not an RDF syntax we read.
+
+    >>> format_for_media_type("application/n-triples; charset=utf-8").name
+    'nt'
+    """
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return next((f for f in FORMATS.values() if f.media_type == media_type), None)
+
+
 def format_for_path(path: str | Path) -> RdfFormat:
     """The format of a file, from its extension; any other extension is a LoadError naming the file."""
     suffix = Path(path).suffix.lower().lstrip(".")

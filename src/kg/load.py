@@ -153,6 +153,21 @@ def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
         raise LoadError(f"{fmt.title} error: {exc}", path=path) from None
 
 
+def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BASE_IRI) -> list[Any]:
+    """Every quad of an RDF document held in memory (an endpoint's answer); faults are LoadErrors naming ``source``.
+
+    The same strict parser as for files; JSON-LD remote contexts are not fetched.
+    """
+    if data.startswith(b"\xef\xbb\xbf") and fmt.name != "xml":
+        raise LoadError(f"starts with a UTF-8 byte-order mark (EF BB BF); {fmt.title} is read without one", path=source)
+    try:
+        return list(pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri))
+    except SyntaxError as exc:
+        message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
+        where = {"path": source, "line": exc.lineno, "column": exc.offset}
+        raise LoadError(f"{fmt.title} syntax error: {message}", **where) from None
+
+
 def read_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> list[Any]:
     """Every quad of one RDF file (triple formats give default-graph quads)."""
     return list(iter_quads(path, base_iri=base_iri))
