@@ -518,3 +518,13 @@ def test_query_output_formats_come_from_the_same_registry():
     assert check_format("graph", "ttl") == "turtle" and check_format("graph", "rdfxml") == "xml"
     with pytest.raises(UsageError, match=r"unknown format 'xlsx': choose one of table, csv, tsv, json, md, turtle"):
         check_format("bindings", "xlsx")
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path, capsys):
+    data = tmp_path / "kg.ttl"
+    data.write_bytes(ARTICLE.read_bytes())
+    assert main(["export", "--graph", "data", "--data", str(data), "--out", str(data)]) == 7
+    assert f"{data}: is an input of this export" in capsys.readouterr().err
+    assert main(["export", "--format", "all", "--data", str(data), "--out", str(tmp_path)]) == 7
+    assert data.read_bytes() == ARTICLE.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.ttl"]

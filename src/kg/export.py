@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 
 from kg import resources
 from kg.describe import describe_dataset
-from kg.errors import UsageError
+from kg.errors import OutputError, UsageError
 from kg.formats import FORMATS, RdfFormat, rdf_format
 from kg.load import parse_file, source_paths
 from kg.namespaces import BASE, ONTOLOGY_IRI, VOCABULARIES_IRI, new_graph
@@ -135,6 +135,12 @@ def export_graph(
     if fmt == "all" and out is None:
         raise UsageError("--format all writes one file per format: give a directory with --out")
     target = check_output(out, directory=fmt == "all") if out is not None else None
+    if target is not None:
+        paths = [target / file_name(f, graph) for f in formats] if fmt == "all" else [target]
+        inputs = {p.resolve() for p in source_paths(data)}
+        clash = next((p for p in paths if p.resolve() in inputs), None)
+        if clash is not None:
+            raise OutputError("is an input of this export: writing it would replace the data", path=clash)
     triples = select_parts(graph, data)
     quads = triples
     if graph == "all" and any(f.dataset for f in formats):
