@@ -23,6 +23,6 @@ def test_load_parts(benchmark):
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_write(benchmark, parts, fmt):
-    chosen = parts["quads"] if FORMATS[fmt].quads else parts["triples"]
+    chosen = parts["quads"] if FORMATS[fmt].dataset else parts["triples"]
     text = benchmark(serialize, chosen, fmt)
     assert text

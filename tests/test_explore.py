@@ -222,7 +222,7 @@ def test_write_explorer_writes_utf8_atomically(tmp_path):
 
 def test_write_explorer_reports_an_unwritable_target(tmp_path):
     (tmp_path / "taken").mkdir()
-    with pytest.raises(OutputError, match=r"taken: cannot write: Is a directory"):
+    with pytest.raises(OutputError, match=r"taken: is a directory; give a file name"):
         write_explorer(tmp_path / "taken", data=[FIXTURE])
     assert [p.name for p in tmp_path.iterdir()] == ["taken"]
 

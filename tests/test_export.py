@@ -58,18 +58,18 @@ OXIGRAPH_FORMAT = {
     "jsonld": pyoxigraph.RdfFormat.JSON_LD,
     "xml": pyoxigraph.RdfFormat.RDF_XML,
 }
-TRIPLE_FORMATS = [name for name, f in FORMATS.items() if not f.quads]
-QUAD_FORMATS = [name for name, f in FORMATS.items() if f.quads]
+TRIPLE_FORMATS = [name for name, f in FORMATS.items() if not f.dataset]
+QUAD_FORMATS = [name for name, f in FORMATS.items() if f.dataset]
 
 
 def export_parts(data, fmt: str):
     """What ``kg export --format fmt`` writes for ``data``: the parts, with the description for quads."""
     parts = select_parts("all", data)
-    return with_description(parts) if FORMATS[fmt].quads else parts
+    return with_description(parts) if FORMATS[fmt].dataset else parts
 
 
 def parse_back(text: str, fmt: str) -> Graph | Dataset:
-    if FORMATS[fmt].quads:
+    if FORMATS[fmt].dataset:
         dataset = Dataset()
         dataset.parse(data=text, format=RDFLIB_FORMAT[fmt])
         return dataset
@@ -142,8 +142,9 @@ def test_exports_from_separate_processes_are_byte_identical(tmp_path, source):
 
 def test_blank_nodes_get_canonical_labels():
     text = serialize({DATA_GRAPH: parse_turtle(BLANK_NODES)}, "turtle")
-    assert "_:b0 rdf:first kg:Country" in text
-    assert "kgi:a rdfs:seeAlso _:b3 .\n\nkgi:b rdfs:seeAlso _:b3 ." in text, "a shared blank node keeps one label"
+    # RDFC-1.0 canonical labels (c14nN, written bN): fixed by the graph's shape, not by the input's labels
+    assert "_:b1 rdf:first kg:Country" in text
+    assert "kgi:a rdfs:seeAlso _:b0 .\n\nkgi:b rdfs:seeAlso _:b0 ." in text, "a shared blank node keeps one label"
     assert isomorphic(Graph().parse(data=text, format="turtle"), parse_turtle(BLANK_NODES))
 
 
@@ -160,7 +161,7 @@ def exported(request, tmp_path_factory):
     counts = {}
     for fmt in FORMATS:
         parts = export_parts(request.param, fmt)
-        counts[fmt] = sum(len(g) for g in parts.values()) if FORMATS[fmt].quads else len(union(parts))
+        counts[fmt] = sum(len(g) for g in parts.values()) if FORMATS[fmt].dataset else len(union(parts))
     return {f: path for f, (_, path) in zip(FORMATS, result.written, strict=True)}, counts
 
 
@@ -185,7 +186,7 @@ def test_oxigraph_reads_the_export(exported, fmt):
     files, counts = exported
     parsed = list(pyoxigraph.parse(path=str(files[fmt]), format=OXIGRAPH_FORMAT[fmt]))
     assert len(parsed) == counts[fmt]
-    if FORMATS[fmt].quads:
+    if FORMATS[fmt].dataset:
         names = {str(q.graph_name.value) for q in parsed}
         assert names == {str(ONTOLOGY_IRI), str(VOCABULARIES_IRI), str(DATA_GRAPH), str(DESCRIPTION_GRAPH)}
 
@@ -371,3 +372,159 @@ def test_build_writer_splits_the_loaded_graph_back_into_parts(tmp_path):
     assert sorted(p.name for p in (tmp_path / "export").iterdir()) == sorted(
         ["kg.ttl", "kg.nt", "kg.nq", "kg.trig", "kg.jsonld", "kg.rdf"]
     )
+
+
+# --------------------------------------------------------------------------- every term exactly (issue 9)
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _quads(text: str) -> list[pyoxigraph.Quad]:
+    return list(pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES))
+
+
+def _same(text: str, fmt: str, expected: list[pyoxigraph.Quad]) -> bool:
+    back = {(q.subject, q.predicate, q.object) for q in pyoxigraph.parse(text, format=FORMATS[fmt].oxigraph)}
+    return back == {(q.subject, q.predicate, q.object) for q in expected}
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_lexical_forms_survive_every_format(fmt):
+    """ "01"^^xsd:integer and "1"^^xsd:integer are different terms: no writer may normalise either."""
+    cases = [("integer", "01"), ("integer", "+1"), ("double", "1e0"), ("double", "INF"), ("double", "NaN")]
+    cases += [("decimal", "1.50"), ("boolean", "1"), ("double", "-0"), ("integer", "abc")]
+    nt = "".join(f'<http://a/s> <http://a/p{i}> "{lex}"^^<{_XSD}{dt}> .\n' for i, (dt, lex) in enumerate(cases))
+    text = serialize(_quads(nt), fmt)
+    assert _same(text, fmt, _quads(nt))
+    if fmt == "turtle":
+        assert "01 ;" in text and "+1 ;" in text and "1e0 ;" in text and '"INF"^^xsd:double' in text
+
+
+def test_kg_export_keeps_lexical_forms_of_a_data_file(tmp_path, capsysbinary):
+    data = tmp_path / "lex.ttl"
+    data.write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<http://a/s> <http://a/p> "01"^^xsd:integer , 1e0 , "INF"^^xsd:double .\n',
+        encoding="utf-8",
+    )
+    assert main(["export", "--graph", "data", "--format", "nt", "--data", str(data)]) == 0
+    out = capsysbinary.readouterr().out.decode("utf-8")
+    for lexical in ('"01"', '"1e0"', '"INF"'):
+        assert lexical in out
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_a_5000_digit_run_does_not_crash_sorting(fmt):
+    """Python's int() refuses more than 4 300 digits; the sort key compares digit runs without it."""
+    digits = "9" * 5000
+    nt = (
+        f'<http://a/s{digits}> <http://a/p> "{digits}"^^<{_XSD}integer> .\n'
+        f'<http://a/s1{digits}> <http://a/p> "x{digits}" .\n<http://a/s2> <http://a/p> "y" .\n'
+    )
+    text = serialize(_quads(nt), fmt)
+    assert _same(text, fmt, _quads(nt))
+    if fmt == "turtle":  # digit runs in numeric order: 2 < 99…9 (5 000 digits) < 199…9 (5 001 digits)
+        assert text.index("<http://a/s2>") < text.index(f"<http://a/s{digits}>") < text.index(f"<http://a/s1{digits}>")
+
+
+def test_an_absolute_iri_with_a_prefix_as_scheme_stays_absolute_in_jsonld():
+    """<kg:Country> (scheme "kg") must not be written as "kg:Country", which reads back as the project's class."""
+    import json
+
+    nt = f"<kg:Country> <http://a/p> <{KG.Country}> .\n<{ID['iran']}> <{RDF.type}> <{KG.Country}> .\n"
+    text = serialize(_quads(nt), "jsonld")
+    assert _same(text, "jsonld", _quads(nt))
+    document = json.loads(text)
+    assert "kg" not in document["@context"], "the colliding prefix is not used at all"
+    assert {node["@id"] for node in document["@graph"]} == {"kg:Country", "kgi:iran"}
+
+
+def test_rdf_li_is_refused_by_rdfxml_and_rdf_n_round_trips():
+    li = _quads('<http://a/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#li> "x" .\n')
+    with pytest.raises(OutputError, match=r"RDF/XML cannot write the property <.*#li>: readers turn each rdf:li"):
+        serialize(li, "xml")
+    for fmt in FORMATS:
+        if fmt != "xml":
+            assert _same(serialize(li, fmt), fmt, li), fmt
+    numbered = _quads('<http://a/s> <http://www.w3.org/1999/02/22-rdf-syntax-ns#_1> "x" .\n')
+    text = serialize(numbered, "xml")
+    assert "<rdf:_1>x</rdf:_1>" in text and _same(text, "xml", numbered)
+
+
+def test_rdfxml_writes_persian_property_names():
+    nt = f'<{ID["iran"]}> <{KG}نام> "ایران"@fa .\n<{ID["iran"]}> <http://a.example/ویژگی> "x" .\n'
+    text = serialize(_quads(nt), "xml")
+    assert '<kg:نام xml:lang="fa">ایران</kg:نام>' in text
+    assert "<p0:ویژگی>x</p0:ویژگی>" in text and 'xmlns:p0="http://a.example/"' in text
+    assert _same(text, "xml", _quads(nt))
+
+
+def test_upper_case_language_tags_are_written_lower_case(tmp_path):
+    data = tmp_path / "tags.ttl"
+    data.write_text(f'<{ID["iran"]}> <{RDFS.label}> "Iran"@EN , "ایران"@FA .\n', encoding="utf-8")
+    text = export_graph("turtle", graph="data", data=[data]).text
+    assert 'rdfs:label "Iran"@en , "ایران"@fa .' in text
+
+
+def test_a_writer_whose_output_does_not_read_back_is_an_output_error():
+    from kg.writers import verify
+
+    meant = _quads('<http://a/s> <http://a/p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    written = '<http://a/s> <http://a/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    with pytest.raises(OutputError, match=r"the N-Triples written does not read back as the same graph") as caught:
+        verify(written, FORMATS["nt"], meant)
+    assert caught.value.exit_code == 7
+    with pytest.raises(OutputError, match=r"the N-Triples written does not read back \(a writer bug\)"):
+        verify("<http://a/s> <http://a/p> .\n", FORMATS["nt"], meant)
+
+
+def test_a_graph_with_an_invalid_iri_is_refused_by_every_writer():
+    graph = new_graph()
+    graph.add((URIRef("http://a/b c"), RDFS.label, Literal("x")))
+    for fmt in FORMATS:
+        with pytest.raises(OutputError, match="cannot write a term that is not valid RDF"):
+            serialize({DATA_GRAPH: graph}, fmt)
+
+
+def test_format_aliases_are_accepted(capsysbinary):
+    for alias in ("json-ld", "ttl", "rdfxml", "ntriples", "nq"):
+        assert main(["export", "--graph", "data", "--format", alias, "--data", str(ARTICLE)]) == 0, alias
+        assert capsysbinary.readouterr().out
+
+
+def test_writers_are_a_bottom_module_and_the_package_has_no_import_cycle():
+    """kg.writers imports no orchestration; no kg module imports another that imports it back (lazy imports too)."""
+    import ast
+    import graphlib
+
+    folder = Path(resources.__file__).parent
+    graph = {}
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[f"kg.{path.stem}"] = {
+            n.module
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module and n.module.startswith("kg.")
+        }
+    assert graph["kg.writers"] == {"kg.errors", "kg.formats", "kg.namespaces", "kg.terms"}
+    assert "kg.export" not in graph["kg.describe"]
+    list(graphlib.TopologicalSorter(graph).static_order())  # raises CycleError naming the cycle
+
+
+def test_query_output_formats_come_from_the_same_registry():
+    from kg.results import check_format
+
+    assert check_format("graph", "json-ld") == check_format("graph", "jsonld") == "jsonld"
+    assert check_format("graph", "ttl") == "turtle" and check_format("graph", "rdfxml") == "xml"
+    with pytest.raises(UsageError, match=r"unknown format 'xlsx': choose one of table, csv, tsv, json, md, turtle"):
+        check_format("bindings", "xlsx")
+
+
+def test_an_output_that_is_an_input_is_refused(tmp_path, capsys):
+    data = tmp_path / "kg.ttl"
+    data.write_bytes(ARTICLE.read_bytes())
+    assert main(["export", "--graph", "data", "--data", str(data), "--out", str(data)]) == 7
+    assert f"{data}: is an input of this command" in capsys.readouterr().err
+    assert main(["export", "--format", "all", "--data", str(data), "--out", str(tmp_path)]) == 7
+    assert data.read_bytes() == ARTICLE.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.ttl"]

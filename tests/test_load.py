@@ -1,11 +1,15 @@
-"""Loading Turtle: positions in every error, nothing half-loaded."""
+"""Loading RDF: one strict reader, positions in every error, nothing half-loaded, every term as written."""
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
+from rdflib import Literal, URIRef
 
 from kg.errors import ExitCode, LoadError
-from kg.load import load_graph, parse_turtle, read_text
+from kg.load import BASE_IRI, MAX_INPUT_ENV, ill_typed_literals, load_graph, parse_turtle, read_text
 from kg.namespaces import ID, KG, RDF
 
 
@@ -55,3 +59,251 @@ def test_failed_parse_adds_nothing_to_the_graph(tmp_path):
     with pytest.raises(LoadError):
         parse_turtle(bad, good)
     assert len(good) == before
+
+
+# --------------------------------------------------------------------------- the one strict reader (issue 9)
+
+
+def _write(tmp_path, name: str, text: str | bytes):
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where", "message"),
+    [
+        ("literal-subject.nt", '"lit" <http://a/p> <http://a/o> .\n', "1:1", "must be an IRI or a blank node"),
+        ("literal-subject.ttl", '"lit" <http://a/p> <http://a/o> .\n', "1:1", '"lit" is not a valid subject'),
+        ("iri-space.nt", "<http://a/s> <http://a/p> <http://a/b c> .\n", "1:27", "Invalid IRI code point ' '"),
+        ("iri-space.ttl", "<http://a/s> <http://a/p> <http://a/b c> .\n", "1:27", "Invalid IRI code point ' '"),
+        ("surrogate.ttl", '<http://a/s> <http://a/p> "\\uD800" .\n', "1:28", "not a valid unicode character"),
+        ("surrogate-iri.nt", "<http://a/\\uD800> <http://a/p> <http://a/o> .\n", "1:11", "not a valid unicode"),
+    ],
+)
+def test_what_rdflib_accepted_is_refused_with_a_position(tmp_path, capsys, name, text, where, message):
+    """Issue 9: rdflib read these and kg export wrote N-Triples no strict parser reads (or crashed)."""
+    from kg.cli import main
+
+    path = _write(tmp_path, name, text)
+    with pytest.raises(LoadError, match=re.escape(f"{path}:{where}: ") + ".*" + re.escape(message)):
+        parse_turtle(path)
+    for command in ("validate", "export", "stats"):
+        assert main([command, "--data", str(path)]) == ExitCode.USAGE
+        assert f"{path}:{where}: " in capsys.readouterr().err
+
+
+def test_every_format_is_read_by_its_extension(tmp_path):
+    triple = ("<http://a/s>", "<http://a/p>", '"x"@en')
+    files = {
+        "a.ttl": "@prefix a: <http://a/> . a:s a:p 'x'@en .",
+        "a.nt": " ".join(triple) + " .\n",
+        "a.nq": " ".join(triple) + " <http://a/g> .\n",
+        "a.trig": "<http://a/g> { <http://a/s> <http://a/p> 'x'@en }",
+        "a.jsonld": '{"@id": "http://a/s", "http://a/p": {"@value": "x", "@language": "en"}}',
+        "a.rdf": '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:a="http://a/">'
+        '<rdf:Description rdf:about="http://a/s"><a:p xml:lang="en">x</a:p></rdf:Description></rdf:RDF>',
+    }
+    expected = (URIRef("http://a/s"), URIRef("http://a/p"), Literal("x", lang="en"))
+    for name, text in files.items():
+        assert set(parse_turtle(_write(tmp_path, name, text))) == {expected}, name
+    for name in ("a.owl", "a.xml"):
+        assert len(parse_turtle(_write(tmp_path, name, files["a.rdf"]))) == 1
+
+
+def test_an_unknown_extension_is_refused_naming_the_file(tmp_path):
+    path = _write(tmp_path, "data.txt", "<http://a/s> <http://a/p> <http://a/o> .\n")
+    with pytest.raises(LoadError, match=r"data\.txt: unknown RDF file extension '\.txt': use one of \.ttl, "):
+        parse_turtle(path)
+
+
+def test_a_relative_iri_resolves_against_the_dataset_base_not_the_file_path(tmp_path):
+    path = _write(tmp_path, "rel.ttl", "<id/x> <p> <#frag> .\n")
+    ((s, p, o),) = parse_turtle(path)
+    assert (s, p, o) == (URIRef(BASE_IRI + "id/x"), URIRef(BASE_IRI + "p"), URIRef(BASE_IRI + "#frag"))
+    assert BASE_IRI == "https://w3id.org/iran-kazakhstan-kg/"
+
+
+@pytest.mark.parametrize(
+    ("head", "encoding"),
+    [
+        (b"\xef\xbb\xbf", "UTF-8 byte-order mark (EF BB BF)"),
+        (b"\xff\xfe", "UTF-16 (little-endian) byte-order mark (FF FE)"),
+        (b"\xfe\xff", "UTF-16 (big-endian) byte-order mark (FE FF)"),
+    ],
+)
+def test_a_byte_order_mark_is_named(tmp_path, head, encoding):
+    path = _write(tmp_path, "bom.ttl", head + b"<http://a/s> <http://a/p> <http://a/o> .\n")
+    with pytest.raises(LoadError, match=re.escape(f"bom.ttl:1:1: starts with a {encoding}; Turtle files are")):
+        parse_turtle(path)
+
+
+def test_a_non_utf8_file_is_refused_at_the_bad_byte(tmp_path):
+    path = _write(tmp_path, "cp1256.ttl", '<http://a/s> <http://a/p> "ايران" .\n'.encode("cp1256"))
+    with pytest.raises(LoadError, match=r"cp1256\.ttl:1:28: Turtle syntax error: not UTF-8 .*must be encoded in UTF-8"):
+        parse_turtle(path)
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.ttl"
+    os.mkfifo(fifo)
+    with pytest.raises(LoadError, match=r"pipe\.ttl: is a FIFO, not a regular file"):
+        parse_turtle(fifo)
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_size_and_limit(tmp_path, monkeypatch, capsys):
+    from kg.cli import main
+
+    path = _write(tmp_path, "big.nt", "<http://a/s> <http://a/p> <http://a/o> .\n" * 10)
+    monkeypatch.setenv(MAX_INPUT_ENV, "100")
+    with pytest.raises(LoadError, match=r"big\.nt: is 410 bytes, over the input limit of 100 bytes \(set KG_MAX_INPUT"):
+        parse_turtle(path)
+    assert main(["export", "--data", str(path)]) == ExitCode.USAGE
+    assert "over the input limit of 100 bytes" in capsys.readouterr().err
+    monkeypatch.setenv(MAX_INPUT_ENV, "410")
+    assert len(parse_turtle(path)) == 1
+
+
+def test_language_tags_are_read_lower_case(tmp_path):
+    """RDF 1.1 §3.3: tags compare case-insensitively; pyoxigraph lower-cases them on reading."""
+    path = _write(
+        tmp_path, "tags.ttl", '<http://a/s> <http://www.w3.org/2000/01/rdf-schema#label> "Iran"@EN, "ایران"@FA .\n'
+    )
+    assert {o.language for o in parse_turtle(path).objects()} == {"en", "fa"}
+
+
+def test_lexical_forms_are_kept(tmp_path):
+    forms = ["01", "+1", "1e0", "INF", "NaN", "-0", "abc"]
+    lines = [
+        f'<http://a/s> <http://a/p{i}> "{f}"^^<http://www.w3.org/2001/XMLSchema#double> .' for i, f in enumerate(forms)
+    ]
+    graph = parse_turtle(_write(tmp_path, "lex.nt", "\n".join(lines) + "\n"))
+    assert sorted(str(o) for o in graph.objects()) == sorted(forms)
+
+
+def test_a_jsonld_remote_context_is_never_fetched(tmp_path):
+    path = _write(tmp_path, "remote.jsonld", '{"@context": "http://127.0.0.1:9/ctx.jsonld", "@id": "http://a/s"}')
+    with pytest.raises(LoadError, match=r"remote\.jsonld: JSON-LD syntax error: No LoadDocumentCallback"):
+        parse_turtle(path)
+
+
+def test_an_rdfxml_error_gets_the_position_of_the_xml_fault(tmp_path):
+    path = _write(
+        tmp_path,
+        "bad.rdf",
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n<rdf:Description>\n</rdf:RDX>\n',
+    )
+    with pytest.raises(LoadError, match=r"bad\.rdf:3:3: RDF/XML syntax error: "):
+        parse_turtle(path)
+
+
+def test_ill_typed_literals_are_kept_and_located(tmp_path):
+    path = _write(
+        tmp_path,
+        "ill.ttl",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<http://a/s> <http://a/n> "abc"^^xsd:integer ;\n'
+        '    <http://a/d> "2022-13-45"^^xsd:date , "2022-06-19"^^xsd:date .\n',
+    )
+    assert {str(o) for o in parse_turtle(path).objects()} == {"abc", "2022-13-45", "2022-06-19"}
+    found = [bad.report() for bad in ill_typed_literals([path])]
+    assert found == [
+        (
+            "<http://a/s>",
+            "<http://a/n>",
+            f"{path}:2:27: ill-typed literal: not a valid xsd:integer (kept as written)",
+            '"abc"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        ),
+        (
+            "<http://a/s>",
+            "<http://a/d>",
+            f"{path}:3:18: ill-typed literal: not a valid xsd:date (kept as written)",
+            '"2022-13-45"^^<http://www.w3.org/2001/XMLSchema#date>',
+        ),
+    ]
+
+
+def test_kg_validate_reports_an_ill_typed_literal_with_its_position(tmp_path, capsys):
+    from kg.cli import main
+
+    path = _write(
+        tmp_path,
+        "ill.ttl",
+        "@prefix kgi: <https://w3id.org/iran-kazakhstan-kg/id/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n"
+        'kgi:x rdfs:comment "2022-13-45"^^xsd:date .\n',
+    )
+    assert main(["validate", "--data", str(path)]) == ExitCode.NOT_CONFORMING
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "[literals] kgi:x\n"
+        "    path:    rdfs:comment\n"
+        '    value:   "2022-13-45"^^<http://www.w3.org/2001/XMLSchema#date>\n'
+        f"    message: {path}:5:20: ill-typed literal: not a valid xsd:date (kept as written)\n"
+        "checked SHACL shapes, quotes at offsets, declared terms, labels, Persian orthography, Wikidata links, "
+        "well-typed literals: does not conform: 1 problem(s)\n"
+    )
+    assert captured.err == ""
+
+
+@pytest.fixture
+def fake_endpoint():
+    """A local HTTP server on a free port answering every request with the (body, content type) it is given."""
+    import http.server
+    import threading
+
+    answer: dict[str, object] = {}
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _reply(self) -> None:
+            requests.append(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            body, content_type = answer["body"], answer["type"]
+            self.send_response(200)
+            self.send_header("Content-Type", str(content_type))
+            self.send_header("Content-Length", str(len(body)))  # type: ignore[arg-type]
+            self.end_headers()
+            self.wfile.write(body)  # type: ignore[arg-type]
+
+        do_GET = do_POST = _reply
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", answer, requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_endpoint_answer_is_read_by_the_same_strict_reader(fake_endpoint):
+    """A CONSTRUCT answer is parsed by kg.load (strict, no JSON-LD context fetch), not by a lenient rdflib parse."""
+    from kg.engines import EndpointEngine
+    from kg.errors import EndpointError
+
+    url, answer, requests = fake_endpoint
+    engine = EndpointEngine(url + "/sparql", timeout=10)
+    answer.update(
+        body=b'<http://a/s> <http://a/p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+        type="application/n-triples",
+    )
+    outcome = engine.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert [tuple(str(t) for t in triple) for triple in outcome.triples] == [("http://a/s", "http://a/p", "01")]
+    answer.update(body=b'"lit" <http://a/p> <http://a/o> .\n', type="application/n-triples")
+    with pytest.raises(
+        EndpointError, match=r"sparql: the answer is not valid application/n-triples: .*line 1 .*subject"
+    ):
+        engine.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    context = f"{url}/context.jsonld"
+    answer.update(body=f'{{"@context": "{context}", "@id": "http://a/s"}}'.encode(), type="application/ld+json")
+    with pytest.raises(EndpointError, match=r"the JSON-LD answer names a remote @context, which kg never loads"):
+        engine.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert all("context" not in path for path in requests), "the remote @context was fetched"

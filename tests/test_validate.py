@@ -17,6 +17,7 @@ def test_shipped_data_conforms():
         "labels",
         "Persian orthography",
         "Wikidata links",
+        "well-typed literals",
     ]
 
 

@@ -93,7 +93,7 @@ def _add_data_option(parser: argparse.ArgumentParser) -> None:
         "--data",
         action="append",
         metavar="FILE",
-        help="a Turtle file of the same ontology to use instead of the shipped data/article.ttl (repeatable)",
+        help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf) to use instead of data/article.ttl (repeatable)",
     )
 
 
@@ -539,7 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         default="table",
         metavar="FORMAT",
-        help="table (default), csv, tsv, json, md; for graphs turtle, nt, n3, xml, json-ld, trig, nquads",
+        help="table (default), csv, tsv, json, md; for graphs turtle, nt, nquads, trig, jsonld, xml (or an alias)",
     )
     p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of labels and of ?lang (default: en)")
     p.add_argument(

@@ -28,9 +28,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import UsageError
-from kg.export import Export, check_format, natural_key, select_parts
-from kg.export import write_turtle as _write_turtle
-from kg.load import source_paths
+from kg.formats import FORMATS, rdf_format
+from kg.load import load_graph, source_paths
 from kg.namespaces import (
     DATASET_IRI,
     DCAT,
@@ -48,7 +47,9 @@ from kg.namespaces import (
     XSD,
     new_graph,
 )
-from kg.output import check_output, write_atomically
+from kg.output import Export, check_output, write_atomically
+from kg.terms import natural_key, split_iri
+from kg.writers import serialize, write_turtle
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
@@ -80,14 +81,7 @@ LANGUAGES = (
     URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
 )
 #: Formats of the exports, as W3C format IRIs (void:feature) and IANA media types (dcat:mediaType).
-FEATURES = {
-    "turtle": ("Turtle", "text/turtle"),
-    "nt": ("N-Triples", "application/n-triples"),
-    "nquads": ("N-Quads", "application/n-quads"),
-    "trig": ("TriG", "application/trig"),
-    "jsonld": ("JSON-LD", "application/ld+json"),
-    "xml": ("RDF_XML", "application/rdf+xml"),
-}
+FEATURES = {f.name: (f.w3c, f.media_type) for f in FORMATS.values()}
 #: Classes whose first instance (in IRI order) is given as void:exampleResource.
 EXAMPLE_CLASSES = (KG.NewsArticle, KG.StateVisit, KG.Agreement, KG.Statement, KG.TradeFigure, KG.Slip, KG.Mention)
 
@@ -106,10 +100,9 @@ def creation_date(sources: Sequence[str | Path] = ()) -> date:
 def _partition_iri(kind: str, term: Node) -> URIRef:
     """``…/dataset#class-kg-Person``: a readable, stable IRI for one partition."""
     iri = str(term)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        local = iri[len(ns) :]
-        if iri.startswith(ns) and local and all(c.isalnum() or c in "-_." for c in local):
-            return URIRef(f"{DATASET_IRI}#{kind}-{prefix}-{local}")
+    split = split_iri(iri, "xml")
+    if split is not None and split[1]:
+        return URIRef(f"{DATASET_IRI}#{kind}-{split[0]}-{quote(split[1], safe='')}")
     return URIRef(f"{DATASET_IRI}#{kind}-{quote(iri, safe='')}")
 
 
@@ -251,12 +244,12 @@ def describe(
     out: str | Path | None = None,
 ) -> Export:
     """``kg describe``: the description of the shipped (or given) data, as text or written to ``out``."""
-    (chosen,) = check_format(fmt)
-    if chosen.quads:
+    chosen = rdf_format(fmt)
+    if chosen.dataset:
         raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
     target = check_output(out, directory=False) if out is not None else None
-    parts = select_parts("all", data)
-    text = chosen.writer({DATASET_IRI: describe_dataset(parts, endpoint=endpoint, sources=source_paths(data))})
+    description = describe_dataset(load_graph(data), endpoint=endpoint, sources=source_paths(data))
+    text = serialize(description, chosen)
     if target is None:
         return Export(text=text)
     write_atomically({target: text})
@@ -265,5 +258,5 @@ def describe(
 
 def write_description_file(graph: Graph, path: Path) -> None:
     """Build output: the VoID/DCAT description of the loaded graph, in Turtle."""
-    text = _write_turtle(describe_dataset(graph, sources=source_paths(None)))
+    text = write_turtle(describe_dataset(graph, sources=source_paths(None)))
     path.write_text(text, encoding="utf-8", newline="")

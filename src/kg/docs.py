@@ -27,7 +27,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import UsageError
-from kg.export import natural_key
 from kg.load import load_ontology
 from kg.namespaces import (
     DCTERMS,
@@ -42,6 +41,7 @@ from kg.namespaces import (
     VOCABULARIES_IRI,
 )
 from kg.output import check_output, write_atomically
+from kg.terms import natural_key, split_iri
 
 LANGUAGES = ("en", "fa")
 PAGES = {"en": "index.html", "fa": "fa.html"}
@@ -224,9 +224,8 @@ class _Page:
         return short.replace(":", "-") if short != iri else None
 
     def short(self, node: Node) -> str:
-        iri = str(node)
-        best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda x: len(x[1]), default=None)
-        return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
+        split = split_iri(str(node))
+        return f"{split[0]}:{split[1]}" if split else str(node)
 
     def link(self, node: Node) -> str:
         """A link to the term's entry on this page if it has one, else to its IRI."""

@@ -40,8 +40,8 @@ import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import KgError, LoadError, QueryError, QueryTimeout
-from kg.load import load_graph, read_text, source_paths
+from kg.errors import KgError, QueryError, QueryTimeout
+from kg.load import load_graph, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
 
 ENGINES = ("oxigraph", "rdflib")
@@ -283,16 +283,10 @@ def _ox_has_lang(term: Any, lang: str) -> bool:
 
 
 def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
-    """Parse one Turtle file into ``store`` (its default graph unless ``graph``); errors carry line and column."""
-    path = Path(path)
-    text = read_text(path)
-    target = pyoxigraph.DefaultGraph() if graph is None else graph
-    try:
-        store.load(text, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), to_graph=target)
-    except SyntaxError as exc:
-        message = str(exc.msg) if exc.msg else "Turtle syntax error"
-        message = re.sub(r"^Parser error at line \d+[^:]*: ", "", message.split(" (", 1)[0])
-        raise LoadError(f"Turtle syntax error: {message}", path=path, line=exc.lineno, column=exc.offset) from None
+    """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader."""
+    from kg.load import load_into_store as load
+
+    load(store, path, graph)
 
 
 # --------------------------------------------------------------------------- endpoint

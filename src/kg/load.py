@@ -1,4 +1,33 @@
-"""Read the project's Turtle files and the article text, with positions in every error.
+"""Read RDF files with one strict, W3C-conformant parser, with file:line:column in every error.
+
+Every RDF input of kg -- the shipped ontology and data and any ``--data`` file --
+is parsed here, once, by pyoxigraph (which passes the W3C Turtle, N-Triples,
+TriG, N-Quads, RDF/XML and JSON-LD suites). Where rdflib is needed (pySHACL,
+the networkx projection, the writers' callers), its Graph is built from that one
+parse with every lexical form kept (:func:`kg.terms.to_rdflib`); there is no
+second, lenient rdflib parse.
+
+Rules of the reader:
+
+* **Format** by extension (:func:`kg.formats.format_for_path`): ``.ttl``,
+  ``.nt``, ``.nq``, ``.trig``, ``.jsonld``, ``.rdf``/``.owl``/``.xml``; any other
+  is refused naming the file.
+* **Base IRI**: a relative IRI with no ``@base`` resolves against
+  :data:`BASE_IRI` (the dataset base ``https://w3id.org/iran-kazakhstan-kg/``),
+  never against the local file path, so a file means the same graph wherever it lies.
+* **Encoding**: UTF-8 only. A byte-order mark (UTF-8, UTF-16 or UTF-32) is named
+  and refused (RDF/XML excepted: XML allows a UTF-8 BOM); undecodable bytes are
+  refused at their line and column.
+* **Limits**: only regular files are read (not FIFOs or devices), and no file
+  over :func:`max_input_bytes` (default :data:`MAX_INPUT_BYTES`, overridable by
+  the environment variable ``KG_MAX_INPUT_BYTES``); both are LoadErrors (exit 2).
+  pyoxigraph parses from the path as a stream, so a file is never one Python string.
+* **Language tags** are lower-cased by pyoxigraph when it reads them (RDF 1.1
+  §3.3: tags compare case-insensitively), so ``@EN`` and ``@en`` are one tag
+  everywhere after reading; writers write the lower-cased tag.
+* **Ill-typed literals** (``"abc"^^xsd:integer``) are kept unchanged; they are
+  reported by :func:`ill_typed_literals` (used by ``kg validate``).
+* **JSON-LD** remote contexts are never fetched (pyoxigraph has no loader set).
 
 >>> g = load_graph()
 >>> (ID["kazakhstan"], RDF.type, KG.Country) in g
@@ -7,16 +36,88 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+import re
+import stat
+import xml.parsers.expat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
-from rdflib import Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import LoadError
-from kg.namespaces import ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
+from kg.formats import RdfFormat, format_for_path
+from kg.namespaces import BASE, ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
 from kg.output import register_input
+from kg.terms import curie, nt_term, to_rdflib
+
+#: The base IRI of relative IRIs in files without ``@base``: the dataset base, never a file path.
+BASE_IRI = BASE
+#: Default size limit of one input file, in bytes (64 MiB); see :func:`max_input_bytes`.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+#: Environment variable that overrides :data:`MAX_INPUT_BYTES` (a number of bytes).
+MAX_INPUT_ENV = "KG_MAX_INPUT_BYTES"
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
+    (b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"),
+    (b"\xef\xbb\xbf", "UTF-8"),
+    (b"\xfe\xff", "UTF-16 (big-endian)"),
+    (b"\xff\xfe", "UTF-16 (little-endian)"),
+)
+
+
+def max_input_bytes() -> int:
+    """The input size limit in bytes: ``$KG_MAX_INPUT_BYTES`` if set, else :data:`MAX_INPUT_BYTES`."""
+    value = os.environ.get(MAX_INPUT_ENV, "").strip()
+    if not value:
+        return MAX_INPUT_BYTES
+    if not value.isdigit():
+        raise LoadError(f"{MAX_INPUT_ENV}={value!r} is not a number of bytes")
+    return int(value)
+
+
+def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
+    """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark."""
+    path = Path(path)
+    fmt = format_for_path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise LoadError("no such file", path=path) from None
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror}", path=path) from None
+    register_input(path)
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device"
+        raise LoadError(f"is {kind}, not a regular file: only regular files are read", path=path)
+    limit = max_input_bytes()
+    if info.st_size > limit:
+        raise LoadError(
+            f"is {info.st_size} bytes, over the input limit of {limit} bytes (set {MAX_INPUT_ENV} to raise it)",
+            path=path,
+        )
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror}", path=path) from None
+    for bom, encoding in _BOMS:
+        if head.startswith(bom) and not (fmt.name == "xml" and encoding == "UTF-8"):
+            hexa = " ".join(f"{b:02X}" for b in bom)
+            advice = "remove the byte-order mark" if encoding == "UTF-8" else "convert the file to UTF-8"
+            raise LoadError(
+                f"starts with a {encoding} byte-order mark ({hexa}); {fmt.title} files are read as UTF-8 "
+                f"without one: {advice}",
+                path=path,
+                line=1,
+                column=1,
+            )
+    return path, fmt
 
 
 def read_text(path: str | Path) -> str:
@@ -39,41 +140,122 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
-def _syntax_error(path: Path, text: str, fallback: Exception) -> LoadError:
-    """Locate a Turtle syntax error. pyoxigraph reports line and column; rdflib only a line."""
+def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
+    """Each :class:`pyoxigraph.Quad` of one RDF file, streamed; any fault is a LoadError with its position.
+
+    ``base_iri`` resolves relative IRIs when the file has no ``@base`` (default :data:`BASE_IRI`).
+    """
+    path, fmt = check_input(path)
     try:
-        for _ in pyoxigraph.parse(
-            text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
-        ):
-            pass  # parsing is lazy: iterate to reach the error
+        yield from pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
     except SyntaxError as exc:
-        message = str(exc.msg).split(" (", 1)[0] if exc.msg else "Turtle syntax error"
-        message = message.split(": ", 1)[1] if message.startswith("Parser error at line") else message
-        return LoadError(f"Turtle syntax error: {message}", path=path, line=exc.lineno, column=exc.offset)
-    except Exception:  # noqa: BLE001 - fall back to rdflib's own report below
-        pass
-    line = getattr(fallback, "lines", None)
-    reason = getattr(fallback, "_why", None) or str(fallback).strip().splitlines()[0]
-    return LoadError(f"Turtle syntax error: {reason}", path=path, line=line + 1 if isinstance(line, int) else None)
+        raise _syntax_error(path, fmt, exc) from None
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    except ValueError as exc:  # defensive: pyoxigraph reports bad input as SyntaxError
+        raise LoadError(f"{fmt.title} error: {exc}", path=path) from None
 
 
-def parse_turtle(path: str | Path, graph: Graph | None = None) -> Graph:
-    """Parse one Turtle file into ``graph`` (a new one if not given) and return the graph."""
-    path = Path(path)
-    graph = new_graph() if graph is None else graph
-    text = read_text(path)
-    scratch = Graph(bind_namespaces="none")
+def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BASE_IRI) -> list[Any]:
+    """Every quad of an RDF document held in memory (an endpoint's answer); faults are LoadErrors naming ``source``.
+
+    The same strict parser as for files; JSON-LD remote contexts are not fetched.
+    """
+    if data.startswith(b"\xef\xbb\xbf") and fmt.name != "xml":
+        raise LoadError(f"starts with a UTF-8 byte-order mark (EF BB BF); {fmt.title} is read without one", path=source)
     try:
-        scratch.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except Exception as exc:  # noqa: BLE001 - rdflib raises many types for bad syntax
-        raise _syntax_error(path, text, exc) from None
-    for triple in scratch:
-        graph.add(triple)
+        return list(pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri))
+    except SyntaxError as exc:
+        message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
+        where = {"path": source, "line": exc.lineno, "column": exc.offset}
+        raise LoadError(f"{fmt.title} syntax error: {message}", **where) from None
+
+
+def read_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> list[Any]:
+    """Every quad of one RDF file (triple formats give default-graph quads)."""
+    return list(iter_quads(path, base_iri=base_iri))
+
+
+_POSITION_PREFIX = re.compile(r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ")
+_QUOTED = re.compile(r"'([^']{1,200})'|`([^`]{1,200})`")
+
+
+def _syntax_error(path: Path, fmt: RdfFormat, exc: SyntaxError) -> LoadError:
+    message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
+    line, column = exc.lineno, exc.offset
+    if message.startswith("Invalid UTF-8"):
+        message = f"not UTF-8 ({message}): {fmt.title} files must be encoded in UTF-8"
+    if line is None and fmt.name == "xml":
+        line, column = _xml_position(path)
+    if line is None:
+        line, column = _find_quoted(path, message)
+    return LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
+
+
+def _xml_position(path: Path) -> tuple[int | None, int | None]:
+    """Where expat finds the file not well-formed XML (pyoxigraph's RDF/XML errors carry no position)."""
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        with path.open("rb") as handle:
+            parser.ParseFile(handle)
+    except xml.parsers.expat.ExpatError as exc:
+        return exc.lineno, exc.offset + 1
+    return None, None
+
+
+def _find_quoted(path: Path, message: str) -> tuple[int | None, int | None]:
+    """The first place the file holds the text the message quotes (for errors without a position)."""
+    match = _QUOTED.search(message)
+    if match is None:
+        return None, None
+    needle = match.group(1) or match.group(2)
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, 1):
+            column = text.find(needle)
+            if column >= 0:
+                return number, column + 1
+    return None, None
+
+
+# --------------------------------------------------------------------------- into rdflib and pyoxigraph
+
+
+def parse_file(path: str | Path, graph: Graph | None = None) -> Graph:
+    """Parse one RDF file into ``graph`` (a new one if not given), named graphs merged, and return the graph."""
+    graph = new_graph() if graph is None else graph
+    quads = read_quads(path)  # all or nothing: a file that fails half-way adds no triple
+    add = graph.add
+    for quad in quads:
+        add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 
 
+#: The former name of :func:`parse_file`, when only Turtle was read.
+parse_turtle = parse_file
+
+
+def parse_dataset(paths: Iterable[str | Path]) -> Dataset:
+    """The files as one rdflib Dataset, named graphs kept (default-graph triples in the default graph)."""
+    dataset = Dataset(default_union=False)
+    for path in paths:
+        for quad in read_quads(path):
+            triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+            name = quad.graph_name
+            context = (
+                dataset.default_context if isinstance(name, pyoxigraph.DefaultGraph) else dataset.graph(to_rdflib(name))  # type: ignore[arg-type]
+            )
+            context.add(triple)
+    return dataset
+
+
+def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
+    """Parse one RDF file into ``store``: every triple into ``graph`` (default: the default graph)."""
+    target = pyoxigraph.DefaultGraph() if graph is None else graph
+    store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object, target) for q in read_quads(path)])
+
+
 def source_paths(data: Sequence[str | Path] | None = None) -> list[Path]:
-    """The Turtle files of the default graph, in reading order: ontology, vocabularies, then the data.
+    """The files of the default graph, in reading order: ontology, vocabularies, then the data.
 
     ``data`` defaults to the shipped ``data/article.ttl``.
     """
@@ -82,7 +264,7 @@ def source_paths(data: Sequence[str | Path] | None = None) -> list[Path]:
 
 def load_ontology() -> Graph:
     """The shipped ontology and its SKOS vocabularies in one graph (no data)."""
-    return _parse_all(resources.ontology_paths())
+    return _parse_all(list(resources.ontology_paths()))
 
 
 def load_graph(data: Sequence[str | Path] | None = None, *, ontology: bool = True) -> Graph:
@@ -94,13 +276,79 @@ def load_graph(data: Sequence[str | Path] | None = None, *, ontology: bool = Tru
     return _parse_all(paths if ontology else paths[len(resources.ontology_paths()) :])
 
 
-def _parse_all(paths: Iterable[Path]) -> Graph:
+def _parse_all(paths: Sequence[Path]) -> Graph:
+    """The files in one graph. The last (the user's data) are read first, so a broken one fails fast."""
+    read = {path: read_quads(path) for path in reversed(paths)}
     graph = new_graph()
+    add = graph.add
     for path in paths:
-        parse_turtle(path, graph)
+        for quad in read[path]:
+            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
 
 
 def article_text() -> str:
     """The shipped article text, verbatim."""
     return read_text(resources.article_text_path())
+
+
+# --------------------------------------------------------------------------- ill-typed literals
+
+
+@dataclass(frozen=True)
+class IllTypedLiteral:
+    """A literal whose lexical form is not in its datatype's lexical space, with where it first appears."""
+
+    path: Path
+    line: int | None
+    column: int | None
+    subject: Any
+    predicate: Any
+    literal: Literal
+
+    def location(self) -> str:
+        return ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+
+    def report(self) -> tuple[str, str, str, str]:
+        """(focus, path, message, value) for a validation finding: the message starts with file:line:col."""
+        datatype = curie(URIRef(self.literal.datatype))
+        message = f"{self.location()}: ill-typed literal: not a valid {datatype} (kept as written)"
+        return curie(self.subject), curie(self.predicate), message, nt_term(self.literal)
+
+
+def ill_typed_literals(paths: Iterable[str | Path]) -> list[IllTypedLiteral]:
+    """The ill-typed literals of the files (``"abc"^^xsd:integer``, ``"2022-13-45"^^xsd:date``), in file order.
+
+    A literal is ill-typed when rdflib cannot map its lexical form to a value of a
+    datatype it knows (XSD 1.1 lexical spaces); unknown datatypes are not judged.
+    The position is that of the first occurrence of the quoted lexical form in the
+    file (the parser gives no position per triple), or none when it is written
+    differently (escaped, or in RDF/XML or JSON-LD structure).
+    """
+    found = []
+    for path in paths:
+        bad = []
+        for quad in iter_quads(path):
+            if isinstance(quad.object, pyoxigraph.Literal) and not quad.object.language:
+                literal = to_rdflib(quad.object)
+                if getattr(literal, "ill_typed", False):
+                    bad.append((quad.subject, quad.predicate, literal))
+        if bad:
+            positions = _positions(Path(path), {str(lit) for _, _, lit in bad})
+            for s, p, lit in bad:
+                line, column = positions.get(str(lit), (None, None))
+                found.append(IllTypedLiteral(Path(path), line, column, to_rdflib(s), URIRef(p.value), lit))
+    return found
+
+
+def _positions(path: Path, lexicals: set[str]) -> dict[str, tuple[int, int]]:
+    positions: dict[str, tuple[int, int]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for number, text in enumerate(handle, 1):
+            for lexical in lexicals - positions.keys():
+                for quoted in (f'"{lexical}"', f"'{lexical}'", f">{lexical}<"):
+                    column = text.find(quoted)
+                    if column >= 0:
+                        positions[lexical] = (number, column + 1)
+                        break
+    return positions

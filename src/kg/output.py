@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import OutputError
@@ -44,13 +45,22 @@ def register_input(path: str | Path) -> None:
     _INPUTS.add((st.st_dev, st.st_ino, st.st_mtime_ns))
 
 
-def _refuse_input(target: Path) -> None:
+def refuse_input(target: Path) -> None:
+    """Raise OutputError if ``target`` is a file registered as an input of this process."""
     try:
         st = target.stat()
     except OSError:
         return
     if (st.st_dev, st.st_ino, st.st_mtime_ns) in _INPUTS:
         raise OutputError("is an input of this command; refusing to overwrite it (choose another output)", path=target)
+
+
+@dataclass
+class Export:
+    """What a writing command produced: the text (when no file was asked for) and the (title, path) written."""
+
+    text: str | None = None
+    written: list[tuple[str, Path]] = field(default_factory=list)
 
 
 def check_output(out: str | Path, *, directory: bool) -> Path:
@@ -61,7 +71,7 @@ def check_output(out: str | Path, *, directory: bool) -> Path:
     if not directory and out.is_dir():
         raise OutputError("is a directory; give a file name, or use --format all for a directory", path=out)
     if not directory:
-        _refuse_input(out)
+        refuse_input(out)
     ancestor = out if directory else out.parent
     while not ancestor.exists():
         ancestor = ancestor.parent
@@ -122,7 +132,7 @@ def write_atomically(files: Mapping[Path, str]) -> None:
     for target in targets:
         if target.is_dir():
             raise OutputError("is a directory; give a file name", path=target)
-        _refuse_input(target)
+        refuse_input(target)
     staged: list[tuple[Path, Path]] = []
     try:
         for target, text in targets.items():

@@ -32,7 +32,8 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.namespaces import ITSRDF, KG, NIF, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, TIME, WD
+from kg.namespaces import ITSRDF, KG, NIF, OWL, RDF, RDFS, SCHEMA, SKOS, TIME, WD
+from kg.terms import curie
 
 LANGUAGES = ("en", "fa")
 
@@ -121,8 +122,6 @@ SPEC = ProjectionSpec(
     },
 )
 
-_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
 
 def to_curie(term: Node) -> str:
     """A compact name for ``term``: a CURIE for the project's namespaces, else ``<iri>`` or ``_:id``.
@@ -132,13 +131,7 @@ def to_curie(term: Node) -> str:
     >>> to_curie(URIRef("http://www.w3.org/ns/unknown#x"))
     '<http://www.w3.org/ns/unknown#x>'
     """
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = str(term)
-    for prefix, namespace in _BY_LENGTH:
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return f"<{text}>"
+    return curie(term)
 
 
 def _terms_graph(graph: Graph) -> Graph:

@@ -43,17 +43,18 @@ from wcwidth import wcwidth
 
 from kg.engines import Outcome, parse_results_json
 from kg.errors import LoadError, UsageError
-from kg.export import write_jsonld, write_ntriples
+from kg.formats import FORMATS as RDF_FORMATS
+from kg.formats import format_names, is_rdf_format, rdf_format
 from kg.load import read_text
-from kg.namespaces import PREFIXES, XSD
+from kg.namespaces import XSD
 from kg.sparql import _IRI_CHARS, Query, n3
+from kg.terms import prefixed
+from kg.writers import serialize
 
 BINDINGS_FORMATS = ("table", "csv", "tsv", "json", "md")
-GRAPH_FORMATS = ("turtle", "nt", "n3", "xml", "json-ld", "trig", "nquads")
-_FORMAT_ALIASES = {"ttl": "turtle", "ntriples": "nt", "rdfxml": "xml", "rdf": "xml", "jsonld": "json-ld"}
-FORMATS = BINDINGS_FORMATS + GRAPH_FORMATS + tuple(_FORMAT_ALIASES)
-#: Graph formats written by :mod:`kg.export`, so that query output and exports agree byte for byte.
-_EXPORT_WRITERS: dict[str, Callable[[Graph], str]] = {"json-ld": write_jsonld, "nt": write_ntriples}
+#: Graph formats and their aliases, from the one registry (kg.formats); written by kg.writers like the exports.
+GRAPH_FORMATS = tuple(format_names())
+FORMATS = BINDINGS_FORMATS + GRAPH_FORMATS
 
 
 # --------------------------------------------------------------------------- results
@@ -204,25 +205,21 @@ def _series(pd: Any, terms: list[Identifier | None]) -> Any:
 
 def check_format(kind: str, fmt: str) -> str:
     """The canonical output format for a result kind, or a UsageError."""
-    fmt = _FORMAT_ALIASES.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if kind == "graph":
-        fmt = {"table": "turtle", "md": "turtle", "json": "json-ld"}.get(fmt, fmt)
-        if fmt not in GRAPH_FORMATS:
-            raise UsageError(f"--format {fmt} is for SELECT results; a graph can be {', '.join(GRAPH_FORMATS)}")
-    elif fmt not in BINDINGS_FORMATS:
+        fmt = {"table": "turtle", "md": "turtle", "json": "jsonld"}.get(fmt, fmt)
+        if not is_rdf_format(fmt):
+            raise UsageError(f"--format {fmt} is for SELECT results; a graph can be {', '.join(RDF_FORMATS)}")
+        return rdf_format(fmt).name
+    if fmt not in BINDINGS_FORMATS:
         raise UsageError(f"--format {fmt} is for graphs; SELECT and ASK results can be {', '.join(BINDINGS_FORMATS)}")
     return fmt
 
 
 def compact(iri: str) -> str:
     """``https://w3id.org/iran-kazakhstan-kg/id/kazakhstan`` -> ``kgi:kazakhstan`` (else ``<iri>``)."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            local = iri[len(namespace) :]
-            if re.fullmatch(r"(?:[\w-](?:[\w.-]*[\w-])?)?", local):
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
+    return prefixed(iri)
 
 
 def _plain(term: Identifier | None) -> str:
@@ -505,13 +502,7 @@ def _format_md(result: Result, labels: Mapping[URIRef, str]) -> str:
 
 
 def _format_graph(graph: Graph, fmt: str) -> str:
-    writer = _EXPORT_WRITERS.get(fmt)
-    if writer is not None:
-        return writer(graph)
-    text = graph.serialize(format=fmt)
-    if fmt == "nquads":
-        text = "".join(sorted(text.splitlines(keepends=True)))
-    return text
+    return serialize(graph, fmt)
 
 
 # --------------------------------------------------------------------------- expected results

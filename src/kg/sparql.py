@@ -51,6 +51,7 @@ from rdflib.term import Identifier
 from kg import resources
 from kg.errors import LoadError, QueryError
 from kg.namespaces import PREFIXES, XSD
+from kg.terms import nt_term
 
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "boolean", "date")
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
@@ -345,23 +346,14 @@ def n3(term: Identifier) -> str:
     if isinstance(term, BNode):
         raise QueryError("a blank node cannot be a parameter value")
     if isinstance(term, Literal):
-        escaped = (
-            str(term)
-            .replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-            .replace("\t", "\\t")
-            .replace("\b", "\\b")
-            .replace("\f", "\\f")
-        )
-        if term.language:
-            if not _LANG_TAG.match(term.language):
-                raise QueryError(f"not a language tag: {term.language!r}")
-            return f'"{escaped}"@{term.language}'
+        if term.language and not _LANG_TAG.match(term.language):
+            raise QueryError(f"not a language tag: {term.language!r}")
         if term.datatype and term.datatype != XSD.string:
-            return f'"{escaped}"^^{n3(URIRef(term.datatype))}'
-        return f'"{escaped}"'
+            n3(URIRef(term.datatype))  # refuses a datatype that is not a valid IRI
+        try:
+            return nt_term(term)  # N-Triples escaping, written once in kg.terms
+        except ValueError as exc:
+            raise QueryError(f"not a valid RDF literal: {exc}") from None
     raise QueryError(f"cannot bind {term!r}")
 
 

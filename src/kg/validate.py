@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg import resources
-from kg.load import article_text, load_graph, load_ontology, parse_turtle
+from kg.load import article_text, ill_typed_literals, load_graph, load_ontology, parse_turtle, source_paths
 from kg.namespaces import (
     DCAT,
     DCTERMS,
@@ -37,6 +37,7 @@ from kg.namespaces import (
     WD,
     XSD,
 )
+from kg.terms import curie
 
 #: Vocabularies whose term lists rdflib ships: a term outside them is a typo.
 _CLOSED_VOCABULARIES: tuple[type[DefinedNamespace], ...] = (
@@ -105,10 +106,7 @@ class Report:
 
 def _short(graph: Graph, term: object) -> str:
     if isinstance(term, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(term)
-        except Exception:  # noqa: BLE001 - fall back to the full IRI
-            return f"<{term}>"
+        return curie(term)
     if isinstance(term, Literal):
         text = str(term)
         return repr(text if len(text) < 80 else text[:77] + "...") + (f"@{term.language}" if term.language else "")
@@ -320,8 +318,8 @@ def validate(
 
     Pass ``graph`` when it is already loaded (``load_graph(data)``), so the files are read once.
     """
+    graph = load_graph(data) if graph is None else graph  # the user's files first: a broken one fails fast
     ontology = load_ontology()
-    graph = load_graph(data) if graph is None else graph
     shapes_graph = parse_turtle(shapes or resources.shapes_path())
     report = Report()
     steps: Iterable[tuple[str, list[Finding]]] = (
@@ -331,6 +329,7 @@ def validate(
         ("labels", check_labels(ontology)),
         ("Persian orthography", check_orthography(graph)),
         ("Wikidata links", check_wikidata(graph, read_wikidata_reference())),
+        ("well-typed literals", [Finding("literals", *bad.report()) for bad in ill_typed_literals(source_paths(data))]),
     )
     for name, findings in steps:
         report.checks.append(name)

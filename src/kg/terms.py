@@ -1,0 +1,198 @@
+"""RDF terms: prefixed names, N-Triples syntax, conversions between rdflib and pyoxigraph, sort keys.
+
+This is the one home for shortening an IRI to a prefixed name and for writing a
+term in N-Triples syntax; every module that shows or writes a term uses it.
+
+* :func:`split_iri` finds the longest namespace of :data:`kg.namespaces.PREFIXES`
+  whose remainder is a valid local name *for the syntax asked for*: Turtle/SPARQL
+  ``PN_LOCAL`` (Turtle 1.1 §6.5, without ``%`` or ``\\`` escapes), an XML
+  ``NCName`` (XML Namespaces 1.0; Persian letters allowed) or anything a JSON-LD
+  compact IRI may hold (JSON-LD 1.1 §4.1.5: not starting with ``//``).
+* :func:`curie` is the display form used in reports, tables and pages: a Turtle
+  prefixed name where one is valid, else ``<iri>``; blank nodes as ``_:label``.
+* :func:`nt_term` writes a term as pyoxigraph writes N-Triples (canonical
+  N-Triples escaping: UTF-8 stays as it is, ``"`` ``\\`` and controls escaped).
+* :func:`to_oxigraph` and :func:`to_rdflib` convert terms without changing any
+  lexical form: rdflib's ``Literal`` normalises numbers on construction unless
+  built with ``normalize=False``, which is what :func:`to_rdflib` does.
+* :func:`natural_key` sorts digit runs by value without ``int()``, so a run of
+  any length (Python refuses ``int()`` on more than 4 300 digits) is safe.
+
+>>> curie(URIRef("https://w3id.org/iran-kazakhstan-kg/id/kazakhstan"))
+'kgi:kazakhstan'
+>>> nt_term(Literal("01", datatype=XSD.integer, normalize=False))
+'"01"^^<http://www.w3.org/2001/XMLSchema#integer>'
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from typing import Literal as Kind
+
+import pyoxigraph
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.namespaces import PREFIXES, XSD
+
+XSD_STRING = str(XSD.string)
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: Namespaces longest first, so that ``span:`` wins over ``kgi:`` for a mention.
+BY_LENGTH: list[tuple[str, str]] = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
+
+# Turtle 1.1 §6.5 PN_CHARS_BASE, PN_CHARS_U, PN_CHARS.
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
+    "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_LOCAL = re.compile(f"(?:[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}.:]*[{_PN_CHARS}:])?)?")
+# XML 1.0 (5th ed.) NameStartChar / NameChar without ':' (an NCName).
+_NAME_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
+    "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_CHAR = _NAME_START + "\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
+NCNAME = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
+#: The longest NCName at the end of an IRI (for RDF/XML property elements outside PREFIXES).
+NCNAME_TAIL = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*$")
+
+Syntax = Kind["turtle", "xml", "jsonld"]
+
+_VALID = {
+    "turtle": lambda local: _PN_LOCAL.fullmatch(local) is not None,
+    "xml": lambda local: NCNAME.fullmatch(local) is not None,
+    "jsonld": lambda local: not local.startswith("//"),
+}
+
+
+def split_iri(iri: str, syntax: Syntax = "turtle") -> tuple[str, str] | None:
+    """``(prefix, local)`` for the longest namespace of PREFIXES giving a valid local name, or None.
+
+    >>> split_iri("https://w3id.org/iran-kazakhstan-kg/ontology#Country")
+    ('kg', 'Country')
+    >>> split_iri("https://w3id.org/iran-kazakhstan-kg/ontology#a/b") is None
+    True
+    """
+    valid = _VALID[syntax]
+    for ns, prefix in BY_LENGTH:
+        if iri.startswith(ns) and valid(iri[len(ns) :]):
+            return prefix, iri[len(ns) :]
+    return None
+
+
+def prefixed(iri: str) -> str:
+    """``kgi:kazakhstan`` for an IRI with a valid Turtle prefixed name, else ``<iri>``."""
+    split = split_iri(iri)
+    return f"{split[0]}:{split[1]}" if split else f"<{iri}>"
+
+
+def curie(term: Node | str) -> str:
+    """The display form of a term: a prefixed name, ``<iri>``, ``_:label``, or a literal in N-Triples syntax.
+
+    >>> curie(URIRef("http://www.w3.org/ns/unknown#x"))
+    '<http://www.w3.org/ns/unknown#x>'
+    """
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        return nt_term(term)
+    return prefixed(str(term))
+
+
+# --------------------------------------------------------------------------- conversions
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for every ill-typed literal it builds; those are findings, not noise."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def to_rdflib(term: Any) -> Node:
+    """A pyoxigraph term as the equal rdflib term, keeping its lexical form (``"01"`` stays ``01``).
+
+    >>> str(to_rdflib(pyoxigraph.Literal("1e0", datatype=pyoxigraph.NamedNode(XSD.double))))
+    '1e0'
+    """
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        with _quiet_rdflib():
+            return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    raise TypeError(f"no rdflib term for {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    """An rdflib term as the equal pyoxigraph term (the literal's lexical form as ``str(literal)``).
+
+    Raises ValueError for a term pyoxigraph refuses (an IRI with a space, a bad language tag).
+    """
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype is None:
+            return pyoxigraph.Literal(str(term))
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    raise TypeError(f"no pyoxigraph term for {term!r}")
+
+
+def nt_term(term: Node | Any) -> str:
+    """A term (rdflib or pyoxigraph) in N-Triples syntax, as pyoxigraph's N-Triples writer writes it.
+
+    >>> nt_term(Literal("a\\nb", lang="fa"))
+    '"a\\\\nb"@fa'
+    """
+    if isinstance(term, Node):
+        term = to_oxigraph(term)
+    return str(term)
+
+
+# --------------------------------------------------------------------------- sorting
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_key(text: str) -> tuple[object, ...]:
+    """Sort key that orders runs of digits by value: ``span/9-14`` before ``span/10-12``.
+
+    Digit runs compare as (length without leading zeros, digits), which is their
+    numeric order, without ``int()``; the text itself breaks ties.
+
+    >>> sorted(["span/10-12", "span/9-14", "span/9-10", "x1", "x", "x007"], key=natural_key)
+    ['span/9-10', 'span/9-14', 'span/10-12', 'x', 'x1', 'x007']
+    >>> natural_key("9" * 5000) < natural_key("1" + "0" * 5000)
+    True
+    """
+    parts = _DIGITS.split(text)  # always text, number, text, ...: equal positions hold equal types
+    key: list[object] = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            digits = part.lstrip("0")
+            key.append((len(digits), digits))
+        else:
+            key.append(part)
+    return (tuple(key), text)

@@ -1,0 +1,501 @@
+"""Write RDF in the six standard syntaxes, every term exactly as read, byte for byte the same on every run.
+
+This is a bottom module: it imports terms, formats, namespaces and errors, and
+nothing that loads files or orchestrates. Input is an rdflib Graph, a mapping
+of graph name to rdflib Graph (named graphs, in order), a pyoxigraph Dataset or
+an iterable of pyoxigraph quads or triples.
+
+Every writer re-reads its own output with pyoxigraph's strict parser and checks
+it is isomorphic to what it was asked to write (:func:`verify`) before returning
+it: a mismatch, or a term a syntax cannot hold, is an :class:`OutputError`
+(exit 7). Blank nodes get RDFC-1.0 canonical labels
+(:meth:`pyoxigraph.Dataset.canonicalize`, ``c14nN`` written ``bN``), so output
+does not depend on the labels of the input.
+
+Which serialiser writes what, and why:
+
+================  =============  =====================================================
+format            serialiser     why
+================  =============  =====================================================
+N-Triples         pyoxigraph     canonical escaping from a W3C-conformant library;
+N-Quads           pyoxigraph     we only sort its lines
+Turtle            ours           the normal form of data/article.ttl: sorted subjects,
+                                 ``a`` first, only the prefixes used, objects
+                                 grouped; pyoxigraph and rdflib write neither sorted
+                                 nor (rdflib) stable output (rdflib #1457, #3545)
+TriG              ours           the same normal form, one block per named graph
+JSON-LD           ours           a compact ``@context`` of the prefixes used, with
+                                 JSON-LD 1.1 collision-safe compaction; pyoxigraph
+                                 writes only expanded JSON-LD
+RDF/XML           ours           sorted ``rdf:Description`` blocks; rdflib's writer
+                                 is unordered and turns ``rdf:li`` into ``rdf:_n``
+================  =============  =====================================================
+
+Sorting never calls ``int()`` (:func:`kg.terms.natural_key`), so digit runs of
+any length are safe.
+
+>>> from rdflib import Literal
+>>> from kg.namespaces import ID, RDFS, new_graph
+>>> g = new_graph()
+>>> _ = g.add((ID["kazakhstan"], RDFS.label, Literal("قزاقستان", lang="fa")))
+>>> print(write_turtle(g), end="")
+@prefix kgi:  <https://w3id.org/iran-kazakhstan-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<BLANKLINE>
+kgi:kazakhstan rdfs:label "قزاقستان"@fa .
+>>> print(write_ntriples(g), end="")
+<https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> <http://www.w3.org/2000/01/rdf-schema#label> "قزاقستان"@fa .
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pyoxigraph
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad
+from pyoxigraph import Literal as OxLiteral
+from rdflib import Graph
+
+from kg.errors import OutputError
+from kg.formats import FORMATS, RdfFormat, rdf_format
+from kg.namespaces import PREFIXES
+from kg.terms import BY_LENGTH, NCNAME, NCNAME_TAIL, RDF_LANGSTRING, XSD_STRING, natural_key, split_iri, to_oxigraph
+
+Source = Graph | Mapping[Any, Graph] | pyoxigraph.Dataset | Iterable[Any]
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = NamedNode(_RDF + "type")
+
+#: Line width under which all objects of a predicate stay on one Turtle line.
+_WIDTH = 100
+
+
+# --------------------------------------------------------------------------- input
+
+
+def to_quads(source: Source, *, triples: bool = False) -> list[Quad]:
+    """The quads of ``source``, blank nodes canonically labelled; ``triples=True`` puts all in the default graph."""
+    quads: list[Quad] = []
+    try:
+        if isinstance(source, Graph):
+            quads = [_quad(t, DefaultGraph()) for t in source]
+        elif isinstance(source, Mapping):
+            for name, graph in source.items():
+                target = DefaultGraph() if name is None else to_oxigraph(name)
+                quads.extend(_quad(t, target) for t in graph)
+        else:
+            for item in source:
+                if isinstance(item, Quad):
+                    quads.append(item)
+                else:
+                    quads.append(Quad(item.subject, item.predicate, item.object, DefaultGraph()))
+    except (ValueError, TypeError) as exc:
+        raise OutputError(f"cannot write a term that is not valid RDF: {exc}") from None
+    if triples:
+        quads = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
+    return _canonical(quads)
+
+
+def _quad(triple: Any, graph: Any) -> Quad:
+    s, p, o = triple
+    return Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+
+
+def _canonical(quads: list[Quad]) -> list[Quad]:
+    """Quads with RDFC-1.0 canonical blank-node labels (``b0``, ``b1`` ...), duplicates removed, in input order."""
+    if not any(isinstance(t, BlankNode) for q in quads for t in (q.subject, q.object, q.graph_name)):
+        return list(dict.fromkeys(quads))
+    dataset = pyoxigraph.Dataset(quads)
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    order = {_graph_key(q.graph_name): i for i, q in reversed(list(enumerate(quads)))}
+
+    def relabel(term: Any) -> Any:
+        return BlankNode("b" + term.value.removeprefix("c14n")) if isinstance(term, BlankNode) else term
+
+    result = [Quad(relabel(q.subject), q.predicate, relabel(q.object), relabel(q.graph_name)) for q in dataset]
+    result.sort(key=lambda q: order.get(_graph_key(q.graph_name), len(order)))
+    return result
+
+
+def _graph_key(name: Any) -> str:
+    return "" if isinstance(name, DefaultGraph) else ("_:" if isinstance(name, BlankNode) else "") + name.value
+
+
+def _graphs(quads: list[Quad]) -> dict[Any, list[Quad]]:
+    """Quads by graph name, the graphs in order of first appearance."""
+    graphs: dict[Any, list[Quad]] = {}
+    for q in quads:
+        graphs.setdefault(q.graph_name, []).append(q)
+    return graphs
+
+
+# --------------------------------------------------------------------------- sorting
+
+
+def _literal_datatype(node: OxLiteral) -> str:
+    datatype = node.datatype.value
+    return "" if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype
+
+
+def node_key(node: Any) -> tuple[object, ...]:
+    """Sort key of a term: IRIs, then blank nodes, then literals (by datatype, tag, text); digit runs by value."""
+    if isinstance(node, NamedNode):
+        return (0, natural_key(node.value))
+    if isinstance(node, BlankNode):
+        return (1, natural_key(node.value))
+    if isinstance(node, OxLiteral):
+        return (2, _literal_datatype(node), node.language or "", natural_key(node.value))
+    raise OutputError(f"cannot write a term of type {type(node).__name__}: {node!r}")
+
+
+def _predicate_key(predicate: Any) -> tuple[object, ...]:
+    return (0,) if predicate == RDF_TYPE else (1, natural_key(predicate.value))
+
+
+Description = list[tuple[Any, list[tuple[Any, list[Any]]]]]
+
+
+def _describe(quads: Iterable[Quad]) -> Description:
+    """(subject, [(predicate, sorted objects)]) in subject order, rdf:type first, then by predicate IRI."""
+    by_subject: dict[Any, dict[Any, set[Any]]] = {}
+    for q in quads:
+        by_subject.setdefault(q.subject, {}).setdefault(q.predicate, set()).add(q.object)
+    return [
+        (s, [(p, sorted(by_subject[s][p], key=node_key)) for p in sorted(by_subject[s], key=_predicate_key)])
+        for s in sorted(by_subject, key=node_key)
+    ]
+
+
+# --------------------------------------------------------------------------- N-Triples / N-Quads
+
+
+def _sorted_lines(quads: list[Quad], fmt: pyoxigraph.RdfFormat) -> str:
+    text = pyoxigraph.serialize(quads, format=fmt).decode("utf-8")
+    return "".join(sorted(set(text.splitlines(keepends=True))))
+
+
+def write_ntriples(source: Source) -> str:
+    """N-Triples by pyoxigraph's writer, one triple a line, lines sorted."""
+    quads = to_quads(source, triples=True)
+    text = _sorted_lines([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads], FORMATS["nt"].oxigraph)
+    return verify(text, FORMATS["nt"], quads)
+
+
+def write_nquads(source: Source) -> str:
+    """N-Quads by pyoxigraph's writer, every triple with the name of its graph, lines sorted."""
+    quads = to_quads(source)
+    return verify(_sorted_lines(quads, FORMATS["nquads"].oxigraph), FORMATS["nquads"], quads)
+
+
+# --------------------------------------------------------------------------- Turtle / TriG
+
+_NT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_SHORT_SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')
+_LONG_SPECIAL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f"\\]')
+_BARE = {
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    _XSD + "boolean": re.compile("true|false"),
+}
+
+
+def _uchar(ch: str) -> str:
+    return f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}"
+
+
+def _escape(text: str, special: re.Pattern[str]) -> str:
+    return special.sub(lambda m: _NT_ESCAPES.get(m.group()) or _uchar(m.group()), text)
+
+
+class _Terms:
+    """Writes terms in Turtle syntax and remembers which prefixes were used."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def iri(self, iri: str) -> str:
+        split = split_iri(iri, "turtle")
+        if split is None:
+            return f"<{iri}>"  # pyoxigraph's NamedNode holds only valid IRIs: nothing to escape
+        self.used.add(split[0])
+        return f"{split[0]}:{split[1]}"
+
+    def term(self, node: Any, *, predicate: bool = False) -> str:
+        if predicate and node == RDF_TYPE:
+            return "a"
+        if isinstance(node, NamedNode):
+            return self.iri(node.value)
+        if isinstance(node, BlankNode):
+            return f"_:{node.value}"
+        if isinstance(node, OxLiteral):
+            return self.literal(node)
+        raise OutputError(f"cannot write a term of type {type(node).__name__}: {node!r}")
+
+    def literal(self, node: OxLiteral) -> str:
+        lexical = node.value
+        datatype = _literal_datatype(node)
+        bare = _BARE.get(datatype)
+        if bare is not None and bare.fullmatch(lexical):
+            return lexical
+        if "\n" in lexical or "\r" in lexical:
+            text = f'"""{_escape(lexical, _LONG_SPECIAL)}"""'
+        else:
+            text = f'"{_escape(lexical, _SHORT_SPECIAL)}"'
+        if node.language:
+            return f"{text}@{node.language}"
+        return f"{text}^^{self.iri(datatype)}" if datatype else text
+
+
+def _turtle_body(quads: Iterable[Quad], terms: _Terms, indent: str = "") -> list[str]:
+    """One block of text per subject, in order, each ending with ``.`` and a newline."""
+    blocks = []
+    for subject, description in _describe(quads):
+        lines: list[str] = []
+        head = indent + terms.term(subject)
+        for i, (predicate, objects) in enumerate(description):
+            start = f"{head} " if i == 0 else f"{indent}    "
+            rendered = [terms.term(o) for o in objects]
+            verb = terms.term(predicate, predicate=True)
+            line = start + verb + " " + " , ".join(rendered)
+            if len(rendered) > 1 and (len(line) > _WIDTH or any("\n" in r for r in rendered)):
+                line = start + verb + " " + f" ,\n{indent}        ".join(rendered)
+            lines.append(line)
+        blocks.append(" ;\n".join(lines) + " .\n")
+    return blocks
+
+
+def _prefix_lines(used: Iterable[str]) -> str:
+    used = set(used)
+    chosen = [(p, ns) for p, ns in PREFIXES.items() if p in used]
+    if not chosen:
+        return ""
+    width = max(len(p) for p, _ in chosen) + 1
+    return "".join(f"@prefix {p + ':':<{width}} <{ns}> .\n" for p, ns in chosen) + "\n"
+
+
+def write_turtle(source: Source) -> str:
+    """Turtle normal form: only the prefixes used, subjects in order, ``a`` first, a blank line between subjects."""
+    quads = to_quads(source, triples=True)
+    terms = _Terms()
+    body = _turtle_body(quads, terms)
+    return verify(_prefix_lines(terms.used) + "\n".join(body), FORMATS["turtle"], quads)
+
+
+def write_trig(source: Source) -> str:
+    """TriG: each graph as a block in the order given (the default graph as ``{ }``), statements indented."""
+    quads = to_quads(source)
+    terms = _Terms()
+    chunks = []
+    for name, members in _graphs(quads).items():
+        body = _turtle_body(members, terms, indent="    ")
+        label = "" if isinstance(name, DefaultGraph) else terms.term(name) + " "
+        chunks.append(f"{label}{{\n" + "\n".join(body) + "}\n")
+    return verify(_prefix_lines(terms.used) + "\n".join(chunks), FORMATS["trig"], quads)
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+_GEN_DELIMS = tuple(":/?#[]@")
+_JSON_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,15})")
+
+
+class _JsonLdTerms:
+    """Compacts IRIs to ``prefix:local`` only where that cannot be read back as another IRI (JSON-LD 1.1 §6.1).
+
+    A prefix is usable when its namespace ends in a gen-delim (JSON-LD 1.1 prefix
+    flag) and no absolute IRI in the document has that prefix as its scheme
+    (``<kg:Country>`` must stay absolute, so ``kg:`` is then not compacted at all).
+    """
+
+    def __init__(self, quads: list[Quad]) -> None:
+        schemes = set()
+        for q in quads:
+            for t in (q.subject, q.predicate, q.object):
+                if isinstance(t, NamedNode):
+                    schemes.add(t.value.split(":", 1)[0])
+                elif isinstance(t, OxLiteral):
+                    schemes.add(t.datatype.value.split(":", 1)[0])
+        self.blocked = {p for p, ns in PREFIXES.items() if p in schemes or not ns.endswith(_GEN_DELIMS)}
+        self.used: set[str] = set()
+
+    def iri(self, iri: str) -> str:
+        for ns, prefix in BY_LENGTH:
+            local = iri[len(ns) :]
+            if prefix not in self.blocked and iri.startswith(ns) and not local.startswith("//"):
+                self.used.add(prefix)
+                return f"{prefix}:{local}"
+        return iri
+
+    def node_id(self, node: Any) -> str:
+        return f"_:{node.value}" if isinstance(node, BlankNode) else self.iri(node.value)
+
+    def value(self, node: Any) -> object:
+        if isinstance(node, NamedNode | BlankNode):
+            return {"@id": self.node_id(node)}
+        lexical = node.value
+        if node.language:
+            return {"@language": node.language, "@value": lexical}
+        datatype = node.datatype.value
+        if datatype == XSD_STRING:
+            return lexical
+        if datatype == _XSD + "boolean" and lexical in ("true", "false"):
+            return lexical == "true"
+        if datatype == _XSD + "integer" and _JSON_INTEGER.fullmatch(lexical) and abs(int(lexical)) < 2**53:
+            return int(lexical)  # canonical and exact in every JSON reader
+        return {"@type": self.iri(datatype), "@value": lexical}
+
+
+def write_jsonld(source: Source) -> str:
+    """Compacted JSON-LD: an ``@context`` of the prefixes used, one node object per subject, keys sorted."""
+    quads = to_quads(source, triples=True)
+    terms = _JsonLdTerms(quads)
+    nodes = []
+    for subject, description in _describe(quads):
+        node: dict[str, object] = {"@id": terms.node_id(subject)}
+        for predicate, objects in description:
+            if predicate == RDF_TYPE and all(isinstance(o, NamedNode | BlankNode) for o in objects):
+                types = [terms.node_id(o) for o in objects]
+                node["@type"] = types[0] if len(types) == 1 else types
+                continue
+            values = [terms.value(o) for o in objects]
+            node[terms.iri(predicate.value)] = values[0] if len(values) == 1 else values
+        nodes.append(node)
+    context = {p: ns for p, ns in PREFIXES.items() if p in terms.used}
+    document = {"@context": context, "@graph": nodes}
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return verify(text, FORMATS["jsonld"], quads)
+
+
+# --------------------------------------------------------------------------- RDF/XML
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: rdf: names that RDF/XML reserves for its syntax, so no property element can carry them (RDF/XML §5.1).
+_RDFXML_RESERVED = {
+    _RDF + n: why
+    for n, why in (
+        ("li", "readers turn each rdf:li element into rdf:_1, rdf:_2, ... (RDF/XML §7.4)"),
+        *((n, "it is a syntax name of RDF/XML (§5.1)") for n in ("RDF", "ID", "about", "bagID", "parseType")),
+        *((n, "it is a syntax name of RDF/XML (§5.1)") for n in ("resource", "nodeID", "datatype", "Description")),
+        *((n, "it is a syntax name of RDF/XML (§5.1)") for n in ("aboutEach", "aboutEachPrefix")),
+    )
+}
+
+
+def _xml_text(text: str, where: str) -> str:
+    bad = _XML_FORBIDDEN.search(text)
+    if bad:
+        raise OutputError(f"RDF/XML cannot hold the character U+{ord(bad.group()):04X} (XML 1.0 §2.2) in {where}")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _xml_attr(text: str, where: str) -> str:
+    escaped = _xml_text(text, where).replace('"', "&quot;")
+    return escaped.replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def write_rdfxml(source: Source) -> str:
+    """RDF/XML: one ``rdf:Description`` per subject in order, blank nodes as ``rdf:nodeID``.
+
+    Property names may be any XML NCName (Persian letters included). A property
+    that RDF/XML cannot name (``rdf:li``, the syntax names, an IRI not ending in
+    an NCName) and characters XML 1.0 cannot hold are refused with OutputError.
+    """
+    quads = to_quads(source, triples=True)
+    used = {"rdf"}
+    extra: dict[str, str] = {}  # namespace -> generated prefix, for properties outside PREFIXES
+
+    def qname(iri: str) -> str:
+        if iri in _RDFXML_RESERVED:
+            raise OutputError(f"RDF/XML cannot write the property <{iri}>: {_RDFXML_RESERVED[iri]}")
+        split = split_iri(iri, "xml")
+        if split is not None:
+            used.add(split[0])
+            return f"{split[0]}:{split[1]}"
+        match = NCNAME_TAIL.search(iri)
+        if not match or match.start() == 0:
+            raise OutputError(f"RDF/XML cannot write the property <{iri}>: it does not end in an XML name")
+        ns = iri[: match.start()]
+        return f"{extra.setdefault(ns, f'p{len(extra)}')}:{match.group()}"
+
+    body = []
+    for subject, description in _describe(quads):
+        where = f"the description of {subject}"
+        if isinstance(subject, BlankNode):
+            about = f'rdf:nodeID="{_node_id(subject)}"'
+        else:
+            about = f'rdf:about="{_xml_attr(subject.value, where)}"'
+        lines = [f"  <rdf:Description {about}>"]
+        for predicate, objects in description:
+            name = qname(predicate.value)
+            for o in objects:
+                if isinstance(o, NamedNode):
+                    lines.append(f'    <{name} rdf:resource="{_xml_attr(o.value, where)}"/>')
+                elif isinstance(o, BlankNode):
+                    lines.append(f'    <{name} rdf:nodeID="{_node_id(o)}"/>')
+                else:
+                    attrs = ""
+                    datatype = _literal_datatype(o)
+                    if o.language:
+                        attrs = f' xml:lang="{o.language}"'
+                    elif datatype:
+                        attrs = f' rdf:datatype="{_xml_attr(datatype, where)}"'
+                    lines.append(f"    <{name}{attrs}>{_xml_text(o.value, where)}</{name}>")
+        lines.append("  </rdf:Description>")
+        body.append("\n".join(lines) + "\n")
+    declarations = [(p, ns) for p, ns in PREFIXES.items() if p in used]
+    declarations += sorted(((p, ns) for ns, p in extra.items()), key=lambda item: natural_key(item[0]))
+    xmlns = "".join(f'\n    xmlns:{p}="{_xml_attr(ns, "a namespace")}"' for p, ns in declarations)
+    text = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{xmlns}>\n' + "\n".join(body) + "</rdf:RDF>\n"
+    return verify(text, FORMATS["xml"], quads)
+
+
+def _node_id(node: BlankNode) -> str:
+    if not NCNAME.fullmatch(node.value):  # canonical labels are bN; this guards hand-made quads
+        raise OutputError(f"RDF/XML cannot write the blank node label _:{node.value}")
+    return node.value
+
+
+# --------------------------------------------------------------------------- checking and the registry
+
+
+def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
+    """``text`` if pyoxigraph reads it back as exactly ``expected`` (isomorphic), else an OutputError."""
+    try:
+        read = list(pyoxigraph.parse(text.encode("utf-8"), format=fmt.oxigraph))
+    except SyntaxError as exc:
+        raise OutputError(f"the {fmt.title} written does not read back (a writer bug): {exc}") from None
+    if not fmt.dataset:
+        expected = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in expected]
+    got, want = pyoxigraph.Dataset(read), pyoxigraph.Dataset(expected)
+    if any(isinstance(t, BlankNode) for q in expected for t in (q.subject, q.object, q.graph_name)):
+        got.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        want.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    if got != want:
+        missing = next((q for q in want if q not in got), None)
+        extra = next((q for q in got if q not in want), None)
+        raise OutputError(
+            f"the {fmt.title} written does not read back as the same graph (a writer bug): "
+            f"{len(read)} statements read, {len(want)} meant; first missing {missing}, first extra {extra}"
+        )
+    return text
+
+
+WRITERS: dict[str, Callable[[Source], str]] = {
+    "turtle": write_turtle,
+    "nt": write_ntriples,
+    "nquads": write_nquads,
+    "trig": write_trig,
+    "jsonld": write_jsonld,
+    "xml": write_rdfxml,
+}
+
+
+def serialize(source: Source, fmt: str | RdfFormat) -> str:
+    """``source`` written in ``fmt`` (a format, its name or alias); the triple formats merge named graphs."""
+    chosen = fmt if isinstance(fmt, RdfFormat) else rdf_format(fmt)
+    return WRITERS[chosen.name](source)
