@@ -12,12 +12,30 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from kg import resources
-from kg.engines import OxigraphEngine, RdflibEngine, open_engine, run_isolated, to_rdflib
 from kg.errors import QueryError, QueryTimeout
 from kg.namespaces import ID, KGC, XSD
-from kg.query import find_query, list_queries, load_query, read_query, read_query_text, run_query
-from kg.results import canonical, compare, read_expected
-from kg.sparql import Query, bind_params, check_policy, n3, parse_value, prepare
+from kg.sparql import (
+    OxigraphEngine,
+    Query,
+    RdflibEngine,
+    bind_params,
+    canonical,
+    check_policy,
+    compare,
+    find_query,
+    list_queries,
+    load_query,
+    n3,
+    open_engine,
+    parse_value,
+    prepare,
+    read_expected,
+    read_query,
+    read_query_text,
+    run_isolated,
+    run_query,
+    to_rdflib,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = [FIXTURES / "mini.ttl"]

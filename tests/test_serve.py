@@ -33,11 +33,19 @@ from rdflib import Literal
 
 from kg import resources
 from kg.cli import main
-from kg.engines import EndpointEngine, open_engine
 from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerError
-from kg.query import find_query, list_queries, read_query_text, run_query
-from kg.results import canonical, compare, read_expected
 from kg.serve import DEFAULT_GRAPH, Server, find_binary, push, start_server
+from kg.sparql import (
+    EndpointEngine,
+    canonical,
+    compare,
+    find_query,
+    list_queries,
+    open_engine,
+    read_expected,
+    read_query_text,
+    run_query,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = [FIXTURES / "mini.ttl"]

@@ -247,14 +247,14 @@ def cmd_queries(args: argparse.Namespace) -> int:
     it exits 1 if any differ.
     """
     if args.check:
-        from kg.query import check_queries
+        from kg.sparql import check_queries
 
         report = check_queries(
             data=args.data, engine=args.engine, endpoint=args.endpoint, endpoint_graph=args.graph, timeout=args.timeout
         )
         _emit(report.format())
         return ExitCode.OK if report.ok else ExitCode.NOT_CONFORMING
-    from kg.query import format_library
+    from kg.sparql import format_library
 
     _emit(format_library(lang=args.lang))
     return ExitCode.OK
@@ -276,7 +276,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     from $KG_ENDPOINT_PASSWORD (or asked for). Exits 1 when nothing matched
     (no rows, ASK false, an empty graph).
     """
-    from kg.query import query
+    from kg.sparql import query
 
     if (args.query is None) == (args.expression is None):
         raise UsageError("give either a query NAME or FILE, or -e 'SPARQL'")

@@ -96,3 +96,7 @@ class OutputError(KgError):
     """An output file or directory that cannot be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class QuerySyntaxError(QueryError):
+    """A query that is not SPARQL 1.1; its position is the first token the engine's parser could not read."""

@@ -36,10 +36,10 @@ from types import FrameType
 
 import pyoxigraph
 
-from kg.engines import USER_AGENT, load_into_store
 from kg.errors import EndpointError, ServerError
 from kg.load import source_paths
 from kg.namespaces import DATASET_IRI
+from kg.sparql.engines import USER_AGENT, load_into_store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878

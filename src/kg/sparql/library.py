@@ -50,11 +50,11 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from kg import resources
-from kg.engines import EndpointEngine, Engine, Outcome, as_graph, open_engine, run_isolated
 from kg.errors import KgError, QueryError, QueryTimeout, UsageError
 from kg.load import read_text
-from kg.results import Result, check_format, compare, read_expected
-from kg.sparql import (
+from kg.sparql.engines import EndpointEngine, Engine, Outcome, as_graph, open_engine, run_isolated
+from kg.sparql.results import Result, check_format, compare, read_expected
+from kg.sparql.syntax import (
     _UPDATE_WORDS,
     PARAM_TYPES,
     Param,

@@ -38,12 +38,12 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.engines import Outcome, parse_results_json
 from kg.errors import LoadError, UsageError
 from kg.export import write_jsonld, write_ntriples
 from kg.load import read_text
 from kg.namespaces import PREFIXES, XSD
-from kg.sparql import _IRI_CHARS, Query, n3
+from kg.sparql.engines import Outcome, parse_results_json
+from kg.sparql.syntax import _IRI_CHARS, Query, n3
 
 BINDINGS_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("turtle", "nt", "n3", "xml", "json-ld", "trig", "nquads")
