@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -212,6 +213,28 @@ def cmd_explore(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- queries, query, serve, push
 
 
+def _seconds(text: str) -> float:
+    """A time limit: a finite number of seconds above 0 (argparse turns the error into exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0: {text!r}")
+    return value
+
+
+def _count(text: str) -> int:
+    """A count: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
 def _params(pairs: Sequence[str] | None) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs or ():
@@ -276,10 +299,14 @@ def cmd_query(args: argparse.Namespace) -> int:
     from $KG_ENDPOINT_PASSWORD (or asked for). Exits 1 when nothing matched
     (no rows, ASK false, an empty graph).
     """
-    from kg.sparql import query
+    from kg.sparql import query, show
 
     if (args.query is None) == (args.expression is None):
         raise UsageError("give either a query NAME or FILE, or -e 'SPARQL'")
+    if args.show:
+        text = show(args.query, _params(args.param), text=args.expression, lang=args.lang)
+        _emit(text if text.endswith("\n") else text + "\n")
+        return ExitCode.OK
     result = query(
         args.query,
         _params(args.param),
@@ -456,15 +483,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
     p.add_argument("--user", metavar="NAME", help="with --endpoint: basic auth user ($KG_ENDPOINT_PASSWORD)")
     p.add_argument(
-        "--timeout",
-        type=float,
-        default=5.0,
-        metavar="SECONDS",
-        help="stop the query after this long (default: 5; 0: never)",
+        "--timeout", type=_seconds, default=5.0, metavar="SECONDS", help="stop the query after this long (default: 5)"
     )
     p.add_argument(
-        "--max-rows", type=int, default=10_000, metavar="N", help="cut the result after N rows (default: 10000; 0: all)"
+        "--max-rows",
+        type=_count,
+        default=10_000,
+        metavar="N",
+        help="cut the result after N rows (default: 10000; 0: all)",
     )
+    p.add_argument("--show", action="store_true", help="print the query text with the parameters bound, do not run it")
     p.add_argument(
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
     )

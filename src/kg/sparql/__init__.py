@@ -49,6 +49,7 @@ from kg.sparql.library import (
     read_query,
     read_query_text,
     run_query,
+    show,
 )
 from kg.sparql.results import Result, canonical, compare, read_expected
 from kg.sparql.syntax import Param, Query, bind_params, check_policy, n3, parse_value, prepare
@@ -88,6 +89,7 @@ __all__ = [
     "read_query_text",
     "run_isolated",
     "run_query",
+    "show",
     "term_from_json",
     "to_rdflib",
 ]

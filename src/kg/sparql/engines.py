@@ -46,6 +46,7 @@ from rdflib.term import Identifier
 from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryTimeout
 from kg.load import load_graph, read_text, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
+from kg.sparql.syntax import offset_of, syntax_error
 
 ENGINES = ("oxigraph", "rdflib")
 #: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
@@ -117,13 +118,9 @@ def _rdflib_sandbox(allow_external: bool) -> Iterator[None]:
         sparql.CUSTOM_EVALS.pop("kg-refuse-service", None)
 
 
-def _rdflib_syntax_error(exc: Exception) -> QueryError:
-    line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
-    message = getattr(exc, "msg", None) or str(exc)
-    found = re.search(r"found ('[^']*'|end of text)", str(exc))
-    if found and "found" not in message:
-        message = f"{message}, found {found.group(1)}"
-    return QueryError(f"SPARQL syntax error: {message}", line=line, column=column)
+def _rdflib_syntax_error(exc: Exception, text: str) -> QueryError:
+    offset = getattr(exc, "loc", None)
+    return syntax_error(text, offset if isinstance(offset, int) else None, str(exc))
 
 
 class RdflibEngine(Engine):
@@ -149,7 +146,7 @@ class RdflibEngine(Engine):
                 result = target.query(text)
                 return _rdflib_outcome(result, max_rows)
             except ParseException as exc:
-                raise _rdflib_syntax_error(exc) from None
+                raise _rdflib_syntax_error(exc, text) from None
             except KgError:
                 raise
             except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for many query errors
@@ -213,17 +210,11 @@ def to_rdflib(term: Any) -> Identifier:
     raise QueryError(f"unexpected term from pyoxigraph: {term!r}")
 
 
-def _oxigraph_syntax_error(exc: SyntaxError) -> QueryError:
+def _oxigraph_syntax_error(exc: SyntaxError, text: str) -> QueryError:
     message = str(exc.msg if exc.msg else exc)
-    position = re.match(r"error at (\d+):(\d+): ", message)
-    line = column = None
-    if position:
-        line, column = int(position.group(1)), int(position.group(2))
-        message = message[position.end() :]
-    message = " ".join(message.split())
-    if len(message) > 160:
-        message = message[:157] + "..."
-    return QueryError(f"SPARQL syntax error: {message}", line=line, column=column)
+    at = re.match(r"error at (\d+):(\d+): ", message)
+    offset = offset_of(text, int(at.group(1)), int(at.group(2))) if at else None
+    return syntax_error(text, offset, " ".join(message.split())[:160])
 
 
 class OxigraphEngine(Engine):
@@ -265,7 +256,7 @@ class OxigraphEngine(Engine):
                 rows.append(row)
             return Outcome("bindings", variables=variables, rows=rows, truncated=truncated)
         except SyntaxError as exc:
-            raise _oxigraph_syntax_error(exc) from None
+            raise _oxigraph_syntax_error(exc, text) from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"the query failed on oxigraph: {exc}") from None
 

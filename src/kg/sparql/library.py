@@ -20,18 +20,43 @@ comment lines, ``# key: value``, up to the first line that is not a comment::
 a comment line indented by two or more spaces after the ``#`` continues the
 value above it. Other keys are kept in :attr:`kg.sparql.Query.meta`.
 
-A ``param`` line is ``name | type | default | description``. The parameter
-is bound as the variable ``?name``. Types: ``iri`` (a prefixed name or
-``<IRI>``), ``string``, ``langstring`` (``text@lang``), ``integer``,
-``decimal``, ``boolean`` (``true``/``false``), ``date`` (``YYYY-MM-DD``).
-A default may be quoted (``"en"``, ``"Tehran"@en``); an empty default or
-``-`` leaves the variable unbound unless a value is given. On the command
-line values are written bare: ``--param lang=fa``,
-``--param country=kgi:iran``, ``--param name=Tehran@en``.
+A ``param`` line is ``name | type | default | description``. Types: ``iri``
+(a prefixed name or ``<IRI>``), ``string``, ``langstring`` (``text@lang``),
+``integer``, ``decimal``, ``boolean`` (``true``/``false``), ``date``
+(``YYYY-MM-DD``). A default may be quoted (``"en"``, ``"Tehran"@en``); ``-``
+means no default (the variable stays unbound). On the command line values
+are written bare: ``--param lang=fa``, ``--param country=kgi:iran``,
+``--param name=Tehran@en``.
 
-Queries may leave out ``PREFIX`` lines for the project prefixes
-(:data:`kg.namespaces.PREFIXES`); the missing ones are put in front of the
-query on a single line, so reported positions still count lines of the file.
+Parameters in the text: plain SPARQL 1.1
+----------------------------------------
+A library file is a standalone SPARQL 1.1 query: it declares its own
+``PREFIX`` lines and runs as it is, with its defaults, in any SPARQL tool.
+Each parameter is a variable ``?name`` with its default in a one-value
+``VALUES`` line at the start of the ``WHERE`` group of the query (and of
+every subquery that uses it)::
+
+    # param: lang | string | "en" | language of the labels returned
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?c ?label WHERE {
+      VALUES ?lang { "en" }
+      ?c rdfs:label ?label FILTER (LANG(?label) = ?lang)
+    }
+
+kg writes a given value over the default there, as a typed term in
+N-Triples syntax (never text pasted in), and ``UNDEF`` for a parameter
+without a value; ``kg query NAME --show`` prints the result. Reading a file
+refuses, with the position: a parameter without its ``VALUES`` line, a
+``VALUES`` default that differs from the header's, a ``VALUES`` line that is
+not directly in its (sub)query's ``WHERE`` group, and a use of the variable
+in a subquery that has no ``VALUES`` line of its own (a subquery does not
+see the outer one's bindings).
+
+Queries given with ``-e`` may leave out ``PREFIX`` lines for the project
+prefixes (:data:`kg.namespaces.PREFIXES`); the missing ones are put in front
+of the query on a single line, so reported positions still count lines of
+the text. Their ``--param`` values go into a ``VALUES`` block at the start
+of the ``WHERE`` group.
 
 >>> q = read_query_text("# title: Countries\\nSELECT ?c WHERE { ?c a kg:Country }", name="countries")
 >>> q.title, q.form
@@ -58,13 +83,14 @@ from kg.sparql.syntax import (
     _UPDATE_WORDS,
     PARAM_TYPES,
     Param,
+    Prepared,
     Query,
     _analyse,
     _check_prefixes,
-    _rdflib_position,
     _unquote_default,
     bind_params,
     check_policy,
+    check_slots,
     parse_value,
     prepare,
 )
@@ -99,6 +125,7 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
     questions: dict[str, str] = {}
     params: list[Param] = []
     meta: dict[str, str] = {}
+    param_lines: dict[str, tuple[int, int]] = {}
     declared = _analyse(text).declared
     for key, value, number, column in fields:
         if key == "title":
@@ -110,9 +137,13 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
             if any(p.name == param.name for p in params):
                 raise QueryError(f"parameter {param.name!r} is declared twice", path=where, line=number, column=column)
             params.append(param)
+            param_lines[param.name] = (number, column)
         else:
             meta[key] = value
-    return Query(name, text, path, title, questions, tuple(params), meta)
+    query = Query(name, text, path, title, questions, tuple(params), meta)
+    for param in params:
+        check_slots(query, param, *param_lines[param.name])
+    return query
 
 
 def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, column: int) -> Param:
@@ -207,6 +238,21 @@ def load_query(
 # --------------------------------------------------------------------------- running
 
 
+def prepare_query(query: Query, params: Mapping[str, Any] | None = None, *, lang: str | None = None) -> Prepared:
+    """The standalone SPARQL 1.1 text that runs: ``query`` with ``params`` written into its VALUES lines.
+
+    A parameter left at its default keeps the text as written in the file.
+    This is what ``kg query NAME --show`` prints.
+    """
+    bindings = bind_params(query, params, lang=lang)
+    changed = {}
+    for name, value in bindings.items():
+        param = query.param(name)
+        if param is None or value != param.default:
+            changed[name] = value
+    return prepare(query, changed)
+
+
 def run_query(
     query: Query,
     params: Mapping[str, Any] | None = None,
@@ -227,8 +273,7 @@ def run_query(
         _check_prefixes(query)
     elif query.form in _UPDATE_WORDS:
         check_policy(query, allow_external=True)
-    bindings = bind_params(query, params, lang=lang)
-    prepared = prepare(query, bindings)
+    prepared = prepare_query(query, params, lang=lang)
     cap = max_rows if max_rows and max_rows > 0 else None
 
     def execute() -> Outcome:
@@ -237,10 +282,6 @@ def run_query(
     try:
         outcome = run_isolated(execute, timeout, allow_external=allow_external) if engine.local else execute()
     except QueryError as exc:
-        if exc.message.startswith("SPARQL syntax error"):
-            plain = prepare(query)
-            better = _rdflib_position(plain)
-            raise plain.locate(better) if better is not None else prepared.locate(exc) from None
         raise prepared.locate(exc) from None
     except QueryTimeout as exc:
         if exc.path is None:
@@ -304,6 +345,18 @@ def query(
         q, params, engine=runner, timeout=timeout, max_rows=max_rows, lang=lang, labels=labels,
         allow_external=allow_external, fmt=fmt,
     )  # fmt: skip
+
+
+def show(
+    source: str | Path | None = None,
+    params: Mapping[str, Any] | None = None,
+    *,
+    text: str | None = None,
+    lang: str | None = None,
+    library: str | Path | None = None,
+) -> str:
+    """``kg query NAME --show``: the standalone SPARQL 1.1 text with ``params`` bound, as it would run."""
+    return prepare_query(load_query(source, text=text, library=library), params, lang=lang).text
 
 
 # --------------------------------------------------------------------------- checking the library

@@ -49,7 +49,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg import resources
-from kg.errors import LoadError, QueryError
+from kg.errors import LoadError, QueryError, QuerySyntaxError
 from kg.namespaces import PREFIXES, XSD
 
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "boolean", "date")
@@ -369,8 +369,19 @@ def n3(term: Identifier) -> str:
 
 
 @dataclass(frozen=True)
+class Slot:
+    """A parameter's default in the text: the term of a one-variable, one-value ``VALUES ?name { term }``."""
+
+    name: str
+    start: int  # offset of the term's first character
+    end: int  # offset just after it
+    scope: int  # the (sub)query it is in: the offset of its SELECT, or -1 for the whole query
+    top: bool  # directly in the WHERE group of that (sub)query, so it binds the whole group
+
+
+@dataclass(frozen=True)
 class _Shape:
-    """What the tokens say about a query text (offsets into it)."""
+    """What the tokens say about a query text (offsets into it): the one reading of its tokens."""
 
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE, an update word, or ""
     form_at: int
@@ -380,6 +391,9 @@ class _Shape:
     modifiers_at: int | None  # the first top-level ORDER, LIMIT, OFFSET, VALUES ... (for DESCRIBE without WHERE)
     ordered: bool
     tokens: tuple[Token, ...]
+    slots: tuple[Slot, ...] = ()
+    #: Each variable occurrence: (name, offset, scope) with scope as in :class:`Slot`.
+    variables: tuple[tuple[str, int, int], ...] = ()
 
 
 _MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
@@ -404,6 +418,9 @@ def _analyse(text: str) -> _Shape:
     template = None
     ordered = False
     previous = ""
+    scopes: list[tuple[int, int]] = [(-1, 0)]  # (scope, brace depth of its SELECT; its WHERE group is one deeper)
+    slots: list[Slot] = []
+    variables: list[tuple[str, int, int]] = []
     for index in range(i, len(tokens)):
         token = tokens[index]
         word = token.text.upper() if token.kind == "word" else ""
@@ -419,12 +436,78 @@ def _analyse(text: str) -> _Shape:
             braces += 1
         elif token.kind == "punct" and token.text == "}":
             braces -= 1
+            while len(scopes) > 1 and braces < scopes[-1][1]:
+                scopes.pop()
         elif braces == 0 and parens == 0 and word in _MODIFIERS and modifiers_at is None:
             modifiers_at = token.start
+        elif word == "SELECT" and braces > 0:
+            scopes.append((token.start, braces))
+        elif word == "VALUES":
+            slot = _slot(tokens, index, scopes[-1][0], braces == scopes[-1][1] + 1)
+            if slot is not None:
+                slots.append(slot)
+        if token.kind == "var":
+            variables.append((token.text[1:], token.start, scopes[-1][0]))
         if braces == 0 and parens == 0 and word == "BY" and previous == "ORDER":
             ordered = True
         previous = word
-    return _Shape(form, first.start if first else 0, declared, group_at, template, modifiers_at, ordered, tokens)
+    return _Shape(
+        form, first.start if first else 0, declared, group_at, template, modifiers_at, ordered, tokens,
+        tuple(slots), tuple(variables),
+    )  # fmt: skip
+
+
+def _slot(tokens: Sequence[Token], at: int, scope: int, top: bool) -> Slot | None:
+    """``VALUES ?name { term }`` starting at ``tokens[at]``, where the term is one RDF term or UNDEF."""
+    if at + 3 >= len(tokens) or tokens[at + 1].kind != "var" or tokens[at + 2].text != "{":
+        return None
+    close = next((k for k in range(at + 3, min(at + 8, len(tokens))) if tokens[k].text == "}"), None)
+    if close is None or close == at + 3:
+        return None
+    body = tokens[at + 3 : close]
+    kinds = [t.kind for t in body]
+    single = len(body) == 1 and kinds[0] in ("iri", "pname", "string", "number", "word")
+    tagged = kinds == ["string", "lang"]
+    typed = len(body) == 3 and kinds[0] == "string" and body[1].text == "^^" and kinds[2] in ("iri", "pname")
+    signed = len(body) == 2 and body[0].text in ("+", "-") and kinds[1] == "number"
+    if not (single or tagged or typed or signed):
+        return None
+    end = body[-1].start + len(body[-1].text)
+    return Slot(tokens[at + 1].text[1:], body[0].start, end, scope, top)
+
+
+def check_slots(query: Query, param: Param, line: int, column: int) -> None:
+    """Refuse a parameter that is not bound wherever the text uses it (see :mod:`kg.sparql.library`).
+
+    ``line`` and ``column`` are where its ``# param:`` line names it.
+    """
+    shape = _analyse(query.text)
+    name = param.name
+    slots = [slot for slot in shape.slots if slot.name == name]
+    if not slots:
+        message = f"parameter {name!r} has no 'VALUES ?{name} {{ default }}' line at the start of the WHERE group"
+        raise QueryError(message, path=query.where, line=line, column=column)
+    for slot in slots:
+        if not slot.top:
+            message = f"the VALUES line of parameter {name!r} must be directly in the WHERE group of its (sub)query"
+            raise _refuse(query, query.text, slot.start, message)
+        written = query.text[slot.start : slot.end]
+        try:
+            default = None if written.upper() == "UNDEF" else parse_term(written, shape.declared)
+        except QueryError as exc:
+            raise _refuse(query, query.text, slot.start, f"default of {name!r}: {exc.message}") from None
+        if default != param.default:
+            header = param.default_text if param.default is not None else "-"
+            message = f"the VALUES default {written} of parameter {name!r} differs from its header default {header}"
+            raise _refuse(query, query.text, slot.start, message)
+    scopes = {slot.scope for slot in slots}
+    for variable, offset, scope in shape.variables:
+        if variable == name and scope not in scopes:
+            message = (
+                f"parameter {name!r} is used in a (sub)query without its own 'VALUES ?{name} {{ ... }}' line, "
+                "so kg could not bind it here"
+            )
+            raise _refuse(query, query.text, offset, message)
 
 
 def _group(tokens: Sequence[Token], opening: int) -> list[Token]:
@@ -491,69 +574,120 @@ class Prepared:
 
     query: Query
     text: str
-    #: What was inserted into the file's text: (line, column, length), each within one line.
-    insertions: tuple[tuple[int, int, int], ...] = ()
+    #: What was changed in the file's text: (line, column, length removed, length put), each within one line.
+    edits: tuple[tuple[int, int, int, int], ...] = ()
+    #: 1 when a line of project prefixes was put in front of the file's text, else 0.
+    prologue_lines: int = 0
 
     def locate(self, error: QueryError) -> QueryError:
         """An engine's error with its position moved from the run text to the query file."""
-        if error.line is None or error.line < 2:  # the prologue is the first line
-            return QueryError(error.message, path=self.query.where)
-        line, column = error.line - 1, error.column
+        cls = type(error)
+        if error.line is None or error.line <= self.prologue_lines:
+            return cls(error.message, path=self.query.where)
+        line, column = error.line - self.prologue_lines, error.column
         if column is not None:
             shift = 0
-            for _, at, length in sorted(i for i in self.insertions if i[0] == line):
+            for _, at, removed, put in sorted(e for e in self.edits if e[0] == line):
                 if column <= at + shift:
                     break
-                if column < at + shift + length:  # inside what was inserted: point at where it went
-                    return QueryError(error.message, path=self.query.where, line=line, column=at)
-                shift += length
+                if column < at + shift + put:  # inside what was put there: point at where it went
+                    return cls(error.message, path=self.query.where, line=line, column=at)
+                shift += put - removed
             column -= shift
-        return QueryError(error.message, path=self.query.where, line=line, column=column)
+        return cls(error.message, path=self.query.where, line=line, column=column)
 
 
-def prepare(query: Query, bindings: Mapping[str, Identifier] | None = None) -> Prepared:
-    """The query text to run: missing project prefixes on one line in front, parameter values as VALUES.
+def prepare(query: Query, bindings: Mapping[str, Identifier | None] | None = None) -> Prepared:
+    """The query text to run, standalone SPARQL 1.1: each parameter's value written into its ``VALUES`` line.
 
-    The VALUES block goes at the start of the outermost group pattern. A
-    ``CONSTRUCT WHERE { T }`` becomes ``CONSTRUCT { T } WHERE { VALUES ... T }``
+    A parameter with a ``VALUES ?name { default }`` line (see :mod:`kg.sparql.library`)
+    gets its value written over the default there (``UNDEF`` for None). A
+    value for a variable without such a line (an ad-hoc query) goes into a
+    VALUES block at the start of the outermost group pattern; a
+    ``CONSTRUCT WHERE { T }`` then becomes ``CONSTRUCT { T } WHERE { VALUES ... T }``
     and a DESCRIBE without WHERE gets ``WHERE { VALUES ... }``, because
-    rdflib ignores a trailing VALUES clause there.
+    rdflib ignores a trailing VALUES clause there. Project prefixes that the
+    text uses without declaring go in front, on one line.
     """
     shape = _analyse(query.text)
     used = {t.text.split(":", 1)[0] for t in shape.tokens if t.kind == "pname"}
     prologue = " ".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items() if p in used and p not in shape.declared)
-    inserts: list[tuple[int, str]] = []
-    if bindings:
-        names = list(bindings)
-        block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(n3(bindings[n]) for n in names)}) }}"
+    edits: list[tuple[int, int, str]] = []  # offset, length removed, text put
+    loose: dict[str, Identifier] = {}
+    for name, value in (bindings or {}).items():
+        slots = [slot for slot in shape.slots if slot.name == name]
+        for slot in slots:
+            edits.append((slot.start, slot.end - slot.start, "UNDEF" if value is None else n3(value)))
+        if not slots and value is not None:
+            loose[name] = value
+    if loose:
+        names = list(loose)
+        block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(n3(loose[n]) for n in names)}) }}"
         if shape.group_at is not None:
-            inserts.append((shape.group_at, f" {block} "))
+            edits.append((shape.group_at, 0, f" {block} "))
             if shape.template is not None:
-                inserts.append((shape.template[0], f"{{ {shape.template[1]} }} "))
+                edits.append((shape.template[0], 0, f"{{ {shape.template[1]} }} "))
         elif shape.modifiers_at is not None:
-            inserts.append((shape.modifiers_at, f"WHERE {{ {block} }} "))
+            edits.append((shape.modifiers_at, 0, f"WHERE {{ {block} }} "))
         else:
-            inserts.append((len(query.text), f"\nWHERE {{ {block} }}\n"))
+            edits.append((len(query.text), 0, f"\nWHERE {{ {block} }}\n"))
     body = query.text
-    for offset, text in sorted(inserts, reverse=True):
-        body = body[:offset] + text + body[offset:]
-    insertions = tuple((*position(query.text, offset), len(text)) for offset, text in inserts if "\n" not in text)
-    return Prepared(query, f"{prologue}\n{body}", insertions)
+    for offset, removed, text in sorted(edits, reverse=True):
+        body = body[:offset] + text + body[offset + removed :]
+    spans = tuple((*position(query.text, at), removed, len(text)) for at, removed, text in edits if "\n" not in text)
+    if prologue:
+        return Prepared(query, f"{prologue}\n{body}", spans, 1)
+    return Prepared(query, body, spans, 0)
 
 
-def _rdflib_position(prepared: Prepared) -> QueryError | None:
-    """rdflib's parser points at the token where a syntax error starts; Oxigraph's at where it gave up."""
-    from rdflib.plugins.sparql.parser import parseQuery
+#: The bare words of SPARQL 1.1 (keywords and built-in functions), upper-cased.
+_KEYWORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "A ABS ADD ALL AS ASC ASK AVG BASE BIND BNODE BOUND BY CEIL CLEAR COALESCE CONCAT CONSTRUCT CONTAINS "
+        "COPY COUNT CREATE DATA DATATYPE DAY DEFAULT DELETE DESC DESCRIBE DISTINCT DROP ENCODE_FOR_URI EXISTS "
+        "FALSE FILTER FLOOR FROM GRAPH GROUP GROUP_CONCAT HAVING HOURS IF IN INSERT INTO IRI ISBLANK ISIRI "
+        "ISLITERAL ISNUMERIC ISURI LANG LANGMATCHES LCASE LIMIT LOAD MAX MD5 MIN MINUS MINUTES MONTH MOVE "
+        "NAMED NOT NOW OFFSET OPTIONAL ORDER PREFIX RAND REDUCED REGEX REPLACE ROUND SAMETERM SAMPLE SECONDS "
+        "SELECT SEPARATOR SERVICE SHA1 SHA256 SHA384 SHA512 SILENT STR STRAFTER STRBEFORE STRDT STRENDS "
+        "STRLANG STRLEN STRSTARTS STRUUID SUBSTR SUM TIMEZONE TO TRUE TZ UCASE UNDEF UNION URI USING UUID "
+        "VALUES WHERE WITH YEAR",
+    )
+)
 
-    try:
-        parseQuery(prepared.text)
-    except Exception as exc:  # noqa: BLE001 - pyparsing's exceptions, or rdflib's bare ones
-        line, column, offset = getattr(exc, "lineno", None), getattr(exc, "col", None), getattr(exc, "loc", None)
-        if line is None or not isinstance(offset, int):
-            return None
-        token = _TOKEN.match(prepared.text, offset) if offset < len(prepared.text) else None
-        while token is not None and token.lastgroup in ("ws", "comment"):
-            token = _TOKEN.match(prepared.text, token.end())
-        what = f"unexpected {token.group()[:40]!r}" if token is not None else "unexpected end of query"
-        return QueryError(f"SPARQL syntax error: {what}", line=line, column=column)
-    return None
+
+def syntax_error(text: str, offset: int | None, detail: str = "") -> QuerySyntaxError:
+    """A parser's complaint at ``offset`` of ``text`` as a :class:`QuerySyntaxError` at the token there.
+
+    Parsers report where they gave up (Oxigraph: the furthest character it
+    tried; rdflib's pyparsing: the start of the construct that failed). The
+    error names and points at the token that holds that character (or the
+    next one); a position past the last token of a text whose groups are not
+    closed is "unexpected end of query", and otherwise the last token.
+    """
+    if offset is None:
+        return QuerySyntaxError(f"SPARQL syntax error: {detail}" if detail else "SPARQL syntax error")
+    tokens = tuple(tokenize(text))
+    found = next((t for t in tokens if offset < t.start + len(t.text)), None)
+    # A bare word that is no SPARQL keyword stops every parser; Oxigraph's furthest try may lie beyond it.
+    unknown = next((t for t in tokens if t.kind == "word" and t.text.upper() not in _KEYWORDS), None)
+    if unknown is not None and (found is None or unknown.start < found.start):
+        found = unknown
+    if found is None and tokens:
+        opened = sum(t.text == "{" for t in tokens) - sum(t.text == "}" for t in tokens)
+        found = None if opened else tokens[-1]
+    if found is None:
+        line, column = position(text, len(text))
+        return QuerySyntaxError("SPARQL syntax error: unexpected end of query", line=line, column=column)
+    line, column = position(text, found.start)
+    return QuerySyntaxError(f"SPARQL syntax error: unexpected {found.text[:40]!r}", line=line, column=column)
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    """The offset of 1-based ``line`` and ``column`` (in code points) in ``text``."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return len(text)
+    return min(start + column - 1, len(text))
