@@ -298,7 +298,7 @@ def test_an_unknown_query_name_lists_close_matches(run):
     if not SHIPPED:
         pytest.skip("queries/ has no .rq files yet")
     code, _, err = run("query", "agreements")
-    assert code == ExitCode.QUERY
+    assert code == ExitCode.USAGE
     assert err.startswith("kg query: error: unknown query 'agreements'; did you mean cq01-agreements-and-parties")
 
 

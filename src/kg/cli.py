@@ -273,8 +273,9 @@ def cmd_queries(args: argparse.Namespace) -> int:
         from kg.sparql import check_queries
 
         report = check_queries(
-            data=args.data, engine=args.engine, endpoint=args.endpoint, endpoint_graph=args.graph, timeout=args.timeout
-        )
+            data=args.data, engine=args.engine, endpoint=args.endpoint, endpoint_graph=args.graph, timeout=args.timeout,
+            entailment=args.entailment,
+        )  # fmt: skip
         _emit(report.format())
         return ExitCode.OK if report.ok else ExitCode.NOT_CONFORMING
     from kg.sparql import format_library
@@ -323,6 +324,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         labels=not args.iris and args.format in ("table", "md"),
         allow_external=args.allow_external,
         fmt=args.format,
+        entailment=args.entailment,
+        max_memory=args.max_memory or None,
     )
     _emit(result.format(args.format, labels=not args.iris))
     if result.notice:
@@ -461,7 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine for --check (default: oxigraph)")
     p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
-    p.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS", help="per query (default: 5)")
+    p.add_argument("--timeout", type=_seconds, default=5.0, metavar="SECONDS", help="per query (default: 5)")
+    p.add_argument("--entailment", choices=("rdfs", "none"), default="rdfs", help="as for kg query (default: rdfs)")
 
     p = add("query", cmd_query)
     _add_data_option(p)
@@ -493,6 +497,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="cut the result after N rows (default: 10000; 0: all)",
     )
     p.add_argument("--show", action="store_true", help="print the query text with the parameters bound, do not run it")
+    p.add_argument(
+        "--entailment",
+        choices=("rdfs", "none"),
+        default="rdfs",
+        help="rdfs (default): superclass types and superproperty statements are queried too; none: asserted only",
+    )
+    p.add_argument(
+        "--max-memory",
+        type=_count,
+        default=1024,
+        metavar="MB",
+        help="memory a local query may take before it is stopped, exit 4 (default: 1024; 0: no ceiling)",
+    )
     p.add_argument(
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
     )

@@ -21,7 +21,7 @@ class ExitCode(IntEnum):
     NOT_CONFORMING = 1  # validation failed, or a result did not match what was expected
     USAGE = 2  # bad arguments, missing or unparsable input file
     QUERY = 3  # query syntax error, unknown query, bad parameter, refused operation
-    TIMEOUT = 4  # a query ran past its time limit
+    TIMEOUT = 4  # a query ran past its time limit or its memory ceiling
     ENDPOINT = 5  # a remote SPARQL endpoint failed or could not be reached
     SERVER = 6  # a local server could not start (busy port, missing binary)
     OUTPUT = 7  # an output could not be written
@@ -100,3 +100,9 @@ class OutputError(KgError):
 
 class QuerySyntaxError(QueryError):
     """A query that is not SPARQL 1.1; its position is the first token the engine's parser could not read."""
+
+
+class QueryMemoryLimit(KgError):
+    """A local query that passed its memory ceiling (``--max-memory``); same exit code as a timeout."""
+
+    exit_code = ExitCode.TIMEOUT

@@ -30,6 +30,7 @@ import contextlib
 import json
 import multiprocessing
 import re
+import signal
 import sys
 import threading
 import urllib.error
@@ -43,14 +44,17 @@ import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryTimeout
+from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.load import load_graph, read_text, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
+from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closure, rdfs_closure
 from kg.sparql.syntax import offset_of, syntax_error
 
 ENGINES = ("oxigraph", "rdflib")
 #: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
 DEFAULT_ENGINE = "oxigraph"
+#: MB by which a local query's process may grow its address space (``--max-memory``).
+DEFAULT_MAX_MEMORY = 1024
 USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/; SPARQLWrapper)"
 
 _XSD_STRING = str(XSD.string)
@@ -132,8 +136,14 @@ class RdflibEngine(Engine):
         self.graph = graph
 
     @classmethod
-    def from_files(cls, data: Sequence[str | Path] | None = None) -> RdflibEngine:
-        return cls(load_graph(data))
+    def from_files(
+        cls, data: Sequence[str | Path] | None = None, *, entailment: str = DEFAULT_ENTAILMENT
+    ) -> RdflibEngine:
+        """The ontology, vocabularies and data files, with the ``entailment`` closure (:mod:`kg.sparql.entailment`)."""
+        graph = load_graph(data)
+        if entailment == "rdfs":
+            graph += rdfs_closure(graph)
+        return cls(graph)
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
         from pyparsing import ParseException
@@ -174,8 +184,9 @@ def _rdflib_outcome(result: Any, max_rows: int | None) -> Outcome:
         triples, truncated = _capped(iter(result.graph), max_rows)
         return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
     variables = [str(v) for v in result.vars]
-    rows, truncated = _capped(iter(result.bindings), max_rows)
-    table = [{str(k): v for k, v in row.items() if v is not None and str(k) in variables} for row in rows]
+    # Iterating the result (not .bindings, which builds every row first) stops rdflib's evaluation at the cap.
+    rows, truncated = _capped(iter(result), max_rows)
+    table = [{k: v for k, v in row.asdict().items() if v is not None and k in variables} for row in rows]
     return Outcome("bindings", variables=variables, rows=table, truncated=truncated)
 
 
@@ -227,12 +238,21 @@ class OxigraphEngine(Engine):
 
     @classmethod
     def from_files(
-        cls, data: Sequence[str | Path] | None = None, store: pyoxigraph.Store | None = None
+        cls,
+        data: Sequence[str | Path] | None = None,
+        store: pyoxigraph.Store | None = None,
+        *,
+        entailment: str = DEFAULT_ENTAILMENT,
     ) -> OxigraphEngine:
-        """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph."""
+        """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph.
+
+        ``entailment="rdfs"`` adds the closure of :mod:`kg.sparql.entailment`.
+        """
         store = pyoxigraph.Store() if store is None else store
         for path in source_paths(data):
             load_into_store(store, path)
+        if entailment == "rdfs":
+            add_rdfs_closure(store)
         return cls(store)
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
@@ -482,25 +502,82 @@ def _block_network(event: str, args: tuple[Any, ...]) -> None:
         raise PermissionError(f"network access refused in the query process ({event})")
 
 
-def _child(target: Callable[[], T], conn: Any, allow_external: bool) -> None:
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def _leave_the_network() -> bool:
+    """Move this (single-threaded, forked) process into a new, empty network namespace; False where Linux refuses.
+
+    In its own user and network namespace the process has only a loopback
+    interface that is down: no connection to this machine or any other can
+    be opened, by Python or by pyoxigraph's own HTTP client (SERVICE).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _limit_memory(max_memory: int | None) -> None:
+    """Cap this process's address space at what it maps now plus ``max_memory`` MB (``RLIMIT_AS``)."""
+    if not max_memory:
+        return
+    import resource
+
+    mapped = int(Path("/proc/self/statm").read_text(encoding="utf-8").split()[0]) * resource.getpagesize()
+    limit = mapped + max_memory * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(target: Callable[[], T], conn: Any, allow_external: bool, max_memory: int | None) -> None:
     if not allow_external:
+        _leave_the_network()
         sys.addaudithook(_block_network)
     try:
+        _limit_memory(max_memory)
         conn.send(("ok", target()))
     except KgError as exc:
         conn.send(("kgerror", type(exc), exc.message, exc.path, exc.line, exc.column))
+    except MemoryError:
+        conn.send(("memory",))
     except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
-def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_external: bool = False) -> T:
+def _memory_error(max_memory: int | None) -> QueryMemoryLimit:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # KiB on Linux
+    return QueryMemoryLimit(
+        f"the query was stopped at its memory ceiling of {max_memory} MB (see --max-memory); "
+        f"the query process's peak resident memory was {peak} MB"
+    )
+
+
+def run_isolated(
+    target: Callable[[], T],
+    timeout: float | None,
+    *,
+    allow_external: bool = False,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
+) -> T:
     """``target()`` in a forked child process, killed after ``timeout`` seconds (None: no limit, no child).
 
     The child shares the loaded graph with the parent (copy-on-write) and
-    sends back the pickled result. Where ``fork`` is unavailable the query
-    runs in a thread that is abandoned at the time limit.
+    sends back the pickled result. Unless ``allow_external``, it runs in an
+    empty network namespace where Linux allows one (and refuses Python
+    sockets in any case). Its address space may grow by ``max_memory`` MB
+    (``RLIMIT_AS``; None: no ceiling); past that, the query stops with
+    :class:`~kg.errors.QueryMemoryLimit` (exit 4), whether Python raises
+    MemoryError or pyoxigraph aborts. Where ``fork`` is unavailable the query
+    runs in a thread that is abandoned at the time limit, without these limits.
     """
     if timeout is None or timeout <= 0:
         return target()
@@ -508,7 +585,7 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
         return _run_in_thread(target, timeout)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(target, sender, allow_external), daemon=True)
+    process = context.Process(target=_child, args=(target, sender, allow_external, max_memory), daemon=True)
     process.start()
     sender.close()
     try:
@@ -517,7 +594,9 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
         try:
             message = receiver.recv()
         except EOFError:
-            process.join(1)
+            process.join(5)
+            if max_memory and process.exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+                raise _memory_error(max_memory) from None
             raise QueryError(f"the query process died (exit code {process.exitcode})") from None
     finally:
         if process.is_alive():
@@ -526,6 +605,8 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
         receiver.close()
     if message[0] == "ok":
         return message[1]
+    if message[0] == "memory":
+        raise _memory_error(max_memory)
     if message[0] == "kgerror":
         cls, text, path, line, column = message[1:]
         raise cls(text, path=path, line=line, column=column)
@@ -559,26 +640,38 @@ def open_engine(
     *,
     data: Sequence[str | Path] | None = None,
     graph: Graph | None = None,
+    entailment: str = DEFAULT_ENTAILMENT,
 ) -> Engine:
     """An engine by name (``oxigraph``, ``rdflib``; None for the default), loaded with ``data``.
 
     An :class:`Engine` passes through; an rdflib ``graph`` gives an
-    :class:`RdflibEngine` on it (unless another engine is named).
+    :class:`RdflibEngine` on a copy of it (unless another engine is named).
+    ``entailment`` is ``"rdfs"`` (the closure of :mod:`kg.sparql.entailment`
+    is added to the store) or ``"none"`` (the asserted triples only).
     """
+    if entailment not in ENTAILMENTS:
+        raise UsageError(f"unknown entailment {entailment!r}: choose one of {', '.join(ENTAILMENTS)}")
     if isinstance(engine, Engine):
         return engine
     if graph is not None and engine in (None, "rdflib"):
-        return RdflibEngine(graph)
+        if entailment == "none":
+            return RdflibEngine(graph)
+        copy = Graph()
+        copy += graph
+        copy += rdfs_closure(graph)
+        return RdflibEngine(copy)
     name = engine or DEFAULT_ENGINE
     if name == "rdflib":
-        return RdflibEngine.from_files(data)
+        return RdflibEngine.from_files(data, entailment=entailment)
     if name == "oxigraph":
         if graph is not None:
             store = pyoxigraph.Store()
             store.extend(_to_quads(graph))
+            if entailment == "rdfs":
+                add_rdfs_closure(store)
             return OxigraphEngine(store)
-        return OxigraphEngine.from_files(data)
-    raise QueryError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+        return OxigraphEngine.from_files(data, entailment=entailment)
+    raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
 
 
 def _to_quads(graph: Graph) -> Iterator[pyoxigraph.Quad]:

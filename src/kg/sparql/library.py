@@ -77,10 +77,18 @@ from rdflib import Graph, URIRef
 from kg import resources
 from kg.errors import KgError, QueryError, QueryTimeout, UsageError
 from kg.load import read_text
-from kg.sparql.engines import EndpointEngine, Engine, Outcome, as_graph, open_engine, run_isolated
+from kg.sparql.engines import (
+    DEFAULT_MAX_MEMORY,
+    EndpointEngine,
+    Engine,
+    Outcome,
+    as_graph,
+    open_engine,
+    run_isolated,
+)
+from kg.sparql.entailment import DEFAULT_ENTAILMENT
 from kg.sparql.results import Result, check_format, compare, read_expected
 from kg.sparql.syntax import (
-    _UPDATE_WORDS,
     PARAM_TYPES,
     Param,
     Prepared,
@@ -212,7 +220,7 @@ def find_query(name: str, library: str | Path | None = None) -> Query:
     containing = [n for n in names if stem and stem in n]
     close = (starting or containing)[:5] or difflib.get_close_matches(stem, names, n=3, cutoff=0.7)
     hint = f"; did you mean {_either(close)}?" if close else ""
-    raise QueryError(f"unknown query {name!r}{hint} (`kg queries` lists them)")
+    raise UsageError(f"unknown query {name!r}{hint} (`kg queries` lists them)")
 
 
 def _either(names: Sequence[str]) -> str:
@@ -264,23 +272,26 @@ def run_query(
     labels: bool = False,
     allow_external: bool = False,
     fmt: str | None = None,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> Result:
     """Run ``query`` on ``engine`` with ``params`` bound; see :func:`query` for the options."""
     if fmt is not None:
         check_format("graph" if query.form in ("CONSTRUCT", "DESCRIBE") else "bindings", fmt)
-    if engine.local:
-        check_policy(query, allow_external=allow_external)
-        _check_prefixes(query)
-    elif query.form in _UPDATE_WORDS:
-        check_policy(query, allow_external=True)
     prepared = prepare_query(query, params, lang=lang)
+    if engine.local:
+        _check_prefixes(query)
+    # A remote endpoint is the network already; only Update is refused there.
+    check_policy(prepared, allow_external=allow_external or not engine.local)
     cap = max_rows if max_rows and max_rows > 0 else None
 
     def execute() -> Outcome:
         return engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
 
     try:
-        outcome = run_isolated(execute, timeout, allow_external=allow_external) if engine.local else execute()
+        if engine.local:
+            outcome = run_isolated(execute, timeout, allow_external=allow_external, max_memory=max_memory)
+        else:
+            outcome = execute()
     except QueryError as exc:
         raise prepared.locate(exc) from None
     except QueryTimeout as exc:
@@ -323,6 +334,8 @@ def query(
     allow_external: bool = False,
     library: str | Path | None = None,
     fmt: str | None = None,
+    entailment: str = DEFAULT_ENTAILMENT,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> Result:
     """Run a library query by name, a ``.rq`` file, or SPARQL ``text``, and return its :class:`Result`.
 
@@ -333,17 +346,26 @@ def query(
     ``data/article.ttl``), or on an rdflib ``graph`` you loaded, or on a
     remote ``endpoint`` (``endpoint_graph``: its graph to query, ``user``
     and ``password``: basic auth). ``timeout`` seconds and ``max_rows`` cap
-    the work (None: no limit); ``lang`` fills a ``lang`` parameter and picks
-    the language of display ``labels``.
+    the work (None: no limit), and a local query's process may grow by
+    ``max_memory`` MB (None: no ceiling); ``lang`` fills a ``lang`` parameter
+    and picks the language of display ``labels``. ``entailment`` is
+    ``"rdfs"`` (the default: superclass types and superproperty statements
+    are in the store, :mod:`kg.sparql.entailment`) or ``"none"`` (the
+    asserted triples only); it does not apply to an endpoint.
+
+    Errors: :class:`~kg.errors.UsageError` (exit 2) for an unknown query,
+    parameter, engine or entailment; :class:`~kg.errors.QuerySyntaxError`
+    and other :class:`~kg.errors.QueryError` (exit 3); ``QueryTimeout`` and
+    ``QueryMemoryLimit`` (exit 4); ``EndpointError`` (exit 5).
     """
     q = load_query(source, text=text, library=library)
     if endpoint:
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, user=user, password=password, graph=endpoint_graph)
     else:
-        runner = open_engine(engine, data=data, graph=graph)
+        runner = open_engine(engine, data=data, graph=graph, entailment=entailment)
     return run_query(
         q, params, engine=runner, timeout=timeout, max_rows=max_rows, lang=lang, labels=labels,
-        allow_external=allow_external, fmt=fmt,
+        allow_external=allow_external, fmt=fmt, max_memory=max_memory,
     )  # fmt: skip
 
 
@@ -404,12 +426,13 @@ def check_queries(
     endpoint: str | None = None,
     endpoint_graph: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    entailment: str = DEFAULT_ENTAILMENT,
 ) -> CheckReport:
     """Run every library query that has a ``.srj`` with its defaults and compare (``kg queries --check``)."""
     if endpoint:
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, graph=endpoint_graph)
     else:
-        runner = open_engine(engine, data=data)
+        runner = open_engine(engine, data=data, entailment=entailment)
     report = CheckReport()
     for q in list_queries(library):
         expected_path = q.expected_path()

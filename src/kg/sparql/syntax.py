@@ -49,7 +49,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg import resources
-from kg.errors import LoadError, QueryError, QuerySyntaxError
+from kg.errors import LoadError, QueryError, QuerySyntaxError, UsageError
 from kg.namespaces import PREFIXES, XSD
 
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "boolean", "date")
@@ -298,7 +298,7 @@ def bind_params(
             names = [p.name for p in query.params]
             close = difflib.get_close_matches(name, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise QueryError(f"{query.where}: unknown parameter {name!r}{hint} (parameters: {', '.join(names)})")
+            raise UsageError(f"{query.where}: unknown parameter {name!r}{hint} (parameters: {', '.join(names)})")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"{query.where}: parameter name {name!r} is not a SPARQL variable name")
         try:
@@ -528,34 +528,105 @@ def _refuse(query: Query, text: str, offset: int, message: str) -> QueryError:
     return QueryError(message, path=query.where, line=line, column=column)
 
 
-def check_policy(query: Query, *, allow_external: bool = False) -> None:
-    """Refuse SPARQL Update always, and SERVICE and FROM unless ``allow_external``."""
-    shape = _analyse(query.text)
+def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> None:
+    """Refuse SPARQL Update always, and SERVICE and FROM unless ``allow_external``, with their position.
+
+    Decided on the query as the engines read it, not on its look:
+
+    * rdflib's parse (the parse rdflib executes): any ``ServiceGraphPattern``
+      at any depth (OPTIONAL, UNION, subqueries, EXISTS), any dataset
+      clause (FROM, FROM NAMED), or text that parses as an Update;
+    * Oxigraph's reading, which pyoxigraph does not expose: Oxigraph matches
+      keywords without a word boundary (``SERVICEab:x`` is ``SERVICE`` and
+      ``ab:x`` to it), so any bare word or prefixed name that *starts* with
+      SERVICE or FROM, in any case, as written or with ``\\u`` escapes
+      expanded, is refused.
+
+    Both checks read the one token list of the text (:func:`_analyse`).
+    Local queries also run where no connection can be opened (see
+    :func:`kg.sparql.engines.run_isolated`).
+    """
+    prepared = query if isinstance(query, Prepared) else prepare(query)
+    text, where = prepared.text, prepared.query
+
+    def refuse(offset: int | None, message: str) -> QueryError:
+        if offset is None:
+            return QueryError(message, path=where.where)
+        line, column = position(text, offset)
+        return prepared.locate(QueryError(message, line=line, column=column))
+
+    shape = _analyse(text)
     if shape.form in _UPDATE_WORDS:
-        raise _refuse(
-            query, query.text, shape.form_at,
+        raise refuse(
+            shape.form_at,
             f"SPARQL Update ({shape.form}) is refused: kg query only reads (kg push uploads data to a server)",
-        )  # fmt: skip
-    if allow_external:
-        return
-    expanded, origin = _expand_escapes(query.text)
-    for text, mapping in ((query.text, None), (expanded, origin)):
-        for token in tokenize(text):
-            word = token.text.upper() if token.kind == "word" else ""
+        )
+    parsed = _rdflib_parse(text)
+    if parsed == "update":
+        raise refuse(shape.form_at, "SPARQL Update is refused: kg query only reads")
+    expanded, origin = _expand_escapes(text)
+    readings = [(shape.tokens, None)] + ([(tuple(tokenize(expanded)), origin)] if expanded != text else [])
+    for tokens, mapping in readings:
+        for token in tokens:
+            word = token.text.upper() if token.kind in ("word", "pname") else ""
             at = mapping[token.start] if mapping is not None else token.start
-            if word in _UPDATE_WORDS and word not in ("WITH", "ADD", "COPY", "MOVE", "CREATE"):
-                raise _refuse(query, query.text, at, f"SPARQL Update ({word}) is refused: kg query only reads")
-            if word == "SERVICE":
-                raise _refuse(
-                    query, query.text, at,
-                    "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
-                )  # fmt: skip
-            if word == "FROM":
-                raise _refuse(
-                    query, query.text, at,
-                    "FROM and FROM NAMED are refused: queries do not load remote or file: graphs "
-                    "(--allow-external permits it)",
-                )  # fmt: skip
+            if token.kind == "word" and word in _UPDATE_WORDS and word not in ("WITH", "ADD", "COPY", "MOVE", "CREATE"):
+                raise refuse(at, f"SPARQL Update ({word}) is refused: kg query only reads")
+            if allow_external:
+                continue
+            if word.startswith("SERVICE"):
+                raise refuse(at, _SERVICE_REFUSED)
+            if word.startswith("FROM"):
+                raise refuse(at, _FROM_REFUSED)
+    if allow_external or not isinstance(parsed, list):
+        return
+    if _finds(parsed, "ServiceGraphPattern"):
+        raise refuse(None, _SERVICE_REFUSED)
+    if _finds(parsed, "datasetClause"):
+        raise refuse(None, _FROM_REFUSED)
+
+
+_SERVICE_REFUSED = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
+_FROM_REFUSED = (
+    "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _rdflib_parse(text: str) -> Any:
+    """rdflib's parse tree of ``text`` as a query, ``"update"`` if it is an Update, or None if neither."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return list(parseQuery(text))
+    except ParseException:
+        pass
+    except Exception:  # noqa: BLE001 - rdflib raises bare exceptions for some queries it cannot read
+        return None
+    try:
+        parseUpdate(text)
+    except Exception:  # noqa: BLE001 - as above
+        return None
+    return "update"
+
+
+def _finds(node: Any, name: str) -> bool:
+    """Whether rdflib's parse tree holds a part called ``name`` (a CompValue, or a key of one) at any depth."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == name or dict.get(item, name) not in (None, [], ""):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
 
 
 def _check_prefixes(query: Query) -> None:
