@@ -294,8 +294,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     table, IRIs show as their label in --lang (--iris shows prefixed names).
 
     The query runs on the local graph (--engine oxigraph, the default, or
-    rdflib) or on --endpoint URL. It is stopped after --timeout seconds and
-    its rows cut at --max-rows. SERVICE and FROM are refused unless
+    rdflib) or on --endpoint URL, with RDFS entailment (--entailment none for
+    the asserted triples only). It is stopped after --timeout seconds or past
+    --max-memory MB (exit 4), and its rows cut at --max-rows. --show prints
+    the standalone query text with the parameters bound instead of running
+    it. SERVICE and FROM are refused unless
     --allow-external; SPARQL Update always. The password for --user is read
     from $KG_ENDPOINT_PASSWORD (or asked for). Exits 1 when nothing matched
     (no rows, ASK false, an empty graph).
@@ -384,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kg",
         description="A knowledge graph of one ISNA article on Iran–Kazakhstan cooperation (June 2022).",
         epilog="Exit codes: 0 ok, 1 not conforming or no match, 2 usage or load error, 3 query error, "
-        "4 timeout, 5 endpoint error, 6 server error, 7 output error.",
+        "4 time or memory limit, 5 endpoint error, 6 server error, 7 output error.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -29,6 +29,7 @@ import ast
 import contextlib
 import json
 import multiprocessing
+import os
 import re
 import signal
 import sys
@@ -157,7 +158,7 @@ class RdflibEngine(Engine):
                 return _rdflib_outcome(result, max_rows)
             except ParseException as exc:
                 raise _rdflib_syntax_error(exc, text) from None
-            except KgError:
+            except (KgError, MemoryError):
                 raise
             except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for many query errors
                 raise QueryError(f"the query failed on rdflib: {exc}") from None
@@ -535,6 +536,11 @@ def _limit_memory(max_memory: int | None) -> None:
 
 
 def _child(target: Callable[[], T], conn: Any, allow_external: bool, max_memory: int | None) -> None:
+    # Everything the child has to say goes through ``conn``; an engine that aborts (pyoxigraph when an
+    # allocation fails past the ceiling) would otherwise print its own report and backtrace on the terminal.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     if not allow_external:
         _leave_the_network()
         sys.addaudithook(_block_network)

@@ -75,7 +75,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from kg import resources
-from kg.errors import KgError, QueryError, QueryTimeout, UsageError
+from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.load import read_text
 from kg.sparql.engines import (
     DEFAULT_MAX_MEMORY,
@@ -294,7 +294,7 @@ def run_query(
             outcome = execute()
     except QueryError as exc:
         raise prepared.locate(exc) from None
-    except QueryTimeout as exc:
+    except (QueryTimeout, QueryMemoryLimit) as exc:
         if exc.path is None:
             exc.path = query.where
         raise

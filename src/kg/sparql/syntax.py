@@ -567,8 +567,9 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> No
     expanded, origin = _expand_escapes(text)
     readings = [(shape.tokens, None)] + ([(tuple(tokenize(expanded)), origin)] if expanded != text else [])
     for tokens, mapping in readings:
-        for token in tokens:
-            word = token.text.upper() if token.kind in ("word", "pname") else ""
+        for index, token in enumerate(tokens):
+            declaring = index > 0 and tokens[index - 1].text.upper() == "PREFIX"  # PREFIX SERVICE: <...> names
+            word = token.text.upper() if token.kind in ("word", "pname") and not declaring else ""
             at = mapping[token.start] if mapping is not None else token.start
             if token.kind == "word" and word in _UPDATE_WORDS and word not in ("WITH", "ADD", "COPY", "MOVE", "CREATE"):
                 raise refuse(at, f"SPARQL Update ({word}) is refused: kg query only reads")
