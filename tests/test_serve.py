@@ -81,7 +81,8 @@ def fixture_server() -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def local_engines():
-    return {name: open_engine(name) for name in ("rdflib", "oxigraph")}
+    # The asserted triples, as kg serve holds them until it adds kg.sparql.entailment.add_rdfs_closure.
+    return {name: open_engine(name, entailment="none") for name in ("rdflib", "oxigraph")}
 
 
 def rows(result) -> list:
@@ -142,7 +143,7 @@ def test_a_syntax_error_from_the_server_is_placed_in_the_query(fixture_server):
     q = read_query_text("# title: t\nSELECT ?x WHERE {\n  ?x ?y\n}\n", name="<-e>")
     with pytest.raises(QueryError) as caught:
         run_query(q, engine=EndpointEngine(fixture_server.query_url))
-    assert str(caught.value) == "<-e>:3:3: SPARQL syntax error: unexpected '?x'"
+    assert str(caught.value) == "<-e>:4:1: SPARQL syntax error: unexpected '}'"
 
 
 @pytest.mark.server
@@ -331,7 +332,7 @@ def count(server: Server, graph: str | None) -> int:
 @pytest.mark.server
 def test_push_puts_the_graph_into_a_named_graph_that_queries_can_use(writable_server):
     pushed = push(writable_server.store_url, MINI)
-    local = open_engine("oxigraph", data=MINI)
+    local = open_engine("oxigraph", data=MINI, entailment="none")
     assert pushed.triples == len(local.store)
     assert (pushed.graph, pushed.status in (200, 201, 204)) == (DEFAULT_GRAPH, True)
     assert count(writable_server, DEFAULT_GRAPH) == pushed.triples
@@ -353,7 +354,7 @@ def test_push_replaces_and_append_adds(writable_server):
     push(writable_server.store_url, [tiny], graph=graph, append=True)
     assert count(writable_server, graph) == triples + 1
     push(writable_server.store_url, [tiny], graph=graph)
-    assert count(writable_server, graph) == open_engine("oxigraph", data=[tiny]).store.__len__()
+    assert count(writable_server, graph) == open_engine("oxigraph", data=[tiny], entailment="none").store.__len__()
 
 
 @pytest.mark.server

@@ -7,16 +7,19 @@ query text (prefixes and parameter values already in it) and returns an
 
 Both local engines hold the same default graph: the ontology, its SKOS
 vocabularies and the data files (``data/article.ttl`` unless other files are
-given), read from the same Turtle files. Neither lets a query reach the
-network or the file system: rdflib's ``SPARQL_LOAD_GRAPHS`` is switched off
-and its ``SERVICE`` evaluation is replaced by a refusal while a query runs,
-and the query process refuses socket connections. pyoxigraph would call a
-``SERVICE`` endpoint itself, so :mod:`kg.sparql` refuses such queries before
-any engine sees them.
+given), read from the same Turtle files, with the RDFS closure of
+:mod:`kg.sparql.entailment` unless ``entailment="none"``. Neither lets a
+query reach the network or the file system: :func:`kg.sparql.syntax.check_policy`
+refuses SERVICE and FROM on the parsed query; rdflib's ``SPARQL_LOAD_GRAPHS``
+is switched off and its ``SERVICE`` evaluation replaced by a refusal while a
+query runs; and the query process has no network (an empty Linux network
+namespace, where the kernel allows one; Python sockets are refused in any
+case), which also stops pyoxigraph's own HTTP client.
 
 :func:`run_isolated` runs a local query in a forked child process and kills
 it when it passes its time limit, because neither rdflib nor pyoxigraph can
-stop a query it has started.
+stop a query it has started; the child's address space is capped
+(``RLIMIT_AS``) so that a query that outgrows it stops with a clear message.
 
 >>> engine = OxigraphEngine.from_files()
 >>> engine.run("ASK { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> a ?class }").boolean
@@ -49,7 +52,7 @@ from kg.errors import EndpointError, KgError, LoadError, QueryError, QueryMemory
 from kg.load import load_graph, read_text, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
 from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closure, rdfs_closure
-from kg.sparql.syntax import offset_of, syntax_error
+from kg.sparql.syntax import analyse, offset_of, syntax_error
 
 ENGINES = ("oxigraph", "rdflib")
 #: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
@@ -381,12 +384,9 @@ class EndpointEngine(Engine):
         except QueryBadFormed as exc:
             error = QueryError(f"the endpoint rejected the query: {_endpoint_response(exc) or 'bad request (400)'}")
             position = re.search(r"error at (\d+):(\d+): (.*)", error.message)
-            if position:
-                error = QueryError(
-                    f"SPARQL syntax error (endpoint): {position.group(3)}",
-                    line=int(position.group(1)),
-                    column=int(position.group(2)),
-                )
+            if position:  # Oxigraph's server: the same parser, so the same placing as the local engine
+                offset = offset_of(text, int(position.group(1)), int(position.group(2)))
+                error = syntax_error(text, offset, position.group(3))
             raise error from None
         except Unauthorized:
             raise EndpointError(f"{self.url}: access denied (401): check --user and the password") from None
@@ -414,7 +414,7 @@ class EndpointEngine(Engine):
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
         from SPARQLWrapper import JSON, TURTLE
 
-        form = query_form(text)
+        form = analyse(text).form
         if form in ("CONSTRUCT", "DESCRIBE"):
             body, content_type = self._fetch(text, TURTLE)
             graph = Graph()
@@ -452,15 +452,6 @@ class EndpointEngine(Engine):
             if isinstance(row.get("s"), URIRef) and "label" in row:
                 found.setdefault(row["s"], str(row["label"]))
         return found
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these words outside comments, IRIs and strings."""
-    cleaned = re.sub(
-        r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*|\bPREFIX\s+[^\s:]*:", " ", text, flags=re.I
-    )
-    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", cleaned, re.IGNORECASE)
-    return match.group(1).upper() if match else "SELECT"
 
 
 # --------------------------------------------------------------------------- SPARQL JSON results

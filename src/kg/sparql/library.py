@@ -1,8 +1,9 @@
 """The query library and ``kg query``: read ``.rq`` files, run them, check them against their expected rows.
 
 How a query becomes the text an engine runs (typed parameters, refusals,
-positions) is :mod:`kg.sparql`; its :class:`~kg.results.Result`, the output
-formats and the comparison with expected rows are :mod:`kg.results`.
+positions) is :mod:`kg.sparql.syntax`; its :class:`~kg.sparql.results.Result`,
+the output formats and the comparison with expected rows are
+:mod:`kg.sparql.results`.
 
 Query files
 -----------
@@ -93,14 +94,14 @@ from kg.sparql.syntax import (
     Param,
     Prepared,
     Query,
-    _analyse,
-    _check_prefixes,
-    _unquote_default,
+    analyse,
     bind_params,
     check_policy,
+    check_prefixes,
     check_slots,
     parse_value,
     prepare,
+    unquote_default,
 )
 
 DEFAULT_TIMEOUT = 5.0  # seconds
@@ -134,7 +135,7 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
     params: list[Param] = []
     meta: dict[str, str] = {}
     param_lines: dict[str, tuple[int, int]] = {}
-    declared = _analyse(text).declared
+    declared = analyse(text).declared
     for key, value, number, column in fields:
         if key == "title":
             title = value
@@ -178,7 +179,7 @@ def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, 
     default = None
     if default_text not in ("", "-"):
         try:
-            default = parse_value(kind, _unquote_default(kind, default_text), declared)
+            default = parse_value(kind, unquote_default(kind, default_text), declared)
         except QueryError as exc:
             message = f"default of {name!r}: {exc.message}"
             raise QueryError(message, path=where, line=line, column=default_at) from None
@@ -279,7 +280,7 @@ def run_query(
         check_format("graph" if query.form in ("CONSTRUCT", "DESCRIBE") else "bindings", fmt)
     prepared = prepare_query(query, params, lang=lang)
     if engine.local:
-        _check_prefixes(query)
+        check_prefixes(query)
     # A remote endpoint is the network already; only Update is refused there.
     check_policy(prepared, allow_external=allow_external or not engine.local)
     cap = max_rows if max_rows and max_rows > 0 else None

@@ -43,7 +43,7 @@ from kg.export import write_jsonld, write_ntriples
 from kg.load import read_text
 from kg.namespaces import PREFIXES, XSD
 from kg.sparql.engines import Outcome, parse_results_json
-from kg.sparql.syntax import _IRI_CHARS, Query, n3
+from kg.sparql.syntax import IRI_CHARS, Query, n3
 
 BINDINGS_FORMATS = ("table", "csv", "tsv", "json", "md")
 GRAPH_FORMATS = ("turtle", "nt", "n3", "xml", "json-ld", "trig", "nquads")
@@ -179,7 +179,7 @@ def _tsv_term(term: Identifier | None) -> str:
         pattern = _TURTLE_NUMBER.get(str(term.datatype))
         if pattern is not None and pattern.match(str(term)):
             return str(term)
-    if isinstance(term, URIRef) and not _IRI_CHARS.match(str(term)):
+    if isinstance(term, URIRef) and not IRI_CHARS.match(str(term)):
         return f"<{term}>"
     return n3(term)
 

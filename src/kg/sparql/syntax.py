@@ -1,32 +1,32 @@
-"""SPARQL text: tokens, typed parameter values, refusals, and the text an engine runs.
+"""SPARQL text: tokens, typed parameter values, the policy, and the text an engine runs.
 
 This module turns a :class:`Query` and the values of its parameters into
-the standard SPARQL that every engine (:mod:`kg.engines`) receives, and
-maps an engine's error positions back to the query file. The query
-library and its file header are :mod:`kg.query`.
+the standard SPARQL that every engine (:mod:`kg.sparql.engines`) receives,
+and maps an engine's error positions back to the query file. The query
+library, its file header and the parameter convention are
+:mod:`kg.sparql.library`.
 
 Binding
 -------
 Values are never pasted into the query text. Each one is parsed into an RDF
 term of its declared type (a value that is not a valid term of that type is
-an error), then the terms are joined to the query as a ``VALUES`` block
-placed at the start of the outermost group pattern (the ``WHERE`` clause),
-written in N-Triples syntax from the typed terms. Every engine, local or
-remote, sees the same standard SPARQL, so they return the same rows.
-
-Queries may leave out ``PREFIX`` lines for the project prefixes
-(:data:`kg.namespaces.PREFIXES`); the missing ones are put in front of the
-query on a single line, so reported positions still count lines of the file.
+an error) and written, in N-Triples syntax, over the default of the
+parameter's ``VALUES ?name { default }`` line (every such line, subqueries
+included). A value for a variable without such a line (an ad-hoc ``-e``
+query) goes into a ``VALUES`` block at the start of the outermost group.
+Every engine, local or remote, sees the same standard SPARQL, so they
+return the same rows.
 
 Safety
 ------
-Before any engine sees a query, it is refused if it is a SPARQL Update
-(``INSERT``, ``DELETE``, ``LOAD`` ...: ``kg query`` only reads), or, unless
-``allow_external`` is set, if it uses ``SERVICE`` or ``FROM``/``FROM NAMED``
-(which would fetch remote or ``file:`` data). The check reads the query's
-tokens twice, as written and with ``\\u`` escapes expanded as rdflib does.
-Local queries also run in a child process with a time limit and a row cap
-(see :mod:`kg.engines`).
+Before any engine sees a query, :func:`check_policy` refuses a SPARQL
+Update (``kg query`` only reads), and, unless ``allow_external`` is set,
+``SERVICE`` and ``FROM``/``FROM NAMED``, decided on rdflib's parse and on
+Oxigraph's way of reading keywords (see there). Local queries also run in
+a child process without network, with a time limit, a memory ceiling and a
+row cap (see :func:`kg.sparql.engines.run_isolated`). Syntax errors are a
+:class:`~kg.errors.QuerySyntaxError` at the token where the engine's parser
+stopped (:func:`syntax_error`).
 
 >>> print(prepare(Query("<-e>", "ASK { kgi:iran ?p ?o }")).text)
 PREFIX kgi: <https://w3id.org/iran-kazakhstan-kg/id/>
@@ -161,12 +161,12 @@ class Query:
 
     @property
     def form(self) -> str:
-        return _analyse(self.text).form
+        return analyse(self.text).form
 
     @property
     def ordered(self) -> bool:
         """True when the query has a top-level ORDER BY, so its rows are compared in order."""
-        return _analyse(self.text).ordered
+        return analyse(self.text).ordered
 
     def question(self, lang: str = "en") -> str:
         return self.questions.get(lang, "") or self.questions.get("en", "")
@@ -185,14 +185,14 @@ class Query:
 # --------------------------------------------------------------------------- values
 
 
-_IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
+IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 _PREFIXED = re.compile(r"^([^\W\d_][\w.-]*)?:([\w\-.:%/~]*)$")
 
 
-def _unquote_default(kind: str, text: str) -> str:
+def unquote_default(kind: str, text: str) -> str:
     """Header defaults may be written as SPARQL literals: ``"en"``, ``"Tehran"@en``, ``"5"``."""
     match = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(@[A-Za-z0-9-]+)?', text)
     if not match:
@@ -214,7 +214,7 @@ def expand_iri(text: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
         if prefix not in prefixes:
             raise QueryError(f"{text!r}: unknown prefix {prefix + ':'!r}")
         iri = prefixes[prefix] + match.group(2)
-    if not _IRI_CHARS.match(iri) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+    if not IRI_CHARS.match(iri) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
         raise QueryError(f"{text!r} is not an absolute IRI")
     return URIRef(iri)
 
@@ -263,7 +263,7 @@ def parse_term(text: str, prefixes: Mapping[str, str] | None = None) -> Identifi
     """A value for an undeclared parameter, written as a SPARQL term: ``<iri>``, ``kgi:x``, ``"text"@fa``, ``5``."""
     literal = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^(\S+))?', text, re.DOTALL)
     if literal:
-        body = _unquote_default("string", f'"{literal.group(1)}"')
+        body = unquote_default("string", f'"{literal.group(1)}"')
         if literal.group(2):
             return parse_value("langstring", f"{body}@{literal.group(2)}")
         if literal.group(3):
@@ -290,7 +290,7 @@ def bind_params(
     given = dict(given or {})
     if lang and query.param("lang") is not None and "lang" not in given:
         given["lang"] = lang
-    declared = _analyse(query.text).declared
+    declared = analyse(query.text).declared
     bound: dict[str, Identifier] = {}
     for name, value in given.items():
         param = query.param(name)
@@ -339,7 +339,7 @@ def n3(term: Identifier) -> str:
     "a \\"b\\"\\n}"@en
     """
     if isinstance(term, URIRef):
-        if not _IRI_CHARS.match(str(term)):
+        if not IRI_CHARS.match(str(term)):
             raise QueryError(f"not a valid IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, BNode):
@@ -380,7 +380,7 @@ class Slot:
 
 
 @dataclass(frozen=True)
-class _Shape:
+class Shape:
     """What the tokens say about a query text (offsets into it): the one reading of its tokens."""
 
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE, an update word, or ""
@@ -400,7 +400,12 @@ _MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
 
 
 @functools.lru_cache(maxsize=256)
-def _analyse(text: str) -> _Shape:
+def analyse(text: str) -> Shape:
+    """The one reading of a query text's tokens (cached): its form, prefixes, groups, VALUES lines, variables.
+
+    Everything kg decides from the text itself (where values go, the form,
+    whether rows are ordered, the policy's token check) reads this.
+    """
     tokens = tuple(tokenize(text))
     declared: dict[str, str] = {}
     i = 0
@@ -451,7 +456,7 @@ def _analyse(text: str) -> _Shape:
         if braces == 0 and parens == 0 and word == "BY" and previous == "ORDER":
             ordered = True
         previous = word
-    return _Shape(
+    return Shape(
         form, first.start if first else 0, declared, group_at, template, modifiers_at, ordered, tokens,
         tuple(slots), tuple(variables),
     )  # fmt: skip
@@ -481,7 +486,7 @@ def check_slots(query: Query, param: Param, line: int, column: int) -> None:
 
     ``line`` and ``column`` are where its ``# param:`` line names it.
     """
-    shape = _analyse(query.text)
+    shape = analyse(query.text)
     name = param.name
     slots = [slot for slot in shape.slots if slot.name == name]
     if not slots:
@@ -542,7 +547,7 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> No
       SERVICE or FROM, in any case, as written or with ``\\u`` escapes
       expanded, is refused.
 
-    Both checks read the one token list of the text (:func:`_analyse`).
+    Both checks read the one token list of the text (:func:`analyse`).
     Local queries also run where no connection can be opened (see
     :func:`kg.sparql.engines.run_isolated`).
     """
@@ -555,7 +560,7 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> No
         line, column = position(text, offset)
         return prepared.locate(QueryError(message, line=line, column=column))
 
-    shape = _analyse(text)
+    shape = analyse(text)
     if shape.form in _UPDATE_WORDS:
         raise refuse(
             shape.form_at,
@@ -630,8 +635,8 @@ def _finds(node: Any, name: str) -> bool:
     return False
 
 
-def _check_prefixes(query: Query) -> None:
-    shape = _analyse(query.text)
+def check_prefixes(query: Query) -> None:
+    shape = analyse(query.text)
     known = set(PREFIXES) | set(shape.declared)
     for token in shape.tokens:
         if token.kind == "pname":
@@ -681,7 +686,7 @@ def prepare(query: Query, bindings: Mapping[str, Identifier | None] | None = Non
     rdflib ignores a trailing VALUES clause there. Project prefixes that the
     text uses without declaring go in front, on one line.
     """
-    shape = _analyse(query.text)
+    shape = analyse(query.text)
     used = {t.text.split(":", 1)[0] for t in shape.tokens if t.kind == "pname"}
     prologue = " ".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items() if p in used and p not in shape.declared)
     edits: list[tuple[int, int, str]] = []  # offset, length removed, text put
