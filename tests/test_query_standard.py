@@ -151,3 +151,20 @@ def test_a_parameter_in_a_subquery_with_its_own_values_line_is_bound_there_too(p
     assert prepared.text.count('VALUES ?lang { "fa" }') == 2
     rows = list(plain_rdflib_graph.query(prepared.text))
     assert [(row.l, row.same) for row in rows] == [(Literal("تهران", lang="fa"), Literal("تهران", lang="fa"))]
+
+
+def test_a_value_for_an_ad_hoc_query_that_uses_it_only_in_a_subquery_is_refused_not_ignored():
+    text = "SELECT ?l WHERE {\n  { SELECT ?l WHERE { ?e <urn:label> ?l } }\n}"
+    with pytest.raises(QueryError) as caught:
+        prepare_query(read_query_text(text, name="<-e>"), {"e": "kgi:tehran"})
+    assert str(caught.value) == (
+        "<-e>:2:23: parameter 'e' is used in a subquery, where a value given from outside would not reach it; "
+        "put a 'VALUES ?e { default }' line at the start of the subquery's WHERE group"
+    )
+
+
+def test_a_value_for_a_variable_a_subquery_projects_joins_with_it(plain_rdflib_graph):
+    text = "SELECT ?e ?l WHERE {\n  { SELECT ?e (STR(?label) AS ?l) WHERE { ?e rdfs:label ?label } }\n}"
+    prepared = prepare_query(read_query_text(text, name="<-e>"), {"e": "kgi:tehran"})
+    rows = {str(row.l) for row in plain_rdflib_graph.query(prepared.text)}
+    assert rows == {"Tehran", "تهران"}

@@ -394,6 +394,18 @@ class Shape:
     slots: tuple[Slot, ...] = ()
     #: Each variable occurrence: (name, offset, scope) with scope as in :class:`Slot`.
     variables: tuple[tuple[str, int, int], ...] = ()
+    #: Each subquery's enclosing scope, and the variables it projects (None for ``SELECT *``).
+    parents: Mapping[int, int] = field(default_factory=dict)
+    projections: Mapping[int, frozenset[str] | None] = field(default_factory=dict)
+
+    def visible(self, name: str, scope: int) -> bool:
+        """Whether variable ``name`` of ``scope`` is the same variable in the whole query (projected up)."""
+        while scope != -1:
+            projected = self.projections.get(scope)
+            if projected is not None and name not in projected:
+                return False
+            scope = self.parents.get(scope, -1)
+        return True
 
 
 _MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
@@ -426,6 +438,10 @@ def analyse(text: str) -> Shape:
     scopes: list[tuple[int, int]] = [(-1, 0)]  # (scope, brace depth of its SELECT; its WHERE group is one deeper)
     slots: list[Slot] = []
     variables: list[tuple[str, int, int]] = []
+    parents: dict[int, int] = {}
+    projections: dict[int, frozenset[str] | None] = {}
+    projecting: int | None = None
+    projecting_parens = 0
     for index in range(i, len(tokens)):
         token = tokens[index]
         word = token.text.upper() if token.kind == "word" else ""
@@ -446,19 +462,31 @@ def analyse(text: str) -> Shape:
         elif braces == 0 and parens == 0 and word in _MODIFIERS and modifiers_at is None:
             modifiers_at = token.start
         elif word == "SELECT" and braces > 0:
+            parents[token.start] = scopes[-1][0]
             scopes.append((token.start, braces))
+            projections[token.start] = frozenset()
+            projecting, projecting_parens = token.start, parens
         elif word == "VALUES":
             slot = _slot(tokens, index, scopes[-1][0], braces == scopes[-1][1] + 1)
             if slot is not None:
                 slots.append(slot)
         if token.kind == "var":
             variables.append((token.text[1:], token.start, scopes[-1][0]))
+        if projecting is not None:
+            if word == "WHERE" or token.text == "{":
+                projecting = None
+            elif token.text == "*":
+                projections[projecting] = None
+            elif token.kind == "var" and (parens == projecting_parens or previous == "AS"):
+                projected = projections[projecting]
+                if projected is not None:
+                    projections[projecting] = projected | {token.text[1:]}
         if braces == 0 and parens == 0 and word == "BY" and previous == "ORDER":
             ordered = True
         previous = word
     return Shape(
         form, first.start if first else 0, declared, group_at, template, modifiers_at, ordered, tokens,
-        tuple(slots), tuple(variables),
+        tuple(slots), tuple(variables), parents, projections,
     )  # fmt: skip
 
 
@@ -697,6 +725,13 @@ def prepare(query: Query, bindings: Mapping[str, Identifier | None] | None = Non
             edits.append((slot.start, slot.end - slot.start, "UNDEF" if value is None else n3(value)))
         if not slots and value is not None:
             loose[name] = value
+    for name, offset, scope in shape.variables:
+        if name in loose and not shape.visible(name, scope):  # an outer VALUES block would not reach it
+            message = (
+                f"parameter {name!r} is used in a subquery, where a value given from outside would not reach it; "
+                f"put a 'VALUES ?{name} {{ default }}' line at the start of the subquery's WHERE group"
+            )
+            raise _refuse(query, query.text, offset, message)
     if loose:
         names = list(loose)
         block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(n3(loose[n]) for n in names)}) }}"
