@@ -22,7 +22,7 @@ DESCRIBE) and gives *solutions* (rows) of *bindings* of variables to RDF
 terms.
 """
 
-from kg.errors import QueryError, QuerySyntaxError
+from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
 from kg.sparql.engines import (
     DEFAULT_ENGINE,
     ENGINES,
@@ -37,6 +37,7 @@ from kg.sparql.engines import (
     term_from_json,
     to_rdflib,
 )
+from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closure, rdfs_closure
 from kg.sparql.library import (
     DEFAULT_MAX_ROWS,
     DEFAULT_TIMEOUT,
@@ -45,6 +46,7 @@ from kg.sparql.library import (
     format_library,
     list_queries,
     load_query,
+    prepare_query,
     query,
     read_query,
     read_query_text,
@@ -56,9 +58,11 @@ from kg.sparql.syntax import Param, Query, bind_params, check_policy, n3, parse_
 
 __all__ = [
     "DEFAULT_ENGINE",
+    "DEFAULT_ENTAILMENT",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_TIMEOUT",
     "ENGINES",
+    "ENTAILMENTS",
     "EndpointEngine",
     "Engine",
     "Outcome",
@@ -66,9 +70,12 @@ __all__ = [
     "Param",
     "Query",
     "QueryError",
+    "QueryMemoryLimit",
     "QuerySyntaxError",
+    "QueryTimeout",
     "RdflibEngine",
     "Result",
+    "add_rdfs_closure",
     "bind_params",
     "canonical",
     "check_policy",
@@ -83,7 +90,9 @@ __all__ = [
     "parse_results_json",
     "parse_value",
     "prepare",
+    "prepare_query",
     "query",
+    "rdfs_closure",
     "read_expected",
     "read_query",
     "read_query_text",
