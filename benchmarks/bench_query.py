@@ -26,10 +26,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.engines import Engine, OxigraphEngine, RdflibEngine, run_isolated
 from kg.namespaces import PREFIXES
-from kg.query import list_queries, read_query_text, run_query
-from kg.sparql import prepare
+from kg.sparql import list_queries, read_query_text, run_query
+from kg.sparql.engines import Engine, OxigraphEngine, RdflibEngine, run_isolated
+from kg.sparql.syntax import prepare
 
 KINDS = ["memorandum-of-understanding", "programme"]
 DOMAINS = ["politics", "culture", "economy", "trade", "transport", "rail-transport", "energy", "agriculture"]

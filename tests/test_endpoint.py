@@ -1,4 +1,4 @@
-"""The endpoint client (kg.endpoint) against small fake endpoints with canned answers.
+"""The endpoint client (kg.sparql.endpoint) against small fake endpoints with canned answers.
 
 Each fake endpoint is an ``http.server`` on 127.0.0.1 port 0 in a thread,
 answering every request with the status, headers and body the test gives,
@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-from kg.endpoint import EndpointEngine, parse_results
 from kg.errors import ExitCode
+from kg.sparql.endpoint import EndpointEngine, parse_results
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LONG = "آ" * 100_000
@@ -406,7 +406,7 @@ def test_a_json_ld_answer_with_an_inline_context_is_read(fake, run_kg):
 def test_virtuosos_ask_table_reads_as_a_boolean_and_nothing_else_does():
     table = b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [%s]}}'
     one = b'{"__ASK_RETVAL": {"type": "typed-literal", "datatype": "%sinteger", "value": "1"}}' % XSD.encode()
-    from kg.endpoint import _virtuoso_ask
+    from kg.sparql.endpoint import _virtuoso_ask
 
     json_type = "application/sparql-results+json"
     assert _virtuoso_ask(parse_results(table % one, json_type)).boolean is True

@@ -286,8 +286,8 @@ def fake_endpoint():
 
 def test_an_endpoint_answer_is_read_by_the_same_strict_reader(fake_endpoint):
     """A CONSTRUCT answer is parsed by kg.load (strict, no JSON-LD context fetch), not by a lenient rdflib parse."""
-    from kg.engines import EndpointEngine
     from kg.errors import EndpointError
+    from kg.sparql.endpoint import EndpointEngine
 
     url, answer, requests = fake_endpoint
     engine = EndpointEngine(url + "/sparql", timeout=10)

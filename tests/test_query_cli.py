@@ -13,8 +13,7 @@ from kg.cli import main
 from kg.errors import ExitCode
 from kg.export import write_jsonld
 from kg.namespaces import ID, RDFS
-from kg.query import find_query, read_query
-from kg.results import read_expected
+from kg.sparql import find_query, read_expected, read_query
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = str(FIXTURES / "mini.ttl")
@@ -299,7 +298,7 @@ def test_an_unknown_query_name_lists_close_matches(run):
     if not SHIPPED:
         pytest.skip("queries/ has no .rq files yet")
     code, _, err = run("query", "agreements")
-    assert code == ExitCode.QUERY
+    assert code == ExitCode.USAGE
     assert err.startswith("kg query: error: unknown query 'agreements'; did you mean cq01-agreements-and-parties")
 
 

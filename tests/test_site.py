@@ -30,11 +30,11 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-from kg.engines import parse_results_json
 from kg.errors import ExitCode, QueryError
-from kg.query import find_query
-from kg.results import canonical, read_expected
 from kg.site import form_fields, refuse_service
+from kg.sparql import find_query
+from kg.sparql.endpoint import parse_results_json
+from kg.sparql.results import canonical, read_expected
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 
@@ -241,7 +241,7 @@ def test_the_form_has_an_input_of_the_right_type_for_each_parameter_type():
     q = find_query("fx07", FIXTURES / "queries")
     fields = form_fields(q, {"limit": "3"})
     assert [(f["name"], f["type"], f["input"], f["step"], f["value"]) for f in fields] == [
-        ("min", "decimal", "number", "any", "1000000"),
+        ("min", "decimal", "number", "any", "1000000.0"),
         ("approximate", "boolean", "select", "", ""),
         ("limit", "integer", "number", "1", "3"),
         ("after", "date", "date", "", "2022-01-01"),
@@ -387,7 +387,7 @@ def test_service_is_refused_by_the_endpoint_and_the_ad_hoc_page_and_nothing_is_c
     status, _, body = get(site + "query?" + urllib.parse.urlencode({"query": text}))
     assert (status, body.split(": ", 1)[1]) == (
         403,
-        "SERVICE is refused: this server does not call other servers (kg serve --allow-external permits it)",
+        "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
     )
     status, _, page = post(
         site + "ad-hoc", urllib.parse.urlencode({"query": text}).encode(), "application/x-www-form-urlencoded"
@@ -399,7 +399,7 @@ def test_service_is_refused_by_the_endpoint_and_the_ad_hoc_page_and_nothing_is_c
 def test_refuse_service_points_at_the_keyword_and_lets_names_containing_service_pass():
     with pytest.raises(QueryError) as caught:
         refuse_service("SELECT * WHERE {\n  ?s ?p ?o .\n  Service <http://x.invalid/> { } }")
-    assert str(caught.value).startswith("3:3: SERVICE is refused")
+    assert str(caught.value).startswith("<request>:3:3: SERVICE is refused")
     refuse_service('SELECT ?service WHERE { ?service kg:serviceOf "SERVICE" } # SERVICE')
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kg.notebook import explorer
-from kg.query import find_query
+from kg.sparql import find_query
 from test_site import start_site, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]

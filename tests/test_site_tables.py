@@ -17,8 +17,8 @@ from kg import namespaces
 from kg.cli import main
 from kg.errors import ExitCode, UsageError
 from kg.notebook import Explorer
-from kg.query import query, read_query_text
-from kg.results import Result, _cell, _width
+from kg.sparql import query, read_query_text
+from kg.sparql.results import Result, _cell, _width
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = str(FIXTURES / "mini.ttl")

@@ -2,10 +2,10 @@
 
 ``kg.load()`` reads the ontology, vocabularies and data into an rdflib graph;
 ``kg.query(...)`` runs a library query, a ``.rq`` file or SPARQL text (see
-:func:`kg.query.query`).
+:func:`kg.sparql.query`).
 """
 
 from kg.load import load_graph as load
-from kg.query import query
+from kg.sparql import query
 
 __all__ = ["load", "query"]

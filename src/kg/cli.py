@@ -88,6 +88,15 @@ def port(text: str) -> int:
     return value
 
 
+def _add_entailment_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--entailment",
+        choices=("rdfs", "none"),  # kg.sparql.entailment.ENTAILMENTS, not imported: --help stays free of rdflib
+        default="rdfs",
+        help="rdfs (default): superclass types and superproperty statements are queried too; none: asserted only",
+    )
+
+
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
@@ -308,14 +317,15 @@ def cmd_queries(args: argparse.Namespace) -> int:
     it exits 1 if any differ.
     """
     if args.check:
-        from kg.query import check_queries
+        from kg.sparql import check_queries
 
         report = check_queries(
-            data=args.data, engine=args.engine, endpoint=args.endpoint, endpoint_graph=args.graph, timeout=args.timeout
-        )
+            data=args.data, engine=args.engine, endpoint=args.endpoint, endpoint_graph=args.graph, timeout=args.timeout,
+            entailment=args.entailment,
+        )  # fmt: skip
         _emit(report.format())
         return ExitCode.OK if report.ok else ExitCode.NOT_CONFORMING
-    from kg.query import format_library
+    from kg.sparql import format_library
 
     _emit(format_library(lang=args.lang))
     return ExitCode.OK
@@ -331,16 +341,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     table, IRIs show as their label in --lang (--iris shows prefixed names).
 
     The query runs on the local graph (--engine oxigraph, the default, or
-    rdflib) or on --endpoint URL. It is stopped after --timeout seconds and
-    its rows cut at --max-rows. SERVICE and FROM are refused unless
+    rdflib) or on --endpoint URL, with RDFS entailment (--entailment none for
+    the asserted triples only). It is stopped after --timeout seconds or past
+    --max-memory MB (exit 4), and its rows cut at --max-rows. --show prints
+    the standalone query text with the parameters bound instead of running
+    it. SERVICE and FROM are refused unless
     --allow-external; SPARQL Update always. The password for --user is read
     from $KG_ENDPOINT_PASSWORD (or asked for). Exits 1 when nothing matched
     (no rows, ASK false, an empty graph).
     """
-    from kg.query import query
+    from kg.sparql import query, show
 
     if (args.query is None) == (args.expression is None):
         raise UsageError("give either a query NAME or FILE, or -e 'SPARQL'")
+    if args.show:
+        text = show(args.query, _params(args.param), text=args.expression, lang=args.lang)
+        _emit(text if text.endswith("\n") else text + "\n")
+        return ExitCode.OK
     result = query(
         args.query,
         _params(args.param),
@@ -357,6 +374,8 @@ def cmd_query(args: argparse.Namespace) -> int:
         labels=not args.iris and args.format in ("table", "md"),
         allow_external=args.allow_external,
         fmt=args.format,
+        entailment=args.entailment,
+        max_memory=args.max_memory or None,
     )
     _emit(result.format(args.format, labels=not args.iris, width=_table_width(args)))
     if result.notice:
@@ -384,8 +403,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Each question is a page with a form and a shareable URL, its results as a
     labelled table and as .csv, .json and .srj; the YASGUI editor and the
     SPARQL 1.1 endpoint /query. Queries stop after --timeout seconds and are
-    cut at --max-rows. SERVICE is refused unless --allow-external. The pages
-    make no request off the machine. Ctrl-C stops it and removes the store.
+    cut at --max-rows. SERVICE is refused unless --allow-external. The store
+    holds the RDFS closure, as kg query queries (--entailment none: asserted
+    triples only). The pages make no request off the machine. Ctrl-C stops it and removes the store.
     """
     from kg.serve import serve
 
@@ -396,7 +416,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     serve(
         args.data, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows or None,
-        allow_external=args.allow_external, on_ready=ready,
+        allow_external=args.allow_external, on_ready=ready, entailment=args.entailment,
     )  # fmt: skip
     print("stopped", flush=True)
     return ExitCode.OK
@@ -411,7 +431,9 @@ def cmd_push(args: argparse.Namespace) -> int:
     Virtuoso http://HOST:PORT/sparql-graph-crud-auth (Digest auth). The password
     for --user goes only to the endpoint's own host and port, with the scheme
     the server asks for (--auth to insist on basic or digest). Query it
-    afterwards with `kg query --endpoint URL --graph IRI`.
+    afterwards with `kg query --endpoint URL --graph IRI`. The RDFS closure is
+    sent too, so the store answers as kg query does (--entailment none: asserted
+    triples only).
     """
     from kg.serve import push
 
@@ -424,6 +446,7 @@ def cmd_push(args: argparse.Namespace) -> int:
         append=args.append,
         timeout=args.timeout,
         auth=args.auth,
+        entailment=args.entailment,
     )
     print(f"pushed {pushed.triples} triples into <{pushed.graph}> at {pushed.endpoint} (HTTP {pushed.status})")
     return ExitCode.OK
@@ -527,6 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
     p.add_argument("--timeout", type=seconds, default=5.0, metavar="SECONDS", help="per query (default: 5)")
+    _add_entailment_option(p)
 
     p = add("query", cmd_query)
     _add_data_option(p)
@@ -569,6 +593,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="cut the result after N rows (default: 10000; 0: all)",
     )
+    p.add_argument("--show", action="store_true", help="print the query text with the parameters bound, do not run it")
+    _add_entailment_option(p)
+    p.add_argument(
+        "--max-memory",
+        type=whole_number(0),
+        default=1024,
+        metavar="MB",
+        help="memory a local query may take before it is stopped, exit 4 (default: 1024; 0: no ceiling)",
+    )
     p.add_argument(
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
     )
@@ -586,6 +619,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="cut results after N rows (default: 10000; 0: all)",
     )
     p.add_argument("--allow-external", action="store_true", help="let queries use SERVICE (off by default)")
+    _add_entailment_option(p)
 
     p = add("push", cmd_push)
     _add_data_option(p)
@@ -605,6 +639,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how to send --user: as the server asks (auto, the default), basic or digest",
     )
     p.add_argument("--timeout", type=seconds, default=60, metavar="SECONDS", help="upload time limit (default: 60)")
+    _add_entailment_option(p)
 
     return parser
 

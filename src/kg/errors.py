@@ -21,7 +21,7 @@ class ExitCode(IntEnum):
     NOT_CONFORMING = 1  # validation failed, or a result did not match what was expected
     USAGE = 2  # bad arguments, missing or unparsable input file
     QUERY = 3  # query syntax error, unknown query, bad parameter, refused operation
-    TIMEOUT = 4  # a query ran past its time limit
+    TIMEOUT = 4  # a query ran past its time limit or its memory ceiling
     ENDPOINT = 5  # a remote SPARQL endpoint failed or could not be reached
     SERVER = 6  # a local server could not start (busy port, missing binary)
     OUTPUT = 7  # an output could not be written
@@ -37,7 +37,7 @@ _MEANINGS = {
     ExitCode.NOT_CONFORMING: "the data does not conform, a result does not match, or nothing matched",
     ExitCode.USAGE: "usage or load error (with file:line:column)",
     ExitCode.QUERY: "query error",
-    ExitCode.TIMEOUT: "time limit",
+    ExitCode.TIMEOUT: "time or memory limit",
     ExitCode.ENDPOINT: "endpoint error",
     ExitCode.SERVER: "server could not start",
     ExitCode.OUTPUT: "output error",
@@ -128,3 +128,13 @@ class OutputError(KgError):
     """An output file or directory that cannot be written."""
 
     exit_code = ExitCode.OUTPUT
+
+
+class QuerySyntaxError(QueryError):
+    """A query that is not SPARQL 1.1; its position is the first token the engine's parser could not read."""
+
+
+class QueryMemoryLimit(KgError):
+    """A local query that passed its memory ceiling (``--max-memory``); same exit code as a timeout."""
+
+    exit_code = ExitCode.TIMEOUT

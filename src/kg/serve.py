@@ -44,10 +44,11 @@ from types import FrameType
 
 import pyoxigraph
 
-from kg.engines import load_into_store
 from kg.errors import EndpointError, QueryTimeout, ServerError
 from kg.load import source_paths
 from kg.namespaces import DATASET_IRI
+from kg.sparql.engines import load_into_store
+from kg.sparql.entailment import DEFAULT_ENTAILMENT, add_rdfs_closure
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -128,13 +129,25 @@ def _remove_stale_stores() -> None:
             continue
 
 
-def build_store(location: str | Path, data: Sequence[str | Path] | None = None, *, load: bool = True) -> int:
-    """Load the default graph (nothing unless ``load``) into an on-disk store at ``location``; the triples."""
+def build_store(
+    location: str | Path,
+    data: Sequence[str | Path] | None = None,
+    *,
+    load: bool = True,
+    entailment: str = DEFAULT_ENTAILMENT,
+) -> int:
+    """Load the default graph (nothing unless ``load``) into an on-disk store at ``location``; the triples.
+
+    With ``entailment="rdfs"`` (the default, as for ``kg query``) the RDFS closure of
+    :mod:`kg.sparql.entailment` is stored too, so a served ``?x a kg:Organization``
+    finds every organisation; ``"none"`` serves the asserted triples only.
+    """
     store = pyoxigraph.Store(str(location))
     try:
         for path in source_paths(data) if load else []:
             load_into_store(store, path)
-        # The one call site for entailment: when the project has an RDFS closure, kg serve adds it here.
+        if load and entailment == "rdfs":
+            add_rdfs_closure(store)
         store.flush()
         return len(store)
     finally:
@@ -200,6 +213,7 @@ def start_server(
     read_only: bool = True,
     load: bool = True,
     startup: float = 30.0,
+    entailment: str = DEFAULT_ENTAILMENT,
 ) -> Server:
     """Load the graph into a fresh on-disk store and start ``oxigraph`` on it; return when it answers.
 
@@ -214,7 +228,7 @@ def start_server(
     location, log = folder / "store", folder / "server.log"
     try:
         (folder / "owner.pid").write_text(str(os.getpid()), encoding="utf-8")
-        triples = build_store(location, data, load=load)
+        triples = build_store(location, data, load=load, entailment=entailment)
         command = [program, "serve-read-only" if read_only else "serve", "--location", str(location)]
         command += ["--bind", f"{host}:{port}"]
         if timeout:
@@ -307,13 +321,15 @@ def serve(
     allow_external: bool = False,
     binary: str | Path | None = None,
     on_ready: Callable[[Site], None] | None = None,
+    entailment: str = DEFAULT_ENTAILMENT,
 ) -> None:
     """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
 
     The site listens on ``host:port`` (``port`` 0: a free one, given to
     ``on_ready``); Oxigraph on a free 127.0.0.1 port behind it. ``timeout``
     seconds and ``max_rows`` limit every query, as for ``kg query``. SERVICE
-    is refused unless ``allow_external``. At the end both stop and the store
+    is refused unless ``allow_external``. The store holds the RDFS closure
+    unless ``entailment="none"``. At the end both stop and the store
     is removed. A ServerError if the port is busy or Oxigraph stops by itself.
     """
     import uvicorn
@@ -324,7 +340,7 @@ def serve(
     with _sigterm_as_interrupt():
         sock = listen(host, port)
         try:
-            backend = start_server(data, port=free_port(), timeout=timeout, binary=binary)
+            backend = start_server(data, port=free_port(), timeout=timeout, binary=binary, entailment=entailment)
         except BaseException:
             sock.close()
             raise
@@ -381,12 +397,16 @@ def push(
     append: bool = False,
     timeout: float = 60.0,
     auth: str = "auto",
+    entailment: str = DEFAULT_ENTAILMENT,
 ) -> PushResult:
     """Upload the ontology, vocabularies and data as N-Triples into ``graph`` at a Graph Store endpoint.
 
+    With ``entailment="rdfs"`` (the default) their RDFS closure goes too, so the store answers
+    library queries as ``kg query`` does; ``"none"`` sends the asserted triples only.
+
     ``PUT`` replaces the graph; ``append=True`` uses ``POST`` to add to it
     (SPARQL 1.1 Graph Store HTTP Protocol). The HTTP exchange is
-    :func:`kg.endpoint.http_request`: ``timeout`` seconds for the whole
+    :func:`kg.sparql.endpoint.http_request`: ``timeout`` seconds for the whole
     upload, ``user``/``password`` sent only to the endpoint's own origin,
     by ``auth`` (``auto``: Digest or Basic, as the server asks; ``basic``;
     ``digest``), e.g. Virtuoso's ``/sparql-graph-crud-auth`` (Digest).
@@ -394,7 +414,7 @@ def push(
     server's message and what a 401 or 403 most likely means, and
     QueryTimeout (exit 4) past ``timeout``.
     """
-    from kg.endpoint import access_hint, check_url, http_request
+    from kg.sparql.endpoint import access_hint, check_url, http_request
 
     try:
         check_url(endpoint)
@@ -405,6 +425,8 @@ def push(
     store = pyoxigraph.Store()
     for path in source_paths(data):
         load_into_store(store, path)
+    if entailment == "rdfs":
+        add_rdfs_closure(store)
     body = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     url = graph_store_url(endpoint, graph)
     try:

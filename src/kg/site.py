@@ -30,7 +30,6 @@ forms that Oxigraph reads as the keyword), on the text as written and with
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -51,7 +50,7 @@ from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.namespaces import PREFIXES
-from kg.results import Result, compact, display_table
+from kg.sparql.results import Result, compact, display_table
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (
@@ -123,37 +122,37 @@ class Site:
 
 
 # --------------------------------------------------------------------------- the adapter: the one place
-# that knows the query library's API (kg.query, the Query objects and their params).
+# that knows the query library's API (kg.sparql, the Query objects and their params).
 
 
 class Library:
-    """The query library and the running of queries, seen through :func:`kg.query.query`."""
+    """The query library and the running of queries, seen through :mod:`kg.sparql`."""
 
     @staticmethod
     def questions() -> list[Any]:
-        from kg.query import list_queries
+        from kg.sparql import list_queries
 
         return list_queries()
 
     @staticmethod
     def find(name: str) -> Any:
-        from kg.query import find_query
+        from kg.sparql import find_query
 
         return find_query(name)
 
     @staticmethod
     def default(param: Any) -> str:
         """A parameter's default as a form shows it (bare: ``en``, ``kgi:iran``, ``Tehran@en``)."""
-        from kg.sparql import _unquote_default
+        from kg.sparql.syntax import unquote_default
 
         if param.default is None:
             return ""
-        return _unquote_default(param.type, param.default_text)
+        return unquote_default(param.type, param.default_text)
 
     @staticmethod
     def run(site: Site, name: str | None, params: Mapping[str, str], lang: str, text: str | None = None) -> Result:
         """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``."""
-        from kg.query import query
+        from kg.sparql import query
 
         return query(
             name, dict(params), text=text, endpoint=site.endpoint, timeout=site.timeout, max_rows=site.max_rows,
@@ -162,15 +161,10 @@ class Library:
 
     @staticmethod
     def editor_text(name: str, params: Mapping[str, str], lang: str) -> str:
-        """The text a query runs as, parameters bound, one ``PREFIX`` line per project prefix it uses."""
-        from kg.sparql import bind_params, prepare
+        """The standalone text a query runs as, parameters bound (``kg query NAME --show``)."""
+        from kg.sparql import show
 
-        q = Library.find(name)
-        text = prepare(q, bind_params(q, dict(params), lang=lang)).text
-        first, newline, rest = text.partition("\n")
-        if first.startswith("PREFIX "):
-            text = re.sub(r" (?=PREFIX )", "\n", first) + newline + rest
-        return text
+        return show(name, dict(params), lang=lang)
 
     @staticmethod
     def explorer_html(site: Site) -> str:
@@ -187,24 +181,13 @@ class Library:
 
 
 def refuse_service(text: str) -> None:
-    """A QueryError if ``text`` could make the server call another (SERVICE), read as Oxigraph does.
-
-    Refused: the ``SERVICE`` keyword in any case, and any prefixed name whose
-    prefix begins with ``SERVICE`` (``SERVICEab:x`` reads as ``SERVICE ab:x``),
-    in the text and in the text with ``\\uXXXX`` escapes expanded.
+    """A QueryError, with its position, if ``text`` could make the server call another (SERVICE) or load
+    graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
+    the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
-    from kg.sparql import _expand_escapes, position, tokenize
+    from kg.sparql import check_policy, read_query_text
 
-    expanded, origin = _expand_escapes(text)
-    for source, mapping in ((text, None), (expanded, origin)):
-        for token in tokenize(source):
-            if token.kind in ("word", "pname") and token.text.upper().startswith("SERVICE"):
-                at = mapping[token.start] if mapping is not None else token.start
-                line, column = position(text, at)
-                raise QueryError(
-                    f"{line}:{column}: SERVICE is refused: this server does not call other servers "
-                    "(kg serve --allow-external permits it)"
-                )
+    check_policy(read_query_text(text, name="<request>"), allow_external=False)
 
 
 # --------------------------------------------------------------------------- pages
@@ -291,7 +274,7 @@ def question(request: Request) -> Response:
     lang = _lang(request)
     try:
         q = Library.find(name)
-    except QueryError as exc:
+    except KgError as exc:  # an unknown name (a usage error) or an unreadable file
         return _error(request, 404, str(exc))
     if ext is not None and ext not in DOWNLOADS:
         return _error(request, 404, f"no such format: .{ext} (formats: .csv, .json, .srj)")

@@ -19,6 +19,8 @@ CASES = [
     (["query", "cq01", "--timeout", "five"], "--timeout: 'five' is not a number of seconds > 0"),
     (["query", "cq01", "--max-rows", "-5"], "--max-rows: '-5' is not a whole number ≥ 0"),
     (["query", "cq01", "--max-rows", "1.5"], "--max-rows: '1.5' is not a whole number ≥ 0"),
+    (["query", "cq01", "--max-memory", "-1"], "--max-memory: '-1' is not a whole number ≥ 0"),
+    (["query", "cq01", "--entailment", "owl"], "--entailment: invalid choice: 'owl' (choose from 'rdfs', 'none')"),
     (["queries", "--check", "--timeout=-inf"], "--timeout: '-inf' is not a number of seconds > 0"),
     (["serve", "--port", "99999"], "--port: '99999' is not a port (1–65535, or 0 for a free one)"),
     (["serve", "--port", "70000"], "--port: '70000' is not a port (1–65535, or 0 for a free one)"),

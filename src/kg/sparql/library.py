@@ -1,8 +1,9 @@
 """The query library and ``kg query``: read ``.rq`` files, run them, check them against their expected rows.
 
 How a query becomes the text an engine runs (typed parameters, refusals,
-positions) is :mod:`kg.sparql`; its :class:`~kg.results.Result`, the output
-formats and the comparison with expected rows are :mod:`kg.results`.
+positions) is :mod:`kg.sparql.syntax`; its :class:`~kg.sparql.results.Result`,
+the output formats and the comparison with expected rows are
+:mod:`kg.sparql.results`.
 
 Query files
 -----------
@@ -20,18 +21,43 @@ comment lines, ``# key: value``, up to the first line that is not a comment::
 a comment line indented by two or more spaces after the ``#`` continues the
 value above it. Other keys are kept in :attr:`kg.sparql.Query.meta`.
 
-A ``param`` line is ``name | type | default | description``. The parameter
-is bound as the variable ``?name``. Types: ``iri`` (a prefixed name or
-``<IRI>``), ``string``, ``langstring`` (``text@lang``), ``integer``,
-``decimal``, ``boolean`` (``true``/``false``), ``date`` (``YYYY-MM-DD``).
-A default may be quoted (``"en"``, ``"Tehran"@en``); an empty default or
-``-`` leaves the variable unbound unless a value is given. On the command
-line values are written bare: ``--param lang=fa``,
-``--param country=kgi:iran``, ``--param name=Tehran@en``.
+A ``param`` line is ``name | type | default | description``. Types: ``iri``
+(a prefixed name or ``<IRI>``), ``string``, ``langstring`` (``text@lang``),
+``integer``, ``decimal``, ``boolean`` (``true``/``false``), ``date``
+(``YYYY-MM-DD``). A default may be quoted (``"en"``, ``"Tehran"@en``); ``-``
+means no default (the variable stays unbound). On the command line values
+are written bare: ``--param lang=fa``, ``--param country=kgi:iran``,
+``--param name=Tehran@en``.
 
-Queries may leave out ``PREFIX`` lines for the project prefixes
-(:data:`kg.namespaces.PREFIXES`); the missing ones are put in front of the
-query on a single line, so reported positions still count lines of the file.
+Parameters in the text: plain SPARQL 1.1
+----------------------------------------
+A library file is a standalone SPARQL 1.1 query: it declares its own
+``PREFIX`` lines and runs as it is, with its defaults, in any SPARQL tool.
+Each parameter is a variable ``?name`` with its default in a one-value
+``VALUES`` line at the start of the ``WHERE`` group of the query (and of
+every subquery that uses it)::
+
+    # param: lang | string | "en" | language of the labels returned
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?c ?label WHERE {
+      VALUES ?lang { "en" }
+      ?c rdfs:label ?label FILTER (LANG(?label) = ?lang)
+    }
+
+kg writes a given value over the default there, as a typed term in
+N-Triples syntax (never text pasted in), and ``UNDEF`` for a parameter
+without a value; ``kg query NAME --show`` prints the result. Reading a file
+refuses, with the position: a parameter without its ``VALUES`` line, a
+``VALUES`` default that differs from the header's, a ``VALUES`` line that is
+not directly in its (sub)query's ``WHERE`` group, and a use of the variable
+in a subquery that has no ``VALUES`` line of its own (a subquery does not
+see the outer one's bindings).
+
+Queries given with ``-e`` may leave out ``PREFIX`` lines for the project
+prefixes (:data:`kg.namespaces.PREFIXES`); the missing ones are put in front
+of the query on a single line, so reported positions still count lines of
+the text. Their ``--param`` values go into a ``VALUES`` block at the start
+of the ``WHERE`` group.
 
 >>> q = read_query_text("# title: Countries\\nSELECT ?c WHERE { ?c a kg:Country }", name="countries")
 >>> q.title, q.form
@@ -50,23 +76,32 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from kg import resources
-from kg.engines import EndpointEngine, Engine, Outcome, as_graph, open_engine, run_isolated
-from kg.errors import KgError, QueryError, QueryTimeout, UsageError
+from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.load import read_text
-from kg.results import Result, check_format, compare, read_expected
-from kg.sparql import (
-    _UPDATE_WORDS,
+from kg.sparql.endpoint import EndpointEngine
+from kg.sparql.engines import (
+    DEFAULT_MAX_MEMORY,
+    Engine,
+    Outcome,
+    as_graph,
+    open_engine,
+    run_isolated,
+)
+from kg.sparql.entailment import DEFAULT_ENTAILMENT
+from kg.sparql.results import Result, check_format, compare, read_expected
+from kg.sparql.syntax import (
     PARAM_TYPES,
     Param,
+    Prepared,
     Query,
-    _analyse,
-    _check_prefixes,
-    _rdflib_position,
-    _unquote_default,
+    analyse,
     bind_params,
     check_policy,
+    check_prefixes,
+    check_slots,
     parse_value,
     prepare,
+    unquote_default,
 )
 
 DEFAULT_TIMEOUT = 5.0  # seconds
@@ -99,7 +134,8 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
     questions: dict[str, str] = {}
     params: list[Param] = []
     meta: dict[str, str] = {}
-    declared = _analyse(text).declared
+    param_lines: dict[str, tuple[int, int]] = {}
+    declared = analyse(text).declared
     for key, value, number, column in fields:
         if key == "title":
             title = value
@@ -110,9 +146,13 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
             if any(p.name == param.name for p in params):
                 raise QueryError(f"parameter {param.name!r} is declared twice", path=where, line=number, column=column)
             params.append(param)
+            param_lines[param.name] = (number, column)
         else:
             meta[key] = value
-    return Query(name, text, path, title, questions, tuple(params), meta)
+    query = Query(name, text, path, title, questions, tuple(params), meta)
+    for param in params:
+        check_slots(query, param, *param_lines[param.name])
+    return query
 
 
 def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, column: int) -> Param:
@@ -139,7 +179,7 @@ def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, 
     default = None
     if default_text not in ("", "-"):
         try:
-            default = parse_value(kind, _unquote_default(kind, default_text), declared)
+            default = parse_value(kind, unquote_default(kind, default_text), declared)
         except QueryError as exc:
             message = f"default of {name!r}: {exc.message}"
             raise QueryError(message, path=where, line=line, column=default_at) from None
@@ -181,7 +221,7 @@ def find_query(name: str, library: str | Path | None = None) -> Query:
     containing = [n for n in names if stem and stem in n]
     close = (starting or containing)[:5] or difflib.get_close_matches(stem, names, n=3, cutoff=0.7)
     hint = f"; did you mean {_either(close)}?" if close else ""
-    raise QueryError(f"unknown query {name!r}{hint} (`kg queries` lists them)")
+    raise UsageError(f"unknown query {name!r}{hint} (`kg queries` lists them)")
 
 
 def _either(names: Sequence[str]) -> str:
@@ -207,6 +247,21 @@ def load_query(
 # --------------------------------------------------------------------------- running
 
 
+def prepare_query(query: Query, params: Mapping[str, Any] | None = None, *, lang: str | None = None) -> Prepared:
+    """The standalone SPARQL 1.1 text that runs: ``query`` with ``params`` written into its VALUES lines.
+
+    A parameter left at its default keeps the text as written in the file.
+    This is what ``kg query NAME --show`` prints.
+    """
+    bindings = bind_params(query, params, lang=lang)
+    changed = {}
+    for name, value in bindings.items():
+        param = query.param(name)
+        if param is None or value != param.default:
+            changed[name] = value
+    return prepare(query, changed)
+
+
 def run_query(
     query: Query,
     params: Mapping[str, Any] | None = None,
@@ -218,31 +273,29 @@ def run_query(
     labels: bool = False,
     allow_external: bool = False,
     fmt: str | None = None,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> Result:
     """Run ``query`` on ``engine`` with ``params`` bound; see :func:`query` for the options."""
     if fmt is not None:
         check_format("graph" if query.form in ("CONSTRUCT", "DESCRIBE") else "bindings", fmt)
+    prepared = prepare_query(query, params, lang=lang)
     if engine.local:
-        check_policy(query, allow_external=allow_external)
-        _check_prefixes(query)
-    elif query.form in _UPDATE_WORDS:
-        check_policy(query, allow_external=True)
-    bindings = bind_params(query, params, lang=lang)
-    prepared = prepare(query, bindings)
+        check_prefixes(query)
+    # A remote endpoint is the network already; only Update is refused there.
+    check_policy(prepared, allow_external=allow_external or not engine.local)
     cap = max_rows if max_rows and max_rows > 0 else None
 
     def execute() -> Outcome:
         return engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
 
     try:
-        outcome = run_isolated(execute, timeout, allow_external=allow_external) if engine.local else execute()
+        if engine.local:
+            outcome = run_isolated(execute, timeout, allow_external=allow_external, max_memory=max_memory)
+        else:
+            outcome = execute()
     except QueryError as exc:
-        if exc.message.startswith("SPARQL syntax error"):
-            plain = prepare(query)
-            better = _rdflib_position(plain)
-            raise plain.locate(better) if better is not None else prepared.locate(exc) from None
         raise prepared.locate(exc) from None
-    except QueryTimeout as exc:
+    except (QueryTimeout, QueryMemoryLimit) as exc:
         if exc.path is None:
             exc.path = query.where
         raise
@@ -282,6 +335,8 @@ def query(
     allow_external: bool = False,
     library: str | Path | None = None,
     fmt: str | None = None,
+    entailment: str = DEFAULT_ENTAILMENT,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> Result:
     """Run a library query by name, a ``.rq`` file, or SPARQL ``text``, and return its :class:`Result`.
 
@@ -292,18 +347,39 @@ def query(
     ``data/article.ttl``), or on an rdflib ``graph`` you loaded, or on a
     remote ``endpoint`` (``endpoint_graph``: its graph to query, ``user``
     and ``password``: basic auth). ``timeout`` seconds and ``max_rows`` cap
-    the work (None: no limit); ``lang`` fills a ``lang`` parameter and picks
-    the language of display ``labels``.
+    the work (None: no limit), and a local query's process may grow by
+    ``max_memory`` MB (None: no ceiling); ``lang`` fills a ``lang`` parameter
+    and picks the language of display ``labels``. ``entailment`` is
+    ``"rdfs"`` (the default: superclass types and superproperty statements
+    are in the store, :mod:`kg.sparql.entailment`) or ``"none"`` (the
+    asserted triples only); it does not apply to an endpoint.
+
+    Errors: :class:`~kg.errors.UsageError` (exit 2) for an unknown query,
+    parameter, engine or entailment; :class:`~kg.errors.QuerySyntaxError`
+    and other :class:`~kg.errors.QueryError` (exit 3); ``QueryTimeout`` and
+    ``QueryMemoryLimit`` (exit 4); ``EndpointError`` (exit 5).
     """
     q = load_query(source, text=text, library=library)
     if endpoint:
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, user=user, password=password, graph=endpoint_graph)
     else:
-        runner = open_engine(engine, data=data, graph=graph)
+        runner = open_engine(engine, data=data, graph=graph, entailment=entailment)
     return run_query(
         q, params, engine=runner, timeout=timeout, max_rows=max_rows, lang=lang, labels=labels,
-        allow_external=allow_external, fmt=fmt,
+        allow_external=allow_external, fmt=fmt, max_memory=max_memory,
     )  # fmt: skip
+
+
+def show(
+    source: str | Path | None = None,
+    params: Mapping[str, Any] | None = None,
+    *,
+    text: str | None = None,
+    lang: str | None = None,
+    library: str | Path | None = None,
+) -> str:
+    """``kg query NAME --show``: the standalone SPARQL 1.1 text with ``params`` bound, as it would run."""
+    return prepare_query(load_query(source, text=text, library=library), params, lang=lang).text
 
 
 # --------------------------------------------------------------------------- checking the library
@@ -351,12 +427,13 @@ def check_queries(
     endpoint: str | None = None,
     endpoint_graph: str | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    entailment: str = DEFAULT_ENTAILMENT,
 ) -> CheckReport:
     """Run every library query that has a ``.srj`` with its defaults and compare (``kg queries --check``)."""
     if endpoint:
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, graph=endpoint_graph)
     else:
-        runner = open_engine(engine, data=data)
+        runner = open_engine(engine, data=data, entailment=entailment)
     report = CheckReport()
     for q in list_queries(library):
         expected_path = q.expected_path()

@@ -41,13 +41,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 from wcwidth import wcwidth
 
-from kg.engines import Outcome, parse_results_json
 from kg.errors import LoadError, UsageError
 from kg.formats import FORMATS as RDF_FORMATS
 from kg.formats import format_names, is_rdf_format, rdf_format
 from kg.load import read_text
 from kg.namespaces import XSD
-from kg.sparql import _IRI_CHARS, Query, n3
+from kg.sparql.endpoint import parse_results_json
+from kg.sparql.engines import Outcome
+from kg.sparql.syntax import IRI_CHARS, Query, n3
 from kg.terms import prefixed
 from kg.writers import serialize
 
@@ -257,7 +258,7 @@ def _tsv_term(term: Identifier | None) -> str:
         pattern = _TURTLE_NUMBER.get(str(term.datatype))
         if pattern is not None and pattern.match(str(term)):
             return str(term)
-    if isinstance(term, URIRef) and not _IRI_CHARS.match(str(term)):
+    if isinstance(term, URIRef) and not IRI_CHARS.match(str(term)):
         return f"<{term}>"
     return n3(term)
 

@@ -67,9 +67,10 @@ import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.engines import USER_AGENT, Engine, Outcome, _capped, query_form, to_rdflib
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.namespaces import RDFS, SKOS, XSD
+from kg.sparql.engines import USER_AGENT, Engine, Outcome, _capped, to_rdflib
+from kg.sparql.syntax import analyse, offset_of, syntax_error
 
 AUTH_SCHEMES = ("auto", "basic", "digest")
 MAX_REDIRECTS = 5
@@ -592,10 +593,10 @@ class EndpointEngine(Engine):
                     + (f": {said}" if said else "")
                 )
             return response
-        raise endpoint_error(self.url, response, user=self.user)
+        raise endpoint_error(self.url, response, user=self.user, text=text)
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
-        form = query_form(text)
+        form = analyse(text).form
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
         response = self._fetch(text, GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT)
         media = response.media_type
@@ -645,14 +646,22 @@ class EndpointEngine(Engine):
         return found
 
 
-def endpoint_error(url: str, response: Response, *, user: str | None = None) -> KgError:
-    """The KgError for a SPARQL endpoint's non-2xx answer: query error (400), time limit, or endpoint error."""
+def endpoint_error(url: str, response: Response, *, user: str | None = None, text: str | None = None) -> KgError:
+    """The KgError for a SPARQL endpoint's non-2xx answer: query error (400), time limit, or endpoint error.
+
+    With the query ``text``, a syntax error that Oxigraph's server places (``error at L:C``) is put on
+    the token there, as for the local engine (:func:`kg.sparql.syntax.syntax_error`).
+    """
     said = response.message().split(" / SPARQL query:", 1)[0]  # Virtuoso repeats the whole query after its words
     where = f"{url}: HTTP {response.status} {response.reason} ({response.content_type})"
     if response.url != url:
         where += f" from {response.url}"
     if response.status == 400:
         position = re.search(r"error at (\d+):(\d+): (.*)", said)
+        if position and text is not None:  # Oxigraph's server: the same parser, so the same placing
+            return syntax_error(
+                text, offset_of(text, int(position.group(1)), int(position.group(2))), position.group(3)
+            )
         if position:
             return QueryError(
                 f"SPARQL syntax error (endpoint): {position.group(3)}",

@@ -7,16 +7,19 @@ query text (prefixes and parameter values already in it) and returns an
 
 Both local engines hold the same default graph: the ontology, its SKOS
 vocabularies and the data files (``data/article.ttl`` unless other files are
-given), read from the same Turtle files. Neither lets a query reach the
-network or the file system: rdflib's ``SPARQL_LOAD_GRAPHS`` is switched off
-and its ``SERVICE`` evaluation is replaced by a refusal while a query runs,
-and the query process refuses socket connections. pyoxigraph would call a
-``SERVICE`` endpoint itself, so :mod:`kg.sparql` refuses such queries before
-any engine sees them.
+given), read from the same Turtle files, with the RDFS closure of
+:mod:`kg.sparql.entailment` unless ``entailment="none"``. Neither lets a
+query reach the network or the file system: :func:`kg.sparql.syntax.check_policy`
+refuses SERVICE and FROM on the parsed query; rdflib's ``SPARQL_LOAD_GRAPHS``
+is switched off and its ``SERVICE`` evaluation replaced by a refusal while a
+query runs; and the query process has no network (an empty Linux network
+namespace, where the kernel allows one; Python sockets are refused in any
+case), which also stops pyoxigraph's own HTTP client.
 
 :func:`run_isolated` runs a local query in a forked child process and kills
 it when it passes its time limit, because neither rdflib nor pyoxigraph can
-stop a query it has started.
+stop a query it has started; the child's address space is capped
+(``RLIMIT_AS``) so that a query that outgrows it stops with a clear message.
 
 >>> engine = OxigraphEngine.from_files()
 >>> engine.run("ASK { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> a ?class }").boolean
@@ -27,7 +30,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import re
+import signal
 import sys
 import threading
 import warnings
@@ -40,13 +45,17 @@ import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import KgError, QueryError, QueryTimeout
+from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.load import load_graph, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
+from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closure, rdfs_closure
+from kg.sparql.syntax import offset_of, syntax_error
 
 ENGINES = ("oxigraph", "rdflib")
 #: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
 DEFAULT_ENGINE = "oxigraph"
+#: MB by which a local query's process may grow its address space (``--max-memory``).
+DEFAULT_MAX_MEMORY = 1024
 USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/)"
 
 _XSD_STRING = str(XSD.string)
@@ -113,13 +122,9 @@ def _rdflib_sandbox(allow_external: bool) -> Iterator[None]:
         sparql.CUSTOM_EVALS.pop("kg-refuse-service", None)
 
 
-def _rdflib_syntax_error(exc: Exception) -> QueryError:
-    line, column = getattr(exc, "lineno", None), getattr(exc, "col", None)
-    message = getattr(exc, "msg", None) or str(exc)
-    found = re.search(r"found ('[^']*'|end of text)", str(exc))
-    if found and "found" not in message:
-        message = f"{message}, found {found.group(1)}"
-    return QueryError(f"SPARQL syntax error: {message}", line=line, column=column)
+def _rdflib_syntax_error(exc: Exception, text: str) -> QueryError:
+    offset = getattr(exc, "loc", None)
+    return syntax_error(text, offset if isinstance(offset, int) else None, str(exc))
 
 
 class RdflibEngine(Engine):
@@ -131,8 +136,14 @@ class RdflibEngine(Engine):
         self.graph = graph
 
     @classmethod
-    def from_files(cls, data: Sequence[str | Path] | None = None) -> RdflibEngine:
-        return cls(load_graph(data))
+    def from_files(
+        cls, data: Sequence[str | Path] | None = None, *, entailment: str = DEFAULT_ENTAILMENT
+    ) -> RdflibEngine:
+        """The ontology, vocabularies and data files, with the ``entailment`` closure (:mod:`kg.sparql.entailment`)."""
+        graph = load_graph(data)
+        if entailment == "rdfs":
+            graph += rdfs_closure(graph)
+        return cls(graph)
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
         from pyparsing import ParseException
@@ -145,8 +156,8 @@ class RdflibEngine(Engine):
                 result = target.query(text)
                 return _rdflib_outcome(result, max_rows)
             except ParseException as exc:
-                raise _rdflib_syntax_error(exc) from None
-            except KgError:
+                raise _rdflib_syntax_error(exc, text) from None
+            except (KgError, MemoryError):
                 raise
             except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for many query errors
                 raise QueryError(f"the query failed on rdflib: {exc}") from None
@@ -173,8 +184,9 @@ def _rdflib_outcome(result: Any, max_rows: int | None) -> Outcome:
         triples, truncated = _capped(iter(result.graph), max_rows)
         return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
     variables = [str(v) for v in result.vars]
-    rows, truncated = _capped(iter(result.bindings), max_rows)
-    table = [{str(k): v for k, v in row.items() if v is not None and str(k) in variables} for row in rows]
+    # Iterating the result (not .bindings, which builds every row first) stops rdflib's evaluation at the cap.
+    rows, truncated = _capped(iter(result), max_rows)
+    table = [{k: v for k, v in row.asdict().items() if v is not None and k in variables} for row in rows]
     return Outcome("bindings", variables=variables, rows=table, truncated=truncated)
 
 
@@ -209,17 +221,11 @@ def to_rdflib(term: Any) -> Identifier:
     raise QueryError(f"unexpected term from pyoxigraph: {term!r}")
 
 
-def _oxigraph_syntax_error(exc: SyntaxError) -> QueryError:
+def _oxigraph_syntax_error(exc: SyntaxError, text: str) -> QueryError:
     message = str(exc.msg if exc.msg else exc)
-    position = re.match(r"error at (\d+):(\d+): ", message)
-    line = column = None
-    if position:
-        line, column = int(position.group(1)), int(position.group(2))
-        message = message[position.end() :]
-    message = " ".join(message.split())
-    if len(message) > 160:
-        message = message[:157] + "..."
-    return QueryError(f"SPARQL syntax error: {message}", line=line, column=column)
+    at = re.match(r"error at (\d+):(\d+): ", message)
+    offset = offset_of(text, int(at.group(1)), int(at.group(2))) if at else None
+    return syntax_error(text, offset, " ".join(message.split())[:160])
 
 
 class OxigraphEngine(Engine):
@@ -232,12 +238,21 @@ class OxigraphEngine(Engine):
 
     @classmethod
     def from_files(
-        cls, data: Sequence[str | Path] | None = None, store: pyoxigraph.Store | None = None
+        cls,
+        data: Sequence[str | Path] | None = None,
+        store: pyoxigraph.Store | None = None,
+        *,
+        entailment: str = DEFAULT_ENTAILMENT,
     ) -> OxigraphEngine:
-        """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph."""
+        """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph.
+
+        ``entailment="rdfs"`` adds the closure of :mod:`kg.sparql.entailment`.
+        """
         store = pyoxigraph.Store() if store is None else store
         for path in source_paths(data):
             load_into_store(store, path)
+        if entailment == "rdfs":
+            add_rdfs_closure(store)
         return cls(store)
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
@@ -261,7 +276,7 @@ class OxigraphEngine(Engine):
                 rows.append(row)
             return Outcome("bindings", variables=variables, rows=rows, truncated=truncated)
         except SyntaxError as exc:
-            raise _oxigraph_syntax_error(exc) from None
+            raise _oxigraph_syntax_error(exc, text) from None
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"the query failed on oxigraph: {exc}") from None
 
@@ -289,30 +304,6 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
     load(store, path, graph)
 
 
-# --------------------------------------------------------------------------- endpoint
-
-#: The endpoint client lives in :mod:`kg.endpoint` (it builds on this module); these names are its.
-_ENDPOINT_NAMES = ("EndpointEngine", "parse_results_json", "term_from_json")
-
-
-def __getattr__(name: str) -> Any:
-    """``EndpointEngine``, ``parse_results_json`` and ``term_from_json``, from :mod:`kg.endpoint`."""
-    if name in _ENDPOINT_NAMES:
-        from kg import endpoint
-
-        return getattr(endpoint, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these words outside comments, IRIs and strings."""
-    cleaned = re.sub(
-        r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|#[^\n]*|\bPREFIX\s+[^\s:]*:", " ", text, flags=re.I
-    )
-    match = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", cleaned, re.IGNORECASE)
-    return match.group(1).upper() if match else "SELECT"
-
-
 # --------------------------------------------------------------------------- time limit
 
 
@@ -322,25 +313,87 @@ def _block_network(event: str, args: tuple[Any, ...]) -> None:
         raise PermissionError(f"network access refused in the query process ({event})")
 
 
-def _child(target: Callable[[], T], conn: Any, allow_external: bool) -> None:
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def _leave_the_network() -> bool:
+    """Move this (single-threaded, forked) process into a new, empty network namespace; False where Linux refuses.
+
+    In its own user and network namespace the process has only a loopback
+    interface that is down: no connection to this machine or any other can
+    be opened, by Python or by pyoxigraph's own HTTP client (SERVICE).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _limit_memory(max_memory: int | None) -> None:
+    """Cap this process's address space at what it maps now plus ``max_memory`` MB (``RLIMIT_AS``)."""
+    if not max_memory:
+        return
+    import resource
+
+    mapped = int(Path("/proc/self/statm").read_text(encoding="utf-8").split()[0]) * resource.getpagesize()
+    limit = mapped + max_memory * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(target: Callable[[], T], conn: Any, allow_external: bool, max_memory: int | None) -> None:
+    # Everything the child has to say goes through ``conn``; an engine that aborts (pyoxigraph when an
+    # allocation fails past the ceiling) would otherwise print its own report and backtrace on the terminal.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     if not allow_external:
+        _leave_the_network()
         sys.addaudithook(_block_network)
     try:
+        _limit_memory(max_memory)
         conn.send(("ok", target()))
     except KgError as exc:
         conn.send(("kgerror", type(exc), exc.message, exc.path, exc.line, exc.column))
+    except MemoryError:
+        conn.send(("memory",))
     except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
-def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_external: bool = False) -> T:
+def _memory_error(max_memory: int | None) -> QueryMemoryLimit:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # KiB on Linux
+    return QueryMemoryLimit(
+        f"the query was stopped at its memory ceiling of {max_memory} MB (see --max-memory); "
+        f"the query process's peak resident memory was {peak} MB"
+    )
+
+
+def run_isolated(
+    target: Callable[[], T],
+    timeout: float | None,
+    *,
+    allow_external: bool = False,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
+) -> T:
     """``target()`` in a forked child process, killed after ``timeout`` seconds (None: no limit, no child).
 
     The child shares the loaded graph with the parent (copy-on-write) and
-    sends back the pickled result. Where ``fork`` is unavailable the query
-    runs in a thread that is abandoned at the time limit.
+    sends back the pickled result. Unless ``allow_external``, it runs in an
+    empty network namespace where Linux allows one (and refuses Python
+    sockets in any case). Its address space may grow by ``max_memory`` MB
+    (``RLIMIT_AS``; None: no ceiling); past that, the query stops with
+    :class:`~kg.errors.QueryMemoryLimit` (exit 4), whether Python raises
+    MemoryError or pyoxigraph aborts. Where ``fork`` is unavailable the query
+    runs in a thread that is abandoned at the time limit, without these limits.
     """
     if timeout is None or timeout <= 0:
         return target()
@@ -348,7 +401,7 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
         return _run_in_thread(target, timeout)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(target, sender, allow_external), daemon=True)
+    process = context.Process(target=_child, args=(target, sender, allow_external, max_memory), daemon=True)
     process.start()
     sender.close()
     try:
@@ -357,7 +410,9 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
         try:
             message = receiver.recv()
         except EOFError:
-            process.join(1)
+            process.join(5)
+            if max_memory and process.exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+                raise _memory_error(max_memory) from None
             raise QueryError(f"the query process died (exit code {process.exitcode})") from None
     finally:
         if process.is_alive():
@@ -366,6 +421,8 @@ def run_isolated(target: Callable[[], T], timeout: float | None, *, allow_extern
         receiver.close()
     if message[0] == "ok":
         return message[1]
+    if message[0] == "memory":
+        raise _memory_error(max_memory)
     if message[0] == "kgerror":
         cls, text, path, line, column = message[1:]
         raise cls(text, path=path, line=line, column=column)
@@ -399,26 +456,38 @@ def open_engine(
     *,
     data: Sequence[str | Path] | None = None,
     graph: Graph | None = None,
+    entailment: str = DEFAULT_ENTAILMENT,
 ) -> Engine:
     """An engine by name (``oxigraph``, ``rdflib``; None for the default), loaded with ``data``.
 
     An :class:`Engine` passes through; an rdflib ``graph`` gives an
-    :class:`RdflibEngine` on it (unless another engine is named).
+    :class:`RdflibEngine` on a copy of it (unless another engine is named).
+    ``entailment`` is ``"rdfs"`` (the closure of :mod:`kg.sparql.entailment`
+    is added to the store) or ``"none"`` (the asserted triples only).
     """
+    if entailment not in ENTAILMENTS:
+        raise UsageError(f"unknown entailment {entailment!r}: choose one of {', '.join(ENTAILMENTS)}")
     if isinstance(engine, Engine):
         return engine
     if graph is not None and engine in (None, "rdflib"):
-        return RdflibEngine(graph)
+        if entailment == "none":
+            return RdflibEngine(graph)
+        copy = Graph()
+        copy += graph
+        copy += rdfs_closure(graph)
+        return RdflibEngine(copy)
     name = engine or DEFAULT_ENGINE
     if name == "rdflib":
-        return RdflibEngine.from_files(data)
+        return RdflibEngine.from_files(data, entailment=entailment)
     if name == "oxigraph":
         if graph is not None:
             store = pyoxigraph.Store()
             store.extend(_to_quads(graph))
+            if entailment == "rdfs":
+                add_rdfs_closure(store)
             return OxigraphEngine(store)
-        return OxigraphEngine.from_files(data)
-    raise QueryError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+        return OxigraphEngine.from_files(data, entailment=entailment)
+    raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
 
 
 def _to_quads(graph: Graph) -> Iterator[pyoxigraph.Quad]:

@@ -1,0 +1,63 @@
+"""The package's modules import each other without a cycle, and ``kg --help`` loads no RDF library.
+
+The import graph is read from the source (``ast``), every ``import`` and ``from … import``
+anywhere in a module, lazy ones inside functions included: a cycle through a lazy import
+is still two modules that each need the other.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+
+import kg
+
+SRC = Path(kg.__file__).resolve().parent
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> nx.DiGraph:
+    """Modules of ``kg`` as nodes, an edge A → B when A imports B."""
+    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(modules)
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative import
+                    base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base]).strip(".")
+                # `from kg import resources` imports the module kg.resources, not kg's __init__
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            for target in targets:
+                if target in modules and target != name:
+                    graph.add_edge(name, target)
+    return graph
+
+
+def test_the_import_graph_is_found():
+    graph = import_graph()
+    assert graph.number_of_nodes() >= 15
+    assert graph.has_edge("kg.cli", "kg.errors")  # the reader sees real edges, so the check below can fail
+
+
+def test_no_module_imports_itself_through_others():
+    graph = import_graph().copy()
+    graph.remove_node("kg")  # the package's __init__ re-exports the public face; its submodules never import it
+    cycles = sorted(nx.simple_cycles(graph), key=len)
+    assert cycles == [], " ; ".join(" → ".join([*c, c[0]]) for c in cycles[:5])
+
+
+def test_no_submodule_imports_the_package_init():
+    graph = import_graph()
+    assert sorted(graph.predecessors("kg")) == []

@@ -1,0 +1,92 @@
+"""RDFS entailment: on by default, switchable, the same closure on both engines and for kg serve / kg push."""
+
+from __future__ import annotations
+
+import pyoxigraph
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+from kg.cli import main
+from kg.errors import ExitCode, UsageError
+from kg.load import load_graph
+from kg.namespaces import RDF, RDFS
+from kg.sparql import open_engine, query
+from kg.sparql.engines import _to_quads
+from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
+
+
+@pytest.fixture(scope="session")
+def loaded():
+    return {
+        (name, entailment): open_engine(name, entailment=entailment)
+        for name in ("oxigraph", "rdflib")
+        for entailment in ("rdfs", "none")
+    }
+
+
+def count(engine, where: str) -> int:
+    return int(query(text=f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}", engine=engine).rows[0]["n"])
+
+
+@pytest.mark.parametrize("name", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("cls", ["kg:Organization", "kg:Event", "kg:Visit", "kg:Place", "prov:Entity"])
+def test_a_class_finds_every_instance_of_its_subclasses_by_default(loaded, name, cls):
+    asserted = count(loaded[name, "none"], f"?x a/rdfs:subClassOf* {cls}")
+    assert asserted > 0
+    assert count(loaded[name, "rdfs"], f"?x a {cls}") == asserted
+    assert count(loaded[name, "none"], f"?x a {cls}") < asserted
+
+
+@pytest.mark.parametrize("name", ["oxigraph", "rdflib"])
+def test_the_state_visit_is_a_visit_and_its_visitor_a_participant(loaded, name):
+    ask = "ASK { event:tokayev-state-visit-2022 a kg:Visit ; kg:participant kgi:kassym-jomart-tokayev }"
+    assert query(text=ask, engine=loaded[name, "rdfs"]).boolean is True
+    assert query(text=ask, engine=loaded[name, "none"]).boolean is False
+
+
+def test_both_engines_hold_the_same_closure():
+    graph = load_graph()
+    closure = rdfs_closure(graph)
+    store = pyoxigraph.Store()
+    store.extend(_to_quads(graph))
+    assert add_rdfs_closure(store) == len(closure) == 832
+    assert len(store) == len(graph) + len(closure)
+
+
+def test_the_rules_are_subclass_and_subproperty_only():
+    a, b, c, x, y, p, q = (URIRef(f"urn:{n}") for n in ("A", "B", "C", "x", "y", "p", "q"))
+    restriction = BNode()
+    graph = Graph()
+    graph += [
+        (a, RDFS.subClassOf, b), (b, RDFS.subClassOf, c), (a, RDFS.subClassOf, restriction),
+        (p, RDFS.subPropertyOf, q), (p, RDFS.domain, a), (p, RDFS.range, b),
+        (x, RDF.type, a), (x, p, y), (x, RDFS.label, Literal("x")),
+    ]  # fmt: skip
+    assert set(rdfs_closure(graph)) == {
+        (a, RDFS.subClassOf, c),  # rdfs11
+        (x, RDF.type, b),  # rdfs9
+        (x, RDF.type, c),
+        (x, q, y),  # rdfs7; no rdfs2/rdfs3 type for x or y, nothing from the blank-node superclass
+    }
+
+
+def test_a_graph_given_from_python_is_not_changed(loaded):
+    graph = load_graph()
+    before = len(graph)
+    result = query(text="SELECT (COUNT(*) AS ?n) WHERE { ?x a kg:Organization }", graph=graph)
+    assert int(result.rows[0]["n"]) > 0
+    assert len(graph) == before
+
+
+def test_entailment_is_switched_on_the_command_line(capsys):
+    text = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a kg:Organization }"
+    assert main(["query", "-e", text, "--format", "csv"]) == ExitCode.OK
+    on = capsys.readouterr().out
+    assert main(["query", "-e", text, "--format", "csv", "--entailment", "none"]) == ExitCode.OK
+    off = capsys.readouterr().out
+    assert (on, off) == ("n\r\n21\r\n", "n\r\n0\r\n")
+
+
+def test_an_unknown_entailment_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown entailment 'owl': choose one of rdfs, none"):
+        open_engine("oxigraph", entailment="owl")
