@@ -12,7 +12,7 @@ import pytest
 from rdflib import Literal
 
 from kg import resources
-from kg.namespaces import ID, ITSRDF, KG, NIF, OWL, RDF, RDFS, SDO, TIME, WD
+from kg.namespaces import ID, ITSRDF, KG, NIF, OWL, RDF, RDFS, SDO, SKOS, TIME, WD, XSD
 
 # The inventory derived from reading the article, class by class (direct rdf:type).
 # Each line names what the article says; a change to the data must change this table.
@@ -82,9 +82,10 @@ INVENTORY: dict[str, set[str]] = {
     "Conflict": {"event:war-in-ukraine"},
     "Event": {"event:kazakhstan-independence"},
     "BilateralRelation": {"kgi:iran-kazakhstan-relations"},
-    # Statements: ISNA's voice (10), Faraji-Rad (3), the Supreme Leader (3), Raisi (7), Tokayev (2), customs (3).
+    # Statements: ISNA's voice (11), Faraji-Rad (3), the Supreme Leader (3), Raisi (7), Tokayev (2), customs (3).
     "Statement": {
         "statement:isna-lead", "statement:isna-central-asia", "statement:isna-visit-outcome",
+        "statement:isna-rail-agreement",
         "statement:isna-kazakhstan-role", "statement:isna-astana-host", "statement:isna-neighbourhood-policy",
         "statement:isna-relations-30-years", "statement:isna-cooperation-continues", "statement:isna-conclusion",
         "statement:faraji-rad-opportunity", "statement:faraji-rad-great-powers", "statement:faraji-rad-expand-ties",
@@ -106,6 +107,17 @@ INVENTORY: dict[str, set[str]] = {
     "SolarHijriDecade": {"period:sh-1380s", "period:sh-1390s"},
     "Period": {"period:last-two-decades", "period:recent-months-2022", "period:past-30-years"},
     "NewsArticle": {"kgi:article"},
+    # What the article leaves open: its two lists are partial («از جمله», «مقاماتی چون»); four identifications
+    # are doubtful; state control of six parties (the Kazakh agency's from the text, five editorial).
+    "Enumeration": {"kgi:documents-signed-during-visit", "kgi:officials-visiting-tehran"},
+    "Identification": {
+        "kgi:identification-kazakhstan-state-news-agency", "kgi:identification-rail-cooperation-document",
+        "kgi:identification-kazmunaygas", "kgi:identification-berdimuhamedow",
+    },
+    "StateControl": {
+        "kgi:state-control-kazakhstan-state-news-agency", "kgi:state-control-kazmunaygas", "kgi:state-control-ktz",
+        "kgi:state-control-nioc", "kgi:state-control-rai", "kgi:state-control-irib",
+    },
     # The article's slips and, for those that change a fact, the claim beside the correction.
     "Slip": {
         "slip:almaty-nuclear-talks", "slip:astana-trilateral-host", "slip:almaty-talks-example",
@@ -138,7 +150,7 @@ def test_inventory_matches_what_the_article_names(graph):
 def test_mentions_reread_from_the_shipped_text(graph, text):
     """Independent of `kg validate`: every quote is the text at its code-point offsets."""
     mentions = list(graph.subjects(RDF.type, KG.Mention))
-    assert len(mentions) == 255
+    assert len(mentions) == 259
     for mention in mentions:
         begin, end = int(graph.value(mention, NIF.beginIndex)), int(graph.value(mention, NIF.endIndex))
         assert text[begin:end] == str(graph.value(mention, NIF.anchorOf)), mention
@@ -258,3 +270,148 @@ def test_the_corrected_almaty_and_astana_differ(graph):
         "event:almaty-nuclear-talks": "kgi:almaty",
         "event:astana-trilateral-meeting": "kgi:astana",
     }
+
+
+# --------------------------------------------------------------------------- what the article leaves open (issue 13)
+
+
+def _anchors(graph, node) -> set[str]:
+    return {str(graph.value(m, NIF.anchorOf)) for m in graph.subjects(ITSRDF.taIdentRef, node)}
+
+
+def test_both_lists_are_partial_and_say_so_at_their_mention(graph):
+    lists = {_curie(graph, e): e for e in graph.subjects(RDF.type, KG.Enumeration)}
+    assert set(lists) == {"kgi:documents-signed-during-visit", "kgi:officials-visiting-tehran"}
+    for enumeration in lists.values():
+        assert graph.value(enumeration, KG.listIsExhaustive).toPython() is False
+        marker = str(graph.value(enumeration, KG.enumerationMarker))
+        assert any(a.startswith(marker) for a in _anchors(graph, enumeration)), enumeration
+    documents = set(graph.objects(lists["kgi:documents-signed-during-visit"], KG.listedItem))
+    assert documents == set(graph.subjects(RDF.type, KG.Agreement)) and len(documents) == 8
+    visitors = {_curie(graph, p) for p in graph.objects(lists["kgi:officials-visiting-tehran"], KG.listedItem)}
+    assert visitors == {
+        "kgi:tamim-bin-hamad-al-thani", "kgi:emomali-rahmon", "kgi:nicolas-maduro", "kgi:serdar-berdimuhamedow",
+    }  # fmt: skip
+
+
+def test_each_doubt_is_anchored_where_its_subject_is_named(graph):
+    doubts = {}
+    for identification in graph.subjects(RDF.type, KG.Identification):
+        subject = graph.value(identification, KG.identificationOf)
+        assert _anchors(graph, identification) & _anchors(graph, subject), identification
+        doubts[_curie(graph, subject)] = _curie(graph, graph.value(identification, KG.confidence))
+    assert doubts == {
+        "kgi:kazakhstan-state-news-agency": "kgc:uncertain",
+        "agreement:rail-cooperation-mou-2022": "kgc:probable",
+        "kgi:kazmunaygas": "kgc:probable",
+        "kgi:serdar-berdimuhamedow": "kgc:probable",
+    }
+
+
+def test_state_control_is_from_the_text_only_where_the_text_says_state(graph):
+    evidence = {}
+    for control in graph.subjects(RDF.type, KG.StateControl):
+        kind = _curie(graph, graph.value(control, KG.evidenceKind))
+        organisation = _curie(graph, graph.value(control, KG.controlledOrganization))
+        evidence[organisation] = (_curie(graph, graph.value(control, KG.controllingState)), kind)
+        if kind == "kgc:in-the-text":
+            assert _anchors(graph, control) == {"دولتی"}
+        else:
+            assert not _anchors(graph, control) and (control, SKOS.editorialNote, None) in graph
+    assert evidence == {
+        "kgi:kazakhstan-state-news-agency": ("kgi:kazakhstan", "kgc:in-the-text"),
+        "kgi:kazmunaygas": ("kgi:kazakhstan", "kgc:editorial-background"),
+        "kgi:ktz": ("kgi:kazakhstan", "kgc:editorial-background"),
+        "kgi:nioc": ("kgi:iran", "kgc:editorial-background"),
+        "kgi:rai": ("kgi:iran", "kgc:editorial-background"),
+        "kgi:irib": ("kgi:iran", "kgc:editorial-background"),
+    }
+
+
+def test_thirty_years_is_a_duration_from_independence(graph):
+    period = ID["period/past-30-years"]
+    assert graph.value(period, TIME.hasXSDDuration) == Literal("P30Y", datatype=XSD.duration)
+    begins = graph.value(period, TIME.hasBeginning)
+    independence = graph.value(ID["iran-kazakhstan-relations"], KG.since)
+    assert graph.value(begins, TIME.inXSDDate).toPython() == graph.value(independence, SDO.startDate).toPython()
+    assert graph.value(independence, SDO.startDate).toPython() == dt.date(1991, 12, 16)
+    persian = jdatetime.date.fromgregorian(date=dt.date(1991, 12, 16))
+    assert (persian.year, persian.month, persian.day) == (1370, 9, 25)  # 25 Azar 1370, as the Persian label says
+    assert Literal("۲۵ آذر ۱۳۷۰", lang="fa") in set(graph.objects(begins, RDFS.label))
+    assert _anchors(graph, period) == {"۳۰ سال گذشته"}
+
+
+def test_heads_of_state_and_hosts_of_the_visits_to_tehran(graph):
+    heads = {_curie(graph, p) for p in graph.subjects(KG.role, ID["concept/head-of-state"])}
+    assert heads == {
+        "post:president-of-kazakhstan", "post:supreme-leader-of-iran", "post:emir-of-qatar",
+        "post:president-of-tajikistan", "post:president-of-venezuela", "post:president-of-turkmenistan",
+    }  # fmt: skip
+    hosts = {
+        _curie(graph, v): _curie(graph, graph.value(v, KG.host))
+        for v in graph.subjects(KG.destination, ID["tehran"])
+        if (v, KG.visitor, None) in graph
+    }
+    assert set(hosts.values()) == {"kgi:iran-13th-government"} and len(hosts) == 5
+
+
+def test_rail_target_is_connected_like_the_trade_target(graph):
+    for target in (ID["figure/rail-transit-target"], ID["figure/trade-volume-target"]):
+        assert {_curie(graph, c) for c in graph.objects(target, KG.between)} == {"kgi:iran", "kgi:kazakhstan"}
+        statement = graph.value(target, KG.reportedIn)
+        assert graph.value(statement, KG.speaker) == graph.value(target, KG.reportedBy)
+
+
+def test_new_shapes_reject_broken_copies(tmp_path, data_source):
+    """One broken copy, five breaks: each new shape reports its own focus node and message."""
+    from kg.validate import validate
+
+    breaks = [
+        (
+            'kg:listIsExhaustive false ;\n    kg:enumerationMarker "مقاماتی چون"@fa ;',
+            'kg:enumerationMarker "مقاماتی چون"@fa ;',
+        ),
+        ("kg:confidence kgc:uncertain ;", "kg:confidence kgc:tonne ;"),
+        (
+            "    itsrdf:taIdentRef kgi:state-control-kazakhstan-state-news-agency .",
+            "    itsrdf:taIdentRef kgi:kazakhstan .",
+        ),
+        ('time:hasXSDDuration "P30Y"^^xsd:duration ;', 'time:hasXSDDuration "30" ;'),
+        ("kg:role kgc:head-of-government .", "kg:role kgc:tonne ."),
+    ]
+    broken = data_source
+    for old, new in breaks:
+        assert broken.count(old) == 1, old
+        broken = broken.replace(old, new)
+    path = tmp_path / "article.ttl"
+    path.write_text(broken, encoding="utf-8")
+    report = validate([path])
+    assert {(f.check, f.focus, f.message) for f in report.findings} == {
+        ("shacl", "kgi:officials-visiting-tehran", "an enumeration needs exactly one kg:listIsExhaustive, a boolean"),
+        (
+            "shacl",
+            "kgi:identification-kazakhstan-state-news-agency",
+            "an identification needs one confidence level: kgc:probable or kgc:uncertain",
+        ),
+        (
+            "shacl",
+            "kgi:state-control-kazakhstan-state-news-agency",
+            "a state control stated in the article (kgc:in-the-text) needs a mention; one that is editorial background"
+            " (kgc:editorial-background) needs a skos:editorialNote",
+        ),
+        ("shacl", "period:past-30-years", "time:hasXSDDuration must be one xsd:duration"),
+        ("shacl", "post:president-of-iran", "kg:role must be a concept of the post-roles scheme"),
+    }
+
+
+def test_worked_queries_of_the_model_page_show_their_real_rows(graph):
+    """docs/model.md: each worked query runs and its table shows as many rows as the engine returns."""
+    import kg
+
+    page = (resources.root() / "docs" / "model.md").read_text(encoding="utf-8")
+    section = page[page.index("## Ten worked queries") :]
+    examples = re.findall(r"```sparql\n(.*?)```\n\n((?:\|[^\n]*\|\n)+)", section, re.S)
+    assert len(examples) == 10
+    for query, table in examples:
+        shown = len(table.strip().splitlines()) - 2  # header and rule
+        assert len(list(kg.query(text=query, graph=graph).values())) == shown, query

@@ -57,10 +57,12 @@ class KG(DefinedNamespace):
     Country: URIRef
     CountryGroup: URIRef
     Delegation: URIRef
+    Enumeration: URIRef
     Event: URIRef
     Figure: URIRef
     Government: URIRef
     GovernmentBody: URIRef
+    Identification: URIRef
     InternationalOrganization: URIRef
     Meeting: URIRef
     Mention: URIRef
@@ -81,6 +83,7 @@ class KG(DefinedNamespace):
     Slip: URIRef
     SolarHijriDecade: URIRef
     SolarHijriYear: URIRef
+    StateControl: URIRef
     StateVisit: URIRef
     Statement: URIRef
     Target: URIRef
@@ -89,10 +92,13 @@ class KG(DefinedNamespace):
     Train: URIRef
     TransportCorridor: URIRef
     Visit: URIRef
+    adoptedReading: URIRef
     affects: URIRef
     agreementKind: URIRef
+    alternativeReading: URIRef
     approximate: URIRef
     baselinePeriod: URIRef
+    basis: URIRef
     between: URIRef
     bordersWater: URIRef
     changeOf: URIRef
@@ -102,19 +108,28 @@ class KG(DefinedNamespace):
     claimValue: URIRef
     claimedStatement: URIRef
     concludedDuring: URIRef
+    confidence: URIRef
     containerCount: URIRef
+    controlledOrganization: URIRef
+    controllingState: URIRef
     cooperationDomain: URIRef
     correctedStatement: URIRef
     country: URIRef
     destination: URIRef
     dominantFlow: URIRef
     editorialBasis: URIRef
+    enumerationMarker: URIRef
+    evidenceKind: URIRef
     facilitator: URIRef
     firstOfItsKind: URIRef
     gloss: URIRef
+    host: URIRef
+    identificationOf: URIRef
     indicator: URIRef
     intendedForm: URIRef
     launchedAt: URIRef
+    listIsExhaustive: URIRef
+    listedItem: URIRef
     locatedIn: URIRef
     memberCount: URIRef
     memberCountry: URIRef
@@ -130,6 +145,7 @@ class KG(DefinedNamespace):
     reason: URIRef
     reportedBy: URIRef
     reportedIn: URIRef
+    role: URIRef
     route: URIRef
     sectionOf: URIRef
     setsTarget: URIRef
