@@ -55,6 +55,21 @@ VIRTUOSO_DIFFERENCES: dict[str, tuple[type[BaseException], str]] = {
         "LANG() (compare: expected 9 rows, got 1)",
     ),
     "cq18-solar-hijri-periods": (AssertionError, _SUBCLASS_EXISTS.format(n=5, cls="Period")),
+    "cq28-kazakh-state-parties": (
+        AssertionError,
+        "Virtuoso 7.2.5 gives 3 rows of 7 when `?x a/rdfs:subClassOf* kg:GovernmentBody` inside a UNION is joined "
+        "with a FILTER on LANG() (compare: expected 7 rows, got 3)",
+    ),
+    "cq29-targets-between-countries": (
+        AssertionError,
+        'Virtuoso stores "P1Y"^^xsd:duration as "12"^^xsd:duration and "5000000"^^xsd:integer as '
+        '"5000000"^^xsd:decimal (the loaded data changes; no query can undo it)',
+    ),
+    "cq30-heads-of-state-in-tehran": (
+        AssertionError,
+        "Virtuoso 7.2.5 gives 1 row of 5 when `?visit a/rdfs:subClassOf* kg:Visit` is joined with a FILTER on "
+        "LANG() (compare: expected 5 rows, got 1)",
+    ),
 }
 
 
