@@ -434,7 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--hops", type=int, metavar="K", help="with --focus: steps around it (default: 2)")
     p.add_argument("--top", type=int, metavar="K", help="draw only the K most central nodes")
-    p.add_argument("--budget", type=int, metavar="N", help="above N nodes draw a focus view (default: 1500)")
+    p.add_argument("--budget", type=int, metavar="N", help="above N nodes draw a focus view (default: 1000)")
 
     p = add("queries", cmd_queries)
     _add_data_option(p)

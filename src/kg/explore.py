@@ -57,10 +57,11 @@ VIS_JS = VIS_DIR.joinpath("vis-network.min.js")
 VIS_VERSION = "9.1.9"
 
 #: Above this many nodes ``kg explore`` renders a focus view instead of the whole projection.
-#: Measured (benchmarks/bench_explore.py): at 1 500 nodes the page is about 2 MB and opens to
-#: a drawn first view in under a second in headless Chromium on a 2-core machine; the layout
-#: takes about 2 s at build time. ``--budget`` changes it.
-NODE_BUDGET = 1500
+#: Measured on the 2-core machine (benchmarks/bench_explore.py, the article copied 100 and 240
+#: times): at 1 500 nodes the page reached 2.65 MB (the limit is 3 MB) and the build-time layout
+#: 6-9 s; at 1 000 nodes the page is about 1.3 MB, the layout about 3 s, and the first view is
+#: drawn about 0.5 s after opening. ``--budget`` changes it.
+NODE_BUDGET = 1000
 
 #: With ``--focus``: how many steps around the entity are drawn.
 FOCUS_HOPS = 2
@@ -101,6 +102,10 @@ START_GROUPS = ("event",)
 LABEL_THRESHOLD = 11
 #: Median edge length of the precomputed layout, in canvas px.
 EDGE_LENGTH = 190
+#: From this many nodes the layout runs on dense numpy arrays (see :func:`layout`).
+DENSE_LAYOUT_FROM = 500
+#: Arc between two neighbours on one ring of the first view, in canvas px.
+OVERVIEW_SPACING = 200
 
 #: vis-network options: positions come with the nodes, physics stays off (the page can run it).
 VIS_OPTIONS: dict[str, Any] = {
@@ -449,21 +454,53 @@ def _read_template_file(name: str) -> str:
 
 
 def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
-    """Positions of the nodes in canvas px, computed with networkx, seeded: the same data gives the same page.
+    """Positions of the nodes in canvas px, seeded: the same data gives the same page.
 
-    The spring (Fruchterman–Reingold) layout, sparse with scipy beyond 500 nodes. (Kamada–Kawai
-    spaces nodes more evenly but took 5 s at 150 nodes on the 2-core machine.) Scaled so that the
-    median edge is :data:`EDGE_LENGTH` px long.
+    Fruchterman–Reingold, as networkx's ``spring_layout(method="force")``, which we call below
+    :data:`DENSE_LAYOUT_FROM` nodes. From there networkx switches to a sparse variant that loops
+    over the nodes in Python (12.7 s at 1 500 nodes on the 2-core machine; its "energy" method
+    6 s, Kamada–Kawai 5 s at 150 nodes): :func:`_spring` is the same algorithm on dense numpy
+    arrays (float32; O(n²) memory: 18 MB at 1 500 nodes). Scaled so that the median edge
+    is :data:`EDGE_LENGTH` px long.
     """
     simple = undirected(graph)
     n = simple.number_of_nodes()
     if n == 0:
         return {}
-    pos = nx.spring_layout(simple, seed=7, iterations=100 if n <= 500 else 40, k=1.5 / math.sqrt(n))
+    if n < DENSE_LAYOUT_FROM:
+        pos = nx.spring_layout(simple, seed=7, iterations=100, k=1.5 / math.sqrt(n), method="force")
+    else:
+        pos = _spring(simple, iterations=60)
     lengths = [math.dist(pos[u], pos[v]) for u, v in simple.edges()]
     median = statistics.median(lengths) if lengths else 1.0
     factor = EDGE_LENGTH / (median or 1.0)
     return {node: (round(float(x) * factor), round(float(y) * factor)) for node, (x, y) in pos.items()}
+
+
+def _spring(simple: nx.Graph, iterations: int) -> dict[str, Any]:
+    """Fruchterman–Reingold on dense arrays: repulsion k²/d between all pairs, attraction d²/k along
+    edges, each step capped by a temperature that cools linearly (networkx's dense algorithm)."""
+    import numpy as np
+
+    nodes = list(simple)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    adjacency = np.zeros((n, n), dtype=np.float32)
+    for u, v in simple.edges():
+        adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = 1.0
+    pos = np.random.default_rng(7).random((n, 2), dtype=np.float32)
+    k = 1.5 / math.sqrt(n)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
+        force = k * k / distance**2 - adjacency * distance / k
+        displacement = np.einsum("ijk,ij->ik", delta, force)
+        length = np.maximum(np.linalg.norm(displacement, axis=-1), 0.01)
+        pos += displacement * (temperature / length)[:, None]
+        temperature -= cooling
+    return {node: pos[index[node]] for node in nodes}
 
 
 def importance(scores: dict[str, float], nodes: Sequence[str]) -> dict[str, float]:
@@ -513,7 +550,7 @@ def focus_view(
 ) -> View:
     """The part of ``graph`` the page draws.
 
-    With ``focus`` (an entity named by label, as ``kg path`` finds it): the nodes within ``hops``
+    With ``focus`` (a node id, or an entity named by label as ``kg path`` finds it): the nodes within ``hops``
     steps of it (edges walked either way). With ``top``: the ``top`` most central nodes. Otherwise
     the whole graph if it has at most ``budget`` nodes, else the ``budget`` most central nodes.
     A focus ball larger than the budget keeps its ``budget`` most central nodes (the focus always).
@@ -525,7 +562,7 @@ def focus_view(
     total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
     rank = sorted(graph, key=lambda n: (-scores.get(n, 0.0), n))
     keep: set[str]
-    start = find_node(graph, focus) if focus is not None else None
+    start = (focus if focus in graph else find_node(graph, focus)) if focus is not None else None
     if start is not None:
         ball = set(nx.single_source_shortest_path_length(undirected(graph), start, cutoff=hops))
         keep = ball if len(ball) <= budget else {start, *[n for n in rank if n in ball][: budget - 1]}
@@ -670,16 +707,17 @@ def _start(graph: nx.MultiDiGraph, scores: dict[str, float]) -> str | None:
 
 
 def overview_layout(graph: nx.MultiDiGraph, start: str | None) -> dict[str, tuple[int, int]]:
-    """Positions for the first view: ``start`` in the middle, its neighbours on a circle around it,
-    grouped by class and then by label, spaced :data:`EDGE_LENGTH` px apart (so labels do not overlap)."""
+    """Positions for the first view: ``start`` in the middle, its neighbours around it on two
+    alternating rings (so that neighbouring labels do not touch), grouped by class, then by label."""
     if start is None:
         return {}
     simple = undirected(graph)
     ring = sorted(simple.adj[start], key=lambda n: (graph.nodes[n]["group"], graph.nodes[n]["label_en"], n))
-    radius = max(2 * EDGE_LENGTH, len(ring) * EDGE_LENGTH / (2 * math.pi))
+    inner = max(1.3 * EDGE_LENGTH, math.ceil(len(ring) / 2) * OVERVIEW_SPACING / (2 * math.pi))
     out = {start: (0, 0)}
     for index, node in enumerate(ring):
         angle = 2 * math.pi * index / max(len(ring), 1) - math.pi / 2
+        radius = inner * (1.4 if index % 2 else 1.0)
         out[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
     return out
 

@@ -139,6 +139,16 @@
   const classLabel = (cls, lang) => ((KG.classes[cls] || {})[lang || state.lang]) || cls;
   const edgeLabel = (edge, lang) => (edge["label_" + (lang || state.lang)] || propLabel(edge.prop, lang));
   const tooltip = (id) => label(id) + " — " + classLabel(META[id].cls);
+  /* on the canvas a long label is cut at a word (the tooltip and the panel give it whole) */
+  const CANVAS_LABEL = 60;
+  function canvasLabel(id) {
+    const text = label(id);
+    const chars = Array.from(text);
+    if (chars.length <= CANVAS_LABEL) return text;
+    const cut = chars.slice(0, CANVAS_LABEL).join("");
+    const space = cut.lastIndexOf(" ");
+    return (space > CANVAS_LABEL / 2 ? cut.slice(0, space) : cut) + "…";
+  }
 
   const EDGE_BY_ID = new Map(EDGES.map((e) => [e.id, e]));
   const ADJ = new Map(NODE_IDS.map((id) => [id, new Set()]));
@@ -154,7 +164,7 @@
   function visNode(id) {
     const m = META[id];
     const g = groupOf[m.group];
-    return { id, x: m.x, y: m.y, label: label(id), title: tooltip(id), shape: g.shape, color: g.color, size: m.size, font: { size: m.font } };
+    return { id, x: m.x, y: m.y, label: canvasLabel(id), title: tooltip(id), shape: g.shape, color: g.color, size: m.size, font: { size: m.font } };
   }
   const pairs = new Map();
   function visEdge(e) {
@@ -175,7 +185,7 @@
   const allNodes = NODE_IDS.map((id) => {
     const n = visNode(id);
     if (!visibleNode.get(id)) n.hidden = true;
-    else if (opening) [n.x, n.y, n.font] = [...KG.overview[id], { size: 18 }];
+    else if (opening) [n.x, n.y, n.font] = [...KG.overview[id], { size: 16 }];
     return n;
   });
   const allEdges = EDGES.map((e) => (visibleEdge.get(e.id) ? visEdge(e) : { ...visEdge(e), hidden: true }));
@@ -227,7 +237,7 @@
      labels smaller than the threshold: zoomed out, only the central nodes' larger labels show). */
   const MIN_FONT = Math.min(...NODE_IDS.map((id) => META[id].font));
   const READABLE = (LABEL_THRESHOLD + 0.2) / (MIN_FONT || 1);
-  const OVERVIEW_SCALE = (LABEL_THRESHOLD + 0.2) / 18;
+  const OVERVIEW_SCALE = (LABEL_THRESHOLD + 0.2) / 16;
 
   /* The first view: the start (the visit) and its neighbours (its agreements, visitors, ...),
      the rest hidden until the reader asks for all; fitted, at least at the scale where labels read. */
@@ -327,7 +337,7 @@
 
   /* In the overview the start's neighbourhood takes its own ring layout, with labels large
      enough to read at the scale that fits it; any other view uses the graph's layout. */
-  const OVERVIEW_FONT = 18;
+  const OVERVIEW_FONT = 16;
   let overviewShown = !!opening;
   function syncPositions() {
     const want = !!(state.hop && state.around && !state.selected && state.around === KG.start);
@@ -364,7 +374,7 @@
     highlight(new Set([id, ...ADJ.get(id)]), (e) => e.from === id || e.to === id);
     if (focus) {
       state.animating = true;
-      network.focus(id, { scale: Math.max(network.getScale(), READABLE, 1.1), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+      network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
     }
     renderPanel(true);
     markTableRow();
@@ -417,7 +427,7 @@
     completeData();
     state.lang = lang === "fa" ? "fa" : "en";
     applyLanguage();
-    nodes.update(NODE_IDS.map((id) => ({ id, label: label(id), title: tooltip(id) })));
+    nodes.update(NODE_IDS.map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
     edges.update(EDGES.map((e) => ({ id: e.id, label: state.edgeLabels ? edgeLabel(e) : " ", title: edgeLabel(e) })));
     renderLegend();
     renderCounts();
