@@ -699,7 +699,7 @@
       [t("written"), literalsOf(m, ["kg:writtenForm"]).map((l) => el("span", { class: "fa-text", lang: l.lang }, l.text))],
       [t("intended"), literalsOf(m, ["kg:intendedForm"]).map((l) => el("span", { class: "fa-text", lang: l.lang }, l.text))],
       [t("kind"), kind ? valueView(kind) : ""],
-      [t("reason"), pickLang(literalsOf(m, ["kg:reason"])).map((l) => el("p", null, userText(l.text, l.lang)))],
+      [t("reason"), pickLang(literalsOf(m, ["kg:reason"])).map((l) => el("p", { dir: dirOf(l.lang) }, userText(l.text, l.lang)))],
     ];
     return el(
       "div",
@@ -756,8 +756,9 @@
     const alt = m.alt_labels;
     const isSlip = m.slip || m.group === "slip";
     const parts = [
-      el("h2", { id: "entity-heading" }, labelText(id)),
-      el("p", { class: "other" }, labelText(id, other)),
+      /* a block holding one text of a known language takes its direction, so that its lines wrap in order */
+      el("h2", { id: "entity-heading", dir: dirOf(labelLang(id)) }, labelText(id)),
+      el("p", { class: "other", dir: dirOf(labelLang(id, other)) }, labelText(id, other)),
       el(
         "div",
         { class: "chips" },
