@@ -445,3 +445,16 @@ def test_explore_command_with_a_focus(tmp_path, capsys):
     assert "focus view: " in printed and "of 24 nodes" in printed and "--budget N" in printed
     info = data_of(parse(out.read_text(encoding="utf-8")), "kg-data")["view"]
     assert (info["focus"], info["hops"], info["totalNodes"]) == ("kgi:kassym-jomart-tokayev", 1, 24)
+
+
+def test_a_page_over_the_size_limit_keeps_fewer_nodes_until_it_fits(tmp_path, monkeypatch):
+    import kg.explore
+
+    whole = write_explorer(tmp_path / "whole.html")
+    monkeypatch.setattr(kg.explore, "MAX_HTML_BYTES", whole.size - 60_000)
+    cut = write_explorer(tmp_path / "cut.html")
+    assert cut.size <= whole.size - 60_000 < whole.size
+    assert cut.nodes < whole.nodes == 148
+    info = data_of(parse(cut.path.read_text(encoding="utf-8")), "kg-data")["view"]
+    assert (info["shownNodes"], info["totalNodes"], info["budget"]) == (cut.nodes, 148, cut.nodes)
+    assert "focus view: " in cut.format()

@@ -63,6 +63,9 @@ VIS_VERSION = "9.1.9"
 #: drawn about 0.5 s after opening. ``--budget`` changes it.
 NODE_BUDGET = 1000
 
+#: The largest page ``kg explore`` writes: a view whose page is larger keeps fewer nodes (the most central).
+MAX_HTML_BYTES = 3 * 1024 * 1024
+
 #: With ``--focus``: how many steps around the entity are drawn.
 FOCUS_HOPS = 2
 
@@ -816,7 +819,9 @@ def write_explorer(
     """Load ``data`` (default: the shipped data), project it and write the explorer page to ``out``.
 
     Above ``budget`` nodes (default :data:`NODE_BUDGET`), or with ``focus`` (``hops`` steps around
-    it, default :data:`FOCUS_HOPS`) or ``top``, the page is a focus view (:func:`focus_view`).
+    it, default :data:`FOCUS_HOPS`) or ``top``, the page is a focus view (:func:`focus_view`). A page
+    larger than :data:`MAX_HTML_BYTES` (nodes with long texts) is rendered again with a budget of
+    two thirds of the nodes it drew, until it fits; the page gives the budget it ended with.
     """
     from kg.load import load_graph
 
@@ -824,16 +829,16 @@ def write_explorer(
     graph = load_graph(data)
     projection = to_networkx(graph)
     scores = centrality(projection)
+    hops = FOCUS_HOPS if hops is None else hops
     view = focus_view(
-        projection,
-        scores,
-        focus=focus,
-        hops=FOCUS_HOPS if hops is None else hops,
-        top=top,
-        budget=NODE_BUDGET if budget is None else budget,
+        projection, scores, focus=focus, hops=hops, top=top, budget=NODE_BUDGET if budget is None else budget
     )
     questions = library_answers(graph, projection)
     html = render_html(view, lang=lang, questions=questions, scores=scores)
+    while len(html.encode("utf-8")) > MAX_HTML_BYTES and view.graph.number_of_nodes() > 1:
+        smaller = max(1, view.graph.number_of_nodes() * 2 // 3)
+        view = focus_view(projection, scores, focus=focus, hops=hops, top=top, budget=smaller)
+        html = render_html(view, lang=lang, questions=questions, scores=scores)
     path = Path(out)
     write_atomically({path: html})
     return ExplorerResult(
