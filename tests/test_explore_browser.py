@@ -26,6 +26,7 @@ from kg.text import fold
 
 pytestmark = pytest.mark.browser
 
+FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
 OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser"
 TOKAYEV = "kgi:kassym-jomart-tokayev"
 RAIL_MOU = "agreement:rail-cooperation-mou-2022"
@@ -594,6 +595,23 @@ def test_a_label_with_a_right_to_left_override_cannot_reorder_its_neighbours(bro
         # inside a relation button, the swatch stays before the (overridden) label
         swatch, text = relation.locator(".swatch"), relation.locator("bdi")
         assert swatch.bounding_box()["x"] < text.bounding_box()["x"]
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
+def test_a_focus_view_says_what_is_hidden_and_how_to_change_it(browser, tmp_path):
+    result = write_explorer(tmp_path / "focus.html", data=[FIXTURE], focus="Tokayev", hops=1)
+    visit = open_page(browser, result.path)
+    try:
+        note = visit.page.locator("#scale-note")
+        assert note.is_visible()
+        assert note.inner_text() == (
+            f"Focus view: {result.nodes} of 24 nodes and {result.edges} of 27 edges are shown "
+            f"({24 - result.nodes} nodes and {27 - result.edges} edges hidden). A page draws at most 1000 nodes: "
+            "rebuild with kg explore --budget N to change it, or pick the part with --focus ENTITY --hops K or "
+            "--top K. Centred on Kassym-Jomart Tokayev (steps around it: 1)."
+        )
         assert_clean(visit)
     finally:
         visit.page.context.close()

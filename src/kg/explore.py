@@ -161,7 +161,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "classes": "Classes",
         "all": "all",
         "none": "none",
-        "neighbourhood": "Only the neighbourhood of the selected node",
+        "neighbourhood": "Only the neighbourhood of the selected node (at first: of the starting point)",
         "hops": "hops",
         "edgeLabels": "Edge labels",
         "counts": "{nodes} of {totalNodes} nodes, {edges} of {totalEdges} edges shown",
@@ -210,11 +210,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "note": "Curator's note",
         "focusNote": (
             "Focus view: {shownNodes} of {totalNodes} nodes and {shownEdges} of {totalEdges} edges are shown "
-            "({hiddenNodes} nodes and {hiddenEdges} edges hidden), because the graph is larger than the budget of "
-            "{budget} nodes. Rebuild with kg explore --budget N to change it, or pick the part with "
-            "--focus ENTITY --hops K or --top K."
+            "({hiddenNodes} nodes and {hiddenEdges} edges hidden). A page draws at most {budget} nodes: rebuild "
+            "with kg explore --budget N to change it, or pick the part with --focus ENTITY --hops K or --top K."
         ),
-        "focusOn": "Centred on {label}, {hops} steps around it.",
+        "focusOn": "Centred on {label} (steps around it: {hops}).",
         "noAnswer": "This question could not be answered on this graph.",
         "noRows": "No rows.",
         "truncated": "Only the first {n} rows are kept.",
@@ -233,7 +232,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "classes": "رده‌ها",
         "all": "همه",
         "none": "هیچ",
-        "neighbourhood": "فقط همسایگی گرهٔ برگزیده",
+        "neighbourhood": "فقط همسایگی گرهٔ برگزیده (در آغاز: همسایگی نقطهٔ شروع)",
         "hops": "گام",
         "edgeLabels": "برچسب یال‌ها",
         "counts": "{nodes} از {totalNodes} گره و {edges} از {totalEdges} یال نمایش داده شده است",
@@ -282,11 +281,10 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "note": "یادداشت ویراستار",
         "focusNote": (
             "نمای کانونی: {shownNodes} از {totalNodes} گره و {shownEdges} از {totalEdges} یال نمایش داده شده "
-            "({hiddenNodes} گره و {hiddenEdges} یال پنهان است)، چون گراف از بودجهٔ {budget} گره بزرگ‌تر است. "
-            "برای تغییر آن دوباره بسازید: kg explore --budget N، یا بخشی را برگزینید: "
-            "--focus ENTITY --hops K یا --top K."
+            "({hiddenNodes} گره و {hiddenEdges} یال پنهان است). هر صفحه دست‌بالا {budget} گره دارد: برای تغییر آن "
+            "دوباره بسازید: kg explore --budget N، یا بخشی را برگزینید: --focus ENTITY --hops K یا --top K."
         ),
-        "focusOn": "با محوریت {label}، تا {hops} گام پیرامون آن.",
+        "focusOn": "با محوریت {label} (گام‌های پیرامون آن: {hops}).",
         "noAnswer": "این پرسش روی این گراف پاسخ داده نشد.",
         "noRows": "سطری نیست.",
         "truncated": "تنها {n} سطر نخست نگه داشته شده است.",
