@@ -602,8 +602,10 @@ def test_a_label_with_a_right_to_left_override_cannot_reorder_its_neighbours(bro
 
 def test_a_focus_view_says_what_is_hidden_and_how_to_change_it(browser, tmp_path):
     result = write_explorer(tmp_path / "focus.html", data=[FIXTURE], focus="Tokayev", hops=1)
-    visit = open_page(browser, result.path)
+    visit = open_page(browser, result.path, fragment="z=1.300,10,20")
     try:
+        assert visit.state()["scale"] == pytest.approx(1.3)  # the zoom of a shared URL is restored
+        assert "z=1.300%2C10%2C20" in visit.js("() => location.hash")
         note = visit.page.locator("#scale-note")
         assert note.is_visible()
         assert note.inner_text() == (
