@@ -206,6 +206,11 @@ def test_filters_refit_the_view(visit, projection):
     assert visit.js("() => kgExplorer.drawn()")["nodes"] == len(kept)
     hidden = "person,post,organization,country,place,event,statement,figure,slip"
     assert f"&hide={hidden.replace(',', '%2C')}&" in visit.js("() => location.hash")
+    # the layout button runs vis-network's physics once, then turns it off again
+    visit.page.click("#relayout")
+    visit.wait_until("() => kgExplorer.state().stabilised && kgExplorer.state().layoutRuns === 1")
+    assert visit.page.locator("#busy").is_hidden()
+    assert_clean(visit)
 
 
 # --------------------------------------------------------------------------- search
