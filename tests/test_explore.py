@@ -11,25 +11,32 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from rdflib import Literal
 
 from kg.build import outputs
 from kg.cli import main
-from kg.errors import OutputError
+from kg.errors import OutputError, UsageError
 from kg.explore import (
     CSP,
+    NODE_BUDGET,
+    TABLES,
     UI_TEXT,
+    VIS_DIR,
     VIS_JS,
+    focus_view,
     fold_table,
     json_for_script,
     render_html,
     sentence_spans,
+    timeline,
     write_explorer,
 )
 from kg.load import load_graph
 from kg.namespaces import ID, RDFS
-from kg.project import load_projection
+from kg.project import SPEC, load_projection
+from kg.stats import centrality
 from kg.text import fold
 
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
@@ -74,7 +81,7 @@ def data_of(page: Page, element_id: str):
 
 @pytest.fixture(scope="module")
 def real_html() -> str:
-    return render_html(load_projection())
+    return render_html(load_graph())
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +106,8 @@ def test_page_is_one_document_with_csp_first_and_only_inline_assets(real_html):
     assert loading == []
     assert not [tag for tag, _ in page.tags if tag in {"link", "iframe", "img", "object", "embed", "base", "form"}]
     ids = [attrs.get("id") for attrs, _ in page.scripts]
-    assert ids == ["kg-nodes", "kg-edges", "kg-options", "kg-data", None, None]
-    assert real_html.count("</script>") == 6
+    assert ids == ["kg-options", "kg-data", None, None]
+    assert real_html.count("</script>") == 4
 
 
 def test_no_remote_asset_nor_cdn_library(real_html):
@@ -108,8 +115,10 @@ def test_no_remote_asset_nor_cdn_library(real_html):
     for name in ("bootstrap", "tom-select", "tomselect", "cdnjs", "jsdelivr", "unpkg", "@import", "googleapis"):
         assert name not in lowered, name
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", real_html)
-    # vis-network is the copy pyvis ships, inlined verbatim
+    # vis-network is the vendored copy, inlined verbatim, shipped with both of its licences
     assert VIS_JS.read_text(encoding="utf-8") in real_html
+    assert "@version 9.1.9" in VIS_JS.read_text(encoding="utf-8")
+    assert sorted(p.name for p in VIS_DIR.iterdir()) == ["LICENSE-APACHE-2.0", "LICENSE-MIT", "vis-network.min.js"]
 
 
 def test_the_html_stays_small(real_html):
@@ -119,17 +128,53 @@ def test_the_html_stays_small(real_html):
 
 def test_every_node_and_edge_of_the_projection_is_in_the_page(real_html):
     projection = load_projection()
-    page = parse(real_html)
-    nodes, edges = data_of(page, "kg-nodes"), data_of(page, "kg-edges")
-    assert sorted(n["id"] for n in nodes) == sorted(projection)
+    kg = data_of(parse(real_html), "kg-data")
+    nodes, edges = kg["nodes"], kg["edges"]
+    assert sorted(nodes) == sorted(projection)
     assert len(edges) == projection.number_of_edges() == len({e["id"] for e in edges})
-    tokayev = next(n for n in nodes if n["id"] == "kgi:kassym-jomart-tokayev")
-    assert (tokayev["label"], tokayev["kgGroup"]) == ("Kassym-Jomart Tokayev", "person")
-    kg = data_of(page, "kg-data")
-    assert kg["meta"]["kgi:kassym-jomart-tokayev"]["label"]["fa"] == "قاسم‌ژومارت توکایف"
+    assert sorted((e["from"], e["to"], e["prop"]) for e in edges) == sorted(projection.edges(data="prop"))
+    tokayev = nodes["kgi:kassym-jomart-tokayev"]
+    assert (tokayev["label_en"], tokayev["label_fa"], tokayev["group"]) == (
+        "Kassym-Jomart Tokayev",
+        "قاسم‌ژومارت توکایف",
+        "person",
+    )
     assert kg["text"] == projection.graph["text"]
-    options = data_of(page, "kg-options")
-    assert options["physics"]["stabilization"]["enabled"] is True
+    assert kg["view"] == {
+        "totalNodes": 149,
+        "totalEdges": 353,
+        "shownNodes": 149,
+        "shownEdges": 353,
+        "budget": NODE_BUDGET,
+        "focus": None,
+        "hops": None,
+        "top": None,
+    }
+
+
+def test_one_attribute_name_from_python_to_the_page(real_html):
+    """A node in the page has the projection's attributes under the projection's names, plus its place."""
+    projection = load_projection()
+    nodes = data_of(parse(real_html), "kg-data")["nodes"]
+    for node, attrs in projection.nodes(data=True):
+        assert set(nodes[node]) == set(attrs) | {"x", "y", "font", "size"}, node
+    raisi = nodes["kgi:ebrahim-raisi"]
+    assert raisi["wikidata"] == projection.nodes["kgi:ebrahim-raisi"]["wikidata"]
+    assert raisi["mentions"] == [list(span) for span in projection.nodes["kgi:ebrahim-raisi"]["mentions"]]
+
+
+def test_positions_are_computed_at_build_time_and_physics_is_off(real_html):
+    page = parse(real_html)
+    kg, options = data_of(page, "kg-data"), data_of(page, "kg-options")
+    assert options["physics"]["enabled"] is False
+    assert options["nodes"]["scaling"]["label"]["drawThreshold"] == 11  # no label under 10 px is drawn
+    places = {(n["x"], n["y"]) for n in kg["nodes"].values()}
+    assert len(places) == len(kg["nodes"])  # every node has its own place
+    assert kg["start"] == "event:tokayev-state-visit-2022"
+    ring = kg["overview"]
+    assert ring["event:tokayev-state-visit-2022"] == [0, 0]
+    agreements = {n for n, a in kg["nodes"].items() if a["group"] == "agreement"}
+    assert agreements <= set(ring)  # the first view: the visit and its agreements
 
 
 def test_rendering_is_reproducible_across_hash_seeds(tmp_path):
@@ -154,12 +199,10 @@ def test_json_for_script_cannot_close_its_element():
 
 def test_a_hostile_label_is_data_not_markup(evil_html):
     assert "<img" not in evil_html and "onerror=alert" in evil_html  # escaped, present only inside JSON
-    assert evil_html.count("</script>") == 6
+    assert evil_html.count("</script>") == 4
     page = parse(evil_html)
     assert [tag for tag, _ in page.tags if tag == "img"] == []
-    labels = {n["id"]: n["label"] for n in data_of(page, "kg-nodes")}
-    assert labels["kgi:kassym-jomart-tokayev"] == EVIL
-    assert data_of(page, "kg-data")["meta"]["kgi:kassym-jomart-tokayev"]["label"]["en"] == EVIL
+    assert data_of(page, "kg-data")["nodes"]["kgi:kassym-jomart-tokayev"]["label_en"] == EVIL
 
 
 def test_the_page_script_never_parses_html():
@@ -202,8 +245,7 @@ def test_interface_strings_exist_in_both_languages():
 def test_page_can_open_in_persian():
     html = render_html(load_graph([FIXTURE]), lang="fa")
     assert html.startswith('<!DOCTYPE html>\n<html lang="fa" dir="rtl">')
-    nodes = data_of(parse(html), "kg-nodes")
-    assert next(n["label"] for n in nodes if n["id"] == "kgi:kassym-jomart-tokayev") == "قاسم‌ژومارت توکایف"
+    assert data_of(parse(html), "kg-data")["lang"] == "fa"
 
 
 # --------------------------------------------------------------------------- writing
@@ -227,8 +269,8 @@ def test_write_explorer_reports_an_unwritable_target(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["taken"]
 
 
-def test_regression_pyvis_222_writing_under_a_non_utf8_locale(tmp_path):
-    """pyvis's write_html opens the file in the locale's encoding and fails on Persian (pyvis issue #222)."""
+def test_writing_under_a_non_utf8_locale(tmp_path):
+    """The page is written as UTF-8 whatever the locale (pyvis's write_html was not: pyvis issue #222)."""
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
     out = tmp_path / "explorer.html"
     done = subprocess.run(
@@ -252,3 +294,169 @@ def test_explore_command(tmp_path, capsys):
 
 def test_the_build_writes_the_explorer():
     assert ("explorer (one offline HTML page)", "explorer.html") in [(name, file) for name, file, _ in outputs()]
+
+
+# --------------------------------------------------------------------------- views: tables, questions, timeline
+
+
+def test_every_table_column_names_what_the_projection_has(real_html):
+    projection = load_projection()
+    props = {p for _, _, p in projection.edges(data="prop")}
+    literal_props = {lit["prop"] for _, a in projection.nodes(data=True) for lit in a["literals"]}
+    value_props = {v["prop"] for _, a in projection.nodes(data=True) for v in a["values"]}
+    groups = {g for _, g in projection.nodes(data="group")}
+    for table in TABLES:
+        assert table["group"] in groups
+        for column in table["columns"]:
+            assert set(column["label"]) == {"en", "fa"}
+            needed = {"out": props, "in": props, "lit": literal_props, "val": value_props}.get(column["kind"])
+            if needed is not None:
+                assert column["prop"] in needed, column
+            if column["kind"] == "via":
+                assert set(column["props"]) <= props, column
+    assert [t["group"] for t in data_of(parse(real_html), "kg-data")["tables"]] == [
+        "agreement",
+        "person",
+        "statement",
+        "figure",
+        "slip",
+    ]
+
+
+def test_questions_come_with_their_rows_as_labels_linked_to_nodes(real_html):
+    questions = {q["name"]: q for q in data_of(parse(real_html), "kg-data")["questions"]}
+    assert len(questions) >= 20
+    cq01 = questions["cq01-agreements-and-parties"]
+    assert cq01["question"]["en"].startswith("Which agreements were concluded during the visit")
+    en, fa = cq01["answers"]["en"], cq01["answers"]["fa"]
+    assert en["vars"] == ["agreement", "kindLabel", "party", "countryLabel"]  # ?xLabel folded into ?x
+    assert len(en["rows"]) == len(fa["rows"]) == 16
+    first = en["rows"][0]
+    assert first[0] == {
+        "text": "MoU on trade and transit of agricultural products between Iran's Ministry of Agriculture Jihad and "
+        "Kazakhstan's Ministry of Agriculture",
+        "node": "agreement:agricultural-trade-transit-mou-2022",
+    }
+    assert first[1] == {"text": "memorandum of understanding", "lang": "en"}
+    assert fa["rows"][0][1] == {"text": "یادداشت تفاهم", "lang": "fa"}
+    for q in questions.values():
+        for answer in q["answers"].values():
+            for row in answer.get("rows", []):
+                for cell in row:
+                    assert not cell["text"].startswith(("http://", "https://", "<")), (q["name"], cell)
+
+
+def test_the_timeline_lists_dated_events_and_periods_in_order():
+    entries = timeline(load_projection())
+    assert [(e["node"], e["start"], e["end"]) for e in entries] == [
+        ("event:kazakhstan-independence", "1991-12-16", None),
+        ("period:past-30-years", "1991-12-16", None),  # P30Y from independence: a duration, no stated end
+        ("period:sh-1380s", "2001-03-21", "2011-03-20"),
+        ("period:last-two-decades", "2001-03-21", "2021-03-20"),
+        ("period:sh-1390s", "2011-03-21", "2021-03-20"),
+        ("period:sh-1399", "2020-03-20", "2021-03-20"),
+        ("period:sh-1400", "2021-03-21", "2022-03-20"),
+        ("event:tokayev-state-visit-2022", "2022-06", None),
+        ("kgi:article", "2022-06", None),
+    ]
+
+
+def test_no_user_facing_text_names_a_file(real_html):
+    """Labels, notes, questions and interface strings never show a repository path (Raisi's note did)."""
+    kg = data_of(parse(real_html), "kg-data")
+    shown = [
+        kg["i18n"],
+        kg["questions"],
+        [{k: v for k, v in n.items() if k not in {"iri"}} for n in kg["nodes"].values()],
+    ]
+    text = json.dumps(shown, ensure_ascii=False)
+    assert re.findall(r"[\w.-]+/[\w./-]+\.(?:tsv|ttl|txt|rq|srj|py|json|csv)\b", text) == []
+    notes = [lit for lit in kg["nodes"]["kgi:ebrahim-raisi"]["literals"] if lit["prop"] == "skos:editorialNote"]
+    assert [n["text"] for n in notes] == [
+        "Not linked to Wikidata: his Wikidata id is not among those the project has verified."
+    ]
+    assert kg["notes"] == ["skos:editorialNote"] == [f"skos:{p.split('#')[-1]}" for p in map(str, SPEC.notes)]
+
+
+# --------------------------------------------------------------------------- at scale
+
+
+def replicate(projection: nx.MultiDiGraph, copies: int) -> nx.MultiDiGraph:
+    """``copies`` articles' worth of projection: every node renamed per copy (``kgi:x`` -> ``kgi:x-c3``),
+    except countries, which all copies share (so the corpus is connected like a real one)."""
+    big = nx.MultiDiGraph()
+    big.graph.update(projection.graph)
+    shared = {n for n, g in projection.nodes(data="group") if g == "country"}
+
+    def name(node: str, copy: int) -> str:
+        return node if node in shared else f"{node}-c{copy}"
+
+    for copy in range(copies):
+        for node, attrs in projection.nodes(data=True):
+            if node not in big:
+                big.add_node(
+                    name(node, copy), **{**attrs, "iri": attrs["iri"] + ("" if node in shared else f"-c{copy}")}
+                )
+        for u, v, key, attrs in projection.edges(keys=True, data=True):
+            big.add_edge(name(u, copy), name(v, copy), key=key, **attrs)
+    return big
+
+
+@pytest.fixture(scope="module")
+def big() -> nx.MultiDiGraph:
+    return replicate(load_projection(), 20)
+
+
+def test_above_the_budget_the_page_is_a_focus_view_of_the_most_central_nodes(big):
+    scores = centrality(big)
+    view = focus_view(big, scores, budget=500)
+    assert (view.total_nodes, view.graph.number_of_nodes()) == (149 + 19 * (149 - 12), 500)
+    assert {"kgi:iran", "kgi:kazakhstan"} <= set(view.graph)
+    html = render_html(view, scores=scores)
+    info = data_of(parse(html), "kg-data")["view"]
+    assert info == {
+        "totalNodes": 2752,
+        "totalEdges": big.number_of_edges(),
+        "shownNodes": 500,
+        "shownEdges": view.graph.number_of_edges(),
+        "budget": 500,
+        "focus": None,
+        "hops": None,
+        "top": None,
+    }
+    assert len(html.encode("utf-8")) <= 3 * 1024 * 1024
+
+
+def test_a_focus_names_an_entity_and_keeps_its_neighbourhood(big):
+    scores = centrality(big)
+    view = focus_view(big, scores, focus="kgi:kassym-jomart-tokayev-c3", hops=1, budget=500)
+    simple = nx.Graph(big.to_undirected())
+    assert set(view.graph) == {"kgi:kassym-jomart-tokayev-c3", *simple.adj["kgi:kassym-jomart-tokayev-c3"]}
+    assert (view.focus, view.hops) == ("kgi:kassym-jomart-tokayev-c3", 1)
+    assert set(focus_view(big, scores, top=7).graph) == set(sorted(big, key=lambda n: (-scores[n], n))[:7])
+    with pytest.raises(UsageError, match="ambiguous"):
+        focus_view(big, scores, focus="Tokayev")
+    with pytest.raises(UsageError, match="at least 1"):
+        focus_view(big, scores, budget=0)
+
+
+def test_explore_command_with_a_focus(tmp_path, capsys):
+    out = tmp_path / "focus.html"
+    assert main(["explore", "--data", str(FIXTURE), "--out", str(out), "--focus", "Tokayev", "--hops", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "focus view: " in printed and "of 24 nodes" in printed and "--budget N" in printed
+    info = data_of(parse(out.read_text(encoding="utf-8")), "kg-data")["view"]
+    assert (info["focus"], info["hops"], info["totalNodes"]) == ("kgi:kassym-jomart-tokayev", 1, 24)
+
+
+def test_a_page_over_the_size_limit_keeps_fewer_nodes_until_it_fits(tmp_path, monkeypatch):
+    import kg.explore
+
+    whole = write_explorer(tmp_path / "whole.html")
+    monkeypatch.setattr(kg.explore, "MAX_HTML_BYTES", whole.size - 60_000)
+    cut = write_explorer(tmp_path / "cut.html")
+    assert cut.size <= whole.size - 60_000 < whole.size
+    assert cut.nodes < whole.nodes == 149
+    info = data_of(parse(cut.path.read_text(encoding="utf-8")), "kg-data")["view"]
+    assert (info["shownNodes"], info["totalNodes"], info["budget"]) == (cut.nodes, 149, cut.nodes)
+    assert "focus view: " in cut.format()

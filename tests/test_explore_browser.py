@@ -1,7 +1,9 @@
 """The explorer in a real browser: Debian's headless Chromium driven by Playwright, the page opened from disk.
 
-Each test opens a fresh page from a file URL and waits until the layout has settled. Screenshots
-go to test-results/explore-browser/ (look at them). Skipped only when /usr/bin/chromium is missing.
+Each test opens one fresh page from a file URL (with a state in its fragment where the scenario
+needs one) and polls the page's own state (``wait_for_function`` would evaluate a string, which the
+page's CSP forbids). Screenshots go to test-results/explore-browser/ (look at them). Skipped only
+when /usr/bin/chromium is missing.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from rdflib import Literal
 
 from kg.explore import write_explorer, write_html
 from kg.load import load_graph
-from kg.namespaces import ID, RDFS
+from kg.namespaces import ID, RDFS, SKOS
 from kg.project import load_projection, undirected
 from kg.text import fold
 
 pytestmark = pytest.mark.browser
 
+FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
 OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser"
 TOKAYEV = "kgi:kassym-jomart-tokayev"
 RAIL_MOU = "agreement:rail-cooperation-mou-2022"
@@ -111,28 +114,34 @@ class Visit:
         return self.page.locator("#panel-body").inner_text()
 
 
-def open_page(browser: Any, path: Path) -> Visit:
-    context = browser.new_context(viewport={"width": 1400, "height": 860})
+def open_page(
+    browser: Any, path: Path, fragment: str = "", viewport: tuple[int, int] = (1400, 860), everything: bool = False
+) -> Visit:
+    """Open ``path`` (plus ``#fragment``) and wait for its first view and its data to be complete;
+    with ``everything``, show every class (leave the first view's overview)."""
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, accept_downloads=True)
     page = context.new_page()
-    visit = Visit(page, path.resolve().as_uri())
+    visit = Visit(page, path.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
     page.on("request", lambda request: visit.requests.append(request.url))
     page.on("console", lambda message: visit.console.append((message.type, message.text)))
     page.on("pageerror", lambda error: visit.errors.append(str(error)))
     page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(visit.url)
-    visit.wait_until("() => !!(window.kgExplorer && kgExplorer.state().stabilised)")
+    visit.wait_until("() => !!(window.kgExplorer && kgExplorer.state().firstViewAt && kgExplorer.state().complete)")
+    if everything:
+        page.click("#all-classes")
     return visit
 
 
 @pytest.fixture
 def visit(browser, page_file) -> Iterator[Visit]:
-    opened = open_page(browser, page_file)
+    opened = open_page(browser, page_file, everything=True)
     yield opened
     opened.page.context.close()
 
 
 def assert_clean(visit: Visit) -> None:
-    assert visit.requests == [visit.url], "the page asked for something besides itself"
+    assert [url.split("#")[0] for url in visit.requests] == [visit.url.split("#")[0]], "a request off the page"
     assert [text for kind, text in visit.console if kind in {"error", "warning"}] == []
     assert visit.errors == []
     assert visit.dialogs == []
@@ -141,33 +150,65 @@ def assert_clean(visit: Visit) -> None:
 # --------------------------------------------------------------------------- opening
 
 
-def test_opens_from_disk_with_no_other_request_and_no_console_error(visit):
-    stabilised_ms = visit.state()["stabilisedAt"]
-    visit.screenshot("opened")
-    assert_clean(visit)
-    assert visit.js("() => document.documentElement.lang") == "en"
-    assert visit.page.locator("#busy").is_hidden()
-    assert 0 < stabilised_ms < 30_000, f"layout settled {stabilised_ms:.0f} ms after navigation"
+def test_the_first_view_is_drawn_within_half_a_second_with_readable_labels(browser, page_file, projection):
+    # performance.now() counts from the start of the navigation: opening the file to the first drawn view.
+    # The machine is shared (load average up to 8 on 2 cores), so the best of up to 3 openings counts;
+    # benchmarks/bench_explore.py reports the median.
+    times = []
+    for _ in range(3):
+        visit = open_page(browser, page_file)
+        times.append(visit.state()["firstViewAt"])
+        if times[-1] < 500:
+            break
+        visit.page.context.close()
+    assert min(times) < 500, f"first view drawn {times} ms after opening"
+    try:
+        state = visit.state()
+        labels = visit.js("() => kgExplorer.labels()")
+        assert len(labels) >= 15, labels
+        assert min(label["px"] for label in labels) >= 10
+        # the overview: the visit and its neighbours (its agreements among them), the rest one click away
+        visit_node = "event:tokayev-state-visit-2022"
+        ring = {visit_node, *undirected(projection).adj[visit_node]}
+        assert visit.js("() => kgExplorer.drawn()")["nodes"] == len(ring)
+        assert (
+            visit.page.locator("#counts")
+            .inner_text()
+            .startswith(f"{len(ring)} of {projection.number_of_nodes()} nodes")
+        )
+        assert {label["id"] for label in labels} <= ring
+        assert RAIL_MOU in {label["id"] for label in labels}
+        visit.screenshot("opened")
+        # zoom controls: in, out, reset; "all" shows every node and fits them
+        scale = state["scale"]
+        visit.page.click("#zoom-in")
+        assert visit.state()["scale"] == pytest.approx(scale * 1.4, rel=1e-3)
+        visit.page.click("#zoom-out")
+        assert visit.state()["scale"] == pytest.approx(scale, rel=1e-3)
+        visit.page.click("#all-classes")
+        assert visit.page.locator("#counts").inner_text().startswith(f"{projection.number_of_nodes()} of")
+        visit.page.click("#reset")
+        assert visit.state()["scale"] == pytest.approx(scale, rel=1e-3)
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
 
 
-def test_draws_every_node_and_edge_of_the_projection(visit, projection):
-    assert visit.js("() => kgExplorer.drawn()") == {
-        "nodes": projection.number_of_nodes(),
-        "edges": projection.number_of_edges(),
+def test_filters_refit_the_view(visit, projection):
+    before = visit.state()["scale"]
+    for group in ("statement", "organization", "place", "country", "person", "post", "event", "figure", "slip"):
+        visit.page.click(f"#legend input[data-group='{group}']")
+    after = visit.state()["scale"]
+    assert after > before  # fewer nodes: the view zooms in on them
+    kept = {
+        n for n, g in projection.nodes(data="group") if g in {"agreement", "corridor", "train", "period", "article"}
     }
-    assert visit.page.locator("#counts").inner_text() == (
-        f"{projection.number_of_nodes()} of {projection.number_of_nodes()} nodes, "
-        f"{projection.number_of_edges()} of {projection.number_of_edges()} edges shown"
-    )
-
-
-def test_layout_stops_after_settling_and_the_button_runs_it_again(visit):
-    before = visit.js("() => kgExplorer.state().layoutRuns")
-    positions = visit.js("() => { const n = kgExplorer.domPosition('kgi:iran'); return [n.x, n.y]; }")
-    visit.page.wait_for_timeout(300)
-    assert visit.js("() => { const n = kgExplorer.domPosition('kgi:iran'); return [n.x, n.y]; }") == positions
+    assert visit.js("() => kgExplorer.drawn()")["nodes"] == len(kept)
+    hidden = "person,post,organization,country,place,event,statement,figure,slip"
+    assert f"&hide={hidden.replace(',', '%2C')}&" in visit.js("() => location.hash")
+    # the layout button runs vis-network's physics once, then turns it off again
     visit.page.click("#relayout")
-    visit.wait_until(f"() => kgExplorer.state().stabilised && kgExplorer.state().layoutRuns === {before + 1}")
+    visit.wait_until("() => kgExplorer.state().stabilised && kgExplorer.state().layoutRuns === 1")
     assert visit.page.locator("#busy").is_hidden()
     assert_clean(visit)
 
@@ -241,7 +282,7 @@ def test_clicking_an_agreement_shows_its_parties_and_its_quoted_sentence(visit, 
 
 def test_clicking_an_edge_shows_the_triple(visit, projection):
     edge = visit.js(
-        """() => JSON.parse(document.getElementById('kg-edges').textContent)
+        """() => JSON.parse(document.getElementById('kg-data').textContent).edges
              .find((e) => e.from === 'agreement:rail-cooperation-mou-2022' && e.prop === 'kg:party').id"""
     )
     visit.click_edge(edge, near=RAIL_MOU)
@@ -345,8 +386,239 @@ def test_a_hostile_label_shows_as_text_and_runs_nothing(browser, tmp_path):
         tooltip.wait_for(state="visible", timeout=5000)
         assert EVIL in tooltip.inner_text()  # the hover title, as text
         assert visit.js("() => document.querySelectorAll('img').length") == 0
-        assert visit.js("() => document.scripts.length") == 6
+        assert visit.js("() => document.scripts.length") == 4
         visit.screenshot("hostile-label")
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
+# --------------------------------------------------------------------------- search variants
+
+
+def test_search_finds_alternative_names_transliterations_and_classes_in_whole_words(visit, projection):
+    def first_ids(text: str, n: int = 12) -> list[str]:
+        return visit.js("(q) => kgExplorer.search(q)", text)[:n]
+
+    assert first_ids("Tokaev")[0] == TOKAYEV  # transliteration of Tokayev
+    assert first_ids("توكايف")[0] == TOKAYEV  # Arabic kaf and yeh
+    assert first_ids("Berdymukhamedov")[0] == "kgi:serdar-berdimuhamedow"
+    agreements = {n for n, g in projection.nodes(data="group") if g == "agreement"}
+    memoranda = first_ids("memorandum", 20)
+    assert agreements & set(memoranda) and set(memoranda) <= agreements | {
+        n for n in projection if "memorand" in projection.nodes[n]["label_en"].lower()
+    }
+    signed = first_ids("signed", 20)
+    assert "event:rail-mou-signing" in signed and agreements & set(signed)
+    temir = first_ids("Temir", 20)
+    assert temir[0] == "kgi:ktz"
+    assert [n for n in temir if "Emir" in projection.nodes[n]["label_en"]] == []
+    assert first_ids("Emir")[0] == "post:emir-of-qatar"
+
+
+# --------------------------------------------------------------------------- tables, questions, timeline
+
+
+def test_the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(browser, page_file, projection):
+    visit = open_page(browser, page_file, fragment="view=table:agreement")
+    try:
+        rows = visit.page.locator("#table-view table[data-group='agreement'] tbody tr")
+        assert rows.count() == 8
+        for i in range(8):
+            row = rows.nth(i)
+            node = row.get_attribute("data-id")
+            parties = {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
+            shown = set(
+                row.locator("td").nth(2).locator("button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)")
+            )
+            assert shown == parties, node
+        coverage = visit.page.locator("#table-view .coverage").all_inner_texts()
+        assert "The article gives signatories for 1 of the 8." in coverage
+        # sort by kind, filter by a word
+        visit.page.click("#table-view th:nth-child(1) button")
+        labels = rows.locator("td:first-child").all_inner_texts()
+        assert labels == sorted(labels, key=str.lower)
+        visit.page.fill("#table-filter", "rail")
+        assert rows.count() == 1
+        assert "filter=rail" in visit.js("() => location.hash")
+        csv = visit.js("() => kgExplorer.tableCsv()")
+        lines = csv.strip().split("\r\n")
+        assert lines[0] == "id,Agreement,Kind,Parties,Countries,Signatories,Domains,Concluded during"
+        assert lines[1].startswith(RAIL_MOU + ",")
+        with visit.page.expect_download() as download:
+            visit.page.click("#csv")
+        assert download.value.suggested_filename == "agreement.csv"
+        assert Path(download.value.path()).read_bytes().decode("utf-8-sig") == csv
+        # table -> graph: a party's button selects it; graph -> table: the selected row is marked
+        visit.page.locator("#table-view tbody tr").first.locator("td").first.locator("button").click()
+        assert visit.state()["selected"] == RAIL_MOU
+        assert visit.page.locator("#table-view tr[aria-selected='true']").get_attribute("data-id") == RAIL_MOU
+        visit.screenshot("table")
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
+def test_a_shared_url_restores_language_node_and_view_and_escape_clears(browser, page_file):
+    visit = open_page(browser, page_file, fragment=f"lang=fa&node={TOKAYEV}&view=table:person")
+    try:
+        assert visit.state()["lang"] == "fa" and visit.state()["selected"] == TOKAYEV
+        assert visit.state()["view"] == "table:person"
+        assert visit.page.locator("#panel-body h2").inner_text() == "قاسم‌ژومارت توکایف"
+        assert visit.page.locator("#table-view tr[aria-selected='true']").get_attribute("data-id") == TOKAYEV
+        assert visit.js("() => document.documentElement.dir") == "rtl"
+        visit.page.keyboard.press("Escape")
+        assert visit.state()["selected"] is None
+        assert "node=" not in visit.js("() => location.hash")
+        assert visit.page.locator("#panel-body .empty").count() == 1
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
+def test_the_questions_tab_shows_the_library_answers_linked_to_nodes(browser, page_file):
+    visit = open_page(browser, page_file, fragment="view=questions")
+    try:
+        question = visit.page.locator("details.question[data-name='cq01-agreements-and-parties']")
+        assert question.locator("summary").inner_text().startswith("cq01 Which agreements were concluded")
+        question.locator("summary").click()
+        assert question.locator("tbody tr").count() == 16
+        question.locator("tbody tr").first.locator("button.node").first.click()
+        assert visit.state()["selected"] == "agreement:agricultural-trade-transit-mou-2022"
+        visit.page.click("#lang")
+        assert question.locator("summary").inner_text().startswith("cq01 چه اسنادی")
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
+def test_the_timeline_gives_solar_hijri_dates_in_the_persian_ui(browser, page_file):
+    visit = open_page(browser, page_file, fragment="view=timeline&lang=fa")
+    try:
+        item = visit.page.locator("ol.timeline li[data-id='event:tokayev-state-visit-2022'] .when")
+        assert item.inner_text().startswith("۱۱ خرداد ۱۴۰۱ – ۹ تیر ۱۴۰۱")  # June 2022
+        assert "میلادی" in item.inner_text()
+        visit.page.click("#lang")
+        assert visit.page.locator("ol.timeline li[data-id='period:sh-1400'] .when").inner_text() == (
+            "21 March 2021 – 20 March 2022"
+        )
+        visit.screenshot("timeline")
+    finally:
+        visit.page.context.close()
+
+
+# --------------------------------------------------------------------------- panel scroll, export
+
+
+def test_following_a_relation_shows_the_new_heading_and_the_article_tab_its_mentions(visit):
+    visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)
+    body = visit.page.locator("#panel-body")
+    body.evaluate("(b) => { b.scrollTop = b.scrollHeight; }")
+    assert body.evaluate("(b) => b.scrollTop") > 0
+    body.locator("dl.relations button.node[data-id='post:president-of-kazakhstan']").first.click()
+    assert visit.state()["selected"] == "post:president-of-kazakhstan"
+    assert body.evaluate("(b) => b.scrollTop") == 0
+    assert visit.page.locator("#entity-heading").inner_text() == "President of Kazakhstan"
+    visit.page.click("#tab-article")
+    visit.js("(id) => kgExplorer.selectNode(id)", "kgi:isna")
+    in_view = visit.js(
+        """() => { const m = document.querySelector('#article-text mark').getBoundingClientRect();
+                   const b = document.getElementById('panel-body').getBoundingClientRect();
+                   return m.top >= b.top && m.bottom <= b.bottom; }"""
+    )
+    assert in_view
+
+
+def test_the_selection_exports_as_csv_and_the_canvas_as_png(visit, projection):
+    visit.js("(id) => kgExplorer.selectNode(id)", RAIL_MOU)
+    lines = visit.js("() => kgExplorer.selectionCsv()").strip().split("\r\n")
+    assert lines[0] == "subject,subject_id,property,object,object_id"
+    assert len(lines) - 1 == projection.in_degree(RAIL_MOU) + projection.out_degree(RAIL_MOU)
+    with visit.page.expect_download() as download:
+        visit.page.click("#png")
+    assert download.value.suggested_filename == "explorer.png"
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert_clean(visit)
+
+
+# --------------------------------------------------------------------------- phone, bidi
+
+
+def test_the_phone_layout_fits_390_px_and_the_page_scrolls(browser, page_file):
+    visit = open_page(browser, page_file, viewport=(390, 844), fragment=f"node={TOKAYEV}")
+    try:
+        path = visit.screenshot("phone")
+        assert path.stat().st_size > 0
+        for selector in ("#top", "#search", "#lang", "#views", "#stage", "#panel", "#side", "#zoom", "#panel-body h2"):
+            box = visit.page.locator(selector).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390.5, (selector, box)
+        for button in visit.page.locator("#zoom button, #lang, #tabs button").all():
+            assert button.bounding_box()["height"] <= 40, button.inner_text()  # one line, not three
+        assert visit.page.locator("#stage").bounding_box()["height"] >= 320
+        assert visit.page.locator("#panel").bounding_box()["height"] >= 300
+        assert visit.js("() => document.scrollingElement.scrollHeight") > 844
+        assert visit.js("() => document.scrollingElement.scrollWidth") <= 390
+    finally:
+        visit.page.context.close()
+
+
+def test_an_english_reason_that_starts_with_a_persian_word_reads_left_to_right(visit, projection):
+    slip = "slip:almaty-nuclear-talks"
+    reason = next(
+        lit["text"] for lit in projection.nodes[slip]["literals"] if lit["prop"] == "kg:reason" and lit["lang"] == "en"
+    )
+    assert reason.startswith("«آلمانی» means")
+    visit.js("(id) => kgExplorer.selectNode(id)", slip)
+    element = visit.page.locator("#panel-body .slip-box bdi[lang='en']", has_text="means 'German'")
+    assert element.evaluate("(e) => [e.tagName, e.dir, getComputedStyle(e).direction]") == ["BDI", "ltr", "ltr"]
+    # rendered order: the Persian word comes first, on the left, then "means" to its right
+    order = element.evaluate(
+        """(e) => { const text = e.firstChild; const r = document.createRange();
+             const x = (from, to) => { r.setStart(text, from); r.setEnd(text, to); return r.getClientRects()[0].left; };
+             const i = text.data.indexOf('means'); return [x(1, 7), x(i, i + 5)]; }"""
+    )
+    assert order[0] < order[1]
+
+
+def test_a_label_with_a_right_to_left_override_cannot_reorder_its_neighbours(browser, tmp_path):
+    graph = load_graph()
+    graph.remove((ID["kassym-jomart-tokayev"], RDFS.label, Literal("Kassym-Jomart Tokayev", lang="en")))
+    graph.add((ID["kassym-jomart-tokayev"], RDFS.label, Literal("Tokayev \u202eevil", lang="en")))
+    graph.add((ID["kassym-jomart-tokayev"], SKOS.altLabel, Literal("Zhomart Toqaev", lang="en")))
+    path = tmp_path / "override.html"
+    write_html(graph, path)
+    visit = open_page(browser, path, everything=True)
+    try:
+        assert visit.js("(q) => kgExplorer.search(q)", "Toqaev")[0] == TOKAYEV  # a new altLabel, found generically
+        visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)
+        relation = visit.page.locator("#panel-body dl.relations button.node").first
+        heading = visit.page.locator("#entity-heading bdi")
+        assert heading.evaluate("(e) => getComputedStyle(e).unicodeBidi") == "isolate"
+        # the chips after the heading still read left to right: "Person" before the id
+        chips = visit.page.locator("#panel-body .chips .chip")
+        assert chips.nth(0).bounding_box()["x"] < chips.nth(1).bounding_box()["x"]
+        # inside a relation button, the swatch stays before the (overridden) label
+        swatch, text = relation.locator(".swatch"), relation.locator("bdi")
+        assert swatch.bounding_box()["x"] < text.bounding_box()["x"]
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
+def test_a_focus_view_says_what_is_hidden_and_how_to_change_it(browser, tmp_path):
+    result = write_explorer(tmp_path / "focus.html", data=[FIXTURE], focus="Tokayev", hops=1)
+    visit = open_page(browser, result.path, fragment="z=1.300,10,20")
+    try:
+        assert visit.state()["scale"] == pytest.approx(1.3)  # the zoom of a shared URL is restored
+        assert "z=1.300%2C10%2C20" in visit.js("() => location.hash")
+        note = visit.page.locator("#scale-note")
+        assert note.is_visible()
+        assert note.inner_text() == (
+            f"Focus view: {result.nodes} of 24 nodes and {result.edges} of 27 edges are shown "
+            f"({24 - result.nodes} nodes and {27 - result.edges} edges hidden). A page draws at most 1000 nodes: "
+            "rebuild with kg explore --budget N to change it, or pick the part with --focus ENTITY --hops K or "
+            "--top K. Centred on Kassym-Jomart Tokayev (steps around it: 1)."
+        )
         assert_clean(visit)
     finally:
         visit.page.context.close()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from kg.notebook import explorer
-from kg.sparql import find_query
+from kg.sparql import find_query, show
 from test_site import start_site, stop
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
@@ -84,8 +84,9 @@ def test_the_editor_loads_the_query_with_the_prefixes_and_runs_it_without_leavin
     page.goto(site + "editor?q=cq01&lang=fa")
     page.wait_for_selector(".CodeMirror")
     text = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
-    assert text.splitlines()[0] == "PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>"
-    assert 'VALUES (?lang) { ("fa") }' in text
+    assert text == show("cq01-agreements-and-parties", {"lang": "fa"})  # the file, standalone, as kg query --show
+    assert "PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>" in text.splitlines()
+    assert 'VALUES ?lang { "fa" }' in text
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr td >> text=وزارت جهاد کشاورزی ایران")
     assert page.errors == []

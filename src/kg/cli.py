@@ -275,7 +275,10 @@ def cmd_explore(args: argparse.Namespace) -> int:
     """
     from kg.explore import write_explorer
 
-    print(write_explorer(args.out, data=args.data, lang=args.lang).format())
+    result = write_explorer(
+        args.out, data=args.data, lang=args.lang, focus=args.focus, hops=args.hops, top=args.top, budget=args.budget
+    )
+    print(result.format())
     return ExitCode.OK
 
 
@@ -541,6 +544,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="build/explorer.html", metavar="FILE", help="file to write (default: build/explorer.html)"
     )
     p.add_argument("--lang", choices=("en", "fa"), default="en", help="language the page opens in (default: en)")
+    p.add_argument(
+        "--focus", metavar="ENTITY", help="draw only the neighbourhood of this entity (a label, as for kg path)"
+    )
+    p.add_argument("--hops", type=int, metavar="K", help="with --focus: steps around it (default: 2)")
+    p.add_argument("--top", type=int, metavar="K", help="draw only the K most central nodes")
+    p.add_argument("--budget", type=int, metavar="N", help="above N nodes draw a focus view (default: 1000)")
 
     p = add("queries", cmd_queries)
     _add_data_option(p)

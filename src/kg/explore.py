@@ -1,53 +1,81 @@
 """Render the projection as one self-contained HTML page that works offline (``kg explore``).
 
-The page is built with pyvis and the project's own template (``templates/explorer.html``):
-vis-network is inlined from the copy pyvis ships, nothing is loaded from anywhere else, and a
-Content-Security-Policy allows only the inline assets. All data (nodes, edges, labels in both
-languages, the article text, the mentions, the folding table of :mod:`kg.text`) is embedded as
-JSON in ``<script type="application/json">`` elements, escaped so that no label can close its
-element; the page's script sets every label as text, never as HTML.
+The page is the project's own template (``templates/explorer.html``, Jinja2 with autoescape)
+with everything inlined: vis-network, the page's script and styles, and the data as JSON in
+``<script type="application/json">`` elements, escaped so that no label can close its element.
+A Content-Security-Policy allows only the inline assets; the script sets every label as text.
+
+Why not pyvis: its ``Network`` checks every added node against a list (quadratic: 26 s at
+35 000 nodes), copies our attributes into vis options, and its copy of vis-network sits at a
+private path of one pinned version. The page needs none of that: the nodes, edges and the
+options are JSON the page hands to vis-network itself. vis-network 9.1.9 is vendored verbatim
+(``templates/vendor/vis-network``: the ``dist`` build of the npm package, which includes
+vis-data's ``DataSet``) with its MIT and Apache-2.0 licences; the page cannot fetch it at
+runtime (no request off the page), so it has to ship with the package.
+
+Positions are computed at build time (:func:`layout`, networkx's seeded spring layout), so the
+page opens with physics off and shows a readable view at once. Above :data:`NODE_BUDGET` nodes
+the page shows a focus view (:func:`focus_view`): the neighbourhood of one entity, or the
+most central nodes, and says how much is hidden and how to change it.
 
 >>> from kg import resources
 >>> html = render_html(as_projection(data=[resources.root() / "tests/fixtures/explorer/mini.ttl"]))
 >>> html.startswith("<!DOCTYPE html>"), "<link" in html, html.count("</script>")
-(True, False, 6)
+(True, False, 4)
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
+import statistics
 import sys
 import time
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pyvis
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
-from pyvis.network import Network
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 
-from kg.errors import OutputError
+from kg.errors import KgError, OutputError, UsageError
 from kg.load import article_text
 from kg.output import write_atomically
-from kg.project import as_projection
-from kg.stats import centrality
+from kg.project import SPEC, as_projection, to_curie, to_networkx, undirected
+from kg.stats import centrality, find_node
 from kg.text import fold
 
 TEMPLATE = "explorer.html"
-VIS_JS = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+VIS_DIR = files("kg").joinpath("templates", "vendor", "vis-network")
+VIS_JS = VIS_DIR.joinpath("vis-network.min.js")
+VIS_VERSION = "9.1.9"
+
+#: Above this many nodes ``kg explore`` renders a focus view instead of the whole projection.
+#: Measured on the 2-core machine (benchmarks/bench_explore.py, the article copied 100 and 240
+#: times): at 1 500 nodes the page reached 2.65 MB (the limit is 3 MB) and the build-time layout
+#: 6-9 s; at 1 000 nodes the page is about 1.3 MB, the layout about 3 s, and the first view is
+#: drawn about 0.5 s after opening. ``--budget`` changes it.
+NODE_BUDGET = 1000
+
+#: The largest page ``kg explore`` writes: a view whose page is larger keeps fewer nodes (the most central).
+MAX_HTML_BYTES = 3 * 1024 * 1024
+
+#: With ``--focus``: how many steps around the entity are drawn.
+FOCUS_HOPS = 2
+
+#: Rows kept per library question in the page (a question over a big corpus could return thousands).
+QUESTION_ROWS = 200
 
 #: Only inline scripts and styles; no network, no plugins, no forms, no base URL.
+#: ``img-src`` allows data: and blob: only for the PNG export's preview; nothing is fetched.
 CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
     "font-src data:; base-uri 'none'; form-action 'none'"
 )
 
@@ -65,31 +93,48 @@ FOLD_RANGES = (
     (0xFE70, 0xFEFF),
 )
 
-#: vis-network options: the layout settles (then the page turns physics off) and is reproducible.
+#: Font sizes (canvas px at zoom 1) from the least to the most central node: labels by importance.
+#: At the first view only the labels of the more central nodes are large enough to be drawn;
+#: zooming in draws the others.
+FONT_MIN, FONT_MAX = 12, 22
+#: The first view is the neighbourhood of the most central node of these groups (the visit and
+#: its agreements, for the article), else of the most central node.
+START_GROUPS = ("event",)
+#: Labels drawn smaller than this on screen are not drawn at all (vis-network hides those under
+#: ``drawThreshold - 1``), so every label one can see is at least 10 px high.
+LABEL_THRESHOLD = 11
+#: Median edge length of the precomputed layout, in canvas px.
+EDGE_LENGTH = 190
+#: From this many nodes the layout runs on dense numpy arrays (see :func:`layout`).
+DENSE_LAYOUT_FROM = 500
+#: Arc between two neighbours on one ring of the first view, in canvas px.
+OVERVIEW_SPACING = 200
+
+#: vis-network options: positions come with the nodes, physics stays off (the page can run it).
 VIS_OPTIONS: dict[str, Any] = {
     "autoResize": True,
-    "layout": {"randomSeed": 7, "improvedLayout": True},
+    "layout": {"randomSeed": 7, "improvedLayout": False},
     "nodes": {
         "borderWidth": 1,
         "font": {
-            "size": 14,
+            "size": FONT_MIN,
             "face": "Vazirmatn, Tahoma, DejaVu Sans, sans-serif",
             "strokeWidth": 3,
             "strokeColor": "#ffffff",
         },
-        "scaling": {"min": 8, "max": 34, "label": {"enabled": False}},
+        "scaling": {"min": 8, "max": 34, "label": {"enabled": False, "drawThreshold": LABEL_THRESHOLD}},
         "widthConstraint": {"maximum": 170},
     },
     "edges": {
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
         "color": {"color": "#9aa3ad", "highlight": "#2b2b2b", "hover": "#2b2b2b"},
         "font": {"size": 10, "align": "middle", "color": "#5f6770", "strokeWidth": 3, "strokeColor": "#ffffff"},
-        "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3},
+        "smooth": False,
         "selectionWidth": 2,
         "width": 1,
     },
     "physics": {
-        "enabled": True,
+        "enabled": False,
         "solver": "forceAtlas2Based",
         "forceAtlas2Based": {
             "gravitationalConstant": -160,
@@ -99,7 +144,7 @@ VIS_OPTIONS: dict[str, Any] = {
             "avoidOverlap": 0.7,
         },
         "minVelocity": 1,
-        "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 40, "fit": True},
+        "stabilization": {"enabled": False, "iterations": 300, "updateInterval": 40, "fit": False},
     },
     "interaction": {"hover": True, "tooltipDelay": 250, "multiselect": False, "keyboard": {"enabled": False}},
 }
@@ -111,12 +156,12 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "search": "Find an entity, in English or Persian…",
         "noMatch": "No match",
         "switchLang": "فارسی",
-        "relayout": "Re-run layout",
+        "relayout": "Layout",
         "busy": "Laying out the graph…",
         "classes": "Classes",
         "all": "all",
         "none": "none",
-        "neighbourhood": "Only the neighbourhood of the selected node",
+        "neighbourhood": "Only the neighbourhood of the selected node (at first: of the starting point)",
         "hops": "hops",
         "edgeLabels": "Edge labels",
         "counts": "{nodes} of {totalNodes} nodes, {edges} of {totalEdges} edges shown",
@@ -150,18 +195,44 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "property": "Property",
         "edgeSentences": "Sentences that name both ends",
         "subjectSentences": "Sentences of {label}",
+        "zoomIn": "Zoom in",
+        "zoomOut": "Zoom out",
+        "fit": "Fit",
+        "reset": "Reset",
+        "png": "PNG",
+        "csv": "CSV",
+        "network": "Network",
+        "questions": "Questions",
+        "timeline": "Timeline",
+        "filterRows": "Filter rows…",
+        "rows": "{n} of {total} rows",
+        "coverage": "The article gives {column} for {n} of the {total}.",
+        "note": "Curator's note",
+        "focusNote": (
+            "Focus view: {shownNodes} of {totalNodes} nodes and {shownEdges} of {totalEdges} edges are shown "
+            "({hiddenNodes} nodes and {hiddenEdges} edges hidden). A page draws at most {budget} nodes: rebuild "
+            "with kg explore --budget N to change it, or pick the part with --focus ENTITY --hops K or --top K."
+        ),
+        "focusOn": "Centred on {label} (steps around it: {hops}).",
+        "noAnswer": "This question could not be answered on this graph.",
+        "noRows": "No rows.",
+        "truncated": "Only the first {n} rows are kept.",
+        "solarHijri": "Solar Hijri",
+        "gregorian": "Gregorian",
+        "showInNetwork": "Show in the network",
+        "selectionCsv": "Relations as CSV",
     },
     "fa": {
         "title": "همکاری ایران و قزاقستان: گراف دانش یک خبر ایسنا",
         "search": "جست‌وجوی موجودیت، به فارسی یا انگلیسی…",
         "noMatch": "چیزی یافت نشد",
         "switchLang": "English",
-        "relayout": "چیدمان دوباره",
+        "relayout": "چیدمان",
         "busy": "در حال چیدن گراف…",
         "classes": "رده‌ها",
         "all": "همه",
         "none": "هیچ",
-        "neighbourhood": "فقط همسایگی گرهٔ برگزیده",
+        "neighbourhood": "فقط همسایگی گرهٔ برگزیده (در آغاز: همسایگی نقطهٔ شروع)",
         "hops": "گام",
         "edgeLabels": "برچسب یال‌ها",
         "counts": "{nodes} از {totalNodes} گره و {edges} از {totalEdges} یال نمایش داده شده است",
@@ -195,8 +266,103 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "property": "ویژگی",
         "edgeSentences": "جمله‌هایی که هر دو سر را نام می‌برند",
         "subjectSentences": "جمله‌های {label}",
+        "zoomIn": "بزرگ‌نمایی",
+        "zoomOut": "کوچک‌نمایی",
+        "fit": "همه",
+        "reset": "بازنشانی",
+        "png": "PNG",
+        "csv": "CSV",
+        "network": "شبکه",
+        "questions": "پرسش‌ها",
+        "timeline": "گاه‌شمار",
+        "filterRows": "پالایش سطرها…",
+        "rows": "{n} از {total} سطر",
+        "coverage": "متن خبر {column} را برای {n} از {total} مورد آورده است.",
+        "note": "یادداشت ویراستار",
+        "focusNote": (
+            "نمای کانونی: {shownNodes} از {totalNodes} گره و {shownEdges} از {totalEdges} یال نمایش داده شده "
+            "({hiddenNodes} گره و {hiddenEdges} یال پنهان است). هر صفحه دست‌بالا {budget} گره دارد: برای تغییر آن "
+            "دوباره بسازید: kg explore --budget N، یا بخشی را برگزینید: --focus ENTITY --hops K یا --top K."
+        ),
+        "focusOn": "با محوریت {label} (گام‌های پیرامون آن: {hops}).",
+        "noAnswer": "این پرسش روی این گراف پاسخ داده نشد.",
+        "noRows": "سطری نیست.",
+        "truncated": "تنها {n} سطر نخست نگه داشته شده است.",
+        "solarHijri": "هجری خورشیدی",
+        "gregorian": "میلادی",
+        "showInNetwork": "نمایش در شبکه",
+        "selectionCsv": "پیوندها به صورت CSV",
     },
 }
+
+
+#: The table views: one per main class, each column read from the projection by the page
+#: (``out``/``in``: the nodes at the end of a property; ``via``: two steps, or the node itself
+#: when it is already of ``self``; ``lit``: literals, in ``lang`` when given, else in the UI's;
+#: ``val``: concept values; ``claim``: a slip's claim or correction). Columns name projection
+#: attributes and property names as they are: nothing is renamed on the way to the page.
+TABLES: tuple[dict[str, Any], ...] = (
+    {
+        "group": "agreement",
+        "columns": [
+            {"kind": "label", "label": {"en": "Agreement", "fa": "سند"}},
+            {"kind": "val", "prop": "kg:agreementKind", "label": {"en": "Kind", "fa": "نوع"}},
+            {"kind": "out", "prop": "kg:party", "label": {"en": "Parties", "fa": "طرف‌ها"}},
+            {
+                "kind": "via",
+                "props": ["kg:party", "kg:country"],
+                "self": ["country"],
+                "label": {"en": "Countries", "fa": "کشورها"},
+            },
+            {"kind": "out", "prop": "kg:signatory", "label": {"en": "Signatories", "fa": "امضاکنندگان"}},
+            {"kind": "val", "prop": "kg:cooperationDomain", "label": {"en": "Domains", "fa": "حوزه‌ها"}},
+            {"kind": "out", "prop": "kg:concludedDuring", "label": {"en": "Concluded during", "fa": "منعقدشده در"}},
+        ],
+    },
+    {
+        "group": "person",
+        "columns": [
+            {"kind": "label", "label": {"en": "Person", "fa": "شخص"}},
+            {"kind": "out", "prop": "org:holds", "label": {"en": "Posts", "fa": "سمت‌ها"}},
+            {"kind": "in", "prop": "kg:speaker", "label": {"en": "Statements", "fa": "گفته‌ها"}, "count": True},
+        ],
+    },
+    {
+        "group": "statement",
+        "columns": [
+            {"kind": "out", "prop": "kg:speaker", "label": {"en": "Speaker", "fa": "گوینده"}},
+            {"kind": "lit", "prop": "schema:text", "lang": "fa", "label": {"en": "Persian text", "fa": "متن فارسی"}},
+            {
+                "kind": "lit",
+                "prop": "kg:gloss",
+                "lang": "en",
+                "label": {"en": "English gloss", "fa": "برگردان انگلیسی"},
+            },
+            {"kind": "label", "label": {"en": "Statement", "fa": "گفته"}},
+        ],
+    },
+    {
+        "group": "figure",
+        "columns": [
+            {"kind": "label", "label": {"en": "Figure", "fa": "رقم"}},
+            {"kind": "lit", "prop": "schema:value", "label": {"en": "Value", "fa": "مقدار"}},
+            {"kind": "val", "prop": "kg:unit", "label": {"en": "Unit", "fa": "یکا"}},
+            {"kind": "out", "prop": "kg:period", "label": {"en": "Period", "fa": "دوره"}},
+        ],
+    },
+    {
+        "group": "slip",
+        "columns": [
+            {"kind": "label", "label": {"en": "Slip", "fa": "لغزش"}},
+            {"kind": "claim", "which": "claimed", "label": {"en": "The article claims", "fa": "ادعای متن"}},
+            {"kind": "claim", "which": "corrected", "label": {"en": "Correction", "fa": "اصلاح"}},
+            {"kind": "lit", "prop": "kg:reason", "label": {"en": "Reason", "fa": "دلیل"}},
+        ],
+    },
+)
+
+#: Literal datatypes the timeline places on its axis.
+DATE_TYPES = ("xsd:date", "xsd:dateTime", "xsd:gYearMonth", "xsd:gYear")
 
 
 @cache
@@ -288,79 +454,248 @@ def _read_template_file(name: str) -> str:
     return files("kg").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def _tooltip(attrs: dict[str, Any], classes: dict[str, dict[str, str]], lang: str) -> str:
-    cls = classes.get(attrs["cls"], {}).get(lang, attrs["cls"])
-    return f"{attrs[f'label_{lang}']} — {cls}"
+def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
+    """Positions of the nodes in canvas px, seeded: the same data gives the same page.
 
-
-def build_network(graph: nx.MultiDiGraph, lang: str = "en", scores: dict[str, float] | None = None) -> Network:
-    """The pyvis network of a projection: colour and shape by group, size by centrality, labels in ``lang``.
-
-    Nodes and edges are added one by one (``Network.from_nx`` would copy every attribute, ours
-    included, into vis options). ``scores`` are the centralities (computed if not given).
+    Fruchterman–Reingold, as networkx's ``spring_layout(method="force")``, which we call below
+    :data:`DENSE_LAYOUT_FROM` nodes. From there networkx switches to a sparse variant that loops
+    over the nodes in Python (12.7 s at 1 500 nodes on the 2-core machine; its "energy" method
+    6 s, Kamada–Kawai 5 s at 150 nodes): :func:`_spring` is the same algorithm on dense numpy
+    arrays (float32; O(n²) memory: 18 MB at 1 500 nodes). Scaled so that the median edge
+    is :data:`EDGE_LENGTH` px long.
     """
-    groups = {g["key"]: g for g in graph.graph["groups"]}
-    classes = graph.graph["classes"]
-    properties = graph.graph["properties"]
-    if scores is None:
-        scores = centrality(graph) if graph.number_of_nodes() else {}
-    net = Network(height="100%", width="100%", directed=True, heading=UI_TEXT[lang]["title"], cdn_resources="in_line")
+    simple = undirected(graph)
+    n = simple.number_of_nodes()
+    if n == 0:
+        return {}
+    if n < DENSE_LAYOUT_FROM:
+        pos = nx.spring_layout(simple, seed=7, iterations=100, k=1.5 / math.sqrt(n), method="force")
+    else:
+        pos = _spring(simple, iterations=60)
+    lengths = [math.dist(pos[u], pos[v]) for u, v in simple.edges()]
+    median = statistics.median(lengths) if lengths else 1.0
+    factor = EDGE_LENGTH / (median or 1.0)
+    return {node: (round(float(x) * factor), round(float(y) * factor)) for node, (x, y) in pos.items()}
+
+
+def _spring(simple: nx.Graph, iterations: int) -> dict[str, Any]:
+    """Fruchterman–Reingold on dense arrays: repulsion k²/d between all pairs, attraction d²/k along
+    edges, each step capped by a temperature that cools linearly (networkx's dense algorithm)."""
+    import numpy as np
+
+    nodes = list(simple)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    adjacency = np.zeros((n, n), dtype=np.float32)
+    for u, v in simple.edges():
+        adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = 1.0
+    pos = np.random.default_rng(7).random((n, 2), dtype=np.float32)
+    k = 1.5 / math.sqrt(n)
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.linalg.norm(delta, axis=-1), 0.01)
+        force = k * k / distance**2 - adjacency * distance / k
+        displacement = np.einsum("ijk,ij->ik", delta, force)
+        length = np.maximum(np.linalg.norm(displacement, axis=-1), 0.01)
+        pos += displacement * (temperature / length)[:, None]
+        temperature -= cooling
+    return {node: pos[index[node]] for node in nodes}
+
+
+def importance(scores: dict[str, float], nodes: Sequence[str]) -> dict[str, float]:
+    """Each node's rank among ``nodes`` by score, from 1 (the most central) down to 0."""
+    ranked = sorted(nodes, key=lambda n: (-scores.get(n, 0.0), n))
+    last = max(len(ranked) - 1, 1)
+    return {node: 1 - index / last for index, node in enumerate(ranked)}
+
+
+@dataclass(frozen=True)
+class View:
+    """What the page shows of a projection: ``graph`` (all of it, or a focus view) and what is hidden."""
+
+    graph: nx.MultiDiGraph
+    total_nodes: int
+    total_edges: int
+    budget: int
+    focus: str | None = None
+    hops: int | None = None
+    top: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.graph.number_of_nodes() < self.total_nodes
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "totalNodes": self.total_nodes,
+            "totalEdges": self.total_edges,
+            "shownNodes": self.graph.number_of_nodes(),
+            "shownEdges": self.graph.number_of_edges(),
+            "budget": self.budget,
+            "focus": self.focus,
+            "hops": self.hops,
+            "top": self.top,
+        }
+
+
+def focus_view(
+    graph: nx.MultiDiGraph,
+    scores: dict[str, float],
+    *,
+    focus: str | None = None,
+    hops: int | None = None,
+    top: int | None = None,
+    budget: int = NODE_BUDGET,
+) -> View:
+    """The part of ``graph`` the page draws.
+
+    With ``focus`` (a node id, or an entity named by label as ``kg path`` finds it): the nodes within ``hops``
+    steps of it (edges walked either way). With ``top``: the ``top`` most central nodes. Otherwise
+    the whole graph if it has at most ``budget`` nodes, else the ``budget`` most central nodes.
+    A focus ball larger than the budget keeps its ``budget`` most central nodes (the focus always).
+    Raises UsageError for an unknown or ambiguous focus, or a budget, top or hops below 1.
+    """
+    hops = FOCUS_HOPS if hops is None else hops
+    if budget < 1 or hops < 1 or (top is not None and top < 1):
+        raise UsageError("--budget, --top and --hops must be at least 1")
+    total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
+    rank = sorted(graph, key=lambda n: (-scores.get(n, 0.0), n))
+    keep: set[str]
+    start = (focus if focus in graph else find_node(graph, focus)) if focus is not None else None
+    if start is not None:
+        ball = set(nx.single_source_shortest_path_length(undirected(graph), start, cutoff=hops))
+        keep = ball if len(ball) <= budget else {start, *[n for n in rank if n in ball][: budget - 1]}
+    elif top is not None:
+        keep = set(rank[: min(top, budget)])
+    elif total_nodes <= budget:
+        return View(graph, total_nodes, total_edges, budget)
+    else:
+        keep = set(rank[:budget])
+    sub = graph.subgraph(sorted(keep)).copy()
+    sub.graph.update(graph.graph)
+    return View(sub, total_nodes, total_edges, budget, start, hops if start else None, top)
+
+
+def timeline(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The dated nodes, earliest first: ``{"node", "prop", "start", "end"}`` with ISO dates or year-months.
+
+    A node's dated literals (:data:`DATE_TYPES`) are points; the dates of its ``time:hasBeginning``
+    and ``time:hasEnd`` values make an interval.
+    """
+    out: list[dict[str, Any]] = []
     for node, attrs in graph.nodes(data=True):
-        group = groups[attrs["group"]]
-        net.add_node(
-            node,
-            label=attrs[f"label_{lang}"],
-            shape=group["shape"],
-            color=group["color"],
-            value=round(math.sqrt(scores.get(node, 0.0)), 4),
-            title=_tooltip(attrs, classes, lang),
-            kgGroup=attrs["group"],
-        )
-    pair_count: dict[frozenset[str], int] = {}
-    for index, (u, v, attrs) in enumerate(graph.edges(data=True)):
-        prop = attrs["prop"]
-        label = attrs.get(f"label_{lang}") or properties.get(prop, {}).get(lang, prop)
-        options: dict[str, Any] = {"id": f"e{index}", "label": label, "title": label, "prop": prop}
-        if "label_en" in attrs:
-            options["labels"] = {"en": attrs["label_en"], "fa": attrs["label_fa"]}
-        pair = frozenset((u, v))
-        seen = pair_count[pair] = pair_count.get(pair, 0) + 1
-        if seen > 1:  # parallel edges: curve each one differently so that all show
-            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18 * (seen - 1)}
-        net.add_edge(u, v, **options)
-    net.options = json.loads(json.dumps(VIS_OPTIONS))
-    return net
+        for lit in attrs["literals"]:
+            if lit["lang"] in DATE_TYPES:
+                out.append({"node": node, "prop": lit["prop"], "start": lit["text"], "end": None})
+        ends = {v["prop"]: v.get("date") for v in attrs["values"] if v.get("date")}
+        if "time:hasBeginning" in ends or "time:hasEnd" in ends:
+            out.append(
+                {
+                    "node": node,
+                    "prop": "time:hasBeginning",
+                    "start": ends.get("time:hasBeginning"),
+                    "end": ends.get("time:hasEnd"),
+                }
+            )
+    return sorted(out, key=lambda e: (e["start"] or e["end"] or "", e["end"] or "", e["node"]))
 
 
-def _page_data(graph: nx.MultiDiGraph, text: str, lang: str) -> dict[str, Any]:
-    """Everything the page's script needs besides the vis nodes and edges."""
+def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The library's questions in both languages, each with its rows as the real query engine returns them.
+
+    The one place where the explorer runs queries (through the public :func:`kg.sparql.query`). A row is a
+    list of cells ``{"text": label}`` (plus ``"node"`` when the value is a node of the page); an
+    ``?x`` column with an ``?xLabel`` column is folded into it. A query that fails keeps its
+    ``{"error": true}`` instead of rows. At most :data:`QUESTION_ROWS` rows are kept. The queries
+    run in this process, without a time limit: they are the library's own read-only queries, and a
+    forked child per query (how a time limit is enforced) cost 1.3 s of 1.4 s on the article.
+    """
+    from kg.sparql import list_queries, open_engine, query
+
+    engine = open_engine("oxigraph", graph=graph)
+    nodes = {projection.nodes[n]["iri"]: n for n in projection}
+    out = []
+    for q in list_queries():
+        if q.form != "SELECT":
+            continue
+        entry: dict[str, Any] = {"name": q.name, "title": q.title, "question": dict(q.questions), "answers": {}}
+        for lang in ("en", "fa"):
+            params = {"lang": lang} if any(p.name == "lang" for p in q.params) else {}
+            try:
+                result = query(
+                    q.name, params, engine=engine, lang=lang, labels=True, max_rows=QUESTION_ROWS, timeout=None
+                )
+            except KgError:  # its message names files: the page says only that it has no answer
+                entry["answers"][lang] = {"error": True}
+                continue
+            shown = [
+                v for v in result.variables if not (v.endswith("Label") and v[: -len("Label")] in result.variables)
+            ]
+            rows = []
+            for row in result.rows:
+                cells = []
+                for var in shown:
+                    value, named = row.get(var), row.get(f"{var}Label")
+                    cell: dict[str, Any] = {"text": "" if value is None else str(value)}
+                    if isinstance(value, URIRef):
+                        node = nodes.get(str(value))
+                        label = projection.nodes[node][f"label_{lang}"] if node else None
+                        cell["text"] = (
+                            str(named) if named is not None else label or result.labels.get(value) or to_curie(value)
+                        )
+                        if node:
+                            cell["node"] = node
+                    elif isinstance(value, Literal) and value.language:
+                        cell["lang"] = value.language
+                    cells.append(cell)
+                rows.append(cells)
+            entry["answers"][lang] = {"vars": shown, "rows": rows, "truncated": result.truncated}
+        out.append(entry)
+    return out
+
+
+def _page_data(
+    view: View, text: str, lang: str, scores: dict[str, float], questions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Everything the page's script needs: the projection's nodes with their attributes under the
+    projection's own names (plus ``x``, ``y`` and ``font``), its edges, and the views' specs."""
+    graph = view.graph
     counts: dict[str, int] = {}
-    meta: dict[str, Any] = {}
     limit = len(text)
+    positions = layout(graph)
+    rank = importance(scores, list(graph))
+    start = _start(graph, scores)
+    nodes: dict[str, Any] = {}
     for node, attrs in graph.nodes(data=True):
         counts[attrs["group"]] = counts.get(attrs["group"], 0) + 1
-        entry: dict[str, Any] = {
-            "iri": attrs["iri"],
-            "cls": attrs["cls"],
-            "group": attrs["group"],
-            "label": {"en": attrs["label_en"], "fa": attrs["label_fa"]},
-            "alt": [list(pair) for pair in attrs["alt_labels"]],
-            "wd": attrs["wikidata"],
-            "lit": attrs["literals"],
-            "val": attrs["values"],
-            "men": [list(span) for span in attrs["mentions"] if 0 <= span[0] < span[1] <= limit],
-            "slips": attrs["slips"],
-        }
-        if "slip" in attrs:
-            entry["slip"] = attrs["slip"]
-        meta[node] = entry
+        entry = dict(attrs)
+        entry["alt_labels"] = [list(pair) for pair in attrs["alt_labels"]]
+        entry["mentions"] = [list(span) for span in attrs["mentions"] if 0 <= span[0] < span[1] <= limit]
+        entry["x"], entry["y"] = positions[node]
+        entry["font"] = round(FONT_MIN + (FONT_MAX - FONT_MIN) * rank[node] ** 2)
+        entry["size"] = round(9 + 22 * rank[node] ** 2)
+        nodes[node] = entry
+    edges = []
+    for index, (u, v, attrs) in enumerate(graph.edges(data=True)):
+        edges.append({"id": f"e{index}", "from": u, "to": v, **attrs})
     groups = [{**g, "count": counts.get(g["key"], 0)} for g in graph.graph["groups"]]
+    present = {g["key"] for g in groups if g["count"]}
     return {
         "lang": lang,
         "groups": groups,
         "classes": graph.graph["classes"],
         "props": graph.graph["properties"],
-        "meta": meta,
+        "nodes": nodes,
+        "edges": edges,
+        "start": start,
+        "overview": overview_layout(graph, start),
+        "view": view.info(),
+        "tables": [t for t in TABLES if t["group"] in present],
+        "questions": questions,
+        "timeline": timeline(graph),
+        "notes": [to_curie(p) for p in SPEC.notes],
         "text": text,
         "sentences": [list(span) for span in sentence_spans(text)],
         "fold": fold_table(),
@@ -369,32 +704,73 @@ def _page_data(graph: nx.MultiDiGraph, text: str, lang: str) -> dict[str, Any]:
     }
 
 
-def render_html(graph: nx.MultiDiGraph | Graph, *, text: str | None = None, lang: str = "en") -> str:
-    """The explorer page for ``graph`` (a projection or an RDF graph), as one HTML string.
+def _start(graph: nx.MultiDiGraph, scores: dict[str, float]) -> str | None:
+    candidates = [n for n, g in graph.nodes(data="group") if g in START_GROUPS] or list(graph)
+    return max(candidates, key=lambda n: (scores.get(n, 0.0), n), default=None)
+
+
+def overview_layout(graph: nx.MultiDiGraph, start: str | None) -> dict[str, tuple[int, int]]:
+    """Positions for the first view: ``start`` in the middle, its neighbours around it on two
+    alternating rings (so that neighbouring labels do not touch), grouped by class, then by label."""
+    if start is None:
+        return {}
+    simple = undirected(graph)
+    ring = sorted(simple.adj[start], key=lambda n: (graph.nodes[n]["group"], graph.nodes[n]["label_en"], n))
+    inner = max(1.3 * EDGE_LENGTH, math.ceil(len(ring) / 2) * OVERVIEW_SPACING / (2 * math.pi))
+    out = {start: (0, 0)}
+    for index, node in enumerate(ring):
+        angle = 2 * math.pi * index / max(len(ring), 1) - math.pi / 2
+        radius = inner * (1.4 if index % 2 else 1.0)
+        out[node] = (round(radius * math.cos(angle)), round(radius * math.sin(angle)))
+    return out
+
+
+def render_html(
+    graph: nx.MultiDiGraph | Graph | View,
+    *,
+    text: str | None = None,
+    lang: str = "en",
+    questions: list[dict[str, Any]] | None = None,
+    scores: dict[str, float] | None = None,
+) -> str:
+    """The explorer page for ``graph`` (a projection, an RDF graph or a :class:`View`), as one HTML string.
 
     ``text`` is the article the mentions point into: by default the graph's own ``nif:isString``,
     else the shipped ``data/article.txt``. ``lang`` (``en`` or ``fa``) is the language it opens in.
+    ``questions`` are :func:`library_answers` (computed here when ``graph`` is RDF, else none);
+    ``scores`` the centralities (computed once here if not given). A projection larger than
+    :data:`NODE_BUDGET` is shown as its focus view.
     """
     if lang not in UI_TEXT:
         raise OutputError(f"unknown language {lang!r}: use one of {', '.join(UI_TEXT)}")
-    projection = as_projection(graph)
+    if isinstance(graph, Graph) and questions is None:
+        questions = library_answers(graph, projection := to_networkx(graph))
+        graph = projection
+    if isinstance(graph, View):
+        view = graph
+    else:
+        projection = as_projection(graph)
+        if scores is None:
+            scores = centrality(projection)
+        view = focus_view(projection, scores)
+    if scores is None:
+        scores = centrality(view.graph)
     if text is None:
-        text = projection.graph.get("text") or article_text()
-    net = build_network(projection, lang)
+        text = view.graph.graph.get("text") or article_text()
     template_dir = files("kg").joinpath("templates")
-    net.set_template_dir(str(template_dir) + os.sep, TEMPLATE)
-    # pyvis's own Environment does not escape; ours escapes by default and gets the page's assets.
     env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=True, keep_trailing_newline=True)
     env.filters["json_script"] = json_for_script
-    env.globals.update(
+    data = _page_data(view, text, lang, scores, questions or [])
+    return env.get_template(TEMPLATE).render(
         csp=CSP,
-        kg=_page_data(projection, text, lang),
+        kg=data,
+        heading=UI_TEXT[lang]["title"],
+        options=VIS_OPTIONS,
+        vis_version=VIS_VERSION,
         css=_inline_asset(_read_template_file("explorer.css"), "</style"),
         app_js=_inline_asset(_read_template_file("explorer.js"), "</script"),
         vis_js=_inline_asset(VIS_JS.read_text(encoding="utf-8"), "</script"),
     )
-    net.templateEnv = env
-    return net.generate_html(name=TEMPLATE)
 
 
 def write_html(graph: Graph, path: Path) -> None:
@@ -409,27 +785,63 @@ class ExplorerResult:
     edges: int
     size: int
     seconds: float
+    view: dict[str, Any] = field(default_factory=dict)
 
     def format(self) -> str:
-        return (
+        line = (
             f"wrote explorer: {self.path} ({self.nodes} nodes, {self.edges} edges, "
             f"{self.size / 1024:.0f} KiB, {self.seconds:.2f} s)"
         )
+        info = self.view
+        if info and info["shownNodes"] < info["totalNodes"]:
+            line += (
+                f"\n  focus view: {info['shownNodes']} of {info['totalNodes']} nodes and {info['shownEdges']} of "
+                f"{info['totalEdges']} edges shown (budget {info['budget']}; change it with --budget N, "
+                "or pick with --focus ENTITY --hops K or --top K)"
+            )
+        return line
 
 
 def write_explorer(
-    out: str | Path = "build/explorer.html", data: Sequence[str | Path] | None = None, lang: str = "en"
+    out: str | Path = "build/explorer.html",
+    data: Sequence[str | Path] | None = None,
+    lang: str = "en",
+    *,
+    focus: str | None = None,
+    hops: int | None = None,
+    top: int | None = None,
+    budget: int | None = None,
 ) -> ExplorerResult:
-    """Load ``data`` (default: the shipped data), project it and write the explorer page to ``out``."""
+    """Load ``data`` (default: the shipped data), project it and write the explorer page to ``out``.
+
+    Above ``budget`` nodes (default :data:`NODE_BUDGET`), or with ``focus`` (``hops`` steps around
+    it, default :data:`FOCUS_HOPS`) or ``top``, the page is a focus view (:func:`focus_view`). A page
+    larger than :data:`MAX_HTML_BYTES` (nodes with long texts) is rendered again with a budget of
+    two thirds of the nodes it drew, until it fits; the page gives the budget it ended with.
+    """
+    from kg.load import load_graph
+
     started = time.perf_counter()
-    projection = as_projection(data=data)
-    html = render_html(projection, lang=lang)
+    graph = load_graph(data)
+    projection = to_networkx(graph)
+    scores = centrality(projection)
+    hops = FOCUS_HOPS if hops is None else hops
+    view = focus_view(
+        projection, scores, focus=focus, hops=hops, top=top, budget=NODE_BUDGET if budget is None else budget
+    )
+    questions = library_answers(graph, projection)
+    html = render_html(view, lang=lang, questions=questions, scores=scores)
+    while len(html.encode("utf-8")) > MAX_HTML_BYTES and view.graph.number_of_nodes() > 1:
+        smaller = max(1, view.graph.number_of_nodes() * 2 // 3)
+        view = focus_view(projection, scores, focus=focus, hops=hops, top=top, budget=smaller)
+        html = render_html(view, lang=lang, questions=questions, scores=scores)
     path = Path(out)
     write_atomically({path: html})
     return ExplorerResult(
         path,
-        projection.number_of_nodes(),
-        projection.number_of_edges(),
+        view.graph.number_of_nodes(),
+        view.graph.number_of_edges(),
         len(html.encode("utf-8")),
         time.perf_counter() - started,
+        view.info(),
     )

@@ -71,7 +71,24 @@ class ProjectionSpec:
     label: URIRef = RDFS.label
     alt_labels: tuple[URIRef, ...] = (SKOS.altLabel,)
     value_labels: tuple[URIRef, ...] = (SKOS.prefLabel, RDFS.label, TIME.inXSDDate)
-    claim_properties: tuple[URIRef, ...] = (KG.claimedStatement, KG.correctedStatement)
+    #: A slip's claim as written and its correction, in that order.
+    claim_properties: tuple[URIRef, URIRef] = (KG.claimedStatement, KG.correctedStatement)
+    #: The parts of a claim, in the order subject, property, object, value (a literal object).
+    claim_roles: tuple[URIRef, URIRef, URIRef, URIRef] = (
+        KG.claimSubject,
+        KG.claimProperty,
+        KG.claimObject,
+        KG.claimValue,
+    )
+    #: Nodes of this class carry a ``slip`` attribute (as does any node with a claim).
+    slip_class: URIRef = KG.Slip
+    #: A node's ``slips``: the slips that point at it with ``slip_in``, and those it points at with ``slip_out``.
+    slip_in: URIRef = KG.affects
+    slip_out: URIRef = KG.editorialBasis
+    #: The date of a value that is not a node (an instant), kept as its ``date``.
+    value_date: URIRef = TIME.inXSDDate
+    #: Curators' notes: shown on the node in the reader's language.
+    notes: tuple[URIRef, ...] = (SKOS.editorialNote,)
     term_labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
 
 
@@ -210,7 +227,11 @@ class _Context:
             return {"node": self.ids[term]}
         labels = _labels(self.graph, term, self.spec.value_labels)
         name = to_curie(term)
-        return {"term": name, "label": {code: labels.get(code, name) for code in LANGUAGES}}
+        out: dict[str, Any] = {"term": name, "label": {code: labels.get(code, name) for code in LANGUAGES}}
+        date = self.graph.value(term, self.spec.value_date)
+        if isinstance(date, Literal):
+            out["date"] = str(date)
+        return out
 
 
 def _node_types(graph: Graph, spec: ProjectionSpec, ancestors: dict[URIRef, set[URIRef]]) -> dict[Node, URIRef]:
@@ -238,17 +259,18 @@ def _group_of(cls: URIRef, spec: ProjectionSpec, ancestors: dict[URIRef, set[URI
 def _claim(ctx: _Context, claim: Node) -> dict[str, Any]:
     """A kg:Claim as {subject, property, object | value}, each with what the panel needs to show it."""
     g = ctx.graph
+    subject_role, property_role, object_role, value_role = ctx.spec.claim_roles
     out: dict[str, Any] = {"id": to_curie(claim)}
-    subject = g.value(claim, KG.claimSubject)
+    subject = g.value(claim, subject_role)
     if subject is not None:
         out["subject"] = ctx.value(subject)
-    prop = g.value(claim, KG.claimProperty)
+    prop = g.value(claim, property_role)
     if isinstance(prop, URIRef):
         out["property"] = ctx.prop(prop)
-    obj = g.value(claim, KG.claimObject)
+    obj = g.value(claim, object_role)
     if obj is not None:
         out["object"] = ctx.value(obj)
-    value = g.value(claim, KG.claimValue)
+    value = g.value(claim, value_role)
     if isinstance(value, Literal):
         out["value"] = {"text": str(value), "lang": value.language or ""}
     return out
@@ -345,20 +367,17 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
         for key, target, extra in sorted(shortcut_edges, key=lambda e: (e[0], e[1])):
             out.add_edge(name, target, key=key, **extra)
         claims = {to_curie(p): _claim(ctx, c) for p in spec.claim_properties for c in graph.objects(term, p)}
-        if node_types[term] == KG.Slip or claims:
-            attrs["slip"] = {
-                "claimed": claims.get(to_curie(KG.claimedStatement)),
-                "corrected": claims.get(to_curie(KG.correctedStatement)),
-            }
-            for p in spec.claim_properties:
-                ctx.prop(p)
-            for p in (KG.claimSubject, KG.claimProperty, KG.claimObject, KG.claimValue):
+        if ancestors.get(node_types[term], {node_types[term]}) & {spec.slip_class} or claims:
+            claimed, corrected = spec.claim_properties
+            attrs["slip"] = {"claimed": claims.get(to_curie(claimed)), "corrected": claims.get(to_curie(corrected))}
+            for p in (*spec.claim_properties, *spec.claim_roles):
                 ctx.prop(p)
 
+    slip_in, slip_out = to_curie(spec.slip_in), to_curie(spec.slip_out)
     for name in out:
         out.nodes[name]["slips"] = sorted(
-            {u for u, _, p in out.in_edges(name, data="prop") if p == "kg:affects"}
-            | {v for _, v, p in out.out_edges(name, data="prop") if p == "kg:editorialBasis"}
+            {u for u, _, p in out.in_edges(name, data="prop") if p == slip_in}
+            | {v for _, v, p in out.out_edges(name, data="prop") if p == slip_out}
         )
 
     out.graph["classes"] = dict(sorted(ctx.classes.items()))

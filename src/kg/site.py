@@ -185,9 +185,9 @@ def refuse_service(text: str) -> None:
     graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
     the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
-    from kg.sparql import check_policy, read_query_text
+    from kg.sparql import Query, check_policy
 
-    check_policy(read_query_text(text, name="<request>"), allow_external=False)
+    check_policy(Query("<request>", text), allow_external=False)  # the text as sent: its header is only comments
 
 
 # --------------------------------------------------------------------------- pages

@@ -27,20 +27,19 @@ from kg.errors import NotFound, UsageError
 from kg.project import as_projection, edge_label, node_label, undirected
 from kg.text import fold
 
-#: Above this many nodes, betweenness is estimated from this many sampled sources (seeded, so stable).
-EXACT_CENTRALITY_LIMIT = 400
-
 
 def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
-    """Betweenness centrality of every node, on the undirected simple graph (0 to 1).
+    """PageRank of every node on the undirected simple graph (scores sum to 1), computed with scipy.
 
-    Exact up to :data:`EXACT_CENTRALITY_LIMIT` nodes (the article has about 150); estimated from a
-    seeded sample of sources beyond, which keeps a 3,000-node graph at a second instead of half a minute.
+    Betweenness (what this was) is pure Python in networkx and grows as nodes × edges: 65 % of a
+    159 s ``kg explore`` at 35 000 nodes. PageRank is a few sparse matrix products (about 0.3 s at
+    35 000 nodes) and ranks the same hubs first on the article (the visit, the two countries, the
+    presidents). Deterministic: no sampling, and the simple graph is built in sorted order.
     """
     simple = undirected(graph)
-    if simple.number_of_nodes() <= EXACT_CENTRALITY_LIMIT:
-        return nx.betweenness_centrality(simple, normalized=True)
-    return nx.betweenness_centrality(simple, k=EXACT_CENTRALITY_LIMIT, normalized=True, seed=7)
+    if simple.number_of_nodes() == 0:
+        return {}
+    return nx.pagerank(simple, alpha=0.85, tol=1e-10, max_iter=200)
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,8 @@ class Stats:
         lines += [f"  {n:5d}  {curie}  ({label})" for curie, label, n in self.properties]
         lines += ["", f"top {len(self.degree)} by degree (in + out):"]
         lines += [f"  {int(r.score):5d}  {r.label}  [{r.node}]" for r in self.degree]
-        lines += ["", f"top {len(self.centrality)} by betweenness centrality:"]
-        lines += [f"  {r.score:.3f}  {r.label}  [{r.node}]" for r in self.centrality]
+        lines += ["", f"top {len(self.centrality)} by centrality (PageRank):"]
+        lines += [f"  {r.score:.4f}  {r.label}  [{r.node}]" for r in self.centrality]
         sizes = ", ".join(str(len(c)) for c in self.components)
         lines += ["", f"connected components: {len(self.components)} (sizes {sizes})"]
         for component in self.components[1:]:
