@@ -62,13 +62,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     """
     from kg.build import build
 
-    result = build(args.out, data=args.data)
+    result = build(args.out, data=args.data, force=args.force)
     print(result.report.format(), end="")
     if not result.report.conforms:
         print("build stopped: the data does not validate; nothing was written", file=sys.stderr)
         return ExitCode.NOT_CONFORMING
     for name, path in result.outputs:
         print(f"wrote {name}: {path}")
+    for name, path in result.kept:
+        print(f"kept {name}: {path} (its inputs did not change; --force rewrites it)")
+    for name, why in result.skipped:
+        print(f"warning: skipped {name}: {why}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -376,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("build", cmd_build)
     _add_data_option(p)
     p.add_argument("--out", default="build", metavar="DIR", help="output directory (default: build)")
+    p.add_argument("--force", action="store_true", help="rewrite every output, also those whose inputs did not change")
 
     p = add("locate", cmd_locate)
     p.add_argument("phrase", help="the phrase to find, typed however you like")
