@@ -474,3 +474,19 @@ def test_validate_reads_the_files_it_is_given(broken_copy):
     report = validate([broken_copy("kg:wagonCount 24 ;", "kg:wagonCount -1 ;")])
     message = "kg:wagonCount must be one non-negative integer"
     assert report.findings == [Finding("shacl", "kgi:first-container-train", "kg:wagonCount", message, "'-1'")]
+
+
+def test_another_articles_quotes_re_read_in_its_own_text():
+    """Articles other than the shipped one (kg synth writes many) hold their own text."""
+    other = """
+    <https://w3id.org/iran-kazakhstan-kg/id/article/2> a kg:NewsArticle ; nif:isString "سفر توکایف به تهران" .
+    <https://w3id.org/iran-kazakhstan-kg/id/article/2/span/4-10> a kg:Mention ;
+        nif:referenceContext <https://w3id.org/iran-kazakhstan-kg/id/article/2> ;
+        nif:beginIndex 4 ; nif:endIndex 10 ; nif:anchorOf "توکایف" .
+    """
+    assert check_quotes(turtle(other), TEXT) == []
+    moved = other.replace("nif:beginIndex 4 ; nif:endIndex 10", "nif:beginIndex 15 ; nif:endIndex 21")
+    focus = "<https://w3id.org/iran-kazakhstan-kg/id/article/2/span/4-10>"
+    assert check_quotes(turtle(moved), TEXT) == [
+        Finding("quotes", focus, "nif:endIndex", "span 15-21 lies outside the text (0-19)")
+    ]
