@@ -147,11 +147,17 @@ event:talks schema:location kgi:almaty .
 STATEMENT = """
 statement:s a kg:Statement ; schema:text "ما باید در این حوزه"@fa .
 span:0-18 itsrdf:taIdentRef statement:s ; nif:anchorOf "ما باید در این حوزه" .
+span:30-37 itsrdf:taIdentRef statement:s ; nif:anchorOf "گسترش دهیم" .
 """
 SPEAKER = """
 kgi:p a kg:Person .
 statement:s a kg:Statement ; kg:speaker kgi:p .
 statement:s kg:occasion event:visit .
+"""
+SPEAKER_IN_OFFICE = """
+kgi:p a kg:Person .
+statement:s a kg:Statement ; kg:speaker kgi:p .
+statement:s kg:speakerCapacity post:president-of-iran .
 """
 PERIOD = """
 period:p a kg:Period ; time:hasBeginning instant:a ; time:hasEnd instant:b .
@@ -274,6 +280,14 @@ SHACL_CASES = [
         "a statement by a person needs an occasion or a capacity",
         SPEAKER,
         ("statement:s kg:occasion event:visit .", ""),
+        Finding("shacl", "statement:s", "", "a statement by a person needs an occasion or a capacity", "statement:s"),
+    ),
+    (
+        "a person's statement with neither capacity nor occasion",
+        "StatementShape",
+        "a statement by a person needs an occasion or a capacity",
+        SPEAKER_IN_OFFICE,
+        ("statement:s kg:speakerCapacity post:president-of-iran .", ""),
         Finding("shacl", "statement:s", "", "a statement by a person needs an occasion or a capacity", "statement:s"),
     ),
     (
