@@ -8,10 +8,22 @@ half-written files. Each output is switched by one atomic rename (a folder by
 an exchange, :func:`kg.output.replace_path`), so every output is always whole,
 old or new, even after a ``kill -9``; staging folders of killed builds are
 removed by the next build.
+
+Outputs that depend on less than the whole graph (the ontology documentation
+depends only on the ontology files and the code that renders them) are written
+again only when the SHA-256 of those inputs changed since the last build into
+the same directory, or when asked (``force=True``, ``kg build --force``). The
+digests are kept in ``<out>/.kg-inputs.json``.
+
+Without Graphviz the SVG class diagram cannot be drawn: the build still writes
+everything else and lists the SVG in :attr:`BuildResult.skipped` with the reason
+(``kg build`` prints it on stderr); it is never skipped silently.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -19,33 +31,41 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rdflib import Graph
-
+from kg import resources
 from kg.errors import OutputError
-from kg.load import load_graph
-from kg.output import process_is_alive, replace_path
-from kg.validate import Report, validate
+from kg.output import process_is_alive, replace_path, write_atomically
 
-Writer = Callable[[Graph, Path], None]
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.validate import Report
+
+Writer = Callable[["Graph", Path], None]
+
+#: Where a build directory records the digests of the inputs of the outputs it may keep.
+INPUTS_FILE = ".kg-inputs.json"
+
+#: Why the SVG diagram is missing from a build on a machine without Graphviz.
+NO_GRAPHVIZ = "Graphviz's `dot` is not installed (Debian: apt-get install graphviz); diagram.dot was written"
 
 
 def outputs() -> list[tuple[str, str, Writer]]:
     """Every output of the build: (what it is, file name inside the build directory, writer)."""
     from kg.describe import write_description_file
     from kg.diagram import write_dot_file, write_svg_file
-    from kg.docs import write_docs_dir
     from kg.explore import write_html
     from kg.export import write_export_dir
 
     diagram: list[tuple[str, str, Writer]] = [("class diagram (Graphviz)", "diagram.dot", write_dot_file)]
-    if shutil.which("dot"):  # the SVG needs Graphviz; without it the build still writes everything else
+    if shutil.which("dot"):  # the SVG needs Graphviz; without it build() reports it in BuildResult.skipped
         diagram.append(("class diagram (SVG)", "diagram.svg", write_svg_file))
     return [
         *diagram,
         ("exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)", "export", write_export_dir),
         ("dataset description (VoID/DCAT)", "void.ttl", write_description_file),
-        ("ontology documentation (HTML, English and Persian)", "ontology-docs", write_docs_dir),
+        ("ontology documentation (HTML, English and Persian)", "ontology-docs", _write_docs_dir),
         ("explorer (one offline HTML page)", "explorer.html", write_html),
     ]
 
@@ -61,14 +81,57 @@ def remove_stale_staging(out: Path) -> list[Path]:
     return removed
 
 
+def _write_docs_dir(graph: Graph, path: Path) -> None:
+    from kg.docs import write_docs_dir
+
+    write_docs_dir(graph, path)
+
+
+def _docs_inputs() -> str:
+    """SHA-256 of what the ontology documentation is made from: the ontology files and kg/docs.py."""
+    digest = hashlib.sha256()
+    for path in [*resources.ontology_paths(), Path(__file__).with_name("docs.py")]:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+#: File name -> digest of its inputs, for the outputs that do not depend on the data.
+_INPUT_DIGESTS: dict[str, Callable[[], str]] = {"ontology-docs": _docs_inputs}
+
+
 @dataclass
 class BuildResult:
+    """What a build did: the validation report, the outputs written, kept and skipped.
+
+    ``outputs``: (what, path) written by this build; ``kept``: (what, path) left as they
+    were because their inputs did not change; ``skipped``: (what, why) not written at all.
+    """
+
     report: Report
     outputs: list[tuple[str, Path]] = field(default_factory=list)
+    kept: list[tuple[str, Path]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def build(out_dir: str | Path = "build", data: Sequence[str | Path] | None = None) -> BuildResult:
-    """Validate ``data`` and, if it conforms, write every output into ``out_dir``."""
+def _recorded_digests(out: Path) -> dict[str, str]:
+    try:
+        recorded = json.loads((out / INPUTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def build(
+    out_dir: str | Path = "build", data: Sequence[str | Path] | None = None, *, force: bool = False
+) -> BuildResult:
+    """Validate ``data`` and, if it conforms, write every output into ``out_dir``.
+
+    Outputs whose inputs did not change since the last build into ``out_dir`` are kept
+    unless ``force``. Raises OutputError when the directory cannot be written.
+    """
+    from kg.load import load_graph
+    from kg.validate import validate
+
     graph = load_graph(data)
     report = validate(data, graph=graph)
     result = BuildResult(report)
@@ -81,9 +144,14 @@ def build(out_dir: str | Path = "build", data: Sequence[str | Path] | None = Non
         staging = Path(tempfile.mkdtemp(prefix=f".kg-build-{os.getpid()}-", dir=out))
     except OSError as exc:
         raise OutputError(f"cannot write the build directory: {exc.strerror}", path=out) from None
+    recorded = {} if force else _recorded_digests(out)
+    digests = {filename: inputs() for filename, inputs in _INPUT_DIGESTS.items()}
     try:
         written = []
         for name, filename, writer in outputs():
+            if recorded.get(filename) == digests.get(filename, "") and (out / filename).exists():
+                result.kept.append((name, out / filename))
+                continue
             writer(graph, staging / filename)
             written.append((name, filename))
         for name, filename in written:
@@ -91,6 +159,9 @@ def build(out_dir: str | Path = "build", data: Sequence[str | Path] | None = Non
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_path(staging / filename, target)
             result.outputs.append((name, target))
+        write_atomically({out / INPUTS_FILE: json.dumps(digests, indent=2, sort_keys=True) + "\n"})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if not shutil.which("dot"):
+        result.skipped.append(("class diagram (SVG)", NO_GRAPHVIZ))
     return result

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -20,6 +19,7 @@ from kg.load import article_text, ill_typed_literals, load_graph, load_ontology,
 from kg.namespaces import (
     DCAT,
     DCTERMS,
+    ID,
     ITSRDF,
     KG,
     NIF,
@@ -115,9 +115,26 @@ def _short(graph: Graph, term: object) -> str:
 
 # --------------------------------------------------------------------------- SHACL
 
+#: The SHACL engines :func:`check_shapes` can run. pyshacl-turbo validates the article in
+#: about 0.06 s where pySHACL takes 4.5 s (pySHACL's rdflib re-parses each SPARQL-based
+#: constraint once per focus node: 344 parses); pySHACL stays the reference that the
+#: tests compare it with, on the shipped data and on broken copies.
+SHACL_ENGINES = ("pyshacl-turbo", "pyshacl")
 
-def check_shapes(data: Graph, shapes: Graph) -> list[Finding]:
-    """SHACL conformance of ``data`` (which includes the ontology) against ``shapes``."""
+
+def check_shapes(data: Graph, shapes: Graph, *, engine: str = "pyshacl-turbo") -> list[Finding]:
+    """SHACL conformance of ``data`` (which includes the ontology) against ``shapes``.
+
+    ``engine`` is one of :data:`SHACL_ENGINES`: ``pyshacl-turbo`` (the default, a Rust
+    SHACL engine with pySHACL's API) or ``pyshacl`` (the reference implementation, which
+    ``tests/test_validate.py`` checks gives the same findings). Any other name is a ValueError.
+    """
+    if engine == "pyshacl-turbo":
+        from pyshacl_turbo import validate as shacl_validate
+    elif engine == "pyshacl":
+        from pyshacl import validate as shacl_validate
+    else:
+        raise ValueError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(SHACL_ENGINES)}")
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False, abort_on_first=False
     )
@@ -153,14 +170,22 @@ def _constraint_name(results: Graph, result: object) -> str:
 
 
 def check_quotes(graph: Graph, text: str) -> list[Finding]:
-    """Every mention's quote equals the text at its offsets; the article node holds the text verbatim."""
+    """Every mention's quote equals the text of its article at its offsets (code points, as NIF counts).
+
+    ``text`` is data/article.txt: the shipped article (``kgi:article``) must hold it verbatim in
+    nif:isString. Any other article (``kg synth`` writes many) is checked against its own
+    nif:isString; a mention with no known article is checked against ``text``.
+    """
     findings = []
+    texts: dict[object, str] = {}
     for context in graph.subjects(RDF.type, KG.NewsArticle):
         held = graph.value(context, NIF.isString)
-        if held is None or str(held) != text:
+        if context == ID["article"] and (held is None or str(held) != text):
             findings.append(
                 Finding("quotes", _short(graph, context), "nif:isString", "does not equal data/article.txt verbatim")
             )
+        elif held is not None:
+            texts[context] = str(held)
     for mention in sorted(set(graph.subjects(RDF.type, KG.Mention))):
         begin = graph.value(mention, NIF.beginIndex)
         end = graph.value(mention, NIF.endIndex)
@@ -168,19 +193,21 @@ def check_quotes(graph: Graph, text: str) -> list[Finding]:
         focus = _short(graph, mention)
         if begin is None or end is None or anchor is None:
             continue  # the shapes report the missing values
+        context = graph.value(mention, NIF.referenceContext)
+        text_of = texts.get(context, text) if context != ID["article"] else text
         b, e = int(begin), int(end)
-        if not (0 <= b < e <= len(text)):
+        if not (0 <= b < e <= len(text_of)):
             findings.append(
-                Finding("quotes", focus, "nif:endIndex", f"span {b}-{e} lies outside the text (0-{len(text)})")
+                Finding("quotes", focus, "nif:endIndex", f"span {b}-{e} lies outside the text (0-{len(text_of)})")
             )
             continue
-        if text[b:e] != str(anchor):
+        if text_of[b:e] != str(anchor):
             findings.append(
                 Finding(
                     "quotes",
                     focus,
                     "nif:anchorOf",
-                    f"the text at {b}-{e} is {text[b:e]!r}, not the quoted {str(anchor)!r}",
+                    f"the text at {b}-{e} is {text_of[b:e]!r}, not the quoted {str(anchor)!r}",
                 )
             )
         if isinstance(mention, URIRef) and not str(mention).endswith(f"/span/{b}-{e}"):
