@@ -1177,7 +1177,7 @@
     try {
       history.replaceState(null, "", hash);
     } catch (e) {
-      // an about:srcdoc frame (the explorer inline in a notebook) has no URL to keep the state in
+      // a frame written from a string (the explorer inline in a notebook) has no URL to keep the state in
     }
   }
 
