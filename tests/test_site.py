@@ -335,6 +335,31 @@ def test_the_endpoint_speaks_the_sparql_protocol_with_content_negotiation(site):
     assert (status, body.splitlines()[0]) == (200, "n")
 
 
+LIBRARY_FILES = sorted(Path(__file__).resolve().parents[1].joinpath("queries").glob("*.rq"))
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("path", LIBRARY_FILES, ids=[p.stem for p in LIBRARY_FILES])
+def test_sparqlwrapper_reads_every_library_file_as_is_from_the_endpoint(site, path):
+    """Another tool, the Python client researchers use (SPARQLWrapper), sends the .rq file unchanged to
+    kg serve's SPARQL 1.1 Protocol endpoint and gets the rows of its .srj (the store holds the RDFS
+    closure, the rows are the same without it)."""
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+    client = SPARQLWrapper(site + "query")
+    client.setMethod(POST)
+    client.setReturnFormat(JSON)
+    client.setQuery(path.read_text(encoding="utf-8"))
+    answer = client.query().convert()
+    expected = json.loads(path.with_suffix(".srj").read_text(encoding="utf-8"))
+    if "boolean" in expected:
+        assert answer["boolean"] == expected["boolean"]
+        return
+    assert answer["head"]["vars"] == expected["head"]["vars"]
+    got = parse_results_json(json.dumps(answer))
+    assert keys(got.rows) == keys(read_expected(path.with_suffix(".srj")).rows)
+
+
 @pytest.fixture
 def tripwire() -> Iterator[tuple[int, list[bytes]]]:
     """A loopback listener that records anything that connects to it: nothing should."""
