@@ -141,10 +141,10 @@ def test_every_node_and_edge_of_the_projection_is_in_the_page(real_html):
     )
     assert kg["text"] == projection.graph["text"]
     assert kg["view"] == {
-        "totalNodes": 149,
-        "totalEdges": 353,
-        "shownNodes": 149,
-        "shownEdges": 353,
+        "totalNodes": 161,
+        "totalEdges": 384,
+        "shownNodes": 161,
+        "shownEdges": 384,
         "budget": NODE_BUDGET,
         "focus": None,
         "hops": None,
@@ -410,12 +410,12 @@ def big() -> nx.MultiDiGraph:
 def test_above_the_budget_the_page_is_a_focus_view_of_the_most_central_nodes(big):
     scores = centrality(big)
     view = focus_view(big, scores, budget=500)
-    assert (view.total_nodes, view.graph.number_of_nodes()) == (149 + 19 * (149 - 12), 500)
+    assert (view.total_nodes, view.graph.number_of_nodes()) == (161 + 19 * (161 - 12), 500)
     assert {"kgi:iran", "kgi:kazakhstan"} <= set(view.graph)
     html = render_html(view, scores=scores)
     info = data_of(parse(html), "kg-data")["view"]
     assert info == {
-        "totalNodes": 2752,
+        "totalNodes": 2992,
         "totalEdges": big.number_of_edges(),
         "shownNodes": 500,
         "shownEdges": view.graph.number_of_edges(),
@@ -456,7 +456,7 @@ def test_a_page_over_the_size_limit_keeps_fewer_nodes_until_it_fits(tmp_path, mo
     monkeypatch.setattr(kg.explore, "MAX_HTML_BYTES", whole.size - 60_000)
     cut = write_explorer(tmp_path / "cut.html")
     assert cut.size <= whole.size - 60_000 < whole.size
-    assert cut.nodes < whole.nodes == 149
+    assert cut.nodes < whole.nodes == 161
     info = data_of(parse(cut.path.read_text(encoding="utf-8")), "kg-data")["view"]
-    assert (info["shownNodes"], info["totalNodes"], info["budget"]) == (cut.nodes, 149, cut.nodes)
+    assert (info["shownNodes"], info["totalNodes"], info["budget"]) == (cut.nodes, 161, cut.nodes)
     assert "focus view: " in cut.format()

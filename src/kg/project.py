@@ -109,6 +109,11 @@ SPEC = ProjectionSpec(
         Group("train", (KG.Train, KG.Route), "#edc948", "hexagon"),
         Group("period", (KG.Period,), "#bab0ac", "square"),
         Group("slip", (KG.Slip,), "#d62728", "triangle"),
+        # The curation's own judgements, linked to what they qualify: a list the article leaves open,
+        # an identification with its alternative, state control with its basis.
+        Group("enumeration", (KG.Enumeration,), "#76b7b2", "square"),
+        Group("identification", (KG.Identification,), "#d4a6c8", "triangle"),
+        Group("control", (KG.StateControl,), "#499894", "square"),
         Group("article", (KG.NewsArticle,), "#79706e", "square"),
     ),
     not_nodes={
