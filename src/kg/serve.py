@@ -1,8 +1,8 @@
 """``kg serve`` and ``kg push``: the graph behind a real SPARQL server, or uploaded to one.
 
 :func:`start_server` loads the ontology, vocabularies and data into an
-Oxigraph store in a temporary folder (the default graph, as for the local
-engines) and runs the ``oxigraph`` server binary from PyPI on it, read-only,
+Oxigraph store in a temporary folder (the default graph with its RDFS
+closure, as for the local engines) and runs the ``oxigraph`` server binary from PyPI on it, read-only,
 bound to 127.0.0.1 unless told otherwise, with a query time limit. The
 server answers SPARQL 1.1 at ``/query``. Its child process dies with the
 Python process that started it (``PR_SET_PDEATHSIG`` on Linux), so even a
