@@ -293,28 +293,15 @@ def check_orthography(graph: Graph) -> list[Finding]:
         for subject, value in graph.subject_objects(prop):
             if not isinstance(value, Literal) or value.language != "fa":
                 continue
-            for ch, name in _NON_PERSIAN_LETTERS.items():
-                if ch in value:
-                    findings.append(
-                        Finding(
-                            "orthography",
-                            _short(graph, subject),
-                            _short(graph, prop),
-                            f"uses {name}",
-                            _short(graph, value),
-                        )
-                    )
-            for wrong, right in _ZWNJ_COMPOUNDS.items():
-                if prop != SKOS.altLabel and wrong in value:
-                    findings.append(
-                        Finding(
-                            "orthography",
-                            _short(graph, subject),
-                            _short(graph, prop),
-                            f"writes {wrong!r} where Persian needs a ZWNJ: {right!r}",
-                            _short(graph, value),
-                        )
-                    )
+            problems = [f"uses {name}" for ch, name in _NON_PERSIAN_LETTERS.items() if ch in value]
+            if prop != SKOS.altLabel:
+                problems += [
+                    f"writes {wrong!r} where Persian needs a ZWNJ: {right!r}"
+                    for wrong, right in _ZWNJ_COMPOUNDS.items()
+                    if wrong in value
+                ]
+            where = (_short(graph, subject), _short(graph, prop))
+            findings += [Finding("orthography", *where, problem, _short(graph, value)) for problem in problems]
     return findings
 
 
