@@ -147,7 +147,7 @@ class _Writer:
         self.text(subject, _RDFS + "label", persian, "fa")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Story:
     """What article ``k`` tells: who visits whom, who says what, which two ministries sign; its node IRIs."""
 
@@ -161,26 +161,16 @@ class _Story:
     iranian: tuple[str, ...]  # rows of _MINISTRIES
     kazakh: tuple[str, ...]
     day: str  # xsd:date
+    art: str = field(init=False)  # the IRIs of the article and of the facts it states
+    visit: str = field(init=False)
+    meeting: str = field(init=False)
+    statement: str = field(init=False)
+    agreement: str = field(init=False)
 
-    @property
-    def art(self) -> str:
-        return _ID + f"article/{self.k}"
-
-    @property
-    def visit(self) -> str:
-        return self.art + "/visit"
-
-    @property
-    def meeting(self) -> str:
-        return self.art + "/meeting"
-
-    @property
-    def statement(self) -> str:
-        return self.art + "/statement"
-
-    @property
-    def agreement(self) -> str:
-        return self.art + "/agreement"
+    def __post_init__(self) -> None:
+        self.art = _ID + f"article/{self.k}"
+        self.visit, self.meeting = self.art + "/visit", self.art + "/meeting"
+        self.statement, self.agreement = self.art + "/statement", self.art + "/agreement"
 
     @property
     def countries(self) -> list[str]:
