@@ -322,7 +322,7 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
         _add_node(out, ctx, term, node_types[term], group, mentions.get(term, []))
     for term in ordered:
         is_slip = bool(ancestors.get(node_types[term], {node_types[term]}) & {spec.slip_class})
-        _add_statements(out, ctx, term, is_slip=is_slip)
+        _add_triples(out, ctx, term, is_slip=is_slip)
     _link_slips(out, spec)
 
     out.graph["classes"] = dict(sorted(ctx.classes.items()))
@@ -367,8 +367,8 @@ def _add_node(
     )
 
 
-def _add_statements(out: nx.MultiDiGraph, ctx: _Context, term: Node, *, is_slip: bool) -> None:
-    """The statements about ``term``: edges to nodes, shortcut edges, literal and value attributes, claims."""
+def _add_triples(out: nx.MultiDiGraph, ctx: _Context, term: Node, *, is_slip: bool) -> None:
+    """The triples with subject ``term``: edges to nodes, shortcut edges, literal and value attributes, claims."""
     graph, spec = ctx.graph, ctx.spec
     shortcuts = {s.via: s for s in spec.shortcuts}
     skip = spec.skip_properties | {spec.label, *spec.alt_labels, *spec.claim_properties}
