@@ -53,7 +53,7 @@ from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closu
 from kg.sparql.syntax import offset_of, syntax_error
 
 ENGINES = ("oxigraph", "rdflib")
-#: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
+#: Chosen from benchmarks/bench_query.py: pyoxigraph answers joins far faster (both engines load through one reader).
 DEFAULT_ENGINE = "oxigraph"
 #: MB by which a local query's process may grow its address space (``--max-memory``).
 DEFAULT_MAX_MEMORY = 1024
