@@ -1,4 +1,4 @@
-"""kg.query and kg.engines: query files, typed parameters, refusals, positions, time limits, results."""
+"""kg.query and kg.sparql: query files, typed parameters, refusals, positions, time limits, results."""
 
 from __future__ import annotations
 

@@ -97,12 +97,22 @@ def _add_entailment_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_max_rows_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-rows",
+        type=whole_number(0),
+        default=10_000,  # kg.sparql.library.DEFAULT_MAX_ROWS, not imported: --help stays free of rdflib
+        metavar="N",
+        help="cut results after N rows (default: 10000; 0: all)",
+    )
+
+
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         action="append",
         metavar="FILE",
-        help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf) to use instead of data/article.ttl (repeatable)",
+        help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf .owl .xml) to use instead of data/article.ttl (repeatable)",
     )
 
 
@@ -521,6 +531,15 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
+    _add_file_commands(add)
+    _add_analysis_commands(add)
+    _add_query_commands(add)
+    _add_server_commands(add)
+    return parser
+
+
+def _add_file_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
+    """validate, build, synth, locate, diagram, export, describe, docs, reason: checks and outputs of the files."""
     p = add("validate", cmd_validate)
     _add_data_option(p)
 
@@ -566,6 +585,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("reason", cmd_reason)
     _add_data_option(p)
 
+
+def _add_analysis_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
+    """stats, path, explore: commands on the projection."""
     p = add("stats", cmd_stats)
     _add_data_option(p)
     p.add_argument("--top", type=whole_number(1), default=10, metavar="N", help="how many nodes to rank (default: 10)")
@@ -590,6 +612,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=int, metavar="K", help="draw only the K most central nodes")
     p.add_argument("--budget", type=int, metavar="N", help="above N nodes draw a focus view (default: 1000)")
 
+
+def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
+    """queries, query: the query library and SPARQL."""
     p = add("queries", cmd_queries)
     _add_data_option(p)
     p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the questions (default: en)")
@@ -634,13 +659,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop the query after this long (default: 5)",
     )
-    p.add_argument(
-        "--max-rows",
-        type=whole_number(0),
-        default=10_000,
-        metavar="N",
-        help="cut the result after N rows (default: 10000; 0: all)",
-    )
+    _add_max_rows_option(p)
     p.add_argument("--show", action="store_true", help="print the query text with the parameters bound, do not run it")
     _add_entailment_option(p)
     p.add_argument(
@@ -654,18 +673,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
     )
 
+
+def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
+    """serve, push: a SPARQL server of the graph, or an upload to one."""
     p = add("serve", cmd_serve)
     _add_data_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=port, default=7878, metavar="N", help="port, 1–65535 (default: 7878; 0: a free one)")
     p.add_argument("--timeout", type=seconds, default=10, metavar="SECONDS", help="query time limit (default: 10)")
-    p.add_argument(
-        "--max-rows",
-        type=whole_number(0),
-        default=10_000,
-        metavar="N",
-        help="cut results after N rows (default: 10000; 0: all)",
-    )
+    _add_max_rows_option(p)
     p.add_argument("--allow-external", action="store_true", help="let queries use SERVICE (off by default)")
     _add_entailment_option(p)
 
@@ -688,8 +704,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--timeout", type=seconds, default=60, metavar="SECONDS", help="upload time limit (default: 60)")
     _add_entailment_option(p)
-
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

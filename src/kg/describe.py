@@ -107,13 +107,7 @@ def _partition_iri(kind: str, term: Node) -> URIRef:
 
 
 def _merge(parts: Mapping[URIRef, Graph] | Graph) -> Graph:
-    if isinstance(parts, Graph):
-        return parts
-    merged = new_graph()
-    for graph in parts.values():
-        for triple in graph:
-            merged.add(triple)
-    return merged
+    return parts if isinstance(parts, Graph) else new_graph(*parts.values())
 
 
 def _vocabularies(graph: Graph) -> list[URIRef]:

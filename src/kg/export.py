@@ -57,11 +57,7 @@ def check_format(name: str) -> list[RdfFormat]:
 
 def union(parts: Parts) -> Graph:
     """All the graphs merged into one rdflib Graph."""
-    merged = new_graph()
-    for graph in parts.values():
-        for triple in graph:
-            merged.add(triple)
-    return merged
+    return new_graph(*parts.values())
 
 
 # --------------------------------------------------------------------------- what to export

@@ -245,9 +245,18 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def new_graph() -> Graph:
-    """An empty rdflib graph with only the project's prefixes bound."""
-    return bind_prefixes(Graph(bind_namespaces="none"))
+def new_graph(*graphs: Graph) -> Graph:
+    """An rdflib graph with only the project's prefixes bound, holding the union of ``graphs`` (none: empty).
+
+    >>> a, b = new_graph(), new_graph()
+    >>> _ = a.add((ID["iran"], RDF.type, KG.Country)); _ = b.add((ID["iran"], RDF.type, KG.Country))
+    >>> len(new_graph(a, b)), len(new_graph())
+    (1, 0)
+    """
+    merged = bind_prefixes(Graph(bind_namespaces="none"))
+    for graph in graphs:
+        merged += graph
+    return merged
 
 
 def sparql_prologue() -> str:

@@ -14,6 +14,11 @@ promises live here, for every writer at once:
 - **No litter after a crash.** Temporary names carry the writer's process id
   (``.NAME.kg<pid>.XXXX.tmp``); a later write to the same folder removes the
   ones whose process is gone (a ``kill -9`` mid-write leaves one behind).
+
+Our own code on :func:`os.replace` (POSIX ``rename(2)``, atomic within a file
+system) because the three promises above are not in any library's contract:
+``atomicwrites``, the usual one, is archived and writes a link's replacement
+over the link itself.
 """
 
 from __future__ import annotations

@@ -318,72 +318,17 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
     ordered = sorted(node_types, key=to_curie)
     ctx.ids = {term: to_curie(term) for term in ordered}
     mentions = _mentions(graph)
-    shortcuts = {s.via: s for s in spec.shortcuts}
-    skip = spec.skip_properties | {spec.label, *spec.alt_labels, *spec.claim_properties}
 
     out = nx.MultiDiGraph()
     used_groups: set[str] = set()
     for term in ordered:
-        cls = node_types[term]
-        group = _group_of(cls, spec, ancestors)
+        group = _group_of(node_types[term], spec, ancestors)
         used_groups.add(group.key)
-        labels = _labels(graph, term, (spec.label,))
-        name = ctx.ids[term]
-        alt = sorted(
-            {
-                (str(v), v.language or "")
-                for p in spec.alt_labels
-                for v in graph.objects(term, p)
-                if isinstance(v, Literal)
-            }
-        )
-        wikidata = sorted(str(o)[len(str(WD)) :] for o in graph.objects(term, OWL.sameAs) if str(o).startswith(str(WD)))
-        out.add_node(
-            name,
-            iri=str(term) if isinstance(term, URIRef) else name,
-            cls=ctx.term_labels(cls, ctx.classes),
-            group=group.key,
-            label_en=labels.get("en") or labels.get("fa") or name,
-            label_fa=labels.get("fa") or labels.get("en") or name,
-            alt_labels=alt,
-            wikidata=wikidata[0] if wikidata else None,
-            literals=[],
-            values=[],
-            mentions=mentions.get(term, []),
-        )
-
+        _add_node(out, ctx, term, node_types[term], group, mentions.get(term, []))
     for term in ordered:
-        name = ctx.ids[term]
-        attrs = out.nodes[name]
-        via: list[tuple[Node, Shortcut]] = []
-        for prop, obj in sorted(graph.predicate_objects(term), key=lambda po: (to_curie(po[0]), str(po[1]))):
-            if not isinstance(prop, URIRef) or prop in skip:
-                continue
-            if isinstance(obj, Literal):
-                kind = obj.language or (to_curie(obj.datatype) if obj.datatype else "")
-                attrs["literals"].append({"prop": ctx.prop(prop), "text": str(obj), "lang": kind})
-            elif obj in ctx.ids:
-                out.add_edge(name, ctx.ids[obj], key=ctx.prop(prop), prop=ctx.prop(prop))
-            elif prop in shortcuts:
-                via.append((obj, shortcuts[prop]))
-            else:
-                attrs["values"].append({"prop": ctx.prop(prop), **ctx.value(obj)})
-        shortcut_edges = [e for middle, cut in via for e in _shortcut_edges(ctx, middle, cut)]
-        for key, target, extra in sorted(shortcut_edges, key=lambda e: (e[0], e[1])):
-            out.add_edge(name, target, key=key, **extra)
-        claims = {to_curie(p): _claim(ctx, c) for p in spec.claim_properties for c in graph.objects(term, p)}
-        if ancestors.get(node_types[term], {node_types[term]}) & {spec.slip_class} or claims:
-            claimed, corrected = spec.claim_properties
-            attrs["slip"] = {"claimed": claims.get(to_curie(claimed)), "corrected": claims.get(to_curie(corrected))}
-            for p in (*spec.claim_properties, *spec.claim_roles):
-                ctx.prop(p)
-
-    slip_in, slip_out = to_curie(spec.slip_in), to_curie(spec.slip_out)
-    for name in out:
-        out.nodes[name]["slips"] = sorted(
-            {u for u, _, p in out.in_edges(name, data="prop") if p == slip_in}
-            | {v for _, v, p in out.out_edges(name, data="prop") if p == slip_out}
-        )
+        is_slip = bool(ancestors.get(node_types[term], {node_types[term]}) & {spec.slip_class})
+        _add_triples(out, ctx, term, is_slip=is_slip)
+    _link_slips(out, spec)
 
     out.graph["classes"] = dict(sorted(ctx.classes.items()))
     out.graph["properties"] = dict(sorted(ctx.properties.items()))
@@ -399,6 +344,73 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
     ]
     out.graph["text"] = article_text_of(graph)
     return out
+
+
+def _add_node(
+    out: nx.MultiDiGraph, ctx: _Context, term: Node, cls: URIRef, group: Group, mentions: list[tuple[int, int]]
+) -> None:
+    """The node of ``term`` with its class, group, labels, alternative names, Wikidata id and mentions."""
+    graph, spec = ctx.graph, ctx.spec
+    labels = _labels(graph, term, (spec.label,))
+    name = ctx.ids[term]
+    alt = sorted(
+        {(str(v), v.language or "") for p in spec.alt_labels for v in graph.objects(term, p) if isinstance(v, Literal)}
+    )
+    wikidata = sorted(str(o)[len(str(WD)) :] for o in graph.objects(term, OWL.sameAs) if str(o).startswith(str(WD)))
+    out.add_node(
+        name,
+        iri=str(term) if isinstance(term, URIRef) else name,
+        cls=ctx.term_labels(cls, ctx.classes),
+        group=group.key,
+        label_en=labels.get("en") or labels.get("fa") or name,
+        label_fa=labels.get("fa") or labels.get("en") or name,
+        alt_labels=alt,
+        wikidata=wikidata[0] if wikidata else None,
+        literals=[],
+        values=[],
+        mentions=mentions,
+    )
+
+
+def _add_triples(out: nx.MultiDiGraph, ctx: _Context, term: Node, *, is_slip: bool) -> None:
+    """The triples with subject ``term``: edges to nodes, shortcut edges, literal and value attributes, claims."""
+    graph, spec = ctx.graph, ctx.spec
+    shortcuts = {s.via: s for s in spec.shortcuts}
+    skip = spec.skip_properties | {spec.label, *spec.alt_labels, *spec.claim_properties}
+    name = ctx.ids[term]
+    attrs = out.nodes[name]
+    via: list[tuple[Node, Shortcut]] = []
+    for prop, obj in sorted(graph.predicate_objects(term), key=lambda po: (to_curie(po[0]), str(po[1]))):
+        if not isinstance(prop, URIRef) or prop in skip:
+            continue
+        if isinstance(obj, Literal):
+            kind = obj.language or (to_curie(obj.datatype) if obj.datatype else "")
+            attrs["literals"].append({"prop": ctx.prop(prop), "text": str(obj), "lang": kind})
+        elif obj in ctx.ids:
+            out.add_edge(name, ctx.ids[obj], key=ctx.prop(prop), prop=ctx.prop(prop))
+        elif prop in shortcuts:
+            via.append((obj, shortcuts[prop]))
+        else:
+            attrs["values"].append({"prop": ctx.prop(prop), **ctx.value(obj)})
+    shortcut_edges = [e for middle, cut in via for e in _shortcut_edges(ctx, middle, cut)]
+    for key, target, extra in sorted(shortcut_edges, key=lambda e: (e[0], e[1])):
+        out.add_edge(name, target, key=key, **extra)
+    claims = {to_curie(p): _claim(ctx, c) for p in spec.claim_properties for c in graph.objects(term, p)}
+    if is_slip or claims:
+        claimed, corrected = spec.claim_properties
+        attrs["slip"] = {"claimed": claims.get(to_curie(claimed)), "corrected": claims.get(to_curie(corrected))}
+        for p in (*spec.claim_properties, *spec.claim_roles):
+            ctx.prop(p)
+
+
+def _link_slips(out: nx.MultiDiGraph, spec: ProjectionSpec) -> None:
+    """Every node's ``slips``: those that point at it (``spec.slip_in``) and those it points at (``spec.slip_out``)."""
+    slip_in, slip_out = to_curie(spec.slip_in), to_curie(spec.slip_out)
+    for name in out:
+        out.nodes[name]["slips"] = sorted(
+            {u for u, _, p in out.in_edges(name, data="prop") if p == slip_in}
+            | {v for _, v, p in out.out_edges(name, data="prop") if p == slip_out}
+        )
 
 
 def _group_label(ctx: _Context, group: Group) -> dict[str, str]:

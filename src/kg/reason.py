@@ -1,6 +1,6 @@
 """Check the ontology plus the data with a real OWL reasoner: HermiT, run through owlready2.
 
-The graph is written as N-Triples by :mod:`kg.export`, loaded into an owlready2
+The graph is written as N-Triples by :mod:`kg.writers`, loaded into an owlready2
 world and classified by HermiT (Java). The check passes when the whole is
 consistent and no class is unsatisfiable (equivalent to ``owl:Nothing``).
 
@@ -23,8 +23,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import ServerError
-from kg.export import select_parts, union, write_ntriples
+from kg.export import select_parts, union
 from kg.namespaces import OWL, RDF, RDFS, XSD
+from kg.writers import write_ntriples
 
 #: The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps): what HermiT understands.
 OWL2_DATATYPES = frozenset(

@@ -1,8 +1,8 @@
 """``kg serve`` and ``kg push``: the graph behind a real SPARQL server, or uploaded to one.
 
 :func:`start_server` loads the ontology, vocabularies and data into an
-Oxigraph store in a temporary folder (the default graph, as for the local
-engines) and runs the ``oxigraph`` server binary from PyPI on it, read-only,
+Oxigraph store in a temporary folder (the default graph with its RDFS
+closure, as for the local engines) and runs the ``oxigraph`` server binary from PyPI on it, read-only,
 bound to 127.0.0.1 unless told otherwise, with a query time limit. The
 server answers SPARQL 1.1 at ``/query``. Its child process dies with the
 Python process that started it (``PR_SET_PDEATHSIG`` on Linux), so even a
@@ -45,10 +45,9 @@ from types import FrameType
 import pyoxigraph
 
 from kg.errors import EndpointError, QueryTimeout, ServerError
-from kg.load import source_paths
 from kg.namespaces import DATASET_IRI
-from kg.sparql.engines import load_into_store
-from kg.sparql.entailment import DEFAULT_ENTAILMENT, add_rdfs_closure
+from kg.sparql.engines import OxigraphEngine
+from kg.sparql.entailment import DEFAULT_ENTAILMENT
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -144,10 +143,8 @@ def build_store(
     """
     store = pyoxigraph.Store(str(location))
     try:
-        for path in source_paths(data) if load else []:
-            load_into_store(store, path)
-        if load and entailment == "rdfs":
-            add_rdfs_closure(store)
+        if load:
+            OxigraphEngine.from_files(data, store, entailment=entailment)
         store.flush()
         return len(store)
     finally:
@@ -422,11 +419,7 @@ def push(
         raise EndpointError(f"not an http(s) URL: {endpoint!r}") from None
     if graph != "default" and not graph.partition(":")[0].isalpha():
         raise EndpointError(f"the graph name must be an absolute IRI (or 'default'): {graph!r}")
-    store = pyoxigraph.Store()
-    for path in source_paths(data):
-        load_into_store(store, path)
-    if entailment == "rdfs":
-        add_rdfs_closure(store)
+    store = OxigraphEngine.from_files(data, entailment=entailment).store
     body = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     url = graph_store_url(endpoint, graph)
     try:

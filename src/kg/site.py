@@ -99,7 +99,7 @@ UI: dict[str, dict[str, str]] = {
         "error": "خطا",
     },
 }
-#: HTML input types for the parameter types of the query headers (see :mod:`kg.query`).
+#: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.library`).
 INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
 DOWNLOADS = {
     "csv": ("csv", "text/csv; charset=utf-8"),

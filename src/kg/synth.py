@@ -147,89 +147,149 @@ class _Writer:
         self.text(subject, _RDFS + "label", persian, "fa")
 
 
-def _article(w: _Writer, k: int, seed: int, used: set[str]) -> None:
+@dataclass
+class _Story:
+    """What article ``k`` tells: who visits whom, who says what, which two ministries sign; its node IRIs."""
+
+    k: int
+    host: str  # country keys of _COUNTRIES and _LEADERS
+    guest: str
+    speaker: str
+    quote: str
+    gloss: str
+    topic: str
+    iranian: tuple[str, ...]  # rows of _MINISTRIES
+    kazakh: tuple[str, ...]
+    day: str  # xsd:date
+    art: str = field(init=False)  # the IRIs of the article and of the facts it states
+    visit: str = field(init=False)
+    meeting: str = field(init=False)
+    statement: str = field(init=False)
+    agreement: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.art = _ID + f"article/{self.k}"
+        self.visit, self.meeting = self.art + "/visit", self.art + "/meeting"
+        self.statement, self.agreement = self.art + "/statement", self.art + "/agreement"
+
+    @property
+    def countries(self) -> list[str]:
+        """The countries the closing sentence names, in the order of _COUNTRIES."""
+        return sorted({"iran", "kazakhstan", self.host, self.guest}, key=list(_COUNTRIES).index)
+
+
+def _country(c: str) -> str:
+    return _ID + c
+
+
+def _person(c: str) -> str:
+    return _ID + _LEADERS[c][0]
+
+
+def _post(c: str) -> str:
+    return _ID + "post/" + _LEADERS[c][4]
+
+
+def _choose(k: int, seed: int) -> _Story:
+    """Article ``k``'s choices, from a generator seeded with ``seed`` and ``k`` only."""
     rng = random.Random(f"kg synth {seed} article {k}")
     host, guest = rng.sample(sorted(_LEADERS), 2)
-    speaker_country = rng.choice((host, guest))
+    speaker = rng.choice((host, guest))
     quote, gloss, topic = rng.choice(_QUOTES)
     iranian = rng.choice([m for m in _MINISTRIES if m[1] == "iran"])
     kazakh = rng.choice([m for m in _MINISTRIES if m[1] == "kazakhstan" and m[4] == iranian[4]])
     day = (_FIRST_DAY + timedelta(days=(k * 7 + rng.randrange(7)) % 3650)).isoformat()
+    return _Story(k, host, guest, speaker, quote, gloss, topic, tuple(iranian), tuple(kazakh), day)
 
-    art = _ID + f"article/{k}"
-    visit, meeting = art + "/visit", art + "/meeting"
-    statement, agreement = art + "/statement", art + "/agreement"
-    country = {c: _ID + c for c in _COUNTRIES}
-    person = {c: _ID + _LEADERS[c][0] for c in _LEADERS}
-    post = {c: _ID + "post/" + _LEADERS[c][4] for c in _LEADERS}
-    g, h, s = _LEADERS[guest], _LEADERS[host], _LEADERS[speaker_country]
 
-    headline = f"سفر {g[2]} به {_COUNTRIES[host][1]}"
-    a = _Article(art)
-    a.mention(headline, art)
+def _headline(st: _Story) -> str:
+    return f"سفر {_LEADERS[st.guest][2]} به {_COUNTRIES[st.host][1]}"
+
+
+def _tell(st: _Story) -> _Article:
+    """The Persian text of the story, with a mention for every entity and fact it names."""
+    g, h, s = _LEADERS[st.guest], _LEADERS[st.host], _LEADERS[st.speaker]
+    iranian, kazakh = st.iranian, st.kazakh
+    a = _Article(st.art)
+    a.mention(_headline(st), st.art)
     a.say("\n\nبه گزارش ")
     a.mention("ایسنا", _ID + "isna")
     a.say("، ")
-    a.mention(g[6], post[guest])
+    a.mention(g[6], _post(st.guest))
     a.say("، ")
-    a.mention(g[2], person[guest])
+    a.mention(g[2], _person(st.guest))
     a.say("، برای ")
-    a.mention("سفری رسمی", visit)
+    a.mention("سفری رسمی", st.visit)
     a.say(" به ")
-    a.mention(_COUNTRIES[host][1], country[host])
+    a.mention(_COUNTRIES[st.host][1], _country(st.host))
     a.say(" رفت. او در ")
-    a.mention("این دیدار", meeting)
+    a.mention("این دیدار", st.meeting)
     a.say(" با ")
-    a.mention(h[2], person[host])
+    a.mention(h[2], _person(st.host))
     a.say("، ")
-    a.mention(h[6], post[host])
+    a.mention(h[6], _post(st.host))
     a.say("، گفت‌وگو کرد. ")
     a.mention(iranian[3], _ID + iranian[0])
     a.say(" و ")
     a.mention(kazakh[3], _ID + kazakh[0])
     a.say(" ")
-    a.mention(f"یادداشت تفاهم همکاری در زمینهٔ {iranian[5]}", agreement)
+    a.mention(f"یادداشت تفاهم همکاری در زمینهٔ {iranian[5]}", st.agreement)
     a.say(" را امضا کردند. ")
-    a.mention(s[2], person[speaker_country])
+    a.mention(s[2], _person(st.speaker))
     a.say(" گفت: «")
-    a.mention(quote, statement)
+    a.mention(st.quote, st.statement)
     a.say("». ")
-    countries = sorted({"iran", "kazakhstan", host, guest}, key=list(_COUNTRIES).index)
+    countries = st.countries
     for i, c in enumerate(countries):
         a.say("، " if 0 < i < len(countries) - 1 else " و " if i else "")
-        a.mention(_COUNTRIES[c][1], country[c])
+        a.mention(_COUNTRIES[c][1], _country(c))
     a.say(" بر گسترش همکاری‌ها تأکید کردند.")
-    used.update({"isna", *countries, f"leader:{guest}", f"leader:{host}", iranian[0], kazakh[0]})
+    return a
 
+
+def _article(w: _Writer, k: int, seed: int, used: set[str]) -> None:
+    """Article ``k``: its text, its facts and its mentions; ``used`` collects the shared entities it names."""
+    st = _choose(k, seed)
+    text = _tell(st)
+    used.update({"isna", *st.countries, f"leader:{st.guest}", f"leader:{st.host}", st.iranian[0], st.kazakh[0]})
+    _write_facts(w, st, text.text)
+    _write_mentions(w, st.art, text.mentions)
+
+
+def _write_facts(w: _Writer, st: _Story, text: str) -> None:
+    """The article node (with its text as ``nif:isString``), the visit, meeting, agreement and statement."""
+    g, h, s = _LEADERS[st.guest], _LEADERS[st.host], _LEADERS[st.speaker]
+    iranian, kazakh = st.iranian, st.kazakh
+    art, visit, meeting, agreement, statement = st.art, st.visit, st.meeting, st.agreement, st.statement
     rdf_type, kg = _RDF + "type", _KG
     w.add(art, rdf_type, kg + "NewsArticle")
     w.labels(
         art,
-        f"Synthetic article {k}: {g[1]} visits {_COUNTRIES[host][0]}",
-        f"خبر {k}: سفر {g[2]} به {_COUNTRIES[host][1]}",
+        f"Synthetic article {st.k}: {g[1]} visits {_COUNTRIES[st.host][0]}",
+        f"خبر {st.k}: سفر {g[2]} به {_COUNTRIES[st.host][1]}",
     )
-    w.text(art, _SCHEMA + "headline", headline, "fa")
+    w.text(art, _SCHEMA + "headline", _headline(st), "fa")
     w.add(art, _SCHEMA + "publisher", _ID + "isna")
     w.text(art, _SCHEMA + "inLanguage", "fa")
-    w.typed(art, _SCHEMA + "datePublished", day, _XSD + "date")
-    w.text(art, _NIF + "isString", a.text)
+    w.typed(art, _SCHEMA + "datePublished", st.day, _XSD + "date")
+    w.text(art, _NIF + "isString", text)
 
     w.add(visit, rdf_type, kg + "Visit")
-    w.labels(visit, f"Visit of {g[1]} to {_COUNTRIES[host][0]}", f"سفر {g[2]} به {_COUNTRIES[host][1]}")
-    w.add(visit, kg + "visitor", person[guest])
-    w.add(visit, kg + "destination", country[host])
-    w.add(visit, kg + "participant", person[guest])
-    w.add(visit, kg + "participant", person[host])
-    w.typed(visit, _SCHEMA + "startDate", day, _XSD + "date")
+    w.labels(visit, f"Visit of {g[1]} to {_COUNTRIES[st.host][0]}", f"سفر {g[2]} به {_COUNTRIES[st.host][1]}")
+    w.add(visit, kg + "visitor", _person(st.guest))
+    w.add(visit, kg + "destination", _country(st.host))
+    w.add(visit, kg + "participant", _person(st.guest))
+    w.add(visit, kg + "participant", _person(st.host))
+    w.typed(visit, _SCHEMA + "startDate", st.day, _XSD + "date")
     w.add(visit, kg + "topic", _KGC + "bilateral-relations")
 
     w.add(meeting, rdf_type, kg + "Meeting")
     w.labels(meeting, f"Meeting of {g[1]} and {h[1]}", f"دیدار {g[2]} و {h[2]}")
     w.add(meeting, kg + "subEventOf", visit)
-    w.add(meeting, kg + "participant", person[guest])
-    w.add(meeting, kg + "participant", person[host])
-    w.add(meeting, _SCHEMA + "location", country[host])
-    w.add(meeting, kg + "topic", _KGC + topic)
+    w.add(meeting, kg + "participant", _person(st.guest))
+    w.add(meeting, kg + "participant", _person(st.host))
+    w.add(meeting, _SCHEMA + "location", _country(st.host))
+    w.add(meeting, kg + "topic", _KGC + st.topic)
 
     w.add(agreement, rdf_type, kg + "Agreement")
     w.labels(
@@ -244,18 +304,22 @@ def _article(w: _Writer, k: int, seed: int, used: set[str]) -> None:
     w.add(agreement, kg + "concludedDuring", visit)
 
     w.add(statement, rdf_type, kg + "Statement")
-    w.labels(statement, f"{s[1]}: {gloss}", f"{s[2]}: {quote}")
-    w.add(statement, kg + "speaker", person[speaker_country])
-    w.add(statement, kg + "speakerCapacity", post[speaker_country])
+    w.labels(statement, f"{s[1]}: {st.gloss}", f"{s[2]}: {st.quote}")
+    w.add(statement, kg + "speaker", _person(st.speaker))
+    w.add(statement, kg + "speakerCapacity", _post(st.speaker))
     w.add(statement, kg + "occasion", meeting)
     w.add(statement, kg + "speechMode", _KGC + "direct-quote")
-    w.text(statement, _SCHEMA + "text", quote, "fa")
-    w.text(statement, kg + "gloss", gloss, "en")
-    w.add(statement, kg + "topic", _KGC + topic)
+    w.text(statement, _SCHEMA + "text", st.quote, "fa")
+    w.text(statement, kg + "gloss", st.gloss, "en")
+    w.add(statement, kg + "topic", _KGC + st.topic)
 
-    for begin, end, anchor, target in a.mentions:
+
+def _write_mentions(w: _Writer, art: str, mentions: list[tuple[int, int, str, str]]) -> None:
+    """Each mention as a NIF 2.0 span of the article's text at code-point offsets."""
+    rdf_type = _RDF + "type"
+    for begin, end, anchor, target in mentions:
         span = f"{art}/span/{begin}-{end}"
-        w.add(span, rdf_type, kg + "Mention")
+        w.add(span, rdf_type, _KG + "Mention")
         w.add(span, _NIF + "referenceContext", art)
         w.typed(span, _NIF + "beginIndex", str(begin), _XSD + "integer")
         w.typed(span, _NIF + "endIndex", str(end), _XSD + "integer")

@@ -6,6 +6,10 @@ none, with diacritics, with Persian, Arabic or Latin digits. :func:`fold`
 maps all of these to one key, so a search matches however it was typed,
 while offsets still point into the verbatim text.
 
+Our own code, on :mod:`unicodedata`: Persian normalisers (hazm, parsivar)
+return a rewritten text with no map from its offsets back to the original,
+and the folding is a few character tables.
+
 >>> fold("توكايف") == fold("توکایف")
 True
 >>> fold("رئیس‌جمهور") == fold("رئیس جمهور") == fold("رئیسجمهور")

@@ -7,12 +7,15 @@ This package is the one public face of the query code; import from here::
 Its modules, each one concept:
 
 * :mod:`kg.sparql.syntax`: a query's text, its parameters, its one parse
-  (:class:`ParsedQuery`), the policy (no Update, no SERVICE or FROM unless
-  allowed) and the text an engine runs;
+  (:func:`~kg.sparql.syntax.analyse`), the policy (no Update, no SERVICE or
+  FROM unless allowed) and the text an engine runs;
 * :mod:`kg.sparql.library`: ``.rq`` files, their header, the library, and
   :func:`query` (``kg.query(...)``) / ``kg query``;
-* :mod:`kg.sparql.engines`: rdflib, pyoxigraph and remote endpoints, the
-  query child process and its limits, SPARQL JSON results;
+* :mod:`kg.sparql.engines`: the rdflib and pyoxigraph engines, the query
+  child process and its limits;
+* :mod:`kg.sparql.endpoint`: a remote SPARQL 1.1 endpoint as an engine, the
+  one HTTP client (one deadline, Basic and Digest auth) and the parsing of
+  its answers;
 * :mod:`kg.sparql.entailment`: the RDFS closure queries run on;
 * :mod:`kg.sparql.results`: a :class:`Result`, its output formats and the
   comparison with expected rows.

@@ -1,13 +1,14 @@
-"""Where a query runs: rdflib's memory graph, a pyoxigraph store, or a remote SPARQL 1.1 endpoint.
+"""Where a local query runs: rdflib's memory graph or a pyoxigraph store, in a child process with limits.
 
 Every engine has the same two methods: :meth:`Engine.run` takes the final
 query text (prefixes and parameter values already in it) and returns an
 :class:`Outcome` of rdflib terms, and :meth:`Engine.labels` looks up the
 ``rdfs:label`` or ``skos:prefLabel`` of IRIs in one language, for display.
+A remote endpoint is the third engine, :class:`kg.sparql.endpoint.EndpointEngine`.
 
 Both local engines hold the same default graph: the ontology, its SKOS
 vocabularies and the data files (``data/article.ttl`` unless other files are
-given), read from the same Turtle files, with the RDFS closure of
+given, in any RDF format), read by :mod:`kg.load`'s one strict reader, with the RDFS closure of
 :mod:`kg.sparql.entailment` unless ``entailment="none"``. Neither lets a
 query reach the network or the file system: :func:`kg.sparql.syntax.check_policy`
 refuses SERVICE and FROM on the parsed query; rdflib's ``SPARQL_LOAD_GRAPHS``
@@ -52,7 +53,7 @@ from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closu
 from kg.sparql.syntax import offset_of, syntax_error
 
 ENGINES = ("oxigraph", "rdflib")
-#: Chosen from benchmarks/bench_query.py: pyoxigraph parses Turtle and answers joins far faster.
+#: Chosen from benchmarks/bench_query.py: pyoxigraph answers joins far faster (both engines load through one reader).
 DEFAULT_ENGINE = "oxigraph"
 #: MB by which a local query's process may grow its address space (``--max-memory``).
 DEFAULT_MAX_MEMORY = 1024

@@ -342,11 +342,11 @@ def query(
 
     ``params`` maps parameter names to values (strings as on the command
     line, or rdflib terms). The query runs on ``engine`` (``"oxigraph"``,
-    the default, or ``"rdflib"``, or an :class:`kg.engines.Engine`) loaded
+    the default, or ``"rdflib"``, or a :class:`kg.sparql.engines.Engine`) loaded
     with the ontology, vocabularies and ``data`` (default
     ``data/article.ttl``), or on an rdflib ``graph`` you loaded, or on a
     remote ``endpoint`` (``endpoint_graph``: its graph to query, ``user``
-    and ``password``: basic auth). ``timeout`` seconds and ``max_rows`` cap
+    and ``password``: Basic or Digest auth). ``timeout`` seconds and ``max_rows`` cap
     the work (None: no limit), and a local query's process may grow by
     ``max_memory`` MB (None: no ceiling); ``lang`` fills a ``lang`` parameter
     and picks the language of display ``labels``. ``entailment`` is

@@ -3,9 +3,8 @@
 SELECT rows print as ``table`` (labels, right-to-left text kept in its
 column), SPARQL 1.1 ``csv``, ``tsv`` and ``json``, or ``md``; an ASK answer
 as ``true``/``false`` or JSON. A CONSTRUCT or DESCRIBE graph prints in an RDF
-format: JSON-LD and N-Triples come from the exporter's deterministic writers
-(:mod:`kg.export`: the compact ``@context`` of the project prefixes, sorted
-lines), the other formats from rdflib.
+format, written by the exporter's deterministic writers (:mod:`kg.writers`:
+sorted output, the compact ``@context`` of the project prefixes).
 
 Comparing with expected results
 -------------------------------
