@@ -34,7 +34,9 @@ datatype, language) rather than pickled rdflib terms, whose unpickling
 re-validates every literal (0.4 s for 9 400 rows); the parent builds the
 rdflib terms once (:func:`unpack_outcome`). :meth:`Engine.run_packed` is the
 form a child runs: pyoxigraph's terms go straight to tuples there, never
-through rdflib.
+through rdflib. A child that has sent its whole answer closes the pipe and
+exits; the parent does not wait for it (tearing down a copy of a large
+store's address space takes about 10 ms) but collects it at the next query.
 
 >>> engine = OxigraphEngine.from_files()
 >>> engine.run("ASK { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> a ?class }").boolean
@@ -482,6 +484,7 @@ def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: i
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
+        os.close(fd)  # the parent has the answer now, not only once this address space is torn down
     except BaseException:  # noqa: BLE001 - never return into the parent's code in the child
         code = 70
     finally:
@@ -522,6 +525,7 @@ def run_isolated(
         return target()
     if not hasattr(os, "fork") or not hasattr(select, "poll"):
         return _run_in_thread(target, timeout)
+    _reap_finished()
     deadline = time.monotonic() + timeout
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -530,7 +534,7 @@ def run_isolated(
         _child(target, write_end, allow_external, max_memory)
     os.close(write_end)
     chunks: list[bytes] = []
-    finished = False
+    finished = False  # the whole answer read
     try:
         poller = select.poll()
         poller.register(read_end, select.POLLIN | select.POLLHUP | select.POLLERR)
@@ -550,24 +554,50 @@ def run_isolated(
         if not finished:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    exitcode = os.waitstatus_to_exitcode(status)
-    try:
-        message = pickle.loads(b"".join(chunks)) if exitcode == 0 else None
-    except (pickle.UnpicklingError, EOFError, ValueError):
-        message = None
+            os.waitpid(pid, 0)
+    message = _answer(chunks)
+    if message is not None and message[0] == "ok":  # the child is exiting: reaped later (its exit takes ~10 ms)
+        _EXITING.append(pid)
+        _reap_finished()
+        return message[1]
+    # Reached only with the whole answer read (a time-out raised above); the peak memory that an
+    # error reports counts this child only once it is collected.
+    _, status = os.waitpid(pid, 0)
     if message is None:  # nothing or half an answer: the child died on its way
+        exitcode = os.waitstatus_to_exitcode(status)
         if max_memory and exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
             raise _memory_error(max_memory)
         raise QueryError(f"the query process died (exit code {exitcode})")
-    if message[0] == "ok":
-        return message[1]
     if message[0] == "memory":
         raise _memory_error(max_memory)
     if message[0] == "kgerror":
         cls, text, path, line, column = message[1:]
         raise cls(text, path=path, line=line, column=column)
     raise QueryError(f"the query failed: {message[1]}")
+
+
+#: Query children that sent their whole answer and are exiting; reaped by :func:`_reap_finished`.
+_EXITING: list[int] = []
+
+
+def _answer(chunks: list[bytes]) -> tuple[Any, ...] | None:
+    """The child's message, or None when it sent nothing or only part of one."""
+    try:
+        message = pickle.loads(b"".join(chunks)) if chunks else None
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError):
+        return None
+    return message if isinstance(message, tuple) and message else None
+
+
+def _reap_finished() -> None:
+    """Collect the exit status of the query children that have finished exiting (no zombies stay behind)."""
+    for pid in list(_EXITING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already collected elsewhere
+            done = pid
+        if done:
+            _EXITING.remove(pid)
 
 
 def _run_in_thread(target: Callable[[], T], timeout: float) -> T:
