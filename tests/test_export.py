@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg import resources
@@ -526,3 +526,21 @@ def test_an_output_that_is_an_input_is_refused(tmp_path, capsys):
     assert main(["export", "--format", "all", "--data", str(data), "--out", str(tmp_path)]) == 7
     assert data.read_bytes() == ARTICLE.read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.ttl"]
+
+
+def test_quads_converted_once_give_every_format_the_same_text_as_the_graphs():
+    from kg.export import split_parts, with_description
+    from kg.formats import FORMATS
+    from kg.load import load_graph
+    from kg.writers import Canonical, to_quads
+
+    graph = load_graph(None)
+    graph.add((ID["x"], RDFS.seeAlso, BNode()))  # a blank node: the canonical labelling is shared too
+    parts = split_parts(graph)
+    dataset = with_description(parts)
+    named, merged = to_quads(dataset), to_quads(parts, triples=True)
+    assert isinstance(named, Canonical) and not named.triples and merged.triples
+    assert to_quads(named) is named and to_quads(merged, triples=True) is merged
+    for fmt in FORMATS.values():
+        once = serialize(named if fmt.dataset else merged, fmt)
+        assert once == serialize(dataset if fmt.dataset else parts, fmt), fmt.name

@@ -561,6 +561,63 @@ def test_terms_from_pyoxigraph_keep_their_lexical_form():
     assert to_rdflib(pyoxigraph.Literal("x", language="fa")) == Literal("x", lang="fa")
 
 
+def test_rows_come_back_from_the_query_process_with_every_kind_of_term_as_written():
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    s, p = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    objects = [
+        pyoxigraph.NamedNode("urn:o"),
+        pyoxigraph.BlankNode("b1"),
+        pyoxigraph.Literal("x"),
+        pyoxigraph.Literal("راه\u200cآهن", language="fa"),
+        pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode("urn:type")),  # not a type the store rewrites
+    ]
+    store.extend(pyoxigraph.Quad(s, p, o) for o in objects)
+    text = "SELECT ?o ?none WHERE { <urn:s> <urn:p> ?o OPTIONAL { ?o <urn:q> ?none } }"
+    result = run_text(text, OxigraphEngine(store), timeout=10)
+    got = [row for row in result.rows]
+    assert all(set(row) == {"o"} for row in got)  # an unbound variable is absent, as from rdflib
+    values = sorted((type(row["o"]).__name__, str(row["o"]), row["o"].n3()) for row in got)
+    assert values == [
+        ("BNode", "b1", "_:b1"),
+        ("Literal", "01", '"01"^^<urn:type>'),
+        ("Literal", "x", '"x"'),
+        ("Literal", "راه\u200cآهن", '"راه\u200cآهن"@fa'),
+        ("URIRef", "urn:o", "<urn:o>"),
+    ]
+
+
+def test_each_query_sees_the_store_as_it_is_then_not_a_copy_from_an_earlier_query():
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    engine = OxigraphEngine(store)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert run_text(count, engine, timeout=10).values() == [{"n": 0}]
+    store.add(pyoxigraph.Quad(pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("o")))
+    assert run_text(count, engine, timeout=10).values() == [{"n": 1}]
+
+
+def test_the_engine_reads_data_as_strictly_as_kg_load_and_reports_the_same_fault(tmp_path):
+    from kg.errors import LoadError
+    from kg.load import read_quads
+
+    good = tmp_path / "good.ttl"
+    good.write_text('<urn:a> <urn:b> "c"@fa .\n<urn:a> <urn:b> <rel> .\n', encoding="utf-8")
+    engine = OxigraphEngine.from_files([good], entailment="none")
+    data = {(q.subject, q.predicate, q.object) for q in read_quads(good)}
+    assert data <= {(q.subject, q.predicate, q.object) for q in engine.store}  # relative IRIs against one base
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('<urn:a> <urn:b> "c"@fa .\n<urn:a> <urn:b> "unterminated .\n', encoding="utf-8")
+    with pytest.raises(LoadError) as expected:
+        read_quads(bad)
+    with pytest.raises(LoadError) as got:
+        OxigraphEngine.from_files([bad])
+    assert str(got.value) == str(expected.value)
+    assert (got.value.line, got.value.column) == (expected.value.line, expected.value.column) != (None, None)
+
+
 def test_query_records_are_frozen():
     q = read_query(LIBRARY / "fx02-trade-figures.rq")
     with pytest.raises(dataclasses.FrozenInstanceError):

@@ -29,7 +29,9 @@ from kg.namespaces import BASE, ONTOLOGY_IRI, VOCABULARIES_IRI, new_graph
 from kg.output import Export, check_output, refuse_input, register_input, write_atomically
 from kg.terms import natural_key  # noqa: F401  (re-exported for older callers)
 from kg.writers import (  # noqa: F401  (re-exported: the writers' former home)
+    Canonical,
     serialize,
+    to_quads,
     write_jsonld,
     write_nquads,
     write_ntriples,
@@ -141,7 +143,7 @@ def export_graph(
     quads = triples
     if graph == "all" and any(f.dataset for f in formats):
         quads = with_description(triples, endpoint=endpoint, sources=source_paths(data))
-    texts = {f: serialize(quads if f.dataset else triples, f) for f in formats}
+    texts = _serialize_all(quads, triples, formats)
     if target is None:
         return Export(text=texts[formats[0]])
     paths = {f: (target / file_name(f, graph) if fmt == "all" else target) for f in formats}
@@ -153,5 +155,18 @@ def write_export_dir(graph: Graph, path: Path) -> None:
     """Build output: every format of the loaded graph into the folder ``path``."""
     parts = split_parts(graph)
     quads = with_description(parts, sources=source_paths(None))
-    files = {path / file_name(f): serialize(quads if f.dataset else parts, f) for f in FORMATS.values()}
-    write_atomically(files)
+    texts = _serialize_all(quads, parts, list(FORMATS.values()))
+    write_atomically({path / file_name(f): text for f, text in texts.items()})
+
+
+def _serialize_all(quads: Parts, triples: Parts, formats: Sequence[RdfFormat]) -> dict[RdfFormat, str]:
+    """Each format written from ``quads`` (dataset formats) or ``triples`` (triple formats), each
+    converted to pyoxigraph and canonicalised once for all the formats that need it."""
+    prepared: dict[bool, Canonical] = {}
+
+    def source(dataset: bool) -> Canonical:
+        if dataset not in prepared:
+            prepared[dataset] = to_quads(quads, triples=False) if dataset else to_quads(triples, triples=True)
+        return prepared[dataset]
+
+    return {f: serialize(source(f.dataset), f) for f in formats}

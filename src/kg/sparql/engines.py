@@ -19,8 +19,25 @@ case), which also stops pyoxigraph's own HTTP client.
 
 :func:`run_isolated` runs a local query in a forked child process and kills
 it when it passes its time limit, because neither rdflib nor pyoxigraph can
-stop a query it has started; the child's address space is capped
-(``RLIMIT_AS``) so that a query that outgrows it stops with a clear message.
+stop a query it has started (pyoxigraph 0.5's ``Store.query`` has no timeout
+or cancellation); the child's address space is capped (``RLIMIT_AS``) so
+that a query that outgrows it stops with a clear message.
+
+Why the child is forked per query and what it sends back (measured on 1 000
+synthetic articles, see ``BENCHMARKS.md``): a warm child kept between
+queries would answer from a copy of the store taken when it was forked, so a
+store changed since (``engine.store.add``) would give stale rows, and a fresh
+fork costs a few milliseconds; so each query still gets its own child, but
+through ``os.fork`` and a pipe rather than :mod:`multiprocessing` (whose
+process object, bootstrap and join added about 10 ms per query). The child
+sends its rows as plain tuples of strings (:func:`pack_term`: kind, value,
+datatype, language) rather than pickled rdflib terms, whose unpickling
+re-validates every literal (0.4 s for 9 400 rows); the parent builds the
+rdflib terms once (:func:`unpack_outcome`). :meth:`Engine.run_packed` is the
+form a child runs: pyoxigraph's terms go straight to tuples there, never
+through rdflib. A child that has sent its whole answer closes the pipe and
+exits; the parent does not wait for it (tearing down a copy of a large
+store's address space takes about 10 ms) but collects it at the next query.
 
 >>> engine = OxigraphEngine.from_files()
 >>> engine.run("ASK { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> a ?class }").boolean
@@ -30,12 +47,14 @@ True
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
+import pickle
 import re
+import select
 import signal
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +65,7 @@ import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
+from kg.errors import KgError, LoadError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.load import load_graph, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
 from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closure, rdfs_closure
@@ -82,6 +101,82 @@ class Outcome:
     truncated: bool = False
 
 
+#: A term as plain data: ``("i", iri)``, ``("b", label)``, ``("l", lexical form, datatype IRI or None,
+#: language or None)`` (a simple literal has neither), ``("t", text)`` (an RDF-star triple, shown as text).
+PackedTerm = tuple[Any, ...]
+
+
+@dataclass
+class PackedOutcome:
+    """An :class:`Outcome` as plain tuples and strings, cheap to pickle: what a query child sends back.
+
+    ``rows`` holds one tuple per solution, aligned with ``variables``
+    (None where unbound); ``triples`` holds (s, p, o) tuples; terms are
+    :data:`PackedTerm`.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[PackedTerm | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[PackedTerm, PackedTerm, PackedTerm]] = field(default_factory=list)
+    truncated: bool = False
+
+
+def pack_term(term: Identifier) -> PackedTerm:
+    """An rdflib term as a :data:`PackedTerm`."""
+    if isinstance(term, URIRef):
+        return ("i", str(term))
+    if isinstance(term, BNode):
+        return ("b", str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ("l", str(term), None, term.language)
+        datatype = term.datatype
+        return ("l", str(term), None if datatype is None or str(datatype) == _XSD_STRING else str(datatype), None)
+    raise QueryError(f"unexpected term: {term!r}")
+
+
+def unpack_term(packed: PackedTerm) -> Identifier:
+    """The rdflib term of a :data:`PackedTerm` (a literal keeps its lexical form as written)."""
+    kind = packed[0]
+    if kind == "i":
+        return URIRef(packed[1])
+    if kind == "l":
+        if packed[3]:
+            return Literal(packed[1], lang=packed[3])
+        if packed[2] is None:
+            return Literal(packed[1])
+        return Literal(packed[1], datatype=URIRef(packed[2]), normalize=False)
+    if kind == "b":
+        return BNode(packed[1])
+    return Literal(packed[1])
+
+
+def pack_outcome(outcome: Outcome) -> PackedOutcome:
+    """An :class:`Outcome` of rdflib terms as a :class:`PackedOutcome`."""
+    names = outcome.variables
+    rows = [tuple(None if row.get(v) is None else pack_term(row[v]) for v in names) for row in outcome.rows]
+    triples = [(pack_term(s), pack_term(p), pack_term(o)) for s, p, o in outcome.triples]
+    return PackedOutcome(outcome.kind, list(names), rows, outcome.boolean, triples, outcome.truncated)
+
+
+def unpack_outcome(packed: PackedOutcome) -> Outcome:
+    """The :class:`Outcome` of rdflib terms of a :class:`PackedOutcome` (each distinct term built once)."""
+    built: dict[PackedTerm, Identifier] = {}
+
+    def term(p: PackedTerm) -> Identifier:
+        value = built.get(p)
+        if value is None:
+            value = built[p] = unpack_term(p)
+        return value
+
+    names = packed.variables
+    rows = [{n: term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in packed.rows]
+    triples = [(term(s), term(p), term(o)) for s, p, o in packed.triples]
+    return Outcome(packed.kind, list(names), rows, packed.boolean, triples, packed.truncated)
+
+
 class Engine:
     """A place to run SPARQL queries (see the module docstring)."""
 
@@ -91,6 +186,10 @@ class Engine:
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
         raise NotImplementedError
+
+    def run_packed(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> PackedOutcome:
+        """:meth:`run`, answered as a :class:`PackedOutcome` (what a query child sends back)."""
+        return pack_outcome(self.run(text, max_rows=max_rows, allow_external=allow_external))
 
     def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
         """The label of each IRI in ``lang`` (``rdfs:label``, else ``skos:prefLabel``), where it has one."""
@@ -206,19 +305,23 @@ def _capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
 
 def to_rdflib(term: Any) -> Identifier:
     """A pyoxigraph term as the equal rdflib term, keeping the lexical form the engine wrote."""
+    return unpack_term(pack_ox(term))
+
+
+def pack_ox(term: Any) -> PackedTerm:
+    """A pyoxigraph term as a :data:`PackedTerm`, keeping the lexical form the engine wrote."""
     if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
+        return ("i", term.value)
     if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
+        language = term.language
+        if language:
+            return ("l", term.value, None, language)
         datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        return ("l", term.value, None if datatype == _XSD_STRING else datatype, None)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return ("b", term.value)
     if isinstance(term, pyoxigraph.Triple):  # RDF-star: show it, there is no rdflib term for it
-        return Literal(str(term))
+        return ("t", str(term))
     raise QueryError(f"unexpected term from pyoxigraph: {term!r}")
 
 
@@ -257,25 +360,31 @@ class OxigraphEngine(Engine):
         return cls(store)
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
+        return unpack_outcome(self.run_packed(text, max_rows=max_rows, allow_external=allow_external))
+
+    def run_packed(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> PackedOutcome:
         try:
             result = self.store.query(text)
             if isinstance(result, pyoxigraph.QueryBoolean):
-                return Outcome("boolean", boolean=bool(result))
+                return PackedOutcome("boolean", boolean=bool(result))
             if isinstance(result, pyoxigraph.QueryTriples):
                 triples, truncated = _capped(iter(result), max_rows)
-                converted = [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in triples]
-                return Outcome("graph", triples=converted, truncated=truncated)
+                packed = [(pack_ox(t.subject), pack_ox(t.predicate), pack_ox(t.object)) for t in triples]
+                return PackedOutcome("graph", triples=packed, truncated=truncated)
             variables = [v.value for v in result.variables]
             solutions, truncated = _capped(iter(result), max_rows)
-            rows = []
-            for solution in solutions:
-                row = {}
-                for name in variables:
-                    value = solution[name]
-                    if value is not None:
-                        row[name] = to_rdflib(value)
-                rows.append(row)
-            return Outcome("bindings", variables=variables, rows=rows, truncated=truncated)
+            seen: dict[Any, PackedTerm] = {}  # equal pyoxigraph terms hash alike: pack each once
+
+            def pack(value: Any) -> PackedTerm | None:
+                if value is None:
+                    return None
+                packed = seen.get(value)
+                if packed is None:
+                    packed = seen[value] = pack_ox(value)
+                return packed
+
+            rows = [tuple(pack(solution[i]) for i in range(len(variables))) for solution in solutions]
+            return PackedOutcome("bindings", variables=variables, rows=rows, truncated=truncated)
         except SyntaxError as exc:
             raise _oxigraph_syntax_error(exc, text) from None
         except (OSError, RuntimeError, ValueError) as exc:
@@ -299,10 +408,28 @@ def _ox_has_lang(term: Any, lang: str) -> bool:
 
 
 def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
-    """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader."""
+    """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader.
+
+    A triple-format file goes straight into the store with ``Store.load``: the
+    same strict pyoxigraph parser, base IRI and checks (:func:`kg.load.check_input`)
+    as :func:`kg.load.load_into_store`, atomic, without a Python object per quad
+    (at 1 000 articles: 0.3 s and 90 MB against 1.0 s and 190 MB). A file that
+    fails is read again by :func:`kg.load.load_into_store`, which reports the
+    fault with its position (LoadError); dataset formats (every quad into one
+    graph) always go that way.
+    """
+    from kg.load import BASE_IRI, check_input
     from kg.load import load_into_store as load
 
-    load(store, path, graph)
+    checked, fmt = check_input(path)
+    if fmt.dataset:
+        load(store, path, graph)
+        return
+    try:
+        store.load(path=str(checked), format=fmt.oxigraph, base_iri=BASE_IRI, to_graph=graph)
+    except (SyntaxError, OSError, ValueError) as exc:
+        load(store, path, graph)  # raises the strict reader's LoadError, with the position
+        raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
 
 
 # --------------------------------------------------------------------------- time limit
@@ -346,26 +473,41 @@ def _limit_memory(max_memory: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _child(target: Callable[[], T], conn: Any, allow_external: bool, max_memory: int | None) -> None:
-    # Everything the child has to say goes through ``conn``; an engine that aborts (pyoxigraph when an
+def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: int | None) -> None:
+    """The query child: run ``target`` under the limits, write the pickled message to ``fd``, and exit."""
+    # Everything the child has to say goes through ``fd``; an engine that aborts (pyoxigraph when an
     # allocation fails past the ceiling) would otherwise print its own report and backtrace on the terminal.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    if not allow_external:
-        _leave_the_network()
-        sys.addaudithook(_block_network)
+    code = 0
     try:
-        _limit_memory(max_memory)
-        conn.send(("ok", target()))
-    except KgError as exc:
-        conn.send(("kgerror", type(exc), exc.message, exc.path, exc.line, exc.column))
-    except MemoryError:
-        conn.send(("memory",))
-    except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        if not allow_external:
+            _leave_the_network()
+            sys.addaudithook(_block_network)
+        try:
+            _limit_memory(max_memory)
+            message: tuple[Any, ...] = ("ok", target())
+        except KgError as exc:
+            message = ("kgerror", type(exc), exc.message, exc.path, exc.line, exc.column)
+        except MemoryError:
+            message = ("memory",)
+        except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
+            message = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("memory",))
+        except Exception as exc:  # noqa: BLE001 - an answer that cannot be sent is an error to report
+            data = pickle.dumps(("error", f"the answer could not be sent back: {exc}"))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.close(fd)  # the parent has the answer now, not only once this address space is torn down
+    except BaseException:  # noqa: BLE001 - never return into the parent's code in the child
+        code = 70
     finally:
-        conn.close()
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers in the child
 
 
 def _memory_error(max_memory: int | None) -> QueryMemoryLimit:
@@ -388,7 +530,9 @@ def run_isolated(
     """``target()`` in a forked child process, killed after ``timeout`` seconds (None: no limit, no child).
 
     The child shares the loaded graph with the parent (copy-on-write) and
-    sends back the pickled result. Unless ``allow_external``, it runs in an
+    sends back the pickled result through a pipe (return plain data, e.g. a
+    :class:`PackedOutcome`, for speed); the time limit covers the query and
+    the transfer of its answer. Unless ``allow_external``, it runs in an
     empty network namespace where Linux allows one (and refuses Python
     sockets in any case). Its address space may grow by ``max_memory`` MB
     (``RLIMIT_AS``; None: no ceiling); past that, the query stops with
@@ -398,36 +542,81 @@ def run_isolated(
     """
     if timeout is None or timeout <= 0:
         return target()
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not hasattr(os, "fork") or not hasattr(select, "poll"):
         return _run_in_thread(target, timeout)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(target, sender, allow_external, max_memory), daemon=True)
-    process.start()
-    sender.close()
+    _reap_finished()
+    deadline = time.monotonic() + timeout
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child never returns from _child
+        os.close(read_end)
+        _child(target, write_end, allow_external, max_memory)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    finished = False  # the whole answer read
     try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
-        try:
-            message = receiver.recv()
-        except EOFError:
-            process.join(5)
-            if max_memory and process.exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
-                raise _memory_error(max_memory) from None
-            raise QueryError(f"the query process died (exit code {process.exitcode})") from None
+        poller = select.poll()
+        poller.register(read_end, select.POLLIN | select.POLLHUP | select.POLLERR)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not poller.poll(max(1, int(remaining * 1000 + 0.999))):
+                if deadline - time.monotonic() > 0:
+                    continue  # woken early: wait for the rest of the time
+                raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        finished = True
     finally:
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-        receiver.close()
-    if message[0] == "ok":
+        os.close(read_end)
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    message = _answer(chunks)
+    if message is not None and message[0] == "ok":  # the child is exiting: reaped later (its exit takes ~10 ms)
+        _EXITING.append(pid)
+        _reap_finished()
         return message[1]
+    # Reached only with the whole answer read (a time-out raised above); the peak memory that an
+    # error reports counts this child only once it is collected.
+    _, status = os.waitpid(pid, 0)
+    if message is None:  # nothing or half an answer: the child died on its way
+        exitcode = os.waitstatus_to_exitcode(status)
+        if max_memory and exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+            raise _memory_error(max_memory)
+        raise QueryError(f"the query process died (exit code {exitcode})")
     if message[0] == "memory":
         raise _memory_error(max_memory)
     if message[0] == "kgerror":
         cls, text, path, line, column = message[1:]
         raise cls(text, path=path, line=line, column=column)
     raise QueryError(f"the query failed: {message[1]}")
+
+
+#: Query children that sent their whole answer and are exiting; reaped by :func:`_reap_finished`.
+_EXITING: list[int] = []
+
+
+def _answer(chunks: list[bytes]) -> tuple[Any, ...] | None:
+    """The child's message, or None when it sent nothing or only part of one."""
+    try:
+        message = pickle.loads(b"".join(chunks)) if chunks else None
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError):
+        return None
+    return message if isinstance(message, tuple) and message else None
+
+
+def _reap_finished() -> None:
+    """Collect the exit status of the query children that have finished exiting (no zombies stay behind)."""
+    for pid in list(_EXITING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already collected elsewhere
+            done = pid
+        if done:
+            _EXITING.remove(pid)
 
 
 def _run_in_thread(target: Callable[[], T], timeout: float) -> T:

@@ -82,10 +82,11 @@ from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
     DEFAULT_MAX_MEMORY,
     Engine,
-    Outcome,
+    PackedOutcome,
     as_graph,
     open_engine,
     run_isolated,
+    unpack_outcome,
 )
 from kg.sparql.entailment import DEFAULT_ENTAILMENT
 from kg.sparql.results import Result, check_format, compare, read_expected
@@ -285,14 +286,15 @@ def run_query(
     check_policy(prepared, allow_external=allow_external or not engine.local)
     cap = max_rows if max_rows and max_rows > 0 else None
 
-    def execute() -> Outcome:
-        return engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
+    def execute() -> PackedOutcome:
+        return engine.run_packed(prepared.text, max_rows=cap, allow_external=allow_external)
 
     try:
-        if engine.local:
-            outcome = run_isolated(execute, timeout, allow_external=allow_external, max_memory=max_memory)
+        if engine.local:  # the child sends plain tuples back; rdflib terms are built here, once
+            packed = run_isolated(execute, timeout, allow_external=allow_external, max_memory=max_memory)
+            outcome = unpack_outcome(packed)
         else:
-            outcome = execute()
+            outcome = engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
     except QueryError as exc:
         raise prepared.locate(exc) from None
     except (QueryTimeout, QueryMemoryLimit) as exc:

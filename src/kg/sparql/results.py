@@ -323,14 +323,31 @@ def label_columns(variables: Sequence[str], *, iris: bool = False) -> list[tuple
     return shown
 
 
+class _Widths(dict[str, int]):
+    """Terminal columns of each character met so far, asked of wcwidth once per distinct character."""
+
+    def __missing__(self, char: str) -> int:
+        width = self[char] = max(wcwidth(char), 0)
+        return width
+
+
+_WIDTHS = _Widths()
+
+
 def _char_width(char: str) -> int:
     """Terminal columns of one character (wcwidth: wide East Asian 2; combining, ZWNJ, isolates 0)."""
-    return max(wcwidth(char), 0)
+    return _WIDTHS[char]
 
 
 def _width(text: str) -> int:
-    """Terminal columns of ``text``: combining marks and format characters (ZWNJ, isolates) take none."""
-    return sum(_char_width(char) for char in text)
+    """Terminal columns of ``text``: combining marks and format characters (ZWNJ, isolates) take none.
+
+    Printable ASCII is one column a character; other text is summed from a
+    per-character cache of wcwidth's answers (one dict look-up a character).
+    """
+    if text.isascii() and text.isprintable():
+        return len(text)
+    return sum(map(_WIDTHS.__getitem__, text))
 
 
 def _rtl(text: str) -> bool:
@@ -406,21 +423,22 @@ def _format_table(result: Result, labels: Mapping[URIRef, str], *, width: int | 
     else:
         widths = natural
     cells = [[_cell(t, widths[i] if width is not None else None) for i, t in enumerate(r)] for r in texts]
+    rtl = [[_rtl(c) for c in r] for r in cells]  # each cell's direction, found once
     right = []
     for i in range(len(header)):
-        column = [r[i] for r in cells if r[i]]
-        right.append(bool(column) and sum(_rtl(c) for c in column) * 2 > len(column))
+        column = [d[i] for r, d in zip(cells, rtl, strict=True) if r[i]]
+        right.append(bool(column) and sum(column) * 2 > len(column))
 
-    def line(values: list[str]) -> str:
+    def line(values: list[str], directions: list[bool]) -> str:
         parts = []
         for i, value in enumerate(values):
             pad = " " * max(widths[i] - _width(value), 0)
-            shown = f"\u2067{value}\u2069" if _rtl(value) else value
+            shown = f"\u2067{value}\u2069" if directions[i] else value
             parts.append(pad + shown if right[i] else shown + pad)
         return "  ".join(parts).rstrip()
 
-    lines = [line(header), "  ".join("-" * w for w in widths)]
-    lines += [line(r) for r in cells]
+    lines = [line(header, [_rtl(h) for h in header]), "  ".join("-" * w for w in widths)]
+    lines += [line(r, d) for r, d in zip(cells, rtl, strict=True)]
     count = len(result.rows)
     footer = f"({count} row{'' if count == 1 else 's'}"
     footer += f"; cut at --max-rows {result.max_rows})" if result.truncated else ")"
