@@ -187,7 +187,8 @@ def refuse_service(text: str) -> None:
     """
     from kg.sparql import Query, check_policy
 
-    check_policy(Query("<request>", text), allow_external=False)  # the text as sent: its header is only comments
+    # The text as sent (its header is only comments), decided as the Oxigraph server will read it.
+    check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
 
 
 # --------------------------------------------------------------------------- pages

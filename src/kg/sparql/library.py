@@ -283,7 +283,8 @@ def run_query(
     if engine.local:
         check_prefixes(query)
     # A remote endpoint is the network already; only Update is refused there.
-    check_policy(prepared, allow_external=allow_external or not engine.local)
+    parser = "oxigraph" if engine.name == "oxigraph" else "rdflib"  # the parser that will execute the text
+    check_policy(prepared, allow_external=allow_external or not engine.local, parser=parser)
     cap = max_rows if max_rows and max_rows > 0 else None
 
     def execute() -> PackedOutcome:

@@ -553,7 +553,7 @@ def _refuse(query: Query, text: str, offset: int, message: str) -> QueryError:
     return QueryError(message, path=query.where, line=line, column=column)
 
 
-def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> None:
+def check_policy(query: Query | Prepared, *, allow_external: bool = False, parser: str = "rdflib") -> None:
     """Refuse SPARQL Update always, and SERVICE and FROM unless ``allow_external``, with their position.
 
     Decided on the query as the engines read it, not on its look:
@@ -567,7 +567,12 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> No
       SERVICE or FROM, in any case, as written or with ``\\u`` escapes
       expanded, is refused.
 
-    Both checks read the one token list of the text (:func:`analyse`).
+    Both checks read the one token list of the text (:func:`analyse`). The rdflib parse
+    (about 20 ms a query) is made when rdflib is the ``parser`` that executes the query
+    (the rdflib engine; ``"rdflib"`` too for an endpoint, whose parser is unknown); for
+    ``parser="oxigraph"`` the decision is Oxigraph's own reading, the token rule, which
+    the rdflib parse could only repeat (SERVICE or FROM in the parse means the token is
+    there, as written or escaped).
     Local queries also run where no connection can be opened (see
     :func:`kg.sparql.engines.run_isolated`).
     """
@@ -586,7 +591,7 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> No
             shape.form_at,
             f"SPARQL Update ({shape.form}) is refused: kg query only reads (kg push uploads data to a server)",
         )
-    parsed = _rdflib_parse(text)
+    parsed = _rdflib_parse(text) if parser == "rdflib" else None
     if parsed == "update":
         raise refuse(shape.form_at, "SPARQL Update is refused: kg query only reads")
     expanded, origin = _expand_escapes(text)
