@@ -184,12 +184,31 @@ def _syntax_error(path: Path, fmt: RdfFormat, exc: SyntaxError) -> LoadError:
     message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
     line, column = exc.lineno, exc.offset
     if message.startswith("Invalid UTF-8"):
-        message = f"not UTF-8 ({message}): {fmt.title} files must be encoded in UTF-8"
+        line, column, byte = _first_undecodable(path)
+        found = f"byte 0x{byte:02x} cannot be decoded" if byte is not None else message
+        message = f"not UTF-8 ({found}): {fmt.title} files must be encoded in UTF-8"
     if line is None and fmt.name == "xml":
         line, column = _xml_position(path)
     if line is None:
         line, column = _find_quoted(path, message)
     return LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
+
+
+def _first_undecodable(path: Path) -> tuple[int | None, int | None, int | None]:
+    """Line, column (in code points) and value of the first byte of ``path`` that is not UTF-8.
+
+    pyoxigraph reports such a byte from the start of the token that holds it, and
+    its column can be off by one; the file (already within the size limit) is
+    decoded here instead, on this error path only.
+    """
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        return data[: exc.start].count(b"\n") + 1, column, data[exc.start]
+    return None, None, None
 
 
 def _xml_position(path: Path) -> tuple[int | None, int | None]:
