@@ -209,3 +209,31 @@ def test_relative_iris_resolve_against_the_dataset_base_never_a_file_path(tmp_pa
     written = (tmp_path / "out" / "kg.nt").read_text(encoding="utf-8")
     assert f"<{BASE_IRI}a> <{BASE_IRI}b> <https://w3id.org/c> .\n" in written
     assert "file:" not in written and str(tmp_path) not in written
+
+
+# --------------------------------------------------------------------------- labels that spoof their direction
+
+DIRECTION = "bidirectional control character (U+202A–U+202E, U+2066–U+2069)"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('"Kassym-Jomart Tokayev"@en', '"Invoice \\u202Efdp.exe"@en', f"a label may not hold a {DIRECTION}"),
+        ('"Tokaev"@en', '"Tokaev \\u2067ftsa\\u2069"@en', f"an alternative label may not hold a {DIRECTION}"),
+        ('"Kassym-Jomart Tokayev"@en', '"\\u202BKassym-Jomart Tokayev"@en', f"a label may not hold a {DIRECTION}"),
+        ('"Kassym-Jomart Tokayev"@en', '"Kassym-Jomart Tokayev\\u200F"@en', None),  # RLM: a mark, allowed
+    ],
+    ids=["override-in-a-label", "isolate-in-an-alt-label", "embedding-in-a-label", "mark-allowed"],
+)
+def test_kg_validate_flags_a_label_that_can_reorder_the_text_around_it(broken_copy, capsys, old, new, problem):
+    path = broken_copy(old, new)
+    code = main(["validate", "--data", str(path)])
+    out = capsys.readouterr().out
+    if problem is None:
+        assert code == ExitCode.OK, out
+        return
+    assert code == ExitCode.NOT_CONFORMING
+    assert "[shacl] kgi:kassym-jomart-tokayev\n" in out
+    assert f"    message: {problem}" in out
+    assert out.rstrip().endswith("does not conform: 1 problem(s)")
