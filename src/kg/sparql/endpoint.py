@@ -72,7 +72,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
-from kg.load import MAX_INPUT_ENV, max_input_bytes
+from kg.load import MAX_INPUT_ENV, max_input_bytes, structure_fault
 from kg.namespaces import RDFS, SKOS, XSD
 from kg.sparql.engines import USER_AGENT, Engine, Outcome, _capped, to_rdflib
 from kg.sparql.syntax import analyse, offset_of, syntax_error
@@ -511,6 +511,14 @@ def parse_graph(body: bytes, media_type: str, base: str) -> list[tuple[Identifie
     fmt = pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
     if fmt is None:
         raise ValueError(f"not an RDF format: {media_type or 'no content type'}")
+    nested = {
+        pyoxigraph.RdfFormat.TURTLE: "turtle",
+        pyoxigraph.RdfFormat.TRIG: "trig",
+        pyoxigraph.RdfFormat.N3: "turtle",
+    }
+    fault = structure_fault(body, "xml" if fmt == pyoxigraph.RdfFormat.RDF_XML else nested.get(fmt, ""))
+    if fault is not None:  # the parser would overflow its stack, or expand entities without end
+        raise SyntaxError(f"line {fault[0]} column {fault[1]}: {fault[2]}")
     triples = []
     with quiet_literals():
         for quad in pyoxigraph.parse(body, format=fmt, base_iri=base):
