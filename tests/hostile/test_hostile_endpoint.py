@@ -200,3 +200,30 @@ def test_a_json_ld_context_is_never_dereferenced(fake, run_kg, tmp_path, where):
     )
     assert err.endswith("No LoadDocumentCallback has been set to load remote contexts\n")
     assert "TOP-SECRET" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "message"),
+    [
+        (
+            "text/turtle",
+            b"<urn:s> <urn:p> " + b"[ <urn:p> " * 100_000 + b"<urn:o>" + b" ]" * 100_000 + b" .\n",
+            "line 1 column 10017: nested more than 1000 levels deep ([ and ( inside each other)",
+        ),
+        (
+            "application/rdf+xml",
+            b'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY a0 "lol">'
+            + b"".join(b'<!ENTITY a%d "%s">' % (i, b"&a%d;" % (i - 1) * 10) for i in range(1, 10))
+            + b']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://a/">'
+            b'<rdf:Description rdf:about="http://a/s"><ex:p>&a9;</ex:p></rdf:Description></rdf:RDF>',
+            "its entities expand it past the limit on input amplification",
+        ),
+    ],
+    ids=["deep-turtle", "billion-laughs"],
+)
+def test_a_graph_answer_that_would_crash_the_parser_is_refused(fake, run_kg, content_type, body, message):
+    fake.headers, fake.body = {"Content-Type": content_type}, body
+    code, out, err = run_kg("query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", fake.url)
+    assert (code, out) == (ExitCode.ENDPOINT, "")
+    assert err.startswith(f"kg query: error: {fake.url}: the answer is not valid {content_type}: "), err
+    assert message in err

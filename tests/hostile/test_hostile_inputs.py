@@ -237,3 +237,81 @@ def test_kg_validate_flags_a_label_that_can_reorder_the_text_around_it(broken_co
     assert "[shacl] kgi:kassym-jomart-tokayev\n" in out
     assert f"    message: {problem}" in out
     assert out.rstrip().endswith("does not conform: 1 problem(s)")
+
+
+# --------------------------------------------------------------------------- nesting and entity expansion
+
+RDF = 'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://a/"'
+LAUGHS = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+DEEP = {
+    "brackets.ttl": (
+        "<urn:s> <urn:p> " + "[ <urn:p> " * 100_000 + "<urn:o>" + " ]" * 100_000 + " .\n",
+        "1:10017",
+        "Turtle syntax error: nested more than 1000 levels deep ([ and ( inside each other)",
+    ),
+    "collections.ttl": (
+        "<urn:s> <urn:p> " + "( " * 100_000 + ") " * 100_000 + ".\n",
+        "1:2017",
+        "Turtle syntax error: nested more than 1000 levels deep ([ and ( inside each other)",
+    ),
+    "graph.trig": (
+        "<urn:g> { <urn:s> <urn:p> " + "(" * 100_000 + ")" * 100_000 + " . }\n",
+        "1:1027",
+        "TriG syntax error: nested more than 1000 levels deep ([ and ( inside each other)",
+    ),
+    "escaped-hash.ttl": (
+        "@prefix : <urn:x#> .\n" + ":s :p :a\\# [ :p " * 2000 + "\n",
+        "2:16012",
+        "Turtle syntax error: nested more than 1000 levels deep ([ and ( inside each other)",
+    ),
+    "elements.rdf": (
+        f'<rdf:RDF {RDF}><rdf:Description rdf:about="http://a/s">\n'
+        + "<ex:p><rdf:Description>" * 600 + "</rdf:Description></ex:p>" * 600 + "</rdf:Description></rdf:RDF>\n",
+        "2:11478",
+        "RDF/XML syntax error: elements nested more than 1000 levels deep",
+    ),
+    "billion-laughs.rdf": (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [{LAUGHS}]>\n<rdf:RDF {RDF}>\n'
+        '<rdf:Description rdf:about="http://a/s"><ex:p>&a9;</ex:p></rdf:Description></rdf:RDF>\n',
+        "4:47",
+        "RDF/XML syntax error: its entities expand it past the limit on input amplification",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_nesting_that_would_crash_the_parser_is_refused_at_its_position(tmp_path, export, name):
+    text, where, message = DEEP[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, err = export(path)
+    assert (code, err) == (ExitCode.USAGE, f"kg export: error: {path}:{where}: {message}\n")
+
+
+def test_brackets_in_strings_iris_and_comments_do_not_count(tmp_path, export):
+    path = tmp_path / "brackets-as-text.ttl"
+    path.write_text(
+        "# " + "[(" * 2000 + "\n"
+        + '<urn:s> <urn:p> """' + "[" * 2000 + '""" , "' + "(" * 2000 + "\" , '\\\"[[[' .\n"
+        + "<urn:s> <urn:q> <urn:x?" + "(" * 2000 + "> .\n"
+        + "<urn:s> <urn:r> [ <urn:p> ( ( [ <urn:p> 1 ] ) ) ] .\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    code, err = export(path)
+    assert (code, err) == (ExitCode.OK, "")
+    assert len((tmp_path / "out" / "kg.nt").read_text(encoding="utf-8").splitlines()) == 11
+
+
+def test_an_external_entity_is_never_read(tmp_path, export):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LOCAL", encoding="utf-8")
+    path = tmp_path / "xxe.rdf"
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [<!ENTITY x SYSTEM "{secret.as_uri()}">]>\n<rdf:RDF {RDF}>\n'
+        '<rdf:Description rdf:about="http://a/s"><ex:p>&x;</ex:p></rdf:Description></rdf:RDF>\n',
+        encoding="utf-8",
+    )
+    code, err = export(path)
+    assert code == ExitCode.USAGE
+    assert err.startswith(f"kg export: error: {path}:"), err
+    assert "RDF/XML syntax error" in err and "TOP-SECRET" not in err
