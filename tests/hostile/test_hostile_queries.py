@@ -211,3 +211,27 @@ def test_max_rows_cuts_a_cross_product_of_millions_at_once(capsys, engine):
     )  # fmt: skip
     assert (code, err) == (ExitCode.OK, "kg query: the result was cut at 7 rows (--max-rows)\n")
     assert len(out.splitlines()) == 1 + 7
+
+
+# --------------------------------------------------------------------------- nesting the parsers cannot read
+
+TOO_DEEP = "the query nests more than 1000 levels deep ({, ( and [ inside each other), more than the parsers can read"
+NESTED = {
+    "groups": ("SELECT * WHERE " + "{" * 50_000 + "}" * 50_000, "1:1016"),
+    "parentheses": ("SELECT * WHERE { FILTER(" + "(" * 50_000 + "1" + ")" * 50_000 + ") }", "1:1023"),
+    "inside-what-looks-like-an-iri": ("ASK { FILTER(?a<" + "(" * 50_000 + "1" + ")" * 50_000 + ">?b) }", "1:1015"),
+    "blank-node-brackets": ("ASK { ?s ?p " + "[ ?p " * 50_000 + "1" + " ]" * 50_000 + " }", "1:5008"),
+}
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("case", NESTED)
+def test_nesting_that_would_crash_the_parser_is_a_query_error_at_its_bracket(capsys, case, engine):
+    text, where = NESTED[case]
+    code, out, err = kg_query(capsys, "-e", text, "--engine", engine)
+    assert (code, out, err) == (ExitCode.QUERY, "", f"kg query: error: <-e>:{where}: {TOO_DEEP}\n")
+
+
+def test_a_thousand_levels_are_still_read(capsys):
+    text = "ASK { " + "{ " * 999 + "}" * 999 + " }"
+    assert kg_query(capsys, "-e", text) == (ExitCode.OK, "true\n", "")

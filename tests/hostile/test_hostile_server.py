@@ -170,3 +170,13 @@ def test_every_way_of_sending_an_update_is_refused(site, path, data, content_typ
     got, body = _get(site + path, data, content_type)
     assert got == status
     assert message in body, body
+
+
+def test_a_query_nested_too_deep_for_oxigraph_is_refused_and_the_server_lives(site):
+    text = "SELECT * WHERE " + "{" * 50_000 + "}" * 50_000
+    status, body = _get(site + "query", text.encode(), "application/sparql-query")
+    assert (status, body.split(": ", 1)[1]) == (
+        403,
+        "the query nests more than 1000 levels deep ({, ( and [ inside each other), more than the parsers can read",
+    )
+    assert _count(site) > 0  # Oxigraph still answers
