@@ -616,7 +616,7 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False) -> No
 
 
 #: How deep ``{``, ``(`` and ``[`` may nest in a query: pyoxigraph's parser recurses and overflows its
-#: stack (a segmentation fault, no message) at some 10 000 levels; rdflib's reaches Python's recursion limit.
+#: stack (a segmentation fault, no message) between 2 000 and 5 000 levels; rdflib's reaches Python's recursion limit.
 MAX_QUERY_NESTING = 1000
 _TOO_DEEP = (
     f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other), "
