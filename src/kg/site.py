@@ -218,6 +218,14 @@ def _explorer_link(iri: str) -> str:
     return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
 
 
+def _href(iri: str) -> bool:
+    """Whether an IRI may be a link: http(s) only; a ``javascript:``, ``data:`` or ``file:`` IRI of the data stays text.
+
+    The CSP allows the pages' inline scripts, and with them ``javascript:`` URLs, so the check is here.
+    """
+    return urllib.parse.urlsplit(iri).scheme.lower() in ("http", "https")
+
+
 def _table(result: Result) -> dict[str, Any]:
     columns, rows = display_table(result)
     nodes = [cell.iri for row in rows for cell in row if cell.iri]
@@ -228,6 +236,7 @@ def _table(result: Result) -> dict[str, Any]:
         "truncated": result.truncated,
         "max_rows": result.max_rows,
         "explore": _explorer_link,
+        "href": _href,
         "first_node": _explorer_link(nodes[0]) if nodes else None,
     }
 
