@@ -20,6 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hostile_net import Tripwire
@@ -28,6 +29,8 @@ pytestmark = pytest.mark.server
 
 SERVICE = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+#: The process id of the module's kg serve, for its memory.
+SERVER: dict[str, int] = {}
 
 
 def _get(url: str, data: bytes | None = None, content_type: str | None = None) -> tuple[int, str]:
@@ -65,6 +68,7 @@ def site(tmp_path_factory) -> Iterator[str]:
             process.kill()
             pytest.fail(f"kg serve did not start: {process.communicate(timeout=10)[1]}")
         before = _count(url)
+        SERVER["pid"] = process.pid
         yield url
         assert _count(url) == before, "a request changed the served graph"
     finally:
@@ -194,3 +198,24 @@ def test_an_iri_that_is_not_http_is_shown_as_text_never_a_link(site, scheme_iri)
     assert [h for h in hrefs if h.split(":")[0].lower() in ("javascript", "data", "file")] == []
     shown = scheme_iri.replace("<", "&lt;")
     assert f'{shown} <a class="node"' in page or f'&lt;{shown}&gt; <a class="node"' in page, page
+
+
+def _peak_mb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) // 1024
+
+
+def test_a_huge_answer_is_streamed_through_the_site_not_held_in_memory(site):
+    """A cross product of some 200 million rows: the first MiB comes at once and kg serve's memory stays flat."""
+    before = _peak_mb(SERVER["pid"])
+    query = urllib.parse.urlencode({"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
+    began = time.monotonic()
+    with urllib.request.urlopen(site + "query?" + query, timeout=30) as response:
+        first = response.read(1 << 20)
+        assert len(first) == 1 << 20
+        assert time.monotonic() - began < 5.0
+        read = len(first)
+        while read < 64 << 20:
+            read += len(response.read(1 << 20))
+    assert _peak_mb(SERVER["pid"]) - before < 64, "kg serve held the answer in memory"
+    assert _count(site) > 0  # and still answers
