@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from kg import resources
 from kg.errors import OutputError
-from kg.output import process_is_alive, replace_path, write_atomically
+from kg.output import check_output, process_is_alive, replace_path, write_atomically
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -132,6 +132,7 @@ def build(
     from kg.load import load_graph
     from kg.validate import validate
 
+    check_output(out_dir, directory=True)  # an unwritable directory is refused before any work
     graph = load_graph(data)
     report = validate(data, graph=graph)
     result = BuildResult(report)

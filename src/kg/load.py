@@ -22,6 +22,13 @@ Rules of the reader:
   over :func:`max_input_bytes` (default :data:`MAX_INPUT_BYTES`, overridable by
   the environment variable ``KG_MAX_INPUT_BYTES``); both are LoadErrors (exit 2).
   pyoxigraph parses from the path as a stream, so a file is never one Python string.
+* **Nesting**: Turtle and TriG may nest blank-node brackets and collections
+  ``[ ( ... ) ]``, and RDF/XML elements, at most :data:`MAX_NESTING` deep;
+  RDF/XML entities may not amplify the input (expat's billion-laughs limit).
+  pyoxigraph's parsers recurse (a file of 100 000 ``[`` crashes the process
+  with a stack overflow) and slow down with the square of the depth of
+  RDF/XML, so :func:`structure_fault` measures the depth first, on the bytes,
+  without parsing. Our own code because no parser offers a depth limit.
 * **Language tags** are lower-cased by pyoxigraph when it reads them (RDF 1.1
   §3.3: tags compare case-insensitively), so ``@EN`` and ``@en`` are one tag
   everywhere after reading; writers write the lower-cased tag.
@@ -36,6 +43,7 @@ True
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import stat
@@ -61,6 +69,8 @@ BASE_IRI = BASE
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 #: Environment variable that overrides :data:`MAX_INPUT_BYTES` (a number of bytes).
 MAX_INPUT_ENV = "KG_MAX_INPUT_BYTES"
+#: The deepest nesting read: Turtle/TriG ``[``/``(`` inside each other, RDF/XML elements inside each other.
+MAX_NESTING = 1000
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
@@ -140,12 +150,102 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
+#: What can hide a bracket in Turtle and TriG: strings, IRIs, comments, escapes in local names.
+_TURTLE_TOKEN = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n\r]|\\.)*"'
+    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb"|<[^>\n\r]*>|#[^\n\r]*|\\.|[\[\]()]",
+    re.DOTALL,
+)
+
+
+def structure_fault(data: Any, fmt_name: str) -> tuple[int, int, str] | None:
+    """Where ``data`` (bytes or an mmap of a whole document) nests too deep for the parser, or amplifies.
+
+    Returns (line, column, message) of the first fault, or None. Turtle and TriG:
+    ``[`` and ``(`` nested more than :data:`MAX_NESTING` deep outside strings, IRIs
+    and comments; RDF/XML: elements nested that deep, or entities that amplify the
+    input (expat's limit); other formats: None (N-Triples and N-Quads do not nest,
+    pyoxigraph's JSON-LD reader has its own depth limit).
+    """
+    if fmt_name == "xml":
+        return _xml_fault(data)
+    if fmt_name not in ("turtle", "trig") or _openings(data) <= MAX_NESTING:
+        return None
+    depth = 0
+    for match in _TURTLE_TOKEN.finditer(data):
+        token = match.group()
+        if token in (b"[", b"("):
+            depth += 1
+            if depth > MAX_NESTING:
+                start = data.rfind(b"\n", 0, match.start()) + 1
+                column = len(bytes(data[start : match.start()]).decode("utf-8", "replace")) + 1
+                line = bytes(data[: match.start()]).count(b"\n") + 1
+                return line, column, f"nested more than {MAX_NESTING} levels deep ([ and ( inside each other)"
+        elif token in (b"]", b")"):
+            depth = max(0, depth - 1)
+    return None
+
+
+def _openings(data: Any, chunk: int = 1 << 20) -> int:
+    """How many ``[`` and ``(`` bytes ``data`` holds (a cheap bound on its depth), read a chunk at a time."""
+    total = 0
+    with memoryview(data) as view:
+        for at in range(0, len(view), chunk):
+            part = bytes(view[at : at + chunk])
+            total += part.count(b"[") + part.count(b"(")
+    return total
+
+
+class _TooDeep(Exception):
+    """Raised from expat's handler at the element that is one level too deep: (line, column), 1-based."""
+
+
+def _xml_fault(data: Any) -> tuple[int, int, str] | None:
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def start(name: str, attributes: Any) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _TooDeep(parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+
+    def end(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(bytes(data), True)
+    except _TooDeep as deep:
+        line, column = deep.args
+        return line, column, f"elements nested more than {MAX_NESTING} levels deep"
+    except xml.parsers.expat.ExpatError as exc:
+        if "amplification" in str(exc):
+            return exc.lineno, exc.offset + 1, "its entities expand it past the limit on input amplification"
+    return None
+
+
+def _check_structure(path: Path, fmt: RdfFormat) -> None:
+    if fmt.name not in ("turtle", "trig", "xml") or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        fault = structure_fault(data, fmt.name)
+    if fault is not None:
+        line, column, message = fault
+        raise LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
+
+
 def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
     """Each :class:`pyoxigraph.Quad` of one RDF file, streamed; any fault is a LoadError with its position.
 
     ``base_iri`` resolves relative IRIs when the file has no ``@base`` (default :data:`BASE_IRI`).
     """
     path, fmt = check_input(path)
+    _check_structure(path, fmt)
     try:
         yield from pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
     except SyntaxError as exc:
@@ -163,6 +263,9 @@ def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BAS
     """
     if data.startswith(b"\xef\xbb\xbf") and fmt.name != "xml":
         raise LoadError(f"starts with a UTF-8 byte-order mark (EF BB BF); {fmt.title} is read without one", path=source)
+    fault = structure_fault(data, fmt.name)
+    if fault is not None:
+        raise LoadError(f"{fmt.title} syntax error: {fault[2]}", path=source, line=fault[0], column=fault[1])
     try:
         return list(pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri))
     except SyntaxError as exc:
@@ -184,12 +287,31 @@ def _syntax_error(path: Path, fmt: RdfFormat, exc: SyntaxError) -> LoadError:
     message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
     line, column = exc.lineno, exc.offset
     if message.startswith("Invalid UTF-8"):
-        message = f"not UTF-8 ({message}): {fmt.title} files must be encoded in UTF-8"
+        line, column, byte = _first_undecodable(path)
+        found = f"byte 0x{byte:02x} cannot be decoded" if byte is not None else message
+        message = f"not UTF-8 ({found}): {fmt.title} files must be encoded in UTF-8"
     if line is None and fmt.name == "xml":
         line, column = _xml_position(path)
     if line is None:
         line, column = _find_quoted(path, message)
     return LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
+
+
+def _first_undecodable(path: Path) -> tuple[int | None, int | None, int | None]:
+    """Line, column (in code points) and value of the first byte of ``path`` that is not UTF-8.
+
+    pyoxigraph reports such a byte from the start of the token that holds it, and
+    its column can be off by one; the file (already within the size limit) is
+    decoded here instead, on this error path only.
+    """
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        return data[: exc.start].count(b"\n") + 1, column, data[exc.start]
+    return None, None, None
 
 
 def _xml_position(path: Path) -> tuple[int | None, int | None]:

@@ -33,7 +33,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -45,7 +45,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
@@ -219,6 +219,14 @@ def _explorer_link(iri: str) -> str:
     return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
 
 
+def _href(iri: str) -> bool:
+    """Whether an IRI may be a link: http(s) only; a ``javascript:``, ``data:`` or ``file:`` IRI of the data stays text.
+
+    The CSP allows the pages' inline scripts, and with them ``javascript:`` URLs, so the check is here.
+    """
+    return urllib.parse.urlsplit(iri).scheme.lower() in ("http", "https")
+
+
 def _table(result: Result) -> dict[str, Any]:
     columns, rows = display_table(result)
     nodes = [cell.iri for row in rows for cell in row if cell.iri]
@@ -229,6 +237,7 @@ def _table(result: Result) -> dict[str, Any]:
         "truncated": result.truncated,
         "max_rows": result.max_rows,
         "explore": _explorer_link,
+        "href": _href,
         "first_node": _explorer_link(nodes[0]) if nodes else None,
     }
 
@@ -407,13 +416,26 @@ async def sparql_endpoint(request: Request) -> Response:
         headers["Content-Type"] = request.headers.get("content-type", "")
     forwarded = urllib.request.Request(target, data=body or None, headers=headers, method=request.method)
     status, media, answer = await run_in_threadpool(_forward, forwarded, (site.timeout or 60) + 5)
-    return Response(answer, status_code=status, media_type=media)
+    if isinstance(answer, bytes):
+        return Response(answer, status_code=status, media_type=media)
+    # Streamed as Oxigraph sends it: a huge answer never sits whole in this process's memory.
+    return StreamingResponse(_chunks(answer), status_code=status, media_type=media)
 
 
-def _forward(request: urllib.request.Request, timeout: float) -> tuple[int, str, bytes]:
+def _chunks(response: Any, size: int = 1 << 16) -> Iterator[bytes]:
+    """The body of an open urllib response, ``size`` bytes at a time; closed at the end or when the client leaves."""
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.headers.get("Content-Type", "application/octet-stream"), response.read()
+        while chunk := response.read(size):
+            yield chunk
+    finally:
+        response.close()
+
+
+def _forward(request: urllib.request.Request, timeout: float) -> tuple[int, str, Any]:
+    """Status, content type and body of Oxigraph's answer: an open response to stream for a 2xx, else bytes."""
+    try:
+        response = urllib.request.urlopen(request, timeout=timeout)  # closed by _chunks
+        return response.status, response.headers.get("Content-Type", "application/octet-stream"), response
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers.get("Content-Type", "text/plain"), exc.read()
     except (urllib.error.URLError, OSError) as exc:

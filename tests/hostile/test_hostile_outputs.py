@@ -127,3 +127,49 @@ def test_a_symlink_to_the_input_is_still_the_input(tmp_path, capsys):
     assert main(["explore", "--data", str(data), "--out", str(link)]) == 7
     assert "is an input of this command" in capsys.readouterr().err
     assert data.read_bytes() == before and link.is_symlink()
+
+
+# --------------------------------------------------------------------------- kg build and kg export --format all
+
+
+@pytest.mark.parametrize(
+    ("make_out", "message"),
+    [
+        (lambda d: d / "file.txt", "{out}: exists and is not a directory"),
+        (lambda d: d / "file.txt" / "build", "{out}: cannot create it: {d}/file.txt is not a directory"),
+        (lambda d: Path("/proc/kg-build"), "{out}: cannot write in /proc: "),
+        (lambda d: Path("/proc/self/kg-build"), "{out}: cannot write in /proc/self: "),
+    ],
+    ids=["onto-a-file", "under-a-file", "into-proc", "into-proc-self"],
+)
+def test_kg_build_refuses_an_unwritable_directory_before_it_validates(tmp_path, capsys, make_out, message):
+    (tmp_path / "file.txt").write_text("keep", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    out = make_out(tmp_path)
+    assert main(["build", "--out", str(out)]) == 7
+    captured = capsys.readouterr()
+    assert captured.err.startswith("kg build: error: " + message.format(out=out, d=tmp_path)), captured.err
+    assert captured.out == ""  # no validation report: refused before any work
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("name", ["kg.ttl", "kg.nt", "kg.rdf"])
+def test_export_all_into_the_folder_of_its_input_refuses_before_writing_any_file(tmp_path, capsys, name):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    data = folder / name
+    if name == "kg.ttl":
+        shutil.copyfile(DATA, data)
+    else:
+        assert (
+            main(["export", "--graph", "data", "--format", "nt" if name == "kg.nt" else "xml", "--out", str(data)]) == 0
+        )
+        capsys.readouterr()
+    before = _snapshot(tmp_path)
+    assert main(["export", "--data", str(data), "--format", "all", "--out", str(folder)]) == 7
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == (
+        "",
+        f"kg export: error: {data}: is an input of this command; refusing to overwrite it (choose another output)\n",
+    )
+    assert _snapshot(tmp_path) == before  # not one of the six files, no temporary

@@ -9,6 +9,10 @@ and ``kg push``). It promises:
   socket down when the time is up, so a server that sends one byte every
   half second cannot stretch the query (:class:`~kg.errors.QueryTimeout`,
   exit 4).
+* **Bounded answers.** An answer body longer than the input size limit
+  (:func:`kg.load.max_input_bytes`: 64 MiB, ``KG_MAX_INPUT_BYTES``) is not
+  read further: :class:`~kg.errors.EndpointError` (exit 5), so a fast
+  server cannot fill the memory before the deadline.
 * **Credentials stay with their origin.** ``user``/``password`` are sent
   only to the scheme, host and port of the URL given. Redirects (at most
   5) to another origin are followed without them. ``auth="auto"`` sends
@@ -68,6 +72,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
+from kg.load import MAX_INPUT_ENV, max_input_bytes, structure_fault
 from kg.namespaces import RDFS, SKOS, XSD
 from kg.sparql.engines import USER_AGENT, Engine, Outcome, _capped, to_rdflib
 from kg.sparql.syntax import analyse, offset_of, syntax_error
@@ -195,11 +200,18 @@ def _send_once(
             connection.request(method, selector, body=body, headers=dict(headers))
         answer = connection.getresponse()
         chunks = []
+        size, limit = 0, max_input_bytes()
         while True:
             chunk = answer.read(65536)
             if not chunk:
                 break
             chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise EndpointError(
+                    f"{url}: the answer passed the input limit of {limit} bytes and was not read further "
+                    f"(set {MAX_INPUT_ENV} to raise it)"
+                )
             if deadline.passed:
                 raise QueryTimeout(timeout_text)
         if fired.is_set():
@@ -499,6 +511,14 @@ def parse_graph(body: bytes, media_type: str, base: str) -> list[tuple[Identifie
     fmt = pyoxigraph.RdfFormat.from_media_type(media_type) if media_type else None
     if fmt is None:
         raise ValueError(f"not an RDF format: {media_type or 'no content type'}")
+    nested = {
+        pyoxigraph.RdfFormat.TURTLE: "turtle",
+        pyoxigraph.RdfFormat.TRIG: "trig",
+        pyoxigraph.RdfFormat.N3: "turtle",
+    }
+    fault = structure_fault(body, "xml" if fmt == pyoxigraph.RdfFormat.RDF_XML else nested.get(fmt, ""))
+    if fault is not None:  # the parser would overflow its stack, or expand entities without end
+        raise SyntaxError(f"line {fault[0]} column {fault[1]}: {fault[2]}")
     triples = []
     with quiet_literals():
         for quad in pyoxigraph.parse(body, format=fmt, base_iri=base):
@@ -624,7 +644,11 @@ class EndpointEngine(Engine):
                     f"{self.url}: the answer stops mid-document after {len(response.body)} bytes, ending "
                     f"{ending!r} (the server most likely stopped the query at its time limit)"
                 ) from None
-            raise EndpointError(f"{self.url}: the answer is not valid {response.content_type}: {error[:300]}") from None
+            said = response.message()  # a JSON error document parses as JSON: its own words say what went wrong
+            raise EndpointError(
+                f"{self.url}: the answer is not valid {response.content_type}: {error[:300]}"
+                + (f"; the server's words: {said}" if said and said not in error else "")
+            ) from None
 
     def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
         iris = list(dict.fromkeys(iris))[:500]

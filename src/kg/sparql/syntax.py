@@ -586,6 +586,9 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
         return prepared.locate(QueryError(message, line=line, column=column))
 
     shape = analyse(text)
+    too_deep = _too_deep(shape.tokens)
+    if too_deep is not None:
+        raise refuse(too_deep, _TOO_DEEP)
     if shape.form in _UPDATE_WORDS:
         raise refuse(
             shape.form_at,
@@ -615,6 +618,34 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
         raise refuse(None, _SERVICE_REFUSED)
     if _finds(parsed, "datasetClause"):
         raise refuse(None, _FROM_REFUSED)
+
+
+#: How deep ``{``, ``(`` and ``[`` may nest in a query: pyoxigraph's parser recurses and overflows its
+#: stack (a segmentation fault, no message) between 2 000 and 5 000 levels; rdflib's reaches Python's recursion limit.
+MAX_QUERY_NESTING = 1000
+_TOO_DEEP = (
+    f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other), "
+    "more than the parsers can read"
+)
+
+
+def _too_deep(tokens: Sequence[Token]) -> int | None:
+    """The offset of the bracket that nests one level too deep, or None.
+
+    Brackets inside an IRI token count too: ``?a<((...))>?b`` is an IRI to the
+    tokenizer but a comparison with nested brackets to Oxigraph.
+    """
+    depth = 0
+    for token in tokens:
+        text = token.text if token.kind in ("punct", "iri") else ""
+        for index, char in enumerate(text):
+            if char in "{([":
+                depth += 1
+                if depth > MAX_QUERY_NESTING:
+                    return token.start + index
+            elif char in "})]":
+                depth = max(0, depth - 1)
+    return None
 
 
 _SERVICE_REFUSED = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"

@@ -1,0 +1,107 @@
+"""A shared explorer page built from a hostile data file: labels are text, links are checked, nothing runs or leaves.
+
+SECURITY.md, "Explorer pages". Each case writes a copy of data/article.ttl with
+Tokayev's English label (and his Wikidata link) replaced, builds the page with
+``kg explore --data F --out PAGE`` in-process, opens it in Debian's Chromium
+(the session ``browser`` fixture) with the request log and the dialog hook, and
+asserts: no dialog, no request but the page itself, no console error, the label
+shown character for character as text, no element or script added, no
+``javascript:`` link, and the label isolated (``<bdi>``: unicode-bidi isolate).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from kg import resources
+from kg.cli import main
+from kg.errors import ExitCode
+
+pytestmark = pytest.mark.browser
+
+TOKAYEV = "kgi:kassym-jomart-tokayev"
+#: Each hostile label, and the node whose English label it replaces (one page holds them all).
+LABELS = {
+    "script": ("kgi:kassym-jomart-tokayev", "<script>alert('script')</script>"),
+    "attribute-breakout": ("kgi:russia", '"><img src=x onerror=alert(1)>'),
+    "end-of-script": ("kgi:china", "</script><script>alert(document.domain)</script>"),
+    "javascript-url": ("kgi:turkey", "javascript:alert(1)//"),
+    "right-to-left-override": ("kgi:syria", "Invoice \u202efdp.exe"),
+    "entities-and-template": ("kgi:ukraine", "&lt;b&gt; {{7*7}} ${alert(1)} <!--"),
+}
+
+
+def _turtle_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.fixture(scope="module")
+def hostile_page(tmp_path_factory) -> Path:
+    """One explorer page of the shipped data with every label of :data:`LABELS` put in, and a bad Wikidata id."""
+    source = resources.data_path().read_text(encoding="utf-8")
+    hostile = source.replace(
+        "owl:sameAs wd:Q200881 ;", "owl:sameAs <http://www.wikidata.org/entity/javascript:alert(1)> ;"
+    )
+    for node, label in LABELS.values():
+        pattern = re.compile(rf'(^{re.escape(node)} a kg:\w+ ;\n\s+rdfs:label )"[^"]*"@en', re.MULTILINE)
+        hostile, replaced = pattern.subn(lambda m, label=label: m.group(1) + _turtle_string(label) + "@en", hostile)
+        assert replaced == 1, node
+    folder = tmp_path_factory.mktemp("hostile-explorer")
+    data = folder / "hostile.ttl"
+    data.write_text(hostile, encoding="utf-8")
+    page = folder / "explorer.html"
+    assert main(["explore", "--data", str(data), "--out", str(page)]) == ExitCode.OK
+    return page
+
+
+def _until(page, expression: str, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        page.wait_for_timeout(20)
+    raise AssertionError(f"timed out waiting for {expression}")
+
+
+@pytest.mark.parametrize("case", LABELS)
+def test_a_hostile_label_is_shown_as_text_and_runs_nothing(browser, hostile_page, case):
+    node, label = LABELS[case]
+    path = hostile_page
+    html = path.read_text(encoding="utf-8")
+    assert label not in html or case in ("javascript-url", "right-to-left-override")  # escaped in the page's JSON
+    context = browser.new_context(viewport={"width": 1400, "height": 860})
+    page = context.new_page()
+    requests: list[str] = []
+    dialogs: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        page.goto(path.as_uri())
+        _until(page, "() => !!(window.kgExplorer && kgExplorer.state().complete)")
+        scripts = page.evaluate("() => document.scripts.length")
+        page.evaluate("(id) => kgExplorer.selectNode(id)", node)
+        heading = page.locator("#entity-heading bdi")
+        heading.wait_for(state="attached", timeout=5000)
+        assert heading.evaluate("(e) => e.textContent") == label
+        assert heading.evaluate("(e) => e.children.length") == 0
+        assert heading.evaluate("(e) => getComputedStyle(e).unicodeBidi") == "isolate"
+        assert page.evaluate("() => document.scripts.length") == scripts
+        assert page.evaluate("() => document.querySelectorAll('img, iframe, object, embed').length") == 0
+        hrefs = page.evaluate("() => [...document.querySelectorAll('[href]')].map((e) => e.getAttribute('href'))")
+        assert [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))] == []
+        if node == TOKAYEV:
+            assert not any("wikidata" in h for h in hrefs)  # the bad Wikidata id gives no link at all
+        page.mouse.click(5, 5)  # a user gesture, in case something waits for one
+        assert dialogs == []
+        assert problems == []
+        assert [url.split("#")[0] for url in requests] == [path.as_uri()], "a request off the page"
+    finally:
+        context.close()

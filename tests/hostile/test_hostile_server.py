@@ -1,0 +1,221 @@
+"""A hostile client of ``kg serve``: no federation, no update, no second query smuggled past the check.
+
+SECURITY.md, "Server". One real ``kg serve --port 0`` (a subprocess: the case
+needs a server) serves the module, its store under the test's own TMPDIR. Every
+case asserts the HTTP status, the message, that a loopback tripwire was never
+contacted, and (at the end) that the served graph is unchanged. kill -9 of
+``kg serve`` is proved in tests/test_site.py::test_the_oxigraph_child_dies_when_kg_serve_is_killed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hostile_net import Tripwire
+
+pytestmark = pytest.mark.server
+
+SERVICE = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+#: The process id of the module's kg serve, for its memory.
+SERVER: dict[str, int] = {}
+
+
+def _get(url: str, data: bytes | None = None, content_type: str | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type} if content_type else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def _count(site: str) -> int:
+    status, body = _get(site + "query?" + urllib.parse.urlencode({"query": COUNT}))
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Iterator[str]:
+    env = {**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("serve"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
+    )  # fmt: skip
+    url = None
+    deadline = time.monotonic() + 60
+    while url is None and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"query page: (\S+)", line)
+        url = match.group(1) if match else None
+    try:
+        if url is None:
+            process.kill()
+            pytest.fail(f"kg serve did not start: {process.communicate(timeout=10)[1]}")
+        before = _count(url)
+        SERVER["pid"] = process.pid
+        yield url
+        assert _count(url) == before, "a request changed the served graph"
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = process.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, stderr = process.communicate(timeout=10)
+        assert "Traceback" not in (stderr or "")
+
+
+@pytest.fixture
+def tripwire():
+    wire = Tripwire()
+    yield wire
+    assert wire.close() == [], "something connected to the tripwire"
+
+
+QUERIES = {
+    "in-a-subquery": "SELECT * WHERE { { SELECT * WHERE { sErViCe <{url}> { ?s ?p ?o } } } }",
+    "after-a-comment": "SELECT * WHERE { # SERVICE here is a comment\n SERVICE <{url}> { ?s ?p ?o } }",
+    "in-minus": "SELECT * WHERE { ?s ?p ?o MINUS { SERVICE <{url}> { ?s ?p ?o } } }",
+    "relative-to-base": "BASE <{url}> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }",
+    "silent-variable": "SELECT * WHERE { BIND(<{url}> AS ?e) SERVICE SILENT ?e { ?s ?p ?o } }",
+    "escaped-in-exists": "ASK { FILTER EXISTS { \\u0053ERVICE <{url}> { ?s ?p ?o } } }",
+}
+
+
+@pytest.mark.parametrize("case", QUERIES)
+@pytest.mark.parametrize("how", ["get", "post-query", "post-form"])
+def test_service_through_the_endpoint_is_403_and_contacts_nothing(site, tripwire, case, how):
+    text = QUERIES[case].replace("{url}", tripwire.url)
+    if how == "get":
+        status, body = _get(site + "query?" + urllib.parse.urlencode({"query": text}))
+    elif how == "post-query":
+        status, body = _get(site + "query", text.encode("utf-8"), "application/sparql-query")
+    else:
+        form = urllib.parse.urlencode({"query": text}).encode()
+        status, body = _get(site + "query", form, "application/x-www-form-urlencoded")
+    assert status == 403
+    assert re.fullmatch(rf"<request>:\d+:\d+: {re.escape(SERVICE)}", body), body
+
+
+@pytest.mark.parametrize("case", ["in-a-subquery", "relative-to-base", "escaped-in-exists"])
+def test_service_through_the_ad_hoc_page_is_refused_and_contacts_nothing(site, tripwire, case):
+    text = QUERIES[case].replace("{url}", tripwire.url)
+    status, page = _get(
+        site + "ad-hoc", urllib.parse.urlencode({"query": text}).encode(), "application/x-www-form-urlencoded"
+    )
+    assert status == 400
+    assert SERVICE in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ([("query", "{service}"), ("query", "{safe}")], "The URL query parameter query must be set at most once"),
+        ([("query", "{safe}"), ("query", "{service}")], SERVICE),
+    ],
+    ids=["service-first", "service-last"],
+)
+def test_a_second_query_parameter_cannot_smuggle_service(site, tripwire, params, message):
+    service = f"SELECT * WHERE {{ SERVICE <{tripwire.url}> {{ ?s ?p ?o }} }}"
+    values = [(k, v.format(service=service, safe="ASK {}")) for k, v in params]
+    status, body = _get(site + "query?" + urllib.parse.urlencode(values))
+    assert status in (400, 403)
+    assert message in body
+
+
+def test_a_query_in_the_url_and_another_in_the_body_is_refused(site, tripwire):
+    service = f"SELECT * WHERE {{ SERVICE <{tripwire.url}> {{ ?s ?p ?o }} }}"
+    status, body = _get(
+        site + "query?" + urllib.parse.urlencode({"query": service}), b"ASK {}", "application/sparql-query"
+    )
+    assert (status, body) == (400, "The query cannot be set both in the URL query parameters and the request body")
+
+
+def test_a_default_graph_uri_is_a_name_in_the_store_never_fetched(site, tripwire):
+    query = {"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": tripwire.url + "graph.ttl"}
+    status, body = _get(site + "query?" + urllib.parse.urlencode(query))
+    assert status == 200
+    assert json.loads(body)["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "content_type", "status", "message"),
+    [
+        ("query?query=DROP%20ALL", None, None, 403, "SPARQL Update (DROP) is refused"),
+        ("query?query=LOAD%20%3Cfile%3A%2F%2F%2Fetc%2Fpasswd%3E", None, None, 403, "SPARQL Update (LOAD) is refused"),
+        ("query?update=DROP%20ALL", None, None, 400, "no query: give ?query=SPARQL"),
+        ("query", b"DROP ALL", "application/sparql-update", 415, "POST a query as application/sparql-query"),
+        ("query", b"update=DROP+ALL", "application/x-www-form-urlencoded", 400, "no query: give ?query=SPARQL"),
+        ("query", b"CLEAR DEFAULT", "application/sparql-query", 403, "SPARQL Update (CLEAR) is refused"),
+        ("update", b"DROP ALL", "application/sparql-update", 404, "<bdi>Not Found</bdi>"),
+        ("store", b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", 404, "<bdi>Not Found</bdi>"),
+    ],
+    ids=["get-drop", "get-load", "update-param", "sparql-update-body", "update-form", "clear-as-query",
+         "update-path", "graph-store-path"],
+)  # fmt: skip
+def test_every_way_of_sending_an_update_is_refused(site, path, data, content_type, status, message):
+    got, body = _get(site + path, data, content_type)
+    assert got == status
+    assert message in body, body
+
+
+def test_a_query_nested_too_deep_for_oxigraph_is_refused_and_the_server_lives(site):
+    text = "SELECT * WHERE " + "{" * 50_000 + "}" * 50_000
+    status, body = _get(site + "query", text.encode(), "application/sparql-query")
+    assert (status, body.split(": ", 1)[1]) == (
+        403,
+        "the query nests more than 1000 levels deep ({, ( and [ inside each other), more than the parsers can read",
+    )
+    assert _count(site) > 0  # Oxigraph still answers
+
+
+@pytest.mark.parametrize(
+    "scheme_iri", ["javascript:alert(document.domain)", "data:text/html,hello", "file:///etc/passwd"]
+)
+def test_an_iri_that_is_not_http_is_shown_as_text_never_a_link(site, scheme_iri):
+    query = f"SELECT ?x WHERE {{ VALUES ?x {{ <{scheme_iri}> <http://example.org/ok> }} }}"
+    status, page = _get(site + "ad-hoc?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200, page
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert "http://example.org/ok" in hrefs  # the control: an http IRI is a link
+    assert [h for h in hrefs if h.split(":")[0].lower() in ("javascript", "data", "file")] == []
+    shown = scheme_iri.replace("<", "&lt;")
+    assert f'{shown} <a class="node"' in page or f'&lt;{shown}&gt; <a class="node"' in page, page
+
+
+def _peak_mb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) // 1024
+
+
+def test_a_huge_answer_is_streamed_through_the_site_not_held_in_memory(site):
+    """A cross product of some 200 million rows: the first MiB comes at once and kg serve's memory stays flat."""
+    before = _peak_mb(SERVER["pid"])
+    query = urllib.parse.urlencode({"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
+    began = time.monotonic()
+    with urllib.request.urlopen(site + "query?" + query, timeout=30) as response:
+        first = response.read(1 << 20)
+        assert len(first) == 1 << 20
+        assert time.monotonic() - began < 5.0
+        read = len(first)
+        while read < 64 << 20:
+            read += len(response.read(1 << 20))
+    assert _peak_mb(SERVER["pid"]) - before < 64, "kg serve held the answer in memory"
+    assert _count(site) > 0  # and still answers
