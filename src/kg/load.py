@@ -49,6 +49,7 @@ import re
 import stat
 import xml.parsers.expat
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,16 +92,23 @@ def max_input_bytes() -> int:
     return int(value)
 
 
-def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
-    """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark."""
-    path = Path(path)
-    fmt = format_for_path(path)
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A missing file, or any other OSError while reading ``path``, as a LoadError naming it."""
     try:
-        info = path.stat()
+        yield
     except FileNotFoundError:
         raise LoadError("no such file", path=path) from None
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror}", path=path) from None
+
+
+def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
+    """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark."""
+    path = Path(path)
+    fmt = format_for_path(path)
+    with _reading(path):
+        info = path.stat()
     register_input(path)
     if not stat.S_ISREG(info.st_mode):
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device"
@@ -134,12 +142,8 @@ def read_text(path: str | Path) -> str:
     """The whole file as text, decoded as UTF-8; a missing or non-UTF-8 file is a LoadError."""
     path = Path(path)
     register_input(path)
-    try:
+    with _reading(path):
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError("no such file", path=path) from None
-    except OSError as exc:
-        raise LoadError(f"cannot read: {exc.strerror}", path=path) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
