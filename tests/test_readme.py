@@ -46,13 +46,16 @@ def test_quick_start_has_exactly_two_commands_in_a_venv_from_debians_python():
         assert package in commands[1]
 
 
-def test_ci_runs_the_readmes_test_command_read_from_the_readme():
-    """.ci/run extracts the second quick-start line itself, so CI is the README's command, not a copy."""
+def test_ci_runs_the_readmes_test_command_and_checks_it_against_the_readme():
+    """.ci/run holds the second quick-start line verbatim and refuses to run if the README's differs."""
     ci = resources.root() / ".ci" / "run"
     script = ci.read_text(encoding="utf-8")
-    extract = re.search(r'test_command="\$\((.*)\)"', script).group(1)
+    literal = re.search(r'^test_command="(.*)"$', script, re.M).group(1)
+    assert literal == _quick_start()[1]
+    extract = re.search(r'readme_command="\$\((.*)\)"', script).group(1)
     done = subprocess.run(["bash", "-c", extract], cwd=resources.root(), capture_output=True, text=True, check=True)
     assert done.stdout.strip() == _quick_start()[1]
+    assert '[[ "$test_command" != "$readme_command" ]]' in script
     assert 'bash -euo pipefail -c "$test_command"' in script
 
 
