@@ -191,6 +191,22 @@ def test_every_entity_and_fact_has_both_labels(graph):
             assert langs == ["en", "fa"], (node, langs)
 
 
+def test_every_curator_note_is_in_both_languages(graph):
+    """Each English skos:editorialNote has one Persian translation beside it (issue 12).
+
+    A node may carry several notes (the visit has two), so per node the notes are English and
+    Persian in equal numbers; every note is one or the other.
+    """
+    notes = defaultdict(list)
+    for node, note in graph.subject_objects(SKOS.editorialNote):
+        notes[_curie(graph, node)].append(note.language if isinstance(note, Literal) else repr(note))
+    counts = {node: (langs.count("en"), langs.count("fa"), len(langs)) for node, langs in notes.items()}
+    assert {node: c for node, c in counts.items() if not (c[0] == c[1] >= 1 and c[0] + c[1] == c[2])} == {}
+    assert sum(en for en, _, _ in counts.values()) == 19
+    assert counts["event:tokayev-state-visit-2022"] == (2, 2, 4)
+    assert counts["kgi:ebrahim-raisi"] == (1, 1, 2)
+
+
 def test_statement_texts_are_verbatim_quotes(graph, text):
     for statement in graph.subjects(RDF.type, KG.Statement):
         words = str(graph.value(statement, SDO.text))

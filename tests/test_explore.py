@@ -372,9 +372,12 @@ def test_no_user_facing_text_names_a_file(real_html):
     text = json.dumps(shown, ensure_ascii=False)
     assert re.findall(r"[\w.-]+/[\w./-]+\.(?:tsv|ttl|txt|rq|srj|py|json|csv)\b", text) == []
     notes = [lit for lit in kg["nodes"]["kgi:ebrahim-raisi"]["literals"] if lit["prop"] == "skos:editorialNote"]
-    assert [n["text"] for n in notes] == [
-        "Not linked to Wikidata: his Wikidata id is not among those the project has verified."
-    ]
+    assert {n["lang"]: n["text"] for n in notes} == {
+        "en": "Not linked to Wikidata: his Wikidata id is not among those the project has verified.",
+        "fa": "به ویکی‌داده (Wikidata) پیوند داده نشده است: شناسهٔ ویکی‌دادهٔ او در میان شناسه‌هایی نیست"
+        " که پروژه درستی‌شان را بررسی کرده است.",
+    }
+    assert len(notes) == 2
     assert kg["notes"] == ["skos:editorialNote"] == [f"skos:{p.split('#')[-1]}" for p in map(str, SPEC.notes)]
 
 

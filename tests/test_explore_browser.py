@@ -476,6 +476,33 @@ def test_a_shared_url_restores_language_node_and_view_and_escape_clears(browser,
         visit.page.context.close()
 
 
+def _notes_in(lang: str) -> str:
+    """A function for ``wait_until``: the panel's notes as [lang, dir, text] once the UI is in ``lang``."""
+    notes = "[...document.querySelectorAll('#panel-body .note-box p bdi')].map((b) => [b.lang, b.dir, b.textContent])"
+    return f"() => kgExplorer.state().lang === '{lang}' && {notes}.length && {notes}"
+
+
+def test_a_curator_note_shows_in_the_ui_language(browser, page_file):
+    """Raisi's panel shows his editorial note in Persian under #lang=fa and in English after the toggle (issue 12)."""
+    graph = load_graph()
+    note = {lit.language: str(lit) for lit in graph.objects(ID["ebrahim-raisi"], SKOS.editorialNote)}
+    assert sorted(note) == ["en", "fa"]
+    visit = open_page(browser, page_file, fragment="lang=fa&node=kgi:ebrahim-raisi")
+    try:
+        assert visit.state()["lang"] == "fa" and visit.state()["selected"] == "kgi:ebrahim-raisi"
+        assert visit.wait_until(_notes_in("fa")) == [["fa", "rtl", note["fa"]]]
+        assert visit.page.locator("#panel-body .note-box h3").text_content() == "یادداشت ویراستار"
+        assert note["en"] not in visit.panel_text()
+        visit.screenshot("note-persian")
+        visit.page.click("#lang")
+        assert visit.wait_until(_notes_in("en")) == [["en", "ltr", note["en"]]]
+        assert visit.page.locator("#panel-body .note-box h3").text_content() == "Curator's note"
+        assert note["fa"] not in visit.panel_text()
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
 def test_the_questions_tab_shows_the_library_answers_linked_to_nodes(browser, page_file):
     visit = open_page(browser, page_file, fragment="view=questions")
     try:

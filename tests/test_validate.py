@@ -459,6 +459,37 @@ def test_a_compound_without_its_zwnj():
     assert check_orthography(turtle('post:p skos:altLabel "رئیس جمهور قزاقستان"@fa .')) == []
 
 
+def test_a_persian_curator_note_is_checked_outside_its_quotes():
+    quoted = 'kgi:n skos:editorialNote "ترکیب‌هایی مانند «رئیسجمهور» سرهم نوشته شده‌اند."@fa .'
+    assert check_orthography(turtle(quoted)) == []
+    unquoted = 'kgi:n skos:editorialNote "رئیسجمهور از «رئیس جمهور» می شود؛ همكاری."@fa .'
+    assert check_orthography(turtle(unquoted)) == [
+        Finding(
+            "orthography",
+            "kgi:n",
+            "skos:editorialNote",
+            "uses Arabic kaf (ك)",
+            "'رئیسجمهور از «رئیس جمهور» می شود؛ همكاری.'@fa",
+        ),
+        Finding(
+            "orthography",
+            "kgi:n",
+            "skos:editorialNote",
+            "writes 'رئیسجمهور' where Persian needs a ZWNJ: 'رئیس\\u200cجمهور'",
+            "'رئیسجمهور از «رئیس جمهور» می شود؛ همكاری.'@fa",
+        ),
+        Finding(
+            "orthography",
+            "kgi:n",
+            "skos:editorialNote",
+            "writes 'می شود' where Persian needs a ZWNJ: 'می\\u200cشود'",
+            "'رئیسجمهور از «رئیس جمهور» می شود؛ همكاری.'@fa",
+        ),
+    ]
+    # an English note is not Persian text
+    assert check_orthography(turtle('kgi:n skos:editorialNote "compounds such as «رئیسجمهور»"@en .')) == []
+
+
 def test_wikidata_ids_must_be_in_the_reference_list():
     reference = read_wikidata_reference()
     assert check_wikidata(turtle("kgi:kazakhstan owl:sameAs wd:Q232 ."), reference) == []

@@ -17,6 +17,7 @@ literals, and Wikidata links only to the verified ids of
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,9 @@ _ZWNJ_COMPOUNDS = {
     )
     for wrong in (right.replace("\u200c", ""), right.replace("\u200c", " "))
 }
+
+#: A quotation of the article between guillemets: kept verbatim, so exempt from the ZWNJ check.
+_QUOTE = re.compile(r"«[^«»]*»")
 
 
 @dataclass(frozen=True)
@@ -282,23 +286,36 @@ def check_labels(ontology: Graph) -> list[Finding]:
 
 
 def check_orthography(graph: Graph) -> list[Finding]:
-    """Persian labels and comments use Persian yeh and kaf and ZWNJ where needed (verbatim quotes are exempt).
+    """Persian labels, comments and curator notes use Persian yeh and kaf and ZWNJ where needed.
 
-    Alternative labels (skos:altLabel) may record a name as the article spells it, so only the
-    letter check applies to them.
+    Checks every ``@fa`` value of the label-like properties and of skos:editorialNote. Quotations
+    of the article between guillemets («…») keep its spelling verbatim, so the ZWNJ check skips
+    them (the letter check does not: the article has no Arabic yeh or kaf). Alternative labels
+    (skos:altLabel) may record a name as the article spells it, so only the letter check applies
+    to them.
     """
     findings = []
-    label_props = (RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, KG.reason, KG.intendedForm)
+    label_props = (
+        RDFS.label,
+        RDFS.comment,
+        SKOS.prefLabel,
+        SKOS.altLabel,
+        SKOS.definition,
+        SKOS.editorialNote,
+        KG.reason,
+        KG.intendedForm,
+    )
     for prop in label_props:
         for subject, value in graph.subject_objects(prop):
             if not isinstance(value, Literal) or value.language != "fa":
                 continue
             problems = [f"uses {name}" for ch, name in _NON_PERSIAN_LETTERS.items() if ch in value]
             if prop != SKOS.altLabel:
+                outside_quotes = _QUOTE.sub(" ", str(value))
                 problems += [
                     f"writes {wrong!r} where Persian needs a ZWNJ: {right!r}"
                     for wrong, right in _ZWNJ_COMPOUNDS.items()
-                    if wrong in value
+                    if wrong in outside_quotes
                 ]
             where = (_short(graph, subject), _short(graph, prop))
             findings += [Finding("orthography", *where, problem, _short(graph, value)) for problem in problems]
