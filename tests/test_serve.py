@@ -19,7 +19,6 @@ import os
 import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -49,6 +48,7 @@ from kg.sparql import (
     read_query_text,
     run_query,
 )
+from kg_serve import start_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = [FIXTURES / "mini.ttl"]
@@ -191,30 +191,6 @@ def test_the_query_page_and_everything_it_loads_come_from_the_server(fixture_ser
 
 
 # --------------------------------------------------------------------------- kg serve
-
-
-def start_kg_serve(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
-    """``kg serve`` in a child process; returns it and its query page URL once it printed it."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        match = re.search(r"query page: (\S+)", line)
-        if match:
-            return process, match.group(1)
-    process.kill()
-    _, stderr = process.communicate(timeout=10)
-    pytest.fail(f"kg serve did not print its URL: {stderr}")
 
 
 @pytest.mark.server

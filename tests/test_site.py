@@ -19,7 +19,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,44 +34,17 @@ from kg.site import form_fields, refuse_service
 from kg.sparql import find_query
 from kg.sparql.endpoint import parse_results_json
 from kg.sparql.results import canonical, read_expected
+from kg_serve import start_kg_serve, stop_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 
 
 def start_site(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
-    """``kg serve --port 0 ARGS`` in a child process; it and its URL once printed (60 s deadline)."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        match = re.search(r"query page: (\S+)", line)
-        if match:
-            return process, match.group(1)
-    process.kill()
-    _, stderr = process.communicate(timeout=10)
-    pytest.fail(f"kg serve did not print its URL: {stderr}")
+    """``kg serve --port 0 ARGS``: it and its URL."""
+    return start_kg_serve("--port", "0", *args, env=env)
 
 
-def stop(process: subprocess.Popen[str]) -> str:
-    """SIGTERM, then kill after 10 s; the server's stderr."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        _, stderr = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, stderr = process.communicate(timeout=10)
-    return stderr or ""
+stop = stop_kg_serve
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -24,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from hostile_net import Tripwire
+
+from kg_serve import start_kg_serve, stop_kg_serve
 
 pytestmark = pytest.mark.server
 
@@ -51,35 +50,14 @@ def _count(site: str) -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[str]:
     env = {**os.environ, "TMPDIR": str(tmp_path_factory.mktemp("serve"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env,
-    )  # fmt: skip
-    url = None
-    deadline = time.monotonic() + 60
-    while url is None and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        match = re.search(r"query page: (\S+)", line)
-        url = match.group(1) if match else None
+    process, url = start_kg_serve("--port", "0", env=env)
     try:
-        if url is None:
-            process.kill()
-            pytest.fail(f"kg serve did not start: {process.communicate(timeout=10)[1]}")
         before = _count(url)
         SERVER["pid"] = process.pid
         yield url
         assert _count(url) == before, "a request changed the served graph"
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            _, stderr = process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            _, stderr = process.communicate(timeout=10)
-        assert "Traceback" not in (stderr or "")
+        assert "Traceback" not in stop_kg_serve(process)
 
 
 @pytest.fixture

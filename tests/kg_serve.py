@@ -1,0 +1,51 @@
+"""Start and stop a real ``kg serve`` for the tests (the one copy of it; imported as ``kg_serve``).
+
+Habit 9 of STYLE.md: a free port (``--port 0``, the server prints the URL it took), a deadline
+for the start, the server's stderr in the failure message, then SIGTERM and kill if needed.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def start_kg_serve(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
+    """``kg serve ARGS`` (add ``--port 0`` for a free port) in a child process; it and its URL (60 s deadline)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"query page: (\S+)", line)
+        if match:
+            return process, match.group(1)
+    process.kill()
+    _, stderr = process.communicate(timeout=10)
+    pytest.fail(f"kg serve did not print its URL: {stderr}")
+
+
+def stop_kg_serve(process: subprocess.Popen[str]) -> str:
+    """SIGTERM, then kill after 10 s; the server's stderr."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, stderr = process.communicate(timeout=10)
+    return stderr or ""
