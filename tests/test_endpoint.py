@@ -11,13 +11,11 @@ load a JSON-LD ``@context``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -26,69 +24,29 @@ import pytest
 from kg.cli import main
 from kg.errors import ExitCode
 from kg.sparql.endpoint import EndpointEngine, parse_results
+from loopback import FakeEndpoint
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LONG = "آ" * 100_000
 
 
-@dataclass
-class Fake:
-    """A canned answer for every request, and the requests seen (method, path, headers, body)."""
-
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    drip: float = 0.0  # seconds between single bytes of the body (0: all at once)
-    seen: list[tuple[str, str, dict[str, str], bytes]] = field(default_factory=list)
-    url: str = ""
-
-
-def _serve(fake: Fake) -> Iterator[Fake]:
-    class Handler(BaseHTTPRequestHandler):
-        def answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            fake.seen.append((self.command, self.path, dict(self.headers), body))
-            self.send_response(fake.status)
-            for name, value in fake.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(fake.body)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                if not fake.drip:
-                    self.wfile.write(fake.body)
-                    return
-                for i in range(len(fake.body)):
-                    self.wfile.write(fake.body[i : i + 1])
-                    self.wfile.flush()
-                    time.sleep(fake.drip)
-
-        do_GET = do_POST = do_PUT = answer
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+def _serve(fake: FakeEndpoint) -> Iterator[FakeEndpoint]:
+    fake.start()
     try:
         yield fake
     finally:
-        httpd.shutdown()
-        httpd.server_close()
+        fake.stop()
 
 
 @pytest.fixture
-def fake() -> Iterator[Fake]:
-    yield from _serve(Fake())
+def fake() -> Iterator[FakeEndpoint]:
+    yield from _serve(FakeEndpoint())
 
 
 @pytest.fixture
-def other() -> Iterator[Fake]:
+def other() -> Iterator[FakeEndpoint]:
     """A second listener on another port (another origin)."""
-    yield from _serve(Fake(body=b'{"head": {}, "boolean": true}', headers={"Content-Type": "application/json"}))
+    yield from _serve(FakeEndpoint(body=b'{"head": {}, "boolean": true}', headers={"Content-Type": "application/json"}))
 
 
 @pytest.fixture
@@ -289,7 +247,7 @@ def test_one_deadline_covers_the_whole_answer_even_one_byte_at_a_time(fake, run_
     assert 1.9 < elapsed < 3.0, elapsed
 
 
-def _redirect(fake: Fake, target: str, status: int = 302) -> None:
+def _redirect(fake: FakeEndpoint, target: str, status: int = 302) -> None:
     fake.status, fake.headers, fake.body = status, {"Location": target, "Content-Type": "text/plain"}, b"moved"
 
 

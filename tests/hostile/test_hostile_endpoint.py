@@ -1,7 +1,7 @@
 """A hostile SPARQL endpoint: slow, redirecting, lying about its answer, huge, or naming contexts to fetch.
 
 SECURITY.md, "Endpoint client". Each fake endpoint is an ``http.server`` on
-127.0.0.1 port 0 in a thread (:mod:`hostile_net`); ``kg query --endpoint`` runs
+127.0.0.1 port 0 in a thread (:mod:`loopback`); ``kg query --endpoint`` runs
 in-process. Every case asserts the exit code, the message, that stdout is
 empty on failure, and that nothing else was contacted or read.
 """
@@ -13,10 +13,10 @@ import socket
 import time
 
 import pytest
-from hostile_net import FakeEndpoint, Tripwire
 
 from kg.cli import main
 from kg.errors import ExitCode
+from loopback import FakeEndpoint, Tripwire
 
 ASK_TRUE = b'{"head": {}, "boolean": true}'
 JSON = {"Content-Type": "application/sparql-results+json"}

@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 
 import pytest
-from hostile_net import snapshot
 
 from kg.cli import main
 from kg.errors import ExitCode
 from kg.load import BASE_IRI
+from loopback import snapshot
 
 TRIPLE = b"<urn:a> <urn:b> <urn:c> .\n"
 

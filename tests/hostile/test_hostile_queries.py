@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from hostile_net import Tripwire
 
 from kg.cli import main
 from kg.errors import ExitCode
+from loopback import Tripwire
 
 SERVICE = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
 FROM = "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)"

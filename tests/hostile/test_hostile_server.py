@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile_net import Tripwire
 
 from kg_serve import start_kg_serve, stop_kg_serve
+from loopback import Tripwire
 
 pytestmark = pytest.mark.server
 

@@ -1,4 +1,4 @@
-"""Loopback tripwires and fake endpoints for the hostile tests: 127.0.0.1, free ports, no sleeps as waits.
+"""Loopback tripwires and fake endpoints for the tests: 127.0.0.1, free ports, no sleeps as waits.
 
 :class:`Tripwire` records every connection made to it (and what was sent), so a
 test can assert that nothing was contacted; :class:`FakeEndpoint` answers every
