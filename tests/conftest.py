@@ -18,6 +18,12 @@ from kg.load import article_text, load_graph
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables are cut to $COLUMNS: no test depends on the terminal (or pytest-xdist worker) it runs in."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def graph() -> Graph:
     """Ontology, vocabularies and the shipped data, loaded once (treat as read-only)."""
