@@ -48,3 +48,19 @@ def test_build_without_graphviz_says_the_svg_is_missing(tmp_path):
     assert f"warning: skipped class diagram (SVG): {NO_GRAPHVIZ}\n" in done.stderr
     assert (tmp_path / "diagram.dot").is_file()
     assert not (tmp_path / "diagram.svg").exists()
+
+
+def test_regression_build_with_data_describes_that_data(tmp_path, monkeypatch):
+    """Issue 10: `kg build --data X` dated its VoID/DCAT description from the shipped files, not from X."""
+    from kg import resources
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = tmp_path / "article.ttl"
+    data.write_bytes(resources.data_path().read_bytes())
+    newest = 1893542400  # 2030-01-02 UTC: newer than every shipped file, so it dates the description
+    os.utime(data, (newest, newest))
+    result = build(tmp_path / "out", data=[data])
+    assert result.report.conforms
+    created = '"2030-01-02"^^xsd:date'
+    assert created in (tmp_path / "out" / "void.ttl").read_text(encoding="utf-8")
+    assert created in (tmp_path / "out" / "export" / "kg.trig").read_text(encoding="utf-8")

@@ -30,6 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,20 +52,31 @@ INPUTS_FILE = ".kg-inputs.json"
 NO_GRAPHVIZ = "Graphviz's `dot` is not installed (Debian: apt-get install graphviz); diagram.dot was written"
 
 
-def outputs() -> list[tuple[str, str, Writer]]:
-    """Every output of the build: (what it is, file name inside the build directory, writer)."""
+def outputs(data: Sequence[str | Path] | None = None) -> list[tuple[str, str, Writer]]:
+    """Every output of the build: (what it is, file name inside the build directory, writer).
+
+    ``data`` are the files the build reads (None: the shipped ones); the dataset description in
+    the exports and in void.ttl names them as its sources, with their dates.
+    """
     from kg.describe import write_description_file
     from kg.diagram import write_dot_file, write_svg_file
     from kg.explore import write_html
     from kg.export import write_export_dir
+    from kg.load import source_paths
+
+    sources = source_paths(data)
 
     diagram: list[tuple[str, str, Writer]] = [("class diagram (Graphviz)", "diagram.dot", write_dot_file)]
     if shutil.which("dot"):  # the SVG needs Graphviz; without it build() reports it in BuildResult.skipped
         diagram.append(("class diagram (SVG)", "diagram.svg", write_svg_file))
     return [
         *diagram,
-        ("exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)", "export", write_export_dir),
-        ("dataset description (VoID/DCAT)", "void.ttl", write_description_file),
+        (
+            "exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)",
+            "export",
+            partial(write_export_dir, sources=sources),
+        ),
+        ("dataset description (VoID/DCAT)", "void.ttl", partial(write_description_file, sources=sources)),
         ("ontology documentation (HTML, English and Persian)", "ontology-docs", _write_docs_dir),
         ("explorer (one offline HTML page)", "explorer.html", write_html),
     ]
@@ -149,7 +161,7 @@ def build(
     digests = {filename: inputs() for filename, inputs in _INPUT_DIGESTS.items()}
     try:
         written = []
-        for name, filename, writer in outputs():
+        for name, filename, writer in outputs(data):
             if recorded.get(filename) == digests.get(filename, "") and (out / filename).exists():
                 result.kept.append((name, out / filename))
                 continue

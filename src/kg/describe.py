@@ -250,7 +250,8 @@ def describe(
     return Export(written=[("dataset description", target)])
 
 
-def write_description_file(graph: Graph, path: Path) -> None:
-    """Build output: the VoID/DCAT description of the loaded graph, in Turtle."""
-    text = write_turtle(describe_dataset(graph, sources=source_paths(None)))
+def write_description_file(graph: Graph, path: Path, *, sources: Sequence[Path] | None = None) -> None:
+    """Build output: the VoID/DCAT description of the loaded graph, in Turtle; ``sources``: the files
+    it was read from (default: the shipped ones)."""
+    text = write_turtle(describe_dataset(graph, sources=source_paths(None) if sources is None else sources))
     path.write_text(text, encoding="utf-8", newline="")

@@ -151,10 +151,11 @@ def export_graph(
     return Export(written=[(f.title, paths[f]) for f in formats])
 
 
-def write_export_dir(graph: Graph, path: Path) -> None:
-    """Build output: every format of the loaded graph into the folder ``path``."""
+def write_export_dir(graph: Graph, path: Path, *, sources: Sequence[Path] | None = None) -> None:
+    """Build output: every format of the loaded graph into the folder ``path``; ``sources``: the files
+    it was read from, for the dataset description (default: the shipped ones)."""
     parts = split_parts(graph)
-    quads = with_description(parts, sources=source_paths(None))
+    quads = with_description(parts, sources=source_paths(None) if sources is None else sources)
     texts = _serialize_all(quads, parts, list(FORMATS.values()))
     write_atomically({path / file_name(f): text for f, text in texts.items()})
 
