@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -83,6 +84,32 @@ def kg() -> KgRunner:
         )
 
     return run
+
+
+@pytest.fixture
+def run_kg(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run ``kg ARGS`` in this process: (exit code, stdout, stderr).
+
+    ``password=`` puts $KG_ENDPOINT_PASSWORD in the environment for that one call.
+    """
+
+    def invoke(*args: str, password: str | None = None) -> tuple[int, str, str]:
+        from kg.cli import main
+
+        saved = os.environ.get("KG_ENDPOINT_PASSWORD")
+        if password is not None:
+            os.environ["KG_ENDPOINT_PASSWORD"] = password
+        try:
+            code = main(list(args))
+        finally:
+            if saved is None:
+                os.environ.pop("KG_ENDPOINT_PASSWORD", None)
+            else:
+                os.environ["KG_ENDPOINT_PASSWORD"] = saved
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
 
 
 @pytest.fixture

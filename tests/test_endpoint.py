@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import main
 from kg.errors import ExitCode
 from kg.sparql.endpoint import EndpointEngine, parse_results
 from loopback import FakeEndpoint
@@ -47,18 +46,6 @@ def fake() -> Iterator[FakeEndpoint]:
 def other() -> Iterator[FakeEndpoint]:
     """A second listener on another port (another origin)."""
     yield from _serve(FakeEndpoint(body=b'{"head": {}, "boolean": true}', headers={"Content-Type": "application/json"}))
-
-
-@pytest.fixture
-def run_kg(capsys, monkeypatch):
-    def invoke(*args: str, password: str | None = None) -> tuple[int, str, str]:
-        if password is not None:
-            monkeypatch.setenv("KG_ENDPOINT_PASSWORD", password)
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def literal(value: str, **extra: str) -> dict[str, str]:

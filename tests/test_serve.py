@@ -34,7 +34,6 @@ import pytest
 from rdflib import Literal
 
 from kg import resources
-from kg.cli import main
 from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerError
 from kg.serve import DEFAULT_GRAPH, Server, find_binary, push, start_server
 from kg.sparql import (
@@ -250,16 +249,6 @@ def test_a_server_that_exits_at_once_shows_its_stderr(tmp_path):
     with pytest.raises(ServerError) as caught:
         start_server(MINI, port=free_port(), binary=fake)
     assert str(caught.value) == "the oxigraph server exited with code 3: Error: something went wrong"
-
-
-@pytest.fixture
-def run_kg(capsys):
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 # --------------------------------------------------------------------------- kg push

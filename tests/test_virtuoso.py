@@ -13,14 +13,12 @@ accept, where there is one.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
 import pytest
 
 from kg import resources
-from kg.cli import main
 from kg.errors import EndpointError, ExitCode
 from kg.serve import DEFAULT_GRAPH, Server, push, start_server
 from kg.sparql import find_query, read_query_text, run_query
@@ -186,25 +184,6 @@ def test_a_query_over_virtuosos_cost_limit_is_a_time_limit_in_its_own_words(virt
         r"\d+ \(sec\) exceeds the limit of 400 \(sec\)\.\n",
         err,
     ), err
-
-
-@pytest.fixture
-def run_kg(capsys):
-    def invoke(*args: str, password: str | None = None) -> tuple[int, str, str]:
-        saved = os.environ.get("KG_ENDPOINT_PASSWORD")
-        if password is not None:
-            os.environ["KG_ENDPOINT_PASSWORD"] = password
-        try:
-            code = main(list(args))
-        finally:
-            if saved is None:
-                os.environ.pop("KG_ENDPOINT_PASSWORD", None)
-            else:
-                os.environ["KG_ENDPOINT_PASSWORD"] = saved
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 def test_kg_push_answers_virtuosos_digest_challenge(virtuoso, run_kg):

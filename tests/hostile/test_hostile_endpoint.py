@@ -14,7 +14,6 @@ import time
 
 import pytest
 
-from kg.cli import main
 from kg.errors import ExitCode
 from loopback import FakeEndpoint, Tripwire
 
@@ -35,18 +34,6 @@ def elsewhere():
     endpoint = FakeEndpoint(body=ASK_TRUE, headers=JSON).start()
     yield endpoint
     endpoint.stop()
-
-
-@pytest.fixture
-def run_kg(capsys, monkeypatch):
-    def invoke(*args: str, password: str | None = None) -> tuple[int, str, str]:
-        if password is not None:
-            monkeypatch.setenv("KG_ENDPOINT_PASSWORD", password)
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 # --------------------------------------------------------------------------- time
