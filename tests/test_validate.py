@@ -129,6 +129,11 @@ def one_shape(shapes: Graph, shape: str, message: str | None) -> Graph:
     return part
 
 
+#: The RouteShape's message, for both ways of breaking a route.
+ROUTE_MESSAGE = (
+    "the stops must be numbered 1, 2, 3 … without gaps or repeats, the first at the origin and the last at "
+    "the destination"
+)
 ROUTE = """
 kgi:r a kg:Route ; kg:origin kgi:kazakhstan ; kg:destination kgi:turkey ; kg:stop kgi:r1 , kgi:r2 , kgi:r3 .
 kgi:r1 schema:position 1 ; kg:stopPlace kgi:kazakhstan .
@@ -210,32 +215,28 @@ SHACL_CASES = [
     (
         "a gap in the route's stops",
         "RouteShape",
-        "the stops must be numbered 1, 2, 3 … without gaps or repeats, the first at the origin and the last at "
-        "the destination",
+        ROUTE_MESSAGE,
         ROUTE,
         ("schema:position 3", "schema:position 4"),
         Finding(
             "shacl",
             "kgi:r",
             "",
-            "the stops must be numbered 1, 2, 3 … without gaps or repeats, the first at the origin and the last at "
-            "the destination",
+            ROUTE_MESSAGE,
             "kgi:r",
         ),
     ),
     (
         "a route whose last stop is not its destination",
         "RouteShape",
-        "the stops must be numbered 1, 2, 3 … without gaps or repeats, the first at the origin and the last at "
-        "the destination",
+        ROUTE_MESSAGE,
         ROUTE,
         ("kg:destination kgi:turkey", "kg:destination kgi:tehran"),
         Finding(
             "shacl",
             "kgi:r",
             "",
-            "the stops must be numbered 1, 2, 3 … without gaps or repeats, the first at the origin and the last at "
-            "the destination",
+            ROUTE_MESSAGE,
             "kgi:r",
         ),
     ),
