@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -49,3 +50,13 @@ def stop_kg_serve(process: subprocess.Popen[str]) -> str:
         process.kill()
         _, stderr = process.communicate(timeout=10)
     return stderr or ""
+
+
+def running_site(*args: str) -> Iterator[str]:
+    """For a fixture: ``kg serve --port 0 ARGS`` while it is in use, its URL; stopped after, with no traceback."""
+    process, url = start_kg_serve("--port", "0", *args)
+    try:
+        yield url
+    finally:
+        stderr = stop_kg_serve(process)
+        assert "Traceback" not in stderr, stderr

@@ -34,7 +34,7 @@ from kg.site import form_fields, refuse_service
 from kg.sparql import find_query
 from kg.sparql.endpoint import parse_results_json
 from kg.sparql.results import canonical, read_expected
-from kg_serve import start_kg_serve, stop_kg_serve
+from kg_serve import running_site, start_kg_serve, stop_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 
@@ -49,12 +49,7 @@ stop = stop_kg_serve
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    process, url = start_site()
-    try:
-        yield url
-    finally:
-        stderr = stop(process)
-        assert "Traceback" not in stderr, stderr
+    yield from running_site()
 
 
 def get(url: str, *, accept: str | None = None) -> tuple[int, str, str]:

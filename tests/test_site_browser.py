@@ -15,18 +15,14 @@ import pytest
 
 from kg.notebook import explorer
 from kg.sparql import find_query, show
-from test_site import start_site, stop
+from kg_serve import running_site
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    process, url = start_site()
-    try:
-        yield url
-    finally:
-        stop(process)
+    yield from running_site()
 
 
 @pytest.fixture
