@@ -496,7 +496,7 @@
      stemming ("signed" finds "signing" and "signatory"), then as a transliteration skeleton
      ("Tokaev" finds "Tokayev", "Berdymukhamedov" finds "Berdimuhamedow"); other scripts match
      the folded text anywhere (Persian is written with or without its spaces and ZWNJs). */
-  const LATIN_QUERY = /^[\p{Script=Latin}\p{N}\s'’.,\-]+$/u;
+  const LATIN_QUERY = /^[\p{Script=Latin}\p{N}\s'’.,-]+$/u;
   const wordsOf = (text) => String(text).split(/[^\p{L}\p{N}]+/u).map(fold).filter(Boolean);
   const stem = (w) => (w.length > 4 ? w.replace(/(ing|ed|es|s)$/u, "") : w);
   function skeleton(w) {
@@ -1176,7 +1176,7 @@
     if (location.hash === hash) return;
     try {
       history.replaceState(null, "", hash);
-    } catch (e) {
+    } catch {
       // a frame written from a string (the explorer inline in a notebook) has no URL to keep the state in
     }
   }
