@@ -7,7 +7,9 @@ What is exported is chosen with ``graph``:
 
 * ``all`` (default): the ontology, the SKOS vocabularies and the data -- what
   :func:`kg.load.load_graph` loads. The dataset formats (TriG, N-Quads) keep
-  each in its own named graph and add the VoID/DCAT description as a fourth.
+  each in its own named graph and add the VoID/DCAT description as a fourth;
+  no triple stands in two graphs, and the default graph is empty (query them
+  with a union default graph, or name the graphs with ``FROM``).
 * ``data``: the data file(s) alone; the Turtle of this is the normal form of
   ``data/article.ttl``.
 * ``ontology``: the ontology and the vocabularies.
@@ -93,8 +95,17 @@ def select_parts(graph: str = "all", data: Sequence[str | Path] | None = None) -
 
 
 def with_description(parts: Parts, *, endpoint: str | None = None, sources: Sequence[Path] = ()) -> Parts:
-    """The parts plus their VoID/DCAT description as one more named graph."""
-    return {**parts, DESCRIPTION_GRAPH: describe_dataset(parts, endpoint=endpoint, sources=sources)}
+    """The parts plus their VoID/DCAT description as one more named graph.
+
+    A triple of the description that a part already holds (the article's type, headline and publisher,
+    ISNA's labels) stays in that part only: a query over the union of the graphs, as a store with a union
+    default graph answers it, sees each triple once. ``kg describe`` writes the whole description.
+    """
+    description = describe_dataset(parts, endpoint=endpoint, sources=sources)
+    for triple in list(description):
+        if any(triple in part for part in parts.values()):
+            description.remove(triple)
+    return {**parts, DESCRIPTION_GRAPH: description}
 
 
 def split_parts(graph: Graph) -> Parts:
