@@ -49,6 +49,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
+from kg.i18n import Messages, language
 from kg.namespaces import PREFIXES
 from kg.sparql.results import Result, compact, display_table
 
@@ -58,47 +59,6 @@ CSP = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'self'"
 )
-LANGS = ("en", "fa")
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "site": "Iran–Kazakhstan knowledge graph",
-        "questions": "Questions",
-        "adhoc": "Ad-hoc query",
-        "editor": "Editor",
-        "explorer": "Explorer",
-        "unset": "(unset)",
-        "run": "Run",
-        "open_editor": "Open in editor",
-        "show_explorer": "Show in explorer",
-        "rows": "rows",
-        "no_rows": "No rows.",
-        "cut": "The result was cut at {n} rows (--max-rows).",
-        "other": "فارسی",
-        "parameters": "Parameters",
-        "download": "Download",
-        "query": "Query",
-        "error": "Error",
-    },
-    "fa": {
-        "site": "گراف دانش ایران–قزاقستان",
-        "questions": "پرسش‌ها",
-        "adhoc": "پرس‌وجوی آزاد",
-        "editor": "ویرایشگر",
-        "explorer": "کاوشگر",
-        "unset": "(بدون مقدار)",
-        "run": "اجرا",
-        "open_editor": "باز کردن در ویرایشگر",
-        "show_explorer": "نمایش در کاوشگر",
-        "rows": "سطر",
-        "no_rows": "سطری یافت نشد.",
-        "cut": "نتیجه در {n} سطر بریده شد (--max-rows).",
-        "other": "English",
-        "parameters": "پارامترها",
-        "download": "دریافت",
-        "query": "پرس‌وجو",
-        "error": "خطا",
-    },
-}
 #: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.library`).
 INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
 DOWNLOADS = {
@@ -205,13 +165,12 @@ def _templates() -> Environment:
 
 
 def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "en")
-    return lang if lang in LANGS else "en"
+    return language(request.query_params.get("lang"))
 
 
 def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
     lang = context.pop("lang", None) or _lang(request)
-    html = _templates().get_template(template).render(ui=UI[lang], lang=lang, request=request, **context)
+    html = _templates().get_template(template).render(ui=Messages("site", lang), lang=lang, request=request, **context)
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
 
