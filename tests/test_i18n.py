@@ -80,7 +80,7 @@ def test_bound_messages_as_templates_use_them():
     assert (ui.lang, ui.dir) == ("fa", "rtl")
     assert ui.run == ui["run"] == "اجرا"
     assert ui("cut", n=5) == text("site", "cut", "fa", n=5)
-    with pytest.raises(AttributeError, match="site.no_such_key"):
+    with pytest.raises(AttributeError, match=r"site\.no_such_key"):
         _ = ui.no_such_key
     with pytest.raises(UnknownMessage):
         text("site", "no_such_key", "en")

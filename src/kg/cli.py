@@ -605,7 +605,9 @@ def _add_analysis_commands(add: Callable[[str, Handler], argparse.ArgumentParser
     p.add_argument(
         "--out", default="build/explorer.html", metavar="FILE", help="file to write (default: build/explorer.html)"
     )
-    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language the page opens in (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language the page opens in (default: en)"
+    )
     p.add_argument(
         "--focus", metavar="ENTITY", help="draw only the neighbourhood of this entity (a label, as for kg path)"
     )
@@ -618,7 +620,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
     """queries, query: the query library and SPARQL."""
     p = add("queries", cmd_queries)
     _add_data_option(p)
-    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the questions (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the questions (default: en)"
+    )
     p.add_argument("--check", action="store_true", help="run every query and compare with its expected rows")
     p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine for --check (default: oxigraph)")
     p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
@@ -639,7 +643,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         metavar="FORMAT",
         help="table (default), csv, tsv, json, md; for graphs turtle, nt, nquads, trig, jsonld, xml (or an alias)",
     )
-    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of labels and of ?lang (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of labels and of ?lang (default: en)"
+    )
     p.add_argument(
         "--iris", action="store_true", help="show IRIs as prefixed names, and ?x beside ?xLabel, in the table"
     )

@@ -27,6 +27,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import UsageError
+from kg.i18n import LANGUAGES, Messages, other_language
 from kg.load import load_ontology
 from kg.namespaces import (
     DCTERMS,
@@ -40,7 +41,6 @@ from kg.namespaces import (
     VANN,
     VOCABULARIES_IRI,
 )
-from kg.i18n import LANGUAGES, Messages, other_language
 from kg.output import check_output, write_atomically
 from kg.terms import natural_key, split_iri
 
