@@ -96,6 +96,7 @@ class Library:
 
     @staticmethod
     def find(name: str) -> Any:
+        """A query of the library by name: the one way a request names a file (never a path; SECURITY.md)."""
         from kg.sparql import find_query
 
         return find_query(name)
@@ -111,20 +112,24 @@ class Library:
 
     @staticmethod
     def run(site: Site, name: str | None, params: Mapping[str, str], lang: str, text: str | None = None) -> Result:
-        """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``."""
-        from kg.sparql import query
+        """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``.
 
-        return query(
-            name, dict(params), text=text, endpoint=site.endpoint, timeout=site.timeout, max_rows=site.max_rows,
-            lang=lang, labels=True,
-        )  # fmt: skip
+        ``name`` is looked up in the library only (:meth:`find`), never read as a path.
+        """
+        from kg.sparql import EndpointEngine, read_query_text, run_query
+
+        q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
+        engine = EndpointEngine(site.endpoint, timeout=site.timeout)
+        return run_query(
+            q, dict(params), engine=engine, timeout=site.timeout, max_rows=site.max_rows, lang=lang, labels=True
+        )
 
     @staticmethod
-    def editor_text(name: str, params: Mapping[str, str], lang: str) -> str:
-        """The standalone text a query runs as, parameters bound (``kg query NAME --show``)."""
-        from kg.sparql import show
+    def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
+        """The standalone text a library query (from :meth:`find`) runs as, parameters bound (``--show``)."""
+        from kg.sparql import prepare_query
 
-        return show(name, dict(params), lang=lang)
+        return prepare_query(q, dict(params), lang=lang).text
 
     @staticmethod
     def explorer_html(site: Site) -> str:
@@ -302,7 +307,11 @@ def editor(request: Request) -> Response:
     if name:
         params = {k: v for k, v in request.query_params.multi_items() if k not in ("q", "lang") and v.strip()}
         try:
-            text = Library.editor_text(name, params, lang)
+            q = Library.find(name)  # a library name only: never a path (SECURITY.md)
+        except KgError as exc:
+            return _error(request, 404, str(exc))
+        try:
+            text = Library.editor_text(q, params, lang)
         except KgError as exc:
             return _error(request, _status(exc), str(exc))
     else:
