@@ -1,4 +1,4 @@
-"""Every limit is stated once, in kg.limits: the README, SECURITY.md, ``--help`` and the code's defaults agree with it."""
+"""Every limit is stated once, in kg.limits: the README, SECURITY.md, ``--help`` and the code's defaults agree."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def test_a_changed_value_would_be_caught(monkeypatch):
 
 def _options(command: str) -> dict[str, object]:
     parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001 - argparse keeps subparsers here
-    return {opt: action for action in sub.choices[command]._actions for opt in action.option_strings}  # noqa: SLF001
+    sub = next(a for a in parser._actions if a.dest == "command")  # argparse keeps subparsers here
+    return {opt: action for action in sub.choices[command]._actions for opt in action.option_strings}
 
 
 @pytest.mark.parametrize(

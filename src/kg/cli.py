@@ -20,6 +20,7 @@ from typing import Any
 
 from kg import limits
 from kg.errors import ExitCode, KgError, UsageError, describe_exit_codes
+from kg.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -593,20 +594,22 @@ def _add_analysis_commands(add: Callable[[str, Handler], argparse.ArgumentParser
         "--top", type=whole_number(1), default=limits.STATS_TOP, metavar="N",
         help=f"how many nodes to rank (default: {limits.STATS_TOP})",
     )  # fmt: skip
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the labels (default: en)")
 
     p = add("path", cmd_path)
     _add_data_option(p)
     p.add_argument("source", help="an entity's label, English or Persian, typed however you like")
     p.add_argument("target", help="another entity's label")
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the labels (default: en)")
 
     p = add("explore", cmd_explore)
     _add_data_option(p)
     p.add_argument(
         "--out", default="build/explorer.html", metavar="FILE", help="file to write (default: build/explorer.html)"
     )
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language the page opens in (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language the page opens in (default: en)"
+    )
     p.add_argument(
         "--focus", metavar="ENTITY", help="draw only the neighbourhood of this entity (a label, as for kg path)"
     )
@@ -623,7 +626,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
     """queries, query: the query library and SPARQL."""
     p = add("queries", cmd_queries)
     _add_data_option(p)
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the questions (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the questions (default: en)"
+    )
     p.add_argument("--check", action="store_true", help="run every query and compare with its expected rows")
     p.add_argument(
         "--engine", choices=limits.ENGINES, help=f"local engine for --check (default: {limits.DEFAULT_ENGINE})"
@@ -649,7 +654,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         metavar="FORMAT",
         help="table (default), csv, tsv, json, md; for graphs turtle, nt, nquads, trig, jsonld, xml (or an alias)",
     )
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of labels and of ?lang (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of labels and of ?lang (default: en)"
+    )
     p.add_argument(
         "--iris", action="store_true", help="show IRIs as prefixed names, and ?x beside ?xLabel, in the table"
     )
