@@ -50,8 +50,10 @@ from kg.sparql.library import (
     run_query,
     show,
 )
+from kg.sparql.policy import check_policy
 from kg.sparql.results import Result, canonical, compare, read_expected
-from kg.sparql.syntax import Param, Query, bind_params, check_policy, n3, parse_value, prepare
+from kg.sparql.syntax import Param, Query
+from kg.sparql.values import bind_params, n3, parse_value, prepare
 
 __all__ = [
     "EndpointEngine",

@@ -10,7 +10,7 @@ Both local engines hold the same default graph: the ontology, its SKOS
 vocabularies and the data files (``data/article.ttl`` unless other files are
 given, in any RDF format), read by :mod:`kg.load`'s one strict reader, with the RDFS closure of
 :mod:`kg.sparql.entailment` unless ``entailment="none"``. Neither lets a
-query reach the network or the file system: :func:`kg.sparql.syntax.check_policy`
+query reach the network or the file system: :func:`kg.sparql.policy.check_policy`
 refuses SERVICE and FROM on the parsed query; rdflib's ``SPARQL_LOAD_GRAPHS``
 is switched off and its ``SERVICE`` evaluation replaced by a refusal while a
 query runs; and the query process has no network (an empty Linux network

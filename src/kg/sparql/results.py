@@ -47,7 +47,8 @@ from kg.load import read_text
 from kg.namespaces import XSD
 from kg.sparql.endpoint import parse_results_json
 from kg.sparql.engines import Outcome
-from kg.sparql.syntax import IRI_CHARS, Query, n3
+from kg.sparql.syntax import Query
+from kg.sparql.values import IRI_CHARS, n3
 from kg.terms import prefixed
 from kg.writers import serialize
 
