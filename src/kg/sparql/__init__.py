@@ -33,7 +33,6 @@ from kg.sparql.engines import (
     OxigraphEngine,
     RdflibEngine,
     open_engine,
-    run_isolated,
     to_rdflib,
 )
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
@@ -52,6 +51,7 @@ from kg.sparql.library import (
 )
 from kg.sparql.policy import check_policy
 from kg.sparql.results import Result, canonical, compare, read_expected
+from kg.sparql.sandbox import run_isolated
 from kg.sparql.syntax import Param, Query
 from kg.sparql.values import bind_params, n3, parse_value, prepare
 

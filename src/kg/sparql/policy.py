@@ -43,7 +43,7 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
     the rdflib parse could only repeat (SERVICE or FROM in the parse means the token is
     there, as written or escaped).
     Local queries also run where no connection can be opened (see
-    :func:`kg.sparql.engines.run_isolated`).
+    :func:`kg.sparql.sandbox.run_isolated`).
     """
     prepared = query if isinstance(query, Prepared) else prepare(query)
     text, where = prepared.text, prepared.query
