@@ -26,14 +26,13 @@ terms.
 """
 
 from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
-from kg.sparql.endpoint import EndpointEngine, parse_results_json, term_from_json
+from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
     Engine,
     Outcome,
     OxigraphEngine,
     RdflibEngine,
     open_engine,
-    to_rdflib,
 )
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.library import (
@@ -50,6 +49,7 @@ from kg.sparql.library import (
     show,
 )
 from kg.sparql.policy import check_policy
+from kg.sparql.protocol import parse_results_json, term_from_json
 from kg.sparql.results import Result, canonical, compare, read_expected
 from kg.sparql.sandbox import run_isolated
 from kg.sparql.syntax import Param, Query
@@ -93,5 +93,4 @@ __all__ = [
     "run_query",
     "show",
     "term_from_json",
-    "to_rdflib",
 ]

@@ -36,19 +36,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import KgError, LoadError, QueryError, UsageError
 from kg.limits import DEFAULT_ENGINE, DEFAULT_ENTAILMENT, ENGINES, ENTAILMENTS
 from kg.load import load_graph, source_paths
-from kg.namespaces import RDFS, SKOS, XSD, new_graph
+from kg.namespaces import RDFS, SKOS, new_graph
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.syntax import offset_of, syntax_error
-
-USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/)"
-
-_XSD_STRING = str(XSD.string)
+from kg.terms import PackedTerm, pack_oxigraph, pack_term, to_oxigraph, unpack_term
 
 T = TypeVar("T")
 
@@ -71,11 +68,6 @@ class Outcome:
     truncated: bool = False
 
 
-#: A term as plain data: ``("i", iri)``, ``("b", label)``, ``("l", lexical form, datatype IRI or None,
-#: language or None)`` (a simple literal has neither), ``("t", text)`` (an RDF-star triple, shown as text).
-PackedTerm = tuple[Any, ...]
-
-
 @dataclass
 class PackedOutcome:
     """An :class:`Outcome` as plain tuples and strings, cheap to pickle: what a query child sends back.
@@ -91,36 +83,6 @@ class PackedOutcome:
     boolean: bool | None = None
     triples: list[tuple[PackedTerm, PackedTerm, PackedTerm]] = field(default_factory=list)
     truncated: bool = False
-
-
-def pack_term(term: Identifier) -> PackedTerm:
-    """An rdflib term as a :data:`PackedTerm`."""
-    if isinstance(term, URIRef):
-        return ("i", str(term))
-    if isinstance(term, BNode):
-        return ("b", str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ("l", str(term), None, term.language)
-        datatype = term.datatype
-        return ("l", str(term), None if datatype is None or str(datatype) == _XSD_STRING else str(datatype), None)
-    raise QueryError(f"unexpected term: {term!r}")
-
-
-def unpack_term(packed: PackedTerm) -> Identifier:
-    """The rdflib term of a :data:`PackedTerm` (a literal keeps its lexical form as written)."""
-    kind = packed[0]
-    if kind == "i":
-        return URIRef(packed[1])
-    if kind == "l":
-        if packed[3]:
-            return Literal(packed[1], lang=packed[3])
-        if packed[2] is None:
-            return Literal(packed[1])
-        return Literal(packed[1], datatype=URIRef(packed[2]), normalize=False)
-    if kind == "b":
-        return BNode(packed[1])
-    return Literal(packed[1])
 
 
 def pack_outcome(outcome: Outcome) -> PackedOutcome:
@@ -251,16 +213,16 @@ def _rdflib_outcome(result: Any, max_rows: int | None) -> Outcome:
     if result.type == "ASK":
         return Outcome("boolean", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        triples, truncated = _capped(iter(result.graph), max_rows)
+        triples, truncated = capped(iter(result.graph), max_rows)
         return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
     variables = [str(v) for v in result.vars]
     # Iterating the result (not .bindings, which builds every row first) stops rdflib's evaluation at the cap.
-    rows, truncated = _capped(iter(result), max_rows)
+    rows, truncated = capped(iter(result), max_rows)
     table = [{k: v for k, v in row.asdict().items() if v is not None and k in variables} for row in rows]
     return Outcome("bindings", variables=variables, rows=table, truncated=truncated)
 
 
-def _capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
+def capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
     """At most ``max_rows`` items (all when None) and whether there were more."""
     taken: list[T] = []
     for item in items:
@@ -271,28 +233,6 @@ def _capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
 
 
 # --------------------------------------------------------------------------- pyoxigraph
-
-
-def to_rdflib(term: Any) -> Identifier:
-    """A pyoxigraph term as the equal rdflib term, keeping the lexical form the engine wrote."""
-    return unpack_term(pack_ox(term))
-
-
-def pack_ox(term: Any) -> PackedTerm:
-    """A pyoxigraph term as a :data:`PackedTerm`, keeping the lexical form the engine wrote."""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return ("i", term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        language = term.language
-        if language:
-            return ("l", term.value, None, language)
-        datatype = term.datatype.value
-        return ("l", term.value, None if datatype == _XSD_STRING else datatype, None)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return ("b", term.value)
-    if isinstance(term, pyoxigraph.Triple):  # RDF-star: show it, there is no rdflib term for it
-        return ("t", str(term))
-    raise QueryError(f"unexpected term from pyoxigraph: {term!r}")
 
 
 def _oxigraph_syntax_error(exc: SyntaxError, text: str) -> QueryError:
@@ -338,11 +278,13 @@ class OxigraphEngine(Engine):
             if isinstance(result, pyoxigraph.QueryBoolean):
                 return PackedOutcome("boolean", boolean=bool(result))
             if isinstance(result, pyoxigraph.QueryTriples):
-                triples, truncated = _capped(iter(result), max_rows)
-                packed = [(pack_ox(t.subject), pack_ox(t.predicate), pack_ox(t.object)) for t in triples]
+                triples, truncated = capped(iter(result), max_rows)
+                packed = [
+                    (pack_oxigraph(t.subject), pack_oxigraph(t.predicate), pack_oxigraph(t.object)) for t in triples
+                ]
                 return PackedOutcome("graph", triples=packed, truncated=truncated)
             variables = [v.value for v in result.variables]
-            solutions, truncated = _capped(iter(result), max_rows)
+            solutions, truncated = capped(iter(result), max_rows)
             seen: dict[Any, PackedTerm] = {}  # equal pyoxigraph terms hash alike: pack each once
 
             def pack(value: Any) -> PackedTerm | None:
@@ -350,7 +292,7 @@ class OxigraphEngine(Engine):
                     return None
                 packed = seen.get(value)
                 if packed is None:
-                    packed = seen[value] = pack_ox(value)
+                    packed = seen[value] = pack_oxigraph(value)
                 return packed
 
             rows = [tuple(pack(solution[i]) for i in range(len(variables))) for solution in solutions]
@@ -445,20 +387,9 @@ def open_engine(
 
 
 def _to_quads(graph: Graph) -> Iterator[pyoxigraph.Quad]:
-    def term(t: Identifier) -> Any:
-        if isinstance(t, URIRef):
-            return pyoxigraph.NamedNode(str(t))
-        if isinstance(t, BNode):
-            return pyoxigraph.BlankNode(str(t))
-        assert isinstance(t, Literal)
-        if t.language:
-            return pyoxigraph.Literal(str(t), language=t.language)
-        if t.datatype:
-            return pyoxigraph.Literal(str(t), datatype=pyoxigraph.NamedNode(str(t.datatype)))
-        return pyoxigraph.Literal(str(t))
-
+    default = pyoxigraph.DefaultGraph()
     for s, p, o in graph:
-        yield pyoxigraph.Quad(term(s), term(p), term(o), pyoxigraph.DefaultGraph())
+        yield pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), default)
 
 
 def as_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> Graph:
