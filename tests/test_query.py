@@ -511,8 +511,8 @@ def test_every_column_and_parameter_of_every_library_query_is_named_in_both_lang
 def test_column_and_translation_lines_are_read_and_checked(tmp_path):
     text = (
         "# title: Countries\n# title@fa: کشورها\n# column: c | Country | کشور\n"
-        "# param: lang | string | \"en\" | language\n# param@fa: lang | زبان\n"
-        "SELECT ?c ?n WHERE {\n  VALUES ?lang { \"en\" }\n  ?c ?p ?lang\n}\n"
+        '# param: lang | string | "en" | language\n# param@fa: lang | زبان\n'
+        'SELECT ?c ?n WHERE {\n  VALUES ?lang { "en" }\n  ?c ?p ?lang\n}\n'
     )
     q = read_query(write_query(tmp_path, text))
     assert (q.title_in("fa"), q.title_in("de")) == ("کشورها", "Countries")
