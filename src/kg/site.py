@@ -50,6 +50,7 @@ from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.i18n import Messages, language
+from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
 from kg.sparql.results import Result, compact, display_table
 
@@ -73,8 +74,8 @@ class Site:
     """What the site needs: the Oxigraph endpoint it fronts, the limits, the data (for the explorer)."""
 
     endpoint: str
-    timeout: float | None = 10.0
-    max_rows: int | None = 10_000
+    timeout: float | None = SERVE_TIMEOUT
+    max_rows: int | None = MAX_ROWS
     allow_external: bool = False
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
@@ -339,7 +340,7 @@ def yasgui_asset(request: Request) -> Response:
 
 @cache
 def _asset(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=SERVE_TIMEOUT) as response:
         return response.read()
 
 
@@ -383,7 +384,9 @@ async def sparql_endpoint(request: Request) -> Response:
     if request.method == "POST":
         headers["Content-Type"] = request.headers.get("content-type", "")
     forwarded = urllib.request.Request(target, data=body or None, headers=headers, method=request.method)
-    status, media, answer = await run_in_threadpool(_forward, forwarded, (site.timeout or 60) + 5)
+    status, media, answer = await run_in_threadpool(
+        _forward, forwarded, (site.timeout or SERVE_FORWARD_UNLIMITED) + SERVE_FORWARD_GRACE
+    )
     if isinstance(answer, bytes):
         return Response(answer, status_code=status, media_type=media)
     # Streamed as Oxigraph sends it: a huge answer never sits whole in this process's memory.
