@@ -52,7 +52,8 @@ from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.i18n import Messages, language
 from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
-from kg.sparql.results import Result, compact, display_table
+from kg.sparql.results import Result
+from kg.sparql.tables import compact, display_table
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (

@@ -26,6 +26,7 @@ terms.
 """
 
 from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
+from kg.sparql.compare import canonical, compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
     Engine,
@@ -50,7 +51,7 @@ from kg.sparql.library import (
 )
 from kg.sparql.policy import check_policy
 from kg.sparql.protocol import parse_results_json, term_from_json
-from kg.sparql.results import Result, canonical, compare, read_expected
+from kg.sparql.results import Result
 from kg.sparql.sandbox import run_isolated
 from kg.sparql.syntax import Param, Query
 from kg.sparql.values import bind_params, n3, parse_value, prepare
