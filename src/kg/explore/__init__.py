@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from kg.explore.page import (
     CSP,
-    MAX_HTML_BYTES,
     VIS_DIR,
     VIS_JS,
     ExplorerResult,
@@ -29,7 +28,8 @@ from kg.explore.page import (
 )
 from kg.explore.questions import library_answers
 from kg.explore.ui_text import UI_TEXT
-from kg.explore.views import FOCUS_HOPS, NODE_BUDGET, TABLES, View, focus_view, timeline
+from kg.explore.views import TABLES, View, focus_view, timeline
+from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET
 from kg.text import fold_table, sentence_spans
 
 __all__ = [

@@ -41,7 +41,8 @@ from kg.explore.layout import FONT_MAX, FONT_MIN, VIS_OPTIONS, importance, layou
 from kg.explore.questions import library_answers
 from kg.explore.script import bundle_script
 from kg.explore.ui_text import UI_TEXT
-from kg.explore.views import FOCUS_HOPS, NODE_BUDGET, TABLES, View, focus_view, timeline
+from kg.explore.views import TABLES, View, focus_view, timeline
+from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET
 from kg.load import article_text
 from kg.output import write_atomically
 from kg.project import SPEC, as_projection, to_curie, to_networkx
@@ -52,9 +53,6 @@ TEMPLATE = "explorer.html"
 VIS_DIR = files("kg").joinpath("templates", "vendor", "vis-network")
 VIS_JS = VIS_DIR.joinpath("vis-network.min.js")
 VIS_VERSION = "9.1.9"
-
-#: The largest page ``kg explore`` writes: a view whose page is larger keeps fewer nodes (the most central).
-MAX_HTML_BYTES = 3 * 1024 * 1024
 
 #: Only inline scripts and styles; no network, no plugins, no forms, no base URL.
 #: ``img-src`` allows data: and blob: only for the PNG export's preview; nothing is fetched.

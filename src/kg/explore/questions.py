@@ -9,10 +9,8 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.errors import KgError
 from kg.explore.ui_text import UI_TEXT
+from kg.limits import QUESTION_ROWS
 from kg.project import to_curie
-
-#: Rows kept per library question in the page (a question over a big corpus could return thousands).
-QUESTION_ROWS = 200
 
 
 def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str, Any]]:

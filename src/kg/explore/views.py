@@ -1,6 +1,6 @@
 """What the explorer shows of a projection: the focus view, the table views' specs and the timeline.
 
-A page draws at most :data:`NODE_BUDGET` nodes; above it (or when asked) it shows a focus view,
+A page draws at most :data:`kg.limits.NODE_BUDGET` nodes; above it (or when asked) it shows a focus view,
 the neighbourhood of one entity or the most central nodes (:func:`focus_view`), and says how much
 is hidden. The table views (:data:`TABLES`) are specs the page's script reads the projection with;
 the timeline (:func:`timeline`) places the dated nodes.
@@ -14,18 +14,9 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import UsageError
+from kg.limits import FOCUS_HOPS, NODE_BUDGET
 from kg.project import undirected
 from kg.stats import find_node
-
-#: Above this many nodes ``kg explore`` renders a focus view instead of the whole projection.
-#: Measured on the 2-core machine (benchmarks/bench_explore.py, the article copied 100 and 240
-#: times): at 1 500 nodes the page reached 2.65 MB (the limit is 3 MB) and the build-time layout
-#: 6-9 s; at 1 000 nodes the page is about 1.3 MB, the layout about 3 s, and the first view is
-#: drawn about 0.5 s after opening. ``--budget`` changes it.
-NODE_BUDGET = 1000
-
-#: With ``--focus``: how many steps around the entity are drawn.
-FOCUS_HOPS = 2
 
 #: The table views: one per main class, each column read from the projection by the page
 #: (``out``/``in``: the nodes at the end of a property; ``via``: two steps, or the node itself

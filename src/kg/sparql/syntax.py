@@ -50,6 +50,7 @@ from rdflib.term import Identifier
 
 from kg import resources
 from kg.errors import LoadError, QueryError, QuerySyntaxError, UsageError
+from kg.limits import MAX_QUERY_NESTING
 from kg.namespaces import PREFIXES, XSD
 from kg.terms import nt_term
 
@@ -149,6 +150,12 @@ class Query:
     questions: Mapping[str, str] = field(default_factory=dict)
     params: tuple[Param, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)
+    #: The title in other languages than English (``# title@fa:``).
+    titles: Mapping[str, str] = field(default_factory=dict)
+    #: Each result column's name per language (``# column: var | English | فارسی``).
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Each parameter's description in other languages (``# param@fa: name | توضیح``).
+    param_texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def where(self) -> str:
@@ -171,6 +178,20 @@ class Query:
 
     def question(self, lang: str = "en") -> str:
         return self.questions.get(lang, "") or self.questions.get("en", "")
+
+    def title_in(self, lang: str = "en") -> str:
+        """The title in ``lang`` (``# title@LANG:``), else the English one."""
+        return self.titles.get(lang, "") or self.title
+
+    def column(self, variable: str, lang: str = "en") -> str:
+        """A result column's name in ``lang`` (``# column:`` lines), else its variable ``?name``."""
+        return self.columns.get(variable, {}).get(lang, "") or f"?{variable}"
+
+    def param_text(self, name: str, lang: str = "en") -> str:
+        """A parameter's description in ``lang`` (``# param@LANG:``), else the English one."""
+        param = self.param(name)
+        english = param.description if param is not None else ""
+        return self.param_texts.get(name, {}).get(lang, "") or english
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -620,9 +641,6 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
         raise refuse(None, _FROM_REFUSED)
 
 
-#: How deep ``{``, ``(`` and ``[`` may nest in a query: pyoxigraph's parser recurses and overflows its
-#: stack (a segmentation fault, no message) between 2 000 and 5 000 levels; rdflib's reaches Python's recursion limit.
-MAX_QUERY_NESTING = 1000
 _TOO_DEEP = (
     f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other), "
     "more than the parsers can read"
