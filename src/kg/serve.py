@@ -328,8 +328,7 @@ def serve(
     """
     import uvicorn
 
-    from kg.site import Site
-    from kg.site import create_app
+    from kg.site import Site, create_app
 
     with _sigterm_as_interrupt():
         sock = listen(host, port)
