@@ -1,0 +1,268 @@
+"""The published graph and the bounded description of each of its resources.
+
+:class:`Publication` holds what the site publishes, loaded once: the asserted
+triples of the ontology, vocabularies and data (no entailment: a description says
+what the files say) in an in-memory pyoxigraph store, the documents of the hash
+namespaces (the ontology, the vocabularies, the shapes, the VoID/DCAT dataset
+description), the labels of every node, and the date the data last changed.
+``kg serve`` and ``kg publish`` render from the same object.
+
+The description of a resource (:meth:`Publication.describe`) is a **symmetric
+bounded description with labels and mentions**:
+
+1. every triple with the resource as subject, and, for a blank node object, that
+   node's own triples, recursively (the Concise Bounded Description, CBD);
+2. every triple with the resource as object (the inbound links: who names it);
+3. the ``rdfs:label`` and ``skos:prefLabel`` of every IRI those triples name, in
+   every language, so a client can show each link by name without a second request;
+4. its mentions: the triples of every ``kg:Mention`` whose ``itsrdf:taIdentRef``
+   is the resource (the span's offsets and its verbatim text), so each fact can
+   be traced to the article.
+
+It is bounded (one hop, plus labels and mentions) and it is the whole story of
+the resource: the union of the descriptions of all subjects is the graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
+
+from kg.namespaces import (
+    BASE,
+    DATASET_IRI,
+    ITSRDF,
+    KG,
+    NIF,
+    ONTOLOGY_IRI,
+    RDF,
+    RDFS,
+    SHAPES_IRI,
+    SKOS,
+    VOCABULARIES_IRI,
+)
+from kg.publish.paths import page_stem
+
+_LABELS = (NamedNode(str(RDFS.label)), NamedNode(str(SKOS.prefLabel)))
+_ALT = NamedNode(str(SKOS.altLabel))
+_TYPE = NamedNode(str(RDF.type))
+_IDENT = NamedNode(str(ITSRDF.taIdentRef))
+_MENTION = NamedNode(str(KG.Mention))
+_SUBCLASS = NamedNode(str(RDFS.subClassOf))
+
+
+def _key(term: Any) -> str:
+    return term.value if isinstance(term, NamedNode | Literal) else str(term)
+
+
+@dataclass
+class Publication:
+    """The published graph: its store, its hash documents, its labels and its date."""
+
+    store: pyoxigraph.Store
+    documents: dict[str, list[Quad]]
+    modified: datetime
+    sources: list[Path] = field(default_factory=list)
+
+    # ----------------------------------------------------------------- what exists
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """IRI -> language ('' untagged) -> its label (``rdfs:label``, else ``skos:prefLabel``; the smallest)."""
+        found: dict[str, dict[str, str]] = defaultdict(dict)
+        for predicate in reversed(_LABELS):  # rdfs:label wins: written last
+            chosen: dict[tuple[str, str], str] = {}
+            for quad in self.store.quads_for_pattern(None, predicate, None, DefaultGraph()):
+                if isinstance(quad.object, Literal):
+                    key = (_key(quad.subject), quad.object.language or "")
+                    if key not in chosen or quad.object.value < chosen[key]:
+                        chosen[key] = quad.object.value
+            for (iri, lang), text in chosen.items():
+                found[iri][lang] = text
+        return dict(found)
+
+    @cached_property
+    def resources(self) -> set[str]:
+        """Every IRI the site has a page for: each IRI the graph names (subject, predicate, object) that
+        has a page stem, and the dataset and its documents."""
+        iris = {str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
+        for quad in self.store:
+            for term in (quad.subject, quad.predicate, quad.object):
+                if isinstance(term, NamedNode) and term.value not in iris and page_stem(term.value) is not None:
+                    iris.add(term.value)
+        for quads in self.documents.values():
+            for quad in quads:
+                if isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(BASE):
+                    iris.add(quad.subject.value)
+        return iris
+
+    @cached_property
+    def subjects(self) -> list[str]:
+        """Every IRI that is the subject of a triple of the store, sorted."""
+        return sorted({q.subject.value for q in self.store if isinstance(q.subject, NamedNode)})
+
+    @cached_property
+    def etag_seed(self) -> str:
+        """A digest of the published graph, part of every ETag (the data changes, every tag changes)."""
+        return hashlib.sha256(str(len(self.store)).encode() + self.modified.isoformat().encode()).hexdigest()[:16]
+
+    # ----------------------------------------------------------------- reading
+
+    def label(self, iri: str, lang: str) -> str | None:
+        """The label of ``iri`` in ``lang``, else in English, else untagged, else any; None if it has none."""
+        labels = self.labels.get(iri)
+        if not labels:
+            return None
+        for wanted in (lang, "en", ""):
+            if wanted in labels:
+                return labels[wanted]
+        return next(iter(sorted(labels.items())))[1]
+
+    def alt_labels(self, iri: str) -> list[Literal]:
+        return sorted(
+            (q.object for q in self.store.quads_for_pattern(NamedNode(iri), _ALT, None, DefaultGraph())),
+            key=lambda o: (o.language or "", o.value),
+        )
+
+    def types(self, iri: str) -> list[str]:
+        return sorted(
+            q.object.value
+            for q in self.store.quads_for_pattern(NamedNode(iri), _TYPE, None, DefaultGraph())
+            if isinstance(q.object, NamedNode)
+        )
+
+    def outgoing(self, iri: str) -> list[Quad]:
+        return list(self.store.quads_for_pattern(NamedNode(iri), None, None, DefaultGraph()))
+
+    def incoming(self, iri: str) -> list[Quad]:
+        return list(self.store.quads_for_pattern(None, None, NamedNode(iri), DefaultGraph()))
+
+    def uses(self, predicate: str) -> list[Quad]:
+        return list(self.store.quads_for_pattern(None, NamedNode(predicate), None, DefaultGraph()))
+
+    def value(self, iri: str, predicate: str) -> Any:
+        return next((q.object for q in self.store.quads_for_pattern(NamedNode(iri), NamedNode(predicate), None)), None)
+
+    def subclasses(self, cls: str) -> set[str]:
+        """``cls`` and every class below it (``rdfs:subClassOf``, transitively)."""
+        found, todo = {cls}, [cls]
+        while todo:
+            for quad in self.store.quads_for_pattern(None, _SUBCLASS, NamedNode(todo.pop()), DefaultGraph()):
+                if isinstance(quad.subject, NamedNode) and quad.subject.value not in found:
+                    found.add(quad.subject.value)
+                    todo.append(quad.subject.value)
+        return found
+
+    def instances(self, cls: str) -> list[str]:
+        """The instances of ``cls`` or of a class below it (the RDFS reading of ``rdf:type``), sorted."""
+        found = set()
+        for each in self.subclasses(cls):
+            for quad in self.store.quads_for_pattern(None, _TYPE, NamedNode(each), DefaultGraph()):
+                if isinstance(quad.subject, NamedNode):
+                    found.add(quad.subject.value)
+        return sorted(found)
+
+    def mentions(self, iri: str) -> list[tuple[str, int, int]]:
+        """The mentions of ``iri``: (the article it is in, begin, end), in text order."""
+        found = []
+        for quad in self.store.quads_for_pattern(None, _IDENT, NamedNode(iri), DefaultGraph()):
+            span = quad.subject
+            begin = self.value(_key(span), str(NIF.beginIndex)) if isinstance(span, NamedNode) else None
+            end = self.value(_key(span), str(NIF.endIndex)) if isinstance(span, NamedNode) else None
+            context = self.value(_key(span), str(NIF.referenceContext)) if isinstance(span, NamedNode) else None
+            if begin is not None and end is not None and isinstance(context, NamedNode):
+                found.append((context.value, int(begin.value), int(end.value)))
+        return sorted(found)
+
+    def text_of(self, article: str) -> str | None:
+        """The verbatim text of an article (its ``nif:isString``)."""
+        text = self.value(article, str(NIF.isString))
+        return text.value if isinstance(text, Literal) else None
+
+    # ----------------------------------------------------------------- the description
+
+    def is_document(self, iri: str) -> bool:
+        """Whether ``iri`` names one of the hash-namespace documents (ontology, vocabularies, shapes, dataset)."""
+        return iri in self.documents
+
+    def describe(self, iri: str) -> list[Quad]:
+        """The bounded description of ``iri`` (see the module docstring); a hash document is its whole graph."""
+        if iri in self.documents:
+            return self.documents[iri]
+        node = NamedNode(iri)
+        quads: dict[Quad, None] = {}
+        for quad in self._closure(node):
+            quads[quad] = None
+        for quad in self.store.quads_for_pattern(None, None, node, DefaultGraph()):
+            quads[quad] = None
+            if quad.predicate == _IDENT and isinstance(quad.subject, NamedNode):
+                for mention in self.store.quads_for_pattern(quad.subject, None, None, DefaultGraph()):
+                    quads[mention] = None
+        for named in _named(list(quads)):
+            for predicate in _LABELS:
+                for quad in self.store.quads_for_pattern(NamedNode(named), predicate, None, DefaultGraph()):
+                    quads[quad] = None
+        return list(quads)
+
+    def _closure(self, node: NamedNode | BlankNode) -> Iterable[Quad]:
+        seen = {node}
+        todo = [node]
+        while todo:
+            for quad in self.store.quads_for_pattern(todo.pop(), None, None, DefaultGraph()):
+                yield quad
+                if isinstance(quad.object, BlankNode) and quad.object not in seen:
+                    seen.add(quad.object)
+                    todo.append(quad.object)
+
+
+def _named(quads: Sequence[Quad]) -> set[str]:
+    return {t.value for q in quads for t in (q.subject, q.predicate, q.object) if isinstance(t, NamedNode)}
+
+
+def modified_time(sources: Sequence[Path]) -> datetime:
+    """When the published data last changed: ``SOURCE_DATE_EPOCH`` if set, else the newest source's mtime."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    times = [p.stat().st_mtime for p in sources if p.is_file()]
+    return datetime.fromtimestamp(int(max(times)) if times else 0, UTC)
+
+
+def load_publication(data: Sequence[str | Path] | None = None) -> Publication:
+    """The publication of the shipped (or given) data: store, documents, date."""
+    from kg import resources
+    from kg.describe import describe_dataset
+    from kg.load import read_quads, source_paths
+    from kg.sparql.engines import OxigraphEngine
+    from kg.terms import to_oxigraph
+
+    sources = source_paths(data)
+    store = OxigraphEngine.from_files(data, entailment="none").store
+    ontology, vocabularies = resources.ontology_paths()
+    documents = {
+        str(ONTOLOGY_IRI): _triples(read_quads(ontology)),
+        str(VOCABULARIES_IRI): _triples(read_quads(vocabularies)),
+        str(SHAPES_IRI): _triples(read_quads(resources.shapes_path())),
+    }
+    publication = Publication(store, documents, modified_time(sources), sources)
+    from kg.load import load_graph
+
+    description = describe_dataset(load_graph(data), sources=sources)
+    documents[str(DATASET_IRI)] = [
+        Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), DefaultGraph()) for s, p, o in description
+    ]
+    return publication
+
+
+def _triples(quads: Iterable[Quad]) -> list[Quad]:
+    return [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
