@@ -25,7 +25,6 @@ the resource: the union of the descriptions of all subjects is the graph.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -45,6 +44,7 @@ from kg.namespaces import (
     KG,
     NIF,
     ONTOLOGY_IRI,
+    OWL,
     RDF,
     RDFS,
     SHAPES_IRI,
@@ -59,20 +59,50 @@ _TYPE = NamedNode(str(RDF.type))
 _IDENT = NamedNode(str(ITSRDF.taIdentRef))
 _MENTION = NamedNode(str(KG.Mention))
 _SUBCLASS = NamedNode(str(RDFS.subClassOf))
+_VERSION = NamedNode(str(OWL.versionIRI))
 
 
 def _key(term: Any) -> str:
     return term.value if isinstance(term, NamedNode | Literal) else str(term)
 
 
+#: The named graph of the data files in the store (as in the TriG and N-Quads exports).
+DATA_GRAPH = BASE + "data"
+#: The named graph of the dataset description in the exports: an alias of the dataset's document.
+DESCRIPTION_GRAPH = BASE + "void"
+
+
 @dataclass
 class Publication:
-    """The published graph: its store, its hash documents, its labels and its date."""
+    """The published graph: one store, each part in its named graph (its document), and the date.
+
+    The named graphs are the ontology, the vocabularies, the shapes, the dataset description
+    and the data (:data:`DATA_GRAPH`); every read goes over all of them, each triple once.
+    """
 
     store: pyoxigraph.Store
-    documents: dict[str, list[Quad]]
     modified: datetime
     sources: list[Path] = field(default_factory=list)
+
+    def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
+        """The triples (as default-graph quads, each once) of the pattern, in any named graph."""
+        seen: dict[Quad, None] = {}
+        for quad in self.store.quads_for_pattern(subject, predicate, obj):
+            seen[Quad(quad.subject, quad.predicate, quad.object, DefaultGraph())] = None
+        return list(seen)
+
+    @cached_property
+    def documents(self) -> dict[str, str]:
+        """IRI that names a document -> the named graph it serves: the hash namespaces, their version
+        IRIs (``owl:versionIRI``), the data and the description graph of the exports."""
+        found = {str(d): str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
+        found[DATA_GRAPH] = DATA_GRAPH
+        found[DESCRIPTION_GRAPH] = str(DATASET_IRI)
+        for doc in list(found.values()):
+            for quad in self.store.quads_for_pattern(NamedNode(doc), _VERSION, None):
+                if isinstance(quad.object, NamedNode):
+                    found[quad.object.value] = doc
+        return found
 
     # ----------------------------------------------------------------- what exists
 
@@ -82,7 +112,7 @@ class Publication:
         found: dict[str, dict[str, str]] = defaultdict(dict)
         for predicate in reversed(_LABELS):  # rdfs:label wins: written last
             chosen: dict[tuple[str, str], str] = {}
-            for quad in self.store.quads_for_pattern(None, predicate, None, DefaultGraph()):
+            for quad in self._match(None, predicate, None):
                 if isinstance(quad.object, Literal):
                     key = (_key(quad.subject), quad.object.language or "")
                     if key not in chosen or quad.object.value < chosen[key]:
@@ -96,25 +126,17 @@ class Publication:
         """Every IRI the site has a page for: each IRI the graph names (subject, predicate, object) that
         has a page stem, and the dataset and its documents."""
         iris = {str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
-        for quad in self.store:
+        for quad in self.store.quads_for_pattern(None, None, None):
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, NamedNode) and term.value not in iris and page_stem(term.value) is not None:
                     iris.add(term.value)
-        for quads in self.documents.values():
-            for quad in quads:
-                if isinstance(quad.subject, NamedNode) and quad.subject.value.startswith(BASE):
-                    iris.add(quad.subject.value)
+        iris.update(self.documents)
         return iris
 
     @cached_property
     def subjects(self) -> list[str]:
         """Every IRI that is the subject of a triple of the store, sorted."""
         return sorted({q.subject.value for q in self.store if isinstance(q.subject, NamedNode)})
-
-    @cached_property
-    def etag_seed(self) -> str:
-        """A digest of the published graph, part of every ETag (the data changes, every tag changes)."""
-        return hashlib.sha256(str(len(self.store)).encode() + self.modified.isoformat().encode()).hexdigest()[:16]
 
     # ----------------------------------------------------------------- reading
 
@@ -130,25 +152,23 @@ class Publication:
 
     def alt_labels(self, iri: str) -> list[Literal]:
         return sorted(
-            (q.object for q in self.store.quads_for_pattern(NamedNode(iri), _ALT, None, DefaultGraph())),
+            (q.object for q in self._match(NamedNode(iri), _ALT, None)),
             key=lambda o: (o.language or "", o.value),
         )
 
     def types(self, iri: str) -> list[str]:
         return sorted(
-            q.object.value
-            for q in self.store.quads_for_pattern(NamedNode(iri), _TYPE, None, DefaultGraph())
-            if isinstance(q.object, NamedNode)
+            q.object.value for q in self._match(NamedNode(iri), _TYPE, None) if isinstance(q.object, NamedNode)
         )
 
     def outgoing(self, iri: str) -> list[Quad]:
-        return list(self.store.quads_for_pattern(NamedNode(iri), None, None, DefaultGraph()))
+        return list(self._match(NamedNode(iri), None, None))
 
     def incoming(self, iri: str) -> list[Quad]:
-        return list(self.store.quads_for_pattern(None, None, NamedNode(iri), DefaultGraph()))
+        return list(self._match(None, None, NamedNode(iri)))
 
     def uses(self, predicate: str) -> list[Quad]:
-        return list(self.store.quads_for_pattern(None, NamedNode(predicate), None, DefaultGraph()))
+        return list(self._match(None, NamedNode(predicate), None))
 
     def value(self, iri: str, predicate: str) -> Any:
         return next((q.object for q in self.store.quads_for_pattern(NamedNode(iri), NamedNode(predicate), None)), None)
@@ -157,7 +177,7 @@ class Publication:
         """``cls`` and every class below it (``rdfs:subClassOf``, transitively)."""
         found, todo = {cls}, [cls]
         while todo:
-            for quad in self.store.quads_for_pattern(None, _SUBCLASS, NamedNode(todo.pop()), DefaultGraph()):
+            for quad in self._match(None, _SUBCLASS, NamedNode(todo.pop())):
                 if isinstance(quad.subject, NamedNode) and quad.subject.value not in found:
                     found.add(quad.subject.value)
                     todo.append(quad.subject.value)
@@ -167,7 +187,7 @@ class Publication:
         """The instances of ``cls`` or of a class below it (the RDFS reading of ``rdf:type``), sorted."""
         found = set()
         for each in self.subclasses(cls):
-            for quad in self.store.quads_for_pattern(None, _TYPE, NamedNode(each), DefaultGraph()):
+            for quad in self._match(None, _TYPE, NamedNode(each)):
                 if isinstance(quad.subject, NamedNode):
                     found.add(quad.subject.value)
         return sorted(found)
@@ -175,7 +195,7 @@ class Publication:
     def mentions(self, iri: str) -> list[tuple[str, int, int]]:
         """The mentions of ``iri``: (the article it is in, begin, end), in text order."""
         found = []
-        for quad in self.store.quads_for_pattern(None, _IDENT, NamedNode(iri), DefaultGraph()):
+        for quad in self._match(None, _IDENT, NamedNode(iri)):
             span = quad.subject
             begin = self.value(_key(span), str(NIF.beginIndex)) if isinstance(span, NamedNode) else None
             end = self.value(_key(span), str(NIF.endIndex)) if isinstance(span, NamedNode) else None
@@ -198,19 +218,21 @@ class Publication:
     def describe(self, iri: str) -> list[Quad]:
         """The bounded description of ``iri`` (see the module docstring); a hash document is its whole graph."""
         if iri in self.documents:
-            return self.documents[iri]
+            graph = NamedNode(self.documents[iri])
+            return [Quad(q.subject, q.predicate, q.object, DefaultGraph())
+                    for q in self.store.quads_for_pattern(None, None, None, graph)]  # fmt: skip
         node = NamedNode(iri)
         quads: dict[Quad, None] = {}
         for quad in self._closure(node):
             quads[quad] = None
-        for quad in self.store.quads_for_pattern(None, None, node, DefaultGraph()):
+        for quad in self._match(None, None, node):
             quads[quad] = None
             if quad.predicate == _IDENT and isinstance(quad.subject, NamedNode):
-                for mention in self.store.quads_for_pattern(quad.subject, None, None, DefaultGraph()):
+                for mention in self._match(quad.subject, None, None):
                     quads[mention] = None
         for named in _named(list(quads)):
             for predicate in _LABELS:
-                for quad in self.store.quads_for_pattern(NamedNode(named), predicate, None, DefaultGraph()):
+                for quad in self._match(NamedNode(named), predicate, None):
                     quads[quad] = None
         return list(quads)
 
@@ -218,7 +240,7 @@ class Publication:
         seen = {node}
         todo = [node]
         while todo:
-            for quad in self.store.quads_for_pattern(todo.pop(), None, None, DefaultGraph()):
+            for quad in self._match(todo.pop(), None, None):
                 yield quad
                 if isinstance(quad.object, BlankNode) and quad.object not in seen:
                     seen.add(quad.object)
@@ -239,30 +261,21 @@ def modified_time(sources: Sequence[Path]) -> datetime:
 
 
 def load_publication(data: Sequence[str | Path] | None = None) -> Publication:
-    """The publication of the shipped (or given) data: store, documents, date."""
+    """The publication of the shipped (or given) data: each part in its named graph, and the date."""
     from kg import resources
     from kg.describe import describe_dataset
-    from kg.load import read_quads, source_paths
-    from kg.sparql.engines import OxigraphEngine
+    from kg.load import load_graph, read_quads, source_paths
     from kg.terms import to_oxigraph
 
     sources = source_paths(data)
-    store = OxigraphEngine.from_files(data, entailment="none").store
     ontology, vocabularies = resources.ontology_paths()
-    documents = {
-        str(ONTOLOGY_IRI): _triples(read_quads(ontology)),
-        str(VOCABULARIES_IRI): _triples(read_quads(vocabularies)),
-        str(SHAPES_IRI): _triples(read_quads(resources.shapes_path())),
-    }
-    publication = Publication(store, documents, modified_time(sources), sources)
-    from kg.load import load_graph
-
+    store = pyoxigraph.Store()
+    parts = [(ontology, ONTOLOGY_IRI), (vocabularies, VOCABULARIES_IRI), (resources.shapes_path(), SHAPES_IRI)]
+    parts += [(Path(p), DATA_GRAPH) for p in sources[len(resources.ontology_paths()) :]]
+    for path, graph in parts:
+        name = NamedNode(str(graph))
+        store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path)])
     description = describe_dataset(load_graph(data), sources=sources)
-    documents[str(DATASET_IRI)] = [
-        Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), DefaultGraph()) for s, p, o in description
-    ]
-    return publication
-
-
-def _triples(quads: Iterable[Quad]) -> list[Quad]:
-    return [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
+    name = NamedNode(str(DATASET_IRI))
+    store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in description])
+    return Publication(store, modified_time(sources), sources)

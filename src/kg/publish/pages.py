@@ -19,87 +19,22 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
+from kg.i18n import Messages, other_language
+from kg.i18n import text as message
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
+from kg.publish.conneg import MEDIA_TYPES
 from kg.publish.description import Publication
-from kg.publish.paths import LANGS, RDF_SUFFIXES, page_path
+from kg.publish.paths import RDF_SUFFIXES, page_path
 from kg.publish.values import digits, format_date, format_number, format_year_month
 from kg.terms import natural_key, prefixed
 
-#: The strings of the publication pages (moved to the site's catalogue when it has one).
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "types": "Types",
-        "also_known_as": "Also known as",
-        "facts": "Facts",
-        "facts_in": "Named by",
-        "mentions": "In the article",
-        "curation": "What the curators say",
-        "instances": "Instances",
-        "uses": "Uses",
-        "subject": "Subject",
-        "object": "Object",
-        "property": "Property",
-        "value": "Value",
-        "downloads": "Download",
-        "wikidata": "Wikidata",
-        "show_explorer": "Show in explorer",
-        "query_this": "Query this",
-        "search": "Search",
-        "search_label": "Search the graph by name",
-        "search_hint": "A name in English or Persian",
-        "no_results": "Nothing found.",
-        "not_found": "Not found",
-        "not_found_text": "The graph has no resource at this address.",
-        "did_you_mean": "Did you mean",
-        "iri": "IRI",
-        "yes": "yes",
-        "no": "no",
-        "of": "of",
-        "dataset": "Dataset",
-        "ontology": "Ontology",
-        "more": "more",
-        "documentation": "Documentation",
-        "other": "فارسی",
-    },
-    "fa": {
-        "types": "نوع‌ها",
-        "also_known_as": "نام‌های دیگر",
-        "facts": "واقعیت‌ها",
-        "facts_in": "نام‌برده در",
-        "mentions": "در متن خبر",
-        "curation": "آنچه ویراستاران می‌گویند",
-        "instances": "نمونه‌ها",
-        "uses": "کاربردها",
-        "subject": "فاعل",
-        "object": "مفعول",
-        "property": "ویژگی",
-        "value": "مقدار",
-        "downloads": "دریافت",
-        "wikidata": "ویکی‌داده",
-        "show_explorer": "نمایش در کاوشگر",
-        "query_this": "پرس‌وجو دربارهٔ این",
-        "search": "جست‌وجو",
-        "search_label": "جست‌وجوی نام در گراف",
-        "search_hint": "نامی به فارسی یا انگلیسی",
-        "no_results": "چیزی یافت نشد.",
-        "not_found": "یافت نشد",
-        "not_found_text": "گراف در این نشانی منبعی ندارد.",
-        "did_you_mean": "شاید منظورتان این بود",
-        "iri": "IRI",
-        "yes": "بله",
-        "no": "خیر",
-        "of": "از",
-        "dataset": "مجموعه‌داده",
-        "ontology": "هستان‌شناسی",
-        "more": "بیشتر",
-        "documentation": "مستندات",
-        "other": "English",
-    },
-}
 #: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
 CURATION = {str(KG.Slip), str(KG.Claim), str(KG.Identification), str(KG.Enumeration), str(KG.StateControl)}
 _NUMBERS = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.nonNegativeInteger)}
@@ -159,7 +94,7 @@ class Renderer:
         if datatype == str(XSD.gYear):
             return digits(term.value, lang)
         if datatype == str(XSD.boolean):
-            return UI[lang]["yes"] if term.value in ("true", "1") else UI[lang]["no"]
+            return message("publication", "yes" if term.value in ("true", "1") else "no", lang)
         return term.value
 
     def explorer_link(self, iri: str) -> str:
@@ -181,18 +116,33 @@ class Renderer:
 
     # ----------------------------------------------------------------- pages
 
+    def render(self, template: str, lang: str, **context: Any) -> str:
+        """A template of ``templates/site/`` in ``lang``, with the site's and the publication's strings."""
+        return environment().get_template(template).render(
+            ui=Messages("site", lang), pui=Messages("publication", lang), lang=lang, root=self.root,
+            other_pui=Messages("publication", other_language(lang)),
+            static=self.static, media_types=MEDIA_TYPES, **context,
+        )  # fmt: skip
+
+    def resource_page(self, iri: str, lang: str) -> str:
+        """The page of ``iri`` (an IRI of :attr:`Publication.resources`) in ``lang``."""
+        return self.render("resource.html", lang, r=self.resource_context(iri, lang))
+
     def resource_context(self, iri: str, lang: str) -> dict[str, Any]:
         """Everything the page of ``iri`` shows."""
         pub = self.publication
-        other = "en" if lang == "fa" else "fa"
+        other = other_language(lang)
         types = pub.types(iri)
         outgoing = pub.outgoing(iri)
         unit = next((q.object.value for q in outgoing if q.predicate.value == str(KG.unit)), None)
         notes = self._notes(outgoing, lang)
         facts = self._group(
-            (q.predicate.value, q.object)
-            for q in outgoing
-            if q.predicate.value not in _HIDDEN and q.predicate.value not in _NOTES
+            [
+                (q.predicate.value, q.object)
+                for q in outgoing
+                if q.predicate.value not in _HIDDEN and q.predicate.value not in _NOTES
+            ],
+            lang,
         )
         incoming = [q for q in pub.incoming(iri) if q.predicate.value != str(RDF.type)]
         curation_nodes = sorted(
@@ -201,12 +151,20 @@ class Renderer:
             key=natural_key,
         )  # fmt: skip
         named_by = self._group(
-            (q.predicate.value, q.subject)
-            for q in incoming
-            if q.subject.value not in curation_nodes and str(KG.Mention) not in pub.types(q.subject.value)
+            [
+                (q.predicate.value, q.subject)
+                for q in incoming
+                if not (
+                    isinstance(q.subject, NamedNode)
+                    and (q.subject.value in curation_nodes or str(KG.Mention) in pub.types(q.subject.value))
+                )
+            ],
+            lang,
         )
         wikidata = [
-            q.object.value for q in outgoing if q.predicate.value == str(OWL.sameAs) and q.object.value.startswith(str(WD))
+            q.object.value
+            for q in outgoing
+            if q.predicate.value == str(OWL.sameAs) and q.object.value.startswith(str(WD))
         ]
         return {
             "iri": iri,
@@ -218,17 +176,23 @@ class Renderer:
             "alt_labels": [{"text": a.value, "lang": a.language} for a in pub.alt_labels(iri)],
             "notes": notes,
             "facts": [
-                {**group, "values": [self.node(v, lang, unit=unit if group["iri"] == _VALUE else None)
-                                     for v in group["values"]]}
+                {
+                    **group,
+                    "values": [
+                        self.node(v, lang, unit=unit if group["iri"] == _VALUE else None) for v in group["values"]
+                    ],
+                }
                 for group in facts
-            ],  # fmt: skip
+            ],
             "named_by": [{**g, "values": [self.node(v, lang) for v in g["values"]]} for g in named_by],
             "mentions": self.mention_context(iri),
             "curation": [self._curation(node, lang) for node in curation_nodes],
             "instances": self._instances(iri, types, lang),
             "uses": self._uses(iri, types, lang),
-            "wikidata": [{"id": w.rsplit("/", 1)[-1], "href": "https://www.wikidata.org/wiki/" + w.rsplit("/", 1)[-1]}
-                         for w in wikidata],  # fmt: skip
+            "wikidata": [
+                {"id": w.rsplit("/", 1)[-1], "href": "https://www.wikidata.org/wiki/" + w.rsplit("/", 1)[-1]}
+                for w in wikidata
+            ],
             "explorer": self.explorer_link(iri) if iri.startswith(BASE) and "#" not in iri else None,
             "query": self.query_link(iri),
             "downloads": [(ext, self.href(iri, lang, ext)) for ext in RDF_SUFFIXES],
@@ -241,15 +205,17 @@ class Renderer:
         for prop in _NOTES:
             values = [q.object for q in quads if q.predicate.value == prop and isinstance(q.object, Literal)]
             chosen = [v for v in values if v.language == lang] or [v for v in values if v.language in ("en", "")]
-            found += [{"property": self.node(NamedNode(prop), lang), "text": v.value, "lang": v.language} for v in chosen]
+            found += [
+                {"property": self.node(NamedNode(prop), lang), "text": v.value, "lang": v.language} for v in chosen
+            ]
         return found
 
-    def _group(self, pairs: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
+    def _group(self, pairs: Iterable[tuple[str, Any]], lang: str) -> list[dict[str, Any]]:
         groups: dict[str, list[Any]] = defaultdict(list)
         for predicate, value in pairs:
             groups[predicate].append(value)
         return [
-            {"iri": p, "values": sorted(values, key=lambda v: natural_key(str(v)))}
+            {"iri": p, "property": self.node(NamedNode(p), lang), "values": sorted(values, key=_order)}
             for p, values in sorted(groups.items(), key=lambda item: natural_key(item[0]))
         ]
 
@@ -269,9 +235,8 @@ class Renderer:
             "node": self.node(NamedNode(iri), lang),
             "types": [self.node(NamedNode(t), lang) for t in self.publication.types(iri)],
             "rows": [
-                {"property": self.node(NamedNode(p), lang), "values": [self.node(v, lang) for v in g["values"]]}
-                for g in self._group([*literals, *links])
-                for p in [g["iri"]]
+                {"property": g["property"], "values": [self.node(v, lang) for v in g["values"]]}
+                for g in self._group([*literals, *links], lang)
             ],
         }
 
@@ -329,11 +294,20 @@ def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
     return start, match.end() if match else len(text)
 
 
+def _order(term: Any) -> tuple[object, ...]:
+    return natural_key(str(term))
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment of ``templates/site/`` (autoescape on, for every template and string)."""
+    folder = files("kg").joinpath("templates", "site")
+    return Environment(
+        loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
+    )
+
+
 def _datatype_title(term: Literal) -> str | None:
     if term.datatype is None or term.language:
         return None
     return prefixed(term.datatype.value)
-
-
-def languages() -> tuple[str, ...]:
-    return LANGS

@@ -41,7 +41,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from kg.formats import FORMATS
 from kg.namespaces import BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, VOCABULARIES_IRI
 
 #: The machine formats of every resource, by the suffix of their document: the RDF formats of
