@@ -14,7 +14,6 @@ leaves, marked as such.
 
 from __future__ import annotations
 
-import re
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,6 +33,7 @@ from kg.publish.description import Publication
 from kg.publish.paths import RDF_SUFFIXES, page_path
 from kg.publish.values import digits, format_date, format_number, format_year_month
 from kg.terms import natural_key, prefixed
+from kg.text import sentence_spans
 
 #: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
 CURATION = {str(KG.Slip), str(KG.Claim), str(KG.Identification), str(KG.Enumeration), str(KG.StateControl)}
@@ -275,23 +275,23 @@ class Renderer:
 
 
 _VALUE = "https://schema.org/value"
-_SENTENCE_END = re.compile(r"[.!?؟\n]")
 
 
 def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
-    """The code-point bounds of the sentence(s) around ``begin``..``end`` in ``text`` (ends at . ! ? ؟ or a line).
+    """The code-point bounds of the sentences of ``text`` (:func:`kg.text.sentence_spans`) that hold
+    ``begin``..``end``.
 
     >>> t = "یک. دو سه. چهار"
-    >>> sentence_bounds(t, 4, 6), t[slice(*sentence_bounds(t, 4, 6))]
-    ((3, 10), ' دو سه.')
+    >>> t[slice(*sentence_bounds(t, 4, 6))]
+    'دو سه.'
     """
-    start = begin
-    while start > 0 and not _SENTENCE_END.match(text[start - 1]):
-        start -= 1
-    if _SENTENCE_END.match(text[end - 1]):
-        return start, end
-    match = _SENTENCE_END.search(text, end)
-    return start, match.end() if match else len(text)
+    spans = [(b, e) for b, e in _sentences(text) if b < end and begin < e]
+    return (min(begin, spans[0][0]), max(end, spans[-1][1])) if spans else (begin, end)
+
+
+@cache
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
 
 
 def _order(term: Any) -> tuple[object, ...]:

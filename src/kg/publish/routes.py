@@ -218,10 +218,9 @@ async def not_found(request: Request) -> Response:
 
 
 def search_script(request: Request) -> Response:
-    from importlib.resources import files
+    from kg.publish.script import search_script as script
 
-    text = files("kg").joinpath("templates", "site", "search.js").read_text(encoding="utf-8")
-    return Response(text, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=300"})
+    return Response(script(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
 
 def routes(data: Any) -> tuple[list[Route], Published]:
