@@ -33,8 +33,8 @@ from kg.errors import ExitCode, QueryError
 from kg.publish.paths import page_path
 from kg.site import form_fields, refuse_service
 from kg.sparql import find_query
+from kg.sparql.compare import canonical, read_expected
 from kg.sparql.protocol import parse_results_json
-from kg.sparql.results import canonical, read_expected
 from kg_serve import running_site, start_kg_serve, stop_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"

@@ -293,7 +293,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 @dataclass
-class Site:
+class RunningSite:
     """A running ``kg serve``: the site's address and the Oxigraph server behind it."""
 
     url: str
@@ -317,7 +317,7 @@ def serve(
     max_rows: int | None = MAX_ROWS,
     allow_external: bool = False,
     binary: str | Path | None = None,
-    on_ready: Callable[[Site], None] | None = None,
+    on_ready: Callable[[RunningSite], None] | None = None,
     entailment: str = DEFAULT_ENTAILMENT,
 ) -> None:
     """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
@@ -331,8 +331,7 @@ def serve(
     """
     import uvicorn
 
-    from kg.site import Site as SiteConfig
-    from kg.site import create_app
+    from kg.site import Site, create_app
 
     with _sigterm_as_interrupt():
         sock = listen(host, port)
@@ -342,7 +341,7 @@ def serve(
             sock.close()
             raise
         try:
-            config = SiteConfig(
+            config = Site(
                 backend.query_url, timeout=timeout or None, max_rows=max_rows, allow_external=allow_external, data=data
             )
             app = create_app(config)
@@ -354,7 +353,7 @@ def serve(
                 server.should_exit = True
 
             threading.Thread(target=watch, daemon=True).start()
-            site = Site(_url(host, int(sock.getsockname()[1])), backend)
+            site = RunningSite(_url(host, int(sock.getsockname()[1])), backend)
             if on_ready is not None:
                 on_ready(site)
             with contextlib.suppress(KeyboardInterrupt):

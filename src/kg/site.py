@@ -54,7 +54,8 @@ from kg.i18n import Messages, language
 from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
 from kg.publish.paths import page_path
-from kg.sparql.results import Result, compact, display_table
+from kg.sparql.results import Result
+from kg.sparql.tables import compact, display_table
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (
@@ -119,7 +120,8 @@ class Library:
 
         ``name`` is looked up in the library only (:meth:`find`), never read as a path.
         """
-        from kg.sparql import EndpointEngine, read_query_text, run_query
+        from kg.sparql import read_query_text, run_query
+        from kg.sparql.endpoint import EndpointEngine
 
         q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
         engine = EndpointEngine(site.endpoint, timeout=site.timeout)
@@ -130,7 +132,7 @@ class Library:
     @staticmethod
     def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
         """The standalone text a library query (from :meth:`find`) runs as, parameters bound (``--show``)."""
-        from kg.sparql import prepare_query
+        from kg.sparql.library import prepare_query
 
         return prepare_query(q, dict(params), lang=lang).text
 
@@ -153,7 +155,8 @@ def refuse_service(text: str) -> None:
     graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
     the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
-    from kg.sparql import Query, check_policy
+    from kg.sparql import Query
+    from kg.sparql.policy import check_policy
 
     # The text as sent (its header is only comments), decided as the Oxigraph server will read it.
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
