@@ -15,6 +15,7 @@ Pages (all read-only; the row and time limits are those of ``kg query``):
 ``/editor?q=NAME&…``        the YASGUI editor on the query text, project prefixes preloaded
 ``/query``                  the SPARQL 1.1 Protocol endpoint (GET and POST), proxied to Oxigraph
 ``/explorer``               the offline explorer (``build/explorer.html``, else built once)
+``/id/…``, ``/ontology``, …  every IRI of the graph dereferenced, pages and RDF (:mod:`kg.publish.routes`)
 
 Nothing on these pages is requested from another host: YASGUI's prefix
 completion reads ``/prefixes.json`` instead of prefix.cc, and the pages send a
@@ -52,6 +53,7 @@ from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.i18n import Messages, language
 from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
+from kg.publish.paths import page_path
 from kg.sparql.results import Result
 from kg.sparql.tables import compact, display_table
 
@@ -187,15 +189,14 @@ def _explorer_link(iri: str) -> str:
     return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
 
 
-def _href(iri: str) -> bool:
-    """Whether an IRI may be a link: http(s) only; a ``javascript:``, ``data:`` or ``file:`` IRI of the data stays text.
+def _href(iri: str, lang: str) -> str | None:
+    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links off the machine,
+    and an IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays text."""
+    path = page_path(iri, lang)
+    return "/" + path if path is not None else None
 
-    The CSP allows the pages' inline scripts, and with them ``javascript:`` URLs, so the check is here.
-    """
-    return urllib.parse.urlsplit(iri).scheme.lower() in ("http", "https")
 
-
-def _table(result: Result) -> dict[str, Any]:
+def _table(result: Result, lang: str) -> dict[str, Any]:
     columns, rows = display_table(result)
     nodes = [cell.iri for row in rows for cell in row if cell.iri]
     return {
@@ -205,7 +206,7 @@ def _table(result: Result) -> dict[str, Any]:
         "truncated": result.truncated,
         "max_rows": result.max_rows,
         "explore": _explorer_link,
-        "href": _href,
+        "href": lambda iri: _href(iri, lang),
         "first_node": _explorer_link(nodes[0]) if nodes else None,
     }
 
@@ -279,7 +280,7 @@ def question(request: Request) -> Response:
         query_string=("?" + query_string) if query_string else "",
         editor_link="/editor?" + urllib.parse.urlencode({"q": q.name, **params, "lang": lang}),
         other_lang=urllib.parse.urlencode({**params, "lang": "en" if lang == "fa" else "fa"}),
-        table=_table(result),
+        table=_table(result, lang),
         kind=result.kind,
     )
 
@@ -300,7 +301,7 @@ async def adhoc(request: Request) -> Response:
             result = await run_in_threadpool(Library.run, site, None, {}, lang, text)
         except KgError as exc:
             return _error(request, _status(exc), str(exc), query=text)
-        table = _table(result)
+        table = _table(result, lang)
     return _page("adhoc.html", request, query=text, table=table)
 
 
@@ -318,6 +319,8 @@ def editor(request: Request) -> Response:
             text = Library.editor_text(q, params, lang)
         except KgError as exc:
             return _error(request, _status(exc), str(exc))
+    elif request.query_params.get("query", "").strip():  # a query to start from ("Query this" on a resource page)
+        text = request.query_params["query"]
     else:
         text = (
             "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items())
@@ -455,6 +458,10 @@ def create_app(site: Site) -> Starlette:
         Route("/explorer", explorer),
         Route("/query", sparql_endpoint, methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
+    from kg.publish.routes import routes as publication_routes
+
+    published, app_publication = publication_routes(site.data)  # the IRI space; its catch-all comes last
+    app = Starlette(routes=routes + published, exception_handlers={HTTPException: _http_error, Exception: _http_error})
     app.state.site = site
+    app.state.published = app_publication
     return app
