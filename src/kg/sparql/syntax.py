@@ -150,6 +150,12 @@ class Query:
     questions: Mapping[str, str] = field(default_factory=dict)
     params: tuple[Param, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)
+    #: The title in other languages than English (``# title@fa:``).
+    titles: Mapping[str, str] = field(default_factory=dict)
+    #: Each result column's name per language (``# column: var | English | فارسی``).
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Each parameter's description in other languages (``# param@fa: name | توضیح``).
+    param_texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def where(self) -> str:
@@ -172,6 +178,20 @@ class Query:
 
     def question(self, lang: str = "en") -> str:
         return self.questions.get(lang, "") or self.questions.get("en", "")
+
+    def title_in(self, lang: str = "en") -> str:
+        """The title in ``lang`` (``# title@LANG:``), else the English one."""
+        return self.titles.get(lang, "") or self.title
+
+    def column(self, variable: str, lang: str = "en") -> str:
+        """A result column's name in ``lang`` (``# column:`` lines), else its variable ``?name``."""
+        return self.columns.get(variable, {}).get(lang, "") or f"?{variable}"
+
+    def param_text(self, name: str, lang: str = "en") -> str:
+        """A parameter's description in ``lang`` (``# param@LANG:``), else the English one."""
+        param = self.param(name)
+        english = param.description if param is not None else ""
+        return self.param_texts.get(name, {}).get(lang, "") or english
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
