@@ -79,9 +79,11 @@ def test_library_entries_give_every_question_with_its_parameters_and_text():
         "name": "speaker",
         "type": "iri",
         "default": "kgi:ebrahim-raisi",
-        "description": "the person or organisation who spoke",
+        "description": {"en": "the person or organisation who spoke", "fa": cq04["params"][0]["description"]["fa"]},
     }
-    assert set(cq04["question"]) == {"en", "fa"} and cq04["text"].startswith("# title:")
+    assert cq04["params"][0]["description"]["fa"] and cq04["title"]["fa"] and cq04["question"]["fa"]
+    assert set(cq04["columns"]["statement"]) == {"en", "fa"}
+    assert cq04["text"].startswith("# title:")
 
 
 def test_the_page_has_kg_querys_limits():

@@ -107,22 +107,30 @@ def base64_text(data: bytes) -> str:
 
 
 def library_entries(library: str | Path | None = None) -> list[dict[str, Any]]:
-    """Each library question for the page: name, title, questions by language, parameters and the query text."""
+    """Each library question for the page: its name, form and text, and in each UI language its title,
+    question, parameter descriptions and column names (the ``# column:`` lines)."""
+    from kg.i18n import LANGUAGES
     from kg.sparql.library import list_queries
 
     out = []
     for query in list_queries(library):
         params = [
-            {"name": p.name, "type": p.type, "default": p.default_text, "description": p.description}
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default_text,
+                "description": {lang: query.param_text(p.name, lang) for lang in LANGUAGES},
+            }
             for p in query.params
         ]
         out.append(
             {
                 "name": query.name,
-                "title": query.title,
-                "question": dict(query.questions),
+                "title": {lang: query.title_in(lang) for lang in LANGUAGES},
+                "question": {lang: query.question(lang) for lang in LANGUAGES},
                 "form": query.form,
                 "params": params,
+                "columns": {var: dict(names) for var, names in query.columns.items()},
                 "text": query.text,
             }
         )

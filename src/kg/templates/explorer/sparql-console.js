@@ -169,6 +169,13 @@ function cellView(cell) {
   return text;
 }
 
+/* A column's name in the page's language from the question's `# column:` lines, else its ?variable. */
+function columnName(column) {
+  const names = (questionOf(con.question) || {}).columns || {};
+  const named = names[column.name] || (column.label && names[column.label]);
+  return named && named[state.lang] ? userText(named[state.lang], state.lang) : el("code", null, "?" + column.name);
+}
+
 function resultsView() {
   const outcome = con.outcome;
   if (con.running) return el("p", { class: "note", id: "sparql-info" }, t("sparqlRunning"));
@@ -184,7 +191,7 @@ function resultsView() {
         el(
           "table",
           { class: "data", id: "sparql-results" },
-          el("thead", null, el("tr", null, table.columns.map((c) => el("th", null, el("code", null, "?" + c.name))))),
+          el("thead", null, el("tr", null, table.columns.map((c) => el("th", { title: "?" + c.name }, columnName(c))))),
           el("tbody", null, table.rows.map((row) => el("tr", null, row.map((cell) => el("td", null, cellView(cell)))))),
         ),
       )
@@ -230,7 +237,7 @@ function paramsForm(q) {
           },
         }),
         " ",
-        el("span", { class: "note" }, userText(p.description, "en"), " · ", p.type),
+        el("span", { class: "note" }, userText(p.description[state.lang] || p.description.en, p.description[state.lang] ? state.lang : "en"), " · ", p.type),
       ),
     ),
   );
@@ -245,7 +252,7 @@ export function sparqlView() {
     "select",
     { id: "sparql-question", "aria-label": t("sparqlQuestion"), on: { change: (ev) => chooseQuestion(ev.target.value) } },
     el("option", { value: "", selected: !q }, t("sparqlOwn")),
-    QUESTIONS.map((item) => el("option", { value: item.name, selected: q && item.name === q.name }, item.name.split("-")[0] + " · " + (item.question[state.lang] || item.title))),
+    QUESTIONS.map((item) => el("option", { value: item.name, selected: q && item.name === q.name }, item.name.split("-")[0] + " · " + (item.title[state.lang] || item.title.en))),
   );
   const editor = el("textarea", {
     id: "sparql-editor",
@@ -275,7 +282,7 @@ export function sparqlView() {
         : t("sparqlLoading");
   return [
     el("div", { class: "table-tools" }, el("label", null, t("sparqlQuestion"), " ", picker), el("span", { class: "note", id: "sparql-status" }, status)),
-    q ? el("p", { class: "sparql-question" }, userText(q.question[state.lang] || q.title, q.question[state.lang] ? state.lang : "en")) : null,
+    q ? el("p", { class: "sparql-question" }, userText(q.question[state.lang] || q.question.en, q.question[state.lang] ? state.lang : "en")) : null,
     paramsForm(q),
     editor,
     el(
@@ -296,3 +303,6 @@ export function openQuestion(name) {
 }
 
 export const currentQuestion = () => con.question;
+
+/* The console's last rows as SPARQL 1.1 CSV ("" when it has none), as its CSV button downloads them. */
+export const consoleCsv = () => (con.outcome && con.outcome.results ? resultsToCsv(con.outcome.results) : "");
