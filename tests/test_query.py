@@ -34,7 +34,6 @@ from kg.sparql import (
     read_query_text,
     run_isolated,
     run_query,
-    to_rdflib,
 )
 from kg.sparql.entailment import rdfs_closure
 
@@ -585,14 +584,6 @@ def test_compare_names_missing_and_unexpected_rows_and_order():
         "expected 2 rows, got 1",
         'missing: {agreements: 1, kindLabel: "memorandum of understanding"@en}',
     ]
-
-
-def test_terms_from_pyoxigraph_keep_their_lexical_form():
-    import pyoxigraph
-
-    assert to_rdflib(pyoxigraph.Literal("x")) == Literal("x")
-    assert str(to_rdflib(pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(str(XSD.integer))))) == "01"
-    assert to_rdflib(pyoxigraph.Literal("x", language="fa")) == Literal("x", lang="fa")
 
 
 def test_rows_come_back_from_the_query_process_with_every_kind_of_term_as_written():
