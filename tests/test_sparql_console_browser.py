@@ -20,7 +20,7 @@ import pytest
 
 from kg.explore import write_explorer
 from kg.sparql import list_queries, read_expected
-from kg.sparql.endpoint import parse_results_json
+from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import Result, compare
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ This module gives the pages what they embed or publish:
 
 The JavaScript that runs them is ``templates/explorer/sparql-*.js``: the worker (the engine runs
 in a Web Worker the page terminates at the time limit), the policy (the token rule of
-:func:`kg.sparql.syntax.check_policy`), the parameter binding and the result tables.
+:func:`kg.sparql.policy.check_policy`), the parameter binding and the result tables.
 
 >>> entries = library_entries()
 >>> [p["name"] for p in next(e for e in entries if e["name"].startswith("cq04"))["params"]]

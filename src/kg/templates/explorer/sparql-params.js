@@ -1,7 +1,7 @@
 // A library question's parameters in the page: a form value becomes a typed RDF term, written over
 // the default of the query's `VALUES ?name { default }` line, never pasted into the text.
 //
-// The rules of kg.sparql.syntax (parse_value, n3, prepare), in JavaScript: the same types (iri,
+// The rules of kg.sparql.values (parse_value, n3, prepare), in JavaScript: the same types (iri,
 // string, langstring, integer, decimal, boolean, date), the same checks, the same N-Triples
 // escaping, and the same slots: a `VALUES ?name { term }` of one variable and one value.
 
@@ -114,7 +114,7 @@ export function termToSparql(term) {
 
 /**
  * The `VALUES ?name { term }` lines of `text` (one variable, one value): `[{name, start, end}]`,
- * `start`/`end` the offsets of the term (as kg.sparql.syntax finds them).
+ * `start`/`end` the offsets of the term (as kg.sparql.syntax.analyse finds them).
  */
 export function findSlots(text) {
   const tokens = tokenize(text);

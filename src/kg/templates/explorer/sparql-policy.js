@@ -1,6 +1,6 @@
 // The query policy of `kg query`, for the page's SPARQL engine: what a query may not do, decided on its tokens.
 //
-// The same rule as kg.sparql's check_policy for Oxigraph (the engine in the page is Oxigraph too):
+// The same rule as kg.sparql.policy.check_policy for Oxigraph (the engine in the page is Oxigraph too):
 // SPARQL Update is refused, and so are SERVICE and FROM / FROM NAMED. Oxigraph matches keywords
 // without a word boundary (`SERVICEab:x` is `SERVICE` and `ab:x` to it), so any bare word or
 // prefixed name that starts with SERVICE or FROM, in any case, as written or with \u escapes
