@@ -8,6 +8,7 @@
 import { tokenize } from "./sparql-policy.js";
 
 const XSD = "http://www.w3.org/2001/XMLSchema#";
+// eslint-disable-next-line no-control-regex -- the IRIREF grammar excludes the control characters U+0000-U+0020
 const IRI_CHARS = /^[^<>"{}|^`\\\x00-\x20]*$/u;
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/u;
 const LANG_TAG = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$/u;

@@ -12,6 +12,7 @@
 // kg.sparql.syntax, in JavaScript's regular expressions).
 const ESC = String.raw`\\[_~.\-!$&'()*+,;=/?#@%]`;
 const PN_LOCAL_CHAR = String.raw`(?:[\p{L}\p{N}_:\-\u00B7]|%[0-9A-Fa-f]{2}|${ESC})`;
+/* eslint-disable no-misleading-character-class -- SPARQL's VARNAME allows the combining marks U+0300-U+036F */
 const TOKEN = new RegExp(
   [
     String.raw`(?<ws>\s+)`,
@@ -28,6 +29,7 @@ const TOKEN = new RegExp(
   ].join("|"),
   "guy",
 );
+/* eslint-enable no-misleading-character-class */
 
 const UPDATE_WORDS = new Set(["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]);
 // Words that are Update only at the start of a request (elsewhere they are names: ?x kg:add, WITH inside a name).

@@ -13,7 +13,7 @@ export function compactIri(iri, prefixes) {
   for (const [prefix, ns] of Object.entries(prefixes)) {
     if (iri.startsWith(ns) && (!best || ns.length > best[1].length)) {
       const local = iri.slice(ns.length);
-      if (/^[\p{L}\p{N}_][\p{L}\p{N}_.\-]*$/u.test(local) && !local.endsWith(".")) best = [prefix, ns];
+      if (/^[\p{L}\p{N}_][\p{L}\p{N}_.-]*$/u.test(local) && !local.endsWith(".")) best = [prefix, ns];
     }
   }
   return best ? `${best[0]}:${iri.slice(best[1].length)}` : `<${iri}>`;
