@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.explore import layout
+from kg.explore.layout import layout
 from kg.notebook import FSI, PDI, explorer, network
 from kg.project import load_projection
 

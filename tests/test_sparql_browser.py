@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import re
+from importlib.resources import files
 from pathlib import Path
 
 import pyoxigraph
@@ -111,3 +112,17 @@ def _refusal(text: str) -> str | None:
 def test_kg_query_decides_each_policy_case_as_the_page_does(case):
     """tests/js/sparql.test.mjs runs the same cases on the page's check: the two stay one rule."""
     assert _refusal(case["text"]) == case["refused"]
+
+
+def test_every_refusal_the_console_can_meet_has_its_words_in_both_languages():
+    """The console words each refusal by its code: ``sparqlParam_CODE`` and ``sparqlRefused_CODE``."""
+    from kg.i18n import messages
+
+    folder = files("kg").joinpath("templates", "explorer")
+    params = set(re.findall(r'new ParamError\("(\w+)"', folder.joinpath("sparql-params.js").read_text("utf-8")))
+    policy = set(re.findall(r'refuse\("(\w+)"', folder.joinpath("sparql-policy.js").read_text("utf-8")))
+    assert {"notIri", "noSlot", "notDate"} <= params and policy == {"nesting", "update", "service", "from"}
+    for lang in ("en", "fa"):
+        strings = messages("console", lang)
+        assert {f"sparqlParam_{code}" for code in params} <= strings.keys()
+        assert {f"sparqlRefused_{code}" for code in policy} <= strings.keys()

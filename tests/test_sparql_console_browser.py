@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib import URIRef
 
 from kg.explore import write_explorer
-from kg.sparql import list_queries, read_expected
+from kg.project import to_curie
+from kg.sparql import list_queries, query, read_expected
 from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import Result, compare
 
@@ -151,27 +153,29 @@ def test_the_row_limit_cuts_and_says_so(opened):
 
 
 def test_a_reader_edits_a_library_question_and_runs_it(opened):
-    """cq04 chosen, its speaker typed as Tokayev, the query edited (a LIMIT), Run: his statements, linked."""
+    """cq04 chosen, its speaker typed as Tokayev, its order reversed in the editor, Run: kg query's rows, reversed."""
+    expected = [str(row["statement"]) for row in query("cq04", {"speaker": "kgi:kassym-jomart-tokayev"}).rows]
     page = opened.page
     page.select_option("#sparql-question", "cq04-statements-by-speaker")
     page.fill("input[name=speaker]", "kgi:kassym-jomart-tokayev")
     text = page.input_value("#sparql-editor")
-    page.fill("#sparql-editor", text.rstrip() + "\nLIMIT 3\n")
+    assert "ORDER BY ?begin" in text
+    page.fill("#sparql-editor", text.replace("ORDER BY ?begin", "ORDER BY DESC(?begin)"))
     page.click("#sparql-run")
     opened.wait_until("() => document.querySelector('#sparql-results, #sparql-error')")
     assert page.locator("#sparql-error").count() == 0
     rows = page.locator("#sparql-results tbody tr")
-    assert rows.count() == 3
+    assert rows.count() == len(expected) >= 2
+    shown = [rows.nth(i).locator("button.node").first.get_attribute("data-id") for i in range(rows.count())]
+    assert shown == [to_curie(URIRef(iri)) for iri in reversed(expected)]
     header = page.locator("#sparql-results thead").inner_text()
-    assert "Statement" in header
-    first = rows.nth(0).locator("button.node")
-    assert first.count() >= 1  # the statement is a node of the graph: a button that selects it
+    assert "Statement" in header and "Occasion" in header  # the library's column names
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / "console-cq04-edited.png"))
-    first.first.click()
-    assert opened.js("() => kgExplorer.state().selected").startswith("statement:")
+    rows.nth(0).locator("button.node").first.click()  # a statement is a node: the button selects it in the graph
+    assert opened.js("() => kgExplorer.state().selected") == shown[0]
     csv = opened.js("() => kgExplorer.sparqlCsv()")
-    assert csv.splitlines()[0].startswith("statement,") and len(csv.strip().splitlines()) == 4
+    assert csv.splitlines()[0].startswith("statement,") and len(csv.strip().splitlines()) == len(expected) + 1
 
 
 def test_a_typed_parameter_that_is_not_of_its_type_is_named_in_persian(opened):

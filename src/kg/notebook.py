@@ -84,7 +84,7 @@ def network(
     """
     from pyvis.network import Network
 
-    from kg.explore import layout
+    from kg.explore.layout import layout
     from kg.i18n import LANGUAGES
     from kg.project import as_projection, edge_label
 

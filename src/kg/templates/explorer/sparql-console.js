@@ -85,9 +85,19 @@ export function sparqlTimed(text, options) {
     .then((answer) => ({ ms: answer.ms, wallMs: answer.wallMs, rows: answer.results.results ? answer.results.results.bindings.length : null }));
 }
 
-const refresh = () => {
-  if (state.view === "sparql") actions.renderView();
-};
+/* Render the console again, keeping the field the reader is typing in focused, its caret where it was. */
+function refresh() {
+  if (state.view !== "sparql") return;
+  const active = document.activeElement;
+  const keep = active && (active.id === "sparql-editor" || active.closest?.(".sparql-params")) ? { id: active.id, name: active.name, start: active.selectionStart, end: active.selectionEnd } : null;
+  actions.renderView();
+  if (!keep) return;
+  const again = keep.id ? document.getElementById(keep.id) : document.querySelector(`.sparql-params input[name="${keep.name}"]`);
+  if (again) {
+    again.focus();
+    if (keep.start !== null && keep.start !== undefined) again.setSelectionRange(keep.start, keep.end);
+  }
+}
 
 const questionOf = (name) => QUESTIONS.find((q) => q.name === name) || null;
 
@@ -108,11 +118,11 @@ function formValues(q) {
 }
 
 function problemOf(error) {
-  if (error instanceof ParamError) return t("sparqlParamError", { name: error.param || "", problem: t("sparqlParam_" + error.code) });
+  if (error instanceof ParamError) return t("sparqlParamError", { name: error.param || "", problem: t(`sparqlParam_${error.code}`) });
   if (error instanceof SparqlError) {
     if (error.code === "refused") {
       const p = error.policy;
-      return t("sparqlRefused_" + p.code, { line: digits(p.line), column: digits(p.column), n: count(SPARQL.limits.maxNesting) });
+      return t(`sparqlRefused_${p.code}`, { line: digits(p.line), column: digits(p.column), n: count(SPARQL.limits.maxNesting) });
     }
     if (error.code === "timeout") return t("sparqlTimeout", { s: digits(SPARQL.limits.timeoutMs / 1000) });
     if (error.code === "stopped") return t("sparqlStopped");
