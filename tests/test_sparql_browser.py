@@ -13,7 +13,7 @@ import pyoxigraph
 import pytest
 
 from kg.errors import QueryError
-from kg.sparql import check_policy, list_queries, open_engine, read_query_text
+from kg.sparql import list_queries, open_engine, read_query_text
 from kg.sparql.browser import (
     ENGINE_DIR,
     ENGINE_VERSION,
@@ -24,6 +24,7 @@ from kg.sparql.browser import (
     library_entries,
     page_limits,
 )
+from kg.sparql.policy import check_policy
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "query" / "policy-cases.json").read_text(encoding="utf-8"))
 README = ENGINE_DIR.joinpath("README.md").read_text(encoding="utf-8")

@@ -21,9 +21,9 @@ from rdflib import URIRef
 
 from kg.explore import write_explorer
 from kg.project import to_curie
-from kg.sparql import list_queries, query, read_expected
+from kg.sparql import compare, list_queries, query, read_expected
 from kg.sparql.protocol import parse_results_json
-from kg.sparql.results import Result, compare
+from kg.sparql.results import Result
 
 pytestmark = pytest.mark.browser
 
