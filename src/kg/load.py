@@ -60,18 +60,13 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from kg import resources
 from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
+from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV, MAX_NESTING
 from kg.namespaces import BASE, ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
 from kg.output import register_input
 from kg.terms import curie, nt_term, to_rdflib
 
 #: The base IRI of relative IRIs in files without ``@base``: the dataset base, never a file path.
 BASE_IRI = BASE
-#: Default size limit of one input file, in bytes (64 MiB); see :func:`max_input_bytes`.
-MAX_INPUT_BYTES = 64 * 1024 * 1024
-#: Environment variable that overrides :data:`MAX_INPUT_BYTES` (a number of bytes).
-MAX_INPUT_ENV = "KG_MAX_INPUT_BYTES"
-#: The deepest nesting read: Turtle/TriG ``[``/``(`` inside each other, RDF/XML elements inside each other.
-MAX_NESTING = 1000
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
@@ -458,13 +453,17 @@ def ill_typed_literals(paths: Iterable[str | Path]) -> list[IllTypedLiteral]:
             if isinstance(quad.object, pyoxigraph.Literal) and not quad.object.language:
                 literal = to_rdflib(quad.object)
                 if getattr(literal, "ill_typed", False):
-                    bad.append((quad.subject, quad.predicate, literal))
-        if bad:
-            positions = _positions(Path(path), {str(lit) for _, _, lit in bad})
-            for s, p, lit in bad:
-                line, column = positions.get(str(lit), (None, None))
-                found.append(IllTypedLiteral(Path(path), line, column, to_rdflib(s), URIRef(p.value), lit))
+                    bad.append((to_rdflib(quad.subject), URIRef(quad.predicate.value), literal))
+        found += locate_ill_typed(Path(path), bad)
     return found
+
+
+def locate_ill_typed(path: Path, bad: Sequence[tuple[Any, Any, Any]]) -> list[IllTypedLiteral]:
+    """The ill-typed literals ``bad`` (rdflib triples read from ``path``) with their positions in the file."""
+    if not bad:
+        return []
+    positions = _positions(Path(path), {str(lit) for _, _, lit in bad})
+    return [IllTypedLiteral(Path(path), *positions.get(str(lit), (None, None)), s, p, lit) for s, p, lit in bad]
 
 
 def _positions(path: Path, lexicals: set[str]) -> dict[str, tuple[int, int]]:

@@ -15,6 +15,7 @@ Pages (all read-only; the row and time limits are those of ``kg query``):
 ``/editor?q=NAME&…``        the YASGUI editor on the query text, project prefixes preloaded
 ``/query``                  the SPARQL 1.1 Protocol endpoint (GET and POST), proxied to Oxigraph
 ``/explorer``               the offline explorer (``build/explorer.html``, else built once)
+``/id/…``, ``/ontology``, …  every IRI of the graph dereferenced, pages and RDF (:mod:`kg.publish.routes`)
 
 Nothing on these pages is requested from another host: YASGUI's prefix
 completion reads ``/prefixes.json`` instead of prefix.cc, and the pages send a
@@ -49,8 +50,12 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
+from kg.i18n import Messages, language
+from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
-from kg.sparql.results import Result, compact, display_table
+from kg.publish.paths import page_path
+from kg.sparql.results import Result
+from kg.sparql.tables import compact, display_table
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (
@@ -58,47 +63,6 @@ CSP = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'self'"
 )
-LANGS = ("en", "fa")
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "site": "Iran–Kazakhstan knowledge graph",
-        "questions": "Questions",
-        "adhoc": "Ad-hoc query",
-        "editor": "Editor",
-        "explorer": "Explorer",
-        "unset": "(unset)",
-        "run": "Run",
-        "open_editor": "Open in editor",
-        "show_explorer": "Show in explorer",
-        "rows": "rows",
-        "no_rows": "No rows.",
-        "cut": "The result was cut at {n} rows (--max-rows).",
-        "other": "فارسی",
-        "parameters": "Parameters",
-        "download": "Download",
-        "query": "Query",
-        "error": "Error",
-    },
-    "fa": {
-        "site": "گراف دانش ایران–قزاقستان",
-        "questions": "پرسش‌ها",
-        "adhoc": "پرس‌وجوی آزاد",
-        "editor": "ویرایشگر",
-        "explorer": "کاوشگر",
-        "unset": "(بدون مقدار)",
-        "run": "اجرا",
-        "open_editor": "باز کردن در ویرایشگر",
-        "show_explorer": "نمایش در کاوشگر",
-        "rows": "سطر",
-        "no_rows": "سطری یافت نشد.",
-        "cut": "نتیجه در {n} سطر بریده شد (--max-rows).",
-        "other": "English",
-        "parameters": "پارامترها",
-        "download": "دریافت",
-        "query": "پرس‌وجو",
-        "error": "خطا",
-    },
-}
 #: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.library`).
 INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
 DOWNLOADS = {
@@ -113,8 +77,8 @@ class Site:
     """What the site needs: the Oxigraph endpoint it fronts, the limits, the data (for the explorer)."""
 
     endpoint: str
-    timeout: float | None = 10.0
-    max_rows: int | None = 10_000
+    timeout: float | None = SERVE_TIMEOUT
+    max_rows: int | None = MAX_ROWS
     allow_external: bool = False
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
@@ -136,6 +100,7 @@ class Library:
 
     @staticmethod
     def find(name: str) -> Any:
+        """A query of the library by name: the one way a request names a file (never a path; SECURITY.md)."""
         from kg.sparql import find_query
 
         return find_query(name)
@@ -143,7 +108,7 @@ class Library:
     @staticmethod
     def default(param: Any) -> str:
         """A parameter's default as a form shows it (bare: ``en``, ``kgi:iran``, ``Tehran@en``)."""
-        from kg.sparql.syntax import unquote_default
+        from kg.sparql.values import unquote_default
 
         if param.default is None:
             return ""
@@ -151,20 +116,25 @@ class Library:
 
     @staticmethod
     def run(site: Site, name: str | None, params: Mapping[str, str], lang: str, text: str | None = None) -> Result:
-        """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``."""
-        from kg.sparql import query
+        """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``.
 
-        return query(
-            name, dict(params), text=text, endpoint=site.endpoint, timeout=site.timeout, max_rows=site.max_rows,
-            lang=lang, labels=True,
-        )  # fmt: skip
+        ``name`` is looked up in the library only (:meth:`find`), never read as a path.
+        """
+        from kg.sparql import read_query_text, run_query
+        from kg.sparql.endpoint import EndpointEngine
+
+        q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
+        engine = EndpointEngine(site.endpoint, timeout=site.timeout)
+        return run_query(
+            q, dict(params), engine=engine, timeout=site.timeout, max_rows=site.max_rows, lang=lang, labels=True
+        )
 
     @staticmethod
-    def editor_text(name: str, params: Mapping[str, str], lang: str) -> str:
-        """The standalone text a query runs as, parameters bound (``kg query NAME --show``)."""
-        from kg.sparql import show
+    def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
+        """The standalone text a library query (from :meth:`find`) runs as, parameters bound (``--show``)."""
+        from kg.sparql.library import prepare_query
 
-        return show(name, dict(params), lang=lang)
+        return prepare_query(q, dict(params), lang=lang).text
 
     @staticmethod
     def explorer_html(site: Site) -> str:
@@ -185,7 +155,8 @@ def refuse_service(text: str) -> None:
     graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
     the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
-    from kg.sparql import Query, check_policy
+    from kg.sparql import Query
+    from kg.sparql.policy import check_policy
 
     # The text as sent (its header is only comments), decided as the Oxigraph server will read it.
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
@@ -205,13 +176,12 @@ def _templates() -> Environment:
 
 
 def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "en")
-    return lang if lang in LANGS else "en"
+    return language(request.query_params.get("lang"))
 
 
 def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
     lang = context.pop("lang", None) or _lang(request)
-    html = _templates().get_template(template).render(ui=UI[lang], lang=lang, request=request, **context)
+    html = _templates().get_template(template).render(ui=Messages("site", lang), lang=lang, request=request, **context)
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
 
@@ -219,15 +189,14 @@ def _explorer_link(iri: str) -> str:
     return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
 
 
-def _href(iri: str) -> bool:
-    """Whether an IRI may be a link: http(s) only; a ``javascript:``, ``data:`` or ``file:`` IRI of the data stays text.
+def _href(iri: str, lang: str) -> str | None:
+    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links off the machine,
+    and an IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays text."""
+    path = page_path(iri, lang)
+    return "/" + path if path is not None else None
 
-    The CSP allows the pages' inline scripts, and with them ``javascript:`` URLs, so the check is here.
-    """
-    return urllib.parse.urlsplit(iri).scheme.lower() in ("http", "https")
 
-
-def _table(result: Result) -> dict[str, Any]:
+def _table(result: Result, lang: str) -> dict[str, Any]:
     columns, rows = display_table(result)
     nodes = [cell.iri for row in rows for cell in row if cell.iri]
     return {
@@ -237,7 +206,7 @@ def _table(result: Result) -> dict[str, Any]:
         "truncated": result.truncated,
         "max_rows": result.max_rows,
         "explore": _explorer_link,
-        "href": _href,
+        "href": lambda iri: _href(iri, lang),
         "first_node": _explorer_link(nodes[0]) if nodes else None,
     }
 
@@ -311,7 +280,7 @@ def question(request: Request) -> Response:
         query_string=("?" + query_string) if query_string else "",
         editor_link="/editor?" + urllib.parse.urlencode({"q": q.name, **params, "lang": lang}),
         other_lang=urllib.parse.urlencode({**params, "lang": "en" if lang == "fa" else "fa"}),
-        table=_table(result),
+        table=_table(result, lang),
         kind=result.kind,
     )
 
@@ -332,7 +301,7 @@ async def adhoc(request: Request) -> Response:
             result = await run_in_threadpool(Library.run, site, None, {}, lang, text)
         except KgError as exc:
             return _error(request, _status(exc), str(exc), query=text)
-        table = _table(result)
+        table = _table(result, lang)
     return _page("adhoc.html", request, query=text, table=table)
 
 
@@ -343,9 +312,15 @@ def editor(request: Request) -> Response:
     if name:
         params = {k: v for k, v in request.query_params.multi_items() if k not in ("q", "lang") and v.strip()}
         try:
-            text = Library.editor_text(name, params, lang)
+            q = Library.find(name)  # a library name only: never a path (SECURITY.md)
+        except KgError as exc:
+            return _error(request, 404, str(exc))
+        try:
+            text = Library.editor_text(q, params, lang)
         except KgError as exc:
             return _error(request, _status(exc), str(exc))
+    elif request.query_params.get("query", "").strip():  # a query to start from ("Query this" on a resource page)
+        text = request.query_params["query"]
     else:
         text = (
             "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items())
@@ -371,7 +346,7 @@ def yasgui_asset(request: Request) -> Response:
 
 @cache
 def _asset(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=SERVE_TIMEOUT) as response:
         return response.read()
 
 
@@ -415,7 +390,9 @@ async def sparql_endpoint(request: Request) -> Response:
     if request.method == "POST":
         headers["Content-Type"] = request.headers.get("content-type", "")
     forwarded = urllib.request.Request(target, data=body or None, headers=headers, method=request.method)
-    status, media, answer = await run_in_threadpool(_forward, forwarded, (site.timeout or 60) + 5)
+    status, media, answer = await run_in_threadpool(
+        _forward, forwarded, (site.timeout or SERVE_FORWARD_UNLIMITED) + SERVE_FORWARD_GRACE
+    )
     if isinstance(answer, bytes):
         return Response(answer, status_code=status, media_type=media)
     # Streamed as Oxigraph sends it: a huge answer never sits whole in this process's memory.
@@ -481,6 +458,10 @@ def create_app(site: Site) -> Starlette:
         Route("/explorer", explorer),
         Route("/query", sparql_endpoint, methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
+    from kg.publish.routes import routes as publication_routes
+
+    published, app_publication = publication_routes(site.data)  # the IRI space; its catch-all comes last
+    app = Starlette(routes=routes + published, exception_handlers={HTTPException: _http_error, Exception: _http_error})
     app.state.site = site
+    app.state.published = app_publication
     return app
