@@ -124,10 +124,6 @@ class _Page:
     def link(self, node: Node) -> str:
         """A link to the term's entry on this page if it has one, else to its IRI."""
         if not isinstance(node, URIRef):
-            members = self.g.value(node, OWL.unionOf)
-            if members is not None:  # a domain or range of several classes: "A or B"
-                word = " یا " if self.lang == "fa" else " or "
-                return word.join(self.link(m) for m in self.g.items(members))
             return escape(str(node))
         label = self.text(node, RDFS.label, SKOS.prefLabel)
         code = f'<code dir="ltr">{escape(self.short(node))}</code>'
