@@ -16,8 +16,10 @@ from collections.abc import Iterator
 import pytest
 
 
-def start_kg_serve(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
-    """``kg serve ARGS`` (add ``--port 0`` for a free port) in a child process; it and its URL (60 s deadline)."""
+def start_kg_serve(
+    *args: str, env: dict[str, str] | None = None, cwd: str | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """``kg serve ARGS`` (add ``--port 0`` for a free port) in a child process (in ``cwd``); it and its URL."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", *args],
         stdout=subprocess.PIPE,
@@ -25,6 +27,7 @@ def start_kg_serve(*args: str, env: dict[str, str] | None = None) -> tuple[subpr
         text=True,
         encoding="utf-8",
         env=env,
+        cwd=cwd,
     )
     deadline = time.monotonic() + 60
     assert process.stdout is not None

@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from kg import limits
 from kg.errors import ExitCode, KgError, UsageError, describe_exit_codes
+from kg.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -91,8 +93,8 @@ def port(text: str) -> int:
 def _add_entailment_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--entailment",
-        choices=("rdfs", "none"),  # kg.sparql.entailment.ENTAILMENTS, not imported: --help stays free of rdflib
-        default="rdfs",
+        choices=limits.ENTAILMENTS,
+        default=limits.DEFAULT_ENTAILMENT,
         help="rdfs (default): superclass types and superproperty statements are queried too; none: asserted only",
     )
 
@@ -101,9 +103,9 @@ def _add_max_rows_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-rows",
         type=whole_number(0),
-        default=10_000,  # kg.sparql.library.DEFAULT_MAX_ROWS, not imported: --help stays free of rdflib
+        default=limits.MAX_ROWS,
         metavar="N",
-        help="cut results after N rows (default: 10000; 0: all)",
+        help=f"cut results after N rows (default: {limits.MAX_ROWS}; 0: all)",
     )
 
 
@@ -174,14 +176,12 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _article_count(text: str) -> int:
-    from kg.synth import MAX_ARTICLES
-
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if not 1 <= value <= MAX_ARTICLES:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_ARTICLES}, not {value}")
+    if not 1 <= value <= limits.MAX_ARTICLES:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {limits.MAX_ARTICLES}, not {value}")
     return value
 
 
@@ -590,39 +590,55 @@ def _add_analysis_commands(add: Callable[[str, Handler], argparse.ArgumentParser
     """stats, path, explore: commands on the projection."""
     p = add("stats", cmd_stats)
     _add_data_option(p)
-    p.add_argument("--top", type=whole_number(1), default=10, metavar="N", help="how many nodes to rank (default: 10)")
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
+    p.add_argument(
+        "--top", type=whole_number(1), default=limits.STATS_TOP, metavar="N",
+        help=f"how many nodes to rank (default: {limits.STATS_TOP})",
+    )  # fmt: skip
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the labels (default: en)")
 
     p = add("path", cmd_path)
     _add_data_option(p)
     p.add_argument("source", help="an entity's label, English or Persian, typed however you like")
     p.add_argument("target", help="another entity's label")
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the labels (default: en)")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the labels (default: en)")
 
     p = add("explore", cmd_explore)
     _add_data_option(p)
     p.add_argument(
         "--out", default="build/explorer.html", metavar="FILE", help="file to write (default: build/explorer.html)"
     )
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language the page opens in (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language the page opens in (default: en)"
+    )
     p.add_argument(
         "--focus", metavar="ENTITY", help="draw only the neighbourhood of this entity (a label, as for kg path)"
     )
-    p.add_argument("--hops", type=int, metavar="K", help="with --focus: steps around it (default: 2)")
+    p.add_argument(
+        "--hops", type=int, metavar="K", help=f"with --focus: steps around it (default: {limits.FOCUS_HOPS})"
+    )
     p.add_argument("--top", type=int, metavar="K", help="draw only the K most central nodes")
-    p.add_argument("--budget", type=int, metavar="N", help="above N nodes draw a focus view (default: 1000)")
+    p.add_argument(
+        "--budget", type=int, metavar="N", help=f"above N nodes draw a focus view (default: {limits.NODE_BUDGET})"
+    )
 
 
 def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
     """queries, query: the query library and SPARQL."""
     p = add("queries", cmd_queries)
     _add_data_option(p)
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of the questions (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the questions (default: en)"
+    )
     p.add_argument("--check", action="store_true", help="run every query and compare with its expected rows")
-    p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine for --check (default: oxigraph)")
+    p.add_argument(
+        "--engine", choices=limits.ENGINES, help=f"local engine for --check (default: {limits.DEFAULT_ENGINE})"
+    )
     p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
-    p.add_argument("--timeout", type=seconds, default=5.0, metavar="SECONDS", help="per query (default: 5)")
+    p.add_argument(
+        "--timeout", type=seconds, default=limits.QUERY_TIMEOUT, metavar="SECONDS",
+        help=f"per query (default: {limits.QUERY_TIMEOUT:g})",
+    )  # fmt: skip
     _add_entailment_option(p)
 
     p = add("query", cmd_query)
@@ -638,7 +654,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         metavar="FORMAT",
         help="table (default), csv, tsv, json, md; for graphs turtle, nt, nquads, trig, jsonld, xml (or an alias)",
     )
-    p.add_argument("--lang", choices=("en", "fa"), default="en", help="language of labels and of ?lang (default: en)")
+    p.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of labels and of ?lang (default: en)"
+    )
     p.add_argument(
         "--iris", action="store_true", help="show IRIs as prefixed names, and ?x beside ?xLabel, in the table"
     )
@@ -646,7 +664,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         "--width", type=whole_number(1), metavar="N", help="fit the table to N columns (default: the terminal's)"
     )
     p.add_argument("--no-truncate", action="store_true", help="never cut a table cell, however wide")
-    p.add_argument("--engine", choices=("oxigraph", "rdflib"), help="local engine (default: oxigraph, the faster)")
+    p.add_argument(
+        "--engine", choices=limits.ENGINES, help=f"local engine (default: {limits.DEFAULT_ENGINE}, the faster)"
+    )
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
     p.add_argument(
@@ -655,9 +675,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
     p.add_argument(
         "--timeout",
         type=seconds,
-        default=5.0,
+        default=limits.QUERY_TIMEOUT,
         metavar="SECONDS",
-        help="stop the query after this long (default: 5)",
+        help=f"stop the query after this long (default: {limits.QUERY_TIMEOUT:g})",
     )
     _add_max_rows_option(p)
     p.add_argument("--show", action="store_true", help="print the query text with the parameters bound, do not run it")
@@ -665,9 +685,10 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
     p.add_argument(
         "--max-memory",
         type=whole_number(0),
-        default=1024,
+        default=limits.MAX_MEMORY_MB,
         metavar="MB",
-        help="memory a local query may take before it is stopped, exit 4 (default: 1024; 0: no ceiling)",
+        help=f"memory a local query may take before it is stopped, exit 4 (default: {limits.MAX_MEMORY_MB}; "
+        "0: no ceiling)",
     )
     p.add_argument(
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
@@ -678,9 +699,19 @@ def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser])
     """serve, push: a SPARQL server of the graph, or an upload to one."""
     p = add("serve", cmd_serve)
     _add_data_option(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=port, default=7878, metavar="N", help="port, 1–65535 (default: 7878; 0: a free one)")
-    p.add_argument("--timeout", type=seconds, default=10, metavar="SECONDS", help="query time limit (default: 10)")
+    p.add_argument(
+        "--host",
+        default=limits.SERVE_HOST,
+        help=f"address to listen on (default: {limits.SERVE_HOST}, this machine only)",
+    )
+    p.add_argument(
+        "--port", type=port, default=limits.SERVE_PORT, metavar="N",
+        help=f"port, 1–65535 (default: {limits.SERVE_PORT}; 0: a free one)",
+    )  # fmt: skip
+    p.add_argument(
+        "--timeout", type=seconds, default=limits.SERVE_TIMEOUT, metavar="SECONDS",
+        help=f"query time limit (default: {limits.SERVE_TIMEOUT:g})",
+    )  # fmt: skip
     _add_max_rows_option(p)
     p.add_argument("--allow-external", action="store_true", help="let queries use SERVICE (off by default)")
     _add_entailment_option(p)
@@ -698,11 +729,14 @@ def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser])
     p.add_argument("--user", metavar="NAME", help="user to log in as; the password is read from $KG_ENDPOINT_PASSWORD")
     p.add_argument(
         "--auth",
-        choices=("auto", "basic", "digest"),
-        default="auto",
+        choices=limits.AUTH_SCHEMES,
+        default=limits.AUTH_SCHEMES[0],
         help="how to send --user: as the server asks (auto, the default), basic or digest",
     )
-    p.add_argument("--timeout", type=seconds, default=60, metavar="SECONDS", help="upload time limit (default: 60)")
+    p.add_argument(
+        "--timeout", type=seconds, default=limits.PUSH_TIMEOUT, metavar="SECONDS",
+        help=f"upload time limit (default: {limits.PUSH_TIMEOUT:g})",
+    )  # fmt: skip
     _add_entailment_option(p)
 
 

@@ -45,6 +45,7 @@ from markupsafe import Markup
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import KgError, OutputError, UsageError
+from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET, QUESTION_ROWS
 from kg.load import article_text
 from kg.output import write_atomically
 from kg.project import SPEC, as_projection, to_curie, to_networkx, undirected
@@ -55,22 +56,6 @@ TEMPLATE = "explorer.html"
 VIS_DIR = files("kg").joinpath("templates", "vendor", "vis-network")
 VIS_JS = VIS_DIR.joinpath("vis-network.min.js")
 VIS_VERSION = "9.1.9"
-
-#: Above this many nodes ``kg explore`` renders a focus view instead of the whole projection.
-#: Measured on the 2-core machine (benchmarks/bench_explore.py, the article copied 100 and 240
-#: times): at 1 500 nodes the page reached 2.65 MB (the limit is 3 MB) and the build-time layout
-#: 6-9 s; at 1 000 nodes the page is about 1.3 MB, the layout about 3 s, and the first view is
-#: drawn about 0.5 s after opening. ``--budget`` changes it.
-NODE_BUDGET = 1000
-
-#: The largest page ``kg explore`` writes: a view whose page is larger keeps fewer nodes (the most central).
-MAX_HTML_BYTES = 3 * 1024 * 1024
-
-#: With ``--focus``: how many steps around the entity are drawn.
-FOCUS_HOPS = 2
-
-#: Rows kept per library question in the page (a question over a big corpus could return thousands).
-QUESTION_ROWS = 200
 
 #: Only inline scripts and styles; no network, no plugins, no forms, no base URL.
 #: ``img-src`` allows data: and blob: only for the PNG export's preview; nothing is fetched.

@@ -60,18 +60,13 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from kg import resources
 from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
+from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV, MAX_NESTING
 from kg.namespaces import BASE, ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
 from kg.output import register_input
 from kg.terms import curie, nt_term, to_rdflib
 
 #: The base IRI of relative IRIs in files without ``@base``: the dataset base, never a file path.
 BASE_IRI = BASE
-#: Default size limit of one input file, in bytes (64 MiB); see :func:`max_input_bytes`.
-MAX_INPUT_BYTES = 64 * 1024 * 1024
-#: Environment variable that overrides :data:`MAX_INPUT_BYTES` (a number of bytes).
-MAX_INPUT_ENV = "KG_MAX_INPUT_BYTES"
-#: The deepest nesting read: Turtle/TriG ``[``/``(`` inside each other, RDF/XML elements inside each other.
-MAX_NESTING = 1000
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),

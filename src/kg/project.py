@@ -32,10 +32,9 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.i18n import LANGUAGES
 from kg.namespaces import ITSRDF, KG, NIF, OWL, RDF, RDFS, SCHEMA, SKOS, TIME, WD
 from kg.terms import curie
-
-LANGUAGES = ("en", "fa")
 
 
 @dataclass(frozen=True)

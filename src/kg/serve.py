@@ -45,13 +45,10 @@ from types import FrameType
 import pyoxigraph
 
 from kg.errors import EndpointError, QueryTimeout, ServerError
+from kg.limits import DEFAULT_ENTAILMENT, MAX_ROWS, PUSH_TIMEOUT, SERVE_HOST, SERVE_PORT, SERVE_STARTUP, SERVE_TIMEOUT
 from kg.namespaces import DATASET_IRI
 from kg.sparql.engines import OxigraphEngine
-from kg.sparql.entailment import DEFAULT_ENTAILMENT
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7878
-DEFAULT_SERVER_TIMEOUT = 10  # seconds a query may run on the server
 DEFAULT_GRAPH = str(DATASET_IRI)  # the named graph `kg push` writes
 
 
@@ -95,7 +92,7 @@ def check_port(host: str, port: int) -> None:
     listen(host, port).close()
 
 
-def free_port(host: str = DEFAULT_HOST) -> int:
+def free_port(host: str = SERVE_HOST) -> int:
     """A port that is free on ``host`` now (the system's pick for port 0)."""
     with listen(host, 0) as sock:
         return int(sock.getsockname()[1])
@@ -203,13 +200,13 @@ def _url(host: str, port: int) -> str:
 def start_server(
     data: Sequence[str | Path] | None = None,
     *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    timeout: float = DEFAULT_SERVER_TIMEOUT,
+    host: str = SERVE_HOST,
+    port: int = SERVE_PORT,
+    timeout: float = SERVE_TIMEOUT,
     binary: str | Path | None = None,
     read_only: bool = True,
     load: bool = True,
-    startup: float = 30.0,
+    startup: float = SERVE_STARTUP,
     entailment: str = DEFAULT_ENTAILMENT,
 ) -> Server:
     """Load the graph into a fresh on-disk store and start ``oxigraph`` on it; return when it answers.
@@ -311,10 +308,10 @@ class Site:
 def serve(
     data: Sequence[str | Path] | None = None,
     *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    timeout: float = DEFAULT_SERVER_TIMEOUT,
-    max_rows: int | None = 10_000,
+    host: str = SERVE_HOST,
+    port: int = SERVE_PORT,
+    timeout: float = SERVE_TIMEOUT,
+    max_rows: int | None = MAX_ROWS,
     allow_external: bool = False,
     binary: str | Path | None = None,
     on_ready: Callable[[Site], None] | None = None,
@@ -392,7 +389,7 @@ def push(
     user: str | None = None,
     password: str | None = None,
     append: bool = False,
-    timeout: float = 60.0,
+    timeout: float = PUSH_TIMEOUT,
     auth: str = "auto",
     entailment: str = DEFAULT_ENTAILMENT,
 ) -> PushResult:

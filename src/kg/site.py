@@ -49,6 +49,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
+from kg.i18n import Messages, language
+from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
 from kg.sparql.results import Result, compact, display_table
 
@@ -58,47 +60,6 @@ CSP = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'self'"
 )
-LANGS = ("en", "fa")
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "site": "Iran–Kazakhstan knowledge graph",
-        "questions": "Questions",
-        "adhoc": "Ad-hoc query",
-        "editor": "Editor",
-        "explorer": "Explorer",
-        "unset": "(unset)",
-        "run": "Run",
-        "open_editor": "Open in editor",
-        "show_explorer": "Show in explorer",
-        "rows": "rows",
-        "no_rows": "No rows.",
-        "cut": "The result was cut at {n} rows (--max-rows).",
-        "other": "فارسی",
-        "parameters": "Parameters",
-        "download": "Download",
-        "query": "Query",
-        "error": "Error",
-    },
-    "fa": {
-        "site": "گراف دانش ایران–قزاقستان",
-        "questions": "پرسش‌ها",
-        "adhoc": "پرس‌وجوی آزاد",
-        "editor": "ویرایشگر",
-        "explorer": "کاوشگر",
-        "unset": "(بدون مقدار)",
-        "run": "اجرا",
-        "open_editor": "باز کردن در ویرایشگر",
-        "show_explorer": "نمایش در کاوشگر",
-        "rows": "سطر",
-        "no_rows": "سطری یافت نشد.",
-        "cut": "نتیجه در {n} سطر بریده شد (--max-rows).",
-        "other": "English",
-        "parameters": "پارامترها",
-        "download": "دریافت",
-        "query": "پرس‌وجو",
-        "error": "خطا",
-    },
-}
 #: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.library`).
 INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
 DOWNLOADS = {
@@ -113,8 +74,8 @@ class Site:
     """What the site needs: the Oxigraph endpoint it fronts, the limits, the data (for the explorer)."""
 
     endpoint: str
-    timeout: float | None = 10.0
-    max_rows: int | None = 10_000
+    timeout: float | None = SERVE_TIMEOUT
+    max_rows: int | None = MAX_ROWS
     allow_external: bool = False
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
@@ -136,6 +97,7 @@ class Library:
 
     @staticmethod
     def find(name: str) -> Any:
+        """A query of the library by name: the one way a request names a file (never a path; SECURITY.md)."""
         from kg.sparql import find_query
 
         return find_query(name)
@@ -151,20 +113,24 @@ class Library:
 
     @staticmethod
     def run(site: Site, name: str | None, params: Mapping[str, str], lang: str, text: str | None = None) -> Result:
-        """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``."""
-        from kg.sparql import query
+        """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``.
 
-        return query(
-            name, dict(params), text=text, endpoint=site.endpoint, timeout=site.timeout, max_rows=site.max_rows,
-            lang=lang, labels=True,
-        )  # fmt: skip
+        ``name`` is looked up in the library only (:meth:`find`), never read as a path.
+        """
+        from kg.sparql import EndpointEngine, read_query_text, run_query
+
+        q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
+        engine = EndpointEngine(site.endpoint, timeout=site.timeout)
+        return run_query(
+            q, dict(params), engine=engine, timeout=site.timeout, max_rows=site.max_rows, lang=lang, labels=True
+        )
 
     @staticmethod
-    def editor_text(name: str, params: Mapping[str, str], lang: str) -> str:
-        """The standalone text a query runs as, parameters bound (``kg query NAME --show``)."""
-        from kg.sparql import show
+    def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
+        """The standalone text a library query (from :meth:`find`) runs as, parameters bound (``--show``)."""
+        from kg.sparql import prepare_query
 
-        return show(name, dict(params), lang=lang)
+        return prepare_query(q, dict(params), lang=lang).text
 
     @staticmethod
     def explorer_html(site: Site) -> str:
@@ -205,13 +171,12 @@ def _templates() -> Environment:
 
 
 def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "en")
-    return lang if lang in LANGS else "en"
+    return language(request.query_params.get("lang"))
 
 
 def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
     lang = context.pop("lang", None) or _lang(request)
-    html = _templates().get_template(template).render(ui=UI[lang], lang=lang, request=request, **context)
+    html = _templates().get_template(template).render(ui=Messages("site", lang), lang=lang, request=request, **context)
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
 
@@ -343,7 +308,11 @@ def editor(request: Request) -> Response:
     if name:
         params = {k: v for k, v in request.query_params.multi_items() if k not in ("q", "lang") and v.strip()}
         try:
-            text = Library.editor_text(name, params, lang)
+            q = Library.find(name)  # a library name only: never a path (SECURITY.md)
+        except KgError as exc:
+            return _error(request, 404, str(exc))
+        try:
+            text = Library.editor_text(q, params, lang)
         except KgError as exc:
             return _error(request, _status(exc), str(exc))
     else:
@@ -371,7 +340,7 @@ def yasgui_asset(request: Request) -> Response:
 
 @cache
 def _asset(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    with urllib.request.urlopen(url, timeout=SERVE_TIMEOUT) as response:
         return response.read()
 
 
@@ -415,7 +384,9 @@ async def sparql_endpoint(request: Request) -> Response:
     if request.method == "POST":
         headers["Content-Type"] = request.headers.get("content-type", "")
     forwarded = urllib.request.Request(target, data=body or None, headers=headers, method=request.method)
-    status, media, answer = await run_in_threadpool(_forward, forwarded, (site.timeout or 60) + 5)
+    status, media, answer = await run_in_threadpool(
+        _forward, forwarded, (site.timeout or SERVE_FORWARD_UNLIMITED) + SERVE_FORWARD_GRACE
+    )
     if isinstance(answer, bytes):
         return Response(answer, status_code=status, media_type=media)
     # Streamed as Oxigraph sends it: a huge answer never sits whole in this process's memory.

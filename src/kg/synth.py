@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.limits import MAX_ARTICLES
 
 BASE = "https://w3id.org/iran-kazakhstan-kg/"
 _ID = BASE + "id/"
@@ -59,7 +60,6 @@ PREFIXES = {
 }
 
 #: Most articles one call writes (about 380 triples each).
-MAX_ARTICLES = 100_000
 
 # Shared real entities: (key, English label, Persian label, Wikidata id or "").
 _COUNTRIES = {

@@ -26,6 +26,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from kg import resources
+from kg.i18n import LANGUAGES
 from kg.load import article_text, ill_typed_literals, load_graph, load_ontology, parse_turtle, source_paths
 from kg.namespaces import (
     DCAT,
@@ -275,7 +276,7 @@ def check_labels(ontology: Graph) -> list[Finding]:
             continue
         for prop in (RDFS.label, RDFS.comment):
             langs = {o.language for o in ontology.objects(term, prop) if isinstance(o, Literal)}
-            for lang in ("en", "fa"):
+            for lang in LANGUAGES:
                 if lang not in langs:
                     findings.append(
                         Finding("labels", _short(ontology, term), _short(ontology, prop), f"no @{lang} value")

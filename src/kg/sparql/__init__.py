@@ -28,8 +28,6 @@ terms.
 from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
 from kg.sparql.endpoint import EndpointEngine, parse_results_json, term_from_json
 from kg.sparql.engines import (
-    DEFAULT_ENGINE,
-    ENGINES,
     Engine,
     Outcome,
     OxigraphEngine,
@@ -38,10 +36,8 @@ from kg.sparql.engines import (
     run_isolated,
     to_rdflib,
 )
-from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closure, rdfs_closure
+from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.library import (
-    DEFAULT_MAX_ROWS,
-    DEFAULT_TIMEOUT,
     check_queries,
     find_query,
     format_library,
@@ -58,12 +54,6 @@ from kg.sparql.results import Result, canonical, compare, read_expected
 from kg.sparql.syntax import Param, Query, bind_params, check_policy, n3, parse_value, prepare
 
 __all__ = [
-    "DEFAULT_ENGINE",
-    "DEFAULT_ENTAILMENT",
-    "DEFAULT_MAX_ROWS",
-    "DEFAULT_TIMEOUT",
-    "ENGINES",
-    "ENTAILMENTS",
     "EndpointEngine",
     "Engine",
     "Outcome",

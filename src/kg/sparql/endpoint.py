@@ -72,13 +72,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
-from kg.load import MAX_INPUT_ENV, max_input_bytes, structure_fault
+from kg.limits import AUTH_SCHEMES, MAX_INPUT_ENV, MAX_REDIRECTS
+from kg.load import max_input_bytes, structure_fault
 from kg.namespaces import RDFS, SKOS, XSD
 from kg.sparql.engines import USER_AGENT, Engine, Outcome, _capped, to_rdflib
 from kg.sparql.syntax import analyse, offset_of, syntax_error
 
-AUTH_SCHEMES = ("auto", "basic", "digest")
-MAX_REDIRECTS = 5
 #: What a SELECT or ASK asks for: JSON first, then the other standard result formats.
 RESULTS_ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9, "

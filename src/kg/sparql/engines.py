@@ -66,16 +66,12 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import KgError, LoadError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
+from kg.limits import DEFAULT_ENGINE, DEFAULT_ENTAILMENT, ENGINES, ENTAILMENTS, MAX_MEMORY_MB
 from kg.load import load_graph, source_paths
 from kg.namespaces import RDFS, SKOS, XSD, new_graph
-from kg.sparql.entailment import DEFAULT_ENTAILMENT, ENTAILMENTS, add_rdfs_closure, rdfs_closure
+from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.syntax import offset_of, syntax_error
 
-ENGINES = ("oxigraph", "rdflib")
-#: Chosen from benchmarks/bench_query.py: pyoxigraph answers joins far faster (both engines load through one reader).
-DEFAULT_ENGINE = "oxigraph"
-#: MB by which a local query's process may grow its address space (``--max-memory``).
-DEFAULT_MAX_MEMORY = 1024
 USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/)"
 
 _XSD_STRING = str(XSD.string)
@@ -525,7 +521,7 @@ def run_isolated(
     timeout: float | None,
     *,
     allow_external: bool = False,
-    max_memory: int | None = DEFAULT_MAX_MEMORY,
+    max_memory: int | None = MAX_MEMORY_MB,
 ) -> T:
     """``target()`` in a forked child process, killed after ``timeout`` seconds (None: no limit, no child).
 

@@ -49,9 +49,6 @@ from rdflib import Graph, URIRef
 
 from kg.namespaces import RDF, RDFS
 
-ENTAILMENTS = ("rdfs", "none")
-DEFAULT_ENTAILMENT = "rdfs"
-
 _TYPE, _SUB_CLASS, _SUB_PROPERTY = str(RDF.type), str(RDFS.subClassOf), str(RDFS.subPropertyOf)
 
 

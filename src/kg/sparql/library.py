@@ -77,10 +77,10 @@ from rdflib import Graph, URIRef
 
 from kg import resources
 from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
+from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
 from kg.load import read_text
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
-    DEFAULT_MAX_MEMORY,
     Engine,
     PackedOutcome,
     as_graph,
@@ -88,7 +88,6 @@ from kg.sparql.engines import (
     run_isolated,
     unpack_outcome,
 )
-from kg.sparql.entailment import DEFAULT_ENTAILMENT
 from kg.sparql.results import Result, check_format, compare, read_expected
 from kg.sparql.syntax import (
     PARAM_TYPES,
@@ -104,10 +103,6 @@ from kg.sparql.syntax import (
     prepare,
     unquote_default,
 )
-
-DEFAULT_TIMEOUT = 5.0  # seconds
-DEFAULT_MAX_ROWS = 10_000
-
 
 # --------------------------------------------------------------------------- the library
 
@@ -268,13 +263,13 @@ def run_query(
     params: Mapping[str, Any] | None = None,
     *,
     engine: Engine,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    max_rows: int | None = DEFAULT_MAX_ROWS,
+    timeout: float | None = QUERY_TIMEOUT,
+    max_rows: int | None = MAX_ROWS,
     lang: str | None = None,
     labels: bool = False,
     allow_external: bool = False,
     fmt: str | None = None,
-    max_memory: int | None = DEFAULT_MAX_MEMORY,
+    max_memory: int | None = MAX_MEMORY_MB,
 ) -> Result:
     """Run ``query`` on ``engine`` with ``params`` bound; see :func:`query` for the options."""
     if fmt is not None:
@@ -331,15 +326,15 @@ def query(
     endpoint_graph: str | None = None,
     user: str | None = None,
     password: str | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    max_rows: int | None = DEFAULT_MAX_ROWS,
+    timeout: float | None = QUERY_TIMEOUT,
+    max_rows: int | None = MAX_ROWS,
     lang: str | None = None,
     labels: bool = False,
     allow_external: bool = False,
     library: str | Path | None = None,
     fmt: str | None = None,
     entailment: str = DEFAULT_ENTAILMENT,
-    max_memory: int | None = DEFAULT_MAX_MEMORY,
+    max_memory: int | None = MAX_MEMORY_MB,
 ) -> Result:
     """Run a library query by name, a ``.rq`` file, or SPARQL ``text``, and return its :class:`Result`.
 
@@ -429,7 +424,7 @@ def check_queries(
     engine: str | Engine | None = None,
     endpoint: str | None = None,
     endpoint_graph: str | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | None = QUERY_TIMEOUT,
     entailment: str = DEFAULT_ENTAILMENT,
 ) -> CheckReport:
     """Run every library query that has a ``.srj`` with its defaults and compare (``kg queries --check``)."""

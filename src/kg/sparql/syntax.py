@@ -50,6 +50,7 @@ from rdflib.term import Identifier
 
 from kg import resources
 from kg.errors import LoadError, QueryError, QuerySyntaxError, UsageError
+from kg.limits import MAX_QUERY_NESTING
 from kg.namespaces import PREFIXES, XSD
 from kg.terms import nt_term
 
@@ -620,9 +621,6 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
         raise refuse(None, _FROM_REFUSED)
 
 
-#: How deep ``{``, ``(`` and ``[`` may nest in a query: pyoxigraph's parser recurses and overflows its
-#: stack (a segmentation fault, no message) between 2 000 and 5 000 levels; rdflib's reaches Python's recursion limit.
-MAX_QUERY_NESTING = 1000
 _TOO_DEEP = (
     f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other), "
     "more than the parsers can read"

@@ -1,0 +1,140 @@
+"""Every default and bound of kg, in one place: the CLI, the site, ``--help`` and the docs derive from it.
+
+Each limit is a constant of this module (what the code reads) and a :class:`Limit` in
+:data:`LIMITS` (what the README's Limits paragraph, SECURITY.md and ``--help`` show): a
+test reads both documents and the parser and checks that every value they state is the
+one here (``tests/test_limits.py``).
+
+This module imports nothing, so ``kg --help`` stays free of rdflib and pyoxigraph.
+
+>>> describe(MAX_INPUT_BYTES, "bytes")
+'64 MiB'
+>>> describe(MAX_ROWS, "rows"), describe(QUERY_TIMEOUT, "s")
+('10 000 rows', '5 s')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------- choices and their defaults
+
+#: Local query engines; pyoxigraph is the default, chosen from benchmarks/bench_query.py: it answers joins far
+#: faster (both engines load through one reader).
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_ENGINE = "oxigraph"
+#: What a query sees: the RDFS closure (``rdfs``) or the asserted triples only (``none``).
+ENTAILMENTS = ("rdfs", "none")
+DEFAULT_ENTAILMENT = "rdfs"
+#: How ``--user`` is sent to an endpoint: as the server asks, or one scheme insisted on.
+AUTH_SCHEMES = ("auto", "basic", "digest")
+
+# --------------------------------------------------------------------------- queries
+
+#: Seconds a ``kg query`` (and each query of ``kg queries --check``) may run, the whole
+#: exchange with an endpoint included; ``--timeout S``.
+QUERY_TIMEOUT = 5.0
+#: Rows a result keeps; rows past the cap are not built. ``--max-rows N`` (0: all).
+MAX_ROWS = 10_000
+#: Megabytes of memory a local query may add to its process before it stops (exit 4); ``--max-memory MB`` (0: none).
+MAX_MEMORY_MB = 1024
+#: How deep ``{``, ``(`` and ``[`` may nest in a query: pyoxigraph's parser recurses and overflows its
+#: stack (a segmentation fault, no message) between 2 000 and 5 000 levels; rdflib's reaches Python's
+#: recursion limit. Fixed.
+MAX_QUERY_NESTING = 1000
+
+# --------------------------------------------------------------------------- inputs
+
+#: Default size limit of one input file or endpoint answer, in bytes (64 MiB).
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+#: Environment variable that overrides :data:`MAX_INPUT_BYTES` (a number of bytes).
+MAX_INPUT_ENV = "KG_MAX_INPUT_BYTES"
+#: The deepest nesting read: Turtle/TriG ``[``/``(`` inside each other, RDF/XML elements inside each other.
+MAX_NESTING = 1000
+#: Articles ``kg synth`` writes at most (``--articles N``).
+MAX_ARTICLES = 100_000
+
+# --------------------------------------------------------------------------- HTTP
+
+#: Redirects an HTTP exchange with an endpoint follows at most.
+MAX_REDIRECTS = 5
+#: Seconds ``kg push`` may take for the whole upload; ``--timeout S``.
+PUSH_TIMEOUT = 60.0
+
+# --------------------------------------------------------------------------- kg serve
+
+#: Where ``kg serve`` listens unless told otherwise (``--host``): this machine only.
+SERVE_HOST = "127.0.0.1"
+#: ``kg serve``'s port (``--port N``; 0: a free one).
+SERVE_PORT = 7878
+#: Seconds a query may run on ``kg serve`` (``--timeout S``).
+SERVE_TIMEOUT = 10.0
+#: Seconds the site waits for its Oxigraph beyond the query's own limit before it answers 504.
+SERVE_FORWARD_GRACE = 5.0
+#: Seconds the site waits for its Oxigraph when queries have no time limit (``--timeout`` off).
+SERVE_FORWARD_UNLIMITED = 60.0
+#: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
+SERVE_STARTUP = 30.0
+
+# --------------------------------------------------------------------------- kg explore, kg stats
+
+#: Above this many nodes ``kg explore`` draws a focus view (``--budget N``). Measured on the 2-core
+#: machine (benchmarks/bench_explore.py, the article copied 100 and 240 times): at 1 500 nodes the page
+#: reached 2.65 MB (the limit is 3 MB) and the build-time layout 6-9 s; at 1 000 nodes the page is about
+#: 1.3 MB, the layout about 3 s, and the first view is drawn about 0.5 s after opening.
+NODE_BUDGET = 1000
+#: The largest page ``kg explore`` writes: a view whose page is larger keeps fewer nodes (the most central).
+MAX_HTML_BYTES = 3 * 1024 * 1024
+#: With ``--focus``: how many steps around the entity are drawn (``--hops K``).
+FOCUS_HOPS = 2
+#: Rows kept per library question in the explorer page (a question over a big corpus could return thousands).
+QUESTION_ROWS = 200
+#: How many nodes ``kg stats`` ranks (``--top N``).
+STATS_TOP = 10
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit as the documents state it: its value, unit, and how a user changes it."""
+
+    name: str  # the constant of this module
+    unit: str  # "s", "rows", "MB", "bytes", "levels", "redirects", "articles", "nodes"
+    control: str  # the flag or variable that changes it, or "fixed"
+    what: str  # what it bounds, in a few words
+
+    @property
+    def value(self) -> float | int:
+        return globals()[self.name]
+
+    @property
+    def text(self) -> str:
+        """The value as the documents write it: ``5 s``, ``10 000 rows``, ``64 MiB``."""
+        return describe(self.value, self.unit)
+
+
+def describe(value: float | int, unit: str) -> str:
+    """A limit's value in the documents' words: thousands grouped by a space, bytes in MiB.
+
+    >>> describe(1000, "levels"), describe(1024, "MB"), describe(60.0, "s")
+    ('1 000 levels', '1024 MB', '60 s')
+    """
+    if unit == "bytes":
+        return f"{value // (1024 * 1024)} MiB"
+    number = f"{value:g}" if isinstance(value, float) else str(value)
+    if (isinstance(value, int) and value >= 10_000) or unit == "levels":
+        number = f"{value:,}".replace(",", " ")
+    return f"{number} {unit}"
+
+
+#: The limits users meet, in the order of the README's Limits paragraph.
+LIMITS: tuple[Limit, ...] = (
+    Limit("MAX_INPUT_BYTES", "bytes", "KG_MAX_INPUT_BYTES=N", "an input file or endpoint answer"),
+    Limit("QUERY_TIMEOUT", "s", "--timeout S", "a query of kg query, the whole exchange with an endpoint included"),
+    Limit("SERVE_TIMEOUT", "s", "--timeout S", "a query on kg serve"),
+    Limit("PUSH_TIMEOUT", "s", "--timeout S", "an upload of kg push"),
+    Limit("MAX_ROWS", "rows", "--max-rows N", "rows of a result (0: all)"),
+    Limit("MAX_MEMORY_MB", "MB", "--max-memory MB", "memory a local query may add (0: no ceiling)"),
+    Limit("MAX_REDIRECTS", "redirects", "fixed", "redirects of one exchange with an endpoint"),
+    Limit("MAX_QUERY_NESTING", "levels", "fixed", "nesting of { ( [ in a query"),
+    Limit("MAX_NESTING", "levels", "fixed", "nesting in Turtle, TriG and RDF/XML"),
+)

@@ -1,0 +1,104 @@
+"""The one catalogue of UI strings (kg.i18n): complete in both languages, Persian in Persian orthography."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from kg.i18n import (
+    DIRECTION,
+    LANGUAGES,
+    Messages,
+    UnknownMessage,
+    catalogue,
+    digits,
+    format_count,
+    language,
+    messages,
+    other_language,
+    plural_category,
+    text,
+)
+
+ENTRIES = [(domain, key, entry) for domain, keys in catalogue().items() for key, entry in keys.items()]
+
+
+def _forms(message):
+    return [message] if isinstance(message, str) else list(message.values())
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize(("domain", "key", "entry"), ENTRIES, ids=[f"{d}.{k}" for d, k, _ in ENTRIES])
+def test_every_message_in_every_language_with_the_same_placeholders(domain, key, entry):
+    assert set(entry) == set(LANGUAGES), f"{domain}.{key}: languages {sorted(entry)}"
+    wanted = {name for form in _forms(entry["en"]) for name in _placeholders(form)}
+    for lang in LANGUAGES:
+        for form in _forms(entry[lang]):
+            assert form.strip(), f"{domain}.{key}@{lang} is empty"
+            assert _placeholders(form) == wanted, f"{domain}.{key}@{lang}: {form!r}"
+        if not isinstance(entry[lang], str):
+            assert "other" in entry[lang] and set(entry[lang]) <= {"zero", "one", "two", "few", "many", "other"}
+
+
+def test_persian_messages_are_in_persian_orthography():
+    """Persian yeh (U+06CC) and kaf (U+06A9), never the Arabic ones; Persian digits, never Arabic-Indic."""
+    bad = []
+    for domain, key, entry in ENTRIES:
+        for form in _forms(entry["fa"]):
+            if re.search("[\u064a\u0643\u0660-\u0669]", form):
+                bad.append(f"{domain}.{key}: {form}")
+    assert not bad
+
+
+def test_a_message_in_each_language_with_numbers_in_its_script():
+    assert text("site", "cut", "en", n=10000) == "The result was cut at 10,000 rows (--max-rows)."
+    assert "۱۰٬۰۰۰" in text("site", "cut", "fa", n=10000)
+    assert text("site", "run", "de") == "Run", "an unknown language falls back to the default"
+
+
+def test_numbers_grouped_in_the_readers_script():
+    assert format_count(265200000, "en") == "265,200,000"
+    assert format_count(265200000, "fa") == "۲۶۵٬۲۰۰٬۰۰۰"
+    assert format_count(-1234.5, "fa") == "-۱٬۲۳۴٫۵"
+    assert format_count(0.25, "en") == "0.25"
+    assert digits("cq04", "fa") == "cq۰۴" and digits("cq04", "en") == "cq04"
+
+
+def test_plural_categories():
+    assert [plural_category(n, "en") for n in (0, 1, 2)] == ["other", "one", "other"]
+    assert plural_category(1, "fa") == "one"
+
+
+def test_bound_messages_as_templates_use_them():
+    ui = Messages("site", "fa")
+    assert (ui.lang, ui.dir) == ("fa", "rtl")
+    assert ui.run == ui["run"] == "اجرا"
+    assert ui("cut", n=5) == text("site", "cut", "fa", n=5)
+    with pytest.raises(AttributeError, match=r"site\.no_such_key"):
+        _ = ui.no_such_key
+    with pytest.raises(UnknownMessage):
+        text("site", "no_such_key", "en")
+
+
+def test_one_language_list():
+    assert language(None) == language("de") == LANGUAGES[0]
+    assert [other_language(lang) for lang in LANGUAGES] == list(reversed(LANGUAGES))
+    assert set(DIRECTION) == set(LANGUAGES)
+    assert messages("site", "fa")["run"] == "اجرا"
+
+
+def test_every_message_a_template_uses_is_in_the_catalogue():
+    folder = Path(__file__).parents[1] / "src" / "kg" / "templates" / "site"
+    used = set()
+    for path in folder.glob("*.html"):
+        source = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bui\.([A-Za-z_]\w*)", source))
+        used |= set(re.findall(r"\bui\(\s*['\"](\w+)['\"]", source))
+    used -= {"lang", "dir"}
+    assert used and used <= catalogue()["site"].keys(), sorted(used - catalogue()["site"].keys())
