@@ -26,7 +26,6 @@ terms.
 """
 
 from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
-from kg.sparql.endpoint import EndpointEngine, parse_results_json, term_from_json
 from kg.sparql.engines import (
     Engine,
     Outcome,
@@ -93,3 +92,15 @@ __all__ = [
     "term_from_json",
     "to_rdflib",
 ]
+
+#: Names of :mod:`kg.sparql.endpoint`, imported on first use: its HTTP client (http.client, ssl,
+#: email) costs a local ``kg query`` about 20 ms of start-up that it never uses.
+_ENDPOINT_NAMES = ("EndpointEngine", "parse_results_json", "term_from_json")
+
+
+def __getattr__(name: str) -> object:
+    if name in _ENDPOINT_NAMES:
+        from kg.sparql import endpoint
+
+        return getattr(endpoint, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

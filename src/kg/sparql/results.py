@@ -45,7 +45,6 @@ from kg.formats import FORMATS as RDF_FORMATS
 from kg.formats import format_names, is_rdf_format, rdf_format
 from kg.load import read_text
 from kg.namespaces import XSD
-from kg.sparql.endpoint import parse_results_json
 from kg.sparql.engines import Outcome
 from kg.sparql.syntax import IRI_CHARS, Query, n3
 from kg.terms import prefixed
@@ -577,6 +576,8 @@ def read_expected(path: str | Path) -> Outcome:
     """An expected result: SPARQL 1.1 JSON (``.srj``)."""
     path = Path(path)
     try:
+        from kg.sparql.endpoint import parse_results_json
+
         return parse_results_json(read_text(path))
     except (ValueError, KeyError, TypeError) as exc:
         raise LoadError(f"not SPARQL 1.1 JSON results: {exc}", path=path) from None
