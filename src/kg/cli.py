@@ -327,11 +327,20 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
     Bilingual (--lang sets the language it opens in; a button switches), self-contained
     (vis-network inlined, no remote asset), written as UTF-8 to a temporary name and renamed.
+    With --sparql the page also holds a SPARQL console: Oxigraph compiled to WebAssembly, the
+    graph and its RDFS closure, the library's questions as editable queries (about 2 MB more).
     """
     from kg.explore import write_explorer
 
     result = write_explorer(
-        args.out, data=args.data, lang=args.lang, focus=args.focus, hops=args.hops, top=args.top, budget=args.budget
+        args.out,
+        data=args.data,
+        lang=args.lang,
+        focus=args.focus,
+        hops=args.hops,
+        top=args.top,
+        budget=args.budget,
+        sparql=args.sparql,
     )
     print(result.format())
     return ExitCode.OK
@@ -655,6 +664,11 @@ def _add_analysis_commands(add: Callable[[str, Handler], argparse.ArgumentParser
     p.add_argument("--top", type=int, metavar="K", help="draw only the K most central nodes")
     p.add_argument(
         "--budget", type=int, metavar="N", help=f"above N nodes draw a focus view (default: {limits.NODE_BUDGET})"
+    )
+    p.add_argument(
+        "--sparql",
+        action="store_true",
+        help="add a SPARQL console: a query engine in the page (WebAssembly), the library's questions as forms",
     )
 
 
