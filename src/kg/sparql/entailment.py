@@ -125,7 +125,7 @@ def add_rdfs_closure(store: pyoxigraph.Store, graph: Any = None) -> int:
     rather than by reading every triple into Python: the hierarchy edges
     first, then only the statements of a property with superproperties and
     the ``rdf:type`` statements of a class with superclasses (at 1 000
-    synthetic articles 0.1 s instead of 1.1 s).
+    synthetic articles 0.23 s instead of 1.1 s).
     """
     target = pyoxigraph.DefaultGraph() if graph is None else graph
 
