@@ -36,6 +36,7 @@ from kg.i18n import messages
 from kg.load import load_graph
 from kg.namespaces import ID, RDFS
 from kg.project import SPEC, load_projection
+from kg.sources import Sources
 from kg.stats import centrality
 
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
@@ -291,7 +292,9 @@ def test_explore_command(tmp_path, capsys):
 
 
 def test_the_build_writes_the_explorer():
-    assert ("explorer (one offline HTML page)", "explorer.html") in [(name, file) for name, file, _ in outputs()]
+    assert ("explorer (one offline HTML page)", "explorer.html") in [
+        (name, file) for name, file, _ in outputs(Sources())
+    ]
 
 
 # --------------------------------------------------------------------------- views: tables, questions, timeline
