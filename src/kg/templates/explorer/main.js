@@ -33,6 +33,7 @@ import { markTableRow, renderView, renderViewTabs, setView } from "./views.js";
 import { canvasPng, currentTableCsv, download, selectionCsv } from "./exporting.js";
 import { readHash, writeHash } from "./url.js";
 import { renderResults, search, wireSearch } from "./searchbox.js";
+import { consoleCsv, sparql, sparqlStats, sparqlTimed, startEngine } from "./sparql-console.js";
 
 /* ------------------------------------------------------------------ language */
 
@@ -65,6 +66,7 @@ function setLang(lang) {
 }
 
 Object.assign(actions, {
+  renderView,
   writeHash,
   renderLegend,
   renderPanel,
@@ -156,6 +158,7 @@ $("edge-labels").addEventListener("change", (ev) => showEdgeLabels(ev.target.che
 renderLegend();
 renderScaleNote();
 renderNodeList();
+startEngine(); /* with --sparql: the engine compiles in its worker while the page opens */
 state.booting = !!opening;
 readHash();
 state.booting = false;
@@ -173,6 +176,11 @@ window.kgExplorer = Object.freeze({
   tableCsv: currentTableCsv,
   selectionCsv,
   canvasPng,
+  /* SPARQL 1.1 JSON results from the engine in the page (kg explore --sparql): a Promise */
+  sparql,
+  sparqlStats,
+  sparqlTimed,
+  sparqlCsv: consoleCsv,
   state: () => ({ complete: state.complete, lang: state.lang, selected: state.selected, selectedEdge: state.selectedEdge, view: state.view, stabilised: state.stabilised, layoutRuns: state.layoutRuns, animating: state.animating, firstViewAt: state.firstViewAt, startedAt: started, draws: state.draws, scale: network.getScale() }),
   /* the labels drawn inside the canvas, with their height on screen in px */
   labels: () => {
