@@ -33,7 +33,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -45,12 +45,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.i18n import Messages, language
-from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
+from kg.limits import MAX_ROWS, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
 from kg.sparql.results import Result, compact, display_table
 
@@ -357,60 +357,8 @@ def explorer(request: Request) -> Response:
 
 
 async def sparql_endpoint(request: Request) -> Response:
-    """The SPARQL 1.1 Protocol (query operation), forwarded to Oxigraph with the request's Accept."""
-    site = _site(request)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if request.method == "POST":
-        body = await request.body()
-        if content_type == "application/sparql-query":
-            text = body.decode("utf-8", "replace")
-        elif content_type == "application/x-www-form-urlencoded":
-            text = (urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query") or [""])[0]
-        else:
-            return PlainTextResponse(
-                "POST a query as application/sparql-query or application/x-www-form-urlencoded", status_code=415
-            )
-    else:
-        body, text = b"", request.query_params.get("query", "")
-    if not text.strip():
-        return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
-    if not site.allow_external:
-        try:
-            refuse_service(text)
-        except QueryError as exc:
-            return PlainTextResponse(str(exc), status_code=403)
-    target = site.endpoint + ("?" + request.url.query if request.url.query else "")
-    headers = {"Accept": request.headers.get("accept", "*/*")}
-    if request.method == "POST":
-        headers["Content-Type"] = request.headers.get("content-type", "")
-    forwarded = urllib.request.Request(target, data=body or None, headers=headers, method=request.method)
-    status, media, answer = await run_in_threadpool(
-        _forward, forwarded, (site.timeout or SERVE_FORWARD_UNLIMITED) + SERVE_FORWARD_GRACE
-    )
-    if isinstance(answer, bytes):
-        return Response(answer, status_code=status, media_type=media)
-    # Streamed as Oxigraph sends it: a huge answer never sits whole in this process's memory.
-    return StreamingResponse(_chunks(answer), status_code=status, media_type=media)
-
-
-def _chunks(response: Any, size: int = 1 << 16) -> Iterator[bytes]:
-    """The body of an open urllib response, ``size`` bytes at a time; closed at the end or when the client leaves."""
-    try:
-        while chunk := response.read(size):
-            yield chunk
-    finally:
-        response.close()
-
-
-def _forward(request: urllib.request.Request, timeout: float) -> tuple[int, str, Any]:
-    """Status, content type and body of Oxigraph's answer: an open response to stream for a 2xx, else bytes."""
-    try:
-        response = urllib.request.urlopen(request, timeout=timeout)  # closed by _chunks
-        return response.status, response.headers.get("Content-Type", "application/octet-stream"), response
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type", "text/plain"), exc.read()
-    except (urllib.error.URLError, OSError) as exc:
-        return 502, "text/plain; charset=utf-8", f"the SPARQL server did not answer: {exc}".encode()
+    """The SPARQL 1.1 Protocol (query operation), checked and passed on to Oxigraph: :mod:`kg.proxy`."""
+    return await request.app.state.proxy(request)
 
 
 # --------------------------------------------------------------------------- errors
@@ -438,8 +386,13 @@ def _site(request: Request) -> Site:
     return request.app.state.site
 
 
-def create_app(site: Site) -> Starlette:
-    """The site's ASGI application (run it with uvicorn; :func:`kg.serve.serve` does)."""
+def create_app(site: Site, proxy: Any = None) -> Starlette:
+    """The site's ASGI application (run it with uvicorn; :func:`kg.serve.serve` does, behind :mod:`kg.guard`).
+
+    ``proxy`` answers ``/query`` (a :class:`kg.proxy.SparqlProxy`; one on ``site.endpoint`` if not given).
+    """
+    from kg.proxy import SparqlProxy
+
     routes = [
         Route("/", home),
         Route("/q/{name:str}.{ext:str}", question),
@@ -454,4 +407,5 @@ def create_app(site: Site) -> Starlette:
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
     app.state.site = site
+    app.state.proxy = proxy or SparqlProxy(site.endpoint, timeout=site.timeout, allow_external=site.allow_external)
     return app
