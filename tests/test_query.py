@@ -34,7 +34,6 @@ from kg.sparql import (
     read_query_text,
     run_isolated,
     run_query,
-    to_rdflib,
 )
 from kg.sparql.entailment import rdfs_closure
 
@@ -493,6 +492,40 @@ def test_both_engines_hold_the_same_default_graph(shipped_engines):
 def test_every_library_query_has_a_title_and_a_question_in_both_languages():
     for q in list_queries():
         assert q.title and q.question("en") and q.questions.get("fa"), q.where
+        assert q.titles.get("fa"), f"{q.where}: no '# title@fa:' line"
+
+
+@pytest.mark.skipif(not SHIPPED, reason="queries/ has no .rq files yet")
+def test_every_column_and_parameter_of_every_library_query_is_named_in_both_languages(shipped_engines):
+    """The site's headers and forms come from the query files (``# column:``, ``# param@fa:``)."""
+    unnamed = []
+    for q in list_queries():
+        variables = run_query(q, engine=shipped_engines["oxigraph"]).variables if q.form == "SELECT" else []
+        unnamed += [f"{q.name}: ?{v}" for v in variables if set(q.columns.get(v, {})) != {"en", "fa"}]
+        unnamed += [f"{q.name}: ?{v} is not a column" for v in q.columns if v not in variables]
+        unnamed += [f"{q.name}: parameter {p.name}" for p in q.params if not q.param_texts.get(p.name, {}).get("fa")]
+    assert unnamed == []
+
+
+def test_column_and_translation_lines_are_read_and_checked(tmp_path):
+    text = (
+        "# title: Countries\n# title@fa: کشورها\n# column: c | Country | کشور\n"
+        '# param: lang | string | "en" | language\n# param@fa: lang | زبان\n'
+        'SELECT ?c ?n WHERE {\n  VALUES ?lang { "en" }\n  ?c ?p ?lang\n}\n'
+    )
+    q = read_query(write_query(tmp_path, text))
+    assert (q.title_in("fa"), q.title_in("de")) == ("کشورها", "Countries")
+    assert (q.column("c", "fa"), q.column("c", "en"), q.column("n", "fa")) == ("کشور", "Country", "?n")
+    assert (q.param_text("lang", "fa"), q.param_text("lang", "en")) == ("زبان", "language")
+    for bad, message in [
+        ("# column: c | Country\n", ":1:11: a header line is 'column: variable | name@en | name@fa'"),
+        ("# column: ?c | C | ک\n", ":1:11: '?c' is not a SPARQL variable name"),
+        ("# column: c | C | ک\n# column: c | C | ک\n", ":2:11: column 'c' is named twice"),
+        ("# param@fa: x | ایکس\n", ": param@: no parameter 'x' is declared"),
+    ]:
+        with pytest.raises(QueryError) as caught:
+            read_query(write_query(tmp_path, bad + "SELECT ?c WHERE { ?c ?p ?o }\n"))
+        assert str(caught.value).endswith(message), str(caught.value)
 
 
 def test_rows_give_typed_python_values(engine):
@@ -551,14 +584,6 @@ def test_compare_names_missing_and_unexpected_rows_and_order():
         "expected 2 rows, got 1",
         'missing: {agreements: 1, kindLabel: "memorandum of understanding"@en}',
     ]
-
-
-def test_terms_from_pyoxigraph_keep_their_lexical_form():
-    import pyoxigraph
-
-    assert to_rdflib(pyoxigraph.Literal("x")) == Literal("x")
-    assert str(to_rdflib(pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(str(XSD.integer))))) == "01"
-    assert to_rdflib(pyoxigraph.Literal("x", language="fa")) == Literal("x", lang="fa")
 
 
 def test_rows_come_back_from_the_query_process_with_every_kind_of_term_as_written():

@@ -32,7 +32,7 @@ from kg.cli import main
 from kg.errors import ExitCode, QueryError
 from kg.site import form_fields, refuse_service
 from kg.sparql import find_query
-from kg.sparql.endpoint import parse_results_json
+from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import canonical, read_expected
 from kg_serve import running_site, start_kg_serve, stop_kg_serve
 

@@ -429,7 +429,7 @@ def push(
 
     ``PUT`` replaces the graph; ``append=True`` uses ``POST`` to add to it
     (SPARQL 1.1 Graph Store HTTP Protocol). The HTTP exchange is
-    :func:`kg.sparql.endpoint.http_request`: ``timeout`` seconds for the whole
+    :func:`kg.http.http_request`: ``timeout`` seconds for the whole
     upload, ``user``/``password`` sent only to the endpoint's own origin,
     by ``auth`` (``auto``: Digest or Basic, as the server asks; ``basic``;
     ``digest``), e.g. Virtuoso's ``/sparql-graph-crud-auth`` (Digest).
@@ -437,7 +437,7 @@ def push(
     server's message and what a 401 or 403 most likely means, and
     QueryTimeout (exit 4) past ``timeout``.
     """
-    from kg.sparql.endpoint import access_hint, check_url, http_request
+    from kg.http import access_hint, check_url, http_request
 
     try:
         check_url(endpoint)

@@ -105,7 +105,7 @@ class Library:
     @staticmethod
     def default(param: Any) -> str:
         """A parameter's default as a form shows it (bare: ``en``, ``kgi:iran``, ``Tehran@en``)."""
-        from kg.sparql.syntax import unquote_default
+        from kg.sparql.values import unquote_default
 
         if param.default is None:
             return ""

@@ -26,15 +26,13 @@ terms.
 """
 
 from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
-from kg.sparql.endpoint import EndpointEngine, parse_results_json, term_from_json
+from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
     Engine,
     Outcome,
     OxigraphEngine,
     RdflibEngine,
     open_engine,
-    run_isolated,
-    to_rdflib,
 )
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.library import (
@@ -50,8 +48,12 @@ from kg.sparql.library import (
     run_query,
     show,
 )
+from kg.sparql.policy import check_policy
+from kg.sparql.protocol import parse_results_json, term_from_json
 from kg.sparql.results import Result, canonical, compare, read_expected
-from kg.sparql.syntax import Param, Query, bind_params, check_policy, n3, parse_value, prepare
+from kg.sparql.sandbox import run_isolated
+from kg.sparql.syntax import Param, Query
+from kg.sparql.values import bind_params, n3, parse_value, prepare
 
 __all__ = [
     "EndpointEngine",
@@ -91,5 +93,4 @@ __all__ = [
     "run_query",
     "show",
     "term_from_json",
-    "to_rdflib",
 ]

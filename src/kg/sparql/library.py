@@ -77,6 +77,7 @@ from rdflib import Graph, URIRef
 
 from kg import resources
 from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
+from kg.i18n import LANGUAGES
 from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
 from kg.load import read_text
 from kg.sparql.endpoint import EndpointEngine
@@ -85,24 +86,13 @@ from kg.sparql.engines import (
     PackedOutcome,
     as_graph,
     open_engine,
-    run_isolated,
     unpack_outcome,
 )
+from kg.sparql.policy import check_policy
 from kg.sparql.results import Result, check_format, compare, read_expected
-from kg.sparql.syntax import (
-    PARAM_TYPES,
-    Param,
-    Prepared,
-    Query,
-    analyse,
-    bind_params,
-    check_policy,
-    check_prefixes,
-    check_slots,
-    parse_value,
-    prepare,
-    unquote_default,
-)
+from kg.sparql.sandbox import run_isolated
+from kg.sparql.syntax import PARAM_TYPES, Param, Query, analyse, check_prefixes
+from kg.sparql.values import Prepared, bind_params, check_slots, parse_value, prepare, unquote_default
 
 # --------------------------------------------------------------------------- the library
 
@@ -132,11 +122,24 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
     meta: dict[str, str] = {}
     param_lines: dict[str, tuple[int, int]] = {}
     declared = analyse(text).declared
+    titles: dict[str, str] = {}
+    columns: dict[str, dict[str, str]] = {}
+    param_texts: dict[str, dict[str, str]] = {}
     for key, value, number, column in fields:
         if key == "title":
             title = value
+        elif key.startswith("title@"):
+            titles[key.partition("@")[2]] = value
         elif key.startswith("question"):
             questions[key.partition("@")[2] or "en"] = value
+        elif key == "column":
+            variable, names = _read_names(value, where, number, column, "column")
+            if variable in columns:
+                raise QueryError(f"column {variable!r} is named twice", path=where, line=number, column=column)
+            columns[variable] = names
+        elif key.startswith("param@"):
+            described, (description,) = _split_fields(value, where, number, column, 2, "param@LANG: name | text")
+            param_texts.setdefault(described, {})[key.partition("@")[2]] = description
         elif key == "param":
             param = _read_param(value, declared, where, number, column)
             if any(p.name == param.name for p in params):
@@ -145,10 +148,30 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
             param_lines[param.name] = (number, column)
         else:
             meta[key] = value
-    query = Query(name, text, path, title, questions, tuple(params), meta)
+    query = Query(name, text, path, title, questions, tuple(params), meta, titles, columns, param_texts)
+    for described in param_texts:
+        if query.param(described) is None:
+            raise QueryError(f"param@: no parameter {described!r} is declared", path=where)
     for param in params:
         check_slots(query, param, *param_lines[param.name])
     return query
+
+
+def _split_fields(value: str, where: str, line: int, column: int, count: int, form: str) -> tuple[str, list[str]]:
+    """A header value of ``count`` fields split at ``|``: the first (a variable name) and the rest."""
+    parts = [part.strip() for part in value.split("|")]
+    if len(parts) != count or not all(parts):
+        raise QueryError(f"a header line is '{form}'", path=where, line=line, column=column)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", parts[0]):
+        raise QueryError(f"{parts[0]!r} is not a SPARQL variable name", path=where, line=line, column=column)
+    return parts[0], parts[1:]
+
+
+def _read_names(value: str, where: str, line: int, column: int, key: str) -> tuple[str, dict[str, str]]:
+    """``variable | English | فارسی``: a variable's name in each UI language."""
+    form = f"{key}: variable | " + " | ".join(f"name@{lang}" for lang in LANGUAGES)
+    variable, names = _split_fields(value, where, line, column, 1 + len(LANGUAGES), form)
+    return variable, dict(zip(LANGUAGES, names, strict=True))
 
 
 def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, column: int) -> Param:

@@ -45,9 +45,10 @@ from kg.formats import FORMATS as RDF_FORMATS
 from kg.formats import format_names, is_rdf_format, rdf_format
 from kg.load import read_text
 from kg.namespaces import XSD
-from kg.sparql.endpoint import parse_results_json
 from kg.sparql.engines import Outcome
-from kg.sparql.syntax import IRI_CHARS, Query, n3
+from kg.sparql.protocol import parse_results_json
+from kg.sparql.syntax import Query
+from kg.sparql.values import IRI_CHARS, n3
 from kg.terms import prefixed
 from kg.writers import serialize
 
