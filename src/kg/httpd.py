@@ -76,12 +76,13 @@ class _Quiet(logging.Filter):
         return not any(record.getMessage().startswith(text) for text in _QUIET)
 
 
-def make_server(app: Any) -> uvicorn.Server:
+def make_server(app: Any, *, head_timeout: float = limits.SERVE_HEAD_TIMEOUT) -> uvicorn.Server:
     """A uvicorn server for ``app`` with kg serve's bounds (run it with ``.run(sockets=[sock])``)."""
     logging.getLogger("uvicorn.error").addFilter(_Quiet())
+    protocol = type("HeadTimeout", (HeadTimeoutProtocol,), {"head_timeout": head_timeout})
     config = uvicorn.Config(
         app,
-        http=HeadTimeoutProtocol,
+        http=protocol,
         log_level="warning",
         lifespan="off",
         access_log=False,

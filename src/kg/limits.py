@@ -69,10 +69,9 @@ SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 7878
 #: Seconds a query may run on ``kg serve`` (``--timeout S``).
 SERVE_TIMEOUT = 10.0
-#: Seconds the site waits for its Oxigraph beyond the query's own limit before it answers 504.
-SERVE_FORWARD_GRACE = 5.0
-#: Seconds the site waits for its Oxigraph when queries have no time limit (``--timeout`` off).
-SERVE_FORWARD_UNLIMITED = 60.0
+#: Seconds ``kg serve`` waits for its Oxigraph past a request's time limit (counted from the request's
+#: arrival) before it answers 504: Oxigraph's own limit starts later, when the query leaves the queue.
+SERVE_FORWARD_GRACE = 1.0
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
 #: Bytes a request body to ``kg serve`` may have (``--max-body N``): past it, 413 before the rest is read.

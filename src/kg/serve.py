@@ -49,9 +49,12 @@ from kg.limits import (
     DEFAULT_ENTAILMENT,
     MAX_ROWS,
     PUSH_TIMEOUT,
+    SERVE_HEAD_TIMEOUT,
     SERVE_HOST,
     SERVE_MAX_BODY,
     SERVE_PORT,
+    SERVE_QUERY_SLOTS,
+    SERVE_QUEUE,
     SERVE_START_BUDGET,
     SERVE_STARTUP,
     SERVE_TIMEOUT,
@@ -330,6 +333,9 @@ def serve(
     entailment: str = DEFAULT_ENTAILMENT,
     allowed_hosts: Sequence[str] = (),
     max_body: int = SERVE_MAX_BODY,
+    slots: int = SERVE_QUERY_SLOTS,
+    queue: int = SERVE_QUEUE,
+    head_timeout: float = SERVE_HEAD_TIMEOUT,
 ) -> None:
     """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
 
@@ -340,7 +346,8 @@ def serve(
     unless ``entailment="none"``. Every request passes :mod:`kg.guard` first:
     its ``Host`` must name ``host`` (or one of ``allowed_hosts``; ``*``: any), a
     browser's POST must come from the site itself, a body may have ``max_body``
-    bytes, and queries wait in a bounded queue. At the end both stop and the store
+    bytes, ``slots`` requests run queries at once and ``queue`` more may wait for one,
+    and a client has ``head_timeout`` seconds to send a request's headers. At the end both stop and the store
     is removed. A ServerError if the port is busy or Oxigraph stops by itself.
     """
     from kg.guard import Guard, Policy, listening_hosts
@@ -361,12 +368,15 @@ def serve(
             port = int(sock.getsockname()[1])
             limit = timeout or None
             budget = StartBudget(SERVE_START_BUDGET, max(1, round(timeout))) if timeout else None
-            proxy = SparqlProxy(backend.query_url, timeout=limit, allow_external=allow_external, budget=budget)
+            proxy = SparqlProxy(
+                backend.query_url, timeout=limit, allow_external=allow_external, slots=slots, budget=budget
+            )
             config = SiteConfig(
                 backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data
             )
-            policy = Policy(listening_hosts(host, allowed_hosts), port, timeout=limit, max_body=max_body, csp=CSP)
-            server = make_server(Guard(create_app(config, proxy=proxy), policy))
+            hosts = listening_hosts(host, allowed_hosts)
+            policy = Policy(hosts, port, timeout=limit, max_body=max_body, slots=slots, queue=queue, csp=CSP)
+            server = make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=head_timeout)
             stopped: list[int] = []
 
             def watch() -> None:

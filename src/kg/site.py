@@ -29,7 +29,9 @@ forms that Oxigraph reads as the keyword), on the text as written and with
 
 from __future__ import annotations
 
+import html as html_module
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -79,7 +81,7 @@ class Site:
     allow_external: bool = False
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
-    _explorer_html: str | None = field(default=None, repr=False)
+    _explorer_page: tuple[bytes, str] | None = field(default=None, repr=False)  # the page and its CSP
 
 
 # --------------------------------------------------------------------------- the adapter: the one place
@@ -112,7 +114,14 @@ class Library:
         return unquote_default(param.type, param.default_text)
 
     @staticmethod
-    def run(site: Site, name: str | None, params: Mapping[str, str], lang: str, text: str | None = None) -> Result:
+    def run(
+        site: Site,
+        name: str | None,
+        params: Mapping[str, str],
+        lang: str,
+        text: str | None = None,
+        timeout: float | None = None,
+    ) -> Result:
         """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``.
 
         ``name`` is looked up in the library only (:meth:`find`), never read as a path.
@@ -120,10 +129,9 @@ class Library:
         from kg.sparql import EndpointEngine, read_query_text, run_query
 
         q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
-        engine = EndpointEngine(site.endpoint, timeout=site.timeout)
-        return run_query(
-            q, dict(params), engine=engine, timeout=site.timeout, max_rows=site.max_rows, lang=lang, labels=True
-        )
+        limit = site.timeout if timeout is None else max(timeout, 0.001)  # the seconds left of the request
+        engine = EndpointEngine(site.endpoint, timeout=limit)
+        return run_query(q, dict(params), engine=engine, timeout=limit, max_rows=site.max_rows, lang=lang, labels=True)
 
     @staticmethod
     def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
@@ -255,7 +263,7 @@ def question(request: Request) -> Response:
         return _error(request, 404, f"no such format: .{ext} (formats: .csv, .json, .srj)")
     try:
         params = _question_params(request, q)
-        result = Library.run(_site(request), q.name, params, lang)
+        result = Library.run(_site(request), q.name, params, lang, timeout=_left(request))
     except KgError as exc:
         return _error(request, _status(exc), str(exc))
     if ext is not None:
@@ -294,7 +302,7 @@ async def adhoc(request: Request) -> Response:
         try:
             if not site.allow_external:
                 refuse_service(text)
-            result = await run_in_threadpool(Library.run, site, None, {}, lang, text)
+            result = await run_in_threadpool(Library.run, site, None, {}, lang, text, _left(request))
         except KgError as exc:
             return _error(request, _status(exc), str(exc), query=text)
         table = _table(result)
@@ -349,11 +357,21 @@ def site_css(request: Request) -> Response:
     return Response(css, media_type="text/css; charset=utf-8")
 
 
+#: The page's own policy, from its meta tag (read in its head only).
+_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.I)
+
+
 def explorer(request: Request) -> Response:
+    """The explorer page, encoded once (every answer shares its bytes), its own CSP sent as a header too,
+    with ``frame-ancestors``, which a meta tag cannot set (SECURITY.md)."""
     site = _site(request)
-    if site._explorer_html is None:
-        site._explorer_html = Library.explorer_html(site)
-    return HTMLResponse(site._explorer_html)
+    if site._explorer_page is None:
+        html = Library.explorer_html(site)
+        found = _META_CSP.search(html, 0, 8192)
+        policy = html_module.unescape(found.group(1)).rstrip("; ") if found else CSP.split("; frame-ancestors")[0]
+        site._explorer_page = (html.encode("utf-8"), policy + "; frame-ancestors 'self'")
+    body, policy = site._explorer_page
+    return Response(body, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy})
 
 
 async def sparql_endpoint(request: Request) -> Response:
@@ -380,6 +398,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) else "the site failed on this request"
     return _error(request, status, str(detail))
+
+
+def _left(request: Request) -> float | None:
+    """Seconds left of the request's time limit, counted from its arrival (:mod:`kg.guard`)."""
+    from kg.guard import remaining
+
+    return remaining(request.scope, _site(request).timeout)
 
 
 def _site(request: Request) -> Site:
