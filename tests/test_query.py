@@ -16,26 +16,22 @@ from kg import resources
 from kg.errors import ExitCode, QueryError, QuerySyntaxError, QueryTimeout, UsageError
 from kg.namespaces import ID, KGC, XSD
 from kg.sparql import (
-    OxigraphEngine,
-    RdflibEngine,
-    bind_params,
-    canonical,
-    check_policy,
     compare,
     find_query,
     list_queries,
     load_query,
-    n3,
     open_engine,
-    parse_value,
-    prepare,
     read_expected,
     read_query,
     read_query_text,
-    run_isolated,
     run_query,
 )
+from kg.sparql.compare import canonical
+from kg.sparql.engines import OxigraphEngine, RdflibEngine
 from kg.sparql.entailment import rdfs_closure
+from kg.sparql.policy import check_policy
+from kg.sparql.sandbox import run_isolated
+from kg.sparql.values import bind_params, n3, parse_value, prepare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = [FIXTURES / "mini.ttl"]

@@ -16,8 +16,8 @@ import pyoxigraph
 import pytest
 
 from kg.errors import ExitCode, QueryError, QueryTimeout
-from kg.sparql import open_engine, query, run_isolated
-from kg.sparql.sandbox import _leave_the_network
+from kg.sparql import open_engine, query
+from kg.sparql.sandbox import _leave_the_network, run_isolated
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,9 @@ def listen(host: str, port: int) -> socket.socket:
     # without it every answer (headers, then body) waited some 40 ms for the client's delayed ACK.
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit TCP_NODELAY (Linux): a response written as head then body is not held by
+    # Nagle until the client's delayed ACK, which cost every keep-alive request 40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
         sock.listen(128)
@@ -305,7 +308,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 @dataclass
-class Site:
+class RunningSite:
     """A running ``kg serve``: the site's address and the Oxigraph server behind it."""
 
     url: str
@@ -329,7 +332,7 @@ def serve(
     max_rows: int | None = MAX_ROWS,
     allow_external: bool = False,
     binary: str | Path | None = None,
-    on_ready: Callable[[Site], None] | None = None,
+    on_ready: Callable[[RunningSite], None] | None = None,
     entailment: str = DEFAULT_ENTAILMENT,
     allowed_hosts: Sequence[str] = (),
     max_body: int = SERVE_MAX_BODY,
@@ -353,8 +356,7 @@ def serve(
     from kg.guard import Guard, Policy, listening_hosts
     from kg.httpd import make_server, raise_open_files_limit
     from kg.proxy import SparqlProxy, StartBudget
-    from kg.site import CSP, create_app
-    from kg.site import Site as SiteConfig
+    from kg.site import CSP, Site, create_app
 
     with _sigterm_as_interrupt():
         raise_open_files_limit()
@@ -371,7 +373,7 @@ def serve(
             proxy = SparqlProxy(
                 backend.query_url, timeout=limit, allow_external=allow_external, slots=slots, budget=budget
             )
-            config = SiteConfig(
+            config = Site(
                 backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data
             )
             hosts = listening_hosts(host, allowed_hosts)
@@ -384,7 +386,7 @@ def serve(
                 server.should_exit = True
 
             threading.Thread(target=watch, daemon=True).start()
-            site = Site(_url(host, port), backend)
+            site = RunningSite(_url(host, port), backend)
             if on_ready is not None:
                 on_ready(site)
             with contextlib.suppress(KeyboardInterrupt):

@@ -15,6 +15,7 @@ Pages (all read-only; the row and time limits are those of ``kg query``):
 ``/editor?q=NAME&…``        the YASGUI editor on the query text, project prefixes preloaded
 ``/query``                  the SPARQL 1.1 Protocol endpoint (GET and POST), proxied to Oxigraph
 ``/explorer``               the offline explorer (``build/explorer.html``, else built once)
+``/id/…``, ``/ontology``, …  every IRI of the graph dereferenced, pages and RDF (:mod:`kg.publish.routes`)
 
 Nothing on these pages is requested from another host: YASGUI's prefix
 completion reads ``/prefixes.json`` instead of prefix.cc, and the pages send a
@@ -54,7 +55,9 @@ from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.i18n import Messages, language
 from kg.limits import MAX_ROWS, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
-from kg.sparql.results import Result, compact, display_table
+from kg.publish.paths import page_path
+from kg.sparql.results import Result
+from kg.sparql.tables import compact, display_table
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (
@@ -126,7 +129,8 @@ class Library:
 
         ``name`` is looked up in the library only (:meth:`find`), never read as a path.
         """
-        from kg.sparql import EndpointEngine, read_query_text, run_query
+        from kg.sparql import read_query_text, run_query
+        from kg.sparql.endpoint import EndpointEngine
 
         q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
         limit = site.timeout if timeout is None else max(timeout, 0.001)  # the seconds left of the request
@@ -136,7 +140,7 @@ class Library:
     @staticmethod
     def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
         """The standalone text a library query (from :meth:`find`) runs as, parameters bound (``--show``)."""
-        from kg.sparql import prepare_query
+        from kg.sparql.library import prepare_query
 
         return prepare_query(q, dict(params), lang=lang).text
 
@@ -159,7 +163,8 @@ def refuse_service(text: str) -> None:
     graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
     the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
-    from kg.sparql import Query, check_policy
+    from kg.sparql import Query
+    from kg.sparql.policy import check_policy
 
     # The text as sent (its header is only comments), decided as the Oxigraph server will read it.
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
@@ -192,15 +197,14 @@ def _explorer_link(iri: str) -> str:
     return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
 
 
-def _href(iri: str) -> bool:
-    """Whether an IRI may be a link: http(s) only; a ``javascript:``, ``data:`` or ``file:`` IRI of the data stays text.
+def _href(iri: str, lang: str) -> str | None:
+    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links off the machine,
+    and an IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays text."""
+    path = page_path(iri, lang)
+    return "/" + path if path is not None else None
 
-    The CSP allows the pages' inline scripts, and with them ``javascript:`` URLs, so the check is here.
-    """
-    return urllib.parse.urlsplit(iri).scheme.lower() in ("http", "https")
 
-
-def _table(result: Result) -> dict[str, Any]:
+def _table(result: Result, lang: str) -> dict[str, Any]:
     columns, rows = display_table(result)
     nodes = [cell.iri for row in rows for cell in row if cell.iri]
     return {
@@ -210,7 +214,7 @@ def _table(result: Result) -> dict[str, Any]:
         "truncated": result.truncated,
         "max_rows": result.max_rows,
         "explore": _explorer_link,
-        "href": _href,
+        "href": lambda iri: _href(iri, lang),
         "first_node": _explorer_link(nodes[0]) if nodes else None,
     }
 
@@ -284,7 +288,7 @@ def question(request: Request) -> Response:
         query_string=("?" + query_string) if query_string else "",
         editor_link="/editor?" + urllib.parse.urlencode({"q": q.name, **params, "lang": lang}),
         other_lang=urllib.parse.urlencode({**params, "lang": "en" if lang == "fa" else "fa"}),
-        table=_table(result),
+        table=_table(result, lang),
         kind=result.kind,
     )
 
@@ -305,7 +309,7 @@ async def adhoc(request: Request) -> Response:
             result = await run_in_threadpool(Library.run, site, None, {}, lang, text, _left(request))
         except KgError as exc:
             return _error(request, _status(exc), str(exc), query=text)
-        table = _table(result)
+        table = _table(result, lang)
     return _page("adhoc.html", request, query=text, table=table)
 
 
@@ -323,6 +327,8 @@ def editor(request: Request) -> Response:
             text = Library.editor_text(q, params, lang)
         except KgError as exc:
             return _error(request, _status(exc), str(exc))
+    elif request.query_params.get("query", "").strip():  # a query to start from ("Query this" on a resource page)
+        text = request.query_params["query"]
     else:
         text = (
             "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items())
@@ -430,7 +436,11 @@ def create_app(site: Site, proxy: Any = None) -> Starlette:
         Route("/explorer", explorer),
         Route("/query", sparql_endpoint, methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
+    from kg.publish.routes import routes as publication_routes
+
+    published, app_publication = publication_routes(site.data)  # the IRI space; its catch-all comes last
+    app = Starlette(routes=routes + published, exception_handlers={HTTPException: _http_error, Exception: _http_error})
     app.state.site = site
+    app.state.published = app_publication
     app.state.proxy = proxy or SparqlProxy(site.endpoint, timeout=site.timeout, allow_external=site.allow_external)
     return app
