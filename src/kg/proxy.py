@@ -3,7 +3,7 @@
 :class:`SparqlProxy` answers a query request (GET, POST of ``application/sparql-query``
 or of a form) by:
 
-1. refusing SERVICE, FROM and Update (the one query policy, :func:`kg.sparql.check_policy`,
+1. refusing SERVICE, FROM and Update (the one query policy, :func:`kg.sparql.policy.check_policy`,
    as the Oxigraph server reads the text) unless ``allow_external`` (403);
 2. answering from a bounded cache of complete answers when the same request was answered
    before: the store is read-only for the life of ``kg serve``, so an answer cannot change;
@@ -233,7 +233,9 @@ class SparqlProxy:
 
 
 def _check(text: str) -> None:
-    from kg.sparql import Query, check_policy
+    """The one query policy, decided as the Oxigraph server reads the text (SERVICE, FROM, Update refused)."""
+    from kg.sparql import Query
+    from kg.sparql.policy import check_policy
 
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
 
