@@ -275,11 +275,23 @@ def _settle(port: int) -> None:
     pytest.fail("the query slot was not freed within 15 s")
 
 
-def _slow_post(port: int, path: str = "/query") -> socket.socket:
+def _slow_post(port: int) -> socket.socket:
     """A POST that holds a query slot: its headers sent, its body (10 bytes announced) only begun."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     headers = {"Content-Type": "application/sparql-query", "Content-Length": "10", "Connection": "close"}
-    sock.sendall(_request("POST", path, port, headers) + b"A")
+    sock.sendall(_request("POST", "/query", port, headers) + b"A")
+    return sock
+
+
+def _running(port: int, query: str) -> socket.socket:
+    """A POST of ``query`` that is running when this returns: the server's "100 Continue" (sent when the
+    route first reads the body, after the guard let it in) shows it holds the slot."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    body = query.encode()
+    headers = {"Content-Type": "application/sparql-query", "Expect": "100-continue", "Connection": "close"}
+    sock.sendall(_request("POST", "/query", port, {**headers, "Content-Length": str(len(body))}))
+    assert sock.recv(64).startswith(b"HTTP/1.1 100 ")
+    sock.sendall(body)
     return sock
 
 
@@ -307,10 +319,10 @@ def test_a_full_queue_answers_503_with_retry_after(server):
 
 
 def test_time_in_the_queue_counts_toward_the_time_limit(server):
-    """A request waiting behind one that holds the only slot gets 503 when its 2 s are spent waiting,
-    and the holder, whose body never completes, gets 408 at its own 2 s."""
+    """A request waiting behind a query that holds the only slot for its whole 2 s gets 503 when its own
+    2 s are spent waiting, not an answer 2 s after it got the slot; the holder gets its 504."""
     _, port, _ = server
-    holder = _slow_post(port)
+    holder = _running(port, ENDLESS_COUNT)
     try:
         began = time.monotonic()
         status, headers, body = _exchange(port, _request("GET", "/query?" + ASK, port))
@@ -318,8 +330,20 @@ def test_time_in_the_queue_counts_toward_the_time_limit(server):
         assert status == 503, body
         assert "retry-after" in headers
         assert 1.0 < waited < 10, waited
+        assert _answer(holder)[0] == 504
+    finally:
+        holder.close()
+        _settle(port)
+
+
+def test_a_body_that_does_not_arrive_in_time_is_408(server):
+    """10 bytes announced, one sent: the route waits for the rest until the request's 2 s are over."""
+    _, port, _ = server
+    holder = _slow_post(port)
+    try:
         status, _, body = _answer(holder)
         assert status == 408, body
+        assert b"did not arrive within the time limit" in body
     finally:
         holder.close()
         _settle(port)
