@@ -430,7 +430,7 @@ def test_worked_queries_of_the_model_page_show_their_real_rows(graph):
     assert len(examples) == 17
     for query, table in examples:
         shown = len(table.strip().splitlines()) - 2  # header and rule
-        assert len(list(kg.query(text=query, graph=graph).values())) == shown, query
+        assert len(list(kg.query(text=query, graph=graph, timeout=120).values())) == shown, query
 
 
 def test_issue_21_shapes_reject_broken_copies(tmp_path, data_source):
