@@ -1,3 +1,3 @@
-from kg.cli import main
+from kg.warm import main
 
 raise SystemExit(main())
