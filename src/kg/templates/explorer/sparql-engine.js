@@ -27,7 +27,7 @@ export function policyMessage(policy) {
 export class Engine {
   /**
    * `createWorker()` makes a worker running sparql-worker.js; `payload` is what its init message
-   * carries ({wasm, data, maxNesting}); `limits` the defaults of each query ({timeoutMs, maxRows}).
+   * carries ({wasm, data, maxNesting, warmup}); `limits` the defaults of each query ({timeoutMs, maxRows}).
    */
   constructor(createWorker, payload, limits) {
     this.createWorker = createWorker;
@@ -40,6 +40,7 @@ export class Engine {
     this.queue = [];
     this.nextId = 1;
     this.loadMs = null;
+    this.warmMs = null;
     this.triples = null;
   }
 
@@ -70,7 +71,7 @@ export class Engine {
         reject(new SparqlError("failed", (event && event.message) || "the engine could not start"));
         this.fail(new SparqlError("failed", (event && event.message) || "the engine stopped"));
       };
-      const init = { type: "init", maxNesting: this.payload.maxNesting, data: this.payload.data };
+      const init = { type: "init", maxNesting: this.payload.maxNesting, data: this.payload.data, warmup: this.payload.warmup || [] };
       if (this.module) init.module = this.module;
       else init.wasm = this.payload.wasm;
       worker.postMessage(init);
@@ -111,6 +112,10 @@ export class Engine {
   }
 
   settle(message) {
+    if (message.type === "warm") {
+      if (this.warmMs === null) this.warmMs = message.ms;
+      return;
+    }
     const job = this.current;
     if (!job || message.id !== job.id) return;
     clearTimeout(job.timer);
