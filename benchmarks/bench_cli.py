@@ -236,12 +236,14 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int) -> dict[s
         for name in QUERIES:
             row: dict[str, Any] = {"cold": [], "warm": [], "ox": [], "rdflib": []}
             for run in range(runs):
-                row["cold"].append(measured(kg_command("query", name, *data_args, *timeout, "--no-cache"), env, exclude))
+                cold = kg_command("query", name, *data_args, *timeout, "--no-cache")
+                row["cold"].append(measured(cold, env, exclude))
                 before = process_cpu(warm_pid)
                 sample = measured(kg_command("query", name, *data_args, *timeout), env, exclude)
                 sample["server_cpu"] = process_cpu(warm_pid) - before
                 row["warm"].append(sample)
-                row["ox"].append(measured([sys.executable, str(raw_ox), str(query_files[name]), *map(str, paths)], env, exclude))
+                raw = [sys.executable, str(raw_ox), str(query_files[name]), *map(str, paths)]
+                row["ox"].append(measured(raw, env, exclude))
                 if run < rdflib_runs:
                     command = [sys.executable, str(raw_rdflib), str(query_files[name]), *map(str, paths)]
                     row["rdflib"].append(measured(command, env, exclude))
