@@ -184,17 +184,6 @@ def _stream(stream: Any) -> list[str]:
     return [getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"]
 
 
-def main() -> int:
-    """The ``kg`` command: a ``kg query`` goes to the warm process first, before kg's own imports."""
-    if sys.argv[1:2] == ["query"]:
-        code = answer(sys.argv[1:])
-        if code is not None:
-            return code
-    from kg.cli import main as run
-
-    return run()
-
-
 _ASKED: list[bool] = []  # answer() asks once a process
 
 
