@@ -103,24 +103,24 @@ def reap_orphans(exclude: set[int]) -> None:
             return
 
 
-def _cpu_children() -> float:
+def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def measured(command: list[str], env: dict[str, str], exclude: set[int]) -> dict[str, float]:
-    """Run ``command``: its wall time, CPU (with its children's) and peak RSS (MB); exit code."""
-    cpu_before = _cpu_children()
+def measured(command: list[str], env: dict[str, str], exclude: set[int], **popen: Any) -> dict[str, float]:
+    """Run ``command``: its wall time, CPU (with its children's) and peak RSS (MB); an exit over 1 is an error."""
+    cpu_before = children_cpu()
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT, **popen)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    error = process.stderr.read().decode("utf-8", "replace")[-2000:] if process.stderr else ""
     reap_orphans(exclude)
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise RuntimeError(f"{' '.join(command[:4])}: exit {code}: {error.strip()[-300:]}")
-    return {"wall": wall, "cpu": _cpu_children() - cpu_before, "rss": usage.ru_maxrss / 1024}
+    return {"wall": wall, "cpu": children_cpu() - cpu_before, "rss": usage.ru_maxrss / 1024}
 
 
 def process_cpu(pid: int) -> float:
