@@ -16,15 +16,16 @@ loopback, as many as the clients) loads, in the same run and one after the other
   queries it runs out of threads (its "Internal server error" answers are counted as
   failures, not throughput).
 
-The kinds: ``cheap`` (one short SELECT, the same text every time, so kg serve answers
-from its cache of complete answers), ``cheap-distinct`` (a short SELECT whose text differs
-on every request: every one reaches Oxigraph) and ``expensive-distinct`` (a join of the whole
+The kinds: ``cheap`` (one short SELECT, the same text every time, so kg serve answers from
+its cache of complete answers), ``cheap-distinct`` (a short SELECT whose text differs on
+every request: every one reaches Oxigraph) and ``expensive-distinct`` (a join of the whole
 graph with itself and a GROUP BY, some 0.1-0.5 s of Oxigraph's time, every text different).
-The table gives answers per second that were 2xx (``ok/s``), the other answers per second (``refused/s``: kg serve's 503 when its queue is full, the raw
-server's errors), p50 and p99 latency from ``wrk``, the CPU time of the server and its child
-per answer, and the resident memory of kg serve (its Python process and its Oxigraph child)
-before and after the run. During each kg serve cell the question list is fetched once (it
-runs no query) and its time is in ``home ms``: queries waiting in the queue must not slow it.
+The table gives answers per second that were 2xx (``ok/s``), the other answers per second
+(``refused/s``: kg serve's 503 when its queue is full, the raw server's errors), p50 and p99
+latency from ``wrk``, the CPU time of the server and its child per answer, and the resident
+memory of kg serve (its Python process and its Oxigraph child) before and after the run.
+During each kg serve cell the question list is fetched once (it runs no query) and its time
+is in ``home ms``: queries waiting in the queue must not slow it.
 Nothing here asserts a time: it prints a table for BENCHMARKS.md.
 """
 
