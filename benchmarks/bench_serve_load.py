@@ -9,7 +9,7 @@ For each number of clients and each kind of query, ``wrk`` (keep-alive connectio
 loopback, as many as the clients) loads, in the same run and one after the other:
 
 * ``kg serve`` (a real ``kg serve --port 0``, its defaults: 8 query slots, a queue of
-  64, 10 s time limit), and
+  256, 10 s time limit), and
 * the raw Oxigraph server as ``kg serve`` runs it (``oxigraph serve-read-only`` on a store
   of the same graph, ``--timeout-s 10``), started afresh for each cell: with a time limit it
   keeps one sleeping thread per query for the whole limit, and under a flood of cheap
@@ -105,7 +105,7 @@ def _children(pid: int) -> list[int]:
 
 
 def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[int, int, str, str, str]:
-    """Requests, non-2xx answers, p50, p99 and the raw output of one wrk run."""
+    """2xx answers, other answers and socket errors, p50, p99 and the raw output of one wrk run."""
     command = ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds:g}s", "--latency"]
     command += ["-H", f"Accept: {ACCEPT}", "--timeout", "30s"]
     if script is not None:
@@ -116,11 +116,12 @@ def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[i
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     p50 = re.search(r"50%\s+(\S+)", out)
     p99 = re.search(r"99%\s+(\S+)", out)
-    failed = int(non2xx.group(1)) if non2xx else 0
-    if errors:
-        failed += sum(int(x) for x in errors.groups())
     count = int(total.group(1)) if total else 0
-    return count, failed, p50.group(1) if p50 else "-", p99.group(1) if p99 else "-", out
+    refused = int(non2xx.group(1)) if non2xx else 0
+    ok = count - refused
+    if errors:
+        refused += sum(int(x) for x in errors.groups())
+    return ok, refused, p50.group(1) if p50 else "-", p99.group(1) if p99 else "-", out
 
 
 def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Path | None, query: str) -> None:
@@ -133,13 +134,14 @@ def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Pat
         process = subprocess.Popen(
             [sys.executable, "-c", _PROBE, base, str(seconds / 2)], stdout=subprocess.PIPE, text=True
         )
-    total, failed, cell.p50, cell.p99, _ = _wrk(url, cell.clients, seconds, script)
+    ok, failed, cell.p50, cell.p99, _ = _wrk(url, cell.clients, seconds, script)
     if process is not None:
         out, _ = process.communicate(timeout=60)
         home = [float(x) for x in out.split()]
-    cell.cpu_ms = (_cpu_seconds(pids) - cpu) * 1000 / total if total else 0.0
+    answers = ok + failed
+    cell.cpu_ms = (_cpu_seconds(pids) - cpu) * 1000 / answers if answers else 0.0
     cell.rss_after = _rss_mb(pids)
-    cell.ok = (total - failed) / seconds
+    cell.ok = ok / seconds
     cell.refused = failed / seconds
     cell.home_ms = home[0] if home else None
 
@@ -214,7 +216,7 @@ def main() -> None:
                     cell = Cell("oxigraph", kind, clients)
                     _measure(cell, raw.url, [raw.process.pid], args.seconds, lua, query)
                     if raw.process.poll() is not None:
-                        cell.note = f"the server exited ({raw.process.returncode})"
+                        cell.note = f"aborted, exit {raw.process.returncode}"
                     cells.append(cell)
                 finally:
                     raw.stop()
