@@ -147,7 +147,8 @@ def test_a_question_page_shows_its_exact_rows_with_labels_linked_to_their_iris(s
     status, content_type, page = get(site + "q/cq01")
     assert (status, content_type) == (200, "text/html; charset=utf-8")
     table = table_of(page)
-    assert table.header == ["?agreementLabel", "?kindLabel", "?partyLabel", "?countryLabel"]
+    assert table.header == ["Agreement", "Kind", "Party", "Country"], "the names of the query file's # column: lines"
+    assert table_of(get(site + "q/cq01?lang=fa")[2]).header == ["سند", "نوع", "طرف", "کشور"]
     _, bindings = srj("cq01")
     expected = [
         [
@@ -167,8 +168,10 @@ def test_a_question_page_shows_its_exact_rows_with_labels_linked_to_their_iris(s
 @pytest.mark.server
 def test_literals_show_their_value_with_the_datatype_as_a_tooltip(site):
     _, _, page = get(site + "q/cq04")
-    assert '<td dir="auto" title="xsd:integer">3667</td>' in page
+    assert '<td dir="ltr" class="number" title="xsd:integer">3667</td>' in page
     assert "^^" not in page
+    _, _, page = get(site + "q/cq04?lang=fa")
+    assert '<td dir="ltr" class="number" title="xsd:integer">۳۶۶۷</td>' in page
 
 
 @pytest.mark.server
@@ -177,7 +180,8 @@ def test_csv_json_and_srj_on_the_same_url_give_the_expected_rows(site):
     expected = read_expected(find_query("cq01").expected_path())
     status, content_type, text = get(site + "q/cq01.csv?lang=en")
     assert (status, content_type) == (200, "text/csv; charset=utf-8")
-    rows = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff"), "a byte-order mark, so that Excel reads the Persian as UTF-8"
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == variables
     assert rows[1:] == [[b[v]["value"] if v in b else "" for v in variables] for b in bindings]
     status, content_type, text = get(site + "q/cq01.json?lang=en")
@@ -198,7 +202,7 @@ def test_the_form_round_trip_keeps_the_values_in_a_shareable_url(site):
     status, _, page = get(url)
     table = table_of(page)
     assert status == 200 and table.inputs == {"speaker": "kgi:ebrahim-raisi"}
-    assert '<option value="fa" selected>' in page
+    assert '<option value="fa" lang="fa" selected>' in page
     assert [row[2][0] for row in table.rows][:2] == ["نقل غیرمستقیم", "نقل مستقیم"]
     assert 'href="/q/cq04-statements-by-speaker.csv?speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
     assert 'href="/editor?q=cq04-statements-by-speaker&amp;speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
@@ -224,13 +228,20 @@ def test_the_form_has_an_input_of_the_right_type_for_each_parameter_type():
         (
             "q/cq04?speaker=nope",
             400,
-            "queries/cq04-statements-by-speaker.rq: parameter &#39;speaker&#39; (iri): "
-            "&#39;nope&#39; is not a prefixed name or &lt;IRI&gt;",
+            "The value ⁨nope⁩ is not accepted for ⁨speaker⁩, which takes an IRI or prefixed name, e.g. kgi:iran.",
         ),
-        ("q/cq04?speker=kgi:iran", 400, "cq04-statements-by-speaker: unknown parameter &#39;speker&#39; (parameters: "),
-        ("q/cq99", 404, "unknown query &#39;cq99&#39;"),
-        ("q/cq01.xlsx", 404, "no such format: .xlsx (formats: .csv, .json, .srj)"),
-        ("nowhere", 404, "Not Found"),
+        (
+            "q/cq04?speaker=nope&lang=fa",
+            400,
+            "مقدار ⁨nope⁩ برای ⁨speaker⁩ پذیرفته نیست؛ این پارامتر نشانی (IRI) یا نام پیشونددار، مانند kgi:iran می‌گیرد.",
+        ),
+        ("q/cq04?speker=kgi:iran", 400, "The question has no parameter ⁨speker⁩. Its parameters: ⁨lang, speaker⁩."),
+        ("q/cq04?speker=kgi:iran&lang=fa", 400, "این پرسش پارامتری به نام ⁨speker⁩ ندارد. پارامترهایش: ⁨lang, speaker⁩."),
+        ("q/cq99", 404, "There is no question named ⁨cq99⁩."),
+        ("q/cq99?lang=fa", 404, "پرسشی به نام ⁨cq99⁩ نیست."),
+        ("q/cq01.xlsx", 404, "There is no download format ⁨.xlsx⁩. The formats are ⁨.csv, .json, .srj⁩."),
+        ("nowhere", 404, "There is no page at this address."),
+        ("nowhere?lang=fa", 404, "در این نشانی صفحه‌ای نیست."),
     ],
 )
 def test_bad_requests_get_a_clear_message_and_no_traceback(site, path, status, message):
