@@ -9,6 +9,7 @@ end, its stderr in every failure message. The browser checks are in
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -468,3 +469,47 @@ def test_kg_serve_stops_with_a_server_error_when_oxigraph_dies_under_it():
     assert process.returncode == ExitCode.SERVER
     assert stderr.startswith("kg serve: error: the oxigraph server stopped with code -9: "), stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "SELECT * WHERE { ?a kg:party ?b }",
+            "line 1, column 21: The prefix kg: is not declared. Add this line at the top of the query: "
+            "PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>\n",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o FILTER(?o = 1 }",
+            "line 1, column 41: The parenthesis ( opened at line 1, column 33 is closed by } at line 1, column 41: "
+            "close it with ) first.\n",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o } LIMT 3",
+            "line 1, column 29: The query cannot be read from line 1, column 29: LIMT is not expected there. "
+            "Check the word or sign just before it.\n",
+        ),
+    ],
+)
+def test_the_protocol_endpoint_answers_a_mistake_with_a_short_400_in_words(site, text, said):
+    """/query without PREFIX lines gave Oxigraph's raw 484-byte parser dump."""
+    status, content_type, body = get(site + "query?" + urllib.parse.urlencode({"query": text}))
+    assert (status, content_type, body) == (400, "text/plain; charset=utf-8", said)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_ad_hoc_page_keeps_a_wrong_query_in_its_box_with_the_place_marked(site, lang):
+    """/ad-hoc showed `<-e>:2:24`, dropped the query box, and opened as an empty box."""
+    text = "SELECT * WHERE {\n  ?s foaf:name ?o FILTER(?o = 1 }"
+    status, _, page = get(site + "ad-hoc?" + urllib.parse.urlencode({"query": text, "lang": lang}))
+    assert status == 400
+    assert f">{html.escape(text, quote=False)}</textarea>" in page
+    assert page.count("<mark>") == 3, "the undeclared prefix, where ( opened, and the } that closes it"
+    assert "&lt;-e&gt;" not in page and "GROUP_CONCAT" not in page
+    expected = {"en": "The prefix foaf: is not declared", "fa": "پیشوند \u2066foaf:\u2069 تعریف نشده است"}[lang]
+    assert expected in page
+    _, _, empty = get(site + f"ad-hoc?lang={lang}")
+    assert "?agreement a kg:Agreement" in empty and "<dt><code>kgi:</code></dt>" in empty
+    assert f'LANG(?agreementLabel) = "{lang}"' in html.unescape(empty)

@@ -495,20 +495,25 @@ async def sparql_endpoint(request: Request) -> Response:
         _forward, forwarded, (site.timeout or SERVE_FORWARD_UNLIMITED) + SERVE_FORWARD_GRACE
     )
     if isinstance(answer, bytes):
-        if status == 400:  # Oxigraph's parser dump becomes what is wrong, where, in a few words
-            return PlainTextResponse(_short(explain(text, _oxigraph_error(answer))), status_code=400)
+        explained = _protocol_error(text, answer) if status == 400 else None
+        if explained is not None:  # Oxigraph's parser dump becomes what is wrong, where, in a few words
+            return PlainTextResponse(explained, status_code=400)
         return Response(answer, status_code=status, media_type=media)
     # Streamed as Oxigraph sends it: a huge answer never sits whole in this process's memory.
     return StreamingResponse(_chunks(answer), status_code=status, media_type=media)
 
 
-def _oxigraph_error(answer: bytes) -> QueryError:
-    """The Oxigraph server's 400 answer as an error with its position (``error at L:C: ...``)."""
+def _protocol_error(query_text: str, answer: bytes) -> str | None:
+    """A syntax error in the Oxigraph server's 400 answer (``error at L:C: expected one of ...``, the
+    parser's dump) said in words on the token there; None for another complaint (kept as Oxigraph says it)."""
+    from kg.sparql.syntax import offset_of, syntax_error
+
     said = answer.decode("utf-8", "replace").strip()
     found = re.search(r"error at (\d+):(\d+): ([^\n]*)", said)
-    if found:
-        return QuerySyntaxError(found.group(3)[:300], line=int(found.group(1)), column=int(found.group(2)))
-    return QueryError(said.splitlines()[0][:300] if said else "bad request")
+    if found is None:
+        return None
+    offset = offset_of(query_text, int(found.group(1)), int(found.group(2)))
+    return _short(explain(query_text, syntax_error(query_text, offset, found.group(3)[:300])))
 
 
 def _short(problems: Sequence[Problem]) -> str:
