@@ -28,8 +28,9 @@ from pathlib import Path
 
 from kg.namespaces import PREFIXES
 from kg.sparql import list_queries, read_query_text, run_query
-from kg.sparql.engines import Engine, OxigraphEngine, RdflibEngine, run_isolated
-from kg.sparql.syntax import prepare
+from kg.sparql.engines import Engine, OxigraphEngine, RdflibEngine
+from kg.sparql.sandbox import run_isolated
+from kg.sparql.values import prepare
 
 KINDS = ["memorandum-of-understanding", "programme"]
 DOMAINS = ["politics", "culture", "economy", "trade", "transport", "rail-transport", "energy", "agriculture"]

@@ -169,7 +169,7 @@ def worker(kind: str, data: Path, runs: int, load_runs: int) -> dict[str, Any]:
     elif kind in ("kg", "server"):
         import kg as kg_package
         from kg.errors import KgError
-        from kg.sparql import OxigraphEngine
+        from kg.sparql.engines import OxigraphEngine
 
         server = None
         if kind == "kg":

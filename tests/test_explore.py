@@ -26,7 +26,6 @@ from kg.explore import (
     VIS_DIR,
     VIS_JS,
     focus_view,
-    fold_table,
     json_for_script,
     render_html,
     sentence_spans,
@@ -37,7 +36,6 @@ from kg.load import load_graph
 from kg.namespaces import ID, RDFS
 from kg.project import SPEC, load_projection
 from kg.stats import centrality
-from kg.text import fold
 
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
 TEMPLATES = Path(__file__).parents[1] / "src" / "kg" / "templates"
@@ -205,8 +203,13 @@ def test_a_hostile_label_is_data_not_markup(evil_html):
     assert data_of(page, "kg-data")["nodes"]["kgi:kassym-jomart-tokayev"]["label_en"] == EVIL
 
 
+def script_sources() -> str:
+    """The explorer's script modules, as written."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((TEMPLATES / "explorer").glob("*.js")))
+
+
 def test_the_page_script_never_parses_html():
-    script = (TEMPLATES / "explorer.js").read_text(encoding="utf-8")
+    script = script_sources()
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "srcdoc"):
         assert sink not in script, sink
 
@@ -220,13 +223,6 @@ def test_the_template_escapes_by_default():
 # --------------------------------------------------------------------------- text and language
 
 
-def test_fold_table_is_kg_text_fold():
-    table = fold_table()
-    assert table["\u0643"] == "\u06a9" and table["\u064a"] == "\u06cc" and table["\u200c"] == ""
-    assert table["۴"] == "4" and table["É"] == "e"
-    assert all(len(ch) == 1 and fold(ch) == folded != ch for ch, folded in table.items())
-
-
 def test_sentence_spans_cover_the_article_in_order():
     text = load_projection().graph["text"]
     spans = sentence_spans(text)
@@ -238,7 +234,7 @@ def test_sentence_spans_cover_the_article_in_order():
 def test_interface_strings_exist_in_both_languages():
     assert UI_TEXT["en"].keys() == UI_TEXT["fa"].keys()
     used = set(re.findall(r'data-i18n(?:-placeholder)?="(\w+)"', (TEMPLATES / "explorer.html").read_text("utf-8")))
-    used |= set(re.findall(r'\bt\("(\w+)"', (TEMPLATES / "explorer.js").read_text("utf-8")))
+    used |= set(re.findall(r'\bt\("(\w+)"', script_sources()))
     assert used <= UI_TEXT["en"].keys(), used - UI_TEXT["en"].keys()
 
 
@@ -453,10 +449,10 @@ def test_explore_command_with_a_focus(tmp_path, capsys):
 
 
 def test_a_page_over_the_size_limit_keeps_fewer_nodes_until_it_fits(tmp_path, monkeypatch):
-    import kg.explore
+    import kg.explore.page
 
     whole = write_explorer(tmp_path / "whole.html")
-    monkeypatch.setattr(kg.explore, "MAX_HTML_BYTES", whole.size - 60_000)
+    monkeypatch.setattr(kg.explore.page, "MAX_HTML_BYTES", whole.size - 60_000)
     cut = write_explorer(tmp_path / "cut.html")
     assert cut.size <= whole.size - 60_000 < whole.size
     assert cut.nodes < whole.nodes == 161

@@ -77,11 +77,16 @@ class Visit:
         self.page.screenshot(path=str(path))
         return path
 
+    def focus(self, node: str) -> None:
+        """Centre the view on ``node`` (no selection) and wait for the frame that draws it there."""
+        drawn = self.state()["draws"]
+        self.js("(id) => kgExplorer.focus(id)", node)
+        self.wait_until(f"() => kgExplorer.state().draws > {drawn}")
+
     def click_node(self, node: str) -> None:
         """Centre the view on ``node`` (no selection), then click with the mouse on a point of it
         that no other node covers (its centre, or else a point near it)."""
-        self.js("(id) => kgExplorer.focus(id)", node)
-        self.page.wait_for_timeout(100)
+        self.focus(node)
         centre = self.js("(id) => kgExplorer.domPosition(id)", node)
         offsets = [(0, 0)] + [(dx, dy) for dx in (-6, 0, 6) for dy in (-6, 0, 6) if dx or dy]
         points = [{"x": centre["x"] + dx, "y": centre["y"] + dy} for dx, dy in offsets]
@@ -91,8 +96,7 @@ class Visit:
 
     def click_edge(self, edge: str, near: str) -> None:
         """Centre the view on node ``near``, then click a point of ``edge`` where no node is."""
-        self.js("(id) => kgExplorer.focus(id)", near)
-        self.page.wait_for_timeout(100)
+        self.focus(near)
         points = [self.js("([id, t]) => kgExplorer.edgePoint(id, t)", [edge, t]) for t in (0.5, 0.4, 0.6, 0.3, 0.7)]
         point = next(
             (

@@ -1,23 +1,35 @@
-"""The explorer's folding table: shipped pre-computed, equal to the one computed from Unicode."""
+"""The explorer's folding module: generated from kg.text, shipped pre-computed, equal to the one computed now."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
-from kg import _fold_generic
-from kg.explore import compute_fold_generic, fold_generic, write_fold_generic
+from kg.text import FOLD_SCRIPT, fold, fold_generic, fold_script, fold_table, generate_fold_script, write_fold_script
+
+SHIPPED = Path(str(FOLD_SCRIPT))
 
 
-def test_the_table_the_page_gets_equals_the_one_computed_from_this_pythons_unicode():
-    assert fold_generic() == compute_fold_generic()
+def test_the_shipped_module_is_the_generated_one_for_its_unicode_version(tmp_path):
+    # Regenerate with: python -c "from kg.text import write_fold_script; write_fold_script()"
+    version = re.search(r'UNIDATA_VERSION = "([\d.]+)"', SHIPPED.read_text(encoding="utf-8")).group(1)
+    if version == unicodedata.unidata_version:
+        written = write_fold_script(tmp_path / "fold-table.js")
+        assert written.read_text(encoding="utf-8") == SHIPPED.read_text(encoding="utf-8")
+        assert fold_script() == SHIPPED.read_text(encoding="utf-8")
+    else:  # another Python's Unicode database: the page gets a module generated from it
+        assert fold_script() == generate_fold_script()
 
 
-def test_the_shipped_table_is_the_generated_one_for_its_unicode_version(tmp_path):
-    # Regenerate with: python -c "from kg.explore import write_fold_generic; write_fold_generic()"
-    if unicodedata.unidata_version == _fold_generic.UNIDATA_VERSION:
-        written = write_fold_generic(tmp_path / "fold.py")
-        assert written.read_text(encoding="utf-8") == Path(_fold_generic.__file__).read_text(encoding="utf-8")
-    computed = compute_fold_generic()
-    assert "\u200c" not in computed["spaces"]  # ZWNJ is not a space: the page keeps it to fold separately
-    assert [0x064B, 0x065F] in computed["marks"]  # the Arabic harakat are one range of marks
+def test_the_table_is_kg_text_fold():
+    table = fold_table()
+    assert table["\u0643"] == "\u06a9" and table["\u064a"] == "\u06cc" and table["\u200c"] == ""
+    assert table["۴"] == "4" and table["É"] == "e"
+    assert all(len(ch) == 1 and fold(ch) == folded != ch for ch, folded in table.items())
+
+
+def test_the_generic_path_keeps_zwnj_for_the_table_and_knows_the_harakat():
+    generic = fold_generic()
+    assert 0x200C not in generic["spaces"]  # ZWNJ is not a space: the table folds it
+    assert [0x064B, 0x065F] in generic["marks"]  # the Arabic harakat are one range of marks

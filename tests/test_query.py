@@ -16,27 +16,22 @@ from kg import resources
 from kg.errors import ExitCode, QueryError, QuerySyntaxError, QueryTimeout, UsageError
 from kg.namespaces import ID, KGC, XSD
 from kg.sparql import (
-    OxigraphEngine,
-    RdflibEngine,
-    bind_params,
-    canonical,
-    check_policy,
     compare,
     find_query,
     list_queries,
     load_query,
-    n3,
     open_engine,
-    parse_value,
-    prepare,
     read_expected,
     read_query,
     read_query_text,
-    run_isolated,
     run_query,
-    to_rdflib,
 )
+from kg.sparql.compare import canonical
+from kg.sparql.engines import OxigraphEngine, RdflibEngine
 from kg.sparql.entailment import rdfs_closure
+from kg.sparql.policy import check_policy
+from kg.sparql.sandbox import run_isolated
+from kg.sparql.values import bind_params, n3, parse_value, prepare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = [FIXTURES / "mini.ttl"]
@@ -585,14 +580,6 @@ def test_compare_names_missing_and_unexpected_rows_and_order():
         "expected 2 rows, got 1",
         'missing: {agreements: 1, kindLabel: "memorandum of understanding"@en}',
     ]
-
-
-def test_terms_from_pyoxigraph_keep_their_lexical_form():
-    import pyoxigraph
-
-    assert to_rdflib(pyoxigraph.Literal("x")) == Literal("x")
-    assert str(to_rdflib(pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(str(XSD.integer))))) == "01"
-    assert to_rdflib(pyoxigraph.Literal("x", language="fa")) == Literal("x", lang="fa")
 
 
 def test_rows_come_back_from_the_query_process_with_every_kind_of_term_as_written():

@@ -16,8 +16,8 @@ import pyoxigraph
 import pytest
 
 from kg.errors import ExitCode, QueryError, QueryTimeout
-from kg.sparql import open_engine, query, run_isolated
-from kg.sparql.engines import _leave_the_network
+from kg.sparql import open_engine, query
+from kg.sparql.sandbox import _leave_the_network, run_isolated
 
 
 @pytest.fixture(scope="session")
@@ -197,16 +197,16 @@ def test_rdflib_stops_building_rows_at_the_cap(engines):
 def test_query_processes_that_answered_exit_cleanly_and_are_all_collected():
     import os
 
-    from kg.sparql import engines
+    from kg.sparql import sandbox
 
     answers = [run_isolated(lambda i=i: i * i, timeout=10) for i in range(5)]
     assert answers == [0, 1, 4, 9, 16]
-    pending = list(engines._EXITING)
+    pending = list(sandbox._EXITING)
     assert len(pending) <= 5  # those still exiting, or exited and not yet collected
     for pid in pending:  # each is this process's own child and exits with status 0
         assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-    engines._reap_finished()
-    assert engines._EXITING == []
+    sandbox._reap_finished()
+    assert sandbox._EXITING == []
 
 
 def test_an_answer_too_big_for_one_pipe_buffer_arrives_whole():

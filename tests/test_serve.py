@@ -36,17 +36,9 @@ from rdflib import Literal
 from kg import resources
 from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerError
 from kg.serve import DEFAULT_GRAPH, Server, find_binary, push, start_server
-from kg.sparql import (
-    EndpointEngine,
-    canonical,
-    compare,
-    find_query,
-    list_queries,
-    open_engine,
-    read_expected,
-    read_query_text,
-    run_query,
-)
+from kg.sparql import compare, find_query, list_queries, open_engine, read_expected, read_query_text, run_query
+from kg.sparql.compare import canonical
+from kg.sparql.endpoint import EndpointEngine
 from kg_serve import start_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"

@@ -18,7 +18,8 @@ from kg.cli import main
 from kg.errors import ExitCode, UsageError
 from kg.notebook import Explorer
 from kg.sparql import query, read_query_text
-from kg.sparql.results import Result, _cell, _width
+from kg.sparql.results import Result
+from kg.sparql.tables import _cell, _width
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = str(FIXTURES / "mini.ttl")

@@ -7,7 +7,32 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from kg.namespaces import ID, KG, XSD
-from kg.terms import curie, natural_key, nt_term, prefixed, split_iri, to_oxigraph, to_rdflib
+from kg.terms import (
+    answer_term,
+    curie,
+    natural_key,
+    nt_term,
+    pack_oxigraph,
+    pack_term,
+    prefixed,
+    quiet_literals,
+    split_iri,
+    to_oxigraph,
+    to_rdflib,
+    unpack_term,
+)
+
+_A, _B = pyoxigraph.NamedNode("http://a.example/"), pyoxigraph.NamedNode("http://b.example/")
+#: One of each kind of term, as pyoxigraph gives them.
+OXIGRAPH_TERMS = [
+    _A,
+    pyoxigraph.BlankNode("b0"),
+    pyoxigraph.Literal("x"),
+    pyoxigraph.Literal("قزاقستان", language="fa"),
+    pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(str(XSD.integer))),
+    pyoxigraph.Literal("12", datatype=pyoxigraph.NamedNode(str(XSD.duration))),  # ill-typed: kept as written
+    pyoxigraph.Literal("2022-06-07", datatype=pyoxigraph.NamedNode(str(XSD.date))),
+]
 
 
 @pytest.mark.parametrize(
@@ -56,3 +81,35 @@ def test_an_invalid_iri_has_no_pyoxigraph_term():
 def test_natural_key_orders_digit_runs_by_value_without_int():
     texts = ["s10", "s9", "s" + "9" * 5000, "s0010", "s1" + "0" * 5000, "s"]
     assert sorted(texts, key=natural_key) == ["s", "s9", "s0010", "s10", "s" + "9" * 5000, "s1" + "0" * 5000]
+
+
+def test_terms_from_pyoxigraph_keep_their_lexical_form():
+    assert to_rdflib(pyoxigraph.Literal("x")) == Literal("x")
+    assert str(to_rdflib(pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(str(XSD.integer))))) == "01"
+    assert to_rdflib(pyoxigraph.Literal("x", language="fa")) == Literal("x", lang="fa")
+
+
+@pytest.mark.parametrize("term", OXIGRAPH_TERMS, ids=str)
+def test_the_packed_form_across_the_pipe_gives_the_same_term_as_the_direct_conversion(term):
+    """One converter: a term sent back by the query child is the term the direct conversion gives."""
+    direct = to_rdflib(term)
+    assert unpack_term(pack_oxigraph(term)) == direct
+    assert unpack_term(pack_term(direct)) == direct
+    assert str(unpack_term(pack_term(direct))) == term.value
+    assert to_oxigraph(direct) == term
+    assert answer_term(term) == direct
+
+
+def test_a_triple_term_is_no_rdflib_term_in_data_and_its_text_in_an_answer():
+    triple = pyoxigraph.Triple(_A, _B, _A)
+    with pytest.raises(TypeError, match="no rdflib term"):
+        to_rdflib(triple)
+    assert answer_term(triple) == Literal("<http://a.example/> <http://b.example/> <http://a.example/>")
+    assert unpack_term(pack_oxigraph(triple)) == answer_term(triple)
+
+
+def test_building_an_ill_typed_literal_logs_nothing_while_quiet(caplog):
+    with quiet_literals():
+        term = to_rdflib(pyoxigraph.Literal("abc", datatype=pyoxigraph.NamedNode(str(XSD.integer))))
+    assert str(term) == "abc"
+    assert not [r for r in caplog.records if r.name == "rdflib.term"]

@@ -22,9 +22,10 @@ from kg import resources
 from kg.errors import EndpointError, ExitCode
 from kg.serve import DEFAULT_GRAPH, Server, push, start_server
 from kg.sparql import find_query, read_query_text, run_query
-from kg.sparql.endpoint import EndpointEngine, parse_results
+from kg.sparql.compare import compare, read_expected
+from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import open_engine
-from kg.sparql.results import compare, read_expected
+from kg.sparql.protocol import parse_results
 from virtuoso import BINARY, PASSWORD, USER, Virtuoso, VirtuosoError, free_port, start_virtuoso
 
 pytestmark = pytest.mark.server

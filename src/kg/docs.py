@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from pathlib import Path
 
@@ -66,7 +66,8 @@ footer { margin-top: 3rem; font-size: 0.85em; color: #666; }
 class _Page:
     """Renders one language's page of ``graph``."""
 
-    def __init__(self, graph: Graph, lang: str) -> None:
+    def __init__(self, graph: Graph, lang: str, pages: Mapping[str, str] = PAGES) -> None:
+        self.pages = pages
         self.g = graph
         self.lang = lang
         self.other_lang = other_language(lang)
@@ -282,7 +283,7 @@ class _Page:
         title = self.text(ONTOLOGY_IRI, DCTERMS.title)
         other_title = self.text(ONTOLOGY_IRI, DCTERMS.title, lang=self.other_lang)
         direction = "rtl" if self.lang == "fa" else "ltr"
-        other_page = PAGES[self.other_lang]
+        other_page = self.pages[self.other_lang]
         vocab_title = self.text(VOCABULARIES_IRI, DCTERMS.title)
         return (
             (
@@ -315,11 +316,12 @@ def _sorted(nodes: Iterable[Node]) -> list[Node]:
     return sorted(set(nodes), key=lambda n: natural_key(str(n)))
 
 
-def render_html(ontology: Graph, lang: str) -> str:
-    """The documentation page of ``ontology`` in ``lang`` (``en`` or ``fa``)."""
+def render_html(ontology: Graph, lang: str, pages: Mapping[str, str] = PAGES) -> str:
+    """The documentation page of ``ontology`` in ``lang`` (``en`` or ``fa``); ``pages``: where each language's
+    page is, for the link between them (``kg publish`` serves them as ``ontology.html`` and ``ontology.fa.html``)."""
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
-    return _Page(ontology, lang).render()
+    return _Page(ontology, lang, pages).render()
 
 
 def write_docs(out: str | Path = "docs/ontology") -> list[Path]:

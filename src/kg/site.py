@@ -15,6 +15,7 @@ Pages (all read-only; the row and time limits are those of ``kg query``):
 ``/editor?q=NAME&…``        the YASGUI editor on the query text, project prefixes preloaded
 ``/query``                  the SPARQL 1.1 Protocol endpoint (GET and POST), proxied to Oxigraph
 ``/explorer``               the offline explorer (``build/explorer.html``, else built once)
+``/id/…``, ``/ontology``, …  every IRI of the graph dereferenced, pages and RDF (:mod:`kg.publish.routes`)
 
 Nothing on these pages is requested from another host: YASGUI's prefix
 completion reads ``/prefixes.json`` instead of prefix.cc, and the pages send a
@@ -53,9 +54,11 @@ from kg.errors import EndpointError, KgError, QueryError, QuerySyntaxError, Quer
 from kg.i18n import LANGUAGES, Messages, isolate, language, other_language, text
 from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
+from kg.publish.paths import page_path
 from kg.readable import readable_table
 from kg.sparql.explain import Problem, explain, find_problems
-from kg.sparql.results import Result, compact, display_table
+from kg.sparql.results import Result
+from kg.sparql.tables import compact, display_table
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (
@@ -113,7 +116,7 @@ class Library:
     @staticmethod
     def default(param: Any) -> str:
         """A parameter's default as a form shows it (bare: ``en``, ``kgi:iran``, ``Tehran@en``)."""
-        from kg.sparql.syntax import unquote_default
+        from kg.sparql.values import unquote_default
 
         if param.default is None:
             return ""
@@ -125,7 +128,8 @@ class Library:
 
         ``name`` is looked up in the library only (:meth:`find`), never read as a path.
         """
-        from kg.sparql import EndpointEngine, read_query_text, run_query
+        from kg.sparql import read_query_text, run_query
+        from kg.sparql.endpoint import EndpointEngine
 
         q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
         engine = EndpointEngine(site.endpoint, timeout=site.timeout)
@@ -136,7 +140,7 @@ class Library:
     @staticmethod
     def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
         """The standalone text a library query (from :meth:`find`) runs as, parameters bound (``--show``)."""
-        from kg.sparql import prepare_query
+        from kg.sparql.library import prepare_query
 
         return prepare_query(q, dict(params), lang=lang).text
 
@@ -159,7 +163,8 @@ def refuse_service(text: str) -> None:
     graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
     the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
-    from kg.sparql import Query, check_policy
+    from kg.sparql import Query
+    from kg.sparql.policy import check_policy
 
     # The text as sent (its header is only comments), decided as the Oxigraph server will read it.
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
@@ -197,12 +202,11 @@ def _explorer_link(iri: str) -> str:
     return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
 
 
-def _href(iri: str) -> bool:
-    """Whether an IRI may be a link: http(s) only; a ``javascript:``, ``data:`` or ``file:`` IRI of the data stays text.
-
-    The CSP allows the pages' inline scripts, and with them ``javascript:`` URLs, so the check is here.
-    """
-    return urllib.parse.urlsplit(iri).scheme.lower() in ("http", "https")
+def _href(iri: str, lang: str) -> str | None:
+    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links off the machine,
+    and an IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays text."""
+    path = page_path(iri, lang)
+    return "/" + path if path is not None else None
 
 
 def _table(result: Result, lang: str, q: Any = None) -> dict[str, Any]:
@@ -214,7 +218,7 @@ def _table(result: Result, lang: str, q: Any = None) -> dict[str, Any]:
         "truncated": result.truncated,
         "max_rows": result.max_rows,
         "explore": _explorer_link,
-        "href": _href,
+        "href": lambda iri: _href(iri, lang),
         "first_node": _explorer_link(nodes[0]) if nodes else None,
     }
 
@@ -420,6 +424,8 @@ def editor(request: Request) -> Response:
             query_text = Library.editor_text(q, params, lang)
         except KgError as exc:
             return _error(request, _status(exc), _failure_message(exc, lang), detail=str(exc))
+    elif request.query_params.get("query", "").strip():  # a query to start from ("Query this" on a resource page)
+        query_text = request.query_params["query"]
     else:
         query_text = (
             "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items()) + "\n" + ADHOC_EXAMPLE.format(lang=lang)
@@ -596,6 +602,10 @@ def create_app(site: Site) -> Starlette:
         Route("/explorer", explorer),
         Route("/query", sparql_endpoint, methods=["GET", "POST"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _http_error})
+    from kg.publish.routes import routes as publication_routes
+
+    published, app_publication = publication_routes(site.data)  # the IRI space; its catch-all comes last
+    app = Starlette(routes=routes + published, exception_handlers={HTTPException: _http_error, Exception: _http_error})
     app.state.site = site
+    app.state.published = app_publication
     return app

@@ -14,7 +14,10 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
   N-Triples escaping: UTF-8 stays as it is, ``"`` ``\\`` and controls escaped).
 * :func:`to_oxigraph` and :func:`to_rdflib` convert terms without changing any
   lexical form: rdflib's ``Literal`` normalises numbers on construction unless
-  built with ``normalize=False``, which is what :func:`to_rdflib` does.
+  built with ``normalize=False``, which is what :func:`to_rdflib` does. They are the
+  one converter between the two term models: a query answer's terms go through
+  :func:`answer_term` (an RDF 1.2 triple term shown as its text) or, across the
+  query child's pipe, :func:`pack_oxigraph`/:func:`pack_term` and :func:`unpack_term`.
 * :func:`natural_key` sorts digit runs by value without ``int()``, so a run of
   any length (Python refuses ``int()`` on more than 4 300 digits) is safe.
 
@@ -109,16 +112,23 @@ def curie(term: Node | str) -> str:
 # --------------------------------------------------------------------------- conversions
 
 
+class _IllTypedLiterals(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
 @contextmanager
-def _quiet_rdflib() -> Iterator[None]:
-    """rdflib logs a traceback for every ill-typed literal it builds; those are findings, not noise."""
+def quiet_literals() -> Iterator[None]:
+    """While building rdflib terms: no log line (and no traceback) for an ill-typed literal; they are findings."""
     logger = logging.getLogger("rdflib.term")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
+    quiet = _IllTypedLiterals()
+    logger.addFilter(quiet)
     try:
         yield
     finally:
-        logger.setLevel(level)
+        logger.removeFilter(quiet)
 
 
 def to_rdflib(term: Any) -> Node:
@@ -137,7 +147,7 @@ def to_rdflib(term: Any) -> Node:
         datatype = term.datatype.value
         if datatype == XSD_STRING:
             return Literal(term.value)
-        with _quiet_rdflib():
+        with quiet_literals():
             return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"no rdflib term for {term!r}")
 
@@ -158,6 +168,71 @@ def to_oxigraph(term: Node) -> Any:
             return pyoxigraph.Literal(str(term))
         return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
     raise TypeError(f"no pyoxigraph term for {term!r}")
+
+
+#: A term as plain data, cheap to pickle (what a query child sends back): ``("i", iri)``, ``("b", label)``,
+#: ``("l", lexical form, datatype IRI or None, language or None)`` (a simple literal has neither), ``("t", text)``
+#: (an RDF 1.2 triple term, which has no rdflib term: shown as its text).
+PackedTerm = tuple[Any, ...]
+
+
+def pack_term(term: Node) -> PackedTerm:
+    """An rdflib term as a :data:`PackedTerm`."""
+    if isinstance(term, URIRef):
+        return ("i", str(term))
+    if isinstance(term, BNode):
+        return ("b", str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ("l", str(term), None, term.language)
+        datatype = term.datatype
+        return ("l", str(term), None if datatype is None or str(datatype) == XSD_STRING else str(datatype), None)
+    raise TypeError(f"no packed term for {term!r}")
+
+
+def pack_oxigraph(term: Any) -> PackedTerm:
+    """A pyoxigraph term of an answer as a :data:`PackedTerm`, keeping the lexical form the engine wrote."""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return ("i", term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        language = term.language
+        if language:
+            return ("l", term.value, None, language)
+        datatype = term.datatype.value
+        return ("l", term.value, None if datatype == XSD_STRING else datatype, None)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return ("b", term.value)
+    if isinstance(term, pyoxigraph.Triple):  # RDF 1.2: show it, there is no rdflib term for it
+        return ("t", str(term))
+    raise TypeError(f"no packed term for {term!r}")
+
+
+def unpack_term(packed: PackedTerm) -> Node:
+    """The rdflib term of a :data:`PackedTerm` (a literal keeps its lexical form as written)."""
+    kind = packed[0]
+    if kind == "i":
+        return URIRef(packed[1])
+    if kind == "l":
+        if packed[3]:
+            return Literal(packed[1], lang=packed[3])
+        if packed[2] is None:
+            return Literal(packed[1])
+        return Literal(packed[1], datatype=URIRef(packed[2]), normalize=False)
+    if kind == "b":
+        return BNode(packed[1])
+    return Literal(packed[1])
+
+
+def answer_term(term: Any) -> Node:
+    """A pyoxigraph term of a query answer as an rdflib term: :func:`to_rdflib`, and an RDF 1.2 triple as its text.
+
+    >>> answer_term(pyoxigraph.Triple(pyoxigraph.NamedNode("http://a"), pyoxigraph.NamedNode("http://b"),
+    ...     pyoxigraph.NamedNode("http://c")))
+    rdflib.term.Literal('<http://a> <http://b> <http://c>')
+    """
+    if isinstance(term, pyoxigraph.Triple):
+        return Literal(str(term))
+    return to_rdflib(term)
 
 
 def nt_term(term: Node | Any) -> str:

@@ -1,24 +1,42 @@
 """SPARQL for kg: the query library, running queries on any engine, and their results.
 
-This package is the one public face of the query code; import from here::
+The public face is what the README and the CLI use::
 
-    from kg.sparql import query, find_query, run_query, open_engine, compare
+    import kg
+    result = kg.query("cq08-trade-figures", {"lang": "fa"})   # kg.sparql.query
+    from kg.sparql import find_query, list_queries, run_query, open_engine, compare, read_expected
 
-Its modules, each one concept:
+* :func:`query` runs a library query by name, a ``.rq`` file or SPARQL text and
+  returns a :class:`Result` (``kg query``); :func:`show` gives the text it would run.
+* :func:`find_query`, :func:`list_queries`, :func:`read_query`, :func:`read_query_text`
+  and :func:`load_query` read the library (``queries/*.rq``) into :class:`Query`
+  objects; :func:`run_query` runs one on an engine from :func:`open_engine`.
+* :func:`check_queries` and :func:`format_library` are ``kg queries --check`` and
+  ``kg queries``; :func:`compare` and :func:`read_expected` compare a result with
+  its expected rows (``queries/NAME.srj``).
+* The errors a query raises: :class:`QueryError`, :class:`QuerySyntaxError`,
+  :class:`QueryTimeout`, :class:`QueryMemoryLimit` (from :mod:`kg.errors`).
 
-* :mod:`kg.sparql.syntax`: a query's text, its parameters, its one parse
-  (:func:`~kg.sparql.syntax.analyse`), the policy (no Update, no SERVICE or
-  FROM unless allowed) and the text an engine runs;
-* :mod:`kg.sparql.library`: ``.rq`` files, their header, the library, and
-  :func:`query` (``kg.query(...)``) / ``kg query``;
-* :mod:`kg.sparql.engines`: the rdflib and pyoxigraph engines, the query
-  child process and its limits;
-* :mod:`kg.sparql.endpoint`: a remote SPARQL 1.1 endpoint as an engine, the
-  one HTTP client (one deadline, Basic and Digest auth) and the parsing of
-  its answers;
+Everything else is imported from its module, each one concept, lowest first:
+
+* :mod:`kg.sparql.syntax`: tokens, the :class:`Query` model, the one reading of
+  a text (:func:`~kg.sparql.syntax.analyse`), positions and syntax errors;
+* :mod:`kg.sparql.values`: typed parameter values and the prepared text an
+  engine runs (values bound, never pasted);
+* :mod:`kg.sparql.policy`: no Update, no SERVICE or FROM unless allowed, nesting;
 * :mod:`kg.sparql.entailment`: the RDFS closure queries run on;
-* :mod:`kg.sparql.results`: a :class:`Result`, its output formats and the
-  comparison with expected rows.
+* :mod:`kg.sparql.engines`: the rdflib and pyoxigraph engines and their
+  :class:`~kg.sparql.engines.Outcome`;
+* :mod:`kg.sparql.sandbox`: the query child process (time limit, memory
+  ceiling, no network);
+* :mod:`kg.sparql.protocol`: SPARQL 1.1 result formats and graphs parsed strictly;
+* :mod:`kg.sparql.endpoint`: a remote SPARQL 1.1 endpoint as an engine (over
+  :mod:`kg.http`, the one HTTP client);
+* :mod:`kg.sparql.tables`: terminal, Markdown and HTML tables, SPARQL CSV/TSV/JSON;
+* :mod:`kg.sparql.results`: a :class:`Result` and its formats;
+* :mod:`kg.sparql.compare`: the comparison with expected rows;
+* :mod:`kg.sparql.library`: ``.rq`` files, their header, the library, and
+  :func:`query`.
 
 Terms follow SPARQL 1.1: a *query* has a *form* (SELECT, ASK, CONSTRUCT,
 DESCRIBE) and gives *solutions* (rows) of *bindings* of variables to RDF
@@ -26,70 +44,41 @@ terms.
 """
 
 from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
-from kg.sparql.endpoint import EndpointEngine, parse_results_json, term_from_json
-from kg.sparql.engines import (
-    Engine,
-    Outcome,
-    OxigraphEngine,
-    RdflibEngine,
-    open_engine,
-    run_isolated,
-    to_rdflib,
-)
-from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
+from kg.sparql.compare import compare, read_expected
+from kg.sparql.engines import open_engine
 from kg.sparql.library import (
     check_queries,
     find_query,
     format_library,
     list_queries,
     load_query,
-    prepare_query,
     query,
     read_query,
     read_query_text,
     run_query,
     show,
 )
-from kg.sparql.results import Result, canonical, compare, read_expected
-from kg.sparql.syntax import Param, Query, bind_params, check_policy, n3, parse_value, prepare
+from kg.sparql.results import Result
+from kg.sparql.syntax import Query
 
 __all__ = [
-    "EndpointEngine",
-    "Engine",
-    "Outcome",
-    "OxigraphEngine",
-    "Param",
     "Query",
     "QueryError",
     "QueryMemoryLimit",
     "QuerySyntaxError",
     "QueryTimeout",
-    "RdflibEngine",
     "Result",
-    "add_rdfs_closure",
-    "bind_params",
-    "canonical",
-    "check_policy",
     "check_queries",
     "compare",
     "find_query",
     "format_library",
     "list_queries",
     "load_query",
-    "n3",
     "open_engine",
-    "parse_results_json",
-    "parse_value",
-    "prepare",
-    "prepare_query",
     "query",
-    "rdfs_closure",
     "read_expected",
     "read_query",
     "read_query_text",
-    "run_isolated",
     "run_query",
     "show",
-    "term_from_json",
-    "to_rdflib",
 ]

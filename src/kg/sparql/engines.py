@@ -10,34 +10,15 @@ Both local engines hold the same default graph: the ontology, its SKOS
 vocabularies and the data files (``data/article.ttl`` unless other files are
 given, in any RDF format), read by :mod:`kg.load`'s one strict reader, with the RDFS closure of
 :mod:`kg.sparql.entailment` unless ``entailment="none"``. Neither lets a
-query reach the network or the file system: :func:`kg.sparql.syntax.check_policy`
+query reach the network or the file system: :func:`kg.sparql.policy.check_policy`
 refuses SERVICE and FROM on the parsed query; rdflib's ``SPARQL_LOAD_GRAPHS``
 is switched off and its ``SERVICE`` evaluation replaced by a refusal while a
 query runs; and the query process has no network (an empty Linux network
 namespace, where the kernel allows one; Python sockets are refused in any
 case), which also stops pyoxigraph's own HTTP client.
 
-:func:`run_isolated` runs a local query in a forked child process and kills
-it when it passes its time limit, because neither rdflib nor pyoxigraph can
-stop a query it has started (pyoxigraph 0.5's ``Store.query`` has no timeout
-or cancellation); the child's address space is capped (``RLIMIT_AS``) so
-that a query that outgrows it stops with a clear message.
-
-Why the child is forked per query and what it sends back (measured on 1 000
-synthetic articles, see ``BENCHMARKS.md``): a warm child kept between
-queries would answer from a copy of the store taken when it was forked, so a
-store changed since (``engine.store.add``) would give stale rows, and a fresh
-fork costs a few milliseconds; so each query still gets its own child, but
-through ``os.fork`` and a pipe rather than :mod:`multiprocessing` (whose
-process object, bootstrap and join added about 10 ms per query). The child
-sends its rows as plain tuples of strings (:func:`pack_term`: kind, value,
-datatype, language) rather than pickled rdflib terms, whose unpickling
-re-validates every literal (0.4 s for 9 400 rows); the parent builds the
-rdflib terms once (:func:`unpack_outcome`). :meth:`Engine.run_packed` is the
-form a child runs: pyoxigraph's terms go straight to tuples there, never
-through rdflib. A child that has sent its whole answer closes the pipe and
-exits; the parent does not wait for it (tearing down a copy of a large
-store's address space takes about 10 ms) but collects it at the next query.
+Each local query runs in a child process of :mod:`kg.sparql.sandbox` (time limit, memory
+ceiling, no network); :meth:`Engine.run_packed` is the form a child runs.
 
 >>> engine = OxigraphEngine.from_files()
 >>> engine.run("ASK { <https://w3id.org/iran-kazakhstan-kg/id/kazakhstan> a ?class }").boolean
@@ -47,34 +28,24 @@ True
 from __future__ import annotations
 
 import contextlib
-import os
-import pickle
 import re
-import select
-import signal
-import sys
-import threading
-import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import KgError, LoadError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
-from kg.limits import DEFAULT_ENGINE, DEFAULT_ENTAILMENT, ENGINES, ENTAILMENTS, MAX_MEMORY_MB
+from kg.errors import KgError, LoadError, QueryError, UsageError
+from kg.limits import DEFAULT_ENGINE, DEFAULT_ENTAILMENT, ENGINES, ENTAILMENTS
 from kg.load import load_graph, source_paths
-from kg.namespaces import RDFS, SKOS, XSD, new_graph
+from kg.namespaces import RDFS, SKOS, new_graph
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.syntax import offset_of, syntax_error
-
-USER_AGENT = "kg-iran-kazakhstan (https://w3id.org/iran-kazakhstan-kg/)"
-
-_XSD_STRING = str(XSD.string)
+from kg.terms import PackedTerm, pack_oxigraph, pack_term, to_oxigraph, unpack_term
 
 T = TypeVar("T")
 
@@ -97,11 +68,6 @@ class Outcome:
     truncated: bool = False
 
 
-#: A term as plain data: ``("i", iri)``, ``("b", label)``, ``("l", lexical form, datatype IRI or None,
-#: language or None)`` (a simple literal has neither), ``("t", text)`` (an RDF-star triple, shown as text).
-PackedTerm = tuple[Any, ...]
-
-
 @dataclass
 class PackedOutcome:
     """An :class:`Outcome` as plain tuples and strings, cheap to pickle: what a query child sends back.
@@ -117,36 +83,6 @@ class PackedOutcome:
     boolean: bool | None = None
     triples: list[tuple[PackedTerm, PackedTerm, PackedTerm]] = field(default_factory=list)
     truncated: bool = False
-
-
-def pack_term(term: Identifier) -> PackedTerm:
-    """An rdflib term as a :data:`PackedTerm`."""
-    if isinstance(term, URIRef):
-        return ("i", str(term))
-    if isinstance(term, BNode):
-        return ("b", str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ("l", str(term), None, term.language)
-        datatype = term.datatype
-        return ("l", str(term), None if datatype is None or str(datatype) == _XSD_STRING else str(datatype), None)
-    raise QueryError(f"unexpected term: {term!r}")
-
-
-def unpack_term(packed: PackedTerm) -> Identifier:
-    """The rdflib term of a :data:`PackedTerm` (a literal keeps its lexical form as written)."""
-    kind = packed[0]
-    if kind == "i":
-        return URIRef(packed[1])
-    if kind == "l":
-        if packed[3]:
-            return Literal(packed[1], lang=packed[3])
-        if packed[2] is None:
-            return Literal(packed[1])
-        return Literal(packed[1], datatype=URIRef(packed[2]), normalize=False)
-    if kind == "b":
-        return BNode(packed[1])
-    return Literal(packed[1])
 
 
 def pack_outcome(outcome: Outcome) -> PackedOutcome:
@@ -277,16 +213,16 @@ def _rdflib_outcome(result: Any, max_rows: int | None) -> Outcome:
     if result.type == "ASK":
         return Outcome("boolean", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        triples, truncated = _capped(iter(result.graph), max_rows)
+        triples, truncated = capped(iter(result.graph), max_rows)
         return Outcome("graph", triples=[tuple(t) for t in triples], truncated=truncated)
     variables = [str(v) for v in result.vars]
     # Iterating the result (not .bindings, which builds every row first) stops rdflib's evaluation at the cap.
-    rows, truncated = _capped(iter(result), max_rows)
+    rows, truncated = capped(iter(result), max_rows)
     table = [{k: v for k, v in row.asdict().items() if v is not None and k in variables} for row in rows]
     return Outcome("bindings", variables=variables, rows=table, truncated=truncated)
 
 
-def _capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
+def capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
     """At most ``max_rows`` items (all when None) and whether there were more."""
     taken: list[T] = []
     for item in items:
@@ -297,28 +233,6 @@ def _capped(items: Iterator[T], max_rows: int | None) -> tuple[list[T], bool]:
 
 
 # --------------------------------------------------------------------------- pyoxigraph
-
-
-def to_rdflib(term: Any) -> Identifier:
-    """A pyoxigraph term as the equal rdflib term, keeping the lexical form the engine wrote."""
-    return unpack_term(pack_ox(term))
-
-
-def pack_ox(term: Any) -> PackedTerm:
-    """A pyoxigraph term as a :data:`PackedTerm`, keeping the lexical form the engine wrote."""
-    if isinstance(term, pyoxigraph.NamedNode):
-        return ("i", term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        language = term.language
-        if language:
-            return ("l", term.value, None, language)
-        datatype = term.datatype.value
-        return ("l", term.value, None if datatype == _XSD_STRING else datatype, None)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return ("b", term.value)
-    if isinstance(term, pyoxigraph.Triple):  # RDF-star: show it, there is no rdflib term for it
-        return ("t", str(term))
-    raise QueryError(f"unexpected term from pyoxigraph: {term!r}")
 
 
 def _oxigraph_syntax_error(exc: SyntaxError, text: str) -> QueryError:
@@ -364,11 +278,13 @@ class OxigraphEngine(Engine):
             if isinstance(result, pyoxigraph.QueryBoolean):
                 return PackedOutcome("boolean", boolean=bool(result))
             if isinstance(result, pyoxigraph.QueryTriples):
-                triples, truncated = _capped(iter(result), max_rows)
-                packed = [(pack_ox(t.subject), pack_ox(t.predicate), pack_ox(t.object)) for t in triples]
+                triples, truncated = capped(iter(result), max_rows)
+                packed = [
+                    (pack_oxigraph(t.subject), pack_oxigraph(t.predicate), pack_oxigraph(t.object)) for t in triples
+                ]
                 return PackedOutcome("graph", triples=packed, truncated=truncated)
             variables = [v.value for v in result.variables]
-            solutions, truncated = _capped(iter(result), max_rows)
+            solutions, truncated = capped(iter(result), max_rows)
             seen: dict[Any, PackedTerm] = {}  # equal pyoxigraph terms hash alike: pack each once
 
             def pack(value: Any) -> PackedTerm | None:
@@ -376,7 +292,7 @@ class OxigraphEngine(Engine):
                     return None
                 packed = seen.get(value)
                 if packed is None:
-                    packed = seen[value] = pack_ox(value)
+                    packed = seen[value] = pack_oxigraph(value)
                 return packed
 
             rows = [tuple(pack(solution[i]) for i in range(len(variables))) for solution in solutions]
@@ -428,212 +344,6 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
 
 
-# --------------------------------------------------------------------------- time limit
-
-
-def _block_network(event: str, args: tuple[Any, ...]) -> None:
-    """An audit hook for the query process: no sockets to anywhere, no URL requests."""
-    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
-        raise PermissionError(f"network access refused in the query process ({event})")
-
-
-_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
-
-
-def _leave_the_network() -> bool:
-    """Move this (single-threaded, forked) process into a new, empty network namespace; False where Linux refuses.
-
-    In its own user and network namespace the process has only a loopback
-    interface that is down: no connection to this machine or any other can
-    be opened, by Python or by pyoxigraph's own HTTP client (SERVICE).
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _limit_memory(max_memory: int | None) -> None:
-    """Cap this process's address space at what it maps now plus ``max_memory`` MB (``RLIMIT_AS``)."""
-    if not max_memory:
-        return
-    import resource
-
-    mapped = int(Path("/proc/self/statm").read_text(encoding="utf-8").split()[0]) * resource.getpagesize()
-    limit = mapped + max_memory * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: int | None) -> None:
-    """The query child: run ``target`` under the limits, write the pickled message to ``fd``, and exit."""
-    # Everything the child has to say goes through ``fd``; an engine that aborts (pyoxigraph when an
-    # allocation fails past the ceiling) would otherwise print its own report and backtrace on the terminal.
-    code = 0
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-        if not allow_external:
-            _leave_the_network()
-            sys.addaudithook(_block_network)
-        try:
-            _limit_memory(max_memory)
-            message: tuple[Any, ...] = ("ok", target())
-        except KgError as exc:
-            message = ("kgerror", type(exc), exc.message, exc.path, exc.line, exc.column)
-        except MemoryError:
-            message = ("memory",)
-        except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
-            message = ("error", f"{type(exc).__name__}: {exc}")
-        try:
-            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        except MemoryError:
-            data = pickle.dumps(("memory",))
-        except Exception as exc:  # noqa: BLE001 - an answer that cannot be sent is an error to report
-            data = pickle.dumps(("error", f"the answer could not be sent back: {exc}"))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.close(fd)  # the parent has the answer now, not only once this address space is torn down
-    except BaseException:  # noqa: BLE001 - never return into the parent's code in the child
-        code = 70
-    finally:
-        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers in the child
-
-
-def _memory_error(max_memory: int | None) -> QueryMemoryLimit:
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # KiB on Linux
-    return QueryMemoryLimit(
-        f"the query was stopped at its memory ceiling of {max_memory} MB (see --max-memory); "
-        f"the query process's peak resident memory was {peak} MB"
-    )
-
-
-def run_isolated(
-    target: Callable[[], T],
-    timeout: float | None,
-    *,
-    allow_external: bool = False,
-    max_memory: int | None = MAX_MEMORY_MB,
-) -> T:
-    """``target()`` in a forked child process, killed after ``timeout`` seconds (None: no limit, no child).
-
-    The child shares the loaded graph with the parent (copy-on-write) and
-    sends back the pickled result through a pipe (return plain data, e.g. a
-    :class:`PackedOutcome`, for speed); the time limit covers the query and
-    the transfer of its answer. Unless ``allow_external``, it runs in an
-    empty network namespace where Linux allows one (and refuses Python
-    sockets in any case). Its address space may grow by ``max_memory`` MB
-    (``RLIMIT_AS``; None: no ceiling); past that, the query stops with
-    :class:`~kg.errors.QueryMemoryLimit` (exit 4), whether Python raises
-    MemoryError or pyoxigraph aborts. Where ``fork`` is unavailable the query
-    runs in a thread that is abandoned at the time limit, without these limits.
-    """
-    if timeout is None or timeout <= 0:
-        return target()
-    if not hasattr(os, "fork") or not hasattr(select, "poll"):
-        return _run_in_thread(target, timeout)
-    _reap_finished()
-    deadline = time.monotonic() + timeout
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child never returns from _child
-        os.close(read_end)
-        _child(target, write_end, allow_external, max_memory)
-    os.close(write_end)
-    chunks: list[bytes] = []
-    finished = False  # the whole answer read
-    try:
-        poller = select.poll()
-        poller.register(read_end, select.POLLIN | select.POLLHUP | select.POLLERR)
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not poller.poll(max(1, int(remaining * 1000 + 0.999))):
-                if deadline - time.monotonic() > 0:
-                    continue  # woken early: wait for the rest of the time
-                raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        finished = True
-    finally:
-        os.close(read_end)
-        if not finished:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    message = _answer(chunks)
-    if message is not None and message[0] == "ok":  # the child is exiting: reaped later (its exit takes ~10 ms)
-        _EXITING.append(pid)
-        _reap_finished()
-        return message[1]
-    # Reached only with the whole answer read (a time-out raised above); the peak memory that an
-    # error reports counts this child only once it is collected.
-    _, status = os.waitpid(pid, 0)
-    if message is None:  # nothing or half an answer: the child died on its way
-        exitcode = os.waitstatus_to_exitcode(status)
-        if max_memory and exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
-            raise _memory_error(max_memory)
-        raise QueryError(f"the query process died (exit code {exitcode})")
-    if message[0] == "memory":
-        raise _memory_error(max_memory)
-    if message[0] == "kgerror":
-        cls, text, path, line, column = message[1:]
-        raise cls(text, path=path, line=line, column=column)
-    raise QueryError(f"the query failed: {message[1]}")
-
-
-#: Query children that sent their whole answer and are exiting; reaped by :func:`_reap_finished`.
-_EXITING: list[int] = []
-
-
-def _answer(chunks: list[bytes]) -> tuple[Any, ...] | None:
-    """The child's message, or None when it sent nothing or only part of one."""
-    try:
-        message = pickle.loads(b"".join(chunks)) if chunks else None
-    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError):
-        return None
-    return message if isinstance(message, tuple) and message else None
-
-
-def _reap_finished() -> None:
-    """Collect the exit status of the query children that have finished exiting (no zombies stay behind)."""
-    for pid in list(_EXITING):
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:  # already collected elsewhere
-            done = pid
-        if done:
-            _EXITING.remove(pid)
-
-
-def _run_in_thread(target: Callable[[], T], timeout: float) -> T:
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["value"] = target()
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=work, daemon=True, name="kg-query")
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 # --------------------------------------------------------------------------- opening
 
 
@@ -677,20 +387,9 @@ def open_engine(
 
 
 def _to_quads(graph: Graph) -> Iterator[pyoxigraph.Quad]:
-    def term(t: Identifier) -> Any:
-        if isinstance(t, URIRef):
-            return pyoxigraph.NamedNode(str(t))
-        if isinstance(t, BNode):
-            return pyoxigraph.BlankNode(str(t))
-        assert isinstance(t, Literal)
-        if t.language:
-            return pyoxigraph.Literal(str(t), language=t.language)
-        if t.datatype:
-            return pyoxigraph.Literal(str(t), datatype=pyoxigraph.NamedNode(str(t.datatype)))
-        return pyoxigraph.Literal(str(t))
-
+    default = pyoxigraph.DefaultGraph()
     for s, p, o in graph:
-        yield pyoxigraph.Quad(term(s), term(p), term(o), pyoxigraph.DefaultGraph())
+        yield pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), default)
 
 
 def as_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> Graph:

@@ -80,30 +80,20 @@ from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, Usage
 from kg.i18n import LANGUAGES
 from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
 from kg.load import read_text
+from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
     Engine,
     PackedOutcome,
     as_graph,
     open_engine,
-    run_isolated,
     unpack_outcome,
 )
-from kg.sparql.results import Result, check_format, compare, read_expected
-from kg.sparql.syntax import (
-    PARAM_TYPES,
-    Param,
-    Prepared,
-    Query,
-    analyse,
-    bind_params,
-    check_policy,
-    check_prefixes,
-    check_slots,
-    parse_value,
-    prepare,
-    unquote_default,
-)
+from kg.sparql.policy import check_policy
+from kg.sparql.results import Result, check_format
+from kg.sparql.sandbox import run_isolated
+from kg.sparql.syntax import PARAM_TYPES, Param, Query, analyse, check_prefixes
+from kg.sparql.values import Prepared, bind_params, check_slots, parse_value, prepare, unquote_default
 
 # --------------------------------------------------------------------------- the library
 

@@ -1,0 +1,178 @@
+"""What the explorer shows of a projection: the focus view, the table views' specs and the timeline.
+
+A page draws at most :data:`kg.limits.NODE_BUDGET` nodes; above it (or when asked) it shows a focus view,
+the neighbourhood of one entity or the most central nodes (:func:`focus_view`), and says how much
+is hidden. The table views (:data:`TABLES`) are specs the page's script reads the projection with;
+the timeline (:func:`timeline`) places the dated nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import UsageError
+from kg.limits import FOCUS_HOPS, NODE_BUDGET
+from kg.project import undirected
+from kg.stats import find_node
+
+#: The table views: one per main class, each column read from the projection by the page
+#: (``out``/``in``: the nodes at the end of a property; ``via``: two steps, or the node itself
+#: when it is already of ``self``; ``lit``: literals, in ``lang`` when given, else in the UI's;
+#: ``val``: concept values; ``claim``: a slip's claim or correction). Columns name projection
+#: attributes and property names as they are: nothing is renamed on the way to the page.
+TABLES: tuple[dict[str, Any], ...] = (
+    {
+        "group": "agreement",
+        "columns": [
+            {"kind": "label", "label": {"en": "Agreement", "fa": "سند"}},
+            {"kind": "val", "prop": "kg:agreementKind", "label": {"en": "Kind", "fa": "نوع"}},
+            {"kind": "out", "prop": "kg:party", "label": {"en": "Parties", "fa": "طرف‌ها"}},
+            {
+                "kind": "via",
+                "props": ["kg:party", "kg:country"],
+                "self": ["country"],
+                "label": {"en": "Countries", "fa": "کشورها"},
+            },
+            {"kind": "out", "prop": "kg:signatory", "label": {"en": "Signatories", "fa": "امضاکنندگان"}},
+            {"kind": "val", "prop": "kg:cooperationDomain", "label": {"en": "Domains", "fa": "حوزه‌ها"}},
+            {"kind": "out", "prop": "kg:concludedDuring", "label": {"en": "Concluded during", "fa": "منعقدشده در"}},
+        ],
+    },
+    {
+        "group": "person",
+        "columns": [
+            {"kind": "label", "label": {"en": "Person", "fa": "شخص"}},
+            {"kind": "out", "prop": "org:holds", "label": {"en": "Posts", "fa": "سمت‌ها"}},
+            {"kind": "in", "prop": "kg:speaker", "label": {"en": "Statements", "fa": "گفته‌ها"}, "count": True},
+        ],
+    },
+    {
+        "group": "statement",
+        "columns": [
+            {"kind": "out", "prop": "kg:speaker", "label": {"en": "Speaker", "fa": "گوینده"}},
+            {"kind": "lit", "prop": "schema:text", "lang": "fa", "label": {"en": "Persian text", "fa": "متن فارسی"}},
+            {
+                "kind": "lit",
+                "prop": "kg:gloss",
+                "lang": "en",
+                "label": {"en": "English gloss", "fa": "برگردان انگلیسی"},
+            },
+            {"kind": "label", "label": {"en": "Statement", "fa": "گفته"}},
+        ],
+    },
+    {
+        "group": "figure",
+        "columns": [
+            {"kind": "label", "label": {"en": "Figure", "fa": "رقم"}},
+            {"kind": "lit", "prop": "schema:value", "label": {"en": "Value", "fa": "مقدار"}},
+            {"kind": "val", "prop": "kg:unit", "label": {"en": "Unit", "fa": "یکا"}},
+            {"kind": "out", "prop": "kg:period", "label": {"en": "Period", "fa": "دوره"}},
+        ],
+    },
+    {
+        "group": "slip",
+        "columns": [
+            {"kind": "label", "label": {"en": "Slip", "fa": "لغزش"}},
+            {"kind": "claim", "which": "claimed", "label": {"en": "The article claims", "fa": "ادعای متن"}},
+            {"kind": "claim", "which": "corrected", "label": {"en": "Correction", "fa": "اصلاح"}},
+            {"kind": "lit", "prop": "kg:reason", "label": {"en": "Reason", "fa": "دلیل"}},
+        ],
+    },
+)
+
+#: Literal datatypes the timeline places on its axis.
+DATE_TYPES = ("xsd:date", "xsd:dateTime", "xsd:gYearMonth", "xsd:gYear")
+
+
+@dataclass(frozen=True)
+class View:
+    """What the page shows of a projection: ``graph`` (all of it, or a focus view) and what is hidden."""
+
+    graph: nx.MultiDiGraph
+    total_nodes: int
+    total_edges: int
+    budget: int
+    focus: str | None = None
+    hops: int | None = None
+    top: int | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.graph.number_of_nodes() < self.total_nodes
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "totalNodes": self.total_nodes,
+            "totalEdges": self.total_edges,
+            "shownNodes": self.graph.number_of_nodes(),
+            "shownEdges": self.graph.number_of_edges(),
+            "budget": self.budget,
+            "focus": self.focus,
+            "hops": self.hops,
+            "top": self.top,
+        }
+
+
+def focus_view(
+    graph: nx.MultiDiGraph,
+    scores: dict[str, float],
+    *,
+    focus: str | None = None,
+    hops: int | None = None,
+    top: int | None = None,
+    budget: int = NODE_BUDGET,
+) -> View:
+    """The part of ``graph`` the page draws.
+
+    With ``focus`` (a node id, or an entity named by label as ``kg path`` finds it): the nodes within ``hops``
+    steps of it (edges walked either way). With ``top``: the ``top`` most central nodes. Otherwise
+    the whole graph if it has at most ``budget`` nodes, else the ``budget`` most central nodes.
+    A focus ball larger than the budget keeps its ``budget`` most central nodes (the focus always).
+    Raises UsageError for an unknown or ambiguous focus, or a budget, top or hops below 1.
+    """
+    hops = FOCUS_HOPS if hops is None else hops
+    if budget < 1 or hops < 1 or (top is not None and top < 1):
+        raise UsageError("--budget, --top and --hops must be at least 1")
+    total_nodes, total_edges = graph.number_of_nodes(), graph.number_of_edges()
+    rank = sorted(graph, key=lambda n: (-scores.get(n, 0.0), n))
+    keep: set[str]
+    start = (focus if focus in graph else find_node(graph, focus)) if focus is not None else None
+    if start is not None:
+        ball = set(nx.single_source_shortest_path_length(undirected(graph), start, cutoff=hops))
+        keep = ball if len(ball) <= budget else {start, *[n for n in rank if n in ball][: budget - 1]}
+    elif top is not None:
+        keep = set(rank[: min(top, budget)])
+    elif total_nodes <= budget:
+        return View(graph, total_nodes, total_edges, budget)
+    else:
+        keep = set(rank[:budget])
+    sub = graph.subgraph(sorted(keep)).copy()
+    sub.graph.update(graph.graph)
+    return View(sub, total_nodes, total_edges, budget, start, hops if start else None, top)
+
+
+def timeline(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The dated nodes, earliest first: ``{"node", "prop", "start", "end"}`` with ISO dates or year-months.
+
+    A node's dated literals (:data:`DATE_TYPES`) are points; the dates of its ``time:hasBeginning``
+    and ``time:hasEnd`` values make an interval.
+    """
+    out: list[dict[str, Any]] = []
+    for node, attrs in graph.nodes(data=True):
+        for lit in attrs["literals"]:
+            if lit["lang"] in DATE_TYPES:
+                out.append({"node": node, "prop": lit["prop"], "start": lit["text"], "end": None})
+        ends = {v["prop"]: v.get("date") for v in attrs["values"] if v.get("date")}
+        if "time:hasBeginning" in ends or "time:hasEnd" in ends:
+            out.append(
+                {
+                    "node": node,
+                    "prop": "time:hasBeginning",
+                    "start": ends.get("time:hasBeginning"),
+                    "end": ends.get("time:hasEnd"),
+                }
+            )
+    return sorted(out, key=lambda e: (e["start"] or e["end"] or "", e["end"] or "", e["node"]))

@@ -1,0 +1,281 @@
+"""The published graph and the bounded description of each of its resources.
+
+:class:`Publication` holds what the site publishes, loaded once: the asserted
+triples of the ontology, vocabularies and data (no entailment: a description says
+what the files say) in an in-memory pyoxigraph store, the documents of the hash
+namespaces (the ontology, the vocabularies, the shapes, the VoID/DCAT dataset
+description), the labels of every node, and the date the data last changed.
+``kg serve`` and ``kg publish`` render from the same object.
+
+The description of a resource (:meth:`Publication.describe`) is a **symmetric
+bounded description with labels and mentions**:
+
+1. every triple with the resource as subject, and, for a blank node object, that
+   node's own triples, recursively (the Concise Bounded Description, CBD);
+2. every triple with the resource as object (the inbound links: who names it);
+3. the ``rdfs:label`` and ``skos:prefLabel`` of every IRI those triples name, in
+   every language, so a client can show each link by name without a second request;
+4. its mentions: the triples of every ``kg:Mention`` whose ``itsrdf:taIdentRef``
+   is the resource (the span's offsets and its verbatim text), so each fact can
+   be traced to the article.
+
+It is bounded (one hop, plus labels and mentions) and it is the whole story of
+the resource: the union of the descriptions of all subjects is the graph.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
+
+from kg.namespaces import (
+    BASE,
+    DATASET_IRI,
+    ITSRDF,
+    KG,
+    NIF,
+    ONTOLOGY_IRI,
+    OWL,
+    RDF,
+    RDFS,
+    SHAPES_IRI,
+    SKOS,
+    VOCABULARIES_IRI,
+)
+from kg.publish.paths import page_stem
+
+_LABELS = (NamedNode(str(RDFS.label)), NamedNode(str(SKOS.prefLabel)))
+_ALT = NamedNode(str(SKOS.altLabel))
+_TYPE = NamedNode(str(RDF.type))
+_IDENT = NamedNode(str(ITSRDF.taIdentRef))
+_MENTION = NamedNode(str(KG.Mention))
+_SUBCLASS = NamedNode(str(RDFS.subClassOf))
+_VERSION = NamedNode(str(OWL.versionIRI))
+
+
+def _key(term: Any) -> str:
+    return term.value if isinstance(term, NamedNode | Literal) else str(term)
+
+
+#: The named graph of the data files in the store (as in the TriG and N-Quads exports).
+DATA_GRAPH = BASE + "data"
+#: The named graph of the dataset description in the exports: an alias of the dataset's document.
+DESCRIPTION_GRAPH = BASE + "void"
+
+
+@dataclass
+class Publication:
+    """The published graph: one store, each part in its named graph (its document), and the date.
+
+    The named graphs are the ontology, the vocabularies, the shapes, the dataset description
+    and the data (:data:`DATA_GRAPH`); every read goes over all of them, each triple once.
+    """
+
+    store: pyoxigraph.Store
+    modified: datetime
+    sources: list[Path] = field(default_factory=list)
+
+    def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
+        """The triples (as default-graph quads, each once) of the pattern, in any named graph."""
+        seen: dict[Quad, None] = {}
+        for quad in self.store.quads_for_pattern(subject, predicate, obj):
+            seen[Quad(quad.subject, quad.predicate, quad.object, DefaultGraph())] = None
+        return list(seen)
+
+    @cached_property
+    def documents(self) -> dict[str, str]:
+        """IRI that names a document -> the named graph it serves: the hash namespaces, their version
+        IRIs (``owl:versionIRI``), the data and the description graph of the exports."""
+        found = {str(d): str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
+        found[DATA_GRAPH] = DATA_GRAPH
+        found[DESCRIPTION_GRAPH] = str(DATASET_IRI)
+        for doc in list(found.values()):
+            for quad in self.store.quads_for_pattern(NamedNode(doc), _VERSION, None):
+                if isinstance(quad.object, NamedNode):
+                    found[quad.object.value] = doc
+        return found
+
+    # ----------------------------------------------------------------- what exists
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """IRI -> language ('' untagged) -> its label (``rdfs:label``, else ``skos:prefLabel``; the smallest)."""
+        found: dict[str, dict[str, str]] = defaultdict(dict)
+        for predicate in reversed(_LABELS):  # rdfs:label wins: written last
+            chosen: dict[tuple[str, str], str] = {}
+            for quad in self._match(None, predicate, None):
+                if isinstance(quad.object, Literal):
+                    key = (_key(quad.subject), quad.object.language or "")
+                    if key not in chosen or quad.object.value < chosen[key]:
+                        chosen[key] = quad.object.value
+            for (iri, lang), text in chosen.items():
+                found[iri][lang] = text
+        return dict(found)
+
+    @cached_property
+    def resources(self) -> set[str]:
+        """Every IRI the site has a page for: each IRI the graph names (subject, predicate, object) that
+        has a page stem, and the dataset and its documents."""
+        iris = {str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
+        for quad in self.store.quads_for_pattern(None, None, None):
+            for term in (quad.subject, quad.predicate, quad.object):
+                if isinstance(term, NamedNode) and term.value not in iris and page_stem(term.value) is not None:
+                    iris.add(term.value)
+        iris.update(self.documents)
+        return iris
+
+    @cached_property
+    def subjects(self) -> list[str]:
+        """Every IRI that is the subject of a triple of the store, sorted."""
+        return sorted({q.subject.value for q in self.store if isinstance(q.subject, NamedNode)})
+
+    # ----------------------------------------------------------------- reading
+
+    def label(self, iri: str, lang: str) -> str | None:
+        """The label of ``iri`` in ``lang``, else in English, else untagged, else any; None if it has none."""
+        labels = self.labels.get(iri)
+        if not labels:
+            return None
+        for wanted in (lang, "en", ""):
+            if wanted in labels:
+                return labels[wanted]
+        return next(iter(sorted(labels.items())))[1]
+
+    def alt_labels(self, iri: str) -> list[Literal]:
+        return sorted(
+            (q.object for q in self._match(NamedNode(iri), _ALT, None)),
+            key=lambda o: (o.language or "", o.value),
+        )
+
+    def types(self, iri: str) -> list[str]:
+        return sorted(
+            q.object.value for q in self._match(NamedNode(iri), _TYPE, None) if isinstance(q.object, NamedNode)
+        )
+
+    def outgoing(self, iri: str) -> list[Quad]:
+        return list(self._match(NamedNode(iri), None, None))
+
+    def incoming(self, iri: str) -> list[Quad]:
+        return list(self._match(None, None, NamedNode(iri)))
+
+    def uses(self, predicate: str) -> list[Quad]:
+        return list(self._match(None, NamedNode(predicate), None))
+
+    def value(self, iri: str, predicate: str) -> Any:
+        return next((q.object for q in self.store.quads_for_pattern(NamedNode(iri), NamedNode(predicate), None)), None)
+
+    def subclasses(self, cls: str) -> set[str]:
+        """``cls`` and every class below it (``rdfs:subClassOf``, transitively)."""
+        found, todo = {cls}, [cls]
+        while todo:
+            for quad in self._match(None, _SUBCLASS, NamedNode(todo.pop())):
+                if isinstance(quad.subject, NamedNode) and quad.subject.value not in found:
+                    found.add(quad.subject.value)
+                    todo.append(quad.subject.value)
+        return found
+
+    def instances(self, cls: str) -> list[str]:
+        """The instances of ``cls`` or of a class below it (the RDFS reading of ``rdf:type``), sorted."""
+        found = set()
+        for each in self.subclasses(cls):
+            for quad in self._match(None, _TYPE, NamedNode(each)):
+                if isinstance(quad.subject, NamedNode):
+                    found.add(quad.subject.value)
+        return sorted(found)
+
+    def mentions(self, iri: str) -> list[tuple[str, int, int]]:
+        """The mentions of ``iri``: (the article it is in, begin, end), in text order."""
+        found = []
+        for quad in self._match(None, _IDENT, NamedNode(iri)):
+            span = quad.subject
+            begin = self.value(_key(span), str(NIF.beginIndex)) if isinstance(span, NamedNode) else None
+            end = self.value(_key(span), str(NIF.endIndex)) if isinstance(span, NamedNode) else None
+            context = self.value(_key(span), str(NIF.referenceContext)) if isinstance(span, NamedNode) else None
+            if begin is not None and end is not None and isinstance(context, NamedNode):
+                found.append((context.value, int(begin.value), int(end.value)))
+        return sorted(found)
+
+    def text_of(self, article: str) -> str | None:
+        """The verbatim text of an article (its ``nif:isString``)."""
+        text = self.value(article, str(NIF.isString))
+        return text.value if isinstance(text, Literal) else None
+
+    # ----------------------------------------------------------------- the description
+
+    def is_document(self, iri: str) -> bool:
+        """Whether ``iri`` names one of the hash-namespace documents (ontology, vocabularies, shapes, dataset)."""
+        return iri in self.documents
+
+    def describe(self, iri: str) -> list[Quad]:
+        """The bounded description of ``iri`` (see the module docstring); a hash document is its whole graph."""
+        if iri in self.documents:
+            graph = NamedNode(self.documents[iri])
+            return [Quad(q.subject, q.predicate, q.object, DefaultGraph())
+                    for q in self.store.quads_for_pattern(None, None, None, graph)]  # fmt: skip
+        node = NamedNode(iri)
+        quads: dict[Quad, None] = {}
+        for quad in self._closure(node):
+            quads[quad] = None
+        for quad in self._match(None, None, node):
+            quads[quad] = None
+            if quad.predicate == _IDENT and isinstance(quad.subject, NamedNode):
+                for mention in self._match(quad.subject, None, None):
+                    quads[mention] = None
+        for named in _named(list(quads)):
+            for predicate in _LABELS:
+                for quad in self._match(NamedNode(named), predicate, None):
+                    quads[quad] = None
+        return list(quads)
+
+    def _closure(self, node: NamedNode | BlankNode) -> Iterable[Quad]:
+        seen = {node}
+        todo = [node]
+        while todo:
+            for quad in self._match(todo.pop(), None, None):
+                yield quad
+                if isinstance(quad.object, BlankNode) and quad.object not in seen:
+                    seen.add(quad.object)
+                    todo.append(quad.object)
+
+
+def _named(quads: Sequence[Quad]) -> set[str]:
+    return {t.value for q in quads for t in (q.subject, q.predicate, q.object) if isinstance(t, NamedNode)}
+
+
+def modified_time(sources: Sequence[Path]) -> datetime:
+    """When the published data last changed: ``SOURCE_DATE_EPOCH`` if set, else the newest source's mtime."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    times = [p.stat().st_mtime for p in sources if p.is_file()]
+    return datetime.fromtimestamp(int(max(times)) if times else 0, UTC)
+
+
+def load_publication(data: Sequence[str | Path] | None = None) -> Publication:
+    """The publication of the shipped (or given) data: each part in its named graph, and the date."""
+    from kg import resources
+    from kg.describe import describe_dataset
+    from kg.load import load_graph, read_quads, source_paths
+    from kg.terms import to_oxigraph
+
+    sources = source_paths(data)
+    ontology, vocabularies = resources.ontology_paths()
+    store = pyoxigraph.Store()
+    parts = [(ontology, ONTOLOGY_IRI), (vocabularies, VOCABULARIES_IRI), (resources.shapes_path(), SHAPES_IRI)]
+    parts += [(Path(p), DATA_GRAPH) for p in sources[len(resources.ontology_paths()) :]]
+    for path, graph in parts:
+        name = NamedNode(str(graph))
+        store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path)])
+    description = describe_dataset(load_graph(data), sources=sources)
+    name = NamedNode(str(DATASET_IRI))
+    store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in description])
+    return Publication(store, modified_time(sources), sources)

@@ -1,0 +1,43 @@
+"""The documents of a resource: its page in each language and its description in each RDF syntax.
+
+One function, :func:`render_document`, makes every document of the publication,
+for ``kg serve`` (on request) and for ``kg publish`` (all of them, as files). The
+RDF is written by :mod:`kg.writers`, which re-reads every answer and checks it
+is the graph it was asked to write. The ontology and vocabularies documents in
+HTML are the ontology documentation of :mod:`kg.docs`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from kg.namespaces import ONTOLOGY_IRI, VOCABULARIES_IRI
+from kg.publish.paths import RDF_SUFFIXES, page_path
+
+if TYPE_CHECKING:
+    from kg.publish.pages import Renderer
+
+#: Documents whose HTML is the ontology documentation.
+_DOCUMENTED = (str(ONTOLOGY_IRI), str(VOCABULARIES_IRI))
+
+
+def render_document(renderer: Renderer, iri: str, ext: str, lang: str = "en") -> str:
+    """The document of ``iri`` (a resource of the publication) with suffix ``ext``, in ``lang`` for HTML."""
+    publication = renderer.publication
+    if ext in RDF_SUFFIXES:
+        from kg.writers import serialize
+
+        return serialize(publication.describe(iri), RDF_SUFFIXES[ext])
+    if publication.documents.get(iri) in _DOCUMENTED:
+        pages = {each: (page_path(iri, each) or "").rsplit("/", 1)[-1] for each in ("en", "fa")}
+        return _ontology_page(lang, tuple(sorted(pages.items())))
+    return renderer.resource_page(iri, lang)
+
+
+@cache
+def _ontology_page(lang: str, pages: tuple[tuple[str, str], ...]) -> str:
+    from kg.docs import render_html
+    from kg.load import load_ontology
+
+    return render_html(load_ontology(), lang, dict(pages))

@@ -1,0 +1,313 @@
+"""The pages for people: one page per resource (entity, class, property, concept), the search page, the 404.
+
+A :class:`Renderer` turns the :class:`~kg.publish.description.Publication` into
+HTML with the Jinja templates of ``templates/site/`` (autoescaped, every piece
+of graph text in a ``dir=auto`` element or a ``<bdi>``). The same renderer
+serves ``kg serve`` (``root="/"``) and writes ``kg publish`` (``root`` the
+relative way back to the top of the static site, ``static=True``), so the two
+outputs are the same pages.
+
+Every IRI on a page that the site has a page for links to that page, never to
+its IRI off the machine; the Wikidata item of an entity is the one link that
+leaves, marked as such.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+from kg.i18n import Messages, other_language
+from kg.i18n import text as message
+from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
+from kg.publish.conneg import MEDIA_TYPES
+from kg.publish.description import Publication
+from kg.publish.paths import RDF_SUFFIXES, page_path
+from kg.publish.values import digits, format_date, format_number, format_year_month
+from kg.terms import natural_key, prefixed
+from kg.text import sentence_spans
+
+#: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
+CURATION = {str(KG.Slip), str(KG.Claim), str(KG.Identification), str(KG.Enumeration), str(KG.StateControl)}
+_NUMBERS = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.nonNegativeInteger)}
+_HIDDEN = {str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel), str(RDF.type)}
+_NOTES = (str(RDFS.comment), str(SKOS.definition), str(SKOS.editorialNote), str(SKOS.scopeNote))
+_CLASS_TYPES = {str(OWL.Class), str(RDFS.Class)}
+_PROPERTY_TYPES = {str(RDF.Property), str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}
+_MAX_LIST = 500  # rows of a class's instances or a property's uses shown on one page
+
+
+@dataclass
+class Renderer:
+    """Renders the pages of a publication; ``root`` is prefixed to every site path, ``static`` for kg publish."""
+
+    publication: Publication
+    root: str = "/"
+    static: bool = False
+
+    # ----------------------------------------------------------------- links
+
+    def href(self, iri: str, lang: str, ext: str = "html") -> str | None:
+        """The site link of ``iri``'s page, if the site has one."""
+        if iri not in self.publication.resources:
+            return None
+        path = page_path(iri, lang, ext)
+        return self.root + path if path is not None else None
+
+    def name(self, iri: str, lang: str) -> str:
+        """How a node is shown: its label, else its prefixed name, else the IRI."""
+        return self.publication.label(iri, lang) or prefixed(iri)
+
+    def node(self, term: Any, lang: str, *, unit: str | None = None) -> dict[str, Any]:
+        """One value, ready for the template: text, link, language, title."""
+        if isinstance(term, NamedNode):
+            label = self.publication.label(term.value, lang)
+            return {
+                "text": label or prefixed(term.value),
+                "href": self.href(term.value, lang),
+                "title": prefixed(term.value),
+                "lang": lang if label and lang in self.publication.labels.get(term.value, {}) else None,
+                "iri": term.value,
+            }
+        if isinstance(term, BlankNode):
+            return {"text": f"_:{term.value}", "href": None, "title": None, "lang": None, "iri": None}
+        return {"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term), "lang":
+                term.language or None, "iri": None}  # fmt: skip
+
+    def literal(self, term: Literal, lang: str, unit: str | None = None) -> str:
+        datatype = term.datatype.value if term.datatype is not None else ""
+        if datatype in _NUMBERS:
+            text = format_number(term.value, lang)
+            return f"{text} {self.name(unit, lang)}" if unit else text
+        if datatype == str(XSD.date):
+            return format_date(term.value, lang)
+        if datatype == str(XSD.gYearMonth):
+            return format_year_month(term.value, lang)
+        if datatype == str(XSD.gYear):
+            return digits(term.value, lang)
+        if datatype == str(XSD.boolean):
+            return message("publication", "yes" if term.value in ("true", "1") else "no", lang)
+        return term.value
+
+    def explorer_link(self, iri: str) -> str:
+        name = prefixed(iri)
+        target = name if not name.startswith("<") else iri
+        page = "explorer.html" if self.static else "explorer"
+        return f"{self.root}{page}#node={urllib.parse.quote(target, safe=':/')}"
+
+    def query_link(self, iri: str) -> str | None:
+        """The editor with a query about ``iri`` (its facts both ways, labelled); None on the static site."""
+        if self.static:
+            return None
+        text = (
+            "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rdfs",))
+            + f"\nSELECT ?property ?value ?valueLabel WHERE {{\n  <{iri}> ?property ?value .\n"
+            + "  OPTIONAL { ?value rdfs:label ?valueLabel }\n}\nORDER BY ?property\n"
+        )
+        return f"{self.root}editor?" + urllib.parse.urlencode({"query": text})
+
+    # ----------------------------------------------------------------- pages
+
+    def render(self, template: str, lang: str, **context: Any) -> str:
+        """A template of ``templates/site/`` in ``lang``, with the site's and the publication's strings."""
+        return environment().get_template(template).render(
+            ui=Messages("site", lang), pui=Messages("publication", lang), lang=lang, root=self.root,
+            other_pui=Messages("publication", other_language(lang)),
+            static=self.static, media_types=MEDIA_TYPES, **context,
+        )  # fmt: skip
+
+    def resource_page(self, iri: str, lang: str) -> str:
+        """The page of ``iri`` (an IRI of :attr:`Publication.resources`) in ``lang``."""
+        return self.render("resource.html", lang, r=self.resource_context(iri, lang))
+
+    def resource_context(self, iri: str, lang: str) -> dict[str, Any]:
+        """Everything the page of ``iri`` shows."""
+        pub = self.publication
+        other = other_language(lang)
+        types = pub.types(iri)
+        outgoing = pub.outgoing(iri)
+        unit = next((q.object.value for q in outgoing if q.predicate.value == str(KG.unit)), None)
+        notes = self._notes(outgoing, lang)
+        facts = self._group(
+            [
+                (q.predicate.value, q.object)
+                for q in outgoing
+                if q.predicate.value not in _HIDDEN and q.predicate.value not in _NOTES
+            ],
+            lang,
+        )
+        incoming = [q for q in pub.incoming(iri) if q.predicate.value != str(RDF.type)]
+        curation_nodes = sorted(
+            {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)
+             and CURATION & set(pub.types(q.subject.value))},
+            key=natural_key,
+        )  # fmt: skip
+        named_by = self._group(
+            [
+                (q.predicate.value, q.subject)
+                for q in incoming
+                if not (
+                    isinstance(q.subject, NamedNode)
+                    and (q.subject.value in curation_nodes or str(KG.Mention) in pub.types(q.subject.value))
+                )
+            ],
+            lang,
+        )
+        wikidata = [
+            q.object.value
+            for q in outgoing
+            if q.predicate.value == str(OWL.sameAs) and q.object.value.startswith(str(WD))
+        ]
+        return {
+            "iri": iri,
+            "name": pub.label(iri, lang) or prefixed(iri),
+            "other_name": pub.label(iri, other) if pub.label(iri, other) != pub.label(iri, lang) else None,
+            "other_lang": other,
+            "curie": prefixed(iri),
+            "types": [self.node(NamedNode(t), lang) for t in types],
+            "alt_labels": [{"text": a.value, "lang": a.language} for a in pub.alt_labels(iri)],
+            "notes": notes,
+            "facts": [
+                {
+                    **group,
+                    "values": [
+                        self.node(v, lang, unit=unit if group["iri"] == _VALUE else None) for v in group["values"]
+                    ],
+                }
+                for group in facts
+            ],
+            "named_by": [{**g, "values": [self.node(v, lang) for v in g["values"]]} for g in named_by],
+            "mentions": self.mention_context(iri),
+            "curation": [self._curation(node, lang) for node in curation_nodes],
+            "instances": self._instances(iri, types, lang),
+            "uses": self._uses(iri, types, lang),
+            "wikidata": [
+                {"id": w.rsplit("/", 1)[-1], "href": "https://www.wikidata.org/wiki/" + w.rsplit("/", 1)[-1]}
+                for w in wikidata
+            ],
+            "explorer": self.explorer_link(iri) if iri.startswith(BASE) and "#" not in iri else None,
+            "query": self.query_link(iri),
+            "downloads": [(ext, self.href(iri, lang, ext)) for ext in RDF_SUFFIXES],
+            "this_page": self.href(iri, lang),
+            "other_page": self.href(iri, other),
+        }
+
+    def _notes(self, quads: Iterable[Quad], lang: str) -> list[dict[str, Any]]:
+        found = []
+        for prop in _NOTES:
+            values = [q.object for q in quads if q.predicate.value == prop and isinstance(q.object, Literal)]
+            chosen = [v for v in values if v.language == lang] or [v for v in values if v.language in ("en", "")]
+            found += [
+                {"property": self.node(NamedNode(prop), lang), "text": v.value, "lang": v.language} for v in chosen
+            ]
+        return found
+
+    def _group(self, pairs: Iterable[tuple[str, Any]], lang: str) -> list[dict[str, Any]]:
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for predicate, value in pairs:
+            groups[predicate].append(value)
+        return [
+            {"iri": p, "property": self.node(NamedNode(p), lang), "values": sorted(values, key=_order)}
+            for p, values in sorted(groups.items(), key=lambda item: natural_key(item[0]))
+        ]
+
+    def _curation(self, iri: str, lang: str) -> dict[str, Any]:
+        outgoing = self.publication.outgoing(iri)
+        literals = [
+            (q.predicate.value, q.object)
+            for q in outgoing
+            if isinstance(q.object, Literal)
+            and q.predicate.value not in _HIDDEN
+            and (not q.object.language or q.object.language == lang or q.predicate.value == str(KG.writtenForm)
+                 or q.predicate.value == str(KG.intendedForm) or q.predicate.value == str(KG.enumerationMarker))
+        ]  # fmt: skip
+        links = [(q.predicate.value, q.object) for q in outgoing if isinstance(q.object, NamedNode)
+                 and q.predicate.value != str(RDF.type)]  # fmt: skip
+        return {
+            "node": self.node(NamedNode(iri), lang),
+            "types": [self.node(NamedNode(t), lang) for t in self.publication.types(iri)],
+            "rows": [
+                {"property": g["property"], "values": [self.node(v, lang) for v in g["values"]]}
+                for g in self._group([*literals, *links], lang)
+            ],
+        }
+
+    def _instances(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
+        if not _CLASS_TYPES & set(types) and not self.publication.instances(iri):
+            return None
+        members = self.publication.instances(iri)
+        return {
+            "count": len(members),
+            "shown": [self.node(NamedNode(m), lang) for m in members[:_MAX_LIST]],
+        }
+
+    def _uses(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
+        uses = self.publication.uses(iri)
+        if not uses and not _PROPERTY_TYPES & set(types):
+            return None
+        uses.sort(key=lambda q: (natural_key(str(q.subject)), natural_key(str(q.object))))
+        return {
+            "count": len(uses),
+            "rows": [(self.node(q.subject, lang), self.node(q.object, lang)) for q in uses[:_MAX_LIST]],
+        }
+
+    def mention_context(self, iri: str) -> list[dict[str, Any]]:
+        """The sentences that mention ``iri``: the text before the span, the span, the text after (verbatim)."""
+        found = []
+        for article, begin, end in self.publication.mentions(iri):
+            text = self.publication.text_of(article)
+            if text is None or not 0 <= begin < end <= len(text):
+                continue
+            start, stop = sentence_bounds(text, begin, end)
+            found.append({
+                "before": text[start:begin], "span": text[begin:end], "after": text[end:stop],
+                "begin": begin, "end": end, "article": self.node(NamedNode(article), "fa"),
+            })  # fmt: skip
+        return found
+
+
+_VALUE = "https://schema.org/value"
+
+
+def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
+    """The code-point bounds of the sentences of ``text`` (:func:`kg.text.sentence_spans`) that hold
+    ``begin``..``end``.
+
+    >>> t = "یک. دو سه. چهار"
+    >>> t[slice(*sentence_bounds(t, 4, 6))]
+    'دو سه.'
+    """
+    spans = [(b, e) for b, e in _sentences(text) if b < end and begin < e]
+    return (min(begin, spans[0][0]), max(end, spans[-1][1])) if spans else (begin, end)
+
+
+@cache
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
+
+
+def _order(term: Any) -> tuple[object, ...]:
+    return natural_key(str(term))
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment of ``templates/site/`` (autoescape on, for every template and string)."""
+    folder = files("kg").joinpath("templates", "site")
+    return Environment(
+        loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
+    )
+
+
+def _datatype_title(term: Literal) -> str | None:
+    if term.datatype is None or term.language:
+        return None
+    return prefixed(term.datatype.value)

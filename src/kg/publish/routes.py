@@ -1,0 +1,234 @@
+"""Dereferencing in ``kg serve``: every IRI of the graph answers, HTML for people and RDF for machines.
+
+Mounted by :func:`kg.site.create_app` after the site's own routes. The site's
+paths are the IRI space under :data:`kg.namespaces.BASE` (:mod:`kg.publish.paths`).
+
+303 or 200, by the W3C note "Cool URIs for the Semantic Web" (2008):
+
+* ``/id/…`` are **slash IRIs of things** (a country, a person, a statement): a
+  thing is not a document, so the server cannot answer it with 200 and a
+  document without saying that the document *is* the thing (httpRange-14).
+  It answers **303 See Other** to the document that describes it, chosen by
+  ``Accept`` (§4.3, "303 URIs forwarding to different documents", as DBpedia
+  does): ``/id/kazakhstan.html`` (or ``.fa.html`` when ``Accept-Language``
+  prefers Persian), ``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``.
+* ``/ontology``, ``/vocabularies``, ``/shapes``, ``/dataset`` (and the version
+  IRIs such as ``/ontology/0.1.0``) name **documents of hash namespaces**: their
+  terms are ``/ontology#Country``, and the client fetches ``/ontology``. The
+  IRI names the document itself, so the server answers **200** with the variant
+  chosen by ``Accept`` and a ``Content-Location`` naming it (§4.1, "hash URIs
+  with content negotiation"). ``/.well-known/void`` (VoID §6.2) answers as
+  ``/dataset``.
+* The documents themselves (``/id/kazakhstan.ttl``, ``/ontology.html``, …)
+  answer 200 in their one format.
+
+Every answer sends ``Vary: Accept`` where it was negotiated, ``Link:
+rel="alternate"`` for each format, an ``ETag`` (the SHA-256 of the body) and
+``Last-Modified`` (when the data last changed), answers ``If-None-Match`` and
+``If-Modified-Since`` with 304, and ``HEAD`` as ``GET`` without the body. An
+``Accept`` that none of the formats meets gets 406 with the list; an unknown
+path a 404 page in English and Persian with suggestions from search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from kg.i18n import language, other_language
+from kg.namespaces import DATASET_IRI
+from kg.publish.conneg import MEDIA_TYPES, OFFERS, negotiate, prefers_persian
+from kg.publish.paths import SUFFIXES, parse_page, resource_iri
+
+if TYPE_CHECKING:
+    from kg.publish.description import Publication
+    from kg.publish.pages import Renderer
+    from kg.publish.search import SearchIndex
+
+#: The Content-Security-Policy of the publication's pages: nothing from another host.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+)
+_LOCK = threading.Lock()
+
+
+class Published:
+    """The publication of a running site, loaded at its first use (the data files of the site's config)."""
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self._state: tuple[Publication, Renderer, SearchIndex] | None = None
+        self.cache: dict[tuple[str, str, str], tuple[bytes, str]] = {}
+
+    def get(self) -> tuple[Publication, Renderer, SearchIndex]:
+        with _LOCK:
+            if self._state is None:
+                from kg.publish.description import load_publication
+                from kg.publish.pages import Renderer
+                from kg.publish.search import SearchIndex
+
+                publication = load_publication(self.data)
+                self._state = (publication, Renderer(publication), SearchIndex(publication))
+            return self._state
+
+
+async def _published(request: Request) -> tuple[Publication, Renderer, SearchIndex]:
+    state: Published = request.app.state.published
+    return await run_in_threadpool(state.get)
+
+
+def _alternates(renderer: Renderer, iri: str, lang: str) -> str:
+    links = []
+    for ext in SUFFIXES:
+        links.append(f'<{renderer.href(iri, lang, ext)}>; rel="alternate"; type="{MEDIA_TYPES[ext]}"')
+    other = other_language(lang)
+    links.append(f'<{renderer.href(iri, other)}>; rel="alternate"; type="text/html"; hreflang="{other}"')
+    return ", ".join(links)
+
+
+def _document(request: Request, state: Published, iri: str, ext: str, lang: str) -> tuple[bytes, str]:
+    """The body and ETag of a document, rendered once per process."""
+    key = (iri, ext, lang)
+    found = state.cache.get(key)
+    if found is None:
+        from kg.publish.documents import render_document
+
+        _, renderer, _ = state.get()
+        body = render_document(renderer, iri, ext, lang).encode("utf-8")
+        found = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        if len(state.cache) < 4096:
+            state.cache[key] = found
+    return found
+
+
+async def _answer(request: Request, iri: str, ext: str, lang: str, *, negotiated: bool) -> Response:
+    state: Published = request.app.state.published
+    publication, renderer, _ = await _published(request)
+    body, etag = await run_in_threadpool(_document, request, state, iri, ext, lang)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": format_datetime(publication.modified, usegmt=True),
+        "Link": _alternates(renderer, iri, lang),
+        "Cache-Control": "public, max-age=300",
+    }
+    if negotiated:
+        headers["Vary"] = "Accept, Accept-Language"
+        headers["Content-Location"] = renderer.href(iri, lang, ext) or ""
+    if ext == "html":
+        headers["Content-Security-Policy"] = CSP
+    if _not_modified(request, etag, publication):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=f"{MEDIA_TYPES[ext]}; charset=utf-8", headers=headers)
+
+
+def _not_modified(request: Request, etag: str, publication: Publication) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return etag in (m.strip().removeprefix("W/") for m in match.split(",")) or match.strip() == "*"
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return parsedate_to_datetime(since) >= publication.modified.replace(microsecond=0)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _not_acceptable(request: Request) -> Response:
+    offered = ", ".join(types[0] for types in OFFERS.values())
+    return PlainTextResponse(
+        f"406 Not Acceptable: {request.url.path} is available as {offered}", status_code=406, headers={"Vary": "Accept"}
+    )
+
+
+def _lang(request: Request) -> str:
+    given = request.query_params.get("lang")
+    if given is not None:
+        return language(given)
+    return "fa" if prefers_persian(request.headers.get("accept-language")) else "en"
+
+
+async def dereference(request: Request) -> Response:
+    """Any path of the IRI space: a document (200), a thing (303), a hash document (200, negotiated), or 404."""
+    path = request.path_params["path"]
+    publication, renderer, _ = await _published(request)
+    page = parse_page(path)
+    if page is not None and page.iri in publication.resources:
+        return await _answer(request, page.iri, page.ext, page.lang, negotiated=False)
+    iri = resource_iri(path)
+    if iri is None or iri not in publication.resources:
+        return await not_found(request)
+    ext = negotiate(request.headers.get("accept"))
+    if ext is None:
+        return _not_acceptable(request)
+    lang = _lang(request)
+    if iri in publication.documents:
+        return await _answer(request, iri, ext, lang, negotiated=True)
+    target = renderer.href(iri, lang, ext) or "/"
+    return RedirectResponse(
+        target, status_code=303, headers={"Vary": "Accept, Accept-Language", "Link": _alternates(renderer, iri, lang)}
+    )
+
+
+async def well_known_void(request: Request) -> Response:
+    """``/.well-known/void`` (VoID §6.2): the dataset's description, negotiated as ``/dataset`` is."""
+    ext = negotiate(request.headers.get("accept"))
+    if ext is None:
+        return _not_acceptable(request)
+    return await _answer(request, str(DATASET_IRI), ext, _lang(request), negotiated=True)
+
+
+async def search(request: Request) -> Response:
+    """``/search?q=TEXT&lang=fa|en``: suggestions as JSON, ``[{"iri", "label", "class", "href"}]``."""
+    _, renderer, index = await _published(request)
+    query = request.query_params.get("q", "")
+    lang = language(request.query_params.get("lang"))
+    found = index.suggest(query, lang, renderer.href)
+    return JSONResponse(found, headers={"Cache-Control": "no-cache"})
+
+
+async def search_page(request: Request) -> Response:
+    """``/search.html?q=TEXT``: the search page, its results rendered on the server."""
+    _, renderer, index = await _published(request)
+    query = request.query_params.get("q", "")
+    lang = language(request.query_params.get("lang"))
+    found = index.suggest(query, lang, renderer.href) if query.strip() else []
+    html = renderer.render("search.html", lang, query=query, results=found, searched=bool(query.strip()))
+    return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": CSP})
+
+
+async def not_found(request: Request) -> Response:
+    """The 404 page, in the reader's language with the other beside it, and what search finds for the path."""
+    _, renderer, index = await _published(request)
+    lang = _lang(request)
+    words = request.url.path.rstrip("/").rsplit("/", 1)[-1].split(".")[0].replace("-", " ").replace("_", " ")
+    found = index.suggest(words, lang, renderer.href) if words.strip() else []
+    html = renderer.render("not-found.html", lang, path=request.url.path, results=found)
+    return Response(
+        html, status_code=404, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": CSP}
+    )
+
+
+def search_script(request: Request) -> Response:
+    from kg.publish.script import search_script as script
+
+    return Response(script(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=300"})
+
+
+def routes(data: Any) -> tuple[list[Route], Published]:
+    """The publication's routes, the catch-all last, and the publication they serve (loaded when first used)."""
+    return [
+        Route("/search", search),
+        Route("/search.html", search_page),
+        Route("/search.js", search_script),
+        Route("/.well-known/void", well_known_void),
+        Route("/{path:path}", dereference),
+    ], Published(data)

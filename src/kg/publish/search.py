@@ -1,0 +1,107 @@
+"""Find resources by name: labels and alternative names in either script, folded by :func:`kg.text.fold`.
+
+The index holds, for every resource of the publication that has a name, its
+labels (``rdfs:label``, ``skos:prefLabel``) and alternative names
+(``skos:altLabel``) with their search keys. A query matches a name when its
+folded form occurs in the name's folded form (so «توكايف», «توکایف» and
+"tokayev" find Tokayev); exact matches rank first, then names that begin with
+the query, then the rest, shorter names first.
+
+``/search?q=TEXT&lang=fa|en`` answers with :meth:`SearchIndex.suggest` as JSON;
+the static site ships :meth:`SearchIndex.entries` (``search-index.json``) for
+the same search in the browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode
+
+from kg.namespaces import KG, SKOS
+from kg.publish.description import Publication
+from kg.terms import natural_key, prefixed
+from kg.text import fold
+
+#: How many suggestions an answer holds at most.
+MAX_SUGGESTIONS = 10
+#: Longest query read (characters); the rest is ignored.
+MAX_QUERY = 200
+_ALT = NamedNode(str(SKOS.altLabel))
+
+
+@dataclass(frozen=True)
+class Entry:
+    iri: str
+    labels: dict[str, str]
+    names: tuple[str, ...]
+    keys: tuple[str, ...]
+    types: tuple[str, ...]
+
+
+class SearchIndex:
+    """The names of a publication's resources, folded once."""
+
+    def __init__(self, publication: Publication) -> None:
+        self.publication = publication
+        names: dict[str, list[str]] = {}
+        for iri, labels in publication.labels.items():
+            names.setdefault(iri, []).extend(labels.values())
+        for quad in publication._match(None, _ALT, None):
+            if isinstance(quad.object, Literal):
+                names.setdefault(quad.subject.value, []).append(quad.object.value)
+        mention = str(KG.Mention)
+        self.entries: list[Entry] = []
+        for iri in sorted(names, key=natural_key):
+            if iri not in publication.resources:
+                continue
+            types = tuple(publication.types(iri))
+            if mention in types:
+                continue
+            unique = tuple(dict.fromkeys(names[iri]))
+            self.entries.append(
+                Entry(iri, publication.labels.get(iri, {}), unique, tuple(fold(n) for n in unique), types)
+            )
+
+    def search(self, query: str, limit: int = MAX_SUGGESTIONS) -> list[Entry]:
+        """The entries whose names match ``query``, best first."""
+        key = fold(query[:MAX_QUERY])
+        if not key:
+            return []
+        ranked = []
+        for entry in self.entries:
+            ranks = [0 if k == key else 1 if k.startswith(key) else 2 for k in entry.keys if key in k]
+            if ranks:
+                shortest = min(len(k) for k in entry.keys if key in k)
+                ranked.append((min(ranks), shortest, natural_key(entry.iri), entry))
+        ranked.sort(key=lambda r: r[:3])
+        return [r[3] for r in ranked[:limit]]
+
+    def suggest(self, query: str, lang: str, href: Any = None) -> list[dict[str, Any]]:
+        """Suggestions for ``query`` as JSON objects: ``iri``, ``label`` and ``class`` in ``lang`` (and ``href``)."""
+        found = []
+        for entry in self.search(query):
+            cls = entry.types[0] if entry.types else None
+            item = {
+                "iri": entry.iri,
+                "label": self.publication.label(entry.iri, lang) or prefixed(entry.iri),
+                "class": (self.publication.label(cls, lang) or prefixed(cls)) if cls else None,
+            }
+            if href is not None:
+                item["href"] = href(entry.iri, lang)
+            found.append(item)
+        return found
+
+    def records(self, lang: str, href: Any) -> list[dict[str, Any]]:
+        """The whole index for a browser: per resource its label and class in ``lang``, page, and search keys."""
+        return [
+            {
+                "iri": e.iri,
+                "label": self.publication.label(e.iri, lang) or prefixed(e.iri),
+                "class": (self.publication.label(e.types[0], lang) or prefixed(e.types[0])) if e.types else None,
+                "href": href(e.iri, lang),
+                "keys": sorted(set(e.keys)),
+            }
+            for e in self.entries
+        ]

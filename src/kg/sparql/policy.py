@@ -1,0 +1,157 @@
+"""What a query may do: SPARQL Update never, SERVICE and FROM only when allowed, nesting within what parsers read.
+
+Before any engine sees a query, :func:`check_policy` refuses a SPARQL
+Update (``kg query`` only reads), and, unless ``allow_external`` is set,
+``SERVICE`` and ``FROM``/``FROM NAMED``, decided on rdflib's parse and on
+Oxigraph's way of reading keywords (see there). Local queries also run in
+a child process without network, with a time limit, a memory ceiling and a
+row cap (see :func:`kg.sparql.sandbox.run_isolated`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from kg.errors import QueryError
+from kg.limits import MAX_QUERY_NESTING
+from kg.sparql.syntax import Query, Token, analyse, expand_escapes, position, tokenize
+from kg.sparql.values import Prepared, prepare
+
+_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+def check_policy(query: Query | Prepared, *, allow_external: bool = False, parser: str = "rdflib") -> None:
+    """Refuse SPARQL Update always, and SERVICE and FROM unless ``allow_external``, with their position.
+
+    Decided on the query as the engines read it, not on its look:
+
+    * rdflib's parse (the parse rdflib executes): any ``ServiceGraphPattern``
+      at any depth (OPTIONAL, UNION, subqueries, EXISTS), any dataset
+      clause (FROM, FROM NAMED), or text that parses as an Update;
+    * Oxigraph's reading, which pyoxigraph does not expose: Oxigraph matches
+      keywords without a word boundary (``SERVICEab:x`` is ``SERVICE`` and
+      ``ab:x`` to it), so any bare word or prefixed name that *starts* with
+      SERVICE or FROM, in any case, as written or with ``\\u`` escapes
+      expanded, is refused.
+
+    Both checks read the one token list of the text (:func:`analyse`). The rdflib parse
+    (about 20 ms a query) is made when rdflib is the ``parser`` that executes the query
+    (the rdflib engine; ``"rdflib"`` too for an endpoint, whose parser is unknown); for
+    ``parser="oxigraph"`` the decision is Oxigraph's own reading, the token rule, which
+    the rdflib parse could only repeat (SERVICE or FROM in the parse means the token is
+    there, as written or escaped).
+    Local queries also run where no connection can be opened (see
+    :func:`kg.sparql.sandbox.run_isolated`).
+    """
+    prepared = query if isinstance(query, Prepared) else prepare(query)
+    text, where = prepared.text, prepared.query
+
+    def refuse(offset: int | None, message: str) -> QueryError:
+        if offset is None:
+            return QueryError(message, path=where.where)
+        line, column = position(text, offset)
+        return prepared.locate(QueryError(message, line=line, column=column))
+
+    shape = analyse(text)
+    too_deep = _too_deep(shape.tokens)
+    if too_deep is not None:
+        raise refuse(too_deep, _TOO_DEEP)
+    if shape.form in _UPDATE_WORDS:
+        raise refuse(
+            shape.form_at,
+            f"SPARQL Update ({shape.form}) is refused: kg query only reads (kg push uploads data to a server)",
+        )
+    parsed = _rdflib_parse(text) if parser == "rdflib" else None
+    if parsed == "update":
+        raise refuse(shape.form_at, "SPARQL Update is refused: kg query only reads")
+    expanded, origin = expand_escapes(text)
+    readings = [(shape.tokens, None)] + ([(tuple(tokenize(expanded)), origin)] if expanded != text else [])
+    for tokens, mapping in readings:
+        for index, token in enumerate(tokens):
+            declaring = index > 0 and tokens[index - 1].text.upper() == "PREFIX"  # PREFIX SERVICE: <...> names
+            word = token.text.upper() if token.kind in ("word", "pname") and not declaring else ""
+            at = mapping[token.start] if mapping is not None else token.start
+            if token.kind == "word" and word in _UPDATE_WORDS and word not in ("WITH", "ADD", "COPY", "MOVE", "CREATE"):
+                raise refuse(at, f"SPARQL Update ({word}) is refused: kg query only reads")
+            if allow_external:
+                continue
+            if word.startswith("SERVICE"):
+                raise refuse(at, _SERVICE_REFUSED)
+            if word.startswith("FROM"):
+                raise refuse(at, _FROM_REFUSED)
+    if allow_external or not isinstance(parsed, list):
+        return
+    if _finds(parsed, "ServiceGraphPattern"):
+        raise refuse(None, _SERVICE_REFUSED)
+    if _finds(parsed, "datasetClause"):
+        raise refuse(None, _FROM_REFUSED)
+
+
+_TOO_DEEP = (
+    f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other), "
+    "more than the parsers can read"
+)
+
+
+def _too_deep(tokens: Sequence[Token]) -> int | None:
+    """The offset of the bracket that nests one level too deep, or None.
+
+    Brackets inside an IRI token count too: ``?a<((...))>?b`` is an IRI to the
+    tokenizer but a comparison with nested brackets to Oxigraph.
+    """
+    depth = 0
+    for token in tokens:
+        text = token.text if token.kind in ("punct", "iri") else ""
+        for index, char in enumerate(text):
+            if char in "{([":
+                depth += 1
+                if depth > MAX_QUERY_NESTING:
+                    return token.start + index
+            elif char in "})]":
+                depth = max(0, depth - 1)
+    return None
+
+
+_SERVICE_REFUSED = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
+_FROM_REFUSED = (
+    "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)"
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _rdflib_parse(text: str) -> Any:
+    """rdflib's parse tree of ``text`` as a query, ``"update"`` if it is an Update, or None if neither."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return list(parseQuery(text))
+    except ParseException:
+        pass
+    except Exception:  # noqa: BLE001 - rdflib raises bare exceptions for some queries it cannot read
+        return None
+    try:
+        parseUpdate(text)
+    except Exception:  # noqa: BLE001 - as above
+        return None
+    return "update"
+
+
+def _finds(node: Any, name: str) -> bool:
+    """Whether rdflib's parse tree holds a part called ``name`` (a CompValue, or a key of one) at any depth."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == name or dict.get(item, name) not in (None, [], ""):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False

@@ -1,0 +1,251 @@
+"""Where a local query runs: a forked child process with a time limit, a memory ceiling and no network.
+
+:func:`run_isolated` runs a local query in a forked child process and kills
+it when it passes its time limit, because neither rdflib nor pyoxigraph can
+stop a query it has started (pyoxigraph 0.5's ``Store.query`` has no timeout
+or cancellation); the child's address space is capped (``RLIMIT_AS``) so
+that a query that outgrows it stops with a clear message.
+
+Why the child is forked per query and what it sends back (measured on 1 000
+synthetic articles, see ``BENCHMARKS.md``): a warm child kept between
+queries would answer from a copy of the store taken when it was forked, so a
+store changed since (``engine.store.add``) would give stale rows, and a fresh
+fork costs a few milliseconds; so each query still gets its own child, but
+through ``os.fork`` and a pipe rather than :mod:`multiprocessing` (whose
+process object, bootstrap and join added about 10 ms per query). The child
+sends its rows as plain tuples of strings (:func:`kg.terms.pack_term`: kind, value,
+datatype, language) rather than pickled rdflib terms, whose unpickling
+re-validates every literal (0.4 s for 9 400 rows); the parent builds the
+rdflib terms once (:func:`kg.sparql.engines.unpack_outcome`). :meth:`kg.sparql.engines.Engine.run_packed` is the
+form a child runs: pyoxigraph's terms go straight to tuples there, never
+through rdflib. A child that has sent its whole answer closes the pipe and
+exits; the parent does not wait for it (tearing down a copy of a large
+store's address space takes about 10 ms) but collects it at the next query.
+
+Where ``fork`` is unavailable the query runs in a thread that is abandoned at the
+time limit, without these limits. This is kg's own code because neither engine can
+be stopped from outside once a query started and no library offers a fork with an
+empty network namespace, ``RLIMIT_AS`` and a pickled answer through a pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout
+from kg.limits import MAX_MEMORY_MB
+
+T = TypeVar("T")
+
+
+def _block_network(event: str, args: tuple[Any, ...]) -> None:
+    """An audit hook for the query process: no sockets to anywhere, no URL requests."""
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise PermissionError(f"network access refused in the query process ({event})")
+
+
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+def _leave_the_network() -> bool:
+    """Move this (single-threaded, forked) process into a new, empty network namespace; False where Linux refuses.
+
+    In its own user and network namespace the process has only a loopback
+    interface that is down: no connection to this machine or any other can
+    be opened, by Python or by pyoxigraph's own HTTP client (SERVICE).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _limit_memory(max_memory: int | None) -> None:
+    """Cap this process's address space at what it maps now plus ``max_memory`` MB (``RLIMIT_AS``)."""
+    if not max_memory:
+        return
+    import resource
+
+    mapped = int(Path("/proc/self/statm").read_text(encoding="utf-8").split()[0]) * resource.getpagesize()
+    limit = mapped + max_memory * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: int | None) -> None:
+    """The query child: run ``target`` under the limits, write the pickled message to ``fd``, and exit."""
+    # Everything the child has to say goes through ``fd``; an engine that aborts (pyoxigraph when an
+    # allocation fails past the ceiling) would otherwise print its own report and backtrace on the terminal.
+    code = 0
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        if not allow_external:
+            _leave_the_network()
+            sys.addaudithook(_block_network)
+        try:
+            _limit_memory(max_memory)
+            message: tuple[Any, ...] = ("ok", target())
+        except KgError as exc:
+            message = ("kgerror", type(exc), exc.message, exc.path, exc.line, exc.column)
+        except MemoryError:
+            message = ("memory",)
+        except BaseException as exc:  # noqa: BLE001 - report anything to the parent rather than die silently
+            message = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except MemoryError:
+            data = pickle.dumps(("memory",))
+        except Exception as exc:  # noqa: BLE001 - an answer that cannot be sent is an error to report
+            data = pickle.dumps(("error", f"the answer could not be sent back: {exc}"))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.close(fd)  # the parent has the answer now, not only once this address space is torn down
+    except BaseException:  # noqa: BLE001 - never return into the parent's code in the child
+        code = 70
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers in the child
+
+
+def _memory_error(max_memory: int | None) -> QueryMemoryLimit:
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # KiB on Linux
+    return QueryMemoryLimit(
+        f"the query was stopped at its memory ceiling of {max_memory} MB (see --max-memory); "
+        f"the query process's peak resident memory was {peak} MB"
+    )
+
+
+def run_isolated(
+    target: Callable[[], T],
+    timeout: float | None,
+    *,
+    allow_external: bool = False,
+    max_memory: int | None = MAX_MEMORY_MB,
+) -> T:
+    """``target()`` in a forked child process, killed after ``timeout`` seconds (None: no limit, no child).
+
+    The child shares the loaded graph with the parent (copy-on-write) and
+    sends back the pickled result through a pipe (return plain data, e.g. a
+    :class:`PackedOutcome`, for speed); the time limit covers the query and
+    the transfer of its answer. Unless ``allow_external``, it runs in an
+    empty network namespace where Linux allows one (and refuses Python
+    sockets in any case). Its address space may grow by ``max_memory`` MB
+    (``RLIMIT_AS``; None: no ceiling); past that, the query stops with
+    :class:`~kg.errors.QueryMemoryLimit` (exit 4), whether Python raises
+    MemoryError or pyoxigraph aborts. Where ``fork`` is unavailable the query
+    runs in a thread that is abandoned at the time limit, without these limits.
+    """
+    if timeout is None or timeout <= 0:
+        return target()
+    if not hasattr(os, "fork") or not hasattr(select, "poll"):
+        return _run_in_thread(target, timeout)
+    _reap_finished()
+    deadline = time.monotonic() + timeout
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child never returns from _child
+        os.close(read_end)
+        _child(target, write_end, allow_external, max_memory)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    finished = False  # the whole answer read
+    try:
+        poller = select.poll()
+        poller.register(read_end, select.POLLIN | select.POLLHUP | select.POLLERR)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not poller.poll(max(1, int(remaining * 1000 + 0.999))):
+                if deadline - time.monotonic() > 0:
+                    continue  # woken early: wait for the rest of the time
+                raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        finished = True
+    finally:
+        os.close(read_end)
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    message = _answer(chunks)
+    if message is not None and message[0] == "ok":  # the child is exiting: reaped later (its exit takes ~10 ms)
+        _EXITING.append(pid)
+        _reap_finished()
+        return message[1]
+    # Reached only with the whole answer read (a time-out raised above); the peak memory that an
+    # error reports counts this child only once it is collected.
+    _, status = os.waitpid(pid, 0)
+    if message is None:  # nothing or half an answer: the child died on its way
+        exitcode = os.waitstatus_to_exitcode(status)
+        if max_memory and exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+            raise _memory_error(max_memory)
+        raise QueryError(f"the query process died (exit code {exitcode})")
+    if message[0] == "memory":
+        raise _memory_error(max_memory)
+    if message[0] == "kgerror":
+        cls, text, path, line, column = message[1:]
+        raise cls(text, path=path, line=line, column=column)
+    raise QueryError(f"the query failed: {message[1]}")
+
+
+#: Query children that sent their whole answer and are exiting; reaped by :func:`_reap_finished`.
+_EXITING: list[int] = []
+
+
+def _answer(chunks: list[bytes]) -> tuple[Any, ...] | None:
+    """The child's message, or None when it sent nothing or only part of one."""
+    try:
+        message = pickle.loads(b"".join(chunks)) if chunks else None
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError):
+        return None
+    return message if isinstance(message, tuple) and message else None
+
+
+def _reap_finished() -> None:
+    """Collect the exit status of the query children that have finished exiting (no zombies stay behind)."""
+    for pid in list(_EXITING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # already collected elsewhere
+            done = pid
+        if done:
+            _EXITING.remove(pid)
+
+
+def _run_in_thread(target: Callable[[], T], timeout: float) -> T:
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = target()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=work, daemon=True, name="kg-query")
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

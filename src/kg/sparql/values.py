@@ -1,0 +1,321 @@
+"""Parameter values: typed RDF terms from what a user wrote, and the text an engine runs with them bound.
+
+Binding
+-------
+Values are never pasted into the query text. Each one is parsed into an RDF
+term of its declared type (a value that is not a valid term of that type is
+an error) and written, in N-Triples syntax, over the default of the
+parameter's ``VALUES ?name { default }`` line (every such line, subqueries
+included). A value for a variable without such a line (an ad-hoc ``-e``
+query) goes into a ``VALUES`` block at the start of the outermost group.
+Every engine, local or remote, sees the same standard SPARQL, so they
+return the same rows. :class:`Prepared` maps an engine's error positions in
+that text back to the query file.
+
+>>> print(prepare(Query("<-e>", "ASK { kgi:iran ?p ?o }")).text)
+PREFIX kgi: <https://w3id.org/iran-kazakhstan-kg/id/>
+ASK { kgi:iran ?p ?o }
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Identifier
+
+from kg.errors import QueryError, UsageError
+from kg.namespaces import PREFIXES, XSD
+from kg.sparql.syntax import Param, Query, analyse, position, refuse_at
+from kg.terms import nt_term
+
+IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
+_LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_PREFIXED = re.compile(r"^([^\W\d_][\w.-]*)?:([\w\-.:%/~]*)$")
+
+
+def unquote_default(kind: str, text: str) -> str:
+    """Header defaults may be written as SPARQL literals: ``"en"``, ``"Tehran"@en``, ``"5"``."""
+    match = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(@[A-Za-z0-9-]+)?', text)
+    if not match:
+        return text
+    body = re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), match.group(1))
+    return body + (match.group(2) or "") if kind == "langstring" else body
+
+
+def expand_iri(text: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
+    """``kgi:kazakhstan`` or ``<https://...>`` as an IRI; anything else is a QueryError."""
+    prefixes = {**PREFIXES, **(prefixes or {})}
+    if text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+    else:
+        match = _PREFIXED.match(text)
+        if not match:
+            raise QueryError(f"{text!r} is not a prefixed name or <IRI>")
+        prefix = match.group(1) or ""
+        if prefix not in prefixes:
+            raise QueryError(f"{text!r}: unknown prefix {prefix + ':'!r}")
+        iri = prefixes[prefix] + match.group(2)
+    if not IRI_CHARS.match(iri) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+        raise QueryError(f"{text!r} is not an absolute IRI")
+    return URIRef(iri)
+
+
+def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None) -> Identifier:
+    """A parameter value, as written on the command line, as an RDF term of type ``kind``.
+
+    >>> parse_value("integer", "12")
+    rdflib.term.Literal('12', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    >>> parse_value("langstring", "قزاقستان@fa")
+    rdflib.term.Literal('قزاقستان', lang='fa')
+    """
+    if kind == "iri":
+        return expand_iri(text, prefixes)
+    if kind == "string":
+        return Literal(text)
+    if kind == "langstring":
+        body, at, tag = text.rpartition("@")
+        if not at or not _LANG_TAG.match(tag):
+            raise QueryError(f"{text!r} is not TEXT@LANG (e.g. Tehran@en)")
+        return Literal(body, lang=tag)
+    if kind == "integer":
+        if not _INTEGER.match(text):
+            raise QueryError(f"{text!r} is not an integer")
+        return Literal(text, datatype=XSD.integer)
+    if kind == "decimal":
+        if not _DECIMAL.match(text):
+            raise QueryError(f"{text!r} is not a decimal number")
+        return Literal(text, datatype=XSD.decimal, normalize=False)
+    if kind == "boolean":
+        if text not in ("true", "false"):
+            raise QueryError(f"{text!r} is not a boolean (true or false)")
+        return Literal(text, datatype=XSD.boolean)
+    if kind == "date":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError
+            date.fromisoformat(text)
+        except ValueError:
+            raise QueryError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return Literal(text, datatype=XSD.date)
+    raise QueryError(f"unknown parameter type {kind!r}")
+
+
+def parse_term(text: str, prefixes: Mapping[str, str] | None = None) -> Identifier:
+    """A value for an undeclared parameter, written as a SPARQL term: ``<iri>``, ``kgi:x``, ``"text"@fa``, ``5``."""
+    literal = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^(\S+))?', text, re.DOTALL)
+    if literal:
+        body = unquote_default("string", f'"{literal.group(1)}"')
+        if literal.group(2):
+            return parse_value("langstring", f"{body}@{literal.group(2)}")
+        if literal.group(3):
+            return Literal(body, datatype=expand_iri(literal.group(3), prefixes), normalize=False)
+        return Literal(body)
+    for kind in ("integer", "decimal", "boolean"):
+        try:
+            return parse_value(kind, text)
+        except QueryError:
+            pass
+    try:
+        return expand_iri(text, prefixes)
+    except QueryError:
+        raise QueryError(f'{text!r} is not a SPARQL term (<iri>, prefix:name, "text", "text"@lang, number)') from None
+
+
+def bind_params(
+    query: Query, given: Mapping[str, Any] | None = None, *, lang: str | None = None
+) -> dict[str, Identifier]:
+    """The terms each parameter is bound to: given values (parsed by declared type) over defaults.
+
+    ``lang`` fills a declared ``lang`` parameter that was not given.
+    """
+    given = dict(given or {})
+    if lang and query.param("lang") is not None and "lang" not in given:
+        given["lang"] = lang
+    declared = analyse(query.text).declared
+    bound: dict[str, Identifier] = {}
+    for name, value in given.items():
+        param = query.param(name)
+        if param is None and query.params:
+            names = [p.name for p in query.params]
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UsageError(f"{query.where}: unknown parameter {name!r}{hint} (parameters: {', '.join(names)})")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"{query.where}: parameter name {name!r} is not a SPARQL variable name")
+        try:
+            if isinstance(value, Identifier):
+                bound[name] = _check_term(param.type, value) if param else value
+            elif param is None:
+                bound[name] = parse_term(str(value), declared)
+            else:
+                bound[name] = parse_value(param.type, str(value), declared)
+        except QueryError as exc:
+            kind = f" ({param.type})" if param else ""
+            raise QueryError(f"{query.where}: parameter {name!r}{kind}: {exc.message}") from None
+    for param in query.params:
+        if param.name not in bound and param.default is not None:
+            bound[param.name] = param.default
+    return bound
+
+
+def _check_term(kind: str, term: Identifier) -> Identifier:
+    """A term given from Python must already be of the declared type."""
+    if kind == "iri" and isinstance(term, URIRef):
+        return expand_iri(f"<{term}>")
+    if isinstance(term, Literal):
+        if kind == "langstring" and term.language:
+            return parse_value(kind, f"{term}@{term.language}")
+        if kind == "string" and not term.language and term.datatype in (None, XSD.string):
+            return Literal(str(term))
+        datatypes = {"integer": XSD.integer, "decimal": XSD.decimal, "boolean": XSD.boolean, "date": XSD.date}
+        if datatypes.get(kind) == term.datatype:
+            return parse_value(kind, str(term))
+    raise QueryError(f"{term!r} is not a {kind}")
+
+
+def n3(term: Identifier) -> str:
+    """A term in N-Triples syntax, safe to put into a query: IRIs are checked, strings escaped.
+
+    >>> print(n3(Literal('a "b"\\n}', lang="en")))
+    "a \\"b\\"\\n}"@en
+    """
+    if isinstance(term, URIRef):
+        if not IRI_CHARS.match(str(term)):
+            raise QueryError(f"not a valid IRI: {str(term)!r}")
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        raise QueryError("a blank node cannot be a parameter value")
+    if isinstance(term, Literal):
+        if term.language and not _LANG_TAG.match(term.language):
+            raise QueryError(f"not a language tag: {term.language!r}")
+        if term.datatype and term.datatype != XSD.string:
+            n3(URIRef(term.datatype))  # refuses a datatype that is not a valid IRI
+        try:
+            return nt_term(term)  # N-Triples escaping, written once in kg.terms
+        except ValueError as exc:
+            raise QueryError(f"not a valid RDF literal: {exc}") from None
+    raise QueryError(f"cannot bind {term!r}")
+
+
+# --------------------------------------------------------------------------- the text an engine runs
+
+
+def check_slots(query: Query, param: Param, line: int, column: int) -> None:
+    """Refuse a parameter that is not bound wherever the text uses it (see :mod:`kg.sparql.library`).
+
+    ``line`` and ``column`` are where its ``# param:`` line names it.
+    """
+    shape = analyse(query.text)
+    name = param.name
+    slots = [slot for slot in shape.slots if slot.name == name]
+    if not slots:
+        message = f"parameter {name!r} has no 'VALUES ?{name} {{ default }}' line at the start of the WHERE group"
+        raise QueryError(message, path=query.where, line=line, column=column)
+    for slot in slots:
+        if not slot.top:
+            message = f"the VALUES line of parameter {name!r} must be directly in the WHERE group of its (sub)query"
+            raise refuse_at(query, query.text, slot.start, message)
+        written = query.text[slot.start : slot.end]
+        try:
+            default = None if written.upper() == "UNDEF" else parse_term(written, shape.declared)
+        except QueryError as exc:
+            raise refuse_at(query, query.text, slot.start, f"default of {name!r}: {exc.message}") from None
+        if default != param.default:
+            header = param.default_text if param.default is not None else "-"
+            message = f"the VALUES default {written} of parameter {name!r} differs from its header default {header}"
+            raise refuse_at(query, query.text, slot.start, message)
+    scopes = {slot.scope for slot in slots}
+    for variable, offset, scope in shape.variables:
+        if variable == name and scope not in scopes:
+            message = (
+                f"parameter {name!r} is used in a (sub)query without its own 'VALUES ?{name} {{ ... }}' line, "
+                "so kg could not bind it here"
+            )
+            raise refuse_at(query, query.text, offset, message)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The text an engine runs, and how to map its positions back to the query file."""
+
+    query: Query
+    text: str
+    #: What was changed in the file's text: (line, column, length removed, length put), each within one line.
+    edits: tuple[tuple[int, int, int, int], ...] = ()
+    #: 1 when a line of project prefixes was put in front of the file's text, else 0.
+    prologue_lines: int = 0
+
+    def locate(self, error: QueryError) -> QueryError:
+        """An engine's error with its position moved from the run text to the query file."""
+        cls = type(error)
+        if error.line is None or error.line <= self.prologue_lines:
+            return cls(error.message, path=self.query.where)
+        line, column = error.line - self.prologue_lines, error.column
+        if column is not None:
+            shift = 0
+            for _, at, removed, put in sorted(e for e in self.edits if e[0] == line):
+                if column <= at + shift:
+                    break
+                if column < at + shift + put:  # inside what was put there: point at where it went
+                    return cls(error.message, path=self.query.where, line=line, column=at)
+                shift += put - removed
+            column -= shift
+        return cls(error.message, path=self.query.where, line=line, column=column)
+
+
+def prepare(query: Query, bindings: Mapping[str, Identifier | None] | None = None) -> Prepared:
+    """The query text to run, standalone SPARQL 1.1: each parameter's value written into its ``VALUES`` line.
+
+    A parameter with a ``VALUES ?name { default }`` line (see :mod:`kg.sparql.library`)
+    gets its value written over the default there (``UNDEF`` for None). A
+    value for a variable without such a line (an ad-hoc query) goes into a
+    VALUES block at the start of the outermost group pattern; a
+    ``CONSTRUCT WHERE { T }`` then becomes ``CONSTRUCT { T } WHERE { VALUES ... T }``
+    and a DESCRIBE without WHERE gets ``WHERE { VALUES ... }``, because
+    rdflib ignores a trailing VALUES clause there. Project prefixes that the
+    text uses without declaring go in front, on one line.
+    """
+    shape = analyse(query.text)
+    used = {t.text.split(":", 1)[0] for t in shape.tokens if t.kind == "pname"}
+    prologue = " ".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items() if p in used and p not in shape.declared)
+    edits: list[tuple[int, int, str]] = []  # offset, length removed, text put
+    loose: dict[str, Identifier] = {}
+    for name, value in (bindings or {}).items():
+        slots = [slot for slot in shape.slots if slot.name == name]
+        for slot in slots:
+            edits.append((slot.start, slot.end - slot.start, "UNDEF" if value is None else n3(value)))
+        if not slots and value is not None:
+            loose[name] = value
+    for name, offset, scope in shape.variables:
+        if name in loose and not shape.visible(name, scope):  # an outer VALUES block would not reach it
+            message = (
+                f"parameter {name!r} is used in a subquery, where a value given from outside would not reach it; "
+                f"put a 'VALUES ?{name} {{ default }}' line at the start of the subquery's WHERE group"
+            )
+            raise refuse_at(query, query.text, offset, message)
+    if loose:
+        names = list(loose)
+        block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(n3(loose[n]) for n in names)}) }}"
+        if shape.group_at is not None:
+            edits.append((shape.group_at, 0, f" {block} "))
+            if shape.template is not None:
+                edits.append((shape.template[0], 0, f"{{ {shape.template[1]} }} "))
+        elif shape.modifiers_at is not None:
+            edits.append((shape.modifiers_at, 0, f"WHERE {{ {block} }} "))
+        else:
+            edits.append((len(query.text), 0, f"\nWHERE {{ {block} }}\n"))
+    body = query.text
+    for offset, removed, text in sorted(edits, reverse=True):
+        body = body[:offset] + text + body[offset + removed :]
+    spans = tuple((*position(query.text, at), removed, len(text)) for at, removed, text in edits if "\n" not in text)
+    if prologue:
+        return Prepared(query, f"{prologue}\n{body}", spans, 1)
+    return Prepared(query, body, spans, 0)

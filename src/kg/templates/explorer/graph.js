@@ -1,0 +1,280 @@
+/* The network view: vis-network drawing the projection at its precomputed positions, the highlight of a
+   selection, the class and neighbourhood filters, the zoom, and the selection itself. */
+import { KG, OPTIONS, model } from "./data.js";
+import { actions, state } from "./state.js";
+import { $, classLabel, count, edgeLabel, label, t } from "./ui.js";
+
+const { META, NODE_IDS, EDGES, EDGE_BY_ID, ADJ, groupOf } = model;
+export const LABEL_THRESHOLD = OPTIONS.nodes.scaling.label.drawThreshold;
+
+const tooltip = (id) => label(id) + " — " + classLabel(META[id].cls);
+/* on the canvas a long label is cut at a word (the tooltip and the panel give it whole) */
+const CANVAS_LABEL = 60;
+export function canvasLabel(id) {
+  const text = label(id);
+  const chars = Array.from(text);
+  if (chars.length <= CANVAS_LABEL) return text;
+  const cut = chars.slice(0, CANVAS_LABEL).join("");
+  const space = cut.lastIndexOf(" ");
+  return (space > CANVAS_LABEL / 2 ? cut.slice(0, space) : cut) + "…";
+}
+
+function visNode(id) {
+  const m = META[id];
+  const g = groupOf[m.group];
+  return { id, x: m.x, y: m.y, label: canvasLabel(id), title: tooltip(id), shape: g.shape, color: g.color, size: m.size, font: { size: m.font } };
+}
+const pairs = new Map();
+function visEdge(e) {
+  const key = [e.from, e.to].sort().join(" ");
+  const seen = (pairs.get(key) || 0) + 1;
+  pairs.set(key, seen);
+  const out = { id: e.id, from: e.from, to: e.to, label: state.edgeLabels ? edgeLabel(e) : undefined, title: edgeLabel(e) };
+  if (seen > 1) out.smooth = { enabled: true, type: "curvedCW", roundness: 0.18 * (seen - 1) };
+  return out;
+}
+
+/* Opening without a state in the URL shows the overview: only its nodes are handed to vis-network
+   visible (and at their overview place), so that the first draw measures and draws a few labels. */
+export const opening = location.hash.length > 1 || !KG.start ? null : new Set(Object.keys(KG.overview));
+export const visibleNode = new Map(NODE_IDS.map((id) => [id, !opening || opening.has(id)]));
+export const visibleEdge = new Map(EDGES.map((e) => [e.id, visibleNode.get(e.from) && visibleNode.get(e.to)]));
+const allNodes = NODE_IDS.map((id) => {
+  const n = visNode(id);
+  if (!visibleNode.get(id)) n.hidden = true;
+  else if (opening) [n.x, n.y, n.font] = [...KG.overview[id], { size: 16 }];
+  return n;
+});
+const allEdges = EDGES.map((e) => (visibleEdge.get(e.id) ? visEdge(e) : { ...visEdge(e), hidden: true }));
+/* vis-network spends about 1 ms per item it is handed: the hidden ones follow the first draw. */
+export const nodes = new vis.DataSet(opening ? allNodes.filter((n) => !n.hidden) : allNodes);
+export const edges = new vis.DataSet(opening ? allEdges.filter((e) => !e.hidden) : allEdges);
+export const network = new vis.Network($("graph"), { nodes, edges }, OPTIONS);
+state.complete = !opening;
+/* (an update of a node not handed yet leaves a partial item: the full one is merged over it) */
+export function completeData() {
+  if (state.complete) return;
+  state.complete = true;
+  nodes.update(allNodes.filter((n) => !opening.has(n.id)).map((n) => ({ ...n, hidden: !visibleNode.get(n.id) })));
+  edges.update(allEdges.filter((e) => !(opening.has(e.from) && opening.has(e.to))).map((e) => ({ ...e, hidden: !visibleEdge.get(e.id) })));
+}
+
+network.once("afterDrawing", () => {
+  state.firstViewAt = performance.now();
+  /* vis-network fits the view to its nodes once, around its first draw: keep the restored view */
+  setTimeout(() => {
+    if (state.home && Math.abs(network.getScale() - state.home.scale) > 1e-6) network.moveTo({ ...state.home, animation: false });
+    else if (!state.home && opening && !state.selected) overview(false);
+    completeData();
+  }, 0);
+});
+/* every frame drawn (tests wait for the frame after a change instead of sleeping) */
+network.on("afterDrawing", () => {
+  state.draws += 1;
+});
+network.on("stabilizationIterationsDone", () => {
+  network.setOptions({ physics: { enabled: false } });
+  state.stabilised = true;
+  state.layoutRuns += 1;
+  $("busy").hidden = true;
+});
+network.on("animationFinished", () => {
+  state.animating = false;
+  actions.writeHash();
+});
+network.on("zoom", () => actions.writeHash());
+network.on("dragEnd", () => actions.writeHash());
+
+export function relayout() {
+  state.stabilised = false;
+  $("busy").hidden = false;
+  network.setOptions({ physics: { enabled: true } });
+  network.stabilize(OPTIONS.physics.stabilization.iterations);
+}
+
+/* ------------------------------------------------------------------ zoom */
+
+/* The scale at which every label is drawn at least 10 px high (vis-network does not draw labels
+   smaller than the threshold: zoomed out, only the central nodes' larger labels show). */
+const MIN_FONT = Math.min(...NODE_IDS.map((id) => META[id].font));
+export const READABLE = (LABEL_THRESHOLD + 0.2) / (MIN_FONT || 1);
+const OVERVIEW_SCALE = (LABEL_THRESHOLD + 0.2) / 16;
+
+/* The first view: the start (the visit) and its neighbours (its agreements, visitors, ...), the rest
+   hidden until the reader asks for all; fitted, at least at the scale where labels read. */
+export function overview(animate) {
+  const start = KG.start;
+  if (start && META[start] && !state.selected) {
+    state.hop = true;
+    state.hops = 1;
+    state.around = start;
+    $("hop").checked = true;
+    $("hops").value = "1";
+    applyFilters();
+  }
+  const shown = NODE_IDS.filter((id) => visibleNode.get(id));
+  if (!shown.length) return;
+  network.fit({ nodes: shown, animation: false });
+  if (network.getScale() < (overviewShown ? OVERVIEW_SCALE : READABLE)) {
+    const pos = network.getPositions([start || shown[0]])[start || shown[0]];
+    network.moveTo({ position: pos, scale: overviewShown ? OVERVIEW_SCALE : READABLE, animation: false });
+  }
+  if (animate) actions.writeHash();
+}
+
+export function fitVisible() {
+  const shown = NODE_IDS.filter((id) => visibleNode.get(id));
+  if (shown.length) network.fit({ nodes: shown, animation: false });
+  actions.writeHash();
+}
+
+export function zoomBy(factor) {
+  network.moveTo({ scale: network.getScale() * factor, animation: false });
+  actions.writeHash();
+}
+
+/* ------------------------------------------------------------------ highlight and filters */
+
+const FADED = "#e4e7eb";
+function highlight(keep, edgeKeep) {
+  completeData();
+  nodes.update(
+    NODE_IDS.map((id) => {
+      const on = !keep || keep.has(id);
+      /* faded nodes keep their place but not their labels: the neighbourhood reads on its own */
+      return { id, color: on ? groupOf[META[id].group].color : FADED, font: { size: fontOf(id), color: on ? "#1f2328" : "rgba(0,0,0,0)", strokeWidth: on ? 3 : 0 } };
+    }),
+  );
+  edges.update(
+    EDGES.map((e) => {
+      const on = !keep || (edgeKeep ? edgeKeep(e) : keep.has(e.from) && keep.has(e.to));
+      return { id: e.id, color: { color: on ? (keep ? "#3b4148" : "#9aa3ad") : "#eceef1" }, font: { color: on ? "#3b4148" : "#d0d4d9" } };
+    }),
+  );
+}
+
+function withinHops(start, k) {
+  const seen = new Set([start]);
+  let frontier = [start];
+  for (let step = 0; step < k; step++) {
+    const next = [];
+    for (const id of frontier)
+      for (const other of ADJ.get(id))
+        if (!seen.has(other) && state.groupsOn[META[other].group]) {
+          seen.add(other);
+          next.push(other);
+        }
+    frontier = next;
+  }
+  return seen;
+}
+
+/* Show the nodes of the classes on (within the neighbourhood, when asked); true when the view changed. */
+export function applyFilters() {
+  if (!state.booting) completeData();
+  const centre = state.selected || state.around;
+  const within = state.hop && centre ? withinHops(centre, state.hops) : null;
+  const nodeChanges = [];
+  for (const id of NODE_IDS) {
+    const show = state.groupsOn[META[id].group] && (!within || within.has(id));
+    if (visibleNode.get(id) !== show) {
+      visibleNode.set(id, show);
+      nodeChanges.push({ id, hidden: !show });
+    }
+  }
+  nodes.update(nodeChanges);
+  const edgeChanges = [];
+  for (const e of EDGES) {
+    const show = visibleNode.get(e.from) && visibleNode.get(e.to);
+    if (visibleEdge.get(e.id) !== show) {
+      visibleEdge.set(e.id, show);
+      edgeChanges.push({ id: e.id, hidden: !show });
+    }
+  }
+  edges.update(edgeChanges);
+  syncPositions();
+  renderCounts();
+  return nodeChanges.length > 0;
+}
+
+/* In the overview the start's neighbourhood takes its own ring layout, with labels large enough to read
+   at the scale that fits it; any other view uses the graph's layout. */
+const OVERVIEW_FONT = 16;
+let overviewShown = !!opening;
+function syncPositions() {
+  const want = !!(state.hop && state.around && !state.selected && state.around === KG.start);
+  if (want === overviewShown) return;
+  overviewShown = want;
+  nodes.update(
+    Object.entries(KG.overview).map(([id, [x, y]]) =>
+      want ? { id, x, y, font: { size: OVERVIEW_FONT } } : { id, x: META[id].x, y: META[id].y, font: { size: META[id].font } },
+    ),
+  );
+}
+export const fontOf = (id) => (overviewShown && KG.overview[id] ? OVERVIEW_FONT : META[id].font);
+
+export function renderCounts() {
+  let n = 0;
+  let m = 0;
+  for (const v of visibleNode.values()) n += v ? 1 : 0;
+  for (const v of visibleEdge.values()) m += v ? 1 : 0;
+  $("counts").textContent = t("counts", { nodes: count(n), totalNodes: count(NODE_IDS.length), edges: count(m), totalEdges: count(EDGES.length) });
+}
+
+/* ------------------------------------------------------------------ selection */
+
+export function selectNode(id, focus) {
+  if (!META[id]) return;
+  if (!state.groupsOn[META[id].group]) {
+    state.groupsOn[META[id].group] = true;
+    actions.renderLegend();
+  }
+  state.selected = id;
+  state.selectedEdge = null;
+  applyFilters();
+  network.selectNodes([id]);
+  highlight(new Set([id, ...ADJ.get(id)]), (e) => e.from === id || e.to === id);
+  if (focus) {
+    state.animating = true;
+    network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+  }
+  actions.selectionChanged(true);
+}
+
+export function selectEdge(edgeId) {
+  const e = EDGE_BY_ID.get(edgeId);
+  if (!e) return;
+  state.selected = null;
+  state.selectedEdge = edgeId;
+  applyFilters();
+  network.selectEdges([edgeId]);
+  highlight(new Set([e.from, e.to]), (x) => x.id === edgeId);
+  actions.selectionChanged(true);
+}
+
+export function clearSelection() {
+  state.selected = null;
+  state.selectedEdge = null;
+  network.unselectAll();
+  highlight(null);
+  applyFilters();
+  actions.selectionChanged(true);
+}
+
+network.on("click", (params) => {
+  if (params.nodes.length) selectNode(params.nodes[0], false);
+  else if (params.edges.length) selectEdge(params.edges[0]);
+  else clearSelection();
+});
+
+/* Labels and tooltips in the reader's language. */
+export function relabel() {
+  completeData();
+  nodes.update(NODE_IDS.map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
+  edges.update(EDGES.map((e) => ({ id: e.id, label: state.edgeLabels ? edgeLabel(e) : " ", title: edgeLabel(e) })));
+}
+
+export function showEdgeLabels(on) {
+  state.edgeLabels = on;
+  edges.update(EDGES.map((e) => ({ id: e.id, label: state.edgeLabels ? edgeLabel(e) : " " })));
+}

@@ -1,0 +1,51 @@
+/* Building the page's elements, and the page's texts in the reader's language. Every label, quote and id
+   is set as text (textContent, append of a string); nothing is ever parsed as HTML. */
+import { KG, model } from "./data.js";
+import { state } from "./state.js";
+import { arrow, dirOf, formatCount, formatNumber, localDigits, translate } from "./format.js";
+
+export const $ = (id) => document.getElementById(id);
+
+export function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
+    else if (key === "style") Object.assign(node.style, value);
+    else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role") node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+/* User text, isolated: a <bdi> in the direction of its language (dir=auto if unknown), so that an
+   English reason that starts with a Persian word still reads left to right, and a label with U+202E
+   cannot reorder what stands next to it. */
+export function userText(text, lang, tag) {
+  const known = lang === "en" || lang === "fa";
+  return el(tag || "bdi", { dir: dirOf(lang), lang: known ? lang : undefined }, text);
+}
+
+export const t = (key, values) => translate(KG.i18n, state.lang, key, values);
+export const digits = (n) => localDigits(n, state.lang);
+export const count = (n) => formatCount(n, state.lang);
+export const number = (text) => formatNumber(text, state.lang);
+export const arrowText = (text) => arrow(text, state.lang);
+export const otherLang = () => (state.lang === "fa" ? "en" : "fa");
+
+export const label = (id, lang) => model.label(id, lang || state.lang);
+export const labelLang = (id, lang) => model.labelLang(id, lang || state.lang);
+export const labelText = (id, lang) => userText(label(id, lang), labelLang(id, lang));
+export const propLabel = (prop, lang) => model.propLabel(prop, lang || state.lang);
+export const classLabel = (cls, lang) => model.classLabel(cls, lang || state.lang);
+export const edgeLabel = (edge, lang) => model.edgeLabel(edge, lang || state.lang);
+
+export function swatch(group) {
+  const g = model.groupOf[group];
+  return el("span", { class: "swatch shape-" + g.shape, style: { background: g.color }, "aria-hidden": "true" });
+}

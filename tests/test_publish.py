@@ -1,0 +1,232 @@
+"""Dereferencing on ``kg serve``: every IRI of the graph answers, in five formats, with its description.
+
+One real ``kg serve --port 0`` serves the module (tests/kg_serve.py). Each answer is
+parsed again with pyoxigraph's strict parser and compared with the graph loaded here.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import urllib.parse
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pyoxigraph
+import pytest
+
+from kg.formats import FORMATS
+from kg.load import read_quads
+from kg.namespaces import BASE
+from kg.publish.conneg import MEDIA_TYPES
+from kg.publish.paths import RDF_SUFFIXES, page_path
+from kg.resources import data_path
+from kg_serve import running_site
+
+pytestmark = pytest.mark.server
+
+KAZAKHSTAN = BASE + "id/kazakhstan"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    yield from running_site()
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection to the site: status, headers (lower-case names) and body."""
+
+    def __init__(self, url: str) -> None:
+        parts = urllib.parse.urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+
+    def request(
+        self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
+    ) -> tuple[int, dict[str, str], bytes]:
+        self.connection.request(method, path, headers=headers or {})
+        response = self.connection.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture(scope="module")
+def client(site: str) -> Iterator[Client]:
+    each = Client(site)
+    yield each
+    each.close()
+
+
+def _data_subjects() -> dict[str, set[pyoxigraph.Triple]]:
+    """Every IRI subject of the shipped data, with its triples."""
+    found: dict[str, set[pyoxigraph.Triple]] = {}
+    for quad in read_quads(data_path()):
+        if isinstance(quad.subject, pyoxigraph.NamedNode):
+            found.setdefault(quad.subject.value, set()).add(
+                pyoxigraph.Triple(quad.subject, quad.predicate, quad.object)
+            )
+    return found
+
+
+def _parse(body: bytes, ext: str) -> set[pyoxigraph.Triple]:
+    fmt = FORMATS[RDF_SUFFIXES[ext]].oxigraph
+    return {q.triple for q in pyoxigraph.parse(body, format=fmt)}
+
+
+def test_every_subject_of_the_data_dereferences_in_five_formats_and_holds_its_triples(site):
+    """The IRI answers 303 to the document the Accept header asks for; each RDF document re-parses and
+    holds every triple of the subject; the HTML page names it."""
+    subjects = _data_subjects()
+    assert len(subjects) > 400
+
+    def check(chunk: list[str]) -> list[str]:
+        client, failures = Client(site), []
+        try:
+            for iri in chunk:
+                path = "/" + iri[len(BASE) :]
+                for ext in ("html", *RDF_SUFFIXES):
+                    status, headers, _ = client.request(path, {"Accept": MEDIA_TYPES[ext]})
+                    want = "/" + (page_path(iri, "en", ext) or "")
+                    if status != 303 or urllib.parse.urlsplit(headers.get("location", "")).path != want:
+                        failures.append(f"{path} Accept {MEDIA_TYPES[ext]}: {status} {headers.get('location')}")
+                        continue
+                    status, headers, body = client.request(want)
+                    if status != 200 or not headers["content-type"].startswith(MEDIA_TYPES[ext]):
+                        failures.append(f"{want}: {status} {headers.get('content-type')}")
+                    elif ext == "html":
+                        if f'<code dir="ltr">{iri}</code>' not in body.decode("utf-8"):
+                            failures.append(f"{want}: the page does not name {iri}")
+                    elif not subjects[iri] <= _parse(body, ext):
+                        failures.append(f"{want}: {len(subjects[iri] - _parse(body, ext))} triples missing")
+        finally:
+            client.close()
+        return failures
+
+    iris = sorted(subjects)
+    with ThreadPoolExecutor(4) as pool:
+        failures = [f for part in pool.map(check, [iris[i::4] for i in range(4)]) for f in part]
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix"),
+    [
+        ("text/turtle;q=0.9, application/ld+json", ".jsonld"),
+        ("application/rdf+xml;q=0.5, application/n-triples", ".nt"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", ".html"),
+        ("*/*", ".html"),
+        ("application/json", ".jsonld"),
+        ("text/*;q=0.2, text/turtle", ".ttl"),
+    ],
+)
+def test_the_accept_header_with_q_values_chooses_the_document(client, accept, suffix):
+    status, headers, _ = client.request("/id/kazakhstan", {"Accept": accept})
+    assert (status, headers["location"].rsplit("/", 1)[-1], headers["vary"]) == (
+        303,
+        "kazakhstan" + suffix,
+        "Accept, Accept-Language",
+    )
+
+
+def test_persian_readers_are_sent_to_the_persian_page(client):
+    status, headers, _ = client.request("/id/kazakhstan", {"Accept": "text/html", "Accept-Language": "fa-IR,fa;q=0.9"})
+    assert (status, headers["location"].rsplit("/", 1)[-1]) == (303, "kazakhstan.fa.html")
+
+
+def test_an_accept_header_no_format_meets_is_406_with_the_choices(client):
+    status, headers, body = client.request("/id/kazakhstan", {"Accept": "image/png"})
+    assert status == 406
+    assert "text/turtle" in body.decode() and headers["vary"] == "Accept"
+
+
+def test_documents_carry_alternates_etag_and_last_modified_and_answer_conditional_requests(client):
+    status, headers, body = client.request("/id/kazakhstan.ttl")
+    assert status == 200 and headers["content-type"] == "text/turtle; charset=utf-8"
+    links = headers["link"]
+    for ext, media in MEDIA_TYPES.items():
+        assert f'</id/kazakhstan.{ext}>; rel="alternate"; type="{media}"' in links
+    assert '</id/kazakhstan.fa.html>; rel="alternate"; type="text/html"; hreflang="fa"' in links
+    etag = headers["etag"]
+    assert client.request("/id/kazakhstan.ttl", {"If-None-Match": etag})[0] == 304
+    assert client.request("/id/kazakhstan.ttl", {"If-Modified-Since": headers["last-modified"]})[0] == 304
+    assert client.request("/id/kazakhstan.ttl", {"If-None-Match": '"other"'})[0] == 200
+    head_status, head_headers, head_body = client.request("/id/kazakhstan.ttl", method="HEAD")
+    assert (head_status, head_body, head_headers["etag"]) == (200, b"", etag)
+    assert int(head_headers["content-length"]) == len(body)
+
+
+def test_the_description_is_the_entity_both_ways_with_labels_and_mentions(client):
+    _, _, body = client.request("/id/kazakhstan.nt")
+    triples = _parse(body, "nt")
+    kz = pyoxigraph.NamedNode(KAZAKHSTAN)
+    inbound = {t for t in triples if t.object == kz}
+    assert any(t.predicate.value.endswith("#taIdentRef") for t in inbound)  # its mentions
+    assert any(t.predicate.value.endswith("#controllingState") for t in inbound)  # who names it
+    spans = {t.subject for t in inbound if t.predicate.value.endswith("#taIdentRef")}
+    anchors = {t.object.value for t in triples if t.subject in spans and t.predicate.value.endswith("#anchorOf")}
+    assert anchors == {"قزاقستان"} | ({a for a in anchors if "قزاقستان" in a})
+    caspian = pyoxigraph.NamedNode(BASE + "id/caspian-sea")
+    assert {t.object.value for t in triples if t.subject == caspian and t.predicate.value.endswith("#label")} == {
+        "Caspian Sea",
+        "دریای خزر",
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["/ontology", "/ontology/0.1.0", "/vocabularies", "/shapes", "/dataset", "/.well-known/void"]
+)
+def test_the_hash_namespace_documents_answer_200_negotiated_with_content_location(client, path):
+    status, headers, body = client.request(path, {"Accept": "text/turtle"})
+    assert status == 200 and headers["vary"] == "Accept, Accept-Language"
+    assert headers["content-location"].endswith(".ttl")
+    assert len(_parse(body, "ttl")) > 20
+    status, headers, body = client.request(path, {"Accept": "text/html"})
+    assert status == 200 and headers["content-location"].endswith(".html")
+    assert b"<html" in body
+
+
+def test_the_ontology_version_iri_resolves_to_the_ontology(client):
+    _, _, versioned = client.request("/ontology/0.1.0", {"Accept": "application/n-triples"})
+    _, _, current = client.request("/ontology", {"Accept": "application/n-triples"})
+    assert _parse(versioned, "nt") == _parse(current, "nt")
+    assert any(t.predicate.value.endswith("#versionIRI") and t.object.value == BASE + "ontology/0.1.0"
+               for t in _parse(current, "nt"))  # fmt: skip
+
+
+def test_an_unknown_iri_is_a_404_page_in_both_languages_with_suggestions(client):
+    status, headers, body = client.request("/id/kazakstan")
+    page = body.decode("utf-8")
+    assert status == 404 and headers["content-type"].startswith("text/html")
+    assert "The graph has no resource at this address." in page and "گراف در این نشانی منبعی ندارد." in page
+    status, _, body = client.request("/id/tokayev", {"Accept-Language": "fa"})
+    page = body.decode("utf-8")
+    assert status == 404 and '<html lang="fa" dir="rtl">' in page
+    assert 'href="/id/kassym-jomart-tokayev.fa.html"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "first"),
+    [
+        ("Tokayev", "en", ("kassym-jomart-tokayev", "Kassym-Jomart Tokayev")),
+        ("توكايف", "fa", ("kassym-jomart-tokayev", "قاسم‌ژومارت توکایف")),  # Arabic kaf and yeh
+        ("kazakh", "en", ("kazakhstan", "Kazakhstan")),
+        ("قزاقستان", "en", ("kazakhstan", "Kazakhstan")),
+        ("رئیسجمهور قزاقستان", "fa", ("post/president-of-kazakhstan", "رئیس‌جمهور قزاقستان")),  # no ZWNJ
+    ],
+)
+def test_search_answers_json_suggestions_folded_in_either_script(client, query, lang, first):
+    status, headers, body = client.request("/search?" + urllib.parse.urlencode({"q": query, "lang": lang}))
+    found = json.loads(body)
+    assert status == 200 and headers["content-type"] == "application/json"
+    assert (found[0]["iri"], found[0]["label"]) == (BASE + "id/" + first[0], first[1])
+    assert set(found[0]) == {"iri", "label", "class", "href"}
+
+
+def test_result_tables_link_to_the_pages_of_the_site(client):
+    status, _, body = client.request("/q/cq01-agreements?lang=fa")
+    page = body.decode("utf-8")
+    assert status == 200
+    assert 'href="https://w3id.org' not in page
+    assert 'href="/id/agreement/' in page and '.fa.html"' in page
