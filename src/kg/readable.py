@@ -24,8 +24,9 @@ import re
 from dataclasses import dataclass
 
 from kg.i18n import digits, format_number, text
-from kg.sparql.results import Cell, Result, display_table
+from kg.sparql.results import Result
 from kg.sparql.syntax import Query
+from kg.sparql.tables import Cell, display_table
 
 _INTEGER_TYPES = {
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
