@@ -24,14 +24,14 @@ where it stopped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kg.errors import KgError
 from kg.i18n import DIRECTION
 from kg.i18n import text as message
 from kg.namespaces import PREFIXES
-from kg.sparql.syntax import analyse, position
+from kg.sparql.syntax import analyse, offset_of, position, syntax_error
 
 _CLOSER = {"(": ")", "{": "}", "[": "]"}
 _OPENER = {v: k for k, v in _CLOSER.items()}
@@ -171,3 +171,22 @@ def explain(text: str, error: KgError | None = None, *, project_prefixes: bool =
     if line:
         return [Problem("cannot_read", {"line": line, "column": column or 0}, line, column, detail=detail)]
     return [Problem("not_run", {}, detail=detail)]
+
+
+# --------------------------------------------------------------------------- the SPARQL Protocol's 400 answers
+
+
+def protocol_message(problems: Sequence[Problem]) -> str:
+    """A Protocol 400 answer: each problem in a line of English, with the line to add."""
+    return "\n".join(p.english() for p in problems) + "\n"
+
+
+def explain_oxigraph_answer(text: str, answer: bytes) -> str | None:
+    """A syntax error in the Oxigraph server's 400 answer (``error at L:C: expected one of ...``, its
+    parser's dump) as :func:`protocol_message` on the token there; None for another complaint."""
+    said = answer.decode("utf-8", "replace").strip()
+    found = re.search(r"error at (\d+):(\d+): ([^\n]*)", said)
+    if found is None:
+        return None
+    offset = offset_of(text, int(found.group(1)), int(found.group(2)))
+    return protocol_message(explain(text, syntax_error(text, offset, found.group(3)[:300])))
