@@ -521,6 +521,8 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 404:
         return _error(request, 404, text("site", "not_found", lang))
+    if status == 405:
+        return _error(request, 405, text("site", "method_not_allowed", lang, method=isolate(request.method)))
     detail = exc.detail if isinstance(exc, HTTPException) else ""
     return _error(request, status, text("site", "failed", lang), detail=str(detail))
 
