@@ -828,21 +828,11 @@ def shared_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``kg ARGV`` (the command line's when None); the exit code."""
-    warm = argv is None and sys.argv[1:2] == ["query"]  # the command line's kg query: the warm process may answer
-    if warm:
-        from kg import warm as warm_process
-
-        code = warm_process.answer(sys.argv[1:])
-        if code is not None:
-            return code
     args = shared_parser().parse_args(argv)
     try:
-        code = int(args.handler(args))
+        return int(args.handler(args))
     except KgError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
     except BrokenPipeError:  # e.g. `kg query ... | head`
         return ExitCode.OK
-    if warm and not args.endpoint and not args.show:
-        warm_process.start(sys.argv[1:])  # for the next run; nothing if one runs or --no-cache
-    return code

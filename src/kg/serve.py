@@ -87,12 +87,11 @@ def listen(host: str, port: int) -> socket.socket:
     if not 0 <= port <= 65535:
         raise ServerError(f"not a port number: {port} (1-65535, or 0 for a free one)")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP named, not 0: asyncio sets TCP_NODELAY only on sockets whose protocol says TCP, and
-    # without it every answer (headers, then body) waited some 40 ms for the client's delayed ACK.
+    # TCP_NODELAY: a response written as head, then body, is not held by Nagle until the client's delayed
+    # ACK, which cost every keep-alive request 40 ms. Accepted connections inherit it (Linux), and asyncio
+    # sets it too on sockets whose protocol is named IPPROTO_TCP (not 0).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted connections inherit TCP_NODELAY (Linux): a response written as head then body is not held by
-    # Nagle until the client's delayed ACK, which cost every keep-alive request 40 ms.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
