@@ -8,7 +8,7 @@
    is absent and `kgExplorer.sparql` says so. */
 import { KG, model } from "./data.js";
 import { actions, state } from "./state.js";
-import { count, digits, el, t, userText } from "./ui.js";
+import { count, digits, el, literalView, t, userText } from "./ui.js";
 import { nodeButton } from "./panel.js";
 import { download } from "./exporting.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
@@ -196,6 +196,13 @@ function cellView(cell) {
   if (cell.span) {
     const [b, e] = cell.span;
     return el("span", { title: cell.iri }, "«", userText(CP.slice(b, e).join(""), "fa"), "» ", el("code", { class: "note" }, digits(b) + "–" + digits(e)));
+  }
+  /* a typed literal as the explorer's tables show it (numbers grouped, in the page's digits; dates
+     whole), its exact lexical form and datatype in the tooltip (and in the CSV) */
+  if (cell.note && !cell.lang) {
+    const shown = cell.note === "xsd:boolean" ? el("span", null, t(cell.text === "true" || cell.text === "1" ? "sparqlYes" : "sparqlNo")) : literalView(cell.text, cell.note);
+    shown.title = `${cell.text} (${cell.note})`;
+    return shown;
   }
   const text = userText(cell.text, cell.lang);
   if (cell.note) text.title = cell.note;
