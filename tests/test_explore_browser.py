@@ -206,9 +206,9 @@ def test_the_language_toggle_changes_labels_and_direction(visit):
     visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)
     assert visit.js("(id) => kgExplorer.labelOf(id)", TOKAYEV) == "Kassym-Jomart Tokayev"
     visit.page.click("#lang")
-    assert visit.js("(id) => kgExplorer.labelOf(id)", TOKAYEV) == "قاسم‌ژومارت توکایف"
+    assert visit.js("(id) => kgExplorer.labelOf(id)", TOKAYEV) == "قاسم ژومارت توکایف"
     assert visit.js("() => [document.documentElement.lang, getComputedStyle(document.body).direction]") == ["fa", "rtl"]
-    assert visit.page.locator("#panel-body h2").inner_text() == "قاسم‌ژومارت توکایف"
+    assert visit.page.locator("#panel-body h2").inner_text() == "قاسم ژومارت توکایف"
     assert "شخص" in visit.page.locator("#legend").inner_text()
     assert visit.page.locator("#lang").inner_text() == "English"
     visit.wait_until("() => !kgExplorer.state().animating")
@@ -342,7 +342,7 @@ def test_a_shared_url_restores_language_node_and_view_and_escape_clears(browser,
     try:
         assert visit.state()["lang"] == "fa" and visit.state()["selected"] == TOKAYEV
         assert visit.state()["view"] == "table:person"
-        assert visit.page.locator("#panel-body h2").inner_text() == "قاسم‌ژومارت توکایف"
+        assert visit.page.locator("#panel-body h2").inner_text() == "قاسم ژومارت توکایف"
         assert visit.page.locator("#table-view tr[aria-selected='true']").get_attribute("data-id") == TOKAYEV
         assert visit.js("() => document.documentElement.dir") == "rtl"
         visit.page.keyboard.press("Escape")
