@@ -76,6 +76,17 @@ SERVE_FORWARD_UNLIMITED = 60.0
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
 
+# --------------------------------------------------------------------------- kg publish, the publication pages
+
+#: Where the static site of ``kg publish`` is served, for its w3id.org redirect rules (``--host URL``):
+#: by default where ``python -m http.server`` serves the folder.
+PUBLISH_HOST = "http://127.0.0.1:8000/"
+#: Most instances of a class, or uses of a property, listed on its page (the RDF documents hold all).
+PAGE_LIST = 500
+#: Most suggestions ``/search`` answers, and characters of a search query read.
+SEARCH_SUGGESTIONS = 10
+SEARCH_QUERY_CHARS = 200
+
 # --------------------------------------------------------------------------- kg explore, kg stats
 
 #: Above this many nodes ``kg explore`` draws a focus view (``--budget N``). Measured on the 2-core

@@ -17,7 +17,7 @@ from __future__ import annotations
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -25,6 +25,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
+from kg import limits
 from kg.i18n import Messages, other_language
 from kg.i18n import text as message
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
@@ -42,7 +43,6 @@ _HIDDEN = {str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel), str(RDF.typ
 _NOTES = (str(RDFS.comment), str(SKOS.definition), str(SKOS.editorialNote), str(SKOS.scopeNote))
 _CLASS_TYPES = {str(OWL.Class), str(RDFS.Class)}
 _PROPERTY_TYPES = {str(RDF.Property), str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}
-_MAX_LIST = 500  # rows of a class's instances or a property's uses shown on one page
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Renderer:
     publication: Publication
     root: str = "/"
     static: bool = False
+    _nodes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- links
 
@@ -69,18 +70,24 @@ class Renderer:
     def node(self, term: Any, lang: str, *, unit: str | None = None) -> dict[str, Any]:
         """One value, ready for the template: text, link, language, title."""
         if isinstance(term, NamedNode):
-            label = self.publication.label(term.value, lang)
-            return {
-                "text": label or prefixed(term.value),
-                "href": self.href(term.value, lang),
-                "title": prefixed(term.value),
-                "lang": lang if label and lang in self.publication.labels.get(term.value, {}) else None,
-                "iri": term.value,
-            }
+            found = self._nodes.get((term.value, lang))
+            if found is None:
+                found = self._nodes[term.value, lang] = self._named(term.value, lang)
+            return found
         if isinstance(term, BlankNode):
             return {"text": f"_:{term.value}", "href": None, "title": None, "lang": None, "iri": None}
         return {"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term), "lang":
                 term.language or None, "iri": None}  # fmt: skip
+
+    def _named(self, iri: str, lang: str) -> dict[str, Any]:
+        label = self.publication.label(iri, lang)
+        return {
+            "text": label or prefixed(iri),
+            "href": self.href(iri, lang),
+            "title": prefixed(iri),
+            "lang": lang if label and lang in self.publication.labels.get(iri, {}) else None,
+            "iri": iri,
+        }
 
     def literal(self, term: Literal, lang: str, unit: str | None = None) -> str:
         datatype = term.datatype.value if term.datatype is not None else ""
@@ -246,7 +253,7 @@ class Renderer:
         members = self.publication.instances(iri)
         return {
             "count": len(members),
-            "shown": [self.node(NamedNode(m), lang) for m in members[:_MAX_LIST]],
+            "shown": [self.node(NamedNode(m), lang) for m in members[: limits.PAGE_LIST]],
         }
 
     def _uses(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
@@ -256,7 +263,7 @@ class Renderer:
         uses.sort(key=lambda q: (natural_key(str(q.subject)), natural_key(str(q.object))))
         return {
             "count": len(uses),
-            "rows": [(self.node(q.subject, lang), self.node(q.object, lang)) for q in uses[:_MAX_LIST]],
+            "rows": [(self.node(q.subject, lang), self.node(q.object, lang)) for q in uses[: limits.PAGE_LIST]],
         }
 
     def mention_context(self, iri: str) -> list[dict[str, Any]]:
