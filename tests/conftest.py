@@ -18,6 +18,10 @@ from kg.load import article_text, load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The suite's `kg query` runs neither use nor start the warm query process (kg.warm): each would
+# leave one behind for ten minutes. tests/test_warm.py tests it, in a folder of its own.
+os.environ["KG_NO_CACHE"] = "1"
+
 
 @pytest.fixture(autouse=True)
 def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -32,9 +32,11 @@ from kg.explore import (
     timeline,
     write_explorer,
 )
+from kg.i18n import messages
 from kg.load import load_graph
 from kg.namespaces import ID, RDFS
 from kg.project import SPEC, load_projection
+from kg.sources import Sources
 from kg.stats import centrality
 
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
@@ -235,7 +237,8 @@ def test_interface_strings_exist_in_both_languages():
     assert UI_TEXT["en"].keys() == UI_TEXT["fa"].keys()
     used = set(re.findall(r'data-i18n(?:-placeholder)?="(\w+)"', (TEMPLATES / "explorer.html").read_text("utf-8")))
     used |= set(re.findall(r'\bt\("(\w+)"', script_sources()))
-    assert used <= UI_TEXT["en"].keys(), used - UI_TEXT["en"].keys()
+    console = messages("console", "en").keys()  # the SPARQL console's strings, in the page with --sparql
+    assert used <= UI_TEXT["en"].keys() | console, used - UI_TEXT["en"].keys() - console
 
 
 def test_page_can_open_in_persian():
@@ -289,7 +292,9 @@ def test_explore_command(tmp_path, capsys):
 
 
 def test_the_build_writes_the_explorer():
-    assert ("explorer (one offline HTML page)", "explorer.html") in [(name, file) for name, file, _ in outputs()]
+    assert ("explorer (one offline HTML page)", "explorer.html") in [
+        (name, file) for name, file, _ in outputs(Sources())
+    ]
 
 
 # --------------------------------------------------------------------------- views: tables, questions, timeline

@@ -362,10 +362,10 @@ def test_cli_writes_every_format_into_a_directory(tmp_path, capsys):
     assert f"wrote TriG: {tmp_path / 'kg.trig'}" in capsys.readouterr().out
 
 
-def test_build_writer_splits_the_loaded_graph_back_into_parts(tmp_path):
-    from kg.load import load_graph
+def test_build_writer_writes_each_part_as_read_into_its_named_graph(tmp_path):
+    from kg.sources import Sources
 
-    write_export_dir(load_graph([ARTICLE]), tmp_path / "export")
+    write_export_dir(Sources([ARTICLE]), tmp_path / "export")
     dataset = Dataset()
     dataset.parse(tmp_path / "export" / "kg.trig", format="trig")
     assert isomorphic(dataset.graph(DATA_GRAPH), parse_turtle(ARTICLE))
@@ -529,14 +529,13 @@ def test_an_output_that_is_an_input_is_refused(tmp_path, capsys):
 
 
 def test_quads_converted_once_give_every_format_the_same_text_as_the_graphs():
-    from kg.export import split_parts, with_description
+    from kg.export import with_description
     from kg.formats import FORMATS
-    from kg.load import load_graph
+    from kg.sources import Sources
     from kg.writers import Canonical, to_quads
 
-    graph = load_graph(None)
-    graph.add((ID["x"], RDFS.seeAlso, BNode()))  # a blank node: the canonical labelling is shared too
-    parts = split_parts(graph)
+    parts = Sources().parts()
+    parts[DATA_GRAPH].add((ID["x"], RDFS.seeAlso, BNode()))  # a blank node: the canonical labelling is shared too
     dataset = with_description(parts)
     named, merged = to_quads(dataset), to_quads(parts, triples=True)
     assert isinstance(named, Canonical) and not named.triples and merged.triples

@@ -1,7 +1,8 @@
 """``kg build``: validate, then write every output into one directory, all or nothing.
 
 Each output is a (name, file name, writer) entry of :func:`outputs`; a writer
-takes the loaded graph and a path and writes one file. Outputs are written
+takes the build's :class:`~kg.sources.Sources` (each part of the graph read once)
+and a path and writes one file. Outputs are written
 into a staging folder inside the target (``.kg-build-<pid>-…``) and moved into
 place only when all of them succeeded, so a failed build never leaves
 half-written files. Each output is switched by one atomic rename (a folder by
@@ -30,7 +31,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,9 +41,10 @@ from kg.output import check_output, process_is_alive, replace_path, write_atomic
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from kg.sources import Sources
     from kg.validate import Report
 
-Writer = Callable[["Graph", Path], None]
+Writer = Callable[["Sources", Path], None]
 
 #: Where a build directory records the digests of the inputs of the outputs it may keep.
 INPUTS_FILE = ".kg-inputs.json"
@@ -52,33 +53,34 @@ INPUTS_FILE = ".kg-inputs.json"
 NO_GRAPHVIZ = "Graphviz's `dot` is not installed (Debian: apt-get install graphviz); diagram.dot was written"
 
 
-def outputs(data: Sequence[str | Path] | None = None) -> list[tuple[str, str, Writer]]:
+def outputs(sources: Sources) -> list[tuple[str, str, Writer]]:
     """Every output of the build: (what it is, file name inside the build directory, writer).
 
-    ``data`` are the files the build reads (None: the shipped ones); the dataset description in
-    the exports and in void.ttl names them as its sources, with their dates.
+    Each writer takes the build's :class:`~kg.sources.Sources` (every part read once) and a path;
+    the dataset description in the exports and in void.ttl names the files read as its sources,
+    with their dates.
     """
     from kg.describe import write_description_file
     from kg.diagram import write_dot_file, write_svg_file
     from kg.explore import write_html
     from kg.export import write_export_dir
-    from kg.load import source_paths
 
-    sources = source_paths(data)
+    def on_union(write: Callable[[Graph, Path], None]) -> Writer:
+        return lambda read, path: write(read.union, path)
 
-    diagram: list[tuple[str, str, Writer]] = [("class diagram (Graphviz)", "diagram.dot", write_dot_file)]
+    diagram: list[tuple[str, str, Writer]] = [("class diagram (Graphviz)", "diagram.dot", on_union(write_dot_file))]
     if shutil.which("dot"):  # the SVG needs Graphviz; without it build() reports it in BuildResult.skipped
-        diagram.append(("class diagram (SVG)", "diagram.svg", write_svg_file))
+        diagram.append(("class diagram (SVG)", "diagram.svg", on_union(write_svg_file)))
     return [
         *diagram,
+        ("exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)", "export", write_export_dir),
         (
-            "exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)",
-            "export",
-            partial(write_export_dir, sources=sources),
+            "dataset description (VoID/DCAT)",
+            "void.ttl",
+            lambda read, path: write_description_file(read.union, path, sources=read.paths),
         ),
-        ("dataset description (VoID/DCAT)", "void.ttl", partial(write_description_file, sources=sources)),
         ("ontology documentation (HTML, English and Persian)", "ontology-docs", _write_docs_dir),
-        ("explorer (one offline HTML page)", "explorer.html", write_html),
+        ("explorer (one offline HTML page)", "explorer.html", on_union(write_html)),
     ]
 
 
@@ -93,10 +95,10 @@ def remove_stale_staging(out: Path) -> list[Path]:
     return removed
 
 
-def _write_docs_dir(graph: Graph, path: Path) -> None:
+def _write_docs_dir(sources: Sources, path: Path) -> None:
     from kg.docs import write_docs_dir
 
-    write_docs_dir(graph, path)
+    write_docs_dir(sources.schema, path)
 
 
 def _docs_inputs() -> str:
@@ -141,12 +143,12 @@ def build(
     Outputs whose inputs did not change since the last build into ``out_dir`` are kept
     unless ``force``. Raises OutputError when the directory cannot be written.
     """
-    from kg.load import load_graph
+    from kg.sources import Sources
     from kg.validate import validate
 
     check_output(out_dir, directory=True)  # an unwritable directory is refused before any work
-    graph = load_graph(data)
-    report = validate(data, graph=graph)
+    sources = Sources(data)
+    report = validate(sources=sources)
     result = BuildResult(report)
     if not report.conforms:
         return result
@@ -161,11 +163,11 @@ def build(
     digests = {filename: inputs() for filename, inputs in _INPUT_DIGESTS.items()}
     try:
         written = []
-        for name, filename, writer in outputs(data):
+        for name, filename, writer in outputs(sources):
             if recorded.get(filename) == digests.get(filename, "") and (out / filename).exists():
                 result.kept.append((name, out / filename))
                 continue
-            writer(graph, staging / filename)
+            writer(sources, staging / filename)
             written.append((name, filename))
         for name, filename in written:
             target = out / filename

@@ -8,6 +8,7 @@ into a one-paragraph message on stderr and the error's exit code (see
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import math
 import os
@@ -15,7 +16,6 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from kg import limits
@@ -26,10 +26,22 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # 20 ms: only for --version
+
     try:
         return version("kg-iran-kazakhstan")
     except PackageNotFoundError:  # running from a source tree that is not installed
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: print the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        parser.exit(message=f"{parser.prog} {_version()}\n")
 
 
 # --------------------------------------------------------------------------- argument types
@@ -333,11 +345,20 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
     Bilingual (--lang sets the language it opens in; a button switches), self-contained
     (vis-network inlined, no remote asset), written as UTF-8 to a temporary name and renamed.
+    With --sparql the page also holds a SPARQL console: Oxigraph compiled to WebAssembly, the
+    graph and its RDFS closure, the library's questions as editable queries (about 2 MB more).
     """
     from kg.explore import write_explorer
 
     result = write_explorer(
-        args.out, data=args.data, lang=args.lang, focus=args.focus, hops=args.hops, top=args.top, budget=args.budget
+        args.out,
+        data=args.data,
+        lang=args.lang,
+        focus=args.focus,
+        hops=args.hops,
+        top=args.top,
+        budget=args.budget,
+        sparql=args.sparql,
     )
     print(result.format())
     return ExitCode.OK
@@ -413,6 +434,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     --allow-external; SPARQL Update always. The password for --user is read
     from $KG_ENDPOINT_PASSWORD (or asked for). Exits 1 when nothing matched
     (no rows, ASK false, an empty graph).
+
+    The first run starts a warm query process in the background that keeps kg
+    loaded and the store of the last inputs in memory; later runs hand it
+    their work (see `kg cache`). --no-cache or KG_NO_CACHE=1 runs without it.
     """
     from kg.sparql import query, show
 
@@ -445,6 +470,26 @@ def cmd_query(args: argparse.Namespace) -> int:
     if result.notice:
         print(f"kg query: {result.notice}", file=sys.stderr)
     return ExitCode.NOT_CONFORMING if result.empty else ExitCode.OK
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    """Show or stop the warm query process that later `kg query` runs hand their work to.
+
+    The first `kg query` starts it in the background: kg imported, and the
+    stores of the last inputs loaded in memory (at most KG_CACHE_STORES, default
+    2); it is used only for inputs with the same content (SHA-256) and stops
+    after KG_CACHE_IDLE seconds without a request (default 600). Its socket is
+    in $KG_CACHE_DIR, else $XDG_CACHE_HOME/kg, else ~/.cache/kg; nothing else
+    is written. `kg cache info` shows it, `kg cache clear` stops it.
+    """
+    from kg import warm
+
+    if args.action == "info":
+        print(warm.describe(warm.info()), end="")
+        return ExitCode.OK
+    state = warm.clear()
+    print("no warm query process" if state is None else f"stopped the warm query process {state['pid']}")
+    return ExitCode.OK
 
 
 def _table_width(args: argparse.Namespace) -> int | None:
@@ -535,7 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A knowledge graph of one ISNA article on Iran–Kazakhstan cooperation (June 2022).",
         epilog=f"Exit codes: {describe_exit_codes()}.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
@@ -648,6 +693,11 @@ def _add_analysis_commands(add: Callable[[str, Handler], argparse.ArgumentParser
     p.add_argument(
         "--budget", type=int, metavar="N", help=f"above N nodes draw a focus view (default: {limits.NODE_BUDGET})"
     )
+    p.add_argument(
+        "--sparql",
+        action="store_true",
+        help="add a SPARQL console: a query engine in the page (WebAssembly), the library's questions as forms",
+    )
 
 
 def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
@@ -721,6 +771,12 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
     p.add_argument(
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
     )
+    p.add_argument(
+        "--no-cache", action="store_true", help="neither use nor start the warm query process (also KG_NO_CACHE=1)"
+    )
+
+    p = add("cache", cmd_cache)
+    p.add_argument("action", choices=("info", "clear"), help="info: what the warm process holds; clear: stop it")
 
 
 def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
@@ -768,13 +824,29 @@ def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser])
     _add_entailment_option(p)
 
 
+@functools.cache
+def shared_parser() -> argparse.ArgumentParser:
+    """The parser, built once a process (about 15 ms): the warm query process's workers share it."""
+    return build_parser()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """``kg ARGV`` (the command line's when None); the exit code."""
+    warm = argv is None and sys.argv[1:2] == ["query"]  # the command line's kg query: the warm process may answer
+    if warm:
+        from kg import warm as warm_process
+
+        code = warm_process.answer(sys.argv[1:])
+        if code is not None:
+            return code
+    args = shared_parser().parse_args(argv)
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
     except KgError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
     except BrokenPipeError:  # e.g. `kg query ... | head`
         return ExitCode.OK
+    if warm and not args.endpoint and not args.show:
+        warm_process.start(sys.argv[1:])  # for the next run; nothing if one runs or --no-cache
+    return code

@@ -340,7 +340,6 @@ def write_docs(out: str | Path = "docs/ontology") -> list[Path]:
     return list(files)
 
 
-def write_docs_dir(graph: Graph, path: Path) -> None:
-    """Build output: the two pages, from the shipped ontology (the data does not change them)."""
-    ontology = load_ontology()
+def write_docs_dir(ontology: Graph, path: Path) -> None:
+    """Build output: the two pages of ``ontology`` (the build's schema: ontology and vocabularies, no data)."""
     write_atomically({path / PAGES[lang]: render_html(ontology, lang) for lang in LANGUAGES})

@@ -5,9 +5,10 @@ chooses what is exported and writes the files atomically.
 
 What is exported is chosen with ``graph``:
 
-* ``all`` (default): the ontology, the SKOS vocabularies and the data -- what
-  :func:`kg.load.load_graph` loads. The dataset formats (TriG, N-Quads) keep
-  each in its own named graph and add the VoID/DCAT description as a fourth.
+* ``all`` (default): the ontology, the SKOS vocabularies and the data, each
+  read once by :class:`kg.sources.Sources` (never split back out of a union).
+  The dataset formats (TriG, N-Quads) keep each in its own named graph and add
+  the VoID/DCAT description as a fourth.
 * ``data``: the data file(s) alone; the Turtle of this is the normal form of
   ``data/article.ttl``.
 * ``ontology``: the ontology and the vocabularies.
@@ -18,15 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from kg import resources
 from kg.describe import describe_dataset
 from kg.errors import UsageError
 from kg.formats import FORMATS, RdfFormat, rdf_format
-from kg.load import parse_file, source_paths
-from kg.namespaces import BASE, ONTOLOGY_IRI, VOCABULARIES_IRI, new_graph
+from kg.load import source_paths
+from kg.namespaces import new_graph
 from kg.output import Export, check_output, refuse_input, register_input, write_atomically
+from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, GRAPH_CHOICES, Parts, Sources  # noqa: F401  (re-exported)
 from kg.terms import natural_key  # noqa: F401  (re-exported for older callers)
 from kg.writers import (  # noqa: F401  (re-exported: the writers' former home)
     Canonical,
@@ -39,15 +40,6 @@ from kg.writers import (  # noqa: F401  (re-exported: the writers' former home)
     write_trig,
     write_turtle,
 )
-
-#: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads.
-DATA_GRAPH = URIRef(BASE + "data")
-#: Named graph that holds the VoID/DCAT description in TriG and N-Quads.
-DESCRIPTION_GRAPH = URIRef(BASE + "void")
-
-GRAPH_CHOICES = ("all", "data", "ontology")
-
-Parts = dict[URIRef, Graph]
 
 
 def check_format(name: str) -> list[RdfFormat]:
@@ -65,47 +57,14 @@ def union(parts: Parts) -> Graph:
 # --------------------------------------------------------------------------- what to export
 
 
-def ontology_parts() -> Parts:
-    """The shipped ontology and vocabularies, each as its own graph."""
-    paths = resources.ontology_paths()
-    return {ONTOLOGY_IRI: parse_file(paths[0]), VOCABULARIES_IRI: parse_file(paths[1])}
-
-
-def data_part(data: Sequence[str | Path] | None = None) -> Graph:
-    """The data files (default: the shipped data/article.ttl) in one graph, without the ontology."""
-    graph = new_graph()
-    for path in data or [resources.data_path()]:
-        parse_file(path, graph)
-    return graph
-
-
 def select_parts(graph: str = "all", data: Sequence[str | Path] | None = None) -> Parts:
-    """The named graphs to export for ``graph``: all, data or ontology."""
-    if graph not in GRAPH_CHOICES:
-        raise UsageError(f"unknown graph {graph!r}: choose one of {', '.join(GRAPH_CHOICES)}")
-    parts: Parts = {}
-    data_graph = data_part(data) if graph in ("all", "data") else None  # the user's files first: fail fast
-    if graph in ("all", "ontology"):
-        parts.update(ontology_parts())
-    if data_graph is not None:
-        parts[DATA_GRAPH] = data_graph
-    return parts
+    """The named graphs to export for ``graph``: all, data or ontology (see :meth:`kg.sources.Sources.parts`)."""
+    return Sources(data).parts(graph)
 
 
 def with_description(parts: Parts, *, endpoint: str | None = None, sources: Sequence[Path] = ()) -> Parts:
     """The parts plus their VoID/DCAT description as one more named graph."""
     return {**parts, DESCRIPTION_GRAPH: describe_dataset(parts, endpoint=endpoint, sources=sources)}
-
-
-def split_parts(graph: Graph) -> Parts:
-    """Split a loaded graph (ontology plus data) back into its parts; the data is what the ontology lacks."""
-    parts = ontology_parts()
-    rest = new_graph()
-    for triple in graph:
-        if not any(triple in part for part in parts.values()):
-            rest.add(triple)
-    parts[DATA_GRAPH] = rest
-    return parts
 
 
 def file_name(fmt: RdfFormat, graph: str = "all") -> str:
@@ -139,10 +98,11 @@ def export_graph(
             register_input(source)
         for path in paths:
             refuse_input(path)
-    triples = select_parts(graph, data)
+    sources = Sources(data)
+    triples = sources.parts(graph)
     quads = triples
     if graph == "all" and any(f.dataset for f in formats):
-        quads = with_description(triples, endpoint=endpoint, sources=source_paths(data))
+        quads = sources.described_parts(endpoint=endpoint)
     texts = _serialize_all(quads, triples, formats)
     if target is None:
         return Export(text=texts[formats[0]])
@@ -151,12 +111,9 @@ def export_graph(
     return Export(written=[(f.title, paths[f]) for f in formats])
 
 
-def write_export_dir(graph: Graph, path: Path, *, sources: Sequence[Path] | None = None) -> None:
-    """Build output: every format of the loaded graph into the folder ``path``; ``sources``: the files
-    it was read from, for the dataset description (default: the shipped ones)."""
-    parts = split_parts(graph)
-    quads = with_description(parts, sources=source_paths(None) if sources is None else sources)
-    texts = _serialize_all(quads, parts, list(FORMATS.values()))
+def write_export_dir(sources: Sources, path: Path) -> None:
+    """Build output: every format of the graph's parts (and their description) into the folder ``path``."""
+    texts = _serialize_all(sources.described_parts(), sources.parts(), list(FORMATS.values()))
     write_atomically({path / file_name(f): text for f, text in texts.items()})
 
 

@@ -43,6 +43,11 @@ MAX_MEMORY_MB = 1024
 #: recursion limit. Fixed.
 MAX_QUERY_NESTING = 1000
 
+#: Seconds the warm query process (kg.warm) waits for a request before it exits; ``KG_CACHE_IDLE=S``.
+CACHE_IDLE = 600.0
+#: Input sets whose stores the warm query process keeps loaded (least recently used dropped); ``KG_CACHE_STORES=N``.
+CACHE_STORES = 2
+
 # --------------------------------------------------------------------------- inputs
 
 #: Default size limit of one input file or endpoint answer, in bytes (64 MiB).

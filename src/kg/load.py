@@ -453,13 +453,17 @@ def ill_typed_literals(paths: Iterable[str | Path]) -> list[IllTypedLiteral]:
             if isinstance(quad.object, pyoxigraph.Literal) and not quad.object.language:
                 literal = to_rdflib(quad.object)
                 if getattr(literal, "ill_typed", False):
-                    bad.append((quad.subject, quad.predicate, literal))
-        if bad:
-            positions = _positions(Path(path), {str(lit) for _, _, lit in bad})
-            for s, p, lit in bad:
-                line, column = positions.get(str(lit), (None, None))
-                found.append(IllTypedLiteral(Path(path), line, column, to_rdflib(s), URIRef(p.value), lit))
+                    bad.append((to_rdflib(quad.subject), URIRef(quad.predicate.value), literal))
+        found += locate_ill_typed(Path(path), bad)
     return found
+
+
+def locate_ill_typed(path: Path, bad: Sequence[tuple[Any, Any, Any]]) -> list[IllTypedLiteral]:
+    """The ill-typed literals ``bad`` (rdflib triples read from ``path``) with their positions in the file."""
+    if not bad:
+        return []
+    positions = _positions(Path(path), {str(lit) for _, _, lit in bad})
+    return [IllTypedLiteral(Path(path), *positions.get(str(lit), (None, None)), s, p, lit) for s, p, lit in bad]
 
 
 def _positions(path: Path, lexicals: set[str]) -> dict[str, tuple[int, int]]:

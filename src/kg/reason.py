@@ -23,8 +23,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import ServerError
-from kg.export import select_parts, union
 from kg.namespaces import OWL, RDF, RDFS, XSD
+from kg.sources import Sources
 from kg.writers import write_ntriples
 
 #: The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps): what HermiT understands.
@@ -112,4 +112,4 @@ def check_graph(graph: Graph) -> ReasonerReport:
 
 def check_consistency(data: Sequence[str | Path] | None = None) -> ReasonerReport:
     """``kg reason``: HermiT over the ontology, the vocabularies and the data (default: data/article.ttl)."""
-    return check_graph(union(select_parts("all", data)))
+    return check_graph(Sources(data).union)

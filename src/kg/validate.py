@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from rdflib.namespace import DefinedNamespace
 
 from kg import resources
 from kg.i18n import LANGUAGES
-from kg.load import article_text, ill_typed_literals, load_graph, load_ontology, parse_turtle, source_paths
+from kg.load import article_text, parse_turtle
 from kg.namespaces import (
     DCAT,
     DCTERMS,
@@ -49,6 +49,7 @@ from kg.namespaces import (
     WD,
     XSD,
 )
+from kg.sources import Sources
 from kg.terms import curie
 
 #: Vocabularies whose term lists rdflib ships: a term outside them is a typo.
@@ -352,26 +353,48 @@ def check_wikidata(graph: Graph, reference: dict[str, str]) -> list[Finding]:
 
 # --------------------------------------------------------------------------- all together
 
+#: The checks :func:`validate` runs and reports, in order (``kg validate --help`` names each).
+CHECKS = (
+    "SHACL shapes",
+    "quotes at offsets",
+    "declared terms",
+    "labels",
+    "Persian orthography",
+    "Wikidata links",
+    "well-typed literals",
+)
+
 
 def validate(
-    data: Sequence[str | Path] | None = None, *, shapes: str | Path | None = None, graph: Graph | None = None
+    data: Sequence[str | Path] | None = None,
+    *,
+    shapes: str | Path | None = None,
+    graph: Graph | None = None,
+    sources: Sources | None = None,
 ) -> Report:
-    """Run every check on the ontology plus ``data`` (default: the shipped data/article.ttl).
+    """Run every check (:data:`CHECKS`) on the ontology plus ``data`` (default: the shipped data/article.ttl).
 
-    Pass ``graph`` when it is already loaded (``load_graph(data)``), so the files are read once.
+    Pass ``sources`` when the parts are already read (``kg build``), so every file is read once;
+    ``graph`` checks that graph instead of the union of the sources (its files' literals still come
+    from the sources).
     """
-    graph = load_graph(data) if graph is None else graph  # the user's files first: a broken one fails fast
-    ontology = load_ontology()
-    shapes_graph = parse_turtle(shapes or resources.shapes_path())
+    sources = Sources(data) if sources is None else sources
+    graph = sources.union if graph is None else graph  # the user's files first: a broken one fails fast
+    ontology = sources.schema
+    shapes_graph = sources.shapes if shapes is None else parse_turtle(shapes)
     report = Report()
-    steps: Iterable[tuple[str, list[Finding]]] = (
-        ("SHACL shapes", check_shapes(graph, shapes_graph)),
-        ("quotes at offsets", check_quotes(graph, article_text())),
-        ("declared terms", check_terms(graph, ontology)),
-        ("labels", check_labels(ontology)),
-        ("Persian orthography", check_orthography(graph)),
-        ("Wikidata links", check_wikidata(graph, read_wikidata_reference())),
-        ("well-typed literals", [Finding("literals", *bad.report()) for bad in ill_typed_literals(source_paths(data))]),
+    steps = zip(
+        CHECKS,
+        (
+            check_shapes(graph, shapes_graph),
+            check_quotes(graph, article_text()),
+            check_terms(graph, ontology),
+            check_labels(ontology),
+            check_orthography(graph),
+            check_wikidata(graph, read_wikidata_reference()),
+            [Finding("literals", *bad.report()) for bad in sources.ill_typed_literals()],
+        ),
+        strict=True,
     )
     for name, findings in steps:
         report.checks.append(name)

@@ -40,6 +40,7 @@ from kg.errors import OutputError
 from kg.explore.layout import FONT_MAX, FONT_MIN, VIS_OPTIONS, importance, layout, overview_layout, start_node
 from kg.explore.questions import library_answers
 from kg.explore.script import bundle_script
+from kg.explore.sparql import ConsoleAssets, console_assets, console_csp
 from kg.explore.ui_text import UI_TEXT
 from kg.explore.views import TABLES, View, focus_view, timeline
 from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET
@@ -147,6 +148,7 @@ def render_html(
     lang: str = "en",
     questions: list[dict[str, Any]] | None = None,
     scores: dict[str, float] | None = None,
+    sparql: ConsoleAssets | None = None,
 ) -> str:
     """The explorer page for ``graph`` (a projection, an RDF graph or a :class:`View`), as one HTML string.
 
@@ -154,7 +156,8 @@ def render_html(
     else the shipped ``data/article.txt``. ``lang`` (``en`` or ``fa``) is the language it opens in.
     ``questions`` are :func:`library_answers` (computed here when ``graph`` is RDF, else none);
     ``scores`` the centralities (computed once here if not given). A projection larger than
-    :data:`NODE_BUDGET` is shown as its focus view.
+    :data:`NODE_BUDGET` is shown as its focus view. ``sparql`` (:func:`kg.explore.sparql.console_assets`)
+    puts the SPARQL console in the page: the engine, its triples, the questions as forms.
     """
     if lang not in UI_TEXT:
         raise OutputError(f"unknown language {lang!r}: use one of {', '.join(UI_TEXT)}")
@@ -176,8 +179,12 @@ def render_html(
     env = Environment(loader=FileSystemLoader(str(template_dir)), autoescape=True, keep_trailing_newline=True)
     env.filters["json_script"] = json_for_script
     data = page_data(view, text, lang, scores, questions or [])
+    if sparql is not None:
+        data["sparql"] = sparql.settings
+        data["i18n"] = {code: {**strings, **sparql.strings.get(code, {})} for code, strings in data["i18n"].items()}
     return env.get_template(TEMPLATE).render(
-        csp=CSP,
+        csp=CSP if sparql is None else console_csp(CSP),
+        sparql=sparql,
         kg=data,
         heading=UI_TEXT[lang]["title"],
         options=VIS_OPTIONS,
@@ -226,8 +233,12 @@ def write_explorer(
     hops: int | None = None,
     top: int | None = None,
     budget: int | None = None,
+    sparql: bool = False,
 ) -> ExplorerResult:
     """Load ``data`` (default: the shipped data), project it and write the explorer page to ``out``.
+
+    With ``sparql`` the page holds the SPARQL console (:mod:`kg.explore.sparql`); the size budget
+    below counts the page without the engine and its triples, which it holds besides.
 
     Above ``budget`` nodes (default :data:`NODE_BUDGET`), or with ``focus`` (``hops`` steps around
     it, default :data:`FOCUS_HOPS`) or ``top``, the page is a focus view (:func:`focus_view`). A page
@@ -245,11 +256,13 @@ def write_explorer(
         projection, scores, focus=focus, hops=hops, top=top, budget=NODE_BUDGET if budget is None else budget
     )
     questions = library_answers(graph, projection)
-    html = render_html(view, lang=lang, questions=questions, scores=scores)
-    while len(html.encode("utf-8")) > MAX_HTML_BYTES and view.graph.number_of_nodes() > 1:
+    assets = console_assets(data) if sparql else None
+    engine_bytes = assets.size if assets is not None else 0
+    html = render_html(view, lang=lang, questions=questions, scores=scores, sparql=assets)
+    while len(html.encode("utf-8")) - engine_bytes > MAX_HTML_BYTES and view.graph.number_of_nodes() > 1:
         smaller = max(1, view.graph.number_of_nodes() * 2 // 3)
         view = focus_view(projection, scores, focus=focus, hops=hops, top=top, budget=smaller)
-        html = render_html(view, lang=lang, questions=questions, scores=scores)
+        html = render_html(view, lang=lang, questions=questions, scores=scores, sparql=assets)
     path = Path(out)
     write_atomically({path: html})
     return ExplorerResult(

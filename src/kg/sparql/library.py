@@ -81,7 +81,6 @@ from kg.i18n import LANGUAGES
 from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
 from kg.load import read_text
 from kg.sparql.compare import compare, read_expected
-from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
     Engine,
     PackedOutcome,
@@ -383,6 +382,8 @@ def query(
     """
     q = load_query(source, text=text, library=library)
     if endpoint:
+        from kg.sparql.endpoint import EndpointEngine  # the HTTP client, only for an endpoint
+
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, user=user, password=password, graph=endpoint_graph)
     else:
         runner = open_engine(engine, data=data, graph=graph, entailment=entailment)
@@ -453,6 +454,8 @@ def check_queries(
 ) -> CheckReport:
     """Run every library query that has a ``.srj`` with its defaults and compare (``kg queries --check``)."""
     if endpoint:
+        from kg.sparql.endpoint import EndpointEngine  # the HTTP client, only for an endpoint
+
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, graph=endpoint_graph)
     else:
         runner = open_engine(engine, data=data, entailment=entailment)

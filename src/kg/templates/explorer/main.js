@@ -31,6 +31,7 @@ import { markTableRow, renderView, renderViewTabs, setView } from "./views.js";
 import { canvasPng, currentTableCsv, download, selectionCsv } from "./exporting.js";
 import { readHash, writeHash } from "./url.js";
 import { renderResults, search, wireSearch } from "./searchbox.js";
+import { consoleCsv, sparql, sparqlStats, sparqlTimed, startEngine } from "./sparql-console.js";
 
 /* ------------------------------------------------------------------ language */
 
@@ -60,6 +61,7 @@ function setLang(lang) {
 }
 
 Object.assign(actions, {
+  renderView,
   writeHash,
   renderLegend,
   renderPanel,
@@ -109,6 +111,7 @@ $("edge-labels").addEventListener("change", (ev) => showEdgeLabels(ev.target.che
 
 renderLegend();
 renderScaleNote();
+startEngine(); /* with --sparql: the engine compiles in its worker while the page opens */
 state.booting = !!opening;
 readHash();
 state.booting = false;
@@ -126,6 +129,11 @@ window.kgExplorer = Object.freeze({
   tableCsv: currentTableCsv,
   selectionCsv,
   canvasPng,
+  /* SPARQL 1.1 JSON results from the engine in the page (kg explore --sparql): a Promise */
+  sparql,
+  sparqlStats,
+  sparqlTimed,
+  sparqlCsv: consoleCsv,
   state: () => ({ complete: state.complete, lang: state.lang, selected: state.selected, selectedEdge: state.selectedEdge, view: state.view, stabilised: state.stabilised, layoutRuns: state.layoutRuns, animating: state.animating, firstViewAt: state.firstViewAt, startedAt: started, draws: state.draws, scale: network.getScale() }),
   /* the labels drawn inside the canvas, with their height on screen in px */
   labels: () => {

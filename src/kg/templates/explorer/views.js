@@ -7,10 +7,11 @@ import { formatDate, parseDate } from "./format.js";
 import { NUMERIC, coverage, tableRows } from "./tables.js";
 import { currentTableCsv, download } from "./exporting.js";
 import { nodeButton } from "./panel.js";
+import { HAS_SPARQL, sparqlView } from "./sparql-console.js";
 
 const { META, groupOf } = model;
 const TABLES = Object.fromEntries(KG.tables.map((tb) => [tb.group, tb]));
-export const VIEWS = ["network", ...KG.tables.map((tb) => "table:" + tb.group), "questions", "timeline"];
+export const VIEWS = ["network", ...KG.tables.map((tb) => "table:" + tb.group), "questions", "timeline", ...(HAS_SPARQL ? ["sparql"] : [])];
 
 function viewTitle(view) {
   if (view.startsWith("table:")) {
@@ -40,7 +41,13 @@ export function setView(view) {
 export function renderView() {
   const box = $("table-view");
   if (state.view === "network") return box.replaceChildren();
-  const parts = state.view.startsWith("table:") ? tableView(TABLES[state.view.slice(6)]) : state.view === "questions" ? questionsView() : timelineView();
+  const parts = state.view.startsWith("table:")
+    ? tableView(TABLES[state.view.slice(6)])
+    : state.view === "questions"
+      ? questionsView()
+      : state.view === "sparql"
+        ? sparqlView()
+        : timelineView();
   box.replaceChildren(...parts.flat(Infinity).filter((p) => p !== null && p !== undefined && p !== false));
   markTableRow();
 }

@@ -1,0 +1,139 @@
+"""The graph's parts: ontology, vocabularies, shapes, data and their description, each read once and kept apart.
+
+A :class:`Sources` is what one command reads. Each part is parsed from its files
+the first time it is asked for, by :mod:`kg.load`'s one strict reader, and kept:
+the ontology (``ontology/kg.ttl``), the SKOS vocabularies
+(``ontology/vocabularies.ttl``), the SHACL shapes (``ontology/shapes.ttl``) and
+the data (``data/article.ttl`` unless other files are given). The default graph
+that queries, validation and the explorer see is their :attr:`~Sources.union`,
+merged from the parts, so the parts never have to be split back out of it; the
+exports write the :meth:`~Sources.parts` as named graphs, with the VoID/DCAT
+:meth:`~Sources.description` as a fourth.
+
+Reading the data once also finds its ill-typed literals (``"abc"^^xsd:integer``):
+:meth:`~Sources.ill_typed_literals` gives them with their positions, without a
+second parse.
+
+Triple counts: the union of the shipped files is the ontology, the vocabularies
+and the data (4 771 triples when this was written; ``kg serve`` and ``kg push``
+add the RDFS closure, see :mod:`kg.sparql.entailment`), and the exports' dataset
+formats add the description graph.
+
+>>> sources = Sources()
+>>> len(sources.union) == len(sources.ontology) + len(sources.vocabularies) + len(sources.data) - sources.shared
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from kg import resources
+from kg.errors import UsageError
+from kg.load import IllTypedLiteral, iter_quads, locate_ill_typed
+from kg.namespaces import BASE, ONTOLOGY_IRI, VOCABULARIES_IRI, new_graph
+from kg.terms import to_rdflib
+
+#: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads.
+DATA_GRAPH = URIRef(BASE + "data")
+#: Named graph that holds the VoID/DCAT description in TriG and N-Quads.
+DESCRIPTION_GRAPH = URIRef(BASE + "void")
+#: The parts an export can be made of (``kg export --graph``).
+GRAPH_CHOICES = ("all", "data", "ontology")
+
+Parts = dict[URIRef, Graph]
+
+
+class Sources:
+    """The parts of the graph that ``data`` (default: the shipped ``data/article.ttl``) makes, each read once."""
+
+    def __init__(self, data: Sequence[str | Path] | None = None) -> None:
+        self.data_paths: tuple[Path, ...] = tuple(Path(p) for p in (data or [resources.data_path()]))
+        self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
+
+    @property
+    def paths(self) -> list[Path]:
+        """Every file of the default graph, in reading order: ontology, vocabularies, then the data."""
+        return [*resources.ontology_paths(), *self.data_paths]
+
+    def _read(self, paths: Sequence[Path]) -> Graph:
+        """The files in one new graph; their ill-typed literals are noted on the way."""
+        graph = new_graph()
+        add = graph.add
+        for path in paths:
+            bad = []
+            for quad in iter_quads(path):
+                triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+                add(triple)  # type: ignore[arg-type]
+                if isinstance(triple[2], Literal) and getattr(triple[2], "ill_typed", False):
+                    bad.append(triple)
+            self._ill_typed[path] = locate_ill_typed(path, bad)
+        return graph
+
+    @cached_property
+    def data(self) -> Graph:
+        """The data files in one graph, without the ontology."""
+        return self._read(self.data_paths)
+
+    @cached_property
+    def ontology(self) -> Graph:
+        return self._read(resources.ontology_paths()[:1])
+
+    @cached_property
+    def vocabularies(self) -> Graph:
+        return self._read(resources.ontology_paths()[1:])
+
+    @cached_property
+    def shapes(self) -> Graph:
+        """The SHACL shapes (not part of the default graph)."""
+        return self._read([resources.shapes_path()])
+
+    @cached_property
+    def schema(self) -> Graph:
+        """The ontology and the vocabularies in one graph (no data)."""
+        return new_graph(self.ontology, self.vocabularies)
+
+    @cached_property
+    def union(self) -> Graph:
+        """The default graph: ontology, vocabularies and data. The user's files are read first, so a broken one
+        fails fast."""
+        data = self.data
+        return new_graph(self.ontology, self.vocabularies, data)
+
+    @property
+    def shared(self) -> int:
+        """Triples stated in more than one part (the union holds each once)."""
+        parts = (self.ontology, self.vocabularies, self.data)
+        return sum(len(a) + len(b) - len(new_graph(a, b)) for i, a in enumerate(parts) for b in parts[i + 1 :])
+
+    def parts(self, which: str = "all") -> Parts:
+        """The named graphs of ``which`` (``all``, ``data`` or ``ontology``), in export order."""
+        if which not in GRAPH_CHOICES:
+            raise UsageError(f"unknown graph {which!r}: choose one of {', '.join(GRAPH_CHOICES)}")
+        data = self.data if which in ("all", "data") else None  # the user's files first: fail fast
+        parts: Parts = {}
+        if which in ("all", "ontology"):
+            parts[ONTOLOGY_IRI] = self.ontology
+            parts[VOCABULARIES_IRI] = self.vocabularies
+        if data is not None:
+            parts[DATA_GRAPH] = data
+        return parts
+
+    def description(self, *, endpoint: str | None = None) -> Graph:
+        """The VoID/DCAT description of the default graph, dated from the files it was read from."""
+        from kg.describe import describe_dataset
+
+        return describe_dataset(self.parts(), endpoint=endpoint, sources=self.paths)
+
+    def described_parts(self, *, endpoint: str | None = None) -> Parts:
+        """:meth:`parts` plus the description as one more named graph (what TriG and N-Quads hold)."""
+        return {**self.parts(), DESCRIPTION_GRAPH: self.description(endpoint=endpoint)}
+
+    def ill_typed_literals(self) -> list[IllTypedLiteral]:
+        """The ill-typed literals of the default graph's files, in file order, found while reading them."""
+        self.union  # noqa: B018 - reads every part that is not read yet
+        return [bad for path in self.paths for bad in self._ill_typed.get(path, [])]

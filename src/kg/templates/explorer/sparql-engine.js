@@ -1,0 +1,151 @@
+// The page's side of the SPARQL engine: one worker (sparql-worker.js) at a time, one query at a
+// time, each under a time limit. A query past its limit, or one the reader stops, ends the worker
+// (`terminate`: the only way to stop WebAssembly mid-query); the next worker starts at once from the
+// compiled module the first one handed back, so only the first start compiles the engine.
+
+/** Why a query gave no results: `code` is "timeout", "stopped", "refused" (with `policy`), "error" or "failed". */
+export class SparqlError extends Error {
+  constructor(code, message, extra = {}) {
+    super(message);
+    this.code = code;
+    Object.assign(this, extra);
+  }
+}
+
+const POLICY_WORDS = {
+  update: "SPARQL Update is refused: the page only reads",
+  service: "SERVICE is refused: queries in the page do not reach the network",
+  from: "FROM and FROM NAMED are refused: queries in the page do not load other graphs",
+  nesting: "the query nests brackets deeper than the parser can read",
+};
+
+/** The English message of a policy refusal (the console words it in the page's language). */
+export function policyMessage(policy) {
+  return `${POLICY_WORDS[policy.code] || policy.code} (line ${policy.line}, column ${policy.column})`;
+}
+
+export class Engine {
+  /**
+   * `createWorker()` makes a worker running sparql-worker.js; `payload` is what its init message
+   * carries ({wasm, data, maxNesting}); `limits` the defaults of each query ({timeoutMs, maxRows}).
+   */
+  constructor(createWorker, payload, limits) {
+    this.createWorker = createWorker;
+    this.payload = payload;
+    this.limits = limits;
+    this.module = null;
+    this.worker = null;
+    this.ready = null;
+    this.current = null;
+    this.queue = [];
+    this.nextId = 1;
+    this.loadMs = null;
+    this.triples = null;
+  }
+
+  /** Start the worker (once); a Promise of `{triples, ms}` when the engine is ready. */
+  start() {
+    if (!this.ready) this.ready = this.spawn();
+    return this.ready;
+  }
+
+  spawn() {
+    const worker = this.createWorker();
+    this.worker = worker;
+    return new Promise((resolve, reject) => {
+      worker.onmessage = (event) => {
+        const message = event.data;
+        if (message.type === "ready") {
+          this.module = message.module || this.module;
+          this.triples = message.triples;
+          if (this.loadMs === null) this.loadMs = message.ms;
+          worker.onmessage = (answer) => this.settle(answer.data);
+          resolve({ triples: message.triples, ms: message.ms });
+        } else if (message.type === "failed") {
+          reject(new SparqlError("failed", message.message));
+        }
+      };
+      worker.onerror = (event) => {
+        if (event && event.preventDefault) event.preventDefault();
+        reject(new SparqlError("failed", (event && event.message) || "the engine could not start"));
+        this.fail(new SparqlError("failed", (event && event.message) || "the engine stopped"));
+      };
+      const init = { type: "init", maxNesting: this.payload.maxNesting, data: this.payload.data };
+      if (this.module) init.module = this.module;
+      else init.wasm = this.payload.wasm;
+      worker.postMessage(init);
+    });
+  }
+
+  /**
+   * A Promise of `{results, ms, wallMs}`: SPARQL 1.1 JSON `results` (`truncated` set past the row limit),
+   * the engine's time and the time seen from the page. `options` override the limits.
+   */
+  query(text, options = {}) {
+    const limits = { ...this.limits, ...options };
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, text: String(text), limits, resolve, reject });
+      this.pump();
+    });
+  }
+
+  async pump() {
+    if (this.current || !this.queue.length) return;
+    const job = this.queue.shift();
+    this.current = job;
+    try {
+      await this.start();
+    } catch (error) {
+      this.current = null;
+      job.reject(error);
+      this.ready = null;
+      this.pump();
+      return;
+    }
+    if (this.current !== job) return; // stopped while the engine was starting
+    job.started = performance.now();
+    if (job.limits.timeoutMs > 0) {
+      job.timer = setTimeout(() => this.abort(job, new SparqlError("timeout", `the query ran past its time limit (${job.limits.timeoutMs / 1000} s)`)), job.limits.timeoutMs);
+    }
+    this.worker.postMessage({ type: "query", id: job.id, text: job.text, maxRows: job.limits.maxRows });
+  }
+
+  settle(message) {
+    const job = this.current;
+    if (!job || message.id !== job.id) return;
+    clearTimeout(job.timer);
+    this.current = null;
+    if (message.type === "answer") {
+      job.resolve({ results: message.results, ms: message.ms, wallMs: performance.now() - job.started });
+    } else if (message.type === "refused") {
+      job.reject(new SparqlError("refused", policyMessage(message.policy), { policy: message.policy }));
+    } else {
+      job.reject(new SparqlError("error", message.message));
+    }
+    this.pump();
+  }
+
+  /** End the running query (the reader's Stop): its Promise rejects with code "stopped". */
+  stop() {
+    if (this.current) this.abort(this.current, new SparqlError("stopped", "the query was stopped"));
+  }
+
+  abort(job, error) {
+    if (this.current !== job) return;
+    clearTimeout(job.timer);
+    this.current = null;
+    this.worker.terminate();
+    this.ready = null; // the next query starts a new worker from the compiled module
+    job.reject(error);
+    this.pump();
+  }
+
+  fail(error) {
+    const job = this.current;
+    if (!job) return;
+    clearTimeout(job.timer);
+    this.current = null;
+    job.reject(error);
+    this.pump();
+  }
+}

@@ -1,0 +1,136 @@
+// The query policy of `kg query`, for the page's SPARQL engine: what a query may not do, decided on its tokens.
+//
+// The same rule as kg.sparql.policy.check_policy for Oxigraph (the engine in the page is Oxigraph too):
+// SPARQL Update is refused, and so are SERVICE and FROM / FROM NAMED. Oxigraph matches keywords
+// without a word boundary (`SERVICEab:x` is `SERVICE` and `ab:x` to it), so any bare word or
+// prefixed name that starts with SERVICE or FROM, in any case, as written or with \u escapes
+// expanded, is refused; and brackets may nest at most `maxNesting` levels. The worker checks
+// every query with this before it runs; the page's engine has no network in any case.
+
+// One token of the text: whitespace, a comment, an IRI, a string, a variable, a blank node, a
+// prefixed name, a language tag, a bare word, a number or one punctuation mark (the tokenizer of
+// kg.sparql.syntax, in JavaScript's regular expressions).
+const ESC = String.raw`\\[_~.\-!$&'()*+,;=/?#@%]`;
+const PN_LOCAL_CHAR = String.raw`(?:[\p{L}\p{N}_:\-\u00B7]|%[0-9A-Fa-f]{2}|${ESC})`;
+/* eslint-disable no-misleading-character-class -- SPARQL's VARNAME allows the combining marks U+0300-U+036F */
+const TOKEN = new RegExp(
+  [
+    String.raw`(?<ws>\s+)`,
+    String.raw`(?<comment>#[^\n\r]*)`,
+    String.raw`(?<iri><(?:[^<>"{}|^\x60\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)`,
+    String.raw`(?<string>'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''|"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|'(?:[^'\\\n\r]|\\[\s\S])*'|"(?:[^"\\\n\r]|\\[\s\S])*")`,
+    String.raw`(?<var>[?$][\p{L}\p{N}_\u00B7\u0300-\u036F\u203F-\u2040]+)`,
+    String.raw`(?<bnode>_:[\p{L}\p{N}_](?:[\p{L}\p{N}_.\-\u00B7]*[\p{L}\p{N}_\-\u00B7])?)`,
+    String.raw`(?<pname>(?:\p{L}(?:[\p{L}\p{N}_.\-\u00B7]*[\p{L}\p{N}_\-\u00B7])?)?:(?:(?:[\p{L}\p{N}_:]|%[0-9A-Fa-f]{2}|${ESC})(?:(?:${PN_LOCAL_CHAR}|\.)*${PN_LOCAL_CHAR})?)?)`,
+    String.raw`(?<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)`,
+    String.raw`(?<word>[A-Za-z_][A-Za-z0-9_]*)`,
+    String.raw`(?<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)`,
+    String.raw`(?<punct>\^\^|\|\||&&|!=|<=|>=|[\s\S])`,
+  ].join("|"),
+  "guy",
+);
+/* eslint-enable no-misleading-character-class */
+
+const UPDATE_WORDS = new Set(["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"]);
+// Words that are Update only at the start of a request (elsewhere they are names: ?x kg:add, WITH inside a name).
+const UPDATE_ONLY_FIRST = new Set(["WITH", "ADD", "COPY", "MOVE", "CREATE"]);
+
+/** The tokens of `text` without whitespace and comments: `{kind, text, start}`, `start` in UTF-16 units. */
+export function tokenize(text) {
+  const tokens = [];
+  TOKEN.lastIndex = 0;
+  let match;
+  while (TOKEN.lastIndex < text.length && (match = TOKEN.exec(text)) !== null) {
+    const kind = Object.keys(match.groups).find((name) => match.groups[name] !== undefined) || "punct";
+    if (kind !== "ws" && kind !== "comment") tokens.push({ kind, text: match[0], start: match.index });
+  }
+  return tokens;
+}
+
+/** 1-based line and column (in code points) of the UTF-16 `offset` in `text`. */
+export function position(text, offset) {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = Array.from(before.slice(before.lastIndexOf("\n") + 1)).length + 1;
+  return { line, column };
+}
+
+/** The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE, an update word, or "") and where it is. */
+export function queryForm(tokens) {
+  let i = 0;
+  while (i < tokens.length && tokens[i].kind === "word" && ["PREFIX", "BASE"].includes(tokens[i].text.toUpperCase())) {
+    i += tokens[i].text.toUpperCase() === "PREFIX" ? 3 : 2;
+  }
+  const first = tokens[i];
+  return first && first.kind === "word" ? { form: first.text.toUpperCase(), at: first.start } : { form: "", at: 0 };
+}
+
+// `text` with \uXXXX and \UXXXXXXXX escapes expanded (as a SPARQL parser reads them), and each character's origin.
+function expandEscapes(text) {
+  let out = "";
+  const origin = [];
+  let last = 0;
+  for (const match of text.matchAll(/\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)/giu)) {
+    const code = parseInt(match[1], 16);
+    if (code > 0x10ffff) continue;
+    out += text.slice(last, match.index);
+    for (let k = last; k < match.index; k += 1) origin.push(k);
+    const char = String.fromCodePoint(code);
+    out += char;
+    for (let k = 0; k < char.length; k += 1) origin.push(match.index);
+    last = match.index + match[0].length;
+  }
+  out += text.slice(last);
+  for (let k = last; k < text.length; k += 1) origin.push(k);
+  return { expanded: out, origin };
+}
+
+// The offset of the bracket that nests one level deeper than `max`, or -1 (brackets inside an IRI
+// token count too: `?a<((...))>?b` is an IRI to the tokenizer but a comparison to Oxigraph).
+function tooDeep(tokens, max) {
+  let depth = 0;
+  for (const token of tokens) {
+    if (token.kind !== "punct" && token.kind !== "iri") continue;
+    for (let k = 0; k < token.text.length; k += 1) {
+      const char = token.text[k];
+      if ("{([".includes(char)) {
+        depth += 1;
+        if (depth > max) return token.start + k;
+      } else if ("})]".includes(char)) {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+  }
+  return -1;
+}
+
+/**
+ * Why `text` may not run, or null: `{code, word, offset, line, column}` where `code` is one of
+ * "nesting", "update", "service", "from" (the page words each in its language).
+ */
+export function checkPolicy(text, { maxNesting = 1000 } = {}) {
+  const tokens = tokenize(text);
+  const refuse = (code, offset, word = "") => ({ code, word, offset, ...position(text, offset) });
+  const deep = tooDeep(tokens, maxNesting);
+  if (deep >= 0) return refuse("nesting", deep);
+  const { form, at } = queryForm(tokens);
+  if (UPDATE_WORDS.has(form)) return refuse("update", at, form);
+  const readings = [{ tokens, origin: null }];
+  const { expanded, origin } = expandEscapes(text);
+  if (expanded !== text) readings.push({ tokens: tokenize(expanded), origin });
+  for (const reading of readings) {
+    const list = reading.tokens;
+    for (let index = 0; index < list.length; index += 1) {
+      const token = list[index];
+      const declaring = index > 0 && list[index - 1].text.toUpperCase() === "PREFIX"; // PREFIX SERVICE: <...> names
+      const word = (token.kind === "word" || token.kind === "pname") && !declaring ? token.text.toUpperCase() : "";
+      const offset = reading.origin ? reading.origin[token.start] : token.start;
+      if (token.kind === "word" && UPDATE_WORDS.has(word) && !UPDATE_ONLY_FIRST.has(word)) {
+        return refuse("update", offset, word);
+      }
+      if (word.startsWith("SERVICE")) return refuse("service", offset, "SERVICE");
+      if (word.startsWith("FROM")) return refuse("from", offset, "FROM");
+    }
+  }
+  return null;
+}

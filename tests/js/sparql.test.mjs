@@ -1,0 +1,183 @@
+// The SPARQL console's logic under Node's test runner: the policy, parameter binding, result tables,
+// CSV, and the engine client's time limit and stop (with a stand-in worker).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import { checkPolicy, position, queryForm, tokenize } from "../../src/kg/templates/explorer/sparql-policy.js";
+import { ParamError, bindParams, expandIri, findSlots, parseValue, termToSparql } from "../../src/kg/templates/explorer/sparql-params.js";
+import { capRows, compactIri, resultTable, resultsToCsv, shownColumns } from "../../src/kg/templates/explorer/sparql-results.js";
+import { Engine, SparqlError } from "../../src/kg/templates/explorer/sparql-engine.js";
+
+const root = new URL("../../", import.meta.url);
+const CASES = JSON.parse(readFileSync(new URL("tests/fixtures/query/policy-cases.json", root), "utf-8")).cases;
+const KGI = "https://w3id.org/iran-kazakhstan-kg/id/";
+
+test("the policy refuses what kg query refuses, case by case (the cases the Python check runs too)", () => {
+  for (const { text, refused } of CASES) {
+    const policy = checkPolicy(text);
+    assert.equal(policy ? policy.code : null, refused, text);
+  }
+});
+
+test("a refusal points at the word: line and column in code points", () => {
+  const text = "PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>\n# «قزاقستان»\nSELECT * WHERE { «x» SERVICE <http://e/> {} }";
+  const policy = checkPolicy(text.replace("«x»", "?x"));
+  assert.deepEqual([policy.code, policy.line, policy.column], ["service", 3, 21]);
+  assert.deepEqual(position("ab\nقزا", 6), { line: 2, column: 4 });
+  assert.deepEqual(position("😀x", 2), { line: 1, column: 2 });
+});
+
+test("nesting deeper than the limit is refused before any parser sees it, at the bracket past the limit", () => {
+  const deep = "SELECT * WHERE " + "{".repeat(6) + "}".repeat(6);
+  assert.equal(checkPolicy(deep, { maxNesting: 6 }), null);
+  const deeper = "SELECT * WHERE " + "{".repeat(7) + "}".repeat(7);
+  const policy = checkPolicy(deeper, { maxNesting: 6 });
+  assert.deepEqual([policy.code, policy.column], ["nesting", 22]);
+  assert.equal(checkPolicy("SELECT * WHERE { FILTER(?a<" + "(".repeat(1001) + ">?b) }").code, "nesting");
+});
+
+test("tokens: strings, IRIs and comments hide keywords; the form is read after the prologue", () => {
+  const tokens = tokenize('PREFIX a: <urn:x> SELECT ?s WHERE { ?s a:p "SERVICE" } # FROM');
+  assert.deepEqual(tokens.map((t) => t.kind).slice(0, 5), ["word", "pname", "iri", "word", "var"]);
+  assert.equal(queryForm(tokens).form, "SELECT");
+  assert.equal(queryForm(tokenize("BASE <urn:b> construct { } where { }")).form, "CONSTRUCT");
+});
+
+const CQ04 = readFileSync(new URL("queries/cq04-statements-by-speaker.rq", root), "utf-8");
+const CQ04_PARAMS = [
+  { name: "speaker", type: "iri" },
+  { name: "lang", type: "string" },
+];
+
+test("a form value is written over its default in the VALUES line, typed, nothing else changes", () => {
+  const bound = bindParams(CQ04, CQ04_PARAMS, { speaker: "kgi:kassym-jomart-tokayev", lang: "fa" });
+  assert.match(bound, new RegExp(`VALUES \\?speaker \\{ <${KGI}kassym-jomart-tokayev> \\}`));
+  assert.match(bound, /VALUES \?lang \{ "fa" \}/);
+  assert.equal(bound.replace(/<[^>]*kassym-jomart-tokayev>/, "kgi:ebrahim-raisi").replace('"fa"', '"en"'), CQ04);
+  assert.equal(bindParams(CQ04, CQ04_PARAMS, { speaker: "", lang: undefined }), CQ04, "an empty field keeps the default");
+});
+
+test("text typed into a field cannot leave its literal or IRI", () => {
+  const bound = bindParams(CQ04, CQ04_PARAMS, { lang: 'fa" } ?s ?p ?o . FILTER("x' });
+  assert.match(bound, /VALUES \?lang \{ "fa\\" \} \?s \?p \?o \. FILTER\(\\"x" \}/);
+  assert.deepEqual(findSlots(bound).map((s) => s.name), ["speaker", "lang"]);
+  assert.throws(() => bindParams(CQ04, CQ04_PARAMS, { speaker: "<urn:x> } ?s ?p ?o {" }), (e) => e instanceof ParamError && e.param === "speaker");
+  assert.throws(() => bindParams(CQ04, CQ04_PARAMS, { speaker: "nope:x" }), (e) => e.code === "unknownPrefix");
+  assert.throws(() => bindParams(CQ04, CQ04_PARAMS, { speaker: "kgi:a b" }), (e) => e.code === "notIri");
+});
+
+test("each parameter type checks its value as kg query does", () => {
+  assert.deepEqual(parseValue("integer", "-12"), { type: "literal", value: "-12", datatype: "http://www.w3.org/2001/XMLSchema#integer" });
+  assert.equal(termToSparql(parseValue("decimal", "1.50")), '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>');
+  assert.equal(termToSparql(parseValue("langstring", "قزاقستان@FA")), '"قزاقستان"@fa');
+  assert.equal(termToSparql(parseValue("date", "2022-06-19")), '"2022-06-19"^^<http://www.w3.org/2001/XMLSchema#date>');
+  assert.equal(termToSparql(parseValue("string", 'a\\b"\n')), '"a\\\\b\\"\\n"');
+  for (const [type, bad] of [["integer", "1.5"], ["decimal", "1e3"], ["boolean", "yes"], ["date", "2022-02-30"], ["date", "22-06-19"], ["langstring", "Tehran"], ["iri", "relative/x"]]) {
+    assert.throws(() => parseValue(type, bad), ParamError, `${type} ${bad}`);
+  }
+  assert.equal(expandIri("<https://example.org/a>"), "https://example.org/a");
+  assert.throws(() => expandIri("<https://example.org/a b>"), (e) => e.code === "notAbsoluteIri");
+});
+
+test("a parameter whose VALUES line was edited away is named, not silently dropped", () => {
+  const edited = CQ04.replace("VALUES ?speaker { kgi:ebrahim-raisi }", "");
+  assert.throws(() => bindParams(edited, CQ04_PARAMS, { speaker: "kgi:iran" }), (e) => e.code === "noSlot" && e.param === "speaker");
+});
+
+const PREFIXES = { kgi: KGI, xsd: "http://www.w3.org/2001/XMLSchema#" };
+const context = {
+  prefixes: PREFIXES,
+  node: (iri) => (iri === `${KGI}kazakhstan` ? { id: "kgi:kazakhstan", label: "Kazakhstan" } : null),
+  span: (iri) => (iri.startsWith(`${KGI}span/`) ? iri.slice(`${KGI}span/`.length).split("-").map(Number) : null),
+};
+
+test("result tables: ?xLabel folds into ?x, nodes and spans are linked, literals keep language and datatype", () => {
+  const results = {
+    head: { vars: ["country", "countryLabel", "mention", "n", "other"] },
+    results: {
+      bindings: [
+        {
+          country: { type: "uri", value: `${KGI}kazakhstan` },
+          countryLabel: { type: "literal", value: "قزاقستان", "xml:lang": "fa" },
+          mention: { type: "uri", value: `${KGI}span/10-19` },
+          n: { type: "literal", value: "729", datatype: "http://www.w3.org/2001/XMLSchema#integer" },
+          other: { type: "uri", value: "http://example.org/x y" },
+        },
+        { country: { type: "uri", value: `${KGI}iran` } },
+      ],
+    },
+  };
+  const table = resultTable(results, context);
+  assert.deepEqual(table.columns.map((c) => c.name), ["country", "mention", "n", "other"]);
+  const [first, second] = table.rows;
+  assert.deepEqual(first[0], { text: "قزاقستان", iri: `${KGI}kazakhstan`, lang: "fa", node: "kgi:kazakhstan" });
+  assert.deepEqual(first[1].span, [10, 19]);
+  assert.deepEqual([first[2].text, first[2].note], ["729", "xsd:integer"]);
+  assert.equal(first[3].text, "<http://example.org/x y>");
+  assert.deepEqual(second.map((c) => c.text), ["kgi:iran", "", "", ""]);
+  assert.deepEqual(resultTable({ head: {}, boolean: true }, context), { columns: [], rows: [], boolean: true });
+});
+
+test("CSV is SPARQL 1.1 CSV: variables, IRIs and lexical forms, quotes doubled, CRLF", () => {
+  const results = {
+    head: { vars: ["a", "b"] },
+    results: { bindings: [{ a: { type: "literal", value: 'say "hi", then\ngo', "xml:lang": "en" }, b: { type: "bnode", value: "b0" } }, { b: { type: "uri", value: "urn:x" } }] },
+  };
+  assert.equal(resultsToCsv(results), 'a,b\r\n"say ""hi"", then\ngo",_:b0\r\n,urn:x\r\n');
+  assert.equal(resultsToCsv({ head: {}, boolean: false }), "_askResult\r\nfalse\r\n");
+});
+
+test("compact IRIs, shown columns and the row cap", () => {
+  assert.equal(compactIri(`${KGI}kazakhstan`, PREFIXES), "kgi:kazakhstan");
+  assert.equal(compactIri(`${KGI}a/b`, PREFIXES), `<${KGI}a/b>`);
+  assert.deepEqual(shownColumns(["xLabel", "x", "yLabel"]).map((c) => [c.name, c.label]), [["x", "xLabel"], ["yLabel", null]]);
+  const many = { head: { vars: ["x"] }, results: { bindings: [{}, {}, {}] } };
+  assert.equal(capRows(many, 2).results.bindings.length, 2);
+  assert.equal(capRows(many, 2).truncated, true);
+  assert.equal(capRows(many, 0), many);
+});
+
+// A stand-in for the worker: answers "ready" at once, and answers a query after `delay` ms (never when "slow").
+class FakeWorker {
+  static made = [];
+  constructor() {
+    this.terminated = false;
+    this.got = [];
+    FakeWorker.made.push(this);
+  }
+  postMessage(message) {
+    this.got.push(message);
+    const reply = (data) => setTimeout(() => !this.terminated && this.onmessage({ data }), 1);
+    if (message.type === "init") reply({ type: "ready", module: message.module || "compiled", triples: 3, ms: 1 });
+    else if (message.text === "slow") return;
+    else reply({ type: "answer", id: message.id, results: { head: { vars: [] }, results: { bindings: [] } }, ms: 0.5 });
+  }
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+test("a query past its time limit ends the worker; the next query runs on a new one, from the compiled module", async () => {
+  FakeWorker.made = [];
+  const engine = new Engine(() => new FakeWorker(), { wasm: "AAAA", data: "BBBB", maxNesting: 1000 }, { timeoutMs: 30, maxRows: 10 });
+  await assert.rejects(engine.query("slow"), (e) => e instanceof SparqlError && e.code === "timeout");
+  assert.equal(FakeWorker.made[0].terminated, true);
+  const answer = await engine.query("SELECT * {}");
+  assert.deepEqual(answer.results.head.vars, []);
+  assert.equal(FakeWorker.made.length, 2);
+  assert.equal(FakeWorker.made[0].got[0].wasm, "AAAA");
+  assert.equal(FakeWorker.made[1].got[0].module, "compiled", "the second worker is not sent the engine's bytes again");
+  assert.equal(FakeWorker.made[1].got[1].maxRows, 10);
+});
+
+test("stop ends the running query; queued queries still run, in order", async () => {
+  FakeWorker.made = [];
+  const engine = new Engine(() => new FakeWorker(), { wasm: "A", data: "B" }, { timeoutMs: 0, maxRows: 0 });
+  const slow = engine.query("slow");
+  const next = engine.query("SELECT * {}");
+  await engine.start();
+  setTimeout(() => engine.stop(), 5);
+  await assert.rejects(slow, (e) => e.code === "stopped");
+  assert.deepEqual((await next).results.results.bindings, []);
+});

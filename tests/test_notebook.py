@@ -1,0 +1,109 @@
+"""kg.notebook: the explorer inline in Jupyter, and the graph as a pyvis Network to restyle (offline, bidi-safe)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.explore.layout import layout
+from kg.notebook import FSI, PDI, explorer, network
+from kg.project import load_projection
+
+FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
+TOKAYEV = "kgi:kassym-jomart-tokayev"
+#: Anything that would make a browser fetch: an attribute URL, a CSS url() or @import of http(s).
+REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""", re.I)
+
+
+@pytest.fixture(scope="module")
+def evil_data(tmp_path_factory) -> list[Path]:
+    """The mini graph, with a label that would be HTML (and says "href") if a page ever took it as markup."""
+    extra = tmp_path_factory.mktemp("notebook") / "evil.ttl"
+    extra.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/iran-kazakhstan-kg/id/kassym-jomart-tokayev> "
+        'rdfs:label "<a href=x onmouseover=alert(1)>T</a>"@en .\n',
+        encoding="utf-8",
+    )
+    return [FIXTURE, extra]
+
+
+@pytest.fixture(scope="module")
+def net():
+    return network([FIXTURE], lang="fa")
+
+
+def test_the_network_has_the_projections_nodes_colours_positions_and_labels(net):
+    projection = load_projection([FIXTURE])
+    positions = layout(projection)
+    assert sorted(n["id"] for n in net.nodes) == sorted(projection)
+    assert len(net.edges) == projection.number_of_edges()
+    node = next(n for n in net.nodes if n["id"] == TOKAYEV)
+    group = next(g for g in projection.graph["groups"] if g["key"] == projection.nodes[TOKAYEV]["group"])
+    assert (node["label"], node["color"], node["shape"]) == (
+        projection.nodes[TOKAYEV]["label_fa"],
+        group["color"],
+        group["shape"],
+    )
+    assert (node["x"], node["y"]) == positions[TOKAYEV]
+    assert node["physics"] is False and node["kg_group"] == group["key"]
+
+
+def test_titles_isolate_every_piece_of_text(net):
+    node = next(n for n in net.nodes if n["id"] == TOKAYEV)
+    lines = node["title"].split("\n")
+    attrs = load_projection([FIXTURE]).nodes[TOKAYEV]
+    assert lines[0] == f"{FSI}{attrs['label_fa']}{PDI}" and "\u200c" in attrs["label_fa"]  # Persian first, ZWNJ kept
+    assert lines[1] == f"{FSI}Kassym-Jomart Tokayev{PDI}"
+    assert lines[2].endswith(f"{FSI}{TOKAYEV}{PDI}")
+    edge = next(e for e in net.edges if e["from"] == TOKAYEV)
+    assert edge["title"].startswith(FSI) and edge["title"].endswith(PDI) and edge["arrows"] == "to"
+
+
+def test_generate_html_in_line_requests_nothing_and_holds_vis_network(net):
+    html = net.generate_html()
+    assert REMOTE.findall(html) == []
+    assert "bootstrap" not in html
+    assert "vis.Network(" in html and len(html) > 400_000  # vis-network itself, inline
+    assert "\\u0642\\u0627\\u0633\\u0645" in html or "قاسم" in html  # the Persian label is in the data
+
+
+def test_show_in_a_notebook_writes_the_same_offline_page(net, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    net.write_html("graph.html", notebook=True)
+    html = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    assert REMOTE.findall(html) == [] and "vis.Network(" in html
+
+
+def test_a_label_with_markup_stays_text_in_the_page(evil_data):
+    """pyvis puts a title that contains "href" into the page with innerHTML; the network kg builds never does."""
+    html = network(evil_data).generate_html()
+    assert "popup.innerHTML" not in html
+    assert "<a href=x" not in html  # the label is in the page as JSON, its < escaped
+
+
+def test_an_unknown_language_is_refused_by_name():
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        network([FIXTURE], lang="de")
+
+
+def test_the_command_line_and_kg_notebook_do_not_import_pyvis():
+    code = (
+        "import sys, contextlib, io\n"
+        "import kg.notebook\n"
+        "from kg.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main(['--help'])\n"
+        "print(sorted(m for m in ('pyvis', 'IPython') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_explorer_shows_inline_in_a_sandboxed_frame():
+    shown = explorer([FIXTURE], height=500)._repr_html_()
+    assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in shown and "height: 500px" in shown

@@ -1,0 +1,100 @@
+"""kg.sources: each part of the graph is read once, kept apart, and never split back out of the union."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+
+from kg import resources
+from kg.errors import LoadError, UsageError
+from kg.load import iter_quads, load_graph, parse_file
+from kg.namespaces import ID, ONTOLOGY_IRI, RDFS, VOCABULARIES_IRI, XSD
+from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, Sources
+
+ARTICLE = resources.data_path()
+
+
+@pytest.fixture
+def reads(monkeypatch) -> Counter:
+    """How often each file is parsed (every reader goes through kg.load.iter_quads)."""
+    counted: Counter = Counter()
+
+    def counting(path, **kwargs):
+        counted[Path(path).name] += 1
+        return iter_quads(path, **kwargs)
+
+    monkeypatch.setattr("kg.sources.iter_quads", counting)
+    return counted
+
+
+def test_every_part_is_read_once_however_often_it_is_asked_for(reads):
+    sources = Sources()
+    for _ in range(2):
+        _ = sources.union, sources.schema, sources.shapes, sources.parts(), sources.ill_typed_literals()
+    sources.described_parts()
+    assert reads == {"kg.ttl": 1, "vocabularies.ttl": 1, "article.ttl": 1, "shapes.ttl": 1}
+
+
+def test_the_union_is_what_load_graph_loads():
+    assert set(Sources().union) == set(load_graph())
+
+
+def test_the_parts_are_the_files_as_read_not_split_from_the_union():
+    sources = Sources()
+    parts = sources.parts()
+    assert list(parts) == [ONTOLOGY_IRI, VOCABULARIES_IRI, DATA_GRAPH]
+    assert set(parts[DATA_GRAPH]) == set(parse_file(ARTICLE))
+    assert set(parts[ONTOLOGY_IRI]) == set(parse_file(resources.ontology_paths()[0]))
+    assert list(sources.described_parts()) == [ONTOLOGY_IRI, VOCABULARIES_IRI, DATA_GRAPH, DESCRIPTION_GRAPH]
+
+
+def test_the_data_part_alone_reads_no_ontology(reads):
+    assert list(Sources().parts("data")) == [DATA_GRAPH]
+    assert reads == {"article.ttl": 1}
+
+
+def test_the_ontology_part_alone_reads_no_data(reads, tmp_path):
+    missing = tmp_path / "nowhere.ttl"
+    assert list(Sources([missing]).parts("ontology")) == [ONTOLOGY_IRI, VOCABULARIES_IRI]
+    assert "nowhere.ttl" not in reads
+
+
+def test_a_broken_data_file_fails_before_the_ontology_is_read(reads, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<http://a.example/> <http://b.example/> .\n", encoding="utf-8")
+    with pytest.raises(LoadError, match=r"broken\.ttl:1:"):
+        Sources([broken]).union  # noqa: B018
+    assert reads == {"broken.ttl": 1}
+
+
+def test_an_unknown_part_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown graph 'shapes': choose one of all, data, ontology"):
+        Sources().parts("shapes")
+
+
+def test_ill_typed_literals_are_found_in_the_one_read_with_their_position(reads, tmp_path):
+    data = tmp_path / "typed.ttl"
+    data.write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        '<https://w3id.org/iran-kazakhstan-kg/id/x> <http://www.w3.org/2000/01/rdf-schema#comment> "fine" ;\n'
+        '    <https://w3id.org/iran-kazakhstan-kg/id/p> "abc"^^xsd:integer .\n',
+        encoding="utf-8",
+    )
+    sources = Sources([data])
+    [bad] = sources.ill_typed_literals()
+    assert (bad.path, bad.line, bad.column) == (data, 3, 48)
+    assert bad.literal == Literal("abc", datatype=XSD.integer, normalize=False)
+    assert bad.subject == ID["x"]
+    assert reads["typed.ttl"] == 1
+    assert (ID["x"], RDFS.comment, Literal("fine")) in sources.union
+
+
+def test_kg_validate_reads_each_data_file_once(reads):
+    from kg.validate import validate
+
+    report = validate()
+    assert report.conforms, report.format()
+    assert reads["article.ttl"] == 1
