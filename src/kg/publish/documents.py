@@ -26,9 +26,7 @@ def render_document(renderer: Renderer, iri: str, ext: str, lang: str = "en") ->
     """The document of ``iri`` (a resource of the publication) with suffix ``ext``, in ``lang`` for HTML."""
     publication = renderer.publication
     if ext in RDF_SUFFIXES:
-        from kg.writers import serialize
-
-        return serialize(publication.describe(iri), RDF_SUFFIXES[ext])
+        return render_descriptions(renderer, iri, (ext,))[ext]
     if publication.documents.get(iri) in _DOCUMENTED:
         pages = {each: (page_path(iri, each) or "").rsplit("/", 1)[-1] for each in ("en", "fa")}
         key = (lang, tuple(sorted(pages.items())), renderer.root)
@@ -39,6 +37,14 @@ def render_document(renderer: Renderer, iri: str, ext: str, lang: str = "en") ->
             _DOCS[key] = render_html(_ontology(), lang, pages, lambda term: renderer.href(term, lang))
         return _DOCS[key]
     return renderer.resource_page(iri, lang)
+
+
+def render_descriptions(renderer: Renderer, iri: str, exts: tuple[str, ...] = tuple(RDF_SUFFIXES)) -> dict[str, str]:
+    """The description of ``iri`` in each RDF syntax of ``exts``, canonicalised once for all of them."""
+    from kg.writers import serialize, to_quads
+
+    canonical = to_quads(renderer.publication.describe(iri), triples=True)
+    return {ext: serialize(canonical, RDF_SUFFIXES[ext]) for ext in exts}
 
 
 _DOCS: dict[tuple[str, tuple[tuple[str, str], ...], str], str] = {}

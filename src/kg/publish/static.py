@@ -35,7 +35,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from kg import limits
@@ -43,7 +43,10 @@ from kg.errors import OutputError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, replace_path
-from kg.publish.paths import RDF_SUFFIXES, page_path, page_stem
+from kg.publish.paths import page_path, page_stem
+
+if TYPE_CHECKING:
+    from kg.sources import Sources
 
 
 @dataclass
@@ -79,21 +82,29 @@ class _Writer:
 
 
 def write_site(
-    out: str | Path, data: Sequence[str | Path] | None = None, *, host: str = limits.PUBLISH_HOST, explorer: bool = True
+    out: str | Path,
+    data: Sequence[str | Path] | None = None,
+    *,
+    sources: Sources | None = None,
+    host: str = limits.PUBLISH_HOST,
+    explorer: bool = True,
 ) -> PublishResult:
-    """Write the static site of the shipped (or given) data into ``out`` (replaced whole when done)."""
+    """Write the static site of the shipped (or given) data, or of ``sources`` already read, into ``out``
+    (replaced whole when done)."""
     from kg.publish.description import load_publication
+    from kg.sources import Sources
 
     started = time.perf_counter()
     target = check_output(out, directory=True)
     if not host.startswith(("http://", "https://")) or not host.endswith("/"):
         raise OutputError(f"--host must be an http(s) URL ending in '/', not {host!r}")
-    publication = load_publication(data)
+    sources = sources if sources is not None else Sources(data)
+    publication = load_publication(sources=sources)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".kg-publish-{os.getpid()}-", dir=target.parent))
     try:
         writer = _Writer(staging)
-        _write_all(writer, publication, data, host, explorer=explorer)
+        _write_all(writer, publication, sources, host, explorer=explorer)
         replace_path(staging, target)
     except OSError as exc:
         raise OutputError(f"cannot write the static site: {exc.strerror or exc}", path=target) from None
@@ -102,20 +113,7 @@ def write_site(
     return PublishResult(target, writer.files, writer.bytes, len(publication.resources), time.perf_counter() - started)
 
 
-def write_site_dir(graph: Any, path: Path, *, sources: Sequence[Path] | None = None) -> None:
-    """Build output (``build/site``): the static site of the build's data."""
-    write_site(path, _data_files(sources))
-
-
-def _data_files(sources: Sequence[Path] | None) -> list[Path] | None:
-    from kg import resources
-
-    if sources is None:
-        return None
-    return list(sources)[len(resources.ontology_paths()) :] or None
-
-
-def _write_all(writer: _Writer, publication: Any, data: Any, host: str, *, explorer: bool) -> None:
+def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
     from kg.publish.apache import site_rules, w3id_rules
     from kg.publish.documents import render_document
     from kg.publish.pages import Renderer
@@ -149,12 +147,11 @@ def _write_all(writer: _Writer, publication: Any, data: Any, host: str, *, explo
     writer.write("sitemap.xml", sitemap(pages))
     writer.write(".htaccess", site_rules())
     writer.write("w3id/.htaccess", w3id_rules(host))
-    _write_dumps(writer, data)
+    _write_dumps(writer, sources)
     if explorer:
         from kg.explore import render_html
-        from kg.load import load_graph
 
-        writer.write("explorer.html", render_html(load_graph(data)))
+        writer.write("explorer.html", render_html(sources.union))
 
 
 _ADOPTED: list[Any] = []
@@ -170,7 +167,7 @@ def _write_share(job: tuple[str, list[str]]) -> tuple[int, int]:
 
 def _write_resources(folder: Path, publication: Any, iris: Sequence[str]) -> tuple[int, int]:
     """Every document of each of ``iris`` into ``folder``: the page in each language and the four RDF syntaxes."""
-    from kg.publish.documents import render_document
+    from kg.publish.documents import render_descriptions, render_document
     from kg.publish.pages import Renderer
 
     writer = _Writer(folder)
@@ -182,8 +179,8 @@ def _write_resources(folder: Path, publication: Any, iris: Sequence[str]) -> tup
             renderers[depth] = Renderer(publication, root="../" * depth, static=True)
         for lang in LANGUAGES:
             writer.write(page_path(iri, lang) or "", render_document(renderers[depth], iri, "html", lang))
-        for ext in RDF_SUFFIXES:
-            writer.write(f"{stem}.{ext}", render_document(renderers[depth], iri, ext))
+        for ext, text in render_descriptions(renderers[depth], iri).items():
+            writer.write(f"{stem}.{ext}", text)
     return writer.files, writer.bytes
 
 
@@ -226,13 +223,13 @@ def dump_names() -> list[str]:
     return [f"kg.{fmt.extension}.gz" for fmt in FORMATS.values()]
 
 
-def _write_dumps(writer: _Writer, data: Any) -> None:
+def _write_dumps(writer: _Writer, sources: Sources) -> None:
     """The whole graph in every syntax (``kg export --format all``), gzipped reproducibly (no name, no time)."""
-    from kg.export import export_graph
+    from kg.export import write_export_dir
     from kg.formats import FORMATS
 
     with tempfile.TemporaryDirectory(prefix="kg-publish-dumps-") as folder:
-        export_graph("all", folder, graph="all", data=data)
+        write_export_dir(sources, Path(folder))
         for fmt in FORMATS.values():
             source = Path(folder) / f"kg.{fmt.extension}"
             writer.write(f"dumps/kg.{fmt.extension}.gz", gzip.compress(source.read_bytes(), compresslevel=6, mtime=0))
