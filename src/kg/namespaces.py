@@ -229,6 +229,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS._NS),
     "dcat": str(DCAT._NS),
     "void": str(VOID._NS),
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
     "vann": str(VANN._NS),
     "sh": str(SH._NS),
     "owl": str(OWL._NS),

@@ -342,8 +342,9 @@ def serve(
             raise
         try:
             config = Site(
-                backend.query_url, timeout=timeout or None, max_rows=max_rows, allow_external=allow_external, data=data
-            )
+                backend.query_url, timeout=timeout or None, max_rows=max_rows, allow_external=allow_external, data=data,
+                entailment=entailment,
+            )  # fmt: skip
             app = create_app(config)
             server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
             stopped: list[int] = []

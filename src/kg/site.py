@@ -82,6 +82,7 @@ class Site:
     allow_external: bool = False
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
+    entailment: str = "rdfs"
     _explorer_html: str | None = field(default=None, repr=False)
 
 
@@ -378,6 +379,10 @@ async def sparql_endpoint(request: Request) -> Response:
             )
     else:
         body, text = b"", request.query_params.get("query", "")
+        if not request.url.query:  # the endpoint itself: its SPARQL 1.1 Service Description
+            from kg.publish.routes import service_description
+
+            return await service_description(request)
     if not text.strip():
         return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
     if not site.allow_external:

@@ -64,7 +64,8 @@ _TYPE = NamedNode(str(RDF.type))
 _IDENT = NamedNode(str(ITSRDF.taIdentRef))
 _MENTION = NamedNode(str(KG.Mention))
 _SUBCLASS = NamedNode(str(RDFS.subClassOf))
-_VERSION = NamedNode(str(OWL.versionIRI))
+#: The version IRIs of a document: the ontology's owl:versionIRI, the dataset's dcterms:hasVersion.
+_VERSIONS = (NamedNode(str(OWL.versionIRI)), NamedNode("http://purl.org/dc/terms/hasVersion"))
 
 
 def _key(term: Any) -> str:
@@ -104,9 +105,10 @@ class Publication:
         found[DATA_GRAPH] = DATA_GRAPH
         found[DESCRIPTION_GRAPH] = str(DATASET_IRI)
         for doc in list(found.values()):
-            for quad in self.store.quads_for_pattern(NamedNode(doc), _VERSION, None):
-                if isinstance(quad.object, NamedNode):
-                    found[quad.object.value] = doc
+            for predicate in _VERSIONS:
+                for quad in self.store.quads_for_pattern(NamedNode(doc), predicate, None):
+                    if isinstance(quad.object, NamedNode):
+                        found[quad.object.value] = doc
         return found
 
     # ----------------------------------------------------------------- what exists

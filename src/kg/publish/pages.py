@@ -31,7 +31,7 @@ from kg.i18n import text as message
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
 from kg.publish.conneg import MEDIA_TYPES
 from kg.publish.description import Publication
-from kg.publish.paths import RDF_SUFFIXES, page_path
+from kg.publish.paths import DUMPS, RDF_SUFFIXES, page_path
 from kg.publish.values import digits, format_date, format_number, format_year_month
 from kg.terms import natural_key, prefixed
 from kg.text import sentence_spans
@@ -57,7 +57,11 @@ class Renderer:
     # ----------------------------------------------------------------- links
 
     def href(self, iri: str, lang: str, ext: str = "html") -> str | None:
-        """The site link of ``iri``'s page, if the site has one."""
+        """The site link of ``iri``'s page, if the site has one (a dump: the file; the base: the home page)."""
+        if iri.startswith(BASE + DUMPS):
+            return self.root + iri[len(BASE) :]
+        if iri == BASE:
+            return self.root + ("index.html" if self.static else "")
         if iri not in self.publication.resources:
             return None
         path = page_path(iri, lang, ext)

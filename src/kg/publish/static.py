@@ -147,7 +147,8 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     writer.write("sitemap.xml", sitemap(pages))
     writer.write(".htaccess", site_rules())
     writer.write("w3id/.htaccess", w3id_rules(host))
-    _write_dumps(writer, sources)
+    for name, body in write_dumps(sources=sources).items():
+        writer.write(f"dumps/{name}", body)
     if explorer:
         from kg.explore import render_html
 
@@ -223,16 +224,20 @@ def dump_names() -> list[str]:
     return [f"kg.{fmt.extension}.gz" for fmt in FORMATS.values()]
 
 
-def _write_dumps(writer: _Writer, sources: Sources) -> None:
+def write_dumps(data: Sequence[str | Path] | None = None, *, sources: Sources | None = None) -> dict[str, bytes]:
     """The whole graph in every syntax (``kg export --format all``), gzipped reproducibly (no name, no time)."""
     from kg.export import write_export_dir
     from kg.formats import FORMATS
+    from kg.sources import Sources
 
+    sources = sources if sources is not None else Sources(data)
+    found = {}
     with tempfile.TemporaryDirectory(prefix="kg-publish-dumps-") as folder:
         write_export_dir(sources, Path(folder))
         for fmt in FORMATS.values():
-            source = Path(folder) / f"kg.{fmt.extension}"
-            writer.write(f"dumps/kg.{fmt.extension}.gz", gzip.compress(source.read_bytes(), compresslevel=6, mtime=0))
+            text = (Path(folder) / f"kg.{fmt.extension}").read_bytes()
+            found[f"kg.{fmt.extension}.gz"] = gzip.compress(text, compresslevel=6, mtime=0)
+    return found
 
 
 def sitemap(pages: Sequence[str]) -> str:
