@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import UsageError
@@ -45,6 +45,7 @@ from kg.namespaces import (
     RDFS,
     SDO,
     SHAPES_IRI,
+    VCARD,
     VOID,
     WD,
     XSD,
@@ -84,7 +85,6 @@ CURATION = {
     "en": "Curation: the article read, its entities and facts written in the ontology, each tied to its span",
     "fa": "ویرایش: خواندن خبر و نوشتن موجودیت‌ها و واقعیت‌هایش در هستان‌شناسی، هر یک با پیوند به بخشی از متن",
 }
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 LANGUAGES = (
     URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"),
     URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),

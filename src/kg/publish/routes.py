@@ -38,6 +38,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -168,6 +169,8 @@ def _lang(request: Request) -> str:
 
 async def dereference(request: Request) -> Response:
     """Any path of the IRI space: a document (200), a thing (303), a hash document (200, negotiated), or 404."""
+    if request.method not in ("GET", "HEAD"):  # the publication is read-only; the site's own 404 says so
+        raise HTTPException(404)
     path = request.path_params["path"]
     publication, renderer, _ = await _published(request)
     page = parse_page(path)
@@ -265,6 +268,13 @@ async def dump(request: Request) -> Response:
     )
 
 
+def favicon(request: Request) -> Response:
+    from importlib.resources import files
+
+    icon = files("kg").joinpath("templates", "site", "favicon.svg").read_bytes()
+    return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
 def search_script(request: Request) -> Response:
     from kg.publish.script import search_script as script
 
@@ -277,7 +287,8 @@ def routes(data: Any) -> tuple[list[Route], Published]:
         Route("/search", search),
         Route("/search.html", search_page),
         Route("/search.js", search_script),
+        Route("/favicon.svg", favicon),
         Route("/.well-known/void", well_known_void),
         Route("/dumps/{name:str}", dump),
-        Route("/{path:path}", dereference),
+        Route("/{path:path}", dereference, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
     ], Published(data)

@@ -42,7 +42,7 @@ from kg import limits
 from kg.errors import OutputError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
-from kg.output import check_output, replace_path
+from kg.output import check_output, process_is_alive, replace_path
 from kg.publish.paths import page_path, page_stem
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ def write_site(
     sources = sources if sources is not None else Sources(data)
     publication = load_publication(sources=sources)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".kg-publish-{os.getpid()}-", dir=target.parent))
     try:
         writer = _Writer(staging)
@@ -111,6 +112,15 @@ def write_site(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return PublishResult(target, writer.files, writer.bytes, len(publication.resources), time.perf_counter() - started)
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Remove the staging folders of ``kg publish`` runs whose process no longer runs (killed)."""
+    for path in folder.glob(".kg-publish-*"):
+        parts = path.name.split("-")  # .kg-publish-PID-random
+        pid = parts[2] if len(parts) > 3 else ""
+        if path.is_dir() and pid.isdigit() and not process_is_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
@@ -143,6 +153,7 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     writer.write("404.html", top.render("not-found.html", "en", path="", results=[]))
     writer.write("site.css", files("kg").joinpath("templates", "site", "site.css").read_bytes())
     writer.write("search.js", search_script())
+    writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
     writer.write(".well-known/void", render_document(top, str(DATASET_IRI), "ttl"))
     writer.write("sitemap.xml", sitemap(pages))
     writer.write(".htaccess", site_rules())
