@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from kg import limits
-from kg.i18n import Messages, other_language
+from kg.i18n import Messages, format_count, other_language
 from kg.i18n import text as message
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
 from kg.publish.conneg import MEDIA_TYPES
@@ -132,6 +132,7 @@ class Renderer:
         return environment().get_template(template).render(
             ui=Messages("site", lang), pui=Messages("publication", lang), lang=lang, root=self.root,
             other_pui=Messages("publication", other_language(lang)),
+            count=lambda n: format_count(n, lang),
             static=self.static, media_types=MEDIA_TYPES, **context,
         )  # fmt: skip
 
@@ -271,17 +272,30 @@ class Renderer:
         }
 
     def mention_context(self, iri: str) -> list[dict[str, Any]]:
-        """The sentences that mention ``iri``: the text before the span, the span, the text after (verbatim)."""
-        found = []
+        """The sentences that mention ``iri``, verbatim, each once, as parts: (text, marked, begin, end);
+        the mentions in a sentence are marked (overlapping ones merged)."""
+        sentences: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
         for article, begin, end in self.publication.mentions(iri):
             text = self.publication.text_of(article)
             if text is None or not 0 <= begin < end <= len(text):
                 continue
             start, stop = sentence_bounds(text, begin, end)
-            found.append({
-                "before": text[start:begin], "span": text[begin:end], "after": text[end:stop],
-                "begin": begin, "end": end, "article": self.node(NamedNode(article), "fa"),
-            })  # fmt: skip
+            sentences.setdefault((article, start, stop), []).append((begin, end))
+        found = []
+        for (article, start, stop), spans in sorted(sentences.items(), key=lambda item: (item[0][0], item[0][1])):
+            text = self.publication.text_of(article) or ""
+            merged: list[list[int]] = []
+            for begin, end in sorted(spans):
+                if merged and begin <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([begin, end])
+            parts, at = [], start
+            for begin, end in merged:
+                parts += [(text[at:begin], False, at, begin), (text[begin:end], True, begin, end)]
+                at = end
+            parts.append((text[at:stop], False, at, stop))
+            found.append({"parts": [p for p in parts if p[0]], "article": self.node(NamedNode(article), "fa")})
         return found
 
 
