@@ -171,6 +171,9 @@ def test_a_reader_edits_a_library_question_and_runs_it(opened):
     header = page.locator("#sparql-results thead").inner_text()
     assert "Statement" in header and "Occasion" in header  # the library's column names
     OUTPUT.mkdir(parents=True, exist_ok=True)
+    opened.js(
+        "() => { const editor = document.getElementById('sparql-editor'); editor.scrollTop = editor.scrollHeight; }"
+    )
     page.screenshot(path=str(OUTPUT / "console-cq04-edited.png"))
     rows.nth(0).locator("button.node").first.click()  # a statement is a node: the button selects it in the graph
     assert opened.js("() => kgExplorer.state().selected") == shown[0]

@@ -526,6 +526,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     serve(
         args.data, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows or None,
         allow_external=args.allow_external, on_ready=ready, entailment=args.entailment,
+        allowed_hosts=args.allowed_host, max_body=args.max_body, slots=args.slots, queue=args.queue,
+        head_timeout=args.head_timeout,
     )  # fmt: skip
     print("stopped", flush=True)
     return ExitCode.OK
@@ -799,6 +801,28 @@ def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser])
     _add_max_rows_option(p)
     p.add_argument("--allow-external", action="store_true", help="let queries use SERVICE (off by default)")
     _add_entailment_option(p)
+    p.add_argument(
+        "--allowed-host", action="append", default=[], metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable; '*': any, which lets any web page "
+        "reach the site through DNS rebinding); by default only the addresses listened on",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-body", type=whole_number(1), default=limits.SERVE_MAX_BODY, metavar="BYTES",
+        help=f"largest request body; a larger one is refused (413) unread (default: {limits.SERVE_MAX_BODY})",
+    )  # fmt: skip
+    p.add_argument(
+        "--slots", type=whole_number(1), default=limits.SERVE_QUERY_SLOTS, metavar="N",
+        help=f"requests that run queries at once (default: {limits.SERVE_QUERY_SLOTS})",
+    )  # fmt: skip
+    p.add_argument(
+        "--queue", type=whole_number(0), default=limits.SERVE_QUEUE, metavar="N",
+        help=f"requests that may wait for a slot; more get 503 with Retry-After (default: {limits.SERVE_QUEUE})",
+    )  # fmt: skip
+    p.add_argument(
+        "--head-timeout", type=seconds, default=limits.SERVE_HEAD_TIMEOUT, metavar="SECONDS",
+        help="time a client has to send a request's headers; a slower one is disconnected "
+        f"(default: {limits.SERVE_HEAD_TIMEOUT:g})",
+    )  # fmt: skip
 
     p = add("push", cmd_push)
     _add_data_option(p)
@@ -832,21 +856,11 @@ def shared_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``kg ARGV`` (the command line's when None); the exit code."""
-    warm = argv is None and sys.argv[1:2] == ["query"]  # the command line's kg query: the warm process may answer
-    if warm:
-        from kg import warm as warm_process
-
-        code = warm_process.answer(sys.argv[1:])
-        if code is not None:
-            return code
     args = shared_parser().parse_args(argv)
     try:
-        code = int(args.handler(args))
+        return int(args.handler(args))
     except KgError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
     except BrokenPipeError:  # e.g. `kg query ... | head`
         return ExitCode.OK
-    if warm and not args.endpoint and not args.show:
-        warm_process.start(sys.argv[1:])  # for the next run; nothing if one runs or --no-cache
-    return code

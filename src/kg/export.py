@@ -99,11 +99,13 @@ def export_graph(
         for path in paths:
             refuse_input(path)
     sources = Sources(data)
-    triples = sources.parts(graph)
-    quads = triples
-    if graph == "all" and any(f.dataset for f in formats):
-        quads = sources.described_parts(endpoint=endpoint)
-    texts = _serialize_all(quads, triples, formats)
+    if any(f.dataset for f in formats):
+        triples = sources.parts(graph)
+        quads = sources.described_parts(endpoint=endpoint) if graph == "all" else triples
+        texts = _serialize_all(quads, triples, formats)
+    else:  # the statements as read, never an rdflib graph: converted and canonicalised once for every format
+        statements = to_quads(sources.statements(graph), triples=True)
+        texts = {f: serialize(statements, f) for f in formats}
     if target is None:
         return Export(text=texts[formats[0]])
     paths = {f: (target / file_name(f, graph) if fmt == "all" else target) for f in formats}

@@ -30,11 +30,13 @@ forms that Oxigraph reads as the keyword), on the text as written and with
 
 from __future__ import annotations
 
+import html as html_module
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -46,12 +48,12 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.i18n import Messages, language
-from kg.limits import MAX_ROWS, SERVE_FORWARD_GRACE, SERVE_FORWARD_UNLIMITED, SERVE_TIMEOUT
+from kg.limits import MAX_ROWS, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
 from kg.publish.paths import page_path
 from kg.sparql.results import Result
@@ -83,7 +85,7 @@ class Site:
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
     entailment: str = "rdfs"
-    _explorer_html: str | None = field(default=None, repr=False)
+    _explorer_page: tuple[bytes, str] | None = field(default=None, repr=False)  # the page and its CSP
 
 
 # --------------------------------------------------------------------------- the adapter: the one place
@@ -116,7 +118,14 @@ class Library:
         return unquote_default(param.type, param.default_text)
 
     @staticmethod
-    def run(site: Site, name: str | None, params: Mapping[str, str], lang: str, text: str | None = None) -> Result:
+    def run(
+        site: Site,
+        name: str | None,
+        params: Mapping[str, str],
+        lang: str,
+        text: str | None = None,
+        timeout: float | None = None,
+    ) -> Result:
         """Run a library query (or SPARQL ``text``) on the site's Oxigraph, labels in ``lang``.
 
         ``name`` is looked up in the library only (:meth:`find`), never read as a path.
@@ -125,10 +134,9 @@ class Library:
         from kg.sparql.endpoint import EndpointEngine
 
         q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
-        engine = EndpointEngine(site.endpoint, timeout=site.timeout)
-        return run_query(
-            q, dict(params), engine=engine, timeout=site.timeout, max_rows=site.max_rows, lang=lang, labels=True
-        )
+        limit = site.timeout if timeout is None else max(timeout, 0.001)  # the seconds left of the request
+        engine = EndpointEngine(site.endpoint, timeout=limit)
+        return run_query(q, dict(params), engine=engine, timeout=limit, max_rows=site.max_rows, lang=lang, labels=True)
 
     @staticmethod
     def editor_text(q: Any, params: Mapping[str, str], lang: str) -> str:
@@ -260,7 +268,7 @@ def question(request: Request) -> Response:
         return _error(request, 404, f"no such format: .{ext} (formats: .csv, .json, .srj)")
     try:
         params = _question_params(request, q)
-        result = Library.run(_site(request), q.name, params, lang)
+        result = Library.run(_site(request), q.name, params, lang, timeout=_left(request))
     except KgError as exc:
         return _error(request, _status(exc), str(exc))
     if ext is not None:
@@ -299,7 +307,7 @@ async def adhoc(request: Request) -> Response:
         try:
             if not site.allow_external:
                 refuse_service(text)
-            result = await run_in_threadpool(Library.run, site, None, {}, lang, text)
+            result = await run_in_threadpool(Library.run, site, None, {}, lang, text, _left(request))
         except KgError as exc:
             return _error(request, _status(exc), str(exc), query=text)
         table = _table(result, lang)
@@ -356,72 +364,30 @@ def site_css(request: Request) -> Response:
     return Response(css, media_type="text/css; charset=utf-8")
 
 
+#: The page's own policy, from its meta tag (read in its head only).
+_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.I)
+
+
 def explorer(request: Request) -> Response:
+    """The explorer page, encoded once (every answer shares its bytes), its own CSP sent as a header too,
+    with ``frame-ancestors``, which a meta tag cannot set (SECURITY.md)."""
     site = _site(request)
-    if site._explorer_html is None:
-        site._explorer_html = Library.explorer_html(site)
-    return HTMLResponse(site._explorer_html)
+    if site._explorer_page is None:
+        html = Library.explorer_html(site)
+        found = _META_CSP.search(html, 0, 8192)
+        policy = html_module.unescape(found.group(1)).rstrip("; ") if found else CSP.split("; frame-ancestors")[0]
+        site._explorer_page = (html.encode("utf-8"), policy + "; frame-ancestors 'self'")
+    body, policy = site._explorer_page
+    return Response(body, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy})
 
 
 async def sparql_endpoint(request: Request) -> Response:
-    """The SPARQL 1.1 Protocol (query operation), forwarded to Oxigraph with the request's Accept."""
-    site = _site(request)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if request.method == "POST":
-        body = await request.body()
-        if content_type == "application/sparql-query":
-            text = body.decode("utf-8", "replace")
-        elif content_type == "application/x-www-form-urlencoded":
-            text = (urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query") or [""])[0]
-        else:
-            return PlainTextResponse(
-                "POST a query as application/sparql-query or application/x-www-form-urlencoded", status_code=415
-            )
-    else:
-        body, text = b"", request.query_params.get("query", "")
-        if not request.url.query:  # the endpoint itself: its SPARQL 1.1 Service Description
-            from kg.publish.routes import service_description
+    """The SPARQL 1.1 Protocol (query operation), checked and passed on to Oxigraph: :mod:`kg.proxy`."""
+    if request.method == "GET" and not request.url.query:  # the endpoint itself: its SPARQL Service Description
+        from kg.publish.routes import service_description
 
-            return await service_description(request)
-    if not text.strip():
-        return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
-    if not site.allow_external:
-        try:
-            refuse_service(text)
-        except QueryError as exc:
-            return PlainTextResponse(str(exc), status_code=403)
-    target = site.endpoint + ("?" + request.url.query if request.url.query else "")
-    headers = {"Accept": request.headers.get("accept", "*/*")}
-    if request.method == "POST":
-        headers["Content-Type"] = request.headers.get("content-type", "")
-    forwarded = urllib.request.Request(target, data=body or None, headers=headers, method=request.method)
-    status, media, answer = await run_in_threadpool(
-        _forward, forwarded, (site.timeout or SERVE_FORWARD_UNLIMITED) + SERVE_FORWARD_GRACE
-    )
-    if isinstance(answer, bytes):
-        return Response(answer, status_code=status, media_type=media)
-    # Streamed as Oxigraph sends it: a huge answer never sits whole in this process's memory.
-    return StreamingResponse(_chunks(answer), status_code=status, media_type=media)
-
-
-def _chunks(response: Any, size: int = 1 << 16) -> Iterator[bytes]:
-    """The body of an open urllib response, ``size`` bytes at a time; closed at the end or when the client leaves."""
-    try:
-        while chunk := response.read(size):
-            yield chunk
-    finally:
-        response.close()
-
-
-def _forward(request: urllib.request.Request, timeout: float) -> tuple[int, str, Any]:
-    """Status, content type and body of Oxigraph's answer: an open response to stream for a 2xx, else bytes."""
-    try:
-        response = urllib.request.urlopen(request, timeout=timeout)  # closed by _chunks
-        return response.status, response.headers.get("Content-Type", "application/octet-stream"), response
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type", "text/plain"), exc.read()
-    except (urllib.error.URLError, OSError) as exc:
-        return 502, "text/plain; charset=utf-8", f"the SPARQL server did not answer: {exc}".encode()
+        return await service_description(request)
+    return await request.app.state.proxy(request)
 
 
 # --------------------------------------------------------------------------- errors
@@ -445,12 +411,24 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return _error(request, status, str(detail))
 
 
+def _left(request: Request) -> float | None:
+    """Seconds left of the request's time limit, counted from its arrival (:mod:`kg.guard`)."""
+    from kg.guard import remaining
+
+    return remaining(request.scope, _site(request).timeout)
+
+
 def _site(request: Request) -> Site:
     return request.app.state.site
 
 
-def create_app(site: Site) -> Starlette:
-    """The site's ASGI application (run it with uvicorn; :func:`kg.serve.serve` does)."""
+def create_app(site: Site, proxy: Any = None) -> Starlette:
+    """The site's ASGI application (run it with uvicorn; :func:`kg.serve.serve` does, behind :mod:`kg.guard`).
+
+    ``proxy`` answers ``/query`` (a :class:`kg.proxy.SparqlProxy`; one on ``site.endpoint`` if not given).
+    """
+    from kg.proxy import SparqlProxy
+
     routes = [
         Route("/", home),
         Route("/q/{name:str}.{ext:str}", question),
@@ -469,4 +447,5 @@ def create_app(site: Site) -> Starlette:
     app = Starlette(routes=routes + published, exception_handlers={HTTPException: _http_error, Exception: _http_error})
     app.state.site = site
     app.state.published = app_publication
+    app.state.proxy = proxy or SparqlProxy(site.endpoint, timeout=site.timeout, allow_external=site.allow_external)
     return app

@@ -26,9 +26,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -122,6 +123,23 @@ class Sources:
         if data is not None:
             parts[DATA_GRAPH] = data
         return parts
+
+    def statements(self, which: str = "all") -> Iterator[Any]:
+        """The pyoxigraph quads of the parts of ``which``, streamed from their files in export order.
+
+        What the triple-format exports write (:func:`kg.export.export_graph`):
+        read by the same strict reader as the parts, without an rdflib graph
+        (at 1 000 synthetic articles that graph took 4 of the 5 s of a
+        ``kg export --format nt``, and most of its memory). Statements stated
+        in more than one part come more than once; the writers keep one.
+        """
+        if which not in GRAPH_CHOICES:
+            raise UsageError(f"unknown graph {which!r}: choose one of {', '.join(GRAPH_CHOICES)}")
+        paths = [*(self.data_paths if which in ("all", "data") else ())]  # the user's files first: fail fast
+        if which in ("all", "ontology"):
+            paths += resources.ontology_paths()
+        for path in paths:
+            yield from iter_quads(path)
 
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from."""

@@ -69,9 +69,12 @@ import os
 import socket
 import struct
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: the client is on every kg query's path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 #: Environment variables of the warm process (their defaults are in kg.limits).
 NO_CACHE_ENV = "KG_NO_CACHE"
@@ -181,10 +184,14 @@ def _stream(stream: Any) -> list[str]:
     return [getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"]
 
 
+_ASKED: list[bool] = []  # answer() asks once a process
+
+
 def answer(argv: Sequence[str]) -> int | None:
     """Have the warm process run ``kg ARGV``; its exit code, or None when the caller must run it itself."""
-    if not enabled(argv):
+    if _ASKED or not enabled(argv):
         return None
+    _ASKED.append(True)
     folder = private_dir(create=False)
     sock = connect(folder) if folder else None
     if sock is None:

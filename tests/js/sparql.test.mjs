@@ -181,3 +181,22 @@ test("stop ends the running query; queued queries still run, in order", async ()
   await assert.rejects(slow, (e) => e.code === "stopped");
   assert.deepEqual((await next).results.results.bindings, []);
 });
+
+test("the worker's warm-up report is kept and does not answer a waiting query", async () => {
+  class WarmingWorker extends FakeWorker {
+    postMessage(message) {
+      if (message.type === "init") {
+        assert.deepEqual(message.warmup, ["ASK {}"]);
+        setTimeout(() => this.onmessage({ data: { type: "ready", module: "m", triples: 1, ms: 1 } }), 1);
+        setTimeout(() => this.onmessage({ data: { type: "warm", ms: 42 } }), 3);
+        return;
+      }
+      super.postMessage(message);
+    }
+  }
+  const engine = new Engine(() => new WarmingWorker(), { wasm: "A", data: "B", warmup: ["ASK {}"] }, { timeoutMs: 0, maxRows: 0 });
+  const answer = await engine.query("SELECT * {}");
+  assert.deepEqual(answer.results.head.vars, []);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(engine.warmMs, 42);
+});

@@ -87,11 +87,16 @@ def engine_wasm() -> bytes:
 
 
 def dataset_ntriples(data: Sequence[str | Path] | None = None) -> bytes:
-    """The triples ``kg query`` answers over (``data``, default the shipped graph, and its RDFS closure), sorted."""
+    """The triples ``kg query`` answers over (``data``, default the shipped graph, and its RDFS closure), sorted.
+
+    Blank nodes get their RDFC-1.0 canonical labels, so the same data gives the same bytes on every build.
+    """
     from kg.sparql.engines import open_engine
 
     store = open_engine("oxigraph", data=data).store
-    text = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    dataset = pyoxigraph.Dataset(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    text = pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS) or b""
     lines = sorted(set(text.decode("utf-8").splitlines()))
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -27,7 +27,8 @@ export function policyMessage(policy) {
 export class Engine {
   /**
    * `createWorker()` makes a worker running sparql-worker.js; `payload` is what its init message
-   * carries ({wasm, data, maxNesting}); `limits` the defaults of each query ({timeoutMs, maxRows}).
+   * carries ({wasm, data, maxNesting, warmup}), or a Promise of it (the site fetches the files);
+   * `limits` the defaults of each query ({timeoutMs, maxRows}).
    */
   constructor(createWorker, payload, limits) {
     this.createWorker = createWorker;
@@ -40,6 +41,7 @@ export class Engine {
     this.queue = [];
     this.nextId = 1;
     this.loadMs = null;
+    this.warmMs = null;
     this.triples = null;
   }
 
@@ -50,31 +52,36 @@ export class Engine {
   }
 
   spawn() {
-    const worker = this.createWorker();
-    this.worker = worker;
-    return new Promise((resolve, reject) => {
-      worker.onmessage = (event) => {
-        const message = event.data;
-        if (message.type === "ready") {
-          this.module = message.module || this.module;
-          this.triples = message.triples;
-          if (this.loadMs === null) this.loadMs = message.ms;
-          worker.onmessage = (answer) => this.settle(answer.data);
-          resolve({ triples: message.triples, ms: message.ms });
-        } else if (message.type === "failed") {
-          reject(new SparqlError("failed", message.message));
-        }
-      };
-      worker.onerror = (event) => {
-        if (event && event.preventDefault) event.preventDefault();
-        reject(new SparqlError("failed", (event && event.message) || "the engine could not start"));
-        this.fail(new SparqlError("failed", (event && event.message) || "the engine stopped"));
-      };
-      const init = { type: "init", maxNesting: this.payload.maxNesting, data: this.payload.data };
-      if (this.module) init.module = this.module;
-      else init.wasm = this.payload.wasm;
-      worker.postMessage(init);
-    });
+    return Promise.resolve(this.payload).then(
+      (payload) =>
+        new Promise((resolve, reject) => {
+          const worker = this.createWorker();
+          this.worker = worker;
+          worker.onmessage = (event) => {
+            const message = event.data;
+            if (message.type === "ready") {
+              this.module = message.module || this.module;
+              this.triples = message.triples;
+              if (this.loadMs === null) this.loadMs = message.ms;
+              worker.onmessage = (answer) => this.settle(answer.data);
+              resolve({ triples: message.triples, ms: message.ms });
+            } else if (message.type === "failed") {
+              reject(new SparqlError("failed", message.message));
+            }
+          };
+          worker.onerror = (event) => {
+            if (event && event.preventDefault) event.preventDefault();
+            const error = new SparqlError("failed", (event && event.message) || "the engine stopped");
+            reject(error);
+            this.ready = null;
+            this.fail(error);
+          };
+          const init = { type: "init", maxNesting: payload.maxNesting, data: payload.data, warmup: payload.warmup || [] };
+          if (this.module) init.module = this.module;
+          else init.wasm = payload.wasm;
+          worker.postMessage(init);
+        }),
+    );
   }
 
   /**
@@ -111,6 +118,10 @@ export class Engine {
   }
 
   settle(message) {
+    if (message.type === "warm") {
+      if (this.warmMs === null) this.warmMs = message.ms;
+      return;
+    }
     const job = this.current;
     if (!job || message.id !== job.id) return;
     clearTimeout(job.timer);
@@ -134,8 +145,10 @@ export class Engine {
     if (this.current !== job) return;
     clearTimeout(job.timer);
     this.current = null;
-    this.worker.terminate();
-    this.ready = null; // the next query starts a new worker from the compiled module
+    if (job.started !== undefined) {
+      this.worker.terminate(); // the only way to stop WebAssembly mid-query
+      this.ready = null; // the next query starts a new worker from the compiled module
+    }
     job.reject(error);
     this.pump();
   }
