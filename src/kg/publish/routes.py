@@ -38,7 +38,6 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -169,8 +168,6 @@ def _lang(request: Request) -> str:
 
 async def dereference(request: Request) -> Response:
     """Any path of the IRI space: a document (200), a thing (303), a hash document (200, negotiated), or 404."""
-    if request.method not in ("GET", "HEAD"):  # the publication is read-only; the site's own 404 says so
-        raise HTTPException(404)
     path = request.path_params["path"]
     publication, renderer, _ = await _published(request)
     page = parse_page(path)
@@ -290,5 +287,5 @@ def routes(data: Any) -> tuple[list[Route], Published]:
         Route("/favicon.svg", favicon),
         Route("/.well-known/void", well_known_void),
         Route("/dumps/{name:str}", dump),
-        Route("/{path:path}", dereference, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/{path:path}", dereference),  # GET and HEAD: a write to any path is the site's 405
     ], Published(data)
