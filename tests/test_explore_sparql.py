@@ -21,7 +21,7 @@ from kg.load import load_graph
 from kg.sparql.browser import ENGINE_WASM_SHA256, dataset_ntriples
 
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
-ELEMENT = re.compile(r'<script type="([^"]+)" id="(kg-sparql-[a-z]+)">(.*?)</script>', re.S)
+ELEMENT = re.compile(r'<script type="([^"]+)" id="(kg-sparql-[a-z]+)"[^>]*>(.*?)</script>', re.S)
 
 
 @pytest.fixture(scope="module")

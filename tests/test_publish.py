@@ -210,7 +210,7 @@ def test_an_unknown_iri_is_a_404_page_in_both_languages_with_suggestions(client)
     ("query", "lang", "first"),
     [
         ("Tokayev", "en", ("kassym-jomart-tokayev", "Kassym-Jomart Tokayev")),
-        ("توكايف", "fa", ("kassym-jomart-tokayev", "قاسم‌ژومارت توکایف")),  # Arabic kaf and yeh
+        ("توكايف", "fa", ("kassym-jomart-tokayev", "قاسم ژومارت توکایف")),  # Arabic kaf and yeh
         ("kazakh", "en", ("kazakhstan", "Kazakhstan")),
         ("قزاقستان", "en", ("kazakhstan", "Kazakhstan")),
         ("رئیسجمهور قزاقستان", "fa", ("post/president-of-kazakhstan", "رئیس‌جمهور قزاقستان")),  # no ZWNJ

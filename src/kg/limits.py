@@ -83,8 +83,9 @@ SERVE_STARTUP = 30.0
 SERVE_MAX_BODY = 1024 * 1024
 #: Requests that run queries, at once, per ``kg serve`` process; the rest wait in the queue.
 SERVE_QUERY_SLOTS = 8
-#: Requests that may wait for a query slot; past it, 503 with ``Retry-After`` at once.
-SERVE_QUEUE = 64
+#: Requests that may wait for a query slot; past it, 503 with ``Retry-After`` at once. A waiting request holds
+#: no body yet (the guard admits, then the route reads), so a wait costs little memory.
+SERVE_QUEUE = 256
 #: Bytes of an answer ``kg serve`` holds before it sends the status, so that an answer cancelled or cut
 #: within them is an error status; a longer one is streamed, and cut by closing the connection.
 SERVE_BUFFER = 1024 * 1024

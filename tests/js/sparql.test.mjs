@@ -182,12 +182,13 @@ test("stop ends the running query; queued queries still run, in order", async ()
   assert.deepEqual((await next).results.results.bindings, []);
 });
 
-test("the worker's warm-up report is kept and does not answer a waiting query", async () => {
+test("after ready the engine asks the worker to warm up; its report is kept and answers no query", async () => {
+  const got = [];
   class WarmingWorker extends FakeWorker {
     postMessage(message) {
-      if (message.type === "init") {
-        assert.deepEqual(message.warmup, ["ASK {}"]);
-        setTimeout(() => this.onmessage({ data: { type: "ready", module: "m", triples: 1, ms: 1 } }), 1);
+      got.push(message.type);
+      if (message.type === "warmup") {
+        assert.deepEqual(message.texts, ["ASK {}"]);
         setTimeout(() => this.onmessage({ data: { type: "warm", ms: 42 } }), 3);
         return;
       }
@@ -199,4 +200,16 @@ test("the worker's warm-up report is kept and does not answer a waiting query", 
   assert.deepEqual(answer.results.head.vars, []);
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.equal(engine.warmMs, 42);
+  assert.deepEqual(got, ["init", "warmup", "query"]);
+});
+
+test("a worker the page started early is adopted with the messages it sent meanwhile, and not sent init again", async () => {
+  FakeWorker.made = [];
+  const early = { worker: new FakeWorker(), messages: [{ type: "ready", module: "m", triples: 7, ms: 5 }], error: null };
+  const engine = new Engine(() => new FakeWorker(), { wasm: "A", data: "B" }, { timeoutMs: 0, maxRows: 0 });
+  engine.adopt(early);
+  assert.deepEqual(await engine.start(), { triples: 7, ms: 5 });
+  assert.deepEqual((await engine.query("SELECT * {}")).results.head.vars, []);
+  assert.equal(FakeWorker.made.length, 1, "no second worker");
+  assert.deepEqual(early.worker.got.map((m) => m.type), ["query"]);
 });

@@ -15,6 +15,9 @@ What the page gains (:func:`console_assets`), from :mod:`kg.sparql.browser`:
 - ``#kg-sparql-wasm`` and ``#kg-sparql-data``: the engine's WebAssembly and the triples with their
   RDFS closure, each gzipped and base64, decompressed in the worker by the browser's own
   ``DecompressionStream``;
+- a few lines (``templates/sparql-boot.js``) that start the worker as soon as those elements are
+  parsed, so the engine compiles while vis-network and the explorer's script load; the console
+  adopts that worker;
 - ``KG.sparql``: the library's questions with their parameters, the limits of ``kg query``, the
   project's prefixes; and the console's strings (:mod:`kg.i18n`'s ``[console]``).
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +53,8 @@ from kg.sparql.browser import (
 
 #: The worker's module (it imports the policy and the row cap).
 WORKER_ENTRY = "sparql-worker.js"
+#: The small classic script that starts the worker as soon as the engine's elements are parsed.
+BOOT = files("kg").joinpath("templates", "sparql-boot.js")
 
 
 def console_csp(csp: str) -> str:
@@ -82,6 +88,7 @@ class ConsoleAssets:
     data: str
     settings: dict[str, Any]
     strings: dict[str, dict[str, Any]]
+    boot: Markup
 
     @property
     def size(self) -> int:
@@ -103,4 +110,5 @@ def console_assets(data: Sequence[str | Path] | None = None) -> ConsoleAssets:
         data=base64_text(gzip_bytes(dataset_ntriples(data))),
         settings=settings,
         strings={lang: messages("console", lang) for lang in LANGUAGES},
+        boot=_inline_text(BOOT.read_text(encoding="utf-8"), "the engine's boot script"),
     )

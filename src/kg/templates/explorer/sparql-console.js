@@ -8,7 +8,7 @@
    is absent and `kgExplorer.sparql` says so. */
 import { KG, model } from "./data.js";
 import { actions, state } from "./state.js";
-import { count, digits, el, t, userText } from "./ui.js";
+import { count, digits, el, literalView, t, userText } from "./ui.js";
 import { nodeButton } from "./panel.js";
 import { download } from "./exporting.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
@@ -37,10 +37,14 @@ const con = {
 
 let engine = null;
 
+/* The engine; it adopts the worker the page's boot script (templates/sparql-boot.js) started as soon as
+   the engine's elements were parsed, so the engine compiles while vis-network and this script load. */
 function makeEngine() {
   const text = (id) => document.getElementById(id).textContent.trim();
   const url = URL.createObjectURL(new Blob([document.getElementById("kg-sparql-worker").textContent], { type: "text/javascript" }));
-  return new Engine(() => new Worker(url), { wasm: text("kg-sparql-wasm"), data: text("kg-sparql-data"), maxNesting: SPARQL.limits.maxNesting, warmup: QUESTIONS.map((q) => q.text) }, { timeoutMs: SPARQL.limits.timeoutMs, maxRows: SPARQL.limits.maxRows });
+  const made = new Engine(() => new Worker(url), { wasm: text("kg-sparql-wasm"), data: text("kg-sparql-data"), maxNesting: SPARQL.limits.maxNesting, warmup: QUESTIONS.map((q) => q.text) }, { timeoutMs: SPARQL.limits.timeoutMs, maxRows: SPARQL.limits.maxRows });
+  made.adopt(window.kgSparqlBoot);
+  return made;
 }
 
 /* Start the engine as the page opens (it compiles in the worker, off the page's thread). */
@@ -73,10 +77,18 @@ export function sparql(text, options) {
     .then((answer) => answer.results);
 }
 
-/* The engine's own numbers, for tests and benchmarks: its state, when it was ready (ms after the page
-   began to load), the worker's compile-and-load time, how long its warm-up took (null until done),
-   the triples it holds. */
-export const sparqlStats = () => ({ status: con.status, readyAt: con.readyAt, loadMs: engine ? engine.loadMs : null, warmMs: engine ? engine.warmMs : null, triples: engine ? engine.triples : null });
+/* The engine's own numbers, for tests and benchmarks (ms; "At" counts from the start of the page's
+   load): its state, when the console had it ready (the explorer's own start included), when the
+   worker reported it ready, the worker's compile-and-load time, how long its warm-up took (null
+   until done), the triples it holds. */
+export const sparqlStats = () => ({
+  status: con.status,
+  readyAt: con.readyAt,
+  engineReadyAt: engine ? engine.readyAt : null,
+  loadMs: engine ? engine.loadMs : null,
+  warmMs: engine ? engine.warmMs : null,
+  triples: engine ? engine.triples : null,
+});
 
 /* The times of one query (for benchmarks): in the worker, and from the page to the worker and back. */
 export function sparqlTimed(text, options) {
@@ -184,6 +196,13 @@ function cellView(cell) {
   if (cell.span) {
     const [b, e] = cell.span;
     return el("span", { title: cell.iri }, "«", userText(CP.slice(b, e).join(""), "fa"), "» ", el("code", { class: "note" }, digits(b) + "–" + digits(e)));
+  }
+  /* a typed literal as the explorer's tables show it (numbers grouped, in the page's digits; dates
+     whole), its exact lexical form and datatype in the tooltip (and in the CSV) */
+  if (cell.note && !cell.lang) {
+    const shown = cell.note === "xsd:boolean" ? el("span", null, t(cell.text === "true" || cell.text === "1" ? "sparqlYes" : "sparqlNo")) : literalView(cell.text, cell.note);
+    shown.title = `${cell.text} (${cell.note})`;
+    return shown;
   }
   const text = userText(cell.text, cell.lang);
   if (cell.note) text.title = cell.note;

@@ -27,7 +27,8 @@ export function policyMessage(policy) {
 export class Engine {
   /**
    * `createWorker()` makes a worker running sparql-worker.js; `payload` is what its init message
-   * carries ({wasm, data, maxNesting, warmup}), or a Promise of it (the site fetches the files);
+   * carries ({wasm, data, maxNesting}; `warmup`, queries it runs once ready), or a Promise of it
+   * (the site fetches the files);
    * `limits` the defaults of each query ({timeoutMs, maxRows}).
    */
   constructor(createWorker, payload, limits) {
@@ -42,7 +43,9 @@ export class Engine {
     this.nextId = 1;
     this.loadMs = null;
     this.warmMs = null;
+    this.readyAt = null;
     this.triples = null;
+    this.early = null;
   }
 
   /** Start the worker (once); a Promise of `{triples, ms}` when the engine is ready. */
@@ -55,20 +58,24 @@ export class Engine {
     return Promise.resolve(this.payload).then(
       (payload) =>
         new Promise((resolve, reject) => {
-          const worker = this.createWorker();
+          const early = this.early;
+          this.early = null;
+          const worker = early && early.worker ? early.worker : this.createWorker();
           this.worker = worker;
-          worker.onmessage = (event) => {
-            const message = event.data;
+          const receive = (message) => {
             if (message.type === "ready") {
               this.module = message.module || this.module;
               this.triples = message.triples;
               if (this.loadMs === null) this.loadMs = message.ms;
+              if (this.readyAt === null && message.at) this.readyAt = message.at - performance.timeOrigin; // ms after the page began
               worker.onmessage = (answer) => this.settle(answer.data);
+              if (payload.warmup && payload.warmup.length) worker.postMessage({ type: "warmup", texts: payload.warmup });
               resolve({ triples: message.triples, ms: message.ms });
             } else if (message.type === "failed") {
               reject(new SparqlError("failed", message.message));
             }
           };
+          worker.onmessage = (event) => receive(event.data);
           worker.onerror = (event) => {
             if (event && event.preventDefault) event.preventDefault();
             const error = new SparqlError("failed", (event && event.message) || "the engine stopped");
@@ -76,12 +83,25 @@ export class Engine {
             this.ready = null;
             this.fail(error);
           };
-          const init = { type: "init", maxNesting: payload.maxNesting, data: payload.data, warmup: payload.warmup || [] };
+          if (early && early.worker) {
+            if (early.error) reject(new SparqlError("failed", early.error));
+            for (const message of early.messages.splice(0)) receive(message);
+            return;
+          }
+          const init = { type: "init", maxNesting: payload.maxNesting, data: payload.data };
           if (this.module) init.module = this.module;
           else init.wasm = payload.wasm;
           worker.postMessage(init);
         }),
     );
+  }
+
+  /**
+   * Take over a worker the page started before its scripts ran (`{worker, messages, error}`: the
+   * messages it sent meanwhile, kept), instead of starting one; the next start uses it.
+   */
+  adopt(early) {
+    if (early && early.worker && !this.ready) this.early = early;
   }
 
   /**

@@ -5,16 +5,16 @@
 // one module worker; the page starts it from a Blob URL (or the site from its own URL) and can
 // stop it at any time (`Worker.terminate`), which is how a query's time limit is enforced.
 //
-// Messages in: {type: "init", module | wasm, data, maxNesting, warmup} where `module` is a compiled
+// Messages in: {type: "init", module | wasm, data, maxNesting} where `module` is a compiled
 // WebAssembly.Module (from an earlier worker), `wasm` the engine's bytes (gzipped or not; an
-// ArrayBuffer or base64 text), `data` the N-Triples (likewise) and `warmup` query texts; then
-// {type: "query", id, text, maxRows}. Messages out: {type: "ready", module, triples, ms},
+// ArrayBuffer or base64 text) and `data` the N-Triples (likewise); {type: "warmup", texts};
+// {type: "query", id, text, maxRows}. Messages out: {type: "ready", module, triples, ms, at},
 // {type: "failed", message}, {type: "answer", id, results, ms} with SPARQL 1.1 JSON results,
 // {type: "refused", id, policy} or {type: "error", id, message}, and {type: "warm", ms}.
 //
 // Warming up: the browser runs new WebAssembly first as quickly compiled, slower code and
 // optimises what runs often, so the first run of a query is several times slower than the next
-// (cq01: 40 ms, then 20 ms). Once ready, the worker runs the `warmup` queries (the library's)
+// (cq01: 40 ms, then 20 ms). Told to warm up, the worker runs the given queries (the library's)
 // once, one per task, so a reader's query waits behind at most one of them.
 //
 // The policy of `kg query` holds here, before anything runs: no SPARQL Update (the store is only
@@ -69,7 +69,8 @@ async function init(message) {
   maxNesting = message.maxNesting || maxNesting;
   store = new Store();
   store.load(await gunzip(toBytes(message.data)), { format: "application/n-triples" });
-  return { type: "ready", module, triples: store.size, ms: performance.now() - started };
+  // `at`: when, on the clock both sides share (the page turns it into its own time)
+  return { type: "ready", module, triples: store.size, ms: performance.now() - started, at: performance.timeOrigin + performance.now() };
 }
 
 async function warmUp(texts) {
@@ -103,9 +104,11 @@ self.onmessage = async (event) => {
       self.postMessage(await init(message));
     } catch (error) {
       self.postMessage({ type: "failed", message: String(error && error.message ? error.message : error) });
-      return;
     }
-    if (message.warmup && message.warmup.length) warmUp(message.warmup);
+    return;
+  }
+  if (message.type === "warmup") {
+    if (store) warmUp(message.texts || []);
     return;
   }
   if (message.type !== "query") return;
