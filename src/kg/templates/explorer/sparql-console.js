@@ -12,7 +12,8 @@ import { count, digits, el, literalView, t, userText } from "./ui.js";
 import { nodeButton } from "./panel.js";
 import { download } from "./exporting.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
-import { ParamError, bindParams } from "./sparql-params.js";
+import { bindParams } from "./sparql-params.js";
+import { problemOf as problemText } from "./sparql-messages.js";
 import { resultTable, resultsToCsv } from "./sparql-results.js";
 
 const SPARQL = KG.sparql || null;
@@ -130,19 +131,7 @@ function formValues(q) {
   return values;
 }
 
-function problemOf(error) {
-  if (error instanceof ParamError) return t("sparqlParamError", { name: error.param || "", problem: t(`sparqlParam_${error.code}`) });
-  if (error instanceof SparqlError) {
-    if (error.code === "refused") {
-      const p = error.policy;
-      return t(`sparqlRefused_${p.code}`, { line: digits(p.line), column: digits(p.column), n: count(SPARQL.limits.maxNesting) });
-    }
-    if (error.code === "timeout") return t("sparqlTimeout", { s: digits(SPARQL.limits.timeoutMs / 1000) });
-    if (error.code === "stopped") return t("sparqlStopped");
-    return t("sparqlError", { message: error.message });
-  }
-  return t("sparqlError", { message: String(error && error.message ? error.message : error) });
-}
+const problemOf = (error) => problemText(error, { t, digits, limits: SPARQL.limits });
 
 export function runConsole() {
   if (con.running) return Promise.resolve();
