@@ -103,24 +103,24 @@ def reap_orphans(exclude: set[int]) -> None:
             return
 
 
-def _cpu_children() -> float:
+def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def measured(command: list[str], env: dict[str, str], exclude: set[int]) -> dict[str, float]:
-    """Run ``command``: its wall time, CPU (with its children's) and peak RSS (MB); exit code."""
-    cpu_before = _cpu_children()
+def measured(command: list[str], env: dict[str, str], exclude: set[int], **popen: Any) -> dict[str, float]:
+    """Run ``command``: its wall time, CPU (with its children's) and peak RSS (MB); an exit over 1 is an error."""
+    cpu_before = children_cpu()
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT, **popen)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+    error = process.stderr.read().decode("utf-8", "replace")[-2000:] if process.stderr else ""
     reap_orphans(exclude)
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise RuntimeError(f"{' '.join(command[:4])}: exit {code}: {error.strip()[-300:]}")
-    return {"wall": wall, "cpu": _cpu_children() - cpu_before, "rss": usage.ru_maxrss / 1024}
+    return {"wall": wall, "cpu": children_cpu() - cpu_before, "rss": usage.ru_maxrss / 1024}
 
 
 def process_cpu(pid: int) -> float:
@@ -197,7 +197,7 @@ def preloaded_query_times(paths: list[Path], texts: dict[str, str], runs: int) -
     return times
 
 
-def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int) -> dict[str, Any]:
+def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Path | None = None) -> dict[str, Any]:
     from kg.sparql import show
 
     data = corpus(size, folder)
@@ -234,8 +234,12 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int) -> dict[s
         for _ in range(runs):
             out["pass"].append(measured([sys.executable, "-c", "pass"], env, exclude))
         for name in QUERIES:
-            row: dict[str, Any] = {"cold": [], "warm": [], "ox": [], "rdflib": []}
+            row: dict[str, Any] = {"cold": [], "warm": [], "ox": [], "rdflib": [], "before": []}
             for run in range(runs):
+                if older is not None:  # the older kg's kg query, as it ran (its flags only)
+                    old_env = {**env, "PYTHONPATH": str(older / "src")}
+                    old = kg_command("query", name, *data_args, *timeout)
+                    row["before"].append(measured(old, old_env, exclude))
                 cold = kg_command("query", name, *data_args, *timeout, "--no-cache")
                 row["cold"].append(measured(cold, env, exclude))
                 before = process_cpu(warm_pid)
@@ -290,10 +294,11 @@ def report(results: list[dict[str, Any]], command: str, load_before: str, load_a
         lines += [
             f"### `kg query` at {size:,} article(s): CPU seconds (process and children), medians",
             "",
-            "| query | kg first run | kg repeat run (client + warm process) | pyoxigraph script (load + query) "
-            "| rdflib script | floor (`python -c pass` + query on a loaded store) | first / pyoxigraph "
-            "| repeat / pyoxigraph | repeat / floor | first / rdflib |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| query | kg before | kg first run | kg repeat run (client + warm process) "
+            "| pyoxigraph script (load + query) | rdflib script | floor (`python -c pass` + query on a loaded store) "
+            "| first / pyoxigraph "
+            "| repeat / pyoxigraph | repeat / floor | first / rdflib | before / pyoxigraph |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, row in res["queries"].items():
             cold = _median(row["cold"], "cpu")
@@ -303,23 +308,25 @@ def report(results: list[dict[str, Any]], command: str, load_before: str, load_a
             ox = _median(row["ox"], "cpu")
             rdf = _median(row["rdflib"], "cpu")
             floor = (start_cpu or 0) + res["floor_query"][name]
+            old = _median(row["before"], "cpu")
             lines.append(
-                f"| {name} | {fmt(cold)} | {fmt(warm)} ({fmt(warm_client)} + {fmt(warm_server)}) | {fmt(ox)} "
-                f"| {fmt(rdf)} | {fmt(floor)} | {ratio(cold, ox)} | {ratio(warm, ox)} | {ratio(warm, floor)} "
-                f"| {ratio(cold, rdf)} |"
+                f"| {name} | {fmt(old)} | {fmt(cold)} | {fmt(warm)} ({fmt(warm_client)} + {fmt(warm_server)}) "
+                f"| {fmt(ox)} | {fmt(rdf)} | {fmt(floor)} | {ratio(cold, ox)} | {ratio(warm, ox)} "
+                f"| {ratio(warm, floor)} | {ratio(cold, rdf)} | {ratio(old, ox)} |"
             )
         lines += [
             "",
             f"Wall-clock seconds at {size:,} article(s), medians (the same runs):",
             "",
-            "| query | kg first run | kg repeat run | pyoxigraph script | rdflib script "
+            "| query | kg before | kg first run | kg repeat run | pyoxigraph script | rdflib script "
             "| floor (`python -c pass` + query) | kg first run peak RSS MB | pyoxigraph script peak RSS MB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, row in res["queries"].items():
             floor = (start_wall or 0) + res["floor_query"][name]
             lines.append(
-                f"| {name} | {fmt(_median(row['cold'], 'wall'))} | {fmt(_median(row['warm'], 'wall'))} "
+                f"| {name} | {fmt(_median(row['before'], 'wall'))} | {fmt(_median(row['cold'], 'wall'))} "
+                f"| {fmt(_median(row['warm'], 'wall'))} "
                 f"| {fmt(_median(row['ox'], 'wall'))} | {fmt(_median(row['rdflib'], 'wall'))} | {fmt(floor)} "
                 f"| {_median(row['cold'], 'rss'):.0f} | {_median(row['ox'], 'rss'):.0f} |"
             )
@@ -338,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each case (default: 3)")
     parser.add_argument("--rdflib-runs", type=int, default=1, help="runs of the rdflib script (default: 1)")
     parser.add_argument("--quick", action="store_true", help="1 article, one run")
+    parser.add_argument(
+        "--before", type=Path, help="a source tree of an older kg (e.g. a git worktree): its kg query in a column"
+    )
     args = parser.parse_args(argv)
     sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
@@ -345,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python benchmarks/bench_cli.py " + " ".join(argv if argv is not None else sys.argv[1:])
     load_before = load_line()
     with tempfile.TemporaryDirectory(prefix="kgb") as tmp:
-        results = [measure_size(size, runs, Path(tmp), min(runs, args.rdflib_runs)) for size in sizes]
+        results = [measure_size(size, runs, Path(tmp), min(runs, args.rdflib_runs), args.before) for size in sizes]
     print(report(results, command.strip(), load_before, load_line()))
     return 0
 

@@ -288,3 +288,22 @@ def test_a_request_from_another_kg_makes_it_step_down(kg_warm):
             warm.send(sock, request, fds=(0, 1, 2))
             assert sock.recv(8) == b"D"
     _wait_gone(pid)
+
+
+def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(kg_warm):
+    """`kg query ... | head -1`: the worker gets BrokenPipeError as a cold kg does, not a signal."""
+    kg_warm("query", "-e", COUNT_PERSONS)
+    kg_warm.ready()
+
+    def closed_early(*args: str) -> tuple[int, bytes]:
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before anything is written
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "kg", *args], stdout=write, stderr=subprocess.PIPE, env=kg_warm.env, check=False
+            )
+        finally:
+            os.close(write)
+        return done.returncode, done.stderr
+
+    assert closed_early("query", "cq24-inventory") == closed_early("query", "cq24-inventory", "--no-cache")

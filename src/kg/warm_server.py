@@ -304,7 +304,7 @@ def _work(message: dict[str, Any], fds: list[int], conn: socket.socket) -> None:
     try:
         os.setpgid(0, 0)
         signal.set_wakeup_fd(-1)
-        for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGPIPE):
+        for sig in (signal.SIGCHLD, signal.SIGTERM):  # SIGPIPE stays ignored, as Python sets it: BrokenPipeError
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         conn.close()
