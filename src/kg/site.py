@@ -91,6 +91,7 @@ class Site:
     allow_external: bool = False
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
+    entailment: str = "rdfs"
     _explorer_page: tuple[bytes, str] | None = field(default=None, repr=False)  # the page and its CSP
 
 
@@ -485,6 +486,10 @@ def explorer(request: Request) -> Response:
 
 async def sparql_endpoint(request: Request) -> Response:
     """The SPARQL 1.1 Protocol (query operation), checked and passed on to Oxigraph: :mod:`kg.proxy`."""
+    if request.method == "GET" and not request.url.query:  # the endpoint itself: its SPARQL Service Description
+        from kg.publish.routes import service_description
+
+        return await service_description(request)
     return await request.app.state.proxy(request)
 
 
