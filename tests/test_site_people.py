@@ -21,7 +21,12 @@ pytestmark = [pytest.mark.server, pytest.mark.browser]
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SIZES = {
     "laptop": {"viewport": {"width": 1440, "height": 900}},
-    "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "device_scale_factor": 3},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "has_touch": True,
+        "is_mobile": True,
+        "device_scale_factor": 3,
+    },
 }
 CASES = [(size, lang) for size in SIZES for lang in ("en", "fa")]
 IDS = [f"{size}-{lang}" for size, lang in CASES]
@@ -79,7 +84,8 @@ def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_p
                 const lines = document.querySelector('h1 .title').getClientRects();
                 const last = lines[lines.length - 1];
                 const q = document.querySelector('h1 .qid').getBoundingClientRect();
-                const after = document.documentElement.dir === 'rtl' ? q.right <= last.left + 1 : q.left >= last.right - 1;
+                const rtl = document.documentElement.dir === 'rtl';
+                const after = rtl ? q.right <= last.left + 1 : q.left >= last.right - 1;
                 return after || q.top >= last.bottom - 2; })(),
             })"""
         )
