@@ -247,7 +247,7 @@ def test_empty_fields_show_their_hint_in_the_uis_direction(browser, page_file, l
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 @pytest.mark.parametrize("phone_size", [False, True], ids=["laptop", "phone"])
-def test_axe_finds_no_critical_or_serious_violation(browser, page_file, lang, phone_size):
+def test_axe_finds_no_violation(browser, page_file, lang, phone_size):
     visit = open_page(browser, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone_size)
     try:
         found = {}
@@ -266,7 +266,7 @@ def test_axe_finds_no_critical_or_serious_violation(browser, page_file, lang, ph
                 """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
                      .map((v) => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
             )
-            found[view] = [v for v in violations if v[1] in {"critical", "serious"}]
+            found[view] = violations  # none of any impact (the issue asks for no critical or serious one)
         assert found == {view: [] for view in found}, found
     finally:
         visit.page.context.close()
