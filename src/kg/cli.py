@@ -864,3 +864,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except BrokenPipeError:  # e.g. `kg query ... | head`
         return ExitCode.OK
+    # The last line of defence: no traceback, a message naming what failed, a documented code.
+    except KeyboardInterrupt:
+        print(f"kg {args.command}: interrupted; every output is as it was or whole", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except MemoryError:
+        inputs = ", ".join(str(d) for d in getattr(args, "data", None) or []) or "the default data"
+        print(f"kg {args.command}: error: out of memory working on {inputs}", file=sys.stderr)
+        return ExitCode.TIMEOUT
+    except OSError as exc:  # an output, temporary or cache location the system refused
+        where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None) or "(no path given)"
+        print(f"kg {args.command}: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.OUTPUT

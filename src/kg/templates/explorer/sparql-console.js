@@ -200,10 +200,15 @@ function cellView(cell) {
 }
 
 /* A column's name in the page's language from the question's `# column:` lines, else its ?variable. */
-function columnName(column) {
+function columnText(column) {
   const names = (questionOf(con.question) || {}).columns || {};
   const named = names[column.name] || (column.label && names[column.label]);
-  return named && named[state.lang] ? userText(named[state.lang], state.lang) : el("code", null, "?" + column.name);
+  return named && named[state.lang] ? named[state.lang] : "?" + column.name;
+}
+
+function columnName(column) {
+  const text = columnText(column);
+  return text.startsWith("?") ? el("code", null, text) : userText(text, state.lang);
 }
 
 function resultsView() {
@@ -222,7 +227,8 @@ function resultsView() {
           "table",
           { class: "data", id: "sparql-results" },
           el("thead", null, el("tr", null, table.columns.map((c) => el("th", { title: "?" + c.name }, columnName(c))))),
-          el("tbody", null, table.rows.map((row) => el("tr", null, row.map((cell) => el("td", null, cellView(cell)))))),
+          /* data-label: on a phone each row is a card, each value under its column's name (explorer.css) */
+          el("tbody", null, table.rows.map((row) => el("tr", null, row.map((cell, i) => el("td", { "data-label": columnText(table.columns[i]) }, el("div", { class: "cell" }, cellView(cell))))))),
         ),
       )
     : el("p", { class: "empty" }, t("noRows"));
