@@ -95,17 +95,17 @@ class SearchIndex:
         return found
 
     def resolve(self, text: str) -> str | None:
-        """The IRI a name stands for, when search finds one that clearly leads (an exact name, or the only
-        match); None for anything that already looks like an IRI or a prefixed name, or is ambiguous."""
+        """The IRI a name stands for, when search finds one that clearly leads: a name equal to it, or the one
+        name that begins with it; None for anything that already looks like an IRI or a prefixed name, for a
+        piece of a word ("nope" in "Europe"), and for an ambiguous name."""
         if _IRI_LIKE.fullmatch(text.strip()):
             return None
-        found = self.search(text, limit=2)
-        if not found:
-            return None
         key = fold(text[: limits.SEARCH_QUERY_CHARS])
-        if key in found[0].keys or len(found) == 1:
-            return found[0].iri
-        return None
+        exact = [e for e in self.entries if key in e.keys]
+        if len(exact) == 1:
+            return exact[0].iri
+        starting = [e for e in self.entries if any(k.startswith(key) for k in e.keys)]
+        return starting[0].iri if key and not exact and len(starting) == 1 else None
 
     def records(self, lang: str, href: Any) -> list[dict[str, Any]]:
         """The whole index for a browser: per resource its label and class in ``lang``, page, and search keys."""
