@@ -14,21 +14,21 @@ the same search in the browser.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from kg import limits
 from kg.namespaces import KG, SKOS
 from kg.publish.description import Publication
 from kg.terms import natural_key, prefixed
 from kg.text import fold
 
-#: How many suggestions an answer holds at most.
-MAX_SUGGESTIONS = 10
-#: Longest query read (characters); the rest is ignored.
-MAX_QUERY = 200
 _ALT = NamedNode(str(SKOS.altLabel))
+#: A value that is already an IRI (``<…>``) or a prefixed name (``kgi:iran``): never read as a name.
+_IRI_LIKE = re.compile(r"<[^<>]*>|[A-Za-z][\w.-]*:[^\s]*")
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ class SearchIndex:
                 Entry(iri, publication.labels.get(iri, {}), unique, tuple(fold(n) for n in unique), types)
             )
 
-    def search(self, query: str, limit: int = MAX_SUGGESTIONS) -> list[Entry]:
+    def search(self, query: str, limit: int = limits.SEARCH_SUGGESTIONS) -> list[Entry]:
         """The entries whose names match ``query``, best first."""
-        key = fold(query[:MAX_QUERY])
+        key = fold(query[: limits.SEARCH_QUERY_CHARS])
         if not key:
             return []
         ranked = []
@@ -85,6 +85,7 @@ class SearchIndex:
             cls = entry.types[0] if entry.types else None
             item = {
                 "iri": entry.iri,
+                "curie": prefixed(entry.iri),
                 "label": self.publication.label(entry.iri, lang) or prefixed(entry.iri),
                 "class": (self.publication.label(cls, lang) or prefixed(cls)) if cls else None,
             }
@@ -92,6 +93,19 @@ class SearchIndex:
                 item["href"] = href(entry.iri, lang)
             found.append(item)
         return found
+
+    def resolve(self, text: str) -> str | None:
+        """The IRI a name stands for, when search finds one that clearly leads: a name equal to it, or the one
+        name that begins with it; None for anything that already looks like an IRI or a prefixed name, for a
+        piece of a word ("nope" in "Europe"), and for an ambiguous name."""
+        if _IRI_LIKE.fullmatch(text.strip()):
+            return None
+        key = fold(text[: limits.SEARCH_QUERY_CHARS])
+        exact = [e for e in self.entries if key in e.keys]
+        if len(exact) == 1:
+            return exact[0].iri
+        starting = [e for e in self.entries if any(k.startswith(key) for k in e.keys)]
+        return starting[0].iri if key and not exact and len(starting) == 1 else None
 
     def records(self, lang: str, href: Any) -> list[dict[str, Any]]:
         """The whole index for a browser: per resource its label and class in ``lang``, page, and search keys."""
