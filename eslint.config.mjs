@@ -21,14 +21,15 @@ export default [
   { ignores: ["**/vendor/**", "node_modules/**", "build/**", ".venv/**", "tests/vendor/**", "test-results/**"] },
   js.configs.recommended,
   {
-    // the explorer's script: ES modules, joined into one inline script of the page
-    files: ["src/kg/templates/explorer/**/*.js"],
+    // the explorer's script and the site's search box: ES modules, joined into one script by
+    // kg.explore.script (the site's with the explorer's fold.js)
+    files: ["src/kg/templates/explorer/**/*.js", "src/kg/templates/site/**/*.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser, vis: "readonly" } },
     rules: { "no-restricted-syntax": ["error", ...bundleSubset], "no-var": "error", "prefer-const": "error", eqeqeq: ["error", "smart"] },
   },
   {
     files: ["src/kg/templates/**/*.js"],
-    ignores: ["src/kg/templates/explorer/**"],
+    ignores: ["src/kg/templates/explorer/**", "src/kg/templates/site/**"],
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: { ...globals.browser } },
   },
   {

@@ -1,50 +1,138 @@
-"""Timings of the exporters on the shipped data, one line per writer (a plain script, no pytest plugin).
+"""`kg export` of every format against pyoxigraph writing the same data, and `kg build` against a bare rdflib parse.
 
-    python benchmarks/bench_export.py            # medians of 5 runs
-    python benchmarks/bench_export.py --runs 1
+    python benchmarks/bench_export.py                    # 1 000 articles, medians of 3 runs
+    python benchmarks/bench_export.py --articles 100 --runs 1
 
-Each writer is timed on the loaded parts (parsing is timed once, separately), so a slower
-writer shows up on its own line. Nothing here asserts a time.
+Every figure is a whole process (``kg export --data corpus.ttl --format F --out FILE``;
+a minimal pyoxigraph script that loads the same files and ``Store.dump``-s the same format;
+the same script loading only, for the store's own memory), its CPU with its children's and
+its peak resident memory (``wait4``). ``kg build --force`` into a fresh folder is compared
+with a script that parses its four input files (ontology, vocabularies, shapes, data) with
+rdflib and nothing else. Times are medians of ``--runs`` runs in seconds; ratios compare
+figures of the same run. Nothing asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
-import time
-from collections.abc import Callable
+import tempfile
+from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cli import BASE, become_subreaper, kg_command, load_line, measured
 
-def median_time(runs: int, step: Callable[[], Any]) -> tuple[float, Any]:
-    times, value = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        value = step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
+ROOT = Path(__file__).resolve().parents[1]
+#: kg's format names and pyoxigraph's for the same format.
+FORMATS = {
+    "nt": "N_TRIPLES",
+    "turtle": "TURTLE",
+    "jsonld": "JSON_LD",
+    "xml": "RDF_XML",
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+}
+OXIGRAPH_WRITE = """
+import sys, pyoxigraph
+store = pyoxigraph.Store()
+for path in sys.argv[3:]:
+    store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE, base_iri="{base}")
+fmt = getattr(pyoxigraph.RdfFormat, sys.argv[1])
+if fmt.supports_datasets:
+    store.dump(sys.argv[2], fmt)
+else:
+    store.dump(sys.argv[2], fmt, from_graph=pyoxigraph.DefaultGraph())
+"""
+RDFLIB_PARSE = """
+import sys, rdflib
+graph = rdflib.Graph()
+for path in sys.argv[1:]:
+    graph.parse(path, format="turtle")
+"""
+
+
+def median(samples: list[dict[str, Any]], key: str) -> float:
+    return statistics.median(s[key] for s in samples)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs of each writer (default: 5)")
+    parser.add_argument("--articles", type=int, default=1000, help="corpus size (default: 1 000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each case (default: 3)")
     args = parser.parse_args(argv)
-
-    from kg.export import FORMATS, select_parts, serialize, with_description
-
-    load, triples = median_time(args.runs, lambda: select_parts("all"))
-    quads = with_description(triples)
-    print(f"| step | median of {args.runs} (s) | characters |")
-    print("|---|---:|---:|")
-    print(f"| load the parts | {load:.3f} | |")
-    for name, fmt in FORMATS.items():
-        took, text = median_time(
-            args.runs, lambda fmt=fmt, name=name: serialize(quads if fmt.dataset else triples, name)
+    become_subreaper()
+    command = "python benchmarks/bench_export.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    load_before = load_line()
+    env = {**os.environ, "KG_NO_CACHE": "1"}
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kgx") as tmp:
+        folder = Path(tmp)
+        data = folder / "corpus.ttl"
+        subprocess.run(
+            kg_command("synth", "--articles", str(args.articles), "--seed", "0", "--out", str(data)),
+            cwd=ROOT,
+            check=True,
         )
-        print(f"| write {name} | {took:.3f} | {len(text):,} |")
+        paths = [str(ROOT / "ontology" / "kg.ttl"), str(ROOT / "ontology" / "vocabularies.ttl"), str(data)]
+        write = folder / "write.py"
+        write.write_text(OXIGRAPH_WRITE.format(base=BASE), encoding="utf-8")
+        load_only = [sys.executable, "-c", OXIGRAPH_WRITE.format(base=BASE).split("fmt =")[0], "-", "-", *paths]
+        store = [measured(load_only, env, set()) for _ in range(args.runs)]
+        for name, ox_name in FORMATS.items():
+            out = folder / f"out.{name}"
+            kg_runs, ox_runs = [], []
+            for _ in range(args.runs):
+                kg_runs.append(
+                    measured(kg_command("export", "--data", str(data), "--format", name, "--out", str(out)), env, set())
+                )
+                ox_runs.append(measured([sys.executable, str(write), ox_name, str(out) + ".ox", *paths], env, set()))
+            rows.append((name, kg_runs, ox_runs, out.stat().st_size))
+        build = []
+        rdflib_parse = []
+        parse = folder / "parse.py"
+        parse.write_text(RDFLIB_PARSE, encoding="utf-8")
+        inputs = [*paths[:2], str(ROOT / "ontology" / "shapes.ttl"), str(ROOT / "data" / "article.ttl")]
+        for run in range(args.runs):
+            build.append(measured(kg_command("build", "--force", "--out", str(folder / f"build{run}")), env, set()))
+            rdflib_parse.append(measured([sys.executable, str(parse), *inputs], env, set()))
+    store_cpu, store_rss = median(store, "cpu"), median(store, "rss")
+    lines = [
+        f"Command: `{command.strip()}`",
+        "",
+        f"Machine load: {load_before} before, {load_line()} after.",
+        "",
+        f"### `kg export` at {args.articles:,} articles: CPU seconds with children, peak RSS MB, medians",
+        "",
+        "| format | kg export CPU | pyoxigraph load + write CPU | kg / pyoxigraph | kg peak RSS | "
+        "pyoxigraph peak RSS | kg RSS / the store's | output MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, kg_runs, ox_runs, size in rows:
+        kg_cpu, ox_cpu = median(kg_runs, "cpu"), median(ox_runs, "cpu")
+        kg_rss, ox_rss = median(kg_runs, "rss"), median(ox_runs, "rss")
+        lines.append(
+            f"| {name} | {kg_cpu:.2f} | {ox_cpu:.2f} | {kg_cpu / ox_cpu:.1f}× | {kg_rss:.0f} | {ox_rss:.0f} "
+            f"| {kg_rss / store_rss:.1f}× | {size / 1e6:.1f} |"
+        )
+    build_cpu, parse_cpu = median(build, "cpu"), median(rdflib_parse, "cpu")
+    lines += [
+        "",
+        f"The store's own memory: a pyoxigraph process that loads the same files peaks at {store_rss:.0f} MB "
+        f"({store_cpu:.2f} s CPU).",
+        "",
+        "### `kg build --force` on the article against a bare rdflib parse of its four input files",
+        "",
+        "| kg build CPU | rdflib parse CPU | ratio | kg build peak RSS |",
+        "|---:|---:|---:|---:|",
+        f"| {build_cpu:.2f} | {parse_cpu:.2f} | {build_cpu / parse_cpu:.1f}× | {median(build, 'rss'):.0f} |",
+    ]
+    print("\n".join(lines))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

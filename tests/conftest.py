@@ -18,6 +18,10 @@ from kg.load import article_text, load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The suite's `kg query` runs neither use nor start the warm query process (kg.warm): each would
+# leave one behind for ten minutes. tests/test_warm.py tests it, in a folder of its own.
+os.environ["KG_NO_CACHE"] = "1"
+
 #: The time limit of every query a correctness test runs, in seconds. Generous: on a loaded machine (load 15-50)
 #: a query that takes 1 s idle took more than the production default of 5 s and failed the suite. Only the limit
 #: tests (marked ``limits``) run under the production defaults of kg.limits; the others never meet them.

@@ -7,13 +7,16 @@ is still two modules that each need the other.
 The layers, lowest first; a module imports only modules of its own layer or below, so
 nothing below ``sparql/`` and ``explore/`` imports them:
 
-1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output;
-2. reading and writing RDF and HTTP: load, writers, http;
+1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, and
+   publish/paths (the one map of IRIs to site paths, which the description uses too);
+2. reading and writing RDF and HTTP: load, writers, http, and kg serve's request guard and HTTP server
+   (guard, httpd);
 3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
-6. applications: site, serve, publish/, build, notebook, cli, and the package's face.
+6. applications: site, serve, proxy, readable, publish/, build, notebook, cli, launch, warm, warm_server,
+   and the package's face.
 """
 
 from __future__ import annotations
@@ -60,12 +63,17 @@ _GRAPH = "sources describe validate project stats diagram docs synth export reas
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
         "kg." + n for n in ["errors", "limits", "resources", "namespaces", "formats", "i18n", "text", "terms", "output"]
-    ),
-    frozenset({"kg.load", "kg.writers", "kg.http"}),
+    )
+    | {"kg.publish.paths"},
+    frozenset({"kg.load", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module
     frozenset({"kg.explore"}),  # and every kg.explore.* module
-    frozenset({"kg", "kg.__main__", "kg.site", "kg.serve", "kg.publish", "kg.build", "kg.notebook", "kg.cli"}),
+    frozenset(
+        "kg." + n
+        for n in ["site", "serve", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
+    )
+    | {"kg", "kg.__main__", "kg.warm_server"},
 )
 
 

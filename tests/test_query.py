@@ -555,7 +555,10 @@ def test_both_engines_print_a_decimal_differently_and_compare_equal():
     ("a", "b", "equal"),
     [
         (Literal("1.50", datatype=XSD.decimal), Literal("1.5", datatype=XSD.decimal), True),
-        (Literal("1", datatype=XSD.integer), Literal("1.0", datatype=XSD.decimal), False),
+        (Literal("1", datatype=XSD.integer), Literal("1.0", datatype=XSD.decimal), True),
+        (Literal("3000000000", datatype=XSD.integer), Literal("3000000000", datatype=XSD.decimal), True),
+        (Literal("1", datatype=XSD.integer), Literal("1", datatype=XSD.double), False),
+        (Literal("1", datatype=XSD.integer), Literal("2", datatype=XSD.decimal), False),
         (Literal("1E3", datatype=XSD.double), Literal("1000.0", datatype=XSD.double), True),
         (Literal("x"), Literal("x", datatype=XSD.string), True),
         (Literal("x", lang="FA"), Literal("x", lang="fa"), True),

@@ -12,7 +12,7 @@ from kg import resources
 from kg.cli import main
 from kg.errors import ServerError
 from kg.load import parse_turtle
-from kg.namespaces import ID, KG, RDF, RDFS, XSD, new_graph
+from kg.namespaces import ID, KG, OWL, RDF, RDFS, XSD, new_graph
 from kg.reason import check_consistency, unsupported_datatypes
 
 ARTICLE = Path(__file__).parent / "fixtures" / "export" / "article.ttl"
@@ -61,6 +61,44 @@ def test_a_class_under_two_disjoint_classes_is_unsatisfiable(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "unsatisfiable class: <https://w3id.org/iran-kazakhstan-kg/ontology#PersonPlace>" in out
     assert out.rstrip().endswith("FAILED")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("kg:Person", "kg:Place"), ("kg:Statement", "kg:Claim"), ("kg:Country", "kg:City"), ("kg:Visit", "kg:Meeting")],
+)
+def test_an_individual_of_two_disjoint_classes_is_caught(tmp_path, first, second):
+    """The shipped ontology's own disjointness axioms catch it: no axiom is added here."""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix kg: <https://w3id.org/iran-kazakhstan-kg/ontology#> .\n"
+        f"<https://w3id.org/iran-kazakhstan-kg/id/wrong> a {first} , {second} .\n",
+        encoding="utf-8",
+    )
+    report = check_consistency([ARTICLE, bad])
+    assert not report.consistent, report.format()
+    assert report.format().rstrip().endswith("FAILED")
+
+
+def test_the_top_level_classes_are_pairwise_disjoint_without_blank_nodes():
+    from itertools import combinations
+
+    from rdflib import BNode
+
+    from kg.load import load_ontology
+
+    ontology = load_ontology()
+    top = [KG.Person, KG.Organization, KG.Place, KG.Event, KG.Agreement, KG.Statement, KG.Claim, KG.Mention]
+    for a, b in combinations(top, 2):
+        assert (a, OWL.disjointWith, b) in ontology or (b, OWL.disjointWith, a) in ontology, (a, b)
+    assert not any(isinstance(term, BNode) for triple in ontology for term in triple)
+
+
+def test_object_property_ranges_are_not_taken_for_datatypes():
+    graph = new_graph()
+    graph.add((KG.claimProperty, RDF.type, OWL.ObjectProperty))
+    graph.add((KG.claimProperty, RDFS.range, RDF.Property))
+    assert unsupported_datatypes(graph) == []
 
 
 def test_unsupported_datatypes_are_found_in_values_and_ranges():

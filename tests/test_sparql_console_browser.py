@@ -171,6 +171,9 @@ def test_a_reader_edits_a_library_question_and_runs_it(opened):
     header = page.locator("#sparql-results thead").inner_text()
     assert "Statement" in header and "Occasion" in header  # the library's column names
     OUTPUT.mkdir(parents=True, exist_ok=True)
+    opened.js(
+        "() => { const editor = document.getElementById('sparql-editor'); editor.scrollTop = editor.scrollHeight; }"
+    )
     page.screenshot(path=str(OUTPUT / "console-cq04-edited.png"))
     rows.nth(0).locator("button.node").first.click()  # a statement is a node: the button selects it in the graph
     assert opened.js("() => kgExplorer.state().selected") == shown[0]
@@ -187,3 +190,13 @@ def test_a_typed_parameter_that_is_not_of_its_type_is_named_in_persian(opened):
     message = page.locator("#sparql-error").inner_text()
     assert "speaker" in message and "پارامتر" in message
     opened.js("() => kgExplorer.setLang('en')")
+
+
+def test_a_question_of_the_questions_view_opens_in_the_console(opened):
+    page = opened.page
+    opened.js("() => kgExplorer.setView('questions')")
+    page.locator("details[data-name='cq17-organisations-of-a-country'] summary").click()
+    page.locator("button[data-sparql='cq17-organisations-of-a-country']").click()
+    assert opened.js("() => kgExplorer.state().view") == "sparql"
+    assert page.input_value("#sparql-question") == "cq17-organisations-of-a-country"
+    assert "VALUES ?country" in page.input_value("#sparql-editor")

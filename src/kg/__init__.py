@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import sys
 import types
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: `kg query` answered warm needs none of it
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 __all__ = ["load", "query"]
 

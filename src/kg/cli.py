@@ -8,6 +8,7 @@ into a one-paragraph message on stderr and the error's exit code (see
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import inspect
 import math
@@ -16,7 +17,6 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from kg import limits
@@ -27,10 +27,22 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # 20 ms: only for --version
+
     try:
         return version("kg-iran-kazakhstan")
     except PackageNotFoundError:  # running from a source tree that is not installed
         return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: print the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        parser.exit(message=f"{parser.prog} {_version()}\n")
 
 
 # --------------------------------------------------------------------------- argument types
@@ -273,6 +285,24 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Write the graph as a static web site: a page and four RDF files for every IRI, for any web host.
+
+    Every resource gets id/NAME.html (English), id/NAME.fa.html (Persian), .ttl, .nt,
+    .jsonld and .rdf, the same documents kg serve answers; beside them the ontology
+    pages, the explorer, gzipped dumps, the VoID description (.well-known/void), a
+    sitemap, a search index, and w3id/.htaccess: the redirect rules for the w3id.org
+    repository, sending https://w3id.org/iran-kazakhstan-kg/... to --host by Accept.
+    The folder is replaced whole when complete.
+    """
+    from kg.publish.static import write_site
+
+    result = write_site(args.out, args.data, host=args.host)
+    print(f"wrote {result.files} files ({result.bytes / 1e6:.1f} MB) for {result.resources} resources: {result.out}")
+    print(f"w3id.org rules (redirecting to {args.host}): {result.out / 'w3id' / '.htaccess'}")
+    return ExitCode.OK
+
+
 def cmd_reason(args: argparse.Namespace) -> int:
     """Check the ontology plus the data with the HermiT OWL reasoner (needs Java).
 
@@ -411,6 +441,10 @@ def cmd_query(args: argparse.Namespace) -> int:
     --allow-external; SPARQL Update always. The password for --user is read
     from $KG_ENDPOINT_PASSWORD (or asked for). Exits 1 when nothing matched
     (no rows, ASK false, an empty graph).
+
+    The first run starts a warm query process in the background that keeps kg
+    loaded and the store of the last inputs in memory; later runs hand it
+    their work (see `kg cache`). --no-cache or KG_NO_CACHE=1 runs without it.
     """
     from kg.sparql import query, show
 
@@ -443,6 +477,26 @@ def cmd_query(args: argparse.Namespace) -> int:
     if result.notice:
         print(f"kg query: {result.notice}", file=sys.stderr)
     return ExitCode.NOT_CONFORMING if result.empty else ExitCode.OK
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    """Show or stop the warm query process that later `kg query` runs hand their work to.
+
+    The first `kg query` starts it in the background: kg imported, and the
+    stores of the last inputs loaded in memory (at most KG_CACHE_STORES, default
+    2); it is used only for inputs with the same content (SHA-256) and stops
+    after KG_CACHE_IDLE seconds without a request (default 600). Its socket is
+    in $KG_CACHE_DIR, else $XDG_CACHE_HOME/kg, else ~/.cache/kg; nothing else
+    is written. `kg cache info` shows it, `kg cache clear` stops it.
+    """
+    from kg import warm
+
+    if args.action == "info":
+        print(warm.describe(warm.info()), end="")
+        return ExitCode.OK
+    state = warm.clear()
+    print("no warm query process" if state is None else f"stopped the warm query process {state['pid']}")
+    return ExitCode.OK
 
 
 def _table_width(args: argparse.Namespace) -> int | None:
@@ -494,6 +548,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     serve(
         args.data, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows or None,
         allow_external=args.allow_external, on_ready=ready, entailment=args.entailment,
+        allowed_hosts=args.allowed_host, max_body=args.max_body, slots=args.slots, queue=args.queue,
+        head_timeout=args.head_timeout,
     )  # fmt: skip
     print("stopped", flush=True)
     return ExitCode.OK
@@ -549,7 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A knowledge graph of one ISNA article on Iran–Kazakhstan cooperation (June 2022).",
         epilog=f"Exit codes: {describe_exit_codes()}.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
@@ -619,6 +675,16 @@ def _add_file_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -
         default="build/ontology-docs",
         metavar="DIR",
         help="output directory (default: build/ontology-docs, as kg build; the repository's: --out docs/ontology)",
+    )
+
+    p = add("publish", cmd_publish)
+    _add_data_option(p)
+    p.add_argument("--out", default="build/site", metavar="DIR", help="output directory (default: build/site)")
+    p.add_argument(
+        "--host",
+        default=limits.PUBLISH_HOST,
+        metavar="URL",
+        help=f"where the site will be served, for the w3id.org rules (default: {limits.PUBLISH_HOST})",
     )
 
     p = add("reason", cmd_reason)
@@ -737,6 +803,12 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
     p.add_argument(
         "--allow-external", action="store_true", help="let the query use SERVICE and FROM (network and files)"
     )
+    p.add_argument(
+        "--no-cache", action="store_true", help="neither use nor start the warm query process (also KG_NO_CACHE=1)"
+    )
+
+    p = add("cache", cmd_cache)
+    p.add_argument("action", choices=("info", "clear"), help="info: what the warm process holds; clear: stop it")
 
 
 def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -> None:
@@ -759,6 +831,28 @@ def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser])
     _add_max_rows_option(p)
     p.add_argument("--allow-external", action="store_true", help="let queries use SERVICE (off by default)")
     _add_entailment_option(p)
+    p.add_argument(
+        "--allowed-host", action="append", default=[], metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable; '*': any, which lets any web page "
+        "reach the site through DNS rebinding); by default only the addresses listened on",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-body", type=whole_number(1), default=limits.SERVE_MAX_BODY, metavar="BYTES",
+        help=f"largest request body; a larger one is refused (413) unread (default: {limits.SERVE_MAX_BODY})",
+    )  # fmt: skip
+    p.add_argument(
+        "--slots", type=whole_number(1), default=limits.SERVE_QUERY_SLOTS, metavar="N",
+        help=f"requests that run queries at once (default: {limits.SERVE_QUERY_SLOTS})",
+    )  # fmt: skip
+    p.add_argument(
+        "--queue", type=whole_number(0), default=limits.SERVE_QUEUE, metavar="N",
+        help=f"requests that may wait for a slot; more get 503 with Retry-After (default: {limits.SERVE_QUEUE})",
+    )  # fmt: skip
+    p.add_argument(
+        "--head-timeout", type=seconds, default=limits.SERVE_HEAD_TIMEOUT, metavar="SECONDS",
+        help="time a client has to send a request's headers; a slower one is disconnected "
+        f"(default: {limits.SERVE_HEAD_TIMEOUT:g})",
+    )  # fmt: skip
 
     p = add("push", cmd_push)
     _add_data_option(p)
@@ -784,9 +878,15 @@ def _add_server_commands(add: Callable[[str, Handler], argparse.ArgumentParser])
     _add_entailment_option(p)
 
 
+@functools.cache
+def shared_parser() -> argparse.ArgumentParser:
+    """The parser, built once a process (about 15 ms): the warm query process's workers share it."""
+    return build_parser()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """``kg ARGV`` (the command line's when None); the exit code."""
+    args = shared_parser().parse_args(argv)
     try:
         return int(args.handler(args))
     except KgError as exc:

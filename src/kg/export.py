@@ -8,7 +8,9 @@ What is exported is chosen with ``graph``:
 * ``all`` (default): the ontology, the SKOS vocabularies and the data, each
   read once by :class:`kg.sources.Sources` (never split back out of a union).
   The dataset formats (TriG, N-Quads) keep each in its own named graph and add
-  the VoID/DCAT description as a fourth.
+  the VoID/DCAT description as a fourth; no triple stands in two graphs, and
+  the default graph is empty (query them with a union default graph, or name
+  the graphs with ``FROM``).
 * ``data``: the data file(s) alone; the Turtle of this is the normal form of
   ``data/article.ttl``.
 * ``ontology``: the ontology and the vocabularies.
@@ -27,7 +29,7 @@ from kg.formats import FORMATS, RdfFormat, rdf_format
 from kg.load import source_paths
 from kg.namespaces import new_graph
 from kg.output import Export, check_output, refuse_input, register_input, write_atomically
-from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, GRAPH_CHOICES, Parts, Sources  # noqa: F401  (re-exported)
+from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, GRAPH_CHOICES, Parts, Sources, description_graph  # noqa: F401
 from kg.terms import natural_key  # noqa: F401  (re-exported for older callers)
 from kg.writers import (  # noqa: F401  (re-exported: the writers' former home)
     Canonical,
@@ -63,8 +65,9 @@ def select_parts(graph: str = "all", data: Sequence[str | Path] | None = None) -
 
 
 def with_description(parts: Parts, *, endpoint: str | None = None, sources: Sequence[Path] = ()) -> Parts:
-    """The parts plus their VoID/DCAT description as one more named graph."""
-    return {**parts, DESCRIPTION_GRAPH: describe_dataset(parts, endpoint=endpoint, sources=sources)}
+    """The parts plus their VoID/DCAT description as one more named graph, no triple in two graphs."""
+    description = describe_dataset(parts, endpoint=endpoint, sources=sources)
+    return {**parts, DESCRIPTION_GRAPH: description_graph(description, parts)}
 
 
 def file_name(fmt: RdfFormat, graph: str = "all") -> str:
@@ -99,11 +102,13 @@ def export_graph(
         for path in paths:
             refuse_input(path)
     sources = Sources(data)
-    triples = sources.parts(graph)
-    quads = triples
-    if graph == "all" and any(f.dataset for f in formats):
-        quads = sources.described_parts(endpoint=endpoint)
-    texts = _serialize_all(quads, triples, formats)
+    if any(f.dataset for f in formats):
+        triples = sources.parts(graph)
+        quads = sources.described_parts(endpoint=endpoint) if graph == "all" else triples
+        texts = _serialize_all(quads, triples, formats)
+    else:  # the statements as read, never an rdflib graph: converted and canonicalised once for every format
+        statements = to_quads(sources.statements(graph), triples=True)
+        texts = {f: serialize(statements, f) for f in formats}
     if target is None:
         return Export(text=texts[formats[0]])
     paths = {f: (target / file_name(f, graph) if fmt == "all" else target) for f in formats}

@@ -43,6 +43,11 @@ MAX_MEMORY_MB = 1024
 #: recursion limit. Fixed.
 MAX_QUERY_NESTING = 1000
 
+#: Seconds the warm query process (kg.warm) waits for a request before it exits; ``KG_CACHE_IDLE=S``.
+CACHE_IDLE = 600.0
+#: Input sets whose stores the warm query process keeps loaded (least recently used dropped); ``KG_CACHE_STORES=N``.
+CACHE_STORES = 2
+
 # --------------------------------------------------------------------------- inputs
 
 #: Default size limit of one input file or endpoint answer, in bytes (64 MiB).
@@ -69,12 +74,43 @@ SERVE_HOST = "127.0.0.1"
 SERVE_PORT = 7878
 #: Seconds a query may run on ``kg serve`` (``--timeout S``).
 SERVE_TIMEOUT = 10.0
-#: Seconds the site waits for its Oxigraph beyond the query's own limit before it answers 504.
-SERVE_FORWARD_GRACE = 5.0
-#: Seconds the site waits for its Oxigraph when queries have no time limit (``--timeout`` off).
-SERVE_FORWARD_UNLIMITED = 60.0
+#: Seconds ``kg serve`` waits for its Oxigraph past a request's time limit (counted from the request's
+#: arrival) before it answers 504: Oxigraph's own limit starts later, when the query leaves the queue.
+SERVE_FORWARD_GRACE = 1.0
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
+#: Bytes a request body to ``kg serve`` may have (``--max-body N``): past it, 413 before the rest is read.
+SERVE_MAX_BODY = 1024 * 1024
+#: Requests that run queries, at once, per ``kg serve`` process; the rest wait in the queue.
+SERVE_QUERY_SLOTS = 8
+#: Requests that may wait for a query slot; past it, 503 with ``Retry-After`` at once. A waiting request holds
+#: no body yet (the guard admits, then the route reads), so a wait costs little memory.
+SERVE_QUEUE = 256
+#: Bytes of an answer ``kg serve`` holds before it sends the status, so that an answer cancelled or cut
+#: within them is an error status; a longer one is streamed, and cut by closing the connection.
+SERVE_BUFFER = 1024 * 1024
+#: Bytes of complete answers ``kg serve`` keeps to answer the same request again (its store is read-only).
+SERVE_CACHE_BYTES = 32 * 1024 * 1024
+#: Queries ``kg serve`` starts on its Oxigraph within one time limit: Oxigraph's server keeps one
+#: sleeping thread per query for the whole limit, and a flood of them exhausts the machine's process ids.
+SERVE_START_BUDGET = 4096
+#: Seconds a client has to send a request's headers (from its connection, or from the last answer).
+SERVE_HEAD_TIMEOUT = 10.0
+#: Seconds an idle keep-alive connection stays open.
+SERVE_IDLE_TIMEOUT = 5
+#: Connections ``kg serve`` serves at once; requests past it get 503.
+SERVE_MAX_CONNECTIONS = 512
+
+# --------------------------------------------------------------------------- kg publish, the publication pages
+
+#: Where the static site of ``kg publish`` is served, for its w3id.org redirect rules (``--host URL``):
+#: by default where ``python -m http.server`` serves the folder.
+PUBLISH_HOST = "http://127.0.0.1:8000/"
+#: Most instances of a class, or uses of a property, listed on its page (the RDF documents hold all).
+PAGE_LIST = 500
+#: Most suggestions ``/search`` answers, and characters of a search query read.
+SEARCH_SUGGESTIONS = 10
+SEARCH_QUERY_CHARS = 200
 
 # --------------------------------------------------------------------------- kg explore, kg stats
 
@@ -132,6 +168,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("QUERY_TIMEOUT", "s", "--timeout S", "a query of kg query, the whole exchange with an endpoint included"),
     Limit("SERVE_TIMEOUT", "s", "--timeout S", "a query on kg serve"),
     Limit("PUSH_TIMEOUT", "s", "--timeout S", "an upload of kg push"),
+    Limit("SERVE_MAX_BODY", "bytes", "--max-body N", "a request body to kg serve"),
+    Limit("SERVE_HEAD_TIMEOUT", "s", "fixed", "a request's headers to kg serve"),
     Limit("MAX_ROWS", "rows", "--max-rows N", "rows of a result (0: all)"),
     Limit("MAX_MEMORY_MB", "MB", "--max-memory MB", "memory a local query may add (0: no ceiling)"),
     Limit("MAX_REDIRECTS", "redirects", "fixed", "redirects of one exchange with an endpoint"),

@@ -101,55 +101,76 @@ class KG(DefinedNamespace):
     basis: URIRef
     between: URIRef
     bordersWater: URIRef
+    certainty: URIRef
     changeOf: URIRef
     claimObject: URIRef
     claimProperty: URIRef
     claimSubject: URIRef
     claimValue: URIRef
     claimedStatement: URIRef
+    concluded: URIRef
     concludedDuring: URIRef
     confidence: URIRef
     containerCount: URIRef
+    contains: URIRef
     controlledOrganization: URIRef
     controllingState: URIRef
     cooperationDomain: URIRef
     correctedStatement: URIRef
     country: URIRef
+    cueKind: URIRef
+    cueScope: URIRef
     destination: URIRef
     dominantFlow: URIRef
     editorialBasis: URIRef
+    endorsesWordsOf: URIRef
     enumerationMarker: URIRef
     evidenceKind: URIRef
     facilitator: URIRef
+    factualityCue: URIRef
     firstOfItsKind: URIRef
     gloss: URIRef
+    hasChange: URIRef
+    hasSection: URIRef
+    hasSubEvent: URIRef
     host: URIRef
     identificationOf: URIRef
     indicator: URIRef
+    inferredDomain: URIRef
     intendedForm: URIRef
     launchedAt: URIRef
     listIsExhaustive: URIRef
+    listedIn: URIRef
     listedItem: URIRef
     locatedIn: URIRef
+    madeStatement: URIRef
     memberCount: URIRef
     memberCountry: URIRef
+    memberOf: URIRef
     neighbourOf: URIRef
     occasion: URIRef
+    occasionOf: URIRef
     origin: URIRef
     participant: URIRef
     party: URIRef
+    partyTo: URIRef
     passesThrough: URIRef
+    per: URIRef
     perDuration: URIRef
     period: URIRef
     planned: URIRef
+    polarity: URIRef
     reason: URIRef
     reportedBy: URIRef
     reportedIn: URIRef
+    reports: URIRef
     role: URIRef
     route: URIRef
+    routeOf: URIRef
     sectionOf: URIRef
     setsTarget: URIRef
     signatory: URIRef
+    signed: URIRef
     signedAt: URIRef
     since: URIRef
     slipKind: URIRef
@@ -159,9 +180,14 @@ class KG(DefinedNamespace):
     speakerCapacity: URIRef
     speechMode: URIRef
     stage: URIRef
+    statedDomain: URIRef
     stop: URIRef
+    stopOf: URIRef
     stopPlace: URIRef
     subEventOf: URIRef
+    targetSetBy: URIRef
+    timeReference: URIRef
+    titleSubject: URIRef
     topic: URIRef
     unit: URIRef
     via: URIRef
@@ -193,6 +219,17 @@ class ITSRDF(DefinedNamespace):
     _fail = True
 
     taIdentRef: URIRef
+
+
+class VCARD(DefinedNamespace):
+    """The vCard terms of the dataset's contact point (DCAT's dcat:contactPoint)."""
+
+    _NS = Namespace("http://www.w3.org/2006/vcard/ns#")
+    _fail = True
+
+    Organization: URIRef
+    fn: URIRef
+    hasURL: URIRef
 
 
 ORG = _ORG
@@ -229,6 +266,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS._NS),
     "dcat": str(DCAT._NS),
     "void": str(VOID._NS),
+    "vcard": str(VCARD._NS),
     "vann": str(VANN._NS),
     "sh": str(SH._NS),
     "owl": str(OWL._NS),

@@ -69,7 +69,8 @@ class ProjectionSpec:
     shortcuts: tuple[Shortcut, ...] = ()
     label: URIRef = RDFS.label
     alt_labels: tuple[URIRef, ...] = (SKOS.altLabel,)
-    value_labels: tuple[URIRef, ...] = (SKOS.prefLabel, RDFS.label, TIME.inXSDDate)
+    #: A value's label: a concept's or a duration's name, an instant's date, a factuality cue's own words.
+    value_labels: tuple[URIRef, ...] = (SKOS.prefLabel, RDFS.label, TIME.inXSDDate, NIF.anchorOf)
     #: A slip's claim as written and its correction, in that order.
     claim_properties: tuple[URIRef, URIRef] = (KG.claimedStatement, KG.correctedStatement)
     #: The parts of a claim, in the order subject, property, object, value (a literal object).

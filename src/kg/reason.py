@@ -8,7 +8,9 @@ HermiT supports only the datatypes of the OWL 2 datatype map. Values of other
 datatypes that the data uses (``xsd:date``, ``xsd:duration``, ``rdf:langString``
 ranges) are ignored by the reasoner (HermiT's ``--ignoreUnsupportedDatatypes``);
 the report names them, so nothing is skipped silently. SHACL (``kg validate``)
-checks those values instead.
+checks those values instead, and the data models around the gap: a duration
+is also an OWL-Time ``time:Duration`` (``time:numericDuration``, an
+``xsd:decimal``, with ``time:unitType``), which HermiT reads.
 """
 
 from __future__ import annotations
@@ -60,7 +62,11 @@ class ReasonerReport:
             lines.append(f"unsatisfiable class: <{iri}>")
         if self.ignored_datatypes:
             names = ", ".join(f"<{d}>" for d in self.ignored_datatypes)
-            lines.append(f"not in the OWL 2 datatype map, ignored by HermiT: {names}")
+            lines.append(
+                f"not in the OWL 2 datatype map, ignored by HermiT: {names} (kg validate checks these values "
+                "with SHACL; durations are also given as OWL-Time time:numericDuration with time:unitType, "
+                "which HermiT reads)"
+            )
         verdict = "consistent, no unsatisfiable class" if self.ok else "FAILED"
         lines.append(f"HermiT on {self.triples} triples ({self.seconds:.1f} s): {verdict}")
         return "\n".join(lines) + "\n"
@@ -70,7 +76,12 @@ def unsupported_datatypes(graph: Graph) -> list[str]:
     """Datatypes used in literals or as property ranges that are outside the OWL 2 datatype map."""
     used = {o.datatype for o in graph.objects() if isinstance(o, Literal) and o.datatype is not None}
     builtin = (str(XSD._NS), str(RDF._NS))
-    used |= {r for r in graph.objects(None, RDFS.range) if isinstance(r, URIRef) and str(r).startswith(builtin)}
+    object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    used |= {
+        r
+        for p, r in graph.subject_objects(RDFS.range)
+        if isinstance(r, URIRef) and str(r).startswith(builtin) and p not in object_properties
+    }
     return sorted(str(d) for d in used - OWL2_DATATYPES)
 
 

@@ -45,7 +45,20 @@ from types import FrameType
 import pyoxigraph
 
 from kg.errors import EndpointError, QueryTimeout, ServerError, UsageError
-from kg.limits import DEFAULT_ENTAILMENT, MAX_ROWS, PUSH_TIMEOUT, SERVE_HOST, SERVE_PORT, SERVE_STARTUP, SERVE_TIMEOUT
+from kg.limits import (
+    DEFAULT_ENTAILMENT,
+    MAX_ROWS,
+    PUSH_TIMEOUT,
+    SERVE_HEAD_TIMEOUT,
+    SERVE_HOST,
+    SERVE_MAX_BODY,
+    SERVE_PORT,
+    SERVE_QUERY_SLOTS,
+    SERVE_QUEUE,
+    SERVE_START_BUDGET,
+    SERVE_STARTUP,
+    SERVE_TIMEOUT,
+)
 from kg.namespaces import DATASET_IRI
 from kg.sparql.engines import OxigraphEngine
 
@@ -74,10 +87,11 @@ def listen(host: str, port: int) -> socket.socket:
     if not 0 <= port <= 65535:
         raise ServerError(f"not a port number: {port} (1-65535, or 0 for a free one)")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # TCP_NODELAY: a response written as head, then body, is not held by Nagle until the client's delayed
+    # ACK, which cost every keep-alive request 40 ms. Accepted connections inherit it (Linux), and asyncio
+    # sets it too on sockets whose protocol is named IPPROTO_TCP (not 0).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # Accepted connections inherit TCP_NODELAY (Linux): a response written as head then body is not held by
-    # Nagle until the client's delayed ACK, which cost every keep-alive request 40 ms.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
@@ -319,6 +333,11 @@ def serve(
     binary: str | Path | None = None,
     on_ready: Callable[[RunningSite], None] | None = None,
     entailment: str = DEFAULT_ENTAILMENT,
+    allowed_hosts: Sequence[str] = (),
+    max_body: int = SERVE_MAX_BODY,
+    slots: int = SERVE_QUERY_SLOTS,
+    queue: int = SERVE_QUEUE,
+    head_timeout: float = SERVE_HEAD_TIMEOUT,
 ) -> None:
     """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
 
@@ -326,14 +345,20 @@ def serve(
     ``on_ready``); Oxigraph on a free 127.0.0.1 port behind it. ``timeout``
     seconds and ``max_rows`` limit every query, as for ``kg query``. SERVICE
     is refused unless ``allow_external``. The store holds the RDFS closure
-    unless ``entailment="none"``. At the end both stop and the store
+    unless ``entailment="none"``. Every request passes :mod:`kg.guard` first:
+    its ``Host`` must name ``host`` (or one of ``allowed_hosts``; ``*``: any), a
+    browser's POST must come from the site itself, a body may have ``max_body``
+    bytes, ``slots`` requests run queries at once and ``queue`` more may wait for one,
+    and a client has ``head_timeout`` seconds to send a request's headers. At the end both stop and the store
     is removed. A ServerError if the port is busy or Oxigraph stops by itself.
     """
-    import uvicorn
-
-    from kg.site import Site, create_app
+    from kg.guard import Guard, Policy, listening_hosts
+    from kg.httpd import make_server, raise_open_files_limit
+    from kg.proxy import SparqlProxy, StartBudget
+    from kg.site import CSP, Site, create_app
 
     with _sigterm_as_interrupt():
+        raise_open_files_limit()
         sock = listen(host, port)
         try:
             backend = start_server(data, port=free_port(), timeout=timeout, binary=binary, entailment=entailment)
@@ -341,11 +366,19 @@ def serve(
             sock.close()
             raise
         try:
-            config = Site(
-                backend.query_url, timeout=timeout or None, max_rows=max_rows, allow_external=allow_external, data=data
+            port = int(sock.getsockname()[1])
+            limit = timeout or None
+            budget = StartBudget(SERVE_START_BUDGET, max(1, round(timeout))) if timeout else None
+            proxy = SparqlProxy(
+                backend.query_url, timeout=limit, allow_external=allow_external, slots=slots, budget=budget
             )
-            app = create_app(config)
-            server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+            config = Site(
+                backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data,
+                entailment=entailment,
+            )  # fmt: skip
+            hosts = listening_hosts(host, allowed_hosts)
+            policy = Policy(hosts, port, timeout=limit, max_body=max_body, slots=slots, queue=queue, csp=CSP)
+            server = make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=head_timeout)
             stopped: list[int] = []
 
             def watch() -> None:
@@ -353,17 +386,23 @@ def serve(
                 server.should_exit = True
 
             threading.Thread(target=watch, daemon=True).start()
-            site = RunningSite(_url(host, int(sock.getsockname()[1])), backend)
+            site = RunningSite(_url(host, port), backend)
             if on_ready is not None:
                 on_ready(site)
             with contextlib.suppress(KeyboardInterrupt):
                 server.run(sockets=[sock])
             if stopped:  # Oxigraph exited before it was asked to
-                stderr = backend.stderr() or "(no output)"
+                stderr = _last_lines(backend.stderr()) or "(no output)"
                 raise ServerError(f"the oxigraph server stopped with code {stopped[0]}: {stderr}")
         finally:
             sock.close()
             backend.stop()
+
+
+def _last_lines(text: str, count: int = 12) -> str:
+    """The last ``count`` lines of a log (a crashed server can write thousands)."""
+    lines = text.strip().splitlines()
+    return "\n".join((["..."] if len(lines) > count else []) + lines[-count:])
 
 
 # --------------------------------------------------------------------------- push

@@ -26,9 +26,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
@@ -123,6 +124,23 @@ class Sources:
             parts[DATA_GRAPH] = data
         return parts
 
+    def statements(self, which: str = "all") -> Iterator[Any]:
+        """The pyoxigraph quads of the parts of ``which``, streamed from their files in export order.
+
+        What the triple-format exports write (:func:`kg.export.export_graph`):
+        read by the same strict reader as the parts, without an rdflib graph
+        (at 1 000 synthetic articles that graph took 4 of the 5 s of a
+        ``kg export --format nt``, and most of its memory). Statements stated
+        in more than one part come more than once; the writers keep one.
+        """
+        if which not in GRAPH_CHOICES:
+            raise UsageError(f"unknown graph {which!r}: choose one of {', '.join(GRAPH_CHOICES)}")
+        paths = [*(self.data_paths if which in ("all", "data") else ())]  # the user's files first: fail fast
+        if which in ("all", "ontology"):
+            paths += resources.ontology_paths()
+        for path in paths:
+            yield from iter_quads(path)
+
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from."""
         from kg.describe import describe_dataset
@@ -131,9 +149,24 @@ class Sources:
 
     def described_parts(self, *, endpoint: str | None = None) -> Parts:
         """:meth:`parts` plus the description as one more named graph (what TriG and N-Quads hold)."""
-        return {**self.parts(), DESCRIPTION_GRAPH: self.description(endpoint=endpoint)}
+        parts = self.parts()
+        return {**parts, DESCRIPTION_GRAPH: description_graph(self.description(endpoint=endpoint), parts)}
 
     def ill_typed_literals(self) -> list[IllTypedLiteral]:
         """The ill-typed literals of the default graph's files, in file order, found while reading them."""
         self.union  # noqa: B018 - reads every part that is not read yet
         return [bad for path in self.paths for bad in self._ill_typed.get(path, [])]
+
+
+def description_graph(description: Graph, parts: Parts) -> Graph:
+    """The description as its own named graph beside ``parts``: without the triples a part already holds.
+
+    The description repeats a few triples of the data (the article's type, headline, language, date and
+    publisher, ISNA's labels) so that ``kg describe``'s file stands alone. In a dataset they stay in their
+    part only, so that a store with a union default graph sees each triple once (cq05 gave 9 rows for 7).
+    """
+    kept = new_graph()
+    for triple in description:
+        if not any(triple in part for part in parts.values()):
+            kept.add(triple)
+    return kept

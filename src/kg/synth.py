@@ -73,7 +73,7 @@ _COUNTRIES = {
 # country -> (person key, English, Persian, Wikidata id, post key, post English, post Persian)
 _LEADERS = {
     "iran": ("ebrahim-raisi", "Ebrahim Raisi", "سید ابراهیم رئیسی", "", "president-of-iran", "President of Iran", "رئیس‌جمهور ایران"),  # noqa: E501
-    "kazakhstan": ("kassym-jomart-tokayev", "Kassym-Jomart Tokayev", "قاسم‌ژومارت توکایف", "Q200881", "president-of-kazakhstan", "President of Kazakhstan", "رئیس‌جمهور قزاقستان"),  # noqa: E501
+    "kazakhstan": ("kassym-jomart-tokayev", "Kassym-Jomart Tokayev", "قاسم ژومارت توکایف", "Q200881", "president-of-kazakhstan", "President of Kazakhstan", "رئیس‌جمهور قزاقستان"),  # noqa: E501
     "tajikistan": ("emomali-rahmon", "Emomali Rahmon", "امامعلی رحمان", "Q57366", "president-of-tajikistan", "President of Tajikistan", "رئیس‌جمهور تاجیکستان"),  # noqa: E501
     "turkmenistan": ("serdar-berdimuhamedow", "Serdar Berdimuhamedow", "سردار بردی‌محمداف", "Q51874548", "president-of-turkmenistan", "President of Turkmenistan", "رئیس‌جمهور ترکمنستان"),  # noqa: E501
     "qatar": ("tamim-bin-hamad-al-thani", "Tamim bin Hamad Al Thani", "تمیم بن حمد آل ثانی", "Q1855372", "emir-of-qatar", "Emir of Qatar", "امیر قطر"),  # noqa: E501

@@ -115,7 +115,8 @@ def to_quads(source: Source, *, triples: bool = False) -> Canonical:
     except (ValueError, TypeError) as exc:
         raise OutputError(f"cannot write a term that is not valid RDF: {exc}") from None
     if triples:
-        quads = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
+        default = DefaultGraph()
+        quads = [q if q.graph_name == default else Quad(q.subject, q.predicate, q.object, default) for q in quads]
     return Canonical(_canonical(quads), triples=triples)
 
 
@@ -124,9 +125,13 @@ def _quad(triple: Any, graph: Any) -> Quad:
     return Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
 
 
+def _has_blank_nodes(quads: Iterable[Quad]) -> bool:
+    return any(isinstance(t, BlankNode) for q in quads for t in (q.subject, q.object, q.graph_name))
+
+
 def _canonical(quads: list[Quad]) -> list[Quad]:
     """Quads with RDFC-1.0 canonical blank-node labels (``b0``, ``b1`` ...), duplicates removed, in input order."""
-    if not any(isinstance(t, BlankNode) for q in quads for t in (q.subject, q.object, q.graph_name)):
+    if not _has_blank_nodes(quads):
         return list(dict.fromkeys(quads))
     dataset = pyoxigraph.Dataset(quads)
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
@@ -199,9 +204,8 @@ def _sorted_lines(quads: list[Quad], fmt: pyoxigraph.RdfFormat) -> str:
 
 def write_ntriples(source: Source) -> str:
     """N-Triples by pyoxigraph's writer, one triple a line, lines sorted."""
-    quads = to_quads(source, triples=True)
-    text = _sorted_lines([pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in quads], FORMATS["nt"].oxigraph)
-    return verify(text, FORMATS["nt"], quads)
+    quads = to_quads(source, triples=True)  # all in the default graph: pyoxigraph writes them as triples
+    return verify(_sorted_lines(quads, FORMATS["nt"].oxigraph), FORMATS["nt"], quads)
 
 
 def write_nquads(source: Source) -> str:
@@ -490,10 +494,12 @@ def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
         raise OutputError(f"the {fmt.title} written does not read back (a writer bug): {exc}") from None
     if not fmt.dataset and not (isinstance(expected, Canonical) and expected.triples):
         expected = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in expected]
-    got, want = pyoxigraph.Dataset(read), pyoxigraph.Dataset(expected)
-    if any(isinstance(t, BlankNode) for q in expected for t in (q.subject, q.object, q.graph_name)):
+    if _has_blank_nodes(expected):  # isomorphism: equal once both are canonically labelled
+        got, want = pyoxigraph.Dataset(read), pyoxigraph.Dataset(expected)
         got.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
         want.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    else:  # without blank nodes isomorphic is equal as sets (and a set is four times faster to build)
+        got, want = set(read), set(expected)
     if got != want:
         missing = next((q for q in want if q not in got), None)
         extra = next((q for q in got if q not in want), None)

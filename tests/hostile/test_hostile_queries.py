@@ -9,6 +9,7 @@ port was never contacted.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -235,3 +236,18 @@ def test_nesting_that_would_crash_the_parser_is_a_query_error_at_its_bracket(cap
 def test_a_thousand_levels_are_still_read(capsys):
     text = "ASK { " + "{ " * 999 + "}" * 999 + " }"
     assert kg_query(capsys, "-e", text) == (ExitCode.OK, "true\n", "")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_the_time_limit_covers_the_checks_of_a_huge_query(tmp_path, capsys, engine):
+    """A 5 MB VALUES query: its policy check (rdflib's parse: over 60 s) ran before --timeout started.
+    Now the checks run in the query process, on the clock: exit 4 at the limit, on both engines."""
+    values = " ".join(f'"v{i}"' for i in range(600_000))
+    path = tmp_path / "huge.rq"
+    path.write_text(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?x {{ {values} }} }}\n", encoding="utf-8")
+    assert path.stat().st_size > 5_000_000
+    began = time.monotonic()
+    code, out, err = kg_query(capsys, str(path), "--engine", engine, "--timeout", "1")
+    assert (code, out) == (ExitCode.TIMEOUT, "")
+    assert "stopped after 1 s" in err
+    assert time.monotonic() - began < 20  # the file's own reading and writing are off the clock

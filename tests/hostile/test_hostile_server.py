@@ -9,6 +9,7 @@ contacted, and (at the end) that the served graph is unchanged. kill -9 of
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -102,6 +103,9 @@ def test_service_through_the_ad_hoc_page_is_refused_and_contacts_nothing(site, t
     assert SERVICE in page
 
 
+_NOT_POST = "This address does not answer \u2068POST\u2069 requests."
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -142,8 +146,9 @@ def test_a_default_graph_uri_is_a_name_in_the_store_never_fetched(site, tripwire
         ("query", b"DROP ALL", "application/sparql-update", 415, "POST a query as application/sparql-query"),
         ("query", b"update=DROP+ALL", "application/x-www-form-urlencoded", 400, "no query: give ?query=SPARQL"),
         ("query", b"CLEAR DEFAULT", "application/sparql-query", 403, "SPARQL Update (CLEAR) is refused"),
-        ("update", b"DROP ALL", "application/sparql-update", 404, "<bdi>Not Found</bdi>"),
-        ("store", b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", 404, "<bdi>Not Found</bdi>"),
+        # Oxigraph's own write routes do not exist on the site: every other path is a page (GET only).
+        ("update", b"DROP ALL", "application/sparql-update", 405, _NOT_POST),
+        ("store", b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", 405, _NOT_POST),
     ],
     ids=["get-drop", "get-load", "update-param", "sparql-update-body", "update-form", "clear-as-query",
          "update-path", "graph-store-path"],
@@ -168,11 +173,13 @@ def test_a_query_nested_too_deep_for_oxigraph_is_refused_and_the_server_lives(si
     "scheme_iri", ["javascript:alert(document.domain)", "data:text/html,hello", "file:///etc/passwd"]
 )
 def test_an_iri_that_is_not_http_is_shown_as_text_never_a_link(site, scheme_iri):
-    query = f"SELECT ?x WHERE {{ VALUES ?x {{ <{scheme_iri}> <http://example.org/ok> }} }}"
+    """Cells link only to the site's own pages: an IRI of the dataset to its page, any other as text."""
+    iran = "https://w3id.org/iran-kazakhstan-kg/id/iran"
+    query = f"SELECT ?x WHERE {{ VALUES ?x {{ <{scheme_iri}> <{iran}> }} }}"
     status, page = _get(site + "ad-hoc?" + urllib.parse.urlencode({"query": query}))
     assert status == 200, page
-    hrefs = re.findall(r'href="([^"]*)"', page)
-    assert "http://example.org/ok" in hrefs  # the control: an http IRI is a link
+    hrefs = re.findall(r'<a [^>]*href="([^"]*)"', page)  # links (a <link rel="icon" href="data:,"> is no link)
+    assert "/id/iran.html" in hrefs  # the control: an IRI of the dataset links to its page
     assert [h for h in hrefs if h.split(":")[0].lower() in ("javascript", "data", "file")] == []
     shown = scheme_iri.replace("<", "&lt;")
     assert f'{shown} <a class="node"' in page or f'&lt;{shown}&gt; <a class="node"' in page, page
@@ -193,7 +200,11 @@ def test_a_huge_answer_is_streamed_through_the_site_not_held_in_memory(site):
         assert len(first) == 1 << 20
         assert time.monotonic() - began < 5.0
         read = len(first)
-        while read < 64 << 20:
-            read += len(response.read(1 << 20))
+        try:
+            while read < 64 << 20:
+                read += len(response.read(1 << 20))
+        except http.client.IncompleteRead as cut:  # a slow machine: the 10 s limit came first and cut it
+            read += len(cut.partial)
+    assert read >= 8 << 20
     assert _peak_mb(SERVER["pid"]) - before < 64, "kg serve held the answer in memory"
     assert _count(site) > 0  # and still answers

@@ -8,6 +8,7 @@ import { checkPolicy, position, queryForm, tokenize } from "../../src/kg/templat
 import { ParamError, bindParams, expandIri, findSlots, parseValue, termToSparql } from "../../src/kg/templates/explorer/sparql-params.js";
 import { capRows, compactIri, resultTable, resultsToCsv, shownColumns } from "../../src/kg/templates/explorer/sparql-results.js";
 import { Engine, SparqlError } from "../../src/kg/templates/explorer/sparql-engine.js";
+import { problemOf } from "../../src/kg/templates/explorer/sparql-messages.js";
 
 const root = new URL("../../", import.meta.url);
 const CASES = JSON.parse(readFileSync(new URL("tests/fixtures/query/policy-cases.json", root), "utf-8")).cases;
@@ -180,4 +181,48 @@ test("stop ends the running query; queued queries still run, in order", async ()
   setTimeout(() => engine.stop(), 5);
   await assert.rejects(slow, (e) => e.code === "stopped");
   assert.deepEqual((await next).results.results.bindings, []);
+});
+
+test("after ready the engine asks the worker to warm up; its report is kept and answers no query", async () => {
+  const got = [];
+  class WarmingWorker extends FakeWorker {
+    postMessage(message) {
+      got.push(message.type);
+      if (message.type === "warmup") {
+        assert.deepEqual(message.texts, ["ASK {}"]);
+        setTimeout(() => this.onmessage({ data: { type: "warm", ms: 42 } }), 3);
+        return;
+      }
+      super.postMessage(message);
+    }
+  }
+  const engine = new Engine(() => new WarmingWorker(), { wasm: "A", data: "B", warmup: ["ASK {}"] }, { timeoutMs: 0, maxRows: 0 });
+  const answer = await engine.query("SELECT * {}");
+  assert.deepEqual(answer.results.head.vars, []);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(engine.warmMs, 42);
+  assert.deepEqual(got, ["init", "warmup", "query"]);
+});
+
+test("a worker the page started early is adopted with the messages it sent meanwhile, and not sent init again", async () => {
+  FakeWorker.made = [];
+  const early = { worker: new FakeWorker(), messages: [{ type: "ready", module: "m", triples: 7, ms: 5 }], error: null };
+  const engine = new Engine(() => new FakeWorker(), { wasm: "A", data: "B" }, { timeoutMs: 0, maxRows: 0 });
+  engine.adopt(early);
+  assert.deepEqual(await engine.start(), { triples: 7, ms: 5 });
+  assert.deepEqual((await engine.query("SELECT * {}")).results.head.vars, []);
+  assert.equal(FakeWorker.made.length, 1, "no second worker");
+  assert.deepEqual(early.worker.got.map((m) => m.type), ["query"]);
+});
+
+test("each kind of failure has its own words, with its numbers in the page's digits", () => {
+  const words = { t: (key, values) => key + (values ? " " + JSON.stringify(values) : ""), digits: (n) => `<${n}>`, limits: { timeoutMs: 5000, maxNesting: 1000 } };
+  const refused = new SparqlError("refused", "x", { policy: { code: "service", line: 2, column: 7 } });
+  assert.equal(problemOf(refused, words), 'sparqlRefused_service {"line":"<2>","column":"<7>","n":"<1000>"}');
+  assert.equal(problemOf(new SparqlError("timeout", "x"), words), 'sparqlTimeout {"s":"<5>"}');
+  assert.equal(problemOf(new SparqlError("stopped", "x"), words), "sparqlStopped");
+  const bad = new ParamError("notDate", "2022-02-30");
+  bad.param = "day";
+  assert.equal(problemOf(bad, words), 'sparqlParamError {"name":"day","problem":"sparqlParam_notDate"}');
+  assert.equal(problemOf(new SparqlError("error", "error at 1:3: expected WHERE"), words), 'sparqlError {"message":"error at 1:3: expected WHERE"}');
 });

@@ -41,8 +41,9 @@ from kg.explore.layout import FONT_MAX, FONT_MIN, VIS_OPTIONS, importance, layou
 from kg.explore.questions import library_answers
 from kg.explore.script import bundle_script
 from kg.explore.sparql import ConsoleAssets, console_assets, console_csp
-from kg.explore.ui_text import UI_TEXT
+from kg.explore.ui_text import page_strings, ui_text, with_labels
 from kg.explore.views import TABLES, View, focus_view, timeline
+from kg.i18n import LANGUAGES
 from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET
 from kg.load import article_text
 from kg.output import write_atomically
@@ -131,13 +132,13 @@ def page_data(
         "start": start,
         "overview": overview_layout(graph, start),
         "view": view.info(),
-        "tables": [t for t in TABLES if t["group"] in present],
+        "tables": [with_labels(t) for t in TABLES if t["group"] in present],
         "questions": questions,
         "timeline": timeline(graph),
         "notes": [to_curie(p) for p in SPEC.notes],
         "text": text,
         "sentences": [list(span) for span in sentence_spans(text)],
-        "i18n": UI_TEXT,
+        "i18n": page_strings(),
     }
 
 
@@ -159,8 +160,8 @@ def render_html(
     :data:`NODE_BUDGET` is shown as its focus view. ``sparql`` (:func:`kg.explore.sparql.console_assets`)
     puts the SPARQL console in the page: the engine, its triples, the questions as forms.
     """
-    if lang not in UI_TEXT:
-        raise OutputError(f"unknown language {lang!r}: use one of {', '.join(UI_TEXT)}")
+    if lang not in LANGUAGES:
+        raise OutputError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
     if isinstance(graph, Graph) and questions is None:
         questions = library_answers(graph, projection := to_networkx(graph))
         graph = projection
@@ -186,7 +187,7 @@ def render_html(
         csp=CSP if sparql is None else console_csp(CSP),
         sparql=sparql,
         kg=data,
-        heading=UI_TEXT[lang]["title"],
+        heading=ui_text("title", lang),
         options=VIS_OPTIONS,
         vis_version=VIS_VERSION,
         css=_inline_asset(_read_template_file("explorer.css"), "</style"),

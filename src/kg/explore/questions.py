@@ -8,7 +8,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import KgError
-from kg.explore.ui_text import UI_TEXT
+from kg.i18n import LANGUAGES
 from kg.limits import QUESTION_ROWS
 from kg.project import to_curie
 
@@ -32,7 +32,7 @@ def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str,
         if q.form != "SELECT":
             continue
         entry: dict[str, Any] = {"name": q.name, "title": q.title, "question": dict(q.questions), "answers": {}}
-        for lang in UI_TEXT:  # the languages the page speaks
+        for lang in LANGUAGES:
             params = {"lang": lang} if any(p.name == "lang" for p in q.params) else {}
             try:
                 result = query(

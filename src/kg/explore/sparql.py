@@ -15,6 +15,9 @@ What the page gains (:func:`console_assets`), from :mod:`kg.sparql.browser`:
 - ``#kg-sparql-wasm`` and ``#kg-sparql-data``: the engine's WebAssembly and the triples with their
   RDFS closure, each gzipped and base64, decompressed in the worker by the browser's own
   ``DecompressionStream``;
+- a few lines (``templates/sparql-boot.js``) that start the worker as soon as those elements are
+  parsed, so the engine compiles while vis-network and the explorer's script load; the console
+  adopts that worker;
 - ``KG.sparql``: the library's questions with their parameters, the limits of ``kg query``, the
   project's prefixes; and the console's strings (:mod:`kg.i18n`'s ``[console]``).
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +40,18 @@ from kg.errors import OutputError
 from kg.explore.script import bundle_modules, read_sources
 from kg.i18n import LANGUAGES, messages
 from kg.sparql.browser import (
-    ENGINE_VERSION,
     base64_text,
     classic_engine_script,
+    console_settings,
     dataset_ntriples,
     engine_wasm,
     gzip_bytes,
-    library_entries,
-    page_limits,
-    prefixes,
 )
 
 #: The worker's module (it imports the policy and the row cap).
 WORKER_ENTRY = "sparql-worker.js"
+#: The small classic script that starts the worker as soon as the engine's elements are parsed.
+BOOT = files("kg").joinpath("templates", "sparql-boot.js")
 
 
 def console_csp(csp: str) -> str:
@@ -82,6 +85,7 @@ class ConsoleAssets:
     data: str
     settings: dict[str, Any]
     strings: dict[str, dict[str, Any]]
+    boot: Markup
 
     @property
     def size(self) -> int:
@@ -91,16 +95,11 @@ class ConsoleAssets:
 
 def console_assets(data: Sequence[str | Path] | None = None) -> ConsoleAssets:
     """The engine, the triples of ``data`` (default: the shipped graph) with their closure, and the questions."""
-    settings = {
-        "engine": ENGINE_VERSION,
-        "limits": page_limits(),
-        "prefixes": prefixes(),
-        "questions": library_entries(),
-    }
     return ConsoleAssets(
         worker=_inline_text(worker_script(), "the engine's worker script"),
         wasm=base64_text(engine_wasm()),
         data=base64_text(gzip_bytes(dataset_ntriples(data))),
-        settings=settings,
+        settings=console_settings(),
         strings={lang: messages("console", lang) for lang in LANGUAGES},
+        boot=_inline_text(BOOT.read_text(encoding="utf-8"), "the engine's boot script"),
     )

@@ -1,152 +1,36 @@
-"""The explorer's interface strings in English and Persian (one table; a test keeps the two key sets equal).
+"""The explorer's interface strings, read from the one UI catalogue (``[explorer]`` of ``kg/i18n.toml``).
 
-The page's script reads them from its data (``i18n``) and fills ``{name}`` placeholders itself.
+The page's script gets every message of its domain in both languages (``i18n`` in its data) and fills
+``{name}`` placeholders itself, so that the language switch needs no new page. The table views'
+column labels and row nouns are messages of the same domain (``col_*``, ``rows_*``).
 """
 
 from __future__ import annotations
 
-#: Every string of the page's interface, in both languages.
-UI_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Iran–Kazakhstan cooperation: the knowledge graph of one ISNA article",
-        "search": "Find an entity, in English or Persian…",
-        "noMatch": "No match",
-        "switchLang": "فارسی",
-        "relayout": "Layout",
-        "busy": "Laying out the graph…",
-        "classes": "Classes",
-        "all": "all",
-        "none": "none",
-        "neighbourhood": "Only the neighbourhood of the selected node (at first: of the starting point)",
-        "hops": "hops",
-        "edgeLabels": "Edge labels",
-        "counts": "{nodes} of {totalNodes} nodes, {edges} of {totalEdges} edges shown",
-        "details": "Details",
-        "article": "Article",
-        "empty": (
-            "Click a node or an edge, or search for an entity: its labels, class, relations "
-            "and the sentences of the article it comes from show here."
-        ),
-        "class": "Class",
-        "id": "Id",
-        "wikidata": "Wikidata",
-        "alsoCalled": "Also called",
-        "relations": "Relations",
-        "attributes": "Attributes",
-        "inArticle": "In the article",
-        "noMention": "The article does not name it; it comes from a correction (see the slip).",
-        "moreSentences": "… and {n} more sentences: read the whole article",
-        "readArticle": "Read the whole article with every mention marked",
-        "marked": "{n} mentions of «{label}» are marked.",
-        "noneMarked": "Select a node to mark its mentions. Slips of the article are underlined.",
-        "slip": "A slip of the article",
-        "written": "As written",
-        "intended": "Intended",
-        "kind": "Kind",
-        "reason": "Reason",
-        "claimed": "The article claims (not asserted)",
-        "corrected": "Correction (asserted in the graph)",
-        "slipsHere": "The article slips here",
-        "edge": "Relation",
-        "property": "Property",
-        "edgeSentences": "Sentences that name both ends",
-        "subjectSentences": "Sentences of {label}",
-        "zoomIn": "Zoom in",
-        "zoomOut": "Zoom out",
-        "fit": "Fit",
-        "reset": "Reset",
-        "png": "PNG",
-        "csv": "CSV",
-        "network": "Network",
-        "questions": "Questions",
-        "timeline": "Timeline",
-        "filterRows": "Filter rows…",
-        "rows": "{n} of {total} rows",
-        "coverage": "The article gives {column} for {n} of the {total}.",
-        "note": "Curator's note",
-        "focusNote": (
-            "Focus view: {shownNodes} of {totalNodes} nodes and {shownEdges} of {totalEdges} edges are shown "
-            "({hiddenNodes} nodes and {hiddenEdges} edges hidden). A page draws at most {budget} nodes: rebuild "
-            "with kg explore --budget N to change it, or pick the part with --focus ENTITY --hops K or --top K."
-        ),
-        "focusOn": "Centred on {label} (steps around it: {hops}).",
-        "noAnswer": "This question could not be answered on this graph.",
-        "noRows": "No rows.",
-        "truncated": "Only the first {n} rows are kept.",
-        "solarHijri": "Solar Hijri",
-        "gregorian": "Gregorian",
-        "showInNetwork": "Show in the network",
-        "selectionCsv": "Relations as CSV",
-    },
-    "fa": {
-        "title": "همکاری ایران و قزاقستان: گراف دانش یک خبر ایسنا",
-        "search": "جست‌وجوی موجودیت، به فارسی یا انگلیسی…",
-        "noMatch": "چیزی یافت نشد",
-        "switchLang": "English",
-        "relayout": "چیدمان",
-        "busy": "در حال چیدن گراف…",
-        "classes": "رده‌ها",
-        "all": "همه",
-        "none": "هیچ",
-        "neighbourhood": "فقط همسایگی گرهٔ برگزیده (در آغاز: همسایگی نقطهٔ شروع)",
-        "hops": "گام",
-        "edgeLabels": "برچسب یال‌ها",
-        "counts": "{nodes} از {totalNodes} گره و {edges} از {totalEdges} یال نمایش داده شده است",
-        "details": "جزئیات",
-        "article": "متن خبر",
-        "empty": (
-            "روی یک گره یا یال کلیک کنید یا موجودیتی را جست‌وجو کنید: برچسب‌ها، رده، پیوندها "
-            "و جمله‌هایی از خبر که از آن‌ها آمده است اینجا نمایش داده می‌شود."
-        ),
-        "class": "رده",
-        "id": "شناسه",
-        "wikidata": "ویکی‌داده",
-        "alsoCalled": "نام‌های دیگر",
-        "relations": "پیوندها",
-        "attributes": "ویژگی‌ها",
-        "inArticle": "در متن خبر",
-        "noMention": "متن خبر نامی از آن نمی‌برد؛ از یک اصلاح آمده است (لغزش را ببینید).",
-        "moreSentences": "… و {n} جملهٔ دیگر: خواندن کل خبر",
-        "readArticle": "خواندن کل خبر با نشانه‌گذاری همهٔ اشاره‌ها",
-        "marked": "{n} اشاره به «{label}» نشانه‌گذاری شده است.",
-        "noneMarked": "گره‌ای را برگزینید تا اشاره‌هایش نشانه‌گذاری شود. لغزش‌های متن زیرخط دارند.",
-        "slip": "لغزش متن",
-        "written": "نوشتهٔ متن",
-        "intended": "صورت درست",
-        "kind": "نوع",
-        "reason": "دلیل",
-        "claimed": "ادعای متن (اظهار نشده)",
-        "corrected": "اصلاح (اظهارشده در گراف)",
-        "slipsHere": "لغزش متن در این باره",
-        "edge": "پیوند",
-        "property": "ویژگی",
-        "edgeSentences": "جمله‌هایی که هر دو سر را نام می‌برند",
-        "subjectSentences": "جمله‌های {label}",
-        "zoomIn": "بزرگ‌نمایی",
-        "zoomOut": "کوچک‌نمایی",
-        "fit": "همه",
-        "reset": "بازنشانی",
-        "png": "PNG",
-        "csv": "CSV",
-        "network": "شبکه",
-        "questions": "پرسش‌ها",
-        "timeline": "گاه‌شمار",
-        "filterRows": "پالایش سطرها…",
-        "rows": "{n} از {total} سطر",
-        "coverage": "متن خبر {column} را برای {n} از {total} مورد آورده است.",
-        "note": "یادداشت ویراستار",
-        "focusNote": (
-            "نمای کانونی: {shownNodes} از {totalNodes} گره و {shownEdges} از {totalEdges} یال نمایش داده شده "
-            "({hiddenNodes} گره و {hiddenEdges} یال پنهان است). هر صفحه دست‌بالا {budget} گره دارد: برای تغییر آن "
-            "دوباره بسازید: kg explore --budget N، یا بخشی را برگزینید: --focus ENTITY --hops K یا --top K."
-        ),
-        "focusOn": "با محوریت {label} (گام‌های پیرامون آن: {hops}).",
-        "noAnswer": "این پرسش روی این گراف پاسخ داده نشد.",
-        "noRows": "سطری نیست.",
-        "truncated": "تنها {n} سطر نخست نگه داشته شده است.",
-        "solarHijri": "هجری خورشیدی",
-        "gregorian": "میلادی",
-        "showInNetwork": "نمایش در شبکه",
-        "selectionCsv": "پیوندها به صورت CSV",
-    },
-}
+from typing import Any
+
+from kg.i18n import LANGUAGES, messages, text
+
+DOMAIN = "explorer"
+
+
+def page_strings() -> dict[str, dict[str, Any]]:
+    """Every message of the explorer in every UI language: ``{lang: {key: message}}``."""
+    return {lang: messages(DOMAIN, lang) for lang in LANGUAGES}
+
+
+def ui_text(key: str, lang: str) -> str:
+    """One message of the explorer in ``lang``, unfilled (the page's title, for its ``<title>``)."""
+    return text(DOMAIN, key, lang)
+
+
+def with_labels(table: dict[str, Any]) -> dict[str, Any]:
+    """A table view's spec as the page reads it: each column's label in every language, and the noun
+    its rows are counted by (``rows``)."""
+    columns = [{**col, "label": {lang: ui_text(col["label"], lang) for lang in LANGUAGES}} for col in table["columns"]]
+    rows = {lang: ui_text(f"rows_{table['group']}", lang) for lang in LANGUAGES}
+    return {**table, "columns": columns, "rows": rows}
+
+
+#: Every message of the explorer in both languages (the public name kept from before the catalogue).
+UI_TEXT = page_strings()

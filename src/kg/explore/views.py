@@ -22,63 +22,64 @@ from kg.stats import find_node
 #: (``out``/``in``: the nodes at the end of a property; ``via``: two steps, or the node itself
 #: when it is already of ``self``; ``lit``: literals, in ``lang`` when given, else in the UI's;
 #: ``val``: concept values; ``claim``: a slip's claim or correction). Columns name projection
-#: attributes and property names as they are: nothing is renamed on the way to the page.
+#: attributes and property names as they are: nothing is renamed on the way to the page. A column's
+#: ``label`` is its key in the UI catalogue (``[explorer]`` of ``kg/i18n.toml``): the page gets both languages.
 TABLES: tuple[dict[str, Any], ...] = (
     {
         "group": "agreement",
         "columns": [
-            {"kind": "label", "label": {"en": "Agreement", "fa": "سند"}},
-            {"kind": "val", "prop": "kg:agreementKind", "label": {"en": "Kind", "fa": "نوع"}},
-            {"kind": "out", "prop": "kg:party", "label": {"en": "Parties", "fa": "طرف‌ها"}},
+            {"kind": "label", "label": "col_agreement"},
+            {"kind": "val", "prop": "kg:agreementKind", "label": "col_kind"},
+            {"kind": "out", "prop": "kg:party", "label": "col_parties"},
             {
                 "kind": "via",
                 "props": ["kg:party", "kg:country"],
                 "self": ["country"],
-                "label": {"en": "Countries", "fa": "کشورها"},
+                "label": "col_countries",
             },
-            {"kind": "out", "prop": "kg:signatory", "label": {"en": "Signatories", "fa": "امضاکنندگان"}},
-            {"kind": "val", "prop": "kg:cooperationDomain", "label": {"en": "Domains", "fa": "حوزه‌ها"}},
-            {"kind": "out", "prop": "kg:concludedDuring", "label": {"en": "Concluded during", "fa": "منعقدشده در"}},
+            {"kind": "out", "prop": "kg:signatory", "label": "col_signatories"},
+            {"kind": "val", "prop": "kg:cooperationDomain", "label": "col_domains"},
+            {"kind": "out", "prop": "kg:concludedDuring", "label": "col_concluded_during"},
         ],
     },
     {
         "group": "person",
         "columns": [
-            {"kind": "label", "label": {"en": "Person", "fa": "شخص"}},
-            {"kind": "out", "prop": "org:holds", "label": {"en": "Posts", "fa": "سمت‌ها"}},
-            {"kind": "in", "prop": "kg:speaker", "label": {"en": "Statements", "fa": "گفته‌ها"}, "count": True},
+            {"kind": "label", "label": "col_person"},
+            {"kind": "out", "prop": "org:holds", "label": "col_posts"},
+            {"kind": "in", "prop": "kg:speaker", "label": "col_statements", "count": True},
         ],
     },
     {
         "group": "statement",
         "columns": [
-            {"kind": "out", "prop": "kg:speaker", "label": {"en": "Speaker", "fa": "گوینده"}},
-            {"kind": "lit", "prop": "schema:text", "lang": "fa", "label": {"en": "Persian text", "fa": "متن فارسی"}},
+            {"kind": "out", "prop": "kg:speaker", "label": "col_speaker"},
+            {"kind": "lit", "prop": "schema:text", "lang": "fa", "label": "col_persian_text"},
             {
                 "kind": "lit",
                 "prop": "kg:gloss",
                 "lang": "en",
-                "label": {"en": "English gloss", "fa": "برگردان انگلیسی"},
+                "label": "col_english_gloss",
             },
-            {"kind": "label", "label": {"en": "Statement", "fa": "گفته"}},
+            {"kind": "label", "label": "col_statement"},
         ],
     },
     {
         "group": "figure",
         "columns": [
-            {"kind": "label", "label": {"en": "Figure", "fa": "رقم"}},
-            {"kind": "lit", "prop": "schema:value", "label": {"en": "Value", "fa": "مقدار"}},
-            {"kind": "val", "prop": "kg:unit", "label": {"en": "Unit", "fa": "یکا"}},
-            {"kind": "out", "prop": "kg:period", "label": {"en": "Period", "fa": "دوره"}},
+            {"kind": "label", "label": "col_figure"},
+            {"kind": "lit", "prop": "schema:value", "label": "col_value"},
+            {"kind": "val", "prop": "kg:unit", "label": "col_unit"},
+            {"kind": "out", "prop": "kg:period", "label": "col_period"},
         ],
     },
     {
         "group": "slip",
         "columns": [
-            {"kind": "label", "label": {"en": "Slip", "fa": "لغزش"}},
-            {"kind": "claim", "which": "claimed", "label": {"en": "The article claims", "fa": "ادعای متن"}},
-            {"kind": "claim", "which": "corrected", "label": {"en": "Correction", "fa": "اصلاح"}},
-            {"kind": "lit", "prop": "kg:reason", "label": {"en": "Reason", "fa": "دلیل"}},
+            {"kind": "label", "label": "col_slip"},
+            {"kind": "claim", "which": "claimed", "label": "col_the_article_claims"},
+            {"kind": "claim", "which": "corrected", "label": "col_correction"},
+            {"kind": "lit", "prop": "kg:reason", "label": "col_reason"},
         ],
     },
 )

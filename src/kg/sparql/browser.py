@@ -87,11 +87,16 @@ def engine_wasm() -> bytes:
 
 
 def dataset_ntriples(data: Sequence[str | Path] | None = None) -> bytes:
-    """The triples ``kg query`` answers over (``data``, default the shipped graph, and its RDFS closure), sorted."""
+    """The triples ``kg query`` answers over (``data``, default the shipped graph, and its RDFS closure), sorted.
+
+    Blank nodes get their RDFC-1.0 canonical labels, so the same data gives the same bytes on every build.
+    """
     from kg.sparql.engines import open_engine
 
     store = open_engine("oxigraph", data=data).store
-    text = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    dataset = pyoxigraph.Dataset(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    text = pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS) or b""
     lines = sorted(set(text.decode("utf-8").splitlines()))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -149,3 +154,8 @@ def page_limits() -> dict[str, int]:
 def prefixes() -> dict[str, str]:
     """The project's prefixes, for compact IRIs in result tables."""
     return dict(PREFIXES)
+
+
+def console_settings() -> dict[str, Any]:
+    """What a SPARQL console reads (the offline page's and the site's): engine version, limits, prefixes, questions."""
+    return {"engine": ENGINE_VERSION, "limits": page_limits(), "prefixes": prefixes(), "questions": library_entries()}

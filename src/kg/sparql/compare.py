@@ -3,11 +3,13 @@
 ``queries/NAME.srj`` beside ``NAME.rq`` holds the expected result (SPARQL
 1.1 JSON; for ASK ``{"head": {}, "boolean": true}``). Rows are compared in
 order when the query has a top-level ``ORDER BY``, otherwise as a multiset.
-Terms are compared exactly except that (a) numeric literals
-(``xsd:integer``, ``xsd:decimal``, ``xsd:double`` ... and the integer
-subtypes) compare by datatype and value, because engines print the same
-value differently (rdflib ``"265200000.0"``, Oxigraph ``"265200000"``),
-(b) booleans compare by value, (c) a simple literal equals the same
+Terms are compared exactly except that (a) numeric literals compare by
+value: ``xsd:decimal`` and the types derived from it (``xsd:integer`` and
+its subtypes) as one number, ``xsd:double`` and ``xsd:float`` as a binary
+float, because stores write the same value differently (rdflib
+``"265200000.0"``, Oxigraph ``"265200000"``, and Virtuoso 7 gives an
+``xsd:integer`` above 2^31 back as ``xsd:decimal``), (b) booleans compare
+by value (Virtuoso 7 writes them ``1`` and ``0``), (c) a simple literal equals the same
 ``xsd:string`` literal, (d) language tags compare case-insensitively, and
 (e) blank nodes match any blank node, since their labels are the engine's.
 """
@@ -61,9 +63,9 @@ def canonical(term: Identifier | None) -> tuple[Any, ...]:
     try:
         if datatype in _NUMERIC:
             value = Decimal(lexical.strip())
-            return ("number", datatype, format(value.normalize(), "f") if value else "0")
+            return ("number", "decimal", format(value.normalize(), "f") if value else "0")
         if datatype in _FLOATING:
-            return ("number", datatype, repr(float(lexical.strip())))
+            return ("number", "double", repr(float(lexical.strip())))
     except (InvalidOperation, ValueError):
         pass
     if datatype == str(XSD.boolean) and lexical.strip() in ("true", "false", "1", "0"):

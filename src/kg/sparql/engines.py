@@ -382,7 +382,9 @@ def open_engine(
             if entailment == "rdfs":
                 add_rdfs_closure(store)
             return OxigraphEngine(store)
-        return OxigraphEngine.from_files(data, entailment=entailment)
+        from kg.sparql.index import kept_engine  # the warm query process's store for these inputs
+
+        return kept_engine(data, entailment) or OxigraphEngine.from_files(data, entailment=entailment)
     raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
 
 

@@ -81,7 +81,6 @@ from kg.i18n import LANGUAGES
 from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
 from kg.load import read_text
 from kg.sparql.compare import compare, read_expected
-from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import (
     Engine,
     PackedOutcome,
@@ -306,25 +305,36 @@ def run_query(
     """Run ``query`` on ``engine`` with ``params`` bound; see :func:`query` for the options."""
     if fmt is not None:
         check_format("graph" if query.form in ("CONSTRUCT", "DESCRIBE") else "bindings", fmt)
-    prepared = prepare_query(query, params, lang=lang)
-    if engine.local:
-        check_prefixes(query)
     # A remote endpoint is the network already; only Update is refused there.
     parser = "oxigraph" if engine.name == "oxigraph" else "rdflib"  # the parser that will execute the text
-    check_policy(prepared, allow_external=allow_external or not engine.local, parser=parser)
     cap = max_rows if max_rows and max_rows > 0 else None
 
+    def checked() -> Prepared:
+        prepared = prepare_query(query, params, lang=lang)
+        if engine.local:
+            check_prefixes(query)
+        check_policy(prepared, allow_external=allow_external or not engine.local, parser=parser)
+        return prepared
+
     def execute() -> PackedOutcome:
-        return engine.run_packed(prepared.text, max_rows=cap, allow_external=allow_external)
+        # In the query process, so that --timeout covers the checks too: the policy's parse of a
+        # 5 MB VALUES query took longer than the query's own limit (rdflib: over 60 s).
+        prepared = checked()
+        try:
+            return engine.run_packed(prepared.text, max_rows=cap, allow_external=allow_external)
+        except QueryError as exc:
+            raise prepared.locate(exc) from None
 
     try:
         if engine.local:  # the child sends plain tuples back; rdflib terms are built here, once
             packed = run_isolated(execute, timeout, allow_external=allow_external, max_memory=max_memory)
             outcome = unpack_outcome(packed)
         else:
-            outcome = engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
-    except QueryError as exc:
-        raise prepared.locate(exc) from None
+            prepared = checked()
+            try:
+                outcome = engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
+            except QueryError as exc:
+                raise prepared.locate(exc) from None
     except (QueryTimeout, QueryMemoryLimit) as exc:
         if exc.path is None:
             exc.path = query.where
@@ -391,6 +401,8 @@ def query(
     """
     q = load_query(source, text=text, library=library)
     if endpoint:
+        from kg.sparql.endpoint import EndpointEngine  # the HTTP client, only for an endpoint
+
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, user=user, password=password, graph=endpoint_graph)
     else:
         runner = open_engine(engine, data=data, graph=graph, entailment=entailment)
@@ -461,6 +473,8 @@ def check_queries(
 ) -> CheckReport:
     """Run every library query that has a ``.srj`` with its defaults and compare (``kg queries --check``)."""
     if endpoint:
+        from kg.sparql.endpoint import EndpointEngine  # the HTTP client, only for an endpoint
+
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, graph=endpoint_graph)
     else:
         runner = open_engine(engine, data=data, entailment=entailment)

@@ -3,6 +3,10 @@
 
 const PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹";
 
+/* Datatypes (as the projection gives them, in a literal's `lang`) whose values are numbers, and dates */
+export const NUMERIC = new Set(["xsd:integer", "xsd:decimal", "xsd:double", "xsd:float", "xsd:long", "xsd:int", "xsd:nonNegativeInteger", "xsd:positiveInteger"]);
+export const DATES = new Set(["xsd:date", "xsd:dateTime", "xsd:gYearMonth", "xsd:gYear"]);
+
 /* Latin digits of a text as the UI writes them: Persian digits in the Persian UI. */
 export const localDigits = (text, lang) =>
   lang === "fa" ? String(text).replace(/[0-9]/g, (d) => PERSIAN_DIGITS[d]) : String(text);

@@ -99,6 +99,8 @@ export function relayout() {
 const MIN_FONT = Math.min(...NODE_IDS.map((id) => META[id].font));
 export const READABLE = (LABEL_THRESHOLD + 0.2) / (MIN_FONT || 1);
 const OVERVIEW_SCALE = (LABEL_THRESHOLD + 0.2) / 16;
+/* the phone layout's breakpoint (explorer.css) */
+export const NARROW = matchMedia("(max-width: 760px)");
 
 /* The first view: the start (the visit) and its neighbours (its agreements, visitors, ...), the rest
    hidden until the reader asks for all; fitted, at least at the scale where labels read. */
@@ -115,7 +117,9 @@ export function overview(animate) {
   const shown = NODE_IDS.filter((id) => visibleNode.get(id));
   if (!shown.length) return;
   network.fit({ nodes: shown, animation: false });
-  if (network.getScale() < (overviewShown ? OVERVIEW_SCALE : READABLE)) {
+  /* a phone shows the whole first view (the central labels read, the others on zooming in); a larger
+     screen zooms to the scale where every label reads, if fitting would draw them smaller */
+  if (!NARROW.matches && network.getScale() < (overviewShown ? OVERVIEW_SCALE : READABLE)) {
     const pos = network.getPositions([start || shown[0]])[start || shown[0]];
     network.moveTo({ position: pos, scale: overviewShown ? OVERVIEW_SCALE : READABLE, animation: false });
   }
@@ -194,6 +198,7 @@ export function applyFilters() {
   edges.update(edgeChanges);
   syncPositions();
   renderCounts();
+  if (nodeChanges.length) actions.visibleChanged();
   return nodeChanges.length > 0;
 }
 
@@ -267,11 +272,20 @@ network.on("click", (params) => {
   else clearSelection();
 });
 
-/* Labels and tooltips in the reader's language. */
+/* The canvas shown again (after another view): its size may have changed meanwhile. */
+export function networkShown() {
+  network.setSize("100%", "100%");
+  network.redraw();
+}
+
+/* Labels and tooltips in the reader's language.
+   The items not handed to vis-network yet (at opening) get theirs when they are (completeData), so that
+   a page opened in Persian does not hand over everything before its first view. */
 export function relabel() {
-  completeData();
-  nodes.update(NODE_IDS.map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
-  edges.update(EDGES.map((e) => ({ id: e.id, label: state.edgeLabels ? edgeLabel(e) : " ", title: edgeLabel(e) })));
+  for (const n of allNodes) [n.label, n.title] = [canvasLabel(n.id), tooltip(n.id)];
+  for (const e of allEdges) [e.label, e.title] = [state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(e.id)) : undefined, edgeLabel(EDGE_BY_ID.get(e.id))];
+  nodes.update(nodes.getIds().map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
+  edges.update(edges.getIds().map((id) => ({ id, label: state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(id)) : " ", title: edgeLabel(EDGE_BY_ID.get(id)) })));
 }
 
 export function showEdgeLabels(on) {

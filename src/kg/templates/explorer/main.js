@@ -8,6 +8,7 @@ import { fold } from "./fold.js";
 import {
   LABEL_THRESHOLD,
   clearSelection,
+  networkShown,
   fitVisible,
   fontOf,
   network,
@@ -26,7 +27,8 @@ import {
   applyFilters,
 } from "./graph.js";
 import { renderLegend, renderScaleNote, setAllGroups } from "./side.js";
-import { renderPanel, showTab } from "./panel.js";
+import { openSheet, renderPanel, sheetOpen, showTab } from "./panel.js";
+import { renderNodeList, wireNodeList } from "./nodelist.js";
 import { markTableRow, renderView, renderViewTabs, setView } from "./views.js";
 import { canvasPng, currentTableCsv, download, selectionCsv } from "./exporting.js";
 import { readHash, writeHash } from "./url.js";
@@ -43,6 +45,8 @@ function applyLanguage() {
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   for (const node of document.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = t(node.dataset.i18nPlaceholder);
   for (const node of document.querySelectorAll("[data-i18n-title]")) node.title = t(node.dataset.i18nTitle);
+  for (const node of document.querySelectorAll("[data-i18n-label]")) node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+  $("sheet-toggle").setAttribute("aria-label", t(sheetOpen() ? "closeDetails" : "openDetails"));
   $("lang").lang = state.lang === "fa" ? "en" : "fa";
 }
 
@@ -57,6 +61,7 @@ function setLang(lang) {
   renderView();
   renderPanel(false);
   renderResults();
+  renderNodeList();
   writeHash();
 }
 
@@ -70,17 +75,58 @@ Object.assign(actions, {
   selectionChanged: (scroll) => {
     renderPanel(scroll);
     markTableRow();
+    /* a selection opens the details (on a phone, the bottom sheet); clearing it closes them */
+    openSheet(!!(state.selected || state.selectedEdge));
     writeHash();
   },
+  visibleChanged: renderNodeList,
+  networkShown,
   downloadSelection: () => download("relations.csv", selectionCsv(), "text/csv"),
 });
 
 /* ------------------------------------------------------------------ wiring */
 
+/* Copy the link of this view (the URL keeps the state), and say so. */
+let statusTimer = null;
+function say(text) {
+  $("status").textContent = text;
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => ($("status").textContent = ""), 2500);
+}
+function copyLink() {
+  writeHash();
+  const url = location.href;
+  const fallback = () => {
+    const field = document.createElement("textarea");
+    field.value = url;
+    field.setAttribute("readonly", "");
+    field.className = "visually-hidden";
+    document.body.append(field);
+    field.select();
+    const copied = document.execCommand("copy");
+    field.remove();
+    say(t(copied ? "copied" : "copyFailed"));
+  };
+  if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(() => say(t("copied")), fallback);
+  else fallback();
+}
+
 wireSearch();
+wireNodeList();
+/* Escape clears the selection (however it was made) and closes the details sheet */
 document.addEventListener("keydown", (ev) => {
-  if (ev.key === "Escape" && (state.selected || state.selectedEdge)) clearSelection();
+  if (ev.key !== "Escape") return;
+  if (state.selected || state.selectedEdge) clearSelection();
+  else if (sheetOpen()) openSheet(false);
 });
+/* the skip link goes to the details without changing the URL's fragment (it holds the state) */
+document.querySelector("a.skip").addEventListener("click", (ev) => {
+  ev.preventDefault();
+  openSheet(true);
+  $("panel-body").focus();
+});
+$("sheet-toggle").addEventListener("click", () => openSheet(!sheetOpen()));
+$("copy-link").addEventListener("click", copyLink);
 window.addEventListener("hashchange", () => {
   if (!state.restoring) readHash();
 });
@@ -111,6 +157,7 @@ $("edge-labels").addEventListener("change", (ev) => showEdgeLabels(ev.target.che
 
 renderLegend();
 renderScaleNote();
+renderNodeList();
 startEngine(); /* with --sparql: the engine compiles in its worker while the page opens */
 state.booting = !!opening;
 readHash();
@@ -149,6 +196,7 @@ window.kgExplorer = Object.freeze({
     return out;
   },
   drawn: () => ({ nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }),
+  redraw: () => network.redraw(),
   focus: (id, scale) => network.moveTo({ position: network.getPositions([id])[id], scale: scale || 1.6, animation: false }),
   domPosition: (id) => network.canvasToDOM(network.getPositions([id])[id]),
   nodeAt: (point) => network.getNodeAt(point) ?? null,

@@ -3,7 +3,7 @@
    Offsets of mentions are Unicode code points, so the article is handled as an array of code points. */
 import { KG, model } from "./data.js";
 import { actions, state } from "./state.js";
-import { $, arrowText, classLabel, count, edgeLabel, el, label, labelLang, labelText, otherLang, propLabel, swatch, t, userText } from "./ui.js";
+import { $, arrowText, classLabel, count, edgeLabel, el, label, labelLang, labelText, literalView, otherLang, propLabel, swatch, t, userText } from "./ui.js";
 import { dirOf } from "./format.js";
 import { pickLang } from "./model.js";
 import { selectNode } from "./graph.js";
@@ -35,7 +35,7 @@ export function valueView(value) {
   if (!value) return "";
   if (value.node && META[value.node]) return nodeButton(value.node);
   if (value.label) return [userText(value.label[state.lang], value.label.en === value.label.fa ? undefined : state.lang), " ", el("code", null, value.term)];
-  if (value.text !== undefined) return userText(value.text, value.lang);
+  if (value.text !== undefined) return literalView(value.text, value.lang);
   return el("code", null, value.term || "");
 }
 
@@ -159,7 +159,7 @@ function attributesView(m, skip) {
   for (const l of m.literals) if (!skip.includes(l.prop)) (byProp.get(l.prop) || byProp.set(l.prop, []).get(l.prop)).push(l);
   const rows = [];
   for (const [prop, literals] of byProp)
-    rows.push(el("dt", null, propLabel(prop)), el("dd", null, inLang(literals).map((l, i) => [i ? " · " : "", userText(l.text, l.lang)])));
+    rows.push(el("dt", null, propLabel(prop)), el("dd", null, inLang(literals).map((l, i) => [i ? " · " : "", literalView(l.text, l.lang)])));
   for (const v of m.values) if (!skip.includes(v.prop)) rows.push(el("dt", null, propLabel(v.prop)), el("dd", null, valueView(v)));
   return rows.length ? [el("h3", null, t("attributes")), el("dl", { class: "props" }, rows)] : null;
 }
@@ -265,7 +265,16 @@ function scrollPanel() {
 export function showTab(tab) {
   state.tab = tab;
   renderPanel(true);
+  openSheet(true);
 }
+
+/* On a phone the panel is a bottom sheet: a bar with its tabs, opened to show the details. */
+export function openSheet(open) {
+  document.body.classList.toggle("sheet-open", open);
+  $("sheet-toggle").setAttribute("aria-expanded", String(open));
+  $("sheet-toggle").setAttribute("aria-label", t(open ? "closeDetails" : "openDetails"));
+}
+export const sheetOpen = () => document.body.classList.contains("sheet-open");
 
 export function renderPanel(scroll) {
   $("tab-details").setAttribute("aria-selected", String(state.tab === "details"));

@@ -8,11 +8,12 @@
    is absent and `kgExplorer.sparql` says so. */
 import { KG, model } from "./data.js";
 import { actions, state } from "./state.js";
-import { count, digits, el, t, userText } from "./ui.js";
+import { count, digits, el, literalView, t, userText } from "./ui.js";
 import { nodeButton } from "./panel.js";
 import { download } from "./exporting.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
-import { ParamError, bindParams } from "./sparql-params.js";
+import { bindParams } from "./sparql-params.js";
+import { problemOf as problemText } from "./sparql-messages.js";
 import { resultTable, resultsToCsv } from "./sparql-results.js";
 
 const SPARQL = KG.sparql || null;
@@ -37,10 +38,14 @@ const con = {
 
 let engine = null;
 
+/* The engine; it adopts the worker the page's boot script (templates/sparql-boot.js) started as soon as
+   the engine's elements were parsed, so the engine compiles while vis-network and this script load. */
 function makeEngine() {
   const text = (id) => document.getElementById(id).textContent.trim();
   const url = URL.createObjectURL(new Blob([document.getElementById("kg-sparql-worker").textContent], { type: "text/javascript" }));
-  return new Engine(() => new Worker(url), { wasm: text("kg-sparql-wasm"), data: text("kg-sparql-data"), maxNesting: SPARQL.limits.maxNesting }, { timeoutMs: SPARQL.limits.timeoutMs, maxRows: SPARQL.limits.maxRows });
+  const made = new Engine(() => new Worker(url), { wasm: text("kg-sparql-wasm"), data: text("kg-sparql-data"), maxNesting: SPARQL.limits.maxNesting, warmup: QUESTIONS.map((q) => q.text) }, { timeoutMs: SPARQL.limits.timeoutMs, maxRows: SPARQL.limits.maxRows });
+  made.adopt(window.kgSparqlBoot);
+  return made;
 }
 
 /* Start the engine as the page opens (it compiles in the worker, off the page's thread). */
@@ -73,9 +78,18 @@ export function sparql(text, options) {
     .then((answer) => answer.results);
 }
 
-/* The engine's own numbers, for tests and benchmarks: its state, when it was ready (ms after the page
-   began to load), the worker's compile-and-load time, the triples it holds. */
-export const sparqlStats = () => ({ status: con.status, readyAt: con.readyAt, loadMs: engine ? engine.loadMs : null, triples: engine ? engine.triples : null });
+/* The engine's own numbers, for tests and benchmarks (ms; "At" counts from the start of the page's
+   load): its state, when the console had it ready (the explorer's own start included), when the
+   worker reported it ready, the worker's compile-and-load time, how long its warm-up took (null
+   until done), the triples it holds. */
+export const sparqlStats = () => ({
+  status: con.status,
+  readyAt: con.readyAt,
+  engineReadyAt: engine ? engine.readyAt : null,
+  loadMs: engine ? engine.loadMs : null,
+  warmMs: engine ? engine.warmMs : null,
+  triples: engine ? engine.triples : null,
+});
 
 /* The times of one query (for benchmarks): in the worker, and from the page to the worker and back. */
 export function sparqlTimed(text, options) {
@@ -117,19 +131,7 @@ function formValues(q) {
   return values;
 }
 
-function problemOf(error) {
-  if (error instanceof ParamError) return t("sparqlParamError", { name: error.param || "", problem: t(`sparqlParam_${error.code}`) });
-  if (error instanceof SparqlError) {
-    if (error.code === "refused") {
-      const p = error.policy;
-      return t(`sparqlRefused_${p.code}`, { line: digits(p.line), column: digits(p.column), n: count(SPARQL.limits.maxNesting) });
-    }
-    if (error.code === "timeout") return t("sparqlTimeout", { s: digits(SPARQL.limits.timeoutMs / 1000) });
-    if (error.code === "stopped") return t("sparqlStopped");
-    return t("sparqlError", { message: error.message });
-  }
-  return t("sparqlError", { message: String(error && error.message ? error.message : error) });
-}
+const problemOf = (error) => problemText(error, { t, digits, limits: SPARQL.limits });
 
 export function runConsole() {
   if (con.running) return Promise.resolve();
@@ -184,6 +186,13 @@ function cellView(cell) {
     const [b, e] = cell.span;
     return el("span", { title: cell.iri }, "«", userText(CP.slice(b, e).join(""), "fa"), "» ", el("code", { class: "note" }, digits(b) + "–" + digits(e)));
   }
+  /* a typed literal as the explorer's tables show it (numbers grouped, in the page's digits; dates
+     whole), its exact lexical form and datatype in the tooltip (and in the CSV) */
+  if (cell.note && !cell.lang) {
+    const shown = cell.note === "xsd:boolean" ? el("span", null, t(cell.text === "true" || cell.text === "1" ? "sparqlYes" : "sparqlNo")) : literalView(cell.text, cell.note);
+    shown.title = `${cell.text} (${cell.note})`;
+    return shown;
+  }
   const text = userText(cell.text, cell.lang);
   if (cell.note) text.title = cell.note;
   if (cell.iri) text.title = cell.iri;
@@ -191,10 +200,15 @@ function cellView(cell) {
 }
 
 /* A column's name in the page's language from the question's `# column:` lines, else its ?variable. */
-function columnName(column) {
+function columnText(column) {
   const names = (questionOf(con.question) || {}).columns || {};
   const named = names[column.name] || (column.label && names[column.label]);
-  return named && named[state.lang] ? userText(named[state.lang], state.lang) : el("code", null, "?" + column.name);
+  return named && named[state.lang] ? named[state.lang] : "?" + column.name;
+}
+
+function columnName(column) {
+  const text = columnText(column);
+  return text.startsWith("?") ? el("code", null, text) : userText(text, state.lang);
 }
 
 function resultsView() {
@@ -213,7 +227,8 @@ function resultsView() {
           "table",
           { class: "data", id: "sparql-results" },
           el("thead", null, el("tr", null, table.columns.map((c) => el("th", { title: "?" + c.name }, columnName(c))))),
-          el("tbody", null, table.rows.map((row) => el("tr", null, row.map((cell) => el("td", null, cellView(cell)))))),
+          /* data-label: on a phone each row is a card, each value under its column's name (explorer.css) */
+          el("tbody", null, table.rows.map((row) => el("tr", null, row.map((cell, i) => el("td", { "data-label": columnText(table.columns[i]) }, el("div", { class: "cell" }, cellView(cell))))))),
         ),
       )
     : el("p", { class: "empty" }, t("noRows"));

@@ -27,7 +27,9 @@ export function policyMessage(policy) {
 export class Engine {
   /**
    * `createWorker()` makes a worker running sparql-worker.js; `payload` is what its init message
-   * carries ({wasm, data, maxNesting}); `limits` the defaults of each query ({timeoutMs, maxRows}).
+   * carries ({wasm, data, maxNesting}; `warmup`, queries it runs once ready), or a Promise of it
+   * (the site fetches the files);
+   * `limits` the defaults of each query ({timeoutMs, maxRows}).
    */
   constructor(createWorker, payload, limits) {
     this.createWorker = createWorker;
@@ -40,7 +42,10 @@ export class Engine {
     this.queue = [];
     this.nextId = 1;
     this.loadMs = null;
+    this.warmMs = null;
+    this.readyAt = null;
     this.triples = null;
+    this.early = null;
   }
 
   /** Start the worker (once); a Promise of `{triples, ms}` when the engine is ready. */
@@ -50,31 +55,53 @@ export class Engine {
   }
 
   spawn() {
-    const worker = this.createWorker();
-    this.worker = worker;
-    return new Promise((resolve, reject) => {
-      worker.onmessage = (event) => {
-        const message = event.data;
-        if (message.type === "ready") {
-          this.module = message.module || this.module;
-          this.triples = message.triples;
-          if (this.loadMs === null) this.loadMs = message.ms;
-          worker.onmessage = (answer) => this.settle(answer.data);
-          resolve({ triples: message.triples, ms: message.ms });
-        } else if (message.type === "failed") {
-          reject(new SparqlError("failed", message.message));
-        }
-      };
-      worker.onerror = (event) => {
-        if (event && event.preventDefault) event.preventDefault();
-        reject(new SparqlError("failed", (event && event.message) || "the engine could not start"));
-        this.fail(new SparqlError("failed", (event && event.message) || "the engine stopped"));
-      };
-      const init = { type: "init", maxNesting: this.payload.maxNesting, data: this.payload.data };
-      if (this.module) init.module = this.module;
-      else init.wasm = this.payload.wasm;
-      worker.postMessage(init);
-    });
+    return Promise.resolve(this.payload).then(
+      (payload) =>
+        new Promise((resolve, reject) => {
+          const early = this.early;
+          this.early = null;
+          const worker = early && early.worker ? early.worker : this.createWorker();
+          this.worker = worker;
+          const receive = (message) => {
+            if (message.type === "ready") {
+              this.module = message.module || this.module;
+              this.triples = message.triples;
+              if (this.loadMs === null) this.loadMs = message.ms;
+              if (this.readyAt === null && message.at) this.readyAt = message.at - performance.timeOrigin; // ms after the page began
+              worker.onmessage = (answer) => this.settle(answer.data);
+              if (payload.warmup && payload.warmup.length) worker.postMessage({ type: "warmup", texts: payload.warmup });
+              resolve({ triples: message.triples, ms: message.ms });
+            } else if (message.type === "failed") {
+              reject(new SparqlError("failed", message.message));
+            }
+          };
+          worker.onmessage = (event) => receive(event.data);
+          worker.onerror = (event) => {
+            if (event && event.preventDefault) event.preventDefault();
+            const error = new SparqlError("failed", (event && event.message) || "the engine stopped");
+            reject(error);
+            this.ready = null;
+            this.fail(error);
+          };
+          if (early && early.worker) {
+            if (early.error) reject(new SparqlError("failed", early.error));
+            for (const message of early.messages.splice(0)) receive(message);
+            return;
+          }
+          const init = { type: "init", maxNesting: payload.maxNesting, data: payload.data };
+          if (this.module) init.module = this.module;
+          else init.wasm = payload.wasm;
+          worker.postMessage(init);
+        }),
+    );
+  }
+
+  /**
+   * Take over a worker the page started before its scripts ran (`{worker, messages, error}`: the
+   * messages it sent meanwhile, kept), instead of starting one; the next start uses it.
+   */
+  adopt(early) {
+    if (early && early.worker && !this.ready) this.early = early;
   }
 
   /**
@@ -111,6 +138,10 @@ export class Engine {
   }
 
   settle(message) {
+    if (message.type === "warm") {
+      if (this.warmMs === null) this.warmMs = message.ms;
+      return;
+    }
     const job = this.current;
     if (!job || message.id !== job.id) return;
     clearTimeout(job.timer);
@@ -134,8 +165,10 @@ export class Engine {
     if (this.current !== job) return;
     clearTimeout(job.timer);
     this.current = null;
-    this.worker.terminate();
-    this.ready = null; // the next query starts a new worker from the compiled module
+    if (job.started !== undefined) {
+      this.worker.terminate(); // the only way to stop WebAssembly mid-query
+      this.ready = null; // the next query starts a new worker from the compiled module
+    }
     job.reject(error);
     this.pump();
   }

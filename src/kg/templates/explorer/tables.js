@@ -4,9 +4,6 @@
 import { fold } from "./fold.js";
 import { pickLang } from "./model.js";
 
-/* Datatypes whose values are numbers (shown with separators; sorted as numbers) */
-export const NUMERIC = new Set(["xsd:integer", "xsd:decimal", "xsd:double", "xsd:float", "xsd:long", "xsd:int", "xsd:nonNegativeInteger", "xsd:positiveInteger"]);
-
 function uniqueNodes(model, ids, lang) {
   return [...new Set(ids)].filter((id) => model.META[id]).map((id) => ({ text: model.label(id, lang), node: id }));
 }

@@ -2,7 +2,7 @@
    is set as text (textContent, append of a string); nothing is ever parsed as HTML. */
 import { KG, model } from "./data.js";
 import { state } from "./state.js";
-import { arrow, dirOf, formatCount, formatNumber, localDigits, translate } from "./format.js";
+import { DATES, NUMERIC, arrow, dirOf, formatCount, formatNumber, localDigits, translate } from "./format.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -44,6 +44,14 @@ export const labelText = (id, lang) => userText(label(id, lang), labelLang(id, l
 export const propLabel = (prop, lang) => model.propLabel(prop, lang || state.lang);
 export const classLabel = (cls, lang) => model.classLabel(cls, lang || state.lang);
 export const edgeLabel = (edge, lang) => model.edgeLabel(edge, lang || state.lang);
+
+/* A literal: a number with separators in the UI's digits, a date whole, any other text isolated in its
+   language (`lang` is a language tag, or the datatype of a typed literal). */
+export function literalView(text, lang) {
+  if (NUMERIC.has(lang)) return el("bdi", { class: "value", dir: "ltr" }, number(text));
+  if (DATES.has(lang)) return el("bdi", { class: "value", dir: "ltr" }, text);
+  return userText(text, lang);
+}
 
 export function swatch(group) {
   const g = model.groupOf[group];

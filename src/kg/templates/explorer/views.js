@@ -2,12 +2,12 @@
    tabs, and switching between views. */
 import { KG, model } from "./data.js";
 import { actions, state } from "./state.js";
-import { $, count, el, number, propLabel, t, userText } from "./ui.js";
+import { $, count, el, literalView, propLabel, t, userText } from "./ui.js";
 import { formatDate, parseDate } from "./format.js";
-import { NUMERIC, coverage, tableRows } from "./tables.js";
+import { coverage, tableRows } from "./tables.js";
 import { currentTableCsv, download } from "./exporting.js";
 import { nodeButton } from "./panel.js";
-import { HAS_SPARQL, sparqlView } from "./sparql-console.js";
+import { HAS_SPARQL, openQuestion, sparqlView } from "./sparql-console.js";
 
 const { META, groupOf } = model;
 const TABLES = Object.fromEntries(KG.tables.map((tb) => [tb.group, tb]));
@@ -35,6 +35,7 @@ export function setView(view) {
   $("table-view").hidden = state.view === "network";
   renderViewTabs();
   renderView();
+  if (state.view === "network") actions.networkShown();
   actions.writeHash();
 }
 
@@ -53,11 +54,10 @@ export function renderView() {
 }
 
 /* One value of a cell: a node as its button, a number with separators, any other text isolated. */
-function cellView(item) {
-  if (item.node) return nodeButton(item.node);
-  if (NUMERIC.has(item.lang)) return el("bdi", { class: "value", dir: "ltr" }, number(item.text));
-  return userText(item.text, item.lang);
-}
+const cellView = (item) => (item.node ? nodeButton(item.node) : literalView(item.text, item.lang));
+
+/* A cell under its column's name (a phone shows each row as a card, the name before the value). */
+const cell = (name, ...content) => el("td", { "data-label": name }, el("div", { class: "cell" }, ...content));
 
 function tableView(table) {
   const view = { filter: state.filter[table.group], sort: state.sort[table.group] };
@@ -89,12 +89,12 @@ function tableView(table) {
     el(
       "tr",
       { "data-id": r.id },
-      r.cells.map((items) => el("td", null, items.map((item, j) => [j ? el("br") : null, cellView(item)]))),
+      r.cells.map((items, i) => cell(table.columns[i].label[state.lang], items.map((item) => el("div", null, cellView(item))))),
     ),
   );
-  /* columns the article leaves empty for some rows say so: "signatories for 1 of the 8" */
+  /* columns the article leaves empty for some rows say so: "Signatories: given in the article for 1 of the 8 agreements." */
   const notes = coverage(table, rows).map(({ col, n, total }) =>
-    el("p", { class: "coverage" }, t("coverage", { column: col.label[state.lang].toLowerCase(), n: count(n), total: count(total) })),
+    el("p", { class: "coverage" }, t("coverage", { column: col.label[state.lang], n: count(n), total: count(total), rows: table.rows[state.lang] })),
   );
   const filter = el("input", {
     type: "search",
@@ -149,7 +149,7 @@ function questionsView() {
           "table",
           { class: "data" },
           el("thead", null, el("tr", null, answer.vars.map((v) => el("th", null, el("code", null, "?" + v))))),
-          el("tbody", null, answer.rows.map((row) => el("tr", null, row.map((cell) => el("td", null, cell.node && META[cell.node] ? nodeButton(cell.node) : userText(cell.text, cell.lang)))))),
+          el("tbody", null, answer.rows.map((row) => el("tr", null, row.map((value, i) => cell("?" + answer.vars[i], value.node && META[value.node] ? nodeButton(value.node) : userText(value.text, value.lang)))))),
         ),
       );
     const question = q.question[state.lang] || q.question.en || q.title;
@@ -159,6 +159,8 @@ function questionsView() {
       el("summary", null, el("code", null, q.name.split("-")[0]), " ", userText(question, q.question[state.lang] ? state.lang : undefined), " ", el("span", { class: "note" }, answer.rows ? t("rows", { n: count(answer.rows.length), total: count(answer.rows.length) }) : "")),
       body,
       answer.truncated ? el("p", { class: "note" }, t("truncated", { n: count(answer.rows.length) })) : null,
+      /* with the SPARQL console (kg explore --sparql): this question, editable, with its parameters */
+      HAS_SPARQL ? el("p", null, el("button", { type: "button", class: "link", "data-sparql": q.name, on: { click: () => (openQuestion(q.name), setView("sparql")) } }, t("sparqlOpen"))) : null,
     );
   });
 }

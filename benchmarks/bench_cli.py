@@ -1,0 +1,364 @@
+"""`kg query` as a user runs it: first run, repeat run (the warm query process), against raw pyoxigraph and rdflib.
+
+Run from the repository root::
+
+    python benchmarks/bench_cli.py                          # 1 and 1 000 articles, 3 runs; tables on stdout
+    python benchmarks/bench_cli.py --sizes 1,1000,10000 --runs 3
+    python benchmarks/bench_cli.py --quick                  # 1 article, one run (a smoke test)
+
+Every figure is a whole process, started the way a shell starts it, in the same run of this
+script, interleaved query by query:
+
+- **kg first run**: ``kg query NAME --no-cache``: Python, kg's imports, the load of ontology,
+  vocabularies and corpus, their RDFS closure, the query in its limited child, the table;
+- **kg repeat run**: ``kg query NAME`` answered by the warm query process (started and loaded
+  before the timing): the client process plus the warm process's CPU for the request;
+- **pyoxigraph script**: a minimal script (``import pyoxigraph``, ``Store.load`` of the same
+  files, the same query text, rows materialised): raw load + query;
+- **rdflib script**: the same with ``rdflib.Graph.parse`` and ``Graph.query``;
+- **floor**: ``python -c pass`` plus the same query on a pyoxigraph store already loaded in
+  this process (median of the runs): what no command line can beat.
+
+CPU is user + system time of the process **and of its children**: this script makes itself
+the "child subreaper" (``prctl(PR_SET_CHILD_SUBREAPER)``), so the query child that ``kg
+query`` leaves exiting is reparented here and reaped, and ``getrusage(RUSAGE_CHILDREN)``
+counts it. The warm process's CPU is read from ``/proc/PID/stat`` (its own and its reaped
+workers' time, which is where the query children end up) before and after the runs. Times are
+medians of ``--runs`` runs, in seconds; ratios compare figures of the same run. Nothing
+asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = (1, 1000)
+#: Cheap lookups and the heaviest joins of the library (at 1 000 articles: cq16, cq23, cq24 take 0.1-0.2 s raw).
+QUERIES = (
+    "cq01-agreements-and-parties",
+    "cq03-people-and-posts",
+    "cq16-find-by-label",
+    "cq23-mentions-in-order",
+    "cq24-inventory",
+    "cq28-kazakh-state-parties",
+)
+BASE = "https://w3id.org/iran-kazakhstan-kg/"
+
+RAW_PYOXIGRAPH = """
+import sys, pyoxigraph
+store = pyoxigraph.Store()
+for path in sys.argv[2:]:
+    store.load(path=path, format=pyoxigraph.RdfFormat.TURTLE, base_iri="{base}")
+result = store.query(open(sys.argv[1], encoding="utf-8").read())
+rows = [[s[v] for v in result.variables] for s in result] if hasattr(result, "variables") else list(result)
+"""
+RAW_RDFLIB = """
+import sys, rdflib
+graph = rdflib.Graph()
+for path in sys.argv[2:]:
+    graph.parse(path, format="turtle", publicID="{base}")
+rows = list(graph.query(open(sys.argv[1], encoding="utf-8").read()))
+"""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def become_subreaper() -> None:
+    """Orphaned descendants (kg query's exiting query child) are reparented to this process, to be counted."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _children(exclude: set[int]) -> list[int]:
+    me = str(os.getpid())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) not in exclude:
+            with contextlib.suppress(OSError):
+                status = (entry / "status").read_text()
+                if f"\nPPid:\t{me}\n" in status:
+                    found.append(int(entry.name))
+    return found
+
+
+def reap_orphans(exclude: set[int]) -> None:
+    """Wait for every child but ``exclude`` (the warm process) to exit and collect it."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for pid in _children(exclude):
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        if not _children(exclude):
+            return
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measured(command: list[str], env: dict[str, str], exclude: set[int], **popen: Any) -> dict[str, float]:
+    """Run ``command``: its wall time, CPU (with its children's) and peak RSS (MB); an exit over 1 is an error."""
+    cpu_before = children_cpu()
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT, **popen)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    error = process.stderr.read().decode("utf-8", "replace")[-2000:] if process.stderr else ""
+    reap_orphans(exclude)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise RuntimeError(f"{' '.join(command[:4])}: exit {code}: {error.strip()[-300:]}")
+    return {"wall": wall, "cpu": children_cpu() - cpu_before, "rss": usage.ru_maxrss / 1024}
+
+
+def process_cpu(pid: int) -> float:
+    """A process's CPU seconds, with those of the children it reaped (utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / _TICK
+
+
+def process_rss(pid: int) -> float:
+    """A process's peak resident memory in MB (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def kg_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "kg", *args]
+
+
+def wait_warm(env: dict[str, str], uses: int) -> dict[str, Any]:
+    """The warm process's state once its store has been used ``uses`` times."""
+    from kg import warm
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            state = warm.info()
+            if state and state["stores"] and state["stores"][0]["uses"] >= uses:
+                return state
+            time.sleep(0.05)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    raise RuntimeError("the warm query process did not come up")
+
+
+def stop_warm(env: dict[str, str]) -> None:
+    subprocess.run(kg_command("cache", "clear"), env=env, cwd=ROOT, capture_output=True, check=False)
+
+
+def corpus(size: int, folder: Path) -> Path:
+    if size == 1:
+        return ROOT / "data" / "article.ttl"
+    path = folder / f"corpus-{size}.ttl"
+    if not path.exists():
+        subprocess.run(
+            kg_command("synth", "--articles", str(size), "--seed", "0", "--out", str(path)), cwd=ROOT, check=True
+        )
+    return path
+
+
+def preloaded_query_times(paths: list[Path], texts: dict[str, str], runs: int) -> dict[str, float]:
+    """Median seconds of each query on a pyoxigraph store loaded in this process (the floor's query part)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    for path in paths:
+        store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE, base_iri=BASE)
+    times = {}
+    for name, text in texts.items():
+        samples = []
+        for _ in range(max(runs, 3)):
+            start = time.perf_counter()
+            result = store.query(text)
+            if hasattr(result, "variables"):
+                [[s[v] for v in result.variables] for s in result]
+            else:
+                list(result) if not isinstance(result, pyoxigraph.QueryBoolean) else bool(result)
+            samples.append(time.perf_counter() - start)
+        times[name] = statistics.median(samples)
+    return times
+
+
+def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Path | None = None) -> dict[str, Any]:
+    from kg.sparql import show
+
+    data = corpus(size, folder)
+    paths = [ROOT / "ontology" / "kg.ttl", ROOT / "ontology" / "vocabularies.ttl", data]
+    texts = {name: show(name, lang="en") for name in QUERIES}
+    query_files = {}
+    for name, text in texts.items():
+        query_files[name] = folder / f"{name}.rq"
+        query_files[name].write_text(text, encoding="utf-8")
+    raw_ox = folder / "raw_pyoxigraph.py"
+    raw_ox.write_text(RAW_PYOXIGRAPH.format(base=BASE), encoding="utf-8")
+    raw_rdflib = folder / "raw_rdflib.py"
+    raw_rdflib.write_text(RAW_RDFLIB.format(base=BASE), encoding="utf-8")
+    cache = folder / f"cache-{size}"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "KG_NO_CACHE"}
+    env.update({"KG_CACHE_DIR": str(cache), "KG_CACHE_IDLE": "3600", "KG_MAX_INPUT_BYTES": str(1 << 30)})
+    data_args = [] if size == 1 else ["--data", str(data)]
+    timeout = ["--timeout", "120"]
+    # The warm process, started as kg query starts it, loaded before any timing.
+    warm_server = subprocess.Popen(
+        [sys.executable, "-m", "kg.warm_server", "--cwd", str(ROOT), "--", "query", *data_args, "-e", "ASK {}"],
+        env=env,
+        cwd="/",
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    state = wait_warm(env, 1)
+    warm_pid = state["pid"]
+    exclude = {warm_server.pid, warm_pid}
+    out: dict[str, Any] = {"size": size, "queries": {}, "pass": []}
+    try:
+        for _ in range(runs):
+            out["pass"].append(measured([sys.executable, "-c", "pass"], env, exclude))
+        for name in QUERIES:
+            row: dict[str, Any] = {"cold": [], "warm": [], "ox": [], "rdflib": [], "before": []}
+            for run in range(runs):
+                if older is not None:  # the older kg's kg query, as it ran (its flags only)
+                    old_env = {**env, "PYTHONPATH": str(older / "src")}
+                    old = kg_command("query", name, *data_args, *timeout)
+                    row["before"].append(measured(old, old_env, exclude))
+                cold = kg_command("query", name, *data_args, *timeout, "--no-cache")
+                row["cold"].append(measured(cold, env, exclude))
+                before = process_cpu(warm_pid)
+                sample = measured(kg_command("query", name, *data_args, *timeout), env, exclude)
+                sample["server_cpu"] = process_cpu(warm_pid) - before
+                row["warm"].append(sample)
+                raw = [sys.executable, str(raw_ox), str(query_files[name]), *map(str, paths)]
+                row["ox"].append(measured(raw, env, exclude))
+                if run < rdflib_runs:
+                    command = [sys.executable, str(raw_rdflib), str(query_files[name]), *map(str, paths)]
+                    row["rdflib"].append(measured(command, env, exclude))
+            out["queries"][name] = row
+        out["warm_rss"] = process_rss(warm_pid)
+        out["floor_query"] = preloaded_query_times(paths, texts, runs)
+    finally:
+        stop_warm(env)
+        warm_server.wait()
+    return out
+
+
+def _median(samples: list[dict[str, float]], key: str) -> float | None:
+    values = [s[key] for s in samples if key in s]
+    return statistics.median(values) if values else None
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}×" if a and b else "–"
+
+
+def load_line() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
+def report(results: list[dict[str, Any]], command: str, load_before: str, load_after: str) -> str:
+    lines = [
+        f"Command: `{command}`",
+        "",
+        f"Machine load: {load_before} before, {load_after} after (`os.getloadavg`).",
+        "",
+    ]
+    for res in results:
+        size = res["size"]
+        start_cpu = _median(res["pass"], "cpu")
+        start_wall = _median(res["pass"], "wall")
+        lines += [
+            f"### `kg query` at {size:,} article(s): CPU seconds (process and children), medians",
+            "",
+            "| query | kg before | kg first run | kg repeat run (client + warm process) "
+            "| pyoxigraph script (load + query) | rdflib script | floor (`python -c pass` + query on a loaded store) "
+            "| first / pyoxigraph "
+            "| repeat / pyoxigraph | repeat / floor | first / rdflib | before / pyoxigraph |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, row in res["queries"].items():
+            cold = _median(row["cold"], "cpu")
+            warm_client = _median(row["warm"], "cpu")
+            warm_server = statistics.mean(s["server_cpu"] for s in row["warm"])  # 10 ms ticks: the mean
+            warm = (warm_client or 0) + warm_server
+            ox = _median(row["ox"], "cpu")
+            rdf = _median(row["rdflib"], "cpu")
+            floor = (start_cpu or 0) + res["floor_query"][name]
+            old = _median(row["before"], "cpu")
+            lines.append(
+                f"| {name} | {fmt(old)} | {fmt(cold)} | {fmt(warm)} ({fmt(warm_client)} + {fmt(warm_server)}) "
+                f"| {fmt(ox)} | {fmt(rdf)} | {fmt(floor)} | {ratio(cold, ox)} | {ratio(warm, ox)} "
+                f"| {ratio(warm, floor)} | {ratio(cold, rdf)} | {ratio(old, ox)} |"
+            )
+        lines += [
+            "",
+            f"Wall-clock seconds at {size:,} article(s), medians (the same runs):",
+            "",
+            "| query | kg before | kg first run | kg repeat run | pyoxigraph script | rdflib script "
+            "| floor (`python -c pass` + query) | kg first run peak RSS MB | pyoxigraph script peak RSS MB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, row in res["queries"].items():
+            floor = (start_wall or 0) + res["floor_query"][name]
+            lines.append(
+                f"| {name} | {fmt(_median(row['before'], 'wall'))} | {fmt(_median(row['cold'], 'wall'))} "
+                f"| {fmt(_median(row['warm'], 'wall'))} "
+                f"| {fmt(_median(row['ox'], 'wall'))} | {fmt(_median(row['rdflib'], 'wall'))} | {fmt(floor)} "
+                f"| {_median(row['cold'], 'rss'):.0f} | {_median(row['ox'], 'rss'):.0f} |"
+            )
+        lines += [
+            "",
+            f"`python -c pass`: {fmt(start_cpu)} s CPU, {fmt(start_wall)} s wall. "
+            f"The warm process's peak RSS: {res['warm_rss']:.0f} MB.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="article counts (default: 1,1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each case (default: 3)")
+    parser.add_argument("--rdflib-runs", type=int, default=1, help="runs of the rdflib script (default: 1)")
+    parser.add_argument("--quick", action="store_true", help="1 article, one run")
+    parser.add_argument(
+        "--before", type=Path, help="a source tree of an older kg (e.g. a git worktree): its kg query in a column"
+    )
+    args = parser.parse_args(argv)
+    sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
+    runs = 1 if args.quick else args.runs
+    become_subreaper()
+    command = "python benchmarks/bench_cli.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    load_before = load_line()
+    with tempfile.TemporaryDirectory(prefix="kgb") as tmp:
+        results = [measure_size(size, runs, Path(tmp), min(runs, args.rdflib_runs), args.before) for size in sizes]
+    print(report(results, command.strip(), load_before, load_line()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

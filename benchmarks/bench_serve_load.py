@@ -1,0 +1,260 @@
+"""Does ``kg serve`` keep up with the Oxigraph server behind it, and do its promises hold under load?
+
+Run from the repository root (needs ``wrk``, Debian's package of the HTTP load generator)::
+
+    python benchmarks/bench_serve_load.py                   # 10, 50 and 200 clients, 5 s a cell
+    python benchmarks/bench_serve_load.py --seconds 3 --clients 10
+
+For each number of clients and each kind of query, ``wrk`` (keep-alive connections on
+loopback, as many as the clients) loads, in the same run and one after the other:
+
+* ``kg serve`` (a real ``kg serve --port 0``, its defaults: 8 query slots, a queue of
+  256, 10 s time limit), and
+* the raw Oxigraph server as ``kg serve`` runs it (``oxigraph serve-read-only`` on a store
+  of the same graph, ``--timeout-s 10``), started afresh for each cell: with a time limit it
+  keeps one sleeping thread per query for the whole limit, and under a flood of cheap
+  queries it runs out of threads (its "Internal server error" answers are counted as
+  failures, not throughput).
+
+The kinds: ``cheap`` (one short SELECT, the same text every time, so kg serve answers from
+its cache of complete answers), ``cheap-distinct`` (a short SELECT whose text differs on
+every request: every one reaches Oxigraph) and ``expensive-distinct`` (a join of the whole
+graph with itself and a GROUP BY, some 0.1-0.5 s of Oxigraph's time, every text different).
+The table gives answers per second that were 2xx (``ok/s``), the other answers per second
+(``refused/s``: kg serve's 503 when its queue is full, the raw server's errors), p50 and p99
+latency from ``wrk``, the CPU time of the server and its child per answer, and the resident
+memory of kg serve (its Python process and its Oxigraph child) before and after the run.
+During each kg serve cell the question list is fetched once (it runs no query) and its time
+is in ``home ms``: queries waiting in the queue must not slow it.
+Nothing here asserts a time: it prints a table for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+CHEAP = "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 1"
+EXPENSIVE = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r } GROUP BY ?p ORDER BY DESC(?n) LIMIT 5"
+#: A wrk script: a query with a different OFFSET each time (no two requests alike, so none is answered from a cache).
+DISTINCT_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/query?query=" .. "%s" .. "%%20OFFSET%%20" .. (counter %% 1000003))
+end
+"""
+ACCEPT = "application/sparql-results+json"
+
+
+@dataclass
+class Cell:
+    server: str
+    kind: str
+    clients: int
+    ok: float = 0.0
+    refused: float = 0.0
+    p50: str = "-"
+    p99: str = "-"
+    cpu_ms: float = 0.0
+    rss_before: int = 0
+    rss_after: int = 0
+    home_ms: float | None = None
+    note: str = ""
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mb(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(encoding="utf-8"))
+            total += int(match.group(1)) if match else 0
+        except OSError:
+            pass
+    return total // 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[int, int, str, str, str]:
+    """2xx answers, other answers and socket errors, p50, p99 and the raw output of one wrk run."""
+    command = ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds:g}s", "--latency"]
+    command += ["-H", f"Accept: {ACCEPT}", "--timeout", "30s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    total = re.search(r"(\d+) requests in", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    p50 = re.search(r"50%\s+(\S+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out)
+    count = int(total.group(1)) if total else 0
+    refused = int(non2xx.group(1)) if non2xx else 0
+    ok = count - refused
+    if errors:
+        refused += sum(int(x) for x in errors.groups())
+    return ok, refused, p50.group(1) if p50 else "-", p99.group(1) if p99 else "-", out
+
+
+def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Path | None, query: str) -> None:
+    url = base + ("query" if script else "query?" + urllib.parse.urlencode({"query": query}))
+    cell.rss_before = _rss_mb(pids)
+    cpu = _cpu_seconds(pids)
+    home: list[float] = []
+    process = None
+    if cell.server == "kg serve":  # one probe of a page that runs no query, while the queries load
+        process = subprocess.Popen(
+            [sys.executable, "-c", _PROBE, base, str(seconds / 2)], stdout=subprocess.PIPE, text=True
+        )
+    ok, failed, cell.p50, cell.p99, _ = _wrk(url, cell.clients, seconds, script)
+    if process is not None:
+        out, _ = process.communicate(timeout=60)
+        home = [float(x) for x in out.split()]
+    answers = ok + failed
+    cell.cpu_ms = (_cpu_seconds(pids) - cpu) * 1000 / answers if answers else 0.0
+    cell.rss_after = _rss_mb(pids)
+    cell.ok = ok / seconds
+    cell.refused = failed / seconds
+    cell.home_ms = home[0] if home else None
+
+
+#: Fetch the question list once, after a delay (the load is running then); print its time in ms.
+_PROBE = """
+import sys, time, urllib.request
+time.sleep(float(sys.argv[2]))  # the benchmark's own pacing: the probe runs in the middle of the load
+began = time.monotonic()
+with urllib.request.urlopen(sys.argv[1], timeout=30) as response:
+    response.read()
+print((time.monotonic() - began) * 1000)
+"""
+
+
+def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        match = re.search(r"query page: (\S+)", line)
+        if match:
+            return process, match.group(1)
+        if not line:
+            break
+    process.kill()
+    raise SystemExit(f"kg serve did not start: {process.communicate()[1]}")
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(15)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each run (default: 5)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[10, 50, 200], help="connections (10 50 200)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    from kg.serve import free_port, start_server
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+    scripts = {}
+    for name, text in (("cheap", CHEAP), ("expensive", EXPENSIVE)):
+        scripts[name] = folder / f"{name}.lua"
+        scripts[name].write_text(DISTINCT_LUA % urllib.parse.quote(text), encoding="utf-8")
+    kinds = {
+        "cheap": (CHEAP, None),
+        "cheap-distinct": (CHEAP, scripts["cheap"]),
+        "expensive-distinct": (EXPENSIVE, scripts["expensive"]),
+    }
+    cells: list[Cell] = []
+    kg_process, kg_url = _start_kg_serve()
+    try:
+        kg_pids = [kg_process.pid, *_children(kg_process.pid)]
+        first_rss = _rss_mb(kg_pids)
+        for clients in args.clients:
+            for kind, (query, lua) in kinds.items():
+                raw = start_server(port=free_port(), timeout=10)
+                try:
+                    cell = Cell("oxigraph", kind, clients)
+                    _measure(cell, raw.url, [raw.process.pid], args.seconds, lua, query)
+                    if raw.process.poll() is not None:
+                        cell.note = f"aborted, exit {raw.process.returncode}"
+                    cells.append(cell)
+                finally:
+                    raw.stop()
+                cell = Cell("kg serve", kind, clients)
+                _measure(cell, kg_url, kg_pids, args.seconds, lua, query)
+                if kg_process.poll() is not None:
+                    raise SystemExit(f"kg serve stopped: {kg_process.communicate()[1]}")
+                cells.append(cell)
+        last_rss = _rss_mb(kg_pids)
+    finally:
+        _stop(kg_process)
+        shutil.rmtree(folder, ignore_errors=True)
+    _print(cells, args, first_rss, last_rss)
+
+
+def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss: int) -> None:
+    load = os.getloadavg()
+    print(f"# kg serve under load ({os.cpu_count()} cores; load average {load[0]:.1f} at the end; "
+          f"{args.seconds:g} s a run; wrk keep-alive connections on loopback)\n")  # fmt: skip
+    print("| clients | query | server | ok/s | refused/s | p50 | p99 | CPU ms/answer | RSS MB before → after "
+          "| home ms | kg / raw ok/s |")  # fmt: skip
+    print("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
+    raw: dict[tuple[int, str], float] = {}
+    for cell in cells:
+        if cell.server == "oxigraph":
+            raw[(cell.clients, cell.kind)] = cell.ok
+        ratio = ""
+        if cell.server == "kg serve" and raw.get((cell.clients, cell.kind)):
+            ratio = f"{cell.ok / raw[(cell.clients, cell.kind)]:.2f}"
+        home = f"{cell.home_ms:.0f}" if cell.home_ms is not None else ""
+        note = f" ({cell.note})" if cell.note else ""
+        print(
+            f"| {cell.clients} | {cell.kind} | {cell.server}{note} | {cell.ok:,.0f} | {cell.refused:,.0f} | {cell.p50} "
+            f"| {cell.p99} | {cell.cpu_ms:.2f} | {cell.rss_before} → {cell.rss_after} | {home} | {ratio} |"
+        )
+    print(f"\nkg serve's resident memory (Python process and Oxigraph child): {first_rss} MB at the start, "
+          f"{last_rss} MB after every run.")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""``/query`` of ``kg serve``: the SPARQL 1.1 Protocol passed on to the Oxigraph child, checked and bounded.
+
+:class:`SparqlProxy` answers a query request (GET, POST of ``application/sparql-query``
+or of a form) by:
+
+0. answering a query with a mistake the text shows (an undeclared prefix, an unclosed
+   bracket: :mod:`kg.sparql.explain`) with a short 400 in words, as it does Oxigraph's
+   parser dump;
+1. refusing SERVICE, FROM and Update (the one query policy, :func:`kg.sparql.policy.check_policy`,
+   as the Oxigraph server reads the text) unless ``allow_external`` (403);
+2. answering from a bounded cache of complete answers when the same request was answered
+   before: the store is read-only for the life of ``kg serve``, so an answer cannot change;
+3. else passing it on over one pooled HTTP client with keep-alive connections to the
+   child (:mod:`httpx`), within the seconds left of the request's time limit
+   (:func:`kg.guard.remaining`: queueing counts), and within the child's budget of
+   queries started per time limit (:class:`StartBudget`);
+4. holding the answer up to :data:`kg.limits.SERVE_BUFFER` bytes before the status is sent.
+   An answer that ends within the bound is checked whole: one that Oxigraph cancelled
+   at its time limit (it ends a ``200`` with "The SPARQL operation has been cancelled")
+   becomes a 504, one cut off becomes a 502. A longer answer is streamed; if it is then
+   cancelled or cut, the connection is closed before the last chunk, so the client sees
+   an incomplete chunked body (an error in every HTTP client), never a ``200`` that looks
+   whole. At most ``slots`` answers are held at once (the guard's query slots), so the
+   memory they take is bounded by ``slots × SERVE_BUFFER``.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import time
+import urllib.parse
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+
+from kg import limits
+from kg.errors import QueryError
+from kg.guard import Refused, remaining
+from kg.sparql.explain import explain_oxigraph_answer, find_problems, protocol_message
+
+#: What Oxigraph's server writes as the last chunk of an answer it cancelled at its time limit.
+CANCELLED = b"The SPARQL operation has been cancelled"
+#: How many bytes at the end of a streamed answer are held back until the answer ends (to find CANCELLED).
+_TAIL = 256
+QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
+
+
+class Truncated(Exception):
+    """An answer cut after its status was sent: the connection is closed before its last chunk."""
+
+
+class StartBudget:
+    """At most ``budget`` queries started within any ``window`` seconds; else a 503 with ``Retry-After``.
+
+    Oxigraph's server starts one thread per query that sleeps for the whole time limit
+    (``--timeout-s``) before it cancels the query, finished or not; a flood of cheap
+    queries thus holds ``rate × limit`` threads, and at some 16 000 the machine's process
+    ids run out and the server aborts. This bound keeps the child's sleeping threads
+    under ``budget``.
+    """
+
+    def __init__(self, budget: int, window: float) -> None:
+        self.budget = budget
+        self.window = window
+        self._started: collections.deque[float] = collections.deque()
+
+    def take(self, cost: int = 1) -> None:
+        now = time.monotonic()
+        started = self._started
+        while started and started[0] <= now - self.window:
+            started.popleft()
+        if len(started) + cost > self.budget:
+            wait = max(1, math.ceil(started[0] + self.window - now)) if started else 1
+            raise Refused(
+                503,
+                f"kg serve is busy: {self.budget} queries started in the last {self.window:g} s; try again shortly",
+                [(b"retry-after", str(wait).encode())],
+            )
+        started.extend([now] * cost)
+
+
+#: Bytes counted for an entry of the cache beyond its key and answer (the Python objects that hold them).
+_ENTRY_OVERHEAD = 512
+
+
+def _size(key: tuple[Any, ...], body: bytes) -> int:
+    return _ENTRY_OVERHEAD + len(body) + sum(len(part) for part in key if isinstance(part, (str, bytes)))
+
+
+class AnswerCache:
+    """Complete ``200`` answers by request, least recently used first out, bounded in bytes (keys included)."""
+
+    def __init__(self, max_bytes: int, max_entry: int) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry = max_entry
+        self._entries: collections.OrderedDict[tuple[Any, ...], tuple[str, bytes]] = collections.OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: tuple[Any, ...]) -> tuple[str, bytes] | None:
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], media: str, body: bytes) -> None:
+        size = _size(key, body)
+        if size > self.max_entry or key in self._entries:
+            return
+        self._entries[key] = (media, body)
+        self._bytes += size
+        while self._bytes > self.max_bytes and self._entries:
+            old_key, (_, old) = self._entries.popitem(last=False)
+            self._bytes -= _size(old_key, old)
+
+
+class SparqlProxy:
+    """``/query`` (see the module docstring) in front of the Oxigraph endpoint ``endpoint``."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        timeout: float | None,
+        allow_external: bool = False,
+        slots: int = limits.SERVE_QUERY_SLOTS,
+        buffer: int = limits.SERVE_BUFFER,
+        cache_bytes: int = limits.SERVE_CACHE_BYTES,
+        budget: StartBudget | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.allow_external = allow_external
+        self.slots = slots
+        self.buffer = buffer
+        self.cache = AnswerCache(cache_bytes, max_entry=min(buffer, cache_bytes // 16 or 1))
+        self.budget = budget
+        self._client: httpx.AsyncClient | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        """The one pooled client (made in the running event loop, on first use)."""
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                limits=httpx.Limits(max_connections=self.slots, max_keepalive_connections=self.slots),
+                timeout=None,  # each request gets the seconds left of its own time limit
+                trust_env=False,  # never a proxy from the environment: the child is on loopback
+            )
+        return self._client
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    # ------------------------------------------------------------------ the request
+
+    async def __call__(self, request: Request) -> Response:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = b""
+        if request.method == "POST":
+            if content_type not in QUERY_TYPES:  # refused before a byte of the body is read
+                return PlainTextResponse(
+                    "POST a query as application/sparql-query or application/x-www-form-urlencoded", status_code=415
+                )
+            body = await request.body()
+            if content_type == "application/sparql-query":
+                text = body.decode("utf-8", "replace")
+            else:
+                text = (urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("query") or [""])[0]
+        else:
+            text = request.query_params.get("query", "")
+        if not text.strip():
+            return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
+        problems = find_problems(text, project_prefixes=False)  # a Protocol request declares its own prefixes
+        if problems:
+            return PlainTextResponse(protocol_message(problems), status_code=400)
+        accept = request.headers.get("accept", "*/*")
+        query_string = request.url.query
+        key = (request.method, query_string, content_type, body, accept)
+        cached = self.cache.get(key)
+        if cached is not None:  # answered before, so checked before: the store has not changed since
+            return Response(cached[1], media_type=cached[0])
+        if not self.allow_external:
+            try:
+                _check(text)
+            except QueryError as exc:
+                return PlainTextResponse(str(exc), status_code=403)
+        if self.budget is not None:
+            self.budget.take()
+        headers = {"Accept": accept}
+        if request.method == "POST":
+            headers["Content-Type"] = request.headers.get("content-type", "")
+        target = self.endpoint + ("?" + query_string if query_string else "")
+        return await self._forward(request, target, headers, body, key, text)
+
+    async def _forward(
+        self, request: Request, target: str, headers: dict[str, str], body: bytes, key: tuple[Any, ...], text: str
+    ) -> Response:
+        left = remaining(request.scope, self.timeout)
+        limit = None if left is None else max(left, 0.001) + limits.SERVE_FORWARD_GRACE
+        deadline = math.inf if limit is None else time.monotonic() + limit
+        client = self.client()
+        # httpx's timeout bounds each step (connect, each read); `deadline` bounds the whole answer.
+        upstream = client.build_request(
+            request.method, target, headers=headers, content=body or None, timeout=httpx.Timeout(limit)
+        )
+        try:
+            answer = await client.send(upstream, stream=True)
+        except httpx.TimeoutException:
+            return _timed_out(self.timeout)
+        except httpx.HTTPError as exc:
+            return PlainTextResponse(f"the SPARQL server did not answer: {exc}", status_code=502)
+        media = answer.headers.get("content-type", "application/octet-stream")
+        chunks = answer.aiter_raw()
+        head = bytearray()
+        try:
+            while len(head) <= self.buffer:
+                chunk = await _next(chunks, deadline)
+                if chunk is None:  # the whole answer is here: check it before the status goes
+                    await answer.aclose()
+                    whole = bytes(head)
+                    if answer.status_code == 200 and whole.endswith(CANCELLED):
+                        return _timed_out(self.timeout)
+                    if answer.status_code == 200:
+                        self.cache.put(key, media, whole)
+                    explained = explain_oxigraph_answer(text, whole) if answer.status_code == 400 else None
+                    if explained is not None:  # Oxigraph's parser dump: what is wrong, where, in a few words
+                        return PlainTextResponse(explained, status_code=400)
+                    return Response(whole, status_code=answer.status_code, media_type=media)
+                head += chunk
+        except (TimeoutError, httpx.TimeoutException):
+            await answer.aclose()
+            return _timed_out(self.timeout)
+        except httpx.HTTPError as exc:
+            await answer.aclose()
+            return PlainTextResponse(f"the SPARQL server's answer was cut: {exc}", status_code=502)
+        # Longer than the bound: streamed, the last bytes held until the end shows it whole.
+        rest = _rest(answer, chunks, head, deadline)
+        return StreamingResponse(rest, status_code=answer.status_code, media_type=media)
+
+
+def _check(text: str) -> None:
+    """The one query policy, decided as the Oxigraph server reads the text (SERVICE, FROM, Update refused)."""
+    from kg.sparql import Query
+    from kg.sparql.policy import check_policy
+
+    check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
+
+
+def _timed_out(timeout: float | None) -> Response:
+    limit = f" of {timeout:g} s" if timeout else ""
+    return PlainTextResponse(f"the query ran past its time limit{limit} (kg serve --timeout)", status_code=504)
+
+
+async def _next(chunks: AsyncIterator[bytes], deadline: float) -> bytes | None:
+    """The next chunk of an answer, if ``deadline`` has not passed (else TimeoutError); None at its end."""
+    if time.monotonic() > deadline:
+        raise TimeoutError
+    try:
+        return await chunks.__anext__()
+    except StopAsyncIteration:
+        return None
+
+
+async def _rest(
+    answer: httpx.Response, chunks: AsyncIterator[bytes], head: bytearray, deadline: float
+) -> AsyncIterator[bytes]:
+    """The streamed answer: ``head``, then the rest, keeping the last bytes back until the end is seen whole.
+
+    A cancelled, cut or late answer raises :class:`Truncated` instead of its last chunk.
+    """
+    pending = head
+    try:
+        while True:
+            try:
+                chunk = await _next(chunks, deadline)
+            except (TimeoutError, httpx.TimeoutException):
+                raise Truncated("past the time limit") from None
+            except httpx.HTTPError as exc:
+                raise Truncated(f"the SPARQL server's answer was cut: {exc}") from None
+            if chunk is None:
+                if pending.endswith(CANCELLED):
+                    raise Truncated("cancelled by the SPARQL server at its time limit")
+                yield bytes(pending)
+                return
+            pending += chunk
+            if len(pending) > _TAIL:
+                yield bytes(pending[:-_TAIL])
+                del pending[:-_TAIL]
+    finally:
+        await answer.aclose()

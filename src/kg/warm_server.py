@@ -1,0 +1,386 @@
+"""The warm query process itself (``python -m kg.warm_server``): see :mod:`kg.warm` for what it promises.
+
+It holds an exclusive lock for its life, listens on its socket, keeps the stores
+of the last inputs loaded, and forks one worker per request; the worker takes
+the caller's folder, environment and standard streams and runs ``kg`` as the
+command line would. Started by :func:`kg.warm.start`; stopped by ``kg cache
+clear``, by SIGTERM, or after its idle time.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import json
+import os
+import socket
+import struct
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.warm import (
+    ACCEPTED,
+    CACHE_IDLE_ENV,
+    CACHE_STORES_ENV,
+    DECLINE,
+    HEADER,
+    LOCK_NAME,
+    LOG_NAME,
+    SOCKET_NAME,
+    fingerprint,
+    private_dir,
+    receive_exactly,
+)
+
+
+class _Store:
+    """One loaded engine and what it was loaded from."""
+
+    def __init__(self, key: tuple[Any, ...], engine: Any, inputs: list[str], entailment: str) -> None:
+        self.key, self.engine, self.inputs, self.entailment = key, engine, inputs, entailment
+        self.uses = 0
+
+
+class _Server:
+    """The warm process's state and loop (see the module docstring)."""
+
+    def __init__(self, folder: Path, lock_fd: int) -> None:
+        from kg import limits
+
+        self.folder, self.lock_fd = folder, lock_fd
+        self.idle_limit = _number(CACHE_IDLE_ENV, limits.CACHE_IDLE)
+        self.max_stores = max(1, int(_number(CACHE_STORES_ENV, limits.CACHE_STORES)))
+        self.stores: list[_Store] = []  # most recently used first
+        self.workers: dict[int, socket.socket] = {}
+        self.watched: set[socket.socket] = set()
+        self.selector: Any = None
+        self.started = self.last = time.monotonic()
+        self.kg = fingerprint()
+
+    # ------------------------------------------------------------------ stores
+
+    def store_for(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> None:
+        """Make the store ``kg ARGV`` queries the most recent one, loading it if its inputs changed."""
+        from kg.cli import shared_parser
+        from kg.sparql import index
+        from kg.sparql.engines import OxigraphEngine
+
+        index.keep(None)  # nothing kept unless these inputs load now
+        try:
+            args = shared_parser().parse_args(list(argv))
+        except SystemExit:  # a usage error: the worker reports it
+            return
+        if getattr(args, "command", None) != "query" or args.endpoint or args.show:
+            return
+        if (args.engine or "oxigraph") != "oxigraph":
+            return
+        saved_env, saved_cwd = dict(os.environ), str(Path.cwd())
+        try:
+            os.environ.clear()
+            os.environ.update(env)
+            os.chdir(cwd)
+            key, inputs = index.inputs_key(args.data, args.entailment)
+            found = next((s for s in self.stores if s.key == key), None)
+            if found is None:
+                engine = OxigraphEngine.from_files(args.data, entailment=args.entailment)
+                if index.inputs_key(args.data, args.entailment)[0] != key:
+                    return  # an input changed while it loaded: the worker loads it again itself
+                found = _Store(key, engine, inputs, args.entailment)
+            else:
+                self.stores.remove(found)
+            self.stores.insert(0, found)
+            del self.stores[self.max_stores :]
+            found.uses += 1
+            index.keep(found.engine, args.data, args.entailment)
+        except Exception:  # noqa: BLE001 - a load error is the worker's to report, with its message
+            return
+        finally:
+            os.chdir(saved_cwd)
+            os.environ.clear()
+            os.environ.update(saved_env)
+
+    # ------------------------------------------------------------------ requests
+
+    def state(self) -> dict[str, Any]:
+        from kg.cli import _version
+
+        now = time.monotonic()
+        rss = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        return {
+            "pid": os.getpid(),
+            "version": _version(),
+            "up": now - self.started,
+            "idle": now - self.last,
+            "idle_limit": self.idle_limit,
+            "rss_mb": rss,
+            "max_stores": self.max_stores,
+            "stores": [
+                {"inputs": s.inputs, "entailment": s.entailment, "triples": len(s.engine.store), "uses": s.uses}
+                for s in self.stores
+            ],
+        }
+
+    def handle(self, conn: socket.socket) -> bool:
+        """Serve one connection; False when the process should stop."""
+        if not _same_user(conn):
+            conn.close()
+            return True
+        try:
+            message, fds = _receive(conn)
+        except (OSError, ValueError, struct.error):
+            conn.close()
+            return True
+        op = message.get("op")
+        if op in ("info", "stop"):
+            with contextlib.suppress(OSError):
+                data = json.dumps(self.state()).encode("utf-8")
+                conn.sendall(HEADER.pack(len(data)) + data)
+            conn.close()
+            return op != "stop"
+        if op != "run" or len(fds) != 3 or message.get("kg") != self.kg:
+            for fd in fds:
+                os.close(fd)
+            with contextlib.suppress(OSError):
+                conn.sendall(DECLINE)
+            conn.close()
+            return op != "run" or len(fds) != 3  # another kg asked: step down for it
+        self.last = time.monotonic()
+        self.store_for(message["argv"], message["cwd"], message["env"])
+        try:
+            conn.sendall(ACCEPTED)
+        except OSError:  # the caller went away
+            for fd in fds:
+                os.close(fd)
+            conn.close()
+            return True
+        pid = os.fork()
+        if pid == 0:
+            _work(message, fds, conn)  # never returns
+        for fd in fds:
+            os.close(fd)
+        self.workers[pid] = conn
+        return True
+
+    def reap(self) -> None:
+        """Tell each caller whose worker finished its exit code."""
+        while self.workers:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            conn = self.workers.pop(pid, None)
+            if conn is None:
+                continue
+            if conn in self.watched:
+                self.watched.discard(conn)
+                self.selector.unregister(conn)
+            code = os.waitstatus_to_exitcode(status)
+            reply = str(code) if code >= 0 else f"killed by signal {-code}"
+            with contextlib.suppress(OSError):
+                conn.sendall(reply.encode("ascii"))
+            conn.close()
+
+    def hang_up(self, conn: socket.socket) -> None:
+        """A caller went away (Ctrl-C): stop its worker and the worker's query child."""
+        for pid, worker_conn in list(self.workers.items()):
+            if worker_conn is conn:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pid, 9)
+
+    def serve(self, listener: socket.socket) -> None:
+        import selectors
+        import signal
+
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_write, False)
+        os.set_blocking(wake_read, False)
+        signal.set_wakeup_fd(wake_write)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.signal(signal.SIGTERM, _stop)
+        self.selector = selector = selectors.DefaultSelector()
+        selector.register(listener, selectors.EVENT_READ, "listen")
+        selector.register(wake_read, selectors.EVENT_READ, "wake")
+        running = True
+        while running or self.workers:
+            for conn in self.workers.values():
+                if conn not in self.watched:
+                    self.watched.add(conn)
+                    selector.register(conn, selectors.EVENT_READ, "worker")
+            remaining = self.idle_limit - (time.monotonic() - self.last)
+            if running and remaining <= 0 and not self.workers:
+                break
+            events = selector.select(timeout=max(0.05, remaining) if running else 0.5)
+            for key, _ in events:
+                if key.data == "listen" and running:
+                    with contextlib.suppress(BlockingIOError, InterruptedError):
+                        conn, _ = listener.accept()
+                        conn.setblocking(True)
+                        running = self.handle(conn)
+                        if not running:
+                            selector.unregister(listener)
+                            self.close(listener)
+                elif key.data == "wake":
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(wake_read, 512)
+                elif key.data == "worker":
+                    conn = key.fileobj
+                    assert isinstance(conn, socket.socket)
+                    selector.unregister(conn)
+                    self.watched.discard(conn)
+                    if conn in self.workers.values():
+                        self.hang_up(conn)
+            self.reap()
+        if running:
+            self.close(listener)
+
+    def close(self, listener: socket.socket) -> None:
+        """Stop taking requests: the socket goes first, then the lock (a new process may start)."""
+        if listener.fileno() >= 0:
+            with contextlib.suppress(OSError):
+                (self.folder / SOCKET_NAME).unlink()
+            listener.close()
+
+
+def _adopt_orphans() -> None:
+    """Become the "child subreaper" (Linux): the query child a worker leaves exiting is reaped here, not by init.
+
+    Its resources are then counted in this process's children's (what a benchmark reads).
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _stop(*_: Any) -> None:
+    raise SystemExit(0)
+
+
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        return default
+
+
+def _same_user(conn: socket.socket) -> bool:
+    if not hasattr(socket, "SO_PEERCRED"):
+        return True  # the socket is 0600 in a 0700 folder
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _, uid, _ = struct.unpack("3i", creds)
+    return uid == os.getuid()
+
+
+def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
+    """One message and the file descriptors sent with it."""
+    fds = array.array("i")
+    data, ancillary, _, _ = conn.recvmsg(1 << 16, socket.CMSG_LEN(3 * fds.itemsize))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+    if len(data) < HEADER.size:
+        data += receive_exactly(conn, HEADER.size - len(data))
+    size = HEADER.unpack(data[: HEADER.size])[0]
+    body = data[HEADER.size :]
+    if len(body) < size:
+        body += receive_exactly(conn, size - len(body))
+    message = json.loads(body)
+    if not isinstance(message, dict):
+        raise ValueError("not a request")
+    return message, list(fds)
+
+
+def _work(message: dict[str, Any], fds: list[int], conn: socket.socket) -> None:
+    """The forked worker: become the caller's ``kg`` (folder, environment, standard streams) and run its command."""
+    import signal
+
+    code = 70
+    try:
+        os.setpgid(0, 0)
+        signal.set_wakeup_fd(-1)
+        for sig in (signal.SIGCHLD, signal.SIGTERM):  # SIGPIPE stays ignored, as Python sets it: BrokenPipeError
+            signal.signal(sig, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        conn.close()
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(message["cwd"])
+        os.environ.clear()
+        os.environ.update(message["env"])
+        (enc_in, err_in), (enc_out, err_out), (enc_err, err_err) = message["streams"]
+        sys.stdin = open(0, encoding=enc_in, errors=err_in, closefd=False)  # noqa: SIM115
+        sys.stdout = open(1, "w", encoding=enc_out, errors=err_out, closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", encoding=enc_err, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
+        sys.argv = ["kg", *message["argv"]]
+        from kg.cli import main
+
+        try:
+            code = main(message["argv"])
+        except SystemExit as exc:  # argparse's usage errors and --help
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+    except BaseException:  # noqa: BLE001 - never return into the warm process's loop
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def serve(preload: Sequence[str] = (), cwd: str = "/") -> int:
+    """Run the warm process (``python -m kg.warm``): one per user, loading ``kg PRELOAD``'s inputs first."""
+    import fcntl
+
+    folder = private_dir(create=True)
+    if folder is None:
+        return 2
+    lock_fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # another one runs
+        return 0
+    log = os.open(folder / LOG_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(log, 2)  # what it has to say (a traceback if it fails), from its start on
+    os.close(log)
+    import kg.cli
+    import kg.sparql.library
+    import kg.sparql.results  # what every worker needs, imported once here
+
+    _adopt_orphans()
+    server = _Server(folder, lock_fd)
+    path = folder / SOCKET_NAME
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()  # a killed one's; we hold the lock
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old_mask = os.umask(0o177)
+    try:
+        listener.bind(str(path))
+    finally:
+        os.umask(old_mask)
+    listener.listen(64)
+    listener.setblocking(False)
+    if preload:
+        server.store_for(preload, cwd, dict(os.environ))
+    kg.cli.shared_parser()
+    try:
+        server.serve(listener)
+    finally:
+        server.close(listener)
+    return 0
+
+
+if __name__ == "__main__":
+    _argv = sys.argv[1:]
+    _cwd = "/"
+    if _argv[:1] == ["--cwd"]:
+        _cwd, _argv = _argv[1], _argv[2:]
+    if _argv[:1] == ["--"]:
+        _argv = _argv[1:]
+    sys.exit(serve(_argv, _cwd))

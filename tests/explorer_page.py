@@ -1,0 +1,130 @@
+"""Opening the explorer page in a real browser for the tests: Debian's headless Chromium through Playwright.
+
+A :class:`Visit` is one open page and everything it did (requests, console messages, errors, dialogs); it
+polls the page's own state (``wait_for_function`` would evaluate a string, which the page's CSP forbids).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser"
+#: A phone: 390 x 844 CSS px, touch, three device pixels to the CSS pixel.
+PHONE = (390, 844)
+
+
+@dataclass
+class Visit:
+    """An open page and everything it did: requests, console messages, uncaught errors, dialogs."""
+
+    page: Any
+    url: str
+    requests: list[str] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def wait_until(self, expression: str, timeout: float = 30.0) -> Any:
+        """Poll ``expression`` (a function) until truthy (wait_for_function would eval a string: the CSP forbids it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = self.js(expression)
+            if value:
+                return value
+            time.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {expression}; console: {self.console}; errors: {self.errors}")
+
+    def state(self) -> dict[str, Any]:
+        return self.js("() => kgExplorer.state()")
+
+    def screenshot(self, name: str, folder: Path = OUTPUT) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    def focus(self, node: str) -> None:
+        """Centre the view on ``node`` (no selection) and wait for the frame that draws it there."""
+        drawn = self.state()["draws"]
+        self.js("(id) => kgExplorer.focus(id)", node)
+        self.wait_until(f"() => kgExplorer.state().draws > {drawn}")
+
+    def click_node(self, node: str) -> None:
+        """Centre the view on ``node`` (no selection), then click with the mouse on a point of it
+        that no other node covers (its centre, or else a point near it)."""
+        self.focus(node)
+        centre = self.js("(id) => kgExplorer.domPosition(id)", node)
+        offsets = [(0, 0)] + [(dx, dy) for dx in (-6, 0, 6) for dy in (-6, 0, 6) if dx or dy]
+        points = [{"x": centre["x"] + dx, "y": centre["y"] + dy} for dx, dy in offsets]
+        point = next((p for p in points if self.js("(p) => kgExplorer.nodeAt(p)", p) == node), None)
+        assert point is not None, f"{node} is covered by other nodes at every point tried"
+        self.click_canvas(point)
+
+    def click_edge(self, edge: str, near: str) -> None:
+        """Centre the view on node ``near``, then click a point of ``edge`` where no node is."""
+        self.focus(near)
+        points = [self.js("([id, t]) => kgExplorer.edgePoint(id, t)", [edge, t]) for t in (0.5, 0.4, 0.6, 0.3, 0.7)]
+        point = next(
+            (
+                p
+                for p in points
+                if self.js("(p) => kgExplorer.nodeAt(p)", p) is None
+                and self.js("(p) => kgExplorer.edgeAt(p)", p) == edge
+            ),
+            None,
+        )
+        assert point is not None, f"no free point found on edge {edge}"
+        self.click_canvas(point)
+
+    def click_canvas(self, point: dict[str, float]) -> None:
+        box = self.page.locator("#graph").bounding_box()
+        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+    def panel_text(self) -> str:
+        return self.page.locator("#panel-body").inner_text()
+
+
+def open_page(
+    browser: Any,
+    path: Path,
+    fragment: str = "",
+    viewport: tuple[int, int] = (1400, 860),
+    everything: bool = False,
+    phone: bool = False,
+) -> Visit:
+    """Open ``path`` (plus ``#fragment``) and wait for its first view and its data to be complete;
+    with ``everything``, show every class (leave the first view's overview); with ``phone``, as a phone
+    (:data:`PHONE`, touch, device scale 3)."""
+    if phone:
+        viewport = PHONE
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]},
+        accept_downloads=True,
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=3 if phone else 1,
+    )
+    page = context.new_page()
+    visit = Visit(page, path.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
+    page.on("request", lambda request: visit.requests.append(request.url))
+    page.on("console", lambda message: visit.console.append((message.type, message.text)))
+    page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(visit.url)
+    visit.wait_until("() => !!(window.kgExplorer && kgExplorer.state().firstViewAt && kgExplorer.state().complete)")
+    if everything:
+        page.click("#all-classes")
+    return visit
+
+
+def assert_clean(visit: Visit) -> None:
+    assert [url.split("#")[0] for url in visit.requests] == [visit.url.split("#")[0]], "a request off the page"
+    assert [text for kind, text in visit.console if kind in {"error", "warning"}] == []
+    assert visit.errors == []
+    assert visit.dialogs == []

@@ -1,0 +1,309 @@
+"""The explorer for people (issue 20): on a phone (390 x 844, touch, device scale 3), by keyboard, with a
+screen reader (axe-core), in both languages; numbers and dates as readers write them.
+
+The agreements task ("which agreements, between whom, who signed") is done here with real taps and
+counted; benchmarks/bench_explore_tasks.py times it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from explorer_page import PHONE, Visit, assert_clean, open_page
+from kg.explore import write_explorer
+from kg.project import load_projection
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+TOKAYEV = "kgi:kassym-jomart-tokayev"
+RAIL_MOU = "agreement:rail-cooperation-mou-2022"
+
+#: Interactive elements a finger or a keyboard reaches (a slip marked inside a quoted sentence is text).
+TARGETS = "button, a[href], input:not([type=checkbox]), select, summary, [role=option], #legend label, label.option"
+
+#: The visible targets smaller than 44 x 44 CSS px, as [selector-ish description, width, height].
+SMALL_TARGETS = f"""() => [...document.querySelectorAll({TARGETS!r})]
+  .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden' && !e.closest('[hidden]'))
+  .filter((e) => !e.closest('blockquote, #article-text, .visually-hidden, .skip'))
+  .map((e) => [e.tagName + '#' + e.id + '.' + e.className + ' ' + e.textContent.trim().slice(0, 30),
+               Math.round(e.getBoundingClientRect().width), Math.round(e.getBoundingClientRect().height)])
+  .filter(([, w, h]) => w < 44 || h < 44)"""
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory) -> Path:
+    return write_explorer(tmp_path_factory.mktemp("explorer") / "explorer.html").path
+
+
+@pytest.fixture
+def phone(browser, page_file, request) -> Iterator[Visit]:
+    visit = open_page(browser, page_file, fragment=getattr(request, "param", ""), phone=True)
+    yield visit
+    visit.page.context.close()
+
+
+def tap(visit: Visit, selector: str) -> None:
+    """A finger's tap on the element (scrolled into view first, as a reader would)."""
+    visit.page.locator(selector).first.scroll_into_view_if_needed()
+    visit.page.locator(selector).first.tap()
+
+
+def hit(visit: Visit, selector: str) -> str:
+    """What a tap at the centre of the element would reach: the tag and id of the top element there."""
+    return visit.js(
+        """(s) => { const e = document.querySelector(s); e.scrollIntoView({block: 'center'});
+                    const r = e.getBoundingClientRect();
+                    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                    return e.contains(top) ? 'itself' : top.tagName + '#' + top.id; }""",
+        selector,
+    )
+
+
+def in_viewport(visit: Visit, selector: str) -> bool:
+    return visit.js(
+        """(s) => { const r = document.querySelector(s).getBoundingClientRect();
+                    return r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; }""",
+        selector,
+    )
+
+
+# --------------------------------------------------------------------------- the phone
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "parties"), [("en", "Agreement (8)", "Parties"), ("fa", "سند همکاری (۸)", "طرف‌ها")]
+)
+def test_which_agreements_between_whom_who_signed_in_two_taps_on_a_phone(browser, page_file, lang, title, parties):
+    projection = load_projection()
+    visit = open_page(browser, page_file, fragment=f"lang={lang}", phone=True)
+    try:
+        taps = 0
+        tab = "#views button[data-view='table:agreement']"
+        assert visit.page.locator(tab).inner_text() == title and in_viewport(visit, tab)  # seen without scrolling
+        tap(visit, tab)
+        taps += 1
+        # which agreements, between whom: every agreement a card with its parties and countries, no canvas over it
+        rows = visit.page.locator("#table-view tbody tr")
+        assert rows.count() == 8
+        assert visit.js("() => getComputedStyle(document.getElementById('graph')).visibility") == "hidden"
+        for i in range(8):
+            row = rows.nth(i)
+            node = row.get_attribute("data-id")
+            cells = row.locator("td")
+            assert cells.nth(2).get_attribute("data-label") == parties
+            shown = set(cells.nth(2).locator("button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)"))
+            assert shown == {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
+            assert hit(visit, f"#table-view tr[data-id='{node}'] td:nth-child(3) button.node") == "itself"
+        # who signed: the one agreement whose signatory the article names, and the note saying so
+        signed = [n for n in projection if n.startswith("agreement:") and any(
+            p == "kg:signatory" for _, _, p in projection.out_edges(n, data="prop"))]  # fmt: skip
+        signers = sorted(v for _, v, p in projection.out_edges(signed[0], data="prop") if p == "kg:signatory")
+        cell = f"#table-view tr[data-id='{signed[0]}'] td:nth-child(5)"
+        shown = visit.page.locator(f"{cell} button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)")
+        assert sorted(shown) == signers
+        assert (
+            visit.page.locator("#table-view .coverage")
+            .first.inner_text()
+            .startswith(
+                "Signatories: given in the article for 1 of the 8"
+                if lang == "en"
+                else "امضاکنندگان: در متن خبر برای ۱ سند از ۸ سند"
+            )
+        )
+        # a tap on a signatory opens their details in the bottom sheet, the heading on screen
+        tap(visit, f"{cell} button.node[data-id='{signers[0]}']")
+        taps += 1
+        assert visit.state()["selected"] == signers[0]
+        assert visit.page.locator("#entity-heading").inner_text() == projection.nodes[signers[0]][f"label_{lang}"]
+        assert in_viewport(visit, "#entity-heading")
+        assert taps <= 3
+        visit.screenshot(f"phone-agreements-{lang}")
+        assert visit.js("() => document.scrollingElement.scrollWidth") <= PHONE[0]
+        assert_clean(visit)
+    finally:
+        visit.page.context.close()
+
+
+def test_the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(phone):
+    inside = phone.js(
+        """() => { const b = document.getElementById('graph').getBoundingClientRect();
+                   const ids = Object.keys(JSON.parse(document.getElementById('kg-data').textContent).overview);
+                   return ids.map((id) => { const p = kgExplorer.domPosition(id);
+                                            return p.x >= 0 && p.y >= 0 && p.x <= b.width && p.y <= b.height; }); }"""
+    )
+    assert inside and all(inside)  # every node of the first view on screen
+    stage = phone.page.locator("#stage").bounding_box()
+    assert stage["y"] + stage["height"] <= PHONE[1]  # the graph fits under the header, above the sheet
+    sheet = phone.page.locator("#panel").bounding_box()
+    assert sheet["y"] + sheet["height"] == pytest.approx(PHONE[1], abs=1) and sheet["height"] <= 60  # a bar, closed
+    assert phone.js("() => document.body.classList.contains('sheet-open')") is False
+    phone.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)  # as a tap on the canvas or the search does
+    assert phone.js("() => document.body.classList.contains('sheet-open')") is True
+    assert in_viewport(phone, "#entity-heading")
+    tap(phone, "#sheet-toggle")  # the handle closes it; the selection stays
+    assert phone.js("() => document.body.classList.contains('sheet-open')") is False
+    assert phone.state()["selected"] == TOKAYEV
+    tap(phone, "#sheet-toggle")
+    assert in_viewport(phone, "#entity-heading")
+    phone.page.keyboard.press("Escape")
+    assert phone.state()["selected"] is None
+    assert phone.js("() => document.body.classList.contains('sheet-open')") is False
+    assert_clean(phone)
+
+
+@pytest.mark.parametrize("phone", ["lang=en", f"lang=fa&node={TOKAYEV}", "lang=fa&view=table:agreement"], indirect=True)
+def test_every_touch_target_is_at_least_44_px(phone):
+    assert phone.js(SMALL_TARGETS) == []
+    assert phone.js("() => document.scrollingElement.scrollWidth") <= PHONE[0]
+
+
+# --------------------------------------------------------------------------- keyboard
+
+
+def test_the_skip_link_is_the_first_stop_and_leads_to_the_details(browser, page_file):
+    visit = open_page(browser, page_file, fragment=f"node={TOKAYEV}")
+    try:
+        hash_before = visit.js("() => location.hash")
+        visit.page.keyboard.press("Tab")
+        assert visit.js("() => document.activeElement.className") == "skip"
+        assert visit.page.locator("a.skip").inner_text() == "Skip to the details"
+        assert visit.page.locator("a.skip").bounding_box()["y"] >= 0  # shown when focused
+        visit.page.keyboard.press("Enter")
+        assert visit.js("() => document.activeElement.id") == "panel-body"
+        assert visit.js("() => location.hash") == hash_before  # the state in the URL is kept
+        visit.page.keyboard.press("Tab")
+        assert visit.js("() => document.activeElement.closest('#panel-body') !== null")
+    finally:
+        visit.page.context.close()
+
+
+def test_the_graph_nodes_are_a_list_a_keyboard_can_walk(browser, page_file):
+    visit = open_page(browser, page_file)
+    try:
+        drawn = visit.js("() => kgExplorer.drawn()")["nodes"]
+        assert visit.page.locator("#node-list-count").inner_text() == f"({drawn})"
+        visit.page.locator("#node-list-box summary").focus()
+        visit.page.keyboard.press("Enter")  # opens the list
+        buttons = visit.page.locator("#node-list button.node")
+        buttons.first.wait_for()  # the list is built when it opens (its toggle event)
+        assert buttons.count() == drawn
+        visit.page.keyboard.press("Tab")
+        focused = visit.js("() => document.activeElement.dataset.id")
+        assert focused == buttons.nth(0).get_attribute("data-id")
+        visit.page.keyboard.press("Enter")
+        assert visit.state()["selected"] == focused
+        assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"]  # the list follows the view
+        visit.page.keyboard.press("Escape")
+        visit.page.click("#all-classes")
+        assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"] > drawn
+    finally:
+        visit.page.context.close()
+
+
+def test_search_announces_its_options_and_escape_clears_a_selection_made_from_it(browser, page_file):
+    visit = open_page(browser, page_file)
+    try:
+        search = visit.page.locator("#search")
+        search.click()
+        visit.page.keyboard.type("Tokayev")
+        assert search.get_attribute("role") == "combobox" and search.get_attribute("aria-expanded") == "true"
+        active = search.get_attribute("aria-activedescendant")
+        assert visit.page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+        visit.page.keyboard.press("ArrowDown")
+        moved = search.get_attribute("aria-activedescendant")
+        assert moved != active and visit.page.locator(f"#{moved}").get_attribute("aria-selected") == "true"
+        visit.page.keyboard.press("ArrowUp")
+        visit.page.keyboard.press("Enter")
+        assert visit.state()["selected"] == TOKAYEV
+        assert search.get_attribute("aria-expanded") == "false"
+        assert visit.js("() => document.activeElement.id") == "search"  # the focus stays in the box
+        visit.page.keyboard.press("Escape")
+        assert visit.state()["selected"] is None
+        assert "node=" not in visit.js("() => location.hash")
+    finally:
+        visit.page.context.close()
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("fa", "rtl"), ("en", "ltr")])
+def test_empty_fields_show_their_hint_in_the_uis_direction(browser, page_file, lang, direction):
+    visit = open_page(browser, page_file, fragment=f"lang={lang}&view=table:agreement")
+    try:
+        for field in ("#search", "#table-filter"):
+            assert visit.page.locator(field).evaluate("(e) => getComputedStyle(e).direction") == direction
+        visit.page.fill("#table-filter", "Iran" if lang == "fa" else "ایران")  # typed text finds its own
+        assert visit.page.locator("#table-filter").evaluate("(e) => getComputedStyle(e).direction") == (
+            "ltr" if lang == "fa" else "rtl"
+        )
+    finally:
+        visit.page.context.close()
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("phone_size", [False, True], ids=["laptop", "phone"])
+def test_axe_finds_no_critical_or_serious_violation(browser, page_file, lang, phone_size):
+    visit = open_page(browser, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone_size)
+    try:
+        found = {}
+        for view, action in [
+            ("network", None),
+            ("node", f"() => kgExplorer.selectNode('{TOKAYEV}')"),
+            ("table", "() => kgExplorer.setView('table:agreement')"),
+            ("questions", "() => kgExplorer.setView('questions')"),
+            ("timeline", "() => kgExplorer.setView('timeline')"),
+        ]:
+            if action:
+                visit.js(action)
+            if view == "network":
+                visit.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+            violations = visit.js(
+                """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                     .map((v) => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
+            )
+            found[view] = [v for v in violations if v[1] in {"critical", "serious"}]
+        assert found == {view: [] for view in found}, found
+    finally:
+        visit.page.context.close()
+
+
+# --------------------------------------------------------------------------- numbers, dates, copy link
+
+
+def test_numbers_are_grouped_and_dates_kept_whole_in_both_languages(browser, page_file):
+    visit = open_page(browser, page_file, fragment="lang=en&view=table:figure")
+    try:
+        values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
+        assert "265,200,000" in values or any("," in v for v in values), values
+        visit.page.click("#lang")
+        values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
+        assert values and all(not any(c in v for c in "0123456789") for v in values), values  # Persian digits
+        assert any("٬" in v for v in values), values
+        csv = visit.js("() => kgExplorer.tableCsv()")
+        assert "265200000" in csv or all("٬" not in line for line in csv.splitlines())  # the CSV keeps raw values
+        visit.js("() => kgExplorer.setView('timeline')")
+        for date in visit.page.locator("ol.timeline .when .value").all()[:6]:
+            assert date.evaluate("(e) => getComputedStyle(e).whiteSpace") == "nowrap"
+            tops = date.evaluate("(e) => [...e.getClientRects()].map((r) => Math.round(r.top))")
+            assert len(set(tops)) == 1, tops  # on one line: not broken inside
+    finally:
+        visit.page.context.close()
+
+
+def test_the_copy_link_button_copies_the_url_of_this_view(browser, page_file):
+    visit = open_page(browser, page_file, fragment=f"lang=fa&node={TOKAYEV}")
+    try:
+        visit.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        visit.page.click("#copy-link")
+        status = visit.page.locator("#status")
+        status.wait_for(state="visible", timeout=5000)
+        assert status.inner_text() == "پیوند رونوشت شد"
+        copied = visit.js("() => navigator.clipboard.readText()")
+        assert copied == visit.js("() => location.href") and f"node={TOKAYEV.replace(':', '%3A')}" in copied
+    finally:
+        visit.page.context.close()

@@ -1,0 +1,110 @@
+"""kg.publish.sparql: the static site's SPARQL page, its engine as separate cached files, live questions in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.explore.sparql import worker_script
+from kg.publish.description import load_publication
+from kg.publish.pages import Renderer
+from kg.publish.sparql import sparql_files
+from kg.sparql import query
+from kg.sparql.browser import engine_wasm
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("site")
+    for relative, content in sparql_files(Renderer(load_publication(), root="", static=True)).items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return folder
+
+
+def _settings(page: str) -> dict:
+    return json.loads(re.search(r'id="kg-sparql-settings">(.*?)</script>', page, re.S).group(1))
+
+
+def test_the_engine_is_files_of_its_own_named_by_their_content(site):
+    names = sorted(p.name for p in (site / "sparql").iterdir())
+    assert [re.sub(r"-[0-9a-f]{12}\.", "-HASH.", n) for n in names] == [
+        ".htaccess",
+        "console-HASH.js",
+        "data-HASH.nt.gz",
+        "engine-HASH.js",
+        "oxigraph-0.5.11.wasm.gz",
+    ]
+    engine = next((site / "sparql").glob("engine-*.js"))
+    assert engine.read_text(encoding="utf-8") == worker_script()
+    assert (site / "sparql" / "oxigraph-0.5.11.wasm.gz").read_bytes() == engine_wasm()
+    assert "immutable" in (site / "sparql" / ".htaccess").read_text(encoding="utf-8")
+
+
+def test_the_pages_do_not_carry_the_engine(site):
+    for name, lang in (("sparql.html", "en"), ("sparql.fa.html", "fa")):
+        page = (site / name).read_text(encoding="utf-8")
+        assert len(page.encode("utf-8")) < 400_000 and "AGFzbQ" not in page  # no base64 wasm ("\0asm")
+        settings = _settings(page)
+        assert settings["lang"] == lang and settings["files"]["worker"].startswith("sparql/engine-")
+        assert all((site / path).is_file() for path in settings["files"].values())
+        assert settings["pages"]["https://w3id.org/iran-kazakhstan-kg/id/kazakhstan"][0] == (
+            "id/kazakhstan.fa.html" if lang == "fa" else "id/kazakhstan.html"
+        )
+        assert re.search(r'<script src="sparql/console-[0-9a-f]{12}\.js"></script>', page)
+
+
+@pytest.fixture(scope="module")
+def served(site) -> Iterator[str]:
+    """The folder on a loopback port, as a static host serves it."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.mark.browser
+def test_a_question_link_runs_live_on_the_static_site(browser, served):
+    """sparql.html?q=cq04&speaker=… opens with cq04 run in the browser: kg query's rows, linked to the site's pages."""
+    expected = query("cq04", {"speaker": "kgi:kassym-jomart-tokayev"})
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(served + "sparql.html?q=cq04-statements-by-speaker&speaker=kgi:kassym-jomart-tokayev")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not page.locator("#sparql-table, #sparql-error").count():
+            page.wait_for_timeout(20)
+        assert page.locator("#sparql-error").count() == 0, page.locator("#sparql-error").inner_text()
+        rows = page.locator("#sparql-table tbody tr")
+        assert rows.count() == len(expected.rows) >= 2
+        link = rows.nth(0).locator("a").first.get_attribute("href")
+        assert link.startswith("id/statement/") and link.endswith(".html")
+        assert "Statement" in page.locator("#sparql-table thead").inner_text()
+        answer = page.evaluate(
+            "async () => kgSparql.sparql('ASK { ?s a <https://w3id.org/iran-kazakhstan-kg/ontology#Agreement> }')"
+        )
+        assert answer["boolean"] is True
+        assert all(url.startswith(served) for url in requests), requests  # nothing off the site
+        assert errors == []
+    finally:
+        context.close()

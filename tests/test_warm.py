@@ -1,0 +1,309 @@
+"""The warm query process (kg.warm): the same answers as a cold run, invalidated by content, bounded, stoppable."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg import resources, warm
+
+#: Seconds a test waits for the warm process to be ready before it fails.
+DEADLINE = 120.0
+
+SELECT_PEOPLE = "SELECT ?p WHERE { ?p a kg:Person } ORDER BY ?p"
+COUNT_PERSONS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a kg:Person }"
+
+
+class Warm:
+    """`kg` run as from a shell, with its own cache folder; the warm process it starts is stopped after."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.env = {k: v for k, v in os.environ.items() if k != warm.NO_CACHE_ENV}
+        self.env[warm.CACHE_DIR_ENV] = str(folder)
+        self.env[warm.CACHE_IDLE_ENV] = "120"
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "kg", *args], capture_output=True, env=env or self.env, timeout=300, check=False
+        )
+
+    def state(self) -> dict | None:
+        with _environment(self.env):
+            return warm.info()
+
+    def ready(self, uses: int = 1) -> dict:
+        """The warm process's state once it holds a store used ``uses`` times (its start loads one)."""
+        deadline = time.monotonic() + DEADLINE
+        while time.monotonic() < deadline:
+            state = self.state()
+            if state and state["stores"] and state["stores"][0]["uses"] >= uses:
+                return state
+            time.sleep(0.05)
+        pytest.fail(f"no warm query process ready after {DEADLINE:g} s; its log: {self.log()}")
+
+    def log(self) -> str:
+        path = self.folder / warm.LOG_NAME
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else "(none)"
+
+    def stop(self) -> None:
+        state = self.state()
+        if state:
+            with _environment(self.env):
+                warm.clear()
+            _wait_gone(state["pid"])
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split(") ")[-1].startswith("Z"))
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"the warm query process {pid} did not stop")
+        time.sleep(0.02)
+
+
+def _warm_processes(folder: Path) -> list[int]:
+    """Running warm processes whose cache folder is ``folder``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            ours = f"{warm.CACHE_DIR_ENV}={folder}".encode() in (entry / "environ").read_bytes().split(b"\0")
+            if ours and b"kg.warm_server" in (entry / "cmdline").read_bytes() and _alive(int(entry.name)):
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def kg_warm() -> Iterator[Warm]:
+    folder = Path(tempfile.mkdtemp(prefix="kgw"))  # short: a socket's path has at most 107 bytes
+    folder.chmod(0o700)
+    runner = Warm(folder)
+    try:
+        yield runner
+    finally:
+        runner.stop()
+        for pid in _warm_processes(folder):
+            os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _data(folder: Path, people: int) -> Path:
+    """A data file of ``people`` persons (the ontology comes with every load)."""
+    path = folder / "people.ttl"
+    lines = ["@prefix kg: <https://w3id.org/iran-kazakhstan-kg/ontology#> ."]
+    lines += [f"<urn:x:p{i:02d}> a kg:Person ." for i in range(people)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_repeated_query_is_answered_warm_with_the_same_bytes_and_exit_codes(kg_warm):
+    cases = [
+        ("query", "cq03-people-and-posts"),
+        ("query", "cq21-wikidata-links", "--lang", "fa", "--format", "json"),
+        ("query", "-e", "CONSTRUCT { ?s a kg:Country } WHERE { ?s a kg:Country }"),
+        ("query", "-e", "ASK { kgi:nowhere a kg:Country }"),  # exit 1: false
+        ("query", "-e", "SELECT ?x WHERE { ?x a }"),  # exit 3: syntax error, with its position
+        ("query", "no-such-query"),  # exit 2 or 3: unknown query
+    ]
+    cold = {case: kg_warm(*case, "--no-cache") for case in cases}
+    assert kg_warm.state() is None  # --no-cache started nothing
+    kg_warm(*cases[0])  # cold, and starts the warm process
+    used = kg_warm.ready()["stores"][0]["uses"]
+    for case in cases:
+        again = kg_warm(*case)
+        assert (again.returncode, again.stdout, again.stderr) == (
+            cold[case].returncode,
+            cold[case].stdout,
+            cold[case].stderr,
+        ), case
+    assert cold[cases[0]].returncode == 0 and b"Kassym-Jomart Tokayev" in cold[cases[0]].stdout
+    assert {cold[c].returncode for c in cases[3:5]} == {1, 3}
+    state = kg_warm.state()
+    assert state["stores"][0]["uses"] == used + len(cases)  # every one was answered by the warm process
+    assert len(_warm_processes(kg_warm.folder)) == 1
+
+
+def test_an_input_rewritten_with_its_old_time_is_read_again(kg_warm):
+    data = _data(kg_warm.folder, 10)
+    kg_warm("query", "--data", str(data), "-e", COUNT_PERSONS)
+    kg_warm.ready()
+    first = kg_warm("query", "--data", str(data), "-e", COUNT_PERSONS, "--format", "csv")
+    assert first.stdout.splitlines()[1] == b"10"
+    before = data.stat()
+    text = data.read_text(encoding="utf-8").replace("p09> a kg:Person", "p09> a kg:Thing ")
+    assert len(text.encode()) == before.st_size
+    data.write_text(text, encoding="utf-8")
+    os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (data.stat().st_size, data.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    second = kg_warm("query", "--data", str(data), "-e", COUNT_PERSONS, "--format", "csv")
+    assert second.stdout.splitlines()[1] == b"9"
+    state = kg_warm.state()
+    assert [s["uses"] for s in state["stores"]] == [1, 2]  # the new content's store, then the old one's
+
+
+def test_the_input_limit_of_the_request_holds_for_a_loaded_store(kg_warm):
+    kg_warm("query", "-e", COUNT_PERSONS)
+    kg_warm.ready()
+    limited = kg_warm("query", "-e", COUNT_PERSONS, env={**kg_warm.env, "KG_MAX_INPUT_BYTES": "100"})
+    assert limited.returncode == 2
+    assert b"over the input limit of 100 bytes" in limited.stderr
+
+
+def test_concurrent_first_runs_agree_and_leave_one_warm_process(kg_warm):
+    expected = kg_warm("query", "-e", SELECT_PEOPLE, "--no-cache")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kg", "query", "-e", SELECT_PEOPLE],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=kg_warm.env,
+        )
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert {out for out, _ in outputs} == {expected.stdout}
+    kg_warm.ready()
+    deadline = time.monotonic() + DEADLINE
+    while len(_warm_processes(kg_warm.folder)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the ones that lost the lock are exiting
+    assert len(_warm_processes(kg_warm.folder)) == 1
+
+
+def test_a_killed_warm_process_leaves_nothing_that_is_used(kg_warm):
+    kg_warm("query", "-e", COUNT_PERSONS)
+    pid = kg_warm.ready()["pid"]
+    os.kill(pid, signal.SIGKILL)
+    _wait_gone(pid)
+    assert (kg_warm.folder / warm.SOCKET_NAME).exists()  # its socket stays, and refuses
+    again = kg_warm("query", "-e", COUNT_PERSONS, "--format", "csv")
+    assert again.returncode == 0
+    assert again.stdout == kg_warm("query", "-e", COUNT_PERSONS, "--format", "csv", "--no-cache").stdout
+    assert kg_warm.ready()["pid"] != pid  # a new one took over
+
+
+def test_a_warm_process_killed_while_loading_is_replaced(kg_warm):
+    data = _data(kg_warm.folder, 50)
+    command = ["-m", "kg.warm_server", "--", "query", "--data", str(data), "-e", "ASK {}"]
+    spawn = subprocess.Popen([sys.executable, *command], env=kg_warm.env)
+    deadline = time.monotonic() + DEADLINE
+    while not (kg_warm.folder / warm.SOCKET_NAME).exists():  # it binds before it loads
+        assert time.monotonic() < deadline and spawn.poll() is None, kg_warm.log()
+        time.sleep(0.01)
+    spawn.kill()
+    spawn.wait()
+    result = kg_warm("query", "--data", str(data), "-e", COUNT_PERSONS, "--format", "csv")
+    assert (result.returncode, result.stdout.splitlines()[1]) == (0, b"50")
+
+
+def test_the_stores_kept_are_bounded_least_recently_used_first(kg_warm):
+    env = {**kg_warm.env, warm.CACHE_STORES_ENV: "1"}
+    one = _data(kg_warm.folder, 3)
+    other = kg_warm.folder / "other.ttl"
+    shutil.copy(one, other)
+    other.write_text(other.read_text(encoding="utf-8") + "<urn:x:extra> a kg:Person .\n", encoding="utf-8")
+    kg_warm("query", "--data", str(one), "-e", COUNT_PERSONS, env=env)
+    kg_warm.ready()
+    result = kg_warm("query", "--data", str(other), "-e", COUNT_PERSONS, "--format", "csv", env=env)
+    assert result.stdout.splitlines()[1] == b"4"
+    stores = kg_warm.state()["stores"]
+    assert [s["inputs"][-1] for s in stores] == [str(other.resolve())]
+
+
+def test_cache_clear_stops_it_and_info_says_so(kg_warm):
+    kg_warm("query", "-e", COUNT_PERSONS)
+    pid = kg_warm.ready()["pid"]
+    info = kg_warm("cache", "info")
+    assert info.returncode == 0
+    assert f"warm query process {pid}".encode() in info.stdout, (kg_warm.log(), info.stderr)
+    assert str(resources.data_path()).encode() in info.stdout
+    cleared = kg_warm("cache", "clear")
+    assert cleared.stdout.decode().strip() == f"stopped the warm query process {pid}", kg_warm.log()
+    _wait_gone(pid)
+    assert not (kg_warm.folder / warm.SOCKET_NAME).exists()
+    assert kg_warm("cache", "info").stdout.startswith(b"no warm query process")
+
+
+@pytest.mark.parametrize("off", ["flag", "variable"])
+def test_off_with_one_flag_or_variable(kg_warm, off):
+    args, env = ("--no-cache",), kg_warm.env
+    if off == "variable":
+        args, env = (), {**kg_warm.env, warm.NO_CACHE_ENV: "1"}
+    for _ in range(2):
+        result = kg_warm("query", "-e", COUNT_PERSONS, *args, env=env)
+        assert result.returncode == 0
+    assert kg_warm.state() is None
+    assert not (kg_warm.folder / warm.SOCKET_NAME).exists()
+
+
+def test_a_folder_others_may_enter_is_not_used(kg_warm):
+    kg_warm.folder.chmod(0o755)
+    result = kg_warm("query", "-e", COUNT_PERSONS)
+    assert result.returncode == 0
+    assert not (kg_warm.folder / warm.SOCKET_NAME).exists()
+
+
+def test_a_request_from_another_kg_makes_it_step_down(kg_warm):
+    kg_warm("query", "-e", COUNT_PERSONS)
+    pid = kg_warm.ready()["pid"]
+    with _environment(kg_warm.env):
+        sock = warm.connect(kg_warm.folder)
+        assert sock is not None
+        with sock:
+            request = {"op": "run", "argv": ["query", "-e", COUNT_PERSONS], "cwd": "/", "env": {}, "kg": "other"}
+            warm.send(sock, request, fds=(0, 1, 2))
+            assert sock.recv(8) == b"D"
+    _wait_gone(pid)
+
+
+def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(kg_warm):
+    """`kg query ... | head -1`: the worker gets BrokenPipeError as a cold kg does, not a signal."""
+    kg_warm("query", "-e", COUNT_PERSONS)
+    kg_warm.ready()
+
+    def closed_early(*args: str) -> tuple[int, bytes]:
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before anything is written
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "kg", *args], stdout=write, stderr=subprocess.PIPE, env=kg_warm.env, check=False
+            )
+        finally:
+            os.close(write)
+        return done.returncode, done.stderr
+
+    assert closed_early("query", "cq24-inventory") == closed_early("query", "cq24-inventory", "--no-cache")
