@@ -129,8 +129,21 @@ def test_each_kind_of_error_exits_with_its_documented_code(kg_main, tmp_path, ki
         assert re.search(said, err), err
 
 
+def test_ctrl_c_exits_130_with_one_line(kg_main, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kg.validate.validate", interrupted)
+    assert kg_main("validate") == (
+        ExitCode.INTERRUPTED,
+        "",
+        "kg validate: interrupted; every output is as it was or whole\n",
+    )
+
+
 def test_every_documented_exit_code_is_tried():
-    assert {code for _, _, code, _ in CASES} | {ExitCode.OK} == set(ExitCode)
+    tried_elsewhere = {ExitCode.OK, ExitCode.INTERRUPTED}  # the tests above
+    assert {code for _, _, code, _ in CASES} | tried_elsewhere == set(ExitCode)
 
 
 def test_kg_reason_without_java_is_a_program_that_could_not_start(kg_main, monkeypatch):

@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     ENDPOINT = 5  # a remote SPARQL endpoint failed or could not be reached
     SERVER = 6  # a program kg runs could not start: the Oxigraph server (busy port, missing binary), Java for HermiT
     OUTPUT = 7  # an output could not be written
+    INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report a command it stopped: 128 + 2
 
     @property
     def meaning(self) -> str:
@@ -41,6 +42,7 @@ _MEANINGS = {
     ExitCode.ENDPOINT: "endpoint error",
     ExitCode.SERVER: "a program kg runs could not start (Oxigraph server, Java)",
     ExitCode.OUTPUT: "output error",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C), every output as it was or whole",
 }
 
 
