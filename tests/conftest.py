@@ -36,6 +36,10 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
     when they were defined, so their keyword defaults are raised here too. A ``kg serve`` child gets
     ``--timeout`` from tests/kg_serve.py.
     """
+    from kg.cli import shared_parser
+
+    shared_parser.cache_clear()  # the parser holds the defaults it was built with: each test builds its own
+    request.addfinalizer(shared_parser.cache_clear)
     if request.node.get_closest_marker("limits"):
         return
     from kg.sparql import library

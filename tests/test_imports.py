@@ -7,7 +7,7 @@ is still two modules that each need the other.
 The layers, lowest first; a module imports only modules of its own layer or below, so
 nothing below ``sparql/`` and ``explore/`` imports them:
 
-1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, and
+1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, writers, http, and kg serve's request guard and HTTP server
    (guard, httpd);
@@ -62,7 +62,19 @@ def import_graph() -> nx.DiGraph:
 _GRAPH = "sources describe validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
-        "kg." + n for n in ["errors", "limits", "resources", "namespaces", "formats", "i18n", "text", "terms", "output"]
+        "kg." + n
+        for n in [
+            "errors",
+            "limits",
+            "resources",
+            "namespaces",
+            "formats",
+            "i18n",
+            "text",
+            "terms",
+            "output",
+            "terminal",
+        ]
     )
     | {"kg.publish.paths"},
     frozenset({"kg.load", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
