@@ -17,8 +17,8 @@ from kg.errors import OutputError
 from kg.output import replace_path
 
 
-def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): p.read_text(encoding="utf-8") for p in sorted(path.rglob("*")) if p.is_file()}
+def _tree(path: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
 
 
 def _folder(path: Path, files: dict[str, str]) -> Path:
@@ -35,7 +35,7 @@ def test_a_folder_output_is_replaced_whole(tmp_path, monkeypatch, exchange):
     target = _folder(tmp_path / "export", {"kg.ttl": "old", "kg.nt": "old", "stale.txt": "only in the old one"})
     new = _folder(tmp_path / ".staging", {"kg.ttl": "new", "kg.nt": "new"})
     replace_path(new, target)
-    assert _tree(target) == {"kg.ttl": "new", "kg.nt": "new"}
+    assert _tree(target) == {"kg.ttl": b"new", "kg.nt": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
 
 

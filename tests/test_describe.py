@@ -24,10 +24,12 @@ from kg.namespaces import (
     KG,
     NIF,
     ONTOLOGY_IRI,
+    OWL,
     PROV,
     RDF,
     RDFS,
     SDO,
+    VCARD,
     VOID,
     XSD,
 )
@@ -120,7 +122,7 @@ def test_endpoint_only_when_given():
 
 def test_every_term_of_the_description_is_a_real_vocabulary_term():
     d = describe_dataset(union(select_parts("all", [ARTICLE])), created=DAY, endpoint="http://localhost/sparql")
-    closed: list[type[DefinedNamespace]] = [VOID, DCAT, DCTERMS, RDF, RDFS, PROV, SDO, KG, NIF]
+    closed: list[type[DefinedNamespace]] = [VOID, DCAT, DCTERMS, RDF, RDFS, PROV, SDO, KG, NIF, OWL, VCARD]
     terms = set(d.predicates()) | set(d.objects(None, RDF.type))
     for term in terms:
         vocab = next(v for v in closed if str(term).startswith(str(v._NS)))

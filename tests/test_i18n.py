@@ -16,6 +16,7 @@ from kg.i18n import (
     catalogue,
     digits,
     format_count,
+    format_number,
     language,
     messages,
     other_language,
@@ -57,16 +58,24 @@ def test_persian_messages_are_in_persian_orthography():
 
 
 def test_a_message_in_each_language_with_numbers_in_its_script():
-    assert text("site", "cut", "en", n=10000) == "The result was cut at 10,000 rows (--max-rows)."
+    assert text("site", "cut", "en", n=10000) == "Only the first 10,000 rows are shown (the site's row limit)."
     assert "۱۰٬۰۰۰" in text("site", "cut", "fa", n=10000)
     assert text("site", "run", "de") == "Run", "an unknown language falls back to the default"
+
+
+def test_plural_forms_in_english_and_the_singular_after_a_persian_count():
+    assert [text("site", "rows", "en", n=n) for n in (0, 1, 2)] == ["0 rows", "1 row", "2 rows"]
+    assert [text("site", "rows", "fa", n=n) for n in (1, 12)] == ["۱ سطر", "۱۲ سطر"]
 
 
 def test_numbers_grouped_in_the_readers_script():
     assert format_count(265200000, "en") == "265,200,000"
     assert format_count(265200000, "fa") == "۲۶۵٬۲۰۰٬۰۰۰"
-    assert format_count(-1234.5, "fa") == "-۱٬۲۳۴٫۵"
+    assert format_count(-12345.5, "fa") == "\u2212۱۲٬۳۴۵٫۵", "a minus sign, Persian separators"
+    assert format_count(1400, "en") == "1400", "four digits stay ungrouped: a year is never 1,400"
     assert format_count(0.25, "en") == "0.25"
+    assert format_number("3000000000.50", "en") == "3,000,000,000.50"
+    assert format_number("INF", "en") is None and format_number("abc", "fa") is None
     assert digits("cq04", "fa") == "cq۰۴" and digits("cq04", "en") == "cq04"
 
 

@@ -107,3 +107,23 @@ def test_the_command_line_and_kg_notebook_do_not_import_pyvis():
 def test_the_explorer_shows_inline_in_a_sandboxed_frame():
     shown = explorer([FIXTURE], height=500)._repr_html_()
     assert shown.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in shown and "height: 500px" in shown
+
+
+@pytest.mark.browser
+def test_the_network_page_draws_every_node_in_chromium_with_the_network_off(browser, net, tmp_path):
+    """generate_html's page, opened from disk with the network off: vis-network draws every node, nothing is fetched."""
+    path = tmp_path / "graph.html"
+    path.write_text(net.generate_html(), encoding="utf-8")
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(path.as_uri())
+        drawn = page.evaluate("() => network.body.nodeIndices.length")
+        assert drawn == len(net.nodes)
+        assert requests == [path.as_uri()] and errors == []
+    finally:
+        context.close()

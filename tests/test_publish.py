@@ -230,3 +230,70 @@ def test_result_tables_link_to_the_pages_of_the_site(client):
     assert status == 200
     assert 'href="https://w3id.org' not in page
     assert 'href="/id/agreement/' in page and '.fa.html"' in page
+
+
+def test_the_dataset_description_has_downloads_publisher_contact_version_linkset_citation_and_provenance(client):
+    _, _, body = client.request("/.well-known/void", {"Accept": "application/n-triples"})
+    triples = _parse(body, "nt")
+
+    def objects(subject: str, predicate: str) -> set[str]:
+        return {t.object.value for t in triples if t.subject.value == subject and t.predicate.value == predicate}
+
+    ds, dcat, dct, prov, void = (BASE + "dataset", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
+                                 "http://www.w3.org/ns/prov#", "http://rdfs.org/ns/void#")  # fmt: skip
+    downloads = {d for dist in objects(ds, dcat + "distribution") for d in objects(dist, dcat + "downloadURL")}
+    assert downloads == {f"{BASE}dumps/kg.{ext}.gz" for ext in ("ttl", "nt", "nq", "trig", "jsonld", "rdf")}
+    assert objects(ds, dct + "publisher") and objects(ds, dcat + "contactPoint")
+    assert objects(ds, dct + "hasVersion") == {BASE + "dataset/0.1.0"} and objects(ds, dct + "modified")
+    assert "version 0.1.0" in next(iter(objects(ds, dct + "bibliographicCitation")))
+    (linkset,) = objects(ds, void + "subset")
+    assert objects(linkset, void + "linkPredicate") == {"http://www.w3.org/2002/07/owl#sameAs"}
+    links = [q for q in read_quads(data_path()) if q.predicate.value.endswith("#sameAs")]
+    assert objects(linkset, void + "triples") == {str(len(links))}
+    (activity,) = objects(ds, prov + "wasGeneratedBy")
+    assert objects(activity, prov + "wasAssociatedWith") == objects(ds, dct + "publisher")
+    assert objects(activity, prov + "endedAtTime") and objects(activity, prov + "used") == {BASE + "id/article"}
+
+
+def test_every_download_url_of_the_description_is_served_gzipped(client):
+    import gzip
+
+    status, headers, body = client.request("/dumps/kg.ttl.gz")
+    assert status == 200 and headers["content-type"] == "application/gzip"
+    assert len(_parse(gzip.decompress(body), "ttl")) > 4000
+    assert client.request("/dumps/kg.exe.gz")[0] == 404
+
+
+def test_the_dataset_version_iri_resolves_to_the_dataset(client):
+    status, headers, _ = client.request("/dataset/0.1.0", {"Accept": "text/turtle"})
+    assert status == 200 and headers["content-location"] == "/dataset/0.1.0.ttl"
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"), [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json")]
+)
+def test_get_query_with_no_query_is_the_service_description(client, accept, media):
+    status, headers, body = client.request("/query", {"Accept": accept})
+    assert status == 200 and headers["content-type"].startswith(media)
+    triples = _parse(body, "ttl" if media == "text/turtle" else "jsonld")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = next(t.subject.value for t in triples if t.predicate.value == sd + "endpoint")
+    assert endpoint.endswith("/query")
+    got = {(t.predicate.value, t.object.value) for t in triples if t.subject.value == endpoint}
+    assert (sd + "defaultEntailmentRegime", "http://www.w3.org/ns/entailment/RDFS") in got
+    assert (sd + "supportedLanguage", sd + "SPARQL11Query") in got
+    assert (sd + "resultFormat", "http://www.w3.org/ns/formats/SPARQL_Results_JSON") in got
+    assert any(p == sd + "defaultDataset" for p, _ in got)
+    comment = next(o for p, o in got if p.endswith("#comment"))
+    assert "10 s" in comment and "10000 rows" in comment and "SERVICE" in comment
+
+
+def test_the_changelog_and_citation_name_the_ontology_version(graph):
+    from kg.namespaces import ONTOLOGY_IRI, OWL
+    from kg.resources import root
+
+    version = str(graph.value(ONTOLOGY_IRI, OWL.versionInfo))
+    changelog = (root() / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert next(line for line in changelog.splitlines() if line.startswith("## ")) == f"## {version}"
+    assert f'version: "{version}"' in (root() / "CITATION.cff").read_text(encoding="utf-8")
+    assert str(graph.value(ONTOLOGY_IRI, OWL.versionIRI)) == f"{BASE}ontology/{version}"

@@ -9,6 +9,7 @@ end, its stderr in every failure message. The browser checks are in
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -153,7 +154,8 @@ def test_a_question_page_shows_its_exact_rows_with_labels_linked_to_their_iris(s
     status, content_type, page = get(site + "q/cq01")
     assert (status, content_type) == (200, "text/html; charset=utf-8")
     table = table_of(page)
-    assert table.header == ["?agreementLabel", "?kindLabel", "?partyLabel", "?countryLabel"]
+    assert table.header == ["Agreement", "Kind", "Party", "Country"], "the names of the query file's # column: lines"
+    assert table_of(get(site + "q/cq01?lang=fa")[2]).header == ["سند", "نوع", "طرف", "کشور"]
     _, bindings = srj("cq01")
     expected = [
         [
@@ -173,8 +175,10 @@ def test_a_question_page_shows_its_exact_rows_with_labels_linked_to_their_iris(s
 @pytest.mark.server
 def test_literals_show_their_value_with_the_datatype_as_a_tooltip(site):
     _, _, page = get(site + "q/cq04")
-    assert '<td dir="auto" title="xsd:integer">3667</td>' in page
+    assert '<td dir="ltr" class="number" title="xsd:integer">3667</td>' in page
     assert "^^" not in page
+    _, _, page = get(site + "q/cq04?lang=fa")
+    assert '<td dir="ltr" class="number" title="xsd:integer">۳۶۶۷</td>' in page
 
 
 @pytest.mark.server
@@ -183,7 +187,8 @@ def test_csv_json_and_srj_on_the_same_url_give_the_expected_rows(site):
     expected = read_expected(find_query("cq01").expected_path())
     status, content_type, text = get(site + "q/cq01.csv?lang=en")
     assert (status, content_type) == (200, "text/csv; charset=utf-8")
-    rows = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff"), "a byte-order mark, so that Excel reads the Persian as UTF-8"
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == variables
     assert rows[1:] == [[b[v]["value"] if v in b else "" for v in variables] for b in bindings]
     status, content_type, text = get(site + "q/cq01.json?lang=en")
@@ -204,7 +209,7 @@ def test_the_form_round_trip_keeps_the_values_in_a_shareable_url(site):
     status, _, page = get(url)
     table = table_of(page)
     assert status == 200 and table.inputs == {"speaker": "kgi:ebrahim-raisi"}
-    assert '<option value="fa" selected>' in page
+    assert '<option value="fa" lang="fa" selected>' in page
     assert [row[2][0] for row in table.rows][:2] == ["نقل غیرمستقیم", "نقل مستقیم"]
     assert 'href="/q/cq04-statements-by-speaker.csv?speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
     assert 'href="/editor?q=cq04-statements-by-speaker&amp;speaker=kgi%3Aebrahim-raisi&amp;lang=fa"' in page
@@ -230,13 +235,20 @@ def test_the_form_has_an_input_of_the_right_type_for_each_parameter_type():
         (
             "q/cq04?speaker=nope",
             400,
-            "queries/cq04-statements-by-speaker.rq: parameter &#39;speaker&#39; (iri): "
-            "&#39;nope&#39; is not a prefixed name or &lt;IRI&gt;",
+            "The value ⁨nope⁩ is not accepted for ⁨speaker⁩, which takes an IRI or prefixed name, e.g. kgi:iran.",
         ),
-        ("q/cq04?speker=kgi:iran", 400, "cq04-statements-by-speaker: unknown parameter &#39;speker&#39; (parameters: "),
-        ("q/cq99", 404, "unknown query &#39;cq99&#39;"),
-        ("q/cq01.xlsx", 404, "no such format: .xlsx (formats: .csv, .json, .srj)"),
+        (
+            "q/cq04?speaker=nope&lang=fa",
+            400,
+            "مقدار ⁨nope⁩ برای ⁨speaker⁩ پذیرفته نیست؛ این پارامتر نشانی (IRI) یا نام پیشونددار، مانند kgi:iran می‌گیرد.",
+        ),
+        ("q/cq04?speker=kgi:iran", 400, "The question has no parameter ⁨speker⁩. Its parameters: ⁨lang, speaker⁩."),
+        ("q/cq04?speker=kgi:iran&lang=fa", 400, "این پرسش پارامتری به نام ⁨speker⁩ ندارد. پارامترهایش: ⁨lang, speaker⁩."),
+        ("q/cq99", 404, "There is no question named ⁨cq99⁩."),
+        ("q/cq99?lang=fa", 404, "پرسشی به نام ⁨cq99⁩ نیست."),
+        ("q/cq01.xlsx", 404, "There is no download format ⁨.xlsx⁩. The formats are ⁨.csv, .json, .srj⁩."),
         ("nowhere", 404, "The graph has no resource at this address."),
+        ("nowhere?lang=fa", 404, "گراف در این نشانی منبعی ندارد."),
     ],
 )
 def test_bad_requests_get_a_clear_message_and_no_traceback(site, path, status, message):
@@ -463,3 +475,47 @@ def test_kg_serve_stops_with_a_server_error_when_oxigraph_dies_under_it():
     assert process.returncode == ExitCode.SERVER
     assert stderr.startswith("kg serve: error: the oxigraph server stopped with code -9: "), stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "SELECT * WHERE { ?a kg:party ?b }",
+            "line 1, column 21: The prefix kg: is not declared. Add this line at the top of the query: "
+            "PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>\n",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o FILTER(?o = 1 }",
+            "line 1, column 41: The parenthesis ( opened at line 1, column 33 is closed by } at line 1, column 41: "
+            "close it with ) first.\n",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o } LIMT 3",
+            "line 1, column 29: The query cannot be read from line 1, column 29: LIMT is not expected there. "
+            "Check the word or sign just before it.\n",
+        ),
+    ],
+)
+def test_the_protocol_endpoint_answers_a_mistake_with_a_short_400_in_words(site, text, said):
+    """/query without PREFIX lines gave Oxigraph's raw 484-byte parser dump."""
+    status, content_type, body = get(site + "query?" + urllib.parse.urlencode({"query": text}))
+    assert (status, content_type, body) == (400, "text/plain; charset=utf-8", said)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_ad_hoc_page_keeps_a_wrong_query_in_its_box_with_the_place_marked(site, lang):
+    """/ad-hoc showed `<-e>:2:24`, dropped the query box, and opened as an empty box."""
+    text = "SELECT * WHERE {\n  ?s foaf:name ?o FILTER(?o = 1 }"
+    status, _, page = get(site + "ad-hoc?" + urllib.parse.urlencode({"query": text, "lang": lang}))
+    assert status == 400
+    assert f">{html.escape(text, quote=False)}</textarea>" in page
+    assert page.count("<mark>") == 3, "the undeclared prefix, where ( opened, and the } that closes it"
+    assert "&lt;-e&gt;" not in page and "GROUP_CONCAT" not in page
+    expected = {"en": "The prefix foaf: is not declared", "fa": "پیشوند \u2066foaf:\u2069 تعریف نشده است"}[lang]
+    assert expected in page
+    _, _, empty = get(site + f"ad-hoc?lang={lang}")
+    assert "?agreement a kg:Agreement" in empty and "<dt><code>kgi:</code></dt>" in empty
+    assert f'LANG(?agreementLabel) = "{lang}"' in html.unescape(empty)

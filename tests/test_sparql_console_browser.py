@@ -190,3 +190,13 @@ def test_a_typed_parameter_that_is_not_of_its_type_is_named_in_persian(opened):
     message = page.locator("#sparql-error").inner_text()
     assert "speaker" in message and "پارامتر" in message
     opened.js("() => kgExplorer.setLang('en')")
+
+
+def test_a_question_of_the_questions_view_opens_in_the_console(opened):
+    page = opened.page
+    opened.js("() => kgExplorer.setView('questions')")
+    page.locator("details[data-name='cq17-organisations-of-a-country'] summary").click()
+    page.locator("button[data-sparql='cq17-organisations-of-a-country']").click()
+    assert opened.js("() => kgExplorer.state().view") == "sparql"
+    assert page.input_value("#sparql-question") == "cq17-organisations-of-a-country"
+    assert "VALUES ?country" in page.input_value("#sparql-editor")

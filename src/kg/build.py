@@ -81,6 +81,7 @@ def outputs(sources: Sources) -> list[tuple[str, str, Writer]]:
         ),
         ("ontology documentation (HTML, English and Persian)", "ontology-docs", _write_docs_dir),
         ("explorer (one offline HTML page)", "explorer.html", on_union(write_html)),
+        ("static site (kg publish: pages, RDF, w3id.org rules)", "site", _write_site_dir),
     ]
 
 
@@ -101,16 +102,35 @@ def _write_docs_dir(sources: Sources, path: Path) -> None:
     write_docs_dir(sources.schema, path)
 
 
-def _docs_inputs() -> str:
-    """SHA-256 of what the ontology documentation is made from: the ontology files and kg/docs.py."""
+def _write_site_dir(sources: Sources, path: Path) -> None:
+    from kg.publish.static import write_site
+
+    write_site(path, sources=sources)
+
+
+def _digest(paths: Sequence[Path]) -> str:
     digest = hashlib.sha256()
-    for path in [*resources.ontology_paths(), Path(__file__).with_name("docs.py")]:
+    for path in paths:
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-#: File name -> digest of its inputs, for the outputs that do not depend on the data.
-_INPUT_DIGESTS: dict[str, Callable[[], str]] = {"ontology-docs": _docs_inputs}
+def _docs_inputs(sources: Sources) -> str:
+    """SHA-256 of what the ontology documentation is made from: the ontology files and kg/docs.py."""
+    return _digest([*resources.ontology_paths(), Path(__file__).with_name("docs.py")])
+
+
+def _site_inputs(sources: Sources) -> str:
+    """SHA-256 of what the static site is made from: every file read, the shapes, and the code and
+    templates that render it (kg.publish, the writers, the docs, the explorer, the UI strings)."""
+    package = Path(__file__).parent
+    code = [*sorted((package / "publish").glob("*.py")), *sorted((package / "templates").rglob("*.*"))]
+    code += [package / name for name in ("writers.py", "docs.py", "i18n.toml", "describe.py", "text.py")]
+    return _digest([*sources.paths, resources.shapes_path(), *code])
+
+
+#: File name -> digest of its inputs, for the outputs kept when their inputs did not change.
+_INPUT_DIGESTS: dict[str, Callable[[Sources], str]] = {"ontology-docs": _docs_inputs, "site": _site_inputs}
 
 
 @dataclass
@@ -160,7 +180,7 @@ def build(
     except OSError as exc:
         raise OutputError(f"cannot write the build directory: {exc.strerror}", path=out) from None
     recorded = {} if force else _recorded_digests(out)
-    digests = {filename: inputs() for filename, inputs in _INPUT_DIGESTS.items()}
+    digests = {filename: inputs(sources) for filename, inputs in _INPUT_DIGESTS.items()}
     try:
         written = []
         for name, filename, writer in outputs(sources):

@@ -279,6 +279,24 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Write the graph as a static web site: a page and four RDF files for every IRI, for any web host.
+
+    Every resource gets id/NAME.html (English), id/NAME.fa.html (Persian), .ttl, .nt,
+    .jsonld and .rdf, the same documents kg serve answers; beside them the ontology
+    pages, the explorer, gzipped dumps, the VoID description (.well-known/void), a
+    sitemap, a search index, and w3id/.htaccess: the redirect rules for the w3id.org
+    repository, sending https://w3id.org/iran-kazakhstan-kg/... to --host by Accept.
+    The folder is replaced whole when complete.
+    """
+    from kg.publish.static import write_site
+
+    result = write_site(args.out, args.data, host=args.host)
+    print(f"wrote {result.files} files ({result.bytes / 1e6:.1f} MB) for {result.resources} resources: {result.out}")
+    print(f"w3id.org rules (redirecting to {args.host}): {result.out / 'w3id' / '.htaccess'}")
+    return ExitCode.OK
+
+
 def cmd_reason(args: argparse.Namespace) -> int:
     """Check the ontology plus the data with the HermiT OWL reasoner (needs Java).
 
@@ -628,6 +646,16 @@ def _add_file_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -
 
     p = add("docs", cmd_docs)
     p.add_argument("--out", default="docs/ontology", metavar="DIR", help="output directory (default: docs/ontology)")
+
+    p = add("publish", cmd_publish)
+    _add_data_option(p)
+    p.add_argument("--out", default="build/site", metavar="DIR", help="output directory (default: build/site)")
+    p.add_argument(
+        "--host",
+        default=limits.PUBLISH_HOST,
+        metavar="URL",
+        help=f"where the site will be served, for the w3id.org rules (default: {limits.PUBLISH_HOST})",
+    )
 
     p = add("reason", cmd_reason)
     _add_data_option(p)

@@ -31,23 +31,28 @@ from kg.errors import UsageError
 from kg.formats import FORMATS, rdf_format
 from kg.load import load_graph, source_paths
 from kg.namespaces import (
+    BASE,
     DATASET_IRI,
     DCAT,
     DCTERMS,
     ID,
     KG,
     ONTOLOGY_IRI,
+    OWL,
     PREFIXES,
     PROV,
     RDF,
     RDFS,
     SDO,
     SHAPES_IRI,
+    VCARD,
     VOID,
+    WD,
     XSD,
     new_graph,
 )
 from kg.output import Export, check_output, write_atomically
+from kg.publish.paths import DUMPS
 from kg.terms import natural_key, split_iri
 from kg.writers import serialize, write_turtle
 
@@ -76,6 +81,10 @@ KEYWORDS = {
     "fa": ("ایران", "قزاقستان", "گراف دانش", "خبر", "تجارت", "کریدورهای حمل‌ونقل"),
 }
 CREATOR = {"en": "The kg project", "fa": "پروژهٔ kg"}
+CURATION = {
+    "en": "Curation: the article read, its entities and facts written in the ontology, each tied to its span",
+    "fa": "ویرایش: خواندن خبر و نوشتن موجودیت‌ها و واقعیت‌هایش در هستان‌شناسی، هر یک با پیوند به بخشی از متن",
+}
 LANGUAGES = (
     URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"),
     URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
@@ -169,6 +178,12 @@ def describe_dataset(
         d.add((dist, DCTERMS.title, Literal(title, lang="en")))
         d.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
         d.add((dist, DCTERMS.license, CC_BY_4))
+        dump = URIRef(f"{BASE}{DUMPS}kg.{FORMATS[name].extension}.gz")
+        d.add((dist, DCAT.downloadURL, dump))
+        d.add((dist, DCAT.accessURL, dump))
+        d.add((dist, DCAT.compressFormat, URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
+        d.add((ds, VOID.dataDump, dump))
+    _describe_publication(data, d, created or creation_date(sources))
     if endpoint:
         service = URIRef(f"{ds}#sparql")
         d.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
@@ -177,6 +192,59 @@ def describe_dataset(
         d.add((service, DCAT.servesDataset, ds))
         d.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     return d
+
+
+def dataset_version(data: Graph) -> str:
+    """The version of the dataset: the ``owl:versionInfo`` of the ontology it ships with (one number for both)."""
+    return str(data.value(ONTOLOGY_IRI, OWL.versionInfo) or "0")
+
+
+def citation(version: str, year: int) -> str:
+    """How to cite the dataset (dcterms:bibliographicCitation; CITATION.cff says the same)."""
+    return f"{CREATOR['en']} ({year}). {TITLE['en']}, version {version} [Data set]. {DATASET_IRI}"
+
+
+def _describe_publication(data: Graph, d: Graph, created: date) -> None:
+    """Who publishes it and how to reach them, its version, its links to Wikidata, how to cite it, and the
+    curation that made it (PROV: the activity, its agent, its date)."""
+    ds, version = DATASET_IRI, dataset_version(data)
+    publisher, contact, curation = URIRef(f"{ds}#publisher"), URIRef(f"{ds}#contact"), URIRef(f"{ds}#curation")
+    d.add((ds, DCTERMS.publisher, publisher))
+    d.add((publisher, RDF.type, PROV.Organization))
+    d.add((publisher, RDF.type, DCTERMS.Agent))
+    _add_bilingual(d, publisher, RDFS.label, CREATOR)
+    d.add((ds, DCAT.contactPoint, contact))
+    d.add((contact, RDF.type, VCARD.Organization))
+    d.add((contact, VCARD.fn, Literal(CREATOR["en"], lang="en")))
+    d.add((contact, VCARD.hasURL, URIRef(BASE)))
+    d.add((ds, DCAT.landingPage, URIRef(BASE)))
+    d.add((ds, OWL.versionInfo, Literal(version)))
+    versioned = URIRef(f"{ds}/{version}")
+    d.add((ds, DCTERMS.hasVersion, versioned))
+    d.add((versioned, DCTERMS.isVersionOf, ds))
+    d.add((ds, DCTERMS.modified, Literal(created.isoformat(), datatype=XSD.date)))
+    d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year))))
+    # The links to Wikidata as a void:Linkset, with their count.
+    links = sum(1 for o in data.objects(None, OWL.sameAs) if str(o).startswith(str(WD)))
+    linkset, wikidata = URIRef(f"{ds}#linkset-wikidata"), URIRef(f"{ds}#wikidata")
+    d.add((ds, VOID.subset, linkset))
+    d.add((linkset, RDF.type, VOID.Linkset))
+    d.add((linkset, VOID.subjectsTarget, ds))
+    d.add((linkset, VOID.objectsTarget, wikidata))
+    d.add((linkset, VOID.linkPredicate, OWL.sameAs))
+    d.add((linkset, VOID.triples, Literal(links)))
+    d.add((wikidata, RDF.type, VOID.Dataset))
+    d.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+    d.add((wikidata, VOID.uriSpace, Literal(str(WD))))
+    # The curation: who turned the article into the graph, from what, and when.
+    d.add((ds, PROV.wasGeneratedBy, curation))
+    d.add((curation, RDF.type, PROV.Activity))
+    _add_bilingual(d, curation, RDFS.label, CURATION)
+    d.add((curation, PROV.wasAssociatedWith, publisher))
+    d.add((curation, PROV.endedAtTime, Literal(f"{created.isoformat()}T00:00:00Z", datatype=XSD.dateTime)))
+    for article in sorted(set(data.subjects(RDF.type, KG.NewsArticle))):
+        d.add((curation, PROV.used, article))
+    d.add((ds, PROV.wasAttributedTo, publisher))
 
 
 def _describe_source(data: Graph, d: Graph) -> None:

@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from pathlib import Path
 
@@ -66,8 +66,11 @@ footer { margin-top: 3rem; font-size: 0.85em; color: #666; }
 class _Page:
     """Renders one language's page of ``graph``."""
 
-    def __init__(self, graph: Graph, lang: str, pages: Mapping[str, str] = PAGES) -> None:
+    def __init__(
+        self, graph: Graph, lang: str, pages: Mapping[str, str] = PAGES, href: Callable[[str], str | None] | None = None
+    ) -> None:
         self.pages = pages
+        self.href = href
         self.g = graph
         self.lang = lang
         self.other_lang = other_language(lang)
@@ -130,7 +133,8 @@ class _Page:
         if node in self.documented:
             title = f" {self.lit(label)}" if label is not None and node not in (ONTOLOGY_IRI,) else ""
             return f'<a href="#{escape(self.anchor(node) or "")}">{code}</a>{title}'
-        return f'<a href="{escape(str(node))}">{code}</a>'
+        target = str(node) if self.href is None else self.href(str(node))
+        return f'<a href="{escape(target)}">{code}</a>' if target else code
 
     def links(self, nodes: Iterable[Node]) -> str:
         return self.sep.join(self.link(n) for n in _sorted(nodes))
@@ -316,12 +320,15 @@ def _sorted(nodes: Iterable[Node]) -> list[Node]:
     return sorted(set(nodes), key=lambda n: natural_key(str(n)))
 
 
-def render_html(ontology: Graph, lang: str, pages: Mapping[str, str] = PAGES) -> str:
+def render_html(
+    ontology: Graph, lang: str, pages: Mapping[str, str] = PAGES, href: Callable[[str], str | None] | None = None
+) -> str:
     """The documentation page of ``ontology`` in ``lang`` (``en`` or ``fa``); ``pages``: where each language's
-    page is, for the link between them (``kg publish`` serves them as ``ontology.html`` and ``ontology.fa.html``)."""
+    page is, for the link between them (the publication serves them as ``ontology.html`` and ``ontology.fa.html``);
+    ``href``: the link of a term the page does not document (default: its IRI; None: no link)."""
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
-    return _Page(ontology, lang, pages).render()
+    return _Page(ontology, lang, pages, href).render()
 
 
 def write_docs(out: str | Path = "docs/ontology") -> list[Path]:

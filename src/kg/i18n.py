@@ -44,6 +44,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -98,6 +99,12 @@ def digits(text: str, lang: str) -> str:
     return text.translate(_PERSIAN_DIGITS) if lang == "fa" else text
 
 
+def isolate(value: str) -> str:
+    """A piece of user text (a value, a name) to fill into a message, isolated from the message's
+    direction as ``<bdi>`` would (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE)."""
+    return f"\u2068{value}\u2069"
+
+
 def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
@@ -134,16 +141,38 @@ def messages(domain: str, lang: str) -> dict[str, Message]:
     return {key: entry[lang] for key, entry in catalogue()[domain].items()}
 
 
-def format_count(value: float, lang: str) -> str:
-    """A number as a reader writes it: grouped by thousands, Persian digits and separators in Persian.
+#: Numbers with fewer integer digits than this are not grouped (CLDR's minimum grouping digits of 2,
+#: as for many languages; so a year reads ``1400``, never ``1,400``).
+GROUP_FROM_DIGITS = 5
 
-    ``1234567`` is ``1,234,567`` in English and ``۱٬۲۳۴٬۵۶۷`` in Persian (CLDR's
-    Persian group and decimal separators, U+066C and U+066B).
+
+def format_number(value: int | float | Decimal | str, lang: str) -> str | None:
+    """A number as a reader writes it, or None if ``value`` is not a finite number.
+
+    Grouped by thousands from five digits on, in the UI's digits: ``265200000``
+    is ``265,200,000`` in English and ``۲۶۵٬۲۰۰٬۰۰۰`` in Persian (CLDR's Persian
+    group and decimal separators, U+066C and U+066B, and a minus sign U+2212).
     """
-    written = f"{value:,}" if isinstance(value, int) else f"{value:,.15g}" if abs(value) < 1e15 else repr(value)
+    try:
+        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite():
+        return None
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    if len(whole) >= GROUP_FROM_DIGITS:
+        whole = f"{int(whole):,}"
+    written = ("-" if number < 0 else "") + whole + ("." + fraction if fraction else "")
     if lang != "fa":
         return written
-    return digits(written.replace(",", "\u066c").replace(".", "\u066b"), lang)
+    return digits(written.replace(",", "\u066c").replace(".", "\u066b"), lang).replace("-", "\u2212")
+
+
+def format_count(value: float, lang: str) -> str:
+    """A count or measure filled into a message (:func:`format_number`, never None for a finite number)."""
+    return format_number(value, lang) or str(value)
 
 
 class Messages:

@@ -101,6 +101,17 @@ SERVE_IDLE_TIMEOUT = 5
 #: Connections ``kg serve`` serves at once; requests past it get 503.
 SERVE_MAX_CONNECTIONS = 512
 
+# --------------------------------------------------------------------------- kg publish, the publication pages
+
+#: Where the static site of ``kg publish`` is served, for its w3id.org redirect rules (``--host URL``):
+#: by default where ``python -m http.server`` serves the folder.
+PUBLISH_HOST = "http://127.0.0.1:8000/"
+#: Most instances of a class, or uses of a property, listed on its page (the RDF documents hold all).
+PAGE_LIST = 500
+#: Most suggestions ``/search`` answers, and characters of a search query read.
+SEARCH_SUGGESTIONS = 10
+SEARCH_QUERY_CHARS = 200
+
 # --------------------------------------------------------------------------- kg explore, kg stats
 
 #: Above this many nodes ``kg explore`` draws a focus view (``--budget N``). Measured on the 2-core

@@ -221,6 +221,17 @@ class ITSRDF(DefinedNamespace):
     taIdentRef: URIRef
 
 
+class VCARD(DefinedNamespace):
+    """The vCard terms of the dataset's contact point (DCAT's dcat:contactPoint)."""
+
+    _NS = Namespace("http://www.w3.org/2006/vcard/ns#")
+    _fail = True
+
+    Organization: URIRef
+    fn: URIRef
+    hasURL: URIRef
+
+
 ORG = _ORG
 SCHEMA = SDO
 ID = Namespace(BASE + "id/")
@@ -255,6 +266,7 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS._NS),
     "dcat": str(DCAT._NS),
     "void": str(VOID._NS),
+    "vcard": str(VCARD._NS),
     "vann": str(VANN._NS),
     "sh": str(SH._NS),
     "owl": str(OWL._NS),

@@ -3,6 +3,9 @@
 :class:`SparqlProxy` answers a query request (GET, POST of ``application/sparql-query``
 or of a form) by:
 
+0. answering a query with a mistake the text shows (an undeclared prefix, an unclosed
+   bracket: :mod:`kg.sparql.explain`) with a short 400 in words, as it does Oxigraph's
+   parser dump;
 1. refusing SERVICE, FROM and Update (the one query policy, :func:`kg.sparql.policy.check_policy`,
    as the Oxigraph server reads the text) unless ``allow_external`` (403);
 2. answering from a bounded cache of complete answers when the same request was answered
@@ -37,6 +40,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from kg import limits
 from kg.errors import QueryError
 from kg.guard import Refused, remaining
+from kg.sparql.explain import explain_oxigraph_answer, find_problems, protocol_message
 
 #: What Oxigraph's server writes as the last chunk of an answer it cancelled at its time limit.
 CANCELLED = b"The SPARQL operation has been cancelled"
@@ -170,6 +174,9 @@ class SparqlProxy:
             text = request.query_params.get("query", "")
         if not text.strip():
             return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
+        problems = find_problems(text, project_prefixes=False)  # a Protocol request declares its own prefixes
+        if problems:
+            return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
         query_string = request.url.query
         key = (request.method, query_string, content_type, body, accept)
@@ -187,10 +194,10 @@ class SparqlProxy:
         if request.method == "POST":
             headers["Content-Type"] = request.headers.get("content-type", "")
         target = self.endpoint + ("?" + query_string if query_string else "")
-        return await self._forward(request, target, headers, body, key)
+        return await self._forward(request, target, headers, body, key, text)
 
     async def _forward(
-        self, request: Request, target: str, headers: dict[str, str], body: bytes, key: tuple[Any, ...]
+        self, request: Request, target: str, headers: dict[str, str], body: bytes, key: tuple[Any, ...], text: str
     ) -> Response:
         left = remaining(request.scope, self.timeout)
         limit = None if left is None else max(left, 0.001) + limits.SERVE_FORWARD_GRACE
@@ -219,6 +226,9 @@ class SparqlProxy:
                         return _timed_out(self.timeout)
                     if answer.status_code == 200:
                         self.cache.put(key, media, whole)
+                    explained = explain_oxigraph_answer(text, whole) if answer.status_code == 400 else None
+                    if explained is not None:  # Oxigraph's parser dump: what is wrong, where, in a few words
+                        return PlainTextResponse(explained, status_code=400)
                     return Response(whole, status_code=answer.status_code, media_type=media)
                 head += chunk
         except (TimeoutError, httpx.TimeoutException):

@@ -372,7 +372,10 @@ def serve(
             proxy = SparqlProxy(
                 backend.query_url, timeout=limit, allow_external=allow_external, slots=slots, budget=budget
             )
-            config = Site(backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data)
+            config = Site(
+                backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data,
+                entailment=entailment,
+            )  # fmt: skip
             hosts = listening_hosts(host, allowed_hosts)
             policy = Policy(hosts, port, timeout=limit, max_body=max_body, slots=slots, queue=queue, csp=CSP)
             server = make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=head_timeout)

@@ -48,14 +48,16 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
-from kg.i18n import Messages, language
+from kg.errors import EndpointError, KgError, QueryError, QuerySyntaxError, QueryTimeout
+from kg.i18n import LANGUAGES, Messages, isolate, language, other_language, text
 from kg.limits import MAX_ROWS, SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
 from kg.publish.paths import page_path
+from kg.readable import readable_table
+from kg.sparql.explain import Problem, explain, find_problems
 from kg.sparql.results import Result
 from kg.sparql.tables import compact, display_table
 
@@ -67,6 +69,11 @@ CSP = (
 )
 #: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.library`).
 INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
+#: The site's CSV download starts with a UTF-8 byte-order mark, as the explorer's CSV does: Excel reads a CSV
+#: without one in the system's legacy code page and garbles Persian; with it, Excel (Windows and macOS) and
+#: LibreOffice read UTF-8. The SPARQL Protocol endpoint (/query) and ``kg query --format csv`` stay
+#: without one: they are read by programs, for which SPARQL 1.1 CSV is plain UTF-8.
+CSV_BOM = "\ufeff"
 DOWNLOADS = {
     "csv": ("csv", "text/csv; charset=utf-8"),
     "json": ("json", "application/json; charset=utf-8"),
@@ -84,6 +91,7 @@ class Site:
     allow_external: bool = False
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
+    entailment: str = "rdfs"
     _explorer_page: tuple[bytes, str] | None = field(default=None, repr=False)  # the page and its CSP
 
 
@@ -189,7 +197,12 @@ def _lang(request: Request) -> str:
 
 def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
     lang = context.pop("lang", None) or _lang(request)
-    html = _templates().get_template(template).render(ui=Messages("site", lang), lang=lang, request=request, **context)
+    other = other_language(lang)
+    switched = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
+    html = _templates().get_template(template).render(
+        ui=Messages("site", lang), lang=lang, request=request, languages=LANGUAGES, other_lang=other,
+        other_lang_url=request.url.path + "?" + urllib.parse.urlencode(switched), **context,
+    )  # fmt: skip
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
 
@@ -204,12 +217,11 @@ def _href(iri: str, lang: str) -> str | None:
     return "/" + path if path is not None else None
 
 
-def _table(result: Result, lang: str) -> dict[str, Any]:
-    columns, rows = display_table(result)
+def _table(result: Result, lang: str, q: Any = None) -> dict[str, Any]:
+    rows = display_table(result)[1]
     nodes = [cell.iri for row in rows for cell in row if cell.iri]
     return {
-        "columns": columns,
-        "rows": rows,
+        "shown": readable_table(result, lang, q),
         "count": len(rows),
         "truncated": result.truncated,
         "max_rows": result.max_rows,
@@ -223,7 +235,15 @@ def home(request: Request) -> HTMLResponse:
     return _page("home.html", request, questions=Library.questions())
 
 
-def _question_params(request: Request, q: Any) -> dict[str, str]:
+class _Refusal(Exception):
+    """A request the question page answers with its form and a message (status, message, technical detail)."""
+
+    def __init__(self, status: int, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.status, self.message, self.detail = status, message, detail
+
+
+def _question_params(request: Request, q: Any, lang: str) -> dict[str, str]:
     """The declared parameters given in the URL (empty fields mean the default); others are a 400."""
     names = {p.name for p in q.params}
     given: dict[str, str] = {}
@@ -231,29 +251,45 @@ def _question_params(request: Request, q: Any) -> dict[str, str]:
         if key == "lang":
             continue
         if key not in names:
-            listed = ", ".join(sorted(names)) or "none"
-            raise QueryError(f"{q.name}: unknown parameter {key!r} (parameters: {listed})")
+            listed = ", ".join(sorted(names)) or text("site", "no_params", lang)
+            raise _Refusal(400, text("site", "unknown_param", lang, name=isolate(key), names=isolate(listed)))
         if value.strip():
             given[key] = value.strip()
     return given
 
 
-def form_fields(q: Any, given: Mapping[str, str]) -> list[dict[str, str]]:
-    """The form of a question: per parameter (but ``lang``, the page's own select) its name, type,
-    HTML input type (text, number, date; ``select`` for booleans), step, value (given, else the
-    default as written bare) and description."""
+def form_fields(q: Any, given: Mapping[str, str], lang: str = "en") -> list[dict[str, str]]:
+    """The form of a question: per parameter (but ``lang``, the page's own select) its name, its label
+    in ``lang`` (the description of its ``# param`` line), type and the type in words, HTML input type
+    (text, number, date; ``select`` for booleans), step, placeholder, and value (given, else the default
+    as written bare)."""
     return [
         {
             "name": p.name,
+            "label": q.param_text(p.name, lang),
             "type": p.type,
+            "type_text": text("site", f"type_{p.type}", lang),
             "input": INPUT_TYPES.get(p.type, "text"),
             "step": "1" if p.type == "integer" else "any" if p.type == "decimal" else "",
+            "placeholder": {"iri": "kgi:…", "langstring": "text@lang"}.get(p.type, ""),
             "value": given.get(p.name, Library.default(p)),
-            "description": p.description,
         }
         for p in q.params
         if p.name != "lang"
     ]
+
+
+def _run_refusal(exc: KgError, q: Any, params: Mapping[str, str], lang: str) -> _Refusal:
+    """A library error of a question's run as the page says it: a bad value names its parameter and type."""
+    status = _status(exc)
+    if status != 400:
+        return _Refusal(status, _failure_message(exc, lang), str(exc))
+    for p in q.params:
+        if p.name in params and repr(p.name) in exc.message:
+            kind = text("site", f"type_{p.type}", lang)
+            said = text("site", "bad_value", lang, name=isolate(p.name), value=isolate(params[p.name]), type=kind)
+            return _Refusal(400, said, str(exc))
+    return _Refusal(400, text("sparql", "not_run", lang), str(exc))
 
 
 def question(request: Request) -> Response:
@@ -262,79 +298,147 @@ def question(request: Request) -> Response:
     try:
         q = Library.find(name)
     except KgError as exc:  # an unknown name (a usage error) or an unreadable file
-        return _error(request, 404, str(exc))
+        return _error(request, 404, text("site", "no_question", lang, name=isolate(name)), detail=str(exc))
     if ext is not None and ext not in DOWNLOADS:
-        return _error(request, 404, f"no such format: .{ext} (formats: .csv, .json, .srj)")
+        formats = ", ".join(f".{e}" for e in DOWNLOADS)
+        return _error(request, 404, text("site", "no_format", lang, ext=isolate(f".{ext}"), formats=isolate(formats)))
+    params: dict[str, str] = {}
+    table = problem = None
     try:
-        params = _question_params(request, q)
-        result = Library.run(_site(request), q.name, params, lang, timeout=_left(request))
-    except KgError as exc:
-        return _error(request, _status(exc), str(exc))
+        params = _question_params(request, q, lang)
+        try:
+            result = Library.run(_site(request), q.name, params, lang, timeout=_left(request))
+        except KgError as exc:
+            raise _run_refusal(exc, q, params, lang) from None
+    except _Refusal as refusal:
+        if ext is not None:
+            return PlainTextResponse(refusal.detail or refusal.message, status_code=refusal.status)
+        problem = refusal
     if ext is not None:
         fmt, media_type = DOWNLOADS[ext]
-        filename = f"{q.name}.{ext}"
+        body = result.format(fmt)
+        if ext == "csv":
+            body = CSV_BOM + body
         return Response(
-            result.format(fmt),
-            media_type=media_type,
-            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+            body, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{q.name}.{ext}"'}
         )
+    if problem is None:
+        table = _table(result, lang, q)
     query_string = request.url.query
-    fields = form_fields(q, params)
     return _page(
         "question.html",
         request,
+        status=problem.status if problem else 200,
         q=q,
-        fields=fields,
+        fields=form_fields(q, params, lang),
         query_string=("?" + query_string) if query_string else "",
         editor_link="/editor?" + urllib.parse.urlencode({"q": q.name, **params, "lang": lang}),
-        other_lang=urllib.parse.urlencode({**params, "lang": "en" if lang == "fa" else "fa"}),
-        table=_table(result, lang),
-        kind=result.kind,
+        table=table,
+        problem=problem.message if problem else None,
+        detail=problem.detail if problem else "",
     )
 
 
+#: The example the ad-hoc page opens with: the agreements and their parties, in the page's language.
+ADHOC_EXAMPLE = """SELECT ?agreement ?agreementLabel ?party ?partyLabel WHERE {{
+  ?agreement a kg:Agreement ;
+             rdfs:label ?agreementLabel ;
+             kg:party ?party .
+  ?party rdfs:label ?partyLabel .
+  FILTER (LANG(?agreementLabel) = "{lang}" && LANG(?partyLabel) = "{lang}")
+}}
+ORDER BY ?agreement
+LIMIT 20
+"""
+
+
+def _listing(query_text: str, problems: Sequence[Problem]) -> list[dict[str, Any]]:
+    """The query's lines, each as segments ``(text, marked)``: the character at each problem's place marked."""
+    marks: dict[int, set[int]] = {}
+    for p in problems:
+        for place in ((p.line, p.column), p.related):
+            if place and place[0]:
+                marks.setdefault(place[0], set()).add(place[1] or 1)
+    lines = []
+    for number, line in enumerate(query_text.split("\n"), start=1):
+        line = line.rstrip("\r")
+        segments: list[tuple[str, bool]] = []
+        last = 0
+        for column in sorted(marks.get(number, ())):
+            at = min(column - 1, len(line))
+            if at < last:
+                continue
+            segments += [(line[last:at], False), (line[at : at + 1] or " ", True)]
+            last = at + 1
+        segments.append((line[last:], False))
+        lines.append({"segments": [seg for seg in segments if seg[0]], "marked": number in marks})
+    return lines
+
+
 async def adhoc(request: Request) -> Response:
+    """Any SPARQL query: opens with an example and the project's prefixes; a mistake keeps the query in its box."""
     lang = _lang(request)
     if request.method == "POST":
         form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
-        text = (form.get("query") or [""])[0]
+        query_text = (form.get("query") or [""])[0]
     else:
-        text = request.query_params.get("query", "")
-    table = None
-    if text.strip():
-        site = _site(request)
+        query_text = request.query_params.get("query", "")
+    given = bool(query_text.strip())
+    context: dict[str, Any] = {"query": query_text if given else ADHOC_EXAMPLE.format(lang=lang),
+                               "query_given": given, "prefixes": PREFIXES, "table": None}  # fmt: skip
+    if not given:
+        return _page("adhoc.html", request, **context)
+    site = _site(request)
+    problems = find_problems(query_text)
+    status = 400
+    if not problems:
         try:
             if not site.allow_external:
-                refuse_service(text)
-            result = await run_in_threadpool(Library.run, site, None, {}, lang, text, _left(request))
+                refuse_service(query_text)
+            result = await run_in_threadpool(Library.run, site, None, {}, lang, query_text, _left(request))
+            context["table"] = _table(result, lang)
+            return _page("adhoc.html", request, **context)
+        except QueryError as exc:
+            problems = _query_problems(query_text, exc, lang)
         except KgError as exc:
-            return _error(request, _status(exc), str(exc), query=text)
-        table = _table(result, lang)
-    return _page("adhoc.html", request, query=text, table=table)
+            status = _status(exc)
+            problems = [Problem("not_run", detail=str(exc))]
+            context["failure"] = _failure_message(exc, lang)
+    said = [{"said": context.pop("failure", None) or p.say(lang), "fix": p.fix} for p in problems]
+    detail = "\n".join(dict.fromkeys(p.detail for p in problems if p.detail))
+    return _page(
+        "adhoc.html", request, status=status, **context, problems=said, detail=detail,
+        listing=_listing(query_text, problems) if any(p.line for p in problems) else None,
+    )  # fmt: skip
+
+
+def _query_problems(query_text: str, exc: QueryError, lang: str) -> list[Problem]:
+    """A query error as problems in words: a refused operation, else what :func:`explain` finds."""
+    if not isinstance(exc, QuerySyntaxError) and "refused" in exc.message:
+        return [Problem("refused_query", {}, exc.line, exc.column, detail=str(exc))]
+    return explain(query_text, exc)
 
 
 def editor(request: Request) -> Response:
     lang = _lang(request)
     name = request.query_params.get("q")
-    text = ""
     if name:
         params = {k: v for k, v in request.query_params.multi_items() if k not in ("q", "lang") and v.strip()}
         try:
             q = Library.find(name)  # a library name only: never a path (SECURITY.md)
         except KgError as exc:
-            return _error(request, 404, str(exc))
+            return _error(request, 404, text("site", "no_question", lang, name=isolate(name)), detail=str(exc))
         try:
-            text = Library.editor_text(q, params, lang)
+            query_text = Library.editor_text(q, params, lang)
         except KgError as exc:
-            return _error(request, _status(exc), str(exc))
+            return _error(request, _status(exc), _failure_message(exc, lang), detail=str(exc))
     elif request.query_params.get("query", "").strip():  # a query to start from ("Query this" on a resource page)
-        text = request.query_params["query"]
+        query_text = request.query_params["query"]
     else:
-        text = (
-            "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items())
-            + "\nSELECT * WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"
+        query_text = (
+            "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items()) + "\n" + ADHOC_EXAMPLE.format(lang=lang)
         )
-    return _page("editor.html", request, text=text, prefixes=PREFIXES)
+    return _page("editor.html", request, text=query_text, prefixes=PREFIXES)
 
 
 def prefixes(request: Request) -> Response:
@@ -382,6 +486,10 @@ def explorer(request: Request) -> Response:
 
 async def sparql_endpoint(request: Request) -> Response:
     """The SPARQL 1.1 Protocol (query operation), checked and passed on to Oxigraph: :mod:`kg.proxy`."""
+    if request.method == "GET" and not request.url.query:  # the endpoint itself: its SPARQL Service Description
+        from kg.publish.routes import service_description
+
+        return await service_description(request)
     return await request.app.state.proxy(request)
 
 
@@ -396,14 +504,32 @@ def _status(exc: KgError) -> int:
     return 400
 
 
+def _failure_message(exc: KgError, lang: str) -> str:
+    """Why a query could not be answered, in the reader's language (the technical words go in the details)."""
+    if isinstance(exc, QueryTimeout):
+        return text("site", "timeout", lang)
+    if isinstance(exc, EndpointError):
+        return text("site", "endpoint_down", lang)
+    if isinstance(exc, QueryError) and "refused" in exc.message:
+        return text("site", "refused", lang)
+    return text("sparql", "not_run", lang)
+
+
 def _error(request: Request, status: int, message: str, **context: Any) -> HTMLResponse:
-    return _page("error.html", request, status=status, message=message, status_code=status, **context)
+    return _page(
+        "error.html", request, status=status, message=message, status_code=status, status_text=str(status), **context
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
+    lang = _lang(request)
     status = exc.status_code if isinstance(exc, HTTPException) else 500
-    detail = exc.detail if isinstance(exc, HTTPException) else "the site failed on this request"
-    return _error(request, status, str(detail))
+    if status == 404:
+        return _error(request, 404, text("site", "not_found", lang))
+    if status == 405:
+        return _error(request, 405, text("site", "method_not_allowed", lang, method=isolate(request.method)))
+    detail = exc.detail if isinstance(exc, HTTPException) else ""
+    return _error(request, status, text("site", "failed", lang), detail=str(detail))
 
 
 def _left(request: Request) -> float | None:

@@ -103,6 +103,9 @@ def test_service_through_the_ad_hoc_page_is_refused_and_contacts_nothing(site, t
     assert SERVICE in page
 
 
+_NOT_POST = "This address does not answer \u2068POST\u2069 requests."
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -144,8 +147,8 @@ def test_a_default_graph_uri_is_a_name_in_the_store_never_fetched(site, tripwire
         ("query", b"update=DROP+ALL", "application/x-www-form-urlencoded", 400, "no query: give ?query=SPARQL"),
         ("query", b"CLEAR DEFAULT", "application/sparql-query", 403, "SPARQL Update (CLEAR) is refused"),
         # Oxigraph's own write routes do not exist on the site: every other path is a page (GET only).
-        ("update", b"DROP ALL", "application/sparql-update", 405, "<bdi>Method Not Allowed</bdi>"),
-        ("store", b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", 405, "<bdi>Method Not Allowed</bdi>"),
+        ("update", b"DROP ALL", "application/sparql-update", 405, _NOT_POST),
+        ("store", b"<urn:a> <urn:b> <urn:c> .", "application/n-triples", 405, _NOT_POST),
     ],
     ids=["get-drop", "get-load", "update-param", "sparql-update-body", "update-form", "clear-as-query",
          "update-path", "graph-store-path"],

@@ -8,6 +8,7 @@ import { checkPolicy, position, queryForm, tokenize } from "../../src/kg/templat
 import { ParamError, bindParams, expandIri, findSlots, parseValue, termToSparql } from "../../src/kg/templates/explorer/sparql-params.js";
 import { capRows, compactIri, resultTable, resultsToCsv, shownColumns } from "../../src/kg/templates/explorer/sparql-results.js";
 import { Engine, SparqlError } from "../../src/kg/templates/explorer/sparql-engine.js";
+import { problemOf } from "../../src/kg/templates/explorer/sparql-messages.js";
 
 const root = new URL("../../", import.meta.url);
 const CASES = JSON.parse(readFileSync(new URL("tests/fixtures/query/policy-cases.json", root), "utf-8")).cases;
@@ -212,4 +213,16 @@ test("a worker the page started early is adopted with the messages it sent meanw
   assert.deepEqual((await engine.query("SELECT * {}")).results.head.vars, []);
   assert.equal(FakeWorker.made.length, 1, "no second worker");
   assert.deepEqual(early.worker.got.map((m) => m.type), ["query"]);
+});
+
+test("each kind of failure has its own words, with its numbers in the page's digits", () => {
+  const words = { t: (key, values) => key + (values ? " " + JSON.stringify(values) : ""), digits: (n) => `<${n}>`, limits: { timeoutMs: 5000, maxNesting: 1000 } };
+  const refused = new SparqlError("refused", "x", { policy: { code: "service", line: 2, column: 7 } });
+  assert.equal(problemOf(refused, words), 'sparqlRefused_service {"line":"<2>","column":"<7>","n":"<1000>"}');
+  assert.equal(problemOf(new SparqlError("timeout", "x"), words), 'sparqlTimeout {"s":"<5>"}');
+  assert.equal(problemOf(new SparqlError("stopped", "x"), words), "sparqlStopped");
+  const bad = new ParamError("notDate", "2022-02-30");
+  bad.param = "day";
+  assert.equal(problemOf(bad, words), 'sparqlParamError {"name":"day","problem":"sparqlParam_notDate"}');
+  assert.equal(problemOf(new SparqlError("error", "error at 1:3: expected WHERE"), words), 'sparqlError {"message":"error at 1:3: expected WHERE"}');
 });

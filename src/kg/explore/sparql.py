@@ -40,15 +40,12 @@ from kg.errors import OutputError
 from kg.explore.script import bundle_modules, read_sources
 from kg.i18n import LANGUAGES, messages
 from kg.sparql.browser import (
-    ENGINE_VERSION,
     base64_text,
     classic_engine_script,
+    console_settings,
     dataset_ntriples,
     engine_wasm,
     gzip_bytes,
-    library_entries,
-    page_limits,
-    prefixes,
 )
 
 #: The worker's module (it imports the policy and the row cap).
@@ -98,17 +95,11 @@ class ConsoleAssets:
 
 def console_assets(data: Sequence[str | Path] | None = None) -> ConsoleAssets:
     """The engine, the triples of ``data`` (default: the shipped graph) with their closure, and the questions."""
-    settings = {
-        "engine": ENGINE_VERSION,
-        "limits": page_limits(),
-        "prefixes": prefixes(),
-        "questions": library_entries(),
-    }
     return ConsoleAssets(
         worker=_inline_text(worker_script(), "the engine's worker script"),
         wasm=base64_text(engine_wasm()),
         data=base64_text(gzip_bytes(dataset_ntriples(data))),
-        settings=settings,
+        settings=console_settings(),
         strings={lang: messages("console", lang) for lang in LANGUAGES},
         boot=_inline_text(BOOT.read_text(encoding="utf-8"), "the engine's boot script"),
     )

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
+from kg import resources
 from kg.namespaces import (
-    BASE,
     DATASET_IRI,
     ITSRDF,
     KG,
@@ -52,6 +52,11 @@ from kg.namespaces import (
     VOCABULARIES_IRI,
 )
 from kg.publish.paths import page_stem
+from kg.sources import DATA_GRAPH as _DATA_GRAPH
+from kg.sources import DESCRIPTION_GRAPH as _DESCRIPTION_GRAPH
+
+if TYPE_CHECKING:
+    from kg.sources import Sources
 
 _LABELS = (NamedNode(str(RDFS.label)), NamedNode(str(SKOS.prefLabel)))
 _ALT = NamedNode(str(SKOS.altLabel))
@@ -59,17 +64,18 @@ _TYPE = NamedNode(str(RDF.type))
 _IDENT = NamedNode(str(ITSRDF.taIdentRef))
 _MENTION = NamedNode(str(KG.Mention))
 _SUBCLASS = NamedNode(str(RDFS.subClassOf))
-_VERSION = NamedNode(str(OWL.versionIRI))
+#: The version IRIs of a document: the ontology's owl:versionIRI, the dataset's dcterms:hasVersion.
+_VERSIONS = (NamedNode(str(OWL.versionIRI)), NamedNode("http://purl.org/dc/terms/hasVersion"))
 
 
 def _key(term: Any) -> str:
     return term.value if isinstance(term, NamedNode | Literal) else str(term)
 
 
-#: The named graph of the data files in the store (as in the TriG and N-Quads exports).
-DATA_GRAPH = BASE + "data"
-#: The named graph of the dataset description in the exports: an alias of the dataset's document.
-DESCRIPTION_GRAPH = BASE + "void"
+#: The named graphs of the data files and of the dataset description in the exports (kg.sources):
+#: the data is one document; the description graph is an alias of the dataset's document.
+DATA_GRAPH = str(_DATA_GRAPH)
+DESCRIPTION_GRAPH = str(_DESCRIPTION_GRAPH)
 
 
 @dataclass
@@ -99,9 +105,10 @@ class Publication:
         found[DATA_GRAPH] = DATA_GRAPH
         found[DESCRIPTION_GRAPH] = str(DATASET_IRI)
         for doc in list(found.values()):
-            for quad in self.store.quads_for_pattern(NamedNode(doc), _VERSION, None):
-                if isinstance(quad.object, NamedNode):
-                    found[quad.object.value] = doc
+            for predicate in _VERSIONS:
+                for quad in self.store.quads_for_pattern(NamedNode(doc), predicate, None):
+                    if isinstance(quad.object, NamedNode):
+                        found[quad.object.value] = doc
         return found
 
     # ----------------------------------------------------------------- what exists
@@ -260,22 +267,21 @@ def modified_time(sources: Sequence[Path]) -> datetime:
     return datetime.fromtimestamp(int(max(times)) if times else 0, UTC)
 
 
-def load_publication(data: Sequence[str | Path] | None = None) -> Publication:
-    """The publication of the shipped (or given) data: each part in its named graph, and the date."""
-    from kg import resources
-    from kg.describe import describe_dataset
-    from kg.load import load_graph, read_quads, source_paths
+def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sources | None = None) -> Publication:
+    """The publication of the shipped (or given) data, or of ``sources`` already read: each part in its named
+    graph (read again by pyoxigraph, much faster than walking rdflib's graphs), its description, its date."""
+    from kg.load import read_quads
+    from kg.sources import Sources
     from kg.terms import to_oxigraph
 
-    sources = source_paths(data)
+    sources = sources if sources is not None else Sources(data)
     ontology, vocabularies = resources.ontology_paths()
     store = pyoxigraph.Store()
     parts = [(ontology, ONTOLOGY_IRI), (vocabularies, VOCABULARIES_IRI), (resources.shapes_path(), SHAPES_IRI)]
-    parts += [(Path(p), DATA_GRAPH) for p in sources[len(resources.ontology_paths()) :]]
+    parts += [(path, DATA_GRAPH) for path in sources.data_paths]
     for path, graph in parts:
         name = NamedNode(str(graph))
         store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path)])
-    description = describe_dataset(load_graph(data), sources=sources)
     name = NamedNode(str(DATASET_IRI))
-    store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in description])
-    return Publication(store, modified_time(sources), sources)
+    store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in sources.description()])
+    return Publication(store, modified_time(sources.paths), list(sources.paths))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -25,12 +25,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from kg.i18n import Messages, other_language
+from kg import limits
+from kg.i18n import Messages, format_count, other_language
 from kg.i18n import text as message
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
 from kg.publish.conneg import MEDIA_TYPES
 from kg.publish.description import Publication
-from kg.publish.paths import RDF_SUFFIXES, page_path
+from kg.publish.paths import DUMPS, RDF_SUFFIXES, page_path
 from kg.publish.values import digits, format_date, format_number, format_year_month
 from kg.terms import natural_key, prefixed
 from kg.text import sentence_spans
@@ -42,7 +43,6 @@ _HIDDEN = {str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel), str(RDF.typ
 _NOTES = (str(RDFS.comment), str(SKOS.definition), str(SKOS.editorialNote), str(SKOS.scopeNote))
 _CLASS_TYPES = {str(OWL.Class), str(RDFS.Class)}
 _PROPERTY_TYPES = {str(RDF.Property), str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}
-_MAX_LIST = 500  # rows of a class's instances or a property's uses shown on one page
 
 
 @dataclass
@@ -52,11 +52,16 @@ class Renderer:
     publication: Publication
     root: str = "/"
     static: bool = False
+    _nodes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- links
 
     def href(self, iri: str, lang: str, ext: str = "html") -> str | None:
-        """The site link of ``iri``'s page, if the site has one."""
+        """The site link of ``iri``'s page, if the site has one (a dump: the file; the base: the home page)."""
+        if iri.startswith(BASE + DUMPS):
+            return self.root + iri[len(BASE) :]
+        if iri == BASE:
+            return self.root + ("index.html" if self.static else "")
         if iri not in self.publication.resources:
             return None
         path = page_path(iri, lang, ext)
@@ -69,18 +74,24 @@ class Renderer:
     def node(self, term: Any, lang: str, *, unit: str | None = None) -> dict[str, Any]:
         """One value, ready for the template: text, link, language, title."""
         if isinstance(term, NamedNode):
-            label = self.publication.label(term.value, lang)
-            return {
-                "text": label or prefixed(term.value),
-                "href": self.href(term.value, lang),
-                "title": prefixed(term.value),
-                "lang": lang if label and lang in self.publication.labels.get(term.value, {}) else None,
-                "iri": term.value,
-            }
+            found = self._nodes.get((term.value, lang))
+            if found is None:
+                found = self._nodes[term.value, lang] = self._named(term.value, lang)
+            return found
         if isinstance(term, BlankNode):
             return {"text": f"_:{term.value}", "href": None, "title": None, "lang": None, "iri": None}
         return {"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term), "lang":
                 term.language or None, "iri": None}  # fmt: skip
+
+    def _named(self, iri: str, lang: str) -> dict[str, Any]:
+        label = self.publication.label(iri, lang)
+        return {
+            "text": label or prefixed(iri),
+            "href": self.href(iri, lang),
+            "title": prefixed(iri),
+            "lang": lang if label and lang in self.publication.labels.get(iri, {}) else None,
+            "iri": iri,
+        }
 
     def literal(self, term: Literal, lang: str, unit: str | None = None) -> str:
         datatype = term.datatype.value if term.datatype is not None else ""
@@ -121,6 +132,7 @@ class Renderer:
         return environment().get_template(template).render(
             ui=Messages("site", lang), pui=Messages("publication", lang), lang=lang, root=self.root,
             other_pui=Messages("publication", other_language(lang)),
+            count=lambda n: format_count(n, lang),
             static=self.static, media_types=MEDIA_TYPES, **context,
         )  # fmt: skip
 
@@ -246,7 +258,7 @@ class Renderer:
         members = self.publication.instances(iri)
         return {
             "count": len(members),
-            "shown": [self.node(NamedNode(m), lang) for m in members[:_MAX_LIST]],
+            "shown": [self.node(NamedNode(m), lang) for m in members[: limits.PAGE_LIST]],
         }
 
     def _uses(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
@@ -256,21 +268,34 @@ class Renderer:
         uses.sort(key=lambda q: (natural_key(str(q.subject)), natural_key(str(q.object))))
         return {
             "count": len(uses),
-            "rows": [(self.node(q.subject, lang), self.node(q.object, lang)) for q in uses[:_MAX_LIST]],
+            "rows": [(self.node(q.subject, lang), self.node(q.object, lang)) for q in uses[: limits.PAGE_LIST]],
         }
 
     def mention_context(self, iri: str) -> list[dict[str, Any]]:
-        """The sentences that mention ``iri``: the text before the span, the span, the text after (verbatim)."""
-        found = []
+        """The sentences that mention ``iri``, verbatim, each once, as parts: (text, marked, begin, end);
+        the mentions in a sentence are marked (overlapping ones merged)."""
+        sentences: dict[tuple[str, int, int], list[tuple[int, int]]] = {}
         for article, begin, end in self.publication.mentions(iri):
             text = self.publication.text_of(article)
             if text is None or not 0 <= begin < end <= len(text):
                 continue
             start, stop = sentence_bounds(text, begin, end)
-            found.append({
-                "before": text[start:begin], "span": text[begin:end], "after": text[end:stop],
-                "begin": begin, "end": end, "article": self.node(NamedNode(article), "fa"),
-            })  # fmt: skip
+            sentences.setdefault((article, start, stop), []).append((begin, end))
+        found = []
+        for (article, start, stop), spans in sorted(sentences.items(), key=lambda item: (item[0][0], item[0][1])):
+            text = self.publication.text_of(article) or ""
+            merged: list[list[int]] = []
+            for begin, end in sorted(spans):
+                if merged and begin <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([begin, end])
+            parts, at = [], start
+            for begin, end in merged:
+                parts += [(text[at:begin], False, at, begin), (text[begin:end], True, begin, end)]
+                at = end
+            parts.append((text[at:stop], False, at, stop))
+            found.append({"parts": [p for p in parts if p[0]], "article": self.node(NamedNode(article), "fa")})
         return found
 
 

@@ -54,6 +54,8 @@ LANGS = ("en", "fa")
 HASH_DOCUMENTS = (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)
 #: Where pages of IRIs of other namespaces live.
 EXTERNAL = "ext"
+#: Where the gzipped dumps are: files, not resources with pages (kg.describe names them as dcat:downloadURL).
+DUMPS = "dumps/"
 
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -75,7 +77,7 @@ def resource_path(iri: str) -> str | None:
     if not iri.startswith(BASE) or "#" in iri:
         return None
     path = iri[len(BASE) :]
-    return path if _safe_path(path) else None
+    return path if _safe_path(path) and not path.startswith(DUMPS) else None
 
 
 def document_of(iri: str) -> str:

@@ -45,7 +45,7 @@ from starlette.routing import Route
 from kg.i18n import language, other_language
 from kg.namespaces import DATASET_IRI
 from kg.publish.conneg import MEDIA_TYPES, OFFERS, negotiate, prefers_persian
-from kg.publish.paths import SUFFIXES, parse_page, resource_iri
+from kg.publish.paths import RDF_SUFFIXES, SUFFIXES, parse_page, resource_iri
 
 if TYPE_CHECKING:
     from kg.publish.description import Publication
@@ -67,6 +67,7 @@ class Published:
         self.data = data
         self._state: tuple[Publication, Renderer, SearchIndex] | None = None
         self.cache: dict[tuple[str, str, str], tuple[bytes, str]] = {}
+        self.dumps: dict[str, bytes] = {}
 
     def get(self) -> tuple[Publication, Renderer, SearchIndex]:
         with _LOCK:
@@ -78,6 +79,15 @@ class Published:
                 publication = load_publication(self.data)
                 self._state = (publication, Renderer(publication), SearchIndex(publication))
             return self._state
+
+    def dump(self, name: str) -> bytes:
+        """A gzipped dump of the data (``kg.ttl.gz`` …), made once."""
+        with _LOCK:
+            if name not in self.dumps:
+                from kg.publish.static import write_dumps
+
+                self.dumps.update(write_dumps(self.data))
+            return self.dumps[name]
 
 
 async def _published(request: Request) -> tuple[Publication, Renderer, SearchIndex]:
@@ -217,6 +227,51 @@ async def not_found(request: Request) -> Response:
     )
 
 
+async def service_description(request: Request) -> Response:
+    """``GET /query`` with no query: the SPARQL 1.1 Service Description, negotiated (HTML shows it as Turtle)."""
+    from kg.publish.service import service_description as describe
+    from kg.writers import serialize
+
+    ext = negotiate(request.headers.get("accept"))
+    if ext is None:
+        return _not_acceptable(request)
+    site = request.app.state.site
+    endpoint = str(request.base_url) + "query"
+    graph = describe(
+        endpoint, entailment=site.entailment, timeout=site.timeout, max_rows=site.max_rows,
+        allow_external=site.allow_external,
+    )  # fmt: skip
+    turtle = serialize(graph, "turtle")
+    headers = {"Vary": "Accept", "Link": f'<{endpoint}>; rel="describedby"'}
+    if ext != "html":
+        body = turtle if ext == "ttl" else serialize(graph, RDF_SUFFIXES[ext])
+        return Response(body, media_type=f"{MEDIA_TYPES[ext]}; charset=utf-8", headers=headers)
+    _, renderer, _ = await _published(request)
+    html = renderer.render("service.html", language(request.query_params.get("lang")), turtle=turtle)
+    return Response(html, media_type="text/html; charset=utf-8", headers={**headers, "Content-Security-Policy": CSP})
+
+
+async def dump(request: Request) -> Response:
+    """``/dumps/kg.EXT.gz``: the whole graph in one syntax, gzipped, as ``kg publish`` writes it."""
+    from kg.publish.static import dump_names
+
+    name = request.path_params["name"]
+    if name not in dump_names():
+        return await not_found(request)
+    state: Published = request.app.state.published
+    body = await run_in_threadpool(state.dump, name)
+    return Response(
+        body, media_type="application/gzip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def favicon(request: Request) -> Response:
+    from importlib.resources import files
+
+    icon = files("kg").joinpath("templates", "site", "favicon.svg").read_bytes()
+    return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
 def search_script(request: Request) -> Response:
     from kg.publish.script import search_script as script
 
@@ -229,6 +284,8 @@ def routes(data: Any) -> tuple[list[Route], Published]:
         Route("/search", search),
         Route("/search.html", search_page),
         Route("/search.js", search_script),
+        Route("/favicon.svg", favicon),
         Route("/.well-known/void", well_known_void),
-        Route("/{path:path}", dereference),
+        Route("/dumps/{name:str}", dump),
+        Route("/{path:path}", dereference),  # GET and HEAD: a write to any path is the site's 405
     ], Published(data)

@@ -19,15 +19,12 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from kg import limits
 from kg.namespaces import KG, SKOS
 from kg.publish.description import Publication
 from kg.terms import natural_key, prefixed
 from kg.text import fold
 
-#: How many suggestions an answer holds at most.
-MAX_SUGGESTIONS = 10
-#: Longest query read (characters); the rest is ignored.
-MAX_QUERY = 200
 _ALT = NamedNode(str(SKOS.altLabel))
 
 
@@ -64,9 +61,9 @@ class SearchIndex:
                 Entry(iri, publication.labels.get(iri, {}), unique, tuple(fold(n) for n in unique), types)
             )
 
-    def search(self, query: str, limit: int = MAX_SUGGESTIONS) -> list[Entry]:
+    def search(self, query: str, limit: int = limits.SEARCH_SUGGESTIONS) -> list[Entry]:
         """The entries whose names match ``query``, best first."""
-        key = fold(query[:MAX_QUERY])
+        key = fold(query[: limits.SEARCH_QUERY_CHARS])
         if not key:
             return []
         ranked = []

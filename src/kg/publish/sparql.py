@@ -31,7 +31,7 @@ from typing import Any
 from kg.i18n import LANGUAGES, Messages, messages
 
 #: The explorer's modules the site's script uses (the engine client and what it imports).
-_MODULES = ("sparql-engine.js", "sparql-params.js", "sparql-policy.js", "sparql-results.js")
+_MODULES = ("sparql-engine.js", "sparql-messages.js", "sparql-params.js", "sparql-policy.js", "sparql-results.js")
 
 #: Apache: the engine's files never change under one name.
 HTACCESS = """# The SPARQL engine's files (kg publish): named by their content, so cached for good.
@@ -74,15 +74,7 @@ def sparql_files(renderer: Any, data: Sequence[str | Path] | None = None) -> dic
     """
     from kg.explore.page import json_for_script
     from kg.explore.sparql import worker_script
-    from kg.sparql.browser import (
-        ENGINE_VERSION,
-        dataset_ntriples,
-        engine_wasm,
-        gzip_bytes,
-        library_entries,
-        page_limits,
-        prefixes,
-    )
+    from kg.sparql.browser import ENGINE_VERSION, console_settings, dataset_ntriples, engine_wasm, gzip_bytes
 
     worker = worker_script().encode("utf-8")
     script = site_script().encode("utf-8")
@@ -100,14 +92,12 @@ def sparql_files(renderer: Any, data: Sequence[str | Path] | None = None) -> dic
         paths["script"]: script,
         "sparql/.htaccess": HTACCESS,
     }
-    questions = library_entries()
+    shared = console_settings()
     for lang in LANGUAGES:
         settings = {
+            **shared,
             "lang": lang,
             "files": {key: renderer.root + path for key, path in paths.items() if key != "script"},
-            "limits": page_limits(),
-            "prefixes": prefixes(),
-            "questions": questions,
             "strings": messages("console", lang),
             "pages": page_links(renderer, lang),
         }

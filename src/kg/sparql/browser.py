@@ -154,3 +154,8 @@ def page_limits() -> dict[str, int]:
 def prefixes() -> dict[str, str]:
     """The project's prefixes, for compact IRIs in result tables."""
     return dict(PREFIXES)
+
+
+def console_settings() -> dict[str, Any]:
+    """What a SPARQL console reads (the offline page's and the site's): engine version, limits, prefixes, questions."""
+    return {"engine": ENGINE_VERSION, "limits": page_limits(), "prefixes": prefixes(), "questions": library_entries()}

@@ -21,7 +21,9 @@ export function selectionCsv() {
   return csvLines(rows);
 }
 
-/* A CSV starts with a UTF-8 byte-order mark, so that spreadsheet programs read its Persian as UTF-8. */
+/* A CSV for people starts with a UTF-8 byte-order mark, so that Excel reads its Persian as UTF-8 (LibreOffice
+   reads it either way): the project's one decision for the explorer and the site's CSV downloads
+   (the site's question pages do the same); machine CSV (the SPARQL protocol, kg query) has none. */
 export function download(name, text, type) {
   const url = text.startsWith("data:") ? text : URL.createObjectURL(new Blob(["\ufeff" + text], { type: type + ";charset=utf-8" }));
   const a = el("a", { href: url, download: name });

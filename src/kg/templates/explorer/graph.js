@@ -278,11 +278,14 @@ export function networkShown() {
   network.redraw();
 }
 
-/* Labels and tooltips in the reader's language. */
+/* Labels and tooltips in the reader's language.
+   The items not handed to vis-network yet (at opening) get theirs when they are (completeData), so that
+   a page opened in Persian does not hand over everything before its first view. */
 export function relabel() {
-  completeData();
-  nodes.update(NODE_IDS.map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
-  edges.update(EDGES.map((e) => ({ id: e.id, label: state.edgeLabels ? edgeLabel(e) : " ", title: edgeLabel(e) })));
+  for (const n of allNodes) [n.label, n.title] = [canvasLabel(n.id), tooltip(n.id)];
+  for (const e of allEdges) [e.label, e.title] = [state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(e.id)) : undefined, edgeLabel(EDGE_BY_ID.get(e.id))];
+  nodes.update(nodes.getIds().map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
+  edges.update(edges.getIds().map((id) => ({ id, label: state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(id)) : " ", title: edgeLabel(EDGE_BY_ID.get(id)) })));
 }
 
 export function showEdgeLabels(on) {

@@ -196,6 +196,7 @@ window.kgExplorer = Object.freeze({
     return out;
   },
   drawn: () => ({ nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length }),
+  redraw: () => network.redraw(),
   focus: (id, scale) => network.moveTo({ position: network.getPositions([id])[id], scale: scale || 1.6, animation: false }),
   domPosition: (id) => network.canvasToDOM(network.getPositions([id])[id]),
   nodeAt: (point) => network.getNodeAt(point) ?? null,

@@ -12,7 +12,8 @@ import { count, digits, el, literalView, t, userText } from "./ui.js";
 import { nodeButton } from "./panel.js";
 import { download } from "./exporting.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
-import { ParamError, bindParams } from "./sparql-params.js";
+import { bindParams } from "./sparql-params.js";
+import { problemOf as problemText } from "./sparql-messages.js";
 import { resultTable, resultsToCsv } from "./sparql-results.js";
 
 const SPARQL = KG.sparql || null;
@@ -130,19 +131,7 @@ function formValues(q) {
   return values;
 }
 
-function problemOf(error) {
-  if (error instanceof ParamError) return t("sparqlParamError", { name: error.param || "", problem: t(`sparqlParam_${error.code}`) });
-  if (error instanceof SparqlError) {
-    if (error.code === "refused") {
-      const p = error.policy;
-      return t(`sparqlRefused_${p.code}`, { line: digits(p.line), column: digits(p.column), n: count(SPARQL.limits.maxNesting) });
-    }
-    if (error.code === "timeout") return t("sparqlTimeout", { s: digits(SPARQL.limits.timeoutMs / 1000) });
-    if (error.code === "stopped") return t("sparqlStopped");
-    return t("sparqlError", { message: error.message });
-  }
-  return t("sparqlError", { message: String(error && error.message ? error.message : error) });
-}
+const problemOf = (error) => problemText(error, { t, digits, limits: SPARQL.limits });
 
 export function runConsole() {
   if (con.running) return Promise.resolve();
@@ -211,10 +200,15 @@ function cellView(cell) {
 }
 
 /* A column's name in the page's language from the question's `# column:` lines, else its ?variable. */
-function columnName(column) {
+function columnText(column) {
   const names = (questionOf(con.question) || {}).columns || {};
   const named = names[column.name] || (column.label && names[column.label]);
-  return named && named[state.lang] ? userText(named[state.lang], state.lang) : el("code", null, "?" + column.name);
+  return named && named[state.lang] ? named[state.lang] : "?" + column.name;
+}
+
+function columnName(column) {
+  const text = columnText(column);
+  return text.startsWith("?") ? el("code", null, text) : userText(text, state.lang);
 }
 
 function resultsView() {
@@ -233,7 +227,8 @@ function resultsView() {
           "table",
           { class: "data", id: "sparql-results" },
           el("thead", null, el("tr", null, table.columns.map((c) => el("th", { title: "?" + c.name }, columnName(c))))),
-          el("tbody", null, table.rows.map((row) => el("tr", null, row.map((cell) => el("td", null, cellView(cell)))))),
+          /* data-label: on a phone each row is a card, each value under its column's name (explorer.css) */
+          el("tbody", null, table.rows.map((row) => el("tr", null, row.map((cell, i) => el("td", { "data-label": columnText(table.columns[i]) }, el("div", { class: "cell" }, cellView(cell))))))),
         ),
       )
     : el("p", { class: "empty" }, t("noRows"));

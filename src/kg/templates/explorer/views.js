@@ -7,7 +7,7 @@ import { formatDate, parseDate } from "./format.js";
 import { coverage, tableRows } from "./tables.js";
 import { currentTableCsv, download } from "./exporting.js";
 import { nodeButton } from "./panel.js";
-import { HAS_SPARQL, sparqlView } from "./sparql-console.js";
+import { HAS_SPARQL, openQuestion, sparqlView } from "./sparql-console.js";
 
 const { META, groupOf } = model;
 const TABLES = Object.fromEntries(KG.tables.map((tb) => [tb.group, tb]));
@@ -159,6 +159,8 @@ function questionsView() {
       el("summary", null, el("code", null, q.name.split("-")[0]), " ", userText(question, q.question[state.lang] ? state.lang : undefined), " ", el("span", { class: "note" }, answer.rows ? t("rows", { n: count(answer.rows.length), total: count(answer.rows.length) }) : "")),
       body,
       answer.truncated ? el("p", { class: "note" }, t("truncated", { n: count(answer.rows.length) })) : null,
+      /* with the SPARQL console (kg explore --sparql): this question, editable, with its parameters */
+      HAS_SPARQL ? el("p", null, el("button", { type: "button", class: "link", "data-sparql": q.name, on: { click: () => (openQuestion(q.name), setView("sparql")) } }, t("sparqlOpen"))) : null,
     );
   });
 }

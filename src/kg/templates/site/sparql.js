@@ -8,7 +8,8 @@
    it). The URL says what to run: sparql.html?q=cq04&speaker=kgi:kassym-jomart-tokayev runs cq04 with
    that speaker when the page opens (a shareable link to a live question), ?text=... a query of one's own. */
 import { Engine, SparqlError } from "./sparql-engine.js";
-import { ParamError, bindParams } from "./sparql-params.js";
+import { bindParams } from "./sparql-params.js";
+import { problemOf as problemText } from "./sparql-messages.js";
 import { resultTable, resultsToCsv } from "./sparql-results.js";
 
 const $ = (id) => document.getElementById(id);
@@ -79,16 +80,7 @@ function showQuestion(name, values) {
   if (q) $("sparql-editor").value = q.text;
 }
 
-function problemOf(error) {
-  if (error instanceof ParamError) return t("sparqlParamError", { name: error.param || "", problem: t(`sparqlParam_${error.code}`) });
-  if (error instanceof SparqlError && error.code === "refused") {
-    const p = error.policy;
-    return t(`sparqlRefused_${p.code}`, { line: digits(p.line), column: digits(p.column), n: digits(S.limits.maxNesting) });
-  }
-  if (error instanceof SparqlError && error.code === "timeout") return t("sparqlTimeout", { s: digits(S.limits.timeoutMs / 1000) });
-  if (error instanceof SparqlError && error.code === "stopped") return t("sparqlStopped");
-  return t("sparqlError", { message: String(error && error.message ? error.message : error) });
-}
+const problemOf = (error) => problemText(error, { t, digits, limits: S.limits });
 
 function cell(term, label) {
   if (!term) return "";

@@ -1,0 +1,95 @@
+"""Redirect rules for the w3id.org repository, and media types for an Apache static host.
+
+w3id.org (https://github.com/perma-id/w3id.org) gives each project a folder of
+Apache ``.htaccess`` rules (mod_rewrite). :func:`w3id_rules` writes ours: the IRI
+space under ``https://w3id.org/iran-kazakhstan-kg/`` sent to the static site at
+``host``, by ``Accept``, as :mod:`kg.publish.routes` does on ``kg serve``:
+
+* ``id/…`` (things): **303** to ``….ttl``, ``….jsonld``, ``….nt``, ``….rdf`` or
+  ``….html`` (Cool URIs §4.3);
+* ``ontology``, ``vocabularies``, ``shapes``, ``dataset`` (and versions such as
+  ``ontology/0.1.0``): **303** to the variant; a static host cannot negotiate,
+  so the 200 of ``kg serve`` becomes a redirect (Cool URIs §4.1 allows both);
+* a document (``….html``, ``….ttl``, …) and anything else: **302** to the same path
+  on the host.
+
+mod_rewrite matches ``Accept`` as text, without q-values (as every w3id.org
+project does): a client that lists several RDF types is sent to the first rule
+that matches, in the order Turtle, JSON-LD, N-Triples, RDF/XML; a browser
+(``text/html`` first) to the page.
+
+:func:`site_rules` is the static folder's own ``.htaccess``: the media type and
+charset of each suffix, for an Apache host whose ``mime.types`` lacks them.
+"""
+
+from __future__ import annotations
+
+from kg.namespaces import BASE
+from kg.publish.conneg import MEDIA_TYPES
+
+#: The order in which an Accept header is tried against the RDF types (mod_rewrite has no q-values).
+_ORDER = ("ttl", "jsonld", "nt", "rdf")
+_DOCUMENTS = r"(ontology|vocabularies|shapes|dataset|data|void)(/[0-9][0-9.]*)?"
+
+
+def _accept_pattern(ext: str) -> str:
+    """The Accept regex of a suffix's media types (``text/turtle`` -> ``text/turtle``, ``+`` escaped)."""
+    from kg.publish.conneg import OFFERS
+
+    return "(" + "|".join(m.replace("+", r"\+") for m in OFFERS[ext]) + ")"
+
+
+def w3id_rules(host: str) -> str:
+    """The ``.htaccess`` of the ``iran-kazakhstan-kg`` folder of the w3id.org repository, redirecting to ``host``."""
+    lines = [
+        f"# w3id.org/iran-kazakhstan-kg: {BASE} -> {host}",
+        "# Written by kg publish (kg.publish.apache); regenerate with `kg publish --host URL`.",
+        "# Things (id/...) answer 303 to the document Accept asks for; documents 302 to the host.",
+        "Options +FollowSymLinks",
+        "RewriteEngine on",
+        "",
+        "# The documents themselves: the same path on the host",
+        rf"RewriteRule ^(.+\.(html|ttl|nt|jsonld|rdf|gz|json|xml))$ {host}$1 [R=302,L]",
+        "",
+    ]
+    for name, pattern, target in (
+        ("things", r"^(id/.+)$", "$1"),
+        ("hash-namespace documents and their versions", rf"^{_DOCUMENTS}$", "$1$2"),
+    ):
+        lines.append(f"# {name}: by Accept, then the page")
+        for ext in _ORDER:
+            lines += [
+                f"RewriteCond %{{HTTP_ACCEPT}} {_accept_pattern(ext)}",
+                f"RewriteRule {pattern} {host}{target}.{ext} [R=303,L]",
+            ]
+        lines += [
+            "RewriteCond %{HTTP_ACCEPT_LANGUAGE} ^fa",
+            f"RewriteRule {pattern} {host}{target}.fa.html [R=303,L]",
+            f"RewriteRule {pattern} {host}{target}.html [R=303,L]",
+            "",
+        ]
+    lines += [
+        "# The dataset description at the well-known address (VoID 6.2), and the top",
+        f"RewriteRule ^\\.well-known/void$ {host}.well-known/void [R=302,L]",
+        f"RewriteRule ^$ {host} [R=302,L]",
+        f"RewriteRule ^(.*)$ {host}$1 [R=302,L]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def site_rules() -> str:
+    """The static folder's ``.htaccess``: media types with charset, the 404 page, the well-known description."""
+    lines = ["# Media types of the static site (kg publish), for an Apache host.", "AddDefaultCharset utf-8"]
+    for ext, media in MEDIA_TYPES.items():
+        lines.append(f"AddType {media} .{ext}")
+    lines += [
+        "AddType application/json .json",
+        "AddCharset utf-8 .html .ttl .nt .jsonld .rdf .json .xml",
+        "ErrorDocument 404 /404.html",
+        '<Files "void">',
+        "  ForceType text/turtle",
+        "</Files>",
+        "",
+    ]
+    return "\n".join(lines)

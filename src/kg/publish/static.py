@@ -1,0 +1,258 @@
+"""``kg publish``: the publication as a static site, for any web host (no server), all or nothing.
+
+The same renderer as ``kg serve`` (:mod:`kg.publish.documents`) writes every
+document of every resource (``id/kazakhstan.html``, ``.fa.html``, ``.ttl``,
+``.nt``, ``.jsonld``, ``.rdf``; the ontology documentation as ``ontology.html``),
+with links relative to each page, so the folder works under any path of any
+host and from disk. Beside them:
+
+``index.html`` (``.fa.html``)   the dataset: what it is, its classes with their instances, downloads
+``search.html`` (``.fa.html``)  search by name in the browser, over ``search-index.LANG.json``
+``404.html``                    the not-found page (both languages) for hosts that serve one
+``explorer.html``               the offline explorer
+``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
+``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
+``sitemap.xml``                 every page, at its address under the w3id.org base
+``.htaccess``                   media types and charsets for an Apache host
+``w3id/.htaccess``              the redirect rules for the w3id.org repository (:mod:`kg.publish.apache`)
+
+The folder is written in a staging folder beside the target and swapped into
+place when complete (:func:`kg.output.replace_path`), so a failed publish leaves
+the old site whole.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+from kg import limits
+from kg.errors import OutputError
+from kg.i18n import LANGUAGES
+from kg.namespaces import BASE, DATASET_IRI
+from kg.output import check_output, process_is_alive, replace_path
+from kg.publish.paths import page_path, page_stem
+
+if TYPE_CHECKING:
+    from kg.sources import Sources
+
+
+@dataclass
+class PublishResult:
+    """What ``kg publish`` wrote: the folder, how many files and bytes, and how long it took."""
+
+    out: Path
+    files: int = 0
+    bytes: int = 0
+    resources: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class _Writer:
+    """Writes files under a folder, counting them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files = 0
+        self.bytes = 0
+        self._made: set[Path] = set()
+
+    def write(self, relative: str, content: str | bytes) -> None:
+        path = self.folder / relative
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(path.parent)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path.write_bytes(data)
+        self.files += 1
+        self.bytes += len(data)
+
+
+def write_site(
+    out: str | Path,
+    data: Sequence[str | Path] | None = None,
+    *,
+    sources: Sources | None = None,
+    host: str = limits.PUBLISH_HOST,
+    explorer: bool = True,
+) -> PublishResult:
+    """Write the static site of the shipped (or given) data, or of ``sources`` already read, into ``out``
+    (replaced whole when done)."""
+    from kg.publish.description import load_publication
+    from kg.sources import Sources
+
+    started = time.perf_counter()
+    target = check_output(out, directory=True)
+    if not host.startswith(("http://", "https://")) or not host.endswith("/"):
+        raise OutputError(f"--host must be an http(s) URL ending in '/', not {host!r}")
+    sources = sources if sources is not None else Sources(data)
+    publication = load_publication(sources=sources)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(target.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".kg-publish-{os.getpid()}-", dir=target.parent))
+    try:
+        writer = _Writer(staging)
+        _write_all(writer, publication, sources, host, explorer=explorer)
+        replace_path(staging, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the static site: {exc.strerror or exc}", path=target) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return PublishResult(target, writer.files, writer.bytes, len(publication.resources), time.perf_counter() - started)
+
+
+def _remove_stale_staging(folder: Path) -> None:
+    """Remove the staging folders of ``kg publish`` runs whose process no longer runs (killed)."""
+    for path in folder.glob(".kg-publish-*"):
+        parts = path.name.split("-")  # .kg-publish-PID-random
+        pid = parts[2] if len(parts) > 3 else ""
+        if path.is_dir() and pid.isdigit() and not process_is_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
+    from kg.publish.apache import site_rules, w3id_rules
+    from kg.publish.documents import render_document
+    from kg.publish.pages import Renderer
+    from kg.publish.script import search_script
+    from kg.publish.search import SearchIndex
+
+    iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
+    pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
+    workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
+    if workers == 1 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        counts = [_write_resources(writer.folder, publication, iris)]
+    else:  # each child inherits the loaded publication (fork) and writes its share of the resources
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication,)) as pool:
+            counts = list(pool.map(_write_share, [(str(writer.folder), iris[i::workers]) for i in range(workers)]))
+    writer.files += sum(c[0] for c in counts)
+    writer.bytes += sum(c[1] for c in counts)
+    top = Renderer(publication, root="", static=True)
+    index = SearchIndex(publication)
+    for lang in LANGUAGES:
+        suffix = ".fa.html" if lang == "fa" else ".html"
+        writer.write("index" + suffix, top.render("dataset-home.html", lang, **home_context(top, lang)))
+        writer.write("search" + suffix, top.render("search.html", lang, query="", results=[], searched=False))
+        records = index.records(lang, lambda iri, lang: page_path(iri, lang))
+        writer.write(f"search-index.{lang}.json", json.dumps(records, ensure_ascii=False, separators=(",", ":")))
+        pages += ["index" + suffix, "search" + suffix]
+    writer.write("404.html", top.render("not-found.html", "en", path="", results=[]))
+    writer.write("site.css", files("kg").joinpath("templates", "site", "site.css").read_bytes())
+    writer.write("search.js", search_script())
+    writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
+    writer.write(".well-known/void", render_document(top, str(DATASET_IRI), "ttl"))
+    writer.write("sitemap.xml", sitemap(pages))
+    writer.write(".htaccess", site_rules())
+    writer.write("w3id/.htaccess", w3id_rules(host))
+    for name, body in write_dumps(sources=sources).items():
+        writer.write(f"dumps/{name}", body)
+    if explorer:
+        from kg.explore import render_html
+
+        writer.write("explorer.html", render_html(sources.union))
+
+
+_ADOPTED: list[Any] = []
+
+
+def _adopt(publication: Any) -> None:
+    _ADOPTED[:] = [publication]
+
+
+def _write_share(job: tuple[str, list[str]]) -> tuple[int, int]:
+    return _write_resources(Path(job[0]), _ADOPTED[0], job[1])
+
+
+def _write_resources(folder: Path, publication: Any, iris: Sequence[str]) -> tuple[int, int]:
+    """Every document of each of ``iris`` into ``folder``: the page in each language and the four RDF syntaxes."""
+    from kg.publish.documents import render_descriptions, render_document
+    from kg.publish.pages import Renderer
+
+    writer = _Writer(folder)
+    renderers: dict[int, Renderer] = {}
+    for iri in iris:
+        stem = page_stem(iri) or ""
+        depth = stem.count("/")
+        if depth not in renderers:
+            renderers[depth] = Renderer(publication, root="../" * depth, static=True)
+        for lang in LANGUAGES:
+            writer.write(page_path(iri, lang) or "", render_document(renderers[depth], iri, "html", lang))
+        for ext, text in render_descriptions(renderers[depth], iri).items():
+            writer.write(f"{stem}.{ext}", text)
+    return writer.files, writer.bytes
+
+
+def home_context(renderer: Any, lang: str) -> dict[str, Any]:
+    """The dataset's home page: its description, its classes with their counts, its documents."""
+    from kg.namespaces import KG, OWL
+    from kg.publish.description import DATA_GRAPH
+
+    publication = renderer.publication
+    classes = []
+    for cls in publication.instances(str(OWL.Class)):
+        if not cls.startswith(str(KG._NS)):
+            continue
+        count = len(publication.instances(cls))
+        if count:
+            classes.append({**renderer.node(_named(cls), lang), "count": count})
+    classes.sort(key=lambda c: c["text"].lower())
+    dataset = renderer.resource_context(str(DATASET_IRI), lang)
+    return {
+        "dataset": dataset,
+        "classes": classes,
+        "documents": [
+            renderer.node(_named(iri), lang)
+            for iri in (str(DATASET_IRI), BASE + "ontology", BASE + "vocabularies", BASE + "shapes", DATA_GRAPH)
+        ],
+        "dumps": [f"dumps/{name}" for name in dump_names()],
+    }
+
+
+def _named(iri: str) -> Any:
+    from pyoxigraph import NamedNode
+
+    return NamedNode(iri)
+
+
+def dump_names() -> list[str]:
+    """The gzipped dumps of the static site, one per syntax of :mod:`kg.formats`."""
+    from kg.formats import FORMATS
+
+    return [f"kg.{fmt.extension}.gz" for fmt in FORMATS.values()]
+
+
+def write_dumps(data: Sequence[str | Path] | None = None, *, sources: Sources | None = None) -> dict[str, bytes]:
+    """The whole graph in every syntax (``kg export --format all``), gzipped reproducibly (no name, no time)."""
+    from kg.export import write_export_dir
+    from kg.formats import FORMATS
+    from kg.sources import Sources
+
+    sources = sources if sources is not None else Sources(data)
+    found = {}
+    with tempfile.TemporaryDirectory(prefix="kg-publish-dumps-") as folder:
+        write_export_dir(sources, Path(folder))
+        for fmt in FORMATS.values():
+            text = (Path(folder) / f"kg.{fmt.extension}").read_bytes()
+            found[f"kg.{fmt.extension}.gz"] = gzip.compress(text, compresslevel=6, mtime=0)
+    return found
+
+
+def sitemap(pages: Sequence[str]) -> str:
+    """The sitemap of the pages, at their addresses under the base (w3id.org sends them on to the host)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"  <url><loc>{escape(BASE + page)}</loc></url>" for page in sorted(pages)]
+    return "\n".join([*lines, "</urlset>", ""])

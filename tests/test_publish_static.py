@@ -1,0 +1,178 @@
+"""``kg publish``: the static site, its links, and the w3id.org rules proved on a real Apache httpd.
+
+The site is written once for the module (the shipped data). Apache serves it at ``/static/`` and
+the w3id.org folder (its ``.htaccess``) at ``/iran-kazakhstan-kg/``, as w3id.org and a static host
+would, on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from apache import error_log, running_apache
+from kg.cli import main
+from kg.formats import FORMATS
+from kg.load import read_quads, source_paths
+from kg.namespaces import BASE
+from kg.publish.apache import w3id_rules
+from kg.publish.paths import RDF_SUFFIXES
+from kg.publish.static import write_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("publish") / "site"
+    result = write_site(out)
+    assert result.files > 5000
+    return out
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def test_kg_publish_writes_every_document_of_kazakhstan(site):
+    for name in ("kazakhstan.html", "kazakhstan.fa.html", "kazakhstan.ttl", "kazakhstan.nt", "kazakhstan.jsonld",
+                 "kazakhstan.rdf"):  # fmt: skip
+        assert (site / "id" / name).is_file(), name
+    for name in ("index.html", "index.fa.html", "ontology.html", "ontology.fa.html", "ontology.ttl", "search.html",
+                 "search-index.en.json", "explorer.html", "sitemap.xml", ".well-known/void", "dumps/kg.ttl.gz",
+                 "dumps/kg.nq.gz", "w3id/.htaccess", ".htaccess", "404.html"):  # fmt: skip
+        assert (site / name).is_file(), name
+    page = (site / "id" / "kazakhstan.fa.html").read_text(encoding="utf-8")
+    assert '<html lang="fa" dir="rtl">' in page and '<h1 dir="auto">قزاقستان</h1>' in page
+    assert 'href="../site.css"' in page and 'href="../ontology/Country.fa.html"' in page
+
+
+def test_every_rdf_file_of_a_subject_reparses_and_holds_its_triples(site):
+    triples: dict[str, set[pyoxigraph.Triple]] = {}
+    for quad in (q for path in source_paths() for q in read_quads(path)):
+        if isinstance(quad.subject, pyoxigraph.NamedNode):
+            triples.setdefault(quad.subject.value, set()).add(quad.triple)
+    for iri in ("id/kazakhstan", "id/span/67-75", "id/statement/tokayev-hope", "id/concept/tonne"):
+        for ext, name in RDF_SUFFIXES.items():
+            data = (site / f"{iri}.{ext}").read_bytes()
+            read = {q.triple for q in pyoxigraph.parse(data, format=FORMATS[name].oxigraph)}
+            assert triples[BASE + iri] <= read, f"{iri}.{ext}"
+
+
+def test_the_static_site_has_no_broken_link(site):
+    """Every href and src of every page names a file of the site (or a fragment of the page); the only
+    links off the site are the Wikidata items of entities."""
+    broken, external = [], set()
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 2000
+    for page in pages:
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            parts = urllib.parse.urlsplit(link)
+            if parts.scheme in ("http", "https"):
+                external.add(parts.netloc)
+                continue
+            if parts.scheme or not parts.path:  # data:, or only a #fragment / ?query
+                continue
+            target = (page.parent / urllib.parse.unquote(parts.path)).resolve()
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)}: {link}")
+    assert broken == []
+    assert external <= {"www.wikidata.org"}
+
+
+def test_the_search_index_holds_folded_keys_and_relative_pages(site):
+    records = json.loads((site / "search-index.fa.json").read_text(encoding="utf-8"))
+    tokayev = next(r for r in records if r["iri"] == BASE + "id/kassym-jomart-tokayev")
+    assert tokayev["href"] == "id/kassym-jomart-tokayev.fa.html" and "توکایف" in tokayev["keys"]
+
+
+def test_the_sitemap_lists_every_page_at_its_w3id_address(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{BASE}id/kazakhstan.fa.html</loc>" in sitemap
+    assert sitemap.count("<loc>") == len(list(site.rglob("*.html"))) - 2  # all but 404.html and the explorer
+
+
+def test_kg_publish_cli_refuses_a_host_that_is_not_an_http_url(tmp_path, capsys):
+    assert main(["publish", "--out", str(tmp_path / "x"), "--host", "ftp://example.org/"]) != 0
+    assert "--host must be an http(s) URL" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.fixture(scope="module")
+def apache(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Apache with the static site at /static/ and the w3id.org folder, its rules pointing there."""
+    folder = tmp_path_factory.mktemp("apache")
+    w3id = folder / "w3id"
+    w3id.mkdir()
+    with running_apache(folder, {"/static/": site, "/iran-kazakhstan-kg/": w3id}) as url:
+        (w3id / ".htaccess").write_text(w3id_rules(url + "/static/"), encoding="utf-8")
+        yield url
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _get(url: str, accept: str, *, follow: bool) -> tuple[int, dict[str, str], bytes]:
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(_NoRedirect)
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "target"),
+    [
+        ("id/kazakhstan", "text/turtle", "id/kazakhstan.ttl"),
+        ("id/kazakhstan", "application/ld+json", "id/kazakhstan.jsonld"),
+        ("id/kazakhstan", "application/n-triples", "id/kazakhstan.nt"),
+        ("id/kazakhstan", "application/rdf+xml", "id/kazakhstan.rdf"),
+        ("id/kazakhstan", "text/html,application/xhtml+xml,*/*;q=0.8", "id/kazakhstan.html"),
+        ("id/concept/tonne", "text/turtle", "id/concept/tonne.ttl"),
+        ("ontology", "text/turtle", "ontology.ttl"),
+        ("ontology/0.1.0", "application/rdf+xml", "ontology/0.1.0.rdf"),
+        ("ontology", "text/html", "ontology.html"),
+        ("dataset", "application/ld+json", "dataset.jsonld"),
+    ],
+)
+def test_the_w3id_rules_on_apache_send_each_accept_to_its_document(apache, site, path, accept, target):
+    status, headers, _ = _get(f"{apache}/iran-kazakhstan-kg/{path}", accept, follow=False)
+    assert (status, headers.get("location")) == (303, f"{apache}/static/{target}"), error_log(site.parent)
+    status, headers, body = _get(f"{apache}/iran-kazakhstan-kg/{path}", accept, follow=True)
+    assert status == 200 and body == (site / target).read_bytes()
+    assert headers["content-type"].split(";")[0] == accept.split(",")[0]
+
+
+def test_curl_with_accept_turtle_reaches_the_turtle_of_kazakhstan(apache, site, tmp_path):
+    """The README's line: curl -L -H 'Accept: text/turtle' …/iran-kazakhstan-kg/id/kazakhstan"""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    got = tmp_path / "kazakhstan.ttl"
+    done = subprocess.run(
+        ["curl", "-sSL", "-H", "Accept: text/turtle", "-o", str(got), "-w", "%{url_effective} %{content_type}",
+         f"{apache}/iran-kazakhstan-kg/id/kazakhstan"],
+        capture_output=True, text=True, check=True, timeout=30,
+    )  # fmt: skip
+    assert done.stdout == f"{apache}/static/id/kazakhstan.ttl text/turtle; charset=utf-8"
+    assert got.read_bytes() == (site / "id" / "kazakhstan.ttl").read_bytes()
