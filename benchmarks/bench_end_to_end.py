@@ -47,6 +47,7 @@ from bench_cli import (
     process_cpu,
     process_rss,
     reap_orphans,
+    settled_cpu,
     stop_warm,
     wait_warm,
 )
@@ -216,11 +217,11 @@ def run(articles: int, quick: bool) -> dict[str, Any]:
         try:
             names = [q.name for q in list_queries()]
             for name in names[:2] if quick else names:
-                before = process_cpu(pid)
+                before = settled_cpu(pid)
                 command = kg_command("query", name, "--data", str(data), "--timeout", "600")
                 sample = step(command, env, exclude)
                 if "error" not in sample:
-                    sample["cpu"] += process_cpu(pid) - before
+                    sample["cpu"] += settled_cpu(pid) - before
                 results["queries"][name] = sample
             steps["warm query process: peak"] = {"rss": process_rss(pid)}
         finally:
