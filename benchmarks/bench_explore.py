@@ -62,6 +62,18 @@ def replicate(copies: int, out: Path) -> int:
     return count
 
 
+def wait_for(page, expression: str, timeout: float = 60.0):
+    """Evaluate ``expression`` (a function) in ``page`` until it is truthy; its value (the page's CSP forbids
+    ``wait_for_function``, which evaluates a string)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        time.sleep(0.005)
+    raise TimeoutError(expression)
+
+
 def run(*args: str) -> tuple[float, str]:
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "kg", *args], check=True, capture_output=True, text=True)
@@ -157,12 +169,10 @@ def screenshots(folder: Path) -> None:
                 )
                 page = context.new_page()
                 page.goto(page_file.as_uri() + fragment)
-                while not page.evaluate(FIRST_VIEW):
-                    time.sleep(0.01)
+                wait_for(page, FIRST_VIEW)
                 drawn = page.evaluate("() => kgExplorer.state().draws")
                 page.evaluate("() => kgExplorer.redraw()")
-                while page.evaluate("() => kgExplorer.state().draws") <= drawn:  # the frame after the first view
-                    time.sleep(0.01)
+                wait_for(page, f"() => kgExplorer.state().draws > {drawn}")  # the frame after the first view
                 folder.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(folder / name))
                 print(f"wrote screenshot: {folder / name}")

@@ -17,25 +17,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from bench_explore import ARGS, CHROMIUM, FIRST_VIEW, run, table  # the script's own folder is on sys.path
+from bench_explore import ARGS, CHROMIUM, FIRST_VIEW, run, table, wait_for  # the script's own folder is on sys.path
 
 SIGNED = """() => [...document.querySelectorAll('#table-view tbody tr')].find((r) =>
   r.querySelector('td:nth-child(5) button.node'))?.dataset.id"""
 ON_SCREEN = """() => { const h = document.getElementById('entity-heading'); if (!h) return false;
   const r = h.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && r.width > 0; }"""
-
-
-def wait_for(page, expression: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        time.sleep(0.005)
-    raise TimeoutError(expression)
 
 
 def agreements_task(browser, page_file: Path, lang: str, phone: bool) -> tuple[int, float]:

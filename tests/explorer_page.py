@@ -16,6 +16,18 @@ OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser
 PHONE = (390, 844)
 
 
+def poll(page: Any, expression: str, timeout: float = 30.0, context: str = "") -> Any:
+    """Evaluate ``expression`` (a function) in ``page`` until it is truthy, and return its value; an
+    AssertionError after ``timeout`` seconds (``wait_for_function`` would evaluate a string: the CSP forbids it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {expression}; {context}")
+
+
 @dataclass
 class Visit:
     """An open page and everything it did: requests, console messages, uncaught errors, dialogs."""
@@ -31,14 +43,8 @@ class Visit:
         return self.page.evaluate(expression, arg)
 
     def wait_until(self, expression: str, timeout: float = 30.0) -> Any:
-        """Poll ``expression`` (a function) until truthy (wait_for_function would eval a string: the CSP forbids it)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = self.js(expression)
-            if value:
-                return value
-            time.sleep(0.02)
-        raise AssertionError(f"timed out waiting for {expression}; console: {self.console}; errors: {self.errors}")
+        """Poll ``expression`` (a function) until truthy; the failure names the page's console and errors."""
+        return poll(self.page, expression, timeout, f"console: {self.console}; errors: {self.errors}")
 
     def state(self) -> dict[str, Any]:
         return self.js("() => kgExplorer.state()")

@@ -46,10 +46,11 @@ def phone(browser, page_file, request) -> Iterator[Visit]:
     visit.page.context.close()
 
 
-def tap(visit: Visit, selector: str) -> None:
-    """A finger's tap on the element (scrolled into view first, as a reader would)."""
-    visit.page.locator(selector).first.scroll_into_view_if_needed()
-    visit.page.locator(selector).first.tap()
+def tap(visit: Visit, selector: str, phone: bool = True) -> None:
+    """A finger's tap (or on a laptop a click) on the element, scrolled into view first as a reader would."""
+    target = visit.page.locator(selector).first
+    target.scroll_into_view_if_needed()
+    target.tap() if phone else target.click()
 
 
 def hit(visit: Visit, selector: str) -> str:
@@ -74,17 +75,18 @@ def in_viewport(visit: Visit, selector: str) -> bool:
 # --------------------------------------------------------------------------- the phone
 
 
+@pytest.mark.parametrize("phone", [True, False], ids=["phone", "laptop"])
 @pytest.mark.parametrize(
     ("lang", "title", "parties"), [("en", "Agreement (8)", "Parties"), ("fa", "سند همکاری (۸)", "طرف‌ها")]
 )
-def test_which_agreements_between_whom_who_signed_in_two_taps_on_a_phone(browser, page_file, lang, title, parties):
+def test_which_agreements_between_whom_who_signed_in_two_taps(browser, page_file, lang, title, parties, phone):
     projection = load_projection()
-    visit = open_page(browser, page_file, fragment=f"lang={lang}", phone=True)
+    visit = open_page(browser, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone)
     try:
         taps = 0
         tab = "#views button[data-view='table:agreement']"
         assert visit.page.locator(tab).inner_text() == title and in_viewport(visit, tab)  # seen without scrolling
-        tap(visit, tab)
+        tap(visit, tab, phone)
         taps += 1
         # which agreements, between whom: every agreement a card with its parties and countries, no canvas over it
         rows = visit.page.locator("#table-view tbody tr")
@@ -115,14 +117,14 @@ def test_which_agreements_between_whom_who_signed_in_two_taps_on_a_phone(browser
             )
         )
         # a tap on a signatory opens their details in the bottom sheet, the heading on screen
-        tap(visit, f"{cell} button.node[data-id='{signers[0]}']")
+        tap(visit, f"{cell} button.node[data-id='{signers[0]}']", phone)
         taps += 1
         assert visit.state()["selected"] == signers[0]
         assert visit.page.locator("#entity-heading").inner_text() == projection.nodes[signers[0]][f"label_{lang}"]
         assert in_viewport(visit, "#entity-heading")
         assert taps <= 3
-        visit.screenshot(f"phone-agreements-{lang}")
-        assert visit.js("() => document.scrollingElement.scrollWidth") <= PHONE[0]
+        visit.screenshot(f"{'phone' if phone else 'laptop'}-agreements-{lang}")
+        assert visit.js("() => document.scrollingElement.scrollWidth") <= (PHONE[0] if phone else 1440)
         assert_clean(visit)
     finally:
         visit.page.context.close()
@@ -247,7 +249,7 @@ def test_empty_fields_show_their_hint_in_the_uis_direction(browser, page_file, l
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 @pytest.mark.parametrize("phone_size", [False, True], ids=["laptop", "phone"])
-def test_axe_finds_no_critical_or_serious_violation(browser, page_file, lang, phone_size):
+def test_axe_finds_no_violation(browser, page_file, lang, phone_size):
     visit = open_page(browser, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone_size)
     try:
         found = {}
@@ -266,7 +268,7 @@ def test_axe_finds_no_critical_or_serious_violation(browser, page_file, lang, ph
                 """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
                      .map((v) => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
             )
-            found[view] = [v for v in violations if v[1] in {"critical", "serious"}]
+            found[view] = violations  # none of any impact (the issue asks for no critical or serious one)
         assert found == {view: [] for view in found}, found
     finally:
         visit.page.context.close()

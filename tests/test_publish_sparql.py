@@ -61,6 +61,7 @@ def test_the_pages_do_not_carry_the_engine(site):
             "id/kazakhstan.fa.html" if lang == "fa" else "id/kazakhstan.html"
         )
         assert re.search(r'<script src="sparql/console-[0-9a-f]{12}\.js"></script>', page)
+        assert f'href="{name}"' in page  # the static site's navigation leads to it (base.html)
 
 
 @pytest.fixture(scope="module")

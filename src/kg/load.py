@@ -100,6 +100,8 @@ def _reading(path: Path) -> Iterator[None]:
 
 def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
     """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark."""
+    if not str(path).strip():  # Path("") is ".", which was reported as a file named "."
+        raise LoadError("an empty file name names no file (--data '')")
     path = Path(path)
     fmt = format_for_path(path)
     with _reading(path):
@@ -253,6 +255,18 @@ def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
         raise LoadError(f"cannot read: {exc.strerror or exc}", path=path) from None
     except ValueError as exc:  # defensive: pyoxigraph reports bad input as SyntaxError
         raise LoadError(f"{fmt.title} error: {exc}", path=path) from None
+    except MemoryError as exc:
+        raise too_large_a_term(path, fmt, exc) from None
+
+
+def too_large_a_term(source: str | Path, fmt: RdfFormat, exc: MemoryError) -> LoadError:
+    """The LoadError for a MemoryError of the parser: a term past its 16 MiB buffer, or memory run out."""
+    if "buffer maximal size" in str(exc):
+        return LoadError(
+            f"{fmt.title} error: a literal or IRI longer than 16 MiB, more than the parser reads in one term",
+            path=source,
+        )
+    return LoadError(f"{fmt.title} error: out of memory while reading it", path=source)
 
 
 def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BASE_IRI) -> list[Any]:
@@ -267,6 +281,8 @@ def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BAS
         raise LoadError(f"{fmt.title} syntax error: {fault[2]}", path=source, line=fault[0], column=fault[1])
     try:
         return list(pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri))
+    except MemoryError as exc:
+        raise too_large_a_term(source, fmt, exc) from None
     except SyntaxError as exc:
         message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
         where = {"path": source, "line": exc.lineno, "column": exc.offset}

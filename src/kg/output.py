@@ -27,6 +27,7 @@ import ctypes
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,9 +69,27 @@ class Export:
     written: list[tuple[str, Path]] = field(default_factory=list)
 
 
+def refuse_special(target: Path) -> None:
+    """An OutputError if ``target`` is a device, FIFO or socket (through links too): a finished output is
+    renamed over its target, which would replace the node itself (as root, ``--out /dev/null`` made
+    /dev/null a regular file for every program of the machine)."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return  # does not exist (yet), or unreadable: the write itself reports that
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        kind = "a socket"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            kind = "a device"
+        elif stat.S_ISFIFO(mode):
+            kind = "a FIFO"
+        raise OutputError(f"is {kind}, not a regular file: kg writes whole files only (give a file name)", path=target)
+
+
 def check_output(out: str | Path, *, directory: bool) -> Path:
     """Fail with OutputError, before anything is written, if ``out`` cannot be written or is an input."""
     out = Path(out)
+    refuse_special(out)
     if directory and out.exists() and not out.is_dir():
         raise OutputError("exists and is not a directory", path=out)
     if not directory and out.is_dir():
@@ -137,6 +156,7 @@ def write_atomically(files: Mapping[Path, str]) -> None:
     for target in targets:
         if target.is_dir():
             raise OutputError("is a directory; give a file name", path=target)
+        refuse_special(target)
         refuse_input(target)
     staged: list[tuple[Path, Path]] = []
     try:

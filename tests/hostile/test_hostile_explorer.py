@@ -12,11 +12,11 @@ shown character for character as text, no element or script added, no
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 
+from explorer_page import poll
 from kg import resources
 from kg.cli import main
 from kg.errors import ExitCode
@@ -58,16 +58,6 @@ def hostile_page(tmp_path_factory) -> Path:
     return page
 
 
-def _until(page, expression: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        page.wait_for_timeout(20)
-    raise AssertionError(f"timed out waiting for {expression}")
-
-
 @pytest.mark.parametrize("case", LABELS)
 def test_a_hostile_label_is_shown_as_text_and_runs_nothing(browser, hostile_page, case):
     node, label = LABELS[case]
@@ -85,7 +75,7 @@ def test_a_hostile_label_is_shown_as_text_and_runs_nothing(browser, hostile_page
     page.on("pageerror", lambda error: problems.append(str(error)))
     try:
         page.goto(path.as_uri())
-        _until(page, "() => !!(window.kgExplorer && kgExplorer.state().complete)")
+        poll(page, "() => !!(window.kgExplorer && kgExplorer.state().complete)")
         scripts = page.evaluate("() => document.scripts.length")
         page.evaluate("(id) => kgExplorer.selectNode(id)", node)
         heading = page.locator("#entity-heading bdi")

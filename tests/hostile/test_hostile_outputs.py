@@ -6,6 +6,7 @@ the message, and that nothing was written.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -173,3 +174,120 @@ def test_export_all_into_the_folder_of_its_input_refuses_before_writing_any_file
         f"kg export: error: {data}: is an input of this command; refusing to overwrite it (choose another output)\n",
     )
     assert _snapshot(tmp_path) == before  # not one of the six files, no temporary
+
+
+def _special_files(folder: Path) -> dict[str, Path]:
+    """A FIFO, a Unix socket, a symbolic link to the FIFO, and (where this user may make one) a device node."""
+    import os
+    import socket
+    import stat
+
+    made = {"fifo": folder / "fifo.nt", "socket": folder / "socket.nt", "link": folder / "link.nt"}
+    os.mkfifo(made["fifo"])
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(made["socket"]))
+    made["link"].symlink_to(made["fifo"])
+    try:  # a copy of /dev/null's node, here: what `--out /dev/null` did to the real one as root
+        os.mknod(folder / "null.nt", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        made["device"] = folder / "null.nt"
+    except PermissionError:
+        pass
+    return made
+
+
+def test_a_device_fifo_or_socket_is_never_replaced_by_an_output(tmp_path, run_kg):
+    """As root, `kg export --out /dev/null` renamed its finished temporary over /dev/null: the machine's
+    /dev/null became a regular file. An output that is not a regular file is refused before any work."""
+    for kind, target in _special_files(tmp_path).items():
+        before = target.lstat()
+        for command in (["export", "--format", "nt", "--out", str(target)], ["explore", "--out", str(target)]):
+            code, _, err = run_kg(*command)
+            assert code == 7, (kind, command, err)
+            assert re.search(rf"{tmp_path}/\w+\.nt: is a (FIFO|socket|device), not a regular file", err), err
+            assert target.lstat().st_mode == before.st_mode and target.lstat().st_ino == before.st_ino, kind
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporaries left
+
+
+def _long_literal(path: Path, mib: int) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n<http://example.org/a> rdfs:label "')
+        handle.write("y" * (mib << 20))
+        handle.write('"@en .\n')
+    return path
+
+
+def test_a_literal_longer_than_the_parser_takes_is_a_load_error_naming_the_file(tmp_path, run_kg):
+    """17 MiB in one literal, in a file under the 64 MiB limit: a MemoryError with a traceback in every
+    command; now exit 2 naming the file."""
+    data = _long_literal(tmp_path / "long.ttl", 17)
+    for command in (["query", "cq01"], ["validate"], ["stats"], ["explore", "--out", str(tmp_path / "e.html")]):
+        code, _, err = run_kg(*command, "--data", str(data))
+        assert code == 2, (command, err)
+        assert f"{data}: Turtle error: a literal or IRI longer than 16 MiB" in err, err
+        assert "Traceback" not in err
+    assert not (tmp_path / "e.html").exists()
+
+
+def test_a_literal_the_reader_takes_but_json_ld_cannot_check_is_an_output_error(tmp_path, run_kg):
+    """15 MiB in one literal is read; written as JSON-LD it cannot be read back to be checked: exit 7,
+    nothing written (the other formats are checked and written)."""
+    data = _long_literal(tmp_path / "long.ttl", 15)
+    out = tmp_path / "out.jsonld"
+    code, _, err = run_kg("export", "--data", str(data), "--format", "jsonld", "--out", str(out))
+    assert code == 7, err
+    assert "the JSON-LD written cannot be read back to check it" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["export", "build"])
+def test_ctrl_c_is_exit_130_and_every_output_as_it_was(tmp_path, run_kg, monkeypatch, command):
+    """Ctrl-C while the RDF/XML is written (after the other formats): a KeyboardInterrupt traceback and
+    exit 1 before; now exit 130, a message, and the output folder as it was."""
+    from kg import writers
+
+    def interrupted(source):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(writers.WRITERS, "xml", interrupted)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kept.txt").write_text("as it was", encoding="utf-8")
+    args = ["export", "--format", "all", "--out", str(out)] if command == "export" else ["build", "--out", str(out)]
+    code, _, err = run_kg(*args)
+    assert code == 130, err
+    assert f"kg {command}: interrupted; every output is as it was or whole" in err
+    assert sorted(p.name for p in out.iterdir()) == ["kept.txt"]
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_os_error_anywhere_is_exit_7_naming_the_path(tmp_path, run_kg, monkeypatch):
+    """An OS error that no check caught (a disk filling up mid-write, a cache location refused): exit 7
+    and the path, not a traceback."""
+    import errno
+
+    from kg import writers
+
+    def full(source):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "cache" / "index"))
+
+    monkeypatch.setitem(writers.WRITERS, "nt", full)
+    code, _, err = run_kg("export", "--format", "nt", "--out", str(tmp_path / "out.nt"))
+    assert code == 7, err
+    assert err.strip() == f"kg export: error: {tmp_path / 'cache' / 'index'}: No space left on device"
+
+
+def test_explore_refuses_an_unwritable_output_before_its_work(tmp_path, run_kg, monkeypatch):
+    """`kg explore` onto an output it cannot write was refused only after loading, projecting and rendering
+    (export refused at once). Now explore checks its output first: the loading is never reached."""
+    import sys
+
+    def never(*args, **kwargs):
+        raise AssertionError("the work started before the output was checked")
+
+    monkeypatch.setattr(sys.modules["kg.load"], "load_graph", never)
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    fifo = _special_files(tmp_path)["fifo"]
+    for out, message in ((tmp_path / "file" / "e.html", "is not a directory"), (fifo, "is a FIFO")):
+        code, _, err = run_kg("explore", "--out", str(out))
+        assert code == 7, err
+        assert message in err, err

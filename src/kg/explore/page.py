@@ -46,7 +46,7 @@ from kg.explore.views import TABLES, View, focus_view, timeline
 from kg.i18n import LANGUAGES
 from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET
 from kg.load import article_text
-from kg.output import write_atomically
+from kg.output import check_output, write_atomically
 from kg.project import SPEC, as_projection, to_curie, to_networkx
 from kg.stats import centrality
 from kg.text import sentence_spans
@@ -249,6 +249,7 @@ def write_explorer(
     from kg.load import load_graph
 
     started = time.perf_counter()
+    check_output(out, directory=False)  # an unwritable, special or input path is refused before the work
     graph = load_graph(data)
     projection = to_networkx(graph)
     scores = centrality(projection)

@@ -8,6 +8,8 @@ host and from disk. Beside them:
 
 ``index.html`` (``.fa.html``)   the dataset: what it is, its classes with their instances, downloads
 ``search.html`` (``.fa.html``)  search by name in the browser, over ``search-index.LANG.json``
+``sparql.html`` (``.fa.html``)  the library's questions live and a SPARQL editor, in the browser; the engine
+                                in ``sparql/`` (:mod:`kg.publish.sparql`)
 ``404.html``                    the not-found page (both languages) for hosts that serve one
 ``explorer.html``               the offline explorer
 ``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
@@ -129,6 +131,7 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     from kg.publish.pages import Renderer
     from kg.publish.script import search_script
     from kg.publish.search import SearchIndex
+    from kg.publish.sparql import sparql_files
 
     iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
     pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
@@ -155,6 +158,9 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
     writer.write(".well-known/void", render_document(top, str(DATASET_IRI), "ttl"))
+    for name, body in sparql_files(top, list(sources.data_paths)).items():  # the questions live, the engine beside
+        writer.write(name, body)
+    pages += ["sparql.html", "sparql.fa.html"]
     writer.write("sitemap.xml", sitemap(pages))
     writer.write(".htaccess", site_rules())
     writer.write("w3id/.htaccess", w3id_rules(host))

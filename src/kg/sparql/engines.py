@@ -339,7 +339,7 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
         return
     try:
         store.load(path=str(checked), format=fmt.oxigraph, base_iri=BASE_IRI, to_graph=graph)
-    except (SyntaxError, OSError, ValueError) as exc:
+    except (SyntaxError, OSError, ValueError, MemoryError) as exc:
         load(store, path, graph)  # raises the strict reader's LoadError, with the position
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
 
