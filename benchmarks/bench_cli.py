@@ -101,6 +101,7 @@ def reap_orphans(exclude: set[int]) -> None:
                 os.waitpid(pid, 0)
         if not _children(exclude):
             return
+        time.sleep(0.002)
 
 
 def children_cpu() -> float:
@@ -135,6 +136,7 @@ def settled_cpu(pid: int) -> float:
                     busy = busy or me in (entry / "status").read_text()
         if not busy:
             break
+        time.sleep(0.002)
     return process_cpu(pid)
 
 
