@@ -6,7 +6,7 @@ import { fold } from "./fold.js";
 
 const input = document.getElementById("site-search");
 const list = document.getElementById("site-search-list");
-const root = input ? input.dataset.root || "/" : "/";
+const root = input && input.dataset.root !== undefined ? input.dataset.root : "/"; // "" at the static site's top
 const lang = input ? input.dataset.lang || "en" : "en";
 const isStatic = input ? input.dataset.static === "1" : false;
 let index = null;
