@@ -21,6 +21,7 @@ from typing import Any
 from kg import limits
 from kg.errors import ExitCode, KgError, UsageError, describe_exit_codes
 from kg.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from kg.terminal import EscapingStream, printable
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -121,10 +122,23 @@ def _add_max_rows_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def input_file(text: str) -> str:
+    """A file name given as an input: not empty (``--data ''`` was read as the folder ".").
+
+    >>> input_file(" ")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: an empty file name names no file
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name names no file")
+    return text
+
+
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         action="append",
+        type=input_file,
         metavar="FILE",
         help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf .owl .xml) to use instead of data/article.ttl (repeatable)",
     )
@@ -389,9 +403,12 @@ def _password(user: str | None) -> str | None:
 
 def _emit(text: str) -> None:
     """Write to stdout as UTF-8 whatever the terminal's encoding, so Persian always comes through."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    sys.stdout.flush()
+    stream = sys.stdout
+    if isinstance(stream, EscapingStream):  # a terminal: the data's control characters as escapes
+        text, stream = printable(text), stream.raw
+    stream.flush()
+    stream.buffer.write(text.encode("utf-8"))
+    stream.flush()
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
@@ -857,10 +874,13 @@ def shared_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """``kg ARGV`` (the command line's when None); the exit code."""
     args = shared_parser().parse_args(argv)
+    stdout = sys.stdout
+    if stdout.isatty():  # what a terminal shows of the data: control characters as escapes (kg.terminal)
+        sys.stdout = EscapingStream(stdout)  # type: ignore[assignment]
     try:
         return int(args.handler(args))
     except KgError as exc:
-        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        print(f"kg {args.command}: error: {printable(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)
     except BrokenPipeError:  # e.g. `kg query ... | head`
         return ExitCode.OK
@@ -869,10 +889,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kg {args.command}: interrupted; every output is as it was or whole", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except MemoryError:
-        inputs = ", ".join(str(d) for d in getattr(args, "data", None) or []) or "the default data"
+        inputs = printable(", ".join(str(d) for d in getattr(args, "data", None) or [])) or "the default data"
         print(f"kg {args.command}: error: out of memory working on {inputs}", file=sys.stderr)
         return ExitCode.TIMEOUT
     except OSError as exc:  # an output, temporary or cache location the system refused
         where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None) or "(no path given)"
-        print(f"kg {args.command}: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"kg {args.command}: error: {printable(where)}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.OUTPUT
+    finally:
+        sys.stdout = stdout
