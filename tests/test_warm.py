@@ -320,3 +320,4 @@ def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(shared_warm
         return done.returncode, done.stderr
 
     assert closed_early("query", "cq24-inventory") == closed_early("query", "cq24-inventory", "--no-cache")
+
