@@ -321,3 +321,22 @@ def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(shared_warm
 
     assert closed_early("query", "cq24-inventory") == closed_early("query", "cq24-inventory", "--no-cache")
 
+
+def test_the_query_children_the_workers_leave_are_collected(shared_warm):
+    """The warm process adopts each worker's exiting query child; none may stay a zombie."""
+    pid = shared_warm.state()["pid"]
+    for _ in range(3):
+        shared_warm("query", "-e", COUNT_PERSONS)
+    deadline = time.monotonic() + 30  # each exits milliseconds after its answer
+    while True:
+        children = [e for e in Path("/proc").iterdir() if e.name.isdigit() and _child_of(e, pid)]
+        if not children:
+            break
+        assert time.monotonic() < deadline, f"children left: {[c.name for c in children]}"
+        time.sleep(0.02)
+
+
+def _child_of(entry: Path, parent: int) -> bool:
+    with contextlib.suppress(OSError):
+        return f"\nPPid:\t{parent}\n" in (entry / "status").read_text()
+    return False
