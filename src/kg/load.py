@@ -248,7 +248,14 @@ def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
     path, fmt = check_input(path)
     _check_structure(path, fmt)
     try:
-        yield from pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
+        quads = pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
+        if not fmt.dataset:
+            yield from quads
+            return
+        for quad in quads:
+            if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
+                raise named_graph_refused(path, fmt, quad.graph_name)
+            yield quad
     except SyntaxError as exc:
         raise _syntax_error(path, fmt, exc) from None
     except OSError as exc:
@@ -257,6 +264,17 @@ def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
         raise LoadError(f"{fmt.title} error: {exc}", path=path) from None
     except MemoryError as exc:
         raise too_large_a_term(path, fmt, exc) from None
+
+
+def named_graph_refused(source: str | Path, fmt: RdfFormat, graph: Any) -> LoadError:
+    """The LoadError for a statement in a named graph: kg reads a file as one graph, and putting the
+    statements of named graphs into it would lose their names without a word."""
+    return LoadError(
+        f"{fmt.title}: a statement in the named graph {graph}: kg reads each file as one graph and would "
+        "lose the graph's name; give each graph as a file of its own (Turtle, N-Triples), or its statements "
+        "in the default graph",
+        path=source,
+    )
 
 
 def too_large_a_term(source: str | Path, fmt: RdfFormat, exc: MemoryError) -> LoadError:
