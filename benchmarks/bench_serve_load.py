@@ -114,8 +114,8 @@ def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[i
     total = re.search(r"(\d+) requests in", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    p50 = re.search(r"^\s+50%\s+(\S+)$", out, re.M)  # the Latency Distribution block
-    p99 = re.search(r"^\s+99%\s+(\S+)$", out, re.M)
+    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M)  # the Latency Distribution block
+    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M)
     count = int(total.group(1)) if total else 0
     refused = int(non2xx.group(1)) if non2xx else 0
     ok = count - refused

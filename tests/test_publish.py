@@ -221,7 +221,7 @@ def test_search_answers_json_suggestions_folded_in_either_script(client, query, 
     found = json.loads(body)
     assert status == 200 and headers["content-type"] == "application/json"
     assert (found[0]["iri"], found[0]["label"]) == (BASE + "id/" + first[0], first[1])
-    assert set(found[0]) == {"iri", "label", "class", "href"}
+    assert set(found[0]) == {"iri", "label", "class", "href", "curie"}
 
 
 def test_result_tables_link_to_the_pages_of_the_site(client):

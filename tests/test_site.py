@@ -175,10 +175,10 @@ def test_a_question_page_shows_its_exact_rows_with_labels_linked_to_their_iris(s
 @pytest.mark.server
 def test_literals_show_their_value_with_the_datatype_as_a_tooltip(site):
     _, _, page = get(site + "q/cq04")
-    assert '<td dir="ltr" class="number" title="xsd:integer">3667</td>' in page
+    assert '<td data-label="Start offset" dir="ltr" class="number" title="xsd:integer">3667</td>' in page
     assert "^^" not in page
     _, _, page = get(site + "q/cq04?lang=fa")
-    assert '<td dir="ltr" class="number" title="xsd:integer">۳۶۶۷</td>' in page
+    assert '<td data-label="جایگاه آغاز" dir="ltr" class="number" title="xsd:integer">۳۶۶۷</td>' in page
 
 
 @pytest.mark.server

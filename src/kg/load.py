@@ -100,6 +100,8 @@ def _reading(path: Path) -> Iterator[None]:
 
 def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
     """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark."""
+    if not str(path).strip():  # Path("") is ".", which was reported as a file named "."
+        raise LoadError("an empty file name names no file (--data '')")
     path = Path(path)
     fmt = format_for_path(path)
     with _reading(path):

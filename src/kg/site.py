@@ -292,6 +292,22 @@ def _run_refusal(exc: KgError, q: Any, params: Mapping[str, str], lang: str) -> 
     return _Refusal(400, text("sparql", "not_run", lang), str(exc))
 
 
+def _names_to_iris(request: Request, q: Any, params: dict[str, str]) -> dict[str, str]:
+    """An IRI parameter given by name ("Tokayev", «توکایف») becomes the IRI that search finds for it
+    (:meth:`kg.publish.search.SearchIndex.resolve`), so the form keeps the IRI as its value."""
+    kinds = {p.name: p.type for p in q.params}
+    names = [k for k, v in params.items() if kinds.get(k) == "iri"]
+    if not names:
+        return params
+    _, _, index = request.app.state.published.get()
+    resolved = dict(params)
+    for key in names:
+        iri = index.resolve(params[key])
+        if iri is not None:
+            resolved[key] = compact(iri) if not compact(iri).startswith("<") else f"<{iri}>"
+    return resolved
+
+
 def question(request: Request) -> Response:
     name, ext = request.path_params["name"], request.path_params.get("ext")
     lang = _lang(request)
@@ -305,7 +321,7 @@ def question(request: Request) -> Response:
     params: dict[str, str] = {}
     table = problem = None
     try:
-        params = _question_params(request, q, lang)
+        params = _names_to_iris(request, q, _question_params(request, q, lang))
         try:
             result = Library.run(_site(request), q.name, params, lang, timeout=_left(request))
         except KgError as exc:

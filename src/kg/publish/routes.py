@@ -285,6 +285,7 @@ def routes(data: Any) -> tuple[list[Route], Published]:
         Route("/search.html", search_page),
         Route("/search.js", search_script),
         Route("/favicon.svg", favicon),
+        Route("/favicon.ico", favicon),  # asked for by pages without an icon link (the ontology documentation)
         Route("/.well-known/void", well_known_void),
         Route("/dumps/{name:str}", dump),
         Route("/{path:path}", dereference),  # GET and HEAD: a write to any path is the site's 405

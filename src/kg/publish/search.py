@@ -14,6 +14,7 @@ the same search in the browser.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ from kg.terms import natural_key, prefixed
 from kg.text import fold
 
 _ALT = NamedNode(str(SKOS.altLabel))
+#: A value that is already an IRI (``<…>``) or a prefixed name (``kgi:iran``): never read as a name.
+_IRI_LIKE = re.compile(r"<[^<>]*>|[A-Za-z][\w.-]*:[^\s]*")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class SearchIndex:
             cls = entry.types[0] if entry.types else None
             item = {
                 "iri": entry.iri,
+                "curie": prefixed(entry.iri),
                 "label": self.publication.label(entry.iri, lang) or prefixed(entry.iri),
                 "class": (self.publication.label(cls, lang) or prefixed(cls)) if cls else None,
             }
@@ -89,6 +93,19 @@ class SearchIndex:
                 item["href"] = href(entry.iri, lang)
             found.append(item)
         return found
+
+    def resolve(self, text: str) -> str | None:
+        """The IRI a name stands for, when search finds one that clearly leads: a name equal to it, or the one
+        name that begins with it; None for anything that already looks like an IRI or a prefixed name, for a
+        piece of a word ("nope" in "Europe"), and for an ambiguous name."""
+        if _IRI_LIKE.fullmatch(text.strip()):
+            return None
+        key = fold(text[: limits.SEARCH_QUERY_CHARS])
+        exact = [e for e in self.entries if key in e.keys]
+        if len(exact) == 1:
+            return exact[0].iri
+        starting = [e for e in self.entries if any(k.startswith(key) for k in e.keys)]
+        return starting[0].iri if key and not exact and len(starting) == 1 else None
 
     def records(self, lang: str, href: Any) -> list[dict[str, Any]]:
         """The whole index for a browser: per resource its label and class in ``lang``, page, and search keys."""

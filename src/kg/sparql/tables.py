@@ -28,6 +28,7 @@ from wcwidth import wcwidth
 from kg.namespaces import XSD
 from kg.sparql.protocol import term_to_json
 from kg.sparql.values import IRI_CHARS, n3
+from kg.terminal import printable
 from kg.terms import prefixed
 
 
@@ -232,7 +233,9 @@ def format_table(
     """
     columns = [v for v, _ in label_columns(result.variables, iris=iris)]
     header = [f"?{v}" for v in columns]
-    texts = [[" ".join(_display(row.get(v), labels).split()) for v in columns] for row in result.rows]
+    # Control characters of the data (an ESC sequence in a label) are shown as escapes, never obeyed.
+    texts = [[printable(" ".join(_display(row.get(v), labels).split()), lines=False) for v in columns]
+             for row in result.rows]  # fmt: skip
     natural = [max([_width(h)] + [_width(r[i]) for r in texts]) for i, h in enumerate(header)]
     if width is not None:
         room = max(width - 2 * (len(columns) - 1), len(columns))

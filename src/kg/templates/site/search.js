@@ -6,13 +6,10 @@ import { fold } from "./fold.js";
 
 const input = document.getElementById("site-search");
 const list = document.getElementById("site-search-list");
-const root = input ? input.dataset.root || "/" : "/";
+const root = input && input.dataset.root !== undefined ? input.dataset.root : "/"; // "" at the static site's top
 const lang = input ? input.dataset.lang || "en" : "en";
 const isStatic = input ? input.dataset.static === "1" : false;
 let index = null;
-let items = [];
-let active = -1;
-let timer = 0;
 
 export function rank(records, query, limit) {
   const key = fold(query);
@@ -40,43 +37,58 @@ async function suggest(query) {
   return response.ok ? response.json() : [];
 }
 
-function show(found) {
-  items = found;
-  active = -1;
-  list.replaceChildren(
-    ...found.map((item, i) => {
-      const li = document.createElement("li");
-      li.id = `site-search-${i}`;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
-      const a = document.createElement("a");
-      a.href = item.href;
-      a.dir = "auto";
-      a.textContent = item.label;
-      li.append(a);
-      if (item.class) {
-        const kind = document.createElement("span");
-        kind.className = "kind";
-        kind.dir = "auto";
-        kind.textContent = ` ${item.class}`;
-        li.append(kind);
-      }
-      return li;
-    }),
-  );
-  list.hidden = found.length === 0;
-  input.setAttribute("aria-expanded", String(!list.hidden));
-  input.removeAttribute("aria-activedescendant");
+/* A found resource into ``li``: its label, a link to its page, and its class; the link. */
+function entry(li, item) {
+  const a = document.createElement("a");
+  a.href = item.href;
+  a.dir = "auto";
+  a.textContent = item.label;
+  li.append(a);
+  if (item.class) {
+    const kind = document.createElement("span");
+    kind.className = "kind";
+    kind.dir = "auto";
+    kind.textContent = ` ${item.class}`;
+    li.append(kind);
+  }
+  return a;
 }
 
-function move(step) {
-  if (!items.length) return;
-  active = (active + step + items.length) % items.length;
-  for (const [i, li] of Array.from(list.children).entries()) li.setAttribute("aria-selected", String(i === active));
-  input.setAttribute("aria-activedescendant", `site-search-${active}`);
-}
+/* One combobox: suggestions under ``input`` in ``list``; ``choose(item)`` when one is picked. */
+function attach(input, list, choose) {
+  let items = [];
+  let active = -1;
+  let timer = 0;
 
-if (input && list) {
+  function show(found) {
+    items = found;
+    active = -1;
+    list.replaceChildren(
+      ...found.map((item, i) => {
+        const li = document.createElement("li");
+        li.id = `${list.id}-${i}`;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        const a = entry(li, item);
+        a.addEventListener("click", (event) => {
+          if (choose(item)) event.preventDefault();
+          show([]);
+        });
+        return li;
+      }),
+    );
+    list.hidden = found.length === 0;
+    input.setAttribute("aria-expanded", String(!list.hidden));
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function move(step) {
+    if (!items.length) return;
+    active = (active + step + items.length) % items.length;
+    for (const [i, li] of Array.from(list.children).entries()) li.setAttribute("aria-selected", String(i === active));
+    input.setAttribute("aria-activedescendant", `${list.id}-${active}`);
+  }
+
   input.addEventListener("input", () => {
     clearTimeout(timer);
     const query = input.value;
@@ -102,8 +114,59 @@ if (input && list) {
     } else if (event.key === "Escape") {
       show([]);
     } else if (event.key === "Enter" && active >= 0) {
-      window.location.href = items[active].href;
+      const item = items[active];
+      if (!choose(item)) window.location.href = item.href;
+      show([]);
       event.preventDefault();
     }
+  });
+}
+
+/* The search page of the static site: its results, found in the browser from ?q= */
+async function fillResults(box) {
+  const query = new URLSearchParams(window.location.search).get("q") || "";
+  if (!query.trim()) return;
+  input.value = query;
+  const found = await suggest(query);
+  const heading = document.querySelector("h1");
+  if (heading) heading.textContent = `${heading.textContent}: ${query}`;
+  if (!found.length) {
+    const none = document.createElement("p");
+    none.textContent = box.dataset.none || "";
+    box.replaceChildren(none);
+    return;
+  }
+  const ul = document.createElement("ul");
+  ul.className = "results";
+  for (const item of found) {
+    const li = document.createElement("li");
+    entry(li, item);
+    ul.append(li);
+  }
+  box.replaceChildren(ul);
+}
+
+if (input && list) {
+  attach(input, list, () => false);
+  const results = document.getElementById("search-results");
+  if (isStatic && results) fillResults(results).catch(() => {});
+}
+
+/* Question forms: an IRI parameter takes a name; the chosen entity's IRI (prefixed) becomes the value. */
+for (const [i, field] of Array.from(document.querySelectorAll('form.params input[data-type="iri"]')).entries()) {
+  const box = document.createElement("ul");
+  box.id = `param-list-${i}`;
+  box.className = "suggestions";
+  box.setAttribute("role", "listbox");
+  box.hidden = true;
+  field.after(box);
+  field.setAttribute("role", "combobox");
+  field.setAttribute("aria-autocomplete", "list");
+  field.setAttribute("aria-expanded", "false");
+  field.setAttribute("aria-controls", box.id);
+  field.setAttribute("autocomplete", "off");
+  attach(field, box, (item) => {
+    field.value = item.curie || `<${item.iri}>`;
+    return true;
   });
 }

@@ -1,0 +1,185 @@
+"""The research site for people, in Debian's Chromium at laptop (1440×900) and phone (390×844, touch) size,
+in English and Persian: the reader's language throughout, numbers as people read them, mistakes said in
+words, a copy-link button, and no critical or serious axe-core violation on any page.
+
+One ``kg serve`` for the module and the session's one browser; each case opens its own context.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg_serve import running_site
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+SIZES = {
+    "laptop": {"viewport": {"width": 1440, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "has_touch": True,
+        "is_mobile": True,
+        "device_scale_factor": 3,
+    },
+}
+CASES = [(size, lang) for size in SIZES for lang in ("en", "fa")]
+IDS = [f"{size}-{lang}" for size, lang in CASES]
+LATIN_DIGITS = set("0123456789")
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    yield from running_site()
+
+
+def open_page(browser: Any, size: str, **options: Any) -> Any:
+    context = browser.new_context(**SIZES[size], **options)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's critical and serious violations on the page as it is now: ``rule: first targets``."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'critical' || v.impact === 'serious')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"""
+    )
+    return found
+
+
+@pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
+def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_people_read_them(
+    browser, site, size, lang
+):
+    page = open_page(browser, size)
+    try:
+        page.goto(site + f"q/cq32?lang={lang}")
+        page.wait_for_selector("table.result tbody tr")
+        seen = page.evaluate(
+            """() => ({
+              dir: document.documentElement.dir,
+              title: document.querySelector('h1 .title').innerText,
+              headers: [...document.querySelectorAll('table.result th')].map(th => th.innerText),
+              cells: [...document.querySelectorAll('table.result tbody tr')].map(tr =>
+                [...tr.querySelectorAll('td')].map(td => td.innerText.replace('◎', '').trim())),
+              wrapped: [...document.querySelectorAll('td.number, td.date')].filter(td => {
+                const range = document.createRange();
+                range.selectNodeContents(td);
+                return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+              }).length,
+              numbers: document.querySelectorAll('td.number').length,
+              downloads: [...document.querySelectorAll('.downloads a')].map(a => a.innerText),
+              overflow: document.documentElement.scrollWidth - window.innerWidth,
+              qid: (() => {  // after the last line of the title: beyond its end, or on a line below it
+                const lines = document.querySelector('h1 .title').getClientRects();
+                const last = lines[lines.length - 1];
+                const q = document.querySelector('h1 .qid').getBoundingClientRect();
+                const rtl = document.documentElement.dir === 'rtl';
+                const after = rtl ? q.right <= last.left + 1 : q.left >= last.right - 1;
+                return after || q.top >= last.bottom - 2; })(),
+            })"""
+        )
+        value = {row[1]: row[2] for row in seen["cells"]}
+        if lang == "fa":
+            assert seen["dir"] == "rtl" and seen["title"] == "همهٔ ارقام تجاری با سال، یکا، تغییر و جملهٔ منبع"
+            assert seen["headers"][:4] == ["رقم", "شاخص", "مقدار", "یکا"]
+            assert value["ارزش تجارت"] == "۲۶۵٬۲۰۰٬۰۰۰"
+            assert {row[3] for row in seen["cells"]} == {"درصد", "دلار آمریکا", "تن"}
+            assert not LATIN_DIGITS & set("".join(row[5] for row in seen["cells"])), "years in Persian digits"
+        else:
+            assert seen["dir"] == "ltr" and seen["title"].startswith("Every trade figure")
+            assert seen["headers"][:4] == ["Figure", "Indicator", "Value", "Unit"]
+            assert value["value of trade"] == "265,200,000"
+            assert {row[3] for row in seen["cells"]} == {"percent", "US dollar", "tonne"}, "never TNE or USD"
+        assert seen["numbers"] >= 6 and seen["wrapped"] == 0, "a number or a date never breaks inside"
+        assert all(not text.startswith(".") and not text.endswith(".") for text in seen["downloads"])
+        assert seen["qid"], "the question's id stands after its title, never in the middle"
+        assert seen["overflow"] <= 0, "the page itself never scrolls sideways (the table does, in its box)"
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
+def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked(browser, site, size, lang):
+    page = open_page(browser, size)
+    try:
+        page.goto(site + f"ad-hoc?lang={lang}")
+        box = page.locator("textarea#query")
+        assert "kg:Agreement" in box.input_value(), "the page opens with an example"
+        wrong = "SELECT ?agreement WHERE {\n  ?agreement a kg:Agreement ;\n    foaf:name ?n FILTER(?n != 1 }"
+        box.fill(wrong)
+        page.locator("form.adhoc button[type=submit]").click()
+        page.wait_for_selector(".problem")
+        said = page.locator(".problem").inner_text()
+        expected = {
+            "en": ["The prefix foaf: is not declared", "The parenthesis ( opened at line 3, column 24"],
+            "fa": ["پیشوند foaf: تعریف نشده است", "پرانتز ( که در سطر ۳، ستون ۲۴ باز شده است"],
+        }[lang]
+        for words in expected:
+            assert words in said.replace("\u2066", "").replace("\u2069", "")
+        assert "GROUP_CONCAT" not in said and "<-e>" not in said
+        assert page.locator("textarea#query").input_value() == wrong, "the query stays in its box, editable"
+        assert page.locator("ol.listing mark").count() == 3
+        assert page.locator("ol.listing li.marked").count() == 1
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_copy_link_button_copies_the_page_with_its_values(browser, site, size):
+    page = open_page(browser, size, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        url = site + "q/cq04?" + urllib.parse.urlencode({"speaker": "kgi:kassym-jomart-tokayev", "lang": "fa"})
+        page.goto(url)
+        page.get_by_role("button", name="رونوشت پیوند").click()
+        page.wait_for_selector(".copy-status:not(:empty)")
+        assert page.evaluate("navigator.clipboard.readText()") == url
+        assert page.locator(".copy-status").inner_text() == "پیوند این صفحه با مقدارهایش رونوشت شد."
+    finally:
+        page.context.close()
+
+
+PAGES = {
+    "home": "?lang={lang}",
+    "question": "q/cq31?lang={lang}",
+    "ad-hoc": "ad-hoc?lang={lang}",
+    "ad-hoc with a mistake": "ad-hoc?lang={lang}&query=SELECT%20*%20WHERE%20%7B%20%3Fs%20foaf%3Ax%20%3Fo%20",
+    "error": "q/cq99?lang={lang}",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, site, lang):
+    """axe-core found 2 critical violations in the editor and 1 on the ad-hoc page (the unlabelled query box)."""
+    found = {}
+    for size in SIZES:
+        page = open_page(browser, size)
+        try:
+            for name, path in PAGES.items():
+                if size == "laptop" or name in ("question", "ad-hoc with a mistake"):
+                    page.goto(site + path.format(lang=lang))
+                    found[f"{size} {name}"] = serious_violations(page)
+        finally:
+            page.context.close()
+    page = open_page(browser, "laptop")
+    try:
+        page.goto(site + f"editor?q=cq01&lang={lang}")
+        page.wait_for_selector(".CodeMirror")
+        found["editor"] = serious_violations(page)
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr tbody tr")
+        found["editor with results"] = serious_violations(page)
+    finally:
+        page.context.close()
+    assert {name: rules for name, rules in found.items() if rules} == {}
