@@ -16,7 +16,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from kg import limits
 from kg.errors import ExitCode, KgError, UsageError, describe_exit_codes
@@ -593,14 +593,24 @@ def _plain_text(doc: str) -> str:
     return re.sub(r"``([^`]+)``", r"`\1`", doc)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a short usage error: what was wrong and where the help is, not the whole usage.
+
+    ``kg query --lang de`` printed all eight lines of ``kg query``'s usage above the one that mattered.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kg",
         description="A knowledge graph of one ISNA article on Iran–Kazakhstan cooperation (June 2022).",
         epilog=f"Exit codes: {describe_exit_codes()}.",
     )
     parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
         doc = _plain_text((handler.__doc__ or "").strip())
