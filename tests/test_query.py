@@ -472,7 +472,7 @@ def test_every_fixture_query_gives_its_expected_rows(engine, name):
 def test_every_library_query_gives_its_expected_rows(shipped_engines, engine_name, name):
     q = find_query(name)
     assert q.expected_path() is not None, f"{q.where} has no expected results beside it"
-    result = run_query(q, engine=shipped_engines[engine_name], max_rows=None)
+    result = run_query(q, engine=shipped_engines[engine_name], max_rows=None, timeout=120)  # not the 5 s default
     assert compare(result, read_expected(q.expected_path())) == []
 
 

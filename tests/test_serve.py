@@ -94,14 +94,14 @@ def test_every_library_query_gives_the_same_rows_over_http_as_on_both_local_engi
     shipped_server, local_engines, name
 ):
     q = find_query(name)
-    over_http = run_query(q, engine=EndpointEngine(shipped_server.query_url), max_rows=None)
+    over_http = run_query(q, engine=EndpointEngine(shipped_server.query_url, timeout=120), max_rows=None, timeout=120)
     assert compare(over_http, read_expected(q.expected_path())) == []
     if over_http.kind == "boolean":
-        answers = {e: run_query(q, engine=engine).boolean for e, engine in local_engines.items()}
+        answers = {e: run_query(q, engine=engine, timeout=120).boolean for e, engine in local_engines.items()}
         assert answers == {"rdflib": over_http.boolean, "oxigraph": over_http.boolean}
     else:
         for engine in local_engines.values():
-            assert rows(run_query(q, engine=engine, max_rows=None)) == rows(over_http), engine.name
+            assert rows(run_query(q, engine=engine, max_rows=None, timeout=120)) == rows(over_http), engine.name
 
 
 @pytest.mark.server

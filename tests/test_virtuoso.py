@@ -96,14 +96,15 @@ def test_virtuoso_holds_exactly_the_triples_that_were_pushed(loaded):
 def test_every_library_query_gives_its_rows_on_rdflib_pyoxigraph_and_the_oxigraph_server(engines, name):
     q = find_query(name)
     expected = read_expected(q.expected_path())
-    problems = {e: compare(run_query(q, engine=engine, max_rows=None), expected) for e, engine in engines.items()}
+    results = {e: run_query(q, engine=engine, max_rows=None, timeout=120) for e, engine in engines.items()}
+    problems = {e: compare(result, expected) for e, result in results.items()}
     assert problems == {e: [] for e in engines}
 
 
 @pytest.mark.parametrize("name", [_virtuoso_case(n) for n in SHIPPED])
 def test_every_library_query_gives_its_rows_on_virtuoso(loaded, name):
     q = find_query(name)
-    assert compare(run_query(q, engine=loaded, max_rows=None), read_expected(q.expected_path())) == []
+    assert compare(run_query(q, engine=loaded, max_rows=None, timeout=120), read_expected(q.expected_path())) == []
 
 
 def test_virtuosos_ask_answer_reads_as_a_boolean(loaded):

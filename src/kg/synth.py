@@ -98,6 +98,11 @@ _QUOTES = [
     ("همکاری منطقه‌ای به سود همهٔ کشورهاست", "Regional cooperation benefits every country.", "regional-cooperation"),
     ("ما از همگرایی منطقه‌ای پشتیبانی می‌کنیم", "We support regional integration.", "regional-integration"),
 ]
+# How sure each quote is (certainty, time reference) and the word that says so, if any: (cue, kind, scope @en, @fa)
+_FACTUALITY: dict[str, tuple[str, str, tuple[str, str, str, str] | None]] = {
+    _QUOTES[0][0]: ("underspecified-certainty", "future", ("باید", "deontic-modal", "we expand bilateral cooperation", "همکاری‌های دوجانبه گسترش یابد")),  # noqa: E501
+    _QUOTES[2][0]: ("underspecified-certainty", "future", ("باید", "deontic-modal", "trade between the two countries doubles", "حجم تجارت دو کشور دو برابر شود")),  # noqa: E501
+}  # fmt: skip
 _FIRST_DAY = date(2022, 1, 1)
 
 
@@ -238,6 +243,10 @@ def _tell(st: _Story) -> _Article:
     a.mention(s[2], _person(st.speaker))
     a.say(" گفت: «")
     a.mention(st.quote, st.statement)
+    cue = _FACTUALITY.get(st.quote, ("", "", None))[2]
+    if cue is not None:  # the word that qualifies the quote, a mention of the statement inside the quote's
+        begin = a.length - len(st.quote) + st.quote.index(cue[0])
+        a.mentions.append((begin, begin + len(cue[0]), cue[0], st.statement))
     a.say("». ")
     countries = st.countries
     for i, c in enumerate(countries):
@@ -301,6 +310,7 @@ def _write_facts(w: _Writer, st: _Story, text: str) -> None:
     w.add(agreement, kg + "party", _ID + iranian[0])
     w.add(agreement, kg + "party", _ID + kazakh[0])
     w.add(agreement, kg + "cooperationDomain", _KGC + iranian[4])
+    w.add(agreement, kg + "statedDomain", _KGC + iranian[4])  # the title says «در زمینهٔ …»
     w.add(agreement, kg + "concludedDuring", visit)
 
     w.add(statement, rdf_type, kg + "Statement")
@@ -312,6 +322,18 @@ def _write_facts(w: _Writer, st: _Story, text: str) -> None:
     w.text(statement, _SCHEMA + "text", st.quote, "fa")
     w.text(statement, kg + "gloss", st.gloss, "en")
     w.add(statement, kg + "topic", _KGC + st.topic)
+    certainty, when, cue = _FACTUALITY.get(st.quote, ("certain", "non-future", None))
+    w.add(statement, kg + "certainty", _KGC + certainty)
+    w.add(statement, kg + "polarity", _KGC + "positive")
+    w.add(statement, kg + "timeReference", _KGC + when)
+    w.add(statement, _SCHEMA + "mainEntity", _country(st.speaker))
+    if cue is not None:
+        begin = text.index(st.quote) + st.quote.index(cue[0])
+        span = f"{art}/span/{begin}-{begin + len(cue[0])}"
+        w.add(statement, kg + "factualityCue", span)
+        w.add(span, kg + "cueKind", _KGC + cue[1])
+        w.text(span, kg + "cueScope", cue[2], "en")
+        w.text(span, kg + "cueScope", cue[3], "fa")
 
 
 def _write_mentions(w: _Writer, art: str, mentions: list[tuple[int, int, str, str]]) -> None:
