@@ -19,9 +19,15 @@ import pytest
 def start_kg_serve(
     *args: str, env: dict[str, str] | None = None, cwd: str | None = None
 ) -> tuple[subprocess.Popen[str], str]:
-    """``kg serve ARGS`` (add ``--port 0`` for a free port) in a child process (in ``cwd``); it and its URL."""
+    """``kg serve ARGS`` (add ``--port 0`` for a free port) in a child process (in ``cwd``); it and its URL.
+
+    Queries get the suite's generous time limit unless ``--timeout`` is among ``args`` (see conftest.py).
+    """
+    from conftest import TEST_TIME_LIMIT
+
+    limit = [] if "--timeout" in args else ["--timeout", f"{TEST_TIME_LIMIT:g}"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", *args],
+        [sys.executable, "-m", "kg", "serve", *args, *limit],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

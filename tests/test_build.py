@@ -8,11 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kg.build import INPUTS_FILE, NO_GRAPHVIZ, build
 
 DOCS = "ontology documentation (HTML, English and Persian)"
 
 
+@pytest.mark.slow  # four full builds
 def test_docs_are_kept_when_their_inputs_did_not_change_and_rewritten_when_they_did(tmp_path):
     first = build(tmp_path)
     assert DOCS in [name for name, _ in first.outputs]

@@ -15,7 +15,7 @@ DOCS = resources.root() / "docs"
 
 
 def test_checked_in_dot_is_what_the_ontology_generates():
-    assert (DOCS / "diagram.dot").read_text(encoding="utf-8") == to_dot(load_ontology()), "run `kg diagram`"
+    assert (DOCS / "diagram.dot").read_text(encoding="utf-8") == to_dot(load_ontology()), "run `kg diagram --out docs`"
 
 
 def test_dot_names_every_class():

@@ -1,8 +1,22 @@
-"""The package's modules import each other without a cycle, and ``kg --help`` loads no RDF library.
+"""The package's modules import each other without a cycle, in layers, and ``kg --help`` loads no RDF library.
 
 The import graph is read from the source (``ast``), every ``import`` and ``from … import``
 anywhere in a module, lazy ones inside functions included: a cycle through a lazy import
 is still two modules that each need the other.
+
+The layers, lowest first; a module imports only modules of its own layer or below, so
+nothing below ``sparql/`` and ``explore/`` imports them:
+
+1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, and
+   publish/paths (the one map of IRIs to site paths, which the description uses too);
+2. reading and writing RDF and HTTP: load, writers, http, and kg serve's request guard and HTTP server
+   (guard, httpd);
+3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
+   docs, synth, export, reason;
+4. ``sparql/``: queries, engines, results;
+5. ``explore/``: the offline explorer (it runs the library's questions);
+6. applications: site, serve, proxy, readable, publish/, build, notebook, cli, launch, warm, warm_server,
+   and the package's face.
 """
 
 from __future__ import annotations
@@ -45,6 +59,44 @@ def import_graph() -> nx.DiGraph:
     return graph
 
 
+_GRAPH = "sources describe validate project stats diagram docs synth export reason"
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset(
+        "kg." + n
+        for n in [
+            "errors",
+            "limits",
+            "resources",
+            "namespaces",
+            "formats",
+            "i18n",
+            "text",
+            "terms",
+            "output",
+            "terminal",
+        ]
+    )
+    | {"kg.publish.paths"},
+    frozenset({"kg.load", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
+    frozenset("kg." + n for n in _GRAPH.split()),
+    frozenset({"kg.sparql"}),  # and every kg.sparql.* module
+    frozenset({"kg.explore"}),  # and every kg.explore.* module
+    frozenset(
+        "kg." + n
+        for n in ["site", "serve", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
+    )
+    | {"kg", "kg.__main__", "kg.warm_server"},
+)
+
+
+def layer(module: str) -> int:
+    """The layer of ``module`` (0 lowest); a module of a listed package is in the package's layer."""
+    for index, members in enumerate(LAYERS):
+        if module in members or any(module.startswith(m + ".") for m in members if m != "kg"):
+            return index
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS (and to the docstring)")
+
+
 def test_the_import_graph_is_found():
     graph = import_graph()
     assert graph.number_of_nodes() >= 15
@@ -61,3 +113,23 @@ def test_no_module_imports_itself_through_others():
 def test_no_submodule_imports_the_package_init():
     graph = import_graph()
     assert sorted(graph.predecessors("kg")) == []
+
+
+def test_every_module_has_a_layer():
+    for module in import_graph():
+        layer(module)
+
+
+def test_no_module_imports_a_higher_layer():
+    """Nothing below sparql/ and explore/ imports them; the foundations import nothing of kg above them."""
+    upward = [
+        f"{a} (layer {layer(a) + 1}) imports {b} (layer {layer(b) + 1})"
+        for a, b in import_graph().edges
+        if layer(b) > layer(a)
+    ]
+    assert upward == []
+
+
+def test_the_layer_check_can_fail():
+    assert layer("kg.load") < layer("kg.sparql.engines") < layer("kg.explore.page") < layer("kg.cli")
+    assert layer("kg.sparql") == layer("kg.sparql.tables")

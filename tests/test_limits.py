@@ -10,6 +10,8 @@ import pytest
 from kg import limits, resources
 from kg.cli import build_parser
 
+pytestmark = pytest.mark.limits  # these tests are about the production values themselves
+
 README = (resources.root() / "README.md").read_text(encoding="utf-8")
 SECURITY = (resources.root() / "SECURITY.md").read_text(encoding="utf-8")
 

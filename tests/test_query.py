@@ -13,7 +13,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from kg import resources
-from kg.errors import ExitCode, QueryError, QuerySyntaxError, QueryTimeout, UsageError
+from kg.errors import ExitCode, LoadError, QueryError, QuerySyntaxError, QueryTimeout, UsageError
 from kg.namespaces import ID, KGC, XSD
 from kg.sparql import (
     compare,
@@ -127,7 +127,7 @@ def test_an_unknown_name_lists_the_close_matches():
 
 
 def test_a_file_that_does_not_exist_is_named(tmp_path):
-    with pytest.raises(QueryError, match=r"missing\.rq: no such query file$"):
+    with pytest.raises(LoadError, match=r"missing\.rq: no such query file$"):  # a missing input: exit 2
         load_query(tmp_path / "missing.rq")
 
 
@@ -206,7 +206,7 @@ def test_an_unknown_parameter_name_is_an_error_with_a_suggestion():
 
 def test_a_bad_value_names_the_query_parameter_and_type():
     q = read_query(LIBRARY / "fx01-agreements.rq")
-    with pytest.raises(QueryError) as caught:
+    with pytest.raises(UsageError) as caught:  # the value given is wrong, not the query: exit 2
         bind_params(q, {"country": "kgi:iran> } UNION { ?s ?p ?o } #"})
     assert str(caught.value) == (
         f"{q.where}: parameter 'country' (iri): 'kgi:iran> }} UNION {{ ?s ?p ?o }} #' is not a prefixed name or <IRI>"

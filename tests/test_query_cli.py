@@ -164,7 +164,8 @@ def test_json_ld_of_a_graph_comes_from_the_exporter_with_a_context_and_round_tri
         (
             LABELS_OF,
             "csv",
-            "--format csv is for SELECT results; a graph can be turtle, nt, nquads, trig, jsonld, xml",
+            "--format csv is for SELECT and ASK results; a graph (CONSTRUCT, DESCRIBE) can be "
+            "turtle, nt, nquads, trig, jsonld, xml",
         ),
         (
             AGREEMENTS,
@@ -199,7 +200,7 @@ def test_a_string_that_tries_to_inject_sparql_is_only_a_string(run):
 
 def test_an_iri_that_tries_to_inject_sparql_is_refused(run):
     code, out, err = run(*on_fixture("query", AGREEMENTS, "--param", "country=kgi:iran> } UNION { ?s ?p ?o } #"))
-    assert (code, out) == (ExitCode.QUERY, "")
+    assert (code, out) == (ExitCode.USAGE, "")
     assert err == (
         f"kg query: error: {read_query(AGREEMENTS).where}: parameter 'country' (iri): "
         "'kgi:iran> } UNION { ?s ?p ?o } #' is not a prefixed name or <IRI>\n"

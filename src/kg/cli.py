@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import getpass
+import inspect
 import math
 import os
 import re
@@ -148,9 +149,14 @@ def _add_data_option(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check the data: SHACL shapes, every quote at its offsets, declared terms, labels, Wikidata links.
+    """Check the data: SHACL shapes and six rules of the project; every finding with its focus node.
 
-    Prints a report (focus node, path, message) and exits 0 only when every check passes.
+    The seven checks, as the report names them: SHACL shapes (ontology/shapes.ttl); quotes at
+    offsets (each quote re-read at its code-point offsets of the article); declared terms (every
+    kg: term used is declared); labels (English and Persian); Persian orthography (Persian yeh
+    and kaf, ZWNJ); Wikidata links (only to verified ids); well-typed literals (each in its
+    datatype's lexical space). Prints a report (focus node, path, message) and exits 0 only when
+    every check passes.
     """
     from kg.validate import validate
 
@@ -438,7 +444,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     SELECT and ASK results print as --format table (default), csv, tsv, json
     (the SPARQL 1.1 result formats) or md; CONSTRUCT and DESCRIBE graphs as
-    turtle (default), nt, n3, xml, json-ld, trig or nquads. --param NAME=VALUE
+    turtle (default), nt, nquads, trig, jsonld or xml (a table is refused for a
+    graph, as csv is). --param NAME=VALUE
     binds a parameter as a typed RDF term (never pasted into the text). In the
     table, IRIs show as their label in --lang (--iris shows prefixed names).
 
@@ -477,7 +484,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         max_rows=args.max_rows or None,
         lang=args.lang,
-        labels=not args.iris and args.format in ("table", "md"),
+        labels=not args.iris and args.format in (None, "table", "md"),
         allow_external=args.allow_external,
         fmt=args.format,
         entailment=args.entailment,
@@ -520,6 +527,17 @@ def _table_width(args: argparse.Namespace) -> int | None:
     return None
 
 
+def _what_is_loaded(entailment: str) -> str:
+    """What a count of served or pushed triples counts: the files' triples, and with ``rdfs`` their entailments.
+
+    >>> _what_is_loaded("rdfs")
+    'ontology, vocabularies and data with their RDFS entailments, as kg query sees them'
+    """
+    if entailment == "none":
+        return "ontology, vocabularies and data as asserted"
+    return "ontology, vocabularies and data with their RDFS entailments, as kg query sees them"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the graph as a research site: the questions as forms, result tables, an editor, an endpoint.
 
@@ -536,7 +554,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import serve
 
     def ready(server: Any) -> None:
-        print(f"serving {server.triples} triples; query page: {server.url}", flush=True)
+        what = _what_is_loaded(args.entailment)
+        print(
+            f"serving {server.triples} triples ({what}); query page: {server.url}",
+            flush=True,
+        )
         print(f"SPARQL endpoint (read-only): {server.query_url}", flush=True)
         print("press Ctrl-C to stop", flush=True)
 
@@ -576,7 +598,8 @@ def cmd_push(args: argparse.Namespace) -> int:
         auth=args.auth,
         entailment=args.entailment,
     )
-    print(f"pushed {pushed.triples} triples into <{pushed.graph}> at {pushed.endpoint} (HTTP {pushed.status})")
+    what = _what_is_loaded(args.entailment)
+    print(f"pushed {pushed.triples} triples ({what}) into <{pushed.graph}> at {pushed.endpoint} (HTTP {pushed.status})")
     return ExitCode.OK
 
 
@@ -613,7 +636,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
-        doc = _plain_text((handler.__doc__ or "").strip())
+        doc = _plain_text(inspect.cleandoc(handler.__doc__ or ""))
         p = sub.add_parser(
             name,
             help=doc.splitlines()[0],
@@ -649,7 +672,9 @@ def _add_file_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -
     p.add_argument("phrase", help="the phrase to find, typed however you like")
 
     p = add("diagram", cmd_diagram)
-    p.add_argument("--out", default="docs", metavar="DIR", help="output directory (default: docs)")
+    p.add_argument(
+        "--out", default="build", metavar="DIR", help="output directory (default: build; the repository's: --out docs)"
+    )
 
     p = add("export", cmd_export)
     _add_data_option(p)
@@ -672,7 +697,12 @@ def _add_file_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) -
     p.add_argument("--out", metavar="FILE", help="file to write; default: stdout")
 
     p = add("docs", cmd_docs)
-    p.add_argument("--out", default="docs/ontology", metavar="DIR", help="output directory (default: docs/ontology)")
+    p.add_argument(
+        "--out",
+        default="build/ontology-docs",
+        metavar="DIR",
+        help="output directory (default: build/ontology-docs, as kg build; the repository's: --out docs/ontology)",
+    )
 
     p = add("publish", cmd_publish)
     _add_data_option(p)
@@ -757,9 +787,9 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
     )
     p.add_argument(
         "--format",
-        default="table",
         metavar="FORMAT",
-        help="table (default), csv, tsv, json, md; for graphs turtle, nt, nquads, trig, jsonld, xml (or an alias)",
+        help="rows: table (default), csv, tsv, json, md; graphs: turtle (default), nt, nquads, trig, jsonld (or json), "
+        "xml (or an alias: ttl, ntriples, n-triples, nq, n-quads, json-ld, rdfxml, rdf, owl)",
     )
     p.add_argument(
         "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of labels and of ?lang (default: en)"

@@ -23,7 +23,7 @@ class ExitCode(IntEnum):
     QUERY = 3  # query syntax error, unknown query, bad parameter, refused operation
     TIMEOUT = 4  # a query ran past its time limit or its memory ceiling
     ENDPOINT = 5  # a remote SPARQL endpoint failed or could not be reached
-    SERVER = 6  # a local server could not start (busy port, missing binary)
+    SERVER = 6  # a program kg runs could not start: the Oxigraph server (busy port, missing binary), Java for HermiT
     OUTPUT = 7  # an output could not be written
     INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report a command it stopped: 128 + 2
 
@@ -40,7 +40,7 @@ _MEANINGS = {
     ExitCode.QUERY: "query error",
     ExitCode.TIMEOUT: "time or memory limit",
     ExitCode.ENDPOINT: "endpoint error",
-    ExitCode.SERVER: "server could not start",
+    ExitCode.SERVER: "a program kg runs could not start (Oxigraph server, Java)",
     ExitCode.OUTPUT: "output error",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C), every output as it was or whole",
 }
@@ -121,7 +121,9 @@ class EndpointError(KgError):
 
 
 class ServerError(KgError):
-    """A local server that could not be started."""
+    """A program kg runs that could not be started: the Oxigraph server (a busy port, no binary), or the
+    Java runtime HermiT needs for ``kg reason``. Not a usage error (the arguments are right) and not a load
+    error (no input is wrong): something must be installed or freed on the machine."""
 
     exit_code = ExitCode.SERVER
 

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
-from kg.errors import EndpointError, QueryTimeout
+from kg.errors import EndpointError, QueryTimeout, UsageError
 from kg.limits import AUTH_SCHEMES, MAX_INPUT_ENV, MAX_REDIRECTS
 from kg.load import max_input_bytes
 
@@ -97,14 +97,20 @@ def origin(url: str) -> tuple[str, str, int]:
 
 
 def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL with a host; an EndpointError otherwise."""
+    """``url`` if it is an absolute http(s) URL with a host; a UsageError (exit 2) otherwise: the URL is input.
+
+    >>> check_url("localhost:7878/query")
+    Traceback (most recent call last):
+    kg.errors.UsageError: not an http(s) URL: 'localhost:7878/query' (give the scheme: http://localhost:7878/query)
+    """
+    hint = f" (give the scheme: http://{url})" if "://" not in url and not re.search(r"\s", url) else ""
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        raise EndpointError(f"not an http(s) URL: {url!r}") from None
+        raise UsageError(f"not an http(s) URL: {url!r}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
-        raise EndpointError(f"not an http(s) URL: {url!r}")
+        raise UsageError(f"not an http(s) URL: {url!r}{hint}")
     return url
 
 

@@ -44,7 +44,7 @@ from types import FrameType
 
 import pyoxigraph
 
-from kg.errors import EndpointError, QueryTimeout, ServerError
+from kg.errors import EndpointError, QueryTimeout, ServerError, UsageError
 from kg.limits import (
     DEFAULT_ENTAILMENT,
     MAX_ROWS,
@@ -451,12 +451,9 @@ def push(
     """
     from kg.http import access_hint, check_url, http_request
 
-    try:
-        check_url(endpoint)
-    except EndpointError:
-        raise EndpointError(f"not an http(s) URL: {endpoint!r}") from None
+    check_url(endpoint)  # a UsageError (exit 2): the arguments are wrong, not the endpoint
     if graph != "default" and not graph.partition(":")[0].isalpha():
-        raise EndpointError(f"the graph name must be an absolute IRI (or 'default'): {graph!r}")
+        raise UsageError(f"the graph name must be an absolute IRI (or 'default'): {graph!r}")
     store = OxigraphEngine.from_files(data, entailment=entailment).store
     body = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     url = graph_store_url(endpoint, graph)

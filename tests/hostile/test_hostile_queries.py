@@ -171,7 +171,7 @@ def test_a_string_parameter_is_one_literal_whatever_it_holds(capsys, value):
 def test_an_iri_parameter_that_is_not_one_iri_is_refused(capsys, value, reason):
     code, out, err = kg_query(capsys, "cq04", "--param", f"speaker={value}")
     assert (code, out, err) == (
-        ExitCode.QUERY,
+        ExitCode.USAGE,  # a bad value is bad input, like an unknown parameter name
         "",
         f"kg query: error: queries/cq04-statements-by-speaker.rq: parameter 'speaker' (iri): {value!r} {reason}\n",
     )

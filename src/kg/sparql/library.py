@@ -76,7 +76,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from kg import resources
-from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
+from kg.errors import KgError, LoadError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.i18n import LANGUAGES
 from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
 from kg.load import read_text
@@ -247,9 +247,17 @@ def find_query(name: str, library: str | Path | None = None) -> Query:
     if len(starting) == 1 and stem:
         return read_query(folder / f"{starting[0]}.rq")
     containing = [n for n in names if stem and stem in n]
-    close = (starting or containing)[:5] or difflib.get_close_matches(stem, names, n=3, cutoff=0.7)
+    same_number = [n for n in names if _number(n) is not None and _number(n) == _number(stem)]  # cq1: cq01-...
+    close = same_number + [n for n in (starting or containing) if n not in same_number]
+    close = close[:5] or difflib.get_close_matches(stem, names, n=3, cutoff=0.7)
     hint = f"; did you mean {_either(close)}?" if close else ""
     raise UsageError(f"unknown query {name!r}{hint} (`kg queries` lists them)")
+
+
+def _number(name: str) -> tuple[str, int] | None:
+    """``cq01-agreements`` and ``cq1`` both as ``("cq", 1)``: the letters and the number they start with."""
+    match = re.match(r"([A-Za-z]+)0*([0-9]+)(?![0-9])", name)
+    return (match.group(1).lower(), int(match.group(2))) if match else None
 
 
 def _either(names: Sequence[str]) -> str:
@@ -266,8 +274,8 @@ def load_query(
         raise UsageError("give a query name, a .rq file or -e 'SPARQL'")
     path = Path(source)
     if path.suffix == ".rq" or path.is_file():
-        if not path.is_file():
-            raise QueryError("no such query file", path=path)
+        if not path.is_file():  # a missing input file, as for --data: a load error (exit 2)
+            raise LoadError("no such query file", path=path)
         return read_query(path)
     return find_query(str(source), library)
 

@@ -82,8 +82,9 @@ class Result:
         what = "triples" if self.kind == "graph" else "rows"
         return f"the result was cut at {self.max_rows} {what} (--max-rows)"
 
-    def format(self, fmt: str = "table", *, labels: bool = True, width: int | None = None) -> str:
-        """The result as text: table, csv, tsv, json, md for rows; any RDF format for graphs.
+    def format(self, fmt: str | None = None, *, labels: bool = True, width: int | None = None) -> str:
+        """The result as text: table (the default), csv, tsv, json, md for rows; any RDF format for graphs
+        (Turtle the default, ``json`` is JSON-LD).
 
         ``labels=False`` shows IRIs as prefixed names and keeps IRI columns
         beside their label columns; ``width`` fits the table to that many
@@ -181,14 +182,24 @@ def _series(pd: Any, terms: list[Identifier | None]) -> Any:
     return pd.array(each(lambda t: f"_:{t}" if isinstance(t, BNode) else str(t)), dtype="string")
 
 
-def check_format(kind: str, fmt: str) -> str:
-    """The canonical output format for a result kind, or a UsageError."""
+def check_format(kind: str, fmt: str | None = None) -> str:
+    """The canonical output format for a result kind (None: ``table`` for rows, ``turtle`` for a graph), or a
+    UsageError: a table, Markdown or CSV asked for a graph is refused, never silently replaced by Turtle.
+
+    >>> check_format("graph"), check_format("graph", "json"), check_format("bindings")
+    ('turtle', 'jsonld', 'table')
+    """
+    if fmt is None:
+        return "turtle" if kind == "graph" else "table"
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if kind == "graph":
-        fmt = {"table": "turtle", "md": "turtle", "json": "jsonld"}.get(fmt, fmt)
+        fmt = {"json": "jsonld"}.get(fmt, fmt)
         if not is_rdf_format(fmt):
-            raise UsageError(f"--format {fmt} is for SELECT results; a graph can be {', '.join(RDF_FORMATS)}")
+            choices = ", ".join(RDF_FORMATS)
+            raise UsageError(
+                f"--format {fmt} is for SELECT and ASK results; a graph (CONSTRUCT, DESCRIBE) can be {choices}"
+            )
         return rdf_format(fmt).name
     if fmt not in BINDINGS_FORMATS:
         raise UsageError(f"--format {fmt} is for graphs; SELECT and ASK results can be {', '.join(BINDINGS_FORMATS)}")

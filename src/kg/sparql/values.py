@@ -134,7 +134,9 @@ def bind_params(
 ) -> dict[str, Identifier]:
     """The terms each parameter is bound to: given values (parsed by declared type) over defaults.
 
-    ``lang`` fills a declared ``lang`` parameter that was not given.
+    ``lang`` fills a declared ``lang`` parameter that was not given. A given name or value that is
+    not right (unknown, not a variable name, not a term of the declared type) is a
+    :class:`~kg.errors.UsageError` (exit 2): the input is wrong, not the query.
     """
     given = dict(given or {})
     if lang and query.param("lang") is not None and "lang" not in given:
@@ -149,7 +151,7 @@ def bind_params(
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"{query.where}: unknown parameter {name!r}{hint} (parameters: {', '.join(names)})")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise QueryError(f"{query.where}: parameter name {name!r} is not a SPARQL variable name")
+            raise UsageError(f"{query.where}: parameter name {name!r} is not a SPARQL variable name")
         try:
             if isinstance(value, Identifier):
                 bound[name] = _check_term(param.type, value) if param else value
@@ -159,7 +161,7 @@ def bind_params(
                 bound[name] = parse_value(param.type, str(value), declared)
         except QueryError as exc:
             kind = f" ({param.type})" if param else ""
-            raise QueryError(f"{query.where}: parameter {name!r}{kind}: {exc.message}") from None
+            raise UsageError(f"{query.where}: parameter {name!r}{kind}: {exc.message}") from None
     for param in query.params:
         if param.name not in bound and param.default is not None:
             bound[param.name] = param.default
