@@ -135,6 +135,15 @@ def input_file(text: str) -> str:
     return text
 
 
+def _add_engine_options(parser: argparse.ArgumentParser, engine_note: str, endpoint_help: str) -> None:
+    """--engine, --endpoint and --graph: where queries run (the local graph on an engine, or an endpoint)."""
+    parser.add_argument(
+        "--engine", choices=limits.ENGINES, help=f"local engine (default: {limits.DEFAULT_ENGINE}; {engine_note})"
+    )
+    parser.add_argument("--endpoint", metavar="URL", help=endpoint_help)
+    parser.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+
+
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
@@ -767,11 +776,7 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the questions (default: en)"
     )
     p.add_argument("--check", action="store_true", help="run every query and compare with its expected rows")
-    p.add_argument(
-        "--engine", choices=limits.ENGINES, help=f"local engine for --check (default: {limits.DEFAULT_ENGINE})"
-    )
-    p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
-    p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+    _add_engine_options(p, "for --check", "check against this SPARQL endpoint instead")
     p.add_argument(
         "--timeout", type=seconds, default=limits.QUERY_TIMEOUT, metavar="SECONDS",
         help=f"per query (default: {limits.QUERY_TIMEOUT:g})",
@@ -801,11 +806,7 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         "--width", type=whole_number(1), metavar="N", help="fit the table to N columns (default: the terminal's)"
     )
     p.add_argument("--no-truncate", action="store_true", help="never cut a table cell, however wide")
-    p.add_argument(
-        "--engine", choices=limits.ENGINES, help=f"local engine (default: {limits.DEFAULT_ENGINE}, the faster)"
-    )
-    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
-    p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+    _add_engine_options(p, "the faster", "run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument(
         "--user", metavar="NAME", help="with --endpoint: user, by Digest or Basic auth ($KG_ENDPOINT_PASSWORD)"
     )
