@@ -47,6 +47,7 @@ from bench_cli import (
     process_cpu,
     process_rss,
     reap_orphans,
+    settled_cpu,
     stop_warm,
     wait_warm,
 )
@@ -162,10 +163,18 @@ def push_step(data: Path, env: dict[str, str], exclude: set[int], folder: Path) 
         server.wait()
 
 
+class Steps(dict[str, Any]):
+    """The steps' figures; each is printed to stderr as soon as it is measured (a long run shows its progress)."""
+
+    def __setitem__(self, name: str, figures: dict[str, Any]) -> None:
+        super().__setitem__(name, figures)
+        print(f"{name}: {json.dumps(figures)}", file=sys.stderr, flush=True)
+
+
 def run(articles: int, quick: bool) -> dict[str, Any]:
     from kg.sparql import list_queries
 
-    results: dict[str, Any] = {"articles": articles, "steps": {}, "queries": {}}
+    results: dict[str, Any] = {"articles": articles, "steps": Steps(), "queries": Steps()}
     steps = results["steps"]
     with tempfile.TemporaryDirectory(prefix="kge") as tmp:
         folder = Path(tmp)
@@ -180,11 +189,12 @@ def run(articles: int, quick: bool) -> dict[str, Any]:
         )
         results["bytes"] = data.stat().st_size
         paths = [ROOT / "ontology" / "kg.ttl", ROOT / "ontology" / "vocabularies.ttl", data]
+        loads = {}
         for name, script in RAW_LOAD.items():
-            path = folder / f"load_{name}.py"
-            path.write_text(script.format(base=BASE), encoding="utf-8")
-            steps[f"{name} load (reference)"] = step([sys.executable, str(path), *map(str, paths)], env, exclude)
-        steps["kg validate"] = step(kg_command("validate", "--data", str(data)), env, exclude)
+            loads[name] = folder / f"load_{name}.py"
+            loads[name].write_text(script.format(base=BASE), encoding="utf-8")
+        reference = [sys.executable, str(loads["pyoxigraph"]), *map(str, paths)]
+        steps["pyoxigraph load (reference)"] = step(reference, env, exclude)
         first = kg_command("query", "cq01-agreements-and-parties", "--data", str(data), "--no-cache")
         steps["kg query, first run (cq01, no warm process)"] = step([*first, "--timeout", "600"], env, exclude)
         # The warm query process: loaded once, as the first kg query starts it.
@@ -207,11 +217,11 @@ def run(articles: int, quick: bool) -> dict[str, Any]:
         try:
             names = [q.name for q in list_queries()]
             for name in names[:2] if quick else names:
-                before = process_cpu(pid)
+                before = settled_cpu(pid)
                 command = kg_command("query", name, "--data", str(data), "--timeout", "600")
                 sample = step(command, env, exclude)
                 if "error" not in sample:
-                    sample["cpu"] += process_cpu(pid) - before
+                    sample["cpu"] += settled_cpu(pid) - before
                 results["queries"][name] = sample
             steps["warm query process: peak"] = {"rss": process_rss(pid)}
         finally:
@@ -231,6 +241,9 @@ def run(articles: int, quick: bool) -> dict[str, Any]:
                 with_size.unlink()
         steps["kg serve (start to first answer)"] = serve_step(data, env, exclude)
         steps["kg push (to a raw Oxigraph server)"] = push_step(data, env, exclude, folder)
+        steps["kg validate"] = step(kg_command("validate", "--data", str(data)), env, exclude)
+        reference = [sys.executable, str(loads["rdflib"]), *map(str, paths)]
+        steps["rdflib load (reference)"] = step(reference, env, exclude)
     return results
 
 
@@ -264,14 +277,14 @@ def report(results: dict[str, Any], command: str, load_before: str, load_after: 
         f"Library queries at {articles:,} articles through the warm query process "
         "(`kg query NAME --data corpus.ttl`, table output):",
         "",
-        "| query | wall s | CPU s (client + warm process) | ≤ 2 s |",
+        "| query | wall s | CPU s (client + warm process) | ≤ 2 s CPU |",
         "|---|---:|---:|---|",
     ]
     for name, s in results["queries"].items():
         if "error" in s:
             lines.append(f"| {name} | – | – | {s['error']} |")
             continue
-        verdict = "yes" if s["wall"] <= 2 else f"no: {s['wall'] - 2:.2f} s over"
+        verdict = "yes" if s["cpu"] <= 2 else f"no: {s['cpu'] - 2:.2f} s over"  # CPU: the machine may be busy
         lines.append(f"| {name} | {_fmt(s['wall'])} | {_fmt(s['cpu'])} | {verdict} |")
     return "\n".join(lines)
 

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_scale.py                      # 1, 100, 1000 articles; writes BENCHMARKS.md
+    python benchmarks/bench_scale.py                      # 1, 100, 1000 articles; tables on stdout
     python benchmarks/bench_scale.py --sizes 1,100,1000,10000 --runs 3
     python benchmarks/bench_scale.py --quick              # 1 and 100 articles, one run, tables on stdout (CI)
 
@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs of each query and step (default: 3)")
     parser.add_argument("--quick", action="store_true", help="1 and 100 articles, one run, tables on stdout (CI)")
     parser.add_argument(
-        "--out", type=Path, help="write the tables here (default: BENCHMARKS.md, or stdout with --quick)"
+        "--out", type=Path, help="write the tables to this file (default: stdout; BENCHMARKS.md holds them by hand)"
     )
     parser.add_argument("--timeout", type=float, default=600, help="seconds one child may take (default: 600)")
     parser.add_argument("--note", action="append", default=[], help="a line to add under the machine (repeatable)")
@@ -404,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in args.sizes.split(","))
     runs = 1 if args.quick else args.runs
-    out = args.out if args.out or args.quick else ROOT / "BENCHMARKS.md"
+    out = args.out
     command = "python benchmarks/bench_scale.py " + " ".join(argv if argv is not None else sys.argv[1:])
     results: dict[int, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:

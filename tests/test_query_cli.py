@@ -194,7 +194,8 @@ def test_no_rows_exits_1(run):
 def test_a_string_that_tries_to_inject_sparql_is_only_a_string(run):
     injected = 'en") || true || ("'
     code, out, err = run(*on_fixture("query", AGREEMENTS, "--param", f"lang={injected}", "--format", "csv"))
-    assert (code, out, err) == (ExitCode.NOT_CONFORMING, "agreement,agreementLabel,kindLabel,partyLabel\r\n", "")
+    assert (code, out) == (ExitCode.USAGE, ""), "one literal, which is no language of the data"
+    assert err.endswith(f"parameter 'lang': {injected!r} is not a language of the data's labels; allowed: en, fa\n")
 
 
 def test_an_iri_that_tries_to_inject_sparql_is_refused(run):
@@ -371,3 +372,44 @@ def test_help_is_the_command_docstring(kg):
     done = kg("query", "--help")
     assert done.returncode == 0
     assert "Run a SPARQL query: a library query by NAME, a .rq FILE, or -e 'SPARQL'." in done.stdout
+
+
+def test_a_choice_outside_the_list_is_a_short_usage_error(kg):
+    """`--lang de` printed the whole eight-line usage of kg query above the one line that mattered."""
+    done = kg("query", "cq01", "--lang", "de")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "kg query: error: argument --lang: invalid choice: 'de' (choose from 'en', 'fa')\n(see kg query --help)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["cq01", "--param", "lang=de"],
+            "kg query: error: cq01-agreements-and-parties: parameter 'lang': 'de' is not a language of the data's "
+            "labels; allowed: en, fa\n",
+        ),
+        (
+            ["cq17", "--param", "country=kgi:tehran"],
+            "kg query: error: cq17-organisations-of-a-country: parameter 'country': kgi:tehran is not a kg:Country; "
+            "allowed: kgi:china, kgi:iran, kgi:kazakhstan, kgi:qatar,",
+        ),
+        (
+            ["cq02", "--param", "domain=kgi:iran", "--engine", "rdflib"],
+            "kg query: error: cq02-agreements-by-domain: parameter 'domain': kgi:iran is not a skos:Concept; "
+            "allowed: kgc:",
+        ),
+    ],
+)
+def test_a_value_the_data_cannot_answer_is_a_usage_error_naming_the_allowed_values(run_kg, args, message):
+    """`--param lang=de` silently gave 0 rows."""
+    code, out, err = run_kg("query", *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(message), err
+
+
+def test_values_the_data_answers_pass_the_check(run_kg):
+    assert run_kg("query", "cq17", "--param", "country=kgi:iran", "--format", "csv")[0] == 0
+    assert run_kg("query", "cq01", "--lang", "fa", "--format", "csv")[0] == 0

@@ -162,24 +162,4 @@ def test_rdflib_stops_building_rows_at_the_cap(engines):
 # Bad numbers for --timeout, --max-rows and --max-memory: tests/hostile/test_hostile_arguments.py
 
 
-# --------------------------------------------------------------------------- the query process
-
-
-def test_query_processes_that_answered_exit_cleanly_and_are_all_collected():
-    import os
-
-    from kg.sparql import sandbox
-
-    answers = [run_isolated(lambda i=i: i * i, timeout=10) for i in range(5)]
-    assert answers == [0, 1, 4, 9, 16]
-    pending = list(sandbox._EXITING)
-    assert len(pending) <= 5  # those still exiting, or exited and not yet collected
-    for pid in pending:  # each is this process's own child and exits with status 0
-        assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-    sandbox._reap_finished()
-    assert sandbox._EXITING == []
-
-
-def test_an_answer_too_big_for_one_pipe_buffer_arrives_whole():
-    rows = [("l", "راه\u200cآهن " * 20, None, "fa")] * 20_000  # about 5 MB pickled, far past 64 KiB
-    assert run_isolated(lambda: rows, timeout=30) == rows
+# The query process itself (its answer, its exit, its errors): tests/test_sandbox.py

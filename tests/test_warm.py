@@ -107,8 +107,8 @@ def _warm_processes(folder: Path) -> list[int]:
     return found
 
 
-@pytest.fixture
-def kg_warm() -> Iterator[Warm]:
+@contextlib.contextmanager
+def _warm_folder() -> Iterator[Warm]:
     folder = Path(tempfile.mkdtemp(prefix="kgw"))  # short: a socket's path has at most 107 bytes
     folder.chmod(0o700)
     runner = Warm(folder)
@@ -121,6 +121,22 @@ def kg_warm() -> Iterator[Warm]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture
+def kg_warm() -> Iterator[Warm]:
+    """A cache folder of its own: for the tests that start, kill or stop the warm process."""
+    with _warm_folder() as runner:
+        yield runner
+
+
+@pytest.fixture(scope="module")
+def shared_warm() -> Iterator[Warm]:
+    """One warm process on the shipped data, started by a first run, for the tests that only ask it."""
+    with _warm_folder() as runner:
+        runner("query", "-e", COUNT_PERSONS)
+        runner.ready()
+        yield runner
+
+
 def _data(folder: Path, people: int) -> Path:
     """A data file of ``people`` persons (the ontology comes with every load)."""
     path = folder / "people.ttl"
@@ -130,7 +146,8 @@ def _data(folder: Path, people: int) -> Path:
     return path
 
 
-def test_a_repeated_query_is_answered_warm_with_the_same_bytes_and_exit_codes(kg_warm):
+def test_a_repeated_query_is_answered_warm_with_the_same_bytes_and_exit_codes(shared_warm):
+    kg_warm = shared_warm
     cases = [
         ("query", "cq03-people-and-posts"),
         ("query", "cq21-wikidata-links", "--lang", "fa", "--format", "json"),
@@ -140,8 +157,6 @@ def test_a_repeated_query_is_answered_warm_with_the_same_bytes_and_exit_codes(kg
         ("query", "no-such-query"),  # exit 2 or 3: unknown query
     ]
     cold = {case: kg_warm(*case, "--no-cache") for case in cases}
-    assert kg_warm.state() is None  # --no-cache started nothing
-    kg_warm(*cases[0])  # cold, and starts the warm process
     used = kg_warm.ready()["stores"][0]["uses"]
     for case in cases:
         again = kg_warm(*case)
@@ -175,9 +190,8 @@ def test_an_input_rewritten_with_its_old_time_is_read_again(kg_warm):
     assert [s["uses"] for s in state["stores"]] == [1, 2]  # the new content's store, then the old one's
 
 
-def test_the_input_limit_of_the_request_holds_for_a_loaded_store(kg_warm):
-    kg_warm("query", "-e", COUNT_PERSONS)
-    kg_warm.ready()
+def test_the_input_limit_of_the_request_holds_for_a_loaded_store(shared_warm):
+    kg_warm = shared_warm
     limited = kg_warm("query", "-e", COUNT_PERSONS, env={**kg_warm.env, "KG_MAX_INPUT_BYTES": "100"})
     assert limited.returncode == 2
     assert b"over the input limit of 100 bytes" in limited.stderr
@@ -290,10 +304,9 @@ def test_a_request_from_another_kg_makes_it_step_down(kg_warm):
     _wait_gone(pid)
 
 
-def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(kg_warm):
+def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(shared_warm):
     """`kg query ... | head -1`: the worker gets BrokenPipeError as a cold kg does, not a signal."""
-    kg_warm("query", "-e", COUNT_PERSONS)
-    kg_warm.ready()
+    kg_warm = shared_warm
 
     def closed_early(*args: str) -> tuple[int, bytes]:
         read, write = os.pipe()
@@ -307,3 +320,23 @@ def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(kg_warm):
         return done.returncode, done.stderr
 
     assert closed_early("query", "cq24-inventory") == closed_early("query", "cq24-inventory", "--no-cache")
+
+
+def test_the_query_children_the_workers_leave_are_collected(shared_warm):
+    """The warm process adopts each worker's exiting query child; none may stay a zombie."""
+    pid = shared_warm.state()["pid"]
+    for _ in range(3):
+        shared_warm("query", "-e", COUNT_PERSONS)
+    deadline = time.monotonic() + 30  # each exits milliseconds after its answer
+    while True:
+        children = [e for e in Path("/proc").iterdir() if e.name.isdigit() and _child_of(e, pid)]
+        if not children:
+            break
+        assert time.monotonic() < deadline, f"children left: {[c.name for c in children]}"
+        time.sleep(0.02)
+
+
+def _child_of(entry: Path, parent: int) -> bool:
+    with contextlib.suppress(OSError):
+        return f"\nPPid:\t{parent}\n" in (entry / "status").read_text()
+    return False

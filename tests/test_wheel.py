@@ -6,6 +6,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,8 @@ def test_wheel_installs_in_a_fresh_venv_and_validates_from_elsewhere(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("conforms")
+    # the offline console's engine travels in the wheel too (vendored, nothing fetched)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for vendored in ("web.js", "web_bg.wasm.gz", "LICENSE-MIT", "LICENSE-APACHE-2.0"):
+        assert f"kg/templates/vendor/oxigraph/{vendored}" in names, vendored
+    assert "kg/templates/explorer/sparql-worker.js" in names and "kg/templates/sparql-boot.js" in names

@@ -17,7 +17,7 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from kg import limits
 from kg.errors import ExitCode, KgError, UsageError, describe_exit_codes
@@ -133,6 +133,15 @@ def input_file(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty file name names no file")
     return text
+
+
+def _add_engine_options(parser: argparse.ArgumentParser, engine_note: str, endpoint_help: str) -> None:
+    """--engine, --endpoint and --graph: where queries run (the local graph on an engine, or an endpoint)."""
+    parser.add_argument(
+        "--engine", choices=limits.ENGINES, help=f"local engine (default: {limits.DEFAULT_ENGINE}; {engine_note})"
+    )
+    parser.add_argument("--endpoint", metavar="URL", help=endpoint_help)
+    parser.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
 
 
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
@@ -616,14 +625,24 @@ def _plain_text(doc: str) -> str:
     return re.sub(r"``([^`]+)``", r"`\1`", doc)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with a short usage error: what was wrong and where the help is, not the whole usage.
+
+    ``kg query --lang de`` printed all eight lines of ``kg query``'s usage above the one that mattered.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kg",
         description="A knowledge graph of one ISNA article on Iran–Kazakhstan cooperation (June 2022).",
         epilog=f"Exit codes: {describe_exit_codes()}.",
     )
     parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     def add(name: str, handler: Handler) -> argparse.ArgumentParser:
         doc = _plain_text(inspect.cleandoc(handler.__doc__ or ""))
@@ -757,11 +776,7 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="language of the questions (default: en)"
     )
     p.add_argument("--check", action="store_true", help="run every query and compare with its expected rows")
-    p.add_argument(
-        "--engine", choices=limits.ENGINES, help=f"local engine for --check (default: {limits.DEFAULT_ENGINE})"
-    )
-    p.add_argument("--endpoint", metavar="URL", help="check against this SPARQL endpoint instead")
-    p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+    _add_engine_options(p, "for --check", "check against this SPARQL endpoint instead")
     p.add_argument(
         "--timeout", type=seconds, default=limits.QUERY_TIMEOUT, metavar="SECONDS",
         help=f"per query (default: {limits.QUERY_TIMEOUT:g})",
@@ -791,11 +806,7 @@ def _add_query_commands(add: Callable[[str, Handler], argparse.ArgumentParser]) 
         "--width", type=whole_number(1), metavar="N", help="fit the table to N columns (default: the terminal's)"
     )
     p.add_argument("--no-truncate", action="store_true", help="never cut a table cell, however wide")
-    p.add_argument(
-        "--engine", choices=limits.ENGINES, help=f"local engine (default: {limits.DEFAULT_ENGINE}, the faster)"
-    )
-    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local graph")
-    p.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+    _add_engine_options(p, "the faster", "run on this SPARQL 1.1 endpoint instead of the local graph")
     p.add_argument(
         "--user", metavar="NAME", help="with --endpoint: user, by Digest or Basic auth ($KG_ENDPOINT_PASSWORD)"
     )

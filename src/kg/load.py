@@ -240,15 +240,25 @@ def _check_structure(path: Path, fmt: RdfFormat) -> None:
         raise LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
 
 
-def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
+def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI, one_graph: bool = False) -> Iterator[Any]:
     """Each :class:`pyoxigraph.Quad` of one RDF file, streamed; any fault is a LoadError with its position.
 
     ``base_iri`` resolves relative IRIs when the file has no ``@base`` (default :data:`BASE_IRI`).
+    ``one_graph``: the file goes into one graph, so a statement in a named graph (N-Quads, TriG)
+    is a LoadError naming the graph rather than a name dropped without a word.
     """
     path, fmt = check_input(path)
     _check_structure(path, fmt)
     try:
-        yield from pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
+        quads = pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
+        if not (fmt.dataset and one_graph):
+            yield from quads
+            return
+        read = list(quads)  # the whole file first: a syntax error anywhere in it is reported before this
+        named = next((q.graph_name for q in read if not isinstance(q.graph_name, pyoxigraph.DefaultGraph)), None)
+        if named is not None:
+            raise named_graph_refused(path, fmt, named)
+        yield from read
     except SyntaxError as exc:
         raise _syntax_error(path, fmt, exc) from None
     except OSError as exc:
@@ -257,6 +267,17 @@ def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> Iterator[Any]:
         raise LoadError(f"{fmt.title} error: {exc}", path=path) from None
     except MemoryError as exc:
         raise too_large_a_term(path, fmt, exc) from None
+
+
+def named_graph_refused(source: str | Path, fmt: RdfFormat, graph: Any) -> LoadError:
+    """The LoadError for a statement in a named graph: kg reads a file as one graph, and putting the
+    statements of named graphs into it would lose their names without a word."""
+    return LoadError(
+        f"{fmt.title}: a statement in the named graph {graph}: kg reads each file as one graph and would "
+        "lose the graph's name; give each graph as a file of its own (Turtle, N-Triples), or its statements "
+        "in the default graph",
+        path=source,
+    )
 
 
 def too_large_a_term(source: str | Path, fmt: RdfFormat, exc: MemoryError) -> LoadError:
@@ -289,9 +310,9 @@ def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BAS
         raise LoadError(f"{fmt.title} syntax error: {message}", **where) from None
 
 
-def read_quads(path: str | Path, *, base_iri: str = BASE_IRI) -> list[Any]:
-    """Every quad of one RDF file (triple formats give default-graph quads)."""
-    return list(iter_quads(path, base_iri=base_iri))
+def read_quads(path: str | Path, *, base_iri: str = BASE_IRI, one_graph: bool = False) -> list[Any]:
+    """Every quad of one RDF file (triple formats give default-graph quads); ``one_graph``: see :func:`iter_quads`."""
+    return list(iter_quads(path, base_iri=base_iri, one_graph=one_graph))
 
 
 _POSITION_PREFIX = re.compile(r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ")
@@ -388,7 +409,7 @@ def parse_dataset(paths: Iterable[str | Path]) -> Dataset:
 def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
     """Parse one RDF file into ``store``: every triple into ``graph`` (default: the default graph)."""
     target = pyoxigraph.DefaultGraph() if graph is None else graph
-    store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object, target) for q in read_quads(path)])
+    store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object, target) for q in read_quads(path, one_graph=True)])
 
 
 def source_paths(data: Sequence[str | Path] | None = None) -> list[Path]:
@@ -415,7 +436,7 @@ def load_graph(data: Sequence[str | Path] | None = None, *, ontology: bool = Tru
 
 def _parse_all(paths: Sequence[Path]) -> Graph:
     """The files in one graph. The last (the user's data) are read first, so a broken one fails fast."""
-    read = {path: read_quads(path) for path in reversed(paths)}
+    read = {path: read_quads(path, one_graph=True) for path in reversed(paths)}
     graph = new_graph()
     add = graph.add
     for path in paths:

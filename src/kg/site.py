@@ -410,7 +410,7 @@ async def adhoc(request: Request) -> Response:
     if not problems:
         try:
             if not site.allow_external:
-                refuse_service(query_text)
+                await run_in_threadpool(refuse_service, query_text)  # a long text takes a while: off the loop
             result = await run_in_threadpool(Library.run, site, None, {}, lang, query_text, _left(request))
             context["table"] = _table(result, lang)
             return _page("adhoc.html", request, **context)

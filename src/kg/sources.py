@@ -67,7 +67,7 @@ class Sources:
         add = graph.add
         for path in paths:
             bad = []
-            for quad in iter_quads(path):
+            for quad in iter_quads(path, one_graph=True):
                 triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
                 add(triple)  # type: ignore[arg-type]
                 if isinstance(triple[2], Literal) and getattr(triple[2], "ill_typed", False):
@@ -139,7 +139,7 @@ class Sources:
         if which in ("all", "ontology"):
             paths += resources.ontology_paths()
         for path in paths:
-            yield from iter_quads(path)
+            yield from iter_quads(path, one_graph=True)
 
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from."""

@@ -114,8 +114,16 @@ def cache_dir() -> Path:
 
 
 def private_dir(create: bool) -> Path | None:
-    """The cache folder, made ``0700`` if ``create``; None if it is missing, or others may write or enter it."""
-    folder = cache_dir()
+    """The cache folder, made ``0700`` if ``create``; None if it is missing, or others may write or enter it.
+
+    None too where there is no home folder to put it in, or no working folder to tell the warm
+    process (a deleted one): then kg runs cold.
+    """
+    try:
+        folder = cache_dir()
+        Path.cwd()
+    except (RuntimeError, KeyError, OSError):
+        return None
     if create:
         with contextlib.suppress(OSError):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -165,8 +165,12 @@ class _Server:
         return True
 
     def reap(self) -> None:
-        """Tell each caller whose worker finished its exit code."""
-        while self.workers:
+        """Collect every child that exited; tell each caller whose worker finished its exit code.
+
+        The children are the workers and the query children they leave exiting (adopted: this
+        process is their subreaper), which would stay zombies if only workers were collected.
+        """
+        while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:

@@ -315,3 +315,35 @@ def test_an_external_entity_is_never_read(tmp_path, export):
     assert code == ExitCode.USAGE
     assert err.startswith(f"kg export: error: {path}:"), err
     assert "RDF/XML syntax error" in err and "TOP-SECRET" not in err
+
+
+NAMED = {
+    "named.nq": '<http://a/s> <http://a/p> "x" <http://a/g> .\n',
+    "blank-named.nq": '<http://a/s> <http://a/p> "x" _:g .\n',
+    "named.trig": "<http://a/g> { <http://a/s> <http://a/p> 'x' }\n",
+    "graph-keyword.trig": "GRAPH <http://a/g> { <http://a/s> <http://a/p> 'x' }\n",
+    "mixed.trig": "{ <http://a/s> <http://a/p> 'x' } _:g { <http://a/s> <http://a/p> 'y' }\n",
+}
+
+
+@pytest.mark.parametrize("name", NAMED)
+def test_statements_in_named_graphs_are_refused_never_merged(tmp_path, capsys, name):
+    """N-Quads and TriG graph names were dropped: every statement went into the one graph without a word.
+    Now a statement in a named graph is a load error naming the file and the graph, in every command."""
+    path = tmp_path / name
+    path.write_text(NAMED[name], encoding="utf-8")
+    for command in (["validate"], ["query", "cq01"], ["query", "cq01", "--engine", "rdflib"],
+                    ["export", "--format", "trig", "--graph", "data"]):  # fmt: skip
+        assert main([*command, "--data", str(path)]) == ExitCode.USAGE, command
+        err = capsys.readouterr().err
+        assert f"{path}: " in err and ": a statement in the named graph " in err, err
+        assert "would lose the graph's name" in err
+
+
+def test_a_quad_file_of_the_default_graph_only_is_read(tmp_path, capsys):
+    files = {"d.nq": '<http://a/s> <http://a/p> "x" .\n', "d.trig": "{ <http://a/s> <http://a/p> 'x' }\n"}
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        assert main(["query", "-e", "SELECT ?o WHERE { <http://a/s> <http://a/p> ?o }", "--data", str(path)]) == 0
+        assert capsys.readouterr().out == "?o\n--\nx\n(1 row)\n", name

@@ -281,7 +281,7 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
     parts += [(path, DATA_GRAPH) for path in sources.data_paths]
     for path, graph in parts:
         name = NamedNode(str(graph))
-        store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path)])
+        store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path, one_graph=True)])
     name = NamedNode(str(DATASET_IRI))
     store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in sources.description()])
     return Publication(store, modified_time(sources.paths), list(sources.paths))

@@ -73,7 +73,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import KgError, LoadError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
@@ -93,6 +93,7 @@ from kg.sparql.results import Result, check_format
 from kg.sparql.sandbox import run_isolated
 from kg.sparql.syntax import PARAM_TYPES, Param, Query, analyse, check_prefixes
 from kg.sparql.values import Prepared, bind_params, check_slots, parse_value, prepare, unquote_default
+from kg.terms import prefixed
 
 # --------------------------------------------------------------------------- the library
 
@@ -188,6 +189,7 @@ def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, 
         raise QueryError(
             f"parameter name {name!r} is not a SPARQL variable name", path=where, line=line, column=name_at
         )
+    kind, *class_names = kind.split()
     if kind not in PARAM_TYPES:
         raise QueryError(
             f"parameter {name!r} has unknown type {kind!r}; types: {', '.join(PARAM_TYPES)}",
@@ -195,6 +197,13 @@ def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, 
             line=line,
             column=kind_at,
         )
+    if class_names and kind != "iri":
+        raise QueryError(f"only an iri parameter names classes ({name!r} is {kind})", path=where, line=line,
+                         column=kind_at)  # fmt: skip
+    try:
+        classes = tuple(str(parse_value("iri", c, declared)) for c in class_names)
+    except QueryError as exc:
+        raise QueryError(f"class of {name!r}: {exc.message}", path=where, line=line, column=kind_at) from None
     default = None
     if default_text not in ("", "-"):
         try:
@@ -202,7 +211,7 @@ def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, 
         except QueryError as exc:
             message = f"default of {name!r}: {exc.message}"
             raise QueryError(message, path=where, line=line, column=default_at) from None
-    return Param(name, kind, default, default_text, description)
+    return Param(name, kind, default, default_text, description, classes)
 
 
 _FIELD = re.compile(r"[^|]+|(?<=\|)(?=\||$)|^(?=\|)")
@@ -305,6 +314,8 @@ def run_query(
     """Run ``query`` on ``engine`` with ``params`` bound; see :func:`query` for the options."""
     if fmt is not None:
         check_format("graph" if query.form in ("CONSTRUCT", "DESCRIBE") else "bindings", fmt)
+    if params or lang:
+        check_values(query, bind_params(query, params, lang=lang), engine)
     # A remote endpoint is the network already; only Update is refused there.
     parser = "oxigraph" if engine.name == "oxigraph" else "rdflib"  # the parser that will execute the text
     cap = max_rows if max_rows and max_rows > 0 else None
@@ -422,6 +433,69 @@ def show(
 ) -> str:
     """``kg query NAME --show``: the standalone SPARQL 1.1 text with ``params`` bound, as it would run."""
     return prepare_query(load_query(source, text=text, library=library), params, lang=lang).text
+
+
+# --------------------------------------------------------------------------- values the data can answer
+
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+
+
+def check_values(query: Query, bindings: Mapping[str, Any], engine: Engine) -> None:
+    """A :class:`~kg.errors.UsageError` (exit 2) naming the allowed values for a given value the data
+    cannot answer: a ``lang`` not among the languages of the data's labels, an IRI that is not an
+    instance of its parameter's classes (``# param: country | iri kg:Country | ...``). Defaults pass."""
+    for name, value in bindings.items():
+        param = query.param(name)
+        if param is None or value is None or value == param.default:
+            continue
+        if name == "lang" and isinstance(value, Literal):
+            known = _label_languages(engine)
+            if known and str(value) not in known:
+                raise UsageError(
+                    f"{query.name}: parameter 'lang': {str(value)!r} is not a language of the data's labels; "
+                    f"allowed: {', '.join(sorted(known))}"
+                )
+        elif param.classes and isinstance(value, URIRef) and not _is_instance(engine, value, param.classes):
+            shown, total = _instances(engine, param.classes)
+            more = f", … ({total} in all)" if total > len(shown) else ""
+            classes = " or ".join(prefixed(c) for c in param.classes)
+            raise UsageError(
+                f"{query.name}: parameter {name!r}: {prefixed(str(value))} is not a {classes}; "
+                f"allowed: {', '.join(shown)}{more}"
+            )
+
+
+_LABEL_LANGUAGES: dict[object, set[str]] = {}
+
+
+def _label_languages(engine: Engine) -> set[str]:
+    """The language tags of the data's ``rdfs:label`` values, asked once per engine (per endpoint URL:
+    the site makes an engine per request)."""
+    key = getattr(engine, "url", None) or id(engine)
+    if key not in _LABEL_LANGUAGES:
+        text = f"SELECT DISTINCT (LANG(?l) AS ?lang) WHERE {{ ?s <{_RDFS}label> ?l }}"
+        outcome = engine.run(text, max_rows=1000)
+        found = {str(row["lang"]) for row in outcome.rows if row.get("lang") is not None and str(row["lang"])}
+        _LABEL_LANGUAGES[key] = found
+    return _LABEL_LANGUAGES[key]
+
+
+def _typed(subject: str, classes: Sequence[str]) -> str:
+    """The pattern "SUBJECT is an instance of one of CLASSES" (asserted, or by one rdfs:subClassOf step)."""
+    return " UNION ".join(
+        f"{{ {subject} a <{c}> }} UNION {{ {subject} a ?t . ?t <{_RDFS}subClassOf> <{c}> }}" for c in classes
+    )
+
+
+def _is_instance(engine: Engine, iri: URIRef, classes: Sequence[str]) -> bool:
+    return bool(engine.run(f"ASK {{ {_typed(f'<{iri}>', classes)} }}").boolean)
+
+
+def _instances(engine: Engine, classes: Sequence[str], shown: int = 12) -> tuple[list[str], int]:
+    """The first ``shown`` instances of ``classes`` as prefixed names, and how many there are."""
+    outcome = engine.run(f"SELECT DISTINCT ?x WHERE {{ {_typed('?x', classes)} }} ORDER BY ?x", max_rows=10_000)
+    names = [prefixed(str(row["x"])) for row in outcome.rows if isinstance(row.get("x"), URIRef)]
+    return names[:shown], len(names)
 
 
 # --------------------------------------------------------------------------- checking the library

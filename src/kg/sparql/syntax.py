@@ -111,6 +111,8 @@ class Param:
     default: Identifier | None
     default_text: str
     description: str
+    #: For an ``iri`` parameter: the classes its value must be an instance of (``iri kg:Country``).
+    classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

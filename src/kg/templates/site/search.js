@@ -6,7 +6,7 @@ import { fold } from "./fold.js";
 
 const input = document.getElementById("site-search");
 const list = document.getElementById("site-search-list");
-const root = input ? input.dataset.root || "/" : "/";
+const root = input && input.dataset.root !== undefined ? input.dataset.root : "/"; // "" at the static site's top
 const lang = input ? input.dataset.lang || "en" : "en";
 const isStatic = input ? input.dataset.static === "1" : false;
 let index = null;
@@ -37,6 +37,23 @@ async function suggest(query) {
   return response.ok ? response.json() : [];
 }
 
+/* A found resource into ``li``: its label, a link to its page, and its class; the link. */
+function entry(li, item) {
+  const a = document.createElement("a");
+  a.href = item.href;
+  a.dir = "auto";
+  a.textContent = item.label;
+  li.append(a);
+  if (item.class) {
+    const kind = document.createElement("span");
+    kind.className = "kind";
+    kind.dir = "auto";
+    kind.textContent = ` ${item.class}`;
+    li.append(kind);
+  }
+  return a;
+}
+
 /* One combobox: suggestions under ``input`` in ``list``; ``choose(item)`` when one is picked. */
 function attach(input, list, choose) {
   let items = [];
@@ -52,22 +69,11 @@ function attach(input, list, choose) {
         li.id = `${list.id}-${i}`;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        const a = document.createElement("a");
-        a.href = item.href;
-        a.dir = "auto";
-        a.textContent = item.label;
+        const a = entry(li, item);
         a.addEventListener("click", (event) => {
           if (choose(item)) event.preventDefault();
           show([]);
         });
-        li.append(a);
-        if (item.class) {
-          const kind = document.createElement("span");
-          kind.className = "kind";
-          kind.dir = "auto";
-          kind.textContent = ` ${item.class}`;
-          li.append(kind);
-        }
         return li;
       }),
     );
@@ -134,18 +140,7 @@ async function fillResults(box) {
   ul.className = "results";
   for (const item of found) {
     const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = item.href;
-    a.dir = "auto";
-    a.textContent = item.label;
-    li.append(a);
-    if (item.class) {
-      const kind = document.createElement("span");
-      kind.className = "kind";
-      kind.dir = "auto";
-      kind.textContent = ` ${item.class}`;
-      li.append(kind);
-    }
+    entry(li, item);
     ul.append(li);
   }
   box.replaceChildren(ul);
