@@ -1,9 +1,9 @@
-"""What reaches a terminal: control characters from data and file names shown as escapes, never obeyed.
+r"""What reaches a terminal: control characters from data and file names shown as escapes, never obeyed.
 
 A label or a file name may hold ESC sequences (colours, cursor moves, a changed window
 title, hidden text), a bell, a carriage return that overwrites the line before it.
 Printed raw, the terminal obeys them. :func:`printable` writes each such character as
-a visible escape (``\\x1b``, ``\\x07``, ``\\x9b``), the way Python's ``repr`` does: C0
+a visible escape (``\x1b``, ``\x07``, ``\x9b``), the way Python's ``repr`` does: C0
 controls but the line break and tab, DEL, and the C1 controls. Everything else, Persian
 and its ZWNJ included, is left as it is. Bidirectional controls are not escaped here: a
 label holding them is flagged by ``kg validate`` (see SECURITY.md).
@@ -12,8 +12,9 @@ label holding them is flagged by ``kg validate`` (see SECURITY.md).
 the human-readable tables apply it whatever the output (a table is for people), while
 CSV, TSV, JSON and RDF written to a file or a pipe stay exact.
 
->>> printable("bad\\x1b[31mRED\\x07\\r\\nتهران\\u200cها")
-'bad\\\\x1b[31mRED\\\\x07\\\\r\\nتهران\\u200cها'
+>>> print(printable("bad\x1b[31mRED\x07\r\nتهران"))
+bad\x1b[31mRED\x07\x0d
+تهران
 """
 
 from __future__ import annotations
