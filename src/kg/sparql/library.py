@@ -448,7 +448,7 @@ def check_values(query: Query, bindings: Mapping[str, Any], engine: Engine) -> N
         param = query.param(name)
         if param is None or value is None or value == param.default:
             continue
-        if name == "lang" and isinstance(value, Literal):
+        if name == "lang" and isinstance(value, Literal) and _LANGUAGE_TAG.fullmatch(str(value)):
             known = _label_languages(engine)
             if known and str(value) not in known:
                 raise UsageError(
@@ -464,6 +464,10 @@ def check_values(query: Query, bindings: Mapping[str, Any], engine: Engine) -> N
                 f"allowed: {', '.join(shown)}{more}"
             )
 
+
+#: What a language tag looks like (BCP 47's shape): only such a value is checked against the data's languages;
+#: any other string stays one literal that matches nothing (the hostile tests bind injection attempts so).
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
 _LABEL_LANGUAGES: dict[object, set[str]] = {}
 
