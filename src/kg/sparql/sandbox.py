@@ -31,6 +31,7 @@ empty network namespace, ``RLIMIT_AS`` and a pickled answer through a pipe.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import pickle
 import select
@@ -95,6 +96,9 @@ def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: i
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
         os.close(devnull)
+        # faulthandler (on under pytest and `python -X faulthandler`) writes to its own copy of the
+        # parent's stderr, not to fd 2: off, or an expected abort prints "Fatal Python error" there.
+        faulthandler.disable()
         if not allow_external:
             _leave_the_network()
             sys.addaudithook(_block_network)
