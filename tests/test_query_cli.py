@@ -378,7 +378,7 @@ def test_a_choice_outside_the_list_is_a_short_usage_error(kg):
     done = kg("query", "cq01", "--lang", "de")
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "(see kg query --help)\nkg query: error: argument --lang: invalid choice: 'de' (choose from 'en', 'fa')\n"
+        "kg query: error: argument --lang: invalid choice: 'de' (choose from 'en', 'fa')\n(see kg query --help)\n"
     )
 
 

@@ -108,9 +108,10 @@ def test_a_bad_width_is_a_usage_error(run, width, capsys):
     with pytest.raises(SystemExit) as caught:
         main(["query", AGREEMENTS, "--width", width])
     assert caught.value.code == ExitCode.USAGE
-    assert capsys.readouterr().err.splitlines()[-1] == (
-        f"kg query: error: argument --width: {width!r} is not a whole number ≥ 1"
-    )
+    assert capsys.readouterr().err.splitlines() == [
+        f"kg query: error: argument --width: {width!r} is not a whole number ≥ 1",
+        "(see kg query --help)",
+    ]
 
 
 # --------------------------------------------------------------------------- notebooks

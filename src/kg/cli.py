@@ -632,7 +632,7 @@ class _Parser(argparse.ArgumentParser):
     """
 
     def error(self, message: str) -> NoReturn:
-        self.exit(ExitCode.USAGE, f"(see {self.prog} --help)\n{self.prog}: error: {message}\n")
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
