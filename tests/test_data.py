@@ -135,6 +135,19 @@ INVENTORY: dict[str, set[str]] = {
 }  # fmt: skip
 
 
+def _validate_broken(source: str, breaks, tmp_path):
+    """The report of ``kg validate`` on the shipped data with each ``(old, new)`` edit made once (each
+    ``old`` must stand exactly once, so an edit can never silently miss)."""
+    from kg.validate import validate
+
+    for old, new in breaks:
+        assert source.count(old) == 1, old
+        source = source.replace(old, new)
+    path = tmp_path / "article.ttl"
+    path.write_text(source, encoding="utf-8")
+    return validate([path])
+
+
 def _curie(graph, term) -> str:
     return graph.namespace_manager.normalizeUri(term)
 
@@ -380,8 +393,6 @@ def test_rail_target_is_connected_like_the_trade_target(graph):
 
 def test_new_shapes_reject_broken_copies(tmp_path, data_source):
     """One broken copy, five breaks: each new shape reports its own focus node and message."""
-    from kg.validate import validate
-
     breaks = [
         (
             'kg:listIsExhaustive false ;\n    kg:enumerationMarker "مقاماتی چون"@fa ;',
@@ -395,13 +406,7 @@ def test_new_shapes_reject_broken_copies(tmp_path, data_source):
         ('time:hasXSDDuration "P30Y"^^xsd:duration ;', 'time:hasXSDDuration "30" ;'),
         ("kg:role kgc:head-of-government .", "kg:role kgc:tonne ."),
     ]
-    broken = data_source
-    for old, new in breaks:
-        assert broken.count(old) == 1, old
-        broken = broken.replace(old, new)
-    path = tmp_path / "article.ttl"
-    path.write_text(broken, encoding="utf-8")
-    report = validate([path])
+    report = _validate_broken(data_source, breaks, tmp_path)
     assert {(f.check, f.focus, f.message) for f in report.findings} == {
         ("shacl", "kgi:officials-visiting-tehran", "an enumeration needs exactly one kg:listIsExhaustive, a boolean"),
         (
@@ -435,8 +440,6 @@ def test_worked_queries_of_the_model_page_show_their_real_rows(graph):
 
 def test_issue_21_shapes_reject_broken_copies(tmp_path, data_source):
     """Factuality, main entity, cues, stated/inferred domains and durations: each break is reported by its shape."""
-    from kg.validate import validate
-
     breaks = [
         # «شاید» made "certain": the hedge still stands among its cues
         (
@@ -456,13 +459,7 @@ def test_issue_21_shapes_reject_broken_copies(tmp_path, data_source):
         # a cue of an unknown kind
         ("    kg:cueKind kgc:approximation ;", "    kg:cueKind kgc:tonne ;"),
     ]
-    broken = data_source
-    for old, new in breaks:
-        assert broken.count(old) == 1, old
-        broken = broken.replace(old, new)
-    path = tmp_path / "article.ttl"
-    path.write_text(broken, encoding="utf-8")
-    found = {(f.focus, f.message) for f in validate([path]).findings}
+    found = {(f.focus, f.message) for f in _validate_broken(data_source, breaks, tmp_path).findings}
     assert found == {
         (
             "statement:isna-relations-30-years",
