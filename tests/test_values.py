@@ -179,7 +179,8 @@ def test_an_undeclared_value_is_read_as_a_sparql_term(text, term):
 def test_what_is_no_sparql_term_is_refused_with_the_kinds_it_may_be(text):
     with pytest.raises(QueryError) as caught:
         parse_term(text)
-    assert caught.value.message == f'{text!r} is not a SPARQL term (<iri>, prefix:name, "text", "text"@lang, number)'
+    kinds = '<iri>, prefix:name, "text", "text"@lang, number'
+    assert caught.value.message == f"{text!r} is not a SPARQL term ({kinds})"
 
 
 def test_a_datatype_that_is_no_iri_is_named():
@@ -257,6 +258,29 @@ def test_lang_fills_only_a_query_that_declares_lang():
 )
 def test_a_term_given_from_python_of_the_declared_type_is_taken(term, bound):
     assert bind_params(read_query_text(COUNTRY, name="q"), {"c": term}) == {"c": bound}
+
+
+@pytest.mark.parametrize(
+    ("kind", "term"),
+    [
+        ("iri", Literal("kgi:kazakhstan")),  # a string that looks like a prefixed name is still a string
+        ("iri", Literal("https://example.org/x")),
+        ("iri", BNode("b0")),
+        ("langstring", Literal("Tehran@en")),  # a plain string with an @ is no language-tagged string
+        ("integer", Literal("5")),
+        ("integer", Literal("5", datatype=XSD.decimal)),
+        ("string", Literal("x", lang="en")),
+        ("string", URIRef("urn:x")),
+        ("date", Literal("2022-06-19")),
+    ],
+)
+def test_a_term_given_from_python_of_another_type_is_refused(kind, term):
+    """Regression: a plain literal given from Python for an iri or langstring parameter was read as its text,
+    so Literal("kgi:kazakhstan") became the IRI kgi:kazakhstan and Literal("Tehran@en") became "Tehran"@en."""
+    q = read_query_text(f"# param: v | {kind} | - | a value\nSELECT ?x WHERE {{ VALUES ?v {{ UNDEF }} ?x ?p ?v }}")
+    with pytest.raises(UsageError) as caught:
+        bind_params(q, {"v": term})
+    assert str(caught.value) == f"<query>: parameter 'v' ({kind}): {term!r} is not a {kind}"
 
 
 @pytest.mark.parametrize(
