@@ -290,3 +290,21 @@ def test_titles_columns_and_parameter_texts_fall_back_to_english_then_the_variab
 def test_a_text_read_with_a_header_gives_the_same_model():
     q = read_query_text("# title: T\n# title@fa: ت\n# param: n | integer | 1 | a number\nSELECT ?n { VALUES ?n { 1 } }")
     assert (q.title, q.title_in("fa"), [p.name for p in q.params]) == ("T", "ت", ["n"])
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("?همکاری‌ها", ("var", "?همکاری\u200cها")),
+        ("kgi:همکاری‌ها", ("pname", "kgi:همکاری\u200cها")),
+        ("می‌خواهد:x", ("pname", "می\u200cخواهد:x")),
+        ("_:ب‌پ", ("bnode", "_:ب\u200cپ")),
+        ("?a\u200db", ("var", "?a\u200db")),  # ZWJ too
+    ],
+)
+def test_a_name_with_a_zero_width_non_joiner_is_one_token(text, token):
+    """Regression: SPARQL's PN_CHARS_BASE holds U+200C/U+200D, which \\w lacks, so ``?همکاری‌ها`` was read as
+    ``?همکاری`` and stray punctuation, and a syntax error there named half the variable."""
+    assert kinds(text) == [token]
+    error = syntax_error(f"SELECT * {{ ?s ?p {text} ) }}", len("SELECT * { ?s ?p "))
+    assert str(error) == f"1:18: SPARQL syntax error: unexpected {token[1]!r}"
