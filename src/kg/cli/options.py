@@ -18,6 +18,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from kg import limits
 from kg.i18n import DEFAULT_LANGUAGE, LANGUAGES
@@ -155,6 +156,15 @@ def add_engine_options(parser: argparse.ArgumentParser, engine_note: str, endpoi
     )
     parser.add_argument("--endpoint", metavar="URL", help=endpoint_help)
     parser.add_argument("--graph", metavar="IRI", help="with --endpoint: the named graph to query as the default graph")
+
+
+def options(args: argparse.Namespace, *names: str) -> dict[str, Any]:
+    """The values of the options ``names`` as keyword arguments of the library function they go to, unchanged.
+
+    >>> options(argparse.Namespace(lang="fa", top=3, out="x"), "lang", "top")
+    {'lang': 'fa', 'top': 3}
+    """
+    return {name: getattr(args, name) for name in names}
 
 
 def password(user: str | None) -> str | None:

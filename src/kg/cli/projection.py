@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from kg import limits
-from kg.cli.options import Command, add_data_option, add_lang_option, whole_number
+from kg.cli.options import Command, add_data_option, add_lang_option, options, whole_number
 from kg.errors import ExitCode
 
 
@@ -63,16 +63,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     """
     from kg.explore import write_explorer
 
-    result = write_explorer(
-        args.out,
-        data=args.data,
-        lang=args.lang,
-        focus=args.focus,
-        hops=args.hops,
-        top=args.top,
-        budget=args.budget,
-        sparql=args.sparql,
-    )
+    result = write_explorer(args.out, **options(args, "data", "lang", "focus", "hops", "top", "budget", "sparql"))
     print(result.format())
     return ExitCode.OK
 
