@@ -134,6 +134,22 @@ def test_csv_values_become_plain_literals_blank_nodes_or_obvious_iris():
     ]
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'a\r\n"cut in the mid', "CSV results: unexpected end of data"),
+        (b'a,b\r\n"x"y,2\r\n', "CSV results: ',' expected after '\"'"),
+    ],
+)
+def test_a_csv_value_with_broken_quotes_is_refused_not_read_as_text(body, message):
+    """Regression: the CSV reader was lenient, so an answer cut inside a quoted value (a server that stopped
+    mid-answer) read as a whole answer holding half a value, and ``"x"y`` as ``xy``."""
+    with pytest.raises(SyntaxError) as caught:
+        parse_results(body, "text/csv")
+    assert str(caught.value) == message
+    assert cut_short(body, "text/csv", message) is (message.endswith("end of data"))
+
+
 def test_a_csv_header_may_carry_question_marks():
     assert parse_results(b"?x\r\n1\r\n", "text/csv").variables == ["x"]
 
