@@ -99,3 +99,18 @@ def test_each_offer_answers_with_the_media_type_of_its_format():
 )
 def test_persian_is_chosen_when_ranked_above_english(header, persian):
     assert prefers_persian(header) is persian
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix"),
+    [
+        ("text/html;q=0, */*", "ttl"),
+        ("text/html;q=0, text/turtle;q=0, */*;q=0.5", "jsonld"),
+        ("application/ld+json;q=0, text/html;q=0, text/turtle;q=0, application/rdf+xml", "rdf"),
+        ("text/html;q=0, application/xhtml+xml", "html"),  # asked for by the alias's own name
+    ],
+)
+def test_a_type_refused_by_name_is_not_sent_for_an_alias_that_star_matches(accept, suffix):
+    """Regression: ``text/html;q=0, */*`` got the HTML page (as text/html), because ``*/*`` matched its
+    alias application/xhtml+xml; an offer's quality is now that of its most specific match (RFC 9110)."""
+    assert negotiate(accept) == suffix
