@@ -7,7 +7,8 @@ is still two modules that each need the other.
 The layers, lowest first; a module imports only modules of its own layer or below, so
 nothing below ``sparql/`` and ``explore/`` imports them:
 
-1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, and
+1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
+   byte-level checks of an RDF document), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, writers, http, and kg serve's request guard and HTTP server
    (guard, httpd);
@@ -76,6 +77,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "terms",
             "output",
             "terminal",
+            "scan",
         ]
     )
     | {"kg.publish.paths"},
