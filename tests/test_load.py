@@ -9,7 +9,8 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.errors import ExitCode, LoadError
-from kg.load import BASE_IRI, MAX_INPUT_ENV, ill_typed_literals, load_graph, parse_turtle, read_text
+from kg.literals import ill_typed_literals
+from kg.load import BASE_IRI, MAX_INPUT_ENV, load_graph, parse_turtle, read_text
 from kg.namespaces import ID, KG, RDF
 
 
@@ -105,7 +106,7 @@ _EX = "@prefix ex: <http://example.org/> .\n"
         ("triple-term.ttl", _EX + 'ex:s ex:says "<< not one" ;\n  ex:claims <<( ex:a ex:b ex:c )>> .\n', "3:13"),
         ("reified.ttl", _EX + "# << a comment\n<< ex:a ex:b ex:c >> ex:source ex:d .\n", "3:1"),
         ("annotated.ttl", _EX + "ex:a ex:b ex:c {| ex:source ex:d |} .\n", "2:16"),
-        ("persian.ttl", _EX + 'ex:a ex:b "تهران" , <<( ex:a ex:b ex:c )>> .\n', "2:20"),
+        ("persian.ttl", _EX + 'ex:a ex:b "تهران" , <<( ex:a ex:b ex:c )>> .\n', "2:21"),
         ("triple-term.trig", _EX + "{ ex:s ex:p <<( ex:a ex:b ex:c )>> . }\n", "2:13"),
         ("triple-term.nt", "<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n", "1:27"),
         ("triple-term.nq", "<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n", "1:27"),
