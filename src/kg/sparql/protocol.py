@@ -24,8 +24,8 @@ import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.load import structure_fault
 from kg.namespaces import XSD
+from kg.scan import structure_fault
 from kg.sparql.engines import Outcome, capped
 from kg.terms import answer_term, quiet_literals
 
