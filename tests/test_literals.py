@@ -105,3 +105,42 @@ def test_a_finding_is_a_frozen_record():
     assert finding.location() == "x.ttl:3"
     with pytest.raises(AttributeError):
         finding.line = 4  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype"),
+    [
+        ("۱۴۰۱", "integer"),  # Persian digits
+        ("١٤٠١", "int"),  # Arabic-Indic digits
+        ("۱.۵", "decimal"),
+        ("۱e۳", "double"),
+        ("1_000", "integer"),  # Python's int() reads the separator, XSD does not
+        ("1_000.5", "decimal"),
+        ("1e1_0", "float"),
+        ("۲", "nonNegativeInteger"),
+    ],
+)
+def test_a_number_written_with_digits_xsd_does_not_have_is_ill_typed(tmp_path, lexical, datatype):
+    """Regression: rdflib maps numbers with Python's int/Decimal/float, which read Persian and Arabic-Indic
+    digits and '_', so "۱۴۰۱"^^xsd:integer passed kg validate, while Oxigraph takes it for no number."""
+    path = write(tmp_path, "d.ttl", PREFIX + f'<http://a/s> <http://a/v> "{lexical}"^^xsd:{datatype} .\n')
+    (found,) = ill_typed_literals([path])
+    assert found.report()[2] == f"{path}:2:27: ill-typed literal: not a valid xsd:{datatype} (kept as written)"
+    assert str(found.literal) == lexical
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype"),
+    [("-0", "integer"), ("+.5", "decimal"), ("1E-3", "double"), ("INF", "float"), ("NaN", "double"), ("5.", "decimal")],
+)
+def test_every_form_of_the_xsd_number_spaces_stays_well_typed(tmp_path, lexical, datatype):
+    path = write(tmp_path, "d.ttl", PREFIX + f'<http://a/s> <http://a/v> "{lexical}"^^xsd:{datatype} .\n')
+    assert ill_typed_literals([path]) == []
+
+
+def test_the_sources_find_the_same_ill_typed_numbers(tmp_path):
+    from kg.sources import Sources
+
+    path = write(tmp_path, "d.ttl", PREFIX + '<http://a/s> <http://a/v> "۱۴۰۱"^^xsd:integer .\n')
+    sources = Sources([path])
+    assert [str(bad.literal) for bad in sources.ill_typed_literals()] == ["۱۴۰۱"]
