@@ -15,7 +15,7 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
-6. applications: site, serve, proxy, readable, publish/, build, notebook, cli, launch, warm, warm_server,
+6. applications: site, serve, proxy, readable, publish/, build, notebook, cli/, launch, warm, warm_server,
    and the package's face.
 """
 
