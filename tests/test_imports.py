@@ -22,6 +22,8 @@ nothing below ``sparql/`` and ``explore/`` imports them:
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -133,3 +135,17 @@ def test_no_module_imports_a_higher_layer():
 def test_the_layer_check_can_fail():
     assert layer("kg.load") < layer("kg.sparql.engines") < layer("kg.explore.page") < layer("kg.cli")
     assert layer("kg.sparql") == layer("kg.sparql.tables")
+
+
+def test_the_package_face_is_imported_on_first_use():
+    """``kg.load_graph`` and ``kg.query`` are the library's functions; ``kg.load`` is only the module."""
+    code = (
+        "import sys, types, kg\n"
+        "before = sorted(m for m in ('rdflib', 'pyoxigraph') if m in sys.modules)\n"
+        "import kg.load, kg.sparql\n"
+        "assert kg.load_graph is kg.load.load_graph and kg.query is kg.sparql.query\n"
+        "assert isinstance(kg.load, types.ModuleType) and kg.__all__ == ['load_graph', 'query']\n"
+        "print(before)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr

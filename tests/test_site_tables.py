@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 import sys
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from kg.errors import ExitCode, UsageError
 from kg.notebook import Explorer
 from kg.sparql import query, read_query_text
 from kg.sparql.results import Result
-from kg.sparql.tables import _cell, _width
+from kg.sparql.tables import _width
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = str(FIXTURES / "mini.ttl")
@@ -36,40 +35,6 @@ def run(capsys, monkeypatch):
         return code, captured.out, captured.err
 
     return invoke
-
-
-# --------------------------------------------------------------------------- cells
-
-
-def test_widths_count_wide_combining_and_format_characters_right():
-    assert _width("中文") == 4  # East Asian wide: two columns each
-    assert _width("e\u0301") == 1  # a combining acute takes none
-    assert _width("راه\u200cآهن") == 6  # ZWNJ takes none
-    assert _width("\u2067تهران\u2069") == 5  # isolates take none
-
-
-@pytest.mark.parametrize(
-    ("text", "limit", "cut"),
-    [
-        ("Kazakhstan Temir Zholy", 10, "Kazakhsta…"),
-        ("中文中文中文", 7, "中文中…"),
-        ("abe\u0301de", 4, "abe\u0301…"),
-        ("abc\u0301d", 3, "ab…"),  # a mark never leaves its base behind
-        ("short", 10, "short"),
-        ("two\n  lines", 20, "two lines"),
-    ],
-)
-def test_a_cell_is_cut_to_its_width_with_an_ellipsis(text, limit, cut):
-    assert _cell(text, limit) == cut
-    assert _width(_cell(text, limit)) <= limit
-
-
-def test_cutting_a_cell_takes_linear_time():
-    """Was quadratic, with a Unicode look-up per character per step: a 100 KB quote took minutes."""
-    text = "قرارداد همکاری " * 100_000
-    started = time.perf_counter()
-    assert _cell(text, 80) == text[:79] + "…"
-    assert time.perf_counter() - started < 2
 
 
 # --------------------------------------------------------------------------- kg query tables

@@ -36,7 +36,7 @@ from rdflib import Graph, Literal, URIRef
 from kg import resources
 from kg.errors import UsageError
 from kg.load import IllTypedLiteral, iter_quads, locate_ill_typed
-from kg.namespaces import BASE, ONTOLOGY_IRI, VOCABULARIES_IRI, new_graph
+from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
 from kg.terms import to_rdflib
 
 #: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads.
@@ -60,6 +60,12 @@ class Sources:
     def paths(self) -> list[Path]:
         """Every file of the default graph, in reading order: ontology, vocabularies, then the data."""
         return [*resources.ontology_paths(), *self.data_paths]
+
+    def files(self) -> list[tuple[URIRef, Path]]:
+        """Each file with the named graph that holds it: the ontology, the vocabularies, the shapes, the data."""
+        ontology, vocabularies = resources.ontology_paths()
+        named = [(ONTOLOGY_IRI, ontology), (VOCABULARIES_IRI, vocabularies), (SHAPES_IRI, resources.shapes_path())]
+        return [*named, *((DATA_GRAPH, path) for path in self.data_paths)]
 
     def _read(self, paths: Sequence[Path]) -> Graph:
         """The files in one new graph; their ill-typed literals are noted on the way."""
