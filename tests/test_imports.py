@@ -7,10 +7,11 @@ is still two modules that each need the other.
 The layers, lowest first; a module imports only modules of its own layer or below, so
 nothing below ``sparql/`` and ``explore/`` imports them:
 
-1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, and
+1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
+   byte-level checks of an RDF document), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
-2. reading and writing RDF and HTTP: load, writers, http, and kg serve's request guard and HTTP server
-   (guard, httpd);
+2. reading and writing RDF and HTTP: load, literals (ill-typed ones, located), writers, http, and kg serve's
+   request guard and HTTP server (guard, httpd);
 3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
@@ -76,10 +77,11 @@ LAYERS: tuple[frozenset[str], ...] = (
             "terms",
             "output",
             "terminal",
+            "scan",
         ]
     )
     | {"kg.publish.paths"},
-    frozenset({"kg.load", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
+    frozenset({"kg.load", "kg.literals", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module
     frozenset({"kg.explore"}),  # and every kg.explore.* module

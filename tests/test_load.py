@@ -9,11 +9,11 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg.errors import ExitCode, LoadError, UsageError
+from kg.literals import ill_typed_literals
 from kg.load import (
     MAX_INPUT_ENV,
     NO_BASE,
     check_base,
-    ill_typed_literals,
     input_base,
     load_graph,
     parse_turtle,
@@ -104,6 +104,46 @@ def test_what_rdflib_accepted_is_refused_with_a_position(tmp_path, capsys, name,
     for command in ("validate", "export", "stats"):
         assert main([command, "--data", str(path)]) == ExitCode.USAGE
         assert f"{path}:{where}: " in capsys.readouterr().err
+
+
+_EX = "@prefix ex: <http://example.org/> .\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("triple-term.ttl", _EX + 'ex:s ex:says "<< not one" ;\n  ex:claims <<( ex:a ex:b ex:c )>> .\n', "3:13"),
+        ("reified.ttl", _EX + "# << a comment\n<< ex:a ex:b ex:c >> ex:source ex:d .\n", "3:1"),
+        ("annotated.ttl", _EX + "ex:a ex:b ex:c {| ex:source ex:d |} .\n", "2:16"),
+        ("persian.ttl", _EX + 'ex:a ex:b "تهران" , <<( ex:a ex:b ex:c )>> .\n', "2:21"),
+        ("triple-term.trig", _EX + "{ ex:s ex:p <<( ex:a ex:b ex:c )>> . }\n", "2:13"),
+        ("triple-term.nt", "<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n", "1:27"),
+        ("triple-term.nq", "<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n", "1:27"),
+    ],
+)
+def test_an_rdf_1_2_triple_term_is_a_load_error_at_its_position(tmp_path, capsys, name, text, where):
+    """RDF 1.2 input gave kg validate, stats and explore a traceback (no rdflib term for a pyoxigraph Triple)."""
+    from kg.cli import main
+
+    path = _write(tmp_path, name, text)
+    with pytest.raises(LoadError, match=re.escape(f"{path}:{where}: ") + r"[-A-Za-z]+: an RDF 1\.2 triple term"):
+        parse_turtle(path)
+    for command in ("validate", "stats", "export"):
+        assert main([command, "--data", str(path)]) == ExitCode.USAGE
+        out, err = capsys.readouterr()
+        assert (out, err.splitlines()[0][: len(f"kg {command}: error: {path}:{where}: ")]) == (
+            "",
+            f"kg {command}: error: {path}:{where}: ",
+        )
+
+
+def test_an_endpoint_answer_with_a_triple_term_is_a_load_error_naming_it():
+    from kg.formats import format_for_path
+    from kg.load import parse_bytes
+
+    answer = b"<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n"
+    with pytest.raises(LoadError, match=r"^http://endpoint/query:1:27: N-Triples: an RDF 1\.2 triple term"):
+        parse_bytes(answer, format_for_path("x.nt"), source="http://endpoint/query")
 
 
 def test_every_format_is_read_by_its_extension(tmp_path):

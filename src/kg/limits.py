@@ -131,6 +131,13 @@ QUESTION_ROWS = 200
 #: How many nodes ``kg stats`` ranks (``--top N``).
 STATS_TOP = 10
 
+# --------------------------------------------------------------------------- programs kg runs
+
+#: Seconds Graphviz's ``dot`` may take to draw the class diagram (``kg diagram``, ``kg build``).
+DOT_TIMEOUT = 120.0
+#: Seconds a stopped Oxigraph server (``kg serve``) has to exit after SIGTERM before it is killed.
+SERVER_STOP_GRACE = 5.0
+
 
 @dataclass(frozen=True)
 class Limit:

@@ -35,7 +35,8 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import UsageError
-from kg.load import IllTypedLiteral, iter_quads, locate_ill_typed
+from kg.literals import IllTypedLiteral, locate_ill_typed
+from kg.load import iter_quads
 from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
 from kg.terms import to_rdflib
 
