@@ -34,6 +34,8 @@ def _resolved(data: Sequence[str | Path] | None) -> tuple[Path, ...]:
 def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str]]:
     """The content key of the inputs of a query on ``data`` with ``entailment``, and the inputs' paths.
 
+    The key is (entailment, each input's (format, SHA-256), the base IRI of the inputs' relative IRIs).
+
     Each file passes :func:`kg.load.check_input` first (kind, size limit,
     byte-order mark), as a load would; its LoadError propagates.
     """
@@ -44,7 +46,7 @@ def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
         with checked.open("rb") as handle:
             parts.append((fmt.name, hashlib.file_digest(handle, "sha256").hexdigest()))
         names.append(str(checked.resolve()))
-    return (entailment, current_base(), tuple(parts)), names
+    return (entailment, tuple(parts), current_base()), names
 
 
 def keep(engine: Any, data: Sequence[str | Path] | None = None, entailment: str = "") -> None:
