@@ -21,9 +21,11 @@ from kg.stats import find_node
 #: The table views: one per main class, each column read from the projection by the page
 #: (``out``/``in``: the nodes at the end of a property; ``via``: two steps, or the node itself
 #: when it is already of ``self``; ``lit``: literals, in ``lang`` when given, else in the UI's;
-#: ``val``: concept values; ``claim``: a slip's claim or correction). Columns name projection
-#: attributes and property names as they are: nothing is renamed on the way to the page. A column's
-#: ``label`` is its key in the UI catalogue (``[explorer]`` of ``kg/i18n.toml``): the page gets both languages.
+#: ``val``: concept values, and a factuality cue's words quoted; ``claim``: a slip's claim or correction).
+#: Columns name projection attributes and property names as they are: nothing is renamed on the way to
+#: the page. A column's ``label`` is its key in the UI catalogue (``[explorer]`` of ``kg/i18n.toml``): the
+#: page gets both languages. ``optional``: an empty cell says something itself (no hedge words: the
+#: statement is not hedged), so the table does not count it as left open by the article.
 TABLES: tuple[dict[str, Any], ...] = (
     {
         "group": "agreement",
@@ -54,6 +56,10 @@ TABLES: tuple[dict[str, Any], ...] = (
         "group": "statement",
         "columns": [
             {"kind": "out", "prop": "kg:speaker", "label": "col_speaker"},
+            {"kind": "out", "prop": "schema:mainEntity", "label": "col_main_subject"},
+            {"kind": "val", "prop": "kg:certainty", "label": "col_certainty"},
+            {"kind": "val", "prop": "kg:factualityCue", "label": "col_cue_words", "optional": True},
+            {"kind": "val", "prop": "kg:polarity", "label": "col_polarity"},
             {"kind": "lit", "prop": "schema:text", "lang": "fa", "label": "col_persian_text"},
             {
                 "kind": "lit",

@@ -178,7 +178,7 @@ def _check_term(kind: str, term: Identifier) -> Identifier:
         if kind == "string" and not term.language and term.datatype in (None, XSD.string):
             return Literal(str(term))
         datatypes = {"integer": XSD.integer, "decimal": XSD.decimal, "boolean": XSD.boolean, "date": XSD.date}
-        if datatypes.get(kind) == term.datatype:
+        if kind in datatypes and datatypes[kind] == term.datatype:
             return parse_value(kind, str(term))
     raise QueryError(f"{term!r} is not a {kind}")
 
