@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from kg.cli import checks, outputs, projection, query, server
-from kg.cli.options import Command
+from kg.cli.options import Command, reading
 from kg.errors import ExitCode, KgError, describe_exit_codes
 from kg.terminal import EscapingStream, printable
 
@@ -118,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if stdout.isatty():  # what a terminal shows of the data: control characters as escapes (kg.terminal)
         sys.stdout = EscapingStream(stdout)  # type: ignore[assignment]
     try:
-        return int(args.handler(args))
+        with reading(args):
+            return int(args.handler(args))
     except KgError as exc:
         print(f"kg {args.command}: error: {printable(str(exc))}", file=sys.stderr)
         return int(exc.exit_code)

@@ -18,6 +18,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from kg import limits
@@ -97,11 +98,23 @@ def input_file(text: str) -> str:
     return text
 
 
+def base_iri(text: str) -> str:
+    """A base IRI for the inputs: an absolute IRI (kg.load checks it when given, so no parser is imported before)."""
+    from kg.errors import UsageError
+    from kg.load import check_base
+
+    try:
+        return check_base(text)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 # --------------------------------------------------------------------------- shared options
 
 
 def add_data_option(parser: argparse.ArgumentParser) -> None:
-    """--data FILE (repeatable): the inputs instead of the shipped data."""
+    """--data FILE (repeatable): the inputs instead of the shipped data; --base IRI: what their relative IRIs
+    resolve against (:func:`reading`)."""
     parser.add_argument(
         "--data",
         action="append",
@@ -109,6 +122,22 @@ def add_data_option(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf .owl .xml) to use instead of data/article.ttl (repeatable)",
     )
+    parser.add_argument(
+        "--base",
+        type=base_iri,
+        metavar="IRI",
+        help="the base IRI of relative IRIs in the inputs that set none themselves (default: none, so a "
+        "relative IRI is an error naming its file and line; N-Triples and N-Quads allow none)",
+    )
+
+
+def reading(args: argparse.Namespace) -> AbstractContextManager[None]:
+    """Where a command runs: with its inputs' relative IRIs resolved against ``--base`` when it was given."""
+    if getattr(args, "base", None) is None:
+        return nullcontext()
+    from kg.load import input_base
+
+    return input_base(args.base)
 
 
 def add_out_option(parser: argparse.ArgumentParser, default: str, note: str = "") -> None:
@@ -134,7 +163,8 @@ def add_entailment_option(parser: argparse.ArgumentParser) -> None:
         "--entailment",
         choices=limits.ENTAILMENTS,
         default=limits.DEFAULT_ENTAILMENT,
-        help="rdfs (default): superclass types and superproperty statements are queried too; none: asserted only",
+        help="rdfs (default): superclass types and superproperty statements are queried too (RDFS only: an "
+        "owl:inverseOf adds nothing, walk it as ^p); none: asserted only",
     )
 
 

@@ -27,9 +27,11 @@ def _column(kind: str, prop: str | None, label: str, **more: Any) -> dict[str, A
 #: The table views: one per main class, each column read from the projection by the page
 #: (``out``/``in``: the nodes at the end of a property; ``via``: two steps, or the node itself
 #: when it is already of ``self``; ``lit``: literals, in ``lang`` when given, else in the UI's;
-#: ``val``: concept values; ``claim``: a slip's claim or correction). Columns name projection
-#: attributes and property names as they are: nothing is renamed on the way to the page. A column's
-#: ``label`` is its key in the UI catalogue (``[explorer]`` of ``kg/i18n.toml``): the page gets both languages.
+#: ``val``: concept values, and a factuality cue's words quoted; ``claim``: a slip's claim or correction).
+#: Columns name projection attributes and property names as they are: nothing is renamed on the way to
+#: the page. A column's ``label`` is its key in the UI catalogue (``[explorer]`` of ``kg/i18n.toml``): the
+#: page gets both languages. ``optional``: an empty cell says something itself (no hedge words: the
+#: statement is not hedged), so the table does not count it as left open by the article.
 TABLES: tuple[dict[str, Any], ...] = (
     {
         "group": "agreement",
@@ -55,6 +57,10 @@ TABLES: tuple[dict[str, Any], ...] = (
         "group": "statement",
         "columns": [
             _column("out", "kg:speaker", "col_speaker"),
+            _column("out", "schema:mainEntity", "col_main_subject"),
+            _column("val", "kg:certainty", "col_certainty"),
+            _column("val", "kg:factualityCue", "col_cue_words", optional=True),
+            _column("val", "kg:polarity", "col_polarity"),
             _column("lit", "schema:text", "col_persian_text", lang="fa"),
             _column("lit", "kg:gloss", "col_english_gloss", lang="en"),
             _column("label", None, "col_statement"),
