@@ -91,3 +91,22 @@ def test_digits_are_persian_only_on_persian_pages():
     assert digits("1,234.5-6", "fa") == "۱٬۲۳۴٫۵−۶"
     assert digits("1,234.5-6", "en") == "1,234.5-6"
     assert digits("cq01", "fa") == "cq۰۱"
+
+
+@pytest.mark.parametrize(
+    ("lexical", "fmt"),
+    [
+        ("2022-02-30", format_date),  # no such day: was "30 February 2022 (11 Esfand 1400 SH)"
+        ("2023-02-29", format_date),
+        ("2022-04-31", format_date),
+        ("۲۰۲۲-۰۳-۲۰", format_date),  # Persian digits: no xsd:date, was shown as 20 March 2022
+        ("۲۰۲۲-۰۶", format_year_month),
+        ("۱۲", format_number),  # was "12": an ill-typed number shown as a well-typed one
+        ("١٢٣٤", format_number),
+    ],
+)
+def test_an_ill_typed_value_is_shown_as_written_never_as_another_value(lexical, fmt):
+    """Regression: \\d took Persian and Arabic-Indic digits, and days were checked only to be 1-31, so ill-typed
+    dates and numbers were shown as values they are not (a 30 February with a Solar Hijri date of its own)."""
+    assert fmt(lexical, "en") == lexical
+    assert fmt(lexical, "fa") == lexical
