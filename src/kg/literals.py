@@ -5,10 +5,17 @@ reader (:mod:`kg.load`: RDF 1.1 keeps an ill-typed literal as a term); ``kg vali
 reports each with the file, line and column where its lexical form is written. The
 parser gives no position per statement, so the position is that of the first
 occurrence of the quoted lexical form in the file.
+
+Ill-typed is decided by rdflib's mapping of the lexical form to a value, and, for the
+numbers, by the XSD lexical spaces themselves (:func:`is_ill_typed`): Python's ``int``,
+``Decimal`` and ``float``, which rdflib maps with, also read Persian and Arabic-Indic
+digits and ``_`` separators (``"۱۴۰۱"^^xsd:integer``), which no XSD number holds and
+which SPARQL engines (Oxigraph) do not take for numbers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +25,7 @@ import pyoxigraph
 from rdflib import Literal, URIRef
 
 from kg.load import iter_quads
+from kg.namespaces import XSD
 from kg.terms import curie, nt_term, to_rdflib
 
 
@@ -42,6 +50,32 @@ class IllTypedLiteral:
         return curie(self.subject), curie(self.predicate), message, nt_term(self.literal)
 
 
+_DECIMAL = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+_INTEGER_TYPES = (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+    "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+)  # fmt: skip
+#: The XSD 1.1 lexical spaces of the numbers (after the whitespace collapse their datatypes apply).
+_NUMBER_SPACES = {
+    **{str(XSD[name]): re.compile(r"[+-]?[0-9]+") for name in _INTEGER_TYPES},
+    str(XSD.decimal): re.compile(_DECIMAL),
+    str(XSD.double): re.compile(rf"{_DECIMAL}(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN"),
+    str(XSD.float): re.compile(rf"{_DECIMAL}(?:[eE][+-]?[0-9]+)?|[+-]?INF|NaN"),
+}
+
+
+def is_ill_typed(literal: Literal) -> bool:
+    """Whether ``literal``'s lexical form is outside its datatype's lexical space (unknown datatypes: no).
+
+    >>> [is_ill_typed(Literal(year, datatype=XSD.integer, normalize=False)) for year in ("۱۴۰۱", "1401", "1_401")]
+    [True, False, True]
+    """
+    if getattr(literal, "ill_typed", False):
+        return True
+    space = _NUMBER_SPACES.get(str(literal.datatype)) if literal.datatype is not None else None
+    return space is not None and space.fullmatch(str(literal).strip(" \t\n\r")) is None
+
+
 def ill_typed_literals(paths: Iterable[str | Path]) -> list[IllTypedLiteral]:
     """The ill-typed literals of the files (``"abc"^^xsd:integer``, ``"2022-13-45"^^xsd:date``), in file order.
 
@@ -57,7 +91,7 @@ def ill_typed_literals(paths: Iterable[str | Path]) -> list[IllTypedLiteral]:
         for quad in iter_quads(path):
             if isinstance(quad.object, pyoxigraph.Literal) and not quad.object.language:
                 literal = to_rdflib(quad.object)
-                if getattr(literal, "ill_typed", False):
+                if is_ill_typed(literal):
                     bad.append((to_rdflib(quad.subject), URIRef(quad.predicate.value), literal))
         found += locate_ill_typed(Path(path), bad)
     return found

@@ -35,7 +35,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import UsageError
-from kg.literals import IllTypedLiteral, locate_ill_typed
+from kg.literals import IllTypedLiteral, is_ill_typed, locate_ill_typed
 from kg.load import iter_quads
 from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
 from kg.terms import to_rdflib
@@ -77,7 +77,7 @@ class Sources:
             for quad in iter_quads(path, one_graph=True):
                 triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
                 add(triple)  # type: ignore[arg-type]
-                if isinstance(triple[2], Literal) and getattr(triple[2], "ill_typed", False):
+                if isinstance(triple[2], Literal) and is_ill_typed(triple[2]):
                     bad.append(triple)
             self._ill_typed[path] = locate_ill_typed(path, bad)
         return graph
