@@ -1,6 +1,6 @@
 """SPARQL text as kg reads it: tokens, the query model, the one reading of a text, positions and syntax errors.
 
-A :class:`Query` is a query's text with its file header (see :mod:`kg.sparql.library`).
+A :class:`Query` is a query's text with its file header (see :mod:`kg.sparql.files`).
 :func:`analyse` is the one reading of a text's tokens (its form, prefixes, groups,
 ``VALUES`` lines and variables) that everything kg decides from the text reads.
 :func:`syntax_error` turns a parser's complaint into a :class:`~kg.errors.QuerySyntaxError`
