@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from kg import resources
 from kg.build import outputs
-from kg.cli import build_parser
+from kg.cli import COMMANDS, ORDER, build_parser
 from kg.sources import Sources
 
 
@@ -22,6 +24,24 @@ def test_help_through_the_installed_script_lists_every_command(kg):
     assert done.returncode == 0
     for command in _commands():
         assert re.search(rf"^\s+{command}\s", done.stdout, re.M), command
+
+
+def test_every_command_module_command_is_listed_once_in_the_help_order():
+    assert sorted(ORDER) == sorted(COMMANDS) == _commands()
+    assert len(set(ORDER)) == len(ORDER)
+
+
+def test_parsing_a_command_line_imports_no_library_a_command_calls():
+    """The parser is built from the command modules alone; each command imports what it calls when it runs."""
+    heavy = ("rdflib", "pyoxigraph", "pyshacl", "networkx", "jinja2", "kg.sparql", "kg.explore", "kg.publish")
+    code = (
+        "import sys; from kg.cli import shared_parser\n"
+        "for argv in (['query', 'cq01'], ['explore'], ['publish'], ['serve'], ['validate']):\n"
+        "    shared_parser().parse_args(argv)\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout == "[]\n", done.stderr
 
 
 def test_every_command_is_in_the_readme():

@@ -23,7 +23,6 @@ import pytest
 
 from kg.errors import ExitCode
 from kg.sparql.endpoint import EndpointEngine
-from kg.sparql.protocol import parse_results
 from loopback import FakeEndpoint
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -347,18 +346,6 @@ def test_a_json_ld_answer_with_an_inline_context_is_read(fake, run_kg):
     fake.body = json.dumps({"@context": {"@vocab": "http://a/"}, "@id": "http://a/s", "name": "P1Y"}).encode()
     code, out, err = run_kg("query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }", "--endpoint", fake.url, "--format", "nt")
     assert (code, out, err) == (ExitCode.OK, '<http://a/s> <http://a/name> "P1Y" .\n', "")
-
-
-def test_virtuosos_ask_table_reads_as_a_boolean_and_nothing_else_does():
-    table = b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [%s]}}'
-    one = b'{"__ASK_RETVAL": {"type": "typed-literal", "datatype": "%sinteger", "value": "1"}}' % XSD.encode()
-    from kg.sparql.protocol import virtuoso_ask
-
-    json_type = "application/sparql-results+json"
-    assert virtuoso_ask(parse_results(table % one, json_type)).boolean is True
-    assert virtuoso_ask(parse_results(table % b"", json_type)).boolean is False
-    other = parse_results(b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}', json_type)
-    assert virtuoso_ask(other).kind == "bindings"
 
 
 @pytest.mark.server

@@ -29,9 +29,7 @@ from kg.sparql import (
 from kg.sparql.compare import canonical
 from kg.sparql.engines import OxigraphEngine, RdflibEngine
 from kg.sparql.entailment import rdfs_closure
-from kg.sparql.policy import check_policy
 from kg.sparql.sandbox import run_isolated
-from kg.sparql.values import bind_params, n3, parse_value, prepare
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = [FIXTURES / "mini.ttl"]
@@ -147,87 +145,12 @@ def test_the_library_is_listed_in_name_order():
 
 
 @pytest.mark.parametrize(
-    ("kind", "text", "term"),
-    [
-        ("iri", "kgi:iran", ID["iran"]),
-        ("iri", "<http://example.org/a#b>", URIRef("http://example.org/a#b")),
-        ("string", 'fa" } #', Literal('fa" } #')),
-        ("langstring", "تهران@fa", Literal("تهران", lang="fa")),
-        ("langstring", "a@b@en-GB", Literal("a@b", lang="en-gb")),
-        ("integer", "-12", Literal("-12", datatype=XSD.integer)),
-        ("decimal", "2.50", Literal("2.50", datatype=XSD.decimal)),
-        ("boolean", "false", Literal(False)),
-        ("date", "2022-06-19", Literal("2022-06-19", datatype=XSD.date)),
-    ],
-)
-def test_a_value_becomes_a_term_of_its_declared_type(kind, text, term):
-    value = parse_value(kind, text)
-    assert value == term
-    assert type(value) is type(term)
-
-
-@pytest.mark.parametrize(
-    ("kind", "text", "message"),
-    [
-        ("iri", "kgi:iran> } UNION { ?s ?p ?o", "'kgi:iran> } UNION { ?s ?p ?o' is not a prefixed name or <IRI>"),
-        ("iri", "<http://example.org/a b>", "'<http://example.org/a b>' is not an absolute IRI"),
-        ("iri", "<relative/path>", "'<relative/path>' is not an absolute IRI"),
-        ("iri", "foo:bar", "'foo:bar': unknown prefix 'foo:'"),
-        ("langstring", "Tehran", "'Tehran' is not TEXT@LANG (e.g. Tehran@en)"),
-        ("langstring", "Tehran@not a tag", "'Tehran@not a tag' is not TEXT@LANG (e.g. Tehran@en)"),
-        ("integer", "12 } #", "'12 } #' is not an integer"),
-        ("integer", "1.5", "'1.5' is not an integer"),
-        ("decimal", "1e5", "'1e5' is not a decimal number"),
-        ("boolean", "yes", "'yes' is not a boolean (true or false)"),
-        ("date", "2022-02-30", "'2022-02-30' is not a date (YYYY-MM-DD)"),
-        ("date", "19-06-2022", "'19-06-2022' is not a date (YYYY-MM-DD)"),
-    ],
-)
-def test_a_value_that_is_not_a_term_of_its_type_is_an_error(kind, text, message):
-    with pytest.raises(QueryError) as caught:
-        parse_value(kind, text)
-    assert caught.value.message == message
-
-
-def test_given_values_override_defaults_and_lang_fills_a_lang_parameter():
-    q = read_query(LIBRARY / "fx01-agreements.rq")
-    assert bind_params(q, {"country": "kgi:iran"}, lang="fa") == {"country": ID["iran"], "lang": Literal("fa")}
-    assert bind_params(q, {"lang": "en"}, lang="fa")["lang"] == Literal("en")
-
-
-def test_an_unknown_parameter_name_is_an_error_with_a_suggestion():
-    q = read_query(LIBRARY / "fx01-agreements.rq")
-    with pytest.raises(UsageError) as caught:
-        bind_params(q, {"contry": "kgi:iran"})
-    assert str(caught.value) == (
-        f"{q.where}: unknown parameter 'contry'; did you mean 'country'? (parameters: lang, country)"
-    )
-
-
-def test_a_bad_value_names_the_query_parameter_and_type():
-    q = read_query(LIBRARY / "fx01-agreements.rq")
-    with pytest.raises(UsageError) as caught:  # the value given is wrong, not the query: exit 2
-        bind_params(q, {"country": "kgi:iran> } UNION { ?s ?p ?o } #"})
-    assert str(caught.value) == (
-        f"{q.where}: parameter 'country' (iri): 'kgi:iran> }} UNION {{ ?s ?p ?o }} #' is not a prefixed name or <IRI>"
-    )
-
-
-def test_terms_are_written_escaped_so_no_value_leaves_its_literal():
-    assert n3(Literal('en") || true || ("', lang="en")) == '"en\\") || true || (\\""@en'
-    assert n3(Literal("a\\b\nc")) == '"a\\\\b\\nc"'
-    assert n3(Literal("5", datatype=XSD.integer)) == '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
-    with pytest.raises(QueryError, match="not a valid IRI"):
-        n3(URIRef("http://example.org/> } #"))
-
-
-@pytest.mark.parametrize(
     "value",
     ['en") || true || ("', 'en" ) } UNION { ?agreement ?p ?o } #', "\\u0022 } UNION { ?s ?p ?o } #"],
     ids=["filter", "union", "unicode-escape"],
 )
 def test_a_value_that_tries_to_inject_sparql_matches_nothing(engine, value):
-    """Written as one literal (test_terms_are_written_escaped...): no language tag, so it is bound as it is."""
+    """Written as one literal (tests/test_values.py): no language tag, so it is bound as it is."""
     result = run_query(read_query(LIBRARY / "fx01-agreements.rq"), {"lang": value}, engine=engine)
     assert (result.kind, result.rows) == ("bindings", [])
 
@@ -238,42 +161,6 @@ def test_an_undeclared_parameter_of_an_ad_hoc_query_is_read_as_a_sparql_term(eng
 
 
 # --------------------------------------------------------------------------- preparing
-
-
-def test_only_the_project_prefixes_used_and_not_declared_go_in_front_on_one_line():
-    q = read_query_text("PREFIX kg: <urn:other#>\nSELECT * { ?x a kg:Agreement ; schema:name ?n }")
-    first, rest = prepare(q).text.split("\n", 1)
-    assert first == "PREFIX schema: <https://schema.org/>"
-    assert rest == q.text
-
-
-@pytest.mark.parametrize(
-    ("text", "prepared"),
-    [
-        (
-            "SELECT ?s WHERE { ?s ?p ?o }",
-            'SELECT ?s WHERE { VALUES (?o) { ("x") }  ?s ?p ?o }',
-        ),
-        (
-            "SELECT ?s { { SELECT ?s ?o { ?s ?p ?o } } }",
-            'SELECT ?s { VALUES (?o) { ("x") }  { SELECT ?s ?o { ?s ?p ?o } } }',
-        ),
-        (
-            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-            'CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?o) { ("x") }  ?s ?p ?o }',
-        ),
-        (
-            "CONSTRUCT WHERE {\n  ?s ?p ?o # a comment\n}",
-            'CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?o) { ("x") } \n  ?s ?p ?o # a comment\n}',
-        ),
-        ("DESCRIBE ?o", 'DESCRIBE ?o\nWHERE { VALUES (?o) { ("x") } }\n'),
-        ("DESCRIBE ?o LIMIT 1", 'DESCRIBE ?o WHERE { VALUES (?o) { ("x") } } LIMIT 1'),
-        ("ASK { ?s ?p ?o }", 'ASK { VALUES (?o) { ("x") }  ?s ?p ?o }'),
-    ],
-    ids=["select", "subquery", "construct", "construct-where", "describe", "describe-limit", "ask"],
-)
-def test_values_go_at_the_start_of_the_outermost_group(text, prepared):
-    assert prepare(read_query_text(text), {"o": Literal("x")}).text == prepared
 
 
 @pytest.mark.parametrize("text", ["DESCRIBE ?entity", "CONSTRUCT WHERE { ?entity ?p ?o }"])
@@ -287,53 +174,6 @@ def test_a_graph_query_with_a_parameter_is_about_the_bound_entity(engine, text):
 
 
 # --------------------------------------------------------------------------- refusals
-
-
-@pytest.mark.parametrize(
-    ("text", "where", "message"),
-    [
-        (
-            "SELECT * WHERE {\n  SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}",
-            "2:3",
-            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
-        ),
-        (
-            "select * where { service silent ?endpoint { ?s ?p ?o } }",
-            "1:18",
-            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
-        ),
-        (
-            "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-            "1:18",
-            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
-        ),
-        (
-            "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-            "1:10",
-            "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)",
-        ),
-        (
-            "SELECT *\nFROM NAMED <http://example.org/g>\nWHERE { GRAPH ?g { ?s ?p ?o } }",
-            "2:1",
-            "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)",
-        ),
-        (
-            "PREFIX ex: <http://example.org/>\nLOAD <file:///etc/passwd> INTO GRAPH ex:g",
-            "2:1",
-            "SPARQL Update (LOAD) is refused: kg query only reads (kg push uploads data to a server)",
-        ),
-        (
-            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-            "1:1",
-            "SPARQL Update (INSERT) is refused: kg query only reads (kg push uploads data to a server)",
-        ),
-    ],
-    ids=["service", "service-lowercase", "service-escaped", "from", "from-named", "load", "insert"],
-)
-def test_network_file_and_update_operations_are_refused_with_their_position(text, where, message):
-    with pytest.raises(QueryError) as caught:
-        check_policy(read_query_text(text, name="<-e>"))
-    assert str(caught.value) == f"<-e>:{where}: {message}"
 
 
 def test_the_words_in_comments_strings_iris_and_names_are_not_operations(engine):
@@ -422,17 +262,6 @@ def test_a_syntax_error_is_a_query_syntax_error_at_the_token_where_the_parser_ga
         run_query(read_query(path), engine=engine)
     assert str(caught.value) == f"{path}:{expected[engine.name]}"
     assert caught.value.exit_code == ExitCode.QUERY
-
-
-def test_positions_in_the_run_text_map_back_past_the_values_written():
-    text = "# param: n | integer | 1 | n\nSELECT ?x WHERE { VALUES ?n { 1 } ?x ?p ?n . ?x ?x ) }\n"
-    prepared = prepare(read_query_text(text, name="q"), {"n": Literal(12345)})
-    run_line = prepared.text.splitlines()[1]
-    assert run_line == f'SELECT ?x WHERE {{ VALUES ?n {{ "12345"^^<{XSD.integer}> }} ?x ?p ?n . ?x ?x ) }}'
-    at = run_line.rindex(")") + 1
-    assert str(prepared.locate(QueryError("bad", line=2, column=at))) == "q:2:52: bad"
-    inside = run_line.index("12345") + 1
-    assert str(prepared.locate(QueryError("bad", line=2, column=inside))) == "q:2:31: bad"
 
 
 def test_an_unknown_prefix_is_named_with_its_position(tmp_path, engine):

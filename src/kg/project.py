@@ -89,6 +89,21 @@ class ProjectionSpec:
     value_date: URIRef = TIME.inXSDDate
     #: Curators' notes: shown on the node in the reader's language.
     notes: tuple[URIRef, ...] = (SKOS.editorialNote,)
+    #: How sure a statement is and what it is mainly about, shown first on its panel: role -> property.
+    factuality: dict[str, URIRef] = field(
+        default_factory=lambda: {
+            "certainty": KG.certainty,
+            "polarity": KG.polarity,
+            "time": KG.timeReference,
+            "cues": KG.factualityCue,
+            "main": SCHEMA.mainEntity,
+            "touches": SCHEMA.about,
+            "cites": KG.endorsesWordsOf,
+        }
+    )
+    #: A factuality cue's kind and the clause it governs, kept beside its words (a cue is a mention,
+    #: not a node: its value carries ``kind`` and ``scope``).
+    cue_parts: tuple[URIRef, URIRef] = (KG.cueKind, KG.cueScope)
     term_labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
 
 
@@ -236,6 +251,13 @@ class _Context:
         date = self.graph.value(term, self.spec.value_date)
         if isinstance(date, Literal):
             out["date"] = str(date)
+        kind_property, scope_property = self.spec.cue_parts
+        kind = self.graph.value(term, kind_property)
+        if kind is not None:
+            kind_labels = _labels(self.graph, kind, self.spec.value_labels)
+            scope = _labels(self.graph, term, (scope_property,))
+            out["kind"] = {"term": to_curie(kind), "label": {c: kind_labels.get(c, to_curie(kind)) for c in LANGUAGES}}
+            out["scope"] = {code: scope[code] for code in LANGUAGES if code in scope}
         return out
 
 

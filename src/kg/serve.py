@@ -58,6 +58,7 @@ from kg.limits import (
     SERVE_START_BUDGET,
     SERVE_STARTUP,
     SERVE_TIMEOUT,
+    SERVER_STOP_GRACE,
 )
 from kg.namespaces import DATASET_IRI
 from kg.sparql.engines import OxigraphEngine
@@ -192,14 +193,14 @@ class Server:
             return ""
 
     def stop(self) -> None:
-        """Terminate the server (kill it if it does not exit within 5 s) and remove its store."""
+        """Terminate the server (kill it if it does not exit within ``SERVER_STOP_GRACE`` s); remove its store."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(5)
+                self.process.wait(SERVER_STOP_GRACE)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(5)
+                self.process.wait(SERVER_STOP_GRACE)
         for path in self.owned:
             shutil.rmtree(path, ignore_errors=True)
 

@@ -67,7 +67,7 @@ CSP = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'self'"
 )
-#: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.library`).
+#: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.files`).
 INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
 #: The site's CSV download starts with a UTF-8 byte-order mark, as the explorer's CSV does: Excel reads a CSV
 #: without one in the system's legacy code page and garbles Persian; with it, Excel (Windows and macOS) and

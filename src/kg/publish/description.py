@@ -37,23 +37,18 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
-from kg import resources
 from kg.namespaces import (
     DATASET_IRI,
     ITSRDF,
     KG,
     NIF,
-    ONTOLOGY_IRI,
     OWL,
     RDF,
     RDFS,
-    SHAPES_IRI,
     SKOS,
-    VOCABULARIES_IRI,
 )
-from kg.publish.paths import page_stem
-from kg.sources import DATA_GRAPH as _DATA_GRAPH
-from kg.sources import DESCRIPTION_GRAPH as _DESCRIPTION_GRAPH
+from kg.publish.paths import HASH_DOCUMENTS, page_stem
+from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -70,12 +65,6 @@ _VERSIONS = (NamedNode(str(OWL.versionIRI)), NamedNode("http://purl.org/dc/terms
 
 def _key(term: Any) -> str:
     return term.value if isinstance(term, NamedNode | Literal) else str(term)
-
-
-#: The named graphs of the data files and of the dataset description in the exports (kg.sources):
-#: the data is one document; the description graph is an alias of the dataset's document.
-DATA_GRAPH = str(_DATA_GRAPH)
-DESCRIPTION_GRAPH = str(_DESCRIPTION_GRAPH)
 
 
 @dataclass
@@ -101,9 +90,8 @@ class Publication:
     def documents(self) -> dict[str, str]:
         """IRI that names a document -> the named graph it serves: the hash namespaces, their version
         IRIs (``owl:versionIRI``), the data and the description graph of the exports."""
-        found = {str(d): str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
-        found[DATA_GRAPH] = DATA_GRAPH
-        found[DESCRIPTION_GRAPH] = str(DATASET_IRI)
+        found = {str(d): str(d) for d in (*HASH_DOCUMENTS, DATA_GRAPH)}
+        found[str(DESCRIPTION_GRAPH)] = str(DATASET_IRI)  # the exports' description graph: the dataset's document
         for doc in list(found.values()):
             for predicate in _VERSIONS:
                 for quad in self.store.quads_for_pattern(NamedNode(doc), predicate, None):
@@ -132,7 +120,7 @@ class Publication:
     def resources(self) -> set[str]:
         """Every IRI the site has a page for: each IRI the graph names (subject, predicate, object) that
         has a page stem, and the dataset and its documents."""
-        iris = {str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
+        iris = {str(d) for d in HASH_DOCUMENTS}
         for quad in self.store.quads_for_pattern(None, None, None):
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, NamedNode) and term.value not in iris and page_stem(term.value) is not None:
@@ -275,11 +263,8 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
     from kg.terms import to_oxigraph
 
     sources = sources if sources is not None else Sources(data)
-    ontology, vocabularies = resources.ontology_paths()
     store = pyoxigraph.Store()
-    parts = [(ontology, ONTOLOGY_IRI), (vocabularies, VOCABULARIES_IRI), (resources.shapes_path(), SHAPES_IRI)]
-    parts += [(path, DATA_GRAPH) for path in sources.data_paths]
-    for path, graph in parts:
+    for graph, path in sources.files():
         name = NamedNode(str(graph))
         store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path, one_graph=True)])
     name = NamedNode(str(DATASET_IRI))

@@ -45,7 +45,7 @@ from kg.errors import OutputError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
-from kg.publish.paths import page_path, page_stem
+from kg.publish.paths import HASH_DOCUMENTS, page_path, page_stem
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -205,7 +205,7 @@ def _write_resources(folder: Path, publication: Any, iris: Sequence[str]) -> tup
 def home_context(renderer: Any, lang: str) -> dict[str, Any]:
     """The dataset's home page: its description, its classes with their counts, its documents."""
     from kg.namespaces import KG, OWL
-    from kg.publish.description import DATA_GRAPH
+    from kg.sources import DATA_GRAPH
 
     publication = renderer.publication
     classes = []
@@ -222,7 +222,7 @@ def home_context(renderer: Any, lang: str) -> dict[str, Any]:
         "classes": classes,
         "documents": [
             renderer.node(_named(iri), lang)
-            for iri in (str(DATASET_IRI), BASE + "ontology", BASE + "vocabularies", BASE + "shapes", DATA_GRAPH)
+            for iri in (str(DATASET_IRI), *(str(d) for d in HASH_DOCUMENTS if d != DATASET_IRI), str(DATA_GRAPH))
         ],
         "dumps": [f"dumps/{name}" for name in dump_names()],
     }

@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.load import check_input, source_paths
+from kg.load import check_input, current_base, source_paths
 
-#: (resolved input paths, entailment, engine) marked for this process's next query, or None.
-_KEPT: tuple[tuple[Path, ...], str, Any] | None = None
+#: (resolved input paths, entailment, base IRI of the inputs, engine) marked for this process's next query, or None.
+_KEPT: tuple[tuple[Path, ...], str, str | None, Any] | None = None
 
 
 def _resolved(data: Sequence[str | Path] | None) -> tuple[Path, ...]:
@@ -33,6 +33,8 @@ def _resolved(data: Sequence[str | Path] | None) -> tuple[Path, ...]:
 
 def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str]]:
     """The content key of the inputs of a query on ``data`` with ``entailment``, and the inputs' paths.
+
+    The key is (entailment, each input's (format, SHA-256), the base IRI of the inputs' relative IRIs).
 
     Each file passes :func:`kg.load.check_input` first (kind, size limit,
     byte-order mark), as a load would; its LoadError propagates.
@@ -44,21 +46,21 @@ def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
         with checked.open("rb") as handle:
             parts.append((fmt.name, hashlib.file_digest(handle, "sha256").hexdigest()))
         names.append(str(checked.resolve()))
-    return (entailment, tuple(parts)), names
+    return (entailment, tuple(parts), current_base()), names
 
 
 def keep(engine: Any, data: Sequence[str | Path] | None = None, entailment: str = "") -> None:
     """Mark ``engine`` as the store of ``data`` with ``entailment`` for this process's next query (None: none)."""
     global _KEPT
-    _KEPT = None if engine is None else (_resolved(data), entailment, engine)
+    _KEPT = None if engine is None else (_resolved(data), entailment, current_base(), engine)
 
 
 def kept_engine(data: Sequence[str | Path] | None, entailment: str) -> Any | None:
     """The engine :func:`keep` marked for these inputs and entailment, after the input checks; else None."""
     if _KEPT is None:
         return None
-    paths, kept_entailment, engine = _KEPT
-    if kept_entailment != entailment or paths != _resolved(data):
+    paths, kept_entailment, base, engine = _KEPT
+    if kept_entailment != entailment or base != current_base() or paths != _resolved(data):
         return None
     for path in source_paths(data):
         check_input(path)  # the limits of this request's environment; registers the inputs
