@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from kg import limits
+from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.i18n import text as message
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
@@ -178,6 +179,9 @@ class Renderer:
             for q in outgoing
             if q.predicate.value == str(OWL.sameAs) and q.object.value.startswith(str(WD))
         ]
+        statements = self.statements_context(incoming, lang)
+        if statements:  # shown with how sure each is, not again among the facts that name it
+            named_by = [g for g in named_by if g["iri"] not in (_MAIN, _TOUCHES)]
         return {
             "iri": iri,
             "name": pub.label(iri, lang) or prefixed(iri),
@@ -198,6 +202,8 @@ class Renderer:
             ],
             "named_by": [{**g, "values": [self.node(v, lang) for v in g["values"]]} for g in named_by],
             "mentions": self.mention_context(iri),
+            "factuality": self.factuality_context(outgoing, lang),
+            "statements": statements,
             "curation": [self._curation(node, lang) for node in curation_nodes],
             "instances": self._instances(iri, types, lang),
             "uses": self._uses(iri, types, lang),
@@ -210,6 +216,70 @@ class Renderer:
             "downloads": [(ext, self.href(iri, lang, ext)) for ext in RDF_SUFFIXES],
             "this_page": self.href(iri, lang),
             "other_page": self.href(iri, other),
+        }
+
+    # ----------------------------------------------------------------- how sure, and about what
+
+    def factuality_context(self, outgoing: Iterable[Quad], lang: str) -> dict[str, Any] | None:
+        """How sure a statement is and what it is about (:mod:`kg.factuality`), for the top of its page:
+        certainty, polarity and time as badges, the cue words verbatim with their kind and scope, the main
+        subject apart from what the statement only touches, whom it cites. None for any other resource."""
+        values: dict[str, list[Any]] = defaultdict(list)
+        for q in outgoing:
+            values[q.predicate.value].append(q.object)
+        role = {name: sorted(values.get(str(prop), []), key=_order) for name, prop in ROLES.items()}
+        if not role["certainty"] and not role["main"]:
+            return None
+        main = {t.value for t in role["main"]}
+        return {
+            "certainty": [self._badge(t, lang) for t in role["certainty"]],
+            "polarity": [self._badge(t, lang) for t in role["polarity"]],
+            "time": [self._badge(t, lang) for t in role["time"]],
+            "cues": [self._cue(t, lang) for t in role["cues"] if isinstance(t, NamedNode)],
+            "main": [self.node(t, lang) for t in role["main"]],
+            "touches": [self.node(t, lang) for t in role["touches"] if t.value not in main],
+            "cites": [self.node(t, lang) for t in role["cites"]],
+        }
+
+    def _badge(self, concept: Any, lang: str) -> dict[str, Any]:
+        """A concept (a certainty, a polarity) as a badge: its label, its page, its prefixed name for the style."""
+        return {**self.node(concept, lang), "term": prefixed(concept.value)}
+
+    def _cue(self, mention: NamedNode, lang: str) -> dict[str, Any]:
+        """A cue: its words as the article prints them, its kind, and the clause it governs in ``lang``."""
+        pub = self.publication
+        words, kind = pub.value(mention.value, str(CUE_WORDS)), pub.value(mention.value, str(CUE_KIND))
+        scopes = [q.object for q in pub.outgoing(mention.value) if q.predicate.value == str(CUE_SCOPE)]
+        scope = next((o for o in scopes if o.language == lang), None) or next(iter(scopes), None)
+        return {
+            "words": words.value if isinstance(words, Literal) else "",
+            "kind": self.node(kind, lang) if kind is not None else None,
+            "scope": {"text": scope.value, "lang": scope.language} if scope is not None else None,
+            "href": self.href(mention.value, lang),
+        }
+
+    def statements_context(self, incoming: Iterable[Quad], lang: str) -> dict[str, list[dict[str, Any]]] | None:
+        """The statements mainly about a resource and those that only touch it, each with how sure it is."""
+        main = {q.subject.value for q in incoming if q.predicate.value == _MAIN and isinstance(q.subject, NamedNode)}
+        touching = {q.subject.value for q in incoming if q.predicate.value == _TOUCHES
+                    and isinstance(q.subject, NamedNode)} - main  # fmt: skip
+        if not main and not touching:
+            return None
+        pub = self.publication
+
+        def row(statement: str) -> dict[str, Any]:
+            certainty = pub.value(statement, str(ROLES["certainty"]))
+            cues = [q.object for q in pub.outgoing(statement) if q.predicate.value == str(ROLES["cues"])]
+            words = [pub.value(c.value, str(CUE_WORDS)) for c in sorted(cues, key=_order) if isinstance(c, NamedNode)]
+            return {
+                "node": self.node(NamedNode(statement), lang),
+                "certainty": self._badge(certainty, lang) if certainty is not None else None,
+                "cues": [w.value for w in words if isinstance(w, Literal)],
+            }
+
+        return {
+            "main": [row(s) for s in sorted(main, key=natural_key)],
+            "touching": [row(s) for s in sorted(touching, key=natural_key)],
         }
 
     def _notes(self, quads: Iterable[Quad], lang: str) -> list[dict[str, Any]]:
@@ -300,6 +370,7 @@ class Renderer:
 
 
 _VALUE = "https://schema.org/value"
+_MAIN, _TOUCHES = str(ROLES["main"]), str(ROLES["touches"])
 
 
 def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
