@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +118,50 @@ def kg() -> KgRunner:
         )
 
     return run
+
+
+def _run_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this run, shared by its pytest-xdist workers (each has a ``popen-gwN`` below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@dataclass(frozen=True)
+class Build:
+    """The outcome of one real ``kg build --out FOLDER`` (the installed script, a child process)."""
+
+    folder: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def copy(self, to: Path) -> Path:
+        """A copy of the build folder (with its record of inputs), for a test that builds into it again."""
+        shutil.copytree(self.folder, to, symlinks=True)
+        return to
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, kg: KgRunner) -> Build:
+    """One ``kg build`` of the shipped data for the whole run, shared by every worker: read it, never change it
+    (``built.copy(path)`` first). A full build writes the static site (thousands of files); the tests that need
+    a finished build start from this one instead of each making their own."""
+    root = _run_tmp(tmp_path_factory)
+    record = root / "kg-build.json"
+    with (root / "kg-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker builds; the others wait for it and read its record
+        if not record.exists():
+            folder = root / "kg-build"
+            done = kg("build", "--out", str(folder))
+            record.write_text(
+                json.dumps({"folder": str(folder), "returncode": done.returncode, "stdout": done.stdout,
+                            "stderr": done.stderr}),
+                encoding="utf-8",
+            )  # fmt: skip
+        found = json.loads(record.read_text(encoding="utf-8"))
+    build = Build(Path(found.pop("folder")), **found)
+    assert build.returncode == 0, build.stderr
+    return build
 
 
 @pytest.fixture

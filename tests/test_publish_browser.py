@@ -95,6 +95,8 @@ def test_every_kind_of_page_in_both_languages_loads_clean_and_stays_on_the_site(
         "id/kazakhstan.fa.html",
         "ontology/Country.html",
         "ontology/Country.fa.html",
+        "id/statement/tokayev-hope.html",
+        "id/statement/tokayev-hope.fa.html",
         "search.html?q=tokayev&lang=en",
         "search.html?q=%D8%AA%D9%88%DA%A9%D8%A7%DB%8C%D9%81&lang=fa",
         "q/cq04-statements-by-speaker?lang=en",

@@ -32,6 +32,7 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.factuality import CUE_KIND, CUE_SCOPE, ROLES
 from kg.i18n import LANGUAGES
 from kg.namespaces import ITSRDF, KG, NIF, OWL, RDF, RDFS, SCHEMA, SKOS, TIME, WD
 from kg.terms import curie
@@ -90,20 +91,10 @@ class ProjectionSpec:
     #: Curators' notes: shown on the node in the reader's language.
     notes: tuple[URIRef, ...] = (SKOS.editorialNote,)
     #: How sure a statement is and what it is mainly about, shown first on its panel: role -> property.
-    factuality: dict[str, URIRef] = field(
-        default_factory=lambda: {
-            "certainty": KG.certainty,
-            "polarity": KG.polarity,
-            "time": KG.timeReference,
-            "cues": KG.factualityCue,
-            "main": SCHEMA.mainEntity,
-            "touches": SCHEMA.about,
-            "cites": KG.endorsesWordsOf,
-        }
-    )
+    factuality: dict[str, URIRef] = field(default_factory=lambda: dict(ROLES))
     #: A factuality cue's kind and the clause it governs, kept beside its words (a cue is a mention,
     #: not a node: its value carries ``kind`` and ``scope``).
-    cue_parts: tuple[URIRef, URIRef] = (KG.cueKind, KG.cueScope)
+    cue_parts: tuple[URIRef, URIRef] = (CUE_KIND, CUE_SCOPE)
     term_labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
 
 
