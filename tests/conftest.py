@@ -102,6 +102,15 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    """The URL of one real ``kg serve --port 0`` of the shipped data for the session (tests/kg_serve.py), shared
+    by every module that only reads from it; a module that needs its own server defines its own ``site``."""
+    from kg_serve import running_site
+
+    yield from running_site()
+
+
 KgRunner = Callable[..., subprocess.CompletedProcess]
 
 
