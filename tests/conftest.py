@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
+from chromium import CHROMIUM, launch
 from kg import limits, resources
 from kg.load import article_text, load_graph
 
@@ -75,20 +76,6 @@ def data_source() -> str:
     return resources.data_path().read_text(encoding="utf-8")
 
 
-#: Debian's Chromium, driven by Playwright (no browser is ever downloaded). Without the
-#: background-networking flags Chromium tries to reach Google's hosts at every start.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Chromium for the whole session; skipped only when Debian's chromium is missing."""
@@ -97,7 +84,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

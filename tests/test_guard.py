@@ -10,6 +10,7 @@ The guard over real sockets is tested in tests/hostile/test_hostile_http.py.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -107,7 +108,9 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 
 def _run(test: Callable[[], Awaitable[None]]) -> None:
-    asyncio.run(asyncio.wait_for(test(), WAIT))
+    """Run the scenario in an event loop of its own thread (a browser test of the same worker may hold this one's)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asyncio.wait_for(test(), WAIT)).result()
 
 
 def test_a_client_that_leaves_the_queue_never_starts_its_query_and_frees_its_place():

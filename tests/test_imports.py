@@ -8,7 +8,8 @@ The layers, lowest first; a module imports only modules of its own layer or belo
 nothing below ``sparql/`` and ``explore/`` imports them:
 
 1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
-   byte-level checks of an RDF document), factuality (the terms of how sure a statement is), and
+   byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
+   of how sure a statement is), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, literals (ill-typed ones, located), writers, http, and kg serve's
    request guard and HTTP server (guard, httpd);
@@ -78,6 +79,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "output",
             "terminal",
             "scan",
+            "processes",
             "factuality",
         ]
     )

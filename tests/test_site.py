@@ -32,7 +32,8 @@ import pytest
 from kg.cli import main
 from kg.errors import ExitCode, QueryError
 from kg.publish.paths import page_path
-from kg.site import form_fields, refuse_service
+from kg.site.editor import refuse_service
+from kg.site.questions import form_fields
 from kg.sparql import find_query
 from kg.sparql.compare import canonical, read_expected
 from kg.sparql.protocol import parse_results_json

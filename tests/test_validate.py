@@ -465,6 +465,31 @@ def test_a_compound_without_its_zwnj():
     assert check_orthography(turtle('post:p skos:altLabel "رئیس جمهور قزاقستان"@fa .')) == []
 
 
+@pytest.mark.parametrize(
+    ("prop", "written", "right"),
+    [
+        ("rdfs:label", "قاسم\u200cژومارت توکایف", "قاسم ژومارت"),  # a ZWNJ joins two names into one word
+        ("kg:reason", "نام خانوادگی رؤسای\u200cجمهور ترکمنستان", "رؤسای جمهور"),  # an ezafe, not a compound
+        ("kg:basis", "صندوق ثروت ملی سامروک\u200cقازینا", "سامروک قازینا"),
+        ("kg:cueScope", "روابط فرازوفرود داشته است", "فراز و فرود"),  # run together
+        ("skos:editorialNote", "تجارت فرازونشیب داشته است", "فراز و نشیب"),
+    ],
+)
+def test_words_persian_writes_apart_are_not_joined(prop, written, right):
+    """A reader of Persian: «قاسم‌ژومارت» reads as one word where the press writes «قاسم ژومارت»; the same kind
+    hid in a slip's reason (رؤسای‌جمهور) and an identification's basis (سامروک‌قازینا), texts the check did not read."""
+    wrong = next(w for w in (right.replace(" ", "\u200c"), right.replace(" ", "")) if w in written)
+    assert check_orthography(turtle(f'kgi:n {prop} "{written}"@fa .')) == [
+        Finding(
+            "orthography", "kgi:n", prop, f"writes {wrong!r} where Persian writes words apart: {right!r}",
+            f"{written!r}@fa",
+        )
+    ]  # fmt: skip
+    assert check_orthography(turtle(f'kgi:n {prop} "{written.replace(wrong, right)}"@fa .')) == []
+    assert check_orthography(turtle(f'kgi:n {prop} "به نوشتهٔ متن «{written}»"@fa .')) == []  # quoted verbatim
+    assert check_orthography(turtle(f'kgi:n skos:altLabel "{written}"@fa .')) == []  # a spelling others use
+
+
 def test_a_persian_curator_note_is_checked_outside_its_quotes():
     quoted = 'kgi:n skos:editorialNote "ترکیب‌هایی مانند «رئیسجمهور» سرهم نوشته شده‌اند."@fa .'
     assert check_orthography(turtle(quoted)) == []

@@ -20,13 +20,14 @@ import pytest
 
 from kg import resources
 from kg.errors import EndpointError, ExitCode
+from kg.processes import free_port
 from kg.serve import DEFAULT_GRAPH, Server, push, start_server
 from kg.sparql import find_query, read_query_text, run_query
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import open_engine
 from kg.sparql.protocol import parse_results
-from virtuoso import BINARY, PASSWORD, USER, Virtuoso, VirtuosoError, free_port, start_virtuoso
+from virtuoso import BINARY, PASSWORD, USER, Virtuoso, VirtuosoError, start_virtuoso
 
 pytestmark = pytest.mark.server
 

@@ -58,9 +58,9 @@ from kg.limits import (
     SERVE_START_BUDGET,
     SERVE_STARTUP,
     SERVE_TIMEOUT,
-    SERVER_STOP_GRACE,
 )
 from kg.namespaces import DATASET_IRI
+from kg.processes import free_port, stop
 from kg.sparql.engines import OxigraphEngine
 
 DEFAULT_GRAPH = str(DATASET_IRI)  # the named graph `kg push` writes
@@ -108,12 +108,6 @@ def listen(host: str, port: int) -> socket.socket:
 def check_port(host: str, port: int) -> None:
     """A ServerError if ``host:port`` cannot be bound (busy, or not an address of this machine)."""
     listen(host, port).close()
-
-
-def free_port(host: str = SERVE_HOST) -> int:
-    """A port that is free on ``host`` now (the system's pick for port 0)."""
-    with listen(host, 0) as sock:
-        return int(sock.getsockname()[1])
 
 
 _PR_SET_PDEATHSIG = 1
@@ -193,14 +187,8 @@ class Server:
             return ""
 
     def stop(self) -> None:
-        """Terminate the server (kill it if it does not exit within ``SERVER_STOP_GRACE`` s); remove its store."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(SERVER_STOP_GRACE)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(SERVER_STOP_GRACE)
+        """Terminate the server (:func:`kg.processes.stop`) and remove its store."""
+        stop(self.process)
         for path in self.owned:
             shutil.rmtree(path, ignore_errors=True)
 

@@ -63,6 +63,10 @@ _SUBCLASS = NamedNode(str(RDFS.subClassOf))
 _VERSIONS = (NamedNode(str(OWL.versionIRI)), NamedNode("http://purl.org/dc/terms/hasVersion"))
 
 
+#: How many answers of :meth:`Publication._match` are kept.
+_KEPT = 1 << 14
+
+
 def _key(term: Any) -> str:
     return term.value if isinstance(term, NamedNode | Literal) else str(term)
 
@@ -79,12 +83,27 @@ class Publication:
     modified: datetime
     sources: list[Path] = field(default_factory=list)
 
+    _matched: dict[tuple[Any, Any, Any], list[Quad]] = field(default_factory=dict, repr=False)
+
     def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
-        """The triples (as default-graph quads, each once) of the pattern, in any named graph."""
+        """The triples (as default-graph quads, each once) of the pattern, in any named graph.
+
+        The answers of patterns about one node are kept (up to :data:`_KEPT` patterns): a page in each
+        language and a description ask for the same nodes' triples and labels again and again. The
+        answer is shared: callers do not change it."""
+        key = (subject, predicate, obj)
+        found = self._matched.get(key)
+        if found is not None:
+            return found
         seen: dict[Quad, None] = {}
         for quad in self.store.quads_for_pattern(subject, predicate, obj):
             seen[Quad(quad.subject, quad.predicate, quad.object, DefaultGraph())] = None
-        return list(seen)
+        found = list(seen)
+        if subject is not None or obj is not None:
+            if len(self._matched) >= _KEPT:
+                self._matched.clear()
+            self._matched[key] = found
+        return found
 
     @cached_property
     def documents(self) -> dict[str, str]:
@@ -152,9 +171,17 @@ class Publication:
         )
 
     def types(self, iri: str) -> list[str]:
-        return sorted(
-            q.object.value for q in self._match(NamedNode(iri), _TYPE, None) if isinstance(q.object, NamedNode)
-        )
+        return list(self._types.get(iri, ()))
+
+    @cached_property
+    def _types(self) -> dict[str, tuple[str, ...]]:
+        """IRI -> its classes (``rdf:type``, as stated), sorted: read in one pass, as pages ask for the types
+        of every node they show."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for quad in self.store.quads_for_pattern(None, _TYPE, None):
+            if isinstance(quad.subject, NamedNode) and isinstance(quad.object, NamedNode):
+                found[quad.subject.value].add(quad.object.value)
+        return {iri: tuple(sorted(classes)) for iri, classes in found.items()}
 
     def outgoing(self, iri: str) -> list[Quad]:
         return list(self._match(NamedNode(iri), None, None))
