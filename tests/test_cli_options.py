@@ -110,7 +110,7 @@ def test_defaults_come_from_the_limits():
 
 
 def test_reading_applies_the_base_only_when_given():
-    from kg.load import current_base
+    from kg.base_iri import current_base
 
     with reading(argparse.Namespace(base=None)):
         assert current_base() is None

@@ -11,8 +11,8 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
    of how sure a statement is), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
-2. reading and writing RDF and HTTP: load, literals (ill-typed ones, located), writers, http, and kg serve's
-   request guard and HTTP server (guard, httpd);
+2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
+   writers, http, and kg serve's request guard and HTTP server (guard, httpd);
 3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
@@ -84,7 +84,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         ]
     )
     | {"kg.publish.paths"},
-    frozenset({"kg.load", "kg.literals", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
+    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module
     frozenset({"kg.explore"}),  # and every kg.explore.* module

@@ -8,18 +8,10 @@ import re
 import pytest
 from rdflib import Literal, URIRef
 
+from kg.base_iri import NO_BASE, check_base, input_base
 from kg.errors import ExitCode, LoadError, UsageError
 from kg.literals import ill_typed_literals
-from kg.load import (
-    MAX_INPUT_ENV,
-    NO_BASE,
-    check_base,
-    input_base,
-    load_graph,
-    parse_turtle,
-    read_quads,
-    read_text,
-)
+from kg.load import MAX_INPUT_ENV, load_graph, parse_turtle, read_quads, read_text
 from kg.namespaces import ID, KG, RDF
 
 

@@ -330,7 +330,8 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
     fault with its position (LoadError); dataset formats (every quad into one
     graph), and JSON-LD and RDF/XML with no base IRI (a relative IRI is an error), always go that way.
     """
-    from kg.load import check_input, current_base
+    from kg.base_iri import current_base
+    from kg.load import check_input
     from kg.load import load_into_store as load
 
     checked, fmt = check_input(path)
