@@ -352,8 +352,9 @@ def test_each_query_sees_the_store_as_it_is_then_not_a_copy_from_an_earlier_quer
 
 
 def test_the_engine_reads_data_as_strictly_as_kg_load_and_reports_the_same_fault(tmp_path):
+    from kg.base_iri import input_base
     from kg.errors import LoadError
-    from kg.load import input_base, read_quads
+    from kg.load import read_quads
 
     good = tmp_path / "good.ttl"
     good.write_text('<urn:a> <urn:b> "c"@fa .\n<urn:a> <urn:b> <rel> .\n', encoding="utf-8")
