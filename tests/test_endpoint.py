@@ -351,8 +351,8 @@ def test_a_json_ld_answer_with_an_inline_context_is_read(fake, run_kg):
 @pytest.mark.server
 def test_the_oxigraph_servers_own_time_limit_exits_4(run_kg):
     """Oxigraph cancels at --timeout-s mid-answer: 200, then its words where the rows should be."""
+    from kg.processes import free_port
     from kg.serve import start_server
-    from virtuoso import free_port
 
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with start_server(port=free_port(), timeout=1) as server:

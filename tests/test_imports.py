@@ -8,15 +8,16 @@ The layers, lowest first; a module imports only modules of its own layer or belo
 nothing below ``sparql/`` and ``explore/`` imports them:
 
 1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
-   byte-level checks of an RDF document), factuality (the terms of how sure a statement is), and
+   byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
+   of how sure a statement is), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
-2. reading and writing RDF and HTTP: load, literals (ill-typed ones, located), writers, http, and kg serve's
-   request guard and HTTP server (guard, httpd);
+2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
+   writers, http, and kg serve's request guard and HTTP server (guard, httpd);
 3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
-6. applications: site, serve, proxy, readable, publish/, build, notebook, cli/, launch, warm, warm_server,
+6. applications: site, serve, push, proxy, readable, publish/, build, notebook, cli/, launch, warm, warm_server,
    and the package's face.
 """
 
@@ -78,17 +79,18 @@ LAYERS: tuple[frozenset[str], ...] = (
             "output",
             "terminal",
             "scan",
+            "processes",
             "factuality",
         ]
     )
     | {"kg.publish.paths"},
-    frozenset({"kg.load", "kg.literals", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
+    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module
     frozenset({"kg.explore"}),  # and every kg.explore.* module
     frozenset(
         "kg." + n
-        for n in ["site", "serve", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
+        for n in ["site", "serve", "push", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
     )
     | {"kg", "kg.__main__", "kg.warm_server"},
 )

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.base_iri import input_base
 from kg.cli import main
 from kg.errors import ExitCode
-from kg.load import input_base
 from kg.sparql import index
 
 BASE = "https://example.org/data/"

@@ -1,4 +1,7 @@
-"""kg.output: outputs checked before any work, written whole, never over an input, a device or a link."""
+"""kg.output: outputs checked before any work, written whole, never over an input or a device.
+
+A link written through is tested in tests/hostile/test_hostile_outputs.py.
+"""
 
 from __future__ import annotations
 
@@ -46,15 +49,6 @@ def test_texts_are_written_whole_with_the_usual_permissions(tmp_path):
     assert (tmp_path / "deep" / "er" / "b.nt").read_bytes() == b"<s> <p> <o> .\r\n"  # newline kept as given
     assert stat.S_IMODE((tmp_path / "a.ttl").stat().st_mode) == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "deep"]  # no temporary left
-
-
-def test_a_link_is_written_through_and_stays_a_link(tmp_path):
-    real = tmp_path / "real.ttl"
-    real.write_text("old", encoding="utf-8")
-    link = tmp_path / "link.ttl"
-    link.symlink_to(real)
-    write_atomically({link: "new"})
-    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
 
 
 def test_an_input_is_never_an_output_whatever_its_spelling(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ proxy is mounted in a bare Starlette app that an httpx client calls in-process (
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import httpx
 import pytest
@@ -67,7 +68,10 @@ class Client:
             async with httpx.AsyncClient(transport=transport, base_url="http://kg.test") as client:
                 return await client.request(method, url, **options)
 
-        return asyncio.run(send())
+        # A loop of its own in a thread of its own: a worker where Playwright holds the thread's loop
+        # would refuse asyncio.run here.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, send()).result()
 
     def get(self, url: str, **options) -> httpx.Response:
         return self.request("GET", url, **options)

@@ -1,7 +1,7 @@
 """The publication's pages in a real Chromium: no console error, no request off the page, axe-core clean,
 and the search box and the question forms' autocomplete as a reader uses them.
 
-One ``kg serve`` for the module (tests/kg_serve.py) and the session's Chromium (conftest.py).
+The session's one ``kg serve`` (conftest.py) and the session's Chromium (conftest.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from kg_serve import running_site
-
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -23,11 +21,6 @@ PAGES = [
     "id/kazakhstan", "ontology/Country", "ontology/locatedIn", "id/concept/tonne", "id/span/67-75",
     "id/statement/tokayev-hope", "ontology", "dataset", "ext/schema/value",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ text, in English and Persian (Persian digits), and one of each in Chromium throu
 from __future__ import annotations
 
 import html.parser
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ import pytest
 from kg.namespaces import BASE
 from kg.publish.description import load_publication
 from kg.publish.pages import Renderer
-from kg_serve import running_site
 
 STATEMENT = BASE + "id/statement/"
 
@@ -131,11 +129,6 @@ def test_the_static_publication_shows_the_same_with_relative_links():
     assert lines[:3] == ["چقدر قطعی، و دربارهٔ چه", "میزان قطعیت", "ممکن"]
     assert 'href="../../id/concept/presented-as-possible.fa.html"' in page
     assert 'href="../../id/central-asia.fa.html"' in page
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 @pytest.mark.server

@@ -53,7 +53,6 @@ import mmap
 import os
 import re
 import stat
-import xml.parsers.expat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,62 +62,14 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kg import resources
-from kg.errors import LoadError, UsageError
+from kg.base_iri import NO_BASE, current_base, no_placeholder, relative_iri_error, xml_relative
+from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
 from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV
 from kg.namespaces import ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
 from kg.output import register_input
-from kg.scan import structure_fault, triple_term_position
+from kg.scan import find_text, first_undecodable, structure_fault, triple_term_position, written_iri, xml_position
 from kg.terms import to_rdflib
-
-#: What relative IRIs resolve against while a JSON-LD or RDF/XML file is read with no base
-#: IRI: a scheme of no one's, so a term that starts with it held a relative IRI.
-NO_BASE = "x-kg-no-base://relative/"
-_NO_BASE_SCHEME = NO_BASE.split("//")[0]
-
-#: The base IRI of relative IRIs in the inputs (``kg --base``); None: a relative IRI is a LoadError.
-#: A plain module attribute rather than a context variable: a command's server threads read under it too.
-_input_base: str | None = None
-
-
-def check_base(iri: str) -> str:
-    """``iri`` if it can be a base IRI (an absolute IRI, RFC 3987), else a UsageError saying why.
-
-    >>> check_base("https://example.org/data/")
-    'https://example.org/data/'
-    >>> check_base("data/")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    kg.errors.UsageError: the base IRI 'data/' is not an absolute IRI (No scheme found ...): give one ...
-    """
-    try:
-        pyoxigraph.parse(b"", format=pyoxigraph.RdfFormat.TURTLE, base_iri=iri)
-    except (ValueError, SyntaxError) as exc:
-        why = str(exc).split(", ", 1)[-1]
-        raise UsageError(
-            f"the base IRI {iri!r} is not an absolute IRI ({why}): give one with a scheme, "
-            "such as https://example.org/data/"
-        ) from None
-    return iri
-
-
-@contextmanager
-def input_base(iri: str | None) -> Iterator[None]:
-    """Within the block, relative IRIs of every input resolve against ``iri`` (None: they are LoadErrors).
-
-    A file's own ``@base`` still comes first. ``kg --base IRI`` runs its command inside this.
-    """
-    global _input_base
-    before, _input_base = _input_base, None if iri is None else check_base(iri)
-    try:
-        yield
-    finally:
-        _input_base = before
-
-
-def current_base() -> str | None:
-    """The base IRI of the inputs now (see :func:`input_base`), or None."""
-    return _input_base
-
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
@@ -151,7 +102,9 @@ def _reading(path: Path) -> Iterator[None]:
 
 
 def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
-    """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark."""
+    """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark,
+    and (Turtle, TriG, N-Triples, N-Quads) no RDF 1.2 triple term, so that every reader, the engines' direct
+    loads included, refuses one alike."""
     if not str(path).strip():  # Path("") is ".", which was reported as a file named "."
         raise LoadError("an empty file name names no file (--data '')")
     path = Path(path)
@@ -184,7 +137,20 @@ def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
                 line=1,
                 column=1,
             )
+    if fmt.name in ("turtle", "trig", "nt", "nquads") and info.st_size:
+        _check_triple_terms(path, fmt)
     return path, fmt
+
+
+def _check_triple_terms(path: Path, fmt: RdfFormat) -> None:
+    """A LoadError at the first RDF 1.2 triple term of the file, found on its bytes (two ``find`` passes,
+    a few ms for 7 MB; the token scan only when ``<<`` or ``{|`` is there, in a string perhaps)."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data.find(b"<<") < 0 and data.find(b"{|") < 0:
+            return
+        line, column = triple_term_position(data, fmt.name)
+    if line is not None:
+        raise triple_term_error(path, fmt, line, column)
 
 
 def read_text(path: str | Path) -> str:
@@ -223,14 +189,14 @@ def iter_quads(path: str | Path, *, base_iri: str | None = None, one_graph: bool
     """
     path, fmt = check_input(path)
     _check_structure(path, fmt)
-    base = base_iri if base_iri is not None else _input_base
+    base = base_iri if base_iri is not None else current_base()
     placeholder = base is None and fmt.name in ("jsonld", "xml")  # their parsers drop or hide relative IRIs
     try:
         quads = _without_triple_terms(
             pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=NO_BASE if placeholder else base), path, fmt
         )
         if placeholder:
-            quads = _no_placeholder(quads, path, fmt)
+            quads = no_placeholder(quads, path, fmt)
         if not (fmt.dataset and one_graph):
             yield from quads
             return
@@ -262,10 +228,13 @@ def _without_triple_terms(quads: Iterable[Any], source: str | Path, fmt: RdfForm
 def triple_term_refused(source: str | Path, fmt: RdfFormat, data: Any = None) -> LoadError:
     """The LoadError for an RDF 1.2 triple term, at the line and column where the first one opens."""
     if data is not None:
-        line, column = triple_term_position(data, fmt.name)
-    else:
-        with Path(source).open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            line, column = triple_term_position(mapped, fmt.name)
+        return triple_term_error(source, fmt, *triple_term_position(data, fmt.name))
+    with Path(source).open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        return triple_term_error(source, fmt, *triple_term_position(mapped, fmt.name))
+
+
+def triple_term_error(source: str | Path, fmt: RdfFormat, line: int | None, column: int | None) -> LoadError:
+    """The LoadError for an RDF 1.2 triple term at ``line``:``column`` (None: not known)."""
     return LoadError(
         f"{fmt.title}: an RDF 1.2 triple term (<<( )>>, << >> or {{| |}}): kg reads RDF 1.1, whose statements hold "
         "IRIs, blank nodes and literals; state the triple itself, or describe it through a node of its own",
@@ -273,104 +242,6 @@ def triple_term_refused(source: str | Path, fmt: RdfFormat, data: Any = None) ->
         line=line,
         column=column,
     )
-
-
-# --------------------------------------------------------------------------- relative IRIs without a base
-
-_BASE_ADVICE = {
-    "turtle": "add @base <IRI> . to the file",
-    "trig": "add @base <IRI> . to the file",
-    "xml": 'add xml:base="IRI" to its rdf:RDF element',
-    "jsonld": 'add "@base": "IRI" to its @context',
-}
-
-
-def relative_iri_error(path: Path, fmt: RdfFormat, iri: str | None, line: int | None, column: int | None) -> LoadError:
-    """The LoadError for a relative IRI (``iri``, as written if known) that has no base IRI to resolve against."""
-    written = f" <{iri}>" if iri else ""
-    if fmt.name in ("nt", "nquads"):
-        message = f"{fmt.title} holds absolute IRIs only, and{written} is relative (a base IRI does not apply)"
-    else:
-        message = (
-            f"{fmt.title}: the relative IRI{written} has no base IRI to resolve against: "
-            f"{_BASE_ADVICE[fmt.name]}, or give the command --base IRI"
-        )
-    return LoadError(message, path=path, line=line, column=column)
-
-
-def _no_placeholder(quads: Iterable[Any], path: Path, fmt: RdfFormat) -> Iterator[Any]:
-    """The quads, or a LoadError at the first term resolved against :data:`NO_BASE` (a relative IRI)."""
-    for quad in quads:
-        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-            iri = term.datatype.value if isinstance(term, pyoxigraph.Literal) else getattr(term, "value", "")
-            if isinstance(iri, str) and iri.startswith(_NO_BASE_SCHEME):
-                raise _placeholder_error(path, fmt, iri)
-        yield quad
-
-
-def _placeholder_error(path: Path, fmt: RdfFormat, iri: str) -> LoadError:
-    relative = iri[len(NO_BASE) :] if iri.startswith(NO_BASE) else iri[len(_NO_BASE_SCHEME) :]
-    if fmt.name == "xml" and (found := _xml_relative(path)) is not None:
-        return found
-    line, column = _find_text(path, (f'"{relative}"', f"'{relative}'"))
-    return relative_iri_error(path, fmt, relative, line, column)
-
-
-_RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XML_BASE = "http://www.w3.org/XML/1998/namespace base"
-#: The RDF/XML attributes whose value is an IRI reference resolved against the base (rdf:ID: a fragment).
-_XML_IRI_ATTRIBUTES = {f"{_RDF_NS} {name}" for name in ("about", "resource", "datatype", "ID", "bagID")}
-
-
-def _absolute(iri: str) -> bool:
-    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", iri) is not None
-
-
-def _xml_relative(path: Path) -> LoadError | None:
-    """The LoadError for the first IRI reference of an RDF/XML file that is relative where it may not be: a
-    namespace name of an element or attribute (never resolved), or an rdf:about/resource/datatype/ID value
-    that no absolute xml:base covers; None if there is none."""
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-    fmt = format_for_path(path)
-    covered = [False]  # per open element: is an absolute xml:base in effect?
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        where = {"path": path, "line": parser.CurrentLineNumber, "column": parser.CurrentColumnNumber + 1}
-        for key in (name, *attributes):
-            space = key.split(" ", 1)[0] if " " in key else ""
-            if space and not _absolute(space):
-                raise _Relative(
-                    LoadError(
-                        f"RDF/XML: the namespace name <{space}> is relative, and names of properties and "
-                        "classes are not resolved against a base: write it as an absolute IRI",
-                        **where,
-                    )
-                )
-        base = attributes.get(_XML_BASE)
-        covered.append(covered[-1] or (base is not None and _absolute(base)))
-        if covered[-1]:
-            return
-        for key, value in attributes.items():
-            if key in _XML_IRI_ATTRIBUTES and not _absolute(value):
-                written = "#" + value if key.endswith(" ID") or key.endswith(" bagID") else value
-                raise _Relative(relative_iri_error(path, fmt, written, where["line"], where["column"]))
-
-    def end(name: str) -> None:
-        covered.pop()
-
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    try:
-        with path.open("rb") as handle:
-            parser.ParseFile(handle)
-    except _Relative as found:
-        return found.args[0]
-    except xml.parsers.expat.ExpatError:
-        return None
-    return None
-
-
-class _Relative(Exception):
-    """Raised from expat's handler at the element holding a relative IRI, with its LoadError."""
 
 
 def named_graph_refused(source: str | Path, fmt: RdfFormat, graph: Any) -> LoadError:
@@ -408,7 +279,7 @@ def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str | Non
     try:
         return list(
             _without_triple_terms(
-                pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri or _input_base), source, fmt, data
+                pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri or current_base()), source, fmt, data
             )
         )
     except MemoryError as exc:
@@ -432,47 +303,19 @@ def _syntax_error(path: Path, fmt: RdfFormat, exc: SyntaxError) -> LoadError:
     message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
     line, column = exc.lineno, exc.offset
     if message.startswith("Invalid UTF-8"):
-        line, column, byte = _first_undecodable(path)
+        line, column, byte = first_undecodable(path)
         found = f"byte 0x{byte:02x} cannot be decoded" if byte is not None else message
         message = f"not UTF-8 ({found}): {fmt.title} files must be encoded in UTF-8"
     if "No scheme found in an absolute IRI" in message:
-        if fmt.name == "xml" and (found := _xml_relative(path)) is not None:
+        if fmt.name == "xml" and (found := xml_relative(path)) is not None:
             return found
         if fmt.name not in ("xml", "jsonld"):
-            return relative_iri_error(path, fmt, _written_iri(path, line, column, exc.end_offset), line, column)
+            return relative_iri_error(path, fmt, written_iri(path, line, column, exc.end_offset), line, column)
     if line is None and fmt.name == "xml":
-        line, column = _xml_position(path)
+        line, column = xml_position(path)
     if line is None:
         line, column = _find_quoted(path, message)
     return LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
-
-
-def _first_undecodable(path: Path) -> tuple[int | None, int | None, int | None]:
-    """Line, column (in code points) and value of the first byte of ``path`` that is not UTF-8.
-
-    pyoxigraph reports such a byte from the start of the token that holds it, and
-    its column can be off by one; the file (already within the size limit) is
-    decoded here instead, on this error path only.
-    """
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
-        return data[: exc.start].count(b"\n") + 1, column, data[exc.start]
-    return None, None, None
-
-
-def _xml_position(path: Path) -> tuple[int | None, int | None]:
-    """Where expat finds the file not well-formed XML (pyoxigraph's RDF/XML errors carry no position)."""
-    parser = xml.parsers.expat.ParserCreate()
-    try:
-        with path.open("rb") as handle:
-            parser.ParseFile(handle)
-    except xml.parsers.expat.ExpatError as exc:
-        return exc.lineno, exc.offset + 1
-    return None, None
 
 
 def _find_quoted(path: Path, message: str) -> tuple[int | None, int | None]:
@@ -480,27 +323,7 @@ def _find_quoted(path: Path, message: str) -> tuple[int | None, int | None]:
     match = _QUOTED.search(message)
     if match is None:
         return None, None
-    return _find_text(path, (match.group(1) or match.group(2),))
-
-
-def _find_text(path: Path, needles: Sequence[str]) -> tuple[int | None, int | None]:
-    """Line and column of the first place the file holds one of ``needles`` (None, None if nowhere)."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, 1):
-            column = min((at for at in (text.find(n) for n in needles) if at >= 0), default=-1)
-            if column >= 0:
-                return number, column + 1
-    return None, None
-
-
-def _written_iri(path: Path, line: int | None, column: int | None, end: int | None) -> str | None:
-    """The IRI written between ``<`` and ``>`` at the parser's position (line, columns from 1), if it is one."""
-    if line is None or column is None or end is None:
-        return None
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        text = next((t for number, t in enumerate(handle, 1) if number == line), "")
-    token = text[column - 1 : end - 1]
-    return token[1:-1] if len(token) >= 2 and token[0] == "<" and token[-1] == ">" else None
+    return find_text(path, (match.group(1) or match.group(2),))
 
 
 # --------------------------------------------------------------------------- into rdflib and pyoxigraph

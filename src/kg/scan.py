@@ -1,4 +1,5 @@
-"""What the bytes of an RDF document show before the parser reads it, or where the parser gave no position.
+"""What the bytes of an RDF document show before the parser reads it, and where in a file a fault lies when the
+parser gave no position (an undecodable byte, an XML fault, a quoted text, the IRI at a column).
 
 pyoxigraph's parsers recurse: a Turtle file of 100 000 ``[`` crashes the process with a
 stack overflow, and RDF/XML slows down with the square of its depth. No parser offers a
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import re
 import xml.parsers.expat
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from kg.limits import MAX_NESTING
@@ -129,3 +132,54 @@ def triple_term_position(data: Any, fmt_name: str) -> tuple[int | None, int | No
         if match.group() in (b"<<", b"{|"):
             return _position(data, match.start())
     return None, None
+
+
+# --------------------------------------------------------------------------- where the parser gave no position
+
+
+def first_undecodable(path: Path) -> tuple[int | None, int | None, int | None]:
+    """Line, column (in code points) and value of the first byte of ``path`` that is not UTF-8.
+
+    pyoxigraph reports such a byte from the start of the token that holds it, and
+    its column can be off by one; the file (already within the size limit) is
+    decoded here instead, on this error path only.
+    """
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
+        return data[: exc.start].count(b"\n") + 1, column, data[exc.start]
+    return None, None, None
+
+
+def xml_position(path: Path) -> tuple[int | None, int | None]:
+    """Where expat finds the file not well-formed XML (pyoxigraph's RDF/XML errors carry no position)."""
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        with path.open("rb") as handle:
+            parser.ParseFile(handle)
+    except xml.parsers.expat.ExpatError as exc:
+        return exc.lineno, exc.offset + 1
+    return None, None
+
+
+def find_text(path: Path, needles: Sequence[str]) -> tuple[int | None, int | None]:
+    """Line and column of the first place the file holds one of ``needles`` (None, None if nowhere)."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, 1):
+            column = min((at for at in (text.find(n) for n in needles) if at >= 0), default=-1)
+            if column >= 0:
+                return number, column + 1
+    return None, None
+
+
+def written_iri(path: Path, line: int | None, column: int | None, end: int | None) -> str | None:
+    """The IRI written between ``<`` and ``>`` at the parser's position (line, columns from 1), if it is one."""
+    if line is None or column is None or end is None:
+        return None
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        text = next((t for number, t in enumerate(handle, 1) if number == line), "")
+    token = text[column - 1 : end - 1]
+    return token[1:-1] if len(token) >= 2 and token[0] == "<" and token[-1] == ">" else None

@@ -99,9 +99,9 @@ def input_file(text: str) -> str:
 
 
 def base_iri(text: str) -> str:
-    """A base IRI for the inputs: an absolute IRI (kg.load checks it when given, so no parser is imported before)."""
+    """A base IRI for the inputs: an absolute IRI (kg.base_iri checks it when given: no parser imported before)."""
+    from kg.base_iri import check_base
     from kg.errors import UsageError
-    from kg.load import check_base
 
     try:
         return check_base(text)
@@ -135,7 +135,7 @@ def reading(args: argparse.Namespace) -> AbstractContextManager[None]:
     """Where a command runs: with its inputs' relative IRIs resolved against ``--base`` when it was given."""
     if getattr(args, "base", None) is None:
         return nullcontext()
-    from kg.load import input_base
+    from kg.base_iri import input_base
 
     return input_base(args.base)
 

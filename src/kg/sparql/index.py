@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kg.load import check_input, current_base, source_paths
+from kg.base_iri import current_base
+from kg.load import check_input, source_paths
 
 #: (resolved input paths, entailment, base IRI of the inputs, engine) marked for this process's next query, or None.
 _KEPT: tuple[tuple[Path, ...], str, str | None, Any] | None = None
