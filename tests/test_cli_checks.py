@@ -39,3 +39,10 @@ def test_a_phrase_not_in_the_article_exits_1_and_says_so(capsys):
     assert main(["locate", "ترکمنستان"]) == ExitCode.NOT_CONFORMING
     captured = capsys.readouterr()
     assert (captured.out, captured.err) == ("", "not found: ترکمنستان\n")
+
+
+def test_control_characters_of_a_phrase_not_found_are_shown_not_obeyed(capsys):
+    """Regression: the phrase was printed raw to stderr, so an ESC sequence in it (from a script's input)
+    recoloured or cleared the terminal."""
+    assert main(["locate", "zz\x1b[2J\x07"]) == ExitCode.NOT_CONFORMING
+    assert capsys.readouterr().err == "not found: zz\\x1b[2J\\x07\n"
