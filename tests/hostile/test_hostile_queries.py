@@ -238,6 +238,7 @@ def test_a_thousand_levels_are_still_read(capsys):
     assert kg_query(capsys, "-e", text) == (ExitCode.OK, "true\n", "")
 
 
+@pytest.mark.slow  # a 5 MB query
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_the_time_limit_covers_the_checks_of_a_huge_query(tmp_path, capsys, engine):
     """A 5 MB VALUES query: its policy check (rdflib's parse: over 60 s) ran before --timeout started.
