@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import importlib
 import json
 import os
 import shutil
@@ -71,6 +72,10 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     from kg.sparql import library
 
+    # kg.serve's and kg.site's keyword defaults are taken when they are first imported: before the patch below,
+    # so that they are the production ones whichever test imports them first (tests/test_limits.py checks them).
+    for module in ("kg.serve", "kg.site"):
+        importlib.import_module(module)
     for name in ("QUERY_TIMEOUT", "SERVE_TIMEOUT", "PUSH_TIMEOUT"):
         monkeypatch.setattr(limits, name, TEST_TIME_LIMIT)
     for function in (library.run_query, library.query, library.check_queries):

@@ -233,7 +233,7 @@ def _label_languages(engine: Engine) -> set[str]:
     key = getattr(engine, "url", None) or id(engine)
     if key not in _LABEL_LANGUAGES:
         text = f"SELECT DISTINCT (LANG(?l) AS ?lang) WHERE {{ ?s <{_RDFS}label> ?l }}"
-        outcome = engine.run(text, max_rows=1000)
+        outcome = engine.run(text, max_rows=MAX_ROWS)
         found = {str(row["lang"]) for row in outcome.rows if row.get("lang") is not None and str(row["lang"])}
         _LABEL_LANGUAGES[key] = found
     return _LABEL_LANGUAGES[key]
@@ -252,7 +252,7 @@ def _is_instance(engine: Engine, iri: URIRef, classes: Sequence[str]) -> bool:
 
 def _instances(engine: Engine, classes: Sequence[str], shown: int = 12) -> tuple[list[str], int]:
     """The first ``shown`` instances of ``classes`` as prefixed names, and how many there are."""
-    outcome = engine.run(f"SELECT DISTINCT ?x WHERE {{ {_typed('?x', classes)} }} ORDER BY ?x", max_rows=10_000)
+    outcome = engine.run(f"SELECT DISTINCT ?x WHERE {{ {_typed('?x', classes)} }} ORDER BY ?x", max_rows=MAX_ROWS)
     names = [prefixed(str(row["x"])) for row in outcome.rows if isinstance(row.get("x"), URIRef)]
     return names[:shown], len(names)
 
