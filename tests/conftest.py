@@ -72,9 +72,9 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     from kg.sparql import library
 
-    # kg.serve's and kg.site's keyword defaults are taken when they are first imported: before the patch below,
-    # so that they are the production ones whichever test imports them first (tests/test_limits.py checks them).
-    for module in ("kg.serve", "kg.site"):
+    # kg.serve's, kg.push's and kg.site's keyword defaults are taken when they are first imported: before the patch
+    # below, so that they are the production ones whichever test imports them first (tests/test_limits.py checks them).
+    for module in ("kg.serve", "kg.push", "kg.site"):
         importlib.import_module(module)
     for name in ("QUERY_TIMEOUT", "SERVE_TIMEOUT", "PUSH_TIMEOUT"):
         monkeypatch.setattr(limits, name, TEST_TIME_LIMIT)

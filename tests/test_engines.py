@@ -145,3 +145,21 @@ def test_engines_from_files_hold_the_same_statements(tmp_path):
     ox = OxigraphEngine.from_files([data], entailment="none").run(count).rows[0]["n"]
     rd = RdflibEngine.from_files([data], entailment="none").run(count).rows[0]["n"]
     assert int(ox) == int(rd) > 1  # the ontology and vocabularies, and the data
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype"), [("yes", XSD.boolean), ("2022-02-30", XSD.date), ("abc", XSD.integer)]
+)
+def test_an_ill_typed_literal_in_an_answer_is_built_without_a_warning_or_a_logged_traceback(
+    lexical, datatype, recwarn, caplog
+):
+    """Regression: `kg query` printed rdflib's 'Failed to convert Literal lexical form' traceback and its
+    'Parsing weird boolean' warning for ill-typed literals of the data, as their rows came back from the
+    query child."""
+    packed = pack_outcome(Outcome("bindings", ["v"], [{"v": Literal(lexical, datatype=datatype, normalize=False)}]))
+    caplog.clear()
+    recwarn.clear()
+    (row,) = unpack_outcome(packed).rows
+    assert str(row["v"]) == lexical and row["v"].datatype == datatype
+    assert [str(w.message) for w in recwarn] == []
+    assert [r.getMessage() for r in caplog.records if r.name == "rdflib.term"] == []

@@ -17,7 +17,7 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
-6. applications: site, serve, proxy, readable, publish/, build, notebook, cli/, launch, warm, warm_server,
+6. applications: site, serve, push, proxy, readable, publish/, build, notebook, cli/, launch, warm, warm_server,
    and the package's face.
 """
 
@@ -90,7 +90,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"kg.explore"}),  # and every kg.explore.* module
     frozenset(
         "kg." + n
-        for n in ["site", "serve", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
+        for n in ["site", "serve", "push", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
     )
     | {"kg", "kg.__main__", "kg.warm_server"},
 )

@@ -89,7 +89,8 @@ def test_help_of_options_defaulted_in_the_library_names_the_librarys_default(com
 
 
 def test_the_library_and_the_site_default_to_the_same_limits():
-    from kg.serve import push, serve
+    from kg.push import push
+    from kg.serve import serve
     from kg.site import Site
     from kg.sparql import query, run_query
     from kg.sparql.endpoint import EndpointEngine

@@ -120,8 +120,10 @@ def test_an_rdf_1_2_triple_term_is_a_load_error_at_its_position(tmp_path, capsys
     path = _write(tmp_path, name, text)
     with pytest.raises(LoadError, match=re.escape(f"{path}:{where}: ") + r"[-A-Za-z]+: an RDF 1\.2 triple term"):
         parse_turtle(path)
-    for command in ("validate", "stats", "export"):
-        assert main([command, "--data", str(path)]) == ExitCode.USAGE
+    ask = ["-e", "ASK {}"]  # kg query: both engines, the direct store load of oxigraph's included
+    runs = [["validate"], ["stats"], ["export"], ["query", *ask], ["query", "--engine", "rdflib", *ask]]
+    for command, *rest in runs:
+        assert main([command, "--data", str(path), *rest]) == ExitCode.USAGE, rest
         out, err = capsys.readouterr()
         assert (out, err.splitlines()[0][: len(f"kg {command}: error: {path}:{where}: ")]) == (
             "",

@@ -36,7 +36,8 @@ from rdflib import Literal
 from kg import resources
 from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerError
 from kg.processes import free_port
-from kg.serve import DEFAULT_GRAPH, Server, find_binary, push, start_server
+from kg.push import DEFAULT_GRAPH, push
+from kg.serve import Server, find_binary, start_server
 from kg.sparql import compare, find_query, list_queries, open_engine, read_expected, read_query_text, run_query
 from kg.sparql.compare import canonical
 from kg.sparql.endpoint import EndpointEngine

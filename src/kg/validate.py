@@ -300,11 +300,11 @@ def check_orthography(graph: Graph) -> list[Finding]:
     between words Persian writes apart.
 
     Checks every ``@fa`` value of the label-like properties, skos:editorialNote and the curation's
-    texts (a slip's reason, an identification's basis, a cue's scope, a title's subject). Quotations
-    of the article between guillemets («…») keep its spelling verbatim, so the ZWNJ check skips
-    them (the letter check does not: the article has no Arabic yeh or kaf). Alternative labels
-    (skos:altLabel) may record a name as the article spells it, so only the letter check applies
-    to them.
+    texts (a slip's reason, an identification's basis, a cue's scope); not the verbatim ones
+    (schema:text, a title's own subject, kg:titleSubject). Quotations of the article between
+    guillemets («…») keep its spelling verbatim, so the ZWNJ check skips them (the letter check
+    does not: the article has no Arabic yeh or kaf). Alternative labels (skos:altLabel) may record
+    a name as the article spells it, so only the letter check applies to them.
     """
     findings = []
     label_props = (
@@ -318,7 +318,6 @@ def check_orthography(graph: Graph) -> list[Finding]:
         KG.intendedForm,
         KG.basis,
         KG.cueScope,
-        KG.titleSubject,
     )
     for prop in label_props:
         for subject, value in graph.subject_objects(prop):

@@ -7,6 +7,7 @@ import sys
 
 from kg.cli.options import Command, add_data_option
 from kg.errors import ExitCode
+from kg.terminal import printable
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -49,7 +50,7 @@ def cmd_locate(args: argparse.Namespace) -> int:
 
     spans = find_spans(article_text(), args.phrase)
     if not spans:
-        print(f"not found: {args.phrase}", file=sys.stderr)
+        print(f"not found: {printable(args.phrase)}", file=sys.stderr)
         return ExitCode.NOT_CONFORMING
     for span in spans:
         print(f"{span.begin}\t{span.end}\t{span.text}")

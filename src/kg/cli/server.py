@@ -117,7 +117,7 @@ def cmd_push(args: argparse.Namespace) -> int:
     sent too, so the store answers as kg query does (--entailment none: asserted
     triples only).
     """
-    from kg.serve import push
+    from kg.push import push
 
     pushed = push(
         args.endpoint,

@@ -45,7 +45,7 @@ from kg.load import load_graph, source_paths
 from kg.namespaces import RDFS, SKOS, new_graph
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.syntax import offset_of, syntax_error
-from kg.terms import PackedTerm, pack_oxigraph, pack_term, to_oxigraph, unpack_term
+from kg.terms import PackedTerm, pack_oxigraph, pack_term, quiet_literals, to_oxigraph, unpack_term
 
 T = TypeVar("T")
 
@@ -104,8 +104,9 @@ def unpack_outcome(packed: PackedOutcome) -> Outcome:
         return value
 
     names = packed.variables
-    rows = [{n: term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in packed.rows]
-    triples = [(term(s), term(p), term(o)) for s, p, o in packed.triples]
+    with quiet_literals():  # an ill-typed literal of the data is a value here, not a traceback or a warning
+        rows = [{n: term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in packed.rows]
+        triples = [(term(s), term(p), term(o)) for s, p, o in packed.triples]
     return Outcome(packed.kind, list(names), rows, packed.boolean, triples, packed.truncated)
 
 
