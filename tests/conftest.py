@@ -126,6 +126,14 @@ def site() -> Iterator[str]:
     yield from running_site()
 
 
+@pytest.fixture(scope="session")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The explorer of the shipped data (``kg explore``'s one page), written once for the session; read only."""
+    from kg.explore import write_explorer
+
+    return write_explorer(tmp_path_factory.mktemp("explorer") / "explorer.html").path
+
+
 KgRunner = Callable[..., subprocess.CompletedProcess]
 
 
