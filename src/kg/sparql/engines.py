@@ -319,8 +319,11 @@ def _ox_has_lang(term: Any, lang: str) -> bool:
     return isinstance(term, pyoxigraph.Literal) and (term.language or "").lower() == lang.lower()
 
 
-def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
+def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None, content: bytes | None = None) -> None:
     """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader.
+
+    ``content``: the file's bytes, already read (and checked by :func:`kg.load.check_input`), for a
+    caller that keys the store by exactly what it loaded (:func:`kg.sparql.index.load_keyed`).
 
     A triple-format file goes straight into the store with ``Store.load``: the
     same strict pyoxigraph parser, base IRI and checks (:func:`kg.load.check_input`)
@@ -338,7 +341,10 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
         load(store, path, graph)
         return
     try:
-        store.load(path=str(checked), format=fmt.oxigraph, base_iri=BASE_IRI, to_graph=graph)
+        if content is None:
+            store.load(path=str(checked), format=fmt.oxigraph, base_iri=BASE_IRI, to_graph=graph)
+        else:
+            store.load(input=content, format=fmt.oxigraph, base_iri=BASE_IRI, to_graph=graph)
     except (SyntaxError, OSError, ValueError, MemoryError) as exc:
         load(store, path, graph)  # raises the strict reader's LoadError, with the position
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None

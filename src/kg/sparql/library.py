@@ -338,7 +338,9 @@ def run_query(
 
     try:
         if engine.local:  # the child sends plain tuples back; rdflib terms are built here, once
-            packed = run_isolated(execute, timeout, allow_external=allow_external, max_memory=max_memory)
+            packed = run_isolated(
+                execute, timeout, allow_external=allow_external, max_memory=max_memory, where=query.where
+            )
             outcome = unpack_outcome(packed)
         else:
             prepared = checked()
