@@ -76,12 +76,6 @@ print(len(graph))
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _limit_memory() -> None:
     import resource
 
@@ -141,7 +135,9 @@ def serve_step(data: Path, env: dict[str, str], exclude: set[int]) -> dict[str, 
 
 def push_step(data: Path, env: dict[str, str], exclude: set[int], folder: Path) -> dict[str, Any]:
     """``kg push`` of the corpus and its closure to a raw Oxigraph server (Graph Store protocol)."""
-    port = _free_port()
+    from kg.processes import free_port
+
+    port = free_port()
     binary = Path(sys.executable).parent / "oxigraph"
     server = subprocess.Popen(
         [str(binary), "serve", "--location", str(folder / "oxigraph-push"), "--bind", f"127.0.0.1:{port}"],

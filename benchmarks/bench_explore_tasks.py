@@ -19,7 +19,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from bench_explore import ARGS, CHROMIUM, FIRST_VIEW, run, table, wait_for  # the script's own folder is on sys.path
+from bench_explore import FIRST_VIEW, launch, run, table, wait_for  # the script's own folder is on sys.path
 
 SIGNED = """() => [...document.querySelectorAll('#table-view tbody tr')].find((r) =>
   r.querySelector('td:nth-child(5) button.node'))?.dataset.id"""
@@ -66,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         page_file = Path(tmp) / "explorer.html"
         run("explore", "--out", str(page_file))
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         for phone in (False, True):
             for lang in ("en", "fa"):
                 results = [agreements_task(browser, page_file, lang, phone) for _ in range(args.runs)]

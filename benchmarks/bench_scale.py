@@ -34,7 +34,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -122,12 +121,6 @@ def _sources(data: Path) -> list[Path]:
     return source_paths([data])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def worker(kind: str, data: Path, runs: int, load_runs: int) -> dict[str, Any]:
     """Run one case in this (child) process; return {"load": [s], "queries": {name: [s]}, "rows": {...}, "steps"}."""
     out: dict[str, Any] = {"load": [], "queries": {}, "rows": {}}
@@ -176,10 +169,11 @@ def worker(kind: str, data: Path, runs: int, load_runs: int) -> dict[str, Any]:
             out["load"], engine = _timed(load_runs, lambda: OxigraphEngine.from_files([data]))
             where: dict[str, Any] = {"engine": engine}
         else:
+            from kg.processes import free_port
             from kg.serve import start_server
 
             def start() -> Any:
-                return start_server([data], port=_free_port(), timeout=60)
+                return start_server([data], port=free_port(), timeout=60)
 
             out["load"], server = _timed(1, start)
             where = {"endpoint": server.query_url}

@@ -35,7 +35,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -174,16 +173,6 @@ def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
     raise SystemExit(f"kg serve did not start: {process.communicate()[1]}")
 
 
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run (default: 5)")
@@ -192,7 +181,8 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
 
-    from kg.serve import free_port, start_server
+    from kg.processes import free_port, stop
+    from kg.serve import start_server
 
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     scripts = {}
@@ -227,7 +217,7 @@ def main() -> None:
                 cells.append(cell)
         last_rss = _rss_mb(kg_pids)
     finally:
-        _stop(kg_process)
+        stop(kg_process, grace=15)
         shutil.rmtree(folder, ignore_errors=True)
     _print(cells, args, first_rss, last_rss)
 

@@ -8,8 +8,6 @@ failure message, then SIGTERM (and kill) at the end. The config loads only what 
 from __future__ import annotations
 
 import shutil
-import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -20,14 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.processes import free_port, stop
+
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
 MODULES = Path("/usr/lib/apache2/modules")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -35,7 +29,7 @@ def running_apache(folder: Path, aliases: Mapping[str, Path]) -> Iterator[str]:
     """Apache serving each folder of ``aliases`` at its URL path (``/static/``), ``.htaccess`` allowed; its URL."""
     if not Path(APACHE).exists():
         pytest.skip("Debian's apache2 is not installed (apt-get install apache2)")
-    port = _free_port()
+    port = free_port()
     modules = ["mpm_event", "authz_core", "alias", "rewrite", "mime", "dir"]
     lines = [
         f'ServerRoot "{folder}"',
@@ -83,12 +77,7 @@ def running_apache(folder: Path, aliases: Mapping[str, Path]) -> Iterator[str]:
                 time.sleep(0.05)
         yield url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop(process, grace=10)
 
 
 def error_log(folder: Path) -> str:

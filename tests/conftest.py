@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import fcntl
+import importlib
+import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from rdflib import Graph
 
+from chromium import CHROMIUM, launch
 from kg import limits, resources
 from kg.load import article_text, load_graph
 
@@ -44,6 +49,10 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     from kg.sparql import library
 
+    # kg.serve's, kg.push's and kg.site's keyword defaults are taken when they are first imported: before the patch
+    # below, so that they are the production ones whichever test imports them first (tests/test_limits.py checks them).
+    for module in ("kg.serve", "kg.push", "kg.site"):
+        importlib.import_module(module)
     for name in ("QUERY_TIMEOUT", "SERVE_TIMEOUT", "PUSH_TIMEOUT"):
         monkeypatch.setattr(limits, name, TEST_TIME_LIMIT)
     for function in (library.run_query, library.query, library.check_queries):
@@ -72,20 +81,6 @@ def data_source() -> str:
     return resources.data_path().read_text(encoding="utf-8")
 
 
-#: Debian's Chromium, driven by Playwright (no browser is ever downloaded). Without the
-#: background-networking flags Chromium tries to reach Google's hosts at every start.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Chromium for the whole session; skipped only when Debian's chromium is missing."""
@@ -94,9 +89,18 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[str]:
+    """The URL of one real ``kg serve --port 0`` of the shipped data for the session (tests/kg_serve.py), shared
+    by every module that only reads from it; a module that needs its own server defines its own ``site``."""
+    from kg_serve import running_site
+
+    yield from running_site()
 
 
 KgRunner = Callable[..., subprocess.CompletedProcess]
@@ -115,6 +119,57 @@ def kg() -> KgRunner:
         )
 
     return run
+
+
+def _run_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this run, shared by its pytest-xdist workers (each has a ``popen-gwN`` below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@dataclass(frozen=True)
+class Build:
+    """The outcome of one real ``kg build --out FOLDER`` (the installed script, a child process)."""
+
+    folder: Path
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def copy(self, to: Path) -> Path:
+        """A copy of the build folder (with its record of inputs), for a test that builds into it again.
+
+        The static site's thousands of files are hard links, not copies: a build replaces the site folder
+        whole and never writes into its files, and neither may the test (replace a file, never rewrite it).
+        """
+        shutil.copytree(
+            self.folder, to, symlinks=True, ignore=lambda folder, names: ["site"] if folder == str(self.folder) else []
+        )
+        shutil.copytree(self.folder / "site", to / "site", symlinks=True, copy_function=os.link)
+        return to
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, kg: KgRunner) -> Build:
+    """One ``kg build`` of the shipped data for the whole run, shared by every worker: read it, never change it
+    (``built.copy(path)`` first). A full build writes the static site (thousands of files); the tests that need
+    a finished build start from this one instead of each making their own."""
+    root = _run_tmp(tmp_path_factory)
+    record = root / "kg-build.json"
+    with (root / "kg-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker builds; the others wait for it and read its record
+        if not record.exists():
+            folder = root / "kg-build"
+            done = kg("build", "--out", str(folder))
+            record.write_text(
+                json.dumps({"folder": str(folder), "returncode": done.returncode, "stdout": done.stdout,
+                            "stderr": done.stderr}),
+                encoding="utf-8",
+            )  # fmt: skip
+        found = json.loads(record.read_text(encoding="utf-8"))
+    build = Build(Path(found.pop("folder")), **found)
+    assert build.returncode == 0, build.stderr
+    return build
 
 
 @pytest.fixture

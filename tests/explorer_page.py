@@ -6,26 +6,15 @@ polls the page's own state (``wait_for_function`` would evaluate a string, which
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chromium import poll
+
 OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser"
 #: A phone: 390 x 844 CSS px, touch, three device pixels to the CSS pixel.
 PHONE = (390, 844)
-
-
-def poll(page: Any, expression: str, timeout: float = 30.0, context: str = "") -> Any:
-    """Evaluate ``expression`` (a function) in ``page`` until it is truthy, and return its value; an
-    AssertionError after ``timeout`` seconds (``wait_for_function`` would evaluate a string: the CSP forbids it)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {expression}; {context}")
 
 
 @dataclass

@@ -7,13 +7,14 @@ for the start, the server's stderr in the failure message, then SIGTERM and kill
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 
 import pytest
+
+from kg.processes import stop
 
 
 def start_kg_serve(
@@ -51,14 +52,7 @@ def start_kg_serve(
 
 def stop_kg_serve(process: subprocess.Popen[str]) -> str:
     """SIGTERM, then kill after 10 s; the server's stderr."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        _, stderr = process.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, stderr = process.communicate(timeout=10)
-    return stderr or ""
+    return stop(process, grace=10)[1] or ""
 
 
 def running_site(*args: str) -> Iterator[str]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from kg import resources
-from kg.cli import build_parser
+from kg.build import outputs
+from kg.cli import COMMANDS, ORDER, build_parser
+from kg.sources import Sources
 
 
 def _commands() -> list[str]:
@@ -20,6 +24,24 @@ def test_help_through_the_installed_script_lists_every_command(kg):
     assert done.returncode == 0
     for command in _commands():
         assert re.search(rf"^\s+{command}\s", done.stdout, re.M), command
+
+
+def test_every_command_module_command_is_listed_once_in_the_help_order():
+    assert sorted(ORDER) == sorted(COMMANDS) == _commands()
+    assert len(set(ORDER)) == len(ORDER)
+
+
+def test_parsing_a_command_line_imports_no_library_a_command_calls():
+    """The parser is built from the command modules alone; each command imports what it calls when it runs."""
+    heavy = ("rdflib", "pyoxigraph", "pyshacl", "networkx", "jinja2", "kg.sparql", "kg.explore", "kg.publish")
+    code = (
+        "import sys; from kg.cli import shared_parser\n"
+        "for argv in (['query', 'cq01'], ['explore'], ['publish'], ['serve'], ['validate']):\n"
+        "    shared_parser().parse_args(argv)\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout == "[]\n", done.stderr
 
 
 def test_every_command_is_in_the_readme():
@@ -69,12 +91,11 @@ def test_unknown_command_is_a_usage_error(kg):
     assert "invalid choice: 'frobnicate'" in done.stderr
 
 
-def test_build_writes_every_output_and_says_where(kg, tmp_path):
-    out = tmp_path / "site"
-    done = kg("build", "--out", str(out))
-    assert done.returncode == 0, done.stderr
-    wrote = re.findall(r"^wrote (.+): (.+)$", done.stdout, re.M)
-    assert wrote
+def test_build_writes_every_output_and_says_where(built):
+    """The run's one ``kg build`` (conftest.py: the installed script, shared by the tests that need a build)."""
+    out = built.folder
+    wrote = re.findall(r"^wrote (.+): (.+)$", built.stdout, re.M)
+    assert [name for name, _ in wrote] == [name for name, _, _ in outputs(Sources())]
     for _name, path in wrote:
         assert Path(path).exists(), path
         assert Path(path).is_relative_to(out)

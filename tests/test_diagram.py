@@ -31,3 +31,21 @@ def test_checked_in_svg_shows_every_class():
     for cls in load_ontology().subjects(RDF.type, OWL.Class):
         if str(cls).startswith(str(KG._NS)):
             assert f">{str(cls)[len(str(KG._NS)) :]}</text>" in svg, cls
+
+
+def test_a_dot_past_its_time_limit_is_an_output_error_not_a_traceback(monkeypatch):
+    """Graphviz stuck past kg.limits.DOT_TIMEOUT: a KgError naming the limit (exit 7), not subprocess's exception."""
+    import subprocess
+
+    from kg import diagram, limits
+    from kg.errors import ExitCode, OutputError
+
+    def stuck(args, **kwargs):
+        assert kwargs["timeout"] == limits.DOT_TIMEOUT
+        raise subprocess.TimeoutExpired(args, kwargs["timeout"])
+
+    monkeypatch.setattr(diagram.shutil, "which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr(diagram.subprocess, "run", stuck)
+    with pytest.raises(OutputError, match=r"^dot did not finish within 120 s$") as raised:
+        diagram.render_svg("digraph {}")
+    assert raised.value.exit_code == ExitCode.OUTPUT

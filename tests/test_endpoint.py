@@ -23,7 +23,6 @@ import pytest
 
 from kg.errors import ExitCode
 from kg.sparql.endpoint import EndpointEngine
-from kg.sparql.protocol import parse_results
 from loopback import FakeEndpoint
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -349,23 +348,11 @@ def test_a_json_ld_answer_with_an_inline_context_is_read(fake, run_kg):
     assert (code, out, err) == (ExitCode.OK, '<http://a/s> <http://a/name> "P1Y" .\n', "")
 
 
-def test_virtuosos_ask_table_reads_as_a_boolean_and_nothing_else_does():
-    table = b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [%s]}}'
-    one = b'{"__ASK_RETVAL": {"type": "typed-literal", "datatype": "%sinteger", "value": "1"}}' % XSD.encode()
-    from kg.sparql.protocol import virtuoso_ask
-
-    json_type = "application/sparql-results+json"
-    assert virtuoso_ask(parse_results(table % one, json_type)).boolean is True
-    assert virtuoso_ask(parse_results(table % b"", json_type)).boolean is False
-    other = parse_results(b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}', json_type)
-    assert virtuoso_ask(other).kind == "bindings"
-
-
 @pytest.mark.server
 def test_the_oxigraph_servers_own_time_limit_exits_4(run_kg):
     """Oxigraph cancels at --timeout-s mid-answer: 200, then its words where the rows should be."""
+    from kg.processes import free_port
     from kg.serve import start_server
-    from virtuoso import free_port
 
     heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with start_server(port=free_port(), timeout=1) as server:

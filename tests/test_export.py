@@ -53,14 +53,6 @@ SOURCES = [
 ]
 RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "xml": "xml"}
 RAPPER_FORMAT = {"turtle": "turtle", "nt": "ntriples", "nquads": "nquads", "trig": "trig", "xml": "rdfxml"}
-OXIGRAPH_FORMAT = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nquads": pyoxigraph.RdfFormat.N_QUADS,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    "xml": pyoxigraph.RdfFormat.RDF_XML,
-}
 TRIPLE_FORMATS = [name for name, f in FORMATS.items() if not f.dataset]
 QUAD_FORMATS = [name for name, f in FORMATS.items() if f.dataset]
 
@@ -128,7 +120,7 @@ def test_the_library_gives_its_rows_over_a_quad_export_with_a_union_default_grap
     out = tmp_path / f"kg.{FORMATS[fmt].extension}"
     export_graph(fmt, out)
     store = pyoxigraph.Store()
-    store.load(path=str(out), format=OXIGRAPH_FORMAT[fmt])
+    store.load(path=str(out), format=FORMATS[fmt].oxigraph)
     assert not bool(store.query("ASK { ?s ?p ?o }"))  # nothing in the default graph itself
     problems = {}
     for path in sorted(resources.queries_dir().glob("*.rq")):
@@ -223,10 +215,10 @@ def test_rapper_reads_the_export_without_warnings(exported, fmt):
     assert f"Parsing returned {counts[fmt]} triple" in run.stderr, run.stderr
 
 
-@pytest.mark.parametrize("fmt", list(OXIGRAPH_FORMAT))
+@pytest.mark.parametrize("fmt", list(FORMATS))
 def test_oxigraph_reads_the_export(exported, fmt):
     files, counts = exported
-    parsed = list(pyoxigraph.parse(path=str(files[fmt]), format=OXIGRAPH_FORMAT[fmt]))
+    parsed = list(pyoxigraph.parse(path=str(files[fmt]), format=FORMATS[fmt].oxigraph))
     assert len(parsed) == counts[fmt]
     if FORMATS[fmt].dataset:
         names = {str(q.graph_name.value) for q in parsed}
@@ -290,7 +282,7 @@ def test_escapes_and_bare_numbers_read_back_everywhere(tmp_path):
         text = serialize({DATA_GRAPH: graph}, fmt)
         back = parse_back(text, fmt)
         assert isomorphic(back.graph(DATA_GRAPH) if isinstance(back, Dataset) else back, graph), fmt
-        assert len(list(pyoxigraph.parse(text, format=OXIGRAPH_FORMAT[fmt]))) == len(graph), fmt
+        assert len(list(pyoxigraph.parse(text, format=FORMATS[fmt].oxigraph))) == len(graph), fmt
         if fmt in RAPPER_FORMAT and shutil.which("rapper"):
             path = tmp_path / f"x.{fmt}"
             path.write_text(text, encoding="utf-8")

@@ -111,3 +111,10 @@ def test_every_message_a_template_uses_is_in_the_catalogue():
         used |= set(re.findall(r"\bui\(\s*['\"](\w+)['\"]", source))
     used -= {"lang", "dir"}
     assert used and used <= catalogue()["site"].keys(), sorted(used - catalogue()["site"].keys())
+
+
+@pytest.mark.parametrize("written", ["۱۲۳۴۵", "١٢٣٤٥", "１２", "1_000", "NaN", "1e", ""])
+def test_a_number_not_written_as_xsd_writes_numbers_is_no_number(written):
+    """Regression: Decimal() reads Persian, Arabic-Indic and full-width digits and '_', so the site showed
+    the ill-typed "۱۲۳۴۵"^^xsd:integer as 12,345."""
+    assert format_number(written, "en") is None and format_number(written, "fa") is None

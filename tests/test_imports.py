@@ -7,21 +7,25 @@ is still two modules that each need the other.
 The layers, lowest first; a module imports only modules of its own layer or below, so
 nothing below ``sparql/`` and ``explore/`` imports them:
 
-1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, and
+1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
+   byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
+   of how sure a statement is), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
-2. reading and writing RDF and HTTP: load, writers, http, and kg serve's request guard and HTTP server
-   (guard, httpd);
+2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
+   writers, http, and kg serve's request guard and HTTP server (guard, httpd);
 3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
-6. applications: site, serve, proxy, readable, publish/, build, notebook, cli, launch, warm, warm_server,
+6. applications: site, serve, push, proxy, readable, publish/, build, notebook, cli/, launch, warm, warm_server,
    and the package's face.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -74,16 +78,19 @@ LAYERS: tuple[frozenset[str], ...] = (
             "terms",
             "output",
             "terminal",
+            "scan",
+            "processes",
+            "factuality",
         ]
     )
     | {"kg.publish.paths"},
-    frozenset({"kg.load", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
+    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module
     frozenset({"kg.explore"}),  # and every kg.explore.* module
     frozenset(
         "kg." + n
-        for n in ["site", "serve", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
+        for n in ["site", "serve", "push", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
     )
     | {"kg", "kg.__main__", "kg.warm_server"},
 )
@@ -133,3 +140,17 @@ def test_no_module_imports_a_higher_layer():
 def test_the_layer_check_can_fail():
     assert layer("kg.load") < layer("kg.sparql.engines") < layer("kg.explore.page") < layer("kg.cli")
     assert layer("kg.sparql") == layer("kg.sparql.tables")
+
+
+def test_the_package_face_is_imported_on_first_use():
+    """``kg.load_graph`` and ``kg.query`` are the library's functions; ``kg.load`` is only the module."""
+    code = (
+        "import sys, types, kg\n"
+        "before = sorted(m for m in ('rdflib', 'pyoxigraph') if m in sys.modules)\n"
+        "import kg.load, kg.sparql\n"
+        "assert kg.load_graph is kg.load.load_graph and kg.query is kg.sparql.query\n"
+        "assert isinstance(kg.load, types.ModuleType) and kg.__all__ == ['load_graph', 'query']\n"
+        "print(before)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr

@@ -89,9 +89,12 @@ def test_help_of_options_defaulted_in_the_library_names_the_librarys_default(com
 
 
 def test_the_library_and_the_site_default_to_the_same_limits():
-    from kg.serve import push, serve
+    from kg.push import push
+    from kg.serve import serve
     from kg.site import Site
     from kg.sparql import query, run_query
+    from kg.sparql.endpoint import EndpointEngine
+    from kg.stats import graph_stats
 
     for function in (query, run_query):
         defaults = inspect.signature(function).parameters
@@ -104,6 +107,8 @@ def test_the_library_and_the_site_default_to_the_same_limits():
     assert inspect.signature(push).parameters["timeout"].default == limits.PUSH_TIMEOUT
     site = Site("http://127.0.0.1:1/query")
     assert (site.timeout, site.max_rows) == (limits.SERVE_TIMEOUT, limits.MAX_ROWS)
+    assert inspect.signature(EndpointEngine).parameters["timeout"].default == limits.QUERY_TIMEOUT
+    assert inspect.signature(graph_stats).parameters["top"].default == limits.STATS_TOP
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,10 @@ import re
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.errors import ExitCode, LoadError
-from kg.load import BASE_IRI, MAX_INPUT_ENV, ill_typed_literals, load_graph, parse_turtle, read_text
+from kg.base_iri import NO_BASE, check_base, input_base
+from kg.errors import ExitCode, LoadError, UsageError
+from kg.literals import ill_typed_literals
+from kg.load import MAX_INPUT_ENV, load_graph, parse_turtle, read_quads, read_text
 from kg.namespaces import ID, KG, RDF
 
 
@@ -96,6 +98,48 @@ def test_what_rdflib_accepted_is_refused_with_a_position(tmp_path, capsys, name,
         assert f"{path}:{where}: " in capsys.readouterr().err
 
 
+_EX = "@prefix ex: <http://example.org/> .\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        ("triple-term.ttl", _EX + 'ex:s ex:says "<< not one" ;\n  ex:claims <<( ex:a ex:b ex:c )>> .\n', "3:13"),
+        ("reified.ttl", _EX + "# << a comment\n<< ex:a ex:b ex:c >> ex:source ex:d .\n", "3:1"),
+        ("annotated.ttl", _EX + "ex:a ex:b ex:c {| ex:source ex:d |} .\n", "2:16"),
+        ("persian.ttl", _EX + 'ex:a ex:b "تهران" , <<( ex:a ex:b ex:c )>> .\n', "2:21"),
+        ("triple-term.trig", _EX + "{ ex:s ex:p <<( ex:a ex:b ex:c )>> . }\n", "2:13"),
+        ("triple-term.nt", "<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n", "1:27"),
+        ("triple-term.nq", "<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n", "1:27"),
+    ],
+)
+def test_an_rdf_1_2_triple_term_is_a_load_error_at_its_position(tmp_path, capsys, name, text, where):
+    """RDF 1.2 input gave kg validate, stats and explore a traceback (no rdflib term for a pyoxigraph Triple)."""
+    from kg.cli import main
+
+    path = _write(tmp_path, name, text)
+    with pytest.raises(LoadError, match=re.escape(f"{path}:{where}: ") + r"[-A-Za-z]+: an RDF 1\.2 triple term"):
+        parse_turtle(path)
+    ask = ["-e", "ASK {}"]  # kg query: both engines, the direct store load of oxigraph's included
+    runs = [["validate"], ["stats"], ["export"], ["query", *ask], ["query", "--engine", "rdflib", *ask]]
+    for command, *rest in runs:
+        assert main([command, "--data", str(path), *rest]) == ExitCode.USAGE, rest
+        out, err = capsys.readouterr()
+        assert (out, err.splitlines()[0][: len(f"kg {command}: error: {path}:{where}: ")]) == (
+            "",
+            f"kg {command}: error: {path}:{where}: ",
+        )
+
+
+def test_an_endpoint_answer_with_a_triple_term_is_a_load_error_naming_it():
+    from kg.formats import format_for_path
+    from kg.load import parse_bytes
+
+    answer = b"<http://a/s> <http://a/p> <<( <http://a/a> <http://a/b> <http://a/c> )>> .\n"
+    with pytest.raises(LoadError, match=r"^http://endpoint/query:1:27: N-Triples: an RDF 1\.2 triple term"):
+        parse_bytes(answer, format_for_path("x.nt"), source="http://endpoint/query")
+
+
 def test_every_format_is_read_by_its_extension(tmp_path):
     triple = ("<http://a/s>", "<http://a/p>", '"x"@en')
     files = {
@@ -120,11 +164,121 @@ def test_an_unknown_extension_is_refused_naming_the_file(tmp_path):
         parse_turtle(path)
 
 
-def test_a_relative_iri_resolves_against_the_dataset_base_not_the_file_path(tmp_path):
-    path = _write(tmp_path, "rel.ttl", "<id/x> <p> <#frag> .\n")
-    ((s, p, o),) = parse_turtle(path)
-    assert (s, p, o) == (URIRef(BASE_IRI + "id/x"), URIRef(BASE_IRI + "p"), URIRef(BASE_IRI + "#frag"))
-    assert BASE_IRI == "https://w3id.org/iran-kazakhstan-kg/"
+RELATIVE = {  # one relative IRI each, on line 3 (the object <o>, or rdf:resource="o")
+    "rel.ttl": '@prefix ex: <http://a/> .\nex:s ex:p "قزاقستان"@fa .\nex:s ex:q <o> .\n',
+    "rel.trig": '@prefix ex: <http://a/> .\n{ ex:s ex:p "x" .\n  ex:s ex:q <o> . }\n',
+    "rel.rdf": (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://a/">\n'
+        ' <rdf:Description rdf:about="http://a/s">\n'
+        '  <ex:q rdf:resource="o"/>\n </rdf:Description>\n</rdf:RDF>\n'
+    ),
+    "rel.jsonld": '{\n  "@id": "http://a/s",\n  "http://a/q": {"@id": "o"}\n}\n',
+}
+WHERE = {"rel.ttl": (3, 11), "rel.trig": (3, 13), "rel.rdf": (3, 3), "rel.jsonld": (3, 25)}
+ADVICE = {
+    "rel.ttl": "add @base <IRI> . to the file",
+    "rel.trig": "add @base <IRI> . to the file",
+    "rel.rdf": 'add xml:base="IRI" to its rdf:RDF element',
+    "rel.jsonld": 'add "@base": "IRI" to its @context',
+}
+
+
+@pytest.mark.parametrize("name", RELATIVE)
+def test_a_relative_iri_without_a_base_is_a_load_error_naming_file_line_and_iri(tmp_path, name):
+    """A relative IRI once resolved silently against the dataset's own namespace: a stranger's <kazakhstan>
+    became one of our entities. Now the file, line and IRI are named, and how to give a base."""
+    path = _write(tmp_path, name, RELATIVE[name])
+    with pytest.raises(LoadError) as info:
+        parse_turtle(path)
+    assert (info.value.path, (info.value.line, info.value.column)) == (str(path), WHERE[name])
+    assert info.value.message.endswith(
+        f": the relative IRI <o> has no base IRI to resolve against: {ADVICE[name]}, or give the command --base IRI"
+    )
+    assert info.value.exit_code == ExitCode.USAGE
+
+
+@pytest.mark.parametrize("name", RELATIVE)
+def test_a_relative_iri_resolves_against_the_base_given_for_the_inputs(tmp_path, name):
+    path = _write(tmp_path, name, RELATIVE[name])
+    with input_base("https://example.org/data/"):
+        graph = parse_turtle(path)
+    assert (URIRef("http://a/s"), URIRef("http://a/q"), URIRef("https://example.org/data/o")) in graph
+    assert not any(str(t).startswith(NO_BASE.split(":")[0]) for triple in graph for t in triple)
+    with pytest.raises(LoadError, match="no base IRI"):  # the base holds only within the block
+        parse_turtle(path)
+
+
+def test_the_file_s_own_base_comes_before_the_one_given(tmp_path):
+    path = _write(tmp_path, "own.ttl", "@base <http://own/> .\n<s> <p> <o> .\n")
+    with input_base("https://example.org/data/"):
+        assert set(parse_turtle(path)) == {(URIRef("http://own/s"), URIRef("http://own/p"), URIRef("http://own/o"))}
+
+
+RDF_XML = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://a/">\n{}\n</rdf:RDF>\n'
+
+
+@pytest.mark.parametrize(
+    ("element", "where", "written"),
+    [
+        ('<rdf:Description rdf:ID="x"><ex:p>1</ex:p></rdf:Description>', (2, 1), "#x"),
+        ('<rdf:Description rdf:about="s"><ex:p>1</ex:p></rdf:Description>', (2, 1), "s"),
+        ('<rdf:Description rdf:about="http://a/s"><ex:p rdf:datatype="my-type">1</ex:p></rdf:Description>',
+         (2, 41), "my-type"),
+        ('<ex:Thing rdf:about="http://a/s"><ex:p><ex:Thing rdf:about="../t"/></ex:p></ex:Thing>', (2, 40), "../t"),
+    ],
+    ids=["rdf:ID", "rdf:about", "rdf:datatype", "nested"],
+)  # fmt: skip
+def test_every_kind_of_relative_iri_of_rdf_xml_is_found_at_its_element(tmp_path, element, where, written):
+    path = _write(tmp_path, "rel.rdf", RDF_XML.format(element))
+    with pytest.raises(LoadError) as info:
+        parse_turtle(path)
+    assert ((info.value.line, info.value.column), f"relative IRI <{written}> has no base" in info.value.message) == (
+        where,
+        True,
+    )
+    based = _write(
+        tmp_path, "based.rdf", RDF_XML.format(element).replace("<rdf:RDF ", '<rdf:RDF xml:base="http://b/" ')
+    )
+    assert len(parse_turtle(based)) >= 1  # an absolute xml:base resolves them all
+
+
+def test_a_relative_namespace_name_of_rdf_xml_is_an_error_whatever_the_base(tmp_path):
+    """Names of properties and classes are namespace name + local name, never resolved against a base."""
+    text = RDF_XML.format('<rdf:Description rdf:about="http://a/s"><t:p xmlns:t="terms/">1</t:p></rdf:Description>')
+    path = _write(tmp_path, "ns.rdf", text)
+    for base in (None, "https://example.org/data/"):
+        with input_base(base), pytest.raises(LoadError) as info:
+            parse_turtle(path)
+        assert str(info.value) == (
+            f"{path}:2:41: RDF/XML: the namespace name <terms/> is relative, and names of properties and classes are "
+            "not resolved against a base: write it as an absolute IRI"
+        )
+
+
+def test_json_ld_never_drops_a_relative_iri_silently(tmp_path):
+    """JSON-LD's algorithm drops a triple whose IRI cannot be resolved: the file read as no triples at all."""
+    path = _write(tmp_path, "drop.jsonld", '{"@id": "s", "http://a/p": "x"}\n')
+    with pytest.raises(LoadError, match=r"drop\.jsonld:1:9: JSON-LD: the relative IRI <s> has no base IRI"):
+        parse_turtle(path)
+
+
+@pytest.mark.parametrize(("name", "text"), [("rel.nt", "<http://a/s> <http://a/p> <o> .\n"),
+                                            ("rel.nq", "<http://a/s> <http://a/p> <o> <http://a/g> .\n")])  # fmt: skip
+def test_n_triples_and_n_quads_hold_absolute_iris_only_whatever_the_base(tmp_path, name, text):
+    path = _write(tmp_path, name, text)
+    title = "N-Triples" if name.endswith(".nt") else "N-Quads"
+    for base in (None, "https://example.org/data/"):
+        with input_base(base), pytest.raises(LoadError) as info:
+            read_quads(path)
+        assert str(info.value) == (
+            f"{path}:1:27: {title} holds absolute IRIs only, and <o> is relative (a base IRI does not apply)"
+        )
+
+
+@pytest.mark.parametrize("base", ["data/", "", "http://a b/", "#frag"])
+def test_a_base_that_is_not_an_absolute_iri_is_a_usage_error(base):
+    with pytest.raises(UsageError, match=f"^the base IRI {re.escape(repr(base))} is not an absolute IRI"):
+        check_base(base)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Dereferencing on ``kg serve``: every IRI of the graph answers, in five formats, with its description.
 
-One real ``kg serve --port 0`` serves the module (tests/kg_serve.py). Each answer is
+The session's one real ``kg serve --port 0`` (conftest.py) serves the module. Each answer is
 parsed again with pyoxigraph's strict parser and compared with the graph loaded here.
 """
 
@@ -22,16 +22,10 @@ from kg.namespaces import BASE
 from kg.publish.conneg import MEDIA_TYPES
 from kg.publish.paths import RDF_SUFFIXES, page_path
 from kg.resources import data_path
-from kg_serve import running_site
 
 pytestmark = pytest.mark.server
 
 KAZAKHSTAN = BASE + "id/kazakhstan"
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 class Client:

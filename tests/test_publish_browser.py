@@ -1,7 +1,7 @@
 """The publication's pages in a real Chromium: no console error, no request off the page, axe-core clean,
 and the search box and the question forms' autocomplete as a reader uses them.
 
-One ``kg serve`` for the module (tests/kg_serve.py) and the session's Chromium (conftest.py).
+The session's one ``kg serve`` (conftest.py) and the session's Chromium (conftest.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from kg_serve import running_site
-
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
@@ -23,11 +21,6 @@ PAGES = [
     "id/kazakhstan", "ontology/Country", "ontology/locatedIn", "id/concept/tonne", "id/span/67-75",
     "id/statement/tokayev-hope", "ontology", "dataset", "ext/schema/value",
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +88,8 @@ def test_every_kind_of_page_in_both_languages_loads_clean_and_stays_on_the_site(
         "id/kazakhstan.fa.html",
         "ontology/Country.html",
         "ontology/Country.fa.html",
+        "id/statement/tokayev-hope.html",
+        "id/statement/tokayev-hope.fa.html",
         "search.html?q=tokayev&lang=en",
         "search.html?q=%D8%AA%D9%88%DA%A9%D8%A7%DB%8C%D9%81&lang=fa",
         "q/cq04-statements-by-speaker?lang=en",

@@ -9,10 +9,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kg.cli import main
 from kg.errors import ExitCode, UsageError
 from kg.load import load_graph
-from kg.namespaces import RDF, RDFS
+from kg.namespaces import OWL, RDF, RDFS
 from kg.sparql import open_engine, query
 from kg.sparql.engines import _to_quads
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
+from kg.terms import curie
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +91,35 @@ def test_entailment_is_switched_on_the_command_line(capsys):
 def test_an_unknown_entailment_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown entailment 'owl': choose one of rdfs, none"):
         open_engine("oxigraph", entailment="owl")
+
+
+def test_the_closure_is_rdfs_only_and_adds_no_inverse_statement():
+    """owl:inverseOf is OWL, not RDFS: the closure that `--entailment rdfs` names adds no inverse triple
+    (a store with RDFS inference would not either, so the rows stay the same on every store)."""
+    x, y, p, q = (URIRef(f"urn:{n}") for n in ("x", "y", "p", "q"))
+    graph = Graph()
+    graph += [(q, OWL.inverseOf, p), (x, p, y)]
+    assert set(rdfs_closure(graph)) == set()
+
+
+def inverse_pairs() -> list[tuple[str, str]]:
+    graph = load_graph(data=[])
+    return sorted((curie(q), curie(p)) for q, p in graph.subject_objects(OWL.inverseOf))
+
+
+@pytest.mark.parametrize("name", ["oxigraph", "rdflib"])
+def test_each_declared_inverse_is_walked_as_a_path_backwards(loaded, name):
+    """The ontology declares 15 inverses for OWL tools and readers; the data asserts the forward property only,
+    and `?x ^p ?y` (SPARQL 1.1, any store) gives what `?x q ?y` would under OWL."""
+    walked = {}
+    for inverse, forward in inverse_pairs():
+        rows = query(text=f"SELECT ?x ?y WHERE {{ ?x {forward} ?y }}", engine=loaded[name, "rdfs"]).rows
+        backwards = query(text=f"SELECT ?x ?y WHERE {{ ?x ^{forward} ?y }}", engine=loaded[name, "rdfs"]).rows
+        assert {(r["x"], r["y"]) for r in backwards} == {(r["y"], r["x"]) for r in rows}
+        assert count(loaded[name, "rdfs"], f"?x {inverse} ?y") == 0, f"{inverse} is asserted or entailed"
+        walked[inverse] = len(backwards)
+    assert walked == {
+        "kg:concluded": 8, "kg:contains": 8, "kg:hasChange": 2, "kg:hasSection": 1, "kg:hasSubEvent": 6,
+        "kg:listedIn": 12, "kg:madeStatement": 28, "kg:memberOf": 2, "kg:occasionOf": 12, "kg:partyTo": 16,
+        "kg:reports": 11, "kg:routeOf": 1, "kg:signed": 2, "kg:stopOf": 3, "kg:targetSetBy": 2,
+    }  # fmt: skip

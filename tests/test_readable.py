@@ -58,3 +58,13 @@ def test_a_column_given_in_some_rows_gets_a_grammatical_note(signatories):
 def test_an_ad_hoc_result_shows_its_variables_as_code(signatories):
     table = readable_table(signatories["en"], "en")
     assert table.headers[0] == "?agreementLabel" and table.header_code[0]
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype"),
+    [("۱۲۳۴۵", "xsd:integer"), ("1_000", "xsd:decimal"), ("P۲Y", "xsd:duration"), ("P1Y۲M", "xsd:duration")],
+)
+def test_an_ill_typed_number_or_duration_is_shown_as_written(lexical, datatype):
+    """Regression: Persian digits and '_' were read as numbers (12,345; "2 years") though no XSD value has them."""
+    for lang in ("en", "fa"):
+        assert readable_value(lexical, datatype, lang) == readable_value(lexical, "", lang)

@@ -4,14 +4,12 @@ CONSTRUCT into rdflib)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from rdflib import Graph, URIRef
 
 from kg import resources
 from kg.sparql import query
-from kg_serve import running_site
 
 README = (resources.root() / "README.md").read_text(encoding="utf-8")
 SERVE_URL = "http://127.0.0.1:7878/"
@@ -21,11 +19,6 @@ def _block(marker: str) -> str:
     blocks = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if marker in b]
     assert len(blocks) == 1, f"one README python block with {marker!r}"
     return blocks[0]
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 @pytest.mark.server

@@ -35,7 +35,9 @@ from rdflib import Literal
 
 from kg import resources
 from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerError
-from kg.serve import DEFAULT_GRAPH, Server, find_binary, push, start_server
+from kg.processes import free_port
+from kg.push import DEFAULT_GRAPH, push
+from kg.serve import Server, find_binary, start_server
 from kg.sparql import compare, find_query, list_queries, open_engine, read_expected, read_query_text, run_query
 from kg.sparql.compare import canonical
 from kg.sparql.endpoint import EndpointEngine
@@ -45,12 +47,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = [FIXTURES / "mini.ttl"]
 LIBRARY = FIXTURES / "queries"
 SHIPPED = sorted(p.stem for p in resources.queries_dir().glob("*.rq"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def started(**options) -> Server:

@@ -1,6 +1,6 @@
 """The research site of ``kg serve`` over HTTP: question pages, downloads, the endpoint, refusals, the child's life.
 
-One real ``kg serve --port 0`` (the shipped graph) serves the module: started
+The session's one real ``kg serve --port 0`` (the shipped graph; conftest.py) serves the module: started
 as a subprocess, waited for against a deadline, stopped with SIGTERM at the
 end, its stderr in every failure message. The browser checks are in
 ``test_site_browser.py``.
@@ -32,11 +32,12 @@ import pytest
 from kg.cli import main
 from kg.errors import ExitCode, QueryError
 from kg.publish.paths import page_path
-from kg.site import form_fields, refuse_service
+from kg.site.editor import refuse_service
+from kg.site.questions import form_fields
 from kg.sparql import find_query
 from kg.sparql.compare import canonical, read_expected
 from kg.sparql.protocol import parse_results_json
-from kg_serve import running_site, start_kg_serve, stop_kg_serve
+from kg_serve import start_kg_serve, stop_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 
@@ -47,11 +48,6 @@ def start_site(*args: str, env: dict[str, str] | None = None) -> tuple[subproces
 
 
 stop = stop_kg_serve
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 def get(url: str, *, accept: str | None = None) -> tuple[int, str, str]:

@@ -15,14 +15,8 @@ import pytest
 
 from kg.notebook import explorer
 from kg.sparql import find_query, show
-from kg_serve import running_site
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 @pytest.fixture

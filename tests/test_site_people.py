@@ -2,19 +2,16 @@
 in English and Persian: the reader's language throughout, numbers as people read them, mistakes said in
 words, a copy-link button, and no critical or serious axe-core violation on any page.
 
-One ``kg serve`` for the module and the session's one browser; each case opens its own context.
+The session's one ``kg serve`` (conftest.py) and the session's one browser; each case opens its own context.
 """
 
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from kg_serve import running_site
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -31,11 +28,6 @@ SIZES = {
 CASES = [(size, lang) for size in SIZES for lang in ("en", "fa")]
 IDS = [f"{size}-{lang}" for size, lang in CASES]
 LATIN_DIGITS = set("0123456789")
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    yield from running_site()
 
 
 def open_page(browser: Any, size: str, **options: Any) -> Any:

@@ -1,13 +1,9 @@
-"""Result tables for readers: CLI tables that fit the terminal, DataFrames and HTML for notebooks."""
+"""Result tables for readers: CLI tables that fit the terminal, HTML for notebooks (DataFrames: test_results.py)."""
 
 from __future__ import annotations
 
 import html
 import re
-import sys
-import time
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,11 +11,11 @@ from rdflib import Literal, URIRef
 
 from kg import namespaces
 from kg.cli import main
-from kg.errors import ExitCode, UsageError
+from kg.errors import ExitCode
 from kg.notebook import Explorer
 from kg.sparql import query, read_query_text
 from kg.sparql.results import Result
-from kg.sparql.tables import _cell, _width
+from kg.sparql.tables import _width
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = str(FIXTURES / "mini.ttl")
@@ -36,40 +32,6 @@ def run(capsys, monkeypatch):
         return code, captured.out, captured.err
 
     return invoke
-
-
-# --------------------------------------------------------------------------- cells
-
-
-def test_widths_count_wide_combining_and_format_characters_right():
-    assert _width("中文") == 4  # East Asian wide: two columns each
-    assert _width("e\u0301") == 1  # a combining acute takes none
-    assert _width("راه\u200cآهن") == 6  # ZWNJ takes none
-    assert _width("\u2067تهران\u2069") == 5  # isolates take none
-
-
-@pytest.mark.parametrize(
-    ("text", "limit", "cut"),
-    [
-        ("Kazakhstan Temir Zholy", 10, "Kazakhsta…"),
-        ("中文中文中文", 7, "中文中…"),
-        ("abe\u0301de", 4, "abe\u0301…"),
-        ("abc\u0301d", 3, "ab…"),  # a mark never leaves its base behind
-        ("short", 10, "short"),
-        ("two\n  lines", 20, "two lines"),
-    ],
-)
-def test_a_cell_is_cut_to_its_width_with_an_ellipsis(text, limit, cut):
-    assert _cell(text, limit) == cut
-    assert _width(_cell(text, limit)) <= limit
-
-
-def test_cutting_a_cell_takes_linear_time():
-    """Was quadratic, with a Unicode look-up per character per step: a 100 KB quote took minutes."""
-    text = "قرارداد همکاری " * 100_000
-    started = time.perf_counter()
-    assert _cell(text, 80) == text[:79] + "…"
-    assert time.perf_counter() - started < 2
 
 
 # --------------------------------------------------------------------------- kg query tables
@@ -115,36 +77,6 @@ def test_a_bad_width_is_a_usage_error(run, width, capsys):
 
 
 # --------------------------------------------------------------------------- notebooks
-
-
-def test_to_dataframe_keeps_the_order_types_and_missing_values():
-    pd = pytest.importorskip("pandas")
-    text = (
-        "SELECT ?n ?amount ?ok ?day ?name ?thing WHERE { VALUES (?n ?amount ?ok ?day ?name ?thing) {"
-        ' (1 2.50 true "2022-06-13"^^xsd:date "قزاقستان"@fa kgi:kazakhstan)'
-        " (UNDEF 3 UNDEF UNDEF UNDEF UNDEF) } }"
-    )
-    frame = query(text=text, data=[MINI]).to_dataframe()
-    assert list(frame.columns) == ["n", "amount", "ok", "day", "name", "thing"]
-    assert [str(t) for t in frame.dtypes] == ["Int64", "object", "boolean", "object", "string", "string"]
-    assert frame.iloc[0].tolist() == [
-        1,
-        Decimal("2.50"),
-        True,
-        date(2022, 6, 13),
-        "قزاقستان",
-        "https://w3id.org/iran-kazakhstan-kg/id/kazakhstan",
-    ]
-    assert frame.iloc[1].tolist()[1] == Decimal("3")
-    assert [value is pd.NA for value in frame.iloc[1].tolist()] == [True, False, True, True, True, True]
-
-
-def test_to_dataframe_names_the_extra_when_pandas_is_missing(monkeypatch):
-    result = query(text="ASK {}", data=[MINI])
-    monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(UsageError) as caught:
-        result.to_dataframe()
-    assert str(caught.value) == "Result.to_dataframe needs pandas: pip install 'kg-iran-kazakhstan[pandas]'"
 
 
 def test_the_html_table_for_notebooks_is_labelled_escaped_and_isolated():

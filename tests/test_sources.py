@@ -11,7 +11,7 @@ from rdflib import Literal
 from kg import resources
 from kg.errors import LoadError, UsageError
 from kg.load import iter_quads, load_graph, parse_file
-from kg.namespaces import ID, ONTOLOGY_IRI, RDFS, VOCABULARIES_IRI, XSD
+from kg.namespaces import ID, ONTOLOGY_IRI, RDFS, SHAPES_IRI, VOCABULARIES_IRI, XSD
 from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, Sources
 
 ARTICLE = resources.data_path()
@@ -98,3 +98,11 @@ def test_kg_validate_reads_each_data_file_once(reads):
     report = validate()
     assert report.conforms, report.format()
     assert reads["article.ttl"] == 1
+
+
+def test_each_file_is_given_with_the_named_graph_that_holds_it(tmp_path):
+    other = tmp_path / "more.ttl"
+    other.write_text("", encoding="utf-8")
+    files = Sources([ARTICLE, other]).files()
+    assert [graph for graph, _ in files] == [ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATA_GRAPH, DATA_GRAPH]
+    assert [path.name for _, path in files] == ["kg.ttl", "vocabularies.ttl", "shapes.ttl", ARTICLE.name, "more.ttl"]

@@ -113,3 +113,12 @@ def test_building_an_ill_typed_literal_logs_nothing_while_quiet(caplog):
         term = to_rdflib(pyoxigraph.Literal("abc", datatype=pyoxigraph.NamedNode(str(XSD.integer))))
     assert str(term) == "abc"
     assert not [r for r in caplog.records if r.name == "rdflib.term"]
+
+
+@pytest.mark.parametrize("lexical", ["yes", "no", "TRUE", " true"])
+def test_an_ill_typed_boolean_warns_nothing_while_quiet(lexical, recwarn):
+    """Regression: rdflib warns 'Parsing weird boolean' (a UserWarning naming its own file) for a boolean
+    outside {true, false, 1, 0}; kg validate and kg query printed it among their output."""
+    term = to_rdflib(pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(str(XSD.boolean))))
+    assert (str(term), term.ill_typed) == (lexical, True)
+    assert [str(w.message) for w in recwarn] == []

@@ -2,7 +2,7 @@
 
 One Virtuoso for the session (:mod:`virtuoso`: Debian's ``virtuoso-t`` on
 free 127.0.0.1 ports, a fresh database in a temp folder), loaded through
-``kg push`` with Digest auth into the named graph :data:`kg.serve.DEFAULT_GRAPH`
+``kg push`` with Digest auth into the named graph :data:`kg.push.DEFAULT_GRAPH`
 and queried with that graph as the default graph (``default-graph-uri``).
 
 Where Virtuoso 7.2.5 differs, the case is a strict xfail whose reason is
@@ -20,13 +20,15 @@ import pytest
 
 from kg import resources
 from kg.errors import EndpointError, ExitCode
-from kg.serve import DEFAULT_GRAPH, Server, push, start_server
+from kg.processes import free_port
+from kg.push import DEFAULT_GRAPH, push
+from kg.serve import Server, start_server
 from kg.sparql import find_query, read_query_text, run_query
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import open_engine
 from kg.sparql.protocol import parse_results
-from virtuoso import BINARY, PASSWORD, USER, Virtuoso, VirtuosoError, free_port, start_virtuoso
+from virtuoso import BINARY, PASSWORD, USER, Virtuoso, VirtuosoError, start_virtuoso
 
 pytestmark = pytest.mark.server
 

@@ -14,7 +14,6 @@ endpoint ``/sparql-graph-crud-auth`` (Digest auth).
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from kg.processes import free_port, stop
 
 BINARY = Path("/usr/bin/virtuoso-t")
 USER = PASSWORD = "dba"
@@ -70,12 +71,6 @@ class VirtuosoError(Exception):
     """Virtuoso did not start; the message holds its log."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class Virtuoso:
     folder: Path
@@ -107,13 +102,7 @@ class Virtuoso:
         return "\n".join(p for p in parts if p) or "(no output)"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop(self.process, grace=10)
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

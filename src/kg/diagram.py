@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg.errors import OutputError
+from kg.limits import DOT_TIMEOUT
 from kg.load import load_ontology
 from kg.namespaces import KG, OWL, RDF, RDFS
 from kg.output import write_atomically
@@ -76,7 +77,12 @@ def render_svg(dot: str) -> str:
     exe = shutil.which("dot")
     if exe is None:
         raise OutputError("Graphviz's `dot` is not installed (Debian: apt-get install graphviz)")
-    done = subprocess.run([exe, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, check=False, timeout=120)
+    try:
+        done = subprocess.run(
+            [exe, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, check=False, timeout=DOT_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        raise OutputError(f"dot did not finish within {DOT_TIMEOUT:g} s") from None
     if done.returncode != 0:
         raise OutputError(f"dot failed: {done.stderr.decode('utf-8', 'replace').strip()}")
     return done.stdout.decode("utf-8")

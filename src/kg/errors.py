@@ -1,6 +1,6 @@
 """The project's exceptions and exit codes.
 
-Library code raises :class:`KgError` (or a subclass); only ``cli.py`` turns one
+Library code raises :class:`KgError` (or a subclass); only :mod:`kg.cli` turns one
 into a message on stderr and an exit code. Each subclass carries the exit code
 of its failure class, so the mapping lives here and nowhere else.
 

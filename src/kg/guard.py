@@ -19,6 +19,9 @@ site in one line. In the order it checks a request:
 4. **Admission.** Requests that run queries take one of a fixed number of slots; a
    bounded queue holds those waiting for one. When the queue is full the answer is 503
    with ``Retry-After`` at once; a request whose time runs out while it waits is a 503 too.
+   A client that leaves while its request waits is seen (:class:`_Waiting` reads the
+   request's messages as they come, up to :data:`kg.limits.SERVE_QUEUED_BODY` of body):
+   its request leaves the queue, and its query never starts.
    The pages that run no query (the question list, the editor, the explorer, styles and
    scripts) are not queued, so they stay quick while queries wait.
 5. **Deadline.** The time limit runs from the moment the request arrives, so time in
@@ -37,6 +40,7 @@ place, at no per-request cost beyond a few comparisons.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import socket
@@ -299,26 +303,31 @@ class Guard:
             "kg serve is busy: every query slot is taken; try again shortly",
             [(b"retry-after", str(self.policy.retry_after).encode())],
         )
+        waiting: _Waiting | None = None
         if self._slots.locked():
             if self._waiting >= self.policy.queue:
                 raise busy
             self._waiting += 1
+            waiting = _Waiting(receive)
             try:
-                left = deadline - time.monotonic()
-                if math.isfinite(left):
-                    await asyncio.wait_for(self._slots.acquire(), max(left, 0))
-                else:
-                    await self._slots.acquire()
-            except TimeoutError:
-                raise busy from None
+                admitted = await waiting.for_slot(self._slots, deadline)
             finally:
                 self._waiting -= 1
+            if admitted is None:
+                waiting.stop()
+                raise busy
+            if not admitted:  # the client left (or its body was refused) while it waited: nothing runs
+                waiting.stop()
+                return
+            receive = waiting.receive
         else:
             await self._slots.acquire()
         try:
             await self.app(scope, receive, send)
         finally:
             self._slots.release()
+            if waiting is not None:
+                waiting.stop()
 
     # ------------------------------------------------------------------ the answer
 
@@ -341,6 +350,75 @@ class Guard:
             headers.append((b"connection", b"close"))
         await send({"type": "http.response.start", "status": refused.status, "headers": self._headers(headers)})
         await send({"type": "http.response.body", "body": body})
+
+
+class _Waiting:
+    """A queued request's messages, read as they come so that a client that leaves is seen at once.
+
+    The ASGI server tells an application that its client left only through ``receive``, and
+    only when it is called; a request waiting for a slot would otherwise learn it after its
+    query ran. So a reader task takes the request's messages while it waits, and the route
+    later gets the same messages in order from :meth:`receive`. While
+    :data:`kg.limits.SERVE_QUEUED_BODY` bytes of body are held unread, the reader waits (the
+    server then stops reading the socket, as it does for any request), so a wait holds no
+    more of a body than the server itself buffers for a connection.
+    """
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._messages: asyncio.Queue[Message] = asyncio.Queue()
+        self._held = 0
+        self._resume = asyncio.Event()
+        self.gone = asyncio.Event()
+        self._reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        while True:
+            while self._held >= limits.SERVE_QUEUED_BODY:  # wait until the route has read some of it
+                self._resume.clear()
+                await self._resume.wait()
+            message = await self._receive()
+            if message["type"] == "http.request":
+                self._held += len(message.get("body", b""))
+            self._messages.put_nowait(message)
+            if message["type"] == "http.disconnect":
+                self.gone.set()
+                return
+
+    async def for_slot(self, slots: asyncio.Semaphore, deadline: float) -> bool | None:
+        """True once a slot is taken; False if the client left first; None if the time ran out first."""
+        take = asyncio.ensure_future(slots.acquire())
+        gone = asyncio.ensure_future(self.gone.wait())
+        left = deadline - time.monotonic()
+        try:
+            await asyncio.wait(
+                {take, gone}, timeout=max(left, 0) if math.isfinite(left) else None, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            gone.cancel()
+            if not take.done():
+                take.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await take
+        if take.cancelled():
+            return False if self.gone.is_set() else None
+        if self.gone.is_set():  # it took a slot at the moment its client left: give the slot back
+            slots.release()
+            return False
+        return True
+
+    async def receive(self) -> Message:
+        """The request's messages in order, as the route reads them after its admission."""
+        if self.gone.is_set() and self._messages.empty():
+            return {"type": "http.disconnect"}
+        message = await self._messages.get()
+        if message["type"] == "http.request":
+            self._held -= len(message.get("body", b""))
+            self._resume.set()
+        return message
+
+    def stop(self) -> None:
+        self._reader.cancel()
 
 
 def _header_map(headers: Iterable[tuple[bytes, bytes]]) -> dict[bytes, bytes]:

@@ -41,6 +41,7 @@ per-language formula.
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -146,6 +147,10 @@ def messages(domain: str, lang: str) -> dict[str, Message]:
 GROUP_FROM_DIGITS = 5
 
 
+#: An XSD decimal, integer, double or float as written (ASCII digits only; INF and NaN are not finite).
+_XSD_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def format_number(value: int | float | Decimal | str, lang: str) -> str | None:
     """A number as a reader writes it, or None if ``value`` is not a finite number.
 
@@ -153,6 +158,8 @@ def format_number(value: int | float | Decimal | str, lang: str) -> str | None:
     is ``265,200,000`` in English and ``۲۶۵٬۲۰۰٬۰۰۰`` in Persian (CLDR's Persian
     group and decimal separators, U+066C and U+066B, and a minus sign U+2212).
     """
+    if isinstance(value, str) and not _XSD_NUMBER.fullmatch(value.strip()):
+        return None  # Decimal() also reads "۱۲", "1_000" and "NaN": no XSD number is written so
     try:
         number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except (InvalidOperation, ValueError):

@@ -84,8 +84,11 @@ SERVE_MAX_BODY = 1024 * 1024
 #: Requests that run queries, at once, per ``kg serve`` process; the rest wait in the queue.
 SERVE_QUERY_SLOTS = 8
 #: Requests that may wait for a query slot; past it, 503 with ``Retry-After`` at once. A waiting request holds
-#: no body yet (the guard admits, then the route reads), so a wait costs little memory.
+#: at most :data:`SERVE_QUEUED_BODY` of its body, so a wait costs little memory.
 SERVE_QUEUE = 256
+#: Body bytes a queued request may have read for it while it waits, so that a client that leaves is
+#: seen and its query never starts; as much as uvicorn holds per connection before it stops reading.
+SERVE_QUEUED_BODY = 64 * 1024
 #: Bytes of an answer ``kg serve`` holds before it sends the status, so that an answer cancelled or cut
 #: within them is an error status; a longer one is streamed, and cut by closing the connection.
 SERVE_BUFFER = 1024 * 1024
@@ -127,6 +130,13 @@ FOCUS_HOPS = 2
 QUESTION_ROWS = 200
 #: How many nodes ``kg stats`` ranks (``--top N``).
 STATS_TOP = 10
+
+# --------------------------------------------------------------------------- programs kg runs
+
+#: Seconds Graphviz's ``dot`` may take to draw the class diagram (``kg diagram``, ``kg build``).
+DOT_TIMEOUT = 120.0
+#: Seconds a stopped Oxigraph server (``kg serve``) has to exit after SIGTERM before it is killed.
+SERVER_STOP_GRACE = 5.0
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,15 @@ Rules of the reader:
 * **Format** by extension (:func:`kg.formats.format_for_path`): ``.ttl``,
   ``.nt``, ``.nq``, ``.trig``, ``.jsonld``, ``.rdf``/``.owl``/``.xml``; any other
   is refused naming the file.
-* **Base IRI**: a relative IRI with no ``@base`` resolves against
-  :data:`BASE_IRI` (the dataset base ``https://w3id.org/iran-kazakhstan-kg/``),
-  never against the local file path, so a file means the same graph wherever it lies.
+* **Base IRI**: a relative IRI resolves against the file's own ``@base``
+  (``xml:base``, JSON-LD ``@base``), else against the base IRI given for the
+  inputs (``kg --base IRI``, :func:`input_base`), else it is a LoadError naming
+  the file, line and IRI: never against the local file path (a file would mean
+  another graph wherever it lies) and never silently against the dataset's own
+  namespace (a stranger's ``<kazakhstan>`` would become one of our entities).
+  JSON-LD drops an IRI it cannot resolve, without an error: it is read against
+  a placeholder base (:data:`NO_BASE`) so the drop is caught. N-Triples and
+  N-Quads hold absolute IRIs only, base or not.
 * **Encoding**: UTF-8 only. A byte-order mark (UTF-8, UTF-16 or UTF-32) is named
   and refused (RDF/XML excepted: XML allows a UTF-8 BOM); undecodable bytes are
   refused at their line and column.
@@ -23,17 +29,17 @@ Rules of the reader:
   the environment variable ``KG_MAX_INPUT_BYTES``); both are LoadErrors (exit 2).
   pyoxigraph parses from the path as a stream, so a file is never one Python string.
 * **Nesting**: Turtle and TriG may nest blank-node brackets and collections
-  ``[ ( ... ) ]``, and RDF/XML elements, at most :data:`MAX_NESTING` deep;
-  RDF/XML entities may not amplify the input (expat's billion-laughs limit).
-  pyoxigraph's parsers recurse (a file of 100 000 ``[`` crashes the process
-  with a stack overflow) and slow down with the square of the depth of
-  RDF/XML, so :func:`structure_fault` measures the depth first, on the bytes,
-  without parsing. Our own code because no parser offers a depth limit.
+  ``[ ( ... ) ]``, and RDF/XML elements, at most :data:`kg.limits.MAX_NESTING`
+  deep; RDF/XML entities may not amplify the input. :func:`kg.scan.structure_fault`
+  measures it on the bytes before the parser runs (pyoxigraph's parsers recurse).
+* **RDF 1.1**: an RDF 1.2 triple term (``<<( s p o )>>``, ``<< s p o >>``,
+  ``{| ... |}``) is refused at its line and column (:func:`kg.scan.triple_term_position`):
+  rdflib, pySHACL and the exports have no such term.
 * **Language tags** are lower-cased by pyoxigraph when it reads them (RDF 1.1
   §3.3: tags compare case-insensitively), so ``@EN`` and ``@en`` are one tag
   everywhere after reading; writers write the lower-cased tag.
 * **Ill-typed literals** (``"abc"^^xsd:integer``) are kept unchanged; they are
-  reported by :func:`ill_typed_literals` (used by ``kg validate``).
+  located by :mod:`kg.literals` (used by ``kg validate``).
 * **JSON-LD** remote contexts are never fetched (pyoxigraph has no loader set).
 
 >>> g = load_graph()
@@ -47,26 +53,23 @@ import mmap
 import os
 import re
 import stat
-import xml.parsers.expat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 
 from kg import resources
+from kg.base_iri import NO_BASE, current_base, no_placeholder, relative_iri_error, xml_relative
 from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
-from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV, MAX_NESTING
-from kg.namespaces import BASE, ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
+from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV
+from kg.namespaces import ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
 from kg.output import register_input
-from kg.terms import curie, nt_term, to_rdflib
-
-#: The base IRI of relative IRIs in files without ``@base``: the dataset base, never a file path.
-BASE_IRI = BASE
+from kg.scan import find_text, first_undecodable, structure_fault, triple_term_position, written_iri, xml_position
+from kg.terms import to_rdflib
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
@@ -99,7 +102,9 @@ def _reading(path: Path) -> Iterator[None]:
 
 
 def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
-    """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark."""
+    """The file and its format, after the checks that need no parse: extension, kind, size, byte-order mark,
+    and (Turtle, TriG, N-Triples, N-Quads) no RDF 1.2 triple term, so that every reader, the engines' direct
+    loads included, refuses one alike."""
     if not str(path).strip():  # Path("") is ".", which was reported as a file named "."
         raise LoadError("an empty file name names no file (--data '')")
     path = Path(path)
@@ -132,7 +137,20 @@ def check_input(path: str | Path) -> tuple[Path, RdfFormat]:
                 line=1,
                 column=1,
             )
+    if fmt.name in ("turtle", "trig", "nt", "nquads") and info.st_size:
+        _check_triple_terms(path, fmt)
     return path, fmt
+
+
+def _check_triple_terms(path: Path, fmt: RdfFormat) -> None:
+    """A LoadError at the first RDF 1.2 triple term of the file, found on its bytes (two ``find`` passes,
+    a few ms for 7 MB; the token scan only when ``<<`` or ``{|`` is there, in a string perhaps)."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data.find(b"<<") < 0 and data.find(b"{|") < 0:
+            return
+        line, column = triple_term_position(data, fmt.name)
+    if line is not None:
+        raise triple_term_error(path, fmt, line, column)
 
 
 def read_text(path: str | Path) -> str:
@@ -151,85 +169,6 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
-#: What can hide a bracket in Turtle and TriG: strings, IRIs, comments, escapes in local names.
-_TURTLE_TOKEN = re.compile(
-    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    rb'|"(?:[^"\\\n\r]|\\.)*"'
-    rb"|'(?:[^'\\\n\r]|\\.)*'"
-    rb"|<[^>\n\r]*>|#[^\n\r]*|\\.|[\[\]()]",
-    re.DOTALL,
-)
-
-
-def structure_fault(data: Any, fmt_name: str) -> tuple[int, int, str] | None:
-    """Where ``data`` (bytes or an mmap of a whole document) nests too deep for the parser, or amplifies.
-
-    Returns (line, column, message) of the first fault, or None. Turtle and TriG:
-    ``[`` and ``(`` nested more than :data:`MAX_NESTING` deep outside strings, IRIs
-    and comments; RDF/XML: elements nested that deep, or entities that amplify the
-    input (expat's limit); other formats: None (N-Triples and N-Quads do not nest,
-    pyoxigraph's JSON-LD reader has its own depth limit).
-    """
-    if fmt_name == "xml":
-        return _xml_fault(data)
-    if fmt_name not in ("turtle", "trig") or _openings(data) <= MAX_NESTING:
-        return None
-    depth = 0
-    for match in _TURTLE_TOKEN.finditer(data):
-        token = match.group()
-        if token in (b"[", b"("):
-            depth += 1
-            if depth > MAX_NESTING:
-                start = data.rfind(b"\n", 0, match.start()) + 1
-                column = len(bytes(data[start : match.start()]).decode("utf-8", "replace")) + 1
-                line = bytes(data[: match.start()]).count(b"\n") + 1
-                return line, column, f"nested more than {MAX_NESTING} levels deep ([ and ( inside each other)"
-        elif token in (b"]", b")"):
-            depth = max(0, depth - 1)
-    return None
-
-
-def _openings(data: Any, chunk: int = 1 << 20) -> int:
-    """How many ``[`` and ``(`` bytes ``data`` holds (a cheap bound on its depth), read a chunk at a time."""
-    total = 0
-    with memoryview(data) as view:
-        for at in range(0, len(view), chunk):
-            part = bytes(view[at : at + chunk])
-            total += part.count(b"[") + part.count(b"(")
-    return total
-
-
-class _TooDeep(Exception):
-    """Raised from expat's handler at the element that is one level too deep: (line, column), 1-based."""
-
-
-def _xml_fault(data: Any) -> tuple[int, int, str] | None:
-    parser = xml.parsers.expat.ParserCreate()
-    depth = 0
-
-    def start(name: str, attributes: Any) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_NESTING:
-            raise _TooDeep(parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
-
-    def end(name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    try:
-        parser.Parse(bytes(data), True)
-    except _TooDeep as deep:
-        line, column = deep.args
-        return line, column, f"elements nested more than {MAX_NESTING} levels deep"
-    except xml.parsers.expat.ExpatError as exc:
-        if "amplification" in str(exc):
-            return exc.lineno, exc.offset + 1, "its entities expand it past the limit on input amplification"
-    return None
-
-
 def _check_structure(path: Path, fmt: RdfFormat) -> None:
     if fmt.name not in ("turtle", "trig", "xml") or path.stat().st_size == 0:
         return
@@ -240,17 +179,24 @@ def _check_structure(path: Path, fmt: RdfFormat) -> None:
         raise LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
 
 
-def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI, one_graph: bool = False) -> Iterator[Any]:
+def iter_quads(path: str | Path, *, base_iri: str | None = None, one_graph: bool = False) -> Iterator[Any]:
     """Each :class:`pyoxigraph.Quad` of one RDF file, streamed; any fault is a LoadError with its position.
 
-    ``base_iri`` resolves relative IRIs when the file has no ``@base`` (default :data:`BASE_IRI`).
+    ``base_iri`` resolves relative IRIs when the file has no ``@base`` (default: :func:`current_base`;
+    with neither, a relative IRI is a LoadError naming its line).
     ``one_graph``: the file goes into one graph, so a statement in a named graph (N-Quads, TriG)
     is a LoadError naming the graph rather than a name dropped without a word.
     """
     path, fmt = check_input(path)
     _check_structure(path, fmt)
+    base = base_iri if base_iri is not None else current_base()
+    placeholder = base is None and fmt.name in ("jsonld", "xml")  # their parsers drop or hide relative IRIs
     try:
-        quads = pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=base_iri)
+        quads = _without_triple_terms(
+            pyoxigraph.parse(path=str(path), format=fmt.oxigraph, base_iri=NO_BASE if placeholder else base), path, fmt
+        )
+        if placeholder:
+            quads = no_placeholder(quads, path, fmt)
         if not (fmt.dataset and one_graph):
             yield from quads
             return
@@ -267,6 +213,35 @@ def iter_quads(path: str | Path, *, base_iri: str = BASE_IRI, one_graph: bool = 
         raise LoadError(f"{fmt.title} error: {exc}", path=path) from None
     except MemoryError as exc:
         raise too_large_a_term(path, fmt, exc) from None
+
+
+def _without_triple_terms(quads: Iterable[Any], source: str | Path, fmt: RdfFormat, data: Any = None) -> Iterator[Any]:
+    """The quads, until one holds an RDF 1.2 triple term: a LoadError at the place it opens (``data``: the
+    document's bytes, else the file ``source`` is read for it)."""
+    triple = pyoxigraph.Triple
+    for quad in quads:
+        if type(quad.object) is triple or type(quad.subject) is triple:
+            raise triple_term_refused(source, fmt, data)
+        yield quad
+
+
+def triple_term_refused(source: str | Path, fmt: RdfFormat, data: Any = None) -> LoadError:
+    """The LoadError for an RDF 1.2 triple term, at the line and column where the first one opens."""
+    if data is not None:
+        return triple_term_error(source, fmt, *triple_term_position(data, fmt.name))
+    with Path(source).open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        return triple_term_error(source, fmt, *triple_term_position(mapped, fmt.name))
+
+
+def triple_term_error(source: str | Path, fmt: RdfFormat, line: int | None, column: int | None) -> LoadError:
+    """The LoadError for an RDF 1.2 triple term at ``line``:``column`` (None: not known)."""
+    return LoadError(
+        f"{fmt.title}: an RDF 1.2 triple term (<<( )>>, << >> or {{| |}}): kg reads RDF 1.1, whose statements hold "
+        "IRIs, blank nodes and literals; state the triple itself, or describe it through a node of its own",
+        path=source,
+        line=line,
+        column=column,
+    )
 
 
 def named_graph_refused(source: str | Path, fmt: RdfFormat, graph: Any) -> LoadError:
@@ -290,10 +265,11 @@ def too_large_a_term(source: str | Path, fmt: RdfFormat, exc: MemoryError) -> Lo
     return LoadError(f"{fmt.title} error: out of memory while reading it", path=source)
 
 
-def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BASE_IRI) -> list[Any]:
+def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str | None = None) -> list[Any]:
     """Every quad of an RDF document held in memory (an endpoint's answer); faults are LoadErrors naming ``source``.
 
-    The same strict parser as for files; JSON-LD remote contexts are not fetched.
+    The same strict parser as for files; JSON-LD remote contexts are not fetched. ``base_iri``: as for
+    :func:`iter_quads` (default: :func:`current_base`).
     """
     if data.startswith(b"\xef\xbb\xbf") and fmt.name != "xml":
         raise LoadError(f"starts with a UTF-8 byte-order mark (EF BB BF); {fmt.title} is read without one", path=source)
@@ -301,7 +277,11 @@ def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BAS
     if fault is not None:
         raise LoadError(f"{fmt.title} syntax error: {fault[2]}", path=source, line=fault[0], column=fault[1])
     try:
-        return list(pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri))
+        return list(
+            _without_triple_terms(
+                pyoxigraph.parse(data, format=fmt.oxigraph, base_iri=base_iri or current_base()), source, fmt, data
+            )
+        )
     except MemoryError as exc:
         raise too_large_a_term(source, fmt, exc) from None
     except SyntaxError as exc:
@@ -310,7 +290,7 @@ def parse_bytes(data: bytes, fmt: RdfFormat, *, source: str, base_iri: str = BAS
         raise LoadError(f"{fmt.title} syntax error: {message}", **where) from None
 
 
-def read_quads(path: str | Path, *, base_iri: str = BASE_IRI, one_graph: bool = False) -> list[Any]:
+def read_quads(path: str | Path, *, base_iri: str | None = None, one_graph: bool = False) -> list[Any]:
     """Every quad of one RDF file (triple formats give default-graph quads); ``one_graph``: see :func:`iter_quads`."""
     return list(iter_quads(path, base_iri=base_iri, one_graph=one_graph))
 
@@ -323,42 +303,19 @@ def _syntax_error(path: Path, fmt: RdfFormat, exc: SyntaxError) -> LoadError:
     message = _POSITION_PREFIX.sub("", str(exc.msg or "").strip()) or "syntax error"
     line, column = exc.lineno, exc.offset
     if message.startswith("Invalid UTF-8"):
-        line, column, byte = _first_undecodable(path)
+        line, column, byte = first_undecodable(path)
         found = f"byte 0x{byte:02x} cannot be decoded" if byte is not None else message
         message = f"not UTF-8 ({found}): {fmt.title} files must be encoded in UTF-8"
+    if "No scheme found in an absolute IRI" in message:
+        if fmt.name == "xml" and (found := xml_relative(path)) is not None:
+            return found
+        if fmt.name not in ("xml", "jsonld"):
+            return relative_iri_error(path, fmt, written_iri(path, line, column, exc.end_offset), line, column)
     if line is None and fmt.name == "xml":
-        line, column = _xml_position(path)
+        line, column = xml_position(path)
     if line is None:
         line, column = _find_quoted(path, message)
     return LoadError(f"{fmt.title} syntax error: {message}", path=path, line=line, column=column)
-
-
-def _first_undecodable(path: Path) -> tuple[int | None, int | None, int | None]:
-    """Line, column (in code points) and value of the first byte of ``path`` that is not UTF-8.
-
-    pyoxigraph reports such a byte from the start of the token that holds it, and
-    its column can be off by one; the file (already within the size limit) is
-    decoded here instead, on this error path only.
-    """
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[start : exc.start].decode("utf-8", errors="replace")) + 1
-        return data[: exc.start].count(b"\n") + 1, column, data[exc.start]
-    return None, None, None
-
-
-def _xml_position(path: Path) -> tuple[int | None, int | None]:
-    """Where expat finds the file not well-formed XML (pyoxigraph's RDF/XML errors carry no position)."""
-    parser = xml.parsers.expat.ParserCreate()
-    try:
-        with path.open("rb") as handle:
-            parser.ParseFile(handle)
-    except xml.parsers.expat.ExpatError as exc:
-        return exc.lineno, exc.offset + 1
-    return None, None
 
 
 def _find_quoted(path: Path, message: str) -> tuple[int | None, int | None]:
@@ -366,13 +323,7 @@ def _find_quoted(path: Path, message: str) -> tuple[int | None, int | None]:
     match = _QUOTED.search(message)
     if match is None:
         return None, None
-    needle = match.group(1) or match.group(2)
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, text in enumerate(handle, 1):
-            column = text.find(needle)
-            if column >= 0:
-                return number, column + 1
-    return None, None
+    return find_text(path, (match.group(1) or match.group(2),))
 
 
 # --------------------------------------------------------------------------- into rdflib and pyoxigraph
@@ -448,69 +399,3 @@ def _parse_all(paths: Sequence[Path]) -> Graph:
 def article_text() -> str:
     """The shipped article text, verbatim."""
     return read_text(resources.article_text_path())
-
-
-# --------------------------------------------------------------------------- ill-typed literals
-
-
-@dataclass(frozen=True)
-class IllTypedLiteral:
-    """A literal whose lexical form is not in its datatype's lexical space, with where it first appears."""
-
-    path: Path
-    line: int | None
-    column: int | None
-    subject: Any
-    predicate: Any
-    literal: Literal
-
-    def location(self) -> str:
-        return ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
-
-    def report(self) -> tuple[str, str, str, str]:
-        """(focus, path, message, value) for a validation finding: the message starts with file:line:col."""
-        datatype = curie(URIRef(self.literal.datatype))
-        message = f"{self.location()}: ill-typed literal: not a valid {datatype} (kept as written)"
-        return curie(self.subject), curie(self.predicate), message, nt_term(self.literal)
-
-
-def ill_typed_literals(paths: Iterable[str | Path]) -> list[IllTypedLiteral]:
-    """The ill-typed literals of the files (``"abc"^^xsd:integer``, ``"2022-13-45"^^xsd:date``), in file order.
-
-    A literal is ill-typed when rdflib cannot map its lexical form to a value of a
-    datatype it knows (XSD 1.1 lexical spaces); unknown datatypes are not judged.
-    The position is that of the first occurrence of the quoted lexical form in the
-    file (the parser gives no position per triple), or none when it is written
-    differently (escaped, or in RDF/XML or JSON-LD structure).
-    """
-    found = []
-    for path in paths:
-        bad = []
-        for quad in iter_quads(path):
-            if isinstance(quad.object, pyoxigraph.Literal) and not quad.object.language:
-                literal = to_rdflib(quad.object)
-                if getattr(literal, "ill_typed", False):
-                    bad.append((to_rdflib(quad.subject), URIRef(quad.predicate.value), literal))
-        found += locate_ill_typed(Path(path), bad)
-    return found
-
-
-def locate_ill_typed(path: Path, bad: Sequence[tuple[Any, Any, Any]]) -> list[IllTypedLiteral]:
-    """The ill-typed literals ``bad`` (rdflib triples read from ``path``) with their positions in the file."""
-    if not bad:
-        return []
-    positions = _positions(Path(path), {str(lit) for _, _, lit in bad})
-    return [IllTypedLiteral(Path(path), *positions.get(str(lit), (None, None)), s, p, lit) for s, p, lit in bad]
-
-
-def _positions(path: Path, lexicals: set[str]) -> dict[str, tuple[int, int]]:
-    positions: dict[str, tuple[int, int]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for number, text in enumerate(handle, 1):
-            for lexical in lexicals - positions.keys():
-                for quoted in (f'"{lexical}"', f"'{lexical}'", f">{lexical}<"):
-                    column = text.find(quoted)
-                    if column >= 0:
-                        positions[lexical] = (number, column + 1)
-                        break
-    return positions

@@ -239,21 +239,15 @@ KGC = Namespace(BASE + "id/concept/")
 KGSH = Namespace(BASE + "shapes#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
+#: The folders of ``id/`` that hold one kind of resource each; each is also the prefix of its IRIs.
+ID_FOLDERS = ("agreement", "event", "statement", "figure", "post", "period", "instant", "slip", "claim", "span")
+
 # Prefix -> namespace, in the order they are written in serialisations.
 PREFIXES: dict[str, str] = {
     "kg": str(KG._NS),
     "kgi": str(ID),
     "kgc": str(KGC),
-    "agreement": BASE + "id/agreement/",
-    "event": BASE + "id/event/",
-    "statement": BASE + "id/statement/",
-    "figure": BASE + "id/figure/",
-    "post": BASE + "id/post/",
-    "period": BASE + "id/period/",
-    "instant": BASE + "id/instant/",
-    "slip": BASE + "id/slip/",
-    "claim": BASE + "id/claim/",
-    "span": BASE + "id/span/",
+    **{folder: f"{ID}{folder}/" for folder in ID_FOLDERS},
     "kgsh": str(KGSH),
     "wd": str(WD),
     "schema": str(SDO._NS),

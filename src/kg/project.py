@@ -32,6 +32,7 @@ import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.factuality import CUE_KIND, CUE_SCOPE, ROLES
 from kg.i18n import LANGUAGES
 from kg.namespaces import ITSRDF, KG, NIF, OWL, RDF, RDFS, SCHEMA, SKOS, TIME, WD
 from kg.terms import curie
@@ -89,6 +90,11 @@ class ProjectionSpec:
     value_date: URIRef = TIME.inXSDDate
     #: Curators' notes: shown on the node in the reader's language.
     notes: tuple[URIRef, ...] = (SKOS.editorialNote,)
+    #: How sure a statement is and what it is mainly about, shown first on its panel: role -> property.
+    factuality: dict[str, URIRef] = field(default_factory=lambda: dict(ROLES))
+    #: A factuality cue's kind and the clause it governs, kept beside its words (a cue is a mention,
+    #: not a node: its value carries ``kind`` and ``scope``).
+    cue_parts: tuple[URIRef, URIRef] = (CUE_KIND, CUE_SCOPE)
     term_labels: dict[URIRef, dict[str, str]] = field(default_factory=dict)
 
 
@@ -236,6 +242,13 @@ class _Context:
         date = self.graph.value(term, self.spec.value_date)
         if isinstance(date, Literal):
             out["date"] = str(date)
+        kind_property, scope_property = self.spec.cue_parts
+        kind = self.graph.value(term, kind_property)
+        if kind is not None:
+            kind_labels = _labels(self.graph, kind, self.spec.value_labels)
+            scope = _labels(self.graph, term, (scope_property,))
+            out["kind"] = {"term": to_curie(kind), "label": {c: kind_labels.get(c, to_curie(kind)) for c in LANGUAGES}}
+            out["scope"] = {code: scope[code] for code in LANGUAGES if code in scope}
         return out
 
 

@@ -34,7 +34,7 @@ _INTEGER_TYPES = {
 }  # fmt: skip
 _NUMBER_TYPES = _INTEGER_TYPES | {"decimal", "double", "float"}
 _DATE_TYPES = {"date", "dateTime", "gYear", "gYearMonth", "time"}
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
+_DURATION = re.compile(r"^P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)D)?$")
 
 
 @dataclass(frozen=True)

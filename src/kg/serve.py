@@ -1,4 +1,4 @@
-"""``kg serve`` and ``kg push``: the graph behind a real SPARQL server, or uploaded to one.
+"""``kg serve``: the graph behind a real SPARQL server and the research site (``kg push`` is :mod:`kg.push`).
 
 :func:`start_server` loads the ontology, vocabularies and data into an
 Oxigraph store in a temporary folder (the default graph with its RDFS
@@ -14,9 +14,6 @@ front of it, the research site of :mod:`kg.site` (Starlette, run by uvicorn)
 on ``--host``/``--port``: the question pages, the editor, and ``/query``
 proxied to Oxigraph, with SERVICE refused unless ``allow_external``.
 
-:func:`push` uploads the same graph to any SPARQL 1.1 Graph Store HTTP
-Protocol endpoint, replacing one named graph (``PUT``) or adding to it
-(``POST``).
 """
 
 from __future__ import annotations
@@ -44,11 +41,10 @@ from types import FrameType
 
 import pyoxigraph
 
-from kg.errors import EndpointError, QueryTimeout, ServerError, UsageError
+from kg.errors import ServerError
 from kg.limits import (
     DEFAULT_ENTAILMENT,
     MAX_ROWS,
-    PUSH_TIMEOUT,
     SERVE_HEAD_TIMEOUT,
     SERVE_HOST,
     SERVE_MAX_BODY,
@@ -59,10 +55,8 @@ from kg.limits import (
     SERVE_STARTUP,
     SERVE_TIMEOUT,
 )
-from kg.namespaces import DATASET_IRI
+from kg.processes import free_port, stop
 from kg.sparql.engines import OxigraphEngine
-
-DEFAULT_GRAPH = str(DATASET_IRI)  # the named graph `kg push` writes
 
 
 def find_binary(binary: str | Path | None = None) -> str:
@@ -107,12 +101,6 @@ def listen(host: str, port: int) -> socket.socket:
 def check_port(host: str, port: int) -> None:
     """A ServerError if ``host:port`` cannot be bound (busy, or not an address of this machine)."""
     listen(host, port).close()
-
-
-def free_port(host: str = SERVE_HOST) -> int:
-    """A port that is free on ``host`` now (the system's pick for port 0)."""
-    with listen(host, 0) as sock:
-        return int(sock.getsockname()[1])
 
 
 _PR_SET_PDEATHSIG = 1
@@ -192,14 +180,8 @@ class Server:
             return ""
 
     def stop(self) -> None:
-        """Terminate the server (kill it if it does not exit within 5 s) and remove its store."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        """Terminate the server (:func:`kg.processes.stop`) and remove its store."""
+        stop(self.process)
         for path in self.owned:
             shutil.rmtree(path, ignore_errors=True)
 
@@ -403,76 +385,3 @@ def _last_lines(text: str, count: int = 12) -> str:
     """The last ``count`` lines of a log (a crashed server can write thousands)."""
     lines = text.strip().splitlines()
     return "\n".join((["..."] if len(lines) > count else []) + lines[-count:])
-
-
-# --------------------------------------------------------------------------- push
-
-
-@dataclass(frozen=True)
-class PushResult:
-    endpoint: str
-    graph: str
-    triples: int
-    status: int
-
-
-def graph_store_url(endpoint: str, graph: str) -> str:
-    """The Graph Store Protocol address of ``graph`` (``default`` for the default graph) at ``endpoint``."""
-    query = "default" if graph == "default" else urllib.parse.urlencode({"graph": graph})
-    return endpoint + ("&" if "?" in endpoint else "?") + query
-
-
-def push(
-    endpoint: str,
-    data: Sequence[str | Path] | None = None,
-    *,
-    graph: str = DEFAULT_GRAPH,
-    user: str | None = None,
-    password: str | None = None,
-    append: bool = False,
-    timeout: float = PUSH_TIMEOUT,
-    auth: str = "auto",
-    entailment: str = DEFAULT_ENTAILMENT,
-) -> PushResult:
-    """Upload the ontology, vocabularies and data as N-Triples into ``graph`` at a Graph Store endpoint.
-
-    With ``entailment="rdfs"`` (the default) their RDFS closure goes too, so the store answers
-    library queries as ``kg query`` does; ``"none"`` sends the asserted triples only.
-
-    ``PUT`` replaces the graph; ``append=True`` uses ``POST`` to add to it
-    (SPARQL 1.1 Graph Store HTTP Protocol). The HTTP exchange is
-    :func:`kg.http.http_request`: ``timeout`` seconds for the whole
-    upload, ``user``/``password`` sent only to the endpoint's own origin,
-    by ``auth`` (``auto``: Digest or Basic, as the server asks; ``basic``;
-    ``digest``), e.g. Virtuoso's ``/sparql-graph-crud-auth`` (Digest).
-    Raises EndpointError (exit 5) for a refusal, with the status, the
-    server's message and what a 401 or 403 most likely means, and
-    QueryTimeout (exit 4) past ``timeout``.
-    """
-    from kg.http import access_hint, check_url, http_request
-
-    check_url(endpoint)  # a UsageError (exit 2): the arguments are wrong, not the endpoint
-    if graph != "default" and not graph.partition(":")[0].isalpha():
-        raise UsageError(f"the graph name must be an absolute IRI (or 'default'): {graph!r}")
-    store = OxigraphEngine.from_files(data, entailment=entailment).store
-    body = store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    url = graph_store_url(endpoint, graph)
-    try:
-        response = http_request(
-            url,
-            method="POST" if append else "PUT",
-            body=body,
-            headers={"Content-Type": "application/n-triples"},
-            user=user,
-            password=password,
-            auth=auth,
-            timeout=timeout,
-        )
-    except (EndpointError, QueryTimeout) as exc:  # name the endpoint as given, not the graph's address
-        raise type(exc)(exc.message.replace(url, endpoint, 1)) from None
-    if 200 <= response.status < 300:
-        return PushResult(endpoint, graph, len(store), response.status)
-    said = response.message()
-    where = f"{endpoint}: HTTP {response.status} {response.reason} ({response.content_type})"
-    hint = f": {access_hint(response, user, url, writing=True)}" if response.status in (401, 403) else ""
-    raise EndpointError(where + hint + (f": {said}" if said else ""))

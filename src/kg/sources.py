@@ -35,8 +35,9 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import UsageError
-from kg.load import IllTypedLiteral, iter_quads, locate_ill_typed
-from kg.namespaces import BASE, ONTOLOGY_IRI, VOCABULARIES_IRI, new_graph
+from kg.literals import IllTypedLiteral, is_ill_typed, locate_ill_typed
+from kg.load import iter_quads
+from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
 from kg.terms import to_rdflib
 
 #: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads.
@@ -61,6 +62,12 @@ class Sources:
         """Every file of the default graph, in reading order: ontology, vocabularies, then the data."""
         return [*resources.ontology_paths(), *self.data_paths]
 
+    def files(self) -> list[tuple[URIRef, Path]]:
+        """Each file with the named graph that holds it: the ontology, the vocabularies, the shapes, the data."""
+        ontology, vocabularies = resources.ontology_paths()
+        named = [(ONTOLOGY_IRI, ontology), (VOCABULARIES_IRI, vocabularies), (SHAPES_IRI, resources.shapes_path())]
+        return [*named, *((DATA_GRAPH, path) for path in self.data_paths)]
+
     def _read(self, paths: Sequence[Path]) -> Graph:
         """The files in one new graph; their ill-typed literals are noted on the way."""
         graph = new_graph()
@@ -70,7 +77,7 @@ class Sources:
             for quad in iter_quads(path, one_graph=True):
                 triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
                 add(triple)  # type: ignore[arg-type]
-                if isinstance(triple[2], Literal) and getattr(triple[2], "ill_typed", False):
+                if isinstance(triple[2], Literal) and is_ill_typed(triple[2]):
                     bad.append(triple)
             self._ill_typed[path] = locate_ill_typed(path, bad)
         return graph

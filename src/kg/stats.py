@@ -24,6 +24,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import NotFound, UsageError
+from kg.limits import STATS_TOP
 from kg.project import as_projection, edge_label, node_label, undirected
 from kg.text import fold
 
@@ -81,7 +82,7 @@ def graph_stats(
     graph: nx.MultiDiGraph | Graph | None = None,
     *,
     data: Sequence[str | Path] | None = None,
-    top: int = 10,
+    top: int = STATS_TOP,
     lang: str = "en",
 ) -> Stats:
     """Counts per class and property, the ``top`` nodes by degree and by centrality, and the components.

@@ -8,7 +8,8 @@ controls but the line break and tab, DEL, and the C1 controls. Everything else, 
 and its ZWNJ included, is left as it is. Bidirectional controls are not escaped here: a
 label holding them is flagged by ``kg validate`` (see SECURITY.md).
 
-:class:`EscapingStream` applies it to all that a command writes to a terminal;
+:class:`EscapingStream` applies it to all that a command writes to a terminal (and :func:`emit` to what
+it writes as bytes);
 the human-readable tables apply it whatever the output (a table is for people), while
 CSV, TSV, JSON and RDF written to a file or a pipe stay exact.
 
@@ -20,6 +21,7 @@ bad\x1b[31mRED\x07\x0d
 from __future__ import annotations
 
 import re
+import sys
 from typing import TextIO
 
 #: C0 controls but tab and line feed, DEL, and C1 controls.
@@ -49,3 +51,16 @@ class EscapingStream:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.raw, name)
+
+
+def emit(text: str) -> None:
+    """Write ``text`` to stdout as UTF-8 whatever the terminal's encoding, so Persian always comes through.
+
+    On a terminal (stdout an :class:`EscapingStream`) the data's control characters are written as escapes.
+    """
+    stream = sys.stdout
+    if isinstance(stream, EscapingStream):
+        text, stream = printable(text), stream.raw
+    stream.flush()
+    stream.buffer.write(text.encode("utf-8"))
+    stream.flush()

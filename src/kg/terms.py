@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -121,12 +122,18 @@ class _IllTypedLiterals(logging.Filter):
 
 @contextmanager
 def quiet_literals() -> Iterator[None]:
-    """While building rdflib terms: no log line (and no traceback) for an ill-typed literal; they are findings."""
+    """While building rdflib terms: no log line (and no traceback) for an ill-typed literal; they are findings.
+
+    rdflib also warns (a UserWarning naming its own file) for a boolean outside ``true``, ``false``, ``1``
+    and ``0``; that warning is kept out of what kg prints too.
+    """
     logger = logging.getLogger("rdflib.term")
     quiet = _IllTypedLiterals()
     logger.addFilter(quiet)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
+            yield
     finally:
         logger.removeFilter(quiet)
 

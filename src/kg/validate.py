@@ -81,6 +81,14 @@ _ZWNJ_COMPOUNDS = {
     for wrong in (right.replace("\u200c", ""), right.replace("\u200c", " "))
 }
 
+#: Words Persian (and its press) writes apart, in the wrong forms labels have used: joined by a ZWNJ
+#: into one visual word, or run together. Verbatim quotes are exempt.
+_SPACED = {
+    wrong: right
+    for right in ("قاسم ژومارت", "رؤسای جمهور", "سامروک قازینا", "فراز و فرود", "فراز و نشیب")
+    for wrong in sorted({right.replace(" ", "\u200c"), right.replace(" ", "")} - {right})
+}
+
 #: A quotation of the article between guillemets: kept verbatim, so exempt from the ZWNJ check.
 _QUOTE = re.compile(r"«[^«»]*»")
 
@@ -288,13 +296,15 @@ def check_labels(ontology: Graph) -> list[Finding]:
 
 
 def check_orthography(graph: Graph) -> list[Finding]:
-    """Persian labels, comments and curator notes use Persian yeh and kaf and ZWNJ where needed.
+    """Persian labels, comments and curator notes use Persian yeh and kaf, ZWNJ where needed, and spaces
+    between words Persian writes apart.
 
-    Checks every ``@fa`` value of the label-like properties and of skos:editorialNote. Quotations
-    of the article between guillemets («…») keep its spelling verbatim, so the ZWNJ check skips
-    them (the letter check does not: the article has no Arabic yeh or kaf). Alternative labels
-    (skos:altLabel) may record a name as the article spells it, so only the letter check applies
-    to them.
+    Checks every ``@fa`` value of the label-like properties, skos:editorialNote and the curation's
+    texts (a slip's reason, an identification's basis, a cue's scope); not the verbatim ones
+    (schema:text, a title's own subject, kg:titleSubject). Quotations of the article between
+    guillemets («…») keep its spelling verbatim, so the ZWNJ check skips them (the letter check
+    does not: the article has no Arabic yeh or kaf). Alternative labels (skos:altLabel) may record
+    a name as the article spells it, so only the letter check applies to them.
     """
     findings = []
     label_props = (
@@ -306,6 +316,8 @@ def check_orthography(graph: Graph) -> list[Finding]:
         SKOS.editorialNote,
         KG.reason,
         KG.intendedForm,
+        KG.basis,
+        KG.cueScope,
     )
     for prop in label_props:
         for subject, value in graph.subject_objects(prop):
@@ -317,6 +329,11 @@ def check_orthography(graph: Graph) -> list[Finding]:
                 problems += [
                     f"writes {wrong!r} where Persian needs a ZWNJ: {right!r}"
                     for wrong, right in _ZWNJ_COMPOUNDS.items()
+                    if wrong in outside_quotes
+                ]
+                problems += [
+                    f"writes {wrong!r} where Persian writes words apart: {right!r}"
+                    for wrong, right in _SPACED.items()
                     if wrong in outside_quotes
                 ]
             where = (_short(graph, subject), _short(graph, prop))

@@ -74,6 +74,7 @@ class _Server:
     def store_for(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> None:
         """Make the store ``kg ARGV`` queries the most recent one, loading it if its inputs changed."""
         from kg.cli import shared_parser
+        from kg.cli.options import reading
         from kg.sparql import index
 
         index.keep(None)  # nothing kept unless these inputs load now
@@ -90,17 +91,18 @@ class _Server:
             os.environ.clear()
             os.environ.update(env)
             os.chdir(cwd)
-            key, inputs = index.inputs_key(args.data, args.entailment)  # each request: content, not times
-            found = next((s for s in self.stores if s.key == key), None)
-            if found is None:
-                key, inputs, engine = index.load_keyed(args.data, args.entailment)  # the bytes hashed are loaded
-                found = _Store(key, engine, inputs, args.entailment)
-            else:
-                self.stores.remove(found)
-            self.stores.insert(0, found)
-            del self.stores[self.max_stores :]
-            found.uses += 1
-            index.keep(found.engine, args.data, args.entailment)
+            with reading(args):  # --base: part of the key, and what relative IRIs resolve against
+                key, inputs = index.inputs_key(args.data, args.entailment)  # each request: content, not times
+                found = next((s for s in self.stores if s.key == key), None)
+                if found is None:
+                    key, inputs, engine = index.load_keyed(args.data, args.entailment)  # the bytes hashed are loaded
+                    found = _Store(key, engine, inputs, args.entailment)
+                else:
+                    self.stores.remove(found)
+                self.stores.insert(0, found)
+                del self.stores[self.max_stores :]
+                found.uses += 1
+                index.keep(found.engine, args.data, args.entailment)
         except Exception:  # noqa: BLE001 - a load error is the worker's to report, with its message
             return
         finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer_page import poll
+from chromium import poll
 from kg import resources
 from kg.cli import main
 from kg.errors import ExitCode

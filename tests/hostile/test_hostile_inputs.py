@@ -3,8 +3,8 @@
 SECURITY.md, "Input files". Each case feeds one file to ``kg export --data F
 --out DIR/kg.nt`` in-process and asserts the exit code, the exact message and
 that the output folder is untouched (no output, no temporary). The few inputs
-that are valid but odd (huge digit runs, relative IRIs) are read, and what
-they mean is asserted.
+that are valid but odd (huge digit runs, relative IRIs with a base) are read, and
+what they mean is asserted.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import pytest
 
 from kg.cli import main
 from kg.errors import ExitCode
-from kg.load import BASE_IRI
 from loopback import snapshot
 
 TRIPLE = b"<urn:a> <urn:b> <urn:c> .\n"
@@ -31,7 +30,8 @@ def export(tmp_path, capsys):
 
     def run(path: Path, *extra: str) -> tuple[int, str]:
         before = snapshot(out)
-        code = main(["export", "--data", str(path), "--graph", "data", "--format", "nt", "--out", str(out / "kg.nt")])
+        code = main(["export", "--data", str(path), "--graph", "data", "--format", "nt", "--out", str(out / "kg.nt"),
+                     *extra])  # fmt: skip
         captured = capsys.readouterr()
         if code != ExitCode.OK:
             assert captured.out == ""
@@ -199,15 +199,21 @@ def test_a_huge_digit_run_is_read_as_written_in_bounded_time(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("where", ["here", "deep/inside/a/folder"])
-def test_relative_iris_resolve_against_the_dataset_base_never_a_file_path(tmp_path, export, where):
+def test_relative_iris_resolve_against_the_base_given_never_a_file_path(tmp_path, export, where):
     folder = tmp_path / where
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "relative.ttl"
     path.write_text("<a> <b> <../c> .\n", encoding="utf-8")
     code, err = export(path)
+    assert (code, err) == (
+        ExitCode.USAGE,
+        f"kg export: error: {path}:1:1: Turtle: the relative IRI <a> has no base IRI to resolve against: "
+        "add @base <IRI> . to the file, or give the command --base IRI\n",
+    )
+    code, err = export(path, "--base", "https://example.org/x/y/")
     assert (code, err) == (ExitCode.OK, "")
     written = (tmp_path / "out" / "kg.nt").read_text(encoding="utf-8")
-    assert f"<{BASE_IRI}a> <{BASE_IRI}b> <https://w3id.org/c> .\n" in written
+    assert written == "<https://example.org/x/y/a> <https://example.org/x/y/b> <https://example.org/x/c> .\n"
     assert "file:" not in written and str(tmp_path) not in written
 
 

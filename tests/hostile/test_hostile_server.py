@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import re
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -191,14 +190,14 @@ def _peak_mb(pid: int) -> int:
 
 
 def test_a_huge_answer_is_streamed_through_the_site_not_held_in_memory(site):
-    """A cross product of some 200 million rows: the first MiB comes at once and kg serve's memory stays flat."""
+    """A cross product of some 200 million rows: sent as it is made (chunked, no length known before the end),
+    and kg serve's memory stays flat while 64 MiB of it pass through."""
     before = _peak_mb(SERVER["pid"])
     query = urllib.parse.urlencode({"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
-    began = time.monotonic()
-    with urllib.request.urlopen(site + "query?" + query, timeout=30) as response:
+    with urllib.request.urlopen(site + "query?" + query, timeout=60) as response:
+        assert response.headers["Transfer-Encoding"] == "chunked" and "Content-Length" not in response.headers
         first = response.read(1 << 20)
         assert len(first) == 1 << 20
-        assert time.monotonic() - began < 5.0
         read = len(first)
         try:
             while read < 64 << 20:

@@ -136,6 +136,7 @@ def page_data(
         "questions": questions,
         "timeline": timeline(graph),
         "notes": [to_curie(p) for p in SPEC.notes],
+        "factuality": {role: to_curie(p) for role, p in SPEC.factuality.items()},
         "text": text,
         "sentences": [list(span) for span in sentence_spans(text)],
         "i18n": page_strings(),

@@ -18,70 +18,67 @@ from kg.limits import FOCUS_HOPS, NODE_BUDGET
 from kg.project import undirected
 from kg.stats import find_node
 
+
+def _table(group: str, *columns: dict[str, Any]) -> dict[str, Any]:
+    """The table view of a group of the projection: its columns, in order."""
+    return {"group": group, "columns": list(columns)}
+
+
+def _column(kind: str, prop: str | None, label: str, **more: Any) -> dict[str, Any]:
+    """One column of a table view: its kind, the property it reads (none for ``label`` and ``claim``), its label."""
+    return {"kind": kind, **({"prop": prop} if prop else {}), **more, "label": label}
+
+
 #: The table views: one per main class, each column read from the projection by the page
 #: (``out``/``in``: the nodes at the end of a property; ``via``: two steps, or the node itself
 #: when it is already of ``self``; ``lit``: literals, in ``lang`` when given, else in the UI's;
-#: ``val``: concept values; ``claim``: a slip's claim or correction). Columns name projection
-#: attributes and property names as they are: nothing is renamed on the way to the page. A column's
-#: ``label`` is its key in the UI catalogue (``[explorer]`` of ``kg/i18n.toml``): the page gets both languages.
+#: ``val``: concept values, and a factuality cue's words quoted; ``claim``: a slip's claim or correction).
+#: Columns name projection attributes and property names as they are: nothing is renamed on the way to
+#: the page. A column's ``label`` is its key in the UI catalogue (``[explorer]`` of ``kg/i18n.toml``): the
+#: page gets both languages. ``optional``: an empty cell says something itself (no hedge words: the
+#: statement is not hedged), so the table does not count it as left open by the article.
 TABLES: tuple[dict[str, Any], ...] = (
-    {
-        "group": "agreement",
-        "columns": [
-            {"kind": "label", "label": "col_agreement"},
-            {"kind": "val", "prop": "kg:agreementKind", "label": "col_kind"},
-            {"kind": "out", "prop": "kg:party", "label": "col_parties"},
-            {
-                "kind": "via",
-                "props": ["kg:party", "kg:country"],
-                "self": ["country"],
-                "label": "col_countries",
-            },
-            {"kind": "out", "prop": "kg:signatory", "label": "col_signatories"},
-            {"kind": "val", "prop": "kg:cooperationDomain", "label": "col_domains"},
-            {"kind": "out", "prop": "kg:concludedDuring", "label": "col_concluded_during"},
-        ],
-    },
-    {
-        "group": "person",
-        "columns": [
-            {"kind": "label", "label": "col_person"},
-            {"kind": "out", "prop": "org:holds", "label": "col_posts"},
-            {"kind": "in", "prop": "kg:speaker", "label": "col_statements", "count": True},
-        ],
-    },
-    {
-        "group": "statement",
-        "columns": [
-            {"kind": "out", "prop": "kg:speaker", "label": "col_speaker"},
-            {"kind": "lit", "prop": "schema:text", "lang": "fa", "label": "col_persian_text"},
-            {
-                "kind": "lit",
-                "prop": "kg:gloss",
-                "lang": "en",
-                "label": "col_english_gloss",
-            },
-            {"kind": "label", "label": "col_statement"},
-        ],
-    },
-    {
-        "group": "figure",
-        "columns": [
-            {"kind": "label", "label": "col_figure"},
-            {"kind": "lit", "prop": "schema:value", "label": "col_value"},
-            {"kind": "val", "prop": "kg:unit", "label": "col_unit"},
-            {"kind": "out", "prop": "kg:period", "label": "col_period"},
-        ],
-    },
-    {
-        "group": "slip",
-        "columns": [
-            {"kind": "label", "label": "col_slip"},
-            {"kind": "claim", "which": "claimed", "label": "col_the_article_claims"},
-            {"kind": "claim", "which": "corrected", "label": "col_correction"},
-            {"kind": "lit", "prop": "kg:reason", "label": "col_reason"},
-        ],
-    },
+    _table(
+        "agreement",
+        _column("label", None, "col_agreement"),
+        _column("val", "kg:agreementKind", "col_kind"),
+        _column("out", "kg:party", "col_parties"),
+        _column("via", None, "col_countries", props=["kg:party", "kg:country"], self=["country"]),
+        _column("out", "kg:signatory", "col_signatories"),
+        _column("val", "kg:cooperationDomain", "col_domains"),
+        _column("out", "kg:concludedDuring", "col_concluded_during"),
+    ),
+    _table(
+        "person",
+        _column("label", None, "col_person"),
+        _column("out", "org:holds", "col_posts"),
+        _column("in", "kg:speaker", "col_statements", count=True),
+    ),
+    _table(
+        "statement",
+        _column("out", "kg:speaker", "col_speaker"),
+        _column("out", "schema:mainEntity", "col_main_subject"),
+        _column("val", "kg:certainty", "col_certainty"),
+        _column("val", "kg:factualityCue", "col_cue_words", optional=True),
+        _column("val", "kg:polarity", "col_polarity"),
+        _column("lit", "schema:text", "col_persian_text", lang="fa"),
+        _column("lit", "kg:gloss", "col_english_gloss", lang="en"),
+        _column("label", None, "col_statement"),
+    ),
+    _table(
+        "figure",
+        _column("label", None, "col_figure"),
+        _column("lit", "schema:value", "col_value"),
+        _column("val", "kg:unit", "col_unit"),
+        _column("out", "kg:period", "col_period"),
+    ),
+    _table(
+        "slip",
+        _column("label", None, "col_slip"),
+        _column("claim", None, "col_the_article_claims", which="claimed"),
+        _column("claim", None, "col_correction", which="corrected"),
+        _column("lit", "kg:reason", "col_reason"),
+    ),
 )
 
 #: Literal datatypes the timeline places on its axis.

@@ -67,23 +67,33 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(m, q) for m, q in _entries(header) if m.count("/") == 1 and all(m.split("/"))]
 
 
-def quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
-    """The quality the ranges give ``media_type``: that of the most specific matching range, else 0."""
+def _match(media_type: str, ranges: list[tuple[str, float]]) -> tuple[int, float]:
+    """How specific the most specific range matching ``media_type`` is (2 the type, 1 ``type/*``, 0 ``*/*``,
+    -1 none), and the quality it gives."""
     kind = media_type.split("/")[0] + "/*"
     best: tuple[int, float] = (-1, 0.0)
     for media, q in ranges:
         rank = 2 if media == media_type else 1 if media == kind else 0 if media == "*/*" else -1
         if rank > best[0]:
             best = (rank, q)
-    return best[1]
+    return best
+
+
+def quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
+    """The quality the ranges give ``media_type``: that of the most specific matching range, else 0."""
+    return _match(media_type, ranges)[1]
 
 
 def negotiate(header: str | None, offers: tuple[str, ...] = tuple(OFFERS)) -> str | None:
-    """The suffix of the best offer for an ``Accept`` header, or None if it accepts none of them (a 406)."""
+    """The suffix of the best offer for an ``Accept`` header, or None if it accepts none of them (a 406).
+
+    An offer's quality is that of the most specific range matching any of its media types, so a type
+    refused by name (``text/html;q=0``) is not sent because ``*/*`` matches one of its aliases.
+    """
     ranges = parse_accept(header)
     best, best_q = None, 0.0
     for ext in offers:
-        q = max(quality(media, ranges) for media in OFFERS[ext])
+        q = max(_match(media, ranges) for media in OFFERS[ext])[1]
         if q > best_q:
             best, best_q = ext, q
     return best

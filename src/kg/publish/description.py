@@ -37,23 +37,18 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
-from kg import resources
 from kg.namespaces import (
     DATASET_IRI,
     ITSRDF,
     KG,
     NIF,
-    ONTOLOGY_IRI,
     OWL,
     RDF,
     RDFS,
-    SHAPES_IRI,
     SKOS,
-    VOCABULARIES_IRI,
 )
-from kg.publish.paths import page_stem
-from kg.sources import DATA_GRAPH as _DATA_GRAPH
-from kg.sources import DESCRIPTION_GRAPH as _DESCRIPTION_GRAPH
+from kg.publish.paths import HASH_DOCUMENTS, page_stem
+from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -68,14 +63,12 @@ _SUBCLASS = NamedNode(str(RDFS.subClassOf))
 _VERSIONS = (NamedNode(str(OWL.versionIRI)), NamedNode("http://purl.org/dc/terms/hasVersion"))
 
 
+#: How many answers of :meth:`Publication._match` are kept.
+_KEPT = 1 << 14
+
+
 def _key(term: Any) -> str:
     return term.value if isinstance(term, NamedNode | Literal) else str(term)
-
-
-#: The named graphs of the data files and of the dataset description in the exports (kg.sources):
-#: the data is one document; the description graph is an alias of the dataset's document.
-DATA_GRAPH = str(_DATA_GRAPH)
-DESCRIPTION_GRAPH = str(_DESCRIPTION_GRAPH)
 
 
 @dataclass
@@ -90,20 +83,34 @@ class Publication:
     modified: datetime
     sources: list[Path] = field(default_factory=list)
 
+    _matched: dict[tuple[Any, Any, Any], list[Quad]] = field(default_factory=dict, repr=False)
+
     def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
-        """The triples (as default-graph quads, each once) of the pattern, in any named graph."""
+        """The triples (as default-graph quads, each once) of the pattern, in any named graph.
+
+        The answers of patterns about one node are kept (up to :data:`_KEPT` patterns): a page in each
+        language and a description ask for the same nodes' triples and labels again and again. The
+        answer is shared: callers do not change it."""
+        key = (subject, predicate, obj)
+        found = self._matched.get(key)
+        if found is not None:
+            return found
         seen: dict[Quad, None] = {}
         for quad in self.store.quads_for_pattern(subject, predicate, obj):
             seen[Quad(quad.subject, quad.predicate, quad.object, DefaultGraph())] = None
-        return list(seen)
+        found = list(seen)
+        if subject is not None or obj is not None:
+            if len(self._matched) >= _KEPT:
+                self._matched.clear()
+            self._matched[key] = found
+        return found
 
     @cached_property
     def documents(self) -> dict[str, str]:
         """IRI that names a document -> the named graph it serves: the hash namespaces, their version
         IRIs (``owl:versionIRI``), the data and the description graph of the exports."""
-        found = {str(d): str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
-        found[DATA_GRAPH] = DATA_GRAPH
-        found[DESCRIPTION_GRAPH] = str(DATASET_IRI)
+        found = {str(d): str(d) for d in (*HASH_DOCUMENTS, DATA_GRAPH)}
+        found[str(DESCRIPTION_GRAPH)] = str(DATASET_IRI)  # the exports' description graph: the dataset's document
         for doc in list(found.values()):
             for predicate in _VERSIONS:
                 for quad in self.store.quads_for_pattern(NamedNode(doc), predicate, None):
@@ -132,7 +139,7 @@ class Publication:
     def resources(self) -> set[str]:
         """Every IRI the site has a page for: each IRI the graph names (subject, predicate, object) that
         has a page stem, and the dataset and its documents."""
-        iris = {str(d) for d in (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)}
+        iris = {str(d) for d in HASH_DOCUMENTS}
         for quad in self.store.quads_for_pattern(None, None, None):
             for term in (quad.subject, quad.predicate, quad.object):
                 if isinstance(term, NamedNode) and term.value not in iris and page_stem(term.value) is not None:
@@ -164,9 +171,17 @@ class Publication:
         )
 
     def types(self, iri: str) -> list[str]:
-        return sorted(
-            q.object.value for q in self._match(NamedNode(iri), _TYPE, None) if isinstance(q.object, NamedNode)
-        )
+        return list(self._types.get(iri, ()))
+
+    @cached_property
+    def _types(self) -> dict[str, tuple[str, ...]]:
+        """IRI -> its classes (``rdf:type``, as stated), sorted: read in one pass, as pages ask for the types
+        of every node they show."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for quad in self.store.quads_for_pattern(None, _TYPE, None):
+            if isinstance(quad.subject, NamedNode) and isinstance(quad.object, NamedNode):
+                found[quad.subject.value].add(quad.object.value)
+        return {iri: tuple(sorted(classes)) for iri, classes in found.items()}
 
     def outgoing(self, iri: str) -> list[Quad]:
         return list(self._match(NamedNode(iri), None, None))
@@ -275,11 +290,8 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
     from kg.terms import to_oxigraph
 
     sources = sources if sources is not None else Sources(data)
-    ontology, vocabularies = resources.ontology_paths()
     store = pyoxigraph.Store()
-    parts = [(ontology, ONTOLOGY_IRI), (vocabularies, VOCABULARIES_IRI), (resources.shapes_path(), SHAPES_IRI)]
-    parts += [(path, DATA_GRAPH) for path in sources.data_paths]
-    for path, graph in parts:
+    for graph, path in sources.files():
         name = NamedNode(str(graph))
         store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path, one_graph=True)])
     name = NamedNode(str(DATASET_IRI))

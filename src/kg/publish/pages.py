@@ -18,14 +18,16 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from kg import limits
+from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.i18n import text as message
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
@@ -43,6 +45,19 @@ _HIDDEN = {str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel), str(RDF.typ
 _NOTES = (str(RDFS.comment), str(SKOS.definition), str(SKOS.editorialNote), str(SKOS.scopeNote))
 _CLASS_TYPES = {str(OWL.Class), str(RDFS.Class)}
 _PROPERTY_TYPES = {str(RDF.Property), str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}
+#: Terms the pages compare with, as strings once.
+_UNIT = str(KG.unit)
+_TYPE = str(RDF.type)
+_MENTION = str(KG.Mention)
+_SAME_AS = str(OWL.sameAs)
+_WD = str(WD)
+_WRITTEN_FORM = str(KG.writtenForm)
+_INTENDED_FORM = str(KG.intendedForm)
+_ENUMERATION_MARKER = str(KG.enumerationMarker)
+_DATE = str(XSD.date)
+_YEAR_MONTH = str(XSD.gYearMonth)
+_YEAR = str(XSD.gYear)
+_BOOLEAN = str(XSD.boolean)
 
 
 @dataclass
@@ -79,32 +94,34 @@ class Renderer:
                 found = self._nodes[term.value, lang] = self._named(term.value, lang)
             return found
         if isinstance(term, BlankNode):
-            return {"text": f"_:{term.value}", "href": None, "title": None, "lang": None, "iri": None}
-        return {"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term), "lang":
-                term.language or None, "iri": None}  # fmt: skip
+            return _with_html({"text": f"_:{term.value}", "href": None, "title": None, "lang": None, "iri": None})
+        return _with_html({"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term),
+                           "lang": term.language or None, "iri": None})  # fmt: skip
 
     def _named(self, iri: str, lang: str) -> dict[str, Any]:
         label = self.publication.label(iri, lang)
-        return {
-            "text": label or prefixed(iri),
-            "href": self.href(iri, lang),
-            "title": prefixed(iri),
-            "lang": lang if label and lang in self.publication.labels.get(iri, {}) else None,
-            "iri": iri,
-        }
+        return _with_html(
+            {
+                "text": label or prefixed(iri),
+                "href": self.href(iri, lang),
+                "title": prefixed(iri),
+                "lang": lang if label and lang in self.publication.labels.get(iri, {}) else None,
+                "iri": iri,
+            }
+        )
 
     def literal(self, term: Literal, lang: str, unit: str | None = None) -> str:
         datatype = term.datatype.value if term.datatype is not None else ""
         if datatype in _NUMBERS:
             text = format_number(term.value, lang)
             return f"{text} {self.name(unit, lang)}" if unit else text
-        if datatype == str(XSD.date):
+        if datatype == _DATE:
             return format_date(term.value, lang)
-        if datatype == str(XSD.gYearMonth):
+        if datatype == _YEAR_MONTH:
             return format_year_month(term.value, lang)
-        if datatype == str(XSD.gYear):
+        if datatype == _YEAR:
             return digits(term.value, lang)
-        if datatype == str(XSD.boolean):
+        if datatype == _BOOLEAN:
             return message("publication", "yes" if term.value in ("true", "1") else "no", lang)
         return term.value
 
@@ -146,7 +163,7 @@ class Renderer:
         other = other_language(lang)
         types = pub.types(iri)
         outgoing = pub.outgoing(iri)
-        unit = next((q.object.value for q in outgoing if q.predicate.value == str(KG.unit)), None)
+        unit = next((q.object.value for q in outgoing if q.predicate.value == _UNIT), None)
         notes = self._notes(outgoing, lang)
         facts = self._group(
             [
@@ -156,7 +173,7 @@ class Renderer:
             ],
             lang,
         )
-        incoming = [q for q in pub.incoming(iri) if q.predicate.value != str(RDF.type)]
+        incoming = [q for q in pub.incoming(iri) if q.predicate.value != _TYPE]
         curation_nodes = sorted(
             {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)
              and CURATION & set(pub.types(q.subject.value))},
@@ -168,16 +185,17 @@ class Renderer:
                 for q in incoming
                 if not (
                     isinstance(q.subject, NamedNode)
-                    and (q.subject.value in curation_nodes or str(KG.Mention) in pub.types(q.subject.value))
+                    and (q.subject.value in curation_nodes or _MENTION in pub.types(q.subject.value))
                 )
             ],
             lang,
         )
         wikidata = [
-            q.object.value
-            for q in outgoing
-            if q.predicate.value == str(OWL.sameAs) and q.object.value.startswith(str(WD))
+            q.object.value for q in outgoing if q.predicate.value == _SAME_AS and q.object.value.startswith(_WD)
         ]
+        statements = self.statements_context(incoming, lang)
+        if statements:  # shown with how sure each is, not again among the facts that name it
+            named_by = [g for g in named_by if g["iri"] not in (_MAIN, _TOUCHES)]
         return {
             "iri": iri,
             "name": pub.label(iri, lang) or prefixed(iri),
@@ -198,6 +216,8 @@ class Renderer:
             ],
             "named_by": [{**g, "values": [self.node(v, lang) for v in g["values"]]} for g in named_by],
             "mentions": self.mention_context(iri),
+            "factuality": self.factuality_context(outgoing, lang),
+            "statements": statements,
             "curation": [self._curation(node, lang) for node in curation_nodes],
             "instances": self._instances(iri, types, lang),
             "uses": self._uses(iri, types, lang),
@@ -210,6 +230,70 @@ class Renderer:
             "downloads": [(ext, self.href(iri, lang, ext)) for ext in RDF_SUFFIXES],
             "this_page": self.href(iri, lang),
             "other_page": self.href(iri, other),
+        }
+
+    # ----------------------------------------------------------------- how sure, and about what
+
+    def factuality_context(self, outgoing: Iterable[Quad], lang: str) -> dict[str, Any] | None:
+        """How sure a statement is and what it is about (:mod:`kg.factuality`), for the top of its page:
+        certainty, polarity and time as badges, the cue words verbatim with their kind and scope, the main
+        subject apart from what the statement only touches, whom it cites. None for any other resource."""
+        values: dict[str, list[Any]] = defaultdict(list)
+        for q in outgoing:
+            values[q.predicate.value].append(q.object)
+        role = {name: sorted(values.get(str(prop), []), key=_order) for name, prop in ROLES.items()}
+        if not role["certainty"] and not role["main"]:
+            return None
+        main = {t.value for t in role["main"]}
+        return {
+            "certainty": [self._badge(t, lang) for t in role["certainty"]],
+            "polarity": [self._badge(t, lang) for t in role["polarity"]],
+            "time": [self._badge(t, lang) for t in role["time"]],
+            "cues": [self._cue(t, lang) for t in role["cues"] if isinstance(t, NamedNode)],
+            "main": [self.node(t, lang) for t in role["main"]],
+            "touches": [self.node(t, lang) for t in role["touches"] if t.value not in main],
+            "cites": [self.node(t, lang) for t in role["cites"]],
+        }
+
+    def _badge(self, concept: Any, lang: str) -> dict[str, Any]:
+        """A concept (a certainty, a polarity) as a badge: its label, its page, its prefixed name for the style."""
+        return {**self.node(concept, lang), "term": prefixed(concept.value)}
+
+    def _cue(self, mention: NamedNode, lang: str) -> dict[str, Any]:
+        """A cue: its words as the article prints them, its kind, and the clause it governs in ``lang``."""
+        pub = self.publication
+        words, kind = pub.value(mention.value, str(CUE_WORDS)), pub.value(mention.value, str(CUE_KIND))
+        scopes = [q.object for q in pub.outgoing(mention.value) if q.predicate.value == str(CUE_SCOPE)]
+        scope = next((o for o in scopes if o.language == lang), None) or next(iter(scopes), None)
+        return {
+            "words": words.value if isinstance(words, Literal) else "",
+            "kind": self.node(kind, lang) if kind is not None else None,
+            "scope": {"text": scope.value, "lang": scope.language} if scope is not None else None,
+            "href": self.href(mention.value, lang),
+        }
+
+    def statements_context(self, incoming: Iterable[Quad], lang: str) -> dict[str, list[dict[str, Any]]] | None:
+        """The statements mainly about a resource and those that only touch it, each with how sure it is."""
+        main = {q.subject.value for q in incoming if q.predicate.value == _MAIN and isinstance(q.subject, NamedNode)}
+        touching = {q.subject.value for q in incoming if q.predicate.value == _TOUCHES
+                    and isinstance(q.subject, NamedNode)} - main  # fmt: skip
+        if not main and not touching:
+            return None
+        pub = self.publication
+
+        def row(statement: str) -> dict[str, Any]:
+            certainty = pub.value(statement, str(ROLES["certainty"]))
+            cues = [q.object for q in pub.outgoing(statement) if q.predicate.value == str(ROLES["cues"])]
+            words = [pub.value(c.value, str(CUE_WORDS)) for c in sorted(cues, key=_order) if isinstance(c, NamedNode)]
+            return {
+                "node": self.node(NamedNode(statement), lang),
+                "certainty": self._badge(certainty, lang) if certainty is not None else None,
+                "cues": [w.value for w in words if isinstance(w, Literal)],
+            }
+
+        return {
+            "main": [row(s) for s in sorted(main, key=natural_key)],
+            "touching": [row(s) for s in sorted(touching, key=natural_key)],
         }
 
     def _notes(self, quads: Iterable[Quad], lang: str) -> list[dict[str, Any]]:
@@ -228,7 +312,7 @@ class Renderer:
             groups[predicate].append(value)
         return [
             {"iri": p, "property": self.node(NamedNode(p), lang), "values": sorted(values, key=_order)}
-            for p, values in sorted(groups.items(), key=lambda item: natural_key(item[0]))
+            for p, values in sorted(groups.items(), key=lambda item: _natural(item[0]))
         ]
 
     def _curation(self, iri: str, lang: str) -> dict[str, Any]:
@@ -238,11 +322,11 @@ class Renderer:
             for q in outgoing
             if isinstance(q.object, Literal)
             and q.predicate.value not in _HIDDEN
-            and (not q.object.language or q.object.language == lang or q.predicate.value == str(KG.writtenForm)
-                 or q.predicate.value == str(KG.intendedForm) or q.predicate.value == str(KG.enumerationMarker))
+            and (not q.object.language or q.object.language == lang or q.predicate.value == _WRITTEN_FORM
+                 or q.predicate.value == _INTENDED_FORM or q.predicate.value == _ENUMERATION_MARKER)
         ]  # fmt: skip
         links = [(q.predicate.value, q.object) for q in outgoing if isinstance(q.object, NamedNode)
-                 and q.predicate.value != str(RDF.type)]  # fmt: skip
+                 and q.predicate.value != _TYPE]  # fmt: skip
         return {
             "node": self.node(NamedNode(iri), lang),
             "types": [self.node(NamedNode(t), lang) for t in self.publication.types(iri)],
@@ -265,7 +349,7 @@ class Renderer:
         uses = self.publication.uses(iri)
         if not uses and not _PROPERTY_TYPES & set(types):
             return None
-        uses.sort(key=lambda q: (natural_key(str(q.subject)), natural_key(str(q.object))))
+        uses.sort(key=lambda q: (_natural(str(q.subject)), _natural(str(q.object))))
         return {
             "count": len(uses),
             "rows": [(self.node(q.subject, lang), self.node(q.object, lang)) for q in uses[: limits.PAGE_LIST]],
@@ -300,6 +384,7 @@ class Renderer:
 
 
 _VALUE = "https://schema.org/value"
+_MAIN, _TOUCHES = str(ROLES["main"]), str(ROLES["touches"])
 
 
 def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
@@ -319,8 +404,12 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sentence_spans(text))
 
 
+#: natural_key of the texts pages sort by, kept: the same nodes are sorted on many pages.
+_natural = lru_cache(maxsize=1 << 15)(natural_key)
+
+
 def _order(term: Any) -> tuple[object, ...]:
-    return natural_key(str(term))
+    return _natural(str(term))
 
 
 @cache
@@ -330,6 +419,23 @@ def environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
     )
+
+
+def _with_html(node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with ``html``, how a page shows it: a link to its page, else its text (in its language,
+    with its datatype as the title). Written here, not by a template macro: a page shows hundreds of
+    values, and a named node's HTML is made once per language (:meth:`Renderer.node` keeps it)."""
+    text = escape(node["text"])
+    if node["href"]:
+        html = f'<a href="{escape(node["href"])}" title="{escape(node["title"])}" dir="auto">{text}</a>'
+    elif node["lang"]:
+        html = f'<span lang="{escape(node["lang"])}" dir="auto">{text}</span>'
+    elif node["title"]:
+        html = f'<span dir="auto" title="{escape(node["title"])}">{text}</span>'
+    else:
+        html = f'<span dir="auto">{text}</span>'
+    node["html"] = Markup(html)
+    return node
 
 
 def _datatype_title(term: Literal) -> str | None:

@@ -30,6 +30,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Sequence
@@ -45,7 +46,7 @@ from kg.errors import OutputError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
-from kg.publish.paths import page_path, page_stem
+from kg.publish.paths import HASH_DOCUMENTS, page_path, page_stem
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -61,15 +62,26 @@ class PublishResult:
     resources: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    #: Of ``files``, how many were the same as in the site replaced, and hard-linked from it, not written.
+    linked: int = 0
 
 
 class _Writer:
-    """Writes files under a folder, counting them."""
+    """Writes files under a folder, counting them.
 
-    def __init__(self, folder: Path) -> None:
+    A file whose bytes are those of the same file in ``previous`` (the site being replaced) is
+    hard-linked from it instead of written: a republished site rewrites only what changed, the
+    unchanged files keep their dates (and a static host its cache validators), and deleting the
+    old site afterwards frees no data blocks (on a busy disk that deletion took longer than the
+    writing).
+    """
+
+    def __init__(self, folder: Path, previous: Path | None = None) -> None:
         self.folder = folder
+        self.previous = previous
         self.files = 0
         self.bytes = 0
+        self.linked = 0
         self._made: set[Path] = set()
 
     def write(self, relative: str, content: str | bytes) -> None:
@@ -78,9 +90,24 @@ class _Writer:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(path.parent)
         data = content.encode("utf-8") if isinstance(content, str) else content
-        path.write_bytes(data)
         self.files += 1
         self.bytes += len(data)
+        if self.previous is not None and _link_same(self.previous / relative, path, data):
+            self.linked += 1
+            return
+        path.write_bytes(data)
+
+
+def _link_same(old: Path, path: Path, data: bytes) -> bool:
+    """Hard-link ``old`` as ``path`` if it is a regular file holding exactly ``data``."""
+    try:
+        status = old.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, path, follow_symlinks=False)
+    except OSError:  # gone, unreadable, or a file system without hard links: write it
+        return False
+    return True
 
 
 def write_site(
@@ -105,15 +132,17 @@ def write_site(
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".kg-publish-{os.getpid()}-", dir=target.parent))
+    previous = target if target.is_dir() and not target.is_symlink() else None
     try:
-        writer = _Writer(staging)
+        writer = _Writer(staging, previous)
         _write_all(writer, publication, sources, host, explorer=explorer)
         replace_path(staging, target)
     except OSError as exc:
         raise OutputError(f"cannot write the static site: {exc.strerror or exc}", path=target) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return PublishResult(target, writer.files, writer.bytes, len(publication.resources), time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return PublishResult(target, writer.files, writer.bytes, len(publication.resources), seconds, linked=writer.linked)
 
 
 def _remove_stale_staging(folder: Path) -> None:
@@ -126,6 +155,35 @@ def _remove_stale_staging(folder: Path) -> None:
 
 
 def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
+    iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
+    pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
+    workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
+    folders = (str(writer.folder), str(writer.previous) if writer.previous is not None else None)
+    pool = None
+    if workers > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
+        # Each child inherits the loaded publication (fork) and writes its share of the resources,
+        # while this process writes everything else (the dumps, the explorer, the top pages).
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication,))
+        shares = [pool.submit(_write_share, (*folders, iris[i::workers])) for i in range(workers)]
+    try:
+        if pool is None:
+            counts = [_write_resources(_Writer(writer.folder, writer.previous), publication, iris)]
+        _write_rest(writer, publication, sources, host, pages, explorer=explorer)
+        if pool is not None:
+            counts = [share.result() for share in shares]
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    writer.files += sum(c[0] for c in counts)
+    writer.bytes += sum(c[1] for c in counts)
+    writer.linked += sum(c[2] for c in counts)
+
+
+def _write_rest(
+    writer: _Writer, publication: Any, sources: Sources, host: str, pages: list[str], *, explorer: bool
+) -> None:
+    """Everything but the resources' documents: the top pages, search, the engine, the dumps, the rules."""
     from kg.publish.apache import site_rules, w3id_rules
     from kg.publish.documents import render_document
     from kg.publish.pages import Renderer
@@ -133,17 +191,6 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     from kg.publish.search import SearchIndex
     from kg.publish.sparql import sparql_files
 
-    iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
-    pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
-    workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
-    if workers == 1 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
-        counts = [_write_resources(writer.folder, publication, iris)]
-    else:  # each child inherits the loaded publication (fork) and writes its share of the resources
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication,)) as pool:
-            counts = list(pool.map(_write_share, [(str(writer.folder), iris[i::workers]) for i in range(workers)]))
-    writer.files += sum(c[0] for c in counts)
-    writer.bytes += sum(c[1] for c in counts)
     top = Renderer(publication, root="", static=True)
     index = SearchIndex(publication)
     for lang in LANGUAGES:
@@ -179,16 +226,17 @@ def _adopt(publication: Any) -> None:
     _ADOPTED[:] = [publication]
 
 
-def _write_share(job: tuple[str, list[str]]) -> tuple[int, int]:
-    return _write_resources(Path(job[0]), _ADOPTED[0], job[1])
+def _write_share(job: tuple[str, str | None, list[str]]) -> tuple[int, int, int]:
+    folder, previous, iris = job
+    return _write_resources(_Writer(Path(folder), Path(previous) if previous else None), _ADOPTED[0], iris)
 
 
-def _write_resources(folder: Path, publication: Any, iris: Sequence[str]) -> tuple[int, int]:
-    """Every document of each of ``iris`` into ``folder``: the page in each language and the four RDF syntaxes."""
+def _write_resources(writer: _Writer, publication: Any, iris: Sequence[str]) -> tuple[int, int, int]:
+    """Every document of each of ``iris`` with ``writer``: the page in each language and the four RDF syntaxes;
+    what it wrote (files, bytes, files linked unchanged)."""
     from kg.publish.documents import render_descriptions, render_document
     from kg.publish.pages import Renderer
 
-    writer = _Writer(folder)
     renderers: dict[int, Renderer] = {}
     for iri in iris:
         stem = page_stem(iri) or ""
@@ -199,13 +247,13 @@ def _write_resources(folder: Path, publication: Any, iris: Sequence[str]) -> tup
             writer.write(page_path(iri, lang) or "", render_document(renderers[depth], iri, "html", lang))
         for ext, text in render_descriptions(renderers[depth], iri).items():
             writer.write(f"{stem}.{ext}", text)
-    return writer.files, writer.bytes
+    return writer.files, writer.bytes, writer.linked
 
 
 def home_context(renderer: Any, lang: str) -> dict[str, Any]:
     """The dataset's home page: its description, its classes with their counts, its documents."""
     from kg.namespaces import KG, OWL
-    from kg.publish.description import DATA_GRAPH
+    from kg.sources import DATA_GRAPH
 
     publication = renderer.publication
     classes = []
@@ -222,7 +270,7 @@ def home_context(renderer: Any, lang: str) -> dict[str, Any]:
         "classes": classes,
         "documents": [
             renderer.node(_named(iri), lang)
-            for iri in (str(DATASET_IRI), BASE + "ontology", BASE + "vocabularies", BASE + "shapes", DATA_GRAPH)
+            for iri in (str(DATASET_IRI), *(str(d) for d in HASH_DOCUMENTS if d != DATASET_IRI), str(DATA_GRAPH))
         ],
         "dumps": [f"dumps/{name}" for name in dump_names()],
     }

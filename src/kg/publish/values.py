@@ -14,6 +14,7 @@ without a calendar library.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 PERSIAN_DIGITS = str.maketrans("0123456789.,-", "۰۱۲۳۴۵۶۷۸۹٫٬−")
@@ -56,7 +57,7 @@ def digits(text: str, lang: str) -> str:
 
 def format_number(lexical: str, lang: str) -> str:
     """An xsd:integer or xsd:decimal with thousands separators; the lexical form if it is not a number."""
-    match = re.fullmatch(r"([+-]?)(\d+)(?:\.(\d+))?", lexical.strip())
+    match = re.fullmatch(r"([+-]?)([0-9]+)(?:\.([0-9]+))?", lexical.strip())
     if match is None:
         return lexical
     sign, whole, fraction = match.groups()
@@ -66,11 +67,13 @@ def format_number(lexical: str, lang: str) -> str:
 
 def format_date(lexical: str, lang: str) -> str:
     """An xsd:date in the page's calendar first and the other in brackets; the lexical form otherwise."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", lexical.strip())
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", lexical.strip())
     if match is None:
         return lexical
     year, month, day = (int(x) for x in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    try:
+        datetime.date(year, month, day)
+    except ValueError:  # no such day (30 February)
         return lexical
     jy, jm, jd = to_solar_hijri(year, month, day)
     gregorian = f"{day} {GREGORIAN_MONTHS[lang][month - 1]} {year}"
@@ -82,7 +85,7 @@ def format_date(lexical: str, lang: str) -> str:
 
 def format_year_month(lexical: str, lang: str) -> str:
     """An xsd:gYearMonth as month and year (Gregorian: a Gregorian month spans two Solar Hijri months)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", lexical.strip())
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", lexical.strip())
     if match is None or not 1 <= int(match.group(2)) <= 12:
         return lexical
     return digits(f"{GREGORIAN_MONTHS[lang][int(match.group(2)) - 1]} {match.group(1)}", lang)

@@ -35,8 +35,8 @@ Everything else is imported from its module, each one concept, lowest first:
 * :mod:`kg.sparql.tables`: terminal, Markdown and HTML tables, SPARQL CSV/TSV/JSON;
 * :mod:`kg.sparql.results`: a :class:`Result` and its formats;
 * :mod:`kg.sparql.compare`: the comparison with expected rows;
-* :mod:`kg.sparql.library`: ``.rq`` files, their header, the library, and
-  :func:`query`.
+* :mod:`kg.sparql.files`: ``.rq`` files, their header, the library of them;
+* :mod:`kg.sparql.library`: :func:`query`, :func:`run_query`, :func:`check_queries`.
 
 Terms follow SPARQL 1.1: a *query* has a *form* (SELECT, ASK, CONSTRUCT,
 DESCRIBE) and gives *solutions* (rows) of *bindings* of variables to RDF
@@ -46,18 +46,8 @@ terms.
 from kg.errors import QueryError, QueryMemoryLimit, QuerySyntaxError, QueryTimeout
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.engines import open_engine
-from kg.sparql.library import (
-    check_queries,
-    find_query,
-    format_library,
-    list_queries,
-    load_query,
-    query,
-    read_query,
-    read_query_text,
-    run_query,
-    show,
-)
+from kg.sparql.files import find_query, format_library, list_queries, load_query, read_query, read_query_text
+from kg.sparql.library import check_queries, query, run_query, show
 from kg.sparql.results import Result
 from kg.sparql.syntax import Query
 

@@ -115,7 +115,7 @@ def library_entries(library: str | Path | None = None) -> list[dict[str, Any]]:
     """Each library question for the page: its name, form and text, and in each UI language its title,
     question, parameter descriptions and column names (the ``# column:`` lines)."""
     from kg.i18n import LANGUAGES
-    from kg.sparql.library import list_queries
+    from kg.sparql.files import list_queries
 
     out = []
     for query in list_queries(library):

@@ -24,7 +24,7 @@ from rdflib import URIRef
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.http import Response, access_hint, check_url, http_request
-from kg.limits import AUTH_SCHEMES
+from kg.limits import AUTH_SCHEMES, QUERY_TIMEOUT
 from kg.namespaces import RDFS, SKOS
 from kg.sparql.engines import Engine, Outcome, capped
 from kg.sparql.protocol import GRAPH_ACCEPT, RESULTS_ACCEPT, cut_short, parse_graph, parse_results, virtuoso_ask
@@ -40,7 +40,8 @@ class EndpointEngine(Engine):
 
     ``graph`` names a graph to use as the query's default graph (the
     protocol's ``default-graph-uri``), e.g. the one ``kg push`` wrote.
-    ``timeout`` is one deadline in seconds for the whole exchange;
+    ``timeout`` is one deadline in seconds for the whole exchange (by default
+    ``kg query``'s, :data:`kg.limits.QUERY_TIMEOUT`);
     ``user``/``password`` go only to the endpoint's own origin, by ``auth``
     (``auto``: the scheme the server asks for, ``basic``, ``digest``).
     """
@@ -52,7 +53,7 @@ class EndpointEngine(Engine):
         self,
         url: str,
         *,
-        timeout: float | None = 10.0,
+        timeout: float | None = QUERY_TIMEOUT,
         user: str | None = None,
         password: str | None = None,
         graph: str | None = None,

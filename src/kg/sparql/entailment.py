@@ -23,7 +23,15 @@ node (an OWL restriction) adds nothing. Not applied, on purpose:
   into a silent, confident type;
 * the axiomatic triples and rdfs4/6/8/10/12/13 (every resource a
   ``rdfs:Resource``, every class its own subclass ...): they add thousands
-  of triples that answer no question about the article.
+  of triples that answer no question about the article;
+* anything of OWL: the ontology's ``owl:inverseOf`` pairs (``kg:signed`` of
+  ``kg:signatory`` ...), disjointness, functional properties. The closure is
+  RDFS entailment and nothing more, what a store with RDFS inference gives,
+  so a query gives the same rows here and there; an inverse triple in the
+  store would make a query that uses it answer differently on every store
+  without OWL. A query walks a property backwards instead, with a SPARQL 1.1
+  path that every store answers: ``?signatory ^kg:signatory ?agreement``
+  (docs/model.md, worked query 17). ``kg reason`` (HermiT) is where OWL applies.
 
 Written here rather than taken from a library: owlrl's RDFS closure applies
 all the rules above (and more) with no way to leave some out, and works on

@@ -23,10 +23,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kg.base_iri import current_base
 from kg.load import check_input, source_paths
 
-#: (resolved input paths, entailment, engine) marked for this process's next query, or None.
-_KEPT: tuple[tuple[Path, ...], str, Any] | None = None
+#: (resolved input paths, entailment, base IRI of the inputs, engine) marked for this process's next query, or None.
+_KEPT: tuple[tuple[Path, ...], str, str | None, Any] | None = None
 
 
 def _resolved(data: Sequence[str | Path] | None) -> tuple[Path, ...]:
@@ -35,6 +36,8 @@ def _resolved(data: Sequence[str | Path] | None) -> tuple[Path, ...]:
 
 def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str]]:
     """The content key of the inputs of a query on ``data`` with ``entailment``, and the inputs' paths.
+
+    The key is (entailment, each input's (format, SHA-256), the base IRI of the inputs' relative IRIs).
 
     Each file passes :func:`kg.load.check_input` first (kind, size limit,
     byte-order mark), as a load would; its LoadError propagates.
@@ -46,24 +49,26 @@ def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
         with checked.open("rb") as handle:
             parts.append((fmt.name, hashlib.file_digest(handle, "sha256").hexdigest()))
         names.append(str(checked.resolve()))
-    return (entailment, tuple(parts)), names
+    return (entailment, tuple(parts), current_base()), names
 
 
 def load_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str], Any]:
     """A new engine of ``data`` with ``entailment``, its content key and its inputs' paths, each input read once.
 
-    The key is :func:`inputs_key`'s, of the bytes the store was loaded from. A dataset format
-    (N-Quads, TriG) is read by its own reader from the file, so its key is checked again after
-    the load: an input changed meanwhile is a KeyError (nothing kept; the caller loads again).
+    The key is :func:`inputs_key`'s, of the bytes the store was loaded from. A file that
+    ``Store.load`` does not read itself (:func:`kg.sparql.engines.loads_directly`: N-Quads, TriG,
+    JSON-LD or RDF/XML without a base) is read again by its own reader, so then the key is
+    checked after the load: an input changed meanwhile is a KeyError (nothing kept).
     """
     import pyoxigraph
 
-    from kg.sparql.engines import OxigraphEngine, load_into_store
+    from kg.sparql.engines import OxigraphEngine, load_into_store, loads_directly
     from kg.sparql.entailment import add_rdfs_closure
 
     store = pyoxigraph.Store()
     parts: list[tuple[str, str]] = []
     names: list[str] = []
+    base = current_base()
     reread = False
     for path in source_paths(data):
         checked, fmt = check_input(path)
@@ -72,10 +77,10 @@ def load_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
         parts.append((fmt.name, hashlib.sha256(content).hexdigest()))
         names.append(str(checked.resolve()))
         load_into_store(store, path, content=content)
-        reread = reread or fmt.dataset
+        reread = reread or not loads_directly(fmt, base)
     if entailment == "rdfs":
         add_rdfs_closure(store)
-    key = (entailment, tuple(parts))
+    key = (entailment, tuple(parts), base)
     if reread and inputs_key(data, entailment)[0] != key:
         raise KeyError("an input changed while it was read")
     return key, names, OxigraphEngine(store)
@@ -84,15 +89,15 @@ def load_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
 def keep(engine: Any, data: Sequence[str | Path] | None = None, entailment: str = "") -> None:
     """Mark ``engine`` as the store of ``data`` with ``entailment`` for this process's next query (None: none)."""
     global _KEPT
-    _KEPT = None if engine is None else (_resolved(data), entailment, engine)
+    _KEPT = None if engine is None else (_resolved(data), entailment, current_base(), engine)
 
 
 def kept_engine(data: Sequence[str | Path] | None, entailment: str) -> Any | None:
     """The engine :func:`keep` marked for these inputs and entailment, after the input checks; else None."""
     if _KEPT is None:
         return None
-    paths, kept_entailment, engine = _KEPT
-    if kept_entailment != entailment or paths != _resolved(data):
+    paths, kept_entailment, base, engine = _KEPT
+    if kept_entailment != entailment or base != current_base() or paths != _resolved(data):
         return None
     for path in source_paths(data):
         check_input(path)  # the limits of this request's environment; registers the inputs

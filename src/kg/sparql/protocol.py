@@ -24,8 +24,8 @@ import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.load import structure_fault
 from kg.namespaces import XSD
+from kg.scan import structure_fault
 from kg.sparql.engines import Outcome, capped
 from kg.terms import answer_term, quiet_literals
 
@@ -124,7 +124,7 @@ def _parse_csv(body: bytes, max_rows: int | None) -> Outcome:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SyntaxError(f"CSV results are not UTF-8: {exc}") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         variables = [v.lstrip("?") for v in next(reader)]
     except StopIteration:

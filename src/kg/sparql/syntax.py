@@ -1,6 +1,6 @@
 """SPARQL text as kg reads it: tokens, the query model, the one reading of a text, positions and syntax errors.
 
-A :class:`Query` is a query's text with its file header (see :mod:`kg.sparql.library`).
+A :class:`Query` is a query's text with its file header (see :mod:`kg.sparql.files`).
 :func:`analyse` is the one reading of a text's tokens (its form, prefixes, groups,
 ``VALUES`` lines and variables) that everything kg decides from the text reads.
 :func:`syntax_error` turns a parser's complaint into a :class:`~kg.errors.QuerySyntaxError`
@@ -35,7 +35,10 @@ PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "boolean", "
 # --------------------------------------------------------------------------- tokens
 
 _ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_LOCAL_CHAR = rf"(?:[\w:\-\u00B7]|%[0-9A-Fa-f]{{2}}|{_ESC})"
+#: SPARQL's PN_CHARS_BASE holds the zero-width (non-)joiners U+200C and U+200D, which \w lacks: Persian
+#: names write ZWNJ inside a word (همکاری‌ها), and both parsers read such a name or variable whole.
+_JOINERS = "\u200c\u200d"
+_PN_LOCAL_CHAR = rf"(?:[\w:\-\u00B7{_JOINERS}]|%[0-9A-Fa-f]{{2}}|{_ESC})"
 _TOKEN = re.compile(
     rf"""
      (?P<ws>\s+)
@@ -43,10 +46,10 @@ _TOKEN = re.compile(
     |(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
     |(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                 |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    |(?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-    |(?P<bnode>_:\w(?:[\w.\-\u00B7]*[\w\-\u00B7])?)
-    |(?P<pname>(?:[^\W\d_](?:[\w.\-\u00B7]*[\w\-\u00B7])?)?:
-               (?:(?:[\w:]|%[0-9A-Fa-f]{{2}}|{_ESC})(?:(?:{_PN_LOCAL_CHAR}|\.)*{_PN_LOCAL_CHAR})?)?)
+    |(?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040{_JOINERS}]+)
+    |(?P<bnode>_:\w(?:[\w.\-\u00B7{_JOINERS}]*[\w\-\u00B7{_JOINERS}])?)
+    |(?P<pname>(?:[^\W\d_](?:[\w.\-\u00B7{_JOINERS}]*[\w\-\u00B7{_JOINERS}])?)?:
+               (?:(?:[\w:{_JOINERS}]|%[0-9A-Fa-f]{{2}}|{_ESC})(?:(?:{_PN_LOCAL_CHAR}|\.)*{_PN_LOCAL_CHAR})?)?)
     |(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
     |(?P<word>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)

@@ -178,7 +178,7 @@ def _check_term(kind: str, term: Identifier) -> Identifier:
         if kind == "string" and not term.language and term.datatype in (None, XSD.string):
             return Literal(str(term))
         datatypes = {"integer": XSD.integer, "decimal": XSD.decimal, "boolean": XSD.boolean, "date": XSD.date}
-        if datatypes.get(kind) == term.datatype:
+        if kind in datatypes and datatypes[kind] == term.datatype:
             return parse_value(kind, str(term))
     raise QueryError(f"{term!r} is not a {kind}")
 
@@ -211,7 +211,7 @@ def n3(term: Identifier) -> str:
 
 
 def check_slots(query: Query, param: Param, line: int, column: int) -> None:
-    """Refuse a parameter that is not bound wherever the text uses it (see :mod:`kg.sparql.library`).
+    """Refuse a parameter that is not bound wherever the text uses it (see :mod:`kg.sparql.files`).
 
     ``line`` and ``column`` are where its ``# param:`` line names it.
     """
@@ -276,7 +276,7 @@ class Prepared:
 def prepare(query: Query, bindings: Mapping[str, Identifier | None] | None = None) -> Prepared:
     """The query text to run, standalone SPARQL 1.1: each parameter's value written into its ``VALUES`` line.
 
-    A parameter with a ``VALUES ?name { default }`` line (see :mod:`kg.sparql.library`)
+    A parameter with a ``VALUES ?name { default }`` line (see :mod:`kg.sparql.files`)
     gets its value written over the default there (``UNDEF`` for None). A
     value for a variable without such a line (an ad-hoc query) goes into a
     VALUES block at the start of the outermost group pattern; a

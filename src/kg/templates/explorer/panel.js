@@ -164,6 +164,46 @@ function attributesView(m, skip) {
   return rows.length ? [el("h3", null, t("attributes")), el("dl", { class: "props" }, rows)] : null;
 }
 
+/* How sure a statement is, in which words of the article, and what it is mainly about as against what
+   it only touches: first on a statement's panel (the projection's factuality roles, KG.factuality). */
+const FACT = KG.factuality || {};
+const FACT_VALUES = ["certainty", "polarity", "time", "cues"].map((role) => FACT[role]);
+
+function factualityBox(id) {
+  const m = META[id];
+  const values = (role) => m.values.filter((v) => v.prop === FACT[role]);
+  const ends = (role) => [...new Set(OUT.get(id).filter((e) => e.prop === FACT[role]).map((e) => e.to))];
+  const main = ends("main");
+  const [certainty] = values("certainty");
+  if (!certainty && !main.length) return null;
+  const badge = (role) => values(role).map((v) => el("span", { class: "badge " + role, "data-term": v.term }, v.label[state.lang]));
+  const cue = (v) =>
+    el(
+      "li",
+      null,
+      el("bdi", { class: "cue", lang: "fa", dir: "rtl" }, "«" + v.label.fa + "»"),
+      v.kind ? [" ", el("span", { class: "cue-kind" }, v.kind.label[state.lang])] : null,
+      v.scope && v.scope[state.lang] ? [" — ", userText(v.scope[state.lang], state.lang)] : null,
+    );
+  const cues = values("cues");
+  const nodes = (ids) => ids.sort((a, b) => (label(a) < label(b) ? -1 : 1)).map((n) => el("div", null, nodeButton(n)));
+  const rows = [
+    [t("col_certainty"), badge("certainty")],
+    [t("col_cue_words"), cues.length ? el("ul", { class: "cues" }, cues.map(cue)) : el("span", { class: "empty" }, t("factNoCue"))],
+    [t("col_polarity"), badge("polarity")],
+    [t("factTime"), badge("time")],
+    [t("col_main_subject"), nodes(main)],
+    [t("factTouches"), nodes(ends("touches").filter((n) => !main.includes(n)))],
+    [t("factCites"), nodes(ends("cites"))],
+  ];
+  return el(
+    "section",
+    { class: "fact-box", "aria-label": t("factuality") },
+    el("h3", null, t("factuality")),
+    el("dl", { class: "props" }, rows.filter((r) => r[1].length !== 0).map(([k, v]) => [el("dt", null, k), el("dd", null, v)])),
+  );
+}
+
 function notesView(m) {
   const notes = inLang(literalsOf(m, KG.notes));
   return notes.length ? el("div", { class: "note-box" }, el("h3", null, t("note")), notes.map((l) => el("p", null, userText(l.text, l.lang)))) : null;
@@ -187,6 +227,7 @@ function nodeDetails(id) {
       wd ? el("a", { class: "chip", href: "https://www.wikidata.org/wiki/" + wd, target: "_blank", rel: "noopener noreferrer" }, t("wikidata") + " " + wd) : null,
     ),
     alt.length ? el("p", null, el("span", { class: "note" }, t("alsoCalled") + ": "), alt.map((a, i) => [i ? " · " : "", userText(a[0], a[1])])) : null,
+    factualityBox(id),
     notesView(m),
   ];
   if (isSlip) parts.push(slipBox(id));
@@ -194,7 +235,7 @@ function nodeDetails(id) {
     if (META[slipId])
       parts.push(el("div", { class: "slip-box" }, el("h3", null, t("slipsHere")), el("p", null, nodeButton(slipId)), inLang(literalsOf(META[slipId], ["kg:reason"])).map((l) => el("p", null, userText(l.text, l.lang)))));
   parts.push(relationsView(id));
-  parts.push(attributesView(m, (isSlip ? SLIP_PROPS.concat(["kg:slipKind"]) : []).concat(KG.notes)));
+  parts.push(attributesView(m, (isSlip ? SLIP_PROPS.concat(["kg:slipKind"]) : []).concat(KG.notes, FACT_VALUES)));
   parts.push(el("h3", null, t("inArticle")));
   if (m.mentions.length) {
     parts.push(sentenceBlocks(markSpans(id), 8));

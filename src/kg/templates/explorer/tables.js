@@ -32,9 +32,7 @@ export function cellItems(model, id, col, lang) {
     return (col.lang ? lits.filter((l) => l.lang === col.lang) : pickLang(lits, lang)).map((l) => ({ text: l.text, lang: l.lang }));
   }
   if (col.kind === "val")
-    return m.values
-      .filter((v) => v.prop === col.prop)
-      .map((v) => (v.node && META[v.node] ? { text: label(v.node, lang), node: v.node } : { text: v.label ? v.label[lang] : v.term, lang: v.label ? lang : undefined }));
+    return m.values.filter((v) => v.prop === col.prop).map((v) => valueItem(model, v, lang));
   if (col.kind === "claim") {
     const c = m.slip && m.slip[col.which];
     if (!c) return [];
@@ -42,6 +40,14 @@ export function cellItems(model, id, col, lang) {
     return [{ text: [part(c.subject), model.propLabel(c.property, lang), part(c.object || c.value)].filter(Boolean).join(" — "), lang }];
   }
   return [];
+}
+
+/* A value that is not a node's own: a node, a concept by its label, or a factuality cue's words, quoted
+   verbatim in Persian whatever the UI's language. */
+function valueItem(model, v, lang) {
+  if (v.node && model.META[v.node]) return { text: model.label(v.node, lang), node: v.node };
+  if (v.kind && v.label) return { text: "«" + v.label.fa + "»", lang: "fa" };
+  return { text: v.label ? v.label[lang] : v.term, lang: v.label ? lang : undefined };
 }
 
 export const cellText = (items) => items.map((i) => i.text).join("; ");
@@ -72,11 +78,12 @@ export function tableRows(model, table, view, lang) {
   return { rows, shown };
 }
 
-/* The columns the article leaves empty for some rows: [{col, n, total}] */
+/* The columns the article leaves empty for some rows: [{col, n, total}] (not those whose emptiness says
+   something itself: a statement without cue words is one the article does not hedge) */
 export function coverage(table, rows) {
   return table.columns
     .map((col, i) => ({ col, n: rows.filter((r) => r.cells[i].length).length, total: rows.length }))
-    .filter(({ col, n, total }) => col.kind !== "label" && n < total);
+    .filter(({ col, n, total }) => col.kind !== "label" && !col.optional && n < total);
 }
 
 const csvField = (text) => (/[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text);

@@ -1,0 +1,141 @@
+"""The ``kg`` command: parse arguments, call one library function, print, pick an exit code.
+
+Library modules raise :class:`kg.errors.KgError`; this package alone turns it
+into a one-paragraph message on stderr and the error's exit code (see
+:class:`kg.errors.ExitCode`). This module assembles the parser and runs a
+command; the commands live by concept beside it, each importing the library
+it calls only when it runs:
+
+- :mod:`kg.cli.checks`: validate, locate, reason;
+- :mod:`kg.cli.outputs`: build, synth, diagram, export, describe, docs, publish;
+- :mod:`kg.cli.projection`: stats, path, explore;
+- :mod:`kg.cli.query`: queries, query, cache;
+- :mod:`kg.cli.server`: serve, push;
+- :mod:`kg.cli.options`: the argument types and options they share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import inspect
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from kg.cli import checks, outputs, projection, query, server
+from kg.cli.options import Command, reading
+from kg.errors import ExitCode, KgError, describe_exit_codes
+from kg.terminal import EscapingStream, printable
+
+#: Every command, in the order ``kg --help`` lists them.
+ORDER = (
+    *("validate", "build", "synth", "locate", "diagram", "export", "describe", "docs", "publish", "reason"),
+    *("stats", "path", "explore", "queries", "query", "cache", "serve", "push"),
+)
+COMMANDS: dict[str, Command] = {
+    **checks.COMMANDS,
+    **outputs.COMMANDS,
+    **projection.COMMANDS,
+    **query.COMMANDS,
+    **server.COMMANDS,
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # 20 ms: only for --version
+
+    try:
+        return version("kg-iran-kazakhstan")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: print the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        parser.exit(message=f"{parser.prog} {_version()}\n")
+
+
+def _plain_text(doc: str) -> str:
+    """A command docstring as --help text: reST literals (````dot````) and roles (``:class:`X```) made plain.
+
+    >>> _plain_text("SVG when ``dot`` is installed; see :func:`kg.query`")
+    'SVG when `dot` is installed; see kg.query'
+    """
+    doc = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", doc)
+    return re.sub(r"``([^`]+)``", r"`\1`", doc)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a short usage error: what was wrong and where the help is, not the whole usage.
+
+    ``kg query --lang de`` printed all eight lines of ``kg query``'s usage above the one that mattered.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.USAGE, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kg`` parser: one sub-parser a command, its help the command function's docstring."""
+    parser = _Parser(
+        prog="kg",
+        description="A knowledge graph of one ISNA article on Iran–Kazakhstan cooperation (June 2022).",
+        epilog=f"Exit codes: {describe_exit_codes()}.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    for name in ORDER:
+        handler, add_options = COMMANDS[name]
+        doc = _plain_text(inspect.cleandoc(handler.__doc__ or ""))
+        command = sub.add_parser(
+            name,
+            help=doc.splitlines()[0],
+            description=doc,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.set_defaults(handler=handler)
+        add_options(command)
+    return parser
+
+
+@functools.cache
+def shared_parser() -> argparse.ArgumentParser:
+    """The parser, built once a process (about 15 ms): the warm query process's workers share it."""
+    return build_parser()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``kg ARGV`` (the command line's when None); the exit code."""
+    args = shared_parser().parse_args(argv)
+    stdout = sys.stdout
+    if stdout.isatty():  # what a terminal shows of the data: control characters as escapes (kg.terminal)
+        sys.stdout = EscapingStream(stdout)  # type: ignore[assignment]
+    try:
+        with reading(args):
+            return int(args.handler(args))
+    except KgError as exc:
+        print(f"kg {args.command}: error: {printable(str(exc))}", file=sys.stderr)
+        return int(exc.exit_code)
+    except BrokenPipeError:  # e.g. `kg query ... | head`
+        return ExitCode.OK
+    # The last line of defence: no traceback, a message naming what failed, a documented code.
+    except KeyboardInterrupt:
+        print(f"kg {args.command}: interrupted; every output is as it was or whole", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except MemoryError:
+        inputs = printable(", ".join(str(d) for d in getattr(args, "data", None) or [])) or "the default data"
+        print(f"kg {args.command}: error: out of memory working on {inputs}", file=sys.stderr)
+        return ExitCode.TIMEOUT
+    except OSError as exc:  # an output, temporary or cache location the system refused
+        where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None) or "(no path given)"
+        print(f"kg {args.command}: error: {printable(where)}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.OUTPUT
+    finally:
+        sys.stdout = stdout

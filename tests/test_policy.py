@@ -1,0 +1,195 @@
+"""kg.sparql.policy: what a query may do (read only; SERVICE and FROM only if allowed; nesting), with positions."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+
+from kg.errors import QueryError
+from kg.limits import MAX_QUERY_NESTING
+from kg.sparql import policy, read_query_text
+from kg.sparql.policy import check_policy
+from kg.sparql.values import prepare
+
+SERVICE = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
+FROM = "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)"
+DEEP = (
+    f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other), "
+    "more than the parsers can read"
+)
+
+
+def refusal(text: str, **options) -> str:
+    with pytest.raises(QueryError) as caught:
+        check_policy(read_query_text(text, name="<-e>"), **options)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            "SELECT * WHERE {\n  SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n}",
+            "2:3",
+            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
+        ),
+        (
+            "select * where { service silent ?endpoint { ?s ?p ?o } }",
+            "1:18",
+            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
+        ),
+        (
+            "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+            "1:18",
+            "SERVICE is refused: queries do not reach the network (--allow-external permits it)",
+        ),
+        (
+            "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+            "1:10",
+            "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)",
+        ),
+        (
+            "SELECT *\nFROM NAMED <http://example.org/g>\nWHERE { GRAPH ?g { ?s ?p ?o } }",
+            "2:1",
+            "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)",
+        ),
+        (
+            "PREFIX ex: <http://example.org/>\nLOAD <file:///etc/passwd> INTO GRAPH ex:g",
+            "2:1",
+            "SPARQL Update (LOAD) is refused: kg query only reads (kg push uploads data to a server)",
+        ),
+        (
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "1:1",
+            "SPARQL Update (INSERT) is refused: kg query only reads (kg push uploads data to a server)",
+        ),
+    ],
+    ids=["service", "service-lowercase", "service-escaped", "from", "from-named", "load", "insert"],
+)
+def test_network_file_and_update_operations_are_refused_with_their_position(text, where, message):
+    with pytest.raises(QueryError) as caught:
+        check_policy(read_query_text(text, name="<-e>"))
+    assert str(caught.value) == f"<-e>:{where}: {message}"
+
+
+@pytest.mark.parametrize("parser", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        # Oxigraph reads keywords without a word boundary: SERVICEab:x is SERVICE and ab:x
+        ("SELECT * WHERE { SERVICEab:x { ?s ?p ?o } }", "1:18", SERVICE),
+        ("SELECT * fRoM <urn:x> WHERE { ?s ?p ?o }", "1:10", FROM),
+        ("SELECT * WHERE { \\u0046ROM <urn:x> }", "1:18", FROM),
+        ("SELECT * WHERE {\n  OPTIONAL {\n    SERVICE <http://x/> { ?s ?p ?o } } }", "3:5", SERVICE),
+        ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://x/> { } } }", "1:43", SERVICE),
+        ("SELECT * { ?s ?p ?o }\n; CLEAR ALL", "2:3", "SPARQL Update (CLEAR) is refused: kg query only reads"),
+        ("SELECT * WHERE {\n ?s ?p ?o .\n  DROP }", "3:3", "SPARQL Update (DROP) is refused: kg query only reads"),
+        (
+            "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            "1:1",
+            "SPARQL Update (WITH) is refused: kg query only reads (kg push uploads data to a server)",
+        ),
+    ],
+)
+def test_refusals_are_decided_as_the_engines_read_the_text(text, where, message, parser):
+    assert refusal(text, parser=parser) == f"<-e>:{where}: {message}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { ?s ?p ?o }",
+        "PREFIX SERVICEab: <http://x/> SELECT * WHERE { ?s ?p ?o }",  # a prefix declared, not the keyword
+        "SELECT ?from WHERE { ?s ?p ?from }",
+        "SELECT * WHERE { ?s <http://example.org/SERVICE> ?o }",
+        'SELECT * WHERE { ?s ?p "FROM <x> SERVICE DELETE" }',
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x/> FROM <file:///etc/passwd>",
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:fromDate ?o ; ex:deleted ?d }",
+        "SELECT * WHERE { ?s ?p 'سرویس FROM' }",
+    ],
+)
+def test_reading_queries_that_only_mention_the_words_pass(text):
+    for parser in ("rdflib", "oxigraph"):
+        check_policy(read_query_text(text, name="<-e>"), parser=parser)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+        "SELECT * FROM <urn:g> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <urn:g> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ],
+)
+def test_allow_external_permits_service_and_from(text):
+    check_policy(read_query_text(text, name="<-e>"), allow_external=True)
+    assert refusal(text).startswith("<-e>:1:")
+
+
+@pytest.mark.parametrize(
+    "text", ["DELETE WHERE { ?s ?p ?o }", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "CLEAR ALL", "DROP GRAPH <urn:g>"]
+)
+def test_allow_external_never_permits_an_update(text):
+    assert "is refused: kg query only reads" in refusal(text, allow_external=True)
+
+
+def test_nesting_up_to_the_limit_passes_one_more_is_refused_at_its_bracket():
+    at_limit = MAX_QUERY_NESTING - 1  # the WHERE group is one level
+    check_policy(read_query_text("SELECT * { " + "{" * at_limit + "}" * at_limit + " }", name="<-e>"))
+    deeper = MAX_QUERY_NESTING
+    text = "SELECT * { " + "{" * deeper + "}" * deeper + " }"
+    assert refusal(text) == f"<-e>:1:{len('SELECT * { ') + deeper}: {DEEP}"
+
+
+@pytest.mark.parametrize("opening", ["(", "["])
+def test_every_kind_of_bracket_counts_towards_the_nesting(opening):
+    text = "SELECT * WHERE {\n ?s ?p " + opening * MAX_QUERY_NESTING + " }"
+    assert refusal(text) == f"<-e>:2:{len(' ?s ?p ') + MAX_QUERY_NESTING}: {DEEP}"
+
+
+def test_brackets_inside_an_iri_token_count_too():
+    """``?a<((...))>?b`` is an IRI to the tokenizer, a comparison with nested brackets to Oxigraph."""
+    text = "SELECT * { FILTER(?a<" + "(" * MAX_QUERY_NESTING + ">?b) }"
+    assert refusal(text).endswith(DEEP)
+
+
+def test_the_position_is_in_the_query_file_not_in_the_text_run():
+    """Project prefixes put in front and values written in do not move the position reported."""
+    q = read_query_text("SELECT ?x WHERE { ?x kgi:p ?o .\n  SERVICE <http://x/> { } }", name="q")
+    prepared = prepare(q, {"o": Literal("a value longer than its place")})
+    assert prepared.prologue_lines == 1
+    with pytest.raises(QueryError) as caught:
+        check_policy(prepared)
+    assert str(caught.value) == f"q:2:3: {SERVICE}"
+
+
+def test_oxigraph_queries_are_decided_without_the_rdflib_parse(monkeypatch):
+    def refuse_to_parse(text):
+        raise AssertionError("rdflib parse made for an Oxigraph query")
+
+    monkeypatch.setattr(policy, "_rdflib_parse", refuse_to_parse)
+    check_policy(read_query_text("SELECT * { ?s ?p ?o }"), parser="oxigraph")
+    with pytest.raises(AssertionError, match="rdflib parse made"):
+        check_policy(read_query_text("SELECT * { ?s ?p ?o }"), parser="rdflib")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "found"),
+    [
+        ("SELECT * WHERE { OPTIONAL { SERVICE <http://x/> { ?s ?p ?o } } }", "ServiceGraphPattern", True),
+        ("SELECT * WHERE { { SELECT * { SERVICE <http://x/> { } } } }", "ServiceGraphPattern", True),
+        ("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }", "datasetClause", True),
+        ("SELECT * WHERE { ?s ?p ?o }", "ServiceGraphPattern", False),
+        ("SELECT * WHERE { ?s ?p ?o }", "datasetClause", False),
+    ],
+)
+def test_the_rdflib_parse_is_searched_at_any_depth(text, part, found):
+    assert policy._finds(policy._rdflib_parse(text), part) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "update"), ("", "update"), ("SELECT * WHERE {", None)],
+)
+def test_the_rdflib_parse_tells_an_update_and_text_that_is_neither_query_nor_update(text, parsed):
+    assert policy._rdflib_parse(text) == parsed

@@ -1,0 +1,61 @@
+"""kg.processes: a port the system picks, and a child stopped with SIGTERM, a grace period, then SIGKILL."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from kg.processes import free_port, stop
+
+#: A child that says it is ready, then waits for a signal (it never exits by itself, whatever its stdin).
+WAITING = "import signal; print('ready', flush=True)\nwhile True: signal.pause()"
+#: The same, ignoring SIGTERM: only SIGKILL stops it.
+STUBBORN = "import signal; signal.signal(signal.SIGTERM, signal.SIG_IGN)\n" + WAITING
+
+
+def child(code: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline() == "ready\n"  # its handlers are set: no race with the signal
+    return process
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_a_free_port_can_be_bound_on_its_host(host):
+    if host == "::1" and not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    port = free_port(host)
+    assert 0 < port < 65536
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as server:
+            server.bind((host, port))
+    except OSError as exc:  # ::1 may be configured off even where Python has IPv6
+        if host == "::1":
+            pytest.skip(f"::1 cannot be bound here: {exc}")
+        raise
+
+
+def test_a_child_is_stopped_by_sigterm_and_its_output_returned():
+    process = child(WAITING)
+    out, err = stop(process, grace=30)
+    assert process.returncode == -signal.SIGTERM
+    assert (out, err) == ("", "")
+
+
+def test_a_child_that_ignores_sigterm_is_killed_after_the_grace():
+    process = child(STUBBORN)
+    stop(process, grace=0.5)
+    assert process.returncode == -signal.SIGKILL
+
+
+def test_a_child_that_already_ended_is_only_read():
+    process = subprocess.Popen([sys.executable, "-c", "print('bye')"], stdout=subprocess.PIPE, text=True)
+    process.wait()
+    assert stop(process) == ("bye\n", None)
+    assert process.returncode == 0

@@ -1,0 +1,134 @@
+"""kg.warm_server, in-process: which store a request's inputs get (loaded once, kept most recent first,
+bounded), what is never kept, and one request message with its file descriptors.
+
+The process itself (started, forked, stopped, raced) is tested through ``kg`` in tests/test_warm.py.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from kg.sparql import index
+from kg.warm import CACHE_STORES_ENV, HEADER
+from kg.warm_server import _number, _receive, _same_user, _Server
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_STORES_ENV, "2")
+    made = _Server(tmp_path, -1)
+    yield made
+    index.keep(None)
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    files = {}
+    for name in ("a", "b", "c"):
+        path = tmp_path / f"{name}.nt"
+        path.write_text(f'<urn:{name}> <urn:p> "{name}" .\n', encoding="utf-8")
+        files[name] = str(path)
+    return files
+
+
+def ask(server: _Server, *argv: str, cwd: str | None = None, env: dict[str, str] | None = None) -> None:
+    server.store_for(["query", "cq01", *argv], cwd or str(Path.cwd()), env if env is not None else dict(os.environ))
+
+
+def test_a_store_is_loaded_once_for_the_same_inputs_and_kept_for_the_next_query(server, inputs):
+    ask(server, "--data", inputs["a"])
+    (store,) = server.stores
+    assert store.inputs[-1] == inputs["a"] and store.entailment == "rdfs" and store.uses == 1
+    assert index.kept_engine([inputs["a"]], "rdfs") is store.engine
+    ask(server, "--data", inputs["a"])
+    assert server.stores == [store] and store.uses == 2  # the same engine, not loaded again
+
+
+def test_stores_are_kept_most_recent_first_and_bounded(server, inputs):
+    for name in ("a", "b", "a", "c"):
+        ask(server, "--data", inputs[name])
+    assert [s.inputs[-1] for s in server.stores] == [inputs["c"], inputs["a"]]  # b went out: used least recently
+    assert server.state()["max_stores"] == 2
+
+
+def test_the_entailment_and_the_content_are_part_of_what_a_store_is(server, inputs):
+    ask(server, "--data", inputs["a"])
+    ask(server, "--data", inputs["a"], "--entailment", "none")
+    assert [s.entailment for s in server.stores] == ["none", "rdfs"]
+    with Path(inputs["a"]).open("a", encoding="utf-8") as handle:
+        handle.write('<urn:a> <urn:p> "more" .\n')
+    ask(server, "--data", inputs["a"], "--entailment", "none")
+    assert server.stores[0].uses == 1  # new content: loaded anew
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--endpoint", "http://127.0.0.1:9/sparql"),
+        ("--show",),
+        ("--engine", "rdflib"),
+        ("--max-rows", "many"),  # a usage error: the worker reports it
+    ],
+)
+def test_what_is_not_a_local_oxigraph_query_keeps_nothing(server, inputs, argv):
+    ask(server, "--data", inputs["a"], *argv)
+    assert server.stores == [] and index._KEPT is None
+
+
+def test_another_command_keeps_nothing(server):
+    server.store_for(["validate"], str(Path.cwd()), dict(os.environ))
+    assert server.stores == []
+
+
+def test_inputs_that_do_not_load_keep_nothing_and_raise_nothing(server, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<urn:a> <urn:p> .\n", encoding="utf-8")
+    ask(server, "--data", str(broken))
+    ask(server, "--data", str(tmp_path / "missing.ttl"))
+    assert server.stores == [] and index._KEPT is None
+
+
+def test_the_request_s_folder_and_environment_are_used_then_put_back(server, inputs, tmp_path, monkeypatch):
+    monkeypatch.delenv("KG_REQUEST_ONLY", raising=False)
+    before_cwd, before_env = str(Path.cwd()), dict(os.environ)
+    ask(server, "--data", "a.nt", cwd=str(tmp_path), env={**os.environ, "KG_REQUEST_ONLY": "1"})
+    assert server.stores[0].inputs[-1] == inputs["a"]  # a.nt read relative to the request's folder
+    assert str(Path.cwd()) == before_cwd and dict(os.environ) == before_env
+
+
+@pytest.mark.parametrize(("value", "number"), [("", 7.0), ("2.5", 2.5), ("  30 ", 30.0), ("soon", 7.0)])
+def test_a_number_from_the_environment_or_the_default(monkeypatch, value, number):
+    monkeypatch.setenv("KG_TEST_NUMBER", value)
+    assert _number("KG_TEST_NUMBER", 7.0) == number
+
+
+def test_a_message_arrives_whole_with_the_descriptors_sent_with_it(tmp_path):
+    left, right = socket.socketpair(socket.AF_UNIX)
+    with left, right:
+        assert _same_user(right)
+        body = json.dumps({"argv": ["query", "cq01"], "cwd": "/", "pad": "x" * 100_000}).encode()
+        with (tmp_path / "f").open("w", encoding="utf-8") as handle:
+            fds = array.array("i", [handle.fileno()])
+            left.sendmsg([HEADER.pack(len(body)) + body[:10]], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+            left.sendall(body[10:])  # the rest arrives later, in pieces
+            message, received = _receive(right)
+        assert message["argv"] == ["query", "cq01"] and len(message["pad"]) == 100_000
+        assert len(received) == 1
+        os.write(received[0], b"through the descriptor")
+        os.close(received[0])
+    assert (tmp_path / "f").read_text(encoding="utf-8") == "through the descriptor"
+
+
+def test_a_message_that_is_no_request_is_refused():
+    left, right = socket.socketpair(socket.AF_UNIX)
+    with left, right:
+        body = b"[1, 2]"
+        left.sendall(HEADER.pack(len(body)) + body)
+        with pytest.raises(ValueError, match="not a request"):
+            _receive(right)
