@@ -76,6 +76,7 @@ class _Server:
         from kg.cli import shared_parser
         from kg.cli.options import reading
         from kg.sparql import index
+        from kg.sparql.engines import OxigraphEngine
 
         index.keep(None)  # nothing kept unless these inputs load now
         try:
@@ -92,10 +93,13 @@ class _Server:
             os.environ.update(env)
             os.chdir(cwd)
             with reading(args):  # --base: part of the key, and what relative IRIs resolve against
-                key, inputs = index.inputs_key(args.data, args.entailment)  # each request: content, not times
+                # each request: the content (not times), each input read and hashed once
+                key, inputs, contents = index.read_keyed(args.data, args.entailment)
                 found = next((s for s in self.stores if s.key == key), None)
                 if found is None:
-                    key, inputs, engine = index.load_keyed(args.data, args.entailment)  # the bytes hashed are loaded
+                    engine = OxigraphEngine.from_files(args.data, entailment=args.entailment, contents=contents)
+                    if index.reread(args.data) and index.inputs_key(args.data, args.entailment)[0] != key:
+                        return  # an input changed while it loaded: the worker loads it again itself
                     found = _Store(key, engine, inputs, args.entailment)
                 else:
                     self.stores.remove(found)

@@ -258,14 +258,17 @@ class OxigraphEngine(Engine):
         store: pyoxigraph.Store | None = None,
         *,
         entailment: str = DEFAULT_ENTAILMENT,
+        contents: Sequence[bytes] | None = None,
     ) -> OxigraphEngine:
         """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph.
 
-        ``entailment="rdfs"`` adds the closure of :mod:`kg.sparql.entailment`.
+        ``entailment="rdfs"`` adds the closure of :mod:`kg.sparql.entailment`. ``contents``: the
+        files' bytes, already read, in the same order (:func:`kg.sparql.index.read_keyed`).
         """
         store = pyoxigraph.Store() if store is None else store
-        for path in source_paths(data):
-            load_into_store(store, path)
+        paths = source_paths(data)
+        for path, content in zip(paths, contents or [None] * len(paths), strict=True):
+            load_into_store(store, path, content=content)
         if entailment == "rdfs":
             add_rdfs_closure(store)
         return cls(store)
@@ -324,7 +327,7 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
     """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader.
 
     ``content``: the file's bytes, already read (and checked by :func:`kg.load.check_input`), for a
-    caller that keys the store by exactly what it loaded (:func:`kg.sparql.index.load_keyed`).
+    caller that keys the store by exactly what it loaded (:func:`kg.sparql.index.read_keyed`).
 
     A triple-format file goes straight into the store with ``Store.load``: the
     same strict pyoxigraph parser, base IRI and checks (:func:`kg.load.check_input`)
@@ -337,6 +340,7 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
     from kg.base_iri import current_base
     from kg.load import check_input
     from kg.load import load_into_store as load
+    from kg.sparql.index import loads_directly
 
     checked, fmt = check_input(path)
     base = current_base()
@@ -351,15 +355,6 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
     except (SyntaxError, OSError, ValueError, MemoryError) as exc:
         load(store, path, graph)  # raises the strict reader's LoadError, with the position
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
-
-
-def loads_directly(fmt: Any, base: str | None) -> bool:
-    """Whether :func:`load_into_store` hands a file of ``fmt`` to ``Store.load`` (else kg.load's reader reads it).
-
-    Not dataset formats (every quad goes into one graph), nor JSON-LD and RDF/XML without a
-    base IRI (pyoxigraph would drop or hide their relative IRIs; kg.load's reader refuses them).
-    """
-    return not (fmt.dataset or (base is None and fmt.name in ("jsonld", "xml")))
 
 
 # --------------------------------------------------------------------------- opening

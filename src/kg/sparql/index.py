@@ -6,7 +6,7 @@ SHA-256 of its bytes. Never by names, sizes or modification times: a file
 rewritten with other content of the same size and an old time is another store.
 Hashing costs little beside parsing: 7 MB (1 000 synthetic articles) in about
 5 ms, 64 MiB (the input limit) in about 40 ms. A store is loaded from the very
-bytes that were hashed (:func:`load_keyed`), so each input is read and hashed
+bytes that were hashed (:func:`read_keyed`), so each input is read and hashed
 once, and a file rewritten during the load cannot be kept under the old key.
 
 The warm query process (:mod:`kg.warm`) loads stores once and, before it forks
@@ -52,38 +52,38 @@ def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
     return (entailment, tuple(parts), current_base()), names
 
 
-def load_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str], Any]:
-    """A new engine of ``data`` with ``entailment``, its content key and its inputs' paths, each input read once.
+def loads_directly(fmt: Any, base: str | None) -> bool:
+    """Whether a file of ``fmt`` goes to ``Store.load`` as it is (:func:`kg.sparql.engines.load_into_store`).
 
-    The key is :func:`inputs_key`'s, of the bytes the store was loaded from. A file that
-    ``Store.load`` does not read itself (:func:`kg.sparql.engines.loads_directly`: N-Quads, TriG,
-    JSON-LD or RDF/XML without a base) is read again by its own reader, so then the key is
-    checked after the load: an input changed meanwhile is a KeyError (nothing kept).
+    Not dataset formats (every quad goes into one graph), nor JSON-LD and RDF/XML without a
+    base IRI (pyoxigraph would drop or hide their relative IRIs; kg.load's reader refuses them):
+    those are read by :mod:`kg.load`'s reader, from the file.
     """
-    import pyoxigraph
+    return not (fmt.dataset or (base is None and fmt.name in ("jsonld", "xml")))
 
-    from kg.sparql.engines import OxigraphEngine, load_into_store, loads_directly
-    from kg.sparql.entailment import add_rdfs_closure
 
-    store = pyoxigraph.Store()
+def read_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str], list[bytes]]:
+    """:func:`inputs_key` of ``data`` with ``entailment``, and the bytes it hashed, to load (each input read once).
+
+    A store loaded from these bytes is the store of this key; only the files that are not
+    loaded from them (:func:`loads_directly`) can have changed since: see :func:`reread`.
+    """
     parts: list[tuple[str, str]] = []
     names: list[str] = []
-    base = current_base()
-    reread = False
+    contents: list[bytes] = []
     for path in source_paths(data):
         checked, fmt = check_input(path)
         with checked.open("rb") as handle:
-            content = handle.read()
-        parts.append((fmt.name, hashlib.sha256(content).hexdigest()))
+            contents.append(handle.read())
+        parts.append((fmt.name, hashlib.sha256(contents[-1]).hexdigest()))
         names.append(str(checked.resolve()))
-        load_into_store(store, path, content=content)
-        reread = reread or not loads_directly(fmt, base)
-    if entailment == "rdfs":
-        add_rdfs_closure(store)
-    key = (entailment, tuple(parts), base)
-    if reread and inputs_key(data, entailment)[0] != key:
-        raise KeyError("an input changed while it was read")
-    return key, names, OxigraphEngine(store)
+    return (entailment, tuple(parts), current_base()), names, contents
+
+
+def reread(data: Sequence[str | Path] | None) -> bool:
+    """Whether a load of ``data`` reads some file again rather than the bytes :func:`read_keyed` gave."""
+    base = current_base()
+    return any(not loads_directly(check_input(path)[1], base) for path in source_paths(data))
 
 
 def keep(engine: Any, data: Sequence[str | Path] | None = None, entailment: str = "") -> None:
