@@ -416,6 +416,8 @@ def serve(preload: Sequence[str] = (), cwd: str = "/") -> int:
     log = os.open(Path(folder) / LOG_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(log, 2)  # what it has to say (a traceback if it fails), from its start on
     os.close(log)
+    import wcwidth  # noqa: F401 - imported by a table at its first non-ASCII cell: once here, not in each worker
+
     import kg.cli
     import kg.sparql.library
     import kg.sparql.results  # what every worker needs, imported once here
