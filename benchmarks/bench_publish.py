@@ -4,21 +4,24 @@
    and ``GET /id/NAME.ttl`` over a sample of entities, first request of each (nothing cached), on one
    keep-alive connection; beside it, in the same run, the raw Oxigraph server behind the site
    answering ``DESCRIBE <iri>`` (Turtle) for the same entities.
-2. ``kg publish`` of the shipped article and of ``kg synth --articles N`` corpora: wall time (the
-   children's time counted), files and size; beside it, in the same run, pyoxigraph loading the
-   same files and dumping them as Turtle once, and rdflib parsing them (the raw cost of touching
-   the data).
+2. ``kg publish`` of the shipped article and of ``kg synth --articles N`` corpora: wall time and CPU
+   (its children's counted), files and size, into a new folder and again into the same folder (the
+   files that did not change are hard-linked, not written); beside it, in the same run, the same
+   files written from memory by one process with nothing rendered (what the file system alone
+   costs), pyoxigraph loading the same inputs and dumping them once, and rdflib parsing them (the
+   raw cost of touching the data).
 
     python benchmarks/bench_publish.py                       # the article, and 100 synthetic articles
     python benchmarks/bench_publish.py --articles 1000       # the issue's 1 000 articles (minutes)
+    python benchmarks/bench_publish.py --no-serve --articles # the static site of the article only
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -28,15 +31,12 @@ import urllib.parse
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import Graph
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cli import become_subreaper, kg_command, load_line, measured
 
 from kg.load import source_paths
 from kg.namespaces import BASE
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _get(connection: http.client.HTTPConnection, path: str, accept: str | None = None) -> float:
@@ -109,57 +109,91 @@ def _command_of_child(pid: int) -> str:
     return " ".join(found)
 
 
-def bench_static(data: list[Path] | None, label: str) -> list[tuple[str, float, int, int]]:
-    """Seconds, files and bytes of kg publish; seconds of pyoxigraph and rdflib reading the same files."""
+def _files(folder: Path) -> list[tuple[str, bytes]]:
+    return [(str(p.relative_to(folder)), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> tuple[float, float]:
+    """Wall and CPU seconds of writing ``files`` under ``folder`` from memory, one process: the file system's
+    own cost of the site, with nothing rendered."""
+    cpu, started = time.process_time(), time.perf_counter()
+    made: set[Path] = set()
+    for name, data in files:
+        path = folder / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def bench_static(data: list[Path] | None, label: str) -> list[tuple[str, float, float, int, int]]:
+    """(what, wall s, CPU s with children, files, bytes) of kg publish into a new folder and again into the
+    same folder, of writing the same files with nothing rendered, and of pyoxigraph and rdflib reading the
+    same inputs."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="kg-bench-publish-") as folder:
         out = Path(folder) / "site"
-        command = [sys.executable, "-m", "kg", "publish", "--out", str(out)]
-        for path in data or []:
-            command += ["--data", str(path)]
-        cpu = _children_cpu()
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        wall = time.perf_counter() - started
-        files = [p for p in out.rglob("*") if p.is_file()]
-        size = sum(p.stat().st_size for p in files)
-        rows.append((f"kg publish, {label} (wall; CPU {_children_cpu() - cpu:.1f} s)", wall, len(files), size))
-    paths = source_paths(data)
-    started = time.perf_counter()
-    store = pyoxigraph.Store()
-    for path in paths:
-        store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
-    store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
-    rows.append((f"raw pyoxigraph: load and dump once, {label}", time.perf_counter() - started, 1, 0))
-    started = time.perf_counter()
-    graph = Graph()
-    for path in paths:
-        graph.parse(path)
-    rows.append((f"rdflib: parse, {label} ({len(graph)} triples)", time.perf_counter() - started, 0, 0))
+        command = kg_command(
+            "publish", "--out", str(out), *(arg for path in data or [] for arg in ("--data", str(path)))
+        )
+        env = {**os.environ, "KG_NO_CACHE": "1"}
+        first = measured(command, env, set())
+        files = _files(out)
+        size = sum(len(body) for _, body in files)
+        rows.append((f"kg publish, {label}, into a new folder", first["wall"], first["cpu"], len(files), size))
+        again = measured(command, env, set())
+        rows.append((f"kg publish, {label}, again into the same folder", again["wall"], again["cpu"], len(files), size))
+        wall, cpu = _write_files(Path(folder) / "copy", files)
+        rows.append((f"the same files written from memory, nothing rendered, {label}", wall, cpu, len(files), size))
+    paths = [str(p) for p in source_paths(data)]
+    raw = measured([sys.executable, "-c", OXIGRAPH_LOAD_DUMP, *paths], {**os.environ}, set())
+    rows.append((f"raw pyoxigraph: load and dump once, {label}", raw["wall"], raw["cpu"], 0, 0))
+    parse = measured([sys.executable, "-c", RDFLIB_PARSE, *paths], {**os.environ}, set())
+    rows.append((f"rdflib: parse, {label}", parse["wall"], parse["cpu"], 0, 0))
     return rows
+
+
+OXIGRAPH_LOAD_DUMP = """
+import sys, pyoxigraph
+store = pyoxigraph.Store()
+for path in sys.argv[1:]:
+    store.bulk_load(path=path, format=pyoxigraph.RdfFormat.TURTLE)
+store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+"""
+RDFLIB_PARSE = """
+import sys, rdflib
+graph = rdflib.Graph()
+for path in sys.argv[1:]:
+    graph.parse(path, format="turtle")
+"""
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=60, help="entities whose pages are timed (default: 60)")
     parser.add_argument("--articles", type=int, nargs="*", default=[100], help="synthetic corpora (default: 100)")
+    parser.add_argument("--no-serve", action="store_true", help="only the static site")
     args = parser.parse_args()
-    print("| what | median ms |\n|---|---:|")
-    for name, ms in bench_serve(args.sample):
-        print(f"| {name} | {ms:.1f} |")
-    print("\n| what | seconds | files | MB |\n|---|---:|---:|---:|")
+    become_subreaper()
+    print(f"Machine: {load_line()} before.\n")
+    if not args.no_serve:
+        print("| what | median ms |\n|---|---:|")
+        for name, ms in bench_serve(args.sample):
+            print(f"| {name} | {ms:.1f} |")
+        print()
+    print("| what | wall s | CPU s (children counted) | files | MB |\n|---|---:|---:|---:|---:|")
     runs: list[tuple[list[Path] | None, str]] = [(None, "the article")]
     with tempfile.TemporaryDirectory(prefix="kg-bench-synth-") as folder:
         for n in args.articles:
             path = Path(folder) / f"synth-{n}.ttl"
-            subprocess.run([sys.executable, "-m", "kg", "synth", "--articles", str(n), "--out", str(path)], check=True,
+            subprocess.run(kg_command("synth", "--articles", str(n), "--seed", "0", "--out", str(path)), check=True,
                            stdout=subprocess.DEVNULL)  # fmt: skip
-            runs.append(([path], f"{n} synthetic articles"))
+            runs.append(([path], f"{n:,} synthetic articles"))
         for data, label in runs:
-            for name, seconds, files, size in bench_static(data, label):
-                print(
-                    f"| {name} | {seconds:.2f} | {files or ''} | {size / 1e6 if size else '':{'.1f' if size else ''}} |"
-                )
+            for name, wall, cpu, files, size in bench_static(data, label):
+                print(f"| {name} | {wall:.2f} | {cpu:.2f} | {files or ''} | {f'{size / 1e6:.1f}' if size else ''} |")
+    print(f"\nMachine: {load_line()} after.")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,29 @@ os.environ["KG_NO_CACHE"] = "1"
 TEST_TIME_LIMIT = 600.0
 
 
+#: Rough seconds an idle machine spends on a test of each kind, for ordering the modules (see below).
+WEIGHTS = {"slow": 8.0, "browser": 1.5, "server": 0.1}
+PLAIN_WEIGHT = 0.03
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The heaviest modules first, each kept whole and in its own order.
+
+    pytest-xdist's ``--dist loadfile`` hands out whole modules in this order (``--no-loadscope-reorder``;
+    its default order, most tests first, put the few-but-slow modules last, where one worker ran them
+    while the other waited). Heaviest first, the light modules fill both workers up to the end. A module's
+    weight is the sum of its tests' by their marks (``slow``, ``browser``, ``server``): mark slow tests.
+    """
+    weight: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        module = item.nodeid.split("::", 1)[0]
+        first.setdefault(module, index)
+        marks = {mark.name for mark in item.iter_markers()}
+        weight[module] = weight.get(module, 0.0) + max([WEIGHTS[m] for m in marks & WEIGHTS.keys()] or [PLAIN_WEIGHT])
+    items.sort(key=lambda item: (-weight[item.nodeid.split("::", 1)[0]], first[item.nodeid.split("::", 1)[0]]))
+
+
 @pytest.fixture(autouse=True)
 def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every default time limit raised to :data:`TEST_TIME_LIMIT`, unless the test is a limit test (``limits``).

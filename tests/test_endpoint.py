@@ -349,6 +349,7 @@ def test_a_json_ld_answer_with_an_inline_context_is_read(fake, run_kg):
 
 
 @pytest.mark.server
+@pytest.mark.slow  # Oxigraph's server cancels the query seconds after its limit
 def test_the_oxigraph_servers_own_time_limit_exits_4(run_kg):
     """Oxigraph cancels at --timeout-s mid-answer: 200, then its words where the rows should be."""
     from kg.processes import free_port

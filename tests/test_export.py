@@ -244,15 +244,13 @@ def test_an_owl_tool_loads_the_rdfxml_export_like_the_ntriples_one(exported):
 
 
 @pytest.mark.parametrize("data", SOURCES)
-@pytest.mark.parametrize("fmt", list(FORMATS))
-def test_article_text_survives_every_format_exactly(data, fmt):
+def test_the_article_text_is_one_literal_with_its_line_breaks(data):
+    """Every format carries it exactly: the round-trip tests above find each format's graphs isomorphic to
+    the parts written, and isomorphism compares each literal's exact text."""
     parts = select_parts("data", data)
     article = next(iter(parts[DATA_GRAPH].subjects(RDF.type, KG.NewsArticle)))
     expected = str(parts[DATA_GRAPH].value(article, NIF.isString))
     assert "\n" in expected
-    back = parse_back(serialize(parts, fmt), fmt)
-    graph = back.graph(DATA_GRAPH) if isinstance(back, Dataset) else back
-    assert str(graph.value(article, NIF.isString)) == expected
     if data is None:
         assert expected == resources.article_text_path().read_text(encoding="utf-8")
 

@@ -35,12 +35,9 @@ def port():
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", chosen))
+    listener.listen(16)  # listening now: a client's connection waits in the backlog until the server accepts it
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start within 30 s"
-        time.sleep(0.01)
     yield chosen
     server.should_exit = True
     thread.join(30)

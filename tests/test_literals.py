@@ -19,6 +19,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")  # rdflib's word on "yes": expected here
 @pytest.mark.parametrize(
     ("literal", "datatype"),
     [

@@ -21,20 +21,32 @@ HAS_DATA = resources.data_path().is_file()
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java (default-jre-headless)")
 
 
-def test_shipped_ontology_and_data_are_consistent():
-    report = check_consistency([ARTICLE] if not HAS_DATA else None)
-    assert report.consistent, report.format()
-    assert report.unsatisfiable == [], report.format()
-    assert report.ok
-    assert "consistent, no unsatisfiable class" in report.format()
+#: A run of HermiT (a Java process) takes a few seconds.
+reasoner = pytest.mark.slow
 
 
-def test_ignored_datatypes_are_named():
-    report_text = check_consistency([ARTICLE]).format()
+@pytest.fixture(scope="module")
+def shipped():
+    """HermiT's report on the shipped ontology and data (one run of the reasoner for the module)."""
+    return check_consistency([ARTICLE] if not HAS_DATA else None)
+
+
+@reasoner
+def test_shipped_ontology_and_data_are_consistent(shipped):
+    assert shipped.consistent, shipped.format()
+    assert shipped.unsatisfiable == [], shipped.format()
+    assert shipped.ok
+    assert "consistent, no unsatisfiable class" in shipped.format()
+
+
+@reasoner
+def test_ignored_datatypes_are_named(shipped):
+    report_text = shipped.format()
     assert "ignored by HermiT: " in report_text
     assert f"<{XSD.duration}>" in report_text and f"<{XSD.date}>" in report_text
 
 
+@reasoner
 def test_two_values_of_a_functional_property_are_inconsistent(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text(
@@ -47,6 +59,7 @@ def test_two_values_of_a_functional_property_are_inconsistent(tmp_path):
     assert report.format().startswith("inconsistent: HermiT finds no model of the ontology plus the data\n")
 
 
+@reasoner
 def test_a_class_under_two_disjoint_classes_is_unsatisfiable(tmp_path, capsys):
     bad = tmp_path / "bad.ttl"
     bad.write_text(
@@ -63,6 +76,7 @@ def test_a_class_under_two_disjoint_classes_is_unsatisfiable(tmp_path, capsys):
     assert out.rstrip().endswith("FAILED")
 
 
+@reasoner
 @pytest.mark.parametrize(
     ("first", "second"),
     [("kg:Person", "kg:Place"), ("kg:Statement", "kg:Claim"), ("kg:Country", "kg:City"), ("kg:Visit", "kg:Meeting")],

@@ -75,15 +75,13 @@ def test_a_value_that_is_not_a_term_of_its_type_is_an_error(kind, text, message)
 @pytest.mark.parametrize(
     ("kind", "text"),
     [
-        ("integer", "۱۲"),  # Persian digits are no xsd:integer lexical form
-        ("integer", "١٢"),  # nor Arabic-Indic ones
-        ("decimal", "۱.۵"),
-        ("date", "۲۰۲۲-۰۶-۱۹"),  # \d would take them, but no xsd:date may hold them
         ("date", "2022-6-19"),
         ("boolean", "True"),
         ("boolean", "1"),
         ("langstring", "x@"),
         ("langstring", "x@fa_IR"),
+        ("integer", "۱x"),
+        ("date", "۲۰۲۲-۰۲-۳۰"),  # Persian digits are read, but there is no 30 February
         ("integer", ""),
     ],
 )
@@ -97,6 +95,28 @@ def test_an_empty_langstring_body_and_signs_and_short_decimals_are_values():
     assert parse_value("integer", "+7") == Literal("+7", datatype=XSD.integer)
     assert str(parse_value("decimal", ".5")) == ".5"  # written as given, not normalised to 0.5
     assert str(parse_value("decimal", "-3.")) == "-3."
+
+
+@pytest.mark.parametrize(
+    ("kind", "typed", "lexical"),
+    [
+        ("integer", "۱۲", "12"),  # Persian digits
+        ("integer", "-١٢", "-12"),  # Arabic-Indic digits
+        ("decimal", "۱٫۵", "1.5"),  # and the Persian decimal separator
+        ("decimal", "۲.۵۰", "2.50"),
+        ("date", "۲۰۲۲-۰۶-۱۹", "2022-06-19"),
+    ],
+)
+def test_a_number_or_date_typed_in_persian_digits_is_read_as_the_xsd_value(kind, typed, lexical):
+    """Regression: '--param limit=۱۰' (a Persian keyboard's digits) was refused, while --max-rows ۱۰ was read;
+    user input is read tolerant of digits, and the literal is written in XSD's digits."""
+    value = parse_value(kind, typed)
+    assert str(value) == lexical and value.datatype == XSD[kind]
+
+
+def test_an_undeclared_value_in_persian_digits_is_a_number():
+    assert parse_term("۱۲") == Literal("12", datatype=XSD.integer)
+    assert parse_term("۱٫۵") == Literal("1.5", datatype=XSD.decimal)
 
 
 def test_an_unknown_type_is_named():
@@ -175,7 +195,7 @@ def test_an_undeclared_value_is_read_as_a_sparql_term(text, term):
     assert str(value) == str(term)  # the lexical form as written
 
 
-@pytest.mark.parametrize("text", ["Tehran", "1e5", "'single'", '"x"@', "", "True", "۵"])
+@pytest.mark.parametrize("text", ["Tehran", "1e5", "'single'", '"x"@', "", "True", "۵x"])
 def test_what_is_no_sparql_term_is_refused_with_the_kinds_it_may_be(text):
     with pytest.raises(QueryError) as caught:
         parse_term(text)

@@ -1,4 +1,5 @@
-"""The same rows on four engines: rdflib, pyoxigraph, the Oxigraph server and a real Virtuoso 7.
+"""The library's rows on a real Virtuoso 7, as on rdflib and pyoxigraph (tests/test_query.py) and the Oxigraph
+server (tests/test_serve.py): each query's expected rows, the same on every engine.
 
 One Virtuoso for the session (:mod:`virtuoso`: Debian's ``virtuoso-t`` on
 free 127.0.0.1 ports, a fresh database in a temp folder), loaded through
@@ -20,9 +21,7 @@ import pytest
 
 from kg import resources
 from kg.errors import EndpointError, ExitCode
-from kg.processes import free_port
 from kg.push import DEFAULT_GRAPH, push
-from kg.serve import Server, start_server
 from kg.sparql import find_query, read_query_text, run_query
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
@@ -69,21 +68,6 @@ def loaded(virtuoso) -> EndpointEngine:
     return EndpointEngine(virtuoso.sparql_url, graph=DEFAULT_GRAPH, timeout=60)
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server() -> Iterator[Server]:
-    with start_server(port=free_port()) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def engines(oxigraph_server):
-    return {
-        "rdflib": open_engine("rdflib"),
-        "oxigraph": open_engine("oxigraph"),
-        "oxigraph-server": EndpointEngine(oxigraph_server.query_url),
-    }
-
-
 def test_virtuoso_starts_on_loopback_within_30_s(virtuoso):
     assert virtuoso.url.startswith("http://127.0.0.1:")
     assert virtuoso.started_in < 30, f"started in {virtuoso.started_in:.1f} s"
@@ -92,15 +76,6 @@ def test_virtuoso_starts_on_loopback_within_30_s(virtuoso):
 def test_virtuoso_holds_exactly_the_triples_that_were_pushed(loaded):
     count = read_query_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert int(run_query(count, engine=loaded).rows[0]["n"]) == len(open_engine("oxigraph").store)
-
-
-@pytest.mark.parametrize("name", SHIPPED)
-def test_every_library_query_gives_its_rows_on_rdflib_pyoxigraph_and_the_oxigraph_server(engines, name):
-    q = find_query(name)
-    expected = read_expected(q.expected_path())
-    results = {e: run_query(q, engine=engine, max_rows=None, timeout=120) for e, engine in engines.items()}
-    problems = {e: compare(result, expected) for e, result in results.items()}
-    assert problems == {e: [] for e in engines}
 
 
 @pytest.mark.parametrize("name", [_virtuoso_case(n) for n in SHIPPED])

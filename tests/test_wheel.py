@@ -14,6 +14,8 @@ import pytest
 from kg import resources
 
 ROOT = resources.root()
+#: pip's arguments that install the wheel alone, from the file and nothing else.
+INSTALL = ["install", "--quiet", "--no-deps", "--no-index"]
 
 
 @pytest.mark.slow
@@ -29,7 +31,7 @@ def test_wheel_installs_in_a_fresh_venv_and_validates_from_elsewhere(tmp_path):
     (wheel,) = dist.glob("kg_iran_kazakhstan-*.whl")
 
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir, with_pip=False)  # the outer pip installs into it (--python): no ensurepip to wait for
     python = env_dir / "bin" / "python"
     # The dependencies come from the environment running the tests (a venv, as the README sets
     # up, or a system-wide install): its site-packages is put on the inner venv's path as a
@@ -45,7 +47,7 @@ def test_wheel_installs_in_a_fresh_venv_and_validates_from_elsewhere(tmp_path):
     )
     (inner_site / "outer-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(python), *INSTALL, str(wheel)],
         capture_output=True,
         text=True,
         check=False,

@@ -60,9 +60,7 @@ def outputs(sources: Sources) -> list[tuple[str, str, Writer]]:
     the dataset description in the exports and in void.ttl names the files read as its sources,
     with their dates.
     """
-    from kg.describe import write_description_file
     from kg.diagram import write_dot_file, write_svg_file
-    from kg.explore import write_html
     from kg.export import write_export_dir
 
     def on_union(write: Callable[[Graph, Path], None]) -> Writer:
@@ -74,13 +72,9 @@ def outputs(sources: Sources) -> list[tuple[str, str, Writer]]:
     return [
         *diagram,
         ("exports (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)", "export", write_export_dir),
-        (
-            "dataset description (VoID/DCAT)",
-            "void.ttl",
-            lambda read, path: write_description_file(read.union, path, sources=read.paths),
-        ),
+        ("dataset description (VoID/DCAT)", "void.ttl", _write_description),
         ("ontology documentation (HTML, English and Persian)", "ontology-docs", _write_docs_dir),
-        ("explorer (one offline HTML page)", "explorer.html", on_union(write_html)),
+        ("explorer (one offline HTML page)", "explorer.html", _write_explorer),
         ("static site (kg publish: pages, RDF, w3id.org rules)", "site", _write_site_dir),
     ]
 
@@ -94,6 +88,18 @@ def remove_stale_staging(out: Path) -> list[Path]:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed
+
+
+def _write_description(sources: Sources, path: Path) -> None:
+    from kg.writers import write_turtle
+
+    write_atomically({path: write_turtle(sources.description())})  # the description the exports hold too
+
+
+def _write_explorer(sources: Sources, path: Path) -> None:
+    from kg.publish.static import explorer_page
+
+    write_atomically({path: explorer_page(sources)})  # the page the static site holds too
 
 
 def _write_docs_dir(sources: Sources, path: Path) -> None:

@@ -18,6 +18,7 @@ What is exported is chosen with ``graph``:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -118,8 +119,19 @@ def export_graph(
 
 def write_export_dir(sources: Sources, path: Path) -> None:
     """Build output: every format of the graph's parts (and their description) into the folder ``path``."""
-    texts = _serialize_all(sources.described_parts(), sources.parts(), list(FORMATS.values()))
-    write_atomically({path / file_name(f): text for f, text in texts.items()})
+    write_atomically({path / file_name(f): text for f, text in exported(sources).items()})
+
+
+#: The texts of :func:`exported`, for as long as their Sources live.
+_EXPORTED: weakref.WeakKeyDictionary[Sources, dict[RdfFormat, str]] = weakref.WeakKeyDictionary()
+
+
+def exported(sources: Sources) -> dict[RdfFormat, str]:
+    """Every format of the graph's parts (and their description), written once for each Sources: the build
+    writes them to export/ and, gzipped, to the static site's dumps/."""
+    if sources not in _EXPORTED:
+        _EXPORTED[sources] = _serialize_all(sources.described_parts(), sources.parts(), list(FORMATS.values()))
+    return _EXPORTED[sources]
 
 
 def _serialize_all(quads: Parts, triples: Parts, formats: Sequence[RdfFormat]) -> dict[RdfFormat, str]:

@@ -56,6 +56,7 @@ class Sources:
     def __init__(self, data: Sequence[str | Path] | None = None) -> None:
         self.data_paths: tuple[Path, ...] = tuple(Path(p) for p in (data or [resources.data_path()]))
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
+        self._descriptions: dict[str | None, Graph] = {}
 
     @property
     def paths(self) -> list[Path]:
@@ -149,10 +150,13 @@ class Sources:
             yield from iter_quads(path, one_graph=True)
 
     def description(self, *, endpoint: str | None = None) -> Graph:
-        """The VoID/DCAT description of the default graph, dated from the files it was read from."""
+        """The VoID/DCAT description of the default graph, dated from the files it was read from (made once
+        for each endpoint: the build's exports, void.ttl and static site share it; do not change it)."""
         from kg.describe import describe_dataset
 
-        return describe_dataset(self.parts(), endpoint=endpoint, sources=self.paths)
+        if endpoint not in self._descriptions:
+            self._descriptions[endpoint] = describe_dataset(self.union, endpoint=endpoint, sources=self.paths)
+        return self._descriptions[endpoint]
 
     def described_parts(self, *, endpoint: str | None = None) -> Parts:
         """:meth:`parts` plus the description as one more named graph (what TriG and N-Quads hold)."""

@@ -61,6 +61,17 @@ _FOLD: dict[str, str] = {
 for _i in range(10):
     _FOLD[chr(0x06F0 + _i)] = str(_i)  # Persian digits
     _FOLD[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
+#: Persian and Arabic-Indic digits as 0-9, and nothing else (a number or date typed on a Persian keyboard).
+_DIGITS = str.maketrans({ch: latin for ch, latin in _FOLD.items() if latin.isascii() and latin.isdigit()})
+
+
+def latin_digits(text: str) -> str:
+    """``text`` with its Persian and Arabic-Indic digits written 0-9, every other character kept.
+
+    >>> latin_digits("۱۴۰۱-۰۳-۲۹"), latin_digits("١٢ kgi:x")
+    ('1401-03-29', '12 kgi:x')
+    """
+    return text.translate(_DIGITS)
 
 
 def _fold_char(ch: str) -> str:

@@ -204,7 +204,7 @@ def node_key(node: Any) -> tuple[object, ...]:
 #: Terms recur across the documents of one run (the static site writes thousands of small descriptions that
 #: share their predicates, classes and labels): their sort keys and written forms are worked out once each,
 #: up to this many terms, and only for terms of at most _LONGEST characters.
-_TERMS_KEPT = 1 << 16
+_TERMS_KEPT = 1 << 18
 _LONGEST = 1024
 
 
@@ -245,10 +245,14 @@ def _describe(quads: Iterable[Quad]) -> Description:
     for q in quads:
         by_subject.setdefault(q.subject, {}).setdefault(q.predicate, set()).add(q.object)
     key, predicate_key = _NODE_KEYS.__getitem__, _PREDICATE_KEYS.__getitem__
-    return [
-        (s, [(p, sorted(objects[p], key=key)) for p in sorted(objects, key=predicate_key)])
-        for s, objects in sorted(by_subject.items(), key=lambda item: key(item[0]))
-    ]
+    described = []
+    for s in sorted(by_subject, key=key):
+        objects = by_subject[s]
+        predicates = sorted(objects, key=predicate_key) if len(objects) > 1 else list(objects)
+        described.append(
+            (s, [(p, sorted(objects[p], key=key) if len(objects[p]) > 1 else list(objects[p])) for p in predicates])
+        )
+    return described
 
 
 def _description(quads: Iterable[Quad]) -> Description:

@@ -158,6 +158,7 @@ def test_every_way_of_sending_an_update_is_refused(site, path, data, content_typ
     assert message in body, body
 
 
+@pytest.mark.slow
 def test_a_query_nested_too_deep_for_oxigraph_is_refused_and_the_server_lives(site):
     text = "SELECT * WHERE " + "{" * 50_000 + "}" * 50_000
     status, body = _get(site + "query", text.encode(), "application/sparql-query")

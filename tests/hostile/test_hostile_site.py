@@ -132,6 +132,7 @@ def _routes() -> list[str]:
     return paths
 
 
+@pytest.mark.slow  # thousands of requests
 def test_no_route_reads_a_path_from_its_url(site, planted):
     """Every route, each path parameter and the usual file-ish query parameters set to every hostile name:
     no answer shows a planted file, the environment or /etc/passwd, and none is a server error."""

@@ -8,8 +8,11 @@ space under ``https://w3id.org/iran-kazakhstan-kg/`` sent to the static site at
 * ``id/…`` (things): **303** to ``….ttl``, ``….jsonld``, ``….nt``, ``….rdf`` or
   ``….html`` (Cool URIs §4.3);
 * ``ontology``, ``vocabularies``, ``shapes``, ``dataset`` (and versions such as
-  ``ontology/0.1.0``): **303** to the variant; a static host cannot negotiate,
-  so the 200 of ``kg serve`` becomes a redirect (Cool URIs §4.1 allows both);
+  ``ontology/0.1.0``): **302** to the variant. These IRIs name the documents
+  themselves (hash namespaces, Cool URIs §4.1), so ``kg serve`` answers 200 with
+  the negotiated variant; a static host cannot negotiate, so the rule sends the
+  client to the variant with 302 Found ("the resource is found at"), not 303 See
+  Other, which would say that the variant is another resource describing it;
 * a document (``….html``, ``….ttl``, …) and anything else: **302** to the same path
   on the host.
 
@@ -44,7 +47,7 @@ def w3id_rules(host: str) -> str:
     lines = [
         f"# w3id.org/iran-kazakhstan-kg: {BASE} -> {host}",
         "# Written by kg publish (kg.publish.apache); regenerate with `kg publish --host URL`.",
-        "# Things (id/...) answer 303 to the document Accept asks for; documents 302 to the host.",
+        "# Things (id/...) answer 303 to the document Accept asks for; documents (ontology, dataset...) 302.",
         "Options +FollowSymLinks",
         "RewriteEngine on",
         "",
@@ -52,20 +55,20 @@ def w3id_rules(host: str) -> str:
         rf"RewriteRule ^(.+\.(html|ttl|nt|jsonld|rdf|gz|json|xml))$ {host}$1 [R=302,L]",
         "",
     ]
-    for name, pattern, target in (
-        ("things", r"^(id/.+)$", "$1"),
-        ("hash-namespace documents and their versions", rf"^{_DOCUMENTS}$", "$1$2"),
+    for name, pattern, target, status in (
+        ("things: 303 See Other", r"^(id/.+)$", "$1", 303),
+        ("hash-namespace documents and their versions: 302 Found", rf"^{_DOCUMENTS}$", "$1$2", 302),
     ):
-        lines.append(f"# {name}: by Accept, then the page")
+        lines.append(f"# {name}, by Accept, then the page")
         for ext in _ORDER:
             lines += [
                 f"RewriteCond %{{HTTP_ACCEPT}} {_accept_pattern(ext)}",
-                f"RewriteRule {pattern} {host}{target}.{ext} [R=303,L]",
+                f"RewriteRule {pattern} {host}{target}.{ext} [R={status},L]",
             ]
         lines += [
             "RewriteCond %{HTTP_ACCEPT_LANGUAGE} ^fa",
-            f"RewriteRule {pattern} {host}{target}.fa.html [R=303,L]",
-            f"RewriteRule {pattern} {host}{target}.html [R=303,L]",
+            f"RewriteRule {pattern} {host}{target}.fa.html [R={status},L]",
+            f"RewriteRule {pattern} {host}{target}.html [R={status},L]",
             "",
         ]
     lines += [

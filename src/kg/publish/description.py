@@ -183,6 +183,14 @@ class Publication:
                 found[quad.subject.value].add(quad.object.value)
         return {iri: tuple(sorted(classes)) for iri, classes in found.items()}
 
+    def about(self, term: NamedNode | BlankNode) -> list[Quad]:
+        """The triples with ``term`` (an IRI or a blank node of the store) as subject."""
+        return list(self._match(term, None, None))
+
+    def pointing_at(self, term: NamedNode | BlankNode) -> list[Quad]:
+        """The triples with ``term`` as object."""
+        return list(self._match(None, None, term))
+
     def outgoing(self, iri: str) -> list[Quad]:
         return list(self._match(NamedNode(iri), None, None))
 

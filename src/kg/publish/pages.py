@@ -58,6 +58,9 @@ _DATE = str(XSD.date)
 _YEAR_MONTH = str(XSD.gYearMonth)
 _YEAR = str(XSD.gYear)
 _BOOLEAN = str(XSD.boolean)
+_FIRST, _REST, _NIL = str(RDF.first), str(RDF.rest), str(RDF.nil)
+#: How deep blank nodes inside blank nodes are shown in place.
+_BLANK_DEPTH = 4
 
 
 @dataclass
@@ -94,9 +97,97 @@ class Renderer:
                 found = self._nodes[term.value, lang] = self._named(term.value, lang)
             return found
         if isinstance(term, BlankNode):
-            return _with_html({"text": f"_:{term.value}", "href": None, "title": None, "lang": None, "iri": None})
+            found = self._nodes.get((term, lang))
+            if found is None:
+                html = self._blank_html(term, lang, frozenset())
+                found = {"text": self.blank_text(term), "href": None, "title": None, "lang": None, "iri": None}
+                found = self._nodes[term, lang] = {**found, "html": html}
+            return found
         return _with_html({"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term),
                            "lang": term.language or None, "iri": None})  # fmt: skip
+
+    # ----------------------------------------------------------------- blank nodes
+
+    def blank_text(self, term: BlankNode, seen: frozenset[Any] = frozenset()) -> str:
+        """A blank node as the Turtle that writes it in place: ``[ p o ; … ]``, an RDF list as ``( … )``;
+        the same on every run (its label is not), so pages sort and show it the same way."""
+        items = self._list_items(term)
+        if items is not None:
+            return "( " + " ".join(self._text(item, seen | {term}) for item in items) + " )"
+        pairs = self._blank_pairs(term)
+        if term in seen or len(seen) >= _BLANK_DEPTH:
+            return "[ … ]"
+        parts = [f"{prefixed(p)} " + " , ".join(self._text(o, seen | {term}) for o in values) for p, values in pairs]
+        return "[ " + " ; ".join(parts) + " ]" if parts else "[]"
+
+    def _text(self, term: Any, seen: frozenset[Any]) -> str:
+        if isinstance(term, BlankNode):
+            return self.blank_text(term, seen)
+        return prefixed(term.value) if isinstance(term, NamedNode) else str(term)
+
+    def _blank_pairs(self, term: BlankNode) -> list[tuple[str, list[Any]]]:
+        """The blank node's (property, values) in order; its values ordered by their text."""
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for quad in self.publication.about(term):
+            groups[quad.predicate.value].append(quad.object)
+        return [(p, sorted(groups[p], key=self._order)) for p in sorted(groups, key=_natural)]
+
+    def _list_items(self, term: BlankNode) -> list[Any] | None:
+        """The members of the RDF list ``term`` heads, or None if it is not a well-formed list."""
+        items, node, seen = [], term, set()
+        while isinstance(node, BlankNode) and node not in seen and len(items) < limits.PAGE_LIST:
+            seen.add(node)
+            pairs = {q.predicate.value: q.object for q in self.publication.about(node)}
+            if set(pairs) != {_FIRST, _REST}:
+                return None
+            items.append(pairs[_FIRST])
+            node = pairs[_REST]
+        return items if isinstance(node, NamedNode) and node.value == _NIL else None
+
+    def _blank_html(self, term: BlankNode, lang: str, seen: frozenset[Any]) -> Markup:
+        """A blank node shown in place, its values linked: ``[ property value ; … ]``, a list as ``( … )``."""
+
+        def value(o: Any) -> str:
+            if isinstance(o, BlankNode):
+                return str(self._blank_html(o, lang, seen | {term}))
+            return str(self.node(o, lang)["html"])
+
+        items = self._list_items(term)
+        if items is not None:
+            return Markup(f'<span class="rdf-list" dir="ltr">( {" ".join(value(i) for i in items)} )</span>')
+        if term in seen or len(seen) >= _BLANK_DEPTH:
+            return Markup('<span class="blank" dir="ltr">[ … ]</span>')
+        parts = [
+            f"{self.node(NamedNode(p), lang)['html']} " + " , ".join(value(o) for o in values)
+            for p, values in self._blank_pairs(term)
+        ]
+        return Markup(f'<span class="blank" dir="ltr">[ {" ; ".join(parts)} ]</span>')
+
+    def subject_node(self, term: Any, lang: str) -> dict[str, Any]:
+        """A subject shown where it names another node: a blank node with the named node it belongs to
+        (``CountryShape › [ sh:path … ]``), so that the reader knows whose it is."""
+        found = self.node(term, lang)
+        owner = self._owner(term) if isinstance(term, BlankNode) else None
+        if owner is None:
+            return found
+        owned = f"{self.node(owner, lang)['html']} › {found['html']}"
+        return {**found, "html": Markup(f'<span dir="ltr">{owned}</span>')}
+
+    def _owner(self, term: BlankNode) -> NamedNode | None:
+        """The named node a blank node hangs from (through at most a few blank nodes), if one."""
+        todo, seen = [term], {term}
+        while todo and len(seen) <= _BLANK_DEPTH * 8:
+            for quad in self.publication.pointing_at(todo.pop(0)):
+                if isinstance(quad.subject, NamedNode):
+                    return quad.subject
+                if quad.subject not in seen:
+                    seen.add(quad.subject)
+                    todo.append(quad.subject)
+        return None
+
+    def _order(self, term: Any) -> tuple[object, ...]:
+        """How values sort: by their text (a blank node by :meth:`blank_text`, not by its label)."""
+        return _natural(("_:" + self.blank_text(term)) if isinstance(term, BlankNode) else str(term))
 
     def _named(self, iri: str, lang: str) -> dict[str, Any]:
         label = self.publication.label(iri, lang)
@@ -214,7 +305,7 @@ class Renderer:
                 }
                 for group in facts
             ],
-            "named_by": [{**g, "values": [self.node(v, lang) for v in g["values"]]} for g in named_by],
+            "named_by": [{**g, "values": [self.subject_node(v, lang) for v in g["values"]]} for g in named_by],
             "mentions": self.mention_context(iri),
             "factuality": self.factuality_context(outgoing, lang),
             "statements": statements,
@@ -241,7 +332,7 @@ class Renderer:
         values: dict[str, list[Any]] = defaultdict(list)
         for q in outgoing:
             values[q.predicate.value].append(q.object)
-        role = {name: sorted(values.get(str(prop), []), key=_order) for name, prop in ROLES.items()}
+        role = {name: sorted(values.get(str(prop), []), key=self._order) for name, prop in ROLES.items()}
         if not role["certainty"] and not role["main"]:
             return None
         main = {t.value for t in role["main"]}
@@ -284,7 +375,8 @@ class Renderer:
         def row(statement: str) -> dict[str, Any]:
             certainty = pub.value(statement, str(ROLES["certainty"]))
             cues = [q.object for q in pub.outgoing(statement) if q.predicate.value == str(ROLES["cues"])]
-            words = [pub.value(c.value, str(CUE_WORDS)) for c in sorted(cues, key=_order) if isinstance(c, NamedNode)]
+            named = sorted((c for c in cues if isinstance(c, NamedNode)), key=self._order)
+            words = [pub.value(c.value, str(CUE_WORDS)) for c in named]
             return {
                 "node": self.node(NamedNode(statement), lang),
                 "certainty": self._badge(certainty, lang) if certainty is not None else None,
@@ -311,7 +403,7 @@ class Renderer:
         for predicate, value in pairs:
             groups[predicate].append(value)
         return [
-            {"iri": p, "property": self.node(NamedNode(p), lang), "values": sorted(values, key=_order)}
+            {"iri": p, "property": self.node(NamedNode(p), lang), "values": sorted(values, key=self._order)}
             for p, values in sorted(groups.items(), key=lambda item: _natural(item[0]))
         ]
 
@@ -349,10 +441,10 @@ class Renderer:
         uses = self.publication.uses(iri)
         if not uses and not _PROPERTY_TYPES & set(types):
             return None
-        uses.sort(key=lambda q: (_natural(str(q.subject)), _natural(str(q.object))))
+        uses.sort(key=lambda q: (self._order(q.subject), self._order(q.object)))
         return {
             "count": len(uses),
-            "rows": [(self.node(q.subject, lang), self.node(q.object, lang)) for q in uses[: limits.PAGE_LIST]],
+            "rows": [(self.subject_node(q.subject, lang), self.node(q.object, lang)) for q in uses[: limits.PAGE_LIST]],
         }
 
     def mention_context(self, iri: str) -> list[dict[str, Any]]:
@@ -406,10 +498,6 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 #: natural_key of the texts pages sort by, kept: the same nodes are sorted on many pages.
 _natural = lru_cache(maxsize=1 << 15)(natural_key)
-
-
-def _order(term: Any) -> tuple[object, ...]:
-    return _natural(str(term))
 
 
 @cache

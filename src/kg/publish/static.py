@@ -33,6 +33,7 @@ import shutil
 import stat
 import tempfile
 import time
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -214,9 +215,7 @@ def _write_rest(
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)
     if explorer:
-        from kg.explore import render_html
-
-        writer.write("explorer.html", render_html(sources.union))
+        writer.write("explorer.html", explorer_page(sources))
 
 
 _ADOPTED: list[Any] = []
@@ -291,18 +290,28 @@ def dump_names() -> list[str]:
 
 def write_dumps(data: Sequence[str | Path] | None = None, *, sources: Sources | None = None) -> dict[str, bytes]:
     """The whole graph in every syntax (``kg export --format all``), gzipped reproducibly (no name, no time)."""
-    from kg.export import write_export_dir
-    from kg.formats import FORMATS
+    from kg.export import exported
     from kg.sources import Sources
 
     sources = sources if sources is not None else Sources(data)
-    found = {}
-    with tempfile.TemporaryDirectory(prefix="kg-publish-dumps-") as folder:
-        write_export_dir(sources, Path(folder))
-        for fmt in FORMATS.values():
-            text = (Path(folder) / f"kg.{fmt.extension}").read_bytes()
-            found[f"kg.{fmt.extension}.gz"] = gzip.compress(text, compresslevel=6, mtime=0)
-    return found
+    return {
+        f"kg.{fmt.extension}.gz": gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+        for fmt, text in exported(sources).items()
+    }
+
+
+#: The explorer pages of :func:`explorer_page`, for as long as their Sources live.
+_EXPLORERS: weakref.WeakKeyDictionary[Sources, str] = weakref.WeakKeyDictionary()
+
+
+def explorer_page(sources: Sources) -> str:
+    """The offline explorer of the default graph, made once for each Sources (the build writes it twice:
+    explorer.html and the site's)."""
+    if sources not in _EXPLORERS:
+        from kg.explore import render_html
+
+        _EXPLORERS[sources] = render_html(sources.union)
+    return _EXPLORERS[sources]
 
 
 def sitemap(pages: Sequence[str]) -> str:

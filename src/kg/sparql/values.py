@@ -33,11 +33,13 @@ from kg.errors import QueryError, UsageError
 from kg.namespaces import PREFIXES, XSD
 from kg.sparql.syntax import Param, Query, analyse, position, refuse_at
 from kg.terms import nt_term
+from kg.text import latin_digits
 
 IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_KIND_WORDS = {"integer": "an integer", "decimal": "a decimal number", "date": "a date (YYYY-MM-DD)"}
 _PREFIXED = re.compile(r"^([^\W\d_][\w.-]*)?:([\w\-.:%/~]*)$")
 
 
@@ -85,6 +87,13 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
         if not at or not _LANG_TAG.match(tag):
             raise QueryError(f"{text!r} is not TEXT@LANG (e.g. Tehran@en)")
         return Literal(body, lang=tag)
+    if kind in ("integer", "decimal", "date"):  # typed on a Persian keyboard: ۱۲ is 12 (the literal is 0-9)
+        written, text = text, latin_digits(text).replace("\u066b", ".") if kind == "decimal" else latin_digits(text)
+        if written != text:
+            try:
+                return parse_value(kind, text, prefixes)
+            except QueryError:
+                raise QueryError(f"{written!r} is not {_KIND_WORDS[kind]}") from None
     if kind == "integer":
         if not _INTEGER.match(text):
             raise QueryError(f"{text!r} is not an integer")
