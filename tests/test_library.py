@@ -10,7 +10,7 @@ from rdflib import Literal
 
 from kg.errors import UsageError
 from kg.namespaces import ID
-from kg.sparql import read_query_text
+from kg.sparql import library, read_query_text
 from kg.sparql.engines import open_engine
 from kg.sparql.library import check_values, prepare_query, show
 
@@ -65,3 +65,18 @@ def test_show_writes_only_what_changed_from_the_defaults():
     text = prepare_query(LABELS, {"country": "kgi:iran"}, lang="fa").text
     assert 'VALUES ?lang { "fa" }' in text and f"VALUES ?country {{ <{ID['iran']}> }}" in text
     assert show(text="SELECT * WHERE { ?s ?p ?o }") == "SELECT * WHERE { ?s ?p ?o }"
+
+
+def test_the_languages_of_one_dataset_are_never_taken_for_another_s(tmp_path, monkeypatch):
+    """Regression: the data's label languages were cached by id(engine); CPython gives a new engine the id of
+    one just freed, so after a query on Spanish labels, 'lang=de' on German ones was refused ('allowed: es').
+    Every engine is given the same id here, as a freed one's is given to the next."""
+    monkeypatch.setattr(library, "id", lambda obj: 1, raising=False)
+    engines = {}
+    for lang in ("es", "de"):
+        data = tmp_path / f"{lang}.nt"
+        data.write_text(f'<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "x"@{lang} .\n', encoding="utf-8")
+        engines[lang] = open_engine("oxigraph", data=[data], entailment="none")
+        check_values(LABELS, {"lang": Literal(lang)}, engines[lang])  # each dataset: its own languages
+    with pytest.raises(UsageError, match=r"'de' is not a language of the data's labels; allowed: en, es, fa$"):
+        check_values(LABELS, {"lang": Literal("de")}, engines["es"])
