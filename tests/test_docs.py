@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -136,7 +137,7 @@ def test_committed_pages_are_up_to_date(ontology):
         pytest.skip("docs/ontology/ not generated in this tree")
     for lang in LANGUAGES:
         committed = (folder / PAGES[lang]).read_text(encoding="utf-8")
-        assert committed == render_html(ontology, lang), (
+        assert committed == render_html(ontology, lang, href=lambda iri: None), (
             f"docs/ontology/{PAGES[lang]} is stale: run `kg docs --out docs/ontology`"
         )
 
@@ -157,3 +158,24 @@ def test_bad_language_and_unwritable_folder(tmp_path, ontology):
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(OutputError, match="exists and is not a directory"):
         write_docs(blocker)
+
+
+def test_kg_docs_alone_links_nothing_off_the_machine(tmp_path):
+    """Without a site beside them, a term the pages do not document is named, not linked to its IRI."""
+    for path in write_docs(tmp_path / "docs"):
+        html = path.read_text(encoding="utf-8")
+        assert [h for h in re.findall(r'href="([^"#]+)"', html) if h not in PAGES.values()] == []
+        assert '<code dir="ltr">owl:Thing</code>' in html
+
+
+def test_the_builds_docs_link_undocumented_terms_to_the_sites_pages(tmp_path, ontology):
+    """kg build writes the docs beside its static site: an undocumented term links to its page there."""
+    from kg.docs import write_docs_dir
+    from kg.publish.paths import page_path
+
+    write_docs_dir(ontology, tmp_path, site="../site/")
+    for lang in LANGUAGES:
+        html = (tmp_path / PAGES[lang]).read_text(encoding="utf-8")
+        links = [h for h in re.findall(r'href="([^"#]+)"', html) if h not in PAGES.values()]
+        assert links and all(h.startswith("../site/") for h in links), links[:3]
+        assert f'href="../site/{page_path(str(OWL.Thing), lang)}"' in html

@@ -105,7 +105,7 @@ def _write_explorer(sources: Sources, path: Path) -> None:
 def _write_docs_dir(sources: Sources, path: Path) -> None:
     from kg.docs import write_docs_dir
 
-    write_docs_dir(sources.schema, path)
+    write_docs_dir(sources.schema, path, site="../site/")  # the build's static site, beside the docs
 
 
 def _write_site_dir(sources: Sources, path: Path) -> None:

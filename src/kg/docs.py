@@ -332,14 +332,30 @@ def render_html(
 
 
 def write_docs(out: str | Path = "docs/ontology") -> list[Path]:
-    """``kg docs``: write ``index.html`` (English) and ``fa.html`` (Persian) into ``out``; return their paths."""
+    """``kg docs``: write ``index.html`` (English) and ``fa.html`` (Persian) into ``out``; return their paths.
+
+    A term the pages do not document is shown by its name and not linked: beside these two pages there is
+    no page of it, and its IRI would leave the machine (``kg build`` links it to the static site's page)."""
     target = check_output(out, directory=True)
     ontology = load_ontology()
-    files = {target / PAGES[lang]: render_html(ontology, lang) for lang in LANGUAGES}
+    files = {target / PAGES[lang]: render_html(ontology, lang, href=_no_link) for lang in LANGUAGES}
     write_atomically(files)
     return list(files)
 
 
-def write_docs_dir(ontology: Graph, path: Path) -> None:
-    """Build output: the two pages of ``ontology`` (the build's schema: ontology and vocabularies, no data)."""
-    write_atomically({path / PAGES[lang]: render_html(ontology, lang) for lang in LANGUAGES})
+def _no_link(iri: str) -> None:
+    return None
+
+
+def write_docs_dir(ontology: Graph, path: Path, site: str | None = None) -> None:
+    """Build output: the two pages of ``ontology`` (the build's schema: ontology and vocabularies, no data);
+    a term they do not document links to its page in the static site at ``site`` (a relative path ending
+    in ``/``), else is not linked."""
+    from kg.publish.paths import page_path
+
+    def href(lang: str) -> Callable[[str], str | None]:
+        if site is None:
+            return _no_link
+        return lambda iri: site + page if (page := page_path(iri, lang)) is not None else None
+
+    write_atomically({path / PAGES[lang]: render_html(ontology, lang, href=href(lang)) for lang in LANGUAGES})
