@@ -45,15 +45,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     its default order, most tests first, put the few-but-slow modules last, where one worker ran them
     while the other waited). Heaviest first, the light modules fill both workers up to the end. A module's
     weight is the sum of its tests' by their marks (``slow``, ``browser``, ``server``): mark slow tests.
+
+    The run's one build (fixture ``built``) is made by the first worker that needs it while the others wait
+    for it: the heaviest module that needs it goes first, and the next two never need it, so that no worker
+    starts by waiting.
     """
     weight: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
+    needs_build: set[str] = set()
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
         module = item.nodeid.split("::", 1)[0]
-        first.setdefault(module, index)
+        modules.setdefault(module, []).append(item)
         marks = {mark.name for mark in item.iter_markers()}
         weight[module] = weight.get(module, 0.0) + max([WEIGHTS[m] for m in marks & WEIGHTS.keys()] or [PLAIN_WEIGHT])
-    items.sort(key=lambda item: (-weight[item.nodeid.split("::", 1)[0]], first[item.nodeid.split("::", 1)[0]]))
+        if "built" in getattr(item, "fixturenames", ()):
+            needs_build.add(module)
+    order = sorted(modules, key=lambda module: -weight[module])  # stable: collection order among equals
+    builders = [module for module in order if module in needs_build]
+    if builders:
+        others = [module for module in order if module != builders[0]]
+        first = [module for module in others if module not in needs_build][:2]
+        order = [builders[0], *first, *[module for module in others if module not in first]]
+    items[:] = [item for module in order for item in modules[module]]
 
 
 @pytest.fixture(autouse=True)
