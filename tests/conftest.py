@@ -91,7 +91,11 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         importlib.import_module(module)
     for name in ("QUERY_TIMEOUT", "SERVE_TIMEOUT", "PUSH_TIMEOUT"):
         monkeypatch.setattr(limits, name, TEST_TIME_LIMIT)
-    for function in (library.run_query, library.query, library.check_queries):
+    from kg import push, serve
+    from kg.sparql.endpoint import EndpointEngine
+
+    for function in (library.run_query, library.query, library.check_queries, EndpointEngine.__init__,
+                     serve.start_server, serve.serve, push.push):  # fmt: skip
         monkeypatch.setitem(function.__kwdefaults__, "timeout", TEST_TIME_LIMIT)
 
 
