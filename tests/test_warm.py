@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -297,7 +298,7 @@ def test_a_request_from_another_kg_makes_it_step_down(kg_warm):
     with _environment(kg_warm.env):
         sock = warm.connect(kg_warm.folder)
         assert sock is not None
-        with sock:
+        with contextlib.closing(sock):
             request = {"op": "run", "argv": ["query", "-e", COUNT_PERSONS], "cwd": "/", "env": {}, "kg": "other"}
             warm.send(sock, request, fds=(0, 1, 2))
             assert sock.recv(8) == b"D"
@@ -340,3 +341,55 @@ def _child_of(entry: Path, parent: int) -> bool:
     with contextlib.suppress(OSError):
         return f"\nPPid:\t{parent}\n" in (entry / "status").read_text()
     return False
+
+
+def test_the_time_limit_and_the_memory_ceiling_say_what_a_cold_run_says(shared_warm):
+    """The worker is the query's limited process (no second fork): same message, same exit code."""
+    slow = ("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1")
+    doubling = "".join(f' BIND (REPLACE(?v{i}, "^(.*)$", "$1$1") AS ?v{i + 1})' for i in range(30))
+    greedy = (
+        "query", "-e", 'SELECT (STRLEN(?v30) AS ?n) WHERE { BIND ("0123456789abcdef" AS ?v0)' + doubling + " }",
+        "--max-memory", "200", "--timeout", "60",
+    )  # fmt: skip
+    used = shared_warm.ready()["stores"][0]["uses"]
+    for case in (slow, greedy):
+        warm_run, cold_run = shared_warm(*case), shared_warm(*case, "--no-cache")
+        assert (warm_run.returncode, warm_run.stdout) == (cold_run.returncode, cold_run.stdout) == (4, b""), case
+        peak = rb"the query process's peak resident memory was \d+ MB"
+        assert re.sub(peak, b"", warm_run.stderr) == re.sub(peak, b"", cold_run.stderr), case
+        assert warm_run.stderr.startswith(b"kg query: error: <-e>: the query was stopped ")
+    assert shared_warm.state()["stores"][0]["uses"] == used + 2  # both were answered warm
+    assert shared_warm("query", "-e", COUNT_PERSONS, "--format", "csv").returncode == 0  # and it serves on
+
+
+def test_each_installation_of_kg_has_a_warm_process_of_its_own(tmp_path):
+    """Two checkouts used in turn do not replace each other's warm process: their sockets differ."""
+    package = tmp_path / "kg"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    shutil.copy(Path(warm.__file__), package / "warm.py")
+    other = subprocess.run(
+        [sys.executable, "-c", "from kg import warm; print(warm.SOCKET_NAME, warm.LOCK_NAME, warm.LOG_NAME)"],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(tmp_path)}, cwd=tmp_path,
+    ).stdout.split()  # fmt: skip
+    assert other != [warm.SOCKET_NAME, warm.LOCK_NAME, warm.LOG_NAME]
+    assert all(name.startswith("query-") for name in other)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to become another user")
+def test_only_its_own_user_reaches_the_warm_process(shared_warm):
+    """The socket is 0600 in a 0700 folder: another user's process cannot connect (nor run a query there)."""
+    socket_path = shared_warm.folder / warm.SOCKET_NAME
+    assert socket_path.stat().st_mode & 0o777 == 0o600
+    assert shared_warm.folder.stat().st_mode & 0o777 == 0o700
+    probe = (
+        "import _socket, sys\n"
+        "s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)\n"
+        "try:\n    s.connect(sys.argv[1])\nexcept OSError as e:\n    print(type(e).__name__)\n"
+        "else:\n    print('connected')\n"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", probe, str(socket_path)], capture_output=True, text=True, check=False,
+        preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),  # nobody, in the child only
+    )  # fmt: skip
+    assert other.stdout.strip() == "PermissionError", other.stderr

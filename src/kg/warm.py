@@ -10,8 +10,10 @@ else) hands it its arguments, working folder, environment and its own standard
 input, output and error (file descriptors passed over a Unix socket); the warm
 process forks a worker that runs ``kg query`` exactly as the command line would,
 writing straight to the caller's terminal or pipe, and reports its exit code. The
-worker runs each query in its own child with the usual limits
-(:func:`kg.sparql.engines.run_isolated`), as a cold run does.
+worker exists for that one command, so it is also the query's limited process
+(:func:`kg.sparql.sandbox.run_isolated` applies the time limit, memory ceiling
+and network cut to it rather than forking once more): one fork per query, with
+the same messages and exit codes as a cold run.
 
 Why a warm process rather than an on-disk store: an Oxigraph store on disk
 (RocksDB, ``pyoxigraph.Store(path)``) opens in 15 ms but answers the heavy library
@@ -28,9 +30,12 @@ The promises:
   entailment. Hashing is cheap beside parsing (64 MiB in about 40 ms). The
   input checks of a cold run (size limit, kind, byte-order mark) run on every
   request too.
-- **One process per user, safe under concurrent runs.** It holds an exclusive
-  ``flock`` on ``query.lock`` for its whole life: a second one started at the
-  same moment exits. Requests are served concurrently, one worker each.
+- **One process per user and kg, safe under concurrent runs.** It holds an
+  exclusive ``flock`` on its lock file for its whole life: a second one started
+  at the same moment exits. Requests are served concurrently, one worker each.
+  Each installation of kg (its folder and the Python that runs it) has a socket,
+  lock and log of its own (``query-ID.sock``, ID a checksum of both), so two
+  checkouts used in turn keep a warm process each rather than replacing each other.
 - **A kill at any moment leaves nothing half made.** The stores live only in the
   process's memory; a killed process leaves its socket behind, which refuses
   connections, and the next ``kg query`` runs cold and starts a new one.
@@ -46,30 +51,32 @@ The promises:
   clear`` stops it; ``kg query --no-cache`` or ``KG_NO_CACHE=1`` runs cold and
   starts nothing.
 - **Where:** ``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``
-  (a folder only its user may enter: it is refused otherwise); ``query.log`` there
+  (a folder only its user may enter: it is refused otherwise); ``query-ID.log`` there
   holds what the process had to say since it started (nothing, unless it failed). Only processes of
   the same user are served (the socket is ``0600`` and the peer's user id is
-  checked).
+  checked), which is why the requests may be :mod:`marshal` data (the standard
+  library's cheapest format to read; a peer that could send a harmful one could
+  run code as this user anyway).
 
 Our own code rather than a library's: the standard library's
 ``multiprocessing.forkserver`` forks workers for Python callables inside one
 program, not for other programs' command lines with their own terminal; no
 well-kept package does this for a CLI.
 
-The client side (:func:`answer`, :func:`start`) imports only the standard
-library, so a warm ``kg query`` costs Python's start-up and a round trip.
+The client side (:func:`answer`, :func:`start`) imports only modules built into
+the interpreter (``_socket``, ``marshal``, ``_struct``, ``zlib``; not ``socket``,
+``json`` or ``pathlib``, which import ``re``, ``enum`` and more: about 20 ms of a
+50 ms run), so a warm ``kg query`` costs Python's start-up and a round trip.
 """
 
+# os.path and try/except rather than pathlib and contextlib: their imports cost on every warm kg query.
+# ruff: noqa: PTH103, PTH109, PTH111, PTH116, PTH117, PTH118, PTH120, PTH208, SIM105
 from __future__ import annotations
 
-import array
-import contextlib
-import json
+import _socket
+import marshal
 import os
-import socket
-import struct
 import sys
-from pathlib import Path
 
 TYPE_CHECKING = False  # typing is not imported at run time: the client is on every kg query's path
 if TYPE_CHECKING:
@@ -81,16 +88,33 @@ NO_CACHE_ENV = "KG_NO_CACHE"
 CACHE_DIR_ENV = "KG_CACHE_DIR"
 CACHE_IDLE_ENV = "KG_CACHE_IDLE"
 CACHE_STORES_ENV = "KG_CACHE_STORES"
-SOCKET_NAME = "query.sock"
-LOCK_NAME = "query.lock"
-LOG_NAME = "query.log"
 #: A Unix socket's path is at most this long (Linux ``sun_path``); a longer cache folder runs cold.
 _MAX_SOCKET_PATH = 107
-HEADER = struct.Struct("!I")
 #: The reply of a warm process that will not answer this request: the caller runs it itself.
 DECLINE = b"D"
 #: The reply of a warm process whose worker starts on the request; its exit code follows.
 ACCEPTED = b"A"
+_LENGTH = "!I"  # a message is its length (4 bytes, network order) and its marshal data
+_LENGTH_SIZE = 4
+
+
+def _installation() -> str:
+    """Which kg runs: its package folder and the Python that runs it (not the files' state: see :func:`fingerprint`)."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    return f"{here}\0{os.path.realpath(sys.executable)}"
+
+
+def _names() -> tuple[str, str, str]:
+    import zlib
+
+    tag = f"{zlib.crc32(_installation().encode('utf-8', 'surrogateescape')):08x}"
+    return f"query-{tag}.sock", f"query-{tag}.lock", f"query-{tag}.log"
+
+
+#: This kg's socket, lock and log in the cache folder (one warm process per installation).
+SOCKET_NAME, LOCK_NAME, LOG_NAME = _names()
+#: What the sockets of every installation's warm process are called (``kg cache info``, ``clear``).
+SOCKET_PREFIX, SOCKET_SUFFIX = "query-", ".sock"
 
 
 # --------------------------------------------------------------------------- where, and whether
@@ -100,20 +124,22 @@ def enabled(argv: Sequence[str] = ()) -> bool:
     """Whether the warm process may be used: not with ``--no-cache``, ``KG_NO_CACHE`` set, or no Unix sockets."""
     if "--no-cache" in argv or os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
         return False
-    return hasattr(socket, "AF_UNIX") and hasattr(socket, "CMSG_LEN") and hasattr(os, "fork")
+    return hasattr(_socket, "AF_UNIX") and hasattr(_socket, "CMSG_LEN") and hasattr(os, "fork")
 
 
-def cache_dir() -> Path:
-    """``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``."""
+def cache_dir() -> str:
+    """``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg`` ('' when there is no home folder)."""
     explicit = os.environ.get(CACHE_DIR_ENV, "").strip()
     if explicit:
-        return Path(explicit)
+        return explicit
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
-    return base / "kg"
+    if xdg and os.path.isabs(xdg):
+        return os.path.join(xdg, "kg")
+    home = os.path.expanduser("~")
+    return os.path.join(home, ".cache", "kg") if os.path.isabs(home) else ""
 
 
-def private_dir(create: bool) -> Path | None:
+def private_dir(create: bool) -> str | None:
     """The cache folder, made ``0700`` if ``create``; None if it is missing, or others may write or enter it.
 
     None too where there is no home folder to put it in, or no working folder to tell the warm
@@ -121,19 +147,23 @@ def private_dir(create: bool) -> Path | None:
     """
     try:
         folder = cache_dir()
-        Path.cwd()
+        os.getcwd()
     except (RuntimeError, KeyError, OSError):
         return None
+    if not folder:
+        return None
     if create:
-        with contextlib.suppress(OSError):
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        except OSError:
+            pass
     try:
-        info = folder.stat()
+        info = os.stat(folder)
     except OSError:
         return None
     if info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None
-    if len(str(folder / SOCKET_NAME).encode()) > _MAX_SOCKET_PATH:
+    if len(os.path.join(folder, SOCKET_NAME).encode("utf-8", "surrogateescape")) > _MAX_SOCKET_PATH:
         return None
     return folder
 
@@ -141,44 +171,60 @@ def private_dir(create: bool) -> Path | None:
 def fingerprint() -> str:
     """Which kg this is: its files (names, sizes, modification times) and the Python that runs it."""
     parts = [os.path.realpath(sys.executable), sys.prefix, sys.version]
-    folders = [str(Path(__file__).resolve().parent)]
+    folders = [os.path.dirname(os.path.realpath(__file__))]
     while folders:
         folder = folders.pop()
-        with contextlib.suppress(OSError), os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name != "__pycache__":
                         folders.append(entry.path)
                 elif entry.name.endswith((".py", ".toml", ".json", ".js", ".css", ".html")):
-                    with contextlib.suppress(OSError):
-                        info = entry.stat()
-                        parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+                    info = entry.stat()
+                    parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
+            except OSError:
+                pass
     return "\n".join(parts)
 
 
 # --------------------------------------------------------------------------- the client
 
 
-def connect(folder: Path) -> socket.socket | None:
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+def connect(folder: str | os.PathLike[str], name: str = SOCKET_NAME) -> Any:
+    """A connected socket to the warm process of ``name`` in ``folder``, or None when none answers."""
+    sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
-        sock.connect(str(folder / SOCKET_NAME))
+        sock.connect(os.path.join(os.fspath(folder), name))
     except OSError:  # none there, or a dead one's socket: refused
         sock.close()
         return None
     return sock
 
 
-def send(sock: socket.socket, message: dict[str, Any], fds: Sequence[int] = ()) -> None:
-    data = json.dumps(message).encode("utf-8")
-    data = HEADER.pack(len(data)) + data
-    ancillary = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))] if fds else []
+def encode(message: dict[str, Any]) -> bytes:
+    """One message as it goes over the socket: its length and its marshal data."""
+    import _struct
+
+    data = marshal.dumps(message)
+    return _struct.pack(_LENGTH, len(data)) + data
+
+
+def send(sock: Any, message: dict[str, Any], fds: Sequence[int] = ()) -> None:
+    """Send ``message`` (str, int, float, bool, None, lists and dicts of them) with the file descriptors ``fds``."""
+    import _struct
+
+    data = encode(message)
+    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _struct.pack(f"{len(fds)}i", *fds))] if fds else []
     sent = sock.sendmsg([data], ancillary)
     if sent < len(data):  # never an empty send: the peer may have answered and closed already (EPIPE)
         sock.sendall(data[sent:])
 
 
-def receive_exactly(sock: socket.socket, size: int) -> bytes:
+def receive_exactly(sock: Any, size: int) -> bytes:
     data = b""
     while len(data) < size:
         chunk = sock.recv(size - len(data))
@@ -186,6 +232,19 @@ def receive_exactly(sock: socket.socket, size: int) -> bytes:
             raise ConnectionError("closed")
         data += chunk
     return data
+
+
+def decode(sock: Any, data: bytes = b"") -> Any:
+    """The message that starts with ``data`` (what was read of it already) and goes on in ``sock``."""
+    import _struct
+
+    if len(data) < _LENGTH_SIZE:
+        data += receive_exactly(sock, _LENGTH_SIZE - len(data))
+    size = _struct.unpack(_LENGTH, data[:_LENGTH_SIZE])[0]
+    body = data[_LENGTH_SIZE:]
+    if len(body) < size:
+        body += receive_exactly(sock, size - len(body))
+    return marshal.loads(body)
 
 
 def _stream(stream: Any) -> list[str]:
@@ -204,14 +263,16 @@ def answer(argv: Sequence[str]) -> int | None:
     sock = connect(folder) if folder else None
     if sock is None:
         return None
-    with sock:
+    try:
         for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
+            try:
                 stream.flush()
+            except (OSError, ValueError):
+                pass
         request = {
             "op": "run",
             "argv": list(argv),
-            "cwd": str(Path.cwd()),
+            "cwd": os.getcwd(),
             "env": dict(os.environ),
             "streams": [_stream(sys.stdin), _stream(sys.stdout), _stream(sys.stderr)],
             "kg": fingerprint(),
@@ -222,19 +283,24 @@ def answer(argv: Sequence[str]) -> int | None:
             return None
         reply = b""
         try:
-            while chunk := sock.recv(64):
+            while chunk := sock.recv(4096):
                 reply += chunk
         except KeyboardInterrupt:  # closing the socket stops the worker
             return 130
         except OSError:
             pass
+    finally:
+        sock.close()
     if not reply.startswith(ACCEPTED):  # declined, or gone before its worker started: nothing ran
         return None
-    code = reply[len(ACCEPTED) :].decode("ascii", "replace").strip()
+    code, _, said = reply[len(ACCEPTED) :].decode("utf-8", "replace").partition(" ")
     if code.lstrip("-").isdigit():
+        if said:  # the worker died in its query (past its memory ceiling): what a cold run says then
+            print(said, file=sys.stderr)
         return int(code)
     print(
-        f"kg query: error: the warm query process stopped ({code or 'no exit code'}); run again with --no-cache",
+        f"kg query: error: the warm query process stopped ({code or 'no exit code'} {said}".rstrip()
+        + "); run again with --no-cache",
         file=sys.stderr,
     )
     return 3
@@ -253,9 +319,9 @@ def start(argv: Sequence[str]) -> None:
         return
     import subprocess
 
-    with contextlib.suppress(OSError):
+    try:
         subprocess.Popen(
-            [sys.executable, "-m", "kg.warm_server", "--cwd", str(Path.cwd()), "--", *argv],
+            [sys.executable, "-m", "kg.warm_server", "--cwd", os.getcwd(), "--", *argv],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -263,45 +329,69 @@ def start(argv: Sequence[str]) -> None:
             start_new_session=True,
             close_fds=True,
         )
+    except OSError:
+        pass
 
 
-def _ask(op: str) -> dict[str, Any] | None:
+def _ask(op: str, name: str = SOCKET_NAME) -> dict[str, Any] | None:
     folder = private_dir(create=False)
-    sock = connect(folder) if folder else None
+    sock = connect(folder, name) if folder else None
     if sock is None:
         return None
-    with sock:
-        try:
-            send(sock, {"op": op})
-            size = HEADER.unpack(receive_exactly(sock, HEADER.size))[0]
-            reply: dict[str, Any] = json.loads(receive_exactly(sock, size))
-            return reply
-        except (OSError, ValueError, struct.error):
-            return None
+    try:
+        send(sock, {"op": op})
+        reply = decode(sock)
+        return reply if isinstance(reply, dict) else None
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    finally:
+        sock.close()
+
+
+def _others() -> list[str]:
+    """The sockets in the cache folder of other installations' warm processes."""
+    folder = private_dir(create=False)
+    try:
+        names = sorted(os.listdir(folder)) if folder else []
+    except OSError:
+        return []
+    return [n for n in names if n.startswith(SOCKET_PREFIX) and n.endswith(SOCKET_SUFFIX) and n != SOCKET_NAME]
 
 
 def info() -> dict[str, Any] | None:
-    """What the warm process holds (its pid, age, stores and their inputs), or None when none runs."""
+    """What this kg's warm process holds (its pid, age, stores and their inputs), or None when none runs."""
     return _ask("info")
 
 
 def clear() -> dict[str, Any] | None:
-    """Stop the warm process (its stores go with it); what it held, or None when none ran."""
-    return _ask("stop")
+    """Stop the warm processes of the cache folder (their stores go with them); this kg's state, or None.
+
+    The processes of other installations (another checkout, another virtual environment) are
+    stopped too; None when this kg had none and no other either.
+    """
+    others = [_ask("stop", name) for name in _others()]
+    mine = _ask("stop")
+    return mine or next((s for s in others if s is not None), None)
 
 
 def describe(state: dict[str, Any] | None) -> str:
-    """``kg cache info`` as text."""
-    where = cache_dir() / SOCKET_NAME
-    if state is None:
-        return f"no warm query process ({where})\n"
-    lines = [
-        f"warm query process {state['pid']} at {where}",
-        f"  kg {state['version']}; up {state['up']:.0f} s, idle {state['idle']:.0f} s "
-        f"(stops after {state['idle_limit']:g} s idle); {state['rss_mb']:.0f} MB resident",
-        f"  {len(state['stores'])} of at most {state['max_stores']} stores, most recently used first:",
-    ]
-    for store in state["stores"]:
-        lines.append(f"  - {store['triples']} triples, entailment {store['entailment']}, used {store['uses']} times")
-        lines.extend(f"      {path}" for path in store["inputs"])
+    """``kg cache info`` as text: this kg's warm process (``state``, from :func:`info`), then other installations'."""
+    others = [s for s in (_ask("info", name) for name in _others()) if s is not None]
+    states = ([state] if state is not None else []) + others
+    if not states:
+        return f"no warm query process ({os.path.join(cache_dir(), SOCKET_NAME)})\n"
+    lines = []
+    for one in states:
+        where = os.path.join(cache_dir(), one.get("socket", SOCKET_NAME))
+        lines += [
+            f"warm query process {one['pid']} at {where}",
+            f"  kg {one['version']} in {one.get('kg_dir', '?')}; up {one['up']:.0f} s, idle {one['idle']:.0f} s "
+            f"(stops after {one['idle_limit']:g} s idle); {one['rss_mb']:.0f} MB resident",
+            f"  {len(one['stores'])} of at most {one['max_stores']} stores, most recently used first:",
+        ]
+        for store in one["stores"]:
+            lines.append(
+                f"  - {store['triples']} triples, entailment {store['entailment']}, used {store['uses']} times"
+            )
+            lines.extend(f"      {path}" for path in store["inputs"])
     return "\n".join(lines) + "\n"

@@ -3,15 +3,18 @@
 It holds an exclusive lock for its life, listens on its socket, keeps the stores
 of the last inputs loaded, and forks one worker per request; the worker takes
 the caller's folder, environment and standard streams and runs ``kg`` as the
-command line would. Started by :func:`kg.warm.start`; stopped by ``kg cache
-clear``, by SIGTERM, or after its idle time.
+command line would, its local query in place (:func:`kg.sparql.sandbox.in_place`:
+the worker is the query's limited process, no second fork). What a cold run
+says when its query child dies past its memory ceiling, the worker leaves in a
+pipe before its query starts ("last words"); a worker killed in its query has
+them passed to the caller with its peak memory. Started by :func:`kg.warm.start`;
+stopped by ``kg cache clear``, by SIGTERM, or after its idle time.
 """
 
 from __future__ import annotations
 
 import array
 import contextlib
-import json
 import os
 import socket
 import struct
@@ -26,14 +29,19 @@ from kg.warm import (
     CACHE_IDLE_ENV,
     CACHE_STORES_ENV,
     DECLINE,
-    HEADER,
     LOCK_NAME,
     LOG_NAME,
     SOCKET_NAME,
+    decode,
+    encode,
     fingerprint,
     private_dir,
-    receive_exactly,
 )
+
+#: Seconds a connected caller has to send its request (the callers send it at once).
+_REQUEST_TIMEOUT = 10.0
+#: Where a worker's last words start in its pipe to the warm process, and where its peak memory goes in them.
+_WORDS, _PEAK = b"\0", "\ue000peak\ue000"  # a private-use character: not in any message kg writes
 
 
 class _Store:
@@ -47,14 +55,15 @@ class _Store:
 class _Server:
     """The warm process's state and loop (see the module docstring)."""
 
-    def __init__(self, folder: Path, lock_fd: int) -> None:
+    def __init__(self, folder: str, lock_fd: int) -> None:
         from kg import limits
 
-        self.folder, self.lock_fd = folder, lock_fd
+        self.folder, self.lock_fd = Path(folder), lock_fd
         self.idle_limit = _number(CACHE_IDLE_ENV, limits.CACHE_IDLE)
         self.max_stores = max(1, int(_number(CACHE_STORES_ENV, limits.CACHE_STORES)))
         self.stores: list[_Store] = []  # most recently used first
         self.workers: dict[int, socket.socket] = {}
+        self.words: dict[int, int] = {}  # worker pid -> the read end of its last-words pipe
         self.watched: set[socket.socket] = set()
         self.selector: Any = None
         self.started = self.last = time.monotonic()
@@ -84,11 +93,12 @@ class _Server:
             os.environ.update(env)
             os.chdir(cwd)
             with reading(args):  # --base: part of the key, and what relative IRIs resolve against
-                key, inputs = index.inputs_key(args.data, args.entailment)
+                # each request: the content (not times), each input read and hashed once
+                key, inputs, contents = index.read_keyed(args.data, args.entailment)
                 found = next((s for s in self.stores if s.key == key), None)
                 if found is None:
-                    engine = OxigraphEngine.from_files(args.data, entailment=args.entailment)
-                    if index.inputs_key(args.data, args.entailment)[0] != key:
+                    engine = OxigraphEngine.from_files(args.data, entailment=args.entailment, contents=contents)
+                    if index.reread(args.data) and index.inputs_key(args.data, args.entailment)[0] != key:
                         return  # an input changed while it loaded: the worker loads it again itself
                     found = _Store(key, engine, inputs, args.entailment)
                 else:
@@ -113,6 +123,8 @@ class _Server:
         rss = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
         return {
             "pid": os.getpid(),
+            "socket": SOCKET_NAME,
+            "kg_dir": str(Path(__file__).resolve().parent),
             "version": _version(),
             "up": now - self.started,
             "idle": now - self.last,
@@ -138,8 +150,7 @@ class _Server:
         op = message.get("op")
         if op in ("info", "stop"):
             with contextlib.suppress(OSError):
-                data = json.dumps(self.state()).encode("utf-8")
-                conn.sendall(HEADER.pack(len(data)) + data)
+                conn.sendall(encode(self.state()))
             conn.close()
             return op != "stop"
         if op != "run" or len(fds) != 3 or message.get("kg") != self.kg:
@@ -158,12 +169,17 @@ class _Server:
                 os.close(fd)
             conn.close()
             return True
+        words_read, words_write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            _work(message, fds, conn)  # never returns
+            os.close(words_read)
+            _work(message, fds, conn, words_write)  # never returns
+        os.close(words_write)
+        os.set_blocking(words_read, False)
         for fd in fds:
             os.close(fd)
         self.workers[pid] = conn
+        self.words[pid] = words_read
         return True
 
     def reap(self) -> None:
@@ -174,21 +190,28 @@ class _Server:
         """
         while True:
             try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
+                pid, status, usage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid == 0:
                 return
             conn = self.workers.pop(pid, None)
+            words = _last_words(self.words.pop(pid, -1))
             if conn is None:
                 continue
             if conn in self.watched:
                 self.watched.discard(conn)
                 self.selector.unregister(conn)
             code = os.waitstatus_to_exitcode(status)
-            reply = str(code) if code >= 0 else f"killed by signal {-code}"
+            if code >= 0:
+                reply = str(code)
+            elif words:  # killed in its query: what a cold run says of its query child then
+                said_code, _, said = words.partition(" ")
+                reply = f"{said_code} {said.replace(_PEAK, str(usage.ru_maxrss // 1024))}"
+            else:
+                reply = f"killed by signal {-code}"
             with contextlib.suppress(OSError):
-                conn.sendall(reply.encode("ascii"))
+                conn.sendall(reply.encode("utf-8", "replace"))
             conn.close()
 
     def hang_up(self, conn: socket.socket) -> None:
@@ -225,7 +248,7 @@ class _Server:
                 if key.data == "listen" and running:
                     with contextlib.suppress(BlockingIOError, InterruptedError):
                         conn, _ = listener.accept()
-                        conn.setblocking(True)
+                        conn.settimeout(_REQUEST_TIMEOUT)  # a caller that connects and says nothing holds no one up
                         running = self.handle(conn)
                         if not running:
                             selector.unregister(listener)
@@ -290,21 +313,43 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     for level, kind, payload in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
-    if len(data) < HEADER.size:
-        data += receive_exactly(conn, HEADER.size - len(data))
-    size = HEADER.unpack(data[: HEADER.size])[0]
-    body = data[HEADER.size :]
-    if len(body) < size:
-        body += receive_exactly(conn, size - len(body))
-    message = json.loads(body)
+    try:
+        message = decode(conn, data)
+    except (EOFError, TypeError) as exc:
+        raise ValueError("not a request") from exc
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
     if not isinstance(message, dict):
+        for fd in fds:
+            os.close(fd)
         raise ValueError("not a request")
     return message, list(fds)
 
 
-def _work(message: dict[str, Any], fds: list[int], conn: socket.socket) -> None:
-    """The forked worker: become the caller's ``kg`` (folder, environment, standard streams) and run its command."""
+def _last_words(fd: int) -> str:
+    """The last words a worker left in its pipe (empty if it left none, or took them back); the pipe is closed."""
+    if fd < 0:
+        return ""
+    data = b""
+    with contextlib.suppress(OSError):
+        while chunk := os.read(fd, 1 << 16):
+            data += chunk
+    os.close(fd)
+    return data.rpartition(_WORDS)[2].decode("utf-8", "replace")
+
+
+def _work(message: dict[str, Any], fds: list[int], conn: socket.socket, words: int) -> None:
+    """The forked worker: become the caller's ``kg`` (folder, environment, standard streams) and run its command.
+
+    Its local query runs in this process (:func:`kg.sparql.sandbox.in_place`), which ends with the
+    command; ``words`` is the pipe for what the warm process is to say if it dies in the query.
+    """
     import signal
+
+    from kg.sparql import sandbox
+    from kg.terminal import printable
 
     code = 70
     try:
@@ -325,6 +370,22 @@ def _work(message: dict[str, Any], fds: list[int], conn: socket.socket) -> None:
         sys.stdout = open(1, "w", encoding=enc_out, errors=err_out, closefd=False)  # noqa: SIM115
         sys.stderr = open(2, "w", encoding=enc_err, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
         sys.argv = ["kg", *message["argv"]]
+        command = str(message["argv"][0]) if message["argv"] else "query"
+
+        def said(exc: Exception) -> str:  # what kg.cli.main prints for a KgError
+            return f"kg {command}: error: {printable(str(exc))}"
+
+        def report(exc: Exception) -> None:  # the time limit passed while the query ran: say so, and end
+            with contextlib.suppress(OSError, ValueError):
+                sys.stdout.flush()
+            os.write(2, (said(exc) + "\n").encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict"))
+            os._exit(int(getattr(exc, "exit_code", 4)))
+
+        def last_words(exc: Exception | None) -> None:  # what to say if this process dies in its query
+            text = "" if exc is None else f"{int(getattr(exc, 'exit_code', 4))} {said(exc)}"
+            os.write(words, _WORDS + text.encode("utf-8", "replace"))
+
+        sandbox.in_place(report, last_words, peak=_PEAK)
         from kg.cli import main
 
         try:
@@ -347,21 +408,23 @@ def serve(preload: Sequence[str] = (), cwd: str = "/") -> int:
     folder = private_dir(create=True)
     if folder is None:
         return 2
-    lock_fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    lock_fd = os.open(Path(folder) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:  # another one runs
         return 0
-    log = os.open(folder / LOG_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    log = os.open(Path(folder) / LOG_NAME, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(log, 2)  # what it has to say (a traceback if it fails), from its start on
     os.close(log)
+    import wcwidth  # noqa: F401 - imported by a table at its first non-ASCII cell: once here, not in each worker
+
     import kg.cli
     import kg.sparql.library
     import kg.sparql.results  # what every worker needs, imported once here
 
     _adopt_orphans()
     server = _Server(folder, lock_fd)
-    path = folder / SOCKET_NAME
+    path = Path(folder) / SOCKET_NAME
     with contextlib.suppress(FileNotFoundError):
         path.unlink()  # a killed one's; we hold the lock
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

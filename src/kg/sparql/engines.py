@@ -258,14 +258,17 @@ class OxigraphEngine(Engine):
         store: pyoxigraph.Store | None = None,
         *,
         entailment: str = DEFAULT_ENTAILMENT,
+        contents: Sequence[bytes] | None = None,
     ) -> OxigraphEngine:
         """The ontology, vocabularies and data files, each parsed by pyoxigraph into the default graph.
 
-        ``entailment="rdfs"`` adds the closure of :mod:`kg.sparql.entailment`.
+        ``entailment="rdfs"`` adds the closure of :mod:`kg.sparql.entailment`. ``contents``: the
+        files' bytes, already read, in the same order (:func:`kg.sparql.index.read_keyed`).
         """
         store = pyoxigraph.Store() if store is None else store
-        for path in source_paths(data):
-            load_into_store(store, path)
+        paths = source_paths(data)
+        for path, content in zip(paths, contents or [None] * len(paths), strict=True):
+            load_into_store(store, path, content=content)
         if entailment == "rdfs":
             add_rdfs_closure(store)
         return cls(store)
@@ -320,8 +323,11 @@ def _ox_has_lang(term: Any, lang: str) -> bool:
     return isinstance(term, pyoxigraph.Literal) and (term.language or "").lower() == lang.lower()
 
 
-def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
+def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None, content: bytes | None = None) -> None:
     """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader.
+
+    ``content``: the file's bytes, already read (and checked by :func:`kg.load.check_input`), for a
+    caller that keys the store by exactly what it loaded (:func:`kg.sparql.index.read_keyed`).
 
     A triple-format file goes straight into the store with ``Store.load``: the
     same strict pyoxigraph parser, base IRI and checks (:func:`kg.load.check_input`)
@@ -334,14 +340,18 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
     from kg.base_iri import current_base
     from kg.load import check_input
     from kg.load import load_into_store as load
+    from kg.sparql.index import loads_directly
 
     checked, fmt = check_input(path)
     base = current_base()
-    if fmt.dataset or (base is None and fmt.name in ("jsonld", "xml")):  # these drop or hide relative IRIs
+    if not loads_directly(fmt, base):
         load(store, path, graph)
         return
     try:
-        store.load(path=str(checked), format=fmt.oxigraph, base_iri=base, to_graph=graph)
+        if content is None:
+            store.load(path=str(checked), format=fmt.oxigraph, base_iri=base, to_graph=graph)
+        else:
+            store.load(input=content, format=fmt.oxigraph, base_iri=base, to_graph=graph)
     except (SyntaxError, OSError, ValueError, MemoryError) as exc:
         load(store, path, graph)  # raises the strict reader's LoadError, with the position
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None

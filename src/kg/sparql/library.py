@@ -10,6 +10,7 @@ comparison with expected rows :mod:`kg.sparql.compare`.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +94,9 @@ def run_query(
 
     try:
         if engine.local:  # the child sends plain tuples back; rdflib terms are built here, once
-            packed = run_isolated(execute, timeout, allow_external=allow_external, max_memory=max_memory)
+            packed = run_isolated(
+                execute, timeout, allow_external=allow_external, max_memory=max_memory, where=query.where
+            )
             outcome = unpack_outcome(packed)
         else:
             prepared = checked()
@@ -224,19 +227,22 @@ def check_values(query: Query, bindings: Mapping[str, Any], engine: Engine) -> N
 #: any other string stays one literal that matches nothing (the hostile tests bind injection attempts so).
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 
-_LABEL_LANGUAGES: dict[object, set[str]] = {}
+#: The languages found, per endpoint URL (the site makes an engine per request) and per local engine, held
+#: weakly: an id() would be given to the next engine once this one is freed, with another dataset's languages.
+_LABEL_LANGUAGES: dict[str, set[str]] = {}
+_ENGINE_LANGUAGES: weakref.WeakKeyDictionary[Engine, set[str]] = weakref.WeakKeyDictionary()
 
 
 def _label_languages(engine: Engine) -> set[str]:
-    """The language tags of the data's ``rdfs:label`` values, asked once per engine (per endpoint URL:
-    the site makes an engine per request)."""
-    key = getattr(engine, "url", None) or id(engine)
-    if key not in _LABEL_LANGUAGES:
+    """The language tags of the data's ``rdfs:label`` values, asked once per engine (per endpoint URL)."""
+    url = getattr(engine, "url", None)
+    cache: Any = _LABEL_LANGUAGES if url else _ENGINE_LANGUAGES
+    key = url or engine
+    if key not in cache:
         text = f"SELECT DISTINCT (LANG(?l) AS ?lang) WHERE {{ ?s <{_RDFS}label> ?l }}"
         outcome = engine.run(text, max_rows=MAX_ROWS)
-        found = {str(row["lang"]) for row in outcome.rows if row.get("lang") is not None and str(row["lang"])}
-        _LABEL_LANGUAGES[key] = found
-    return _LABEL_LANGUAGES[key]
+        cache[key] = {str(row["lang"]) for row in outcome.rows if row.get("lang") is not None and str(row["lang"])}
+    return cache[key]
 
 
 def _typed(subject: str, classes: Sequence[str]) -> str:

@@ -23,7 +23,6 @@ from typing import Protocol
 from markupsafe import escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
-from wcwidth import wcwidth
 
 from kg.namespaces import XSD
 from kg.sparql.protocol import term_to_json
@@ -140,9 +139,15 @@ def label_columns(variables: Sequence[str], *, iris: bool = False) -> list[tuple
 
 
 class _Widths(dict[str, int]):
-    """Terminal columns of each character met so far, asked of wcwidth once per distinct character."""
+    """Terminal columns of each character met so far, asked of wcwidth once per distinct character.
+
+    wcwidth is imported at the first character that is not printable ASCII: its tables take
+    about 40 ms to import, more than a warm ``kg query`` of an English table costs in all.
+    """
 
     def __missing__(self, char: str) -> int:
+        from wcwidth import wcwidth
+
         width = self[char] = max(wcwidth(char), 0)
         return width
 
