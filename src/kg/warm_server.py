@@ -108,7 +108,7 @@ class _Server:
                 self.stores.insert(0, found)
                 del self.stores[self.max_stores :]
                 found.uses += 1
-                index.keep(found.engine, args.data, args.entailment)
+                index.keep(found.engine, args.data, args.entailment, checked=True)  # checked as hashed
         except Exception:  # noqa: BLE001 - a load error is the worker's to report, with its message
             return
         finally:
