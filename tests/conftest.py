@@ -45,15 +45,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     its default order, most tests first, put the few-but-slow modules last, where one worker ran them
     while the other waited). Heaviest first, the light modules fill both workers up to the end. A module's
     weight is the sum of its tests' by their marks (``slow``, ``browser``, ``server``): mark slow tests.
+
+    The run's one build (fixture ``built``) is made by the first worker that needs it while the others wait
+    for it: the heaviest module that needs it goes first, and the next two never need it, so that no worker
+    starts by waiting.
     """
     weight: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
+    needs_build: set[str] = set()
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
         module = item.nodeid.split("::", 1)[0]
-        first.setdefault(module, index)
+        modules.setdefault(module, []).append(item)
         marks = {mark.name for mark in item.iter_markers()}
         weight[module] = weight.get(module, 0.0) + max([WEIGHTS[m] for m in marks & WEIGHTS.keys()] or [PLAIN_WEIGHT])
-    items.sort(key=lambda item: (-weight[item.nodeid.split("::", 1)[0]], first[item.nodeid.split("::", 1)[0]]))
+        if "built" in getattr(item, "fixturenames", ()):
+            needs_build.add(module)
+    order = sorted(modules, key=lambda module: -weight[module])  # stable: collection order among equals
+    builders = [module for module in order if module in needs_build]
+    if builders:
+        others = [module for module in order if module != builders[0]]
+        first = [module for module in others if module not in needs_build][:2]
+        order = [builders[0], *first, *[module for module in others if module not in first]]
+    items[:] = [item for module in order for item in modules[module]]
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +91,11 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         importlib.import_module(module)
     for name in ("QUERY_TIMEOUT", "SERVE_TIMEOUT", "PUSH_TIMEOUT"):
         monkeypatch.setattr(limits, name, TEST_TIME_LIMIT)
-    for function in (library.run_query, library.query, library.check_queries):
+    from kg import push, serve
+    from kg.sparql.endpoint import EndpointEngine
+
+    for function in (library.run_query, library.query, library.check_queries, EndpointEngine.__init__,
+                     serve.start_server, serve.serve, push.push):  # fmt: skip
         monkeypatch.setitem(function.__kwdefaults__, "timeout", TEST_TIME_LIMIT)
 
 
@@ -124,6 +141,14 @@ def site() -> Iterator[str]:
     from kg_serve import running_site
 
     yield from running_site()
+
+
+@pytest.fixture(scope="session")
+def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The explorer of the shipped data (``kg explore``'s one page), written once for the session; read only."""
+    from kg.explore import write_explorer
+
+    return write_explorer(tmp_path_factory.mktemp("explorer") / "explorer.html").path
 
 
 KgRunner = Callable[..., subprocess.CompletedProcess]

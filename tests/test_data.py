@@ -425,6 +425,7 @@ def test_new_shapes_reject_broken_copies(tmp_path, data_source):
     }
 
 
+@pytest.mark.slow  # the 17 worked queries of docs/model.md, on an rdflib graph
 def test_worked_queries_of_the_model_page_show_their_real_rows(graph):
     """docs/model.md: each worked query runs and its table shows as many rows as the engine returns."""
     import kg

@@ -35,11 +35,6 @@ def projection() -> nx.MultiDiGraph:
     return load_projection()
 
 
-@pytest.fixture(scope="module")
-def page_file(tmp_path_factory) -> Path:
-    return write_explorer(tmp_path_factory.mktemp("explorer") / "explorer.html").path
-
-
 @pytest.fixture
 def visit(browser, page_file) -> Iterator[Visit]:
     opened = open_page(browser, page_file, everything=True)
@@ -253,7 +248,7 @@ def test_a_hostile_label_shows_as_text_and_runs_nothing(browser, tmp_path):
         box = visit.page.locator("#graph").bounding_box()
         visit.page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
         tooltip = visit.page.locator("div.vis-tooltip")
-        tooltip.wait_for(state="visible", timeout=5000)
+        tooltip.wait_for(state="visible", timeout=30_000)
         assert EVIL in tooltip.inner_text()  # the hover title, as text
         assert visit.js("() => document.querySelectorAll('img').length") == 0
         assert visit.js("() => document.scripts.length") == 4

@@ -7,23 +7,15 @@ whom it cites; the statements table has the same as columns. English and Persian
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from explorer_page import Visit, assert_clean, open_page
-from kg.explore import write_explorer
 
 pytestmark = pytest.mark.browser
 
 CENTRAL_ASIA = "statement:isna-central-asia"
 GREAT_POWERS = "statement:faraji-rad-great-powers"
 HOPE = "statement:tokayev-hope"
-
-
-@pytest.fixture(scope="module")
-def page_file(tmp_path_factory) -> Path:
-    return write_explorer(tmp_path_factory.mktemp("explorer") / "explorer.html").path
 
 
 def fact_rows(visit: Visit) -> dict[str, str]:

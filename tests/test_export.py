@@ -560,6 +560,7 @@ def test_an_output_that_is_an_input_is_refused(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.ttl"]
 
 
+@pytest.mark.slow  # every format written twice
 def test_quads_converted_once_give_every_format_the_same_text_as_the_graphs():
     from kg.export import with_description
     from kg.formats import FORMATS

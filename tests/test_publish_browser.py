@@ -65,6 +65,7 @@ def _urls(site: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # some 20 pages in a browser
 def test_every_kind_of_page_in_both_languages_loads_clean_and_stays_on_the_site(site, context):
     problems = {}
     for url in _urls(site):

@@ -74,6 +74,7 @@ def test_every_rdf_file_of_a_subject_reparses_and_holds_its_triples(site):
             assert triples[BASE + iri] <= read, f"{iri}.{ext}"
 
 
+@pytest.mark.slow  # every link of some 2 500 pages
 def test_the_static_site_has_no_broken_link(site):
     """Every href and src of every page names a file of the site (or a fragment of the page); the only
     links off the site are the Wikidata items of entities."""

@@ -384,7 +384,7 @@ def test_a_thread_runs_queries_where_there_is_no_fork(monkeypatch):
     import multiprocessing
 
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    assert run_isolated(lambda: 42, timeout=5) == 42
+    assert run_isolated(lambda: 42, timeout=60) == 42
     stop = threading.Event()
     with pytest.raises(QueryTimeout):
         run_isolated(lambda: stop.wait(30), timeout=0.2)

@@ -145,7 +145,7 @@ def test_the_server_listens_on_loopback_and_is_read_only(fixture_server):
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(request, timeout=5)
+        urllib.request.urlopen(request, timeout=60)
     assert caught.value.code == 403
     ask = read_query_text('ASK { kgi:kazakhstan rdfs:label "قزاقستان"@fa }')
     assert run_query(ask, engine=EndpointEngine(fixture_server.query_url)).boolean is True
@@ -153,14 +153,14 @@ def test_the_server_listens_on_loopback_and_is_read_only(fixture_server):
 
 @pytest.mark.server
 def test_the_query_page_and_everything_it_loads_come_from_the_server(fixture_server):
-    with urllib.request.urlopen(fixture_server.url, timeout=5) as response:
+    with urllib.request.urlopen(fixture_server.url, timeout=60) as response:
         assert response.headers["Content-Type"].startswith("text/html")
         page = response.read().decode("utf-8")
     assert "new Yasgui(" in page
     assets = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page)
     assert sorted(assets) == ["./yasgui.min.css", "./yasgui.min.js", "/logo.svg"]
     for asset in assets:
-        with urllib.request.urlopen(fixture_server.url + asset.lstrip("./"), timeout=5) as response:
+        with urllib.request.urlopen(fixture_server.url + asset.lstrip("./"), timeout=60) as response:
             assert response.status == 200 and len(response.read()) > 1000, asset
 
 

@@ -72,6 +72,7 @@ def opened(browser, console_file) -> Iterator[Opened]:
     context.close()
 
 
+@pytest.mark.slow  # every library query in the page
 def test_every_library_query_gives_its_rows_in_the_page(opened):
     queries = [q for q in list_queries() if q.expected_path() is not None]
     answers = opened.js(

@@ -7,7 +7,6 @@ The process itself (started, forked, stopped, raced) is tested through ``kg`` in
 from __future__ import annotations
 
 import array
-import json
 import os
 import socket
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kg.sparql import index
-from kg.warm import CACHE_STORES_ENV, HEADER
+from kg.warm import CACHE_STORES_ENV, encode
 from kg.warm_server import _number, _receive, _same_user, _Server
 
 
@@ -112,11 +111,11 @@ def test_a_message_arrives_whole_with_the_descriptors_sent_with_it(tmp_path):
     left, right = socket.socketpair(socket.AF_UNIX)
     with left, right:
         assert _same_user(right)
-        body = json.dumps({"argv": ["query", "cq01"], "cwd": "/", "pad": "x" * 100_000}).encode()
+        data = encode({"argv": ["query", "cq01"], "cwd": "/", "pad": "x" * 100_000})
         with (tmp_path / "f").open("w", encoding="utf-8") as handle:
             fds = array.array("i", [handle.fileno()])
-            left.sendmsg([HEADER.pack(len(body)) + body[:10]], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
-            left.sendall(body[10:])  # the rest arrives later, in pieces
+            left.sendmsg([data[:10]], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+            left.sendall(data[10:])  # the rest arrives later, in pieces
             message, received = _receive(right)
         assert message["argv"] == ["query", "cq01"] and len(message["pad"]) == 100_000
         assert len(received) == 1
@@ -128,7 +127,6 @@ def test_a_message_arrives_whole_with_the_descriptors_sent_with_it(tmp_path):
 def test_a_message_that_is_no_request_is_refused():
     left, right = socket.socketpair(socket.AF_UNIX)
     with left, right:
-        body = b"[1, 2]"
-        left.sendall(HEADER.pack(len(body)) + body)
+        left.sendall(encode([1, 2]))  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="not a request"):
             _receive(right)

@@ -108,8 +108,9 @@ class Canonical(list[Quad]):
         return self._kept[name]
 
     def description(self) -> Description:
-        """The triples sorted for writing (:func:`_describe`), worked out once."""
-        return self.kept("description", lambda: _describe(self))
+        """The triples sorted for writing (:func:`_describe`), worked out once (each time for a big graph,
+        whose sorted copy would stay in memory beside the text being checked)."""
+        return self.kept("description", lambda: _describe(self)) if len(self) <= _BIG else _describe(self)
 
 
 def to_quads(source: Source, *, triples: bool = False) -> Canonical:
@@ -203,9 +204,12 @@ def node_key(node: Any) -> tuple[object, ...]:
 
 #: Terms recur across the documents of one run (the static site writes thousands of small descriptions that
 #: share their predicates, classes and labels): their sort keys and written forms are worked out once each,
-#: up to this many terms, and only for terms of at most _LONGEST characters.
-_TERMS_KEPT = 1 << 18
+#: up to this many terms, and only for terms of at most _LONGEST characters. A document of more than _BIG
+#: statements (a whole-graph export) does not use them: its terms recur little, and keeping them would
+#: add to its memory what they save in time.
+_TERMS_KEPT = 1 << 16
 _LONGEST = 1024
+_BIG = 20_000
 
 
 class _Memo(dict[Any, Any]):
@@ -244,7 +248,8 @@ def _describe(quads: Iterable[Quad]) -> Description:
     by_subject: dict[Any, dict[Any, set[Any]]] = {}
     for q in quads:
         by_subject.setdefault(q.subject, {}).setdefault(q.predicate, set()).add(q.object)
-    key, predicate_key = _NODE_KEYS.__getitem__, _PREDICATE_KEYS.__getitem__
+    key = _NODE_KEYS.__getitem__ if len(by_subject) <= _BIG else node_key
+    predicate_key = _PREDICATE_KEYS.__getitem__
     described = []
     for s in sorted(by_subject, key=key):
         objects = by_subject[s]
@@ -303,8 +308,9 @@ def _escape(text: str, special: re.Pattern[str]) -> str:
 class _Terms:
     """Writes terms in Turtle syntax and remembers which prefixes were used."""
 
-    def __init__(self) -> None:
+    def __init__(self, big: bool = False) -> None:
         self.used: set[str] = set()
+        self.written = _turtle_term if big else _TURTLE_TERMS.__getitem__
 
     def iri(self, iri: str) -> str:
         text, prefix = _TURTLE_IRIS[iri]
@@ -315,7 +321,7 @@ class _Terms:
     def term(self, node: Any, *, predicate: bool = False) -> str:
         if predicate and node == RDF_TYPE:
             return "a"
-        text, prefix = _TURTLE_TERMS[node]
+        text, prefix = self.written(node)
         if prefix:
             self.used.add(prefix)
         return text
@@ -393,7 +399,7 @@ def _prefix_lines(used: Iterable[str]) -> str:
 def write_turtle(source: Source) -> str:
     """Turtle normal form: only the prefixes used, subjects in order, ``a`` first, a blank line between subjects."""
     quads = to_quads(source, triples=True)
-    terms = _Terms()
+    terms = _Terms(len(quads) > _BIG)
     body = _turtle_body(quads, terms)
     return verify(_prefix_lines(terms.used) + "\n".join(body), FORMATS["turtle"], quads)
 
@@ -401,7 +407,7 @@ def write_turtle(source: Source) -> str:
 def write_trig(source: Source) -> str:
     """TriG: each graph as a block in the order given (the default graph as ``{ }``), statements indented."""
     quads = to_quads(source)
-    terms = _Terms()
+    terms = _Terms(len(quads) > _BIG)
     chunks = []
     for name, members in _graphs(quads).items():
         body = _turtle_body(members, terms, indent="    ")
@@ -424,7 +430,7 @@ class _JsonLdTerms:
     (``<kg:Country>`` must stay absolute, so ``kg:`` is then not compacted at all).
     """
 
-    def __init__(self, description: Description) -> None:
+    def __init__(self, description: Description, big: bool = False) -> None:
         schemes = _SCHEMES
         found = set()
         for subject, pairs in description:
@@ -438,8 +444,11 @@ class _JsonLdTerms:
                 _JSONLD_IRIS.clear()
             _JSONLD_IRIS[blocked] = (_Memo(lambda iri: _compact(iri, blocked), _first_size), {})
         self.iris, self.values = _JSONLD_IRIS[blocked]
+        if big:  # its values are not kept (see _BIG)
+            self.values = {}
         self.blocked = blocked
         self.used: set[str] = set()
+        self.keep = not big
 
     def iri(self, iri: str) -> str:
         text, prefix = self.iris[iri]
@@ -458,7 +467,7 @@ class _JsonLdTerms:
             found = self._value(node)
             if len(values) >= _TERMS_KEPT:
                 values.clear()
-            if _first_size(found) <= _LONGEST:
+            if self.keep and _first_size(found) <= _LONGEST:
                 values[node] = found
         if found[1]:
             self.used.add(found[1])
@@ -533,7 +542,7 @@ def write_jsonld(source: Source) -> str:
     """
     quads = to_quads(source, triples=True)
     description = _description(quads)
-    terms = _JsonLdTerms(description)
+    terms = _JsonLdTerms(description, len(quads) > _BIG)
     key_indent, item_indent = " " * 6, " " * 8
     nodes = []
     for subject, pairs in description:
@@ -607,7 +616,7 @@ def write_rdfxml(source: Source) -> str:
         return f"{extra.setdefault(split[1], f'p{len(extra)}')}:{split[2]}"
 
     body = []
-    objects_of = _XML_OBJECTS
+    objects_of, keep = _XML_OBJECTS, len(quads) <= _BIG  # a big document's objects are not kept (see _BIG)
     for subject, description in _description(quads):
         about = _XML_SUBJECTS[subject]
         if about is None:
@@ -616,7 +625,7 @@ def write_rdfxml(source: Source) -> str:
         for predicate, objects in description:
             name = qname(predicate.value)
             for o in objects:
-                written = objects_of[o]
+                written = objects_of[o] if keep else None
                 if written is None:
                     written = _xml_object(o, f"the description of {subject}")
                 if written[1]:  # a literal: its element closes after its text
@@ -706,11 +715,11 @@ def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
             "(16 MiB at once); nothing was written"
         ) from None
     merge = not fmt.dataset and not (isinstance(expected, Canonical) and expected.triples)
-    if isinstance(expected, Canonical):  # what to compare with, worked out once for all the formats
+    if isinstance(expected, Canonical) and len(expected) <= _BIG:  # worked out once for all the formats
         blank = expected.blank
         want = expected.kept(f"expected {merge}", lambda: _expected(expected, merge=merge, blank=blank))
     else:
-        blank = _has_blank_nodes(expected)
+        blank = expected.blank if isinstance(expected, Canonical) else _has_blank_nodes(expected)
         want = _expected(expected, merge=merge, blank=blank)
     if blank:  # isomorphism: equal once both are canonically labelled
         got = pyoxigraph.Dataset(read)

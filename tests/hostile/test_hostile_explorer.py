@@ -79,7 +79,7 @@ def test_a_hostile_label_is_shown_as_text_and_runs_nothing(browser, hostile_page
         scripts = page.evaluate("() => document.scripts.length")
         page.evaluate("(id) => kgExplorer.selectNode(id)", node)
         heading = page.locator("#entity-heading bdi")
-        heading.wait_for(state="attached", timeout=5000)
+        heading.wait_for(state="attached", timeout=30_000)
         assert heading.evaluate("(e) => e.textContent") == label
         assert heading.evaluate("(e) => e.children.length") == 0
         assert heading.evaluate("(e) => getComputedStyle(e).unicodeBidi") == "isolate"
