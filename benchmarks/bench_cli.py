@@ -22,8 +22,10 @@ script, interleaved query by query:
 CPU is user + system time of the process **and of its children**: this script makes itself
 the "child subreaper" (``prctl(PR_SET_CHILD_SUBREAPER)``), so the query child that ``kg
 query`` leaves exiting is reparented here and reaped, and ``getrusage(RUSAGE_CHILDREN)``
-counts it. The warm process's CPU is read from ``/proc/PID/stat`` (its own and its reaped
-workers' time, which is where the query children end up) before and after the runs. Times are
+counts it. The warm process's CPU (its own and its reaped workers') is what it reports itself
+(``getrusage``, in microseconds; ``kg cache info``'s state) before and after each run, once
+it has reaped the run's worker; ``/proc/PID/stat`` counts in 10 ms ticks, too coarse for a
+request of a few milliseconds. Times are
 medians of ``--runs`` runs, in seconds; ratios compare figures of the same run. Nothing
 asserts a time.
 """
@@ -124,8 +126,12 @@ def measured(command: list[str], env: dict[str, str], exclude: set[int], **popen
     return {"wall": wall, "cpu": children_cpu() - cpu_before, "rss": usage.ru_maxrss / 1024}
 
 
-def settled_cpu(pid: int) -> float:
-    """:func:`process_cpu` once ``pid`` has reaped every child (the query child it adopted exits after the answer)."""
+def settled_cpu(pid: int, env: dict[str, str] | None = None) -> float:
+    """``pid``'s CPU once it has reaped every child (the worker exits after the answer).
+
+    With ``env`` (the warm process's environment), the CPU the warm process reports itself
+    (``getrusage``, microseconds); else :func:`process_cpu` (``/proc``, in clock ticks of 10 ms).
+    """
     deadline = time.monotonic() + 60
     me = f"\nPPid:\t{pid}\n"
     while time.monotonic() < deadline:
@@ -137,7 +143,23 @@ def settled_cpu(pid: int) -> float:
         if not busy:
             break
         time.sleep(0.002)
+    if env is not None:
+        state = _warm_state(env)
+        if state and state.get("pid") == pid and "cpu" in state:
+            return float(state["cpu"])
     return process_cpu(pid)
+
+
+def _warm_state(env: dict[str, str]) -> dict[str, Any] | None:
+    from kg import warm
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return warm.info()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def process_cpu(pid: int) -> float:
@@ -259,9 +281,9 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Pa
                     row["before"].append(measured(old, old_env, exclude))
                 cold = kg_command("query", name, *data_args, *timeout, "--no-cache")
                 row["cold"].append(measured(cold, env, exclude))
-                before = settled_cpu(warm_pid)
+                before = settled_cpu(warm_pid, env)
                 sample = measured(kg_command("query", name, *data_args, *timeout), env, exclude)
-                sample["server_cpu"] = settled_cpu(warm_pid) - before
+                sample["server_cpu"] = settled_cpu(warm_pid, env) - before
                 row["warm"].append(sample)
                 raw = [sys.executable, str(raw_ox), str(query_files[name]), *map(str, paths)]
                 row["ox"].append(measured(raw, env, exclude))

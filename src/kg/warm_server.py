@@ -93,10 +93,12 @@ class _Server:
             os.environ.update(env)
             os.chdir(cwd)
             with reading(args):  # --base: part of the key, and what relative IRIs resolve against
-                # each request: the content (not times), each input read and hashed once
-                key, inputs, contents = index.read_keyed(args.data, args.entailment)
+                # each request: the content (not times), hashed as it is read, once; a new one is read into
+                # memory and loaded from the bytes that were hashed (read_keyed)
+                key, inputs = index.inputs_key(args.data, args.entailment)
                 found = next((s for s in self.stores if s.key == key), None)
                 if found is None:
+                    key, inputs, contents = index.read_keyed(args.data, args.entailment)
                     engine = OxigraphEngine.from_files(args.data, entailment=args.entailment, contents=contents)
                     if index.reread(args.data) and index.inputs_key(args.data, args.entailment)[0] != key:
                         return  # an input changed while it loaded: the worker loads it again itself
@@ -106,7 +108,7 @@ class _Server:
                 self.stores.insert(0, found)
                 del self.stores[self.max_stores :]
                 found.uses += 1
-                index.keep(found.engine, args.data, args.entailment)
+                index.keep(found.engine, args.data, args.entailment, checked=True)  # checked as hashed
         except Exception:  # noqa: BLE001 - a load error is the worker's to report, with its message
             return
         finally:
@@ -126,6 +128,7 @@ class _Server:
             "socket": SOCKET_NAME,
             "kg_dir": str(Path(__file__).resolve().parent),
             "version": _version(),
+            "cpu": _cpu(),
             "up": now - self.started,
             "idle": now - self.last,
             "idle_limit": self.idle_limit,
@@ -273,6 +276,14 @@ class _Server:
             with contextlib.suppress(OSError):
                 (self.folder / SOCKET_NAME).unlink()
             listener.close()
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it collected (workers, their query children)."""
+    import resource
+
+    mine, theirs = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + theirs.ru_utime + theirs.ru_stime
 
 
 def _adopt_orphans() -> None:

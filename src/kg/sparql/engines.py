@@ -197,8 +197,9 @@ class RdflibEngine(Engine):
 
     def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
         found: dict[URIRef, str] = {}
+        props = (RDFS.label, SKOS.prefLabel)  # looked up once: see OxigraphEngine.labels
         for iri in iris:
-            for prop in (RDFS.label, SKOS.prefLabel):
+            for prop in props:
                 label = next((o for o in self.graph.objects(iri, prop) if _has_lang(o, lang)), None)
                 if label is not None:
                     found[iri] = str(label)
@@ -308,10 +309,12 @@ class OxigraphEngine(Engine):
 
     def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
         found: dict[URIRef, str] = {}
+        # the properties looked up once: an attribute of rdflib's closed namespaces costs about 1 ms
+        props = [pyoxigraph.NamedNode(str(RDFS.label)), pyoxigraph.NamedNode(str(SKOS.prefLabel))]
         for iri in iris:
             node = pyoxigraph.NamedNode(str(iri))
-            for prop in (RDFS.label, SKOS.prefLabel):
-                quads = self.store.quads_for_pattern(node, pyoxigraph.NamedNode(str(prop)), None, None)
+            for prop in props:
+                quads = self.store.quads_for_pattern(node, prop, None, None)
                 label = next((q.object.value for q in quads if _ox_has_lang(q.object, lang)), None)
                 if label is not None:
                     found[iri] = label
