@@ -199,3 +199,11 @@ def test_path_command_exit_codes(capsys):
     assert "kg path: error: no entity is labelled 'Atlantis'" in capsys.readouterr().err
     assert main(["path", "--data", str(FIXTURE), "Tehran", "Iran"]) == 0
     assert capsys.readouterr().out == "Tehran → Iran: 1 steps\n  Tehran —located in→ Iran\n"
+
+
+def test_a_cue_with_two_kinds_shows_the_same_one_on_every_run(real):
+    """span:2538-2549 («نخواهند کرد») is both a negation and a future marker: the projection shows one of
+    them, the first by prefixed name, never whichever the hash order gives (the explorer page was not the
+    same from one run to the next)."""
+    cues = [v for v in real.nodes["statement:khamenei-ukraine"]["values"] if v.get("term") == "span:2538-2549"]
+    assert [c["kind"]["term"] for c in cues] == ["kgc:future-marker"]

@@ -243,7 +243,8 @@ class _Context:
         if isinstance(date, Literal):
             out["date"] = str(date)
         kind_property, scope_property = self.spec.cue_parts
-        kind = self.graph.value(term, kind_property)
+        kinds = sorted(self.graph.objects(term, kind_property), key=to_curie)  # one, the same on every run
+        kind = kinds[0] if kinds else None
         if kind is not None:
             kind_labels = _labels(self.graph, kind, self.spec.value_labels)
             scope = _labels(self.graph, term, (scope_property,))
