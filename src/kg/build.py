@@ -111,7 +111,9 @@ def _write_docs_dir(sources: Sources, path: Path) -> None:
 def _write_site_dir(sources: Sources, path: Path) -> None:
     from kg.publish.static import write_site
 
-    write_site(path, sources=sources)
+    # The build stages each output as out/.kg-build-…/NAME: the site it replaces is out/NAME, whose
+    # unchanged files are hard-linked, not written again (and so not freed when the old one is removed).
+    write_site(path, sources=sources, previous=path.parent.parent / path.name)
 
 
 def _digest(paths: Sequence[Path]) -> str:

@@ -118,9 +118,11 @@ def write_site(
     sources: Sources | None = None,
     host: str = limits.PUBLISH_HOST,
     explorer: bool = True,
+    previous: str | Path | None = None,
 ) -> PublishResult:
     """Write the static site of the shipped (or given) data, or of ``sources`` already read, into ``out``
-    (replaced whole when done)."""
+    (replaced whole when done); files the same as in ``previous`` (default: the site ``out`` holds) are
+    hard-linked from it."""
     from kg.publish.description import load_publication
     from kg.sources import Sources
 
@@ -133,9 +135,10 @@ def write_site(
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(target.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".kg-publish-{os.getpid()}-", dir=target.parent))
-    previous = target if target.is_dir() and not target.is_symlink() else None
+    old = Path(previous) if previous is not None else target
+    old_site = old if old.is_dir() and not old.is_symlink() else None
     try:
-        writer = _Writer(staging, previous)
+        writer = _Writer(staging, old_site)
         _write_all(writer, publication, sources, host, explorer=explorer)
         replace_path(staging, target)
     except OSError as exc:
