@@ -393,3 +393,38 @@ def test_only_its_own_user_reaches_the_warm_process(shared_warm):
         preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),  # nobody, in the child only
     )  # fmt: skip
     assert other.stdout.strip() == "PermissionError", other.stderr
+
+
+def test_a_long_query_does_not_hold_up_the_answer_of_a_short_one(shared_warm):
+    """Each worker holds only its own caller's socket: a caller gets its end of file when its worker is done,
+    not when a worker started after it (which once held a copy of the caller's socket) is done."""
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+    def run(seconds: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "kg", "query", "-e", endless, "--timeout", seconds],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=shared_warm.env,
+        )  # fmt: skip
+
+    def wait_for_workers(count: int) -> None:
+        deadline = time.monotonic() + DEADLINE
+        while len(_workers_of(shared_warm)) < count:
+            assert time.monotonic() < deadline, "the queries never started"
+            time.sleep(0.02)
+
+    short = run("3")
+    wait_for_workers(1)
+    long = run("100")
+    try:
+        wait_for_workers(2)
+        assert short.wait(timeout=DEADLINE) == 4  # stopped at its own time limit
+        assert long.poll() is None  # and answered while the later one still runs
+    finally:
+        for process in (short, long):
+            process.kill()
+            process.wait()
+
+
+def _workers_of(runner: Warm) -> list[Path]:
+    pid = runner.state()["pid"]
+    return [e for e in Path("/proc").iterdir() if e.name.isdigit() and _child_of(e, pid)]

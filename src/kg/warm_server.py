@@ -176,6 +176,10 @@ class _Server:
         pid = os.fork()
         if pid == 0:
             os.close(words_read)
+            for other in self.workers.values():  # another caller's socket held here would keep it waiting
+                other.close()
+            for other_words in self.words.values():
+                os.close(other_words)
             _work(message, fds, conn, words_write)  # never returns
         os.close(words_write)
         os.set_blocking(words_read, False)
