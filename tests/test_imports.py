@@ -154,3 +154,39 @@ def test_the_package_face_is_imported_on_first_use():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
+
+
+#: Modules with no logic of their own, so no test file of their own: why, each.
+NO_TEST_FILE = {
+    "__init__.py": "the package face: lazy names, tested by test_the_package_face_is_imported_on_first_use here",
+    "__main__.py": "one line that calls kg.cli.main (the CLI tests run it)",
+    "factuality.py": "constants only (terms of the factuality model), used by the pages' tests",
+    "sparql/__init__.py": "re-exports only",
+}
+
+
+def _test_files_for(module: Path) -> list[str]:
+    """The names a module's own test file may have: tests/test_<module>.py, or for a module of a
+    package tests/test_<package>_<module>.py (a package's __init__: tests/test_<package>.py)."""
+    parts = module.relative_to(SRC).with_suffix("").parts
+    if len(parts) == 1:
+        return [f"test_{parts[0]}.py"]
+    package, name = parts[0], parts[-1]
+    if name == "__init__":
+        return [f"test_{package}.py"]
+    return [f"test_{name}.py", f"test_{package}_{name}.py"]
+
+
+def test_every_module_with_logic_has_a_test_file_of_its_own():
+    tests = {path.name for path in Path(__file__).parent.rglob("test_*.py")}
+    missing = [
+        str(module.relative_to(SRC))
+        for module in sorted(SRC.rglob("*.py"))
+        if str(module.relative_to(SRC)) not in NO_TEST_FILE
+        and not any(name in tests for name in _test_files_for(module))
+    ]
+    assert missing == [], f"modules with no tests/test_<module>.py: {missing}"
+
+
+def test_the_exemptions_name_real_modules():
+    assert [name for name in NO_TEST_FILE if not (SRC / name).is_file()] == []
