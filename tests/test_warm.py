@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -382,17 +383,38 @@ def test_only_its_own_user_reaches_the_warm_process(shared_warm):
     socket_path = shared_warm.folder / warm.SOCKET_NAME
     assert socket_path.stat().st_mode & 0o777 == 0o600
     assert shared_warm.folder.stat().st_mode & 0o777 == 0o700
-    probe = (
-        "import _socket, sys\n"
-        "s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)\n"
-        "try:\n    s.connect(sys.argv[1])\nexcept OSError as e:\n    print(type(e).__name__)\n"
-        "else:\n    print('connected')\n"
-    )
-    other = subprocess.run(
-        [sys.executable, "-c", probe, str(socket_path)], capture_output=True, text=True, check=False,
-        preexec_fn=lambda: (os.setgid(65534), os.setuid(65534)),  # nobody, in the child only
-    )  # fmt: skip
-    assert other.stdout.strip() == "PermissionError", other.stderr
+    assert _connect_as_nobody(socket_path) == "PermissionError"
+
+
+def _connect_as_nobody(socket_path: Path) -> str:
+    """Try ``socket_path`` from a forked child that became the user ``nobody``: the name of the error, or
+    "connected". A fork, not a new interpreter: ``nobody`` may not reach this Python (a venv under /root)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        outcome = "connected"
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+        except OSError as error:  # not the other user: say so, never a PermissionError that would pass
+            outcome = f"could not become nobody: {error}"
+        else:
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                    probe.connect(str(socket_path))
+            except OSError as error:
+                outcome = type(error).__name__
+        os.write(write_end, outcome.encode())
+        os._exit(0)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as answer:
+            outcome = answer.read().decode()
+    finally:
+        os.waitpid(pid, 0)
+    return outcome
 
 
 def test_a_long_query_does_not_hold_up_the_answer_of_a_short_one(shared_warm):
