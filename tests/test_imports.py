@@ -13,7 +13,7 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
    writers, http, and kg serve's request guard and HTTP server (guard, httpd);
-3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
+3. the graph and what is made of it: sources, describe, quality, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
@@ -63,7 +63,7 @@ def import_graph() -> nx.DiGraph:
     return graph
 
 
-_GRAPH = "sources describe validate project stats diagram docs synth export reason"
+_GRAPH = "sources describe quality validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
         "kg." + n

@@ -57,6 +57,8 @@ class Sources:
         self.data_paths: tuple[Path, ...] = tuple(Path(p) for p in (data or [resources.data_path()]))
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
         self._descriptions: dict[str | None, Graph] = {}
+        #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
+        self.report: Any = None
 
     @property
     def paths(self) -> list[Path]:
@@ -155,7 +157,9 @@ class Sources:
         from kg.describe import describe_dataset
 
         if endpoint not in self._descriptions:
-            self._descriptions[endpoint] = describe_dataset(self.union, endpoint=endpoint, sources=self.paths)
+            self._descriptions[endpoint] = describe_dataset(
+                self.union, endpoint=endpoint, sources=self.paths, named_graphs=self.parts(), report=self.report
+            )
         return self._descriptions[endpoint]
 
     def described_parts(self, *, endpoint: str | None = None) -> Parts:
