@@ -68,6 +68,9 @@ def test_a_node_the_site_has_no_page_for_is_not_linked(nodes):
     [
         ("265200000", XSD.integer, "en", "265,200,000"),
         ("265200000", XSD.integer, "fa", "۲۶۵٬۲۰۰٬۰۰۰"),
+        ("1401", XSD.integer, "en", "1401"),  # four digits stay whole, as in the site's tables
+        ("1e5", XSD.double, "fa", "۱۰۰٬۰۰۰"),
+        ("abc", XSD.integer, "en", "abc"),  # ill-typed: as written
         ("2022-06-19", XSD.date, "en", "19 June 2022 (29 Khordad 1401 SH)"),
         ("2022-06", XSD.gYearMonth, "fa", "ژوئن ۲۰۲۲"),
         ("2022", XSD.gYear, "fa", "۲۰۲۲"),

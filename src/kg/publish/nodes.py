@@ -19,11 +19,12 @@ from markupsafe import Markup, escape
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg import limits
+from kg.i18n import digits, format_number
 from kg.i18n import text as message
 from kg.namespaces import BASE, RDF, XSD
+from kg.publish.dates import format_date, format_year_month
 from kg.publish.description import Publication
 from kg.publish.paths import DUMPS, page_path
-from kg.publish.values import digits, format_date, format_number, format_year_month
 from kg.terms import natural_key, prefixed
 
 _NUMBERS = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.nonNegativeInteger)}
@@ -177,7 +178,7 @@ class Nodes:
     def literal(self, term: Literal, lang: str, unit: str | None = None) -> str:
         datatype = term.datatype.value if term.datatype is not None else ""
         if datatype in _NUMBERS:
-            text = format_number(term.value, lang)
+            text = format_number(term.value, lang) or term.value
             return f"{text} {self.name(unit, lang)}" if unit else text
         if datatype == _DATE:
             return format_date(term.value, lang)
