@@ -10,6 +10,7 @@ from rdflib import Literal
 
 from kg.cli import main
 from kg.errors import NotFound, UsageError
+from kg.i18n import FSI, PDI
 from kg.load import load_graph
 from kg.namespaces import ID, KG, RDF, RDFS, new_graph
 from kg.project import SPEC, load_projection, to_curie, to_networkx
@@ -18,8 +19,6 @@ from kg.stats import find_node, graph_stats, shortest_path
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
 TOKAYEV = "kgi:kassym-jomart-tokayev"
 RAIL_MOU = "agreement:rail-cooperation-mou-2022"
-
-FSI, PDI = "\u2068", "\u2069"
 
 
 @pytest.fixture(scope="module")
