@@ -160,6 +160,21 @@ def test_the_package_face_is_imported_on_first_use():
     assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
 
 
+def test_the_sparql_face_is_what_the_readme_uses():
+    """``kg.sparql`` exports ``query`` and its ``Result``, each documented in the package's docstring; every
+    other name is imported from its module (and ``kg.sparql.compare`` is the module, not a function)."""
+    import types
+
+    import kg.sparql
+    import kg.sparql.compare
+
+    assert kg.sparql.__all__ == ["Result", "query"]
+    assert all(f":func:`{n}`" in kg.sparql.__doc__ or f":class:`{n}`" in kg.sparql.__doc__ for n in kg.sparql.__all__)
+    assert isinstance(kg.sparql.compare, types.ModuleType)
+    public = {n for n, v in vars(kg.sparql).items() if not n.startswith("_") and not isinstance(v, types.ModuleType)}
+    assert public == {"Result", "query"}
+
+
 #: Modules with no logic of their own, so no test file of their own: why, each.
 NO_TEST_FILE = {
     "__init__.py": "the package face: lazy names, tested by test_the_package_face_is_imported_on_first_use here",
