@@ -20,7 +20,16 @@ from starlette.routing import Route
 from kg import proxy as proxy_module
 from kg.guard import Refused
 from kg.processes import free_port
-from kg.proxy import CANCELLED, AnswerCache, SparqlProxy, StartBudget, Truncated, machine_threads, start_budget
+from kg.proxy import (
+    CANCELLED,
+    AnswerCache,
+    SparqlProxy,
+    StartBudget,
+    Truncated,
+    machine_tasks,
+    machine_threads,
+    start_budget,
+)
 
 JSON = "application/sparql-results+json"
 ROWS = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
@@ -258,6 +267,24 @@ def test_a_query_past_the_start_budget_is_503_with_retry_after_and_never_reaches
     assert (answer.status_code, answer.headers["retry-after"]) == (503, "60")
     assert answer.text == "kg serve is busy: 1 queries started in the last 60 s; try again shortly"
     assert (cached.status_code, len(server.requests)) == (200, 1)
+
+
+def test_no_query_starts_while_the_machine_runs_past_three_quarters_of_the_threads_it_allows():
+    seen = [(700, 1000)]
+    budget = StartBudget(100, window=10, machine=lambda: seen[0], every=0)
+    budget.take()
+    seen[0] = (750, 1000)  # another program took threads: the next start would pass three quarters
+    with pytest.raises(Refused) as caught:
+        budget.take()
+    assert (caught.value.status, caught.value.headers) == (503, [(b"retry-after", b"1")])
+    assert (
+        caught.value.message
+        == "kg serve is busy: the machine runs 750 of the 1000 threads it allows; try again shortly"
+    )
+    seen[0] = None  # unreadable: the budget alone decides
+    budget.take()
+    tasks, allowed = machine_tasks() or (1, 1)
+    assert 0 < tasks <= allowed
 
 
 def test_the_start_budget_is_at_most_a_quarter_of_the_threads_the_machine_allows():

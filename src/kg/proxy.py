@@ -32,7 +32,7 @@ import contextlib
 import math
 import time
 import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,15 +65,31 @@ class StartBudget:
 
     Oxigraph's server starts one thread per query that sleeps for the whole time limit
     (``--timeout-s``) before it cancels the query, finished or not; a flood of cheap
-    queries thus holds ``rate × limit`` threads, and at some 16 000 the machine's process
-    ids run out and the server aborts. This bound keeps the child's sleeping threads
-    under ``budget``.
+    queries thus holds ``rate × limit`` threads, and when the machine's process ids run out
+    (32 768 by default on Linux, for every process of the machine) the server aborts. This
+    bound keeps the child's sleeping threads under ``budget``; and, with ``machine`` (a
+    function giving the machine's threads now and the threads it allows, e.g.
+    :func:`machine_tasks`), no query starts while the machine's threads are past ``share`` of
+    what it allows, however they came (other servers, other programs).
     """
 
-    def __init__(self, budget: int, window: float) -> None:
+    def __init__(
+        self,
+        budget: int,
+        window: float,
+        *,
+        machine: Callable[[], tuple[int, int] | None] | None = None,
+        share: float = 0.75,
+        every: float = 0.1,
+    ) -> None:
         self.budget = budget
         self.window = window
+        self.machine = machine
+        self.share = share
+        self.every = every  # seconds between two looks at the machine's threads
         self._started: collections.deque[float] = collections.deque()
+        self._looked = -math.inf
+        self._crowded: tuple[int, int] | None = None
 
     def take(self, cost: int = 1) -> None:
         now = time.monotonic()
@@ -87,7 +103,28 @@ class StartBudget:
                 f"kg serve is busy: {self.budget} queries started in the last {self.window:g} s; try again shortly",
                 [(b"retry-after", str(wait).encode())],
             )
+        if self.machine is not None and now - self._looked >= self.every:
+            self._looked = now
+            seen = self.machine()
+            self._crowded = seen if seen is not None and seen[0] + cost > seen[1] * self.share else None
+        if self._crowded is not None:
+            tasks, allowed = self._crowded
+            raise Refused(
+                503,
+                f"kg serve is busy: the machine runs {tasks} of the {allowed} threads it allows; try again shortly",
+                [(b"retry-after", b"1")],
+            )
         started.extend([now] * cost)
+
+
+def machine_tasks() -> tuple[int, int] | None:
+    """The threads the machine runs now (``/proc/loadavg``) and those it allows (:func:`machine_threads`)."""
+    allowed = machine_threads()
+    try:
+        tasks = int(Path("/proc/loadavg").read_text(encoding="utf-8").split()[3].split("/")[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return (tasks, allowed) if allowed is not None else None
 
 
 def machine_threads() -> int | None:
