@@ -30,7 +30,6 @@ from rdflib.term import Node
 
 from kg.errors import UsageError
 from kg.formats import FORMATS, rdf_format
-from kg.load import source_paths
 from kg.namespaces import (
     BASE,
     DATASET_IRI,
