@@ -35,7 +35,8 @@ from kg.publish.conneg import MEDIA_TYPES
 from kg.publish.description import Publication
 from kg.publish.paths import DUMPS, RDF_SUFFIXES, page_path
 from kg.publish.values import digits, format_date, format_number, format_year_month
-from kg.terms import natural_key, prefixed
+from kg.terms import natural_key
+from kg.terms import prefixed as _prefixed
 from kg.text import sentence_spans
 
 #: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
@@ -71,6 +72,7 @@ class Renderer:
     root: str = "/"
     static: bool = False
     _nodes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
+    _blank_orders: dict[BlankNode, tuple[object, ...]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- links
 
@@ -187,7 +189,12 @@ class Renderer:
 
     def _order(self, term: Any) -> tuple[object, ...]:
         """How values sort: by their text (a blank node by :meth:`blank_text`, not by its label)."""
-        return _natural(("_:" + self.blank_text(term)) if isinstance(term, BlankNode) else str(term))
+        if isinstance(term, BlankNode):
+            found = self._blank_orders.get(term)
+            if found is None:
+                found = self._blank_orders[term] = _natural("_:" + self.blank_text(term))
+            return found
+        return _natural(str(term))
 
     def _named(self, iri: str, lang: str) -> dict[str, Any]:
         label = self.publication.label(iri, lang)
@@ -498,14 +505,72 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 #: natural_key of the texts pages sort by, kept: the same nodes are sorted on many pages.
 _natural = lru_cache(maxsize=1 << 15)(natural_key)
+#: The prefixed names of the IRIs pages show, kept: the same terms are on many pages.
+prefixed = lru_cache(maxsize=1 << 15)(_prefixed)
 
 
 @cache
 def environment() -> Environment:
     """The Jinja environment of ``templates/site/`` (autoescape on, for every template and string)."""
     folder = files("kg").joinpath("templates", "site")
-    return Environment(
-        loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,  # the templates are the package's: not looked at again on every page
+    )
+    env.globals.update(
+        joined_html=joined_html,
+        fact_rows_html=fact_rows_html,
+        items_html=items_html,
+        pair_rows_html=pair_rows_html,
+        mentions_html=mentions_html,
+    )
+    return env
+
+
+# The long lists of a page (its facts, instances, uses, mentions) are joined here, not looped over by the
+# template: a page shows hundreds of values, each already HTML (:func:`_with_html`), and a template loop
+# costs about ten times a join per value. What they write is what the loops wrote.
+
+
+def joined_html(nodes: Iterable[dict[str, Any]], separator: str) -> Markup:
+    """The values' HTML, with ``separator`` (text, escaped) between them."""
+    return escape(separator).join(n["html"] for n in nodes)
+
+
+def fact_rows_html(groups: Iterable[dict[str, Any]]) -> Markup:
+    """A table row a property: its name, then its values, one a line."""
+    return Markup(
+        "".join(
+            f'<tr><th scope="row">{g["property"]["html"]}</th><td>{"<br>".join(v["html"] for v in g["values"])}'
+            "</td></tr>\n"
+            for g in groups
+        )
+    )
+
+
+def items_html(nodes: Iterable[dict[str, Any]]) -> Markup:
+    """A list item a value."""
+    return Markup("".join(f"<li>{n['html']}</li>\n" for n in nodes))
+
+
+def pair_rows_html(rows: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> Markup:
+    """A table row a pair of values (the subject and the object of a use of a property)."""
+    return Markup("".join(f"<tr><td>{s['html']}</td><td>{o['html']}</td></tr>\n" for s, o in rows))
+
+
+def mentions_html(mentions: Iterable[dict[str, Any]]) -> Markup:
+    """A list item a sentence of the article (Persian, verbatim), its mentions marked with their offsets."""
+    return Markup(
+        "".join(
+            '<li lang="fa" dir="rtl">'
+            + "".join(
+                f'<mark title="{begin}–{end}">{escape(text)}</mark>' if marked else str(escape(text))
+                for text, marked, begin, end in m["parts"]
+            )
+            + "</li>\n"
+            for m in mentions
+        )
     )
 
 
