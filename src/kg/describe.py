@@ -54,7 +54,7 @@ from kg.namespaces import (
 from kg.output import Export, check_output, write_atomically
 from kg.publish.paths import DUMPS
 from kg.terms import natural_key, split_iri
-from kg.writers import serialize, write_turtle
+from kg.writers import serialize
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
@@ -316,10 +316,3 @@ def describe(
         return Export(text=text)
     write_atomically({target: text})
     return Export(written=[("dataset description", target)])
-
-
-def write_description_file(graph: Graph, path: Path, *, sources: Sequence[Path] | None = None) -> None:
-    """Build output: the VoID/DCAT description of the loaded graph, in Turtle; ``sources``: the files
-    it was read from (default: the shipped ones)."""
-    text = write_turtle(describe_dataset(graph, sources=source_paths(None) if sources is None else sources))
-    path.write_text(text, encoding="utf-8", newline="")

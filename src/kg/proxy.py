@@ -253,8 +253,8 @@ class SparqlProxy:
 
 def _check(text: str) -> None:
     """The one query policy, decided as the Oxigraph server reads the text (SERVICE, FROM, Update refused)."""
-    from kg.sparql import Query
     from kg.sparql.policy import check_policy
+    from kg.sparql.syntax import Query
 
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
 
