@@ -32,7 +32,9 @@ from kg.export import (
 from kg.load import parse_turtle
 from kg.namespaces import ID, KG, NIF, ONTOLOGY_IRI, RDF, RDFS, VOCABULARIES_IRI, XSD, new_graph
 from kg.output import write_atomically
-from kg.sparql import Result, compare, read_expected, read_query
+from kg.sparql import Result
+from kg.sparql.compare import compare, read_expected
+from kg.sparql.files import read_query
 from kg.terms import to_rdflib
 
 #: rdflib's own TriG and N-Quads parsers use its deprecated ConjunctiveGraph API internally.

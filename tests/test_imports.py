@@ -9,7 +9,7 @@ nothing below ``sparql/`` and ``explore/`` imports them:
 
 1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
    byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
-   of how sure a statement is), and
+   of how sure a statement is), hierarchy (the transitive closure of subclasses and subproperties), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
    writers/ (quads: the input canonically labelled; order: sort keys and the memo; check: the re-read; one
@@ -84,6 +84,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "scan",
             "processes",
             "factuality",
+            "hierarchy",
         ]
     )
     | {"kg.publish.paths"},
@@ -158,6 +159,21 @@ def test_the_package_face_is_imported_on_first_use():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
+
+
+def test_the_sparql_face_is_what_the_readme_uses():
+    """``kg.sparql`` exports ``query`` and its ``Result``, each documented in the package's docstring; every
+    other name is imported from its module (and ``kg.sparql.compare`` is the module, not a function)."""
+    import types
+
+    import kg.sparql
+    import kg.sparql.compare
+
+    assert kg.sparql.__all__ == ["Result", "query"]
+    assert all(f":func:`{n}`" in kg.sparql.__doc__ or f":class:`{n}`" in kg.sparql.__doc__ for n in kg.sparql.__all__)
+    assert isinstance(kg.sparql.compare, types.ModuleType)
+    public = {n for n, v in vars(kg.sparql).items() if not n.startswith("_") and not isinstance(v, types.ModuleType)}
+    assert public == {"Result", "query"}
 
 
 #: Modules with no logic of their own, so no test file of their own: why, each.
