@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.cli import main
-from kg.describe import describe_dataset
+from kg.describe import Data, describe_dataset
 from kg.namespaces import BASE, DATASET_IRI, DCTERMS, DQV, FREQ, ID, KG, LDQD, OWL, RDF, RDFS, SD, SKOS, VOID, new_graph
 from kg.quality import METRICS, measurement_iri, metric_iri, values
 from kg.sources import Sources
@@ -29,7 +29,7 @@ def _count(graph: Graph, query: str) -> int:
 
 def test_counts_agree_with_sparql_over_the_shipped_graph(sources):
     graph = sources.union
-    found = values(graph)
+    found = values(Data.of(graph))
     assert found["slips"].toPython() == _count(graph, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a kg:Slip }") == 10
     assert found["doubtful-identifications"].toPython() == _count(
         graph, "SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a kg:Identification }"
@@ -61,7 +61,7 @@ def test_a_small_graph_gives_the_counts_by_hand():
     g.add((ID["a"], OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q1")))
     g.add((ID["b"], OWL.sameAs, URIRef("http://example.org/not-wikidata")))
     g.add((ID["slip/x"], RDF.type, KG.Slip))
-    found = values(g)
+    found = values(Data.of(g))
     assert {k: v.toPython() for k, v in found.items()} == {
         "slips": 1,
         "doubtful-identifications": 0,
@@ -70,7 +70,7 @@ def test_a_small_graph_gives_the_counts_by_hand():
         "traced-to-text": Decimal(0),
         "bilingual-labels": Decimal("0.25"),
     }
-    assert values(new_graph())["linked-to-wikidata"].toPython() == 0  # no entities: no division by zero
+    assert values(Data.of(new_graph()))["linked-to-wikidata"].toPython() == 0  # no entities: no division by zero
 
 
 def test_every_measurement_is_typed_defined_in_both_languages_and_in_a_dimension(sources):

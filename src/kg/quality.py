@@ -30,11 +30,11 @@ Shares are ``xsd:decimal`` between 0 and 1, rounded to four places; counts are
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Protocol
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg.namespaces import DATASET_IRI, DQV, ID, ITSRDF, KG, LDQD, OWL, RDF, RDFS, SKOS, WD, XSD
 
@@ -148,34 +148,50 @@ def _share(part: int, whole: int) -> Literal:
     return Literal(value, datatype=XSD.decimal)
 
 
-def _instances(data: Graph, classes: Iterable[URIRef]) -> set[URIRef]:
-    """IRIs typed with one of ``classes`` or a class below one (rdfs:subClassOf as the graph states it)."""
-    todo, seen = list(classes), set(classes)
-    while todo:
-        for sub in data.subjects(RDFS.subClassOf, todo.pop()):
-            if isinstance(sub, URIRef) and sub not in seen:
-                seen.add(sub)
-                todo.append(sub)
-    return {s for cls in seen for s in data.subjects(RDF.type, cls) if isinstance(s, URIRef)}
+class Data(Protocol):
+    """What the measures read: SELECT over the union of the dataset's parts (:class:`kg.describe.Data`)."""
+
+    def select(self, query: str) -> list[tuple[Any, ...]]: ...
 
 
-def values(data: Graph, report: ValidationReport | None = None) -> dict[str, Literal]:
-    """Metric name -> its measured value on ``data`` (and on ``report``, the validation of ``data``, if given)."""
-    entities = _instances(data, NAMED_ENTITY_CLASSES)
-    linked = {s for s in entities for o in data.objects(s, OWL.sameAs) if str(o).startswith(str(WD))}
-    mentioned = {o for o in data.objects(None, ITSRDF.taIdentRef) if isinstance(o, URIRef)}
-    languages: dict[URIRef, set[str]] = {}
-    for predicate in (RDFS.label, SKOS.prefLabel):
-        for s, o in data.subject_objects(predicate):
-            if isinstance(s, URIRef) and str(s).startswith(str(ID)) and isinstance(o, Literal):
-                languages.setdefault(s, set()).add(o.language or "")
+_ENTITIES = (
+    "VALUES ?top { " + " ".join(f"<{c}>" for c in NAMED_ENTITY_CLASSES) + " } "
+    f"?e a ?class . ?class <{RDFS.subClassOf}>* ?top . FILTER isIRI(?e)"
+)
+_NAME = f"(<{RDFS.label}>|<{SKOS.prefLabel}>)"
+
+
+def _count(data: Data, query: str) -> int:
+    ((count,),) = data.select(query)
+    return int(count)
+
+
+def values(data: Data, report: ValidationReport | None = None) -> dict[str, Literal]:
+    """Metric name -> its measured value on ``data`` (and on ``report``, the validation of ``data``, if given).
+
+    Counted by SPARQL over the union of the parts, each resource once (``COUNT(DISTINCT …)``)."""
+    entities = _count(data, f"SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} }}")
+    linked = _count(
+        data,
+        f'SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} ?e <{OWL.sameAs}> ?w FILTER STRSTARTS(STR(?w), "{WD}") }}',
+    )
+    traced = _count(data, f"SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} ?m <{ITSRDF.taIdentRef}> ?e }}")
+    ours = f'FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))'
+    labelled = _count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s {_NAME} ?l {ours} }}")
+    bilingual = _count(
+        data,
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s {_NAME} ?en . ?s {_NAME} ?fa {ours} "
+        'FILTER (LANG(?en) = "en" && LANG(?fa) = "fa") }',
+    )
     found = {
-        "slips": Literal(len(set(data.subjects(RDF.type, KG.Slip)))),
-        "doubtful-identifications": Literal(len(set(data.subjects(RDF.type, KG.Identification)))),
-        "named-entities": Literal(len(entities)),
-        "linked-to-wikidata": _share(len(linked), len(entities)),
-        "traced-to-text": _share(len(entities & mentioned), len(entities)),
-        "bilingual-labels": _share(sum(1 for langs in languages.values() if {"en", "fa"} <= langs), len(languages)),
+        "slips": Literal(_count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{KG.Slip}> }}")),
+        "doubtful-identifications": Literal(
+            _count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{KG.Identification}> }}")
+        ),
+        "named-entities": Literal(entities),
+        "linked-to-wikidata": _share(linked, entities),
+        "traced-to-text": _share(traced, entities),
+        "bilingual-labels": _share(bilingual, labelled),
     }
     if report is not None:
         found["validation-findings"] = Literal(len(report.findings))
@@ -184,7 +200,7 @@ def values(data: Graph, report: ValidationReport | None = None) -> dict[str, Lit
     return found
 
 
-def quality_triples(data: Graph, report: ValidationReport | None = None) -> Iterator[tuple[Any, Any, Any]]:
+def quality_triples(data: Data, report: ValidationReport | None = None) -> Iterator[tuple[Any, Any, Any]]:
     """The DQV triples of the description: each measurement of :func:`values`, its metric and dimension."""
     ds = DATASET_IRI
     for name, value in values(data, report).items():
