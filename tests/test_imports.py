@@ -9,7 +9,7 @@ nothing below ``sparql/`` and ``explore/`` imports them:
 
 1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
    byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
-   of how sure a statement is), and
+   of how sure a statement is), hierarchy (the transitive closure of subclasses and subproperties), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
    writers/ (quads: the input canonically labelled; order: sort keys and the memo; check: the re-read; one
@@ -84,6 +84,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "scan",
             "processes",
             "factuality",
+            "hierarchy",
         ]
     )
     | {"kg.publish.paths"},

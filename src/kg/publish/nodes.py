@@ -11,6 +11,7 @@ page shows hundreds of values, and a site shows the same nodes on many pages.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -25,7 +26,8 @@ from kg.namespaces import BASE, RDF, XSD
 from kg.publish.dates import format_date, format_year_month
 from kg.publish.description import Publication
 from kg.publish.paths import DUMPS, page_path
-from kg.terms import natural_key, prefixed
+from kg.terms import natural_key
+from kg.terms import prefixed as _prefixed
 
 _NUMBERS = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.nonNegativeInteger)}
 _DATE = str(XSD.date)
@@ -45,6 +47,7 @@ class Nodes:
     root: str = "/"
     static: bool = False
     _nodes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
+    _blank_orders: dict[BlankNode, tuple[object, ...]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- links
 
@@ -161,7 +164,12 @@ class Nodes:
 
     def _order(self, term: Any) -> tuple[object, ...]:
         """How values sort: by their text (a blank node by :meth:`blank_text`, not by its label)."""
-        return natural(("_:" + self.blank_text(term)) if isinstance(term, BlankNode) else str(term))
+        if isinstance(term, BlankNode):
+            found = self._blank_orders.get(term)
+            if found is None:
+                found = self._blank_orders[term] = natural("_:" + self.blank_text(term))
+            return found
+        return natural(str(term))
 
     def _named(self, iri: str, lang: str) -> dict[str, Any]:
         label = self.publication.label(iri, lang)
@@ -193,6 +201,8 @@ class Nodes:
 
 #: :func:`kg.terms.natural_key` of the texts pages sort by, kept: the same nodes are sorted on many pages.
 natural = lru_cache(maxsize=1 << 15)(natural_key)
+#: The prefixed names of the IRIs pages show, kept: the same terms are on many pages.
+prefixed = lru_cache(maxsize=1 << 15)(_prefixed)
 
 
 def _with_html(node: dict[str, Any]) -> dict[str, Any]:
@@ -216,3 +226,59 @@ def _datatype_title(term: Literal) -> str | None:
     if term.datatype is None or term.language:
         return None
     return prefixed(term.datatype.value)
+
+
+# The long lists of a page (its facts, instances, uses, mentions) are joined here, not looped over by its
+# template: a page shows hundreds of values, each already HTML (:func:`_with_html`), and a template loop
+# costs several times a join per value. What they write is what the template's loops wrote.
+
+
+def joined_html(nodes: Iterable[dict[str, Any]], separator: str) -> Markup:
+    """The values' HTML, with ``separator`` (text, escaped) between them."""
+    return escape(separator).join(n["html"] for n in nodes)
+
+
+def fact_rows_html(groups: Iterable[dict[str, Any]]) -> Markup:
+    """A table row a property: its name, then its values, one a line."""
+    return Markup(
+        "".join(
+            f'<tr><th scope="row">{g["property"]["html"]}</th><td>{"<br>".join(v["html"] for v in g["values"])}'
+            "</td></tr>\n"
+            for g in groups
+        )
+    )
+
+
+def items_html(nodes: Iterable[dict[str, Any]]) -> Markup:
+    """A list item a value."""
+    return Markup("".join(f"<li>{n['html']}</li>\n" for n in nodes))
+
+
+def pair_rows_html(rows: Iterable[tuple[dict[str, Any], dict[str, Any]]]) -> Markup:
+    """A table row a pair of values (the subject and the object of a use of a property)."""
+    return Markup("".join(f"<tr><td>{s['html']}</td><td>{o['html']}</td></tr>\n" for s, o in rows))
+
+
+def mentions_html(mentions: Iterable[dict[str, Any]]) -> Markup:
+    """A list item a sentence of the article (Persian, verbatim), its mentions marked with their offsets."""
+    return Markup(
+        "".join(
+            '<li lang="fa" dir="rtl">'
+            + "".join(
+                f'<mark title="{begin}–{end}">{escape(text)}</mark>' if marked else str(escape(text))
+                for text, marked, begin, end in m["parts"]
+            )
+            + "</li>\n"
+            for m in mentions
+        )
+    )
+
+
+#: What the templates call to write a page's long lists.
+HTML_LISTS = {
+    "joined_html": joined_html,
+    "fact_rows_html": fact_rows_html,
+    "items_html": items_html,
+    "pair_rows_html": pair_rows_html,
+    "mentions_html": mentions_html,
+}

@@ -31,9 +31,9 @@ from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
-from kg.publish.nodes import Nodes, natural
+from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed
 from kg.publish.paths import RDF_SUFFIXES
-from kg.terms import natural_key, prefixed
+from kg.terms import natural_key
 from kg.text import sentence_spans
 
 #: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
@@ -341,6 +341,10 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 def environment() -> Environment:
     """The Jinja environment of ``templates/site/`` (autoescape on, for every template and string)."""
     folder = files("kg").joinpath("templates", "site")
-    return Environment(
-        loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,  # the package's templates: not looked at again on disk for every page
     )
+    env.globals.update(HTML_LISTS)
+    return env

@@ -34,7 +34,7 @@ from kg.sparql.explain import Problem, explain, find_problems
 
 def refuse_service(text: str) -> None:
     """A QueryError, with its position, if ``text`` could make the server call another (SERVICE) or load
-    graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
+    graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.policy.check_policy`, decided on
     the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
     from kg.sparql.policy import check_policy
