@@ -213,7 +213,7 @@ def _entity_paths(base: str, limit: int = 200) -> list[str]:
 
     text = (
         "SELECT DISTINCT ?s WHERE { ?s ?p ?o "
-        'FILTER(STRSTARTS(STR(?s), "https://w3id.org/iran-kazakhstan-kg/id/")) } ORDER BY ?s LIMIT %d' % limit
+        f'FILTER(STRSTARTS(STR(?s), "https://w3id.org/iran-kazakhstan-kg/id/")) }} ORDER BY ?s LIMIT {limit}'
     )
     request = urllib.request.Request(
         base + "query?" + urllib.parse.urlencode({"query": text}), headers={"Accept": "text/csv"}
@@ -329,13 +329,12 @@ def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss
     print(f"\nkg serve's resident memory (Python process and Oxigraph child): {first_rss} MB at the start, "
           f"{last_rss} MB after every run.")  # fmt: skip
     mine = {(cell.clients, cell.kind): cell for cell in cells if cell.server == "kg serve"}
-    pairs = [(page, mine[key], mine.get((key[0], query))) for key, page in mine.items() for query in
-             [SAME_WORK.get(key[1], "")] if query]  # fmt: skip
-    if any(query is not None for _, _, query in pairs):
+    pairs = [(cell, mine.get((cell.clients, SAME_WORK[cell.kind]))) for cell in mine.values() if cell.kind in SAME_WORK]
+    if any(query is not None for _, query in pairs):
         print("\nkg serve's pages against /query doing the same work (goal: within 2×):\n")
         print("| clients | page | ok/s | CPU ms/answer | /query kind | ok/s | CPU ms/answer | /query ÷ page ok/s |")
         print("|---:|---|---:|---:|---|---:|---:|---:|")
-        for page, cell, query in pairs:
+        for cell, query in pairs:
             if query is not None and cell.ok:
                 print(
                     f"| {cell.clients} | {cell.kind} | {cell.ok:,.0f} | {cell.cpu_ms:.2f} | {query.kind} "
