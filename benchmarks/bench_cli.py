@@ -237,7 +237,7 @@ def preloaded_query_times(paths: list[Path], texts: dict[str, str], runs: int) -
 
 
 def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Path | None = None) -> dict[str, Any]:
-    from kg.sparql import show
+    from kg.sparql.library import show
 
     data = corpus(size, folder)
     paths = [ROOT / "ontology" / "kg.ttl", ROOT / "ontology" / "vocabularies.ttl", data]

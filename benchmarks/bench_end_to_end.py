@@ -168,7 +168,7 @@ class Steps(dict[str, Any]):
 
 
 def run(articles: int, quick: bool) -> dict[str, Any]:
-    from kg.sparql import list_queries
+    from kg.sparql.files import list_queries
 
     results: dict[str, Any] = {"articles": articles, "steps": Steps(), "queries": Steps()}
     steps = results["steps"]

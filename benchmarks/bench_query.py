@@ -27,8 +27,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg.namespaces import PREFIXES
-from kg.sparql import list_queries, read_query_text, run_query
 from kg.sparql.engines import Engine, OxigraphEngine, RdflibEngine
+from kg.sparql.files import list_queries, read_query_text
+from kg.sparql.library import run_query
 from kg.sparql.sandbox import run_isolated
 from kg.sparql.values import prepare
 

@@ -108,7 +108,8 @@ def _library() -> list[tuple[str, str, dict[str, str]]]:
     Library queries run with their parameters at their defaults, in the text kg prepares.
     """
     from kg.namespaces import sparql_prologue
-    from kg.sparql import list_queries, show
+    from kg.sparql.files import list_queries
+    from kg.sparql.library import show
 
     library = [(q.name, show(q.name, lang="en"), {"source": q.name}) for q in list_queries()]
     corpus = [(name, sparql_prologue() + text, {"text": text}) for name, text in CORPUS_QUERIES.items()]

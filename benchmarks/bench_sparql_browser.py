@@ -11,7 +11,7 @@ Chromium with the network off (a fresh context each time) and reports the time f
 file to the engine being ready (WebAssembly compiled, the triples and their RDFS closure loaded in
 its worker); then runs every library query ``--repeat`` times in the page and gives the median
 time in the worker and as the page sees it (the message to the worker and back), beside raw
-pyoxigraph on the same triples and ``kg query``'s library call (``kg.sparql.run_query``: the
+pyoxigraph on the same triples and ``kg query``'s library call (``kg.sparql.library.run_query``: the
 policy, the parameters, and the query in a child process that holds its time limit). Times in
 milliseconds, medians, on this machine; nothing here asserts a time. The goals of the console:
 every query within 200 ms in the browser, the engine ready within 1.5 s.
@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     from kg.explore import write_explorer
-    from kg.sparql import list_queries, open_engine, run_query
     from kg.sparql.browser import dataset_ntriples, engine_wasm, gzip_bytes
+    from kg.sparql.engines import open_engine
+    from kg.sparql.files import list_queries
+    from kg.sparql.library import run_query
 
     out = Path(tempfile.mkdtemp(prefix="bench-sparql-"))
     started = time.perf_counter()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from rdflib import BNode, Literal, URIRef
 
 from kg.namespaces import XSD
-from kg.sparql import Query, Result
+from kg.sparql import Result
 from kg.sparql.compare import canonical, compare
 from kg.sparql.engines import Outcome
+from kg.sparql.syntax import Query
 
 ORDERED = Query("<ordered>", "SELECT ?n WHERE { ?s ?p ?n } ORDER BY ?n")
 UNORDERED = Query("<unordered>", "SELECT ?n WHERE { ?s ?p ?n }")

@@ -160,3 +160,22 @@ def test_cli_writes_the_description(tmp_path, capsys):
 def test_a_dataset_format_is_refused_for_the_description():
     with pytest.raises(UsageError, match="choose turtle, nt, jsonld or xml, not trig"):
         describe([ARTICLE], fmt="trig")
+
+
+def test_a_store_of_the_parts_is_described_as_their_rdflib_graphs_are_and_a_shared_statement_counts_once():
+    import pyoxigraph
+
+    from kg.describe import Data
+    from kg.sources import Sources
+
+    sources = Sources([ARTICLE])
+    parts = dict(select_parts("all", [ARTICLE]))
+    shared = next(iter(parts[ONTOLOGY_IRI]))
+    parts[URIRef("urn:copy")] = Graph()
+    parts[URIRef("urn:copy")].add(shared)  # the same statement in a second part
+    from_graphs = describe_dataset(parts, created=DAY)
+    from_store = describe_dataset(sources.dataset(), created=DAY)
+    assert isomorphic(from_graphs, from_store)
+    assert value(from_store, DATASET_IRI, VOID.triples) == len(union(select_parts("all", [ARTICLE])))
+    data = Data.of(sources.dataset())
+    assert Data.of(data) is data and isinstance(data.store, pyoxigraph.Store)

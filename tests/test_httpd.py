@@ -2,11 +2,14 @@
 
 The whole ``kg serve`` meets slow and hostile clients in tests/hostile/test_hostile_http.py; this checks
 the protocol's own timer: a request whose headers are late is cut, one whose headers came is answered,
-and the timer starts again for the next request on a kept-alive connection.
+and the timer starts again for the next request on a kept-alive connection; and that an answer's head
+and body reach the socket in one write.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import resource
 import socket
 import threading
@@ -14,7 +17,7 @@ import time
 
 import pytest
 
-from kg.httpd import make_server, raise_open_files_limit
+from kg.httpd import _HOLD, _Coalescing, make_server, raise_open_files_limit
 from kg.processes import free_port
 
 HEAD_TIMEOUT = 0.4
@@ -95,3 +98,79 @@ def test_the_open_files_limit_is_raised_to_its_hard_limit():
         assert resource.getrlimit(resource.RLIMIT_NOFILE) == (hard, hard)
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+class Recording:
+    """A transport that records what reaches it (each write, and whether it was closed or aborted)."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = self.aborted = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closed or self.aborted
+
+    def close(self) -> None:
+        self.closed = True
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+    def get_extra_info(self, name: str, default=None):
+        return ("127.0.0.1", 1) if name == "peername" else default
+
+
+def on_a_loop(steps) -> Recording:
+    """Run ``steps(coalescing, recording)`` (a coroutine) on an event loop in a thread of its own."""
+    recording = Recording()
+
+    async def run() -> None:
+        await steps(_Coalescing(recording, asyncio.get_running_loop()), recording)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, run()).result(30)
+    return recording
+
+
+def test_what_is_written_within_one_turn_of_the_loop_reaches_the_socket_in_one_write():
+    async def steps(coalescing, recording):
+        coalescing.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+        coalescing.write(b"ok")
+        coalescing.write(b"")
+        assert recording.writes == [] and coalescing.get_write_buffer_size() == 40
+        await asyncio.sleep(0)  # the turn ends
+        assert recording.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"]
+        coalescing.write(b"next")
+        await asyncio.sleep(0)
+        assert coalescing.get_extra_info("peername") == ("127.0.0.1", 1)  # the rest is the transport's own
+
+    assert on_a_loop(steps).writes[-1] == b"next"
+
+
+def test_a_close_writes_what_is_held_first_an_abort_drops_it_and_a_long_answer_is_not_held():
+    async def closing(coalescing, recording):
+        coalescing.write(b"last words")
+        coalescing.close()
+        assert (recording.writes, recording.closed) == ([b"last words"], True)
+
+    async def aborting(coalescing, recording):
+        coalescing.write(b"never sent")
+        coalescing.abort()
+        await asyncio.sleep(0)
+        assert (recording.writes, recording.aborted) == ([], True)
+
+    async def long(coalescing, recording):
+        coalescing.write(b"head")
+        coalescing.write(b"x" * (_HOLD + 1))
+        assert recording.writes == [b"head" + b"x" * (_HOLD + 1)]  # at once, not at the end of the turn
+        await asyncio.sleep(0)
+        assert len(recording.writes) == 1
+
+    for steps in (closing, aborting, long):
+        on_a_loop(steps)

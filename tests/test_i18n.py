@@ -113,7 +113,26 @@ def test_every_message_a_template_uses_is_in_the_catalogue():
     assert used and used <= catalogue()["site"].keys(), sorted(used - catalogue()["site"].keys())
 
 
-@pytest.mark.parametrize("written", ["۱۲۳۴۵", "١٢٣٤٥", "１２", "1_000", "NaN", "1e", ""])
+@pytest.mark.parametrize(
+    ("lexical", "lang", "shown"),
+    [
+        ("265200000", "en", "265,200,000"),
+        ("265200000", "fa", "۲۶۵٬۲۰۰٬۰۰۰"),
+        ("-1234567.890", "fa", "\u2212۱٬۲۳۴٬۵۶۷٫۸۹۰"),  # minus sign, momayyez, Persian thousands separator
+        ("+12", "en", "12"),
+        (" 42 ", "fa", "۴۲"),
+        ("0.5", "fa", "۰٫۵"),
+        ("1400", "fa", "۱۴۰۰"),  # four digits stay whole
+        ("12000", "en", "12,000"),
+        ("1.5E3", "en", "1500"),  # an xsd:double as a reader writes it
+    ],
+)
+def test_a_lexical_number_is_grouped_in_the_reader_s_digits(lexical, lang, shown):
+    """The one number formatter of the site's tables, the publication's pages and the messages."""
+    assert format_number(lexical, lang) == shown
+
+
+@pytest.mark.parametrize("written", ["۱۲۳۴۵", "١٢٣٤٥", "１２", "1_000", "NaN", "1e", "", "abc", "1,000", "INF"])
 def test_a_number_not_written_as_xsd_writes_numbers_is_no_number(written):
     """Regression: Decimal() reads Persian, Arabic-Indic and full-width digits and '_', so the site showed
     the ill-typed "۱۲۳۴۵"^^xsd:integer as 12,345."""

@@ -9,10 +9,12 @@ nothing below ``sparql/`` and ``explore/`` imports them:
 
 1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
    byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
-   of how sure a statement is), and
+   of how sure a statement is), hierarchy (the transitive closure of subclasses and subproperties), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
-   writers, http, and kg serve's request guard and HTTP server (guard, httpd);
+   writers/ (quads: the input canonically labelled; order: sort keys and the memo; check: the re-read; one
+   module per syntax: ntriples, turtle, jsonld, rdfxml), http, and kg serve's request guard and HTTP server
+   (guard, httpd);
 3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
@@ -63,6 +65,7 @@ def import_graph() -> nx.DiGraph:
     return graph
 
 
+_WRITERS = ("quads", "order", "check", "ntriples", "turtle", "jsonld", "rdfxml")
 _GRAPH = "sources describe validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
@@ -81,10 +84,12 @@ LAYERS: tuple[frozenset[str], ...] = (
             "scan",
             "processes",
             "factuality",
+            "hierarchy",
         ]
     )
     | {"kg.publish.paths"},
-    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.writers", "kg.http", "kg.guard", "kg.httpd"}),
+    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.http", "kg.guard", "kg.httpd"})
+    | {"kg.writers", *(f"kg.writers.{n}" for n in _WRITERS)},
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module
     frozenset({"kg.explore"}),  # and every kg.explore.* module
@@ -154,6 +159,21 @@ def test_the_package_face_is_imported_on_first_use():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
+
+
+def test_the_sparql_face_is_what_the_readme_uses():
+    """``kg.sparql`` exports ``query`` and its ``Result``, each documented in the package's docstring; every
+    other name is imported from its module (and ``kg.sparql.compare`` is the module, not a function)."""
+    import types
+
+    import kg.sparql
+    import kg.sparql.compare
+
+    assert kg.sparql.__all__ == ["Result", "query"]
+    assert all(f":func:`{n}`" in kg.sparql.__doc__ or f":class:`{n}`" in kg.sparql.__doc__ for n in kg.sparql.__all__)
+    assert isinstance(kg.sparql.compare, types.ModuleType)
+    public = {n for n, v in vars(kg.sparql).items() if not n.startswith("_") and not isinstance(v, types.ModuleType)}
+    assert public == {"Result", "query"}
 
 
 #: Modules with no logic of their own, so no test file of their own: why, each.

@@ -10,8 +10,9 @@ from rdflib import Literal
 
 from kg.errors import UsageError
 from kg.namespaces import ID
-from kg.sparql import library, read_query_text
+from kg.sparql import library
 from kg.sparql.engines import open_engine
+from kg.sparql.files import read_query_text
 from kg.sparql.library import check_values, prepare_query, show
 
 MINI = [Path(__file__).parent / "fixtures" / "query" / "mini.ttl"]

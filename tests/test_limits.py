@@ -92,8 +92,9 @@ def test_the_library_and_the_site_default_to_the_same_limits():
     from kg.push import push
     from kg.serve import serve
     from kg.site import Site
-    from kg.sparql import query, run_query
+    from kg.sparql import query
     from kg.sparql.endpoint import EndpointEngine
+    from kg.sparql.library import run_query
     from kg.stats import graph_stats
 
     for function in (query, run_query):

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kg.explore.layout import layout
-from kg.notebook import FSI, PDI, explorer, network
+from kg.i18n import FSI, PDI
+from kg.notebook import explorer, network
 from kg.project import load_projection
 
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"

@@ -7,7 +7,8 @@ from rdflib import Literal
 
 from kg.errors import QueryError
 from kg.limits import MAX_QUERY_NESTING
-from kg.sparql import policy, read_query_text
+from kg.sparql import policy
+from kg.sparql.files import read_query_text
 from kg.sparql.policy import check_policy
 from kg.sparql.values import prepare
 

@@ -1,26 +1,49 @@
 """kg.proxy: /query checked, cached and bounded in front of the SPARQL server, run in-process against a fake server.
 
-The Oxigraph child is replaced by an httpx MockTransport (its answers as Oxigraph writes them), and the
-proxy is mounted in a bare Starlette app that an httpx client calls in-process (ASGITransport): no port, no child.
+The Oxigraph child is replaced by a small aiohttp server on a free 127.0.0.1 port (its answers chunked, as
+Oxigraph writes them), and the proxy is mounted in a bare Starlette app that an httpx client calls
+in-process (ASGITransport). Both run on one event loop in a thread of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import threading
+from dataclasses import dataclass
 
 import httpx
 import pytest
+from aiohttp import web
 from starlette.applications import Starlette
 from starlette.routing import Route
 
 from kg import proxy as proxy_module
 from kg.guard import Refused
-from kg.proxy import CANCELLED, AnswerCache, SparqlProxy, StartBudget, Truncated
+from kg.processes import free_port
+from kg.proxy import (
+    CANCELLED,
+    AnswerCache,
+    SparqlProxy,
+    StartBudget,
+    Truncated,
+    machine_tasks,
+    machine_threads,
+    start_budget,
+)
 
-ENDPOINT = "http://127.0.0.1:9/query"
 JSON = "application/sparql-results+json"
 ROWS = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
+
+
+@dataclass
+class Received:
+    """A request as the fake server got it."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    content: bytes
 
 
 class FakeServer:
@@ -30,19 +53,48 @@ class FakeServer:
         self.status = 200
         self.media = JSON
         self.chunks: list[bytes] = [ROWS]
-        self.error: Exception | None = None
-        self.requests: list[httpx.Request] = []
+        self.requests: list[Received] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if self.error is not None:
-            raise self.error
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        self.requests.append(Received(request.method, request.path, dict(request.query), headers, body))
+        answer = web.StreamResponse(status=self.status, headers={"Content-Type": self.media})
+        answer.enable_chunked_encoding()
+        await answer.prepare(request)
+        for chunk in self.chunks:
+            await answer.write(chunk)
+        await answer.write_eof()
+        return answer
 
-        async def chunks():
-            for chunk in self.chunks:
-                yield chunk
 
-        return httpx.Response(self.status, headers={"content-type": self.media}, content=chunks())
+class Loop:
+    """An event loop in a thread of its own (a worker where Playwright holds the thread's loop would refuse
+    asyncio.run here), with the fake server listening on it."""
+
+    def __init__(self, server: FakeServer) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.port = free_port()
+        app = web.Application()
+
+        async def answer(request: web.Request) -> web.StreamResponse:
+            return await server(request)
+
+        app.router.add_route("*", "/query", answer)
+        self.runner = web.AppRunner(app, access_log=None)
+        self.run(self.runner.setup())
+        self.run(web.TCPSite(self.runner, "127.0.0.1", self.port).start())
+
+    def run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(60)
+
+    def close(self) -> None:
+        self.run(self.runner.cleanup())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(30)
+        self.loop.close()
 
 
 @pytest.fixture
@@ -50,17 +102,24 @@ def server():
     return FakeServer()
 
 
+@pytest.fixture
+def loop(server):
+    running = Loop(server)
+    yield running
+    running.close()
+
+
 class Client:
-    """Requests to a Starlette app holding one proxy (so its cache lives across requests), each run in-process."""
+    """Requests to a Starlette app holding one proxy (so its cache lives across requests), run in-process."""
 
-    def __init__(self, server: FakeServer, **options) -> None:
-        proxy = SparqlProxy(ENDPOINT, timeout=30, **options)
-        proxy._client = httpx.AsyncClient(transport=httpx.MockTransport(server))
+    def __init__(self, loop: Loop, endpoint: str | None = None, **options) -> None:
+        self.loop = loop
+        self.proxy = SparqlProxy(endpoint or f"http://127.0.0.1:{loop.port}/query", timeout=30, **options)
 
-        async def endpoint(request):
-            return await proxy(request)
+        async def endpoint_route(request):
+            return await self.proxy(request)
 
-        self.app = Starlette(routes=[Route("/query", endpoint, methods=["GET", "POST"])])
+        self.app = Starlette(routes=[Route("/query", endpoint_route, methods=["GET", "POST"])])
 
     def request(self, method: str, url: str, **options) -> httpx.Response:
         async def send() -> httpx.Response:
@@ -68,10 +127,7 @@ class Client:
             async with httpx.AsyncClient(transport=transport, base_url="http://kg.test") as client:
                 return await client.request(method, url, **options)
 
-        # A loop of its own in a thread of its own: a worker where Playwright holds the thread's loop
-        # would refuse asyncio.run here.
-        with concurrent.futures.ThreadPoolExecutor(1) as thread:
-            return thread.submit(asyncio.run, send()).result()
+        return self.loop.run(send())
 
     def get(self, url: str, **options) -> httpx.Response:
         return self.request("GET", url, **options)
@@ -79,10 +135,15 @@ class Client:
     def post(self, url: str, **options) -> httpx.Response:
         return self.request("POST", url, **options)
 
+    def close(self) -> None:
+        self.loop.run(self.proxy.close())
+
 
 @pytest.fixture
-def client(server):
-    return Client(server)
+def client(loop):
+    made = Client(loop)
+    yield made
+    made.close()
 
 
 def test_a_query_is_passed_on_with_its_accept_and_the_answer_comes_back(client, server):
@@ -90,7 +151,7 @@ def test_a_query_is_passed_on_with_its_accept_and_the_answer_comes_back(client, 
     assert (answer.status_code, answer.content) == (200, ROWS)
     assert answer.headers["content-type"] == JSON
     (sent,) = server.requests
-    assert sent.url.path == "/query" and sent.url.params["query"] == "SELECT ?x WHERE { ?x ?p ?o }"
+    assert sent.path == "/query" and sent.params["query"] == "SELECT ?x WHERE { ?x ?p ?o }"
     assert sent.headers["accept"] == JSON
 
 
@@ -142,10 +203,10 @@ def test_service_from_and_update_are_403_and_never_reach_the_server(client, serv
     assert server.requests == []
 
 
-def test_allow_external_passes_service_on(server):
-    answer = Client(server, allow_external=True).get(
-        "/query", params={"query": "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"}
-    )
+def test_allow_external_passes_service_on(loop, server):
+    client = Client(loop, allow_external=True)
+    answer = client.get("/query", params={"query": "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"})
+    client.close()
     assert answer.status_code == 200 and len(server.requests) == 1
 
 
@@ -171,22 +232,67 @@ def test_an_answer_the_server_cancelled_at_its_time_limit_is_504_not_200(client,
     assert (answer.status_code, answer.text) == (504, "the query ran past its time limit of 30 s (kg serve --timeout)")
 
 
-def test_a_server_that_does_not_answer_is_502(client, server):
-    server.error = httpx.ConnectError("connection refused")
+def test_a_server_that_does_not_answer_is_502(loop, server):
+    client = Client(loop, endpoint=f"http://127.0.0.1:{free_port()}/query")  # nobody listens there
     answer = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-    assert (answer.status_code, answer.text) == (502, "the SPARQL server did not answer: connection refused")
+    client.close()
+    assert answer.status_code == 502 and answer.text.startswith("the SPARQL server did not answer: ")
+    assert server.requests == []
 
 
-def test_a_long_answer_is_streamed_whole(server):
+def test_a_long_answer_is_streamed_whole(loop, server):
     server.chunks = [b"x" * 1000 for _ in range(10)]
-    answer = Client(server, buffer=2500).get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
-    assert (answer.status_code, len(answer.content)) == (200, 10_000)
+    client = Client(loop, buffer=2500)
+    answer = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert (answer.status_code, answer.content) == (200, b"x" * 10_000)
+    again = client.get("/query", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})  # the connection was reused
+    client.close()
+    assert (again.status_code, len(again.content), len(server.requests)) == (200, 10_000, 2)
 
 
-def test_a_long_answer_cancelled_at_the_end_never_ends_as_a_whole_200(server):
+def test_a_long_answer_cancelled_at_the_end_never_ends_as_a_whole_200(loop, server):
     server.chunks = [b"x" * 1000 for _ in range(5)] + [CANCELLED]
+    client = Client(loop, buffer=2500)
     with pytest.raises(Truncated, match="cancelled"):
-        Client(server, buffer=2500).get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    client.close()
+
+
+def test_a_query_past_the_start_budget_is_503_with_retry_after_and_never_reaches_the_server(loop, server):
+    client = Client(loop, budget=StartBudget(1, window=60))
+    assert client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"}).status_code == 200
+    answer = client.get("/query", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
+    cached = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})  # answered before: no start
+    client.close()
+    assert (answer.status_code, answer.headers["retry-after"]) == (503, "60")
+    assert answer.text == "kg serve is busy: 1 queries started in the last 60 s; try again shortly"
+    assert (cached.status_code, len(server.requests)) == (200, 1)
+
+
+def test_no_query_starts_while_the_machine_runs_past_three_quarters_of_the_threads_it_allows():
+    seen = [(700, 1000)]
+    budget = StartBudget(100, window=10, machine=lambda: seen[0], every=0)
+    budget.take()
+    seen[0] = (750, 1000)  # another program took threads: the next start would pass three quarters
+    with pytest.raises(Refused) as caught:
+        budget.take()
+    assert (caught.value.status, caught.value.headers) == (503, [(b"retry-after", b"1")])
+    assert (
+        caught.value.message
+        == "kg serve is busy: the machine runs 750 of the 1000 threads it allows; try again shortly"
+    )
+    seen[0] = None  # unreadable: the budget alone decides
+    budget.take()
+    tasks, allowed = machine_tasks() or (1, 1)
+    assert 0 < tasks <= allowed
+
+
+def test_the_start_budget_is_at_most_a_quarter_of_the_threads_the_machine_allows():
+    assert start_budget(32768, ceiling=8192) == 8192
+    assert (start_budget(20_000, ceiling=8192), start_budget(2, ceiling=8192)) == (5000, 1)
+    assert start_budget(None, ceiling=8192) == 8192  # nothing to read: the ceiling
+    threads = machine_threads()
+    assert threads is None or threads > 0
 
 
 # --------------------------------------------------------------------------- the budget and the cache

@@ -15,19 +15,11 @@ from rdflib import BNode, Literal, URIRef
 from kg import resources
 from kg.errors import ExitCode, QueryError, QuerySyntaxError, QueryTimeout
 from kg.namespaces import ID, KGC, XSD
-from kg.sparql import (
-    compare,
-    find_query,
-    list_queries,
-    open_engine,
-    read_expected,
-    read_query,
-    read_query_text,
-    run_query,
-)
-from kg.sparql.compare import canonical
-from kg.sparql.engines import OxigraphEngine, RdflibEngine
+from kg.sparql.compare import canonical, compare, read_expected
+from kg.sparql.engines import OxigraphEngine, RdflibEngine, open_engine
 from kg.sparql.entailment import rdfs_closure
+from kg.sparql.files import find_query, list_queries, read_query, read_query_text
+from kg.sparql.library import run_query
 from kg.sparql.sandbox import run_isolated
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"

@@ -14,7 +14,8 @@ from kg.cli import main
 from kg.errors import ExitCode
 from kg.export import write_jsonld
 from kg.namespaces import ID, RDFS
-from kg.sparql import find_query, read_expected, read_query
+from kg.sparql.compare import read_expected
+from kg.sparql.files import find_query, read_query
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 MINI = str(FIXTURES / "mini.ttl")

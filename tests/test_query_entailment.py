@@ -10,8 +10,8 @@ from kg.cli import main
 from kg.errors import ExitCode, UsageError
 from kg.load import load_graph
 from kg.namespaces import OWL, RDF, RDFS
-from kg.sparql import open_engine, query
-from kg.sparql.engines import _to_quads
+from kg.sparql import query
+from kg.sparql.engines import _to_quads, open_engine
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.terms import curie
 

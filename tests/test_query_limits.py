@@ -13,7 +13,8 @@ import pyoxigraph
 import pytest
 
 from kg.errors import ExitCode, QueryError, QueryTimeout
-from kg.sparql import open_engine, query
+from kg.sparql import query
+from kg.sparql.engines import open_engine
 from kg.sparql.sandbox import _leave_the_network, run_isolated
 
 

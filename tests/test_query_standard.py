@@ -21,8 +21,10 @@ from kg.cli import main
 from kg.errors import ExitCode, QueryError
 from kg.load import load_graph, source_paths
 from kg.namespaces import PREFIXES
-from kg.sparql import Result, compare, read_expected, read_query, read_query_text
+from kg.sparql import Result
+from kg.sparql.compare import compare, read_expected
 from kg.sparql.engines import _rdflib_outcome
+from kg.sparql.files import read_query, read_query_text
 from kg.sparql.library import prepare_query
 from kg.sparql.syntax import tokenize
 from kg.terms import to_rdflib

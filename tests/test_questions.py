@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kg import sparql
 from kg.explore import questions as questions_module
 from kg.explore.questions import library_answers
 from kg.load import load_graph
 from kg.project import to_networkx
+from kg.sparql import files
+from kg.sparql import library as library_module
 
 MINI = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
 QUERIES = {
@@ -38,8 +39,8 @@ def answers(tmp_path_factory):
         (library / name).write_text(text, encoding="utf-8")
     graph = load_graph([MINI])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sparql, "list_queries", functools.partial(sparql.list_queries, library))
-        patch.setattr(sparql, "query", functools.partial(sparql.query, library=library))
+        patch.setattr(files, "list_queries", functools.partial(files.list_queries, library))
+        patch.setattr(library_module, "query", functools.partial(library_module.query, library=library))
         patch.setattr(questions_module, "QUESTION_ROWS", 3)
         return {entry["name"]: entry for entry in library_answers(graph, to_networkx(graph))}
 

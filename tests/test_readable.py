@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kg.readable import readable_table, readable_value
-from kg.sparql import find_query, query
+from kg.sparql import query
+from kg.sparql.files import find_query
 
 
 @pytest.mark.parametrize(

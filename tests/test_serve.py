@@ -38,8 +38,11 @@ from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerE
 from kg.processes import free_port
 from kg.push import DEFAULT_GRAPH, push
 from kg.serve import Server, find_binary, start_server
-from kg.sparql import compare, find_query, list_queries, open_engine, read_expected, read_query_text, run_query
+from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
+from kg.sparql.engines import open_engine
+from kg.sparql.files import find_query, list_queries, read_query_text
+from kg.sparql.library import run_query
 from kg_serve import start_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"

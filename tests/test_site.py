@@ -34,8 +34,8 @@ from kg.errors import ExitCode, QueryError
 from kg.publish.paths import page_path
 from kg.site.editor import refuse_service
 from kg.site.questions import form_fields
-from kg.sparql import find_query
 from kg.sparql.compare import canonical, read_expected
+from kg.sparql.files import find_query
 from kg.sparql.protocol import parse_results_json
 from kg_serve import start_kg_serve, stop_kg_serve
 

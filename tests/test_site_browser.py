@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from kg.notebook import explorer
-from kg.sparql import find_query, show
+from kg.sparql.files import find_query
+from kg.sparql.library import show
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 

@@ -10,7 +10,7 @@ from kg.errors import EndpointError, KgError, LoadError, QueryError, QuerySyntax
 from kg.i18n import text
 from kg.namespaces import ID
 from kg.site.pages import CSP, Library, explorer_link, failure_message, href, status_of
-from kg.sparql import read_query_text
+from kg.sparql.files import read_query_text
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from kg.errors import EndpointError, QueryTimeout, UsageError
 from kg.i18n import text
 from kg.site.questions import CSV_BOM, DOWNLOADS, INPUT_TYPES, _run_refusal, form_fields
-from kg.sparql import read_query_text
+from kg.sparql.files import read_query_text
 
 HEADER = """# param: lang | string | "en" | language
 # param: n | integer | 5 | how many

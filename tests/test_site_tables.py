@@ -13,7 +13,8 @@ from kg import namespaces
 from kg.cli import main
 from kg.errors import ExitCode
 from kg.notebook import Explorer
-from kg.sparql import query, read_query_text
+from kg.sparql import query
+from kg.sparql.files import read_query_text
 from kg.sparql.results import Result
 from kg.sparql.tables import _width
 

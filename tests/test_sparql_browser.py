@@ -13,7 +13,6 @@ import pyoxigraph
 import pytest
 
 from kg.errors import QueryError
-from kg.sparql import list_queries, open_engine, read_query_text
 from kg.sparql.browser import (
     ENGINE_DIR,
     ENGINE_VERSION,
@@ -24,6 +23,8 @@ from kg.sparql.browser import (
     library_entries,
     page_limits,
 )
+from kg.sparql.engines import open_engine
+from kg.sparql.files import list_queries, read_query_text
 from kg.sparql.policy import check_policy
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "query" / "policy-cases.json").read_text(encoding="utf-8"))

@@ -21,7 +21,9 @@ from rdflib import URIRef
 
 from kg.explore import write_explorer
 from kg.project import to_curie
-from kg.sparql import compare, list_queries, query, read_expected
+from kg.sparql import query
+from kg.sparql.compare import compare, read_expected
+from kg.sparql.files import list_queries
 from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import Result
 

@@ -85,7 +85,9 @@ def test_the_shortest_connection_follows_each_triple_in_its_own_direction():
         "  MoU on rail cooperation —kg:concludedDuring→ Tokayev's state visit to Tehran\n"
         "  MoU on rail cooperation —party→ Kazakhstan Temir Zholy"
     )
-    assert connection.format("fa").splitlines()[0] == "قاسم‌ژومارت توکایف → راه‌آهن قزاقستان: 3 steps"
+    assert (
+        connection.format("fa").splitlines()[0] == "\u2068قاسم‌ژومارت توکایف\u2069 ← \u2068راه‌آهن قزاقستان\u2069: ۳ گام"
+    )
     assert shortest_path("Raisi", "Aktau", projection()) is None
 
 
@@ -101,7 +103,10 @@ def test_stats_count_classes_and_properties_and_rank_nodes():
     text = stats.format()
     assert "connected components: 2 (sizes 5, 1)\n  kgi:lone\n" in text
     assert "top 2 by degree (in + out):\n      3  Tokayev's state visit to Tehran  [kgi:visit]" in text
-    assert graph_stats(projection(), lang="fa").classes[0][1] == "شخص"
+    persian = graph_stats(projection(), top=2, lang="fa")
+    assert persian.classes[0][1] == "شخص"
+    assert persian.format().splitlines()[:2] == ["گره‌ها: ۶", "یال‌ها: ۴"]
+    assert "مؤلفه‌های همبند: ۲ (اندازه‌ها: ۵، ۱)\n  \u2068kgi:lone\u2069\n" in persian.format()
 
 
 def test_pagerank_sums_to_one_and_is_the_same_every_time():

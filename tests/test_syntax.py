@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import QueryError, QuerySyntaxError
-from kg.sparql import read_query_text
+from kg.sparql.files import read_query_text
 from kg.sparql.syntax import (
     Param,
     Query,

@@ -170,6 +170,8 @@ figure:f kg:indicator kgc:trade-value ; kg:period period:sh-1400 .
 MENTION = """
 span:0-7 a kg:Mention ; nif:beginIndex 0 ; nif:endIndex 7 ; nif:anchorOf "ما باید" .
 """
+#: What both broken routes are reported as: the route, by the shape's message.
+ROUTE_FINDING = Finding("shacl", "kgi:r", "", ROUTE_MESSAGE, "kgi:r")
 
 # (what is broken, shape, its constraint's English message or None for the whole shape,
 #  good Turtle, (exact replacement that breaks it), expected finding)
@@ -211,13 +213,7 @@ SHACL_CASES = [
         ROUTE_MESSAGE,
         ROUTE,
         ("schema:position 3", "schema:position 4"),
-        Finding(
-            "shacl",
-            "kgi:r",
-            "",
-            ROUTE_MESSAGE,
-            "kgi:r",
-        ),
+        ROUTE_FINDING,
     ),
     (
         "a route whose last stop is not its destination",
@@ -225,13 +221,7 @@ SHACL_CASES = [
         ROUTE_MESSAGE,
         ROUTE,
         ("kg:destination kgi:turkey", "kg:destination kgi:tehran"),
-        Finding(
-            "shacl",
-            "kgi:r",
-            "",
-            ROUTE_MESSAGE,
-            "kgi:r",
-        ),
+        ROUTE_FINDING,
     ),
     (
         "the article's error asserted as fact",

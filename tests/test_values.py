@@ -9,7 +9,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg.errors import QueryError, UsageError
 from kg.namespaces import ID, XSD
-from kg.sparql import read_query, read_query_text
+from kg.sparql.files import read_query, read_query_text
 from kg.sparql.syntax import Param, Query
 from kg.sparql.values import (
     bind_params,

@@ -22,10 +22,11 @@ import pytest
 from kg import resources
 from kg.errors import EndpointError, ExitCode
 from kg.push import DEFAULT_GRAPH, push
-from kg.sparql import find_query, read_query_text, run_query
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import open_engine
+from kg.sparql.files import find_query, read_query_text
+from kg.sparql.library import run_query
 from kg.sparql.protocol import parse_results
 from virtuoso import BINARY, PASSWORD, USER, Virtuoso, VirtuosoError, start_virtuoso
 

@@ -133,7 +133,8 @@ def _site_inputs(sources: Sources) -> str:
     templates that render it (kg.publish, the writers, the docs, the explorer, the UI strings)."""
     package = Path(__file__).parent
     code = [*sorted((package / "publish").glob("*.py")), *sorted((package / "templates").rglob("*.*"))]
-    code += [package / name for name in ("writers.py", "docs.py", "i18n.toml", "describe.py", "text.py")]
+    code += sorted((package / "writers").glob("*.py"))
+    code += [package / name for name in ("docs.py", "i18n.toml", "describe.py", "text.py")]
     return _digest([*sources.paths, resources.shapes_path(), *code])
 
 

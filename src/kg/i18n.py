@@ -100,10 +100,14 @@ def digits(text: str, lang: str) -> str:
     return text.translate(_PERSIAN_DIGITS) if lang == "fa" else text
 
 
+#: Unicode's first-strong isolate and pop directional isolate: each piece of user text sits between them.
+FSI, PDI = "\u2068", "\u2069"
+
+
 def isolate(value: str) -> str:
-    """A piece of user text (a value, a name) to fill into a message, isolated from the message's
-    direction as ``<bdi>`` would (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE)."""
-    return f"\u2068{value}\u2069"
+    """A piece of user text (a value, a name) to fill into a message or a title that mixes scripts,
+    isolated from the text around it as ``<bdi>`` would (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE)."""
+    return f"{FSI}{value}{PDI}"
 
 
 def _placeholders(template: str) -> set[str]:

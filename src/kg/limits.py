@@ -94,9 +94,10 @@ SERVE_QUEUED_BODY = 64 * 1024
 SERVE_BUFFER = 1024 * 1024
 #: Bytes of complete answers ``kg serve`` keeps to answer the same request again (its store is read-only).
 SERVE_CACHE_BYTES = 32 * 1024 * 1024
-#: Queries ``kg serve`` starts on its Oxigraph within one time limit: Oxigraph's server keeps one
-#: sleeping thread per query for the whole limit, and a flood of them exhausts the machine's process ids.
-SERVE_START_BUDGET = 4096
+#: Queries ``kg serve`` starts on its Oxigraph within one time limit, at most: Oxigraph's server keeps one
+#: sleeping thread per query for the whole limit (some 30 KB each), and a flood of them exhausts the
+#: machine's process ids; no more than a quarter of those are taken (:func:`kg.proxy.start_budget`).
+SERVE_START_BUDGET = 8192
 #: Seconds a client has to send a request's headers (from its connection, or from the last answer).
 SERVE_HEAD_TIMEOUT = 10.0
 #: Seconds an idle keep-alive connection stays open.

@@ -55,15 +55,6 @@ def explorer(data: Sequence[str | Path] | None = None, *, lang: str = "en", heig
     return Explorer(render_html(as_projection(data=data), lang=lang), height)
 
 
-#: Unicode's first-strong isolate and pop directional isolate: each piece of user text sits between them.
-FSI, PDI = "\u2068", "\u2069"
-
-
-def isolate(text: str) -> str:
-    """``text`` as an isolated run of its own direction (FSI … PDI), for titles that mix scripts."""
-    return f"{FSI}{text}{PDI}"
-
-
 def network(
     data: Sequence[str | Path] | None = None,
     *,
@@ -85,7 +76,7 @@ def network(
     from pyvis.network import Network
 
     from kg.explore.layout import layout
-    from kg.i18n import LANGUAGES
+    from kg.i18n import LANGUAGES, isolate
     from kg.project import as_projection, edge_label
 
     if lang not in LANGUAGES:

@@ -33,7 +33,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.factuality import CUE_KIND, CUE_SCOPE, ROLES
-from kg.i18n import LANGUAGES
+from kg.hierarchy import ancestors
+from kg.i18n import LANGUAGES, digits
 from kg.namespaces import ITSRDF, KG, NIF, OWL, RDF, RDFS, SCHEMA, SKOS, TIME, WD
 from kg.terms import curie
 
@@ -171,24 +172,13 @@ def _terms_graph(graph: Graph) -> Graph:
     return load_ontology()
 
 
-def _ancestors(terms: Graph) -> dict[URIRef, set[URIRef]]:
-    """Each class -> itself and every superclass (transitive)."""
+def _lineages(terms: Graph) -> dict[URIRef, set[URIRef]]:
+    """Each class with a superclass -> itself and every superclass (:func:`kg.hierarchy.ancestors`)."""
     parents: dict[URIRef, set[URIRef]] = defaultdict(set)
     for sub, sup in terms.subject_objects(RDFS.subClassOf):
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
             parents[sub].add(sup)
-    closure: dict[URIRef, set[URIRef]] = {}
-
-    def walk(cls: URIRef) -> set[URIRef]:
-        if cls not in closure:
-            closure[cls] = {cls}
-            for parent in parents.get(cls, ()):
-                closure[cls] |= walk(parent)
-        return closure[cls]
-
-    for cls in list(parents):
-        walk(cls)
-    return closure
+    return {cls: {cls} | above for cls, above in ancestors(parents).items()}
 
 
 def _labels(graph: Graph, term: Node, predicates: Iterable[URIRef]) -> dict[str, str]:
@@ -207,10 +197,6 @@ def _labels(graph: Graph, term: Node, predicates: Iterable[URIRef]) -> dict[str,
         if found:
             break
     return found
-
-
-def _persian_digits(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
 
 
 @dataclass
@@ -253,7 +239,7 @@ class _Context:
         return out
 
 
-def _node_types(graph: Graph, spec: ProjectionSpec, ancestors: dict[URIRef, set[URIRef]]) -> dict[Node, URIRef]:
+def _node_types(graph: Graph, spec: ProjectionSpec, lineages: dict[URIRef, set[URIRef]]) -> dict[Node, URIRef]:
     """Every resource that becomes a node -> its most specific class."""
     types: dict[Node, set[URIRef]] = defaultdict(set)
     for subject, cls in graph.subject_objects(RDF.type):
@@ -262,16 +248,16 @@ def _node_types(graph: Graph, spec: ProjectionSpec, ancestors: dict[URIRef, set[
     group_classes = {cls for group in spec.groups for cls in group.classes}
     chosen: dict[Node, URIRef] = {}
     for subject, classes in types.items():
-        if any(ancestors.get(c, {c}) & set(spec.not_nodes) for c in classes):
+        if any(lineages.get(c, {c}) & set(spec.not_nodes) for c in classes):
             continue
-        candidates = [c for c in classes if ancestors.get(c, {c}) & group_classes]
+        candidates = [c for c in classes if lineages.get(c, {c}) & group_classes]
         if candidates:
-            chosen[subject] = max(candidates, key=lambda c: (len(ancestors.get(c, {c})), to_curie(c)))
+            chosen[subject] = max(candidates, key=lambda c: (len(lineages.get(c, {c})), to_curie(c)))
     return chosen
 
 
-def _group_of(cls: URIRef, spec: ProjectionSpec, ancestors: dict[URIRef, set[URIRef]]) -> Group:
-    lineage = ancestors.get(cls, {cls})
+def _group_of(cls: URIRef, spec: ProjectionSpec, lineages: dict[URIRef, set[URIRef]]) -> Group:
+    lineage = lineages.get(cls, {cls})
     return next(group for group in spec.groups if lineage & set(group.classes))
 
 
@@ -326,9 +312,9 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
     the classes, properties and groups used, and the article text if the data has it.
     """
     terms = _terms_graph(graph)
-    ancestors = _ancestors(terms)
+    lineages = _lineages(terms)
     ctx = _Context(graph, terms, spec)
-    node_types = _node_types(graph, spec, ancestors)
+    node_types = _node_types(graph, spec, lineages)
     ordered = sorted(node_types, key=to_curie)
     ctx.ids = {term: to_curie(term) for term in ordered}
     mentions = _mentions(graph)
@@ -336,11 +322,11 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
     out = nx.MultiDiGraph()
     used_groups: set[str] = set()
     for term in ordered:
-        group = _group_of(node_types[term], spec, ancestors)
+        group = _group_of(node_types[term], spec, lineages)
         used_groups.add(group.key)
         _add_node(out, ctx, term, node_types[term], group, mentions.get(term, []))
     for term in ordered:
-        is_slip = bool(ancestors.get(node_types[term], {node_types[term]}) & {spec.slip_class})
+        is_slip = bool(lineages.get(node_types[term], {node_types[term]}) & {spec.slip_class})
         _add_triples(out, ctx, term, is_slip=is_slip)
     _link_slips(out, spec)
 
@@ -449,7 +435,7 @@ def _shortcut_edges(ctx: _Context, middle: Node, shortcut: Shortcut) -> list[tup
             extra |= {
                 "position": number,
                 "label_en": f"{labels['en']} {number}",
-                "label_fa": f"{labels['fa']} {_persian_digits(number)}",
+                "label_fa": f"{labels['fa']} {digits(str(number), 'fa')}",
             }
         key = f"{prop}/{number:04d}" if number is not None else f"{prop}/{ctx.ids[target]}"
         edges.append((key, ctx.ids[target], extra))

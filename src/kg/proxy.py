@@ -11,7 +11,8 @@ or of a form) by:
 2. answering from a bounded cache of complete answers when the same request was answered
    before: the store is read-only for the life of ``kg serve``, so an answer cannot change;
 3. else passing it on over one pooled HTTP client with keep-alive connections to the
-   child (:mod:`httpx`), within the seconds left of the request's time limit
+   child (:mod:`aiohttp`, whose C parser costs about a quarter of httpx's CPU per request:
+   BENCHMARKS.md, "kg serve under load"), within the seconds left of the request's time limit
    (:func:`kg.guard.remaining`: queueing counts), and within the child's budget of
    queries started per time limit (:class:`StartBudget`);
 4. holding the answer up to :data:`kg.limits.SERVE_BUFFER` bytes before the status is sent.
@@ -27,16 +28,19 @@ or of a form) by:
 from __future__ import annotations
 
 import collections
+import contextlib
 import math
 import time
 import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from yarl import URL
 
 from kg import limits
 from kg.errors import QueryError
@@ -61,15 +65,31 @@ class StartBudget:
 
     Oxigraph's server starts one thread per query that sleeps for the whole time limit
     (``--timeout-s``) before it cancels the query, finished or not; a flood of cheap
-    queries thus holds ``rate × limit`` threads, and at some 16 000 the machine's process
-    ids run out and the server aborts. This bound keeps the child's sleeping threads
-    under ``budget``.
+    queries thus holds ``rate × limit`` threads, and when the machine's process ids run out
+    (32 768 by default on Linux, for every process of the machine) the server aborts. This
+    bound keeps the child's sleeping threads under ``budget``; and, with ``machine`` (a
+    function giving the machine's threads now and the threads it allows, e.g.
+    :func:`machine_tasks`), no query starts while the machine's threads are past ``share`` of
+    what it allows, however they came (other servers, other programs).
     """
 
-    def __init__(self, budget: int, window: float) -> None:
+    def __init__(
+        self,
+        budget: int,
+        window: float,
+        *,
+        machine: Callable[[], tuple[int, int] | None] | None = None,
+        share: float = 0.75,
+        every: float = 0.1,
+    ) -> None:
         self.budget = budget
         self.window = window
+        self.machine = machine
+        self.share = share
+        self.every = every  # seconds between two looks at the machine's threads
         self._started: collections.deque[float] = collections.deque()
+        self._looked = -math.inf
+        self._crowded: tuple[int, int] | None = None
 
     def take(self, cost: int = 1) -> None:
         now = time.monotonic()
@@ -83,7 +103,51 @@ class StartBudget:
                 f"kg serve is busy: {self.budget} queries started in the last {self.window:g} s; try again shortly",
                 [(b"retry-after", str(wait).encode())],
             )
+        if self.machine is not None and now - self._looked >= self.every:
+            self._looked = now
+            seen = self.machine()
+            self._crowded = seen if seen is not None and seen[0] + cost > seen[1] * self.share else None
+        if self._crowded is not None:
+            tasks, allowed = self._crowded
+            raise Refused(
+                503,
+                f"kg serve is busy: the machine runs {tasks} of the {allowed} threads it allows; try again shortly",
+                [(b"retry-after", b"1")],
+            )
         started.extend([now] * cost)
+
+
+def machine_tasks() -> tuple[int, int] | None:
+    """The threads the machine runs now (``/proc/loadavg``) and those it allows (:func:`machine_threads`)."""
+    allowed = machine_threads()
+    try:
+        tasks = int(Path("/proc/loadavg").read_text(encoding="utf-8").split()[3].split("/")[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return (tasks, allowed) if allowed is not None else None
+
+
+def machine_threads() -> int | None:
+    """The threads this machine lets this user have: the least of the kernel's process ids (``pid_max``), its
+    threads (``threads-max``) and the user's processes (``RLIMIT_NPROC``); None where none can be read."""
+    allowed = []
+    for name in ("pid_max", "threads-max"):
+        with contextlib.suppress(OSError, ValueError):
+            allowed.append(int(Path("/proc/sys/kernel", name).read_text(encoding="utf-8")))
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NPROC)[0]
+        if soft != resource.RLIM_INFINITY:
+            allowed.append(soft)
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
+    return min(allowed) if allowed else None
+
+
+def start_budget(threads: int | None, ceiling: int = limits.SERVE_START_BUDGET) -> int:
+    """Queries to start per time limit: ``ceiling``, or a quarter of the machine's ``threads`` if fewer."""
+    return max(1, min(ceiling, threads // 4)) if threads is not None else ceiling
 
 
 #: Bytes counted for an entry of the cache beyond its key and answer (the Python objects that hold them).
@@ -141,21 +205,23 @@ class SparqlProxy:
         self.buffer = buffer
         self.cache = AnswerCache(cache_bytes, max_entry=min(buffer, cache_bytes // 16 or 1))
         self.budget = budget
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
 
-    def client(self) -> httpx.AsyncClient:
+    def client(self) -> aiohttp.ClientSession:
         """The one pooled client (made in the running event loop, on first use)."""
         if self._client is None:
-            self._client = httpx.AsyncClient(
-                limits=httpx.Limits(max_connections=self.slots, max_keepalive_connections=self.slots),
-                timeout=None,  # each request gets the seconds left of its own time limit
+            self._client = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.slots),
+                timeout=aiohttp.ClientTimeout(),  # each request gets the seconds left of its own time limit
                 trust_env=False,  # never a proxy from the environment: the child is on loopback
+                auto_decompress=False,  # the answer is passed on as the child wrote it
+                skip_auto_headers=("User-Agent", "Accept-Encoding"),
             )
         return self._client
 
     async def close(self) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
             self._client = None
 
     # ------------------------------------------------------------------ the request
@@ -198,7 +264,11 @@ class SparqlProxy:
             if left is not None and left <= 0:
                 return _timed_out(self.timeout)
         if self.budget is not None:
-            self.budget.take()
+            try:
+                self.budget.take()
+            except Refused as refused:  # answered here: an exception in a route is the site's 500 page
+                headers = dict(_text(refused.headers))
+                return PlainTextResponse(refused.message, status_code=refused.status, headers=headers)
         headers = {"Accept": accept}
         if request.method == "POST":
             headers["Content-Type"] = request.headers.get("content-type", "")
@@ -211,50 +281,58 @@ class SparqlProxy:
         left = remaining(request.scope, self.timeout)
         limit = None if left is None else max(left, 0.001) + limits.SERVE_FORWARD_GRACE
         deadline = math.inf if limit is None else time.monotonic() + limit
-        client = self.client()
-        # httpx's timeout bounds each step (connect, each read); `deadline` bounds the whole answer.
-        upstream = client.build_request(
-            request.method, target, headers=headers, content=body or None, timeout=httpx.Timeout(limit)
-        )
+        # The client's timeout bounds the connection and each read; `deadline` bounds the whole answer.
+        timeout = aiohttp.ClientTimeout(sock_connect=limit, sock_read=limit)
         try:
-            answer = await client.send(upstream, stream=True)
-        except httpx.TimeoutException:
+            answer = await self.client().request(
+                request.method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
+            )
+        except TimeoutError:
             return _timed_out(self.timeout)
-        except httpx.HTTPError as exc:
-            return PlainTextResponse(f"the SPARQL server did not answer: {exc}", status_code=502)
+        except aiohttp.ClientError as exc:
+            return PlainTextResponse(f"the SPARQL server did not answer: {_reason(exc)}", status_code=502)
         media = answer.headers.get("content-type", "application/octet-stream")
-        chunks = answer.aiter_raw()
+        chunks = answer.content.iter_any()
         head = bytearray()
         try:
             while len(head) <= self.buffer:
                 chunk = await _next(chunks, deadline)
                 if chunk is None:  # the whole answer is here: check it before the status goes
-                    await answer.aclose()
+                    answer.release()
                     whole = bytes(head)
-                    if answer.status_code == 200 and whole.endswith(CANCELLED):
+                    if answer.status == 200 and whole.endswith(CANCELLED):
                         return _timed_out(self.timeout)
-                    if answer.status_code == 200:
+                    if answer.status == 200:
                         self.cache.put(key, media, whole)
-                    explained = explain_oxigraph_answer(text, whole) if answer.status_code == 400 else None
+                    explained = explain_oxigraph_answer(text, whole) if answer.status == 400 else None
                     if explained is not None:  # Oxigraph's parser dump: what is wrong, where, in a few words
                         return PlainTextResponse(explained, status_code=400)
-                    return Response(whole, status_code=answer.status_code, media_type=media)
+                    return Response(whole, status_code=answer.status, media_type=media)
                 head += chunk
-        except (TimeoutError, httpx.TimeoutException):
-            await answer.aclose()
+        except TimeoutError:
+            answer.close()
             return _timed_out(self.timeout)
-        except httpx.HTTPError as exc:
-            await answer.aclose()
-            return PlainTextResponse(f"the SPARQL server's answer was cut: {exc}", status_code=502)
+        except aiohttp.ClientError as exc:
+            answer.close()
+            return PlainTextResponse(f"the SPARQL server's answer was cut: {_reason(exc)}", status_code=502)
         # Longer than the bound: streamed, the last bytes held until the end shows it whole.
         rest = _rest(answer, chunks, head, deadline)
-        return StreamingResponse(rest, status_code=answer.status_code, media_type=media)
+        return StreamingResponse(rest, status_code=answer.status, media_type=media)
+
+
+def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception of the client in a few words (its message, else its kind)."""
+    return str(exc) or type(exc).__name__
 
 
 def _check(text: str) -> None:
     """The one query policy, decided as the Oxigraph server reads the text (SERVICE, FROM, Update refused)."""
-    from kg.sparql import Query
     from kg.sparql.policy import check_policy
+    from kg.sparql.syntax import Query
 
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
 
@@ -275,24 +353,26 @@ async def _next(chunks: AsyncIterator[bytes], deadline: float) -> bytes | None:
 
 
 async def _rest(
-    answer: httpx.Response, chunks: AsyncIterator[bytes], head: bytearray, deadline: float
+    answer: aiohttp.ClientResponse, chunks: AsyncIterator[bytes], head: bytearray, deadline: float
 ) -> AsyncIterator[bytes]:
     """The streamed answer: ``head``, then the rest, keeping the last bytes back until the end is seen whole.
 
     A cancelled, cut or late answer raises :class:`Truncated` instead of its last chunk.
     """
     pending = head
+    whole = False
     try:
         while True:
             try:
                 chunk = await _next(chunks, deadline)
-            except (TimeoutError, httpx.TimeoutException):
+            except TimeoutError:
                 raise Truncated("past the time limit") from None
-            except httpx.HTTPError as exc:
-                raise Truncated(f"the SPARQL server's answer was cut: {exc}") from None
+            except aiohttp.ClientError as exc:
+                raise Truncated(f"the SPARQL server's answer was cut: {_reason(exc)}") from None
             if chunk is None:
                 if pending.endswith(CANCELLED):
                     raise Truncated("cancelled by the SPARQL server at its time limit")
+                whole = True
                 yield bytes(pending)
                 return
             pending += chunk
@@ -300,4 +380,7 @@ async def _rest(
                 yield bytes(pending[:-_TAIL])
                 del pending[:-_TAIL]
     finally:
-        await answer.aclose()
+        if whole:
+            answer.release()  # read to its end: the connection goes back to the pool
+        else:
+            answer.close()  # left mid-answer: the connection is not reused

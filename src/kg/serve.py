@@ -51,7 +51,6 @@ from kg.limits import (
     SERVE_PORT,
     SERVE_QUERY_SLOTS,
     SERVE_QUEUE,
-    SERVE_START_BUDGET,
     SERVE_STARTUP,
     SERVE_TIMEOUT,
 )
@@ -336,7 +335,7 @@ def serve(
     """
     from kg.guard import Guard, Policy, listening_hosts
     from kg.httpd import make_server, raise_open_files_limit
-    from kg.proxy import SparqlProxy, StartBudget
+    from kg.proxy import SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
     from kg.site import CSP, Site, create_app
 
     with _sigterm_as_interrupt():
@@ -350,7 +349,8 @@ def serve(
         try:
             port = int(sock.getsockname()[1])
             limit = timeout or None
-            budget = StartBudget(SERVE_START_BUDGET, max(1, round(timeout))) if timeout else None
+            window = max(1, round(timeout))
+            budget = StartBudget(start_budget(machine_threads()), window, machine=machine_tasks) if timeout else None
             proxy = SparqlProxy(
                 backend.query_url, timeout=limit, allow_external=allow_external, slots=slots, budget=budget
             )

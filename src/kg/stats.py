@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import NotFound, UsageError
+from kg.i18n import digits, format_count, format_number, isolate, text
 from kg.limits import STATS_TOP
 from kg.project import as_projection, edge_label, node_label, undirected
 from kg.text import fold
@@ -62,20 +63,43 @@ class Stats:
     centrality: list[Ranked] = field(default_factory=list)
     components: list[list[str]] = field(default_factory=list)
 
+    lang: str = "en"
+
     def format(self) -> str:
-        lines = [f"nodes: {self.nodes}", f"edges: {self.edges}", "", "nodes per class:"]
-        lines += [f"  {n:5d}  {curie}  ({label})" for curie, label, n in self.classes]
-        lines += ["", "edges per property:"]
-        lines += [f"  {n:5d}  {curie}  ({label})" for curie, label, n in self.properties]
-        lines += ["", f"top {len(self.degree)} by degree (in + out):"]
-        lines += [f"  {int(r.score):5d}  {r.label}  [{r.node}]" for r in self.degree]
-        lines += ["", f"top {len(self.centrality)} by centrality (PageRank):"]
-        lines += [f"  {r.score:.4f}  {r.label}  [{r.node}]" for r in self.centrality]
-        sizes = ", ".join(str(len(c)) for c in self.components)
-        lines += ["", f"connected components: {len(self.components)} (sizes {sizes})"]
+        """The report in ``lang``: headings from the UI-string catalogue, numbers in its digits."""
+        lang, show = self.lang, _shown(self.lang)
+
+        def say(key: str, **values: object) -> str:
+            return text("cli", key, lang, **values)
+
+        def count(n: int) -> str:
+            return digits(f"{n:5d}", lang)
+
+        def score(x: float) -> str:
+            return format_number(f"{x:.4f}", lang) or ""
+
+        lines = [say("stats_nodes", n=self.nodes), say("stats_edges", n=self.edges), "", say("stats_per_class")]
+        lines += [f"  {count(n)}  {show(curie)}  ({show(label)})" for curie, label, n in self.classes]
+        lines += ["", say("stats_per_property")]
+        lines += [f"  {count(n)}  {show(curie)}  ({show(label)})" for curie, label, n in self.properties]
+        lines += ["", say("stats_by_degree", n=len(self.degree))]
+        lines += [f"  {count(int(r.score))}  {show(r.label)}  [{show(r.node)}]" for r in self.degree]
+        lines += ["", say("stats_by_centrality", n=len(self.centrality))]
+        lines += [
+            f"  {format_number(f'{r.score:.4f}', lang)}  {show(r.label)}  [{show(r.node)}]" for r in self.centrality
+        ]
+        comma = text("site", "list_separator", lang)
+        sizes = comma.join(format_count(len(c), lang) for c in self.components)
+        lines += ["", say("stats_components", n=len(self.components), sizes=sizes)]
         for component in self.components[1:]:
-            lines.append("  " + ", ".join(component))
+            lines.append("  " + comma.join(show(node) for node in component))
         return "\n".join(lines) + "\n"
+
+
+def _shown(lang: str) -> Callable[[str], str]:
+    """How a piece of graph text (a label, a prefixed name) is put into a line of ``lang``: isolated
+    (FSI … PDI) in a Persian line, whose right-to-left order would otherwise pull it apart."""
+    return isolate if lang == "fa" else str
 
 
 def graph_stats(
@@ -93,7 +117,7 @@ def graph_stats(
     classes = Counter(cls for _, cls in g.nodes(data="cls"))
     props = Counter(prop for _, _, prop in g.edges(data="prop"))
     class_labels = g.graph.get("classes", {})
-    stats = Stats(g.number_of_nodes(), g.number_of_edges())
+    stats = Stats(g.number_of_nodes(), g.number_of_edges(), lang=lang)
     stats.classes = [
         (c, class_labels.get(c, {}).get(lang, c), n) for c, n in sorted(classes.items(), key=lambda i: (-i[1], i[0]))
     ]
@@ -167,14 +191,25 @@ class Connection:
     graph: nx.MultiDiGraph = field(repr=False)
 
     def format(self, lang: str = "en") -> str:
-        g = self.graph
-        head = f"{node_label(g, self.source, lang)} → {node_label(g, self.target, lang)}: {len(self.steps)} steps"
-        lines = [head]
-        for s in self.steps:
-            lines.append(
-                f"  {node_label(g, s.subject, lang)} —{edge_label(g, s.prop, lang)}→ {node_label(g, s.object, lang)}"
-            )
-        return "\n".join(lines)
+        """The connection in ``lang``, one step a line (an arrow pointing the way the line reads)."""
+        g, show = self.graph, _shown(lang)
+
+        def name(node: str) -> str:
+            return show(node_label(g, node, lang))
+
+        head = text("cli", "path_head", lang, source=name(self.source), target=name(self.target), n=len(self.steps))
+        steps = [
+            text("cli", "path_step", lang, subject=name(s.subject), property=show(edge_label(g, s.prop, lang)),
+                 object=name(s.object))
+            for s in self.steps
+        ]  # fmt: skip
+        return "\n".join([head, *("  " + step for step in steps)])
+
+
+def no_path(source: str, target: str, lang: str = "en") -> str:
+    """What is said when two entities, as the user typed them, are not connected."""
+    show = _shown(lang)
+    return text("cli", "no_path", lang, source=show(repr(source)), target=show(repr(target)))
 
 
 def shortest_path(

@@ -28,7 +28,7 @@ def _stats_options(parser: argparse.ArgumentParser) -> None:
         "--top", type=whole_number(1), default=limits.STATS_TOP, metavar="N",
         help=f"how many nodes to rank (default: {limits.STATS_TOP})",
     )  # fmt: skip
-    add_lang_option(parser, "language of the labels")
+    add_lang_option(parser, "language of the report: its headings, labels and digits")
 
 
 def cmd_path(args: argparse.Namespace) -> int:
@@ -36,11 +36,11 @@ def cmd_path(args: argparse.Namespace) -> int:
 
     Edges are walked either way; each step is printed as its triple. Exits 1 if they are not connected.
     """
-    from kg.stats import shortest_path
+    from kg.stats import no_path, shortest_path
 
     connection = shortest_path(args.source, args.target, data=args.data)
     if connection is None:
-        print(f"no connection between {args.source!r} and {args.target!r}", file=sys.stderr)
+        print(no_path(args.source, args.target, args.lang), file=sys.stderr)
         return ExitCode.NOT_CONFORMING
     print(connection.format(args.lang))
     return ExitCode.OK
@@ -50,7 +50,7 @@ def _path_options(parser: argparse.ArgumentParser) -> None:
     add_data_option(parser)
     parser.add_argument("source", help="an entity's label, English or Persian, typed however you like")
     parser.add_argument("target", help="another entity's label")
-    add_lang_option(parser, "language of the labels")
+    add_lang_option(parser, "language of the answer: its labels, words and digits")
 
 
 def cmd_explore(args: argparse.Namespace) -> int:

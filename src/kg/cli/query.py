@@ -17,10 +17,13 @@ from kg.cli.options import (
     add_lang_option,
     add_max_rows_option,
     add_seconds_option,
+    offered,
     password,
+    rdf_formats_help,
     whole_number,
 )
 from kg.errors import ExitCode, UsageError
+from kg.formats import RESULT_FORMATS
 from kg.terminal import emit
 
 
@@ -32,7 +35,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
     it exits 1 if any differ.
     """
     if args.check:
-        from kg.sparql import check_queries
+        from kg.sparql.library import check_queries
 
         report = check_queries(
             data=args.data, engine=args.engine, endpoint=args.endpoint, endpoint_graph=args.graph, timeout=args.timeout,
@@ -40,7 +43,7 @@ def cmd_queries(args: argparse.Namespace) -> int:
         )  # fmt: skip
         emit(report.format())
         return ExitCode.OK if report.ok else ExitCode.NOT_CONFORMING
-    from kg.sparql import format_library
+    from kg.sparql.files import format_library
 
     emit(format_library(lang=args.lang))
     return ExitCode.OK
@@ -100,7 +103,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     loaded and the store of the last inputs in memory; later runs hand it
     their work (see `kg cache`). --no-cache or KG_NO_CACHE=1 runs without it.
     """
-    from kg.sparql import query, show
+    from kg.sparql.library import query, show
 
     if (args.query is None) == (args.expression is None):
         raise UsageError("give either a query NAME or FILE, or -e 'SPARQL'")
@@ -143,8 +146,7 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         metavar="FORMAT",
-        help="rows: table (default), csv, tsv, json, md; graphs: turtle (default), nt, nquads, trig, jsonld (or json), "
-        "xml (or an alias: ttl, ntriples, n-triples, nq, n-quads, json-ld, rdfxml, rdf, owl)",
+        help=f"rows: {offered(RESULT_FORMATS)}; graphs (json: jsonld): {rdf_formats_help()}",
     )
     add_lang_option(p, "language of labels and of ?lang")
     p.add_argument(

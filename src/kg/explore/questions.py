@@ -16,14 +16,16 @@ from kg.project import to_curie
 def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str, Any]]:
     """The library's questions in both languages, each with its rows as the real query engine returns them.
 
-    The one place where the explorer runs queries (through the public :func:`kg.sparql.query`). A row is a
+    The one place where the explorer runs queries (through :func:`kg.sparql.query`, the public one). A row is a
     list of cells ``{"text": label}`` (plus ``"node"`` when the value is a node of the page); an
     ``?x`` column with an ``?xLabel`` column is folded into it. A query that fails keeps its
     ``{"error": true}`` instead of rows. At most :data:`QUESTION_ROWS` rows are kept. The queries
     run in this process, without a time limit: they are the library's own read-only queries, and a
     forked child per query (how a time limit is enforced) cost 1.3 s of 1.4 s on the article.
     """
-    from kg.sparql import list_queries, open_engine, query
+    from kg.sparql.engines import open_engine
+    from kg.sparql.files import list_queries
+    from kg.sparql.library import query
 
     engine = open_engine("oxigraph", graph=graph)
     nodes = {projection.nodes[n]["iri"]: n for n in projection}

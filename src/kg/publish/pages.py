@@ -2,14 +2,15 @@
 
 A :class:`Renderer` turns the :class:`~kg.publish.description.Publication` into
 HTML with the Jinja templates of ``templates/site/`` (autoescaped, every piece
-of graph text in a ``dir=auto`` element or a ``<bdi>``). The same renderer
+of graph text in a ``dir=auto`` element or a ``<bdi>``); each value on a page is
+shown by :class:`kg.publish.nodes.Nodes`, which it extends. The same renderer
 serves ``kg serve`` (``root="/"``) and writes ``kg publish`` (``root`` the
 relative way back to the top of the static site, ``static=True``), so the two
 outputs are the same pages.
 
 Every IRI on a page that the site has a page for links to that page, never to
-its IRI off the machine; the Wikidata item of an entity is the one link that
-leaves, marked as such.
+its IRI off the machine (:meth:`~kg.publish.nodes.Nodes.href`); the Wikidata
+item of an entity is the one link that leaves, marked as such.
 """
 
 from __future__ import annotations
@@ -17,30 +18,26 @@ from __future__ import annotations
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import limits
 from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
-from kg.i18n import text as message
-from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD, XSD
+from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
-from kg.publish.description import Publication
-from kg.publish.paths import DUMPS, RDF_SUFFIXES, page_path
-from kg.publish.values import digits, format_date, format_number, format_year_month
-from kg.terms import natural_key, prefixed
+from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed
+from kg.publish.paths import RDF_SUFFIXES
+from kg.terms import natural_key
 from kg.text import sentence_spans
 
 #: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
 CURATION = {str(KG.Slip), str(KG.Claim), str(KG.Identification), str(KG.Enumeration), str(KG.StateControl)}
-_NUMBERS = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.nonNegativeInteger)}
 _HIDDEN = {str(RDFS.label), str(SKOS.prefLabel), str(SKOS.altLabel), str(RDF.type)}
 _NOTES = (str(RDFS.comment), str(SKOS.definition), str(SKOS.editorialNote), str(SKOS.scopeNote))
 _CLASS_TYPES = {str(OWL.Class), str(RDFS.Class)}
@@ -54,167 +51,11 @@ _WD = str(WD)
 _WRITTEN_FORM = str(KG.writtenForm)
 _INTENDED_FORM = str(KG.intendedForm)
 _ENUMERATION_MARKER = str(KG.enumerationMarker)
-_DATE = str(XSD.date)
-_YEAR_MONTH = str(XSD.gYearMonth)
-_YEAR = str(XSD.gYear)
-_BOOLEAN = str(XSD.boolean)
-_FIRST, _REST, _NIL = str(RDF.first), str(RDF.rest), str(RDF.nil)
-#: How deep blank nodes inside blank nodes are shown in place.
-_BLANK_DEPTH = 4
 
 
 @dataclass
-class Renderer:
-    """Renders the pages of a publication; ``root`` is prefixed to every site path, ``static`` for kg publish."""
-
-    publication: Publication
-    root: str = "/"
-    static: bool = False
-    _nodes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
-
-    # ----------------------------------------------------------------- links
-
-    def href(self, iri: str, lang: str, ext: str = "html") -> str | None:
-        """The site link of ``iri``'s page, if the site has one (a dump: the file; the base: the home page)."""
-        if iri.startswith(BASE + DUMPS):
-            return self.root + iri[len(BASE) :]
-        if iri == BASE:
-            return self.root + ("index.html" if self.static else "")
-        if iri not in self.publication.resources:
-            return None
-        path = page_path(iri, lang, ext)
-        return self.root + path if path is not None else None
-
-    def name(self, iri: str, lang: str) -> str:
-        """How a node is shown: its label, else its prefixed name, else the IRI."""
-        return self.publication.label(iri, lang) or prefixed(iri)
-
-    def node(self, term: Any, lang: str, *, unit: str | None = None) -> dict[str, Any]:
-        """One value, ready for the template: text, link, language, title."""
-        if isinstance(term, NamedNode):
-            found = self._nodes.get((term.value, lang))
-            if found is None:
-                found = self._nodes[term.value, lang] = self._named(term.value, lang)
-            return found
-        if isinstance(term, BlankNode):
-            found = self._nodes.get((term, lang))
-            if found is None:
-                html = self._blank_html(term, lang, frozenset())
-                found = {"text": self.blank_text(term), "href": None, "title": None, "lang": None, "iri": None}
-                found = self._nodes[term, lang] = {**found, "html": html}
-            return found
-        return _with_html({"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term),
-                           "lang": term.language or None, "iri": None})  # fmt: skip
-
-    # ----------------------------------------------------------------- blank nodes
-
-    def blank_text(self, term: BlankNode, seen: frozenset[Any] = frozenset()) -> str:
-        """A blank node as the Turtle that writes it in place: ``[ p o ; … ]``, an RDF list as ``( … )``;
-        the same on every run (its label is not), so pages sort and show it the same way."""
-        items = self._list_items(term)
-        if items is not None:
-            return "( " + " ".join(self._text(item, seen | {term}) for item in items) + " )"
-        pairs = self._blank_pairs(term)
-        if term in seen or len(seen) >= _BLANK_DEPTH:
-            return "[ … ]"
-        parts = [f"{prefixed(p)} " + " , ".join(self._text(o, seen | {term}) for o in values) for p, values in pairs]
-        return "[ " + " ; ".join(parts) + " ]" if parts else "[]"
-
-    def _text(self, term: Any, seen: frozenset[Any]) -> str:
-        if isinstance(term, BlankNode):
-            return self.blank_text(term, seen)
-        return prefixed(term.value) if isinstance(term, NamedNode) else str(term)
-
-    def _blank_pairs(self, term: BlankNode) -> list[tuple[str, list[Any]]]:
-        """The blank node's (property, values) in order; its values ordered by their text."""
-        groups: dict[str, list[Any]] = defaultdict(list)
-        for quad in self.publication.about(term):
-            groups[quad.predicate.value].append(quad.object)
-        return [(p, sorted(groups[p], key=self._order)) for p in sorted(groups, key=_natural)]
-
-    def _list_items(self, term: BlankNode) -> list[Any] | None:
-        """The members of the RDF list ``term`` heads, or None if it is not a well-formed list."""
-        items, node, seen = [], term, set()
-        while isinstance(node, BlankNode) and node not in seen and len(items) < limits.PAGE_LIST:
-            seen.add(node)
-            pairs = {q.predicate.value: q.object for q in self.publication.about(node)}
-            if set(pairs) != {_FIRST, _REST}:
-                return None
-            items.append(pairs[_FIRST])
-            node = pairs[_REST]
-        return items if isinstance(node, NamedNode) and node.value == _NIL else None
-
-    def _blank_html(self, term: BlankNode, lang: str, seen: frozenset[Any]) -> Markup:
-        """A blank node shown in place, its values linked: ``[ property value ; … ]``, a list as ``( … )``."""
-
-        def value(o: Any) -> str:
-            if isinstance(o, BlankNode):
-                return str(self._blank_html(o, lang, seen | {term}))
-            return str(self.node(o, lang)["html"])
-
-        items = self._list_items(term)
-        if items is not None:
-            return Markup(f'<span class="rdf-list" dir="ltr">( {" ".join(value(i) for i in items)} )</span>')
-        if term in seen or len(seen) >= _BLANK_DEPTH:
-            return Markup('<span class="blank" dir="ltr">[ … ]</span>')
-        parts = [
-            f"{self.node(NamedNode(p), lang)['html']} " + " , ".join(value(o) for o in values)
-            for p, values in self._blank_pairs(term)
-        ]
-        return Markup(f'<span class="blank" dir="ltr">[ {" ; ".join(parts)} ]</span>')
-
-    def subject_node(self, term: Any, lang: str) -> dict[str, Any]:
-        """A subject shown where it names another node: a blank node with the named node it belongs to
-        (``CountryShape › [ sh:path … ]``), so that the reader knows whose it is."""
-        found = self.node(term, lang)
-        owner = self._owner(term) if isinstance(term, BlankNode) else None
-        if owner is None:
-            return found
-        owned = f"{self.node(owner, lang)['html']} › {found['html']}"
-        return {**found, "html": Markup(f'<span dir="ltr">{owned}</span>')}
-
-    def _owner(self, term: BlankNode) -> NamedNode | None:
-        """The named node a blank node hangs from (through at most a few blank nodes), if one."""
-        todo, seen = [term], {term}
-        while todo and len(seen) <= _BLANK_DEPTH * 8:
-            for quad in self.publication.pointing_at(todo.pop(0)):
-                if isinstance(quad.subject, NamedNode):
-                    return quad.subject
-                if quad.subject not in seen:
-                    seen.add(quad.subject)
-                    todo.append(quad.subject)
-        return None
-
-    def _order(self, term: Any) -> tuple[object, ...]:
-        """How values sort: by their text (a blank node by :meth:`blank_text`, not by its label)."""
-        return _natural(("_:" + self.blank_text(term)) if isinstance(term, BlankNode) else str(term))
-
-    def _named(self, iri: str, lang: str) -> dict[str, Any]:
-        label = self.publication.label(iri, lang)
-        return _with_html(
-            {
-                "text": label or prefixed(iri),
-                "href": self.href(iri, lang),
-                "title": prefixed(iri),
-                "lang": lang if label and lang in self.publication.labels.get(iri, {}) else None,
-                "iri": iri,
-            }
-        )
-
-    def literal(self, term: Literal, lang: str, unit: str | None = None) -> str:
-        datatype = term.datatype.value if term.datatype is not None else ""
-        if datatype in _NUMBERS:
-            text = format_number(term.value, lang)
-            return f"{text} {self.name(unit, lang)}" if unit else text
-        if datatype == _DATE:
-            return format_date(term.value, lang)
-        if datatype == _YEAR_MONTH:
-            return format_year_month(term.value, lang)
-        if datatype == _YEAR:
-            return digits(term.value, lang)
-        if datatype == _BOOLEAN:
-            return message("publication", "yes" if term.value in ("true", "1") else "no", lang)
-        return term.value
+class Renderer(Nodes):
+    """Renders the pages of a publication (:class:`~kg.publish.nodes.Nodes` shows each value on them)."""
 
     def explorer_link(self, iri: str) -> str:
         name = prefixed(iri)
@@ -404,7 +245,7 @@ class Renderer:
             groups[predicate].append(value)
         return [
             {"iri": p, "property": self.node(NamedNode(p), lang), "values": sorted(values, key=self._order)}
-            for p, values in sorted(groups.items(), key=lambda item: _natural(item[0]))
+            for p, values in sorted(groups.items(), key=lambda item: natural(item[0]))
         ]
 
     def _curation(self, iri: str, lang: str) -> dict[str, Any]:
@@ -496,37 +337,14 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sentence_spans(text))
 
 
-#: natural_key of the texts pages sort by, kept: the same nodes are sorted on many pages.
-_natural = lru_cache(maxsize=1 << 15)(natural_key)
-
-
 @cache
 def environment() -> Environment:
     """The Jinja environment of ``templates/site/`` (autoescape on, for every template and string)."""
     folder = files("kg").joinpath("templates", "site")
-    return Environment(
-        loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,  # the package's templates: not looked at again on disk for every page
     )
-
-
-def _with_html(node: dict[str, Any]) -> dict[str, Any]:
-    """``node`` with ``html``, how a page shows it: a link to its page, else its text (in its language,
-    with its datatype as the title). Written here, not by a template macro: a page shows hundreds of
-    values, and a named node's HTML is made once per language (:meth:`Renderer.node` keeps it)."""
-    text = escape(node["text"])
-    if node["href"]:
-        html = f'<a href="{escape(node["href"])}" title="{escape(node["title"])}" dir="auto">{text}</a>'
-    elif node["lang"]:
-        html = f'<span lang="{escape(node["lang"])}" dir="auto">{text}</span>'
-    elif node["title"]:
-        html = f'<span dir="auto" title="{escape(node["title"])}">{text}</span>'
-    else:
-        html = f'<span dir="auto">{text}</span>'
-    node["html"] = Markup(html)
-    return node
-
-
-def _datatype_title(term: Literal) -> str | None:
-    if term.datatype is None or term.language:
-        return None
-    return prefixed(term.datatype.value)
+    env.globals.update(HTML_LISTS)
+    return env

@@ -35,8 +35,10 @@ forms that Oxigraph reads as the keyword), on the text as written and with
 
 from __future__ import annotations
 
+import contextlib
 import html as html_module
 import re
+from collections.abc import AsyncIterator
 from importlib.resources import files
 from typing import Any
 
@@ -84,6 +86,15 @@ async def sparql_endpoint(request: Request) -> Response:
     return await request.app.state.proxy(request)
 
 
+@contextlib.asynccontextmanager
+async def _closing_proxy(app: Starlette) -> AsyncIterator[None]:
+    """The application's life: at its end, the proxy's connections to Oxigraph are closed."""
+    try:
+        yield
+    finally:
+        await app.state.proxy.close()
+
+
 def create_app(site: Site, proxy: Any = None) -> Starlette:
     """The site's ASGI application (run it with uvicorn; :func:`kg.serve.serve` does, behind :mod:`kg.guard`).
 
@@ -106,7 +117,11 @@ def create_app(site: Site, proxy: Any = None) -> Starlette:
     from kg.publish.routes import routes as publication_routes
 
     published, app_publication = publication_routes(site.data)  # the IRI space; its catch-all comes last
-    app = Starlette(routes=routes + published, exception_handlers={HTTPException: http_error, Exception: http_error})
+    app = Starlette(
+        routes=routes + published,
+        exception_handlers={HTTPException: http_error, Exception: http_error},
+        lifespan=_closing_proxy,
+    )
     app.state.site = site
     app.state.published = app_publication
     app.state.proxy = proxy or SparqlProxy(site.endpoint, timeout=site.timeout, allow_external=site.allow_external)

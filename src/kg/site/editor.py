@@ -34,11 +34,11 @@ from kg.sparql.explain import Problem, explain, find_problems
 
 def refuse_service(text: str) -> None:
     """A QueryError, with its position, if ``text`` could make the server call another (SERVICE) or load
-    graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.check_policy`, decided on
+    graphs (FROM), or is an Update: the one query policy of :func:`kg.sparql.policy.check_policy`, decided on
     the parsed query and on the text as Oxigraph reads it (``SERVICEab:x`` is ``SERVICE ab:x`` to it).
     """
-    from kg.sparql import Query
     from kg.sparql.policy import check_policy
+    from kg.sparql.syntax import Query
 
     # The text as sent (its header is only comments), decided as the Oxigraph server will read it.
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")

@@ -59,14 +59,14 @@ class Library:
 
     @staticmethod
     def questions() -> list[Any]:
-        from kg.sparql import list_queries
+        from kg.sparql.files import list_queries
 
         return list_queries()
 
     @staticmethod
     def find(name: str) -> Any:
         """A query of the library by name: the one way a request names a file (never a path; SECURITY.md)."""
-        from kg.sparql import find_query
+        from kg.sparql.files import find_query
 
         return find_query(name)
 
@@ -92,8 +92,9 @@ class Library:
 
         ``name`` is looked up in the library only (:meth:`find`), never read as a path.
         """
-        from kg.sparql import read_query_text, run_query
         from kg.sparql.endpoint import EndpointEngine
+        from kg.sparql.files import read_query_text
+        from kg.sparql.library import run_query
 
         q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
         limit = site.timeout if timeout is None else max(timeout, 0.001)  # the seconds left of the request

@@ -12,7 +12,7 @@ This module gives the pages what they embed or publish:
 * :func:`engine_script` and :func:`engine_wasm` (gzipped: 1.4 MB of 4.0 MB; the browser's
   ``DecompressionStream`` restores it), checked against the package's hash by the tests;
 * :func:`dataset_ntriples`: the triples ``kg query`` queries, the asserted ones and their RDFS
-  closure (:mod:`kg.sparql.entailment`), read from the very store :func:`kg.sparql.open_engine`
+  closure (:mod:`kg.sparql.entailment`), read from the very store :func:`kg.sparql.engines.open_engine`
   builds, as sorted N-Triples;
 * :func:`library_entries`: the library's questions with their parameters, for the page's forms;
 * :func:`page_limits`: the policy's numbers (time, rows, nesting) as ``kg query`` has them.

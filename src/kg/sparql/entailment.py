@@ -55,24 +55,10 @@ from typing import Any
 import pyoxigraph
 from rdflib import Graph, URIRef
 
+from kg.hierarchy import ancestors
 from kg.namespaces import RDF, RDFS
 
 _TYPE, _SUB_CLASS, _SUB_PROPERTY = str(RDF.type), str(RDFS.subClassOf), str(RDFS.subPropertyOf)
-
-
-def _ancestors(edges: dict[Hashable, set[Hashable]]) -> dict[Hashable, set[Hashable]]:
-    """For each node, every node reachable from it (not itself unless on a cycle)."""
-    reached: dict[Hashable, set[Hashable]] = {}
-    for start in edges:
-        seen: set[Hashable] = set()
-        stack = list(edges[start])
-        while stack:
-            node = stack.pop()
-            if node not in seen:
-                seen.add(node)
-                stack.extend(edges.get(node, ()))
-        reached[start] = seen
-    return reached
 
 
 def entailed(
@@ -100,8 +86,8 @@ def entailed(
             if iri(s) and iri(o) and s != o:
                 sub_property[s].add(o)
     added: set[tuple[Any, Any, Any]] = set()
-    class_closure = _ancestors(sub_class)
-    property_closure = _ancestors(sub_property)
+    class_closure = ancestors(sub_class)
+    property_closure = ancestors(sub_property)
     for child, parents in class_closure.items():
         added.update((child, sub_class_term, parent) for parent in parents if parent != child)
     for child, parents in property_closure.items():
@@ -148,7 +134,7 @@ def add_rdfs_closure(store: pyoxigraph.Store, graph: Any = None) -> int:
         for q in pattern(term):
             if isinstance(q.subject, named) and isinstance(q.object, named) and q.subject != q.object:
                 edges[q.subject].add(q.object)
-        hierarchy[term] = _ancestors(edges)
+        hierarchy[term] = ancestors(edges)
     class_closure, property_closure = hierarchy[sub_class_term], hierarchy[sub_property_term]
     added: set[tuple[Any, Any, Any]] = set()
     for term, closure in hierarchy.items():

@@ -14,7 +14,7 @@ comment lines, ``# key: value``, up to the first line that is not a comment::
 
 ``title`` is one line; ``question@LANG`` states the question in a language;
 a comment line indented by two or more spaces after the ``#`` continues the
-value above it. Other keys are kept in :attr:`kg.sparql.Query.meta`.
+value above it. Other keys are kept in :attr:`kg.sparql.syntax.Query.meta`.
 
 A ``param`` line is ``name | type | default | description``. Types: ``iri``
 (a prefixed name or ``<IRI>``), ``string``, ``langstring`` (``text@lang``),

@@ -1,4 +1,7 @@
-"""Values as a reader reads them: numbers with separators, dates in both calendars, in English or Persian.
+"""Dates as a reader reads them: in both calendars, in English or Persian.
+
+Numbers and digits have one home, :mod:`kg.i18n` (:func:`~kg.i18n.format_number`,
+:func:`~kg.i18n.digits`), shared with the site's tables and the messages.
 
 Our own code: the Solar Hijri conversion is the arithmetic of the 33-year
 cycle (as in jalaali-js and jdatetime), a dozen lines, and the project runs
@@ -6,8 +9,6 @@ without a calendar library.
 
 >>> to_solar_hijri(2022, 3, 20), to_solar_hijri(2022, 6, 19), to_solar_hijri(1979, 2, 11)
 ((1400, 12, 29), (1401, 3, 29), (1357, 11, 22))
->>> format_number("265200000", "en"), format_number("265200000", "fa"), format_number("0.5", "fa")
-('265,200,000', '۲۶۵٬۲۰۰٬۰۰۰', '۰٫۵')
 >>> format_date("2022-03-20", "en"), format_date("2022-03-20", "fa")
 ('20 March 2022 (29 Esfand 1400 SH)', '۲۹ اسفند ۱۴۰۰ (۲۰ مارس ۲۰۲۲)')
 """
@@ -17,7 +18,8 @@ from __future__ import annotations
 import datetime
 import re
 
-PERSIAN_DIGITS = str.maketrans("0123456789.,-", "۰۱۲۳۴۵۶۷۸۹٫٬−")
+from kg.i18n import digits
+
 GREGORIAN_MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"),
@@ -48,21 +50,6 @@ def to_solar_hijri(year: int, month: int, day: int) -> tuple[int, int, int]:
     if days < 186:
         return jy, 1 + days // 31, 1 + days % 31
     return jy, 7 + (days - 186) // 30, 1 + (days - 186) % 30
-
-
-def digits(text: str, lang: str) -> str:
-    """``text`` with Persian digits (and decimal and thousands separators) when ``lang`` is ``fa``."""
-    return text.translate(PERSIAN_DIGITS) if lang == "fa" else text
-
-
-def format_number(lexical: str, lang: str) -> str:
-    """An xsd:integer or xsd:decimal with thousands separators; the lexical form if it is not a number."""
-    match = re.fullmatch(r"([+-]?)([0-9]+)(?:\.([0-9]+))?", lexical.strip())
-    if match is None:
-        return lexical
-    sign, whole, fraction = match.groups()
-    text = f"{'-' if sign == '-' else ''}{int(whole):,}" + (f".{fraction}" if fraction else "")
-    return digits(text, lang)
 
 
 def format_date(lexical: str, lang: str) -> str:

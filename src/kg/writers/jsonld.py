@@ -1,0 +1,175 @@
+"""Compacted JSON-LD: an ``@context`` of the prefixes used, one node object per subject, keys sorted.
+
+Our own writer: pyoxigraph writes only expanded JSON-LD. IRIs are compacted with
+JSON-LD 1.1's collision-safe rules (:class:`_JsonLdTerms`), and the text is the one
+``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)`` would write, put
+together from each term's pieces (the standard library's indenting encoder is written in
+Python and took most of the time of a small document).
+"""
+
+from __future__ import annotations
+
+import re
+from json.encoder import encode_basestring as _json_string  # what json.dumps uses with ensure_ascii=False
+from typing import Any
+
+from pyoxigraph import BlankNode, NamedNode
+from pyoxigraph import Literal as OxLiteral
+
+from kg.formats import FORMATS
+from kg.namespaces import PREFIXES
+from kg.terms import BY_LENGTH, XSD_STRING
+from kg.writers.check import verify
+from kg.writers.order import BIG, LONGEST, RDF_TYPE, TERMS_KEPT, XSD, Description, Memo
+from kg.writers.quads import Source, description, to_quads
+
+_GEN_DELIMS = tuple(":/?#[]@")
+_JSON_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,15})")
+
+
+class _JsonLdTerms:
+    """Compacts IRIs to ``prefix:local`` only where that cannot be read back as another IRI (JSON-LD 1.1 §6.1).
+
+    A prefix is usable when its namespace ends in a gen-delim (JSON-LD 1.1 prefix
+    flag) and no absolute IRI in the document has that prefix as its scheme
+    (``<kg:Country>`` must stay absolute, so ``kg:`` is then not compacted at all).
+    """
+
+    def __init__(self, described: Description, big: bool = False) -> None:
+        schemes = _SCHEMES
+        found = set()
+        for subject, pairs in described:
+            found.add(schemes[subject])
+            for predicate, objects in pairs:
+                found.add(schemes[predicate])
+                found.update(schemes[o] for o in objects)
+        blocked = frozenset(p for p, ns in PREFIXES.items() if p in found or not ns.endswith(_GEN_DELIMS))
+        if blocked not in _JSONLD_IRIS:
+            if len(_JSONLD_IRIS) >= 64:
+                _JSONLD_IRIS.clear()
+            _JSONLD_IRIS[blocked] = (Memo(lambda iri: _compact(iri, blocked), _first_size), {})
+        self.iris, self.values = _JSONLD_IRIS[blocked]
+        if big:  # its values are not kept (see BIG)
+            self.values = {}
+        self.blocked = blocked
+        self.used: set[str] = set()
+        self.keep = not big
+
+    def iri(self, iri: str) -> str:
+        text, prefix = self.iris[iri]
+        if prefix:
+            self.used.add(prefix)
+        return text
+
+    def node_id(self, node: Any) -> str:
+        return f"_:{node.value}" if isinstance(node, BlankNode) else self.iri(node.value)
+
+    def value(self, node: Any) -> str | list[tuple[str, str]]:
+        """The JSON of a value: a scalar's text, or an object's (key, value text) pairs, keys in order."""
+        values = self.values
+        found = values.get(node)
+        if found is None:
+            found = self._value(node)
+            if len(values) >= TERMS_KEPT:
+                values.clear()
+            if self.keep and _first_size(found) <= LONGEST:
+                values[node] = found
+        if found[1]:
+            self.used.add(found[1])
+        return found[0]
+
+    def _value(self, node: Any) -> tuple[str | list[tuple[str, str]], str]:
+        if isinstance(node, NamedNode):
+            text, prefix = self.iris[node.value]
+            return [('"@id"', _json_string(text))], prefix
+        if isinstance(node, BlankNode):
+            return [('"@id"', _json_string(f"_:{node.value}"))], ""
+        lexical = node.value
+        if node.language:
+            return [('"@language"', _json_string(node.language)), ('"@value"', _json_string(lexical))], ""
+        datatype = node.datatype.value
+        if datatype == XSD_STRING:
+            return _json_string(lexical), ""
+        if datatype == XSD + "boolean" and lexical in ("true", "false"):
+            return lexical, ""
+        if datatype == XSD + "integer" and _JSON_INTEGER.fullmatch(lexical) and abs(int(lexical)) < 2**53:
+            return str(int(lexical)), ""  # canonical and exact in every JSON reader
+        text, prefix = self.iris[datatype]
+        return [('"@type"', _json_string(text)), ('"@value"', _json_string(lexical))], prefix
+
+
+def _compact(iri: str, blocked: frozenset[str]) -> tuple[str, str]:
+    for ns, prefix in BY_LENGTH:
+        local = iri[len(ns) :]
+        if prefix not in blocked and iri.startswith(ns) and not local.startswith("//"):
+            return f"{prefix}:{local}", prefix
+    return iri, ""
+
+
+def _first_size(found: tuple[Any, str]) -> int:
+    written = found[0]
+    return len(written) if isinstance(written, str) else sum(len(value) for _, value in written)
+
+
+def _scheme(node: Any) -> str | None:
+    """The scheme of an IRI, or of a literal's datatype; None for a blank node."""
+    if isinstance(node, NamedNode):
+        return node.value.split(":", 1)[0]
+    if isinstance(node, OxLiteral):
+        return node.datatype.value.split(":", 1)[0]
+    return None
+
+
+_SCHEMES = Memo(_scheme, lambda scheme: 0)
+#: The set of prefixes a document cannot use -> its IRIs compacted, and its values written.
+_JSONLD_IRIS: dict[frozenset[str], tuple[Memo, dict[Any, Any]]] = {}
+
+
+def _json_value(value: str | list[tuple[str, str]], indent: str) -> str:
+    """A value as ``json.dumps(indent=2)`` writes it at ``indent``."""
+    if isinstance(value, str):
+        return value
+    inner = indent + "  "
+    return "{\n" + ",\n".join(f"{inner}{key}: {text}" for key, text in value) + f"\n{indent}}}"
+
+
+def _json_array(texts: list[str], indent: str) -> str:
+    inner = indent + "  "
+    return "[\n" + ",\n".join(inner + text for text in texts) + f"\n{indent}]"
+
+
+def write_jsonld(source: Source) -> str:
+    """Compacted JSON-LD: an ``@context`` of the prefixes used, one node object per subject, keys sorted.
+
+    The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)`` writes,
+    put together here from the pieces each term gives (the standard library's indenting encoder is
+    written in Python and took most of the time of a small document).
+    """
+    quads = to_quads(source, triples=True)
+    described = description(quads)
+    terms = _JsonLdTerms(described, len(quads) > BIG)
+    key_indent, item_indent = " " * 6, " " * 8
+    nodes = []
+    for subject, pairs in described:
+        entries = [("@id", _json_string(terms.node_id(subject)))]
+        for predicate, objects in pairs:
+            if predicate == RDF_TYPE and all(isinstance(o, NamedNode | BlankNode) for o in objects):
+                types = [_json_string(terms.node_id(o)) for o in objects]
+                entries.append(("@type", types[0] if len(types) == 1 else _json_array(types, key_indent)))
+                continue
+            key = terms.iri(predicate.value)
+            if len(objects) == 1:
+                entries.append((key, _json_value(terms.value(objects[0]), key_indent)))
+            else:
+                texts = [_json_value(terms.value(o), item_indent) for o in objects]
+                entries.append((key, _json_array(texts, key_indent)))
+        entries.sort(key=lambda entry: entry[0])
+        nodes.append("    {\n" + ",\n".join(f"{key_indent}{_json_string(k)}: {v}" for k, v in entries) + "\n    }")
+    context = sorted((p, ns) for p, ns in PREFIXES.items() if p in terms.used)
+    if context:
+        context_text = "{\n" + ",\n".join(f"    {_json_string(p)}: {_json_string(ns)}" for p, ns in context) + "\n  }"
+    else:
+        context_text = "{}"
+    graph_text = "[\n" + ",\n".join(nodes) + "\n  ]" if nodes else "[]"
+    text = f'{{\n  "@context": {context_text},\n  "@graph": {graph_text}\n}}\n'
+    return verify(text, FORMATS["jsonld"], quads)

@@ -1,0 +1,101 @@
+"""The order every writer writes in, and the terms' sort keys and written forms kept across documents.
+
+A document is written as its :func:`describe`-d triples: subjects sorted by
+:func:`node_key` (IRIs, then blank nodes, then literals; digit runs by value), each
+subject's predicates with ``rdf:type`` first, then by IRI, and each predicate's
+objects sorted the same way. Sorting never calls ``int()``
+(:func:`kg.terms.natural_key`), so digit runs of any length are safe.
+
+:class:`Memo` keeps what a writer works out for a term (its sort key, its written
+form in a syntax), bounded; the writers of each syntax keep their own in one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pyoxigraph import BlankNode, NamedNode, Quad
+from pyoxigraph import Literal as OxLiteral
+
+from kg.errors import OutputError
+from kg.terms import RDF_LANGSTRING, XSD_STRING, natural_key
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = NamedNode(RDF + "type")
+
+
+def literal_datatype(node: OxLiteral) -> str:
+    """The datatype a literal is written with: '' for a simple or a language-tagged string."""
+    datatype = node.datatype.value
+    return "" if datatype in (XSD_STRING, RDF_LANGSTRING) else datatype
+
+
+def node_key(node: Any) -> tuple[object, ...]:
+    """Sort key of a term: IRIs, then blank nodes, then literals (by datatype, tag, text); digit runs by value."""
+    if isinstance(node, NamedNode):
+        return (0, natural_key(node.value))
+    if isinstance(node, BlankNode):
+        return (1, natural_key(node.value))
+    if isinstance(node, OxLiteral):
+        return (2, literal_datatype(node), node.language or "", natural_key(node.value))
+    raise OutputError(f"cannot write a term of type {type(node).__name__}: {node!r}")
+
+
+#: Terms recur across the documents of one run (the static site writes thousands of small descriptions that
+#: share their predicates, classes and labels): their sort keys and written forms are worked out once each,
+#: up to this many terms, and only for terms of at most LONGEST characters. A document of more than BIG
+#: statements (a whole-graph export) does not use them: its terms recur little, and keeping them would
+#: add to its memory what they save in time.
+TERMS_KEPT = 1 << 16
+LONGEST = 1024
+BIG = 20_000
+
+
+class Memo(dict[Any, Any]):
+    """``memo[term]`` is ``make(term)``, kept (bounded: forgotten all at once when full, and long results
+    are not kept, so a corpus of long texts does not stay in memory twice)."""
+
+    def __init__(self, make: Callable[[Any], Any], size: Callable[[Any], int] = len) -> None:
+        super().__init__()
+        self.make = make
+        self.size = size
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.make(key)
+        if self.size(value) <= LONGEST:
+            if len(self) >= TERMS_KEPT:
+                self.clear()
+            self[key] = value
+        return value
+
+
+_NODE_KEYS = Memo(node_key, lambda key: len(key[-1][-1]))  # the size of natural_key's text
+
+
+def _predicate_key(predicate: Any) -> tuple[object, ...]:
+    return (0,) if predicate == RDF_TYPE else (1, natural_key(predicate.value))
+
+
+_PREDICATE_KEYS = Memo(_predicate_key, lambda key: 0)
+
+
+Description = list[tuple[Any, list[tuple[Any, list[Any]]]]]
+
+
+def describe(quads: Iterable[Quad]) -> Description:
+    """(subject, [(predicate, sorted objects)]) in subject order, rdf:type first, then by predicate IRI."""
+    by_subject: dict[Any, dict[Any, set[Any]]] = {}
+    for q in quads:
+        by_subject.setdefault(q.subject, {}).setdefault(q.predicate, set()).add(q.object)
+    key = _NODE_KEYS.__getitem__ if len(by_subject) <= BIG else node_key
+    predicate_key = _PREDICATE_KEYS.__getitem__
+    described = []
+    for s in sorted(by_subject, key=key):
+        objects = by_subject[s]
+        predicates = sorted(objects, key=predicate_key) if len(objects) > 1 else list(objects)
+        described.append(
+            (s, [(p, sorted(objects[p], key=key) if len(objects[p]) > 1 else list(objects[p])) for p in predicates])
+        )
+    return described

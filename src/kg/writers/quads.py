@@ -1,0 +1,134 @@
+"""The writers' input: any source as quads, blank nodes canonically labelled, duplicates removed.
+
+A source is an rdflib Graph, a mapping of graph name to rdflib Graph (named graphs, in
+order), a pyoxigraph Dataset or an iterable of pyoxigraph quads or triples. Blank nodes get
+RDFC-1.0 canonical labels (:meth:`pyoxigraph.Dataset.canonicalize`, ``c14nN`` written
+``bN``), so output does not depend on the labels of the input. :class:`Canonical` carries
+what every writer needs of one converted source, worked out once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pyoxigraph
+from pyoxigraph import BlankNode, DefaultGraph, Quad
+from rdflib import Graph
+
+from kg.errors import OutputError
+from kg.terms import to_oxigraph
+from kg.writers.order import BIG, Description, describe
+
+Source = Graph | Mapping[Any, Graph] | pyoxigraph.Dataset | Iterable[Any]
+
+
+class Canonical(list[Quad]):
+    """Quads as :func:`to_quads` made them (converted, canonically labelled, without duplicates).
+
+    Give it to several writers to convert and canonicalise a graph once for
+    all of them (the build's exports: six formats of one graph; the four
+    descriptions of a resource on the static site). What every writer needs
+    of it (whether it has blank nodes, its subjects sorted, the set the
+    read-back check compares with) is worked out once and kept here.
+    ``triples`` is True when every quad is in the default graph.
+    """
+
+    def __init__(self, quads: Iterable[Quad], *, triples: bool, blank: bool | None = None) -> None:
+        super().__init__(quads)
+        self.triples = triples
+        self._blank = blank
+        self._kept: dict[str, Any] = {}
+
+    @property
+    def blank(self) -> bool:
+        """Whether a blank node is among the terms."""
+        if self._blank is None:
+            self._blank = has_blank_nodes(self)
+        return self._blank
+
+    def kept(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, worked out at the first call for ``name`` and kept."""
+        if name not in self._kept:
+            self._kept[name] = make()
+        return self._kept[name]
+
+    def description(self) -> Description:
+        """The triples sorted for writing (:func:`kg.writers.order.describe`), worked out once (each time
+        for a big graph, whose sorted copy would stay in memory beside the text being checked)."""
+        return self.kept("description", lambda: describe(self)) if len(self) <= BIG else describe(self)
+
+
+def to_quads(source: Source, *, triples: bool = False) -> Canonical:
+    """The quads of ``source``, blank nodes canonically labelled; ``triples=True`` puts all in the default graph.
+
+    A :class:`Canonical` source made with the same ``triples`` (or with
+    ``triples=True``) is returned as it is: it went through this already.
+    """
+    if isinstance(source, Canonical) and (source.triples or not triples):
+        return source
+    quads: list[Quad] = []
+    try:
+        if isinstance(source, Graph):
+            quads = [_quad(t, DefaultGraph()) for t in source]
+        elif isinstance(source, Mapping):
+            for name, graph in source.items():
+                target = DefaultGraph() if name is None else to_oxigraph(name)
+                quads.extend(_quad(t, target) for t in graph)
+        else:
+            for item in source:
+                if isinstance(item, Quad):
+                    quads.append(item)
+                else:
+                    quads.append(Quad(item.subject, item.predicate, item.object, DefaultGraph()))
+    except (ValueError, TypeError) as exc:
+        raise OutputError(f"cannot write a term that is not valid RDF: {exc}") from None
+    if triples:
+        default = DefaultGraph()
+        quads = [q if q.graph_name == default else Quad(q.subject, q.predicate, q.object, default) for q in quads]
+    canonical, blank = _canonical(quads)
+    return Canonical(canonical, triples=triples, blank=blank)
+
+
+def _quad(triple: Any, graph: Any) -> Quad:
+    s, p, o = triple
+    return Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+
+
+def has_blank_nodes(quads: Iterable[Quad]) -> bool:
+    blank = BlankNode
+    return any(type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank for q in quads)
+
+
+def _canonical(quads: list[Quad]) -> tuple[list[Quad], bool]:
+    """Quads with RDFC-1.0 canonical blank-node labels (``b0``, ``b1`` ...), duplicates removed, in input order;
+    and whether there was a blank node."""
+    if not has_blank_nodes(quads):
+        return list(dict.fromkeys(quads)), False
+    dataset = pyoxigraph.Dataset(quads)
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    order = {_graph_key(q.graph_name): i for i, q in reversed(list(enumerate(quads)))}
+
+    def relabel(term: Any) -> Any:
+        return BlankNode("b" + term.value.removeprefix("c14n")) if isinstance(term, BlankNode) else term
+
+    result = [Quad(relabel(q.subject), q.predicate, relabel(q.object), relabel(q.graph_name)) for q in dataset]
+    result.sort(key=lambda q: order.get(_graph_key(q.graph_name), len(order)))
+    return result, True
+
+
+def _graph_key(name: Any) -> str:
+    return "" if isinstance(name, DefaultGraph) else ("_:" if isinstance(name, BlankNode) else "") + name.value
+
+
+def graphs(quads: list[Quad]) -> dict[Any, list[Quad]]:
+    """Quads by graph name, the graphs in order of first appearance."""
+    by_name: dict[Any, list[Quad]] = {}
+    for q in quads:
+        by_name.setdefault(q.graph_name, []).append(q)
+    return by_name
+
+
+def description(quads: Iterable[Quad]) -> Description:
+    """The triples of ``quads`` sorted for writing (:func:`kg.writers.order.describe`), kept by a Canonical."""
+    return quads.description() if isinstance(quads, Canonical) else describe(quads)

@@ -1,0 +1,156 @@
+"""Turtle and TriG in kg's normal form, the form of data/article.ttl.
+
+Subjects sorted, ``a`` first, only the prefixes used, a predicate's objects on one
+line while it fits in 100 columns; TriG writes each graph as one such block, in the
+order given. Our own writer: pyoxigraph and rdflib write neither sorted nor (rdflib)
+stable output (rdflib #1457, #3545).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad
+from pyoxigraph import Literal as OxLiteral
+
+from kg.errors import OutputError
+from kg.formats import FORMATS
+from kg.namespaces import PREFIXES
+from kg.terms import split_iri
+from kg.writers.check import verify
+from kg.writers.order import BIG, RDF_TYPE, XSD, Memo, literal_datatype
+from kg.writers.quads import Source, description, graphs, to_quads
+
+#: Line width under which all objects of a predicate stay on one Turtle line.
+_WIDTH = 100
+
+_NT_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_SHORT_SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')
+_LONG_SPECIAL = re.compile(r'[\x00-\x08\x0b-\x1f\x7f"\\]')
+_BARE = {
+    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
+    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    XSD + "boolean": re.compile("true|false"),
+}
+
+
+def _uchar(ch: str) -> str:
+    return f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}"
+
+
+def _escape(text: str, special: re.Pattern[str]) -> str:
+    return special.sub(lambda m: _NT_ESCAPES.get(m.group()) or _uchar(m.group()), text)
+
+
+class _Terms:
+    """Writes terms in Turtle syntax and remembers which prefixes were used."""
+
+    def __init__(self, big: bool = False) -> None:
+        self.used: set[str] = set()
+        self.written = _turtle_term if big else _TURTLE_TERMS.__getitem__
+
+    def iri(self, iri: str) -> str:
+        text, prefix = _TURTLE_IRIS[iri]
+        if prefix:
+            self.used.add(prefix)
+        return text
+
+    def term(self, node: Any, *, predicate: bool = False) -> str:
+        if predicate and node == RDF_TYPE:
+            return "a"
+        text, prefix = self.written(node)
+        if prefix:
+            self.used.add(prefix)
+        return text
+
+
+def _turtle_iri(iri: str) -> tuple[str, str]:
+    """An IRI in Turtle (a prefixed name where one is valid), and the prefix it uses ('' for none)."""
+    split = split_iri(iri, "turtle")
+    if split is None:
+        return f"<{iri}>", ""  # pyoxigraph's NamedNode holds only valid IRIs: nothing to escape
+    return f"{split[0]}:{split[1]}", split[0]
+
+
+def _turtle_term(node: Any) -> tuple[str, str]:
+    """A term in Turtle, and the prefix it uses ('' for none)."""
+    if isinstance(node, NamedNode):
+        return _TURTLE_IRIS[node.value]
+    if isinstance(node, BlankNode):
+        return f"_:{node.value}", ""
+    if isinstance(node, OxLiteral):
+        return _turtle_literal(node)
+    raise OutputError(f"cannot write a term of type {type(node).__name__}: {node!r}")
+
+
+def _turtle_literal(node: OxLiteral) -> tuple[str, str]:
+    lexical = node.value
+    datatype = literal_datatype(node)
+    bare = _BARE.get(datatype)
+    if bare is not None and bare.fullmatch(lexical):
+        return lexical, ""
+    if "\n" in lexical or "\r" in lexical:
+        text = f'"""{_escape(lexical, _LONG_SPECIAL)}"""'
+    else:
+        text = f'"{_escape(lexical, _SHORT_SPECIAL)}"'
+    if node.language:
+        return f"{text}@{node.language}", ""
+    if not datatype:
+        return text, ""
+    iri, prefix = _TURTLE_IRIS[datatype]
+    return f"{text}^^{iri}", prefix
+
+
+_TURTLE_IRIS = Memo(_turtle_iri, lambda written: len(written[0]))
+_TURTLE_TERMS = Memo(_turtle_term, lambda written: len(written[0]))
+
+
+def _turtle_body(quads: Iterable[Quad], terms: _Terms, indent: str = "") -> list[str]:
+    """One block of text per subject, in order, each ending with ``.`` and a newline."""
+    blocks = []
+    term = terms.term
+    for subject, pairs in description(quads):
+        lines: list[str] = []
+        head = indent + term(subject)
+        for i, (predicate, objects) in enumerate(pairs):
+            start = f"{head} " if i == 0 else f"{indent}    "
+            rendered = [term(o) for o in objects]
+            verb = term(predicate, predicate=True)
+            line = start + verb + " " + " , ".join(rendered)
+            if len(rendered) > 1 and (len(line) > _WIDTH or any("\n" in r for r in rendered)):
+                line = start + verb + " " + f" ,\n{indent}        ".join(rendered)
+            lines.append(line)
+        blocks.append(" ;\n".join(lines) + " .\n")
+    return blocks
+
+
+def _prefix_lines(used: Iterable[str]) -> str:
+    used = set(used)
+    chosen = [(p, ns) for p, ns in PREFIXES.items() if p in used]
+    if not chosen:
+        return ""
+    width = max(len(p) for p, _ in chosen) + 1
+    return "".join(f"@prefix {p + ':':<{width}} <{ns}> .\n" for p, ns in chosen) + "\n"
+
+
+def write_turtle(source: Source) -> str:
+    """Turtle normal form: only the prefixes used, subjects in order, ``a`` first, a blank line between subjects."""
+    quads = to_quads(source, triples=True)
+    terms = _Terms(len(quads) > BIG)
+    body = _turtle_body(quads, terms)
+    return verify(_prefix_lines(terms.used) + "\n".join(body), FORMATS["turtle"], quads)
+
+
+def write_trig(source: Source) -> str:
+    """TriG: each graph as a block in the order given (the default graph as ``{ }``), statements indented."""
+    quads = to_quads(source)
+    terms = _Terms(len(quads) > BIG)
+    chunks = []
+    for name, members in graphs(quads).items():
+        body = _turtle_body(members, terms, indent="    ")
+        label = "" if isinstance(name, DefaultGraph) else terms.term(name) + " "
+        chunks.append(f"{label}{{\n" + "\n".join(body) + "}\n")
+    return verify(_prefix_lines(terms.used) + "\n".join(chunks), FORMATS["trig"], quads)

@@ -1,0 +1,101 @@
+"""kg.publish.nodes: how one term is shown on a page: a value's HTML (escaped, isolated, in its language),
+a literal in the reader's language, a blank node written in place, a named node linked to its page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from pyoxigraph import BlankNode, Literal, NamedNode
+
+from kg.namespaces import XSD
+from kg.publish.description import Publication
+from kg.publish.nodes import Nodes, _datatype_title, _with_html
+from test_publish_description import ASTANA, MOU, ROUTE, TEHRAN, fixture_store
+
+
+@pytest.fixture(scope="module")
+def nodes() -> Nodes:
+    return Nodes(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
+
+
+@pytest.mark.parametrize(
+    ("node", "html"),
+    [
+        (
+            {"text": "<b>x</b>", "href": '/id/a"b', "title": "kgi:a", "lang": ""},
+            '<a href="/id/a&#34;b" title="kgi:a" dir="auto">&lt;b&gt;x&lt;/b&gt;</a>',
+        ),
+        ({"text": "تهران", "href": None, "title": "", "lang": "fa"}, '<span lang="fa" dir="auto">تهران</span>'),
+        (
+            {"text": "5", "href": None, "title": "xsd:integer", "lang": ""},
+            '<span dir="auto" title="xsd:integer">5</span>',
+        ),
+        ({"text": "x", "href": None, "title": "", "lang": ""}, '<span dir="auto">x</span>'),
+        (
+            {"text": "a&b", "href": None, "title": "", "lang": 'fa" onmouseover="x'},
+            '<span lang="fa&#34; onmouseover=&#34;x" dir="auto">a&amp;b</span>',
+        ),
+    ],
+)
+def test_a_value_s_html_is_escaped_isolated_and_tagged_with_its_language(node, html):
+    assert str(_with_html(dict(node))["html"]) == html
+
+
+def test_a_literal_s_title_is_its_datatype_unless_it_has_a_language():
+    assert _datatype_title(Literal("5", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))) == (
+        "xsd:integer"
+    )
+    assert _datatype_title(Literal("x")) == "xsd:string"
+    assert _datatype_title(Literal("تهران", language="fa")) is None
+
+
+def test_a_named_node_is_its_label_linked_to_its_page_in_the_reader_s_language(nodes):
+    en, fa = nodes.node(ASTANA, "en"), nodes.node(ASTANA, "fa")
+    assert (en["text"], en["href"], en["lang"]) == ("Astana", "/id/astana.html", "en")
+    assert (fa["text"], fa["href"], fa["lang"]) == ("آستانه", "/id/astana.fa.html", "fa")
+    assert nodes.node(ASTANA, "en") is en  # made once per language
+    assert str(en["html"]) == '<a href="/id/astana.html" title="kgi:astana" dir="auto">Astana</a>'
+
+
+def test_a_node_the_site_has_no_page_for_is_not_linked(nodes):
+    away = nodes.node(NamedNode("http://example.org/elsewhere"), "en")
+    assert away["href"] is None and "<a" not in str(away["html"])
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "lang", "shown"),
+    [
+        ("265200000", XSD.integer, "en", "265,200,000"),
+        ("265200000", XSD.integer, "fa", "۲۶۵٬۲۰۰٬۰۰۰"),
+        ("1401", XSD.integer, "en", "1401"),  # four digits stay whole, as in the site's tables
+        ("1e5", XSD.double, "fa", "۱۰۰٬۰۰۰"),
+        ("abc", XSD.integer, "en", "abc"),  # ill-typed: as written
+        ("2022-06-19", XSD.date, "en", "19 June 2022 (29 Khordad 1401 SH)"),
+        ("2022-06", XSD.gYearMonth, "fa", "ژوئن ۲۰۲۲"),
+        ("2022", XSD.gYear, "fa", "۲۰۲۲"),
+        ("true", XSD.boolean, "en", "yes"),
+        ("Astana", XSD.string, "fa", "Astana"),
+    ],
+)
+def test_a_literal_is_written_for_the_reader(nodes, lexical, datatype, lang, shown):
+    assert nodes.literal(Literal(lexical, datatype=NamedNode(str(datatype))), lang) == shown
+
+
+def test_a_blank_node_is_written_in_place_and_linked_in_its_html(nodes):
+    assert nodes.blank_text(ROUTE) == "[ rdf:first kgi:tehran ]"
+    html = str(nodes.node(ROUTE, "en")["html"])
+    assert html.startswith('<span class="blank" dir="ltr">[ ') and 'href="/id/tehran.html"' in html
+    assert nodes.node(BlankNode(), "en")["text"] == "[]"  # a blank node with nothing said of it
+
+
+def test_a_blank_node_is_shown_with_the_named_node_it_hangs_from(nodes):
+    shown = str(nodes.subject_node(ROUTE, "en")["html"])
+    assert shown.index('href="/id/mou.html"') < shown.index("rdf:first")
+    assert nodes.subject_node(MOU, "en") is nodes.node(MOU, "en")
+
+
+def test_a_node_with_no_label_in_the_reader_s_language_shows_the_other_untagged(nodes):
+    shown = nodes.node(TEHRAN, "en")  # labelled in Persian only
+    assert (shown["text"], shown["lang"]) == ("تهران", None)
+    assert nodes.node(MOU, "en")["text"] == "kgi:mou"  # no label: its prefixed name

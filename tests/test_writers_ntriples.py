@@ -1,0 +1,34 @@
+"""kg.writers.ntriples: pyoxigraph's N-Triples and N-Quads, lines sorted, each statement once."""
+
+from __future__ import annotations
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+from kg.writers.ntriples import write_nquads, write_ntriples
+
+S, P = NamedNode("http://a.example/s"), NamedNode("http://a.example/p")
+
+
+def test_n_triples_lines_are_sorted_and_a_triple_in_two_graphs_is_written_once():
+    quads = [
+        Quad(S, P, Literal("b"), NamedNode("urn:g1")),
+        Quad(S, P, Literal("a")),
+        Quad(S, P, Literal("b"), NamedNode("urn:g2")),
+    ]
+    assert write_ntriples(quads) == (
+        '<http://a.example/s> <http://a.example/p> "a" .\n<http://a.example/s> <http://a.example/p> "b" .\n'
+    )
+
+
+def test_n_quads_keep_each_graph_and_sort_the_lines():
+    quads = [Quad(S, P, Literal("b"), NamedNode("urn:g1")), Quad(S, P, Literal("a")), Quad(S, P, Literal("b"))]
+    assert write_nquads(quads).splitlines() == [
+        '<http://a.example/s> <http://a.example/p> "a" .',
+        '<http://a.example/s> <http://a.example/p> "b" .',
+        '<http://a.example/s> <http://a.example/p> "b" <urn:g1> .',
+    ]
+
+
+def test_escapes_are_pyoxigraph_s_and_blank_nodes_are_labelled_canonically():
+    text = write_ntriples([Quad(BlankNode("zz"), P, Literal('a "q"\n\\ ده\x01'))])
+    assert text == '_:b0 <http://a.example/p> "a \\"q\\"\\n\\\\ ده\\u0001" .\n'
