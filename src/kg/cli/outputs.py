@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from kg import limits
-from kg.cli.options import Command, add_data_option, add_out_option
+from kg.cli.options import Command, add_data_option, add_out_option, rdf_formats_help
 from kg.errors import ExitCode
 from kg.terminal import emit
 
@@ -111,7 +111,7 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
         "--format",
         default="turtle",
         metavar="FORMAT",
-        help="turtle (default), nt, nquads, trig, jsonld, xml, or all (one file each, needs --out DIR)",
+        help=f"{rdf_formats_help()}, or all (one file each, needs --out DIR)",
     )
     parser.add_argument("--graph", default="all", metavar="PART", help="all (default), data or ontology")
     parser.add_argument(
@@ -141,7 +141,7 @@ def _describe_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--endpoint", metavar="URL", help="SPARQL endpoint of a running `kg serve`, e.g. http://127.0.0.1:7878/query"
     )
-    parser.add_argument("--format", default="turtle", metavar="FORMAT", help="turtle (default), nt, jsonld or xml")
+    parser.add_argument("--format", default="turtle", metavar="FORMAT", help=rdf_formats_help(datasets=False))
     parser.add_argument("--out", metavar="FILE", help="file to write; default: stdout")
 
 

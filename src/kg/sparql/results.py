@@ -23,12 +23,12 @@ from rdflib.term import Identifier
 
 from kg.errors import UsageError
 from kg.formats import FORMATS as RDF_FORMATS
-from kg.formats import format_names, is_rdf_format, rdf_format
+from kg.formats import RESULT_FORMATS, format_names, is_rdf_format, rdf_format
 from kg.namespaces import XSD
 from kg.sparql.syntax import Query
 from kg.sparql.tables import format_csv, format_json, format_md, format_table, format_tsv, render_html_table
 
-BINDINGS_FORMATS = ("table", "csv", "tsv", "json", "md")
+BINDINGS_FORMATS = RESULT_FORMATS
 #: Graph formats and their aliases, from the one registry (kg.formats); written by kg.writers like the exports.
 GRAPH_FORMATS = tuple(format_names())
 FORMATS = BINDINGS_FORMATS + GRAPH_FORMATS
