@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-from chromium import CHROMIUM, launch
+from chromium import CHROMIUM, Tabs, launch
 from kg import limits, resources
 from kg.load import article_text, load_graph
 
@@ -132,6 +132,15 @@ def browser() -> Iterator[Any]:
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def tabs(browser: Any) -> Iterator[Tabs]:
+    """The session's pages, one of each kind lent to one test at a time (tests/chromium.py): a test that opens a
+    page borrows one (``with tabs.open("phone") as tab``) instead of making a browser context of its own."""
+    pool = Tabs(browser)
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(scope="session")

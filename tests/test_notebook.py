@@ -111,20 +111,13 @@ def test_the_explorer_shows_inline_in_a_sandboxed_frame():
 
 
 @pytest.mark.browser
-def test_the_network_page_draws_every_node_in_chromium_with_the_network_off(browser, net, tmp_path):
+def test_the_network_page_draws_every_node_in_chromium_with_the_network_off(tabs, net, tmp_path):
     """generate_html's page, opened from disk with the network off: vis-network draws every node, nothing is fetched."""
     path = tmp_path / "graph.html"
     path.write_text(net.generate_html(), encoding="utf-8")
-    context = browser.new_context(offline=True)
-    page = context.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    with tabs.open(offline=True) as tab:
+        page, requests, errors = tab.page, tab.requests, tab.errors
         page.goto(path.as_uri())
         drawn = page.evaluate("() => network.body.nodeIndices.length")
         assert drawn == len(net.nodes)
         assert requests == [path.as_uri()] and errors == []
-    finally:
-        context.close()

@@ -195,26 +195,19 @@ def test_curl_with_accept_turtle_reaches_the_turtle_of_kazakhstan(apache, site, 
 
 
 @pytest.mark.browser
-def test_the_static_site_searches_in_the_browser_and_loads_clean(apache, browser):
+def test_the_static_site_searches_in_the_browser_and_loads_clean(apache, tabs):
     """Served by Apache as any static host would: the Persian search page finds Tokayev from the search index
     (folded in the browser), and an entity page loads with no console error and nothing from elsewhere."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        requests: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("request", lambda r: requests.append(r.url))
+    with tabs.open() as tab:
+        page, requests = tab.page, tab.requests
         page.goto(f"{apache}/static/search.fa.html?q=" + urllib.parse.quote("توكايف") + "&lang=fa")
         first = page.locator("#search-results a").first
         first.wait_for()
         assert first.get_attribute("href") == "id/kassym-jomart-tokayev.fa.html"
         page.goto(f"{apache}/static/id/kazakhstan.html")
         assert page.locator("h1").text_content() == "Kazakhstan"
-        assert errors == []
+        assert [text for kind, text in tab.console if kind == "error"] == []
         assert {urllib.parse.urlsplit(u).netloc for u in requests} == {urllib.parse.urlsplit(apache).netloc}
-    finally:
-        context.close()
 
 
 def test_apache_serves_the_opensearch_documents_whose_page_template_finds_by_name(apache, site):

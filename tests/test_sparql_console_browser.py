@@ -60,18 +60,14 @@ class Opened:
 
 
 @pytest.fixture(scope="module")
-def opened(browser, console_file) -> Iterator[Opened]:
+def opened(tabs, console_file) -> Iterator[Opened]:
     """The console page, opened from disk with the network off, its engine ready."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True, accept_downloads=True)
-    page = context.new_page()
-    visit = Opened(page, console_file.resolve().as_uri())
-    page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("console", lambda message: visit.console.append((message.type, message.text)))
-    page.on("pageerror", lambda error: visit.errors.append(str(error)))
-    page.goto(visit.url + "#view=sparql")
-    visit.wait_until("() => window.kgExplorer && kgExplorer.sparqlStats().status !== 'loading'")
-    yield visit
-    context.close()
+    with tabs.open(viewport=(1400, 900), offline=True) as tab:
+        visit = Opened(tab.page, console_file.resolve().as_uri())
+        visit.requests, visit.console, visit.errors = tab.requests, tab.console, tab.errors
+        tab.page.goto(visit.url + "#view=sparql")
+        visit.wait_until("() => window.kgExplorer && kgExplorer.sparqlStats().status !== 'loading'")
+        yield visit
 
 
 @pytest.mark.slow  # every library query in the page
