@@ -19,6 +19,8 @@ and the data (4 771 triples when this was written; ``kg serve`` and ``kg push``
 add the RDFS closure, see :mod:`kg.sparql.entailment`), and the exports' dataset
 formats add the description graph.
 
+Every count a command prints says which of these it counts (:func:`counted`).
+
 >>> sources = Sources()
 >>> len(sources.union) == len(sources.ontology) + len(sources.vocabularies) + len(sources.data) - sources.shared
 True
@@ -55,6 +57,18 @@ _PARTS_OF = {
     "data": (DATA_GRAPH,),
     "ontology": (ONTOLOGY_IRI, VOCABULARIES_IRI),
 }
+
+
+def counted(entailment: str = "none") -> str:
+    """What a printed count of the union's triples counts: the files' triples, and with ``rdfs`` their
+    entailments (the store ``kg query``, ``kg serve`` and ``kg push`` load).
+
+    >>> counted()
+    'ontology, vocabularies and data as asserted'
+    """
+    if entailment == "none":
+        return "ontology, vocabularies and data as asserted"
+    return "ontology, vocabularies and data with their RDFS entailments, as kg query sees them"
 
 
 class Sources:
