@@ -145,12 +145,36 @@ def tabs(browser: Any) -> Iterator[Tabs]:
 
 
 @pytest.fixture(scope="session")
-def site() -> Iterator[str]:
-    """The URL of one real ``kg serve --port 0`` of the shipped data for the session (tests/kg_serve.py), shared
-    by every module that only reads from it; a module that needs its own server defines its own ``site``."""
-    from kg_serve import running_site
+def shared_site() -> Iterator[Any]:
+    """The session's one ``kg serve`` of the shipped data (tests/kg_serve.py SharedSite); use ``site``."""
+    from kg_serve import SharedSite
 
-    yield from running_site()
+    shared = SharedSite()
+    _SHARED.append(shared)
+    yield shared
+    _SHARED.remove(shared)
+    shared.close()
+
+
+@pytest.fixture(scope="module")
+def site(shared_site: Any) -> str:
+    """The URL of one real ``kg serve --port 0`` of the shipped data, shared by every module that only reads from
+    it (one per worker; a module that needs its own server defines its own ``site``). A test that finds it dead
+    fails saying why (its exit code and stderr), and the next module gets a new one."""
+    return shared_site.url()
+
+
+#: The shared kg serve of this process while the session has one (for the report of a test that met it dead).
+_SHARED: list[Any] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed test that used the shared ``kg serve`` while it had died says so, with the server's stderr."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _SHARED and "shared_site" in getattr(item, "fixturenames", ()) and _SHARED[0].dead():
+        report.sections.append(("the shared kg serve", _SHARED[0].death()))
 
 
 @pytest.fixture(scope="session")

@@ -122,3 +122,15 @@ def test_an_ill_typed_boolean_warns_nothing_while_quiet(lexical, recwarn):
     term = to_rdflib(pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(str(XSD.boolean))))
     assert (str(term), term.ill_typed) == (lexical, True)
     assert [str(w.message) for w in recwarn] == []
+
+
+def test_the_unicode_name_patterns_compile_on_first_use_and_match_as_compiled():
+    import re
+
+    from kg.terms import NCNAME, NCNAME_TAIL, _Pattern
+
+    fresh = _Pattern(NCNAME.pattern)
+    assert "fullmatch" not in vars(fresh)
+    assert fresh.fullmatch("همکاری") and not fresh.fullmatch("1a") and "fullmatch" in vars(fresh)
+    assert fresh.flags == re.compile(NCNAME.pattern).flags  # any other attribute: the compiled pattern's
+    assert NCNAME_TAIL.search("http://a.example/p0:x").group() == "x"

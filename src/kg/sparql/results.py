@@ -27,7 +27,6 @@ from kg.formats import RESULT_FORMATS, format_names, is_rdf_format, rdf_format
 from kg.namespaces import XSD
 from kg.sparql.syntax import Query
 from kg.sparql.tables import format_csv, format_json, format_md, format_table, format_tsv, render_html_table
-from kg.writers import serialize
 
 BINDINGS_FORMATS = RESULT_FORMATS
 #: Graph formats and their aliases, from the one registry (kg.formats); written by kg.writers like the exports.
@@ -207,4 +206,6 @@ def check_format(kind: str, fmt: str | None = None) -> str:
 
 
 def _format_graph(graph: Graph, fmt: str) -> str:
+    from kg.writers import serialize  # only for a graph: a table, the common answer, needs no writer
+
     return serialize(graph, fmt)
