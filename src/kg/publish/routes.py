@@ -69,6 +69,10 @@ class Published:
         self.cache: dict[tuple[str, str, str], tuple[bytes, str]] = {}
         self.dumps: dict[str, bytes] = {}
 
+    def ready(self) -> tuple[Publication, Renderer, SearchIndex] | None:
+        """The publication if it is loaded (then no thread need wait for it), else None."""
+        return self._state
+
     def get(self) -> tuple[Publication, Renderer, SearchIndex]:
         with _LOCK:
             if self._state is None:
@@ -92,7 +96,7 @@ class Published:
 
 async def _published(request: Request) -> tuple[Publication, Renderer, SearchIndex]:
     state: Published = request.app.state.published
-    return await run_in_threadpool(state.get)
+    return state.ready() or await run_in_threadpool(state.get)  # loaded once, in a thread
 
 
 def _alternates(renderer: Renderer, iri: str, lang: str) -> str:
@@ -122,7 +126,8 @@ def _document(request: Request, state: Published, iri: str, ext: str, lang: str)
 async def _answer(request: Request, iri: str, ext: str, lang: str, *, negotiated: bool) -> Response:
     state: Published = request.app.state.published
     publication, renderer, _ = await _published(request)
-    body, etag = await run_in_threadpool(_document, request, state, iri, ext, lang)
+    kept = state.cache.get((iri, ext, lang))  # a page rendered before is answered without a thread
+    body, etag = kept if kept is not None else await run_in_threadpool(_document, request, state, iri, ext, lang)
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(publication.modified, usegmt=True),
