@@ -69,6 +69,10 @@ class Published:
         self.cache: dict[tuple[str, str, str], tuple[bytes, str]] = {}
         self.dumps: dict[str, bytes] = {}
 
+    def ready(self) -> tuple[Publication, Renderer, SearchIndex] | None:
+        """The publication if it is loaded (then no thread need wait for it), else None."""
+        return self._state
+
     def get(self) -> tuple[Publication, Renderer, SearchIndex]:
         with _LOCK:
             if self._state is None:
@@ -92,7 +96,7 @@ class Published:
 
 async def _published(request: Request) -> tuple[Publication, Renderer, SearchIndex]:
     state: Published = request.app.state.published
-    return await run_in_threadpool(state.get)
+    return state.ready() or await run_in_threadpool(state.get)  # loaded once, in a thread
 
 
 def _alternates(renderer: Renderer, iri: str, lang: str) -> str:
@@ -122,7 +126,8 @@ def _document(request: Request, state: Published, iri: str, ext: str, lang: str)
 async def _answer(request: Request, iri: str, ext: str, lang: str, *, negotiated: bool) -> Response:
     state: Published = request.app.state.published
     publication, renderer, _ = await _published(request)
-    body, etag = await run_in_threadpool(_document, request, state, iri, ext, lang)
+    kept = state.cache.get((iri, ext, lang))  # a page rendered before is answered without a thread
+    body, etag = kept if kept is not None else await run_in_threadpool(_document, request, state, iri, ext, lang)
     headers = {
         "ETag": etag,
         "Last-Modified": format_datetime(publication.modified, usegmt=True),
@@ -197,12 +202,29 @@ async def well_known_void(request: Request) -> Response:
 
 
 async def search(request: Request) -> Response:
-    """``/search?q=TEXT&lang=fa|en``: suggestions as JSON, ``[{"iri", "label", "class", "href"}]``."""
+    """``/search?q=TEXT&lang=fa|en``: suggestions as JSON, ``[{"iri", "label", "class", "href"}]``; with
+    ``format=suggestions``, in the OpenSearch Suggestions form (:mod:`kg.publish.opensearch`)."""
     _, renderer, index = await _published(request)
     query = request.query_params.get("q", "")
     lang = language(request.query_params.get("lang"))
     found = index.suggest(query, lang, renderer.href)
+    if request.query_params.get("format") == "suggestions":
+        from kg.publish.opensearch import SUGGESTIONS
+
+        base = str(request.base_url).rstrip("/")
+        hrefs = [base + r["href"] if r["href"].startswith("/") else r["href"] for r in found]
+        body = [query, [r["label"] for r in found], [r["class"] or "" for r in found], hrefs]
+        return JSONResponse(body, media_type=SUGGESTIONS, headers={"Cache-Control": "no-cache"})
     return JSONResponse(found, headers={"Cache-Control": "no-cache"})
+
+
+def opensearch(request: Request) -> Response:
+    """``/opensearch.xml`` (``.fa.xml``): the OpenSearch description of ``/search`` in that language."""
+    from kg.publish.opensearch import MEDIA_TYPE, description
+
+    lang = "fa" if request.url.path.endswith(".fa.xml") else "en"
+    body = description(str(request.base_url), lang)
+    return Response(body, media_type=f"{MEDIA_TYPE}; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
 
 async def search_page(request: Request) -> Response:
@@ -284,6 +306,8 @@ def routes(data: Any) -> tuple[list[Route], Published]:
         Route("/search", search),
         Route("/search.html", search_page),
         Route("/search.js", search_script),
+        Route("/opensearch.xml", opensearch),
+        Route("/opensearch.fa.xml", opensearch),
         Route("/favicon.svg", favicon),
         Route("/favicon.ico", favicon),  # asked for by pages without an icon link (the ontology documentation)
         Route("/.well-known/void", well_known_void),
