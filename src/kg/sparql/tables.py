@@ -48,11 +48,6 @@ class Solutions(Protocol):
     def notice(self) -> str: ...
 
 
-def compact(iri: str) -> str:
-    """``https://w3id.org/iran-kazakhstan-kg/id/kazakhstan`` -> ``kgi:kazakhstan`` (else ``<iri>``)."""
-    return prefixed(iri)
-
-
 def _plain(term: Identifier | None) -> str:
     """SPARQL CSV: IRIs and literals as their bare text, blank nodes as _:label."""
     if term is None:
@@ -112,7 +107,7 @@ def _display(term: Identifier | None, labels: Mapping[URIRef, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        return labels.get(term) or compact(str(term))
+        return labels.get(term) or prefixed(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
@@ -283,13 +278,13 @@ class Cell:
 
 def _cell_of(term: Identifier | None, labels: Mapping[URIRef, str], link: Identifier | None = None) -> Cell:
     if isinstance(term, URIRef):
-        return Cell(_display(term, labels), str(term), compact(str(term)))
+        return Cell(_display(term, labels), str(term), prefixed(str(term)))
     target = str(link) if isinstance(link, URIRef) else None
     if isinstance(term, Literal):
         if term.language:
             tip = f"@{term.language}"
         else:
-            tip = compact(str(term.datatype)) if term.datatype is not None else compact(str(XSD.string))
+            tip = prefixed(str(term.datatype)) if term.datatype is not None else prefixed(str(XSD.string))
         return Cell(str(term), target, tip)
     return Cell(_display(term, labels), target)
 
