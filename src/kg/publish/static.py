@@ -177,8 +177,11 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     documents = set(publication.documents)
     iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
     pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
-    iris.sort(key=lambda iri: iri not in documents)  # the largest (whole graphs) first, not last
-    chunks = [iris[i : i + _CHUNK] for i in range(0, len(iris), _CHUNK)]
+    # The documents (whole graphs, the ontology's documentation) first, each alone: the largest parts are
+    # taken first and by different processes, not left to one process at the end.
+    chunks = [[iri] for iri in iris if iri in documents]
+    rest = [iri for iri in iris if iri not in documents]
+    chunks += [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
     workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
     folders = (str(writer.folder), str(writer.previous) if writer.previous is not None else None)
     pool = None
@@ -257,22 +260,26 @@ def _write_share(job: tuple[str, str | None, list[list[str]]]) -> tuple[int, int
 
 def _write_chunks(writer: _Writer, publication: Any, taken: Any, chunks: list[list[str]]) -> tuple[int, int, int]:
     """The resources of the chunks not yet taken (``taken`` counts those taken, across the processes)."""
+    renderers: dict[int, Any] = {}
     while True:
         with taken.get_lock():
             index = taken.value
             taken.value = index + 1
         if index >= len(chunks):
             return writer.files, writer.bytes, writer.linked
-        _write_resources(writer, publication, chunks[index])
+        _write_resources(writer, publication, chunks[index], renderers)
 
 
-def _write_resources(writer: _Writer, publication: Any, iris: Sequence[str]) -> tuple[int, int, int]:
+def _write_resources(
+    writer: _Writer, publication: Any, iris: Sequence[str], renderers: dict[int, Any] | None = None
+) -> tuple[int, int, int]:
     """Every document of each of ``iris`` with ``writer``: the page in each language and the four RDF syntaxes;
-    what it wrote (files, bytes, files linked unchanged)."""
+    what it wrote (files, bytes, files linked unchanged). ``renderers`` (one for each depth of folder, as the
+    links are relative) are kept by the caller across calls: each keeps the values it has made."""
     from kg.publish.documents import render_descriptions, render_document
     from kg.publish.pages import Renderer
 
-    renderers: dict[int, Renderer] = {}
+    renderers = {} if renderers is None else renderers
     for iri in iris:
         stem = page_stem(iri) or ""
         depth = stem.count("/")
