@@ -171,9 +171,9 @@ _CHUNK = 24
 
 
 def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
-    """Every file of the site: the resources' documents in chunks taken in turn by worker processes and,
-    once it has written everything else (the dumps, the explorer, the top pages), by this process too, so
-    that all of them finish about together whatever the sizes of the parts."""
+    """Every file of the site: the resources' documents in chunks taken in turn by worker processes (so that
+    they finish about together whatever the sizes of the parts), while this process writes everything else
+    (the dumps, the explorer, the top pages: what a build keeps for its other outputs)."""
     documents = set(publication.documents)
     iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
     pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
@@ -196,8 +196,7 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
             counts = [_write_resources(_Writer(writer.folder, writer.previous), publication, iris)]
         _write_rest(writer, publication, sources, host, pages, explorer=explorer)
         if pool is not None:
-            counts = [_write_chunks(_Writer(writer.folder, writer.previous), publication, taken, chunks)]
-            counts += [share.result() for share in shares]
+            counts = [share.result() for share in shares]
     finally:
         if pool is not None:
             with taken.get_lock():  # on an error here: the workers stop after their chunk
