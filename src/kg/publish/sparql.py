@@ -30,10 +30,10 @@ from typing import Any
 
 from kg.i18n import LANGUAGES, Messages, messages
 
-#: The explorer's modules the site's script uses (the engine client and what it imports; format.js: the
-#: UI's digits and strings, as the explorer writes them).
+#: The explorer's modules the site's script uses (the engine client and what it imports; dom.js and
+#: format.js: elements, the UI's digits and strings, as the explorer builds and writes them).
 _MODULES = (
-    *("format.js", "sparql-engine.js", "sparql-messages.js", "sparql-params.js", "sparql-policy.js"),
+    *("dom.js", "format.js", "sparql-engine.js", "sparql-messages.js", "sparql-params.js", "sparql-policy.js"),
     "sparql-results.js",
 )
 
