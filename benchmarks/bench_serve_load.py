@@ -200,7 +200,9 @@ def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         match = re.search(r"query page: (\S+)", line)
-        if match:
+        if match:  # the question list once, so that its templates' one-off compiling is not in a cell
+            with urllib.request.urlopen(match.group(1), timeout=60) as response:
+                response.read()
             return process, match.group(1)
         if not line:
             break
