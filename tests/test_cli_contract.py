@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kg import resources
-from kg.cli import build_parser, main
+from kg.cli import build_parser
 from kg.errors import ExitCode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
@@ -37,18 +37,9 @@ def _busy_port() -> socket.socket:
 
 
 @pytest.fixture
-def kg_main(capsys):
-    """``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits included."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse: usage errors and --help
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def kg_main(run_kg):
+    """``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits included (conftest)."""
+    return run_kg
 
 
 def _files(tmp: Path) -> dict[str, str]:

@@ -202,12 +202,29 @@ async def well_known_void(request: Request) -> Response:
 
 
 async def search(request: Request) -> Response:
-    """``/search?q=TEXT&lang=fa|en``: suggestions as JSON, ``[{"iri", "label", "class", "href"}]``."""
+    """``/search?q=TEXT&lang=fa|en``: suggestions as JSON, ``[{"iri", "label", "class", "href"}]``; with
+    ``format=suggestions``, in the OpenSearch Suggestions form (:mod:`kg.publish.opensearch`)."""
     _, renderer, index = await _published(request)
     query = request.query_params.get("q", "")
     lang = language(request.query_params.get("lang"))
     found = index.suggest(query, lang, renderer.href)
+    if request.query_params.get("format") == "suggestions":
+        from kg.publish.opensearch import SUGGESTIONS
+
+        base = str(request.base_url).rstrip("/")
+        hrefs = [base + r["href"] if r["href"].startswith("/") else r["href"] for r in found]
+        body = [query, [r["label"] for r in found], [r["class"] or "" for r in found], hrefs]
+        return JSONResponse(body, media_type=SUGGESTIONS, headers={"Cache-Control": "no-cache"})
     return JSONResponse(found, headers={"Cache-Control": "no-cache"})
+
+
+def opensearch(request: Request) -> Response:
+    """``/opensearch.xml`` (``.fa.xml``): the OpenSearch description of ``/search`` in that language."""
+    from kg.publish.opensearch import MEDIA_TYPE, description
+
+    lang = "fa" if request.url.path.endswith(".fa.xml") else "en"
+    body = description(str(request.base_url), lang)
+    return Response(body, media_type=f"{MEDIA_TYPE}; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
 
 async def search_page(request: Request) -> Response:
@@ -289,6 +306,8 @@ def routes(data: Any) -> tuple[list[Route], Published]:
         Route("/search", search),
         Route("/search.html", search_page),
         Route("/search.js", search_script),
+        Route("/opensearch.xml", opensearch),
+        Route("/opensearch.fa.xml", opensearch),
         Route("/favicon.svg", favicon),
         Route("/favicon.ico", favicon),  # asked for by pages without an icon link (the ontology documentation)
         Route("/.well-known/void", well_known_void),

@@ -8,6 +8,7 @@ host and from disk. Beside them:
 
 ``index.html`` (``.fa.html``)   the dataset: what it is, its classes with their instances, downloads
 ``search.html`` (``.fa.html``)  search by name in the browser, over ``search-index.LANG.json``
+``opensearch.xml`` (``.fa.xml``) the search described for machines (OpenSearch 1.1, :mod:`kg.publish.opensearch`)
 ``sparql.html`` (``.fa.html``)  the library's questions live and a SPARQL editor, in the browser; the engine
                                 in ``sparql/`` (:mod:`kg.publish.sparql`)
 ``404.html``                    the not-found page (both languages) for hosts that serve one
@@ -190,6 +191,8 @@ def _write_rest(
     """Everything but the resources' documents: the top pages, search, the engine, the dumps, the rules."""
     from kg.publish.apache import site_rules, w3id_rules
     from kg.publish.documents import render_document
+    from kg.publish.opensearch import description as opensearch
+    from kg.publish.opensearch import document_name
     from kg.publish.pages import Renderer
     from kg.publish.script import search_script
     from kg.publish.search import SearchIndex
@@ -201,6 +204,7 @@ def _write_rest(
         suffix = ".fa.html" if lang == "fa" else ".html"
         writer.write("index" + suffix, top.render("dataset-home.html", lang, **home_context(top, lang)))
         writer.write("search" + suffix, top.render("search.html", lang, query="", results=[], searched=False))
+        writer.write(document_name(lang), opensearch(host, lang, static=True))
         records = index.records(lang, lambda iri, lang: page_path(iri, lang))
         writer.write(f"search-index.{lang}.json", json.dumps(records, ensure_ascii=False, separators=(",", ":")))
         pages += ["index" + suffix, "search" + suffix]
