@@ -16,7 +16,8 @@ host and from disk. Beside them:
 ``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
 ``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
 ``sitemap.xml``                 every page, at its address under the w3id.org base
-``.htaccess``                   media types and charsets for an Apache host
+``.htaccess``                   media types and charsets for an Apache host, and the retired IRIs' 301 and 410
+``gone.html``                   the page of a retired IRI (410), when the graph has one (:mod:`kg.publish.retired`)
 ``w3id/.htaccess``              the redirect rules for the w3id.org repository (:mod:`kg.publish.apache`)
 
 The folder is written in a staging folder beside the target and swapped into
@@ -34,6 +35,7 @@ import shutil
 import stat
 import tempfile
 import time
+import urllib.parse
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -194,6 +196,7 @@ def _write_rest(
     from kg.publish.opensearch import description as opensearch
     from kg.publish.opensearch import document_name
     from kg.publish.pages import Renderer
+    from kg.publish.retired import apache_rules, retired
     from kg.publish.script import search_script
     from kg.publish.search import SearchIndex
     from kg.publish.sparql import sparql_files
@@ -217,7 +220,10 @@ def _write_rest(
         writer.write(name, body)
     pages += ["sparql.html", "sparql.fa.html"]
     writer.write("sitemap.xml", sitemap(pages))
-    writer.write(".htaccess", site_rules())
+    gone = retired(publication)
+    writer.write(".htaccess", site_rules() + apache_rules(gone, urllib.parse.urlsplit(host).path or "/"))
+    if gone:
+        writer.write("gone.html", top.render("gone.html", "en", path="", label=""))
     writer.write("w3id/.htaccess", w3id_rules(host))
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)

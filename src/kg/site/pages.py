@@ -27,7 +27,8 @@ from kg.publish.paths import page_path
 from kg.readable import readable_table
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.results import Result
-from kg.sparql.tables import compact, display_table
+from kg.sparql.tables import display_table
+from kg.terms import explorer_fragment
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (
@@ -151,7 +152,6 @@ def templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
     )
-    env.globals["compact"] = compact
     return env
 
 
@@ -171,7 +171,7 @@ def page(template: str, request: Request, status: int = 200, **context: Any) -> 
 
 
 def explorer_link(iri: str) -> str:
-    return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
+    return "/explorer#" + explorer_fragment(iri)
 
 
 def href(iri: str, lang: str) -> str | None:
