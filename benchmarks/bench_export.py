@@ -2,6 +2,7 @@
 
     python benchmarks/bench_export.py                    # 1 000 articles, medians of 3 runs
     python benchmarks/bench_export.py --articles 100 --runs 1
+    python benchmarks/bench_export.py --runs 1 --before ../kg-older   # an older tree's kg export beside
 
 Every figure is a whole process (``kg export --data corpus.ttl --format F --out FILE``;
 a minimal pyoxigraph script that loads the same files and ``Store.dump``-s the same format;
@@ -15,6 +16,7 @@ figures of the same run. Nothing asserts a time.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -47,6 +49,33 @@ if fmt.supports_datasets:
 else:
     store.dump(sys.argv[2], fmt, from_graph=pyoxigraph.DefaultGraph())
 """
+#: ``kg build --force`` in one process, each step's CPU (with children: Graphviz) written as JSON to argv[2].
+BUILD_STEPS = """
+import json, resource, sys
+import kg.build, kg.validate
+
+def cpu():
+    return sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+
+steps = {}
+def timed(name, step):
+    def run(*args, **kwargs):
+        start = cpu()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            steps[name] = steps.get(name, 0.0) + cpu() - start
+    return run
+
+outputs = kg.build.outputs
+kg.build.outputs = lambda sources: [(n, f, timed(f, w)) for n, f, w in outputs(sources)]
+kg.validate.validate = timed("validation", kg.validate.validate)
+kg.build.build(sys.argv[1], force=True)
+steps["total"] = cpu()
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    json.dump(steps, out)
+"""
 RDFLIB_PARSE = """
 import sys, rdflib
 graph = rdflib.Graph()
@@ -63,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="corpus size (default: 1 000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each case (default: 3)")
+    parser.add_argument("--before", type=Path, help="an older source tree whose kg export runs in the same run")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="formats to export (default: all six)")
     args = parser.parse_args(argv)
     become_subreaper()
     command = "python benchmarks/bench_export.py " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -83,22 +114,35 @@ def main(argv: list[str] | None = None) -> int:
         load_only = [sys.executable, "-c", OXIGRAPH_WRITE.format(base=BASE).split("fmt =")[0], "-", "-", *paths]
         store = [measured(load_only, env, set()) for _ in range(args.runs)]
         for name, ox_name in FORMATS.items():
+            if name not in args.formats.split(","):
+                continue
             out = folder / f"out.{name}"
-            kg_runs, ox_runs = [], []
+            kg_runs, ox_runs, old_runs = [], [], []
             for _ in range(args.runs):
+                if args.before is not None:
+                    old_env = {**env, "PYTHONPATH": str(args.before.resolve() / "src")}
+                    old = kg_command("export", "--data", str(data), "--format", name, "--out", str(out) + ".old")
+                    old_runs.append(measured(old, old_env, set()))
                 kg_runs.append(
                     measured(kg_command("export", "--data", str(data), "--format", name, "--out", str(out)), env, set())
                 )
                 ox_runs.append(measured([sys.executable, str(write), ox_name, str(out) + ".ox", *paths], env, set()))
-            rows.append((name, kg_runs, ox_runs, out.stat().st_size))
+            same = old_runs and Path(str(out) + ".old").read_bytes() == out.read_bytes()
+            rows.append((name, kg_runs, ox_runs, old_runs, same, out.stat().st_size))
         build = []
         rdflib_parse = []
         parse = folder / "parse.py"
         parse.write_text(RDFLIB_PARSE, encoding="utf-8")
         inputs = [*paths[:2], str(ROOT / "ontology" / "shapes.ttl"), str(ROOT / "data" / "article.ttl")]
+        steps_script = folder / "steps.py"
+        steps_script.write_text(BUILD_STEPS, encoding="utf-8")
+        steps: list[dict[str, float]] = []
         for run in range(args.runs):
             build.append(measured(kg_command("build", "--force", "--out", str(folder / f"build{run}")), env, set()))
             rdflib_parse.append(measured([sys.executable, str(parse), *inputs], env, set()))
+            report = folder / f"steps{run}.json"
+            measured([sys.executable, str(steps_script), str(folder / f"steps{run}"), str(report)], env, set())
+            steps.append(json.loads(report.read_text(encoding="utf-8")))
     store_cpu, store_rss = median(store, "cpu"), median(store, "rss")
     lines = [
         f"Command: `{command.strip()}`",
@@ -107,18 +151,22 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"### `kg export` at {args.articles:,} articles: CPU seconds with children, peak RSS MB, medians",
         "",
-        "| format | kg export CPU | pyoxigraph load + write CPU | kg / pyoxigraph | kg peak RSS | "
-        "pyoxigraph peak RSS | kg RSS / the store's | output MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| format | kg before CPU (peak RSS) | kg export CPU | pyoxigraph load + write CPU | kg before / pyoxigraph "
+        "| kg / pyoxigraph | kg peak RSS | pyoxigraph peak RSS | kg RSS / the store's | output MB | same bytes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    for name, kg_runs, ox_runs, size in rows:
+    for name, kg_runs, ox_runs, old_runs, same, size in rows:
         kg_cpu, ox_cpu = median(kg_runs, "cpu"), median(ox_runs, "cpu")
         kg_rss, ox_rss = median(kg_runs, "rss"), median(ox_runs, "rss")
+        old_cpu = median(old_runs, "cpu") if old_runs else None
+        old = f"{old_cpu:.2f} ({median(old_runs, 'rss'):.0f})" if old_cpu else "–"
         lines.append(
-            f"| {name} | {kg_cpu:.2f} | {ox_cpu:.2f} | {kg_cpu / ox_cpu:.1f}× | {kg_rss:.0f} | {ox_rss:.0f} "
-            f"| {kg_rss / store_rss:.1f}× | {size / 1e6:.1f} |"
+            f"| {name} | {old} | {kg_cpu:.2f} | {ox_cpu:.2f} | {f'{old_cpu / ox_cpu:.1f}×' if old_cpu else '–'} "
+            f"| {kg_cpu / ox_cpu:.1f}× | {kg_rss:.0f} | {ox_rss:.0f} | {kg_rss / store_rss:.1f}× | {size / 1e6:.1f} "
+            f"| {('yes' if same else 'NO') if old_runs else '–'} |"
         )
     build_cpu, parse_cpu = median(build, "cpu"), median(rdflib_parse, "cpu")
+    site = median(steps, "site")
     lines += [
         "",
         f"The store's own memory: a pyoxigraph process that loads the same files peaks at {store_rss:.0f} MB "
@@ -129,6 +177,19 @@ def main(argv: list[str] | None = None) -> int:
         "| kg build CPU | rdflib parse CPU | ratio | kg build peak RSS |",
         "|---:|---:|---:|---:|",
         f"| {build_cpu:.2f} | {parse_cpu:.2f} | {build_cpu / parse_cpu:.1f}× | {median(build, 'rss'):.0f} |",
+        "",
+        "Where the build's CPU goes (the same build in one process, each step timed, children counted; medians):",
+        "",
+        "| step | CPU s | / rdflib parse |",
+        "|---|---:|---:|",
+        *(
+            f"| {name} | {median(steps, name):.2f} | {median(steps, name) / parse_cpu:.1f}× |"
+            for name in steps[0]
+            if name != "total"
+        ),
+        f"| the whole process | {median(steps, 'total'):.2f} | {median(steps, 'total') / parse_cpu:.1f}× |",
+        f"| the whole process without the static site | {median(steps, 'total') - site:.2f} "
+        f"| {(median(steps, 'total') - site) / parse_cpu:.1f}× |",
     ]
     print("\n".join(lines))
     return 0

@@ -10,16 +10,26 @@ loopback, as many as the clients) loads, in the same run and one after the other
 
 * ``kg serve`` (a real ``kg serve --port 0``, its defaults: 8 query slots, a queue of
   256, 10 s time limit), and
-* the raw Oxigraph server as ``kg serve`` runs it (``oxigraph serve-read-only`` on a store
-  of the same graph, ``--timeout-s 10``), started afresh for each cell: with a time limit it
-  keeps one sleeping thread per query for the whole limit, and under a flood of cheap
-  queries it runs out of threads (its "Internal server error" answers are counted as
-  failures, not throughput).
+* the raw Oxigraph server (``oxigraph serve-read-only`` on a store of the same graph), started
+  afresh for each cell, **without** a time limit: with ``--timeout-s`` it keeps one sleeping
+  thread per query for the whole limit, and a flood of cheap queries runs the machine out of
+  process ids (``/proc/sys/kernel/pid_max``, 32 768 by default, for every process of the machine)
+  within seconds, when it aborts (exit -6); without one it shows its own speed, the fair
+  ceiling. ``--raw-timeout 10`` measures it as ``kg serve`` runs it instead (its "Internal server
+  error" answers are then counted as failures, not throughput).
 
 The kinds: ``cheap`` (one short SELECT, the same text every time, so kg serve answers from
 its cache of complete answers), ``cheap-distinct`` (a short SELECT whose text differs on
 every request: every one reaches Oxigraph) and ``expensive-distinct`` (a join of the whole
 graph with itself and a GROUP BY, some 0.1-0.5 s of Oxigraph's time, every text different).
+Then, on kg serve alone, its pages against ``/query`` doing the same work: ``question``
+(``/q/cq16-find-by-label.srj?name=nobodyN``, a library question's results as SPARQL JSON,
+N counting up: each page a new text, which runs on Oxigraph, finding no label) against
+``question-as-query`` (the same texts on ``/query``: the same work, none answered from the
+cache), and
+``entity`` (the pages of every entity, ``/id/NAME.html``, in turn, each fetched once alone
+before, so rendered once and then kept; the median time of that first fetch is noted) against
+``cheap`` (a kept answer too).
 The table gives answers per second that were 2xx (``ok/s``), the other answers per second
 (``refused/s``: kg serve's 503 when its queue is full, the raw server's errors), p50 and p99
 latency from ``wrk``, the CPU time of the server and its child per answer, and the resident
@@ -46,14 +56,51 @@ from pathlib import Path
 
 CHEAP = "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 1"
 EXPENSIVE = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r } GROUP BY ?p ORDER BY DESC(?n) LIMIT 5"
-#: A wrk script: a query with a different OFFSET each time (no two requests alike, so none is answered from a cache).
-DISTINCT_LUA = """
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", "/query?query=" .. "%s" .. "%%20OFFSET%%20" .. (counter %% 1000003))
+#: The start of a wrk script whose requests must all differ: each thread of wrk (a Lua state of its own) counts
+#: from its own start, and each run from a start of its own (``%d``), so no text repeats within a run or across
+#: the runs of one kg serve (a repeated text is answered from its cache).
+COUNTER = """
+local threads = 0
+setup = function(thread)
+  thread:set("start", %d + threads * 100000000)
+  threads = threads + 1
+end
+init = function(args)
+  counter = start
 end
 """
+#: A wrk script: a query with a different OFFSET each time (no two requests alike, so none is answered from a cache).
+DISTINCT_LUA = """
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/query?query=" .. "%s" .. "%%20OFFSET%%20" .. counter)
+end
+"""
+#: Wrk scripts: a library question with a name that differs each time, as its page and as its text on /query
+#: (the same work for Oxigraph, every text new: nothing answered from a cache, nothing parsed before).
+QUESTION_LUA = """
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/q/%s.srj?name=%s" .. counter)
+end
+"""
+QUESTION_AS_QUERY_LUA = """
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/query?query=" .. "%s" .. "%s" .. counter .. "%s")
+end
+"""
+#: A wrk script: the given paths in turn.
+PATHS_LUA = """
+paths = {%s}
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+"""
+QUESTION, NAME = "cq16-find-by-label", "nobody"  # a name no label holds: the same scan of the labels each time
+#: The pages compared with /query doing the same work: (page kind, /query kind).
+SAME_WORK = {"question": "question-as-query", "entity": "cheap"}
 ACCEPT = "application/sparql-results+json"
 
 
@@ -123,8 +170,14 @@ def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[i
     return ok, refused, p50.group(1) if p50 else "-", p99.group(1) if p99 else "-", out
 
 
-def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Path | None, query: str) -> None:
-    url = base + ("query" if script else "query?" + urllib.parse.urlencode({"query": query}))
+def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Path | None, target: str) -> None:
+    """Load ``base`` + ``target`` (a path, or a query for /query), or the requests of ``script``; fill ``cell``."""
+    if script is not None:
+        url = base + "query"  # the script names each request's path
+    elif target.startswith("/"):
+        url = base + target.lstrip("/")
+    else:
+        url = base + "query?" + urllib.parse.urlencode({"query": target})
     cell.rss_before = _rss_mb(pids)
     cpu = _cpu_seconds(pids)
     home: list[float] = []
@@ -165,7 +218,9 @@ def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         match = re.search(r"query page: (\S+)", line)
-        if match:
+        if match:  # the question list once, so that its templates' one-off compiling is not in a cell
+            with urllib.request.urlopen(match.group(1), timeout=60) as response:
+                response.read()
             return process, match.group(1)
         if not line:
             break
@@ -173,10 +228,58 @@ def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
     raise SystemExit(f"kg serve did not start: {process.communicate()[1]}")
 
 
+def _entity_paths(base: str, limit: int = 200) -> list[str]:
+    """The pages of up to ``limit`` entities of the served graph (``/id/NAME.html``)."""
+    from kg.publish.paths import page_path
+
+    text = (
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o "
+        f'FILTER(STRSTARTS(STR(?s), "https://w3id.org/iran-kazakhstan-kg/id/")) }} ORDER BY ?s LIMIT {limit}'
+    )
+    request = urllib.request.Request(
+        base + "query?" + urllib.parse.urlencode({"query": text}), headers={"Accept": "text/csv"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        iris = response.read().decode("utf-8").split()[1:]
+    paths = ["/" + path for iri in iris if (path := page_path(iri)) is not None]
+    if not paths:
+        raise SystemExit("no entity pages found")
+    return paths
+
+
+def _first_renders(base: str, paths: list[str]) -> float:
+    """Fetch each page once, one after the other (each is rendered then, and kept): the median time in ms."""
+    times = []
+    for path in paths:
+        began = time.monotonic()
+        with urllib.request.urlopen(base + path.lstrip("/"), timeout=60) as response:
+            response.read()
+        times.append((time.monotonic() - began) * 1000)
+    return sorted(times)[len(times) // 2]
+
+
+def _question_text() -> tuple[str, str]:
+    """The text :data:`QUESTION`'s page runs on Oxigraph for the name :data:`NAME` + a number: before and after it."""
+    from kg.site.pages import Library
+
+    mark = "qqmarkqq"
+    before, after = Library.editor_text(Library.find(QUESTION), {"name": NAME + mark}, "en").split(mark)
+    return before, after
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run (default: 5)")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50, 200], help="connections (10 50 200)")
+    parser.add_argument(
+        "--kinds",
+        nargs="+",
+        default=["cheap", "cheap-distinct", "expensive-distinct", "question", "question-as-query", "entity"],
+        help="the kinds of request to measure (default: all)",
+    )
+    parser.add_argument(
+        "--raw-timeout", type=float, default=0, help="the raw server's --timeout-s (default: none; see above)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -185,33 +288,58 @@ def main() -> None:
     from kg.serve import start_server
 
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
-    scripts = {}
-    for name, text in (("cheap", CHEAP), ("expensive", EXPENSIVE)):
-        scripts[name] = folder / f"{name}.lua"
-        scripts[name].write_text(DISTINCT_LUA % urllib.parse.quote(text), encoding="utf-8")
-    kinds = {
-        "cheap": (CHEAP, None),
-        "cheap-distinct": (CHEAP, scripts["cheap"]),
-        "expensive-distinct": (EXPENSIVE, scripts["expensive"]),
-    }
     cells: list[Cell] = []
     kg_process, kg_url = _start_kg_serve()
     try:
+        entities = _entity_paths(kg_url)
+        before, after = _question_text()
+        quote = urllib.parse.quote
+        bodies = {
+            "cheap-distinct": DISTINCT_LUA % quote(CHEAP),
+            "expensive-distinct": DISTINCT_LUA % quote(EXPENSIVE),
+            "question": QUESTION_LUA % (QUESTION, NAME),
+            "question-as-query": QUESTION_AS_QUERY_LUA % (quote(before), quote(NAME), quote(after)),
+            "entity": PATHS_LUA % ", ".join(f'"{path}"' for path in entities),
+        }
+        runs = 0
+
+        def script(kind: str) -> Path | None:
+            """The wrk script of a run of ``kind`` (None: one URL), counting from a start of its own."""
+            nonlocal runs
+            if kind not in bodies:
+                return None
+            runs += 1
+            path = folder / f"{kind}-{runs}.lua"
+            path.write_text(COUNTER % (runs * 1_000_000_000) + bodies[kind], encoding="utf-8")
+            return path
+
+        kinds = {  # kind: a query, or a path (when no script names each request's); whether the raw server has it
+            "cheap": (CHEAP, True),
+            "cheap-distinct": (CHEAP, True),
+            "expensive-distinct": (EXPENSIVE, True),
+            "question": ("", False),
+            "question-as-query": ("", False),
+            "entity": ("", False),
+        }
         kg_pids = [kg_process.pid, *_children(kg_process.pid)]
         first_rss = _rss_mb(kg_pids)
         for clients in args.clients:
-            for kind, (query, lua) in kinds.items():
-                raw = start_server(port=free_port(), timeout=10)
-                try:
-                    cell = Cell("oxigraph", kind, clients)
-                    _measure(cell, raw.url, [raw.process.pid], args.seconds, lua, query)
-                    if raw.process.poll() is not None:
-                        cell.note = f"aborted, exit {raw.process.returncode}"
-                    cells.append(cell)
-                finally:
-                    raw.stop()
+            for kind in args.kinds:
+                target, raw_too = kinds[kind]
+                if raw_too:
+                    raw = start_server(port=free_port(), timeout=args.raw_timeout)
+                    try:
+                        cell = Cell("oxigraph", kind, clients)
+                        _measure(cell, raw.url, [raw.process.pid], args.seconds, script(kind), target)
+                        if raw.process.poll() is not None:
+                            cell.note = f"aborted, exit {raw.process.returncode}"
+                        cells.append(cell)
+                    finally:
+                        raw.stop()
                 cell = Cell("kg serve", kind, clients)
-                _measure(cell, kg_url, kg_pids, args.seconds, lua, query)
+                if kind == "entity" and clients == args.clients[0]:
+                    cell.note = f"each page first rendered alone: median {_first_renders(kg_url, entities):.1f} ms"
+                _measure(cell, kg_url, kg_pids, args.seconds, script(kind), target)
                 if kg_process.poll() is not None:
                     raise SystemExit(f"kg serve stopped: {kg_process.communicate()[1]}")
                 cells.append(cell)
@@ -224,8 +352,9 @@ def main() -> None:
 
 def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss: int) -> None:
     load = os.getloadavg()
+    limit = f"--timeout-s {args.raw_timeout:g}" if args.raw_timeout else "no time limit"
     print(f"# kg serve under load ({os.cpu_count()} cores; load average {load[0]:.1f} at the end; "
-          f"{args.seconds:g} s a run; wrk keep-alive connections on loopback)\n")  # fmt: skip
+          f"{args.seconds:g} s a run; wrk keep-alive connections on loopback; the raw server: {limit})\n")  # fmt: skip
     print("| clients | query | server | ok/s | refused/s | p50 | p99 | CPU ms/answer | RSS MB before → after "
           "| home ms | kg / raw ok/s |")  # fmt: skip
     print("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
@@ -244,6 +373,18 @@ def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss
         )
     print(f"\nkg serve's resident memory (Python process and Oxigraph child): {first_rss} MB at the start, "
           f"{last_rss} MB after every run.")  # fmt: skip
+    mine = {(cell.clients, cell.kind): cell for cell in cells if cell.server == "kg serve"}
+    pairs = [(cell, mine.get((cell.clients, SAME_WORK[cell.kind]))) for cell in mine.values() if cell.kind in SAME_WORK]
+    if any(query is not None for _, query in pairs):
+        print("\nkg serve's pages against /query doing the same work (goal: within 2×):\n")
+        print("| clients | page | ok/s | CPU ms/answer | /query kind | ok/s | CPU ms/answer | /query ÷ page ok/s |")
+        print("|---:|---|---:|---:|---|---:|---:|---:|")
+        for cell, query in pairs:
+            if query is not None and cell.ok:
+                print(
+                    f"| {cell.clients} | {cell.kind} | {cell.ok:,.0f} | {cell.cpu_ms:.2f} | {query.kind} "
+                    f"| {query.ok:,.0f} | {query.cpu_ms:.2f} | {query.ok / cell.ok:.2f}× |"
+                )
 
 
 if __name__ == "__main__":

@@ -5,11 +5,18 @@ downloaded). Without the background-networking flags Chromium tries to reach Goo
 every start. The pages' CSP forbids ``wait_for_function`` (it evaluates a string), so
 :func:`poll` evaluates a function in the page until it is truthy. The benchmarks import this
 module too (they put this folder on ``sys.path``).
+
+:class:`Tabs` lends the tests one page of each kind (laptop or phone, and context options) for the
+whole session, each loan a fresh document: a new page costs Chromium a renderer process, about 1 s
+of CPU, against about 0.3 s for the document itself, and the browser tests open some 150 pages.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +48,110 @@ def poll(page: Any, expression: str, timeout: float = 30.0, context: str = "", i
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {expression}; {context}")
+
+
+#: The devices the tests read on: a laptop, and a phone (390 x 844 CSS px, touch, three device pixels to the CSS pixel).
+DEVICES: dict[str, dict[str, Any]] = {
+    "laptop": {"viewport": {"width": 1400, "height": 860}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 3,
+    },
+}
+
+
+@dataclass
+class Tab:
+    """A page lent to one test (:meth:`Tabs.lend`) and what it did since: the URLs it requested, its console
+    messages as (type, text), its uncaught errors, and the dialogs it opened (each dismissed)."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    _return: Any = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Give the page back (in a ``finally``: a page given back while an exception is raised is discarded)."""
+        if self._return is not None:
+            back, self._return = self._return, None
+            back(failed=sys.exc_info()[0] is not None)
+
+
+class Tabs:
+    """One page of each kind for the session's browser, lent to one test at a time, each loan a new document.
+
+    A kind is a device of :data:`DEVICES` and the browser context's options (``bypass_csp``, ``offline``):
+    what a page cannot change once made. A loan sets the viewport and the permissions asked for and starts at
+    ``about:blank``, so the test's ``goto`` makes a new document (a new JavaScript realm, nothing of the last
+    one's state but what a browser context keeps: its HTTP cache; the pages under test store nothing). When
+    it is given back, the page leaves for ``about:blank`` (nothing of it runs on between tests), its listeners
+    and permissions go, and a page given back by a failing test is closed with its context, not lent again.
+    Two loans of one kind at once get two pages.
+    """
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self._free: dict[tuple, Any] = {}
+
+    def lend(
+        self,
+        device: str = "laptop",
+        *,
+        viewport: tuple[int, int] | None = None,
+        permissions: tuple[str, ...] | list[str] = (),
+        **context_options: Any,
+    ) -> Tab:
+        kind = (device, tuple(sorted(context_options.items())))
+        page = self._free.pop(kind, None)
+        if page is None:
+            page = self.browser.new_context(**DEVICES[device], **context_options).new_page()
+        if viewport is not None:
+            page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        else:
+            page.set_viewport_size(DEVICES[device]["viewport"])
+        if permissions:
+            page.context.grant_permissions(list(permissions))
+        tab = Tab(page)
+        listeners = {
+            "request": lambda request: tab.requests.append(request.url),
+            "console": lambda message: tab.console.append((message.type, message.text)),
+            "pageerror": lambda error: tab.errors.append(str(error)),
+            "dialog": lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()),
+        }
+        for event, listener in listeners.items():
+            page.on(event, listener)
+
+        def back(failed: bool) -> None:
+            for event, listener in listeners.items():
+                page.remove_listener(event, listener)
+            if failed or kind in self._free:
+                page.context.close()
+                return
+            try:
+                page.goto("about:blank")
+                page.context.clear_permissions()  # those asked for, and any a test granted itself
+            except Exception:
+                page.context.close()
+                raise
+            self._free[kind] = page
+
+        tab._return = back
+        return tab
+
+    @contextlib.contextmanager
+    def open(self, device: str = "laptop", **options: Any) -> Any:
+        """A lent :class:`Tab` for a ``with`` block (see :meth:`lend` for the options)."""
+        tab = self.lend(device, **options)
+        try:
+            yield tab
+        finally:
+            tab.close()
+
+    def close(self) -> None:
+        for page in self._free.values():
+            page.context.close()
+        self._free.clear()

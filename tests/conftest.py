@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-from chromium import CHROMIUM, launch
+from chromium import CHROMIUM, Tabs, launch
 from kg import limits, resources
 from kg.load import article_text, load_graph
+from loopback import Tripwire
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,12 +136,45 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def site() -> Iterator[str]:
-    """The URL of one real ``kg serve --port 0`` of the shipped data for the session (tests/kg_serve.py), shared
-    by every module that only reads from it; a module that needs its own server defines its own ``site``."""
-    from kg_serve import running_site
+def tabs(browser: Any) -> Iterator[Tabs]:
+    """The session's pages, one of each kind lent to one test at a time (tests/chromium.py): a test that opens a
+    page borrows one (``with tabs.open("phone") as tab``) instead of making a browser context of its own."""
+    pool = Tabs(browser)
+    yield pool
+    pool.close()
 
-    yield from running_site()
+
+@pytest.fixture(scope="session")
+def shared_site() -> Iterator[Any]:
+    """The session's one ``kg serve`` of the shipped data (tests/kg_serve.py SharedSite); use ``site``."""
+    from kg_serve import SharedSite
+
+    shared = SharedSite()
+    _SHARED.append(shared)
+    yield shared
+    _SHARED.remove(shared)
+    shared.close()
+
+
+@pytest.fixture(scope="module")
+def site(shared_site: Any) -> str:
+    """The URL of one real ``kg serve --port 0`` of the shipped data, shared by every module that only reads from
+    it (one per worker; a module that needs its own server defines its own ``site``). A test that finds it dead
+    fails saying why (its exit code and stderr), and the next module gets a new one."""
+    return shared_site.url()
+
+
+#: The shared kg serve of this process while the session has one (for the report of a test that met it dead).
+_SHARED: list[Any] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed test that used the shared ``kg serve`` while it had died says so, with the server's stderr."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and _SHARED and "shared_site" in getattr(item, "fixturenames", ()) and _SHARED[0].dead():
+        report.sections.append(("the shared kg serve", _SHARED[0].death()))
 
 
 @pytest.fixture(scope="session")
@@ -221,8 +255,17 @@ def built(tmp_path_factory: pytest.TempPathFactory, kg: KgRunner) -> Build:
 
 
 @pytest.fixture
+def tripwire() -> Iterator[Tripwire]:
+    """A loopback listener that must never be contacted: the test fails at teardown if anything connected."""
+    wire = Tripwire()
+    yield wire
+    assert wire.close() == [], "something connected to the tripwire"
+
+
+@pytest.fixture
 def run_kg(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """Run ``kg ARGS`` in this process: (exit code, stdout, stderr).
+    """Run ``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits (usage errors,
+    ``--help``) included.
 
     ``password=`` puts $KG_ENDPOINT_PASSWORD in the environment for that one call.
     """
@@ -235,6 +278,8 @@ def run_kg(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, 
             os.environ["KG_ENDPOINT_PASSWORD"] = password
         try:
             code = main(list(args))
+        except SystemExit as exc:  # argparse: usage errors and --help
+            code = int(exc.code or 0)
         finally:
             if saved is None:
                 os.environ.pop("KG_ENDPOINT_PASSWORD", None)

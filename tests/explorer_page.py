@@ -2,31 +2,28 @@
 
 A :class:`Visit` is one open page and everything it did (requests, console messages, errors, dialogs); it
 polls the page's own state (``wait_for_function`` would evaluate a string, which the page's CSP forbids).
+Its page is lent by the session's :class:`~chromium.Tabs` (a new document in a page kept for the session):
+``visit.close()`` gives it back.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chromium import poll
+from chromium import DEVICES, Tab, Tabs, poll
 
 OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser"
 #: A phone: 390 x 844 CSS px, touch, three device pixels to the CSS pixel.
-PHONE = (390, 844)
+PHONE = (DEVICES["phone"]["viewport"]["width"], DEVICES["phone"]["viewport"]["height"])
 
 
 @dataclass
-class Visit:
+class Visit(Tab):
     """An open page and everything it did: requests, console messages, uncaught errors, dialogs."""
 
-    page: Any
-    url: str
-    requests: list[str] = field(default_factory=list)
-    console: list[tuple[str, str]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
+    url: str = ""
 
     def js(self, expression: str, arg: Any = None) -> Any:
         return self.page.evaluate(expression, arg)
@@ -86,7 +83,7 @@ class Visit:
 
 
 def open_page(
-    browser: Any,
+    tabs: Tabs,
     path: Path,
     fragment: str = "",
     viewport: tuple[int, int] = (1400, 860),
@@ -95,26 +92,17 @@ def open_page(
 ) -> Visit:
     """Open ``path`` (plus ``#fragment``) and wait for its first view and its data to be complete;
     with ``everything``, show every class (leave the first view's overview); with ``phone``, as a phone
-    (:data:`PHONE`, touch, device scale 3)."""
-    if phone:
-        viewport = PHONE
-    context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]},
-        accept_downloads=True,
-        is_mobile=phone,
-        has_touch=phone,
-        device_scale_factor=3 if phone else 1,
-    )
-    page = context.new_page()
-    visit = Visit(page, path.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
-    page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("console", lambda message: visit.console.append((message.type, message.text)))
-    page.on("pageerror", lambda error: visit.errors.append(str(error)))
-    page.on("dialog", lambda dialog: (visit.dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(visit.url)
-    visit.wait_until("() => !!(window.kgExplorer && kgExplorer.state().firstViewAt && kgExplorer.state().complete)")
-    if everything:
-        page.click("#all-classes")
+    (:data:`PHONE`, touch, device scale 3). Give the page back with ``visit.close()``."""
+    tab = tabs.lend("phone") if phone else tabs.lend("laptop", viewport=viewport)
+    visit = Visit(**vars(tab), url=path.resolve().as_uri() + (f"#{fragment}" if fragment else ""))
+    try:
+        visit.page.goto(visit.url)
+        visit.wait_until("() => !!(window.kgExplorer && kgExplorer.state().firstViewAt && kgExplorer.state().complete)")
+        if everything:
+            visit.page.click("#all-classes")
+    except BaseException:
+        visit.close()
+        raise
     return visit
 
 

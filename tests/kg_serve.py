@@ -2,6 +2,10 @@
 
 Habit 9 of STYLE.md: a free port (``--port 0``, the server prints the URL it took), a deadline
 for the start, the server's stderr in the failure message, then SIGTERM and kill if needed.
+
+:class:`SharedSite` is the session's one server of the shipped data (conftest.py's ``site``): its
+stderr goes to a file, so that when it dies under the suite (its Oxigraph killed, say) the test
+that met it dead says why, and the next module gets a new one.
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from typing import IO
 
 import pytest
 
@@ -18,11 +23,12 @@ from kg.processes import stop
 
 
 def start_kg_serve(
-    *args: str, env: dict[str, str] | None = None, cwd: str | None = None
+    *args: str, env: dict[str, str] | None = None, cwd: str | None = None, stderr: IO[str] | None = None
 ) -> tuple[subprocess.Popen[str], str]:
     """``kg serve ARGS`` (add ``--port 0`` for a free port) in a child process (in ``cwd``); it and its URL.
 
     Queries get the suite's generous time limit unless ``--timeout`` is among ``args`` (see conftest.py).
+    Its stderr is a pipe unless ``stderr`` is a file to write it to.
     """
     from conftest import TEST_TIME_LIMIT
 
@@ -30,7 +36,7 @@ def start_kg_serve(
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", *args, *limit],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE if stderr is None else stderr,
         text=True,
         encoding="utf-8",
         env=env,
@@ -46,8 +52,11 @@ def start_kg_serve(
         if match:
             return process, match.group(1)
     process.kill()
-    _, stderr = process.communicate(timeout=10)
-    pytest.fail(f"kg serve did not print its URL: {stderr}")
+    _, said = process.communicate(timeout=10)
+    if stderr is not None:
+        stderr.seek(0)
+        said = stderr.read()
+    pytest.fail(f"kg serve did not print its URL: {said}")
 
 
 def stop_kg_serve(process: subprocess.Popen[str]) -> str:
@@ -55,11 +64,47 @@ def stop_kg_serve(process: subprocess.Popen[str]) -> str:
     return stop(process, grace=10)[1] or ""
 
 
-def running_site(*args: str) -> Iterator[str]:
-    """For a fixture: ``kg serve --port 0 ARGS`` while it is in use, its URL; stopped after, with no traceback."""
-    process, url = start_kg_serve("--port", "0", *args)
-    try:
-        yield url
-    finally:
-        stderr = stop_kg_serve(process)
+class SharedSite:
+    """``kg serve --port 0 ARGS`` for many tests, its stderr kept in a file; :meth:`url` starts it again if it died.
+
+    Its time limit is generous (120 s, a query of the suite takes milliseconds) but shorter than the
+    suite's: Oxigraph keeps a thread for each query for its whole limit, and the threads of the
+    machine are shared by every server of every run on it.
+    """
+
+    def __init__(self, *args: str) -> None:
+        self.args = args
+        self.process: subprocess.Popen[str] | None = None
+        self._url = ""
+        self.deaths: list[str] = []
+
+    def url(self) -> str:
+        """The URL of a live server (started now if there is none, or if the last one died)."""
+        if self.process is not None and self.process.poll() is not None:
+            self.deaths.append(self.death())
+            self.process = None
+        if self.process is None:
+            self._log = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (open while it runs)
+            self.process, self._url = start_kg_serve("--port", "0", "--timeout", "120", *self.args, stderr=self._log)
+        return self._url
+
+    def dead(self) -> bool:
+        return self.process is not None and self.process.poll() is not None
+
+    def death(self) -> str:
+        """How the server ended: its exit code and its stderr."""
+        assert self.process is not None
+        self._log.seek(0)
+        return f"the shared kg serve at {self._url} exited with code {self.process.returncode}; its stderr:\n" + (
+            self._log.read() or "(nothing)"
+        )
+
+    def close(self) -> None:
+        """Stop it (a server that died before is reported by the test that met it dead, not here)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        stop_kg_serve(self.process)
+        self._log.seek(0)
+        stderr = self._log.read()
+        self._log.close()
         assert "Traceback" not in stderr, stderr

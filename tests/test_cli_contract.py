@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kg import resources
-from kg.cli import build_parser, main
+from kg.cli import build_parser
 from kg.errors import ExitCode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
@@ -37,18 +37,9 @@ def _busy_port() -> socket.socket:
 
 
 @pytest.fixture
-def kg_main(capsys):
-    """``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits included."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse: usage errors and --help
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def kg_main(run_kg):
+    """``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits included (conftest)."""
+    return run_kg
 
 
 def _files(tmp: Path) -> dict[str, str]:
@@ -176,6 +167,44 @@ def test_help_lists_only_formats_that_are_accepted(kg_main, command):
     code, out, _err = kg_main(command, "--help")
     assert code == ExitCode.OK
     assert not re.search(r"\bn3\b", out)  # refused everywhere: not offered
+
+
+def _offered(help_text: str) -> tuple[list[str], list[str]]:
+    """The format names a --help lists for --format: (for rows, for graphs)."""
+    flat = " ".join(help_text.split()).replace("needs --out DIR", "")
+    section = flat.split("--format FORMAT ", 1)[1].split(" --", 1)[0]
+    section = re.sub(r"\((?:default|json: jsonld)\)|one file each|or an alias:|\bor\b", " ", section)
+    rows, _, graphs = section.rpartition("graphs")
+    words = re.compile(r"[a-z][a-z-]*")
+    return [w for w in words.findall(rows) if w != "rows"], [w for w in words.findall(graphs) if w != "all"]
+
+
+@pytest.mark.parametrize("command", ["describe", "export", "query"])
+def test_every_format_a_help_lists_is_accepted(kg_main, tmp_path, command):
+    """The formats --help offers come from the one registry (kg.formats); each is run through the command."""
+    from kg.formats import FORMATS, format_names, rdf_format
+
+    rows, graphs = _offered(kg_main(command, "--help")[1])
+    dataset = {name for f in FORMATS.values() if f.dataset for name in (f.name, *f.aliases)}
+    expected = set(format_names()) - (dataset if command == "describe" else set())
+    assert set(graphs) == expected, graphs
+    assert rows == (["table", "csv", "tsv", "json", "md"] if command == "query" else [])
+    assert all(rdf_format(alias).name in graphs for alias in graphs)  # an alias is its format's other name
+    construct = ["-e", "CONSTRUCT { ?s a ?o } WHERE { ?s a ?o } LIMIT 1"]
+    runs = [(["query", "cq01-agreements-and-parties"], fmt) for fmt in rows]
+    runs += [({"describe": ["describe"], "export": ["export", "--graph", "data"], "query": ["query", *construct]}
+              [command], fmt) for fmt in graphs if fmt in FORMATS]  # fmt: skip
+    for argv, fmt in runs:
+        code, _, err = kg_main(*argv, "--data", MINI, "--format", fmt)
+        assert (code, err) in {(ExitCode.OK, ""), (ExitCode.NOT_CONFORMING, "")}, (fmt, err)  # 1: no rows
+
+
+def test_export_help_lists_the_graphs_it_takes(kg_main):
+    from kg.sources import GRAPH_CHOICES
+
+    flat = " ".join(kg_main("export", "--help")[1].split())
+    listed = re.findall(r"\w+", flat.split("--graph PART ", 1)[1].split(" --", 1)[0].replace("(default)", ""))
+    assert [w for w in listed if w != "or"] == list(GRAPH_CHOICES)
 
 
 def test_validate_help_names_every_check_it_reports(kg_main):

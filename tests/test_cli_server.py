@@ -1,13 +1,13 @@
-"""kg.cli.server's own parts, in-process: what a count of served or pushed triples counts, and refusals before
-anything starts or is sent (kg serve and kg push at work: test_serve.py, test_push.py)."""
+"""kg.cli.server's own parts, in-process: what a count of served or pushed triples counts (kg.sources.counted),
+and refusals before anything starts or is sent (kg serve and kg push at work: test_serve.py, test_push.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from kg.cli import main
-from kg.cli.server import _what_is_loaded
 from kg.errors import ExitCode
+from kg.sources import counted
 
 
 @pytest.mark.parametrize(
@@ -18,7 +18,7 @@ from kg.errors import ExitCode
     ],
 )
 def test_a_triple_count_says_what_it_counts(entailment, said):
-    assert _what_is_loaded(entailment) == said
+    assert counted(entailment) == said
 
 
 @pytest.mark.parametrize(

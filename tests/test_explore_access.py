@@ -34,10 +34,10 @@ SMALL_TARGETS = f"""() => [...document.querySelectorAll({TARGETS!r})]
 
 
 @pytest.fixture
-def phone(browser, page_file, request) -> Iterator[Visit]:
-    visit = open_page(browser, page_file, fragment=getattr(request, "param", ""), phone=True)
+def phone(tabs, page_file, request) -> Iterator[Visit]:
+    visit = open_page(tabs, page_file, fragment=getattr(request, "param", ""), phone=True)
     yield visit
-    visit.page.context.close()
+    visit.close()
 
 
 def tap(visit: Visit, selector: str, phone: bool = True) -> None:
@@ -73,9 +73,9 @@ def in_viewport(visit: Visit, selector: str) -> bool:
 @pytest.mark.parametrize(
     ("lang", "title", "parties"), [("en", "Agreement (8)", "Parties"), ("fa", "سند همکاری (۸)", "طرف‌ها")]
 )
-def test_which_agreements_between_whom_who_signed_in_two_taps(browser, page_file, lang, title, parties, phone):
+def test_which_agreements_between_whom_who_signed_in_two_taps(tabs, page_file, lang, title, parties, phone):
     projection = load_projection()
-    visit = open_page(browser, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone)
+    visit = open_page(tabs, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone)
     try:
         taps = 0
         tab = "#views button[data-view='table:agreement']"
@@ -121,7 +121,7 @@ def test_which_agreements_between_whom_who_signed_in_two_taps(browser, page_file
         assert visit.js("() => document.scrollingElement.scrollWidth") <= (PHONE[0] if phone else 1440)
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 def test_the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(phone):
@@ -160,8 +160,8 @@ def test_every_touch_target_is_at_least_44_px(phone):
 # --------------------------------------------------------------------------- keyboard
 
 
-def test_the_skip_link_is_the_first_stop_and_leads_to_the_details(browser, page_file):
-    visit = open_page(browser, page_file, fragment=f"node={TOKAYEV}")
+def test_the_skip_link_is_the_first_stop_and_leads_to_the_details(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment=f"node={TOKAYEV}")
     try:
         hash_before = visit.js("() => location.hash")
         visit.page.keyboard.press("Tab")
@@ -174,11 +174,11 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_details(browser, page_
         visit.page.keyboard.press("Tab")
         assert visit.js("() => document.activeElement.closest('#panel-body') !== null")
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_the_graph_nodes_are_a_list_a_keyboard_can_walk(browser, page_file):
-    visit = open_page(browser, page_file)
+def test_the_graph_nodes_are_a_list_a_keyboard_can_walk(tabs, page_file):
+    visit = open_page(tabs, page_file)
     try:
         drawn = visit.js("() => kgExplorer.drawn()")["nodes"]
         assert visit.page.locator("#node-list-count").inner_text() == f"({drawn})"
@@ -197,11 +197,11 @@ def test_the_graph_nodes_are_a_list_a_keyboard_can_walk(browser, page_file):
         visit.page.click("#all-classes")
         assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"] > drawn
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_search_announces_its_options_and_escape_clears_a_selection_made_from_it(browser, page_file):
-    visit = open_page(browser, page_file)
+def test_search_announces_its_options_and_escape_clears_a_selection_made_from_it(tabs, page_file):
+    visit = open_page(tabs, page_file)
     try:
         search = visit.page.locator("#search")
         search.click()
@@ -221,12 +221,12 @@ def test_search_announces_its_options_and_escape_clears_a_selection_made_from_it
         assert visit.state()["selected"] is None
         assert "node=" not in visit.js("() => location.hash")
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 @pytest.mark.parametrize(("lang", "direction"), [("fa", "rtl"), ("en", "ltr")])
-def test_empty_fields_show_their_hint_in_the_uis_direction(browser, page_file, lang, direction):
-    visit = open_page(browser, page_file, fragment=f"lang={lang}&view=table:agreement")
+def test_empty_fields_show_their_hint_in_the_uis_direction(tabs, page_file, lang, direction):
+    visit = open_page(tabs, page_file, fragment=f"lang={lang}&view=table:agreement")
     try:
         for field in ("#search", "#table-filter"):
             assert visit.page.locator(field).evaluate("(e) => getComputedStyle(e).direction") == direction
@@ -235,7 +235,7 @@ def test_empty_fields_show_their_hint_in_the_uis_direction(browser, page_file, l
             "ltr" if lang == "fa" else "rtl"
         )
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 # --------------------------------------------------------------------------- axe-core
@@ -243,8 +243,8 @@ def test_empty_fields_show_their_hint_in_the_uis_direction(browser, page_file, l
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 @pytest.mark.parametrize("phone_size", [False, True], ids=["laptop", "phone"])
-def test_axe_finds_no_violation(browser, page_file, lang, phone_size):
-    visit = open_page(browser, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone_size)
+def test_axe_finds_no_violation(tabs, page_file, lang, phone_size):
+    visit = open_page(tabs, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone_size)
     try:
         found = {}
         for view, action in [
@@ -265,14 +265,14 @@ def test_axe_finds_no_violation(browser, page_file, lang, phone_size):
             found[view] = violations  # none of any impact (the issue asks for no critical or serious one)
         assert found == {view: [] for view in found}, found
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 # --------------------------------------------------------------------------- numbers, dates, copy link
 
 
-def test_numbers_are_grouped_and_dates_kept_whole_in_both_languages(browser, page_file):
-    visit = open_page(browser, page_file, fragment="lang=en&view=table:figure")
+def test_numbers_are_grouped_and_dates_kept_whole_in_both_languages(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment="lang=en&view=table:figure")
     try:
         values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
         assert "265,200,000" in values or any("," in v for v in values), values
@@ -288,11 +288,11 @@ def test_numbers_are_grouped_and_dates_kept_whole_in_both_languages(browser, pag
             tops = date.evaluate("(e) => [...e.getClientRects()].map((r) => Math.round(r.top))")
             assert len(set(tops)) == 1, tops  # on one line: not broken inside
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_the_copy_link_button_copies_the_url_of_this_view(browser, page_file):
-    visit = open_page(browser, page_file, fragment=f"lang=fa&node={TOKAYEV}")
+def test_the_copy_link_button_copies_the_url_of_this_view(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment=f"lang=fa&node={TOKAYEV}")
     try:
         visit.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         # Every text #status shows, recorded as it is set: the page clears it after 2.5 s, which a loaded
@@ -308,4 +308,4 @@ def test_the_copy_link_button_copies_the_url_of_this_view(browser, page_file):
         copied = visit.js("() => navigator.clipboard.readText()")
         assert copied == visit.js("() => location.href") and f"node={TOKAYEV.replace(':', '%3A')}" in copied
     finally:
-        visit.page.context.close()
+        visit.close()

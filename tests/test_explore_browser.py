@@ -36,19 +36,19 @@ def projection() -> nx.MultiDiGraph:
 
 
 @pytest.fixture
-def visit(browser, page_file) -> Iterator[Visit]:
-    opened = open_page(browser, page_file, everything=True)
+def visit(tabs, page_file) -> Iterator[Visit]:
+    opened = open_page(tabs, page_file, everything=True)
     yield opened
-    opened.page.context.close()
+    opened.close()
 
 
 # --------------------------------------------------------------------------- opening
 
 
-def test_the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(browser, page_file, projection):
+def test_the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(tabs, page_file, projection):
     # How soon it is drawn is measured, not asserted: benchmarks/bench_explore.py reports the time from
     # opening the file to the first drawn view (a timing assertion fails on a loaded machine).
-    visit = open_page(browser, page_file)
+    visit = open_page(tabs, page_file)
     try:
         state = visit.state()
         labels = visit.js("() => kgExplorer.labels()")
@@ -78,7 +78,7 @@ def test_the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(bro
         assert visit.state()["scale"] == pytest.approx(scale, rel=1e-3)
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 def test_filters_refit_the_view(visit, projection):
@@ -228,13 +228,13 @@ def test_class_filter_and_k_hop_neighbourhood(visit, projection):
 # --------------------------------------------------------------------------- safety
 
 
-def test_a_hostile_label_shows_as_text_and_runs_nothing(browser, tmp_path):
+def test_a_hostile_label_shows_as_text_and_runs_nothing(tabs, tmp_path):
     graph = load_graph()
     graph.remove((ID["kassym-jomart-tokayev"], RDFS.label, Literal("Kassym-Jomart Tokayev", lang="en")))
     graph.add((ID["kassym-jomart-tokayev"], RDFS.label, Literal(EVIL, lang="en")))
     path = tmp_path / "evil.html"
     write_html(graph, path)
-    visit = open_page(browser, path)
+    visit = open_page(tabs, path)
     try:
         visit.page.click("#search")
         visit.page.keyboard.type("tokayev <img")
@@ -255,7 +255,7 @@ def test_a_hostile_label_shows_as_text_and_runs_nothing(browser, tmp_path):
         visit.screenshot("hostile-label")
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 # --------------------------------------------------------------------------- search variants
@@ -284,8 +284,8 @@ def test_search_finds_alternative_names_transliterations_and_classes_in_whole_wo
 # --------------------------------------------------------------------------- tables, questions, timeline
 
 
-def test_the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(browser, page_file, projection):
-    visit = open_page(browser, page_file, fragment="view=table:agreement")
+def test_the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(tabs, page_file, projection):
+    visit = open_page(tabs, page_file, fragment="view=table:agreement")
     try:
         rows = visit.page.locator("#table-view table[data-group='agreement'] tbody tr")
         assert rows.count() == 8
@@ -323,11 +323,11 @@ def test_the_agreements_table_shows_the_eight_with_their_parties_linked_both_way
         visit.screenshot("table")
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_a_shared_url_restores_language_node_and_view_and_escape_clears(browser, page_file):
-    visit = open_page(browser, page_file, fragment=f"lang=fa&node={TOKAYEV}&view=table:person")
+def test_a_shared_url_restores_language_node_and_view_and_escape_clears(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment=f"lang=fa&node={TOKAYEV}&view=table:person")
     try:
         assert visit.state()["lang"] == "fa" and visit.state()["selected"] == TOKAYEV
         assert visit.state()["view"] == "table:person"
@@ -340,7 +340,7 @@ def test_a_shared_url_restores_language_node_and_view_and_escape_clears(browser,
         assert visit.page.locator("#panel-body .empty").count() == 1
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 def _notes_in(lang: str) -> str:
@@ -349,12 +349,12 @@ def _notes_in(lang: str) -> str:
     return f"() => kgExplorer.state().lang === '{lang}' && {notes}.length && {notes}"
 
 
-def test_a_curator_note_shows_in_the_ui_language(browser, page_file):
+def test_a_curator_note_shows_in_the_ui_language(tabs, page_file):
     """Raisi's panel shows his editorial note in Persian under #lang=fa and in English after the toggle (issue 12)."""
     graph = load_graph()
     note = {lit.language: str(lit) for lit in graph.objects(ID["ebrahim-raisi"], SKOS.editorialNote)}
     assert sorted(note) == ["en", "fa"]
-    visit = open_page(browser, page_file, fragment="lang=fa&node=kgi:ebrahim-raisi")
+    visit = open_page(tabs, page_file, fragment="lang=fa&node=kgi:ebrahim-raisi")
     try:
         assert visit.state()["lang"] == "fa" and visit.state()["selected"] == "kgi:ebrahim-raisi"
         assert visit.wait_until(_notes_in("fa")) == [["fa", "rtl", note["fa"]]]
@@ -367,11 +367,11 @@ def test_a_curator_note_shows_in_the_ui_language(browser, page_file):
         assert note["fa"] not in visit.panel_text()
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_the_questions_tab_shows_the_library_answers_linked_to_nodes(browser, page_file):
-    visit = open_page(browser, page_file, fragment="view=questions")
+def test_the_questions_tab_shows_the_library_answers_linked_to_nodes(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment="view=questions")
     try:
         question = visit.page.locator("details.question[data-name='cq01-agreements-and-parties']")
         assert question.locator("summary").inner_text().startswith("cq01 Which agreements were concluded")
@@ -383,11 +383,11 @@ def test_the_questions_tab_shows_the_library_answers_linked_to_nodes(browser, pa
         assert question.locator("summary").inner_text().startswith("cq01 چه اسنادی")
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_the_timeline_gives_solar_hijri_dates_in_the_persian_ui(browser, page_file):
-    visit = open_page(browser, page_file, fragment="view=timeline&lang=fa")
+def test_the_timeline_gives_solar_hijri_dates_in_the_persian_ui(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment="view=timeline&lang=fa")
     try:
         item = visit.page.locator("ol.timeline li[data-id='event:tokayev-state-visit-2022'] .when")
         assert item.inner_text().startswith("۱۱ خرداد ۱۴۰۱ – ۹ تیر ۱۴۰۱")  # June 2022
@@ -398,7 +398,7 @@ def test_the_timeline_gives_solar_hijri_dates_in_the_persian_ui(browser, page_fi
         )
         visit.screenshot("timeline")
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
 # --------------------------------------------------------------------------- panel scroll, export
@@ -456,14 +456,14 @@ def test_an_english_reason_that_starts_with_a_persian_word_reads_left_to_right(v
     assert order[0] < order[1]
 
 
-def test_a_label_with_a_right_to_left_override_cannot_reorder_its_neighbours(browser, tmp_path):
+def test_a_label_with_a_right_to_left_override_cannot_reorder_its_neighbours(tabs, tmp_path):
     graph = load_graph()
     graph.remove((ID["kassym-jomart-tokayev"], RDFS.label, Literal("Kassym-Jomart Tokayev", lang="en")))
     graph.add((ID["kassym-jomart-tokayev"], RDFS.label, Literal("Tokayev \u202eevil", lang="en")))
     graph.add((ID["kassym-jomart-tokayev"], SKOS.altLabel, Literal("Zhomart Toqaev", lang="en")))
     path = tmp_path / "override.html"
     write_html(graph, path)
-    visit = open_page(browser, path, everything=True)
+    visit = open_page(tabs, path, everything=True)
     try:
         assert visit.js("(q) => kgExplorer.search(q)", "Toqaev")[0] == TOKAYEV  # a new altLabel, found generically
         visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)
@@ -478,12 +478,12 @@ def test_a_label_with_a_right_to_left_override_cannot_reorder_its_neighbours(bro
         assert swatch.bounding_box()["x"] < text.bounding_box()["x"]
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_a_focus_view_says_what_is_hidden_and_how_to_change_it(browser, tmp_path):
+def test_a_focus_view_says_what_is_hidden_and_how_to_change_it(tabs, tmp_path):
     result = write_explorer(tmp_path / "focus.html", data=[FIXTURE], focus="Tokayev", hops=1)
-    visit = open_page(browser, result.path, fragment="z=1.300,10,20")
+    visit = open_page(tabs, result.path, fragment="z=1.300,10,20")
     try:
         assert visit.state()["scale"] == pytest.approx(1.3)  # the zoom of a shared URL is restored
         assert "z=1.300%2C10%2C20" in visit.js("() => location.hash")
@@ -497,4 +497,4 @@ def test_a_focus_view_says_what_is_hidden_and_how_to_change_it(browser, tmp_path
         )
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()

@@ -27,8 +27,8 @@ def fact_rows(visit: Visit) -> dict[str, str]:
     )
 
 
-def test_a_hedged_statement_shows_how_sure_it_is_in_which_words_and_what_it_is_mainly_about(browser, page_file):
-    visit = open_page(browser, page_file, fragment=f"node={CENTRAL_ASIA}")
+def test_a_hedged_statement_shows_how_sure_it_is_in_which_words_and_what_it_is_mainly_about(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment=f"node={CENTRAL_ASIA}")
     try:
         box = visit.page.locator("#panel-body .fact-box")
         assert box.locator("h3").inner_text().lower() == "how sure, and about what"
@@ -57,11 +57,11 @@ def test_a_hedged_statement_shows_how_sure_it_is_in_which_words_and_what_it_is_m
         visit.screenshot("factuality")
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_a_denied_claim_and_a_citation_show_in_the_persian_ui(browser, page_file):
-    visit = open_page(browser, page_file, fragment=f"lang=fa&node={GREAT_POWERS}")
+def test_a_denied_claim_and_a_citation_show_in_the_persian_ui(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment=f"lang=fa&node={GREAT_POWERS}")
     try:
         assert visit.page.locator("#panel-body .fact-box h3").inner_text() == "چقدر قطعی، و دربارهٔ چه"
         rows = fact_rows(visit)
@@ -81,21 +81,21 @@ def test_a_denied_claim_and_a_citation_show_in_the_persian_ui(browser, page_file
         visit.screenshot("factuality-fa")
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_a_firm_statement_says_it_has_no_hedge_words(browser, page_file):
-    visit = open_page(browser, page_file, fragment="node=statement:isna-visit-outcome")
+def test_a_firm_statement_says_it_has_no_hedge_words(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment="node=statement:isna-visit-outcome")
     try:
         rows = fact_rows(visit)
         assert (rows["How sure"], rows["In the words"]) == ("certain", "no hedge words: stated as fact")
         assert "Also touches" in rows and rows["Mainly about"] != rows["Also touches"]
     finally:
-        visit.page.context.close()
+        visit.close()
 
 
-def test_the_statements_table_gives_certainty_cue_words_and_main_subject_in_both_languages(browser, page_file):
-    visit = open_page(browser, page_file, fragment="view=table:statement&filter=central%20asia%20matters")
+def test_the_statements_table_gives_certainty_cue_words_and_main_subject_in_both_languages(tabs, page_file):
+    visit = open_page(tabs, page_file, fragment="view=table:statement&filter=central%20asia%20matters")
     try:
         head = visit.page.locator("#table-view table[data-group='statement'] thead th").all_inner_texts()
         assert [h.strip() for h in head[:5]] == [
@@ -131,4 +131,4 @@ def test_the_statements_table_gives_certainty_cue_words_and_main_subject_in_both
         assert "۲۸ از ۲۸ سطر" in counts and "28" not in counts  # Persian digits in the Persian UI
         assert_clean(visit)
     finally:
-        visit.page.context.close()
+        visit.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import resource
 import socket
 import threading
@@ -18,6 +19,7 @@ import time
 import pytest
 
 from kg.httpd import _HOLD, _Coalescing, make_server, raise_open_files_limit
+from kg.limits import SERVE_MAX_HEAD
 from kg.processes import free_port
 
 HEAD_TIMEOUT = 0.4
@@ -87,6 +89,28 @@ def test_the_next_request_on_a_kept_alive_connection_is_timed_from_the_last_answ
         rest, waited = read_until_closed(conn)
     assert first.startswith(b"HTTP/1.1 200") and rest == b""
     assert HEAD_TIMEOUT * 0.9 <= waited < 20
+
+
+@pytest.mark.parametrize("pieces", [1, 40], ids=["at once", "in pieces"])
+def test_a_request_line_and_headers_over_the_bound_are_431_and_the_connection_ends(port, pieces):
+    head = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Filler: " + b"a" * (SERVE_MAX_HEAD + 10) + b"\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        size = len(head) // pieces + 1
+        with contextlib.suppress(OSError):  # the server may close before the last piece
+            for start in range(0, len(head), size):
+                conn.sendall(head[start : start + size])
+        answer, waited = read_until_closed(conn)
+    assert answer.startswith(b"HTTP/1.1 431 ") and answer.endswith(b"larger than 16384 bytes\n")
+    assert waited < HEAD_TIMEOUT * 0.9 + 5  # refused as it came, not at the head timeout
+
+
+def test_a_long_url_within_the_bound_and_pipelined_requests_are_answered(port):
+    path = "/" + "a" * (SERVE_MAX_HEAD - 100)
+    with socket.create_connection(("127.0.0.1", port)) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode() + b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer, _ = read_until_closed(conn)
+    assert answer.count(b"HTTP/1.1 200 OK") == 3 and answer.endswith(b"ok")
 
 
 def test_the_open_files_limit_is_raised_to_its_hard_limit():

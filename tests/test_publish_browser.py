@@ -7,7 +7,6 @@ The session's one ``kg serve`` (conftest.py) and the session's Chromium (conftes
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,37 +22,37 @@ PAGES = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def context(browser: Any) -> Iterator[Any]:
-    each = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield each
-    each.close()
-
-
-@pytest.fixture(scope="module")
-def axe_context(browser: Any) -> Iterator[Any]:
-    """A context that may inject axe-core inline: the pages' CSP runs only the site's own scripts."""
-    each = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    yield each
-    each.close()
+#: The size the pages are read at here.
+LAPTOP = (1280, 900)
 
 
 class Visit:
-    """A page opened with its console errors and every request it made recorded."""
+    """A page opened in a lent tab (the session's, tests/chromium.py) with its console errors and every
+    request it made recorded; ``bypass_csp`` for a page that may inject axe-core inline (the pages' CSP runs
+    only the site's own scripts). ``close()`` gives the tab back."""
 
-    def __init__(self, context: Any, url: str) -> None:
-        self.page = context.new_page()
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.response = self.page.goto(url)
-        self.page.wait_for_load_state("load")
+    def __init__(self, tabs: Any, url: str, bypass_csp: bool = False) -> None:
+        options = {"bypass_csp": True} if bypass_csp else {}
+        self.tab = tabs.lend("laptop", viewport=LAPTOP, **options)
+        self.page = self.tab.page
+        self.requests = self.tab.requests
+        try:
+            self.response = self.page.goto(url)
+            self.page.wait_for_load_state("load")
+        except BaseException:
+            self.tab.close()
+            raise
+
+    @property
+    def errors(self) -> list[str]:
+        return [text for kind, text in self.tab.console if kind == "error"] + self.tab.errors
 
     def off_site(self, site: str) -> list[str]:
         host = urllib.parse.urlsplit(site).netloc
         return [u for u in self.requests if urllib.parse.urlsplit(u).netloc != host]
+
+    def close(self) -> None:
+        self.tab.close()
 
 
 def _urls(site: str) -> list[str]:
@@ -66,10 +65,10 @@ def _urls(site: str) -> list[str]:
 
 
 @pytest.mark.slow  # some 20 pages in a browser
-def test_every_kind_of_page_in_both_languages_loads_clean_and_stays_on_the_site(site, context):
+def test_every_kind_of_page_in_both_languages_loads_clean_and_stays_on_the_site(site, tabs):
     problems = {}
     for url in _urls(site):
-        visit = Visit(context, url)
+        visit = Visit(tabs, url)
         try:
             lang = visit.page.get_attribute("html", "lang")
             wanted = "fa" if (".fa.html" in url or "lang=fa" in url) else "en"
@@ -78,7 +77,7 @@ def test_every_kind_of_page_in_both_languages_loads_clean_and_stays_on_the_site(
             if visit.response.status != expected or lang != wanted or found or visit.off_site(site):
                 problems[url] = (visit.response.status, lang, found, visit.off_site(site))
         finally:
-            visit.page.close()
+            visit.close()
     assert problems == {}
 
 
@@ -97,8 +96,8 @@ def test_every_kind_of_page_in_both_languages_loads_clean_and_stays_on_the_site(
         "q/cq04-statements-by-speaker?lang=fa",
     ],
 )
-def test_axe_finds_nothing_critical_or_serious(site, axe_context, path):
-    visit = Visit(axe_context, site + path)
+def test_axe_finds_nothing_critical_or_serious(site, tabs, path):
+    visit = Visit(tabs, site + path, bypass_csp=True)
     try:
         visit.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
         violations = visit.page.evaluate(
@@ -107,7 +106,7 @@ def test_axe_finds_nothing_critical_or_serious(site, axe_context, path):
         )
         assert [v for v in violations if v[1] in ("critical", "serious")] == []
     finally:
-        visit.page.close()
+        visit.close()
 
 
 def _label(graph: Any, name: str, lang: str) -> str:
@@ -116,9 +115,9 @@ def _label(graph: Any, name: str, lang: str) -> str:
     return next(str(o) for o in graph.objects(ID[name], RDFS.label) if o.language == lang)
 
 
-def test_the_search_box_suggests_in_persian_and_opens_the_page(site, context, graph):
+def test_the_search_box_suggests_in_persian_and_opens_the_page(site, tabs, graph):
     tokayev = _label(graph, "kassym-jomart-tokayev", "fa")
-    visit = Visit(context, site + "id/kazakhstan.fa.html")
+    visit = Visit(tabs, site + "id/kazakhstan.fa.html")
     try:
         visit.page.fill("#site-search", "توكايف")  # Arabic kaf and yeh
         first = visit.page.locator("#site-search-list li").first
@@ -130,11 +129,11 @@ def test_the_search_box_suggests_in_persian_and_opens_the_page(site, context, gr
         assert visit.page.locator("h1").text_content() == tokayev
         assert visit.errors == []
     finally:
-        visit.page.close()
+        visit.close()
 
 
-def test_a_question_takes_an_entity_by_name_and_keeps_its_iri(site, context, graph):
-    visit = Visit(context, site + "q/cq04-statements-by-speaker?lang=en")
+def test_a_question_takes_an_entity_by_name_and_keeps_its_iri(site, tabs, graph):
+    visit = Visit(tabs, site + "q/cq04-statements-by-speaker?lang=en")
     try:
         field = visit.page.locator('input[name="speaker"]')
         field.fill("Tokayev")
@@ -148,16 +147,16 @@ def test_a_question_takes_an_entity_by_name_and_keeps_its_iri(site, context, gra
         assert "speaker=kgi%3Akassym-jomart-tokayev" in visit.page.url
         assert visit.page.locator("table.result tbody tr").count() > 0
     finally:
-        visit.page.close()
+        visit.close()
 
 
 @pytest.mark.parametrize(("typed", "lang"), [("Tokayev", "en"), ("توکایف", "fa")])
-def test_a_name_typed_without_choosing_is_read_as_its_iri(site, context, typed, lang):
+def test_a_name_typed_without_choosing_is_read_as_its_iri(site, tabs, typed, lang):
     url = site + "q/cq04-statements-by-speaker?" + urllib.parse.urlencode({"speaker": typed, "lang": lang})
-    visit = Visit(context, url)
+    visit = Visit(tabs, url)
     try:
         assert visit.response.status == 200
         assert visit.page.locator('input[name="speaker"]').input_value() == "kgi:kassym-jomart-tokayev"
         assert visit.page.locator("table.result tbody tr").count() > 0
     finally:
-        visit.page.close()
+        visit.close()

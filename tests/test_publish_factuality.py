@@ -133,12 +133,9 @@ def test_the_static_publication_shows_the_same_with_relative_links():
 
 @pytest.mark.server
 @pytest.mark.browser
-def test_a_reader_sees_it_in_chromium_on_kg_serve(site: str, browser: Any):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+def test_a_reader_sees_it_in_chromium_on_kg_serve(site: str, tabs: Any):
+    with tabs.open(viewport=(1280, 900)) as tab:
+        page = tab.page
         page.goto(f"{site}id/statement/isna-central-asia.fa.html")
         box = page.locator("section.factuality")
         assert box.locator("h2").inner_text() == "چقدر قطعی، و دربارهٔ چه"
@@ -152,6 +149,4 @@ def test_a_reader_sees_it_in_chromium_on_kg_serve(site: str, browser: Any):
         assert page.url.endswith("/id/central-asia.fa.html")
         statements = page.locator("section.statements")
         assert statements.locator("h3").first.inner_text().startswith("موضوع اصلی‌شان این است (")
-        assert errors == []
-    finally:
-        context.close()
+        assert [text for kind, text in tab.console if kind == "error"] == []

@@ -80,15 +80,11 @@ def served(site) -> Iterator[str]:
 
 
 @pytest.mark.browser
-def test_a_question_link_runs_live_on_the_static_site(browser, served):
+def test_a_question_link_runs_live_on_the_static_site(tabs, served):
     """sparql.html?q=cq04&speaker=… opens with cq04 run in the browser: kg query's rows, linked to the site's pages."""
     expected = query("cq04", {"speaker": "kgi:kassym-jomart-tokayev"})
-    context = browser.new_context()
-    page = context.new_page()
-    requests: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    tab = tabs.lend()  # the session's page (tests/chromium.py), a new document
+    page, requests, errors = tab.page, tab.requests, tab.errors
     try:
         page.goto(served + "sparql.html?q=cq04-statements-by-speaker&speaker=kgi:kassym-jomart-tokayev")
         page.locator("#sparql-table, #sparql-error").first.wait_for(timeout=60_000)  # the answer, or why not
@@ -102,7 +98,12 @@ def test_a_question_link_runs_live_on_the_static_site(browser, served):
             "async () => kgSparql.sparql('ASK { ?s a <https://w3id.org/iran-kazakhstan-kg/ontology#Agreement> }')"
         )
         assert answer["boolean"] is True
+        page.goto(served + "sparql.fa.html?q=cq04-statements-by-speaker&speaker=kgi:kassym-jomart-tokayev")
+        page.locator("#sparql-table").wait_for(timeout=60_000)
+        info = page.locator("#sparql-info").inner_text()  # the explorer's strings and digits (format.js)
+        assert info.startswith(f"سطرها: {len(expected.rows)}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
+        assert not re.search(r"[0-9]", info.replace("CSV", "")), info
         assert all(url.startswith(served) for url in requests), requests  # nothing off the site
         assert errors == []
     finally:
-        context.close()
+        tab.close()

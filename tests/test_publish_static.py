@@ -195,23 +195,36 @@ def test_curl_with_accept_turtle_reaches_the_turtle_of_kazakhstan(apache, site, 
 
 
 @pytest.mark.browser
-def test_the_static_site_searches_in_the_browser_and_loads_clean(apache, browser):
+def test_the_static_site_searches_in_the_browser_and_loads_clean(apache, tabs):
     """Served by Apache as any static host would: the Persian search page finds Tokayev from the search index
     (folded in the browser), and an entity page loads with no console error and nothing from elsewhere."""
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        errors: list[str] = []
-        requests: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("request", lambda r: requests.append(r.url))
+    with tabs.open() as tab:
+        page, requests = tab.page, tab.requests
         page.goto(f"{apache}/static/search.fa.html?q=" + urllib.parse.quote("توكايف") + "&lang=fa")
         first = page.locator("#search-results a").first
         first.wait_for()
         assert first.get_attribute("href") == "id/kassym-jomart-tokayev.fa.html"
         page.goto(f"{apache}/static/id/kazakhstan.html")
         assert page.locator("h1").text_content() == "Kazakhstan"
-        assert errors == []
+        assert [text for kind, text in tab.console if kind == "error"] == []
         assert {urllib.parse.urlsplit(u).netloc for u in requests} == {urllib.parse.urlsplit(apache).netloc}
-    finally:
-        context.close()
+
+
+def test_apache_serves_the_opensearch_documents_whose_page_template_finds_by_name(apache, site):
+    """Each language's OpenSearch document, as Apache serves it from the site's .htaccess; its page template
+    points at the site's host (kg build publishes at the default host) and names the search page."""
+    import xml.etree.ElementTree as ET
+
+    from kg.limits import PUBLISH_HOST
+    from kg.publish.opensearch import MEDIA_TYPE
+
+    for name, page in (("opensearch.xml", "search.html"), ("opensearch.fa.xml", "search.fa.html")):
+        status, headers, body = _get(f"{apache}/static/{name}", "*/*", follow=False)
+        assert (status, headers["content-type"]) == (200, f"{MEDIA_TYPE}; charset=utf-8"), name
+        root = ET.fromstring(body)
+        templates = {u.get("type"): u.get("template") for u in root.iter("{http://a9.com/-/spec/opensearch/1.1/}Url")}
+        assert templates["text/html"] == f"{PUBLISH_HOST}{page}?q={{searchTerms}}"
+        assert (site / page).is_file()
+    for page, name in (("index.html", "opensearch.xml"), ("id/kazakhstan.fa.html", "opensearch.fa.xml")):
+        text = (site / page).read_text(encoding="utf-8")
+        assert f'rel="search" type="{MEDIA_TYPE}" href="{"../" * page.count("/")}{name}"' in text

@@ -37,6 +37,7 @@ def test_shipped_ontology_and_data_are_consistent(shipped):
     assert shipped.unsatisfiable == [], shipped.format()
     assert shipped.ok
     assert "consistent, no unsatisfiable class" in shipped.format()
+    assert f"HermiT on {shipped.triples} triples (ontology, vocabularies and data as asserted) (" in shipped.format()
 
 
 @reasoner

@@ -21,17 +21,12 @@ pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 
 @pytest.fixture
-def page(browser) -> Iterator[Any]:
-    """A page whose every request is logged in ``page.requests``, with page errors in ``page.errors``."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.requests, tab.errors = [], []
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    try:
-        yield tab
-    finally:
-        context.close()
+def page(tabs) -> Iterator[Any]:
+    """A lent page (tests/chromium.py) whose every request is logged in ``page.requests``, with page errors in
+    ``page.errors``."""
+    with tabs.open(viewport=(1280, 900)) as tab:
+        tab.page.requests, tab.page.errors = tab.requests, tab.errors
+        yield tab.page
 
 
 def off_the_machine(urls: list[str]) -> list[str]:

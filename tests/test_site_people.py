@@ -2,7 +2,8 @@
 in English and Persian: the reader's language throughout, numbers as people read them, mistakes said in
 words, a copy-link button, and no critical or serious axe-core violation on any page.
 
-The session's one ``kg serve`` (conftest.py) and the session's one browser; each case opens its own context.
+The session's one ``kg serve`` (conftest.py) and the session's one browser; each case borrows a page of it
+(tests/chromium.py).
 """
 
 from __future__ import annotations
@@ -16,25 +17,18 @@ import pytest
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-SIZES = {
-    "laptop": {"viewport": {"width": 1440, "height": 900}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "has_touch": True,
-        "is_mobile": True,
-        "device_scale_factor": 3,
-    },
-}
+#: The devices of tests/chromium.py, the laptop at 1440 x 900 (a phone: 390 x 844, touch, device scale 3).
+SIZES = {"laptop": (1440, 900), "phone": None}
 CASES = [(size, lang) for size in SIZES for lang in ("en", "fa")]
 IDS = [f"{size}-{lang}" for size, lang in CASES]
 LATIN_DIGITS = set("0123456789")
 
 
-def open_page(browser: Any, size: str, **options: Any) -> Any:
-    context = browser.new_context(**SIZES[size], **options)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
+def open_page(tabs: Any, size: str, **options: Any) -> Any:
+    """A lent tab's page (its uncaught errors in ``page.errors``); ``page.tab.close()`` gives it back."""
+    tab = tabs.lend(size, viewport=SIZES[size], **options)
+    page = tab.page
+    page.errors, page.tab = tab.errors, tab
     return page
 
 
@@ -50,10 +44,8 @@ def serious_violations(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
-def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_people_read_them(
-    browser, site, size, lang
-):
-    page = open_page(browser, size)
+def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_people_read_them(tabs, site, size, lang):
+    page = open_page(tabs, size)
     try:
         page.goto(site + f"q/cq32?lang={lang}")
         page.wait_for_selector("table.result tbody tr")
@@ -99,12 +91,12 @@ def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_p
         assert seen["overflow"] <= 0, "the page itself never scrolls sideways (the table does, in its box)"
         assert page.errors == []
     finally:
-        page.context.close()
+        page.tab.close()
 
 
 @pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
-def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked(browser, site, size, lang):
-    page = open_page(browser, size)
+def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked(tabs, site, size, lang):
+    page = open_page(tabs, size)
     try:
         page.goto(site + f"ad-hoc?lang={lang}")
         box = page.locator("textarea#query")
@@ -125,12 +117,12 @@ def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place
         assert page.locator("ol.listing mark").count() == 3
         assert page.locator("ol.listing li.marked").count() == 1
     finally:
-        page.context.close()
+        page.tab.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_the_copy_link_button_copies_the_page_with_its_values(browser, site, size):
-    page = open_page(browser, size, permissions=["clipboard-read", "clipboard-write"])
+def test_the_copy_link_button_copies_the_page_with_its_values(tabs, site, size):
+    page = open_page(tabs, size, permissions=["clipboard-read", "clipboard-write"])
     try:
         url = site + "q/cq04?" + urllib.parse.urlencode({"speaker": "kgi:kassym-jomart-tokayev", "lang": "fa"})
         page.goto(url)
@@ -139,7 +131,7 @@ def test_the_copy_link_button_copies_the_page_with_its_values(browser, site, siz
         assert page.evaluate("navigator.clipboard.readText()") == url
         assert page.locator(".copy-status").inner_text() == "پیوند این صفحه با مقدارهایش رونوشت شد."
     finally:
-        page.context.close()
+        page.tab.close()
 
 
 PAGES = {
@@ -152,19 +144,19 @@ PAGES = {
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
-def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, site, lang):
+def test_no_page_has_a_critical_or_serious_accessibility_violation(tabs, site, lang):
     """axe-core found 2 critical violations in the editor and 1 on the ad-hoc page (the unlabelled query box)."""
     found = {}
     for size in SIZES:
-        page = open_page(browser, size)
+        page = open_page(tabs, size)
         try:
             for name, path in PAGES.items():
                 if size == "laptop" or name in ("question", "ad-hoc with a mistake"):
                     page.goto(site + path.format(lang=lang))
                     found[f"{size} {name}"] = serious_violations(page)
         finally:
-            page.context.close()
-    page = open_page(browser, "laptop")
+            page.tab.close()
+    page = open_page(tabs, "laptop")
     try:
         page.goto(site + f"editor?q=cq01&lang={lang}")
         page.wait_for_selector(".CodeMirror")
@@ -173,5 +165,5 @@ def test_no_page_has_a_critical_or_serious_accessibility_violation(browser, site
         page.wait_for_selector(".yasr tbody tr")
         found["editor with results"] = serious_violations(page)
     finally:
-        page.context.close()
+        page.tab.close()
     assert {name: rules for name, rules in found.items() if rules} == {}

@@ -106,3 +106,45 @@ def test_each_file_is_given_with_the_named_graph_that_holds_it(tmp_path):
     files = Sources([ARTICLE, other]).files()
     assert [graph for graph, _ in files] == [ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATA_GRAPH, DATA_GRAPH]
     assert [path.name for _, path in files] == ["kg.ttl", "vocabularies.ttl", "shapes.ttl", ARTICLE.name, "more.ttl"]
+
+
+def test_the_dataset_holds_each_part_in_its_graph_read_once_and_no_rdflib_graph(reads):
+    sources = Sources()
+    quads = list(sources.quads())
+    assert [g.value for g in dict.fromkeys(q.graph_name for q in quads)] == [
+        str(ONTOLOGY_IRI),
+        str(VOCABULARIES_IRI),
+        str(DATA_GRAPH),
+    ]
+    data = [q for q in quads if q.graph_name.value == str(DATA_GRAPH)]
+    assert len(data) == len(set(parse_file(ARTICLE)))
+    described = list(sources.quads(described=True, endpoint="http://127.0.0.1:1/sparql"))
+    assert described[: len(quads)] == quads
+    assert reads == {"kg.ttl": 1, "vocabularies.ttl": 1, "article.ttl": 1}
+    assert "union" not in vars(sources) and "data" not in vars(sources)  # no rdflib graph was built
+
+
+def test_the_description_graph_holds_no_statement_of_a_part_even_of_a_blank_node(tmp_path):
+    data = tmp_path / "blank.ttl"
+    data.write_text(
+        "@prefix kg: <https://w3id.org/iran-kazakhstan-kg/ontology#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/iran-kazakhstan-kg/id/a1> a kg:NewsArticle ; schema:headline "h"@en ;\n'
+        '    schema:publisher [ rdfs:label "a publisher"@en ] .\n',
+        encoding="utf-8",
+    )
+    sources = Sources([data])
+    quads = list(sources.quads(described=True))
+    described = [q for q in quads if q.graph_name.value == str(DESCRIPTION_GRAPH)]
+    parts = {(q.subject, q.predicate, q.object) for q in quads if q not in described}
+    assert described and not [q for q in described if (q.subject, q.predicate, q.object) in parts]
+    assert not [q for q in described if "BlankNode" in type(q.subject).__name__ + type(q.object).__name__]
+
+
+def test_the_dataset_of_the_ontology_alone_reads_no_data(reads, tmp_path):
+    sources = Sources([tmp_path / "nowhere.ttl"])
+    assert {q.graph_name.value for q in sources.quads("ontology")} == {str(ONTOLOGY_IRI), str(VOCABULARIES_IRI)}
+    assert reads == {"kg.ttl": 1, "vocabularies.ttl": 1}
+    with pytest.raises(LoadError):
+        list(sources.quads("data"))

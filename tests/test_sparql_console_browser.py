@@ -20,12 +20,12 @@ import pytest
 from rdflib import URIRef
 
 from kg.explore import write_explorer
-from kg.project import to_curie
 from kg.sparql import query
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.files import list_queries
 from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import Result
+from kg.terms import curie
 
 pytestmark = pytest.mark.browser
 
@@ -60,18 +60,14 @@ class Opened:
 
 
 @pytest.fixture(scope="module")
-def opened(browser, console_file) -> Iterator[Opened]:
+def opened(tabs, console_file) -> Iterator[Opened]:
     """The console page, opened from disk with the network off, its engine ready."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True, accept_downloads=True)
-    page = context.new_page()
-    visit = Opened(page, console_file.resolve().as_uri())
-    page.on("request", lambda request: visit.requests.append(request.url))
-    page.on("console", lambda message: visit.console.append((message.type, message.text)))
-    page.on("pageerror", lambda error: visit.errors.append(str(error)))
-    page.goto(visit.url + "#view=sparql")
-    visit.wait_until("() => window.kgExplorer && kgExplorer.sparqlStats().status !== 'loading'")
-    yield visit
-    context.close()
+    with tabs.open(viewport=(1400, 900), offline=True) as tab:
+        visit = Opened(tab.page, console_file.resolve().as_uri())
+        visit.requests, visit.console, visit.errors = tab.requests, tab.console, tab.errors
+        tab.page.goto(visit.url + "#view=sparql")
+        visit.wait_until("() => window.kgExplorer && kgExplorer.sparqlStats().status !== 'loading'")
+        yield visit
 
 
 @pytest.mark.slow  # every library query in the page
@@ -170,7 +166,7 @@ def test_a_reader_edits_a_library_question_and_runs_it(opened):
     rows = page.locator("#sparql-results tbody tr")
     assert rows.count() == len(expected) >= 2
     shown = [rows.nth(i).locator("button.node").first.get_attribute("data-id") for i in range(rows.count())]
-    assert shown == [to_curie(URIRef(iri)) for iri in reversed(expected)]
+    assert shown == [curie(URIRef(iri)) for iri in reversed(expected)]
     header = page.locator("#sparql-results thead").inner_text()
     assert "Statement" in header and "Occasion" in header  # the library's column names
     OUTPUT.mkdir(parents=True, exist_ok=True)

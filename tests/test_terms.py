@@ -10,6 +10,7 @@ from kg.namespaces import ID, KG, XSD
 from kg.terms import (
     answer_term,
     curie,
+    explorer_fragment,
     natural_key,
     nt_term,
     pack_oxigraph,
@@ -57,6 +58,21 @@ def test_curie_and_prefixed_display_forms():
     assert curie(URIRef("http://www.w3.org/ns/unknown#x")) == "<http://www.w3.org/ns/unknown#x>"
     assert curie(BNode("b0")) == "_:b0"
     assert curie(Literal("x", lang="fa")) == '"x"@fa'
+    assert prefixed("http://www.w3.org/2001/XMLSchema#integer") == "xsd:integer"
+    assert prefixed("http://example.org/unknown") == "<http://example.org/unknown>"
+
+
+@pytest.mark.parametrize(
+    ("iri", "fragment"),
+    [
+        (str(ID["iran"]), "node=kgi:iran"),  # the projection's id of the node
+        ("http://example.org/unknown", "node=http://example.org/unknown"),  # no prefix: the IRI itself
+        ("http://example.org/a b#c", "node=http://example.org/a%20b%23c"),
+        (str(ID["x"]) + "?y", "node=https://w3id.org/iran-kazakhstan-kg/id/x%3Fy"),  # no valid local name
+    ],
+)
+def test_a_link_into_the_explorer_names_the_node_as_the_projection_does(iri, fragment):
+    assert explorer_fragment(iri) == fragment
 
 
 def test_nt_term_escapes_as_pyoxigraph_writes_n_triples():
@@ -122,3 +138,15 @@ def test_an_ill_typed_boolean_warns_nothing_while_quiet(lexical, recwarn):
     term = to_rdflib(pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(str(XSD.boolean))))
     assert (str(term), term.ill_typed) == (lexical, True)
     assert [str(w.message) for w in recwarn] == []
+
+
+def test_the_unicode_name_patterns_compile_on_first_use_and_match_as_compiled():
+    import re
+
+    from kg.terms import NCNAME, NCNAME_TAIL, _Pattern
+
+    fresh = _Pattern(NCNAME.pattern)
+    assert "fullmatch" not in vars(fresh)
+    assert fresh.fullmatch("همکاری") and not fresh.fullmatch("1a") and "fullmatch" in vars(fresh)
+    assert fresh.flags == re.compile(NCNAME.pattern).flags  # any other attribute: the compiled pattern's
+    assert NCNAME_TAIL.search("http://a.example/p0:x").group() == "x"

@@ -32,3 +32,17 @@ def test_n_quads_keep_each_graph_and_sort_the_lines():
 def test_escapes_are_pyoxigraph_s_and_blank_nodes_are_labelled_canonically():
     text = write_ntriples([Quad(BlankNode("zz"), P, Literal('a "q"\n\\ ده\x01'))])
     assert text == '_:b0 <http://a.example/p> "a \\"q\\"\\n\\\\ ده\\u0001" .\n'
+
+
+def test_a_literal_holding_a_unicode_line_separator_stays_inside_its_line():
+    quads = [
+        Quad(S, P, Literal("zzz\u2028aaa\x85b\x1cc\u2029")),
+        Quad(S, NamedNode("http://a.example/q"), Literal("b")),
+    ]
+    assert write_ntriples(quads).splitlines(keepends=False)[0].startswith("<http://a.example/s>")
+    lines = write_nquads(quads).split("\n")
+    assert lines == [
+        '<http://a.example/s> <http://a.example/p> "zzz\u2028aaa\x85b\\u001Cc\u2029" .',
+        '<http://a.example/s> <http://a.example/q> "b" .',
+        "",
+    ]

@@ -1,7 +1,8 @@
 """Describe the dataset in VoID and DCAT: what it is, where it comes from, its licence and its counts.
 
 The description is computed from the graphs themselves (ontology, vocabularies
-and data), so it never drifts from them. It is written by ``kg describe``,
+and data), so it never drifts from them: counted by Oxigraph's SPARQL on a store
+of the parts (:class:`Data`), not by walking rdflib graphs. It is written by ``kg describe``,
 by ``kg build`` (``void.ttl``) and as a named graph of the TriG and N-Quads
 exports. Its creation date is ``SOURCE_DATE_EPOCH`` when that is set (the
 reproducible-builds convention), else the date of the newest input file, so
@@ -18,23 +19,24 @@ rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XML
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import UsageError
 from kg.formats import FORMATS, rdf_format
-from kg.load import load_graph, source_paths
 from kg.namespaces import (
     BASE,
     DATASET_IRI,
     DCAT,
     DCTERMS,
+    FREQ,
     ID,
     KG,
     ONTOLOGY_IRI,
@@ -43,6 +45,7 @@ from kg.namespaces import (
     PROV,
     RDF,
     RDFS,
+    SD,
     SDO,
     SHAPES_IRI,
     VCARD,
@@ -53,7 +56,8 @@ from kg.namespaces import (
 )
 from kg.output import Export, check_output, write_atomically
 from kg.publish.paths import DUMPS
-from kg.terms import natural_key, split_iri
+from kg.quality import ValidationReport, quality_triples
+from kg.terms import natural_key, split_iri, to_oxigraph, to_rdflib
 from kg.writers import serialize
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -91,6 +95,15 @@ LANGUAGES = (
 )
 #: Formats of the exports, as W3C format IRIs (void:feature) and IANA media types (dcat:mediaType).
 FEATURES = {f.name: (f.w3c, f.media_type) for f in FORMATS.values()}
+#: How often the dataset changes (dcterms:accrualPeriodicity) and by what rule (dcterms:accrualPolicy).
+ACCRUAL_POLICY = {
+    "en": "One article, curated once: no new articles are added. The graph changes only when a curator or a "
+    "reader finds an error, or the ontology grows; each change is released under a new version number "
+    "(CHANGELOG.md), so updates are irregular.",
+    "fa": "یک خبر که یک بار ویرایش شده است: خبر تازه‌ای افزوده نمی‌شود. گراف تنها وقتی تغییر می‌کند که ویراستار "
+    "یا خواننده‌ای خطایی بیابد یا هستان‌شناسی گسترش یابد؛ هر تغییر با شمارهٔ نسخهٔ تازه منتشر می‌شود "
+    "(CHANGELOG.md)، پس به‌روزرسانی‌ها نامنظم‌اند.",
+}
 #: Classes whose first instance (in IRI order) is given as void:exampleResource.
 EXAMPLE_CLASSES = (KG.NewsArticle, KG.StateVisit, KG.Agreement, KG.Statement, KG.TradeFigure, KG.Slip, KG.Mention)
 
@@ -115,13 +128,61 @@ def _partition_iri(kind: str, term: Node) -> URIRef:
     return URIRef(f"{DATASET_IRI}#{kind}-{quote(iri, safe='')}")
 
 
-def _merge(parts: Mapping[URIRef, Graph] | Graph) -> Graph:
-    return parts if isinstance(parts, Graph) else new_graph(*parts.values())
+class Data:
+    """The described data, read through SPARQL on a pyoxigraph store whose named graphs are its parts.
+
+    The description needs counts and a few statements of the union of the parts; Oxigraph
+    works them out in its own code, so describing 1 000 synthetic articles takes no rdflib
+    graph (that graph, its union and their counts were about 80 % of a dataset export's time).
+    A statement in two parts counts once, as in their merge. Answers are rdflib terms, the
+    description's own.
+    """
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    @classmethod
+    def of(cls, parts: Mapping[URIRef, Graph] | Graph | pyoxigraph.Store | Data) -> Data:
+        """``parts`` as Data: a store as it is, rdflib graphs copied into one (each part a named graph)."""
+        if isinstance(parts, Data):
+            return parts
+        if isinstance(parts, pyoxigraph.Store):
+            return cls(parts)
+        store = pyoxigraph.Store()
+        graphs = {DATASET_IRI: parts} if isinstance(parts, Graph) else parts
+        for name, graph in graphs.items():
+            target = pyoxigraph.NamedNode(str(name))
+            store.extend(pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target) for s, p, o in graph)
+        return cls(store)
+
+    def select(self, query: str) -> list[tuple[Any, ...]]:
+        """The rows of a SELECT over the union of the parts, as rdflib terms (None where unbound)."""
+        solutions = self.store.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        return [tuple(None if row[n] is None else to_rdflib(row[n]) for n in names) for row in solutions]
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        """The objects of ``subject predicate``, each once, in the store's order."""
+        found = self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate), None)
+        return [to_rdflib(o) for o in dict.fromkeys(q.object for q in found)]
+
+    def subjects(self, predicate: Node, obj: Node) -> list[Node]:
+        """The subjects of ``predicate obj``, each once, in the store's order."""
+        found = self.store.quads_for_pattern(None, to_oxigraph(predicate), to_oxigraph(obj))
+        return [to_rdflib(s) for s in dict.fromkeys(q.subject for q in found)]
 
 
-def _vocabularies(graph: Graph) -> list[URIRef]:
-    """The namespaces (of PREFIXES, outside our own id space) of every property and class used."""
-    terms = set(graph.predicates()) | {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
+#: A statement once however many parts state it.
+_STATEMENTS = "{ SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
+
+
+def _string(text: str) -> str:
+    """``text`` as a SPARQL string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _vocabularies(terms: set[Node]) -> list[URIRef]:
+    """The namespaces (of PREFIXES, outside our own id space) of ``terms``: every property and class used."""
     found = set()
     for term in terms:
         for ns in PREFIXES.values():
@@ -136,14 +197,17 @@ def _add_bilingual(graph: Graph, subject: Node, predicate: URIRef, texts: Mappin
 
 
 def describe_dataset(
-    parts: Mapping[URIRef, Graph] | Graph,
+    parts: Mapping[URIRef, Graph] | Graph | pyoxigraph.Store | Data,
     *,
     endpoint: str | None = None,
     created: date | None = None,
     sources: Sequence[str | Path] = (),
+    report: ValidationReport | None = None,
 ) -> Graph:
-    """A VoID/DCAT description of the union of ``parts`` (a graph, or named graphs)."""
-    data = _merge(parts)
+    """A VoID/DCAT description of the union of ``parts`` (a graph, named graphs, or a store whose named
+    graphs are the parts). Each named graph is a ``void:subset`` with its counts; ``report``, the validation
+    of the data, adds what it found to the quality measurements (:mod:`kg.quality`)."""
+    data = Data.of(parts)
     d = new_graph()
     ds = DATASET_IRI
     d.add((ds, RDF.type, VOID.Dataset))
@@ -164,10 +228,10 @@ def describe_dataset(
     d.add((ds, VOID.uriSpace, Literal(_ID_SPACE)))
 
     _describe_source(data, d)
-    _describe_counts(data, d)
+    used = _describe_counts(data, d)
     for example in examples(data):
         d.add((ds, VOID.exampleResource, example))
-    for vocabulary in _vocabularies(data):
+    for vocabulary in _vocabularies(used):
         d.add((ds, VOID.vocabulary, vocabulary))
     for name, (feature, media_type) in FEATURES.items():
         d.add((ds, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{feature}")))
@@ -184,6 +248,9 @@ def describe_dataset(
         d.add((dist, DCAT.compressFormat, URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
         d.add((ds, VOID.dataDump, dump))
     _describe_publication(data, d, created or creation_date(sources))
+    _describe_subsets(data, d)
+    for triple in quality_triples(data, report):
+        d.add(triple)
     if endpoint:
         service = URIRef(f"{ds}#sparql")
         d.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
@@ -194,9 +261,12 @@ def describe_dataset(
     return d
 
 
-def dataset_version(data: Graph) -> str:
+def dataset_version(data: Graph | Data) -> str:
     """The version of the dataset: the ``owl:versionInfo`` of the ontology it ships with (one number for both)."""
-    return str(data.value(ONTOLOGY_IRI, OWL.versionInfo) or "0")
+    if isinstance(data, Graph):
+        return str(data.value(ONTOLOGY_IRI, OWL.versionInfo) or "0")
+    found = data.objects(ONTOLOGY_IRI, OWL.versionInfo)
+    return str(found[0]) if found else "0"
 
 
 def citation(version: str, year: int) -> str:
@@ -204,7 +274,7 @@ def citation(version: str, year: int) -> str:
     return f"{CREATOR['en']} ({year}). {TITLE['en']}, version {version} [Data set]. {DATASET_IRI}"
 
 
-def _describe_publication(data: Graph, d: Graph, created: date) -> None:
+def _describe_publication(data: Data, d: Graph, created: date) -> None:
     """Who publishes it and how to reach them, its version, its links to Wikidata, how to cite it, and the
     curation that made it (PROV: the activity, its agent, its date)."""
     ds, version = DATASET_IRI, dataset_version(data)
@@ -218,21 +288,29 @@ def _describe_publication(data: Graph, d: Graph, created: date) -> None:
     d.add((contact, VCARD.fn, Literal(CREATOR["en"], lang="en")))
     d.add((contact, VCARD.hasURL, URIRef(BASE)))
     d.add((ds, DCAT.landingPage, URIRef(BASE)))
+    d.add((ds, VOID.openSearchDescription, URIRef(f"{BASE}opensearch.xml")))  # /search, described for machines
     d.add((ds, OWL.versionInfo, Literal(version)))
     versioned = URIRef(f"{ds}/{version}")
     d.add((ds, DCTERMS.hasVersion, versioned))
     d.add((versioned, DCTERMS.isVersionOf, ds))
     d.add((ds, DCTERMS.modified, Literal(created.isoformat(), datatype=XSD.date)))
+    policy = URIRef(f"{ds}#accrual-policy")
+    d.add((ds, DCTERMS.accrualPeriodicity, FREQ.irregular))
+    d.add((ds, DCTERMS.accrualPolicy, policy))
+    d.add((policy, RDF.type, DCTERMS.Policy))
+    _add_bilingual(d, policy, DCTERMS.description, ACCRUAL_POLICY)
     d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year))))
     # The links to Wikidata as a void:Linkset, with their count.
-    links = sum(1 for o in data.objects(None, OWL.sameAs) if str(o).startswith(str(WD)))
+    ((links,),) = data.select(
+        f"SELECT (COUNT(DISTINCT *) AS ?n) {{ ?s <{OWL.sameAs}> ?o FILTER STRSTARTS(STR(?o), {_string(WD)}) }}"
+    )
     linkset, wikidata = URIRef(f"{ds}#linkset-wikidata"), URIRef(f"{ds}#wikidata")
     d.add((ds, VOID.subset, linkset))
     d.add((linkset, RDF.type, VOID.Linkset))
     d.add((linkset, VOID.subjectsTarget, ds))
     d.add((linkset, VOID.objectsTarget, wikidata))
     d.add((linkset, VOID.linkPredicate, OWL.sameAs))
-    d.add((linkset, VOID.triples, Literal(links)))
+    d.add((linkset, VOID.triples, Literal(int(links))))
     d.add((wikidata, RDF.type, VOID.Dataset))
     d.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
     d.add((wikidata, VOID.uriSpace, Literal(str(WD))))
@@ -242,14 +320,38 @@ def _describe_publication(data: Graph, d: Graph, created: date) -> None:
     _add_bilingual(d, curation, RDFS.label, CURATION)
     d.add((curation, PROV.wasAssociatedWith, publisher))
     d.add((curation, PROV.endedAtTime, Literal(f"{created.isoformat()}T00:00:00Z", datatype=XSD.dateTime)))
-    for article in sorted(set(data.subjects(RDF.type, KG.NewsArticle))):
+    for article in data.subjects(RDF.type, KG.NewsArticle):
         d.add((curation, PROV.used, article))
     d.add((ds, PROV.wasAttributedTo, publisher))
 
 
-def _describe_source(data: Graph, d: Graph) -> None:
+def _describe_subsets(data: Data, d: Graph) -> None:
+    """Each named graph of the dumps (TriG, N-Quads) as a ``void:subset``: its name, counts and its own document.
+    A single graph given without a name (kept under the dataset's IRI by :meth:`Data.of`) is no subset."""
+    rows = data.select(
+        "SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)"
+        " { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+    for name, triples, subjects, properties in rows:
+        if name == DATASET_IRI:
+            continue
+        stem = str(name)[len(BASE) :] if str(name).startswith(BASE) else quote(str(name), safe="")
+        subset = URIRef(f"{DATASET_IRI}#graph-{stem}")
+        d.add((DATASET_IRI, VOID.subset, subset))
+        d.add((subset, RDF.type, VOID.Dataset))
+        d.add((subset, RDF.type, SD.NamedGraph))
+        d.add((subset, SD.name, name))
+        _add_bilingual(d, subset, DCTERMS.title, {"en": f"the named graph {stem}", "fa": f"گراف نام‌دار {stem}"})
+        d.add((subset, VOID.triples, Literal(int(triples))))
+        d.add((subset, VOID.distinctSubjects, Literal(int(subjects))))
+        d.add((subset, VOID.properties, Literal(int(properties))))
+        if str(name).startswith(BASE):
+            d.add((subset, VOID.dataDump, URIRef(f"{name}.ttl")))
+
+
+def _describe_source(data: Data, d: Graph) -> None:
     """The source article and its publisher, copied from the data so the description stands alone."""
-    for article in sorted(set(data.subjects(RDF.type, KG.NewsArticle))):
+    for article in data.subjects(RDF.type, KG.NewsArticle):
         d.add((DATASET_IRI, DCTERMS.source, article))
         d.add((DATASET_IRI, PROV.wasDerivedFrom, article))
         d.add((DATASET_IRI, VOID.rootResource, article))
@@ -263,32 +365,36 @@ def _describe_source(data: Graph, d: Graph) -> None:
                 d.add((publisher, SDO.url, url))
 
 
-def _describe_counts(data: Graph, d: Graph) -> None:
+def _describe_counts(data: Data, d: Graph) -> set[Node]:
+    """The dataset's counts and its class and property partitions; the classes and properties used."""
     ds = DATASET_IRI
-    subjects = set(data.subjects())
-    objects = set(data.objects())
-    typed = Counter(o for s, o in set(data.subject_objects(RDF.type)) if isinstance(o, URIRef))
-    properties = Counter(data.predicates())
-    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(_ID_SPACE)}
-    d.add((ds, VOID.triples, Literal(len(data))))
-    d.add((ds, VOID.entities, Literal(len(entities))))
+    ((triples, subjects, objects, entities),) = data.select(
+        "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)"
+        f" (COUNT(DISTINCT ?entity) AS ?entities) {{ {_STATEMENTS}"
+        f" BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), {_string(_ID_SPACE)}), ?s, ?none) AS ?entity) }}"
+    )
+    typed = data.select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) {{ ?s <{RDF.type}> ?c FILTER isIRI(?c) }} GROUP BY ?c")
+    properties = data.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
+    d.add((ds, VOID.triples, Literal(int(triples))))
+    d.add((ds, VOID.entities, Literal(int(entities))))
     d.add((ds, VOID.classes, Literal(len(typed))))
     d.add((ds, VOID.properties, Literal(len(properties))))
-    d.add((ds, VOID.distinctSubjects, Literal(len(subjects))))
-    d.add((ds, VOID.distinctObjects, Literal(len(objects))))
-    for cls, count in typed.items():
+    d.add((ds, VOID.distinctSubjects, Literal(int(subjects))))
+    d.add((ds, VOID.distinctObjects, Literal(int(objects))))
+    for cls, count in typed:
         part = _partition_iri("class", cls)
         d.add((ds, VOID.classPartition, part))
         d.add((part, VOID["class"], cls))
-        d.add((part, VOID.entities, Literal(count)))
-    for prop, count in properties.items():
+        d.add((part, VOID.entities, Literal(int(count))))
+    for prop, count in properties:
         part = _partition_iri("property", prop)
         d.add((ds, VOID.propertyPartition, part))
         d.add((part, VOID.property, prop))
-        d.add((part, VOID.triples, Literal(count)))
+        d.add((part, VOID.triples, Literal(int(count))))
+    return {cls for cls, _ in typed} | {prop for prop, _ in properties}
 
 
-def examples(data: Graph) -> list[URIRef]:
+def examples(data: Data) -> list[URIRef]:
     """The first instance (in IRI order) of each class of EXAMPLE_CLASSES that has one."""
     found = []
     for cls in EXAMPLE_CLASSES:
@@ -299,19 +405,15 @@ def examples(data: Graph) -> list[URIRef]:
 
 
 def describe(
-    data: Sequence[str | Path] | None = None,
-    *,
-    endpoint: str | None = None,
-    fmt: str = "turtle",
-    out: str | Path | None = None,
+    sources: Any, *, endpoint: str | None = None, fmt: str = "turtle", out: str | Path | None = None
 ) -> Export:
-    """``kg describe``: the description of the shipped (or given) data, as text or written to ``out``."""
+    """``kg describe``: the description of ``sources`` (a :class:`kg.sources.Sources`, validated if its ``report``
+    is set), as text or written to ``out``."""
     chosen = rdf_format(fmt)
     if chosen.dataset:
         raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
     target = check_output(out, directory=False) if out is not None else None
-    description = describe_dataset(load_graph(data), endpoint=endpoint, sources=source_paths(data))
-    text = serialize(description, chosen)
+    text = serialize(sources.description(endpoint=endpoint), chosen)
     if target is None:
         return Export(text=text)
     write_atomically({target: text})

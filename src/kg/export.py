@@ -102,14 +102,7 @@ def export_graph(
             register_input(source)
         for path in paths:
             refuse_input(path)
-    sources = Sources(data)
-    if any(f.dataset for f in formats):
-        triples = sources.parts(graph)
-        quads = sources.described_parts(endpoint=endpoint) if graph == "all" else triples
-        texts = _serialize_all(quads, triples, formats)
-    else:  # the statements as read, never an rdflib graph: converted and canonicalised once for every format
-        statements = to_quads(sources.statements(graph), triples=True)
-        texts = {f: serialize(statements, f) for f in formats}
+    texts = _serialize_all(Sources(data), graph, formats, endpoint=endpoint)
     if target is None:
         return Export(text=texts[formats[0]])
     paths = {f: (target / file_name(f, graph) if fmt == "all" else target) for f in formats}
@@ -130,18 +123,29 @@ def exported(sources: Sources) -> dict[RdfFormat, str]:
     """Every format of the graph's parts (and their description), written once for each Sources: the build
     writes them to export/ and, gzipped, to the static site's dumps/."""
     if sources not in _EXPORTED:
-        _EXPORTED[sources] = _serialize_all(sources.described_parts(), sources.parts(), list(FORMATS.values()))
+        _EXPORTED[sources] = _serialize_all(sources, "all", list(FORMATS.values()))
     return _EXPORTED[sources]
 
 
-def _serialize_all(quads: Parts, triples: Parts, formats: Sequence[RdfFormat]) -> dict[RdfFormat, str]:
-    """Each format written from ``quads`` (dataset formats) or ``triples`` (triple formats), each
-    converted to pyoxigraph and canonicalised once for all the formats that need it."""
+def _serialize_all(
+    sources: Sources, graph: str, formats: Sequence[RdfFormat], *, endpoint: str | None = None
+) -> dict[RdfFormat, str]:
+    """Each format of the parts of ``graph``: the dataset formats from the parts in their named graphs (and,
+    for ``all``, the description), the triple formats from the statements as read, merged. Never an rdflib
+    graph: the quads are converted and canonicalised once for all the formats that need them."""
     prepared: dict[bool, Canonical] = {}
 
     def source(dataset: bool) -> Canonical:
         if dataset not in prepared:
-            prepared[dataset] = to_quads(quads, triples=False) if dataset else to_quads(triples, triples=True)
+            if dataset:
+                quads = sources.quads(graph, described=graph == "all", endpoint=endpoint)
+                prepared[dataset] = to_quads(quads, triples=False)
+            elif True in prepared:  # the parts are read already: the same quads, merged
+                prepared[dataset] = to_quads(sources.quads(graph), triples=True)
+            else:
+                prepared[dataset] = to_quads(sources.statements(graph), triples=True)
         return prepared[dataset]
 
+    if any(f.dataset for f in formats):
+        source(True)  # first, so that the triple formats take the parts already read
     return {f: serialize(source(f.dataset), f) for f in formats}

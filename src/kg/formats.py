@@ -1,7 +1,7 @@
 """The RDF formats kg reads and writes: names, aliases, file extensions, media types, graph or dataset.
 
-One registry that ``kg export``, ``kg query --format`` (graph results) and the
-reader all derive from. A format is found by its name or an alias
+One registry that ``kg export``, ``kg query --format`` (graph results), their
+``--help`` (:func:`names`, :func:`aliases`) and the reader all derive from. A format is found by its name or an alias
 (:func:`rdf_format`), or by a file's extension (:func:`format_for_path`).
 
 >>> rdf_format("json-ld").name, rdf_format("ttl").name, rdf_format("rdfxml").name
@@ -13,11 +13,14 @@ reader all derive from. A format is found by its name or an alias
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-
-import pyoxigraph
+from typing import TYPE_CHECKING
 
 from kg.errors import LoadError, UsageError
+
+if TYPE_CHECKING:
+    import pyoxigraph
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class RdfFormat:
     @property
     def oxigraph(self) -> pyoxigraph.RdfFormat:
         """The pyoxigraph format of the same syntax."""
-        return _OXIGRAPH[self.name]
+        return _oxigraph()[self.name]
 
 
 #: Every format, in the order ``kg export --format all`` writes them.
@@ -59,22 +62,45 @@ FORMATS: dict[str, RdfFormat] = {
     )
 }
 
-_OXIGRAPH = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nquads": pyoxigraph.RdfFormat.N_QUADS,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
-    "xml": pyoxigraph.RdfFormat.RDF_XML,
-}
+
+@cache
+def _oxigraph() -> dict[str, pyoxigraph.RdfFormat]:
+    """pyoxigraph's formats, imported on first use: ``--help`` and parsing a command line read this
+    registry and must not load an RDF library."""
+    import pyoxigraph
+
+    return {
+        "turtle": pyoxigraph.RdfFormat.TURTLE,
+        "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+        "nquads": pyoxigraph.RdfFormat.N_QUADS,
+        "trig": pyoxigraph.RdfFormat.TRIG,
+        "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+        "xml": pyoxigraph.RdfFormat.RDF_XML,
+    }
+
+
+#: The formats of a query's solutions (SELECT, ASK): a terminal table, the SPARQL 1.1 CSV, TSV and JSON
+#: results, Markdown; ``table`` is the default.
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "md")
 
 _BY_NAME = {alias: f for f in FORMATS.values() for alias in (f.name, *f.aliases)}
 _BY_EXTENSION = {ext: f for f in FORMATS.values() for ext in f.extensions}
 
 
+def names(*, datasets: bool = True) -> list[str]:
+    """The formats' names in the registry's order, the dataset formats (N-Quads, TriG) too unless
+    ``datasets`` is False: what ``--help`` offers."""
+    return [f.name for f in FORMATS.values() if datasets or not f.dataset]
+
+
+def aliases(*, datasets: bool = True) -> list[str]:
+    """Every other name a format is also found by (``ttl``, ``json-ld`` …), as :func:`names` chooses."""
+    return [a for f in FORMATS.values() if datasets or not f.dataset for a in f.aliases]
+
+
 def format_names() -> list[str]:
     """Every name and alias a user may give, names first."""
-    return [*FORMATS, *(a for f in FORMATS.values() for a in f.aliases if a not in FORMATS)]
+    return [*FORMATS, *(a for a in aliases() if a not in FORMATS)]
 
 
 def is_rdf_format(name: str) -> bool:
@@ -89,9 +115,10 @@ def rdf_format(name: str, *, also: tuple[str, ...] = ()) -> RdfFormat:
     try:
         return _BY_NAME[name]
     except KeyError:
-        aliases = ", ".join(a for f in FORMATS.values() for a in f.aliases)
         choices = ", ".join([*FORMATS, *also])
-        raise UsageError(f"unknown format {name!r}: choose one of {choices} (or an alias: {aliases})") from None
+        raise UsageError(
+            f"unknown format {name!r}: choose one of {choices} (or an alias: {', '.join(aliases())})"
+        ) from None
 
 
 def format_for_media_type(content_type: str) -> RdfFormat | None:

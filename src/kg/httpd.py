@@ -3,11 +3,14 @@
 uvicorn closes an idle keep-alive connection (``timeout_keep_alive``) but gives a
 client that has started a request no limit for sending its headers: one byte a second
 holds a connection for ever, and 1 200 such clients were all still connected after
-30 s. :class:`HeadTimeoutProtocol` (uvicorn's h11 protocol, one timer more) closes a
-connection whose request headers are not complete :data:`kg.limits.SERVE_HEAD_TIMEOUT`
-seconds after it opened or after its last answer. The headers are bounded in size too
-(h11's limit, 16 KiB, then 400), and so are the connections served at once
-(:data:`kg.limits.SERVE_MAX_CONNECTIONS`, then 503).
+30 s. :class:`HeadTimeoutProtocol` (uvicorn's httptools protocol, one timer and one count
+more) closes a connection whose request headers are not complete
+:data:`kg.limits.SERVE_HEAD_TIMEOUT` seconds after it opened or after its last answer. The
+request line and headers are bounded in size too (:data:`kg.limits.SERVE_MAX_HEAD`, then 431;
+llhttp itself has no bound), and so are the connections served at once
+(:data:`kg.limits.SERVE_MAX_CONNECTIONS`, then 503). httptools (llhttp, in C) rather than
+h11 (in Python): it parses a request and writes an answer for some 0.08 ms of CPU less, a
+third of a cached answer's cost (BENCHMARKS.md, "kg serve under load").
 
 An answer leaves in one socket write: uvicorn writes a response's head and its body
 in two calls, each a system call that on loopback also wakes the reader, which cost more
@@ -25,9 +28,8 @@ import asyncio
 import logging
 from typing import Any
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from kg import limits
 
@@ -90,15 +92,20 @@ class _Coalescing:
         return getattr(self._transport, name)
 
 
-class HeadTimeoutProtocol(H11Protocol):
-    """uvicorn's h11 protocol that closes a connection whose request headers are late (and writes an
-    answer in one call, :class:`_Coalescing`)."""
+class HeadTimeoutProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol that closes a connection whose request headers are late or too large (and
+    writes an answer in one call, :class:`_Coalescing`)."""
 
     head_timeout: float = limits.SERVE_HEAD_TIMEOUT
+    max_head: int = limits.SERVE_MAX_HEAD
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(_Coalescing(transport, self.loop))  # type: ignore[arg-type]
         self._head_timer: asyncio.TimerHandle | None = None
+        self._head_read = 0  # bytes read since a request's head began, while it is incomplete
+        self._head_size = 0  # bytes of the request line and headers as the parser gave them
+        self._head_too_large = False
+        self._in_head = True  # a request's headers are awaited (or coming)
         self._arm_head_timer()
 
     def _arm_head_timer(self) -> None:
@@ -113,21 +120,68 @@ class HeadTimeoutProtocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:  # the headers are in: the request's own limits apply now
-            self._disarm_head_timer()
+        if self._in_head and self.parser is not None and not self.transport.is_closing():
+            self._head_read += len(data)  # a head still coming: every byte of it is counted (a drip too)
+            if self._head_read > self.max_head:
+                self._refuse_head()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+        self._head_read = 0
+        self._head_size = 0
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count_head(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def _count_head(self, size: int) -> None:
+        """Count a part of the head as the parser gives it; past the bound, the parser stops (and the
+        protocol answers with :meth:`send_400_response`, here a 431)."""
+        self._head_size += size
+        if self._head_size > self.max_head:
+            self._head_too_large = True
+            raise ValueError("the request line and headers are too large")
+
+    def send_400_response(self, msg: str) -> None:
+        if self._head_too_large:
+            self._refuse_head()
+        else:
+            super().send_400_response(msg)
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False  # the headers are in: the request's own limits apply now
+        self._disarm_head_timer()
+        super().on_headers_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+        if not self.transport.is_closing() and not self.pipeline:
+            self._in_head = True
             self._arm_head_timer()  # the next request's headers are timed from this answer
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_head_timer()
         super().connection_lost(exc)
 
+    def _refuse_head(self) -> None:
+        self._disarm_head_timer()
+        said = f"the request line and headers are larger than {self.max_head} bytes\n".encode()
+        self.transport.write(
+            b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            + b"x-content-type-options: nosniff\r\n"
+            + b"content-length: %d\r\nconnection: close\r\n\r\n" % len(said)
+            + said
+        )
+        self.transport.close()
+
     def _head_timed_out(self) -> None:
         self._head_timer = None
-        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+        if self.transport.is_closing() or not self._in_head:
             return
         if self.cycle is None or self.cycle.response_complete:
             self.transport.abort()  # headers that never completed: nothing to answer, nothing to wait for

@@ -100,6 +100,8 @@ SERVE_CACHE_BYTES = 32 * 1024 * 1024
 SERVE_START_BUDGET = 8192
 #: Seconds a client has to send a request's headers (from its connection, or from the last answer).
 SERVE_HEAD_TIMEOUT = 10.0
+#: Bytes of a request line and headers ``kg serve`` reads before it answers 431 and closes the connection.
+SERVE_MAX_HEAD = 16 * 1024
 #: Seconds an idle keep-alive connection stays open.
 SERVE_IDLE_TIMEOUT = 5
 #: Connections ``kg serve`` serves at once; requests past it get 503.

@@ -26,7 +26,7 @@ from rdflib import Graph, Literal, URIRef
 
 from kg.errors import ServerError
 from kg.namespaces import OWL, RDF, RDFS, XSD
-from kg.sources import Sources
+from kg.sources import Sources, counted
 from kg.writers import write_ntriples
 
 #: The OWL 2 datatype map (https://www.w3.org/TR/owl2-syntax/#Datatype_Maps): what HermiT understands.
@@ -49,6 +49,8 @@ class ReasonerReport:
     ignored_datatypes: list[str] = field(default_factory=list)
     triples: int = 0
     seconds: float = 0.0
+    #: What :attr:`triples` counts (:func:`kg.sources.counted`), when the graph is the sources' union.
+    counted: str = ""
 
     @property
     def ok(self) -> bool:
@@ -68,7 +70,8 @@ class ReasonerReport:
                 "which HermiT reads)"
             )
         verdict = "consistent, no unsatisfiable class" if self.ok else "FAILED"
-        lines.append(f"HermiT on {self.triples} triples ({self.seconds:.1f} s): {verdict}")
+        counted = f"{self.triples} triples ({self.counted})" if self.counted else f"{self.triples} triples"
+        lines.append(f"HermiT on {counted} ({self.seconds:.1f} s): {verdict}")
         return "\n".join(lines) + "\n"
 
 
@@ -123,4 +126,6 @@ def check_graph(graph: Graph) -> ReasonerReport:
 
 def check_consistency(data: Sequence[str | Path] | None = None) -> ReasonerReport:
     """``kg reason``: HermiT over the ontology, the vocabularies and the data (default: data/article.ttl)."""
-    return check_graph(Sources(data).union)
+    report = check_graph(Sources(data).union)
+    report.counted = counted()
+    return report

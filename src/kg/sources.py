@@ -19,6 +19,8 @@ and the data (4 771 triples when this was written; ``kg serve`` and ``kg push``
 add the RDFS closure, see :mod:`kg.sparql.entailment`), and the exports' dataset
 formats add the description graph.
 
+Every count a command prints says which of these it counts (:func:`counted`).
+
 >>> sources = Sources()
 >>> len(sources.union) == len(sources.ontology) + len(sources.vocabularies) + len(sources.data) - sources.shared
 True
@@ -31,6 +33,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph
 from rdflib import Graph, Literal, URIRef
 
 from kg import resources
@@ -38,7 +41,7 @@ from kg.errors import UsageError
 from kg.literals import IllTypedLiteral, is_ill_typed, locate_ill_typed
 from kg.load import iter_quads
 from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
-from kg.terms import to_rdflib
+from kg.terms import to_oxigraph, to_rdflib
 
 #: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads.
 DATA_GRAPH = URIRef(BASE + "data")
@@ -48,6 +51,24 @@ DESCRIPTION_GRAPH = URIRef(BASE + "void")
 GRAPH_CHOICES = ("all", "data", "ontology")
 
 Parts = dict[URIRef, Graph]
+#: The named graphs of each choice of parts, in export order.
+_PARTS_OF = {
+    "all": (ONTOLOGY_IRI, VOCABULARIES_IRI, DATA_GRAPH),
+    "data": (DATA_GRAPH,),
+    "ontology": (ONTOLOGY_IRI, VOCABULARIES_IRI),
+}
+
+
+def counted(entailment: str = "none") -> str:
+    """What a printed count of the union's triples counts: the files' triples, and with ``rdfs`` their
+    entailments (the store ``kg query``, ``kg serve`` and ``kg push`` load).
+
+    >>> counted()
+    'ontology, vocabularies and data as asserted'
+    """
+    if entailment == "none":
+        return "ontology, vocabularies and data as asserted"
+    return "ontology, vocabularies and data with their RDFS entailments, as kg query sees them"
 
 
 class Sources:
@@ -57,6 +78,10 @@ class Sources:
         self.data_paths: tuple[Path, ...] = tuple(Path(p) for p in (data or [resources.data_path()]))
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
         self._descriptions: dict[str | None, Graph] = {}
+        self._store = pyoxigraph.Store()
+        self._stored: set[URIRef] = set()
+        #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
+        self.report: Any = None
 
     @property
     def paths(self) -> list[Path]:
@@ -119,11 +144,15 @@ class Sources:
         parts = (self.ontology, self.vocabularies, self.data)
         return sum(len(a) + len(b) - len(new_graph(a, b)) for i, a in enumerate(parts) for b in parts[i + 1 :])
 
-    def parts(self, which: str = "all") -> Parts:
-        """The named graphs of ``which`` (``all``, ``data`` or ``ontology``), in export order."""
+    @staticmethod
+    def _checked(which: str) -> str:
         if which not in GRAPH_CHOICES:
             raise UsageError(f"unknown graph {which!r}: choose one of {', '.join(GRAPH_CHOICES)}")
-        data = self.data if which in ("all", "data") else None  # the user's files first: fail fast
+        return which
+
+    def parts(self, which: str = "all") -> Parts:
+        """The named graphs of ``which`` (``all``, ``data`` or ``ontology``), in export order."""
+        data = self.data if self._checked(which) in ("all", "data") else None  # the user's files first: fail fast
         parts: Parts = {}
         if which in ("all", "ontology"):
             parts[ONTOLOGY_IRI] = self.ontology
@@ -141,13 +170,32 @@ class Sources:
         ``kg export --format nt``, and most of its memory). Statements stated
         in more than one part come more than once; the writers keep one.
         """
-        if which not in GRAPH_CHOICES:
-            raise UsageError(f"unknown graph {which!r}: choose one of {', '.join(GRAPH_CHOICES)}")
+        self._checked(which)
         paths = [*(self.data_paths if which in ("all", "data") else ())]  # the user's files first: fail fast
         if which in ("all", "ontology"):
             paths += resources.ontology_paths()
         for path in paths:
             yield from iter_quads(path, one_graph=True)
+
+    def dataset(self, which: str = "all") -> pyoxigraph.Store:
+        """A pyoxigraph store that holds the parts of ``which`` in their named graphs: no rdflib graph.
+
+        What the description is counted on and the dataset exports are written from. One store for
+        all the calls, each part read once when first needed, by the same strict reader as the parts
+        (the user's files first).
+        """
+        ontology, vocabularies = resources.ontology_paths()
+        files = {DATA_GRAPH: self.data_paths, ONTOLOGY_IRI: [ontology], VOCABULARIES_IRI: [vocabularies]}
+        for name in files if which == "all" else _PARTS_OF[self._checked(which)]:
+            if name in self._stored:
+                continue
+            graph = pyoxigraph.NamedNode(str(name))
+            for path in files[name]:
+                self._store.extend(
+                    pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in iter_quads(path, one_graph=True)
+                )
+            self._stored.add(name)
+        return self._store
 
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from (made once
@@ -155,13 +203,33 @@ class Sources:
         from kg.describe import describe_dataset
 
         if endpoint not in self._descriptions:
-            self._descriptions[endpoint] = describe_dataset(self.union, endpoint=endpoint, sources=self.paths)
+            self._descriptions[endpoint] = describe_dataset(
+                self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report
+            )
         return self._descriptions[endpoint]
 
     def described_parts(self, *, endpoint: str | None = None) -> Parts:
-        """:meth:`parts` plus the description as one more named graph (what TriG and N-Quads hold)."""
+        """:meth:`parts` plus the description as one more named graph (what TriG and N-Quads hold), as rdflib
+        graphs; :meth:`quads` gives the same without them."""
+        from kg.describe import describe_dataset
+
         parts = self.parts()
-        return {**parts, DESCRIPTION_GRAPH: description_graph(self.description(endpoint=endpoint), parts)}
+        description = describe_dataset(parts, endpoint=endpoint, sources=self.paths)  # the parts' own blank nodes
+        return {**parts, DESCRIPTION_GRAPH: description_graph(description, parts)}
+
+    def quads(self, which: str = "all", *, described: bool = False, endpoint: str | None = None) -> Iterator[Any]:
+        """The pyoxigraph quads of the parts of ``which`` in their named graphs, in export order, read into
+        :meth:`dataset`; ``described``: then the description's in its graph, without the statements a part
+        holds (what TriG and N-Quads write of ``all``)."""
+        store = self.dataset(which)
+        for name in _PARTS_OF[which]:
+            yield from store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(str(name)))
+        if described:
+            graph = pyoxigraph.NamedNode(str(DESCRIPTION_GRAPH))
+            for s, p, o in self.description(endpoint=endpoint):
+                quad = pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+                if next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is None:
+                    yield quad
 
     def ill_typed_literals(self) -> list[IllTypedLiteral]:
         """The ill-typed literals of the default graph's files, in file order, found while reading them."""

@@ -9,7 +9,8 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
   ``NCName`` (XML Namespaces 1.0; Persian letters allowed) or anything a JSON-LD
   compact IRI may hold (JSON-LD 1.1 §4.1.5: not starting with ``//``).
 * :func:`curie` is the display form used in reports, tables and pages: a Turtle
-  prefixed name where one is valid, else ``<iri>``; blank nodes as ``_:label``.
+  prefixed name where one is valid, else ``<iri>``; blank nodes as ``_:label``;
+  :func:`explorer_fragment` names a node so in a link to the explorer.
 * :func:`nt_term` writes a term as pyoxigraph writes N-Triples (canonical
   N-Triples escaping: UTF-8 stays as it is, ``"`` ``\\`` and controls escaped).
 * :func:`to_oxigraph` and :func:`to_rdflib` convert terms without changing any
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,16 +58,31 @@ _PN_CHARS_BASE = (
 )
 _PN_CHARS_U = _PN_CHARS_BASE + "_"
 _PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PN_LOCAL = re.compile(f"(?:[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}.:]*[{_PN_CHARS}:])?)?")
+
+
+class _Pattern:
+    """A regular expression compiled when first used: each of these Unicode classes takes about 4 ms to
+    compile, which a cold ``kg query`` that shows no prefixed name would pay for nothing."""
+
+    def __init__(self, text: str) -> None:
+        self.pattern = text
+
+    def __getattr__(self, name: str) -> Any:
+        compiled = re.compile(self.pattern)
+        self.fullmatch, self.search, self.match = compiled.fullmatch, compiled.search, compiled.match
+        return getattr(compiled, name)
+
+
+_PN_LOCAL = _Pattern(f"(?:[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}.:]*[{_PN_CHARS}:])?)?")
 # XML 1.0 (5th ed.) NameStartChar / NameChar without ':' (an NCName).
 _NAME_START = (
     "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
     "\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
 _NAME_CHAR = _NAME_START + "\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
-NCNAME = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
+NCNAME = _Pattern(f"[{_NAME_START}][{_NAME_CHAR}]*")
 #: The longest NCName at the end of an IRI (for RDF/XML property elements outside PREFIXES).
-NCNAME_TAIL = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*$")
+NCNAME_TAIL = _Pattern(f"[{_NAME_START}][{_NAME_CHAR}]*$")
 
 Syntax = Kind["turtle", "xml", "jsonld"]
 
@@ -95,6 +112,17 @@ def prefixed(iri: str) -> str:
     """``kgi:kazakhstan`` for an IRI with a valid Turtle prefixed name, else ``<iri>``."""
     split = split_iri(iri)
     return f"{split[0]}:{split[1]}" if split else f"<{iri}>"
+
+
+def explorer_fragment(iri: str) -> str:
+    """The fragment of a link that opens the explorer on ``iri``'s node: its prefixed name (the id the
+    projection gives it), or the IRI itself where it has none.
+
+    >>> explorer_fragment("https://w3id.org/iran-kazakhstan-kg/id/iran"), explorer_fragment("http://a.example/x y")
+    ('node=kgi:iran', 'node=http://a.example/x%20y')
+    """
+    name = prefixed(iri)
+    return "node=" + urllib.parse.quote(name if not name.startswith("<") else iri, safe=":/")
 
 
 def curie(term: Node | str) -> str:

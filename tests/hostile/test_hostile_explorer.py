@@ -3,7 +3,7 @@
 SECURITY.md, "Explorer pages". Each case writes a copy of data/article.ttl with
 Tokayev's English label (and his Wikidata link) replaced, builds the page with
 ``kg explore --data F --out PAGE`` in-process, opens it in Debian's Chromium
-(the session ``browser`` fixture) with the request log and the dialog hook, and
+(a page of the session's ``tabs``) with the request log and the dialog hook, and
 asserts: no dialog, no request but the page itself, no console error, the label
 shown character for character as text, no element or script added, no
 ``javascript:`` link, and the label isolated (``<bdi>``: unicode-bidi isolate).
@@ -59,20 +59,13 @@ def hostile_page(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("case", LABELS)
-def test_a_hostile_label_is_shown_as_text_and_runs_nothing(browser, hostile_page, case):
+def test_a_hostile_label_is_shown_as_text_and_runs_nothing(tabs, hostile_page, case):
     node, label = LABELS[case]
     path = hostile_page
     html = path.read_text(encoding="utf-8")
     assert label not in html or case in ("javascript-url", "right-to-left-override")  # escaped in the page's JSON
-    context = browser.new_context(viewport={"width": 1400, "height": 860})
-    page = context.new_page()
-    requests: list[str] = []
-    dialogs: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    tab = tabs.lend("laptop")  # the session's page (tests/chromium.py), a new document
+    page, requests, dialogs = tab.page, tab.requests, tab.dialogs
     try:
         page.goto(path.as_uri())
         poll(page, "() => !!(window.kgExplorer && kgExplorer.state().complete)")
@@ -91,7 +84,7 @@ def test_a_hostile_label_is_shown_as_text_and_runs_nothing(browser, hostile_page
             assert not any("wikidata" in h for h in hrefs)  # the bad Wikidata id gives no link at all
         page.mouse.click(5, 5)  # a user gesture, in case something waits for one
         assert dialogs == []
-        assert problems == []
+        assert [text for kind, text in tab.console if kind == "error"] + tab.errors == []
         assert [url.split("#")[0] for url in requests] == [path.as_uri()], "a request off the page"
     finally:
-        context.close()
+        tab.close()

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from kg import limits
+from kg import formats, limits
 from kg.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 #: A command's function: the parsed arguments in, the exit code out. Its docstring is its --help.
@@ -143,6 +143,17 @@ def reading(args: argparse.Namespace) -> AbstractContextManager[None]:
 def add_out_option(parser: argparse.ArgumentParser, default: str, note: str = "") -> None:
     """--out DIR: an output directory under ``build/`` unless given (``note`` says more after the default)."""
     parser.add_argument("--out", default=default, metavar="DIR", help=f"output directory (default: {default}{note})")
+
+
+def offered(choices: list[str] | tuple[str, ...]) -> str:
+    """The choices a ``--help`` lists, the first the default: ``turtle (default), nt, …``."""
+    return ", ".join([f"{choices[0]} (default)", *choices[1:]])
+
+
+def rdf_formats_help(*, datasets: bool = True) -> str:
+    """The RDF formats an option takes, from the one registry (:mod:`kg.formats`), aliases said apart."""
+    listed = formats.names(datasets=datasets)
+    return f"{offered(listed)} (or an alias: {', '.join(formats.aliases(datasets=datasets))})"
 
 
 def add_lang_option(parser: argparse.ArgumentParser, what: str) -> None:

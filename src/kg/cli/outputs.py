@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from kg import limits
-from kg.cli.options import Command, add_data_option, add_out_option
+from kg.cli.options import Command, add_data_option, add_out_option, rdf_formats_help
 from kg.errors import ExitCode
 from kg.terminal import emit
 
@@ -111,7 +111,7 @@ def _export_options(parser: argparse.ArgumentParser) -> None:
         "--format",
         default="turtle",
         metavar="FORMAT",
-        help="turtle (default), nt, nquads, trig, jsonld, xml, or all (one file each, needs --out DIR)",
+        help=f"{rdf_formats_help()}, or all (one file each, needs --out DIR)",
     )
     parser.add_argument("--graph", default="all", metavar="PART", help="all (default), data or ontology")
     parser.add_argument(
@@ -127,11 +127,16 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
     Counts (triples, entities, classes and properties with their partitions) are computed
     from the ontology, vocabularies and data. Give --endpoint to record the SPARQL endpoint
-    of a running `kg serve`.
+    of a running `kg serve`. The data is validated first, and what validation found is one
+    of the quality measurements (DQV) of the description.
     """
     from kg.describe import describe
+    from kg.sources import Sources
+    from kg.validate import validate
 
-    result = describe(args.data, endpoint=args.endpoint, fmt=args.format, out=args.out)
+    sources = Sources(args.data)
+    sources.report = validate(sources=sources)
+    result = describe(sources, endpoint=args.endpoint, fmt=args.format, out=args.out)
     _report_written(result)
     return ExitCode.OK
 
@@ -141,7 +146,7 @@ def _describe_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--endpoint", metavar="URL", help="SPARQL endpoint of a running `kg serve`, e.g. http://127.0.0.1:7878/query"
     )
-    parser.add_argument("--format", default="turtle", metavar="FORMAT", help="turtle (default), nt, jsonld or xml")
+    parser.add_argument("--format", default="turtle", metavar="FORMAT", help=rdf_formats_help(datasets=False))
     parser.add_argument("--out", metavar="FILE", help="file to write; default: stdout")
 
 

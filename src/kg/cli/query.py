@@ -17,10 +17,13 @@ from kg.cli.options import (
     add_lang_option,
     add_max_rows_option,
     add_seconds_option,
+    offered,
     password,
+    rdf_formats_help,
     whole_number,
 )
 from kg.errors import ExitCode, UsageError
+from kg.formats import RESULT_FORMATS
 from kg.terminal import emit
 
 
@@ -143,8 +146,7 @@ def _query_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--format",
         metavar="FORMAT",
-        help="rows: table (default), csv, tsv, json, md; graphs: turtle (default), nt, nquads, trig, jsonld (or json), "
-        "xml (or an alias: ttl, ntriples, n-triples, nq, n-quads, json-ld, rdfxml, rdf, owl)",
+        help=f"rows: {offered(RESULT_FORMATS)}; graphs (json: jsonld): {rdf_formats_help()}",
     )
     add_lang_option(p, "language of labels and of ?lang")
     p.add_argument(

@@ -19,17 +19,6 @@ from kg.cli.options import (
 from kg.errors import ExitCode
 
 
-def _what_is_loaded(entailment: str) -> str:
-    """What a count of served or pushed triples counts: the files' triples, and with ``rdfs`` their entailments.
-
-    >>> _what_is_loaded("rdfs")
-    'ontology, vocabularies and data with their RDFS entailments, as kg query sees them'
-    """
-    if entailment == "none":
-        return "ontology, vocabularies and data as asserted"
-    return "ontology, vocabularies and data with their RDFS entailments, as kg query sees them"
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the graph as a research site: the questions as forms, result tables, an editor, an endpoint.
 
@@ -46,7 +35,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kg.serve import serve
 
     def ready(server: Any) -> None:
-        what = _what_is_loaded(args.entailment)
+        from kg.sources import counted
+
+        what = counted(args.entailment)
         print(
             f"serving {server.triples} triples ({what}); query page: {server.url}",
             flush=True,
@@ -130,7 +121,9 @@ def cmd_push(args: argparse.Namespace) -> int:
         auth=args.auth,
         entailment=args.entailment,
     )
-    what = _what_is_loaded(args.entailment)
+    from kg.sources import counted
+
+    what = counted(args.entailment)
     print(f"pushed {pushed.triples} triples ({what}) into <{pushed.graph}> at {pushed.endpoint} (HTTP {pushed.status})")
     return ExitCode.OK
 

@@ -33,7 +33,7 @@ from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
 from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed
 from kg.publish.paths import RDF_SUFFIXES
-from kg.terms import natural_key
+from kg.terms import explorer_fragment, natural_key
 from kg.text import sentence_spans
 
 #: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
@@ -58,10 +58,8 @@ class Renderer(Nodes):
     """Renders the pages of a publication (:class:`~kg.publish.nodes.Nodes` shows each value on them)."""
 
     def explorer_link(self, iri: str) -> str:
-        name = prefixed(iri)
-        target = name if not name.startswith("<") else iri
         page = "explorer.html" if self.static else "explorer"
-        return f"{self.root}{page}#node={urllib.parse.quote(target, safe=':/')}"
+        return f"{self.root}{page}#{explorer_fragment(iri)}"
 
     def query_link(self, iri: str) -> str | None:
         """The editor with a query about ``iri`` (its facts both ways, labelled); None on the static site."""

@@ -8,6 +8,7 @@ host and from disk. Beside them:
 
 ``index.html`` (``.fa.html``)   the dataset: what it is, its classes with their instances, downloads
 ``search.html`` (``.fa.html``)  search by name in the browser, over ``search-index.LANG.json``
+``opensearch.xml`` (``.fa.xml``) the search described for machines (OpenSearch 1.1, :mod:`kg.publish.opensearch`)
 ``sparql.html`` (``.fa.html``)  the library's questions live and a SPARQL editor, in the browser; the engine
                                 in ``sparql/`` (:mod:`kg.publish.sparql`)
 ``404.html``                    the not-found page (both languages) for hosts that serve one
@@ -15,7 +16,8 @@ host and from disk. Beside them:
 ``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
 ``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
 ``sitemap.xml``                 every page, at its address under the w3id.org base
-``.htaccess``                   media types and charsets for an Apache host
+``.htaccess``                   media types and charsets for an Apache host, and the retired IRIs' 301 and 410
+``gone.html``                   the page of a retired IRI (410), when the graph has one (:mod:`kg.publish.retired`)
 ``w3id/.htaccess``              the redirect rules for the w3id.org repository (:mod:`kg.publish.apache`)
 
 The folder is written in a staging folder beside the target and swapped into
@@ -33,6 +35,7 @@ import shutil
 import stat
 import tempfile
 import time
+import urllib.parse
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -213,7 +216,10 @@ def _write_rest(
     """Everything but the resources' documents: the top pages, search, the engine, the dumps, the rules."""
     from kg.publish.apache import site_rules, w3id_rules
     from kg.publish.documents import render_document
+    from kg.publish.opensearch import description as opensearch
+    from kg.publish.opensearch import document_name
     from kg.publish.pages import Renderer
+    from kg.publish.retired import apache_rules, retired
     from kg.publish.script import search_script
     from kg.publish.search import SearchIndex
     from kg.publish.sparql import sparql_files
@@ -224,6 +230,7 @@ def _write_rest(
         suffix = ".fa.html" if lang == "fa" else ".html"
         writer.write("index" + suffix, top.render("dataset-home.html", lang, **home_context(top, lang)))
         writer.write("search" + suffix, top.render("search.html", lang, query="", results=[], searched=False))
+        writer.write(document_name(lang), opensearch(host, lang, static=True))
         records = index.records(lang, lambda iri, lang: page_path(iri, lang))
         writer.write(f"search-index.{lang}.json", json.dumps(records, ensure_ascii=False, separators=(",", ":")))
         pages += ["index" + suffix, "search" + suffix]
@@ -236,7 +243,10 @@ def _write_rest(
         writer.write(name, body)
     pages += ["sparql.html", "sparql.fa.html"]
     writer.write("sitemap.xml", sitemap(pages))
-    writer.write(".htaccess", site_rules())
+    gone = retired(publication)
+    writer.write(".htaccess", site_rules() + apache_rules(gone, urllib.parse.urlsplit(host).path or "/"))
+    if gone:
+        writer.write("gone.html", top.render("gone.html", "en", path="", label=""))
     writer.write("w3id/.htaccess", w3id_rules(host))
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)

@@ -111,42 +111,54 @@ def rdfs_closure(graph: Graph) -> Graph:
     return closure
 
 
-def add_rdfs_closure(store: pyoxigraph.Store, graph: Any = None) -> int:
-    """Add to a pyoxigraph ``store`` the triples RDFS entailment gives for one of its graphs; their number.
+def add_rdfs_closure(
+    store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | None = None, *, counted: bool = True
+) -> int | None:
+    """Add to a pyoxigraph ``store`` the triples RDFS entailment gives for one of its graphs; their number
+    (None with ``counted=False``: counting reads the whole store twice, 25 ms at 1 000 articles).
 
     ``graph`` is the graph read and written (default: the default graph). The
-    same triples as :func:`entailed`, found through the store's indexes
-    rather than by reading every triple into Python: the hierarchy edges
-    first, then only the statements of a property with superproperties and
-    the ``rdf:type`` statements of a class with superclasses (at 1 000
-    synthetic articles 0.23 s instead of 1.1 s).
+    same triples as :func:`entailed`, worked out by the store itself: the hierarchy
+    edges are read into Python (a few hundred) and closed there, then two SPARQL
+    updates add rdfs7 (each statement of a property again with each superproperty)
+    and rdfs9 (each ``rdf:type`` again with each superclass, on the asserted and
+    the rdfs7 types), the pairs given as ``VALUES``; the closed hierarchy edges go in
+    last, as :func:`entailed` applies neither rule to them. At 1 000 synthetic
+    articles 0.13 s against 0.31 s when the statements were walked in Python.
     """
     target = pyoxigraph.DefaultGraph() if graph is None else graph
-
-    def pattern(predicate: Any, obj: Any = None) -> Iterator[Any]:
-        return store.quads_for_pattern(None, predicate, obj, target)
-
     named = pyoxigraph.NamedNode
     type_term, sub_class_term, sub_property_term = named(_TYPE), named(_SUB_CLASS), named(_SUB_PROPERTY)
     hierarchy: dict[Any, dict[Hashable, set[Hashable]]] = {}
     for term in (sub_class_term, sub_property_term):
         edges: dict[Hashable, set[Hashable]] = defaultdict(set)
-        for q in pattern(term):
+        for q in store.quads_for_pattern(None, term, None, target):
             if isinstance(q.subject, named) and isinstance(q.object, named) and q.subject != q.object:
                 edges[q.subject].add(q.object)
         hierarchy[term] = ancestors(edges)
-    class_closure, property_closure = hierarchy[sub_class_term], hierarchy[sub_property_term]
-    added: set[tuple[Any, Any, Any]] = set()
-    for term, closure in hierarchy.items():
-        for child, parents in closure.items():
-            added.update((child, term, parent) for parent in parents if parent != child)
-    for prop, parents in property_closure.items():  # rdfs7, on the asserted statements
-        for q in pattern(prop):
-            added.update((q.subject, parent, q.object) for parent in parents)
-    types = [(q.subject, q.object) for c in class_closure for q in pattern(type_term, c)]
-    types += [(s, o) for s, p, o in added if p == type_term]
-    for subject, cls in types:  # rdfs9, on the asserted and the added types
-        added.update((subject, type_term, parent) for parent in class_closure.get(cls, ()))
-    before = len(store)
-    store.extend(pyoxigraph.Quad(s, p, o, target) for s, p, o in added)
-    return len(store) - before
+
+    def inside(pattern: str) -> str:
+        return pattern if graph is None else f"GRAPH {graph} {{ {pattern} }}"
+
+    def pairs(closure: dict[Hashable, set[Hashable]]) -> str:
+        return " ".join(f"({child} {parent})" for child, parents in closure.items() for parent in parents)
+
+    before = len(store) if counted else 0
+    properties, classes = pairs(hierarchy[sub_property_term]), pairs(hierarchy[sub_class_term])
+    if properties:  # rdfs7
+        store.update(
+            f"INSERT {{ {inside('?s ?q ?o')} }} WHERE {{ {inside('?s ?p ?o')} VALUES (?p ?q) {{ {properties} }} }}"
+        )
+    if classes:  # rdfs9
+        store.update(
+            f"INSERT {{ {inside(f'?s {type_term} ?d')} }} "
+            f"WHERE {{ {inside(f'?s {type_term} ?c')} VALUES (?c ?d) {{ {classes} }} }}"
+        )
+    store.extend(  # rdfs5, rdfs11
+        pyoxigraph.Quad(child, term, parent, target)
+        for term, closure in hierarchy.items()
+        for child, parents in closure.items()
+        for parent in parents
+        if parent != child
+    )
+    return len(store) - before if counted else None

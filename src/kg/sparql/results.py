@@ -23,13 +23,12 @@ from rdflib.term import Identifier
 
 from kg.errors import UsageError
 from kg.formats import FORMATS as RDF_FORMATS
-from kg.formats import format_names, is_rdf_format, rdf_format
+from kg.formats import RESULT_FORMATS, format_names, is_rdf_format, rdf_format
 from kg.namespaces import XSD
 from kg.sparql.syntax import Query
 from kg.sparql.tables import format_csv, format_json, format_md, format_table, format_tsv, render_html_table
-from kg.writers import serialize
 
-BINDINGS_FORMATS = ("table", "csv", "tsv", "json", "md")
+BINDINGS_FORMATS = RESULT_FORMATS
 #: Graph formats and their aliases, from the one registry (kg.formats); written by kg.writers like the exports.
 GRAPH_FORMATS = tuple(format_names())
 FORMATS = BINDINGS_FORMATS + GRAPH_FORMATS
@@ -207,4 +206,6 @@ def check_format(kind: str, fmt: str | None = None) -> str:
 
 
 def _format_graph(graph: Graph, fmt: str) -> str:
+    from kg.writers import serialize  # only for a graph: a table, the common answer, needs no writer
+
     return serialize(graph, fmt)
