@@ -20,6 +20,7 @@ from rdflib import Graph
 from chromium import CHROMIUM, Tabs, launch
 from kg import limits, resources
 from kg.load import article_text, load_graph
+from loopback import Tripwire
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -254,8 +255,17 @@ def built(tmp_path_factory: pytest.TempPathFactory, kg: KgRunner) -> Build:
 
 
 @pytest.fixture
+def tripwire() -> Iterator[Tripwire]:
+    """A loopback listener that must never be contacted: the test fails at teardown if anything connected."""
+    wire = Tripwire()
+    yield wire
+    assert wire.close() == [], "something connected to the tripwire"
+
+
+@pytest.fixture
 def run_kg(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """Run ``kg ARGS`` in this process: (exit code, stdout, stderr).
+    """Run ``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits (usage errors,
+    ``--help``) included.
 
     ``password=`` puts $KG_ENDPOINT_PASSWORD in the environment for that one call.
     """
@@ -268,6 +278,8 @@ def run_kg(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, 
             os.environ["KG_ENDPOINT_PASSWORD"] = password
         try:
             code = main(list(args))
+        except SystemExit as exc:  # argparse: usage errors and --help
+            code = int(exc.code or 0)
         finally:
             if saved is None:
                 os.environ.pop("KG_ENDPOINT_PASSWORD", None)

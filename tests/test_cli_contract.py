@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kg import resources
-from kg.cli import build_parser, main
+from kg.cli import build_parser
 from kg.errors import ExitCode
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
@@ -37,18 +37,9 @@ def _busy_port() -> socket.socket:
 
 
 @pytest.fixture
-def kg_main(capsys):
-    """``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits included."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse: usage errors and --help
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+def kg_main(run_kg):
+    """``kg ARGS`` in this process: (exit code, stdout, stderr), argparse's own exits included (conftest)."""
+    return run_kg
 
 
 def _files(tmp: Path) -> dict[str, str]:
@@ -206,6 +197,14 @@ def test_every_format_a_help_lists_is_accepted(kg_main, tmp_path, command):
     for argv, fmt in runs:
         code, _, err = kg_main(*argv, "--data", MINI, "--format", fmt)
         assert (code, err) in {(ExitCode.OK, ""), (ExitCode.NOT_CONFORMING, "")}, (fmt, err)  # 1: no rows
+
+
+def test_export_help_lists_the_graphs_it_takes(kg_main):
+    from kg.sources import GRAPH_CHOICES
+
+    flat = " ".join(kg_main("export", "--help")[1].split())
+    listed = re.findall(r"\w+", flat.split("--graph PART ", 1)[1].split(" --", 1)[0].replace("(default)", ""))
+    assert [w for w in listed if w != "or"] == list(GRAPH_CHOICES)
 
 
 def test_validate_help_names_every_check_it_reports(kg_main):

@@ -8,20 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import main
 from kg.errors import ExitCode
 
 MINI = str(Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl")
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def test_stats_counts_the_network_and_ranks_the_top_nodes_in_the_language_asked(capsys):
-    code, out, err = run(capsys, "stats", "--data", MINI, "--top", "2")
+def test_stats_counts_the_network_and_ranks_the_top_nodes_in_the_language_asked(run_kg):
+    code, out, err = run_kg("stats", "--data", MINI, "--top", "2")
     assert (code, err) == (ExitCode.OK, "")
     lines = out.splitlines()
     assert lines[:2] == ["nodes: 24", "edges: 27"]
@@ -31,9 +24,9 @@ def test_stats_counts_the_network_and_ranks_the_top_nodes_in_the_language_asked(
     assert lines[-1] == "  kgi:tajikistan, post:president-of-tajikistan"
 
 
-def test_a_persian_stats_is_persian_throughout(capsys):
+def test_a_persian_stats_is_persian_throughout(run_kg):
     """Headings from the UI-string catalogue, Persian digits and separators, each piece of graph text isolated."""
-    code, out, err = run(capsys, "stats", "--data", MINI, "--top", "2", "--lang", "fa")
+    code, out, err = run_kg("stats", "--data", MINI, "--top", "2", "--lang", "fa")
     assert (code, err) == (ExitCode.OK, "")
     lines = out.splitlines()
     assert lines[:4] == ["گره‌ها: ۲۴", "یال‌ها: ۲۷", "", "گره‌ها به تفکیک رده:"]
@@ -50,22 +43,21 @@ def test_a_persian_stats_is_persian_throughout(capsys):
 
 
 @pytest.mark.parametrize(("top", "message"), [("0", "'0' is not a whole number ≥ 1"), ("x", "'x' is not a whole")])
-def test_stats_refuses_a_top_that_is_no_whole_number(capsys, top, message):
-    with pytest.raises(SystemExit) as caught:  # argparse's own exit
-        main(["stats", "--data", MINI, f"--top={top}"])
-    assert caught.value.code == ExitCode.USAGE
-    assert f"kg stats: error: argument --top: {message}" in capsys.readouterr().err
+def test_stats_refuses_a_top_that_is_no_whole_number(run_kg, top, message):
+    code, _, err = run_kg("stats", "--data", MINI, f"--top={top}")
+    assert code == ExitCode.USAGE
+    assert f"kg stats: error: argument --top: {message}" in err
 
 
-def test_path_prints_each_step_as_its_triple_whatever_letters_the_names_are_typed_in(capsys):
-    code, out, err = run(capsys, "path", "--data", MINI, "توكايف", "تهران")
+def test_path_prints_each_step_as_its_triple_whatever_letters_the_names_are_typed_in(run_kg):
+    code, out, err = run_kg("path", "--data", MINI, "توكايف", "تهران")
     assert (code, err) == (ExitCode.OK, "")
     assert out.splitlines() == [
         "Kassym-Jomart Tokayev → Tehran: 2 steps",
         "  Tokayev's state visit to Tehran —visitor→ Kassym-Jomart Tokayev",
         "  Tokayev's state visit to Tehran —destination→ Tehran",
     ]
-    code, out, _ = run(capsys, "path", "--data", MINI, "Tokayev", "Tehran", "--lang", "fa")
+    code, out, _ = run_kg("path", "--data", MINI, "Tokayev", "Tehran", "--lang", "fa")
     assert out.splitlines() == [
         "\u2068قاسم‌ژومارت توکایف\u2069 ← \u2068تهران\u2069: ۲ گام",
         "  \u2068سفر رسمی توکایف به تهران\u2069 —\u2068مهمان\u2069← \u2068قاسم‌ژومارت توکایف\u2069",
@@ -81,19 +73,19 @@ def test_path_prints_each_step_as_its_triple_whatever_letters_the_names_are_type
         ("Tokayev", "\x1b[2J", "kg path: error: no entity is labelled '\\x1b[2J' (in English or Persian)\n"),
     ],
 )
-def test_path_exits_1_when_nothing_connects_or_nothing_is_named(capsys, source, target, err):
-    assert run(capsys, "path", "--data", MINI, source, target) == (ExitCode.NOT_CONFORMING, "", err)
+def test_path_exits_1_when_nothing_connects_or_nothing_is_named(run_kg, source, target, err):
+    assert run_kg("path", "--data", MINI, source, target) == (ExitCode.NOT_CONFORMING, "", err)
 
 
-def test_a_persian_path_says_in_persian_that_nothing_connects(capsys):
-    code, out, err = run(capsys, "path", "--data", MINI, "Tokayev", "Turkmenistan", "--lang", "fa")
+def test_a_persian_path_says_in_persian_that_nothing_connects(run_kg):
+    code, out, err = run_kg("path", "--data", MINI, "Tokayev", "Turkmenistan", "--lang", "fa")
     assert (code, out) == (ExitCode.NOT_CONFORMING, "")
     assert err == "میان \u2068'Tokayev'\u2069 و \u2068'Turkmenistan'\u2069 پیوندی نیست\n"
 
 
 @pytest.mark.parametrize("option", [["--hops", "0", "--focus", "Tokayev"], ["--top", "0"], ["--budget", "0"]])
-def test_explore_refuses_a_view_of_less_than_one_before_writing(capsys, tmp_path, option):
+def test_explore_refuses_a_view_of_less_than_one_before_writing(run_kg, tmp_path, option):
     out = tmp_path / "explorer.html"
-    code, _, err = run(capsys, "explore", "--data", MINI, "--out", str(out), *option)
+    code, _, err = run_kg("explore", "--data", MINI, "--out", str(out), *option)
     assert (code, err) == (ExitCode.USAGE, "kg explore: error: --budget, --top and --hops must be at least 1\n")
     assert not out.exists()

@@ -81,3 +81,10 @@ def test_a_named_graph_is_closed_on_its_own_triples_only():
     store = pyoxigraph.Store()
     store.extend(pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in CASES["chain"])  # default graph
     assert add_rdfs_closure(store, pyoxigraph.NamedNode("urn:empty")) == 0
+
+
+def test_the_closure_can_be_added_without_counting_it():
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in CASES["chain"])
+    assert add_rdfs_closure(store, counted=False) is None
+    assert len(store) == len(CASES["chain"]) + 6

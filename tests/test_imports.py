@@ -15,7 +15,7 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    writers/ (quads: the input canonically labelled; order: sort keys and the memo; check: the re-read; one
    module per syntax: ntriples, turtle, jsonld, rdfxml), http, and kg serve's request guard and HTTP server
    (guard, httpd);
-3. the graph and what is made of it: sources, describe, validate, project, stats, diagram,
+3. the graph and what is made of it: sources, describe, quality, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
@@ -66,7 +66,7 @@ def import_graph() -> nx.DiGraph:
 
 
 _WRITERS = ("quads", "order", "check", "ntriples", "turtle", "jsonld", "rdfxml")
-_GRAPH = "sources describe validate project stats diagram docs synth export reason"
+_GRAPH = "sources describe quality validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
         "kg." + n

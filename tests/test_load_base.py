@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 from kg.base_iri import input_base
-from kg.cli import main
 from kg.errors import ExitCode
 from kg.sparql import index
 
@@ -32,16 +31,8 @@ LABELLED = 'SELECT ?x WHERE { ?x rdfs:label "Relland"@en }'
 
 
 @pytest.fixture
-def run(capsys):
-    def kg(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(argv))
-        except SystemExit as exit:  # argparse's usage errors
-            code = exit.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return kg
+def run(run_kg):
+    return run_kg
 
 
 @pytest.mark.parametrize("name", FILES)

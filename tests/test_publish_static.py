@@ -208,3 +208,23 @@ def test_the_static_site_searches_in_the_browser_and_loads_clean(apache, tabs):
         assert page.locator("h1").text_content() == "Kazakhstan"
         assert [text for kind, text in tab.console if kind == "error"] == []
         assert {urllib.parse.urlsplit(u).netloc for u in requests} == {urllib.parse.urlsplit(apache).netloc}
+
+
+def test_apache_serves_the_opensearch_documents_whose_page_template_finds_by_name(apache, site):
+    """Each language's OpenSearch document, as Apache serves it from the site's .htaccess; its page template
+    points at the site's host (kg build publishes at the default host) and names the search page."""
+    import xml.etree.ElementTree as ET
+
+    from kg.limits import PUBLISH_HOST
+    from kg.publish.opensearch import MEDIA_TYPE
+
+    for name, page in (("opensearch.xml", "search.html"), ("opensearch.fa.xml", "search.fa.html")):
+        status, headers, body = _get(f"{apache}/static/{name}", "*/*", follow=False)
+        assert (status, headers["content-type"]) == (200, f"{MEDIA_TYPE}; charset=utf-8"), name
+        root = ET.fromstring(body)
+        templates = {u.get("type"): u.get("template") for u in root.iter("{http://a9.com/-/spec/opensearch/1.1/}Url")}
+        assert templates["text/html"] == f"{PUBLISH_HOST}{page}?q={{searchTerms}}"
+        assert (site / page).is_file()
+    for page, name in (("index.html", "opensearch.xml"), ("id/kazakhstan.fa.html", "opensearch.fa.xml")):
+        text = (site / page).read_text(encoding="utf-8")
+        assert f'rel="search" type="{MEDIA_TYPE}" href="{"../" * page.count("/")}{name}"' in text

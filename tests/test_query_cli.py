@@ -10,7 +10,6 @@ from rdflib import Graph
 
 from conftest import TEST_TIME_LIMIT
 from kg import resources
-from kg.cli import main
 from kg.errors import ExitCode
 from kg.export import write_jsonld
 from kg.namespaces import ID, RDFS
@@ -28,15 +27,9 @@ SHIPPED = sorted(p.stem for p in resources.queries_dir().glob("*.rq"))
 
 
 @pytest.fixture
-def run(capsys):
-    """Run ``kg ARGS`` in this process; the exit code, stdout and stderr."""
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
+def run(run_kg):
+    """Run ``kg ARGS`` in this process; the exit code, stdout and stderr (conftest's ``run_kg``)."""
+    return run_kg
 
 
 def on_fixture(*args: str) -> tuple[str, ...]:

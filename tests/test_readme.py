@@ -65,3 +65,11 @@ def test_exit_code_line_is_the_one_kg_help_prints():
     assert f"Exit codes: {describe_exit_codes()}." in flat
     for code in ExitCode:
         assert f"{code.value} {code.meaning}" in flat
+
+
+def test_the_commands_listed_are_the_commands_kg_has():
+    """Every command of ``kg --help``, in its order, and no other, in the README's "Commands and exit codes"."""
+    from kg.cli import ORDER
+
+    section = README.split("## Commands and exit codes", 1)[1].split("`kg COMMAND --help`", 1)[0]
+    assert re.findall(r"`kg (\w+)`", section) == list(ORDER)

@@ -24,15 +24,10 @@ AGREEMENTS = str(FIXTURES / "queries" / "fx01-agreements.rq")
 
 
 @pytest.fixture
-def run(capsys, monkeypatch):
+def run(run_kg, monkeypatch):
+    """conftest's ``run_kg``, with no COLUMNS from the terminal the tests run in."""
     monkeypatch.delenv("COLUMNS", raising=False)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
+    return run_kg
 
 
 # --------------------------------------------------------------------------- kg query tables

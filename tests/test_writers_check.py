@@ -57,3 +57,14 @@ def test_a_triple_format_is_compared_with_the_graphs_merged_and_a_dataset_format
         verify(triple, FORMATS["nquads"], meant)
     quad = '<http://a.example/s> <http://a.example/p> "x" <urn:g> .\n'
     assert verify(quad, FORMATS["nquads"], meant) is quad
+
+
+def test_a_statement_read_twice_counts_once_and_an_extra_one_is_named():
+    meant = [Quad(S, P, Literal("a")), Quad(S, P, Literal("b"))]
+    twice = '<http://a.example/s> <http://a.example/p> "a" .\n' * 2
+    with pytest.raises(OutputError, match=r'1 statements read, 2 meant; first missing .*"b".*, first extra None'):
+        verify(twice, FORMATS["nt"], meant)
+    both = '<http://a.example/s> <http://a.example/p> "b" .\n<http://a.example/s> <http://a.example/p> "a" .\n'
+    assert verify(both + both, FORMATS["nt"], meant) == both + both  # the same set, whatever the repeats
+    with pytest.raises(OutputError, match=r'3 statements read, 2 meant; first missing None, first extra .*"c"'):
+        verify(both + '<http://a.example/s> <http://a.example/p> "c" .\n' * 2, FORMATS["nt"], meant)

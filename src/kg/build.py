@@ -178,6 +178,7 @@ def build(
     check_output(out_dir, directory=True)  # an unwritable directory is refused before any work
     sources = Sources(data)
     report = validate(sources=sources)
+    sources.report = report  # the description's quality measurements include what validation found
     result = BuildResult(report)
     if not report.conforms:
         return result

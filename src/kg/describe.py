@@ -31,12 +31,12 @@ from rdflib.term import Node
 
 from kg.errors import UsageError
 from kg.formats import FORMATS, rdf_format
-from kg.load import load_graph, source_paths
 from kg.namespaces import (
     BASE,
     DATASET_IRI,
     DCAT,
     DCTERMS,
+    FREQ,
     ID,
     KG,
     ONTOLOGY_IRI,
@@ -45,6 +45,7 @@ from kg.namespaces import (
     PROV,
     RDF,
     RDFS,
+    SD,
     SDO,
     SHAPES_IRI,
     VCARD,
@@ -55,6 +56,7 @@ from kg.namespaces import (
 )
 from kg.output import Export, check_output, write_atomically
 from kg.publish.paths import DUMPS
+from kg.quality import ValidationReport, quality_triples
 from kg.terms import natural_key, split_iri, to_oxigraph, to_rdflib
 from kg.writers import serialize
 
@@ -93,6 +95,15 @@ LANGUAGES = (
 )
 #: Formats of the exports, as W3C format IRIs (void:feature) and IANA media types (dcat:mediaType).
 FEATURES = {f.name: (f.w3c, f.media_type) for f in FORMATS.values()}
+#: How often the dataset changes (dcterms:accrualPeriodicity) and by what rule (dcterms:accrualPolicy).
+ACCRUAL_POLICY = {
+    "en": "One article, curated once: no new articles are added. The graph changes only when a curator or a "
+    "reader finds an error, or the ontology grows; each change is released under a new version number "
+    "(CHANGELOG.md), so updates are irregular.",
+    "fa": "یک خبر که یک بار ویرایش شده است: خبر تازه‌ای افزوده نمی‌شود. گراف تنها وقتی تغییر می‌کند که ویراستار "
+    "یا خواننده‌ای خطایی بیابد یا هستان‌شناسی گسترش یابد؛ هر تغییر با شمارهٔ نسخهٔ تازه منتشر می‌شود "
+    "(CHANGELOG.md)، پس به‌روزرسانی‌ها نامنظم‌اند.",
+}
 #: Classes whose first instance (in IRI order) is given as void:exampleResource.
 EXAMPLE_CLASSES = (KG.NewsArticle, KG.StateVisit, KG.Agreement, KG.Statement, KG.TradeFigure, KG.Slip, KG.Mention)
 
@@ -191,9 +202,11 @@ def describe_dataset(
     endpoint: str | None = None,
     created: date | None = None,
     sources: Sequence[str | Path] = (),
+    report: ValidationReport | None = None,
 ) -> Graph:
     """A VoID/DCAT description of the union of ``parts`` (a graph, named graphs, or a store whose named
-    graphs are the parts)."""
+    graphs are the parts). Each named graph is a ``void:subset`` with its counts; ``report``, the validation
+    of the data, adds what it found to the quality measurements (:mod:`kg.quality`)."""
     data = Data.of(parts)
     d = new_graph()
     ds = DATASET_IRI
@@ -235,6 +248,9 @@ def describe_dataset(
         d.add((dist, DCAT.compressFormat, URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
         d.add((ds, VOID.dataDump, dump))
     _describe_publication(data, d, created or creation_date(sources))
+    _describe_subsets(data, d)
+    for triple in quality_triples(data, report):
+        d.add(triple)
     if endpoint:
         service = URIRef(f"{ds}#sparql")
         d.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
@@ -272,11 +288,17 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     d.add((contact, VCARD.fn, Literal(CREATOR["en"], lang="en")))
     d.add((contact, VCARD.hasURL, URIRef(BASE)))
     d.add((ds, DCAT.landingPage, URIRef(BASE)))
+    d.add((ds, VOID.openSearchDescription, URIRef(f"{BASE}opensearch.xml")))  # /search, described for machines
     d.add((ds, OWL.versionInfo, Literal(version)))
     versioned = URIRef(f"{ds}/{version}")
     d.add((ds, DCTERMS.hasVersion, versioned))
     d.add((versioned, DCTERMS.isVersionOf, ds))
     d.add((ds, DCTERMS.modified, Literal(created.isoformat(), datatype=XSD.date)))
+    policy = URIRef(f"{ds}#accrual-policy")
+    d.add((ds, DCTERMS.accrualPeriodicity, FREQ.irregular))
+    d.add((ds, DCTERMS.accrualPolicy, policy))
+    d.add((policy, RDF.type, DCTERMS.Policy))
+    _add_bilingual(d, policy, DCTERMS.description, ACCRUAL_POLICY)
     d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year))))
     # The links to Wikidata as a void:Linkset, with their count.
     ((links,),) = data.select(
@@ -301,6 +323,30 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     for article in data.subjects(RDF.type, KG.NewsArticle):
         d.add((curation, PROV.used, article))
     d.add((ds, PROV.wasAttributedTo, publisher))
+
+
+def _describe_subsets(data: Data, d: Graph) -> None:
+    """Each named graph of the dumps (TriG, N-Quads) as a ``void:subset``: its name, counts and its own document.
+    A single graph given without a name (kept under the dataset's IRI by :meth:`Data.of`) is no subset."""
+    rows = data.select(
+        "SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)"
+        " { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+    for name, triples, subjects, properties in rows:
+        if name == DATASET_IRI:
+            continue
+        stem = str(name)[len(BASE) :] if str(name).startswith(BASE) else quote(str(name), safe="")
+        subset = URIRef(f"{DATASET_IRI}#graph-{stem}")
+        d.add((DATASET_IRI, VOID.subset, subset))
+        d.add((subset, RDF.type, VOID.Dataset))
+        d.add((subset, RDF.type, SD.NamedGraph))
+        d.add((subset, SD.name, name))
+        _add_bilingual(d, subset, DCTERMS.title, {"en": f"the named graph {stem}", "fa": f"گراف نام‌دار {stem}"})
+        d.add((subset, VOID.triples, Literal(int(triples))))
+        d.add((subset, VOID.distinctSubjects, Literal(int(subjects))))
+        d.add((subset, VOID.properties, Literal(int(properties))))
+        if str(name).startswith(BASE):
+            d.add((subset, VOID.dataDump, URIRef(f"{name}.ttl")))
 
 
 def _describe_source(data: Data, d: Graph) -> None:
@@ -359,19 +405,15 @@ def examples(data: Data) -> list[URIRef]:
 
 
 def describe(
-    data: Sequence[str | Path] | None = None,
-    *,
-    endpoint: str | None = None,
-    fmt: str = "turtle",
-    out: str | Path | None = None,
+    sources: Any, *, endpoint: str | None = None, fmt: str = "turtle", out: str | Path | None = None
 ) -> Export:
-    """``kg describe``: the description of the shipped (or given) data, as text or written to ``out``."""
+    """``kg describe``: the description of ``sources`` (a :class:`kg.sources.Sources`, validated if its ``report``
+    is set), as text or written to ``out``."""
     chosen = rdf_format(fmt)
     if chosen.dataset:
         raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
     target = check_output(out, directory=False) if out is not None else None
-    description = describe_dataset(load_graph(data), endpoint=endpoint, sources=source_paths(data))
-    text = serialize(description, chosen)
+    text = serialize(sources.description(endpoint=endpoint), chosen)
     if target is None:
         return Export(text=text)
     write_atomically({target: text})

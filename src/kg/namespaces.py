@@ -232,6 +232,55 @@ class VCARD(DefinedNamespace):
     hasURL: URIRef
 
 
+class DQV(DefinedNamespace):
+    """The W3C Data Quality Vocabulary terms of the dataset's quality measurements (:mod:`kg.quality`)."""
+
+    _NS = Namespace("http://www.w3.org/ns/dqv#")
+    _fail = True
+
+    Metric: URIRef
+    QualityMeasurement: URIRef
+    computedOn: URIRef
+    expectedDataType: URIRef
+    hasQualityMeasurement: URIRef
+    inDimension: URIRef
+    isMeasurementOf: URIRef
+    value: URIRef
+
+
+class LDQD(DefinedNamespace):
+    """The Linked Data quality dimensions the DQV note ships (Zaveri et al.) that our metrics are in."""
+
+    _NS = Namespace("http://www.w3.org/2016/05/ldqd#")
+    _fail = True
+
+    completeness: URIRef
+    consistency: URIRef
+    interlinking: URIRef
+    semanticAccuracy: URIRef
+    trustworthiness: URIRef
+    understandability: URIRef
+
+
+class SD(DefinedNamespace):
+    """SPARQL 1.1 Service Description terms: a named graph of the dataset (``sd:name``) in its description."""
+
+    _NS = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    _fail = True
+
+    NamedGraph: URIRef
+    name: URIRef
+
+
+class FREQ(DefinedNamespace):
+    """The Dublin Core Collection Description Frequency Vocabulary (``dcterms:accrualPeriodicity``)."""
+
+    _NS = Namespace("http://purl.org/cld/freq/")
+    _fail = True
+
+    irregular: URIRef
+
+
 ORG = _ORG
 SCHEMA = SDO
 ID = Namespace(BASE + "id/")
@@ -261,6 +310,10 @@ PREFIXES: dict[str, str] = {
     "dcat": str(DCAT._NS),
     "void": str(VOID._NS),
     "vcard": str(VCARD._NS),
+    "dqv": str(DQV._NS),
+    "ldqd": str(LDQD._NS),
+    "sd": str(SD._NS),
+    "freq": str(FREQ._NS),
     "vann": str(VANN._NS),
     "sh": str(SH._NS),
     "owl": str(OWL._NS),

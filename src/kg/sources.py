@@ -80,6 +80,8 @@ class Sources:
         self._descriptions: dict[str | None, Graph] = {}
         self._store = pyoxigraph.Store()
         self._stored: set[URIRef] = set()
+        #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
+        self.report: Any = None
 
     @property
     def paths(self) -> list[Path]:
@@ -201,7 +203,9 @@ class Sources:
         from kg.describe import describe_dataset
 
         if endpoint not in self._descriptions:
-            self._descriptions[endpoint] = describe_dataset(self.dataset(), endpoint=endpoint, sources=self.paths)
+            self._descriptions[endpoint] = describe_dataset(
+                self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report
+            )
         return self._descriptions[endpoint]
 
     def described_parts(self, *, endpoint: str | None = None) -> Parts:

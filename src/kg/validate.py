@@ -108,6 +108,8 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
+    #: How many findings each check (of :attr:`checks`) made.
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
@@ -415,5 +417,6 @@ def validate(
     )
     for name, findings in steps:
         report.checks.append(name)
+        report.counts[name] = len(findings)
         report.findings.extend(findings)
     return report

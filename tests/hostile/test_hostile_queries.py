@@ -15,17 +15,9 @@ import pytest
 
 from kg.cli import main
 from kg.errors import ExitCode
-from loopback import Tripwire
 
 SERVICE = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
 FROM = "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)"
-
-
-@pytest.fixture
-def tripwire():
-    wire = Tripwire()
-    yield wire
-    assert wire.close() == [], "something connected to the tripwire"
 
 
 def kg_query(capsys, *args: str) -> tuple[int, str, str]:

@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from kg_serve import start_kg_serve, stop_kg_serve
-from loopback import Tripwire
 
 pytestmark = pytest.mark.server
 
@@ -58,13 +57,6 @@ def site(tmp_path_factory) -> Iterator[str]:
         assert _count(url) == before, "a request changed the served graph"
     finally:
         assert "Traceback" not in stop_kg_serve(process)
-
-
-@pytest.fixture
-def tripwire():
-    wire = Tripwire()
-    yield wire
-    assert wire.close() == [], "something connected to the tripwire"
 
 
 QUERIES = {

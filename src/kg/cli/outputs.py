@@ -127,11 +127,16 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
     Counts (triples, entities, classes and properties with their partitions) are computed
     from the ontology, vocabularies and data. Give --endpoint to record the SPARQL endpoint
-    of a running `kg serve`.
+    of a running `kg serve`. The data is validated first, and what validation found is one
+    of the quality measurements (DQV) of the description.
     """
     from kg.describe import describe
+    from kg.sources import Sources
+    from kg.validate import validate
 
-    result = describe(args.data, endpoint=args.endpoint, fmt=args.format, out=args.out)
+    sources = Sources(args.data)
+    sources.report = validate(sources=sources)
+    result = describe(sources, endpoint=args.endpoint, fmt=args.format, out=args.out)
     _report_written(result)
     return ExitCode.OK
 

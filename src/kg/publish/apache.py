@@ -93,6 +93,9 @@ def site_rules() -> str:
         '<Files "void">',
         "  ForceType text/turtle",
         "</Files>",
+        '<FilesMatch "^opensearch(\\.fa)?\\.xml$">',
+        '  ForceType "application/opensearchdescription+xml; charset=utf-8"',
+        "</FilesMatch>",
         "",
     ]
     return "\n".join(lines)

@@ -271,7 +271,7 @@ class OxigraphEngine(Engine):
         for path, content in zip(paths, contents or [None] * len(paths), strict=True):
             load_into_store(store, path, content=content)
         if entailment == "rdfs":
-            add_rdfs_closure(store)
+            add_rdfs_closure(store, counted=False)
         return cls(store)
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:

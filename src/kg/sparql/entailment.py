@@ -111,8 +111,11 @@ def rdfs_closure(graph: Graph) -> Graph:
     return closure
 
 
-def add_rdfs_closure(store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | None = None) -> int:
-    """Add to a pyoxigraph ``store`` the triples RDFS entailment gives for one of its graphs; their number.
+def add_rdfs_closure(
+    store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | None = None, *, counted: bool = True
+) -> int | None:
+    """Add to a pyoxigraph ``store`` the triples RDFS entailment gives for one of its graphs; their number
+    (None with ``counted=False``: counting reads the whole store twice, 25 ms at 1 000 articles).
 
     ``graph`` is the graph read and written (default: the default graph). The
     same triples as :func:`entailed`, worked out by the store itself: the hierarchy
@@ -140,7 +143,7 @@ def add_rdfs_closure(store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | None
     def pairs(closure: dict[Hashable, set[Hashable]]) -> str:
         return " ".join(f"({child} {parent})" for child, parents in closure.items() for parent in parents)
 
-    before = len(store)
+    before = len(store) if counted else 0
     properties, classes = pairs(hierarchy[sub_property_term]), pairs(hierarchy[sub_class_term])
     if properties:  # rdfs7
         store.update(
@@ -158,4 +161,4 @@ def add_rdfs_closure(store: pyoxigraph.Store, graph: pyoxigraph.NamedNode | None
         for parent in parents
         if parent != child
     )
-    return len(store) - before
+    return len(store) - before if counted else None

@@ -19,7 +19,11 @@ def _sorted_lines(quads: list[Quad], fmt: pyoxigraph.RdfFormat) -> str:
     literal; and bytes sort in code-point order, as the text's characters would.
     """
     data = pyoxigraph.serialize(quads, format=fmt)
-    return b"".join(sorted(set(data.splitlines(keepends=True)))).decode("utf-8")
+    lines = sorted(set(data.splitlines(keepends=True)))
+    del data  # each copy let go as soon as the next is made: at 1 000 articles each is about 30 MB
+    joined = b"".join(lines)
+    del lines
+    return joined.decode("utf-8")
 
 
 def write_ntriples(source: Source) -> str:
