@@ -11,9 +11,14 @@
    costs), pyoxigraph loading the same inputs and dumping them once, and rdflib parsing them (the
    raw cost of touching the data).
 
+   With ``--before TREE`` (another checkout of kg, e.g. ``git worktree add /tmp/before REV``), the
+   same runs of that tree's ``kg publish`` (its ``src`` first on ``PYTHONPATH``) come first, so a change
+   is measured before and after in one run, under the same load.
+
     python benchmarks/bench_publish.py                       # the article, and 100 synthetic articles
     python benchmarks/bench_publish.py --articles 1000       # the issue's 1 000 articles (minutes)
     python benchmarks/bench_publish.py --no-serve --articles # the static site of the article only
+    python benchmarks/bench_publish.py --no-serve --once --before /tmp/before --articles 1000
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import argparse
 import http.client
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -127,23 +133,42 @@ def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> tuple[float, f
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def bench_static(data: list[Path] | None, label: str) -> list[tuple[str, float, float, int, int]]:
-    """(what, wall s, CPU s with children, files, bytes) of kg publish into a new folder and again into the
-    same folder, of writing the same files with nothing rendered, and of pyoxigraph and rdflib reading the
-    same inputs."""
+def bench_static(
+    data: list[Path] | None, label: str, *, before: Path | None = None, once: bool = False
+) -> list[tuple[str, float, float, int, int]]:
+    """(what, wall s, CPU s with children, files, bytes) of kg publish into a new folder and (unless ``once``)
+    again into the same folder, first by the ``before`` tree if given; of writing the same files with nothing
+    rendered; and of pyoxigraph and rdflib reading the same inputs."""
     rows = []
+    trees: list[tuple[str, dict[str, str]]] = [("", {})]
+    if before is not None:
+        paths = os.pathsep.join([str(before / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
+        trees = [(" (before)", {"PYTHONPATH": paths}), (" (after)", {})]
     with tempfile.TemporaryDirectory(prefix="kg-bench-publish-") as folder:
-        out = Path(folder) / "site"
-        command = kg_command(
-            "publish", "--out", str(out), *(arg for path in data or [] for arg in ("--data", str(path)))
-        )
-        env = {**os.environ, "KG_NO_CACHE": "1"}
-        first = measured(command, env, set())
-        files = _files(out)
-        size = sum(len(body) for _, body in files)
-        rows.append((f"kg publish, {label}, into a new folder", first["wall"], first["cpu"], len(files), size))
-        again = measured(command, env, set())
-        rows.append((f"kg publish, {label}, again into the same folder", again["wall"], again["cpu"], len(files), size))
+        for tree, extra in trees:
+            out = Path(folder) / f"site{len(rows)}"
+            command = kg_command(
+                "publish", "--out", str(out), *(arg for path in data or [] for arg in ("--data", str(path)))
+            )
+            env = {**os.environ, "KG_NO_CACHE": "1", **extra}
+            first = measured(command, env, set())
+            files = _files(out)
+            size = sum(len(body) for _, body in files)
+            rows.append(
+                (f"kg publish{tree}, {label}, into a new folder", first["wall"], first["cpu"], len(files), size)
+            )
+            if not once:
+                again = measured(command, env, set())
+                rows.append(
+                    (
+                        f"kg publish{tree}, {label}, again into the same folder",
+                        again["wall"],
+                        again["cpu"],
+                        len(files),
+                        size,
+                    )
+                )
+            shutil.rmtree(out)
         wall, cpu = _write_files(Path(folder) / "copy", files)
         rows.append((f"the same files written from memory, nothing rendered, {label}", wall, cpu, len(files), size))
     paths = [str(p) for p in source_paths(data)]
@@ -174,6 +199,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=60, help="entities whose pages are timed (default: 60)")
     parser.add_argument("--articles", type=int, nargs="*", default=[100], help="synthetic corpora (default: 100)")
     parser.add_argument("--no-serve", action="store_true", help="only the static site")
+    parser.add_argument("--before", type=Path, help="another checkout of kg: its kg publish measured first")
+    parser.add_argument("--once", action="store_true", help="not again into the same folder")
     args = parser.parse_args()
     become_subreaper()
     print(f"Machine: {load_line()} before.\n")
@@ -191,7 +218,7 @@ def main() -> None:
                            stdout=subprocess.DEVNULL)  # fmt: skip
             runs.append(([path], f"{n:,} synthetic articles"))
         for data, label in runs:
-            for name, wall, cpu, files, size in bench_static(data, label):
+            for name, wall, cpu, files, size in bench_static(data, label, before=args.before, once=args.once):
                 print(f"| {name} | {wall:.2f} | {cpu:.2f} | {files or ''} | {f'{size / 1e6:.1f}' if size else ''} |")
     print(f"\nMachine: {load_line()} after.")
 

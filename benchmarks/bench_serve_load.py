@@ -23,9 +23,10 @@ its cache of complete answers), ``cheap-distinct`` (a short SELECT whose text di
 every request: every one reaches Oxigraph) and ``expensive-distinct`` (a join of the whole
 graph with itself and a GROUP BY, some 0.1-0.5 s of Oxigraph's time, every text different).
 Then, on kg serve alone, its pages against ``/query`` doing the same work: ``question``
-(``/q/cq01….srj``, a library question's results, which runs the question and a query of
-its labels on Oxigraph every time) against ``question-as-query`` (the question's text on
-``/query``, a comment making each text different so that each reaches Oxigraph), and
+(``/q/cq16-find-by-label.srj?name=nobodyN``, a library question's results as SPARQL JSON,
+N counting up: each page a new text, which runs on Oxigraph, finding no label) against
+``question-as-query`` (the same texts on ``/query``: the same work, none answered from the
+cache), and
 ``entity`` (the pages of every entity, ``/id/NAME.html``, in turn, each fetched once alone
 before, so rendered once and then kept; the median time of that first fetch is noted) against
 ``cheap`` (a kept answer too).
@@ -55,32 +56,49 @@ from pathlib import Path
 
 CHEAP = "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 1"
 EXPENSIVE = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?o ?q ?r } GROUP BY ?p ORDER BY DESC(?n) LIMIT 5"
-#: A wrk script: a query with a different OFFSET each time (no two requests alike, so none is answered from a cache).
-DISTINCT_LUA = """
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format("GET", "/query?query=" .. "%s" .. "%%20OFFSET%%20" .. (counter %% 1000003))
+#: The start of a wrk script whose requests must all differ: each thread of wrk (a Lua state of its own) counts
+#: from its own start, and each run from a start of its own (``%d``), so no text repeats within a run or across
+#: the runs of one kg serve (a repeated text is answered from its cache).
+COUNTER = """
+local threads = 0
+setup = function(thread)
+  thread:set("start", %d + threads * 100000000)
+  threads = threads + 1
+end
+init = function(args)
+  counter = start
 end
 """
-#: A wrk script: a query text followed by a comment that differs each time (the same work for Oxigraph, no cache).
-COMMENTED_LUA = """
-counter = 0
+#: A wrk script: a query with a different OFFSET each time (no two requests alike, so none is answered from a cache).
+DISTINCT_LUA = """
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "/query?query=" .. "%s" .. "%%0A%%23%%20" .. counter)
+  return wrk.format("GET", "/query?query=" .. "%s" .. "%%20OFFSET%%20" .. counter)
+end
+"""
+#: Wrk scripts: a library question with a name that differs each time, as its page and as its text on /query
+#: (the same work for Oxigraph, every text new: nothing answered from a cache, nothing parsed before).
+QUESTION_LUA = """
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/q/%s.srj?name=%s" .. counter)
+end
+"""
+QUESTION_AS_QUERY_LUA = """
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", "/query?query=" .. "%s" .. "%s" .. counter .. "%s")
 end
 """
 #: A wrk script: the given paths in turn.
 PATHS_LUA = """
 paths = {%s}
-counter = 0
 request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1])
 end
 """
-QUESTION = "cq01-agreements-and-parties"
+QUESTION, NAME = "cq16-find-by-label", "nobody"  # a name no label holds: the same scan of the labels each time
 #: The pages compared with /query doing the same work: (page kind, /query kind).
 SAME_WORK = {"question": "question-as-query", "entity": "cheap"}
 ACCEPT = "application/sparql-results+json"
@@ -200,7 +218,9 @@ def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         match = re.search(r"query page: (\S+)", line)
-        if match:
+        if match:  # the question list once, so that its templates' one-off compiling is not in a cell
+            with urllib.request.urlopen(match.group(1), timeout=60) as response:
+                response.read()
             return process, match.group(1)
         if not line:
             break
@@ -238,11 +258,13 @@ def _first_renders(base: str, paths: list[str]) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def _question_text() -> str:
-    """The text the question page of :data:`QUESTION` runs on Oxigraph (its parameters' defaults, in English)."""
+def _question_text() -> tuple[str, str]:
+    """The text :data:`QUESTION`'s page runs on Oxigraph for the name :data:`NAME` + a number: before and after it."""
     from kg.site.pages import Library
 
-    return Library.editor_text(Library.find(QUESTION), {}, "en")
+    mark = "qqmarkqq"
+    before, after = Library.editor_text(Library.find(QUESTION), {"name": NAME + mark}, "en").split(mark)
+    return before, after
 
 
 def main() -> None:
@@ -269,38 +291,46 @@ def main() -> None:
     cells: list[Cell] = []
     kg_process, kg_url = _start_kg_serve()
     try:
-        scripts = {}
         entities = _entity_paths(kg_url)
-        for name, (template, text) in {
-            "cheap": (DISTINCT_LUA, CHEAP),
-            "expensive": (DISTINCT_LUA, EXPENSIVE),
-            "question": (COMMENTED_LUA, _question_text()),
-            "entity": (PATHS_LUA, None),
-        }.items():
-            scripts[name] = folder / f"{name}.lua"
-            if text is not None:
-                body = template % urllib.parse.quote(text)
-            else:
-                body = template % ", ".join(f'"{path}"' for path in entities)
-            scripts[name].write_text(body, encoding="utf-8")
-        kinds = {  # kind: (a query, or a path, and the script that varies it), whether the raw server has it too
-            "cheap": (CHEAP, None, True),
-            "cheap-distinct": (CHEAP, scripts["cheap"], True),
-            "expensive-distinct": (EXPENSIVE, scripts["expensive"], True),
-            "question": (f"/q/{QUESTION}.srj", None, False),
-            "question-as-query": ("", scripts["question"], False),
-            "entity": ("", scripts["entity"], False),
+        before, after = _question_text()
+        quote = urllib.parse.quote
+        bodies = {
+            "cheap-distinct": DISTINCT_LUA % quote(CHEAP),
+            "expensive-distinct": DISTINCT_LUA % quote(EXPENSIVE),
+            "question": QUESTION_LUA % (QUESTION, NAME),
+            "question-as-query": QUESTION_AS_QUERY_LUA % (quote(before), quote(NAME), quote(after)),
+            "entity": PATHS_LUA % ", ".join(f'"{path}"' for path in entities),
+        }
+        runs = 0
+
+        def script(kind: str) -> Path | None:
+            """The wrk script of a run of ``kind`` (None: one URL), counting from a start of its own."""
+            nonlocal runs
+            if kind not in bodies:
+                return None
+            runs += 1
+            path = folder / f"{kind}-{runs}.lua"
+            path.write_text(COUNTER % (runs * 1_000_000_000) + bodies[kind], encoding="utf-8")
+            return path
+
+        kinds = {  # kind: a query, or a path (when no script names each request's); whether the raw server has it
+            "cheap": (CHEAP, True),
+            "cheap-distinct": (CHEAP, True),
+            "expensive-distinct": (EXPENSIVE, True),
+            "question": ("", False),
+            "question-as-query": ("", False),
+            "entity": ("", False),
         }
         kg_pids = [kg_process.pid, *_children(kg_process.pid)]
         first_rss = _rss_mb(kg_pids)
         for clients in args.clients:
             for kind in args.kinds:
-                target, lua, raw_too = kinds[kind]
+                target, raw_too = kinds[kind]
                 if raw_too:
                     raw = start_server(port=free_port(), timeout=args.raw_timeout)
                     try:
                         cell = Cell("oxigraph", kind, clients)
-                        _measure(cell, raw.url, [raw.process.pid], args.seconds, lua, target)
+                        _measure(cell, raw.url, [raw.process.pid], args.seconds, script(kind), target)
                         if raw.process.poll() is not None:
                             cell.note = f"aborted, exit {raw.process.returncode}"
                         cells.append(cell)
@@ -309,7 +339,7 @@ def main() -> None:
                 cell = Cell("kg serve", kind, clients)
                 if kind == "entity" and clients == args.clients[0]:
                     cell.note = f"each page first rendered alone: median {_first_renders(kg_url, entities):.1f} ms"
-                _measure(cell, kg_url, kg_pids, args.seconds, lua, target)
+                _measure(cell, kg_url, kg_pids, args.seconds, script(kind), target)
                 if kg_process.poll() is not None:
                     raise SystemExit(f"kg serve stopped: {kg_process.communicate()[1]}")
                 cells.append(cell)

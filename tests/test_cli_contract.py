@@ -199,6 +199,14 @@ def test_every_format_a_help_lists_is_accepted(kg_main, tmp_path, command):
         assert (code, err) in {(ExitCode.OK, ""), (ExitCode.NOT_CONFORMING, "")}, (fmt, err)  # 1: no rows
 
 
+def test_export_help_lists_the_graphs_it_takes(kg_main):
+    from kg.sources import GRAPH_CHOICES
+
+    flat = " ".join(kg_main("export", "--help")[1].split())
+    listed = re.findall(r"\w+", flat.split("--graph PART ", 1)[1].split(" --", 1)[0].replace("(default)", ""))
+    assert [w for w in listed if w != "or"] == list(GRAPH_CHOICES)
+
+
 def test_validate_help_names_every_check_it_reports(kg_main):
     from kg.validate import CHECKS, validate
 

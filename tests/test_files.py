@@ -211,5 +211,22 @@ def test_the_library_lists_each_query_with_its_parameters_in_the_language_asked(
     assert text[1] == '    --param lang=<string> (default "en")  language of the labels returned'
     persian = format_library(LIBRARY, lang="fa").splitlines()
     assert persian[0].startswith("fx01-agreements  چه اسنادی در جریان سفر منعقد شد")
+    # the fixture has no param@fa: the English description
+    assert persian[1] == '    --param lang=<string> (پیش‌فرض: \u2068"en"\u2069)  language of the labels returned'
     assert format_library(tmp_path) == "the query library is empty\n"
+    assert format_library(tmp_path, lang="fa") == "کتابخانهٔ پرس‌وجوها خالی است\n"
     assert [q.name for q in list_queries(tmp_path)] == []
+
+
+def test_a_parameter_is_described_in_the_language_asked_where_the_file_says_it(tmp_path):
+    write_query(
+        tmp_path,
+        "# title: Mine\n# question@fa: کدام؟\n# param: country | iri | kgi:iran | the country\n"
+        "# param@fa: country | کشور\n"
+        "PREFIX kgi: <https://w3id.org/iran-kazakhstan-kg/id/>\n"
+        "SELECT ?x WHERE { VALUES ?country { kgi:iran } ?x ?p ?country }\n",
+        name="q1-mine.rq",
+    )
+    english, persian = format_library(tmp_path).splitlines(), format_library(tmp_path, lang="fa").splitlines()
+    assert english == ["q1-mine  Mine", "    --param country=<iri> (default kgi:iran)  the country"]
+    assert persian == ["q1-mine  کدام؟", "    --param country=<iri> (پیش‌فرض: \u2068kgi:iran\u2069)  کشور"]

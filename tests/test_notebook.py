@@ -121,3 +121,80 @@ def test_the_network_page_draws_every_node_in_chromium_with_the_network_off(tabs
         drawn = page.evaluate("() => network.body.nodeIndices.length")
         assert drawn == len(net.nodes)
         assert requests == [path.as_uri()] and errors == []
+
+
+# ------------------------------------------------------------------ where a result table's IRIs link
+
+
+@pytest.fixture
+def links():
+    """Each test names its own site; the default (the IRIs themselves) is back after it."""
+    from kg.notebook import link_site
+
+    yield link_site
+    link_site(None)
+
+
+@pytest.fixture(scope="module")
+def countries():
+    import kg
+
+    return kg.query(
+        text="PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#> "
+        "SELECT ?country ?item WHERE { ?country a kg:Country ; <http://www.w3.org/2002/07/owl#sameAs> ?item } "
+        "ORDER BY ?country"
+    )
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)">', html)
+
+
+def test_a_result_table_links_the_iris_by_default_and_says_where_they_lead(countries, links):
+    html = countries._repr_html_()
+    hrefs = _hrefs(html)
+    assert "https://w3id.org/iran-kazakhstan-kg/id/kazakhstan" in hrefs
+    assert "http://www.wikidata.org/entity/Q232" in hrefs
+    assert 'title="Links go to the graph&#39;s IRIs under https://w3id.org/iran-kazakhstan-kg/' in html
+    assert "kg.notebook.link_site(URL)" in html
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_linked_to_a_kg_serve_every_link_opens_its_page_there(countries, links, site, lang):
+    """Each IRI of the table, ours and Wikidata's, links to the page the site has for it, in the language asked."""
+    import urllib.request
+
+    links(site.rstrip("/") + "/", lang)
+    html = countries._repr_html_()
+    hrefs = _hrefs(html)
+    assert f"{site.rstrip('/')}/id/kazakhstan{'.fa' if lang == 'fa' else ''}.html" in hrefs
+    assert f"{site.rstrip('/')}/ext/wd/Q232{'.fa' if lang == 'fa' else ''}.html" in hrefs
+    assert all(h.startswith(site.rstrip("/")) for h in hrefs)
+    for href in hrefs:
+        with urllib.request.urlopen(href, timeout=60) as response:
+            page = response.read().decode("utf-8")
+        assert response.status == 200 and f'<html lang="{lang}"' in page, href
+    assert f'title="Links go to the pages of {site.rstrip("/")}/"' in html
+
+
+@pytest.mark.slow
+def test_linked_to_a_static_site_every_link_is_a_file_of_it(countries, links, built):
+    site = built.folder / "site"
+    links(site.as_uri() + "/")
+    hrefs = _hrefs(countries._repr_html_())
+    assert hrefs and all(Path(h.removeprefix("file://")).is_file() for h in hrefs), hrefs
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:7878/", "http://127.0.0.1:7878", "ftp://example.org/", "javascript:x/"])
+def test_a_site_that_is_not_an_address_is_refused(links, url):
+    with pytest.raises(ValueError, match="http\\(s\\) or file URL ending in '/'"):
+        links(url)
+
+
+def test_an_unknown_language_is_refused_and_none_restores_the_iris(countries, links):
+    with pytest.raises(ValueError, match="unknown language"):
+        links("http://127.0.0.1:7878/", "de")
+    links("http://127.0.0.1:7878/")
+    links(None)
+    assert "https://w3id.org/iran-kazakhstan-kg/id/kazakhstan" in _hrefs(countries._repr_html_())

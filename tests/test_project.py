@@ -13,8 +13,9 @@ from kg.errors import NotFound, UsageError
 from kg.i18n import FSI, PDI
 from kg.load import load_graph
 from kg.namespaces import ID, KG, RDF, RDFS, new_graph
-from kg.project import SPEC, load_projection, to_curie, to_networkx
+from kg.project import SPEC, load_projection, to_networkx
 from kg.stats import find_node, graph_stats, shortest_path
+from kg.terms import curie
 
 FIXTURE = Path(__file__).parent / "fixtures" / "explorer" / "mini.ttl"
 TOKAYEV = "kgi:kassym-jomart-tokayev"
@@ -53,7 +54,7 @@ def test_the_nodes_are_exactly_the_typed_resources_of_the_spec_groups(real):
     graph = load_graph()
     classes = " ".join(f"<{c}>" for g in SPEC.groups for c in g.classes)
     query = f"""SELECT DISTINCT ?s WHERE {{ VALUES ?root {{ {classes} }} ?s a/<{RDFS.subClassOf}>* ?root }}"""
-    expected = {to_curie(row.s) for row in graph.query(query)}
+    expected = {curie(row.s) for row in graph.query(query)}
     assert set(real.nodes) == expected
 
 
@@ -127,9 +128,9 @@ def test_the_spec_is_consistent():
             assert (cls, RDF.type, None) in declared, cls
 
 
-def test_to_curie_uses_the_longest_namespace():
-    assert to_curie(ID["agreement/x"]) == "agreement:x"
-    assert to_curie(KG.party) == "kg:party"
+def test_a_node_id_is_the_curie_of_the_longest_namespace():
+    assert curie(ID["agreement/x"]) == "agreement:x"
+    assert curie(KG.party) == "kg:party"
 
 
 # --------------------------------------------------------------------------- stats

@@ -98,6 +98,11 @@ def test_a_question_link_runs_live_on_the_static_site(tabs, served):
             "async () => kgSparql.sparql('ASK { ?s a <https://w3id.org/iran-kazakhstan-kg/ontology#Agreement> }')"
         )
         assert answer["boolean"] is True
+        page.goto(served + "sparql.fa.html?q=cq04-statements-by-speaker&speaker=kgi:kassym-jomart-tokayev")
+        page.locator("#sparql-table").wait_for(timeout=60_000)
+        info = page.locator("#sparql-info").inner_text()  # the explorer's strings and digits (format.js)
+        assert info.startswith(f"سطرها: {len(expected.rows)}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
+        assert not re.search(r"[0-9]", info.replace("CSV", "")), info
         assert all(url.startswith(served) for url in requests), requests  # nothing off the site
         assert errors == []
     finally:

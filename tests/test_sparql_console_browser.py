@@ -20,12 +20,12 @@ import pytest
 from rdflib import URIRef
 
 from kg.explore import write_explorer
-from kg.project import to_curie
 from kg.sparql import query
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.files import list_queries
 from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import Result
+from kg.terms import curie
 
 pytestmark = pytest.mark.browser
 
@@ -166,7 +166,7 @@ def test_a_reader_edits_a_library_question_and_runs_it(opened):
     rows = page.locator("#sparql-results tbody tr")
     assert rows.count() == len(expected) >= 2
     shown = [rows.nth(i).locator("button.node").first.get_attribute("data-id") for i in range(rows.count())]
-    assert shown == [to_curie(URIRef(iri)) for iri in reversed(expected)]
+    assert shown == [curie(URIRef(iri)) for iri in reversed(expected)]
     header = page.locator("#sparql-results thead").inner_text()
     assert "Statement" in header and "Occasion" in header  # the library's column names
     OUTPUT.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ from kg.sparql.tables import (
     _cell,
     _fit,
     _width,
-    compact,
     display_table,
     format_csv,
     format_json,
@@ -241,18 +240,6 @@ def test_the_html_table_escapes_isolates_and_says_when_rows_were_cut():
     assert f'<td dir="auto" title="kgi:iran"><a href="{ID["iran"]}">kgi:iran</a></td>' in html
     assert html.endswith("</tbody></table><p>the result was cut at 2 rows (--max-rows)</p>")
     assert "<script" not in html
-
-
-@pytest.mark.parametrize(
-    ("iri", "short"),
-    [
-        (str(ID["kazakhstan"]), "kgi:kazakhstan"),
-        ("http://www.w3.org/2001/XMLSchema#integer", "xsd:integer"),
-        ("http://example.org/unknown", "<http://example.org/unknown>"),
-    ],
-)
-def test_an_iri_is_compacted_with_the_project_prefixes(iri, short):
-    assert compact(iri) == short
 
 
 # --------------------------------------------------------------------------- cells

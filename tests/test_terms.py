@@ -10,6 +10,7 @@ from kg.namespaces import ID, KG, XSD
 from kg.terms import (
     answer_term,
     curie,
+    explorer_fragment,
     natural_key,
     nt_term,
     pack_oxigraph,
@@ -57,6 +58,21 @@ def test_curie_and_prefixed_display_forms():
     assert curie(URIRef("http://www.w3.org/ns/unknown#x")) == "<http://www.w3.org/ns/unknown#x>"
     assert curie(BNode("b0")) == "_:b0"
     assert curie(Literal("x", lang="fa")) == '"x"@fa'
+    assert prefixed("http://www.w3.org/2001/XMLSchema#integer") == "xsd:integer"
+    assert prefixed("http://example.org/unknown") == "<http://example.org/unknown>"
+
+
+@pytest.mark.parametrize(
+    ("iri", "fragment"),
+    [
+        (str(ID["iran"]), "node=kgi:iran"),  # the projection's id of the node
+        ("http://example.org/unknown", "node=http://example.org/unknown"),  # no prefix: the IRI itself
+        ("http://example.org/a b#c", "node=http://example.org/a%20b%23c"),
+        (str(ID["x"]) + "?y", "node=https://w3id.org/iran-kazakhstan-kg/id/x%3Fy"),  # no valid local name
+    ],
+)
+def test_a_link_into_the_explorer_names_the_node_as_the_projection_does(iri, fragment):
+    assert explorer_fragment(iri) == fragment
 
 
 def test_nt_term_escapes_as_pyoxigraph_writes_n_triples():

@@ -1,4 +1,14 @@
-"""The graph in Jupyter: the offline explorer inline (:func:`explorer`), a pyvis network to restyle (:func:`network`).
+"""The graph in Jupyter: the offline explorer inline (:func:`explorer`), a pyvis network to restyle (:func:`network`),
+and where query results link (:func:`link_site`).
+
+A query's :class:`kg.sparql.Result` shows in a notebook as a table whose IRIs
+are links. By default they are the graph's IRIs (``https://w3id.org/…``),
+which resolve only once that address is registered, as the table's title
+says; ``link_site("http://127.0.0.1:7878/")`` links them to their pages on a
+running ``kg serve`` (or a static site from ``kg publish``, which has the same
+paths), ``link_site(URL, "fa")`` to the Persian pages, ``link_site(None)``
+back to the IRIs. The notebook never finds a site on its own: nothing here
+reaches the network.
 
 The explorer (:mod:`kg.explore`) is one self-contained HTML page. In a
 notebook it is shown in an ``<iframe srcdoc=…>``: the whole page, escaped
@@ -31,6 +41,10 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
+
+from kg.sparql.tables import link_site
+
+__all__ = ["Explorer", "explorer", "link_site", "network"]
 
 
 @dataclass(frozen=True)

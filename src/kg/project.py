@@ -152,17 +152,6 @@ SPEC = ProjectionSpec(
 )
 
 
-def to_curie(term: Node) -> str:
-    """A compact name for ``term``: a CURIE for the project's namespaces, else ``<iri>`` or ``_:id``.
-
-    >>> to_curie(URIRef("https://w3id.org/iran-kazakhstan-kg/id/agreement/rail"))
-    'agreement:rail'
-    >>> to_curie(URIRef("http://www.w3.org/ns/unknown#x"))
-    '<http://www.w3.org/ns/unknown#x>'
-    """
-    return curie(term)
-
-
 def _terms_graph(graph: Graph) -> Graph:
     """The graph that holds the class hierarchy and term labels: ``graph`` itself, or the shipped ontology."""
     if (KG.City, RDFS.subClassOf, KG.Place) in graph:
@@ -209,7 +198,7 @@ class _Context:
     properties: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def term_labels(self, term: URIRef, table: dict[str, dict[str, str]]) -> str:
-        name = to_curie(term)
+        name = curie(term)
         if name not in table:
             labels = self.spec.term_labels.get(term) or _labels(self.terms, term, (RDFS.label, SKOS.prefLabel))
             table[name] = {code: labels.get(code, name) for code in LANGUAGES}
@@ -223,18 +212,18 @@ class _Context:
         if term in self.ids:
             return {"node": self.ids[term]}
         labels = _labels(self.graph, term, self.spec.value_labels)
-        name = to_curie(term)
+        name = curie(term)
         out: dict[str, Any] = {"term": name, "label": {code: labels.get(code, name) for code in LANGUAGES}}
         date = self.graph.value(term, self.spec.value_date)
         if isinstance(date, Literal):
             out["date"] = str(date)
         kind_property, scope_property = self.spec.cue_parts
-        kinds = sorted(self.graph.objects(term, kind_property), key=to_curie)  # one, the same on every run
+        kinds = sorted(self.graph.objects(term, kind_property), key=curie)  # one, the same on every run
         kind = kinds[0] if kinds else None
         if kind is not None:
             kind_labels = _labels(self.graph, kind, self.spec.value_labels)
             scope = _labels(self.graph, term, (scope_property,))
-            out["kind"] = {"term": to_curie(kind), "label": {c: kind_labels.get(c, to_curie(kind)) for c in LANGUAGES}}
+            out["kind"] = {"term": curie(kind), "label": {c: kind_labels.get(c, curie(kind)) for c in LANGUAGES}}
             out["scope"] = {code: scope[code] for code in LANGUAGES if code in scope}
         return out
 
@@ -252,7 +241,7 @@ def _node_types(graph: Graph, spec: ProjectionSpec, lineages: dict[URIRef, set[U
             continue
         candidates = [c for c in classes if lineages.get(c, {c}) & group_classes]
         if candidates:
-            chosen[subject] = max(candidates, key=lambda c: (len(lineages.get(c, {c})), to_curie(c)))
+            chosen[subject] = max(candidates, key=lambda c: (len(lineages.get(c, {c})), curie(c)))
     return chosen
 
 
@@ -265,7 +254,7 @@ def _claim(ctx: _Context, claim: Node) -> dict[str, Any]:
     """A kg:Claim as {subject, property, object | value}, each with what the panel needs to show it."""
     g = ctx.graph
     subject_role, property_role, object_role, value_role = ctx.spec.claim_roles
-    out: dict[str, Any] = {"id": to_curie(claim)}
+    out: dict[str, Any] = {"id": curie(claim)}
     subject = g.value(claim, subject_role)
     if subject is not None:
         out["subject"] = ctx.value(subject)
@@ -315,8 +304,8 @@ def to_networkx(graph: Graph, spec: ProjectionSpec = SPEC) -> nx.MultiDiGraph:
     lineages = _lineages(terms)
     ctx = _Context(graph, terms, spec)
     node_types = _node_types(graph, spec, lineages)
-    ordered = sorted(node_types, key=to_curie)
-    ctx.ids = {term: to_curie(term) for term in ordered}
+    ordered = sorted(node_types, key=curie)
+    ctx.ids = {term: curie(term) for term in ordered}
     mentions = _mentions(graph)
 
     out = nx.MultiDiGraph()
@@ -380,11 +369,11 @@ def _add_triples(out: nx.MultiDiGraph, ctx: _Context, term: Node, *, is_slip: bo
     name = ctx.ids[term]
     attrs = out.nodes[name]
     via: list[tuple[Node, Shortcut]] = []
-    for prop, obj in sorted(graph.predicate_objects(term), key=lambda po: (to_curie(po[0]), str(po[1]))):
+    for prop, obj in sorted(graph.predicate_objects(term), key=lambda po: (curie(po[0]), str(po[1]))):
         if not isinstance(prop, URIRef) or prop in skip:
             continue
         if isinstance(obj, Literal):
-            kind = obj.language or (to_curie(obj.datatype) if obj.datatype else "")
+            kind = obj.language or (curie(obj.datatype) if obj.datatype else "")
             attrs["literals"].append({"prop": ctx.prop(prop), "text": str(obj), "lang": kind})
         elif obj in ctx.ids:
             out.add_edge(name, ctx.ids[obj], key=ctx.prop(prop), prop=ctx.prop(prop))
@@ -395,17 +384,17 @@ def _add_triples(out: nx.MultiDiGraph, ctx: _Context, term: Node, *, is_slip: bo
     shortcut_edges = [e for middle, cut in via for e in _shortcut_edges(ctx, middle, cut)]
     for key, target, extra in sorted(shortcut_edges, key=lambda e: (e[0], e[1])):
         out.add_edge(name, target, key=key, **extra)
-    claims = {to_curie(p): _claim(ctx, c) for p in spec.claim_properties for c in graph.objects(term, p)}
+    claims = {curie(p): _claim(ctx, c) for p in spec.claim_properties for c in graph.objects(term, p)}
     if is_slip or claims:
         claimed, corrected = spec.claim_properties
-        attrs["slip"] = {"claimed": claims.get(to_curie(claimed)), "corrected": claims.get(to_curie(corrected))}
+        attrs["slip"] = {"claimed": claims.get(curie(claimed)), "corrected": claims.get(curie(corrected))}
         for p in (*spec.claim_properties, *spec.claim_roles):
             ctx.prop(p)
 
 
 def _link_slips(out: nx.MultiDiGraph, spec: ProjectionSpec) -> None:
     """Every node's ``slips``: those that point at it (``spec.slip_in``) and those it points at (``spec.slip_out``)."""
-    slip_in, slip_out = to_curie(spec.slip_in), to_curie(spec.slip_out)
+    slip_in, slip_out = curie(spec.slip_in), curie(spec.slip_out)
     for name in out:
         out.nodes[name]["slips"] = sorted(
             {u for u, _, p in out.in_edges(name, data="prop") if p == slip_in}

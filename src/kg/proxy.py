@@ -247,7 +247,7 @@ class SparqlProxy:
         if problems:
             return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
-        query_string = request.url.query
+        query_string = request.scope["query_string"].decode()  # as request.url.query has it, without building a URL
         key = (request.method, query_string, content_type, body, accept)
         cached = self.cache.get(key)
         if cached is not None:  # answered before, so checked before: the store has not changed since

@@ -99,7 +99,7 @@ class ShownTable:
 
 
 def readable_cell(cell: Cell, lang: str) -> ShownCell:
-    """A cell of :func:`kg.sparql.results.display_table` as the reader sees it."""
+    """A cell of :func:`kg.sparql.tables.display_table` as the reader sees it."""
     if cell.iri and not cell.tip.startswith(("xsd:", "@", "rdf:")) and cell.text == cell.tip:
         return ShownCell(cell.text, iri=cell.iri, tip=cell.tip, code=True)  # no label: the prefixed name
     if cell.iri and cell.tip and cell.text != cell.tip and not cell.tip.startswith(("xsd:", "@")):

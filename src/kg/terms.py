@@ -9,7 +9,8 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
   ``NCName`` (XML Namespaces 1.0; Persian letters allowed) or anything a JSON-LD
   compact IRI may hold (JSON-LD 1.1 §4.1.5: not starting with ``//``).
 * :func:`curie` is the display form used in reports, tables and pages: a Turtle
-  prefixed name where one is valid, else ``<iri>``; blank nodes as ``_:label``.
+  prefixed name where one is valid, else ``<iri>``; blank nodes as ``_:label``;
+  :func:`explorer_fragment` names a node so in a link to the explorer.
 * :func:`nt_term` writes a term as pyoxigraph writes N-Triples (canonical
   N-Triples escaping: UTF-8 stays as it is, ``"`` ``\\`` and controls escaped).
 * :func:`to_oxigraph` and :func:`to_rdflib` convert terms without changing any
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import re
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,6 +112,17 @@ def prefixed(iri: str) -> str:
     """``kgi:kazakhstan`` for an IRI with a valid Turtle prefixed name, else ``<iri>``."""
     split = split_iri(iri)
     return f"{split[0]}:{split[1]}" if split else f"<{iri}>"
+
+
+def explorer_fragment(iri: str) -> str:
+    """The fragment of a link that opens the explorer on ``iri``'s node: its prefixed name (the id the
+    projection gives it), or the IRI itself where it has none.
+
+    >>> explorer_fragment("https://w3id.org/iran-kazakhstan-kg/id/iran"), explorer_fragment("http://a.example/x y")
+    ('node=kgi:iran', 'node=http://a.example/x%20y')
+    """
+    name = prefixed(iri)
+    return "node=" + urllib.parse.quote(name if not name.startswith("<") else iri, safe=":/")
 
 
 def curie(term: Node | str) -> str:

@@ -47,8 +47,9 @@ from kg.i18n import LANGUAGES
 from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET
 from kg.load import article_text
 from kg.output import check_output, write_atomically
-from kg.project import SPEC, as_projection, to_curie, to_networkx
+from kg.project import SPEC, as_projection, to_networkx
 from kg.stats import centrality
+from kg.terms import curie
 from kg.text import sentence_spans
 
 TEMPLATE = "explorer.html"
@@ -135,8 +136,8 @@ def page_data(
         "tables": [with_labels(t) for t in TABLES if t["group"] in present],
         "questions": questions,
         "timeline": timeline(graph),
-        "notes": [to_curie(p) for p in SPEC.notes],
-        "factuality": {role: to_curie(p) for role, p in SPEC.factuality.items()},
+        "notes": [curie(p) for p in SPEC.notes],
+        "factuality": {role: curie(p) for role, p in SPEC.factuality.items()},
         "text": text,
         "sentences": [list(span) for span in sentence_spans(text)],
         "i18n": page_strings(),

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.errors import KgError
 from kg.i18n import LANGUAGES
 from kg.limits import QUESTION_ROWS
-from kg.project import to_curie
+from kg.terms import curie
 
 
 def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str, Any]]:
@@ -56,7 +56,7 @@ def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str,
                         node = nodes.get(str(value))
                         label = projection.nodes[node][f"label_{lang}"] if node else None
                         cell["text"] = (
-                            str(named) if named is not None else label or result.labels.get(value) or to_curie(value)
+                            str(named) if named is not None else label or result.labels.get(value) or curie(value)
                         )
                         if node:
                             cell["node"] = node

@@ -33,7 +33,7 @@ from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
 from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed
 from kg.publish.paths import RDF_SUFFIXES
-from kg.terms import natural_key
+from kg.terms import explorer_fragment, natural_key
 from kg.text import sentence_spans
 
 #: Classes whose instances are the curation: the article's slips and the curators' doubts and notes.
@@ -58,10 +58,8 @@ class Renderer(Nodes):
     """Renders the pages of a publication (:class:`~kg.publish.nodes.Nodes` shows each value on them)."""
 
     def explorer_link(self, iri: str) -> str:
-        name = prefixed(iri)
-        target = name if not name.startswith("<") else iri
         page = "explorer.html" if self.static else "explorer"
-        return f"{self.root}{page}#node={urllib.parse.quote(target, safe=':/')}"
+        return f"{self.root}{page}#{explorer_fragment(iri)}"
 
     def query_link(self, iri: str) -> str | None:
         """The editor with a query about ``iri`` (its facts both ways, labelled); None on the static site."""
@@ -79,8 +77,8 @@ class Renderer(Nodes):
     def render(self, template: str, lang: str, **context: Any) -> str:
         """A template of ``templates/site/`` in ``lang``, with the site's and the publication's strings."""
         return environment().get_template(template).render(
-            ui=Messages("site", lang), pui=Messages("publication", lang), lang=lang, root=self.root,
-            other_pui=Messages("publication", other_language(lang)),
+            ui=_messages("site", lang), pui=_messages("publication", lang), lang=lang, root=self.root,
+            other_pui=_messages("publication", other_language(lang)),
             count=lambda n: format_count(n, lang),
             static=self.static, media_types=MEDIA_TYPES, **context,
         )  # fmt: skip
@@ -335,6 +333,21 @@ def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
 @cache
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sentence_spans(text))
+
+
+class _KeptMessages(Messages):
+    """Messages whose strings, once looked up, stay as attributes: a site renders thousands of pages, each
+    looking up dozens of strings (the catalogue is read once per process and never changes)."""
+
+    def __getattr__(self, key: str) -> str:
+        found = super().__getattr__(key)
+        self.__dict__[key] = found
+        return found
+
+
+@cache
+def _messages(domain: str, lang: str) -> Messages:
+    return _KeptMessages(domain, lang)
 
 
 @cache

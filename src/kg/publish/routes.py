@@ -45,7 +45,7 @@ from starlette.routing import Route
 from kg.i18n import language, other_language
 from kg.namespaces import DATASET_IRI
 from kg.publish.conneg import MEDIA_TYPES, OFFERS, negotiate, prefers_persian
-from kg.publish.paths import RDF_SUFFIXES, SUFFIXES, parse_page, resource_iri
+from kg.publish.paths import RDF_SUFFIXES, SUFFIXES, Page, parse_page, resource_iri, resource_path
 
 if TYPE_CHECKING:
     from kg.publish.description import Publication
@@ -67,6 +67,7 @@ class Published:
         self.data = data
         self._state: tuple[Publication, Renderer, SearchIndex] | None = None
         self.cache: dict[tuple[str, str, str], tuple[bytes, str]] = {}
+        self._retired: dict[str, str | None] | None = None
         self.dumps: dict[str, bytes] = {}
 
     def ready(self) -> tuple[Publication, Renderer, SearchIndex] | None:
@@ -83,6 +84,14 @@ class Published:
                 publication = load_publication(self.data)
                 self._state = (publication, Renderer(publication), SearchIndex(publication))
             return self._state
+
+    def retired(self) -> dict[str, str | None]:
+        """The retired IRIs of the publication and what replaces each (:mod:`kg.publish.retired`), found once."""
+        if self._retired is None:
+            from kg.publish.retired import retired
+
+            self._retired = retired(self.get()[0])
+        return self._retired
 
     def dump(self, name: str) -> bytes:
         """A gzipped dump of the data (``kg.ttl.gz`` …), made once."""
@@ -176,6 +185,9 @@ async def dereference(request: Request) -> Response:
     path = request.path_params["path"]
     publication, renderer, _ = await _published(request)
     page = parse_page(path)
+    retired = await _retired(request, path, page)
+    if retired is not None:
+        return retired
     if page is not None and page.iri in publication.resources:
         return await _answer(request, page.iri, page.ext, page.lang, negotiated=False)
     iri = resource_iri(path)
@@ -191,6 +203,35 @@ async def dereference(request: Request) -> Response:
     return RedirectResponse(
         target, status_code=303, headers={"Vary": "Accept, Accept-Language", "Link": _alternates(renderer, iri, lang)}
     )
+
+
+async def _retired(request: Request, path: str, page: Page | None) -> Response | None:
+    """A retired IRI's answer (:mod:`kg.publish.retired`): 301 to the same document of what replaces it, else
+    410 Gone with what remains of its description (a page for people, the RDF asked for); None if not retired."""
+    state: Published = request.app.state.published
+    found = state._retired if state._retired is not None else await run_in_threadpool(state.retired)
+    if not found:
+        return None
+    iri = page.iri if page is not None else resource_iri(path)
+    if iri is None or iri not in found:
+        return None
+    _, renderer, _ = await _published(request)
+    new = found[iri]
+    if new is not None:
+        own = resource_path(new)
+        target = renderer.href(new, page.lang, page.ext) if page is not None else ("/" + own if own else None)
+        return RedirectResponse(target or new, status_code=301)
+    ext = page.ext if page is not None else negotiate(request.headers.get("accept"))
+    if ext is None:
+        return _not_acceptable(request)
+    lang = page.lang if page is not None else _lang(request)
+    headers = {} if page is not None else {"Vary": "Accept, Accept-Language"}
+    if ext == "html":
+        html = renderer.render("gone.html", lang, path=request.url.path, label=renderer.name(iri, lang))
+        headers["Content-Security-Policy"] = CSP
+        return Response(html, status_code=410, media_type="text/html; charset=utf-8", headers=headers)
+    body, _ = await run_in_threadpool(_document, request, state, iri, ext, lang)
+    return Response(body, status_code=410, media_type=f"{MEDIA_TYPES[ext]}; charset=utf-8", headers=headers)
 
 
 async def well_known_void(request: Request) -> Response:

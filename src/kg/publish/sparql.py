@@ -30,8 +30,12 @@ from typing import Any
 
 from kg.i18n import LANGUAGES, Messages, messages
 
-#: The explorer's modules the site's script uses (the engine client and what it imports).
-_MODULES = ("sparql-engine.js", "sparql-messages.js", "sparql-params.js", "sparql-policy.js", "sparql-results.js")
+#: The explorer's modules the site's script uses (the engine client and what it imports; dom.js and
+#: format.js: elements, the UI's digits and strings, as the explorer builds and writes them).
+_MODULES = (
+    *("dom.js", "format.js", "sparql-engine.js", "sparql-messages.js", "sparql-params.js", "sparql-policy.js"),
+    "sparql-results.js",
+)
 
 #: Apache: the engine's files never change under one name.
 HTACCESS = """# The SPARQL engine's files (kg publish): named by their content, so cached for good.

@@ -16,7 +16,8 @@ host and from disk. Beside them:
 ``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
 ``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
 ``sitemap.xml``                 every page, at its address under the w3id.org base
-``.htaccess``                   media types and charsets for an Apache host
+``.htaccess``                   media types and charsets for an Apache host, and the retired IRIs' 301 and 410
+``gone.html``                   the page of a retired IRI (410), when the graph has one (:mod:`kg.publish.retired`)
 ``w3id/.htaccess``              the redirect rules for the w3id.org repository (:mod:`kg.publish.apache`)
 
 The folder is written in a staging folder beside the target and swapped into
@@ -34,6 +35,7 @@ import shutil
 import stat
 import tempfile
 import time
+import urllib.parse
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -84,20 +86,27 @@ class _Writer:
         self.files = 0
         self.bytes = 0
         self.linked = 0
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
 
     def write(self, relative: str, content: str | bytes) -> None:
-        path = self.folder / relative
-        if path.parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(path.parent)
+        path = f"{self.folder}/{relative}"  # the site writes thousands of files: no Path objects on the way
+        parent = path.rpartition("/")[0]
+        if parent not in self._made:
+            Path(parent).mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.files += 1
         self.bytes += len(data)
-        if self.previous is not None and _link_same(self.previous / relative, path, data):
+        if self.previous is not None and _link_same(self.previous / relative, Path(path), data):
             self.linked += 1
             return
-        path.write_bytes(data)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
 
 
 def _link_same(old: Path, path: Path, data: bytes) -> bool:
@@ -159,18 +168,32 @@ def _remove_stale_staging(folder: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+#: Resources a worker takes at a time: small enough that the processes finish together, large enough
+#: that taking one costs nothing.
+_CHUNK = 24
+
+
 def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
+    """Every file of the site: the resources' documents in chunks taken in turn by worker processes (so that
+    they finish about together whatever the sizes of the parts), while this process writes everything else
+    (the dumps, the explorer, the top pages: what a build keeps for its other outputs)."""
+    documents = set(publication.documents)
     iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
     pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
+    # The documents (whole graphs, the ontology's documentation) first, each alone: the largest parts are
+    # taken first and by different processes, not left to one process at the end.
+    chunks = [[iri] for iri in iris if iri in documents]
+    rest = [iri for iri in iris if iri not in documents]
+    chunks += [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
     workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
     folders = (str(writer.folder), str(writer.previous) if writer.previous is not None else None)
     pool = None
     if workers > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
-        # Each child inherits the loaded publication (fork) and writes its share of the resources,
-        # while this process writes everything else (the dumps, the explorer, the top pages).
+        # Each child inherits the loaded publication and the chunk counter (fork).
         context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication,))
-        shares = [pool.submit(_write_share, (*folders, iris[i::workers])) for i in range(workers)]
+        taken = context.Value("l", 0)
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
+        shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers)]
     try:
         if pool is None:
             counts = [_write_resources(_Writer(writer.folder, writer.previous), publication, iris)]
@@ -179,6 +202,8 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
             counts = [share.result() for share in shares]
     finally:
         if pool is not None:
+            with taken.get_lock():  # on an error here: the workers stop after their chunk
+                taken.value = len(chunks)
             pool.shutdown(cancel_futures=True)
     writer.files += sum(c[0] for c in counts)
     writer.bytes += sum(c[1] for c in counts)
@@ -194,6 +219,7 @@ def _write_rest(
     from kg.publish.opensearch import description as opensearch
     from kg.publish.opensearch import document_name
     from kg.publish.pages import Renderer
+    from kg.publish.retired import apache_rules, retired
     from kg.publish.script import search_script
     from kg.publish.search import SearchIndex
     from kg.publish.sparql import sparql_files
@@ -217,7 +243,10 @@ def _write_rest(
         writer.write(name, body)
     pages += ["sparql.html", "sparql.fa.html"]
     writer.write("sitemap.xml", sitemap(pages))
-    writer.write(".htaccess", site_rules())
+    gone = retired(publication)
+    writer.write(".htaccess", site_rules() + apache_rules(gone, urllib.parse.urlsplit(host).path or "/"))
+    if gone:
+        writer.write("gone.html", top.render("gone.html", "en", path="", label=""))
     writer.write("w3id/.htaccess", w3id_rules(host))
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)
@@ -228,22 +257,38 @@ def _write_rest(
 _ADOPTED: list[Any] = []
 
 
-def _adopt(publication: Any) -> None:
-    _ADOPTED[:] = [publication]
+def _adopt(publication: Any, taken: Any) -> None:
+    _ADOPTED[:] = [publication, taken]
 
 
-def _write_share(job: tuple[str, str | None, list[str]]) -> tuple[int, int, int]:
-    folder, previous, iris = job
-    return _write_resources(_Writer(Path(folder), Path(previous) if previous else None), _ADOPTED[0], iris)
+def _write_share(job: tuple[str, str | None, list[list[str]]]) -> tuple[int, int, int]:
+    folder, previous, chunks = job
+    writer = _Writer(Path(folder), Path(previous) if previous else None)
+    return _write_chunks(writer, _ADOPTED[0], _ADOPTED[1], chunks)
 
 
-def _write_resources(writer: _Writer, publication: Any, iris: Sequence[str]) -> tuple[int, int, int]:
+def _write_chunks(writer: _Writer, publication: Any, taken: Any, chunks: list[list[str]]) -> tuple[int, int, int]:
+    """The resources of the chunks not yet taken (``taken`` counts those taken, across the processes)."""
+    renderers: dict[int, Any] = {}
+    while True:
+        with taken.get_lock():
+            index = taken.value
+            taken.value = index + 1
+        if index >= len(chunks):
+            return writer.files, writer.bytes, writer.linked
+        _write_resources(writer, publication, chunks[index], renderers)
+
+
+def _write_resources(
+    writer: _Writer, publication: Any, iris: Sequence[str], renderers: dict[int, Any] | None = None
+) -> tuple[int, int, int]:
     """Every document of each of ``iris`` with ``writer``: the page in each language and the four RDF syntaxes;
-    what it wrote (files, bytes, files linked unchanged)."""
+    what it wrote (files, bytes, files linked unchanged). ``renderers`` (one for each depth of folder, as the
+    links are relative) are kept by the caller across calls: each keeps the values it has made."""
     from kg.publish.documents import render_descriptions, render_document
     from kg.publish.pages import Renderer
 
-    renderers: dict[int, Renderer] = {}
+    renderers = {} if renderers is None else renderers
     for iri in iris:
         stem = page_stem(iri) or ""
         depth = stem.count("/")

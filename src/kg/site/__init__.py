@@ -103,6 +103,7 @@ def create_app(site: Site, proxy: Any = None) -> Starlette:
     from kg.proxy import SparqlProxy
 
     routes = [
+        Route("/query", sparql_endpoint, methods=["GET", "POST"]),  # first: the busiest, matched before the rest
         Route("/", home),
         Route("/q/{name:str}.{ext:str}", question),
         Route("/q/{name:str}", question),
@@ -112,7 +113,6 @@ def create_app(site: Site, proxy: Any = None) -> Starlette:
         Route("/yasgui/{name:str}", yasgui_asset),
         Route("/site.css", site_css),
         Route("/explorer", explorer),
-        Route("/query", sparql_endpoint, methods=["GET", "POST"]),
     ]
     from kg.publish.routes import routes as publication_routes
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,10 @@ from kg.i18n import LANGUAGES, Messages, isolate, language, other_language, text
 from kg.limits import MAX_ROWS, SERVE_TIMEOUT
 from kg.publish.paths import page_path
 from kg.readable import readable_table
+from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.results import Result
-from kg.sparql.tables import compact, display_table
+from kg.sparql.tables import display_table
+from kg.terms import explorer_fragment
 
 #: Only this server: scripts, styles, fetches and forms. Inline scripts and styles are the pages' own.
 CSP = (
@@ -54,21 +56,44 @@ class Site:
 # that knows the query library's API (kg.sparql, the Query objects and their params).
 
 
+@cache
+def _questions() -> tuple[Any, ...]:
+    from kg.sparql.files import list_queries
+
+    return tuple(list_queries())
+
+
+@lru_cache(maxsize=256)
+def _find(name: str) -> Any:
+    from kg.sparql.files import find_query
+
+    return find_query(name)
+
+
+class ServedOxigraph(EndpointEngine):
+    """kg serve's own Oxigraph child, asked over the SPARQL Protocol. Named for its engine, so that a query is
+    checked as Oxigraph reads it (:func:`kg.sparql.policy.check_policy`), as ``/query`` does, not by rdflib's
+    parse meant for a server of unknown kind (some 20-90 ms for each new text)."""
+
+    name = "oxigraph"
+
+
 class Library:
     """The query library and the running of queries, seen through :mod:`kg.sparql`."""
 
     @staticmethod
     def questions() -> list[Any]:
-        from kg.sparql.files import list_queries
-
-        return list_queries()
+        return list(_questions())
 
     @staticmethod
     def find(name: str) -> Any:
-        """A query of the library by name: the one way a request names a file (never a path; SECURITY.md)."""
-        from kg.sparql.files import find_query
+        """A query of the library by name: the one way a request names a file (never a path; SECURITY.md).
 
-        return find_query(name)
+        Read once per name found (the library is the installed package's, unchanged while the site runs;
+        reading the folder and the file again cost about 2 ms a page); an unknown name is looked up each
+        time, and kept nowhere.
+        """
+        return _find(name)
 
     @staticmethod
     def default(param: Any) -> str:
@@ -92,13 +117,12 @@ class Library:
 
         ``name`` is looked up in the library only (:meth:`find`), never read as a path.
         """
-        from kg.sparql.endpoint import EndpointEngine
         from kg.sparql.files import read_query_text
         from kg.sparql.library import run_query
 
         q = Library.find(name) if name is not None else read_query_text(text or "", name="<-e>")
         limit = site.timeout if timeout is None else max(timeout, 0.001)  # the seconds left of the request
-        engine = EndpointEngine(site.endpoint, timeout=limit)
+        engine = ServedOxigraph(site.endpoint, timeout=limit)
         return run_query(q, dict(params), engine=engine, timeout=limit, max_rows=site.max_rows, lang=lang, labels=True)
 
     @staticmethod
@@ -128,7 +152,6 @@ def templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True, default_for_string=True)
     )
-    env.globals["compact"] = compact
     return env
 
 
@@ -148,7 +171,7 @@ def page(template: str, request: Request, status: int = 200, **context: Any) -> 
 
 
 def explorer_link(iri: str) -> str:
-    return "/explorer#node=" + urllib.parse.quote(compact(iri) if not compact(iri).startswith("<") else iri, safe=":/")
+    return "/explorer#" + explorer_fragment(iri)
 
 
 def href(iri: str, lang: str) -> str | None:

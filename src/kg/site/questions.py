@@ -23,7 +23,7 @@ from kg.site.pages import (
     site_of,
     status_of,
 )
-from kg.sparql.tables import compact
+from kg.terms import prefixed
 
 #: HTML input types for the parameter types of the query headers (see :mod:`kg.sparql.files`).
 INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "boolean": "select"}
@@ -112,7 +112,7 @@ def _names_to_iris(request: Request, q: Any, params: dict[str, str]) -> dict[str
     for key in names:
         iri = index.resolve(params[key])
         if iri is not None:
-            resolved[key] = compact(iri) if not compact(iri).startswith("<") else f"<{iri}>"
+            resolved[key] = prefixed(iri)
     return resolved
 
 

@@ -257,12 +257,19 @@ def load_query(
 
 
 def format_library(library: str | Path | None = None, lang: str = "en") -> str:
-    """``kg queries``: each query's name and title (its question for ``lang`` other than en), then its parameters."""
+    """``kg queries``: each query's name and title (its question for ``lang`` other than en), then its
+    parameters, each described in ``lang`` (``# param@LANG:``); the words around them from the UI-string
+    catalogue. The names and types are what ``--param`` takes, as typed."""
+    from kg.i18n import isolate, text
+
+    show = isolate if lang == "fa" else str
     lines = []
     for q in list_queries(library):
         heading = q.question(lang) if lang != "en" and q.question(lang) else q.title or q.question(lang)
         lines.append(f"{q.name}  {heading}".rstrip())
         for p in q.params:
-            default = f" (default {p.default_text})" if p.default is not None else ""
-            lines.append(f"    --param {p.name}=<{p.type}>{default}  {p.description}".rstrip())
-    return "\n".join(lines) + "\n" if lines else "the query library is empty\n"
+            usage = f"--param {p.name}=<{p.type}>"
+            if p.default is not None:
+                usage += " " + text("cli", "queries_default", lang, value=show(p.default_text))
+            lines.append(f"    {usage}  {q.param_text(p.name, lang)}".rstrip())
+    return "\n".join(lines) + "\n" if lines else text("cli", "queries_empty", lang) + "\n"

@@ -25,6 +25,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.namespaces import XSD
+from kg.publish.paths import page_path
 from kg.sparql.protocol import term_to_json
 from kg.sparql.values import IRI_CHARS, n3
 from kg.terminal import printable
@@ -45,11 +46,6 @@ class Solutions(Protocol):
 
     @property
     def notice(self) -> str: ...
-
-
-def compact(iri: str) -> str:
-    """``https://w3id.org/iran-kazakhstan-kg/id/kazakhstan`` -> ``kgi:kazakhstan`` (else ``<iri>``)."""
-    return prefixed(iri)
 
 
 def _plain(term: Identifier | None) -> str:
@@ -111,7 +107,7 @@ def _display(term: Identifier | None, labels: Mapping[URIRef, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        return labels.get(term) or compact(str(term))
+        return labels.get(term) or prefixed(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
@@ -282,13 +278,13 @@ class Cell:
 
 def _cell_of(term: Identifier | None, labels: Mapping[URIRef, str], link: Identifier | None = None) -> Cell:
     if isinstance(term, URIRef):
-        return Cell(_display(term, labels), str(term), compact(str(term)))
+        return Cell(_display(term, labels), str(term), prefixed(str(term)))
     target = str(link) if isinstance(link, URIRef) else None
     if isinstance(term, Literal):
         if term.language:
             tip = f"@{term.language}"
         else:
-            tip = compact(str(term.datatype)) if term.datatype is not None else compact(str(XSD.string))
+            tip = prefixed(str(term.datatype)) if term.datatype is not None else prefixed(str(XSD.string))
         return Cell(str(term), target, tip)
     return Cell(_display(term, labels), target)
 
@@ -310,11 +306,50 @@ def display_table(result: Solutions, *, iris: bool = False) -> tuple[list[str], 
     return [v for v, _ in columns], rows
 
 
+@dataclass
+class LinkSite:
+    """Where the IRIs of an HTML result table link (:func:`link_site`): the site's address and page language;
+    no address: to the IRIs themselves."""
+
+    url: str | None = None
+    lang: str = "en"
+
+    def href(self, iri: str) -> str:
+        """The link of ``iri``: its page on the site (``id/kazakhstan.html``), else the IRI itself."""
+        if self.url is None:
+            return iri
+        path = page_path(iri, self.lang)
+        return self.url + path if path is not None else iri
+
+
+#: The one setting of the tables' links (a notebook sets it with kg.notebook.link_site).
+LINKS = LinkSite()
+_TO_IRIS = (
+    "Links go to the graph's IRIs under https://w3id.org/iran-kazakhstan-kg/, which resolve only once that "
+    "address is registered; kg.notebook.link_site(URL) links them to the pages of a kg serve or a static site."
+)
+
+
+def link_site(url: str | None, lang: str = "en") -> None:
+    """Link the IRIs of HTML result tables (a notebook's ``Result``) to their pages on the site at ``url`` (a
+    running ``kg serve``, ``http://127.0.0.1:7878/``, or a static site from ``kg publish``, which has the same
+    paths), in ``lang``; ``None``: back to the IRIs themselves."""
+    from kg.i18n import LANGUAGES
+
+    if url is not None and (not url.startswith(("http://", "https://", "file:///")) or not url.endswith("/")):
+        raise ValueError(f"the site must be an http(s) or file URL ending in '/', not {url!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    LINKS.url, LINKS.lang = url, lang
+
+
 def render_html_table(result: Solutions) -> str:
-    """The result as one HTML ``<table>``: escaped text, each cell ``dir=auto`` (isolated), IRIs
-    linked, a literal's datatype or language as its tooltip; a note when the rows were cut."""
+    """The result as one HTML ``<table>``: escaped text, each cell ``dir=auto`` (isolated), IRIs linked (to
+    their pages on the site :func:`link_site` names, else to the IRIs, which the table's title says), a
+    literal's datatype or language as its tooltip; a note when the rows were cut."""
     columns, rows = display_table(result)
-    out = ['<table class="kg-result">', "<thead><tr>"]
+    where = f"Links go to the pages of {LINKS.url}" if LINKS.url else _TO_IRIS
+    out = [f'<table class="kg-result" title="{escape(where)}">', "<thead><tr>"]
     out += [f"<th>{escape(c)}</th>" for c in columns]
     out.append("</tr></thead><tbody>")
     for row in rows:
@@ -322,7 +357,7 @@ def render_html_table(result: Solutions) -> str:
         for cell in row:
             text = str(escape(cell.text))  # the dir=auto cell isolates it (a <bdi> would hide its direction)
             if cell.iri:
-                text = f'<a href="{escape(cell.iri)}">{text}</a>'
+                text = f'<a href="{escape(LINKS.href(cell.iri))}">{text}</a>'
             tip = f' title="{escape(cell.tip)}"' if cell.tip else ""
             out.append(f'<td dir="auto"{tip}>{text}</td>')
         out.append("</tr>")

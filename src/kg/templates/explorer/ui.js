@@ -3,25 +3,11 @@
 import { KG, model } from "./data.js";
 import { state } from "./state.js";
 import { DATES, NUMERIC, arrow, dirOf, formatCount, formatNumber, localDigits, translate } from "./format.js";
+import { $ as byId, el as element } from "./dom.js";
 
-export const $ = (id) => document.getElementById(id);
-
-export function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
-    else if (key === "style") Object.assign(node.style, value);
-    else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role") node.setAttribute(key, value);
-    else node[key] = value;
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
+/* The element helpers of dom.js, for the modules that take everything from here. */
+export const $ = byId;
+export const el = element;
 
 /* User text, isolated: a <bdi> in the direction of its language (dir=auto if unknown), so that an
    English reason that starts with a Persian word still reads left to right, and a label with U+202E

@@ -7,33 +7,18 @@
    prefixes, the strings in the page's language, and each resource's page (so that a cell links to
    it). The URL says what to run: sparql.html?q=cq04&speaker=kgi:kassym-jomart-tokayev runs cq04 with
    that speaker when the page opens (a shareable link to a live question), ?text=... a query of one's own. */
+import { $, el } from "./dom.js";
+import { localDigits, translate } from "./format.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
 import { bindParams } from "./sparql-params.js";
 import { problemOf as problemText } from "./sparql-messages.js";
 import { resultTable, resultsToCsv } from "./sparql-results.js";
 
-const $ = (id) => document.getElementById(id);
 const S = JSON.parse($("kg-sparql-settings").textContent);
 const QUESTIONS = S.questions;
-const t = (key, values) => {
-  let text = S.strings[key] || key;
-  for (const [k, v] of Object.entries(values || {})) text = text.split("{" + k + "}").join(String(v));
-  return text;
-};
-const PERSIAN = "۰۱۲۳۴۵۶۷۸۹";
-const digits = (n) => (S.lang === "fa" ? String(n).replace(/[0-9]/g, (d) => PERSIAN[d]) : String(n));
+const t = (key, values) => translate({ [S.lang]: S.strings }, S.lang, key, values);
+const digits = (n) => localDigits(n, S.lang);
 
-function el(tag, props, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props || {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("data-") || key === "lang" || key === "dir" || key === "title" || key === "href") node.setAttribute(key, value);
-    else node[key] = value;
-  }
-  for (const child of children.flat(Infinity)) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
 const bdi = (text, lang) => el("bdi", { dir: lang === "fa" ? "rtl" : lang === "en" ? "ltr" : "auto", lang: lang || undefined }, text);
 
 let engine = null;
