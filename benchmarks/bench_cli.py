@@ -275,8 +275,9 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Pa
         for name in QUERIES:
             row: dict[str, Any] = {"cold": [], "warm": [], "ox": [], "rdflib": [], "before": []}
             for run in range(runs):
-                if older is not None:  # the older kg's kg query, as it ran (its flags only)
-                    old_env = {**env, "PYTHONPATH": str(older / "src")}
+                if older is not None:  # the older kg's first run (its flags only; KG_NO_CACHE: a tree with a
+                    # warm process of its own would start one, which this script would then wait for)
+                    old_env = {**env, "PYTHONPATH": str(older / "src"), "KG_NO_CACHE": "1"}
                     old = kg_command("query", name, *data_args, *timeout)
                     row["before"].append(measured(old, old_env, exclude))
                 cold = kg_command("query", name, *data_args, *timeout, "--no-cache")

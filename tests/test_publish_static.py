@@ -44,6 +44,8 @@ class _Links(HTMLParser):
         self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "base":  # the error pages' base: the host's path of the site (tests/test_publish_static_hostile.py)
+            return
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.links.append(value)

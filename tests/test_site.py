@@ -165,7 +165,7 @@ def test_a_question_page_shows_its_exact_rows_with_labels_linked_to_their_iris(s
     assert table.rows == expected
     assert 'title="@en"' in page
     assert "@en" not in re.sub(r' title="[^"]*"', "", page)  # the language is a tooltip, not noise in the text
-    assert "/explorer#node=agreement:" in page
+    assert "/explorer#lang=en&amp;node=agreement:" in page  # the explorer opens in the page's language
 
 
 @pytest.mark.server

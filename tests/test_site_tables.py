@@ -91,8 +91,13 @@ def test_the_html_table_for_notebooks_is_labelled_escaped_and_isolated():
             }
         ],
     )
+    from markupsafe import escape
+
+    from kg.sparql.tables import _TO_IRIS
+
     assert result._repr_html_() == (
-        '<table class="kg-result"><thead><tr><th>placeLabel</th><th>note</th><th>n</th></tr></thead><tbody><tr>'
+        f'<table class="kg-result" title="{escape(_TO_IRIS)}">'
+        "<thead><tr><th>placeLabel</th><th>note</th><th>n</th></tr></thead><tbody><tr>"
         f'<td dir="auto" title="@fa"><a href="{place}">تهران</a></td>'
         '<td dir="auto" title="xsd:string">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</td>'
         '<td dir="auto" title="xsd:integer">3</td></tr></tbody></table>'

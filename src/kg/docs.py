@@ -60,6 +60,9 @@ table.grid th, table.grid td { border: 1px solid #d8dee6; }
 code { font-size: 0.9em; background: #f3f5f8; padding: 0 0.2em; }
 nav > ul > li > ul { columns: 3; padding-inline-start: 1.2rem; } nav li li { break-inside: avoid; }
 footer { margin-top: 3rem; font-size: 0.85em; color: #666; }
+td, td code, td a { overflow-wrap: anywhere; } table { max-width: 100%; }
+table.grid { display: block; overflow-x: auto; }
+@media (max-width: 40rem) { body { padding: 0.75rem; } nav > ul > li > ul { columns: 1; } }
 """.strip()
 
 

@@ -114,15 +114,19 @@ def prefixed(iri: str) -> str:
     return f"{split[0]}:{split[1]}" if split else f"<{iri}>"
 
 
-def explorer_fragment(iri: str) -> str:
+def explorer_fragment(iri: str, lang: str | None = None) -> str:
     """The fragment of a link that opens the explorer on ``iri``'s node: its prefixed name (the id the
-    projection gives it), or the IRI itself where it has none.
+    projection gives it), or the IRI itself where it has none; in ``lang`` when given (the page's
+    language: the explorer opens in English otherwise).
 
     >>> explorer_fragment("https://w3id.org/iran-kazakhstan-kg/id/iran"), explorer_fragment("http://a.example/x y")
     ('node=kgi:iran', 'node=http://a.example/x%20y')
+    >>> explorer_fragment("https://w3id.org/iran-kazakhstan-kg/id/iran", "fa")
+    'lang=fa&node=kgi:iran'
     """
     name = prefixed(iri)
-    return "node=" + urllib.parse.quote(name if not name.startswith("<") else iri, safe=":/")
+    node = "node=" + urllib.parse.quote(name if not name.startswith("<") else iri, safe=":/")
+    return f"lang={lang}&{node}" if lang else node
 
 
 def curie(term: Node | str) -> str:

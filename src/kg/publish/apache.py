@@ -81,21 +81,32 @@ def w3id_rules(host: str) -> str:
     return "\n".join(lines)
 
 
-def site_rules() -> str:
-    """The static folder's ``.htaccess``: media types with charset, the 404 page, the well-known description."""
+def site_rules(prefix: str = "/") -> str:
+    """The static folder's ``.htaccess``: media types with charset, the 404 page (at ``prefix``, the URL path
+    the site is published under: an error document is named from the host's root), the well-known
+    description; and what a hostile request gets: the ``.htaccess`` files themselves are not served, and
+    a method other than GET, HEAD and OPTIONS is 405 (TRACE, which echoes the request, Apache answers before
+    any ``.htaccess`` is read: only the server's ``TraceEnable off`` stops it, as the file says)."""
     lines = ["# Media types of the static site (kg publish), for an Apache host.", "AddDefaultCharset utf-8"]
     for ext, media in MEDIA_TYPES.items():
         lines.append(f"AddType {media} .{ext}")
     lines += [
         "AddType application/json .json",
         "AddCharset utf-8 .html .ttl .nt .jsonld .rdf .json .xml",
-        "ErrorDocument 404 /404.html",
+        f"ErrorDocument 404 {prefix}404.html",
         '<Files "void">',
         "  ForceType text/turtle",
         "</Files>",
         '<FilesMatch "^opensearch(\\.fa)?\\.xml$">',
         '  ForceType "application/opensearchdescription+xml; charset=utf-8"',
         "</FilesMatch>",
+        '<FilesMatch "^\\.ht">',
+        "  Require all denied",
+        "</FilesMatch>",
+        "# A static site is read only. (TRACE is answered before this file is read: set TraceEnable off.)",
+        "RewriteEngine on",
+        "RewriteCond %{REQUEST_METHOD} !^(GET|HEAD|OPTIONS)$",
+        "RewriteRule ^ - [R=405,L]",
         "",
     ]
     return "\n".join(lines)

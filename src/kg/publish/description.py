@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 _LABELS = (NamedNode(str(RDFS.label)), NamedNode(str(SKOS.prefLabel)))
 _ALT = NamedNode(str(SKOS.altLabel))
+_TITLE = NamedNode("http://purl.org/dc/terms/title")
 _TYPE = NamedNode(str(RDF.type))
 _IDENT = NamedNode(str(ITSRDF.taIdentRef))
 _MENTION = NamedNode(str(KG.Mention))
@@ -122,9 +123,10 @@ class Publication:
 
     @cached_property
     def labels(self) -> dict[str, dict[str, str]]:
-        """IRI -> language ('' untagged) -> its label (``rdfs:label``, else ``skos:prefLabel``; the smallest)."""
+        """IRI -> language ('' untagged) -> its label (``rdfs:label``, else ``skos:prefLabel``, else ``dcterms:title``
+        as the dataset and its parts have; the smallest)."""
         found: dict[str, dict[str, str]] = defaultdict(dict)
-        for predicate in reversed(_LABELS):  # rdfs:label wins: written last
+        for predicate in (_TITLE, *reversed(_LABELS)):  # rdfs:label wins: written last
             chosen: dict[tuple[str, str], str] = {}
             for quad in self._match(None, predicate, None):
                 if isinstance(quad.object, Literal):

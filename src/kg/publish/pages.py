@@ -62,9 +62,9 @@ class Renderer(Nodes):
     #: in the other language shows the same (a property of a big graph has tens of thousands of uses).
     _uses_kept: tuple[str, int, list[Quad]] | None = field(default=None, repr=False)
 
-    def explorer_link(self, iri: str) -> str:
+    def explorer_link(self, iri: str, lang: str | None = None) -> str:
         page = "explorer.html" if self.static else "explorer"
-        return f"{self.root}{page}#{explorer_fragment(iri)}"
+        return f"{self.root}{page}#{explorer_fragment(iri, lang)}"
 
     def query_link(self, iri: str) -> str | None:
         """The editor with a query about ``iri`` (its facts both ways, labelled); None on the static site."""
@@ -160,7 +160,7 @@ class Renderer(Nodes):
                 {"id": w.rsplit("/", 1)[-1], "href": "https://www.wikidata.org/wiki/" + w.rsplit("/", 1)[-1]}
                 for w in wikidata
             ],
-            "explorer": self.explorer_link(iri) if iri.startswith(BASE) and "#" not in iri else None,
+            "explorer": self.explorer_link(iri, lang) if iri.startswith(BASE) and "#" not in iri else None,
             "query": self.query_link(iri),
             "downloads": [(ext, self.href(iri, lang, ext)) for ext in RDF_SUFFIXES],
             "this_page": self.href(iri, lang),

@@ -234,7 +234,8 @@ def _write_rest(
         records = index.records(lang, lambda iri, lang: page_path(iri, lang))
         writer.write(f"search-index.{lang}.json", json.dumps(records, ensure_ascii=False, separators=(",", ":")))
         pages += ["index" + suffix, "search" + suffix]
-    writer.write("404.html", top.render("not-found.html", "en", path="", results=[]))
+    prefix = urllib.parse.urlsplit(host).path or "/"  # where the host serves the site: error pages name it
+    writer.write("404.html", top.render("not-found.html", "en", path="", results=[], base_href=prefix))
     writer.write("site.css", files("kg").joinpath("templates", "site", "site.css").read_bytes())
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
@@ -244,9 +245,9 @@ def _write_rest(
     pages += ["sparql.html", "sparql.fa.html"]
     writer.write("sitemap.xml", sitemap(pages))
     gone = retired(publication)
-    writer.write(".htaccess", site_rules() + apache_rules(gone, urllib.parse.urlsplit(host).path or "/"))
+    writer.write(".htaccess", site_rules(prefix) + apache_rules(gone, prefix))
     if gone:
-        writer.write("gone.html", top.render("gone.html", "en", path="", label=""))
+        writer.write("gone.html", top.render("gone.html", "en", path="", label="", base_href=prefix))
     writer.write("w3id/.htaccess", w3id_rules(host))
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)

@@ -170,8 +170,8 @@ def page(template: str, request: Request, status: int = 200, **context: Any) -> 
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP})
 
 
-def explorer_link(iri: str) -> str:
-    return "/explorer#" + explorer_fragment(iri)
+def explorer_link(iri: str, lang: str | None = None) -> str:
+    return "/explorer#" + explorer_fragment(iri, lang)
 
 
 def href(iri: str, lang: str) -> str | None:
@@ -189,9 +189,9 @@ def result_table(result: Result, lang: str, q: Any = None) -> dict[str, Any]:
         "count": len(rows),
         "truncated": result.truncated,
         "max_rows": result.max_rows,
-        "explore": explorer_link,
+        "explore": lambda iri: explorer_link(iri, lang),
         "href": lambda iri: href(iri, lang),
-        "first_node": explorer_link(nodes[0]) if nodes else None,
+        "first_node": explorer_link(nodes[0], lang) if nodes else None,
     }
 
 
@@ -225,8 +225,12 @@ async def http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 404:
         return error_page(request, 404, text("site", "not_found", lang))
-    if status == 405:
-        return error_page(request, 405, text("site", "method_not_allowed", lang, method=isolate(request.method)))
+    if status == 405:  # with the Allow header Starlette names (RFC 9110 §15.5.6: a 405 must say what is allowed)
+        answer = error_page(request, 405, text("site", "method_not_allowed", lang, method=isolate(request.method)))
+        allowed = (exc.headers or {}).get("Allow") if isinstance(exc, HTTPException) else None
+        if allowed:
+            answer.headers["Allow"] = allowed
+        return answer
     detail = exc.detail if isinstance(exc, HTTPException) else ""
     return error_page(request, status, text("site", "failed", lang), detail=str(detail))
 
