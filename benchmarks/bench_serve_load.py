@@ -35,7 +35,10 @@ The table gives answers per second that were 2xx (``ok/s``), the other answers p
 latency from ``wrk``, the CPU time of the server and its child per answer, and the resident
 memory of kg serve (its Python process and its Oxigraph child) before and after the run.
 During each kg serve cell the question list is fetched once (it runs no query) and its time
-is in ``home ms``: queries waiting in the queue must not slow it.
+is in ``home ms``: queries waiting in the queue must not slow it; then the hostile requests of
+:data:`HOSTILE` (a foreign ``Host``, a body over the limit, a POST from another site, a head over
+16 KiB, SERVICE) are sent, and ``guard`` says ``ok`` if each got its status (400, 413, 403, 431,
+403) and the question list its ``nosniff``: the promises of kg.guard hold under the load.
 Nothing here asserts a time: it prints a table for BENCHMARKS.md.
 """
 
@@ -117,6 +120,7 @@ class Cell:
     rss_before: int = 0
     rss_after: int = 0
     home_ms: float | None = None
+    guard: str = ""  # "ok" if every hostile request of HOSTILE got its status during the load
     note: str = ""
 
 
@@ -180,33 +184,56 @@ def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Pat
         url = base + "query?" + urllib.parse.urlencode({"query": target})
     cell.rss_before = _rss_mb(pids)
     cpu = _cpu_seconds(pids)
-    home: list[float] = []
     process = None
     if cell.server == "kg serve":  # one probe of a page that runs no query, while the queries load
         process = subprocess.Popen(
-            [sys.executable, "-c", _PROBE, base, str(seconds / 2)], stdout=subprocess.PIPE, text=True
+            [sys.executable, "-c", _PROBE, base, str(seconds / 2), *(raw for raw, _ in HOSTILE)],
+            stdout=subprocess.PIPE,
+            text=True,
         )
     ok, failed, cell.p50, cell.p99, _ = _wrk(url, cell.clients, seconds, script)
     if process is not None:
         out, _ = process.communicate(timeout=60)
-        home = [float(x) for x in out.split()]
+        home, *statuses = out.split()
+        expected = [status for _, status in HOSTILE] + ["nosniff"]
+        wrong = [f"{got}≠{want}" for got, want in zip(statuses, expected, strict=False) if got != want]
+        cell.home_ms = float(home)
+        cell.guard = "ok" if statuses and not wrong and len(statuses) == len(expected) else " ".join(wrong) or "?"
     answers = ok + failed
     cell.cpu_ms = (_cpu_seconds(pids) - cpu) * 1000 / answers if answers else 0.0
     cell.rss_after = _rss_mb(pids)
     cell.ok = ok / seconds
     cell.refused = failed / seconds
-    cell.home_ms = home[0] if home else None
 
 
-#: Fetch the question list once, after a delay (the load is running then); print its time in ms.
+#: In the middle of the load: fetch the question list once and print its time in ms, then send the hostile requests
+#: of :data:`HOSTILE` and print the status of each answer (and whether the question list said ``nosniff``).
 _PROBE = """
-import sys, time, urllib.request
+import socket, sys, time, urllib.parse, urllib.request
 time.sleep(float(sys.argv[2]))  # the benchmark's own pacing: the probe runs in the middle of the load
 began = time.monotonic()
 with urllib.request.urlopen(sys.argv[1], timeout=30) as response:
     response.read()
+    sniff = response.headers.get("x-content-type-options") == "nosniff"
 print((time.monotonic() - began) * 1000)
+host, port = urllib.parse.urlsplit(sys.argv[1]).hostname, urllib.parse.urlsplit(sys.argv[1]).port
+for raw in sys.argv[3:]:
+    with socket.create_connection((host, port), timeout=30) as conn:
+        conn.sendall(raw.replace("PORT", str(port)).encode("latin-1"))
+        print(conn.recv(64).split(b" ")[1].decode())
+print("nosniff" if sniff else "sniff")
 """
+#: Hostile requests sent during the load, and the status each must get (kg.guard, kg.httpd).
+HOSTILE = (
+    ("GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n", "400"),  # a foreign Host
+    ("POST /query HTTP/1.1\r\nHost: 127.0.0.1:PORT\r\nContent-Type: application/sparql-query\r\n"
+     "Content-Length: 99999999\r\nConnection: close\r\n\r\n", "413"),  # a body over the limit
+    ("POST /query HTTP/1.1\r\nHost: 127.0.0.1:PORT\r\nOrigin: http://evil.example\r\n"
+     "Content-Type: application/sparql-query\r\nContent-Length: 7\r\nConnection: close\r\n\r\nASK { }", "403"),
+    ("GET / HTTP/1.1\r\nHost: 127.0.0.1:PORT\r\nX-Filler: " + "a" * 20000 + "\r\n\r\n", "431"),  # a huge head
+    ("GET /query?query=" + urllib.parse.quote("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+     + " HTTP/1.1\r\nHost: 127.0.0.1:PORT\r\nConnection: close\r\n\r\n", "403"),  # SERVICE
+)  # fmt: skip
 
 
 def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
@@ -356,8 +383,8 @@ def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss
     print(f"# kg serve under load ({os.cpu_count()} cores; load average {load[0]:.1f} at the end; "
           f"{args.seconds:g} s a run; wrk keep-alive connections on loopback; the raw server: {limit})\n")  # fmt: skip
     print("| clients | query | server | ok/s | refused/s | p50 | p99 | CPU ms/answer | RSS MB before → after "
-          "| home ms | kg / raw ok/s |")  # fmt: skip
-    print("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
+          "| home ms | guard | kg / raw ok/s |")  # fmt: skip
+    print("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|")
     raw: dict[tuple[int, str], float] = {}
     for cell in cells:
         if cell.server == "oxigraph":
@@ -369,7 +396,8 @@ def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss
         note = f" ({cell.note})" if cell.note else ""
         print(
             f"| {cell.clients} | {cell.kind} | {cell.server}{note} | {cell.ok:,.0f} | {cell.refused:,.0f} | {cell.p50} "
-            f"| {cell.p99} | {cell.cpu_ms:.2f} | {cell.rss_before} → {cell.rss_after} | {home} | {ratio} |"
+            f"| {cell.p99} | {cell.cpu_ms:.2f} | {cell.rss_before} → {cell.rss_after} | {home} | {cell.guard} "
+            f"| {ratio} |"
         )
     print(f"\nkg serve's resident memory (Python process and Oxigraph child): {first_rss} MB at the start, "
           f"{last_rss} MB after every run.")  # fmt: skip

@@ -134,6 +134,9 @@ class Recording:
     def write(self, data: bytes) -> None:
         self.writes.append(data)
 
+    def write_eof(self) -> None:
+        self.writes.append(b"<eof>")
+
     def is_closing(self) -> bool:
         return self.closed or self.aborted
 
@@ -180,8 +183,11 @@ def test_what_is_written_within_one_turn_of_the_loop_reaches_the_socket_in_one_w
 def test_a_close_writes_what_is_held_first_an_abort_drops_it_and_a_long_answer_is_not_held():
     async def closing(coalescing, recording):
         coalescing.write(b"last words")
+        coalescing.write_eof()
+        assert recording.writes == [b"last words", b"<eof>"]  # what was held goes before the end
+        coalescing.write(b"after")
         coalescing.close()
-        assert (recording.writes, recording.closed) == ([b"last words"], True)
+        assert (recording.writes[-1], recording.closed) == (b"after", True)
 
     async def aborting(coalescing, recording):
         coalescing.write(b"never sent")

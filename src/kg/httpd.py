@@ -79,6 +79,10 @@ class _Coalescing:
     def get_write_buffer_size(self) -> int:
         return self._transport.get_write_buffer_size() + self._size
 
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
     def close(self) -> None:
         self._flush()
         self._transport.close()
