@@ -133,7 +133,7 @@ class Renderer(Nodes):
             named_by = [g for g in named_by if g["iri"] not in (_MAIN, _TOUCHES)]
         return {
             "iri": iri,
-            "name": pub.label(iri, lang) or prefixed(iri),
+            "name": self.name(iri, lang),
             "other_name": pub.label(iri, other) if pub.label(iri, other) != pub.label(iri, lang) else None,
             "other_lang": other,
             "curie": prefixed(iri),
