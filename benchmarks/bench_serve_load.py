@@ -236,9 +236,12 @@ HOSTILE = (
 )  # fmt: skip
 
 
-def _start_kg_serve() -> tuple[subprocess.Popen[str], str]:
+def _start_kg_serve(workers: int = 1) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "kg", "serve", "--port", "0", *(["--workers", str(workers)] if workers > 1 else [])],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 120
@@ -304,6 +307,7 @@ def main() -> None:
         default=["cheap", "cheap-distinct", "expensive-distinct", "question", "question-as-query", "entity"],
         help="the kinds of request to measure (default: all)",
     )
+    parser.add_argument("--workers", type=int, default=1, help="kg serve --workers N (default: 1)")
     parser.add_argument(
         "--raw-timeout", type=float, default=0, help="the raw server's --timeout-s (default: none; see above)"
     )
@@ -316,7 +320,7 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     cells: list[Cell] = []
-    kg_process, kg_url = _start_kg_serve()
+    kg_process, kg_url = _start_kg_serve(args.workers)
     try:
         entities = _entity_paths(kg_url)
         before, after = _question_text()

@@ -1,12 +1,20 @@
-"""kg.publish.pages, the parts that need no publication: a mention's sentences, the templates' escaping. Whole
+"""kg.publish.pages: a mention's sentences, the templates' escaping, a page's long lists, a property's uses. Whole
 pages are rendered in tests/test_publish.py, test_publish_static.py and test_publish_factuality.py; a value's HTML
 in tests/test_publish_nodes.py."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, datetime
 
-from kg.publish.pages import environment, sentence_bounds
+import pyoxigraph
+import pytest
+from markupsafe import Markup
+
+from kg import limits
+from kg.publish.description import Publication
+from kg.publish.nodes import fact_rows_html, items_html, joined_html, mentions_html, pair_rows_html
+from kg.publish.pages import Renderer, environment, sentence_bounds
+from test_publish_description import P, fixture_store
 
 TEXT = "یک. دو سه. چهار"
 
@@ -31,3 +39,50 @@ def test_a_span_outside_every_sentence_is_its_own_bounds():
 
 def test_templates_escape_every_value():
     assert environment().from_string("{{ v }}").render(v="<script>") == "&lt;script&gt;"
+
+
+def test_a_page_s_long_lists_are_written_as_the_template_s_loops_wrote_them():
+    a, b = ({"html": Markup(f'<a href="{n}.html">{n}</a>')} for n in ("a", "b"))
+    loops = environment().from_string(
+        "{% for v in vs %}{{ v.html }}{% if not loop.last %}{{ sep }}{% endif %}{% endfor %}|"
+        "{% for g in gs %}<tr><th scope=\"row\">{{ g.property.html }}</th><td>{% for v in g['values'] %}{{ v.html }}"
+        "{% if not loop.last %}<br>{% endif %}{% endfor %}</td></tr>\n{% endfor %}|"
+        "{% for v in vs %}<li>{{ v.html }}</li>\n{% endfor %}|"
+        "{% for s, o in rows %}<tr><td>{{ s.html }}</td><td>{{ o.html }}</td></tr>\n{% endfor %}|"
+        '{% for m in ms %}<li lang="fa" dir="rtl">{% for text, marked, begin, end in m.parts %}{% if marked %}'
+        '<mark title="{{ begin }}–{{ end }}">{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</li>\n'
+        "{% endfor %}"
+    )
+    groups = [{"property": a, "values": [a, b]}, {"property": b, "values": [b]}]
+    mentions = [{"parts": [("<یک> ", False, 0, 5), ("«دو»", True, 5, 9)]}, {"parts": [("&", True, 20, 21)]}]
+    values = dict(vs=[a, b], sep="<,>", gs=groups, rows=[(a, b), (b, a)], ms=mentions)
+    joined = "|".join(
+        [
+            joined_html([a, b], "<,>"),
+            fact_rows_html(groups),
+            items_html([a, b]),
+            pair_rows_html([(a, b), (b, a)]),
+            mentions_html(mentions),
+        ]
+    )
+    assert joined == loops.render(**values)
+    assert "&lt;یک&gt; " in joined and "&lt;,&gt;" in joined and "&amp;" in joined  # the text escaped, once
+
+
+def test_a_property_page_shows_its_first_uses_in_order_the_same_in_both_languages(monkeypatch):
+    store = fixture_store()
+    subjects = [pyoxigraph.NamedNode(f"https://w3id.org/iran-kazakhstan-kg/id/s{n}") for n in (10, 9, 2, 1, 33)]
+    store.extend(
+        pyoxigraph.Quad(s, P, pyoxigraph.Literal(n), pyoxigraph.DefaultGraph()) for n, s in enumerate(subjects)
+    )
+    monkeypatch.setattr(limits, "PAGE_LIST", 3)
+    renderer = Renderer(Publication(store, datetime(2022, 6, 19, tzinfo=UTC)))
+    everything = sorted(renderer.publication.uses(P.value), key=renderer._use_order)
+    shown = {lang: renderer._uses(P.value, [], lang) for lang in ("en", "fa")}
+    assert shown["en"]["count"] == shown["fa"]["count"] == len(everything) == 6
+    for lang in ("en", "fa"):
+        rows = [(s["iri"] or s["text"], o["text"]) for s, o in shown[lang]["rows"]]
+        expected = [(renderer.node(q.subject, lang)["iri"], renderer.node(q.object, lang)["text"]) for q in everything]
+        assert rows == expected[:3]
+    first = [row[0]["iri"].rsplit("/", 1)[-1] for row in shown["en"]["rows"]]
+    assert first == ["mou", "s1", "s2"]  # digit runs by their value: s2 before s9, s10 and s33

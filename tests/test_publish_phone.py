@@ -31,6 +31,8 @@ def _measure(tab, url: str) -> tuple[int, int, str]:
         "/vocabularies.fa.html",
         "/dataset.fa.html",
         "/id/kazakhstan.fa.html",
+        "/id/kazakhstan.html",  # its Persian sentences' numbers sat outside the list, 409 px
+        "/id/kassym-jomart-tokayev.html",
         "/ontology/Country.fa.html",
         "/q/cq08-trade-figures?lang=fa",
         "/query?lang=fa",
@@ -52,6 +54,28 @@ def test_no_page_of_the_static_site_is_wider_than_a_phone(built, tabs, page):
     with tabs.open("phone") as tab:
         width, screen, _ = _measure(tab, (built.folder / "site" / page).as_uri())
     assert width <= screen, f"{page}: {width} px on a {screen} px screen"
+
+
+@pytest.mark.parametrize(
+    ("path", "shown", "hidden"),
+    [
+        ("/id/kazakhstan.fa.html", ["یکسان با", "یادداشت ویراستار"], ["owl:sameAs", "skos:editorialNote"]),
+        ("/id/kassym-jomart-tokayev.fa.html", ["یکسان با"], ["owl:sameAs"]),
+        ("/ontology/Country.fa.html", ["زیرردهٔ", "جدا از", "تعریف‌شده در"], ["rdfs:subClassOf", "owl:disjointWith"]),
+        ("/id/concept/tonne.fa.html", ["در طرح", "هم‌ارز دقیق", "نماد"], ["skos:exactMatch", "skos:inScheme"]),
+        ("/id/kazakhstan.html", ["same as", "editorial note"], ["owl:sameAs"]),
+    ],
+)
+def test_standard_terms_are_named_in_the_pages_language(site, tabs, path, shown, hidden):
+    """A Persian page names owl:sameAs «یکسان با», not by its prefixed name, which stays as the link's title."""
+    with tabs.open("phone") as tab:
+        tab.page.goto(site.rstrip("/") + path)
+        text = tab.page.evaluate("() => document.querySelector('main').innerText")
+        titles = tab.page.evaluate("() => [...document.querySelectorAll('main a[title]')].map(a => a.title)")
+    for name in shown:
+        assert name in text, (path, name)
+    for curie in hidden:
+        assert curie not in text and curie in titles, (path, curie)
 
 
 def _links_to_the_explorer(html: str) -> list[str]:

@@ -40,6 +40,8 @@ RETIRED = f"""
 <{ID}also-kept> owl:deprecated false .
 <{BASE}ontology#OldTerm> owl:deprecated true .
 """
+#: A replacement on another site whose IRI holds what mod_rewrite would read as back-references and escapes.
+ODD = "http://x.example/a$1%2Fb%{HTTP_HOST}\\c?d=$2"
 EXPECTED = {
     ID + "kazakstan": ID + "kazakhstan",
     ID + "kazakh-republic": ID + "kazakhstan",  # a chain, followed to its end
@@ -160,7 +162,8 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     for name in ("kazakhstan.ttl", "kazakhstan.fa.html", "kazakhstan.html", "german-talks.ttl"):
         (site / "id" / name).write_text("x", encoding="utf-8")
     (site / "gone.html").write_text("<h1>Retired (410)</h1>", encoding="utf-8")
-    (site / ".htaccess").write_text(site_rules() + apache_rules(EXPECTED, "/static/"), encoding="utf-8")
+    odd = {ID + "odd": ODD}  # what a hostile data file could say: characters mod_rewrite reads as its own
+    (site / ".htaccess").write_text(site_rules() + apache_rules(EXPECTED | odd, "/static/"), encoding="utf-8")
     with running_apache(folder, {"/static/": site}) as url:
         yield url, folder
 
@@ -186,6 +189,7 @@ def _apache(url: str) -> tuple[int, dict[str, str], bytes]:
         ("id/kazakh-republic.jsonld", 301, "/static/id/kazakhstan.jsonld"),
         ("id/to-gone.ttl", 301, "/static/id/german-talks.ttl"),
         ("id/elsewhere.html", 301, "http://www.wikidata.org/entity/Q232"),
+        ("id/odd.ttl", 301, ODD),  # sent to the IRI as written
         ("id/german-talks.ttl", 410, None),  # the file is there: the rule answers first
         ("id/loop-b.html", 410, None),
         ("id/kazakstanx.ttl", 404, None),

@@ -124,7 +124,7 @@ def test_the_table_isolates_and_right_aligns_persian(run):
     assert lines[2].startswith(f"      {rli}برنامهٔ مبادلات فرهنگی{pdi}  ")
     assert lines[3].endswith(f"{rli}راه‌آهن ایران{pdi}")
     assert lines[3].startswith(f"{rli}یادداشت تفاهم همکاری راه‌آهن{pdi}  ")
-    assert lines[-1] == "(2 rows)"
+    assert lines[-1] == "(۲ سطر)"  # the table's own words in the language asked for
 
 
 def test_a_graph_prints_as_turtle_or_another_rdf_format(run):

@@ -16,7 +16,7 @@ from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.terms import curie
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def loaded():
     return {
         (name, entailment): open_engine(name, entailment=entailment)

@@ -18,7 +18,7 @@ from kg.sparql.engines import open_engine
 from kg.sparql.sandbox import _leave_the_network, run_isolated
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def engines():
     return {name: open_engine(name) for name in ("oxigraph", "rdflib")}
 

@@ -33,13 +33,13 @@ LIBRARY = sorted(resources.queries_dir().glob("*.rq"))
 NAMES = [path.stem for path in LIBRARY]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def plain_rdflib_graph() -> rdflib.Graph:
     """The ontology, vocabularies and data in a plain rdflib Graph (asserted triples only)."""
     return load_graph()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def plain_oxigraph_store() -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     for path in source_paths(None):

@@ -73,3 +73,15 @@ def test_the_commands_listed_are_the_commands_kg_has():
 
     section = README.split("## Commands and exit codes", 1)[1].split("`kg COMMAND --help`", 1)[0]
     assert re.findall(r"`kg (\w+)`", section) == list(ORDER)
+
+
+def test_every_npx_command_of_a_block_comes_after_npm_ci():
+    """A newcomer runs the blocks in order in a fresh clone: ``npx eslint`` with no ``node_modules`` would ask
+    to download a package instead of running the pinned one."""
+    blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
+    for block in blocks:
+        lines = block.splitlines()
+        for i, line in enumerate(lines):
+            if re.search(r"(^|&& )npx ", line.split("#")[0]):
+                assert any(re.match(r"npm ci\b", earlier) for earlier in lines[:i]), line
+    assert any("npx " in block for block in blocks)  # the check has something to check

@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import select
 import signal
 import socket
 import sys
@@ -189,6 +190,71 @@ def test_kg_serve_answers_then_stops_cleanly_and_removes_its_store(tmp_path, sto
     assert process.returncode == 0, stderr
     assert stdout.strip().endswith("stopped")
     assert list(tmp_path.glob("kg-oxigraph-*")) == []
+
+
+def _workers(pid: int) -> list[int]:
+    """The forked workers of kg serve ``pid``: its children but Oxigraph."""
+    children = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="utf-8").split()]
+    return [child for child in children if b"oxigraph" not in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def _ended_within(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` (not necessarily a child of this one) ends within ``seconds``."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], seconds)[0])
+    finally:
+        os.close(handle)
+
+
+@pytest.mark.server
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked, and die with kg serve, on Linux")
+def test_kg_serve_with_workers_answers_and_its_workers_end_with_it(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    process, url = start_kg_serve("--port", "0", "--data", str(MINI[0]), "--workers", "2", "--slots", "2", env=env)
+    try:
+        workers = _workers(process.pid)
+        assert len(workers) == 1  # the second worker, beside Oxigraph
+        texts = [f"ASK {{ FILTER({n} = {n}) }}" for n in range(40)]  # each a new text: none from a cache
+
+        def ask(text: str) -> bytes:
+            target = url + "query?" + urllib.parse.urlencode({"query": text})
+            request = urllib.request.Request(target, headers={"Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.read()
+
+        threads = []
+        answers: list[bytes] = []
+        for chunk in range(4):
+            thread = threading.Thread(target=lambda c=chunk: answers.extend(ask(t) for t in texts[c::4]))
+            threads.append(thread)
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert len(answers) == 40 and all(json.loads(a)["boolean"] is True for a in answers)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = process.communicate(timeout=60)
+        assert (process.returncode, stdout.strip().splitlines()[-1]) == (0, "stopped"), stderr
+        assert _ended_within(workers[0], 0)  # reaped by kg serve before it ended
+        assert list(tmp_path.glob("kg-oxigraph-*")) == []
+        # killed without a word, kg serve takes its workers with it
+        process, url = start_kg_serve("--port", "0", "--data", str(MINI[0]), "--workers", "3", env=env)
+        workers = _workers(process.pid)
+        assert len(workers) == 2
+        process.kill()
+        process.wait(30)
+        assert all(_ended_within(pid, 30) for pid in workers)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_a_number_of_workers_below_one_is_refused(run_kg):
+    code, _, err = run_kg("serve", "--port", "0", "--workers", "0")
+    assert code == ExitCode.USAGE and "--workers" in err
 
 
 @pytest.mark.server

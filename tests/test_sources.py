@@ -10,7 +10,7 @@ from rdflib import Literal
 
 from kg import resources
 from kg.errors import LoadError, UsageError
-from kg.load import iter_quads, load_graph, parse_file
+from kg.load import iter_quads, load_graph, load_into_store, parse_file
 from kg.namespaces import ID, ONTOLOGY_IRI, RDFS, SHAPES_IRI, VOCABULARIES_IRI, XSD
 from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, Sources
 
@@ -19,14 +19,19 @@ ARTICLE = resources.data_path()
 
 @pytest.fixture
 def reads(monkeypatch) -> Counter:
-    """How often each file is parsed (every reader goes through kg.load.iter_quads)."""
+    """How often each file is parsed (every reader goes through kg.load.iter_quads or kg.load.load_into_store)."""
     counted: Counter = Counter()
 
     def counting(path, **kwargs):
         counted[Path(path).name] += 1
         return iter_quads(path, **kwargs)
 
+    def loading(store, path, *args, **kwargs):
+        counted[Path(path).name] += 1
+        return load_into_store(store, path, *args, **kwargs)
+
     monkeypatch.setattr("kg.sources.iter_quads", counting)
+    monkeypatch.setattr("kg.sources.load_into_store", loading)  # the dataset's parts go straight into its store
     return counted
 
 

@@ -191,6 +191,28 @@ def test_the_footer_says_one_row_or_where_rows_were_cut():
     assert format_table(result(rows=[]), {}).splitlines() == ["?x  ?n  ?t", "--  --  --", "(0 rows)"]
 
 
+@pytest.mark.parametrize(
+    ("rows", "truncated", "footer"),
+    [
+        (1, False, "(۱ سطر)"),
+        (4, False, "(۴ سطر)"),
+        (0, False, "(۰ سطر)"),
+        (4, True, "(۴ سطر؛ بریده در \u200e--max-rows ۴)"),
+    ],
+)
+def test_a_persian_table_counts_its_rows_in_persian(rows, truncated, footer):
+    """kg query --lang fa: the table's own words in Persian, with Persian digits; the option name stays as typed."""
+    shown = format_table(result(rows=ROWS[:rows], truncated=truncated, max_rows=4), {}, lang="fa")
+    assert shown.splitlines()[-1] == footer
+
+
+def test_kg_query_in_persian_ends_its_table_in_persian(run_kg):
+    code, out, _ = run_kg("query", "cq14", "--lang", "fa")
+    assert code == 0 and out.splitlines()[-1] == "(۷ سطر)"
+    code, out, _ = run_kg("query", "cq14")
+    assert out.splitlines()[-1] == "(7 rows)"
+
+
 def test_control_characters_of_the_data_are_shown_as_escapes_in_a_table():
     rows = [{"t": Literal("red\x1b[31m\x07bell")}]
     assert format_table(result(rows=rows, variables=("t",)), {}).splitlines()[2] == "red\\x1b[31m\\x07bell"

@@ -63,17 +63,17 @@ def turtle(text: str) -> Graph:
     return graph
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ontology() -> Graph:
     return load_ontology()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def shapes() -> Graph:
     return parse_turtle(resources.shapes_path())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def shipped_report() -> Report:
     return validate()
 

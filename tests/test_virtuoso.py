@@ -47,7 +47,7 @@ def _virtuoso_case(name: str):
     return name
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def virtuoso() -> Iterator[Virtuoso]:
     if not BINARY.is_file():
         pytest.skip(f"Virtuoso 7 is not installed at {BINARY} (CI: apt-get install virtuoso-opensource-7-bin)")
@@ -61,7 +61,7 @@ def virtuoso() -> Iterator[Virtuoso]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def loaded(virtuoso) -> EndpointEngine:
     """Virtuoso with the shipped graph pushed (Digest auth, chosen from the server's challenge) into DEFAULT_GRAPH."""
     pushed = push(virtuoso.graph_store_url, user=USER, password=PASSWORD)

@@ -350,32 +350,39 @@ def _describe_subsets(data: Data, d: Graph) -> None:
 
 
 def _describe_source(data: Data, d: Graph) -> None:
-    """The source article and its publisher, copied from the data so the description stands alone."""
+    """The source article and its publisher, copied from the data so the description stands alone (two
+    queries for all the articles: at 1 000 articles, 9 000 look-ups one by one took 0.2 s)."""
     for article in data.subjects(RDF.type, KG.NewsArticle):
         d.add((DATASET_IRI, DCTERMS.source, article))
         d.add((DATASET_IRI, PROV.wasDerivedFrom, article))
         d.add((DATASET_IRI, VOID.rootResource, article))
-        for prop in (RDF.type, SDO.headline, SDO.url, SDO.datePublished, SDO.inLanguage, SDO.publisher):
-            for value in data.objects(article, prop):
-                d.add((article, prop, value))
-        for publisher in data.objects(article, SDO.publisher):
-            for label in data.objects(publisher, RDFS.label):
-                d.add((publisher, RDFS.label, label))
-            for url in data.objects(publisher, SDO.url):
-                d.add((publisher, SDO.url, url))
+    copied = " ".join(f"<{p}>" for p in (RDF.type, SDO.headline, SDO.url, SDO.datePublished, SDO.inLanguage))
+    article = f"?article <{RDF.type}> <{KG.NewsArticle}>"
+    for subject, prop, value in data.select(
+        f"SELECT DISTINCT ?article ?p ?v {{ {article} ; ?p ?v VALUES ?p {{ {copied} <{SDO.publisher}> }} }}"
+    ):
+        d.add((subject, prop, value))
+    for subject, prop, value in data.select(
+        f"SELECT DISTINCT ?publisher ?p ?v {{ {article} ; <{SDO.publisher}> ?publisher . ?publisher ?p ?v"
+        f" VALUES ?p {{ <{RDFS.label}> <{SDO.url}> }} }}"
+    ):
+        d.add((subject, prop, value))
 
 
 def _describe_counts(data: Data, d: Graph) -> set[Node]:
     """The dataset's counts and its class and property partitions; the classes and properties used."""
     ds = DATASET_IRI
-    ((triples, subjects, objects, entities),) = data.select(
-        "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)"
-        f" (COUNT(DISTINCT ?entity) AS ?entities) {{ {_STATEMENTS}"
+    # Distinct terms need no distinct statements (a statement in two parts names the same terms), so only
+    # the count per property reads the statements once each; the triples are their sum.
+    ((subjects, objects, entities),) = data.select(
+        "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)"
+        " (COUNT(DISTINCT ?entity) AS ?entities) { ?s ?p ?o"
         f" BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), {_string(_ID_SPACE)}), ?s, ?none) AS ?entity) }}"
     )
     typed = data.select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) {{ ?s <{RDF.type}> ?c FILTER isIRI(?c) }} GROUP BY ?c")
     properties = data.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
-    d.add((ds, VOID.triples, Literal(int(triples))))
+    triples = sum(int(count) for _, count in properties)
+    d.add((ds, VOID.triples, Literal(triples)))
     d.add((ds, VOID.entities, Literal(int(entities))))
     d.add((ds, VOID.classes, Literal(len(typed))))
     d.add((ds, VOID.properties, Literal(len(properties))))

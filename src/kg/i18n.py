@@ -78,6 +78,17 @@ def language(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def term_label(name: str, lang: str) -> str | None:
+    """The name of a standard vocabulary term (its prefixed name, ``owl:sameAs``) in ``lang``, from the
+    catalogue's ``terms``; None for a term it does not name.
+
+    >>> term_label("owl:sameAs", "fa"), term_label("owl:sameAs", "en"), term_label("ex:x", "fa")
+    ('یکسان با', 'same as', None)
+    """
+    entry = catalogue().get("terms", {}).get(name)
+    return entry.get(language(lang)) if isinstance(entry, dict) else None
+
+
 def other_language(lang: str) -> str:
     """The language the UI's switch leads to."""
     return LANGUAGES[(LANGUAGES.index(language(lang)) + 1) % len(LANGUAGES)]

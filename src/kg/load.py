@@ -357,8 +357,46 @@ def parse_dataset(paths: Iterable[str | Path]) -> Dataset:
     return dataset
 
 
-def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
-    """Parse one RDF file into ``store``: every triple into ``graph`` (default: the default graph)."""
+def loads_directly(fmt: RdfFormat, base: str | None) -> bool:
+    """Whether a file of ``fmt`` goes to ``Store.load`` as it is (:func:`load_into_store`).
+
+    Not dataset formats (every quad goes into one graph), nor JSON-LD and RDF/XML without a
+    base IRI (pyoxigraph would drop or hide their relative IRIs; this module's reader refuses them):
+    those are read by :func:`iter_quads`, from the file.
+    """
+    return not (fmt.dataset or (base is None and fmt.name in ("jsonld", "xml")))
+
+
+def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None, content: bytes | None = None) -> None:
+    """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader.
+
+    ``content``: the file's bytes, already read (and checked by :func:`check_input`), for a
+    caller that keys the store by exactly what it loaded (:func:`kg.sparql.index.read_keyed`).
+
+    A triple-format file goes straight into the store with ``Store.load``: the same strict
+    pyoxigraph parser, base IRI and checks (:func:`check_input`) as :func:`iter_quads`, atomic,
+    without a Python object per quad (at 1 000 articles: 0.3 s and 90 MB against 1.0 s and
+    190 MB). A file that fails is read again by :func:`iter_quads`, which reports the fault with
+    its position (LoadError); dataset formats (every quad into one graph), and JSON-LD and RDF/XML
+    with no base IRI (a relative IRI is an error), always go that way.
+    """
+    checked, fmt = check_input(path)
+    base = current_base()
+    if not loads_directly(fmt, base):
+        _load_quads(store, path, graph)
+        return
+    try:
+        if content is None:
+            store.load(path=str(checked), format=fmt.oxigraph, base_iri=base, to_graph=graph)
+        else:
+            store.load(input=content, format=fmt.oxigraph, base_iri=base, to_graph=graph)
+    except (SyntaxError, OSError, ValueError, MemoryError) as exc:
+        _load_quads(store, path, graph)  # raises the strict reader's LoadError, with the position
+        raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
+
+
+def _load_quads(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
+    """:func:`iter_quads` of one file into ``store``: every triple into ``graph`` (default: the default graph)."""
     target = pyoxigraph.DefaultGraph() if graph is None else graph
     store.extend([pyoxigraph.Quad(q.subject, q.predicate, q.object, target) for q in read_quads(path, one_graph=True)])
 

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import pyoxigraph
 
@@ -319,6 +320,7 @@ def serve(
     slots: int = SERVE_QUERY_SLOTS,
     queue: int = SERVE_QUEUE,
     head_timeout: float = SERVE_HEAD_TIMEOUT,
+    workers: int = 1,
 ) -> None:
     """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
 
@@ -332,12 +334,18 @@ def serve(
     bytes, ``slots`` requests run queries at once and ``queue`` more may wait for one,
     and a client has ``head_timeout`` seconds to send a request's headers. At the end both stop and the store
     is removed. A ServerError if the port is busy or Oxigraph stops by itself.
-    """
-    from kg.guard import Guard, Policy, listening_hosts
-    from kg.httpd import make_server, raise_open_files_limit
-    from kg.proxy import SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
-    from kg.site import CSP, Site, create_app
 
+    ``workers`` processes answer on the one listening socket (more than one: forked from this one,
+    each with its share of the slots (at least one), the queue and the start budget, so the bounds
+    stay those of the whole; each keeps its own cache of answers). One Python process answers with
+    one core at most, and on a busy machine a process descheduled holds every request in flight
+    (BENCHMARKS.md, "kg serve under load": two workers answered 1.5-3.5 times as many requests at 50
+    clients).
+    """
+    from kg.httpd import raise_open_files_limit
+
+    if workers < 1:
+        raise ServerError(f"kg serve needs at least one worker, not {workers}")
     with _sigterm_as_interrupt():
         raise_open_files_limit()
         sock = listen(host, port)
@@ -346,21 +354,40 @@ def serve(
         except BaseException:
             sock.close()
             raise
+        forked: list[int] = []
         try:
             port = int(sock.getsockname()[1])
-            limit = timeout or None
-            window = max(1, round(timeout))
-            budget = StartBudget(start_budget(machine_threads()), window, machine=machine_tasks) if timeout else None
-            proxy = SparqlProxy(
-                backend.query_url, timeout=limit, allow_external=allow_external, slots=slots, budget=budget
-            )
-            config = Site(
-                backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data,
-                entailment=entailment,
-            )  # fmt: skip
-            hosts = listening_hosts(host, allowed_hosts)
-            policy = Policy(hosts, port, timeout=limit, max_body=max_body, slots=slots, queue=queue, csp=CSP)
-            server = make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=head_timeout)
+
+            def site_server() -> Any:
+                """The site behind its guard, served by uvicorn: this worker's share of the bounds."""
+                from kg.guard import Guard, Policy, listening_hosts
+                from kg.httpd import make_server
+                from kg.proxy import SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
+                from kg.site import CSP, Site, create_app
+
+                limit = timeout or None
+                share = max(1, slots // workers), queue // workers
+                budget = None
+                if timeout:
+                    starts = max(1, start_budget(machine_threads()) // workers)
+                    budget = StartBudget(starts, max(1, round(timeout)), machine=machine_tasks)
+                proxy = SparqlProxy(
+                    backend.query_url, timeout=limit, allow_external=allow_external, slots=share[0], budget=budget
+                )
+                config = Site(
+                    backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data,
+                    entailment=entailment,
+                )  # fmt: skip
+                hosts = listening_hosts(host, allowed_hosts)
+                policy = Policy(hosts, port, timeout=limit, max_body=max_body, slots=share[0], queue=share[1], csp=CSP)
+                return make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=head_timeout)
+
+            for _ in range(workers - 1):  # before any thread of this process starts
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - a worker: serves until told to stop, never returns
+                    _serve_forked(site_server, sock)
+                forked.append(pid)
+            server = site_server()
             stopped: list[int] = []
 
             def watch() -> None:
@@ -381,8 +408,49 @@ def serve(
                 stderr = _last_lines(backend.stderr()) or "(no output)"
                 raise ServerError(f"the oxigraph server stopped with code {stopped[0]}: {stderr}")
         finally:
+            _stop_workers(forked)
             sock.close()
             backend.stop()
+
+
+def _serve_forked(site_server: Callable[[], Any], sock: socket.socket) -> None:  # pragma: no cover - in a worker
+    """A forked worker: die with kg serve, serve on its socket until SIGTERM or Ctrl-C, then exit at once."""
+    code = 1
+    try:
+        if sys.platform == "linux":
+            _die_with_parent()
+        server = site_server()
+        gc.freeze()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=[sock])
+        code = 0
+    except BaseException:  # noqa: BLE001 - a worker reports nothing of its own: kg serve's process does
+        code = 1
+    finally:
+        os._exit(code)  # never the parent's clean-up (the store, the Oxigraph child): that is kg serve's
+
+
+def _stop_workers(pids: Sequence[int], grace: float = 10.0) -> None:
+    """SIGTERM each forked worker, then SIGKILL those still running after ``grace`` seconds; reap them all."""
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for pid in pids:
+        while True:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if done:
+                break
+            if time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+                break
+            time.sleep(0.02)  # polling a child's exit: waitpid has no timeout
 
 
 def _last_lines(text: str, count: int = 12) -> str:

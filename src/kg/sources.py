@@ -39,7 +39,7 @@ from rdflib import Graph, Literal, URIRef
 from kg import resources
 from kg.errors import UsageError
 from kg.literals import IllTypedLiteral, is_ill_typed, locate_ill_typed
-from kg.load import iter_quads
+from kg.load import iter_quads, load_into_store
 from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
 from kg.terms import to_oxigraph, to_rdflib
 
@@ -182,18 +182,15 @@ class Sources:
 
         What the description is counted on and the dataset exports are written from. One store for
         all the calls, each part read once when first needed, by the same strict reader as the parts
-        (the user's files first).
+        (the user's files first; :func:`kg.load.load_into_store`: straight into the store).
         """
         ontology, vocabularies = resources.ontology_paths()
         files = {DATA_GRAPH: self.data_paths, ONTOLOGY_IRI: [ontology], VOCABULARIES_IRI: [vocabularies]}
         for name in files if which == "all" else _PARTS_OF[self._checked(which)]:
             if name in self._stored:
                 continue
-            graph = pyoxigraph.NamedNode(str(name))
             for path in files[name]:
-                self._store.extend(
-                    pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in iter_quads(path, one_graph=True)
-                )
+                load_into_store(self._store, path, pyoxigraph.NamedNode(str(name)))
             self._stored.add(name)
         return self._store
 

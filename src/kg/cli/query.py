@@ -130,7 +130,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         entailment=args.entailment,
         max_memory=args.max_memory or None,
     )
-    emit(result.format(args.format, labels=not args.iris, width=_table_width(args)))
+    emit(result.format(args.format, labels=not args.iris, width=_table_width(args), lang=args.lang or "en"))
     if result.notice:
         print(f"kg query: {result.notice}", file=sys.stderr)
     return ExitCode.NOT_CONFORMING if result.empty else ExitCode.OK

@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.data, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows or None,
         allow_external=args.allow_external, on_ready=ready, entailment=args.entailment,
         allowed_hosts=args.allowed_host, max_body=args.max_body, slots=args.slots, queue=args.queue,
-        head_timeout=args.head_timeout,
+        head_timeout=args.head_timeout, workers=args.workers,
     )  # fmt: skip
     print("stopped", flush=True)
     return ExitCode.OK
@@ -93,6 +93,10 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
         "time a client has to send a request's headers; a slower one is disconnected",
         name="--head-timeout",
     )
+    p.add_argument(
+        "--workers", type=whole_number(1), default=1, metavar="N",
+        help="processes that answer requests, sharing the slots, queue and Oxigraph (default: 1)",
+    )  # fmt: skip
 
 
 def cmd_push(args: argparse.Namespace) -> int:

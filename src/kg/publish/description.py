@@ -262,11 +262,22 @@ class Publication:
             if quad.predicate == _IDENT and isinstance(quad.subject, NamedNode):
                 for mention in self._match(quad.subject, None, None):
                     quads[mention] = None
+        labels = self._label_statements
         for named in _named(list(quads)):
-            for predicate in _LABELS:
-                for quad in self._match(NamedNode(named), predicate, None):
-                    quads[quad] = None
+            for quad in labels.get(named, ()):
+                quads[quad] = None
         return list(quads)
+
+    @cached_property
+    def _label_statements(self) -> dict[str, list[Quad]]:
+        """IRI -> its ``rdfs:label`` and ``skos:prefLabel`` triples, read in one pass: every description
+        holds the labels of every IRI it names."""
+        found: dict[str, list[Quad]] = defaultdict(list)
+        for predicate in _LABELS:
+            for quad in self._match(None, predicate, None):
+                if isinstance(quad.subject, NamedNode):
+                    found[quad.subject.value].append(quad)
+        return dict(found)
 
     def _closure(self, node: NamedNode | BlankNode) -> Iterable[Quad]:
         seen = {node}

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg import limits
-from kg.i18n import digits, format_number
+from kg.i18n import digits, format_number, term_label
 from kg.i18n import text as message
 from kg.namespaces import BASE, RDF, XSD
 from kg.publish.dates import format_date, format_year_month
@@ -63,8 +63,10 @@ class Nodes:
         return self.root + path if path is not None else None
 
     def name(self, iri: str, lang: str) -> str:
-        """How a node is shown: its label, else its prefixed name, else the IRI."""
-        return self.publication.label(iri, lang) or prefixed(iri)
+        """How a node is shown: its label, else the catalogue's name of a standard term (``owl:sameAs``: «یکسان با»),
+        else its prefixed name, else the IRI."""
+        name = prefixed(iri)
+        return self.publication.label(iri, lang) or term_label(name, lang) or name
 
     def node(self, term: Any, lang: str, *, unit: str | None = None) -> dict[str, Any]:
         """One value, ready for the template: text, link, language, title."""
@@ -173,12 +175,13 @@ class Nodes:
 
     def _named(self, iri: str, lang: str) -> dict[str, Any]:
         label = self.publication.label(iri, lang)
+        standard = None if label else term_label(prefixed(iri), lang)
         return _with_html(
             {
-                "text": label or prefixed(iri),
+                "text": label or standard or prefixed(iri),
                 "href": self.href(iri, lang),
                 "title": prefixed(iri),
-                "lang": lang if label and lang in self.publication.labels.get(iri, {}) else None,
+                "lang": lang if standard or (label and lang in self.publication.labels.get(iri, {})) else None,
                 "iri": iri,
             }
         )

@@ -15,10 +15,11 @@ item of an entity is the one link that leaves, marked as such.
 
 from __future__ import annotations
 
+import heapq
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -56,6 +57,10 @@ _ENUMERATION_MARKER = str(KG.enumerationMarker)
 @dataclass
 class Renderer(Nodes):
     """Renders the pages of a publication (:class:`~kg.publish.nodes.Nodes` shows each value on them)."""
+
+    #: The uses of the last property whose page was made (IRI, how many, the first ones in order): its page
+    #: in the other language shows the same (a property of a big graph has tens of thousands of uses).
+    _uses_kept: tuple[str, int, list[Quad]] | None = field(default=None, repr=False)
 
     def explorer_link(self, iri: str, lang: str | None = None) -> str:
         page = "explorer.html" if self.static else "explorer"
@@ -128,7 +133,7 @@ class Renderer(Nodes):
             named_by = [g for g in named_by if g["iri"] not in (_MAIN, _TOUCHES)]
         return {
             "iri": iri,
-            "name": pub.label(iri, lang) or prefixed(iri),
+            "name": self.name(iri, lang),
             "other_name": pub.label(iri, other) if pub.label(iri, other) != pub.label(iri, lang) else None,
             "other_lang": other,
             "curie": prefixed(iri),
@@ -276,14 +281,21 @@ class Renderer(Nodes):
             "shown": [self.node(NamedNode(m), lang) for m in members[: limits.PAGE_LIST]],
         }
 
+    def _use_order(self, quad: Quad) -> tuple[object, ...]:
+        return (self._order(quad.subject), self._order(quad.object))
+
     def _uses(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
-        uses = self.publication.uses(iri)
-        if not uses and not _PROPERTY_TYPES & set(types):
+        kept = self._uses_kept
+        if kept is None or kept[0] != iri:
+            uses = self.publication.uses(iri)
+            shown = heapq.nsmallest(limits.PAGE_LIST, uses, key=self._use_order)  # sorted(…)[:PAGE_LIST]
+            kept = self._uses_kept = (iri, len(uses), shown)
+        _, count, shown = kept
+        if not count and not _PROPERTY_TYPES & set(types):
             return None
-        uses.sort(key=lambda q: (self._order(q.subject), self._order(q.object)))
         return {
-            "count": len(uses),
-            "rows": [(self.subject_node(q.subject, lang), self.node(q.object, lang)) for q in uses[: limits.PAGE_LIST]],
+            "count": count,
+            "rows": [(self.subject_node(q.subject, lang), self.node(q.object, lang)) for q in shown],
         }
 
     def mention_context(self, iri: str) -> list[dict[str, Any]]:

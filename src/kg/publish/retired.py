@@ -76,6 +76,11 @@ def _replacement(publication: Publication, iri: str) -> str | None:
     return None
 
 
+def _literal(iri: str) -> str:
+    """``iri`` as a mod_rewrite substitution that means itself: ``\\``, ``$`` and ``%`` escaped."""
+    return re.sub(r"([\\$%])", r"\\\1", iri)
+
+
 def apache_rules(found: dict[str, str | None], prefix: str = "/") -> str:
     """The ``.htaccess`` lines of the static site for ``found`` (:func:`retired`): 301 to the replacement's same
     document under the prefix the site is served at (taken from the request), 410 for the gone, whose page is
@@ -95,6 +100,6 @@ def apache_rules(found: dict[str, str | None], prefix: str = "/") -> str:
                 f"RewriteCond %{{REQUEST_URI}} ^(.*/){old}{_DOCUMENT}$",
                 f"RewriteRule {pattern} %1{target}%2 [R=301,L]",
             ]
-        else:  # replaced by an IRI of another site: sent there
-            lines.append(f"RewriteRule {pattern} {new} [R=301,L]")
+        else:  # replaced by an IRI of another site: sent there, as written ($ and % escaped: not back-references)
+            lines.append(f"RewriteRule {pattern} {_literal(new)} [R=301,NE,L]")
     return "\n".join([*lines, ""])

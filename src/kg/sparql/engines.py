@@ -39,9 +39,9 @@ import pyoxigraph
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg.errors import KgError, LoadError, QueryError, UsageError
+from kg.errors import KgError, QueryError, UsageError
 from kg.limits import DEFAULT_ENGINE, DEFAULT_ENTAILMENT, ENGINES, ENTAILMENTS
-from kg.load import load_graph, source_paths
+from kg.load import load_graph, load_into_store, source_paths
 from kg.namespaces import RDFS, SKOS, new_graph
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.syntax import offset_of, syntax_error
@@ -324,40 +324,6 @@ class OxigraphEngine(Engine):
 
 def _ox_has_lang(term: Any, lang: str) -> bool:
     return isinstance(term, pyoxigraph.Literal) and (term.language or "").lower() == lang.lower()
-
-
-def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None, content: bytes | None = None) -> None:
-    """Parse one RDF file into ``store`` (its default graph unless ``graph``) with kg's one strict reader.
-
-    ``content``: the file's bytes, already read (and checked by :func:`kg.load.check_input`), for a
-    caller that keys the store by exactly what it loaded (:func:`kg.sparql.index.read_keyed`).
-
-    A triple-format file goes straight into the store with ``Store.load``: the
-    same strict pyoxigraph parser, base IRI and checks (:func:`kg.load.check_input`)
-    as :func:`kg.load.load_into_store`, atomic, without a Python object per quad
-    (at 1 000 articles: 0.3 s and 90 MB against 1.0 s and 190 MB). A file that
-    fails is read again by :func:`kg.load.load_into_store`, which reports the
-    fault with its position (LoadError); dataset formats (every quad into one
-    graph), and JSON-LD and RDF/XML with no base IRI (a relative IRI is an error), always go that way.
-    """
-    from kg.base_iri import current_base
-    from kg.load import check_input
-    from kg.load import load_into_store as load
-    from kg.sparql.index import loads_directly
-
-    checked, fmt = check_input(path)
-    base = current_base()
-    if not loads_directly(fmt, base):
-        load(store, path, graph)
-        return
-    try:
-        if content is None:
-            store.load(path=str(checked), format=fmt.oxigraph, base_iri=base, to_graph=graph)
-        else:
-            store.load(input=content, format=fmt.oxigraph, base_iri=base, to_graph=graph)
-    except (SyntaxError, OSError, ValueError, MemoryError) as exc:
-        load(store, path, graph)  # raises the strict reader's LoadError, with the position
-        raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
 
 
 # --------------------------------------------------------------------------- opening

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.base_iri import current_base
-from kg.load import check_input, source_paths
+from kg.load import check_input, loads_directly, source_paths
 from kg.output import register_input
 
 #: (resolved input paths, entailment, base IRI of the inputs, engine, inputs checked) for this process's next query.
@@ -51,16 +51,6 @@ def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
             parts.append((fmt.name, hashlib.file_digest(handle, "sha256").hexdigest()))
         names.append(str(checked.resolve()))
     return (entailment, tuple(parts), current_base()), names
-
-
-def loads_directly(fmt: Any, base: str | None) -> bool:
-    """Whether a file of ``fmt`` goes to ``Store.load`` as it is (:func:`kg.sparql.engines.load_into_store`).
-
-    Not dataset formats (every quad goes into one graph), nor JSON-LD and RDF/XML without a
-    base IRI (pyoxigraph would drop or hide their relative IRIs; kg.load's reader refuses them):
-    those are read by :mod:`kg.load`'s reader, from the file.
-    """
-    return not (fmt.dataset or (base is None and fmt.name in ("jsonld", "xml")))
 
 
 def read_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str], list[bytes]]:

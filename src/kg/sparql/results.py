@@ -78,16 +78,17 @@ class Result:
         """What the reader must know besides the rows: that they were cut."""
         if not self.truncated:
             return ""
-        what = "triples" if self.kind == "graph" else "rows"
-        return f"the result was cut at {self.max_rows} {what} (--max-rows)"
+        what = "triple" if self.kind == "graph" else "row"
+        return f"the result was cut at {self.max_rows} {what}{'' if self.max_rows == 1 else 's'} (--max-rows)"
 
-    def format(self, fmt: str | None = None, *, labels: bool = True, width: int | None = None) -> str:
+    def format(self, fmt: str | None = None, *, labels: bool = True, width: int | None = None, lang: str = "en") -> str:
         """The result as text: table (the default), csv, tsv, json, md for rows; any RDF format for graphs
         (Turtle the default, ``json`` is JSON-LD).
 
         ``labels=False`` shows IRIs as prefixed names and keeps IRI columns
         beside their label columns; ``width`` fits the table to that many
-        terminal columns (None: cells are never cut).
+        terminal columns (None: cells are never cut); ``lang``: the language of the table's own words
+        (its count of rows).
         """
         fmt = check_format(self.kind, fmt)
         if self.kind == "graph":
@@ -105,7 +106,7 @@ class Result:
             return format_json(self)
         if fmt == "md":
             return format_md(self, shown)
-        return format_table(self, shown, width=width, iris=not labels)
+        return format_table(self, shown, width=width, iris=not labels, lang=lang)
 
     def to_dataframe(self) -> Any:
         """The rows as a :class:`pandas.DataFrame` (needs the ``kg[pandas]`` extra).

@@ -24,6 +24,7 @@ from markupsafe import escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from kg.i18n import digits, text
 from kg.namespaces import XSD
 from kg.publish.paths import page_path
 from kg.sparql.protocol import term_to_json
@@ -223,7 +224,12 @@ def _fit(widths: list[int], floors: list[int], room: int) -> list[int]:
 
 
 def format_table(
-    result: Solutions, labels: Mapping[URIRef, str], *, width: int | None = None, iris: bool = False
+    result: Solutions,
+    labels: Mapping[URIRef, str],
+    *,
+    width: int | None = None,
+    iris: bool = False,
+    lang: str = "en",
 ) -> str:
     """Aligned columns, fitted to ``width`` terminal columns (None: never cut a cell).
 
@@ -261,8 +267,10 @@ def format_table(
     lines = [line(header, [_rtl(h) for h in header]), "  ".join("-" * w for w in widths)]
     lines += [line(r, d) for r, d in zip(cells, rtl, strict=True)]
     count = len(result.rows)
-    footer = f"({count} row{'' if count == 1 else 's'}"
-    footer += f"; cut at --max-rows {result.max_rows})" if result.truncated else ")"
+    if result.truncated:
+        footer = text("sparql", "table_cut", lang, n=count, max=digits(str(result.max_rows), lang))
+    else:
+        footer = text("sparql", "table_rows", lang, n=count)
     return "\n".join([*lines, footer]) + "\n"
 
 

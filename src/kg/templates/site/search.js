@@ -129,7 +129,11 @@ async function fillResults(box) {
   input.value = query;
   const found = await suggest(query);
   const heading = document.querySelector("h1");
-  if (heading) heading.textContent = `${heading.textContent}: ${query}`;
+  if (heading) {
+    const typed = document.createElement("bdi"); // the reader's text, isolated: it never reorders the heading
+    typed.textContent = query;
+    heading.append(": ", typed);
+  }
   if (!found.length) {
     const none = document.createElement("p");
     none.textContent = box.dataset.none || "";
