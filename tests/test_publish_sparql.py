@@ -103,6 +103,11 @@ def test_a_question_link_runs_live_on_the_static_site(tabs, served):
         info = page.locator("#sparql-info").inner_text()  # the explorer's strings and digits (format.js)
         assert info.startswith(f"سطرها: {len(expected.rows)}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
         assert not re.search(r"[0-9]", info.replace("CSV", "")), info
+        kinds = page.locator(
+            "#sparql-params .description"
+        ).all_inner_texts()  # each parameter's type, in Persian as on kg serve
+        assert kinds and all(not re.match(r"(iri|string|langstring|integer|decimal|boolean|date) ", k) for k in kinds)
+        assert any(k.startswith("نشانی (IRI) یا نام پیشونددار") for k in kinds), kinds
         assert all(url.startswith(served) for url in requests), requests  # nothing off the site
         assert errors == []
     finally:

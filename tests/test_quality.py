@@ -141,3 +141,20 @@ def test_the_update_schedule_is_stated_with_its_policy(sources):
     policy = d.value(DATASET_IRI, DCTERMS.accrualPolicy)
     assert (policy, RDF.type, DCTERMS.Policy) in d
     assert {o.language for o in d.objects(policy, DCTERMS.description)} == {"en", "fa"}
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_validation_is_measured_where_it_ran_and_nowhere_else(built, site):
+    """kg build validates before it writes: its description and static site say what validation found.
+    kg serve alone does not validate (at 1 000 articles it would cost some 20 s), so its description has no
+    validation measurement, and every other measurement."""
+    import urllib.request
+
+    found = str(measurement_iri("validation-findings"))
+    assert found in (built.folder / "void.ttl").read_text(encoding="utf-8")
+    assert found in (built.folder / "site" / "dataset.ttl").read_text(encoding="utf-8")
+    request = urllib.request.Request(site.rstrip("/") + "/dataset", headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        served = response.read().decode("utf-8")
+    assert found not in served and str(measurement_iri("slips")) in served

@@ -75,6 +75,17 @@ def test_the_editor_loads_the_query_with_the_prefixes_and_runs_it_without_leavin
     assert 'VALUES ?lang { "fa" }' in text
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr td >> text=وزارت جهاد کشاورزی ایران")
+    # YASGUI's own controls named in the page's language (its settings dialog stays English: lang="en")
+    named = page.evaluate(
+        """() => Object.fromEntries([
+            ['run', '.yasqe_queryButton', 'aria-label'], ['share', '.yasqe_share', 'title'],
+            ['table', '.yasr_btn.select_table', 'aria-label'], ['filter', 'input.tableFilter', 'placeholder'],
+            ['close', '.closeTab', 'title'], ['next', '.dt-paging-button.next', 'aria-label'],
+        ].map(([k, s, a]) => [k, document.querySelector(s) && document.querySelector(s).getAttribute(a)]))"""
+    )
+    assert named == {"run": "اجرای پرس‌وجو", "share": "هم‌رسانی پرس‌وجو", "table": "نمایش نتیجه به‌صورت جدول",
+                     "filter": "پالایش نتایج", "close": "بستن زبانه", "next": "پسین"}  # fmt: skip
+    assert page.locator(".yasr_btn.select_table span").first.text_content() == "جدول"
     assert page.errors == []
     assert [u for u in page.requests if "prefix.cc" in u] == []
     assert off_the_machine(page.requests) == []

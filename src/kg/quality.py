@@ -21,8 +21,12 @@ taxonomy):
 * ``bilingual-labels``: the share of the graph's own labelled IRIs with a label
   in both English and Persian (*understandability*);
 * and, when the caller validated the data (``kg build`` does, before it writes
-  anything), ``validation-findings``: the problems ``kg validate`` found, all
-  checks together (*consistency*), with one measurement per check.
+  anything, so its static site and exports carry them; ``kg describe`` does),
+  ``validation-findings``: the problems ``kg validate`` found, all checks
+  together (*consistency*), with one measurement per check. ``kg publish`` and
+  ``kg serve`` alone do not validate (at 1 000 articles validation takes about
+  20 s and an rdflib graph of the union), so their description has no such
+  measurement rather than a made-up one.
 
 Shares are ``xsd:decimal`` between 0 and 1, rounded to four places; counts are
 ``xsd:integer``. This module only counts; the description says where they go.

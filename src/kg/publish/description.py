@@ -311,10 +311,6 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
     from kg.terms import to_oxigraph
 
     sources = sources if sources is not None else Sources(data)
-    if sources.report is None:  # the description's quality measurements say what validation finds (kg.quality)
-        from kg.validate import validate
-
-        sources.report = validate(sources=sources)
     store = pyoxigraph.Store()
     for graph, path in sources.files():
         name = NamedNode(str(graph))

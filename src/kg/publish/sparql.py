@@ -28,7 +28,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from kg.i18n import LANGUAGES, Messages, messages
+from kg.i18n import LANGUAGES, Messages, messages, text
+from kg.sparql.syntax import PARAM_TYPES
 
 #: The explorer's modules the site's script uses (the engine client and what it imports; dom.js and
 #: format.js: elements, the UI's digits and strings, as the explorer builds and writes them).
@@ -103,6 +104,7 @@ def sparql_files(renderer: Any, data: Sequence[str | Path] | None = None) -> dic
             "lang": lang,
             "files": {key: renderer.root + path for key, path in paths.items() if key != "script"},
             "strings": messages("console", lang),
+            "types": {kind: text("site", f"type_{kind}", lang) for kind in PARAM_TYPES},  # as kg serve's forms say
             "pages": page_links(renderer, lang),
         }
         page = "sparql.fa.html" if lang == "fa" else "sparql.html"

@@ -58,7 +58,7 @@ function showQuestion(name, values) {
         null,
         el("span", { class: "name" }, p.name),
         el("input", { name: p.name, dir: "auto", spellcheck: false, value: (values || {})[p.name] || "", placeholder: p.name === "lang" ? S.lang : p.default === "-" ? "" : p.default, "data-type": p.type }),
-        el("span", { class: "description", dir: "auto" }, p.type + " — " + (p.description[S.lang] || p.description.en)),
+        el("span", { class: "description", dir: "auto" }, (S.types[p.type] || p.type) + " — " + (p.description[S.lang] || p.description.en)),
       ),
     ),
   );
