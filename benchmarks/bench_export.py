@@ -2,7 +2,7 @@
 
     python benchmarks/bench_export.py                    # 1 000 articles, medians of 3 runs
     python benchmarks/bench_export.py --articles 100 --runs 1
-    python benchmarks/bench_export.py --runs 1 --before ../kg-older   # an older tree's kg export beside
+    python benchmarks/bench_export.py --runs 1 --before ../kg-older   # an older tree's export and build beside
 
 Every figure is a whole process (``kg export --data corpus.ttl --format F --out FILE``;
 a minimal pyoxigraph script that loads the same files and ``Store.dump``-s the same format;
@@ -92,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000, help="corpus size (default: 1 000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each case (default: 3)")
-    parser.add_argument("--before", type=Path, help="an older source tree whose kg export runs in the same run")
+    parser.add_argument(
+        "--before", type=Path, help="an older source tree whose kg export and build steps run in the same run"
+    )
     parser.add_argument("--formats", default=",".join(FORMATS), help="formats to export (default: all six)")
     args = parser.parse_args(argv)
     become_subreaper()
@@ -137,12 +139,19 @@ def main(argv: list[str] | None = None) -> int:
         steps_script = folder / "steps.py"
         steps_script.write_text(BUILD_STEPS, encoding="utf-8")
         steps: list[dict[str, float]] = []
+        old_steps: list[dict[str, float]] = []
         for run in range(args.runs):
             build.append(measured(kg_command("build", "--force", "--out", str(folder / f"build{run}")), env, set()))
             rdflib_parse.append(measured([sys.executable, str(parse), *inputs], env, set()))
             report = folder / f"steps{run}.json"
             measured([sys.executable, str(steps_script), str(folder / f"steps{run}"), str(report)], env, set())
             steps.append(json.loads(report.read_text(encoding="utf-8")))
+            if args.before is not None:  # the older tree's build, step by step, in the same run
+                old_env = {**env, "PYTHONPATH": str(args.before.resolve() / "src")}
+                old_report = folder / f"old-steps{run}.json"
+                old_build = [sys.executable, str(steps_script), str(folder / f"old-steps{run}"), str(old_report)]
+                measured(old_build, old_env, set())
+                old_steps.append(json.loads(old_report.read_text(encoding="utf-8")))
     store_cpu, store_rss = median(store, "cpu"), median(store, "rss")
     lines = [
         f"Command: `{command.strip()}`",
@@ -166,7 +175,6 @@ def main(argv: list[str] | None = None) -> int:
             f"| {('yes' if same else 'NO') if old_runs else '–'} |"
         )
     build_cpu, parse_cpu = median(build, "cpu"), median(rdflib_parse, "cpu")
-    site = median(steps, "site")
     lines += [
         "",
         f"The store's own memory: a pyoxigraph process that loads the same files peaks at {store_rss:.0f} MB "
@@ -178,19 +186,30 @@ def main(argv: list[str] | None = None) -> int:
         "|---:|---:|---:|---:|",
         f"| {build_cpu:.2f} | {parse_cpu:.2f} | {build_cpu / parse_cpu:.1f}× | {median(build, 'rss'):.0f} |",
         "",
-        "Where the build's CPU goes (the same build in one process, each step timed, children counted; medians):",
+        "Where the build's CPU goes (the same build in one process, each step timed, children counted; medians"
+        + ("; 'before': the older tree's build, the same way, in the same run):" if old_steps else "):"),
         "",
-        "| step | CPU s | / rdflib parse |",
-        "|---|---:|---:|",
         *(
-            f"| {name} | {median(steps, name):.2f} | {median(steps, name) / parse_cpu:.1f}× |"
-            for name in steps[0]
-            if name != "total"
+            ["| step | before CPU s | CPU s | before / rdflib parse | / rdflib parse |", "|---|---:|---:|---:|---:|"]
+            if old_steps
+            else ["| step | CPU s | / rdflib parse |", "|---|---:|---:|"]
         ),
-        f"| the whole process | {median(steps, 'total'):.2f} | {median(steps, 'total') / parse_cpu:.1f}× |",
-        f"| the whole process without the static site | {median(steps, 'total') - site:.2f} "
-        f"| {(median(steps, 'total') - site) / parse_cpu:.1f}× |",
     ]
+    without_site = {"total": "the whole process", "without site": "the whole process without the static site"}
+    for sample in (*steps, *old_steps):
+        sample["without site"] = sample["total"] - sample.get("site", 0.0)
+    for name in [*(n for n in steps[0] if n not in without_site), *without_site]:
+        cpu = median(steps, name)
+        old = median(old_steps, name) if old_steps and all(name in s for s in old_steps) else None
+        cells = [f"{cpu:.2f}", f"{cpu / parse_cpu:.1f}×"]
+        if old_steps:
+            cells = [
+                "–" if old is None else f"{old:.2f}",
+                cells[0],
+                "–" if old is None else f"{old / parse_cpu:.1f}×",
+                cells[1],
+            ]
+        lines.append(f"| {without_site.get(name, name)} | " + " | ".join(cells) + " |")
     print("\n".join(lines))
     return 0
 
