@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 
 from kg.errors import NotFound, UsageError
-from kg.stats import centrality, find_node, graph_stats, match_score, pagerank, shortest_path
+from kg.stats import centrality, find_node, graph_stats, match_score, shortest_path
 
 
 def projection() -> nx.MultiDiGraph:
@@ -114,48 +114,3 @@ def test_pagerank_sums_to_one_and_is_the_same_every_time():
     assert sum(scores.values()) == pytest.approx(1.0)
     assert scores == centrality(projection())
     assert centrality(nx.MultiDiGraph()) == {}
-
-
-def _graphs() -> list[tuple[str, nx.Graph]]:
-    """Simple graphs as kg.project.undirected makes them (nodes and edges added in sorted order)."""
-    graphs = [("one node", nx.empty_graph(1)), ("an edge", nx.path_graph(2)), ("a star", nx.star_graph(9))]
-    graphs += [("a path", nx.path_graph(30)), ("complete", nx.complete_graph(12)), ("no edges", nx.empty_graph(5))]
-    graphs += [(f"random {seed}", nx.gnm_random_graph(40 + 37 * seed, 90 * seed, seed=seed)) for seed in range(6)]
-    scale_free = nx.barabasi_albert_graph(3000, 2, seed=3)
-    scale_free.add_nodes_from(range(3000, 3040))  # lone nodes: their rank is spread as networkx spreads it
-    graphs.append(("scale-free with lone nodes", scale_free))
-    sorted_graphs = []
-    for name, g in graphs:
-        simple = nx.Graph()
-        simple.add_nodes_from(sorted(f"n{node:05d}" for node in g))
-        simple.add_edges_from(sorted(tuple(sorted((f"n{u:05d}", f"n{v:05d}"))) for u, v in g.edges()))
-        sorted_graphs.append((name, simple))
-    return sorted_graphs
-
-
-@pytest.mark.parametrize(("name", "graph"), _graphs(), ids=[name for name, _ in _graphs()])
-def test_pagerank_is_networkx_s_to_the_last_bit(name, graph):
-    """The explorer's sizes and first view follow the order of the scores, near-equal ones too:
-    kg's numpy PageRank gives networkx's (scipy) floats exactly, in the same node order."""
-    ours = pagerank(graph)
-    theirs = nx.pagerank(graph, alpha=0.85, tol=1e-10, max_iter=200)
-    assert list(ours) == list(theirs)
-    assert ours == theirs, [n for n in ours if ours[n] != theirs[n]][:5]
-    assert all(type(score) is float for score in ours.values())
-
-
-def test_centrality_is_networkx_s_pagerank_of_the_undirected_graph():
-    graph = projection()
-    simple = nx.Graph()
-    simple.add_nodes_from(sorted(graph))
-    simple.add_edges_from(sorted(tuple(sorted((u, v))) for u, v in graph.edges()))
-    assert centrality(graph) == nx.pagerank(simple, alpha=0.85, tol=1e-10, max_iter=200)
-
-
-def test_pagerank_that_does_not_converge_fails_as_networkx_s_does():
-    graph = _graphs()[-1][1]
-    with pytest.raises(nx.PowerIterationFailedConvergence):
-        nx.pagerank(graph, max_iter=3, tol=1e-10)
-    with pytest.raises(nx.PowerIterationFailedConvergence):
-        pagerank(graph, max_iter=3)
-    assert pagerank(nx.Graph()) == {}

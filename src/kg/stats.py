@@ -31,59 +31,17 @@ from kg.text import fold
 
 
 def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
-    """PageRank of every node on the undirected simple graph (scores sum to 1): :func:`pagerank`.
+    """PageRank of every node on the undirected simple graph (scores sum to 1), computed with scipy.
 
     Betweenness (what this was) is pure Python in networkx and grows as nodes × edges: 65 % of a
-    159 s ``kg explore`` at 35 000 nodes. PageRank is a few sparse products (well under a second
-    at 35 000 nodes) and ranks the same hubs first on the article (the visit, the two countries,
-    the presidents). Deterministic: no sampling, and the simple graph is built in sorted order.
+    159 s ``kg explore`` at 35 000 nodes. PageRank is a few sparse matrix products (about 0.3 s at
+    35 000 nodes) and ranks the same hubs first on the article (the visit, the two countries, the
+    presidents). Deterministic: no sampling, and the simple graph is built in sorted order.
     """
     simple = undirected(graph)
     if simple.number_of_nodes() == 0:
         return {}
-    return pagerank(simple)
-
-
-def pagerank(simple: nx.Graph, alpha: float = 0.85, tol: float = 1e-10, max_iter: int = 200) -> dict[str, float]:
-    """networkx's ``pagerank(simple, alpha, tol=tol, max_iter=max_iter)``, the same floats, with numpy only.
-
-    Why our own: networkx's ``pagerank`` is its power iteration on a scipy sparse matrix, and
-    importing scipy's sparse arrays (which load numpy's f2py, ma, testing and random modules
-    through scipy's array-API layer) costs about 0.1 s CPU in every ``kg build``, ``kg explore``
-    and ``kg stats``, for a computation of milliseconds; numpy is loaded anyway for the layout
-    (:func:`kg.explore.layout.layout`). networkx's pure-Python variant (``_pagerank_python``,
-    private) rounds differently: scores equal in theory (mirror-image nodes) then come out in
-    another order, which moves labels' sizes and changes the page. This is the same iteration,
-    operation for operation: row-stochastic weights 1/degree, ``x @ A`` summed over the rows in
-    node order as scipy's sparse product sums them (``numpy.bincount`` adds its weights in
-    order), dangling nodes' rank spread uniformly, the same l1 convergence test. The scores are
-    networkx's, bit for bit (tests/test_stats.py compares them; on x86-64, where neither side
-    fuses a multiply and an add); only the imports differ. Raises networkx's
-    ``PowerIterationFailedConvergence`` as it does.
-    """
-    import numpy as np
-
-    nodes = list(simple)
-    n = len(nodes)
-    if n == 0:
-        return {}
-    index = {node: i for i, node in enumerate(nodes)}
-    # The adjacency matrix's non-zero entries in row order: each edge both ways, as networkx makes it.
-    rows = np.fromiter((index[u] for u in nodes for _ in simple[u]), dtype=np.intp)
-    cols = np.fromiter((index[v] for u in nodes for v in simple[u]), dtype=np.intp, count=len(rows))
-    degree = np.bincount(rows, minlength=n).astype(float)
-    weights = 1.0 / degree[rows]
-    p = np.repeat(1.0 / n, n)
-    is_dangling = np.where(degree == 0)[0]
-    x = np.repeat(1.0 / n, n)
-    for _ in range(max_iter):
-        xlast = x
-        product = np.bincount(cols, weights=weights * x[rows], minlength=n)  # x @ A
-        x = alpha * (product + sum(x[is_dangling]) * p) + (1 - alpha) * p
-        err = np.absolute(x - xlast).sum()
-        if err < n * tol:
-            return dict(zip(nodes, map(float, x), strict=True))
-    raise nx.PowerIterationFailedConvergence(max_iter)
+    return nx.pagerank(simple, alpha=0.85, tol=1e-10, max_iter=200)
 
 
 @dataclass(frozen=True)
