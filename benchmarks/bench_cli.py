@@ -180,6 +180,18 @@ def kg_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "kg", *args]
 
 
+def start_warm(tree: Path, env: dict[str, str], data_args: list[str]) -> subprocess.Popen:
+    """The warm query process of ``tree`` started as ``kg query`` starts it, on ``data_args``' inputs."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.warm_server", "--cwd", str(tree), "--", "query", *data_args, "-e", "ASK {}"],
+        env=env,
+        cwd="/",
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def wait_warm(env: dict[str, str], uses: int) -> dict[str, Any]:
     """The warm process's state once its store has been used ``uses`` times."""
     from kg import warm
@@ -257,14 +269,7 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Pa
     data_args = [] if size == 1 else ["--data", str(data)]
     timeout = ["--timeout", "120"]
     # The warm process, started as kg query starts it, loaded before any timing.
-    warm_server = subprocess.Popen(
-        [sys.executable, "-m", "kg.warm_server", "--cwd", str(ROOT), "--", "query", *data_args, "-e", "ASK {}"],
-        env=env,
-        cwd="/",
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    warm_server = start_warm(ROOT, env, data_args)
     state = wait_warm(env, 1)
     warm_pid = state["pid"]
     exclude = {warm_server.pid, warm_pid}

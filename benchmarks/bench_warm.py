@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_cli import ROOT, become_subreaper, load_line, measured, settled_cpu
+from bench_cli import ROOT, become_subreaper, load_line, measured, settled_cpu, start_warm
 
 QUERIES = ("cq01-agreements-and-parties", "cq03-people-and-posts", "cq23-mentions-in-order")
 
@@ -45,14 +45,7 @@ def measure_tree(tree: Path, data: str | None, requests: int, queries: list[str]
         }
     )
     data_args = ["--data", data] if data else []
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kg.warm_server", "--cwd", str(tree), "--", "query", *data_args, "-e", "ASK {}"],
-        env=env,
-        cwd="/",
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_warm(tree, env, data_args)
     ask = "from kg import warm; s = warm.info(); print(s['pid'] if s and s['stores'] else '')"
     rows = []
     try:
