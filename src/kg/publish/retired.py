@@ -17,7 +17,7 @@ Only IRIs of the site's own path space are answered here (``/id/…``); a term o
 a hash namespace (``/ontology#Old``) is described inside its document, where
 ``owl:deprecated`` says the same to the ontology's readers.
 
-``kg serve`` asks :func:`answer` on every request of the IRI space;
+``kg serve`` finds them once (:func:`retired`, kept by :mod:`kg.publish.routes`) and answers from that;
 ``kg publish`` writes :func:`apache_rules` into the static site's ``.htaccess``
 (mod_rewrite: the 301s keep the prefix the site is served under; the 410s show
 ``gone.html``).
