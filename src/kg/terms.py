@@ -34,7 +34,7 @@ import logging
 import re
 import urllib.parse
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from typing import Literal as Kind
@@ -46,6 +46,7 @@ from rdflib.term import Node
 from kg.namespaces import PREFIXES, XSD
 
 XSD_STRING = str(XSD.string)
+XSD_NS = str(XSD)
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 #: Namespaces longest first, so that ``span:`` wins over ``kgi:`` for a mention.
@@ -283,6 +284,39 @@ def nt_term(term: Node | Any) -> str:
     if isinstance(term, Node):
         term = to_oxigraph(term)
     return str(term)
+
+
+# --------------------------------------------------------------------------- terms a store changes
+
+#: The datatypes whose literals a pyoxigraph Store keeps as values and gives back in their canonical form
+#: ("01"^^xsd:integer as "1", "1"^^xsd:boolean as "true"): a literal of these may not come back as read.
+STORED_AS_VALUES = frozenset(
+    XSD_NS + name
+    for name in (
+        *("boolean", "float", "double", "decimal", "integer", "dateTime", "dateTimeStamp", "time", "date"),
+        *("gYearMonth", "gYear", "gMonthDay", "gDay", "gMonth", "duration", "yearMonthDuration", "dayTimeDuration"),
+    )
+)
+
+
+def changed_by_a_store(literals: Iterable[Any]) -> Any:
+    """The first of the pyoxigraph literals that a pyoxigraph Store would give back changed, or None.
+
+    Each of :data:`STORED_AS_VALUES` goes through a scratch store once: a literal not in its
+    canonical form comes back as another term.
+
+    >>> integer = pyoxigraph.NamedNode(XSD_NS + "integer")
+    >>> changed_by_a_store([pyoxigraph.Literal("1", datatype=integer), pyoxigraph.Literal("01", datatype=integer)])
+    <Literal value=01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    """
+    values = {term for term in literals if term.datatype.value in STORED_AS_VALUES}
+    if not values:
+        return None
+    scratch = pyoxigraph.Store()
+    subject, predicate = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    scratch.extend(pyoxigraph.Quad(subject, predicate, term) for term in values)
+    kept = {quad.object for quad in scratch}
+    return next((term for term in values if term not in kept), None)
 
 
 # --------------------------------------------------------------------------- sorting
