@@ -104,9 +104,10 @@ export const NARROW = matchMedia("(max-width: 760px)");
 
 /* The first view: the start (the visit) and its neighbours (its agreements, visitors, ...), the rest
    hidden until the reader asks for all; fitted, at least at the scale where labels read. */
+export const hasOverview = () => !!(KG.start && META[KG.start]);
 export function overview(animate) {
   const start = KG.start;
-  if (start && META[start] && !state.selected) {
+  if (hasOverview() && !state.selected) {
     state.hop = true;
     state.hops = 1;
     state.around = start;
@@ -173,9 +174,10 @@ function withinHops(start, k) {
   return seen;
 }
 
-/* Show the nodes of the classes on (within the neighbourhood, when asked); true when the view changed. */
+/* Show the nodes of the classes on (within the neighbourhood, when asked); true when the view changed.
+   A change once the page is open hands vis-network the items it does not have yet (completeData, with their
+   visibility as now); none leaves them for later: the first view's fit then measures only its own nodes. */
 export function applyFilters() {
-  if (!state.booting) completeData();
   const centre = state.selected || state.around;
   const within = state.hop && centre ? withinHops(centre, state.hops) : null;
   const nodeChanges = [];
@@ -186,7 +188,6 @@ export function applyFilters() {
       nodeChanges.push({ id, hidden: !show });
     }
   }
-  nodes.update(nodeChanges);
   const edgeChanges = [];
   for (const e of EDGES) {
     const show = visibleNode.get(e.from) && visibleNode.get(e.to);
@@ -195,7 +196,11 @@ export function applyFilters() {
       edgeChanges.push({ id: e.id, hidden: !show });
     }
   }
-  edges.update(edgeChanges);
+  const handing = !state.complete && !state.booting && (nodeChanges.length > 0 || edgeChanges.length > 0);
+  if (handing) completeData();
+  /* (the items just handed came with their visibility) */
+  nodes.update(handing ? nodeChanges.filter((c) => opening.has(c.id)) : nodeChanges);
+  edges.update(handing ? edgeChanges.filter((c) => opening.has(EDGE_BY_ID.get(c.id).from) && opening.has(EDGE_BY_ID.get(c.id).to)) : edgeChanges);
   syncPositions();
   renderCounts();
   if (nodeChanges.length) actions.visibleChanged();
