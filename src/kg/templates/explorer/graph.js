@@ -101,6 +101,8 @@ export const READABLE = (LABEL_THRESHOLD + 0.2) / (MIN_FONT || 1);
 const OVERVIEW_SCALE = (LABEL_THRESHOLD + 0.2) / 16;
 /* the phone layout's breakpoint (explorer.css) */
 export const NARROW = matchMedia("(max-width: 760px)");
+/* the reader's setting for less motion (WCAG 2.3.3): the view then moves without animation */
+const LESS_MOTION = matchMedia("(prefers-reduced-motion: reduce)");
 
 /* The first view: the start (the visit) and its neighbours (its agreements, visitors, ...), the rest
    hidden until the reader asks for all; fitted, at least at the scale where labels read. */
@@ -245,8 +247,10 @@ export function selectNode(id, focus) {
   network.selectNodes([id]);
   highlight(new Set([id, ...ADJ.get(id)]), (e) => e.from === id || e.to === id);
   if (focus) {
-    state.animating = true;
-    network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    /* glides to the node (some 20 frames redrawn), or, for a reader who asks for less motion, is there at once */
+    const animation = LESS_MOTION.matches ? false : { duration: 350, easingFunction: "easeInOutQuad" };
+    state.animating = !!animation;
+    network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation });
   }
   actions.selectionChanged(true);
 }
