@@ -210,3 +210,27 @@ def test_every_module_with_logic_has_a_test_file_of_its_own():
 
 def test_the_exemptions_name_real_modules():
     assert [name for name in NO_TEST_FILE if not (SRC / name).is_file()] == []
+
+
+def test_a_query_printed_as_rows_imports_no_rdflib():
+    """A cold ``kg query`` (a library query, a file, ``-e``, parameters, every rows format) runs on pyoxigraph
+    and prints from plain-data terms: rdflib (about 0.12 s to import) is not loaded; a graph answer loads it."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from kg.cli import main\n"
+        "runs = [['cq01-agreements-and-parties', '--format', f] for f in ('table', 'csv', 'tsv', 'json', 'md')]\n"
+        "runs += [['cq08-trade-figures', '--param', 'lang=fa', '--lang', 'fa'], ['queries/cq03-people-and-posts.rq'],\n"
+        "         ['-e', 'ASK { ?s ?p ?o }'], ['cq17-organisations-of-a-country', '--param', 'country=kgi:iran']]\n"
+        "codes = []\n"
+        "for run in runs:\n"
+        "    with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
+        "        codes.append(main(['query', *run, '--no-cache']))\n"
+        "before = 'rdflib' in sys.modules\n"
+        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
+        "    codes.append(main(['query', '-e', 'CONSTRUCT WHERE { ?s a ?c } LIMIT 1', '--no-cache']))\n"
+        "print(codes, before, 'rdflib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, cwd=SRC.parents[1]
+    )
+    assert (done.returncode, done.stdout) == (0, f"{[0] * 10} False True\n"), done.stderr

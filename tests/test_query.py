@@ -259,8 +259,8 @@ def test_ask_and_construct_results(engine):
 
 def test_labels_are_looked_up_in_the_language_asked_for(engine):
     result = run_query(find_query("fx02", LIBRARY), engine=engine, labels=True, lang="fa")
-    assert result.labels[URIRef(FIGURE + "trade-value-1400")] == "ارزش تجارت در ۱۴۰۰"
-    assert result.labels[KGC["us-dollar"]] == "دلار آمریکا"
+    assert result.labels[FIGURE + "trade-value-1400"] == "ارزش تجارت در ۱۴۰۰"  # keyed by the IRI's text
+    assert result.labels[str(KGC["us-dollar"])] == "دلار آمریکا"
 
 
 def test_both_engines_print_a_decimal_differently_and_compare_equal():

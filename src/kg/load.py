@@ -42,6 +42,7 @@ Rules of the reader:
   located by :mod:`kg.literals` (used by ``kg validate``).
 * **JSON-LD** remote contexts are never fetched (pyoxigraph has no loader set).
 
+>>> from kg.namespaces import ID, KG, RDF
 >>> g = load_graph()
 >>> (ID["kazakhstan"], RDF.type, KG.Country) in g
 True
@@ -56,20 +57,22 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
-from rdflib import Dataset, Graph
 
 from kg import resources
 from kg.base_iri import NO_BASE, current_base, no_placeholder, relative_iri_error, xml_relative
 from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
 from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV
-from kg.namespaces import ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
+from kg.namespaces import new_graph
 from kg.output import register_input
 from kg.scan import find_text, first_undecodable, structure_fault, triple_term_position, written_iri, xml_position
 from kg.terms import to_rdflib
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
@@ -345,6 +348,8 @@ parse_turtle = parse_file
 
 def parse_dataset(paths: Iterable[str | Path]) -> Dataset:
     """The files as one rdflib Dataset, named graphs kept (default-graph triples in the default graph)."""
+    from rdflib import Dataset
+
     dataset = Dataset(default_union=False)
     for path in paths:
         for quad in read_quads(path):

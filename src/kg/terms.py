@@ -22,6 +22,7 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
 * :func:`natural_key` sorts digit runs by value without ``int()``, so a run of
   any length (Python refuses ``int()`` on more than 4 300 digits) is safe.
 
+>>> from rdflib import XSD, Literal, URIRef
 >>> curie(URIRef("https://w3id.org/iran-kazakhstan-kg/id/kazakhstan"))
 'kgi:kazakhstan'
 >>> nt_term(Literal("01", datatype=XSD.integer, normalize=False))
@@ -32,21 +33,24 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import urllib.parse
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from typing import Literal as Kind
 
 import pyoxigraph
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
-from kg.namespaces import PREFIXES, XSD
+from kg.namespaces import PREFIXES
 
-XSD_STRING = str(XSD.string)
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+XSD_STRING = PREFIXES["xsd"] + "string"
+XSD_INTEGER = PREFIXES["xsd"] + "integer"
+RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
 #: Namespaces longest first, so that ``span:`` wins over ``kgi:`` for a mention.
 BY_LENGTH: list[tuple[str, str]] = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
@@ -132,9 +136,14 @@ def explorer_fragment(iri: str, lang: str | None = None) -> str:
 def curie(term: Node | str) -> str:
     """The display form of a term: a prefixed name, ``<iri>``, ``_:label``, or a literal in N-Triples syntax.
 
+    >>> from rdflib import URIRef
     >>> curie(URIRef("http://www.w3.org/ns/unknown#x"))
     '<http://www.w3.org/ns/unknown#x>'
     """
+    if type(term) is str:  # an IRI as text: no rdflib term to tell apart (nor rdflib to import)
+        return prefixed(term)
+    from rdflib import BNode, Literal
+
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
@@ -173,9 +182,11 @@ def quiet_literals() -> Iterator[None]:
 def to_rdflib(term: Any) -> Node:
     """A pyoxigraph term as the equal rdflib term, keeping its lexical form (``"01"`` stays ``01``).
 
-    >>> str(to_rdflib(pyoxigraph.Literal("1e0", datatype=pyoxigraph.NamedNode(XSD.double))))
+    >>> str(to_rdflib(pyoxigraph.Literal("1e0", datatype=pyoxigraph.NamedNode(PREFIXES["xsd"] + "double"))))
     '1e0'
     """
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
@@ -196,6 +207,8 @@ def to_oxigraph(term: Node) -> Any:
 
     Raises ValueError for a term pyoxigraph refuses (an IRI with a space, a bad language tag).
     """
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return pyoxigraph.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -210,13 +223,21 @@ def to_oxigraph(term: Node) -> Any:
 
 
 #: A term as plain data, cheap to pickle (what a query child sends back): ``("i", iri)``, ``("b", label)``,
-#: ``("l", lexical form, datatype IRI or None, language or None)`` (a simple literal has neither), ``("t", text)``
-#: (an RDF 1.2 triple term, which has no rdflib term: shown as its text).
+#: ``("l", lexical form, datatype IRI or None, language or None)`` (a simple literal has neither; an RDF 1.2
+#: triple term, which has no rdflib term, is the simple literal of its text).
 PackedTerm = tuple[Any, ...]
+
+
+def rdflib_term(value: Any) -> bool:
+    """Whether ``value`` is an rdflib term (without importing rdflib: none is unless rdflib is loaded)."""
+    rdflib = sys.modules.get("rdflib")
+    return rdflib is not None and isinstance(value, rdflib.term.Identifier)
 
 
 def pack_term(term: Node) -> PackedTerm:
     """An rdflib term as a :data:`PackedTerm`."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ("i", str(term))
     if isinstance(term, BNode):
@@ -241,13 +262,15 @@ def pack_oxigraph(term: Any) -> PackedTerm:
         return ("l", term.value, None if datatype == XSD_STRING else datatype, None)
     if isinstance(term, pyoxigraph.BlankNode):
         return ("b", term.value)
-    if isinstance(term, pyoxigraph.Triple):  # RDF 1.2: show it, there is no rdflib term for it
-        return ("t", str(term))
+    if isinstance(term, pyoxigraph.Triple):  # RDF 1.2: shown as its text, there is no rdflib term for it
+        return ("l", str(term), None, None)
     raise TypeError(f"no packed term for {term!r}")
 
 
 def unpack_term(packed: PackedTerm) -> Node:
     """The rdflib term of a :data:`PackedTerm` (a literal keeps its lexical form as written)."""
+    from rdflib import BNode, Literal, URIRef
+
     kind = packed[0]
     if kind == "i":
         return URIRef(packed[1])
@@ -262,6 +285,40 @@ def unpack_term(packed: PackedTerm) -> Node:
     return Literal(packed[1])
 
 
+def unpack_rows(rows: Iterable[Mapping[str, PackedTerm]]) -> list[dict[str, Node]]:
+    """Solutions of :data:`PackedTerm` as solutions of rdflib terms, each distinct term built once; an
+    ill-typed literal of the data is a value here, not a traceback or a warning (:func:`quiet_literals`)."""
+    built: dict[PackedTerm, Node] = {}
+
+    def term(packed: PackedTerm) -> Node:
+        value = built.get(packed)
+        if value is None:
+            value = built[packed] = unpack_term(packed)
+        return value
+
+    with quiet_literals():
+        return [{name: term(packed) for name, packed in row.items()} for row in rows]
+
+
+def unpack_oxigraph(packed: PackedTerm) -> Any:
+    """The pyoxigraph term of a :data:`PackedTerm`.
+
+    Raises ValueError for a term pyoxigraph refuses (an IRI with a space, a bad language tag).
+    """
+    kind = packed[0]
+    if kind == "i":
+        return pyoxigraph.NamedNode(packed[1])
+    if kind == "l":
+        if packed[3]:
+            return pyoxigraph.Literal(packed[1], language=packed[3])
+        if packed[2] is None:
+            return pyoxigraph.Literal(packed[1])
+        return pyoxigraph.Literal(packed[1], datatype=pyoxigraph.NamedNode(packed[2]))
+    if kind == "b":
+        return pyoxigraph.BlankNode(packed[1])
+    return pyoxigraph.Literal(packed[1])
+
+
 def answer_term(term: Any) -> Node:
     """A pyoxigraph term of a query answer as an rdflib term: :func:`to_rdflib`, and an RDF 1.2 triple as its text.
 
@@ -270,17 +327,22 @@ def answer_term(term: Any) -> Node:
     rdflib.term.Literal('<http://a> <http://b> <http://c>')
     """
     if isinstance(term, pyoxigraph.Triple):
+        from rdflib import Literal
+
         return Literal(str(term))
     return to_rdflib(term)
 
 
-def nt_term(term: Node | Any) -> str:
-    """A term (rdflib or pyoxigraph) in N-Triples syntax, as pyoxigraph's N-Triples writer writes it.
+def nt_term(term: Node | PackedTerm | Any) -> str:
+    """A term (rdflib, pyoxigraph or packed) in N-Triples syntax, as pyoxigraph's N-Triples writer writes it.
 
-    >>> nt_term(Literal("a\\nb", lang="fa"))
-    '"a\\\\nb"@fa'
+    >>> from rdflib import Literal
+    >>> nt_term(Literal("a\\nb", lang="fa")), nt_term(("l", "01", XSD_INTEGER, None))
+    ('"a\\\\nb"@fa', '"01"^^<http://www.w3.org/2001/XMLSchema#integer>')
     """
-    if isinstance(term, Node):
+    if isinstance(term, tuple):
+        return str(unpack_oxigraph(term))
+    if not isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal, pyoxigraph.Triple)):
         term = to_oxigraph(term)
     return str(term)
 

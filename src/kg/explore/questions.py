@@ -57,7 +57,7 @@ def library_answers(graph: Graph, projection: nx.MultiDiGraph, *, engine: str = 
                         node = nodes.get(str(value))
                         label = projection.nodes[node][f"label_{lang}"] if node else None
                         cell["text"] = (
-                            str(named) if named is not None else label or result.labels.get(value) or curie(value)
+                            str(named) if named is not None else label or result.labels.get(str(value)) or curie(value)
                         )
                         if node:
                             cell["node"] = node

@@ -177,7 +177,7 @@ def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, 
         raise QueryError(f"only an iri parameter names classes ({name!r} is {kind})", path=where, line=line,
                          column=kind_at)  # fmt: skip
     try:
-        classes = tuple(str(parse_value("iri", c, declared)) for c in class_names)
+        classes = tuple(parse_value("iri", c, declared)[1] for c in class_names)
     except QueryError as exc:
         raise QueryError(f"class of {name!r}: {exc.message}", path=where, line=line, column=kind_at) from None
     default = None
