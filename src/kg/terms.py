@@ -31,11 +31,9 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 import urllib.parse
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -154,22 +152,25 @@ def curie(term: Node | str) -> str:
 # --------------------------------------------------------------------------- conversions
 
 
-class _IllTypedLiterals(logging.Filter):
-    """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Failed to convert Literal lexical form")
-
-
 @contextmanager
 def quiet_literals() -> Iterator[None]:
     """While building rdflib terms: no log line (and no traceback) for an ill-typed literal; they are findings.
 
     rdflib also warns (a UserWarning naming its own file) for a boolean outside ``true``, ``false``, ``1``
-    and ``0``; that warning is kept out of what kg prints too.
+    and ``0``; that warning is kept out of what kg prints too. (:mod:`logging` is imported here, with
+    rdflib's terms: a query printed from plain-data terms needs neither.)
     """
+    import logging
+    import warnings
+
+    class IllTypedLiterals(logging.Filter):
+        """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
     logger = logging.getLogger("rdflib.term")
-    quiet = _IllTypedLiterals()
+    quiet = IllTypedLiterals()
     logger.addFilter(quiet)
     try:
         with warnings.catch_warnings():
