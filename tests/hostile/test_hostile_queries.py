@@ -177,7 +177,7 @@ DOUBLING = (
     + " ".join(f'BIND (REPLACE(?v{i}, "^(.*)$", "$1$1") AS ?v{i + 1})' for i in range(30))
     + " }"
 )
-CEILING_MB = 200
+CEILING_MB = 64
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
