@@ -31,11 +31,9 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 import urllib.parse
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -48,8 +46,9 @@ from kg.namespaces import PREFIXES
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-XSD_STRING = PREFIXES["xsd"] + "string"
-XSD_INTEGER = PREFIXES["xsd"] + "integer"
+XSD_NS = PREFIXES["xsd"]
+XSD_STRING = XSD_NS + "string"
+XSD_INTEGER = XSD_NS + "integer"
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
 #: Namespaces longest first, so that ``span:`` wins over ``kgi:`` for a mention.
@@ -154,22 +153,25 @@ def curie(term: Node | str) -> str:
 # --------------------------------------------------------------------------- conversions
 
 
-class _IllTypedLiterals(logging.Filter):
-    """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Failed to convert Literal lexical form")
-
-
 @contextmanager
 def quiet_literals() -> Iterator[None]:
     """While building rdflib terms: no log line (and no traceback) for an ill-typed literal; they are findings.
 
     rdflib also warns (a UserWarning naming its own file) for a boolean outside ``true``, ``false``, ``1``
-    and ``0``; that warning is kept out of what kg prints too.
+    and ``0``; that warning is kept out of what kg prints too. (:mod:`logging` is imported here, with
+    rdflib's terms: a query printed from plain-data terms needs neither.)
     """
+    import logging
+    import warnings
+
+    class IllTypedLiterals(logging.Filter):
+        """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
     logger = logging.getLogger("rdflib.term")
-    quiet = _IllTypedLiterals()
+    quiet = IllTypedLiterals()
     logger.addFilter(quiet)
     try:
         with warnings.catch_warnings():
@@ -345,6 +347,39 @@ def nt_term(term: Node | PackedTerm | Any) -> str:
     if not isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal, pyoxigraph.Triple)):
         term = to_oxigraph(term)
     return str(term)
+
+
+# --------------------------------------------------------------------------- terms a store changes
+
+#: The datatypes whose literals a pyoxigraph Store keeps as values and gives back in their canonical form
+#: ("01"^^xsd:integer as "1", "1"^^xsd:boolean as "true"): a literal of these may not come back as read.
+STORED_AS_VALUES = frozenset(
+    XSD_NS + name
+    for name in (
+        *("boolean", "float", "double", "decimal", "integer", "dateTime", "dateTimeStamp", "time", "date"),
+        *("gYearMonth", "gYear", "gMonthDay", "gDay", "gMonth", "duration", "yearMonthDuration", "dayTimeDuration"),
+    )
+)
+
+
+def changed_by_a_store(literals: Iterable[Any]) -> Any:
+    """The first of the pyoxigraph literals that a pyoxigraph Store would give back changed, or None.
+
+    Each of :data:`STORED_AS_VALUES` goes through a scratch store once: a literal not in its
+    canonical form comes back as another term.
+
+    >>> integer = pyoxigraph.NamedNode(XSD_NS + "integer")
+    >>> changed_by_a_store([pyoxigraph.Literal("1", datatype=integer), pyoxigraph.Literal("01", datatype=integer)])
+    <Literal value=01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    """
+    values = {term for term in literals if term.datatype.value in STORED_AS_VALUES}
+    if not values:
+        return None
+    scratch = pyoxigraph.Store()
+    subject, predicate = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    scratch.extend(pyoxigraph.Quad(subject, predicate, term) for term in values)
+    kept = {quad.object for quad in scratch}
+    return next((term for term in values if term not in kept), None)
 
 
 # --------------------------------------------------------------------------- sorting

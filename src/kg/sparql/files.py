@@ -61,7 +61,6 @@ of the ``WHERE`` group.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -225,6 +224,8 @@ def find_query(name: str, library: str | Path | None = None) -> Query:
     containing = [n for n in names if stem and stem in n]
     same_number = [n for n in names if _number(n) is not None and _number(n) == _number(stem)]  # cq1: cq01-...
     close = same_number + [n for n in (starting or containing) if n not in same_number]
+    import difflib  # only for a name that is not found
+
     close = close[:5] or difflib.get_close_matches(stem, names, n=3, cutoff=0.7)
     hint = f"; did you mean {_either(close)}?" if close else ""
     raise UsageError(f"unknown query {name!r}{hint} (`kg queries` lists them)")

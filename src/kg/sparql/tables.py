@@ -20,8 +20,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from markupsafe import escape
-
 from kg.i18n import digits, text
 from kg.namespaces import PREFIXES
 from kg.sparql.values import DATATYPES, IRI_CHARS, n3
@@ -372,6 +370,8 @@ def render_html_table(result: Solutions) -> str:
     """The result as one HTML ``<table>``: escaped text, each cell ``dir=auto`` (isolated), IRIs linked (to
     their pages on the site :func:`link_site` names, else to the IRIs, which the table's title says), a
     literal's datatype or language as its tooltip; a note when the rows were cut."""
+    from markupsafe import escape  # HTML only
+
     columns, rows = display_table(result)
     where = f"Links go to the pages of {LINKS.url}" if LINKS.url else _TO_IRIS
     out = [f'<table class="kg-result" title="{escape(where)}">', "<thead><tr>"]

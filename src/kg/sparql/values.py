@@ -19,7 +19,6 @@ ASK { kgi:iran ?p ?o }
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -169,6 +168,8 @@ def bind_params(
         param = query.param(name)
         if param is None and query.params:
             names = [p.name for p in query.params]
+            import difflib  # only for a name that is not declared
+
             close = difflib.get_close_matches(name, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"{query.where}: unknown parameter {name!r}{hint} (parameters: {', '.join(names)})")
