@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.error
 import urllib.request
 
 import pytest
@@ -45,3 +46,37 @@ def test_the_static_site_titles_the_data_graph_in_both_languages(built):
     for name, lang in (("data.fa.html", "fa"), ("data.html", "en")):
         title, h1 = heading((built.folder / "site" / name).read_text(encoding="utf-8"))
         assert h1 == DATA_GRAPH_LABEL[lang] and title.startswith(DATA_GRAPH_LABEL[lang]), name
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "heading_text"),
+    [
+        ("id/nothing-here.fa.html", "fa", "یافت نشد (۴۰۴)"),  # a Persian document's name: the 404 was English
+        ("nothing-here?lang=fa", "fa", "یافت نشد (۴۰۴)"),  # its status in Latin digits: «یافت نشد (404)»
+        ("id/nothing-here.html", "en", "Not found (404)"),
+        ("q/cq99?lang=fa", "fa", "خطا ۴۰۴"),  # the site's error pages: «خطا 404»
+        ("editor?q=nothing&lang=fa", "fa", "خطا ۴۰۴"),
+        ("q/cq99", "en", "Error 404"),
+    ],
+)
+def test_a_page_not_found_is_in_the_readers_language_and_digits(site, path, lang, heading_text):
+    request = urllib.request.Request(site + path, headers={"Accept": "text/html"})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=60)
+    assert answer.value.code == 404
+    page = answer.value.read().decode("utf-8")
+    title, h1 = heading(page)
+    assert f'<html lang="{lang}"' in page and h1 == heading_text
+    assert not re.search("[0-9]", title + h1) if lang == "fa" else "404" in title + h1
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_static_sparql_page_writes_its_numbers_as_a_persian_reader_reads_them(built, tabs):
+    """«موتور در ۰.۷۵ ثانیه آماده شد»: the Persian decimal separator is ٫ (U+066B), as everywhere else."""
+    with tabs.open("phone") as tab:
+        tab.page.goto((built.folder / "site" / "sparql.fa.html").as_uri())
+        status = tab.page.locator("#sparql-status")
+        status.filter(has_text="موتور").wait_for()
+        assert re.fullmatch(r"موتور در [۰-۹]+٫[۰-۹]{2} ثانیه آماده شد: [۰-۹٬]+ سه‌تایی.*", status.inner_text())
+        assert tab.errors == []
