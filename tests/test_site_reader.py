@@ -70,13 +70,15 @@ def test_a_page_not_found_is_in_the_readers_language_and_digits(site, path, lang
     assert not re.search("[0-9]", title + h1) if lang == "fa" else "404" in title + h1
 
 
-@pytest.mark.slow
-@pytest.mark.browser
-def test_the_static_sparql_page_writes_its_numbers_as_a_persian_reader_reads_them(built, tabs):
-    """«موتور در ۰.۷۵ ثانیه آماده شد»: the Persian decimal separator is ٫ (U+066B), as everywhere else."""
-    with tabs.open("phone") as tab:
-        tab.page.goto((built.folder / "site" / "sparql.fa.html").as_uri())
-        status = tab.page.locator("#sparql-status")
-        status.filter(has_text="موتور").wait_for()
-        assert re.fullmatch(r"موتور در [۰-۹]+٫[۰-۹]{2} ثانیه آماده شد: [۰-۹٬]+ سه‌تایی.*", status.inner_text())
-        assert tab.errors == []
+@pytest.mark.parametrize(
+    "path", ["dataset.fa.html", "dataset.html", "ontology/Country.fa.html", "ontology/party.fa.html", "data.fa.html"]
+)
+def test_the_dataset_and_the_terms_it_partitions_show_names_not_raw_iris(site, path):
+    """The dataset's page listed ~200 raw IRIs (<…/dataset#class-kg-Agreement>, <…/iso639-1/fa>, <…/by/4.0/>…),
+    and a class's or a property's page its partition as one; the names are in both languages now."""
+    page = fetch(site + path)
+    shown = re.findall(r">&lt;(https?://[^&]*)&gt;<", page)  # an IRI shown as itself, for want of a name
+    assert shown == []
+    if path.startswith("dataset.fa"):
+        for name in ("فارسی", "سیاست به‌روزرسانی", "نمونه‌های سند همکاری", "برچسب‌های دوزبانه: ۱٫۰۰۰۰"):
+            assert name in page, name
