@@ -79,8 +79,10 @@ def data_of(page: Page, element_id: str):
 
 
 @pytest.fixture(scope="module")
-def real_html() -> str:
-    return render_html(load_graph())
+def real_html(page_file: Path) -> str:
+    """The explorer of the shipped data as ``kg explore`` writes it: the session's page (conftest.py), which the
+    browser tests load too, rendered once for both."""
+    return page_file.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

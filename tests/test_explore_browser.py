@@ -127,7 +127,16 @@ def test_class_filters_refit_the_view_and_a_k_hop_neighbourhood_narrows_it(visit
 # --------------------------------------------------------------------------- search, language
 
 
-def test_search_finds_names_spellings_and_classes_selects_and_the_language_toggle_relabels(visit, projection):
+def test_search_finds_names_spellings_and_classes_selects_and_the_language_toggle_relabels(tabs, page_file, projection):
+    # with motion: the selection glides to the node (the other scenarios read with less motion)
+    visit = open_page(tabs, page_file, everything=True, motion=True)
+    try:
+        search_select_and_relabel(visit, projection)
+    finally:
+        visit.close()
+
+
+def search_select_and_relabel(visit: Visit, projection: nx.MultiDiGraph) -> None:
     # search, as a function: alternative names, transliterations and classes, in whole words
     def first_ids(text: str, n: int = 12) -> list[str]:
         return visit.js("(q) => kgExplorer.search(q)", text)[:n]
@@ -223,6 +232,11 @@ def test_an_agreement_and_an_edge_clicked_show_their_parties_sentence_and_triple
 def test_a_slip_shows_the_claim_the_correction_and_the_reason_read_in_its_direction(visit, projection):
     slip = "slip:berdimuhamedow-country"
     visit.js("(id) => kgExplorer.selectNode(id)", slip)
+    # for a reader who asks for less motion (the page opened so), the node is centred at once
+    assert visit.state()["animating"] is False
+    centre = visit.js("(id) => kgExplorer.domPosition(id)", slip)
+    box = visit.page.locator("#graph").bounding_box()
+    assert centre == {"x": pytest.approx(box["width"] / 2, abs=1), "y": pytest.approx(box["height"] / 2, abs=1)}
     box = visit.page.locator("#panel-body .slip-box").first
     text = box.inner_text()
     literals = projection.nodes[slip]["literals"]

@@ -12,7 +12,8 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    of how sure a statement is), hierarchy (the transitive closure of subclasses and subproperties), and
    publish/paths (the one map of IRIs to site paths, which the description uses too);
 2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
-   writers/ (quads: the input canonically labelled; order: sort keys and the memo; check: the re-read; one
+   writers/ (quads: the input canonically labelled; order: sort keys and the memo; stored: a dataset written
+   from pyoxigraph stores; check: the re-read; one
    module per syntax: ntriples, turtle, jsonld, rdfxml), http, and kg serve's request guard and HTTP server
    (guard, httpd);
 3. the graph and what is made of it: sources, describe, quality, validate, project, stats, diagram,
@@ -65,7 +66,7 @@ def import_graph() -> nx.DiGraph:
     return graph
 
 
-_WRITERS = ("quads", "order", "check", "ntriples", "turtle", "jsonld", "rdfxml")
+_WRITERS = ("quads", "order", "stored", "check", "ntriples", "turtle", "jsonld", "rdfxml")
 _GRAPH = "sources describe quality validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(

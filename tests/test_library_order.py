@@ -20,7 +20,6 @@ from kg.explore.questions import library_answers
 from kg.load import load_graph
 from kg.namespaces import KG
 from kg.project import to_networkx
-from kg.resources import data_path
 from kg.sparql import files
 from kg.sparql.engines import open_engine
 from kg.sparql.files import list_queries
@@ -29,8 +28,8 @@ from kg.synth import write_synth
 
 ID = "https://w3id.org/iran-kazakhstan-kg/id/"
 SELECTS = [q for q in list_queries() if q.form == "SELECT"]
-#: The queries ordered by a place in a text or a date, which tie across articles unless told otherwise.
-BY_POSITION = ("cq04", "cq05", "cq13", "cq15", "cq18", "cq19", "cq23", "cq33")
+#: The queries ordered by a place in a text that a synthetic corpus answers (its articles have no slips, periods…).
+BY_POSITION = ("cq04", "cq05", "cq23", "cq33")
 
 
 def order_keys(text: str) -> list[str]:
@@ -40,10 +39,9 @@ def order_keys(text: str) -> list[str]:
     return re.findall(r"\?(\w+)", clause.group(1))
 
 
-def told_twice(path: Path) -> None:
-    """The article's data and a copy of it under other IRIs, sharing the people, places and organisations."""
-    whole = load_graph()
-    data = Graph().parse(data_path(), format="turtle")
+def told_twice(whole: Graph, path: Path) -> None:
+    """The article (``whole``: with the ontology) and a copy of its data under other IRIs, sharing the people,
+    places and organisations."""
     shared = {URIRef(ID + "event/tokayev-state-visit-2022"), URIRef(ID + "agreement/rail-cooperation-mou-2022")}
     for kind in (KG.Place, KG.Person, KG.Organization, KG.Post, KG.CountryGroup):
         for narrower in whole.transitive_subjects(RDFS.subClassOf, kind):
@@ -54,17 +52,23 @@ def told_twice(path: Path) -> None:
         return URIRef(ID + "copy/" + term[len(ID) :]) if own and term not in shared else term
 
     twice = Graph()
-    for s, p, o in data:
+    for s, p, o in whole:
         twice.add((s, p, o))
         twice.add((other(s), p, other(o)))
     twice.serialize(path, format="nt", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def corpora(tmp_path_factory):
+def folder(tmp_path_factory, graph) -> Path:
+    """A synthetic corpus of 60 articles (enough for rows to tie across them) and the article told twice."""
     folder = tmp_path_factory.mktemp("corpora")
-    write_synth(folder / "synth.ttl", 200)
-    told_twice(folder / "twice.nt")
+    write_synth(folder / "synth.ttl", 60)
+    told_twice(graph, folder / "twice.nt")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def corpora(folder):
     return {name: open_engine("oxigraph", data=[folder / name]) for name in ("synth.ttl", "twice.nt")}
 
 
@@ -90,8 +94,8 @@ def test_rows_that_tie_on_the_order_are_the_same_row(corpora, name):
 
 def test_the_questions_view_shows_the_same_rows_on_two_engines_over_a_synthetic_corpus(tmp_path, monkeypatch):
     """Oxigraph on the corpus and rdflib on its triples shuffled: the same rows in the same order, query by query
-    (the queries ordered by a place or a date: the others are checked above, engine-free)."""
-    write_synth(tmp_path / "synth.ttl", 30)
+    (the queries ordered by a place in a text: every query is checked above, engine-free)."""
+    write_synth(tmp_path / "synth.ttl", 30)  # rows tie in cq05 and cq33 already
     graph = load_graph([tmp_path / "synth.ttl"])
     statements = list(graph)
     random.Random(0).shuffle(statements)

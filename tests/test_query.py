@@ -215,12 +215,9 @@ def test_every_library_query_gives_its_expected_rows(shipped_engines, engine_nam
     assert compare(result, read_expected(q.expected_path())) == []
 
 
-def test_both_engines_hold_the_same_default_graph(shipped_engines):
-    from kg.load import load_graph
-
+def test_both_engines_hold_the_same_default_graph(shipped_engines, graph):
     count = read_query_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     counts = {name: int(run_query(count, engine=e).rows[0]["n"]) for name, e in shipped_engines.items()}
-    graph = load_graph()
     entailed = len(graph) + len(rdfs_closure(graph))
     assert counts == {"rdflib": entailed, "oxigraph": entailed}
 

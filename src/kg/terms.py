@@ -46,8 +46,9 @@ from kg.namespaces import PREFIXES
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-XSD_STRING = PREFIXES["xsd"] + "string"
-XSD_INTEGER = PREFIXES["xsd"] + "integer"
+XSD_NS = PREFIXES["xsd"]
+XSD_STRING = XSD_NS + "string"
+XSD_INTEGER = XSD_NS + "integer"
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
 #: Namespaces longest first, so that ``span:`` wins over ``kgi:`` for a mention.
@@ -348,6 +349,39 @@ def nt_term(term: Node | PackedTerm | Any) -> str:
     return str(term)
 
 
+# --------------------------------------------------------------------------- terms a store changes
+
+#: The datatypes whose literals a pyoxigraph Store keeps as values and gives back in their canonical form
+#: ("01"^^xsd:integer as "1", "1"^^xsd:boolean as "true"): a literal of these may not come back as read.
+STORED_AS_VALUES = frozenset(
+    XSD_NS + name
+    for name in (
+        *("boolean", "float", "double", "decimal", "integer", "dateTime", "dateTimeStamp", "time", "date"),
+        *("gYearMonth", "gYear", "gMonthDay", "gDay", "gMonth", "duration", "yearMonthDuration", "dayTimeDuration"),
+    )
+)
+
+
+def changed_by_a_store(literals: Iterable[Any]) -> Any:
+    """The first of the pyoxigraph literals that a pyoxigraph Store would give back changed, or None.
+
+    Each of :data:`STORED_AS_VALUES` goes through a scratch store once: a literal not in its
+    canonical form comes back as another term.
+
+    >>> integer = pyoxigraph.NamedNode(XSD_NS + "integer")
+    >>> changed_by_a_store([pyoxigraph.Literal("1", datatype=integer), pyoxigraph.Literal("01", datatype=integer)])
+    <Literal value=01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    """
+    values = {term for term in literals if term.datatype.value in STORED_AS_VALUES}
+    if not values:
+        return None
+    scratch = pyoxigraph.Store()
+    subject, predicate = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    scratch.extend(pyoxigraph.Quad(subject, predicate, term) for term in values)
+    kept = {quad.object for quad in scratch}
+    return next((term for term in values if term not in kept), None)
+
+
 # --------------------------------------------------------------------------- sorting
 
 _DIGITS = re.compile(r"([0-9]+)")
@@ -373,3 +407,31 @@ def natural_key(text: str) -> tuple[object, ...]:
         else:
             key.append(part)
     return (tuple(key), text)
+
+
+def _digit_run(match: re.Match[str]) -> str:
+    digits = match.group().lstrip("0")
+    return "\x01" + chr(len(digits) + 1) + digits
+
+
+def natural_text(text: str) -> str | None:
+    """A string whose plain order is :func:`natural_key`'s, or None for a text this cannot stand for.
+
+    Sorting by one string is several times faster than by nested tuples (23 000 subjects of a
+    whole-graph export). Each digit run becomes a mark (U+0001), its length as one character
+    and its digits; the text follows after U+0000. Both marks sort before every character of
+    the text, so a text holding U+0000 or U+0001 (no IRI does), or a digit run of more than
+    a million digits, gets None: sort such texts by :func:`natural_key`.
+
+    >>> words = ["span/10-12", "span/9-14", "span/9-10", "x1", "x", "x007", "x01", "x1a", "xa", "x0"]
+    >>> sorted(words, key=natural_text) == sorted(words, key=natural_key)
+    True
+    >>> natural_text("a" + chr(0) + "b") is None
+    True
+    """
+    if "\x00" in text or "\x01" in text:
+        return None
+    try:
+        return _DIGITS.sub(_digit_run, text) + "\x00" + text
+    except ValueError:  # chr() of a run longer than the last code point
+        return None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from chromium import poll
+from explorer_page import open_page
 from kg import resources
 from kg.cli import main
 from kg.errors import ExitCode
@@ -62,11 +62,9 @@ def hostile_page(tmp_path_factory) -> Path:
 def test_a_hostile_label_is_shown_as_text_and_runs_nothing(tabs, hostile_page):
     """Each label of :data:`LABELS` in turn, selected in one open page (each case named in its failure)."""
     html = hostile_page.read_text(encoding="utf-8")
-    tab = tabs.lend("laptop")  # the session's page (tests/chromium.py), a new document
+    tab = open_page(tabs, hostile_page)  # the session's page (tests/chromium.py), a new document, less motion
     page, requests, dialogs = tab.page, tab.requests, tab.dialogs
     try:
-        page.goto(hostile_page.as_uri())
-        poll(page, "() => !!(window.kgExplorer && kgExplorer.state().complete)")
         scripts = page.evaluate("() => document.scripts.length")
         for case, (node, label) in LABELS.items():
             # escaped in the page's JSON

@@ -30,12 +30,13 @@ export function renderViewTabs() {
 }
 
 export function setView(view) {
+  const before = state.view;
   state.view = VIEWS.includes(view) ? view : "network";
   document.body.dataset.view = state.view === "network" ? "network" : "other";
   $("table-view").hidden = state.view === "network";
   renderViewTabs();
   renderView();
-  if (state.view === "network") actions.networkShown();
+  if (state.view === "network" && before !== "network") actions.networkShown(); /* its size may have changed meanwhile */
   actions.writeHash();
 }
 
