@@ -27,6 +27,7 @@ the old site whole.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import multiprocessing
@@ -50,7 +51,7 @@ from kg.errors import OutputError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
-from kg.publish.paths import HASH_DOCUMENTS, page_path, page_stem
+from kg.publish.paths import HASH_DOCUMENTS, page_path, stem_path
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -178,8 +179,9 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     they finish about together whatever the sizes of the parts), while this process writes everything else
     (the dumps, the explorer, the top pages: what a build keeps for its other outputs)."""
     documents = set(publication.documents)
-    iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
-    pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
+    stems = publication.stems
+    iris = sorted(stems)
+    pages = [stem_path(stems[iri], lang) for iri in iris for lang in LANGUAGES]
     # The documents (whole graphs, the ontology's documentation) first, each alone: the largest parts are
     # taken first and by different processes, not left to one process at the end.
     chunks = [[iri] for iri in iris if iri in documents]
@@ -191,6 +193,9 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     if workers > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
         # Each child inherits the loaded publication and the chunk counter (fork).
         context = multiprocessing.get_context("fork")
+        # The loaded publication lives as long as the run: frozen, the children's collections never walk it
+        # (nor write to its pages, which the fork shares until written).
+        gc.freeze()
         taken = context.Value("l", 0)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
         shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers)]
@@ -205,6 +210,7 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
             with taken.get_lock():  # on an error here: the workers stop after their chunk
                 taken.value = len(chunks)
             pool.shutdown(cancel_futures=True)
+            gc.unfreeze()
     writer.files += sum(c[0] for c in counts)
     writer.bytes += sum(c[1] for c in counts)
     writer.linked += sum(c[2] for c in counts)
@@ -291,12 +297,12 @@ def _write_resources(
 
     renderers = {} if renderers is None else renderers
     for iri in iris:
-        stem = page_stem(iri) or ""
+        stem = publication.stems[iri]
         depth = stem.count("/")
         if depth not in renderers:
             renderers[depth] = Renderer(publication, root="../" * depth, static=True)
         for lang in LANGUAGES:
-            writer.write(page_path(iri, lang) or "", render_document(renderers[depth], iri, "html", lang))
+            writer.write(stem_path(stem, lang), render_document(renderers[depth], iri, "html", lang))
         for ext, text in render_descriptions(renderers[depth], iri).items():
             writer.write(f"{stem}.{ext}", text)
     return writer.files, writer.bytes, writer.linked
