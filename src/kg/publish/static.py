@@ -178,13 +178,18 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     """Every file of the site: the resources' documents in chunks taken in turn by worker processes (so that
     they finish about together whatever the sizes of the parts), while this process writes everything else
     (the dumps, the explorer, the top pages: what a build keeps for its other outputs)."""
-    documents = set(publication.documents)
+    documents = publication.documents
     stems = publication.stems
     iris = sorted(stems)
     pages = [stem_path(stems[iri], lang) for iri in iris for lang in LANGUAGES]
-    # The documents (whole graphs, the ontology's documentation) first, each alone: the largest parts are
-    # taken first and by different processes, not left to one process at the end.
-    chunks = [[iri] for iri in iris if iri in documents]
+    # The documents (whole graphs, the ontology's documentation) first, each graph alone with every IRI that
+    # names it (its RDF made once for them all): the largest parts are taken first and by different
+    # processes, not left to one process at the end.
+    named: dict[str, list[str]] = {}
+    for iri in iris:
+        if iri in documents:
+            named.setdefault(documents[iri], []).append(iri)
+    chunks = list(named.values())
     rest = [iri for iri in iris if iri not in documents]
     chunks += [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
     workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
@@ -296,6 +301,7 @@ def _write_resources(
     from kg.publish.pages import Renderer
 
     renderers = {} if renderers is None else renderers
+    documents: dict[str, dict[str, str]] = {}  # a document's RDF: the same whichever of its IRIs it is had by
     for iri in iris:
         stem = publication.stems[iri]
         depth = stem.count("/")
@@ -303,7 +309,13 @@ def _write_resources(
             renderers[depth] = Renderer(publication, root="../" * depth, static=True)
         for lang in LANGUAGES:
             writer.write(stem_path(stem, lang), render_document(renderers[depth], iri, "html", lang))
-        for ext, text in render_descriptions(renderers[depth], iri).items():
+        graph = publication.documents.get(iri)
+        texts = documents.get(graph) if graph is not None else None
+        if texts is None:
+            texts = render_descriptions(renderers[depth], iri)
+            if graph is not None:
+                documents[graph] = texts
+        for ext, text in texts.items():
             writer.write(f"{stem}.{ext}", text)
     return writer.files, writer.bytes, writer.linked
 
