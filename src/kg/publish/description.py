@@ -164,6 +164,13 @@ class Publication:
         """Every IRI that is the subject of a triple of the store, sorted."""
         return sorted({q.subject.value for q in self.store if isinstance(q.subject, NamedNode)})
 
+    def read_ahead(self) -> None:
+        """Read now what every page and description asks for (the resources and their paths, labels, types,
+        label statements, mention spans): ``kg publish`` does before its workers fork, so that they share
+        one copy instead of each reading its own."""
+        for name in ("stems", "labels", "_types", "_label_statements", "_spans"):
+            getattr(self, name)
+
     # ----------------------------------------------------------------- reading
 
     def label(self, iri: str, lang: str) -> str | None:

@@ -198,8 +198,9 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     if workers > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
         # Each child inherits the loaded publication and the chunk counter (fork).
         context = multiprocessing.get_context("fork")
-        # The loaded publication lives as long as the run: frozen, the children's collections never walk it
-        # (nor write to its pages, which the fork shares until written).
+        # The loaded publication lives as long as the run: read ahead and frozen, the children share one copy
+        # and their collections never walk it (nor write to its pages, which the fork shares until written).
+        publication.read_ahead()
         gc.freeze()
         taken = context.Value("l", 0)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
