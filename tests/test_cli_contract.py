@@ -208,12 +208,12 @@ def test_export_help_lists_the_graphs_it_takes(kg_main):
 
 
 def test_validate_help_names_every_check_it_reports(kg_main):
-    from kg.validate import CHECKS, validate
+    """That validation reports exactly the checks of CHECKS, in their order: test_validate.py's shipped-data test."""
+    from kg.validate import CHECKS
 
     _, out, _ = kg_main("validate", "--help")
     flat = " ".join(out.split())
     assert [check for check in CHECKS if check not in flat] == []
-    assert validate().checks == list(CHECKS)
 
 
 # --------------------------------------------------------------------------- where commands write

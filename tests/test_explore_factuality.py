@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 CENTRAL_ASIA = "statement:isna-central-asia"
 GREAT_POWERS = "statement:faraji-rad-great-powers"
 HOPE = "statement:tokayev-hope"
+FIRM = "statement:isna-visit-outcome"
 
 
 def fact_rows(visit: Visit) -> dict[str, str]:
@@ -27,7 +28,7 @@ def fact_rows(visit: Visit) -> dict[str, str]:
     )
 
 
-def test_a_hedged_statement_shows_how_sure_it_is_in_which_words_and_what_it_is_mainly_about(tabs, page_file):
+def test_a_hedged_statement_and_a_firm_one_show_how_sure_in_which_words_and_about_what(tabs, page_file):
     visit = open_page(tabs, page_file, fragment=f"node={CENTRAL_ASIA}")
     try:
         box = visit.page.locator("#panel-body .fact-box")
@@ -55,6 +56,11 @@ def test_a_hedged_statement_shows_how_sure_it_is_in_which_words_and_what_it_is_m
         box.locator("button.node", has_text="Central Asia").click()
         assert visit.state()["selected"] == "kgi:central-asia"
         visit.screenshot("factuality")
+        # a firm statement says it has no hedge words
+        visit.js("(id) => kgExplorer.selectNode(id)", FIRM)
+        rows = fact_rows(visit)
+        assert (rows["How sure"], rows["In the words"]) == ("certain", "no hedge words: stated as fact")
+        assert "Also touches" in rows and rows["Mainly about"] != rows["Also touches"]
         assert_clean(visit)
     finally:
         visit.close()
@@ -80,16 +86,6 @@ def test_a_denied_claim_and_a_citation_show_in_the_persian_ui(tabs, page_file):
         assert "رئیسی" not in rows.get("به این‌ها هم می‌پردازد", "")  # cited, not what it is about
         visit.screenshot("factuality-fa")
         assert_clean(visit)
-    finally:
-        visit.close()
-
-
-def test_a_firm_statement_says_it_has_no_hedge_words(tabs, page_file):
-    visit = open_page(tabs, page_file, fragment="node=statement:isna-visit-outcome")
-    try:
-        rows = fact_rows(visit)
-        assert (rows["How sure"], rows["In the words"]) == ("certain", "no hedge words: stated as fact")
-        assert "Also touches" in rows and rows["Mainly about"] != rows["Also touches"]
     finally:
         visit.close()
 

@@ -11,6 +11,7 @@ from rdflib import Literal
 from kg.errors import LoadError, QueryError, UsageError
 from kg.namespaces import ID, XSD
 from kg.sparql.files import find_query, format_library, list_queries, load_query, read_query, read_query_text
+from kg.terms import unpack_term
 
 LIBRARY = Path(__file__).parent / "fixtures" / "query" / "queries"
 
@@ -31,23 +32,23 @@ def test_the_header_gives_title_questions_and_typed_parameters():
     )
     assert q.questions["fa"] == "چه اسنادی در جریان سفر منعقد شد، از چه نوعی، و کدام طرفِ کشورِ داده‌شده آن را منعقد کرد؟"
     assert [(p.name, p.type, p.default, p.description) for p in q.params] == [
-        ("lang", "string", Literal("en"), "language of the labels returned"),
-        ("country", "iri", ID["kazakhstan"], "the country whose parties to list"),
+        ("lang", "string", ("l", "en", None, None), "language of the labels returned"),
+        ("country", "iri", ("i", str(ID["kazakhstan"])), "the country whose parties to list"),
     ]
     assert (q.form, q.ordered) == ("SELECT", True)
 
 
 def test_defaults_of_every_type_are_terms_of_that_type():
     q = read_query(LIBRARY / "fx07-figures-at-least.rq")
-    defaults = {p.name: p.default for p in q.params}
+    defaults = {p.name: None if p.default is None else unpack_term(p.default) for p in q.params}
     assert defaults == {
         "min": Literal("1000000.0", datatype=XSD.decimal),
         "approximate": None,
         "limit": Literal(10),
         "after": Literal("2022-01-01", datatype=XSD.date),
     }
-    assert read_query(LIBRARY / "fx06-entity-by-label.rq").params[0].default == Literal("قزاقستان", lang="fa")
-    assert read_query(LIBRARY / "fx03-neighbours.rq").params[1].default == ID["iran"]
+    assert read_query(LIBRARY / "fx06-entity-by-label.rq").params[0].default == ("l", "قزاقستان", None, "fa")
+    assert read_query(LIBRARY / "fx03-neighbours.rq").params[1].default == ("i", str(ID["iran"]))
 
 
 def test_an_unknown_parameter_type_is_reported_at_its_position(tmp_path):
@@ -172,7 +173,7 @@ def test_an_iri_parameter_names_its_classes_and_a_description_may_hold_bars():
         "https://schema.org/Place",
     )
     assert param.description == "the country | or its region"
-    assert param.default == ID["iran"] and param.default_text == "kgi:iran"
+    assert param.default == ("i", str(ID["iran"])) and param.default_text == "kgi:iran"
 
 
 @pytest.mark.parametrize(

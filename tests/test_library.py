@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
 
 from kg.errors import UsageError
 from kg.namespaces import ID
@@ -35,12 +34,12 @@ def engine():
 @pytest.mark.parametrize(
     "bindings",
     [
-        {"lang": Literal("fa")},
-        {"lang": Literal("en")},  # the default
-        {"lang": Literal('en") || true || ("')},  # not a language tag: one literal that matches nothing
-        {"country": ID["iran"]},
+        {"lang": ("l", "fa", None, None)},
+        {"lang": ("l", "en", None, None)},  # the default
+        {"lang": ("l", 'en", None, None) || true || ("')},  # not a language tag: one literal that matches nothing
+        {"country": ("i", str(ID["iran"]))},
         {"country": None},
-        {"unknown": Literal("x")},
+        {"unknown": ("l", "x", None, None)},
     ],
 )
 def test_values_the_data_can_answer_pass(engine, bindings):
@@ -49,13 +48,13 @@ def test_values_the_data_can_answer_pass(engine, bindings):
 
 def test_a_language_the_labels_do_not_have_names_the_ones_they_have(engine):
     with pytest.raises(UsageError) as caught:
-        check_values(LABELS, {"lang": Literal("de")}, engine)
+        check_values(LABELS, {"lang": ("l", "de", None, None)}, engine)
     assert str(caught.value) == "labels: parameter 'lang': 'de' is not a language of the data's labels; allowed: en, fa"
 
 
 def test_an_iri_not_of_its_parameter_s_class_names_the_instances(engine):
     with pytest.raises(UsageError) as caught:
-        check_values(LABELS, {"country": ID["tehran"]}, engine)
+        check_values(LABELS, {"country": ("i", str(ID["tehran"]))}, engine)
     message = str(caught.value)
     assert message.startswith("labels: parameter 'country': kgi:tehran is not a kg:Country; allowed: ")
     assert "kgi:iran" in message and "kgi:kazakhstan" in message
@@ -78,6 +77,6 @@ def test_the_languages_of_one_dataset_are_never_taken_for_another_s(tmp_path, mo
         data = tmp_path / f"{lang}.nt"
         data.write_text(f'<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> "x"@{lang} .\n', encoding="utf-8")
         engines[lang] = open_engine("oxigraph", data=[data], entailment="none")
-        check_values(LABELS, {"lang": Literal(lang)}, engines[lang])  # each dataset: its own languages
+        check_values(LABELS, {"lang": ("l", lang, None, None)}, engines[lang])  # each dataset: its own languages
     with pytest.raises(UsageError, match=r"'de' is not a language of the data's labels; allowed: en, es, fa$"):
-        check_values(LABELS, {"lang": Literal("de")}, engines["es"])
+        check_values(LABELS, {"lang": ("l", "de", None, None)}, engines["es"])

@@ -49,3 +49,20 @@ def test_serialisation_invents_no_prefixes(graph):
 
 def test_prefixes_are_unique():
     assert len(set(PREFIXES.values())) == len(PREFIXES)
+
+
+def test_the_plain_prefixes_are_the_namespaces_rdflib_ships_and_ours():
+    """PREFIXES is written as plain strings (no rdflib import for a query's table): each standard namespace is
+    rdflib's own, each of ours the namespace object kg.namespaces makes from it."""
+    import rdflib.namespace as rdf_namespaces
+
+    from kg import namespaces
+
+    standard = {"org": "ORG", "prov": "PROV", "skos": "SKOS", "time": "TIME", "dcterms": "DCTERMS", "dcat": "DCAT"}
+    standard |= {"void": "VOID", "vann": "VANN", "sh": "SH", "owl": "OWL", "rdf": "RDF", "rdfs": "RDFS", "xsd": "XSD"}
+    for prefix, name in standard.items():
+        assert PREFIXES[prefix] == str(getattr(rdf_namespaces, name)._NS), prefix
+    assert PREFIXES["schema"] == str(rdf_namespaces.SDO._NS)
+    assert PREFIXES["kg"] == str(KG._NS) and PREFIXES["kgi"] == str(namespaces.ID)
+    with pytest.raises(AttributeError):
+        _ = namespaces.NOT_A_NAMESPACE

@@ -49,9 +49,8 @@ def test_a_fact_is_a_node_so_that_its_parties_and_target_show(real):
     assert real.nodes[RAIL_MOU]["group"] == "agreement"
 
 
-def test_the_nodes_are_exactly_the_typed_resources_of_the_spec_groups(real):
+def test_the_nodes_are_exactly_the_typed_resources_of_the_spec_groups(real, graph):
     """Cross-check with SPARQL: every resource of a group class (subclasses included), and nothing else."""
-    graph = load_graph()
     classes = " ".join(f"<{c}>" for g in SPEC.groups for c in g.classes)
     query = f"""SELECT DISTINCT ?s WHERE {{ VALUES ?root {{ {classes} }} ?s a/<{RDFS.subClassOf}>* ?root }}"""
     expected = {curie(row.s) for row in graph.query(query)}

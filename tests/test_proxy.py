@@ -8,8 +8,10 @@ in-process (ASGITransport). Both run on one event loop in a thread of its own.
 from __future__ import annotations
 
 import asyncio
+import resource
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -285,6 +287,32 @@ def test_no_query_starts_while_the_machine_runs_past_three_quarters_of_the_threa
     budget.take()
     tasks, allowed = machine_tasks() or (1, 1)
     assert 0 < tasks <= allowed
+
+
+def test_the_machine_s_fixed_limits_are_read_once_and_its_threads_at_every_look(monkeypatch):
+    read, limits_asked = [], []
+    real_read, real_getrlimit = Path.read_text, resource.getrlimit
+
+    def counted_read(self, *args, **kwargs):
+        read.append(str(self))
+        return real_read(self, *args, **kwargs)
+
+    def counted_getrlimit(which):
+        limits_asked.append(which)
+        return real_getrlimit(which)
+
+    monkeypatch.setattr(Path, "read_text", counted_read)
+    monkeypatch.setattr(resource, "getrlimit", counted_getrlimit)
+    machine_threads.cache_clear()
+    try:
+        looks = [machine_tasks() for _ in range(5)]
+    finally:
+        machine_threads.cache_clear()
+    assert read.count("/proc/loadavg") == 5  # the threads running now: at every look
+    fixed = sorted(r for r in read if r != "/proc/loadavg")
+    assert fixed == ["/proc/sys/kernel/pid_max", "/proc/sys/kernel/threads-max"]  # once each
+    assert len(limits_asked) == 1
+    assert len({allowed for _, allowed in filter(None, looks)}) <= 1
 
 
 def test_the_start_budget_is_at_most_a_quarter_of_the_threads_the_machine_allows():

@@ -45,8 +45,7 @@ def test_the_state_visit_is_a_visit_and_its_visitor_a_participant(loaded, name):
     assert query(text=ask, engine=loaded[name, "none"]).boolean is False
 
 
-def test_both_engines_hold_the_same_closure():
-    graph = load_graph()
+def test_both_engines_hold_the_same_closure(graph):
     closure = rdfs_closure(graph)
     store = pyoxigraph.Store()
     store.extend(_to_quads(graph))

@@ -19,7 +19,7 @@ from rdflib import Literal
 from kg import resources
 from kg.cli import main
 from kg.errors import ExitCode, QueryError
-from kg.load import load_graph, source_paths
+from kg.load import source_paths
 from kg.namespaces import PREFIXES
 from kg.sparql import Result
 from kg.sparql.compare import compare, read_expected
@@ -34,9 +34,9 @@ NAMES = [path.stem for path in LIBRARY]
 
 
 @pytest.fixture(scope="module")
-def plain_rdflib_graph() -> rdflib.Graph:
-    """The ontology, vocabularies and data in a plain rdflib Graph (asserted triples only)."""
-    return load_graph()
+def plain_rdflib_graph(graph: rdflib.Graph) -> rdflib.Graph:
+    """The ontology, vocabularies and data in a plain rdflib Graph (asserted triples only): the session's, read only."""
+    return graph
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,7 @@ def test_the_editor_loads_the_query_with_the_prefixes_and_runs_it_without_leavin
     assert 'VALUES ?lang { "fa" }' in text
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr td >> text=وزارت جهاد کشاورزی ایران")
-    # YASGUI's own controls named in the page's language (its settings dialog stays English: lang="en")
+    # YASGUI's own controls named in the page's language (its settings and counter: test_site_editor_browser.py)
     named = page.evaluate(
         """() => Object.fromEntries([
             ['run', '.yasqe_queryButton', 'aria-label'], ['share', '.yasqe_share', 'title'],

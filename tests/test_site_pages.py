@@ -4,7 +4,6 @@ parameter's default as a form shows it."""
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal
 
 from kg.errors import EndpointError, KgError, LoadError, QueryError, QuerySyntaxError, QueryTimeout
 from kg.i18n import text
@@ -70,7 +69,7 @@ def test_a_default_is_shown_bare_as_typed_in_a_form():
         "VALUES ?n { UNDEF } ?s ?p ?o }"
     )
     assert [Library.default(p) for p in q.params] == ["en", "Tehran@en", "kgi:iran", ""]
-    assert q.param("name").default == Literal("Tehran", lang="en")
+    assert q.param("name").default == ("l", "Tehran", None, "en")
 
 
 def test_the_site_s_policy_allows_only_itself():

@@ -346,11 +346,11 @@ def _child_of(entry: Path, parent: int) -> bool:
 
 def test_the_time_limit_and_the_memory_ceiling_say_what_a_cold_run_says(shared_warm):
     """The worker is the query's limited process (no second fork): same message, same exit code."""
-    slow = ("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1")
+    slow = ("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "0.25")
     doubling = "".join(f' BIND (REPLACE(?v{i}, "^(.*)$", "$1$1") AS ?v{i + 1})' for i in range(30))
     greedy = (
         "query", "-e", 'SELECT (STRLEN(?v30) AS ?n) WHERE { BIND ("0123456789abcdef" AS ?v0)' + doubling + " }",
-        "--max-memory", "200", "--timeout", "60",
+        "--max-memory", "64", "--timeout", "60",
     )  # fmt: skip
     used = shared_warm.ready()["stores"][0]["uses"]
     for case in (slow, greedy):

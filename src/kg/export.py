@@ -21,6 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -130,22 +131,16 @@ def exported(sources: Sources) -> dict[RdfFormat, str]:
 def _serialize_all(
     sources: Sources, graph: str, formats: Sequence[RdfFormat], *, endpoint: str | None = None
 ) -> dict[RdfFormat, str]:
-    """Each format of the parts of ``graph``: the dataset formats from the parts in their named graphs (and,
-    for ``all``, the description), the triple formats from the statements as read, merged. Never an rdflib
-    graph: the quads are converted and canonicalised once for all the formats that need them."""
-    prepared: dict[bool, Canonical] = {}
+    """Each format of the parts of ``graph``, written from the pyoxigraph store that holds them
+    (:meth:`kg.sources.Sources.stored`): the dataset formats with each part in its named graph (and, for
+    ``all``, the description), the triple formats merged. Never an rdflib graph, and no Python object per
+    statement unless the graph has blank nodes (see :mod:`kg.writers.stored`)."""
+    prepared: dict[bool, Any] = {}
 
-    def source(dataset: bool) -> Canonical:
+    def source(dataset: bool) -> Any:
         if dataset not in prepared:
-            if dataset:
-                quads = sources.quads(graph, described=graph == "all", endpoint=endpoint)
-                prepared[dataset] = to_quads(quads, triples=False)
-            elif True in prepared:  # the parts are read already: the same quads, merged
-                prepared[dataset] = to_quads(sources.quads(graph), triples=True)
-            else:
-                prepared[dataset] = to_quads(sources.statements(graph), triples=True)
+            described = dataset and graph == "all"
+            prepared[dataset] = sources.stored(graph, triples=not dataset, described=described, endpoint=endpoint)
         return prepared[dataset]
 
-    if any(f.dataset for f in formats):
-        source(True)  # first, so that the triple formats take the parts already read
     return {f: serialize(source(f.dataset), f) for f in formats}

@@ -43,11 +43,10 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 #: The languages of the UI, the default first. Every list of languages (CLI choices, the site's
@@ -66,11 +65,33 @@ class UnknownMessage(KeyError):
     """A key that is not in the catalogue (a programming error, not a reader's)."""
 
 
+#: Where the catalogue is: beside this module (as :mod:`kg.resources` finds the package's files).
+CATALOGUE = Path(__file__).with_name("i18n.toml")
+#: A domain's table header at the start of a line: ``[sparql]``.
+_DOMAIN = re.compile(r"^\[([A-Za-z0-9_-]+)\][ \t]*$", re.MULTILINE)
+
+
 @cache
+def _domains() -> dict[str, str]:
+    """Each domain's part of the catalogue's text, from its ``[domain]`` header to the next."""
+    source = CATALOGUE.read_text(encoding="utf-8")
+    heads = list(_DOMAIN.finditer(source))
+    ends = [h.start() for h in heads[1:]] + [len(source)]
+    return {h.group(1): source[h.end() : end] for h, end in zip(heads, ends, strict=True)}
+
+
+@cache
+def catalogue_domain(name: str) -> dict[str, dict[str, Message]]:
+    """One domain of the catalogue, ``{key: {lang: message}}`` (KeyError for none such), read alone: tomllib
+    reads the whole file in about 6 ms, and a ``kg query`` table needs one message (its count of rows)."""
+    import tomllib  # about 3 ms to import: only where a message is read
+
+    return tomllib.loads(_domains()[name])
+
+
 def catalogue() -> dict[str, dict[str, dict[str, Message]]]:
     """The catalogue as read: ``{domain: {key: {lang: message}}}``."""
-    source = files("kg").joinpath("i18n.toml").read_text(encoding="utf-8")
-    return tomllib.loads(source)
+    return {name: catalogue_domain(name) for name in _domains()}
 
 
 def language(lang: str | None) -> str:
@@ -85,7 +106,7 @@ def term_label(name: str, lang: str) -> str | None:
     >>> term_label("owl:sameAs", "fa"), term_label("owl:sameAs", "en"), term_label("ex:x", "fa")
     ('یکسان با', 'same as', None)
     """
-    entry = catalogue().get("terms", {}).get(name)
+    entry = catalogue_domain("terms").get(name)
     return entry.get(language(lang)) if isinstance(entry, dict) else None
 
 
@@ -140,7 +161,7 @@ def text(domain: str, key: str, lang: str, /, **values: Any) -> str:
     script (``1,234`` / ``۱٬۲۳۴``); strings are filled in as they are.
     """
     try:
-        message = catalogue()[domain][key][language(lang)]
+        message = catalogue_domain(domain)[key][language(lang)]
     except KeyError:
         raise UnknownMessage(f"{domain}.{key}") from None
     template = _form(message, lang, values)
@@ -154,7 +175,7 @@ def text(domain: str, key: str, lang: str, /, **values: Any) -> str:
 def messages(domain: str, lang: str) -> dict[str, Message]:
     """Every message of ``domain`` in ``lang``, unfilled: the table a page's script reads."""
     lang = language(lang)
-    return {key: entry[lang] for key, entry in catalogue()[domain].items()}
+    return {key: entry[lang] for key, entry in catalogue_domain(domain).items()}
 
 
 #: Numbers with fewer integer digits than this are not grouped (CLDR's minimum grouping digits of 2,
@@ -216,7 +237,7 @@ class Messages:
         return text(self.domain, key, self.lang)
 
     def __contains__(self, key: object) -> bool:
-        return key in catalogue()[self.domain]
+        return key in catalogue_domain(self.domain)
 
     def __getattr__(self, key: str) -> str:
         if key.startswith("_"):

@@ -42,6 +42,7 @@ Rules of the reader:
   located by :mod:`kg.literals` (used by ``kg validate``).
 * **JSON-LD** remote contexts are never fetched (pyoxigraph has no loader set).
 
+>>> from kg.namespaces import ID, KG, RDF
 >>> g = load_graph()
 >>> (ID["kazakhstan"], RDF.type, KG.Country) in g
 True
@@ -56,20 +57,22 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
-from rdflib import Dataset, Graph
 
 from kg import resources
 from kg.base_iri import NO_BASE, current_base, no_placeholder, relative_iri_error, xml_relative
 from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
 from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV
-from kg.namespaces import ID, KG, RDF, new_graph  # noqa: F401  (ID, KG, RDF: doctest)
+from kg.namespaces import new_graph
 from kg.output import register_input
 from kg.scan import find_text, first_undecodable, structure_fault, triple_term_position, written_iri, xml_position
-from kg.terms import to_rdflib
+from kg.terms import STORED_AS_VALUES, changed_by_a_store, to_rdflib
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
@@ -345,6 +348,8 @@ parse_turtle = parse_file
 
 def parse_dataset(paths: Iterable[str | Path]) -> Dataset:
     """The files as one rdflib Dataset, named graphs kept (default-graph triples in the default graph)."""
+    from rdflib import Dataset
+
     dataset = Dataset(default_union=False)
     for path in paths:
         for quad in read_quads(path):
@@ -393,6 +398,36 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
     except (SyntaxError, OSError, ValueError, MemoryError) as exc:
         _load_quads(store, path, graph)  # raises the strict reader's LoadError, with the position
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
+
+
+def store_writes_as_read(path: str | Path) -> bool:
+    """Whether the file's statements can be written straight from a pyoxigraph Store, term for term as read:
+    it has no blank node, and the store gives back every term of it exactly.
+
+    A Store keeps the typed literals it understands as values (:data:`kg.terms.STORED_AS_VALUES`) and
+    writes them back canonically: ``"01"^^xsd:integer`` comes back as ``"1"``, and
+    ``"1"^^xsd:boolean`` and ``"true"^^xsd:boolean``, two terms, as one. A blank node's label
+    is the store's, where a writer must write canonical labels. :mod:`kg.writers.stored` asks
+    this first. The file is read again (it was checked when it was loaded), and each distinct
+    such literal is put through a scratch store once.
+    """
+    checked, fmt = check_input(path)
+    base = current_base()
+    if loads_directly(fmt, base):
+        quads: Iterable[Any] = pyoxigraph.parse(path=str(checked), format=fmt.oxigraph, base_iri=base)
+    else:
+        quads = iter_quads(checked)
+    literal, blank, values = pyoxigraph.Literal, pyoxigraph.BlankNode, STORED_AS_VALUES
+    found = set()
+    for quad in quads:
+        term = quad.object
+        kind = type(term)
+        if kind is literal:
+            if term.datatype.value in values:
+                found.add(term)
+        elif kind is blank or type(quad.subject) is blank:
+            return False
+    return changed_by_a_store(found) is None
 
 
 def _load_quads(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:

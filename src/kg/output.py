@@ -23,7 +23,6 @@ over the link itself.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import shutil
@@ -192,6 +191,8 @@ def _exchange(a: Path, b: Path) -> bool:
     The standard library has no binding for it (only rename/replace), hence ctypes.
     """
     try:
+        import ctypes  # only for this call
+
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import math
 import time
 import urllib.parse
@@ -118,7 +119,10 @@ class StartBudget:
 
 
 def machine_tasks() -> tuple[int, int] | None:
-    """The threads the machine runs now (``/proc/loadavg``) and those it allows (:func:`machine_threads`)."""
+    """The threads the machine runs now (``/proc/loadavg``) and those it allows (:func:`machine_threads`).
+
+    Called at every look of a :class:`StartBudget`: only ``/proc/loadavg`` is read each time, the fixed limits once.
+    """
     allowed = machine_threads()
     try:
         tasks = int(Path("/proc/loadavg").read_text(encoding="utf-8").split()[3].split("/")[1])
@@ -127,9 +131,13 @@ def machine_tasks() -> tuple[int, int] | None:
     return (tasks, allowed) if allowed is not None else None
 
 
+@functools.cache
 def machine_threads() -> int | None:
     """The threads this machine lets this user have: the least of the kernel's process ids (``pid_max``), its
-    threads (``threads-max``) and the user's processes (``RLIMIT_NPROC``); None where none can be read."""
+    threads (``threads-max``) and the user's processes (``RLIMIT_NPROC``); None where none can be read.
+
+    Read once per process (fixed while it runs; ``cache_clear()`` reads them again).
+    """
     allowed = []
     for name in ("pid_max", "threads-max"):
         with contextlib.suppress(OSError, ValueError):

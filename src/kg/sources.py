@@ -39,7 +39,7 @@ from rdflib import Graph, Literal, URIRef
 from kg import resources
 from kg.errors import UsageError
 from kg.literals import IllTypedLiteral, is_ill_typed, locate_ill_typed
-from kg.load import iter_quads, load_into_store
+from kg.load import iter_quads, load_into_store, store_writes_as_read
 from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
 from kg.terms import to_oxigraph, to_rdflib
 
@@ -79,7 +79,8 @@ class Sources:
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
         self._descriptions: dict[str | None, Graph] = {}
         self._store = pyoxigraph.Store()
-        self._stored: set[URIRef] = set()
+        #: The parts in the store, with how many statements each holds.
+        self._stored: dict[URIRef, int] = {}
         #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
         self.report: Any = None
 
@@ -189,9 +190,10 @@ class Sources:
         for name in files if which == "all" else _PARTS_OF[self._checked(which)]:
             if name in self._stored:
                 continue
+            before = len(self._store)
             for path in files[name]:
                 load_into_store(self._store, path, pyoxigraph.NamedNode(str(name)))
-            self._stored.add(name)
+            self._stored[name] = len(self._store) - before
         return self._store
 
     def description(self, *, endpoint: str | None = None) -> Graph:
@@ -222,11 +224,53 @@ class Sources:
         for name in _PARTS_OF[which]:
             yield from store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(str(name)))
         if described:
-            graph = pyoxigraph.NamedNode(str(DESCRIPTION_GRAPH))
-            for s, p, o in self.description(endpoint=endpoint):
-                quad = pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
-                if next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is None:
-                    yield quad
+            yield from self._description_quads(endpoint)
+
+    def _description_quads(self, endpoint: str | None) -> Iterator[Any]:
+        """The description's statements in its named graph, but those a part of :meth:`dataset` holds."""
+        store = self.dataset()
+        graph = pyoxigraph.NamedNode(str(DESCRIPTION_GRAPH))
+        for s, p, o in self.description(endpoint=endpoint):
+            quad = pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+            if next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is None:
+                yield quad
+
+    def stored(self, which: str = "all", *, triples: bool, described: bool = False, endpoint: str | None = None) -> Any:
+        """The parts of ``which`` as the writers take them: in their named graphs, or merged with ``triples``;
+        ``described``: then the description in a graph of its own, without the statements a part holds (as
+        :meth:`quads`). Written straight from :meth:`dataset`'s store (:class:`kg.writers.stored.Stored`)
+        when that writes every term of the files as read (:func:`kg.load.store_writes_as_read`); else from
+        the statements as read from the files."""
+        from kg.writers.stored import InStore, Listed, Stored
+
+        store = self.dataset(which)
+        extra = []
+        if described:
+            extra = [Listed(self._description_quads(endpoint), pyoxigraph.NamedNode(str(DESCRIPTION_GRAPH)))]
+        if self.store_writes_as_read:
+            parts = [
+                InStore(store, pyoxigraph.NamedNode(str(name)), blank=False, size=self._stored[name])
+                for name in _PARTS_OF[which]
+            ]
+            return Stored([*parts, *extra], triples=triples)
+        files = {
+            DATA_GRAPH: self.data_paths,
+            ONTOLOGY_IRI: resources.ontology_paths()[:1],
+            VOCABULARIES_IRI: resources.ontology_paths()[1:],
+        }
+        read = [Listed(self._read_quads(files[name]), pyoxigraph.NamedNode(str(name))) for name in _PARTS_OF[which]]
+        return Stored([*read, *extra], triples=triples)
+
+    @staticmethod
+    def _read_quads(paths: Sequence[Path]) -> Iterator[Any]:
+        for path in paths:
+            yield from iter_quads(path, one_graph=True)
+
+    @cached_property
+    def store_writes_as_read(self) -> bool:
+        """Whether the parts can be written straight from :meth:`dataset`'s store, every term as read (see
+        :func:`kg.load.store_writes_as_read`)."""
+        return all(store_writes_as_read(path) for path in self.paths)
 
     def ill_typed_literals(self) -> list[IllTypedLiteral]:
         """The ill-typed literals of the default graph's files, in file order, found while reading them."""

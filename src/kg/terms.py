@@ -22,6 +22,7 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
 * :func:`natural_key` sorts digit runs by value without ``int()``, so a run of
   any length (Python refuses ``int()`` on more than 4 300 digits) is safe.
 
+>>> from rdflib import XSD, Literal, URIRef
 >>> curie(URIRef("https://w3id.org/iran-kazakhstan-kg/id/kazakhstan"))
 'kgi:kazakhstan'
 >>> nt_term(Literal("01", datatype=XSD.integer, normalize=False))
@@ -30,23 +31,25 @@ term in N-Triples syntax; every module that shows or writes a term uses it.
 
 from __future__ import annotations
 
-import logging
 import re
+import sys
 import urllib.parse
-import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from typing import Literal as Kind
 
 import pyoxigraph
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
-from kg.namespaces import PREFIXES, XSD
+from kg.namespaces import PREFIXES
 
-XSD_STRING = str(XSD.string)
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+XSD_NS = PREFIXES["xsd"]
+XSD_STRING = XSD_NS + "string"
+XSD_INTEGER = XSD_NS + "integer"
+RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
 #: Namespaces longest first, so that ``span:`` wins over ``kgi:`` for a mention.
 BY_LENGTH: list[tuple[str, str]] = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda item: -len(item[0]))
@@ -132,9 +135,14 @@ def explorer_fragment(iri: str, lang: str | None = None) -> str:
 def curie(term: Node | str) -> str:
     """The display form of a term: a prefixed name, ``<iri>``, ``_:label``, or a literal in N-Triples syntax.
 
+    >>> from rdflib import URIRef
     >>> curie(URIRef("http://www.w3.org/ns/unknown#x"))
     '<http://www.w3.org/ns/unknown#x>'
     """
+    if type(term) is str:  # an IRI as text: no rdflib term to tell apart (nor rdflib to import)
+        return prefixed(term)
+    from rdflib import BNode, Literal
+
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
@@ -145,22 +153,25 @@ def curie(term: Node | str) -> str:
 # --------------------------------------------------------------------------- conversions
 
 
-class _IllTypedLiterals(logging.Filter):
-    """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Failed to convert Literal lexical form")
-
-
 @contextmanager
 def quiet_literals() -> Iterator[None]:
     """While building rdflib terms: no log line (and no traceback) for an ill-typed literal; they are findings.
 
     rdflib also warns (a UserWarning naming its own file) for a boolean outside ``true``, ``false``, ``1``
-    and ``0``; that warning is kept out of what kg prints too.
+    and ``0``; that warning is kept out of what kg prints too. (:mod:`logging` is imported here, with
+    rdflib's terms: a query printed from plain-data terms needs neither.)
     """
+    import logging
+    import warnings
+
+    class IllTypedLiterals(logging.Filter):
+        """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
     logger = logging.getLogger("rdflib.term")
-    quiet = _IllTypedLiterals()
+    quiet = IllTypedLiterals()
     logger.addFilter(quiet)
     try:
         with warnings.catch_warnings():
@@ -173,9 +184,11 @@ def quiet_literals() -> Iterator[None]:
 def to_rdflib(term: Any) -> Node:
     """A pyoxigraph term as the equal rdflib term, keeping its lexical form (``"01"`` stays ``01``).
 
-    >>> str(to_rdflib(pyoxigraph.Literal("1e0", datatype=pyoxigraph.NamedNode(XSD.double))))
+    >>> str(to_rdflib(pyoxigraph.Literal("1e0", datatype=pyoxigraph.NamedNode(PREFIXES["xsd"] + "double"))))
     '1e0'
     """
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
@@ -196,6 +209,8 @@ def to_oxigraph(term: Node) -> Any:
 
     Raises ValueError for a term pyoxigraph refuses (an IRI with a space, a bad language tag).
     """
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return pyoxigraph.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -210,13 +225,21 @@ def to_oxigraph(term: Node) -> Any:
 
 
 #: A term as plain data, cheap to pickle (what a query child sends back): ``("i", iri)``, ``("b", label)``,
-#: ``("l", lexical form, datatype IRI or None, language or None)`` (a simple literal has neither), ``("t", text)``
-#: (an RDF 1.2 triple term, which has no rdflib term: shown as its text).
+#: ``("l", lexical form, datatype IRI or None, language or None)`` (a simple literal has neither; an RDF 1.2
+#: triple term, which has no rdflib term, is the simple literal of its text).
 PackedTerm = tuple[Any, ...]
+
+
+def rdflib_term(value: Any) -> bool:
+    """Whether ``value`` is an rdflib term (without importing rdflib: none is unless rdflib is loaded)."""
+    rdflib = sys.modules.get("rdflib")
+    return rdflib is not None and isinstance(value, rdflib.term.Identifier)
 
 
 def pack_term(term: Node) -> PackedTerm:
     """An rdflib term as a :data:`PackedTerm`."""
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return ("i", str(term))
     if isinstance(term, BNode):
@@ -241,13 +264,15 @@ def pack_oxigraph(term: Any) -> PackedTerm:
         return ("l", term.value, None if datatype == XSD_STRING else datatype, None)
     if isinstance(term, pyoxigraph.BlankNode):
         return ("b", term.value)
-    if isinstance(term, pyoxigraph.Triple):  # RDF 1.2: show it, there is no rdflib term for it
-        return ("t", str(term))
+    if isinstance(term, pyoxigraph.Triple):  # RDF 1.2: shown as its text, there is no rdflib term for it
+        return ("l", str(term), None, None)
     raise TypeError(f"no packed term for {term!r}")
 
 
 def unpack_term(packed: PackedTerm) -> Node:
     """The rdflib term of a :data:`PackedTerm` (a literal keeps its lexical form as written)."""
+    from rdflib import BNode, Literal, URIRef
+
     kind = packed[0]
     if kind == "i":
         return URIRef(packed[1])
@@ -262,6 +287,40 @@ def unpack_term(packed: PackedTerm) -> Node:
     return Literal(packed[1])
 
 
+def unpack_rows(rows: Iterable[Mapping[str, PackedTerm]]) -> list[dict[str, Node]]:
+    """Solutions of :data:`PackedTerm` as solutions of rdflib terms, each distinct term built once; an
+    ill-typed literal of the data is a value here, not a traceback or a warning (:func:`quiet_literals`)."""
+    built: dict[PackedTerm, Node] = {}
+
+    def term(packed: PackedTerm) -> Node:
+        value = built.get(packed)
+        if value is None:
+            value = built[packed] = unpack_term(packed)
+        return value
+
+    with quiet_literals():
+        return [{name: term(packed) for name, packed in row.items()} for row in rows]
+
+
+def unpack_oxigraph(packed: PackedTerm) -> Any:
+    """The pyoxigraph term of a :data:`PackedTerm`.
+
+    Raises ValueError for a term pyoxigraph refuses (an IRI with a space, a bad language tag).
+    """
+    kind = packed[0]
+    if kind == "i":
+        return pyoxigraph.NamedNode(packed[1])
+    if kind == "l":
+        if packed[3]:
+            return pyoxigraph.Literal(packed[1], language=packed[3])
+        if packed[2] is None:
+            return pyoxigraph.Literal(packed[1])
+        return pyoxigraph.Literal(packed[1], datatype=pyoxigraph.NamedNode(packed[2]))
+    if kind == "b":
+        return pyoxigraph.BlankNode(packed[1])
+    return pyoxigraph.Literal(packed[1])
+
+
 def answer_term(term: Any) -> Node:
     """A pyoxigraph term of a query answer as an rdflib term: :func:`to_rdflib`, and an RDF 1.2 triple as its text.
 
@@ -270,19 +329,57 @@ def answer_term(term: Any) -> Node:
     rdflib.term.Literal('<http://a> <http://b> <http://c>')
     """
     if isinstance(term, pyoxigraph.Triple):
+        from rdflib import Literal
+
         return Literal(str(term))
     return to_rdflib(term)
 
 
-def nt_term(term: Node | Any) -> str:
-    """A term (rdflib or pyoxigraph) in N-Triples syntax, as pyoxigraph's N-Triples writer writes it.
+def nt_term(term: Node | PackedTerm | Any) -> str:
+    """A term (rdflib, pyoxigraph or packed) in N-Triples syntax, as pyoxigraph's N-Triples writer writes it.
 
-    >>> nt_term(Literal("a\\nb", lang="fa"))
-    '"a\\\\nb"@fa'
+    >>> from rdflib import Literal
+    >>> nt_term(Literal("a\\nb", lang="fa")), nt_term(("l", "01", XSD_INTEGER, None))
+    ('"a\\\\nb"@fa', '"01"^^<http://www.w3.org/2001/XMLSchema#integer>')
     """
-    if isinstance(term, Node):
+    if isinstance(term, tuple):
+        return str(unpack_oxigraph(term))
+    if not isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal, pyoxigraph.Triple)):
         term = to_oxigraph(term)
     return str(term)
+
+
+# --------------------------------------------------------------------------- terms a store changes
+
+#: The datatypes whose literals a pyoxigraph Store keeps as values and gives back in their canonical form
+#: ("01"^^xsd:integer as "1", "1"^^xsd:boolean as "true"): a literal of these may not come back as read.
+STORED_AS_VALUES = frozenset(
+    XSD_NS + name
+    for name in (
+        *("boolean", "float", "double", "decimal", "integer", "dateTime", "dateTimeStamp", "time", "date"),
+        *("gYearMonth", "gYear", "gMonthDay", "gDay", "gMonth", "duration", "yearMonthDuration", "dayTimeDuration"),
+    )
+)
+
+
+def changed_by_a_store(literals: Iterable[Any]) -> Any:
+    """The first of the pyoxigraph literals that a pyoxigraph Store would give back changed, or None.
+
+    Each of :data:`STORED_AS_VALUES` goes through a scratch store once: a literal not in its
+    canonical form comes back as another term.
+
+    >>> integer = pyoxigraph.NamedNode(XSD_NS + "integer")
+    >>> changed_by_a_store([pyoxigraph.Literal("1", datatype=integer), pyoxigraph.Literal("01", datatype=integer)])
+    <Literal value=01 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    """
+    values = {term for term in literals if term.datatype.value in STORED_AS_VALUES}
+    if not values:
+        return None
+    scratch = pyoxigraph.Store()
+    subject, predicate = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    scratch.extend(pyoxigraph.Quad(subject, predicate, term) for term in values)
+    kept = {quad.object for quad in scratch}
+    return next((term for term in values if term not in kept), None)
 
 
 # --------------------------------------------------------------------------- sorting

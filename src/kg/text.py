@@ -33,7 +33,6 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
 # One character -> its folded form ("" drops it).
@@ -174,7 +173,7 @@ FOLD_RANGES = (
 )
 
 #: The generated script module (an ES module of the explorer), shipped for one Unicode version.
-FOLD_SCRIPT = files("kg").joinpath("templates", "explorer", "fold-table.js")
+FOLD_SCRIPT = Path(__file__).parent / "templates" / "explorer" / "fold-table.js"  # beside the package (kg.resources)
 
 
 @cache

@@ -1,12 +1,13 @@
 """A shared explorer page built from a hostile data file: labels are text, links are checked, nothing runs or leaves.
 
-SECURITY.md, "Explorer pages". Each case writes a copy of data/article.ttl with
-Tokayev's English label (and his Wikidata link) replaced, builds the page with
-``kg explore --data F --out PAGE`` in-process, opens it in Debian's Chromium
-(a page of the session's ``tabs``) with the request log and the dialog hook, and
-asserts: no dialog, no request but the page itself, no console error, the label
-shown character for character as text, no element or script added, no
-``javascript:`` link, and the label isolated (``<bdi>``: unicode-bidi isolate).
+SECURITY.md, "Explorer pages". One copy of data/article.ttl with six nodes'
+English labels hostile (:data:`LABELS`) and Tokayev's Wikidata link a
+``javascript:`` one, built with ``kg explore --data F --out PAGE`` in-process,
+opened once in Debian's Chromium (a page of the session's ``tabs``) with the
+request log and the dialog hook. Each node selected in turn: no dialog, no
+request but the page itself, no console error, the label shown character for
+character as text, no element or script added, no ``javascript:`` link, and the
+label isolated (``<bdi>``: unicode-bidi isolate).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from chromium import poll
+from explorer_page import open_page
 from kg import resources
 from kg.cli import main
 from kg.errors import ExitCode
@@ -58,33 +59,30 @@ def hostile_page(tmp_path_factory) -> Path:
     return page
 
 
-@pytest.mark.parametrize("case", LABELS)
-def test_a_hostile_label_is_shown_as_text_and_runs_nothing(tabs, hostile_page, case):
-    node, label = LABELS[case]
-    path = hostile_page
-    html = path.read_text(encoding="utf-8")
-    assert label not in html or case in ("javascript-url", "right-to-left-override")  # escaped in the page's JSON
-    tab = tabs.lend("laptop")  # the session's page (tests/chromium.py), a new document
+def test_a_hostile_label_is_shown_as_text_and_runs_nothing(tabs, hostile_page):
+    """Each label of :data:`LABELS` in turn, selected in one open page (each case named in its failure)."""
+    html = hostile_page.read_text(encoding="utf-8")
+    tab = open_page(tabs, hostile_page)  # the session's page (tests/chromium.py), a new document, less motion
     page, requests, dialogs = tab.page, tab.requests, tab.dialogs
     try:
-        page.goto(path.as_uri())
-        poll(page, "() => !!(window.kgExplorer && kgExplorer.state().complete)")
         scripts = page.evaluate("() => document.scripts.length")
-        page.evaluate("(id) => kgExplorer.selectNode(id)", node)
-        heading = page.locator("#entity-heading bdi")
-        heading.wait_for(state="attached", timeout=30_000)
-        assert heading.evaluate("(e) => e.textContent") == label
-        assert heading.evaluate("(e) => e.children.length") == 0
-        assert heading.evaluate("(e) => getComputedStyle(e).unicodeBidi") == "isolate"
-        assert page.evaluate("() => document.scripts.length") == scripts
-        assert page.evaluate("() => document.querySelectorAll('img, iframe, object, embed').length") == 0
-        hrefs = page.evaluate("() => [...document.querySelectorAll('[href]')].map((e) => e.getAttribute('href'))")
-        assert [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))] == []
-        if node == TOKAYEV:
-            assert not any("wikidata" in h for h in hrefs)  # the bad Wikidata id gives no link at all
-        page.mouse.click(5, 5)  # a user gesture, in case something waits for one
-        assert dialogs == []
-        assert [text for kind, text in tab.console if kind == "error"] + tab.errors == []
-        assert [url.split("#")[0] for url in requests] == [path.as_uri()], "a request off the page"
+        for case, (node, label) in LABELS.items():
+            # escaped in the page's JSON
+            assert label not in html or case in ("javascript-url", "right-to-left-override"), case
+            page.evaluate("(id) => kgExplorer.selectNode(id)", node)
+            heading = page.locator("#entity-heading bdi")
+            heading.wait_for(state="attached", timeout=30_000)
+            shown = heading.evaluate("(e) => [e.textContent, e.children.length, getComputedStyle(e).unicodeBidi]")
+            assert shown == [label, 0, "isolate"], case
+            assert page.evaluate("() => document.scripts.length") == scripts, case
+            assert page.evaluate("() => document.querySelectorAll('img, iframe, object, embed').length") == 0, case
+            hrefs = page.evaluate("() => [...document.querySelectorAll('[href]')].map((e) => e.getAttribute('href'))")
+            assert [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:", "vbscript:"))] == [], case
+            if node == TOKAYEV:
+                assert not any("wikidata" in h for h in hrefs)  # the bad Wikidata id gives no link at all
+            page.mouse.click(5, 5)  # a user gesture, in case something waits for one
+            assert dialogs == [], case
+            assert [text for kind, text in tab.console if kind == "error"] + tab.errors == [], case
+        assert [url.split("#")[0] for url in requests] == [hostile_page.as_uri()], "a request off the page"
     finally:
         tab.close()

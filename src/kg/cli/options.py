@@ -13,7 +13,6 @@ and its help states it from there.
 from __future__ import annotations
 
 import argparse
-import getpass
 import math
 import os
 import sys
@@ -214,5 +213,7 @@ def password(user: str | None) -> str | None:
         return None
     secret = os.environ.get("KG_ENDPOINT_PASSWORD")
     if secret is None and sys.stdin.isatty():
+        import getpass  # only to ask for a password
+
         secret = getpass.getpass(f"password for {user}: ")
     return secret

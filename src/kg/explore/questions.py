@@ -13,7 +13,7 @@ from kg.limits import QUESTION_ROWS
 from kg.terms import curie
 
 
-def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def library_answers(graph: Graph, projection: nx.MultiDiGraph, *, engine: str = "oxigraph") -> list[dict[str, Any]]:
     """The library's questions in both languages, each with its rows as the real query engine returns them.
 
     The one place where the explorer runs queries (through :func:`kg.sparql.query`, the public one). A row is a
@@ -22,12 +22,13 @@ def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str,
     ``{"error": true}`` instead of rows. At most :data:`QUESTION_ROWS` rows are kept. The queries
     run in this process, without a time limit: they are the library's own read-only queries, and a
     forked child per query (how a time limit is enforced) cost 1.3 s of 1.4 s on the article.
+    ``engine`` names the engine (the library's ORDER BY is total, so every engine shows the same rows).
     """
     from kg.sparql.engines import open_engine
     from kg.sparql.files import list_queries
     from kg.sparql.library import query
 
-    engine = open_engine("oxigraph", graph=graph)
+    runner = open_engine(engine, graph=graph)
     nodes = {projection.nodes[n]["iri"]: n for n in projection}
     out = []
     for q in list_queries():
@@ -38,7 +39,7 @@ def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str,
             params = {"lang": lang} if any(p.name == "lang" for p in q.params) else {}
             try:
                 result = query(
-                    q.name, params, engine=engine, lang=lang, labels=True, max_rows=QUESTION_ROWS, timeout=None
+                    q.name, params, engine=runner, lang=lang, labels=True, max_rows=QUESTION_ROWS, timeout=None
                 )
             except KgError:  # its message names files: the page says only that it has no answer
                 entry["answers"][lang] = {"error": True}
@@ -56,7 +57,7 @@ def library_answers(graph: Graph, projection: nx.MultiDiGraph) -> list[dict[str,
                         node = nodes.get(str(value))
                         label = projection.nodes[node][f"label_{lang}"] if node else None
                         cell["text"] = (
-                            str(named) if named is not None else label or result.labels.get(value) or curie(value)
+                            str(named) if named is not None else label or result.labels.get(str(value)) or curie(value)
                         )
                         if node:
                             cell["node"] = node

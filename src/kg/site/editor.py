@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KgError, QueryError, QuerySyntaxError
-from kg.i18n import isolate, text
+from kg.i18n import isolate, messages, text
 from kg.limits import SERVE_TIMEOUT
 from kg.namespaces import PREFIXES
 from kg.site.pages import (
@@ -143,7 +143,23 @@ def editor(request: Request) -> Response:
         query_text = (
             "".join(f"PREFIX {p}: <{u}>\n" for p, u in PREFIXES.items()) + "\n" + ADHOC_EXAMPLE.format(lang=lang)
         )
-    return page("editor.html", request, text=query_text, prefixes=PREFIXES)
+    # "{n} rows" in its plural forms (one string in Persian), for the count above the results
+    rows = messages("site", lang)["rows"]
+    return page("editor.html", request, text=query_text, prefixes=PREFIXES, rows=rows, script=editor_script())
+
+
+@cache
+def editor_script() -> str:
+    """The editor page's script (``templates/site/editor.js``) bundled with the explorer's number formatter."""
+    from importlib.resources import files
+
+    from kg.explore.script import MODULES, bundle_modules
+
+    sources = {
+        "editor.js": files("kg").joinpath("templates", "site", "editor.js").read_text(encoding="utf-8"),
+        "format.js": MODULES.joinpath("format.js").read_text(encoding="utf-8"),
+    }
+    return bundle_modules(sources, entry="editor.js")
 
 
 def prefixes(request: Request) -> Response:

@@ -32,6 +32,7 @@ from kg.sparql.engines import Outcome
 from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import Result
 from kg.sparql.tables import tsv_term
+from kg.terms import pack_term
 
 _NUMERIC = {
     str(XSD[name])
@@ -78,7 +79,7 @@ def _row_key(row: Mapping[str, Identifier]) -> tuple[Any, ...]:
 
 
 def _show_row(row: Mapping[str, Identifier]) -> str:
-    return "{" + ", ".join(f"{k}: {tsv_term(v)}" for k, v in sorted(row.items())) + "}"
+    return "{" + ", ".join(f"{k}: {tsv_term(pack_term(v))}" for k, v in sorted(row.items())) + "}"
 
 
 def read_expected(path: str | Path) -> Outcome:

@@ -128,7 +128,7 @@ class EndpointEngine(Engine):
                 + (f"; the server's words: {said}" if said and said not in error else "")
             ) from None
 
-    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+    def labels(self, iris: Iterable[str], lang: str) -> dict[str, str]:
         iris = list(dict.fromkeys(iris))[:500]
         if not iris or not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
             return {}
@@ -141,10 +141,10 @@ class EndpointEngine(Engine):
             outcome = self.run(text)
         except KgError:
             return {}
-        found: dict[URIRef, str] = {}
+        found: dict[str, str] = {}
         for row in outcome.rows:
             if isinstance(row.get("s"), URIRef) and "label" in row:
-                found.setdefault(row["s"], str(row["label"]))
+                found.setdefault(str(row["s"]), str(row["label"]))
         return found
 
 

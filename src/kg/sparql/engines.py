@@ -33,19 +33,24 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.term import Identifier
 
 from kg.errors import KgError, QueryError, UsageError
 from kg.limits import DEFAULT_ENGINE, DEFAULT_ENTAILMENT, ENGINES, ENTAILMENTS
 from kg.load import load_graph, load_into_store, source_paths
-from kg.namespaces import RDFS, SKOS, new_graph
+from kg.namespaces import PREFIXES
 from kg.sparql.entailment import add_rdfs_closure, rdfs_closure
 from kg.sparql.syntax import offset_of, syntax_error
-from kg.terms import PackedTerm, pack_oxigraph, pack_term, quiet_literals, to_oxigraph, unpack_term
+from kg.terms import PackedTerm, pack_oxigraph, pack_term, to_oxigraph, unpack_rows
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Identifier
+
+#: The properties a display label is read from, in order (``rdfs:label``, else ``skos:prefLabel``).
+LABEL_PROPERTIES = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
 
 T = TypeVar("T")
 
@@ -93,21 +98,17 @@ def pack_outcome(outcome: Outcome) -> PackedOutcome:
     return PackedOutcome(outcome.kind, list(names), rows, outcome.boolean, triples, outcome.truncated)
 
 
+def packed_solutions(packed: PackedOutcome) -> list[dict[str, PackedTerm]]:
+    """The solutions of a :class:`PackedOutcome` as dicts from variable name to term (unbound ones absent)."""
+    names = packed.variables
+    return [{n: t for n, t in zip(names, row, strict=True) if t is not None} for row in packed.rows]
+
+
 def unpack_outcome(packed: PackedOutcome) -> Outcome:
     """The :class:`Outcome` of rdflib terms of a :class:`PackedOutcome` (each distinct term built once)."""
-    built: dict[PackedTerm, Identifier] = {}
-
-    def term(p: PackedTerm) -> Identifier:
-        value = built.get(p)
-        if value is None:
-            value = built[p] = unpack_term(p)
-        return value
-
-    names = packed.variables
-    with quiet_literals():  # an ill-typed literal of the data is a value here, not a traceback or a warning
-        rows = [{n: term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in packed.rows]
-        triples = [(term(s), term(p), term(o)) for s, p, o in packed.triples]
-    return Outcome(packed.kind, list(names), rows, packed.boolean, triples, packed.truncated)
+    rows = unpack_rows(packed_solutions(packed))
+    triples = [tuple(t.values()) for t in unpack_rows({"s": s, "p": p, "o": o} for s, p, o in packed.triples)]
+    return Outcome(packed.kind, list(packed.variables), rows, packed.boolean, triples, packed.truncated)
 
 
 class Engine:
@@ -124,7 +125,7 @@ class Engine:
         """:meth:`run`, answered as a :class:`PackedOutcome` (what a query child sends back)."""
         return pack_outcome(self.run(text, max_rows=max_rows, allow_external=allow_external))
 
-    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
+    def labels(self, iris: Iterable[str], lang: str) -> dict[str, str]:
         """The label of each IRI in ``lang`` (``rdfs:label``, else ``skos:prefLabel``), where it has one."""
         raise NotImplementedError
 
@@ -180,6 +181,7 @@ class RdflibEngine(Engine):
 
     def run(self, text: str, *, max_rows: int | None = None, allow_external: bool = False) -> Outcome:
         from pyparsing import ParseException
+        from rdflib import Dataset
 
         with _rdflib_sandbox(allow_external), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's Dataset calls its own deprecated API
@@ -195,19 +197,23 @@ class RdflibEngine(Engine):
             except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for many query errors
                 raise QueryError(f"the query failed on rdflib: {exc}") from None
 
-    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
-        found: dict[URIRef, str] = {}
-        props = (RDFS.label, SKOS.prefLabel)  # looked up once: see OxigraphEngine.labels
+    def labels(self, iris: Iterable[str], lang: str) -> dict[str, str]:
+        from rdflib import URIRef
+
+        found: dict[str, str] = {}
+        props = [URIRef(p) for p in LABEL_PROPERTIES]
         for iri in iris:
             for prop in props:
-                label = next((o for o in self.graph.objects(iri, prop) if _has_lang(o, lang)), None)
+                label = next((o for o in self.graph.objects(URIRef(iri), prop) if _has_lang(o, lang)), None)
                 if label is not None:
-                    found[iri] = str(label)
+                    found[str(iri)] = str(label)
                     break
         return found
 
 
 def _has_lang(term: Any, lang: str) -> bool:
+    from rdflib import Literal
+
     return isinstance(term, Literal) and (term.language or "").lower() == lang.lower()
 
 
@@ -307,12 +313,12 @@ class OxigraphEngine(Engine):
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"the query failed on oxigraph: {exc}") from None
 
-    def labels(self, iris: Iterable[URIRef], lang: str) -> dict[URIRef, str]:
-        found: dict[URIRef, str] = {}
-        # the properties looked up once: an attribute of rdflib's closed namespaces costs about 1 ms
-        props = [pyoxigraph.NamedNode(str(RDFS.label)), pyoxigraph.NamedNode(str(SKOS.prefLabel))]
+    def labels(self, iris: Iterable[str], lang: str) -> dict[str, str]:
+        found: dict[str, str] = {}
+        props = [pyoxigraph.NamedNode(p) for p in LABEL_PROPERTIES]
         for iri in iris:
-            node = pyoxigraph.NamedNode(str(iri))
+            iri = str(iri)
+            node = pyoxigraph.NamedNode(iri)
             for prop in props:
                 quads = self.store.quads_for_pattern(node, prop, None, None)
                 label = next((q.object.value for q in quads if _ox_has_lang(q.object, lang)), None)
@@ -350,6 +356,8 @@ def open_engine(
     if graph is not None and engine in (None, "rdflib"):
         if entailment == "none":
             return RdflibEngine(graph)
+        from rdflib import Graph
+
         copy = Graph()
         copy += graph
         copy += rdfs_closure(graph)
@@ -378,6 +386,8 @@ def _to_quads(graph: Graph) -> Iterator[pyoxigraph.Quad]:
 
 def as_graph(triples: Iterable[tuple[Identifier, Identifier, Identifier]]) -> Graph:
     """Triples in a new rdflib graph with the project's prefixes bound."""
+    from kg.namespaces import new_graph
+
     graph = new_graph()
     for triple in triples:
         graph.add(triple)

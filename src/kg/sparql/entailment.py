@@ -50,15 +50,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
-from rdflib import Graph, URIRef
 
 from kg.hierarchy import ancestors
-from kg.namespaces import RDF, RDFS
+from kg.namespaces import PREFIXES
 
-_TYPE, _SUB_CLASS, _SUB_PROPERTY = str(RDF.type), str(RDFS.subClassOf), str(RDFS.subPropertyOf)
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+_TYPE = PREFIXES["rdf"] + "type"
+_SUB_CLASS, _SUB_PROPERTY = PREFIXES["rdfs"] + "subClassOf", PREFIXES["rdfs"] + "subPropertyOf"
 
 
 def entailed(
@@ -105,6 +108,8 @@ def entailed(
 
 def rdfs_closure(graph: Graph) -> Graph:
     """The triples RDFS entailment adds to an rdflib ``graph`` (see the module docstring), as a new Graph."""
+    from rdflib import Graph, URIRef
+
     closure = Graph()
     for triple in entailed(graph, iri=lambda t: str(t) if isinstance(t, URIRef) else None):
         closure.add(triple)

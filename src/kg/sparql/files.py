@@ -61,7 +61,6 @@ of the ``WHERE`` group.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -177,7 +176,7 @@ def _read_param(value: str, declared: Mapping[str, str], where: str, line: int, 
         raise QueryError(f"only an iri parameter names classes ({name!r} is {kind})", path=where, line=line,
                          column=kind_at)  # fmt: skip
     try:
-        classes = tuple(str(parse_value("iri", c, declared)) for c in class_names)
+        classes = tuple(parse_value("iri", c, declared)[1] for c in class_names)
     except QueryError as exc:
         raise QueryError(f"class of {name!r}: {exc.message}", path=where, line=line, column=kind_at) from None
     default = None
@@ -225,6 +224,8 @@ def find_query(name: str, library: str | Path | None = None) -> Query:
     containing = [n for n in names if stem and stem in n]
     same_number = [n for n in names if _number(n) is not None and _number(n) == _number(stem)]  # cq1: cq01-...
     close = same_number + [n for n in (starting or containing) if n not in same_number]
+    import difflib  # only for a name that is not found
+
     close = close[:5] or difflib.get_close_matches(stem, names, n=3, cutoff=0.7)
     hint = f"; did you mean {_either(close)}?" if close else ""
     raise UsageError(f"unknown query {name!r}{hint} (`kg queries` lists them)")

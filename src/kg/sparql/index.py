@@ -18,7 +18,6 @@ every query loads its inputs.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,8 @@ def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
     Each file passes :func:`kg.load.check_input` first (kind, size limit,
     byte-order mark), as a load would; its LoadError propagates.
     """
+    import hashlib  # OpenSSL's, about 3 ms to import: only where inputs are hashed (the warm query process)
+
     parts: list[tuple[str, str]] = []
     names: list[str] = []
     for path in source_paths(data):
@@ -59,6 +60,8 @@ def read_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
     A store loaded from these bytes is the store of this key; only the files that are not
     loaded from them (:func:`loads_directly`) can have changed since: see :func:`reread`.
     """
+    import hashlib
+
     parts: list[tuple[str, str]] = []
     names: list[str] = []
     contents: list[bytes] = []

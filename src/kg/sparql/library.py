@@ -14,19 +14,11 @@ import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from rdflib import Graph, Literal, URIRef
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
-from kg.sparql.engines import (
-    Engine,
-    PackedOutcome,
-    as_graph,
-    open_engine,
-    unpack_outcome,
-)
+from kg.sparql.engines import Engine, Outcome, PackedOutcome, as_graph, open_engine, packed_solutions, unpack_outcome
 from kg.sparql.files import list_queries, load_query
 from kg.sparql.policy import check_policy
 from kg.sparql.results import Result, check_format
@@ -34,6 +26,9 @@ from kg.sparql.sandbox import run_isolated
 from kg.sparql.syntax import Query, check_prefixes
 from kg.sparql.values import Prepared, bind_params, prepare
 from kg.terms import prefixed
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 # --------------------------------------------------------------------------- running
 
@@ -92,34 +87,30 @@ def run_query(
             raise prepared.locate(exc) from None
 
     try:
-        if engine.local:  # the child sends plain tuples back; rdflib terms are built here, once
-            packed = run_isolated(
+        if engine.local:  # the child sends plain tuples back
+            answer: PackedOutcome | Outcome = run_isolated(
                 execute, timeout, allow_external=allow_external, max_memory=max_memory, where=query.where
             )
-            outcome = unpack_outcome(packed)
         else:
             prepared = checked()
             try:
-                outcome = engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
+                answer = engine.run(prepared.text, max_rows=cap, allow_external=allow_external)
             except QueryError as exc:
                 raise prepared.locate(exc) from None
     except (QueryTimeout, QueryMemoryLimit) as exc:
         if exc.path is None:
             exc.path = query.where
         raise
-    result = Result(
-        query,
-        outcome.kind,
-        variables=outcome.variables,
-        rows=outcome.rows,
-        boolean=outcome.boolean,
-        graph=as_graph(outcome.triples) if outcome.kind == "graph" else None,
-        truncated=outcome.truncated,
-        max_rows=cap,
-        engine=engine.name,
-    )
+    done = {"truncated": answer.truncated, "max_rows": cap, "engine": engine.name}
+    if isinstance(answer, PackedOutcome) and answer.kind != "graph":  # rows stay plain data (rdflib at first use)
+        rows = packed_solutions(answer)
+        result = Result(query, answer.kind, answer.variables, None, answer.boolean, packed_rows=rows, **done)
+    else:
+        outcome = unpack_outcome(answer) if isinstance(answer, PackedOutcome) else answer
+        graph = as_graph(outcome.triples) if outcome.kind == "graph" else None
+        result = Result(query, outcome.kind, outcome.variables, outcome.rows, outcome.boolean, graph, **done)
     if labels and result.kind == "bindings":
-        iris = {t for row in result.rows for t in row.values() if isinstance(t, URIRef)}
+        iris = {t[1] for row in result.packed_rows for t in row.values() if t[0] == "i"}
         result.labels = engine.labels(sorted(iris), lang or "en") if iris else {}
     return result
 
@@ -149,7 +140,7 @@ def query(
     """Run a library query by name, a ``.rq`` file, or SPARQL ``text``, and return its :class:`Result`.
 
     ``params`` maps parameter names to values (strings as on the command
-    line, or rdflib terms). The query runs on ``engine`` (``"oxigraph"``,
+    line, :data:`~kg.terms.PackedTerm` or rdflib terms). The query runs on ``engine`` (``"oxigraph"``,
     the default, or ``"rdflib"``, or a :class:`kg.sparql.engines.Engine`) loaded
     with the ontology, vocabularies and ``data`` (default
     ``data/article.ttl``), or on an rdflib ``graph`` you loaded, or on a
@@ -205,19 +196,19 @@ def check_values(query: Query, bindings: Mapping[str, Any], engine: Engine) -> N
         param = query.param(name)
         if param is None or value is None or value == param.default:
             continue
-        if name == "lang" and isinstance(value, Literal) and _LANGUAGE_TAG.fullmatch(str(value)):
+        if name == "lang" and value[0] == "l" and _LANGUAGE_TAG.fullmatch(value[1]):
             known = _label_languages(engine)
-            if known and str(value) not in known:
+            if known and value[1] not in known:
                 raise UsageError(
-                    f"{query.name}: parameter 'lang': {str(value)!r} is not a language of the data's labels; "
+                    f"{query.name}: parameter 'lang': {value[1]!r} is not a language of the data's labels; "
                     f"allowed: {', '.join(sorted(known))}"
                 )
-        elif param.classes and isinstance(value, URIRef) and not _is_instance(engine, value, param.classes):
+        elif param.classes and value[0] == "i" and not _is_instance(engine, value[1], param.classes):
             shown, total = _instances(engine, param.classes)
             more = f", … ({total} in all)" if total > len(shown) else ""
             classes = " or ".join(prefixed(c) for c in param.classes)
             raise UsageError(
-                f"{query.name}: parameter {name!r}: {prefixed(str(value))} is not a {classes}; "
+                f"{query.name}: parameter {name!r}: {prefixed(value[1])} is not a {classes}; "
                 f"allowed: {', '.join(shown)}{more}"
             )
 
@@ -239,8 +230,8 @@ def _label_languages(engine: Engine) -> set[str]:
     key = url or engine
     if key not in cache:
         text = f"SELECT DISTINCT (LANG(?l) AS ?lang) WHERE {{ ?s <{_RDFS}label> ?l }}"
-        outcome = engine.run(text, max_rows=MAX_ROWS)
-        cache[key] = {str(row["lang"]) for row in outcome.rows if row.get("lang") is not None and str(row["lang"])}
+        outcome = engine.run_packed(text, max_rows=MAX_ROWS)
+        cache[key] = {row[0][1] for row in outcome.rows if row[0] is not None and row[0][1]}
     return cache[key]
 
 
@@ -251,14 +242,15 @@ def _typed(subject: str, classes: Sequence[str]) -> str:
     )
 
 
-def _is_instance(engine: Engine, iri: URIRef, classes: Sequence[str]) -> bool:
-    return bool(engine.run(f"ASK {{ {_typed(f'<{iri}>', classes)} }}").boolean)
+def _is_instance(engine: Engine, iri: str, classes: Sequence[str]) -> bool:
+    return bool(engine.run_packed(f"ASK {{ {_typed(f'<{iri}>', classes)} }}").boolean)
 
 
 def _instances(engine: Engine, classes: Sequence[str], shown: int = 12) -> tuple[list[str], int]:
     """The first ``shown`` instances of ``classes`` as prefixed names, and how many there are."""
-    outcome = engine.run(f"SELECT DISTINCT ?x WHERE {{ {_typed('?x', classes)} }} ORDER BY ?x", max_rows=MAX_ROWS)
-    names = [prefixed(str(row["x"])) for row in outcome.rows if isinstance(row.get("x"), URIRef)]
+    text = f"SELECT DISTINCT ?x WHERE {{ {_typed('?x', classes)} }} ORDER BY ?x"
+    outcome = engine.run_packed(text, max_rows=MAX_ROWS)
+    names = [prefixed(row[0][1]) for row in outcome.rows if row[0] is not None and row[0][0] == "i"]
     return names[:shown], len(names)
 
 

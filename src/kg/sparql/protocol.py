@@ -67,21 +67,6 @@ def term_from_json(value: dict[str, str]) -> Identifier:
     raise ValueError(f"unknown term type {kind!r}")
 
 
-def term_to_json(term: Identifier) -> dict[str, str]:
-    """One term in the SPARQL 1.1 Query Results JSON Format."""
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    value = {"type": "literal", "value": str(term)}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype is not None and term.datatype != XSD.string:
-        value["datatype"] = str(term.datatype)
-    return value
-
-
 def parse_results_json(text: str, *, max_rows: int | None = None) -> Outcome:
     """A SPARQL 1.1 JSON results document (SELECT or ASK) as an :class:`Outcome`; ValueError if it is not one."""
     try:

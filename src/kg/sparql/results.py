@@ -12,49 +12,100 @@ rows is :mod:`kg.sparql.compare`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import UsageError
 from kg.formats import FORMATS as RDF_FORMATS
 from kg.formats import RESULT_FORMATS, format_names, is_rdf_format, rdf_format
-from kg.namespaces import XSD
+from kg.namespaces import PREFIXES
 from kg.sparql.syntax import Query
 from kg.sparql.tables import format_csv, format_json, format_md, format_table, format_tsv, render_html_table
+from kg.terms import PackedTerm, pack_term, unpack_rows
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.term import Identifier
 
 BINDINGS_FORMATS = RESULT_FORMATS
 #: Graph formats and their aliases, from the one registry (kg.formats); written by kg.writers like the exports.
 GRAPH_FORMATS = tuple(format_names())
 FORMATS = BINDINGS_FORMATS + GRAPH_FORMATS
+_XSD = PREFIXES["xsd"]
 
 
 # --------------------------------------------------------------------------- results
 
 
-@dataclass
 class Result:
     """The answer to a query: SELECT rows, an ASK boolean, or a CONSTRUCT/DESCRIBE graph.
 
     ``rows`` are dicts from variable name to rdflib term (unbound variables
-    are absent); :meth:`values` gives Python values instead.
+    are absent); :meth:`values` gives Python values instead. ``packed_rows`` are the
+    same rows as :data:`~kg.terms.PackedTerm` (plain data): what the tables and the
+    SPARQL result formats are written from. A result is made from either; the other
+    is made when first asked for (a query answered by pyoxigraph and printed as a table
+    never imports rdflib). ``labels`` maps an IRI (its text) to its display label.
     """
 
-    query: Query
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Identifier]] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: Graph | None = None
-    truncated: bool = False
-    max_rows: int | None = None
-    engine: str = ""
-    labels: dict[URIRef, str] = field(default_factory=dict)
+    def __init__(
+        self,
+        query: Query,
+        kind: str,
+        variables: list[str] | None = None,
+        rows: list[dict[str, Identifier]] | None = None,
+        boolean: bool | None = None,
+        graph: Graph | None = None,
+        truncated: bool = False,
+        max_rows: int | None = None,
+        engine: str = "",
+        labels: Mapping[Any, str] | None = None,
+        *,
+        packed_rows: list[dict[str, PackedTerm]] | None = None,
+    ) -> None:
+        self.query = query
+        self.kind = kind
+        self.variables = list(variables or [])
+        self._rows = rows
+        self._packed_rows = packed_rows
+        self.boolean = boolean
+        self.graph = graph
+        self.truncated = truncated
+        self.max_rows = max_rows
+        self.engine = engine
+        self.labels = labels or {}
+
+    def __repr__(self) -> str:
+        return f"Result({self.query.name!r}, {self.kind!r}, {len(self)} solutions, engine={self.engine!r})"
+
+    @property
+    def rows(self) -> list[dict[str, Identifier]]:
+        """The solutions as dicts of rdflib terms (made from :attr:`packed_rows` at first use)."""
+        if self._rows is None:
+            self._rows = unpack_rows(self._packed_rows or [])
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[dict[str, Identifier]]) -> None:
+        self._rows, self._packed_rows = rows, None
+
+    @property
+    def packed_rows(self) -> list[dict[str, PackedTerm]]:
+        """The solutions as dicts of :data:`~kg.terms.PackedTerm` (made from :attr:`rows` at first use)."""
+        if self._packed_rows is None:
+            self._packed_rows = [{k: pack_term(v) for k, v in row.items()} for row in self._rows or []]
+        return self._packed_rows
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Each IRI's label in the language asked for (keys: the IRI's text)."""
+        return self._labels
+
+    @labels.setter
+    def labels(self, labels: Mapping[Any, str]) -> None:
+        self._labels = {str(iri): label for iri, label in labels.items()}
 
     def __iter__(self) -> Iterator[dict[str, Identifier]]:
         return iter(self.rows)
@@ -62,7 +113,9 @@ class Result:
     def __len__(self) -> int:
         if self.kind == "graph":
             return len(self.graph or ())
-        return len(self.rows) if self.kind == "bindings" else int(bool(self.boolean))
+        if self.kind == "bindings":
+            return len(self._packed_rows if self._packed_rows is not None else self._rows or [])
+        return int(bool(self.boolean))
 
     @property
     def empty(self) -> bool:
@@ -71,6 +124,8 @@ class Result:
 
     def values(self) -> list[dict[str, Any]]:
         """The rows with literals as Python values (int, Decimal, date, str ...) and IRIs as URIRef."""
+        from rdflib import Literal
+
         return [{k: v.toPython() if isinstance(v, Literal) else v for k, v in row.items()} for row in self.rows]
 
     @property
@@ -92,7 +147,7 @@ class Result:
         """
         fmt = check_format(self.kind, fmt)
         if self.kind == "graph":
-            return _format_graph(self.graph or Graph(), fmt)
+            return _format_graph(self.graph, fmt)
         if self.kind == "boolean":
             if fmt == "json":
                 return json.dumps({"head": {}, "boolean": bool(self.boolean)}) + "\n"
@@ -139,7 +194,7 @@ class Result:
         return render_html_table(self)
 
 
-_INTEGER_TYPES = {str(XSD[name]) for name in (
+_INTEGER_TYPES = {_XSD + name for name in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
     "negativeInteger", "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
 )}  # fmt: skip
@@ -147,17 +202,19 @@ _INTEGER_TYPES = {str(XSD[name]) for name in (
 
 def _series(pd: Any, terms: list[Identifier | None]) -> Any:
     """One typed column (see :meth:`Result.to_dataframe`)."""
+    from rdflib import BNode, Literal
+
     bound = [t for t in terms if t is not None]
     kinds = {
         str(t.datatype) if isinstance(t, Literal) and t.datatype is not None and not t.language else "text"
         for t in bound
     }
     if kinds and kinds <= _INTEGER_TYPES:
-        kind = str(XSD.integer)
-    elif kinds and kinds <= _INTEGER_TYPES | {str(XSD.decimal)}:
-        kind = str(XSD.decimal)  # integers are decimals (XSD 1.1 derivation)
-    elif kinds and kinds <= _INTEGER_TYPES | {str(XSD.decimal), str(XSD.double), str(XSD.float)}:
-        kind = str(XSD.double)
+        kind = _XSD + "integer"
+    elif kinds and kinds <= _INTEGER_TYPES | {_XSD + "decimal"}:
+        kind = _XSD + "decimal"  # integers are decimals (XSD 1.1 derivation)
+    elif kinds and kinds <= _INTEGER_TYPES | {_XSD + "decimal", _XSD + "double", _XSD + "float"}:
+        kind = _XSD + "double"
     else:
         kind = kinds.pop() if len(kinds) == 1 else "text"
 
@@ -167,15 +224,15 @@ def _series(pd: Any, terms: list[Identifier | None]) -> Any:
     try:
         if kind in _INTEGER_TYPES:
             return pd.array(each(lambda t: int(str(t))), dtype="Int64")
-        if kind == str(XSD.decimal):
+        if kind == _XSD + "decimal":
             return pd.array(each(lambda t: Decimal(str(t))), dtype=object)
-        if kind in (str(XSD.double), str(XSD.float)):
+        if kind in (_XSD + "double", _XSD + "float"):
             return pd.array(each(lambda t: float(str(t))), dtype="Float64")
-        if kind == str(XSD.boolean):
+        if kind == _XSD + "boolean":
             return pd.array(each(lambda t: str(t).strip() in ("true", "1")), dtype="boolean")
-        if kind == str(XSD.date):
+        if kind == _XSD + "date":
             return pd.array(each(lambda t: date.fromisoformat(str(t).strip())), dtype=object)
-        if kind == str(XSD.dateTime):
+        if kind == _XSD + "dateTime":
             return pd.to_datetime(pd.Series(each(lambda t: str(t).strip())), errors="raise")
     except (ValueError, InvalidOperation):
         pass  # an ill-typed lexical form: keep the column as text
@@ -206,7 +263,9 @@ def check_format(kind: str, fmt: str | None = None) -> str:
     return fmt
 
 
-def _format_graph(graph: Graph, fmt: str) -> str:
+def _format_graph(graph: Graph | None, fmt: str) -> str:
+    from rdflib import Graph
+
     from kg.writers import serialize  # only for a graph: a table, the common answer, needs no writer
 
-    return serialize(graph, fmt)
+    return serialize(Graph() if graph is None else graph, fmt)

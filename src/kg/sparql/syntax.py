@@ -23,11 +23,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib.term import Identifier
-
 from kg import resources
 from kg.errors import LoadError, QueryError, QuerySyntaxError
 from kg.namespaces import PREFIXES
+from kg.terms import PackedTerm
 
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "boolean", "date")
 
@@ -111,7 +110,7 @@ class Param:
 
     name: str
     type: str
-    default: Identifier | None
+    default: PackedTerm | None
     default_text: str
     description: str
     #: For an ``iri`` parameter: the classes its value must be an instance of (``iri kg:Country``).

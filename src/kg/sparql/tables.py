@@ -18,100 +18,115 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
-
-from markupsafe import escape
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
+from typing import TYPE_CHECKING, Protocol
 
 from kg.i18n import digits, text
-from kg.namespaces import XSD
-from kg.publish.paths import page_path
-from kg.sparql.protocol import term_to_json
-from kg.sparql.values import IRI_CHARS, n3
+from kg.namespaces import PREFIXES
+from kg.sparql.values import DATATYPES, IRI_CHARS, n3
 from kg.terminal import printable
-from kg.terms import prefixed
+from kg.terms import PackedTerm, pack_term, prefixed
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 
 class Solutions(Protocol):
-    """What a table is drawn from: the parts of a :class:`kg.sparql.results.Result` the tables read."""
+    """What a table is drawn from: the parts of a :class:`kg.sparql.results.Result` the tables read
+    (the solutions as :data:`~kg.terms.PackedTerm`, plain data: no RDF library is needed to write them)."""
 
     kind: str
     variables: list[str]
-    rows: list[dict[str, Identifier]]
+    packed_rows: list[dict[str, PackedTerm]]
     boolean: bool | None
     graph: Graph | None
     truncated: bool
     max_rows: int | None
-    labels: dict[URIRef, str]
+    labels: dict[str, str]
 
     @property
     def notice(self) -> str: ...
 
 
-def _plain(term: Identifier | None) -> str:
+def _plain(term: PackedTerm | None) -> str:
     """SPARQL CSV: IRIs and literals as their bare text, blank nodes as _:label."""
     if term is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    if term[0] == "b":
+        return f"_:{term[1]}"
+    return term[1]
 
 
 def format_csv(result: Solutions) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
-    for row in result.rows:
+    for row in result.packed_rows:
         writer.writerow([_plain(row.get(v)) for v in result.variables])
     return out.getvalue()
 
 
 _TURTLE_NUMBER = {
-    str(XSD.integer): re.compile(r"^[+-]?[0-9]+$"),
-    str(XSD.decimal): re.compile(r"^[+-]?[0-9]*\.[0-9]+$"),
-    str(XSD.boolean): re.compile(r"^(true|false)$"),
+    DATATYPES["integer"]: re.compile(r"^[+-]?[0-9]+$"),
+    DATATYPES["decimal"]: re.compile(r"^[+-]?[0-9]*\.[0-9]+$"),
+    DATATYPES["boolean"]: re.compile(r"^(true|false)$"),
 }
 
 
-def tsv_term(term: Identifier | None) -> str:
+def tsv_term(term: PackedTerm | None) -> str:
     """SPARQL TSV: terms in Turtle syntax, numbers and booleans abbreviated."""
     if term is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal) and term.datatype is not None:
-        pattern = _TURTLE_NUMBER.get(str(term.datatype))
-        if pattern is not None and pattern.match(str(term)):
-            return str(term)
-    if isinstance(term, URIRef) and not IRI_CHARS.match(str(term)):
-        return f"<{term}>"
+    kind, value = term[0], term[1]
+    if kind == "b":
+        return f"_:{value}"
+    if kind == "l" and term[2] is not None:
+        pattern = _TURTLE_NUMBER.get(term[2])
+        if pattern is not None and pattern.match(value):
+            return value
+    if kind == "i" and not IRI_CHARS.match(value):
+        return f"<{value}>"
     return n3(term)
 
 
 def format_tsv(result: Solutions) -> str:
     lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join(tsv_term(row.get(v)) for v in result.variables) for row in result.rows]
+    lines += ["\t".join(tsv_term(row.get(v)) for v in result.variables) for row in result.packed_rows]
     return "\n".join(lines) + "\n"
+
+
+def term_to_json(term: PackedTerm) -> dict[str, str]:
+    """One term in the SPARQL 1.1 Query Results JSON Format."""
+    kind, value = term[0], term[1]
+    if kind == "i":
+        return {"type": "uri", "value": value}
+    if kind == "b":
+        return {"type": "bnode", "value": value}
+    json_term = {"type": "literal", "value": value}
+    if term[3]:
+        json_term["xml:lang"] = term[3]
+    elif term[2] is not None:
+        json_term["datatype"] = term[2]
+    return json_term
 
 
 def format_json(result: Solutions) -> str:
     """SPARQL 1.1 JSON results, one binding per line, Persian as itself (not \\u escapes)."""
     head = json.dumps({"vars": result.variables}, ensure_ascii=False)
-    rows = [json.dumps({k: term_to_json(v) for k, v in row.items()}, ensure_ascii=False) for row in result.rows]
+    rows = [json.dumps({k: term_to_json(v) for k, v in row.items()}, ensure_ascii=False) for row in result.packed_rows]
     bindings = "[\n  " + ",\n  ".join(rows) + "\n]" if rows else "[]"
     return f'{{"head": {head},\n"results": {{"bindings": {bindings}}}}}\n'
 
 
-def _display(term: Identifier | None, labels: Mapping[URIRef, str]) -> str:
+def _display(term: PackedTerm | None, labels: Mapping[str, str]) -> str:
     """A term as a reader sees it: an IRI's label (else its prefixed name), a literal's bare value."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        return labels.get(term) or prefixed(str(term))
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    kind, value = term[0], term[1]
+    if kind == "i":
+        return labels.get(value) or prefixed(value)
+    if kind == "b":
+        return f"_:{value}"
+    return value
 
 
 def label_columns(variables: Sequence[str], *, iris: bool = False) -> list[tuple[str, str | None]]:
@@ -225,7 +240,7 @@ def _fit(widths: list[int], floors: list[int], room: int) -> list[int]:
 
 def format_table(
     result: Solutions,
-    labels: Mapping[URIRef, str],
+    labels: Mapping[str, str],
     *,
     width: int | None = None,
     iris: bool = False,
@@ -242,7 +257,7 @@ def format_table(
     header = [f"?{v}" for v in columns]
     # Control characters of the data (an ESC sequence in a label) are shown as escapes, never obeyed.
     texts = [[printable(" ".join(_display(row.get(v), labels).split()), lines=False) for v in columns]
-             for row in result.rows]  # fmt: skip
+             for row in result.packed_rows]  # fmt: skip
     natural = [max([_width(h)] + [_width(r[i]) for r in texts]) for i, h in enumerate(header)]
     if width is not None:
         room = max(width - 2 * (len(columns) - 1), len(columns))
@@ -266,7 +281,7 @@ def format_table(
 
     lines = [line(header, [_rtl(h) for h in header]), "  ".join("-" * w for w in widths)]
     lines += [line(r, d) for r, d in zip(cells, rtl, strict=True)]
-    count = len(result.rows)
+    count = len(result.packed_rows)
     if result.truncated:
         footer = text("sparql", "table_cut", lang, n=count, max=digits(str(result.max_rows), lang))
     else:
@@ -284,16 +299,13 @@ class Cell:
     tip: str = ""
 
 
-def _cell_of(term: Identifier | None, labels: Mapping[URIRef, str], link: Identifier | None = None) -> Cell:
-    if isinstance(term, URIRef):
-        return Cell(_display(term, labels), str(term), prefixed(str(term)))
-    target = str(link) if isinstance(link, URIRef) else None
-    if isinstance(term, Literal):
-        if term.language:
-            tip = f"@{term.language}"
-        else:
-            tip = prefixed(str(term.datatype)) if term.datatype is not None else prefixed(str(XSD.string))
-        return Cell(str(term), target, tip)
+def _cell_of(term: PackedTerm | None, labels: Mapping[str, str], link: PackedTerm | None = None) -> Cell:
+    if term is not None and term[0] == "i":
+        return Cell(_display(term, labels), term[1], prefixed(term[1]))
+    target = link[1] if link is not None and link[0] == "i" else None
+    if term is not None and term[0] == "l":
+        tip = f"@{term[3]}" if term[3] else prefixed(term[2] or PREFIXES["xsd"] + "string")
+        return Cell(term[1], target, tip)
     return Cell(_display(term, labels), target)
 
 
@@ -306,10 +318,11 @@ def display_table(result: Solutions, *, iris: bool = False) -> tuple[list[str], 
         return ["boolean"], [[Cell("true" if result.boolean else "false", tip="xsd:boolean")]]
     if result.kind == "graph":
         triples = sorted(result.graph or (), key=lambda t: tuple(str(x) for x in t))
-        return ["subject", "predicate", "object"], [[_cell_of(x, labels) for x in t] for t in triples]
+        return ["subject", "predicate", "object"], [[_cell_of(pack_term(x), labels) for x in t] for t in triples]
     columns = label_columns(result.variables, iris=iris)
     rows = [
-        [_cell_of(row.get(v), labels, row.get(link) if link else None) for v, link in columns] for row in result.rows
+        [_cell_of(row.get(v), labels, row.get(link) if link else None) for v, link in columns]
+        for row in result.packed_rows
     ]
     return [v for v, _ in columns], rows
 
@@ -326,6 +339,8 @@ class LinkSite:
         """The link of ``iri``: its page on the site (``id/kazakhstan.html``), else the IRI itself."""
         if self.url is None:
             return iri
+        from kg.publish.paths import page_path  # the site's paths: only for links to a site
+
         path = page_path(iri, self.lang)
         return self.url + path if path is not None else iri
 
@@ -355,6 +370,8 @@ def render_html_table(result: Solutions) -> str:
     """The result as one HTML ``<table>``: escaped text, each cell ``dir=auto`` (isolated), IRIs linked (to
     their pages on the site :func:`link_site` names, else to the IRIs, which the table's title says), a
     literal's datatype or language as its tooltip; a note when the rows were cut."""
+    from markupsafe import escape  # HTML only
+
     columns, rows = display_table(result)
     where = f"Links go to the pages of {LINKS.url}" if LINKS.url else _TO_IRIS
     out = [f'<table class="kg-result" title="{escape(where)}">', "<thead><tr>"]
@@ -375,13 +392,13 @@ def render_html_table(result: Solutions) -> str:
     return "".join(out)
 
 
-def format_md(result: Solutions, labels: Mapping[URIRef, str]) -> str:
-    def cell(term: Identifier | None) -> str:
+def format_md(result: Solutions, labels: Mapping[str, str]) -> str:
+    def cell(term: PackedTerm | None) -> str:
         text = _display(term, labels).replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
-        if isinstance(term, URIRef):
-            return f"[{text}](<{term}>)"
+        if term is not None and term[0] == "i":
+            return f"[{text}](<{term[1]}>)"
         return text
 
     lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
-    lines += ["| " + " | ".join(cell(row.get(v)) for v in result.variables) + " |" for row in result.rows]
+    lines += ["| " + " | ".join(cell(row.get(v)) for v in result.variables) + " |" for row in result.packed_rows]
     return "\n".join(lines) + "\n"

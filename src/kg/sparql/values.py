@@ -19,20 +19,16 @@ ASK { kgi:iran ?p ?o }
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
-
 from kg.errors import QueryError, UsageError
-from kg.namespaces import PREFIXES, XSD
+from kg.namespaces import PREFIXES
 from kg.sparql.syntax import Param, Query, analyse, position, refuse_at
-from kg.terms import nt_term
+from kg.terms import XSD_STRING, PackedTerm, nt_term, pack_term, rdflib_term
 from kg.text import latin_digits
 
 IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
@@ -41,6 +37,9 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 _KIND_WORDS = {"integer": "an integer", "decimal": "a decimal number", "date": "a date (YYYY-MM-DD)"}
 _PREFIXED = re.compile(r"^([^\W\d_][\w.-]*)?:([\w\-.:%/~]*)$")
+_XSD = PREFIXES["xsd"]
+#: The datatype of each typed parameter kind.
+DATATYPES = {kind: _XSD + kind for kind in ("integer", "decimal", "boolean", "date")}
 
 
 def unquote_default(kind: str, text: str) -> str:
@@ -52,7 +51,7 @@ def unquote_default(kind: str, text: str) -> str:
     return body + (match.group(2) or "") if kind == "langstring" else body
 
 
-def expand_iri(text: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
+def expand_iri(text: str, prefixes: Mapping[str, str] | None = None) -> str:
     """``kgi:kazakhstan`` or ``<https://...>`` as an IRI; anything else is a QueryError."""
     prefixes = {**PREFIXES, **(prefixes or {})}
     if text.startswith("<") and text.endswith(">"):
@@ -67,26 +66,27 @@ def expand_iri(text: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
         iri = prefixes[prefix] + match.group(2)
     if not IRI_CHARS.match(iri) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
         raise QueryError(f"{text!r} is not an absolute IRI")
-    return URIRef(iri)
+    return iri
 
 
-def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None) -> Identifier:
-    """A parameter value, as written on the command line, as an RDF term of type ``kind``.
+def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None) -> PackedTerm:
+    """A parameter value, as written on the command line, as an RDF term of type ``kind`` (a
+    :data:`~kg.terms.PackedTerm`; an integer's lexical form canonical, as rdflib writes it).
 
-    >>> parse_value("integer", "12")
-    rdflib.term.Literal('12', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    >>> parse_value("integer", "012")
+    ('l', '12', 'http://www.w3.org/2001/XMLSchema#integer', None)
     >>> parse_value("langstring", "قزاقستان@fa")
-    rdflib.term.Literal('قزاقستان', lang='fa')
+    ('l', 'قزاقستان', None, 'fa')
     """
     if kind == "iri":
-        return expand_iri(text, prefixes)
+        return ("i", expand_iri(text, prefixes))
     if kind == "string":
-        return Literal(text)
+        return ("l", text, None, None)
     if kind == "langstring":
         body, at, tag = text.rpartition("@")
         if not at or not _LANG_TAG.match(tag):
             raise QueryError(f"{text!r} is not TEXT@LANG (e.g. Tehran@en)")
-        return Literal(body, lang=tag)
+        return ("l", body, None, tag)
     if kind in ("integer", "decimal", "date"):  # typed on a Persian keyboard: ۱۲ is 12 (the literal is 0-9)
         written, text = text, latin_digits(text).replace("\u066b", ".") if kind == "decimal" else latin_digits(text)
         if written != text:
@@ -97,15 +97,15 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
     if kind == "integer":
         if not _INTEGER.match(text):
             raise QueryError(f"{text!r} is not an integer")
-        return Literal(text, datatype=XSD.integer)
+        return ("l", _canonical_integer(text), DATATYPES["integer"], None)
     if kind == "decimal":
         if not _DECIMAL.match(text):
             raise QueryError(f"{text!r} is not a decimal number")
-        return Literal(text, datatype=XSD.decimal, normalize=False)
+        return ("l", text, DATATYPES["decimal"], None)
     if kind == "boolean":
         if text not in ("true", "false"):
             raise QueryError(f"{text!r} is not a boolean (true or false)")
-        return Literal(text, datatype=XSD.boolean)
+        return ("l", text, DATATYPES["boolean"], None)
     if kind == "date":
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -113,11 +113,20 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
             date.fromisoformat(text)
         except ValueError:
             raise QueryError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-        return Literal(text, datatype=XSD.date)
+        return ("l", text, DATATYPES["date"], None)
     raise QueryError(f"unknown parameter type {kind!r}")
 
 
-def parse_term(text: str, prefixes: Mapping[str, str] | None = None) -> Identifier:
+def _canonical_integer(text: str) -> str:
+    """An integer's canonical lexical form (``+012`` is ``12``), as rdflib writes an integer literal it was
+    given; a run of digits too long for ``int()`` (over 4 300) as written, as rdflib keeps it too."""
+    try:
+        return str(int(text))
+    except ValueError:
+        return text
+
+
+def parse_term(text: str, prefixes: Mapping[str, str] | None = None) -> PackedTerm:
     """A value for an undeclared parameter, written as a SPARQL term: ``<iri>``, ``kgi:x``, ``"text"@fa``, ``5``."""
     literal = re.fullmatch(r'"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^(\S+))?', text, re.DOTALL)
     if literal:
@@ -125,23 +134,26 @@ def parse_term(text: str, prefixes: Mapping[str, str] | None = None) -> Identifi
         if literal.group(2):
             return parse_value("langstring", f"{body}@{literal.group(2)}")
         if literal.group(3):
-            return Literal(body, datatype=expand_iri(literal.group(3), prefixes), normalize=False)
-        return Literal(body)
+            datatype = expand_iri(literal.group(3), prefixes)
+            return ("l", body, None if datatype == XSD_STRING else datatype, None)
+        return ("l", body, None, None)
     for kind in ("integer", "decimal", "boolean"):
         try:
             return parse_value(kind, text)
         except QueryError:
             pass
     try:
-        return expand_iri(text, prefixes)
+        return ("i", expand_iri(text, prefixes))
     except QueryError:
         raise QueryError(f'{text!r} is not a SPARQL term (<iri>, prefix:name, "text", "text"@lang, number)') from None
 
 
 def bind_params(
     query: Query, given: Mapping[str, Any] | None = None, *, lang: str | None = None
-) -> dict[str, Identifier]:
+) -> dict[str, PackedTerm]:
     """The terms each parameter is bound to: given values (parsed by declared type) over defaults.
+
+    A value is a string as written on the command line, a :data:`~kg.terms.PackedTerm` or an rdflib term.
 
     ``lang`` fills a declared ``lang`` parameter that was not given. A given name or value that is
     not right (unknown, not a variable name, not a term of the declared type) is a
@@ -151,19 +163,22 @@ def bind_params(
     if lang and query.param("lang") is not None and "lang" not in given:
         given["lang"] = lang
     declared = analyse(query.text).declared
-    bound: dict[str, Identifier] = {}
+    bound: dict[str, PackedTerm] = {}
     for name, value in given.items():
         param = query.param(name)
         if param is None and query.params:
             names = [p.name for p in query.params]
+            import difflib  # only for a name that is not declared
+
             close = difflib.get_close_matches(name, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UsageError(f"{query.where}: unknown parameter {name!r}{hint} (parameters: {', '.join(names)})")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise UsageError(f"{query.where}: parameter name {name!r} is not a SPARQL variable name")
         try:
-            if isinstance(value, Identifier):
-                bound[name] = _check_term(param.type, value) if param else value
+            if isinstance(value, tuple) or rdflib_term(value):
+                term = value if isinstance(value, tuple) else pack_term(value)
+                bound[name] = _check_term(param.type, term, value) if param else term
             elif param is None:
                 bound[name] = parse_term(str(value), declared)
             else:
@@ -177,38 +192,43 @@ def bind_params(
     return bound
 
 
-def _check_term(kind: str, term: Identifier) -> Identifier:
-    """A term given from Python must already be of the declared type."""
-    if kind == "iri" and isinstance(term, URIRef):
-        return expand_iri(f"<{term}>")
-    if isinstance(term, Literal):
-        if kind == "langstring" and term.language:
-            return parse_value(kind, f"{term}@{term.language}")
-        if kind == "string" and not term.language and term.datatype in (None, XSD.string):
-            return Literal(str(term))
-        datatypes = {"integer": XSD.integer, "decimal": XSD.decimal, "boolean": XSD.boolean, "date": XSD.date}
-        if kind in datatypes and datatypes[kind] == term.datatype:
-            return parse_value(kind, str(term))
-    raise QueryError(f"{term!r} is not a {kind}")
+def _check_term(kind: str, term: PackedTerm, given: Any) -> PackedTerm:
+    """A term given from Python (``given``, as ``term``) must already be of the declared type."""
+    if kind == "iri" and term[0] == "i":
+        return ("i", expand_iri(f"<{term[1]}>"))
+    if term[0] == "l":
+        _, value, datatype, language = term
+        if kind == "langstring" and language:
+            return parse_value(kind, f"{value}@{language}")
+        if kind == "string" and not language and datatype is None:
+            return ("l", value, None, None)
+        if kind in DATATYPES and DATATYPES[kind] == datatype:
+            return parse_value(kind, value)
+    raise QueryError(f"{given!r} is not a {kind}")
 
 
-def n3(term: Identifier) -> str:
-    """A term in N-Triples syntax, safe to put into a query: IRIs are checked, strings escaped.
+def n3(term: PackedTerm | Any) -> str:
+    """A term (a :data:`~kg.terms.PackedTerm` or an rdflib term) in N-Triples syntax, safe to put into a query:
+    IRIs are checked, strings escaped.
 
-    >>> print(n3(Literal('a "b"\\n}', lang="en")))
+    >>> print(n3(("l", 'a "b"\\n}', None, "en")))
     "a \\"b\\"\\n}"@en
     """
-    if isinstance(term, URIRef):
-        if not IRI_CHARS.match(str(term)):
-            raise QueryError(f"not a valid IRI: {str(term)!r}")
-        return f"<{term}>"
-    if isinstance(term, BNode):
+    if rdflib_term(term):
+        term = pack_term(term)
+    kind = term[0]
+    if kind == "i":
+        if not IRI_CHARS.match(term[1]):
+            raise QueryError(f"not a valid IRI: {term[1]!r}")
+        return f"<{term[1]}>"
+    if kind == "b":
         raise QueryError("a blank node cannot be a parameter value")
-    if isinstance(term, Literal):
-        if term.language and not _LANG_TAG.match(term.language):
-            raise QueryError(f"not a language tag: {term.language!r}")
-        if term.datatype and term.datatype != XSD.string:
-            n3(URIRef(term.datatype))  # refuses a datatype that is not a valid IRI
+    if kind == "l":
+        _, _, datatype, language = term
+        if language and not _LANG_TAG.match(language):
+            raise QueryError(f"not a language tag: {language!r}")
+        if datatype:
+            n3(("i", datatype))  # refuses a datatype that is not a valid IRI
         try:
             return nt_term(term)  # N-Triples escaping, written once in kg.terms
         except ValueError as exc:
@@ -282,7 +302,7 @@ class Prepared:
         return cls(error.message, path=self.query.where, line=line, column=column)
 
 
-def prepare(query: Query, bindings: Mapping[str, Identifier | None] | None = None) -> Prepared:
+def prepare(query: Query, bindings: Mapping[str, PackedTerm | None] | None = None) -> Prepared:
     """The query text to run, standalone SPARQL 1.1: each parameter's value written into its ``VALUES`` line.
 
     A parameter with a ``VALUES ?name { default }`` line (see :mod:`kg.sparql.files`)
@@ -298,7 +318,7 @@ def prepare(query: Query, bindings: Mapping[str, Identifier | None] | None = Non
     used = {t.text.split(":", 1)[0] for t in shape.tokens if t.kind == "pname"}
     prologue = " ".join(f"PREFIX {p}: <{u}>" for p, u in PREFIXES.items() if p in used and p not in shape.declared)
     edits: list[tuple[int, int, str]] = []  # offset, length removed, text put
-    loose: dict[str, Identifier] = {}
+    loose: dict[str, PackedTerm] = {}
     for name, value in (bindings or {}).items():
         slots = [slot for slot in shape.slots if slot.name == name]
         for slot in slots:

@@ -2,8 +2,8 @@
 
 This is a bottom package: it imports terms, formats, namespaces and errors, and
 nothing that loads files or orchestrates. Input is an rdflib Graph, a mapping
-of graph name to rdflib Graph (named graphs, in order), a pyoxigraph Dataset or
-an iterable of pyoxigraph quads or triples.
+of graph name to rdflib Graph (named graphs, in order), a pyoxigraph Dataset, a
+:class:`~kg.writers.stored.Stored` or an iterable of pyoxigraph quads or triples.
 
 One module per concept:
 
@@ -11,6 +11,9 @@ One module per concept:
   (RDFC-1.0, written ``bN``), so output does not depend on the input's labels;
 - :mod:`kg.writers.order`: the order every writer writes in (terms' sort keys, a
   subject's predicates) and the memo of terms' keys and written forms;
+- :mod:`kg.writers.stored`: a dataset written straight from pyoxigraph stores
+  (:class:`~kg.writers.stored.Stored`), subject by subject, with no Python object per
+  statement: the same bytes as from its statements held as quads;
 - :mod:`kg.writers.check`: the re-read check (:func:`verify`): every writer re-reads its
   own output with pyoxigraph's strict parser and checks it is isomorphic to what it was
   asked to write before returning it; a mismatch, or a term a syntax cannot hold, is an
@@ -62,12 +65,14 @@ from kg.writers.ntriples import write_nquads, write_ntriples
 from kg.writers.order import node_key
 from kg.writers.quads import Canonical, Source, to_quads
 from kg.writers.rdfxml import write_rdfxml
+from kg.writers.stored import Stored
 from kg.writers.turtle import write_trig, write_turtle
 
 __all__ = [
     "WRITERS",
     "Canonical",
     "Source",
+    "Stored",
     "node_key",
     "serialize",
     "to_quads",

@@ -16,8 +16,10 @@ from pyoxigraph import DefaultGraph, Quad
 
 from kg.errors import OutputError
 from kg.formats import RdfFormat
+from kg.terms import changed_by_a_store
 from kg.writers.order import BIG
 from kg.writers.quads import Canonical, has_blank_nodes
+from kg.writers.stored import Stored
 
 
 def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
@@ -27,6 +29,8 @@ def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
     meant says it was found), so the statements read are never all held at once: at 1 000 synthetic
     articles they took 78 MB beside the text.
     """
+    if isinstance(expected, Stored):
+        return _verify_stored(text, fmt, expected)
     merge = not fmt.dataset and not (isinstance(expected, Canonical) and expected.triples)
     if isinstance(expected, Canonical) and len(expected) <= BIG:  # worked out once for all the formats
         blank = expected.blank
@@ -35,7 +39,7 @@ def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
         blank = expected.blank if isinstance(expected, Canonical) else has_blank_nodes(expected)
         want = _expected(expected, merge=merge, blank=blank)
     try:
-        read = pyoxigraph.parse(text.encode("utf-8"), format=fmt.oxigraph)
+        read = _parse(text, fmt)
         if blank:  # isomorphism: equal once both are canonically labelled
             got = pyoxigraph.Dataset(read)
             got.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
@@ -46,18 +50,94 @@ def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
             count, missing, extra = _compare(read, want)
             same = missing is None and extra is None
     except SyntaxError as exc:
-        raise OutputError(f"the {fmt.title} written does not read back (a writer bug): {exc}") from None
+        raise _unreadable(fmt, exc) from None
     except MemoryError:  # pyoxigraph's parser holds at most 16 MiB at once (one term, or one JSON-LD value)
-        raise OutputError(
-            f"the {fmt.title} written cannot be read back to check it: a term too long for the parser "
-            "(16 MiB at once); nothing was written"
-        ) from None
+        raise _too_long(fmt) from None
     if not same:
-        raise OutputError(
-            f"the {fmt.title} written does not read back as the same graph (a writer bug): "
-            f"{count} statements read, {len(want)} meant; first missing {missing}, first extra {extra}"
-        )
+        raise _not_the_same(fmt, count, len(want), missing, extra)
     return text
+
+
+def _parse(text: str | bytes, fmt: RdfFormat) -> Iterable[Quad]:
+    return pyoxigraph.parse(text.encode("utf-8") if isinstance(text, str) else text, format=fmt.oxigraph)
+
+
+def _unreadable(fmt: RdfFormat, exc: SyntaxError) -> OutputError:
+    return OutputError(f"the {fmt.title} written does not read back (a writer bug): {exc}")
+
+
+def _too_long(fmt: RdfFormat) -> OutputError:
+    return OutputError(
+        f"the {fmt.title} written cannot be read back to check it: a term too long for the parser "
+        "(16 MiB at once); nothing was written"
+    )
+
+
+def _not_the_same(fmt: RdfFormat, count: int, meant: int, missing: Any, extra: Any) -> OutputError:
+    return OutputError(
+        f"the {fmt.title} written does not read back as the same graph (a writer bug): "
+        f"{count} statements read, {meant} meant; first missing {missing}, first extra {extra}"
+    )
+
+
+def _verify_stored(text: str, fmt: RdfFormat, expected: Stored) -> str:
+    """``text`` if it reads back as exactly the statements of ``expected`` (which has no blank node).
+
+    Each statement read is looked up in its store as it comes, and the hash of each is kept: if every
+    statement read is meant, and the distinct hashes are as many as the statements meant, the
+    statements read are those meant (two statements with one hash would only make a correct text look
+    short: then the statements read are compared exactly, held at once). A store finds a literal by
+    its value (``"01"^^xsd:integer`` finds ``"1"``), and holds those of :data:`kg.terms.STORED_AS_VALUES`
+    in their canonical form (the source's own, :func:`kg.load.store_writes_as_read`), so the distinct
+    literals read must be canonical too (:func:`kg.terms.changed_by_a_store`). Nothing else is held per
+    statement but its hash.
+    """
+    merge = expected.triples or not fmt.dataset
+    places = expected.places(merge)  # graph name -> (container, graph, whether it finds literals by value)
+    seen: set[int] = set()
+    add = seen.add
+    literals: set[Any] = set()  # those found in a store
+    literal = pyoxigraph.Literal
+    extra = None
+    try:
+        read = _parse(text, fmt)
+        if merge:  # every statement read is a triple of the default graph: look it up in each part in turn
+            targets = places.get(DefaultGraph(), [])
+            for quad in read:
+                s, p, o = quad.subject, quad.predicate, quad.object
+                for container, graph, by_value in targets:  # noqa: B007 - the one found, after the loop
+                    if Quad(s, p, o, graph) in container:
+                        break
+                else:
+                    extra = quad
+                    break
+                add(hash(quad))
+                if by_value and type(o) is literal:
+                    literals.add(o)
+        else:
+            for quad in read:
+                for container, _, by_value in places.get(quad.graph_name, ()):  # noqa: B007 - as above
+                    if quad in container:
+                        break
+                else:
+                    extra = quad
+                    break
+                add(hash(quad))
+                if by_value and type(quad.object) is literal:
+                    literals.add(quad.object)
+        if extra is None and len(seen) == len(expected) and changed_by_a_store(literals) is None:
+            return text
+        read = pyoxigraph.Dataset(_parse(text, fmt))  # what is missing, exactly
+    except SyntaxError as exc:
+        raise _unreadable(fmt, exc) from None
+    except MemoryError:
+        raise _too_long(fmt) from None
+    default = DefaultGraph()
+    meant = (Quad(q.subject, q.predicate, q.object, default) if merge else q for q in expected.quads())
+    missing = next((q for q in meant if q not in read), None)
+    if extra is None and missing is None and changed_by_a_store(literals) is None:
+        return text  # two statements read had one hash
+    raise _not_the_same(fmt, len(read), len(expected), missing, extra)
 
 
 def _compare(read: Iterable[Quad], want: dict[Quad, int]) -> tuple[int, Quad | None, Quad | None]:

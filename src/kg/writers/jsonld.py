@@ -22,6 +22,7 @@ from kg.terms import BY_LENGTH, XSD_STRING
 from kg.writers.check import verify
 from kg.writers.order import BIG, LONGEST, RDF_TYPE, TERMS_KEPT, XSD, Description, Memo
 from kg.writers.quads import Source, description, to_quads
+from kg.writers.stored import Stored
 
 _GEN_DELIMS = tuple(":/?#[]@")
 _JSON_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,15})")
@@ -35,14 +36,7 @@ class _JsonLdTerms:
     (``<kg:Country>`` must stay absolute, so ``kg:`` is then not compacted at all).
     """
 
-    def __init__(self, described: Description, big: bool = False) -> None:
-        schemes = _SCHEMES
-        found = set()
-        for subject, pairs in described:
-            found.add(schemes[subject])
-            for predicate, objects in pairs:
-                found.add(schemes[predicate])
-                found.update(schemes[o] for o in objects)
+    def __init__(self, found: set[str | None], big: bool = False) -> None:
         blocked = frozenset(p for p, ns in PREFIXES.items() if p in found or not ns.endswith(_GEN_DELIMS))
         if blocked not in _JSONLD_IRIS:
             if len(_JSONLD_IRIS) >= 64:
@@ -98,6 +92,18 @@ class _JsonLdTerms:
         return [('"@type"', _json_string(text)), ('"@value"', _json_string(lexical))], prefix
 
 
+def _schemes(described: Description) -> set[str | None]:
+    """The schemes of every IRI of ``described`` (and of its literals' datatypes)."""
+    schemes = _SCHEMES
+    found = set()
+    for subject, pairs in described:
+        found.add(schemes[subject])
+        for predicate, objects in pairs:
+            found.add(schemes[predicate])
+            found.update(schemes[o] for o in objects)
+    return found
+
+
 def _compact(iri: str, blocked: frozenset[str]) -> tuple[str, str]:
     for ns, prefix in BY_LENGTH:
         local = iri[len(ns) :]
@@ -147,7 +153,8 @@ def write_jsonld(source: Source) -> str:
     """
     quads = to_quads(source, triples=True)
     described = description(quads)
-    terms = _JsonLdTerms(described, len(quads) > BIG)
+    found = quads.schemes() if isinstance(quads, Stored) else _schemes(described)  # a Stored's: one at a time
+    terms = _JsonLdTerms(found, len(quads) > BIG)  # type: ignore[arg-type]
     key_indent, item_indent = " " * 6, " " * 8
     nodes = []
     for subject, pairs in described:

@@ -9,16 +9,17 @@ from pyoxigraph import Quad
 from kg.formats import FORMATS
 from kg.writers.check import verify
 from kg.writers.quads import Source, to_quads
+from kg.writers.stored import Stored
 
 
-def _sorted_lines(quads: list[Quad], fmt: pyoxigraph.RdfFormat) -> str:
+def _sorted_lines(quads: list[Quad] | Stored, fmt: pyoxigraph.RdfFormat) -> str:
     """pyoxigraph's text of ``quads`` with its lines sorted, each once.
 
     Split and sorted as UTF-8 bytes: a line ends only at a line feed there, where ``str.splitlines``
     also breaks at U+2028, U+0085 and the other separators pyoxigraph writes unescaped inside a
     literal; and bytes sort in code-point order, as the text's characters would.
     """
-    data = pyoxigraph.serialize(quads, format=fmt)
+    data = quads.serialize(fmt) if isinstance(quads, Stored) else pyoxigraph.serialize(quads, format=fmt)
     lines = sorted(set(data.splitlines(keepends=True)))
     del data  # each copy let go as soon as the next is made: at 1 000 articles each is about 30 MB
     joined = b"".join(lines)

@@ -90,12 +90,10 @@ def describe(quads: Iterable[Quad]) -> Description:
     for q in quads:
         by_subject.setdefault(q.subject, {}).setdefault(q.predicate, set()).add(q.object)
     key = _NODE_KEYS.__getitem__ if len(by_subject) <= BIG else node_key
-    predicate_key = _PREDICATE_KEYS.__getitem__
-    described = []
-    for s in sorted(by_subject, key=key):
-        objects = by_subject[s]
-        predicates = sorted(objects, key=predicate_key) if len(objects) > 1 else list(objects)
-        described.append(
-            (s, [(p, sorted(objects[p], key=key) if len(objects[p]) > 1 else list(objects[p])) for p in predicates])
-        )
-    return described
+    return [(s, describe_subject(by_subject[s], key)) for s in sorted(by_subject, key=key)]
+
+
+def describe_subject(objects: dict[Any, set[Any]], key: Callable[[Any], Any]) -> list[tuple[Any, list[Any]]]:
+    """One subject's [(predicate, sorted objects)] from its objects by predicate: rdf:type first, then by IRI."""
+    predicates = sorted(objects, key=_PREDICATE_KEYS.__getitem__) if len(objects) > 1 else list(objects)
+    return [(p, sorted(objects[p], key=key) if len(objects[p]) > 1 else list(objects[p])) for p in predicates]

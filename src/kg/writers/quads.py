@@ -19,8 +19,9 @@ from rdflib import Graph
 from kg.errors import OutputError
 from kg.terms import to_oxigraph
 from kg.writers.order import BIG, Description, describe
+from kg.writers.stored import Stored
 
-Source = Graph | Mapping[Any, Graph] | pyoxigraph.Dataset | Iterable[Any]
+Source = Graph | Mapping[Any, Graph] | pyoxigraph.Dataset | Stored | Iterable[Any]
 
 
 class Canonical(list[Quad]):
@@ -67,6 +68,11 @@ def to_quads(source: Source, *, triples: bool = False) -> Canonical:
     """
     if isinstance(source, Canonical) and (source.triples or not triples):
         return source
+    if isinstance(source, Stored):
+        if not source.blank:  # written from the store as it is (see kg.writers.stored)
+            merged = source if source.triples or not triples else Stored(source.parts, triples=True)
+            return merged  # type: ignore[return-value]
+        source = source.quads()  # blank nodes: a copy, canonically labelled
     quads: list[Quad] = []
     try:
         if isinstance(source, Graph):
@@ -121,8 +127,10 @@ def _graph_key(name: Any) -> str:
     return "" if isinstance(name, DefaultGraph) else ("_:" if isinstance(name, BlankNode) else "") + name.value
 
 
-def graphs(quads: list[Quad]) -> dict[Any, list[Quad]]:
+def graphs(quads: list[Quad]) -> dict[Any, Any]:
     """Quads by graph name, the graphs in order of first appearance."""
+    if isinstance(quads, Stored):
+        return quads.graphs()
     by_name: dict[Any, list[Quad]] = {}
     for q in quads:
         by_name.setdefault(q.graph_name, []).append(q)
@@ -131,4 +139,6 @@ def graphs(quads: list[Quad]) -> dict[Any, list[Quad]]:
 
 def description(quads: Iterable[Quad]) -> Description:
     """The triples of ``quads`` sorted for writing (:func:`kg.writers.order.describe`), kept by a Canonical."""
+    if isinstance(quads, Stored):
+        return quads.describe()  # type: ignore[return-value]  (one subject at a time)
     return quads.description() if isinstance(quads, Canonical) else describe(quads)

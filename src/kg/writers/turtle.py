@@ -20,7 +20,7 @@ from kg.formats import FORMATS
 from kg.namespaces import PREFIXES
 from kg.terms import split_iri
 from kg.writers.check import verify
-from kg.writers.order import BIG, RDF_TYPE, XSD, Memo, literal_datatype
+from kg.writers.order import BIG, RDF_TYPE, TERMS_KEPT, XSD, Memo, literal_datatype
 from kg.writers.quads import Source, description, graphs, to_quads
 
 #: Line width under which all objects of a predicate stay on one Turtle line.
@@ -112,13 +112,26 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, indent: str = "") -> list
     """One block of text per subject, in order, each ending with ``.`` and a newline."""
     blocks = []
     term = terms.term
+    # This document's predicates and IRIs, written once each (bounded): a big document, which keeps no
+    # terms across documents (see BIG), still names a few classes and properties over and over.
+    verbs: dict[Any, str] = {}
+    known: dict[Any, str] = {}
+
+    def remember(node: Any) -> str:
+        text = term(node)
+        if type(node) is NamedNode and len(known) < TERMS_KEPT:
+            known[node] = text
+        return text
+
     for subject, pairs in description(quads):
         lines: list[str] = []
         head = indent + term(subject)
         for i, (predicate, objects) in enumerate(pairs):
             start = f"{head} " if i == 0 else f"{indent}    "
-            rendered = [term(o) for o in objects]
-            verb = term(predicate, predicate=True)
+            rendered = [known.get(o) or remember(o) for o in objects]
+            verb = verbs.get(predicate)
+            if verb is None:
+                verb = verbs[predicate] = term(predicate, predicate=True)
             line = start + verb + " " + " , ".join(rendered)
             if len(rendered) > 1 and (len(line) > _WIDTH or any("\n" in r for r in rendered)):
                 line = start + verb + " " + f" ,\n{indent}        ".join(rendered)

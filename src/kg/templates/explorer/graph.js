@@ -101,12 +101,15 @@ export const READABLE = (LABEL_THRESHOLD + 0.2) / (MIN_FONT || 1);
 const OVERVIEW_SCALE = (LABEL_THRESHOLD + 0.2) / 16;
 /* the phone layout's breakpoint (explorer.css) */
 export const NARROW = matchMedia("(max-width: 760px)");
+/* the reader's setting for less motion (WCAG 2.3.3): the view then moves without animation */
+const LESS_MOTION = matchMedia("(prefers-reduced-motion: reduce)");
 
 /* The first view: the start (the visit) and its neighbours (its agreements, visitors, ...), the rest
    hidden until the reader asks for all; fitted, at least at the scale where labels read. */
+export const hasOverview = () => !!(KG.start && META[KG.start]);
 export function overview(animate) {
   const start = KG.start;
-  if (start && META[start] && !state.selected) {
+  if (hasOverview() && !state.selected) {
     state.hop = true;
     state.hops = 1;
     state.around = start;
@@ -173,9 +176,10 @@ function withinHops(start, k) {
   return seen;
 }
 
-/* Show the nodes of the classes on (within the neighbourhood, when asked); true when the view changed. */
+/* Show the nodes of the classes on (within the neighbourhood, when asked); true when the view changed.
+   A change once the page is open hands vis-network the items it does not have yet (completeData, with their
+   visibility as now); none leaves them for later: the first view's fit then measures only its own nodes. */
 export function applyFilters() {
-  if (!state.booting) completeData();
   const centre = state.selected || state.around;
   const within = state.hop && centre ? withinHops(centre, state.hops) : null;
   const nodeChanges = [];
@@ -186,7 +190,6 @@ export function applyFilters() {
       nodeChanges.push({ id, hidden: !show });
     }
   }
-  nodes.update(nodeChanges);
   const edgeChanges = [];
   for (const e of EDGES) {
     const show = visibleNode.get(e.from) && visibleNode.get(e.to);
@@ -195,7 +198,11 @@ export function applyFilters() {
       edgeChanges.push({ id: e.id, hidden: !show });
     }
   }
-  edges.update(edgeChanges);
+  const handing = !state.complete && !state.booting && (nodeChanges.length > 0 || edgeChanges.length > 0);
+  if (handing) completeData();
+  /* (the items just handed came with their visibility) */
+  nodes.update(handing ? nodeChanges.filter((c) => opening.has(c.id)) : nodeChanges);
+  edges.update(handing ? edgeChanges.filter((c) => opening.has(EDGE_BY_ID.get(c.id).from) && opening.has(EDGE_BY_ID.get(c.id).to)) : edgeChanges);
   syncPositions();
   renderCounts();
   if (nodeChanges.length) actions.visibleChanged();
@@ -240,8 +247,10 @@ export function selectNode(id, focus) {
   network.selectNodes([id]);
   highlight(new Set([id, ...ADJ.get(id)]), (e) => e.from === id || e.to === id);
   if (focus) {
-    state.animating = true;
-    network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    /* glides to the node (some 20 frames redrawn), or, for a reader who asks for less motion, is there at once */
+    const animation = LESS_MOTION.matches ? false : { duration: 350, easingFunction: "easeInOutQuad" };
+    state.animating = !!animation;
+    network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation });
   }
   actions.selectionChanged(true);
 }

@@ -4,7 +4,7 @@ import { KG, model } from "./data.js";
 import { actions, state } from "./state.js";
 import { $ } from "./ui.js";
 import { decodeHash, encodeHash } from "./urlstate.js";
-import { READABLE, applyFilters, clearSelection, fitVisible, network, overview, selectNode } from "./graph.js";
+import { READABLE, applyFilters, clearSelection, fitVisible, hasOverview, network, overview, selectNode } from "./graph.js";
 import { VIEWS, setView } from "./views.js";
 
 export function writeHash() {
@@ -53,13 +53,15 @@ export function readHash() {
   }
   state.booted = true;
   setView(asked.view);
+  const z = asked.zoom;
+  /* the overview applies its own filter (the start's neighbourhood): no view of everything before it */
+  const toOverview = !z && !asked.node && location.hash.length <= 1;
   if (asked.node) selectNode(asked.node, false);
   else if (state.selected) clearSelection();
-  else applyFilters();
-  const z = asked.zoom;
+  else if (!toOverview || !hasOverview()) applyFilters();
   if (z) network.moveTo({ position: { x: z.x, y: z.y }, scale: z.scale, animation: false });
   else if (asked.node) network.focus(asked.node, { scale: Math.max(READABLE, 1.1), animation: false });
-  else if (location.hash.length > 1) fitVisible();
+  else if (!toOverview) fitVisible();
   else overview(false);
   /* a view restored from the URL outlives vis-network's own first fit (the overview is that fit) */
   if (!state.firstViewAt && (z || asked.node)) state.home = { position: network.getViewPosition(), scale: network.getScale() };

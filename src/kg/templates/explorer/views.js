@@ -30,12 +30,13 @@ export function renderViewTabs() {
 }
 
 export function setView(view) {
+  const before = state.view;
   state.view = VIEWS.includes(view) ? view : "network";
   document.body.dataset.view = state.view === "network" ? "network" : "other";
   $("table-view").hidden = state.view === "network";
   renderViewTabs();
   renderView();
-  if (state.view === "network") actions.networkShown();
+  if (state.view === "network" && before !== "network") actions.networkShown(); /* its size may have changed meanwhile */
   actions.writeHash();
 }
 
@@ -135,28 +136,40 @@ export function markTableRow() {
   }
 }
 
+/* A question's answer as a table (built when the reader opens the question: the view holds some 70
+   questions, whose answers are thousands of elements a phone would build for nothing). */
+function answerTable(answer) {
+  return el(
+    "div",
+    { class: "table-scroll" },
+    el(
+      "table",
+      { class: "data" },
+      el("thead", null, el("tr", null, answer.vars.map((v) => el("th", null, el("code", null, "?" + v))))),
+      el("tbody", null, answer.rows.map((row) => el("tr", null, row.map((value, i) => cell("?" + answer.vars[i], value.node && META[value.node] ? nodeButton(value.node) : userText(value.text, value.lang)))))),
+    ),
+  );
+}
+
 function questionsView() {
   return KG.questions.map((q) => {
     const answer = q.answers[state.lang] || {};
-    let body;
+    let body = null;
+    let table = null;
     if (answer.error) body = el("p", { class: "empty" }, t("noAnswer"));
     else if (!answer.rows.length) body = el("p", { class: "empty" }, t("noRows"));
-    else
-      body = el(
-        "div",
-        { class: "table-scroll" },
-        el(
-          "table",
-          { class: "data" },
-          el("thead", null, el("tr", null, answer.vars.map((v) => el("th", null, el("code", null, "?" + v))))),
-          el("tbody", null, answer.rows.map((row) => el("tr", null, row.map((value, i) => cell("?" + answer.vars[i], value.node && META[value.node] ? nodeButton(value.node) : userText(value.text, value.lang)))))),
-        ),
-      );
+    else table = () => answerTable(answer);
     const question = q.question[state.lang] || q.question.en || q.title;
+    const summary = el("summary", null, el("code", null, q.name.split("-")[0]), " ", userText(question, q.question[state.lang] ? state.lang : undefined), " ", el("span", { class: "note" }, answer.rows ? t("rows", { n: count(answer.rows.length), total: count(answer.rows.length) }) : ""));
+    const fill = (ev) => {
+      if (!ev.target.open || !table) return;
+      summary.after(table());
+      table = null;
+    };
     return el(
       "details",
-      { class: "question", "data-name": q.name },
-      el("summary", null, el("code", null, q.name.split("-")[0]), " ", userText(question, q.question[state.lang] ? state.lang : undefined), " ", el("span", { class: "note" }, answer.rows ? t("rows", { n: count(answer.rows.length), total: count(answer.rows.length) }) : "")),
+      { class: "question", "data-name": q.name, on: { toggle: fill } },
+      summary,
       body,
       answer.truncated ? el("p", { class: "note" }, t("truncated", { n: count(answer.rows.length) })) : null,
       /* with the SPARQL console (kg explore --sparql): this question, editable, with its parameters */

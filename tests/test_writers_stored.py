@@ -1,0 +1,131 @@
+"""kg.writers.stored: a dataset written straight from pyoxigraph stores gives the bytes its statements give."""
+
+from __future__ import annotations
+
+import pyoxigraph
+import pytest
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad
+
+from kg.errors import OutputError
+from kg.export import export_graph
+from kg.formats import FORMATS
+from kg.load import store_writes_as_read
+from kg.writers import WRITERS, serialize, to_quads, verify
+from kg.writers.quads import Canonical
+from kg.writers.stored import InStore, Listed, Stored
+
+EX = "http://a.example/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+G1, G2, G3 = NamedNode("urn:g:one"), NamedNode("urn:g:two"), NamedNode("urn:g:three")
+
+
+def _n(local: str) -> NamedNode:
+    return NamedNode(EX + local)
+
+
+def _statements() -> list[tuple[object, object, object, NamedNode]]:
+    """Two parts that share a statement, with digit runs, several objects a predicate, literals of each kind."""
+    typed = Literal("12", datatype=NamedNode(XSD + "integer"))
+    rows = [
+        (_n("item10"), NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), _n("Thing"), G1),
+        (_n("item10"), _n("label"), Literal("ده", language="fa"), G1),
+        (_n("item10"), _n("label"), Literal("ten", language="en"), G1),
+        (_n("item9"), _n("count"), typed, G1),
+        (_n("item9"), _n("note"), Literal('two\nlines and a "quote"'), G1),
+        (_n("item9"), _n("links"), _n("item10"), G1),
+        (_n("item9"), _n("links"), _n("item9"), G2),
+        (_n("item10"), _n("label"), Literal("ten", language="en"), G2),  # in both parts
+        (NamedNode("urn:x:1"), _n("when"), Literal("2022-06-19", datatype=NamedNode(XSD + "date")), G2),
+    ]
+    return rows
+
+
+def _stored(*, triples: bool) -> tuple[Stored, list[Quad]]:
+    store = pyoxigraph.Store()
+    quads = [Quad(s, p, o, g) for s, p, o, g in _statements()]
+    store.extend(quads)
+    parts = [InStore(store, G1), InStore(store, G2)]
+    return Stored(parts, triples=triples), quads
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_every_format_is_written_as_from_the_same_statements_held_as_quads(name):
+    fmt = FORMATS[name]
+    stored, quads = _stored(triples=not fmt.dataset)
+    assert serialize(stored, fmt) == serialize(to_quads(quads, triples=not fmt.dataset), fmt)
+
+
+def test_merged_a_statement_in_two_parts_is_written_once_and_counted_once():
+    stored, _ = _stored(triples=True)
+    assert len(stored) == 8
+    assert serialize(stored, "nt").count('"ten"@en') == 1
+    assert len(Stored(stored.parts, triples=False)) == 9
+
+
+def test_a_part_held_as_quads_is_written_beside_a_stored_one_in_its_own_graph():
+    stored, quads = _stored(triples=False)
+    extra = [Quad(_n("dataset"), _n("title"), Literal("1.50", datatype=NamedNode(XSD + "decimal")), G3)]
+    both = Stored([*stored.parts, Listed(extra, G3)], triples=False)
+    for name in ("trig", "nquads"):
+        assert serialize(both, name) == serialize(to_quads(quads + extra), name)
+    assert '"1.50"' in serialize(both, "nquads")  # held as read, not as a store keeps it
+
+
+def test_a_stored_graph_with_a_blank_node_is_written_canonically_labelled():
+    store = pyoxigraph.Store()
+    quads = [Quad(_n("s"), _n("p"), BlankNode("zz"), G1), Quad(BlankNode("zz"), _n("p"), Literal("v"), G1)]
+    store.extend(quads)
+    stored = Stored([InStore(store, G1)], triples=True)
+    assert isinstance(to_quads(stored), Canonical)
+    assert serialize(stored, "turtle") == serialize(to_quads(quads, triples=True), "turtle")
+    assert "_:b0" in serialize(stored, "nt")
+
+
+def test_the_re_read_refuses_a_missing_an_extra_a_repeated_and_a_rewritten_statement():
+    stored, _ = _stored(triples=True)
+    text = serialize(stored, "nt")
+    lines = text.splitlines(keepends=True)
+    nt = FORMATS["nt"]
+    assert verify(text, nt, stored) is text
+    cases = {
+        "missing": "".join(lines[1:]),
+        "extra": text + f'<{EX}item9> <{EX}note> "not meant" .\n',
+        "repeated instead of one": "".join([lines[1], *lines[1:]]),
+        "a value rewritten": text.replace('"12"^^', '"012"^^'),
+    }
+    for why, wrong in cases.items():
+        with pytest.raises(OutputError, match="does not read back as the same graph") as caught:
+            verify(wrong, nt, stored)
+        assert caught.value.exit_code == 7, why
+
+
+def test_a_dataset_format_is_checked_graph_by_graph():
+    stored, _ = _stored(triples=False)
+    text = serialize(stored, "nquads")
+    assert verify(text, FORMATS["nquads"], stored) is text
+    moved = text.replace("<urn:g:two>", "<urn:g:one>")
+    with pytest.raises(OutputError, match="does not read back as the same graph"):
+        verify(moved, FORMATS["nquads"], stored)
+
+
+def test_a_file_a_store_would_change_is_not_written_from_the_store(tmp_path):
+    plain = tmp_path / "plain.ttl"
+    plain.write_text(f'<{EX}s> <{EX}p> 12, 1.5, true, "x" .\n', encoding="utf-8")
+    assert store_writes_as_read(plain)
+    for body in ('"01"^^<http://www.w3.org/2001/XMLSchema#integer>', "1.50", "[]"):
+        odd = tmp_path / "odd.ttl"
+        odd.write_text(f"<{EX}s> <{EX}p> {body} .\n", encoding="utf-8")
+        assert not store_writes_as_read(odd), body
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_an_export_keeps_every_literal_as_read_where_a_store_would_rewrite_it(tmp_path, name):
+    data = tmp_path / "odd.ttl"
+    data.write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'<{EX}s> <{EX}n> "01"^^xsd:integer, "1"^^xsd:boolean, "true"^^xsd:boolean, 1.50 .\n',
+        encoding="utf-8",
+    )
+    text = export_graph(name, graph="data", data=[data]).text
+    read = {q.object.value for q in pyoxigraph.parse(text.encode("utf-8"), format=FORMATS[name].oxigraph)}
+    assert read == {"01", "1", "true", "1.50"}
