@@ -14,12 +14,16 @@ of CPU, against about 0.3 s for the document itself, and the browser tests open 
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+#: axe-core, vendored (its licence beside it): run in a page by :func:`serious_violations`.
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 #: Debian's Chromium (apt-get install chromium).
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,6 +53,25 @@ def poll(page: Any, expression: str, timeout: float = 30.0, context: str = "", i
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {expression}; {context}")
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's critical and serious violations on ``page`` as it is now, each as ``rule: its first targets``.
+
+    axe-core is evaluated through the DevTools protocol, which the page's CSP does not govern: the page is audited
+    with its own CSP in force (no ``bypass_csp`` page of its own), and in the same document a test reads.
+    """
+    page.evaluate(_axe_source())
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+            .filter(v => v.impact === 'critical' || v.impact === 'serious')
+            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"""
+    )
 
 
 #: The devices the tests read on: a laptop, and a phone (390 x 844 CSS px, touch, three device pixels to the CSS pixel).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,7 @@ from kg.namespaces import (
     VOID,
     XSD,
 )
-from kg.sources import Sources
+from kg.sources import DATA_GRAPH, Sources
 
 ARTICLE = Path(__file__).parent / "fixtures" / "export" / "article.ttl"
 SOURCES = [
@@ -91,6 +92,18 @@ def test_title_description_and_rights_in_both_languages():
     assert (DATASET_IRI, DCTERMS.created, Literal("2022-06-19", datatype=XSD.date)) in d
     assert (DATASET_IRI, RDF.type, VOID.Dataset) in d and (DATASET_IRI, RDF.type, DCAT.Dataset) in d
     assert (DATASET_IRI, DCTERMS.conformsTo, ONTOLOGY_IRI) in d
+
+
+def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_languages():
+    """The data's named graph is labelled nowhere else: its page had no title and its subset «گراف نام‌دار data»."""
+    d = describe_dataset(select_parts("all", [ARTICLE]), created=DAY)
+    subsets = [s for s in d.objects(DATASET_IRI, VOID.subset) if (s, RDF.type, SD.NamedGraph) in d]
+    assert len(subsets) == 3
+    for subset in subsets:
+        titles = {v.language: str(v) for v in d.objects(subset, DCTERMS.title)}
+        assert set(titles) == {"en", "fa"} and not re.search("[A-Za-z]", titles["fa"]), titles
+    labels = {v.language: str(v) for v in d.objects(DATA_GRAPH, RDFS.label)}
+    assert labels == {"en": "the data: entities and facts", "fa": "داده‌ها: موجودیت‌ها و واقعیت‌ها"}
 
 
 def test_source_article_and_its_publisher_are_described():

@@ -1,7 +1,8 @@
 """A reader of Persian on a phone (390 x 844, Chromium): no page wider than the screen, the explorer in
 Persian from every Persian link to it, and the endpoint's own page in the reader's language.
 
-The session's kg serve (conftest.py) and the static site of the run's one ``kg build``, opened from disk.
+The session's kg serve (conftest.py) and the static site of the run's one ``kg build``, opened from disk. Each page
+is loaded once, in one lent phone page per site (fixtures ``served`` and ``static``), and read by several tests.
 """
 
 from __future__ import annotations
@@ -9,108 +10,141 @@ from __future__ import annotations
 import http.client
 import re
 import urllib.parse
+from dataclasses import dataclass, field
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-#: The width of the page (its scrolling width) and of the screen, and the <html lang>.
-MEASURE = "() => [document.documentElement.scrollWidth, window.innerWidth, document.documentElement.lang]"
+#: The width of the page (its scrolling width) and of the screen, the <html lang>, the text of <main> and the titles
+#: of its links.
+READ = """() => [document.documentElement.scrollWidth, window.innerWidth, document.documentElement.lang,
+    document.querySelector('main')?.innerText ?? '',
+    [...document.querySelectorAll('main a[title]')].map(a => a.title)]"""
+
+#: Pages of kg serve no wider than the phone.
+NARROW = [
+    "/ontology.fa.html",  # the ontology documentation: its tables of IRIs were 788 px wide
+    "/ontology.html",
+    "/vocabularies.fa.html",
+    "/dataset.fa.html",
+    "/id/kazakhstan.fa.html",
+    "/id/kazakhstan.html",  # its Persian sentences' numbers sat outside the list, 409 px
+    "/id/kassym-jomart-tokayev.html",
+    "/ontology/Country.fa.html",
+    "/q/cq08-trade-figures?lang=fa",
+    "/query?lang=fa",
+]
+#: Pages whose standard terms are named in the page's language (shown), their prefixed names only in link titles.
+TERMS = [
+    ("/id/kazakhstan.fa.html", ["یکسان با", "یادداشت ویراستار"], ["owl:sameAs", "skos:editorialNote"]),
+    ("/id/kassym-jomart-tokayev.fa.html", ["یکسان با"], ["owl:sameAs"]),
+    ("/ontology/Country.fa.html", ["زیرردهٔ", "جدا از", "تعریف‌شده در"], ["rdfs:subClassOf", "owl:disjointWith"]),
+    ("/id/concept/tonne.fa.html", ["در طرح", "هم‌ارز دقیق", "نماد"], ["skos:exactMatch", "skos:inScheme"]),
+    ("/id/kazakhstan.html", ["same as", "editorial note"], ["owl:sameAs"]),
+]
+#: Pages whose every link to the explorer opens it in the page's language.
+EXPLORER_LINKS = [
+    ("/id/kazakhstan.fa.html", "fa"),  # the menu and "Show in explorer"
+    ("/q/cq01-agreements-and-parties?lang=fa", "fa"),  # the menu, the table's ◎ links and "Show in explorer"
+    ("/search.html?q=tokayev&lang=fa", "fa"),
+    ("/id/kazakhstan.html", "en"),
+]
+#: Pages of the static site (opened from disk) no wider than the phone.
+STATIC = ["sparql.fa.html", "sparql.html", "index.fa.html", "ontology.fa.html", "id/kazakhstan.fa.html"]
 
 
-def _measure(tab, url: str) -> tuple[int, int, str]:
+@dataclass
+class Read:
+    """What a page showed on the phone (see :data:`READ`), its links to the explorer, and the ``<html lang>`` and
+    title of the explorer opened from one of them."""
+
+    width: int
+    screen: int
+    lang: str
+    text: str
+    titles: list[str]
+    links: list[str] = field(default_factory=list)
+    explorer: tuple[str, str] | None = None
+
+
+def _read(tab, url: str, explorer: bool = False) -> Read:
     tab.page.goto(url)
-    return tuple(tab.page.evaluate(MEASURE))
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/ontology.fa.html",  # the ontology documentation: its tables of IRIs were 788 px wide
-        "/ontology.html",
-        "/vocabularies.fa.html",
-        "/dataset.fa.html",
-        "/id/kazakhstan.fa.html",
-        "/id/kazakhstan.html",  # its Persian sentences' numbers sat outside the list, 409 px
-        "/id/kassym-jomart-tokayev.html",
-        "/ontology/Country.fa.html",
-        "/q/cq08-trade-figures?lang=fa",
-        "/query?lang=fa",
-    ],
-)
-def test_no_page_of_kg_serve_is_wider_than_a_phone(site, tabs, path):
-    with tabs.open("phone") as tab:
-        width, screen, lang = _measure(tab, site.rstrip("/") + path)
-    assert width <= screen == 390, f"{path}: {width} px on a {screen} px screen"
-    assert lang == ("fa" if "fa" in path else "en")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "page", ["sparql.fa.html", "sparql.html", "index.fa.html", "ontology.fa.html", "id/kazakhstan.fa.html"]
-)
-def test_no_page_of_the_static_site_is_wider_than_a_phone(built, tabs, page):
-    """sparql.fa.html's question list (its longest option) made the page 572 px wide."""
-    with tabs.open("phone") as tab:
-        width, screen, _ = _measure(tab, (built.folder / "site" / page).as_uri())
-    assert width <= screen, f"{page}: {width} px on a {screen} px screen"
-
-
-@pytest.mark.parametrize(
-    ("path", "shown", "hidden"),
-    [
-        ("/id/kazakhstan.fa.html", ["یکسان با", "یادداشت ویراستار"], ["owl:sameAs", "skos:editorialNote"]),
-        ("/id/kassym-jomart-tokayev.fa.html", ["یکسان با"], ["owl:sameAs"]),
-        ("/ontology/Country.fa.html", ["زیرردهٔ", "جدا از", "تعریف‌شده در"], ["rdfs:subClassOf", "owl:disjointWith"]),
-        ("/id/concept/tonne.fa.html", ["در طرح", "هم‌ارز دقیق", "نماد"], ["skos:exactMatch", "skos:inScheme"]),
-        ("/id/kazakhstan.html", ["same as", "editorial note"], ["owl:sameAs"]),
-    ],
-)
-def test_standard_terms_are_named_in_the_pages_language(site, tabs, path, shown, hidden):
-    """A Persian page names owl:sameAs «یکسان با», not by its prefixed name, which stays as the link's title."""
-    with tabs.open("phone") as tab:
-        tab.page.goto(site.rstrip("/") + path)
-        text = tab.page.evaluate("() => document.querySelector('main').innerText")
-        titles = tab.page.evaluate("() => [...document.querySelectorAll('main a[title]')].map(a => a.title)")
-    for name in shown:
-        assert name in text, (path, name)
-    for curie in hidden:
-        assert curie not in text and curie in titles, (path, curie)
+    read = Read(*tab.page.evaluate(READ))
+    if explorer:
+        read.links = _links_to_the_explorer(tab.page.content())
+        node = next((link for link in read.links if "node=" in link), read.links[-1] if read.links else None)
+        if node is not None:
+            tab.page.goto(urllib.parse.urljoin(url, node))
+            read.explorer = (tab.page.evaluate("() => document.documentElement.lang"), tab.page.title())
+    return read
 
 
 def _links_to_the_explorer(html: str) -> list[str]:
     return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]*explorer(?:\.html)?#[^"]*)"', html)]
 
 
-@pytest.mark.parametrize(
-    ("path", "lang"),
-    [
-        ("/id/kazakhstan.fa.html", "fa"),  # the menu and "Show in explorer"
-        ("/q/cq01-agreements-and-parties?lang=fa", "fa"),  # the menu, the table's ◎ links and "Show in explorer"
-        ("/search.html?q=tokayev&lang=fa", "fa"),
-        ("/id/kazakhstan.html", "en"),
-    ],
-)
-def test_every_link_to_the_explorer_opens_it_in_the_pages_language(site, tabs, path, lang):
+@pytest.fixture(scope="module")
+def served(site, tabs) -> dict[str, Read]:
+    """Every page of kg serve of this module's lists, each loaded once in one lent phone page, keyed by path."""
+    linked = {path for path, _ in EXPLORER_LINKS}
+    paths = dict.fromkeys([*NARROW, *(path for path, _, _ in TERMS), *linked])
     with tabs.open("phone") as tab:
-        tab.page.goto(site.rstrip("/") + path)
-        links = _links_to_the_explorer(tab.page.content())
-        assert links, path
-        assert all(f"lang={lang}" in urllib.parse.urlsplit(link).fragment for link in links), links
-        node = next((link for link in links if "node=" in link), links[0])
-        tab.page.goto(urllib.parse.urljoin(site, node))
-        assert tab.page.evaluate("() => document.documentElement.lang") == lang
-        assert tab.page.title() != "" and ("ایران" in tab.page.title()) is (lang == "fa")
+        return {path: _read(tab, site.rstrip("/") + path, explorer=path in linked) for path in paths}
+
+
+@pytest.fixture(scope="module")
+def static(built, tabs) -> dict[str, Read]:
+    """The static site's pages of :data:`STATIC`, opened from disk in one lent phone page, keyed by path."""
+    with tabs.open("phone") as tab:
+        return {
+            page: _read(tab, (built.folder / "site" / page).as_uri(), explorer=page == "id/kazakhstan.fa.html")
+            for page in STATIC
+        }
+
+
+@pytest.mark.parametrize("path", NARROW)
+def test_no_page_of_kg_serve_is_wider_than_a_phone(served, path):
+    page = served[path]
+    assert page.width <= page.screen == 390, f"{path}: {page.width} px on a {page.screen} px screen"
+    assert page.lang == ("fa" if "fa" in path else "en")
 
 
 @pytest.mark.slow
-def test_the_static_sites_links_to_the_explorer_open_it_in_persian(built, tabs):
+@pytest.mark.parametrize("page", STATIC)
+def test_no_page_of_the_static_site_is_wider_than_a_phone(static, page):
+    """sparql.fa.html's question list (its longest option) made the page 572 px wide."""
+    read = static[page]
+    assert read.width <= read.screen, f"{page}: {read.width} px on a {read.screen} px screen"
+
+
+@pytest.mark.parametrize(("path", "shown", "hidden"), TERMS)
+def test_standard_terms_are_named_in_the_pages_language(served, path, shown, hidden):
+    """A Persian page names owl:sameAs «یکسان با», not by its prefixed name, which stays as the link's title."""
+    page = served[path]
+    for name in shown:
+        assert name in page.text, (path, name)
+    for curie in hidden:
+        assert curie not in page.text and curie in page.titles, (path, curie)
+
+
+@pytest.mark.parametrize(("path", "lang"), EXPLORER_LINKS)
+def test_every_link_to_the_explorer_opens_it_in_the_pages_language(served, path, lang):
+    links = served[path].links
+    assert links, path
+    assert all(f"lang={lang}" in urllib.parse.urlsplit(link).fragment for link in links), links
+    shown_lang, title = served[path].explorer
+    assert shown_lang == lang
+    assert title != "" and ("ایران" in title) is (lang == "fa")
+
+
+@pytest.mark.slow
+def test_the_static_sites_links_to_the_explorer_open_it_in_persian(built, static):
     page = built.folder / "site" / "id" / "kazakhstan.fa.html"
     links = _links_to_the_explorer(page.read_text(encoding="utf-8"))
     assert len(links) >= 2 and all(urllib.parse.urlsplit(link).fragment.startswith("lang=fa") for link in links)
-    with tabs.open("phone") as tab:
-        tab.page.goto(urllib.parse.urljoin(page.as_uri(), links[-1]))
-        assert tab.page.evaluate("() => document.documentElement.lang") == "fa"
+    assert static["id/kazakhstan.fa.html"].links == links
+    assert static["id/kazakhstan.fa.html"].explorer[0] == "fa"
 
 
 def _ask(site: str, method: str, path: str) -> tuple[int, dict[str, str], str]:

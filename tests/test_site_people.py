@@ -9,14 +9,14 @@ The session's one ``kg serve`` (conftest.py) and the session's one browser; each
 from __future__ import annotations
 
 import urllib.parse
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from chromium import serious_violations
+
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 #: The devices of tests/chromium.py, the laptop at 1440 x 900 (a phone: 390 x 844, touch, device scale 3).
 SIZES = {"laptop": (1440, 900), "phone": None}
 CASES = [(size, lang) for size in SIZES for lang in ("en", "fa")]
@@ -30,17 +30,6 @@ def open_page(tabs: Any, size: str, **options: Any) -> Any:
     page = tab.page
     page.errors, page.tab = tab.errors, tab
     return page
-
-
-def serious_violations(page: Any) -> list[str]:
-    """axe-core's critical and serious violations on the page as it is now: ``rule: first targets``."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .filter(v => v.impact === 'critical' || v.impact === 'serious')
-            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"""
-    )
-    return found
 
 
 @pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
@@ -90,6 +79,7 @@ def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_p
         assert seen["qid"], "the question's id stands after its title, never in the middle"
         assert seen["overflow"] <= 0, "the page itself never scrolls sideways (the table does, in its box)"
         assert page.errors == []
+        assert serious_violations(page) == []
     finally:
         page.tab.close()
 
@@ -101,6 +91,8 @@ def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place
         page.goto(site + f"ad-hoc?lang={lang}")
         box = page.locator("textarea#query")
         assert "kg:Agreement" in box.input_value(), "the page opens with an example"
+        if size == "laptop":
+            assert serious_violations(page) == []  # axe-core found the query box unlabelled
         wrong = "SELECT ?agreement WHERE {\n  ?agreement a kg:Agreement ;\n    foaf:name ?n FILTER(?n != 1 }"
         box.fill(wrong)
         page.locator("form.adhoc button[type=submit]").click()
@@ -116,6 +108,7 @@ def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place
         assert page.locator("textarea#query").input_value() == wrong, "the query stays in its box, editable"
         assert page.locator("ol.listing mark").count() == 3
         assert page.locator("ol.listing li.marked").count() == 1
+        assert serious_violations(page) == []
     finally:
         page.tab.close()
 
@@ -134,11 +127,10 @@ def test_the_copy_link_button_copies_the_page_with_its_values(tabs, site, size):
         page.tab.close()
 
 
+#: The pages axe-core audits here: the question page, and the ad-hoc page before and after a mistake, are audited
+#: where they are read above (both sizes, both languages; the empty ad-hoc page on the laptop).
 PAGES = {
     "home": "?lang={lang}",
-    "question": "q/cq31?lang={lang}",
-    "ad-hoc": "ad-hoc?lang={lang}",
-    "ad-hoc with a mistake": "ad-hoc?lang={lang}&query=SELECT%20*%20WHERE%20%7B%20%3Fs%20foaf%3Ax%20%3Fo%20",
     "error": "q/cq99?lang={lang}",
 }
 
@@ -147,17 +139,11 @@ PAGES = {
 def test_no_page_has_a_critical_or_serious_accessibility_violation(tabs, site, lang):
     """axe-core found 2 critical violations in the editor and 1 on the ad-hoc page (the unlabelled query box)."""
     found = {}
-    for size in SIZES:
-        page = open_page(tabs, size)
-        try:
-            for name, path in PAGES.items():
-                if size == "laptop" or name in ("question", "ad-hoc with a mistake"):
-                    page.goto(site + path.format(lang=lang))
-                    found[f"{size} {name}"] = serious_violations(page)
-        finally:
-            page.tab.close()
     page = open_page(tabs, "laptop")
     try:
+        for name, path in PAGES.items():
+            page.goto(site + path.format(lang=lang))
+            found[name] = serious_violations(page)
         page.goto(site + f"editor?q=cq01&lang={lang}")
         page.wait_for_selector(".CodeMirror")
         found["editor"] = serious_violations(page)

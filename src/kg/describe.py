@@ -89,6 +89,14 @@ CURATION = {
     "en": "Curation: the article read, its entities and facts written in the ontology, each tied to its span",
     "fa": "ویرایش: خواندن خبر و نوشتن موجودیت‌ها و واقعیت‌هایش در هستان‌شناسی، هر یک با پیوند به بخشی از متن",
 }
+#: The data's named graph (``<BASE data>`` in TriG and N-Quads) has no label in the parts: its label is here.
+DATA_GRAPH_LABEL = {"en": "the data: entities and facts", "fa": "داده‌ها: موجودیت‌ها و واقعیت‌ها"}
+#: The title of each named graph's ``void:subset``, by its name after the base IRI (others: "the named graph X").
+SUBSET_TITLES = {
+    "data": {"en": "the named graph of the data", "fa": "گراف نام‌دار داده‌ها"},
+    "ontology": {"en": "the named graph of the ontology", "fa": "گراف نام‌دار هستان‌شناسی"},
+    "vocabularies": {"en": "the named graph of the vocabularies", "fa": "گراف نام‌دار واژگان"},
+}
 LANGUAGES = (
     URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"),
     URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
@@ -341,7 +349,10 @@ def _describe_subsets(data: Data, d: Graph) -> None:
         d.add((subset, RDF.type, VOID.Dataset))
         d.add((subset, RDF.type, SD.NamedGraph))
         d.add((subset, SD.name, name))
-        _add_bilingual(d, subset, DCTERMS.title, {"en": f"the named graph {stem}", "fa": f"گراف نام‌دار {stem}"})
+        titles = SUBSET_TITLES.get(stem, {"en": f"the named graph {stem}", "fa": f"گراف نام‌دار {stem}"})
+        _add_bilingual(d, subset, DCTERMS.title, titles)
+        if stem == "data":
+            _add_bilingual(d, name, RDFS.label, DATA_GRAPH_LABEL)
         d.add((subset, VOID.triples, Literal(int(triples))))
         d.add((subset, VOID.distinctSubjects, Literal(int(subjects))))
         d.add((subset, VOID.properties, Literal(int(properties))))
