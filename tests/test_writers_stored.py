@@ -129,3 +129,23 @@ def test_an_export_keeps_every_literal_as_read_where_a_store_would_rewrite_it(tm
     text = export_graph(name, graph="data", data=[data]).text
     read = {q.object.value for q in pyoxigraph.parse(text.encode("utf-8"), format=FORMATS[name].oxigraph)}
     assert read == {"01", "1", "true", "1.50"}
+
+
+def _drop_first_line(data: bytes) -> bytes:
+    return data.split(b"\n", 1)[1]
+
+
+def _rewrite_a_value(data: bytes) -> bytes:
+    return data.replace(b'"12"^^', b'"012"^^')
+
+
+@pytest.mark.parametrize("change", [_drop_first_line, _rewrite_a_value])
+@pytest.mark.parametrize("name", ["nt", "nquads"])
+def test_a_line_lost_or_changed_between_the_store_and_the_text_is_caught(monkeypatch, name, change):
+    import kg.writers.ntriples as ntriples
+
+    stored, _ = _stored(triples=name == "nt")  # N-Triples checked by its own path, N-Quads by the general one
+    sorted_lines = ntriples._sorted_lines
+    monkeypatch.setattr(ntriples, "_sorted_lines", lambda lines: change(sorted_lines(lines)))
+    with pytest.raises(OutputError, match="does not read back as the same graph"):
+        serialize(stored, name)

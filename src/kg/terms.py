@@ -407,3 +407,31 @@ def natural_key(text: str) -> tuple[object, ...]:
         else:
             key.append(part)
     return (tuple(key), text)
+
+
+def _digit_run(match: re.Match[str]) -> str:
+    digits = match.group().lstrip("0")
+    return "\x01" + chr(len(digits) + 1) + digits
+
+
+def natural_text(text: str) -> str | None:
+    """A string whose plain order is :func:`natural_key`'s, or None for a text this cannot stand for.
+
+    Sorting by one string is several times faster than by nested tuples (23 000 subjects of a
+    whole-graph export). Each digit run becomes a mark (U+0001), its length as one character
+    and its digits; the text follows after U+0000. Both marks sort before every character of
+    the text, so a text holding U+0000 or U+0001 (no IRI does), or a digit run of more than
+    a million digits, gets None: sort such texts by :func:`natural_key`.
+
+    >>> words = ["span/10-12", "span/9-14", "span/9-10", "x1", "x", "x007", "x01", "x1a", "xa", "x0"]
+    >>> sorted(words, key=natural_text) == sorted(words, key=natural_key)
+    True
+    >>> natural_text("a" + chr(0) + "b") is None
+    True
+    """
+    if "\x00" in text or "\x01" in text:
+        return None
+    try:
+        return _DIGITS.sub(_digit_run, text) + "\x00" + text
+    except ValueError:  # chr() of a run longer than the last code point
+        return None

@@ -34,6 +34,7 @@ from typing import Any
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
+from kg.terms import natural_text
 from kg.writers.order import Description, describe_subject, node_key
 
 
@@ -189,10 +190,15 @@ class Stored:
         return found
 
     def subjects(self) -> list[Any]:
-        """The subjects, each once, sorted as the writers write them."""
+        """The subjects, each once, sorted as the writers write them (IRIs by one string each where
+        :func:`kg.terms.natural_text` can stand for their order)."""
         found: set[Any] = set()
         for part in self.parts:
             found.update(part.subjects())
+        if all(type(s) is NamedNode for s in found):
+            keys = {s: natural_text(s.value) for s in found}
+            if None not in keys.values():
+                return sorted(found, key=keys.__getitem__)
         return sorted(found, key=node_key)
 
     def describe(self) -> Iterator[tuple[Any, list[tuple[Any, list[Any]]]]]:
