@@ -110,16 +110,6 @@ def test_build_writes_nothing_when_the_data_does_not_validate(kg, broken_copy, t
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_help_texts_are_the_docstrings_as_inspect_cleans_them():
-    """kg.cli cleans a command's docstring without importing inspect (5 ms of a cold kg query): the same text."""
-    import inspect
-
-    from kg.cli import _cleaned
-
-    for name, (handler, _) in COMMANDS.items():
-        assert _cleaned(handler.__doc__ or "") == inspect.cleandoc(handler.__doc__ or ""), name
-
-
 def test_one_command_s_parser_parses_and_helps_as_the_whole_parser_does():
     """A command line is parsed by its command's sub-parser alone (the others are not built): same arguments,
     same --help, same usage error."""

@@ -106,6 +106,29 @@ def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_language
     assert labels == {"en": "the data: entities and facts", "fa": "داده‌ها: موجودیت‌ها و واقعیت‌ها"}
 
 
+def test_every_node_the_dataset_points_to_is_named_in_both_languages():
+    """The dataset's page showed a Persian reader raw IRIs: its languages, licence, update policy, version,
+    partitions, dumps, formats, links to Wikidata, contact, home page and quality measurements."""
+    d = describe_dataset(select_parts("all", [ARTICLE]), created=DAY)
+    pointers = (DCTERMS.language, DCTERMS.license, DCTERMS.accrualPolicy, DCTERMS.hasVersion, VOID.classPartition,
+                VOID.propertyPartition, VOID.subset, VOID.dataDump, VOID.feature, DCAT.landingPage, DCAT.distribution,
+                VOID.openSearchDescription, DCAT.contactPoint, DQV.hasQualityMeasurement, DCTERMS.publisher,
+                PROV.wasGeneratedBy)  # fmt: skip
+    nodes = {o for p in pointers for o in d.objects(DATASET_IRI, p)}
+    nodes |= {o for s in d.objects(DATASET_IRI, VOID.subset) for o in d.objects(s, VOID.objectsTarget)}
+    assert len(nodes) > 100
+    unnamed = [
+        node
+        for node in nodes
+        if {v.language for p in (RDFS.label, DCTERMS.title) for v in d.objects(node, p)} < {"en", "fa"}
+    ]
+    assert unnamed == []
+    names = {str(v) for v in d.objects(URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"), RDFS.label)}
+    assert names == {"Persian", "فارسی"}
+    persian = [v for v in d.objects(DATASET_IRI, DCTERMS.bibliographicCitation) if v.language == "fa"]
+    assert len(persian) == 1 and "[مجموعه‌داده]" in persian[0]
+
+
 def test_source_article_and_its_publisher_are_described():
     data = union(select_parts("all", [ARTICLE]))
     d = describe_dataset(data, created=DAY)
@@ -177,6 +200,22 @@ def test_cli_writes_the_description(tmp_path, capsys):
     assert f"wrote dataset description: {out}" in capsys.readouterr().out
     graph = Graph().parse(out, format="turtle")
     assert graph.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
+
+
+@pytest.mark.parametrize("how", ["format", "directory", "input"])
+def test_a_refused_description_does_no_work_first(tmp_path, monkeypatch, capsys, how):
+    """kg describe validated the data (seconds at 1 000 articles) before it found its --format or --out wrong."""
+    import kg.validate
+
+    data = tmp_path / "mine.ttl"
+    data.write_bytes(ARTICLE.read_bytes())
+    validated = []
+    monkeypatch.setattr(kg.validate, "validate", lambda **kwargs: validated.append(kwargs))
+    args = {"format": ["--format", "trig"], "directory": ["--out", str(tmp_path)], "input": ["--out", str(data)]}[how]
+    code = main(["describe", "--data", str(data), *args])
+    assert code == (2 if how == "format" else 7) and validated == []
+    assert data.read_bytes() == ARTICLE.read_bytes()
+    assert ("is an input of this command" in capsys.readouterr().err) is (how == "input")
 
 
 def test_a_dataset_format_is_refused_for_the_description():

@@ -231,9 +231,14 @@ def test_an_agreement_and_an_edge_clicked_show_their_parties_sentence_and_triple
 
 def test_a_slip_shows_the_claim_the_correction_and_the_reason_read_in_its_direction(visit, projection):
     slip = "slip:berdimuhamedow-country"
+    drawn = visit.state()["draws"]
     visit.js("(id) => kgExplorer.selectNode(id)", slip)
     # for a reader who asks for less motion (the page opened so), the node is centred at once
     assert visit.state()["animating"] is False
+    # and the selection's changes (nodes, edges, view) are drawn once, in one frame
+    visit.wait_until(f"() => kgExplorer.state().draws > {drawn}")
+    visit.js("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert visit.state()["draws"] == drawn + 1
     centre = visit.js("(id) => kgExplorer.domPosition(id)", slip)
     box = visit.page.locator("#graph").bounding_box()
     assert centre == {"x": pytest.approx(box["width"] / 2, abs=1), "y": pytest.approx(box["height"] / 2, abs=1)}

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -84,6 +85,14 @@ def _union(data: tuple[Path, ...] | None) -> Graph:
 def export_union(data) -> Graph:
     """What the triple formats write for ``data``, as one graph."""
     return _union(None if data is None else tuple(data))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _forget_the_parts() -> Iterator[None]:
+    """The parts read for this module are dropped after it: the worker's later forks need not copy them."""
+    yield
+    _parts.cache_clear()
+    _union.cache_clear()
 
 
 def parse_back(text: str, fmt: str) -> Graph | Dataset:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import inspect
 import re
 import sys
-import textwrap
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -62,20 +62,6 @@ class _VersionAction(argparse.Action):
         parser.exit(message=f"{parser.prog} {_version()}\n")
 
 
-def _cleaned(doc: str) -> str:
-    """A docstring as :func:`inspect.cleandoc` gives it (the first line, then the rest dedented), without
-    importing :mod:`inspect` (5 ms of a cold ``kg query``, for one docstring).
-
-    >>> print(_cleaned("First.\\n\\n    More,\\n      indented.\\n    "))
-    First.
-    <BLANKLINE>
-    More,
-      indented.
-    """
-    first, _, rest = doc.lstrip().partition("\n")
-    return f"{first}\n{textwrap.dedent(rest)}".strip("\n").rstrip()
-
-
 def _plain_text(doc: str) -> str:
     """A command docstring as --help text: reST literals (````dot````) and roles (``:class:`X```) made plain.
 
@@ -111,7 +97,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     for name in ORDER if only is None else (only,):
         handler, add_options = COMMANDS[name]
-        doc = _plain_text(_cleaned(handler.__doc__ or ""))
+        doc = _plain_text(inspect.cleandoc(handler.__doc__ or ""))
         command = sub.add_parser(
             name,
             help=doc.splitlines()[0],

@@ -85,6 +85,7 @@ class Publication:
     sources: list[Path] = field(default_factory=list)
 
     _matched: dict[tuple[Any, Any, Any], list[Quad]] = field(default_factory=dict, repr=False)
+    _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
         """The triples (as default-graph quads, each once) of the pattern, in any named graph.
@@ -142,17 +143,33 @@ class Publication:
         """Every IRI the site has a page for: each IRI the graph names (subject, predicate, object) that
         has a page stem, and the dataset and its documents."""
         iris = {str(d) for d in HASH_DOCUMENTS}
+        seen: set[str] = set()
         for quad in self.store.quads_for_pattern(None, None, None):
             for term in (quad.subject, quad.predicate, quad.object):
-                if isinstance(term, NamedNode) and term.value not in iris and page_stem(term.value) is not None:
-                    iris.add(term.value)
+                if isinstance(term, NamedNode) and term.value not in seen:
+                    seen.add(term.value)
+                    if page_stem(term.value) is not None:
+                        iris.add(term.value)
         iris.update(self.documents)
         return iris
+
+    @cached_property
+    def stems(self) -> dict[str, str]:
+        """Resource -> the stem of the paths of its documents (:func:`~kg.publish.paths.page_stem`), for each
+        resource that has them: worked out once, as every link on every page needs one."""
+        return {iri: stem for iri in self.resources if (stem := page_stem(iri)) is not None}
 
     @cached_property
     def subjects(self) -> list[str]:
         """Every IRI that is the subject of a triple of the store, sorted."""
         return sorted({q.subject.value for q in self.store if isinstance(q.subject, NamedNode)})
+
+    def read_ahead(self) -> None:
+        """Read now what every page and description asks for (the resources and their paths, labels, types,
+        label statements, mention spans): ``kg publish`` does before its workers fork, so that they share
+        one copy instead of each reading its own."""
+        for name in ("stems", "labels", "_types", "_label_statements", "_spans"):
+            getattr(self, name)
 
     # ----------------------------------------------------------------- reading
 
@@ -226,20 +243,33 @@ class Publication:
 
     def mentions(self, iri: str) -> list[tuple[str, int, int]]:
         """The mentions of ``iri``: (the article it is in, begin, end), in text order."""
+        spans = self._spans
         found = []
         for quad in self._match(None, _IDENT, NamedNode(iri)):
-            span = quad.subject
-            begin = self.value(_key(span), str(NIF.beginIndex)) if isinstance(span, NamedNode) else None
-            end = self.value(_key(span), str(NIF.endIndex)) if isinstance(span, NamedNode) else None
-            context = self.value(_key(span), str(NIF.referenceContext)) if isinstance(span, NamedNode) else None
+            context, begin, end = spans.get(_key(quad.subject), (None, None, None))
             if begin is not None and end is not None and isinstance(context, NamedNode):
                 found.append((context.value, int(begin.value), int(end.value)))
         return sorted(found)
 
+    @cached_property
+    def _spans(self) -> dict[str, list[Any]]:
+        """Span IRI -> [its article, begin, end] (the first value of each, as :meth:`value` gives), read in one
+        pass over each property: pages ask for the spans of every resource they show."""
+        found: dict[str, list[Any]] = {}
+        for index, predicate in enumerate((NIF.referenceContext, NIF.beginIndex, NIF.endIndex)):
+            for quad in self.store.quads_for_pattern(None, NamedNode(str(predicate)), None):
+                if isinstance(quad.subject, NamedNode):
+                    values = found.setdefault(quad.subject.value, [None, None, None])
+                    if values[index] is None:
+                        values[index] = quad.object
+        return found
+
     def text_of(self, article: str) -> str | None:
-        """The verbatim text of an article (its ``nif:isString``)."""
-        text = self.value(article, str(NIF.isString))
-        return text.value if isinstance(text, Literal) else None
+        """The verbatim text of an article (its ``nif:isString``), kept: a page quotes its sentences."""
+        if article not in self._texts:
+            text = self.value(article, str(NIF.isString))
+            self._texts[article] = text.value if isinstance(text, Literal) else None
+        return self._texts[article]
 
     # ----------------------------------------------------------------- the description
 

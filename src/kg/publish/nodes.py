@@ -25,7 +25,7 @@ from kg.i18n import text as message
 from kg.namespaces import BASE, RDF, XSD
 from kg.publish.dates import format_date, format_year_month
 from kg.publish.description import Publication
-from kg.publish.paths import DUMPS, page_path
+from kg.publish.paths import DUMPS, stem_path
 from kg.terms import natural_key
 from kg.terms import prefixed as _prefixed
 
@@ -57,10 +57,8 @@ class Nodes:
             return self.root + iri[len(BASE) :]
         if iri == BASE:
             return self.root + ("index.html" if self.static else "")
-        if iri not in self.publication.resources:
-            return None
-        path = page_path(iri, lang, ext)
-        return self.root + path if path is not None else None
+        stem = self.publication.stems.get(iri)
+        return None if stem is None else self.root + stem_path(stem, lang, ext)
 
     def name(self, iri: str, lang: str) -> str:
         """How a node is shown: its label, else the catalogue's name of a standard term (``owl:sameAs``: «یکسان با»),

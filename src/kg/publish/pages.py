@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -61,6 +61,8 @@ class Renderer(Nodes):
     #: The uses of the last property whose page was made (IRI, how many, the first ones in order): its page
     #: in the other language shows the same (a property of a big graph has tens of thousands of uses).
     _uses_kept: tuple[str, int, list[Quad]] | None = field(default=None, repr=False)
+    #: What the pages of the last resource made share (:meth:`_kept`): the resource, and what was kept.
+    _same: tuple[str, dict[str, Any]] | None = field(default=None, repr=False)
 
     def explorer_link(self, iri: str, lang: str | None = None) -> str:
         page = "explorer.html" if self.static else "explorer"
@@ -96,38 +98,12 @@ class Renderer(Nodes):
         """Everything the page of ``iri`` shows."""
         pub = self.publication
         other = other_language(lang)
-        types = pub.types(iri)
-        outgoing = pub.outgoing(iri)
-        unit = next((q.object.value for q in outgoing if q.predicate.value == _UNIT), None)
+        shape = self._kept(iri, "shape", lambda: self._shape(iri))
+        types, outgoing, unit, incoming = shape["types"], shape["outgoing"], shape["unit"], shape["incoming"]
         notes = self._notes(outgoing, lang)
-        facts = self._group(
-            [
-                (q.predicate.value, q.object)
-                for q in outgoing
-                if q.predicate.value not in _HIDDEN and q.predicate.value not in _NOTES
-            ],
-            lang,
-        )
-        incoming = [q for q in pub.incoming(iri) if q.predicate.value != _TYPE]
-        curation_nodes = sorted(
-            {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)
-             and CURATION & set(pub.types(q.subject.value))},
-            key=natural_key,
-        )  # fmt: skip
-        named_by = self._group(
-            [
-                (q.predicate.value, q.subject)
-                for q in incoming
-                if not (
-                    isinstance(q.subject, NamedNode)
-                    and (q.subject.value in curation_nodes or _MENTION in pub.types(q.subject.value))
-                )
-            ],
-            lang,
-        )
-        wikidata = [
-            q.object.value for q in outgoing if q.predicate.value == _SAME_AS and q.object.value.startswith(_WD)
-        ]
+        facts = self._group(shape["facts"], lang)
+        named_by = self._group(shape["named_by"], lang)
+        curation_nodes, wikidata = shape["curation"], shape["wikidata"]
         statements = self.statements_context(incoming, lang)
         if statements:  # shown with how sure each is, not again among the facts that name it
             named_by = [g for g in named_by if g["iri"] not in (_MAIN, _TOUCHES)]
@@ -150,7 +126,7 @@ class Renderer(Nodes):
                 for group in facts
             ],
             "named_by": [{**g, "values": [self.subject_node(v, lang) for v in g["values"]]} for g in named_by],
-            "mentions": self.mention_context(iri),
+            "mentions": self._kept(iri, "mentions", lambda: self.mention_context(iri)),
             "factuality": self.factuality_context(outgoing, lang),
             "statements": statements,
             "curation": [self._curation(node, lang) for node in curation_nodes],
@@ -165,6 +141,51 @@ class Renderer(Nodes):
             "downloads": [(ext, self.href(iri, lang, ext)) for ext in RDF_SUFFIXES],
             "this_page": self.href(iri, lang),
             "other_page": self.href(iri, other),
+        }
+
+    def _kept(self, iri: str, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, kept while pages of ``iri`` are made: what a page shows that does not depend on its
+        language is worked out once for both (the site writes them one after the other)."""
+        same = self._same
+        if same is None or same[0] != iri:
+            same = self._same = (iri, {})  # one tuple, so that another thread's page never mixes with this one
+        if name not in same[1]:
+            same[1][name] = make()
+        return same[1][name]
+
+    def _shape(self, iri: str) -> dict[str, Any]:
+        """What the page of ``iri`` shows, before it is shown in a language: its triples both ways, grouped
+        by property and ordered, the curation about it, its Wikidata items."""
+        pub = self.publication
+        outgoing = pub.outgoing(iri)
+        incoming = [q for q in pub.incoming(iri) if q.predicate.value != _TYPE]
+        curation_nodes = sorted(
+            {q.subject.value for q in incoming if isinstance(q.subject, NamedNode)
+             and CURATION & set(pub.types(q.subject.value))},
+            key=natural_key,
+        )  # fmt: skip
+        return {
+            "types": pub.types(iri),
+            "outgoing": outgoing,
+            "unit": next((q.object.value for q in outgoing if q.predicate.value == _UNIT), None),
+            "incoming": incoming,
+            "facts": self._grouped(
+                (q.predicate.value, q.object)
+                for q in outgoing
+                if q.predicate.value not in _HIDDEN and q.predicate.value not in _NOTES
+            ),
+            "curation": curation_nodes,
+            "named_by": self._grouped(
+                (q.predicate.value, q.subject)
+                for q in incoming
+                if not (
+                    isinstance(q.subject, NamedNode)
+                    and (q.subject.value in curation_nodes or _MENTION in pub.types(q.subject.value))
+                )
+            ),
+            "wikidata": [
+                q.object.value for q in outgoing if q.predicate.value == _SAME_AS and q.object.value.startswith(_WD)
+            ],
         }
 
     # ----------------------------------------------------------------- how sure, and about what
@@ -242,14 +263,17 @@ class Renderer(Nodes):
             ]
         return found
 
-    def _group(self, pairs: Iterable[tuple[str, Any]], lang: str) -> list[dict[str, Any]]:
+    def _grouped(self, pairs: Iterable[tuple[str, Any]]) -> list[tuple[str, list[Any]]]:
+        """The values of each property, the properties and each one's values in their order."""
         groups: dict[str, list[Any]] = defaultdict(list)
         for predicate, value in pairs:
             groups[predicate].append(value)
-        return [
-            {"iri": p, "property": self.node(NamedNode(p), lang), "values": sorted(values, key=self._order)}
-            for p, values in sorted(groups.items(), key=lambda item: natural(item[0]))
-        ]
+        ordered = sorted(groups.items(), key=lambda item: natural(item[0]))
+        return [(p, sorted(values, key=self._order)) for p, values in ordered]
+
+    def _group(self, groups: list[tuple[str, list[Any]]], lang: str) -> list[dict[str, Any]]:
+        """:meth:`_grouped` properties, each with its node in ``lang``."""
+        return [{"iri": p, "property": self.node(NamedNode(p), lang), "values": values} for p, values in groups]
 
     def _curation(self, iri: str, lang: str) -> dict[str, Any]:
         outgoing = self.publication.outgoing(iri)
@@ -268,14 +292,14 @@ class Renderer(Nodes):
             "types": [self.node(NamedNode(t), lang) for t in self.publication.types(iri)],
             "rows": [
                 {"property": g["property"], "values": [self.node(v, lang) for v in g["values"]]}
-                for g in self._group([*literals, *links], lang)
+                for g in self._group(self._grouped([*literals, *links]), lang)
             ],
         }
 
     def _instances(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
-        if not _CLASS_TYPES & set(types) and not self.publication.instances(iri):
+        members = self._kept(iri, "instances", lambda: self.publication.instances(iri))
+        if not _CLASS_TYPES & set(types) and not members:
             return None
-        members = self.publication.instances(iri)
         return {
             "count": len(members),
             "shown": [self.node(NamedNode(m), lang) for m in members[: limits.PAGE_LIST]],

@@ -105,8 +105,11 @@ def page_stem(iri: str) -> str | None:
 def page_path(iri: str, lang: str = "en", ext: str = "html") -> str | None:
     """The site path (no leading slash) of the document about ``iri`` in ``ext`` (and ``lang`` for HTML)."""
     stem = page_stem(iri)
-    if stem is None:
-        return None
+    return None if stem is None else stem_path(stem, lang, ext)
+
+
+def stem_path(stem: str, lang: str = "en", ext: str = "html") -> str:
+    """The site path of the document in ``ext`` (and ``lang`` for HTML) of the IRI whose stem is ``stem``."""
     return f"{stem}.fa.html" if ext == "html" and lang == "fa" else f"{stem}.{ext}"
 
 

@@ -11,7 +11,7 @@ host and from disk. Beside them:
 ``opensearch.xml`` (``.fa.xml``) the search described for machines (OpenSearch 1.1, :mod:`kg.publish.opensearch`)
 ``sparql.html`` (``.fa.html``)  the library's questions live and a SPARQL editor, in the browser; the engine
                                 in ``sparql/`` (:mod:`kg.publish.sparql`)
-``404.html``                    the not-found page (both languages) for hosts that serve one
+``404.html``, ``404.fa.html``   the not-found page (both languages, the reader's first) for hosts that serve one
 ``explorer.html``               the offline explorer
 ``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
 ``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
@@ -27,6 +27,7 @@ the old site whole.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import multiprocessing
@@ -50,7 +51,7 @@ from kg.errors import OutputError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
-from kg.publish.paths import HASH_DOCUMENTS, page_path, page_stem
+from kg.publish.paths import HASH_DOCUMENTS, page_path, stem_path
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -177,12 +178,18 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     """Every file of the site: the resources' documents in chunks taken in turn by worker processes (so that
     they finish about together whatever the sizes of the parts), while this process writes everything else
     (the dumps, the explorer, the top pages: what a build keeps for its other outputs)."""
-    documents = set(publication.documents)
-    iris = sorted(iri for iri in publication.resources if page_stem(iri) is not None)
-    pages = [page_path(iri, lang) or "" for iri in iris for lang in LANGUAGES]
-    # The documents (whole graphs, the ontology's documentation) first, each alone: the largest parts are
-    # taken first and by different processes, not left to one process at the end.
-    chunks = [[iri] for iri in iris if iri in documents]
+    documents = publication.documents
+    stems = publication.stems
+    iris = sorted(stems)
+    pages = [stem_path(stems[iri], lang) for iri in iris for lang in LANGUAGES]
+    # The documents (whole graphs, the ontology's documentation) first, each graph alone with every IRI that
+    # names it (its RDF made once for them all): the largest parts are taken first and by different
+    # processes, not left to one process at the end.
+    named: dict[str, list[str]] = {}
+    for iri in iris:
+        if iri in documents:
+            named.setdefault(documents[iri], []).append(iri)
+    chunks = list(named.values())
     rest = [iri for iri in iris if iri not in documents]
     chunks += [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
     workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
@@ -191,6 +198,10 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     if workers > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork"):
         # Each child inherits the loaded publication and the chunk counter (fork).
         context = multiprocessing.get_context("fork")
+        # The loaded publication lives as long as the run: read ahead and frozen, the children share one copy
+        # and their collections never walk it (nor write to its pages, which the fork shares until written).
+        publication.read_ahead()
+        gc.freeze()
         taken = context.Value("l", 0)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
         shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers)]
@@ -205,6 +216,7 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
             with taken.get_lock():  # on an error here: the workers stop after their chunk
                 taken.value = len(chunks)
             pool.shutdown(cancel_futures=True)
+            gc.unfreeze()
     writer.files += sum(c[0] for c in counts)
     writer.bytes += sum(c[1] for c in counts)
     writer.linked += sum(c[2] for c in counts)
@@ -235,7 +247,9 @@ def _write_rest(
         writer.write(f"search-index.{lang}.json", json.dumps(records, ensure_ascii=False, separators=(",", ":")))
         pages += ["index" + suffix, "search" + suffix]
     prefix = urllib.parse.urlsplit(host).path or "/"  # where the host serves the site: error pages name it
-    writer.write("404.html", top.render("not-found.html", "en", path="", results=[], base_href=prefix))
+    for lang in LANGUAGES:  # a missing ….fa.html gets the Persian one (site_rules)
+        name = "404.fa.html" if lang == "fa" else "404.html"
+        writer.write(name, top.render("not-found.html", lang, path="", results=[], base_href=prefix))
     writer.write("site.css", files("kg").joinpath("templates", "site", "site.css").read_bytes())
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
@@ -290,14 +304,21 @@ def _write_resources(
     from kg.publish.pages import Renderer
 
     renderers = {} if renderers is None else renderers
+    documents: dict[str, dict[str, str]] = {}  # a document's RDF: the same whichever of its IRIs it is had by
     for iri in iris:
-        stem = page_stem(iri) or ""
+        stem = publication.stems[iri]
         depth = stem.count("/")
         if depth not in renderers:
             renderers[depth] = Renderer(publication, root="../" * depth, static=True)
         for lang in LANGUAGES:
-            writer.write(page_path(iri, lang) or "", render_document(renderers[depth], iri, "html", lang))
-        for ext, text in render_descriptions(renderers[depth], iri).items():
+            writer.write(stem_path(stem, lang), render_document(renderers[depth], iri, "html", lang))
+        graph = publication.documents.get(iri)
+        texts = documents.get(graph) if graph is not None else None
+        if texts is None:
+            texts = render_descriptions(renderers[depth], iri)
+            if graph is not None:
+                documents[graph] = texts
+        for ext, text in texts.items():
             writer.write(f"{stem}.{ext}", text)
     return writer.files, writer.bytes, writer.linked
 

@@ -51,12 +51,34 @@ export const nodes = new vis.DataSet(opening ? allNodes.filter((n) => !n.hidden)
 export const edges = new vis.DataSet(opening ? allEdges.filter((e) => !e.hidden) : allEdges);
 export const network = new vis.Network($("graph"), { nodes, edges }, OPTIONS);
 state.complete = !opening;
+/* vis-network redraws the whole canvas at once on every change of its data while its physics is off (its
+   PhysicsEngine.startSimulation emits "_redraw"), and each such draw lets the next request of a frame draw
+   again: a selection changed the nodes, then the edges, and the canvas was drawn five times for it. The
+   changes of one action are drawn once, in the next frame, with vis-network's own events for that
+   (_blockRedraw/_allowRedraw/_requestRedraw: its stabilisation uses them). Nested calls join the outer one;
+   while vis-network blocks redraws itself (a relayout), the change is made as it is. */
+let drawing = 0;
+function drawnOnce(change) {
+  if (drawing || !network.renderer.allowRedraw) return change();
+  const emitter = network.body.emitter;
+  drawing += 1;
+  emitter.emit("_blockRedraw");
+  try {
+    return change();
+  } finally {
+    drawing -= 1;
+    emitter.emit("_allowRedraw");
+    emitter.emit("_requestRedraw");
+  }
+}
 /* (an update of a node not handed yet leaves a partial item: the full one is merged over it) */
 export function completeData() {
-  if (state.complete) return;
-  state.complete = true;
-  nodes.update(allNodes.filter((n) => !opening.has(n.id)).map((n) => ({ ...n, hidden: !visibleNode.get(n.id) })));
-  edges.update(allEdges.filter((e) => !(opening.has(e.from) && opening.has(e.to))).map((e) => ({ ...e, hidden: !visibleEdge.get(e.id) })));
+  return drawnOnce(() => {
+    if (state.complete) return;
+    state.complete = true;
+    nodes.update(allNodes.filter((n) => !opening.has(n.id)).map((n) => ({ ...n, hidden: !visibleNode.get(n.id) })));
+    edges.update(allEdges.filter((e) => !(opening.has(e.from) && opening.has(e.to))).map((e) => ({ ...e, hidden: !visibleEdge.get(e.id) })));
+  });
 }
 
 network.once("afterDrawing", () => {
@@ -180,33 +202,35 @@ function withinHops(start, k) {
    A change once the page is open hands vis-network the items it does not have yet (completeData, with their
    visibility as now); none leaves them for later: the first view's fit then measures only its own nodes. */
 export function applyFilters() {
-  const centre = state.selected || state.around;
-  const within = state.hop && centre ? withinHops(centre, state.hops) : null;
-  const nodeChanges = [];
-  for (const id of NODE_IDS) {
-    const show = state.groupsOn[META[id].group] && (!within || within.has(id));
-    if (visibleNode.get(id) !== show) {
-      visibleNode.set(id, show);
-      nodeChanges.push({ id, hidden: !show });
+  return drawnOnce(() => {
+    const centre = state.selected || state.around;
+    const within = state.hop && centre ? withinHops(centre, state.hops) : null;
+    const nodeChanges = [];
+    for (const id of NODE_IDS) {
+      const show = state.groupsOn[META[id].group] && (!within || within.has(id));
+      if (visibleNode.get(id) !== show) {
+        visibleNode.set(id, show);
+        nodeChanges.push({ id, hidden: !show });
+      }
     }
-  }
-  const edgeChanges = [];
-  for (const e of EDGES) {
-    const show = visibleNode.get(e.from) && visibleNode.get(e.to);
-    if (visibleEdge.get(e.id) !== show) {
-      visibleEdge.set(e.id, show);
-      edgeChanges.push({ id: e.id, hidden: !show });
+    const edgeChanges = [];
+    for (const e of EDGES) {
+      const show = visibleNode.get(e.from) && visibleNode.get(e.to);
+      if (visibleEdge.get(e.id) !== show) {
+        visibleEdge.set(e.id, show);
+        edgeChanges.push({ id: e.id, hidden: !show });
+      }
     }
-  }
-  const handing = !state.complete && !state.booting && (nodeChanges.length > 0 || edgeChanges.length > 0);
-  if (handing) completeData();
-  /* (the items just handed came with their visibility) */
-  nodes.update(handing ? nodeChanges.filter((c) => opening.has(c.id)) : nodeChanges);
-  edges.update(handing ? edgeChanges.filter((c) => opening.has(EDGE_BY_ID.get(c.id).from) && opening.has(EDGE_BY_ID.get(c.id).to)) : edgeChanges);
-  syncPositions();
-  renderCounts();
-  if (nodeChanges.length) actions.visibleChanged();
-  return nodeChanges.length > 0;
+    const handing = !state.complete && !state.booting && (nodeChanges.length > 0 || edgeChanges.length > 0);
+    if (handing) completeData();
+    /* (the items just handed came with their visibility) */
+    nodes.update(handing ? nodeChanges.filter((c) => opening.has(c.id)) : nodeChanges);
+    edges.update(handing ? edgeChanges.filter((c) => opening.has(EDGE_BY_ID.get(c.id).from) && opening.has(EDGE_BY_ID.get(c.id).to)) : edgeChanges);
+    syncPositions();
+    renderCounts();
+    if (nodeChanges.length) actions.visibleChanged();
+    return nodeChanges.length > 0;
+  });
 }
 
 /* In the overview the start's neighbourhood takes its own ring layout, with labels large enough to read
@@ -236,43 +260,49 @@ export function renderCounts() {
 /* ------------------------------------------------------------------ selection */
 
 export function selectNode(id, focus) {
-  if (!META[id]) return;
-  if (!state.groupsOn[META[id].group]) {
-    state.groupsOn[META[id].group] = true;
-    actions.renderLegend();
-  }
-  state.selected = id;
-  state.selectedEdge = null;
-  applyFilters();
-  network.selectNodes([id]);
-  highlight(new Set([id, ...ADJ.get(id)]), (e) => e.from === id || e.to === id);
-  if (focus) {
-    /* glides to the node (some 20 frames redrawn), or, for a reader who asks for less motion, is there at once */
-    const animation = LESS_MOTION.matches ? false : { duration: 350, easingFunction: "easeInOutQuad" };
-    state.animating = !!animation;
-    network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation });
-  }
-  actions.selectionChanged(true);
+  return drawnOnce(() => {
+    if (!META[id]) return;
+    if (!state.groupsOn[META[id].group]) {
+      state.groupsOn[META[id].group] = true;
+      actions.renderLegend();
+    }
+    state.selected = id;
+    state.selectedEdge = null;
+    applyFilters();
+    network.selectNodes([id]);
+    highlight(new Set([id, ...ADJ.get(id)]), (e) => e.from === id || e.to === id);
+    if (focus) {
+      /* glides to the node (some 20 frames redrawn), or, for a reader who asks for less motion, is there at once */
+      const animation = LESS_MOTION.matches ? false : { duration: 350, easingFunction: "easeInOutQuad" };
+      state.animating = !!animation;
+      network.focus(id, { scale: Math.max(network.getScale(), READABLE), animation });
+    }
+    actions.selectionChanged(true);
+  });
 }
 
 export function selectEdge(edgeId) {
-  const e = EDGE_BY_ID.get(edgeId);
-  if (!e) return;
-  state.selected = null;
-  state.selectedEdge = edgeId;
-  applyFilters();
-  network.selectEdges([edgeId]);
-  highlight(new Set([e.from, e.to]), (x) => x.id === edgeId);
-  actions.selectionChanged(true);
+  return drawnOnce(() => {
+    const e = EDGE_BY_ID.get(edgeId);
+    if (!e) return;
+    state.selected = null;
+    state.selectedEdge = edgeId;
+    applyFilters();
+    network.selectEdges([edgeId]);
+    highlight(new Set([e.from, e.to]), (x) => x.id === edgeId);
+    actions.selectionChanged(true);
+  });
 }
 
 export function clearSelection() {
-  state.selected = null;
-  state.selectedEdge = null;
-  network.unselectAll();
-  highlight(null);
-  applyFilters();
-  actions.selectionChanged(true);
+  return drawnOnce(() => {
+    state.selected = null;
+    state.selectedEdge = null;
+    network.unselectAll();
+    highlight(null);
+    applyFilters();
+    actions.selectionChanged(true);
+  });
 }
 
 network.on("click", (params) => {
@@ -291,13 +321,17 @@ export function networkShown() {
    The items not handed to vis-network yet (at opening) get theirs when they are (completeData), so that
    a page opened in Persian does not hand over everything before its first view. */
 export function relabel() {
-  for (const n of allNodes) [n.label, n.title] = [canvasLabel(n.id), tooltip(n.id)];
-  for (const e of allEdges) [e.label, e.title] = [state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(e.id)) : undefined, edgeLabel(EDGE_BY_ID.get(e.id))];
-  nodes.update(nodes.getIds().map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
-  edges.update(edges.getIds().map((id) => ({ id, label: state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(id)) : " ", title: edgeLabel(EDGE_BY_ID.get(id)) })));
+  return drawnOnce(() => {
+    for (const n of allNodes) [n.label, n.title] = [canvasLabel(n.id), tooltip(n.id)];
+    for (const e of allEdges) [e.label, e.title] = [state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(e.id)) : undefined, edgeLabel(EDGE_BY_ID.get(e.id))];
+    nodes.update(nodes.getIds().map((id) => ({ id, label: canvasLabel(id), title: tooltip(id) })));
+    edges.update(edges.getIds().map((id) => ({ id, label: state.edgeLabels ? edgeLabel(EDGE_BY_ID.get(id)) : " ", title: edgeLabel(EDGE_BY_ID.get(id)) })));
+  });
 }
 
 export function showEdgeLabels(on) {
-  state.edgeLabels = on;
-  edges.update(EDGES.map((e) => ({ id: e.id, label: state.edgeLabels ? edgeLabel(e) : " " })));
+  return drawnOnce(() => {
+    state.edgeLabels = on;
+    edges.update(EDGES.map((e) => ({ id: e.id, label: state.edgeLabels ? edgeLabel(e) : " " })));
+  });
 }
