@@ -116,6 +116,8 @@ def test_every_node_the_dataset_points_to_is_named_in_both_languages():
                 PROV.wasGeneratedBy)  # fmt: skip
     nodes = {o for p in pointers for o in d.objects(DATASET_IRI, p)}
     nodes |= {o for s in d.objects(DATASET_IRI, VOID.subset) for o in d.objects(s, VOID.objectsTarget)}
+    nodes |= {o for s in d.objects(DATASET_IRI, DCAT.distribution) for p in (DCAT.mediaType, DCAT.compressFormat)
+              for o in d.objects(s, p)}  # fmt: skip
     assert len(nodes) > 100
     unnamed = [
         node
