@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-from chromium import CHROMIUM, Tabs, launch
+from chromium import CHROMIUM, TEST_ARGS, Tabs, launch
 from kg import limits, resources
 from kg.load import article_text, load_graph
 from loopback import Tripwire
@@ -129,13 +129,13 @@ def data_source() -> str:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """A headless Chromium for the whole session; skipped only when Debian's chromium is missing."""
+    """A headless Chromium for the whole session; skipped only when Debian's headless shell of it is missing."""
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (CI: apt-get install chromium)")
+        pytest.skip(f"Debian's headless Chromium is not at {CHROMIUM} (apt-get install chromium-headless-shell)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = launch(playwright)
+        chromium = launch(playwright, *TEST_ARGS)
         yield chromium
         chromium.close()
 

@@ -214,6 +214,22 @@ def test_cli_writes_the_description(tmp_path, capsys):
     assert graph.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
 
 
+@pytest.mark.parametrize("how", ["format", "directory", "input"])
+def test_a_refused_description_does_no_work_first(tmp_path, monkeypatch, capsys, how):
+    """kg describe validated the data (seconds at 1 000 articles) before it found its --format or --out wrong."""
+    import kg.validate
+
+    data = tmp_path / "mine.ttl"
+    data.write_bytes(ARTICLE.read_bytes())
+    validated = []
+    monkeypatch.setattr(kg.validate, "validate", lambda **kwargs: validated.append(kwargs))
+    args = {"format": ["--format", "trig"], "directory": ["--out", str(tmp_path)], "input": ["--out", str(data)]}[how]
+    code = main(["describe", "--data", str(data), *args])
+    assert code == (2 if how == "format" else 7) and validated == []
+    assert data.read_bytes() == ARTICLE.read_bytes()
+    assert ("is an input of this command" in capsys.readouterr().err) is (how == "input")
+
+
 def test_a_dataset_format_is_refused_for_the_description():
     with pytest.raises(UsageError, match="choose turtle, nt, jsonld or xml, not trig"):
         describe(Sources([ARTICLE]), fmt="trig")

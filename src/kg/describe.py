@@ -490,15 +490,21 @@ def examples(data: Data) -> list[URIRef]:
     return found
 
 
+def describe_target(fmt: str, out: str | Path | None) -> tuple[Any, Path | None]:
+    """The format and the file ``kg describe`` writes (None: stdout), or the refusal of either (UsageError,
+    OutputError): called before any work, the validation that comes first included."""
+    chosen = rdf_format(fmt)
+    if chosen.dataset:
+        raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
+    return chosen, check_output(out, directory=False) if out is not None else None
+
+
 def describe(
     sources: Any, *, endpoint: str | None = None, fmt: str = "turtle", out: str | Path | None = None
 ) -> Export:
     """``kg describe``: the description of ``sources`` (a :class:`kg.sources.Sources`, validated if its ``report``
     is set), as text or written to ``out``."""
-    chosen = rdf_format(fmt)
-    if chosen.dataset:
-        raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
-    target = check_output(out, directory=False) if out is not None else None
+    chosen, target = describe_target(fmt, out)
     text = serialize(sources.description(endpoint=endpoint), chosen)
     if target is None:
         return Export(text=text)
