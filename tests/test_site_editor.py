@@ -65,3 +65,23 @@ def test_the_example_asks_in_the_page_s_language_and_passes_the_policy(lang):
     example = ADHOC_EXAMPLE.format(lang=lang)
     assert f'LANG(?agreementLabel) = "{lang}"' in example
     refuse_service("PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>\n" + example)
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("lang", "more"), [("en", "… and 4980 more mistakes"), ("fa", "… و ۴۹۸۰ اشتباه دیگر")])
+def test_a_text_of_thousands_of_mistakes_gets_a_page_of_the_first_ones_not_one_thirty_times_its_size(site, lang, more):
+    """5 000 unknown prefixes (60 KB) once made a page listing every one (80 000: 21 MB, the loop held ~1 s)."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    text = "SELECT * { " + " ".join(f"p{i}:a" for i in range(5000)) + " }"
+    body = urllib.parse.urlencode({"query": text}).encode()
+    request = urllib.request.Request(f"{site}ad-hoc?lang={lang}", data=body)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=60)
+    page = caught.value.read().decode("utf-8")
+    assert caught.value.code == 400
+    assert page.count("p19:") >= 1 and "p20:" not in page.split("<ol", 1)[0]  # the first 20 said, no more
+    assert more in page
+    assert len(page) < 3 * len(text)

@@ -120,6 +120,8 @@ PAGE_LIST = 500
 #: Most suggestions ``/search`` answers, and characters of a search query read.
 SEARCH_SUGGESTIONS = 10
 SEARCH_QUERY_CHARS = 200
+#: Most mistakes of one query that the ad-hoc page lists and marks (a text may hold 100 000).
+SHOWN_PROBLEMS = 20
 
 # --------------------------------------------------------------------------- kg explore, kg stats
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from kg.errors import KgError, QueryError, QuerySyntaxError
 from kg.i18n import isolate, messages, text
-from kg.limits import SERVE_INLINE_TEXT, SERVE_TIMEOUT
+from kg.limits import SERVE_INLINE_TEXT, SERVE_TIMEOUT, SHOWN_PROBLEMS
 from kg.namespaces import PREFIXES
 from kg.site.pages import (
     Library,
@@ -113,7 +113,11 @@ async def adhoc(request: Request) -> Response:
             status = status_of(exc)
             problems = [Problem("not_run", detail=str(exc))]
             context["failure"] = failure_message(exc, lang)
+    more = len(problems) - SHOWN_PROBLEMS  # the first mistakes, not a page a hundred times the text's size
+    problems = problems[:SHOWN_PROBLEMS]
     said = [{"said": context.pop("failure", None) or p.say(lang), "fix": p.fix} for p in problems]
+    if more > 0:
+        said.append({"said": text("site", "more_problems", lang, n=more), "fix": None})
     detail = "\n".join(dict.fromkeys(p.detail for p in problems if p.detail))
     return page(
         "adhoc.html", request, status=status, **context, problems=said, detail=detail,
