@@ -106,6 +106,29 @@ def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_language
     assert labels == {"en": "the data: entities and facts", "fa": "داده‌ها: موجودیت‌ها و واقعیت‌ها"}
 
 
+def test_every_node_the_dataset_points_to_is_named_in_both_languages():
+    """The dataset's page showed a Persian reader raw IRIs: its languages, licence, update policy, version,
+    partitions, dumps, formats, links to Wikidata, contact, home page and quality measurements."""
+    d = describe_dataset(select_parts("all", [ARTICLE]), created=DAY)
+    pointers = (DCTERMS.language, DCTERMS.license, DCTERMS.accrualPolicy, DCTERMS.hasVersion, VOID.classPartition,
+                VOID.propertyPartition, VOID.subset, VOID.dataDump, VOID.feature, DCAT.landingPage, DCAT.distribution,
+                VOID.openSearchDescription, DCAT.contactPoint, DQV.hasQualityMeasurement, DCTERMS.publisher,
+                PROV.wasGeneratedBy)  # fmt: skip
+    nodes = {o for p in pointers for o in d.objects(DATASET_IRI, p)}
+    nodes |= {o for s in d.objects(DATASET_IRI, VOID.subset) for o in d.objects(s, VOID.objectsTarget)}
+    assert len(nodes) > 100
+    unnamed = [
+        node
+        for node in nodes
+        if {v.language for p in (RDFS.label, DCTERMS.title) for v in d.objects(node, p)} < {"en", "fa"}
+    ]
+    assert unnamed == []
+    names = {str(v) for v in d.objects(URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"), RDFS.label)}
+    assert names == {"Persian", "فارسی"}
+    persian = [v for v in d.objects(DATASET_IRI, DCTERMS.bibliographicCitation) if v.language == "fa"]
+    assert len(persian) == 1 and "[مجموعه‌داده]" in persian[0]
+
+
 def test_source_article_and_its_publisher_are_described():
     data = union(select_parts("all", [ARTICLE]))
     d = describe_dataset(data, created=DAY)

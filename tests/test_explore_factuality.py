@@ -28,7 +28,8 @@ def fact_rows(visit: Visit) -> dict[str, str]:
     )
 
 
-def test_a_hedged_statement_and_a_firm_one_show_how_sure_in_which_words_and_about_what(tabs, page_file):
+def test_statements_show_how_sure_in_which_words_and_about_what_in_english_then_persian(tabs, page_file):
+    """A hedged statement and a firm one in English; the language toggled, a denied claim and a citation."""
     visit = open_page(tabs, page_file, fragment=f"node={CENTRAL_ASIA}")
     try:
         box = visit.page.locator("#panel-body .fact-box")
@@ -61,14 +62,10 @@ def test_a_hedged_statement_and_a_firm_one_show_how_sure_in_which_words_and_abou
         rows = fact_rows(visit)
         assert (rows["How sure"], rows["In the words"]) == ("certain", "no hedge words: stated as fact")
         assert "Also touches" in rows and rows["Mainly about"] != rows["Also touches"]
-        assert_clean(visit)
-    finally:
-        visit.close()
-
-
-def test_a_denied_claim_and_a_citation_show_in_the_persian_ui(tabs, page_file):
-    visit = open_page(tabs, page_file, fragment=f"lang=fa&node={GREAT_POWERS}")
-    try:
+        # in the Persian UI: a denied claim, and a statement that cites another speaker
+        visit.page.click("#lang")
+        visit.js("(id) => kgExplorer.selectNode(id)", GREAT_POWERS)
+        assert visit.state()["lang"] == "fa"
         assert visit.page.locator("#panel-body .fact-box h3").inner_text() == "چقدر قطعی، و دربارهٔ چه"
         rows = fact_rows(visit)
         assert rows["میزان قطعیت"] == "قطعی"

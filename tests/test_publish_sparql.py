@@ -103,6 +103,8 @@ def test_a_question_link_runs_live_on_the_static_site(tabs, served):
         info = page.locator("#sparql-info").inner_text()  # the explorer's strings and digits (format.js)
         assert info.startswith(f"سطرها: {len(expected.rows)}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
         assert not re.search(r"[0-9]", info.replace("CSV", "")), info
+        status = page.locator("#sparql-status").inner_text()  # «۰٫۷۵ ثانیه», not «۰.۷۵»: the one number formatter
+        assert re.fullmatch(r"موتور در [۰-۹]+٫[۰-۹]{2} ثانیه آماده شد: [۰-۹٬]+ سه‌تایی.*", status), status
         kinds = page.locator(
             "#sparql-params .description"
         ).all_inner_texts()  # each parameter's type, in Persian as on kg serve

@@ -57,7 +57,7 @@ def test_kg_publish_writes_every_document_of_kazakhstan(site):
         assert (site / "id" / name).is_file(), name
     for name in ("index.html", "index.fa.html", "ontology.html", "ontology.fa.html", "ontology.ttl", "search.html",
                  "search-index.en.json", "explorer.html", "sitemap.xml", ".well-known/void", "dumps/kg.ttl.gz",
-                 "dumps/kg.nq.gz", "w3id/.htaccess", ".htaccess", "404.html"):  # fmt: skip
+                 "dumps/kg.nq.gz", "w3id/.htaccess", ".htaccess", "404.html", "404.fa.html"):  # fmt: skip
         assert (site / name).is_file(), name
     page = (site / "id" / "kazakhstan.fa.html").read_text(encoding="utf-8")
     assert '<html lang="fa" dir="rtl">' in page and '<h1 dir="auto">قزاقستان</h1>' in page
@@ -115,7 +115,7 @@ def test_the_search_index_holds_folded_keys_and_relative_pages(site):
 def test_the_sitemap_lists_every_page_at_its_w3id_address(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{BASE}id/kazakhstan.fa.html</loc>" in sitemap
-    assert sitemap.count("<loc>") == len(list(site.rglob("*.html"))) - 2  # all but 404.html and the explorer
+    assert sitemap.count("<loc>") == len(list(site.rglob("*.html"))) - 3  # all but the two 404 pages and the explorer
 
 
 def test_a_site_published_again_is_the_same_and_links_every_unchanged_file(site, tmp_path):

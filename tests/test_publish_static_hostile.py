@@ -31,9 +31,9 @@ def apache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (site / "site.css").write_text("body {}\n", encoding="utf-8")
     (site / "sparql" / ".htaccess").write_text("# the engine's files\n", encoding="utf-8")
     top = Renderer(load_publication(), root="", static=True)
-    (site / "404.html").write_text(
-        top.render("not-found.html", "en", path="", results=[], base_href=PREFIX), encoding="utf-8"
-    )
+    for name, lang in (("404.html", "en"), ("404.fa.html", "fa")):
+        page = top.render("not-found.html", lang, path="", results=[], base_href=PREFIX)
+        (site / name).write_text(page, encoding="utf-8")
     (site / ".htaccess").write_text(site_rules(PREFIX), encoding="utf-8")
     with running_apache(folder, {PREFIX: site}) as url:
         yield url, folder
@@ -72,13 +72,18 @@ def test_reading_methods_are_answered(apache, method):
     assert status == 200 and headers["content-type"] == "text/turtle; charset=utf-8"
 
 
-@pytest.mark.parametrize("path", ["id/nothing", "id/deep/er/nothing.ttl", "id/%E2%80%AE.html", "nothing.fa.html"])
+@pytest.mark.parametrize(
+    "path", ["id/nothing", "id/deep/er/nothing.ttl", "id/%E2%80%AE.html", "nothing.fa.html", "id/deep/nothing.fa.html"]
+)
 def test_a_missing_page_is_the_sites_404_page_with_links_that_work_at_any_depth(apache, path):
     url, folder = apache
     status, headers, body = _ask(url, "GET", PREFIX + path)
     page = body.decode("utf-8")
     assert status == 404 and headers["content-type"].startswith("text/html"), error_log(folder)
-    assert f'<base href="{PREFIX}">' in page and "Not found" in page and "منبعی ندارد" in page
+    assert f'<base href="{PREFIX}">' in page and "no resource at this address" in page and "منبعی ندارد" in page
+    persian = path.endswith(".fa.html")  # a Persian page's name: the page in Persian first (it was English)
+    assert f'<html lang="{"fa" if persian else "en"}"' in page
+    assert ("<h1>یافت نشد (۴۰۴)</h1>" if persian else "<h1>Not found (404)</h1>") in page
     css = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
     resolved = urllib.parse.urljoin(url + PREFIX, css)  # the <base> decides, not the missing page's folder
     assert _ask(url, "GET", urllib.parse.urlsplit(resolved).path)[0] == 200

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.error
 import urllib.request
 
 import pytest
@@ -45,3 +46,39 @@ def test_the_static_site_titles_the_data_graph_in_both_languages(built):
     for name, lang in (("data.fa.html", "fa"), ("data.html", "en")):
         title, h1 = heading((built.folder / "site" / name).read_text(encoding="utf-8"))
         assert h1 == DATA_GRAPH_LABEL[lang] and title.startswith(DATA_GRAPH_LABEL[lang]), name
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "heading_text"),
+    [
+        ("id/nothing-here.fa.html", "fa", "یافت نشد (۴۰۴)"),  # a Persian document's name: the 404 was English
+        ("nothing-here?lang=fa", "fa", "یافت نشد (۴۰۴)"),  # its status in Latin digits: «یافت نشد (404)»
+        ("id/nothing-here.html", "en", "Not found (404)"),
+        ("q/cq99?lang=fa", "fa", "خطا ۴۰۴"),  # the site's error pages: «خطا 404»
+        ("editor?q=nothing&lang=fa", "fa", "خطا ۴۰۴"),
+        ("q/cq99", "en", "Error 404"),
+    ],
+)
+def test_a_page_not_found_is_in_the_readers_language_and_digits(site, path, lang, heading_text):
+    request = urllib.request.Request(site + path, headers={"Accept": "text/html"})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=60)
+    assert answer.value.code == 404
+    page = answer.value.read().decode("utf-8")
+    title, h1 = heading(page)
+    assert f'<html lang="{lang}"' in page and h1 == heading_text
+    assert not re.search("[0-9]", title + h1) if lang == "fa" else "404" in title + h1
+
+
+@pytest.mark.parametrize(
+    "path", ["dataset.fa.html", "dataset.html", "ontology/Country.fa.html", "ontology/party.fa.html", "data.fa.html"]
+)
+def test_the_dataset_and_the_terms_it_partitions_show_names_not_raw_iris(site, path):
+    """The dataset's page listed ~200 raw IRIs (<…/dataset#class-kg-Agreement>, <…/iso639-1/fa>, <…/by/4.0/>…),
+    and a class's or a property's page its partition as one; the names are in both languages now."""
+    page = fetch(site + path)
+    shown = re.findall(r">&lt;(https?://[^&]*)&gt;<", page)  # an IRI shown as itself, for want of a name
+    assert shown == []
+    if path.startswith("dataset.fa"):
+        for name in ("فارسی", "سیاست به‌روزرسانی", "نمونه‌های سند همکاری", "برچسب‌های دوزبانه: ۱٫۰۰۰۰"):
+            assert name in page, name

@@ -19,7 +19,7 @@ rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XML
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from kg.errors import UsageError
 from kg.formats import FORMATS, rdf_format
+from kg.i18n import digits, term_label
 from kg.namespaces import (
     BASE,
     DATASET_IRI,
@@ -57,7 +58,7 @@ from kg.namespaces import (
 from kg.output import Export, check_output, write_atomically
 from kg.publish.paths import DUMPS
 from kg.quality import ValidationReport, quality_triples
-from kg.terms import natural_key, split_iri, to_oxigraph, to_rdflib
+from kg.terms import natural_key, prefixed, split_iri, to_oxigraph, to_rdflib
 from kg.writers import serialize
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -96,6 +97,23 @@ SUBSET_TITLES = {
     "data": {"en": "the named graph of the data", "fa": "گراف نام‌دار داده‌ها"},
     "ontology": {"en": "the named graph of the ontology", "fa": "گراف نام‌دار هستان‌شناسی"},
     "vocabularies": {"en": "the named graph of the vocabularies", "fa": "گراف نام‌دار واژگان"},
+}
+#: Names of the terms the description points to that are described nowhere else, for its readers in each language.
+NAMES = {
+    "http://id.loc.gov/vocabulary/iso639-1/fa": {"en": "Persian", "fa": "فارسی"},
+    "http://id.loc.gov/vocabulary/iso639-1/en": {"en": "English", "fa": "انگلیسی"},
+    "https://creativecommons.org/licenses/by/4.0/": {
+        "en": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+        "fa": "کریتیو کامنز، انتساب ۴٫۰ بین‌المللی (CC BY 4.0)",
+    },
+}
+ACCRUAL_POLICY_LABEL = {"en": "update policy", "fa": "سیاست به‌روزرسانی"}
+LINKSET_LABEL = {"en": "links to Wikidata (owl:sameAs)", "fa": "پیوندها به ویکی‌داده (owl:sameAs)"}
+SEARCH_DESCRIPTION = {"en": "the search's description (OpenSearch)", "fa": "توصیف جست‌وجو (OpenSearch)"}
+#: The label of a class or property partition, from the name of its class or property.
+PARTITION_LABELS = {
+    "class": {"en": "instances of {}", "fa": "نمونه‌های {}"},
+    "property": {"en": "statements of {}", "fa": "گزاره‌های {}"},
 }
 LANGUAGES = (
     URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"),
@@ -231,6 +249,8 @@ def describe_dataset(
     d.add((ds, DCTERMS.created, Literal((created or creation_date(sources)).isoformat(), datatype=XSD.date)))
     for language in LANGUAGES:
         d.add((ds, DCTERMS.language, language))
+    for iri, names in NAMES.items():
+        _add_bilingual(d, URIRef(iri), RDFS.label, names)
     d.add((ds, DCTERMS.conformsTo, ONTOLOGY_IRI))
     d.add((ds, DCTERMS.conformsTo, SHAPES_IRI))
     d.add((ds, VOID.uriSpace, Literal(_ID_SPACE)))
@@ -242,15 +262,20 @@ def describe_dataset(
     for vocabulary in _vocabularies(used):
         d.add((ds, VOID.vocabulary, vocabulary))
     for name, (feature, media_type) in FEATURES.items():
+        syntax = feature.replace("_", "/")
         d.add((ds, VOID.feature, URIRef(f"http://www.w3.org/ns/formats/{feature}")))
+        _add_bilingual(d, URIRef(f"http://www.w3.org/ns/formats/{feature}"), RDFS.label, {"en": syntax, "fa": syntax})
         dist = URIRef(f"{ds}#distribution-{name}")
         d.add((ds, DCAT.distribution, dist))
         d.add((dist, RDF.type, DCAT.Distribution))
-        title = f"{feature.replace('_', '/')} export (kg export --format {name})"
-        d.add((dist, DCTERMS.title, Literal(title, lang="en")))
+        command = f"kg export --format {name}"
+        _add_bilingual(
+            d, dist, DCTERMS.title, {"en": f"{syntax} export ({command})", "fa": f"خروجی {syntax} ({command})"}
+        )
         d.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
         d.add((dist, DCTERMS.license, CC_BY_4))
         dump = URIRef(f"{BASE}{DUMPS}kg.{FORMATS[name].extension}.gz")
+        _add_bilingual(d, dump, RDFS.label, {"en": dump.rsplit("/", 1)[-1], "fa": dump.rsplit("/", 1)[-1]})
         d.add((dist, DCAT.downloadURL, dump))
         d.add((dist, DCAT.accessURL, dump))
         d.add((dist, DCAT.compressFormat, URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
@@ -277,8 +302,13 @@ def dataset_version(data: Graph | Data) -> str:
     return str(found[0]) if found else "0"
 
 
-def citation(version: str, year: int) -> str:
-    """How to cite the dataset (dcterms:bibliographicCitation; CITATION.cff says the same)."""
+def citation(version: str, year: int, lang: str = "en") -> str:
+    """How to cite the dataset (dcterms:bibliographicCitation; CITATION.cff says the same in English)."""
+    if lang == "fa":
+        return (
+            f"{CREATOR['fa']} ({digits(str(year), 'fa')}). {TITLE['fa']}، نسخهٔ {digits(version, 'fa')} "
+            f"[مجموعه‌داده]. {DATASET_IRI}"
+        )
     return f"{CREATOR['en']} ({year}). {TITLE['en']}, version {version} [Data set]. {DATASET_IRI}"
 
 
@@ -293,21 +323,27 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     _add_bilingual(d, publisher, RDFS.label, CREATOR)
     d.add((ds, DCAT.contactPoint, contact))
     d.add((contact, RDF.type, VCARD.Organization))
+    _add_bilingual(d, contact, RDFS.label, CREATOR)
     d.add((contact, VCARD.fn, Literal(CREATOR["en"], lang="en")))
     d.add((contact, VCARD.hasURL, URIRef(BASE)))
     d.add((ds, DCAT.landingPage, URIRef(BASE)))
+    _add_bilingual(d, URIRef(BASE), RDFS.label, TITLE)
     d.add((ds, VOID.openSearchDescription, URIRef(f"{BASE}opensearch.xml")))  # /search, described for machines
+    _add_bilingual(d, URIRef(f"{BASE}opensearch.xml"), RDFS.label, SEARCH_DESCRIPTION)
     d.add((ds, OWL.versionInfo, Literal(version)))
     versioned = URIRef(f"{ds}/{version}")
     d.add((ds, DCTERMS.hasVersion, versioned))
     d.add((versioned, DCTERMS.isVersionOf, ds))
+    _add_bilingual(d, versioned, RDFS.label, {"en": f"version {version}", "fa": f"نسخهٔ {digits(version, 'fa')}"})
     d.add((ds, DCTERMS.modified, Literal(created.isoformat(), datatype=XSD.date)))
     policy = URIRef(f"{ds}#accrual-policy")
     d.add((ds, DCTERMS.accrualPeriodicity, FREQ.irregular))
     d.add((ds, DCTERMS.accrualPolicy, policy))
     d.add((policy, RDF.type, DCTERMS.Policy))
     _add_bilingual(d, policy, DCTERMS.description, ACCRUAL_POLICY)
+    _add_bilingual(d, policy, RDFS.label, ACCRUAL_POLICY_LABEL)
     d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year))))
+    d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year, "fa"), lang="fa")))
     # The links to Wikidata as a void:Linkset, with their count.
     ((links,),) = data.select(
         f"SELECT (COUNT(DISTINCT *) AS ?n) {{ ?s <{OWL.sameAs}> ?o FILTER STRSTARTS(STR(?o), {_string(WD)}) }}"
@@ -315,12 +351,13 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     linkset, wikidata = URIRef(f"{ds}#linkset-wikidata"), URIRef(f"{ds}#wikidata")
     d.add((ds, VOID.subset, linkset))
     d.add((linkset, RDF.type, VOID.Linkset))
+    _add_bilingual(d, linkset, RDFS.label, LINKSET_LABEL)
     d.add((linkset, VOID.subjectsTarget, ds))
     d.add((linkset, VOID.objectsTarget, wikidata))
     d.add((linkset, VOID.linkPredicate, OWL.sameAs))
     d.add((linkset, VOID.triples, Literal(int(links))))
     d.add((wikidata, RDF.type, VOID.Dataset))
-    d.add((wikidata, DCTERMS.title, Literal("Wikidata", lang="en")))
+    _add_bilingual(d, wikidata, DCTERMS.title, {"en": "Wikidata", "fa": "ویکی‌داده"})
     d.add((wikidata, VOID.uriSpace, Literal(str(WD))))
     # The curation: who turned the article into the graph, from what, and when.
     d.add((ds, PROV.wasGeneratedBy, curation))
@@ -358,6 +395,7 @@ def _describe_subsets(data: Data, d: Graph) -> None:
         d.add((subset, VOID.properties, Literal(int(properties))))
         if str(name).startswith(BASE):
             d.add((subset, VOID.dataDump, URIRef(f"{name}.ttl")))
+            _add_bilingual(d, URIRef(f"{name}.ttl"), RDFS.label, {"en": f"{stem}.ttl", "fa": f"{stem}.ttl"})
 
 
 def _describe_source(data: Data, d: Graph) -> None:
@@ -399,17 +437,47 @@ def _describe_counts(data: Data, d: Graph) -> set[Node]:
     d.add((ds, VOID.properties, Literal(len(properties))))
     d.add((ds, VOID.distinctSubjects, Literal(int(subjects))))
     d.add((ds, VOID.distinctObjects, Literal(int(objects))))
+    names = _term_names(data)
     for cls, count in typed:
         part = _partition_iri("class", cls)
         d.add((ds, VOID.classPartition, part))
         d.add((part, VOID["class"], cls))
         d.add((part, VOID.entities, Literal(int(count))))
+        _add_bilingual(
+            d,
+            part,
+            RDFS.label,
+            {lang: PARTITION_LABELS["class"][lang].format(names(cls, lang)) for lang in ("en", "fa")},
+        )
     for prop, count in properties:
         part = _partition_iri("property", prop)
         d.add((ds, VOID.propertyPartition, part))
         d.add((part, VOID.property, prop))
         d.add((part, VOID.triples, Literal(int(count))))
+        _add_bilingual(
+            d,
+            part,
+            RDFS.label,
+            {lang: PARTITION_LABELS["property"][lang].format(names(prop, lang)) for lang in ("en", "fa")},
+        )
     return {cls for cls, _ in typed} | {prop for prop, _ in properties}
+
+
+def _term_names(data: Data) -> Callable[[Node, str], str]:
+    """A term's name in a language: its label in the data (the ontology's terms), else the catalogue's name of a
+    standard term (``[terms]``), else its prefixed name."""
+    labels: dict[tuple[str, str], str] = {}
+    for term, label in data.select(
+        f"SELECT DISTINCT ?t ?l {{ ?t <{RDFS.label}> ?l FILTER (isIRI(?t) && STRSTARTS(STR(?t), {_string(str(KG))})"
+        ' && LANG(?l) IN ("en", "fa")) }'
+    ):
+        labels.setdefault((str(term), label.language), str(label))
+
+    def name(term: Node, lang: str) -> str:
+        curie = prefixed(str(term))
+        return labels.get((str(term), lang)) or term_label(curie, lang) or curie
+
+    return name
 
 
 def examples(data: Data) -> list[URIRef]:

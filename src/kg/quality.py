@@ -40,6 +40,7 @@ from typing import Any, Protocol
 
 from rdflib import Literal, URIRef
 
+from kg.i18n import format_number
 from kg.namespaces import DATASET_IRI, DQV, ID, ITSRDF, KG, LDQD, OWL, RDF, RDFS, SKOS, WD, XSD
 
 #: The classes whose instances count as named entities (with their subclasses, as the ontology states them).
@@ -222,13 +223,16 @@ def quality_triples(data: Data, report: ValidationReport | None = None) -> Itera
         if name == base:
             yield metric, SKOS.definition, Literal(english, lang="en")
             yield metric, SKOS.definition, Literal(persian, lang="fa")
-            yield metric, RDFS.label, Literal(name.replace("-", " "), lang="en")
-            yield metric, RDFS.label, Literal(LABELS_FA[name], lang="fa")
+            labels = {"en": name.replace("-", " "), "fa": LABELS_FA[name]}
         else:
             check = next((c for c in report.checks if _slug(c) == name[len(base) + 1 :]), name) if report else name
             persian = CHECKS_FA.get(check, check)
             yield metric, SKOS.broader, metric_iri(base)
             yield metric, SKOS.definition, Literal(f"Problems the '{check}' check of kg validate found.", lang="en")
             yield metric, SKOS.definition, Literal(f"مشکلاتی که بررسی «{persian}» در kg validate یافت.", lang="fa")
-            yield metric, RDFS.label, Literal(f"validation findings: {check}", lang="en")
-            yield metric, RDFS.label, Literal(f"{LABELS_FA[base]}: {persian}", lang="fa")
+            labels = {"en": f"validation findings: {check}", "fa": f"{LABELS_FA[base]}: {persian}"}
+        for lang, label in labels.items():
+            yield metric, RDFS.label, Literal(label, lang=lang)
+            # the measurement by its metric and value: «برچسب‌های دوزبانه: ۱» on a page, not its IRI
+            shown = format_number(str(value), lang) or str(value)
+            yield measurement, RDFS.label, Literal(f"{label}: {shown}", lang=lang)

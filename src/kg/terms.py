@@ -224,7 +224,9 @@ def to_oxigraph(term: Node) -> Any:
     raise TypeError(f"no pyoxigraph term for {term!r}")
 
 
-#: A term as plain data, cheap to pickle (what a query child sends back): ``("i", iri)``, ``("b", label)``,
+#: A term as plain data, cheap to pickle (what a query child sends back), and the term of a query's solutions
+#: and parameter values until rdflib is asked for (a query printed as rows never imports rdflib):
+#: ``("i", iri)``, ``("b", label)``,
 #: ``("l", lexical form, datatype IRI or None, language or None)`` (a simple literal has neither; an RDF 1.2
 #: triple term, which has no rdflib term, is the simple literal of its text).
 PackedTerm = tuple[Any, ...]

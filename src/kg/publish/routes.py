@@ -174,9 +174,12 @@ def _not_acceptable(request: Request) -> Response:
 
 
 def _lang(request: Request) -> str:
+    """The reader's language: ``?lang=``, else a Persian document's name (``….fa.html``), else Accept-Language."""
     given = request.query_params.get("lang")
     if given is not None:
         return language(given)
+    if request.url.path.endswith(".fa.html"):
+        return "fa"
     return "fa" if prefers_persian(request.headers.get("accept-language")) else "en"
 
 

@@ -11,7 +11,7 @@ host and from disk. Beside them:
 ``opensearch.xml`` (``.fa.xml``) the search described for machines (OpenSearch 1.1, :mod:`kg.publish.opensearch`)
 ``sparql.html`` (``.fa.html``)  the library's questions live and a SPARQL editor, in the browser; the engine
                                 in ``sparql/`` (:mod:`kg.publish.sparql`)
-``404.html``                    the not-found page (both languages) for hosts that serve one
+``404.html``, ``404.fa.html``   the not-found page (both languages, the reader's first) for hosts that serve one
 ``explorer.html``               the offline explorer
 ``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
 ``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
@@ -247,7 +247,9 @@ def _write_rest(
         writer.write(f"search-index.{lang}.json", json.dumps(records, ensure_ascii=False, separators=(",", ":")))
         pages += ["index" + suffix, "search" + suffix]
     prefix = urllib.parse.urlsplit(host).path or "/"  # where the host serves the site: error pages name it
-    writer.write("404.html", top.render("not-found.html", "en", path="", results=[], base_href=prefix))
+    for lang in LANGUAGES:  # a missing ….fa.html gets the Persian one (site_rules)
+        name = "404.fa.html" if lang == "fa" else "404.html"
+        writer.write(name, top.render("not-found.html", lang, path="", results=[], base_href=prefix))
     writer.write("site.css", files("kg").joinpath("templates", "site", "site.css").read_bytes())
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())

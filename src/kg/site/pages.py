@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
-from kg.i18n import LANGUAGES, Messages, isolate, language, other_language, text
+from kg.i18n import LANGUAGES, Messages, digits, isolate, language, other_language, text
 from kg.limits import MAX_ROWS, SERVE_TIMEOUT
 from kg.publish.paths import page_path
 from kg.readable import readable_table
@@ -215,9 +215,9 @@ def failure_message(exc: KgError, lang: str) -> str:
 
 
 def error_page(request: Request, status: int, message: str, **context: Any) -> HTMLResponse:
-    return page(
-        "error.html", request, status=status, message=message, status_code=status, status_text=str(status), **context
-    )
+    """The error page in the page's language, its status in the page's digits (``خطا ۴۰۰``)."""
+    shown = digits(str(status), context.get("lang") or page_language(request))
+    return page("error.html", request, status=status, message=message, status_code=status, status_text=shown, **context)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

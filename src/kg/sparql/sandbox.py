@@ -15,8 +15,9 @@ through ``os.fork`` and a pipe rather than :mod:`multiprocessing` (whose
 process object, bootstrap and join added about 10 ms per query). The child
 sends its rows as plain tuples of strings (:func:`kg.terms.pack_term`: kind, value,
 datatype, language) rather than pickled rdflib terms, whose unpickling
-re-validates every literal (0.4 s for 9 400 rows); the parent builds the
-rdflib terms once (:func:`kg.sparql.engines.unpack_outcome`). :meth:`kg.sparql.engines.Engine.run_packed` is the
+re-validates every literal (0.4 s for 9 400 rows); the parent keeps them so for the tables and
+result formats and builds rdflib terms only when asked for (:attr:`kg.sparql.results.Result.rows`,
+once per distinct term). :meth:`kg.sparql.engines.Engine.run_packed` is the
 form a child runs: pyoxigraph's terms go straight to tuples there, never
 through rdflib. A child that has sent its whole answer closes the pipe and
 exits; the parent does not wait for it (tearing down a copy of a large

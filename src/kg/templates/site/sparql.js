@@ -8,7 +8,7 @@
    it). The URL says what to run: sparql.html?q=cq04&speaker=kgi:kassym-jomart-tokayev runs cq04 with
    that speaker when the page opens (a shareable link to a live question), ?text=... a query of one's own. */
 import { $, el } from "./dom.js";
-import { localDigits, translate } from "./format.js";
+import { formatCount, formatNumber, localDigits, translate } from "./format.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
 import { bindParams } from "./sparql-params.js";
 import { problemOf as problemText } from "./sparql-messages.js";
@@ -35,7 +35,7 @@ function startEngine() {
   const payload = Promise.all([fetchBytes(S.files.wasm), fetchBytes(S.files.data)]).then(([wasm, data]) => ({ wasm, data, maxNesting: S.limits.maxNesting, warmup: QUESTIONS.map((q) => q.text) }));
   engine = new Engine(() => new Worker(S.files.worker), payload, { timeoutMs: S.limits.timeoutMs, maxRows: S.limits.maxRows });
   engine.start().then(
-    (ready) => status(t("sparqlReady", { n: digits(ready.triples), s: digits((ready.ms / 1000).toFixed(2)) })),
+    (ready) => status(t("sparqlReady", { n: formatCount(ready.triples, S.lang), s: formatNumber((ready.ms / 1000).toFixed(2), S.lang) })),
     (error) => status(t("sparqlFailed", { message: location.protocol === "file:" ? S.strings.sparqlFromDisk : error.message })),
   );
   return engine;
@@ -95,8 +95,8 @@ function show(answer, q) {
   });
   const rows = results.results.bindings.map((b) => el("tr", null, table.columns.map((c) => el("td", null, cell(b[c.name], c.label ? b[c.label] : null)))));
   out.replaceChildren(
-    el("p", { class: "links", id: "sparql-info" }, t("sparqlInfo", { n: digits(rows.length), ms: digits(Math.round(answer.wallMs)) }), " · ", el("a", { href: "#", id: "sparql-csv", onclick: (ev) => (ev.preventDefault(), download()) }, "CSV")),
-    results.truncated ? el("p", null, t("sparqlTruncated", { n: digits(S.limits.maxRows) })) : null,
+    el("p", { class: "links", id: "sparql-info" }, t("sparqlInfo", { n: formatCount(rows.length, S.lang), ms: formatCount(Math.round(answer.wallMs), S.lang) }), " · ", el("a", { href: "#", id: "sparql-csv", onclick: (ev) => (ev.preventDefault(), download()) }, "CSV")),
+    results.truncated ? el("p", null, t("sparqlTruncated", { n: formatCount(S.limits.maxRows, S.lang) })) : null,
     rows.length ? el("table", { class: "result", id: "sparql-table" }, el("thead", null, el("tr", null, head)), el("tbody", null, rows)) : el("p", null, S.strings.sparqlNoRows),
   );
 }
