@@ -38,9 +38,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-def launch(playwright: Any) -> Any:
-    """Debian's Chromium, headless, started by ``playwright`` (a ``sync_playwright()`` context)."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+#: V8 without its optimising compilers (Maglev, TurboFan) for the tests: their pages live a second or less, and
+#: compiling hot code for speed cost more CPU than it saved (a page audited by axe-core ~10 % less; test_site_people,
+#: test_publish_browser and test_explore_browser 8 % less in all). What the pages do is unchanged, only how fast
+#: V8 runs it. Only the tests: the benchmarks measure V8 as readers have it.
+TEST_ARGS = ["--js-flags=--no-opt --no-maglev"]
+
+
+def launch(playwright: Any, *args: str) -> Any:
+    """Debian's headless Chromium started by ``playwright`` (a ``sync_playwright()`` context), with ``args`` added."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *args])
 
 
 def poll(page: Any, expression: str, timeout: float = 30.0, context: str = "", interval: float = 0.02) -> Any:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-from chromium import CHROMIUM, Tabs, launch
+from chromium import CHROMIUM, TEST_ARGS, Tabs, launch
 from kg import limits, resources
 from kg.load import article_text, load_graph
 from loopback import Tripwire
@@ -135,7 +135,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = launch(playwright)
+        chromium = launch(playwright, *TEST_ARGS)
         yield chromium
         chromium.close()
 

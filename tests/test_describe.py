@@ -53,6 +53,18 @@ SOURCES = [
 DAY = date(2022, 6, 19)
 
 
+@pytest.fixture(scope="module")
+def article_parts():
+    """The parts of the fixture article (ontology, vocabularies, the article), read once for the module; read only."""
+    return select_parts("all", [ARTICLE])
+
+
+@pytest.fixture(scope="module")
+def article_union(article_parts) -> Graph:
+    """The fixture article's parts merged, once for the module; read only."""
+    return union(article_parts)
+
+
 def value(graph: Graph, subject, predicate) -> object:
     found = graph.value(subject, predicate)
     return found.toPython() if isinstance(found, Literal) else found
@@ -81,8 +93,8 @@ def test_counts_are_those_of_the_graph(data):
     assert sum(per_property.values()) == len(graph)
 
 
-def test_title_description_and_rights_in_both_languages():
-    d = describe_dataset(union(select_parts("all", [ARTICLE])), created=DAY)
+def test_title_description_and_rights_in_both_languages(article_union):
+    d = describe_dataset(article_union, created=DAY)
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.rights):
         assert {v.language for v in d.objects(DATASET_IRI, prop)} == {"en", "fa"}, prop
     assert "گراف دانش همکاری ایران و قزاقستان" in {str(v) for v in d.objects(DATASET_IRI, DCTERMS.title)}
@@ -94,9 +106,9 @@ def test_title_description_and_rights_in_both_languages():
     assert (DATASET_IRI, DCTERMS.conformsTo, ONTOLOGY_IRI) in d
 
 
-def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_languages():
+def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_languages(article_parts):
     """The data's named graph is labelled nowhere else: its page had no title and its subset «گراف نام‌دار data»."""
-    d = describe_dataset(select_parts("all", [ARTICLE]), created=DAY)
+    d = describe_dataset(article_parts, created=DAY)
     subsets = [s for s in d.objects(DATASET_IRI, VOID.subset) if (s, RDF.type, SD.NamedGraph) in d]
     assert len(subsets) == 3
     for subset in subsets:
@@ -106,16 +118,18 @@ def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_language
     assert labels == {"en": "the data: entities and facts", "fa": "داده‌ها: موجودیت‌ها و واقعیت‌ها"}
 
 
-def test_every_node_the_dataset_points_to_is_named_in_both_languages():
+def test_every_node_the_dataset_points_to_is_named_in_both_languages(article_parts):
     """The dataset's page showed a Persian reader raw IRIs: its languages, licence, update policy, version,
     partitions, dumps, formats, links to Wikidata, contact, home page and quality measurements."""
-    d = describe_dataset(select_parts("all", [ARTICLE]), created=DAY)
+    d = describe_dataset(article_parts, created=DAY)
     pointers = (DCTERMS.language, DCTERMS.license, DCTERMS.accrualPolicy, DCTERMS.hasVersion, VOID.classPartition,
                 VOID.propertyPartition, VOID.subset, VOID.dataDump, VOID.feature, DCAT.landingPage, DCAT.distribution,
                 VOID.openSearchDescription, DCAT.contactPoint, DQV.hasQualityMeasurement, DCTERMS.publisher,
                 PROV.wasGeneratedBy)  # fmt: skip
     nodes = {o for p in pointers for o in d.objects(DATASET_IRI, p)}
     nodes |= {o for s in d.objects(DATASET_IRI, VOID.subset) for o in d.objects(s, VOID.objectsTarget)}
+    nodes |= {o for s in d.objects(DATASET_IRI, DCAT.distribution) for p in (DCAT.mediaType, DCAT.compressFormat)
+              for o in d.objects(s, p)}  # fmt: skip
     assert len(nodes) > 100
     unnamed = [
         node
@@ -129,8 +143,8 @@ def test_every_node_the_dataset_points_to_is_named_in_both_languages():
     assert len(persian) == 1 and "[مجموعه‌داده]" in persian[0]
 
 
-def test_source_article_and_its_publisher_are_described():
-    data = union(select_parts("all", [ARTICLE]))
+def test_source_article_and_its_publisher_are_described(article_union):
+    data = article_union
     d = describe_dataset(data, created=DAY)
     article = URIRef("https://w3id.org/iran-kazakhstan-kg/id/article")
     isna = URIRef("https://w3id.org/iran-kazakhstan-kg/id/isna")
@@ -141,8 +155,8 @@ def test_source_article_and_its_publisher_are_described():
     assert (article, SDO.url, URIRef("https://www.isna.ir/news/1401032900000/")) in d
 
 
-def test_examples_vocabularies_and_formats():
-    data = union(select_parts("all", [ARTICLE]))
+def test_examples_vocabularies_and_formats(article_union):
+    data = article_union
     d = describe_dataset(data, created=DAY)
     examples = set(d.objects(DATASET_IRI, VOID.exampleResource))
     assert URIRef("https://w3id.org/iran-kazakhstan-kg/id/span/4-10") in examples
@@ -154,16 +168,16 @@ def test_examples_vocabularies_and_formats():
     assert URIRef("http://www.w3.org/ns/formats/Turtle") in set(d.objects(DATASET_IRI, VOID.feature))
 
 
-def test_endpoint_only_when_given():
-    data = union(select_parts("all", [ARTICLE]))
+def test_endpoint_only_when_given(article_union):
+    data = article_union
     assert describe_dataset(data, created=DAY).value(DATASET_IRI, VOID.sparqlEndpoint) is None
     d = describe_dataset(data, created=DAY, endpoint="http://127.0.0.1:7878/query")
     assert d.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
     assert (None, DCAT.endpointURL, URIRef("http://127.0.0.1:7878/query")) in d
 
 
-def test_every_term_of_the_description_is_a_real_vocabulary_term():
-    d = describe_dataset(union(select_parts("all", [ARTICLE])), created=DAY, endpoint="http://localhost/sparql")
+def test_every_term_of_the_description_is_a_real_vocabulary_term(article_union):
+    d = describe_dataset(article_union, created=DAY, endpoint="http://localhost/sparql")
     closed: list[type[DefinedNamespace]] = [
         VOID, DCAT, DCTERMS, RDF, RDFS, PROV, SDO, KG, NIF, OWL, VCARD, DQV, LDQD, SD, FREQ, SKOS,
     ]  # fmt: skip
@@ -185,11 +199,11 @@ def test_creation_date_follows_source_date_epoch(monkeypatch, tmp_path):
     assert creation_date([newest]) == DAY
 
 
-def test_description_is_deterministic(monkeypatch):
+def test_description_is_deterministic(monkeypatch, article_parts):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1655596800")
     first = describe(Sources([ARTICLE])).text
     assert first == describe(Sources([ARTICLE])).text
-    assert isomorphic(Graph().parse(data=first, format="turtle"), describe_dataset(select_parts("all", [ARTICLE])))
+    assert isomorphic(Graph().parse(data=first, format="turtle"), describe_dataset(article_parts))
 
 
 def test_cli_writes_the_description(tmp_path, capsys):
@@ -202,19 +216,37 @@ def test_cli_writes_the_description(tmp_path, capsys):
     assert graph.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
 
 
+@pytest.mark.parametrize("how", ["format", "directory", "input"])
+def test_a_refused_description_does_no_work_first(tmp_path, monkeypatch, capsys, how):
+    """kg describe validated the data (seconds at 1 000 articles) before it found its --format or --out wrong."""
+    import kg.validate
+
+    data = tmp_path / "mine.ttl"
+    data.write_bytes(ARTICLE.read_bytes())
+    validated = []
+    monkeypatch.setattr(kg.validate, "validate", lambda **kwargs: validated.append(kwargs))
+    args = {"format": ["--format", "trig"], "directory": ["--out", str(tmp_path)], "input": ["--out", str(data)]}[how]
+    code = main(["describe", "--data", str(data), *args])
+    assert code == (2 if how == "format" else 7) and validated == []
+    assert data.read_bytes() == ARTICLE.read_bytes()
+    assert ("is an input of this command" in capsys.readouterr().err) is (how == "input")
+
+
 def test_a_dataset_format_is_refused_for_the_description():
     with pytest.raises(UsageError, match="choose turtle, nt, jsonld or xml, not trig"):
         describe(Sources([ARTICLE]), fmt="trig")
 
 
-def test_a_store_of_the_parts_is_described_as_their_rdflib_graphs_are_and_a_shared_statement_counts_once():
+def test_a_store_of_the_parts_is_described_as_their_rdflib_graphs_are_and_a_shared_statement_counts_once(
+    article_parts, article_union
+):
     import pyoxigraph
 
     from kg.describe import Data
     from kg.sources import Sources
 
     sources = Sources([ARTICLE])
-    parts = dict(select_parts("all", [ARTICLE]))
+    parts = dict(article_parts)  # a new dict: the module's parts are not changed
     shared = next(iter(parts[ONTOLOGY_IRI]))
     parts[URIRef("urn:copy")] = Graph()
     parts[URIRef("urn:copy")].add(shared)  # the same statement in a second part
@@ -225,6 +257,6 @@ def test_a_store_of_the_parts_is_described_as_their_rdflib_graphs_are_and_a_shar
     from_graphs.remove((None, None, copy))
     from_store = describe_dataset(sources.dataset(), created=DAY)
     assert isomorphic(from_graphs, from_store)
-    assert value(from_store, DATASET_IRI, VOID.triples) == len(union(select_parts("all", [ARTICLE])))
+    assert value(from_store, DATASET_IRI, VOID.triples) == len(article_union)
     data = Data.of(sources.dataset())
     assert Data.of(data) is data and isinstance(data.store, pyoxigraph.Store)

@@ -14,6 +14,7 @@ from kg.docs import LANGUAGES, PAGES, render_html, write_docs
 from kg.errors import OutputError, UsageError
 from kg.load import load_ontology
 from kg.namespaces import DCTERMS, KG, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS, VANN
+from kg.publish.dates import format_date
 
 VOID_ELEMENTS = {"meta", "link", "br", "img", "hr", "input"}
 
@@ -123,6 +124,15 @@ def test_the_header_metadata_appears(page, ontology):
         ontology.value(ONTOLOGY_IRI, VANN.preferredNamespaceUri),
     ):
         assert value is not None and _escaped(value) in html
+
+
+def test_the_creation_date_is_written_in_both_calendars_in_the_pages_language(ontology):
+    """The Persian page said «تاریخ ایجاد 2026-11-25»: an ISO date in Latin digits."""
+    created = str(ontology.value(ONTOLOGY_IRI, DCTERMS.created))
+    for lang in LANGUAGES:
+        html = render_html(ontology, lang)
+        assert f"<td>{escape(format_date(created, lang))}</td>" in html and f">{created}<" not in html, lang
+    assert re.search(r"<td>[۰-۹]+ [آ-ی]+ [۰-۹]{4} \([۰-۹]+ [آ-ی]+ [۰-۹]{4}\)</td>", render_html(ontology, "fa"))
 
 
 def test_pages_are_deterministic(ontology):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import QuerySyntaxError
+from kg.sparql import explain as explain_module
 from kg.sparql import query
 from kg.sparql.explain import explain, find_problems
+from kg.sparql.syntax import Lines, offset_of, position
 
 
 def _explained(text: str) -> list:
@@ -81,3 +83,41 @@ def test_a_query_that_ends_too_early_is_said_so():
     error = QuerySyntaxError("SPARQL syntax error: unexpected end of query", line=1, column=28)
     (problem,) = explain("SELECT * WHERE { ?s ?p ?o } ", error)
     assert problem.key == "unexpected_end" and "ends too early (line 1, column 28)" in problem.say("en")
+
+
+class _CountedLines(Lines):
+    """:class:`Lines` that counts the places looked up."""
+
+    looked = 0
+
+    def position(self, offset: int) -> tuple[int, int]:
+        type(self).looked += 1
+        return super().position(offset)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "looked"),
+    [
+        ("SELECT * WHERE " + "{" * 20_000 + "}" * 20_000, None, 0),
+        ("ASK {" + "(" * 20_000 + ")" * 20_000 + "}", None, 0),
+        ("ASK {" + "[" * 20_000 + "}", "mismatched_bracket", 2),
+        ("ASK {" + "(" * 20_000, "unclosed_bracket", 2),
+        ("ASK {}" + "}" * 20_000, "stray_bracket", 1),
+        ("ASK {" + "\n".join(f"?s p{i}:x ?o ." for i in range(5_000)) + "}", "unknown_prefix", 5_000),
+    ],
+    ids=["braces", "parentheses", "mismatched", "unclosed", "stray", "many-prefixes"],
+)
+def test_a_hostile_text_is_read_in_one_pass(monkeypatch, text, key, looked):
+    """Places are looked up only for what is reported, each in the lines found once: a scan from the start per
+    bracket made 100 000 nested braces (a 200 KB request) hold ``kg serve``'s event loop for over a minute."""
+    _CountedLines.looked = 0
+    monkeypatch.setattr(explain_module, "Lines", _CountedLines)
+    problems = find_problems(text, project_prefixes=False)
+    assert [p.key for p in problems][:1] == ([key] if key else [])
+    assert _CountedLines.looked == looked
+    for problem in problems[:1] + problems[-1:]:  # the places are still right
+        assert problem.line is not None
+        offset = offset_of(text, problem.line, problem.column)
+        assert position(text, offset) == (problem.line, problem.column)
+    if key == "unknown_prefix":
+        assert (problems[-1].line, problems[-1].column, problems[-1].values) == (5_000, 4, {"prefix": "p4999:"})

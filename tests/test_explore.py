@@ -287,6 +287,19 @@ def test_explore_command(tmp_path, capsys):
     assert out.is_file()
 
 
+def test_an_input_given_as_the_output_is_refused_before_any_work(tmp_path, monkeypatch, capsys):
+    """kg explore --data mine.ttl --out mine.ttl loaded, projected and rendered the page before it refused."""
+    import kg.load
+
+    data = tmp_path / "mine.ttl"
+    data.write_bytes(FIXTURE.read_bytes())
+    loaded = []
+    monkeypatch.setattr(kg.load, "load_graph", lambda *args, **kwargs: loaded.append(args))
+    assert main(["explore", "--data", str(data), "--out", str(data)]) == 7
+    assert loaded == [] and data.read_bytes() == FIXTURE.read_bytes()
+    assert "is an input of this command" in capsys.readouterr().err
+
+
 def test_the_build_writes_the_explorer():
     assert ("explorer (one offline HTML page)", "explorer.html") in [
         (name, file) for name, file, _ in outputs(Sources())

@@ -124,4 +124,5 @@ def test_the_editor_keeps_nothing_in_the_browser_and_removes_what_an_earlier_pag
     page.wait_for_selector(".CodeMirror-hints")
     stored = page.evaluate("() => [localStorage.length, sessionStorage.length, document.cookie]")
     assert stored == [0, 0, ""]
+    assert "Nothing of it is kept in your browser between visits." in page.locator("p.intro").inner_text()  # as said
     assert phone.errors == []

@@ -9,6 +9,7 @@ import pytest
 from kg.errors import QueryError, QuerySyntaxError
 from kg.sparql.files import read_query_text
 from kg.sparql.syntax import (
+    Lines,
     Param,
     Query,
     Slot,
@@ -107,6 +108,14 @@ def test_positions_count_code_points_not_bytes_or_utf16_units():
     text = "«سلام» 😀 ?x"
     assert position(text, text.index("?x")) == (1, 10)
     assert offset_of(text, 1, 10) == text.index("?x")
+
+
+@pytest.mark.parametrize("text", ["ab\ncd\nef", "\n\n«سلام»\n😀 ?x\n", "", "no newline", "\r\nx\n"])
+def test_lines_place_every_offset_as_position_does(text):
+    where = Lines(text)
+    assert [where.position(offset) for offset in range(len(text) + 1)] == [
+        position(text, offset) for offset in range(len(text) + 1)
+    ]
 
 
 @pytest.mark.parametrize(("line", "column", "offset"), [(9, 1, 5), (2, 99, 5), (1, 1, 0)])

@@ -119,6 +119,8 @@ LANGUAGES = (
     URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"),
     URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
 )
+#: IANA's registry of media types, whose IRIs name the dumps' formats (dcat:mediaType, dcat:compressFormat).
+IANA = "https://www.iana.org/assignments/media-types/"
 #: Formats of the exports, as W3C format IRIs (void:feature) and IANA media types (dcat:mediaType).
 FEATURES = {f.name: (f.w3c, f.media_type) for f in FORMATS.values()}
 #: How often the dataset changes (dcterms:accrualPeriodicity) and by what rule (dcterms:accrualPolicy).
@@ -272,13 +274,17 @@ def describe_dataset(
         _add_bilingual(
             d, dist, DCTERMS.title, {"en": f"{syntax} export ({command})", "fa": f"خروجی {syntax} ({command})"}
         )
-        d.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
+        d.add((dist, DCAT.mediaType, URIRef(f"{IANA}{media_type}")))
+        _add_bilingual(d, URIRef(f"{IANA}{media_type}"), RDFS.label, {"en": media_type, "fa": media_type})
         d.add((dist, DCTERMS.license, CC_BY_4))
         dump = URIRef(f"{BASE}{DUMPS}kg.{FORMATS[name].extension}.gz")
         _add_bilingual(d, dump, RDFS.label, {"en": dump.rsplit("/", 1)[-1], "fa": dump.rsplit("/", 1)[-1]})
         d.add((dist, DCAT.downloadURL, dump))
         d.add((dist, DCAT.accessURL, dump))
-        d.add((dist, DCAT.compressFormat, URIRef("https://www.iana.org/assignments/media-types/application/gzip")))
+        d.add((dist, DCAT.compressFormat, URIRef(f"{IANA}application/gzip")))
+        _add_bilingual(
+            d, URIRef(f"{IANA}application/gzip"), RDFS.label, {"en": "application/gzip", "fa": "application/gzip"}
+        )
         d.add((ds, VOID.dataDump, dump))
     _describe_publication(data, d, created or creation_date(sources))
     _describe_subsets(data, d)
@@ -490,15 +496,21 @@ def examples(data: Data) -> list[URIRef]:
     return found
 
 
+def describe_target(fmt: str, out: str | Path | None) -> tuple[Any, Path | None]:
+    """The format and the file ``kg describe`` writes (None: stdout), or the refusal of either (UsageError,
+    OutputError): called before any work, the validation that comes first included."""
+    chosen = rdf_format(fmt)
+    if chosen.dataset:
+        raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
+    return chosen, check_output(out, directory=False) if out is not None else None
+
+
 def describe(
     sources: Any, *, endpoint: str | None = None, fmt: str = "turtle", out: str | Path | None = None
 ) -> Export:
     """``kg describe``: the description of ``sources`` (a :class:`kg.sources.Sources`, validated if its ``report``
     is set), as text or written to ``out``."""
-    chosen = rdf_format(fmt)
-    if chosen.dataset:
-        raise UsageError(f"the description is one graph: choose turtle, nt, jsonld or xml, not {fmt}")
-    target = check_output(out, directory=False) if out is not None else None
+    chosen, target = describe_target(fmt, out)
     text = serialize(sources.description(endpoint=endpoint), chosen)
     if target is None:
         return Export(text=text)

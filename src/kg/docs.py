@@ -107,6 +107,12 @@ class _Page:
             return f'<span dir="ltr">{body}</span>'
         return body
 
+    def date(self, value: Literal | None) -> str:
+        """A date in both calendars, in the page's language and digits (``۵ آذر ۱۴۰۵ (۲۵ نوامبر ۲۰۲۶)``)."""
+        from kg.publish.dates import format_date
+
+        return escape(format_date(str(value), self.lang)) if value is not None else ""
+
     def code(self, value: Node | None) -> str:
         return f'<code dir="ltr">{escape(str(value))}</code>' if value is not None else ""
 
@@ -155,7 +161,7 @@ class _Page:
             self.row("version", self.lit(self.text(o, OWL.versionInfo))),
             self.row("license", self.links(g.objects(o, DCTERMS.license))),
             self.row("creator", self.lit(self.text(o, DCTERMS.creator))),
-            self.row("created", self.lit(self.text(o, DCTERMS.created))),
+            self.row("created", self.date(self.text(o, DCTERMS.created))),
             self.row("source", self.links(g.objects(o, DCTERMS.source))),
             self.row("imports", self.links(g.objects(o, OWL.imports)) or self.t["no_imports"]),
             self.row("prefix", self.code(self.text(o, VANN.preferredNamespacePrefix))),

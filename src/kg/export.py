@@ -133,8 +133,9 @@ def _serialize_all(
 ) -> dict[RdfFormat, str]:
     """Each format of the parts of ``graph``, written from the pyoxigraph store that holds them
     (:meth:`kg.sources.Sources.stored`): the dataset formats with each part in its named graph (and, for
-    ``all``, the description), the triple formats merged. Never an rdflib graph, and no Python object per
-    statement unless the graph has blank nodes (see :mod:`kg.writers.stored`)."""
+    ``all``, the description), the triple formats merged (N-Triples from the statements as read, below).
+    Never an rdflib graph, and no Python object per statement unless the graph has blank nodes or a literal
+    the store would rewrite (see :mod:`kg.writers.stored`)."""
     prepared: dict[bool, Any] = {}
 
     def source(dataset: bool) -> Any:
@@ -143,4 +144,13 @@ def _serialize_all(
             prepared[dataset] = sources.stored(graph, triples=not dataset, described=described, endpoint=endpoint)
         return prepared[dataset]
 
-    return {f: serialize(source(f.dataset), f) for f in formats}
+    texts = {}
+    for f in formats:
+        if f.name == "nt":
+            # N-Triples is Oxigraph's own serialisation, sorted: from the statements as read (one list, let
+            # go after) it costs less than through the store, the check that the store keeps every term,
+            # and the store's serialisation (1 000 articles: 1.60 s CPU and 219 MB against 1.82 s and 280 MB).
+            texts[f] = serialize(to_quads(sources.statements(graph), triples=True), f)
+        else:
+            texts[f] = serialize(source(f.dataset), f)
+    return texts

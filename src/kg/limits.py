@@ -102,6 +102,9 @@ SERVE_START_BUDGET = 8192
 SERVE_HEAD_TIMEOUT = 10.0
 #: Bytes of a request line and headers ``kg serve`` reads before it answers 431 and closes the connection.
 SERVE_MAX_HEAD = 16 * 1024
+#: Characters of a query text ``kg serve`` reads on its event loop (well under a millisecond); a longer text is
+#: read for mistakes and policy in a worker thread (1 MiB: about a second), so other requests go on meanwhile.
+SERVE_INLINE_TEXT = 8192
 #: Seconds an idle keep-alive connection stays open.
 SERVE_IDLE_TIMEOUT = 5
 #: Connections ``kg serve`` serves at once; requests past it get 503.

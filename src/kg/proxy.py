@@ -53,8 +53,6 @@ CANCELLED = b"The SPARQL operation has been cancelled"
 #: How many bytes at the end of a streamed answer are held back until the answer ends (to find CANCELLED).
 _TAIL = 256
 QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
-#: Query texts up to this many characters are checked on the event loop (well under a millisecond).
-_INLINE_CHECK = 8192
 
 
 class Truncated(Exception):
@@ -251,7 +249,11 @@ class SparqlProxy:
             text = request.query_params.get("query", "")
         if not text.strip():
             return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
-        problems = find_problems(text, project_prefixes=False)  # a Protocol request declares its own prefixes
+        long = len(text) > limits.SERVE_INLINE_TEXT  # read off the event loop, so others go on meanwhile
+        if long:
+            problems = await run_in_threadpool(find_problems, text, project_prefixes=False)
+        else:
+            problems = find_problems(text, project_prefixes=False)  # a Protocol request declares its own prefixes
         if problems:
             return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
@@ -262,10 +264,10 @@ class SparqlProxy:
             return Response(cached[1], media_type=cached[0])
         if not self.allow_external:
             try:
-                if len(text) <= _INLINE_CHECK:
-                    _check(text)
-                else:  # a long text takes a while (1 MiB: about 1.3 s): off the event loop, so others go on
+                if long:  # a long text takes a while (1 MiB: about 1.3 s)
                     await run_in_threadpool(_check, text)
+                else:
+                    _check(text)
             except QueryError as exc:
                 return PlainTextResponse(str(exc), status_code=403)
             left = remaining(request.scope, self.timeout)

@@ -9,6 +9,7 @@ from typing import Any
 from kg import limits
 from kg.cli.options import Command, add_data_option, add_out_option, rdf_formats_help
 from kg.errors import ExitCode
+from kg.output import register_input
 from kg.terminal import emit
 
 
@@ -130,11 +131,14 @@ def cmd_describe(args: argparse.Namespace) -> int:
     of a running `kg serve`. The data is validated first, and what validation found is one
     of the quality measurements (DQV) of the description.
     """
-    from kg.describe import describe
+    from kg.describe import describe, describe_target
     from kg.sources import Sources
     from kg.validate import validate
 
     sources = Sources(args.data)
+    for path in sources.paths:  # the files it will read: an --out among them is refused before the work
+        register_input(path)
+    describe_target(args.format, args.out)  # a wrong format or output is refused before the validation
     sources.report = validate(sources=sources)
     result = describe(sources, endpoint=args.endpoint, fmt=args.format, out=args.out)
     _report_written(result)

@@ -46,7 +46,7 @@ from kg.explore.views import TABLES, View, focus_view, timeline
 from kg.i18n import LANGUAGES
 from kg.limits import FOCUS_HOPS, MAX_HTML_BYTES, NODE_BUDGET
 from kg.load import article_text
-from kg.output import check_output, write_atomically
+from kg.output import check_output, register_input, write_atomically
 from kg.project import SPEC, as_projection, to_networkx
 from kg.stats import centrality
 from kg.terms import curie
@@ -248,9 +248,11 @@ def write_explorer(
     larger than :data:`MAX_HTML_BYTES` (nodes with long texts) is rendered again with a budget of
     two thirds of the nodes it drew, until it fits; the page gives the budget it ended with.
     """
-    from kg.load import load_graph
+    from kg.load import load_graph, source_paths
 
     started = time.perf_counter()
+    for path in source_paths(data):  # the files it will read: an --out among them is refused before the work
+        register_input(path)
     check_output(out, directory=False)  # an unwritable, special or input path is refused before the work
     graph = load_graph(data)
     projection = to_networkx(graph)

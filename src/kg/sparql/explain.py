@@ -31,7 +31,7 @@ from kg.errors import KgError
 from kg.i18n import DIRECTION
 from kg.i18n import text as message
 from kg.namespaces import PREFIXES
-from kg.sparql.syntax import analyse, offset_of, position, syntax_error
+from kg.sparql.syntax import Lines, analyse, offset_of, syntax_error
 
 _CLOSER = {"(": ")", "{": "}", "[": "]"}
 _OPENER = {v: k for k, v in _CLOSER.items()}
@@ -88,6 +88,7 @@ def find_problems(text: str, *, project_prefixes: bool = True) -> list[Problem]:
     site's ad-hoc page and ``kg query -e`` put them in front; a Protocol request does not).
     """
     shape = analyse(text)
+    where = Lines(text)  # places looked up in the lines, found once: a scan per place would be quadratic
     known = set(shape.declared) | (set(PREFIXES) if project_prefixes else set())
     problems: list[Problem] = []
     previous = ""
@@ -97,7 +98,7 @@ def find_problems(text: str, *, project_prefixes: bool = True) -> list[Problem]:
             prefix = token.text.split(":", 1)[0]
             if prefix not in known and prefix not in seen:
                 seen.add(prefix)
-                line, column = position(text, token.start)
+                line, column = where.position(token.start)
                 if prefix in PREFIXES:
                     problems.append(
                         Problem("undeclared_prefix", {"prefix": prefix + ":"}, line, column,
@@ -109,30 +110,33 @@ def find_problems(text: str, *, project_prefixes: bool = True) -> list[Problem]:
                                 fix=f"PREFIX {prefix}: <…>")
                     )  # fmt: skip
         previous = token.text
-    problems += _bracket_problems(text, shape.tokens)
+    problems += _bracket_problems(where, shape.tokens)
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _bracket_problems(text: str, tokens: object) -> list[Problem]:
+def _bracket_problems(where: Lines, tokens: object) -> list[Problem]:
+    """The first bracket or quote that is not closed as it opened. Places are looked up only for the
+    problem returned: a text of many thousand brackets is read in one pass."""
     stack: list[tuple[str, int]] = []
     for token in tokens:  # type: ignore[attr-defined]
         if token.kind != "punct":
             continue
         char = token.text
         if char in ('"', "'"):
-            line, column = position(text, token.start)
+            line, column = where.position(token.start)
             return [Problem("unclosed_string", {"quote": char, "line": line, "column": column}, line, column)]
         if char in _CLOSER:
             stack.append((char, token.start))
         elif char in _OPENER:
-            at_line, at_column = position(text, token.start)
             if not stack:
+                at_line, at_column = where.position(token.start)
                 return [
                     Problem("stray_bracket", {"found": _Bracket(char), "opener": _OPENER[char]}, at_line, at_column)
                 ]
             opened, start = stack.pop()
             if _CLOSER[opened] != char:
-                line, column = position(text, start)
+                at_line, at_column = where.position(token.start)
+                line, column = where.position(start)
                 values = {
                     "bracket": _Bracket(opened), "line": line, "column": column, "found": char,
                     "at_line": at_line, "at_column": at_column, "closer": _CLOSER[opened],
@@ -140,8 +144,8 @@ def _bracket_problems(text: str, tokens: object) -> list[Problem]:
                 return [Problem("mismatched_bracket", values, at_line, at_column, related=(line, column))]
     if stack:
         opened, start = stack[-1]
-        line, column = position(text, start)
-        end = position(text, len(text.rstrip()))
+        line, column = where.position(start)
+        end = where.position(len(where.text.rstrip()))
         values = {"bracket": _Bracket(opened), "line": line, "column": column, "closer": _CLOSER[opened]}
         return [Problem("unclosed_bracket", values, *end, related=(line, column))]
     return []

@@ -16,6 +16,7 @@ may do (no Update, no SERVICE or FROM unless allowed) is :mod:`kg.sparql.policy`
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import re
@@ -95,10 +96,34 @@ def expand_escapes(text: str) -> tuple[str, list[int]]:
 
 
 def position(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in code points) of ``offset`` in ``text``."""
+    """1-based line and column (in code points) of ``offset`` in ``text``: one look, a scan from the start.
+
+    Code that asks for many places of one text uses :class:`Lines` (a scan per place is quadratic in
+    a hostile text's length).
+    """
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
+
+
+class Lines:
+    """The lines of a text, found at the first question: the place of any offset in ``log(lines)`` steps.
+
+    >>> where = Lines("SELECT\n  ?s\n{}")
+    >>> where.position(0), where.position(9), where.position(12)
+    ((1, 1), (2, 3), (3, 1))
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in code points) of ``offset``, as :func:`position` says it."""
+        if self._starts is None:
+            self._starts = [0, *(found.end() for found in re.finditer("\n", self.text))]
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
 
 
 # --------------------------------------------------------------------------- queries
