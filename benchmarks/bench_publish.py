@@ -27,6 +27,7 @@ import argparse
 import http.client
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -115,14 +116,24 @@ def _command_of_child(pid: int) -> str:
     return " ".join(found)
 
 
+def _split(command: list[str], env: dict[str, str]) -> dict[str, float]:
+    """:func:`bench_cli.measured`, the CPU told apart: ``user`` and ``sys`` seconds (children counted). On this
+    shared machine the system part (the file system's) swings several-fold between identical runs, the user
+    part much less: a change to kg's own work shows in it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timing = measured(command, env, set())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {**timing, "user": after.ru_utime - before.ru_utime, "sys": after.ru_stime - before.ru_stime}
+
+
 def _files(folder: Path) -> list[tuple[str, bytes]]:
     return [(str(p.relative_to(folder)), p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
-def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> tuple[float, float]:
-    """Wall and CPU seconds of writing ``files`` under ``folder`` from memory, one process: the file system's
-    own cost of the site, with nothing rendered."""
-    cpu, started = time.process_time(), time.perf_counter()
+def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> tuple[float, float, float]:
+    """Wall, user and system seconds of writing ``files`` under ``folder`` from memory, one process: the file
+    system's own cost of the site, with nothing rendered."""
+    cpu, started = os.times(), time.perf_counter()
     made: set[Path] = set()
     for name, data in files:
         path = folder / name
@@ -130,15 +141,16 @@ def _write_files(folder: Path, files: list[tuple[str, bytes]]) -> tuple[float, f
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_bytes(data)
-    return time.perf_counter() - started, time.process_time() - cpu
+    done = os.times()
+    return time.perf_counter() - started, done.user - cpu.user, done.system - cpu.system
 
 
 def bench_static(
     data: list[Path] | None, label: str, *, before: Path | None = None, once: bool = False, runs: int = 1
-) -> list[tuple[str, float, float, int, int]]:
-    """(what, wall s, CPU s with children, files, bytes) of kg publish into a new folder (the median of
-    ``runs``, the trees taking turns) and, unless ``once``, again into the same folder, first by the
-    ``before`` tree if given; of writing the same files with nothing rendered; and of pyoxigraph and
+) -> list[tuple[str, float, float, float, int, int]]:
+    """(what, wall s, user s, system s (children counted), files, bytes) of kg publish into a new folder (the
+    medians of ``runs``, the trees taking turns) and, unless ``once``, again into the same folder, first by
+    the ``before`` tree if given; of writing the same files with nothing rendered; and of pyoxigraph and
     rdflib reading the same inputs."""
     rows = []
     trees: list[tuple[str, dict[str, str]]] = [("", {})]
@@ -155,33 +167,33 @@ def bench_static(
                     "publish", "--out", str(out), *(arg for path in data or [] for arg in ("--data", str(path)))
                 )
                 env = {**os.environ, "KG_NO_CACHE": "1", **extra}
-                timings[tree].append(measured(command, env, set()))
+                timings[tree].append(_split(command, env))
                 files = _files(out)
                 size = sum(len(body) for _, body in files)
                 sizes[tree] = (len(files), size)
                 last = run == runs - 1
                 if last and not once:
-                    again = measured(command, env, set())
+                    again = _split(command, env)
                     timings[tree + "again"] = [again]
                 if not last or number < len(trees) - 1:
                     shutil.rmtree(out)
         for tree, _ in trees:
             count, size = sizes[tree]
-            wall = statistics.median(t["wall"] for t in timings[tree])
-            cpu = statistics.median(t["cpu"] for t in timings[tree])
+            wall, user, system = (statistics.median(t[key] for t in timings[tree]) for key in ("wall", "user", "sys"))
             what = f"kg publish{tree}, {label}, into a new folder" + (f" (median of {runs})" if runs > 1 else "")
-            rows.append((what, wall, cpu, count, size))
+            rows.append((what, wall, user, system, count, size))
             if tree + "again" in timings:
                 again = timings[tree + "again"][0]
                 what = f"kg publish{tree}, {label}, again into the same folder"
-                rows.append((what, again["wall"], again["cpu"], count, size))
-        wall, cpu = _write_files(Path(folder) / "copy", files)
-        rows.append((f"the same files written from memory, nothing rendered, {label}", wall, cpu, len(files), size))
+                rows.append((what, again["wall"], again["user"], again["sys"], count, size))
+        wall, user, system = _write_files(Path(folder) / "copy", files)
+        what = f"the same files written from memory, nothing rendered, {label}"
+        rows.append((what, wall, user, system, len(files), size))
     paths = [str(p) for p in source_paths(data)]
-    raw = measured([sys.executable, "-c", OXIGRAPH_LOAD_DUMP, *paths], {**os.environ}, set())
-    rows.append((f"raw pyoxigraph: load and dump once, {label}", raw["wall"], raw["cpu"], 0, 0))
-    parse = measured([sys.executable, "-c", RDFLIB_PARSE, *paths], {**os.environ}, set())
-    rows.append((f"rdflib: parse, {label}", parse["wall"], parse["cpu"], 0, 0))
+    raw = _split([sys.executable, "-c", OXIGRAPH_LOAD_DUMP, *paths], {**os.environ})
+    rows.append((f"raw pyoxigraph: load and dump once, {label}", raw["wall"], raw["user"], raw["sys"], 0, 0))
+    parse = _split([sys.executable, "-c", RDFLIB_PARSE, *paths], {**os.environ})
+    rows.append((f"rdflib: parse, {label}", parse["wall"], parse["user"], parse["sys"], 0, 0))
     return rows
 
 
@@ -216,7 +228,8 @@ def main() -> None:
         for name, ms in bench_serve(args.sample):
             print(f"| {name} | {ms:.1f} |")
         print()
-    print("| what | wall s | CPU s (children counted) | files | MB |\n|---|---:|---:|---:|---:|")
+    print("| what | wall s | CPU s (user + sys, children counted) | user s | sys s | files | MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     corpora: list[tuple[list[Path] | None, str]] = [(None, "the article")]
     with tempfile.TemporaryDirectory(prefix="kg-bench-synth-") as folder:
         for n in args.articles:
@@ -225,10 +238,12 @@ def main() -> None:
                            stdout=subprocess.DEVNULL)  # fmt: skip
             corpora.append(([path], f"{n:,} synthetic articles"))
         for data, label in corpora:
-            for name, wall, cpu, files, size in bench_static(
+            for name, wall, user, system, files, size in bench_static(
                 data, label, before=args.before, once=args.once, runs=args.runs
             ):
-                print(f"| {name} | {wall:.2f} | {cpu:.2f} | {files or ''} | {f'{size / 1e6:.1f}' if size else ''} |")
+                cells = [f"{x:.2f}" for x in (wall, user + system, user, system)]
+                cells += [str(files or ""), f"{size / 1e6:.1f}" if size else ""]
+                print(f"| {name} | {' | '.join(cells)} |")
     print(f"\nMachine: {load_line()} after.")
 
 

@@ -1,7 +1,7 @@
 """Debian's headless Chromium as the tests and the benchmarks start it, and waiting on a page's own state.
 
-Playwright drives Debian's ``/usr/bin/chromium-headless-shell`` (``playwright install`` is never run: no browser
-is downloaded). Without the background-networking flags Chromium tries to reach Google's hosts at
+Playwright drives ``/usr/bin/chromium`` (``playwright install`` is never run: no browser is
+downloaded). Without the background-networking flags Chromium tries to reach Google's hosts at
 every start. The pages' CSP forbids ``wait_for_function`` (it evaluates a string), so
 :func:`poll` evaluates a function in the page until it is truthy. The benchmarks import this
 module too (they put this folder on ``sys.path``).
@@ -25,10 +25,8 @@ from typing import Any
 #: axe-core, vendored (its licence beside it): run in a page by :func:`serious_violations`.
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
-#: Debian's headless shell of Chromium (apt-get install chromium-headless-shell): the Blink and V8 of Debian's
-#: /usr/bin/chromium without a browser's windows and UI around them, as Playwright runs headless Chromium itself.
-#: A page costs it half the CPU (a page lent and given back 245 -> 112 ms; the explorer's first view 0.98 -> 0.59 s).
-CHROMIUM = Path("/usr/bin/chromium-headless-shell")
+#: Debian's Chromium (apt-get install chromium).
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -41,9 +39,9 @@ CHROMIUM_ARGS = [
 
 
 #: V8 without its optimising compilers (Maglev, TurboFan) for the tests: their pages live a second or less, and
-#: compiling hot code for speed cost more CPU than it saved (test_site_people, test_publish_browser and
-#: test_explore_browser: 8 % less in all; axe-core's run 13 %). Only the tests: the benchmarks measure V8 as readers
-#: have it.
+#: compiling hot code for speed cost more CPU than it saved (a page audited by axe-core ~10 % less; test_site_people,
+#: test_publish_browser and test_explore_browser 8 % less in all). What the pages do is unchanged, only how fast
+#: V8 runs it. Only the tests: the benchmarks measure V8 as readers have it.
 TEST_ARGS = ["--js-flags=--no-opt --no-maglev"]
 
 

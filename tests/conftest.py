@@ -129,9 +129,9 @@ def data_source() -> str:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """A headless Chromium for the whole session; skipped only when Debian's headless shell of it is missing."""
+    """A headless Chromium for the whole session; skipped only when Debian's chromium is missing."""
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian's headless Chromium is not at {CHROMIUM} (apt-get install chromium-headless-shell)")
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (CI: apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -404,10 +404,11 @@ def _notes_in(lang: str) -> str:
     return f"() => kgExplorer.state().lang === '{lang}' && {notes}.length && {notes}"
 
 
-def test_a_shared_url_restores_language_node_and_view_and_a_curator_note_shows_in_the_ui_language(tabs, page_file):
+def test_a_shared_url_restores_language_node_and_view_and_a_curator_note_shows_in_the_ui_language(
+    tabs, page_file, graph
+):
     """A shared URL restores its view; Raisi's panel shows his editorial note in Persian under #lang=fa and in
     English after the toggle (issue 12)."""
-    graph = load_graph()
     note = {lit.language: str(lit) for lit in graph.objects(ID["ebrahim-raisi"], SKOS.editorialNote)}
     assert sorted(note) == ["en", "fa"]
     visit = open_page(tabs, page_file, fragment=f"lang=fa&node={TOKAYEV}&view=table:person")

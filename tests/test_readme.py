@@ -42,9 +42,7 @@ def test_quick_start_has_exactly_two_commands_in_a_venv_from_debians_python():
         assert not re.search(r"(^|&& )(pip|python3 -m pip) ", command), command
     assert commands[0].endswith(".venv/bin/kg build")
     assert commands[1].endswith(".venv/bin/python -m pytest")
-    for package in (
-        "chromium-headless-shell", "raptor2-utils", "graphviz", "default-jre-headless", "virtuoso-opensource-7-bin",
-    ):  # fmt: skip
+    for package in ("chromium", "raptor2-utils", "graphviz", "default-jre-headless", "virtuoso-opensource-7-bin"):
         assert package in commands[1]
 
 

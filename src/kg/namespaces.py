@@ -57,277 +57,257 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: The namespaces rdflib ships, by the names it gives them (``RDFS``, ``SDO`` for schema.org...).
+SHIPPED = ("DCAT", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SH", "SKOS", "TIME", "VANN", "VOID", "XSD")
+#: The documents of the dataset, as ``<name>_IRI`` names their IRIs under :data:`BASE`.
+DOCUMENTS = {"ONTOLOGY_IRI": "ontology", "SHAPES_IRI": "shapes", "VOCABULARIES_IRI": "vocabularies",
+             "DATASET_IRI": "dataset"}  # fmt: skip
+#: The open namespaces (any local name is an IRI): name -> prefix.
+OPEN = {"ID": "kgi", "KGC": "kgc", "KGSH": "kgsh", "WD": "wd"}
+#: The closed namespaces: name -> (prefix, what it holds, its terms), plain data; rdflib's
+#: ``DefinedNamespace`` of each is made from it at first use (a misspelt term raises AttributeError).
+CLOSED: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "KG": (
+        "kg",
+        "The project's ontology terms (``ontology/kg.ttl``).",
+        (
+            "Agreement",
+            "BilateralRelation",
+            "BodyOfWater",
+            "Ceremony",
+            "Change",
+            "City",
+            "Claim",
+            "Company",
+            "Conflict",
+            "CorridorSection",
+            "Country",
+            "CountryGroup",
+            "Delegation",
+            "Enumeration",
+            "Event",
+            "Figure",
+            "Government",
+            "GovernmentBody",
+            "Identification",
+            "InternationalOrganization",
+            "Meeting",
+            "Mention",
+            "Ministry",
+            "Negotiation",
+            "NewsArticle",
+            "NewsOrganization",
+            "Organization",
+            "PeaceProcess",
+            "Period",
+            "Person",
+            "Place",
+            "Post",
+            "Region",
+            "ResearchInstitute",
+            "Route",
+            "RouteStop",
+            "Slip",
+            "SolarHijriDecade",
+            "SolarHijriYear",
+            "StateControl",
+            "StateVisit",
+            "Statement",
+            "Target",
+            "TradeFigure",
+            "TradeTrend",
+            "Train",
+            "TransportCorridor",
+            "Visit",
+            "adoptedReading",
+            "affects",
+            "agreementKind",
+            "alternativeReading",
+            "approximate",
+            "baselinePeriod",
+            "basis",
+            "between",
+            "bordersWater",
+            "certainty",
+            "changeOf",
+            "claimObject",
+            "claimProperty",
+            "claimSubject",
+            "claimValue",
+            "claimedStatement",
+            "concluded",
+            "concludedDuring",
+            "confidence",
+            "containerCount",
+            "contains",
+            "controlledOrganization",
+            "controllingState",
+            "cooperationDomain",
+            "correctedStatement",
+            "country",
+            "cueKind",
+            "cueScope",
+            "destination",
+            "dominantFlow",
+            "editorialBasis",
+            "endorsesWordsOf",
+            "enumerationMarker",
+            "evidenceKind",
+            "facilitator",
+            "factualityCue",
+            "firstOfItsKind",
+            "gloss",
+            "hasChange",
+            "hasSection",
+            "hasSubEvent",
+            "host",
+            "identificationOf",
+            "indicator",
+            "inferredDomain",
+            "intendedForm",
+            "launchedAt",
+            "listIsExhaustive",
+            "listedIn",
+            "listedItem",
+            "locatedIn",
+            "madeStatement",
+            "memberCount",
+            "memberCountry",
+            "memberOf",
+            "neighbourOf",
+            "occasion",
+            "occasionOf",
+            "origin",
+            "participant",
+            "party",
+            "partyTo",
+            "passesThrough",
+            "per",
+            "perDuration",
+            "period",
+            "planned",
+            "polarity",
+            "reason",
+            "reportedBy",
+            "reportedIn",
+            "reports",
+            "role",
+            "route",
+            "routeOf",
+            "sectionOf",
+            "setsTarget",
+            "signatory",
+            "signed",
+            "signedAt",
+            "since",
+            "slipKind",
+            "solarHijriYearFrom",
+            "solarHijriYearTo",
+            "speaker",
+            "speakerCapacity",
+            "speechMode",
+            "stage",
+            "statedDomain",
+            "stop",
+            "stopOf",
+            "stopPlace",
+            "subEventOf",
+            "targetSetBy",
+            "timeReference",
+            "titleSubject",
+            "topic",
+            "unit",
+            "via",
+            "visitor",
+            "wagonCount",
+            "writtenForm",
+        ),
+    ),
+    "NIF": (
+        "nif",
+        "The NIF 2.0 Core terms we use for mentions.",
+        (
+            "Context",
+            "OffsetBasedString",
+            "String",
+            "isString",
+            "beginIndex",
+            "endIndex",
+            "anchorOf",
+            "referenceContext",
+        ),
+    ),
+    "ITSRDF": (
+        "itsrdf",
+        "The ITS 2.0 RDF term that links a mention to what it identifies.",
+        ("taIdentRef",),
+    ),
+    "VCARD": (
+        "vcard",
+        "The vCard terms of the dataset's contact point (DCAT's dcat:contactPoint).",
+        (
+            "Organization",
+            "fn",
+            "hasURL",
+        ),
+    ),
+    "DQV": (
+        "dqv",
+        "The W3C Data Quality Vocabulary terms of the dataset's quality measurements (:mod:`kg.quality`).",
+        (
+            "Metric",
+            "QualityMeasurement",
+            "computedOn",
+            "expectedDataType",
+            "hasQualityMeasurement",
+            "inDimension",
+            "isMeasurementOf",
+            "value",
+        ),
+    ),
+    "LDQD": (
+        "ldqd",
+        "The Linked Data quality dimensions the DQV note ships (Zaveri et al.) that our metrics are in.",
+        (
+            "completeness",
+            "consistency",
+            "interlinking",
+            "semanticAccuracy",
+            "trustworthiness",
+            "understandability",
+        ),
+    ),
+    "SD": (
+        "sd",
+        "SPARQL 1.1 Service Description terms: a named graph of the dataset (``sd:name``) in its description.",
+        (
+            "NamedGraph",
+            "name",
+        ),
+    ),
+    "FREQ": (
+        "freq",
+        "The Dublin Core Collection Description Frequency Vocabulary (``dcterms:accrualPeriodicity``).",
+        ("irregular",),
+    ),
+}
+
+
 def _rdflib_names() -> dict[str, Any]:
     """rdflib's namespace objects of :data:`PREFIXES` and the dataset's IRIs as ``URIRef``, made at first use."""
     from rdflib import Namespace, URIRef
     from rdflib import namespace as shipped
     from rdflib.namespace import DefinedNamespace
 
-    standard = [
-        "DCAT",
-        "DCTERMS",
-        "ORG",
-        "OWL",
-        "PROV",
-        "RDF",
-        "RDFS",
-        "SDO",
-        "SH",
-        "SKOS",
-        "TIME",
-        "VANN",
-        "VOID",
-        "XSD",
-    ]
-
-    ONTOLOGY_IRI = URIRef(BASE + "ontology")
-    SHAPES_IRI = URIRef(BASE + "shapes")
-    VOCABULARIES_IRI = URIRef(BASE + "vocabularies")
-    DATASET_IRI = URIRef(BASE + "dataset")
-
-    class KG(DefinedNamespace):
-        """The project's ontology terms (``ontology/kg.ttl``)."""
-
-        _NS = Namespace(PREFIXES["kg"])
-        _fail = True
-
-        Agreement: URIRef
-        BilateralRelation: URIRef
-        BodyOfWater: URIRef
-        Ceremony: URIRef
-        Change: URIRef
-        City: URIRef
-        Claim: URIRef
-        Company: URIRef
-        Conflict: URIRef
-        CorridorSection: URIRef
-        Country: URIRef
-        CountryGroup: URIRef
-        Delegation: URIRef
-        Enumeration: URIRef
-        Event: URIRef
-        Figure: URIRef
-        Government: URIRef
-        GovernmentBody: URIRef
-        Identification: URIRef
-        InternationalOrganization: URIRef
-        Meeting: URIRef
-        Mention: URIRef
-        Ministry: URIRef
-        Negotiation: URIRef
-        NewsArticle: URIRef
-        NewsOrganization: URIRef
-        Organization: URIRef
-        PeaceProcess: URIRef
-        Period: URIRef
-        Person: URIRef
-        Place: URIRef
-        Post: URIRef
-        Region: URIRef
-        ResearchInstitute: URIRef
-        Route: URIRef
-        RouteStop: URIRef
-        Slip: URIRef
-        SolarHijriDecade: URIRef
-        SolarHijriYear: URIRef
-        StateControl: URIRef
-        StateVisit: URIRef
-        Statement: URIRef
-        Target: URIRef
-        TradeFigure: URIRef
-        TradeTrend: URIRef
-        Train: URIRef
-        TransportCorridor: URIRef
-        Visit: URIRef
-        adoptedReading: URIRef
-        affects: URIRef
-        agreementKind: URIRef
-        alternativeReading: URIRef
-        approximate: URIRef
-        baselinePeriod: URIRef
-        basis: URIRef
-        between: URIRef
-        bordersWater: URIRef
-        certainty: URIRef
-        changeOf: URIRef
-        claimObject: URIRef
-        claimProperty: URIRef
-        claimSubject: URIRef
-        claimValue: URIRef
-        claimedStatement: URIRef
-        concluded: URIRef
-        concludedDuring: URIRef
-        confidence: URIRef
-        containerCount: URIRef
-        contains: URIRef
-        controlledOrganization: URIRef
-        controllingState: URIRef
-        cooperationDomain: URIRef
-        correctedStatement: URIRef
-        country: URIRef
-        cueKind: URIRef
-        cueScope: URIRef
-        destination: URIRef
-        dominantFlow: URIRef
-        editorialBasis: URIRef
-        endorsesWordsOf: URIRef
-        enumerationMarker: URIRef
-        evidenceKind: URIRef
-        facilitator: URIRef
-        factualityCue: URIRef
-        firstOfItsKind: URIRef
-        gloss: URIRef
-        hasChange: URIRef
-        hasSection: URIRef
-        hasSubEvent: URIRef
-        host: URIRef
-        identificationOf: URIRef
-        indicator: URIRef
-        inferredDomain: URIRef
-        intendedForm: URIRef
-        launchedAt: URIRef
-        listIsExhaustive: URIRef
-        listedIn: URIRef
-        listedItem: URIRef
-        locatedIn: URIRef
-        madeStatement: URIRef
-        memberCount: URIRef
-        memberCountry: URIRef
-        memberOf: URIRef
-        neighbourOf: URIRef
-        occasion: URIRef
-        occasionOf: URIRef
-        origin: URIRef
-        participant: URIRef
-        party: URIRef
-        partyTo: URIRef
-        passesThrough: URIRef
-        per: URIRef
-        perDuration: URIRef
-        period: URIRef
-        planned: URIRef
-        polarity: URIRef
-        reason: URIRef
-        reportedBy: URIRef
-        reportedIn: URIRef
-        reports: URIRef
-        role: URIRef
-        route: URIRef
-        routeOf: URIRef
-        sectionOf: URIRef
-        setsTarget: URIRef
-        signatory: URIRef
-        signed: URIRef
-        signedAt: URIRef
-        since: URIRef
-        slipKind: URIRef
-        solarHijriYearFrom: URIRef
-        solarHijriYearTo: URIRef
-        speaker: URIRef
-        speakerCapacity: URIRef
-        speechMode: URIRef
-        stage: URIRef
-        statedDomain: URIRef
-        stop: URIRef
-        stopOf: URIRef
-        stopPlace: URIRef
-        subEventOf: URIRef
-        targetSetBy: URIRef
-        timeReference: URIRef
-        titleSubject: URIRef
-        topic: URIRef
-        unit: URIRef
-        via: URIRef
-        visitor: URIRef
-        wagonCount: URIRef
-        writtenForm: URIRef
-
-    class NIF(DefinedNamespace):
-        """The NIF 2.0 Core terms we use for mentions."""
-
-        _NS = Namespace(PREFIXES["nif"])
-        _fail = True
-
-        Context: URIRef
-        OffsetBasedString: URIRef
-        String: URIRef
-        isString: URIRef
-        beginIndex: URIRef
-        endIndex: URIRef
-        anchorOf: URIRef
-        referenceContext: URIRef
-
-    class ITSRDF(DefinedNamespace):
-        """The ITS 2.0 RDF term that links a mention to what it identifies."""
-
-        _NS = Namespace(PREFIXES["itsrdf"])
-        _fail = True
-
-        taIdentRef: URIRef
-
-    class VCARD(DefinedNamespace):
-        """The vCard terms of the dataset's contact point (DCAT's dcat:contactPoint)."""
-
-        _NS = Namespace(PREFIXES["vcard"])
-        _fail = True
-
-        Organization: URIRef
-        fn: URIRef
-        hasURL: URIRef
-
-    class DQV(DefinedNamespace):
-        """The W3C Data Quality Vocabulary terms of the dataset's quality measurements (:mod:`kg.quality`)."""
-
-        _NS = Namespace(PREFIXES["dqv"])
-        _fail = True
-
-        Metric: URIRef
-        QualityMeasurement: URIRef
-        computedOn: URIRef
-        expectedDataType: URIRef
-        hasQualityMeasurement: URIRef
-        inDimension: URIRef
-        isMeasurementOf: URIRef
-        value: URIRef
-
-    class LDQD(DefinedNamespace):
-        """The Linked Data quality dimensions the DQV note ships (Zaveri et al.) that our metrics are in."""
-
-        _NS = Namespace(PREFIXES["ldqd"])
-        _fail = True
-
-        completeness: URIRef
-        consistency: URIRef
-        interlinking: URIRef
-        semanticAccuracy: URIRef
-        trustworthiness: URIRef
-        understandability: URIRef
-
-    class SD(DefinedNamespace):
-        """SPARQL 1.1 Service Description terms: a named graph of the dataset (``sd:name``) in its description."""
-
-        _NS = Namespace(PREFIXES["sd"])
-        _fail = True
-
-        NamedGraph: URIRef
-        name: URIRef
-
-    class FREQ(DefinedNamespace):
-        """The Dublin Core Collection Description Frequency Vocabulary (``dcterms:accrualPeriodicity``)."""
-
-        _NS = Namespace(PREFIXES["freq"])
-        _fail = True
-
-        irregular: URIRef
-
-    SCHEMA = shipped.SDO
-    ID = Namespace(PREFIXES["kgi"])
-    KGC = Namespace(PREFIXES["kgc"])
-    KGSH = Namespace(PREFIXES["kgsh"])
-    WD = Namespace(PREFIXES["wd"])
-
-    made = {name: value for name, value in locals().items() if name.isupper() and not name.startswith("_")}
-    return {**made, **{name: getattr(shipped, name) for name in standard}}
+    made: dict[str, Any] = {name: getattr(shipped, name) for name in SHIPPED}
+    made |= {name: URIRef(BASE + path) for name, path in DOCUMENTS.items()}
+    closed = type(DefinedNamespace)  # the metaclass that makes a closed namespace of the annotated terms
+    for name, (prefix, doc, terms) in CLOSED.items():
+        body = {"__doc__": doc, "__module__": __name__, "_NS": Namespace(PREFIXES[prefix]), "_fail": True,
+                "__annotations__": dict.fromkeys(terms, URIRef)}  # fmt: skip
+        made[name] = closed(name, (DefinedNamespace,), body)
+    made |= {"SCHEMA": shipped.SDO, **{name: Namespace(PREFIXES[prefix]) for name, prefix in OPEN.items()}}
+    return made
 
 
 def __getattr__(name: str) -> Any:

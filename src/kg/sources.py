@@ -28,7 +28,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,8 @@ class Sources:
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
         self._descriptions: dict[str | None, Graph] = {}
         self._store = pyoxigraph.Store()
+        #: The data's statements as read for the union (:attr:`data` is made of them when asked for).
+        self._data_triples: list[tuple[Any, Any, Any]] | None = None
         #: The parts in the store, with how many statements each holds.
         self._stored: dict[URIRef, int] = {}
         #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
@@ -95,23 +97,35 @@ class Sources:
         named = [(ONTOLOGY_IRI, ontology), (VOCABULARIES_IRI, vocabularies), (SHAPES_IRI, resources.shapes_path())]
         return [*named, *((DATA_GRAPH, path) for path in self.data_paths)]
 
-    def _read(self, paths: Sequence[Path]) -> Graph:
-        """The files in one new graph; their ill-typed literals are noted on the way."""
-        graph = new_graph()
-        add = graph.add
+    def _triples(self, paths: Sequence[Path]) -> Iterator[tuple[Any, Any, Any]]:
+        """The files' statements as rdflib triples, in file order; their ill-typed literals are noted on the way."""
         for path in paths:
             bad = []
             for quad in iter_quads(path, one_graph=True):
                 triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-                add(triple)  # type: ignore[arg-type]
+                yield triple
                 if isinstance(triple[2], Literal) and is_ill_typed(triple[2]):
                     bad.append(triple)
             self._ill_typed[path] = locate_ill_typed(path, bad)
+
+    def _read(self, paths: Sequence[Path]) -> Graph:
+        """The files in one new graph."""
+        return self._read_triples(self._triples(paths))
+
+    @staticmethod
+    def _read_triples(triples: Iterable[tuple[Any, Any, Any]], into: Graph | None = None) -> Graph:
+        graph = new_graph() if into is None else into
+        add = graph.add
+        for triple in triples:
+            add(triple)
         return graph
 
     @cached_property
     def data(self) -> Graph:
         """The data files in one graph, without the ontology."""
+        if self._data_triples is not None:  # read for the union already
+            triples, self._data_triples = self._data_triples, None
+            return self._read_triples(triples)
         return self._read(self.data_paths)
 
     @cached_property
@@ -135,9 +149,15 @@ class Sources:
     @cached_property
     def union(self) -> Graph:
         """The default graph: ontology, vocabularies and data. The user's files are read first, so a broken one
-        fails fast."""
-        data = self.data
-        return new_graph(self.ontology, self.vocabularies, data)
+        fails fast.
+
+        Made from the schema and the data's statements, without first a graph of the data alone to copy
+        (in the same order: ontology, vocabularies, data); :attr:`data` is made from the same statements
+        when asked for, without reading the files again."""
+        data = self.__dict__.get("data")
+        if data is None:
+            self._data_triples = list(self._triples(self.data_paths))
+        return self._read_triples(self._data_triples if data is None else data, new_graph(self.schema))
 
     @property
     def shared(self) -> int:

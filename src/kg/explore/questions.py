@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -12,8 +12,13 @@ from kg.i18n import LANGUAGES
 from kg.limits import QUESTION_ROWS
 from kg.terms import curie
 
+if TYPE_CHECKING:
+    from kg.sparql.engines import Engine
 
-def library_answers(graph: Graph, projection: nx.MultiDiGraph, *, engine: str = "oxigraph") -> list[dict[str, Any]]:
+
+def library_answers(
+    graph: Graph, projection: nx.MultiDiGraph, *, engine: str | Engine = "oxigraph"
+) -> list[dict[str, Any]]:
     """The library's questions in both languages, each with its rows as the real query engine returns them.
 
     The one place where the explorer runs queries (through :func:`kg.sparql.query`, the public one). A row is a
@@ -22,7 +27,8 @@ def library_answers(graph: Graph, projection: nx.MultiDiGraph, *, engine: str = 
     ``{"error": true}`` instead of rows. At most :data:`QUESTION_ROWS` rows are kept. The queries
     run in this process, without a time limit: they are the library's own read-only queries, and a
     forked child per query (how a time limit is enforced) cost 1.3 s of 1.4 s on the article.
-    ``engine`` names the engine (the library's ORDER BY is total, so every engine shows the same rows).
+    ``engine`` names the engine, or is one loaded with ``graph``'s statements (the library's ORDER BY is total,
+    so every engine shows the same rows).
     """
     from kg.sparql.engines import open_engine
     from kg.sparql.files import list_queries

@@ -107,7 +107,7 @@ def position(text: str, offset: int) -> tuple[int, int]:
 
 
 class Lines:
-    """The lines of a text, found at the first question: the place of any offset in ``log(lines)`` steps.
+    r"""The lines of a text, found at the first question: the place of any offset in ``log(lines)`` steps.
 
     >>> where = Lines("SELECT\n  ?s\n{}")
     >>> where.position(0), where.position(9), where.position(12)

@@ -177,6 +177,12 @@ def write_jsonld(source: Source) -> str:
         context_text = "{\n" + ",\n".join(f"    {_json_string(p)}: {_json_string(ns)}" for p, ns in context) + "\n  }"
     else:
         context_text = "{}"
-    graph_text = "[\n" + ",\n".join(nodes) + "\n  ]" if nodes else "[]"
-    text = f'{{\n  "@context": {context_text},\n  "@graph": {graph_text}\n}}\n'
+    head = f'{{\n  "@context": {context_text},\n  "@graph": '
+    if nodes:  # joined once, the nodes let go (each copy of a big text held at once counts)
+        nodes[0] = head + "[\n" + nodes[0]
+        nodes[-1] += "\n  ]\n}\n"
+        text = ",\n".join(nodes)
+        nodes.clear()
+    else:
+        text = head + "[]\n}\n"
     return verify(text, FORMATS["jsonld"], quads)

@@ -69,10 +69,12 @@ def to_quads(source: Source, *, triples: bool = False) -> Canonical:
     if isinstance(source, Canonical) and (source.triples or not triples):
         return source
     if isinstance(source, Stored):
-        if not source.blank:  # written from the store as it is (see kg.writers.stored)
-            merged = source if source.triples or not triples else Stored(source.parts, triples=True)
+        merged = source if source.triples or not triples else Stored(source.parts, triples=True)
+        if not source.blank and len(merged) > BIG:  # written from the store as it is (see kg.writers.stored)
             return merged  # type: ignore[return-value]
-        source = source.quads()  # blank nodes: a copy, canonically labelled
+        # Blank nodes, or a small graph: a copy, canonically labelled, made once for all the formats (a
+        # small graph's sorted description and re-read target are then worked out once, not per format).
+        return merged.kept(f"canonical {triples}", lambda: to_quads(merged.quads(), triples=triples))
     quads: list[Quad] = []
     try:
         if isinstance(source, Graph):

@@ -87,7 +87,14 @@ def write_rdfxml(source: Source) -> str:
     declarations = [(p, ns) for p, ns in PREFIXES.items() if p in used]
     declarations += sorted(((p, ns) for ns, p in extra.items()), key=lambda item: natural_key(item[0]))
     xmlns = "".join(f'\n    xmlns:{p}="{_xml_attr(ns, "a namespace")}"' for p, ns in declarations)
-    text = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{xmlns}>\n' + "\n".join(body) + "</rdf:RDF>\n"
+    head, tail = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{xmlns}>\n', "</rdf:RDF>\n"
+    if body:  # joined once, the blocks let go (each copy of a big text held at once counts)
+        body[0] = head + body[0]
+        body[-1] += tail
+        text = "\n".join(body)
+        body.clear()
+    else:
+        text = head + tail
     return verify(text, FORMATS["xml"], quads)
 
 

@@ -27,7 +27,7 @@ dataset's description) is a part held as a list of quads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -142,6 +142,13 @@ class Stored:
     def __init__(self, parts: Sequence[Part], *, triples: bool) -> None:
         self.parts = list(parts)
         self.triples = triples
+        self._kept: dict[str, Any] = {}
+
+    def kept(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, worked out at the first call for ``name`` and kept (a copy the writers share)."""
+        if name not in self._kept:
+            self._kept[name] = make()
+        return self._kept[name]
 
     @cached_property
     def blank(self) -> bool:
