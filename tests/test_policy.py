@@ -6,7 +6,7 @@ import pytest
 from rdflib import Literal
 
 from kg.errors import QueryError
-from kg.limits import MAX_QUERY_NESTING
+from kg.limits import MAX_QUERY_NESTING, MAX_QUERY_PARTS
 from kg.sparql import policy
 from kg.sparql.files import read_query_text
 from kg.sparql.policy import check_policy
@@ -152,6 +152,58 @@ def test_brackets_inside_an_iri_token_count_too():
     """``?a<((...))>?b`` is an IRI to the tokenizer, a comparison with nested brackets to Oxigraph."""
     text = "SELECT * { FILTER(?a<" + "(" * MAX_QUERY_NESTING + ">?b) }"
     assert refusal(text).endswith(DEEP)
+
+
+_PARTS = (
+    f"the query chains more than {MAX_QUERY_PARTS} parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side "
+    "by side), more than the engines can plan: refused"
+)
+#: One part of each kind, as a query chains them in one group.
+_PART_OF = {
+    "bind": "BIND({i} AS ?b{i})",
+    "optional": "OPTIONAL {{ ?s ?p ?o{i} }}",
+    "minus": "MINUS {{ ?s ?p ?m{i} }}",
+    "values": "VALUES ?v{i} {{ {i} }}",
+    "graph": "GRAPH ?g{i} {{ ?s ?p ?o }}",
+    "side-by-side": "{{ ?s ?p ?x{i} }}",
+    "mixed": ("bind({i} as ?b{i})", "Optional {{ ?s ?p ?o{i} }}", "{{ ?s ?p ?x{i} }}", "values ?v{i} {{ 1 }}"),
+}
+
+
+def _chain(kind: str, n: int) -> str:
+    shape = _PART_OF[kind]
+    parts = [(shape[i % len(shape)] if isinstance(shape, tuple) else shape).format(i=i) for i in range(n)]
+    if kind == "side-by-side":
+        parts.insert(0, "{ ?s ?p ?o }")  # the first group joins nothing yet
+    return "SELECT * {\n" + "\n".join(parts) + "\n}"
+
+
+@pytest.mark.parametrize("kind", [*_PART_OF, "union"])
+def test_parts_up_to_the_limit_pass_one_more_is_refused_at_it(kind):
+    """1 000 BINDs in a row overflowed the stack of the Oxigraph server's thread (``kg serve`` lost its store)."""
+    if kind == "union":  # n parts: n + 1 groups joined by UNION
+        texts = ["SELECT * { " + " UNION ".join(["{ ?s ?p ?o }"] * (n + 1)) + " }" for n in (500, 501)]
+        where = len("SELECT * { ") + 501 * len("{ ?s ?p ?o } UNION ") - len("UNION ") + 1
+        check_policy(read_query_text(texts[0], name="<-e>"))
+        assert refusal(texts[1]) == f"<-e>:1:{where}: {_PARTS}"
+        return
+    check_policy(read_query_text(_chain(kind, MAX_QUERY_PARTS), name="<-e>"))
+    line = MAX_QUERY_PARTS + 2 + (kind == "side-by-side")  # the SELECT line, (the first group,) the parts
+    assert refusal(_chain(kind, MAX_QUERY_PARTS + 1)) == f"<-e>:{line}:1: {_PARTS}"
+
+
+def test_parts_are_counted_as_keywords_not_as_names_strings_iris_or_comments():
+    many = MAX_QUERY_PARTS + 1
+    decoys = [
+        "SELECT * { ?s ?p ?o "
+        + " ".join(f'FILTER(?o != "BIND UNION {{}} {{}}" && ?bind{i} != ?optional)' for i in range(many))
+        + " }",
+        "SELECT * { ?s ?p ?o " + " ".join(f"?s <urn:x:MINUS{i}> ?values{i} ." for i in range(many)) + " }",
+        "SELECT * { ?s ?p ?o\n" + "\n".join(f"# OPTIONAL {{ }} {{ }} GRAPH {i}" for i in range(many)) + "\n}",
+        "SELECT * { " + "{ " * many + "}" * many + " }",  # nested, not side by side: the nesting bound's business
+    ]
+    for text in decoys:
+        check_policy(read_query_text(text, name="<-e>"))
 
 
 def test_the_position_is_in_the_query_file_not_in_the_text_run():

@@ -42,6 +42,10 @@ MAX_MEMORY_MB = 1024
 #: stack (a segmentation fault, no message) between 2 000 and 5 000 levels; rdflib's reaches Python's
 #: recursion limit. Fixed.
 MAX_QUERY_NESTING = 1000
+#: Parts a query may chain (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side by side): Oxigraph plans
+#: each as one more level of its algebra, and 1 000 BINDs in a row overflowed the stack of its server's thread
+#: (``kg serve`` lost its store); 500, with 995 levels of nesting around them, were read.
+MAX_QUERY_PARTS = 500
 
 #: Seconds the warm query process (kg.warm) waits for a request before it exits; ``KG_CACHE_IDLE=S``.
 CACHE_IDLE = 600.0
@@ -152,7 +156,7 @@ class Limit:
     """One limit as the documents state it: its value, unit, and how a user changes it."""
 
     name: str  # the constant of this module
-    unit: str  # "s", "rows", "MB", "bytes", "levels", "redirects", "articles", "nodes"
+    unit: str  # "s", "rows", "MB", "bytes", "levels", "parts", "redirects", "articles", "nodes"
     control: str  # the flag or variable that changes it, or "fixed"
     what: str  # what it bounds, in a few words
 
@@ -192,5 +196,11 @@ LIMITS: tuple[Limit, ...] = (
     Limit("MAX_MEMORY_MB", "MB", "--max-memory MB", "memory a local query may add (0: no ceiling)"),
     Limit("MAX_REDIRECTS", "redirects", "fixed", "redirects of one exchange with an endpoint"),
     Limit("MAX_QUERY_NESTING", "levels", "fixed", "nesting of { ( [ in a query"),
+    Limit(
+        "MAX_QUERY_PARTS",
+        "parts",
+        "fixed",
+        "BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH and side-by-side groups of a query",
+    ),
     Limit("MAX_NESTING", "levels", "fixed", "nesting in Turtle, TriG and RDF/XML"),
 )

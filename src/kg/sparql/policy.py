@@ -1,4 +1,5 @@
-"""What a query may do: SPARQL Update never, SERVICE and FROM only when allowed, nesting within what parsers read.
+"""What a query may do: SPARQL Update never, SERVICE and FROM only when allowed, nesting and chains within what
+parsers and planners read.
 
 Before any engine sees a query, :func:`check_policy` refuses a SPARQL
 Update (``kg query`` only reads), and, unless ``allow_external`` is set,
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kg.errors import QueryError
-from kg.limits import MAX_QUERY_NESTING
+from kg.limits import MAX_QUERY_NESTING, MAX_QUERY_PARTS
 from kg.sparql.syntax import Query, Token, analyse, expand_escapes, position, tokenize
 from kg.sparql.values import Prepared, prepare
 
@@ -58,6 +59,9 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
     too_deep = _too_deep(shape.tokens)
     if too_deep is not None:
         raise refuse(too_deep, _TOO_DEEP)
+    too_long = _too_many_parts(shape.tokens)
+    if too_long is not None:
+        raise refuse(too_long, _TOO_MANY_PARTS)
     if shape.form in _UPDATE_WORDS:
         raise refuse(
             shape.form_at,
@@ -111,6 +115,32 @@ def _too_deep(tokens: Sequence[Token]) -> int | None:
                     return token.start + index
             elif char in "})]":
                 depth = max(0, depth - 1)
+    return None
+
+
+_TOO_MANY_PARTS = (
+    f"the query chains more than {MAX_QUERY_PARTS} parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side "
+    "by side), more than the engines can plan: refused"
+)
+#: The keywords that each add a level to the algebra an engine plans (FILTERs of a group are one conjunction).
+_PART_WORDS = frozenset({"BIND", "OPTIONAL", "MINUS", "UNION", "VALUES", "GRAPH"})
+
+
+def _too_many_parts(tokens: Sequence[Token]) -> int | None:
+    """The offset of the part one past :data:`~kg.limits.MAX_QUERY_PARTS`, or None.
+
+    A part is one of :data:`_PART_WORDS` or a group written right after another (``{ } { }``, a join).
+    Nesting is bounded apart (:func:`_too_deep`).
+    """
+    parts = 0
+    previous = ""
+    for token in tokens:
+        word = token.kind == "word" and token.text.upper() in _PART_WORDS
+        if word or (token.kind == "punct" and token.text == "{" and previous == "}"):
+            parts += 1
+            if parts > MAX_QUERY_PARTS:
+                return token.start
+        previous = token.text if token.kind == "punct" else ""
     return None
 
 
