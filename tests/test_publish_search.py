@@ -38,3 +38,21 @@ def test_suggestions_rank_an_exact_name_first_and_say_the_class_in_the_language(
     found = index.suggest("kazakhstan", "fa")
     assert (found[0]["iri"], found[0]["label"], found[0]["class"]) == (BASE + "id/kazakhstan", "قزاقستان", "کشور")
     assert index.suggest("", "en") == [] and index.suggest("x" * 10_000, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "curie", "classes"),
+    [
+        ("kg:Agreement", "kg:Agreement", {"en": "class (OWL)", "fa": "ردهٔ OWL"}),  # an ontology class
+        ("kg:party", "kg:party", {"en": "object property", "fa": "ویژگی شیء"}),
+    ],
+)
+def test_a_standard_class_is_named_in_the_language_never_by_its_prefixed_name(index, typed, curie, classes):
+    """The ontology's terms are typed by OWL's classes, the vocabularies' concepts by SKOS's: the search names
+    them as the pages do (the catalogue's terms), in both the suggestions and the static site's index."""
+    for lang, name in classes.items():
+        entry = next(e for e in index.suggest(typed.split(":")[1], lang, href=None) if e["curie"] == curie)
+        assert entry["class"] == name
+        records = index.records(lang, href=lambda iri, lang: "")
+        shown = {r["class"] for r in records if r["class"]}
+        assert not {c for c in shown if ":" in c and " " not in c}, f"classes shown by prefixed name in {lang}"

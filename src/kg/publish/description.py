@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
+from kg.i18n import term_label
 from kg.namespaces import (
     DATASET_IRI,
     ITSRDF,
@@ -49,6 +50,7 @@ from kg.namespaces import (
 )
 from kg.publish.paths import HASH_DOCUMENTS, page_stem
 from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH
+from kg.terms import prefixed
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -182,6 +184,12 @@ class Publication:
             if wanted in labels:
                 return labels[wanted]
         return next(iter(sorted(labels.items())))[1]
+
+    def name(self, iri: str, lang: str) -> str:
+        """How ``iri`` is named to a reader: its label, else the catalogue's name of a standard term
+        (``owl:sameAs``: «یکسان با», ``skos:Concept``: «مفهوم»), else its prefixed name, else the IRI."""
+        short = prefixed(iri)
+        return self.label(iri, lang) or term_label(short, lang) or short
 
     def alt_labels(self, iri: str) -> list[Literal]:
         return sorted(

@@ -61,10 +61,8 @@ class Nodes:
         return None if stem is None else self.root + stem_path(stem, lang, ext)
 
     def name(self, iri: str, lang: str) -> str:
-        """How a node is shown: its label, else the catalogue's name of a standard term (``owl:sameAs``: «یکسان با»),
-        else its prefixed name, else the IRI."""
-        name = prefixed(iri)
-        return self.publication.label(iri, lang) or term_label(name, lang) or name
+        """How a node is shown (:meth:`Publication.name`)."""
+        return self.publication.name(iri, lang)
 
     def node(self, term: Any, lang: str, *, unit: str | None = None) -> dict[str, Any]:
         """One value, ready for the template: text, link, language, title."""

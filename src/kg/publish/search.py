@@ -86,8 +86,8 @@ class SearchIndex:
             item = {
                 "iri": entry.iri,
                 "curie": prefixed(entry.iri),
-                "label": self.publication.label(entry.iri, lang) or prefixed(entry.iri),
-                "class": (self.publication.label(cls, lang) or prefixed(cls)) if cls else None,
+                "label": self.publication.name(entry.iri, lang),
+                "class": self.publication.name(cls, lang) if cls else None,
             }
             if href is not None:
                 item["href"] = href(entry.iri, lang)
@@ -112,8 +112,8 @@ class SearchIndex:
         return [
             {
                 "iri": e.iri,
-                "label": self.publication.label(e.iri, lang) or prefixed(e.iri),
-                "class": (self.publication.label(e.types[0], lang) or prefixed(e.types[0])) if e.types else None,
+                "label": self.publication.name(e.iri, lang),
+                "class": self.publication.name(e.types[0], lang) if e.types else None,
                 "href": href(e.iri, lang),
                 "keys": sorted(set(e.keys)),
             }
