@@ -122,7 +122,10 @@ def test_the_page_stays_offline_and_clean(opened):
         ("SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "refused"),
         ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "refused"),
         ("SELECT * WHERE { ?s ?p ", "error"),
+        ("SELECT * { " + " ".join(f"BIND({i} AS ?b{i})" for i in range(1000)) + " }", "refused"),  # a planner's
+        ("ASK { " + " ".join(f"BIND({i} AS ?b{i})" for i in range(500)) + " }", "answered"),  # stack held 1 000 not
     ],
+    ids=["service", "from", "update", "syntax", "parts", "parts-at-limit"],
 )
 def test_the_policy_of_kg_query_holds_in_the_page(opened, text, code):
     got = opened.js(

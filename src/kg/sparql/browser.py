@@ -143,11 +143,12 @@ def library_entries(library: str | Path | None = None) -> list[dict[str, Any]]:
 
 
 def page_limits() -> dict[str, int]:
-    """The policy's numbers for the page, those of ``kg query``: time (ms), rows (0: all) and nesting."""
+    """The policy's numbers for the page, those of ``kg query``: time (ms), rows (0: all), nesting and parts."""
     return {
         "timeoutMs": round(limits.QUERY_TIMEOUT * 1000),
         "maxRows": limits.MAX_ROWS,
         "maxNesting": limits.MAX_QUERY_NESTING,
+        "maxParts": limits.MAX_QUERY_PARTS,
     }
 
 

@@ -18,6 +18,7 @@
       wasm: element("kg-sparql-wasm").textContent.trim(),
       data: element("kg-sparql-data").textContent.trim(),
       maxNesting: Number(element("kg-sparql-worker").dataset.maxNesting) || 1000,
+      maxParts: Number(element("kg-sparql-worker").dataset.maxParts) || 500,
     });
   } catch {
     boot.worker = null; // the console starts the engine itself, and reports why if it cannot

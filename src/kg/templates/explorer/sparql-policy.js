@@ -4,7 +4,8 @@
 // SPARQL Update is refused, and so are SERVICE and FROM / FROM NAMED. Oxigraph matches keywords
 // without a word boundary (`SERVICEab:x` is `SERVICE` and `ab:x` to it), so any bare word or
 // prefixed name that starts with SERVICE or FROM, in any case, as written or with \u escapes
-// expanded, is refused; and brackets may nest at most `maxNesting` levels. The worker checks
+// expanded, is refused; brackets may nest at most `maxNesting` levels, and a query may chain at most
+// `maxParts` parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side by side). The worker checks
 // every query with this before it runs; the page's engine has no network in any case.
 
 // One token of the text: whitespace, a comment, an IRI, a string, a variable, a blank node, a
@@ -104,15 +105,35 @@ function tooDeep(tokens, max) {
   return -1;
 }
 
+// The words that each add a level to the algebra Oxigraph plans (kg.sparql.policy._PART_WORDS).
+const PART_WORDS = new Set(["BIND", "OPTIONAL", "MINUS", "UNION", "VALUES", "GRAPH"]);
+
+// The offset of the part one past `max` (a part word, or a group right after another), or -1.
+function tooManyParts(tokens, max) {
+  let parts = 0;
+  let previous = "";
+  for (const token of tokens) {
+    const word = token.kind === "word" && PART_WORDS.has(token.text.toUpperCase());
+    if (word || (token.kind === "punct" && token.text === "{" && previous === "}")) {
+      parts += 1;
+      if (parts > max) return token.start;
+    }
+    previous = token.kind === "punct" ? token.text : "";
+  }
+  return -1;
+}
+
 /**
  * Why `text` may not run, or null: `{code, word, offset, line, column}` where `code` is one of
- * "nesting", "update", "service", "from" (the page words each in its language).
+ * "nesting", "parts", "update", "service", "from" (the page words each in its language).
  */
-export function checkPolicy(text, { maxNesting = 1000 } = {}) {
+export function checkPolicy(text, { maxNesting = 1000, maxParts = 500 } = {}) {
   const tokens = tokenize(text);
   const refuse = (code, offset, word = "") => ({ code, word, offset, ...position(text, offset) });
   const deep = tooDeep(tokens, maxNesting);
   if (deep >= 0) return refuse("nesting", deep);
+  const long = tooManyParts(tokens, maxParts);
+  if (long >= 0) return refuse("parts", long);
   const { form, at } = queryForm(tokens);
   if (UPDATE_WORDS.has(form)) return refuse("update", at, form);
   const readings = [{ tokens, origin: null }];
