@@ -252,3 +252,30 @@ def test_pages_that_run_no_query_pass_a_full_house():
         await asyncio.wait_for(running, WAIT)
 
     _run(scenario)
+
+
+def test_a_long_text_is_read_off_the_event_loop_a_short_one_on_it():
+    """kg serve's readers of a request's query text (mistakes, policy): a text past SERVE_INLINE_TEXT characters
+    is read in a worker thread, so a hostile 1 MiB text does not hold every other request."""
+    import asyncio
+    import threading
+
+    from kg import limits
+    from kg.guard import read_text
+
+    def where(text: str, tag: str) -> tuple[str, int, str]:
+        return threading.current_thread().name, len(text), tag
+
+    async def both() -> tuple[tuple, tuple, str]:
+        loop = threading.current_thread().name
+        short = await read_text("x" * limits.SERVE_INLINE_TEXT, where, tag="short")
+        long = await read_text("x" * (limits.SERVE_INLINE_TEXT + 1), where, tag="long")
+        return short, long, loop
+
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(asyncio.run(both())))  # a loop of its own
+    worker.start()
+    worker.join(60)
+    (short, long, loop) = result[0]
+    assert short == (loop, limits.SERVE_INLINE_TEXT, "short")
+    assert long[0] != loop and long[1:] == (limits.SERVE_INLINE_TEXT + 1, "long")

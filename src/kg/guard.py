@@ -172,6 +172,17 @@ def _machine_names() -> set[str]:
     return names
 
 
+async def read_text(text: str, reader: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``reader(text, *args, **kwargs)``: on the event loop for a text of up to
+    :data:`~kg.limits.SERVE_INLINE_TEXT` characters (well under a millisecond), in a worker thread for a
+    longer one (1 MiB: about a second), so that a request's long text does not hold every other request."""
+    if len(text) <= limits.SERVE_INLINE_TEXT:
+        return reader(text, *args, **kwargs)
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(reader, text, *args, **kwargs)
+
+
 def remaining(scope: Scope, default: float | None) -> float | None:
     """Seconds left of the request's time limit (counted from its arrival), or ``default`` if unguarded."""
     deadline = scope.get("state", {}).get(DEADLINE)

@@ -38,14 +38,13 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from yarl import URL
 
 from kg import limits
 from kg.errors import QueryError
-from kg.guard import Refused, remaining
+from kg.guard import Refused, read_text, remaining
 from kg.sparql.explain import explain_oxigraph_answer, find_problems, protocol_message
 
 #: What Oxigraph's server writes as the last chunk of an answer it cancelled at its time limit.
@@ -249,11 +248,8 @@ class SparqlProxy:
             text = request.query_params.get("query", "")
         if not text.strip():
             return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
-        long = len(text) > limits.SERVE_INLINE_TEXT  # read off the event loop, so others go on meanwhile
-        if long:
-            problems = await run_in_threadpool(find_problems, text, project_prefixes=False)
-        else:
-            problems = find_problems(text, project_prefixes=False)  # a Protocol request declares its own prefixes
+        # a Protocol request declares its own prefixes
+        problems = await read_text(text, find_problems, project_prefixes=False)
         if problems:
             return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
@@ -264,10 +260,7 @@ class SparqlProxy:
             return Response(cached[1], media_type=cached[0])
         if not self.allow_external:
             try:
-                if long:  # a long text takes a while (1 MiB: about 1.3 s)
-                    await run_in_threadpool(_check, text)
-                else:
-                    _check(text)
+                await read_text(text, _check)
             except QueryError as exc:
                 return PlainTextResponse(str(exc), status_code=403)
             left = remaining(request.scope, self.timeout)

@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import KgError, QueryError, QuerySyntaxError
+from kg.guard import read_text
 from kg.i18n import isolate, messages, text
-from kg.limits import SERVE_INLINE_TEXT, SERVE_TIMEOUT, SHOWN_PROBLEMS
+from kg.limits import SERVE_TIMEOUT, SHOWN_PROBLEMS
 from kg.namespaces import PREFIXES
 from kg.site.pages import (
     Library,
@@ -94,8 +95,7 @@ async def adhoc(request: Request) -> Response:
     if not given:
         return page("adhoc.html", request, **context)
     site = site_of(request)
-    long = len(query_text) > SERVE_INLINE_TEXT  # read off the event loop, so others go on meanwhile
-    problems = await run_in_threadpool(find_problems, query_text) if long else find_problems(query_text)
+    problems = await read_text(query_text, find_problems)
     status = 400
     if not problems:
         try:
@@ -105,10 +105,7 @@ async def adhoc(request: Request) -> Response:
             context["table"] = result_table(result, lang)
             return page("adhoc.html", request, **context)
         except QueryError as exc:
-            if long:
-                problems = await run_in_threadpool(_query_problems, query_text, exc, lang)
-            else:
-                problems = _query_problems(query_text, exc, lang)
+            problems = await read_text(query_text, _query_problems, exc, lang)
         except KgError as exc:
             status = status_of(exc)
             problems = [Problem("not_run", detail=str(exc))]
