@@ -30,7 +30,6 @@ True
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -231,6 +230,8 @@ def fold_generic() -> dict[str, list]:
 def generate_fold_script() -> str:
     """The text of the script's folding module, computed from :func:`fold_table` and :func:`fold_generic`."""
     generic = fold_generic()
+    import json
+
     entries = "".join(f"  {json.dumps(ch)}: {json.dumps(folded)},\n" for ch, folded in fold_table().items())
     marks = "".join(f"  [{a}, {b}],\n" for a, b in generic["marks"])
     spaces = ", ".join(map(str, generic["spaces"]))
