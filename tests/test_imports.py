@@ -67,7 +67,7 @@ def import_graph() -> nx.DiGraph:
     return graph
 
 
-_WRITERS = ("quads", "order", "stored", "check", "ntriples", "turtle", "jsonld", "rdfxml")
+_WRITERS = ("quads", "order", "stored", "sink", "check", "ntriples", "turtle", "jsonld", "rdfxml")
 _GRAPH = "sources describe quality validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
