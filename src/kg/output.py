@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +99,8 @@ def check_output(out: str | Path, *, directory: bool) -> Path:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise OutputError(f"cannot create it: {ancestor} is not a directory", path=out)
+    import tempfile  # shutil and random with it: 3 ms a command that reads only (kg query)
+
     try:
         fd, probe = tempfile.mkstemp(prefix=".kg-probe-", dir=ancestor)
         os.close(fd)
@@ -165,6 +165,8 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
             raise OutputError("is a directory; give a file name", path=target)
         refuse_special(target)
         refuse_input(target)
+    import tempfile
+
     staged: list[tuple[Path, Path]] = []
     try:
         for target, text in targets.items():
@@ -227,6 +229,8 @@ def replace_path(new: Path, target: Path) -> None:
     half-deleted; where the exchange is not supported the old folder is first
     renamed aside, then the new one moved in. Raises OutputError.
     """
+    import shutil
+
     try:
         if target.is_dir() and not target.is_symlink():
             if _exchange(new, target):
