@@ -15,6 +15,7 @@ from kg.publish.pages import Renderer
 from kg.publish.paths import RDF_SUFFIXES
 from test_publish_description import ASTANA, MOU, fixture_store
 
+LANGS = ("en", "fa")
 SYNTAX = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdf": "RDF_XML"}
 
 
@@ -84,8 +85,9 @@ def test_the_ontology_documentation_is_rendered_once_per_language_for_every_page
     calls = []
     render_html = kg.docs.render_html
     monkeypatch.setattr(kg.docs, "render_html", lambda *args: calls.append(args[1]) or render_html(*args))
-    pages = {(iri, lang, r.root): render_document(r, iri, "html", lang) for iri in iris for lang in "en fa".split()
-             for r in renderers}  # fmt: skip
+    pages = {
+        (iri, lang, r.root): render_document(r, iri, "html", lang) for iri in iris for lang in LANGS for r in renderers
+    }
     assert sorted(calls) == ["en", "fa"]
     monkeypatch.setattr(kg.docs, "render_html", render_html)
     ontology = load_ontology()
