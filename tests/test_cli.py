@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from kg import resources
 from kg.build import outputs
-from kg.cli import COMMANDS, ORDER, build_parser
+from kg.cli import COMMANDS, HOMES, ORDER, build_parser
 from kg.sources import Sources
 
 
@@ -29,6 +30,22 @@ def test_help_through_the_installed_script_lists_every_command(kg):
 def test_every_command_module_command_is_listed_once_in_the_help_order():
     assert sorted(ORDER) == sorted(COMMANDS) == _commands()
     assert len(set(ORDER)) == len(ORDER)
+    # Each command is found in the module HOMES names, and no module defines one HOMES does not name.
+    defined = {}
+    for module in set(HOMES.values()):
+        for name in importlib.import_module(f"kg.cli.{module}").COMMANDS:
+            defined[name] = module
+    assert defined == HOMES
+
+
+def test_a_command_line_imports_that_command_s_module_alone():
+    code = (
+        "import sys; from kg.cli import shared_parser\n"
+        "shared_parser('query').parse_args(['query', 'cq01'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kg.cli.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout == "['kg.cli.options', 'kg.cli.query']\n", done.stderr
 
 
 def test_parsing_a_command_line_imports_no_library_a_command_calls():

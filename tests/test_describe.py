@@ -15,9 +15,10 @@ from rdflib.namespace import DefinedNamespace
 
 from kg import resources
 from kg.cli import main
-from kg.describe import CC_BY_4, creation_date, describe, describe_dataset
+from kg.describe import CC_BY_4, TEXTS, creation_date, describe, describe_dataset
 from kg.errors import UsageError
 from kg.export import select_parts, union
+from kg.i18n import LANGUAGES, catalogue_domain
 from kg.namespaces import (
     DATASET_IRI,
     DCAT,
@@ -104,6 +105,24 @@ def test_title_description_and_rights_in_both_languages(article_union):
     assert (DATASET_IRI, DCTERMS.created, Literal("2022-06-19", datatype=XSD.date)) in d
     assert (DATASET_IRI, RDF.type, VOID.Dataset) in d and (DATASET_IRI, RDF.type, DCAT.Dataset) in d
     assert (DATASET_IRI, DCTERMS.conformsTo, ONTOLOGY_IRI) in d
+
+
+def test_the_description_s_texts_come_from_the_catalogue_in_both_languages(article_parts):
+    """The description's texts live in the one catalogue (i18n.toml [dataset]): every text without placeholders is
+    a literal of the description in each language, and each keyword is its own dcat:keyword."""
+    d = describe_dataset(article_parts, created=DAY)
+    literals = {(str(o), o.language) for o in d.objects() if isinstance(o, Literal)}
+    for key, entry in catalogue_domain(TEXTS).items():
+        if key == "keywords" or "{" in entry["en"]:
+            continue
+        for lang in LANGUAGES:
+            assert (entry[lang], lang) in literals, f"{key}@{lang}"
+    keywords = {(str(o), o.language) for o in d.objects(DATASET_IRI, DCAT.keyword)}
+    assert ("transport corridors", "en") in keywords and ("کریدورهای حمل‌ونقل", "fa") in keywords
+    assert len(keywords) == 12 and not any("," in word or "،" in word for word, _ in keywords)
+    citations = {o.language: str(o) for o in d.objects(DATASET_IRI, DCTERMS.bibliographicCitation)}
+    assert citations[None].startswith("The kg project (") and "version" in citations[None]
+    assert citations["fa"].startswith("پروژهٔ kg (") and "[مجموعه‌داده]" in citations["fa"]
 
 
 def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_languages(article_parts):

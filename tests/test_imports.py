@@ -67,7 +67,7 @@ def import_graph() -> nx.DiGraph:
     return graph
 
 
-_WRITERS = ("quads", "order", "stored", "check", "ntriples", "turtle", "jsonld", "rdfxml")
+_WRITERS = ("quads", "order", "stored", "sink", "check", "ntriples", "turtle", "jsonld", "rdfxml")
 _GRAPH = "sources describe quality validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
@@ -90,7 +90,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         ]
     )
     | {"kg.publish.paths", "kg.publish.dates"},
-    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.http", "kg.guard", "kg.httpd"})
+    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.http", "kg.guard", "kg.httpd", "kg.supervisor"})
     | {"kg.writers", *(f"kg.writers.{n}" for n in _WRITERS)},
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module

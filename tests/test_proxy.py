@@ -32,6 +32,7 @@ from kg.proxy import (
     machine_threads,
     start_budget,
 )
+from kg.supervisor import Health
 
 JSON = "application/sparql-results+json"
 ROWS = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
@@ -240,6 +241,31 @@ def test_a_server_that_does_not_answer_is_502(loop, server):
     client.close()
     assert answer.status_code == 502 and answer.text.startswith("the SPARQL server did not answer: ")
     assert server.requests == []
+
+
+def test_while_the_supervised_server_restarts_a_query_is_503_with_retry_after_and_an_answer_given_is_kept(loop, server):
+    health = Health()
+    client = Client(loop, health=health)
+    asked = {"query": "ASK { ?s ?p ?o }"}
+    assert client.get("/query", params=asked).status_code == 200
+    health.set_restarting(2)
+    answer = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert (answer.status_code, answer.headers["retry-after"], answer.text) == (
+        503,
+        "2",
+        "the SPARQL server behind kg serve stopped and is restarting; try again in 2 s",
+    )
+    assert client.get("/query", params=asked).status_code == 200  # answered before: from the cache
+    assert len(server.requests) == 1
+    health.set_up()
+    assert client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"}).status_code == 200
+    client.close()
+    # the supervisor has not seen the death yet, but nothing listens: restarting too
+    client = Client(loop, endpoint=f"http://127.0.0.1:{free_port()}/query", health=Health())
+    answer = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    client.close()
+    assert (answer.status_code, answer.headers["retry-after"]) == (503, "1")
+    assert len(server.requests) == 2
 
 
 def test_a_long_answer_is_streamed_whole(loop, server):

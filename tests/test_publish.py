@@ -219,6 +219,72 @@ def test_search_answers_json_suggestions_folded_in_either_script(client, query, 
     assert set(found[0]) == {"iri", "label", "class", "href", "curie"}
 
 
+CHROMIUM_NAVIGATION = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+    "application/signed-exchange;v=b3;q=0.7"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "answer"),
+    [
+        ("/search", CHROMIUM_NAVIGATION, "html"),  # a browser's navigation: the page
+        ("/search", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),  # Firefox
+        ("/search", "application/xhtml+xml", "html"),
+        ("/search", "application/json;q=0.5, text/html", "html"),
+        ("/search", None, "json"),  # a client that says nothing
+        ("/search", "*/*", "json"),  # fetch()'s and curl's default
+        ("/search", "application/json", "json"),
+        ("/search", "text/html;q=0, */*", "json"),  # HTML refused by name
+        ("/search", "application/x-suggestions+json", "suggestions"),
+        ("/search.json", CHROMIUM_NAVIGATION, "json"),  # the suffix: always JSON
+        ("/search?format=json&", CHROMIUM_NAVIGATION, "json"),
+        ("/search?format=suggestions&", "text/html", "suggestions"),
+        ("/search?format=html&", "application/json", "html"),
+    ],
+)
+def test_search_answers_the_page_to_browsers_and_json_to_clients(client, path, accept, answer):
+    query = urllib.parse.urlencode({"q": "توكايف", "lang": "fa"})
+    url = path + ("" if path.endswith("&") else "?") + query
+    status, headers, body = client.request(url, {"Accept": accept} if accept else {})
+    assert status == 200
+    negotiated = "format=" not in path and not path.startswith("/search.json")
+    assert ("accept" in headers.get("vary", "").lower()) == negotiated
+    if answer == "html":
+        page = body.decode("utf-8")
+        assert headers["content-type"] == "text/html; charset=utf-8" and "content-security-policy" in headers
+        assert '<html lang="fa" dir="rtl">' in page and 'href="/id/kassym-jomart-tokayev.fa.html"' in page
+    elif answer == "json":
+        assert headers["content-type"] == "application/json"
+        assert json.loads(body)[0]["iri"] == BASE + "id/kassym-jomart-tokayev"
+    else:
+        assert headers["content-type"] == "application/x-suggestions+json"
+        text, labels, _, links = json.loads(body)
+        assert text == "توكايف" and labels[0] == "قاسم ژومارت توکایف" and links[0].endswith("tokayev.fa.html")
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "status"),
+    [
+        ("/search?q=tokayev", "image/png", 406),
+        ("/search?q=tokayev", "text/html;q=0, application/json;q=0", 406),
+        ("/search?q=tokayev&format=xml", None, 400),
+        ("/search.json?q=tokayev&format=%3Cscript%3E", None, 400),
+    ],
+)
+def test_search_refuses_what_it_cannot_answer_in_words(client, path, accept, status):
+    got, headers, body = client.request(path, {"Accept": accept} if accept else {})
+    assert got == status and headers["content-type"].startswith("text/plain")
+    text = body.decode("utf-8")
+    assert ("application/json" in text and "text/html" in text) if status == 406 else "json, suggestions, html" in text
+    assert "<script>" not in text and "Traceback" not in text
+
+
+def test_search_answers_head_as_get_without_the_body(client):
+    status, headers, body = client.request("/search?q=tokayev", {"Accept": "text/html"}, method="HEAD")
+    assert (status, body) == (200, b"") and headers["content-type"] == "text/html; charset=utf-8"
+
+
 def test_result_tables_link_to_the_pages_of_the_site(client):
     status, _, body = client.request("/q/cq01-agreements?lang=fa")
     page = body.decode("utf-8")

@@ -12,7 +12,9 @@ import urllib.request
 
 import pytest
 
-from kg.describe import DATA_GRAPH_LABEL
+from kg.describe import texts
+
+DATA_GRAPH_LABEL = texts("data_graph")
 
 pytestmark = [pytest.mark.server]
 

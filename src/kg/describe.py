@@ -31,7 +31,8 @@ from rdflib.term import Node
 
 from kg.errors import UsageError
 from kg.formats import FORMATS, rdf_format
-from kg.i18n import digits, term_label
+from kg.i18n import LANGUAGES as UI_LANGUAGES
+from kg.i18n import digits, term_label, text
 from kg.namespaces import (
     BASE,
     DATASET_IRI,
@@ -63,58 +64,24 @@ from kg.writers import serialize
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
-TITLE = {
-    "en": "Iran–Kazakhstan cooperation knowledge graph",
-    "fa": "گراف دانش همکاری ایران و قزاقستان",
-}
-DESCRIPTION = {
-    "en": "The entities and facts of one ISNA news article (June 2022) on the Kazakh president's state visit to "
-    "Tehran, with the ontology and controlled vocabularies that describe them; every fact is tied to its span "
-    "of the article text.",
-    "fa": "موجودیت‌ها و واقعیت‌های یک خبر ایسنا (خرداد ۱۴۰۱) دربارهٔ سفر رسمی رئیس‌جمهور قزاقستان به تهران، "
-    "همراه با هستان‌شناسی و واژگان کنترل‌شده‌ای که آن‌ها را توصیف می‌کنند؛ هر واقعیت به بخشی از متن خبر پیوند دارد.",
-}
-RIGHTS = {
-    "en": "The ontology, vocabularies and data are licensed under CC BY 4.0. The article text they quote "
-    "(nif:isString, nif:anchorOf, schema:text) belongs to ISNA (Iranian Students' News Agency) and is not "
-    "covered by that licence.",
-    "fa": "هستان‌شناسی، واژگان و داده‌ها با پروانهٔ CC BY 4.0 منتشر شده‌اند. متن خبری که نقل می‌کنند "
-    "(nif:isString، nif:anchorOf، schema:text) از آنِ خبرگزاری دانشجویان ایران (ایسنا) است و مشمول این پروانه نیست.",
-}
-KEYWORDS = {
-    "en": ("Iran", "Kazakhstan", "knowledge graph", "news", "trade", "transport corridors"),
-    "fa": ("ایران", "قزاقستان", "گراف دانش", "خبر", "تجارت", "کریدورهای حمل‌ونقل"),
-}
-CREATOR = {"en": "The kg project", "fa": "پروژهٔ kg"}
-CURATION = {
-    "en": "Curation: the article read, its entities and facts written in the ontology, each tied to its span",
-    "fa": "ویرایش: خواندن خبر و نوشتن موجودیت‌ها و واقعیت‌هایش در هستان‌شناسی، هر یک با پیوند به بخشی از متن",
-}
-#: The data's named graph (``<BASE data>`` in TriG and N-Quads) has no label in the parts: its label is here.
-DATA_GRAPH_LABEL = {"en": "the data: entities and facts", "fa": "داده‌ها: موجودیت‌ها و واقعیت‌ها"}
-#: The title of each named graph's ``void:subset``, by its name after the base IRI (others: "the named graph X").
-SUBSET_TITLES = {
-    "data": {"en": "the named graph of the data", "fa": "گراف نام‌دار داده‌ها"},
-    "ontology": {"en": "the named graph of the ontology", "fa": "گراف نام‌دار هستان‌شناسی"},
-    "vocabularies": {"en": "the named graph of the vocabularies", "fa": "گراف نام‌دار واژگان"},
-}
-#: Names of the terms the description points to that are described nowhere else, for its readers in each language.
+#: The catalogue's domain of the description's texts (titles, description, rights, labels): each is written as an
+#: ``@en`` and an ``@fa`` literal.
+TEXTS = "dataset"
+
+
+def texts(key: str, /, **values: Any) -> dict[str, str]:
+    """The catalogue's text ``key`` of the description in each UI language, ``{lang: text}``."""
+    return {lang: text(TEXTS, key, lang, **values) for lang in UI_LANGUAGES}
+
+
+#: Terms the description points to that are described nowhere else, with the key of their names in the catalogue.
 NAMES = {
-    "http://id.loc.gov/vocabulary/iso639-1/fa": {"en": "Persian", "fa": "فارسی"},
-    "http://id.loc.gov/vocabulary/iso639-1/en": {"en": "English", "fa": "انگلیسی"},
-    "https://creativecommons.org/licenses/by/4.0/": {
-        "en": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
-        "fa": "کریتیو کامنز، انتساب ۴٫۰ بین‌المللی (CC BY 4.0)",
-    },
+    "http://id.loc.gov/vocabulary/iso639-1/fa": "language_fa",
+    "http://id.loc.gov/vocabulary/iso639-1/en": "language_en",
+    str(CC_BY_4): "licence",
 }
-ACCRUAL_POLICY_LABEL = {"en": "update policy", "fa": "سیاست به‌روزرسانی"}
-LINKSET_LABEL = {"en": "links to Wikidata (owl:sameAs)", "fa": "پیوندها به ویکی‌داده (owl:sameAs)"}
-SEARCH_DESCRIPTION = {"en": "the search's description (OpenSearch)", "fa": "توصیف جست‌وجو (OpenSearch)"}
-#: The label of a class or property partition, from the name of its class or property.
-PARTITION_LABELS = {
-    "class": {"en": "instances of {}", "fa": "نمونه‌های {}"},
-    "property": {"en": "statements of {}", "fa": "گزاره‌های {}"},
-}
+#: The key of each named graph's ``void:subset`` title, by its name after the base IRI (others: ``subset_other``).
+SUBSET_TITLES = {"data": "subset_data", "ontology": "subset_ontology", "vocabularies": "subset_vocabularies"}
 LANGUAGES = (
     URIRef("http://id.loc.gov/vocabulary/iso639-1/fa"),
     URIRef("http://id.loc.gov/vocabulary/iso639-1/en"),
@@ -123,15 +90,6 @@ LANGUAGES = (
 IANA = "https://www.iana.org/assignments/media-types/"
 #: Formats of the exports, as W3C format IRIs (void:feature) and IANA media types (dcat:mediaType).
 FEATURES = {f.name: (f.w3c, f.media_type) for f in FORMATS.values()}
-#: How often the dataset changes (dcterms:accrualPeriodicity) and by what rule (dcterms:accrualPolicy).
-ACCRUAL_POLICY = {
-    "en": "One article, curated once: no new articles are added. The graph changes only when a curator or a "
-    "reader finds an error, or the ontology grows; each change is released under a new version number "
-    "(CHANGELOG.md), so updates are irregular.",
-    "fa": "یک خبر که یک بار ویرایش شده است: خبر تازه‌ای افزوده نمی‌شود. گراف تنها وقتی تغییر می‌کند که ویراستار "
-    "یا خواننده‌ای خطایی بیابد یا هستان‌شناسی گسترش یابد؛ هر تغییر با شمارهٔ نسخهٔ تازه منتشر می‌شود "
-    "(CHANGELOG.md)، پس به‌روزرسانی‌ها نامنظم‌اند.",
-}
 #: Classes whose first instance (in IRI order) is given as void:exampleResource.
 EXAMPLE_CLASSES = (KG.NewsArticle, KG.StateVisit, KG.Agreement, KG.Statement, KG.TradeFigure, KG.Slip, KG.Mention)
 
@@ -219,9 +177,9 @@ def _vocabularies(terms: set[Node]) -> list[URIRef]:
     return [URIRef(ns) for ns in sorted(found)]
 
 
-def _add_bilingual(graph: Graph, subject: Node, predicate: URIRef, texts: Mapping[str, str]) -> None:
-    for lang, text in texts.items():
-        graph.add((subject, predicate, Literal(text, lang=lang)))
+def _add_bilingual(graph: Graph, subject: Node, predicate: URIRef, values: Mapping[str, str]) -> None:
+    for lang, value in values.items():
+        graph.add((subject, predicate, Literal(value, lang=lang)))
 
 
 def describe_dataset(
@@ -240,19 +198,22 @@ def describe_dataset(
     ds = DATASET_IRI
     d.add((ds, RDF.type, VOID.Dataset))
     d.add((ds, RDF.type, DCAT.Dataset))
-    _add_bilingual(d, ds, DCTERMS.title, TITLE)
-    _add_bilingual(d, ds, DCTERMS.description, DESCRIPTION)
-    _add_bilingual(d, ds, DCTERMS.rights, RIGHTS)
-    _add_bilingual(d, ds, DCTERMS.creator, CREATOR)
-    for lang, words in KEYWORDS.items():
-        for word in words:
+    for key, predicate in (
+        ("title", DCTERMS.title),
+        ("description", DCTERMS.description),
+        ("rights", DCTERMS.rights),
+        ("creator", DCTERMS.creator),
+    ):
+        _add_bilingual(d, ds, predicate, texts(key))
+    for lang, words in texts("keywords").items():
+        for word in words.split(text("publication", "list_sep", lang)):
             d.add((ds, DCAT.keyword, Literal(word, lang=lang)))
     d.add((ds, DCTERMS.license, CC_BY_4))
     d.add((ds, DCTERMS.created, Literal((created or creation_date(sources)).isoformat(), datatype=XSD.date)))
     for language in LANGUAGES:
         d.add((ds, DCTERMS.language, language))
-    for iri, names in NAMES.items():
-        _add_bilingual(d, URIRef(iri), RDFS.label, names)
+    for iri, key in NAMES.items():
+        _add_bilingual(d, URIRef(iri), RDFS.label, texts(key))
     d.add((ds, DCTERMS.conformsTo, ONTOLOGY_IRI))
     d.add((ds, DCTERMS.conformsTo, SHAPES_IRI))
     d.add((ds, VOID.uriSpace, Literal(_ID_SPACE)))
@@ -271,9 +232,7 @@ def describe_dataset(
         d.add((ds, DCAT.distribution, dist))
         d.add((dist, RDF.type, DCAT.Distribution))
         command = f"kg export --format {name}"
-        _add_bilingual(
-            d, dist, DCTERMS.title, {"en": f"{syntax} export ({command})", "fa": f"خروجی {syntax} ({command})"}
-        )
+        _add_bilingual(d, dist, DCTERMS.title, texts("distribution", syntax=syntax, command=command))
         d.add((dist, DCAT.mediaType, URIRef(f"{IANA}{media_type}")))
         _add_bilingual(d, URIRef(f"{IANA}{media_type}"), RDFS.label, {"en": media_type, "fa": media_type})
         d.add((dist, DCTERMS.license, CC_BY_4))
@@ -310,12 +269,16 @@ def dataset_version(data: Graph | Data) -> str:
 
 def citation(version: str, year: int, lang: str = "en") -> str:
     """How to cite the dataset (dcterms:bibliographicCitation; CITATION.cff says the same in English)."""
-    if lang == "fa":
-        return (
-            f"{CREATOR['fa']} ({digits(str(year), 'fa')}). {TITLE['fa']}، نسخهٔ {digits(version, 'fa')} "
-            f"[مجموعه‌داده]. {DATASET_IRI}"
-        )
-    return f"{CREATOR['en']} ({year}). {TITLE['en']}, version {version} [Data set]. {DATASET_IRI}"
+    return text(
+        TEXTS,
+        "citation",
+        lang,
+        creator=text(TEXTS, "creator", lang),
+        year=digits(str(year), lang),
+        title=text(TEXTS, "title", lang),
+        version=digits(version, lang),
+        iri=str(DATASET_IRI),
+    )
 
 
 def _describe_publication(data: Data, d: Graph, created: date) -> None:
@@ -326,28 +289,33 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     d.add((ds, DCTERMS.publisher, publisher))
     d.add((publisher, RDF.type, PROV.Organization))
     d.add((publisher, RDF.type, DCTERMS.Agent))
-    _add_bilingual(d, publisher, RDFS.label, CREATOR)
+    _add_bilingual(d, publisher, RDFS.label, texts("creator"))
     d.add((ds, DCAT.contactPoint, contact))
     d.add((contact, RDF.type, VCARD.Organization))
-    _add_bilingual(d, contact, RDFS.label, CREATOR)
-    d.add((contact, VCARD.fn, Literal(CREATOR["en"], lang="en")))
+    _add_bilingual(d, contact, RDFS.label, texts("creator"))
+    d.add((contact, VCARD.fn, Literal(text(TEXTS, "creator", "en"), lang="en")))
     d.add((contact, VCARD.hasURL, URIRef(BASE)))
     d.add((ds, DCAT.landingPage, URIRef(BASE)))
-    _add_bilingual(d, URIRef(BASE), RDFS.label, TITLE)
+    _add_bilingual(d, URIRef(BASE), RDFS.label, texts("title"))
     d.add((ds, VOID.openSearchDescription, URIRef(f"{BASE}opensearch.xml")))  # /search, described for machines
-    _add_bilingual(d, URIRef(f"{BASE}opensearch.xml"), RDFS.label, SEARCH_DESCRIPTION)
+    _add_bilingual(d, URIRef(f"{BASE}opensearch.xml"), RDFS.label, texts("search_description"))
     d.add((ds, OWL.versionInfo, Literal(version)))
     versioned = URIRef(f"{ds}/{version}")
     d.add((ds, DCTERMS.hasVersion, versioned))
     d.add((versioned, DCTERMS.isVersionOf, ds))
-    _add_bilingual(d, versioned, RDFS.label, {"en": f"version {version}", "fa": f"نسخهٔ {digits(version, 'fa')}"})
+    _add_bilingual(
+        d,
+        versioned,
+        RDFS.label,
+        {lang: text(TEXTS, "version", lang, version=digits(version, lang)) for lang in UI_LANGUAGES},
+    )
     d.add((ds, DCTERMS.modified, Literal(created.isoformat(), datatype=XSD.date)))
     policy = URIRef(f"{ds}#accrual-policy")
     d.add((ds, DCTERMS.accrualPeriodicity, FREQ.irregular))
     d.add((ds, DCTERMS.accrualPolicy, policy))
     d.add((policy, RDF.type, DCTERMS.Policy))
-    _add_bilingual(d, policy, DCTERMS.description, ACCRUAL_POLICY)
-    _add_bilingual(d, policy, RDFS.label, ACCRUAL_POLICY_LABEL)
+    _add_bilingual(d, policy, DCTERMS.description, texts("accrual_policy"))
+    _add_bilingual(d, policy, RDFS.label, texts("accrual_policy_label"))
     d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year))))
     d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year, "fa"), lang="fa")))
     # The links to Wikidata as a void:Linkset, with their count.
@@ -357,18 +325,18 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     linkset, wikidata = URIRef(f"{ds}#linkset-wikidata"), URIRef(f"{ds}#wikidata")
     d.add((ds, VOID.subset, linkset))
     d.add((linkset, RDF.type, VOID.Linkset))
-    _add_bilingual(d, linkset, RDFS.label, LINKSET_LABEL)
+    _add_bilingual(d, linkset, RDFS.label, texts("linkset"))
     d.add((linkset, VOID.subjectsTarget, ds))
     d.add((linkset, VOID.objectsTarget, wikidata))
     d.add((linkset, VOID.linkPredicate, OWL.sameAs))
     d.add((linkset, VOID.triples, Literal(int(links))))
     d.add((wikidata, RDF.type, VOID.Dataset))
-    _add_bilingual(d, wikidata, DCTERMS.title, {"en": "Wikidata", "fa": "ویکی‌داده"})
+    _add_bilingual(d, wikidata, DCTERMS.title, texts("wikidata"))
     d.add((wikidata, VOID.uriSpace, Literal(str(WD))))
     # The curation: who turned the article into the graph, from what, and when.
     d.add((ds, PROV.wasGeneratedBy, curation))
     d.add((curation, RDF.type, PROV.Activity))
-    _add_bilingual(d, curation, RDFS.label, CURATION)
+    _add_bilingual(d, curation, RDFS.label, texts("curation"))
     d.add((curation, PROV.wasAssociatedWith, publisher))
     d.add((curation, PROV.endedAtTime, Literal(f"{created.isoformat()}T00:00:00Z", datatype=XSD.dateTime)))
     for article in data.subjects(RDF.type, KG.NewsArticle):
@@ -392,10 +360,10 @@ def _describe_subsets(data: Data, d: Graph) -> None:
         d.add((subset, RDF.type, VOID.Dataset))
         d.add((subset, RDF.type, SD.NamedGraph))
         d.add((subset, SD.name, name))
-        titles = SUBSET_TITLES.get(stem, {"en": f"the named graph {stem}", "fa": f"گراف نام‌دار {stem}"})
+        titles = texts(SUBSET_TITLES[stem]) if stem in SUBSET_TITLES else texts("subset_other", name=stem)
         _add_bilingual(d, subset, DCTERMS.title, titles)
         if stem == "data":
-            _add_bilingual(d, name, RDFS.label, DATA_GRAPH_LABEL)
+            _add_bilingual(d, name, RDFS.label, texts("data_graph"))
         d.add((subset, VOID.triples, Literal(int(triples))))
         d.add((subset, VOID.distinctSubjects, Literal(int(subjects))))
         d.add((subset, VOID.properties, Literal(int(properties))))
@@ -453,7 +421,7 @@ def _describe_counts(data: Data, d: Graph) -> set[Node]:
             d,
             part,
             RDFS.label,
-            {lang: PARTITION_LABELS["class"][lang].format(names(cls, lang)) for lang in ("en", "fa")},
+            {lang: text(TEXTS, "class_partition", lang, name=names(cls, lang)) for lang in UI_LANGUAGES},
         )
     for prop, count in properties:
         part = _partition_iri("property", prop)
@@ -464,7 +432,7 @@ def _describe_counts(data: Data, d: Graph) -> set[Node]:
             d,
             part,
             RDFS.label,
-            {lang: PARTITION_LABELS["property"][lang].format(names(prop, lang)) for lang in ("en", "fa")},
+            {lang: text(TEXTS, "property_partition", lang, name=names(prop, lang)) for lang in UI_LANGUAGES},
         )
     return {cls for cls, _ in typed} | {prop for prop, _ in properties}
 

@@ -83,6 +83,11 @@ SERVE_TIMEOUT = 10.0
 SERVE_FORWARD_GRACE = 1.0
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
+#: Times ``kg serve`` restarts its Oxigraph server (on the same store) within :data:`SERVE_RESTART_WINDOW`
+#: seconds, after it died under a request; one death more in the window and ``kg serve`` ends (exit 6).
+SERVE_RESTARTS = 5
+#: Seconds over which :data:`SERVE_RESTARTS` are counted.
+SERVE_RESTART_WINDOW = 60.0
 #: Bytes a request body to ``kg serve`` may have (``--max-body N``): past it, 413 before the rest is read.
 SERVE_MAX_BODY = 1024 * 1024
 #: Requests that run queries, at once, per ``kg serve`` process; the rest wait in the queue.
@@ -192,6 +197,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("PUSH_TIMEOUT", "s", "--timeout S", "an upload of kg push"),
     Limit("SERVE_MAX_BODY", "bytes", "--max-body N", "a request body to kg serve"),
     Limit("SERVE_HEAD_TIMEOUT", "s", "fixed", "a request's headers to kg serve"),
+    Limit("SERVE_RESTARTS", "restarts", "fixed", "of kg serve's Oxigraph server, within SERVE_RESTART_WINDOW"),
+    Limit("SERVE_RESTART_WINDOW", "s", "fixed", "over which kg serve counts the restarts of its Oxigraph"),
     Limit("MAX_ROWS", "rows", "--max-rows N", "rows of a result (0: all)"),
     Limit("MAX_MEMORY_MB", "MB", "--max-memory MB", "memory a local query may add (0: no ceiling)"),
     Limit("MAX_REDIRECTS", "redirects", "fixed", "redirects of one exchange with an endpoint"),

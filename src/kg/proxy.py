@@ -15,6 +15,11 @@ or of a form) by:
    BENCHMARKS.md, "kg serve under load"), within the seconds left of the request's time limit
    (:func:`kg.guard.remaining`: queueing counts), and within the child's budget of
    queries started per time limit (:class:`StartBudget`);
+   While the child is being started again after it died (:mod:`kg.supervisor`), or nothing
+   listens on its port, the answer is a 503 with ``Retry-After``; a request the child had in
+   hand when it died gets a 502 saying so (it may be the request that killed it: no retry is
+   invited), but a GET is sent once more on a new connection by the client (as RFC 9112 §9.3.1
+   allows for a kept connection lost), finds nothing listening, and is a 503;
 4. holding the answer up to :data:`kg.limits.SERVE_BUFFER` bytes before the status is sent.
    An answer that ends within the bound is checked whole: one that Oxigraph cancelled
    at its time limit (it ends a ``200`` with "The SPARQL operation has been cancelled")
@@ -35,7 +40,7 @@ import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from starlette.requests import Request
@@ -47,11 +52,16 @@ from kg.errors import QueryError
 from kg.guard import Refused, read_text, remaining
 from kg.sparql.explain import explain_oxigraph_answer, find_problems, protocol_message
 
+if TYPE_CHECKING:
+    from kg.supervisor import Health
+
 #: What Oxigraph's server writes as the last chunk of an answer it cancelled at its time limit.
 CANCELLED = b"The SPARQL operation has been cancelled"
 #: How many bytes at the end of a streamed answer are held back until the answer ends (to find CANCELLED).
 _TAIL = 256
 QUERY_TYPES = ("application/sparql-query", "application/x-www-form-urlencoded")
+#: The answer to a request whose query the Oxigraph child had when it died (it is restarted meanwhile).
+STOPPED = "the SPARQL server behind kg serve stopped while it answered this query; it is being restarted"
 
 
 class Truncated(Exception):
@@ -202,8 +212,10 @@ class SparqlProxy:
         buffer: int = limits.SERVE_BUFFER,
         cache_bytes: int = limits.SERVE_CACHE_BYTES,
         budget: StartBudget | None = None,
+        health: Health | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.health = health
         self.timeout = timeout
         self.allow_external = allow_external
         self.slots = slots
@@ -266,6 +278,8 @@ class SparqlProxy:
             left = remaining(request.scope, self.timeout)
             if left is not None and left <= 0:
                 return _timed_out(self.timeout)
+        if self.health is not None and (wait := self.health.restarting()) is not None:
+            return _restarting(wait)
         if self.budget is not None:
             try:
                 self.budget.take()
@@ -292,6 +306,12 @@ class SparqlProxy:
             )
         except TimeoutError:
             return _timed_out(self.timeout)
+        except aiohttp.ClientConnectorError as exc:
+            if self.health is not None:  # nothing listens: the supervised child has died and is restarting
+                return _restarting(self.health.restarting() or 1)
+            return PlainTextResponse(f"the SPARQL server did not answer: {_reason(exc)}", status_code=502)
+        except (aiohttp.ServerConnectionError, aiohttp.ClientOSError):  # it died with this request in hand
+            return PlainTextResponse(STOPPED, status_code=502)  # (maybe the request killed it: no Retry-After)
         except aiohttp.ClientError as exc:
             return PlainTextResponse(f"the SPARQL server did not answer: {_reason(exc)}", status_code=502)
         media = answer.headers.get("content-type", "application/octet-stream")
@@ -315,6 +335,9 @@ class SparqlProxy:
         except TimeoutError:
             answer.close()
             return _timed_out(self.timeout)
+        except (aiohttp.ServerConnectionError, aiohttp.ClientOSError):
+            answer.close()
+            return PlainTextResponse(STOPPED, status_code=502)
         except aiohttp.ClientError as exc:
             answer.close()
             return PlainTextResponse(f"the SPARQL server's answer was cut: {_reason(exc)}", status_code=502)
@@ -338,6 +361,15 @@ def _check(text: str) -> None:
     from kg.sparql.syntax import Query
 
     check_policy(Query("<request>", text), allow_external=False, parser="oxigraph")
+
+
+def _restarting(wait: int) -> Response:
+    """503 while the Oxigraph child is started again (:mod:`kg.supervisor`), with ``Retry-After``."""
+    return PlainTextResponse(
+        f"the SPARQL server behind kg serve stopped and is restarting; try again in {wait} s",
+        status_code=503,
+        headers={"Retry-After": str(wait)},
+    )
 
 
 def _timed_out(timeout: float | None) -> Response:

@@ -216,3 +216,30 @@ def test_a_huge_answer_is_streamed_through_the_site_not_held_in_memory(site):
     assert read >= 8 << 20
     assert _peak_mb(SERVER["pid"]) - before < 64, "kg serve held the answer in memory"
     assert _count(site) > 0  # and still answers
+
+
+#: A 20 KB expression (10 000 terms chained by ``+``): evaluating it overflowed the stack of the Oxigraph
+#: server's answering thread, which aborted the whole server (0.5.13), past every bound of the query check.
+CRASHING = "SELECT * WHERE { BIND(" + "+".join(["1"] * 10_000) + " AS ?x) }"
+
+
+def test_a_query_that_crashes_oxigraph_is_answered_and_the_service_goes_on(tmp_path):
+    """Whatever the query does to the served Oxigraph, its request gets an answer (refused, or 502 if it
+    crashed the server), kg serve starts Oxigraph again on the same store, and the next query is answered.
+    Its own kg serve: the module's is not to be restarted under the other cases."""
+    mini = Path(__file__).parents[1] / "fixtures" / "query" / "mini.ttl"
+    process, url = start_kg_serve("--port", "0", "--data", str(mini), env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        status, body = _get(url + "query", CRASHING.encode(), "application/sparql-query")
+        assert status in (403, 502), body[:300]
+        if status == 502:  # it crashed Oxigraph: the request is answered, Oxigraph comes back
+            assert (
+                body == "the SPARQL server behind kg serve stopped while it answered this query; it is being restarted"
+            )
+            assert process.stderr is not None
+            assert process.stderr.readline().startswith("kg serve: the oxigraph server stopped with signal ")
+            assert process.stderr.readline().startswith("kg serve: the oxigraph server answers again (")
+        assert _get(url + "query?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))[0] == 200
+    finally:
+        said = stop_kg_serve(process)
+    assert process.returncode == 0 and "Traceback" not in said

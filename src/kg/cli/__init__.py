@@ -18,29 +18,43 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import inspect
 import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from kg.cli import checks, outputs, projection, query, server
 from kg.cli.options import Command, reading
 from kg.errors import ExitCode, KgError, describe_exit_codes
 from kg.terminal import EscapingStream, printable
 
-#: Every command, in the order ``kg --help`` lists them.
+#: Every command, in the order ``kg --help`` lists them, and the module (of this package) that defines it.
+HOMES = {
+    **dict.fromkeys(("validate", "locate", "reason"), "checks"),
+    **dict.fromkeys(("build", "synth", "diagram", "export", "describe", "docs", "publish"), "outputs"),
+    **dict.fromkeys(("stats", "path", "explore"), "projection"),
+    **dict.fromkeys(("queries", "query", "cache"), "query"),
+    **dict.fromkeys(("serve", "push"), "server"),
+}
 ORDER = (
     *("validate", "build", "synth", "locate", "diagram", "export", "describe", "docs", "publish", "reason"),
     *("stats", "path", "explore", "queries", "query", "cache", "serve", "push"),
 )
-COMMANDS: dict[str, Command] = {
-    **checks.COMMANDS,
-    **outputs.COMMANDS,
-    **projection.COMMANDS,
-    **query.COMMANDS,
-    **server.COMMANDS,
-}
+
+
+def find_command(name: str) -> Command:
+    """The command ``name`` (its function and options) from its module, imported only now: a command line
+    of one command imports that command's module alone (``kg query`` none of the library the others call)."""
+    module: Any = importlib.import_module(f"kg.cli.{HOMES[name]}")
+    return module.COMMANDS[name]
+
+
+def __getattr__(name: str) -> Any:
+    """``COMMANDS``: every command by name (each command module's ``COMMANDS``), made when first asked for."""
+    if name == "COMMANDS":
+        return {n: find_command(n) for n in ORDER}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _version() -> str:
@@ -96,7 +110,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     for name in ORDER if only is None else (only,):
-        handler, add_options = COMMANDS[name]
+        handler, add_options = find_command(name)
         doc = _plain_text(inspect.cleandoc(handler.__doc__ or ""))
         command = sub.add_parser(
             name,
@@ -119,7 +133,7 @@ def shared_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """``kg ARGV`` (the command line's when None); the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = shared_parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
+    args = shared_parser(argv[0] if argv and argv[0] in HOMES else None).parse_args(argv)
     stdout = sys.stdout
     if stdout.isatty():  # what a terminal shows of the data: control characters as escapes (kg.terminal)
         sys.stdout = EscapingStream(stdout)  # type: ignore[assignment]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 
@@ -75,6 +74,8 @@ def _table_width(args: argparse.Namespace) -> int | None:
     if args.width is not None:
         return args.width
     if os.environ.get("COLUMNS", "").isdigit() or sys.stdout.isatty():
+        import shutil  # only for a terminal's width
+
         return shutil.get_terminal_size().columns
     return None
 

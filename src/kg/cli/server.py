@@ -30,7 +30,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     SPARQL 1.1 endpoint /query. Queries stop after --timeout seconds and are
     cut at --max-rows. SERVICE is refused unless --allow-external. The store
     holds the RDFS closure, as kg query queries (--entailment none: asserted
-    triples only). The pages make no request off the machine. Ctrl-C stops it and removes the store.
+    triples only). The pages make no request off the machine. An Oxigraph that dies is started
+    again on the same store (503 with Retry-After meanwhile; the sixth death within 60 s ends kg
+    serve, exit 6). Ctrl-C stops it and removes the store.
     """
     from kg.serve import serve
 

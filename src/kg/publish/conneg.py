@@ -26,6 +26,8 @@ and ``application/json`` as JSON-LD, as Linked Data clients send them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kg.formats import FORMATS
 from kg.publish.paths import RDF_SUFFIXES
 
@@ -90,12 +92,23 @@ def negotiate(header: str | None, offers: tuple[str, ...] = tuple(OFFERS)) -> st
     An offer's quality is that of the most specific range matching any of its media types, so a type
     refused by name (``text/html;q=0``) is not sent because ``*/*`` matches one of its aliases.
     """
+    return choose(header, {ext: OFFERS[ext] for ext in offers})
+
+
+def choose(header: str | None, offers: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The name of the best of ``offers`` (name -> its media types, in the order that breaks ties) for an
+    ``Accept`` header, or None if it accepts none of them; as :func:`negotiate`, over any offers.
+
+    >>> search = {"json": ("application/json",), "html": ("text/html", "application/xhtml+xml")}
+    >>> choose("*/*", search), choose("text/html,application/xml;q=0.9,*/*;q=0.8", search), choose("image/*", search)
+    ('json', 'html', None)
+    """
     ranges = parse_accept(header)
     best, best_q = None, 0.0
-    for ext in offers:
-        q = max(_match(media, ranges) for media in OFFERS[ext])[1]
+    for name, types in offers.items():
+        q = max(_match(media, ranges) for media in types)[1]
         if q > best_q:
-            best, best_q = ext, q
+            best, best_q = name, q
     return best
 
 

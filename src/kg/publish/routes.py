@@ -44,7 +44,8 @@ from starlette.routing import Route
 
 from kg.i18n import language, other_language
 from kg.namespaces import DATASET_IRI
-from kg.publish.conneg import MEDIA_TYPES, OFFERS, negotiate, prefers_persian
+from kg.publish.conneg import MEDIA_TYPES, OFFERS, choose, negotiate, prefers_persian
+from kg.publish.opensearch import SUGGESTIONS
 from kg.publish.paths import RDF_SUFFIXES, SUFFIXES, Page, parse_page, resource_iri, resource_path
 
 if TYPE_CHECKING:
@@ -245,21 +246,50 @@ async def well_known_void(request: Request) -> Response:
     return await _answer(request, str(DATASET_IRI), ext, _lang(request), negotiated=True)
 
 
+#: What ``/search`` answers, each with the media types it answers to, in the order that breaks ties: JSON
+#: first, so a client's ``*/*`` (``fetch()``'s and curl's default) gets JSON, while a browser, which ranks
+#: ``text/html`` above its ``*/*;q=0.8``, gets the search page.
+SEARCH_OFFERS: dict[str, tuple[str, ...]] = {
+    "json": ("application/json",),
+    "suggestions": (SUGGESTIONS,),
+    "html": ("text/html", "application/xhtml+xml"),
+}
+
+
 async def search(request: Request) -> Response:
-    """``/search?q=TEXT&lang=fa|en``: suggestions as JSON, ``[{"iri", "label", "class", "href"}]``; with
-    ``format=suggestions``, in the OpenSearch Suggestions form (:mod:`kg.publish.opensearch`)."""
+    """``/search?q=TEXT&lang=fa|en``: what search finds, negotiated by ``Accept`` (``Vary: Accept``).
+
+    JSON suggestions ``[{"iri", "label", "class", "href", "curie"}]`` for clients (``*/*``,
+    ``application/json``), the search page for browsers (``text/html`` ranked above JSON); the OpenSearch
+    Suggestions form (:mod:`kg.publish.opensearch`) for ``application/x-suggestions+json``. ``/search.json``
+    and ``format=json`` are always JSON, ``format=suggestions`` always the Suggestions form,
+    ``format=html`` the page; any other ``format`` is a 400 and an ``Accept`` none of them meets a 406.
+    """
+    form = request.query_params.get("format") or ("json" if request.url.path.endswith(".json") else None)
+    headers = {"Cache-Control": "no-cache"}
+    if form is None:
+        form = choose(request.headers.get("accept"), SEARCH_OFFERS)
+        headers["Vary"] = "Accept"
+        if form is None:
+            offered = ", ".join(types[0] for types in SEARCH_OFFERS.values())
+            return PlainTextResponse(
+                f"406 Not Acceptable: /search is available as {offered}", status_code=406, headers=headers
+            )
+    elif form not in SEARCH_OFFERS:
+        return PlainTextResponse(
+            f"400 Bad Request: format= is one of {', '.join(SEARCH_OFFERS)}", status_code=400, headers=headers
+        )
+    if form == "html":
+        return await search_page(request, headers)
     _, renderer, index = await _published(request)
     query = request.query_params.get("q", "")
-    lang = language(request.query_params.get("lang"))
-    found = index.suggest(query, lang, renderer.href)
-    if request.query_params.get("format") == "suggestions":
-        from kg.publish.opensearch import SUGGESTIONS
-
+    found = index.suggest(query, language(request.query_params.get("lang")), renderer.href)
+    if form == "suggestions":
         base = str(request.base_url).rstrip("/")
         hrefs = [base + r["href"] if r["href"].startswith("/") else r["href"] for r in found]
         body = [query, [r["label"] for r in found], [r["class"] or "" for r in found], hrefs]
-        return JSONResponse(body, media_type=SUGGESTIONS, headers={"Cache-Control": "no-cache"})
-    return JSONResponse(found, headers={"Cache-Control": "no-cache"})
+        return JSONResponse(body, media_type=SUGGESTIONS, headers=headers)
+    return JSONResponse(found, headers=headers)
 
 
 def opensearch(request: Request) -> Response:
@@ -271,14 +301,17 @@ def opensearch(request: Request) -> Response:
     return Response(body, media_type=f"{MEDIA_TYPE}; charset=utf-8", headers={"Cache-Control": "max-age=300"})
 
 
-async def search_page(request: Request) -> Response:
-    """``/search.html?q=TEXT``: the search page, its results rendered on the server."""
+async def search_page(request: Request, headers: dict[str, str] | None = None) -> Response:
+    """``/search.html?q=TEXT``: the search page, its results rendered on the server (also ``/search``'s answer
+    to a browser, with ``headers``)."""
     _, renderer, index = await _published(request)
     query = request.query_params.get("q", "")
     lang = language(request.query_params.get("lang"))
     found = index.suggest(query, lang, renderer.href) if query.strip() else []
     html = renderer.render("search.html", lang, query=query, results=found, searched=bool(query.strip()))
-    return Response(html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": CSP})
+    return Response(
+        html, media_type="text/html; charset=utf-8", headers={**(headers or {}), "Content-Security-Policy": CSP}
+    )
 
 
 async def not_found(request: Request) -> Response:
@@ -348,6 +381,7 @@ def routes(data: Any) -> tuple[list[Route], Published]:
     """The publication's routes, the catch-all last, and the publication they serve (loaded when first used)."""
     return [
         Route("/search", search),
+        Route("/search.json", search),
         Route("/search.html", search_page),
         Route("/search.js", search_script),
         Route("/opensearch.xml", opensearch),

@@ -18,6 +18,7 @@ from kg.site.pages import (
     failure_message,
     page,
     page_language,
+    restarting,
     result_table,
     seconds_left,
     site_of,
@@ -128,6 +129,9 @@ def question(request: Request) -> Response:
         return error_page(
             request, 404, text("site", "no_format", lang, ext=isolate(f".{ext}"), formats=isolate(formats))
         )
+    down = restarting(request, lang, page=ext is None)
+    if down is not None:
+        return down
     params: dict[str, str] = {}
     table = problem = None
     try:

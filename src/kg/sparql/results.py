@@ -11,10 +11,7 @@ rows is :mod:`kg.sparql.compare`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import UsageError
@@ -150,6 +147,8 @@ class Result:
             return _format_graph(self.graph, fmt)
         if self.kind == "boolean":
             if fmt == "json":
+                import json
+
                 return json.dumps({"head": {}, "boolean": bool(self.boolean)}) + "\n"
             return ("true" if self.boolean else "false") + "\n"
         shown = self.labels if labels else {}
@@ -202,6 +201,9 @@ _INTEGER_TYPES = {_XSD + name for name in (
 
 def _series(pd: Any, terms: list[Identifier | None]) -> Any:
     """One typed column (see :meth:`Result.to_dataframe`)."""
+    from datetime import date
+    from decimal import Decimal, InvalidOperation
+
     from rdflib import BNode, Literal
 
     bound = [t for t in terms if t is not None]

@@ -48,7 +48,6 @@ import pickle
 import select
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -266,6 +265,8 @@ def _run_here(
     if not allow_external:
         _leave_the_network()  # before the watchdog starts: unshare needs a process of one thread
         sys.addaudithook(_block_network)
+    import threading  # a watchdog thread only where the query runs in place
+
     last_words(located(_memory_error(max_memory, peak)) if max_memory else None)
     stopped, finishing = threading.Event(), threading.Lock()
     timed_out = located(QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)"))
@@ -322,6 +323,8 @@ def _reap_finished() -> None:
 
 
 def _run_in_thread(target: Callable[[], T], timeout: float) -> T:
+    import threading
+
     box: dict[str, Any] = {}
 
     def work() -> None:

@@ -11,9 +11,6 @@ line, Persian as itself).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -57,6 +54,9 @@ def _plain(term: PackedTerm | None) -> str:
 
 
 def format_csv(result: Solutions) -> str:
+    import csv  # csv, io, json: imported by the format that writes with them
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(result.variables)
@@ -111,6 +111,8 @@ def term_to_json(term: PackedTerm) -> dict[str, str]:
 
 def format_json(result: Solutions) -> str:
     """SPARQL 1.1 JSON results, one binding per line, Persian as itself (not \\u escapes)."""
+    import json
+
     head = json.dumps({"vars": result.variables}, ensure_ascii=False)
     rows = [json.dumps({k: term_to_json(v) for k, v in row.items()}, ensure_ascii=False) for row in result.packed_rows]
     bindings = "[\n  " + ",\n  ".join(rows) + "\n]" if rows else "[]"

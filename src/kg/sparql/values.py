@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from kg.errors import QueryError, UsageError
@@ -110,6 +109,8 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 raise ValueError
+            from datetime import date  # only for a date parameter
+
             date.fromisoformat(text)
         except ValueError:
             raise QueryError(f"{text!r} is not a date (YYYY-MM-DD)") from None

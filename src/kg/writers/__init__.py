@@ -57,6 +57,8 @@ kgi:kazakhstan rdfs:label "قزاقستان"@fa .
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from kg.formats import RdfFormat, rdf_format
 from kg.writers.check import verify
@@ -81,11 +83,12 @@ __all__ = [
     "write_nquads",
     "write_ntriples",
     "write_rdfxml",
+    "write_to",
     "write_trig",
     "write_turtle",
 ]
 
-WRITERS: dict[str, Callable[[Source], str]] = {
+WRITERS: dict[str, Callable[..., Any]] = {
     "turtle": write_turtle,
     "nt": write_ntriples,
     "nquads": write_nquads,
@@ -99,3 +102,11 @@ def serialize(source: Source, fmt: str | RdfFormat) -> str:
     """``source`` written in ``fmt`` (a format, its name or alias); the triple formats merge named graphs."""
     chosen = fmt if isinstance(fmt, RdfFormat) else rdf_format(fmt)
     return WRITERS[chosen.name](source)
+
+
+def write_to(source: Source, fmt: str | RdfFormat, handle: BinaryIO, path: Path) -> Path:
+    """``source`` written in ``fmt`` to ``handle`` (a binary file open for writing at ``path``) as it is made,
+    and read back from the file (:mod:`kg.writers.sink`): the same bytes as :func:`serialize`'s text, never
+    held as a whole."""
+    chosen = fmt if isinstance(fmt, RdfFormat) else rdf_format(fmt)
+    return WRITERS[chosen.name](source, (handle, Path(path)))

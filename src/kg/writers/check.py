@@ -9,7 +9,8 @@ a writer bug caught before anything is written.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph
 from pyoxigraph import DefaultGraph, Quad
@@ -21,9 +22,13 @@ from kg.writers.order import BIG
 from kg.writers.quads import Canonical, has_blank_nodes
 from kg.writers.stored import Stored
 
+#: A text written: a string, or the path of the file it was written to (read back from the disk).
+Written = TypeVar("Written", str, Path)
 
-def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
-    """``text`` if pyoxigraph reads it back as exactly ``expected`` (isomorphic), else an OutputError.
+
+def verify(text: Written, fmt: RdfFormat, expected: list[Quad]) -> Written:
+    """``text`` (a string, or a file's path) if pyoxigraph reads it back as exactly ``expected`` (isomorphic),
+    else an OutputError.
 
     Without blank nodes each statement read is looked up as it comes and let go (a flag per statement
     meant says it was found), so the statements read are never all held at once: at 1 000 synthetic
@@ -58,7 +63,10 @@ def verify(text: str, fmt: RdfFormat, expected: list[Quad]) -> str:
     return text
 
 
-def _parse(text: str | bytes, fmt: RdfFormat) -> Iterable[Quad]:
+def _parse(text: str | bytes | Path, fmt: RdfFormat) -> Iterable[Quad]:
+    """The statements of a text, of its UTF-8 bytes or of the file at a path (read as it is parsed)."""
+    if isinstance(text, Path):
+        return pyoxigraph.parse(path=str(text), format=fmt.oxigraph)
     return pyoxigraph.parse(text.encode("utf-8") if isinstance(text, str) else text, format=fmt.oxigraph)
 
 
@@ -80,7 +88,7 @@ def _not_the_same(fmt: RdfFormat, count: int, meant: int, missing: Any, extra: A
     )
 
 
-def _verify_stored(text: str, fmt: RdfFormat, expected: Stored) -> str:
+def _verify_stored(text: Written, fmt: RdfFormat, expected: Stored) -> Written:
     """``text`` if it reads back as exactly the statements of ``expected`` (which has no blank node).
 
     Each statement read is looked up in its store as it comes, and the hash of each is kept: if every

@@ -22,6 +22,7 @@ from kg.terms import BY_LENGTH, XSD_STRING
 from kg.writers.check import verify
 from kg.writers.order import BIG, LONGEST, RDF_TYPE, TERMS_KEPT, XSD, Description, Memo
 from kg.writers.quads import Source, description, to_quads
+from kg.writers.sink import Target, open_sink
 from kg.writers.stored import Stored
 
 _GEN_DELIMS = tuple(":/?#[]@")
@@ -144,19 +145,20 @@ def _json_array(texts: list[str], indent: str) -> str:
     return "[\n" + ",\n".join(inner + text for text in texts) + f"\n{indent}]"
 
 
-def write_jsonld(source: Source) -> str:
+def write_jsonld(source: Source, to: Target = None) -> Any:
     """Compacted JSON-LD: an ``@context`` of the prefixes used, one node object per subject, keys sorted.
 
     The text is the one ``json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)`` writes,
     put together here from the pieces each term gives (the standard library's indenting encoder is
-    written in Python and took most of the time of a small document).
+    written in Python and took most of the time of a small document). With ``to`` (a binary file open
+    for writing and its path), written there node by node and read back from the file; its path returned.
     """
     quads = to_quads(source, triples=True)
     described = description(quads)
     found = quads.schemes() if isinstance(quads, Stored) else _schemes(described)  # a Stored's: one at a time
     terms = _JsonLdTerms(found, len(quads) > BIG)  # type: ignore[arg-type]
     key_indent, item_indent = " " * 6, " " * 8
-    nodes = []
+    out = open_sink(to, ",\n")
     for subject, pairs in described:
         entries = [("@id", _json_string(terms.node_id(subject)))]
         for predicate, objects in pairs:
@@ -171,18 +173,12 @@ def write_jsonld(source: Source) -> str:
                 texts = [_json_value(terms.value(o), item_indent) for o in objects]
                 entries.append((key, _json_array(texts, key_indent)))
         entries.sort(key=lambda entry: entry[0])
-        nodes.append("    {\n" + ",\n".join(f"{key_indent}{_json_string(k)}: {v}" for k, v in entries) + "\n    }")
+        out.add("    {\n" + ",\n".join(f"{key_indent}{_json_string(k)}: {v}" for k, v in entries) + "\n    }")
     context = sorted((p, ns) for p, ns in PREFIXES.items() if p in terms.used)
     if context:
         context_text = "{\n" + ",\n".join(f"    {_json_string(p)}: {_json_string(ns)}" for p, ns in context) + "\n  }"
     else:
         context_text = "{}"
     head = f'{{\n  "@context": {context_text},\n  "@graph": '
-    if nodes:  # joined once, the nodes let go (each copy of a big text held at once counts)
-        nodes[0] = head + "[\n" + nodes[0]
-        nodes[-1] += "\n  ]\n}\n"
-        text = ",\n".join(nodes)
-        nodes.clear()
-    else:
-        text = head + "[]\n}\n"
-    return verify(text, FORMATS["jsonld"], quads)
+    written = out.close(head + "[\n", "\n  ]\n}\n") if out.count else out.close(head + "[]\n}\n")
+    return verify(written, FORMATS["jsonld"], quads)

@@ -13,12 +13,17 @@ and names what differs.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+from typing import Any
+
 import pyoxigraph
 from pyoxigraph import Quad
 
 from kg.formats import FORMATS
 from kg.writers.check import verify
 from kg.writers.quads import Source, to_quads
+from kg.writers.sink import File, Target
 from kg.writers.stored import Stored
 
 
@@ -51,12 +56,43 @@ def _reads_as_written(data: bytes, fmt: pyoxigraph.RdfFormat, lines: set[bytes],
     return again == data
 
 
-def _write(source: Source, name: str, *, triples: bool) -> str:
+def _file_reads_as_written(path: Path, fmt: pyoxigraph.RdfFormat) -> bool:
+    """Whether the strict parser reads the file at ``path`` back as statements that serialise as the file
+    itself, byte for byte (the serialisation written to a scratch file and the two compared a block at a
+    time: neither text is held)."""
+    try:
+        with tempfile.TemporaryFile(dir=path.parent) as again, path.open("rb") as written:
+            pyoxigraph.serialize(pyoxigraph.parse(path=str(path), format=fmt), again, format=fmt)
+            again.seek(0)
+            while True:
+                block = written.read(_BLOCK)
+                if block != again.read(_BLOCK):
+                    return False
+                if not block:
+                    return True
+    except (SyntaxError, MemoryError, ValueError):
+        return False
+
+
+_BLOCK = 1 << 20
+
+
+def _write(source: Source, name: str, *, triples: bool, to: Target = None) -> Any:
     fmt = FORMATS[name]
     quads = to_quads(source, triples=triples)
     lines = _lines(quads, fmt.oxigraph)
+    checked = triples and isinstance(quads, Stored)  # checked here, in Oxigraph's code (see the module's text)
+    if to is not None:  # the sorted lines straight to the file, read back from it
+        out = File(*to)
+        out.lines(sorted(lines))
+        path = out.close()
+        count = len(lines)
+        del lines
+        if checked and count == len(quads) and _file_reads_as_written(path, fmt.oxigraph):
+            return path
+        return verify(path, fmt, quads)
     data = _sorted_lines(lines)
-    if triples and isinstance(quads, Stored) and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
+    if checked and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
         return data.decode("utf-8")
     del lines
     text = data.decode("utf-8")
@@ -64,11 +100,13 @@ def _write(source: Source, name: str, *, triples: bool) -> str:
     return verify(text, fmt, quads)
 
 
-def write_ntriples(source: Source) -> str:
-    """N-Triples by pyoxigraph's writer, one triple a line, lines sorted."""
-    return _write(source, "nt", triples=True)  # all in the default graph: pyoxigraph writes them as triples
+def write_ntriples(source: Source, to: Target = None) -> Any:
+    """N-Triples by pyoxigraph's writer, one triple a line, lines sorted (``to``: a binary file open for writing
+    and its path, where the lines go as they are sorted; its path returned)."""
+    return _write(source, "nt", triples=True, to=to)  # all in the default graph: pyoxigraph writes them as triples
 
 
-def write_nquads(source: Source) -> str:
-    """N-Quads by pyoxigraph's writer, every triple with the name of its graph, lines sorted."""
-    return _write(source, "nquads", triples=False)
+def write_nquads(source: Source, to: Target = None) -> Any:
+    """N-Quads by pyoxigraph's writer, every triple with the name of its graph, lines sorted (``to``: as
+    :func:`write_ntriples`)."""
+    return _write(source, "nquads", triples=False, to=to)

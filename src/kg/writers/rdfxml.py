@@ -21,6 +21,7 @@ from kg.terms import NCNAME, NCNAME_TAIL, natural_key, split_iri
 from kg.writers.check import verify
 from kg.writers.order import BIG, RDF, Memo, literal_datatype
 from kg.writers.quads import Source, description, to_quads
+from kg.writers.sink import Target, open_sink
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: rdf: names that RDF/XML reserves for its syntax, so no property element can carry them (RDF/XML §5.1).
@@ -47,12 +48,14 @@ def _xml_attr(text: str, where: str) -> str:
     return escaped.replace("\n", "&#10;").replace("\t", "&#9;")
 
 
-def write_rdfxml(source: Source) -> str:
+def write_rdfxml(source: Source, to: Target = None) -> Any:
     """RDF/XML: one ``rdf:Description`` per subject in order, blank nodes as ``rdf:nodeID``.
 
     Property names may be any XML NCName (Persian letters included). A property
     that RDF/XML cannot name (``rdf:li``, the syntax names, an IRI not ending in
     an NCName) and characters XML 1.0 cannot hold are refused with OutputError.
+    With ``to`` (a binary file open for writing and its path), written there block
+    by block and read back from the file; its path returned.
     """
     quads = to_quads(source, triples=True)
     used = {"rdf"}
@@ -65,7 +68,7 @@ def write_rdfxml(source: Source) -> str:
             return f"{split[0]}:{split[1]}"
         return f"{extra.setdefault(split[1], f'p{len(extra)}')}:{split[2]}"
 
-    body = []
+    out = open_sink(to, "\n")
     objects_of, keep = _XML_OBJECTS, len(quads) <= BIG  # a big document's objects are not kept (see BIG)
     for subject, pairs in description(quads):
         about = _XML_SUBJECTS[subject]
@@ -83,19 +86,12 @@ def write_rdfxml(source: Source) -> str:
                 else:
                     lines.append(f"    <{name}{written[0]}")
         lines.append("  </rdf:Description>")
-        body.append("\n".join(lines) + "\n")
+        out.add("\n".join(lines) + "\n")
     declarations = [(p, ns) for p, ns in PREFIXES.items() if p in used]
     declarations += sorted(((p, ns) for ns, p in extra.items()), key=lambda item: natural_key(item[0]))
     xmlns = "".join(f'\n    xmlns:{p}="{_xml_attr(ns, "a namespace")}"' for p, ns in declarations)
     head, tail = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{xmlns}>\n', "</rdf:RDF>\n"
-    if body:  # joined once, the blocks let go (each copy of a big text held at once counts)
-        body[0] = head + body[0]
-        body[-1] += tail
-        text = "\n".join(body)
-        body.clear()
-    else:
-        text = head + tail
-    return verify(text, FORMATS["xml"], quads)
+    return verify(out.close(head, tail), FORMATS["xml"], quads)
 
 
 def _xml_name(iri: str) -> tuple[str, str, str]:

@@ -22,6 +22,7 @@ from kg.terms import split_iri
 from kg.writers.check import verify
 from kg.writers.order import BIG, RDF_TYPE, TERMS_KEPT, XSD, Memo, literal_datatype
 from kg.writers.quads import Source, description, graphs, to_quads
+from kg.writers.sink import Sink, Target, open_sink
 
 #: Line width under which all objects of a predicate stay on one Turtle line.
 _WIDTH = 100
@@ -108,9 +109,10 @@ _TURTLE_IRIS = Memo(_turtle_iri, lambda written: len(written[0]))
 _TURTLE_TERMS = Memo(_turtle_term, lambda written: len(written[0]))
 
 
-def _turtle_body(quads: Iterable[Quad], terms: _Terms, indent: str = "") -> list[str]:
-    """One block of text per subject, in order, each ending with ``.`` and a newline."""
-    blocks = []
+def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = "", first: str = "") -> int:
+    """One block of text per subject to ``out``, in order, each ending with ``.`` and a newline (``first``
+    before the first block); how many."""
+    count = 0
     term = terms.term
     # This document's predicates and IRIs, written once each (bounded): a big document, which keeps no
     # terms across documents (see BIG), still names a few classes and properties over and over.
@@ -136,8 +138,9 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, indent: str = "") -> list
             if len(rendered) > 1 and (len(line) > _WIDTH or any("\n" in r for r in rendered)):
                 line = start + verb + " " + f" ,\n{indent}        ".join(rendered)
             lines.append(line)
-        blocks.append(" ;\n".join(lines) + " .\n")
-    return blocks
+        out.add((first if count == 0 else "") + " ;\n".join(lines) + " .\n")
+        count += 1
+    return count
 
 
 def _prefix_lines(used: Iterable[str]) -> str:
@@ -149,38 +152,28 @@ def _prefix_lines(used: Iterable[str]) -> str:
     return "".join(f"@prefix {p + ':':<{width}} <{ns}> .\n" for p, ns in chosen) + "\n"
 
 
-def write_turtle(source: Source) -> str:
-    """Turtle normal form: only the prefixes used, subjects in order, ``a`` first, a blank line between subjects."""
+def write_turtle(source: Source, to: Target = None) -> Any:
+    """Turtle normal form: only the prefixes used, subjects in order, ``a`` first, a blank line between subjects.
+
+    The text, or with ``to`` (a binary file open for writing and its path) the path, the text written there
+    as it is made (:mod:`kg.writers.sink`) and read back from the file."""
     quads = to_quads(source, triples=True)
     terms = _Terms(len(quads) > BIG)
-    body = _turtle_body(quads, terms)
-    return verify(_joined(_prefix_lines(terms.used), body), FORMATS["turtle"], quads)
+    out = open_sink(to, "\n")
+    _turtle_body(quads, terms, out)
+    return verify(out.close(_prefix_lines(terms.used)), FORMATS["turtle"], quads)
 
 
-def write_trig(source: Source) -> str:
-    """TriG: each graph as a block in the order given (the default graph as ``{ }``), statements indented."""
+def write_trig(source: Source, to: Target = None) -> Any:
+    """TriG: each graph as a block in the order given (the default graph as ``{ }``), statements indented
+    (``to``: as :func:`write_turtle`)."""
     quads = to_quads(source)
     terms = _Terms(len(quads) > BIG)
-    blocks: list[str] = []  # every graph's blocks in one list, joined once (see _joined)
+    out = open_sink(to, "\n")
     for name, members in graphs(quads).items():
-        body = _turtle_body(members, terms, indent="    ")
         label = "" if isinstance(name, DefaultGraph) else terms.term(name) + " "
-        if body:
-            body[0] = f"{label}{{\n" + body[0]
-            body[-1] += "}\n"
+        if _turtle_body(members, terms, out, indent="    ", first=f"{label}{{\n"):
+            out.write("}\n")
         else:
-            body = [f"{label}{{\n}}\n"]
-        blocks += body
-        del body
-    return verify(_joined(_prefix_lines(terms.used), blocks), FORMATS["trig"], quads)
-
-
-def _joined(head: str, blocks: list[str]) -> str:
-    """``head + "\\n".join(blocks)``, the blocks let go: at 1 000 articles the text is about 20 MB as a
-    Python string, and each copy held at once counts in the export's memory."""
-    if not blocks:
-        return head
-    blocks[0] = head + blocks[0]
-    text = "\n".join(blocks)
-    blocks.clear()
-    return text
+            out.add(f"{label}{{\n}}\n")
+    return verify(out.close(_prefix_lines(terms.used)), FORMATS["trig"], quads)

@@ -33,7 +33,7 @@ async function suggest(query) {
     }
     return rank(index, query, 10).map((r) => ({ ...r, href: root + r.href }));
   }
-  const response = await fetch(`${root}search?${new URLSearchParams({ q: query, lang })}`);
+  const response = await fetch(`${root}search.json?${new URLSearchParams({ q: query, lang })}`);
   return response.ok ? response.json() : [];
 }
 
