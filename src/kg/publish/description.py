@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
-from kg.i18n import term_label
+from kg.i18n import digits, term_label
+from kg.i18n import text as message
 from kg.namespaces import (
     DATASET_IRI,
     ITSRDF,
@@ -48,7 +49,7 @@ from kg.namespaces import (
     RDFS,
     SKOS,
 )
-from kg.publish.paths import HASH_DOCUMENTS, page_stem
+from kg.publish.paths import HASH_DOCUMENTS, page_stem, short_name
 from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH
 from kg.terms import prefixed
 
@@ -188,10 +189,28 @@ class Publication:
         return next(iter(sorted(labels.items())))[1]
 
     def name(self, iri: str, lang: str) -> str:
-        """How ``iri`` is named to a reader: its label, else the catalogue's name of a standard term
-        (``owl:sameAs``: «یکسان با», ``skos:Concept``: «مفهوم»), else its prefixed name, else the IRI."""
-        short = prefixed(iri)
-        return self.label(iri, lang) or term_label(short, lang) or short
+        """How ``iri`` is named to a reader: its label, else the name the publication knows for it
+        (:meth:`known_name`), else its short name (:func:`~kg.publish.paths.short_name`): never another
+        site's whole IRI."""
+        return self.label(iri, lang) or self.known_name(iri, lang) or short_name(iri)
+
+    def known_name(self, iri: str, lang: str) -> str | None:
+        """A name of ``iri`` in ``lang`` that no label gives: the catalogue's name of a standard term or another
+        vocabulary's IRI (``owl:sameAs``: «یکسان با», a QUDT unit, a namespace), a version of a document (its
+        name and version number), the exports' description graph, a document's hash namespace (the document's
+        name); None for none of these."""
+        found = term_label(prefixed(iri), lang)
+        if found:
+            return found
+        document = self.documents.get(iri)
+        if document is not None and iri.startswith(document + "/"):
+            version = digits(iri[len(document) + 1 :], lang)
+            return message("publication", "version_of", lang, name=self.name(document, lang), version=version)
+        if iri == str(DESCRIPTION_GRAPH):
+            return message("publication", "description_graph", lang)
+        if iri.endswith("#") and iri[:-1] in self.documents:
+            return self.name(iri[:-1], lang)
+        return None
 
     def alt_labels(self, iri: str) -> list[Literal]:
         return sorted(
