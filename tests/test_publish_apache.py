@@ -16,7 +16,12 @@ from kg.publish.conneg import MEDIA_TYPES
 
 HOST = "https://example.org/kg/"
 #: The headers mod_rewrite names as variables (the ones the rules could use).
-_NAMED_HEADERS = {"HTTP_ACCEPT": "Accept", "HTTP_HOST": "Host", "HTTP_USER_AGENT": "User-Agent", "HTTP_REFERER": "Referer"}
+_NAMED_HEADERS = {
+    "HTTP_ACCEPT": "Accept",
+    "HTTP_HOST": "Host",
+    "HTTP_USER_AGENT": "User-Agent",
+    "HTTP_REFERER": "Referer",
+}
 
 
 def rewrite(rules: str, path: str, headers: dict[str, str]) -> tuple[int, str] | None:
