@@ -29,8 +29,12 @@ pytestmark = pytest.mark.server
 
 LIMITS = ("--timeout", "2", "--slots", "1", "--queue", "1", "--max-body", "65536", "--head-timeout", "1")
 ASK = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
-#: A query that runs past any time limit: a three-way cross product, counted (nothing streams before the end).
-ENDLESS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+#: A query that runs past any time limit, counted (nothing streams before the end): some 40 million pairs, a SHA-256
+#: each, a minute of work. Oxigraph looks at its clock between the outer rows, so it stops this one at the limit (a
+#: three-way cross product went on counting for 15 s past it, a core's worth, after kg serve had answered 504).
+ENDLESS_COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STRLEN(SHA256(CONCAT(STR(?c), STR(?f)))) = 64) }"
+)
 #: A query whose answer streams for ever: a cross product of all triples with all triples.
 ENDLESS_ROWS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 

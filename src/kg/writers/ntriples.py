@@ -13,17 +13,21 @@ and names what differs.
 
 from __future__ import annotations
 
+import mmap
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from itertools import count as count_from
+from operator import itemgetter, lt
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph
 from pyoxigraph import Quad
 
 from kg.formats import FORMATS
 from kg.writers.check import verify
-from kg.writers.quads import Source, to_quads
-from kg.writers.sink import File, Target
+from kg.writers.quads import Source, Streamed, to_quads
+from kg.writers.sink import Target
 from kg.writers.stored import Stored
 
 
@@ -79,25 +83,107 @@ _BLOCK = 1 << 20
 
 def _write(source: Source, name: str, *, triples: bool, to: Target = None) -> Any:
     fmt = FORMATS[name]
+    if to is not None and isinstance(source, Streamed) and triples:
+        written = _written_from_statements(source, fmt, *to)
+        if written is not None:
+            return written
+        to[0].seek(0)
+        to[0].truncate()
     quads = to_quads(source, triples=triples)
+    if to is not None:
+        return _write_file(quads, fmt, *to)
     lines = _lines(quads, fmt.oxigraph)
-    checked = triples and isinstance(quads, Stored)  # checked here, in Oxigraph's code (see the module's text)
-    if to is not None:  # the sorted lines straight to the file, read back from it
-        out = File(*to)
-        out.lines(sorted(lines))
-        path = out.close()
-        count = len(lines)
-        del lines
-        if checked and count == len(quads) and _file_reads_as_written(path, fmt.oxigraph):
-            return path
-        return verify(path, fmt, quads)
     data = _sorted_lines(lines)
-    if checked and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
+    if triples and isinstance(quads, Stored) and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
         return data.decode("utf-8")
     del lines
     text = data.decode("utf-8")
     del data  # each copy let go as soon as the next is made: at 1 000 articles each is about 30 MB
     return verify(text, fmt, quads)
+
+
+def _counted(statements: Iterable[Quad], counter: Iterator[int]) -> Iterator[Quad]:
+    """``statements``, each counted by ``counter`` as it passes (``next(counter)`` after: how many), in C."""
+    return map(itemgetter(0), zip(statements, counter, strict=False))
+
+
+def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int]) -> tuple[bool, int]:
+    """What ``serialize`` writes to a scratch file (it returns how many statements it wrote), its lines sorted
+    as bytes and each once, written to ``handle`` (open at ``path``) and flushed; whether the file is that,
+    and how many lines it has.
+
+    The file is that when the scratch file had one line for each statement serialised, and the file's lines
+    rise strictly (each once, in order), each is a line of the scratch file, and they are as many as its
+    distinct lines: checked by reading the file back, in the standard library's code. The serialisation is
+    read from the scratch file, so it is never held beside its lines."""
+    with tempfile.TemporaryFile(dir=path.parent) as scratch:
+        count = serialize(scratch)
+        scratch.seek(0)
+        lines = scratch.readlines()  # split at line feeds only (see _lines)
+    whole = len(lines) == count
+    lines.sort()
+    unique = dict.fromkeys(lines)
+    del lines
+    handle.writelines(unique)
+    handle.flush()
+    with path.open("rb") as first, path.open("rb") as second:
+        next(second, None)
+        rising = all(map(lt, first, second))
+    with path.open("rb") as written:
+        read = count_from()
+        known = all(map(unique.__contains__, _counted(written, read)))
+    return whole and rising and known and next(read) == len(unique), len(unique)
+
+
+def _write_file(quads: list[Quad] | Stored, fmt: Any, handle: BinaryIO, path: Path) -> Path:
+    """The sorted lines of ``quads`` written to ``handle`` (open at ``path``), and read back from the file.
+
+    The file is what it must be when it is the sorted distinct lines of the statements' serialisation
+    (:func:`_sorted_to`), as many as the statements meant (each statement serialises as one line of its
+    own), and the strict parser reads it back as statements that serialise as the file itself; all that is
+    checked in Oxigraph's and the standard library's code, with no Python object held per statement.
+    Otherwise the general check decides and names what differs."""
+
+    def serialize(out: BinaryIO) -> int:
+        if isinstance(quads, Stored):
+            quads.serialize(fmt.oxigraph, out)
+            return sum(part.size for part in quads.parts)
+        pyoxigraph.serialize(quads, out, format=fmt.oxigraph)
+        return len(quads)
+
+    sorted_lines, count = _sorted_to(handle, path, serialize)
+    if sorted_lines and count == len(quads) and _file_reads_as_written(path, fmt.oxigraph):
+        return path
+    return verify(path, fmt, quads)
+
+
+def _written_from_statements(source: Streamed, fmt: Any, handle: BinaryIO, path: Path) -> Path | None:
+    """The statements of ``source`` as read, serialised and sorted straight to the file (no Python object
+    kept per statement), when they have no blank node (else None: their labels must be made canonical
+    first, :func:`kg.writers.quads.to_quads`).
+
+    The file holds exactly those statements when it is the sorted distinct lines of their serialisation
+    (:func:`_sorted_to`: one line for each statement, counted as they pass) and the strict parser reads it
+    back as statements that serialise as the file itself (a statement serialises as one line, the same for
+    the same statement only)."""
+    blank = False
+
+    def serialize(out: BinaryIO) -> int:
+        nonlocal blank
+        counter = count_from()
+        pyoxigraph.serialize(_counted(source, counter), out, format=fmt.oxigraph)
+        out.flush()
+        if out.tell():
+            with mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                blank = data.find(b"_:") >= 0  # a blank node's label, or those two characters in a literal
+        return next(counter)
+
+    sorted_lines, _ = _sorted_to(handle, path, serialize)
+    if blank:
+        return None
+    if sorted_lines and _file_reads_as_written(path, fmt.oxigraph):
+        return path
+    return verify(path, fmt, to_quads(source, triples=True))
 
 
 def write_ntriples(source: Source, to: Target = None) -> Any:

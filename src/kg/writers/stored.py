@@ -85,10 +85,10 @@ class InStore:
         )
         return {term.value for row in self.store.query(query) for term in row if term is not None}
 
-    def serialize(self, fmt: pyoxigraph.RdfFormat) -> bytes:
+    def serialize(self, fmt: pyoxigraph.RdfFormat, output: Any = None) -> bytes | None:
         if fmt.supports_datasets:
-            return pyoxigraph.serialize(self.quads(), format=fmt)
-        return self.store.dump(format=fmt, from_graph=self.graph)
+            return pyoxigraph.serialize(self.quads(), output, format=fmt)
+        return self.store.dump(output, format=fmt, from_graph=self.graph)
 
 
 class Listed:
@@ -127,9 +127,9 @@ class Listed:
                     found.add(iri.value.split(":", 1)[0])
         return found
 
-    def serialize(self, fmt: pyoxigraph.RdfFormat) -> bytes:
+    def serialize(self, fmt: pyoxigraph.RdfFormat, output: Any = None) -> bytes | None:
         quads = self.quads()
-        return pyoxigraph.serialize(quads if fmt.supports_datasets else [q.triple for q in quads], format=fmt)
+        return pyoxigraph.serialize(quads if fmt.supports_datasets else [q.triple for q in quads], output, format=fmt)
 
 
 Part = InStore | Listed
@@ -229,6 +229,11 @@ class Stored:
         """The schemes of every IRI written (subjects, predicates, IRI objects, literals' datatypes)."""
         return {scheme for part in self.parts for scheme in part.schemes()}
 
-    def serialize(self, fmt: pyoxigraph.RdfFormat) -> bytes:
-        """Oxigraph's text of every part in ``fmt`` (N-Triples: merged; N-Quads: each in its graph), unsorted."""
-        return b"".join(part.serialize(fmt) for part in self.parts)
+    def serialize(self, fmt: pyoxigraph.RdfFormat, output: Any = None) -> bytes | None:
+        """Oxigraph's text of every part in ``fmt`` (N-Triples: merged; N-Quads: each in its graph), unsorted;
+        written to ``output`` (a binary file) if given."""
+        if output is None:
+            return b"".join(part.serialize(fmt) or b"" for part in self.parts)
+        for part in self.parts:
+            part.serialize(fmt, output)
+        return None
