@@ -234,12 +234,14 @@ def test_the_form_has_an_input_of_the_right_type_for_each_parameter_type():
         (
             "q/cq04?speaker=nope",
             400,
-            "The value ⁨nope⁩ is not accepted for ⁨speaker⁩, which takes an IRI or prefixed name, e.g. kgi:iran.",
+            "The value ⁨nope⁩ is not accepted for ⁨the person or organisation who spoke⁩, which takes an IRI or "
+            "prefixed name, e.g. kgi:iran.",
         ),
         (
             "q/cq04?speaker=nope&lang=fa",
             400,
-            "مقدار ⁨nope⁩ برای ⁨speaker⁩ پذیرفته نیست؛ این پارامتر نشانی (IRI) یا نام پیشونددار، مانند kgi:iran می‌گیرد.",
+            "مقدار ⁨nope⁩ برای ⁨شخص یا سازمانی که سخن گفته است⁩ پذیرفته نیست؛ این پارامتر نشانی (IRI) یا نام "
+            "پیشونددار، مانند kgi:iran می‌گیرد.",
         ),
         ("q/cq04?speker=kgi:iran", 400, "The question has no parameter ⁨speker⁩. Its parameters: ⁨lang, speaker⁩."),
         ("q/cq04?speker=kgi:iran&lang=fa", 400, "این پرسش پارامتری به نام ⁨speker⁩ ندارد. پارامترهایش: ⁨lang, speaker⁩."),

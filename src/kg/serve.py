@@ -263,6 +263,11 @@ def _spawn(command: list[str], log: Path, *, append: bool = False) -> subprocess
         )
 
 
+#: Seconds between two probes of a starting Oxigraph (it answers some 20-60 ms after it starts on the article;
+#: a probe costs about a millisecond).
+READY_POLL = 0.02
+
+
 def _wait_until_ready(server: Server, startup: float, stopping: threading.Event | None = None) -> None:
     deadline = time.monotonic() + startup
     probe = server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
@@ -284,8 +289,8 @@ def _wait_until_ready(server: Server, startup: float, stopping: threading.Event 
                 f"the oxigraph server did not answer at {server.url} within {startup:g} s: {server.stderr()}"
             )
         if stopping is None:
-            time.sleep(0.1)  # polling a starting server: nothing tells when it listens
-        elif stopping.wait(0.1):
+            time.sleep(READY_POLL)  # polling a starting server: nothing tells when it listens
+        elif stopping.wait(READY_POLL):
             raise ServerError("kg serve is stopping")
 
 

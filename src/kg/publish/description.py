@@ -89,6 +89,8 @@ class Publication:
 
     _matched: dict[tuple[Any, Any, Any], list[Quad]] = field(default_factory=dict, repr=False)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    #: Parts of pages made once for the whole publication (:mod:`kg.publish.documents`), by what they are.
+    kept_pages: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
         """The triples (as default-graph quads, each once) of the pattern, in any named graph.
