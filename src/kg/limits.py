@@ -98,6 +98,9 @@ SERVE_QUEUE = 256
 #: Body bytes a queued request may have read for it while it waits, so that a client that leaves is
 #: seen and its query never starts; as much as uvicorn holds per connection before it stops reading.
 SERVE_QUEUED_BODY = 64 * 1024
+#: Bytes of request bodies ``kg serve`` holds at once while it reads them, before their requests take a query
+#: slot (a slow body holds no slot); past it, 503 with ``Retry-After``.
+SERVE_READ_BODIES = 64 * 1024 * 1024
 #: Bytes of an answer ``kg serve`` holds before it sends the status, so that an answer cancelled or cut
 #: within them is an error status; a longer one is streamed, and cut by closing the connection.
 SERVE_BUFFER = 1024 * 1024
