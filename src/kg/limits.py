@@ -81,6 +81,9 @@ SERVE_TIMEOUT = 10.0
 #: Seconds ``kg serve`` waits for its Oxigraph past a request's time limit (counted from the request's
 #: arrival) before it answers 504: Oxigraph's own limit starts later, when the query leaves the queue.
 SERVE_FORWARD_GRACE = 1.0
+#: Seconds past a request's time limit that a query may still take in ``kg serve``'s Oxigraph (which looks at its
+#: clock only between some steps) while the request keeps its query slot, its 504 sent; then the slot is freed.
+SERVE_OVERRUN = 30.0
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
 #: Times ``kg serve`` restarts its Oxigraph server (on the same store) within :data:`SERVE_RESTART_WINDOW`
