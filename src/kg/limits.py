@@ -81,6 +81,9 @@ SERVE_TIMEOUT = 10.0
 #: Seconds ``kg serve`` waits for its Oxigraph past a request's time limit (counted from the request's
 #: arrival) before it answers 504: Oxigraph's own limit starts later, when the query leaves the queue.
 SERVE_FORWARD_GRACE = 1.0
+#: Seconds past a request's time limit that a query may still take in ``kg serve``'s Oxigraph (which looks at its
+#: clock only between some steps) while the request keeps its query slot, its 504 sent; then the slot is freed.
+SERVE_OVERRUN = 30.0
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
 #: Times ``kg serve`` restarts its Oxigraph server (on the same store) within :data:`SERVE_RESTART_WINDOW`
@@ -98,6 +101,9 @@ SERVE_QUEUE = 256
 #: Body bytes a queued request may have read for it while it waits, so that a client that leaves is
 #: seen and its query never starts; as much as uvicorn holds per connection before it stops reading.
 SERVE_QUEUED_BODY = 64 * 1024
+#: Bytes of request bodies ``kg serve`` holds at once while it reads them, before their requests take a query
+#: slot (a slow body holds no slot); past it, 503 with ``Retry-After``.
+SERVE_READ_BODIES = 64 * 1024 * 1024
 #: Bytes of an answer ``kg serve`` holds before it sends the status, so that an answer cancelled or cut
 #: within them is an error status; a longer one is streamed, and cut by closing the connection.
 SERVE_BUFFER = 1024 * 1024

@@ -477,7 +477,9 @@ def _site_server(options: SiteOptions, endpoint: str, health: Any, port: int) ->
     )  # fmt: skip
     hosts = listening_hosts(options.host, options.allowed_hosts)
     policy = Policy(hosts, port, timeout=limit, max_body=options.max_body, slots=slots, queue=queue, csp=CSP)
-    return make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=options.head_timeout)
+    app = Guard(create_app(config, proxy=proxy), policy)
+    # at the end, the queries Oxigraph computes past their limits are not waited for (their answers are sent)
+    return make_server(app, head_timeout=options.head_timeout, on_shutdown=proxy.abandon_overruns)
 
 
 def _serve_forked(site_server: Callable[[], Any], sock: socket.socket) -> None:  # pragma: no cover - in a worker
