@@ -28,7 +28,6 @@ from kg.errors import QueryError, UsageError
 from kg.namespaces import PREFIXES
 from kg.sparql.syntax import Param, Query, analyse, position, refuse_at
 from kg.terms import XSD_STRING, PackedTerm, nt_term, pack_term, rdflib_term
-from kg.text import latin_digits
 
 IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -87,6 +86,8 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
             raise QueryError(f"{text!r} is not TEXT@LANG (e.g. Tehran@en)")
         return ("l", body, None, tag)
     if kind in ("integer", "decimal", "date"):  # typed on a Persian keyboard: ۱۲ is 12 (the literal is 0-9)
+        from kg.text import latin_digits  # the text module (its folding and spans) only for a typed value
+
         written, text = text, latin_digits(text).replace("\u066b", ".") if kind == "decimal" else latin_digits(text)
         if written != text:
             try:
