@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.errors import QueryError, UsageError
 from kg.namespaces import PREFIXES
@@ -275,8 +274,7 @@ def check_slots(query: Query, param: Param, line: int, column: int) -> None:
             raise refuse_at(query, query.text, offset, message)
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     """The text an engine runs, and how to map its positions back to the query file."""
 
     query: Query
