@@ -84,8 +84,8 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
         if not at or not _LANG_TAG.match(tag):
             raise QueryError(f"{text!r} is not TEXT@LANG (e.g. Tehran@en)")
         return ("l", body, None, tag)
-    if kind in ("integer", "decimal", "date"):  # typed on a Persian keyboard: ۱۲ is 12 (the literal is 0-9)
-        from kg.text import latin_digits  # the text module (its folding and spans) only for a typed value
+    if kind in ("integer", "decimal", "date") and not text.isascii():  # typed on a Persian keyboard: ۱۲ is 12
+        from kg.text import latin_digits  # the text module (its folding and spans) only where it may change the text
 
         written, text = text, latin_digits(text).replace("\u066b", ".") if kind == "decimal" else latin_digits(text)
         if written != text:
