@@ -59,7 +59,7 @@ from kg.namespaces import (
 from kg.output import Export, check_output, write_atomically
 from kg.publish.paths import DUMPS
 from kg.quality import ValidationReport, quality_triples
-from kg.terms import natural_key, prefixed, split_iri, to_oxigraph, to_rdflib
+from kg.terms import natural_key, natural_text, prefixed, split_iri, to_oxigraph, to_rdflib
 from kg.writers import serialize
 
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -151,6 +151,12 @@ class Data:
         """The objects of ``subject predicate``, each once, in the store's order."""
         found = self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate), None)
         return [to_rdflib(o) for o in dict.fromkeys(q.object for q in found)]
+
+    def iris(self, predicate: Node, obj: Node) -> list[str]:
+        """The IRIs of the subjects of ``predicate obj``, each once, in the store's order (no rdflib term made)."""
+        found = self.store.quads_for_pattern(None, to_oxigraph(predicate), to_oxigraph(obj))
+        named = pyoxigraph.NamedNode
+        return list(dict.fromkeys(q.subject.value for q in found if type(q.subject) is named))
 
     def subjects(self, predicate: Node, obj: Node) -> list[Node]:
         """The subjects of ``predicate obj``, each once, in the store's order."""
@@ -455,12 +461,19 @@ def _term_names(data: Data) -> Callable[[Node, str], str]:
 
 
 def examples(data: Data) -> list[URIRef]:
-    """The first instance (in IRI order) of each class of EXAMPLE_CLASSES that has one."""
+    """The first instance (in IRI order: :func:`kg.terms.natural_key`) of each class of EXAMPLE_CLASSES that has
+    one. The least of each class's IRIs is found by one string each (:func:`kg.terms.natural_text`, the same
+    order), not by sorting them by nested tuples: at 1 000 synthetic articles 20 000 IRIs, most of the
+    description's time in Python."""
     found = []
     for cls in EXAMPLE_CLASSES:
-        instances = sorted((s for s in data.subjects(RDF.type, cls) if isinstance(s, URIRef)), key=natural_key)
-        if instances:
-            found.append(instances[0])
+        iris = data.iris(RDF.type, cls)
+        if iris:
+            texts = [natural_text(iri) for iri in iris]
+            if None in texts:
+                found.append(URIRef(min(iris, key=natural_key)))
+            else:
+                found.append(URIRef(iris[texts.index(min(texts))]))
     return found
 
 
