@@ -103,3 +103,14 @@ def test_our_own_iris_never_leave_the_machine_and_versions_are_named(site, lang)
     assert 'href="https://w3id.org' not in dataset and 'href="http://w3id.org' not in dataset
     citation = f'<a href="/dataset{suffix}"><code dir="ltr">https://w3id.org/iran-kazakhstan-kg/dataset</code></a>'
     assert citation in dataset, "the citation's IRI: code, linked to the dataset's page here"
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_mention_is_named_by_the_article_s_words_not_by_its_offsets(site, lang):
+    """A statement's factuality cues were links reading «span:4419-4427»: a mention is now its words, quoted."""
+    suffix = page_suffix(lang)
+    page = fetch(f"{site}id/statement/tokayev-hope{suffix}")
+    assert f'<a href="/id/span/4419-4427{suffix}" title="span:4419-4427" dir="auto">«امیدوارم»</a>' in page
+    assert ">span:" not in page
+    mention = fetch(f"{site}id/span/4419-4427{suffix}")
+    assert '<h1 dir="auto">«امیدوارم»</h1>' in mention and "<title>«امیدوارم» · " in mention
