@@ -3,8 +3,8 @@
 Each test is a scenario: it opens one fresh page from a file URL (with a state in its fragment where
 the scenario needs one) and asserts what a reader sees at each of its steps (a page load costs
 Chromium about 0.5 s of CPU: steps that follow on from each other share one). It polls the page's own
-state (``wait_for_function`` would evaluate a string, which the page's CSP forbids). Screenshots go to
-test-results/explore-browser/ (look at them). Skipped only when /usr/bin/chromium is missing.
+state (``wait_for_function`` would evaluate a string, which the page's CSP forbids). With $KG_TEST_SCREENSHOTS
+set, screenshots go to test-results/explore-browser/ (look at them). Skipped only when /usr/bin/chromium is missing.
 """
 
 from __future__ import annotations

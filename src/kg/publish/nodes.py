@@ -1,9 +1,10 @@
 """How one term of a publication is shown on a page: its link, its text, its HTML.
 
 :class:`Nodes` turns an RDF term into what a template shows: a named node as
-its label linked to its page (the site's page, never its IRI off the machine),
-a literal in the reader's language (numbers, dates, booleans), a blank node as
-the Turtle that writes it in place. :class:`kg.publish.pages.Renderer` builds
+its name linked to its page (the site's page, never our IRI off the machine; another
+site's IRI that has no page here is named and linked to that site, marked as leaving),
+a literal in the reader's language (numbers, dates, booleans; an IRI in its text as
+code), a blank node as the Turtle that writes it in place. :class:`kg.publish.pages.Renderer` builds
 the pages on it. A named node's value is made once per language and kept: a
 page shows hundreds of values, and a site shows the same nodes on many pages.
 """
