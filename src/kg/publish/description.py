@@ -175,7 +175,7 @@ class Publication:
         """Read now what every page and description asks for (the resources and their paths, labels, types,
         label statements, mention spans): ``kg publish`` does before its workers fork, so that they share
         one copy instead of each reading its own."""
-        for name in ("stems", "labels", "_types", "_label_statements", "_spans"):
+        for name in ("stems", "labels", "_types", "_label_statements", "_spans", "_anchors"):
             getattr(self, name)
 
     # ----------------------------------------------------------------- reading
@@ -200,10 +200,14 @@ class Publication:
         """A name of ``iri`` in ``lang`` that no label gives: the catalogue's name of a standard term or another
         vocabulary's IRI (``owl:sameAs``: «یکسان با», a QUDT unit, a namespace), a version of a document (its
         name and version number), the exports' description graph, a document's hash namespace (the document's
-        name); None for none of these."""
+        name), a mention (the article's words it marks, «…»: its IRI only says where they are); None for none
+        of these."""
         found = term_label(prefixed(iri), lang)
         if found:
             return found
+        quoted = self._anchors.get(iri)
+        if quoted is not None:  # a mention: the article's words it marks
+            return f"«{quoted}»"
         document = self.documents.get(iri)
         if document is not None and iri.startswith(document + "/"):
             version = digits(iri[len(document) + 1 :], lang)
@@ -293,6 +297,16 @@ class Publication:
                     values = found.setdefault(quad.subject.value, [None, None, None])
                     if values[index] is None:
                         values[index] = quad.object
+        return found
+
+    @cached_property
+    def _anchors(self) -> dict[str, str]:
+        """Mention IRI -> the article's words it marks (``nif:anchorOf``), read in one pass: pages name a
+        mention by its words."""
+        found: dict[str, str] = {}
+        for quad in self.store.quads_for_pattern(None, NamedNode(str(NIF.anchorOf)), None):
+            if isinstance(quad.subject, NamedNode) and isinstance(quad.object, Literal):
+                found.setdefault(quad.subject.value, quad.object.value)
         return found
 
     def text_of(self, article: str) -> str | None:
