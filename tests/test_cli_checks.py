@@ -46,3 +46,12 @@ def test_control_characters_of_a_phrase_not_found_are_shown_not_obeyed(capsys):
     recoloured or cleared the terminal."""
     assert main(["locate", "zz\x1b[2J\x07"]) == ExitCode.NOT_CONFORMING
     assert capsys.readouterr().err == "not found: zz\\x1b[2J\\x07\n"
+
+
+@pytest.mark.parametrize("phrase", ["", "   ", "\u200c", "،«»", "\u064e\u0650"])
+def test_a_phrase_with_nothing_to_find_is_a_usage_error(capsys, phrase):
+    """Regression: an empty phrase (or one of spaces, punctuation, ZWNJ or diacritics alone) printed
+    "not found:" and exited 1, as though the article had been searched."""
+    assert main(["locate", phrase]) == ExitCode.USAGE
+    captured = capsys.readouterr()
+    assert captured.out == "" and "has nothing to find" in captured.err

@@ -50,7 +50,10 @@ def test_the_page_script_is_the_entry_and_every_module_it_needs_in_dependency_or
     script = bundle_script()
     assert script.startswith('(function () {\n"use strict";\n') and script.endswith("})();\n")
     assert "\nimport " not in script and "\nexport " not in script
-    assert "const $fold_table = (() => {" in script and "const { FOLD, SPACES, MARKS } = $fold_table;" in script
+    assert (
+        "const $fold_table = (() => {" in script
+        and "const { FOLD, SPACES, MARKS, HAMZA_YEH, HAMZA_CONTEXT } = $fold_table;" in script
+    )
 
 
 def test_imports_with_renames_become_bindings_of_the_dependency():

@@ -91,7 +91,7 @@ LAYERS: tuple[frozenset[str], ...] = (
         ]
     )
     | {"kg.publish.paths", "kg.publish.dates"},
-    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.http", "kg.guard", "kg.httpd"})
+    frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.http", "kg.guard", "kg.httpd", "kg.supervisor"})
     | {"kg.writers", *(f"kg.writers.{n}" for n in _WRITERS)},
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module

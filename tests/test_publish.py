@@ -346,9 +346,15 @@ def test_get_query_with_no_query_is_the_service_description(client, accept, medi
     assert (sd + "supportedLanguage", sd + "SPARQL11Query") in got
     assert (sd + "resultFormat", "http://www.w3.org/ns/formats/SPARQL_Results_JSON") in got
     assert any(p == sd + "defaultDataset" for p, _ in got)
-    comment = next(o for p, o in got if p.endswith("#comment"))
-    assert re.search(r"Each query stops after \d+ s\. Results are cut at \d+ rows\.", comment), comment
-    assert "SERVICE (federation) and FROM are refused" in comment
+    comments = {
+        t.object.language: t.object.value
+        for t in triples
+        if t.subject.value == endpoint and t.predicate.value.endswith("#comment")
+    }
+    assert set(comments) == {"en", "fa"}  # as the dataset's description, in both languages
+    assert re.search(r"Each query stops after \d+ s\. Results are cut at \d+ rows\.", comments["en"]), comments
+    assert "SERVICE (federation) and FROM are refused" in comments["en"]
+    assert re.search(r"هر پرس‌وجو پس از [۰-۹]+ ثانیه متوقف می‌شود\.", comments["fa"]), comments
 
 
 def test_the_changelog_and_citation_name_the_ontology_version(graph):

@@ -58,9 +58,49 @@ def test_a_named_node_is_its_label_linked_to_its_page_in_the_reader_s_language(n
     assert str(en["html"]) == '<a href="/id/astana.html" title="kgi:astana" dir="auto">Astana</a>'
 
 
-def test_a_node_the_site_has_no_page_for_is_not_linked(nodes):
-    away = nodes.node(NamedNode("http://example.org/elsewhere"), "en")
-    assert away["href"] is None and "<a" not in str(away["html"])
+def test_another_site_s_iri_is_named_and_linked_as_leaving_the_site(nodes):
+    away = nodes.node(NamedNode("http://example.org/vocab/elsewhere"), "fa")
+    assert away["href"] is None and away["text"] == "example.org › elsewhere"
+    assert str(away["html"]) == (
+        '<a class="external" rel="external noopener noreferrer" href="http://example.org/vocab/elsewhere"'
+        ' title="&lt;http://example.org/vocab/elsewhere&gt;" dir="auto">example.org › elsewhere'
+        '<span class="visually-hidden"> (بیرون از این سایت)</span></a>'
+    )
+    named = nodes.node(NamedNode("http://qudt.org/vocab/unit/TONNE"), "fa")  # the catalogue's name, in Persian
+    assert (named["text"], named["lang"]) == ("تن (یکای QUDT)", "fa") and 'class="external"' in str(named["html"])
+
+
+@pytest.mark.parametrize("iri", ["https://w3id.org/iran-kazakhstan-kg/id/nothing-here", "urn:isbn:0451450523",
+                                 "javascript:alert(1)"])  # fmt: skip
+def test_our_own_iri_without_a_page_and_a_non_web_iri_are_not_linked(nodes, iri):
+    shown = nodes.node(NamedNode(iri), "en")
+    assert shown["href"] is None and "<a" not in str(shown["html"])
+
+
+@pytest.mark.parametrize(
+    ("lexical", "html"),
+    [
+        # one word: a namespace, a pattern: code whole; our IRI with a page: linked to the page
+        ("http://www.w3.org/2004/02/skos/core#", '<code dir="ltr">http://www.w3.org/2004/02/skos/core#</code>'),
+        ("https://w3id\\.org/x/(a|b)+$", '<code dir="ltr">https://w3id\\.org/x/(a|b)+$</code>'),
+        (
+            "https://w3id.org/iran-kazakhstan-kg/id/astana",
+            '<a href="/id/astana.html"><code dir="ltr">https://w3id.org/iran-kazakhstan-kg/id/astana</code></a>',
+        ),
+        # in a sentence: each IRI code, the sentence's punctuation and brackets left out of it, the rest escaped
+        (
+            "See https://w3id.org/iran-kazakhstan-kg/id/astana. Or (http://example.org/a_(b)), <x> & y",
+            'See <a href="/id/astana.html"><code dir="ltr">https://w3id.org/iran-kazakhstan-kg/id/astana</code></a>.'
+            ' Or (<code dir="ltr">http://example.org/a_(b)</code>), &lt;x&gt; &amp; y',
+        ),
+        ("«http://a.example/x» و <b>", '«<code dir="ltr">http://a.example/x</code>» و &lt;b&gt;'),
+    ],
+)
+def test_a_literal_holding_iris_shows_each_as_code(nodes, lexical, html):
+    shown = str(nodes.node(Literal(lexical), "en")["html"])
+    assert shown == f'<span dir="auto" title="xsd:string">{html}</span>'
+    tagged = str(nodes.node(Literal(lexical, language="fa"), "en")["html"])
+    assert tagged == f'<span lang="fa" dir="auto">{html}</span>'
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,9 @@ from kg.writers import serialize
 ENDPOINT = "http://127.0.0.1:7878/query"
 
 
-def comment(graph: Graph) -> str:
-    return str(graph.value(URIRef(ENDPOINT), RDFS.comment))
+def comment(graph: Graph, lang: str = "en") -> str:
+    (said,) = [c for c in graph.objects(URIRef(ENDPOINT), RDFS.comment) if c.language == lang]
+    return str(said)
 
 
 def test_the_service_is_its_endpoint_speaking_sparql_11_query_in_every_result_format():
@@ -64,6 +65,19 @@ def test_the_default_dataset_is_one_graph_described_by_the_dataset_with_its_size
 )
 def test_the_limits_are_said_in_words(options, text):
     assert comment(service_description(ENDPOINT, **options)) == text
+
+
+def test_the_label_and_the_limits_are_said_in_persian_too_with_persian_digits():
+    graph = service_description(ENDPOINT, timeout=2.5, max_rows=10000)
+    labels = {c.language: str(c) for c in graph.objects(URIRef(ENDPOINT), RDFS.label)}
+    assert labels == {
+        "en": "SPARQL endpoint of the Iran–Kazakhstan knowledge graph",
+        "fa": "نقطهٔ دسترسی SPARQL گراف دانش ایران–قزاقستان",
+    }
+    assert comment(graph, "fa") == (
+        "هر پرس‌وجو پس از ۲٫۵ ثانیه متوقف می‌شود. نتیجه‌ها در ۱۰٬۰۰۰ سطر بریده می‌شوند. "
+        "SERVICE (فدراسیون) و FROM پذیرفته نمی‌شوند (۴۰۳). فقط خواندنی: SPARQL Update پذیرفته نمی‌شود."
+    )
 
 
 def test_the_description_is_written_in_every_syntax_without_invented_prefixes():

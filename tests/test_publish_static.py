@@ -28,6 +28,7 @@ from kg.load import read_quads, source_paths
 from kg.namespaces import BASE
 from kg.publish.apache import w3id_rules
 from kg.publish.paths import RDF_SUFFIXES
+from raw_iris import RawIris
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +40,33 @@ def site(built) -> Path:
 
 
 class _Links(HTMLParser):
+    """A page's links (href and src), its links off the site that are not marked as leaving (class and rel
+    ``external``), and the http(s) IRIs written as text outside code, scripts and the page's downloads
+    (tests/raw_iris.py: every IRI a reader sees is a name, linked)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
+        self.unmarked: list[str] = []
+        self.text = RawIris()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.text.handle_starttag(tag, attrs)
         if tag == "base":  # the error pages' base: the host's path of the site (tests/test_publish_static_hostile.py)
             return
         for name, value in attrs:
             if name in ("href", "src") and value:
                 self.links.append(value)
+        found = dict(attrs)
+        marked = "external" in (found.get("class") or "").split() and "external" in (found.get("rel") or "")
+        if tag == "a" and (found.get("href") or "").startswith(("http:", "https:")) and not marked:
+            self.unmarked.append(found["href"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.text.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.handle_data(data)
 
 
 def test_kg_publish_writes_every_document_of_kazakhstan(site):
@@ -78,9 +96,10 @@ def test_every_rdf_file_of_a_subject_reparses_and_holds_its_triples(site):
 
 @pytest.mark.slow  # every link of some 2 500 pages
 def test_the_static_site_has_no_broken_link(site):
-    """Every href and src of every page names a file of the site (or a fragment of the page); the only
-    links off the site are the Wikidata items of entities."""
-    broken, external = [], set()
+    """Every href and src of every page names a file of the site (or a fragment of the page); a link off the
+    site (another site's IRI, a Wikidata item) is marked as leaving, and none is to our own IRIs (w3id.org);
+    no page writes an http(s) IRI as text where a reader reads (code, scripts and downloads aside)."""
+    broken, external, unmarked, raw = [], set(), [], []
     # the site has no symlinks; paths as strings, each link of a folder resolved once (most pages share most links)
     files = {f"{folder}/{name}" for folder, _, names in os.walk(site) for name in names}
     found: dict[tuple[str, str], bool] = {}
@@ -102,8 +121,12 @@ def test_the_static_site_has_no_broken_link(site):
                     found[folder, link] = os.path.normpath(f"{folder}/{urllib.parse.unquote(parts.path)}") in files
             if not found[folder, link]:
                 broken.append(f"{page.relative_to(site)}: {link}")
+        unmarked += [f"{page.relative_to(site)}: {link}" for link in parser.unmarked]
+        raw += [f"{page.relative_to(site)}: {iri}" for iri in parser.text.found]
     assert broken == []
-    assert external <= {"www.wikidata.org"}
+    assert "www.wikidata.org" in external and "w3id.org" not in external
+    assert unmarked == []
+    assert raw == []
 
 
 def test_the_search_index_holds_folded_keys_and_relative_pages(site):
@@ -190,6 +213,26 @@ def test_the_w3id_rules_on_apache_send_each_accept_to_its_document(apache, site,
     status, headers, body = _get(f"{apache}/iran-kazakhstan-kg/{path}", accept, follow=True)
     assert status == 200 and body == (site / target).read_bytes()
     assert headers["content-type"].split(";")[0] == accept.split(",")[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "target"),
+    [
+        ("id/kazakhstan", "fa-IR,fa;q=0.9,en;q=0.8", "id/kazakhstan.fa.html"),
+        ("ontology", "fa", "ontology.fa.html"),
+        ("id/kazakhstan", "en-US,en;q=0.9", "id/kazakhstan.html"),
+    ],
+)
+def test_the_w3id_rules_on_apache_send_a_reader_of_persian_to_the_persian_page(apache, site, path, language, target):
+    request = urllib.request.Request(
+        f"{apache}/iran-kazakhstan-kg/{path}", headers={"Accept": "text/html", "Accept-Language": language}
+    )
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30).close()
+        location = None
+    except urllib.error.HTTPError as exc:
+        location = exc.headers.get("location")
+    assert location == f"{apache}/static/{target}", error_log(site.parent)
 
 
 def test_curl_with_accept_turtle_reaches_the_turtle_of_kazakhstan(apache, site, tmp_path):

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import html
+import http.client
 import io
 import json
 import os
+import queue
 import re
 import select
 import signal
@@ -20,12 +22,14 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -231,12 +235,14 @@ def test_the_form_has_an_input_of_the_right_type_for_each_parameter_type():
         (
             "q/cq04?speaker=nope",
             400,
-            "The value ⁨nope⁩ is not accepted for ⁨speaker⁩, which takes an IRI or prefixed name, e.g. kgi:iran.",
+            "The value ⁨nope⁩ is not accepted for ⁨the person or organisation who spoke⁩, which takes an IRI or "
+            "prefixed name, e.g. kgi:iran.",
         ),
         (
             "q/cq04?speaker=nope&lang=fa",
             400,
-            "مقدار ⁨nope⁩ برای ⁨speaker⁩ پذیرفته نیست؛ این پارامتر نشانی (IRI) یا نام پیشونددار، مانند kgi:iran می‌گیرد.",
+            "مقدار ⁨nope⁩ برای ⁨شخص یا سازمانی که سخن گفته است⁩ پذیرفته نیست؛ این پارامتر نشانی (IRI) یا نام "
+            "پیشونددار، مانند kgi:iran می‌گیرد.",
         ),
         ("q/cq04?speker=kgi:iran", 400, "The question has no parameter ⁨speker⁩. Its parameters: ⁨lang, speaker⁩."),
         ("q/cq04?speker=kgi:iran&lang=fa", 400, "این پرسش پارامتری به نام ⁨speker⁩ ندارد. پارامترهایش: ⁨lang, speaker⁩."),
@@ -460,19 +466,152 @@ def test_the_oxigraph_child_dies_when_kg_serve_is_killed(tmp_path):
     assert list(tmp_path.glob("kg-oxigraph-*")) == []
 
 
-@pytest.mark.server
-def test_kg_serve_stops_with_a_server_error_when_oxigraph_dies_under_it():
-    process, _ = start_site("--data", str(FIXTURES / "mini.ttl"))
+def _oxigraph_child(pid: int) -> int:
+    """The Oxigraph child of kg serve ``pid`` (started by any of its threads), among its forked workers."""
+    children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    (child,) = [c for c in children if b"serve-read-only" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return child
+
+
+def _cpu_ticks(pid: int) -> int:
+    """The CPU time process ``pid`` has used (user + system, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _fake_oxigraph(folder: Path, restart: str) -> Path:
+    """An ``oxigraph`` for kg serve (``KG_OXIGRAPH``): the real one at the first start; at a restart, after the
+    test opens ``folder/gate`` (``restart="gated"``), or a broken store's error at once (``"broken"``)."""
+    from kg.serve import find_binary
+
+    real = find_binary()
+    os.mkfifo(folder / "gate")
+    then = f'read word < "{folder}/gate"' if restart == "gated" else 'echo "Error: the store is broken" >&2; exit 1'
+    script = folder / "oxigraph"
+    script.write_text(
+        f'#!/bin/sh\nif [ -e "{folder}/started" ]; then {then}; fi\ntouch "{folder}/started"\nexec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script
+
+
+def _lines(stream: Any) -> queue.Queue[str]:
+    """The lines of ``stream`` as they come (read in a thread), to wait for one without sleeping."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    return lines
+
+
+def _ask(url: str, text: str) -> tuple[int, str, str, str | None]:
+    """Status, Content-Type, body and Retry-After of a SPARQL query sent by GET to ``url``."""
+    request = urllib.request.Request(url + "query?" + urllib.parse.urlencode({"query": text}))
     try:
-        (child,) = _children(process.pid)
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode(), None
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode(), exc.headers["Retry-After"]
+
+
+SPARQL = "application/sparql-query"
+#: A query that runs until it is stopped (the mini graph's closure, four times over itself).
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kg_serve_restarts_oxigraph_when_it_dies_and_answers_503_meanwhile(tmp_path, workers):
+    """Oxigraph killed under kg serve (by its pid): the request it had is answered 502; what needs it is 503
+    with Retry-After (a Persian page for a Persian reader, a plain message for a SPARQL client) while it is
+    started again on the same store; the rest goes on; then 200; and kg serve still ends cleanly."""
+    env = {**os.environ, "TMPDIR": str(tmp_path), "KG_OXIGRAPH": str(_fake_oxigraph(tmp_path, "gated"))}
+    process, url = start_site("--data", str(FIXTURES / "mini.ttl"), "--workers", str(workers), env=env)
+    said = _lines(process.stderr)
+    try:
+        asked = "/query?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+        kept = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=60)  # one worker's
+        kept.request("GET", asked)
+        assert kept.getresponse().read() == b'{"head":{},"boolean":true}'
+        child = _oxigraph_child(process.pid)
+        before = _cpu_ticks(child)
+        endless: list[tuple[int, str, str]] = []  # POSTed: the proxy's client retries no POST on a new connection
+        thread = threading.Thread(target=lambda: endless.append(post(url + "query", ENDLESS.encode(), SPARQL)))
+        thread.start()
+        deadline = time.monotonic() + 60
+        while _cpu_ticks(child) < before + 20 and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)  # polling: Oxigraph runs the query once it has used 0.2 s of CPU more (idle, it uses none)
         os.kill(child, signal.SIGKILL)
-        _, stderr = process.communicate(timeout=30)
+        thread.join(60)
+        status, media, body = endless[0]
+        assert (status, media) == (502, "text/plain; charset=utf-8")
+        assert body == "the SPARQL server behind kg serve stopped while it answered this query; it is being restarted"
+        assert said.get(timeout=60) == (
+            "kg serve: the oxigraph server stopped with signal 9 (SIGKILL); restarting it on the same store\n"
+        )
+        # the restarted Oxigraph waits at the gate: every worker answers what needs it with 503
+        for n in range(4):
+            status, media, body, retry = _ask(url, f"ASK {{ FILTER({n} = {n}) }}")
+            assert (status, media, retry) == (503, "text/plain; charset=utf-8", "1")
+            assert body == "the SPARQL server behind kg serve stopped and is restarting; try again in 1 s"
+        status, _, page = get(url + "q/cq01?lang=fa")
+        assert status == 503 and '<html lang="fa" dir="rtl">' in page
+        assert "سرور SPARQL پشت سایت از کار افتاد و دوباره راه می‌افتد. ۱ ثانیه دیگر دوباره امتحان کنید." in page
+        status, media, body = get(url + "q/cq01.csv")
+        assert (status, media) == (503, "text/plain; charset=utf-8") and "Try again in 1 s" in body
+        status, _, page = post(url + "ad-hoc", b"query=ASK+%7B%7D", "application/x-www-form-urlencoded")
+        assert status == 503 and "is starting again" in page
+        kept.request("GET", asked)  # answered before by this connection's worker: from its cache
+        answer = kept.getresponse()
+        assert (answer.status, answer.read()) == (200, b'{"head":{},"boolean":true}')
+        kept.close()
+        assert get(url)[0] == 200  # the question list needs no Oxigraph
+        (tmp_path / "gate").write_text("go\n", encoding="utf-8")  # opens the FIFO: the restart goes on
+        assert said.get(timeout=60).startswith("kg serve: the oxigraph server answers again (")
+        for n in range(4):
+            assert _ask(url, f"ASK {{ FILTER({n} = {n}) }}")[:3] == (200, "application/sparql-results+json",
+                                                                   '{"head":{},"boolean":true}')  # fmt: skip
+        assert get(url + "q/cq01?lang=fa")[0] == 200
+        restarted = _oxigraph_child(process.pid)
+        assert restarted != child
+        process.send_signal(signal.SIGTERM)
+        stdout, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
+    assert process.returncode == 0 and stdout.strip().endswith("stopped")
+    assert not Path(f"/proc/{restarted}").exists() and list(tmp_path.glob("kg-oxigraph-*")) == []
+    assert said.empty()  # no other line: no traceback
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_kg_serve_gives_up_when_oxigraph_cannot_be_restarted(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path), "KG_OXIGRAPH": str(_fake_oxigraph(tmp_path, "broken"))}
+    process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env)
+    try:
+        os.kill(_oxigraph_child(process.pid), signal.SIGKILL)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    lines = stderr.splitlines()
     assert process.returncode == ExitCode.SERVER
-    assert stderr.startswith("kg serve: error: the oxigraph server stopped with code -9: "), stderr
-    assert "Traceback" not in stderr
+    assert lines[0] == "kg serve: the oxigraph server stopped with signal 9 (SIGKILL); restarting it on the same store"
+    assert lines[1] == (
+        "kg serve: the restarted oxigraph server did not come up: the oxigraph server exited with code 1: Error: the "
+        "store is broken"
+    )
+    assert lines[2] == (
+        "kg serve: the oxigraph server stopped with code 1 (Error: the store is broken); restarting it on the same "
+        "store"
+    )
+    assert lines[-1] == (
+        "kg serve: error: the oxigraph server could not be started again, 5 times within 60 s: kg serve gives up "
+        "(the oxigraph server exited with code 1: Error: the store is broken)"
+    )
+    assert len(lines) == 11  # a line for each of the 5 deaths and each failed start, then the error
+    assert "Traceback" not in stderr and list(tmp_path.glob("kg-oxigraph-*")) == []
 
 
 @pytest.mark.server

@@ -49,12 +49,12 @@ def test_labels_and_types_are_in_the_reader_s_language_and_given_values_are_kept
         assert f["type_text"] == text("site", f"type_{f['type']}", "fa") != text("site", f"type_{f['type']}", "en")
 
 
-@pytest.mark.parametrize("lang", ["en", "fa"])
-def test_a_bad_value_is_named_with_its_parameter_and_type(q, lang):
+@pytest.mark.parametrize(("lang", "label"), [("en", "how many"), ("fa", "چند تا")])
+def test_a_bad_value_is_named_as_its_field_is_with_its_type(q, lang, label):
     error = UsageError("q: parameter 'n' (integer): 'x' is not an integer")
     refusal = _run_refusal(error, q, {"n": "x"}, lang)
     assert refusal.status == 400
-    assert refusal.message == text("site", "bad_value", lang, name="\u2068n\u2069", value="\u2068x\u2069",
+    assert refusal.message == text("site", "bad_value", lang, name=f"\u2068{label}\u2069", value="\u2068x\u2069",
                                    type=text("site", "type_integer", lang))  # fmt: skip
     assert refusal.detail == str(error)
 

@@ -20,6 +20,15 @@ from kg.text import find_spans, fold, matches
         ("nicolas maduro", "Nicolás Maduro"),  # Latin diacritics and case
         ("قَزاقِستان", "قزاقستان"),  # Persian diacritics
         ("\ufef3\ufeb3", "یس"),  # Arabic presentation forms, as pasted from a PDF
+        ("هیأت", "هیئت همراه توکایف"),  # the hamza on alef or on yeh after a yeh (the article writes هیأت)
+        ("هیات همراه", "هیئت همراه رئیس‌جمهور"),  # and no hamza at all
+        ("هیئت", "هیأت"),
+        ("مسؤول", "مسئولیت"),  # the hamza on waw or on yeh before a waw
+        ("مسوول", "مسئول"),
+        ("شؤون", "شئون"),
+        ("Kazakhstan’s", "Kazakhstan's visit"),  # a phone's curly apostrophe
+        ("“Tokayev”", "Tokayev"),  # and curly quotes
+        ("‘Astana’", "`Astana`"),
     ],
 )
 def test_matches_however_it_is_typed(typed, label):
@@ -29,6 +38,13 @@ def test_matches_however_it_is_typed(typed, label):
 def test_does_not_match_different_words():
     assert not matches("ترکمنستان", "تاجیکستان")
     assert not matches("", "anything")
+    assert not matches("رایس", "رئیس")  # the yeh with hamza between other letters stays a yeh
+    assert not matches("پااز", "پائیز")
+
+
+def test_find_spans_finds_the_articles_own_spelling_however_the_hamza_is_typed(text):
+    for typed in ("هیئت همراه", "هیأت همراه", "هیات همراه", "هيئت همراه"):
+        assert [(s.begin, s.end, s.text) for s in find_spans(text, typed)] == [(2194, 2204, "هیأت همراه")], typed
 
 
 def test_find_spans_returns_verbatim_offsets_in_code_points(text):

@@ -46,3 +46,79 @@ def test_a_literal_holding_a_unicode_line_separator_stays_inside_its_line():
         '<http://a.example/s> <http://a.example/q> "b" .',
         "",
     ]
+
+
+def _to_file(tmp_path, source, name="nt"):
+    from kg.output import write_atomically
+    from kg.writers import write_to
+
+    out = tmp_path / f"out.{name}"
+    write_atomically({out: lambda handle, path: write_to(source, name, handle, path)})
+    return out.read_text(encoding="utf-8")
+
+
+def test_statements_as_read_go_to_a_file_as_the_text_of_their_list(tmp_path):
+    """Streamed statements are serialised and sorted straight to the file, each once; with a blank node (or
+    ``_:`` in a literal) they are labelled canonically first, as a list of them is."""
+    from kg.writers.quads import Streamed
+
+    plain = [Quad(S, P, Literal("b")), Quad(S, P, Literal("a\u2028ده")), Quad(S, P, Literal("b"))]
+    blank = [*plain, Quad(BlankNode("zz"), P, Literal("x"))]
+    looks_blank = [*plain, Quad(S, P, Literal("_:b1 is not a blank node"))]
+    for quads in (plain, blank, looks_blank, []):
+        reads = []
+
+        def statements(quads=quads, reads=reads):
+            reads.append(1)
+            return iter(quads)
+
+        assert _to_file(tmp_path, Streamed(statements)) == write_ntriples(quads)
+    assert "_:b0" in _to_file(tmp_path, Streamed(lambda: iter(blank)))
+
+
+def test_a_file_whose_lines_are_not_the_statements_is_refused_and_not_left(tmp_path, monkeypatch):
+    import pytest
+
+    from kg.errors import OutputError
+    from kg.writers import ntriples
+    from kg.writers.quads import Streamed
+
+    sorted_to = ntriples._sorted_to
+
+    def one_line_lost(handle, path, serialize):
+        def lossy(out):
+            serialize(out)
+            out.seek(0)
+            first = out.readline()
+            rest = out.read()
+            out.seek(0)
+            out.truncate()
+            out.write(rest if rest else first)
+
+        return sorted_to(handle, path, lossy)
+
+    monkeypatch.setattr(ntriples, "_sorted_to", one_line_lost)
+    quads = [Quad(S, P, Literal("a")), Quad(S, P, Literal("b"))]
+    for source in (Streamed(lambda: iter(quads)), quads):
+        with pytest.raises(OutputError, match="does not read back as the same graph"):
+            _to_file(tmp_path, source)
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_a_serialisation_sorted_in_parts_is_the_text_sorted_whole(tmp_path, monkeypatch):
+    """Above a part's size the lines are split at sampled lines and sorted part by part, each once (a line
+    stated twice, or equal to a pivot, lands in one part), and each part is read back from the file."""
+    from kg.writers import ntriples
+
+    monkeypatch.setattr(ntriples, "_PART", 2000)
+    quads = [Quad(NamedNode(f"http://a.example/s{i % 37}"), P, Literal(f"ده {i % 53}")) for i in range(400)]
+    quads += [Quad(S, P, Literal("a"), NamedNode(f"urn:g{i % 3}")) for i in range(9)]
+    for name, write in (("nt", write_ntriples), ("nquads", write_nquads)):
+        text = write(quads)
+        assert len(text.encode()) > 10 * 2000
+        from kg.output import write_atomically
+        from kg.writers import write_to
+
+        out = tmp_path / f"out.{name}"
+        write_atomically({out: lambda handle, path, name=name: write_to(quads, name, handle, path)})
+        assert out.read_text(encoding="utf-8") == text

@@ -81,8 +81,21 @@ SERVE_TIMEOUT = 10.0
 #: Seconds ``kg serve`` waits for its Oxigraph past a request's time limit (counted from the request's
 #: arrival) before it answers 504: Oxigraph's own limit starts later, when the query leaves the queue.
 SERVE_FORWARD_GRACE = 1.0
+#: Seconds past a request's time limit that a query may still take in ``kg serve``'s Oxigraph (which looks at its
+#: clock only between some steps) while the request keeps its query slot, its 504 sent; then Oxigraph is restarted
+#: to stop it.
+SERVE_OVERRUN = 5.0
+#: Megabytes ``kg serve``'s Oxigraph may add to what it held once started (``--max-memory MB``; 0: no ceiling);
+#: past it, it is restarted (its queries in flight answered 502).
+SERVE_MAX_MEMORY_MB = 2048
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
+#: Times ``kg serve``'s Oxigraph server may fail to start again (on the same store) within
+#: :data:`SERVE_RESTART_WINDOW` seconds after it died; then ``kg serve`` ends (exit 6). One that comes up and dies
+#: again is always restarted (after a pause that doubles with each death in the window, at most 2 s).
+SERVE_RESTARTS = 5
+#: Seconds over which :data:`SERVE_RESTARTS` are counted.
+SERVE_RESTART_WINDOW = 60.0
 #: Bytes a request body to ``kg serve`` may have (``--max-body N``): past it, 413 before the rest is read.
 SERVE_MAX_BODY = 1024 * 1024
 #: Requests that run queries, at once, per ``kg serve`` process; the rest wait in the queue.
@@ -93,6 +106,9 @@ SERVE_QUEUE = 256
 #: Body bytes a queued request may have read for it while it waits, so that a client that leaves is
 #: seen and its query never starts; as much as uvicorn holds per connection before it stops reading.
 SERVE_QUEUED_BODY = 64 * 1024
+#: Bytes of request bodies ``kg serve`` holds at once while it reads them, before their requests take a query
+#: slot (a slow body holds no slot); past it, 503 with ``Retry-After``.
+SERVE_READ_BODIES = 64 * 1024 * 1024
 #: Bytes of an answer ``kg serve`` holds before it sends the status, so that an answer cancelled or cut
 #: within them is an error status; a longer one is streamed, and cut by closing the connection.
 SERVE_BUFFER = 1024 * 1024
@@ -191,6 +207,10 @@ LIMITS: tuple[Limit, ...] = (
     Limit("PUSH_TIMEOUT", "s", "--timeout S", "an upload of kg push"),
     Limit("SERVE_MAX_BODY", "bytes", "--max-body N", "a request body to kg serve"),
     Limit("SERVE_HEAD_TIMEOUT", "s", "fixed", "a request's headers to kg serve"),
+    Limit("SERVE_MAX_MEMORY_MB", "MB", "--max-memory MB", "memory kg serve's Oxigraph may add (0: no ceiling)"),
+    Limit("SERVE_OVERRUN", "s", "fixed", "a query may go on in kg serve's Oxigraph past its time limit"),
+    Limit("SERVE_RESTARTS", "restarts", "fixed", "of kg serve's Oxigraph that fail, within SERVE_RESTART_WINDOW"),
+    Limit("SERVE_RESTART_WINDOW", "s", "fixed", "over which kg serve counts the restarts of its Oxigraph"),
     Limit("MAX_ROWS", "rows", "--max-rows N", "rows of a result (0: all)"),
     Limit("MAX_MEMORY_MB", "MB", "--max-memory MB", "memory a local query may add (0: no ceiling)"),
     Limit("MAX_REDIRECTS", "redirects", "fixed", "redirects of one exchange with an endpoint"),

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.i18n import digits, format_number, text
+from kg.i18n import digits, format_number, term_label, text
+from kg.publish.paths import leaves_site, short_name
 from kg.sparql.results import Result
 from kg.sparql.syntax import Query
 from kg.sparql.tables import Cell, display_table
@@ -73,13 +74,15 @@ def readable_value(lexical: str, datatype: str, lang: str) -> Shown:
 @dataclass(frozen=True)
 class ShownCell:
     """A table cell: its text and kind, the IRI it stands for or links to, its tooltip, whether it is code
-    (an IRI without a label, shown as a prefixed name: left to right) and whether it is empty."""
+    (an IRI without a label, shown as a prefixed name: left to right), whether its IRI is another site's
+    (``away``: linked off the site, marked so, where the site has no page for it) and whether it is empty."""
 
     text: str
     kind: str = "text"
     iri: str | None = None
     tip: str = ""
     code: bool = False
+    away: bool = False
 
     @property
     def empty(self) -> bool:
@@ -100,10 +103,13 @@ class ShownTable:
 
 def readable_cell(cell: Cell, lang: str) -> ShownCell:
     """A cell of :func:`kg.sparql.tables.display_table` as the reader sees it."""
+    away = bool(cell.iri) and leaves_site(cell.iri or "")
     if cell.iri and not cell.tip.startswith(("xsd:", "@", "rdf:")) and cell.text == cell.tip:
-        return ShownCell(cell.text, iri=cell.iri, tip=cell.tip, code=True)  # no label: the prefixed name
+        if away and cell.tip.startswith("<"):  # another site's IRI, no label, no prefix: named, never shown whole
+            return ShownCell(term_label(cell.tip, lang) or short_name(cell.iri), iri=cell.iri, tip=cell.tip, away=True)
+        return ShownCell(cell.text, iri=cell.iri, tip=cell.tip, code=True, away=away)  # no label: the prefixed name
     if cell.iri and cell.tip and cell.text != cell.tip and not cell.tip.startswith(("xsd:", "@")):
-        return ShownCell(cell.text, iri=cell.iri, tip=cell.tip)  # an IRI shown by its label
+        return ShownCell(cell.text, iri=cell.iri, tip=cell.tip, away=away)  # an IRI shown by its label
     shown = readable_value(cell.text, cell.tip, lang) if not cell.tip.startswith("@") else Shown(cell.text)
     return ShownCell(shown.text, shown.kind, cell.iri, cell.tip)
 

@@ -49,6 +49,7 @@ from kg.limits import (
     SERVE_HEAD_TIMEOUT,
     SERVE_HOST,
     SERVE_MAX_BODY,
+    SERVE_MAX_MEMORY_MB,
     SERVE_PORT,
     SERVE_QUERY_SLOTS,
     SERVE_QUEUE,
@@ -164,6 +165,9 @@ class Server:
     log: Path
     triples: int = 0
     owned: list[Path] = field(default_factory=list)
+    command: list[str] = field(default_factory=list)
+    startup: float = SERVE_STARTUP
+    log_start: int = 0  # where in the log the server's last start begins
 
     @property
     def query_url(self) -> str:
@@ -174,10 +178,24 @@ class Server:
         return self.url + "store"
 
     def stderr(self) -> str:
+        """What the server wrote since it was last started."""
         try:
-            return self.log.read_text(encoding="utf-8", errors="replace").strip()
+            with self.log.open("rb") as written:
+                written.seek(self.log_start)
+                return written.read().decode("utf-8", errors="replace").strip()
         except OSError:
             return ""
+
+    def spawn(self) -> None:
+        """Start the server again on the same store and port (its log goes on), e.g. after it died."""
+        with contextlib.suppress(OSError):
+            self.log_start = self.log.stat().st_size
+        self.process = _spawn(self.command, self.log, append=True)
+
+    def wait_ready(self, stopping: threading.Event | None = None) -> None:
+        """Return when the server answers; a ServerError if it exits, does not answer within its startup
+        time, or ``stopping`` is set meanwhile."""
+        _wait_until_ready(self, self.startup, stopping)
 
     def stop(self) -> None:
         """Terminate the server (:func:`kg.processes.stop`) and remove its store."""
@@ -226,28 +244,38 @@ def start_server(
         command += ["--bind", f"{host}:{port}"]
         if timeout:
             command += ["--timeout-s", str(max(1, round(timeout)))]
-        with log.open("wb") as stderr:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=stderr,
-                stderr=stderr,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
-                start_new_session=True,  # Ctrl-C reaches kg serve, which stops the server in its turn
-            )
+        process = _spawn(command, log)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    server = Server(_url(host, port), process, location, log, triples, owned=[folder])
+    server = Server(_url(host, port), process, location, log, triples, owned=[folder], command=command, startup=startup)
     try:
-        _wait_until_ready(server, startup)
+        server.wait_ready()
     except BaseException:
         server.stop()
         raise
     return server
 
 
-def _wait_until_ready(server: Server, startup: float) -> None:
+def _spawn(command: list[str], log: Path, *, append: bool = False) -> subprocess.Popen[bytes]:
+    """Start the server's ``command``, its output into ``log``; it dies with this process's thread (Linux)."""
+    with log.open("ab" if append else "wb") as stderr:
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=stderr,
+            stderr=stderr,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+            start_new_session=True,  # Ctrl-C reaches kg serve, which stops the server in its turn
+        )
+
+
+#: Seconds between two probes of a starting Oxigraph (it answers some 20-60 ms after it starts on the article;
+#: a probe costs about a millisecond).
+READY_POLL = 0.02
+
+
+def _wait_until_ready(server: Server, startup: float, stopping: threading.Event | None = None) -> None:
     deadline = time.monotonic() + startup
     probe = server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     while True:
@@ -256,7 +284,7 @@ def _wait_until_ready(server: Server, startup: float) -> None:
             stderr = server.stderr()
             if "Address already in use" in stderr or "AddrInUse" in stderr:
                 raise ServerError(f"{server.url}: the port is busy: choose another with --port")
-            raise ServerError(f"the oxigraph server exited with code {code}: {stderr or '(no output)'}")
+            raise ServerError(f"the oxigraph server exited with code {code}: {_last_lines(stderr) or '(no output)'}")
         try:
             with urllib.request.urlopen(probe, timeout=1) as response:
                 if response.status == 200:
@@ -267,7 +295,10 @@ def _wait_until_ready(server: Server, startup: float) -> None:
             raise ServerError(
                 f"the oxigraph server did not answer at {server.url} within {startup:g} s: {server.stderr()}"
             )
-        time.sleep(0.1)
+        if stopping is None:
+            time.sleep(READY_POLL)  # polling a starting server: nothing tells when it listens
+        elif stopping.wait(READY_POLL):
+            raise ServerError("kg serve is stopping")
 
 
 @contextlib.contextmanager
@@ -321,6 +352,7 @@ def serve(
     queue: int = SERVE_QUEUE,
     head_timeout: float = SERVE_HEAD_TIMEOUT,
     workers: int = 1,
+    max_memory: int | None = SERVE_MAX_MEMORY_MB,
 ) -> None:
     """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
 
@@ -333,7 +365,12 @@ def serve(
     browser's POST must come from the site itself, a body may have ``max_body``
     bytes, ``slots`` requests run queries at once and ``queue`` more may wait for one,
     and a client has ``head_timeout`` seconds to send a request's headers. At the end both stop and the store
-    is removed. A ServerError if the port is busy or Oxigraph stops by itself.
+    is removed. An Oxigraph that dies is started again on the same store, requests that need it answered
+    503 meanwhile (:mod:`kg.supervisor`); so is one that holds more than ``max_memory`` MB beyond what it held
+    once started (None or 0: no ceiling), or that goes on computing a query
+    :data:`~kg.limits.SERVE_OVERRUN` seconds past its time limit. A ServerError if the port is busy, or if
+    Oxigraph could not be started again :data:`~kg.limits.SERVE_RESTARTS` times within
+    :data:`~kg.limits.SERVE_RESTART_WINDOW` seconds.
 
     ``workers`` processes answer on the one listening socket (more than one: forked from this one,
     each with its share of the slots (at least one), the queue and the start budget, so the bounds
@@ -342,11 +379,16 @@ def serve(
     (BENCHMARKS.md, "kg serve under load": two workers answered 1.5-3.5 times as many requests at 50
     clients).
     """
-    from kg.httpd import raise_open_files_limit
-
     if workers < 1:
         raise ServerError(f"kg serve needs at least one worker, not {workers}")
+    options = SiteOptions(
+        data=data, host=host, timeout=timeout, max_rows=max_rows, allow_external=allow_external,
+        entailment=entailment, allowed_hosts=tuple(allowed_hosts), max_body=max_body, slots=slots, queue=queue,
+        head_timeout=head_timeout, workers=workers, max_memory=max_memory,
+    )  # fmt: skip
     with _sigterm_as_interrupt():
+        from kg.httpd import raise_open_files_limit
+
         raise_open_files_limit()
         sock = listen(host, port)
         try:
@@ -354,63 +396,104 @@ def serve(
         except BaseException:
             sock.close()
             raise
-        forked: list[int] = []
         try:
-            port = int(sock.getsockname()[1])
-
-            def site_server() -> Any:
-                """The site behind its guard, served by uvicorn: this worker's share of the bounds."""
-                from kg.guard import Guard, Policy, listening_hosts
-                from kg.httpd import make_server
-                from kg.proxy import SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
-                from kg.site import CSP, Site, create_app
-
-                limit = timeout or None
-                share = max(1, slots // workers), queue // workers
-                budget = None
-                if timeout:
-                    starts = max(1, start_budget(machine_threads()) // workers)
-                    budget = StartBudget(starts, max(1, round(timeout)), machine=machine_tasks)
-                proxy = SparqlProxy(
-                    backend.query_url, timeout=limit, allow_external=allow_external, slots=share[0], budget=budget
-                )
-                config = Site(
-                    backend.query_url, timeout=limit, max_rows=max_rows, allow_external=allow_external, data=data,
-                    entailment=entailment,
-                )  # fmt: skip
-                hosts = listening_hosts(host, allowed_hosts)
-                policy = Policy(hosts, port, timeout=limit, max_body=max_body, slots=share[0], queue=share[1], csp=CSP)
-                return make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=head_timeout)
-
-            for _ in range(workers - 1):  # before any thread of this process starts
-                pid = os.fork()
-                if pid == 0:  # pragma: no cover - a worker: serves until told to stop, never returns
-                    _serve_forked(site_server, sock)
-                forked.append(pid)
-            server = site_server()
-            stopped: list[int] = []
-
-            def watch() -> None:
-                stopped.append(backend.process.wait())
-                server.should_exit = True
-
-            threading.Thread(target=watch, daemon=True).start()
-            site = RunningSite(_url(host, port), backend)
-            if on_ready is not None:
-                on_ready(site)
-            # What is loaded by now (modules, the application) lives as long as the process: kept out of the
-            # collector's full passes, which otherwise walk its 50 000 objects (some 5-15 ms, every request
-            # in flight waiting) every few thousand answers.
-            gc.freeze()
-            with contextlib.suppress(KeyboardInterrupt):
-                server.run(sockets=[sock])
-            if stopped:  # Oxigraph exited before it was asked to
-                stderr = _last_lines(backend.stderr()) or "(no output)"
-                raise ServerError(f"the oxigraph server stopped with code {stopped[0]}: {stderr}")
+            _serve_site(options, backend, sock, on_ready)
         finally:
-            _stop_workers(forked)
             sock.close()
             backend.stop()
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """The settings of :func:`serve` that make the site in front of Oxigraph (see there)."""
+
+    data: Sequence[str | Path] | None
+    host: str
+    timeout: float
+    max_rows: int | None
+    allow_external: bool
+    entailment: str
+    allowed_hosts: tuple[str, ...]
+    max_body: int
+    slots: int
+    queue: int
+    head_timeout: float
+    workers: int
+    max_memory: int | None
+
+
+def _serve_site(
+    options: SiteOptions, backend: Server, sock: socket.socket, on_ready: Callable[[RunningSite], None] | None
+) -> None:
+    """Serve the site on ``sock`` in ``options.workers`` processes, the Oxigraph child supervised, until stopped.
+
+    The workers are forked before any thread of this process starts; the supervisor's thread (which
+    restarts the child: :mod:`kg.supervisor`) after them, in this process only, sharing the child's
+    :class:`~kg.supervisor.Health` with every worker.
+    """
+    from kg.supervisor import Health, Supervisor
+
+    health = Health()
+    port = int(sock.getsockname()[1])
+    forked: list[int] = []
+    supervisor: Supervisor | None = None
+    try:
+        for _ in range(options.workers - 1):  # before any thread of this process starts
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - a worker: serves until told to stop, never returns
+                _serve_forked(lambda: _site_server(options, backend.query_url, health, port), sock)
+            forked.append(pid)
+        server = _site_server(options, backend.query_url, health, port)
+        supervisor = Supervisor(
+            backend, health, on_give_up=lambda: setattr(server, "should_exit", True), max_memory=options.max_memory
+        )
+        supervisor.start()
+        if on_ready is not None:
+            on_ready(RunningSite(_url(options.host, port), backend))
+        # What is loaded by now (modules, the application) lives as long as the process: kept out of the
+        # collector's full passes, which otherwise walk its 50 000 objects (some 5-15 ms, every request
+        # in flight waiting) every few thousand answers.
+        gc.freeze()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=[sock])
+        if supervisor.gave_up is not None:  # Oxigraph kept dying
+            raise ServerError(supervisor.gave_up)
+    finally:
+        if supervisor is not None:
+            supervisor.stop()  # before the child is stopped: that is no death to restart it from
+        _stop_workers(forked)
+
+
+def _site_server(options: SiteOptions, endpoint: str, health: Any, port: int) -> Any:
+    """The site behind its guard, served by uvicorn, for one worker: its share of the bounds.
+
+    Each of the ``options.workers`` processes gets its share of the slots (at least one), the queue and
+    the start budget, so that the bounds stay those of the whole.
+    """
+    from kg.guard import Guard, Policy, listening_hosts
+    from kg.httpd import make_server
+    from kg.proxy import SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
+    from kg.site import CSP, Site, create_app
+
+    workers, timeout = options.workers, options.timeout
+    limit = timeout or None
+    slots, queue = max(1, options.slots // workers), options.queue // workers
+    budget = None
+    if timeout:
+        starts = max(1, start_budget(machine_threads()) // workers)
+        budget = StartBudget(starts, max(1, round(timeout)), machine=machine_tasks)
+    proxy = SparqlProxy(
+        endpoint, timeout=limit, allow_external=options.allow_external, slots=slots, budget=budget, health=health
+    )
+    config = Site(
+        endpoint, timeout=limit, max_rows=options.max_rows, allow_external=options.allow_external,
+        data=options.data, entailment=options.entailment, health=health,
+    )  # fmt: skip
+    hosts = listening_hosts(options.host, options.allowed_hosts)
+    policy = Policy(hosts, port, timeout=limit, max_body=options.max_body, slots=slots, queue=queue, csp=CSP)
+    app = Guard(create_app(config, proxy=proxy), policy)
+    # at the end, the queries Oxigraph computes past their limits are not waited for (their answers are sent)
+    return make_server(app, head_timeout=options.head_timeout, on_shutdown=proxy.abandon_overruns)
 
 
 def _serve_forked(site_server: Callable[[], Any], sock: socket.socket) -> None:  # pragma: no cover - in a worker

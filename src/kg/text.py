@@ -20,6 +20,8 @@ characters outside those ranges.
 True
 >>> fold("رئیس‌جمهور") == fold("رئیس جمهور") == fold("رئیسجمهور")
 True
+>>> fold("هیأت") == fold("هیئت") == fold("هیات"), fold("مسئول") == fold("مسؤول")
+(True, True)
 >>> fold("۱۴۰۰"), fold("Nicolás MADURO")
 ('1400', 'nicolasmaduro')
 >>> [(s.begin, s.end) for s in find_spans("به تهران رسید", "تهران")]
@@ -59,6 +61,15 @@ _FOLD: dict[str, str] = {
 for _i in range(10):
     _FOLD[chr(0x06F0 + _i)] = str(_i)  # Persian digits
     _FOLD[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
+#: The yeh with hamza where one character's folding cannot say what it stands for: (its neighbour's side,
+#: the neighbour as folded, what it folds to there). After a yeh it is the alef's hamza (هیئت ~ هیأت ~ هیات),
+#: before a waw the waw's (مسئول ~ مسؤول ~ مسوول); elsewhere a yeh (رئیس ~ رییس, :data:`_FOLD`).
+#: The explorer's script applies the same rules (:func:`generate_fold_script` ships them).
+_HAMZA_YEH = "\u0626"
+_HAMZA_CONTEXT: tuple[tuple[str, str, str], ...] = (
+    ("after", "\u06cc", "\u0627"),
+    ("before", "\u0648", "\u0648"),
+)
 #: Persian and Arabic-Indic digits as 0-9, and nothing else (a number or date typed on a Persian keyboard).
 _DIGITS = str.maketrans({ch: latin for ch, latin in _FOLD.items() if latin.isascii() and latin.isdigit()})
 
@@ -75,7 +86,7 @@ def latin_digits(text: str) -> str:
 def _fold_char(ch: str) -> str:
     if ch in _FOLD:
         return _FOLD[ch]
-    if ch.isspace() or ch in "-‐‑–—_.,،؛;:«»\"'()[]!?؟":
+    if ch.isspace() or ch in "-‐‑–—_.,،؛;:«»\"'‘’‚‛“”„‟`()[]!?؟":
         return ""
     decomposed = unicodedata.normalize("NFKD", ch)
     if decomposed != ch:  # presentation forms and accented letters: fold what they decompose to
@@ -83,12 +94,22 @@ def _fold_char(ch: str) -> str:
     return "" if unicodedata.combining(ch) else ch.lower()
 
 
+def _hamza_yeh(text: str, index: int, out: list[str]) -> str:
+    """The folding of the yeh with hamza at ``index`` of ``text``, after ``out`` (the folded text so far)."""
+    for side, neighbour, folded in _HAMZA_CONTEXT:
+        if side == "after" and out and out[-1] == neighbour:
+            return folded
+        if side == "before" and index + 1 < len(text) and _fold_char(text[index + 1]).startswith(neighbour):
+            return folded
+    return _FOLD[_HAMZA_YEH]
+
+
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each folded character, the code-point index it came from."""
     out: list[str] = []
     where: list[int] = []
     for index, ch in enumerate(text):
-        for folded in _fold_char(ch):
+        for folded in _hamza_yeh(text, index, out) if ch == _HAMZA_YEH else _fold_char(ch):
             out.append(folded)
             where.append(index)
     return "".join(out), where
@@ -220,6 +241,9 @@ def generate_fold_script() -> str:
         f'export const UNIDATA_VERSION = "{unicodedata.unidata_version}";\n'
         "/** Every character of kg.text.FOLD_RANGES that kg.text.fold changes, with its folded form. */\n"
         f"export const FOLD = {{\n{entries}}};\n"
+        "/** The yeh with hamza by its neighbour: [side, the neighbour as folded, what it folds to]. */\n"
+        f"export const HAMZA_YEH = {json.dumps(_HAMZA_YEH)};\n"
+        f"export const HAMZA_CONTEXT = {json.dumps([list(rule) for rule in _HAMZA_CONTEXT])};\n"
         "/** The whitespace characters (code points): dropped. */\n"
         f"export const SPACES = [{spaces}];\n"
         "/** The combining marks, as code-point ranges [first, last]: dropped after NFKD. */\n"

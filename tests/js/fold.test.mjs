@@ -21,9 +21,15 @@ test("spelling variants of one name fold to one key", () => {
   assert.equal(fold("١٤٠١"), "1401"); // Arabic-Indic digits
   assert.equal(fold("قَزاقِستان"), fold("قزاقستان")); // diacritics
   assert.equal(fold("Nicolás MADURO"), "nicolasmaduro");
+  assert.equal(fold("هیأت"), fold("هیئت")); // the hamza after a yeh (the article writes هیأت)
+  assert.equal(fold("هیات"), fold("هیئت"));
+  assert.equal(fold("مسؤول"), fold("مسئول")); // the hamza before a waw
+  assert.equal(fold("رئیس"), fold("رییس")); // elsewhere a yeh
+  assert.equal(fold("Kazakhstan’s"), fold("Kazakhstan's")); // a phone's curly apostrophe
 });
 
 test("different words keep different keys", () => {
   assert.notEqual(fold("ترکمنستان"), fold("تاجیکستان"));
   assert.notEqual(fold("Emir"), fold("Temir"));
+  assert.notEqual(fold("رئیس"), fold("رایس"));
 });

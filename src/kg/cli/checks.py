@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from kg.cli.options import Command, add_data_option
-from kg.errors import ExitCode
+from kg.errors import ExitCode, UsageError
 from kg.terminal import printable
 
 
@@ -43,11 +43,17 @@ def cmd_reason(args: argparse.Namespace) -> int:
 def cmd_locate(args: argparse.Namespace) -> int:
     """Find a phrase in the article and print its code-point offsets (for curators).
 
-    Matching tolerates ZWNJ, Arabic or Persian yeh and kaf, diacritics and Persian digits.
+    Matching tolerates ZWNJ, Arabic or Persian yeh and kaf, diacritics and Persian digits. A phrase of
+    nothing but spaces, punctuation or marks has nothing to find: a usage error, not "not found".
     """
     from kg.load import article_text
-    from kg.text import find_spans
+    from kg.text import find_spans, fold
 
+    if not fold(args.phrase):
+        raise UsageError(
+            f"the phrase {printable(args.phrase)!r} has nothing to find "
+            "(only spaces, punctuation or marks): give a word of the article"
+        )
     spans = find_spans(article_text(), args.phrase)
     if not spans:
         print(f"not found: {printable(args.phrase)}", file=sys.stderr)

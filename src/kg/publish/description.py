@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
-from kg.i18n import term_label
+from kg.i18n import digits, term_label
+from kg.i18n import text as message
 from kg.namespaces import (
     DATASET_IRI,
     ITSRDF,
@@ -48,7 +49,7 @@ from kg.namespaces import (
     RDFS,
     SKOS,
 )
-from kg.publish.paths import HASH_DOCUMENTS, page_stem
+from kg.publish.paths import HASH_DOCUMENTS, page_stem, short_name
 from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH
 from kg.terms import prefixed
 
@@ -85,9 +86,13 @@ class Publication:
     store: pyoxigraph.Store
     modified: datetime
     sources: list[Path] = field(default_factory=list)
+    #: Named graph -> the files read into it (:meth:`kg.sources.Sources.files`), when known.
+    files: dict[str, list[Path]] = field(default_factory=dict)
 
     _matched: dict[tuple[Any, Any, Any], list[Quad]] = field(default_factory=dict, repr=False)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    #: Parts of pages made once for the whole publication (:mod:`kg.publish.documents`), by what they are.
+    kept_pages: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
         """The triples (as default-graph quads, each once) of the pattern, in any named graph.
@@ -170,7 +175,7 @@ class Publication:
         """Read now what every page and description asks for (the resources and their paths, labels, types,
         label statements, mention spans): ``kg publish`` does before its workers fork, so that they share
         one copy instead of each reading its own."""
-        for name in ("stems", "labels", "_types", "_label_statements", "_spans"):
+        for name in ("stems", "labels", "_types", "_label_statements", "_spans", "_anchors"):
             getattr(self, name)
 
     # ----------------------------------------------------------------- reading
@@ -186,10 +191,32 @@ class Publication:
         return next(iter(sorted(labels.items())))[1]
 
     def name(self, iri: str, lang: str) -> str:
-        """How ``iri`` is named to a reader: its label, else the catalogue's name of a standard term
-        (``owl:sameAs``: «یکسان با», ``skos:Concept``: «مفهوم»), else its prefixed name, else the IRI."""
-        short = prefixed(iri)
-        return self.label(iri, lang) or term_label(short, lang) or short
+        """How ``iri`` is named to a reader: its label, else the name the publication knows for it
+        (:meth:`known_name`), else its short name (:func:`~kg.publish.paths.short_name`): never another
+        site's whole IRI."""
+        return self.label(iri, lang) or self.known_name(iri, lang) or short_name(iri)
+
+    def known_name(self, iri: str, lang: str) -> str | None:
+        """A name of ``iri`` in ``lang`` that no label gives: the catalogue's name of a standard term or another
+        vocabulary's IRI (``owl:sameAs``: «یکسان با», a QUDT unit, a namespace), a version of a document (its
+        name and version number), the exports' description graph, a document's hash namespace (the document's
+        name), a mention (the article's words it marks, «…»: its IRI only says where they are); None for none
+        of these."""
+        found = term_label(prefixed(iri), lang)
+        if found:
+            return found
+        quoted = self._anchors.get(iri)
+        if quoted is not None:  # a mention: the article's words it marks
+            return f"«{quoted}»"
+        document = self.documents.get(iri)
+        if document is not None and iri.startswith(document + "/"):
+            version = digits(iri[len(document) + 1 :], lang)
+            return message("publication", "version_of", lang, name=self.name(document, lang), version=version)
+        if iri == str(DESCRIPTION_GRAPH):
+            return message("publication", "description_graph", lang)
+        if iri.endswith("#") and iri[:-1] in self.documents:
+            return self.name(iri[:-1], lang)
+        return None
 
     def alt_labels(self, iri: str) -> list[Literal]:
         return sorted(
@@ -270,6 +297,16 @@ class Publication:
                     values = found.setdefault(quad.subject.value, [None, None, None])
                     if values[index] is None:
                         values[index] = quad.object
+        return found
+
+    @cached_property
+    def _anchors(self) -> dict[str, str]:
+        """Mention IRI -> the article's words it marks (``nif:anchorOf``), read in one pass: pages name a
+        mention by its words."""
+        found: dict[str, str] = {}
+        for quad in self.store.quads_for_pattern(None, NamedNode(str(NIF.anchorOf)), None):
+            if isinstance(quad.subject, NamedNode) and isinstance(quad.object, Literal):
+                found.setdefault(quad.subject.value, quad.object.value)
         return found
 
     def text_of(self, article: str) -> str | None:
@@ -355,4 +392,7 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
         store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path, one_graph=True)])
     name = NamedNode(str(DATASET_IRI))
     store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in sources.description()])
-    return Publication(store, modified_time(sources.paths), list(sources.paths))
+    files: dict[str, list[Path]] = {}
+    for graph, path in sources.files():
+        files.setdefault(str(graph), []).append(path)
+    return Publication(store, modified_time(sources.paths), list(sources.paths), files)

@@ -1,15 +1,17 @@
 """How one term of a publication is shown on a page: its link, its text, its HTML.
 
 :class:`Nodes` turns an RDF term into what a template shows: a named node as
-its label linked to its page (the site's page, never its IRI off the machine),
-a literal in the reader's language (numbers, dates, booleans), a blank node as
-the Turtle that writes it in place. :class:`kg.publish.pages.Renderer` builds
+its name linked to its page (the site's page, never our IRI off the machine; another
+site's IRI that has no page here is named and linked to that site, marked as leaving),
+a literal in the reader's language (numbers, dates, booleans; an IRI in its text as
+code), a blank node as the Turtle that writes it in place. :class:`kg.publish.pages.Renderer` builds
 the pages on it. A named node's value is made once per language and kept: a
 page shows hundreds of values, and a site shows the same nodes on many pages.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,12 +22,12 @@ from markupsafe import Markup, escape
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg import limits
-from kg.i18n import digits, format_number, term_label
+from kg.i18n import digits, format_number
 from kg.i18n import text as message
 from kg.namespaces import BASE, RDF, XSD
 from kg.publish.dates import format_date, format_year_month
 from kg.publish.description import Publication
-from kg.publish.paths import DUMPS, stem_path
+from kg.publish.paths import DUMPS, leaves_site, short_name, stem_path
 from kg.terms import natural_key
 from kg.terms import prefixed as _prefixed
 
@@ -35,6 +37,9 @@ _YEAR_MONTH = str(XSD.gYearMonth)
 _YEAR = str(XSD.gYear)
 _BOOLEAN = str(XSD.boolean)
 _FIRST, _REST, _NIL = str(RDF.first), str(RDF.rest), str(RDF.nil)
+#: An IRI in a literal's text (up to a space, a quote or an angle bracket), and what ends a sentence after it.
+_IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"«»]+")
+_SENTENCE_END = ".,;:!?،؛"
 #: How deep blank nodes inside blank nodes are shown in place.
 _BLANK_DEPTH = 4
 
@@ -58,6 +63,8 @@ class Nodes:
         if iri == BASE:
             return self.root + ("index.html" if self.static else "")
         stem = self.publication.stems.get(iri)
+        if stem is None and iri.endswith("#"):  # a document's hash namespace (kg:): the document's page
+            stem = self.publication.stems.get(iri[:-1])
         return None if stem is None else self.root + stem_path(stem, lang, ext)
 
     def name(self, iri: str, lang: str) -> str:
@@ -78,8 +85,35 @@ class Nodes:
                 found = {"text": self.blank_text(term), "href": None, "title": None, "lang": None, "iri": None}
                 found = self._nodes[term, lang] = {**found, "html": html}
             return found
-        return _with_html({"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term),
-                           "lang": term.language or None, "iri": None})  # fmt: skip
+        found = _with_html({"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term),
+                            "lang": term.language or None, "iri": None})  # fmt: skip
+        if "://" in found["text"]:
+            found["html"] = self._text_with_iris(found, lang)
+        return found
+
+    def _text_with_iris(self, node: dict[str, Any], lang: str) -> Markup:
+        """A literal that holds IRIs (a namespace, a pattern, a citation): each IRI as code, isolated left to right,
+        linked to its page when the site has one. A literal of one word is code whole (a pattern is not an IRI)."""
+        text = node["text"]
+        if not any(c.isspace() for c in text):
+            inner = self._iri_code(text, lang)
+        else:
+            parts, start = [], 0
+            for found in _IRI_IN_TEXT.finditer(text):
+                iri = found.group().rstrip(_SENTENCE_END)
+                while iri.endswith(")") and iri.count("(") < iri.count(")"):  # the sentence's bracket
+                    iri = iri[:-1].rstrip(_SENTENCE_END)
+                parts += [str(escape(text[start : found.start()])), self._iri_code(iri, lang)]
+                start = found.start() + len(iri)
+            inner = "".join(parts) + str(escape(text[start:]))
+        tagged = f' lang="{escape(node["lang"])}"' if node["lang"] else ""
+        title = f' title="{escape(node["title"])}"' if node["title"] and not node["lang"] else ""
+        return Markup(f'<span{tagged} dir="auto"{title}>{inner}</span>')
+
+    def _iri_code(self, iri: str, lang: str) -> str:
+        code = f'<code dir="ltr">{escape(iri)}</code>'
+        href = self.href(iri, lang) if iri.startswith(BASE) else None
+        return f'<a href="{escape(href)}">{code}</a>' if href else code
 
     # ----------------------------------------------------------------- blank nodes
 
@@ -170,15 +204,19 @@ class Nodes:
         return natural(str(term))
 
     def _named(self, iri: str, lang: str) -> dict[str, Any]:
-        label = self.publication.label(iri, lang)
-        standard = None if label else term_label(prefixed(iri), lang)
+        pub = self.publication
+        label = pub.label(iri, lang)
+        known = None if label else pub.known_name(iri, lang)
+        href = self.href(iri, lang)
         return _with_html(
             {
-                "text": label or standard or prefixed(iri),
-                "href": self.href(iri, lang),
+                "text": label or known or short_name(iri),
+                "href": href,
                 "title": prefixed(iri),
-                "lang": lang if standard or (label and lang in self.publication.labels.get(iri, {})) else None,
+                "lang": lang if known or (label and lang in pub.labels.get(iri, {})) else None,
                 "iri": iri,
+                # no page on the site and another site's IRI: a link that says it leaves (ours never leave)
+                "away": message("publication", "leaves_site", lang) if href is None and leaves_site(iri) else None,
             }
         )
 
@@ -209,7 +247,13 @@ def _with_html(node: dict[str, Any]) -> dict[str, Any]:
     with its datatype as the title). Written here, not by a template macro: a page shows hundreds of
     values, and a named node's HTML is made once per language (:meth:`Nodes.node` keeps it)."""
     text = escape(node["text"])
-    if node["href"]:
+    if node.get("away"):
+        html = (
+            f'<a class="external" rel="external noopener noreferrer" href="{escape(node["iri"])}"'
+            f' title="{escape(node["title"])}" dir="auto">{text}<span class="visually-hidden"> ({escape(node["away"])})'
+            "</span></a>"
+        )
+    elif node["href"]:
         html = f'<a href="{escape(node["href"])}" title="{escape(node["title"])}" dir="auto">{text}</a>'
     elif node["lang"]:
         html = f'<span lang="{escape(node["lang"])}" dir="auto">{text}</span>'

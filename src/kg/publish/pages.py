@@ -9,8 +9,9 @@ relative way back to the top of the static site, ``static=True``), so the two
 outputs are the same pages.
 
 Every IRI on a page that the site has a page for links to that page, never to
-its IRI off the machine (:meth:`~kg.publish.nodes.Nodes.href`); the Wikidata
-item of an entity is the one link that leaves, marked as such.
+its IRI off the machine (:meth:`~kg.publish.nodes.Nodes.href`); the links that
+leave (an entity's Wikidata item, another site's IRI with no page here: a QUDT
+unit, a licence) say so (``class="external"``, an arrow, words for screen readers).
 """
 
 from __future__ import annotations

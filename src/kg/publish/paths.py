@@ -40,8 +40,10 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 from kg.namespaces import BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, VOCABULARIES_IRI
+from kg.terms import prefixed
 
 #: The machine formats of every resource, by the suffix of their document: the RDF formats of
 #: :mod:`kg.formats` that hold one graph (named graphs are the dumps' business).
@@ -148,3 +150,28 @@ def resource_iri(path: str) -> str | None:
 
 def _safe_path(path: str) -> bool:
     return bool(path) and all(_SEGMENT.fullmatch(s) for s in path.split("/"))
+
+
+def leaves_site(iri: str) -> bool:
+    """Whether a link to ``iri`` leaves the site: an http(s) IRI outside the base (our own IRIs never do).
+
+    >>> leaves_site("http://qudt.org/vocab/unit/TONNE"), leaves_site(BASE + "id/iran"), leaves_site("urn:x")
+    (True, False, False)
+    """
+    return iri.startswith(("http://", "https://")) and not iri.startswith(BASE)
+
+
+def short_name(iri: str) -> str:
+    """``iri`` written short for a reader who has no name for it: its prefixed name (``kgi:mou``), else, for
+    another site's IRI, its host and last step, else the IRI in angle brackets.
+
+    >>> short_name("http://qudt.org/vocab/unit/TONNE"), short_name("https://www.isna.ir/")
+    ('qudt.org › TONNE', 'isna.ir')
+    """
+    short = prefixed(iri)
+    if not short.startswith("<") or not leaves_site(iri):
+        return short
+    parts = urlsplit(iri)
+    host = (parts.hostname or "").removeprefix("www.")
+    last = unquote(parts.fragment or parts.path.rstrip("/").rsplit("/", 1)[-1])
+    return (f"{host} › {last}" if last else host) or short

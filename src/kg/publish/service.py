@@ -6,13 +6,15 @@ and the language (SPARQL 1.1 Query, read-only: no Update), the result formats
 Oxigraph answers in, the default entailment regime (RDFS: the store holds the
 RDFS closure, unless ``kg serve --entailment none``), the default dataset (one
 graph, its triple count, described by ``/dataset``), and the limits (time,
-rows, no SERVICE) in words, as no standard vocabulary states them.
+rows, no SERVICE) in words, as no standard vocabulary states them; its label and
+comment in English and Persian, as the dataset's description has them.
 """
 
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
+from kg.i18n import LANGUAGES, format_count, text
 from kg.namespaces import DATASET_IRI, DCTERMS, RDF, RDFS, VOID, new_graph
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -55,12 +57,28 @@ def service_description(
     g.add((graph, RDF.type, SD.Graph))
     if triples is not None:
         g.add((graph, VOID.triples, Literal(triples)))
-    limits = [
-        f"Each query stops after {timeout:g} s." if timeout else "Queries have no time limit.",
-        f"Results are cut at {max_rows} rows." if max_rows else "Results are not cut.",
-        "SERVICE and FROM are allowed." if allow_external else "SERVICE (federation) and FROM are refused (403).",
-        "Read-only: SPARQL Update is not accepted.",
-    ]
-    g.add((service, RDFS.comment, Literal(" ".join(limits), lang="en")))
-    g.add((service, RDFS.label, Literal("SPARQL endpoint of the Iran–Kazakhstan knowledge graph", lang="en")))
+    for lang in LANGUAGES:
+        g.add((service, RDFS.label, Literal(text("publication", "service_label", lang), lang=lang)))
+        g.add((service, RDFS.comment, Literal(_limits(lang, timeout, max_rows, allow_external), lang=lang)))
     return g
+
+
+def _limits(lang: str, timeout: float | None, max_rows: int | None, allow_external: bool) -> str:
+    """The limits in words, in ``lang``: the numbers as Persian writes them (``۲٫۵``, ``۱۰٬۰۰۰``), plain in
+    English (``10000``), as clients have read them."""
+
+    def number(value: float) -> str:
+        whole = int(value) if float(value).is_integer() else value
+        return format_count(whole, lang) if lang == "fa" else f"{value:g}"
+
+    said = [
+        text("publication", "service_timeout", lang, seconds=number(timeout))
+        if timeout
+        else text("publication", "service_no_timeout", lang),
+        text("publication", "service_rows", lang, rows=number(max_rows))
+        if max_rows
+        else text("publication", "service_all_rows", lang),
+        text("publication", "service_external" if allow_external else "service_no_external", lang),
+        text("publication", "service_read_only", lang),
+    ]
+    return " ".join(said)

@@ -25,6 +25,7 @@ from kg.site.pages import (
     failure_message,
     page,
     page_language,
+    restarting,
     result_table,
     seconds_left,
     site_of,
@@ -94,6 +95,9 @@ async def adhoc(request: Request) -> Response:
                                "query_given": given, "prefixes": PREFIXES, "table": None}  # fmt: skip
     if not given:
         return page("adhoc.html", request, **context)
+    down = restarting(request, lang)
+    if down is not None:
+        return down
     site = site_of(request)
     problems = await read_text(query_text, find_problems)
     status = 400

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from kg.errors import EndpointError, KgError, QueryError, QueryTimeout
 from kg.i18n import LANGUAGES, Messages, digits, isolate, language, other_language, text
@@ -49,6 +49,7 @@ class Site:
     data: Sequence[str | Path] | None = None
     explorer: Path = Path("build/explorer.html")
     entailment: str = "rdfs"
+    health: Any = None  # a kg.supervisor.Health: whether the Oxigraph child answers now
     _explorer_page: tuple[bytes, str] | None = field(default=None, repr=False)  # the page and its CSP
 
 
@@ -175,8 +176,10 @@ def explorer_link(iri: str, lang: str | None = None) -> str:
 
 
 def href(iri: str, lang: str) -> str | None:
-    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links off the machine,
-    and an IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays text."""
+    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links our IRIs off the
+    machine; another site's http(s) IRI with no page here is linked there, marked as leaving (``table.html``),
+    and any other IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays
+    text."""
     path = page_path(iri, lang)
     return "/" + path if path is not None else None
 
@@ -233,6 +236,22 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return answer
     detail = exc.detail if isinstance(exc, HTTPException) else ""
     return error_page(request, status, text("site", "failed", lang), detail=str(detail))
+
+
+def restarting(request: Request, lang: str, *, page: bool = True) -> Response | None:
+    """503 with ``Retry-After`` while the Oxigraph child is restarting (:mod:`kg.supervisor`), else None: the
+    error page in the reader's language, or (``page=False``, a download) a plain message."""
+    health = site_of(request).health
+    wait = health.restarting() if health is not None else None
+    if wait is None:
+        return None
+    said = text("site", "restarting", lang, seconds=digits(str(wait), lang))
+    if page:
+        answer: Response = error_page(request, 503, said)
+    else:
+        answer = PlainTextResponse(text("site", "restarting", "en", seconds=str(wait)), status_code=503)
+    answer.headers["Retry-After"] = str(wait)
+    return answer
 
 
 def seconds_left(request: Request) -> float | None:

@@ -18,6 +18,7 @@ from kg.site.pages import (
     failure_message,
     page,
     page_language,
+    restarting,
     result_table,
     seconds_left,
     site_of,
@@ -95,7 +96,8 @@ def _run_refusal(exc: KgError, q: Any, params: Mapping[str, str], lang: str) -> 
     for p in q.params:
         if p.name in params and repr(p.name) in exc.message:
             kind = text("site", f"type_{p.type}", lang)
-            said = text("site", "bad_value", lang, name=isolate(p.name), value=isolate(params[p.name]), type=kind)
+            label = q.param_text(p.name, lang) or p.name  # as the form names the field
+            said = text("site", "bad_value", lang, name=isolate(label), value=isolate(params[p.name]), type=kind)
             return _Refusal(400, said, str(exc))
     return _Refusal(400, text("sparql", "not_run", lang), str(exc))
 
@@ -128,6 +130,9 @@ def question(request: Request) -> Response:
         return error_page(
             request, 404, text("site", "no_format", lang, ext=isolate(f".{ext}"), formats=isolate(formats))
         )
+    down = restarting(request, lang, page=ext is None)
+    if down is not None:
+        return down
     params: dict[str, str] = {}
     table = problem = None
     try:

@@ -13,17 +13,24 @@ and names what differs.
 
 from __future__ import annotations
 
+import io
+import mmap
 import tempfile
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from itertools import count as count_from
+from operator import itemgetter, lt
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph
 from pyoxigraph import Quad
 
 from kg.formats import FORMATS
 from kg.writers.check import verify
-from kg.writers.quads import Source, to_quads
-from kg.writers.sink import File, Target
+from kg.writers.quads import Source, Streamed, to_quads
+from kg.writers.sink import Target
 from kg.writers.stored import Stored
 
 
@@ -79,25 +86,150 @@ _BLOCK = 1 << 20
 
 def _write(source: Source, name: str, *, triples: bool, to: Target = None) -> Any:
     fmt = FORMATS[name]
+    if to is not None and isinstance(source, Streamed) and triples:
+        written = _written_from_statements(source, fmt, *to)
+        if written is not None:
+            return written
+        to[0].seek(0)
+        to[0].truncate()
     quads = to_quads(source, triples=triples)
+    if to is not None:
+        return _write_file(quads, fmt, *to)
     lines = _lines(quads, fmt.oxigraph)
-    checked = triples and isinstance(quads, Stored)  # checked here, in Oxigraph's code (see the module's text)
-    if to is not None:  # the sorted lines straight to the file, read back from it
-        out = File(*to)
-        out.lines(sorted(lines))
-        path = out.close()
-        count = len(lines)
-        del lines
-        if checked and count == len(quads) and _file_reads_as_written(path, fmt.oxigraph):
-            return path
-        return verify(path, fmt, quads)
     data = _sorted_lines(lines)
-    if checked and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
+    if triples and isinstance(quads, Stored) and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
         return data.decode("utf-8")
     del lines
     text = data.decode("utf-8")
     del data  # each copy let go as soon as the next is made: at 1 000 articles each is about 30 MB
     return verify(text, fmt, quads)
+
+
+def _counted(statements: Iterable[Quad], counter: Iterator[int]) -> Iterator[Quad]:
+    """``statements``, each counted by ``counter`` as it passes (``next(counter)`` after: how many), in C."""
+    return map(itemgetter(0), zip(statements, counter, strict=False))
+
+
+#: The serialisation is sorted in parts of about this many bytes, split by lines sampled from it, so that
+#: the lines of one part only are held at once (at 1 000 synthetic articles N-Quads are 37 MB).
+_PART = 8 << 20
+
+
+def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int]) -> tuple[bool, int]:
+    """What ``serialize`` writes to a scratch file (it returns how many statements it wrote), its lines sorted
+    as bytes and each once, written to ``handle`` (open at ``path``) and flushed; whether the file is that,
+    and how many lines it has.
+
+    The lines are sorted part by part (:func:`_parts`): each part's lines are sorted, written each once, and
+    read back from the file. The file is what it must be when the scratch file had one line for each
+    statement serialised, and each part's lines in the file rise strictly (from the last line of the part
+    before), each is a line of that part, and they are as many as its distinct lines; checked in the
+    standard library's code."""
+    whole, rising, known, total, last = True, True, True, 0, b""
+    with tempfile.TemporaryFile(dir=path.parent) as scratch, ExitStack() as stack:
+        count = serialize(scratch)
+        parts, read = _parts(scratch, count, path.parent, stack)
+        whole = read == count
+        for part in parts:
+            part.seek(0)
+            lines = part.readlines()  # split at line feeds only (see _lines)
+            part.close()
+            lines.sort()
+            unique = dict.fromkeys(lines)
+            del lines
+            start = handle.tell()
+            handle.writelines(unique)
+            handle.flush()
+            with path.open("rb") as written:
+                written.seek(start)
+                region = io.BytesIO(written.read(handle.tell() - start)).readlines()
+            rising = rising and all(map(lt, [last, *region[:1]], region)) and all(map(lt, region, region[1:]))
+            known = known and len(region) == len(unique) and all(map(unique.__contains__, region))
+            total += len(unique)
+            last = region[-1] if region else last
+            del unique, region
+    return whole and rising and known, total
+
+
+def _parts(scratch: BinaryIO, count: int, folder: Path, stack: ExitStack) -> tuple[list[BinaryIO], int]:
+    """The lines of ``scratch`` in files of about :data:`_PART` bytes each, every line of one below every line
+    of the next (split at lines sampled from it: a line equal to a pivot goes to the part it ends); how many
+    lines were read. A serialisation of one part's size is its own part."""
+    size = scratch.tell()
+    scratch.seek(0)
+    if size <= _PART:
+        return [scratch], len(scratch.readlines())
+    k = size // _PART + 1
+    step = max(1, count // (64 * k))
+    sample: list[bytes] = []
+    for chunk in iter(lambda: scratch.readlines(1 << 20), []):
+        sample += chunk[::step]
+    sample.sort()
+    pivots = sample[len(sample) // k :: max(1, len(sample) // k)][: k - 1]
+    files = [stack.enter_context(tempfile.TemporaryFile(dir=folder)) for _ in range(len(pivots) + 1)]  # noqa: SIM115
+    scratch.seek(0)
+    read = 0
+    for chunk in iter(lambda: scratch.readlines(1 << 20), []):
+        read += len(chunk)
+        chunk.sort()
+        begin = 0
+        for pivot, out in zip(pivots, files, strict=False):
+            end = bisect_right(chunk, pivot, begin)
+            out.writelines(chunk[begin:end])
+            begin = end
+        files[-1].writelines(chunk[begin:])
+    return files, read
+
+
+def _write_file(quads: list[Quad] | Stored, fmt: Any, handle: BinaryIO, path: Path) -> Path:
+    """The sorted lines of ``quads`` written to ``handle`` (open at ``path``), and read back from the file.
+
+    The file is what it must be when it is the sorted distinct lines of the statements' serialisation
+    (:func:`_sorted_to`), as many as the statements meant (each statement serialises as one line of its
+    own), and the strict parser reads it back as statements that serialise as the file itself; all that is
+    checked in Oxigraph's and the standard library's code, with no Python object held per statement.
+    Otherwise the general check decides and names what differs."""
+
+    def serialize(out: BinaryIO) -> int:
+        if isinstance(quads, Stored):
+            quads.serialize(fmt.oxigraph, out)
+            return sum(part.size for part in quads.parts)
+        pyoxigraph.serialize(quads, out, format=fmt.oxigraph)
+        return len(quads)
+
+    sorted_lines, count = _sorted_to(handle, path, serialize)
+    if sorted_lines and count == len(quads) and _file_reads_as_written(path, fmt.oxigraph):
+        return path
+    return verify(path, fmt, quads)
+
+
+def _written_from_statements(source: Streamed, fmt: Any, handle: BinaryIO, path: Path) -> Path | None:
+    """The statements of ``source`` as read, serialised and sorted straight to the file (no Python object
+    kept per statement), when they have no blank node (else None: their labels must be made canonical
+    first, :func:`kg.writers.quads.to_quads`).
+
+    The file holds exactly those statements when it is the sorted distinct lines of their serialisation
+    (:func:`_sorted_to`: one line for each statement, counted as they pass) and the strict parser reads it
+    back as statements that serialise as the file itself (a statement serialises as one line, the same for
+    the same statement only)."""
+    blank = False
+
+    def serialize(out: BinaryIO) -> int:
+        nonlocal blank
+        counter = count_from()
+        pyoxigraph.serialize(_counted(source, counter), out, format=fmt.oxigraph)
+        out.flush()
+        if out.tell():
+            with mmap.mmap(out.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                blank = data.find(b"_:") >= 0  # a blank node's label, or those two characters in a literal
+        return next(counter)
+
+    sorted_lines, _ = _sorted_to(handle, path, serialize)
+    if blank:
+        return None
+    if sorted_lines and _file_reads_as_written(path, fmt.oxigraph):
+        return path
+    return verify(path, fmt, to_quads(source, triples=True))
 
 
 def write_ntriples(source: Source, to: Target = None) -> Any:

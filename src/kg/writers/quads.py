@@ -9,7 +9,7 @@ what every writer needs of one converted source, worked out once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph
@@ -58,6 +58,18 @@ class Canonical(list[Quad]):
         """The triples sorted for writing (:func:`kg.writers.order.describe`), worked out once (each time
         for a big graph, whose sorted copy would stay in memory beside the text being checked)."""
         return self.kept("description", lambda: describe(self)) if len(self) <= BIG else describe(self)
+
+
+class Streamed:
+    """Statements read from their files each time they are iterated (``statements()`` reads them again): a
+    source the N-Triples file writer serialises as read, without a Python list of them
+    (:mod:`kg.writers.ntriples`), and any other writer as any iterable of quads."""
+
+    def __init__(self, statements: Callable[[], Iterable[Quad]]) -> None:
+        self.statements = statements
+
+    def __iter__(self) -> Iterator[Quad]:
+        return iter(self.statements())
 
 
 def to_quads(source: Source, *, triples: bool = False) -> Canonical:

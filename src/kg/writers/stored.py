@@ -38,16 +38,25 @@ from kg.terms import natural_text
 from kg.writers.order import Description, describe_subject, node_key
 
 
-def _iri(node: NamedNode) -> str:
-    return f"<{node.value}>"  # a NamedNode holds only a valid IRI: nothing to escape
+def _in(graph: NamedNode | DefaultGraph, pattern: str) -> str:
+    """A SPARQL group of ``pattern`` in ``graph`` (the store's default graph itself: not the union)."""
+    if isinstance(graph, DefaultGraph):
+        return f"{{ {pattern} }}"
+    return f"{{ GRAPH <{graph.value}> {{ {pattern} }} }}"  # a NamedNode holds only a valid IRI: nothing to escape
 
 
 class InStore:
-    """One named graph of a pyoxigraph Store, as a part to write (``blank``: whether it has a blank node,
-    ``size``: how many statements it holds, when the caller knows)."""
+    """One graph of a pyoxigraph Store, as a part to write (``blank``: whether it has a blank node, ``size``:
+    how many statements it holds, when the caller knows). Its default graph is a part too: the merge of the
+    graphs a triple format writes, loaded into it (a statement read is then looked up as it is)."""
 
     def __init__(
-        self, store: pyoxigraph.Store, graph: NamedNode, *, blank: bool | None = None, size: int | None = None
+        self,
+        store: pyoxigraph.Store,
+        graph: NamedNode | DefaultGraph,
+        *,
+        blank: bool | None = None,
+        size: int | None = None,
     ) -> None:
         self.store, self.graph = store, graph
         if blank is not None:
@@ -57,12 +66,12 @@ class InStore:
 
     @cached_property
     def size(self) -> int:
-        (row,) = self.store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o }} }}")
+        (row,) = self.store.query("SELECT (COUNT(*) AS ?n) " + _in(self.graph, "?s ?p ?o"))
         return int(row[0].value)
 
     @cached_property
     def blank(self) -> bool:
-        ask = f"ASK {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
+        ask = "ASK " + _in(self.graph, "?s ?p ?o FILTER(isBlank(?s) || isBlank(?o))")
         return bool(self.store.query(ask))
 
     def quads(self, subject: Any = None) -> Iterable[Quad]:
@@ -76,19 +85,19 @@ class InStore:
         return self.store
 
     def subjects(self) -> Iterable[Any]:
-        return (row[0] for row in self.store.query(f"SELECT DISTINCT ?s {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o }} }}"))
+        return (row[0] for row in self.store.query("SELECT DISTINCT ?s " + _in(self.graph, "?s ?p ?o")))
 
     def schemes(self) -> set[str]:
         query = (
-            f"SELECT DISTINCT ?a ?b ?c {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o }} BIND(STRBEFORE(STR(?s), ':') AS ?a) "
+            f"SELECT DISTINCT ?a ?b ?c {{ {_in(self.graph, '?s ?p ?o')} BIND(STRBEFORE(STR(?s), ':') AS ?a) "
             "BIND(STRBEFORE(STR(?p), ':') AS ?b) BIND(STRBEFORE(STR(IF(isLITERAL(?o), DATATYPE(?o), ?o)), ':') AS ?c) }"
         )
         return {term.value for row in self.store.query(query) for term in row if term is not None}
 
-    def serialize(self, fmt: pyoxigraph.RdfFormat) -> bytes:
+    def serialize(self, fmt: pyoxigraph.RdfFormat, output: Any = None) -> bytes | None:
         if fmt.supports_datasets:
-            return pyoxigraph.serialize(self.quads(), format=fmt)
-        return self.store.dump(format=fmt, from_graph=self.graph)
+            return pyoxigraph.serialize(self.quads(), output, format=fmt)
+        return self.store.dump(output, format=fmt, from_graph=self.graph)
 
 
 class Listed:
@@ -127,9 +136,9 @@ class Listed:
                     found.add(iri.value.split(":", 1)[0])
         return found
 
-    def serialize(self, fmt: pyoxigraph.RdfFormat) -> bytes:
+    def serialize(self, fmt: pyoxigraph.RdfFormat, output: Any = None) -> bytes | None:
         quads = self.quads()
-        return pyoxigraph.serialize(quads if fmt.supports_datasets else [q.triple for q in quads], format=fmt)
+        return pyoxigraph.serialize(quads if fmt.supports_datasets else [q.triple for q in quads], output, format=fmt)
 
 
 Part = InStore | Listed
@@ -229,6 +238,11 @@ class Stored:
         """The schemes of every IRI written (subjects, predicates, IRI objects, literals' datatypes)."""
         return {scheme for part in self.parts for scheme in part.schemes()}
 
-    def serialize(self, fmt: pyoxigraph.RdfFormat) -> bytes:
-        """Oxigraph's text of every part in ``fmt`` (N-Triples: merged; N-Quads: each in its graph), unsorted."""
-        return b"".join(part.serialize(fmt) for part in self.parts)
+    def serialize(self, fmt: pyoxigraph.RdfFormat, output: Any = None) -> bytes | None:
+        """Oxigraph's text of every part in ``fmt`` (N-Triples: merged; N-Quads: each in its graph), unsorted;
+        written to ``output`` (a binary file) if given."""
+        if output is None:
+            return b"".join(part.serialize(fmt) or b"" for part in self.parts)
+        for part in self.parts:
+            part.serialize(fmt, output)
+        return None

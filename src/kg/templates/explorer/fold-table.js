@@ -53,6 +53,7 @@ export const FOLD = {
   "[": "",
   "]": "",
   "_": "",
+  "`": "",
   "\u0085": "",
   "\u00a0": "",
   "\u00a8": "",
@@ -933,6 +934,14 @@ export const FOLD = {
   "\u2013": "",
   "\u2014": "",
   "\u2017": "",
+  "\u2018": "",
+  "\u2019": "",
+  "\u201a": "",
+  "\u201b": "",
+  "\u201c": "",
+  "\u201d": "",
+  "\u201e": "",
+  "\u201f": "",
   "\u2024": "",
   "\u2025": "",
   "\u2026": "",
@@ -1682,6 +1691,9 @@ export const FOLD = {
   "\ufefb": "\u0644\u0627",
   "\ufefc": "\u0644\u0627",
 };
+/** The yeh with hamza by its neighbour: [side, the neighbour as folded, what it folds to]. */
+export const HAMZA_YEH = "\u0626";
+export const HAMZA_CONTEXT = [["after", "\u06cc", "\u0627"], ["before", "\u0648", "\u0648"]];
 /** The whitespace characters (code points): dropped. */
 export const SPACES = [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288];
 /** The combining marks, as code-point ranges [first, last]: dropped after NFKD. */

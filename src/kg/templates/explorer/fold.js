@@ -1,7 +1,8 @@
 /* The search key of a text, exactly as kg.text.fold computes it: the table is generated from kg.text
    (fold-table.js); any other character takes the generic path: whitespace is dropped, else NFKD,
-   the combining marks of Python's Unicode database dropped, lower case. */
-import { FOLD, SPACES, MARKS } from "./fold-table.js";
+   the combining marks of Python's Unicode database dropped, lower case. The yeh with hamza folds by
+   its neighbour (HAMZA_CONTEXT, also from kg.text): هیئت ~ هیأت ~ هیات, مسئول ~ مسؤول. */
+import { FOLD, SPACES, MARKS, HAMZA_YEH, HAMZA_CONTEXT } from "./fold-table.js";
 
 const TABLE = new Map(Object.entries(FOLD));
 const SPACE = new Set(SPACES);
@@ -18,16 +19,30 @@ function combining(code) {
   return false;
 }
 
-export function fold(text) {
-  let out = "";
-  for (const ch of String(text)) {
-    const mapped = TABLE.get(ch);
-    if (mapped !== undefined) out += mapped;
-    else if (!SPACE.has(ch.codePointAt(0))) {
-      let kept = "";
-      for (const part of ch.normalize("NFKD")) if (!combining(part.codePointAt(0))) kept += part;
-      out += kept.toLowerCase();
+function foldChar(ch) {
+  const mapped = TABLE.get(ch);
+  if (mapped !== undefined) return mapped;
+  if (SPACE.has(ch.codePointAt(0))) return "";
+  let kept = "";
+  for (const part of ch.normalize("NFKD")) if (!combining(part.codePointAt(0))) kept += part;
+  return kept.toLowerCase();
+}
+
+function hamzaYeh(chars, index, out) {
+  for (const [side, neighbour, folded] of HAMZA_CONTEXT) {
+    if (side === "after" && out.endsWith(neighbour)) return folded;
+    if (side === "before" && index + 1 < chars.length && foldChar(chars[index + 1]).startsWith(neighbour)) {
+      return folded;
     }
   }
+  return foldChar(HAMZA_YEH);
+}
+
+export function fold(text) {
+  const chars = Array.from(String(text));
+  let out = "";
+  chars.forEach((ch, index) => {
+    out += ch === HAMZA_YEH ? hamzaYeh(chars, index, out) : foldChar(ch);
+  });
   return out;
 }
