@@ -86,6 +86,8 @@ class Publication:
     store: pyoxigraph.Store
     modified: datetime
     sources: list[Path] = field(default_factory=list)
+    #: Named graph -> the files read into it (:meth:`kg.sources.Sources.files`), when known.
+    files: dict[str, list[Path]] = field(default_factory=dict)
 
     _matched: dict[tuple[Any, Any, Any], list[Quad]] = field(default_factory=dict, repr=False)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
@@ -390,4 +392,7 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
         store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path, one_graph=True)])
     name = NamedNode(str(DATASET_IRI))
     store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in sources.description()])
-    return Publication(store, modified_time(sources.paths), list(sources.paths))
+    files: dict[str, list[Path]] = {}
+    for graph, path in sources.files():
+        files.setdefault(str(graph), []).append(path)
+    return Publication(store, modified_time(sources.paths), list(sources.paths), files)
