@@ -152,6 +152,31 @@ class Data:
         found = self.store.quads_for_pattern(to_oxigraph(subject), to_oxigraph(predicate), None)
         return [to_rdflib(o) for o in dict.fromkeys(q.object for q in found)]
 
+    def property_counts(self) -> list[tuple[Node, int]]:
+        """Each property with the number of statements of the union that use it, a statement in two parts
+        once: the statements counted graph by graph in Oxigraph's code, less those a larger graph also holds
+        (found by looking up each statement of the smaller graphs: the ontology's and the vocabularies' few
+        thousand). Counting distinct statements of the union instead held a set of all of them (at 1 000
+        synthetic articles 0.2 s and about 30 MB). A store with statements in its default graph is counted
+        that way still (the default graph is not a part)."""
+        store, default = self.store, pyoxigraph.DefaultGraph()
+        if next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
+            rows = self.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
+            return [(prop, int(count)) for prop, count in rows]
+        counts: dict[Any, int] = {}
+        for prop, count in store.query("SELECT ?p (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"):
+            counts[prop] = int(count.value)
+        sizes = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        graphs = [graph for graph, _ in sorted(((row[0], int(row[1].value)) for row in sizes), key=lambda r: -r[1])]
+        quad = pyoxigraph.Quad
+        for i, graph in enumerate(graphs[1:], 1):  # a statement in k graphs is counted k - 1 times here
+            larger = graphs[:i]
+            for q in store.quads_for_pattern(None, None, None, graph):
+                s, p, o = q.subject, q.predicate, q.object
+                if any(quad(s, p, o, other) in store for other in larger):
+                    counts[p] -= 1
+        return [(to_rdflib(prop), count) for prop, count in counts.items() if count]
+
     def iris(self, predicate: Node, obj: Node) -> list[str]:
         """The IRIs of the subjects of ``predicate obj``, each once, in the store's order (no rdflib term made)."""
         found = self.store.quads_for_pattern(None, to_oxigraph(predicate), to_oxigraph(obj))
@@ -322,8 +347,8 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     d.add((policy, RDF.type, DCTERMS.Policy))
     _add_bilingual(d, policy, DCTERMS.description, texts("accrual_policy"))
     _add_bilingual(d, policy, RDFS.label, texts("accrual_policy_label"))
-    d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year))))
-    d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year, "fa"), lang="fa")))
+    for lang in UI_LANGUAGES:  # each in its language (the English one was untagged: Persian pages gave it first)
+        d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year, lang), lang=lang)))
     # The links to Wikidata as a void:Linkset, with their count.
     ((links,),) = data.select(
         f"SELECT (COUNT(DISTINCT *) AS ?n) {{ ?s <{OWL.sameAs}> ?o FILTER STRSTARTS(STR(?o), {_string(WD)}) }}"
@@ -409,8 +434,8 @@ def _describe_counts(data: Data, d: Graph) -> set[Node]:
         f" BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), {_string(_ID_SPACE)}), ?s, ?none) AS ?entity) }}"
     )
     typed = data.select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) {{ ?s <{RDF.type}> ?c FILTER isIRI(?c) }} GROUP BY ?c")
-    properties = data.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
-    triples = sum(int(count) for _, count in properties)
+    properties = data.property_counts()
+    triples = sum(count for _, count in properties)
     d.add((ds, VOID.triples, Literal(triples)))
     d.add((ds, VOID.entities, Literal(int(entities))))
     d.add((ds, VOID.classes, Literal(len(typed))))

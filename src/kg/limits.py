@@ -15,7 +15,7 @@ This module imports nothing, so ``kg --help`` stays free of rdflib and pyoxigrap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # --------------------------------------------------------------------------- choices and their defaults
 
@@ -89,12 +89,17 @@ SERVE_TIMEOUT = 10.0
 #: arrival) before it answers 504: Oxigraph's own limit starts later, when the query leaves the queue.
 SERVE_FORWARD_GRACE = 1.0
 #: Seconds past a request's time limit that a query may still take in ``kg serve``'s Oxigraph (which looks at its
-#: clock only between some steps) while the request keeps its query slot, its 504 sent; then the slot is freed.
-SERVE_OVERRUN = 30.0
+#: clock only between some steps) while the request keeps its query slot, its 504 sent; then Oxigraph is restarted
+#: to stop it.
+SERVE_OVERRUN = 5.0
+#: Megabytes ``kg serve``'s Oxigraph may add to what it held once started (``--max-memory MB``; 0: no ceiling);
+#: past it, it is restarted (its queries in flight answered 502).
+SERVE_MAX_MEMORY_MB = 2048
 #: Seconds ``kg serve`` waits for its Oxigraph server to answer after starting it.
 SERVE_STARTUP = 30.0
-#: Times ``kg serve`` restarts its Oxigraph server (on the same store) within :data:`SERVE_RESTART_WINDOW`
-#: seconds, after it died under a request; one death more in the window and ``kg serve`` ends (exit 6).
+#: Times ``kg serve``'s Oxigraph server may fail to start again (on the same store) within
+#: :data:`SERVE_RESTART_WINDOW` seconds after it died; then ``kg serve`` ends (exit 6). One that comes up and dies
+#: again is always restarted (after a pause that doubles with each death in the window, at most 2 s).
 SERVE_RESTARTS = 5
 #: Seconds over which :data:`SERVE_RESTARTS` are counted.
 SERVE_RESTART_WINDOW = 60.0
@@ -169,8 +174,7 @@ DOT_TIMEOUT = 120.0
 SERVER_STOP_GRACE = 5.0
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     """One limit as the documents state it: its value, unit, and how a user changes it."""
 
     name: str  # the constant of this module
@@ -210,7 +214,9 @@ LIMITS: tuple[Limit, ...] = (
     Limit("PUSH_TIMEOUT", "s", "--timeout S", "an upload of kg push"),
     Limit("SERVE_MAX_BODY", "bytes", "--max-body N", "a request body to kg serve"),
     Limit("SERVE_HEAD_TIMEOUT", "s", "fixed", "a request's headers to kg serve"),
-    Limit("SERVE_RESTARTS", "restarts", "fixed", "of kg serve's Oxigraph server, within SERVE_RESTART_WINDOW"),
+    Limit("SERVE_MAX_MEMORY_MB", "MB", "--max-memory MB", "memory kg serve's Oxigraph may add (0: no ceiling)"),
+    Limit("SERVE_OVERRUN", "s", "fixed", "a query may go on in kg serve's Oxigraph past its time limit"),
+    Limit("SERVE_RESTARTS", "restarts", "fixed", "of kg serve's Oxigraph that fail, within SERVE_RESTART_WINDOW"),
     Limit("SERVE_RESTART_WINDOW", "s", "fixed", "over which kg serve counts the restarts of its Oxigraph"),
     Limit("MAX_ROWS", "rows", "--max-rows N", "rows of a result (0: all)"),
     Limit("MAX_MEMORY_MB", "MB", "--max-memory MB", "memory a local query may add (0: no ceiling)"),

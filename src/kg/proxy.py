@@ -241,14 +241,19 @@ class SparqlProxy:
 
     def _overrun(self, sent: asyncio.Future[aiohttp.ClientResponse]) -> Response:
         """504 at once for a request Oxigraph has not answered by its time limit; the route ends (and its query
-        slot is given back) only when Oxigraph answers it, or :data:`~kg.limits.SERVE_OVERRUN` seconds later, or
-        at :meth:`abandon_overruns`."""
+        slot is given back) only when Oxigraph answers it, or at :meth:`abandon_overruns`, or
+        :data:`~kg.limits.SERVE_OVERRUN` seconds later, when the supervised Oxigraph is restarted to stop the
+        query (:meth:`kg.supervisor.Health.ask_restart`)."""
         self._overruns.add(sent)
 
         async def outlast() -> None:
             try:
-                answer = await sent
-            except (aiohttp.ClientError, TimeoutError):
+                answer = await sent  # its reads are bounded by the limit and SERVE_OVERRUN
+            except TimeoutError:  # the query went on past both: only the end of the server stops it
+                if self.health is not None:
+                    self.health.ask_restart()
+                return
+            except aiohttp.ClientError:
                 return
             except asyncio.CancelledError:
                 if sent.cancelled():  # abandoned: kg serve is stopping
