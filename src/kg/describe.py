@@ -347,8 +347,8 @@ def _describe_publication(data: Data, d: Graph, created: date) -> None:
     d.add((policy, RDF.type, DCTERMS.Policy))
     _add_bilingual(d, policy, DCTERMS.description, texts("accrual_policy"))
     _add_bilingual(d, policy, RDFS.label, texts("accrual_policy_label"))
-    d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year))))
-    d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year, "fa"), lang="fa")))
+    for lang in UI_LANGUAGES:  # each in its language (the English one was untagged: Persian pages gave it first)
+        d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year, lang), lang=lang)))
     # The links to Wikidata as a void:Linkset, with their count.
     ((links,),) = data.select(
         f"SELECT (COUNT(DISTINCT *) AS ?n) {{ ?s <{OWL.sameAs}> ?o FILTER STRSTARTS(STR(?o), {_string(WD)}) }}"

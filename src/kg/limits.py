@@ -15,7 +15,7 @@ This module imports nothing, so ``kg --help`` stays free of rdflib and pyoxigrap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # --------------------------------------------------------------------------- choices and their defaults
 
@@ -167,8 +167,7 @@ DOT_TIMEOUT = 120.0
 SERVER_STOP_GRACE = 5.0
 
 
-@dataclass(frozen=True)
-class Limit:
+class Limit(NamedTuple):
     """One limit as the documents state it: its value, unit, and how a user changes it."""
 
     name: str  # the constant of this module
