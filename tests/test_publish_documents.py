@@ -97,3 +97,27 @@ def test_the_ontology_documentation_is_rendered_once_per_language_for_every_page
         assert page == render_html(ontology, lang, names, lambda term, lang=lang, r=renderer: r.href(term, lang))
     assert 'href="../../ext/skos/Concept.fa.html"' in pages[versions[0], "fa", "../../"]
     assert 'href="0.1.0.html"' in pages[versions[0], "fa", "../"]
+
+
+def test_a_big_document_is_written_from_the_store_and_the_same_bytes(monkeypatch):
+    """A whole named graph past kg.writers.order.BIG statements is written from the publication's store, subject
+    by subject: the same four files as from its statements as a list (the article's data past a lowered BIG)."""
+    import kg.publish.documents as documents
+    import kg.writers.order
+    from kg.publish.description import load_publication
+    from kg.sources import DATA_GRAPH
+    from kg.writers.stored import Stored
+
+    publication = load_publication()
+    renderer = Renderer(publication, root="", static=True)
+    iri = str(DATA_GRAPH)
+    for module in ("order", "quads", "check", "turtle", "jsonld", "rdfxml"):  # the writers' own size switches too
+        monkeypatch.setattr(f"kg.writers.{module}.BIG", 100)
+    assert kg.writers.order.BIG == 100
+    assert isinstance(documents._stored_document(publication, iri), Stored)
+    assert documents._stored_document(publication, BASE + "id/kazakhstan") is None  # a resource: its description
+    stored = render_descriptions(renderer, iri)
+    monkeypatch.setattr(documents, "_stored_document", lambda *args: None)
+    assert render_descriptions(renderer, iri) == stored
+    monkeypatch.undo()
+    assert documents._stored_document(publication, iri) is None  # the article's data: a list is cheaper
