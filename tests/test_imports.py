@@ -69,7 +69,7 @@ def import_graph() -> nx.DiGraph:
 
 
 _WRITERS = ("quads", "order", "stored", "sink", "check", "ntriples", "turtle", "jsonld", "rdfxml")
-_GRAPH = "sources describe quality validate project stats diagram docs synth export reason"
+_GRAPH = "sources described describe quality validate project stats diagram docs synth export reason"
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
         "kg." + n
