@@ -4,7 +4,10 @@ The corpus is the shipped article copied N times with its IRIs renamed (``…/id
 ``…/id/x-c3`` in copy 3; countries are shared, so the copies connect like a news corpus), written
 as N-Triples. For each N it measures `kg explore` and `kg stats` (wall time of the command), the
 page's size, and in headless Chromium the time from opening the file to the first drawn view
-(``performance.now()`` at vis-network's first ``afterDrawing``, which counts from the navigation).
+(``performance.now()`` at vis-network's first ``afterDrawing``, which counts from the navigation), and the
+main thread's time (Chromium's own ``TaskDuration``, over CDP) to switch to the Questions view and there to
+switch the language (each closed question holds its answer's words, found by find in page; its table is built
+when it opens).
 
     python benchmarks/bench_explore.py                       # N = 1, 10, 100
     python benchmarks/bench_explore.py --copies 1 240        # 240 copies: about 33 000 nodes
@@ -84,6 +87,44 @@ def first_view(page_file: Path, runs: int) -> list[float]:
     return times
 
 
+#: Two frames after an action: what it changed is styled, laid out and painted.
+_TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def questions_view(page_file: Path, runs: int) -> list[tuple[float, float]]:
+    """Main-thread seconds (CDP ``Performance.getMetrics`` TaskDuration) to switch from the first view to the
+    Questions view, and there to switch the language, ``runs`` times (fresh context each)."""
+    from playwright.sync_api import sync_playwright
+
+    def busy(cdp) -> float:
+        return next(m["value"] for m in cdp.send("Performance.getMetrics")["metrics"] if m["name"] == "TaskDuration")
+
+    found = []
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1400, "height": 860})
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            page.goto(page_file.as_uri())
+            wait_for(page, FIRST_VIEW)
+            start = busy(cdp)
+            page.evaluate("() => kgExplorer.setView('questions')")
+            page.evaluate(_TWO_FRAMES)
+            shown = busy(cdp)
+            page.evaluate("() => kgExplorer.setLang(kgExplorer.state().lang === 'fa' ? 'en' : 'fa')")
+            page.evaluate(_TWO_FRAMES)
+            found.append((shown - start, busy(cdp) - shown))
+            context.close()
+        browser.close()
+    return found
+
+
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.0f} ({min(values) * 1000:.0f}–{max(values) * 1000:.0f})"
+
+
 def table(title: str, header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=False)]
     print(f"\n{title}")
@@ -108,6 +149,7 @@ def bench(copies: list[int], runs: int, browser: bool) -> None:
                 printed.split("focus view: ", 1)[1].split(" of ")[1].split(" nodes")[0] if "focus" in printed else shown
             )
             views = first_view(page, runs) if browser else []
+            questions = questions_view(page, runs) if browser else []
             rows.append(
                 [
                     str(n),
@@ -118,11 +160,25 @@ def bench(copies: list[int], runs: int, browser: bool) -> None:
                     f"{explore_s:.1f}",
                     f"{stats_s:.1f}",
                     f"{statistics.median(views):.2f} ({min(views):.2f}–{max(views):.2f})" if views else "-",
+                    _ms([q[0] for q in questions]) if questions else "-",
+                    _ms([q[1] for q in questions]) if questions else "-",
                 ]
             )
     table(
-        f"kg explore / kg stats at growing sizes (open-to-first-view: median (min–max) of {runs} openings)",
-        ["copies", "data triples", "nodes", "drawn", "HTML MiB", "kg explore s", "kg stats s", "first view s"],
+        f"kg explore / kg stats at growing sizes (open-to-first-view and the Questions view's main-thread ms:"
+        f" median (min–max) of {runs} openings)",
+        [
+            "copies",
+            "data triples",
+            "nodes",
+            "drawn",
+            "HTML MiB",
+            "kg explore s",
+            "kg stats s",
+            "first view s",
+            "questions view ms",
+            "its language switch ms",
+        ],
         rows,
     )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chromium import DEVICES, Tab, Tabs, poll
+from chromium import DEVICES, Tab, Tabs, poll, screenshot
 
 OUTPUT = Path(__file__).resolve().parents[1] / "test-results" / "explore-browser"
 #: A phone: 390 x 844 CSS px, touch, three device pixels to the CSS pixel.
@@ -51,11 +51,9 @@ class Visit(Tab):
     def state(self) -> dict[str, Any]:
         return self.js("() => kgExplorer.state()")
 
-    def screenshot(self, name: str, folder: Path = OUTPUT) -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{name}.png"
-        self.page.screenshot(path=str(path))
-        return path
+    def screenshot(self, name: str, folder: Path = OUTPUT) -> Path | None:
+        """``folder/name.png`` when $KG_TEST_SCREENSHOTS is set (:func:`chromium.screenshot`)."""
+        return screenshot(self.page, folder / f"{name}.png")
 
     def focus(self, node: str) -> None:
         """Centre the view on ``node`` (no selection) and wait for the frame that draws it there."""

@@ -2,7 +2,7 @@
 
 The README's exit codes (``kg --help`` prints the same line): 0 ok · 1 the data does not conform, a
 result does not match, or nothing matched · 2 usage or load error · 3 query error · 4 time or
-memory limit · 5 endpoint error · 6 a program kg runs could not start or kept stopping · 7 output error. Each case
+memory limit · 5 endpoint error · 6 a program kg runs could not start · 7 output error. Each case
 below is one kind of error, run in this process through :func:`kg.cli.main`; a test checks that
 every code is tried. The README's shell blocks are checked too: run in order, no command
 overwrites what an earlier one wrote.

@@ -121,7 +121,7 @@ def test_the_description_s_texts_come_from_the_catalogue_in_both_languages(artic
     assert ("transport corridors", "en") in keywords and ("کریدورهای حمل‌ونقل", "fa") in keywords
     assert len(keywords) == 12 and not any("," in word or "،" in word for word, _ in keywords)
     citations = {o.language: str(o) for o in d.objects(DATASET_IRI, DCTERMS.bibliographicCitation)}
-    assert citations[None].startswith("The kg project (") and "version" in citations[None]
+    assert citations["en"].startswith("The kg project (") and "version" in citations["en"]
     assert citations["fa"].startswith("پروژهٔ kg (") and "[مجموعه‌داده]" in citations["fa"]
 
 
@@ -279,3 +279,22 @@ def test_a_store_of_the_parts_is_described_as_their_rdflib_graphs_are_and_a_shar
     assert value(from_store, DATASET_IRI, VOID.triples) == len(article_union)
     data = Data.of(sources.dataset())
     assert Data.of(data) is data and isinstance(data.store, pyoxigraph.Store)
+
+
+def test_each_example_is_its_class_s_first_iri_in_natural_order():
+    """Digit runs by value (span/9-… before span/10-…, a leading zero breaking the tie), never a blank node:
+    the order kg.terms.natural_key gives."""
+    import pyoxigraph
+
+    from kg.describe import Data, examples
+    from kg.namespaces import ID
+    from kg.terms import natural_key
+
+    store = pyoxigraph.Store()
+    kind = pyoxigraph.NamedNode(str(RDF.type))
+    iris = ["span/10-12", "span/9-14", "span/9-10", "span/09-10", "x1", "x"]
+    for iri in iris:
+        store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(str(ID) + iri), kind, pyoxigraph.NamedNode(str(KG.Mention))))
+    store.add(pyoxigraph.Quad(pyoxigraph.BlankNode(), kind, pyoxigraph.NamedNode(str(KG.Mention))))
+    first = min((str(ID) + iri for iri in iris), key=natural_key)
+    assert examples(Data(store)) == [URIRef(first)] == [URIRef(str(ID) + "span/09-10")]

@@ -3,8 +3,8 @@
 Each test is a scenario: it opens one fresh page from a file URL (with a state in its fragment where
 the scenario needs one) and asserts what a reader sees at each of its steps (a page load costs
 Chromium about 0.5 s of CPU: steps that follow on from each other share one). It polls the page's own
-state (``wait_for_function`` would evaluate a string, which the page's CSP forbids). Screenshots go to
-test-results/explore-browser/ (look at them). Skipped only when /usr/bin/chromium is missing.
+state (``wait_for_function`` would evaluate a string, which the page's CSP forbids). With $KG_TEST_SCREENSHOTS
+set, screenshots go to test-results/explore-browser/ (look at them). Skipped only when /usr/bin/chromium is missing.
 """
 
 from __future__ import annotations
@@ -438,15 +438,36 @@ def test_a_shared_url_restores_language_node_and_view_and_a_curator_note_shows_i
         visit.close()
 
 
+#: Whether a word is in cq01's closed answer, is in the closed answers, and is in any other text of the page.
+FOUND_ONLY_IN_CLOSED_ANSWERS = """(word) => {
+  const cq01 = document.querySelector("details.question[data-name='cq01-agreements-and-parties']");
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let answers = "", rest = "";
+  while (walk.nextNode()) {
+    const parent = walk.currentNode.parentElement;
+    if (parent.closest("script, style")) continue;
+    if (parent.closest("details.question:not([open]) .answer-text")) answers += walk.currentNode.data + " ";
+    else rest += walk.currentNode.data + " ";
+  }
+  return [!cq01.open && cq01.querySelector(".answer-text").textContent.includes(word), answers.includes(word),
+          rest.includes(word)];
+}"""
+
+
 def test_the_questions_tab_shows_the_library_answers_and_the_timeline_solar_hijri_dates(tabs, page_file):
     visit = open_page(tabs, page_file, fragment="view=questions")
     try:
         question = visit.page.locator("details.question[data-name='cq01-agreements-and-parties']")
         assert question.locator("summary").inner_text().startswith("cq01 Which agreements were concluded")
+        # a closed answer holds its words (not its table), so the browser's find in page finds it: a word that
+        # is only in closed answers (not in a summary, the node list or any other text of the page)
+        word = "agricultural"
+        assert visit.js(FOUND_ONLY_IN_CLOSED_ANSWERS, word) == [True, True, False], word
+        assert visit.js("(w) => (getSelection().removeAllRanges(), window.find(w))", word)
         question.locator("summary").click()
         rows = question.locator("tbody tr")
-        rows.nth(15).wait_for()  # the answer is built when the question opens
-        assert rows.count() == 16
+        rows.nth(15).wait_for()  # the answer is built when the question opens, in place of its words
+        assert rows.count() == 16 and question.locator(".answer-text").count() == 0
         rows.first.locator("button.node").first.click()
         assert visit.state()["selected"] == "agreement:agricultural-trade-transit-mou-2022"
         visit.page.click("#lang")

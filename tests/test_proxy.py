@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import resource
 import threading
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +58,14 @@ class FakeServer:
         self.media = JSON
         self.chunks: list[bytes] = [ROWS]
         self.requests: list[Received] = []
+        self.gate: asyncio.Event | None = None  # when set: answers only once it is open
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         headers = {name.lower(): value for name, value in request.headers.items()}
         self.requests.append(Received(request.method, request.path, dict(request.query), headers, body))
+        if self.gate is not None:
+            await self.gate.wait()
         answer = web.StreamResponse(status=self.status, headers={"Content-Type": self.media})
         answer.enable_chunked_encoding()
         await answer.prepare(request)
@@ -115,9 +119,9 @@ def loop(server):
 class Client:
     """Requests to a Starlette app holding one proxy (so its cache lives across requests), run in-process."""
 
-    def __init__(self, loop: Loop, endpoint: str | None = None, **options) -> None:
+    def __init__(self, loop: Loop, endpoint: str | None = None, timeout: float = 30, **options) -> None:
         self.loop = loop
-        self.proxy = SparqlProxy(endpoint or f"http://127.0.0.1:{loop.port}/query", timeout=30, **options)
+        self.proxy = SparqlProxy(endpoint or f"http://127.0.0.1:{loop.port}/query", timeout=timeout, **options)
 
         async def endpoint_route(request):
             return await self.proxy(request)
@@ -266,6 +270,68 @@ def test_while_the_supervised_server_restarts_a_query_is_503_with_retry_after_an
     client.close()
     assert (answer.status_code, answer.headers["retry-after"]) == (503, "1")
     assert len(server.requests) == 2
+
+
+def _exchange_in_parts(client: Client, query: str) -> tuple[asyncio.Future, list, asyncio.Event]:
+    """The app run on a GET of ``query`` as an ASGI server runs it, on the loop: the app's run, the messages
+    it sent, and an event set once its answer is whole (which may be before the run ends)."""
+    sent: list = []
+
+    async def start() -> tuple[asyncio.Future, asyncio.Event]:
+        answered = asyncio.Event()
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": "/query", "raw_path": b"/query", "root_path": "", "headers": [(b"host", b"kg.test")],
+            "query_string": urllib.parse.urlencode({"query": query}).encode(), "server": ("kg.test", 80),
+            "client": ("127.0.0.1", 1),
+        }  # fmt: skip
+
+        async def receive() -> dict:
+            await asyncio.Event().wait()  # the client never leaves
+            return {}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                answered.set()
+
+        return asyncio.ensure_future(client.app(scope, receive, send)), answered
+
+    run, answered = client.loop.run(start())
+    return run, sent, answered
+
+
+def test_a_query_past_its_limit_is_504_at_once_and_keeps_its_slot_until_the_server_ends_it(loop, server):
+    """The route (and so the guard's query slot) lasts until the server answers the query it went on computing
+    (Oxigraph looks at its clock only between some steps); the client has its 504 at the limit meanwhile."""
+    server.gate = loop.run(_event())
+    client = Client(loop, timeout=0.05)
+    run, sent, answered = _exchange_in_parts(client, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert loop.run(asyncio.wait_for(answered.wait(), 30)) is True
+    assert sent[0]["status"] == 504 and (b"connection", b"close") in sent[0]["headers"]
+    assert sent[1]["body"] == b"the query ran past its time limit of 0.05 s (kg serve --timeout)"
+    assert not run.done() and len(client.proxy._overruns) == 1  # still waiting for the server: the slot is held
+    loop.loop.call_soon_threadsafe(server.gate.set)
+    loop.run(asyncio.wait_for(asyncio.shield(run), 30))
+    assert client.proxy._overruns == set()
+    client.close()
+
+
+def test_the_queries_past_their_limits_are_not_waited_for_when_kg_serve_stops(loop, server):
+    server.gate = loop.run(_event())
+    client = Client(loop, timeout=0.05)
+    run, sent, answered = _exchange_in_parts(client, "ASK { ?s ?p ?o }")
+    assert loop.run(asyncio.wait_for(answered.wait(), 30)) is True
+    assert sent[0]["status"] == 504 and not run.done()
+    loop.loop.call_soon_threadsafe(client.proxy.abandon_overruns)  # as kg serve's shutdown begins
+    loop.run(asyncio.wait_for(asyncio.shield(run), 30))  # ends with the gate still closed
+    assert client.proxy._overruns == set()
+    loop.loop.call_soon_threadsafe(server.gate.set)
+    client.close()
+
+
+async def _event() -> asyncio.Event:
+    return asyncio.Event()
 
 
 def test_a_long_answer_is_streamed_whole(loop, server):

@@ -15,6 +15,13 @@ from kg.publish.apache import site_rules, w3id_rules
 from kg.publish.conneg import MEDIA_TYPES
 
 HOST = "https://example.org/kg/"
+#: The headers mod_rewrite names as variables (the ones the rules could use).
+_NAMED_HEADERS = {
+    "HTTP_ACCEPT": "Accept",
+    "HTTP_HOST": "Host",
+    "HTTP_USER_AGENT": "User-Agent",
+    "HTTP_REFERER": "Referer",
+}
 
 
 def rewrite(rules: str, path: str, headers: dict[str, str]) -> tuple[int, str] | None:
@@ -23,8 +30,11 @@ def rewrite(rules: str, path: str, headers: dict[str, str]) -> tuple[int, str] |
     for line in rules.splitlines():
         if line.startswith("RewriteCond "):
             _, variable, pattern = line.split(" ", 2)
-            header = variable.removeprefix("%{").removesuffix("}").removeprefix("HTTP_").replace("_", "-")
-            conditions.append(re.search(pattern, headers.get(header.title(), "")) is not None)
+            name = variable.removeprefix("%{").removesuffix("}")
+            # mod_rewrite names a few headers (HTTP_ACCEPT…) and reads any other as %{HTTP:Name}; an unknown
+            # variable such as HTTP_ACCEPT_LANGUAGE is empty, as it is here
+            header = name.removeprefix("HTTP:") if name.startswith("HTTP:") else _NAMED_HEADERS.get(name, "")
+            conditions.append(re.search(pattern, headers.get(header, "")) is not None)
         elif line.startswith("RewriteRule "):
             _, pattern, target, flags = line.split(" ")
             match = re.search(pattern, path)

@@ -2,7 +2,8 @@
 and the search box and the question forms' autocomplete as a reader uses them.
 
 The session's one ``kg serve`` (conftest.py) and the session's Chromium (conftest.py). Each page of the lists is
-loaded once, in one lent page (:func:`seen`), and what it showed is read by several tests.
+loaded once, in one lent page (:func:`seen`), and what it showed is read by several tests; on two of them a reader
+then acts (the search box, a question's form: :data:`ACTIONS`), as the page's last step.
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ def _paths() -> list[str]:
 @dataclass
 class Seen:
     """What one page showed in the browser: its status, ``<html lang>``, console errors and uncaught errors, the
-    requests it made, the value of its ``speaker`` field and the rows of its result table, and axe-core's critical
-    and serious violations (for the pages of :data:`AXE_PATHS`)."""
+    requests it made, the value of its ``speaker`` field and the rows of its result table, axe-core's critical
+    and serious violations (for the pages of :data:`AXE_PATHS`), and what a reader's action then showed (for the
+    pages of :data:`ACTIONS`)."""
 
     status: int
     lang: str | None
@@ -69,12 +71,47 @@ class Seen:
     speaker: str | None
     rows: int
     serious: list[str] | None
+    acted: dict[str, Any] | None = None
+
+
+def _search_in_persian(tab: Any) -> dict[str, Any]:
+    """A name typed into the site's search box with the Arabic kaf and yeh, its first suggestion taken by keyboard."""
+    page = tab.page
+    page.fill("#site-search", "توكايف")  # Arabic kaf and yeh
+    first = page.locator("#site-search-list li").first
+    first.wait_for()
+    suggested = first.locator("a").text_content()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/id/kassym-jomart-tokayev.fa.html")
+    return {"suggested": suggested, "heading": page.locator("h1").text_content()}
+
+
+def _choose_a_speaker(tab: Any) -> dict[str, Any]:
+    """A question's parameter typed by name, a suggestion chosen, the form sent."""
+    page = tab.page
+    field = page.locator('input[name="speaker"]')
+    field.fill("Tokayev")
+    option = page.locator("ul.suggestions li").first
+    option.wait_for()
+    suggested = option.locator("a").text_content()
+    option.locator("a").click()
+    value = field.input_value()
+    page.click("form.params button[type=submit]")
+    page.wait_for_load_state("load")
+    return {"suggested": suggested, "value": value, "url": page.url,
+            "rows": page.locator("table.result tbody tr").count()}  # fmt: skip
+
+
+#: What a reader does on some of the pages once they are read (and audited), each page's last step.
+ACTIONS = {"id/kazakhstan.fa.html": _search_in_persian, "q/cq04-statements-by-speaker?lang=en": _choose_a_speaker}
 
 
 @pytest.fixture(scope="module")
 def seen(site, tabs) -> dict[str, Seen]:
     """Every page of this module's list, each loaded once as a new document in one lent laptop page (its own CSP
-    in force), read, and audited by axe-core if it is one of :data:`AXE_PATHS`; keyed by path."""
+    in force), read, audited by axe-core if it is one of :data:`AXE_PATHS`, then acted on if it is one of
+    :data:`ACTIONS` (with the console errors and uncaught errors of the action); keyed by path."""
     paths = list(dict.fromkeys([*_paths(), *AXE_PATHS, *(_typed_path(*case) for case in TYPED)]))
     found = {}
     with tabs.open("laptop", viewport=LAPTOP) as tab:
@@ -90,6 +127,12 @@ def seen(site, tabs) -> dict[str, Seen]:
             said = [text for kind, text in tab.console[console:] if kind == "error"] + tab.errors[errors:]
             audit = serious_violations(tab.page) if path in AXE_PATHS else None
             found[path] = Seen(response.status, read[0], said, tab.requests[requests:], read[1], read[2], audit)
+            if path in ACTIONS:
+                console, errors = len(tab.console), len(tab.errors)
+                found[path].acted = ACTIONS[path](tab)
+                found[path].acted["errors"] = [t for k, t in tab.console[console:] if k == "error"] + tab.errors[
+                    errors:
+                ]
     return found
 
 
@@ -122,37 +165,20 @@ def _label(graph: Any, name: str, lang: str) -> str:
     return next(str(o) for o in graph.objects(ID[name], RDFS.label) if o.language == lang)
 
 
-def test_the_search_box_suggests_in_persian_and_opens_the_page(site, tabs, graph):
+def test_the_search_box_suggests_in_persian_and_opens_the_page(seen, graph):
     tokayev = _label(graph, "kassym-jomart-tokayev", "fa")
-    with tabs.open("laptop", viewport=LAPTOP) as tab:
-        page = tab.page
-        page.goto(site + "id/kazakhstan.fa.html")
-        page.fill("#site-search", "توكايف")  # Arabic kaf and yeh
-        first = page.locator("#site-search-list li").first
-        first.wait_for()
-        assert first.locator("a").text_content() == tokayev
-        page.keyboard.press("ArrowDown")
-        page.keyboard.press("Enter")
-        page.wait_for_url("**/id/kassym-jomart-tokayev.fa.html")
-        assert page.locator("h1").text_content() == tokayev
-        assert [text for kind, text in tab.console if kind == "error"] + tab.errors == []
+    acted = seen["id/kazakhstan.fa.html"].acted
+    assert acted["suggested"] == tokayev
+    assert acted["heading"] == tokayev
+    assert acted["errors"] == []
 
 
-def test_a_question_takes_an_entity_by_name_and_keeps_its_iri(site, tabs, graph):
-    with tabs.open("laptop", viewport=LAPTOP) as tab:
-        page = tab.page
-        page.goto(site + "q/cq04-statements-by-speaker?lang=en")
-        field = page.locator('input[name="speaker"]')
-        field.fill("Tokayev")
-        option = page.locator("ul.suggestions li").first
-        option.wait_for()
-        assert option.locator("a").text_content() == _label(graph, "kassym-jomart-tokayev", "en")
-        option.locator("a").click()
-        assert field.input_value() == "kgi:kassym-jomart-tokayev"
-        page.click("form.params button[type=submit]")
-        page.wait_for_load_state("load")
-        assert "speaker=kgi%3Akassym-jomart-tokayev" in page.url
-        assert page.locator("table.result tbody tr").count() > 0
+def test_a_question_takes_an_entity_by_name_and_keeps_its_iri(seen, graph):
+    acted = seen["q/cq04-statements-by-speaker?lang=en"].acted
+    assert acted["suggested"] == _label(graph, "kassym-jomart-tokayev", "en")
+    assert acted["value"] == "kgi:kassym-jomart-tokayev"
+    assert "speaker=kgi%3Akassym-jomart-tokayev" in acted["url"]
+    assert acted["rows"] > 0
 
 
 @pytest.mark.parametrize(("typed", "lang"), TYPED)

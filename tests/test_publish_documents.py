@@ -15,6 +15,7 @@ from kg.publish.pages import Renderer
 from kg.publish.paths import RDF_SUFFIXES
 from test_publish_description import ASTANA, MOU, fixture_store
 
+LANGS = ("en", "fa")
 SYNTAX = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "rdf": "RDF_XML"}
 
 
@@ -65,3 +66,58 @@ def test_links_go_to_pages_the_site_has_under_its_root():
     assert (served.href(BASE, "en"), static.href(BASE, "en")) == ("/", "/kg/index.html")
     assert served.href("http://example.org/elsewhere", "en") is None
     assert served.href(BASE + "id/not-in-the-graph", "en") is None
+
+
+def test_the_ontology_documentation_is_rendered_once_per_language_for_every_page_it_is(monkeypatch):
+    """The ontology, the vocabularies and their versions all show the ontology documentation: one rendering per
+    language serves every one of those pages, at any depth, the same as rendering each page on its own."""
+    import kg.docs
+    from kg.load import load_ontology
+    from kg.namespaces import ONTOLOGY_IRI, VOCABULARIES_IRI
+    from kg.publish.description import load_publication
+    from kg.publish.paths import page_path
+
+    publication = load_publication()
+    versions = [iri for iri, graph in publication.documents.items() if iri != graph and "/ontology" in graph]
+    iris = [str(ONTOLOGY_IRI), str(VOCABULARIES_IRI), *versions]
+    assert len(iris) == 3, iris
+    renderers = [Renderer(publication, root="../" * depth, static=True) for depth in (0, 1, 2)]
+    calls = []
+    render_html = kg.docs.render_html
+    monkeypatch.setattr(kg.docs, "render_html", lambda *args: calls.append(args[1]) or render_html(*args))
+    pages = {
+        (iri, lang, r.root): render_document(r, iri, "html", lang) for iri in iris for lang in LANGS for r in renderers
+    }
+    assert sorted(calls) == ["en", "fa"]
+    monkeypatch.setattr(kg.docs, "render_html", render_html)
+    ontology = load_ontology()
+    for (iri, lang, root), page in pages.items():
+        renderer = next(r for r in renderers if r.root == root)
+        names = {each: page_path(iri, each).rsplit("/", 1)[-1] for each in ("en", "fa")}
+        assert page == render_html(ontology, lang, names, lambda term, lang=lang, r=renderer: r.href(term, lang))
+    assert 'href="../../ext/skos/Concept.fa.html"' in pages[versions[0], "fa", "../../"]
+    assert 'href="0.1.0.html"' in pages[versions[0], "fa", "../"]
+
+
+def test_a_big_document_is_written_from_the_store_and_the_same_bytes(monkeypatch):
+    """A whole named graph past kg.writers.order.BIG statements is written from the publication's store, subject
+    by subject: the same four files as from its statements as a list (the article's data past a lowered BIG)."""
+    import kg.publish.documents as documents
+    import kg.writers.order
+    from kg.publish.description import load_publication
+    from kg.sources import DATA_GRAPH
+    from kg.writers.stored import Stored
+
+    publication = load_publication()
+    renderer = Renderer(publication, root="", static=True)
+    iri = str(DATA_GRAPH)
+    for module in ("order", "quads", "check", "turtle", "jsonld", "rdfxml"):  # the writers' own size switches too
+        monkeypatch.setattr(f"kg.writers.{module}.BIG", 100)
+    assert kg.writers.order.BIG == 100
+    assert isinstance(documents._stored_document(publication, iri), Stored)
+    assert documents._stored_document(publication, BASE + "id/kazakhstan") is None  # a resource: its description
+    stored = render_descriptions(renderer, iri)
+    monkeypatch.setattr(documents, "_stored_document", lambda *args: None)
+    assert render_descriptions(renderer, iri) == stored
+    monkeypatch.undo()
+    assert documents._stored_document(publication, iri) is None  # the article's data: a list is cheaper

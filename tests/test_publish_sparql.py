@@ -94,6 +94,7 @@ def test_a_question_link_runs_live_on_the_static_site(tabs, served):
         link = rows.nth(0).locator("a").first.get_attribute("href")
         assert link.startswith("id/statement/") and link.endswith(".html")
         assert "Statement" in page.locator("#sparql-table thead").inner_text()
+        assert "null" not in page.locator("#sparql-results").inner_text()  # a missing part once showed as "null"
         answer = page.evaluate(
             "async () => kgSparql.sparql('ASK { ?s a <https://w3id.org/iran-kazakhstan-kg/ontology#Agreement> }')"
         )

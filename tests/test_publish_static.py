@@ -215,6 +215,26 @@ def test_the_w3id_rules_on_apache_send_each_accept_to_its_document(apache, site,
     assert headers["content-type"].split(";")[0] == accept.split(",")[0]
 
 
+@pytest.mark.parametrize(
+    ("path", "language", "target"),
+    [
+        ("id/kazakhstan", "fa-IR,fa;q=0.9,en;q=0.8", "id/kazakhstan.fa.html"),
+        ("ontology", "fa", "ontology.fa.html"),
+        ("id/kazakhstan", "en-US,en;q=0.9", "id/kazakhstan.html"),
+    ],
+)
+def test_the_w3id_rules_on_apache_send_a_reader_of_persian_to_the_persian_page(apache, site, path, language, target):
+    request = urllib.request.Request(
+        f"{apache}/iran-kazakhstan-kg/{path}", headers={"Accept": "text/html", "Accept-Language": language}
+    )
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30).close()
+        location = None
+    except urllib.error.HTTPError as exc:
+        location = exc.headers.get("location")
+    assert location == f"{apache}/static/{target}", error_log(site.parent)
+
+
 def test_curl_with_accept_turtle_reaches_the_turtle_of_kazakhstan(apache, site, tmp_path):
     """The README's line: curl -L -H 'Accept: text/turtle' …/iran-kazakhstan-kg/id/kazakhstan"""
     if shutil.which("curl") is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from chromium import serious_violations
 from kg.notebook import explorer
 from kg.sparql.files import find_query
 from kg.sparql.library import show
@@ -67,14 +68,18 @@ def test_the_csv_link_of_the_question_page_gives_the_same_rows(site, page):
 
 
 def test_the_editor_loads_the_query_with_the_prefixes_and_runs_it_without_leaving_the_machine(site, page):
+    """Also audited by axe-core before and after it runs (test_site_people.py audits the English editor)."""
     page.goto(site + "editor?q=cq01&lang=fa")
     page.wait_for_selector(".CodeMirror")
+    audited = {"editor": serious_violations(page)}
     text = page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
     assert text == show("cq01-agreements-and-parties", {"lang": "fa"})  # the file, standalone, as kg query --show
     assert "PREFIX kg: <https://w3id.org/iran-kazakhstan-kg/ontology#>" in text.splitlines()
     assert 'VALUES ?lang { "fa" }' in text
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr td >> text=وزارت جهاد کشاورزی ایران")
+    audited["editor with results"] = serious_violations(page)
+    assert {name: rules for name, rules in audited.items() if rules} == {}
     # YASGUI's own controls named in the page's language (its settings and counter: test_site_editor_browser.py)
     named = page.evaluate(
         """() => Object.fromEntries([

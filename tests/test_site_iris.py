@@ -1,11 +1,11 @@
 """Every IRI a reader meets on kg serve's pages is a name, linked: never an IRI written whole as text.
 
 A crawl of the pages of the session's kg serve (conftest.py) in both languages: the home page, every question
-with its result table, the editor, the ad-hoc page (with a result of other sites' IRIs), search, the service
-page, and resource pages of each kind that once showed IRIs whole (a QUDT unit, a version IRI, isna.ir, the
-dataset's namespaces and citation, the shapes' patterns and declarations). The static site's ~2 500 pages are
-checked the same way by tests/test_publish_static.py. Text inside code, scripts and download lists is exempt
-(tests/raw_iris.py)."""
+with its result table, the editor, the ad-hoc page (with a result of other sites' IRIs), search, the endpoint's
+page (its service description), and resource pages of each kind that once showed IRIs whole (a QUDT unit, a
+version IRI, isna.ir, the dataset's namespaces and citation, the shapes' patterns and declarations). The static
+site's ~2 500 pages are checked the same way by tests/test_publish_static.py. Text inside code, scripts and
+download lists is exempt (tests/raw_iris.py)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,8 @@ def site_pages(site: str, lang: str) -> dict[str, str]:
     """The site's own pages in ``lang`` (links followed from the home page; resource pages are the static
     site's check, but for RESOURCES), each once: path -> HTML."""
     todo = [f"/?lang={lang}"] + [f"/{r}{page_suffix(lang)}" for r in RESOURCES]
-    todo += ["/ad-hoc?" + urllib.parse.urlencode({"query": OTHER_SITES, "lang": lang}), f"/no/such/page?lang={lang}"]
+    todo += ["/ad-hoc?" + urllib.parse.urlencode({"query": OTHER_SITES, "lang": lang}), f"/no/such/page?lang={lang}",
+             f"/query?lang={lang}", f"/search?q=iran&lang={lang}"]  # fmt: skip
     seen, pages = set(todo), {}
     while todo:
         path = todo.pop(0)
@@ -102,3 +103,14 @@ def test_our_own_iris_never_leave_the_machine_and_versions_are_named(site, lang)
     assert 'href="https://w3id.org' not in dataset and 'href="http://w3id.org' not in dataset
     citation = f'<a href="/dataset{suffix}"><code dir="ltr">https://w3id.org/iran-kazakhstan-kg/dataset</code></a>'
     assert citation in dataset, "the citation's IRI: code, linked to the dataset's page here"
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_mention_is_named_by_the_article_s_words_not_by_its_offsets(site, lang):
+    """A statement's factuality cues were links reading «span:4419-4427»: a mention is now its words, quoted."""
+    suffix = page_suffix(lang)
+    page = fetch(f"{site}id/statement/tokayev-hope{suffix}")
+    assert f'<a href="/id/span/4419-4427{suffix}" title="span:4419-4427" dir="auto">«امیدوارم»</a>' in page
+    assert ">span:" not in page
+    mention = fetch(f"{site}id/span/4419-4427{suffix}")
+    assert '<h1 dir="auto">«امیدوارم»</h1>' in mention and "<title>«امیدوارم» · " in mention

@@ -128,7 +128,8 @@ def test_the_copy_link_button_copies_the_page_with_its_values(tabs, site, size):
 
 
 #: The pages axe-core audits here: the question page, and the ad-hoc page before and after a mistake, are audited
-#: where they are read above (both sizes, both languages; the empty ad-hoc page on the laptop).
+#: where they are read above (both sizes, both languages; the empty ad-hoc page on the laptop); the Persian editor,
+#: before and after it runs cq01, where test_site_browser.py reads it.
 PAGES = {
     "home": "?lang={lang}",
     "error": "q/cq99?lang={lang}",
@@ -144,12 +145,13 @@ def test_no_page_has_a_critical_or_serious_accessibility_violation(tabs, site, l
         for name, path in PAGES.items():
             page.goto(site + path.format(lang=lang))
             found[name] = serious_violations(page)
-        page.goto(site + f"editor?q=cq01&lang={lang}")
-        page.wait_for_selector(".CodeMirror")
-        found["editor"] = serious_violations(page)
-        page.click(".yasqe_queryButton")
-        page.wait_for_selector(".yasr tbody tr")
-        found["editor with results"] = serious_violations(page)
+        if lang == "en":
+            page.goto(site + "editor?q=cq01&lang=en")
+            page.wait_for_selector(".CodeMirror")
+            found["editor"] = serious_violations(page)
+            page.click(".yasqe_queryButton")
+            page.wait_for_selector(".yasr tbody tr")
+            found["editor with results"] = serious_violations(page)
     finally:
         page.tab.close()
     assert {name: rules for name, rules in found.items() if rules} == {}

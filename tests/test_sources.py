@@ -153,3 +153,26 @@ def test_the_dataset_of_the_ontology_alone_reads_no_data(reads, tmp_path):
     assert reads == {"kg.ttl": 1, "vocabularies.ttl": 1}
     with pytest.raises(LoadError):
         list(sources.quads("data"))
+
+
+def test_the_merged_store_holds_the_union_once_each_file_read_once_the_user_s_first(reads, tmp_path):
+    """What a triple format alone is written from: the parts' merge in one store's default graph."""
+    sources = Sources()
+    store = sources.merged()
+    assert list(reads) == ["article.ttl", "kg.ttl", "vocabularies.ttl"]  # the user's file first: fail fast
+    assert sources.merged() is store and sum(reads.values()) == 3  # made once
+    union = {(q.subject, q.predicate, q.object) for q in sources.quads()}
+    assert {(q.subject, q.predicate, q.object) for q in store} == union and len(store) == len(union)
+    assert {type(q.graph_name).__name__ for q in store} == {"DefaultGraph"}
+    stored = sources.stored(triples=True, merged=True)
+    assert [part.graph for part in stored.parts] == [q.graph_name for q in list(store)[:1]] and len(stored) == len(
+        union
+    )
+    assert len(Sources([tmp_path / "none.ttl"]).merged("ontology")) < len(store)
+
+
+def test_a_file_a_store_would_rewrite_is_not_written_from_the_merged_store(tmp_path):
+    data = tmp_path / "odd.ttl"
+    data.write_text(f'<{ID}a> <{RDFS}comment> "01"^^<{XSD}integer> .\n', encoding="utf-8")
+    stored = Sources([data]).stored("data", triples=True, merged=True)
+    assert [type(part).__name__ for part in stored.parts] == ["Listed"]  # the statements as read

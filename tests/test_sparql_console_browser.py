@@ -5,7 +5,8 @@ One page load for the module: every library query runs in one ``evaluate`` throu
 ``kgExplorer.sparql`` (the engine in its Web Worker) and each answer is compared with its ``.srj``;
 then the console is driven as a reader drives it (a question chosen, a parameter typed, the query
 edited, Run), and the policy and the time limit are checked in the page. Times are measured by
-benchmarks/bench_sparql_browser.py, never asserted here. Screenshots go to test-results/sparql-console/.
+benchmarks/bench_sparql_browser.py, never asserted here. Screenshots go to test-results/sparql-console/ when
+$KG_TEST_SCREENSHOTS is set (tests/chromium.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from rdflib import URIRef
 
+from chromium import screenshot
 from kg.explore import write_explorer
 from kg.sparql import query
 from kg.sparql.compare import compare, read_expected
@@ -172,11 +174,10 @@ def test_a_reader_edits_a_library_question_and_runs_it(opened):
     assert shown == [curie(URIRef(iri)) for iri in reversed(expected)]
     header = page.locator("#sparql-results thead").inner_text()
     assert "Statement" in header and "Occasion" in header  # the library's column names
-    OUTPUT.mkdir(parents=True, exist_ok=True)
     opened.js(
         "() => { const editor = document.getElementById('sparql-editor'); editor.scrollTop = editor.scrollHeight; }"
     )
-    page.screenshot(path=str(OUTPUT / "console-cq04-edited.png"))
+    screenshot(page, OUTPUT / "console-cq04-edited.png")
     rows.nth(0).locator("button.node").first.click()  # a statement is a node: the button selects it in the graph
     assert opened.js("() => kgExplorer.state().selected") == shown[0]
     csv = opened.js("() => kgExplorer.sparqlCsv()")

@@ -103,3 +103,22 @@ def test_a_file_whose_lines_are_not_the_statements_is_refused_and_not_left(tmp_p
         with pytest.raises(OutputError, match="does not read back as the same graph"):
             _to_file(tmp_path, source)
         assert list(tmp_path.iterdir()) == []
+
+
+def test_a_serialisation_sorted_in_parts_is_the_text_sorted_whole(tmp_path, monkeypatch):
+    """Above a part's size the lines are split at sampled lines and sorted part by part, each once (a line
+    stated twice, or equal to a pivot, lands in one part), and each part is read back from the file."""
+    from kg.writers import ntriples
+
+    monkeypatch.setattr(ntriples, "_PART", 2000)
+    quads = [Quad(NamedNode(f"http://a.example/s{i % 37}"), P, Literal(f"ده {i % 53}")) for i in range(400)]
+    quads += [Quad(S, P, Literal("a"), NamedNode(f"urn:g{i % 3}")) for i in range(9)]
+    for name, write in (("nt", write_ntriples), ("nquads", write_nquads)):
+        text = write(quads)
+        assert len(text.encode()) > 10 * 2000
+        from kg.output import write_atomically
+        from kg.writers import write_to
+
+        out = tmp_path / f"out.{name}"
+        write_atomically({out: lambda handle, path, name=name: write_to(quads, name, handle, path)})
+        assert out.read_text(encoding="utf-8") == text

@@ -23,8 +23,8 @@ class ExitCode(IntEnum):
     QUERY = 3  # query syntax error, unknown query, bad parameter, refused operation
     TIMEOUT = 4  # a query ran past its time limit or its memory ceiling
     ENDPOINT = 5  # a remote SPARQL endpoint failed or could not be reached
-    SERVER = 6  # a program kg runs could not start or kept dying: the Oxigraph server (busy port, missing binary,
-    # more than SERVE_RESTARTS deaths under kg serve within SERVE_RESTART_WINDOW), Java for HermiT
+    SERVER = 6  # a program kg runs could not start: the Oxigraph server (busy port, missing binary, or not again
+    # SERVE_RESTARTS times within SERVE_RESTART_WINDOW under kg serve), Java for HermiT
     OUTPUT = 7  # an output could not be written
     INTERRUPTED = 130  # Ctrl-C (SIGINT), as shells report a command it stopped: 128 + 2
 
@@ -41,7 +41,7 @@ _MEANINGS = {
     ExitCode.QUERY: "query error",
     ExitCode.TIMEOUT: "time or memory limit",
     ExitCode.ENDPOINT: "endpoint error",
-    ExitCode.SERVER: "a program kg runs could not start or kept stopping (Oxigraph server, Java)",
+    ExitCode.SERVER: "a program kg runs could not start (Oxigraph server, Java)",
     ExitCode.OUTPUT: "output error",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C), every output as it was or whole",
 }

@@ -155,11 +155,14 @@ def _writers(
     statement unless the graph has blank nodes or a literal the store would rewrite (see
     :mod:`kg.writers.stored`)."""
     prepared: dict[bool, Any] = {}
+    merged = not any(f.dataset for f in formats)  # then the triple formats need no store of the named graphs
 
     def source(dataset: bool) -> Any:
         if dataset not in prepared:
             described = dataset and graph == "all"
-            prepared[dataset] = sources.stored(graph, triples=not dataset, described=described, endpoint=endpoint)
+            prepared[dataset] = sources.stored(
+                graph, triples=not dataset, described=described, endpoint=endpoint, merged=merged
+            )
         return prepared[dataset]
 
     def made(f: RdfFormat) -> Callable[[], tuple[Any, RdfFormat]]:

@@ -22,6 +22,8 @@ site in one line. In the order it checks a request:
    A client that leaves while its request waits is seen (:class:`_Waiting` reads the
    request's messages as they come, up to :data:`kg.limits.SERVE_QUEUED_BODY` of body):
    its request leaves the queue, and its query never starts.
+   A POST takes its slot only once its body is whole (read by the request's deadline, at most
+   ``max_body``), so a body that comes slowly holds no slot.
    The pages that run no query (the question list, the editor, the explorer, styles and
    scripts) are not queued, so they stay quick while queries wait.
 5. **Deadline.** The time limit runs from the moment the request arrives, so time in
@@ -221,6 +223,7 @@ class Guard:
         self.policy = policy
         self._slots = asyncio.Semaphore(policy.slots)
         self._waiting = 0
+        self._reading = 0  # bytes of request bodies being read before their requests take a slot
         self._csp = policy.csp.encode("latin-1")
 
     # ------------------------------------------------------------------ the request
@@ -262,8 +265,10 @@ class Guard:
             return message
 
         try:
-            self._check(scope)
-            if self._queued(scope["path"]):
+            headers = self._check(scope)
+            if self._queued(scope["path"]) and scope["method"] == "POST" and _has_body(headers):
+                await self._admitted_with_body(scope, guarded_receive, guarded_send, deadline, exchange)
+            elif self._queued(scope["path"]):
                 await self._admitted(scope, guarded_receive, guarded_send, deadline)
             else:
                 await self.app(scope, guarded_receive, guarded_send)
@@ -278,8 +283,8 @@ class Guard:
         if exchange.refused is not None and not exchange.started:
             await self._refuse(send, exchange.refused)
 
-    def _check(self, scope: Scope) -> None:
-        """Host, Origin and Content-Length, before the app sees the request."""
+    def _check(self, scope: Scope) -> dict[bytes, bytes]:
+        """Host, Origin and Content-Length, before the app sees the request; its headers by lower-case name."""
         headers = _header_map(scope["headers"])
         host = headers.get(b"host")
         if host is None or not self.policy.allows_host(host.decode("latin-1")):
@@ -299,6 +304,7 @@ class Guard:
                 raise Refused(400, "Content-Length is not a number")
             if int(length) > self.policy.max_body:
                 raise self._too_large()
+        return headers
 
     def _too_large(self) -> Refused:
         return Refused(413, f"the request body is larger than {self.policy.max_body} bytes (kg serve --max-body)")
@@ -307,38 +313,103 @@ class Guard:
     def _queued(path: str) -> bool:
         return not any(path == p or (p.endswith("/") and p != "/" and path.startswith(p)) for p in UNQUEUED)
 
-    async def _admitted(self, scope: Scope, receive: Receive, send: Send, deadline: float) -> None:
-        """Run the app in a slot: wait in the bounded queue (503 when it is full or the time runs out)."""
-        busy = Refused(
+    def _busy(self) -> Refused:
+        return Refused(
             503,
             "kg serve is busy: every query slot is taken; try again shortly",
             [(b"retry-after", str(self.policy.retry_after).encode())],
         )
-        waiting: _Waiting | None = None
-        if self._slots.locked():
-            if self._waiting >= self.policy.queue:
-                raise busy
-            self._waiting += 1
-            waiting = _Waiting(receive)
-            try:
-                admitted = await waiting.for_slot(self._slots, deadline)
-            finally:
-                self._waiting -= 1
-            if admitted is None:
-                waiting.stop()
-                raise busy
-            if not admitted:  # the client left (or its body was refused) while it waited: nothing runs
-                waiting.stop()
-                return
-            receive = waiting.receive
-        else:
+
+    async def _take_slot(self, receive: Receive, deadline: float) -> tuple[bool, Receive, _Waiting | None]:
+        """Take a query slot, waiting in the bounded queue: whether it was taken (False: the client left while
+        it waited), the receive the route reads the request from, and the waiting reader to stop after it.
+        Refused (503) when the queue is full or the time runs out while it waits."""
+        if not self._slots.locked():
             await self._slots.acquire()
+            return True, receive, None
+        if self._waiting >= self.policy.queue:
+            raise self._busy()
+        self._waiting += 1
+        waiting = _Waiting(receive)
+        try:
+            admitted = await waiting.for_slot(self._slots, deadline)
+        finally:
+            self._waiting -= 1
+        if not admitted:
+            waiting.stop()
+            if admitted is None:
+                raise self._busy()
+            return False, receive, None  # the client left (or its body was refused) while it waited: nothing runs
+        return True, waiting.receive, waiting
+
+    async def _admitted(self, scope: Scope, receive: Receive, send: Send, deadline: float) -> None:
+        """Run the app in a slot: wait in the bounded queue (503 when it is full or the time runs out)."""
+        taken, receive, waiting = await self._take_slot(receive, deadline)
+        if not taken:
+            return
         try:
             await self.app(scope, receive, send)
         finally:
             self._slots.release()
             if waiting is not None:
                 waiting.stop()
+
+    async def _admitted_with_body(
+        self, scope: Scope, receive: Receive, send: Send, deadline: float, exchange: _Exchange
+    ) -> None:
+        """A POST with a body: the route starts at once and takes its slot when its body is whole.
+
+        The route's first read reads the whole body (at most ``max_body``, by the request's deadline: 413, 408),
+        then waits for a slot as :meth:`_admitted` does, and gets the body in one message. A body that comes
+        slowly thus holds no query slot, only its connection (eight clients dripping bodies held every slot, and
+        /query answered nothing). A route that refuses the request before reading its body (415) takes no slot.
+        Every route that runs a query on a POST reads its body first. Bodies being read hold at most
+        :data:`kg.limits.SERVE_READ_BODIES` bytes at once (503 past it).
+        """
+        admitted: dict[str, Any] = {}
+
+        async def admitting_receive() -> Message:
+            if admitted:
+                return await admitted["receive"]()
+            chunks: list[bytes] = []
+            held = 0
+            try:
+                while True:
+                    message = await receive()  # the guard's: a body too large or too late ends as a disconnect
+                    if message["type"] != "http.request":
+                        return message
+                    body = message.get("body", b"")
+                    held += len(body)
+                    self._reading += len(body)
+                    if self._reading > limits.SERVE_READ_BODIES:
+                        exchange.refused = Refused(
+                            503,
+                            "kg serve is busy: it is reading too many request bodies; try again shortly",
+                            [(b"retry-after", str(self.policy.retry_after).encode())],
+                        )
+                        return {"type": "http.disconnect"}
+                    chunks.append(body)
+                    if not message.get("more_body", False):
+                        break
+            finally:
+                self._reading -= held
+            try:
+                taken, rest, waiting = await self._take_slot(receive, deadline)
+            except Refused as busy:
+                exchange.refused = busy
+                return {"type": "http.disconnect"}
+            if not taken:
+                return {"type": "http.disconnect"}
+            admitted.update(receive=rest, waiting=waiting)
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        try:
+            await self.app(scope, admitting_receive, send)
+        finally:
+            if admitted:
+                self._slots.release()
+                if admitted["waiting"] is not None:
+                    admitted["waiting"].stop()
 
     # ------------------------------------------------------------------ the answer
 
@@ -430,6 +501,12 @@ class _Waiting:
 
     def stop(self) -> None:
         self._reader.cancel()
+
+
+def _has_body(headers: dict[bytes, bytes]) -> bool:
+    """Whether a request comes with a body: a length above 0, or chunked."""
+    length = headers.get(b"content-length", b"").strip()
+    return b"transfer-encoding" in headers or (length.isdigit() and int(length) > 0)
 
 
 def _header_map(headers: Iterable[tuple[bytes, bytes]]) -> dict[bytes, bytes]:

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -196,8 +198,25 @@ class _Quiet(logging.Filter):
         return not any(record.getMessage().startswith(text) for text in _QUIET)
 
 
-def make_server(app: Any, *, head_timeout: float = limits.SERVE_HEAD_TIMEOUT) -> uvicorn.Server:
-    """A uvicorn server for ``app`` with kg serve's bounds (run it with ``.run(sockets=[sock])``)."""
+class _Server(uvicorn.Server):
+    """uvicorn's server, calling ``on_shutdown`` as its shutdown begins (before it waits for the requests in
+    flight)."""
+
+    def __init__(self, config: uvicorn.Config, on_shutdown: Callable[[], Any] | None = None) -> None:
+        super().__init__(config)
+        self.on_shutdown = on_shutdown
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.on_shutdown is not None:
+            self.on_shutdown()
+        await super().shutdown(sockets=sockets)
+
+
+def make_server(
+    app: Any, *, head_timeout: float = limits.SERVE_HEAD_TIMEOUT, on_shutdown: Callable[[], Any] | None = None
+) -> uvicorn.Server:
+    """A uvicorn server for ``app`` with kg serve's bounds (run it with ``.run(sockets=[sock])``); ``on_shutdown``
+    is called when it begins to stop, before it waits for the requests in flight."""
     logging.getLogger("uvicorn.error").addFilter(_Quiet())
     protocol = type("HeadTimeout", (HeadTimeoutProtocol,), {"head_timeout": head_timeout})
     config = uvicorn.Config(
@@ -211,7 +230,7 @@ def make_server(app: Any, *, head_timeout: float = limits.SERVE_HEAD_TIMEOUT) ->
         backlog=limits.SERVE_MAX_CONNECTIONS,
         server_header=False,
     )
-    return uvicorn.Server(config)
+    return _Server(config, on_shutdown)
 
 
 def raise_open_files_limit() -> None:

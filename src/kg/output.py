@@ -26,10 +26,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from kg.errors import OutputError
 
@@ -59,12 +58,11 @@ def refuse_input(target: Path) -> None:
         raise OutputError("is an input of this command; refusing to overwrite it (choose another output)", path=target)
 
 
-@dataclass
-class Export:
+class Export(NamedTuple):
     """What a writing command produced: the text (when no file was asked for) and the (title, path) written."""
 
     text: str | None = None
-    written: list[tuple[str, Path]] = field(default_factory=list)
+    written: Sequence[tuple[str, Path]] = ()
 
 
 def refuse_special(target: Path) -> None:

@@ -32,6 +32,7 @@ or of a form) by:
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import contextlib
 import functools
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from yarl import URL
@@ -223,6 +225,7 @@ class SparqlProxy:
         self.cache = AnswerCache(cache_bytes, max_entry=min(buffer, cache_bytes // 16 or 1))
         self.budget = budget
         self._client: aiohttp.ClientSession | None = None
+        self._overruns: set[asyncio.Future[aiohttp.ClientResponse]] = set()  # past their limits, not yet answered
 
     def client(self) -> aiohttp.ClientSession:
         """The one pooled client (made in the running event loop, on first use)."""
@@ -236,7 +239,40 @@ class SparqlProxy:
             )
         return self._client
 
+    def _overrun(self, sent: asyncio.Future[aiohttp.ClientResponse]) -> Response:
+        """504 at once for a request Oxigraph has not answered by its time limit; the route ends (and its query
+        slot is given back) only when Oxigraph answers it, or at :meth:`abandon_overruns`, or
+        :data:`~kg.limits.SERVE_OVERRUN` seconds later, when the supervised Oxigraph is restarted to stop the
+        query (:meth:`kg.supervisor.Health.ask_restart`)."""
+        self._overruns.add(sent)
+
+        async def outlast() -> None:
+            try:
+                answer = await sent  # its reads are bounded by the limit and SERVE_OVERRUN
+            except TimeoutError:  # the query went on past both: only the end of the server stops it
+                if self.health is not None:
+                    self.health.ask_restart()
+                return
+            except aiohttp.ClientError:
+                return
+            except asyncio.CancelledError:
+                if sent.cancelled():  # abandoned: kg serve is stopping
+                    return
+                raise
+            finally:
+                self._overruns.discard(sent)
+            answer.close()
+
+        return _timed_out(self.timeout, BackgroundTask(outlast))
+
+    def abandon_overruns(self) -> None:
+        """Stop waiting for the queries Oxigraph computes past their limits (their connections are closed), e.g.
+        when kg serve stops: its answers are all sent."""
+        for sent in list(self._overruns):
+            sent.cancel()
+
     async def close(self) -> None:
+        self.abandon_overruns()
         if self._client is not None:
             await self._client.close()
             self._client = None
@@ -298,14 +334,23 @@ class SparqlProxy:
         left = remaining(request.scope, self.timeout)
         limit = None if left is None else max(left, 0.001) + limits.SERVE_FORWARD_GRACE
         deadline = math.inf if limit is None else time.monotonic() + limit
-        # The client's timeout bounds the connection and each read; `deadline` bounds the whole answer.
-        timeout = aiohttp.ClientTimeout(sock_connect=limit, sock_read=limit)
-        try:
-            answer = await self.client().request(
+        # The client's timeout bounds the connection, and each read by `limit` plus the overrun a query may
+        # take in Oxigraph past its limit (below); `deadline` bounds the head's wait and the whole answer.
+        overrun = None if limit is None else limit + limits.SERVE_OVERRUN
+        timeout = aiohttp.ClientTimeout(sock_connect=limit, sock_read=overrun)
+        sent = asyncio.ensure_future(
+            self.client().request(
                 request.method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
             )
+        )
+        try:
+            answer = await (sent if limit is None else asyncio.wait_for(asyncio.shield(sent), limit))
         except TimeoutError:
-            return _timed_out(self.timeout)
+            # Oxigraph computes on until it looks at its clock, which some queries do only between outer rows (a
+            # three-way cross product went on for 15-30 s past its limit), closed connection or not. The request
+            # keeps its query slot until Oxigraph ends it (at most SERVE_OVERRUN more), so the queries that run in
+            # Oxigraph stay within the slots however many time out.
+            return self._overrun(sent)
         except aiohttp.ClientConnectorError as exc:
             if self.health is not None:  # nothing listens: the supervised child has died and is restarting
                 return _restarting(self.health.restarting() or 1)
@@ -372,17 +417,23 @@ def _restarting(wait: int) -> Response:
     )
 
 
-def _timed_out(timeout: float | None) -> Response:
+def _timed_out(timeout: float | None, background: BackgroundTask | None = None) -> Response:
     limit = f" of {timeout:g} s" if timeout else ""
-    return PlainTextResponse(f"the query ran past its time limit{limit} (kg serve --timeout)", status_code=504)
+    said = f"the query ran past its time limit{limit} (kg serve --timeout)"
+    headers = {"Connection": "close"} if background is not None else None  # its next request: another connection
+    return PlainTextResponse(said, status_code=504, headers=headers, background=background)
 
 
 async def _next(chunks: AsyncIterator[bytes], deadline: float) -> bytes | None:
-    """The next chunk of an answer, if ``deadline`` has not passed (else TimeoutError); None at its end."""
-    if time.monotonic() > deadline:
+    """The next chunk of an answer, if it comes before ``deadline`` (else TimeoutError); None at its end."""
+    left = deadline - time.monotonic()
+    if left <= 0:
         raise TimeoutError
     try:
-        return await chunks.__anext__()
+        if math.isinf(left):
+            return await chunks.__anext__()
+        async with asyncio.timeout(left):
+            return await chunks.__anext__()
     except StopAsyncIteration:
         return None
 

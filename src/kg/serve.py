@@ -49,6 +49,7 @@ from kg.limits import (
     SERVE_HEAD_TIMEOUT,
     SERVE_HOST,
     SERVE_MAX_BODY,
+    SERVE_MAX_MEMORY_MB,
     SERVE_PORT,
     SERVE_QUERY_SLOTS,
     SERVE_QUEUE,
@@ -166,6 +167,7 @@ class Server:
     owned: list[Path] = field(default_factory=list)
     command: list[str] = field(default_factory=list)
     startup: float = SERVE_STARTUP
+    log_start: int = 0  # where in the log the server's last start begins
 
     @property
     def query_url(self) -> str:
@@ -176,13 +178,18 @@ class Server:
         return self.url + "store"
 
     def stderr(self) -> str:
+        """What the server wrote since it was last started."""
         try:
-            return self.log.read_text(encoding="utf-8", errors="replace").strip()
+            with self.log.open("rb") as written:
+                written.seek(self.log_start)
+                return written.read().decode("utf-8", errors="replace").strip()
         except OSError:
             return ""
 
     def spawn(self) -> None:
         """Start the server again on the same store and port (its log goes on), e.g. after it died."""
+        with contextlib.suppress(OSError):
+            self.log_start = self.log.stat().st_size
         self.process = _spawn(self.command, self.log, append=True)
 
     def wait_ready(self, stopping: threading.Event | None = None) -> None:
@@ -263,6 +270,11 @@ def _spawn(command: list[str], log: Path, *, append: bool = False) -> subprocess
         )
 
 
+#: Seconds between two probes of a starting Oxigraph (it answers some 20-60 ms after it starts on the article;
+#: a probe costs about a millisecond).
+READY_POLL = 0.02
+
+
 def _wait_until_ready(server: Server, startup: float, stopping: threading.Event | None = None) -> None:
     deadline = time.monotonic() + startup
     probe = server.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
@@ -284,8 +296,8 @@ def _wait_until_ready(server: Server, startup: float, stopping: threading.Event 
                 f"the oxigraph server did not answer at {server.url} within {startup:g} s: {server.stderr()}"
             )
         if stopping is None:
-            time.sleep(0.1)  # polling a starting server: nothing tells when it listens
-        elif stopping.wait(0.1):
+            time.sleep(READY_POLL)  # polling a starting server: nothing tells when it listens
+        elif stopping.wait(READY_POLL):
             raise ServerError("kg serve is stopping")
 
 
@@ -340,6 +352,7 @@ def serve(
     queue: int = SERVE_QUEUE,
     head_timeout: float = SERVE_HEAD_TIMEOUT,
     workers: int = 1,
+    max_memory: int | None = SERVE_MAX_MEMORY_MB,
 ) -> None:
     """Run the research site and its Oxigraph server until Ctrl-C or SIGTERM (``kg serve``).
 
@@ -353,8 +366,11 @@ def serve(
     bytes, ``slots`` requests run queries at once and ``queue`` more may wait for one,
     and a client has ``head_timeout`` seconds to send a request's headers. At the end both stop and the store
     is removed. An Oxigraph that dies is started again on the same store, requests that need it answered
-    503 meanwhile (:mod:`kg.supervisor`). A ServerError if the port is busy, or if Oxigraph died more than
-    :data:`~kg.limits.SERVE_RESTARTS` times within :data:`~kg.limits.SERVE_RESTART_WINDOW` seconds.
+    503 meanwhile (:mod:`kg.supervisor`); so is one that holds more than ``max_memory`` MB beyond what it held
+    once started (None or 0: no ceiling), or that goes on computing a query
+    :data:`~kg.limits.SERVE_OVERRUN` seconds past its time limit. A ServerError if the port is busy, or if
+    Oxigraph could not be started again :data:`~kg.limits.SERVE_RESTARTS` times within
+    :data:`~kg.limits.SERVE_RESTART_WINDOW` seconds.
 
     ``workers`` processes answer on the one listening socket (more than one: forked from this one,
     each with its share of the slots (at least one), the queue and the start budget, so the bounds
@@ -368,7 +384,7 @@ def serve(
     options = SiteOptions(
         data=data, host=host, timeout=timeout, max_rows=max_rows, allow_external=allow_external,
         entailment=entailment, allowed_hosts=tuple(allowed_hosts), max_body=max_body, slots=slots, queue=queue,
-        head_timeout=head_timeout, workers=workers,
+        head_timeout=head_timeout, workers=workers, max_memory=max_memory,
     )  # fmt: skip
     with _sigterm_as_interrupt():
         from kg.httpd import raise_open_files_limit
@@ -403,6 +419,7 @@ class SiteOptions:
     queue: int
     head_timeout: float
     workers: int
+    max_memory: int | None
 
 
 def _serve_site(
@@ -427,7 +444,9 @@ def _serve_site(
                 _serve_forked(lambda: _site_server(options, backend.query_url, health, port), sock)
             forked.append(pid)
         server = _site_server(options, backend.query_url, health, port)
-        supervisor = Supervisor(backend, health, on_give_up=lambda: setattr(server, "should_exit", True))
+        supervisor = Supervisor(
+            backend, health, on_give_up=lambda: setattr(server, "should_exit", True), max_memory=options.max_memory
+        )
         supervisor.start()
         if on_ready is not None:
             on_ready(RunningSite(_url(options.host, port), backend))
@@ -472,7 +491,9 @@ def _site_server(options: SiteOptions, endpoint: str, health: Any, port: int) ->
     )  # fmt: skip
     hosts = listening_hosts(options.host, options.allowed_hosts)
     policy = Policy(hosts, port, timeout=limit, max_body=options.max_body, slots=slots, queue=queue, csp=CSP)
-    return make_server(Guard(create_app(config, proxy=proxy), policy), head_timeout=options.head_timeout)
+    app = Guard(create_app(config, proxy=proxy), policy)
+    # at the end, the queries Oxigraph computes past their limits are not waited for (their answers are sent)
+    return make_server(app, head_timeout=options.head_timeout, on_shutdown=proxy.abandon_overruns)
 
 
 def _serve_forked(site_server: Callable[[], Any], sock: socket.socket) -> None:  # pragma: no cover - in a worker

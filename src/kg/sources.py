@@ -83,6 +83,8 @@ class Sources:
         self._data_triples: list[tuple[Any, Any, Any]] | None = None
         #: The parts in the store, with how many statements each holds.
         self._stored: dict[URIRef, int] = {}
+        #: Stores of the parts of a choice merged into their default graph (:meth:`merged`).
+        self._merged: dict[str, pyoxigraph.Store] = {}
         #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
         self.report: Any = None
 
@@ -216,6 +218,21 @@ class Sources:
             self._stored[name] = len(self._store) - before
         return self._store
 
+    def merged(self, which: str = "all") -> pyoxigraph.Store:
+        """A pyoxigraph store whose default graph is the merge of the parts of ``which``, each statement once
+        (the user's files first): what a triple format is written from when no dataset format is asked for,
+        one graph to write and to look each statement read up in, as it is read (made once, kept)."""
+        self._checked(which)
+        if which not in self._merged:
+            store = pyoxigraph.Store()
+            paths = [*(self.data_paths if which in ("all", "data") else ())]
+            if which in ("all", "ontology"):
+                paths += resources.ontology_paths()
+            for path in paths:
+                load_into_store(store, path)
+            self._merged[which] = store
+        return self._merged[which]
+
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from (made once
         for each endpoint: the build's exports, void.ttl and static site share it; do not change it)."""
@@ -255,14 +272,27 @@ class Sources:
             if next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is None:
                 yield quad
 
-    def stored(self, which: str = "all", *, triples: bool, described: bool = False, endpoint: str | None = None) -> Any:
+    def stored(
+        self,
+        which: str = "all",
+        *,
+        triples: bool,
+        described: bool = False,
+        endpoint: str | None = None,
+        merged: bool = False,
+    ) -> Any:
         """The parts of ``which`` as the writers take them: in their named graphs, or merged with ``triples``;
         ``described``: then the description in a graph of its own, without the statements a part holds (as
         :meth:`quads`). Written straight from :meth:`dataset`'s store (:class:`kg.writers.stored.Stored`)
         when that writes every term of the files as read (:func:`kg.load.store_writes_as_read`); else from
-        the statements as read from the files."""
+        the statements as read from the files. ``merged`` (with ``triples``, without ``described``): from
+        the :meth:`merged` store instead, its default graph the one part (for a command that writes no
+        dataset format: no store of the named graphs is made)."""
         from kg.writers.stored import InStore, Listed, Stored
 
+        if merged and triples and not described and self.store_writes_as_read:
+            store = self.merged(which)
+            return Stored([InStore(store, pyoxigraph.DefaultGraph(), blank=False, size=len(store))], triples=True)
         store = self.dataset(which)
         extra = []
         if described:

@@ -3,25 +3,31 @@
 The Oxigraph server can die under a request (a query whose expression tree is deep enough
 overflows the stack of its answering thread, and the whole server aborts), and a site whose
 every query page and ``/query`` need it would then be down for good. :class:`Supervisor`
-watches the child from a thread of ``kg serve``'s main process: when it exits unasked, it
+watches the child from a thread of ``kg serve``'s main process. It stops the child itself when a
+worker asks (:meth:`Health.ask_restart`: a query went on :data:`kg.limits.SERVE_OVERRUN` seconds
+past its time limit, which only the end of the server stops) or when the child holds more than
+``max_memory`` MB beyond what it held once started (a query of doubling strings grew it from 38 MB
+to 1.6 GB in 5 s); it looks every :data:`LOOK` seconds. When the child ends, asked or not, it
 
 1. marks the shared :class:`Health` as restarting, so that every process answering requests
    (the forked ``--workers`` too) answers what needs the child with 503 and ``Retry-After``
    (a page in the reader's language for a browser, a plain message for a SPARQL client), while
    what does not need it (entity pages, the explorer, answers already cached) goes on;
-2. writes one line on stderr (the exit code or signal, the child's last words, which restart
-   of how many);
+2. writes one line on stderr (the exit code or signal and the child's last words, or why it
+   stopped it);
 3. starts the child again on the same store and port (:meth:`Child.spawn`), waits until it
    answers (:meth:`Child.wait_ready`), marks it up and says so in one more line.
 
-It gives up (``on_give_up``; ``kg serve`` then ends with :class:`kg.errors.ServerError`, exit 6)
-when the child has died more than :data:`kg.limits.SERVE_RESTARTS` times within
-:data:`kg.limits.SERVE_RESTART_WINDOW` seconds, counting restarts that failed: a child that cannot
-stay up (a broken store, a machine out of memory) is not restarted forever. The pause before a
-restart doubles with each restart in the window (none before the first), so a crash loop does not
-spin. The same policy as systemd's ``StartLimitBurst``/``StartLimitIntervalSec``; our own code because
-the child is bound to this process's life (``PR_SET_PDEATHSIG``), which an outside supervisor would
-not keep, and because the state must reach the forked workers.
+The pause before a restart doubles with each death within :data:`kg.limits.SERVE_RESTART_WINDOW`
+seconds (none before the first, at most :data:`LONGEST_PAUSE`), so a crash loop does not spin. A
+child that came up and died again is always restarted: its deaths are the requests' doing, and
+giving up would let a handful of requests end the service. It gives up (``on_give_up``; ``kg
+serve`` then ends with :class:`kg.errors.ServerError`, exit 6) when the child could not be started
+again :data:`kg.limits.SERVE_RESTARTS` times within the window (a broken store, a busy port, a
+machine out of memory), as supervisord gives up on a program that fails to start (``startretries``)
+but restarts one that ran. Our own code because the child is bound to this process's life
+(``PR_SET_PDEATHSIG``), which an outside supervisor would not keep, and because the state must
+reach the forked workers.
 
 Linux delivers ``PR_SET_PDEATHSIG`` when the *thread* that started the child ends: the children this
 supervisor starts live as long as its thread, which runs until :meth:`Supervisor.stop`.
@@ -38,15 +44,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from kg.errors import ServerError
-from kg.limits import SERVE_RESTART_WINDOW, SERVE_RESTARTS
+from kg.limits import SERVE_OVERRUN, SERVE_RESTART_WINDOW, SERVE_RESTARTS
 
 #: The first pause between a death and a restart after the first one in the window (seconds; doubled each time).
 FIRST_PAUSE = 0.1
 #: The longest pause between two restarts (seconds).
 LONGEST_PAUSE = 2.0
+#: Seconds between two looks at the running child (asked to restart it? its memory?).
+LOOK = 0.1
 
 
 class Health:
@@ -63,8 +72,8 @@ class Health:
 
     def __init__(self) -> None:
         # Anonymous and shared (MAP_SHARED): a forked worker reads what the main process writes, at the
-        # cost of reading a byte per request.
-        self._page = mmap.mmap(-1, 2)
+        # cost of reading a byte per request; and the main process what a worker asks (:meth:`ask_restart`).
+        self._page = mmap.mmap(-1, 3)
 
     def restarting(self) -> int | None:
         """Seconds a client should wait (``Retry-After``) while the child is restarting; None when it is up."""
@@ -76,6 +85,17 @@ class Health:
 
     def set_up(self) -> None:
         self._page[0] = 0
+
+    def ask_restart(self) -> None:
+        """Ask the supervisor (in kg serve's main process) to restart the child: a query in it ran past its
+        time limit by :data:`kg.limits.SERVE_OVERRUN` seconds, and only its end stops it."""
+        self._page[2] = 1
+
+    def restart_asked(self) -> bool:
+        """Whether a restart was asked since the last look (the request is taken)."""
+        asked = self._page[2] == 1
+        self._page[2] = 0
+        return asked
 
 
 class Child(Protocol):
@@ -151,6 +171,7 @@ class Supervisor:
         window: float = SERVE_RESTART_WINDOW,
         report: Callable[[str], Any] = say,
         clock: Callable[[], float] = time.monotonic,
+        max_memory: int | None = None,
     ) -> None:
         self.child = child
         self.health = health
@@ -159,14 +180,19 @@ class Supervisor:
         self.window = window
         self.report = report
         self.clock = clock
+        self.max_memory = max_memory  # MB the child may add to what it held once started; past it, it is restarted
+        self._baseline = 0  # MB the child held once it answered
         #: Why it gave up (the message of kg serve's error), or None while it has not.
         self.gave_up: str | None = None
-        self._deaths: collections.deque[float] = collections.deque()
+        self._deaths: collections.deque[float] = collections.deque()  # deaths within the window: the pause
+        self._failures: collections.deque[float] = collections.deque()  # failed starts within it: giving up
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="kg-supervisor", daemon=True)
 
     def start(self) -> None:
+        """Watch the child (which answers by now) from a thread of this process."""
+        self._baseline = resident_mb(self.child.process.pid)
         self._thread.start()
 
     def stop(self) -> None:
@@ -180,7 +206,7 @@ class Supervisor:
 
     def _watch(self) -> None:
         while True:
-            code = self.child.process.wait()
+            code, why = self._until_it_stops()
             if self._stopping.is_set():
                 return
             now = self.clock()
@@ -189,21 +215,36 @@ class Supervisor:
             self._deaths.append(now)
             pause = 0.0 if len(self._deaths) == 1 else min(FIRST_PAUSE * 2 ** (len(self._deaths) - 2), LONGEST_PAUSE)
             self.health.set_restarting(math.ceil(pause + 1))
-            words = last_words(self.child.stderr())
-            said = f" ({words})" if words else ""
-            if len(self._deaths) > self.restarts:
-                self.gave_up = (
-                    f"the oxigraph server stopped with {exit_reason(code)}{said}, {len(self._deaths)} times within "
-                    f"{self.window:g} s: kg serve gives up"
-                )
-                self.on_give_up()
-                return
-            self.report(
-                f"kg serve: the oxigraph server stopped with {exit_reason(code)}{said}; restarting it on the same "
-                f"store (restart {len(self._deaths)} of at most {self.restarts} within {self.window:g} s)"
-            )
+            if why is None:
+                words = last_words(self.child.stderr())
+                why = f"stopped with {exit_reason(code)}" + (f" ({words})" if words else "")
+            self.report(f"kg serve: the oxigraph server {why}; restarting it on the same store")
             if self._restart(pause):
                 return
+            if self.gave_up is not None:
+                self.on_give_up()
+                return
+
+    def _until_it_stops(self) -> tuple[int, str | None]:
+        """Wait for the child to end, looking every :data:`LOOK` seconds whether it must be stopped (a worker
+        asked, or it holds more memory than allowed): its exit code, and why it was stopped (None: it died)."""
+        why = None
+        while True:
+            try:
+                return self.child.process.wait(timeout=LOOK), why
+            except subprocess.TimeoutExpired:
+                pass
+            if why is not None or self._stopping.is_set():
+                continue
+            if self.health.restart_asked():
+                why = f"was stopped: a query went on {SERVE_OVERRUN:g} s past its time limit in it"
+            elif self.max_memory and (held := resident_mb(self.child.process.pid)) - self._baseline > self.max_memory:
+                why = (
+                    f"was stopped: it held {held} MB, more than the {self._baseline} MB it held once started and "
+                    f"the {self.max_memory} MB its queries may add (kg serve --max-memory)"
+                )
+            if why is not None:
+                self.child.process.kill()
 
     def _restart(self, pause: float) -> bool:
         """Start the child again after ``pause`` seconds and wait until it answers; True if told to stop."""
@@ -217,6 +258,7 @@ class Supervisor:
                 self.child.spawn()
             except (ServerError, OSError) as exc:
                 self.report(f"kg serve: the oxigraph server could not be restarted: {one_line(str(exc))}")
+                self._failed(str(exc))
                 return False
         try:
             self.child.wait_ready(self._stopping)
@@ -226,7 +268,31 @@ class Supervisor:
             self.report(f"kg serve: the restarted oxigraph server did not come up: {one_line(str(exc))}")
             if self.child.process.poll() is None:
                 self.child.process.kill()  # its wait() ends at once: counted as one more stop
+            self._failed(str(exc))
             return False
+        self._failures.clear()
+        self._baseline = resident_mb(self.child.process.pid)
         self.health.set_up()
         self.report(f"kg serve: the oxigraph server answers again ({time.monotonic() - began:.1f} s)")
         return False
+
+    def _failed(self, reason: str) -> None:
+        """Count a start that failed; past :attr:`restarts` of them within :attr:`window` seconds, give up."""
+        now = self.clock()
+        while self._failures and self._failures[0] <= now - self.window:
+            self._failures.popleft()
+        self._failures.append(now)
+        if len(self._failures) >= self.restarts:
+            self.gave_up = (
+                f"the oxigraph server could not be started again, {len(self._failures)} times within "
+                f"{self.window:g} s: kg serve gives up ({last_words(reason)})"
+            )
+
+
+def resident_mb(pid: int) -> int:
+    """The memory process ``pid`` holds (resident set, MB); 0 if it cannot be read."""
+    try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text(encoding="utf-8").split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * mmap.PAGESIZE // (1024 * 1024)

@@ -31,8 +31,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cut at --max-rows. SERVICE is refused unless --allow-external. The store
     holds the RDFS closure, as kg query queries (--entailment none: asserted
     triples only). The pages make no request off the machine. An Oxigraph that dies is started
-    again on the same store (503 with Retry-After meanwhile; the sixth death within 60 s ends kg
-    serve, exit 6). Ctrl-C stops it and removes the store.
+    again on the same store (503 with Retry-After meanwhile), as is one past --max-memory or still
+    computing a query 5 s past its time limit; if it cannot be started again 5 times within 60 s,
+    kg serve ends (exit 6). Ctrl-C stops it and removes the store.
     """
     from kg.serve import serve
 
@@ -51,7 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.data, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows or None,
         allow_external=args.allow_external, on_ready=ready, entailment=args.entailment,
         allowed_hosts=args.allowed_host, max_body=args.max_body, slots=args.slots, queue=args.queue,
-        head_timeout=args.head_timeout, workers=args.workers,
+        head_timeout=args.head_timeout, workers=args.workers, max_memory=args.max_memory or None,
     )  # fmt: skip
     print("stopped", flush=True)
     return ExitCode.OK
@@ -95,6 +96,11 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
         "time a client has to send a request's headers; a slower one is disconnected",
         name="--head-timeout",
     )
+    p.add_argument(
+        "--max-memory", type=whole_number(0), default=limits.SERVE_MAX_MEMORY_MB, metavar="MB",
+        help="memory the Oxigraph server may add to what it holds once started; past it, it is restarted and its "
+        f"queries in flight answered 502 (default: {limits.SERVE_MAX_MEMORY_MB}; 0: no ceiling)",
+    )  # fmt: skip
     p.add_argument(
         "--workers", type=whole_number(1), default=1, metavar="N",
         help="processes that answer requests, sharing the slots, queue and Oxigraph (default: 1)",

@@ -66,7 +66,7 @@ def w3id_rules(host: str) -> str:
                 f"RewriteRule {pattern} {host}{target}.{ext} [R={status},L]",
             ]
         lines += [
-            "RewriteCond %{HTTP_ACCEPT_LANGUAGE} ^fa",
+            "RewriteCond %{HTTP:Accept-Language} ^fa",  # mod_rewrite knows no HTTP_ACCEPT_LANGUAGE: it reads as empty
             f"RewriteRule {pattern} {host}{target}.fa.html [R={status},L]",
             f"RewriteRule {pattern} {host}{target}.html [R={status},L]",
             "",

@@ -86,9 +86,13 @@ class Publication:
     store: pyoxigraph.Store
     modified: datetime
     sources: list[Path] = field(default_factory=list)
+    #: Named graph -> the files read into it (:meth:`kg.sources.Sources.files`), when known.
+    files: dict[str, list[Path]] = field(default_factory=dict)
 
     _matched: dict[tuple[Any, Any, Any], list[Quad]] = field(default_factory=dict, repr=False)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    #: Parts of pages made once for the whole publication (:mod:`kg.publish.documents`), by what they are.
+    kept_pages: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     def _match(self, subject: Any, predicate: Any, obj: Any) -> list[Quad]:
         """The triples (as default-graph quads, each once) of the pattern, in any named graph.
@@ -171,7 +175,7 @@ class Publication:
         """Read now what every page and description asks for (the resources and their paths, labels, types,
         label statements, mention spans): ``kg publish`` does before its workers fork, so that they share
         one copy instead of each reading its own."""
-        for name in ("stems", "labels", "_types", "_label_statements", "_spans"):
+        for name in ("stems", "labels", "_types", "_label_statements", "_spans", "_anchors"):
             getattr(self, name)
 
     # ----------------------------------------------------------------- reading
@@ -196,10 +200,14 @@ class Publication:
         """A name of ``iri`` in ``lang`` that no label gives: the catalogue's name of a standard term or another
         vocabulary's IRI (``owl:sameAs``: «یکسان با», a QUDT unit, a namespace), a version of a document (its
         name and version number), the exports' description graph, a document's hash namespace (the document's
-        name); None for none of these."""
+        name), a mention (the article's words it marks, «…»: its IRI only says where they are); None for none
+        of these."""
         found = term_label(prefixed(iri), lang)
         if found:
             return found
+        quoted = self._anchors.get(iri)
+        if quoted is not None:  # a mention: the article's words it marks
+            return f"«{quoted}»"
         document = self.documents.get(iri)
         if document is not None and iri.startswith(document + "/"):
             version = digits(iri[len(document) + 1 :], lang)
@@ -291,6 +299,16 @@ class Publication:
                         values[index] = quad.object
         return found
 
+    @cached_property
+    def _anchors(self) -> dict[str, str]:
+        """Mention IRI -> the article's words it marks (``nif:anchorOf``), read in one pass: pages name a
+        mention by its words."""
+        found: dict[str, str] = {}
+        for quad in self.store.quads_for_pattern(None, NamedNode(str(NIF.anchorOf)), None):
+            if isinstance(quad.subject, NamedNode) and isinstance(quad.object, Literal):
+                found.setdefault(quad.subject.value, quad.object.value)
+        return found
+
     def text_of(self, article: str) -> str | None:
         """The verbatim text of an article (its ``nif:isString``), kept: a page quotes its sentences."""
         if article not in self._texts:
@@ -374,4 +392,7 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
         store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path, one_graph=True)])
     name = NamedNode(str(DATASET_IRI))
     store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in sources.description()])
-    return Publication(store, modified_time(sources.paths), list(sources.paths))
+    files: dict[str, list[Path]] = {}
+    for graph, path in sources.files():
+        files.setdefault(str(graph), []).append(path)
+    return Publication(store, modified_time(sources.paths), list(sources.paths), files)

@@ -1,9 +1,10 @@
 """How one term of a publication is shown on a page: its link, its text, its HTML.
 
 :class:`Nodes` turns an RDF term into what a template shows: a named node as
-its label linked to its page (the site's page, never its IRI off the machine),
-a literal in the reader's language (numbers, dates, booleans), a blank node as
-the Turtle that writes it in place. :class:`kg.publish.pages.Renderer` builds
+its name linked to its page (the site's page, never our IRI off the machine; another
+site's IRI that has no page here is named and linked to that site, marked as leaving),
+a literal in the reader's language (numbers, dates, booleans; an IRI in its text as
+code), a blank node as the Turtle that writes it in place. :class:`kg.publish.pages.Renderer` builds
 the pages on it. A named node's value is made once per language and kept: a
 page shows hundreds of values, and a site shows the same nodes on many pages.
 """
@@ -233,6 +234,14 @@ class Nodes:
         if datatype == _BOOLEAN:
             return message("publication", "yes" if term.value in ("true", "1") else "no", lang)
         return term.value
+
+
+def reader_order(values: list[Any], lang: str) -> list[Any]:
+    """A property's values with those in the reader's language (and the untagged) first, then the other
+    languages', each part in its order: a Persian page gives «پروژهٔ kg» before "The kg project"@en."""
+    if not any(isinstance(v, Literal) and v.language and v.language != lang for v in values):
+        return values
+    return sorted(values, key=lambda v: isinstance(v, Literal) and bool(v.language) and v.language != lang)
 
 
 #: :func:`kg.terms.natural_key` of the texts pages sort by, kept: the same nodes are sorted on many pages.

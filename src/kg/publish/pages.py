@@ -9,8 +9,9 @@ relative way back to the top of the static site, ``static=True``), so the two
 outputs are the same pages.
 
 Every IRI on a page that the site has a page for links to that page, never to
-its IRI off the machine (:meth:`~kg.publish.nodes.Nodes.href`); the Wikidata
-item of an entity is the one link that leaves, marked as such.
+its IRI off the machine (:meth:`~kg.publish.nodes.Nodes.href`); the links that
+leave (an entity's Wikidata item, another site's IRI with no page here: a QUDT
+unit, a licence) say so (``class="external"``, an arrow, words for screen readers).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
-from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed
+from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed, reader_order
 from kg.publish.paths import RDF_SUFFIXES
 from kg.terms import explorer_fragment, natural_key
 from kg.text import sentence_spans
@@ -120,7 +121,8 @@ class Renderer(Nodes):
                 {
                     **group,
                     "values": [
-                        self.node(v, lang, unit=unit if group["iri"] == _VALUE else None) for v in group["values"]
+                        self.node(v, lang, unit=unit if group["iri"] == _VALUE else None)
+                        for v in reader_order(group["values"], lang)
                     ],
                 }
                 for group in facts

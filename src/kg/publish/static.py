@@ -51,6 +51,7 @@ from kg.errors import OutputError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
+from kg.publish.documents import DOCUMENTED
 from kg.publish.paths import HASH_DOCUMENTS, page_path, stem_path
 
 if TYPE_CHECKING:
@@ -184,11 +185,12 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
     pages = [stem_path(stems[iri], lang) for iri in iris for lang in LANGUAGES]
     # The documents (whole graphs, the ontology's documentation) first, each graph alone with every IRI that
     # names it (its RDF made once for them all): the largest parts are taken first and by different
-    # processes, not left to one process at the end.
+    # processes, not left to one process at the end. The documents whose page is the ontology documentation
+    # go together: one process renders it once for all of them.
     named: dict[str, list[str]] = {}
     for iri in iris:
         if iri in documents:
-            named.setdefault(documents[iri], []).append(iri)
+            named.setdefault("" if documents[iri] in DOCUMENTED else documents[iri], []).append(iri)
     chunks = list(named.values())
     rest = [iri for iri in iris if iri not in documents]
     chunks += [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]

@@ -176,8 +176,10 @@ def explorer_link(iri: str, lang: str | None = None) -> str:
 
 
 def href(iri: str, lang: str) -> str | None:
-    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links off the machine,
-    and an IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays text."""
+    """The page of an IRI on this site (:mod:`kg.publish.paths`), or None: a cell never links our IRIs off the
+    machine; another site's http(s) IRI with no page here is linked there, marked as leaving (``table.html``),
+    and any other IRI with no page (a ``javascript:``, ``data:`` or ``file:`` IRI of the data among them) stays
+    text."""
     path = page_path(iri, lang)
     return "/" + path if path is not None else None
 

@@ -109,8 +109,10 @@ def _verify_stored(text: Written, fmt: RdfFormat, expected: Stored) -> Written:
     extra = None
     try:
         read = _parse(text, fmt)
-        if merge:  # every statement read is a triple of the default graph: look it up in each part in turn
-            targets = places.get(DefaultGraph(), [])
+        targets = places.get(DefaultGraph(), [])
+        if merge and not all(isinstance(graph, DefaultGraph) for _, graph, _ in targets):
+            # every statement read is a triple of the default graph: look it up in each part in turn (a part
+            # that is a store's default graph holds it as read: then it is looked up as it is, below)
             for quad in read:
                 s, p, o = quad.subject, quad.predicate, quad.object
                 for container, graph, by_value in targets:  # noqa: B007 - the one found, after the loop
@@ -122,7 +124,16 @@ def _verify_stored(text: Written, fmt: RdfFormat, expected: Stored) -> Written:
                 add(hash(quad))
                 if by_value and type(o) is literal:
                     literals.add(o)
-        else:
+        elif merge and not fmt.dataset and len(targets) == 1:  # a triple format from one store's merge: lean
+            container, _, by_value = targets[0]
+            for quad in read:  # every statement a triple format reads is in the default graph
+                if quad not in container:
+                    extra = quad
+                    break
+                add(hash(quad))
+                if by_value and type(quad.object) is literal:
+                    literals.add(quad.object)
+        else:  # each statement read is looked up as it is, in each part of its graph's name
             for quad in read:
                 for container, _, by_value in places.get(quad.graph_name, ()):  # noqa: B007 - as above
                     if quad in container:

@@ -13,9 +13,12 @@ and names what differs.
 
 from __future__ import annotations
 
+import io
 import mmap
 import tempfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from itertools import count as count_from
 from operator import itemgetter, lt
 from pathlib import Path
@@ -107,32 +110,75 @@ def _counted(statements: Iterable[Quad], counter: Iterator[int]) -> Iterator[Qua
     return map(itemgetter(0), zip(statements, counter, strict=False))
 
 
+#: The serialisation is sorted in parts of about this many bytes, split by lines sampled from it, so that
+#: the lines of one part only are held at once (at 1 000 synthetic articles N-Quads are 37 MB).
+_PART = 8 << 20
+
+
 def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int]) -> tuple[bool, int]:
     """What ``serialize`` writes to a scratch file (it returns how many statements it wrote), its lines sorted
     as bytes and each once, written to ``handle`` (open at ``path``) and flushed; whether the file is that,
     and how many lines it has.
 
-    The file is that when the scratch file had one line for each statement serialised, and the file's lines
-    rise strictly (each once, in order), each is a line of the scratch file, and they are as many as its
-    distinct lines: checked by reading the file back, in the standard library's code. The serialisation is
-    read from the scratch file, so it is never held beside its lines."""
-    with tempfile.TemporaryFile(dir=path.parent) as scratch:
+    The lines are sorted part by part (:func:`_parts`): each part's lines are sorted, written each once, and
+    read back from the file. The file is what it must be when the scratch file had one line for each
+    statement serialised, and each part's lines in the file rise strictly (from the last line of the part
+    before), each is a line of that part, and they are as many as its distinct lines; checked in the
+    standard library's code."""
+    whole, rising, known, total, last = True, True, True, 0, b""
+    with tempfile.TemporaryFile(dir=path.parent) as scratch, ExitStack() as stack:
         count = serialize(scratch)
-        scratch.seek(0)
-        lines = scratch.readlines()  # split at line feeds only (see _lines)
-    whole = len(lines) == count
-    lines.sort()
-    unique = dict.fromkeys(lines)
-    del lines
-    handle.writelines(unique)
-    handle.flush()
-    with path.open("rb") as first, path.open("rb") as second:
-        next(second, None)
-        rising = all(map(lt, first, second))
-    with path.open("rb") as written:
-        read = count_from()
-        known = all(map(unique.__contains__, _counted(written, read)))
-    return whole and rising and known and next(read) == len(unique), len(unique)
+        parts, read = _parts(scratch, count, path.parent, stack)
+        whole = read == count
+        for part in parts:
+            part.seek(0)
+            lines = part.readlines()  # split at line feeds only (see _lines)
+            part.close()
+            lines.sort()
+            unique = dict.fromkeys(lines)
+            del lines
+            start = handle.tell()
+            handle.writelines(unique)
+            handle.flush()
+            with path.open("rb") as written:
+                written.seek(start)
+                region = io.BytesIO(written.read(handle.tell() - start)).readlines()
+            rising = rising and all(map(lt, [last, *region[:1]], region)) and all(map(lt, region, region[1:]))
+            known = known and len(region) == len(unique) and all(map(unique.__contains__, region))
+            total += len(unique)
+            last = region[-1] if region else last
+            del unique, region
+    return whole and rising and known, total
+
+
+def _parts(scratch: BinaryIO, count: int, folder: Path, stack: ExitStack) -> tuple[list[BinaryIO], int]:
+    """The lines of ``scratch`` in files of about :data:`_PART` bytes each, every line of one below every line
+    of the next (split at lines sampled from it: a line equal to a pivot goes to the part it ends); how many
+    lines were read. A serialisation of one part's size is its own part."""
+    size = scratch.tell()
+    scratch.seek(0)
+    if size <= _PART:
+        return [scratch], len(scratch.readlines())
+    k = size // _PART + 1
+    step = max(1, count // (64 * k))
+    sample: list[bytes] = []
+    for chunk in iter(lambda: scratch.readlines(1 << 20), []):
+        sample += chunk[::step]
+    sample.sort()
+    pivots = sample[len(sample) // k :: max(1, len(sample) // k)][: k - 1]
+    files = [stack.enter_context(tempfile.TemporaryFile(dir=folder)) for _ in range(len(pivots) + 1)]  # noqa: SIM115
+    scratch.seek(0)
+    read = 0
+    for chunk in iter(lambda: scratch.readlines(1 << 20), []):
+        read += len(chunk)
+        chunk.sort()
+        begin = 0
+        for pivot, out in zip(pivots, files, strict=False):
+            end = bisect_right(chunk, pivot, begin)
+            out.writelines(chunk[begin:end])
+            begin = end
+        files[-1].writelines(chunk[begin:])
+    return files, read
 
 
 def _write_file(quads: list[Quad] | Stored, fmt: Any, handle: BinaryIO, path: Path) -> Path:

@@ -38,16 +38,25 @@ from kg.terms import natural_text
 from kg.writers.order import Description, describe_subject, node_key
 
 
-def _iri(node: NamedNode) -> str:
-    return f"<{node.value}>"  # a NamedNode holds only a valid IRI: nothing to escape
+def _in(graph: NamedNode | DefaultGraph, pattern: str) -> str:
+    """A SPARQL group of ``pattern`` in ``graph`` (the store's default graph itself: not the union)."""
+    if isinstance(graph, DefaultGraph):
+        return f"{{ {pattern} }}"
+    return f"{{ GRAPH <{graph.value}> {{ {pattern} }} }}"  # a NamedNode holds only a valid IRI: nothing to escape
 
 
 class InStore:
-    """One named graph of a pyoxigraph Store, as a part to write (``blank``: whether it has a blank node,
-    ``size``: how many statements it holds, when the caller knows)."""
+    """One graph of a pyoxigraph Store, as a part to write (``blank``: whether it has a blank node, ``size``:
+    how many statements it holds, when the caller knows). Its default graph is a part too: the merge of the
+    graphs a triple format writes, loaded into it (a statement read is then looked up as it is)."""
 
     def __init__(
-        self, store: pyoxigraph.Store, graph: NamedNode, *, blank: bool | None = None, size: int | None = None
+        self,
+        store: pyoxigraph.Store,
+        graph: NamedNode | DefaultGraph,
+        *,
+        blank: bool | None = None,
+        size: int | None = None,
     ) -> None:
         self.store, self.graph = store, graph
         if blank is not None:
@@ -57,12 +66,12 @@ class InStore:
 
     @cached_property
     def size(self) -> int:
-        (row,) = self.store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o }} }}")
+        (row,) = self.store.query("SELECT (COUNT(*) AS ?n) " + _in(self.graph, "?s ?p ?o"))
         return int(row[0].value)
 
     @cached_property
     def blank(self) -> bool:
-        ask = f"ASK {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }} }}"
+        ask = "ASK " + _in(self.graph, "?s ?p ?o FILTER(isBlank(?s) || isBlank(?o))")
         return bool(self.store.query(ask))
 
     def quads(self, subject: Any = None) -> Iterable[Quad]:
@@ -76,11 +85,11 @@ class InStore:
         return self.store
 
     def subjects(self) -> Iterable[Any]:
-        return (row[0] for row in self.store.query(f"SELECT DISTINCT ?s {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o }} }}"))
+        return (row[0] for row in self.store.query("SELECT DISTINCT ?s " + _in(self.graph, "?s ?p ?o")))
 
     def schemes(self) -> set[str]:
         query = (
-            f"SELECT DISTINCT ?a ?b ?c {{ GRAPH {_iri(self.graph)} {{ ?s ?p ?o }} BIND(STRBEFORE(STR(?s), ':') AS ?a) "
+            f"SELECT DISTINCT ?a ?b ?c {{ {_in(self.graph, '?s ?p ?o')} BIND(STRBEFORE(STR(?s), ':') AS ?a) "
             "BIND(STRBEFORE(STR(?p), ':') AS ?b) BIND(STRBEFORE(STR(IF(isLITERAL(?o), DATATYPE(?o), ?o)), ':') AS ?c) }"
         )
         return {term.value for row in self.store.query(query) for term in row if term is not None}

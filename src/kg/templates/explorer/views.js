@@ -2,7 +2,7 @@
    tabs, and switching between views. */
 import { KG, model } from "./data.js";
 import { actions, state } from "./state.js";
-import { $, count, el, literalView, propLabel, t, userText } from "./ui.js";
+import { $, count, el, label, literalView, propLabel, t, userText } from "./ui.js";
 import { formatDate, parseDate } from "./format.js";
 import { coverage, tableRows } from "./tables.js";
 import { currentTableCsv, download } from "./exporting.js";
@@ -151,6 +151,13 @@ function answerTable(answer) {
   );
 }
 
+/* A closed question's answer as its words only: one element, a line a row, so that the browser's find in
+   page finds an answer in a closed question (Chromium opens the <details> on a match) without the table's
+   thousands of elements; the table takes its place when the question opens. */
+export function answerText(answer, labelOf) {
+  return answer.rows.map((row) => row.map((value) => (value.node && META[value.node] ? labelOf(value.node) : value.text)).join(" · ")).join("\n");
+}
+
 function questionsView() {
   return KG.questions.map((q) => {
     const answer = q.answers[state.lang] || {};
@@ -158,12 +165,15 @@ function questionsView() {
     let table = null;
     if (answer.error) body = el("p", { class: "empty" }, t("noAnswer"));
     else if (!answer.rows.length) body = el("p", { class: "empty" }, t("noRows"));
-    else table = () => answerTable(answer);
+    else {
+      body = el("div", { class: "answer-text", dir: "auto" }, answerText(answer, (id) => label(id)));
+      table = () => answerTable(answer);
+    }
     const question = q.question[state.lang] || q.question.en || q.title;
     const summary = el("summary", null, el("code", null, q.name.split("-")[0]), " ", userText(question, q.question[state.lang] ? state.lang : undefined), " ", el("span", { class: "note" }, answer.rows ? t("rows", { n: count(answer.rows.length), total: count(answer.rows.length) }) : ""));
     const fill = (ev) => {
       if (!ev.target.open || !table) return;
-      summary.after(table());
+      body.replaceWith(table());
       table = null;
     };
     return el(

@@ -96,7 +96,7 @@ function show(answer, q) {
   const rows = results.results.bindings.map((b) => el("tr", null, table.columns.map((c) => el("td", null, cell(b[c.name], c.label ? b[c.label] : null)))));
   out.replaceChildren(
     el("p", { class: "links", id: "sparql-info" }, t("sparqlInfo", { n: formatCount(rows.length, S.lang), ms: formatCount(Math.round(answer.wallMs), S.lang) }), " · ", el("a", { href: "#", id: "sparql-csv", onclick: (ev) => (ev.preventDefault(), download()) }, "CSV")),
-    results.truncated ? el("p", null, t("sparqlTruncated", { n: formatCount(S.limits.maxRows, S.lang) })) : null,
+    results.truncated ? el("p", null, t("sparqlTruncated", { n: formatCount(S.limits.maxRows, S.lang) })) : "", // replaceChildren writes null as "null"
     rows.length ? el("table", { class: "result", id: "sparql-table" }, el("thead", null, el("tr", null, head)), el("tbody", null, rows)) : el("p", null, S.strings.sparqlNoRows),
   );
 }
