@@ -208,7 +208,10 @@ def test_max_rows_cuts_a_cross_product_of_millions_at_once(capsys, engine):
 
 # --------------------------------------------------------------------------- nesting the parsers cannot read
 
-TOO_DEEP = "the query nests more than 1000 levels deep ({, ( and [ inside each other, operators chained), more than the parsers can read"
+TOO_DEEP = (
+    "the query nests more than 1000 levels deep ({, ( and [ inside each other, operators chained), "
+    "more than the parsers can read"
+)
 NESTED = {
     "groups": ("SELECT * WHERE " + "{" * 50_000 + "}" * 50_000, "1:1016"),
     "parentheses": ("SELECT * WHERE { FILTER(" + "(" * 50_000 + "1" + ")" * 50_000 + ") }", "1:1023"),
