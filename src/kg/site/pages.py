@@ -50,7 +50,7 @@ class Site:
     explorer: Path = Path("build/explorer.html")
     entailment: str = "rdfs"
     health: Any = None  # a kg.supervisor.Health: whether the Oxigraph child answers now
-    _explorer_page: tuple[bytes, str] | None = field(default=None, repr=False)  # the page and its CSP
+    _explorer_page: tuple[bytes, bytes, str] | None = field(default=None, repr=False)  # page, gzipped, CSP
 
 
 # --------------------------------------------------------------------------- the adapter: the one place
