@@ -134,6 +134,9 @@ SERVE_MAX_HEAD = 16 * 1024
 SERVE_INLINE_TEXT = 8192
 #: Seconds an idle keep-alive connection stays open.
 SERVE_IDLE_TIMEOUT = 5
+#: Workers ``kg serve --workers N`` may fork per CPU of the machine, at most (a usage error past it):
+#: :func:`serve_max_workers`.
+SERVE_WORKERS_PER_CPU = 4
 #: Connections ``kg serve`` serves at once; requests past it get 503.
 SERVE_MAX_CONNECTIONS = 512
 
@@ -204,6 +207,14 @@ def describe(value: float | int, unit: str) -> str:
     if (isinstance(value, int) and value >= 10_000) or unit == "levels":
         number = f"{value:,}".replace(",", " ")
     return f"{number} {unit}"
+
+
+def serve_max_workers() -> int:
+    """The most workers ``kg serve`` forks on this machine: :data:`SERVE_WORKERS_PER_CPU` for each CPU (more only
+    share the same cores, each with its own memory; 100 000 were once forked until the machine swapped)."""
+    import os
+
+    return SERVE_WORKERS_PER_CPU * (os.cpu_count() or 1)
 
 
 #: The limits users meet, in the order of the README's Limits paragraph.
