@@ -166,6 +166,7 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
     import tempfile
 
     staged: list[tuple[Path, Path]] = []
+    writer = None
     try:
         for target, text in targets.items():
             try:
@@ -176,11 +177,15 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
                 staged.append((Path(tmp), target))
                 if callable(text):
                     with os.fdopen(fd, "wb") as binary:
+                        writer = text  # an OS error of another file while it writes is named as it is
                         text(binary, Path(tmp))
+                        writer = None
                     continue
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                     handle.write(text)
             except OSError as exc:
+                if writer is not None and exc.filename not in (None, tmp):
+                    raise
                 raise OutputError(f"cannot write: {exc.strerror}", path=target) from None
         while staged:
             tmp, target = staged[0]
