@@ -308,6 +308,21 @@ def test_the_explorer_and_the_editor_assets_are_served_by_the_site(site):
     assert json.loads(prefixes)["kgi"] == "https://w3id.org/iran-kazakhstan-kg/id/"
 
 
+def test_the_explorer_of_a_build_is_served_only_for_the_inputs_it_was_made_from(built, tmp_path):
+    """kg serve served ./build/explorer.html whatever its --data and however old the page: now only a page that
+    the build's record says was made from the same files by the same code."""
+    from kg.build import INPUTS_FILE, built_explorer
+
+    page = built.folder / "explorer.html"
+    assert built_explorer(page, None) == page  # the shipped data, this code: the built page
+    assert built_explorer(page, [FIXTURES / "mini.ttl"]) is None  # other data: rendered from it instead
+    copy = tmp_path / "explorer.html"
+    copy.write_bytes(page.read_bytes())
+    assert built_explorer(copy, None) is None  # no record beside it
+    (tmp_path / INPUTS_FILE).write_text(json.dumps({"explorer.html": "0" * 64}), encoding="utf-8")
+    assert built_explorer(copy, None) is None  # an older build's (or other code's) page
+
+
 # --------------------------------------------------------------------------- the endpoint
 
 
