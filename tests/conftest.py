@@ -184,10 +184,17 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 @pytest.fixture(scope="session")
 def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The explorer of the shipped data (``kg explore``'s one page), written once for the session; read only."""
+    """The explorer of the shipped data (``kg explore``'s one page), written once for the whole run and shared by
+    every worker (as ``built``: the first that needs it writes it, the others wait for it); read only."""
     from kg.explore import write_explorer
 
-    return write_explorer(tmp_path_factory.mktemp("explorer") / "explorer.html").path
+    root = _run_tmp(tmp_path_factory)
+    path = root / "explorer" / "explorer.html"
+    with (root / "explorer.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():  # written whole or not at all (write_explorer replaces the file atomically)
+            write_explorer(path)
+    return path
 
 
 KgRunner = Callable[..., subprocess.CompletedProcess]

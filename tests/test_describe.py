@@ -7,7 +7,6 @@ import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -122,7 +121,7 @@ def test_the_description_s_texts_come_from_the_catalogue_in_both_languages(artic
     assert ("transport corridors", "en") in keywords and ("کریدورهای حمل‌ونقل", "fa") in keywords
     assert len(keywords) == 12 and not any("," in word or "،" in word for word, _ in keywords)
     citations = {o.language: str(o) for o in d.objects(DATASET_IRI, DCTERMS.bibliographicCitation)}
-    assert citations[None].startswith("The kg project (") and "version" in citations[None]
+    assert citations["en"].startswith("The kg project (") and "version" in citations["en"]
     assert citations["fa"].startswith("پروژهٔ kg (") and "[مجموعه‌داده]" in citations["fa"]
 
 
@@ -299,34 +298,3 @@ def test_each_example_is_its_class_s_first_iri_in_natural_order():
     store.add(pyoxigraph.Quad(pyoxigraph.BlankNode(), kind, pyoxigraph.NamedNode(str(KG.Mention))))
     first = min((str(ID) + iri for iri in iris), key=natural_key)
     assert examples(Data(store)) == [URIRef(first)] == [URIRef(str(ID) + "span/09-10")]
-
-
-def test_a_statement_in_several_parts_counts_once_for_its_property_and_the_default_graph_too():
-    """The counts per property are those of the distinct statements of the union, however many parts (of
-    whatever sizes) state one, and with statements in the store's default graph as well."""
-    import pyoxigraph
-
-    from kg.describe import _STATEMENTS, Data
-
-    n = pyoxigraph.NamedNode
-    p, q = n("urn:p"), n("urn:q")
-    store = pyoxigraph.Store()
-    big, mid, small = n("urn:g:big"), n("urn:g:mid"), n("urn:g:small")
-    store.extend(pyoxigraph.Quad(n(f"urn:s{i}"), p, pyoxigraph.Literal(str(i)), big) for i in range(9))
-    store.extend(pyoxigraph.Quad(n(f"urn:s{i}"), p, pyoxigraph.Literal(str(i)), mid) for i in range(3, 7))
-    store.extend(pyoxigraph.Quad(n(f"urn:s{i}"), q, n("urn:o"), mid) for i in range(2))
-    store.add(pyoxigraph.Quad(n("urn:s4"), p, pyoxigraph.Literal("4"), small))  # in all three
-    store.add(pyoxigraph.Quad(n("urn:s0"), q, n("urn:o"), small))  # in two, neither the largest
-    store.add(pyoxigraph.Quad(n("urn:s9"), q, n("urn:o"), small))  # in one
-    data = Data(store)
-
-    def distinct() -> dict[Any, int]:
-        return {
-            prop: int(count)
-            for prop, count in data.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
-        }
-
-    assert dict(data.property_counts()) == distinct() == {URIRef("urn:p"): 9, URIRef("urn:q"): 3}
-    store.add(pyoxigraph.Quad(n("urn:s1"), q, n("urn:o")))  # the default graph: counted as a union still
-    store.add(pyoxigraph.Quad(n("urn:s8"), q, n("urn:o")))
-    assert dict(data.property_counts()) == distinct() == {URIRef("urn:p"): 9, URIRef("urn:q"): 4}

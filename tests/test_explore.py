@@ -462,14 +462,16 @@ def test_explore_command_with_a_focus(tmp_path, capsys):
     assert (info["focus"], info["hops"], info["totalNodes"]) == ("kgi:kassym-jomart-tokayev", 1, 24)
 
 
-def test_a_page_over_the_size_limit_keeps_fewer_nodes_until_it_fits(tmp_path, monkeypatch):
+def test_a_page_over_the_size_limit_keeps_fewer_nodes_until_it_fits(tmp_path, monkeypatch, page_file):
+    """The whole page is the session's (conftest.py), which ``write_explorer`` wrote under the size limit."""
     import kg.explore.page
 
-    whole = write_explorer(tmp_path / "whole.html")
-    monkeypatch.setattr(kg.explore.page, "MAX_HTML_BYTES", whole.size - 60_000)
+    whole_size = page_file.stat().st_size
+    whole_nodes = data_of(parse(page_file.read_text(encoding="utf-8")), "kg-data")["view"]["shownNodes"]
+    monkeypatch.setattr(kg.explore.page, "MAX_HTML_BYTES", whole_size - 60_000)
     cut = write_explorer(tmp_path / "cut.html")
-    assert cut.size <= whole.size - 60_000 < whole.size
-    assert cut.nodes < whole.nodes == 161
+    assert cut.size <= whole_size - 60_000 < whole_size
+    assert cut.nodes < whole_nodes == 161
     info = data_of(parse(cut.path.read_text(encoding="utf-8")), "kg-data")["view"]
     assert (info["shownNodes"], info["totalNodes"], info["budget"]) == (cut.nodes, 161, cut.nodes)
     assert "focus view: " in cut.format()

@@ -16,7 +16,7 @@ README = (resources.root() / "README.md").read_text(encoding="utf-8")
 SECURITY = (resources.root() / "SECURITY.md").read_text(encoding="utf-8")
 
 #: A stated limit: a number (thousands grouped by a space) and its unit.
-_STATED = re.compile(r"\b(\d{1,3}(?: \d{3})*|\d+) (MiB|MB|s|rows|redirects|levels|parts|restarts)\b")
+_STATED = re.compile(r"\b(\d{1,3}(?: \d{3})*|\d+) (MiB|MB|s|rows|redirects|levels|parts|restarts|terms)\b")
 
 
 def _stated(text: str) -> set[str]:

@@ -189,3 +189,24 @@ def test_process_is_alive():
     assert process_is_alive(os.getpid())
     assert process_is_alive(1)  # init: someone else's, but running
     assert not process_is_alive(_dead_pid())
+
+
+def test_a_writing_function_s_error_names_the_output_or_the_file_it_was_about(tmp_path):
+    """A function that writes its file itself: an OS error without a file (a full disk) names the output; one
+    about another file (a cache it read) is raised as it is; neither leaves a file."""
+    import errno
+
+    def full(handle, path):
+        handle.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def elsewhere(handle, path):
+        raise OSError(errno.EACCES, "Permission denied", str(tmp_path / "cache"))
+
+    out = tmp_path / "out.nt"
+    with pytest.raises(OutputError, match=r"out\.nt: cannot write: No space left on device"):
+        write_atomically({out: full})
+    with pytest.raises(PermissionError) as caught:
+        write_atomically({out: elsewhere})
+    assert caught.value.filename == str(tmp_path / "cache")
+    assert list(tmp_path.iterdir()) == []

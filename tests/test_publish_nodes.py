@@ -10,7 +10,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg.namespaces import XSD
 from kg.publish.description import Publication
-from kg.publish.nodes import Nodes, _datatype_title, _with_html
+from kg.publish.nodes import Nodes, _datatype_title, _with_html, reader_order
 from test_publish_description import ASTANA, MOU, ROUTE, TEHRAN, fixture_store
 
 
@@ -139,3 +139,16 @@ def test_a_node_with_no_label_in_the_reader_s_language_shows_the_other_untagged(
     shown = nodes.node(TEHRAN, "en")  # labelled in Persian only
     assert (shown["text"], shown["lang"]) == ("تهران", None)
     assert nodes.node(MOU, "en")["text"] == "kgi:mou"  # no label: its prefixed name
+
+
+def test_a_property_s_values_in_the_reader_s_language_come_first():
+    en, fa, plain, iri = (
+        Literal("The kg project", language="en"),
+        Literal("پروژهٔ kg", language="fa"),
+        Literal("x"),
+        ASTANA,
+    )
+    values = [en, fa, iri, plain]
+    assert reader_order(values, "fa") == [fa, iri, plain, en]
+    assert reader_order(values, "en") == [en, iri, plain, fa]
+    assert reader_order([iri, plain], "fa") == [iri, plain]

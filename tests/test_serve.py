@@ -20,6 +20,7 @@ import re
 import select
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -36,9 +37,10 @@ from rdflib import Literal
 
 from kg import resources
 from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerError
+from kg.limits import serve_max_workers
 from kg.processes import free_port
 from kg.push import DEFAULT_GRAPH, push
-from kg.serve import Server, find_binary, start_server
+from kg.serve import Server, find_binary, serve, start_server
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import open_engine
@@ -252,9 +254,65 @@ def test_kg_serve_with_workers_answers_and_its_workers_end_with_it(tmp_path):
             process.kill()
 
 
-def test_a_number_of_workers_below_one_is_refused(run_kg):
-    code, _, err = run_kg("serve", "--port", "0", "--workers", "0")
-    assert code == ExitCode.USAGE and "--workers" in err
+@pytest.mark.parametrize("workers", ["0", "-1", str(serve_max_workers() + 1), "100000", "many"])
+def test_a_number_of_workers_out_of_bounds_is_refused(run_kg, workers):
+    """At most 4 per CPU: 100 000 were once forked, until the machine swapped."""
+    code, _, err = run_kg("serve", "--port", "0", "--workers", workers)
+    most = serve_max_workers()
+    assert (code, err.splitlines()[0]) == (
+        ExitCode.USAGE,
+        f"kg serve: error: argument --workers: {workers!r} is not a whole number from 1 to {most}",
+    )
+    with pytest.raises(ServerError, match=f"kg serve takes 1 to {most} workers \\(4 per CPU\\), not 100000"):
+        serve(MINI, port=0, workers=100_000)
+
+
+def _family(pid: int) -> set[int]:
+    """The children of process ``pid``, started by any of its threads."""
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+        return {int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()}
+    return set()
+
+
+@pytest.mark.server
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked, and die with kg serve, on Linux")
+@pytest.mark.parametrize("when", ["at-once", "first-worker"])
+def test_sigterm_while_kg_serve_starts_its_workers_ends_it_and_all_of_them(tmp_path, when):
+    """SIGTERM at once (while it loads the store) or as soon as its first worker is forked (while it forks the
+    others): kg serve ends within seconds, with every worker and Oxigraph, and removes its store; nothing is
+    forked once it is stopping."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    most = str(serve_max_workers())
+    command = [sys.executable, "-m", "kg", "serve", "--port", "0", "--data", str(MINI[0]), "--workers", most]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while when == "first-worker" and time.monotonic() < deadline and process.poll() is None:
+            seen |= _family(process.pid)
+            if any(_is_worker(child) for child in seen):
+                break
+            time.sleep(0.005)  # polling /proc for the first fork
+        process.send_signal(signal.SIGTERM)
+        seen |= _family(process.pid)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    # 130 (interrupted) or 0 (stopped) once kg serve has its handler; before it (while Python imports) the
+    # signal's own end, with nothing made yet
+    assert process.returncode in (0, ExitCode.INTERRUPTED, -signal.SIGTERM), stderr
+    assert "Traceback" not in stderr
+    assert all(_ended_within(pid, 10) for pid in seen), "a worker or Oxigraph outlived kg serve"
+    assert list(tmp_path.glob("kg-oxigraph-*")) == []
+
+
+def _is_worker(pid: int) -> bool:
+    """Whether a child of kg serve is a forked worker (or Oxigraph before its exec, a moment): not Oxigraph."""
+    try:
+        return b"serve-read-only" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 @pytest.mark.server

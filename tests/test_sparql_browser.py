@@ -97,6 +97,7 @@ def test_the_page_has_kg_querys_limits():
         "maxRows": limits.MAX_ROWS,
         "maxNesting": limits.MAX_QUERY_NESTING,
         "maxParts": limits.MAX_QUERY_PARTS,
+        "maxTerms": limits.MAX_QUERY_PATTERN_TERMS,
     }
 
 
@@ -104,7 +105,14 @@ def _refusal(text: str) -> str | None:
     try:
         check_policy(read_query_text(text), parser="oxigraph")
     except QueryError as exc:
-        codes = {"update": "Update", "service": "SERVICE", "from": "FROM", "nesting": "nests", "parts": "chains"}
+        codes = {
+            "update": "Update",
+            "service": "SERVICE",
+            "from": "FROM",
+            "nesting": "nests",
+            "parts": "chains",
+            "terms": "triple patterns hold",
+        }
         for code, words in codes.items():
             if words in exc.message:
                 return code
@@ -125,7 +133,14 @@ def test_every_refusal_the_console_can_meet_has_its_words_in_both_languages():
     folder = files("kg").joinpath("templates", "explorer")
     params = set(re.findall(r'new ParamError\("(\w+)"', folder.joinpath("sparql-params.js").read_text("utf-8")))
     policy = set(re.findall(r'refuse\("(\w+)"', folder.joinpath("sparql-policy.js").read_text("utf-8")))
-    assert {"notIri", "noSlot", "notDate"} <= params and policy == {"nesting", "parts", "update", "service", "from"}
+    assert {"notIri", "noSlot", "notDate"} <= params and policy == {
+        "nesting",
+        "parts",
+        "terms",
+        "update",
+        "service",
+        "from",
+    }
     for lang in ("en", "fa"):
         strings = messages("console", lang)
         assert {f"sparqlParam_{code}" for code in params} <= strings.keys()

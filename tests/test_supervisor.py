@@ -250,17 +250,20 @@ def test_a_stop_while_a_restart_waits_for_the_child_ends_the_watch(child):
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="kg serve's workers are forked on Linux")
-def test_the_health_is_seen_by_a_process_forked_before_it_changed():
+def test_the_health_is_shared_both_ways_with_a_process_forked_before_it_changed():
     health = Health()
     reader, writer = os.pipe()
     pid = os.fork()
-    if pid == 0:  # pragma: no cover - the forked process: waits for the word, then says what it sees
+    if pid == 0:  # pragma: no cover - the forked process: waits for the word, says what it sees, asks a restart
         os.close(writer)
         os.read(reader, 1)
+        health.ask_restart()  # as a worker's proxy does
         os._exit(health.restarting() or 0)
     os.close(reader)
     health.set_restarting(7)
+    assert not health.restart_asked()
     os.write(writer, b"x")
     os.close(writer)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 7
+    assert health.restart_asked() and not health.restart_asked()  # seen by the main process, and taken

@@ -12,10 +12,9 @@ One registry that ``kg export``, ``kg query --format`` (graph results), their
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg.errors import LoadError, UsageError
 
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 
-@dataclass(frozen=True)
-class RdfFormat:
+class RdfFormat(NamedTuple):
     """One RDF syntax: its name on the command line, aliases, extensions (the first is written), media type."""
 
     name: str

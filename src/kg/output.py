@@ -26,10 +26,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from kg.errors import OutputError
 
@@ -59,12 +58,11 @@ def refuse_input(target: Path) -> None:
         raise OutputError("is an input of this command; refusing to overwrite it (choose another output)", path=target)
 
 
-@dataclass
-class Export:
+class Export(NamedTuple):
     """What a writing command produced: the text (when no file was asked for) and the (title, path) written."""
 
     text: str | None = None
-    written: list[tuple[str, Path]] = field(default_factory=list)
+    written: Sequence[tuple[str, Path]] = ()
 
 
 def refuse_special(target: Path) -> None:
@@ -168,6 +166,7 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
     import tempfile
 
     staged: list[tuple[Path, Path]] = []
+    writer = None
     try:
         for target, text in targets.items():
             try:
@@ -178,11 +177,15 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
                 staged.append((Path(tmp), target))
                 if callable(text):
                     with os.fdopen(fd, "wb") as binary:
+                        writer = text  # an OS error of another file while it writes is named as it is
                         text(binary, Path(tmp))
+                        writer = None
                     continue
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                     handle.write(text)
             except OSError as exc:
+                if writer is not None and exc.filename not in (None, tmp):
+                    raise
                 raise OutputError(f"cannot write: {exc.strerror}", path=target) from None
         while staged:
             tmp, target = staged[0]

@@ -55,6 +55,8 @@ from kg.limits import (
     SERVE_QUEUE,
     SERVE_STARTUP,
     SERVE_TIMEOUT,
+    SERVE_WORKERS_PER_CPU,
+    serve_max_workers,
 )
 from kg.processes import free_port, stop
 from kg.sparql.engines import OxigraphEngine
@@ -305,8 +307,12 @@ def _wait_until_ready(server: Server, startup: float, stopping: threading.Event 
 def _sigterm_as_interrupt() -> Iterator[None]:
     """Let SIGTERM stop :func:`serve` the way Ctrl-C does, so the store is removed either way."""
 
+    interrupted: list[int] = []
+
     def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
+        if not interrupted:  # once: a second SIGTERM (a process group's, a impatient timeout) must not cut
+            interrupted.append(signum)  # the clean-up it started (the workers, Oxigraph, the store)
+            raise KeyboardInterrupt
 
     try:
         previous = signal.signal(signal.SIGTERM, interrupt)
@@ -379,8 +385,9 @@ def serve(
     (BENCHMARKS.md, "kg serve under load": two workers answered 1.5-3.5 times as many requests at 50
     clients).
     """
-    if workers < 1:
-        raise ServerError(f"kg serve needs at least one worker, not {workers}")
+    if not 1 <= workers <= serve_max_workers():
+        most = serve_max_workers()
+        raise ServerError(f"kg serve takes 1 to {most} workers ({SERVE_WORKERS_PER_CPU} per CPU), not {workers}")
     options = SiteOptions(
         data=data, host=host, timeout=timeout, max_rows=max_rows, allow_external=allow_external,
         entailment=entailment, allowed_hosts=tuple(allowed_hosts), max_body=max_body, slots=slots, queue=queue,
@@ -431,18 +438,20 @@ def _serve_site(
     restarts the child: :mod:`kg.supervisor`) after them, in this process only, sharing the child's
     :class:`~kg.supervisor.Health` with every worker.
     """
+    import kg.guard
+    import kg.httpd
+    import kg.proxy
+    import kg.site
     from kg.supervisor import Health, Supervisor
 
+    del kg  # imported once here: a worker forked from this process starts without importing them again
     health = Health()
     port = int(sock.getsockname()[1])
     forked: list[int] = []
     supervisor: Supervisor | None = None
     try:
         for _ in range(options.workers - 1):  # before any thread of this process starts
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - a worker: serves until told to stop, never returns
-                _serve_forked(lambda: _site_server(options, backend.query_url, health, port), sock)
-            forked.append(pid)
+            forked.append(_fork_worker(lambda: _site_server(options, backend.query_url, health, port), sock))
         server = _site_server(options, backend.query_url, health, port)
         supervisor = Supervisor(
             backend, health, on_give_up=lambda: setattr(server, "should_exit", True), max_memory=options.max_memory
@@ -496,12 +505,34 @@ def _site_server(options: SiteOptions, endpoint: str, health: Any, port: int) ->
     return make_server(app, head_timeout=options.head_timeout, on_shutdown=proxy.abandon_overruns)
 
 
-def _serve_forked(site_server: Callable[[], Any], sock: socket.socket) -> None:  # pragma: no cover - in a worker
+#: The signals that stop kg serve: held back while a worker is forked, so that neither process takes one
+#: half way (a worker that took it before its own ``try`` would clean up as if it were kg serve).
+_STOPPING = {signal.SIGTERM, signal.SIGINT}
+
+
+def _fork_worker(site_server: Callable[[], Any], sock: socket.socket) -> int:
+    """Fork a worker that serves ``site_server()`` on ``sock``; its pid. A SIGTERM or Ctrl-C that comes
+    meanwhile is taken once the fork is done (in kg serve, after the pid is kept)."""
+    parent = os.getpid()
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - a worker: serves until told to stop, never returns
+            _serve_forked(site_server, sock, parent)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
+    return pid
+
+
+def _serve_forked(site_server: Callable[[], Any], sock: socket.socket, parent: int) -> None:  # pragma: no cover
     """A forked worker: die with kg serve, serve on its socket until SIGTERM or Ctrl-C, then exit at once."""
     code = 1
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)  # held back since the fork: taken here if sent
         if sys.platform == "linux":
             _die_with_parent()
+            if os.getppid() != parent:  # kg serve ended before the request to die with it was made
+                return
         server = site_server()
         gc.freeze()
         with contextlib.suppress(KeyboardInterrupt):
@@ -514,26 +545,28 @@ def _serve_forked(site_server: Callable[[], Any], sock: socket.socket) -> None: 
 
 
 def _stop_workers(pids: Sequence[int], grace: float = 10.0) -> None:
-    """SIGTERM each forked worker, then SIGKILL those still running after ``grace`` seconds; reap them all."""
+    """SIGTERM every forked worker, then SIGKILL all those still running after ``grace`` seconds; reap them all."""
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
+    running = set(pids)
     deadline = time.monotonic() + grace
-    for pid in pids:
-        while True:
+    while running and time.monotonic() < deadline:
+        for pid in list(running):
             try:
                 done, _ = os.waitpid(pid, os.WNOHANG)
             except ChildProcessError:
-                break
+                done = pid
             if done:
-                break
-            if time.monotonic() > deadline:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(pid, 0)
-                break
-            time.sleep(0.02)  # polling a child's exit: waitpid has no timeout
+                running.discard(pid)
+        if running:
+            time.sleep(0.02)  # polling the workers' exits: waitpid has no timeout
+    for pid in running:  # all at once, then reaped: each ends at once
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for pid in running:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
 
 
 def _last_lines(text: str, count: int = 12) -> str:

@@ -245,7 +245,7 @@ def test_ctrl_c_is_exit_130_and_every_output_as_it_was(tmp_path, run_kg, monkeyp
     exit 1 before; now exit 130, a message, and the output folder as it was."""
     from kg import writers
 
-    def interrupted(source):
+    def interrupted(source, to=None):
         raise KeyboardInterrupt
 
     monkeypatch.setitem(writers.WRITERS, "xml", interrupted)
@@ -267,7 +267,7 @@ def test_an_os_error_anywhere_is_exit_7_naming_the_path(tmp_path, run_kg, monkey
 
     from kg import writers
 
-    def full(source):
+    def full(source, to=None):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "cache" / "index"))
 
     monkeypatch.setitem(writers.WRITERS, "nt", full)

@@ -49,12 +49,16 @@ def seconds(text: str) -> float:
     return value
 
 
-def whole_number(minimum: int) -> Callable[[str], int]:
-    """An argument type: an integer ≥ ``minimum`` (``--max-rows 0`` means no cut, as its help says).
+def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argument type: an integer ≥ ``minimum`` (``--max-rows 0`` means no cut, as its help says), and
+    ≤ ``maximum`` if given.
 
     >>> whole_number(1)("0")
     Traceback (most recent call last):
     argparse.ArgumentTypeError: '0' is not a whole number ≥ 1
+    >>> whole_number(1, 8)("100000")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '100000' is not a whole number from 1 to 8
     """
 
     def parse(text: str) -> int:
@@ -62,6 +66,8 @@ def whole_number(minimum: int) -> Callable[[str], int]:
             value = int(text)
         except ValueError:
             value = minimum - 1
+        if maximum is not None and not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from {minimum} to {maximum}")
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ≥ {minimum}")
         return value

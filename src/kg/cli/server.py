@@ -101,9 +101,11 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
         help="memory the Oxigraph server may add to what it holds once started; past it, it is restarted and its "
         f"queries in flight answered 502 (default: {limits.SERVE_MAX_MEMORY_MB}; 0: no ceiling)",
     )  # fmt: skip
+    most = limits.serve_max_workers()
     p.add_argument(
-        "--workers", type=whole_number(1), default=1, metavar="N",
-        help="processes that answer requests, sharing the slots, queue and Oxigraph (default: 1)",
+        "--workers", type=whole_number(1, most), default=1, metavar="N",
+        help="processes that answer requests, sharing the slots, queue and Oxigraph (default: 1; at most "
+        f"{limits.SERVE_WORKERS_PER_CPU} per CPU, {most} here)",
     )  # fmt: skip
 
 

@@ -236,6 +236,14 @@ class Nodes:
         return term.value
 
 
+def reader_order(values: list[Any], lang: str) -> list[Any]:
+    """A property's values with those in the reader's language (and the untagged) first, then the other
+    languages', each part in its order: a Persian page gives «پروژهٔ kg» before "The kg project"@en."""
+    if not any(isinstance(v, Literal) and v.language and v.language != lang for v in values):
+        return values
+    return sorted(values, key=lambda v: isinstance(v, Literal) and bool(v.language) and v.language != lang)
+
+
 #: :func:`kg.terms.natural_key` of the texts pages sort by, kept: the same nodes are sorted on many pages.
 natural = lru_cache(maxsize=1 << 15)(natural_key)
 #: The prefixed names of the IRIs pages show, kept: the same terms are on many pages.

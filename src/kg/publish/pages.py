@@ -33,7 +33,7 @@ from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
-from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed
+from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed, reader_order
 from kg.publish.paths import RDF_SUFFIXES
 from kg.terms import explorer_fragment, natural_key
 from kg.text import sentence_spans
@@ -121,7 +121,8 @@ class Renderer(Nodes):
                 {
                     **group,
                     "values": [
-                        self.node(v, lang, unit=unit if group["iri"] == _VALUE else None) for v in group["values"]
+                        self.node(v, lang, unit=unit if group["iri"] == _VALUE else None)
+                        for v in reader_order(group["values"], lang)
                     ],
                 }
                 for group in facts

@@ -35,7 +35,7 @@ Everything else is imported from its module, each one concept, lowest first:
   :mod:`kg.http`, the one HTTP client);
 * :mod:`kg.sparql.tables`: terminal, Markdown and HTML tables, SPARQL CSV/TSV/JSON;
 * :mod:`kg.sparql.results`: a :class:`Result` and its formats;
-* :mod:`kg.sparql.compare`: the comparison with expected rows (``compare``,
+* :mod:`kg.sparql.compare`: the comparison with expected rows and the library checked (``compare``,
   ``read_expected``: ``queries/NAME.srj``);
 * :mod:`kg.sparql.files`: ``.rq`` files, their header, the library of them
   (``find_query``, ``list_queries``, ``read_query``, ``read_query_text``,

@@ -143,12 +143,14 @@ def library_entries(library: str | Path | None = None) -> list[dict[str, Any]]:
 
 
 def page_limits() -> dict[str, int]:
-    """The policy's numbers for the page, those of ``kg query``: time (ms), rows (0: all), nesting and parts."""
+    """The policy's numbers for the page, those of ``kg query``: time (ms), rows (0: all), nesting, parts and the
+    triple patterns' terms."""
     return {
         "timeoutMs": round(limits.QUERY_TIMEOUT * 1000),
         "maxRows": limits.MAX_ROWS,
         "maxNesting": limits.MAX_QUERY_NESTING,
         "maxParts": limits.MAX_QUERY_PARTS,
+        "maxTerms": limits.MAX_QUERY_PATTERN_TERMS,
     }
 
 

@@ -1,4 +1,5 @@
-"""Comparing a result with its expected rows (``queries/NAME.srj``), as ``kg queries --check`` and the tests do.
+"""Comparing a result with its expected rows (``queries/NAME.srj``), as ``kg queries --check`` and the tests do;
+the check's records (:class:`Check`, :class:`CheckReport`).
 
 ``queries/NAME.srj`` beside ``NAME.rq`` holds the expected result (SPARQL
 1.1 JSON; for ASK ``{"head": {}, "boolean": true}``). Rows are compared in
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from kg.namespaces import XSD
 from kg.sparql.engines import Outcome
 from kg.sparql.protocol import parse_results_json
 from kg.sparql.results import Result
+from kg.sparql.syntax import Query
 from kg.sparql.tables import tsv_term
 from kg.terms import pack_term
 
@@ -117,3 +120,40 @@ def compare(result: Result, expected: Outcome, *, ordered: bool | None = None) -
         first = next(i for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b)
         problems.append(f"same rows in another order (ORDER BY): first difference at row {first + 1}")
     return problems
+
+
+# --------------------------------------------------------------------------- the library checked (kg queries --check)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One library query run against its expected result."""
+
+    query: Query
+    problems: tuple[str, ...]
+    rows: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class CheckReport:
+    """``kg queries --check``: every query with expected results, and what differed."""
+
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    def format(self) -> str:
+        lines = []
+        for check in self.checks:
+            rows = f"{check.rows} row{'' if check.rows == 1 else 's'}"
+            lines.append(f"{'ok  ' if check.ok else 'FAIL'}  {check.query.name}  ({rows})")
+            lines += [f"      {p}" for p in check.problems]
+        failed = sum(not c.ok for c in self.checks)
+        lines.append(f"{len(self.checks) - failed} of {len(self.checks)} queries gave their expected results")
+        return "\n".join(lines) + "\n"

@@ -31,7 +31,6 @@ import contextlib
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -55,9 +54,10 @@ LABEL_PROPERTIES = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
 T = TypeVar("T")
 
 
-@dataclass
-class Outcome:
-    """What an engine answered, as rdflib terms.
+class _Answer:
+    """What :class:`Outcome` and :class:`PackedOutcome` hold, as a plain class: not a dataclass (whose
+    import and making cost a cold ``kg query`` a fifth of its instructions, :mod:`kg.sparql.syntax`), nor a
+    named tuple (an empty list of rows, as the engines give it, would then not equal the empty default).
 
     ``kind`` is ``"bindings"`` (SELECT: ``variables`` and ``rows``),
     ``"boolean"`` (ASK: ``boolean``) or ``"graph"`` (CONSTRUCT, DESCRIBE:
@@ -65,16 +65,48 @@ class Outcome:
     were dropped.
     """
 
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Identifier]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Identifier, Identifier, Identifier]] = field(default_factory=list)
-    truncated: bool = False
+    FIELDS = ("kind", "variables", "rows", "boolean", "triples", "truncated")
+    __slots__ = FIELDS
+
+    def __init__(
+        self,
+        kind: str,
+        variables: list[str] | None = None,
+        rows: list[Any] | None = None,
+        boolean: bool | None = None,
+        triples: list[Any] | None = None,
+        truncated: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.variables = [] if variables is None else variables
+        self.rows = [] if rows is None else rows
+        self.boolean = boolean
+        self.triples = [] if triples is None else triples
+        self.truncated = truncated
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._fields() == self._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}" for name, value in zip(self.FIELDS, self._fields(), strict=True))
+        return f"{type(self).__name__}({shown})"
 
 
-@dataclass
-class PackedOutcome:
+class Outcome(_Answer):
+    """What an engine answered, as rdflib terms: ``rows`` of ``{variable: Identifier}``, ``triples`` of
+    Identifiers (see :class:`_Answer` for the fields)."""
+
+    __slots__ = ()
+    rows: list[dict[str, Identifier]]
+    triples: list[tuple[Identifier, Identifier, Identifier]]
+
+
+class PackedOutcome(_Answer):
     """An :class:`Outcome` as plain tuples and strings, cheap to pickle: what a query child sends back.
 
     ``rows`` holds one tuple per solution, aligned with ``variables``
@@ -82,12 +114,9 @@ class PackedOutcome:
     :data:`PackedTerm`.
     """
 
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[PackedTerm | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[PackedTerm, PackedTerm, PackedTerm]] = field(default_factory=list)
-    truncated: bool = False
+    __slots__ = ()
+    rows: list[tuple[PackedTerm | None, ...]]
+    triples: list[tuple[PackedTerm, PackedTerm, PackedTerm]]
 
 
 def pack_outcome(outcome: Outcome) -> PackedOutcome:

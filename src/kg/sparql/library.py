@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,8 @@ from kg.terms import prefixed
 
 if TYPE_CHECKING:
     from rdflib import Graph
+
+    from kg.sparql.compare import CheckReport
 
 # --------------------------------------------------------------------------- running
 
@@ -257,40 +258,6 @@ def _instances(engine: Engine, classes: Sequence[str], shown: int = 12) -> tuple
 # --------------------------------------------------------------------------- checking the library
 
 
-@dataclass(frozen=True)
-class Check:
-    """One library query run against its expected result."""
-
-    query: Query
-    problems: tuple[str, ...]
-    rows: int
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-@dataclass
-class CheckReport:
-    """``kg queries --check``: every query with expected results, and what differed."""
-
-    checks: list[Check] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(check.ok for check in self.checks)
-
-    def format(self) -> str:
-        lines = []
-        for check in self.checks:
-            rows = f"{check.rows} row{'' if check.rows == 1 else 's'}"
-            lines.append(f"{'ok  ' if check.ok else 'FAIL'}  {check.query.name}  ({rows})")
-            lines += [f"      {p}" for p in check.problems]
-        failed = sum(not c.ok for c in self.checks)
-        lines.append(f"{len(self.checks) - failed} of {len(self.checks)} queries gave their expected results")
-        return "\n".join(lines) + "\n"
-
-
 def check_queries(
     library: str | Path | None = None,
     *,
@@ -302,7 +269,7 @@ def check_queries(
     entailment: str = DEFAULT_ENTAILMENT,
 ) -> CheckReport:
     """Run every library query that has a ``.srj`` with its defaults and compare (``kg queries --check``)."""
-    from kg.sparql.compare import compare, read_expected  # its reader of results: not on a query's path
+    from kg.sparql.compare import Check, CheckReport, compare, read_expected  # not on a query's path
 
     if endpoint:
         from kg.sparql.endpoint import EndpointEngine  # the HTTP client, only for an endpoint

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kg.errors import QueryError
-from kg.limits import MAX_QUERY_NESTING, MAX_QUERY_PARTS
+from kg.limits import MAX_QUERY_NESTING, MAX_QUERY_PARTS, MAX_QUERY_PATTERN_TERMS
 from kg.sparql.syntax import Query, Token, analyse, expand_escapes, position, tokenize
 from kg.sparql.values import Prepared, prepare
 
@@ -62,6 +62,9 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
     too_long = _too_many_parts(shape.tokens)
     if too_long is not None:
         raise refuse(too_long, _TOO_MANY_PARTS)
+    too_wide = _too_many_pattern_terms(shape.tokens)
+    if too_wide is not None:
+        raise refuse(too_wide, _TOO_MANY_TERMS)
     if shape.form in _UPDATE_WORDS:
         raise refuse(
             shape.form_at,
@@ -94,27 +97,39 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
 
 
 _TOO_DEEP = (
-    f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other), "
-    "more than the parsers can read"
+    f"the query nests more than {MAX_QUERY_NESTING} levels deep ({{, ( and [ inside each other, "
+    "operators chained), more than the parsers can read"
 )
+#: Operators of expressions and property paths: a parser reads ``a+b+c`` as ``(a+b)+c``, one level a link.
+_OPERATORS = frozenset({"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "!", "|", "^"})
 
 
 def _too_deep(tokens: Sequence[Token]) -> int | None:
-    """The offset of the bracket that nests one level too deep, or None.
+    """The offset of the bracket or operator that nests one level too deep, or None.
 
-    Brackets inside an IRI token count too: ``?a<((...))>?b`` is an IRI to the
-    tokenizer but a comparison with nested brackets to Oxigraph.
+    A level is a bracket inside another, or an operator chained to the ones before it within the same
+    bracket (``1+1+…`` of 10 000 links overflowed the Oxigraph server's stack). Brackets inside an IRI
+    token count too: ``?a<((...))>?b`` is an IRI to the tokenizer but a comparison with nested brackets
+    to Oxigraph.
     """
     depth = 0
+    chained = [0]  # operators chained at each open bracket's level
     for token in tokens:
+        if token.kind == "punct" and token.text in _OPERATORS:
+            chained[-1] += depth > 0  # outside every bracket: SELECT *
+            if depth + sum(chained) > MAX_QUERY_NESTING:
+                return token.start
+            continue
         text = token.text if token.kind in ("punct", "iri") else ""
         for index, char in enumerate(text):
             if char in "{([":
                 depth += 1
-                if depth > MAX_QUERY_NESTING:
+                chained.append(0)
+                if depth + sum(chained) > MAX_QUERY_NESTING:
                     return token.start + index
-            elif char in "})]":
-                depth = max(0, depth - 1)
+            elif char in "})]" and depth:
+                depth -= 1
+                chained.pop()
     return None
 
 
@@ -142,6 +157,79 @@ def _too_many_parts(tokens: Sequence[Token]) -> int | None:
                 return token.start
         previous = token.text if token.kind == "punct" else ""
     return None
+
+
+_TOO_MANY_TERMS = (
+    f"the query's triple patterns hold more than {MAX_QUERY_PATTERN_TERMS} terms (subjects, predicates, objects, "
+    "path steps; items in parentheses count twice), more than the engines can plan in time: refused"
+)
+_TERM_KINDS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
+#: Words after which a query's variables and expressions are not triple patterns until the next group.
+_CLAUSE_WORDS = frozenset({"SELECT", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET"})
+#: Words whose next term names a graph, a service or a function, not a triple pattern's term.
+_NAMING_WORDS = frozenset({"GRAPH", "SERVICE", "SILENT", "FILTER"})
+#: The brackets whose terms are a triple pattern's: a group, a blank node, a collection or a path in parentheses.
+_PATTERN_CONTEXTS = frozenset({"group", "blank", "collection"})
+
+
+def _too_many_pattern_terms(tokens: Sequence[Token]) -> int | None:
+    """The offset of the triple patterns' term one past :data:`~kg.limits.MAX_QUERY_PATTERN_TERMS`, or None.
+
+    Counted on the tokens, by the bracket each stands in: a group's ``{`` (its triple patterns' terms
+    count), a blank node's ``[`` (they count) and a collection's or a path's ``(`` inside a pattern (they
+    count twice); and what does not count: an expression's ``(`` (after FILTER, BIND or a function's
+    name, or in a SELECT, GROUP BY, ORDER BY or HAVING clause), a VALUES block and a CONSTRUCT template.
+    """
+    terms = 0
+    stack: list[str] = []
+    clause = data_next = False
+    previous: Token | None = None
+    before: Token | None = None
+    for token in tokens:
+        top = stack[-1] if stack else ""
+        in_pattern = top in _PATTERN_CONTEXTS and not clause
+        word = token.text.upper() if token.kind == "word" else ""
+        named = previous is not None and previous.text.upper() in _NAMING_WORDS  # GRAPH ?g, FILTER <f>(…)
+        if word in ("VALUES", "CONSTRUCT"):
+            data_next = True
+        elif word == "WHERE":
+            clause = data_next = False
+        elif word in _CLAUSE_WORDS:
+            clause = True
+        weight = 0
+        if token.kind == "punct" and token.text in "{([":
+            if token.text == "{":
+                context = "data" if data_next or top == "data" else "group"
+                clause = data_next = False
+            elif in_pattern and not _opens_expression(token, previous, before):
+                context = "blank" if token.text == "[" else "collection"
+                weight = 1
+            else:
+                context = "data" if top == "data" else "expression"
+            stack.append(context)
+        elif token.kind == "punct" and token.text in "})]":
+            if stack:
+                stack.pop()
+            clause = clause and token.text != "}"  # a subquery's GROUP BY … ends with its group
+        elif (
+            in_pattern and not data_next and not named and (token.kind in _TERM_KINDS or word in ("A", "TRUE", "FALSE"))
+        ):
+            weight = 1 + (top == "collection")
+        terms += weight
+        if terms > MAX_QUERY_PATTERN_TERMS:
+            return token.start
+        before, previous = previous, token
+    return None
+
+
+def _opens_expression(token: Token, previous: Token | None, before: Token | None) -> bool:
+    """True when the ``(`` ``token``, within a group, opens an expression: after FILTER, BIND or another word
+    (a function's name), or after a function's IRI right after FILTER (``FILTER <f>(?x)``)."""
+    if token.text != "(" or previous is None:
+        return False
+    if previous.kind == "word":
+        return previous.text != "a"
+    return previous.kind in ("iri", "pname") and before is not None and before.text.upper() == "FILTER"
 
 
 _SERVICE_REFUSED = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"

@@ -10,6 +10,12 @@ between offsets and 1-based line and column (in code points).
 Parameter values and binding them into the text are :mod:`kg.sparql.values`; what a query
 may do (no Update, no SERVICE or FROM unless allowed) is :mod:`kg.sparql.policy`.
 
+The records of a query's path (here, in :mod:`~kg.sparql.values`, :mod:`~kg.sparql.engines` and
+:mod:`~kg.sparql.tables`) are named tuples (:class:`typing.NamedTuple`), immutable as frozen dataclasses were:
+a dataclass is made by compiling its methods when its module is imported, and with the import
+of :mod:`dataclasses` (and :mod:`inspect`, :mod:`ast`, :mod:`dis` with it) the sixteen of a cold
+``kg query`` were about a fifth of its instructions (BENCHMARKS.md).
+
 >>> analyse("PREFIX ex: <http://example.org/> SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x").form
 'SELECT'
 """
@@ -21,13 +27,17 @@ import contextlib
 import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from kg import resources
 from kg.errors import LoadError, QueryError, QuerySyntaxError
 from kg.namespaces import PREFIXES
 from kg.terms import PackedTerm
+
+#: The default of a record's mapping: empty, and shared, so read-only.
+NOTHING: Mapping[Any, Any] = MappingProxyType({})
 
 PARAM_TYPES = ("iri", "string", "langstring", "integer", "decimal", "boolean", "date")
 
@@ -60,8 +70,7 @@ _TOKEN = re.compile(
 _RDFLIB_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
     start: int
@@ -129,8 +138,7 @@ class Lines:
 # --------------------------------------------------------------------------- queries
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A declared parameter: bound as ``?name`` to a term of ``type``."""
 
     name: str
@@ -142,23 +150,22 @@ class Param:
     classes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A query as read from its file (or the command line) with its header."""
 
     name: str
     text: str
     path: Path | None = None
     title: str = ""
-    questions: Mapping[str, str] = field(default_factory=dict)
+    questions: Mapping[str, str] = NOTHING
     params: tuple[Param, ...] = ()
-    meta: Mapping[str, str] = field(default_factory=dict)
+    meta: Mapping[str, str] = NOTHING
     #: The title in other languages than English (``# title@fa:``).
-    titles: Mapping[str, str] = field(default_factory=dict)
+    titles: Mapping[str, str] = NOTHING
     #: Each result column's name per language (``# column: var | English | فارسی``).
-    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, str]] = NOTHING
     #: Each parameter's description in other languages (``# param@fa: name | توضیح``).
-    param_texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    param_texts: Mapping[str, Mapping[str, str]] = NOTHING
 
     @property
     def where(self) -> str:
@@ -210,8 +217,7 @@ class Query:
 # --------------------------------------------------------------------------- reading a text
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """A parameter's default in the text: the term of a one-variable, one-value ``VALUES ?name { term }``."""
 
     name: str
@@ -221,8 +227,7 @@ class Slot:
     top: bool  # directly in the WHERE group of that (sub)query, so it binds the whole group
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """What the tokens say about a query text (offsets into it): the one reading of its tokens."""
 
     form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE, an update word, or ""
@@ -237,8 +242,8 @@ class Shape:
     #: Each variable occurrence: (name, offset, scope) with scope as in :class:`Slot`.
     variables: tuple[tuple[str, int, int], ...] = ()
     #: Each subquery's enclosing scope, and the variables it projects (None for ``SELECT *``).
-    parents: Mapping[int, int] = field(default_factory=dict)
-    projections: Mapping[int, frozenset[str] | None] = field(default_factory=dict)
+    parents: Mapping[int, int] = NOTHING
+    projections: Mapping[int, frozenset[str] | None] = NOTHING
 
     def visible(self, name: str, scope: int) -> bool:
         """Whether variable ``name`` of ``scope`` is the same variable in the whole query (projected up)."""

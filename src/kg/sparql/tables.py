@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from kg.i18n import digits, text
 from kg.namespaces import PREFIXES
@@ -291,8 +290,7 @@ def format_table(
     return "\n".join([*lines, footer]) + "\n"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """A result cell as a reader sees it: ``text``, the ``iri`` it stands for or links to, a ``tip``
     (the datatype or language of a literal, the prefixed name of an IRI)."""
 
@@ -329,13 +327,13 @@ def display_table(result: Solutions, *, iris: bool = False) -> tuple[list[str], 
     return [v for v, _ in columns], rows
 
 
-@dataclass
 class LinkSite:
     """Where the IRIs of an HTML result table link (:func:`link_site`): the site's address and page language;
     no address: to the IRIs themselves."""
 
-    url: str | None = None
-    lang: str = "en"
+    def __init__(self, url: str | None = None, lang: str = "en") -> None:
+        self.url = url
+        self.lang = lang
 
     def href(self, iri: str) -> str:
         """The link of ``iri``: its page on the site (``id/kazakhstan.html``), else the IRI itself."""

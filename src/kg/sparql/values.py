@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.errors import QueryError, UsageError
 from kg.namespaces import PREFIXES
 from kg.sparql.syntax import Param, Query, analyse, position, refuse_at
 from kg.terms import XSD_STRING, PackedTerm, nt_term, pack_term, rdflib_term
-from kg.text import latin_digits
 
 IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -86,7 +84,9 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
         if not at or not _LANG_TAG.match(tag):
             raise QueryError(f"{text!r} is not TEXT@LANG (e.g. Tehran@en)")
         return ("l", body, None, tag)
-    if kind in ("integer", "decimal", "date"):  # typed on a Persian keyboard: ۱۲ is 12 (the literal is 0-9)
+    if kind in ("integer", "decimal", "date") and not text.isascii():  # typed on a Persian keyboard: ۱۲ is 12
+        from kg.text import latin_digits  # the text module (its folding and spans) only where it may change the text
+
         written, text = text, latin_digits(text).replace("\u066b", ".") if kind == "decimal" else latin_digits(text)
         if written != text:
             try:
@@ -274,8 +274,7 @@ def check_slots(query: Query, param: Param, line: int, column: int) -> None:
             raise refuse_at(query, query.text, offset, message)
 
 
-@dataclass(frozen=True)
-class Prepared:
+class Prepared(NamedTuple):
     """The text an engine runs, and how to map its positions back to the query file."""
 
     query: Query

@@ -19,6 +19,7 @@
       data: element("kg-sparql-data").textContent.trim(),
       maxNesting: Number(element("kg-sparql-worker").dataset.maxNesting) || 1000,
       maxParts: Number(element("kg-sparql-worker").dataset.maxParts) || 500,
+      maxTerms: Number(element("kg-sparql-worker").dataset.maxTerms) || 128,
     });
   } catch {
     boot.worker = null; // the console starts the engine itself, and reports why if it cannot

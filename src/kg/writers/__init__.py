@@ -14,6 +14,8 @@ One module per concept:
 - :mod:`kg.writers.stored`: a dataset written straight from pyoxigraph stores
   (:class:`~kg.writers.stored.Stored`), subject by subject, with no Python object per
   statement: the same bytes as from its statements held as quads;
+- :mod:`kg.writers.sink`: where a writer's pieces go, joined into a string or written to
+  its file as they are made (:func:`write_to`), the file then read back from the disk;
 - :mod:`kg.writers.check`: the re-read check (:func:`verify`): every writer re-reads its
   own output with pyoxigraph's strict parser and checks it is isomorphic to what it was
   asked to write before returning it; a mismatch, or a term a syntax cannot hold, is an

@@ -9,6 +9,11 @@ parser reads the text back as statements that serialise as the text itself, byte
 Otherwise, and for N-Quads (whose statements the general check finds in the stores without making a
 quad of each: it was the faster there), the general check (:func:`kg.writers.check.verify`) decides,
 and names what differs.
+
+Written to a file (:func:`kg.writers.write_to`), either is sorted from a scratch file of the
+serialisation, in parts (:func:`_sorted_to`), and checked from the file in the same way, for any
+source (:func:`_write_file`); statements as read (:class:`kg.writers.quads.Streamed`, ``kg export
+--format nt``) are serialised as they come, with no Python list of them.
 """
 
 from __future__ import annotations

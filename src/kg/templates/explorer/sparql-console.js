@@ -43,7 +43,7 @@ let engine = null;
 function makeEngine() {
   const text = (id) => document.getElementById(id).textContent.trim();
   const url = URL.createObjectURL(new Blob([document.getElementById("kg-sparql-worker").textContent], { type: "text/javascript" }));
-  const made = new Engine(() => new Worker(url), { wasm: text("kg-sparql-wasm"), data: text("kg-sparql-data"), maxNesting: SPARQL.limits.maxNesting, maxParts: SPARQL.limits.maxParts, warmup: QUESTIONS.map((q) => q.text) }, { timeoutMs: SPARQL.limits.timeoutMs, maxRows: SPARQL.limits.maxRows });
+  const made = new Engine(() => new Worker(url), { wasm: text("kg-sparql-wasm"), data: text("kg-sparql-data"), maxNesting: SPARQL.limits.maxNesting, maxParts: SPARQL.limits.maxParts, maxTerms: SPARQL.limits.maxTerms, warmup: QUESTIONS.map((q) => q.text) }, { timeoutMs: SPARQL.limits.timeoutMs, maxRows: SPARQL.limits.maxRows });
   made.adopt(window.kgSparqlBoot);
   return made;
 }

@@ -27,7 +27,7 @@ export function policyMessage(policy) {
 export class Engine {
   /**
    * `createWorker()` makes a worker running sparql-worker.js; `payload` is what its init message
-   * carries ({wasm, data, maxNesting, maxParts}; `warmup`, queries it runs once ready), or a Promise of it
+   * carries ({wasm, data, maxNesting, maxParts, maxTerms}; `warmup`, queries it runs once ready), or a Promise of it
    * (the site fetches the files);
    * `limits` the defaults of each query ({timeoutMs, maxRows}).
    */
@@ -88,7 +88,7 @@ export class Engine {
             for (const message of early.messages.splice(0)) receive(message);
             return;
           }
-          const init = { type: "init", maxNesting: payload.maxNesting, maxParts: payload.maxParts, data: payload.data };
+          const init = { type: "init", maxNesting: payload.maxNesting, maxParts: payload.maxParts, maxTerms: payload.maxTerms, data: payload.data };
           if (this.module) init.module = this.module;
           else init.wasm = payload.wasm;
           worker.postMessage(init);

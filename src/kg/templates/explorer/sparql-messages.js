@@ -10,7 +10,7 @@ export function problemOf(error, words) {
   if (error instanceof SparqlError) {
     if (error.code === "refused") {
       const p = error.policy;
-      return t(`sparqlRefused_${p.code}`, { line: digits(p.line), column: digits(p.column), n: digits(p.code === "parts" ? limits.maxParts : limits.maxNesting) });
+      return t(`sparqlRefused_${p.code}`, { line: digits(p.line), column: digits(p.column), n: digits({ parts: limits.maxParts, terms: limits.maxTerms }[p.code] ?? limits.maxNesting) });
     }
     if (error.code === "timeout") return t("sparqlTimeout", { s: digits(limits.timeoutMs / 1000) });
     if (error.code === "stopped") return t("sparqlStopped");

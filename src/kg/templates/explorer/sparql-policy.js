@@ -4,9 +4,11 @@
 // SPARQL Update is refused, and so are SERVICE and FROM / FROM NAMED. Oxigraph matches keywords
 // without a word boundary (`SERVICEab:x` is `SERVICE` and `ab:x` to it), so any bare word or
 // prefixed name that starts with SERVICE or FROM, in any case, as written or with \u escapes
-// expanded, is refused; brackets may nest at most `maxNesting` levels, and a query may chain at most
-// `maxParts` parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side by side). The worker checks
-// every query with this before it runs; the page's engine has no network in any case.
+// expanded, is refused; brackets may nest at most `maxNesting` levels (an operator chained in an
+// expression or a path counting as one more), a query may chain at most `maxParts` parts (BIND, OPTIONAL,
+// MINUS, UNION, VALUES, GRAPH, groups side by side), and its triple patterns may hold at most `maxTerms`
+// terms (kg.limits.MAX_QUERY_PATTERN_TERMS). The worker checks every query with this before it runs; the
+// page's engine has no network in any case.
 
 // One token of the text: whitespace, a comment, an IRI, a string, a variable, a blank node, a
 // prefixed name, a language tag, a bare word, a number or one punctuation mark (the tokenizer of
@@ -86,19 +88,33 @@ function expandEscapes(text) {
   return { expanded: out, origin };
 }
 
-// The offset of the bracket that nests one level deeper than `max`, or -1 (brackets inside an IRI
-// token count too: `?a<((...))>?b` is an IRI to the tokenizer but a comparison to Oxigraph).
+// Operators of expressions and property paths (kg.sparql.policy._OPERATORS): each chained link is a level.
+const OPERATORS = new Set(["||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "!", "|", "^"]);
+
+// The offset of the bracket or operator that nests one level deeper than `max`, or -1: a level is a
+// bracket inside another, or an operator chained to the ones before it within the same bracket
+// (brackets inside an IRI token count too: `?a<((...))>?b` is an IRI to the tokenizer but a comparison
+// to Oxigraph).
 function tooDeep(tokens, max) {
   let depth = 0;
+  const chained = [0];
+  const total = () => depth + chained.reduce((a, b) => a + b, 0);
   for (const token of tokens) {
+    if (token.kind === "punct" && OPERATORS.has(token.text)) {
+      if (depth > 0) chained[chained.length - 1] += 1; // outside every bracket: SELECT *
+      if (total() > max) return token.start;
+      continue;
+    }
     if (token.kind !== "punct" && token.kind !== "iri") continue;
     for (let k = 0; k < token.text.length; k += 1) {
       const char = token.text[k];
       if ("{([".includes(char)) {
         depth += 1;
-        if (depth > max) return token.start + k;
-      } else if ("})]".includes(char)) {
-        depth = Math.max(0, depth - 1);
+        chained.push(0);
+        if (total() > max) return token.start + k;
+      } else if ("})]".includes(char) && depth > 0) {
+        depth -= 1;
+        chained.pop();
       }
     }
   }
@@ -123,17 +139,77 @@ function tooManyParts(tokens, max) {
   return -1;
 }
 
+// The triple patterns' terms (kg.sparql.policy._too_many_pattern_terms): what counts, by the bracket a
+// token stands in.
+const TERM_KINDS = new Set(["var", "iri", "pname", "string", "number", "bnode"]);
+const CLAUSE_WORDS = new Set(["SELECT", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET"]);
+const NAMING_WORDS = new Set(["GRAPH", "SERVICE", "SILENT", "FILTER"]);
+const PATTERN_CONTEXTS = new Set(["group", "blank", "collection"]);
+
+// True when the "(" `token`, within a group, opens an expression: after FILTER, BIND or another word
+// (a function's name), or after a function's IRI right after FILTER (`FILTER <f>(?x)`).
+function opensExpression(token, previous, before) {
+  if (token.text !== "(" || !previous) return false;
+  if (previous.kind === "word") return previous.text !== "a";
+  return (previous.kind === "iri" || previous.kind === "pname") && Boolean(before) && before.text.toUpperCase() === "FILTER";
+}
+
+// The offset of the triple patterns' term one past `max`, or -1.
+function tooManyTerms(tokens, max) {
+  let terms = 0;
+  const stack = [];
+  let clause = false;
+  let dataNext = false;
+  let previous = null;
+  let before = null;
+  for (const token of tokens) {
+    const top = stack.length ? stack[stack.length - 1] : "";
+    const inPattern = PATTERN_CONTEXTS.has(top) && !clause;
+    const word = token.kind === "word" ? token.text.toUpperCase() : "";
+    const named = Boolean(previous) && NAMING_WORDS.has(previous.text.toUpperCase());
+    if (word === "VALUES" || word === "CONSTRUCT") dataNext = true;
+    else if (word === "WHERE") clause = dataNext = false;
+    else if (CLAUSE_WORDS.has(word)) clause = true;
+    let weight = 0;
+    if (token.kind === "punct" && "{([".includes(token.text)) {
+      let context;
+      if (token.text === "{") {
+        context = dataNext || top === "data" ? "data" : "group";
+        clause = dataNext = false;
+      } else if (inPattern && !opensExpression(token, previous, before)) {
+        context = token.text === "[" ? "blank" : "collection";
+        weight = 1;
+      } else {
+        context = top === "data" ? "data" : "expression";
+      }
+      stack.push(context);
+    } else if (token.kind === "punct" && "})]".includes(token.text)) {
+      stack.pop();
+      clause = clause && token.text !== "}";
+    } else if (inPattern && !dataNext && !named && (TERM_KINDS.has(token.kind) || ["A", "TRUE", "FALSE"].includes(word))) {
+      weight = top === "collection" ? 2 : 1;
+    }
+    terms += weight;
+    if (terms > max) return token.start;
+    before = previous;
+    previous = token;
+  }
+  return -1;
+}
+
 /**
  * Why `text` may not run, or null: `{code, word, offset, line, column}` where `code` is one of
- * "nesting", "parts", "update", "service", "from" (the page words each in its language).
+ * "nesting", "parts", "terms", "update", "service", "from" (the page words each in its language).
  */
-export function checkPolicy(text, { maxNesting = 1000, maxParts = 500 } = {}) {
+export function checkPolicy(text, { maxNesting = 1000, maxParts = 500, maxTerms = 128 } = {}) {
   const tokens = tokenize(text);
   const refuse = (code, offset, word = "") => ({ code, word, offset, ...position(text, offset) });
   const deep = tooDeep(tokens, maxNesting);
   if (deep >= 0) return refuse("nesting", deep);
   const long = tooManyParts(tokens, maxParts);
   if (long >= 0) return refuse("parts", long);
+  const wide = tooManyTerms(tokens, maxTerms);
+  if (wide >= 0) return refuse("terms", wide);
   const { form, at } = queryForm(tokens);
   if (UPDATE_WORDS.has(form)) return refuse("update", at, form);
   const readings = [{ tokens, origin: null }];

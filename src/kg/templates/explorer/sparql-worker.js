@@ -5,7 +5,7 @@
 // one module worker; the page starts it from a Blob URL (or the site from its own URL) and can
 // stop it at any time (`Worker.terminate`), which is how a query's time limit is enforced.
 //
-// Messages in: {type: "init", module | wasm, data, maxNesting, maxParts} where `module` is a compiled
+// Messages in: {type: "init", module | wasm, data, maxNesting, maxParts, maxTerms} where `module` is a compiled
 // WebAssembly.Module (from an earlier worker), `wasm` the engine's bytes (gzipped or not; an
 // ArrayBuffer or base64 text) and `data` the N-Triples (likewise); {type: "warmup", texts};
 // {type: "query", id, text, maxRows}. Messages out: {type: "ready", module, triples, ms, at},
@@ -29,6 +29,7 @@ import { capRows } from "./sparql-results.js";
 let store = null;
 let maxNesting = 1000;
 let maxParts = 500;
+let maxTerms = 128;
 
 /** `input` as bytes: an ArrayBuffer or typed array as it is, a string as base64. */
 function toBytes(input) {
@@ -69,6 +70,7 @@ async function init(message) {
   initSync({ module });
   maxNesting = message.maxNesting || maxNesting;
   maxParts = message.maxParts || maxParts;
+  maxTerms = message.maxTerms || maxTerms;
   store = new Store();
   store.load(await gunzip(toBytes(message.data)), { format: "application/n-triples" });
   // `at`: when, on the clock both sides share (the page turns it into its own time)
@@ -115,7 +117,7 @@ self.onmessage = async (event) => {
   }
   if (message.type !== "query") return;
   const started = performance.now();
-  const policy = checkPolicy(message.text, { maxNesting, maxParts });
+  const policy = checkPolicy(message.text, { maxNesting, maxParts, maxTerms });
   if (policy) {
     self.postMessage({ type: "refused", id: message.id, policy });
     return;

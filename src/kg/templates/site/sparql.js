@@ -32,7 +32,7 @@ async function fetchBytes(path) {
 
 function startEngine() {
   if (engine) return engine;
-  const payload = Promise.all([fetchBytes(S.files.wasm), fetchBytes(S.files.data)]).then(([wasm, data]) => ({ wasm, data, maxNesting: S.limits.maxNesting, warmup: QUESTIONS.map((q) => q.text) }));
+  const payload = Promise.all([fetchBytes(S.files.wasm), fetchBytes(S.files.data)]).then(([wasm, data]) => ({ wasm, data, maxNesting: S.limits.maxNesting, maxParts: S.limits.maxParts, maxTerms: S.limits.maxTerms, warmup: QUESTIONS.map((q) => q.text) }));
   engine = new Engine(() => new Worker(S.files.worker), payload, { timeoutMs: S.limits.timeoutMs, maxRows: S.limits.maxRows });
   engine.start().then(
     (ready) => status(t("sparqlReady", { n: formatCount(ready.triples, S.lang), s: formatNumber((ready.ms / 1000).toFixed(2), S.lang) })),

@@ -1,0 +1,50 @@
+"""kg.described: the dataset's parts in a pyoxigraph store, counted by SPARQL as their merge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph
+from rdflib import Graph, URIRef
+
+from kg.described import _STATEMENTS, Data
+from kg.namespaces import DATASET_IRI, ID, RDF, RDFS
+
+
+def test_rdflib_graphs_are_copied_into_a_store_one_named_graph_each_and_a_store_is_taken_as_it_is():
+    one, two = Graph(), Graph()
+    one.add((ID["a"], RDF.type, ID["C"]))
+    two.add((ID["a"], RDFS.label, ID["b"]))
+    data = Data.of({URIRef("urn:g:one"): one, URIRef("urn:g:two"): two})
+    assert {q.graph_name.value for q in data.store} == {"urn:g:one", "urn:g:two"}
+    assert Data.of(data) is data and Data.of(data.store).store is data.store
+    assert {q.graph_name.value for q in Data.of(one).store} == {str(DATASET_IRI)}
+    assert data.subjects(RDF.type, ID["C"]) == [ID["a"]] and data.iris(RDF.type, ID["C"]) == [str(ID["a"])]
+    assert data.objects(ID["a"], RDFS.label) == [ID["b"]]
+
+
+def test_a_statement_in_several_parts_counts_once_for_its_property_and_the_default_graph_too():
+    """The counts per property are those of the distinct statements of the union, however many parts (of
+    whatever sizes) state one, and with statements in the store's default graph as well."""
+    n = pyoxigraph.NamedNode
+    p, q = n("urn:p"), n("urn:q")
+    store = pyoxigraph.Store()
+    big, mid, small = n("urn:g:big"), n("urn:g:mid"), n("urn:g:small")
+    store.extend(pyoxigraph.Quad(n(f"urn:s{i}"), p, pyoxigraph.Literal(str(i)), big) for i in range(9))
+    store.extend(pyoxigraph.Quad(n(f"urn:s{i}"), p, pyoxigraph.Literal(str(i)), mid) for i in range(3, 7))
+    store.extend(pyoxigraph.Quad(n(f"urn:s{i}"), q, n("urn:o"), mid) for i in range(2))
+    store.add(pyoxigraph.Quad(n("urn:s4"), p, pyoxigraph.Literal("4"), small))  # in all three
+    store.add(pyoxigraph.Quad(n("urn:s0"), q, n("urn:o"), small))  # in two, neither the largest
+    store.add(pyoxigraph.Quad(n("urn:s9"), q, n("urn:o"), small))  # in one
+    data = Data(store)
+
+    def distinct() -> dict[Any, int]:
+        return {
+            prop: int(count)
+            for prop, count in data.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
+        }
+
+    assert dict(data.property_counts()) == distinct() == {URIRef("urn:p"): 9, URIRef("urn:q"): 3}
+    store.add(pyoxigraph.Quad(n("urn:s1"), q, n("urn:o")))  # the default graph: counted as a union still
+    store.add(pyoxigraph.Quad(n("urn:s8"), q, n("urn:o")))
+    assert dict(data.property_counts()) == distinct() == {URIRef("urn:p"): 9, URIRef("urn:q"): 4}
