@@ -9,6 +9,7 @@ end, its stderr in every failure message. The browser checks are in
 from __future__ import annotations
 
 import csv
+import gzip
 import html
 import http.client
 import io
@@ -293,12 +294,33 @@ def test_the_explorer_and_the_editor_assets_are_served_by_the_site(site):
     status, content_type, page = get(site + "explorer")
     assert (status, content_type) == (200, "text/html; charset=utf-8")
     assert "<title>" in page and "vis-network" in page
+    # gzipped for a client that takes it (1.1 MB -> about a quarter), the same page
+    request = urllib.request.Request(site + "explorer", headers={"Accept-Encoding": "gzip, deflate, br"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert (response.headers["Content-Encoding"], response.headers["Vary"]) == ("gzip", "Accept-Encoding")
+        packed = response.read()
+    assert gzip.decompress(packed).decode("utf-8") == page and len(packed) < len(page.encode()) // 3
     for name, media in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css")):
         status, content_type, body = get(site + "yasgui/" + name)
         assert (status, content_type.split(";")[0], len(body) > 10_000) == (200, media, True)
     assert get(site + "yasgui/store")[0] == 404
     status, _, prefixes = get(site + "prefixes.json")
     assert json.loads(prefixes)["kgi"] == "https://w3id.org/iran-kazakhstan-kg/id/"
+
+
+def test_the_explorer_of_a_build_is_served_only_for_the_inputs_it_was_made_from(built, tmp_path):
+    """kg serve served ./build/explorer.html whatever its --data and however old the page: now only a page that
+    the build's record says was made from the same files by the same code."""
+    from kg.build import INPUTS_FILE, built_explorer
+
+    page = built.folder / "explorer.html"
+    assert built_explorer(page, None) == page  # the shipped data, this code: the built page
+    assert built_explorer(page, [FIXTURES / "mini.ttl"]) is None  # other data: rendered from it instead
+    copy = tmp_path / "explorer.html"
+    copy.write_bytes(page.read_bytes())
+    assert built_explorer(copy, None) is None  # no record beside it
+    (tmp_path / INPUTS_FILE).write_text(json.dumps({"explorer.html": "0" * 64}), encoding="utf-8")
+    assert built_explorer(copy, None) is None  # an older build's (or other code's) page
 
 
 # --------------------------------------------------------------------------- the endpoint

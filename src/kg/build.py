@@ -138,6 +138,26 @@ def _site_inputs(sources: Sources) -> str:
     return _digest([*sources.paths, resources.shapes_path(), *code])
 
 
+def explorer_inputs(data: Sequence[str | Path] | None) -> str:
+    """SHA-256 of what the explorer page is made from: the files read (the shipped ones and ``data``) and kg's
+    code, templates and UI strings. Recorded by the build beside ``explorer.html`` (never used to keep it), so
+    that ``kg serve`` serves that page only for the same inputs (:func:`built_explorer`)."""
+    from kg.sources import Sources
+
+    package = Path(__file__).parent
+    code = [*sorted(package.rglob("*.py")), *sorted((package / "templates").rglob("*.*")), package / "i18n.toml"]
+    return _digest([*Sources(data).paths, *code])
+
+
+def built_explorer(page: Path, data: Sequence[str | Path] | None) -> Path | None:
+    """``page`` (a build's ``explorer.html``) if that build made it from ``data`` with this code, else None: a
+    page left by an earlier build, or by a build of other data, is not the explorer of ``data``."""
+    if not page.is_file():
+        return None
+    recorded = _recorded_digests(page.parent).get(page.name)
+    return page if recorded is not None and recorded == explorer_inputs(data) else None
+
+
 #: File name -> digest of its inputs, for the outputs kept when their inputs did not change.
 _INPUT_DIGESTS: dict[str, Callable[[Sources], str]] = {"ontology-docs": _docs_inputs, "site": _site_inputs}
 
@@ -204,7 +224,8 @@ def build(
             target.parent.mkdir(parents=True, exist_ok=True)
             replace_path(staging / filename, target)
             result.outputs.append((name, target))
-        write_atomically({out / INPUTS_FILE: json.dumps(digests, indent=2, sort_keys=True) + "\n"})
+        record = {**digests, "explorer.html": explorer_inputs(data)}  # for kg serve (built_explorer)
+        write_atomically({out / INPUTS_FILE: json.dumps(record, indent=2, sort_keys=True) + "\n"})
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if not shutil.which("dot"):

@@ -20,6 +20,10 @@ or of a form) by:
    hand when it died gets a 502 saying so (it may be the request that killed it: no retry is
    invited), but a GET is sent once more on a new connection by the client (as RFC 9112 §9.3.1
    allows for a kept connection lost), finds nothing listening, and is a 503;
+   A query Oxigraph has not answered by the time limit is a 504 at once, but its request keeps
+   its query slot until Oxigraph ends the query (it looks at its clock only between some steps),
+   so the queries computing in Oxigraph stay within the slots; :data:`kg.limits.SERVE_OVERRUN`
+   seconds later the supervisor restarts Oxigraph to stop it;
 4. holding the answer up to :data:`kg.limits.SERVE_BUFFER` bytes before the status is sent.
    An answer that ends within the bound is checked whole: one that Oxigraph cancelled
    at its time limit (it ends a ``200`` with "The SPARQL operation has been cancelled")

@@ -112,6 +112,20 @@ def choose(header: str | None, offers: Mapping[str, tuple[str, ...]]) -> str | N
     return best
 
 
+def accepts_coding(header: str | None, coding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header (RFC 9110 §12.5.3) takes ``coding``: named, or ``*``, with a ``q``
+    above 0 (the most specific entry decides).
+
+    >>> accepts_coding("gzip, deflate, br", "gzip"), accepts_coding("*;q=0.5", "gzip"), accepts_coding(None, "gzip")
+    (True, True, False)
+    >>> accepts_coding("gzip;q=0, *", "gzip"), accepts_coding("identity", "gzip")
+    (False, False)
+    """
+    entries = {name: q for name, q in _entries(header or "")}
+    q = entries.get(coding.lower(), entries.get("*", 0.0))
+    return q > 0
+
+
 def prefers_persian(header: str | None) -> bool:
     """Whether an ``Accept-Language`` header ranks Persian (``fa``) above English.
 

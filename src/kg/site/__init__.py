@@ -36,6 +36,7 @@ forms that Oxigraph reads as the keyword), on the text as written and with
 from __future__ import annotations
 
 import contextlib
+import gzip
 import html as html_module
 import re
 from collections.abc import AsyncIterator
@@ -48,6 +49,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from kg.publish.conneg import accepts_coding
 from kg.site.editor import adhoc, editor, prefixes, yasgui_asset
 from kg.site.pages import CSP, Library, Site, http_error, site_of
 from kg.site.questions import home, question
@@ -65,16 +67,21 @@ _META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^
 
 
 def explorer(request: Request) -> Response:
-    """The explorer page, encoded once (every answer shares its bytes), its own CSP sent as a header too,
-    with ``frame-ancestors``, which a meta tag cannot set (SECURITY.md)."""
+    """The explorer page, encoded once (every answer shares its bytes) and gzipped once for the clients that
+    take it (its 1.1 MB are 0.26 MB: a phone on a slow network), its own CSP sent as a header too, with
+    ``frame-ancestors``, which a meta tag cannot set (SECURITY.md)."""
     site = site_of(request)
     if site._explorer_page is None:
         html = Library.explorer_html(site)
         found = _META_CSP.search(html, 0, 8192)
         policy = html_module.unescape(found.group(1)).rstrip("; ") if found else CSP.split("; frame-ancestors")[0]
-        site._explorer_page = (html.encode("utf-8"), policy + "; frame-ancestors 'self'")
-    body, policy = site._explorer_page
-    return Response(body, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy})
+        body = html.encode("utf-8")
+        site._explorer_page = (body, gzip.compress(body, 6, mtime=0), policy + "; frame-ancestors 'self'")
+    body, gzipped, policy = site._explorer_page
+    headers = {"Content-Security-Policy": policy, "Vary": "Accept-Encoding"}
+    if accepts_coding(request.headers.get("accept-encoding"), "gzip"):
+        body, headers["Content-Encoding"] = gzipped, "gzip"
+    return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
 
 async def sparql_endpoint(request: Request) -> Response:

@@ -50,7 +50,7 @@ class Site:
     explorer: Path = Path("build/explorer.html")
     entailment: str = "rdfs"
     health: Any = None  # a kg.supervisor.Health: whether the Oxigraph child answers now
-    _explorer_page: tuple[bytes, str] | None = field(default=None, repr=False)  # the page and its CSP
+    _explorer_page: tuple[bytes, bytes, str] | None = field(default=None, repr=False)  # page, gzipped, CSP
 
 
 # --------------------------------------------------------------------------- the adapter: the one place
@@ -135,9 +135,13 @@ class Library:
 
     @staticmethod
     def explorer_html(site: Site) -> str:
-        """The explorer page: the built one if there is one, else rendered from the site's data."""
-        if site.explorer.is_file():
-            return site.explorer.read_text(encoding="utf-8")
+        """The explorer page: the built one if a build made it from the site's data with this code, else
+        rendered from the site's data (a page left by an older build, or by a build of other data, is not)."""
+        from kg.build import built_explorer
+
+        built = built_explorer(site.explorer, site.data)
+        if built is not None:
+            return built.read_text(encoding="utf-8")
         from kg.explore import render_html
         from kg.project import as_projection
 
