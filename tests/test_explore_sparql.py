@@ -54,7 +54,13 @@ def test_the_page_holds_the_engine_the_triples_and_the_worker(page):
 def test_the_page_data_carries_the_questions_limits_prefixes_and_strings(page):
     data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1))
     sparql = data["sparql"]
-    assert sparql["limits"] == {"timeoutMs": 5000, "maxRows": 10000, "maxNesting": 1000, "maxParts": 500}
+    assert sparql["limits"] == {
+        "timeoutMs": 5000,
+        "maxRows": 10000,
+        "maxNesting": 1000,
+        "maxParts": 500,
+        "maxTerms": 128,
+    }
     assert sparql["prefixes"]["kgi"] == "https://w3id.org/iran-kazakhstan-kg/id/"
     assert [q["name"] for q in sparql["questions"]][:2] == ["cq01-agreements-and-parties", "cq02-agreements-by-domain"]
     assert data["i18n"]["fa"]["sparqlRun"] == "اجرا" and data["i18n"]["en"]["title"]  # the explorer's strings stay

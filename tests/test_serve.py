@@ -282,7 +282,7 @@ def test_sigterm_while_kg_serve_starts_its_workers_ends_it_and_all_of_them(tmp_p
     others): kg serve ends within seconds, with every worker and Oxigraph, and removes its store; nothing is
     forked once it is stopping."""
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    most = str(serve_max_workers())
+    most = str(min(serve_max_workers(), 4))  # a few: on a machine of many CPUs the bound is large
     command = [sys.executable, "-m", "kg", "serve", "--port", "0", "--data", str(MINI[0]), "--workers", most]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     seen: set[int] = set()
