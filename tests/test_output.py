@@ -210,3 +210,19 @@ def test_a_writing_function_s_error_names_the_output_or_the_file_it_was_about(tm
         write_atomically({out: elsewhere})
     assert caught.value.filename == str(tmp_path / "cache")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_folders_made_for_a_failed_write_are_removed_again(tmp_path):
+    """A function that writes its file reads as it goes (an export's input): if that fails, the folders made
+    for the output go too, and a folder that existed, or holds another file, stays."""
+
+    def broken(handle, path):
+        raise OutputError("the input is broken")
+
+    (tmp_path / "kept").mkdir()
+    for target in (tmp_path / "new" / "deeper" / "x.nt", tmp_path / "kept" / "x.nt"):
+        with pytest.raises(OutputError, match="the input is broken"):
+            write_atomically({target: broken})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"] and not list((tmp_path / "kept").iterdir())
+    write_atomically({tmp_path / "new" / "x.nt": "<a> <b> <c> .\n"})
+    assert (tmp_path / "new" / "x.nt").exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import LoadError, QueryError, QueryTimeout
+from kg.errors import LoadError, QueryError, QueryMemoryLimit, QueryTimeout
 from kg.sparql import sandbox
 from kg.sparql.sandbox import run_isolated
 
@@ -53,6 +53,30 @@ def test_any_other_exception_is_a_query_error_naming_it():
 def test_a_child_that_dies_without_an_answer_is_a_query_error():
     with pytest.raises(QueryError, match=r"^the query process died \(exit code -9\)$"):
         run_isolated(lambda: os.kill(os.getpid(), signal.SIGKILL), timeout=30, max_memory=None)
+
+
+def test_an_engine_that_crashes_is_a_query_error_not_the_memory_ceiling():
+    """A query that crashes the engine (pyoxigraph 0.5 overflows its stack on a DESCRIBE of 3 000 IRIs) is said
+    to be a crash (exit 3), not the memory ceiling (exit 4), whatever the ceiling."""
+    for crash in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):
+        with pytest.raises(QueryError) as got:
+            run_isolated(lambda crash=crash: os.kill(os.getpid(), crash), timeout=30, max_memory=512, where="q.rq")
+        assert type(got.value) is QueryError
+        crashed = f"the query engine crashed on this query (signal {crash.name}); nothing was answered"
+        assert str(got.value) == f"q.rq: {crashed}"
+
+
+def test_an_engine_that_aborts_on_a_failed_allocation_is_at_the_memory_ceiling():
+    """Past the ceiling pyoxigraph (Rust) writes "memory allocation of N bytes failed" and aborts: exit 4."""
+
+    def abort() -> None:
+        os.write(2, b"memory allocation of 448 bytes failed\n")
+        os.kill(os.getpid(), signal.SIGABRT)
+
+    with pytest.raises(QueryMemoryLimit, match=r"memory ceiling of 512 MB"):
+        run_isolated(abort, timeout=30, max_memory=512)
+    with pytest.raises(QueryError, match=r"crashed on this query \(signal SIGABRT\)"):  # the same without a ceiling
+        run_isolated(abort, timeout=30, max_memory=None)
 
 
 def _children() -> set[int]:

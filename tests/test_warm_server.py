@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import array
 import os
+import signal
 import socket
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from kg.sparql import index
 from kg.warm import CACHE_STORES_ENV, encode
-from kg.warm_server import _number, _receive, _same_user, _Server
+from kg.warm_server import _crashed, _number, _receive, _same_user, _Server
 
 
 @pytest.fixture
@@ -130,3 +131,10 @@ def test_a_message_that_is_no_request_is_refused():
         left.sendall(encode([1, 2]))  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="not a request"):
             _receive(right)
+
+
+def test_a_worker_dead_by_a_crash_signal_crashed_and_one_aborted_or_killed_met_its_ceiling():
+    """A worker that dies in its query is said to have crashed (exit 3) on SIGSEGV, SIGBUS, SIGILL, SIGFPE;
+    on SIGABRT (pyoxigraph's at a failed allocation) or SIGKILL (the OOM killer), to have met the memory ceiling."""
+    assert all(_crashed(s) for s in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE))
+    assert not any(_crashed(s) for s in (signal.SIGABRT, signal.SIGKILL, signal.SIGTERM))

@@ -23,6 +23,7 @@ over the link itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -150,8 +151,8 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
     """Write each text to a temporary file beside its target, then rename them all into place.
 
     A function in place of a text writes the file itself, as it goes (:data:`Content`).
-    If any write fails, or the process is interrupted, the temporary files are removed and no target is
-    touched.
+    If any write fails, or the process is interrupted, the temporary files are removed, and the folders
+    made for the targets, and no target is touched.
     A target that is a symbolic link is written through (the link stays); a target
     that is an input of this process is refused (OutputError) before any write.
     """
@@ -166,11 +167,15 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
     import tempfile
 
     staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []  # folders made here: removed again if the write fails (a writing function reads)
     writer = None
+    done = False
     try:
         for target, text in targets.items():
             try:
+                missing = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
                 target.parent.mkdir(parents=True, exist_ok=True)
+                created += missing
                 remove_stale_temporaries(target.parent, target.name)
                 fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.kg{os.getpid()}.", suffix=".tmp", dir=target.parent)
                 os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a published file is readable
@@ -194,9 +199,13 @@ def write_atomically(files: Mapping[Path, Content]) -> None:
             except OSError as exc:
                 raise OutputError(f"cannot write: {exc.strerror}", path=target) from None
             staged.pop(0)
+        done = True
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        for folder in created if not done else ():  # deepest first; a folder that holds anything stays
+            with contextlib.suppress(OSError):
+                folder.rmdir()
 
 
 _RENAME_EXCHANGE = 2  # linux/fs.h: swap the two names in one step

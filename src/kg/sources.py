@@ -290,9 +290,11 @@ class Sources:
         dataset format: no store of the named graphs is made)."""
         from kg.writers.stored import InStore, Listed, Stored
 
-        if merged and triples and not described and self.store_writes_as_read:
-            store = self.merged(which)
-            return Stored([InStore(store, pyoxigraph.DefaultGraph(), blank=False, size=len(store))], triples=True)
+        if merged and triples and not described:
+            store = self.merged(which)  # the strict reader first: a broken file is refused with its position
+            if self.store_writes_as_read:
+                return Stored([InStore(store, pyoxigraph.DefaultGraph(), blank=False, size=len(store))], triples=True)
+            del self._merged[which]  # not written from it: written from the statements as read, below
         store = self.dataset(which)
         extra = []
         if described:

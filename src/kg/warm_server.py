@@ -42,6 +42,8 @@ from kg.warm import (
 _REQUEST_TIMEOUT = 10.0
 #: Where a worker's last words start in its pipe to the warm process, and where its peak memory goes in them.
 _WORDS, _PEAK = b"\0", "\ue000peak\ue000"  # a private-use character: not in any message kg writes
+#: Between the words for the memory ceiling and those for a crash; where the crash's signal name goes.
+_CRASH, _SIGNAL = "\ue000crash\ue000", "\ue000signal\ue000"
 
 
 class _Store:
@@ -210,10 +212,13 @@ class _Server:
                 self.watched.discard(conn)
                 self.selector.unregister(conn)
             code = os.waitstatus_to_exitcode(status)
+            ceiling, _, crash = words.partition(_CRASH)
             if code >= 0:
                 reply = str(code)
-            elif words:  # killed in its query: what a cold run says of its query child then
-                said_code, _, said = words.partition(" ")
+            elif crash and (_crashed(-code) or not ceiling):  # crashed in its query: what a cold run says then
+                reply = crash.replace(_SIGNAL, _signal_name(-code))
+            elif ceiling:  # stopped at the memory ceiling: what a cold run says of its query child then
+                said_code, _, said = ceiling.partition(" ")
                 reply = f"{said_code} {said.replace(_PEAK, str(usage.ru_maxrss // 1024))}"
             else:
                 reply = f"killed by signal {-code}"
@@ -343,6 +348,25 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     return message, list(fds)
 
 
+def _crashed(number: int) -> bool:
+    """Whether a worker dead by signal ``number`` crashed, not at the memory ceiling: pyoxigraph aborts there
+    (SIGABRT), the kernel's OOM killer sends SIGKILL (a cold run reads the engine's words; a worker's are not kept)."""
+    import signal
+
+    from kg.sparql.sandbox import CRASHES
+
+    return number in CRASHES and number != signal.SIGABRT
+
+
+def _signal_name(number: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
 def _last_words(fd: int) -> str:
     """The last words a worker left in its pipe (empty if it left none, or took them back); the pipe is closed."""
     if fd < 0:
@@ -396,11 +420,13 @@ def _work(message: dict[str, Any], fds: list[int], conn: socket.socket, words: i
             os.write(2, (said(exc) + "\n").encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict"))
             os._exit(int(getattr(exc, "exit_code", 4)))
 
-        def last_words(exc: Exception | None) -> None:  # what to say if this process dies in its query
-            text = "" if exc is None else f"{int(getattr(exc, 'exit_code', 4))} {said(exc)}"
+        def last_words(ceiling: Exception | None, crash: Exception | None) -> None:  # if this process dies in its query
+            text = "" if ceiling is None else f"{int(getattr(ceiling, 'exit_code', 4))} {said(ceiling)}"
+            if crash is not None:
+                text += f"{_CRASH}{int(getattr(crash, 'exit_code', 3))} {said(crash)}"
             os.write(words, _WORDS + text.encode("utf-8", "replace"))
 
-        sandbox.in_place(report, last_words, peak=_PEAK)
+        sandbox.in_place(report, last_words, peak=_PEAK, signal_name=_SIGNAL)
         from kg.cli import main
 
         try:

@@ -97,15 +97,17 @@ def _limit_memory(max_memory: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: int | None) -> None:
-    """The query child: run ``target`` under the limits, write the pickled message to ``fd``, and exit."""
-    # Everything the child has to say goes through ``fd``; an engine that aborts (pyoxigraph when an
-    # allocation fails past the ceiling) would otherwise print its own report and backtrace on the terminal.
+def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: int | None, err: int) -> None:
+    """The query child: run ``target`` under the limits, write the pickled message to ``fd``, and exit.
+
+    ``err`` becomes its standard error: what an engine that dies says there (pyoxigraph: "memory
+    allocation of N bytes failed" past the ceiling) is read by the parent, never shown on the terminal.
+    """
     code = 0
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
+        os.set_blocking(err, False)  # a full pipe loses the rest of the words, never blocks the child
+        os.dup2(err, 2)
+        os.close(err)
         # faulthandler (on under pytest and `python -X faulthandler`) writes to its own copy of the
         # parent's stderr, not to fd 2: off, or an expected abort prints "Fatal Python error" there.
         faulthandler.disable()
@@ -169,7 +171,10 @@ def run_isolated(
     sockets in any case). Its address space may grow by ``max_memory`` MB
     (``RLIMIT_AS``; None: no ceiling); past that, the query stops with
     :class:`~kg.errors.QueryMemoryLimit` (exit 4), whether Python raises
-    MemoryError or pyoxigraph aborts. Where ``fork`` is unavailable the query
+    MemoryError or pyoxigraph aborts on a failed allocation (its words on the child's
+    standard error say which); an engine that crashes otherwise (SIGSEGV: pyoxigraph 0.5
+    overflows its stack on some long queries) is a :class:`~kg.errors.QueryError` naming the
+    signal (exit 3). Where ``fork`` is unavailable the query
     runs in a thread that is abandoned at the time limit, without these limits.
     """
     if timeout is None or timeout <= 0:
@@ -181,11 +186,14 @@ def run_isolated(
     _reap_finished()
     deadline = time.monotonic() + timeout
     read_end, write_end = os.pipe()
+    err_read, err_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child never returns from _child
         os.close(read_end)
-        _child(target, write_end, allow_external, max_memory)
+        os.close(err_read)
+        _child(target, write_end, allow_external, max_memory, err_write)
     os.close(write_end)
+    os.close(err_write)
     chunks: list[bytes] = []
     finished = False  # the whole answer read
     try:
@@ -205,10 +213,14 @@ def run_isolated(
     finally:
         os.close(read_end)
         if not finished:
+            os.close(err_read)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     message = _answer(chunks)
+    if message is None:
+        said = _last_words(err_read)
+    os.close(err_read)
     if message is not None and message[0] == "ok":  # the child is exiting: reaped later (its exit takes ~10 ms)
         _EXITING.append(pid)
         _reap_finished()
@@ -218,9 +230,10 @@ def run_isolated(
     _, status = os.waitpid(pid, 0)
     if message is None:  # nothing or half an answer: the child died on its way
         exitcode = os.waitstatus_to_exitcode(status)
-        if max_memory and exitcode in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+        # Past the ceiling pyoxigraph says so and aborts; the kernel's OOM killer sends SIGKILL.
+        if max_memory and (_ALLOCATION_FAILED in said or exitcode == -signal.SIGKILL):
             raise _memory_error(max_memory)
-        raise QueryError(f"the query process died (exit code {exitcode})")
+        raise QueryError(_died(exitcode), path=where)
     if message[0] == "memory":
         raise _memory_error(max_memory)
     if message[0] == "kgerror":
@@ -229,20 +242,24 @@ def run_isolated(
     raise QueryError(f"the query failed: {message[1]}")
 
 
-#: (report, last_words, peak) of :func:`in_place`, for this process's next limited query.
-_IN_PLACE: list[tuple[Callable[[KgError], None], Callable[[KgError | None], None], str]] = []
+#: What a process leaves to be said if it dies in its query: the error at the memory ceiling (None without one),
+#: and the error of a crash (see :func:`in_place`).
+LastWords = Callable[[KgError | None, KgError | None], None]
+#: (report, last_words, peak, signal_name) of :func:`in_place`, for this process's next limited query.
+_IN_PLACE: list[tuple[Callable[[KgError], None], LastWords, str, str]] = []
 
 
-def in_place(report: Callable[[KgError], None], last_words: Callable[[KgError | None], None], peak: str) -> None:
+def in_place(report: Callable[[KgError], None], last_words: LastWords, peak: str, signal_name: str) -> None:
     """This process ends after its command: its next limited query runs here, under the limits, without a fork.
 
     ``report(error)`` is called from the watchdog thread when the time limit passes, while the
-    engine still works: it must say so and end the process (``os._exit``). ``last_words(error)``
-    leaves what is to be said if the process dies in the query (the memory ceiling: pyoxigraph
-    aborts), ``peak`` standing for its peak memory in MB; ``last_words(None)`` takes it back.
+    engine still works: it must say so and end the process (``os._exit``). ``last_words(ceiling,
+    crash)`` leaves what is to be said if the process dies in the query: at the memory ceiling
+    (pyoxigraph aborts; ``peak`` stands for its peak memory in MB) or in a crash of the engine
+    (``signal_name`` stands for the signal's name); ``last_words(None, None)`` takes them back.
     The network, once left, and the ceiling stay for the rest of the process.
     """
-    _IN_PLACE[:] = [(report, last_words, peak)]
+    _IN_PLACE[:] = [(report, last_words, peak, signal_name)]
 
 
 def _run_here(
@@ -252,8 +269,9 @@ def _run_here(
     max_memory: int | None,
     where: str | None,
     report: Callable[[KgError], None],
-    last_words: Callable[[KgError | None], None],
+    last_words: LastWords,
     peak: str,
+    signal_name: str,
 ) -> T:
     """:func:`run_isolated` in this disposable process (see :func:`in_place`)."""
 
@@ -267,7 +285,9 @@ def _run_here(
         sys.addaudithook(_block_network)
     import threading  # a watchdog thread only where the query runs in place
 
-    last_words(located(_memory_error(max_memory, peak)) if max_memory else None)
+    last_words(
+        located(_memory_error(max_memory, peak)) if max_memory else None, located(QueryError(_crashed(signal_name)))
+    )
     stopped, finishing = threading.Event(), threading.Lock()
     timed_out = located(QueryTimeout(f"the query was stopped after {timeout:g} s (time limit; see --timeout)"))
 
@@ -295,7 +315,40 @@ def _run_here(
         stopped.set()
         os.dup2(saved_stderr, 2)
         os.close(saved_stderr)
-        last_words(None)
+        last_words(None, None)
+
+
+#: What pyoxigraph (Rust) writes on standard error when an allocation fails (past the memory ceiling).
+_ALLOCATION_FAILED = b"memory allocation of "
+
+
+def _last_words(fd: int) -> bytes:
+    """What a dead query child wrote on its standard error (the pipe ``fd``; at most 64 KiB, never waiting)."""
+    os.set_blocking(fd, False)
+    with contextlib.suppress(BlockingIOError, OSError):
+        return os.read(fd, 1 << 16)
+    return b""
+
+
+def _died(exitcode: int) -> str:
+    """The message of a query process that died on its own, neither at the time limit nor at the memory ceiling.
+
+    >>> _died(-11)
+    'the query engine crashed on this query (signal SIGSEGV); nothing was answered'
+    >>> _died(-9), _died(70)
+    ('the query process died (exit code -9)', 'the query process died (exit code 70)')
+    """
+    if -exitcode in CRASHES:
+        return _crashed(signal.Signals(-exitcode).name)
+    return f"the query process died (exit code {exitcode})"
+
+
+def _crashed(signal_name: str) -> str:
+    return f"the query engine crashed on this query (signal {signal_name}); nothing was answered"
+
+
+#: The signals of a process that crashed (rather than was stopped from outside).
+CRASHES = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT})
 
 
 #: Query children that sent their whole answer and are exiting; reaped by :func:`_reap_finished`.
