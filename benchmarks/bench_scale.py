@@ -21,7 +21,7 @@ prepares, parameters at their defaults, so only the layers differ):
 - **kg**: ``kg.query(name, engine=<oxigraph engine>)`` and the table it prints, on a store
   loaded once the way ``kg query`` loads it (kg's default engine: pyoxigraph);
 - **server**: the same through ``kg.query(name, endpoint=...)`` on the Oxigraph server
-  over HTTP (``kg.serve.start_server``);
+  over HTTP (``kg.store_server.start_server``);
 - **pyoxigraph**: ``pyoxigraph.Store.query`` on a store loaded with ``Store.load``, rows
   materialised: the floor.
 """
@@ -171,7 +171,7 @@ def worker(kind: str, data: Path, runs: int, load_runs: int) -> dict[str, Any]:
             where: dict[str, Any] = {"engine": engine}
         else:
             from kg.processes import free_port
-            from kg.serve import start_server
+            from kg.store_server import start_server
 
             def start() -> Any:
                 return start_server([data], port=free_port(), timeout=60)

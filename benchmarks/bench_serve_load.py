@@ -316,7 +316,7 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
 
     from kg.processes import free_port, stop
-    from kg.serve import start_server
+    from kg.store_server import start_server
 
     folder = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     cells: list[Cell] = []

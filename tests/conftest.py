@@ -91,17 +91,18 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         return
     from kg.sparql import library
 
-    # kg.serve's, kg.push's and kg.site's keyword defaults are taken when they are first imported: before the patch
-    # below, so that they are the production ones whichever test imports them first (tests/test_limits.py checks them).
-    for module in ("kg.serve", "kg.push", "kg.site"):
+    # kg.store_server's, kg.serve's, kg.push's and kg.site's keyword defaults are taken when they are first
+    # imported: before the patch below, so that they are the production ones whichever test imports them first
+    # (tests/test_limits.py checks them).
+    for module in ("kg.store_server", "kg.serve", "kg.push", "kg.site"):
         importlib.import_module(module)
     for name in ("QUERY_TIMEOUT", "SERVE_TIMEOUT", "PUSH_TIMEOUT"):
         monkeypatch.setattr(limits, name, TEST_TIME_LIMIT)
-    from kg import push, serve
+    from kg import push, serve, store_server
     from kg.sparql.endpoint import EndpointEngine
 
     for function in (library.run_query, library.query, library.check_queries, EndpointEngine.__init__,
-                     serve.start_server, serve.serve, push.push):  # fmt: skip
+                     store_server.start_server, serve.serve, push.push):  # fmt: skip
         monkeypatch.setitem(function.__kwdefaults__, "timeout", TEST_TIME_LIMIT)
 
 

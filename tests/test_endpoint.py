@@ -352,7 +352,7 @@ def test_a_json_ld_answer_with_an_inline_context_is_read(fake, run_kg):
 def test_the_oxigraph_servers_own_time_limit_exits_4(run_kg):
     """Oxigraph cancels at --timeout-s mid-answer: 200, then its words where the rows should be."""
     from kg.processes import free_port
-    from kg.serve import start_server
+    from kg.store_server import start_server
 
     # Some 40 million pairs, a SHA-256 each: a minute of work. Oxigraph looks at its clock between the outer
     # rows, so it stops this one at its limit (a third pattern made it count for tens of seconds past it).

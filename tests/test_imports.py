@@ -21,7 +21,8 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
-6. applications: site, serve, push, proxy, readable, publish/, build, notebook, cli/, launch, warm, warm_server,
+6. applications: site, serve, store_server (the Oxigraph server kg serve runs), push, proxy, readable,
+   publish/, build, notebook, cli/, launch, warm, warm_server,
    and the package's face.
 """
 
@@ -97,7 +98,20 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"kg.explore"}),  # and every kg.explore.* module
     frozenset(
         "kg." + n
-        for n in ["site", "serve", "push", "proxy", "readable", "publish", "build", "notebook", "cli", "launch", "warm"]
+        for n in [
+            "site",
+            "serve",
+            "store_server",
+            "push",
+            "proxy",
+            "readable",
+            "publish",
+            "build",
+            "notebook",
+            "cli",
+            "launch",
+            "warm",
+        ]
     )
     | {"kg", "kg.__main__", "kg.warm_server"},
 )

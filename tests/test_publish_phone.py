@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 #: of its links.
 READ = """() => [document.documentElement.scrollWidth, window.innerWidth, document.documentElement.lang,
     document.querySelector('main')?.innerText ?? '',
-    [...document.querySelectorAll('main a[title]')].map(a => a.title)]"""
+    [...document.querySelectorAll('main a[title]')].map(a => a.title),
+    Math.min(...[...document.querySelectorAll('.statements td:first-child')].map(td => td.offsetWidth), 9999)]"""
 
 #: Pages of kg serve no wider than the phone.
 NARROW = [
@@ -64,6 +65,7 @@ class Read:
     lang: str
     text: str
     titles: list[str]
+    statement: int  # the narrowest cell of a statement in the page's statements tables, px (9999: none)
     links: list[str] = field(default_factory=list)
     explorer: tuple[str, str] | None = None
 
@@ -108,6 +110,12 @@ def test_no_page_of_kg_serve_is_wider_than_a_phone(served, path):
     page = served[path]
     assert page.width <= page.screen == 390, f"{path}: {page.width} px on a {page.screen} px screen"
     assert page.lang == ("fa" if "fa" in path else "en")
+
+
+@pytest.mark.parametrize("path", ["/id/kazakhstan.fa.html", "/id/kazakhstan.html"])
+def test_an_entity_pages_statements_are_cards_as_wide_as_the_phone(served, path):
+    """The statements table kept three columns: the statement got some 80 px, a word a line (the page 11 600 px)."""
+    assert served[path].statement >= served[path].screen * 2 // 3, served[path].statement
 
 
 @pytest.mark.slow

@@ -102,6 +102,8 @@ def test_a_question_link_runs_live_on_the_static_site(tabs, served):
         page.goto(served + "sparql.fa.html?q=cq04-statements-by-speaker&speaker=kgi:kassym-jomart-tokayev")
         page.locator("#sparql-table").wait_for(timeout=60_000)
         info = page.locator("#sparql-info").inner_text()  # the explorer's strings and digits (format.js)
+        begins = page.locator("#sparql-table tbody td:last-child").all_inner_texts()  # ?begin: an offset, integer
+        assert begins and all(re.fullmatch(r"[۰-۹٬]+", cell) for cell in begins), begins  # not «4283»
         assert info.startswith(f"سطرها: {len(expected.rows)}".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
         assert not re.search(r"[0-9]", info.replace("CSV", "")), info
         status = page.locator("#sparql-status").inner_text()  # «۰٫۷۵ ثانیه», not «۰.۷۵»: the one number formatter

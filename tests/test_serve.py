@@ -40,12 +40,13 @@ from kg.errors import EndpointError, ExitCode, QueryError, QueryTimeout, ServerE
 from kg.limits import serve_max_workers
 from kg.processes import free_port
 from kg.push import DEFAULT_GRAPH, push
-from kg.serve import Server, find_binary, serve, start_server
+from kg.serve import serve
 from kg.sparql.compare import compare, read_expected
 from kg.sparql.endpoint import EndpointEngine
 from kg.sparql.engines import open_engine
 from kg.sparql.files import find_query, list_queries, read_query_text
 from kg.sparql.library import run_query
+from kg.store_server import Server, start_server
 from kg_serve import start_kg_serve
 
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
@@ -326,31 +327,6 @@ def test_a_busy_port_is_a_clear_error(run_kg):
         ExitCode.SERVER,
         f"kg serve: error: port {port} on 127.0.0.1 is busy: choose another with --port\n",
     )
-
-
-def test_a_missing_server_binary_is_a_clear_error(run_kg, monkeypatch, tmp_path):
-    monkeypatch.setenv("KG_OXIGRAPH", str(tmp_path / "oxigraph"))
-    code, _, err = run_kg("serve", "--port", str(free_port()), "--data", str(MINI[0]))
-    assert (code, err) == (
-        ExitCode.SERVER,
-        f"kg serve: error: the oxigraph server binary is not an executable file: {tmp_path / 'oxigraph'}\n",
-    )
-    monkeypatch.delenv("KG_OXIGRAPH")
-    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(ServerError) as caught:
-        find_binary()
-    assert str(caught.value) == "the oxigraph server binary was not found: install it with `pip install oxigraph`"
-
-
-@pytest.mark.server
-def test_a_server_that_exits_at_once_shows_its_stderr(tmp_path):
-    fake = tmp_path / "oxigraph"
-    fake.write_text("#!/bin/sh\necho 'Error: something went wrong' >&2\nexit 3\n", encoding="utf-8")
-    fake.chmod(0o755)
-    with pytest.raises(ServerError) as caught:
-        start_server(MINI, port=free_port(), binary=fake)
-    assert str(caught.value) == "the oxigraph server exited with code 3: Error: something went wrong"
 
 
 # --------------------------------------------------------------------------- kg push

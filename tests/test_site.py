@@ -504,7 +504,7 @@ def _cpu_ticks(pid: int) -> int:
 def _fake_oxigraph(folder: Path, restart: str) -> Path:
     """An ``oxigraph`` for kg serve (``KG_OXIGRAPH``): the real one at the first start; at a restart, after the
     test opens ``folder/gate`` (``restart="gated"``), or a broken store's error at once (``"broken"``)."""
-    from kg.serve import find_binary
+    from kg.store_server import find_binary
 
     real = find_binary()
     os.mkfifo(folder / "gate")

@@ -8,7 +8,7 @@
    it). The URL says what to run: sparql.html?q=cq04&speaker=kgi:kassym-jomart-tokayev runs cq04 with
    that speaker when the page opens (a shareable link to a live question), ?text=... a query of one's own. */
 import { $, el } from "./dom.js";
-import { formatCount, formatNumber, localDigits, translate } from "./format.js";
+import { DATES, NUMERIC, formatCount, formatNumber, localDigits, translate } from "./format.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
 import { bindParams } from "./sparql-params.js";
 import { problemOf as problemText } from "./sparql-messages.js";
@@ -67,6 +67,18 @@ function showQuestion(name, values) {
 
 const problemOf = (error) => problemText(error, { t, digits, limits: S.limits });
 
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+
+/* A literal as the page's reader reads it, as the explorer's tables write it: numbers grouped in the page's
+   digits, booleans as yes/no in its language, dates in its digits; other text isolated in its own language. */
+function literalText(term) {
+  const type = term.datatype && term.datatype.startsWith(XSD) ? "xsd:" + term.datatype.slice(XSD.length) : "";
+  if (NUMERIC.has(type)) return el("bdi", { dir: "ltr" }, formatNumber(term.value, S.lang));
+  if (type === "xsd:boolean" && (term.value === "true" || term.value === "false")) return t(term.value === "true" ? "sparqlYes" : "sparqlNo");
+  if (DATES.has(type)) return el("bdi", { dir: "ltr" }, localDigits(term.value, S.lang));
+  return bdi(term.value, term["xml:lang"]);
+}
+
 function cell(term, label) {
   if (!term) return "";
   if (term.type === "uri") {
@@ -75,7 +87,7 @@ function cell(term, label) {
     const shown = bdi(text, label ? label["xml:lang"] : page ? S.lang : undefined);
     return page ? el("a", { href: page[0], title: term.value }, shown) : el("span", { title: term.value }, shown);
   }
-  if (term.type === "literal") return el("span", { title: term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype || "" }, bdi(term.value, term["xml:lang"]));
+  if (term.type === "literal") return el("span", { title: term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype || "" }, literalText(term));
   return bdi(term.type === "bnode" ? "_:" + term.value : JSON.stringify(term.value));
 }
 

@@ -1,0 +1,66 @@
+"""kg.store_server: the Oxigraph server kg serve runs — its binary found, a clear error when it is missing or
+exits at once, and the stores a killed kg serve left behind removed at the next start. (The server's answers,
+over HTTP: test_serve.py.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from kg import store_server
+from kg.errors import ExitCode, ServerError
+from kg.processes import free_port
+from kg.store_server import find_binary, start_server
+
+MINI = [Path(__file__).parent / "fixtures" / "query" / "mini.ttl"]
+
+
+def test_a_missing_server_binary_is_a_clear_error(run_kg, monkeypatch, tmp_path):
+    monkeypatch.setenv("KG_OXIGRAPH", str(tmp_path / "oxigraph"))
+    code, _, err = run_kg("serve", "--port", str(free_port()), "--data", str(MINI[0]))
+    assert (code, err) == (
+        ExitCode.SERVER,
+        f"kg serve: error: the oxigraph server binary is not an executable file: {tmp_path / 'oxigraph'}\n",
+    )
+    monkeypatch.delenv("KG_OXIGRAPH")
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ServerError) as caught:
+        find_binary()
+    assert str(caught.value) == "the oxigraph server binary was not found: install it with `pip install oxigraph`"
+
+
+@pytest.mark.server
+def test_a_server_that_exits_at_once_shows_its_stderr(tmp_path):
+    fake = tmp_path / "oxigraph"
+    fake.write_text("#!/bin/sh\necho 'Error: something went wrong' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    with pytest.raises(ServerError) as caught:
+        start_server(MINI, port=free_port(), binary=fake)
+    assert str(caught.value) == "the oxigraph server exited with code 3: Error: something went wrong"
+
+
+def test_a_store_left_by_a_killed_kg_serve_is_removed_and_a_living_ones_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid is free now
+    stores = {}
+    for name, owner in (("dead", dead.pid), ("alive", os.getpid()), ("unowned", None)):
+        folder = tmp_path / f"kg-oxigraph-{name}"
+        (folder / "store").mkdir(parents=True)
+        if owner is not None:
+            (folder / "owner.pid").write_text(str(owner), encoding="utf-8")
+        stores[name] = folder
+    (tmp_path / "other").mkdir()
+    store_server._remove_stale_stores()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg-oxigraph-alive", "kg-oxigraph-unowned", "other"]
+
+
+def test_an_ipv6_host_is_bracketed_in_the_servers_url():
+    assert store_server.url_of("127.0.0.1", 8080) == "http://127.0.0.1:8080/"
+    assert store_server.url_of("::1", 8080) == "http://[::1]:8080/"
