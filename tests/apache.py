@@ -2,7 +2,8 @@
 
 Habit 9 of STYLE.md: a free 127.0.0.1 port, a deadline for the start, the error log in the
 failure message, then SIGTERM (and kill) at the end. The config loads only what the tests need
-(mod_rewrite, mod_alias, mod_mime, mod_dir) and lives in a temporary folder.
+(mod_rewrite, mod_alias, mod_mime, mod_dir; mod_headers, mod_filter and mod_deflate, which the rules
+use where a host has them) and lives in a temporary folder.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def running_apache(folder: Path, aliases: Mapping[str, Path]) -> Iterator[str]:
     if not Path(APACHE).exists():
         pytest.skip("Debian's apache2 is not installed (apt-get install apache2)")
     port = free_port()
-    modules = ["mpm_event", "authz_core", "alias", "rewrite", "mime", "dir"]
+    modules = ["mpm_event", "authz_core", "alias", "rewrite", "mime", "dir", "headers", "filter", "deflate"]
     lines = [
         f'ServerRoot "{folder}"',
         "ServerName 127.0.0.1",

@@ -116,4 +116,4 @@ def test_the_static_host_serves_every_suffix_with_its_media_type_and_charset():
         assert f"AddType {media} .{ext}" in rules
     assert "AddCharset utf-8 .html .ttl .nt .jsonld .rdf .json .xml" in rules
     assert "ErrorDocument 404 /404.html" in rules
-    assert rules[rules.index('<Files "void">') + 1] == "  ForceType text/turtle"
+    assert rules[rules.index('<Files "void">') + 1] == '  ForceType "text/turtle; charset=utf-8"'

@@ -266,6 +266,25 @@ def test_the_static_site_searches_in_the_browser_and_loads_clean(apache, tabs):
         assert {urllib.parse.urlsplit(u).netloc for u in requests} == {urllib.parse.urlsplit(apache).netloc}
 
 
+def test_apache_says_what_its_answers_vary_by_and_compresses_text_for_who_asks(apache, site):
+    """A redirect of the w3id rules names the headers it was chosen by (Vary), for shared caches; the dataset
+    description at its well-known address has its charset; text comes gzipped only to a client that asks."""
+    import gzip
+
+    for accept in ("text/turtle", "text/html"):
+        status, headers, _ = _get(f"{apache}/iran-kazakhstan-kg/id/kazakhstan", accept, follow=False)
+        assert status == 303 and {v.strip() for v in headers["vary"].split(",")} >= {"Accept", "Accept-Language"}
+    status, headers, _ = _get(f"{apache}/static/.well-known/void", "*/*", follow=False)
+    assert (status, headers["content-type"]) == (200, "text/turtle; charset=utf-8")
+    for page in ("id/kazakhstan.fa.html", "id/kazakhstan.ttl", "search.js"):
+        request = urllib.request.Request(f"{apache}/static/{page}", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.headers["Content-Encoding"] == "gzip", page
+            assert gzip.decompress(response.read()) == (site / page).read_bytes()
+        with urllib.request.urlopen(f"{apache}/static/{page}", timeout=30) as response:
+            assert response.headers["Content-Encoding"] is None and response.read() == (site / page).read_bytes()
+
+
 def test_apache_serves_the_opensearch_documents_whose_page_template_finds_by_name(apache, site):
     """Each language's OpenSearch document, as Apache serves it from the site's .htaccess; its page template
     points at the site's host (kg build publishes at the default host) and names the search page."""

@@ -30,6 +30,12 @@ from __future__ import annotations
 from kg.namespaces import BASE
 from kg.publish.conneg import MEDIA_TYPES
 
+#: The media types of the site that are text, compressed for a client that asks (mod_deflate).
+_COMPRESSED = (
+    *dict.fromkeys(media for media in MEDIA_TYPES.values()),
+    *("text/css", "text/javascript", "application/json", "image/svg+xml", "application/xml"),
+    "application/opensearchdescription+xml",
+)
 #: The order in which an Accept header is tried against the RDF types (mod_rewrite has no q-values).
 _ORDER = ("ttl", "jsonld", "nt", "rdf")
 _DOCUMENTS = r"(ontology|vocabularies|shapes|dataset|data|void)(/[0-9][0-9.]*)?"
@@ -50,6 +56,11 @@ def w3id_rules(host: str) -> str:
         "# Things (id/...) answer 303 to the document Accept asks for; documents (ontology, dataset...) 302.",
         "Options +FollowSymLinks",
         "RewriteEngine on",
+        "# Where a redirect goes depends on these headers: a shared cache must not hand one client's to another",
+        "# (mod_rewrite's own Vary is not sent on a redirect).",
+        "<IfModule mod_headers.c>",
+        '  Header always merge Vary "Accept, Accept-Language"',
+        "</IfModule>",
         "",
         "# The documents themselves: the same path on the host",
         rf"RewriteRule ^(.+\.(html|ttl|nt|jsonld|rdf|gz|json|xml))$ {host}$1 [R=302,L]",
@@ -99,7 +110,7 @@ def site_rules(prefix: str = "/") -> str:
         f"  ErrorDocument 404 {prefix}404.fa.html",
         "</If>",
         '<Files "void">',
-        "  ForceType text/turtle",
+        '  ForceType "text/turtle; charset=utf-8"',
         "</Files>",
         '<FilesMatch "^opensearch(\\.fa)?\\.xml$">',
         '  ForceType "application/opensearchdescription+xml; charset=utf-8"',
@@ -107,6 +118,12 @@ def site_rules(prefix: str = "/") -> str:
         '<FilesMatch "^\\.ht">',
         "  Require all denied",
         "</FilesMatch>",
+        "# Text compressed for the clients that ask for it, where the host has the modules",
+        "<IfModule mod_deflate.c>",
+        "<IfModule mod_filter.c>",
+        f"  AddOutputFilterByType DEFLATE {' '.join(_COMPRESSED)}",
+        "</IfModule>",
+        "</IfModule>",
         "# A static site is read only. (TRACE is answered before this file is read: set TraceEnable off.)",
         "RewriteEngine on",
         "RewriteCond %{REQUEST_METHOD} !^(GET|HEAD|OPTIONS)$",
