@@ -99,6 +99,12 @@ def test_a_question_link_runs_live_on_the_static_site(tabs, served):
             "async () => kgSparql.sparql('ASK { ?s a <https://w3id.org/iran-kazakhstan-kg/ontology#Agreement> }')"
         )
         assert answer["boolean"] is True
+        crashed = page.evaluate(  # 3 000 IRIs to DESCRIBE overflow the engine's stack, which leaves it unusable
+            "async (text) => kgSparql.sparql(text).then(() => 'answered', (error) => error.code)",
+            "DESCRIBE " + " ".join(f"<urn:x{i}>" for i in range(3000)),
+        )
+        assert crashed == "crashed"
+        assert page.evaluate("async () => kgSparql.sparql('ASK {}')")["boolean"] is True  # a fresh engine answers
         page.goto(served + "sparql.fa.html?q=cq04-statements-by-speaker&speaker=kgi:kassym-jomart-tokayev")
         page.locator("#sparql-table").wait_for(timeout=60_000)
         info = page.locator("#sparql-info").inner_text()  # the explorer's strings and digits (format.js)

@@ -150,6 +150,10 @@ export class Engine {
       job.resolve({ results: message.results, ms: message.ms, wallMs: performance.now() - job.started });
     } else if (message.type === "refused") {
       job.reject(new SparqlError("refused", policyMessage(message.policy), { policy: message.policy }));
+    } else if (message.broken) {
+      this.worker.terminate(); // its engine is unusable after this: the next query starts a new worker
+      this.ready = null;
+      job.reject(new SparqlError("crashed", message.message));
     } else {
       job.reject(new SparqlError("error", message.message));
     }

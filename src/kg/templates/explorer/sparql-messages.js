@@ -14,6 +14,7 @@ export function problemOf(error, words) {
     }
     if (error.code === "timeout") return t("sparqlTimeout", { s: digits(limits.timeoutMs / 1000) });
     if (error.code === "stopped") return t("sparqlStopped");
+    if (error.code === "crashed") return t("sparqlCrashed");
   }
   return t("sparqlError", { message: String(error && error.message ? error.message : error) });
 }

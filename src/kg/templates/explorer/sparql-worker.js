@@ -126,6 +126,9 @@ self.onmessage = async (event) => {
     const results = answer(message.text, message.maxRows);
     self.postMessage({ type: "answer", id: message.id, results, ms: performance.now() - started });
   } catch (error) {
-    self.postMessage({ type: "error", id: message.id, message: String(error && error.message ? error.message : error) });
+    /* A stack overflow in the WebAssembly (a RangeError) or a trap leaves Oxigraph's memory unusable (every later
+       query failed "memory access out of bounds"): say so, and the page starts a fresh worker for the next one. */
+    const broken = error instanceof RangeError || (typeof WebAssembly !== "undefined" && error instanceof WebAssembly.RuntimeError);
+    self.postMessage({ type: "error", id: message.id, broken, message: String(error && error.message ? error.message : error) });
   }
 };
