@@ -47,11 +47,12 @@ MAX_QUERY_NESTING = 1000
 #: each as one more level of its algebra, and 1 000 BINDs in a row overflowed the stack of its server's thread
 #: (``kg serve`` lost its store); 500, with 995 levels of nesting around them, were read.
 MAX_QUERY_PARTS = 500
-#: Terms a query's triple patterns may hold (subjects, predicates, objects and path steps; an item in
-#: parentheses counts twice: a collection's item stands for two patterns): Oxigraph plans a query's patterns in time
+#: Terms a query's triple patterns may hold, each pattern written out (``;`` repeats a subject, ``,`` a subject
+#: and predicate; subjects, predicates, objects and path steps; an item in parentheses counts twice: a
+#: collection's item stands for two patterns): Oxigraph plans a query's patterns in time
 #: that grows far faster than their number, and its time limit does not stop the planning. Measured on
 #: the Oxigraph server, empty store, 2 cores: 50 patterns about one subject 0.3 s, 64 0.6 s, 100 2.6 s,
-#: 200 over 20 s; a collection of 200 items 9 s. The library's largest query holds 40.
+#: 200 over 20 s; a collection of 200 items 9 s. The library's largest query holds 46.
 MAX_QUERY_PATTERN_TERMS = 128
 
 #: Seconds the warm query process (kg.warm) waits for a request before it exits; ``KG_CACHE_IDLE=S``.

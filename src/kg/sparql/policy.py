@@ -161,11 +161,15 @@ def _too_many_parts(tokens: Sequence[Token]) -> int | None:
 
 _TOO_MANY_TERMS = (
     f"the query's triple patterns hold more than {MAX_QUERY_PATTERN_TERMS} terms (subjects, predicates, objects, "
-    "path steps; items in parentheses count twice), more than the engines can plan in time: refused"
+    "path steps, each pattern written out; items in parentheses count twice), more than the engines can plan in "
+    "time: refused"
 )
 _TERM_KINDS = frozenset({"var", "iri", "pname", "string", "number", "bnode"})
 #: Words after which a query's variables and expressions are not triple patterns until the next group.
 _CLAUSE_WORDS = frozenset({"SELECT", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET"})
+#: The abbreviations that repeat terms of the pattern before: ``;`` its subject, ``,`` its subject and predicate
+#: (``?s <p> ?a, ?b`` is two patterns of three terms, as written out).
+_REUSING = {";": 1, ",": 2}
 #: Words whose next term names a graph, a service or a function, not a triple pattern's term.
 _NAMING_WORDS = frozenset({"GRAPH", "SERVICE", "SILENT", "FILTER"})
 #: The brackets whose terms are a triple pattern's: a group, a blank node, a collection or a path in parentheses.
@@ -176,7 +180,8 @@ def _too_many_pattern_terms(tokens: Sequence[Token]) -> int | None:
     """The offset of the triple patterns' term one past :data:`~kg.limits.MAX_QUERY_PATTERN_TERMS`, or None.
 
     Counted on the tokens, by the bracket each stands in: a group's ``{`` (its triple patterns' terms
-    count), a blank node's ``[`` (they count) and a collection's or a path's ``(`` inside a pattern (they
+    count, and each ``;`` one more, each ``,`` two: the subject and predicate they repeat), a blank node's ``[``
+    (they count) and a collection's or a path's ``(`` inside a pattern (they
     count twice); and what does not count: an expression's ``(`` (after FILTER, BIND or a function's
     name, or in a SELECT, GROUP BY, ORDER BY or HAVING clause), a VALUES block and a CONSTRUCT template.
     """
@@ -211,6 +216,8 @@ def _too_many_pattern_terms(tokens: Sequence[Token]) -> int | None:
             if stack:
                 stack.pop()
             clause = clause and token.text != "}"  # a subquery's GROUP BY … ends with its group
+        elif in_pattern and token.kind == "punct" and token.text in _REUSING:
+            weight = _REUSING[token.text]
         elif (
             in_pattern and not data_next and not named and (token.kind in _TERM_KINDS or word in ("A", "TRUE", "FALSE"))
         ):

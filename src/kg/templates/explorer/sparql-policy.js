@@ -145,6 +145,8 @@ const TERM_KINDS = new Set(["var", "iri", "pname", "string", "number", "bnode"])
 const CLAUSE_WORDS = new Set(["SELECT", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET"]);
 const NAMING_WORDS = new Set(["GRAPH", "SERVICE", "SILENT", "FILTER"]);
 const PATTERN_CONTEXTS = new Set(["group", "blank", "collection"]);
+// The abbreviations that repeat terms of the pattern before: ";" its subject, "," its subject and predicate.
+const REUSING = { ";": 1, ",": 2 };
 
 // True when the "(" `token`, within a group, opens an expression: after FILTER, BIND or another word
 // (a function's name), or after a function's IRI right after FILTER (`FILTER <f>(?x)`).
@@ -186,6 +188,8 @@ function tooManyTerms(tokens, max) {
     } else if (token.kind === "punct" && "})]".includes(token.text)) {
       stack.pop();
       clause = clause && token.text !== "}";
+    } else if (inPattern && token.kind === "punct" && token.text in REUSING) {
+      weight = REUSING[token.text];
     } else if (inPattern && !dataNext && !named && (TERM_KINDS.has(token.kind) || ["A", "TRUE", "FALSE"].includes(word))) {
       weight = top === "collection" ? 2 : 1;
     }
