@@ -155,8 +155,8 @@ def test_brackets_inside_an_iri_token_count_too():
 
 
 _PARTS = (
-    f"the query chains more than {MAX_QUERY_PARTS} parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side "
-    "by side), more than the engines can plan: refused"
+    f"the query chains more than {MAX_QUERY_PARTS} parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, FILTER, groups "
+    "side by side, expressions of the SELECT clause, resources to DESCRIBE), more than the engines can plan: refused"
 )
 #: One part of each kind, as a query chains them in one group (their groups hold no triple pattern: 500 parts
 #: of one pattern each are past the bound on the patterns' terms, which test_terms_* try).
@@ -199,11 +199,36 @@ def test_parts_up_to_the_limit_pass_one_more_is_refused_at_it(kind):
     assert refusal(_chain(kind, MAX_QUERY_PARTS + 1)) == f"<-e>:{line}:1: {_PARTS}"
 
 
+#: Chains the served Oxigraph's stack could not hold at 3 000 (expressions, DESCRIBE) or 10 000 (FILTERs): n parts.
+_MORE_PARTS = {
+    "filters in one group": lambda n: "SELECT * { " + " ".join(["FILTER(true)"] * (n + 1)) + " }",
+    "select expressions": lambda n: "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(n)) + " {}",
+    "aggregates": lambda n: "SELECT " + " ".join(f"(COUNT(?s) AS ?c{i})" for i in range(n)) + " { ?s ?p ?o }",
+    "describe": lambda n: "DESCRIBE " + " ".join(f"<urn:x{i}>" for i in range(n)),
+}
+
+
+@pytest.mark.parametrize("kind", _MORE_PARTS)
+def test_filters_select_expressions_and_described_resources_are_parts_too(kind):
+    check_policy(read_query_text(_MORE_PARTS[kind](MAX_QUERY_PARTS), name="<-e>"), **_COUNTED)
+    assert refusal(_MORE_PARTS[kind](MAX_QUERY_PARTS + 1)).endswith(_PARTS)
+
+
+def test_filters_in_groups_of_their_own_and_binds_as_are_not_counted_twice():
+    many = MAX_QUERY_PARTS
+    for text in (
+        "SELECT * { " + " ".join(f"OPTIONAL {{ FILTER(?o{i}) }}" for i in range(many)) + " }",
+        "SELECT * { " + " ".join(f"BIND({i} AS ?b{i})" for i in range(many)) + " }",
+        "DESCRIBE ?s WHERE { " + " ".join(f"BIND({i} AS ?b{i})" for i in range(many - 1)) + " }",
+    ):
+        check_policy(read_query_text(text, name="<-e>"), **_COUNTED)
+
+
 def test_parts_are_counted_as_keywords_not_as_names_strings_iris_or_comments():
     many = MAX_QUERY_PARTS + 1
     decoys = [
         "SELECT * { ?s ?p ?o "
-        + " ".join(f'FILTER(?o != "BIND UNION {{}} {{}}" && ?bind{i} != ?optional)' for i in range(many))
+        + " ".join(f'FILTER(?o != "BIND UNION {{}} {{}}" && ?bind{i} != ?optional)' for i in range(MAX_QUERY_PARTS))
         + " }",
         "SELECT * { ?s ?p ?o FILTER(?o IN ("
         + ", ".join(f"<urn:x:MINUS{i}>, x:values{i}" for i in range(many))

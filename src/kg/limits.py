@@ -43,7 +43,8 @@ MAX_MEMORY_MB = 1024
 #: its stack (a segmentation fault, no message) between 2 000 and 5 000 levels of brackets, the Oxigraph
 #: server's between 5 000 and 10 000 chained operators; rdflib's reaches Python's recursion limit. Fixed.
 MAX_QUERY_NESTING = 1000
-#: Parts a query may chain (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side by side): Oxigraph plans
+#: Parts a query may chain (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, FILTER, groups side by side, a SELECT
+#: clause's expressions, resources to DESCRIBE): Oxigraph plans
 #: each as one more level of its algebra, and 1 000 BINDs in a row overflowed the stack of its server's thread
 #: (``kg serve`` lost its store); 500, with 995 levels of nesting around them, were read.
 MAX_QUERY_PARTS = 500
@@ -238,7 +239,8 @@ LIMITS: tuple[Limit, ...] = (
         "MAX_QUERY_PARTS",
         "parts",
         "fixed",
-        "BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH and side-by-side groups of a query",
+        "BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, FILTER, side-by-side groups, SELECT expressions and "
+        "DESCRIBE resources of a query",
     ),
     Limit(
         "MAX_QUERY_PATTERN_TERMS",

@@ -166,6 +166,9 @@ def test_a_query_nested_too_deep_for_oxigraph_is_refused_and_the_server_lives(si
     chained = "SELECT * { " + " ".join(f"BIND(1 AS ?v{i})" for i in range(1000)) + " }"  # crashed Oxigraph's thread
     status, body = _get(site + "query", chained.encode(), "application/sparql-query")
     assert status == 403 and "chains more than 500 parts" in body, body[:300]
+    described = "DESCRIBE " + " ".join(f"<urn:x{i}>" for i in range(3000))  # 35 KB: crashed Oxigraph's thread
+    status, body = _get(site + "query", described.encode(), "application/sparql-query")
+    assert status == 403 and "chains more than 500 parts" in body, body[:300]
     broken = "ASK {" + "[" * 100_000 + "}"
     status, body = _get(site + "query", broken.encode(), "application/sparql-query")
     assert status == 400 and body.startswith("line 1, column 100006: "), body[:300]

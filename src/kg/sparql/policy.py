@@ -134,27 +134,49 @@ def _too_deep(tokens: Sequence[Token]) -> int | None:
 
 
 _TOO_MANY_PARTS = (
-    f"the query chains more than {MAX_QUERY_PARTS} parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, groups side "
-    "by side), more than the engines can plan: refused"
+    f"the query chains more than {MAX_QUERY_PARTS} parts (BIND, OPTIONAL, MINUS, UNION, VALUES, GRAPH, FILTER, groups "
+    "side by side, expressions of the SELECT clause, resources to DESCRIBE), more than the engines can plan: refused"
 )
-#: The keywords that each add a level to the algebra an engine plans (FILTERs of a group are one conjunction).
+#: The keywords that each add a level to the algebra an engine plans. A group's FILTERs are one conjunction, a
+#: chain too (counted apart, from its second FILTER): 10 000 overflowed the served Oxigraph's stack, as did
+#: 3 000 ``(… AS ?v)`` in a SELECT clause and a DESCRIBE of 3 000 IRIs (1 000 of each were read).
 _PART_WORDS = frozenset({"BIND", "OPTIONAL", "MINUS", "UNION", "VALUES", "GRAPH"})
 
 
 def _too_many_parts(tokens: Sequence[Token]) -> int | None:
     """The offset of the part one past :data:`~kg.limits.MAX_QUERY_PARTS`, or None.
 
-    A part is one of :data:`_PART_WORDS` or a group written right after another (``{ } { }``, a join).
-    Nesting is bounded apart (:func:`_too_deep`).
+    A part is one of :data:`_PART_WORDS`, a group written right after another (``{ } { }``, a join), a FILTER
+    after another in the same group (their conjunction is a chain), an
+    ``AS`` of a SELECT clause's expression or a resource to DESCRIBE. Nesting is bounded apart (:func:`_too_deep`).
     """
     parts = 0
     previous = ""
+    binding = describing = False  # a BIND's AS is its part already; a DESCRIBE's resources run to its group
+    filters = [0]  # FILTERs so far in each open group: the second and later chain the group's conjunction
     for token in tokens:
-        word = token.kind == "word" and token.text.upper() in _PART_WORDS
-        if word or (token.kind == "punct" and token.text == "{" and previous == "}"):
+        name = token.text.upper() if token.kind == "word" else ""
+        word = name in _PART_WORDS or (name == "FILTER" and filters[-1] > 0)
+        if name == "FILTER":
+            filters[-1] += 1
+        elif token.kind == "punct" and token.text == "{":
+            filters.append(0)
+        elif token.kind == "punct" and token.text == "}" and len(filters) > 1:
+            filters.pop()
+        if name in ("WHERE", "FROM") or token.text == "{":
+            describing = False
+        expression = name == "AS" and not binding  # a SELECT clause's (… AS ?v)
+        resource = describing and token.kind in ("iri", "pname", "var")
+        if word or expression or resource or (token.kind == "punct" and token.text == "{" and previous == "}"):
             parts += 1
             if parts > MAX_QUERY_PARTS:
                 return token.start
+        if name == "BIND":
+            binding = True
+        elif name == "AS":
+            binding = False
+        elif name == "DESCRIBE":
+            describing = True
         previous = token.text if token.kind == "punct" else ""
     return None
 

@@ -6,7 +6,7 @@
 // prefixed name that starts with SERVICE or FROM, in any case, as written or with \u escapes
 // expanded, is refused; brackets may nest at most `maxNesting` levels (an operator chained in an
 // expression or a path counting as one more), a query may chain at most `maxParts` parts (BIND, OPTIONAL,
-// MINUS, UNION, VALUES, GRAPH, groups side by side), and its triple patterns may hold at most `maxTerms`
+// MINUS, UNION, VALUES, GRAPH, FILTER, groups side by side, SELECT expressions, DESCRIBE resources), and its triple patterns may hold at most `maxTerms`
 // terms (kg.limits.MAX_QUERY_PATTERN_TERMS). The worker checks every query with this before it runs; the
 // page's engine has no network in any case.
 
@@ -124,16 +124,30 @@ function tooDeep(tokens, max) {
 // The words that each add a level to the algebra Oxigraph plans (kg.sparql.policy._PART_WORDS).
 const PART_WORDS = new Set(["BIND", "OPTIONAL", "MINUS", "UNION", "VALUES", "GRAPH"]);
 
-// The offset of the part one past `max` (a part word, or a group right after another), or -1.
+// The offset of the part one past `max` (a part word, a group right after another, a FILTER after another
+// in its group, an AS of a SELECT clause's expression, a resource to DESCRIBE), or -1.
 function tooManyParts(tokens, max) {
   let parts = 0;
   let previous = "";
+  let binding = false; // a BIND's AS is its part already
+  let describing = false; // a DESCRIBE's resources run to its group
+  const filters = [0]; // FILTERs so far in each open group: the second and later chain its conjunction
   for (const token of tokens) {
-    const word = token.kind === "word" && PART_WORDS.has(token.text.toUpperCase());
-    if (word || (token.kind === "punct" && token.text === "{" && previous === "}")) {
+    const name = token.kind === "word" ? token.text.toUpperCase() : "";
+    const chained = name === "FILTER" && filters[filters.length - 1] > 0;
+    if (name === "FILTER") filters[filters.length - 1] += 1;
+    else if (token.kind === "punct" && token.text === "{") filters.push(0);
+    else if (token.kind === "punct" && token.text === "}" && filters.length > 1) filters.pop();
+    if (name === "WHERE" || name === "FROM" || token.text === "{") describing = false;
+    const expression = name === "AS" && !binding;
+    const resource = describing && (token.kind === "iri" || token.kind === "pname" || token.kind === "var");
+    if (PART_WORDS.has(name) || chained || expression || resource || (token.kind === "punct" && token.text === "{" && previous === "}")) {
       parts += 1;
       if (parts > max) return token.start;
     }
+    if (name === "BIND") binding = true;
+    else if (name === "AS") binding = false;
+    else if (name === "DESCRIBE") describing = true;
     previous = token.kind === "punct" ? token.text : "";
   }
   return -1;
