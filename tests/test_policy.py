@@ -381,3 +381,19 @@ def test_chained_operators_nest(operator):
 def _check_path_operator(operator):
     over = "SELECT * { ?s " + operator.join(["<urn:p>"] * 2 * MAX_QUERY_NESTING) + " ?o }"
     assert refusal(over).endswith((DEEP, TERMS))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { VALUES ?x { " + " ".join(["-1"] * 2000) + " } }",  # signs of data, not operators
+        "SELECT * { VALUES (?x ?y) { " + " ".join(["(-1 +2)"] * 2000) + " } }",
+        "SELECT ?c { BIND(CONCAT(" + ", ".join(["1+1"] * 2000) + ") AS ?c) }",  # each argument a tree of its own
+        "SELECT * { FILTER(1 IN (" + ", ".join(["-1"] * 2000) + ")) }",
+        "SELECT * { " + " . ".join(f"?s <urn:p> ?o{i} FILTER(?o{i} != -1)" for i in range(40)) + " }",
+    ],
+    ids=["values", "values-rows", "arguments", "in-list", "patterns"],
+)
+def test_what_does_not_chain_is_not_counted_as_nesting(text):
+    """Regression: a VALUES block of 1 001 negative numbers, or CONCAT of 1 001 sums, was refused as nested too deep."""
+    check_policy(read_query_text(text, name="<-e>"), **_COUNTED)

@@ -108,28 +108,39 @@ def _too_deep(tokens: Sequence[Token]) -> int | None:
     """The offset of the bracket or operator that nests one level too deep, or None.
 
     A level is a bracket inside another, or an operator chained to the ones before it within the same
-    bracket (``1+1+…`` of 10 000 links overflowed the Oxigraph server's stack). Brackets inside an IRI
-    token count too: ``?a<((...))>?b`` is an IRI to the tokenizer but a comparison with nested brackets
-    to Oxigraph.
+    bracket (``1+1+…`` of 10 000 links overflowed the Oxigraph server's stack); a ``,``, ``;`` or ``.``
+    ends a chain (each argument or pattern is a tree of its own), and the signs of a VALUES block's
+    numbers are data. Brackets inside an IRI token count too: ``?a<((...))>?b`` is an IRI to the
+    tokenizer but a comparison with nested brackets to Oxigraph.
     """
     depth = 0
     chained = [0]  # operators chained at each open bracket's level
+    data = 0  # brackets open inside a VALUES block
+    values_next = False
     for token in tokens:
+        if token.kind == "word" and token.text.upper() == "VALUES":
+            values_next = True
         if token.kind == "punct" and token.text in _OPERATORS:
-            chained[-1] += depth > 0  # outside every bracket: SELECT *
+            chained[-1] += depth > 0 and not data  # outside every bracket: SELECT *
             if depth + sum(chained) > MAX_QUERY_NESTING:
                 return token.start
             continue
+        if token.kind == "punct" and token.text in ",;.":
+            chained[-1] = 0
         text = token.text if token.kind in ("punct", "iri") else ""
         for index, char in enumerate(text):
             if char in "{([":
                 depth += 1
                 chained.append(0)
+                if data or (char == "{" and values_next):
+                    data += 1
+                    values_next = False
                 if depth + sum(chained) > MAX_QUERY_NESTING:
                     return token.start + index
             elif char in "})]" and depth:
                 depth -= 1
                 chained.pop()
+                data = max(0, data - 1)
     return None
 
 

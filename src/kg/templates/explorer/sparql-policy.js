@@ -92,29 +92,39 @@ function expandEscapes(text) {
 const OPERATORS = new Set(["||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "!", "|", "^"]);
 
 // The offset of the bracket or operator that nests one level deeper than `max`, or -1: a level is a
-// bracket inside another, or an operator chained to the ones before it within the same bracket
-// (brackets inside an IRI token count too: `?a<((...))>?b` is an IRI to the tokenizer but a comparison
-// to Oxigraph).
+// bracket inside another, or an operator chained to the ones before it within the same bracket; a
+// "," ";" or "." ends a chain and a VALUES block's signs are data (kg.sparql.policy._too_deep).
+// Brackets inside an IRI token count too: `?a<((...))>?b` is an IRI to the tokenizer but a comparison
+// to Oxigraph.
 function tooDeep(tokens, max) {
   let depth = 0;
   const chained = [0];
+  let data = 0; // brackets open inside a VALUES block: its numbers' signs are data
+  let valuesNext = false;
   const total = () => depth + chained.reduce((a, b) => a + b, 0);
   for (const token of tokens) {
+    if (token.kind === "word" && token.text.toUpperCase() === "VALUES") valuesNext = true;
     if (token.kind === "punct" && OPERATORS.has(token.text)) {
-      if (depth > 0) chained[chained.length - 1] += 1; // outside every bracket: SELECT *
+      if (depth > 0 && !data) chained[chained.length - 1] += 1; // outside every bracket: SELECT *
       if (total() > max) return token.start;
       continue;
     }
+    if (token.kind === "punct" && ",;.".includes(token.text)) chained[chained.length - 1] = 0; // a chain ends
     if (token.kind !== "punct" && token.kind !== "iri") continue;
     for (let k = 0; k < token.text.length; k += 1) {
       const char = token.text[k];
       if ("{([".includes(char)) {
         depth += 1;
         chained.push(0);
+        if (data || (char === "{" && valuesNext)) {
+          data += 1;
+          valuesNext = false;
+        }
         if (total() > max) return token.start + k;
       } else if ("})]".includes(char) && depth > 0) {
         depth -= 1;
         chained.pop();
+        data = Math.max(0, data - 1);
       }
     }
   }
