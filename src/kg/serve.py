@@ -42,8 +42,15 @@ from kg.store_server import Server, die_with_parent, listen, start_server, url_o
 
 
 @contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Let SIGTERM stop :func:`serve` the way Ctrl-C does, so the store is removed either way."""
+def _sigterm_as_interrupt() -> Iterator[list[int]]:
+    """Let SIGTERM stop :func:`serve` the way Ctrl-C does, so the store is removed either way; the signals
+    taken are kept in the list it gives.
+
+    The KeyboardInterrupt is raised wherever Python runs the handler, and some places swallow it: the
+    logging module's callbacks that ``os.fork`` runs in the parent print "Exception ignored" and go on (a
+    SIGTERM sent as the first worker was forked left kg serve serving). So the list is read again before
+    kg serve starts serving (:func:`_serve_site`).
+    """
 
     interrupted: list[int] = []
 
@@ -53,14 +60,15 @@ def _sigterm_as_interrupt() -> Iterator[None]:
             raise KeyboardInterrupt
 
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGINT)}
     except ValueError:  # not the main thread
-        yield
+        yield interrupted
         return
     try:
-        yield
+        yield interrupted
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @dataclass
@@ -131,7 +139,7 @@ def serve(
         entailment=entailment, allowed_hosts=tuple(allowed_hosts), max_body=max_body, slots=slots, queue=queue,
         head_timeout=head_timeout, workers=workers, max_memory=max_memory,
     )  # fmt: skip
-    with _sigterm_as_interrupt():
+    with _sigterm_as_interrupt() as interrupted:
         from kg.httpd import raise_open_files_limit
 
         raise_open_files_limit()
@@ -142,7 +150,7 @@ def serve(
             sock.close()
             raise
         try:
-            _serve_site(options, backend, sock, on_ready)
+            _serve_site(options, backend, sock, on_ready, stopped=lambda: bool(interrupted))
         finally:
             sock.close()
             backend.stop()
@@ -168,13 +176,19 @@ class SiteOptions:
 
 
 def _serve_site(
-    options: SiteOptions, backend: Server, sock: socket.socket, on_ready: Callable[[RunningSite], None] | None
+    options: SiteOptions,
+    backend: Server,
+    sock: socket.socket,
+    on_ready: Callable[[RunningSite], None] | None,
+    *,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> None:
     """Serve the site on ``sock`` in ``options.workers`` processes, the Oxigraph child supervised, until stopped.
 
     The workers are forked before any thread of this process starts; the supervisor's thread (which
     restarts the child: :mod:`kg.supervisor`) after them, in this process only, sharing the child's
-    :class:`~kg.supervisor.Health` with every worker.
+    :class:`~kg.supervisor.Health` with every worker. ``stopped()`` says whether a stop signal came that a
+    swallowed KeyboardInterrupt may have hidden (see :func:`_sigterm_as_interrupt`): then nothing is served.
     """
     import kg.guard
     import kg.httpd
@@ -190,6 +204,8 @@ def _serve_site(
     try:
         for _ in range(options.workers - 1):  # before any thread of this process starts
             forked.append(_fork_worker(lambda: _site_server(options, backend.query_url, health, port), sock))
+            if stopped():
+                raise KeyboardInterrupt
         server = _site_server(options, backend.query_url, health, port)
         supervisor = Supervisor(
             backend, health, on_give_up=lambda: setattr(server, "should_exit", True), max_memory=options.max_memory
@@ -202,6 +218,8 @@ def _serve_site(
         # in flight waiting) every few thousand answers.
         gc.freeze()
         with contextlib.suppress(KeyboardInterrupt):
+            if stopped():
+                raise KeyboardInterrupt
             server.run(sockets=[sock])
         if supervisor.gave_up is not None:  # Oxigraph kept dying
             raise ServerError(supervisor.gave_up)
