@@ -212,11 +212,11 @@ _PATTERN_CONTEXTS = frozenset({"group", "blank", "collection"})
 def _too_many_pattern_terms(tokens: Sequence[Token]) -> int | None:
     """The offset of the triple patterns' term one past :data:`~kg.limits.MAX_QUERY_PATTERN_TERMS`, or None.
 
-    Counted on the tokens, by the bracket each stands in: a group's ``{`` (its triple patterns' terms
-    count, and each ``;`` one more, each ``,`` two: the subject and predicate they repeat), a blank node's ``[``
-    (they count) and a collection's or a path's ``(`` inside a pattern (they
-    count twice); and what does not count: an expression's ``(`` (after FILTER, BIND or a function's
-    name, or in a SELECT, GROUP BY, ORDER BY or HAVING clause), a VALUES block and a CONSTRUCT template.
+    Counted on the tokens, by the bracket each stands in: a group's ``{`` (its triple patterns' terms count,
+    and each ``;`` one more, each ``,`` two: the subject and predicate they repeat), a blank node's ``[``
+    (they count) and a collection's or a path's ``(`` inside a pattern (they count twice); and what does
+    not count: an expression's ``(`` (after FILTER, BIND or a function's name, or in a SELECT, GROUP BY,
+    ORDER BY or HAVING clause), a VALUES block and a CONSTRUCT template.
     """
     terms = 0
     stack: list[str] = []
