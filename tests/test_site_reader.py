@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from kg.describe import texts
+from kg.publish.dates import format_temporal
 
 DATA_GRAPH_LABEL = texts("data_graph")
 
@@ -84,3 +85,43 @@ def test_the_dataset_and_the_terms_it_partitions_show_names_not_raw_iris(site, p
     if path.startswith("dataset.fa"):
         for name in ("فارسی", "سیاست به‌روزرسانی", "نمونه‌های سند همکاری", "برچسب‌های دوزبانه: ۱٫۰۰۰۰"):
             assert name in page, name
+
+
+def _shown_times(page: str) -> list[tuple[str, str]]:
+    """The page's <time> elements: (their datetime, their text)."""
+    return [
+        (m.group(1), html.unescape(m.group(2)))
+        for m in re.finditer(r'<time datetime="([^"]+)"[^>]*>([^<]*)</time>', page)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "lang"),
+    [
+        ("dataset/curation.fa.html", "fa"),
+        ("dataset/curation.html", "en"),
+        ("ext/prov/endedAtTime.fa.html", "fa"),
+        ("dataset?lang=fa", "fa"),
+    ],
+)
+def test_a_date_time_is_shown_in_both_calendars_not_as_written(site, path, lang):
+    """The curation's end (prov:endedAtTime, an xsd:dateTime) was shown as «2026-12-06T00:00:00Z» on the Persian
+    page too; now as its date in both calendars and its time, the written form kept in <time datetime>."""
+    page = fetch(site + path)
+    assert not re.search(r">[^<]*[0-9]{4}-[0-9]{2}-[0-9]{2}T[^<]*<", page)  # no dateTime shown as written
+    times = _shown_times(page)
+    stamps = [(machine, shown) for machine, shown in times if "T" in machine]
+    assert stamps or path.startswith("dataset?"), times
+    for machine, shown in times:
+        expected = format_temporal(machine, "dateTime" if "T" in machine else "date", lang)
+        assert shown == expected
+        if lang == "fa":
+            assert not re.search("[0-9]", shown) and ("ساعت" in shown or "T" not in machine), shown
+
+
+@pytest.mark.slow
+def test_the_static_site_shows_a_date_time_in_both_calendars(built):
+    for name, lang in (("dataset/curation.fa.html", "fa"), ("dataset/curation.html", "en")):
+        page = (built.folder / "site" / name).read_text(encoding="utf-8")
+        (machine, shown), *_ = [t for t in _shown_times(page) if "T" in t[0]]
+        assert shown == format_temporal(machine, "dateTime", lang), name
