@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import urllib.error
 import urllib.parse
@@ -77,6 +78,9 @@ def test_kg_publish_writes_every_document_of_kazakhstan(site):
                  "search-index.en.json", "explorer.html", "sitemap.xml", ".well-known/void", "dumps/kg.ttl.gz",
                  "dumps/kg.nq.gz", "w3id/.htaccess", ".htaccess", "404.html", "404.fa.html"):  # fmt: skip
         assert (site / name).is_file(), name
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(site.stat().st_mode) == 0o777 & ~mask  # not its staging's 0700: www-data must enter it
     page = (site / "id" / "kazakhstan.fa.html").read_text(encoding="utf-8")
     assert '<html lang="fa" dir="rtl">' in page and '<h1 dir="auto">قزاقستان</h1>' in page
     assert 'href="../site.css"' in page and 'href="../ontology/Country.fa.html"' in page
