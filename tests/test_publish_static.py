@@ -266,6 +266,9 @@ def test_the_static_site_searches_in_the_browser_and_loads_clean(apache, tabs):
         assert page.locator("h1 bdi").text_content() == "توكايف"  # the typed text isolated, as kg serve's page has it
         page.goto(f"{apache}/static/id/kazakhstan.html")
         assert page.locator("h1").text_content() == "Kazakhstan"
+        page.fill("#site-search", "xyzxyz")  # the live box over the static index says when nothing matches
+        page.locator("#site-search-status bdi").wait_for()
+        assert page.locator("#site-search-status").text_content() == "No name matches “xyzxyz”."
         assert [text for kind, text in tab.console if kind == "error"] == []
         assert {urllib.parse.urlsplit(u).netloc for u in requests} == {urllib.parse.urlsplit(apache).netloc}
 
