@@ -53,6 +53,7 @@ import collections
 import contextlib
 import functools
 import math
+import threading
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
@@ -137,8 +138,14 @@ class StartBudget:
         self._started: collections.deque[float] = collections.deque()
         self._looked = -math.inf
         self._crowded: tuple[int, int] | None = None
+        self._lock = threading.Lock()  # the pages that run queries take starts from threads (page_start)
 
     def take(self, cost: int = 1) -> None:
+        """Count ``cost`` starts now; a :class:`~kg.guard.Refused` (503 with ``Retry-After``) past the budget."""
+        with self._lock:
+            self._take(cost)
+
+    def _take(self, cost: int) -> None:
         now = time.monotonic()
         started = self._started
         while started and started[0] <= now - self.window:
@@ -458,6 +465,21 @@ class SparqlProxy:
         # Longer than the bound: streamed, the last bytes held until the end shows it whole.
         rest = _rest(answer, chunks, head, deadline)
         return StreamingResponse(rest, status_code=answer.status, media_type=media)
+
+
+def page_start(request: Request) -> Response | None:
+    """For a page that runs a query on the Oxigraph child (a question, the ad-hoc page), a start taken from the
+    budget of ``/query``'s proxy (``request.app.state.proxy``), or else the 503 with ``Retry-After`` that ``/query``
+    would give: their queries keep a thread asleep in Oxigraph for the whole limit too (they run on the main
+    process), and pages that take none would let a flood of distinct questions past the bound."""
+    budget = getattr(getattr(request.app.state, "proxy", None), "budget", None)
+    if budget is None:
+        return None
+    try:
+        budget.take()
+    except Refused as refused:
+        return PlainTextResponse(refused.message, status_code=refused.status, headers=dict(_text(refused.headers)))
+    return None
 
 
 def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
