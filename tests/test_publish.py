@@ -359,6 +359,20 @@ def test_get_query_with_no_query_is_the_service_description(client, accept, medi
     assert re.search(r"هر پرس‌وجو پس از [۰-۹]+ ثانیه متوقف می‌شود\.", comments["fa"]), comments
 
 
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [("/query", "text/turtle"), ("/query?query=ASK%7B%7D", "application/sparql-results+json")],
+)
+def test_head_on_the_endpoint_is_get_without_the_body(client, path, accept):
+    """A link checker or a cache asks HEAD first: it was a 400 for the Service Description and a 502 for a query
+    (Oxigraph answers a HEAD of /query with a 404). The kept connection still answers the next request."""
+    got = client.request(path, {"Accept": accept})
+    head = client.request(path, {"Accept": accept}, method="HEAD")
+    assert (head[0], head[1]["content-type"], head[2]) == (got[0], got[1]["content-type"], b"") and got[0] == 200
+    assert int(head[1]["content-length"]) == len(got[2])
+    assert client.request(path, {"Accept": accept})[::2] == got[::2]  # status and body
+
+
 def test_the_changelog_and_citation_name_the_ontology_version(graph):
     from kg.namespaces import ONTOLOGY_IRI, OWL
     from kg.resources import root

@@ -89,7 +89,7 @@ def explorer(request: Request) -> Response:
 
 async def sparql_endpoint(request: Request) -> Response:
     """The SPARQL 1.1 Protocol (query operation), checked and passed on to Oxigraph: :mod:`kg.proxy`."""
-    if request.method == "GET" and set(request.query_params) <= {"lang"}:  # the endpoint itself: its Service
+    if request.method != "POST" and set(request.query_params) <= {"lang"}:  # the endpoint itself: its Service
         # Description (in the page's language when a browser asks for it with ?lang=)
         from kg.publish.routes import service_description
 
