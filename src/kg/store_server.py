@@ -184,6 +184,27 @@ class Server:
         time, or ``stopping`` is set meanwhile."""
         _wait_until_ready(self, self.startup, stopping)
 
+    def sibling(self, port: int, timeout: float) -> Server:
+        """Another Oxigraph server on this one's store (both read-only), on 127.0.0.1:``port`` with its own time
+        limit and log; returns when it answers. This server owns the store: stop the sibling first."""
+        command = list(self.command)
+        bind = command.index("--bind") + 1
+        command[bind] = command[bind].rsplit(":", 1)[0] + f":{port}"
+        if "--timeout-s" in command:
+            command[command.index("--timeout-s") + 1] = str(max(1, round(timeout)))
+        else:
+            command += ["--timeout-s", str(max(1, round(timeout)))]
+        log = self.log.with_name(f"server-{port}.log")
+        host = command[bind].rsplit(":", 1)[0].strip("[]")
+        sibling = Server(url_of(host, port), _spawn(command, log), self.location, log, self.triples,
+                         command=command, startup=self.startup)  # fmt: skip
+        try:
+            sibling.wait_ready()
+        except BaseException:
+            sibling.stop()
+            raise
+        return sibling
+
     def stop(self) -> None:
         """Terminate the server (:func:`kg.processes.stop`) and remove its store."""
         stop(self.process)
