@@ -348,7 +348,9 @@ class SparqlProxy:
             return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
         query_string = request.scope["query_string"].decode()  # as request.url.query has it, without building a URL
-        key = (request.method, query_string, content_type, body, accept)
+        # HEAD is GET without the body (the server leaves it out): Oxigraph answers a HEAD of /query with a 404
+        method = "GET" if request.method == "HEAD" else request.method
+        key = (method, query_string, content_type, body, accept)
         cached = self.cache.get(key)
         if cached is not None:  # answered before, so checked before: the store has not changed since
             return Response(cached[1], media_type=cached[0])
@@ -366,7 +368,9 @@ class SparqlProxy:
         query = "?" + query_string if query_string else ""
         first = self.first_try
         if first is not None and first.ready():
-            tried = await self._forward(request, first.endpoint + query, headers, body, key, text, first.health, True)
+            tried = await self._forward(
+                request, method, first.endpoint + query, headers, body, key, text, first.health, True
+            )
             if tried is not None:
                 return tried
             left = remaining(request.scope, self.timeout)
@@ -380,13 +384,14 @@ class SparqlProxy:
             except Refused as refused:  # answered here: an exception in a route is the site's 500 page
                 said = dict(_text(refused.headers))
                 return PlainTextResponse(refused.message, status_code=refused.status, headers=said)
-        answer = await self._forward(request, self.endpoint + query, headers, body, key, text, self.health)
+        answer = await self._forward(request, method, self.endpoint + query, headers, body, key, text, self.health)
         assert answer is not None  # only a first try gives none
         return answer
 
     async def _forward(
         self,
         request: Request,
+        method: str,
         target: str,
         headers: dict[str, str],
         body: bytes,
@@ -406,7 +411,7 @@ class SparqlProxy:
         timeout = aiohttp.ClientTimeout(sock_connect=limit, sock_read=overrun)
         sent = asyncio.ensure_future(
             self.client().request(
-                request.method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
+                method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
             )
         )
         try:
