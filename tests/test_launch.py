@@ -3,6 +3,7 @@ a cold local query runs in a process of its own, which is its query's limited pr
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -86,6 +87,28 @@ def test_a_query_that_is_not_local_starts_no_warm_process(calls, monkeypatch, ar
 def test_other_commands_go_straight_to_the_cli(calls, monkeypatch, argv):
     assert kg(monkeypatch, *argv) == 0
     assert calls["asked"] == calls["started"] == calls["own"] == [] and calls["ran"] == [list(argv)]
+
+
+@pytest.fixture
+def thresholds():
+    """The collector's thresholds of this test process, set to CPython's defaults and given back afterwards."""
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield
+    gc.set_threshold(*saved)
+
+
+@pytest.mark.parametrize("argv", [("query", "cq01"), ("build",), ("validate",), ("export", "--format", "nt"), ()])
+def test_a_command_that_runs_once_collects_garbage_less_often(calls, monkeypatch, thresholds, argv):
+    kg(monkeypatch, *argv)
+    assert gc.get_threshold() == launch.BATCH_GC_THRESHOLDS
+    assert gc.get_threshold()[0] > 700 and gc.isenabled()
+
+
+def test_kg_serve_keeps_the_collectors_defaults(calls, monkeypatch, thresholds):
+    """kg serve runs for days: its memory stays flat the default way."""
+    kg(monkeypatch, "serve", "--port", "0")
+    assert gc.get_threshold() == (700, 10, 10)
 
 
 # --------------------------------------------------------------------------- the cold query's own process, for real

@@ -543,3 +543,26 @@ def test_a_query_that_kills_the_first_try_is_502_and_never_sent_on(loop, server,
     answer = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     client.close()
     assert (answer.status_code, answer.headers["retry-after"], server.requests) == (503, "1", [])
+
+
+def test_the_pages_that_run_queries_take_their_starts_from_the_same_budget(loop):
+    """A question page and the ad-hoc page sleep a thread in Oxigraph for the whole limit, as /query does: past
+    the budget they are 503 with Retry-After, and their query never leaves kg serve (nothing listens at its port)."""
+    from kg.site import Site, create_app
+
+    nowhere = f"http://127.0.0.1:{free_port()}/query"
+    budget = StartBudget(1, window=60)
+    budget.take()  # spent
+    app = create_app(Site(nowhere), proxy=SparqlProxy(nowhere, timeout=30, budget=budget))
+
+    async def ask() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kg.test") as client:
+            return [
+                await client.get("/q/cq01"),
+                await client.get("/q/cq01.csv?lang=fa"),
+                await client.post("/ad-hoc", data={"query": "ASK { ?s ?p ?o }"}),
+            ]
+
+    for answer in loop.run(ask()):
+        assert (answer.status_code, answer.headers["retry-after"]) == (503, "60"), answer.text
+        assert answer.text == "kg serve is busy: 1 queries started in the last 60 s; try again shortly"

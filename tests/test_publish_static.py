@@ -221,6 +221,29 @@ def test_the_w3id_rules_on_apache_send_each_accept_to_its_document(apache, site,
 
 
 @pytest.mark.parametrize(
+    ("path", "accept", "language", "target"),
+    [
+        ("id/kazakhstan", "text/html, text/turtle;q=0.1", "", "id/kazakhstan.html"),  # was the Turtle
+        ("id/kazakhstan", "text/turtle;q=0, text/html", "", "id/kazakhstan.html"),  # was the Turtle
+        ("id/kazakhstan", "application/ld+json, text/turtle;q=0.5", "", "id/kazakhstan.jsonld"),  # was the Turtle
+        ("id/kazakhstan", "text/turtle;q=0.9, application/ld+json", "", "id/kazakhstan.jsonld"),
+        ("ontology", "Text/Turtle; charset=utf-8; q=0.2, application/rdf+xml;q=0.8, */*;q=0.1", "", "ontology.rdf"),
+        ("ontology", "text/turtle;q=0.4, text/*;q=0.9", "fa-IR,fa;q=0.9,en;q=0.8", "ontology.fa.html"),
+        ("id/kazakhstan", "text/html", "en;q=0.1, fa", "id/kazakhstan.fa.html"),  # was the English page
+        ("id/kazakhstan", "text/html", "fa;q=0.5, en", "id/kazakhstan.html"),
+    ],
+)
+def test_the_w3id_rules_on_apache_read_q_values(apache, site, path, accept, language, target):
+    """mod_rewrite matched Accept as text, so the first RDF type named won whatever its q-value (BR's find);
+    the rules now read q-values tier by tier, on a real Apache as in their reader (test_publish_apache)."""
+    headers = {"Accept": accept, **({"Accept-Language": language} if language else {})}
+    request = urllib.request.Request(f"{apache}/iran-kazakhstan-kg/{path}", headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30).close()
+    assert answer.value.headers.get("location") == f"{apache}/static/{target}", error_log(site.parent)
+
+
+@pytest.mark.parametrize(
     ("path", "language", "target"),
     [
         ("id/kazakhstan", "fa-IR,fa;q=0.9,en;q=0.8", "id/kazakhstan.fa.html"),

@@ -22,6 +22,7 @@ CPU counted (BENCHMARKS.md). Forked before the imports, the process is 10 MB.
 # ruff: noqa: SIM105
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -30,11 +31,26 @@ from kg import warm
 #: Options after which a query is not local: the warm process has nothing to keep for it.
 _NOT_LOCAL = ("--endpoint", "--show", "--help", "-h")
 _PR_SET_PDEATHSIG = 1
+#: The cyclic garbage collector's thresholds in a command that runs once and exits (every command but
+#: ``kg serve``, which runs for days): a youngest-generation collection every 50 000 allocations net of
+#: frees, not 700, and no collection of the oldest generation before exit. Most of what such a command
+#: allocates lives until it exits (modules, graphs, stores), which CPython's defaults traverse again and
+#: again: measured (``gc.callbacks``) 4-7 ms of a 65-90 ms cold ``kg query``, 0.14 of a 1.6 s ``kg build``
+#: without the site, 1.28 of 10.7 s of ``kg validate`` at 1 000 articles (0.72 s with these), the peak
+#: memory the same. Garbage cycles are still collected, in the younger generations.
+BATCH_GC_THRESHOLDS = (50_000, 10, 1_000)
+
+
+def batch_process() -> None:
+    """Tune this process's garbage collector for a command that runs once and exits (:data:`BATCH_GC_THRESHOLDS`)."""
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
 
 
 def main() -> int:
     """``kg`` with the command line's arguments; the exit code."""
     argv = sys.argv[1:]
+    if argv[:1] != ["serve"]:
+        batch_process()
     query = argv[:1] == ["query"]
     if query:
         code = warm.answer(argv)

@@ -53,6 +53,7 @@ import collections
 import contextlib
 import functools
 import math
+import threading
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
@@ -137,8 +138,14 @@ class StartBudget:
         self._started: collections.deque[float] = collections.deque()
         self._looked = -math.inf
         self._crowded: tuple[int, int] | None = None
+        self._lock = threading.Lock()  # the pages that run queries take starts from threads (page_start)
 
     def take(self, cost: int = 1) -> None:
+        """Count ``cost`` starts now; a :class:`~kg.guard.Refused` (503 with ``Retry-After``) past the budget."""
+        with self._lock:
+            self._take(cost)
+
+    def _take(self, cost: int) -> None:
         now = time.monotonic()
         started = self._started
         while started and started[0] <= now - self.window:
@@ -341,7 +348,9 @@ class SparqlProxy:
             return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
         query_string = request.scope["query_string"].decode()  # as request.url.query has it, without building a URL
-        key = (request.method, query_string, content_type, body, accept)
+        # HEAD is GET without the body (the server leaves it out): Oxigraph answers a HEAD of /query with a 404
+        method = "GET" if request.method == "HEAD" else request.method
+        key = (method, query_string, content_type, body, accept)
         cached = self.cache.get(key)
         if cached is not None:  # answered before, so checked before: the store has not changed since
             return Response(cached[1], media_type=cached[0])
@@ -359,7 +368,9 @@ class SparqlProxy:
         query = "?" + query_string if query_string else ""
         first = self.first_try
         if first is not None and first.ready():
-            tried = await self._forward(request, first.endpoint + query, headers, body, key, text, first.health, True)
+            tried = await self._forward(
+                request, method, first.endpoint + query, headers, body, key, text, first.health, True
+            )
             if tried is not None:
                 return tried
             left = remaining(request.scope, self.timeout)
@@ -373,13 +384,14 @@ class SparqlProxy:
             except Refused as refused:  # answered here: an exception in a route is the site's 500 page
                 said = dict(_text(refused.headers))
                 return PlainTextResponse(refused.message, status_code=refused.status, headers=said)
-        answer = await self._forward(request, self.endpoint + query, headers, body, key, text, self.health)
+        answer = await self._forward(request, method, self.endpoint + query, headers, body, key, text, self.health)
         assert answer is not None  # only a first try gives none
         return answer
 
     async def _forward(
         self,
         request: Request,
+        method: str,
         target: str,
         headers: dict[str, str],
         body: bytes,
@@ -399,7 +411,7 @@ class SparqlProxy:
         timeout = aiohttp.ClientTimeout(sock_connect=limit, sock_read=overrun)
         sent = asyncio.ensure_future(
             self.client().request(
-                request.method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
+                method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
             )
         )
         try:
@@ -453,6 +465,21 @@ class SparqlProxy:
         # Longer than the bound: streamed, the last bytes held until the end shows it whole.
         rest = _rest(answer, chunks, head, deadline)
         return StreamingResponse(rest, status_code=answer.status, media_type=media)
+
+
+def page_start(request: Request) -> Response | None:
+    """For a page that runs a query on the Oxigraph child (a question, the ad-hoc page), a start taken from the
+    budget of ``/query``'s proxy (``request.app.state.proxy``), or else the 503 with ``Retry-After`` that ``/query``
+    would give: their queries keep a thread asleep in Oxigraph for the whole limit too (they run on the main
+    process), and pages that take none would let a flood of distinct questions past the bound."""
+    budget = getattr(getattr(request.app.state, "proxy", None), "budget", None)
+    if budget is None:
+        return None
+    try:
+        budget.take()
+    except Refused as refused:
+        return PlainTextResponse(refused.message, status_code=refused.status, headers=dict(_text(refused.headers)))
+    return None
 
 
 def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:

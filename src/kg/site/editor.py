@@ -105,6 +105,11 @@ async def adhoc(request: Request) -> Response:
         try:
             if not site.allow_external:
                 await run_in_threadpool(refuse_service, query_text)  # a long text takes a while: off the loop
+            from kg.proxy import page_start  # kg serve's own: not imported where the site's parts are used alone
+
+            busy = page_start(request)
+            if busy is not None:
+                return busy
             result = await run_in_threadpool(Library.run, site, None, {}, lang, query_text, seconds_left(request))
             context["table"] = result_table(result, lang)
             return page("adhoc.html", request, **context)

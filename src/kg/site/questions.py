@@ -130,7 +130,9 @@ def question(request: Request) -> Response:
         return error_page(
             request, 404, text("site", "no_format", lang, ext=isolate(f".{ext}"), formats=isolate(formats))
         )
-    down = restarting(request, lang, page=ext is None)
+    from kg.proxy import page_start  # kg serve's own: not imported where the site's parts are used alone
+
+    down = restarting(request, lang, page=ext is None) or page_start(request)
     if down is not None:
         return down
     params: dict[str, str] = {}
