@@ -359,6 +359,12 @@ def test_get_query_with_no_query_is_the_service_description(client, accept, medi
     assert re.search(r"هر پرس‌وجو پس از [۰-۹]+ ثانیه متوقف می‌شود\.", comments["fa"]), comments
 
 
+def test_the_service_descriptions_page_scrolls_by_keyboard_on_a_phone(client):
+    """Its Turtle overflows 360 px: the <pre> takes the focus (axe-core's scrollable-region-focusable, serious)."""
+    status, _, body = client.request("/query?lang=fa", {"Accept": "text/html"})
+    assert status == 200 and '<pre dir="ltr" class="turtle" tabindex="0">' in body.decode()
+
+
 @pytest.mark.parametrize(
     ("path", "accept"),
     [("/query", "text/turtle"), ("/query?query=ASK%7B%7D", "application/sparql-results+json")],
