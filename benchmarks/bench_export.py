@@ -55,7 +55,7 @@ else:
 BUILD_STEPS = """
 import json, resource, sys
 import kg.launch
-kg.launch.batch_process()
+getattr(kg.launch, "batch_process", lambda: None)()  # an older kg (--before) has none
 import kg.build, kg.validate
 
 def cpu():

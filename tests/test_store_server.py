@@ -90,3 +90,19 @@ def test_a_sibling_serves_the_same_store_with_its_own_time_limit_and_leaves_the_
             sibling.stop()
         assert sibling.process.poll() is not None and server.location.exists()
     assert not server.location.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_child_whose_parent_ended_before_it_asked_to_die_with_it_exits_at_once():
+    """Between fork and exec the parent may end (a kill of kg serve as it restarts Oxigraph): the request to die
+    with it then comes too late, so the child sees that its parent is another and exits instead of running on."""
+    import functools
+
+    orphan = subprocess.Popen(["sleep", "60"], preexec_fn=functools.partial(store_server.die_with_parent, 1))
+    assert orphan.wait(30) == 1  # its parent is this process, not pid 1: "its own" ended
+    kept = subprocess.Popen(["sleep", "60"], preexec_fn=store_server.dies_with_this_process())
+    try:  # Popen returns once the child ran its program or ended: one that exited would be seen now
+        assert kept.poll() is None
+    finally:
+        kept.kill()
+        kept.wait()
