@@ -50,9 +50,12 @@ if fmt.supports_datasets:
 else:
     store.dump(sys.argv[2], fmt, from_graph=pyoxigraph.DefaultGraph())
 """
-#: ``kg build --force`` in one process, each step's CPU (with children: Graphviz) written as JSON to argv[2].
+#: ``kg build --force`` in one process, each step's CPU (with children: Graphviz) written as JSON to argv[2]; the
+#: process set up as the ``kg`` command sets up its own (kg.launch.batch_process: the garbage collector's thresholds).
 BUILD_STEPS = """
 import json, resource, sys
+import kg.launch
+getattr(kg.launch, "batch_process", lambda: None)()  # an older kg (--before) has none
 import kg.build, kg.validate
 
 def cpu():

@@ -9,7 +9,8 @@ For each number of clients and each kind of query, ``wrk`` (keep-alive connectio
 loopback, as many as the clients) loads, in the same run and one after the other:
 
 * ``kg serve`` (a real ``kg serve --port 0``, its defaults: 8 query slots, a queue of
-  256, 10 s time limit), and
+  256, 10 s time limit; its two Oxigraph processes, the one where ``/query`` is tried first with a
+  1 s limit, :class:`kg.proxy.FirstTry`), and
 * the raw Oxigraph server (``oxigraph serve-read-only`` on a store of the same graph), started
   afresh for each cell, **without** a time limit: with ``--timeout-s`` it keeps one sleeping
   thread per query for the whole limit, and a flood of cheap queries runs the machine out of
@@ -31,9 +32,12 @@ cache), and
 before, so rendered once and then kept; the median time of that first fetch is noted) against
 ``cheap`` (a kept answer too).
 The table gives answers per second that were 2xx (``ok/s``), the other answers per second
-(``refused/s``: kg serve's 503 when its queue is full, the raw server's errors), p50 and p99
-latency from ``wrk``, the CPU time of the server and its child per answer, and the resident
-memory of kg serve (its Python process and its Oxigraph child) before and after the run.
+(``refused/s``: kg serve's 503 when its queue is full or its start budget spent, the raw server's errors), p50
+and p99
+latency from ``wrk``, the CPU time of the server and its children per answer, and the resident
+memory of kg serve (its Python process and its Oxigraph children) before and after the run.
+The start budget (8 192 queries per time limit) shows only in runs longer than the limit:
+``--seconds 15`` or more for a sustained rate.
 During each kg serve cell the question list is fetched once (it runs no query) and its time
 is in ``home ms``: queries waiting in the queue must not slow it; then the hostile requests of
 :data:`HOSTILE` (a foreign ``Host``, a body over the limit, a POST from another site, a head over
@@ -403,7 +407,7 @@ def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss
             f"| {cell.p99} | {cell.cpu_ms:.2f} | {cell.rss_before} → {cell.rss_after} | {home} | {cell.guard} "
             f"| {ratio} |"
         )
-    print(f"\nkg serve's resident memory (Python process and Oxigraph child): {first_rss} MB at the start, "
+    print(f"\nkg serve's resident memory (Python process and Oxigraph children): {first_rss} MB at the start, "
           f"{last_rss} MB after every run.")  # fmt: skip
     mine = {(cell.clients, cell.kind): cell for cell in cells if cell.server == "kg serve"}
     pairs = [(cell, mine.get((cell.clients, SAME_WORK[cell.kind]))) for cell in mine.values() if cell.kind in SAME_WORK]

@@ -76,6 +76,14 @@ def test_page_is_well_formed_and_every_internal_link_resolves(page):
     assert not missing, missing
 
 
+def test_a_table_that_scrolls_on_a_phone_takes_the_keyboard_focus(page):
+    """A grid table scrolls sideways on a phone (display: block; overflow-x: auto): focusable, a keyboard scrolls it
+    (axe-core's scrollable-region-focusable, serious, at 360 px on the concept schemes' tables)."""
+    _, html, _ = page
+    tables = re.findall(r'<table class="grid"[^>]*>', html)
+    assert len(tables) > 5 and all('tabindex="0"' in table for table in tables)
+
+
 def test_page_declares_its_language_and_direction(page):
     lang, html, checker = page
     assert checker.root_attrs == {"lang": lang, "dir": "rtl" if lang == "fa" else "ltr"}

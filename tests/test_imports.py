@@ -252,6 +252,30 @@ def test_a_query_printed_as_rows_imports_no_rdflib():
     assert (done.returncode, done.stdout) == (0, f"{[0] * 10} False True\n"), done.stderr
 
 
+def test_an_export_of_a_triple_format_imports_no_rdflib(tmp_path):
+    """``kg export`` of Turtle, N-Triples, JSON-LD or RDF/XML writes from pyoxigraph stores and terms: rdflib
+    (about 0.1 s to import) is not loaded; a dataset format (its VoID description is an rdflib graph) loads it."""
+    code = (
+        "import sys\n"
+        "from kg.cli import main\n"
+        "out = sys.argv[1]\n"
+        "codes = [main(['export', '--format', f, '--out', f'{out}/kg.{f}'])\n"
+        "         for f in ('turtle', 'nt', 'jsonld', 'xml')]\n"
+        "before = 'rdflib' in sys.modules\n"
+        "codes.append(main(['export', '--format', 'trig', '--out', f'{out}/kg.trig']))\n"
+        "print(codes, before, 'rdflib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=SRC.parents[1],
+    )
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, f"{[0] * 5} False True"), done.stderr
+
+
 def test_a_query_in_plain_ascii_makes_no_dataclass():
     """A cold ``kg query`` whose table is plain ASCII imports neither dataclasses nor inspect (with ast and dis):
     their import and the sixteen classes made with them were a fifth of its instructions. A table cut to a width

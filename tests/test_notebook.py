@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import UsageError
 from kg.explore.layout import layout
 from kg.i18n import FSI, PDI
 from kg.notebook import explorer, network
@@ -90,6 +91,15 @@ def test_a_label_with_markup_stays_text_in_the_page(evil_data):
 def test_an_unknown_language_is_refused_by_name():
     with pytest.raises(ValueError, match="unknown language 'de'"):
         network([FIXTURE], lang="de")
+
+
+def test_without_pyvis_network_names_the_extra_to_install(monkeypatch):
+    for hidden in ("pyvis", "pyvis.network"):  # as if never installed, even when another test imported it
+        monkeypatch.setitem(sys.modules, hidden, None)
+    with pytest.raises(UsageError) as caught:
+        network()
+    assert str(caught.value) == "kg.notebook.network needs pyvis: pip install 'kg-iran-kazakhstan[notebook]'"
+    assert caught.value.exit_code == 2
 
 
 def test_the_command_line_and_kg_notebook_do_not_import_pyvis():

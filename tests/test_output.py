@@ -23,6 +23,7 @@ from kg.output import (
     refuse_special,
     register_input,
     remove_stale_temporaries,
+    replace_path,
     write_atomically,
 )
 
@@ -49,6 +50,27 @@ def test_texts_are_written_whole_with_the_usual_permissions(tmp_path):
     assert (tmp_path / "deep" / "er" / "b.nt").read_bytes() == b"<s> <p> <o> .\r\n"  # newline kept as given
     assert stat.S_IMODE((tmp_path / "a.ttl").stat().st_mode) == 0o644
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "deep"]  # no temporary left
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_folder_put_in_place_gets_the_usual_permissions_not_its_private_staging_mode(tmp_path, existing):
+    """A staging folder from tempfile.mkdtemp is 0700: put in place as it was, a published site was one that a
+    web server running as its own user (www-data) answered 403 for, every page."""
+    import tempfile
+
+    target = tmp_path / "site"
+    if existing:
+        (target / "old").mkdir(parents=True)
+    old = os.umask(0o022)
+    try:
+        staging = Path(tempfile.mkdtemp(dir=tmp_path))
+        (staging / "index.html").write_text("<p>", encoding="utf-8")
+        replace_path(staging, target)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert [p.name for p in target.iterdir()] == ["index.html"]
 
 
 def test_an_input_is_never_an_output_whatever_its_spelling(tmp_path, monkeypatch):

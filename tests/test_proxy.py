@@ -25,7 +25,9 @@ from kg.guard import Refused
 from kg.processes import free_port
 from kg.proxy import (
     CANCELLED,
+    STOPPED,
     AnswerCache,
+    FirstTry,
     SparqlProxy,
     StartBudget,
     Truncated,
@@ -59,6 +61,7 @@ class FakeServer:
         self.chunks: list[bytes] = [ROWS]
         self.requests: list[Received] = []
         self.gate: asyncio.Event | None = None  # when set: answers only once it is open
+        self.dies = False  # when set: the connection is dropped with the request in hand, as by a crash
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
@@ -66,6 +69,10 @@ class FakeServer:
         self.requests.append(Received(request.method, request.path, dict(request.query), headers, body))
         if self.gate is not None:
             await self.gate.wait()
+        if self.dies:
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response()
         answer = web.StreamResponse(status=self.status, headers={"Content-Type": self.media})
         answer.enable_chunked_encoding()
         await answer.prepare(request)
@@ -79,7 +86,7 @@ class Loop:
     """An event loop in a thread of its own (a worker where Playwright holds the thread's loop would refuse
     asyncio.run here), with the fake server listening on it."""
 
-    def __init__(self, server: FakeServer) -> None:
+    def __init__(self, server: FakeServer, first: FakeServer | None = None) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -90,6 +97,12 @@ class Loop:
             return await server(request)
 
         app.router.add_route("*", "/query", answer)
+        if first is not None:  # the server of first tries, with its short time limit (kg.proxy.FirstTry)
+
+            async def first_answer(request: web.Request) -> web.StreamResponse:
+                return await first(request)
+
+            app.router.add_route("*", "/first/query", first_answer)
         self.runner = web.AppRunner(app, access_log=None)
         self.run(self.runner.setup())
         self.run(web.TCPSite(self.runner, "127.0.0.1", self.port).start())
@@ -110,8 +123,13 @@ def server():
 
 
 @pytest.fixture
-def loop(server):
-    running = Loop(server)
+def first():
+    return FakeServer()
+
+
+@pytest.fixture
+def loop(server, first):
+    running = Loop(server, first)
     yield running
     running.close()
 
@@ -453,3 +471,98 @@ def test_an_answer_larger_than_an_entry_may_be_is_not_cached_and_a_key_is_put_on
     cache.put(("k",), JSON, b"first")
     cache.put(("k",), JSON, b"second")
     assert cache.get(("k",)) == (JSON, b"first")
+
+
+# --------------------------------------------------------------------------- the first try, with a short limit
+
+
+def _tried(loop: Loop, endpoint: str | None = None, **options) -> tuple[Client, FirstTry]:
+    first_try = FirstTry(endpoint or f"http://127.0.0.1:{loop.port}/first/query", **options)
+    return Client(loop, first_try=first_try, budget=StartBudget(100, window=60)), first_try
+
+
+def test_a_query_is_tried_first_where_the_limit_is_short_and_runs_again_only_if_it_was_cancelled_there(
+    loop, server, first
+):
+    client, _ = _tried(loop)
+    asked = {"query": "SELECT * WHERE { ?s ?p ?o }"}
+    answer = client.get("/query", params=asked, headers={"Accept": JSON})
+    assert (answer.status_code, answer.content, len(first.requests), len(server.requests)) == (200, ROWS, 1, 0)
+    assert first.requests[0].params == asked and first.requests[0].headers["accept"] == JSON
+    assert client.proxy.budget is not None and len(client.proxy.budget._started) == 0  # the main server's: unused
+    first.chunks = [b'{"head": {"vars": ["x"]}, "results": {"bindings": [', CANCELLED]
+    posted = client.post("/query", content=b"ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"})
+    assert (posted.status_code, posted.content) == (200, ROWS)  # the main server's answer, whole
+    assert len(first.requests) == 2 and [r.content for r in server.requests] == [b"ASK { ?s ?p ?o }"]
+    assert server.requests[0].headers["content-type"] == "application/sparql-query"
+    again = client.post("/query", content=b"ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"})
+    assert (again.status_code, len(first.requests), len(server.requests)) == (200, 2, 1)  # the main answer kept
+    client.close()
+
+
+def test_an_answer_longer_than_the_held_bytes_on_the_first_try_comes_whole_from_the_main_server(loop, server, first):
+    """Streamed from the first try, it could be cut at the short limit after its 200 went: never streamed there."""
+    first.chunks = [b"y" * 1000 for _ in range(10)]
+    server.chunks = [b"x" * 1000 for _ in range(10)]
+    client, _ = _tried(loop)
+    client.proxy.buffer = 2500
+    answer = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    client.close()
+    assert (answer.status_code, answer.content) == (200, b"x" * 10_000)
+    assert (len(first.requests), len(server.requests)) == (1, 1)
+
+
+def test_the_main_server_answers_when_the_first_try_is_restarting_or_past_its_budget(loop, server, first):
+    asked = [{"query": f"SELECT * WHERE {{ ?s ?p {n} }}"} for n in range(4)]
+    plain = Client(loop)  # no first try at all
+    assert plain.get("/query", params=asked[0]).status_code == 200
+    plain.close()
+    health = Health()
+    client, _ = _tried(loop, health=health, budget=StartBudget(1, window=60))
+    health.set_restarting(3)
+    assert client.get("/query", params=asked[1]).status_code == 200
+    health.set_up()
+    assert client.get("/query", params=asked[2]).status_code == 200  # the first try's one start
+    assert client.get("/query", params=asked[3]).status_code == 200  # its budget is spent
+    client.close()
+    assert [r.params for r in first.requests] == [asked[2]]
+    assert [r.params for r in server.requests] == [asked[0], asked[1], asked[3]]
+
+
+def test_a_query_that_kills_the_first_try_is_502_and_never_sent_on(loop, server, first):
+    """It may be the query that killed it (a stack overflow aborts Oxigraph): it would kill the main server too.
+    Nor is a query that finds nothing listening there (the client sends a GET again on a new connection when
+    it lost its kept one: the same query may find the process it killed gone)."""
+    first.dies = True
+    client, _ = _tried(loop, health=Health())
+    posted = client.post("/query", content=b"ASK { ?s ?p ?o }", headers={"Content-Type": "application/sparql-query"})
+    client.close()
+    assert (posted.status_code, posted.text) == (502, STOPPED)
+    assert (len(first.requests), server.requests) == (1, [])
+    client, _ = _tried(loop, endpoint=f"http://127.0.0.1:{free_port()}/query", health=Health())  # nobody listens
+    answer = client.get("/query", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    client.close()
+    assert (answer.status_code, answer.headers["retry-after"], server.requests) == (503, "1", [])
+
+
+def test_the_pages_that_run_queries_take_their_starts_from_the_same_budget(loop):
+    """A question page and the ad-hoc page sleep a thread in Oxigraph for the whole limit, as /query does: past
+    the budget they are 503 with Retry-After, and their query never leaves kg serve (nothing listens at its port)."""
+    from kg.site import Site, create_app
+
+    nowhere = f"http://127.0.0.1:{free_port()}/query"
+    budget = StartBudget(1, window=60)
+    budget.take()  # spent
+    app = create_app(Site(nowhere), proxy=SparqlProxy(nowhere, timeout=30, budget=budget))
+
+    async def ask() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kg.test") as client:
+            return [
+                await client.get("/q/cq01"),
+                await client.get("/q/cq01.csv?lang=fa"),
+                await client.post("/ad-hoc", data={"query": "ASK { ?s ?p ?o }"}),
+            ]
+
+    for answer in loop.run(ask()):
+        assert (answer.status_code, answer.headers["retry-after"]) == (503, "60"), answer.text
+        assert answer.text == "kg serve is busy: 1 queries started in the last 60 s; try again shortly"

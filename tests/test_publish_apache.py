@@ -25,21 +25,35 @@ _NAMED_HEADERS = {
 
 
 def rewrite(rules: str, path: str, headers: dict[str, str]) -> tuple[int, str] | None:
-    """The (status, location) the first matching RewriteRule gives, its RewriteCond lines all matching."""
-    conditions: list[bool] = []
+    """The (status, location) the first matching RewriteRule with a target gives, its RewriteCond lines all
+    matching; a rule whose target is ``-`` sets its [E=NAME:value] variables and the reading goes on."""
+    env: dict[str, str] = {}
+    conditions: list[re.Match[str] | None] = []
     for line in rules.splitlines():
         if line.startswith("RewriteCond "):
-            _, variable, pattern = line.split(" ", 2)
+            _, variable, pattern, *flags = line.split(" ")
             name = variable.removeprefix("%{").removesuffix("}")
             # mod_rewrite names a few headers (HTTP_ACCEPT…) and reads any other as %{HTTP:Name}; an unknown
-            # variable such as HTTP_ACCEPT_LANGUAGE is empty, as it is here
-            header = name.removeprefix("HTTP:") if name.startswith("HTTP:") else _NAMED_HEADERS.get(name, "")
-            conditions.append(re.search(pattern, headers.get(header, "")) is not None)
+            # variable such as HTTP_ACCEPT_LANGUAGE is empty, as it is here; %{ENV:NAME} is a variable of the request
+            if name.startswith("ENV:"):
+                value = env.get(name.removeprefix("ENV:"), "")
+            else:
+                header = name.removeprefix("HTTP:") if name.startswith("HTTP:") else _NAMED_HEADERS.get(name, "")
+                value = headers.get(header, "")
+            conditions.append(re.search(pattern, value, re.IGNORECASE if "[NC]" in flags else 0))
         elif line.startswith("RewriteRule "):
             _, pattern, target, flags = line.split(" ")
             match = re.search(pattern, path)
             if match and all(conditions):
-                location = match.expand(re.sub(r"\$(\d)", r"\\g<\1>", target))
+                if target == "-":
+                    env.update(re.findall(r"E=(\w+):([^,\]]*)", flags))
+                    conditions = []
+                    continue
+                last = conditions[-1] if conditions else None
+                location = (
+                    re.sub(r"%(\d)", lambda m, last=last: last.group(int(m.group(1))), target) if last else target
+                )
+                location = match.expand(re.sub(r"\$(\d)", r"\\g<\1>", location))
                 return int(re.search(r"R=(\d+)", flags).group(1)), location
             conditions = []
     return None
@@ -57,7 +71,18 @@ def rewrite(rules: str, path: str, headers: dict[str, str]) -> tuple[int, str] |
         ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
         ("*/*", "html"),
         ("", "html"),
-        ("application/rdf+xml, text/turtle", "ttl"),  # no q-values: Turtle is tried first
+        ("application/rdf+xml, text/turtle", "ttl"),  # the same quality: kg serve's order breaks the tie
+        # q-values (they were read as text: the first RDF type named won)
+        ("text/html, text/turtle;q=0.1", "html"),
+        ("text/turtle;q=0, text/html", "html"),
+        ("text/turtle;q=0", "html"),  # refused by name, nothing else asked: the page
+        ("application/ld+json, text/turtle;q=0.5", "jsonld"),
+        ("text/turtle;q=0.9, application/ld+json", "jsonld"),
+        ("TEXT/Turtle ; Q=0.9 , application/ld+json;q=0.3", "ttl"),
+        ("text/turtle;charset=utf-8;q=0.2, application/rdf+xml;q=0.8, */*;q=0.1", "rdf"),
+        ("text/turtle; q=0.4, text/*;q=0.9", "html"),  # text/html by text/*, above the Turtle named
+        ("application/*;q=0.5, text/html;q=0.3", "ttl"),  # application/x-turtle by application/*, as kg serve
+        ("text/html;q=0.05, application/n-triples;q=0.06", "html"),  # below 0.1: one tier, the page first
     ],
 )
 @pytest.mark.parametrize(
@@ -79,6 +104,49 @@ def test_a_reader_of_persian_is_sent_to_the_persian_page():
         f"{HOST}id/kazakhstan.ttl",
     )
     assert rewrite(rules, "ontology", {"Accept-Language": "en, fa;q=0.5"}) == (302, f"{HOST}ontology.html")
+    assert rewrite(rules, "ontology", {"Accept-Language": "en;q=0.1, fa"}) == (302, f"{HOST}ontology.fa.html")
+    assert rewrite(rules, "ontology", {"Accept-Language": "de, fa;q=0.4"}) == (302, f"{HOST}ontology.fa.html")
+    assert rewrite(rules, "ontology", {"Accept-Language": "fa;q=0.4, *;q=0.5"}) == (302, f"{HOST}ontology.html")
+    assert rewrite(rules, "ontology", {"Accept-Language": "fa, en"}) == (302, f"{HOST}ontology.html")  # a tie
+
+
+#: Entries of the headers tried against kg serve's negotiation: every offer's types, ranges, others; q-values of
+#: one decimal place (what the rules compare), none at all, and one below 0.1.
+_ENTRIES = ["text/html", "application/xhtml+xml", "text/turtle", "application/x-turtle", "application/ld+json",
+            "application/json", "application/n-triples", "application/rdf+xml", "text/*", "application/*", "*/*",
+            "image/png"]  # fmt: skip
+_QS = ["", ";q=1", ";q=0.9", ";q=0.5", ";q=0.50", ";q=0.1", ";q=0", ";q=0.05", ";Q=0.7"]
+
+
+def test_the_rules_choose_as_kg_serve_does_for_headers_with_q_values_of_one_decimal_place():
+    """Two thousand headers of one to four ranges: the variant the rules redirect to is kg serve's
+    (kg.publish.conneg.negotiate), or the page where kg serve would answer 406."""
+    import random
+
+    from kg.publish.conneg import negotiate
+
+    rules = w3id_rules(HOST)
+    pick = random.Random(19)
+    for _ in range(2000):
+        # each range named once (RFC 9110 leaves a range named twice undefined: kg serve takes the first)
+        header = ", ".join(entry + pick.choice(_QS) for entry in pick.sample(_ENTRIES, pick.randint(1, 4)))
+        expected = negotiate(header) or "html"
+        assert rewrite(rules, "id/kazakhstan", {"Accept": header}) == (303, f"{HOST}id/kazakhstan.{expected}"), header
+
+
+def test_the_rules_choose_the_language_as_kg_serve_does():
+    from kg.publish.conneg import prefers_persian
+
+    rules = w3id_rules(HOST)
+    pick = __import__("random").Random(23)
+    for _ in range(500):
+        tags = pick.sample(["fa", "fa-IR", "en", "en-GB", "*", "de"], pick.randint(1, 3))
+        header = ",".join(tag + pick.choice(_QS) for tag in tags)
+        page = "fa.html" if prefers_persian(header) else "html"
+        assert rewrite(rules, "ontology", {"Accept": "text/html", "Accept-Language": header}) == (
+            302,
+            f"{HOST}ontology.{page}",
+        ), header
 
 
 @pytest.mark.parametrize(
@@ -106,7 +174,7 @@ def test_anything_else_is_sent_to_the_same_path_on_the_host(path, location):
 def test_the_rules_name_their_origin_and_the_host():
     rules = w3id_rules(HOST)
     assert rules.splitlines()[0] == f"# w3id.org/iran-kazakhstan-kg: https://w3id.org/iran-kazakhstan-kg/ -> {HOST}"
-    assert rules.splitlines()[3:5] == ["Options +FollowSymLinks", "RewriteEngine on"]
+    assert rules.splitlines()[4:6] == ["Options +FollowSymLinks", "RewriteEngine on"]
     assert rules.endswith("\n")
 
 

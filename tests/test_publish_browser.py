@@ -8,6 +8,7 @@ then acts (the search box, a question's form: :data:`ACTIONS`), as the page's la
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
@@ -77,20 +78,33 @@ class Seen:
 def _search_in_persian(tab: Any) -> dict[str, Any]:
     """A name typed into the site's search box with the Arabic kaf and yeh, its first suggestion taken by keyboard."""
     page = tab.page
+    status = page.locator("#site-search-status")
+    before = status.evaluate("e => [e.getAttribute('role'), e.textContent]")  # the live region is there at load
+    page.fill("#site-search", "xyzxyz")
+    page.wait_for_function("() => document.getElementById('site-search-status').textContent !== ''")
+    none = status.evaluate(
+        "e => [e.textContent, e.querySelector('bdi')?.textContent, e.getBoundingClientRect().height]"
+    )
     page.fill("#site-search", "توكايف")  # Arabic kaf and yeh
     first = page.locator("#site-search-list li").first
     first.wait_for()
     suggested = first.locator("a").text_content()
+    after = status.evaluate("e => [e.textContent, e.getBoundingClientRect().height]")  # the count, for readers only
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url("**/id/kassym-jomart-tokayev.fa.html")
-    return {"suggested": suggested, "heading": page.locator("h1").text_content()}
+    return {"suggested": suggested, "heading": page.locator("h1").text_content(), "status_at_load": before,
+            "none": none, "after": after}  # fmt: skip
 
 
 def _choose_a_speaker(tab: Any) -> dict[str, Any]:
     """A question's parameter typed by name, a suggestion chosen, the form sent."""
     page = tab.page
     field = page.locator('input[name="speaker"]')
+    field.fill("qqqzzz")
+    status = page.locator("form.params .search-status")
+    status.get_by_text("qqqzzz").wait_for()
+    none = status.evaluate("e => [e.getAttribute('role'), e.textContent]")
     field.fill("Tokayev")
     option = page.locator("ul.suggestions li").first
     option.wait_for()
@@ -99,7 +113,7 @@ def _choose_a_speaker(tab: Any) -> dict[str, Any]:
     value = field.input_value()
     page.click("form.params button[type=submit]")
     page.wait_for_load_state("load")
-    return {"suggested": suggested, "value": value, "url": page.url,
+    return {"suggested": suggested, "value": value, "url": page.url, "none": none,
             "rows": page.locator("table.result tbody tr").count()}  # fmt: skip
 
 
@@ -171,6 +185,19 @@ def test_the_search_box_suggests_in_persian_and_opens_the_page(seen, graph):
     assert acted["suggested"] == tokayev
     assert acted["heading"] == tokayev
     assert acted["errors"] == []
+
+
+def test_the_search_box_says_in_the_page_s_language_when_nothing_matches(seen):
+    """It said nothing at all (no option, no status): now, in a live region present from the page's load, that no
+    name matches the typed text (isolated), visibly; with suggestions, how many, for screen readers only."""
+    acted = seen["id/kazakhstan.fa.html"].acted
+    assert acted["status_at_load"] == ["status", ""]
+    text, typed, height = acted["none"]
+    assert text == "هیچ نامی با «xyzxyz» یافت نشد." and typed == "xyzxyz" and height > 10
+    count, height = acted["after"]
+    assert re.fullmatch("پیشنهادها: [۱-۹][۰-۹]*", count) and height < 2
+    question = seen["q/cq04-statements-by-speaker?lang=en"].acted
+    assert question["none"] == ["status", "No name matches “qqqzzz”."]
 
 
 def test_a_question_takes_an_entity_by_name_and_keeps_its_iri(seen, graph):

@@ -112,14 +112,37 @@ def test_a_literal_holding_iris_shows_each_as_code(nodes, lexical, html):
         ("1e5", XSD.double, "fa", "۱۰۰٬۰۰۰"),
         ("abc", XSD.integer, "en", "abc"),  # ill-typed: as written
         ("2022-06-19", XSD.date, "en", "19 June 2022 (29 Khordad 1401 SH)"),
-        ("2022-06", XSD.gYearMonth, "fa", "ژوئن ۲۰۲۲"),
-        ("2022", XSD.gYear, "fa", "۲۰۲۲"),
+        ("2022-06", XSD.gYearMonth, "fa", "ژوئن ۲۰۲۲ (۱۱ خرداد – ۹ تیر ۱۴۰۱)"),
+        ("2022", XSD.gYear, "fa", "۲۰۲۲ میلادی (۱۴۰۰–۱۴۰۱ خورشیدی)"),
+        ("2026-12-06T00:00:00Z", XSD.dateTime, "en", "6 December 2026 (15 Azar 1405 SH), 00:00 UTC"),
+        (
+            "2026-12-06T00:00:00Z",
+            XSD.dateTimeStamp,
+            "fa",
+            "۱۵ آذر ۱۴۰۵ (۶ دسامبر ۲۰۲۶)، ساعت ۰۰:۰۰ به وقت هماهنگ جهانی",
+        ),
         ("true", XSD.boolean, "en", "yes"),
         ("Astana", XSD.string, "fa", "Astana"),
     ],
 )
 def test_a_literal_is_written_for_the_reader(nodes, lexical, datatype, lang, shown):
     assert nodes.literal(Literal(lexical, datatype=NamedNode(str(datatype))), lang) == shown
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "html"),
+    [
+        ("2026-12-06T00:00:00Z", XSD.dateTime,
+         '<time datetime="2026-12-06T00:00:00Z" dir="auto" title="xsd:dateTime">6 December 2026 (15 Azar 1405 SH),'
+         " 00:00 UTC</time>"),
+        ("2022-06-19", XSD.date,
+         '<time datetime="2022-06-19" dir="auto" title="xsd:date">19 June 2022 (29 Khordad 1401 SH)</time>'),
+        ("2022-02-30", XSD.date, '<span dir="auto" title="xsd:date">2022-02-30</span>'),  # ill-typed: as written
+        ("2022-06-19", XSD.string, '<span dir="auto" title="xsd:string">2022-06-19</span>'),  # text, not a date
+    ],
+)  # fmt: skip
+def test_a_date_or_time_is_a_time_element_that_keeps_its_written_form(nodes, lexical, datatype, html):
+    assert str(nodes.node(Literal(lexical, datatype=NamedNode(str(datatype))), "en")["html"]) == html
 
 
 def test_a_blank_node_is_written_in_place_and_linked_in_its_html(nodes):

@@ -464,35 +464,46 @@ def _children(pid: int) -> list[int]:
 def test_the_oxigraph_child_dies_when_kg_serve_is_killed(tmp_path):
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env)
-    child = None
+    children: list[int] = []
     try:
         children = _children(process.pid)
-        assert len(children) == 1, children
-        child = children[0]
-        assert Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")[1] == b"serve-read-only"
-        watch = os.pidfd_open(child)
-        process.kill()  # SIGKILL: kg serve gets no chance to stop the child itself
+        assert len(children) == 2, children  # the Oxigraph server, and the one where /query is tried first
+        assert all(Path(f"/proc/{c}/cmdline").read_bytes().split(b"\0")[1] == b"serve-read-only" for c in children)
+        watches = [os.pidfd_open(child) for child in children]
+        process.kill()  # SIGKILL: kg serve gets no chance to stop the children itself
         process.wait(10)
         try:
-            readable, _, _ = select.select([watch], [], [], 10)  # a pidfd turns readable when its process ends
+            ended = set()
+            deadline = time.monotonic() + 10
+            while len(ended) < len(watches) and time.monotonic() < deadline:
+                # a pidfd turns readable when its process ends
+                ended |= set(select.select(watches, [], [], max(0, deadline - time.monotonic()))[0])
         finally:
-            os.close(watch)
-        assert readable == [watch], f"oxigraph (pid {child}) outlived kg serve by 10 s"
+            for watch in watches:
+                os.close(watch)
+        assert len(ended) == 2, f"oxigraph (pids {children}) outlived kg serve by 10 s"
         assert [p.name for p in tmp_path.glob("kg-oxigraph-*")] != []  # a kill -9 leaves the store ...
         process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env)
         assert len(list(tmp_path.glob("kg-oxigraph-*"))) == 1  # ... which the next start removes
     finally:
         stop(process)
-        if child is not None and Path(f"/proc/{child}").exists():
-            os.kill(child, signal.SIGKILL)  # do not leave it behind when the test fails
+        for child in children:
+            if Path(f"/proc/{child}").exists():
+                os.kill(child, signal.SIGKILL)  # do not leave it behind when the test fails
     assert list(tmp_path.glob("kg-oxigraph-*")) == []
 
 
-def _oxigraph_child(pid: int) -> int:
-    """The Oxigraph child of kg serve ``pid`` (started by any of its threads), among its forked workers."""
+def _oxigraph_children(pid: int) -> dict[str, int]:
+    """The Oxigraph children of kg serve ``pid`` (started by any of its threads), among its forked workers, by
+    role: ``main``, and ``first`` (its time limit 1 s) where /query is tried first."""
     children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
-    (child,) = [c for c in children if b"serve-read-only" in Path(f"/proc/{c}/cmdline").read_bytes()]
-    return child
+    found = {}
+    for child in children:
+        command = Path(f"/proc/{child}/cmdline").read_bytes().decode().split("\0")
+        if "serve-read-only" in command:
+            found["first" if command[command.index("--timeout-s") + 1] == "1" else "main"] = child
+    assert sorted(found) == ["first", "main"], found
+    return found
 
 
 def _cpu_ticks(pid: int) -> int:
@@ -502,16 +513,20 @@ def _cpu_ticks(pid: int) -> int:
 
 
 def _fake_oxigraph(folder: Path, restart: str) -> Path:
-    """An ``oxigraph`` for kg serve (``KG_OXIGRAPH``): the real one at the first start; at a restart, after the
-    test opens ``folder/gate`` (``restart="gated"``), or a broken store's error at once (``"broken"``)."""
+    """An ``oxigraph`` for kg serve (``KG_OXIGRAPH``): the real one at the first start of each child (KEY: ``first``
+    for the one with the 1 s limit where /query is tried first, else ``main``); at a restart, after the test opens
+    ``folder/gate-KEY`` (``restart="gated"``), or a broken store's error at once (``"broken"``)."""
     from kg.store_server import find_binary
 
     real = find_binary()
-    os.mkfifo(folder / "gate")
-    then = f'read word < "{folder}/gate"' if restart == "gated" else 'echo "Error: the store is broken" >&2; exit 1'
+    for key in ("first", "main"):
+        os.mkfifo(folder / f"gate-{key}")
+    broken = 'echo "Error: the store is broken" >&2; exit 1'
+    then = f'read word < "{folder}/gate-$key"' if restart == "gated" else broken
     script = folder / "oxigraph"
     script.write_text(
-        f'#!/bin/sh\nif [ -e "{folder}/started" ]; then {then}; fi\ntouch "{folder}/started"\nexec "{real}" "$@"\n',
+        f'#!/bin/sh\ncase " $* " in *" --timeout-s 1 "*) key=first;; *) key=main;; esac\n'
+        f'if [ -e "{folder}/started-$key" ]; then {then}; fi\ntouch "{folder}/started-$key"\nexec "{real}" "$@"\n',
         encoding="utf-8",
     )
     script.chmod(0o755)
@@ -544,9 +559,9 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_kg_serve_restarts_oxigraph_when_it_dies_and_answers_503_meanwhile(tmp_path, workers):
-    """Oxigraph killed under kg serve (by its pid): the request it had is answered 502; what needs it is 503
-    with Retry-After (a Persian page for a Persian reader, a plain message for a SPARQL client) while it is
-    started again on the same store; the rest goes on; then 200; and kg serve still ends cleanly."""
+    """Oxigraph killed under kg serve (its two processes, by their pids): the request it had is answered 502; what
+    needs it is 503 with Retry-After (a Persian page for a Persian reader, a plain message for a SPARQL client)
+    while it is started again on the same store; the rest goes on; then 200; and kg serve still ends cleanly."""
     env = {**os.environ, "TMPDIR": str(tmp_path), "KG_OXIGRAPH": str(_fake_oxigraph(tmp_path, "gated"))}
     process, url = start_site("--data", str(FIXTURES / "mini.ttl"), "--workers", str(workers), env=env)
     said = _lines(process.stderr)
@@ -555,22 +570,28 @@ def test_kg_serve_restarts_oxigraph_when_it_dies_and_answers_503_meanwhile(tmp_p
         kept = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=60)  # one worker's
         kept.request("GET", asked)
         assert kept.getresponse().read() == b'{"head":{},"boolean":true}'
-        child = _oxigraph_child(process.pid)
-        before = _cpu_ticks(child)
+        children = _oxigraph_children(process.pid)
+        before = sum(_cpu_ticks(child) for child in children.values())
         endless: list[tuple[int, str, str]] = []  # POSTed: the proxy's client retries no POST on a new connection
         thread = threading.Thread(target=lambda: endless.append(post(url + "query", ENDLESS.encode(), SPARQL)))
         thread.start()
         deadline = time.monotonic() + 60
-        while _cpu_ticks(child) < before + 20 and thread.is_alive() and time.monotonic() < deadline:
+        while (
+            sum(_cpu_ticks(child) for child in children.values()) < before + 20
+            and thread.is_alive()
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.01)  # polling: Oxigraph runs the query once it has used 0.2 s of CPU more (idle, it uses none)
-        os.kill(child, signal.SIGKILL)
+        for child in children.values():
+            os.kill(child, signal.SIGKILL)
         thread.join(60)
         status, media, body = endless[0]
         assert (status, media) == (502, "text/plain; charset=utf-8")
         assert body == "the SPARQL server behind kg serve stopped while it answered this query; it is being restarted"
-        assert said.get(timeout=60) == (
-            "kg serve: the oxigraph server stopped with signal 9 (SIGKILL); restarting it on the same store\n"
-        )
+        assert {said.get(timeout=60), said.get(timeout=60)} == {
+            f"kg serve: the {name}oxigraph server stopped with signal 9 (SIGKILL); restarting it on the same store\n"
+            for name in ("", "first-try ")
+        }
         # the restarted Oxigraph waits at the gate: every worker answers what needs it with 503
         for n in range(4):
             status, media, body, retry = _ask(url, f"ASK {{ FILTER({n} = {n}) }}")
@@ -588,21 +609,24 @@ def test_kg_serve_restarts_oxigraph_when_it_dies_and_answers_503_meanwhile(tmp_p
         assert (answer.status, answer.read()) == (200, b'{"head":{},"boolean":true}')
         kept.close()
         assert get(url)[0] == 200  # the question list needs no Oxigraph
-        (tmp_path / "gate").write_text("go\n", encoding="utf-8")  # opens the FIFO: the restart goes on
-        assert said.get(timeout=60).startswith("kg serve: the oxigraph server answers again (")
+        for key in ("first", "main"):
+            (tmp_path / f"gate-{key}").write_text("go\n", encoding="utf-8")  # opens the FIFO: the restart goes on
+        again = sorted(said.get(timeout=60).split(" answers again (")[0] for _ in range(2))
+        assert again == ["kg serve: the first-try oxigraph server", "kg serve: the oxigraph server"]
         for n in range(4):
             assert _ask(url, f"ASK {{ FILTER({n} = {n}) }}")[:3] == (200, "application/sparql-results+json",
                                                                    '{"head":{},"boolean":true}')  # fmt: skip
         assert get(url + "q/cq01?lang=fa")[0] == 200
-        restarted = _oxigraph_child(process.pid)
-        assert restarted != child
+        restarted = _oxigraph_children(process.pid)
+        assert set(restarted.values()).isdisjoint(children.values())
         process.send_signal(signal.SIGTERM)
         stdout, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0 and stdout.strip().endswith("stopped")
-    assert not Path(f"/proc/{restarted}").exists() and list(tmp_path.glob("kg-oxigraph-*")) == []
+    assert not any(Path(f"/proc/{pid}").exists() for pid in restarted.values())
+    assert list(tmp_path.glob("kg-oxigraph-*")) == []
     assert said.empty()  # no other line: no traceback
 
 
@@ -612,7 +636,7 @@ def test_kg_serve_gives_up_when_oxigraph_cannot_be_restarted(tmp_path):
     env = {**os.environ, "TMPDIR": str(tmp_path), "KG_OXIGRAPH": str(_fake_oxigraph(tmp_path, "broken"))}
     process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env)
     try:
-        os.kill(_oxigraph_child(process.pid), signal.SIGKILL)
+        os.kill(_oxigraph_children(process.pid)["main"], signal.SIGKILL)  # the main one; the first try's is left
         _, stderr = process.communicate(timeout=120)
     finally:
         if process.poll() is None:

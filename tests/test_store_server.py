@@ -64,3 +64,45 @@ def test_a_store_left_by_a_killed_kg_serve_is_removed_and_a_living_ones_kept(tmp
 def test_an_ipv6_host_is_bracketed_in_the_servers_url():
     assert store_server.url_of("127.0.0.1", 8080) == "http://127.0.0.1:8080/"
     assert store_server.url_of("::1", 8080) == "http://[::1]:8080/"
+
+
+@pytest.mark.server
+def test_a_sibling_serves_the_same_store_with_its_own_time_limit_and_leaves_the_store_to_its_owner():
+    """kg serve's second Oxigraph (where /query is tried first, kg.proxy.FirstTry): the same store, read-only, on
+    a port and with a time limit of its own; the store stays until the server that made it stops."""
+    import urllib.parse
+    import urllib.request
+
+    count = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
+    with start_server(MINI, port=free_port(), timeout=600) as server:
+        sibling = server.sibling(free_port(), 1)
+        try:
+            assert sibling.url != server.url and sibling.location == server.location
+            assert sibling.command[sibling.command.index("--timeout-s") + 1] == "1"
+            assert server.command[server.command.index("--timeout-s") + 1] == "600"
+            answers = []
+            for url in (server.query_url, sibling.query_url):
+                request = urllib.request.Request(url + "?" + count, headers={"Accept": "text/csv"})
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    answers.append(response.read())
+            assert answers[0] == answers[1] == f"n\r\n{server.triples}\r\n".encode()
+        finally:
+            sibling.stop()
+        assert sibling.process.poll() is not None and server.location.exists()
+    assert not server.location.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_child_whose_parent_ended_before_it_asked_to_die_with_it_exits_at_once():
+    """Between fork and exec the parent may end (a kill of kg serve as it restarts Oxigraph): the request to die
+    with it then comes too late, so the child sees that its parent is another and exits instead of running on."""
+    import functools
+
+    orphan = subprocess.Popen(["sleep", "60"], preexec_fn=functools.partial(store_server.die_with_parent, 1))
+    assert orphan.wait(30) == 1  # its parent is this process, not pid 1: "its own" ended
+    kept = subprocess.Popen(["sleep", "60"], preexec_fn=store_server.dies_with_this_process())
+    try:  # Popen returns once the child ran its program or ended: one that exited would be seen now
+        assert kept.poll() is None
+    finally:
+        kept.kill()
+        kept.wait()

@@ -29,6 +29,10 @@ from kg.text import find_spans, fold, matches
         ("Kazakhstan’s", "Kazakhstan's visit"),  # a phone's curly apostrophe
         ("“Tokayev”", "Tokayev"),  # and curly quotes
         ("‘Astana’", "`Astana`"),
+        ("ھیئت", "هیئت همراه"),  # an Urdu keyboard's heh (doachashmee)
+        ("ەمراە", "همراه"),  # a Kurdish keyboard's heh (ae)
+        ("جمهورۂ", "جمهوره"),  # heh goal with hamza, and teh marbuta goal
+        ("جمهورۃ", "جمهوره"),
     ],
 )
 def test_matches_however_it_is_typed(typed, label):

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from kg.sparql import index
-from kg.warm import CACHE_STORES_ENV, encode
-from kg.warm_server import _crashed, _number, _receive, _same_user, _Server
+from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query, encode
+from kg.warm_server import _number, _receive, _same_user, _Server
 
 
 @pytest.fixture
@@ -136,5 +136,21 @@ def test_a_message_that_is_no_request_is_refused():
 def test_a_worker_dead_by_a_crash_signal_crashed_and_one_aborted_or_killed_met_its_ceiling():
     """A worker that dies in its query is said to have crashed (exit 3) on SIGSEGV, SIGBUS, SIGILL, SIGFPE;
     on SIGABRT (pyoxigraph's at a failed allocation) or SIGKILL (the OOM killer), to have met the memory ceiling."""
-    assert all(_crashed(s) for s in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE))
-    assert not any(_crashed(s) for s in (signal.SIGABRT, signal.SIGKILL, signal.SIGTERM))
+    assert all(crashed(s) for s in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE))
+    assert not any(crashed(s) for s in (signal.SIGABRT, signal.SIGKILL, signal.SIGTERM))
+
+
+def test_what_is_said_of_a_process_dead_in_its_query():
+    """Its last words with its peak or the signal's name; an abort is a crash when the engine's words were kept and
+    say no allocation failed; nothing when it left no words (it died elsewhere)."""
+    words = f"4 kg query: error: ceiling, peak {PEAK} MB{CRASH}3 kg query: error: crashed ({SIGNAL})"
+    assert died_in_query(signal.SIGABRT, words, 70) == "4 kg query: error: ceiling, peak 70 MB"
+    assert died_in_query(signal.SIGKILL, words, 70) == "4 kg query: error: ceiling, peak 70 MB"
+    assert died_in_query(signal.SIGSEGV, words, 70) == "3 kg query: error: crashed (SIGSEGV)"
+    assert died_in_query(signal.SIGABRT, words, 70, b"memory allocation of 64 bytes failed\n").startswith("4 ")
+    assert died_in_query(signal.SIGABRT, words, 70, b"fatal runtime error: stack overflow\n") == (
+        "3 kg query: error: crashed (SIGABRT)"
+    )
+    without_ceiling = f"{CRASH}3 kg query: error: crashed ({SIGNAL})"  # --max-memory 0
+    assert died_in_query(signal.SIGABRT, without_ceiling, 70) == "3 kg query: error: crashed (SIGABRT)"
+    assert died_in_query(signal.SIGTERM, "", 70) is None

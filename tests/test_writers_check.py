@@ -68,3 +68,72 @@ def test_a_statement_read_twice_counts_once_and_an_extra_one_is_named():
     assert verify(both + both, FORMATS["nt"], meant) == both + both  # the same set, whatever the repeats
     with pytest.raises(OutputError, match=r'3 statements read, 2 meant; first missing None, first extra .*"c"'):
         verify(both + '<http://a.example/s> <http://a.example/p> "c" .\n' * 2, FORMATS["nt"], meant)
+
+
+def _jsonld_file(tmp_path, quads):
+    """``quads`` written by the JSON-LD writer to a file; its path."""
+    from kg.writers import write_to
+
+    path = tmp_path / "kg.jsonld"
+    with path.open("wb") as handle:
+        write_to(quads, "jsonld", handle, path)
+    return path
+
+
+def _many(count: int, blank: bool = False) -> list[Quad]:
+    """Statements about ``count`` subjects; with ``blank``, the first and the last point at one blank node."""
+    quads = [
+        Quad(NamedNode(f"http://a.example/s{i}"), P, Literal(f"«{i}» و ‌ {i}", language="fa")) for i in range(count)
+    ]
+    if blank:
+        node = BlankNode("shared")
+        quads += [
+            Quad(NamedNode("http://a.example/s0"), P, node),
+            Quad(NamedNode(f"http://a.example/s{count - 1}"), P, node),
+        ]
+        quads.append(Quad(node, P, Literal("x")))
+    return quads
+
+
+@pytest.mark.parametrize("blank", [False, True])
+def test_a_big_jsonld_file_is_read_back_in_parts_as_the_whole(tmp_path, monkeypatch, blank):
+    """pyoxigraph's JSON-LD parser holds a whole top-level @graph: a big file is read back in parts of node
+    objects, which give the statements of the whole (a blank node named in two parts is one node)."""
+    import pyoxigraph
+
+    from kg.writers import check
+
+    monkeypatch.setattr(check, "_JSONLD_PART", 2_000)
+    path = _jsonld_file(tmp_path, to_quads(_many(200, blank), triples=True))
+    parsed = []
+    real = pyoxigraph.parse
+    monkeypatch.setattr(check.pyoxigraph, "parse", lambda *a, **k: parsed.append(1) or real(*a, **k))
+    read = list(check._parse(path, FORMATS["jsonld"]))
+    monkeypatch.setattr(check.pyoxigraph, "parse", real)
+    whole = pyoxigraph.Dataset(real(path=str(path), format=pyoxigraph.RdfFormat.JSON_LD))
+    assert len(parsed) > 5 and pyoxigraph.Dataset(read) == whole and len(read) == len(whole)
+    assert verify(path, FORMATS["jsonld"], to_quads(_many(200, blank), triples=True)) == path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda text: text.replace("«100»", "«1OO»"), "does not read back as the same graph"),  # a value, mid-file
+        (
+            lambda text: text.replace('"@id": "http://a.example/s100"', '"@id": "http://a.example/s100",,'),
+            "a writer bug",
+        ),
+        (lambda text: text.replace("    },\n    {\n", "    }\n    {\n", 1), "a writer bug"),  # two nodes, no comma
+        (lambda text: text.replace("\n  ]\n}\n", '\n  ],\n  "@id": "http://a.example/g"\n}\n'), "same graph"),
+        (lambda text: text + "{}\n", "a writer bug"),  # something after the document
+    ],
+)
+def test_a_jsonld_file_read_in_parts_that_is_not_what_was_meant_is_refused(tmp_path, monkeypatch, change, message):
+    from kg.writers import check
+
+    monkeypatch.setattr(check, "_JSONLD_PART", 2_000)
+    meant = to_quads(_many(200), triples=True)
+    path = _jsonld_file(tmp_path, meant)
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(OutputError, match=message):
+        verify(path, FORMATS["jsonld"], meant)

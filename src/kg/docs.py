@@ -61,7 +61,7 @@ code { font-size: 0.9em; background: #f3f5f8; padding: 0 0.2em; }
 nav > ul > li > ul { columns: 3; padding-inline-start: 1.2rem; } nav li li { break-inside: avoid; }
 footer { margin-top: 3rem; font-size: 0.85em; color: #666; }
 td, td code, td a { overflow-wrap: anywhere; } table { max-width: 100%; }
-table.grid { display: block; overflow-x: auto; }
+table.grid { display: block; overflow-x: auto; }  /* focusable (tabindex): a keyboard scrolls it on a phone */
 @media (max-width: 40rem) { body { padding: 0.75rem; } nav > ul > li > ul { columns: 1; } }
 """.strip()
 
@@ -183,7 +183,7 @@ class _Page:
         )
         return (
             f'<section id="namespaces"><h2>{self.t["namespaces"]}</h2>'
-            f'<table class="grid" dir="ltr">{rows}</table></section>'
+            f'<table class="grid" dir="ltr" tabindex="0">{rows}</table></section>'
         )
 
     def term(self, node: URIRef, kind: str) -> str:
@@ -247,7 +247,7 @@ class _Page:
         return (
             f'<div class="entry" id="{escape(self.anchor(scheme) or "")}"><h3>{self.lit(title)} '
             f'<span class="kind"><code dir="ltr">{escape(self.short(scheme))}</code></span></h3>'
-            f'<table class="grid"><tr>{head}</tr>{"".join(rows)}</table></div>'
+            f'<table class="grid" tabindex="0"><tr>{head}</tr>{"".join(rows)}</table></div>'
         )
 
     # ----------------------------------------------------------------- the page

@@ -91,6 +91,28 @@ class UsageError(KgError):
     exit_code = ExitCode.USAGE
 
 
+def import_extra(module: str, extra: str, feature: str):
+    """Import the optional ``module`` that ``feature`` needs, or raise :class:`UsageError` naming the extra to install.
+
+    The one answer for every optional dependency (pandas, pyvis): the same
+    message kind and exit code, never a bare ``ModuleNotFoundError``.
+
+    >>> import_extra("json", "none", "this example").__name__
+    'json'
+    >>> import_extra("kg_no_such_module", "notebook", "kg.notebook.network")
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: kg.notebook.network needs kg_no_such_module: pip install 'kg-iran-kazakhstan[notebook]'
+    """
+    from importlib import import_module
+
+    try:
+        return import_module(module)
+    except ImportError:
+        package = module.partition(".")[0]
+        raise UsageError(f"{feature} needs {package}: pip install 'kg-iran-kazakhstan[{extra}]'") from None
+
+
 class NotFound(KgError):
     """Nothing matched: no entity has the label asked for, no phrase is found (exit 1, not a usage error)."""
 

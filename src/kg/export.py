@@ -21,17 +21,14 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from rdflib import Graph
-
-from kg.describe import describe_dataset
 from kg.errors import UsageError
 from kg.formats import FORMATS, RdfFormat, rdf_format
 from kg.load import source_paths
 from kg.namespaces import new_graph
 from kg.output import Export, check_output, refuse_input, register_input, write_atomically
-from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, GRAPH_CHOICES, Parts, Sources, description_graph  # noqa: F401
+from kg.sources import GRAPH_CHOICES, Parts, Sources, description_graph
 from kg.terms import natural_key  # noqa: F401  (re-exported for older callers)
 from kg.writers import (  # noqa: F401  (re-exported: the writers' former home)
     Canonical,
@@ -46,6 +43,19 @@ from kg.writers import (  # noqa: F401  (re-exported: the writers' former home)
     write_turtle,
 )
 from kg.writers.quads import Streamed
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+def __getattr__(name: str) -> Any:
+    """``DATA_GRAPH`` and ``DESCRIPTION_GRAPH`` (re-exported from :mod:`kg.sources`, where they are made at first
+    use: an export of a triple format imports no rdflib)."""
+    if name in ("DATA_GRAPH", "DESCRIPTION_GRAPH"):
+        import kg.sources
+
+        return getattr(kg.sources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_format(name: str) -> list[RdfFormat]:
@@ -70,6 +80,9 @@ def select_parts(graph: str = "all", data: Sequence[str | Path] | None = None) -
 
 def with_description(parts: Parts, *, endpoint: str | None = None, sources: Sequence[Path] = ()) -> Parts:
     """The parts plus their VoID/DCAT description as one more named graph, no triple in two graphs."""
+    from kg.describe import describe_dataset
+    from kg.sources import DESCRIPTION_GRAPH
+
     description = describe_dataset(parts, endpoint=endpoint, sources=sources)
     return {**parts, DESCRIPTION_GRAPH: description_graph(description, parts)}
 

@@ -127,6 +127,11 @@ SERVE_CACHE_BYTES = 32 * 1024 * 1024
 #: sleeping thread per query for the whole limit (some 30 KB each), and a flood of them exhausts the
 #: machine's process ids; no more than a quarter of those are taken (:func:`kg.proxy.start_budget`).
 SERVE_START_BUDGET = 8192
+#: Seconds: the time limit of the second Oxigraph process of ``kg serve`` (on the same store), where every
+#: ``/query`` is tried first when kg serve's own limit is longer; a query it cancels there runs again on the first
+#: with the time left. Its sleeping threads live this long, not the whole limit, so a flood of cheap queries is
+#: not capped by the start budget at a tenth of Oxigraph's speed (the smallest limit Oxigraph takes: 1 s).
+SERVE_FIRST_TRY = 1
 #: Seconds a client has to send a request's headers (from its connection, or from the last answer).
 SERVE_HEAD_TIMEOUT = 10.0
 #: Bytes of a request line and headers ``kg serve`` reads before it answers 431 and closes the connection.

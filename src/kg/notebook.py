@@ -42,6 +42,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from kg.errors import import_extra
 from kg.sparql.tables import link_site
 
 __all__ = ["Explorer", "explorer", "link_site", "network"]
@@ -86,8 +87,9 @@ def network(
     restyle by group); their title gives both labels, the class and the id,
     each piece isolated. Edges are directed and titled with their
     property's label. ``notebook`` and ``cdn_resources`` are pyvis's own.
+    Raises UsageError naming the extra when pyvis is not installed.
     """
-    from pyvis.network import Network
+    Network = import_extra("pyvis.network", "notebook", "kg.notebook.network").Network
 
     from kg.explore.layout import layout
     from kg.i18n import LANGUAGES, isolate

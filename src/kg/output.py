@@ -239,11 +239,15 @@ def replace_path(new: Path, target: Path) -> None:
     A folder target is swapped in one step (renameat2 RENAME_EXCHANGE) and the old
     folder deleted afterwards, so a reader, or a ``kill -9``, never sees it
     half-deleted; where the exchange is not supported the old folder is first
-    renamed aside, then the new one moved in. Raises OutputError.
+    renamed aside, then the new one moved in. A folder gets the mode a folder made there would have: one
+    made by :func:`tempfile.mkdtemp` is private (0700), and a published site that a web server's user cannot
+    enter answers 403 for every page. Raises OutputError.
     """
     import shutil
 
     try:
+        if new.is_dir() and not new.is_symlink():
+            new.chmod(0o777 & ~_umask())
         if target.is_dir() and not target.is_symlink():
             if _exchange(new, target):
                 shutil.rmtree(new)

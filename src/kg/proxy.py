@@ -24,6 +24,18 @@ or of a form) by:
    its query slot until Oxigraph ends the query (it looks at its clock only between some steps),
    so the queries computing in Oxigraph stay within the slots; :data:`kg.limits.SERVE_OVERRUN`
    seconds later the supervisor restarts Oxigraph to stop it;
+   With a :class:`FirstTry` (``kg serve`` when its limit is longer than
+   :data:`kg.limits.SERVE_FIRST_TRY`), the query is first sent to a second Oxigraph process on the same
+   store whose own limit is that short, within a budget of its own: Oxigraph's server keeps one thread
+   asleep per query for its whole limit, whether the query ended or not (``thread::sleep(timeout)`` in
+   its ``evaluate_sparql_query``), so the start budget caps the queries per second at
+   ``budget ÷ limit``: 819 a second with a 10 s limit, a tenth of what Oxigraph answers. A query the
+   first try cancels (it ended there: its slot is still within the bound), or whose answer is longer
+   than the held bytes (it would be streamed, and could be cut at the short limit), or that finds the
+   first try's process restarting or its budget spent, runs on the main process with the time left;
+   a query that killed the first try's process is answered 502, and one that finds nothing listening
+   there 503 (the client's second sending of a GET may be this), never sent on: it could kill the
+   main process too. A query that needs more than the short limit thus costs up to that limit more;
 4. holding the answer up to :data:`kg.limits.SERVE_BUFFER` bytes before the status is sent.
    An answer that ends within the bound is checked whole: one that Oxigraph cancelled
    at its time limit (it ends a ``200`` with "The SPARQL operation has been cancelled")
@@ -41,6 +53,7 @@ import collections
 import contextlib
 import functools
 import math
+import threading
 import time
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
@@ -74,6 +87,27 @@ class Truncated(Exception):
     """An answer cut after its status was sent: the connection is closed before its last chunk."""
 
 
+class FirstTry:
+    """Where ``/query`` is tried first (see the module docstring): an Oxigraph endpoint with a short time
+    limit, its health (:class:`kg.supervisor.Health`) and its :class:`StartBudget`."""
+
+    def __init__(self, endpoint: str, *, health: Health | None = None, budget: StartBudget | None = None) -> None:
+        self.endpoint = endpoint
+        self.health = health
+        self.budget = budget
+
+    def ready(self) -> bool:
+        """Whether a query may be tried here now: its process is up and its budget not spent (then one is taken)."""
+        if self.health is not None and self.health.restarting() is not None:
+            return False
+        if self.budget is not None:
+            try:
+                self.budget.take()
+            except Refused:
+                return False
+        return True
+
+
 class StartBudget:
     """At most ``budget`` queries started within any ``window`` seconds; else a 503 with ``Retry-After``.
 
@@ -104,8 +138,14 @@ class StartBudget:
         self._started: collections.deque[float] = collections.deque()
         self._looked = -math.inf
         self._crowded: tuple[int, int] | None = None
+        self._lock = threading.Lock()  # the pages that run queries take starts from threads (page_start)
 
     def take(self, cost: int = 1) -> None:
+        """Count ``cost`` starts now; a :class:`~kg.guard.Refused` (503 with ``Retry-After``) past the budget."""
+        with self._lock:
+            self._take(cost)
+
+    def _take(self, cost: int) -> None:
         now = time.monotonic()
         started = self._started
         while started and started[0] <= now - self.window:
@@ -219,9 +259,11 @@ class SparqlProxy:
         cache_bytes: int = limits.SERVE_CACHE_BYTES,
         budget: StartBudget | None = None,
         health: Health | None = None,
+        first_try: FirstTry | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.health = health
+        self.first_try = first_try
         self.timeout = timeout
         self.allow_external = allow_external
         self.slots = slots
@@ -243,7 +285,7 @@ class SparqlProxy:
             )
         return self._client
 
-    def _overrun(self, sent: asyncio.Future[aiohttp.ClientResponse]) -> Response:
+    def _overrun(self, sent: asyncio.Future[aiohttp.ClientResponse], health: Health | None) -> Response:
         """504 at once for a request Oxigraph has not answered by its time limit; the route ends (and its query
         slot is given back) only when Oxigraph answers it, or at :meth:`abandon_overruns`, or
         :data:`~kg.limits.SERVE_OVERRUN` seconds later, when the supervised Oxigraph is restarted to stop the
@@ -254,8 +296,8 @@ class SparqlProxy:
             try:
                 answer = await sent  # its reads are bounded by the limit and SERVE_OVERRUN
             except TimeoutError:  # the query went on past both: only the end of the server stops it
-                if self.health is not None:
-                    self.health.ask_restart()
+                if health is not None:
+                    health.ask_restart()
                 return
             except aiohttp.ClientError:
                 return
@@ -306,7 +348,9 @@ class SparqlProxy:
             return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
         query_string = request.scope["query_string"].decode()  # as request.url.query has it, without building a URL
-        key = (request.method, query_string, content_type, body, accept)
+        # HEAD is GET without the body (the server leaves it out): Oxigraph answers a HEAD of /query with a 404
+        method = "GET" if request.method == "HEAD" else request.method
+        key = (method, query_string, content_type, body, accept)
         cached = self.cache.get(key)
         if cached is not None:  # answered before, so checked before: the store has not changed since
             return Response(cached[1], media_type=cached[0])
@@ -318,23 +362,46 @@ class SparqlProxy:
             left = remaining(request.scope, self.timeout)
             if left is not None and left <= 0:
                 return _timed_out(self.timeout)
+        headers = {"Accept": accept}
+        if request.method == "POST":
+            headers["Content-Type"] = request.headers.get("content-type", "")
+        query = "?" + query_string if query_string else ""
+        first = self.first_try
+        if first is not None and first.ready():
+            tried = await self._forward(
+                request, method, first.endpoint + query, headers, body, key, text, first.health, True
+            )
+            if tried is not None:
+                return tried
+            left = remaining(request.scope, self.timeout)
+            if left is not None and left <= 0:
+                return _timed_out(self.timeout)
         if self.health is not None and (wait := self.health.restarting()) is not None:
             return _restarting(wait)
         if self.budget is not None:
             try:
                 self.budget.take()
             except Refused as refused:  # answered here: an exception in a route is the site's 500 page
-                headers = dict(_text(refused.headers))
-                return PlainTextResponse(refused.message, status_code=refused.status, headers=headers)
-        headers = {"Accept": accept}
-        if request.method == "POST":
-            headers["Content-Type"] = request.headers.get("content-type", "")
-        target = self.endpoint + ("?" + query_string if query_string else "")
-        return await self._forward(request, target, headers, body, key, text)
+                said = dict(_text(refused.headers))
+                return PlainTextResponse(refused.message, status_code=refused.status, headers=said)
+        answer = await self._forward(request, method, self.endpoint + query, headers, body, key, text, self.health)
+        assert answer is not None  # only a first try gives none
+        return answer
 
     async def _forward(
-        self, request: Request, target: str, headers: dict[str, str], body: bytes, key: tuple[Any, ...], text: str
-    ) -> Response:
+        self,
+        request: Request,
+        method: str,
+        target: str,
+        headers: dict[str, str],
+        body: bytes,
+        key: tuple[Any, ...],
+        text: str,
+        health: Health | None,
+        first: bool = False,
+    ) -> Response | None:
+        """The answer of the Oxigraph at ``target`` (supervised by ``health``); with ``first`` (a first try),
+        None when the query must run on the main process (see the module docstring)."""
         left = remaining(request.scope, self.timeout)
         limit = None if left is None else max(left, 0.001) + limits.SERVE_FORWARD_GRACE
         deadline = math.inf if limit is None else time.monotonic() + limit
@@ -344,7 +411,7 @@ class SparqlProxy:
         timeout = aiohttp.ClientTimeout(sock_connect=limit, sock_read=overrun)
         sent = asyncio.ensure_future(
             self.client().request(
-                request.method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
+                method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
             )
         )
         try:
@@ -354,10 +421,12 @@ class SparqlProxy:
             # three-way cross product went on for 15-30 s past its limit), closed connection or not. The request
             # keeps its query slot until Oxigraph ends it (at most SERVE_OVERRUN more), so the queries that run in
             # Oxigraph stay within the slots however many time out.
-            return self._overrun(sent)
+            return self._overrun(sent, health)
         except aiohttp.ClientConnectorError as exc:
-            if self.health is not None:  # nothing listens: the supervised child has died and is restarting
-                return _restarting(self.health.restarting() or 1)
+            # Nothing listens: not sent on to the main process when it is a first try's, for the client sends a
+            # GET once more on a new connection when its kept one is lost, and this request may have killed it.
+            if health is not None:  # nothing listens: the supervised child has died and is restarting
+                return _restarting(health.restarting() or 1)
             return PlainTextResponse(f"the SPARQL server did not answer: {_reason(exc)}", status_code=502)
         except (aiohttp.ServerConnectionError, aiohttp.ClientOSError):  # it died with this request in hand
             return PlainTextResponse(STOPPED, status_code=502)  # (maybe the request killed it: no Retry-After)
@@ -373,7 +442,7 @@ class SparqlProxy:
                     answer.release()
                     whole = bytes(head)
                     if answer.status == 200 and whole.endswith(CANCELLED):
-                        return _timed_out(self.timeout)
+                        return None if first else _timed_out(self.timeout)  # a first try's query has ended
                     if answer.status == 200:
                         self.cache.put(key, media, whole)
                     explained = explain_oxigraph_answer(text, whole) if answer.status == 400 else None
@@ -390,9 +459,27 @@ class SparqlProxy:
         except aiohttp.ClientError as exc:
             answer.close()
             return PlainTextResponse(f"the SPARQL server's answer was cut: {_reason(exc)}", status_code=502)
+        if first:  # streamed from the first try, it could be cut at its short limit: the main process answers
+            answer.close()
+            return None
         # Longer than the bound: streamed, the last bytes held until the end shows it whole.
         rest = _rest(answer, chunks, head, deadline)
         return StreamingResponse(rest, status_code=answer.status, media_type=media)
+
+
+def page_start(request: Request) -> Response | None:
+    """For a page that runs a query on the Oxigraph child (a question, the ad-hoc page), a start taken from the
+    budget of ``/query``'s proxy (``request.app.state.proxy``), or else the 503 with ``Retry-After`` that ``/query``
+    would give: their queries keep a thread asleep in Oxigraph for the whole limit too (they run on the main
+    process), and pages that take none would let a flood of distinct questions past the bound."""
+    budget = getattr(getattr(request.app.state, "proxy", None), "budget", None)
+    if budget is None:
+        return None
+    try:
+        budget.take()
+    except Refused as refused:
+        return PlainTextResponse(refused.message, status_code=refused.status, headers=dict(_text(refused.headers)))
+    return None
 
 
 def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:

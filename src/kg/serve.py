@@ -26,6 +26,8 @@ from kg.errors import ServerError
 from kg.limits import (
     DEFAULT_ENTAILMENT,
     MAX_ROWS,
+    SERVE_FIRST_TRY,
+    SERVE_FORWARD_GRACE,
     SERVE_HEAD_TIMEOUT,
     SERVE_HOST,
     SERVE_MAX_BODY,
@@ -149,10 +151,15 @@ def serve(
         except BaseException:
             sock.close()
             raise
+        first: Server | None = None
         try:
-            _serve_site(options, backend, sock, on_ready, stopped=lambda: bool(interrupted))
+            if timeout and timeout > SERVE_FIRST_TRY:  # where /query is tried first (kg.proxy.FirstTry)
+                first = backend.sibling(free_port(), SERVE_FIRST_TRY)
+            _serve_site(options, backend, sock, on_ready, stopped=lambda: bool(interrupted), first=first)
         finally:
             sock.close()
+            if first is not None:
+                first.stop()  # before the store it reads is removed
             backend.stop()
 
 
@@ -182,12 +189,14 @@ def _serve_site(
     on_ready: Callable[[RunningSite], None] | None,
     *,
     stopped: Callable[[], bool] = lambda: False,
+    first: Server | None = None,
 ) -> None:
     """Serve the site on ``sock`` in ``options.workers`` processes, the Oxigraph child supervised, until stopped.
 
     The workers are forked before any thread of this process starts; the supervisor's thread (which
     restarts the child: :mod:`kg.supervisor`) after them, in this process only, sharing the child's
-    :class:`~kg.supervisor.Health` with every worker. ``stopped()`` says whether a stop signal came that a
+    :class:`~kg.supervisor.Health` with every worker. ``first`` is the Oxigraph where ``/query`` is tried first
+    (:class:`kg.proxy.FirstTry`), supervised the same way. ``stopped()`` says whether a stop signal came that a
     swallowed KeyboardInterrupt may have hidden (see :func:`_sigterm_as_interrupt`): then nothing is served.
     """
     import kg.guard
@@ -198,19 +207,26 @@ def _serve_site(
 
     del kg  # imported once here: a worker forked from this process starts without importing them again
     health = Health()
+    tried = (first.query_url, Health()) if first is not None else None
     port = int(sock.getsockname()[1])
     forked: list[int] = []
-    supervisor: Supervisor | None = None
+    supervisors: list[Supervisor] = []
     try:
         for _ in range(options.workers - 1):  # before any thread of this process starts
-            forked.append(_fork_worker(lambda: _site_server(options, backend.query_url, health, port), sock))
+            forked.append(_fork_worker(lambda: _site_server(options, backend.query_url, health, port, tried), sock))
             if stopped():
                 raise KeyboardInterrupt
-        server = _site_server(options, backend.query_url, health, port)
-        supervisor = Supervisor(
-            backend, health, on_give_up=lambda: setattr(server, "should_exit", True), max_memory=options.max_memory
-        )
-        supervisor.start()
+        server = _site_server(options, backend.query_url, health, port, tried)
+        watched = [(backend, health, "the oxigraph server")]
+        if first is not None and tried is not None:
+            watched.append((first, tried[1], "the first-try oxigraph server"))
+        for child, its_health, name in watched:
+            supervisor = Supervisor(
+                child, its_health, on_give_up=lambda: setattr(server, "should_exit", True),
+                max_memory=options.max_memory, name=name,
+            )  # fmt: skip
+            supervisors.append(supervisor)
+            supervisor.start()
         if on_ready is not None:
             on_ready(RunningSite(url_of(options.host, port), backend))
         # What is loaded by now (modules, the application) lives as long as the process: kept out of the
@@ -221,35 +237,46 @@ def _serve_site(
             if stopped():
                 raise KeyboardInterrupt
             server.run(sockets=[sock])
-        if supervisor.gave_up is not None:  # Oxigraph kept dying
-            raise ServerError(supervisor.gave_up)
+        for supervisor in supervisors:
+            if supervisor.gave_up is not None:  # Oxigraph kept dying
+                raise ServerError(supervisor.gave_up)
     finally:
-        if supervisor is not None:
+        for supervisor in supervisors:
             supervisor.stop()  # before the child is stopped: that is no death to restart it from
         _stop_workers(forked)
 
 
-def _site_server(options: SiteOptions, endpoint: str, health: Any, port: int) -> Any:
+def _site_server(
+    options: SiteOptions, endpoint: str, health: Any, port: int, first: tuple[str, Any] | None = None
+) -> Any:
     """The site behind its guard, served by uvicorn, for one worker: its share of the bounds.
 
     Each of the ``options.workers`` processes gets its share of the slots (at least one), the queue and
-    the start budget, so that the bounds stay those of the whole.
+    the start budget, so that the bounds stay those of the whole. With ``first`` (the endpoint and health of
+    the Oxigraph where ``/query`` is tried first), half the start budget is its, counted over its short limit
+    and :data:`~kg.limits.SERVE_FORWARD_GRACE` (Oxigraph starts a query's clock a little after kg serve sent it).
     """
     from kg.guard import Guard, Policy, listening_hosts
     from kg.httpd import make_server
-    from kg.proxy import SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
+    from kg.proxy import FirstTry, SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
     from kg.site import CSP, Site, create_app
 
     workers, timeout = options.workers, options.timeout
     limit = timeout or None
     slots, queue = max(1, options.slots // workers), options.queue // workers
-    budget = None
+    budget = tried = None
     if timeout:
         starts = max(1, start_budget(machine_threads()) // workers)
+        if first is not None:
+            window = SERVE_FIRST_TRY + SERVE_FORWARD_GRACE
+            quick = StartBudget(max(1, starts - starts // 2), window, machine=machine_tasks)
+            tried = FirstTry(first[0], health=first[1], budget=quick)
+            starts = max(1, starts // 2)
         budget = StartBudget(starts, max(1, round(timeout)), machine=machine_tasks)
     proxy = SparqlProxy(
-        endpoint, timeout=limit, allow_external=options.allow_external, slots=slots, budget=budget, health=health
-    )
+        endpoint, timeout=limit, allow_external=options.allow_external, slots=slots, budget=budget, health=health,
+        first_try=tried,
+    )  # fmt: skip
     config = Site(
         endpoint, timeout=limit, max_rows=options.max_rows, allow_external=options.allow_external,
         data=options.data, entailment=options.entailment, health=health,

@@ -31,32 +31,58 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
-from rdflib import Graph, Literal, URIRef
 
 from kg import resources
 from kg.errors import UsageError
-from kg.literals import IllTypedLiteral, is_ill_typed, locate_ill_typed
 from kg.load import iter_quads, load_into_store, store_writes_as_read
-from kg.namespaces import BASE, ONTOLOGY_IRI, SHAPES_IRI, VOCABULARIES_IRI, new_graph
+from kg.namespaces import BASE, new_graph
 from kg.terms import to_oxigraph, to_rdflib
 
-#: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads.
-DATA_GRAPH = URIRef(BASE + "data")
-#: Named graph that holds the VoID/DCAT description in TriG and N-Quads.
-DESCRIPTION_GRAPH = URIRef(BASE + "void")
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+
+    from kg.literals import IllTypedLiteral
+
 #: The parts an export can be made of (``kg export --graph``).
 GRAPH_CHOICES = ("all", "data", "ontology")
 
-Parts = dict[URIRef, Graph]
+Parts = dict["URIRef", "Graph"]
+#: The IRIs of the named graphs that hold each part in TriG and N-Quads, as plain strings (an export of the
+#: triple formats imports no rdflib: :data:`DATA_GRAPH` and the others are rdflib terms, made when asked for).
+_ONTOLOGY, _VOCABULARIES, _SHAPES, _DATA, _DESCRIPTION = (
+    BASE + name for name in ("ontology", "vocabularies", "shapes", "data", "void")
+)
 #: The named graphs of each choice of parts, in export order.
 _PARTS_OF = {
-    "all": (ONTOLOGY_IRI, VOCABULARIES_IRI, DATA_GRAPH),
-    "data": (DATA_GRAPH,),
-    "ontology": (ONTOLOGY_IRI, VOCABULARIES_IRI),
+    "all": (_ONTOLOGY, _VOCABULARIES, _DATA),
+    "data": (_DATA,),
+    "ontology": (_ONTOLOGY, _VOCABULARIES),
 }
+#: Named graph that holds the data (``data/article.ttl``) in TriG and N-Quads (an rdflib URIRef), and the one
+#: that holds the VoID/DCAT description: made at first use (:func:`__getattr__`).
+_GRAPHS = {"DATA_GRAPH": _DATA, "DESCRIPTION_GRAPH": _DESCRIPTION}
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`DATA_GRAPH` and :data:`DESCRIPTION_GRAPH`, rdflib terms made when first asked for (rdflib takes
+    about 0.1 s to import, and an export of a triple format needs none of it)."""
+    if name in _GRAPHS:
+        from rdflib import URIRef
+
+        made = URIRef(_GRAPHS[name])
+        globals()[name] = made
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _named(iri: str) -> URIRef:
+    """The rdflib term of a part's graph name."""
+    from rdflib import URIRef
+
+    return URIRef(iri)
 
 
 def counted(entailment: str = "none") -> str:
@@ -81,8 +107,8 @@ class Sources:
         self._store = pyoxigraph.Store()
         #: The data's statements as read for the union (:attr:`data` is made of them when asked for).
         self._data_triples: list[tuple[Any, Any, Any]] | None = None
-        #: The parts in the store, with how many statements each holds.
-        self._stored: dict[URIRef, int] = {}
+        #: The parts in the store (by their graph's IRI), with how many statements each holds.
+        self._stored: dict[str, int] = {}
         #: Stores of the parts of a choice merged into their default graph (:meth:`merged`).
         self._merged: dict[str, pyoxigraph.Store] = {}
         #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
@@ -96,11 +122,15 @@ class Sources:
     def files(self) -> list[tuple[URIRef, Path]]:
         """Each file with the named graph that holds it: the ontology, the vocabularies, the shapes, the data."""
         ontology, vocabularies = resources.ontology_paths()
-        named = [(ONTOLOGY_IRI, ontology), (VOCABULARIES_IRI, vocabularies), (SHAPES_IRI, resources.shapes_path())]
-        return [*named, *((DATA_GRAPH, path) for path in self.data_paths)]
+        named = [(_ONTOLOGY, ontology), (_VOCABULARIES, vocabularies), (_SHAPES, resources.shapes_path())]
+        return [(_named(name), path) for name, path in [*named, *((_DATA, path) for path in self.data_paths)]]
 
     def _triples(self, paths: Sequence[Path]) -> Iterator[tuple[Any, Any, Any]]:
         """The files' statements as rdflib triples, in file order; their ill-typed literals are noted on the way."""
+        from rdflib import Literal
+
+        from kg.literals import is_ill_typed, locate_ill_typed
+
         for path in paths:
             bad = []
             for quad in iter_quads(path, one_graph=True):
@@ -178,10 +208,10 @@ class Sources:
         data = self.data if self._checked(which) in ("all", "data") else None  # the user's files first: fail fast
         parts: Parts = {}
         if which in ("all", "ontology"):
-            parts[ONTOLOGY_IRI] = self.ontology
-            parts[VOCABULARIES_IRI] = self.vocabularies
+            parts[_named(_ONTOLOGY)] = self.ontology
+            parts[_named(_VOCABULARIES)] = self.vocabularies
         if data is not None:
-            parts[DATA_GRAPH] = data
+            parts[_named(_DATA)] = data
         return parts
 
     def statements(self, which: str = "all") -> Iterator[Any]:
@@ -208,13 +238,13 @@ class Sources:
         (the user's files first; :func:`kg.load.load_into_store`: straight into the store).
         """
         ontology, vocabularies = resources.ontology_paths()
-        files = {DATA_GRAPH: self.data_paths, ONTOLOGY_IRI: [ontology], VOCABULARIES_IRI: [vocabularies]}
+        files = {_DATA: self.data_paths, _ONTOLOGY: [ontology], _VOCABULARIES: [vocabularies]}
         for name in files if which == "all" else _PARTS_OF[self._checked(which)]:
             if name in self._stored:
                 continue
             before = len(self._store)
             for path in files[name]:
-                load_into_store(self._store, path, pyoxigraph.NamedNode(str(name)))
+                load_into_store(self._store, path, pyoxigraph.NamedNode(name))
             self._stored[name] = len(self._store) - before
         return self._store
 
@@ -251,7 +281,7 @@ class Sources:
 
         parts = self.parts()
         description = describe_dataset(parts, endpoint=endpoint, sources=self.paths)  # the parts' own blank nodes
-        return {**parts, DESCRIPTION_GRAPH: description_graph(description, parts)}
+        return {**parts, _named(_DESCRIPTION): description_graph(description, parts)}
 
     def quads(self, which: str = "all", *, described: bool = False, endpoint: str | None = None) -> Iterator[Any]:
         """The pyoxigraph quads of the parts of ``which`` in their named graphs, in export order, read into
@@ -259,14 +289,14 @@ class Sources:
         holds (what TriG and N-Quads write of ``all``)."""
         store = self.dataset(which)
         for name in _PARTS_OF[which]:
-            yield from store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(str(name)))
+            yield from store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(name))
         if described:
             yield from self._description_quads(endpoint)
 
     def _description_quads(self, endpoint: str | None) -> Iterator[Any]:
         """The description's statements in its named graph, but those a part of :meth:`dataset` holds."""
         store = self.dataset()
-        graph = pyoxigraph.NamedNode(str(DESCRIPTION_GRAPH))
+        graph = pyoxigraph.NamedNode(_DESCRIPTION)
         for s, p, o in self.description(endpoint=endpoint):
             quad = pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
             if next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is None:
@@ -298,19 +328,19 @@ class Sources:
         store = self.dataset(which)
         extra = []
         if described:
-            extra = [Listed(self._description_quads(endpoint), pyoxigraph.NamedNode(str(DESCRIPTION_GRAPH)))]
+            extra = [Listed(self._description_quads(endpoint), pyoxigraph.NamedNode(_DESCRIPTION))]
         if self.store_writes_as_read:
             parts = [
-                InStore(store, pyoxigraph.NamedNode(str(name)), blank=False, size=self._stored[name])
+                InStore(store, pyoxigraph.NamedNode(name), blank=False, size=self._stored[name])
                 for name in _PARTS_OF[which]
             ]
             return Stored([*parts, *extra], triples=triples)
         files = {
-            DATA_GRAPH: self.data_paths,
-            ONTOLOGY_IRI: resources.ontology_paths()[:1],
-            VOCABULARIES_IRI: resources.ontology_paths()[1:],
+            _DATA: self.data_paths,
+            _ONTOLOGY: resources.ontology_paths()[:1],
+            _VOCABULARIES: resources.ontology_paths()[1:],
         }
-        read = [Listed(self._read_quads(files[name]), pyoxigraph.NamedNode(str(name))) for name in _PARTS_OF[which]]
+        read = [Listed(self._read_quads(files[name]), pyoxigraph.NamedNode(name)) for name in _PARTS_OF[which]]
         return Stored([*read, *extra], triples=triples)
 
     @staticmethod

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
+import functools
 import gc
 import os
 import shutil
@@ -32,6 +32,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 
@@ -94,13 +95,31 @@ def check_port(host: str, port: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """In the server's child process: ask Linux to SIGKILL it when its parent dies (``prctl``)."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+@functools.cache
+def _prctl() -> Any:
+    """The C library's ``prctl``, looked up once in the parent: a child forked from a threaded process must not
+    load libraries between fork and exec (``ctypes.util.find_library`` even runs ``ldconfig`` in a subprocess)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def die_with_parent(parent: int | None = None) -> None:  # pragma: no cover - runs in the child
+    """In a child between fork and exec: ask Linux to SIGKILL it when the thread that started it ends (``prctl``);
+    and if its parent (pid ``parent``) ended before that request was made, which no signal would then tell, exit at
+    once (a kill of ``kg serve`` as it restarted Oxigraph left the new one running for good)."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def dies_with_this_process() -> functools.partial[None]:
+    """What a child's ``preexec_fn`` runs so that it dies with this process (:func:`die_with_parent`)."""
+    _prctl()  # looked up now, in the parent
+    return functools.partial(die_with_parent, os.getpid())
 
 
 def _remove_stale_stores() -> None:
@@ -184,6 +203,27 @@ class Server:
         time, or ``stopping`` is set meanwhile."""
         _wait_until_ready(self, self.startup, stopping)
 
+    def sibling(self, port: int, timeout: float) -> Server:
+        """Another Oxigraph server on this one's store (both read-only), on 127.0.0.1:``port`` with its own time
+        limit and log; returns when it answers. This server owns the store: stop the sibling first."""
+        command = list(self.command)
+        bind = command.index("--bind") + 1
+        command[bind] = command[bind].rsplit(":", 1)[0] + f":{port}"
+        if "--timeout-s" in command:
+            command[command.index("--timeout-s") + 1] = str(max(1, round(timeout)))
+        else:
+            command += ["--timeout-s", str(max(1, round(timeout)))]
+        log = self.log.with_name(f"server-{port}.log")
+        host = command[bind].rsplit(":", 1)[0].strip("[]")
+        sibling = Server(url_of(host, port), _spawn(command, log), self.location, log, self.triples,
+                         command=command, startup=self.startup)  # fmt: skip
+        try:
+            sibling.wait_ready()
+        except BaseException:
+            sibling.stop()
+            raise
+        return sibling
+
     def stop(self) -> None:
         """Terminate the server (:func:`kg.processes.stop`) and remove its store."""
         stop(self.process)
@@ -254,7 +294,7 @@ def _spawn(command: list[str], log: Path, *, append: bool = False) -> subprocess
             stdin=subprocess.DEVNULL,
             stdout=stderr,
             stderr=stderr,
-            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=dies_with_this_process() if sys.platform == "linux" else None,
             start_new_session=True,  # Ctrl-C reaches kg serve, which stops the server in its turn
         )
 

@@ -110,9 +110,15 @@ class Child(Protocol):
     def stderr(self) -> str: ...
 
 
+#: Held while a line is written: the supervisors of kg serve's two Oxigraph processes report from two threads.
+_SAYING = threading.Lock()
+
+
 def say(line: str) -> None:
-    """One line on stderr, where ``kg serve`` reports."""
-    print(line, file=sys.stderr, flush=True)
+    """One line on stderr, where ``kg serve`` reports, whole (``print`` writes a line and its end apart)."""
+    with _SAYING:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def exit_reason(code: int) -> str:
@@ -172,8 +178,10 @@ class Supervisor:
         report: Callable[[str], Any] = say,
         clock: Callable[[], float] = time.monotonic,
         max_memory: int | None = None,
+        name: str = "the oxigraph server",
     ) -> None:
         self.child = child
+        self.name = name  # the child in the lines said: "the oxigraph server", "the first-try oxigraph server"
         self.health = health
         self.on_give_up = on_give_up
         self.restarts = restarts
@@ -218,7 +226,7 @@ class Supervisor:
             if why is None:
                 words = last_words(self.child.stderr())
                 why = f"stopped with {exit_reason(code)}" + (f" ({words})" if words else "")
-            self.report(f"kg serve: the oxigraph server {why}; restarting it on the same store")
+            self.report(f"kg serve: {self.name} {why}; restarting it on the same store")
             if self._restart(pause):
                 return
             if self.gave_up is not None:
@@ -257,7 +265,7 @@ class Supervisor:
             try:
                 self.child.spawn()
             except (ServerError, OSError) as exc:
-                self.report(f"kg serve: the oxigraph server could not be restarted: {one_line(str(exc))}")
+                self.report(f"kg serve: {self.name} could not be restarted: {one_line(str(exc))}")
                 self._failed(str(exc))
                 return False
         try:
@@ -265,7 +273,8 @@ class Supervisor:
         except ServerError as exc:
             if self._stopping.is_set():
                 return True
-            self.report(f"kg serve: the restarted oxigraph server did not come up: {one_line(str(exc))}")
+            restarted = self.name.removeprefix("the ")
+            self.report(f"kg serve: the restarted {restarted} did not come up: {one_line(str(exc))}")
             if self.child.process.poll() is None:
                 self.child.process.kill()  # its wait() ends at once: counted as one more stop
             self._failed(str(exc))
@@ -273,7 +282,7 @@ class Supervisor:
         self._failures.clear()
         self._baseline = resident_mb(self.child.process.pid)
         self.health.set_up()
-        self.report(f"kg serve: the oxigraph server answers again ({time.monotonic() - began:.1f} s)")
+        self.report(f"kg serve: {self.name} answers again ({time.monotonic() - began:.1f} s)")
         return False
 
     def _failed(self, reason: str) -> None:
@@ -284,7 +293,7 @@ class Supervisor:
         self._failures.append(now)
         if len(self._failures) >= self.restarts:
             self.gave_up = (
-                f"the oxigraph server could not be started again, {len(self._failures)} times within "
+                f"{self.name} could not be started again, {len(self._failures)} times within "
                 f"{self.window:g} s: kg serve gives up ({last_words(reason)})"
             )
 

@@ -45,6 +45,10 @@ _FOLD: dict[str, str] = {
     "\u0629": "\u0647",  # teh marbuta -> heh
     "\u06c0": "\u0647",  # heh with yeh above -> heh
     "\u06c1": "\u0647",  # heh goal -> heh
+    "\u06c2": "\u0647",  # heh goal with hamza above -> heh
+    "\u06c3": "\u0647",  # teh marbuta goal -> heh
+    "\u06be": "\u0647",  # heh doachashmee (an Urdu keyboard's h: ھیئت) -> heh
+    "\u06d5": "\u0647",  # ae (a Kurdish keyboard's h) -> heh
     "\u0622": "\u0627",  # alef with madda -> alef
     "\u0623": "\u0627",  # alef with hamza above -> alef
     "\u0625": "\u0627",  # alef with hamza below -> alef

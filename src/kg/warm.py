@@ -395,3 +395,95 @@ def describe(state: dict[str, Any] | None) -> str:
             )
             lines.extend(f"      {path}" for path in store["inputs"])
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- a process that exists for one query
+
+#: Where a process's last words start in its pipe to its supervisor, and where its peak memory goes in them.
+WORDS, PEAK = b"\0", "\ue000peak\ue000"  # a private-use character: not in any message kg writes
+#: Between the words for the memory ceiling and those for a crash; where the crash's signal name goes.
+CRASH, SIGNAL = "\ue000crash\ue000", "\ue000signal\ue000"
+
+
+def query_in_place(command: str, words: int, engine_err: int | None = None) -> None:
+    """Make this process, which exists for one ``kg COMMAND`` (a warm process's worker, a cold ``kg query``'s own
+    process), the limited process of its next local query (:func:`kg.sparql.sandbox.in_place`): no second fork.
+
+    At the time limit it says so on standard error and ends with the error's exit code. Before its query
+    starts it writes to the pipe ``words`` what its supervisor is to say if it dies in it (:func:`died_in_query`);
+    ``engine_err``: where the engine's own standard error goes during the query (default: nowhere).
+    """
+    from kg.sparql import sandbox
+    from kg.terminal import printable
+
+    def said(exc: Exception) -> str:  # what kg.cli.main prints for a KgError
+        return f"kg {command}: error: {printable(str(exc))}"
+
+    def report(exc: Exception) -> None:  # the time limit passed while the query ran: say so, and end
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        os.write(2, (said(exc) + "\n").encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict"))
+        os._exit(int(getattr(exc, "exit_code", 4)))
+
+    def last_words(ceiling: Exception | None, crash: Exception | None) -> None:  # if this process dies in its query
+        text = "" if ceiling is None else f"{int(getattr(ceiling, 'exit_code', 4))} {said(ceiling)}"
+        if crash is not None:
+            text += f"{CRASH}{int(getattr(crash, 'exit_code', 3))} {said(crash)}"
+        os.write(words, WORDS + text.encode("utf-8", "replace"))
+
+    sandbox.in_place(report, last_words, peak=PEAK, signal_name=SIGNAL, engine_err=engine_err)
+
+
+def read_words(fd: int) -> str:
+    """The last words a process left in its pipe ``fd`` (empty if none, or taken back); the pipe is closed."""
+    if fd < 0:
+        return ""
+    data = b""
+    try:
+        while chunk := os.read(fd, 1 << 16):
+            data += chunk
+    except OSError:
+        pass
+    os.close(fd)
+    return data.rpartition(WORDS)[2].decode("utf-8", "replace")
+
+
+def died_in_query(number: int, words: str, peak_mb: int, engine_said: bytes | None = None) -> str | None:
+    """``"CODE MESSAGE"``: what to say of a process killed by signal ``number`` in its query, from its last
+    ``words`` (:func:`query_in_place`) and its peak memory; None when it left none (it died elsewhere).
+
+    Past the memory ceiling pyoxigraph aborts (SIGABRT) saying "memory allocation of N bytes failed" and the
+    kernel's OOM killer sends SIGKILL; SIGSEGV, SIGBUS, SIGILL and SIGFPE are a crash of the engine. With
+    ``engine_said`` (the engine's standard error, when it was kept), an abort without those words is a crash.
+    """
+    ceiling, _, crash = words.partition(CRASH)
+    if crash and (not ceiling or crashed(number, engine_said)):
+        return crash.replace(SIGNAL, signal_name(number))
+    if ceiling:
+        code, _, said = ceiling.partition(" ")
+        return f"{code} {said.replace(PEAK, str(peak_mb))}"
+    return None
+
+
+def crashed(number: int, engine_said: bytes | None = None) -> bool:
+    """Whether a process dead by signal ``number`` in its query crashed rather than met its memory ceiling
+    (see :func:`died_in_query`)."""
+    import signal
+
+    from kg.sparql.sandbox import ALLOCATION_FAILED, CRASHES
+
+    if number == signal.SIGABRT and engine_said is not None:
+        return ALLOCATION_FAILED not in engine_said
+    return number in CRASHES and number != signal.SIGABRT
+
+
+def signal_name(number: int) -> str:
+    """``SIGSEGV`` for 11; the number itself for a signal Python does not name."""
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)

@@ -33,17 +33,16 @@ from kg.warm import (
     LOG_NAME,
     SOCKET_NAME,
     decode,
+    died_in_query,
     encode,
     fingerprint,
     private_dir,
+    query_in_place,
+    read_words,
 )
 
 #: Seconds a connected caller has to send its request (the callers send it at once).
 _REQUEST_TIMEOUT = 10.0
-#: Where a worker's last words start in its pipe to the warm process, and where its peak memory goes in them.
-_WORDS, _PEAK = b"\0", "\ue000peak\ue000"  # a private-use character: not in any message kg writes
-#: Between the words for the memory ceiling and those for a crash; where the crash's signal name goes.
-_CRASH, _SIGNAL = "\ue000crash\ue000", "\ue000signal\ue000"
 
 
 class _Store:
@@ -205,23 +204,17 @@ class _Server:
             if pid == 0:
                 return
             conn = self.workers.pop(pid, None)
-            words = _last_words(self.words.pop(pid, -1))
+            words = read_words(self.words.pop(pid, -1))
             if conn is None:
                 continue
             if conn in self.watched:
                 self.watched.discard(conn)
                 self.selector.unregister(conn)
             code = os.waitstatus_to_exitcode(status)
-            ceiling, _, crash = words.partition(_CRASH)
             if code >= 0:
                 reply = str(code)
-            elif crash and (_crashed(-code) or not ceiling):  # crashed in its query: what a cold run says then
-                reply = crash.replace(_SIGNAL, _signal_name(-code))
-            elif ceiling:  # stopped at the memory ceiling: what a cold run says of its query child then
-                said_code, _, said = ceiling.partition(" ")
-                reply = f"{said_code} {said.replace(_PEAK, str(usage.ru_maxrss // 1024))}"
-            else:
-                reply = f"killed by signal {-code}"
+            else:  # died in its query (a crash, the memory ceiling): what a cold run says then
+                reply = died_in_query(-code, words, usage.ru_maxrss // 1024) or f"killed by signal {-code}"
             with contextlib.suppress(OSError):
                 conn.sendall(reply.encode("utf-8", "replace"))
             conn.close()
@@ -348,47 +341,13 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     return message, list(fds)
 
 
-def _crashed(number: int) -> bool:
-    """Whether a worker dead by signal ``number`` crashed, not at the memory ceiling: pyoxigraph aborts there
-    (SIGABRT), the kernel's OOM killer sends SIGKILL (a cold run reads the engine's words; a worker's are not kept)."""
-    import signal
-
-    from kg.sparql.sandbox import CRASHES
-
-    return number in CRASHES and number != signal.SIGABRT
-
-
-def _signal_name(number: int) -> str:
-    import signal
-
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return str(number)
-
-
-def _last_words(fd: int) -> str:
-    """The last words a worker left in its pipe (empty if it left none, or took them back); the pipe is closed."""
-    if fd < 0:
-        return ""
-    data = b""
-    with contextlib.suppress(OSError):
-        while chunk := os.read(fd, 1 << 16):
-            data += chunk
-    os.close(fd)
-    return data.rpartition(_WORDS)[2].decode("utf-8", "replace")
-
-
 def _work(message: dict[str, Any], fds: list[int], conn: socket.socket, words: int) -> None:
     """The forked worker: become the caller's ``kg`` (folder, environment, standard streams) and run its command.
 
-    Its local query runs in this process (:func:`kg.sparql.sandbox.in_place`), which ends with the
+    Its local query runs in this process (:func:`kg.warm.query_in_place`), which ends with the
     command; ``words`` is the pipe for what the warm process is to say if it dies in the query.
     """
     import signal
-
-    from kg.sparql import sandbox
-    from kg.terminal import printable
 
     code = 70
     try:
@@ -411,22 +370,7 @@ def _work(message: dict[str, Any], fds: list[int], conn: socket.socket, words: i
         sys.argv = ["kg", *message["argv"]]
         command = str(message["argv"][0]) if message["argv"] else "query"
 
-        def said(exc: Exception) -> str:  # what kg.cli.main prints for a KgError
-            return f"kg {command}: error: {printable(str(exc))}"
-
-        def report(exc: Exception) -> None:  # the time limit passed while the query ran: say so, and end
-            with contextlib.suppress(OSError, ValueError):
-                sys.stdout.flush()
-            os.write(2, (said(exc) + "\n").encode(sys.stderr.encoding or "utf-8", sys.stderr.errors or "strict"))
-            os._exit(int(getattr(exc, "exit_code", 4)))
-
-        def last_words(ceiling: Exception | None, crash: Exception | None) -> None:  # if this process dies in its query
-            text = "" if ceiling is None else f"{int(getattr(ceiling, 'exit_code', 4))} {said(ceiling)}"
-            if crash is not None:
-                text += f"{_CRASH}{int(getattr(crash, 'exit_code', 3))} {said(crash)}"
-            os.write(words, _WORDS + text.encode("utf-8", "replace"))
-
-        sandbox.in_place(report, last_words, peak=_PEAK, signal_name=_SIGNAL)
+        query_in_place(command, words)
         from kg.cli import main
 
         try:

@@ -8,7 +8,7 @@ import { checkPolicy, position, queryForm, tokenize } from "../../src/kg/templat
 import { ParamError, bindParams, expandIri, findSlots, parseValue, termToSparql } from "../../src/kg/templates/explorer/sparql-params.js";
 import { capRows, compactIri, resultTable, resultsToCsv, shownColumns } from "../../src/kg/templates/explorer/sparql-results.js";
 import { Engine, SparqlError } from "../../src/kg/templates/explorer/sparql-engine.js";
-import { problemOf } from "../../src/kg/templates/explorer/sparql-messages.js";
+import { engineText, problemOf, syntaxOf } from "../../src/kg/templates/explorer/sparql-messages.js";
 
 const root = new URL("../../", import.meta.url);
 const CASES = JSON.parse(readFileSync(new URL("tests/fixtures/query/policy-cases.json", root), "utf-8")).cases;
@@ -224,5 +224,33 @@ test("each kind of failure has its own words, with its numbers in the page's dig
   const bad = new ParamError("notDate", "2022-02-30");
   bad.param = "day";
   assert.equal(problemOf(bad, words), 'sparqlParamError {"name":"day","problem":"sparqlParam_notDate"}');
-  assert.equal(problemOf(new SparqlError("error", "error at 1:3: expected WHERE"), words), 'sparqlError {"message":"error at 1:3: expected WHERE"}');
+  const named = { ...words, paramName: (name) => `[the ${name} field]` }; // as the page's form names it
+  assert.equal(problemOf(bad, named), 'sparqlParamError {"name":"[the day field]","problem":"sparqlParam_notDate"}');
+  const lri = (w) => "\u2066" + w + "\u2069";
+  assert.equal(problemOf(new SparqlError("error", "error at 1:3: expected WHERE"), words), `sparqlSyntax {"line":"<1>","column":"<3>","expected":"${lri("WHERE")}"}`);
+  assert.equal(problemOf(new SparqlError("error", "The query is too slow"), words), "sparqlEngineError");
+  assert.equal(problemOf(new SparqlError("failed", "HTTP 404"), words), "sparqlEngineError");
+});
+
+test("a syntax error of the engine is read for its line, column and the words it expected, never shown as the sentence", () => {
+  // Oxigraph 0.5's own messages, as the page's engine gives them
+  assert.deepEqual(syntaxOf("error at 1:19: expected one of LATERAL, SERVICE, [_]"), { line: 1, column: 19, expected: ["LATERAL", "SERVICE"] });
+  assert.deepEqual(syntaxOf('error at 2:7: expected one of "$", "(", ":", "<", "?", IF, TZ, The SELECT contains a variable that is unbound, [\'0\' ..= \'9\' | \'\\u{00B7}\'], [\'_\'], [_]'), {
+    line: 2, column: 7, expected: ["$", "(", ":", "<", "?", "IF", "TZ"],
+  });
+  assert.deepEqual(syntaxOf('error at 1:24: expected one of "\\"", "\\\\", [_]'), { line: 1, column: 24, expected: ['"', "\\"] });
+  assert.deepEqual(syntaxOf("error at 1:13: expected IRI parsing failed"), { line: 1, column: 13, expected: [] });
+  assert.deepEqual(syntaxOf("error at 1:29: expected one of HAVING, OFFSET, OPTIONAL, VALUES, ['0'..='9']"), { line: 1, column: 29, expected: ["HAVING", "OFFSET", "OPTIONAL", "VALUES"] });
+  assert.equal(syntaxOf("memory access out of bounds"), null);
+
+  const t = (key, values) => key + (values ? " " + JSON.stringify(values) : "");
+  const words = { t, digits: (n) => String(n).replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]), limits: {} };
+  const many = "error at 12:105: expected one of ABS, AVG, DAY, IRI, MAX, MD5, MIN, NOT, NOW, PREDICATE, [_]";
+  const said = problemOf(new SparqlError("error", many), words);
+  assert.match(said, /^sparqlSyntax \{"line":"۱۲","column":"۱۰۵","expected":"sparqlOneOf /);
+  assert.ok(said.includes("sparqlOthers") && !said.includes("PREDICATE") && !said.includes("[_]"), said);
+  assert.equal(problemOf(new SparqlError("error", "error at 1:13: expected IRI parsing failed"), words), 'sparqlSyntaxAt {"line":"۱","column":"۱۳"}');
+  assert.equal(engineText(new SparqlError("error", many)), many);
+  assert.equal(engineText(new SparqlError("timeout", "x")), null);
+  assert.equal(engineText(new SparqlError("refused", "x", { policy: {} })), null);
 });

@@ -33,7 +33,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     triples only). The pages make no request off the machine. An Oxigraph that dies is started
     again on the same store (503 with Retry-After meanwhile), as is one past --max-memory or still
     computing a query 5 s past its time limit; if it cannot be started again 5 times within 60 s,
-    kg serve ends (exit 6). Ctrl-C stops it and removes the store.
+    kg serve ends (exit 6). With --timeout over 1 s, /query is tried first on
+    a second Oxigraph process on the same store with a 1 s limit (a query
+    cancelled there runs again with the time left). Ctrl-C stops it and
+    removes the store.
     """
     from kg.serve import serve
 
@@ -98,7 +101,7 @@ def _serve_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--max-memory", type=whole_number(0), default=limits.SERVE_MAX_MEMORY_MB, metavar="MB",
-        help="memory the Oxigraph server may add to what it holds once started; past it, it is restarted and its "
+        help="memory each Oxigraph process may add to what it holds once started; past it, it is restarted and its "
         f"queries in flight answered 502 (default: {limits.SERVE_MAX_MEMORY_MB}; 0: no ceiling)",
     )  # fmt: skip
     most = limits.serve_max_workers()

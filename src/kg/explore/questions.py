@@ -21,7 +21,9 @@ def library_answers(
 ) -> list[dict[str, Any]]:
     """The library's questions in both languages, each with its rows as the real query engine returns them.
 
-    The one place where the explorer runs queries (through :func:`kg.sparql.query`, the public one). A row is a
+    The one place where the explorer runs queries (through :func:`kg.sparql.library.run_query`, what the public
+    :func:`kg.sparql.query` runs once it has read the query: here each query is read once, for both languages,
+    by :func:`~kg.sparql.files.list_queries`, rather than looked up and read again by name each time). A row is a
     list of cells ``{"text": label}`` (plus ``"node"`` when the value is a node of the page); an
     ``?x`` column with an ``?xLabel`` column is folded into it. A query that fails keeps its
     ``{"error": true}`` instead of rows. At most :data:`QUESTION_ROWS` rows are kept. The queries
@@ -32,7 +34,7 @@ def library_answers(
     """
     from kg.sparql.engines import open_engine
     from kg.sparql.files import list_queries
-    from kg.sparql.library import query
+    from kg.sparql.library import run_query
 
     runner = open_engine(engine, graph=graph)
     nodes = {projection.nodes[n]["iri"]: n for n in projection}
@@ -44,8 +46,8 @@ def library_answers(
         for lang in LANGUAGES:
             params = {"lang": lang} if any(p.name == "lang" for p in q.params) else {}
             try:
-                result = query(
-                    q.name, params, engine=runner, lang=lang, labels=True, max_rows=QUESTION_ROWS, timeout=None
+                result = run_query(
+                    q, params, engine=runner, lang=lang, labels=True, max_rows=QUESTION_ROWS, timeout=None
                 )
             except KgError:  # its message names files: the page says only that it has no answer
                 entry["answers"][lang] = {"error": True}

@@ -16,10 +16,20 @@ space under ``https://w3id.org/iran-kazakhstan-kg/`` sent to the static site at
 * a document (``….html``, ``….ttl``, …) and anything else: **302** to the same path
   on the host.
 
-mod_rewrite matches ``Accept`` as text, without q-values (as every w3id.org
-project does): a client that lists several RDF types is sent to the first rule
-that matches, in the order Turtle, JSON-LD, N-Triples, RDF/XML; a browser
-(``text/html`` first) to the page.
+**q-values.** mod_rewrite has no content negotiation: it matches headers with
+regular expressions (w3id.org projects usually match ``Accept`` as text, so
+``text/html, text/turtle;q=0.1`` gets Turtle). These rules read the q-values by
+tiers, as regular expressions can: first the variants listed with ``q=1`` (or no
+``q``), then those at ``q=0.9``, ``0.8`` … ``0.1``, then those above 0 and below
+0.1; ``q=0`` refuses. Within a tier the order of :data:`kg.publish.conneg.OFFERS`
+breaks ties (the page first, then Turtle, JSON-LD, RDF/XML, N-Triples), as on
+``kg serve``. Each variant's quality is that of the most specific range naming it
+(its media type, else ``type/*``, else ``*/*``), as :func:`kg.publish.conneg.negotiate`
+reads it. The first matching tier sets ``KG_VARIANT`` (an environment variable
+of the request), which the redirects read. The one difference from ``kg serve``:
+q-values are compared to one decimal place (``0.85`` and ``0.8`` tie), and a
+request that accepts no variant gets the page, not 406. ``Accept-Language`` is
+read the same way: the Persian page when ``fa`` ranks above ``en`` (or ``*``).
 
 :func:`site_rules` is the static folder's own ``.htaccess``: the media type and
 charset of each suffix, for an Apache host whose ``mime.types`` lacks them.
@@ -27,8 +37,10 @@ charset of each suffix, for an Apache host whose ``mime.types`` lacks them.
 
 from __future__ import annotations
 
+import re
+
 from kg.namespaces import BASE
-from kg.publish.conneg import MEDIA_TYPES
+from kg.publish.conneg import MEDIA_TYPES, OFFERS
 
 #: The media types of the site that are text, compressed for a client that asks (mod_deflate).
 _COMPRESSED = (
@@ -36,16 +48,70 @@ _COMPRESSED = (
     *("text/css", "text/javascript", "application/json", "image/svg+xml", "application/xml"),
     "application/opensearchdescription+xml",
 )
-#: The order in which an Accept header is tried against the RDF types (mod_rewrite has no q-values).
-_ORDER = ("ttl", "jsonld", "nt", "rdf")
 _DOCUMENTS = r"(ontology|vocabularies|shapes|dataset|data|void)(/[0-9][0-9.]*)?"
+#: The q-value tiers, from the highest: a header's q-values are compared to one decimal place.
+_TIERS = ("1", *(f"0.{d}" for d in range(9, 0, -1)), "0.0")
+#: The parameters of a header's entry other than q (``;charset=utf-8``, ``;profile="…"``).
+_OTHER_PARAMS = r"(?:;\s*+(?!q\s*=)[^;,]*)*"  # possessive: a space is never left to hide "q=" from the lookahead
 
 
-def _accept_pattern(ext: str) -> str:
-    """The Accept regex of a suffix's media types (``text/turtle`` -> ``text/turtle``, ``+`` escaped)."""
-    from kg.publish.conneg import OFFERS
+def _q(tier: str) -> str:
+    """A regex of an entry's q parameter in ``tier`` (``1``: q=1 or no q; ``0.0``: above 0, below 0.1)."""
+    if tier == "1":
+        return r"(?:;\s*q\s*=\s*1(?:\.0{0,3})?\s*)?"
+    if tier == "0.0":
+        return r";\s*q\s*=\s*0\.0(?:[1-9][0-9]?|0[1-9])\s*"
+    return rf";\s*q\s*=\s*0\.{tier[-1]}[0-9]{{0,2}}\s*"
 
-    return "(" + "|".join(m.replace("+", r"\+") for m in OFFERS[ext]) + ")"
+
+def _entry(ranges: str, tier: str) -> str:
+    """A regex of an entry of the header for one of ``ranges`` (a regex alternation) with its q in ``tier``."""
+    return rf"(?:^|,)\s*(?:{ranges})\s*{_OTHER_PARAMS}{_q(tier)}{_OTHER_PARAMS}\s*(?:,|$)"
+
+
+def _named(ranges: str) -> str:
+    """A lookahead: none of ``ranges`` is named in the header (whatever its q)."""
+    return rf"^(?!.*(?:^|,)\s*(?:{ranges})\s*(?:;|,|$))"
+
+
+def _variant_condition(types: tuple[str, ...], tier: str) -> str:
+    """Whether the header gives a variant (its media types) a quality in ``tier``: the quality of the most
+    specific range naming one of them: a type, else ``type/*``, else ``*/*``."""
+    exact = "|".join(re.escape(t) for t in types)
+    kinds = "|".join(dict.fromkeys(re.escape(t.split("/")[0] + "/") + r"\*" for t in types))
+    return "|".join(
+        (
+            _entry(exact, tier),
+            _named(exact) + ".*" + _entry(kinds, tier),
+            _named(f"{exact}|{kinds}") + ".*" + _entry(r"\*/\*", tier),
+        )
+    )
+
+
+def _language_condition(tag: str, tier: str) -> str:
+    """Whether ``Accept-Language`` gives ``tag`` (a regex: ``fa``, ``en`` or ``*``) a quality in ``tier``."""
+    return _entry(rf"(?:{tag})(?:-[A-Za-z0-9]+)*", tier)
+
+
+def _negotiation() -> list[str]:
+    """The rules that set ``KG_VARIANT`` (the suffix ``Accept`` asks for) and ``KG_LANGUAGE`` (``fa`` when
+    ``Accept-Language`` ranks Persian above English), tier by tier, each set once (the first that matches)."""
+    lines = ["# Content negotiation, tier by tier of q-values (see kg.publish.apache): KG_VARIANT, KG_LANGUAGE"]
+    for tier in _TIERS:
+        for ext, types in OFFERS.items():
+            lines += [
+                "RewriteCond %{ENV:KG_VARIANT} ^$",
+                f"RewriteCond %{{HTTP_ACCEPT}} {_variant_condition(types, tier)} [NC]",
+                f"RewriteRule ^ - [E=KG_VARIANT:{ext}]",
+            ]
+    for tier in _TIERS:
+        for lang, tag in (("en", r"en|\*"), ("fa", "fa")):  # a tie is English, as on kg serve
+            lines += [
+                "RewriteCond %{ENV:KG_LANGUAGE} ^$",
+                f"RewriteCond %{{HTTP:Accept-Language}} {_language_condition(tag, tier)} [NC]",
+                f"RewriteRule ^ - [E=KG_LANGUAGE:{lang}]",
+            ]
+    return [*lines, ""]
 
 
 def w3id_rules(host: str) -> str:
@@ -54,6 +120,7 @@ def w3id_rules(host: str) -> str:
         f"# w3id.org/iran-kazakhstan-kg: {BASE} -> {host}",
         "# Written by kg publish (kg.publish.apache); regenerate with `kg publish --host URL`.",
         "# Things (id/...) answer 303 to the document Accept asks for; documents (ontology, dataset...) 302.",
+        "# Accept and Accept-Language are read with their q-values, compared to one decimal place.",
         "Options +FollowSymLinks",
         "RewriteEngine on",
         "# Where a redirect goes depends on these headers: a shared cache must not hand one client's to another",
@@ -65,19 +132,17 @@ def w3id_rules(host: str) -> str:
         "# The documents themselves: the same path on the host",
         rf"RewriteRule ^(.+\.(html|ttl|nt|jsonld|rdf|gz|json|xml))$ {host}$1 [R=302,L]",
         "",
+        *_negotiation(),
     ]
     for name, pattern, target, status in (
         ("things: 303 See Other", r"^(id/.+)$", "$1", 303),
         ("hash-namespace documents and their versions: 302 Found", rf"^{_DOCUMENTS}$", "$1$2", 302),
     ):
-        lines.append(f"# {name}, by Accept, then the page")
-        for ext in _ORDER:
-            lines += [
-                f"RewriteCond %{{HTTP_ACCEPT}} {_accept_pattern(ext)}",
-                f"RewriteRule {pattern} {host}{target}.{ext} [R={status},L]",
-            ]
         lines += [
-            "RewriteCond %{HTTP:Accept-Language} ^fa",  # mod_rewrite knows no HTTP_ACCEPT_LANGUAGE: it reads as empty
+            f"# {name}, to the variant Accept asks for, else the page in the reader's language",
+            "RewriteCond %{ENV:KG_VARIANT} ^(ttl|jsonld|nt|rdf)$",
+            f"RewriteRule {pattern} {host}{target}.%1 [R={status},L]",
+            "RewriteCond %{ENV:KG_LANGUAGE} ^fa$",
             f"RewriteRule {pattern} {host}{target}.fa.html [R={status},L]",
             f"RewriteRule {pattern} {host}{target}.html [R={status},L]",
             "",

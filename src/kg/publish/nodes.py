@@ -22,20 +22,18 @@ from markupsafe import Markup, escape
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from kg import limits
-from kg.i18n import digits, format_number
+from kg.i18n import format_number
 from kg.i18n import text as message
 from kg.namespaces import BASE, RDF, XSD
-from kg.publish.dates import format_date, format_year_month
+from kg.publish.dates import TEMPORAL_KINDS, format_temporal, html_datetime
 from kg.publish.description import Publication
 from kg.publish.paths import DUMPS, leaves_site, short_name, stem_path
 from kg.terms import natural_key
 from kg.terms import prefixed as _prefixed
 
 _NUMBERS = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.nonNegativeInteger)}
-_DATE = str(XSD.date)
-_YEAR_MONTH = str(XSD.gYearMonth)
-_YEAR = str(XSD.gYear)
 _BOOLEAN = str(XSD.boolean)
+_XSD = str(XSD)
 _FIRST, _REST, _NIL = str(RDF.first), str(RDF.rest), str(RDF.nil)
 #: An IRI in a literal's text (up to a space, a quote or an angle bracket), and what ends a sentence after it.
 _IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"«»]+")
@@ -85,8 +83,10 @@ class Nodes:
                 found = {"text": self.blank_text(term), "href": None, "title": None, "lang": None, "iri": None}
                 found = self._nodes[term, lang] = {**found, "html": html}
             return found
+        kind = _temporal_kind(term)
         found = _with_html({"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term),
-                            "lang": term.language or None, "iri": None})  # fmt: skip
+                            "lang": term.language or None, "iri": None,
+                            "datetime": html_datetime(term.value, kind) if kind else None})  # fmt: skip
         if "://" in found["text"]:
             found["html"] = self._text_with_iris(found, lang)
         return found
@@ -225,12 +225,9 @@ class Nodes:
         if datatype in _NUMBERS:
             text = format_number(term.value, lang) or term.value
             return f"{text} {self.name(unit, lang)}" if unit else text
-        if datatype == _DATE:
-            return format_date(term.value, lang)
-        if datatype == _YEAR_MONTH:
-            return format_year_month(term.value, lang)
-        if datatype == _YEAR:
-            return digits(term.value, lang)
+        kind = _temporal_kind(term)
+        if kind:
+            return format_temporal(term.value, kind, lang) or term.value
         if datatype == _BOOLEAN:
             return message("publication", "yes" if term.value in ("true", "1") else "no", lang)
         return term.value
@@ -265,12 +262,23 @@ def _with_html(node: dict[str, Any]) -> dict[str, Any]:
         html = f'<a href="{escape(node["href"])}" title="{escape(node["title"])}" dir="auto">{text}</a>'
     elif node["lang"]:
         html = f'<span lang="{escape(node["lang"])}" dir="auto">{text}</span>'
+    elif node.get("datetime"):  # a date or time: the written form kept for machines
+        html = f'<time datetime="{escape(node["datetime"])}" dir="auto" title="{escape(node["title"])}">{text}</time>'
     elif node["title"]:
         html = f'<span dir="auto" title="{escape(node["title"])}">{text}</span>'
     else:
         html = f'<span dir="auto">{text}</span>'
     node["html"] = Markup(html)
     return node
+
+
+def _temporal_kind(term: Literal) -> str | None:
+    """The local name of a literal's XSD date or time type (``date``, ``dateTime``, …), else None."""
+    datatype = term.datatype
+    if datatype is None or term.language or not datatype.value.startswith(_XSD):
+        return None
+    kind = datatype.value[len(_XSD) :]
+    return kind if kind in TEMPORAL_KINDS else None
 
 
 def _datatype_title(term: Literal) -> str | None:

@@ -1,4 +1,4 @@
-"""The script of the search box: ``templates/site/search.js`` bundled with the explorer's folding module.
+"""The script of the search box: ``templates/site/search.js`` bundled with the explorer's folding and number modules.
 
 The search box folds a query exactly as :func:`kg.text.fold` does, with the one folding module
 of the explorer (``templates/explorer/fold.js`` and the table generated from :mod:`kg.text`),
@@ -21,6 +21,7 @@ def search_script() -> str:
     sources = {
         "search.js": files("kg").joinpath("templates", "site", "search.js").read_text(encoding="utf-8"),
         "fold.js": MODULES.joinpath("fold.js").read_text(encoding="utf-8"),
+        "format.js": MODULES.joinpath("format.js").read_text(encoding="utf-8"),
         "fold-table.js": fold_script(),
     }
     return bundle_modules(sources, entry="search.js")

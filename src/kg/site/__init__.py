@@ -24,7 +24,8 @@ completion reads ``/prefixes.json`` instead of prefix.cc, and the pages send a
 The package: :mod:`kg.site.pages` (the settings, templates, page and error answers,
 the query library seen through :mod:`kg.sparql`), :mod:`kg.site.questions` (the
 question pages and their downloads), :mod:`kg.site.editor` (the ad-hoc page, the
-editor, the query policy); this module assembles the application.
+editor, the query policy), :mod:`kg.site.compress` (gzip for large text answers);
+this module assembles the application.
 
 Federation: Oxigraph's server runs ``SERVICE`` calls and has no switch to
 refuse them, so the site refuses, before forwarding, every query whose text
@@ -45,11 +46,13 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from kg.publish.conneg import accepts_coding
+from kg.site.compress import Compressed
 from kg.site.editor import adhoc, editor, prefixes, yasgui_asset
 from kg.site.pages import CSP, Library, Site, http_error, site_of
 from kg.site.questions import home, question
@@ -86,7 +89,7 @@ def explorer(request: Request) -> Response:
 
 async def sparql_endpoint(request: Request) -> Response:
     """The SPARQL 1.1 Protocol (query operation), checked and passed on to Oxigraph: :mod:`kg.proxy`."""
-    if request.method == "GET" and set(request.query_params) <= {"lang"}:  # the endpoint itself: its Service
+    if request.method != "POST" and set(request.query_params) <= {"lang"}:  # the endpoint itself: its Service
         # Description (in the page's language when a browser asks for it with ?lang=)
         from kg.publish.routes import service_description
 
@@ -129,6 +132,7 @@ def create_app(site: Site, proxy: Any = None) -> Starlette:
         routes=routes + published,
         exception_handlers={HTTPException: http_error, Exception: http_error},
         lifespan=_closing_proxy,
+        middleware=[Middleware(Compressed)],  # large text answers gzipped for who takes it (kg.site.compress)
     )
     app.state.site = site
     app.state.published = app_publication

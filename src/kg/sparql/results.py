@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import UsageError
+from kg.errors import UsageError, import_extra
 from kg.formats import FORMATS as RDF_FORMATS
 from kg.formats import RESULT_FORMATS, format_names, is_rdf_format, rdf_format
 from kg.namespaces import PREFIXES
@@ -175,10 +175,7 @@ class Result:
         An ASK answer is one column ``boolean``; a graph has columns s, p, o.
         Raises UsageError naming the extra when pandas is not installed.
         """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise UsageError("Result.to_dataframe needs pandas: pip install 'kg-iran-kazakhstan[pandas]'") from None
+        pd = import_extra("pandas", "pandas", "Result.to_dataframe")
         if self.kind == "boolean":
             return pd.DataFrame({"boolean": pd.array([bool(self.boolean)], dtype="boolean")})
         if self.kind == "graph":

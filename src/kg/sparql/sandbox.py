@@ -24,14 +24,15 @@ exits; the parent does not wait for it (tearing down a copy of a large
 store's address space takes about 10 ms) but collects it at the next query.
 
 A process that exists for one command, the warm query process's worker
-(:mod:`kg.warm_server`), is itself disposable: after :func:`in_place` its one
+(:mod:`kg.warm_server`) or the process a cold ``kg query`` forks first thing
+(:func:`kg.launch.query_process`), is itself disposable: after :func:`in_place` its one
 query runs in it rather than in a second fork (5 to 9 ms of CPU a query saved),
 under the same limits: the network left first (the process has one thread then),
 the memory ceiling, and a watchdog thread for the time limit, which can run while
 the engine works because pyoxigraph releases the GIL during a query (measured)
 and rdflib's Python code yields it. At the limit the watchdog reports the time-out
 itself and ends the process with its exit code; a process that dies past its
-memory ceiling has left its message with the warm process beforehand.
+memory ceiling has left its message with its supervisor beforehand.
 
 Where ``fork`` is unavailable the query runs in a thread that is abandoned at the
 time limit, without these limits. This is kg's own code because neither engine can
@@ -231,7 +232,7 @@ def run_isolated(
     if message is None:  # nothing or half an answer: the child died on its way
         exitcode = os.waitstatus_to_exitcode(status)
         # Past the ceiling pyoxigraph says so and aborts; the kernel's OOM killer sends SIGKILL.
-        if max_memory and (_ALLOCATION_FAILED in said or exitcode == -signal.SIGKILL):
+        if max_memory and (ALLOCATION_FAILED in said or exitcode == -signal.SIGKILL):
             raise _memory_error(max_memory)
         raise QueryError(_died(exitcode), path=where)
     if message[0] == "memory":
@@ -245,11 +246,17 @@ def run_isolated(
 #: What a process leaves to be said if it dies in its query: the error at the memory ceiling (None without one),
 #: and the error of a crash (see :func:`in_place`).
 LastWords = Callable[[KgError | None, KgError | None], None]
-#: (report, last_words, peak, signal_name) of :func:`in_place`, for this process's next limited query.
-_IN_PLACE: list[tuple[Callable[[KgError], None], LastWords, str, str]] = []
+#: (report, last_words, peak, signal_name, engine_err) of :func:`in_place`, for this process's next limited query.
+_IN_PLACE: list[tuple[Callable[[KgError], None], LastWords, str, str, int | None]] = []
 
 
-def in_place(report: Callable[[KgError], None], last_words: LastWords, peak: str, signal_name: str) -> None:
+def in_place(
+    report: Callable[[KgError], None],
+    last_words: LastWords,
+    peak: str,
+    signal_name: str,
+    engine_err: int | None = None,
+) -> None:
     """This process ends after its command: its next limited query runs here, under the limits, without a fork.
 
     ``report(error)`` is called from the watchdog thread when the time limit passes, while the
@@ -257,9 +264,11 @@ def in_place(report: Callable[[KgError], None], last_words: LastWords, peak: str
     crash)`` leaves what is to be said if the process dies in the query: at the memory ceiling
     (pyoxigraph aborts; ``peak`` stands for its peak memory in MB) or in a crash of the engine
     (``signal_name`` stands for the signal's name); ``last_words(None, None)`` takes them back.
+    ``engine_err``: a file descriptor (a pipe the process's supervisor reads) that the engine's own
+    standard error goes to during the query (pyoxigraph's words when it aborts); default: nowhere.
     The network, once left, and the ceiling stay for the rest of the process.
     """
-    _IN_PLACE[:] = [(report, last_words, peak, signal_name)]
+    _IN_PLACE[:] = [(report, last_words, peak, signal_name, engine_err)]
 
 
 def _run_here(
@@ -272,6 +281,7 @@ def _run_here(
     last_words: LastWords,
     peak: str,
     signal_name: str,
+    engine_err: int | None,
 ) -> T:
     """:func:`run_isolated` in this disposable process (see :func:`in_place`)."""
 
@@ -298,9 +308,12 @@ def _run_here(
 
     # An engine that aborts past the ceiling prints its own report and backtrace: not on the terminal.
     saved_stderr = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+    if engine_err is None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    else:
+        os.dup2(engine_err, 2)
     watchdog = threading.Thread(target=watch, daemon=True, name="kg-query-time-limit")
     try:
         _limit_memory(max_memory)
@@ -319,7 +332,7 @@ def _run_here(
 
 
 #: What pyoxigraph (Rust) writes on standard error when an allocation fails (past the memory ceiling).
-_ALLOCATION_FAILED = b"memory allocation of "
+ALLOCATION_FAILED = b"memory allocation of "
 
 
 def _last_words(fd: int) -> bytes:

@@ -8,7 +8,7 @@ a writer bug caught before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -64,10 +64,53 @@ def verify(text: Written, fmt: RdfFormat, expected: list[Quad]) -> Written:
 
 
 def _parse(text: str | bytes | Path, fmt: RdfFormat) -> Iterable[Quad]:
-    """The statements of a text, of its UTF-8 bytes or of the file at a path (read as it is parsed)."""
+    """The statements of a text, of its UTF-8 bytes or of the file at a path (read as it is parsed; a big
+    JSON-LD file in parts, :func:`_jsonld_in_parts`)."""
     if isinstance(text, Path):
+        if fmt.name == "jsonld" and text.stat().st_size > _JSONLD_PART:
+            return _jsonld_in_parts(text, fmt)
         return pyoxigraph.parse(path=str(text), format=fmt.oxigraph)
     return pyoxigraph.parse(text.encode("utf-8") if isinstance(text, str) else text, format=fmt.oxigraph)
+
+
+#: A JSON-LD file written by :func:`kg.writers.jsonld.write_jsonld` bigger than this is read back in parts of
+#: about this many bytes.
+_JSONLD_PART = 1 << 20
+#: How the writer's document begins its ``@graph`` and ends (an indented ``json.dumps``: a string holds no line
+#: feed, so these lines are the document's structure), and the lines between two of its node objects.
+_GRAPH_OPENS, _GRAPH_CLOSES, _BETWEEN_NODES = b'\n  "@graph": [\n', b"\n  ]\n}\n", b"\n    },\n    {\n"
+
+
+def _jsonld_in_parts(path: Path, fmt: RdfFormat) -> Iterator[Quad]:
+    """The statements of a JSON-LD file, read in parts: its head (up to its ``@graph`` array), each run of node
+    objects of about :data:`_JSONLD_PART` bytes, then the tail, each run parsed as the document its head and
+    the end of the array make.
+
+    Why: pyoxigraph's JSON-LD parser holds the whole top-level ``@graph`` until the document ends (an ``@id``
+    after it would make it a named graph): at 1 000 synthetic articles 148 MB for the 12 MB file, twice
+    the store's memory. The parts read as the whole does: the node objects of a top-level ``@graph`` give their
+    statements each on its own (blank node labels are kept as written, so a label means one node in every
+    part); every byte of the file is in exactly one part, split only between two node objects, and the last
+    part ends with the file's own tail, so a part that is not JSON-LD, or a tail that would name the graph, is
+    found as in the whole. A file not laid out so is parsed whole.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(_JSONLD_PART)
+        opens = data.find(_GRAPH_OPENS)
+        if opens < 0:
+            yield from pyoxigraph.parse(path=str(path), format=fmt.oxigraph)
+            return
+        head = data[: opens + len(_GRAPH_OPENS)]
+        rest = data[len(head) :]
+        for more in iter(lambda: handle.read(_JSONLD_PART), b""):
+            rest += more
+            cut = rest.rfind(_BETWEEN_NODES)
+            if cut < 0:
+                continue
+            nodes = rest[: cut + len(_BETWEEN_NODES) - len(b",\n    {\n")]  # up to the closing brace
+            rest = rest[cut + len(_BETWEEN_NODES) - len(b"    {\n") :]  # from the next node's opening brace
+            yield from pyoxigraph.parse(head + nodes + _GRAPH_CLOSES, format=fmt.oxigraph)
+        yield from pyoxigraph.parse(head + rest, format=fmt.oxigraph)
 
 
 def _unreadable(fmt: RdfFormat, exc: SyntaxError) -> OutputError:

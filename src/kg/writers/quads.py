@@ -9,19 +9,29 @@ what every writer needs of one converted source, worked out once.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Quad
-from rdflib import Graph
 
 from kg.errors import OutputError
 from kg.terms import to_oxigraph
 from kg.writers.order import BIG, Description, describe
 from kg.writers.stored import Stored
 
-Source = Graph | Mapping[Any, Graph] | pyoxigraph.Dataset | Stored | Iterable[Any]
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+#: What a writer takes (rdflib is not imported for it: a writer given pyoxigraph terms needs none of it).
+Source = Union["Graph", Mapping[Any, "Graph"], pyoxigraph.Dataset, Stored, Iterable[Any]]
+
+
+def _is_graph(source: Any) -> bool:
+    """Whether ``source`` is an rdflib Graph (there is none unless rdflib was imported: none is imported here)."""
+    rdflib = sys.modules.get("rdflib")
+    return rdflib is not None and isinstance(source, rdflib.Graph)
 
 
 class Canonical(list[Quad]):
@@ -89,7 +99,7 @@ def to_quads(source: Source, *, triples: bool = False) -> Canonical:
         return merged.kept(f"canonical {triples}", lambda: to_quads(merged.quads(), triples=triples))
     quads: list[Quad] = []
     try:
-        if isinstance(source, Graph):
+        if _is_graph(source):
             quads = [_quad(t, DefaultGraph()) for t in source]
         elif isinstance(source, Mapping):
             for name, graph in source.items():

@@ -13,7 +13,7 @@ import { nodeButton } from "./panel.js";
 import { download } from "./exporting.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
 import { bindParams } from "./sparql-params.js";
-import { problemOf as problemText } from "./sparql-messages.js";
+import { engineText, problemOf as problemText } from "./sparql-messages.js";
 import { resultTable, resultsToCsv } from "./sparql-results.js";
 
 const SPARQL = KG.sparql || null;
@@ -140,7 +140,7 @@ export function runConsole() {
   try {
     text = q ? bindParams(con.text, q.params, formValues(q)) : con.text;
   } catch (error) {
-    con.outcome = { error: problemOf(error) };
+    con.outcome = { error: problemOf(error), engine: engineText(error) };
     refresh();
     return Promise.resolve();
   }
@@ -154,7 +154,7 @@ export function runConsole() {
         con.outcome = answer;
       },
       (error) => {
-        con.outcome = { error: problemOf(error) };
+        con.outcome = { error: problemOf(error), engine: engineText(error) };
       },
     )
     .finally(() => {
@@ -215,7 +215,11 @@ function resultsView() {
   const outcome = con.outcome;
   if (con.running) return el("p", { class: "note", id: "sparql-info" }, t("sparqlRunning"));
   if (!outcome) return null;
-  if (outcome.error) return el("p", { class: "sparql-error", id: "sparql-error", role: "alert" }, userText(outcome.error, state.lang));
+  if (outcome.error) {
+    /* the reader's words; the engine's own message (English) apart, folded */
+    const own = outcome.engine ? el("details", { class: "engine-text" }, el("summary", null, t("sparqlEngineText")), el("pre", { lang: "en", dir: "ltr" }, outcome.engine)) : null;
+    return el("div", { class: "sparql-error", id: "sparql-error", role: "alert" }, el("p", null, userText(outcome.error, state.lang)), own);
+  }
   const table = resultTable(outcome.results, context);
   const info = el("p", { class: "note", id: "sparql-info" }, t("sparqlInfo", { n: count(outcome.results.results ? outcome.results.results.bindings.length : 1), ms: digits(Math.round(outcome.wallMs)) }));
   if (typeof table.boolean === "boolean") return [info, el("p", { class: "sparql-answer" }, t("sparqlAnswer", { answer: t(table.boolean ? "sparqlYes" : "sparqlNo") }))];

@@ -3,6 +3,7 @@
    module); arrow keys move, Enter opens, Escape closes. Without this script the form opens the search page.
    A module of the subset kg.explore.script bundles with fold.js into one script (kg.publish.script). */
 import { fold } from "./fold.js";
+import { formatCount } from "./format.js";
 
 const input = document.getElementById("site-search");
 const list = document.getElementById("site-search-list");
@@ -54,13 +55,39 @@ function entry(li, item) {
   return a;
 }
 
-/* One combobox: suggestions under ``input`` in ``list``; ``choose(item)`` when one is picked. */
-function attach(input, list, choose) {
+/* What the search box says of its suggestions, in the page's language (the header box's data-none and
+   data-count): nothing matched «TEXT» (shown, the typed text isolated in a <bdi>), or how many (for screen
+   readers only: the list shows them). Said in ``status``, a live region that is on the page from the start. */
+const texts = document.getElementById("site-search");
+function say(status, found, query) {
+  if (!status) return;
+  if (!query.trim() || found === null) {
+    status.replaceChildren();
+    return;
+  }
+  if (!found.length) {
+    const [before, after = ""] = (texts ? texts.dataset.none || "" : "").split("{query}");
+    const typed = document.createElement("bdi");
+    typed.textContent = query;
+    status.replaceChildren(before, typed, after);
+    return;
+  }
+  const count = document.createElement("span");
+  count.className = "visually-hidden";
+  count.textContent = (texts ? texts.dataset.count || "" : "").replace("{n}", formatCount(found.length, lang));
+  status.replaceChildren(count);
+}
+
+/* One combobox: suggestions under ``input`` in ``list``, what they are said in ``status``; ``choose(item)``
+   when one is picked. */
+function attach(input, list, choose, status) {
   let items = [];
   let active = -1;
   let timer = 0;
 
-  function show(found) {
+  function show(found, query = "") {
+    say(status, found, query);
+    found = found || [];
     items = found;
     active = -1;
     list.replaceChildren(
@@ -97,11 +124,13 @@ function attach(input, list, choose) {
         show([]);
         return;
       }
+      let found = null; // null: no answer (the network, the server): nothing is said
       try {
-        show(await suggest(query));
+        found = await suggest(query);
       } catch {
-        show([]);
+        found = null;
       }
+      if (input.value === query) show(found, query); // a later keystroke's answer is the one shown
     }, 120);
   });
   input.addEventListener("keydown", (event) => {
@@ -151,7 +180,7 @@ async function fillResults(box) {
 }
 
 if (input && list) {
-  attach(input, list, () => false);
+  attach(input, list, () => false, document.getElementById("site-search-status"));
   const results = document.getElementById("search-results");
   if (isStatic && results) fillResults(results).catch(() => {});
 }
@@ -169,8 +198,17 @@ for (const [i, field] of Array.from(document.querySelectorAll('form.params input
   field.setAttribute("aria-expanded", "false");
   field.setAttribute("aria-controls", box.id);
   field.setAttribute("autocomplete", "off");
-  attach(field, box, (item) => {
-    field.value = item.curie || `<${item.iri}>`;
-    return true;
-  });
+  const status = document.createElement("p");
+  status.className = "search-status";
+  status.setAttribute("role", "status");
+  box.after(status);
+  attach(
+    field,
+    box,
+    (item) => {
+      field.value = item.curie || `<${item.iri}>`;
+      return true;
+    },
+    status,
+  );
 }

@@ -11,7 +11,7 @@ import { $, el } from "./dom.js";
 import { DATES, NUMERIC, formatCount, formatNumber, localDigits, translate } from "./format.js";
 import { Engine, SparqlError } from "./sparql-engine.js";
 import { bindParams } from "./sparql-params.js";
-import { problemOf as problemText } from "./sparql-messages.js";
+import { engineText, problemOf as problemText } from "./sparql-messages.js";
 import { resultTable, resultsToCsv } from "./sparql-results.js";
 
 const S = JSON.parse($("kg-sparql-settings").textContent);
@@ -65,7 +65,23 @@ function showQuestion(name, values) {
   if (q) $("sparql-editor").value = q.text;
 }
 
-const problemOf = (error) => problemText(error, { t, digits, limits: S.limits });
+/* A parameter as the form names it: its description in the page's language (isolated), else its variable. */
+function paramName(name) {
+  const q = questionOf($("sparql-question").value);
+  const p = q ? q.params.find((each) => each.name === name) : null;
+  const label = p && p.description ? p.description[S.lang] || p.description.en : "";
+  return "\u2068" + (label || name) + "\u2069";
+}
+
+const problemOf = (error) => problemText(error, { t, digits, limits: S.limits, paramName });
+
+/* Why the query gave no rows, in the page's language; the engine's own message (English) kept apart, folded. */
+function problemView(error) {
+  const box = el("div", { class: "error", id: "sparql-error", role: "alert" }, el("p", null, problemOf(error)));
+  const own = engineText(error);
+  if (own) box.append(el("details", { class: "engine-text" }, el("summary", null, t("sparqlEngineText")), el("pre", { lang: "en", dir: "ltr" }, own)));
+  return box;
+}
 
 const XSD = "http://www.w3.org/2001/XMLSchema#";
 
@@ -137,7 +153,7 @@ async function run() {
   try {
     text = q ? bindParams($("sparql-editor").value, q.params, values(q)) : $("sparql-editor").value;
   } catch (error) {
-    $("sparql-results").replaceChildren(el("p", { class: "error", id: "sparql-error", role: "alert" }, problemOf(error)));
+    $("sparql-results").replaceChildren(problemView(error));
     return;
   }
   $("sparql-run").disabled = true;
@@ -146,7 +162,7 @@ async function run() {
   try {
     show(await startEngine().query(text), q);
   } catch (error) {
-    $("sparql-results").replaceChildren(el("p", { class: "error", id: "sparql-error", role: "alert" }, problemOf(error)));
+    $("sparql-results").replaceChildren(problemView(error));
   } finally {
     $("sparql-run").disabled = false;
     $("sparql-stop").disabled = true;
