@@ -35,7 +35,10 @@ or of a form) by:
    first try's process restarting or its budget spent, runs on the main process with the time left;
    a query that killed the first try's process is answered 502, and one that finds nothing listening
    there 503 (the client's second sending of a GET may be this), never sent on: it could kill the
-   main process too. A query that needs more than the short limit thus costs up to that limit more;
+   main process too. A query that needs more than the short limit thus costs up to that limit more.
+   A first try that Oxigraph does not cancel in time (it looks at its clock only between some steps) is
+   waited for as on the main process, by the request's limit (its process restarted SERVE_OVERRUN later),
+   never also run on the main process, which would compute it twice within one slot;
 4. holding the answer up to :data:`kg.limits.SERVE_BUFFER` bytes before the status is sent.
    An answer that ends within the bound is checked whole: one that Oxigraph cancelled
    at its time limit (it ends a ``200`` with "The SPARQL operation has been cancelled")
