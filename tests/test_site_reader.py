@@ -169,3 +169,27 @@ def test_the_constraints_keep_the_shapes_one_link_away_and_the_rdf_keeps_them_wh
     with urllib.request.urlopen(request, timeout=60) as answer:
         turtle = answer.read().decode("utf-8")
     assert "shapes#CountryShape" in turtle or "kgsh:CountryShape" in turtle  # the description still names it
+
+
+@pytest.mark.parametrize("path", ["q/cq04-statements-by-speaker?lang=fa", "q/cq04-statements-by-speaker?lang=en"])
+def test_a_literal_in_a_result_table_says_its_language(site, path):
+    """BR: the English gloss column of a Persian question page had only a tooltip (title="@en"), so a screen
+    reader read it with the Persian voice (WCAG 3.1.2); each tagged cell now has its lang."""
+    page = fetch(site + path)
+    tagged = re.findall(r'<td[^>]*title="@([a-zA-Z-]+)"[^>]*>', page)
+    assert "en" in tagged and "fa" in tagged
+    for cell in re.findall(r'<td[^>]*title="@[a-zA-Z-]+"[^>]*>', page):
+        assert re.search(r'title="@([a-zA-Z-]+)".* lang="\1"', cell), cell
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("fa", "پرسشی به نام \u2068nosuch\u2069 نیست."), ("en", "There is no question")]
+)
+def test_an_unknown_question_is_said_in_the_page_s_language_without_command_line_advice(site, lang, said):
+    """BR: /q/nosuch?lang=fa showed «جزئیات فنی (به انگلیسی) unknown query 'nosuch' (`kg queries` lists them)»."""
+    request = urllib.request.Request(f"{site}q/nosuch?lang={lang}", headers={"Accept": "text/html"})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=60)
+    page = answer.value.read().decode("utf-8")
+    assert answer.value.code == 404 and said in html.unescape(page)
+    assert "kg queries" not in page and "unknown query" not in page

@@ -91,23 +91,34 @@ def property_rules(store: Any, prop: str) -> list[Rule]:
         shapes = sorted(_subjects(store, _SH["property"], holder), key=str)
         if not shapes:
             continue
-        rule = _rule(store, shapes[0], holder)
+        named = [shape for shape in shapes if isinstance(shape, NamedNode)] or shapes
+        rule = _rule(store, named[0], holder)
         rule.targets = sorted({t for shape in shapes for t in _targets(store, shape)})
-        if isinstance(holder, NamedNode) or len(shapes) > 1:
-            rule.shape = holder.value if isinstance(holder, NamedNode) else rule.shape
+        if isinstance(holder, NamedNode):
+            rule.shape = holder.value
         found.append(rule)
-    return found
+    return sorted(found, key=_order)
 
 
 def _shape_rules(store: Any, shape: Any) -> list[Rule]:
-    rules = [_rule(store, shape, holder) for holder in _objects(store, shape, _SH["property"])]
-    rules.sort(key=lambda r: (r.path is None, r.path or "", r.inverse))
-    own = _literals(store, shape, _SH["message"])
-    for check in _objects(store, shape, _SH["sparql"]):
-        own += _literals(store, check, _SH["message"])
-    if own:
-        rules.append(Rule(shape.value, messages=own, targets=_targets(store, shape)))
-    return rules
+    """The rules of one node shape: its property shapes', then its own (its message, each SPARQL check's), each
+    in an order of what it says (a blank node's label changes from one reading to the next: never an order)."""
+    rules = sorted((_rule(store, shape, holder) for holder in _objects(store, shape, _SH["property"])), key=_order)
+    checks = [shape, *_objects(store, shape, _SH["sparql"])]
+    own = [
+        Rule(shape.value, messages=_literals(store, c, _SH["message"]), targets=_targets(store, shape)) for c in checks
+    ]
+    return rules + sorted((r for r in own if r.messages), key=_order)
+
+
+def _order(rule: Rule) -> tuple[Any, ...]:
+    """How rules sort: by their property, then by what they ask and say, never by a blank node's label."""
+    return (
+        rule.path is None, rule.path or "", rule.inverse, rule.holder or "", rule.classes, rule.datatypes,
+        rule.languages, [str(a) for a in rule.allowed], -1 if rule.least is None else rule.least,
+        -1 if rule.most is None else rule.most, sorted((m.language or "", m.value) for m in rule.messages),
+        rule.targets, rule.shape if rule.shape.startswith("http") else "",
+    )  # fmt: skip
 
 
 def _rule(store: Any, shape: Any, holder: Any) -> Rule:
