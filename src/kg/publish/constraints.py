@@ -6,10 +6,11 @@ property, the values it takes (classes, datatypes, languages, the allowed
 values of an ``sh:in`` list), how many, and the shape's own words
 (``sh:message`` in the page's language). A property page says the same of
 the property, with the classes whose shapes constrain it. This is how SHACL
-documentation generators show shapes (SHACL Play's documentation, TopBraid's
-shape views: property, expected values, cardinality, description), rather than
-as inbound triples of blank nodes (``sh:path``, ``rdf:first``), which is how
-generic Linked Data browsers (LodView, Trifid) show any node.
+documentation generators show shapes (SHACL Play's documentation of an
+application profile: a table a shape, one row a property, with "Property name",
+"Expected value", "Card." and "Description" columns), rather than as the inbound
+triples of blank nodes (``sh:path``, ``rdf:first``) that generic Linked Data
+browsers (LodView, Trifid) list for any node.
 
 The shapes stay whole in the RDF: the shapes document and each shape's page
 (``/shapes``, ``/shapes/CountryShape``) show and serve every triple. Other
@@ -196,9 +197,12 @@ def _list(store: Any, head: Any) -> list[Any]:
 def counted(least: int | None, most: int | None) -> tuple[str, dict[str, int]] | None:
     """The message key (``publication.count_*``) and its values that say how many a rule allows.
 
-    >>> counted(1, 1), counted(2, None), counted(None, 1), counted(0, 3), counted(None, None)
-    (('count_exactly', {'n': 1}), ('count_at_least', {'n': 2}), ('count_at_most', {'n': 1}), \
-('count_between', {'least': 0, 'most': 3}), None)
+    >>> counted(1, 1), counted(2, None), counted(None, 1)
+    (('count_exactly', {'n': 1}), ('count_at_least', {'n': 2}), ('count_at_most', {'n': 1}))
+    >>> counted(0, 3)  # no lower bound
+    ('count_at_most', {'n': 3})
+    >>> counted(1, 3), counted(None, None), counted(0, None)
+    (('count_between', {'least': 1, 'most': 3}), None, None)
     """
     if least is not None and least == most:
         return "count_exactly", {"n": least}

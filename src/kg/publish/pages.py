@@ -415,11 +415,33 @@ def _messages(domain: str, lang: str) -> Messages:
     return _KeptMessages(domain, lang)
 
 
+#: What ``getattr`` finds on a dict: the type's attributes (a dict has no others).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _SiteEnvironment(Environment):
+    """Jinja's environment, ``value.name`` on a dict answered without a failed attribute lookup first.
+
+    Jinja answers ``value.name`` with the attribute ``name`` if the value has one, else its item ``name``. The
+    pages' values are dicts, and a dict has only its type's attributes: for any other name the item is looked
+    up at once, with the same answer, instead of after an AttributeError raised and caught inside (a page
+    looks up hundreds; ~10 % of rendering the article's pages).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment() -> Environment:
     """The Jinja environment of ``templates/site/`` (autoescape on, for every template and string)."""
     folder = files("kg").joinpath("templates", "site")
-    env = Environment(
+    env = _SiteEnvironment(
         loader=FileSystemLoader(str(folder)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         auto_reload=False,  # the package's templates: not looked at again on disk for every page

@@ -256,7 +256,9 @@ def _write_rest(
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
     writer.write(".well-known/void", render_document(top, str(DATASET_IRI), "ttl"))
-    for name, body in sparql_files(top, list(sources.data_paths)).items():  # the questions live, the engine beside
+    engine = query_engine(sources)  # one store for the SPARQL page's triples and the explorer's questions
+    store = engine.store if engine is not None else None
+    for name, body in sparql_files(top, list(sources.data_paths), store=store).items():  # the engine beside
         writer.write(name, body)
     pages += ["sparql.html", "sparql.fa.html"]
     writer.write("sitemap.xml", sitemap(pages))
@@ -268,7 +270,7 @@ def _write_rest(
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)
     if explorer:
-        writer.write("explorer.html", explorer_page(sources))
+        writer.write("explorer.html", explorer_page(sources, engine=engine))
 
 
 _ADOPTED: list[Any] = []
@@ -380,22 +382,28 @@ def write_dumps(data: Sequence[str | Path] | None = None, *, sources: Sources | 
 _EXPLORERS: weakref.WeakKeyDictionary[Sources, str] = weakref.WeakKeyDictionary()
 
 
-def explorer_page(sources: Sources) -> str:
+def explorer_page(sources: Sources, *, engine: Any = None) -> str:
     """The offline explorer of the default graph, made once for each Sources (the build writes it twice:
-    explorer.html and the site's)."""
+    explorer.html and the site's); ``engine``: :func:`query_engine`'s, if already made."""
     if sources not in _EXPLORERS:
         from kg.explore import render_html
         from kg.explore.questions import library_answers
         from kg.project import to_networkx
-        from kg.sparql.engines import OxigraphEngine
 
         projection = to_networkx(sources.union)
-        # The Questions view's engine: the files read straight into a store (~4x cheaper than a copy of the
-        # union, term by term) when that store holds every term as read; else the union's copy.
-        engine = OxigraphEngine.from_files(sources.data_paths) if sources.store_writes_as_read else "oxigraph"
-        questions = library_answers(sources.union, projection, engine=engine)
+        engine = engine if engine is not None else query_engine(sources)
+        questions = library_answers(sources.union, projection, engine=engine if engine is not None else "oxigraph")
         _EXPLORERS[sources] = render_html(projection, questions=questions)
     return _EXPLORERS[sources]
+
+
+def query_engine(sources: Sources) -> Any:
+    """The store ``kg query`` answers over (the files and their RDFS closure) for the explorer's questions and
+    the SPARQL page's triples, read from the files (~4x cheaper than a copy of the union, term by term) when
+    that store holds every term as read; else None (the explorer then queries the union's copy)."""
+    from kg.sparql.engines import OxigraphEngine
+
+    return OxigraphEngine.from_files(sources.data_paths) if sources.store_writes_as_read else None
 
 
 def sitemap(pages: Sequence[str]) -> str:
