@@ -3,8 +3,8 @@
 Playwright drives ``/usr/bin/chromium`` (``playwright install`` is never run: no browser is
 downloaded). Without the background-networking flags Chromium tries to reach Google's hosts at
 every start. The pages' CSP forbids ``wait_for_function`` (it evaluates a string), so
-:func:`poll` evaluates a function in the page until it is truthy. The benchmarks import this
-module too (they put this folder on ``sys.path``).
+:func:`poll` calls a function in the page, from a loop that runs in the page, until it is truthy. The
+benchmarks import this module too (they put this folder on ``sys.path``).
 
 :class:`Tabs` lends the tests one page of each kind (laptop or phone, and context options) for the
 whole session, each loan a fresh document: a new page costs Chromium a renderer process, about 1 s
@@ -39,11 +39,26 @@ CHROMIUM_ARGS = [
 ]
 
 
-#: V8 without its optimising compilers (Maglev, TurboFan) for the tests: their pages live a second or less, and
-#: compiling hot code for speed cost more CPU than it saved (a page audited by axe-core ~10 % less; test_site_people,
-#: test_publish_browser and test_explore_browser 8 % less in all). What the pages do is unchanged, only how fast
-#: V8 runs it. Only the tests: the benchmarks measure V8 as readers have it.
-TEST_ARGS = ["--js-flags=--no-opt --no-maglev"]
+#: Chromium for the tests, doing less of its own work around the same pages (only the tests: the benchmarks measure
+#: Chromium as readers have it):
+#:
+#: - V8 without its optimising compilers (Maglev, TurboFan): the pages live a second or less, and compiling hot code
+#:   for speed cost more CPU than it saved (a page audited by axe-core ~10 % less; test_site_people,
+#:   test_publish_browser and test_explore_browser 8 % less in all);
+#: - no site isolation: with it, Chromium keeps a spare renderer process started for the next site and starts a new
+#:   process whenever a tab goes from the site on disk (file://) to kg serve's and back (15 renderers for a round of
+#:   explorer, site and console pages, against 6 without); the tests' pages are our own, never a hostile site;
+#: - the GPU thread in the browser process (the pages are composited in software: --disable-gpu), and one raster
+#:   thread.
+#:
+#: Together ~9 % less Chromium CPU for the same pages (14.4 -> 13.1 s, medians of 3, interleaved, load 16-20). What
+#: the pages show and do is unchanged, only how Chromium and V8 share out the work.
+TEST_ARGS = [
+    "--js-flags=--no-opt --no-maglev",
+    "--disable-site-isolation-trials",
+    "--in-process-gpu",
+    "--num-raster-threads=1",
+]
 
 
 def launch(playwright: Any, *args: str) -> Any:
@@ -51,16 +66,42 @@ def launch(playwright: Any, *args: str) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *args])
 
 
+#: The loop of :func:`poll`, run in the page: FUNCTION called every ``step`` ms until its value is truthy (returned as
+#: ``{value}``) or ``ms`` have passed (null). Given to ``evaluate`` as source, which the DevTools protocol compiles
+#: without asking the page's CSP; ``await`` takes a function's promise as the protocol's evaluate does.
+_POLL = """async ([ms, step]) => {
+  const check = (FUNCTION);
+  const end = performance.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return {value};
+    if (performance.now() >= end) return null;
+    await new Promise((wake) => setTimeout(wake, step));
+  }
+}"""
+
+
 def poll(page: Any, expression: str, timeout: float = 30.0, context: str = "", interval: float = 0.02) -> Any:
-    """Evaluate ``expression`` (a function) in ``page`` every ``interval`` seconds until it is truthy, and return
-    its value; an AssertionError naming it (and ``context``) after ``timeout`` seconds."""
+    """Call ``expression`` (a function) in ``page`` every ``interval`` seconds until it is truthy, and return
+    its value; an AssertionError naming it (and ``context``) after ``timeout`` seconds.
+
+    The loop runs in the page, so a wait costs one call of the DevTools protocol, not one per try (each a round
+    trip through Playwright's driver, the browser process and the renderer: a wait of a few seconds on a loaded
+    machine made hundreds). A navigation that replaces the document while it waits starts the loop again in
+    the new one, within the same deadline.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {expression}; {context}")
+    while True:
+        left = max(deadline - time.monotonic(), 0.0)
+        try:
+            found = page.evaluate(_POLL.replace("FUNCTION", expression), [left * 1000, interval * 1000])
+        except Exception as error:  # the document was replaced while the loop ran in it
+            if "Execution context was destroyed" not in str(error) or time.monotonic() >= deadline:
+                raise
+            continue
+        if found is not None:
+            return found["value"]
+        raise AssertionError(f"timed out waiting for {expression}; {context}")
 
 
 @functools.cache

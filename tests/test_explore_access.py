@@ -7,7 +7,6 @@ counted; benchmarks/bench_explore_tasks.py times it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,13 +30,6 @@ SMALL_TARGETS = f"""() => [...document.querySelectorAll({TARGETS!r})]
   .map((e) => [e.tagName + '#' + e.id + '.' + e.className + ' ' + e.textContent.trim().slice(0, 30),
                Math.round(e.getBoundingClientRect().width), Math.round(e.getBoundingClientRect().height)])
   .filter(([, w, h]) => w < 44 || h < 44)"""
-
-
-@pytest.fixture
-def phone(tabs, page_file) -> Iterator[Visit]:
-    visit = open_page(tabs, page_file, phone=True)
-    yield visit
-    visit.close()
 
 
 def tap(visit: Visit, selector: str, phone: bool = True) -> None:
@@ -79,10 +71,18 @@ def assert_targets_fit(visit: Visit) -> None:
 @pytest.mark.parametrize(
     ("lang", "title", "parties"), [("en", "Agreement (8)", "Parties"), ("fa", "سند همکاری (۸)", "طرف‌ها")]
 )
-def test_which_agreements_between_whom_who_signed_in_two_taps(tabs, page_file, lang, title, parties, phone):
+def test_which_agreements_between_whom_who_signed_in_two_taps_and_in_english_axe_on_every_view(
+    tabs, page_file, lang, title, parties, phone
+):
+    """The agreements task in each language and on each device. The English page, opened once, also shows the
+    first view fitted to a phone and its details as a bottom sheet (first, on the phone), then goes on to the
+    axe-core audits of every view in either language (:func:`axe_finds_no_violation_in_either_language`): each
+    step of a test of its own before, with a page load of its own."""
     projection = load_projection()
     visit = open_page(tabs, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone)
     try:
+        if phone and lang == "en":
+            the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(visit)
         if phone:
             assert_targets_fit(visit)  # the first view
         taps = 0
@@ -137,11 +137,15 @@ def test_which_agreements_between_whom_who_signed_in_two_taps(tabs, page_file, l
             assert visit.state()["view"] == "network" and visit.state()["selected"] == TOKAYEV
             assert_targets_fit(visit)
         assert_clean(visit)
+        if lang == "en":
+            axe_finds_no_violation_in_either_language(visit)
     finally:
         visit.close()
 
 
-def test_the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(phone):
+def the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(phone: Visit) -> None:
+    """On a page as it opened: every node of the first view on screen, the graph above the sheet, the sheet a
+    closed bar that a selection opens and its handle closes; Escape clears the selection and closes it."""
     inside = phone.js(
         """() => { const b = document.getElementById('graph').getBoundingClientRect();
                    const ids = Object.keys(JSON.parse(document.getElementById('kg-data').textContent).overview);
@@ -250,43 +254,40 @@ def test_search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_
 # --------------------------------------------------------------------------- axe-core
 
 
-@pytest.mark.parametrize("phone_size", [False, True], ids=["laptop", "phone"])
-def test_axe_finds_no_violation_in_either_language(tabs, page_file, phone_size):
+def axe_finds_no_violation_in_either_language(visit: Visit) -> None:
     """Every view in English, then (the language toggled) in Persian: the network, then with a node's details
-    open (they stay open in every later view) a table, the questions with one answer open, the timeline."""
-    visit = open_page(tabs, page_file, fragment="lang=en", viewport=(1440, 900), phone=phone_size)
-    try:
-        visit.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        found = {}
-        for lang in ("en", "fa"):
-            if lang == "fa":  # back to the network without a selection, in Persian
-                visit.js(
-                    "() => { kgExplorer.clearSelection(); kgExplorer.setView('network'); kgExplorer.setLang('fa'); }"
-                )
-            agreements = "kgExplorer.setView('table:agreement');"
-            for view, action in [
-                ("network", None),
-                ("node and table", f"() => {{ kgExplorer.selectNode('{TOKAYEV}'); {agreements} }}"),
-                ("questions", "() => kgExplorer.setView('questions')"),
-                ("timeline", "() => kgExplorer.setView('timeline')"),
-            ]:
-                if action:
-                    visit.js(action)
-                if view != "network":
-                    assert visit.state()["selected"] == TOKAYEV  # the details in the panel (a phone's bottom sheet)
-                if view == "questions":  # an answer is built when its question opens
-                    visit.js("() => { document.querySelector('details.question').open = true; }")
-                    visit.page.locator("details.question[open] tbody tr").first.wait_for()
-                violations = visit.js(
-                    """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-                         .map((v) => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
-                )
-                # none of any impact (the issue asks for no critical or serious one)
-                found[f"{lang} {view}"] = violations
-        assert visit.state()["lang"] == "fa"
-        assert found == {view: [] for view in found}, found
-    finally:
-        visit.close()
+    open (they stay open in every later view) a table, the questions with one answer open, the timeline. Starts
+    from the English network without a selection (where the agreements task left the page, it goes back)."""
+    assert visit.state()["lang"] == "en"
+    visit.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    found = {}
+    for lang in ("en", "fa"):
+        # back to the network without a selection (in Persian the second time)
+        visit.js(
+            f"() => {{ kgExplorer.clearSelection(); kgExplorer.setView('network'); kgExplorer.setLang('{lang}'); }}"
+        )
+        agreements = "kgExplorer.setView('table:agreement');"
+        for view, action in [
+            ("network", None),
+            ("node and table", f"() => {{ kgExplorer.selectNode('{TOKAYEV}'); {agreements} }}"),
+            ("questions", "() => kgExplorer.setView('questions')"),
+            ("timeline", "() => kgExplorer.setView('timeline')"),
+        ]:
+            if action:
+                visit.js(action)
+            if view != "network":
+                assert visit.state()["selected"] == TOKAYEV  # the details in the panel (a phone's bottom sheet)
+            if view == "questions":  # an answer is built when its question opens
+                visit.js("() => { document.querySelector('details.question').open = true; }")
+                visit.page.locator("details.question[open] tbody tr").first.wait_for()
+            violations = visit.js(
+                """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+                     .map((v) => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
+            )
+            # none of any impact (the issue asks for no critical or serious one)
+            found[f"{lang} {view}"] = violations
+    assert visit.state()["lang"] == "fa"
+    assert found == {view: [] for view in found}, found
 
 
 # --------------------------------------------------------------------------- numbers, dates, fields

@@ -83,7 +83,12 @@ def test_the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(tab
         visit.close()
 
 
-def test_class_filters_refit_the_view_and_a_k_hop_neighbourhood_narrows_it(visit, projection):
+def class_filters_refit_the_view_and_a_k_hop_neighbourhood_narrows_it(visit: Visit, projection) -> None:
+    # from every class shown and fitted, nothing selected: the page as it opened, or put back so by a reader
+    visit.page.keyboard.press("Escape")
+    visit.page.click("#all-classes")
+    visit.page.click("#fit")
+    assert visit.state()["selected"] is None
     # the class filters: fewer nodes, and the view zooms in on them
     before = visit.state()["scale"]
     hidden = "person,post,organization,country,place,event,statement,figure,slip,enumeration,identification,control"
@@ -185,7 +190,20 @@ def search_select_and_relabel(visit: Visit, projection: nx.MultiDiGraph) -> None
 # --------------------------------------------------------------------------- panel
 
 
-def test_an_agreement_and_an_edge_clicked_show_their_parties_sentence_and_triple_and_export(visit, projection):
+def test_the_panel_and_the_class_filters_on_the_page_with_every_class(visit, projection):
+    """Four scenarios, each a function below, on one page load (every class shown, less motion), in this order:
+    an agreement and an edge clicked, a slip, following a relation and the article tab, then the class filters
+    and a k-hop neighbourhood (last: it narrows the view). Each was a test with a page load of its own."""
+    an_agreement_and_an_edge_clicked_show_their_parties_sentence_and_triple_and_export(visit, projection)
+    a_slip_shows_the_claim_the_correction_and_the_reason_read_in_its_direction(visit, projection)
+    following_a_relation_and_the_article_tab_marking_every_mention_of_the_selection(visit, projection)
+    class_filters_refit_the_view_and_a_k_hop_neighbourhood_narrows_it(visit, projection)
+    assert_clean(visit)
+
+
+def an_agreement_and_an_edge_clicked_show_their_parties_sentence_and_triple_and_export(
+    visit: Visit, projection
+) -> None:
     # a click on an agreement: its parties and its own quoted sentence
     visit.click_node(RAIL_MOU)
     visit.wait_until(f"() => kgExplorer.state().selected === '{RAIL_MOU}'")
@@ -226,7 +244,7 @@ def test_an_agreement_and_an_edge_clicked_show_their_parties_sentence_and_triple
     assert_clean(visit)
 
 
-def test_a_slip_shows_the_claim_the_correction_and_the_reason_read_in_its_direction(visit, projection):
+def a_slip_shows_the_claim_the_correction_and_the_reason_read_in_its_direction(visit: Visit, projection) -> None:
     slip = "slip:berdimuhamedow-country"
     drawn = visit.state()["draws"]
     visit.js("(id) => kgExplorer.selectNode(id)", slip)
@@ -266,7 +284,7 @@ def test_a_slip_shows_the_claim_the_correction_and_the_reason_read_in_its_direct
     assert order[0] < order[1]
 
 
-def test_following_a_relation_and_the_article_tab_marking_every_mention_of_the_selection(visit, projection):
+def following_a_relation_and_the_article_tab_marking_every_mention_of_the_selection(visit: Visit, projection) -> None:
     # following a relation shows the new heading at the top of the panel
     visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)
     body = visit.page.locator("#panel-body")
@@ -356,48 +374,6 @@ def test_hostile_labels_show_as_text_run_nothing_and_cannot_reorder_their_neighb
 # --------------------------------------------------------------------------- tables, questions, timeline
 
 
-def test_the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(tabs, page_file, projection):
-    visit = open_page(tabs, page_file, fragment="view=table:agreement")
-    try:
-        rows = visit.page.locator("#table-view table[data-group='agreement'] tbody tr")
-        assert rows.count() == 8
-        for i in range(8):
-            row = rows.nth(i)
-            node = row.get_attribute("data-id")
-            parties = {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
-            shown = set(
-                row.locator("td").nth(2).locator("button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)")
-            )
-            assert shown == parties, node
-        coverage = visit.page.locator("#table-view .coverage").all_inner_texts()
-        assert "Signatories: given in the article for 1 of the 8 agreements." in coverage
-        # sort by kind, filter by a word
-        visit.page.click("#table-view th:nth-child(1) button")
-        labels = rows.locator("td:first-child").all_inner_texts()
-        assert labels == sorted(labels, key=str.lower)
-        visit.page.fill("#table-filter", "rail")
-        assert rows.count() == 1
-        assert "filter=rail" in visit.js("() => location.hash")
-        csv = visit.js("() => kgExplorer.tableCsv()")
-        lines = csv.strip().split("\r\n")
-        assert lines[0] == "id,Agreement,Kind,Parties,Countries,Signatories,Domains,Concluded during"
-        assert lines[1].startswith(RAIL_MOU + ",")
-        with visit.page.expect_download() as download:
-            visit.page.click("#csv")
-        assert download.value.suggested_filename == "agreement.csv"
-        saved = Path(download.value.path()).read_bytes()
-        assert saved.startswith(b"\xef\xbb\xbf")  # the BOM people's CSV downloads carry, as the site's do
-        assert saved.decode("utf-8-sig") == csv
-        # table -> graph: a party's button selects it; graph -> table: the selected row is marked
-        visit.page.locator("#table-view tbody tr").first.locator("td").first.locator("button").click()
-        assert visit.state()["selected"] == RAIL_MOU
-        assert visit.page.locator("#table-view tr[aria-selected='true']").get_attribute("data-id") == RAIL_MOU
-        visit.screenshot("table")
-        assert_clean(visit)
-    finally:
-        visit.close()
-
-
 def _notes_in(lang: str) -> str:
     """A function for ``wait_until``: the panel's notes as [lang, dir, text] once the UI is in ``lang``."""
     notes = "[...document.querySelectorAll('#panel-body .note-box p bdi')].map((b) => [b.lang, b.dir, b.textContent])"
@@ -454,37 +430,82 @@ FOUND_ONLY_IN_CLOSED_ANSWERS = """(word) => {
 }"""
 
 
-def test_the_questions_tab_shows_the_library_answers_and_the_timeline_solar_hijri_dates(tabs, page_file):
+def test_the_questions_and_the_timeline_then_the_agreements_table(tabs, page_file, projection):
+    """Two scenarios, each a function below, on one page load (opened on the Questions view): the library's answers
+    and the timeline's solar hijri dates, then the agreements table, chosen among the views (it was a test with a
+    page load of its own, opened on that view by the URL; a shared URL's view: the test above)."""
     visit = open_page(tabs, page_file, fragment="view=questions")
     try:
-        question = visit.page.locator("details.question[data-name='cq01-agreements-and-parties']")
-        assert question.locator("summary").inner_text().startswith("cq01 Which agreements were concluded")
-        # a closed answer holds its words (not its table), so the browser's find in page finds it: a word that
-        # is only in closed answers (not in a summary, the node list or any other text of the page)
-        word = "agricultural"
-        assert visit.js(FOUND_ONLY_IN_CLOSED_ANSWERS, word) == [True, True, False], word
-        assert visit.js("(w) => (getSelection().removeAllRanges(), window.find(w))", word)
-        question.locator("summary").click()
-        rows = question.locator("tbody tr")
-        rows.nth(15).wait_for()  # the answer is built when the question opens, in place of its words
-        assert rows.count() == 16 and question.locator(".answer-text").count() == 0
-        rows.first.locator("button.node").first.click()
-        assert visit.state()["selected"] == "agreement:agricultural-trade-transit-mou-2022"
-        visit.page.click("#lang")
-        assert question.locator("summary").inner_text().startswith("cq01 چه اسنادی")
-        # the timeline in the Persian UI: solar hijri dates, the Gregorian beside them; Gregorian in English
-        visit.page.click("#views button[data-view='timeline']")
-        item = visit.page.locator("ol.timeline li[data-id='event:tokayev-state-visit-2022'] .when")
-        assert item.inner_text().startswith("۱۱ خرداد ۱۴۰۱ – ۹ تیر ۱۴۰۱")  # June 2022
-        assert "میلادی" in item.inner_text()
-        visit.page.click("#lang")
-        assert visit.page.locator("ol.timeline li[data-id='period:sh-1400'] .when").inner_text() == (
-            "21 March 2021 – 20 March 2022"
-        )
-        visit.screenshot("timeline")
+        the_questions_tab_shows_the_library_answers_and_the_timeline_solar_hijri_dates(visit)
+        visit.page.click("#views button[data-view='table:agreement']")
+        assert visit.state()["view"] == "table:agreement"
+        the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(visit, projection)
         assert_clean(visit)
     finally:
         visit.close()
+
+
+def the_questions_tab_shows_the_library_answers_and_the_timeline_solar_hijri_dates(visit: Visit) -> None:
+    question = visit.page.locator("details.question[data-name='cq01-agreements-and-parties']")
+    assert question.locator("summary").inner_text().startswith("cq01 Which agreements were concluded")
+    # a closed answer holds its words (not its table), so the browser's find in page finds it: a word that
+    # is only in closed answers (not in a summary, the node list or any other text of the page)
+    word = "agricultural"
+    assert visit.js(FOUND_ONLY_IN_CLOSED_ANSWERS, word) == [True, True, False], word
+    assert visit.js("(w) => (getSelection().removeAllRanges(), window.find(w))", word)
+    question.locator("summary").click()
+    rows = question.locator("tbody tr")
+    rows.nth(15).wait_for()  # the answer is built when the question opens, in place of its words
+    assert rows.count() == 16 and question.locator(".answer-text").count() == 0
+    rows.first.locator("button.node").first.click()
+    assert visit.state()["selected"] == "agreement:agricultural-trade-transit-mou-2022"
+    visit.page.click("#lang")
+    assert question.locator("summary").inner_text().startswith("cq01 چه اسنادی")
+    # the timeline in the Persian UI: solar hijri dates, the Gregorian beside them; Gregorian in English
+    visit.page.click("#views button[data-view='timeline']")
+    item = visit.page.locator("ol.timeline li[data-id='event:tokayev-state-visit-2022'] .when")
+    assert item.inner_text().startswith("۱۱ خرداد ۱۴۰۱ – ۹ تیر ۱۴۰۱")  # June 2022
+    assert "میلادی" in item.inner_text()
+    visit.page.click("#lang")
+    assert visit.page.locator("ol.timeline li[data-id='period:sh-1400'] .when").inner_text() == (
+        "21 March 2021 – 20 March 2022"
+    )
+    visit.screenshot("timeline")
+
+
+def the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(visit: Visit, projection) -> None:
+    rows = visit.page.locator("#table-view table[data-group='agreement'] tbody tr")
+    assert rows.count() == 8
+    for i in range(8):
+        row = rows.nth(i)
+        node = row.get_attribute("data-id")
+        parties = {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
+        shown = set(row.locator("td").nth(2).locator("button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)"))
+        assert shown == parties, node
+    coverage = visit.page.locator("#table-view .coverage").all_inner_texts()
+    assert "Signatories: given in the article for 1 of the 8 agreements." in coverage
+    # sort by kind, filter by a word
+    visit.page.click("#table-view th:nth-child(1) button")
+    labels = rows.locator("td:first-child").all_inner_texts()
+    assert labels == sorted(labels, key=str.lower)
+    visit.page.fill("#table-filter", "rail")
+    assert rows.count() == 1
+    assert "filter=rail" in visit.js("() => location.hash")
+    csv = visit.js("() => kgExplorer.tableCsv()")
+    lines = csv.strip().split("\r\n")
+    assert lines[0] == "id,Agreement,Kind,Parties,Countries,Signatories,Domains,Concluded during"
+    assert lines[1].startswith(RAIL_MOU + ",")
+    with visit.page.expect_download() as download:
+        visit.page.click("#csv")
+    assert download.value.suggested_filename == "agreement.csv"
+    saved = Path(download.value.path()).read_bytes()
+    assert saved.startswith(b"\xef\xbb\xbf")  # the BOM people's CSV downloads carry, as the site's do
+    assert saved.decode("utf-8-sig") == csv
+    # table -> graph: a party's button selects it; graph -> table: the selected row is marked
+    visit.page.locator("#table-view tbody tr").first.locator("td").first.locator("button").click()
+    assert visit.state()["selected"] == RAIL_MOU
+    assert visit.page.locator("#table-view tr[aria-selected='true']").get_attribute("data-id") == RAIL_MOU
+    visit.screenshot("table")
 
 
 def test_a_focus_view_says_what_is_hidden_and_how_to_change_it(tabs, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad
 
 from kg.namespaces import BASE, SHAPES_IRI
-from kg.publish.constraints import class_rules, counted, property_rules, rule_rows, shape_nodes
+from kg.publish.constraints import class_rules, counted, property_rules, rule_rows, shape_nodes, shape_rules
 from kg.publish.description import Publication
 from kg.publish.nodes import Nodes
 
@@ -43,16 +43,44 @@ kgsh:CityShape a sh:NodeShape ; sh:targetClass kg:City ; sh:property kgsh:label-
                   sh:minCount 2 ; sh:message "only in English: see https://w3id.org/iran-kazakhstan-kg/ontology"@en ] ;
     sh:sparql [ a sh:SPARQLConstraint ; sh:select "SELECT $this WHERE {{ }}" ;
                 sh:message "checked by a query"@en , "با یک پرس‌وجو سنجیده می‌شود"@fa ] .
+kgsh:PersonShape a sh:NodeShape ; sh:targetClass kg:Person ;
+    sh:property [ sh:path rdfs:label ; sh:minCount 1 ; sh:message "b: a label"@en ] ;
+    sh:property [ sh:path rdfs:label ; sh:maxCount 3 ; sh:message "a: at most three"@en ] ;
+    sh:sparql [ sh:select "SELECT $this WHERE {{ }}" ; sh:message "y: a second check"@en ] ,
+              [ sh:select "SELECT $this WHERE {{ }}" ; sh:message "x: a first check"@en ] .
 """
 
 
-@pytest.fixture(scope="module")
-def store() -> pyoxigraph.Store:
+def _read() -> pyoxigraph.Store:
+    """The inline ontology and shapes in a store of their own (its blank nodes labelled anew)."""
     found = pyoxigraph.Store()
     for text, graph in ((ONTOLOGY, BASE + "ontology"), (SHAPES, SHAPES_IRI)):
         quads = pyoxigraph.parse(text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
         found.extend([Quad(q.subject, q.predicate, q.object, NamedNode(str(graph))) for q in quads])
     return found
+
+
+@pytest.fixture(scope="module")
+def store() -> pyoxigraph.Store:
+    return _read()
+
+
+def test_the_rules_come_in_the_same_order_from_every_reading_of_the_shapes():
+    """Regression: rules of blank property shapes and SPARQL checks were ordered by the blank nodes' labels, new
+    at each parse, so two kg publish runs wrote different class pages, and a shape's several checks were one
+    rule showing one message (a different one each run)."""
+    readings = [_read() for _ in range(4)]
+    orders = {
+        tuple((r.path, r.least, r.most, tuple(m.value for m in r.messages)) for r in class_rules(s, KG + "Person"))
+        for s in readings
+    }
+    assert len(orders) == 1
+    (order,) = orders
+    label = "http://www.w3.org/2000/01/rdf-schema#label"  # a property's rules too, the same but for their classes
+    assert len({tuple((tuple(r.targets), r.shape) for r in property_rules(s, label)) for s in readings}) == 1
+    assert [messages for *_, messages in order] == [
+        ("a: at most three",), ("b: a label",), ("x: a first check",), ("y: a second check",),
+    ]  # fmt: skip
 
 
 def test_a_class_has_its_own_shapes_rules_then_those_of_the_classes_above_it_each_shared_shape_once(store):
@@ -75,7 +103,9 @@ def test_a_class_has_its_own_shapes_rules_then_those_of_the_classes_above_it_eac
 
 
 def test_a_property_has_one_rule_a_property_shape_with_the_classes_it_holds_for(store):
-    (label,) = property_rules(store, "http://www.w3.org/2000/01/rdf-schema#label")
+    labels = property_rules(store, "http://www.w3.org/2000/01/rdf-schema#label")
+    (label,) = [r for r in labels if r.holder == BASE + "shapes#label-en"]
+    assert len(labels) == 3 and {t for r in labels for t in r.targets} == {KG + "City", KG + "Place", KG + "Person"}
     assert label.targets == [KG + "City", KG + "Place"] and label.shape == BASE + "shapes#label-en"
     (mayor,) = property_rules(store, KG + "mayor")
     assert mayor.inverse and mayor.targets == [KG + "City"]
@@ -103,7 +133,7 @@ def test_how_many_a_rule_allows(least, most, key, values):
     [
         ("fa", [("برچسب", "متن به انگلیسی", "دقیقاً ۱", "یک برچسب انگلیسی"),
                 ("نوع", "یکی از: پایتخت، ", "حداکثر ۲", ""), ("واقع در", "کشور", "دقیقاً ۱", "هر شهر در یک کشور است"),
-                ("شهردار (به این سو)", "شخص یا کشور", "دست‌کم ۲", "only in English: see"),
+                ("شهردار (به سوی این منبع)", "شخص یا کشور", "دست‌کم ۲", "only in English: see"),
                 ("کل منبع", "", "", "با یک پرس‌وجو سنجیده می‌شود")]),
         ("en", [("label", "text in English", "exactly 1", "one English label"),
                 ("kind", "one of: capital,", "at most 2", ""),
@@ -131,3 +161,12 @@ def test_a_class_s_rules_read_in_the_page_s_language(store, lang, expected):
     english_only = str(rows[3]["rule"])  # no Persian message: the English one, tagged, its IRI as code
     assert english_only.startswith('<span lang="en" dir="auto">') and '<code dir="ltr">' in english_only
     assert all(text(r["on"]) == text(nodes.node(NamedNode(KG + "City"), lang)["html"]) for r in rows[1:4])
+
+
+def test_a_shape_s_own_page_has_its_rules_a_property_shape_one_rule_with_the_classes_that_use_it(store):
+    city = shape_rules(store, BASE + "shapes#CityShape")
+    assert [r.path and r.path.rsplit("#", 1)[-1] for r in city] == ["label", "kind", "locatedIn", "mayor", None]
+    (label,) = shape_rules(store, BASE + "shapes#label-en")
+    assert (label.languages, label.least, label.most) == (["en"], 1, 1)
+    assert label.targets == [KG + "City", KG + "Place"] and label.shape == BASE + "shapes#label-en"
+    assert shape_rules(store, BASE + "shapes#english") == []  # a value shape with nothing of its own to say

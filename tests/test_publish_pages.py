@@ -86,3 +86,20 @@ def test_a_property_page_shows_its_first_uses_in_order_the_same_in_both_language
         assert rows == expected[:3]
     first = [row[0]["iri"].rsplit("/", 1)[-1] for row in shown["en"]["rows"]]
     assert first == ["mou", "s1", "s2"]  # digit runs by their value: s2 before s9, s10 and s33
+
+
+def test_the_sites_templates_read_a_dicts_items_and_attributes_as_jinja_does():
+    """``value.name`` on a dict: its item, looked up at once (no failed attribute lookup first), unless dicts have
+    an attribute of that name (then the attribute, as Jinja gives it); a missing item is undefined."""
+    from jinja2 import Environment
+
+    from kg.publish.pages import environment
+
+    env, plain = environment(), Environment(autoescape=True)
+    text = "{{ d.name }}|{{ d.items is callable }}|{{ d.missing is defined }}|{{ d.keys() | list }}|{{ s.upper() }}"
+    values = {"d": {"name": "قزاقستان <b>", "get": 1}, "s": "x"}
+    shown = env.from_string(text).render(**values)
+    assert shown == plain.from_string(text).render(**values)
+    assert shown == "قزاقستان &lt;b&gt;|True|False|[&#39;name&#39;, &#39;get&#39;]|X"
+    holder = {"get": 1, "a": 2}
+    assert env.getattr(holder, "get") == holder.get and env.getattr(holder, "a") == 2  # the method, as Jinja

@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 READ = """() => [document.documentElement.scrollWidth, window.innerWidth, document.documentElement.lang,
     document.querySelector('main')?.innerText ?? '',
     [...document.querySelectorAll('main a[title]')].map(a => a.title),
-    Math.min(...[...document.querySelectorAll('.statements td:first-child')].map(td => td.offsetWidth), 9999)]"""
+    Math.min(...[...document.querySelectorAll('.statements td:first-child, .constraints td:last-child')]
+        .map(td => td.offsetWidth), 9999)]"""
 
 #: Pages of kg serve no wider than the phone.
 NARROW = [
@@ -65,7 +66,7 @@ class Read:
     lang: str
     text: str
     titles: list[str]
-    statement: int  # the narrowest cell of a statement in the page's statements tables, px (9999: none)
+    statement: int  # the narrowest statement or constraint's rule in the page's tables of them, px (9999: none)
     links: list[str] = field(default_factory=list)
     explorer: tuple[str, str] | None = None
 
@@ -112,10 +113,11 @@ def test_no_page_of_kg_serve_is_wider_than_a_phone(served, path):
     assert page.lang == ("fa" if "fa" in path else "en")
 
 
-@pytest.mark.parametrize("path", ["/id/kazakhstan.fa.html", "/id/kazakhstan.html"])
+@pytest.mark.parametrize("path", ["/id/kazakhstan.fa.html", "/id/kazakhstan.html", "/ontology/Country.fa.html"])
 def test_an_entity_pages_statements_are_cards_as_wide_as_the_phone(served, path):
-    """The statements table kept three columns: the statement got some 80 px, a word a line (the page 11 600 px)."""
-    assert served[path].statement >= served[path].screen * 2 // 3, served[path].statement
+    """The statements table kept three columns: the statement got some 80 px, a word a line (the page 11 600 px);
+    a class's constraints (four columns) are cards too."""
+    assert served[path].statement != 9999 and served[path].statement >= served[path].screen * 2 // 3, served[path]
 
 
 @pytest.mark.slow

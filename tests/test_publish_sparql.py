@@ -119,6 +119,12 @@ def test_a_question_link_runs_live_on_the_static_site(tabs, served):
         ).all_inner_texts()  # each parameter's type, in Persian as on kg serve
         assert kinds and all(not re.match(r"(iri|string|langstring|integer|decimal|boolean|date) ", k) for k in kinds)
         assert any(k.startswith("نشانی (IRI) یا نام پیشونددار") for k in kinds), kinds
+        page.fill("#sparql-params input[name=speaker]", "javascript:alert(1)")  # a wrong value: named as the form
+        page.click("#sparql-run")  # names its field (it was «پارامتر speaker: …»), as kg serve names it
+        wrong = page.locator("#sparql-error > p").inner_text()
+        assert wrong.startswith("پارامتر \u2068شخص یا سازمانی که سخن گفته است\u2069: ") and "speaker" not in wrong, (
+            wrong
+        )
         page.select_option("#sparql-question", "")  # the reader's own query, with a mistake on its second line
         page.fill("#sparql-editor", "SELECT *\nWHERE { ?s ?p }")
         page.click("#sparql-run")

@@ -169,3 +169,50 @@ def test_the_constraints_keep_the_shapes_one_link_away_and_the_rdf_keeps_them_wh
     with urllib.request.urlopen(request, timeout=60) as answer:
         turtle = answer.read().decode("utf-8")
     assert "shapes#CountryShape" in turtle or "kgsh:CountryShape" in turtle  # the description still names it
+
+
+@pytest.mark.parametrize("path", ["q/cq04-statements-by-speaker?lang=fa", "q/cq04-statements-by-speaker?lang=en"])
+def test_a_literal_in_a_result_table_says_its_language(site, path):
+    """BR: the English gloss column of a Persian question page had only a tooltip (title="@en"), so a screen
+    reader read it with the Persian voice (WCAG 3.1.2); each tagged cell now has its lang."""
+    page = fetch(site + path)
+    tagged = re.findall(r'<td[^>]*title="@([a-zA-Z-]+)"[^>]*>', page)
+    assert "en" in tagged and "fa" in tagged
+    for cell in re.findall(r'<td[^>]*title="@[a-zA-Z-]+"[^>]*>', page):
+        assert re.search(r'title="@([a-zA-Z-]+)".* lang="\1"', cell), cell
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("fa", "پرسشی به نام \u2068nosuch\u2069 نیست."), ("en", "There is no question")]
+)
+def test_an_unknown_question_is_said_in_the_page_s_language_without_command_line_advice(site, lang, said):
+    """BR: /q/nosuch?lang=fa showed «جزئیات فنی (به انگلیسی) unknown query 'nosuch' (`kg queries` lists them)»."""
+    request = urllib.request.Request(f"{site}q/nosuch?lang={lang}", headers={"Accept": "text/html"})
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=60)
+    page = answer.value.read().decode("utf-8")
+    assert answer.value.code == 404 and said in html.unescape(page)
+    assert "kg queries" not in page and "unknown query" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "shown", "hidden"),
+    [
+        ("q/cq15-provenance?lang=fa", "«انعقاد تفاهمنامه", ">span:"),  # a mention: the article's words it marks
+        ("q/cq14-as-written-vs-corrected?lang=fa", ">برچسب</a>", ">rdfs:label</a>"),  # a standard term, named
+        ("q/cq14-as-written-vs-corrected?lang=en", ">label</a>", ">rdfs:label</a>"),
+    ],
+)
+def test_a_question_s_table_names_what_has_no_label_as_the_entity_pages_do(site, path, shown, hidden):
+    """BR: question tables named mentions by id («span:741-802») and a property by its prefixed name
+    («rdfs:label» on the Persian page); the entity pages name them (the publication's known names)."""
+    page = fetch(site + path)
+    assert shown in page and hidden not in page
+
+
+def test_a_shape_s_own_page_reads_its_rules_above_its_triples(site):
+    """A shape's page (the Shape link of a class's constraints) has the same readable table, then its SHACL."""
+    page = fetch(site + "shapes/StateControlShape.fa.html")
+    constraints, facts = page.index('<section class="constraints"'), page.index('<section class="facts"')
+    assert constraints < facts and "هر کنترل دولتی باید دقیقاً یک دولت" in _visible(page[:facts])
+    assert "sh:property" in page[facts:]  # the shape's own triples, for researchers

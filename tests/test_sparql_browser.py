@@ -74,6 +74,41 @@ def test_the_pages_triples_are_the_same_bytes_on_every_build(triples):
     assert triples.decode("utf-8").splitlines() == sorted(set(triples.decode("utf-8").splitlines()))
 
 
+def _all_canonical_sorted(store: pyoxigraph.Store) -> bytes:
+    """The page's triples made the plain way: every statement of the default graph canonically labelled."""
+    dataset = pyoxigraph.Dataset(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(set(pyoxigraph.serialize(dataset, format=pyoxigraph.RdfFormat.N_QUADS).split(b"\n")) - {b""})
+    return b"\n".join(lines) + b"\n"
+
+
+def test_blank_nodes_get_the_labels_the_whole_graph_gives_and_a_line_separator_stays_in_its_literal():
+    """Only the statements that name a blank node are labelled apart: the labels and the bytes are those of the
+    whole graph labelled; a literal holding U+2028 or U+0085 (written raw) is not cut into lines."""
+    ex, default = "http://a.example/", pyoxigraph.DefaultGraph()
+    store = pyoxigraph.Store()
+    b1, b2 = pyoxigraph.BlankNode("x1"), pyoxigraph.BlankNode("x2")
+    for s, p, o in [
+        (pyoxigraph.NamedNode(ex + "s"), pyoxigraph.NamedNode(ex + "p"), b1),
+        (b1, pyoxigraph.NamedNode(ex + "p"), b2),
+        (b2, pyoxigraph.NamedNode(ex + "q"), pyoxigraph.Literal("v")),
+        (pyoxigraph.NamedNode(ex + "s"), pyoxigraph.NamedNode(ex + "q"), pyoxigraph.Literal("a\u2028b\x85c")),
+    ]:
+        store.add(pyoxigraph.Quad(s, p, o, default))
+    store.add(pyoxigraph.Quad(b1, pyoxigraph.NamedNode(ex + "p"), b1, pyoxigraph.NamedNode(ex + "g")))  # not read
+    text = dataset_ntriples(store=store)
+    assert text == _all_canonical_sorted(store)
+    assert b"_:c14n" in text and b"x1" not in text and text.count(b"\n") == 4
+    read = pyoxigraph.Store()
+    read.load(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(read) == 4 and read.query('ASK { ?s ?p "a\u2028b\x85c" }')
+
+
+def test_the_pages_triples_of_a_store_given_are_those_of_its_data(triples):
+    store = open_engine("oxigraph").store
+    assert dataset_ntriples(store=store) == triples == _all_canonical_sorted(store)
+
+
 def test_library_entries_give_every_question_with_its_parameters_and_text():
     entries = library_entries()
     assert [e["name"] for e in entries] == [q.name for q in list_queries()]

@@ -12,7 +12,6 @@ $KG_TEST_SCREENSHOTS is set (tests/chromium.py).
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 from rdflib import URIRef
 
-from chromium import screenshot
+from chromium import poll, screenshot
 from kg.explore import write_explorer
 from kg.sparql import query
 from kg.sparql.compare import compare, read_expected
@@ -52,13 +51,7 @@ class Opened:
         return self.page.evaluate(expression, arg)
 
     def wait_until(self, expression: str, timeout: float = 60.0) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = self.js(expression)
-            if value:
-                return value
-            self.page.wait_for_timeout(20)
-        raise AssertionError(f"timed out waiting for {expression}; console: {self.console}; errors: {self.errors}")
+        return poll(self.page, expression, timeout, f"console: {self.console}; errors: {self.errors}")
 
 
 @pytest.fixture(scope="module")

@@ -90,3 +90,51 @@ def test_a_sibling_serves_the_same_store_with_its_own_time_limit_and_leaves_the_
             sibling.stop()
         assert sibling.process.poll() is not None and server.location.exists()
     assert not server.location.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_child_whose_parent_ended_before_it_asked_to_die_with_it_exits_at_once():
+    """Between fork and exec the parent may end (a kill of kg serve as it restarts Oxigraph): the request to die
+    with it then comes too late, so the child sees that its parent is another and exits instead of running on."""
+    import functools
+
+    orphan = subprocess.Popen(["sleep", "60"], preexec_fn=functools.partial(store_server.die_with_parent, 1))
+    assert orphan.wait(30) == 1  # its parent is this process, not pid 1: "its own" ended
+    kept = subprocess.Popen(["sleep", "60"], preexec_fn=store_server.dies_with_this_process())
+    try:  # Popen returns once the child ran its program or ended: one that exited would be seen now
+        assert kept.poll() is None
+    finally:
+        kept.kill()
+        kept.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals held only where the child unblocks them")
+def test_stop_signals_sent_while_a_child_is_forked_are_taken_after_and_the_child_gets_them_back(tmp_path):
+    """A SIGTERM that comes while kg serve forks Oxigraph is taken once the fork is done, not inside the
+    at-fork callbacks Python runs (where kg serve's KeyboardInterrupt was printed as "Exception ignored" and
+    dropped), even with other threads in the process (a signal to the process may reach any of them); and the
+    child does not inherit them held: a SIGTERM still ends it."""
+    import signal
+    import threading
+
+    log = tmp_path / "log"
+    taken: list[str] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: taken.append("after" if child is not None else "during"))
+    child = None
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)  # a thread that may take the signal sent to the process
+    other.start()
+    try:
+        with store_server.stop_signals_held():
+            os.kill(os.getpid(), signal.SIGTERM)  # held: not taken here
+            assert taken == []
+            child = store_server._spawn(["sleep", "60"], log)
+        assert taken == ["after"]
+        child.terminate()
+        assert child.wait(30) == -signal.SIGTERM
+    finally:
+        done.set()
+        other.join()
+        signal.signal(signal.SIGTERM, previous)
+        if child is not None and child.poll() is None:
+            child.kill()

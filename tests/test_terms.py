@@ -150,3 +150,21 @@ def test_the_unicode_name_patterns_compile_on_first_use_and_match_as_compiled():
     assert fresh.fullmatch("همکاری") and not fresh.fullmatch("1a") and "fullmatch" in vars(fresh)
     assert fresh.flags == re.compile(NCNAME.pattern).flags  # any other attribute: the compiled pattern's
     assert NCNAME_TAIL.search("http://a.example/p0:x").group() == "x"
+
+
+def test_split_iri_finds_the_longest_namespace_giving_a_valid_local_name_by_the_iri_s_stem():
+    """split_iri looks up the namespaces an IRI can begin with by its stem (up to its last '/' or '#'): the
+    same answer as trying every namespace in turn, for every syntax."""
+    from kg.terms import _VALID, BY_LENGTH, split_iri
+
+    def every(iri, syntax):
+        for ns, prefix in BY_LENGTH:
+            if iri.startswith(ns) and _VALID[syntax](iri[len(ns) :]):
+                return prefix, iri[len(ns) :]
+        return None
+
+    base = "https://w3id.org/iran-kazakhstan-kg/"
+    iris = [ns + local for ns, _ in BY_LENGTH for local in ("", "x", "a/b", "a#b", "9-10", "//x", "é", "x.")]
+    iris += [base + "id/span/1-2/x", base + "ontology#a/b", base, "kg:Country", "http://a.example/x", "", "#", "/"]
+    for syntax in ("turtle", "xml", "jsonld"):
+        assert [split_iri(iri, syntax) for iri in iris] == [every(iri, syntax) for iri in iris]

@@ -75,3 +75,26 @@ def test_the_memo_keeps_short_results_and_forgets_all_when_full(monkeypatch):
     assert memo["d"] == "dd" and list(memo) == ["d"]  # full: forgotten at once, then kept
     long = "x" * (order.LONGEST + 1)
     assert memo[long] == long * 2 and long not in memo  # a long result is made each time
+
+
+def test_terms_sorted_in_place_as_node_key_sorts_them_even_where_one_string_cannot_stand_for_a_text():
+    integer = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    terms = [
+        NamedNode("http://a.example/span/10-12"),
+        NamedNode("http://a.example/span/9-14"),
+        NamedNode("http://a.example/x007"),
+        NamedNode("http://a.example/x7"),
+        BlankNode("b10"),
+        BlankNode("b9"),
+        Literal("ten", language="en"),
+        Literal("ده", language="fa"),
+        Literal("10", datatype=integer),
+        Literal("9", datatype=integer),
+        Literal("x"),
+        Literal("x1"),
+    ]
+    for kept in (terms, [*terms, Literal("a\x00b"), Literal("a\x01")]):  # U+0000, U+0001: node_key's own order
+        for start in (kept, kept[::-1], kept[3:] + kept[:3]):
+            found = list(start)
+            order.sort_terms(found)
+            assert found == sorted(start, key=node_key)

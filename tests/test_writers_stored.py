@@ -173,3 +173,28 @@ def test_a_store_s_default_graph_holding_the_merge_is_written_as_the_parts_merge
     for wrong in (missing, extra, nt.replace('"12"^^', '"012"^^')):
         with pytest.raises(OutputError, match="does not read back as the same graph"):
             verify(wrong, FORMATS["nt"], merged)
+
+
+@pytest.mark.parametrize("where", ["subject", "object", "datatype"])
+def test_jsonld_from_a_store_keeps_absolute_an_iri_whose_scheme_is_a_prefix(monkeypatch, where):
+    """Written from a store, JSON-LD learns the schemes of its IRIs as it writes them: an IRI whose scheme is a
+    prefix (``kg:Country``) keeps that prefix from compacting any IRI, so the document is written again: the
+    same bytes as written from the statements held as quads, which knows them first."""
+    monkeypatch.setattr("kg.writers.quads.BIG", 2)  # written from the store as it is, as a big graph is
+    odd = NamedNode("kg:Country")
+    kg_term = NamedNode("https://w3id.org/iran-kazakhstan-kg/ontology#Country")
+    quads = [Quad(_n("item1"), _n("is"), kg_term), Quad(_n("item2"), _n("label"), Literal("two"))]
+    quads.append(
+        {
+            "subject": Quad(odd, _n("label"), Literal("odd")),
+            "object": Quad(_n("item3"), _n("is"), odd),
+            "datatype": Quad(_n("item3"), _n("size"), Literal("3", datatype=odd)),
+        }[where]
+    )
+    store = pyoxigraph.Store()
+    store.extend(quads)
+    merged = Stored([InStore(store, pyoxigraph.DefaultGraph())], triples=True)
+    assert to_quads(merged) is merged
+    text = serialize(merged, "jsonld")
+    assert text == serialize(to_quads(quads, triples=True), "jsonld")
+    assert '"kg":' not in text and '"https://w3id.org/iran-kazakhstan-kg/ontology#Country"' in text

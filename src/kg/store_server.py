@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
+import functools
 import gc
 import os
 import shutil
@@ -29,9 +29,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 
@@ -92,15 +93,60 @@ def check_port(host: str, port: int) -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+#: The signals that stop kg serve: kept back while it forks a child (:func:`stop_signals_held`).
+STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
-def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """In the server's child process: ask Linux to SIGKILL it when its parent dies (``prctl``)."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
+@contextlib.contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """SIGTERM and Ctrl-C kept back while this thread forks a child, and taken once it has.
+
+    Python runs at-fork callbacks in the parent (the logging module's), where the KeyboardInterrupt that kg
+    serve's handler raises for a stop signal was printed as "Exception ignored" with its traceback, then dropped.
+    So the signals' handlers only note a signal meanwhile, and the ones noted are raised again after, to the
+    handlers there were. Masking them would not do: a signal sent to the process reaches any thread that does
+    not mask it (a library's), and Python runs its handler in the main thread at the next chance, callbacks
+    included. Only the main thread runs Python's signal handlers: in another, nothing is kept back.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    noted: list[int] = []
+    previous = {number: signal.signal(number, lambda number, frame: noted.append(number)) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for number in dict.fromkeys(noted):
+            signal.raise_signal(number)
+
+
+@functools.cache
+def _prctl() -> Any:
+    """The C library's ``prctl``, looked up once in the parent: a child forked from a threaded process must not
+    load libraries between fork and exec (``ctypes.util.find_library`` even runs ``ldconfig`` in a subprocess)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def die_with_parent(parent: int | None = None) -> None:  # pragma: no cover - runs in the child
+    """In a child between fork and exec: ask Linux to SIGKILL it when the thread that started it ends (``prctl``);
+    and if its parent (pid ``parent``) ended before that request was made, which no signal would then tell, exit at
+    once (a kill of ``kg serve`` as it restarted Oxigraph left the new one running for good)."""
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def dies_with_this_process() -> functools.partial[None]:
+    """What a child's ``preexec_fn`` runs so that it dies with this process (:func:`die_with_parent`)."""
+    _prctl()  # looked up now, in the parent
+    return functools.partial(die_with_parent, os.getpid())
 
 
 def _remove_stale_stores() -> None:
@@ -269,13 +315,13 @@ def start_server(
 
 def _spawn(command: list[str], log: Path, *, append: bool = False) -> subprocess.Popen[bytes]:
     """Start the server's ``command``, its output into ``log``; it dies with this process's thread (Linux)."""
-    with log.open("ab" if append else "wb") as stderr:
+    with log.open("ab" if append else "wb") as stderr, stop_signals_held():
         return subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=stderr,
             stderr=stderr,
-            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+            preexec_fn=dies_with_this_process() if sys.platform == "linux" else None,
             start_new_session=True,  # Ctrl-C reaches kg serve, which stops the server in its turn
         )
 

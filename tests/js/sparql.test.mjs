@@ -224,6 +224,8 @@ test("each kind of failure has its own words, with its numbers in the page's dig
   const bad = new ParamError("notDate", "2022-02-30");
   bad.param = "day";
   assert.equal(problemOf(bad, words), 'sparqlParamError {"name":"day","problem":"sparqlParam_notDate"}');
+  const named = { ...words, paramName: (name) => `[the ${name} field]` }; // as the page's form names it
+  assert.equal(problemOf(bad, named), 'sparqlParamError {"name":"[the day field]","problem":"sparqlParam_notDate"}');
   const lri = (w) => "\u2066" + w + "\u2069";
   assert.equal(problemOf(new SparqlError("error", "error at 1:3: expected WHERE"), words), `sparqlSyntax {"line":"<1>","column":"<3>","expected":"${lri("WHERE")}"}`);
   assert.equal(problemOf(new SparqlError("error", "The query is too slow"), words), "sparqlEngineError");

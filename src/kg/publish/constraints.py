@@ -6,10 +6,11 @@ property, the values it takes (classes, datatypes, languages, the allowed
 values of an ``sh:in`` list), how many, and the shape's own words
 (``sh:message`` in the page's language). A property page says the same of
 the property, with the classes whose shapes constrain it. This is how SHACL
-documentation generators show shapes (SHACL Play's documentation, TopBraid's
-shape views: property, expected values, cardinality, description), rather than
-as inbound triples of blank nodes (``sh:path``, ``rdf:first``), which is how
-generic Linked Data browsers (LodView, Trifid) show any node.
+documentation generators show shapes (SHACL Play's documentation of an
+application profile: a table a shape, one row a property, with "Property name",
+"Expected value", "Card." and "Description" columns), rather than as the inbound
+triples of blank nodes (``sh:path``, ``rdf:first``) that generic Linked Data
+browsers (LodView, Trifid) list for any node.
 
 The shapes stay whole in the RDF: the shapes document and each shape's page
 (``/shapes``, ``/shapes/CountryShape``) show and serve every triple. Other
@@ -80,6 +81,22 @@ def class_rules(store: Any, cls: str) -> list[Rule]:
     return list({rule.holder or id(rule): rule for rule in rules}.values())  # a shared property shape once
 
 
+def shape_rules(store: Any, shape: str) -> list[Rule]:
+    """The rules of the shape ``shape`` itself (its own page shows them above its triples): a node shape's, or a
+    named property shape's one rule (``kgsh:label-en``) with the classes of the node shapes that use it."""
+    node = NamedNode(shape)
+    if _one(store, node, _SH["path"]) is not None:
+        users = sorted(_subjects(store, _SH["property"], node), key=str)
+        rule = _rule(store, users[0] if users else node, node)
+        rule.targets, rule.shape = sorted({t for user in users for t in _targets(store, user)}), shape
+        return [rule]
+    if next(iter(store.quads_for_pattern(node, _SH["property"], None)), None) is None and not _literals(
+        store, node, _SH["message"]
+    ):
+        return []
+    return _shape_rules(store, node)
+
+
 def property_rules(store: Any, prop: str) -> list[Rule]:
     """The rules whose path is ``prop`` (or its inverse), one a property shape, with the classes targeted by
     the node shapes that use it (a shared property shape, ``kgsh:label-en``, is one rule for all of them)."""
@@ -91,23 +108,34 @@ def property_rules(store: Any, prop: str) -> list[Rule]:
         shapes = sorted(_subjects(store, _SH["property"], holder), key=str)
         if not shapes:
             continue
-        rule = _rule(store, shapes[0], holder)
+        named = [shape for shape in shapes if isinstance(shape, NamedNode)] or shapes
+        rule = _rule(store, named[0], holder)
         rule.targets = sorted({t for shape in shapes for t in _targets(store, shape)})
-        if isinstance(holder, NamedNode) or len(shapes) > 1:
-            rule.shape = holder.value if isinstance(holder, NamedNode) else rule.shape
+        if isinstance(holder, NamedNode):
+            rule.shape = holder.value
         found.append(rule)
-    return found
+    return sorted(found, key=_order)
 
 
 def _shape_rules(store: Any, shape: Any) -> list[Rule]:
-    rules = [_rule(store, shape, holder) for holder in _objects(store, shape, _SH["property"])]
-    rules.sort(key=lambda r: (r.path is None, r.path or "", r.inverse))
-    own = _literals(store, shape, _SH["message"])
-    for check in _objects(store, shape, _SH["sparql"]):
-        own += _literals(store, check, _SH["message"])
-    if own:
-        rules.append(Rule(shape.value, messages=own, targets=_targets(store, shape)))
-    return rules
+    """The rules of one node shape: its property shapes', then its own (its message, each SPARQL check's), each
+    in an order of what it says (a blank node's label changes from one reading to the next: never an order)."""
+    rules = sorted((_rule(store, shape, holder) for holder in _objects(store, shape, _SH["property"])), key=_order)
+    checks = [shape, *_objects(store, shape, _SH["sparql"])]
+    own = [
+        Rule(shape.value, messages=_literals(store, c, _SH["message"]), targets=_targets(store, shape)) for c in checks
+    ]
+    return rules + sorted((r for r in own if r.messages), key=_order)
+
+
+def _order(rule: Rule) -> tuple[Any, ...]:
+    """How rules sort: by their property, then by what they ask and say, never by a blank node's label."""
+    return (
+        rule.path is None, rule.path or "", rule.inverse, rule.holder or "", rule.classes, rule.datatypes,
+        rule.languages, [str(a) for a in rule.allowed], -1 if rule.least is None else rule.least,
+        -1 if rule.most is None else rule.most, sorted((m.language or "", m.value) for m in rule.messages),
+        rule.targets, rule.shape if rule.shape.startswith("http") else "",
+    )  # fmt: skip
 
 
 def _rule(store: Any, shape: Any, holder: Any) -> Rule:
@@ -185,9 +213,12 @@ def _list(store: Any, head: Any) -> list[Any]:
 def counted(least: int | None, most: int | None) -> tuple[str, dict[str, int]] | None:
     """The message key (``publication.count_*``) and its values that say how many a rule allows.
 
-    >>> counted(1, 1), counted(2, None), counted(None, 1), counted(0, 3), counted(None, None)
-    (('count_exactly', {'n': 1}), ('count_at_least', {'n': 2}), ('count_at_most', {'n': 1}), \
-('count_between', {'least': 0, 'most': 3}), None)
+    >>> counted(1, 1), counted(2, None), counted(None, 1)
+    (('count_exactly', {'n': 1}), ('count_at_least', {'n': 2}), ('count_at_most', {'n': 1}))
+    >>> counted(0, 3)  # no lower bound
+    ('count_at_most', {'n': 3})
+    >>> counted(1, 3), counted(None, None), counted(0, None)
+    (('count_between', {'least': 1, 'most': 3}), None, None)
     """
     if least is not None and least == most:
         return "count_exactly", {"n": least}

@@ -33,7 +33,7 @@ from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
-from kg.publish.constraints import class_rules, property_rules, rule_rows, shape_nodes, unique
+from kg.publish.constraints import class_rules, property_rules, rule_rows, shape_nodes, shape_rules, unique
 from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed, reader_order
 from kg.publish.paths import RDF_SUFFIXES
 from kg.terms import explorer_fragment, natural_key
@@ -166,9 +166,14 @@ class Renderer(Nodes):
 
     def _constraints(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
         """What the shapes ask of a class's instances or of a property's values (:mod:`kg.publish.constraints`)."""
-        kind = "class" if _CLASS_TYPES & set(types) else "property"  # a property: any IRI a shape's path names
         store = self.publication.store
-        rules = self._kept(iri, "rules", lambda: (class_rules if kind == "class" else property_rules)(store, iri))
+        if _CLASS_TYPES & set(types):
+            kind, find = "class", class_rules
+        elif NamedNode(iri) in self.shape_nodes():  # a node shape's own page: what it asks, above its triples
+            kind, find = "class", shape_rules
+        else:  # a property: any IRI a shape's path names
+            kind, find = "property", property_rules
+        rules = self._kept(iri, "rules", lambda: find(store, iri))
         if not rules:
             return None
         shapes = unique(r.shape for r in rules if r.shape.startswith("http"))
@@ -415,11 +420,33 @@ def _messages(domain: str, lang: str) -> Messages:
     return _KeptMessages(domain, lang)
 
 
+#: What ``getattr`` finds on a dict: the type's attributes (a dict has no others).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _SiteEnvironment(Environment):
+    """Jinja's environment, ``value.name`` on a dict answered without a failed attribute lookup first.
+
+    Jinja answers ``value.name`` with the attribute ``name`` if the value has one, else its item ``name``. The
+    pages' values are dicts, and a dict has only its type's attributes: for any other name the item is looked
+    up at once, with the same answer, instead of after an AttributeError raised and caught inside (a page
+    looks up hundreds; ~10 % of rendering the article's pages).
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment() -> Environment:
     """The Jinja environment of ``templates/site/`` (autoescape on, for every template and string)."""
     folder = files("kg").joinpath("templates", "site")
-    env = Environment(
+    env = _SiteEnvironment(
         loader=FileSystemLoader(str(folder)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         auto_reload=False,  # the package's templates: not looked at again on disk for every page

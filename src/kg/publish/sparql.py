@@ -71,11 +71,14 @@ def page_links(renderer: Any, lang: str) -> dict[str, list[str]]:
     return out
 
 
-def sparql_files(renderer: Any, data: Sequence[str | Path] | None = None) -> dict[str, str | bytes]:
+def sparql_files(
+    renderer: Any, data: Sequence[str | Path] | None = None, *, store: Any = None
+) -> dict[str, str | bytes]:
     """The SPARQL page in each language and the engine's files, by their path in the site.
 
     ``renderer`` is the site's top-level :class:`kg.publish.pages.Renderer` (``root=""``, static);
-    ``data`` the files the site publishes (default: the shipped graph).
+    ``data`` the files the site publishes (default: the shipped graph); ``store``: the store ``kg query``
+    answers over for them, if already loaded (:func:`kg.sparql.browser.dataset_ntriples`).
     """
     from kg.explore.page import json_for_script
     from kg.explore.sparql import worker_script
@@ -83,7 +86,7 @@ def sparql_files(renderer: Any, data: Sequence[str | Path] | None = None) -> dic
 
     worker = worker_script().encode("utf-8")
     script = site_script().encode("utf-8")
-    triples = gzip_bytes(dataset_ntriples(data))
+    triples = gzip_bytes(dataset_ntriples(data, store=store))
     paths = {
         "worker": _named("engine", worker, ".js"),
         "wasm": f"sparql/oxigraph-{ENGINE_VERSION}.wasm.gz",

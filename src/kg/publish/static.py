@@ -32,6 +32,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -47,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from kg import limits
-from kg.errors import OutputError
+from kg.errors import OutputError, UsageError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
@@ -140,8 +141,7 @@ def write_site(
 
     started = time.perf_counter()
     target = check_output(out, directory=True)
-    if not host.startswith(("http://", "https://")) or not host.endswith("/"):
-        raise OutputError(f"--host must be an http(s) URL ending in '/', not {host!r}")
+    check_host(host)
     sources = sources if sources is not None else Sources(data)
     publication = load_publication(sources=sources)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +159,38 @@ def write_site(
         shutil.rmtree(staging, ignore_errors=True)
     seconds = time.perf_counter() - started
     return PublishResult(target, writer.files, writer.bytes, len(publication.resources), seconds, linked=writer.linked)
+
+
+#: The characters a ``--host`` may hold: it is written as it is into Apache's rules (``.htaccess``), where a
+#: space or a quote ends an argument, a line break starts a directive of its own, and ``$N``, ``%N`` are
+#: back-references of a RewriteRule's target; so letters, digits and ``-._~:/[]+,;=`` only (a path with other
+#: characters, or a non-ASCII host name, is given percent-free: punycode, or a plain path).
+_HOST_TEXT = re.compile(r"[A-Za-z0-9\-._~:/\[\]+,;=]+")
+
+
+def check_host(host: str) -> None:
+    """Raise UsageError unless ``host`` is where a static site can be served from: an http(s) URL with a host
+    name, no user, password, query or fragment, whose path (the site's folder) ends in ``/``."""
+    try:
+        parts = urllib.parse.urlsplit(host)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if (
+        parts is None
+        or not port_ok
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or "?" in host
+        or "#" in host
+        or not parts.path.endswith("/")
+        or not _HOST_TEXT.fullmatch(host)
+    ):
+        raise UsageError(
+            "--host must be the http(s) URL of the site's folder, ending in '/', with no user, query or fragment, "
+            f"in letters, digits and -._~:/[]+,;= only (it is written into Apache's rules), not {host!r}"
+        )
 
 
 def _remove_stale_staging(folder: Path) -> None:
@@ -256,7 +288,9 @@ def _write_rest(
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
     writer.write(".well-known/void", render_document(top, str(DATASET_IRI), "ttl"))
-    for name, body in sparql_files(top, list(sources.data_paths)).items():  # the questions live, the engine beside
+    engine = query_engine(sources)  # one store for the SPARQL page's triples and the explorer's questions
+    store = engine.store if engine is not None else None
+    for name, body in sparql_files(top, list(sources.data_paths), store=store).items():  # the engine beside
         writer.write(name, body)
     pages += ["sparql.html", "sparql.fa.html"]
     writer.write("sitemap.xml", sitemap(pages))
@@ -268,7 +302,7 @@ def _write_rest(
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)
     if explorer:
-        writer.write("explorer.html", explorer_page(sources))
+        writer.write("explorer.html", explorer_page(sources, engine=engine))
 
 
 _ADOPTED: list[Any] = []
@@ -380,22 +414,28 @@ def write_dumps(data: Sequence[str | Path] | None = None, *, sources: Sources | 
 _EXPLORERS: weakref.WeakKeyDictionary[Sources, str] = weakref.WeakKeyDictionary()
 
 
-def explorer_page(sources: Sources) -> str:
+def explorer_page(sources: Sources, *, engine: Any = None) -> str:
     """The offline explorer of the default graph, made once for each Sources (the build writes it twice:
-    explorer.html and the site's)."""
+    explorer.html and the site's); ``engine``: :func:`query_engine`'s, if already made."""
     if sources not in _EXPLORERS:
         from kg.explore import render_html
         from kg.explore.questions import library_answers
         from kg.project import to_networkx
-        from kg.sparql.engines import OxigraphEngine
 
         projection = to_networkx(sources.union)
-        # The Questions view's engine: the files read straight into a store (~4x cheaper than a copy of the
-        # union, term by term) when that store holds every term as read; else the union's copy.
-        engine = OxigraphEngine.from_files(sources.data_paths) if sources.store_writes_as_read else "oxigraph"
-        questions = library_answers(sources.union, projection, engine=engine)
+        engine = engine if engine is not None else query_engine(sources)
+        questions = library_answers(sources.union, projection, engine=engine if engine is not None else "oxigraph")
         _EXPLORERS[sources] = render_html(projection, questions=questions)
     return _EXPLORERS[sources]
+
+
+def query_engine(sources: Sources) -> Any:
+    """The store ``kg query`` answers over (the files and their RDFS closure) for the explorer's questions and
+    the SPARQL page's triples, read from the files (~4x cheaper than a copy of the union, term by term) when
+    that store holds every term as read; else None (the explorer then queries the union's copy)."""
+    from kg.sparql.engines import OxigraphEngine
+
+    return OxigraphEngine.from_files(sources.data_paths) if sources.store_writes_as_read else None
 
 
 def sitemap(pages: Sequence[str]) -> str:

@@ -10,12 +10,13 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 from kg.i18n import isolate, text
 from kg.site.pages import (
     Library,
     error_page,
     failure_message,
+    names_of,
     page,
     page_language,
     restarting,
@@ -123,8 +124,9 @@ def question(request: Request) -> Response:
     lang = page_language(request)
     try:
         q = Library.find(name)
-    except KgError as exc:  # an unknown name (a usage error) or an unreadable file
-        return error_page(request, 404, text("site", "no_question", lang, name=isolate(name)), detail=str(exc))
+    except KgError as exc:  # an unknown name (a usage error: the page says it, no CLI advice) or an unreadable file
+        detail = None if isinstance(exc, UsageError) else str(exc)
+        return error_page(request, 404, text("site", "no_question", lang, name=isolate(name)), detail=detail)
     if ext is not None and ext not in DOWNLOADS:
         formats = ", ".join(f".{e}" for e in DOWNLOADS)
         return error_page(
@@ -156,7 +158,7 @@ def question(request: Request) -> Response:
             body, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{q.name}.{ext}"'}
         )
     if problem is None:
-        table = result_table(result, lang, q)
+        table = result_table(result, lang, q, names_of(request, lang))
     query_string = request.url.query
     return page(
         "question.html",

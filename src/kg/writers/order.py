@@ -19,7 +19,7 @@ from pyoxigraph import BlankNode, NamedNode, Quad
 from pyoxigraph import Literal as OxLiteral
 
 from kg.errors import OutputError
-from kg.terms import RDF_LANGSTRING, XSD_STRING, natural_key
+from kg.terms import RDF_LANGSTRING, XSD_STRING, natural_key, natural_text
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -97,3 +97,58 @@ def describe_subject(objects: dict[Any, set[Any]], key: Callable[[Any], Any]) ->
     """One subject's [(predicate, sorted objects)] from its objects by predicate: rdf:type first, then by IRI."""
     predicates = sorted(objects, key=_PREDICATE_KEYS.__getitem__) if len(objects) > 1 else list(objects)
     return [(p, sorted(objects[p], key=key) if len(objects[p]) > 1 else list(objects[p])) for p in predicates]
+
+
+def described_subject(objects: dict[Any, list[Any]]) -> list[tuple[Any, list[Any]]]:
+    """:func:`describe_subject` of objects listed each once (a store's), sorted in place by :func:`sorted_terms`."""
+    predicates = sorted(objects, key=_PREDICATE_KEYS.__getitem__) if len(objects) > 1 else objects
+    pairs = []
+    for p in predicates:
+        found = objects[p]
+        if len(found) > 1:
+            sort_terms(found)
+        pairs.append((p, found))
+    return pairs
+
+
+class _Unkeyed(Exception):
+    """A term whose text :func:`kg.terms.natural_text` cannot stand for."""
+
+
+def _text_key(node: Any) -> tuple[object, ...]:
+    """:func:`node_key`'s order, each text as one string (:func:`kg.terms.natural_text`): several times faster to
+    make and compare than nested tuples; _Unkeyed where that cannot be."""
+    kind, value = type(node), getattr(node, "value", None)
+    text = natural_text(value) if type(value) is str else None
+    if text is None:
+        raise _Unkeyed
+    if kind is NamedNode:
+        return (0, text)
+    if kind is OxLiteral:
+        return (2, literal_datatype(node), node.language or "", text)
+    if kind is BlankNode:
+        return (1, text)
+    raise _Unkeyed
+
+
+#: The keys of IRIs (objects recur: the classes, concepts and places of a corpus), bounded.
+_IRI_KEYS: dict[Any, tuple[object, ...]] = {}
+
+
+def _term_key(node: Any) -> tuple[object, ...]:
+    if type(node) is not NamedNode:
+        return _text_key(node)
+    key = _IRI_KEYS.get(node)
+    if key is None:
+        if len(_IRI_KEYS) >= TERMS_KEPT:
+            _IRI_KEYS.clear()
+        key = _IRI_KEYS[node] = _text_key(node)
+    return key
+
+
+def sort_terms(terms: list[Any]) -> None:
+    """Sort ``terms`` in place in :func:`node_key`'s order."""
+    try:
+        terms.sort(key=_term_key)
+    except _Unkeyed:
+        terms.sort(key=node_key)

@@ -19,7 +19,7 @@ from kg.formats import FORMATS
 from kg.namespaces import PREFIXES
 from kg.terms import NCNAME, NCNAME_TAIL, natural_key, split_iri
 from kg.writers.check import verify
-from kg.writers.order import BIG, RDF, Memo, literal_datatype
+from kg.writers.order import BIG, RDF, TERMS_KEPT, Memo, literal_datatype
 from kg.writers.quads import Source, description, to_quads
 from kg.writers.sink import Target, open_sink
 
@@ -69,18 +69,23 @@ def write_rdfxml(source: Source, to: Target = None) -> Any:
         return f"{extra.setdefault(split[1], f'p{len(extra)}')}:{split[2]}"
 
     out = open_sink(to, "\n")
-    objects_of, keep = _XML_OBJECTS, len(quads) <= BIG  # a big document's objects are not kept (see BIG)
+    # A big document's objects are not kept across documents (see BIG), but its IRIs (classes, concepts,
+    # places) recur: kept for the document, bounded; its literals are written each as it comes.
+    objects_of = _XML_OBJECTS if len(quads) <= BIG else _Kept(_xml_object_or_none)
+    names: dict[Any, str] = {}
     for subject, pairs in description(quads):
         about = _XML_SUBJECTS[subject]
         if about is None:
             _xml_node(subject, f"the description of {subject}")  # raises the error that names it
         lines = [f"  <rdf:Description {about}>"]
         for predicate, objects in pairs:
-            name = qname(predicate.value)
+            name = names.get(predicate)
+            if name is None:
+                name = names[predicate] = qname(predicate.value)
             for o in objects:
-                written = objects_of[o] if keep else None
+                written = objects_of[o]
                 if written is None:
-                    written = _xml_object(o, f"the description of {subject}")
+                    written = _xml_object(o, f"the description of {subject}")  # raises the error that names it
                 if written[1]:  # a literal: its element closes after its text
                     lines.append(f"    <{name}{written[0]}</{name}>")
                 else:
@@ -144,7 +149,22 @@ def _or_none(write: Callable[[Any, str], Any]) -> Callable[[Any], Any]:
 
 _XML_NAMES = Memo(_xml_name, lambda split: 0)
 _XML_SUBJECTS = Memo(_or_none(_xml_node), lambda text: len(text or ""))
-_XML_OBJECTS = Memo(_or_none(_xml_object), lambda written: len(written[0]) if written else 0)
+_xml_object_or_none = _or_none(_xml_object)
+_XML_OBJECTS = Memo(_xml_object_or_none, lambda written: len(written[0]) if written else 0)
+
+
+class _Kept(dict[Any, Any]):
+    """``kept[term]`` is ``make(term)``, kept for IRIs only (up to TERMS_KEPT of them): one document's."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, term: Any) -> Any:
+        value = self.make(term)
+        if type(term) is NamedNode and len(self) < TERMS_KEPT:
+            self[term] = value
+        return value
 
 
 def _node_id(node: BlankNode) -> str:

@@ -35,7 +35,7 @@ import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from kg.terms import natural_text
-from kg.writers.order import Description, describe_subject, node_key
+from kg.writers.order import Description, describe_subject, described_subject, node_key
 
 
 def _in(graph: NamedNode | DefaultGraph, pattern: str) -> str:
@@ -220,6 +220,19 @@ class Stored:
     def describe(self) -> Iterator[tuple[Any, list[tuple[Any, list[Any]]]]]:
         """What :func:`kg.writers.order.describe` makes of the same statements, made one subject at a time."""
         parts = self.parts
+        if len(parts) == 1:  # a graph holds each statement once: the objects listed, not a set made of them
+            quads = parts[0].quads
+            for subject in self.subjects():
+                listed: dict[Any, list[Any]] = {}
+                for q in quads(subject):
+                    predicate = q.predicate
+                    found = listed.get(predicate)
+                    if found is None:
+                        listed[predicate] = [q.object]
+                    else:
+                        found.append(q.object)
+                yield subject, described_subject(listed)
+            return
         for subject in self.subjects():
             objects: dict[Any, set[Any]] = {}
             for part in parts:

@@ -125,19 +125,35 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = 
             known[node] = text
         return text
 
+    literal = _turtle_literal if terms.written is _turtle_term else None  # a big document's literals: not kept
+    used, named, literal_type = terms.used, NamedNode, OxLiteral
     for subject, pairs in description(quads):
         lines: list[str] = []
-        head = indent + term(subject)
-        for i, (predicate, objects) in enumerate(pairs):
-            start = f"{head} " if i == 0 else f"{indent}    "
-            rendered = [known.get(o) or remember(o) for o in objects]
+        start = indent + term(subject) + " "
+        for predicate, objects in pairs:
             verb = verbs.get(predicate)
             if verb is None:
-                verb = verbs[predicate] = term(predicate, predicate=True)
-            line = start + verb + " " + " , ".join(rendered)
-            if len(rendered) > 1 and (len(line) > _WIDTH or any("\n" in r for r in rendered)):
-                line = start + verb + " " + f" ,\n{indent}        ".join(rendered)
-            lines.append(line)
+                verb = verbs[predicate] = term(predicate, predicate=True) + " "
+            rendered = []
+            for o in objects:
+                kind = type(o)
+                if kind is named:
+                    text = known.get(o) or remember(o)
+                elif literal is not None and kind is literal_type:
+                    text, prefix = literal(o)
+                    if prefix:
+                        used.add(prefix)
+                else:
+                    text = term(o)
+                rendered.append(text)
+            if len(rendered) == 1:
+                lines.append(start + verb + rendered[0])
+            else:
+                line = start + verb + " , ".join(rendered)
+                if len(line) > _WIDTH or any("\n" in r for r in rendered):
+                    line = start + verb + f" ,\n{indent}        ".join(rendered)
+                lines.append(line)
+            start = indent + "    "
         out.add((first if count == 0 else "") + " ;\n".join(lines) + " .\n")
         count += 1
     return count

@@ -1,6 +1,6 @@
 /* Why a query gave no rows, in the reader's words: the one wording of the offline console and the
-   static site's SPARQL page. `words` is {t, digits, limits}: the page's string lookup (keys of the
-   catalogue's [console] domain), its digits, and the console's limits. The engine's own message (English,
+   static site's SPARQL page. `words` is {t, digits, limits, paramName?}: the page's string lookup (keys of the
+   catalogue's [console] domain), its digits, the console's limits, and how its form names a parameter. The engine's own message (English,
    from Oxigraph) is never the sentence: a mistake in the query's syntax is said with its line and column
    and what the engine expected there; any other failure of the engine in a sentence of the page's language,
    with the engine's text beside it for whoever wants it (engineText). */
@@ -53,8 +53,11 @@ export function engineText(error) {
 }
 
 export function problemOf(error, words) {
-  const { t, digits, limits } = words;
-  if (error instanceof ParamError) return t("sparqlParamError", { name: error.param || "", problem: t(`sparqlParam_${error.code}`) });
+  const { t, digits, limits, paramName } = words;
+  if (error instanceof ParamError) {
+    const name = paramName ? paramName(error.param || "") : error.param || ""; // as the form names the field
+    return t("sparqlParamError", { name, problem: t(`sparqlParam_${error.code}`) });
+  }
   if (error instanceof SparqlError) {
     if (error.code === "refused") {
       const p = error.policy;

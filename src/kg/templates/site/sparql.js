@@ -65,7 +65,15 @@ function showQuestion(name, values) {
   if (q) $("sparql-editor").value = q.text;
 }
 
-const problemOf = (error) => problemText(error, { t, digits, limits: S.limits });
+/* A parameter as the form names it: its description in the page's language (isolated), else its variable. */
+function paramName(name) {
+  const q = questionOf($("sparql-question").value);
+  const p = q ? q.params.find((each) => each.name === name) : null;
+  const label = p && p.description ? p.description[S.lang] || p.description.en : "";
+  return "\u2068" + (label || name) + "\u2069";
+}
+
+const problemOf = (error) => problemText(error, { t, digits, limits: S.limits, paramName });
 
 /* Why the query gave no rows, in the page's language; the engine's own message (English) kept apart, folded. */
 function problemView(error) {
