@@ -81,6 +81,22 @@ def class_rules(store: Any, cls: str) -> list[Rule]:
     return list({rule.holder or id(rule): rule for rule in rules}.values())  # a shared property shape once
 
 
+def shape_rules(store: Any, shape: str) -> list[Rule]:
+    """The rules of the shape ``shape`` itself (its own page shows them above its triples): a node shape's, or a
+    named property shape's one rule (``kgsh:label-en``) with the classes of the node shapes that use it."""
+    node = NamedNode(shape)
+    if _one(store, node, _SH["path"]) is not None:
+        users = sorted(_subjects(store, _SH["property"], node), key=str)
+        rule = _rule(store, users[0] if users else node, node)
+        rule.targets, rule.shape = sorted({t for user in users for t in _targets(store, user)}), shape
+        return [rule]
+    if next(iter(store.quads_for_pattern(node, _SH["property"], None)), None) is None and not _literals(
+        store, node, _SH["message"]
+    ):
+        return []
+    return _shape_rules(store, node)
+
+
 def property_rules(store: Any, prop: str) -> list[Rule]:
     """The rules whose path is ``prop`` (or its inverse), one a property shape, with the classes targeted by
     the node shapes that use it (a shared property shape, ``kgsh:label-en``, is one rule for all of them)."""

@@ -33,7 +33,7 @@ from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
-from kg.publish.constraints import class_rules, property_rules, rule_rows, shape_nodes, unique
+from kg.publish.constraints import class_rules, property_rules, rule_rows, shape_nodes, shape_rules, unique
 from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed, reader_order
 from kg.publish.paths import RDF_SUFFIXES
 from kg.terms import explorer_fragment, natural_key
@@ -166,9 +166,14 @@ class Renderer(Nodes):
 
     def _constraints(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
         """What the shapes ask of a class's instances or of a property's values (:mod:`kg.publish.constraints`)."""
-        kind = "class" if _CLASS_TYPES & set(types) else "property"  # a property: any IRI a shape's path names
         store = self.publication.store
-        rules = self._kept(iri, "rules", lambda: (class_rules if kind == "class" else property_rules)(store, iri))
+        if _CLASS_TYPES & set(types):
+            kind, find = "class", class_rules
+        elif NamedNode(iri) in self.shape_nodes():  # a node shape's own page: what it asks, above its triples
+            kind, find = "class", shape_rules
+        else:  # a property: any IRI a shape's path names
+            kind, find = "property", property_rules
+        rules = self._kept(iri, "rules", lambda: find(store, iri))
         if not rules:
             return None
         shapes = unique(r.shape for r in rules if r.shape.startswith("http"))
