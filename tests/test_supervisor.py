@@ -188,8 +188,8 @@ def test_a_worker_can_ask_for_a_restart_which_stops_the_child_and_starts_it_agai
     try:
         health.ask_restart()  # as kg.proxy does, from any worker
         assert lines.next() == (
-            "kg serve: the oxigraph server was stopped: a query went on 5 s past its time limit in it; restarting "
-            "it on the same store"
+            "kg serve: the oxigraph server was stopped: a query went on 5 s past kg serve's time limit in it; "
+            "restarting it on the same store"
         )
         assert "answers again" in lines.next()
         assert child.started[0].returncode == -signal.SIGKILL and len(child.started) == 2
