@@ -207,7 +207,8 @@ def test_a_child_past_its_memory_is_stopped_and_started_again(child):
         [sys.executable, "-c", "import sys, time; sys.stdin.readline(); grown = b'x' * (200 << 20); time.sleep(600)"],
         stdin=subprocess.PIPE,
     )
-    child.process, child.started = grower, [grower]
+    child.process = grower
+    child.started.append(grower)  # the fixture's sleeper too is ended with the rest (it was left running)
     child.gate.set()
     lines = Lines()
     supervisor = Supervisor(child, Health(), report=lines, max_memory=100)
