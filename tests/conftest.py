@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import importlib
 import json
@@ -9,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,50 @@ from kg.load import article_text, load_graph
 from loopback import Tripwire
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Free space a tmpfs (/dev/shm) needs for the run's scratch: pytest keeps its last three runs (~0.2 GB each).
+TMPFS_NEEDED = 2 << 30
+
+
+def _scratch_root() -> str:
+    """Where the run's scratch goes: /dev/shm when it is a tmpfs with room, else the usual temporary folder.
+
+    The build and publication tests write thousands of small files (a static site each): on tmpfs they take
+    ~11 % less CPU (tests/test_publish.py, test_build.py, test_build_atomic.py: 28.1 -> 25.0 s). A $TMPDIR the
+    user set is kept.
+    """
+    shm = Path("/dev/shm")
+    if "TMPDIR" not in os.environ and shm.is_dir() and os.access(shm, os.W_OK):
+        room = os.statvfs(shm)
+        if room.f_bavail * room.f_frsize >= TMPFS_NEEDED:
+            return str(shm)
+    return tempfile.gettempdir()
+
+
+def _session_scratch() -> None:
+    """Scratch on tmpfs and a bytecode cache of the run's own, set up once by the process that starts the run.
+
+    pytest's temporary folders (``tmp_path``, the shared build) go under :func:`_scratch_root` unless the user
+    chose them (``--basetemp``, $PYTEST_DEBUG_TEMPROOT); pytest-xdist's workers get theirs from this process.
+
+    Some machines set $PYTHONDONTWRITEBYTECODE: then each of the ~500 ``kg`` processes the tests start compiles
+    kg's modules again (a ``kg query``: 0.115 s of CPU instead of 0.08). So the run writes bytecode into a folder
+    of its own ($PYTHONPYCACHEPREFIX), never into the source tree, which the workers and every child share through
+    the environment, and which is removed at the end. Python then reads no other bytecode (the installed
+    libraries' own included): the workers' start costs ~1 s of CPU more, the children save ~15 s. Where bytecode
+    is written as usual (a CI machine, most desktops) or the user chose a prefix, nothing changes.
+    """
+    if "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = _scratch_root()
+    if sys.dont_write_bytecode and not sys.pycache_prefix:
+        folder = tempfile.mkdtemp(prefix="kg-tests-bytecode-", dir=os.environ["PYTEST_DEBUG_TEMPROOT"])
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = folder
+        sys.dont_write_bytecode = False
+
+
+_session_scratch()
 
 # The suite's `kg query` runs neither use nor start the warm query process (kg.warm): each would
 # leave one behind for ten minutes. tests/test_warm.py tests it, in a folder of its own.

@@ -69,3 +69,16 @@ def test_an_ill_typed_number_or_duration_is_shown_as_written(lexical, datatype):
     """Regression: Persian digits and '_' were read as numbers (12,345; "2 years") though no XSD value has them."""
     for lang in ("en", "fa"):
         assert readable_value(lexical, datatype, lang) == readable_value(lexical, "", lang)
+
+
+def test_an_iri_with_no_label_is_named_where_the_site_knows_a_name_else_shown_as_its_prefixed_name():
+    from kg.readable import readable_cell
+    from kg.sparql.tables import Cell
+
+    span = "https://w3id.org/iran-kazakhstan-kg/id/span/741-802"
+    cell = Cell("span:741-802", span, "span:741-802")  # no label: the prefixed name, as code
+    named = readable_cell(cell, "fa", {span: "«انعقاد تفاهمنامه‌ها»"}.get)
+    assert (named.text, named.iri, named.tip, named.code) == ("«انعقاد تفاهمنامه‌ها»", span, "span:741-802", False)
+    assert readable_cell(cell, "fa", {}.get).code and readable_cell(cell, "fa").text == "span:741-802"
+    labelled = Cell("Kazakhstan", "https://w3id.org/iran-kazakhstan-kg/id/kazakhstan", "kgi:kazakhstan")
+    assert readable_cell(labelled, "en", lambda iri: "never asked").text == "Kazakhstan"  # a label comes first

@@ -193,3 +193,26 @@ def test_an_unknown_question_is_said_in_the_page_s_language_without_command_line
     page = answer.value.read().decode("utf-8")
     assert answer.value.code == 404 and said in html.unescape(page)
     assert "kg queries" not in page and "unknown query" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "shown", "hidden"),
+    [
+        ("q/cq15-provenance?lang=fa", "«انعقاد تفاهمنامه", ">span:"),  # a mention: the article's words it marks
+        ("q/cq14-as-written-vs-corrected?lang=fa", ">برچسب</a>", ">rdfs:label</a>"),  # a standard term, named
+        ("q/cq14-as-written-vs-corrected?lang=en", ">label</a>", ">rdfs:label</a>"),
+    ],
+)
+def test_a_question_s_table_names_what_has_no_label_as_the_entity_pages_do(site, path, shown, hidden):
+    """BR: question tables named mentions by id («span:741-802») and a property by its prefixed name
+    («rdfs:label» on the Persian page); the entity pages name them (the publication's known names)."""
+    page = fetch(site + path)
+    assert shown in page and hidden not in page
+
+
+def test_a_shape_s_own_page_reads_its_rules_above_its_triples(site):
+    """A shape's page (the Shape link of a class's constraints) has the same readable table, then its SHACL."""
+    page = fetch(site + "shapes/StateControlShape.fa.html")
+    constraints, facts = page.index('<section class="constraints"'), page.index('<section class="facts"')
+    assert constraints < facts and "هر کنترل دولتی باید دقیقاً یک دولت" in _visible(page[:facts])
+    assert "sh:property" in page[facts:]  # the shape's own triples, for researchers

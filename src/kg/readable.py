@@ -21,6 +21,7 @@ every IRI; the language-aware parts (digits, separators, words) come from
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.i18n import digits, format_number, term_label, text
@@ -101,10 +102,14 @@ class ShownTable:
     notes: list[str]
 
 
-def readable_cell(cell: Cell, lang: str) -> ShownCell:
-    """A cell of :func:`kg.sparql.tables.display_table` as the reader sees it."""
+def readable_cell(cell: Cell, lang: str, names: Callable[[str], str | None] | None = None) -> ShownCell:
+    """A cell of :func:`kg.sparql.tables.display_table` as the reader sees it; ``names`` names an IRI that has
+    no label (a mention by the article's words it marks, a standard term in ``lang``), where the site knows one."""
     away = bool(cell.iri) and leaves_site(cell.iri or "")
     if cell.iri and not cell.tip.startswith(("xsd:", "@", "rdf:")) and cell.text == cell.tip:
+        named = names(cell.iri) if names is not None else None
+        if named:
+            return ShownCell(named, iri=cell.iri, tip=cell.tip, away=away)
         if away and cell.tip.startswith("<"):  # another site's IRI, no label, no prefix: named, never shown whole
             return ShownCell(term_label(cell.tip, lang) or short_name(cell.iri), iri=cell.iri, tip=cell.tip, away=True)
         return ShownCell(cell.text, iri=cell.iri, tip=cell.tip, code=True, away=away)  # no label: the prefixed name
@@ -114,9 +119,12 @@ def readable_cell(cell: Cell, lang: str) -> ShownCell:
     return ShownCell(shown.text, shown.kind, cell.iri, cell.tip)
 
 
-def readable_table(result: Result, lang: str, query: Query | None = None) -> ShownTable:
+def readable_table(
+    result: Result, lang: str, query: Query | None = None, names: Callable[[str], str | None] | None = None
+) -> ShownTable:
     """The result's table in ``lang``: headers from the query file's ``# column:`` lines (else ``?name``),
-    values as people read them, and a note for each column that is empty in some rows."""
+    values as people read them (IRIs with no label named by ``names``, where it knows them), and a note for
+    each column that is empty in some rows."""
     columns, rows = display_table(result)
     if result.kind == "boolean":
         headers, code = [text("site", "answer", lang)], [False]
@@ -125,7 +133,7 @@ def readable_table(result: Result, lang: str, query: Query | None = None) -> Sho
     else:
         headers = [query.column(c, lang) if query is not None else f"?{c}" for c in columns]
         code = [h == f"?{c}" for h, c in zip(headers, columns, strict=True)]
-    shown = [[readable_cell(cell, lang) for cell in row] for row in rows]
+    shown = [[readable_cell(cell, lang, names) for cell in row] for row in rows]
     notes = []
     total = len(shown)
     for index, header in enumerate(headers):

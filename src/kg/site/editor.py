@@ -23,6 +23,7 @@ from kg.site.pages import (
     Library,
     error_page,
     failure_message,
+    names_of,
     page,
     page_language,
     restarting,
@@ -111,7 +112,7 @@ async def adhoc(request: Request) -> Response:
             if busy is not None:
                 return busy
             result = await run_in_threadpool(Library.run, site, None, {}, lang, query_text, seconds_left(request))
-            context["table"] = result_table(result, lang)
+            context["table"] = result_table(result, lang, names=names_of(request, lang, wait=False))
             return page("adhoc.html", request, **context)
         except QueryError as exc:
             problems = await read_text(query_text, _query_problems, exc, lang)

@@ -188,11 +188,12 @@ def href(iri: str, lang: str) -> str | None:
     return "/" + path if path is not None else None
 
 
-def result_table(result: Result, lang: str, q: Any = None) -> dict[str, Any]:
+def result_table(result: Result, lang: str, q: Any = None, names: Any = None) -> dict[str, Any]:
+    """A result as the site's table; ``names`` (:func:`names_of`) names the IRIs that have no label."""
     rows = display_table(result)[1]
     nodes = [cell.iri for row in rows for cell in row if cell.iri]
     return {
-        "shown": readable_table(result, lang, q),
+        "shown": readable_table(result, lang, q, names),
         "count": len(rows),
         "truncated": result.truncated,
         "max_rows": result.max_rows,
@@ -200,6 +201,19 @@ def result_table(result: Result, lang: str, q: Any = None) -> dict[str, Any]:
         "href": lambda iri: href(iri, lang),
         "first_node": explorer_link(nodes[0], lang) if nodes else None,
     }
+
+
+def names_of(request: Request, lang: str, *, wait: bool = True) -> Any:
+    """How the site names an IRI that has no label, in ``lang`` (a mention by the article's words it marks,
+    «امیدوارم», not ``span:4419-4427``; a standard term by its name): the publication's
+    :meth:`~kg.publish.description.Publication.known_name`. ``wait=False`` (on the event loop): only if the
+    publication is loaded already, else None (the prefixed names, as before)."""
+    published = request.app.state.published
+    state = published.get() if wait else published.ready()
+    if state is None:
+        return None
+    publication = state[0]
+    return lambda iri: publication.known_name(iri, lang)
 
 
 def status_of(exc: KgError) -> int:

@@ -16,6 +16,7 @@ from kg.site.pages import (
     Library,
     error_page,
     failure_message,
+    names_of,
     page,
     page_language,
     restarting,
@@ -157,7 +158,7 @@ def question(request: Request) -> Response:
             body, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{q.name}.{ext}"'}
         )
     if problem is None:
-        table = result_table(result, lang, q)
+        table = result_table(result, lang, q, names_of(request, lang))
     query_string = request.url.query
     return page(
         "question.html",
