@@ -165,9 +165,46 @@ def test_a_site_published_again_is_the_same_and_links_every_unchanged_file(site,
 
 
 def test_kg_publish_cli_refuses_a_host_that_is_not_an_http_url(tmp_path, capsys):
-    assert main(["publish", "--out", str(tmp_path / "x"), "--host", "ftp://example.org/"]) != 0
-    assert "--host must be an http(s) URL" in capsys.readouterr().err
+    assert main(["publish", "--out", str(tmp_path / "x"), "--host", "ftp://example.org/"]) == 2  # a usage error
+    assert "--host must be the http(s) URL of the site's folder" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "https://example.org/kg\nRewriteRule ^ https://elsewhere.example/ [R=302,L]\n#/",  # a directive of its own
+        "https://example.org/k g/",  # a space: every RewriteRule a syntax error on Apache (500)
+        'https://example.org/kg"/',
+        "https://example.org/%20/",  # %N and $N are back-references in a RewriteRule's target
+        "https://example.org/$1/",
+        "https://user:secret@example.org/kg/",  # a password published in the rules
+        "https://example.org/kg/?a=b/",
+        "https://example.org/kg/#x/",
+        "http:///",
+        "https://example.org:99999/",
+        "https://example.org/kg",
+        "https://ایران.example/",
+    ],
+)
+def test_a_host_that_would_break_or_change_the_apache_rules_is_refused(host):
+    """The host is written as it is into both .htaccess files (and w3id/.htaccess goes to w3id.org as a pull
+    request): every one of these was written, exit 0."""
+    from kg.errors import UsageError
+    from kg.publish.static import check_host
+
+    with pytest.raises(UsageError, match="--host must be"):
+        check_host(host)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["http://127.0.0.1:8000/", "https://example.org/kg/", "https://[::1]:8080/a/b/", "https://xn--mgbaam7a8h.example/"],
+)
+def test_a_host_of_a_site_folder_passes(host):
+    from kg.publish.static import check_host
+
+    check_host(host)
 
 
 @pytest.fixture(scope="module")
