@@ -391,7 +391,8 @@ def describe(state: dict[str, Any] | None) -> str:
         ]
         for store in one["stores"]:
             lines.append(
-                f"  - {store['triples']} triples, entailment {store['entailment']}, used {store['uses']} times"
+                f"  - {store['triples']} triples, entailment {store['entailment']}, "
+                f"used {store['uses']} time{'' if store['uses'] == 1 else 's'}"
             )
             lines.extend(f"      {path}" for path in store["inputs"])
     return "\n".join(lines) + "\n"
