@@ -28,7 +28,8 @@ breaks ties (the page first, then Turtle, JSON-LD, RDF/XML, N-Triples), as on
 reads it. The first matching tier sets ``KG_VARIANT`` (an environment variable
 of the request), which the redirects read. The one difference from ``kg serve``:
 q-values are compared to one decimal place (``0.85`` and ``0.8`` tie), and a
-request that accepts no variant gets the page, not 406. ``Accept-Language`` is
+request that accepts no variant, or whose header is longer than :data:`MAX_HEADER`,
+gets the page, not 406. ``Accept-Language`` is
 read the same way: the Persian page when ``fa`` ranks above ``en`` (or ``*``).
 
 :func:`site_rules` is the static folder's own ``.htaccess``: the media type and
