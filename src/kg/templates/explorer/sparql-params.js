@@ -65,8 +65,27 @@ function isValidDate(text) {
   return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
+/**
+ * `text` with its Persian (U+06F0-U+06F9) and Arabic-Indic (U+0660-U+0669) digits written 0-9, as
+ * kg.text.latin_digits does (the digits of its folding table: tests/js/sparql.test.mjs checks them).
+ */
+export function latinDigits(text) {
+  return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/gu, (d) => String(d.codePointAt(0) & 0xf));
+}
+
 /** A form value as an RDF term of `type`: `{type: "uri", value}` or `{type: "literal", value, lang?, datatype?}`. */
 export function parseValue(type, text, prefixes = {}) {
+  if (["integer", "decimal", "date"].includes(type)) {
+    // typed on a Persian keyboard: ۱۲ is 12, ۱٫۵ is 1.5 (kg.sparql.values.parse_value)
+    const latin = type === "decimal" ? latinDigits(text).replaceAll("\u066b", ".") : latinDigits(text);
+    if (latin !== text) {
+      try {
+        return parseValue(type, latin, prefixes);
+      } catch (error) {
+        throw error instanceof ParamError ? new ParamError(error.code, text, error.detail) : error;
+      }
+    }
+  }
   switch (type) {
     case "iri":
       return { type: "uri", value: expandIri(text.trim(), prefixes) };
