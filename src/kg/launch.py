@@ -145,9 +145,5 @@ def _run(argv: list[str], parent: int, words: int, engine_err: int) -> None:
         traceback.print_exc()
         code = 1
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
+        warm.flush_standard_streams()
         os._exit(code)
