@@ -14,7 +14,7 @@ when it died in its query (past its memory ceiling, or the engine crashed).
 Why: the query's own child used to be forked once the store was loaded, and a
 fork costs in proportion to what the process holds (its page tables,
 copy-on-write faults in both processes, tearing down the copy): 10 to 15 ms on
-the article, 30 to 60 ms at 1 000 synthetic articles, measured with children's
+the article, 35 to 70 ms at 1 000 synthetic articles, measured with children's
 CPU counted (BENCHMARKS.md). Forked before the imports, the process is 10 MB.
 """
 
