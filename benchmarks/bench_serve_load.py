@@ -24,7 +24,8 @@ its cache of complete answers), ``cheap-distinct`` (a short SELECT whose text di
 every request: every one reaches Oxigraph) and ``expensive-distinct`` (a join of the whole
 graph with itself and a GROUP BY, some 0.1-0.5 s of Oxigraph's time, every text different).
 Then, on kg serve alone, its pages against ``/query`` doing the same work: ``question``
-(``/q/cq16-find-by-label.srj?name=nobodyN``, a library question's results as SPARQL JSON,
+(``/q/cq16-find-by-label.srj?name=nobodyN``, a library question's results as SPARQL JSON (``--question
+NAME PARAM VALUE`` another: ``--question cq04-statements-by-speaker speaker kgi:nobody``),
 N counting up: each page a new text, which runs on Oxigraph, finding no label) against
 ``question-as-query`` (the same texts on ``/query``: the same work, none answered from the
 cache), and
@@ -88,7 +89,7 @@ end
 QUESTION_LUA = """
 request = function()
   counter = counter + 1
-  return wrk.format("GET", "/q/%s.srj?name=%s" .. counter)
+  return wrk.format("GET", "/q/%s.srj?%s=%s" .. counter)
 end
 """
 QUESTION_AS_QUERY_LUA = """
@@ -105,7 +106,9 @@ request = function()
   return wrk.format("GET", paths[(counter %% #paths) + 1])
 end
 """
-QUESTION, NAME = "cq16-find-by-label", "nobody"  # a name no label holds: the same scan of the labels each time
+#: The question of the ``question`` kinds, its parameter and the value given it, a number counting up after it:
+#: a name no label holds, so the same scan of the labels each time.
+QUESTION = ("cq16-find-by-label", "name", "nobody")
 #: The pages compared with /query doing the same work: (page kind, /query kind).
 SAME_WORK = {"question": "question-as-query", "entity": "cheap"}
 ACCEPT = "application/sparql-results+json"
@@ -292,12 +295,12 @@ def _first_renders(base: str, paths: list[str]) -> float:
     return sorted(times)[len(times) // 2]
 
 
-def _question_text() -> tuple[str, str]:
-    """The text :data:`QUESTION`'s page runs on Oxigraph for the name :data:`NAME` + a number: before and after it."""
+def _question_text(question: str, param: str, value: str) -> tuple[str, str]:
+    """The text ``question``'s page runs on Oxigraph for ``param`` = ``value`` + a number: before and after it."""
     from kg.site.pages import Library
 
     mark = "qqmarkqq"
-    before, after = Library.editor_text(Library.find(QUESTION), {"name": NAME + mark}, "en").split(mark)
+    before, after = Library.editor_text(Library.find(question), {param: value + mark}, "en").split(mark)
     return before, after
 
 
@@ -313,6 +316,11 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="kg serve --workers N (default: 1)")
     parser.add_argument(
+        "--question", nargs=3, default=list(QUESTION), metavar=("NAME", "PARAM", "VALUE"),
+        help="the question of the question kinds, its parameter and value (a number is added): "
+        f"default {' '.join(QUESTION)}",
+    )  # fmt: skip
+    parser.add_argument(
         "--raw-timeout", type=float, default=0, help="the raw server's --timeout-s (default: none; see above)"
     )
     args = parser.parse_args()
@@ -327,13 +335,14 @@ def main() -> None:
     kg_process, kg_url = _start_kg_serve(args.workers)
     try:
         entities = _entity_paths(kg_url)
-        before, after = _question_text()
+        question, param, value = args.question
+        before, after = _question_text(question, param, value)
         quote = urllib.parse.quote
         bodies = {
             "cheap-distinct": DISTINCT_LUA % quote(CHEAP),
             "expensive-distinct": DISTINCT_LUA % quote(EXPENSIVE),
-            "question": QUESTION_LUA % (QUESTION, NAME),
-            "question-as-query": QUESTION_AS_QUERY_LUA % (quote(before), quote(NAME), quote(after)),
+            "question": QUESTION_LUA % (question, param, value),
+            "question-as-query": QUESTION_AS_QUERY_LUA % (quote(before), quote(value), quote(after)),
             "entity": PATHS_LUA % ", ".join(f'"{path}"' for path in entities),
         }
         runs = 0

@@ -79,6 +79,16 @@ def test_numbers_grouped_in_the_readers_script():
     assert digits("cq04", "fa") == "cq۰۴" and digits("cq04", "en") == "cq04"
 
 
+@pytest.mark.parametrize("number", [0, 1, -1, 999, 1400, 12345, -1234567, 265200000, 10**30, True])
+def test_a_whole_number_is_written_as_its_decimal_is(number):
+    """A count (an int) skips the decimal module on its way (a cold kg query's row count): the same text."""
+    from decimal import Decimal
+
+    for lang in ("en", "fa"):
+        written = format_number(number, lang)
+        assert written == format_number(Decimal(number), lang) == format_number(str(int(number)), lang)
+
+
 def test_plural_categories():
     assert [plural_category(n, "en") for n in (0, 1, 2)] == ["other", "one", "other"]
     assert plural_category(1, "fa") == "one"

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad
 
 from kg.namespaces import BASE, SHAPES_IRI
-from kg.publish.constraints import class_rules, counted, property_rules, rule_rows, shape_nodes
+from kg.publish.constraints import class_rules, counted, property_rules, rule_rows, shape_nodes, shape_rules
 from kg.publish.description import Publication
 from kg.publish.nodes import Nodes
 
@@ -133,7 +133,7 @@ def test_how_many_a_rule_allows(least, most, key, values):
     [
         ("fa", [("برچسب", "متن به انگلیسی", "دقیقاً ۱", "یک برچسب انگلیسی"),
                 ("نوع", "یکی از: پایتخت، ", "حداکثر ۲", ""), ("واقع در", "کشور", "دقیقاً ۱", "هر شهر در یک کشور است"),
-                ("شهردار (به این سو)", "شخص یا کشور", "دست‌کم ۲", "only in English: see"),
+                ("شهردار (به سوی این منبع)", "شخص یا کشور", "دست‌کم ۲", "only in English: see"),
                 ("کل منبع", "", "", "با یک پرس‌وجو سنجیده می‌شود")]),
         ("en", [("label", "text in English", "exactly 1", "one English label"),
                 ("kind", "one of: capital,", "at most 2", ""),
@@ -161,3 +161,24 @@ def test_a_class_s_rules_read_in_the_page_s_language(store, lang, expected):
     english_only = str(rows[3]["rule"])  # no Persian message: the English one, tagged, its IRI as code
     assert english_only.startswith('<span lang="en" dir="auto">') and '<code dir="ltr">' in english_only
     assert all(text(r["on"]) == text(nodes.node(NamedNode(KG + "City"), lang)["html"]) for r in rows[1:4])
+
+
+def test_a_shape_s_own_page_has_its_rules_a_property_shape_one_rule_with_the_classes_that_use_it(store):
+    city = shape_rules(store, BASE + "shapes#CityShape")
+    assert [r.path and r.path.rsplit("#", 1)[-1] for r in city] == ["label", "kind", "locatedIn", "mayor", None]
+    (label,) = shape_rules(store, BASE + "shapes#label-en")
+    assert (label.languages, label.least, label.most) == (["en"], 1, 1)
+    assert label.targets == [KG + "City", KG + "Place"] and label.shape == BASE + "shapes#label-en"
+    assert shape_rules(store, BASE + "shapes#english") == []  # a value shape with nothing of its own to say
+
+
+@pytest.mark.parametrize(
+    ("shape", "lang", "name"),
+    [("CityShape", "en", "the shape of city"), ("CityShape", "fa", "شکل شهر"), ("PersonShape", "fa", "شکل شخص")],
+)
+def test_a_node_shape_of_one_class_is_named_as_that_class_s_shape(store, shape, lang, name):
+    """A shape has no label: pages named it kgsh:CityShape (on a Persian page too); a shape of one class is named
+    by it. One of several classes keeps its prefixed name."""
+    publication = Publication(store, datetime(2022, 6, 19, tzinfo=UTC))
+    assert publication.name(BASE + "shapes#" + shape, lang) == name
+    assert publication.known_name(BASE + "shapes#label-en", lang) is None

@@ -165,9 +165,46 @@ def test_a_site_published_again_is_the_same_and_links_every_unchanged_file(site,
 
 
 def test_kg_publish_cli_refuses_a_host_that_is_not_an_http_url(tmp_path, capsys):
-    assert main(["publish", "--out", str(tmp_path / "x"), "--host", "ftp://example.org/"]) != 0
-    assert "--host must be an http(s) URL" in capsys.readouterr().err
+    assert main(["publish", "--out", str(tmp_path / "x"), "--host", "ftp://example.org/"]) == 2  # a usage error
+    assert "--host must be the http(s) URL of the site's folder" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "https://example.org/kg\nRewriteRule ^ https://elsewhere.example/ [R=302,L]\n#/",  # a directive of its own
+        "https://example.org/k g/",  # a space: every RewriteRule a syntax error on Apache (500)
+        'https://example.org/kg"/',
+        "https://example.org/%20/",  # %N and $N are back-references in a RewriteRule's target
+        "https://example.org/$1/",
+        "https://user:secret@example.org/kg/",  # a password published in the rules
+        "https://example.org/kg/?a=b/",
+        "https://example.org/kg/#x/",
+        "http:///",
+        "https://example.org:99999/",
+        "https://example.org/kg",
+        "https://ایران.example/",
+    ],
+)
+def test_a_host_that_would_break_or_change_the_apache_rules_is_refused(host):
+    """The host is written as it is into both .htaccess files (and w3id/.htaccess goes to w3id.org as a pull
+    request): every one of these was written, exit 0."""
+    from kg.errors import UsageError
+    from kg.publish.static import check_host
+
+    with pytest.raises(UsageError, match="--host must be"):
+        check_host(host)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["http://127.0.0.1:8000/", "https://example.org/kg/", "https://[::1]:8080/a/b/", "https://xn--mgbaam7a8h.example/"],
+)
+def test_a_host_of_a_site_folder_passes(host):
+    from kg.publish.static import check_host
+
+    check_host(host)
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +268,12 @@ def test_the_w3id_rules_on_apache_send_each_accept_to_its_document(apache, site,
         ("ontology", "text/turtle;q=0.4, text/*;q=0.9", "fa-IR,fa;q=0.9,en;q=0.8", "ontology.fa.html"),
         ("id/kazakhstan", "text/html", "en;q=0.1, fa", "id/kazakhstan.fa.html"),  # was the English page
         ("id/kazakhstan", "text/html", "fa;q=0.5, en", "id/kazakhstan.html"),
+        # BR: long headers took Apache seconds (regexes that gave runs back): answered, and one too long is not read
+        pytest.param("id/kazakhstan", "*/*" + " " * 8000 + "x", "", "id/kazakhstan.html", id="8000-spaces"),
+        # (spaces inside the header: HTTP drops those at its end)
+        pytest.param("id/kazakhstan", "text/turtle" + " " * 900 + ", x/y", "", "id/kazakhstan.ttl", id="900-spaces"),
+        pytest.param("id/kazakhstan", "text/turtle" + " " * 1100 + ", x/y", "", "id/kazakhstan.html", id="too-long"),
+        pytest.param("ontology", "text/html", "fa" + " " * 2000 + ", de", "ontology.html", id="too-long-language"),
     ],
 )
 def test_the_w3id_rules_on_apache_read_q_values(apache, site, path, accept, language, target):

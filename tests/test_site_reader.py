@@ -208,3 +208,11 @@ def test_a_question_s_table_names_what_has_no_label_as_the_entity_pages_do(site,
     («rdfs:label» on the Persian page); the entity pages name them (the publication's known names)."""
     page = fetch(site + path)
     assert shown in page and hidden not in page
+
+
+def test_a_shape_s_own_page_reads_its_rules_above_its_triples(site):
+    """A shape's page (the Shape link of a class's constraints) has the same readable table, then its SHACL."""
+    page = fetch(site + "shapes/StateControlShape.fa.html")
+    constraints, facts = page.index('<section class="constraints"'), page.index('<section class="facts"')
+    assert constraints < facts and "هر کنترل دولتی باید دقیقاً یک دولت" in _visible(page[:facts])
+    assert "sh:property" in page[facts:]  # the shape's own triples, for researchers

@@ -11,7 +11,7 @@ from rdflib import Literal
 from kg import resources
 from kg.errors import LoadError, UsageError
 from kg.load import iter_quads, load_graph, load_into_store, parse_file
-from kg.namespaces import ID, ONTOLOGY_IRI, RDFS, SHAPES_IRI, VOCABULARIES_IRI, XSD
+from kg.namespaces import ID, ONTOLOGY_IRI, RDFS, SDO, SHAPES_IRI, VOCABULARIES_IRI, XSD
 from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, Sources
 
 ARTICLE = resources.data_path()
@@ -176,3 +176,28 @@ def test_a_file_a_store_would_rewrite_is_not_written_from_the_merged_store(tmp_p
     data.write_text(f'<{ID}a> <{RDFS}comment> "01"^^<{XSD}integer> .\n', encoding="utf-8")
     stored = Sources([data]).stored("data", triples=True, merged=True)
     assert [type(part).__name__ for part in stored.parts] == ["Listed"]  # the statements as read
+
+
+def test_a_dataset_export_describes_without_the_copies_and_the_description_made_after_is_the_same(monkeypatch):
+    """The description copies the articles' statements from the data so that it stands alone; a dataset
+    export drops them from its description graph (the data's graph holds them), so it has the description
+    made without them, and the whole description made after it (void.ttl, the site) adds them to it: the
+    same graph as made first, and the same description graph in the export either way, made once."""
+    from kg import describe
+
+    made = []
+    real = describe.describe_dataset
+    monkeypatch.setattr(
+        describe, "describe_dataset", lambda *a, **k: made.append(k.get("copies", True)) or real(*a, **k)
+    )
+    first = Sources()
+    whole_first = set(first.description())
+    export_after = list(first.quads(described=True))
+    lean = Sources()
+    export_first = list(lean.quads(described=True))
+    whole_after = set(lean.description())
+    assert made == [True, False]  # each Sources described once
+    assert whole_after == whole_first and set(export_first) == set(export_after)
+    assert len(export_first) == len(export_after)
+    copies = whole_first - set(real(lean.dataset(), sources=lean.paths, copies=False))
+    assert {(s, p) for s, p, _ in copies} >= {(ID["article"], SDO.headline), (ID["isna"], RDFS.label)}

@@ -106,3 +106,35 @@ def test_a_child_whose_parent_ended_before_it_asked_to_die_with_it_exits_at_once
     finally:
         kept.kill()
         kept.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals held only where the child unblocks them")
+def test_stop_signals_sent_while_a_child_is_forked_are_taken_after_and_the_child_gets_them_back(tmp_path):
+    """A SIGTERM that comes while kg serve forks Oxigraph is taken once the fork is done, not inside the
+    at-fork callbacks Python runs (where kg serve's KeyboardInterrupt was printed as "Exception ignored" and
+    dropped), even with other threads in the process (a signal to the process may reach any of them); and the
+    child does not inherit them held: a SIGTERM still ends it."""
+    import signal
+    import threading
+
+    log = tmp_path / "log"
+    taken: list[str] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: taken.append("after" if child is not None else "during"))
+    child = None
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)  # a thread that may take the signal sent to the process
+    other.start()
+    try:
+        with store_server.stop_signals_held():
+            os.kill(os.getpid(), signal.SIGTERM)  # held: not taken here
+            assert taken == []
+            child = store_server._spawn(["sleep", "60"], log)
+        assert taken == ["after"]
+        child.terminate()
+        assert child.wait(30) == -signal.SIGTERM
+    finally:
+        done.set()
+        other.join()
+        signal.signal(signal.SIGTERM, previous)
+        if child is not None and child.poll() is None:
+            child.kill()

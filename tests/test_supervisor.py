@@ -188,8 +188,8 @@ def test_a_worker_can_ask_for_a_restart_which_stops_the_child_and_starts_it_agai
     try:
         health.ask_restart()  # as kg.proxy does, from any worker
         assert lines.next() == (
-            "kg serve: the oxigraph server was stopped: a query went on 5 s past its time limit in it; restarting "
-            "it on the same store"
+            "kg serve: the oxigraph server was stopped: a query went on 5 s past kg serve's time limit in it; "
+            "restarting it on the same store"
         )
         assert "answers again" in lines.next()
         assert child.started[0].returncode == -signal.SIGKILL and len(child.started) == 2
@@ -207,7 +207,8 @@ def test_a_child_past_its_memory_is_stopped_and_started_again(child):
         [sys.executable, "-c", "import sys, time; sys.stdin.readline(); grown = b'x' * (200 << 20); time.sleep(600)"],
         stdin=subprocess.PIPE,
     )
-    child.process, child.started = grower, [grower]
+    child.process = grower
+    child.started.append(grower)  # the fixture's sleeper too is ended with the rest (it was left running)
     child.gate.set()
     lines = Lines()
     supervisor = Supervisor(child, Health(), report=lines, max_memory=100)

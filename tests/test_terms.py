@@ -131,6 +131,21 @@ def test_building_an_ill_typed_literal_logs_nothing_while_quiet(caplog):
     assert not [r for r in caplog.records if r.name == "rdflib.term"]
 
 
+@pytest.mark.parametrize(("lexical", "datatype"), [("abc", XSD.integer), ("2022-13-45", XSD.date), ("x", XSD.decimal)])
+def test_an_ill_typed_literal_is_built_quietly_and_rdflib_s_logger_is_left_as_it_was(caplog, lexical, datatype):
+    """to_rdflib keeps rdflib's report of an ill-typed literal out (without a warnings context for every typed
+    literal, which cost more than reading the file), and takes its filter off again."""
+    import logging
+
+    term = to_rdflib(pyoxigraph.Literal(lexical, datatype=pyoxigraph.NamedNode(str(datatype))))
+    assert (str(term), term.ill_typed) == (lexical, True)
+    assert not [r for r in caplog.records if r.name == "rdflib.term"]
+    logging.getLogger("rdflib.term").warning("Failed to convert Literal lexical form: said outside")
+    assert [r.getMessage() for r in caplog.records if r.name == "rdflib.term"] == [
+        "Failed to convert Literal lexical form: said outside"
+    ]
+
+
 @pytest.mark.parametrize("lexical", ["yes", "no", "TRUE", " true"])
 def test_an_ill_typed_boolean_warns_nothing_while_quiet(lexical, recwarn):
     """Regression: rdflib warns 'Parsing weird boolean' (a UserWarning naming its own file) for a boolean

@@ -393,7 +393,9 @@ def test_shape_passes_good_data_and_fails_broken_data(
     with with_ontology(turtle(good)) as data:
         assert check_shapes(data, part, engine=engine) == []
     with with_ontology(turtle(good.replace(old, new, 1))) as data:
+        before = set(data)
         assert check_shapes(data, part, engine=engine) == [expected]
+        assert set(data) == before, "validation changed the data graph (pySHACL validates it in place)"
 
 
 def test_unknown_shacl_engine_is_refused(ontology, shapes):

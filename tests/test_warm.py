@@ -450,3 +450,15 @@ def test_a_long_query_does_not_hold_up_the_answer_of_a_short_one(shared_warm):
 def _workers_of(runner: Warm) -> list[Path]:
     pid = runner.state()["pid"]
     return [e for e in Path("/proc").iterdir() if e.name.isdigit() and _child_of(e, pid)]
+
+
+@pytest.mark.parametrize(("uses", "said"), [(1, "used 1 time"), (2, "used 2 times"), (0, "used 0 times")])
+def test_cache_info_counts_a_stores_uses_in_words(monkeypatch, uses, said):
+    monkeypatch.setattr(warm, "_others", list)  # no other installation's process to ask
+    state = {
+        "pid": 4242, "socket": warm.SOCKET_NAME, "version": "0", "kg_dir": "/k", "up": 3, "idle": 1,
+        "idle_limit": 600, "rss_mb": 40, "max_stores": 4,
+        "stores": [{"triples": 10, "entailment": "rdfs", "uses": uses, "inputs": ["/k/data/article.ttl"]}],
+    }  # fmt: skip
+    line = next(line for line in warm.describe(state).splitlines() if "triples" in line)
+    assert line == f"  - 10 triples, entailment rdfs, {said}"

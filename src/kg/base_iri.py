@@ -14,7 +14,6 @@ element with expat, as pyoxigraph gives no position.
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,6 +127,8 @@ def xml_relative(path: Path) -> LoadError | None:
     """The LoadError for the first IRI reference of an RDF/XML file that is relative where it may not be: a
     namespace name of an element or attribute (never resolved), or an rdf:about/resource/datatype/ID value
     that no absolute xml:base covers; None if there is none."""
+    import xml.parsers.expat  # only for an RDF/XML file
+
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     fmt = format_for_path(path)
     covered = [False]  # per open element: is an absolute xml:base in effect?

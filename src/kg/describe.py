@@ -142,10 +142,13 @@ def describe_dataset(
     created: date | None = None,
     sources: Sequence[str | Path] = (),
     report: ValidationReport | None = None,
+    copies: bool = True,
 ) -> Graph:
     """A VoID/DCAT description of the union of ``parts`` (a graph, named graphs, or a store whose named
     graphs are the parts). Each named graph is a ``void:subset`` with its counts; ``report``, the validation
-    of the data, adds what it found to the quality measurements (:mod:`kg.quality`)."""
+    of the data, adds what it found to the quality measurements (:mod:`kg.quality`). ``copies=False``:
+    without the statements it copies from the data so that it stands alone (:func:`add_copies`), which
+    a dataset that holds the data has already (the exports' description graph)."""
     data = Data.of(parts)
     d = new_graph()
     ds = DATASET_IRI
@@ -172,6 +175,8 @@ def describe_dataset(
     d.add((ds, VOID.uriSpace, Literal(_ID_SPACE)))
 
     _describe_source(data, d)
+    if copies:
+        add_copies(data, d)
     used = _describe_counts(data, d)
     for example in examples(data):
         d.add((ds, VOID.exampleResource, example))
@@ -326,12 +331,19 @@ def _describe_subsets(data: Data, d: Graph) -> None:
 
 
 def _describe_source(data: Data, d: Graph) -> None:
-    """The source article and its publisher, copied from the data so the description stands alone (two
-    queries for all the articles: at 1 000 articles, 9 000 look-ups one by one took 0.2 s)."""
+    """The source articles (their statements copied from the data: :func:`add_copies`)."""
     for article in data.subjects(RDF.type, KG.NewsArticle):
         d.add((DATASET_IRI, DCTERMS.source, article))
         d.add((DATASET_IRI, PROV.wasDerivedFrom, article))
         d.add((DATASET_IRI, VOID.rootResource, article))
+
+
+def add_copies(parts: Mapping[URIRef, Graph] | Graph | pyoxigraph.Store | Data, d: Graph) -> Graph:
+    """``d`` with the statements of the source articles and their publisher copied from the data (``parts``,
+    as :func:`describe_dataset` takes them) so that the description stands alone: two queries for all the
+    articles (at 1 000 articles, 9 000 look-ups one by one took 0.2 s; the queries and their 6 000
+    statements 0.27 s of the description's 0.72)."""
+    data = Data.of(parts)
     copied = " ".join(f"<{p}>" for p in (RDF.type, SDO.headline, SDO.url, SDO.datePublished, SDO.inLanguage))
     article = f"?article <{RDF.type}> <{KG.NewsArticle}>"
     for subject, prop, value in data.select(
@@ -343,6 +355,7 @@ def _describe_source(data: Data, d: Graph) -> None:
         f" VALUES ?p {{ <{RDFS.label}> <{SDO.url}> }} }}"
     ):
         d.add((subject, prop, value))
+    return d
 
 
 def _describe_counts(data: Data, d: Graph) -> set[Node]:

@@ -44,10 +44,12 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 #: The languages of the UI, the default first. Every list of languages (CLI choices, the site's
 #: ``?lang=``, the explorer's switch, the docs' pages) is this one.
@@ -194,20 +196,26 @@ def format_number(value: int | float | Decimal | str, lang: str) -> str | None:
     is ``265,200,000`` in English and ``۲۶۵٬۲۰۰٬۰۰۰`` in Persian (CLDR's Persian
     group and decimal separators, U+066C and U+066B, and a minus sign U+2212).
     """
-    if isinstance(value, str) and not _XSD_NUMBER.fullmatch(value.strip()):
-        return None  # Decimal() also reads "۱۲", "1_000" and "NaN": no XSD number is written so
-    try:
-        number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-    except (InvalidOperation, ValueError):
-        return None
-    if not number.is_finite():
-        return None
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-    whole, _, fraction = f"{abs(number):f}".partition(".")
+    if isinstance(value, int):  # a whole number (a count of rows): written as Decimal would, without its import
+        negative, whole, fraction = value < 0, str(abs(value)), ""
+    else:
+        from decimal import Decimal, InvalidOperation
+
+        if isinstance(value, str) and not _XSD_NUMBER.fullmatch(value.strip()):
+            return None  # Decimal() also reads "۱۲", "1_000" and "NaN": no XSD number is written so
+        try:
+            number = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
+        except (InvalidOperation, ValueError):
+            return None
+        if not number.is_finite():
+            return None
+        if isinstance(value, float):
+            number = Decimal(repr(value))
+        negative = number < 0
+        whole, _, fraction = f"{abs(number):f}".partition(".")
     if len(whole) >= GROUP_FROM_DIGITS:
         whole = f"{int(whole):,}"
-    written = ("-" if number < 0 else "") + whole + ("." + fraction if fraction else "")
+    written = ("-" if negative else "") + whole + ("." + fraction if fraction else "")
     if lang != "fa":
         return written
     return digits(written.replace(",", "\u066c").replace(".", "\u066b"), lang).replace("-", "\u2212")

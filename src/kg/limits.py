@@ -125,7 +125,7 @@ SERVE_BUFFER = 1024 * 1024
 SERVE_CACHE_BYTES = 32 * 1024 * 1024
 #: Queries ``kg serve`` starts on its Oxigraph within one time limit, at most: Oxigraph's server keeps one
 #: sleeping thread per query for the whole limit (some 30 KB each), and a flood of them exhausts the
-#: machine's process ids; no more than a quarter of those are taken (:func:`kg.proxy.start_budget`).
+#: machine's process ids; no more than a quarter of those are taken (:func:`kg.start_budget.start_budget`).
 SERVE_START_BUDGET = 8192
 #: Seconds: the time limit of the second Oxigraph process of ``kg serve`` (on the same store), where every
 #: ``/query`` is tried first when kg serve's own limit is longer; a query it cancels there runs again on the first

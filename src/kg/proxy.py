@@ -14,7 +14,7 @@ or of a form) by:
    child (:mod:`aiohttp`, whose C parser costs about a quarter of httpx's CPU per request:
    BENCHMARKS.md, "kg serve under load"), within the seconds left of the request's time limit
    (:func:`kg.guard.remaining`: queueing counts), and within the child's budget of
-   queries started per time limit (:class:`StartBudget`);
+   queries started per time limit (:class:`kg.start_budget.StartBudget`);
    While the child is being started again after it died (:mod:`kg.supervisor`), or nothing
    listens on its port, the answer is a 503 with ``Retry-After``; a request the child had in
    hand when it died gets a 502 saying so (it may be the request that killed it: no retry is
@@ -35,7 +35,10 @@ or of a form) by:
    first try's process restarting or its budget spent, runs on the main process with the time left;
    a query that killed the first try's process is answered 502, and one that finds nothing listening
    there 503 (the client's second sending of a GET may be this), never sent on: it could kill the
-   main process too. A query that needs more than the short limit thus costs up to that limit more;
+   main process too. A query that needs more than the short limit thus costs up to that limit more.
+   A first try that Oxigraph does not cancel in time (it looks at its clock only between some steps) is
+   waited for as on the main process, by the request's limit (its process restarted SERVE_OVERRUN later),
+   never also run on the main process, which would compute it twice within one slot;
 4. holding the answer up to :data:`kg.limits.SERVE_BUFFER` bytes before the status is sent.
    An answer that ends within the bound is checked whole: one that Oxigraph cancelled
    at its time limit (it ends a ``200`` with "The SPARQL operation has been cancelled")
@@ -50,14 +53,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
-import functools
 import math
-import threading
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -70,6 +69,7 @@ from kg import limits
 from kg.errors import QueryError
 from kg.guard import Refused, read_text, remaining
 from kg.sparql.explain import explain_oxigraph_answer, find_problems, protocol_message
+from kg.start_budget import StartBudget
 
 if TYPE_CHECKING:
     from kg.supervisor import Health
@@ -106,109 +106,6 @@ class FirstTry:
             except Refused:
                 return False
         return True
-
-
-class StartBudget:
-    """At most ``budget`` queries started within any ``window`` seconds; else a 503 with ``Retry-After``.
-
-    Oxigraph's server starts one thread per query that sleeps for the whole time limit
-    (``--timeout-s``) before it cancels the query, finished or not; a flood of cheap
-    queries thus holds ``rate × limit`` threads, and when the machine's process ids run out
-    (32 768 by default on Linux, for every process of the machine) the server aborts. This
-    bound keeps the child's sleeping threads under ``budget``; and, with ``machine`` (a
-    function giving the machine's threads now and the threads it allows, e.g.
-    :func:`machine_tasks`), no query starts while the machine's threads are past ``share`` of
-    what it allows, however they came (other servers, other programs).
-    """
-
-    def __init__(
-        self,
-        budget: int,
-        window: float,
-        *,
-        machine: Callable[[], tuple[int, int] | None] | None = None,
-        share: float = 0.75,
-        every: float = 0.1,
-    ) -> None:
-        self.budget = budget
-        self.window = window
-        self.machine = machine
-        self.share = share
-        self.every = every  # seconds between two looks at the machine's threads
-        self._started: collections.deque[float] = collections.deque()
-        self._looked = -math.inf
-        self._crowded: tuple[int, int] | None = None
-        self._lock = threading.Lock()  # the pages that run queries take starts from threads (page_start)
-
-    def take(self, cost: int = 1) -> None:
-        """Count ``cost`` starts now; a :class:`~kg.guard.Refused` (503 with ``Retry-After``) past the budget."""
-        with self._lock:
-            self._take(cost)
-
-    def _take(self, cost: int) -> None:
-        now = time.monotonic()
-        started = self._started
-        while started and started[0] <= now - self.window:
-            started.popleft()
-        if len(started) + cost > self.budget:
-            wait = max(1, math.ceil(started[0] + self.window - now)) if started else 1
-            raise Refused(
-                503,
-                f"kg serve is busy: {self.budget} queries started in the last {self.window:g} s; try again shortly",
-                [(b"retry-after", str(wait).encode())],
-            )
-        if self.machine is not None and now - self._looked >= self.every:
-            self._looked = now
-            seen = self.machine()
-            self._crowded = seen if seen is not None and seen[0] + cost > seen[1] * self.share else None
-        if self._crowded is not None:
-            tasks, allowed = self._crowded
-            raise Refused(
-                503,
-                f"kg serve is busy: the machine runs {tasks} of the {allowed} threads it allows; try again shortly",
-                [(b"retry-after", b"1")],
-            )
-        started.extend([now] * cost)
-
-
-def machine_tasks() -> tuple[int, int] | None:
-    """The threads the machine runs now (``/proc/loadavg``) and those it allows (:func:`machine_threads`).
-
-    Called at every look of a :class:`StartBudget`: only ``/proc/loadavg`` is read each time, the fixed limits once.
-    """
-    allowed = machine_threads()
-    try:
-        tasks = int(Path("/proc/loadavg").read_text(encoding="utf-8").split()[3].split("/")[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return (tasks, allowed) if allowed is not None else None
-
-
-@functools.cache
-def machine_threads() -> int | None:
-    """The threads this machine lets this user have: the least of the kernel's process ids (``pid_max``), its
-    threads (``threads-max``) and the user's processes (``RLIMIT_NPROC``); None where none can be read.
-
-    Read once per process (fixed while it runs; ``cache_clear()`` reads them again).
-    """
-    allowed = []
-    for name in ("pid_max", "threads-max"):
-        with contextlib.suppress(OSError, ValueError):
-            allowed.append(int(Path("/proc/sys/kernel", name).read_text(encoding="utf-8")))
-    try:
-        import resource
-
-        soft = resource.getrlimit(resource.RLIMIT_NPROC)[0]
-        if soft != resource.RLIM_INFINITY:
-            allowed.append(soft)
-    except (ImportError, AttributeError, ValueError, OSError):
-        pass
-    return min(allowed) if allowed else None
-
-
-def start_budget(threads: int | None, ceiling: int = limits.SERVE_START_BUDGET) -> int:
-    """Queries to start per time limit: ``ceiling``, or a quarter of the machine's ``threads`` if fewer."""
-    return max(1, min(ceiling, threads // 4)) if threads is not None else ceiling
 
 
 #: Bytes counted for an entry of the cache beyond its key and answer (the Python objects that hold them).

@@ -19,7 +19,6 @@ parsers give no such limit and no position per statement.
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -92,6 +91,8 @@ class _TooDeep(Exception):
 
 
 def _xml_fault(data: Any) -> tuple[int, int, str] | None:
+    import xml.parsers.expat  # only for an RDF/XML file
+
     parser = xml.parsers.expat.ParserCreate()
     depth = 0
 
@@ -156,6 +157,8 @@ def first_undecodable(path: Path) -> tuple[int | None, int | None, int | None]:
 
 def xml_position(path: Path) -> tuple[int | None, int | None]:
     """Where expat finds the file not well-formed XML (pyoxigraph's RDF/XML errors carry no position)."""
+    import xml.parsers.expat
+
     parser = xml.parsers.expat.ParserCreate()
     try:
         with path.open("rb") as handle:

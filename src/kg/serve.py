@@ -40,7 +40,7 @@ from kg.limits import (
     serve_max_workers,
 )
 from kg.processes import free_port
-from kg.store_server import Server, die_with_parent, listen, start_server, url_of
+from kg.store_server import STOP_SIGNALS, Server, die_with_parent, listen, start_server, url_of
 
 
 @contextlib.contextmanager
@@ -258,8 +258,9 @@ def _site_server(
     """
     from kg.guard import Guard, Policy, listening_hosts
     from kg.httpd import make_server
-    from kg.proxy import FirstTry, SparqlProxy, StartBudget, machine_tasks, machine_threads, start_budget
+    from kg.proxy import FirstTry, SparqlProxy
     from kg.site import CSP, Site, create_app
+    from kg.start_budget import StartBudget, machine_tasks, machine_threads, start_budget
 
     workers, timeout = options.workers, options.timeout
     limit = timeout or None
@@ -290,7 +291,7 @@ def _site_server(
 
 #: The signals that stop kg serve: held back while a worker is forked, so that neither process takes one
 #: half way (a worker that took it before its own ``try`` would clean up as if it were kg serve).
-_STOPPING = {signal.SIGTERM, signal.SIGINT}
+_STOPPING = STOP_SIGNALS
 
 
 def _fork_worker(site_server: Callable[[], Any], sock: socket.socket) -> int:

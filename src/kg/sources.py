@@ -104,6 +104,8 @@ class Sources:
         self.data_paths: tuple[Path, ...] = tuple(Path(p) for p in (data or [resources.data_path()]))
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
         self._descriptions: dict[str | None, Graph] = {}
+        #: Descriptions without their copies of the data's statements, made for a dataset export first.
+        self._lean_descriptions: dict[str | None, Graph] = {}
         self._store = pyoxigraph.Store()
         #: The data's statements as read for the union (:attr:`data` is made of them when asked for).
         self._data_triples: list[tuple[Any, Any, Any]] | None = None
@@ -266,13 +268,30 @@ class Sources:
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from (made once
         for each endpoint: the build's exports, void.ttl and static site share it; do not change it)."""
-        from kg.describe import describe_dataset
+        from kg.describe import add_copies, describe_dataset
 
         if endpoint not in self._descriptions:
-            self._descriptions[endpoint] = describe_dataset(
-                self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report
-            )
+            lean = self._lean_descriptions.pop(endpoint, None)
+            if lean is not None:  # made for a dataset export first: the copies added to it
+                self._descriptions[endpoint] = add_copies(self.dataset(), lean)
+            else:
+                self._descriptions[endpoint] = describe_dataset(
+                    self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report
+                )
         return self._descriptions[endpoint]
+
+    def _lean_description(self, endpoint: str | None) -> Graph:
+        """:meth:`description` without the statements it copies from the data (the dataset holds them), made
+        once; :meth:`description` is then made from it."""
+        from kg.describe import describe_dataset
+
+        if endpoint in self._descriptions:
+            return self._descriptions[endpoint]
+        if endpoint not in self._lean_descriptions:
+            self._lean_descriptions[endpoint] = describe_dataset(
+                self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report, copies=False
+            )
+        return self._lean_descriptions[endpoint]
 
     def described_parts(self, *, endpoint: str | None = None) -> Parts:
         """:meth:`parts` plus the description as one more named graph (what TriG and N-Quads hold), as rdflib
@@ -294,10 +313,11 @@ class Sources:
             yield from self._description_quads(endpoint)
 
     def _description_quads(self, endpoint: str | None) -> Iterator[Any]:
-        """The description's statements in its named graph, but those a part of :meth:`dataset` holds."""
+        """The description's statements in its named graph, but those a part of :meth:`dataset` holds (the
+        description made without the statements it copies from the data, unless made already)."""
         store = self.dataset()
         graph = pyoxigraph.NamedNode(_DESCRIPTION)
-        for s, p, o in self.description(endpoint=endpoint):
+        for s, p, o in self._lean_description(endpoint):
             quad = pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
             if next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is None:
                 yield quad

@@ -29,7 +29,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,33 @@ def check_port(host: str, port: int) -> None:
 
 
 _PR_SET_PDEATHSIG = 1
+#: The signals that stop kg serve: kept back while it forks a child (:func:`stop_signals_held`).
+STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
+
+
+@contextlib.contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """SIGTERM and Ctrl-C kept back while this thread forks a child, and taken once it has.
+
+    Python runs at-fork callbacks in the parent (the logging module's), where the KeyboardInterrupt that kg
+    serve's handler raises for a stop signal was printed as "Exception ignored" with its traceback, then dropped.
+    So the signals' handlers only note a signal meanwhile, and the ones noted are raised again after, to the
+    handlers there were. Masking them would not do: a signal sent to the process reaches any thread that does
+    not mask it (a library's), and Python runs its handler in the main thread at the next chance, callbacks
+    included. Only the main thread runs Python's signal handlers: in another, nothing is kept back.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    previous = {number: signal.signal(number, lambda number, frame: noted.append(number)) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for number in dict.fromkeys(noted):
+            signal.raise_signal(number)
 
 
 @functools.cache
@@ -288,7 +315,7 @@ def start_server(
 
 def _spawn(command: list[str], log: Path, *, append: bool = False) -> subprocess.Popen[bytes]:
     """Start the server's ``command``, its output into ``log``; it dies with this process's thread (Linux)."""
-    with log.open("ab" if append else "wb") as stderr:
+    with log.open("ab" if append else "wb") as stderr, stop_signals_held():
         return subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,

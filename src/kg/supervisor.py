@@ -245,7 +245,7 @@ class Supervisor:
             if why is not None or self._stopping.is_set():
                 continue
             if self.health.restart_asked():
-                why = f"was stopped: a query went on {SERVE_OVERRUN:g} s past its time limit in it"
+                why = f"was stopped: a query went on {SERVE_OVERRUN:g} s past kg serve's time limit in it"
             elif self.max_memory and (held := resident_mb(self.child.process.pid)) - self._baseline > self.max_memory:
                 why = (
                     f"was stopped: it held {held} MB, more than the {self._baseline} MB it held once started and "

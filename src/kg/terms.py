@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 XSD_NS = PREFIXES["xsd"]
 XSD_STRING = XSD_NS + "string"
+_XSD_BOOLEAN = XSD_NS + "boolean"
 XSD_INTEGER = XSD_NS + "integer"
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
@@ -174,25 +175,38 @@ def curie(term: Node | str) -> str:
 # --------------------------------------------------------------------------- conversions
 
 
+#: The logger rdflib reports an ill-typed literal on, and the filter that keeps those reports out (made once).
+_QUIET: list[Any] = []
+
+
+def _ill_typed_filter() -> tuple[Any, Any]:
+    """rdflib's term logger and a filter of its "Failed to convert" records, made at first use.
+
+    (:mod:`logging` is imported here, with rdflib's terms: a query printed from plain-data terms needs neither.)
+    """
+    if not _QUIET:
+        import logging
+
+        class IllTypedLiterals(logging.Filter):
+            """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
+
+            def filter(self, record: logging.LogRecord) -> bool:
+                return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+        _QUIET.append((logging.getLogger("rdflib.term"), IllTypedLiterals()))
+    return _QUIET[0]
+
+
 @contextmanager
 def quiet_literals() -> Iterator[None]:
     """While building rdflib terms: no log line (and no traceback) for an ill-typed literal; they are findings.
 
     rdflib also warns (a UserWarning naming its own file) for a boolean outside ``true``, ``false``, ``1``
-    and ``0``; that warning is kept out of what kg prints too. (:mod:`logging` is imported here, with
-    rdflib's terms: a query printed from plain-data terms needs neither.)
+    and ``0``; that warning is kept out of what kg prints too.
     """
-    import logging
     import warnings
 
-    class IllTypedLiterals(logging.Filter):
-        """rdflib logs a traceback for every ill-typed literal it is given; here such literals are data."""
-
-        def filter(self, record: logging.LogRecord) -> bool:
-            return not record.getMessage().startswith("Failed to convert Literal lexical form")
-
-    logger = logging.getLogger("rdflib.term")
-    quiet = IllTypedLiterals()
+    logger, quiet = _ill_typed_filter()
     logger.addFilter(quiet)
     try:
         with warnings.catch_warnings():
@@ -220,8 +234,17 @@ def to_rdflib(term: Any) -> Node:
         datatype = term.datatype.value
         if datatype == XSD_STRING:
             return Literal(term.value)
-        with quiet_literals():
+        if datatype == _XSD_BOOLEAN:  # the one datatype rdflib may also warn about
+            with quiet_literals():
+                return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        # As quiet_literals, without its warnings context (a tenth of the time of reading a file, 800 literals
+        # on the article): no other datatype warns.
+        logger, quiet = _ill_typed_filter()
+        logger.addFilter(quiet)
+        try:
             return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        finally:
+            logger.removeFilter(quiet)
     raise TypeError(f"no rdflib term for {term!r}")
 
 

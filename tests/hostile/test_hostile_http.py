@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg.proxy import StartBudget
+from kg.start_budget import StartBudget
 from kg_serve import start_kg_serve, stop_kg_serve
 
 pytestmark = pytest.mark.server

@@ -258,8 +258,8 @@ def test_a_query_that_crashes_or_outlasts_oxigraph_is_answered_and_the_service_g
         status, body = _get(url + "query", OUTLASTING.encode(), "application/sparql-query")
         assert (status, body) == (504, "the query ran past its time limit of 1 s (kg serve --timeout)")
         assert process.stderr.readline() == (
-            "kg serve: the oxigraph server was stopped: a query went on 5 s past its time limit in it; restarting "
-            "it on the same store\n"
+            "kg serve: the oxigraph server was stopped: a query went on 5 s past kg serve's time limit in it; "
+            "restarting it on the same store\n"
         )
         assert process.stderr.readline().startswith("kg serve: the oxigraph server answers again (")
         assert _get(ask)[0] == 200

@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { checkPolicy, position, queryForm, tokenize } from "../../src/kg/templates/explorer/sparql-policy.js";
-import { ParamError, bindParams, expandIri, findSlots, parseValue, termToSparql } from "../../src/kg/templates/explorer/sparql-params.js";
+import { ParamError, bindParams, expandIri, findSlots, latinDigits, parseValue, termToSparql } from "../../src/kg/templates/explorer/sparql-params.js";
+import { FOLD } from "../../src/kg/templates/explorer/fold-table.js";
 import { capRows, compactIri, resultTable, resultsToCsv, shownColumns } from "../../src/kg/templates/explorer/sparql-results.js";
 import { Engine, SparqlError } from "../../src/kg/templates/explorer/sparql-engine.js";
 import { engineText, problemOf, syntaxOf } from "../../src/kg/templates/explorer/sparql-messages.js";
@@ -79,6 +80,33 @@ test("each parameter type checks its value as kg query does", () => {
   }
   assert.equal(expandIri("<https://example.org/a>"), "https://example.org/a");
   assert.throws(() => expandIri("<https://example.org/a b>"), (e) => e.code === "notAbsoluteIri");
+});
+
+test("a number or date typed on a Persian keyboard is read as kg query reads it", () => {
+  const XSD = "http://www.w3.org/2001/XMLSchema#";
+  assert.deepEqual(parseValue("integer", "۵۰۰۰۰۰۰"), { type: "literal", value: "5000000", datatype: `${XSD}integer` });
+  assert.deepEqual(parseValue("integer", "-٥٠"), { type: "literal", value: "-50", datatype: `${XSD}integer` });
+  assert.deepEqual(parseValue("decimal", "۱٫۵"), { type: "literal", value: "1.5", datatype: `${XSD}decimal` });
+  assert.deepEqual(parseValue("date", "۲۰۲۲-۰۶-۱۹"), { type: "literal", value: "2022-06-19", datatype: `${XSD}date` });
+  assert.throws(() => parseValue("integer", "۱x"), (e) => e.code === "notInteger" && e.value === "۱x"); // as typed
+  assert.throws(() => parseValue("integer", "۱٫۵"), (e) => e.code === "notInteger");
+  // the Arabic script's digits kg.text folds (its table also folds ¹²³ by their compatibility forms), no other
+  const digits = Object.entries(FOLD).filter(([ch, latin]) => /^[0-9]$/u.test(latin) && /\p{Script=Arabic}/u.test(ch));
+  assert.equal(digits.length, 20);
+  for (const [digit, latin] of digits) assert.equal(latinDigits(digit), latin, digit);
+  assert.equal(latinDigits("kgi:x ٫ ۱۴۰۱"), "kgi:x ٫ 1401");
+});
+
+test("a number in groups of three, as the pages show it, is read as kg.sparql.values reads it", () => {
+  const grouped = JSON.parse(readFileSync(new URL("tests/fixtures/query/grouped-number-cases.json", root), "utf-8"));
+  assert.ok(grouped.cases.length >= 15);
+  for (const [type, typed, lexical] of grouped.cases) {
+    if (lexical === null) {
+      assert.throws(() => parseValue(type, typed), (e) => e instanceof ParamError && e.value === typed, `${type} ${typed}`);
+    } else {
+      assert.equal(parseValue(type, typed).value, lexical, `${type} ${typed}`);
+    }
+  }
 });
 
 test("a parameter whose VALUES line was edited away is named, not silently dropped", () => {

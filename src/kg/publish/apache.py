@@ -28,7 +28,8 @@ breaks ties (the page first, then Turtle, JSON-LD, RDF/XML, N-Triples), as on
 reads it. The first matching tier sets ``KG_VARIANT`` (an environment variable
 of the request), which the redirects read. The one difference from ``kg serve``:
 q-values are compared to one decimal place (``0.85`` and ``0.8`` tie), and a
-request that accepts no variant gets the page, not 406. ``Accept-Language`` is
+request that accepts no variant, or whose header is longer than :data:`MAX_HEADER`,
+gets the page, not 406. ``Accept-Language`` is
 read the same way: the Persian page when ``fa`` ranks above ``en`` (or ``*``).
 
 :func:`site_rules` is the static folder's own ``.htaccess``: the media type and
@@ -52,26 +53,32 @@ _DOCUMENTS = r"(ontology|vocabularies|shapes|dataset|data|void)(/[0-9][0-9.]*)?"
 #: The q-value tiers, from the highest: a header's q-values are compared to one decimal place.
 _TIERS = ("1", *(f"0.{d}" for d in range(9, 0, -1)), "0.0")
 #: The parameters of a header's entry other than q (``;charset=utf-8``, ``;profile="…"``).
-_OTHER_PARAMS = r"(?:;\s*+(?!q\s*=)[^;,]*)*"  # possessive: a space is never left to hide "q=" from the lookahead
+_OTHER_PARAMS = r"(?>(?:;\s*+(?!q\s*+=)[^;,]*+)*)"
+#: Headers longer than this are not read: the page (real headers are a few hundred characters).
+MAX_HEADER = 1024
+# Every repetition is possessive (*+) or atomic ((?>…)): a run of spaces, of a parameter's characters, of
+# parameters is taken whole and never given back, so each condition reads a header in one pass. With
+# backtracking, a header of many spaces cost time quadratic in its length (a long Accept header kept Apache's
+# CPU busy for seconds).
 
 
 def _q(tier: str) -> str:
     """A regex of an entry's q parameter in ``tier`` (``1``: q=1 or no q; ``0.0``: above 0, below 0.1)."""
     if tier == "1":
-        return r"(?:;\s*q\s*=\s*1(?:\.0{0,3})?\s*)?"
+        return r"(?:;\s*+q\s*+=\s*+1(?:\.0{0,3})?\s*+)?"
     if tier == "0.0":
-        return r";\s*q\s*=\s*0\.0(?:[1-9][0-9]?|0[1-9])\s*"
-    return rf";\s*q\s*=\s*0\.{tier[-1]}[0-9]{{0,2}}\s*"
+        return r";\s*+q\s*+=\s*+0\.0(?:[1-9][0-9]?|0[1-9])\s*+"
+    return rf";\s*+q\s*+=\s*+0\.{tier[-1]}[0-9]{{0,2}}\s*+"
 
 
 def _entry(ranges: str, tier: str) -> str:
     """A regex of an entry of the header for one of ``ranges`` (a regex alternation) with its q in ``tier``."""
-    return rf"(?:^|,)\s*(?:{ranges})\s*{_OTHER_PARAMS}{_q(tier)}{_OTHER_PARAMS}\s*(?:,|$)"
+    return rf"(?:^|,)\s*+(?:{ranges})\s*+{_OTHER_PARAMS}{_q(tier)}{_OTHER_PARAMS}\s*+(?:,|$)"
 
 
 def _named(ranges: str) -> str:
     """A lookahead: none of ``ranges`` is named in the header (whatever its q)."""
-    return rf"^(?!.*(?:^|,)\s*(?:{ranges})\s*(?:;|,|$))"
+    return rf"^(?!.*(?:^|,)\s*+(?:{ranges})\s*+(?:;|,|$))"
 
 
 def _variant_condition(types: tuple[str, ...], tier: str) -> str:
@@ -90,13 +97,20 @@ def _variant_condition(types: tuple[str, ...], tier: str) -> str:
 
 def _language_condition(tag: str, tier: str) -> str:
     """Whether ``Accept-Language`` gives ``tag`` (a regex: ``fa``, ``en`` or ``*``) a quality in ``tier``."""
-    return _entry(rf"(?:{tag})(?:-[A-Za-z0-9]+)*", tier)
+    return _entry(rf"(?:{tag})(?>(?:-[A-Za-z0-9]++)*)", tier)
 
 
 def _negotiation() -> list[str]:
     """The rules that set ``KG_VARIANT`` (the suffix ``Accept`` asks for) and ``KG_LANGUAGE`` (``fa`` when
     ``Accept-Language`` ranks Persian above English), tier by tier, each set once (the first that matches)."""
-    lines = ["# Content negotiation, tier by tier of q-values (see kg.publish.apache): KG_VARIANT, KG_LANGUAGE"]
+    lines = [
+        "# Content negotiation, tier by tier of q-values (see kg.publish.apache): KG_VARIANT, KG_LANGUAGE.",
+        f"# A header longer than {MAX_HEADER} characters is not read: the page.",
+        f"RewriteCond %{{HTTP_ACCEPT}} ^.{{{MAX_HEADER + 1}}}",
+        "RewriteRule ^ - [E=KG_VARIANT:html]",
+        f"RewriteCond %{{HTTP:Accept-Language}} ^.{{{MAX_HEADER + 1}}}",
+        "RewriteRule ^ - [E=KG_LANGUAGE:en]",
+    ]
     for tier in _TIERS:
         for ext, types in OFFERS.items():
             lines += [

@@ -41,7 +41,7 @@ _LANG_STRING = str(RDF.langString)
 _SUBCLASS = NamedNode(str(RDFS.subClassOf))
 
 
-@dataclass
+@dataclass(eq=False)  # each rule is itself (hashed by identity): the rows made of it are kept by it
 class Rule:
     """What one property shape asks: the property (``inverse`` if the path is ``sh:inversePath``), the values
     it takes, how many (``least``/``most``, None for no bound), its messages, the node shape it belongs to
@@ -67,9 +67,19 @@ def shape_nodes(store: Any) -> frozenset[Any]:
     return frozenset(q.subject for q in store.quads_for_pattern(None, None, None, NamedNode(SHAPES_IRI)))
 
 
-def class_rules(store: Any, cls: str) -> list[Rule]:
+def constrained_paths(store: Any) -> frozenset[str]:
+    """The IRIs a shape's path names (``sh:path``, ``sh:inversePath``): the properties that have rules."""
+    found = set()
+    for predicate in (_SH["path"], _SH["inversePath"]):
+        quads = store.quads_for_pattern(None, predicate, None)
+        found |= {q.object.value for q in quads if isinstance(q.object, NamedNode)}
+    return frozenset(found)
+
+
+def class_rules(store: Any, cls: str, kept: dict[Any, list[Rule]] | None = None) -> list[Rule]:
     """The rules of the node shapes that target ``cls`` or a class above it (``sh:targetClass`` holds for the
-    instances of subclasses too), shape by shape, in order: the class's own shapes first."""
+    instances of subclasses too), shape by shape, in order: the class's own shapes first. ``kept`` keeps each
+    shape's rules for the next class (a site's classes share their shapes: the provenance shape targets 15)."""
     classes, todo = [cls], [cls]
     while todo and len(classes) < limits.PAGE_LIST:
         for above in sorted(_objects(store, NamedNode(todo.pop(0)), _SUBCLASS), key=str):
@@ -77,8 +87,29 @@ def class_rules(store: Any, cls: str) -> list[Rule]:
                 classes.append(above.value)
                 todo.append(above.value)
     shapes = unique(s for c in classes for s in sorted(_subjects(store, _SH["targetClass"], NamedNode(c)), key=str))
-    rules = [rule for shape in shapes for rule in _shape_rules(store, shape)]
+    if kept is None:
+        kept = {}
+    for shape in shapes:
+        if shape not in kept:
+            kept[shape] = _shape_rules(store, shape)
+    rules = [rule for shape in shapes for rule in kept[shape]]
     return list({rule.holder or id(rule): rule for rule in rules}.values())  # a shared property shape once
+
+
+def shape_rules(store: Any, shape: str) -> list[Rule]:
+    """The rules of the shape ``shape`` itself (its own page shows them above its triples): a node shape's, or a
+    named property shape's one rule (``kgsh:label-en``) with the classes of the node shapes that use it."""
+    node = NamedNode(shape)
+    if _one(store, node, _SH["path"]) is not None:
+        users = sorted(_subjects(store, _SH["property"], node), key=str)
+        rule = _rule(store, users[0] if users else node, node)
+        rule.targets, rule.shape = sorted({t for user in users for t in _targets(store, user)}), shape
+        return [rule]
+    if next(iter(store.quads_for_pattern(node, _SH["property"], None)), None) is None and not _literals(
+        store, node, _SH["message"]
+    ):
+        return []
+    return _shape_rules(store, node)
 
 
 def property_rules(store: Any, prop: str) -> list[Rule]:
@@ -215,50 +246,58 @@ def counted(least: int | None, most: int | None) -> tuple[str, dict[str, int]] |
     return None
 
 
-def rule_rows(nodes: Any, rules: Iterable[Rule], lang: str) -> list[dict[str, Markup]]:
+def rule_rows(
+    nodes: Any, rules: Iterable[Rule], lang: str, kept: dict[tuple[Rule, str], dict[str, Markup]] | None = None
+) -> list[dict[str, Markup]]:
     """Each rule as a row of the page's constraints table, in ``lang``: ``property``, ``values``, ``count``,
     ``rule`` (the shape's message in ``lang``, else in another language, tagged), ``on`` (the classes its
-    shape targets, else the shape), each HTML; ``nodes`` (:class:`kg.publish.nodes.Nodes`) shows the terms."""
+    shape targets, else the shape), each HTML; ``nodes`` (:class:`kg.publish.nodes.Nodes`) shows the terms.
+    ``kept`` keeps each rule's row in each language (a shared shape's rules are on many pages)."""
+    if kept is None:
+        kept = {}
+    return [kept[rule, lang] if (rule, lang) in kept else kept.setdefault((rule, lang), _row(nodes, rule, lang))
+            for rule in rules]  # fmt: skip
+
+
+def _row(nodes: Any, rule: Rule, lang: str) -> dict[str, Markup]:
+    """One rule's row (:func:`rule_rows`)."""
 
     def shown(iri: str) -> str:
         return str(nodes.node(NamedNode(iri), lang)["html"])
 
-    rows = []
-    for rule in rules:
-        if rule.path is None:
-            prop = escape(message("publication", "constraint_whole", lang))
-        elif rule.inverse:
-            prop = escape(message("publication", "constraint_inverse", lang, name="\x00")).replace(
-                "\x00", Markup(shown(rule.path))
-            )
-        else:
-            prop = Markup(shown(rule.path))
-        either = escape(message("publication", "constraint_or", lang))
-        sep = message("publication", "list_sep", lang)
-        datatypes = [d for d in unique(rule.datatypes) if not (rule.languages and d == _LANG_STRING)]
-        kinds = [shown(c) for c in unique(rule.classes)] + [shown(d) for d in datatypes]
-        values = [either.join(Markup(k) for k in kinds)] if kinds else []
-        if rule.allowed:
-            listed = sep.join(str(nodes.node(v, lang)["html"]) for v in unique(rule.allowed))
-            values.append(
-                escape(message("publication", "constraint_one_of", lang, values="\x00")).replace("\x00", Markup(listed))
-            )
-        if rule.languages:
-            names = str(either).join(_language(code, lang) for code in unique(rule.languages))
-            values.append(str(escape(message("publication", "constraint_text_in", lang, languages=names))))
-        count = counted(rule.least, rule.most)
-        words = next((m for m in rule.messages if m.language == lang), None) or next(iter(rule.messages), None)
-        said = nodes.node(words, lang)["html"] if words is not None else Markup("")  # IRIs in it as code
-        named = rule.shape.startswith("http")  # a node shape with an IRI (a shape's own page), not a blank node
-        on = [shown(t) for t in rule.targets] or ([shown(rule.shape)] if named else [])
-        rows.append({
-            "property": Markup(prop),
-            "values": Markup(escape(sep).join(Markup(v) for v in values)),
-            "count": Markup(escape(message("publication", count[0], lang, **count[1]))) if count else Markup(""),
-            "rule": said,
-            "on": Markup(escape(message("publication", "list_sep", lang)).join(Markup(o) for o in on)),
-        })  # fmt: skip
-    return rows
+    if rule.path is None:
+        prop = escape(message("publication", "constraint_whole", lang))
+    elif rule.inverse:
+        prop = escape(message("publication", "constraint_inverse", lang, name="\x00")).replace(
+            "\x00", Markup(shown(rule.path))
+        )
+    else:
+        prop = Markup(shown(rule.path))
+    either = escape(message("publication", "constraint_or", lang))
+    sep = message("publication", "list_sep", lang)
+    datatypes = [d for d in unique(rule.datatypes) if not (rule.languages and d == _LANG_STRING)]
+    kinds = [shown(c) for c in unique(rule.classes)] + [shown(d) for d in datatypes]
+    values = [either.join(Markup(k) for k in kinds)] if kinds else []
+    if rule.allowed:
+        listed = sep.join(str(nodes.node(v, lang)["html"]) for v in unique(rule.allowed))
+        values.append(
+            escape(message("publication", "constraint_one_of", lang, values="\x00")).replace("\x00", Markup(listed))
+        )
+    if rule.languages:
+        names = str(either).join(_language(code, lang) for code in unique(rule.languages))
+        values.append(str(escape(message("publication", "constraint_text_in", lang, languages=names))))
+    count = counted(rule.least, rule.most)
+    words = next((m for m in rule.messages if m.language == lang), None) or next(iter(rule.messages), None)
+    said = nodes.node(words, lang)["html"] if words is not None else Markup("")  # IRIs in it as code
+    named = rule.shape.startswith("http")  # a node shape with an IRI (a shape's own page), not a blank node
+    on = [shown(t) for t in rule.targets] or ([shown(rule.shape)] if named else [])
+    return {
+        "property": Markup(prop),
+        "values": Markup(escape(sep).join(Markup(v) for v in values)),
+        "count": Markup(escape(message("publication", count[0], lang, **count[1]))) if count else Markup(""),
+        "rule": said,
+        "on": Markup(escape(message("publication", "list_sep", lang)).join(Markup(o) for o in on)),
+    }
 
 
 def _language(code: str, lang: str) -> str:

@@ -21,7 +21,7 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from typing import Any
 
@@ -33,7 +33,15 @@ from kg.factuality import CUE_KIND, CUE_SCOPE, CUE_WORDS, ROLES
 from kg.i18n import Messages, format_count, other_language
 from kg.namespaces import BASE, KG, OWL, PREFIXES, RDF, RDFS, SKOS, WD
 from kg.publish.conneg import MEDIA_TYPES
-from kg.publish.constraints import class_rules, property_rules, rule_rows, shape_nodes, unique
+from kg.publish.constraints import (
+    class_rules,
+    constrained_paths,
+    property_rules,
+    rule_rows,
+    shape_nodes,
+    shape_rules,
+    unique,
+)
 from kg.publish.nodes import HTML_LISTS, Nodes, natural, prefixed, reader_order
 from kg.publish.paths import RDF_SUFFIXES
 from kg.terms import explorer_fragment, natural_key
@@ -65,8 +73,12 @@ class Renderer(Nodes):
     _uses_kept: tuple[str, int, list[Quad]] | None = field(default=None, repr=False)
     #: What the pages of the last resource made share (:meth:`_kept`): the resource, and what was kept.
     _same: tuple[str, dict[str, Any]] | None = field(default=None, repr=False)
-    #: The nodes of the shapes document (:func:`~kg.publish.constraints.shape_nodes`), read once.
-    _shapes: frozenset[Any] | None = field(default=None, repr=False)
+    #: The nodes of the shapes document and the properties their paths name (:mod:`kg.publish.constraints`),
+    #: read once.
+    _shapes: tuple[frozenset[Any], frozenset[str]] | None = field(default=None, repr=False)
+    #: Each shape's rules and each rule's row in each language, made once: classes share their shapes.
+    _shape_rules: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _rule_rows: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def explorer_link(self, iri: str, lang: str | None = None) -> str:
         page = "explorer.html" if self.static else "explorer"
@@ -159,22 +171,32 @@ class Renderer(Nodes):
             same[1][name] = make()
         return same[1][name]
 
-    def shape_nodes(self) -> frozenset[Any]:
+    def _shape_parts(self) -> tuple[frozenset[Any], frozenset[str]]:
         if self._shapes is None:
-            self._shapes = shape_nodes(self.publication.store)
+            self._shapes = (shape_nodes(self.publication.store), constrained_paths(self.publication.store))
         return self._shapes
+
+    def shape_nodes(self) -> frozenset[Any]:
+        return self._shape_parts()[0]
 
     def _constraints(self, iri: str, types: list[str], lang: str) -> dict[str, Any] | None:
         """What the shapes ask of a class's instances or of a property's values (:mod:`kg.publish.constraints`)."""
-        kind = "class" if _CLASS_TYPES & set(types) else "property"  # a property: any IRI a shape's path names
         store = self.publication.store
-        rules = self._kept(iri, "rules", lambda: (class_rules if kind == "class" else property_rules)(store, iri))
+        if _CLASS_TYPES & set(types):
+            kind, find = "class", partial(class_rules, kept=self._shape_rules)
+        elif NamedNode(iri) in self.shape_nodes():  # a node shape's own page: what it asks, above its triples
+            kind, find = "class", shape_rules
+        elif iri in self._shape_parts()[1]:  # a property: any IRI a shape's path names
+            kind, find = "property", property_rules
+        else:
+            return None
+        rules = self._kept(iri, "rules", lambda: find(store, iri))
         if not rules:
             return None
         shapes = unique(r.shape for r in rules if r.shape.startswith("http"))
         return {
             "kind": kind,
-            "rows": rule_rows(self, rules, lang),
+            "rows": rule_rows(self, rules, lang, self._rule_rows),
             "shapes": [self.node(NamedNode(s), lang) for s in shapes],
         }
 

@@ -32,6 +32,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -47,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from kg import limits
-from kg.errors import OutputError
+from kg.errors import OutputError, UsageError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
@@ -140,8 +141,7 @@ def write_site(
 
     started = time.perf_counter()
     target = check_output(out, directory=True)
-    if not host.startswith(("http://", "https://")) or not host.endswith("/"):
-        raise OutputError(f"--host must be an http(s) URL ending in '/', not {host!r}")
+    check_host(host)
     sources = sources if sources is not None else Sources(data)
     publication = load_publication(sources=sources)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +159,38 @@ def write_site(
         shutil.rmtree(staging, ignore_errors=True)
     seconds = time.perf_counter() - started
     return PublishResult(target, writer.files, writer.bytes, len(publication.resources), seconds, linked=writer.linked)
+
+
+#: The characters a ``--host`` may hold: it is written as it is into Apache's rules (``.htaccess``), where a
+#: space or a quote ends an argument, a line break starts a directive of its own, and ``$N``, ``%N`` are
+#: back-references of a RewriteRule's target; so letters, digits and ``-._~:/[]+,;=`` only (a path with other
+#: characters, or a non-ASCII host name, is given percent-free: punycode, or a plain path).
+_HOST_TEXT = re.compile(r"[A-Za-z0-9\-._~:/\[\]+,;=]+")
+
+
+def check_host(host: str) -> None:
+    """Raise UsageError unless ``host`` is where a static site can be served from: an http(s) URL with a host
+    name, no user, password, query or fragment, whose path (the site's folder) ends in ``/``."""
+    try:
+        parts = urllib.parse.urlsplit(host)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if (
+        parts is None
+        or not port_ok
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or "?" in host
+        or "#" in host
+        or not parts.path.endswith("/")
+        or not _HOST_TEXT.fullmatch(host)
+    ):
+        raise UsageError(
+            "--host must be the http(s) URL of the site's folder, ending in '/', with no user, query or fragment, "
+            f"in letters, digits and -._~:/[]+,;= only (it is written into Apache's rules), not {host!r}"
+        )
 
 
 def _remove_stale_staging(folder: Path) -> None:

@@ -15,8 +15,8 @@ q above 0 (:func:`kg.publish.conneg.accepts_coding`), with
 
 A body the answer streams in parts (a large ``/query`` answer) is compressed part by part, each part
 flushed, so nothing waits for the end. An answer that is already encoded (the explorer, gzipped once
-at its making; the ``.gz`` dumps) passes unchanged but for ``Vary``. A ``HEAD`` gets the headers its
-``GET`` would (Starlette makes the body; the server does not send it).
+at its making; the ``.gz`` dumps) passes unchanged but for ``Vary``; a range (206) passes unchanged.
+A ``HEAD`` gets the headers its ``GET`` would (Starlette makes the body; the server does not send it).
 
 Our own code, not Starlette's ``GZipMiddleware``: that one compresses whenever the header contains the
 letters ``gzip`` (``gzip;q=0`` too) and keeps the identity's ``ETag`` on the gzipped bytes. The gzipped
@@ -157,7 +157,8 @@ class _Answer:
             await self._send(message)
             return
         large = more or len(body) >= MINIMUM or int(found.get("content-length") or 0) >= MINIMUM
-        if not compressible(found.get("content-type", "")) or not large or start["status"] < 200:
+        partial = start["status"] == 206 or "content-range" in found  # a range of the identity's bytes
+        if not compressible(found.get("content-type", "")) or not large or start["status"] < 200 or partial:
             await self._send(start)
             await self._send(message)
             return

@@ -45,7 +45,6 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import os
-import pickle
 import select
 import signal
 import sys
@@ -104,6 +103,8 @@ def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: i
     ``err`` becomes its standard error: what an engine that dies says there (pyoxigraph: "memory
     allocation of N bytes failed" past the ceiling) is read by the parent, never shown on the terminal.
     """
+    import pickle  # only where a child sends its answer: a query run in place sends none
+
     code = 0
     try:
         os.set_blocking(err, False)  # a full pipe loses the rest of the words, never blocks the child
@@ -370,6 +371,8 @@ _EXITING: list[int] = []
 
 def _answer(chunks: list[bytes]) -> tuple[Any, ...] | None:
     """The child's message, or None when it sent nothing or only part of one."""
+    import pickle
+
     try:
         message = pickle.loads(b"".join(chunks)) if chunks else None
     except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError):

@@ -131,7 +131,15 @@ function formValues(q) {
   return values;
 }
 
-const problemOf = (error) => problemText(error, { t, digits, limits: SPARQL.limits });
+/* A parameter as the form names it: its description in the UI's language (isolated), else its variable. */
+function paramName(name) {
+  const q = questionOf(con.question);
+  const p = q ? q.params.find((each) => each.name === name) : null;
+  const label = p && p.description ? p.description[state.lang] || p.description.en : "";
+  return "\u2068" + (label || name) + "\u2069";
+}
+
+const problemOf = (error) => problemText(error, { t, digits, limits: SPARQL.limits, paramName });
 
 export function runConsole() {
   if (con.running) return Promise.resolve();

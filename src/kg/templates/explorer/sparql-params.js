@@ -58,6 +58,10 @@ export function expandIri(text, prefixes = {}) {
   return iri;
 }
 
+// A number written in groups of three digits, as the pages show one: one separator throughout, a comma
+// or the Arabic thousands separator U+066C (kg.sparql.values._GROUPED). "1,5" is no group.
+const GROUPED = /^[+-]?[0-9]{1,3}([,\u066c])[0-9]{3}(?:\1[0-9]{3})*(?:\.[0-9]*)?$/u;
+
 function isValidDate(text) {
   if (!/^\d{4}-\d{2}-\d{2}$/u.test(text)) return false;
   const [y, m, d] = text.split("-").map(Number);
@@ -65,8 +69,35 @@ function isValidDate(text) {
   return y >= 1 && day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
 }
 
+/**
+ * `text` with its Persian (U+06F0-U+06F9) and Arabic-Indic (U+0660-U+0669) digits written 0-9, as
+ * kg.text.latin_digits does (the digits of its folding table: tests/js/sparql.test.mjs checks them).
+ */
+export function latinDigits(text) {
+  return text.replace(/[\u0660-\u0669\u06f0-\u06f9]/gu, (d) => String(d.codePointAt(0) & 0xf));
+}
+
 /** A form value as an RDF term of `type`: `{type: "uri", value}` or `{type: "literal", value, lang?, datatype?}`. */
 export function parseValue(type, text, prefixes = {}) {
+  if (["integer", "decimal", "date"].includes(type)) {
+    // typed on a Persian keyboard: ۱۲ is 12, ۱٫۵ is 1.5 (kg.sparql.values.parse_value)
+    const latin = type === "decimal" ? latinDigits(text).replaceAll("\u066b", ".") : latinDigits(text);
+    if (latin !== text) {
+      try {
+        return parseValue(type, latin, prefixes);
+      } catch (error) {
+        throw error instanceof ParamError ? new ParamError(error.code, text, error.detail) : error;
+      }
+    }
+  }
+  if ((type === "integer" || type === "decimal") && GROUPED.test(text)) {
+    // copied from a page: 5,000,000 is 5000000 (kg.sparql.values.parse_value)
+    try {
+      return parseValue(type, text.replace(/[,\u066c]/gu, ""), prefixes);
+    } catch (error) {
+      throw error instanceof ParamError ? new ParamError(error.code, text, error.detail) : error;
+    }
+  }
   switch (type) {
     case "iri":
       return { type: "uri", value: expandIri(text.trim(), prefixes) };
