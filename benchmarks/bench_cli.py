@@ -34,6 +34,7 @@ asserts a time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import ctypes
 import os
@@ -449,6 +450,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
     become_subreaper()
+    # Bytecode compiled first, as a pip install compiles it: with PYTHONDONTWRITEBYTECODE set (or a read-only
+    # tree) every run would otherwise compile kg's modules again, which no installed kg does.
+    for tree in [Path(__file__).resolve().parents[1], *([args.before] if args.before else [])]:
+        compileall.compile_dir(str(tree / "src"), quiet=1)
     command = "python benchmarks/bench_cli.py " + " ".join(argv if argv is not None else sys.argv[1:])
     load_before = load_line()
     with tempfile.TemporaryDirectory(prefix="kgb") as tmp:
