@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench_cli.py                          # 1 and 1 000 articles, 3 runs; tables on stdout
     python benchmarks/bench_cli.py --sizes 1,1000,10000 --runs 3
     python benchmarks/bench_cli.py --quick                  # 1 article, one run (a smoke test)
+    python benchmarks/bench_cli.py --build 7 --before ../kg-older   # kg build without the site, not queries
 
 Every figure is a whole process, started the way a shell starts it, in the same run of this
 script, interleaved query by query:
@@ -33,6 +34,7 @@ asserts a time.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import ctypes
 import os
@@ -72,6 +74,24 @@ graph = rdflib.Graph()
 for path in sys.argv[2:]:
     graph.parse(path, format="turtle", publicID="{base}")
 rows = list(graph.query(open(sys.argv[1], encoding="utf-8").read()))
+"""
+#: ``kg build --force`` into argv[1] without its static site (the goal's measure: the site is the publication's
+#: lane), the process set up as the ``kg`` command sets up its own.
+BUILD_WITHOUT_SITE = """
+import sys
+import kg.launch
+getattr(kg.launch, "batch_process", lambda: None)()  # an older kg (--before) has none
+import kg.build
+outputs = kg.build.outputs
+kg.build.outputs = lambda sources: [o for o in outputs(sources) if o[1] != "site"]
+kg.build.build(sys.argv[1], force=True)
+"""
+#: A bare rdflib parse of the files given (the build's four inputs).
+RDFLIB_PARSE = """
+import sys, rdflib
+graph = rdflib.Graph()
+for path in sys.argv[1:]:
+    graph.parse(path, format="turtle")
 """
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -384,6 +404,36 @@ def report(results: list[dict[str, Any]], command: str, load_before: str, load_a
     return "\n".join(lines)
 
 
+def measure_build(runs: int, folder: Path, older: Path | None) -> str:
+    """``kg build`` without the static site against a bare rdflib parse of its four inputs, interleaved: a table."""
+    build, parse = folder / "build.py", folder / "parse.py"
+    build.write_text(BUILD_WITHOUT_SITE, encoding="utf-8")
+    parse.write_text(RDFLIB_PARSE, encoding="utf-8")
+    inputs = [ROOT / "ontology" / n for n in ("kg.ttl", "vocabularies.ttl", "shapes.ttl")] + [
+        ROOT / "data" / "article.ttl"
+    ]
+    env = {**os.environ, "KG_NO_CACHE": "1"}
+    old_env = {**env, "PYTHONPATH": str(older.resolve() / "src")} if older is not None else None
+    samples: dict[str, list[dict[str, float]]] = {"before": [], "kg": [], "parse": []}
+    for run in range(runs):
+        if old_env is not None:
+            samples["before"].append(measured([sys.executable, str(build), str(folder / f"old{run}")], old_env, set()))
+        samples["kg"].append(measured([sys.executable, str(build), str(folder / f"new{run}")], env, set()))
+        samples["parse"].append(measured([sys.executable, str(parse), *map(str, inputs)], env, set()))
+    old, new, bare = (_median(samples[k], "cpu") for k in ("before", "kg", "parse"))
+    return "\n".join(
+        [
+            f"### `kg build --force` without the static site against a bare rdflib parse of its four inputs "
+            f"(CPU seconds with children, medians of {runs})",
+            "",
+            "| kg before | kg build without the site | rdflib parse | before / parse | kg / parse |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {fmt(old)} | {fmt(new)} | {fmt(bare)} | {ratio(old, bare)} | {ratio(new, bare)} |",
+            "",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="article counts (default: 1,1000)")
@@ -393,13 +443,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--before", type=Path, help="a source tree of an older kg (e.g. a git worktree): its kg query in a column"
     )
+    parser.add_argument(
+        "--build", type=int, metavar="RUNS", help="measure kg build without the static site (RUNS runs), not queries"
+    )
     args = parser.parse_args(argv)
     sizes = [1] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
     become_subreaper()
+    # Bytecode compiled first, as a pip install compiles it: with PYTHONDONTWRITEBYTECODE set (or a read-only
+    # tree) every run would otherwise compile kg's modules again, which no installed kg does.
+    for tree in [Path(__file__).resolve().parents[1], *([args.before] if args.before else [])]:
+        compileall.compile_dir(str(tree / "src"), quiet=1)
     command = "python benchmarks/bench_cli.py " + " ".join(argv if argv is not None else sys.argv[1:])
     load_before = load_line()
     with tempfile.TemporaryDirectory(prefix="kgb") as tmp:
+        if args.build:
+            table = measure_build(args.build, Path(tmp), args.before)
+            print(f"Command: `{command.strip()}`\n\nMachine load: {load_before} before, {load_line()} after.\n")
+            print(table)
+            return 0
         results = [measure_size(size, runs, Path(tmp), min(runs, args.rdflib_runs), args.before) for size in sizes]
     print(report(results, command.strip(), load_before, load_line()))
     return 0

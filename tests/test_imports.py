@@ -278,6 +278,30 @@ def test_an_export_of_a_triple_format_imports_no_rdflib(tmp_path):
     assert (done.returncode, done.stdout.splitlines()[-1]) == (0, f"{[0] * 5} False True"), done.stderr
 
 
+def test_a_query_whose_table_is_persian_imports_no_wcwidth():
+    """A cold ``kg query`` whose table holds Persian, English and the isolates around each cell measures
+    their columns without importing wcwidth (its import was about 0.8 of the whole cold query of pyoxigraph):
+    kg.sparql.tables knows wcwidth's widths of those scripts; a character outside them imports it."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from kg.cli import main\n"
+        "runs = [['cq14-as-written-vs-corrected', '--lang', 'fa'], ['cq01-agreements-and-parties', '--lang', 'fa']]\n"
+        "runs += [['cq04-statements-by-speaker', '--width', '60'], ['cq24-inventory', '--lang=fa', '--width=50']]\n"
+        "codes = []\n"
+        "for run in runs:\n"
+        "    with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
+        "        codes.append(main(['query', *run, '--no-cache']))\n"
+        "print(codes, 'wcwidth' in sys.modules)\n"
+        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
+        "    main(['query', '-e', 'SELECT (\"\u6771\u4eac\" AS ?city) {}', '--no-cache'])\n"
+        "print('wcwidth' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, cwd=SRC.parents[1]
+    )
+    assert (done.returncode, done.stdout) == (0, f"{[0] * 4} False\nTrue\n"), done.stderr
+
+
 def test_a_query_in_plain_ascii_makes_no_dataclass():
     """A cold ``kg query`` whose table is plain ASCII imports neither dataclasses nor inspect (with ast and dis):
     their import and the sixteen classes made with them were a fifth of its instructions. A table cut to a width

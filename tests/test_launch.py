@@ -89,9 +89,10 @@ def test_other_commands_go_straight_to_the_cli(calls, monkeypatch, argv):
     assert calls["asked"] == calls["started"] == calls["own"] == [] and calls["ran"] == [list(argv)]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def thresholds():
-    """The collector's thresholds of this test process, set to CPython's defaults and given back afterwards."""
+    """The collector's thresholds of this test process, set to CPython's defaults and given back afterwards
+    (launch.main sets a command's: never left on the test process)."""
     saved = gc.get_threshold()
     gc.set_threshold(700, 10, 10)
     yield
@@ -231,3 +232,24 @@ def test_a_real_cold_query_answers_as_in_process(tmp_path, capsys):
     )
     assert main([*argv, "--no-cache"]) == done.returncode == 0
     assert capsys.readouterr().out == done.stdout and done.stderr == ""
+
+
+def test_without_a_process_of_its_own_the_query_runs_here(calls, monkeypatch):
+    """No fork to be had (too many processes): kg query runs as a library call does, its query forked then."""
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.undo()  # the real query_process, with a fork that fails
+    monkeypatch.setattr(warm, "answer", lambda argv: None)
+    monkeypatch.setattr(warm, "start", lambda argv: calls["started"].append(argv))
+    monkeypatch.setattr("kg.cli.main", lambda argv: calls["ran"].append(argv) or 1)
+    monkeypatch.setattr(os, "fork", no_fork)
+    opened = _open_files()
+    assert kg(monkeypatch, "query", "cq01") == 1
+    assert calls["ran"] == calls["started"] == [["query", "cq01"]]
+    assert _open_files() == opened, "the pipes made for it are closed"
+
+
+def _open_files() -> int:
+    return sum(1 for _ in Path("/proc/self/fd").iterdir())

@@ -170,3 +170,15 @@ def test_a_shape_s_own_page_has_its_rules_a_property_shape_one_rule_with_the_cla
     assert (label.languages, label.least, label.most) == (["en"], 1, 1)
     assert label.targets == [KG + "City", KG + "Place"] and label.shape == BASE + "shapes#label-en"
     assert shape_rules(store, BASE + "shapes#english") == []  # a value shape with nothing of its own to say
+
+
+@pytest.mark.parametrize(
+    ("shape", "lang", "name"),
+    [("CityShape", "en", "the shape of city"), ("CityShape", "fa", "شکل شهر"), ("PersonShape", "fa", "شکل شخص")],
+)
+def test_a_node_shape_of_one_class_is_named_as_that_class_s_shape(store, shape, lang, name):
+    """A shape has no label: pages named it kgsh:CityShape (on a Persian page too); a shape of one class is named
+    by it. One of several classes keeps its prefixed name."""
+    publication = Publication(store, datetime(2022, 6, 19, tzinfo=UTC))
+    assert publication.name(BASE + "shapes#" + shape, lang) == name
+    assert publication.known_name(BASE + "shapes#label-en", lang) is None

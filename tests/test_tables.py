@@ -304,3 +304,31 @@ def test_cutting_a_cell_looks_at_no_more_characters_than_it_can_show(monkeypatch
     assert cut.endswith("…") and _width(cut) <= limit
     assert text.startswith(cut[:-1])
     assert len(looked) <= 2 * (limit + 2)
+
+
+def test_the_widths_known_without_wcwidth_are_wcwidths_own():
+    """Every code point of the ranges the tables measure without importing wcwidth has the width the installed
+    wcwidth gives it (regenerate the ranges from wcwidth if a new version changes one)."""
+    from wcwidth import wcwidth
+
+    checked = 0
+    for low, high in tables._KNOWN_WIDTH:
+        for code in range(low, high + 1):
+            assert tables._Widths()[chr(code)] == max(wcwidth(chr(code)), 0), hex(code)
+            checked += 1
+    assert checked > 1900
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("قزاقستان", 8),
+        ("رئیس\u200cجمهور", 9),  # ZWNJ: no column
+        ("\u2067قَزاقِستان\u2069", 8),  # isolates and diacritics: none
+        ("«۵٬۰۰۰٬۰۰۰» – Kazakhstan’s", 26),
+        ("東京", 4),  # outside the known ranges: asked of wcwidth, two columns each
+        ("e\u0301", 1),
+    ],
+)
+def test_terminal_columns_of_text_in_the_tables_scripts(text, columns):
+    assert tables._width(text) == columns

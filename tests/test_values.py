@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,20 @@ def test_a_number_or_date_typed_in_persian_digits_is_read_as_the_xsd_value(kind,
     user input is read tolerant of digits, and the literal is written in XSD's digits."""
     value = unpack_term(parse_value(kind, typed))
     assert str(value) == lexical and value.datatype == XSD[kind]
+
+
+GROUPED = json.loads((Path(__file__).parent / "fixtures/query/grouped-number-cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("kind", "typed", "lexical"), GROUPED["cases"])
+def test_a_number_in_groups_of_three_as_the_pages_show_it_is_read_or_refused(kind, typed, lexical):
+    # the same cases as the pages' script (tests/js/sparql.test.mjs)
+    if lexical is None:
+        with pytest.raises(QueryError) as caught:
+            parse_value(kind, typed)
+        assert repr(typed) in str(caught.value)
+    else:
+        assert parse_value(kind, typed)[1] == lexical
 
 
 def test_an_undeclared_value_in_persian_digits_is_a_number():

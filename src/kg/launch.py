@@ -14,7 +14,7 @@ when it died in its query (past its memory ceiling, or the engine crashed).
 Why: the query's own child used to be forked once the store was loaded, and a
 fork costs in proportion to what the process holds (its page tables,
 copy-on-write faults in both processes, tearing down the copy): 10 to 15 ms on
-the article, 30 to 60 ms at 1 000 synthetic articles, measured with children's
+the article, 35 to 70 ms at 1 000 synthetic articles, measured with children's
 CPU counted (BENCHMARKS.md). Forked before the imports, the process is 10 MB.
 """
 
@@ -57,9 +57,10 @@ def main() -> int:
         if code is not None:
             return code
     local = query and not any(a in _NOT_LOCAL or a.startswith("--endpoint=") for a in argv)
-    if local and sys.platform.startswith("linux") and hasattr(os, "fork"):
-        code = query_process(argv)
-    else:
+    own = query_process(argv) if local and sys.platform.startswith("linux") and hasattr(os, "fork") else None
+    if own is not None:
+        code = own
+    else:  # not a local query, or no process of its own could be made: here (its query forked, as a library call's)
         from kg.cli import main as run
 
         code = run(argv)
@@ -68,8 +69,9 @@ def main() -> int:
     return code
 
 
-def query_process(argv: list[str]) -> int:
-    """``kg ARGV`` (a local query) in a process of its own that is also its query's limited process; its exit code.
+def query_process(argv: list[str]) -> int | None:
+    """``kg ARGV`` (a local query) in a process of its own that is also its query's limited process; its exit code,
+    or None when the system made no such process (no pipe or fork: too many processes or open files).
 
     What the process cannot say once it is dead (it died in its query: past its memory ceiling, or a
     crash of the engine) this one says, as a cold query always did, from the words the process left
@@ -77,10 +79,17 @@ def query_process(argv: list[str]) -> int:
     standard error. A process killed outside its query takes this one the same way; this one killed, the
     process is killed too (``PR_SET_PDEATHSIG``). Ctrl-C reaches both: the query's process says so.
     """
-    words_read, words_write = os.pipe()
-    engine_read, engine_write = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    made: list[int] = []
+    try:
+        made += os.pipe()
+        made += os.pipe()
+        pid = os.fork()
+    except OSError:
+        for fd in made:
+            os.close(fd)
+        return None
+    words_read, words_write, engine_read, engine_write = made
     if pid == 0:  # never returns
         os.close(words_read)
         os.close(engine_read)
@@ -145,9 +154,5 @@ def _run(argv: list[str], parent: int, words: int, engine_err: int) -> None:
         traceback.print_exc()
         code = 1
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
+        warm.flush_standard_streams()
         os._exit(code)

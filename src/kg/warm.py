@@ -251,6 +251,16 @@ def _stream(stream: Any) -> list[str]:
     return [getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"]
 
 
+def flush_standard_streams() -> None:
+    """Write out what this process's stdout and stderr hold, before another process writes to the same
+    descriptors or this one ends with ``os._exit`` (which flushes nothing); a closed or broken stream is let be."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
 _ASKED: list[bool] = []  # answer() asks once a process
 
 
@@ -264,11 +274,7 @@ def answer(argv: Sequence[str]) -> int | None:
     if sock is None:
         return None
     try:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
+        flush_standard_streams()
         request = {
             "op": "run",
             "argv": list(argv),

@@ -36,6 +36,7 @@ from kg.warm import (
     died_in_query,
     encode,
     fingerprint,
+    flush_standard_streams,
     private_dir,
     query_in_place,
     read_words,
@@ -377,9 +378,7 @@ def _work(message: dict[str, Any], fds: list[int], conn: socket.socket, words: i
             code = main(message["argv"])
         except SystemExit as exc:  # argparse's usage errors and --help
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+        flush_standard_streams()
     except BaseException:  # noqa: BLE001 - never return into the warm process's loop
         code = 70
     finally:

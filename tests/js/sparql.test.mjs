@@ -97,6 +97,18 @@ test("a number or date typed on a Persian keyboard is read as kg query reads it"
   assert.equal(latinDigits("kgi:x ٫ ۱۴۰۱"), "kgi:x ٫ 1401");
 });
 
+test("a number in groups of three, as the pages show it, is read as kg.sparql.values reads it", () => {
+  const grouped = JSON.parse(readFileSync(new URL("tests/fixtures/query/grouped-number-cases.json", root), "utf-8"));
+  assert.ok(grouped.cases.length >= 15);
+  for (const [type, typed, lexical] of grouped.cases) {
+    if (lexical === null) {
+      assert.throws(() => parseValue(type, typed), (e) => e instanceof ParamError && e.value === typed, `${type} ${typed}`);
+    } else {
+      assert.equal(parseValue(type, typed).value, lexical, `${type} ${typed}`);
+    }
+  }
+});
+
 test("a parameter whose VALUES line was edited away is named, not silently dropped", () => {
   const edited = CQ04.replace("VALUES ?speaker { kgi:ebrahim-raisi }", "");
   assert.throws(() => bindParams(edited, CQ04_PARAMS, { speaker: "kgi:iran" }), (e) => e.code === "noSlot" && e.param === "speaker");

@@ -63,6 +63,7 @@ _TYPE = NamedNode(str(RDF.type))
 _IDENT = NamedNode(str(ITSRDF.taIdentRef))
 _MENTION = NamedNode(str(KG.Mention))
 _SUBCLASS = NamedNode(str(RDFS.subClassOf))
+_TARGET_CLASS = NamedNode("http://www.w3.org/ns/shacl#targetClass")
 #: The version IRIs of a document: the ontology's owl:versionIRI, the dataset's dcterms:hasVersion.
 _VERSIONS = (NamedNode(str(OWL.versionIRI)), NamedNode("http://purl.org/dc/terms/hasVersion"))
 
@@ -200,14 +201,17 @@ class Publication:
         """A name of ``iri`` in ``lang`` that no label gives: the catalogue's name of a standard term or another
         vocabulary's IRI (``owl:sameAs``: «یکسان با», a QUDT unit, a namespace), a version of a document (its
         name and version number), the exports' description graph, a document's hash namespace (the document's
-        name), a mention (the article's words it marks, «…»: its IRI only says where they are); None for none
-        of these."""
+        name), a mention (the article's words it marks, «…»: its IRI only says where they are), a node shape that
+        targets one class (the shape of that class); None for none of these."""
         found = term_label(prefixed(iri), lang)
         if found:
             return found
         quoted = self._anchors.get(iri)
         if quoted is not None:  # a mention: the article's words it marks
             return f"«{quoted}»"
+        shaped = self._shaped.get(iri)
+        if shaped is not None:  # a node shape of one class: its class's shape
+            return message("publication", "shape_of", lang, name=self.name(shaped, lang))
         document = self.documents.get(iri)
         if document is not None and iri.startswith(document + "/"):
             version = digits(iri[len(document) + 1 :], lang)
@@ -298,6 +302,15 @@ class Publication:
                     if values[index] is None:
                         values[index] = quad.object
         return found
+
+    @cached_property
+    def _shaped(self) -> dict[str, str]:
+        """Node shape IRI -> the one class it targets (``sh:targetClass``), for the shapes that target one."""
+        targets: dict[str, list[str]] = defaultdict(list)
+        for quad in self.store.quads_for_pattern(None, _TARGET_CLASS, None):
+            if isinstance(quad.subject, NamedNode) and isinstance(quad.object, NamedNode):
+                targets[quad.subject.value].append(quad.object.value)
+        return {shape: classes[0] for shape, classes in targets.items() if len(set(classes)) == 1}
 
     @cached_property
     def _anchors(self) -> dict[str, str]:

@@ -447,7 +447,7 @@ class _SiteEnvironment(Environment):
     Jinja answers ``value.name`` with the attribute ``name`` if the value has one, else its item ``name``. The
     pages' values are dicts, and a dict has only its type's attributes: for any other name the item is looked
     up at once, with the same answer, instead of after an AttributeError raised and caught inside (a page
-    looks up hundreds; ~10 % of rendering the article's pages).
+    looks up hundreds: ~5 % of the time of the article's 2 548 pages, median of eight rounds in turns).
     """
 
     def getattr(self, obj: Any, attribute: str) -> Any:

@@ -151,17 +151,37 @@ def label_columns(variables: Sequence[str], *, iris: bool = False) -> list[tuple
     return shown
 
 
-class _Widths(dict[str, int]):
-    """Terminal columns of each character met so far, asked of wcwidth once per distinct character.
+#: Code points whose terminal width is known without importing wcwidth: the characters of the graph's
+#: tables (Latin-1 and Latin Extended, combining diacritics, Arabic with its supplements and presentation
+#: forms, general punctuation with ZWNJ and the directional isolates). Each takes one column but those of
+#: :data:`_ZERO_WIDTH`. Both are wcwidth's own answers, copied: importing wcwidth (0.9) costs about 0.8
+#: of a whole cold ``kg query`` of pyoxigraph's, for characters whose widths it only looks up; wcwidth
+#: 0.2.13 to 0.9.5 agree on every one, and tests/test_tables.py checks them against the installed wcwidth.
+_KNOWN_WIDTH = ((0x00A0, 0x036F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0x2000, 0x206F),
+                (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))  # fmt: skip
+_ZERO_WIDTH = ((0x0300, 0x036F), (0x0610, 0x061A), (0x061C, 0x061C), (0x064B, 0x065F), (0x0670, 0x0670),
+               (0x06D6, 0x06DC), (0x06DF, 0x06E4), (0x06E7, 0x06E8), (0x06EA, 0x06ED), (0x08CA, 0x08E1),
+               (0x08E3, 0x08FF), (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x206F), (0xFEFF, 0xFEFF))  # fmt: skip
 
-    wcwidth is imported at the first character that is not printable ASCII (one column each, as
-    :func:`_width` counts them) nor the ellipsis that ends a cut cell (one column, wcwidth's answer too):
-    its import takes about 17 ms, more than a warm ``kg query`` of an English table costs in all.
+
+def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+class _Widths(dict[str, int]):
+    """Terminal columns of each character met so far, each found once per distinct character.
+
+    Printable ASCII is one column (as :func:`_width` counts it); a character of :data:`_KNOWN_WIDTH` is
+    one column or none (:data:`_ZERO_WIDTH`), as wcwidth says; any other is asked of wcwidth, imported
+    then (about 17 ms on this machine's idle cores: more than a warm ``kg query`` of a table costs in all).
     """
 
     def __missing__(self, char: str) -> int:
+        code = ord(char)
         if char.isascii() and char.isprintable():
             width = 1
+        elif _within(code, _KNOWN_WIDTH):
+            width = 0 if _within(code, _ZERO_WIDTH) else 1
         else:
             from wcwidth import wcwidth
 

@@ -32,6 +32,9 @@ IRI_CHARS = re.compile(r'^[^<>"{}|^`\\\x00-\x20]*$')
 _LANG_TAG = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+#: A number written in groups of three digits, as the pages show one (5,000,000; ۵٬۰۰۰٬۰۰۰ once its digits are
+#: read): one separator throughout, a comma or the Arabic thousands separator U+066C. ``1,5`` is no group.
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}([,\u066c])[0-9]{3}(?:\1[0-9]{3})*(?:\.[0-9]*)?$")
 _KIND_WORDS = {"integer": "an integer", "decimal": "a decimal number", "date": "a date (YYYY-MM-DD)"}
 _PREFIXED = re.compile(r"^([^\W\d_][\w.-]*)?:([\w\-.:%/~]*)$")
 _XSD = PREFIXES["xsd"]
@@ -72,6 +75,8 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
 
     >>> parse_value("integer", "012")
     ('l', '12', 'http://www.w3.org/2001/XMLSchema#integer', None)
+    >>> parse_value("integer", "۵٬۰۰۰٬۰۰۰")[1], parse_value("decimal", "1,234.5")[1]
+    ('5000000', '1234.5')
     >>> parse_value("langstring", "قزاقستان@fa")
     ('l', 'قزاقستان', None, 'fa')
     """
@@ -93,6 +98,11 @@ def parse_value(kind: str, text: str, prefixes: Mapping[str, str] | None = None)
                 return parse_value(kind, text, prefixes)
             except QueryError:
                 raise QueryError(f"{written!r} is not {_KIND_WORDS[kind]}") from None
+    if kind in ("integer", "decimal") and _GROUPED.match(text):  # copied from a page: 5,000,000 is 5000000
+        try:
+            return parse_value(kind, text.replace(",", "").replace("\u066c", ""), prefixes)
+        except QueryError:
+            raise QueryError(f"{text!r} is not {_KIND_WORDS[kind]}") from None
     if kind == "integer":
         if not _INTEGER.match(text):
             raise QueryError(f"{text!r} is not an integer")

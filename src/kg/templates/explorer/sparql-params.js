@@ -58,6 +58,10 @@ export function expandIri(text, prefixes = {}) {
   return iri;
 }
 
+// A number written in groups of three digits, as the pages show one: one separator throughout, a comma
+// or the Arabic thousands separator U+066C (kg.sparql.values._GROUPED). "1,5" is no group.
+const GROUPED = /^[+-]?[0-9]{1,3}([,\u066c])[0-9]{3}(?:\1[0-9]{3})*(?:\.[0-9]*)?$/u;
+
 function isValidDate(text) {
   if (!/^\d{4}-\d{2}-\d{2}$/u.test(text)) return false;
   const [y, m, d] = text.split("-").map(Number);
@@ -84,6 +88,14 @@ export function parseValue(type, text, prefixes = {}) {
       } catch (error) {
         throw error instanceof ParamError ? new ParamError(error.code, text, error.detail) : error;
       }
+    }
+  }
+  if ((type === "integer" || type === "decimal") && GROUPED.test(text)) {
+    // copied from a page: 5,000,000 is 5000000 (kg.sparql.values.parse_value)
+    try {
+      return parseValue(type, text.replace(/[,\u066c]/gu, ""), prefixes);
+    } catch (error) {
+      throw error instanceof ParamError ? new ParamError(error.code, text, error.detail) : error;
     }
   }
   switch (type) {
