@@ -61,11 +61,31 @@ def _session_scratch() -> None:
     if "PYTEST_DEBUG_TEMPROOT" not in os.environ:
         os.environ["PYTEST_DEBUG_TEMPROOT"] = _scratch_root()
     if sys.dont_write_bytecode and not sys.pycache_prefix:
-        folder = tempfile.mkdtemp(prefix="kg-tests-bytecode-", dir=os.environ["PYTEST_DEBUG_TEMPROOT"])
+        root = os.environ["PYTEST_DEBUG_TEMPROOT"]
+        _remove_stale_bytecode(root)
+        folder = tempfile.mkdtemp(prefix=f"{BYTECODE_PREFIX}{os.getpid()}-", dir=root)
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = folder
         sys.dont_write_bytecode = False
+
+
+#: The name of a run's bytecode folder (its process id follows).
+BYTECODE_PREFIX = "kg-tests-bytecode-"
+
+
+def _remove_stale_bytecode(root: str) -> None:
+    """The bytecode folders of runs whose process is gone (killed before its exit handlers ran)."""
+    for folder in Path(root).glob(f"{BYTECODE_PREFIX}*-*"):
+        pid = folder.name[len(BYTECODE_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive, another user's
+            pass
 
 
 _session_scratch()
