@@ -230,26 +230,41 @@ def test_the_exemptions_name_real_modules():
     assert [name for name in NO_TEST_FILE if not (SRC / name).is_file()] == []
 
 
+#: The head of a fresh interpreter's script: ``quiet(argv)`` runs ``kg ARGV`` in it, output thrown away, and
+#: gives its exit code.
+_QUIET_KG = (
+    "import contextlib, io, sys\n"
+    "from kg.cli import main\n"
+    "def quiet(argv):\n"
+    "    with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
+    "        return main(argv)\n"
+)
+
+
+def _cold(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``code`` (after :data:`_QUIET_KG`) run by a new interpreter in the project's folder: what a cold ``kg``
+    imports, with nothing imported before it."""
+    return subprocess.run(
+        [sys.executable, "-c", _QUIET_KG + code, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=SRC.parents[1],
+    )
+
+
 def test_a_query_printed_as_rows_imports_no_rdflib():
     """A cold ``kg query`` (a library query, a file, ``-e``, parameters, every rows format) runs on pyoxigraph
     and prints from plain-data terms: rdflib (about 0.12 s to import) is not loaded; a graph answer loads it."""
-    code = (
-        "import contextlib, io, sys\n"
-        "from kg.cli import main\n"
+    done = _cold(
         "runs = [['cq01-agreements-and-parties', '--format', f] for f in ('table', 'csv', 'tsv', 'json', 'md')]\n"
         "runs += [['cq08-trade-figures', '--param', 'lang=fa', '--lang', 'fa'], ['queries/cq03-people-and-posts.rq'],\n"
         "         ['-e', 'ASK { ?s ?p ?o }'], ['cq17-organisations-of-a-country', '--param', 'country=kgi:iran']]\n"
-        "codes = []\n"
-        "for run in runs:\n"
-        "    with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
-        "        codes.append(main(['query', *run, '--no-cache']))\n"
+        "codes = [quiet(['query', *run, '--no-cache']) for run in runs]\n"
         "before = 'rdflib' in sys.modules\n"
-        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
-        "    codes.append(main(['query', '-e', 'CONSTRUCT WHERE { ?s a ?c } LIMIT 1', '--no-cache']))\n"
+        "codes.append(quiet(['query', '-e', 'CONSTRUCT WHERE { ?s a ?c } LIMIT 1', '--no-cache']))\n"
         "print(codes, before, 'rdflib' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, cwd=SRC.parents[1]
     )
     assert (done.returncode, done.stdout) == (0, f"{[0] * 10} False True\n"), done.stderr
 
@@ -257,23 +272,14 @@ def test_a_query_printed_as_rows_imports_no_rdflib():
 def test_an_export_of_a_triple_format_imports_no_rdflib(tmp_path):
     """``kg export`` of Turtle, N-Triples, JSON-LD or RDF/XML writes from pyoxigraph stores and terms: rdflib
     (about 0.1 s to import) is not loaded; a dataset format (its VoID description is an rdflib graph) loads it."""
-    code = (
-        "import sys\n"
-        "from kg.cli import main\n"
+    done = _cold(
         "out = sys.argv[1]\n"
         "codes = [main(['export', '--format', f, '--out', f'{out}/kg.{f}'])\n"
         "         for f in ('turtle', 'nt', 'jsonld', 'xml')]\n"
         "before = 'rdflib' in sys.modules\n"
         "codes.append(main(['export', '--format', 'trig', '--out', f'{out}/kg.trig']))\n"
-        "print(codes, before, 'rdflib' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=SRC.parents[1],
+        "print(codes, before, 'rdflib' in sys.modules)\n",
+        str(tmp_path),
     )
     assert (done.returncode, done.stdout.splitlines()[-1]) == (0, f"{[0] * 5} False True"), done.stderr
 
@@ -282,22 +288,13 @@ def test_a_query_whose_table_is_persian_imports_no_wcwidth():
     """A cold ``kg query`` whose table holds Persian, English and the isolates around each cell measures
     their columns without importing wcwidth (its import was about 0.8 of the whole cold query of pyoxigraph):
     kg.sparql.tables knows wcwidth's widths of those scripts; a character outside them imports it."""
-    code = (
-        "import contextlib, io, sys\n"
-        "from kg.cli import main\n"
+    done = _cold(
         "runs = [['cq14-as-written-vs-corrected', '--lang', 'fa'], ['cq01-agreements-and-parties', '--lang', 'fa']]\n"
         "runs += [['cq04-statements-by-speaker', '--width', '60'], ['cq24-inventory', '--lang=fa', '--width=50']]\n"
-        "codes = []\n"
-        "for run in runs:\n"
-        "    with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
-        "        codes.append(main(['query', *run, '--no-cache']))\n"
+        "codes = [quiet(['query', *run, '--no-cache']) for run in runs]\n"
         "print(codes, 'wcwidth' in sys.modules)\n"
-        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
-        "    main(['query', '-e', 'SELECT (\"\u6771\u4eac\" AS ?city) {}', '--no-cache'])\n"
+        "quiet(['query', '-e', 'SELECT (\"\u6771\u4eac\" AS ?city) {}', '--no-cache'])\n"
         "print('wcwidth' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, cwd=SRC.parents[1]
     )
     assert (done.returncode, done.stdout) == (0, f"{[0] * 4} False\nTrue\n"), done.stderr
 
@@ -307,19 +304,11 @@ def test_a_query_in_plain_ascii_makes_no_dataclass():
     their import and the sixteen classes made with them were a fifth of its instructions. A table cut to a width
     asks no width of wcwidth for ASCII cells. (A table with other characters imports wcwidth, which imports
     dataclasses itself.)"""
-    code = (
-        "import contextlib, io, sys\n"
-        "from kg.cli import main\n"
+    done = _cold(
         "runs = [['cq01-agreements-and-parties', '--format', f] for f in ('table', 'csv', 'tsv', 'json', 'md')]\n"
         "runs += [['cq17-organisations-of-a-country', '--param', 'country=kgi:iran'], ['-e', 'ASK { ?s ?p ?o }'],\n"
         "         ['cq01-agreements-and-parties', '--iris', '--show'], ['cq24-inventory', '--width', '40']]\n"
-        "codes = []\n"
-        "for run in runs:\n"
-        "    with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')):\n"
-        "        codes.append(main(['query', *run, '--no-cache']))\n"
+        "codes = [quiet(['query', *run, '--no-cache']) for run in runs]\n"
         "print(codes, [m for m in ('dataclasses', 'inspect', 'ast', 'dis') if m in sys.modules])\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False, cwd=SRC.parents[1]
     )
     assert (done.returncode, done.stdout) == (0, f"{[0] * 9} []\n"), done.stderr
