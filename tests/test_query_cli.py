@@ -116,6 +116,21 @@ def test_the_table_shows_labels_or_prefixed_names(run):
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "named"), [("en", ["label", "same as", "Kazakhstan"]), ("fa", ["برچسب", "یکسان با", "قزاقستان"])]
+)
+def test_the_table_names_a_standard_term_in_the_language_asked_for(run, lang, named):
+    """A standard property or class in a table cell is named as the site names it (rdfs:label is «برچسب» in
+    Persian, "label" in English), the graph's own IRIs by their labels; the prefixed name with --iris."""
+    text = "SELECT ?property WHERE { VALUES ?property { rdfs:label owl:sameAs kgi:kazakhstan } }"
+    code, out, _ = run("query", "-e", text, "--lang", lang, "--no-cache")
+    assert code == ExitCode.OK
+    cells = [line.strip().strip("\u2067\u2066\u2069") for line in out.splitlines()[2:-1]]
+    assert cells == named
+    code, out, _ = run("query", "-e", text, "--lang", lang, "--iris", "--no-cache")
+    assert [line.strip() for line in out.splitlines()[2:-1]] == ["rdfs:label", "owl:sameAs", "kgi:kazakhstan"]
+
+
 def test_the_table_isolates_and_right_aligns_persian(run):
     code, out, _ = run(*on_fixture("query", AGREEMENTS, "--lang", "fa", "--param", "country=kgi:iran"))
     assert code == ExitCode.OK

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import KgError, QueryError, QueryMemoryLimit, QueryTimeout, UsageError
 from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
+from kg.namespaces import BASE, PREFIXES
 from kg.sparql.engines import Engine, Outcome, PackedOutcome, as_graph, open_engine, packed_solutions, unpack_outcome
 from kg.sparql.files import list_queries, load_query
 from kg.sparql.policy import check_policy
@@ -47,6 +48,11 @@ def prepare_query(query: Query, params: Mapping[str, Any] | None = None, *, lang
         if param is None or value != param.default:
             changed[name] = value
     return prepare(query, changed)
+
+
+#: The graph's own namespaces and Wikidata's, whose IRIs have labels in the data or none: only a table's other
+#: IRIs are looked up among the catalogue's names of standard terms.
+_OWN = (BASE, PREFIXES["wd"])
 
 
 def run_query(
@@ -112,7 +118,16 @@ def run_query(
         result = Result(query, outcome.kind, outcome.variables, outcome.rows, outcome.boolean, graph, **done)
     if labels and result.kind == "bindings":
         iris = {t[1] for row in result.packed_rows for t in row.values() if t[0] == "i"}
-        result.labels = engine.labels(sorted(iris), lang or "en") if iris else {}
+        found = engine.labels(sorted(iris), lang or "en") if iris else {}
+        standard = [iri for iri in iris if iri not in found and not iri.startswith(_OWN)]
+        if standard:  # a standard term (rdfs:label) by its name in the catalogue, as the site's pages name it
+            from kg.i18n import term_label
+
+            for iri in standard:
+                name = term_label(prefixed(iri), lang or "en")
+                if name:
+                    found[iri] = name
+        result.labels = found
     return result
 
 
