@@ -123,6 +123,9 @@ SERVE_READ_BODIES = 64 * 1024 * 1024
 SERVE_BUFFER = 1024 * 1024
 #: Bytes of complete answers ``kg serve`` keeps to answer the same request again (its store is read-only).
 SERVE_CACHE_BYTES = 32 * 1024 * 1024
+#: Bytes of gzipped pages and documents ``kg serve`` keeps by their ETag, so a page is compressed once, not
+#: once per request (:mod:`kg.site.compress`); a body over an eighth of it is compressed each time.
+SERVE_GZIP_BYTES = 32 * 1024 * 1024
 #: Queries ``kg serve`` starts on its Oxigraph within one time limit, at most: Oxigraph's server keeps one
 #: sleeping thread per query for the whole limit (some 30 KB each), and a flood of them exhausts the
 #: machine's process ids; no more than a quarter of those are taken (:func:`kg.start_budget.start_budget`).

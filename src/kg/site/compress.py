@@ -21,7 +21,7 @@ A ``HEAD`` gets the headers its ``GET`` would (Starlette makes the body; the ser
 Our own code, not Starlette's ``GZipMiddleware``: that one compresses whenever the header contains the
 letters ``gzip`` (``gzip;q=0`` too) and keeps the identity's ``ETag`` on the gzipped bytes. The gzipped
 bodies of answers with an ``ETag`` (the site's pages and documents, made once per process) are kept, up
-to :data:`KEPT_BYTES`, so a page is compressed once, not once per request.
+to :data:`kg.limits.SERVE_GZIP_BYTES`, so a page is compressed once, not once per request.
 """
 
 from __future__ import annotations
@@ -33,14 +33,13 @@ from typing import Any
 
 import anyio.to_thread
 
+from kg.limits import SERVE_GZIP_BYTES
 from kg.publish.conneg import accepts_coding
 
 #: Bodies smaller than this are sent as they are: gzip's header and the work are not worth it.
 MINIMUM = 1024
 #: Bodies at least this large are compressed in a worker thread, so the event loop keeps answering.
 THREAD_MINIMUM = 256 * 1024
-#: The gzipped bodies kept by ETag, in bytes at most.
-KEPT_BYTES = 32 * 1024 * 1024
 #: The level: 6, zlib's default, nearly 9's size at a third of its time.
 LEVEL = 6
 #: Media types compressed (text/* always); the others (images, gzip, zip) are compressed already or binary.
@@ -114,11 +113,11 @@ class Compressed:
         return found
 
     def keep(self, etag: str, body: bytes) -> None:
-        if len(body) > KEPT_BYTES // 8 or etag in self._kept:
+        if len(body) > SERVE_GZIP_BYTES // 8 or etag in self._kept:
             return
         self._kept[etag] = body
         self._kept_bytes += len(body)
-        while self._kept_bytes > KEPT_BYTES:
+        while self._kept_bytes > SERVE_GZIP_BYTES:
             _, dropped = self._kept.popitem(last=False)
             self._kept_bytes -= len(dropped)
 
