@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from kg.publish.apache import MAX_HEADER, site_rules, w3id_rules
+from kg.limits import W3ID_MAX_HEADER
+from kg.publish.apache import site_rules, w3id_rules
 from kg.publish.conneg import MEDIA_TYPES
 
 HOST = "https://example.org/kg/"
@@ -189,11 +190,11 @@ def test_the_static_host_serves_every_suffix_with_its_media_type_and_charset():
 
 def test_a_header_longer_than_the_rules_read_gets_the_page():
     rules = w3id_rules(HOST)
-    long = "text/turtle" + " " * MAX_HEADER + ", x/y"  # a header no client sends: not read at all
+    long = "text/turtle" + " " * W3ID_MAX_HEADER + ", x/y"  # a header no client sends: not read at all
     assert rewrite(rules, "id/kazakhstan", {"Accept": long}) == (303, f"{HOST}id/kazakhstan.html")
     short = "text/turtle" + " " * 900 + ", x/y"
     assert rewrite(rules, "id/kazakhstan", {"Accept": short}) == (303, f"{HOST}id/kazakhstan.ttl")
-    persian = "fa" + " " * MAX_HEADER + ", de"
+    persian = "fa" + " " * W3ID_MAX_HEADER + ", de"
     assert rewrite(rules, "ontology", {"Accept-Language": persian}) == (302, f"{HOST}ontology.html")
 
 

@@ -172,6 +172,10 @@ SHOWN_PROBLEMS = 20
 NODE_BUDGET = 1000
 #: The largest page ``kg explore`` writes: a view whose page is larger keeps fewer nodes (the most central).
 MAX_HTML_BYTES = 3 * 1024 * 1024
+#: Characters of an ``Accept`` or ``Accept-Language`` header the published w3id rules read
+#: (:func:`kg.publish.apache.w3id_rules`): a longer one gets the page (real headers are a few hundred
+#: characters), so no header makes Apache's regular expressions work for long.
+W3ID_MAX_HEADER = 1024
 #: With ``--focus``: how many steps around the entity are drawn (``--hops K``).
 FOCUS_HOPS = 2
 #: Rows kept per library question in the explorer page (a question over a big corpus could return thousands).

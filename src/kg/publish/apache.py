@@ -28,7 +28,7 @@ breaks ties (the page first, then Turtle, JSON-LD, RDF/XML, N-Triples), as on
 reads it. The first matching tier sets ``KG_VARIANT`` (an environment variable
 of the request), which the redirects read. The one difference from ``kg serve``:
 q-values are compared to one decimal place (``0.85`` and ``0.8`` tie), and a
-request that accepts no variant, or whose header is longer than :data:`MAX_HEADER`,
+request that accepts no variant, or whose header is longer than :data:`kg.limits.W3ID_MAX_HEADER`,
 gets the page, not 406. ``Accept-Language`` is
 read the same way: the Persian page when ``fa`` ranks above ``en`` (or ``*``).
 
@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 
+from kg.limits import W3ID_MAX_HEADER
 from kg.namespaces import BASE
 from kg.publish.conneg import MEDIA_TYPES, OFFERS
 
@@ -54,8 +55,6 @@ _DOCUMENTS = r"(ontology|vocabularies|shapes|dataset|data|void)(/[0-9][0-9.]*)?"
 _TIERS = ("1", *(f"0.{d}" for d in range(9, 0, -1)), "0.0")
 #: The parameters of a header's entry other than q (``;charset=utf-8``, ``;profile="…"``).
 _OTHER_PARAMS = r"(?>(?:;\s*+(?!q\s*+=)[^;,]*+)*)"
-#: Headers longer than this are not read: the page (real headers are a few hundred characters).
-MAX_HEADER = 1024
 # Every repetition is possessive (*+) or atomic ((?>…)): a run of spaces, of a parameter's characters, of
 # parameters is taken whole and never given back, so each condition reads a header in one pass. With
 # backtracking, a header of many spaces cost time quadratic in its length (a long Accept header kept Apache's
@@ -105,10 +104,10 @@ def _negotiation() -> list[str]:
     ``Accept-Language`` ranks Persian above English), tier by tier, each set once (the first that matches)."""
     lines = [
         "# Content negotiation, tier by tier of q-values (see kg.publish.apache): KG_VARIANT, KG_LANGUAGE.",
-        f"# A header longer than {MAX_HEADER} characters is not read: the page.",
-        f"RewriteCond %{{HTTP_ACCEPT}} ^.{{{MAX_HEADER + 1}}}",
+        f"# A header longer than {W3ID_MAX_HEADER} characters is not read: the page.",
+        f"RewriteCond %{{HTTP_ACCEPT}} ^.{{{W3ID_MAX_HEADER + 1}}}",
         "RewriteRule ^ - [E=KG_VARIANT:html]",
-        f"RewriteCond %{{HTTP:Accept-Language}} ^.{{{MAX_HEADER + 1}}}",
+        f"RewriteCond %{{HTTP:Accept-Language}} ^.{{{W3ID_MAX_HEADER + 1}}}",
         "RewriteRule ^ - [E=KG_LANGUAGE:en]",
     ]
     for tier in _TIERS:
