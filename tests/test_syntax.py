@@ -317,3 +317,19 @@ def test_a_name_with_a_zero_width_non_joiner_is_one_token(text, token):
     assert kinds(text) == [token]
     error = syntax_error(f"SELECT * {{ ?s ?p {text} ) }}", len("SELECT * { ?s ?p "))
     assert str(error) == f"1:18: SPARQL syntax error: unexpected {token[1]!r}"
+
+
+def test_the_readings_kept_are_bounded_of_a_long_text_only_the_last():
+    """kg serve reads every request's text: 256 kept readings of 1 MB bodies would have held some 15 GB."""
+    from kg.limits import MAX_CACHED_QUERY_TEXT
+    from kg.sparql import syntax
+
+    long = [f"SELECT * {{ VALUES ?x{k} {{ " + "1 " * (MAX_CACHED_QUERY_TEXT // 2) + "} }" for k in range(3)]
+    shapes = [analyse(text) for text in long]
+    assert all(len(text) > MAX_CACHED_QUERY_TEXT for text in long)
+    assert analyse(long[-1]) is shapes[-1]  # the last long one is kept
+    again = analyse(long[0])
+    assert again is not shapes[0] and again == shapes[0]  # an earlier one is read again, the same
+    assert list(syntax._LAST_LONG) == [long[0]]
+    short = "SELECT * WHERE { ?s ?p ?o }"
+    assert analyse(short) is analyse(short)  # a short text's reading is kept

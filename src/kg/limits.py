@@ -30,6 +30,10 @@ DEFAULT_ENTAILMENT = "rdfs"
 AUTH_SCHEMES = ("auto", "basic", "digest")
 
 # --------------------------------------------------------------------------- queries
+#: Characters of a query text whose reading (tokens, form, groups) is kept for the next use of the same
+#: text, among the last 256 such texts; of a longer text only the last reading is kept
+#: (:func:`kg.sparql.syntax.analyse`: a reading takes some 60 bytes per character).
+MAX_CACHED_QUERY_TEXT = 16 * 1024
 
 #: Seconds a ``kg query`` (and each query of ``kg queries --check``) may run, the whole
 #: exchange with an endpoint included; ``--timeout S``.

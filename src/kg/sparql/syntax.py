@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 
 from kg import resources
 from kg.errors import LoadError, QueryError, QuerySyntaxError
+from kg.limits import MAX_CACHED_QUERY_TEXT
 from kg.namespaces import PREFIXES
 from kg.terms import PackedTerm
 
@@ -258,13 +259,32 @@ class Shape(NamedTuple):
 _MODIFIERS = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
 
 
-@functools.lru_cache(maxsize=256)
 def analyse(text: str) -> Shape:
     """The one reading of a query text's tokens (cached): its form, prefixes, groups, VALUES lines, variables.
 
     Everything kg decides from the text itself (where values go, the form,
     whether rows are ordered, the policy's token check) reads this.
+
+    The readings of the last 256 texts of up to :data:`kg.limits.MAX_CACHED_QUERY_TEXT` characters are
+    kept (every library query is one), of a longer text only the last one's: a reading holds some 60 bytes
+    per character of its text, so 256 of ``kg serve``'s largest bodies (1 MB) would have held 15 GB.
     """
+    if len(text) <= MAX_CACHED_QUERY_TEXT:
+        return _analyse_kept(text)
+    last = _LAST_LONG.get(text)
+    if last is None:
+        last = _analyse(text)
+        _LAST_LONG.clear()  # one at a time (threads may race here: each then keeps its own for a moment)
+        _LAST_LONG[text] = last
+    return last
+
+
+#: The reading of the last text longer than :data:`kg.limits.MAX_CACHED_QUERY_TEXT`, by its text.
+_LAST_LONG: dict[str, Shape] = {}
+
+
+def _analyse(text: str) -> Shape:
+    """:func:`analyse`, uncached."""
     tokens = tuple(tokenize(text))
     declared: dict[str, str] = {}
     i = 0
@@ -335,6 +355,9 @@ def analyse(text: str) -> Shape:
         form, first.start if first else 0, declared, group_at, template, modifiers_at, ordered, tokens,
         tuple(slots), tuple(variables), parents, projections,
     )  # fmt: skip
+
+
+_analyse_kept = functools.lru_cache(maxsize=256)(_analyse)
 
 
 def _slot(tokens: Sequence[Token], at: int, scope: int, top: bool) -> Slot | None:
