@@ -190,7 +190,7 @@ class _Widths(dict[str, int]):
         return width
 
 
-_WIDTHS = _Widths({"…": 1})
+_WIDTHS = _Widths()
 
 
 def _char_width(char: str) -> int:
