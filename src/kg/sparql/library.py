@@ -118,17 +118,23 @@ def run_query(
         result = Result(query, outcome.kind, outcome.variables, outcome.rows, outcome.boolean, graph, **done)
     if labels and result.kind == "bindings":
         iris = {t[1] for row in result.packed_rows for t in row.values() if t[0] == "i"}
-        found = engine.labels(sorted(iris), lang or "en") if iris else {}
-        standard = [iri for iri in iris if iri not in found and not iri.startswith(_OWN)]
-        if standard:  # a standard term (rdfs:label) by its name in the catalogue, as the site's pages name it
-            from kg.i18n import term_label
-
-            for iri in standard:
-                name = term_label(prefixed(iri), lang or "en")
-                if name:
-                    found[iri] = name
-        result.labels = found
+        result.labels = _table_labels(engine, iris, lang or "en")
     return result
+
+
+def _table_labels(engine: Engine, iris: set[str], lang: str) -> dict[str, str]:
+    """The names a table shows for ``iris`` in ``lang``: their labels in the data, else a standard term's
+    name in the catalogue (``rdfs:label`` is «برچسب»), as the site's pages name it."""
+    found = engine.labels(sorted(iris), lang) if iris else {}
+    standard = [iri for iri in iris if iri not in found and not iri.startswith(_OWN)]
+    if standard:
+        from kg.i18n import term_label  # the catalogue, read only when a standard term is shown
+
+        for iri in standard:
+            name = term_label(prefixed(iri), lang)
+            if name:
+                found[iri] = name
+    return found
 
 
 def query(
