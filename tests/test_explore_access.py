@@ -76,8 +76,12 @@ def test_which_agreements_between_whom_who_signed_in_two_taps_and_in_english_axe
 ):
     """The agreements task in each language and on each device. The English page, opened once, also shows the
     first view fitted to a phone and its details as a bottom sheet (first, on the phone), then goes on to the
-    axe-core audits of every view in either language (:func:`axe_finds_no_violation_in_either_language`): each
-    step of a test of its own before, with a page load of its own."""
+    axe-core audits of every view in either language (:func:`axe_finds_no_violation_in_either_language`); the
+    English laptop page then goes back to the network without a selection for the search box and the list of
+    nodes (:func:`search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk`), then to the
+    figures' table for numbers, dates and fields
+    (:func:`numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction`): each step of a test
+    of its own before, with a page load of its own."""
     projection = load_projection()
     visit = open_page(tabs, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone)
     try:
@@ -139,6 +143,15 @@ def test_which_agreements_between_whom_who_signed_in_two_taps_and_in_english_axe
         assert_clean(visit)
         if lang == "en":
             axe_finds_no_violation_in_either_language(visit)
+        if lang == "en" and not phone:
+            # back to the English network's first view without a selection, as the page opened
+            visit.js("() => { kgExplorer.clearSelection(); kgExplorer.setView('network'); kgExplorer.setLang('en'); }")
+            visit.page.click("#reset")
+            search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk(visit)
+            visit.page.fill("#search", "")  # the fields empty, as the page opened
+            visit.js("() => { kgExplorer.clearSelection(); kgExplorer.setView('table:figure'); }")
+            numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction(visit)
+            assert_clean(visit)
     finally:
         visit.close()
 
@@ -209,46 +222,42 @@ def test_the_skip_link_leads_to_the_details_and_the_copy_link_button_copies_the_
         visit.close()
 
 
-def test_search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk(tabs, page_file):
-    visit = open_page(tabs, page_file)
-    try:
-        # the search box announces its options; Escape clears a selection made from it
-        search = visit.page.locator("#search")
-        search.click()
-        visit.page.keyboard.type("Tokayev")
-        assert search.get_attribute("role") == "combobox" and search.get_attribute("aria-expanded") == "true"
-        active = search.get_attribute("aria-activedescendant")
-        assert visit.page.locator(f"#{active}").get_attribute("aria-selected") == "true"
-        visit.page.keyboard.press("ArrowDown")
-        moved = search.get_attribute("aria-activedescendant")
-        assert moved != active and visit.page.locator(f"#{moved}").get_attribute("aria-selected") == "true"
-        visit.page.keyboard.press("ArrowUp")
-        visit.page.keyboard.press("Enter")
-        assert visit.state()["selected"] == TOKAYEV
-        assert search.get_attribute("aria-expanded") == "false"
-        assert visit.js("() => document.activeElement.id") == "search"  # the focus stays in the box
-        visit.page.keyboard.press("Escape")
-        assert visit.state()["selected"] is None
-        assert "node=" not in visit.js("() => location.hash")
-        # the nodes drawn are a list of buttons a keyboard can walk, following the view
-        drawn = visit.js("() => kgExplorer.drawn()")["nodes"]
-        assert visit.page.locator("#node-list-count").inner_text() == f"({drawn})"
-        visit.page.locator("#node-list-box summary").focus()
-        visit.page.keyboard.press("Enter")  # opens the list
-        buttons = visit.page.locator("#node-list button.node")
-        buttons.first.wait_for()  # the list is built when it opens (its toggle event)
-        assert buttons.count() == drawn
-        visit.page.keyboard.press("Tab")
-        focused = visit.js("() => document.activeElement.dataset.id")
-        assert focused == buttons.nth(0).get_attribute("data-id")
-        visit.page.keyboard.press("Enter")
-        assert visit.state()["selected"] == focused
-        assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"]  # the list follows the view
-        visit.page.keyboard.press("Escape")
-        visit.page.click("#all-classes")
-        assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"] > drawn
-    finally:
-        visit.close()
+def search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk(visit: Visit) -> None:
+    # the search box announces its options; Escape clears a selection made from it
+    search = visit.page.locator("#search")
+    search.click()
+    visit.page.keyboard.type("Tokayev")
+    assert search.get_attribute("role") == "combobox" and search.get_attribute("aria-expanded") == "true"
+    active = search.get_attribute("aria-activedescendant")
+    assert visit.page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    visit.page.keyboard.press("ArrowDown")
+    moved = search.get_attribute("aria-activedescendant")
+    assert moved != active and visit.page.locator(f"#{moved}").get_attribute("aria-selected") == "true"
+    visit.page.keyboard.press("ArrowUp")
+    visit.page.keyboard.press("Enter")
+    assert visit.state()["selected"] == TOKAYEV
+    assert search.get_attribute("aria-expanded") == "false"
+    assert visit.js("() => document.activeElement.id") == "search"  # the focus stays in the box
+    visit.page.keyboard.press("Escape")
+    assert visit.state()["selected"] is None
+    assert "node=" not in visit.js("() => location.hash")
+    # the nodes drawn are a list of buttons a keyboard can walk, following the view
+    drawn = visit.js("() => kgExplorer.drawn()")["nodes"]
+    assert visit.page.locator("#node-list-count").inner_text() == f"({drawn})"
+    visit.page.locator("#node-list-box summary").focus()
+    visit.page.keyboard.press("Enter")  # opens the list
+    buttons = visit.page.locator("#node-list button.node")
+    buttons.first.wait_for()  # the list is built when it opens (its toggle event)
+    assert buttons.count() == drawn
+    visit.page.keyboard.press("Tab")
+    focused = visit.js("() => document.activeElement.dataset.id")
+    assert focused == buttons.nth(0).get_attribute("data-id")
+    visit.page.keyboard.press("Enter")
+    assert visit.state()["selected"] == focused
+    assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"]  # the list follows the view
+    visit.page.keyboard.press("Escape")
+    visit.page.click("#all-classes")
+    assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"] > drawn
 
 
 # --------------------------------------------------------------------------- axe-core
@@ -293,26 +302,23 @@ def axe_finds_no_violation_in_either_language(visit: Visit) -> None:
 # --------------------------------------------------------------------------- numbers, dates, fields
 
 
-def test_numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction(tabs, page_file):
-    visit = open_page(tabs, page_file, fragment="lang=en&view=table:figure")
-    try:
-        values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
-        assert "265,200,000" in values or any("," in v for v in values), values
-        assert_fields_follow_the_ui(visit, "ltr", "ایران")
-        visit.page.click("#lang")
-        values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
-        assert values and all(not any(c in v for c in "0123456789") for v in values), values  # Persian digits
-        assert any("٬" in v for v in values), values
-        assert_fields_follow_the_ui(visit, "rtl", "Iran")
-        csv = visit.js("() => kgExplorer.tableCsv()")
-        assert "265200000" in csv or all("٬" not in line for line in csv.splitlines())  # the CSV keeps raw values
-        visit.js("() => kgExplorer.setView('timeline')")
-        for date in visit.page.locator("ol.timeline .when .value").all()[:6]:
-            assert date.evaluate("(e) => getComputedStyle(e).whiteSpace") == "nowrap"
-            tops = date.evaluate("(e) => [...e.getClientRects()].map((r) => Math.round(r.top))")
-            assert len(set(tops)) == 1, tops  # on one line: not broken inside
-    finally:
-        visit.close()
+def numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction(visit: Visit) -> None:
+    """On the figures' table in English (a page opened as ``#lang=en&view=table:figure`` shows it)."""
+    values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
+    assert "265,200,000" in values or any("," in v for v in values), values
+    assert_fields_follow_the_ui(visit, "ltr", "ایران")
+    visit.page.click("#lang")
+    values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
+    assert values and all(not any(c in v for c in "0123456789") for v in values), values  # Persian digits
+    assert any("٬" in v for v in values), values
+    assert_fields_follow_the_ui(visit, "rtl", "Iran")
+    csv = visit.js("() => kgExplorer.tableCsv()")
+    assert "265200000" in csv or all("٬" not in line for line in csv.splitlines())  # the CSV keeps raw values
+    visit.js("() => kgExplorer.setView('timeline')")
+    for date in visit.page.locator("ol.timeline .when .value").all()[:6]:
+        assert date.evaluate("(e) => getComputedStyle(e).whiteSpace") == "nowrap"
+        tops = date.evaluate("(e) => [...e.getClientRects()].map((r) => Math.round(r.top))")
+        assert len(set(tops)) == 1, tops  # on one line: not broken inside
 
 
 def assert_fields_follow_the_ui(visit: Visit, direction: str, other: str) -> None:
