@@ -4,6 +4,10 @@ Run from the repository root (needs ``wrk``, Debian's package of the HTTP load g
 
     python benchmarks/bench_serve_load.py                   # 10, 50 and 200 clients, 5 s a cell
     python benchmarks/bench_serve_load.py --seconds 3 --clients 10
+    python benchmarks/bench_serve_load.py --clients 10 --kinds cheap cheap-distinct --seconds 10 --runs 3
+
+The last is the latency goal's measure: at 10 clients, kg serve's p50/p90/p99 beside the raw server's, each cell
+run three times in turns (raw, kg serve, raw, kg serve, ...), the medians in a table of their own.
 
 For each number of clients and each kind of query, ``wrk`` (keep-alive connections on
 loopback, as many as the clients) loads, in the same run and one after the other:
@@ -33,9 +37,8 @@ cache), and
 before, so rendered once and then kept; the median time of that first fetch is noted) against
 ``cheap`` (a kept answer too).
 The table gives answers per second that were 2xx (``ok/s``), the other answers per second
-(``refused/s``: kg serve's 503 when its queue is full or its start budget spent, the raw server's errors), p50
-and p99
-latency from ``wrk``, the CPU time of the server and its children per answer, and the resident
+(``refused/s``: kg serve's 503 when its queue is full or its start budget spent, the raw server's errors), p50,
+p90 and p99 latency from ``wrk``, the CPU time of the server and its children per answer, and the resident
 memory of kg serve (its Python process and its Oxigraph children) before and after the run.
 The start budget (8 192 queries per time limit) shows only in runs longer than the limit:
 ``--seconds 15`` or more for a sustained rate.
@@ -50,6 +53,7 @@ Nothing here asserts a time: it prints a table for BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import shutil
@@ -122,8 +126,10 @@ class Cell:
     ok: float = 0.0
     refused: float = 0.0
     p50: str = "-"
+    p90: str = "-"
     p99: str = "-"
     cpu_ms: float = 0.0
+    own_cpu_ms: float = 0.0  # the server's own process (kg serve's Python process; the raw server: all)
     rss_before: int = 0
     rss_after: int = 0
     home_ms: float | None = None
@@ -161,8 +167,8 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[int, int, str, str, str]:
-    """2xx answers, other answers and socket errors, p50, p99 and the raw output of one wrk run."""
+def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[int, int, tuple[str, str, str], str]:
+    """2xx answers, other answers and socket errors, (p50, p90, p99) and the raw output of one wrk run."""
     command = ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds:g}s", "--latency"]
     command += ["-H", f"Accept: {ACCEPT}", "--timeout", "30s"]
     if script is not None:
@@ -171,14 +177,14 @@ def _wrk(url: str, clients: int, seconds: float, script: Path | None) -> tuple[i
     total = re.search(r"(\d+) requests in", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.M)  # the Latency Distribution block
-    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.M)
+    found = [re.search(rf"^\s*{p}%\s+(\S+)", out, re.M) for p in (50, 90, 99)]  # the Latency Distribution block
+    p50, p90, p99 = (match.group(1) if match else "-" for match in found)
     count = int(total.group(1)) if total else 0
     refused = int(non2xx.group(1)) if non2xx else 0
     ok = count - refused
     if errors:
         refused += sum(int(x) for x in errors.groups())
-    return ok, refused, p50.group(1) if p50 else "-", p99.group(1) if p99 else "-", out
+    return ok, refused, (p50, p90, p99), out
 
 
 def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Path | None, target: str) -> None:
@@ -190,7 +196,6 @@ def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Pat
     else:
         url = base + "query?" + urllib.parse.urlencode({"query": target})
     cell.rss_before = _rss_mb(pids)
-    cpu = _cpu_seconds(pids)
     process = None
     if cell.server == "kg serve":  # one probe of a page that runs no query, while the queries load
         process = subprocess.Popen(
@@ -198,7 +203,13 @@ def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Pat
             stdout=subprocess.PIPE,
             text=True,
         )
-    ok, failed, cell.p50, cell.p99, _ = _wrk(url, cell.clients, seconds, script)
+        assert process.stdout is not None
+        process.stdout.readline()  # "ready": its start-up (imports) is over before the load begins
+    cpu, own = _cpu_seconds(pids), _cpu_seconds(pids[:1])
+    ok, failed, (cell.p50, cell.p90, cell.p99), _ = _wrk(url, cell.clients, seconds, script)
+    answers = ok + failed
+    cell.cpu_ms = (_cpu_seconds(pids) - cpu) * 1000 / answers if answers else 0.0
+    cell.own_cpu_ms = (_cpu_seconds(pids[:1]) - own) * 1000 / answers if answers else 0.0
     if process is not None:
         out, _ = process.communicate(timeout=60)
         home, *statuses = out.split()
@@ -206,8 +217,6 @@ def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Pat
         wrong = [f"{got}≠{want}" for got, want in zip(statuses, expected, strict=False) if got != want]
         cell.home_ms = float(home)
         cell.guard = "ok" if statuses and not wrong and len(statuses) == len(expected) else " ".join(wrong) or "?"
-    answers = ok + failed
-    cell.cpu_ms = (_cpu_seconds(pids) - cpu) * 1000 / answers if answers else 0.0
     cell.rss_after = _rss_mb(pids)
     cell.ok = ok / seconds
     cell.refused = failed / seconds
@@ -217,6 +226,7 @@ def _measure(cell: Cell, base: str, pids: list[int], seconds: float, script: Pat
 #: of :data:`HOSTILE` and print the status of each answer (and whether the question list said ``nosniff``).
 _PROBE = """
 import socket, sys, time, urllib.parse, urllib.request
+print("ready", flush=True)
 time.sleep(float(sys.argv[2]))  # the benchmark's own pacing: the probe runs in the middle of the load
 began = time.monotonic()
 with urllib.request.urlopen(sys.argv[1], timeout=30) as response:
@@ -316,6 +326,9 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="kg serve --workers N (default: 1)")
     parser.add_argument(
+        "--runs", type=int, default=1, help="runs of each cell, the two servers in turns; medians (default: 1)"
+    )
+    parser.add_argument(
         "--question", nargs=3, default=list(QUESTION), metavar=("NAME", "PARAM", "VALUE"),
         help="the question of the question kinds, its parameter and value (a number is added): "
         f"default {' '.join(QUESTION)}",
@@ -370,23 +383,24 @@ def main() -> None:
         for clients in args.clients:
             for kind in args.kinds:
                 target, raw_too = kinds[kind]
-                if raw_too:
-                    raw = start_server(port=free_port(), timeout=args.raw_timeout)
-                    try:
-                        cell = Cell("oxigraph", kind, clients)
-                        _measure(cell, raw.url, [raw.process.pid], args.seconds, script(kind), target)
-                        if raw.process.poll() is not None:
-                            cell.note = f"aborted, exit {raw.process.returncode}"
-                        cells.append(cell)
-                    finally:
-                        raw.stop()
-                cell = Cell("kg serve", kind, clients)
-                if kind == "entity" and clients == args.clients[0]:
-                    cell.note = f"each page first rendered alone: median {_first_renders(kg_url, entities):.1f} ms"
-                _measure(cell, kg_url, kg_pids, args.seconds, script(kind), target)
-                if kg_process.poll() is not None:
-                    raise SystemExit(f"kg serve stopped: {kg_process.communicate()[1]}")
-                cells.append(cell)
+                for run in range(args.runs):
+                    if raw_too:
+                        raw = start_server(port=free_port(), timeout=args.raw_timeout)
+                        try:
+                            cell = Cell("oxigraph", kind, clients)
+                            _measure(cell, raw.url, [raw.process.pid], args.seconds, script(kind), target)
+                            if raw.process.poll() is not None:
+                                cell.note = f"aborted, exit {raw.process.returncode}"
+                            cells.append(cell)
+                        finally:
+                            raw.stop()
+                    cell = Cell("kg serve", kind, clients)
+                    if kind == "entity" and clients == args.clients[0] and run == 0:
+                        cell.note = f"each page first rendered alone: median {_first_renders(kg_url, entities):.1f} ms"
+                    _measure(cell, kg_url, kg_pids, args.seconds, script(kind), target)
+                    if kg_process.poll() is not None:
+                        raise SystemExit(f"kg serve stopped: {kg_process.communicate()[1]}")
+                    cells.append(cell)
         last_rss = _rss_mb(kg_pids)
     finally:
         stop(kg_process, grace=15)
@@ -394,14 +408,57 @@ def main() -> None:
     _print(cells, args, first_rss, last_rss)
 
 
+def _ms(text: str) -> float | None:
+    """A latency as wrk prints it (``605.00us``, ``1.23ms``, ``2.50s``, ``1.02m``) in milliseconds; None for ``-``.
+
+    >>> _ms("605.00us"), _ms("1.23ms"), _ms("2.50s"), _ms("-")
+    (0.605, 1.23, 2500.0, None)
+    """
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        return None
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[match.group(2)]
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _print_latency(cells: list[Cell], runs: int) -> None:
+    """kg serve's latency beside the raw server's, for each kind both have: medians over the runs."""
+    pairs: dict[tuple[int, str], dict[str, list[Cell]]] = {}
+    for cell in cells:
+        pairs.setdefault((cell.clients, cell.kind), {}).setdefault(cell.server, []).append(cell)
+    rows = [(key, both) for key, both in pairs.items() if len(both) == 2]
+    if not rows:
+        return
+    print(f"\nLatency, kg serve beside the raw server in the same run (ms; medians of {runs} run(s) each, in turns; "
+          "goal: kg serve's p99 ≤ 20 ms for a cheap /query at 10 clients):\n")  # fmt: skip
+    print("| clients | query | raw p50 | raw p90 | raw p99 | kg p50 | kg p90 | kg p99 | kg ÷ raw p99 | kg / raw ok/s |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for (clients, kind), both in rows:
+        figures = {}
+        for server, its in both.items():
+            figures[server] = [
+                _median([ms for cell in its if (ms := _ms(getattr(cell, p))) is not None] or [math.nan])
+                for p in ("p50", "p90", "p99")
+            ] + [_median([cell.ok for cell in its])]
+        raw, kg = figures["oxigraph"], figures["kg serve"]
+        shown = " | ".join(f"{value:.1f}" for value in raw[:3] + kg[:3])
+        ratio = f"{kg[3] / raw[3]:.2f}" if raw[3] else ""
+        print(f"| {clients} | {kind} | {shown} | {kg[2] / raw[2]:.1f}× | {ratio} |")
+
+
 def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss: int) -> None:
     load = os.getloadavg()
     limit = f"--timeout-s {args.raw_timeout:g}" if args.raw_timeout else "no time limit"
     print(f"# kg serve under load ({os.cpu_count()} cores; load average {load[0]:.1f} at the end; "
           f"{args.seconds:g} s a run; wrk keep-alive connections on loopback; the raw server: {limit})\n")  # fmt: skip
-    print("| clients | query | server | ok/s | refused/s | p50 | p99 | CPU ms/answer | RSS MB before → after "
-          "| home ms | guard | kg / raw ok/s |")  # fmt: skip
-    print("|---:|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|")
+    print("| clients | query | server | ok/s | refused/s | p50 | p90 | p99 | CPU ms/answer (own process) "
+          "| RSS MB before → after | home ms | guard | kg / raw ok/s |")  # fmt: skip
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|")
     raw: dict[tuple[int, str], float] = {}
     for cell in cells:
         if cell.server == "oxigraph":
@@ -413,9 +470,10 @@ def _print(cells: list[Cell], args: argparse.Namespace, first_rss: int, last_rss
         note = f" ({cell.note})" if cell.note else ""
         print(
             f"| {cell.clients} | {cell.kind} | {cell.server}{note} | {cell.ok:,.0f} | {cell.refused:,.0f} | {cell.p50} "
-            f"| {cell.p99} | {cell.cpu_ms:.2f} | {cell.rss_before} → {cell.rss_after} | {home} | {cell.guard} "
-            f"| {ratio} |"
+            f"| {cell.p90} | {cell.p99} | {cell.cpu_ms:.2f} ({cell.own_cpu_ms:.2f}) | {cell.rss_before} → "
+            f"{cell.rss_after} | {home} | {cell.guard} | {ratio} |"
         )
+    _print_latency(cells, args.runs)
     print(f"\nkg serve's resident memory (Python process and Oxigraph children): {first_rss} MB at the start, "
           f"{last_rss} MB after every run.")  # fmt: skip
     mine = {(cell.clients, cell.kind): cell for cell in cells if cell.server == "kg serve"}

@@ -9,8 +9,9 @@ from kg.errors import QueryError
 from kg.limits import MAX_QUERY_NESTING, MAX_QUERY_PARTS, MAX_QUERY_PATTERN_TERMS
 from kg.sparql import policy
 from kg.sparql.files import read_query_text
-from kg.sparql.policy import check_policy
-from kg.sparql.values import prepare
+from kg.sparql.policy import check_bounds, check_policy
+from kg.sparql.syntax import Query, analyse
+from kg.sparql.values import bind_params, prepare
 
 SERVICE = "SERVICE is refused: queries do not reach the network (--allow-external permits it)"
 FROM = "FROM and FROM NAMED are refused: queries do not load remote or file: graphs (--allow-external permits it)"
@@ -152,6 +153,67 @@ def test_brackets_inside_an_iri_token_count_too():
     """``?a<((...))>?b`` is an IRI to the tokenizer, a comparison with nested brackets to Oxigraph."""
     text = "SELECT * { FILTER(?a<" + "(" * MAX_QUERY_NESTING + ">?b) }"
     assert refusal(text).endswith(DEEP)
+
+
+def _counting_tokens(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of tokens of each text read, by kg's tokenizer wherever it is called, in order."""
+    from kg.sparql import syntax
+
+    real, counts = syntax.tokenize, []
+
+    def counted(text: str):
+        counts.append(0)
+        for token in real(text):
+            counts[-1] += 1
+            yield token
+
+    monkeypatch.setattr(syntax, "tokenize", counted)
+    monkeypatch.setattr(policy, "tokenize", counted)
+    return counts
+
+
+@pytest.mark.parametrize("how", ["served", "read-from-a-file", "prepared"])
+def test_a_nesting_too_deep_is_refused_at_its_bracket_without_reading_the_rest(monkeypatch, how):
+    """A hostile text of 100 000 braces (kg serve's /query, a query file, the library's run) is refused after
+    reading some thousand tokens, not tokenized whole first (that cost kg serve 0.12 s of CPU a request)."""
+    counts = _counting_tokens(monkeypatch)
+    text = f"SELECT * WHERE {{ # {how}\n" + "{" * 100_000 + "}" * 100_000 + " }"
+    query = Query("<request>", text) if how == "served" else read_query_text(text, name="<-e>")
+    if how == "prepared":
+        bind_params(query)  # what the library does first with a query
+        with pytest.raises(QueryError) as caught:
+            check_bounds(query)
+    else:
+        with pytest.raises(QueryError) as caught:
+            check_policy(query, parser="oxigraph")
+    assert str(caught.value).endswith(f":2:{MAX_QUERY_NESTING}: {DEEP}")
+    assert counts == [len(["SELECT", "*", "WHERE", "{"]) + MAX_QUERY_NESTING]
+
+
+def test_a_text_within_the_bounds_is_tokenized_once_for_the_policy_and_its_reading(monkeypatch):
+    """A large legitimate text (a VALUES block of 150 KB) is read once: the policy's bounds read it token by token,
+    and its reading (analyse: the form, the groups, the policy's other checks) takes the tokens they read."""
+    counts = _counting_tokens(monkeypatch)
+    values = " ".join(f'"v{i}"' for i in range(20_000))
+    query = read_query_text(f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o }}", name="<-e>")
+    check_policy(query, parser="oxigraph")
+    check_policy(query, parser="oxigraph")  # the verdict is kept, as the reading is
+    assert counts == [20_000 + 12]
+    assert analyse(query.text).form == "SELECT" and len(analyse(query.text).tokens) == 20_000 + 12
+    assert counts == [20_000 + 12]
+
+
+def test_values_written_into_the_text_count_towards_the_bounds():
+    """The bounds hold for the text that runs: a value given for a variable without a VALUES line of its own goes
+    into a VALUES block, one part more."""
+    text = _chain("bind", MAX_QUERY_PARTS - 1).replace("SELECT * {", "SELECT * { ?s ?p ?z")
+    query = read_query_text(text, name="<-e>")
+    check_policy(prepare(query, {"z": ("l", "a value", None, None)}), **_COUNTED)  # 500 parts
+    many = read_query_text(_chain("bind", MAX_QUERY_PARTS).replace("SELECT * {", "SELECT * { ?s ?p ?z"), name="<-e>")
+    check_policy(prepare(many), **_COUNTED)  # 500 parts, no value
+    with pytest.raises(QueryError) as caught:
+        check_policy(prepare(many, {"z": ("l", "a value", None, None)}), **_COUNTED)  # 501
+    assert str(caught.value).endswith(_PARTS)
 
 
 _PARTS = (

@@ -330,6 +330,6 @@ def test_the_readings_kept_are_bounded_of_a_long_text_only_the_last():
     assert analyse(long[-1]) is shapes[-1]  # the last long one is kept
     again = analyse(long[0])
     assert again is not shapes[0] and again == shapes[0]  # an earlier one is read again, the same
-    assert list(syntax._LAST_LONG) == [long[0]]
+    assert list(syntax._analyse_kept.last_long) == [long[0]]
     short = "SELECT * WHERE { ?s ?p ?o }"
     assert analyse(short) is analyse(short)  # a short text's reading is kept

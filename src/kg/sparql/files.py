@@ -97,7 +97,9 @@ def read_query_text(text: str, *, name: str = "<query>", path: Path | None = Non
     params: list[Param] = []
     meta: dict[str, str] = {}
     param_lines: dict[str, tuple[int, int]] = {}
-    declared = analyse(text).declared
+    # The prefixes a param line's values may use: read only where there is one (a text is read whole for them,
+    # before the query policy could refuse it at its first bracket nested too deep).
+    declared = analyse(text).declared if any(key == "param" for key, *_ in fields) else {}
     titles: dict[str, str] = {}
     columns: dict[str, dict[str, str]] = {}
     param_texts: dict[str, dict[str, str]] = {}

@@ -20,7 +20,7 @@ from kg.limits import DEFAULT_ENTAILMENT, MAX_MEMORY_MB, MAX_ROWS, QUERY_TIMEOUT
 from kg.namespaces import BASE, PREFIXES
 from kg.sparql.engines import Engine, Outcome, PackedOutcome, as_graph, open_engine, packed_solutions, unpack_outcome
 from kg.sparql.files import list_queries, load_query
-from kg.sparql.policy import check_policy
+from kg.sparql.policy import check_bounds, check_policy
 from kg.sparql.results import Result, check_format
 from kg.sparql.sandbox import run_isolated
 from kg.sparql.syntax import Query, check_prefixes
@@ -78,6 +78,7 @@ def run_query(
     cap = max_rows if max_rows and max_rows > 0 else None
 
     def checked() -> Prepared:
+        check_bounds(query)  # first: a text nested too deep is refused before it is read whole
         prepared = prepare_query(query, params, lang=lang)
         if engine.local:
             check_prefixes(query)

@@ -26,10 +26,10 @@ import bisect
 import contextlib
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from kg import resources
 from kg.errors import LoadError, QueryError, QuerySyntaxError
@@ -269,23 +269,50 @@ def analyse(text: str) -> Shape:
     kept (every library query is one), of a longer text only the last one's: a reading holds some 60 bytes
     per character of its text, so 256 of ``kg serve``'s largest bodies (1 MB) would have held 15 GB.
     """
-    if len(text) <= MAX_CACHED_QUERY_TEXT:
-        return _analyse_kept(text)
-    last = _LAST_LONG.get(text)
-    if last is None:
-        last = _analyse(text)
-        _LAST_LONG.clear()  # one at a time (threads may race here: each then keeps its own for a moment)
-        _LAST_LONG[text] = last
-    return last
+    return _analyse_kept(text)
 
 
-#: The reading of the last text longer than :data:`kg.limits.MAX_CACHED_QUERY_TEXT`, by its text.
-_LAST_LONG: dict[str, Shape] = {}
+_T = TypeVar("_T")
+
+
+class KeptByText(Generic[_T]):
+    """A function of a query text alone, its answers kept as :func:`analyse` keeps its readings: for the last 256
+    texts of up to :data:`kg.limits.MAX_CACHED_QUERY_TEXT` characters, and for the last longer one only."""
+
+    def __init__(self, read: Callable[[str], _T]) -> None:
+        self.read = read
+        self.short = functools.lru_cache(maxsize=256)(read)
+        #: The answer for the last text longer than :data:`kg.limits.MAX_CACHED_QUERY_TEXT`, by its text.
+        self.last_long: dict[str, _T] = {}
+
+    def __call__(self, text: str) -> _T:
+        if len(text) <= MAX_CACHED_QUERY_TEXT:
+            return self.short(text)
+        if text in self.last_long:
+            return self.last_long[text]
+        answer = self.read(text)
+        self.last_long.clear()  # one at a time (threads may race here: each then keeps its own for a moment)
+        self.last_long[text] = answer
+        return answer
+
+
+def keep_tokens(text: str, tokens: tuple[Token, ...]) -> None:
+    """The tokens of ``text``, read whole by their first reader (the query policy's bounds, which read a text
+    token by token to stop at the first bracket nested too deep): its reading (:func:`analyse`) takes them
+    instead of tokenizing the text again. Only the last text's are kept, until its reading takes them."""
+    _TOKENS_READ.clear()
+    _TOKENS_READ[text] = tokens
+
+
+#: The tokens :func:`keep_tokens` was given for a text whose reading has not taken them yet.
+_TOKENS_READ: dict[str, tuple[Token, ...]] = {}
 
 
 def _analyse(text: str) -> Shape:
     """:func:`analyse`, uncached."""
-    tokens = tuple(tokenize(text))
+    tokens = _TOKENS_READ.pop(text, None)
+    if tokens is None:
+        tokens = tuple(tokenize(text))
     declared: dict[str, str] = {}
     i = 0
     while i < len(tokens) and tokens[i].kind == "word" and tokens[i].text.upper() in ("PREFIX", "BASE"):
@@ -357,7 +384,7 @@ def _analyse(text: str) -> Shape:
     )  # fmt: skip
 
 
-_analyse_kept = functools.lru_cache(maxsize=256)(_analyse)
+_analyse_kept = KeptByText(_analyse)
 
 
 def _slot(tokens: Sequence[Token], at: int, scope: int, top: bool) -> Slot | None:

@@ -173,7 +173,7 @@ def bind_params(
     given = dict(given or {})
     if lang and query.param("lang") is not None and "lang" not in given:
         given["lang"] = lang
-    declared = analyse(query.text).declared
+    declared = analyse(query.text).declared if given else {}  # no value, no reading (the policy's bounds come first)
     bound: dict[str, PackedTerm] = {}
     for name, value in given.items():
         param = query.param(name)
