@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import pytest
 
 from kg.errors import ServerError
-from kg.supervisor import Health, Supervisor
+from kg.supervisor import EndOf, Health, Supervisor
 
 #: A child that lives until it is killed, and costs nothing meanwhile.
 SLEEPER = ["sleep", "600"]
@@ -268,3 +268,31 @@ def test_the_health_is_shared_both_ways_with_a_process_forked_before_it_changed(
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 7
     assert health.restart_asked() and not health.restart_asked()  # seen by the main process, and taken
+
+
+@pytest.mark.parametrize("pidfd", [True, False], ids=["pidfd", "popen-wait"])
+def test_the_end_of_a_child_is_waited_for_and_reaped_with_or_without_a_pidfd(monkeypatch, pidfd):
+    if not pidfd:
+        monkeypatch.delattr(os, "pidfd_open", raising=False)
+    elif not hasattr(os, "pidfd_open"):
+        pytest.skip("no pidfd on this system")
+    running = subprocess.Popen(SLEEPER)
+    ending = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.readline(); sys.exit(3)"], stdin=subprocess.PIPE
+    )
+    try:
+        with EndOf(running) as end:
+            assert end.within(0.05) is None and running.returncode is None
+        with EndOf(ending) as end:
+            assert (end._poll is not None) == pidfd
+            assert end.within(0.01) is None
+            assert ending.stdin is not None
+            ending.stdin.write(b"end\n")
+            ending.stdin.flush()
+            assert end.within(60) == 3 and ending.returncode == 3  # woken by its end, reaped
+            assert end.within(0) == 3
+    finally:
+        running.kill()
+        running.wait()
+        ending.kill()
+        ending.wait()

@@ -124,3 +124,25 @@ def test_an_interrupted_write_leaves_no_file(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         write_atomically({tmp_path / "first.nt": "<a> <b> <c> .\n", out: interrupted})
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.parametrize("before", [[], ["a"]])
+def test_pieces_kept_out_of_their_order_are_placed_in_it(tmp_path, before):
+    """A description in a store's order: each subject's text kept by its key (a later one replaces it), then
+    placed in the keys' order after the pieces before, ``first`` before the first placed; in a file, kept
+    in a scratch file of their own, not in memory."""
+
+    def write(target):
+        out = open_sink(target, "\n")
+        for piece in before:
+            out.add(piece)
+        for key, piece in (("k2", "two"), ("k1", "one, partial"), ("k3", "سه\n"), ("k1", "one")):
+            out.keep(key, piece)
+        assert out.place(sorted, first="{\n") == 3
+        assert out.place(sorted, first="{\n") == 0  # nothing kept any more
+        out.write("}\n")
+        return out.close("head\n", "tail\n")
+
+    text = write(None)
+    assert text == "head\n" + "".join(f"{piece}\n" for piece in before) + "{\none\ntwo\nسه\n}\ntail\n"
+    assert _written(tmp_path, write) == text.encode("utf-8")

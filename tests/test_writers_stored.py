@@ -10,7 +10,8 @@ from kg.errors import OutputError
 from kg.export import export_graph
 from kg.formats import FORMATS
 from kg.load import store_writes_as_read
-from kg.writers import WRITERS, serialize, to_quads, verify
+from kg.output import write_atomically
+from kg.writers import WRITERS, serialize, to_quads, verify, write_to
 from kg.writers.quads import Canonical
 from kg.writers.stored import InStore, Listed, Stored
 
@@ -198,3 +199,47 @@ def test_jsonld_from_a_store_keeps_absolute_an_iri_whose_scheme_is_a_prefix(monk
     text = serialize(merged, "jsonld")
     assert text == serialize(to_quads(quads, triples=True), "jsonld")
     assert '"kg":' not in text and '"https://w3id.org/iran-kazakhstan-kg/ontology#Country"' in text
+
+
+class _InRuns(InStore):
+    """A graph of a store that gives its subjects against their order, and one subject's statements in two runs
+    (a store's own order is its index's: a subject's statements mostly together, not always)."""
+
+    def quads(self, subject=None):
+        found = list(super().quads(subject))
+        if subject is not None:
+            return found
+        found.sort(key=lambda q: str(q.subject), reverse=True)
+        split = next(q.subject for q in found if sum(o.subject == q.subject for o in found) > 1)
+        first = next(q for q in found if q.subject == split)
+        found.remove(first)
+        return [first, *(q for q in found if q.subject != split), *(q for q in found if q.subject == split)]
+
+
+@pytest.mark.parametrize("name", [name for name in WRITERS if name not in ("nt", "nquads")])
+def test_a_graph_described_in_the_store_s_order_is_written_in_the_subjects_order(monkeypatch, tmp_path, name):
+    """One graph of a big store is described in one pass in the store's order (kg.writers.stored.AnyOrder): each
+    subject's text is placed by its key, and a subject whose statements came in two runs is described again,
+    whole. The same bytes as from the statements held as quads, as text and in a file; RDF/XML names the
+    namespaces it makes up (``p0``, ``p1``) in the order of the subjects, as from the quads."""
+    from kg.writers.stored import AnyOrder
+
+    monkeypatch.setattr("kg.writers.quads.BIG", 2)
+    fmt = FORMATS[name]
+    quads = [Quad(s, p, o, G1) for s, p, o, _ in _statements()]
+    quads += [
+        Quad(_n("item2"), NamedNode("http://other.example/ns#zeta"), Literal("z"), G1),
+        Quad(_n("item3"), NamedNode("http://third.example/ns#alpha"), Literal("a"), G1),  # before item2 here
+    ]
+    store = pyoxigraph.Store()
+    store.extend(quads)
+    part = _InRuns(store, G1)
+    given = [subject for subject, _ in AnyOrder(part)]
+    assert len(given) > len(set(given))  # the subject of two runs is given twice
+    stored = Stored([part], triples=not fmt.dataset)
+    assert to_quads(stored) is stored
+    expected = serialize(to_quads(quads, triples=not fmt.dataset), fmt)
+    assert serialize(stored, fmt) == expected
+    out = tmp_path / f"out.{name}"
+    write_atomically({out: lambda handle, path: write_to(stored, fmt, handle, path)})
+    assert out.read_text(encoding="utf-8") == expected

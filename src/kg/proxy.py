@@ -10,16 +10,16 @@ or of a form) by:
    as the Oxigraph server reads the text) unless ``allow_external`` (403);
 2. answering from a bounded cache of complete answers when the same request was answered
    before: the store is read-only for the life of ``kg serve``, so an answer cannot change;
-3. else passing it on over one pooled HTTP client with keep-alive connections to the
-   child (:mod:`aiohttp`, whose C parser costs about a quarter of httpx's CPU per request:
-   BENCHMARKS.md, "kg serve under load"), within the seconds left of the request's time limit
+3. else passing it on over kept connections to the child (:mod:`kg.child_http`, llhttp's parser: a
+   third of aiohttp's CPU per request, which was a quarter of httpx's: BENCHMARKS.md, "kg serve under
+   load"), within the seconds left of the request's time limit
    (:func:`kg.guard.remaining`: queueing counts), and within the child's budget of
    queries started per time limit (:class:`kg.start_budget.StartBudget`);
    While the child is being started again after it died (:mod:`kg.supervisor`), or nothing
    listens on its port, the answer is a 503 with ``Retry-After``; a request the child had in
    hand when it died gets a 502 saying so (it may be the request that killed it: no retry is
-   invited), but a GET is sent once more on a new connection by the client (as RFC 9112 §9.3.1
-   allows for a kept connection lost), finds nothing listening, and is a 503;
+   invited), but a GET on a kept connection lost before its answer began is sent once more on a
+   new connection (as RFC 9112 §9.3.1 allows), finds nothing listening, and is a 503;
    A query Oxigraph has not answered by the time limit is a 504 at once, but its request keeps
    its query slot until Oxigraph ends the query (it looks at its clock only between some steps),
    so the queries computing in Oxigraph stay within the slots; :data:`kg.limits.SERVE_OVERRUN`
@@ -59,13 +59,12 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
-from yarl import URL
 
 from kg import limits
+from kg.child_http import Answer, ChildClient, ChildError, Lost, NotListening
 from kg.errors import QueryError
 from kg.guard import Refused, read_text, remaining
 from kg.sparql.explain import explain_oxigraph_answer, find_problems, protocol_message
@@ -167,22 +166,17 @@ class SparqlProxy:
         self.buffer = buffer
         self.cache = AnswerCache(cache_bytes, max_entry=min(buffer, cache_bytes // 16 or 1))
         self.budget = budget
-        self._client: aiohttp.ClientSession | None = None
-        self._overruns: set[asyncio.Future[aiohttp.ClientResponse]] = set()  # past their limits, not yet answered
+        self._client: ChildClient | None = None
+        self._overruns: set[asyncio.Future[Answer]] = set()  # past their limits, not yet answered
 
-    def client(self) -> aiohttp.ClientSession:
-        """The one pooled client (made in the running event loop, on first use)."""
+    def client(self) -> ChildClient:
+        """The one client, its connections kept (never a proxy from the environment: the child is on loopback;
+        the answer passed on as the child wrote it)."""
         if self._client is None:
-            self._client = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.slots),
-                timeout=aiohttp.ClientTimeout(),  # each request gets the seconds left of its own time limit
-                trust_env=False,  # never a proxy from the environment: the child is on loopback
-                auto_decompress=False,  # the answer is passed on as the child wrote it
-                skip_auto_headers=("User-Agent", "Accept-Encoding"),
-            )
+            self._client = ChildClient(connections=self.slots)
         return self._client
 
-    def _overrun(self, sent: asyncio.Future[aiohttp.ClientResponse], health: Health | None) -> Response:
+    def _overrun(self, sent: asyncio.Future[Answer], health: Health | None) -> Response:
         """504 at once for a request Oxigraph has not answered by its time limit; the route ends (and its query
         slot is given back) only when Oxigraph answers it, or at :meth:`abandon_overruns`, or
         :data:`~kg.limits.SERVE_OVERRUN` seconds later, when the supervised Oxigraph is restarted to stop the
@@ -196,7 +190,7 @@ class SparqlProxy:
                 if health is not None:
                     health.ask_restart()
                 return
-            except aiohttp.ClientError:
+            except ChildError:
                 return
             except asyncio.CancelledError:
                 if sent.cancelled():  # abandoned: kg serve is stopping
@@ -217,7 +211,7 @@ class SparqlProxy:
     async def close(self) -> None:
         self.abandon_overruns()
         if self._client is not None:
-            await self._client.close()
+            self._client.close()
             self._client = None
 
     # ------------------------------------------------------------------ the request
@@ -262,11 +256,10 @@ class SparqlProxy:
         headers = {"Accept": accept}
         if request.method == "POST":
             headers["Content-Type"] = request.headers.get("content-type", "")
-        query = "?" + query_string if query_string else ""
         first = self.first_try
         if first is not None and first.ready():
             tried = await self._forward(
-                request, method, first.endpoint + query, headers, body, key, text, first.health, True
+                request, method, (first.endpoint, query_string), headers, body, key, text, first.health, True
             )
             if tried is not None:
                 return tried
@@ -281,7 +274,9 @@ class SparqlProxy:
             except Refused as refused:  # answered here: an exception in a route is the site's 500 page
                 said = dict(_text(refused.headers))
                 return PlainTextResponse(refused.message, status_code=refused.status, headers=said)
-        answer = await self._forward(request, method, self.endpoint + query, headers, body, key, text, self.health)
+        answer = await self._forward(
+            request, method, (self.endpoint, query_string), headers, body, key, text, self.health
+        )
         assert answer is not None  # only a first try gives none
         return answer
 
@@ -289,7 +284,7 @@ class SparqlProxy:
         self,
         request: Request,
         method: str,
-        target: str,
+        target: tuple[str, str],
         headers: dict[str, str],
         body: bytes,
         key: tuple[Any, ...],
@@ -297,19 +292,17 @@ class SparqlProxy:
         health: Health | None,
         first: bool = False,
     ) -> Response | None:
-        """The answer of the Oxigraph at ``target`` (supervised by ``health``); with ``first`` (a first try),
-        None when the query must run on the main process (see the module docstring)."""
+        """The answer of the Oxigraph at ``target`` (its endpoint and the query string; supervised by ``health``);
+        with ``first`` (a first try), None when the query must run on the main process (see the module docstring)."""
         left = remaining(request.scope, self.timeout)
         limit = None if left is None else max(left, 0.001) + limits.SERVE_FORWARD_GRACE
         deadline = math.inf if limit is None else time.monotonic() + limit
-        # The client's timeout bounds the connection, and each read by `limit` plus the overrun a query may
-        # take in Oxigraph past its limit (below); `deadline` bounds the head's wait and the whole answer.
+        # The client's own bound is `limit` plus the overrun a query may take in Oxigraph past its limit (below);
+        # `deadline` bounds the head's wait and the whole answer.
         overrun = None if limit is None else limit + limits.SERVE_OVERRUN
-        timeout = aiohttp.ClientTimeout(sock_connect=limit, sock_read=overrun)
+        endpoint, query = target
         sent = asyncio.ensure_future(
-            self.client().request(
-                method, URL(target, encoded=True), headers=headers, data=body or None, timeout=timeout
-            )
+            self.client().request(endpoint, method, query, headers, body, head_timeout=overrun)
         )
         try:
             answer = await (sent if limit is None else asyncio.wait_for(asyncio.shield(sent), limit))
@@ -319,22 +312,21 @@ class SparqlProxy:
             # keeps its query slot until Oxigraph ends it (at most SERVE_OVERRUN more), so the queries that run in
             # Oxigraph stay within the slots however many time out.
             return self._overrun(sent, health)
-        except aiohttp.ClientConnectorError as exc:
+        except NotListening as exc:
             # Nothing listens: not sent on to the main process when it is a first try's, for the client sends a
             # GET once more on a new connection when its kept one is lost, and this request may have killed it.
             if health is not None:  # nothing listens: the supervised child has died and is restarting
                 return _restarting(health.restarting() or 1)
             return PlainTextResponse(f"the SPARQL server did not answer: {_reason(exc)}", status_code=502)
-        except (aiohttp.ServerConnectionError, aiohttp.ClientOSError):  # it died with this request in hand
+        except Lost:  # it died with this request in hand
             return PlainTextResponse(STOPPED, status_code=502)  # (maybe the request killed it: no Retry-After)
-        except aiohttp.ClientError as exc:
+        except ChildError as exc:
             return PlainTextResponse(f"the SPARQL server did not answer: {_reason(exc)}", status_code=502)
         media = answer.headers.get("content-type", "application/octet-stream")
-        chunks = answer.content.iter_any()
         head = bytearray()
         try:
             while len(head) <= self.buffer:
-                chunk = await _next(chunks, deadline)
+                chunk = await _next(answer, deadline)
                 if chunk is None:  # the whole answer is here: check it before the status goes
                     answer.release()
                     whole = bytes(head)
@@ -350,17 +342,17 @@ class SparqlProxy:
         except TimeoutError:
             answer.close()
             return _timed_out(self.timeout)
-        except (aiohttp.ServerConnectionError, aiohttp.ClientOSError):
+        except Lost:
             answer.close()
             return PlainTextResponse(STOPPED, status_code=502)
-        except aiohttp.ClientError as exc:
+        except ChildError as exc:
             answer.close()
             return PlainTextResponse(f"the SPARQL server's answer was cut: {_reason(exc)}", status_code=502)
         if first:  # streamed from the first try, it could be cut at its short limit: the main process answers
             answer.close()
             return None
         # Longer than the bound: streamed, the last bytes held until the end shows it whole.
-        rest = _rest(answer, chunks, head, deadline)
+        rest = _rest(answer, head, deadline)
         return StreamingResponse(rest, status_code=answer.status, media_type=media)
 
 
@@ -412,23 +404,18 @@ def _timed_out(timeout: float | None, background: BackgroundTask | None = None) 
     return PlainTextResponse(said, status_code=504, headers=headers, background=background)
 
 
-async def _next(chunks: AsyncIterator[bytes], deadline: float) -> bytes | None:
-    """The next chunk of an answer, if it comes before ``deadline`` (else TimeoutError); None at its end."""
+async def _next(answer: Answer, deadline: float) -> bytes | None:
+    """The next bytes of an answer, if they come before ``deadline`` (else TimeoutError); None at its end."""
     left = deadline - time.monotonic()
     if left <= 0:
         raise TimeoutError
-    try:
-        if math.isinf(left):
-            return await chunks.__anext__()
-        async with asyncio.timeout(left):
-            return await chunks.__anext__()
-    except StopAsyncIteration:
-        return None
+    if math.isinf(left) or answer.ready():  # no wait: no timer (a short answer comes with its head)
+        return await answer.read()
+    async with asyncio.timeout(left):
+        return await answer.read()
 
 
-async def _rest(
-    answer: aiohttp.ClientResponse, chunks: AsyncIterator[bytes], head: bytearray, deadline: float
-) -> AsyncIterator[bytes]:
+async def _rest(answer: Answer, head: bytearray, deadline: float) -> AsyncIterator[bytes]:
     """The streamed answer: ``head``, then the rest, keeping the last bytes back until the end is seen whole.
 
     A cancelled, cut or late answer raises :class:`Truncated` instead of its last chunk.
@@ -438,10 +425,10 @@ async def _rest(
     try:
         while True:
             try:
-                chunk = await _next(chunks, deadline)
+                chunk = await _next(answer, deadline)
             except TimeoutError:
                 raise Truncated("past the time limit") from None
-            except aiohttp.ClientError as exc:
+            except ChildError as exc:
                 raise Truncated(f"the SPARQL server's answer was cut: {_reason(exc)}") from None
             if chunk is None:
                 if pending.endswith(CANCELLED):

@@ -7,7 +7,8 @@ watches the child from a thread of ``kg serve``'s main process. It stops the chi
 worker asks (:meth:`Health.ask_restart`: a query went on :data:`kg.limits.SERVE_OVERRUN` seconds
 past its time limit, which only the end of the server stops) or when the child holds more than
 ``max_memory`` MB beyond what it held once started (a query of doubling strings grew it from 38 MB
-to 1.6 GB in 5 s); it looks every :data:`LOOK` seconds. When the child ends, asked or not, it
+to 1.6 GB in 5 s); it looks every :data:`LOOK` seconds, and sleeps in between (:class:`EndOf`: the
+child's end wakes it at once). When the child ends, asked or not, it
 
 1. marks the shared :class:`Health` as restarting, so that every process answering requests
    (the forked ``--workers`` too) answers what needs the child with 503 and ``Retry-After``
@@ -38,6 +39,8 @@ from __future__ import annotations
 import collections
 import math
 import mmap
+import os
+import select
 import signal
 import subprocess
 import sys
@@ -237,22 +240,28 @@ class Supervisor:
         """Wait for the child to end, looking every :data:`LOOK` seconds whether it must be stopped (a worker
         asked, or it holds more memory than allowed): its exit code, and why it was stopped (None: it died)."""
         why = None
-        while True:
-            try:
-                return self.child.process.wait(timeout=LOOK), why
-            except subprocess.TimeoutExpired:
-                pass
-            if why is not None or self._stopping.is_set():
-                continue
-            if self.health.restart_asked():
-                why = f"was stopped: a query went on {SERVE_OVERRUN:g} s past kg serve's time limit in it"
-            elif self.max_memory and (held := resident_mb(self.child.process.pid)) - self._baseline > self.max_memory:
-                why = (
-                    f"was stopped: it held {held} MB, more than the {self._baseline} MB it held once started and "
-                    f"the {self.max_memory} MB its queries may add (kg serve --max-memory)"
-                )
-            if why is not None:
-                self.child.process.kill()
+        with EndOf(self.child.process) as end:
+            while True:
+                code = end.within(LOOK)
+                if code is not None:
+                    return code, why
+                if why is None and not self._stopping.is_set():
+                    why = self._why_stop()
+
+    def _why_stop(self) -> str | None:
+        """Why the running child must be stopped now (a worker asked, or it holds too much memory), having stopped
+        it; None if it may go on."""
+        why = None
+        if self.health.restart_asked():
+            why = f"was stopped: a query went on {SERVE_OVERRUN:g} s past kg serve's time limit in it"
+        elif self.max_memory and (held := resident_mb(self.child.process.pid)) - self._baseline > self.max_memory:
+            why = (
+                f"was stopped: it held {held} MB, more than the {self._baseline} MB it held once started and "
+                f"the {self.max_memory} MB its queries may add (kg serve --max-memory)"
+            )
+        if why is not None:
+            self.child.process.kill()
+        return why
 
     def _restart(self, pause: float) -> bool:
         """Start the child again after ``pause`` seconds and wait until it answers; True if told to stop."""
@@ -296,6 +305,45 @@ class Supervisor:
                 f"{self.name} could not be started again, {len(self._failures)} times within "
                 f"{self.window:g} s: kg serve gives up ({last_words(reason)})"
             )
+
+
+class EndOf:
+    """The end of a child process, waited for asleep: on Linux a ``poll`` of its pidfd, which its end wakes, the
+    GIL released for the whole wait. ``Popen.wait(timeout)`` instead wakes every 1-50 ms to ask (some 75 times a
+    second for a 0.1 s look), and each of those takes the GIL from kg serve's event loop, which then waits for
+    this thread, and for a core to run it on a busy machine. Elsewhere (no pidfd), that is what it does."""
+
+    def __init__(self, process: subprocess.Popen[Any]) -> None:
+        self.process = process
+        self._fd: int | None = None
+        self._poll: Any = None
+        opener = getattr(os, "pidfd_open", None)
+        if opener is not None and process.returncode is None:
+            try:
+                self._fd = opener(process.pid)
+            except OSError:  # an old kernel; or the process is gone, which wait() reports at once
+                return
+            self._poll = select.poll()  # not select(): the pidfd's number may be past FD_SETSIZE
+            self._poll.register(self._fd, select.POLLIN)
+
+    def within(self, seconds: float) -> int | None:
+        """The exit code if the process has ended or ends within ``seconds`` (it is reaped), else None."""
+        if self._poll is None or self.process.returncode is not None:
+            try:
+                return self.process.wait(timeout=seconds)
+            except subprocess.TimeoutExpired:
+                return None
+        if not self._poll.poll(max(0, round(seconds * 1000))):
+            return None
+        return self.process.wait()  # it has ended: reaped at once
+
+    def __enter__(self) -> EndOf:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def resident_mb(pid: int) -> int:

@@ -22,7 +22,7 @@ from kg.namespaces import PREFIXES
 from kg.terms import XSD_STRING, namespaces_of
 from kg.writers.check import verify
 from kg.writers.order import BIG, LONGEST, RDF_TYPE, TERMS_KEPT, XSD, Description, Memo
-from kg.writers.quads import Source, description, to_quads
+from kg.writers.quads import Source, description, to_quads, write_described
 from kg.writers.sink import Target, open_sink
 from kg.writers.stored import Stored
 
@@ -195,7 +195,8 @@ def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, agai
         to[0].truncate()
     out = open_sink(to, ",\n")
     keys: dict[Any, tuple[str, str]] = {}  # a predicate's key, and that key as JSON
-    for subject, pairs in described:
+
+    def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
         entries = [("@id", '"@id"', _json_string(terms.node_id(subject)))]
         for predicate, objects in pairs:
             if predicate == RDF_TYPE and all(isinstance(o, NamedNode | BlankNode) for o in objects):
@@ -212,7 +213,9 @@ def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, agai
                 texts = [_json_value(terms.value(o), item_indent) for o in objects]
                 entries.append((*known, _json_array(texts, key_indent)))
         entries.sort(key=_by_key)
-        out.add("    {\n" + ",\n".join(f"{key_indent}{k}: {v}" for _, k, v in entries) + "\n    }")
+        return "    {\n" + ",\n".join(f"{key_indent}{k}: {v}" for _, k, v in entries) + "\n    }"
+
+    write_described(described, render, out)
     context = sorted((p, ns) for p, ns in PREFIXES.items() if p in terms.used)
     if context:
         context_text = "{\n" + ",\n".join(f"    {_json_string(p)}: {_json_string(ns)}" for p, ns in context) + "\n  }"

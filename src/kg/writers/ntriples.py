@@ -18,7 +18,6 @@ source (:func:`_write_file`); statements as read (:class:`kg.writers.quads.Strea
 
 from __future__ import annotations
 
-import io
 import mmap
 import tempfile
 from bisect import bisect_right
@@ -125,12 +124,12 @@ def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int
     as bytes and each once, written to ``handle`` (open at ``path``) and flushed; whether the file is that,
     and how many lines it has.
 
-    The lines are sorted part by part (:func:`_parts`): each part's lines are sorted, written each once, and
-    read back from the file. The file is what it must be when the scratch file had one line for each
-    statement serialised, and each part's lines in the file rise strictly (from the last line of the part
-    before), each is a line of that part, and they are as many as its distinct lines; checked in the
-    standard library's code."""
-    whole, rising, known, total, last = True, True, True, 0, b""
+    The lines are sorted part by part (:func:`_parts`): each part's lines are sorted, each kept once, joined
+    into one block, written, and the file's bytes there read back and compared with the block. The file is
+    what it must be when the scratch file had one line for each statement serialised, every part's block
+    is the file's bytes where it was written, and each part's first line follows the last line of the part
+    before; checked in the standard library's code (a byte comparison per part, no Python step per line)."""
+    whole, rising, total, last = True, True, 0, b""
     with tempfile.TemporaryFile(dir=path.parent) as scratch, ExitStack() as stack:
         count = serialize(scratch)
         parts, read = _parts(scratch, count, path.parent, stack)
@@ -140,20 +139,20 @@ def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int
             lines = part.readlines()  # split at line feeds only (see _lines)
             part.close()
             lines.sort()
-            unique = dict.fromkeys(lines)
-            del lines
+            if not all(map(lt, lines, lines[1:])):  # a line twice (a statement stated in two files)
+                lines = list(dict.fromkeys(lines))
+            block = b"".join(lines)
             start = handle.tell()
-            handle.writelines(unique)
+            handle.write(block)
             handle.flush()
             with path.open("rb") as written:
                 written.seek(start)
-                region = io.BytesIO(written.read(handle.tell() - start)).readlines()
-            rising = rising and all(map(lt, [last, *region[:1]], region)) and all(map(lt, region, region[1:]))
-            known = known and len(region) == len(unique) and all(map(unique.__contains__, region))
-            total += len(unique)
-            last = region[-1] if region else last
-            del unique, region
-    return whole and rising and known, total
+                same = written.read(len(block) + 1) == block  # the file holds the block there, and no more
+            rising = rising and same and (not lines or not total or last < lines[0])
+            total += len(lines)
+            last = lines[-1] if lines else last
+            del lines, block
+    return whole and rising, total
 
 
 def _parts(scratch: BinaryIO, count: int, folder: Path, stack: ExitStack) -> tuple[list[BinaryIO], int]:

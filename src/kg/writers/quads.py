@@ -19,7 +19,8 @@ from pyoxigraph import BlankNode, DefaultGraph, Quad
 from kg.errors import OutputError
 from kg.terms import to_oxigraph
 from kg.writers.order import BIG, Description, describe
-from kg.writers.stored import Stored
+from kg.writers.sink import Sink
+from kg.writers.stored import AnyOrder, Stored, sorted_subjects
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -162,7 +163,27 @@ def graphs(quads: list[Quad]) -> dict[Any, Any]:
 
 
 def description(quads: Iterable[Quad]) -> Description:
-    """The triples of ``quads`` sorted for writing (:func:`kg.writers.order.describe`), kept by a Canonical."""
+    """The triples of ``quads`` sorted for writing (:func:`kg.writers.order.describe`), kept by a Canonical; of a
+    store, made one subject at a time, perhaps in the store's order (:meth:`Stored.describe`: write it through
+    :func:`rendered`)."""
     if isinstance(quads, Stored):
         return quads.describe()  # type: ignore[return-value]  (one subject at a time)
     return quads.description() if isinstance(quads, Canonical) else describe(quads)
+
+
+def write_described(
+    described: Iterable[tuple[Any, Any]], render: Callable[[Any, Any], str], out: Sink, first: str = ""
+) -> int:
+    """``render(subject, pairs)`` of each subject of a description added to ``out`` in the subjects' order
+    (``first`` before the first); how many. A description in a store's order
+    (:class:`kg.writers.stored.AnyOrder`) has each subject's text kept by the sink under its subject (a subject
+    given again replaces it) and placed in order once all are made (:meth:`kg.writers.sink.File.place`)."""
+    if isinstance(described, AnyOrder):
+        for subject, pairs in described:
+            out.keep(subject, render(subject, pairs))
+        return out.place(sorted_subjects, first)
+    count = 0
+    for subject, pairs in described:
+        out.add(render(subject, pairs) if count else first + render(subject, pairs))
+        count += 1
+    return count

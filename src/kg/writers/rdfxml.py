@@ -20,8 +20,9 @@ from kg.namespaces import PREFIXES
 from kg.terms import NCNAME, NCNAME_TAIL, natural_key, split_iri
 from kg.writers.check import verify
 from kg.writers.order import BIG, RDF, TERMS_KEPT, Memo, literal_datatype
-from kg.writers.quads import Source, description, to_quads
+from kg.writers.quads import Source, description, to_quads, write_described
 from kg.writers.sink import Target, open_sink
+from kg.writers.stored import AnyOrder, Stored
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: rdf: names that RDF/XML reserves for its syntax, so no property element can carry them (RDF/XML §5.1).
@@ -68,12 +69,12 @@ def write_rdfxml(source: Source, to: Target = None) -> Any:
             return f"{split[0]}:{split[1]}"
         return f"{extra.setdefault(split[1], f'p{len(extra)}')}:{split[2]}"
 
-    out = open_sink(to, "\n")
     # A big document's objects are not kept across documents (see BIG), but its IRIs (classes, concepts,
     # places) recur: kept for the document, bounded; its literals are written each as it comes.
     objects_of = _XML_OBJECTS if len(quads) <= BIG else _Kept(_xml_object_or_none)
     names: dict[Any, str] = {}
-    for subject, pairs in description(quads):
+
+    def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
         about = _XML_SUBJECTS[subject]
         if about is None:
             _xml_node(subject, f"the description of {subject}")  # raises the error that names it
@@ -91,7 +92,16 @@ def write_rdfxml(source: Source, to: Target = None) -> Any:
                 else:
                     lines.append(f"    <{name}{written[0]}")
         lines.append("  </rdf:Description>")
-        out.add("\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"
+
+    described = description(quads)
+    out = open_sink(to, "\n")
+    write_described(described, render, out)
+    if extra and isinstance(described, AnyOrder):  # prefixes made up in the order properties come: in order
+        extra.clear()
+        names.clear()
+        out = open_sink(to, "\n")
+        write_described(Stored.description(quads), render, out)  # type: ignore[arg-type]
     declarations = [(p, ns) for p, ns in PREFIXES.items() if p in used]
     declarations += sorted(((p, ns) for ns, p in extra.items()), key=lambda item: natural_key(item[0]))
     xmlns = "".join(f'\n    xmlns:{p}="{_xml_attr(ns, "a namespace")}"' for p, ns in declarations)

@@ -20,12 +20,12 @@ against the store's 75).
 
 from __future__ import annotations
 
-import io
+import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 
 class Text:
@@ -35,6 +35,7 @@ class Text:
         self.separator = separator
         self._pieces: list[str] = []
         self.count = 0  # pieces written with add
+        self._kept: dict[Any, str] = {}
 
     def add(self, piece: str) -> None:
         """One more piece of the document, after the separator if one came before."""
@@ -51,6 +52,21 @@ class Text:
         """Lines of UTF-8 bytes, each ending with its line feed, in order (N-Triples, N-Quads)."""
         self._pieces.append(b"".join(lines).decode("utf-8"))
 
+    def keep(self, key: Any, piece: str) -> None:
+        """A piece made out of its order, kept under ``key`` (a later piece of the same key replaces it) until
+        :meth:`place`."""
+        self._kept[key] = piece
+
+    def place(self, order: Callable[[Iterable[Any]], Iterable[Any]], first: str = "") -> int:
+        """The pieces kept, added in the order ``order`` gives their keys (``first`` before the first of them);
+        how many."""
+        kept, self._kept = self._kept, {}
+        count = 0
+        for key in order(kept):
+            self.add(kept.pop(key) if count else first + kept.pop(key))
+            count += 1
+        return count
+
     def close(self, head: str = "", tail: str = "") -> str:
         """``head``, the pieces, ``tail`` as one string (the pieces let go: each copy of a big text counts)."""
         pieces = self._pieces
@@ -66,31 +82,63 @@ class Text:
 class File:
     """The pieces written to ``handle`` (a binary file open for writing at ``path``) as they come.
 
-    Until :meth:`close` they go to a scratch file without a name in ``path``'s folder (the system removes
-    it however the process ends), then the head, the pieces and the tail go to ``handle`` and it is flushed,
-    so that the file at ``path`` can be read back.
+    Until :meth:`close` they go, UTF-8 encoded, to a scratch file without a name in ``path``'s folder (the
+    system removes it however the process ends), then the head, the pieces and the tail go to ``handle`` and
+    it is flushed, so that the file at ``path`` can be read back. Pieces made out of their order
+    (:meth:`keep`) wait in a scratch file of their own, only where each is held in memory.
     """
 
     def __init__(self, handle: BinaryIO, path: Path, separator: str = "") -> None:
-        self.handle, self.path, self.separator = handle, Path(path), separator
+        self.handle, self.path = handle, Path(path)
+        self.separator = separator.encode("utf-8")
         self.count = 0
-        self._body: io.TextIOWrapper | None = None
+        self._body: BinaryIO | None = None
+        self._kept: BinaryIO | None = None
+        self._at: dict[Any, tuple[int, int]] = {}  # a kept piece's place in its scratch file, and its size
 
-    def _scratch(self) -> io.TextIOWrapper:
+    def _scratch(self) -> BinaryIO:
         if self._body is None:
-            raw = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - closed once copied (_flush_body)
-            self._body = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=False)
+            self._body = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - closed once copied (_flush_body)
         return self._body
 
     def add(self, piece: str) -> None:
         body = self._scratch()
         if self.count:
             body.write(self.separator)
-        body.write(piece)
+        body.write(piece.encode("utf-8"))
         self.count += 1
 
     def write(self, text: str) -> None:
-        self._scratch().write(text)
+        self._scratch().write(text.encode("utf-8"))
+
+    def keep(self, key: Any, piece: str) -> None:
+        """As :meth:`Text.keep`: the piece written to a scratch file, its place kept under ``key``."""
+        if self._kept is None:
+            self._kept = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - closed by place
+        data = piece.encode("utf-8")
+        self._at[key] = (self._kept.tell(), len(data))
+        self._kept.write(data)
+
+    def place(self, order: Callable[[Iterable[Any]], Iterable[Any]], first: str = "") -> int:
+        """As :meth:`Text.place`: each kept piece read back from its scratch file in turn."""
+        kept, at = self._kept, self._at
+        self._kept, self._at = None, {}
+        if kept is None:
+            return 0
+        with kept:
+            kept.flush()
+            body, fd, separator = self._scratch(), kept.fileno(), self.separator
+            count = 0
+            for key in order(at):
+                offset, size = at[key]
+                if self.count:
+                    body.write(separator)
+                if not count and first:
+                    body.write(first.encode("utf-8"))
+                body.write(os.pread(fd, size, offset))
+                self.count += 1
+                count += 1
+        return count
 
     def lines(self, lines: Iterable[bytes]) -> None:
         """Lines of UTF-8 bytes straight to the file (a document with neither head nor tail)."""
@@ -102,8 +150,8 @@ class File:
             body, self._body = self._body, None
             with body:
                 body.flush()
-                body.buffer.seek(0)
-                shutil.copyfileobj(body.buffer, self.handle)
+                body.seek(0)
+                shutil.copyfileobj(body, self.handle)
 
     def close(self, head: str = "", tail: str = "") -> Path:
         """``head``, the pieces, ``tail`` written to the file and flushed; the file's path."""

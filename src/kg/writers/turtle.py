@@ -21,7 +21,7 @@ from kg.namespaces import PREFIXES
 from kg.terms import split_iri
 from kg.writers.check import verify
 from kg.writers.order import BIG, RDF_TYPE, TERMS_KEPT, XSD, Memo, literal_datatype
-from kg.writers.quads import Source, description, graphs, to_quads
+from kg.writers.quads import Source, description, graphs, to_quads, write_described
 from kg.writers.sink import Sink, Target, open_sink
 
 #: Line width under which all objects of a predicate stay on one Turtle line.
@@ -112,7 +112,6 @@ _TURTLE_TERMS = Memo(_turtle_term, lambda written: len(written[0]))
 def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = "", first: str = "") -> int:
     """One block of text per subject to ``out``, in order, each ending with ``.`` and a newline (``first``
     before the first block); how many."""
-    count = 0
     term = terms.term
     # This document's predicates and IRIs, written once each (bounded): a big document, which keeps no
     # terms across documents (see BIG), still names a few classes and properties over and over.
@@ -127,14 +126,15 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = 
 
     literal = _turtle_literal if terms.written is _turtle_term else None  # a big document's literals: not kept
     used, named, literal_type = terms.used, NamedNode, OxLiteral
-    for subject, pairs in description(quads):
+
+    def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
         lines: list[str] = []
         start = indent + term(subject) + " "
         for predicate, objects in pairs:
             verb = verbs.get(predicate)
             if verb is None:
                 verb = verbs[predicate] = term(predicate, predicate=True) + " "
-            rendered = []
+            rendered_objects = []
             for o in objects:
                 kind = type(o)
                 if kind is named:
@@ -145,18 +145,18 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = 
                         used.add(prefix)
                 else:
                     text = term(o)
-                rendered.append(text)
-            if len(rendered) == 1:
-                lines.append(start + verb + rendered[0])
+                rendered_objects.append(text)
+            if len(rendered_objects) == 1:
+                lines.append(start + verb + rendered_objects[0])
             else:
-                line = start + verb + " , ".join(rendered)
-                if len(line) > _WIDTH or any("\n" in r for r in rendered):
-                    line = start + verb + f" ,\n{indent}        ".join(rendered)
+                line = start + verb + " , ".join(rendered_objects)
+                if len(line) > _WIDTH or any("\n" in r for r in rendered_objects):
+                    line = start + verb + f" ,\n{indent}        ".join(rendered_objects)
                 lines.append(line)
             start = indent + "    "
-        out.add((first if count == 0 else "") + " ;\n".join(lines) + " .\n")
-        count += 1
-    return count
+        return " ;\n".join(lines) + " .\n"
+
+    return write_described(description(quads), render, out, first)
 
 
 def _prefix_lines(used: Iterable[str]) -> str:
