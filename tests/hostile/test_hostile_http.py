@@ -376,8 +376,8 @@ def test_slow_bodies_hold_no_query_slot(server):
 
 def test_a_query_cancelled_at_the_time_limit_is_never_a_200(server):
     """Oxigraph ends a cancelled answer as a 200 with "The SPARQL operation has been cancelled" in it:
-    a streamed one (past 1 MiB) ends without its last chunk. (A small one becomes a 504 that says so: the
-    holder of the only slot in test_a_full_queue_answers_503_at_once_time_in_the_queue_counts_and_a_late_body_is_408.)"""
+    a streamed one (past 1 MiB) ends without its last chunk. (A small one becomes a 504 that says so: the holder
+    of the only slot in test_a_full_queue_answers_503_at_once_time_in_the_queue_counts_and_a_late_body_is_408.)"""
     _, port, _ = server
     streamed = urllib.parse.urlencode({"query": ENDLESS_ROWS})
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
