@@ -8,7 +8,8 @@ Run from the repository root::
     python benchmarks/bench_cli.py --build 7 --before ../kg-older   # kg build without the site, not queries
 
 Every figure is a whole process, started the way a shell starts it, in the same run of this
-script, interleaved query by query:
+script, interleaved query by query; ``kg`` is the installed command's script (``src/kg/bin/kg``) run by
+this Python, or for an older tree without one, the wrapper pip generated for its entry point:
 
 - **kg first run**: ``kg query NAME --no-cache``: Python, kg's imports, the load of ontology,
   vocabularies and corpus, their RDFS closure, the query in its limited child, the table;
@@ -196,8 +197,21 @@ def process_rss(pid: int) -> float:
     return 0.0
 
 
-def kg_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "kg", *args]
+#: The wrapper pip generates for an entry point ``kg = "kg.launch:main"``: how a tree without kg's own script
+#: (``src/kg/bin/kg``, installed as the ``kg`` command) was started.
+PIP_WRAPPER = (
+    "import re\nimport sys\nfrom kg.launch import main\n"
+    "sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\nsys.exit(main())\n"
+)
+
+
+def kg_command(*args: str, tree: Path | None = None) -> list[str]:
+    """``kg ARGS`` as the installed ``kg`` command runs it (its script, by this Python), from ``tree``'s sources
+    (default: this one; run another tree with its ``src`` on ``PYTHONPATH``)."""
+    script = (tree or ROOT) / "src" / "kg" / "bin" / "kg"
+    if script.is_file():
+        return [sys.executable, str(script), *args]
+    return [sys.executable, "-c", PIP_WRAPPER, *args]
 
 
 def start_warm(tree: Path, env: dict[str, str], data_args: list[str]) -> subprocess.Popen:
@@ -303,7 +317,7 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Pa
                 if older is not None:  # the older kg's first run (its flags only; KG_NO_CACHE: a tree with a
                     # warm process of its own would start one, which this script would then wait for)
                     old_env = {**env, "PYTHONPATH": str(older / "src"), "KG_NO_CACHE": "1"}
-                    old = kg_command("query", name, *data_args, *timeout)
+                    old = kg_command("query", name, *data_args, *timeout, tree=older)
                     row["before"].append(measured(old, old_env, exclude))
                 cold = kg_command("query", name, *data_args, *timeout, "--no-cache")
                 row["cold"].append(measured(cold, env, exclude))

@@ -9,7 +9,6 @@ set, screenshots go to test-results/explore-browser/ (look at them). Skipped onl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -37,50 +36,59 @@ def projection() -> nx.MultiDiGraph:
     return load_projection()
 
 
-@pytest.fixture
-def visit(tabs, page_file) -> Iterator[Visit]:
-    opened = open_page(tabs, page_file, everything=True)
-    yield opened
-    opened.close()
-
-
 # --------------------------------------------------------------------------- opening
 
 
-def test_the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(tabs, page_file, projection):
-    # How soon it is drawn is measured, not asserted: benchmarks/bench_explore.py reports the time from
-    # opening the file to the first drawn view (a timing assertion fails on a loaded machine).
+def test_the_first_view_then_search_and_the_language_then_the_panel_and_the_class_filters(tabs, page_file, projection):
+    """Six scenarios, each a function below, on one page load, in this order: the first view as the page opens;
+    then with every class shown, search and the language toggle (with motion); then, put back as the page opens
+    with every class (less motion, nothing selected, fitted), an agreement and an edge clicked, a slip, following
+    a relation and the article tab, and the class filters with a k-hop neighbourhood (last: it narrows the view).
+    The first view, search and the panel were three tests, each with a page load of its own."""
     visit = open_page(tabs, page_file)
     try:
-        state = visit.state()
-        labels = visit.js("() => kgExplorer.labels()")
-        assert len(labels) >= 15, labels
-        assert min(label["px"] for label in labels) >= 10
-        # the overview: the visit and its neighbours (its agreements among them), the rest one click away
-        visit_node = "event:tokayev-state-visit-2022"
-        ring = {visit_node, *undirected(projection).adj[visit_node]}
-        assert visit.js("() => kgExplorer.drawn()")["nodes"] == len(ring)
-        assert (
-            visit.page.locator("#counts")
-            .inner_text()
-            .startswith(f"{len(ring)} of {projection.number_of_nodes()} nodes")
-        )
-        assert {label["id"] for label in labels} <= ring
-        assert RAIL_MOU in {label["id"] for label in labels}
-        visit.screenshot("opened")
-        # zoom controls: in, out, reset; "all" shows every node and fits them
-        scale = state["scale"]
-        visit.page.click("#zoom-in")
-        assert visit.state()["scale"] == pytest.approx(scale * 1.4, rel=1e-3)
-        visit.page.click("#zoom-out")
-        assert visit.state()["scale"] == pytest.approx(scale, rel=1e-3)
+        the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(visit, projection)
+        visit.page.click("#all-classes")  # every class shown (the page the search and the panel scenarios start on)
+        # with motion: the selection glides to the node (the other scenarios read with less motion)
+        visit.page.emulate_media(reduced_motion="no-preference")
+        search_select_and_relabel(visit, projection)
+        visit.page.emulate_media(reduced_motion="reduce")
+        # as the page opens with every class: nothing selected, every class shown and fitted
+        visit.page.keyboard.press("Escape")
         visit.page.click("#all-classes")
-        assert visit.page.locator("#counts").inner_text().startswith(f"{projection.number_of_nodes()} of")
-        visit.page.click("#reset")
-        assert visit.state()["scale"] == pytest.approx(scale, rel=1e-3)
-        assert_clean(visit)
+        visit.page.click("#fit")
+        assert visit.state()["selected"] is None and visit.state()["lang"] == "en"
+        the_panel_and_the_class_filters_on_the_page_with_every_class(visit, projection)
     finally:
         visit.close()
+
+
+def the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(visit: Visit, projection) -> None:
+    # How soon it is drawn is measured, not asserted: benchmarks/bench_explore.py reports the time from
+    # opening the file to the first drawn view (a timing assertion fails on a loaded machine).
+    state = visit.state()
+    labels = visit.js("() => kgExplorer.labels()")
+    assert len(labels) >= 15, labels
+    assert min(label["px"] for label in labels) >= 10
+    # the overview: the visit and its neighbours (its agreements among them), the rest one click away
+    visit_node = "event:tokayev-state-visit-2022"
+    ring = {visit_node, *undirected(projection).adj[visit_node]}
+    assert visit.js("() => kgExplorer.drawn()")["nodes"] == len(ring)
+    assert visit.page.locator("#counts").inner_text().startswith(f"{len(ring)} of {projection.number_of_nodes()} nodes")
+    assert {label["id"] for label in labels} <= ring
+    assert RAIL_MOU in {label["id"] for label in labels}
+    visit.screenshot("opened")
+    # zoom controls: in, out, reset; "all" shows every node and fits them
+    scale = state["scale"]
+    visit.page.click("#zoom-in")
+    assert visit.state()["scale"] == pytest.approx(scale * 1.4, rel=1e-3)
+    visit.page.click("#zoom-out")
+    assert visit.state()["scale"] == pytest.approx(scale, rel=1e-3)
+    visit.page.click("#all-classes")
+    assert visit.page.locator("#counts").inner_text().startswith(f"{projection.number_of_nodes()} of")
+    visit.page.click("#reset")
+    assert visit.state()["scale"] == pytest.approx(scale, rel=1e-3)
+    assert_clean(visit)
 
 
 def class_filters_refit_the_view_and_a_k_hop_neighbourhood_narrows_it(visit: Visit, projection) -> None:
@@ -127,15 +135,6 @@ def class_filters_refit_the_view_and_a_k_hop_neighbourhood_narrows_it(visit: Vis
 
 
 # --------------------------------------------------------------------------- search, language
-
-
-def test_search_finds_names_spellings_and_classes_selects_and_the_language_toggle_relabels(tabs, page_file, projection):
-    # with motion: the selection glides to the node (the other scenarios read with less motion)
-    visit = open_page(tabs, page_file, everything=True, motion=True)
-    try:
-        search_select_and_relabel(visit, projection)
-    finally:
-        visit.close()
 
 
 def search_select_and_relabel(visit: Visit, projection: nx.MultiDiGraph) -> None:
@@ -190,10 +189,10 @@ def search_select_and_relabel(visit: Visit, projection: nx.MultiDiGraph) -> None
 # --------------------------------------------------------------------------- panel
 
 
-def test_the_panel_and_the_class_filters_on_the_page_with_every_class(visit, projection):
-    """Four scenarios, each a function below, on one page load (every class shown, less motion), in this order:
-    an agreement and an edge clicked, a slip, following a relation and the article tab, then the class filters
-    and a k-hop neighbourhood (last: it narrows the view). Each was a test with a page load of its own."""
+def the_panel_and_the_class_filters_on_the_page_with_every_class(visit: Visit, projection) -> None:
+    """Four scenarios, each a function below (every class shown, less motion), in this order: an agreement and an
+    edge clicked, a slip, following a relation and the article tab, then the class filters and a k-hop
+    neighbourhood (last: it narrows the view). Each was a test with a page load of its own."""
     an_agreement_and_an_edge_clicked_show_their_parties_sentence_and_triple_and_export(visit, projection)
     a_slip_shows_the_claim_the_correction_and_the_reason_read_in_its_direction(visit, projection)
     following_a_relation_and_the_article_tab_marking_every_mention_of_the_selection(visit, projection)

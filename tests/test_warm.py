@@ -174,6 +174,21 @@ def test_a_repeated_query_is_answered_warm_with_the_same_bytes_and_exit_codes(sh
     assert len(_warm_processes(kg_warm.folder)) == 1
 
 
+def test_the_installed_command_answered_warm_imports_only_the_client(shared_warm):
+    """The installed ``kg`` command answered warm imports kg.launch and kg.warm and no more: not ``re`` (an
+    entry point's generated wrapper imported it first, two thirds of Python's own start-up), enum or kg.cli."""
+    exe = shutil.which("kg", path=str(Path(sys.executable).parent))
+    assert exe is not None
+    used = shared_warm.ready()["stores"][0]["uses"]
+    env = {**shared_warm.env, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run([exe, "query", "-e", COUNT_PERSONS], capture_output=True, env=env, timeout=300, check=False)
+    assert done.returncode == 0 and b"?n" in done.stdout
+    assert shared_warm.state()["stores"][0]["uses"] == used + 1  # answered warm
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.decode().splitlines() if "|" in line}
+    assert {"kg.launch", "kg.warm"} <= imported
+    assert not imported & {"re", "enum", "kg.cli", "runpy", "rdflib", "pyoxigraph"}
+
+
 def test_an_input_rewritten_with_its_old_time_is_read_again(kg_warm):
     data = _data(kg_warm.folder, 10)
     kg_warm("query", "--data", str(data), "-e", COUNT_PERSONS)
