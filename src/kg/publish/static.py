@@ -234,7 +234,11 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
         context = multiprocessing.get_context("fork")
         # The loaded publication lives as long as the run: read ahead and frozen, the children share one copy
         # and their collections never walk it (nor write to its pages, which the fork shares until written).
+        # Whether the store holds the files' terms as read is asked once for all (this process asks it for the
+        # explorer and the SPARQL page, a child for a big document: each read the files again).
         publication.read_ahead()
+        if sources.store_writes_as_read:
+            publication.files_as_read = frozenset(sources.paths)
         gc.freeze()
         taken = context.Value("l", 0)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
@@ -302,7 +306,7 @@ def _write_rest(
     for name, body in write_dumps(sources=sources).items():
         writer.write(f"dumps/{name}", body)
     if explorer:
-        writer.write("explorer.html", explorer_page(sources, engine=engine))
+        writer.write("explorer.html", explorer_page(sources, engine=engine, publication=publication))
 
 
 _ADOPTED: list[Any] = []
@@ -414,19 +418,35 @@ def write_dumps(data: Sequence[str | Path] | None = None, *, sources: Sources | 
 _EXPLORERS: weakref.WeakKeyDictionary[Sources, str] = weakref.WeakKeyDictionary()
 
 
-def explorer_page(sources: Sources, *, engine: Any = None) -> str:
+def explorer_page(sources: Sources, *, engine: Any = None, publication: Any = None) -> str:
     """The offline explorer of the default graph, made once for each Sources (the build writes it twice:
-    explorer.html and the site's); ``engine``: :func:`query_engine`'s, if already made."""
+    explorer.html and the site's); ``engine``: :func:`query_engine`'s, if already made; ``publication``: the
+    loaded publication, whose store the projection reads when the union is not made already
+    (:func:`default_graph`)."""
     if sources not in _EXPLORERS:
         from kg.explore import render_html
         from kg.explore.questions import library_answers
         from kg.project import to_networkx
 
-        projection = to_networkx(sources.union)
         engine = engine if engine is not None else query_engine(sources)
-        questions = library_answers(sources.union, projection, engine=engine if engine is not None else "oxigraph")
+        graph = default_graph(sources, publication) if engine is not None else sources.union
+        projection = to_networkx(graph)
+        questions = library_answers(graph, projection, engine=engine if engine is not None else "oxigraph")
         _EXPLORERS[sources] = render_html(projection, questions=questions)
     return _EXPLORERS[sources]
+
+
+def default_graph(sources: Sources, publication: Any = None) -> Any:
+    """The default graph (ontology, vocabularies, data) as an rdflib Graph: :attr:`Sources.union` if made
+    already (the build's), else read from the publication's store (:mod:`kg.publish.stored_graph`), which
+    holds the same statements, when it holds every term as read; else the union, made now."""
+    if publication is None or "union" in vars(sources) or not sources.store_writes_as_read:
+        return sources.union
+    from kg.publish.stored_graph import stored_graph
+
+    default = set(sources.paths)  # the files of the default graph: all but the shapes
+    parts = dict.fromkeys(str(graph) for graph, path in sources.files() if path in default)
+    return stored_graph(publication.store, list(parts))
 
 
 def query_engine(sources: Sources) -> Any:

@@ -21,7 +21,7 @@ from kg.formats import FORMATS
 from kg.namespaces import PREFIXES
 from kg.terms import XSD_STRING, namespaces_of
 from kg.writers.check import verify
-from kg.writers.order import BIG, LONGEST, RDF_TYPE, TERMS_KEPT, XSD, Description, Memo
+from kg.writers.order import BIG, LONGEST, RDF_TYPE, SHORT, TERMS_KEPT, XSD, Description, Memo
 from kg.writers.quads import Source, description, to_quads, write_described
 from kg.writers.sink import Target, open_sink
 from kg.writers.stored import Stored
@@ -83,7 +83,11 @@ class _JsonLdTerms:
             found = self._value(node)
             if len(values) >= TERMS_KEPT:
                 values.clear()
-            if (self.keep and _first_size(found) <= LONGEST) or (not self.keep and type(node) is NamedNode):
+            if self.keep:
+                kept = _first_size(found) <= LONGEST
+            else:  # a big document's: its IRIs and its short literals (see kg.writers.order.SHORT)
+                kept = type(node) is NamedNode or (type(node) is not BlankNode and _first_size(found) <= SHORT)
+            if kept:
                 values[node] = found
         if found[1]:
             self.used.add(found[1])

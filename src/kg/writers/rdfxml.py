@@ -19,7 +19,7 @@ from kg.formats import FORMATS
 from kg.namespaces import PREFIXES
 from kg.terms import NCNAME, NCNAME_TAIL, natural_key, split_iri
 from kg.writers.check import verify
-from kg.writers.order import BIG, RDF, TERMS_KEPT, Memo, literal_datatype
+from kg.writers.order import BIG, RDF, SHORT, TERMS_KEPT, Memo, literal_datatype
 from kg.writers.quads import Source, description, to_quads, write_described
 from kg.writers.sink import Target, open_sink
 from kg.writers.stored import AnyOrder, Stored
@@ -70,7 +70,8 @@ def write_rdfxml(source: Source, to: Target = None) -> Any:
         return f"{extra.setdefault(split[1], f'p{len(extra)}')}:{split[2]}"
 
     # A big document's objects are not kept across documents (see BIG), but its IRIs (classes, concepts,
-    # places) recur: kept for the document, bounded; its literals are written each as it comes.
+    # places) and short literals recur: kept for the document, bounded; its other literals are written each as it
+    # comes.
     objects_of = _XML_OBJECTS if len(quads) <= BIG else _Kept(_xml_object_or_none)
     names: dict[Any, str] = {}
 
@@ -164,7 +165,8 @@ _XML_OBJECTS = Memo(_xml_object_or_none, lambda written: len(written[0]) if writ
 
 
 class _Kept(dict[Any, Any]):
-    """``kept[term]`` is ``make(term)``, kept for IRIs only (up to TERMS_KEPT of them): one document's."""
+    """``kept[term]`` is ``make(term)``, kept for IRIs and short literals only (up to TERMS_KEPT of them, see
+    :data:`kg.writers.order.SHORT`): one document's."""
 
     def __init__(self, make: Callable[[Any], Any]) -> None:
         super().__init__()
@@ -172,7 +174,7 @@ class _Kept(dict[Any, Any]):
 
     def __missing__(self, term: Any) -> Any:
         value = self.make(term)
-        if type(term) is NamedNode and len(self) < TERMS_KEPT:
+        if (type(term) is NamedNode or (value is not None and len(value[0]) <= SHORT)) and len(self) < TERMS_KEPT:
             self[term] = value
         return value
 

@@ -95,6 +95,7 @@ class File:
         self._body: BinaryIO | None = None
         self._kept: BinaryIO | None = None
         self._at: dict[Any, tuple[int, int]] = {}  # a kept piece's place in its scratch file, and its size
+        self._end = 0  # the size of that scratch file
 
     def _scratch(self) -> BinaryIO:
         if self._body is None:
@@ -116,13 +117,14 @@ class File:
         if self._kept is None:
             self._kept = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - closed by place
         data = piece.encode("utf-8")
-        self._at[key] = (self._kept.tell(), len(data))
+        self._at[key] = (self._end, len(data))
         self._kept.write(data)
+        self._end += len(data)  # counted, not asked of the file (a system call per piece)
 
     def place(self, order: Callable[[Iterable[Any]], Iterable[Any]], first: str = "") -> int:
         """As :meth:`Text.place`: each kept piece read back from its scratch file in turn."""
         kept, at = self._kept, self._at
-        self._kept, self._at = None, {}
+        self._kept, self._at, self._end = None, {}, 0
         if kept is None:
             return 0
         with kept:

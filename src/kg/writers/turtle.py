@@ -20,7 +20,7 @@ from kg.formats import FORMATS
 from kg.namespaces import PREFIXES
 from kg.terms import split_iri
 from kg.writers.check import verify
-from kg.writers.order import BIG, RDF_TYPE, TERMS_KEPT, XSD, Memo, literal_datatype
+from kg.writers.order import BIG, RDF_TYPE, SHORT, TERMS_KEPT, XSD, Memo, literal_datatype
 from kg.writers.quads import Source, description, graphs, to_quads, write_described
 from kg.writers.sink import Sink, Target, open_sink
 
@@ -124,7 +124,9 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = 
             known[node] = text
         return text
 
-    literal = _turtle_literal if terms.written is _turtle_term else None  # a big document's literals: not kept
+    # A big document's literals: its short ones kept for the document only (see kg.writers.order.SHORT).
+    literal = _turtle_literal if terms.written is _turtle_term else None
+    short: dict[Any, tuple[str, str]] = {}
     used, named, literal_type = terms.used, NamedNode, OxLiteral
 
     def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
@@ -140,7 +142,12 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = 
                 if kind is named:
                     text = known.get(o) or remember(o)
                 elif literal is not None and kind is literal_type:
-                    text, prefix = literal(o)
+                    found = short.get(o)
+                    if found is None:
+                        found = literal(o)
+                        if len(found[0]) <= SHORT and len(short) < TERMS_KEPT:
+                            short[o] = found
+                    text, prefix = found
                     if prefix:
                         used.add(prefix)
                 else:
