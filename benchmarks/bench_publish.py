@@ -152,22 +152,21 @@ def bench_static(
     the ``before`` tree if given; of writing the same files with nothing rendered; and of pyoxigraph and
     rdflib reading the same inputs."""
     rows = []
-    trees: list[tuple[str, dict[str, str]]] = [("", {})]
-    if before is not None:
+    trees: list[tuple[str, dict[str, str], Path | None]] = [("", {}, None)]
+    if before is not None:  # each tree run by its own kg script (bench_cli.kg_command), its src first
         paths = os.pathsep.join([str(before / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
-        trees = [(" (before)", {"PYTHONPATH": paths}), (" (after)", {})]
+        trees = [(" (before)", {"PYTHONPATH": paths}, before), (" (after)", {}, None)]
     with tempfile.TemporaryDirectory(prefix="kg-bench-publish-") as folder:
-        timings: dict[str, list[dict[str, float]]] = {tree: [] for tree, _ in trees}
+        timings: dict[str, list[dict[str, float]]] = {tree: [] for tree, _, _ in trees}
         sizes: dict[str, tuple[int, int]] = {}
         # Each run writes a folder of its own, all removed at the end: a run right after thousands of files were
         # removed pays for it (ext4 without a journal passes over the inodes freed in the last minutes when it
         # looks for a free one; on this machine ~80 % of creating a file's system time, by `perf`).
         for run in range(runs):
-            for number, (tree, extra) in enumerate(trees):
+            for number, (tree, extra, source) in enumerate(trees):
                 out = Path(folder) / f"site{number}-{run}"
-                command = kg_command(
-                    "publish", "--out", str(out), *(arg for path in data or [] for arg in ("--data", str(path)))
-                )
+                data_args = (arg for path in data or [] for arg in ("--data", str(path)))
+                command = kg_command("publish", "--out", str(out), *data_args, tree=source)
                 env = {**os.environ, "KG_NO_CACHE": "1", **extra}
                 timings[tree].append(_split(command, env))
                 last = run == runs - 1
@@ -177,7 +176,7 @@ def bench_static(
                 if last and not once:
                     again = _split(command, env)
                     timings[tree + "again"] = [again]
-        for tree, _ in trees:
+        for tree, _, _ in trees:
             count, size = sizes[tree]
             wall, user, system = (statistics.median(t[key] for t in timings[tree]) for key in ("wall", "user", "sys"))
             what = f"kg publish{tree}, {label}, into a new folder" + (f" (median of {runs})" if runs > 1 else "")

@@ -68,79 +68,108 @@ def assert_targets_fit(visit: Visit) -> None:
 
 
 @pytest.mark.parametrize("phone", [True, False], ids=["phone", "laptop"])
-@pytest.mark.parametrize(
-    ("lang", "title", "parties"), [("en", "Agreement (8)", "Parties"), ("fa", "سند همکاری (۸)", "طرف‌ها")]
-)
-def test_which_agreements_between_whom_who_signed_in_two_taps_and_in_english_axe_on_every_view(
-    tabs, page_file, lang, title, parties, phone
+def test_which_agreements_between_whom_who_signed_in_two_taps_in_either_language_axe_on_every_view(
+    tabs, page_file, phone
 ):
-    """The agreements task in each language and on each device. The English page, opened once, also shows the
-    first view fitted to a phone and its details as a bottom sheet (first, on the phone), then goes on to the
-    axe-core audits of every view in either language (:func:`axe_finds_no_violation_in_either_language`): each
-    step of a test of its own before, with a page load of its own."""
+    """The agreements task on each device, in English on the page as it opens (``#lang=en``), then in Persian on
+    the same page put back to its first view (what ``#lang=fa`` opens), each step of a test of its own before,
+    with a page load of its own:
+
+    - on the phone first, the first view fitted to it and its details as a bottom sheet;
+    - the task in English (:func:`which_agreements_between_whom_who_signed_in_two_taps`);
+    - the axe-core audits of every view in either language (:func:`axe_finds_no_violation_in_either_language`);
+    - the task in Persian;
+    - on the laptop then, back to the English first view for the search box and the list of nodes
+      (:func:`search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk`), then the
+      figures' table for numbers, dates and fields
+      (:func:`numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction`).
+    """
     projection = load_projection()
-    visit = open_page(tabs, page_file, fragment=f"lang={lang}", viewport=(1440, 900), phone=phone)
+    visit = open_page(tabs, page_file, fragment="lang=en", viewport=(1440, 900), phone=phone)
     try:
-        if phone and lang == "en":
+        if phone:
             the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(visit)
-        if phone:
-            assert_targets_fit(visit)  # the first view
-        taps = 0
-        tab = "#views button[data-view='table:agreement']"
-        assert visit.page.locator(tab).inner_text() == title and in_viewport(visit, tab)  # seen without scrolling
-        tap(visit, tab, phone)
-        taps += 1
-        if phone:
-            assert_targets_fit(visit)  # the agreements table, as cards
-        # which agreements, between whom: every agreement a card with its parties and countries, no canvas over it
-        rows = visit.page.locator("#table-view tbody tr")
-        assert rows.count() == 8
-        assert visit.js("() => getComputedStyle(document.getElementById('graph')).visibility") == "hidden"
-        for i in range(8):
-            row = rows.nth(i)
-            node = row.get_attribute("data-id")
-            cells = row.locator("td")
-            assert cells.nth(2).get_attribute("data-label") == parties
-            shown = set(cells.nth(2).locator("button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)"))
-            assert shown == {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
-            assert hit(visit, f"#table-view tr[data-id='{node}'] td:nth-child(3) button.node") == "itself"
-        # who signed: the one agreement whose signatory the article names, and the note saying so
-        signed = [n for n in projection if n.startswith("agreement:") and any(
-            p == "kg:signatory" for _, _, p in projection.out_edges(n, data="prop"))]  # fmt: skip
-        signers = sorted(v for _, v, p in projection.out_edges(signed[0], data="prop") if p == "kg:signatory")
-        cell = f"#table-view tr[data-id='{signed[0]}'] td:nth-child(5)"
-        shown = visit.page.locator(f"{cell} button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)")
-        assert sorted(shown) == signers
-        assert (
-            visit.page.locator("#table-view .coverage")
-            .first.inner_text()
-            .startswith(
-                "Signatories: given in the article for 1 of the 8"
-                if lang == "en"
-                else "امضاکنندگان: در متن خبر برای ۱ سند از ۸ سند"
-            )
-        )
-        # a tap on a signatory opens their details in the bottom sheet, the heading on screen
-        tap(visit, f"{cell} button.node[data-id='{signers[0]}']", phone)
-        taps += 1
-        assert visit.state()["selected"] == signers[0]
-        assert visit.page.locator("#entity-heading").inner_text() == projection.nodes[signers[0]][f"label_{lang}"]
-        assert in_viewport(visit, "#entity-heading")
-        assert taps <= 3
-        visit.screenshot(f"{'phone' if phone else 'laptop'}-agreements-{lang}")
-        assert visit.js("() => document.scrollingElement.scrollWidth") <= (PHONE[0] if phone else 1440)
-        if phone:
-            assert_targets_fit(visit)  # the table with a node's details open
-            # the network with Tokayev's details open in the bottom sheet
-            tap(visit, "#views button[data-view='network']")
-            visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)
-            assert visit.state()["view"] == "network" and visit.state()["selected"] == TOKAYEV
-            assert_targets_fit(visit)
-        assert_clean(visit)
-        if lang == "en":
-            axe_finds_no_violation_in_either_language(visit)
+        which_agreements_between_whom_who_signed_in_two_taps(visit, projection, "en", "Agreement (8)", "Parties", phone)
+        axe_finds_no_violation_in_either_language(visit)
+        back_to_the_first_view(visit, "fa", phone)
+        which_agreements_between_whom_who_signed_in_two_taps(visit, projection, "fa", "سند همکاری (۸)", "طرف‌ها", phone)
+        if not phone:
+            back_to_the_first_view(visit, "en", phone)
+            search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk(visit)
+            visit.page.fill("#search", "")  # the fields empty, as the page opened
+            visit.js("() => { kgExplorer.clearSelection(); kgExplorer.setView('table:figure'); }")
+            numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction(visit)
+            assert_clean(visit)
     finally:
         visit.close()
+
+
+def back_to_the_first_view(visit: Visit, lang: str, phone: bool) -> None:
+    """The network's first view in ``lang`` without a selection, as a page opened with ``#lang=`` ``lang`` shows it
+    (Reset: the first view)."""
+    visit.js(f"() => {{ kgExplorer.clearSelection(); kgExplorer.setView('network'); kgExplorer.setLang('{lang}'); }}")
+    tap(visit, "#reset", phone)
+    assert visit.state()["lang"] == lang and visit.state()["selected"] is None
+
+
+def which_agreements_between_whom_who_signed_in_two_taps(
+    visit: Visit, projection, lang: str, title: str, parties: str, phone: bool
+) -> None:
+    """From the network's first view without a selection: the agreements' tab, then a signatory, in two taps."""
+    if phone:
+        assert_targets_fit(visit)  # the first view
+    taps = 0
+    tab = "#views button[data-view='table:agreement']"
+    assert visit.page.locator(tab).inner_text() == title and in_viewport(visit, tab)  # seen without scrolling
+    tap(visit, tab, phone)
+    taps += 1
+    if phone:
+        assert_targets_fit(visit)  # the agreements table, as cards
+    # which agreements, between whom: every agreement a card with its parties and countries, no canvas over it
+    rows = visit.page.locator("#table-view tbody tr")
+    assert rows.count() == 8
+    assert visit.js("() => getComputedStyle(document.getElementById('graph')).visibility") == "hidden"
+    for i in range(8):
+        row = rows.nth(i)
+        node = row.get_attribute("data-id")
+        cells = row.locator("td")
+        assert cells.nth(2).get_attribute("data-label") == parties
+        shown = set(cells.nth(2).locator("button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)"))
+        assert shown == {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
+        assert hit(visit, f"#table-view tr[data-id='{node}'] td:nth-child(3) button.node") == "itself"
+    # who signed: the one agreement whose signatory the article names, and the note saying so
+    signed = [n for n in projection if n.startswith("agreement:") and any(
+        p == "kg:signatory" for _, _, p in projection.out_edges(n, data="prop"))]  # fmt: skip
+    signers = sorted(v for _, v, p in projection.out_edges(signed[0], data="prop") if p == "kg:signatory")
+    cell = f"#table-view tr[data-id='{signed[0]}'] td:nth-child(5)"
+    shown = visit.page.locator(f"{cell} button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)")
+    assert sorted(shown) == signers
+    assert (
+        visit.page.locator("#table-view .coverage")
+        .first.inner_text()
+        .startswith(
+            "Signatories: given in the article for 1 of the 8"
+            if lang == "en"
+            else "امضاکنندگان: در متن خبر برای ۱ سند از ۸ سند"
+        )
+    )
+    # a tap on a signatory opens their details in the bottom sheet, the heading on screen
+    tap(visit, f"{cell} button.node[data-id='{signers[0]}']", phone)
+    taps += 1
+    assert visit.state()["selected"] == signers[0]
+    assert visit.page.locator("#entity-heading").inner_text() == projection.nodes[signers[0]][f"label_{lang}"]
+    assert in_viewport(visit, "#entity-heading")
+    assert taps <= 3
+    visit.screenshot(f"{'phone' if phone else 'laptop'}-agreements-{lang}")
+    assert visit.js("() => document.scrollingElement.scrollWidth") <= (PHONE[0] if phone else 1440)
+    if phone:
+        assert_targets_fit(visit)  # the table with a node's details open
+        # the network with Tokayev's details open in the bottom sheet
+        tap(visit, "#views button[data-view='network']")
+        visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)
+        assert visit.state()["view"] == "network" and visit.state()["selected"] == TOKAYEV
+        assert_targets_fit(visit)
+    assert_clean(visit)
 
 
 def the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(phone: Visit) -> None:
@@ -209,46 +238,42 @@ def test_the_skip_link_leads_to_the_details_and_the_copy_link_button_copies_the_
         visit.close()
 
 
-def test_search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk(tabs, page_file):
-    visit = open_page(tabs, page_file)
-    try:
-        # the search box announces its options; Escape clears a selection made from it
-        search = visit.page.locator("#search")
-        search.click()
-        visit.page.keyboard.type("Tokayev")
-        assert search.get_attribute("role") == "combobox" and search.get_attribute("aria-expanded") == "true"
-        active = search.get_attribute("aria-activedescendant")
-        assert visit.page.locator(f"#{active}").get_attribute("aria-selected") == "true"
-        visit.page.keyboard.press("ArrowDown")
-        moved = search.get_attribute("aria-activedescendant")
-        assert moved != active and visit.page.locator(f"#{moved}").get_attribute("aria-selected") == "true"
-        visit.page.keyboard.press("ArrowUp")
-        visit.page.keyboard.press("Enter")
-        assert visit.state()["selected"] == TOKAYEV
-        assert search.get_attribute("aria-expanded") == "false"
-        assert visit.js("() => document.activeElement.id") == "search"  # the focus stays in the box
-        visit.page.keyboard.press("Escape")
-        assert visit.state()["selected"] is None
-        assert "node=" not in visit.js("() => location.hash")
-        # the nodes drawn are a list of buttons a keyboard can walk, following the view
-        drawn = visit.js("() => kgExplorer.drawn()")["nodes"]
-        assert visit.page.locator("#node-list-count").inner_text() == f"({drawn})"
-        visit.page.locator("#node-list-box summary").focus()
-        visit.page.keyboard.press("Enter")  # opens the list
-        buttons = visit.page.locator("#node-list button.node")
-        buttons.first.wait_for()  # the list is built when it opens (its toggle event)
-        assert buttons.count() == drawn
-        visit.page.keyboard.press("Tab")
-        focused = visit.js("() => document.activeElement.dataset.id")
-        assert focused == buttons.nth(0).get_attribute("data-id")
-        visit.page.keyboard.press("Enter")
-        assert visit.state()["selected"] == focused
-        assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"]  # the list follows the view
-        visit.page.keyboard.press("Escape")
-        visit.page.click("#all-classes")
-        assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"] > drawn
-    finally:
-        visit.close()
+def search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk(visit: Visit) -> None:
+    # the search box announces its options; Escape clears a selection made from it
+    search = visit.page.locator("#search")
+    search.click()
+    visit.page.keyboard.type("Tokayev")
+    assert search.get_attribute("role") == "combobox" and search.get_attribute("aria-expanded") == "true"
+    active = search.get_attribute("aria-activedescendant")
+    assert visit.page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    visit.page.keyboard.press("ArrowDown")
+    moved = search.get_attribute("aria-activedescendant")
+    assert moved != active and visit.page.locator(f"#{moved}").get_attribute("aria-selected") == "true"
+    visit.page.keyboard.press("ArrowUp")
+    visit.page.keyboard.press("Enter")
+    assert visit.state()["selected"] == TOKAYEV
+    assert search.get_attribute("aria-expanded") == "false"
+    assert visit.js("() => document.activeElement.id") == "search"  # the focus stays in the box
+    visit.page.keyboard.press("Escape")
+    assert visit.state()["selected"] is None
+    assert "node=" not in visit.js("() => location.hash")
+    # the nodes drawn are a list of buttons a keyboard can walk, following the view
+    drawn = visit.js("() => kgExplorer.drawn()")["nodes"]
+    assert visit.page.locator("#node-list-count").inner_text() == f"({drawn})"
+    visit.page.locator("#node-list-box summary").focus()
+    visit.page.keyboard.press("Enter")  # opens the list
+    buttons = visit.page.locator("#node-list button.node")
+    buttons.first.wait_for()  # the list is built when it opens (its toggle event)
+    assert buttons.count() == drawn
+    visit.page.keyboard.press("Tab")
+    focused = visit.js("() => document.activeElement.dataset.id")
+    assert focused == buttons.nth(0).get_attribute("data-id")
+    visit.page.keyboard.press("Enter")
+    assert visit.state()["selected"] == focused
+    assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"]  # the list follows the view
+    visit.page.keyboard.press("Escape")
+    visit.page.click("#all-classes")
+    assert buttons.count() == visit.js("() => kgExplorer.drawn()")["nodes"] > drawn
 
 
 # --------------------------------------------------------------------------- axe-core
@@ -293,26 +318,23 @@ def axe_finds_no_violation_in_either_language(visit: Visit) -> None:
 # --------------------------------------------------------------------------- numbers, dates, fields
 
 
-def test_numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction(tabs, page_file):
-    visit = open_page(tabs, page_file, fragment="lang=en&view=table:figure")
-    try:
-        values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
-        assert "265,200,000" in values or any("," in v for v in values), values
-        assert_fields_follow_the_ui(visit, "ltr", "ایران")
-        visit.page.click("#lang")
-        values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
-        assert values and all(not any(c in v for c in "0123456789") for v in values), values  # Persian digits
-        assert any("٬" in v for v in values), values
-        assert_fields_follow_the_ui(visit, "rtl", "Iran")
-        csv = visit.js("() => kgExplorer.tableCsv()")
-        assert "265200000" in csv or all("٬" not in line for line in csv.splitlines())  # the CSV keeps raw values
-        visit.js("() => kgExplorer.setView('timeline')")
-        for date in visit.page.locator("ol.timeline .when .value").all()[:6]:
-            assert date.evaluate("(e) => getComputedStyle(e).whiteSpace") == "nowrap"
-            tops = date.evaluate("(e) => [...e.getClientRects()].map((r) => Math.round(r.top))")
-            assert len(set(tops)) == 1, tops  # on one line: not broken inside
-    finally:
-        visit.close()
+def numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_direction(visit: Visit) -> None:
+    """On the figures' table in English (a page opened as ``#lang=en&view=table:figure`` shows it)."""
+    values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
+    assert "265,200,000" in values or any("," in v for v in values), values
+    assert_fields_follow_the_ui(visit, "ltr", "ایران")
+    visit.page.click("#lang")
+    values = visit.page.locator("#table-view td:nth-child(2) .value").all_inner_texts()
+    assert values and all(not any(c in v for c in "0123456789") for v in values), values  # Persian digits
+    assert any("٬" in v for v in values), values
+    assert_fields_follow_the_ui(visit, "rtl", "Iran")
+    csv = visit.js("() => kgExplorer.tableCsv()")
+    assert "265200000" in csv or all("٬" not in line for line in csv.splitlines())  # the CSV keeps raw values
+    visit.js("() => kgExplorer.setView('timeline')")
+    for date in visit.page.locator("ol.timeline .when .value").all()[:6]:
+        assert date.evaluate("(e) => getComputedStyle(e).whiteSpace") == "nowrap"
+        tops = date.evaluate("(e) => [...e.getClientRects()].map((r) => Math.round(r.top))")
+        assert len(set(tops)) == 1, tops  # on one line: not broken inside
 
 
 def assert_fields_follow_the_ui(visit: Visit, direction: str, other: str) -> None:

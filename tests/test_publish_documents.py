@@ -121,3 +121,34 @@ def test_a_big_document_is_written_from_the_store_and_the_same_bytes(monkeypatch
     assert render_descriptions(renderer, iri) == stored
     monkeypatch.undo()
     assert documents._stored_document(publication, iri) is None  # the article's data: a list is cheaper
+
+
+def test_files_known_as_read_are_not_read_again(monkeypatch, tmp_path):
+    """kg publish asks once, before its workers fork, whether the store holds the files' terms as read
+    (Publication.files_as_read); a big document of those files is then not read again for it, and one of other
+    files still is (a file the store would change is written from its statements, as before)."""
+    import kg.load
+    import kg.publish.documents as documents
+    from kg.publish.description import load_publication
+    from kg.sources import DATA_GRAPH, Sources
+    from kg.writers.stored import Stored
+
+    changed = tmp_path / "changed.ttl"  # "01" comes back from a store as "1"
+    changed.write_text(
+        "".join(f'<{BASE}id/n{i}> <{BASE}ontology#n> "0{i}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+                for i in range(150)),
+        encoding="utf-8",
+    )  # fmt: skip
+    for module in ("order", "quads", "check", "turtle", "jsonld", "rdfxml"):
+        monkeypatch.setattr(f"kg.writers.{module}.BIG", 100)
+    shipped, other = load_publication(), load_publication(sources=Sources([changed]))
+    reads = []
+    monkeypatch.setattr(kg.load, "store_writes_as_read", lambda path: reads.append(path) or True)
+    shipped.files_as_read = frozenset(Sources(None).paths)
+    assert isinstance(documents._stored_document(shipped, str(DATA_GRAPH)), Stored)
+    assert reads == []  # known: not read again
+    monkeypatch.undo()
+    for module in ("order", "quads", "check", "turtle", "jsonld", "rdfxml"):
+        monkeypatch.setattr(f"kg.writers.{module}.BIG", 100)
+    other.files_as_read = frozenset(Sources(None).paths)  # not the file of its data
+    assert documents._stored_document(other, str(DATA_GRAPH)) is None

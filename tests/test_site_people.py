@@ -34,7 +34,9 @@ def open_page(tabs: Any, size: str, **options: Any) -> Any:
 
 @pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
 def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_people_read_them(tabs, site, size, lang):
-    page = open_page(tabs, size)
+    """In Persian the same lent page then goes on to the copy-link button of a question with a value
+    (:func:`the_copy_link_button_copies_the_page_with_its_values`, a test with a page of its own before)."""
+    page = open_page(tabs, size, permissions=["clipboard-read", "clipboard-write"] if lang == "fa" else ())
     try:
         page.goto(site + f"q/cq32?lang={lang}")
         page.wait_for_selector("table.result tbody tr")
@@ -80,12 +82,16 @@ def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_p
         assert seen["overflow"] <= 0, "the page itself never scrolls sideways (the table does, in its box)"
         assert page.errors == []
         assert serious_violations(page) == []
+        if lang == "fa":
+            the_copy_link_button_copies_the_page_with_its_values(page, site)
     finally:
         page.tab.close()
 
 
 @pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
 def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked(tabs, site, size, lang):
+    """On the laptop the same lent page then goes on to the other pages axe-core audits
+    (:func:`no_page_has_a_critical_or_serious_accessibility_violation`, a test with a page of its own before)."""
     page = open_page(tabs, size)
     try:
         page.goto(site + f"ad-hoc?lang={lang}")
@@ -109,49 +115,45 @@ def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place
         assert page.locator("ol.listing mark").count() == 3
         assert page.locator("ol.listing li.marked").count() == 1
         assert serious_violations(page) == []
+        if size == "laptop":
+            no_page_has_a_critical_or_serious_accessibility_violation(page, site, lang)
     finally:
         page.tab.close()
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_copy_link_button_copies_the_page_with_its_values(tabs, site, size):
-    page = open_page(tabs, size, permissions=["clipboard-read", "clipboard-write"])
-    try:
-        url = site + "q/cq04?" + urllib.parse.urlencode({"speaker": "kgi:kassym-jomart-tokayev", "lang": "fa"})
-        page.goto(url)
-        page.get_by_role("button", name="رونوشت پیوند").click()
-        page.wait_for_selector(".copy-status:not(:empty)")
-        assert page.evaluate("navigator.clipboard.readText()") == url
-        assert page.locator(".copy-status").inner_text() == "پیوند این صفحه با مقدارهایش رونوشت شد."
-    finally:
-        page.tab.close()
+def the_copy_link_button_copies_the_page_with_its_values(page: Any, site: str) -> None:
+    """On a laptop and on a phone (a page lent with the clipboard's permissions)."""
+    url = site + "q/cq04?" + urllib.parse.urlencode({"speaker": "kgi:kassym-jomart-tokayev", "lang": "fa"})
+    page.goto(url)
+    page.get_by_role("button", name="رونوشت پیوند").click()
+    page.wait_for_selector(".copy-status:not(:empty)")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    assert page.locator(".copy-status").inner_text() == "پیوند این صفحه با مقدارهایش رونوشت شد."
+    assert page.errors == []
 
 
-#: The pages axe-core audits here: the question page, and the ad-hoc page before and after a mistake, are audited
-#: where they are read above (both sizes, both languages; the empty ad-hoc page on the laptop); the Persian editor,
-#: before and after it runs cq01, where test_site_browser.py reads it.
+#: The pages axe-core audits here besides those read above (the question page, and the ad-hoc page before and after a
+#: mistake: both sizes, both languages; the empty ad-hoc page on the laptop), on the laptop after the ad-hoc page; the
+#: Persian editor, before and after it runs cq01, where test_site_browser.py reads it.
 PAGES = {
     "home": "?lang={lang}",
     "error": "q/cq99?lang={lang}",
 }
 
 
-@pytest.mark.parametrize("lang", ["en", "fa"])
-def test_no_page_has_a_critical_or_serious_accessibility_violation(tabs, site, lang):
-    """axe-core found 2 critical violations in the editor and 1 on the ad-hoc page (the unlabelled query box)."""
+def no_page_has_a_critical_or_serious_accessibility_violation(page: Any, site: str, lang: str) -> None:
+    """The pages of :data:`PAGES` (and in English the editor, before and after it runs cq01), in the laptop's page
+    that read the ad-hoc page in ``lang`` (a test with a page of its own before). axe-core found 2 critical
+    violations in the editor and 1 on the ad-hoc page (the unlabelled query box)."""
     found = {}
-    page = open_page(tabs, "laptop")
-    try:
-        for name, path in PAGES.items():
-            page.goto(site + path.format(lang=lang))
-            found[name] = serious_violations(page)
-        if lang == "en":
-            page.goto(site + "editor?q=cq01&lang=en")
-            page.wait_for_selector(".CodeMirror")
-            found["editor"] = serious_violations(page)
-            page.click(".yasqe_queryButton")
-            page.wait_for_selector(".yasr tbody tr")
-            found["editor with results"] = serious_violations(page)
-    finally:
-        page.tab.close()
+    for name, path in PAGES.items():
+        page.goto(site + path.format(lang=lang))
+        found[name] = serious_violations(page)
+    if lang == "en":
+        page.goto(site + "editor?q=cq01&lang=en")
+        page.wait_for_selector(".CodeMirror")
+        found["editor"] = serious_violations(page)
+        page.click(".yasqe_queryButton")
+        page.wait_for_selector(".yasr tbody tr")
+        found["editor with results"] = serious_violations(page)
     assert {name: rules for name, rules in found.items() if rules} == {}

@@ -59,7 +59,9 @@ def _stored_document(publication: Any, iri: str) -> Any:
     if not paths:
         return None
     part = InStore(publication.store, NamedNode(graph))
-    if part.size <= BIG or not all(store_writes_as_read(path) for path in paths):
+    if part.size <= BIG:
+        return None
+    if not all(path in publication.files_as_read or store_writes_as_read(path) for path in paths):
         return None
     return Stored([part], triples=True)
 

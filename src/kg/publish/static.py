@@ -234,7 +234,11 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
         context = multiprocessing.get_context("fork")
         # The loaded publication lives as long as the run: read ahead and frozen, the children share one copy
         # and their collections never walk it (nor write to its pages, which the fork shares until written).
+        # Whether the store holds the files' terms as read is asked once for all (this process asks it for the
+        # explorer and the SPARQL page, a child for a big document: each read the files again).
         publication.read_ahead()
+        if sources.store_writes_as_read:
+            publication.files_as_read = frozenset(sources.paths)
         gc.freeze()
         taken = context.Value("l", 0)
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
