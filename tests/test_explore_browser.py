@@ -39,12 +39,17 @@ def projection() -> nx.MultiDiGraph:
 # --------------------------------------------------------------------------- opening
 
 
-def test_the_first_view_then_search_and_the_language_then_the_panel_and_the_class_filters(tabs, page_file, projection):
-    """Six scenarios, each a function below, on one page load, in this order: the first view as the page opens;
+def test_the_first_view_search_the_panel_the_class_filters_then_the_questions_the_timeline_and_a_table(
+    tabs, page_file, projection
+):
+    """Eight scenarios, each a function below, on one page load, in this order: the first view as the page opens;
     then with every class shown, search and the language toggle (with motion); then, put back as the page opens
     with every class (less motion, nothing selected, fitted), an agreement and an edge clicked, a slip, following
-    a relation and the article tab, and the class filters with a k-hop neighbourhood (last: it narrows the view).
-    The first view, search and the panel were three tests, each with a page load of its own."""
+    a relation and the article tab, and the class filters with a k-hop neighbourhood (they narrow the view); then,
+    nothing selected and every class shown again, the Questions view chosen among the views for the library's
+    answers and the timeline, and the agreements table. The first view, search, the panel and the questions were
+    four tests, each with a page load of its own (the questions' opened on that view by its URL: a shared URL's
+    view is restored in the test below)."""
     visit = open_page(tabs, page_file)
     try:
         the_first_view_is_the_visit_and_its_neighbours_with_readable_labels(visit, projection)
@@ -59,6 +64,14 @@ def test_the_first_view_then_search_and_the_language_then_the_panel_and_the_clas
         visit.page.click("#fit")
         assert visit.state()["selected"] is None and visit.state()["lang"] == "en"
         the_panel_and_the_class_filters_on_the_page_with_every_class(visit, projection)
+        # no k-hop neighbourhood, nothing selected, every class shown; the Questions view
+        visit.page.uncheck("#hop")
+        visit.page.keyboard.press("Escape")
+        visit.page.click("#all-classes")
+        assert visit.state()["selected"] is None
+        visit.page.click("#views button[data-view='questions']")
+        assert visit.state()["view"] == "questions"
+        the_questions_and_the_timeline_then_the_agreements_table(visit, projection)
     finally:
         visit.close()
 
@@ -429,19 +442,15 @@ FOUND_ONLY_IN_CLOSED_ANSWERS = """(word) => {
 }"""
 
 
-def test_the_questions_and_the_timeline_then_the_agreements_table(tabs, page_file, projection):
-    """Two scenarios, each a function below, on one page load (opened on the Questions view): the library's answers
-    and the timeline's solar hijri dates, then the agreements table, chosen among the views (it was a test with a
-    page load of its own, opened on that view by the URL; a shared URL's view: the test above)."""
-    visit = open_page(tabs, page_file, fragment="view=questions")
-    try:
-        the_questions_tab_shows_the_library_answers_and_the_timeline_solar_hijri_dates(visit)
-        visit.page.click("#views button[data-view='table:agreement']")
-        assert visit.state()["view"] == "table:agreement"
-        the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(visit, projection)
-        assert_clean(visit)
-    finally:
-        visit.close()
+def the_questions_and_the_timeline_then_the_agreements_table(visit: Visit, projection) -> None:
+    """Two scenarios, each a function below, from the Questions view: the library's answers and the timeline's solar
+    hijri dates, then the agreements table, chosen among the views (it was a test with a page load of its own,
+    opened on that view by the URL; a shared URL's view: the test above)."""
+    the_questions_tab_shows_the_library_answers_and_the_timeline_solar_hijri_dates(visit)
+    visit.page.click("#views button[data-view='table:agreement']")
+    assert visit.state()["view"] == "table:agreement"
+    the_agreements_table_shows_the_eight_with_their_parties_linked_both_ways(visit, projection)
+    assert_clean(visit)
 
 
 def the_questions_tab_shows_the_library_answers_and_the_timeline_solar_hijri_dates(visit: Visit) -> None:

@@ -34,7 +34,9 @@ def off_the_machine(urls: list[str]) -> list[str]:
     return [u for u in urls if not u.startswith("data:") and urllib.parse.urlsplit(u).hostname != "127.0.0.1"]
 
 
-def test_the_question_page_shows_the_labelled_table_right_to_left_and_uncut(site, page):
+def test_the_question_page_shows_the_labelled_table_right_to_left_and_uncut_and_its_csv_link_the_same_rows(site, page):
+    """Then, in the same lent page, :func:`the_csv_link_of_the_question_page_gives_the_same_rows` (a test with a page
+    of its own before)."""
     page.goto(site + "q/cq04?speaker=kgi:ebrahim-raisi&lang=fa")
     page.wait_for_selector("table.result tbody tr")
     cells = page.evaluate(
@@ -52,9 +54,10 @@ def test_the_question_page_shows_the_labelled_table_right_to_left_and_uncut(site
     assert page.evaluate("document.documentElement.dir") == "rtl"
     assert page.errors == []
     assert off_the_machine(page.requests) == []
+    the_csv_link_of_the_question_page_gives_the_same_rows(site, page)
 
 
-def test_the_csv_link_of_the_question_page_gives_the_same_rows(site, page):
+def the_csv_link_of_the_question_page_gives_the_same_rows(site: str, page: Any) -> None:
     page.goto(site + "q/cq01")
     page.wait_for_selector("table.result tbody tr")
     shown = page.evaluate("document.querySelectorAll('table.result tbody tr').length")
