@@ -96,17 +96,17 @@ def _wait_gone(pid: int) -> None:
         time.sleep(0.02)
 
 
-def _warm_processes(folder: Path) -> list[int]:
-    """Running warm processes whose cache folder is ``folder``."""
-    found = []
+def _warm_processes(folder: Path, *, workers: bool = False) -> list[int]:
+    """Running warm processes whose cache folder is ``folder`` (``workers``: their workers too, forked from them)."""
+    found: dict[int, int] = {}  # pid -> parent pid
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         with contextlib.suppress(OSError):
             ours = f"{warm.CACHE_DIR_ENV}={folder}".encode() in (entry / "environ").read_bytes().split(b"\0")
             if ours and b"kg.warm_server" in (entry / "cmdline").read_bytes() and _alive(int(entry.name)):
-                found.append(int(entry.name))
-    return found
+                found[int(entry.name)] = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+    return sorted(pid for pid, parent in found.items() if workers or parent not in found)
 
 
 @contextlib.contextmanager
@@ -118,7 +118,7 @@ def _warm_folder() -> Iterator[Warm]:
         yield runner
     finally:
         runner.stop()
-        for pid in _warm_processes(folder):
+        for pid in _warm_processes(folder, workers=True):
             os.kill(pid, signal.SIGKILL)
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -340,17 +340,26 @@ def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(shared_warm
 
 
 def test_the_query_children_the_workers_leave_are_collected(shared_warm):
-    """The warm process adopts each worker's exiting query child; none may stay a zombie."""
+    """The warm process collects each worker that ends and each query child a worker leaves; none may stay a
+    zombie. One worker at most waits for the next request."""
     pid = shared_warm.state()["pid"]
     for _ in range(3):
         shared_warm("query", "-e", COUNT_PERSONS)
+    shared_warm("query", "-e", COUNT_PERSONS, "--allow-external")  # a worker that is not kept: it ends
     deadline = time.monotonic() + 30  # each exits milliseconds after its answer
     while True:
         children = [e for e in Path("/proc").iterdir() if e.name.isdigit() and _child_of(e, pid)]
-        if not children:
+        if len(children) <= 1 and not any(_zombie(c) for c in children):
             break
         assert time.monotonic() < deadline, f"children left: {[c.name for c in children]}"
         time.sleep(0.02)
+    assert all(b"kg.warm_server" in (c / "cmdline").read_bytes() for c in children)  # the waiting worker
+
+
+def _zombie(entry: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return (entry / "stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    return True
 
 
 def _child_of(entry: Path, parent: int) -> bool:
@@ -376,6 +385,34 @@ def test_the_time_limit_and_the_memory_ceiling_say_what_a_cold_run_says(shared_w
         assert warm_run.stderr.startswith(b"kg query: error: <-e>: the query was stopped ")
     assert shared_warm.state()["stores"][0]["uses"] == used + 2  # both were answered warm
     assert shared_warm("query", "-e", COUNT_PERSONS, "--format", "csv").returncode == 0  # and it serves on
+
+
+def test_a_worker_answers_the_next_requests_each_with_its_own_folder_limits_and_streams(kg_warm):
+    """One worker answers request after request on the same stores (no fork each), each in the caller's folder
+    and with the caller's own ceiling and streams; a change of the stores lets it go."""
+    people = _data(kg_warm.folder, 3)
+    kg_warm("query", "--data", str(people), "-e", COUNT_PERSONS)
+    forked = kg_warm.ready()["forked"]
+    count = ("query", "--data", "people.ttl", "-e", COUNT_PERSONS, "--format", "csv")
+    doubling = "".join(f' BIND (REPLACE(?v{i}, "^(.*)$", "$1$1") AS ?v{i + 1})' for i in range(30))
+    greedy = 'SELECT (STRLEN(?v30) AS ?n) WHERE { BIND ("0123456789abcdef" AS ?v0)' + doubling + " }"
+    here = {**kg_warm.env}
+    runs = []
+    for case in (count, ("query", "--data", "people.ttl", "-e", greedy, "--max-memory", "64"), count, count):
+        runs.append(subprocess.run([sys.executable, "-m", "kg", *case], capture_output=True, env=here,
+                                   cwd=kg_warm.folder, timeout=300, check=False))  # fmt: skip
+    assert [r.returncode for r in runs] == [0, 4, 0, 0]
+    assert runs[0].stdout == runs[2].stdout == runs[3].stdout == b"n\r\n3\r\n"  # people.ttl of the folder
+    assert runs[1].stderr.startswith(b"kg query: error: <-e>: the query was stopped at its memory ceiling of 64 MB")
+    assert kg_warm.state()["forked"] == forked + 2  # the first, and a new one after it met the ceiling: kept
+    with subprocess.Popen([sys.executable, "-m", "kg", *count], stdout=subprocess.PIPE, env=here,
+                          cwd=kg_warm.folder) as reader:  # fmt: skip
+        assert reader.stdout is not None and reader.stdout.read() == b"n\r\n3\r\n"  # the end: the worker let go
+    other = kg_warm.folder / "more.ttl"
+    other.write_text(people.read_text(encoding="utf-8") + "<urn:x:extra> a kg:Person .\n", encoding="utf-8")
+    more = kg_warm("query", "--data", str(other), "-e", COUNT_PERSONS, "--format", "csv")
+    assert more.stdout == b"n\r\n4\r\n" and kg_warm.state()["forked"] == forked + 3  # new stores: a new worker
+    assert len(_warm_processes(kg_warm.folder, workers=True)) <= 2  # the warm process and one waiting worker
 
 
 def test_each_installation_of_kg_has_a_warm_process_of_its_own(tmp_path):

@@ -241,13 +241,15 @@ class Sources:
         """
         ontology, vocabularies = resources.ontology_paths()
         files = {_DATA: self.data_paths, _ONTOLOGY: [ontology], _VOCABULARIES: [vocabularies]}
+        size = None  # the store's, counted once after each part (a count goes over every statement)
         for name in files if which == "all" else _PARTS_OF[self._checked(which)]:
             if name in self._stored:
                 continue
-            before = len(self._store)
+            before = len(self._store) if size is None else size
             for path in files[name]:
                 load_into_store(self._store, path, pyoxigraph.NamedNode(name))
-            self._stored[name] = len(self._store) - before
+            size = len(self._store)
+            self._stored[name] = size - before
         return self._store
 
     def merged(self, which: str = "all") -> pyoxigraph.Store:

@@ -7,13 +7,14 @@ first ``kg query`` starts, in the background, one warm process per user that kee
 both: kg imported, and the stores of the last inputs loaded in memory. A later
 ``kg query`` (this module's :func:`answer`, run before ``kg.cli`` imports anything
 else) hands it its arguments, working folder, environment and its own standard
-input, output and error (file descriptors passed over a Unix socket); the warm
-process forks a worker that runs ``kg query`` exactly as the command line would,
+input, output and error (file descriptors passed over a Unix socket); a worker
+forked from the warm process runs ``kg query`` exactly as the command line would,
 writing straight to the caller's terminal or pipe, and reports its exit code. The
-worker exists for that one command, so it is also the query's limited process
-(:func:`kg.sparql.sandbox.run_isolated` applies the time limit, memory ceiling
-and network cut to it rather than forking once more): one fork per query, with
-the same messages and exit codes as a cold run.
+worker is also the query's limited process (:func:`kg.sparql.sandbox.run_isolated`
+applies the time limit, memory ceiling and network cut to it rather than forking
+once more), with the same messages and exit codes as a cold run; one that ended
+its command normally answers the next request on the same stores, without a fork
+(:mod:`kg.warm_server`).
 
 Why a warm process rather than an on-disk store: an Oxigraph store on disk
 (RocksDB, ``pyoxigraph.Store(path)``) opens in 15 ms but answers the heavy library

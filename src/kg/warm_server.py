@@ -1,7 +1,7 @@
 """The warm query process itself (``python -m kg.warm_server``): see :mod:`kg.warm` for what it promises.
 
 It holds an exclusive lock for its life, listens on its socket, keeps the stores
-of the last inputs loaded, and forks one worker per request; the worker takes
+of the last inputs loaded, and hands each request to a worker; the worker takes
 the caller's folder, environment and standard streams and runs ``kg`` as the
 command line would, its local query in place (:func:`kg.sparql.sandbox.in_place`:
 the worker is the query's limited process, no second fork). What a cold run
@@ -9,6 +9,18 @@ says when its query child dies past its memory ceiling, the worker leaves in a
 pipe before its query starts ("last words"); a worker killed in its query has
 them passed to the caller with its peak memory. Started by :func:`kg.warm.start`;
 stopped by ``kg cache clear``, by SIGTERM, or after its idle time.
+
+A worker is forked for a request and, once its command ended, waits for the next
+request on the same stores (at most one waits; up to :data:`WORKER_REQUESTS`):
+a fork costs little, but the copies of this process's pages that the worker's
+first query makes (Python's reference counts, the allocators', the store's) cost
+most of a short query's CPU: 1 200 to 1 600 page faults, some 6 ms of a 8 to
+12 ms worker on the article, against 2 ms for the same query answered again by
+the same worker. A worker that waits holds only what it had: it is let go when
+the stores change (one loaded or dropped), when the warm process ends, or when it
+died in its query (the time limit, the memory ceiling, a crash end it); each
+request still gets its own folder, environment, streams, limits and last words.
+Its CPU is counted in the state's ``cpu`` as it reports it after each request.
 """
 
 from __future__ import annotations
@@ -41,10 +53,13 @@ from kg.warm import (
     private_dir,
     query_in_place,
     read_words,
+    send,
 )
 
 #: Seconds a connected caller has to send its request (the callers send it at once).
 _REQUEST_TIMEOUT = 10.0
+#: Requests one worker answers before it ends (see the module docstring); then a new one is forked.
+WORKER_REQUESTS = 100
 
 
 class _Store:
@@ -66,8 +81,14 @@ class _Server:
         self.idle_limit = _number(CACHE_IDLE_ENV, limits.CACHE_IDLE)
         self.max_stores = max(1, int(_number(CACHE_STORES_ENV, limits.CACHE_STORES)))
         self.stores: list[_Store] = []  # most recently used first
-        self.workers: dict[int, socket.socket] = {}
+        self.workers: dict[int, socket.socket] = {}  # busy worker pid -> its caller's connection
         self.words: dict[int, int] = {}  # worker pid -> the read end of its last-words pipe
+        self.controls: dict[int, socket.socket] = {}  # worker pid -> where it reports and takes requests
+        self.idle: list[int] = []  # workers waiting for a request (at most one)
+        self.born: dict[int, int] = {}  # worker pid -> the stores' generation it was forked with
+        self.generation = 0  # counts the changes of the stores held (one loaded or dropped)
+        self.worker_cpu: dict[int, float] = {}  # CPU seconds the live workers reported
+        self.forked = 0  # workers forked since the start, for the state
         self.watched: set[socket.socket] = set()
         self.selector: Any = None
         self.started = self.last = time.monotonic()
@@ -79,8 +100,9 @@ class _Server:
 
     # ------------------------------------------------------------------ stores
 
-    def store_for(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> None:
-        """Make the store ``kg ARGV`` queries the most recent one, loading it if its inputs changed."""
+    def store_for(self, argv: Sequence[str], cwd: str, env: dict[str, str]) -> _Store | None:
+        """Make the store ``kg ARGV`` queries the most recent one, loading it if its inputs changed; that store,
+        or None when it queries none here (another command, a remote endpoint, a usage or load error)."""
         from kg.cli import shared_parser
         from kg.cli.options import reading
         from kg.sparql import index
@@ -90,11 +112,11 @@ class _Server:
         try:
             args = shared_parser().parse_args(list(argv))
         except SystemExit:  # a usage error: the worker reports it
-            return
+            return None
         if getattr(args, "command", None) != "query" or args.endpoint or args.show:
-            return
-        if (args.engine or "oxigraph") != "oxigraph":
-            return
+            return None
+        if (args.engine or "oxigraph") != "oxigraph" or args.allow_external:  # its worker keeps the network
+            return None
         saved_env, saved_cwd = dict(os.environ), str(Path.cwd())
         try:
             use_environment(env)
@@ -108,19 +130,25 @@ class _Server:
                     key, inputs, contents = index.read_keyed(args.data, args.entailment)
                     engine = OxigraphEngine.from_files(args.data, entailment=args.entailment, contents=contents)
                     if index.reread(args.data) and index.inputs_key(args.data, args.entailment)[0] != key:
-                        return  # an input changed while it loaded: the worker loads it again itself
+                        return None  # an input changed while it loaded: the worker loads it again itself
                     found = _Store(key, engine, inputs, args.entailment)
+                    self.generation += 1
                 else:
                     self.stores.remove(found)
                 self.stores.insert(0, found)
-                del self.stores[self.max_stores :]
+                if len(self.stores) > self.max_stores:
+                    del self.stores[self.max_stores :]
+                    self.generation += 1
                 found.uses += 1
                 index.keep(found.engine, args.data, args.entailment, checked=True)  # checked as hashed
         except Exception:  # noqa: BLE001 - a load error is the worker's to report, with its message
-            return
+            return None
         finally:
             os.chdir(saved_cwd)
             use_environment(saved_env)
+        for pid in [pid for pid in self.idle if self.born.get(pid) != self.generation]:
+            self.retire(pid)  # it holds the stores of before: let its memory go
+        return found
 
     # ------------------------------------------------------------------ requests
 
@@ -132,7 +160,8 @@ class _Server:
             "socket": SOCKET_NAME,
             "kg_dir": self.kg_dir,
             "version": self.version,
-            "cpu": _cpu(),
+            "cpu": _cpu() + sum(self.worker_cpu.values()),
+            "forked": self.forked,
             "up": now - self.started,
             "idle": now - self.last,
             "idle_limit": self.idle_limit,
@@ -168,7 +197,7 @@ class _Server:
             conn.close()
             return op != "run" or len(fds) != 3  # another kg asked: step down for it
         self.last = time.monotonic()
-        self.store_for(message["argv"], message["cwd"], message["env"])
+        store = self.store_for(message["argv"], message["cwd"], message["env"])
         try:
             conn.sendall(ACCEPTED)
         except OSError:  # the caller went away
@@ -177,17 +206,9 @@ class _Server:
             conn.close()
             return True
         words_read, words_write = os.pipe()
-        gc.freeze()  # the worker's collections leave this process's objects (and their pages) alone
-        pid = os.fork()
-        if pid != 0:
-            gc.unfreeze()  # here they are collected as before
-        if pid == 0:
-            os.close(words_read)
-            for other in self.workers.values():  # another caller's socket held here would keep it waiting
-                other.close()
-            for other_words in self.words.values():
-                os.close(other_words)
-            _work(message, fds, conn, words_write)  # never returns
+        pid = self.hand_over(message, [*fds, words_write], store) if store is not None else None
+        if pid is None:
+            pid = self.fork_worker(message, fds, conn, words_read, words_write, reusable=store is not None)
         os.close(words_write)
         os.set_blocking(words_read, False)
         for fd in fds:
@@ -195,6 +216,86 @@ class _Server:
         self.workers[pid] = conn
         self.words[pid] = words_read
         return True
+
+    def hand_over(self, message: dict[str, Any], fds: list[int], store: _Store) -> int | None:
+        """Send the request to the waiting worker, if one waits on these stores; its pid, or None."""
+        while self.idle:
+            pid = self.idle.pop()
+            if self.born.get(pid) == self.generation:
+                try:
+                    send(self.controls[pid], {**message, "store": store.key}, fds=fds)
+                    return pid
+                except OSError:  # it died meanwhile: reap() says the rest
+                    pass
+            self.retire(pid)
+        return None
+
+    def fork_worker(
+        self, message: dict[str, Any], fds: list[int], conn: socket.socket, words_read: int, words: int, *,
+        reusable: bool,
+    ) -> int:  # fmt: skip
+        """Fork a worker for the request; ``reusable``: it may then wait for the next (see the module docstring)."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM) if reusable else (None, None)
+        gc.freeze()  # the worker's collections leave this process's objects (and their pages) alone
+        pid = os.fork()
+        if pid == 0:
+            os.close(words_read)
+            for other in self.workers.values():  # another caller's socket held here would keep it waiting
+                other.close()
+            for other_words in self.words.values():
+                os.close(other_words)
+            for control in [*self.controls.values(), mine]:
+                if control is not None:
+                    control.close()
+            _work(self, message, fds, conn, words, theirs)  # never returns
+        gc.unfreeze()  # here they are collected as before
+        self.forked += 1
+        if mine is not None and theirs is not None:
+            theirs.close()
+            self.controls[pid] = mine
+            self.born[pid] = self.generation
+            if self.selector is not None:
+                import selectors
+
+                self.selector.register(mine, selectors.EVENT_READ, ("control", pid))
+        return pid
+
+    def finished(self, pid: int) -> None:
+        """Worker ``pid`` reports on its control socket: the exit code of its command for its caller."""
+        control = self.controls.get(pid)
+        try:
+            report = decode(control) if control is not None else None
+        except (OSError, ValueError, EOFError, TypeError):
+            report = None
+        if not isinstance(report, dict):  # it died or let go: reap() tells its caller
+            self.retire(pid)
+            return
+        self.worker_cpu[pid] = float(report.get("cpu", 0.0))
+        read_words(self.words.pop(pid, -1))
+        conn = self.workers.pop(pid, None)
+        if conn is not None:
+            if conn in self.watched:
+                self.watched.discard(conn)
+                self.selector.unregister(conn)
+            with contextlib.suppress(OSError):
+                conn.sendall(str(int(report.get("code", 70))).encode())
+            conn.close()
+        if report.get("more") and self.born.get(pid) == self.generation and not self.idle:
+            self.idle.append(pid)
+        else:
+            self.retire(pid)
+
+    def retire(self, pid: int) -> None:
+        """Let worker ``pid`` go: it ends at once if it waits (its control socket closed), or after its command."""
+        control = self.controls.pop(pid, None)
+        if control is not None:
+            if self.selector is not None:
+                with contextlib.suppress(KeyError, ValueError):
+                    self.selector.unregister(control)
+            control.close()
+        with contextlib.suppress(ValueError):
+            self.idle.remove(pid)
+        self.born.pop(pid, None)
 
     def reap(self) -> None:
         """Collect every child that exited; tell each caller whose worker finished its exit code.
@@ -211,6 +312,8 @@ class _Server:
                 return
             conn = self.workers.pop(pid, None)
             words = read_words(self.words.pop(pid, -1))
+            self.worker_cpu.pop(pid, None)  # counted in this process's children's from now on
+            self.retire(pid)
             if conn is None:
                 continue
             if conn in self.watched:
@@ -274,7 +377,11 @@ class _Server:
                     self.watched.discard(conn)
                     if conn in self.workers.values():
                         self.hang_up(conn)
+                elif isinstance(key.data, tuple):  # ("control", pid): a worker reports
+                    self.finished(key.data[1])
             self.reap()
+        for pid in list(self.controls):
+            self.retire(pid)
         if running:
             self.close(listener)
 
@@ -370,10 +477,10 @@ def _same_user(conn: socket.socket) -> bool:
     return uid == os.getuid()
 
 
-def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
-    """One message and the file descriptors sent with it."""
+def _receive(conn: socket.socket, count: int = 3) -> tuple[dict[str, Any], list[int]]:
+    """One message and the file descriptors sent with it (at most ``count``)."""
     fds = array.array("i")
-    data, ancillary, _, _ = conn.recvmsg(1 << 16, socket.CMSG_LEN(3 * fds.itemsize))
+    data, ancillary, _, _ = conn.recvmsg(1 << 16, socket.CMSG_LEN(count * fds.itemsize))
     for level, kind, payload in ancillary:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
@@ -392,11 +499,19 @@ def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     return message, list(fds)
 
 
-def _work(message: dict[str, Any], fds: list[int], conn: socket.socket, words: int) -> None:
-    """The forked worker: become the caller's ``kg`` (folder, environment, standard streams) and run its command.
+def _work(
+    server: _Server,
+    message: dict[str, Any],
+    fds: list[int],
+    conn: socket.socket,
+    words: int,
+    control: socket.socket | None,
+) -> None:
+    """The forked worker: become the caller's ``kg`` (folder, environment, standard streams) and run its command;
+    with a ``control`` socket, report its exit code there and take the next request, until let go.
 
-    Its local query runs in this process (:func:`kg.warm.query_in_place`), which ends with the
-    command; ``words`` is the pipe for what the warm process is to say if it dies in the query.
+    Its local query runs in this process (:func:`kg.warm.query_in_place`); ``words`` is the pipe for
+    what the warm process is to say if it dies in the query.
     """
     import signal
 
@@ -408,30 +523,72 @@ def _work(message: dict[str, Any], fds: list[int], conn: socket.socket, words: i
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         conn.close()
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
-            os.close(fd)
-        os.chdir(message["cwd"])
-        use_environment(message["env"])
-        (enc_in, err_in), (enc_out, err_out), (enc_err, err_err) = message["streams"]
-        sys.stdin = open(0, encoding=enc_in, errors=err_in, closefd=False)  # noqa: SIM115
-        sys.stdout = open(1, "w", encoding=enc_out, errors=err_out, closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", encoding=enc_err, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
-        sys.argv = ["kg", *message["argv"]]
-        command = str(message["argv"][0]) if message["argv"] else "query"
-
-        query_in_place(command, words)
-        from kg.cli import main
-
-        try:
-            code = main(message["argv"])
-        except SystemExit as exc:  # argparse's usage errors and --help
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-        flush_standard_streams()
+        store = None  # this request's store was marked by the warm process before the fork
+        for served in range(1, WORKER_REQUESTS + 1):
+            code = int(_run(message, fds, words, server, store))  # an ExitCode is no marshal data
+            if control is None:
+                break
+            control.sendall(encode({"code": code, "cpu": _own_cpu(), "more": served < WORKER_REQUESTS}))
+            message, fds = _receive(control, 4)  # EOF (let go): raises, and the worker ends
+            if len(fds) != 4:
+                raise ValueError("a request without its descriptors")
+            words, store = fds.pop(), tuple(message["store"])
     except BaseException:  # noqa: BLE001 - never return into the warm process's loop
         code = 70
     finally:
         os._exit(code)
+
+
+def _run(message: dict[str, Any], fds: list[int], words: int, server: _Server, store: tuple[Any, ...] | None) -> int:
+    """One request in the worker: the caller's streams, folder and environment, ``store`` marked for its query
+    (None: marked already), and ``kg`` run; its exit code."""
+    from kg.cli import main
+
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.chdir(message["cwd"])
+    use_environment(message["env"])
+    (enc_in, err_in), (enc_out, err_out), (enc_err, err_err) = message["streams"]
+    sys.stdin = open(0, encoding=enc_in, errors=err_in, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", encoding=enc_out, errors=err_out, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", encoding=enc_err, errors=err_err, closefd=False, buffering=1)  # noqa: SIM115
+    sys.argv = ["kg", *message["argv"]]
+    command = str(message["argv"][0]) if message["argv"] else "query"
+    if store is not None:
+        _keep(server, message["argv"], store)
+    query_in_place(command, words)
+    try:
+        code = main(message["argv"])
+    except SystemExit as exc:  # argparse's usage errors and --help
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    flush_standard_streams()
+    os.close(words)
+    nothing = os.open(os.devnull, os.O_RDWR)  # the caller's streams let go: its pipe ends, its terminal is its own
+    for target in (0, 1, 2):
+        os.dup2(nothing, target)
+    os.close(nothing)
+    return code
+
+
+def _keep(server: _Server, argv: Sequence[str], key: tuple[Any, ...]) -> None:
+    """Mark the store of ``key`` (held since the fork) for the query of ``argv``, as the warm process marked it
+    for its request (:meth:`_Server.store_for`: its inputs checked and hashed for this very request)."""
+    from kg.cli import shared_parser
+    from kg.cli.options import reading
+    from kg.sparql import index
+
+    found = next(s for s in server.stores if s.key == key)
+    args = shared_parser("query").parse_args(list(argv))
+    with reading(args):
+        index.keep(found.engine, args.data, args.entailment, checked=True)
+
+
+def _own_cpu() -> float:
+    import resource
+
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    return mine.ru_utime + mine.ru_stime
 
 
 def serve(preload: Sequence[str] = (), cwd: str = "/") -> int:

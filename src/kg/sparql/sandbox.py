@@ -86,15 +86,21 @@ def _leave_the_network() -> bool:
         return False
 
 
-def _limit_memory(max_memory: int | None) -> None:
-    """Cap this process's address space at what it maps now plus ``max_memory`` MB (``RLIMIT_AS``)."""
-    if not max_memory:
-        return
+def _limit_memory(max_memory: int | None, *, again: bool = False) -> None:
+    """Cap this process's address space at what it maps now plus ``max_memory`` MB (``RLIMIT_AS``).
+
+    ``again``: the process may run more queries, each with its own ceiling (a warm process's worker):
+    the soft limit only, which the kernel enforces alike; a hard limit once lowered cannot be raised.
+    """
     import resource
 
+    if not max_memory:
+        if again:
+            resource.setrlimit(resource.RLIMIT_AS, (resource.getrlimit(resource.RLIMIT_AS)[1],) * 2)
+        return
     mapped = int(Path("/proc/self/statm").read_text(encoding="utf-8").split()[0]) * resource.getpagesize()
     limit = mapped + max_memory * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1] if again else limit))
 
 
 def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: int | None, err: int) -> None:
@@ -247,6 +253,8 @@ def run_isolated(
 #: What a process leaves to be said if it dies in its query: the error at the memory ceiling (None without one),
 #: and the error of a crash (see :func:`in_place`).
 LastWords = Callable[[KgError | None, KgError | None], None]
+#: Whether this process left the network (for good: an audit hook cannot be removed).
+_CUT: list[bool] = []
 #: (report, last_words, peak, signal_name, engine_err) of :func:`in_place`, for this process's next limited query.
 _IN_PLACE: list[tuple[Callable[[KgError], None], LastWords, str, str, int | None]] = []
 
@@ -267,7 +275,7 @@ def in_place(
     (``signal_name`` stands for the signal's name); ``last_words(None, None)`` takes them back.
     ``engine_err``: a file descriptor (a pipe the process's supervisor reads) that the engine's own
     standard error goes to during the query (pyoxigraph's words when it aborts); default: nowhere.
-    The network, once left, and the ceiling stay for the rest of the process.
+    The network, once left, stays left for the rest of the process; each query sets its own ceiling.
     """
     _IN_PLACE[:] = [(report, last_words, peak, signal_name, engine_err)]
 
@@ -291,9 +299,10 @@ def _run_here(
             error.path = where
         return error
 
-    if not allow_external:
+    if not allow_external and not _CUT:  # once a process: its later queries (a warm worker's) find it cut
         _leave_the_network()  # before the watchdog starts: unshare needs a process of one thread
         sys.addaudithook(_block_network)
+        _CUT.append(True)
     import threading  # a watchdog thread only where the query runs in place
 
     last_words(
@@ -317,8 +326,8 @@ def _run_here(
         os.dup2(engine_err, 2)
     watchdog = threading.Thread(target=watch, daemon=True, name="kg-query-time-limit")
     try:
-        _limit_memory(max_memory)
-        watchdog.start()
+        watchdog.start()  # first: its stack is mapped before the ceiling (--max-memory 1 could not start it)
+        _limit_memory(max_memory, again=True)
         return target()
     except MemoryError:
         import resource

@@ -103,9 +103,22 @@ def describe_subject(objects: dict[Any, set[Any]], key: Callable[[Any], Any]) ->
     return [(p, sorted(objects[p], key=key) if len(objects[p]) > 1 else list(objects[p])) for p in predicates]
 
 
+#: The predicates of a subject in order, by the order a store gave them in: a store gives them in an order of
+#: its own, the same for every subject with the same predicates (a corpus has a few such sets), bounded.
+_PREDICATE_ORDERS: dict[tuple[Any, ...], list[Any]] = {}
+
+
 def described_subject(objects: dict[Any, list[Any]]) -> list[tuple[Any, list[Any]]]:
     """:func:`describe_subject` of objects listed each once (a store's), sorted in place by :func:`sorted_terms`."""
-    predicates = sorted(objects, key=_PREDICATE_KEYS.__getitem__) if len(objects) > 1 else objects
+    if len(objects) > 1:
+        given = tuple(objects)
+        predicates = _PREDICATE_ORDERS.get(given)
+        if predicates is None:
+            if len(_PREDICATE_ORDERS) >= 4096:
+                _PREDICATE_ORDERS.clear()
+            predicates = _PREDICATE_ORDERS[given] = sorted(given, key=_PREDICATE_KEYS.__getitem__)
+    else:
+        predicates = list(objects)
     pairs = []
     for p in predicates:
         found = objects[p]
