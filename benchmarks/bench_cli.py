@@ -148,21 +148,25 @@ def measured(command: list[str], env: dict[str, str], exclude: set[int], **popen
 
 
 def settled_cpu(pid: int, env: dict[str, str] | None = None) -> float:
-    """``pid``'s CPU once it has reaped every child (the worker exits after the answer).
+    """``pid``'s CPU once it has reaped every child that ended (a worker that is let go exits after the answer;
+    one waits for the next request, its CPU counted as it reported it after its command).
 
     With ``env`` (the warm process's environment), the CPU the warm process reports itself
-    (``getrusage``, microseconds); else :func:`process_cpu` (``/proc``, in clock ticks of 10 ms).
+    (``getrusage``, microseconds, with its live workers' own reports); else :func:`process_cpu` (``/proc``, in
+    clock ticks of 10 ms).
     """
     deadline = time.monotonic() + 60
     me = f"\nPPid:\t{pid}\n"
     while time.monotonic() < deadline:
-        busy = False
+        children = []
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 with contextlib.suppress(OSError):
-                    busy = busy or me in (entry / "status").read_text()
-        if not busy:
-            break
+                    status = (entry / "status").read_text()
+                    if me in status:
+                        children.append(status)
+        if len(children) <= 1 and not any("\nState:\tZ" in c or "\nState:\tR" in c for c in children):
+            break  # none, or the one worker that waits (asleep)
         time.sleep(0.002)
     if env is not None:
         state = _warm_state(env)

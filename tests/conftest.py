@@ -149,12 +149,33 @@ def _generous_time_limits(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
     when they were defined, so their keyword defaults are raised here too. A ``kg serve`` child gets
     ``--timeout`` from tests/kg_serve.py.
     """
+    if not request.node.get_closest_marker("limits"):
+        _raise_time_limits(monkeypatch)
+    _parser_of_these_limits()
+    request.addfinalizer(_parser_of_these_limits)  # the test may have set a limit of its own
+
+
+#: The values of kg.limits that the CLI's cached parser (``kg.cli.shared_parser``) was built under.
+_PARSER_BUILT_UNDER: list[dict[str, Any]] = [{}]
+
+
+def _parser_of_these_limits() -> None:
+    """The CLI's parser is built again when kg.limits holds other values than the ones it was built under.
+
+    The parser holds the defaults it was built with (a limit test's production limits, the others' generous
+    ones); building it costs ~5 ms, and some thousands of tests run ``kg`` in their process: a parser is kept
+    while the limits stay the same, not built again by every test.
+    """
     from kg.cli import shared_parser
 
-    shared_parser.cache_clear()  # the parser holds the defaults it was built with: each test builds its own
-    request.addfinalizer(shared_parser.cache_clear)
-    if request.node.get_closest_marker("limits"):
-        return
+    values = {name: value for name, value in vars(limits).items() if name.isupper()}
+    if values != _PARSER_BUILT_UNDER[0]:
+        shared_parser.cache_clear()
+        _PARSER_BUILT_UNDER[0] = values
+
+
+def _raise_time_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """:data:`TEST_TIME_LIMIT` for every default time limit of kg.limits and of the library's functions."""
     from kg.sparql import library
 
     # kg.store_server's, kg.serve's, kg.push's and kg.site's keyword defaults are taken when they are first

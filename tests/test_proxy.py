@@ -489,3 +489,22 @@ def test_the_pages_that_run_queries_take_their_starts_from_the_same_budget(loop)
     for answer in loop.run(ask()):
         assert (answer.status_code, answer.headers["retry-after"]) == (503, "60"), answer.text
         assert answer.text == "kg serve is busy: 1 queries started in the last 60 s; try again shortly"
+
+
+def test_a_new_text_is_tokenized_once_for_its_checks(client, server, monkeypatch):
+    """The mistakes' reading and the policy's bounds and token rule all read one tokenization of a new text."""
+    import kg.sparql.policy
+    import kg.sparql.syntax
+
+    calls: list[str] = []
+    tokenize = kg.sparql.syntax.tokenize
+
+    def counted(text: str, *args, **kwargs):
+        calls.append(text)
+        return tokenize(text, *args, **kwargs)
+
+    monkeypatch.setattr(kg.sparql.syntax, "tokenize", counted)
+    monkeypatch.setattr(kg.sparql.policy, "tokenize", counted)
+    text = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 OFFSET 7301"  # a text no other test reads: not kept
+    assert client.get("/query", params={"query": text}).status_code == 200
+    assert calls == [text] and len(server.requests) == 1

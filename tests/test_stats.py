@@ -6,6 +6,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
+from kg import stats as stats_module
 from kg.errors import NotFound, UsageError
 from kg.stats import centrality, find_node, graph_stats, match_score, shortest_path
 
@@ -114,3 +115,19 @@ def test_pagerank_sums_to_one_and_is_the_same_every_time():
     assert sum(scores.values()) == pytest.approx(1.0)
     assert scores == centrality(projection())
     assert centrality(nx.MultiDiGraph()) == {}
+
+
+def test_a_small_graph_is_ranked_without_scipy_as_scipy_ranks_it(monkeypatch):
+    """Up to PURE_PYTHON_PAGERANK_NODES nodes networkx's pure-Python PageRank is used: on the article it gives
+    scipy's scores to the last bits and the same order; a larger graph gets nx.pagerank's own scores."""
+    from kg.load import load_graph
+    from kg.project import to_networkx, undirected
+
+    article = to_networkx(load_graph(None))
+    assert undirected(article).number_of_nodes() <= stats_module.PURE_PYTHON_PAGERANK_NODES
+    mine, scipy_s = centrality(article), nx.pagerank(undirected(article), alpha=0.85, tol=1e-10, max_iter=200)
+    assert mine.keys() == scipy_s.keys() and all(abs(mine[n] - scipy_s[n]) < 1e-15 for n in mine)
+    order = sorted(mine, key=lambda n: (-round(mine[n], 12), n))
+    assert order == sorted(scipy_s, key=lambda n: (-round(scipy_s[n], 12), n))
+    monkeypatch.setattr(stats_module, "PURE_PYTHON_PAGERANK_NODES", 5)  # the article is now "large"
+    assert centrality(article) == scipy_s

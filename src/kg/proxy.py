@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import math
 import time
 import urllib.parse
@@ -234,7 +235,7 @@ class SparqlProxy:
         if not text.strip():
             return PlainTextResponse("no query: give ?query=SPARQL", status_code=400)
         # a Protocol request declares its own prefixes
-        problems = await read_text(text, find_problems, project_prefixes=False)
+        problems = await read_text(text, _problems)
         if problems:
             return PlainTextResponse(protocol_message(problems), status_code=400)
         accept = request.headers.get("accept", "*/*")
@@ -378,6 +379,20 @@ def _text(headers: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
 def _reason(exc: BaseException) -> str:
     """An exception of the client in a few words (its message, else its kind)."""
     return str(exc) or type(exc).__name__
+
+
+def _problems(text: str) -> list[Any]:
+    """The mistakes the text shows (:func:`~kg.sparql.explain.find_problems`; a Protocol request declares its own
+    prefixes), its bounds read first: the bounds' reading (:func:`kg.sparql.policy.check_bounds`, which the policy
+    needs next) tokenizes the text and keeps its tokens for the text's one reading, which the mistakes read, so a new
+    text is tokenized once, not twice. A text past the bounds is refused by the policy after this (403), unless it
+    shows a mistake (400, as before: a mismatched bracket nested too deep is placed)."""
+    from kg.sparql.policy import check_bounds
+    from kg.sparql.syntax import Query
+
+    with contextlib.suppress(QueryError):
+        check_bounds(Query("<request>", text))  # its verdict is kept for the policy
+    return find_problems(text, project_prefixes=False)
 
 
 def _check(text: str) -> None:

@@ -147,9 +147,21 @@ def focus_view(
         return View(graph, total_nodes, total_edges, budget)
     else:
         keep = set(rank[:budget])
-    sub = graph.subgraph(sorted(keep)).copy()
+    return View(_induced(graph, keep), total_nodes, total_edges, budget, start, hops if start else None, top)
+
+
+def _induced(graph: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
+    """The part of ``graph`` on the nodes ``keep``: the nodes sorted, each one's edges in the graph's order.
+
+    Not networkx's ``subgraph(...).copy()``: that walks the set of the nodes asked for, in an order that
+    changes with Python's hash seed, so the page of the same data differed from one run to the next."""
+    sub = graph.__class__()
     sub.graph.update(graph.graph)
-    return View(sub, total_nodes, total_edges, budget, start, hops if start else None, top)
+    nodes = sorted(keep)
+    sub.add_nodes_from((node, graph.nodes[node]) for node in nodes)
+    edges = ((u, v, keyed) for u in nodes for v, keyed in graph.adj[u].items() if v in keep)
+    sub.add_edges_from((u, v, key, data) for u, v, keyed in edges for key, data in keyed.items())
+    return sub
 
 
 def timeline(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
