@@ -95,6 +95,16 @@ def test_inputs_that_do_not_load_keep_nothing_and_raise_nothing(server, tmp_path
     assert server.stores == [] and index._KEPT is None
 
 
+def test_inputs_with_a_triple_term_get_no_store_even_after_a_store_of_the_same_file(server, inputs):
+    """A request's inputs are searched for RDF 1.2 triple terms only when they are not those of a loaded store:
+    a file rewritten with one is new bytes, read and refused (the worker says why), never the old store."""
+    ask(server, "--data", inputs["a"])
+    assert len(server.stores) == 1
+    Path(inputs["a"]).write_text('<< <urn:a> <urn:p> "a" >> <urn:q> "b" .\n', encoding="utf-8")
+    assert server.store_for(["query", "cq01", "--data", inputs["a"]], str(Path.cwd()), dict(os.environ)) is None
+    assert index.kept_engine([inputs["a"]], "rdfs") is None and len(server.stores) == 1
+
+
 def test_the_request_s_folder_and_environment_are_used_then_put_back(server, inputs, tmp_path, monkeypatch):
     monkeypatch.delenv("KG_REQUEST_ONLY", raising=False)
     before_cwd, before_env = str(Path.cwd()), dict(os.environ)

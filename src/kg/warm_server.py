@@ -124,7 +124,8 @@ class _Server:
             with reading(args):  # --base: part of the key, and what relative IRIs resolve against
                 # each request: the content (not times), hashed as it is read, once; a new one is read into
                 # memory and loaded from the bytes that were hashed (read_keyed)
-                key, inputs = index.inputs_key(args.data, args.entailment)
+                # without the search for triple terms: a store's bytes passed it when they were loaded
+                key, inputs = index.inputs_key(args.data, args.entailment, scan=False)
                 found = next((s for s in self.stores if s.key == key), None)
                 if found is None:
                     key, inputs, contents = index.read_keyed(args.data, args.entailment)

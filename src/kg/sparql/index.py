@@ -34,20 +34,24 @@ def _resolved(data: Sequence[str | Path] | None) -> tuple[Path, ...]:
     return tuple(Path(p).resolve() for p in source_paths(data))
 
 
-def inputs_key(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str]]:
+def inputs_key(
+    data: Sequence[str | Path] | None, entailment: str, *, scan: bool = True
+) -> tuple[tuple[Any, ...], list[str]]:
     """The content key of the inputs of a query on ``data`` with ``entailment``, and the inputs' paths.
 
     The key is (entailment, each input's (format, SHA-256), the base IRI of the inputs' relative IRIs).
 
     Each file passes :func:`kg.load.check_input` first (kind, size limit,
-    byte-order mark), as a load would; its LoadError propagates.
+    byte-order mark), as a load would; its LoadError propagates. ``scan=False``: without the search
+    for triple terms, for a caller that uses the key only to find a store loaded (by :func:`read_keyed`,
+    which makes every check) from the same bytes, and else reads them with :func:`read_keyed`.
     """
     import hashlib  # OpenSSL's, about 3 ms to import: only where inputs are hashed (the warm query process)
 
     parts: list[tuple[str, str]] = []
     names: list[str] = []
     for path in source_paths(data):
-        checked, fmt = check_input(path)
+        checked, fmt = check_input(path, scan=scan)
         with checked.open("rb") as handle:
             parts.append((fmt.name, hashlib.file_digest(handle, "sha256").hexdigest()))
         names.append(str(checked.resolve()))
