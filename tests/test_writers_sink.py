@@ -139,10 +139,12 @@ def test_pieces_kept_out_of_their_order_are_placed_in_it(tmp_path, before):
         for key, piece in (("k2", "two"), ("k1", "one, partial"), ("k3", "سه\n"), ("k1", "one")):
             out.keep(key, piece)
         assert out.place(sorted, first="{\n") == 3
+        out.keep("empty", "")  # kept pieces that are all empty: nothing to map
+        assert out.place(sorted) == 1
         assert out.place(sorted, first="{\n") == 0  # nothing kept any more
         out.write("}\n")
         return out.close("head\n", "tail\n")
 
     text = write(None)
-    assert text == "head\n" + "".join(f"{piece}\n" for piece in before) + "{\none\ntwo\nسه\n}\ntail\n"
+    assert text == "head\n" + "".join(f"{piece}\n" for piece in before) + "{\none\ntwo\nسه\n\n}\ntail\n"
     assert _written(tmp_path, write) == text.encode("utf-8")

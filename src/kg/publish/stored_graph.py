@@ -35,6 +35,7 @@ class _StoreParts(Store):
         self._store = store
         self._graphs = [pyoxigraph.NamedNode(g) for g in graphs]
         self._terms: dict[Any, Any] = {}  # pyoxigraph term -> rdflib term, each converted once
+        self._asked: dict[Any, Any] = {}  # rdflib term of a pattern -> pyoxigraph term (None: no store holds it)
 
     def _rdflib(self, term: Any) -> Any:
         found = self._terms.get(term)
@@ -42,25 +43,27 @@ class _StoreParts(Store):
             found = self._terms[term] = to_rdflib(term)
         return found
 
-    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[tuple[Any, Any, Any], Any]]:
-        pattern = []
-        for term in triple_pattern:
-            if term is None:
-                pattern.append(None)
-                continue
+    def _oxigraph(self, term: Any) -> Any:
+        if term not in self._asked:
             try:
-                pattern.append(to_oxigraph(term))
+                self._asked[term] = to_oxigraph(term)
             except (TypeError, ValueError):  # a path, or a term no store holds: nothing matches it
-                return
-        seen: set[tuple[Any, Any, Any]] = set()
+                self._asked[term] = None
+        return self._asked[term]
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[tuple[tuple[Any, Any, Any], Any]]:
+        pattern = [None if term is None else self._oxigraph(term) for term in triple_pattern]
+        if any(found is None and asked is not None for found, asked in zip(pattern, triple_pattern, strict=True)):
+            return
+        parts = [list(self._store.quads_for_pattern(*pattern, graph)) for graph in self._graphs]
+        found = [part for part in parts if part]
+        if len(found) == 1:
+            triples: Any = ((q.subject, q.predicate, q.object) for q in found[0])
+        else:  # a statement in two parts is given once
+            triples = dict.fromkeys((q.subject, q.predicate, q.object) for part in found for q in part)
         convert = self._rdflib
-        for graph in self._graphs:
-            for quad in self._store.quads_for_pattern(*pattern, graph):
-                triple = (quad.subject, quad.predicate, quad.object)
-                if triple in seen:
-                    continue
-                seen.add(triple)
-                yield (convert(triple[0]), convert(triple[1]), convert(triple[2])), iter(())
+        for s, p, o in triples:
+            yield (convert(s), convert(p), convert(o)), iter(())
 
     def __len__(self, context: Any = None) -> int:
         return sum(1 for _ in self.triples((None, None, None)))

@@ -20,7 +20,7 @@ against the store's 75).
 
 from __future__ import annotations
 
-import os
+import mmap
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -79,6 +79,10 @@ class Text:
         return text
 
 
+#: The scratch files' buffers (written piece by piece: a system call each 8 KB otherwise).
+_BUFFER = 1 << 20
+
+
 class File:
     """The pieces written to ``handle`` (a binary file open for writing at ``path``) as they come.
 
@@ -99,7 +103,7 @@ class File:
 
     def _scratch(self) -> BinaryIO:
         if self._body is None:
-            self._body = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - closed once copied (_flush_body)
+            self._body = tempfile.TemporaryFile(dir=self.path.parent, buffering=_BUFFER)  # noqa: SIM115 - closed once copied
         return self._body
 
     def add(self, piece: str) -> None:
@@ -115,7 +119,7 @@ class File:
     def keep(self, key: Any, piece: str) -> None:
         """As :meth:`Text.keep`: the piece written to a scratch file, its place kept under ``key``."""
         if self._kept is None:
-            self._kept = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 - closed by place
+            self._kept = tempfile.TemporaryFile(dir=self.path.parent, buffering=_BUFFER)  # noqa: SIM115 - closed by place
         data = piece.encode("utf-8")
         self._at[key] = (self._end, len(data))
         self._kept.write(data)
@@ -123,23 +127,25 @@ class File:
 
     def place(self, order: Callable[[Iterable[Any]], Iterable[Any]], first: str = "") -> int:
         """As :meth:`Text.place`: each kept piece read back from its scratch file in turn."""
-        kept, at = self._kept, self._at
+        kept, at, end = self._kept, self._at, self._end
         self._kept, self._at, self._end = None, {}, 0
         if kept is None:
             return 0
         with kept:
             kept.flush()
-            body, fd, separator = self._scratch(), kept.fileno(), self.separator
+            body, separator = self._scratch(), self.separator
             count = 0
-            for key in order(at):
-                offset, size = at[key]
-                if self.count:
-                    body.write(separator)
-                if not count and first:
-                    body.write(first.encode("utf-8"))
-                body.write(os.pread(fd, size, offset))
-                self.count += 1
-                count += 1
+            # Mapped, not read piece by piece (a system call each: 0.1 s for 23 000 subjects).
+            with mmap.mmap(kept.fileno(), 0, access=mmap.ACCESS_READ) if end else memoryview(b"") as data:
+                for key in order(at):
+                    offset, size = at[key]
+                    if self.count:
+                        body.write(separator)
+                    if not count and first:
+                        body.write(first.encode("utf-8"))
+                    body.write(data[offset : offset + size])
+                    self.count += 1
+                    count += 1
         return count
 
     def lines(self, lines: Iterable[bytes]) -> None:
