@@ -203,6 +203,23 @@ def test_a_text_within_the_bounds_is_tokenized_once_for_the_policy_and_its_readi
     assert counts == [20_000 + 12]
 
 
+def test_a_text_run_after_a_line_of_prefixes_is_tokenized_once_too(monkeypatch):
+    """A large text that uses the project's prefixes without declaring them runs after a line that declares them:
+    its reading takes the query's tokens moved past that line (only the line is tokenized), the same tokens
+    as tokenizing the whole text would give."""
+    from kg.sparql import syntax
+
+    real = syntax.tokenize
+    counts = _counting_tokens(monkeypatch)
+    values = " ".join(f'"v{i}"' for i in range(20_000))
+    query = Query("<request>", f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }}\n  ?x kg:label ?o }}")
+    check_policy(query, parser="oxigraph")
+    assert counts == [20_000 + 12, len(["PREFIX", "kg:", "<iri>"])]
+    prepared = prepare(query)
+    assert prepared.prologue_lines == 1
+    assert analyse(prepared.text).tokens == tuple(real(prepared.text))
+
+
 def test_values_written_into_the_text_count_towards_the_bounds():
     """The bounds hold for the text that runs: a value given for a variable without a VALUES line of its own goes
     into a VALUES block, one part more."""

@@ -66,6 +66,8 @@ def check_policy(query: Query | Prepared, *, allow_external: bool = False, parse
         line, column = position(text, offset)
         return prepared.locate(QueryError(message, line=line, column=column))
 
+    if text is not where.text and _as_written(prepared):
+        _keep_moved_tokens(prepared)
     shape = analyse(text)
     if not _as_written(prepared):  # values written into the text may add parts (a VALUES block) or brackets
         past = _past_bounds(shape.tokens)
@@ -153,6 +155,20 @@ def _past_bounds(tokens: Sequence[Token], *, deep: bool = True) -> tuple[int, st
     if too_wide is not None:
         return too_wide, _TOO_MANY_TERMS
     return None
+
+
+def _keep_moved_tokens(prepared: Prepared) -> None:
+    """The tokens of a text that runs as written after a line of the project's prefixes: the line's, then the
+    query's own (read already) moved past it, kept for the text's reading instead of tokenizing it all again
+    (a 1 MB query that uses the project's prefixes without declaring them was tokenized twice)."""
+    text = prepared.text
+
+    def tokens() -> tuple[Token, ...]:  # made only if the text's reading is not kept already
+        front = text.index("\n") + 1
+        moved = (Token(kind, token, start + front) for kind, token, start in analyse(prepared.query.text).tokens)
+        return (*tokenize(text[:front]), *moved)
+
+    keep_tokens(text, tokens)
 
 
 def _as_written(prepared: Prepared) -> bool:

@@ -296,23 +296,23 @@ class KeptByText(Generic[_T]):
         return answer
 
 
-def keep_tokens(text: str, tokens: tuple[Token, ...]) -> None:
+def keep_tokens(text: str, tokens: tuple[Token, ...] | Callable[[], tuple[Token, ...]]) -> None:
     """The tokens of ``text``, read whole by their first reader (the query policy's bounds, which read a text
-    token by token to stop at the first bracket nested too deep): its reading (:func:`analyse`) takes them
-    instead of tokenizing the text again. Only the last text's are kept, until its reading takes them."""
+    token by token to stop at the first bracket nested too deep), or how to make them from tokens read already:
+    its reading (:func:`analyse`), if it is not kept, takes them instead of tokenizing the text again. Only the
+    last text's are kept, until its reading takes them."""
     _TOKENS_READ.clear()
     _TOKENS_READ[text] = tokens
 
 
 #: The tokens :func:`keep_tokens` was given for a text whose reading has not taken them yet.
-_TOKENS_READ: dict[str, tuple[Token, ...]] = {}
+_TOKENS_READ: dict[str, tuple[Token, ...] | Callable[[], tuple[Token, ...]]] = {}
 
 
 def _analyse(text: str) -> Shape:
     """:func:`analyse`, uncached."""
-    tokens = _TOKENS_READ.pop(text, None)
-    if tokens is None:
-        tokens = tuple(tokenize(text))
+    kept = _TOKENS_READ.pop(text, None)
+    tokens = tuple(tokenize(text)) if kept is None else kept if isinstance(kept, tuple) else kept()
     declared: dict[str, str] = {}
     i = 0
     while i < len(tokens) and tokens[i].kind == "word" and tokens[i].text.upper() in ("PREFIX", "BASE"):
