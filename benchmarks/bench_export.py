@@ -133,7 +133,16 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.runs):
                 if args.before is not None:
                     old_env = {**env, "PYTHONPATH": str(args.before.resolve() / "src")}
-                    old = kg_command("export", "--data", str(data), "--format", name, "--out", str(out) + ".old")
+                    old = kg_command(
+                        "export",
+                        "--data",
+                        str(data),
+                        "--format",
+                        name,
+                        "--out",
+                        str(out) + ".old",
+                        tree=args.before.resolve(),
+                    )  # the older tree's own kg command (its script, or pip's wrapper before it had one)
                     old_runs.append(measured(old, old_env, set()))
                 kg_runs.append(
                     measured(kg_command("export", "--data", str(data), "--format", name, "--out", str(out)), env, set())

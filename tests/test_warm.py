@@ -514,3 +514,26 @@ def test_cache_info_counts_a_stores_uses_in_words(monkeypatch, uses, said):
     }  # fmt: skip
     line = next(line for line in warm.describe(state).splitlines() if "triples" in line)
     assert line == f"  - 10 triples, entailment rdfs, {said}"
+
+
+def test_a_waiting_worker_keeps_no_memory_ceiling_of_its_last_query(shared_warm, tmp_path):
+    """The next request's work before its own query (its query file read and parsed, its watchdog started) runs
+    without the last query's --max-memory: under it, a 4 MB query file after `--max-memory 1` hung the worker."""
+    tiny = shared_warm("query", "-e", "ASK {}", "--max-memory", "1")
+    assert (tiny.returncode, tiny.stdout) == (0, b"true\n"), tiny.stderr
+    forked = shared_warm.state()["forked"]
+    waiting = _workers_of(shared_warm)
+    assert len(waiting) == 1
+    limits = (waiting[0] / "limits").read_text(encoding="utf-8")
+    address_space = next(line for line in limits.splitlines() if line.startswith("Max address space"))
+    soft, hard = address_space.split()[3:5]
+    assert soft == hard, address_space
+    big = tmp_path / "big.rq"
+    big.write_text("ASK {}\n" + ("# " + "x" * 200 + "\n") * 20_000, encoding="utf-8")
+    warm_run = subprocess.run(
+        [sys.executable, "-m", "kg", "query", str(big)], capture_output=True, env=shared_warm.env, timeout=120,
+        check=False,
+    )  # fmt: skip
+    cold_run = shared_warm("query", str(big), "--no-cache")
+    assert (warm_run.returncode, warm_run.stdout, warm_run.stderr) == (cold_run.returncode, cold_run.stdout, b"")
+    assert shared_warm.state()["forked"] == forked  # both answered by the worker that waited

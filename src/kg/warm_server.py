@@ -519,6 +519,8 @@ def _work(
     """
     import signal
 
+    from kg.sparql import sandbox
+
     code = 70
     try:
         os.setpgid(0, 0)
@@ -532,6 +534,7 @@ def _work(
             code = int(_run(message, fds, words, server, store))  # an ExitCode is no marshal data
             if control is None:
                 break
+            sandbox.lift_memory_ceiling()  # the next request starts without this one's (read under it, it could hang)
             control.sendall(encode({"code": code, "cpu": _own_cpu(), "more": served < WORKER_REQUESTS}))
             message, fds = _receive(control, 4)  # EOF (let go): raises, and the worker ends
             if len(fds) != 4:

@@ -103,6 +103,15 @@ def _limit_memory(max_memory: int | None, *, again: bool = False) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1] if again else limit))
 
 
+def lift_memory_ceiling() -> None:
+    """Take back the memory ceiling of this process's last query run in place (the soft limit back to the hard one).
+
+    A warm process's worker calls it between two requests: the next one's work before its own query (reading
+    its request, its query file, starting its watchdog) must not run under the last query's ``--max-memory``.
+    """
+    _limit_memory(None, again=True)
+
+
 def _child(target: Callable[[], T], fd: int, allow_external: bool, max_memory: int | None, err: int) -> None:
     """The query child: run ``target`` under the limits, write the pickled message to ``fd``, and exit.
 
