@@ -7,6 +7,7 @@ anything connects to it.
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pyoxigraph
@@ -15,7 +16,7 @@ import pytest
 from kg.errors import ExitCode, QueryError, QueryTimeout
 from kg.sparql import query
 from kg.sparql.engines import open_engine
-from kg.sparql.sandbox import _leave_the_network, run_isolated
+from kg.sparql.sandbox import _leave_the_network, capabilities_kept, run_isolated
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +139,47 @@ def test_the_query_process_cannot_connect_even_when_the_policy_is_bypassed(liste
     text = f"SELECT * WHERE {{ SERVICE <{listener.url}sparql> {{ ?s ?p ?o }} }}"
     with pytest.raises(QueryError, match="the query failed"):
         run_isolated(lambda: list(pyoxigraph.Store().query(text)), timeout=10)
+    assert not listener.contacted()
+
+
+def _connects(listener: Listener) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", listener.port), timeout=5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root")
+def test_root_leaves_the_network_but_keeps_its_capabilities(listener, tmp_path):
+    """Root leaves only the network (no user namespace of its own): a file it reads by CAP_DAC_OVERRIDE stays
+    readable in the same process afterwards (a warm worker's next request reads its query file there)."""
+    private = tmp_path / "private.rq"
+    private.write_text("ASK {}\n", encoding="utf-8")
+    os.chown(private, 12345, 12345)
+    private.chmod(0o600)
+
+    def cut_then_read() -> tuple[bool, bool, str, bool]:
+        return _leave_the_network(), capabilities_kept(), private.read_text(encoding="utf-8"), _connects(listener)
+
+    assert run_isolated(cut_then_read, timeout=10, allow_external=True) == (True, True, "ASK {}\n", False)
+    assert _connects(listener) and listener.contacted()  # the control: from here it does connect
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to become another user")
+def test_an_unprivileged_process_leaves_the_network_through_a_user_namespace_of_its_own(listener):
+    """As `nobody` (no capabilities to lose), the network is left all the same, and the process keeps what it had."""
+
+    def as_nobody() -> tuple[bool, bool, bool]:
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        return _leave_the_network(), capabilities_kept(), _connects(listener)
+
+    left, kept, connected = run_isolated(as_nobody, timeout=10, allow_external=True)
+    if not left:
+        pytest.skip("this kernel refuses unprivileged network namespaces; the parse-level refusal still holds")
+    assert (kept, connected) == (True, False)
     assert not listener.contacted()
 
 

@@ -537,3 +537,19 @@ def test_a_waiting_worker_keeps_no_memory_ceiling_of_its_last_query(shared_warm,
     cold_run = shared_warm("query", str(big), "--no-cache")
     assert (warm_run.returncode, warm_run.stdout, warm_run.stderr) == (cold_run.returncode, cold_run.stdout, b"")
     assert shared_warm.state()["forked"] == forked  # both answered by the worker that waited
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="root's capabilities")
+def test_a_worker_that_answered_a_query_still_reads_what_root_reads(shared_warm, tmp_path):
+    """A worker's query left the network; the worker's next request still reads a file root reads by its
+    capabilities (a user namespace of the worker's own had left them behind: "Permission denied", exit 2)."""
+    first = shared_warm("query", "-e", "ASK {}")
+    assert (first.returncode, first.stdout) == (0, b"true\n"), first.stderr
+    forked = shared_warm.state()["forked"]
+    private = tmp_path / "private.rq"
+    private.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    os.chown(private, 12345, 12345)
+    private.chmod(0o600)
+    second = shared_warm("query", str(private))
+    assert (second.returncode, second.stdout, second.stderr) == (0, b"true\n", b"")
+    assert shared_warm.state()["forked"] == forked  # answered by the worker that waited

@@ -535,7 +535,8 @@ def _work(
             if control is None:
                 break
             sandbox.lift_memory_ceiling()  # the next request starts without this one's (read under it, it could hang)
-            control.sendall(encode({"code": code, "cpu": _own_cpu(), "more": served < WORKER_REQUESTS}))
+            more = served < WORKER_REQUESTS and sandbox.capabilities_kept()  # the next request reads files as its own
+            control.sendall(encode({"code": code, "cpu": _own_cpu(), "more": more}))
             message, fds = _receive(control, 4)  # EOF (let go): raises, and the worker ends
             if len(fds) != 4:
                 raise ValueError("a request without its descriptors")

@@ -71,9 +71,13 @@ _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
 def _leave_the_network() -> bool:
     """Move this (single-threaded, forked) process into a new, empty network namespace; False where Linux refuses.
 
-    In its own user and network namespace the process has only a loopback
-    interface that is down: no connection to this machine or any other can
-    be opened, by Python or by pyoxigraph's own HTTP client (SERVICE).
+    In its own network namespace the process has only a loopback interface
+    that is down: no connection to this machine or any other can be opened,
+    by Python or by pyoxigraph's own HTTP client (SERVICE). A process that
+    may make one (root) leaves only the network, and keeps its user namespace
+    and its capabilities; any other enters a user namespace of its own first,
+    as Linux lets an unprivileged process do, and whatever capabilities it had
+    stay behind for the rest of its life (:func:`capabilities_kept`).
     """
     if not sys.platform.startswith("linux"):
         return False
@@ -81,9 +85,35 @@ def _leave_the_network() -> bool:
 
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
+        if libc.unshare(_CLONE_NEWNET) == 0:
+            return True
+        capable = _has_capabilities()
+        left = libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0
     except (OSError, AttributeError):
         return False
+    if left and capable:
+        _CAPABILITIES_LEFT.append(True)
+    return left
+
+
+def _has_capabilities() -> bool:
+    """Whether this process has any effective capability (``CapEff`` of ``/proc/self/status``)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="utf-8")
+    except OSError:
+        return True  # not known: as if it had some
+    effective = next((line.split()[1] for line in status.splitlines() if line.startswith("CapEff:")), "1")
+    return int(effective, 16) != 0
+
+
+def capabilities_kept() -> bool:
+    """Whether this process still has the capabilities it had before it left the network.
+
+    False when it left through a user namespace of its own while it had some (a process with, say, a file
+    capability, but not root's): a warm process's worker is then not given another request, whose file
+    reads would be checked without them (a file that root reads by ``CAP_DAC_OVERRIDE`` would be refused).
+    """
+    return not _CAPABILITIES_LEFT
 
 
 def _limit_memory(max_memory: int | None, *, again: bool = False) -> None:
@@ -264,6 +294,8 @@ def run_isolated(
 LastWords = Callable[[KgError | None, KgError | None], None]
 #: Whether this process left the network (for good: an audit hook cannot be removed).
 _CUT: list[bool] = []
+#: Whether it left capabilities behind when it did (see :func:`capabilities_kept`).
+_CAPABILITIES_LEFT: list[bool] = []
 #: (report, last_words, peak, signal_name, engine_err) of :func:`in_place`, for this process's next limited query.
 _IN_PLACE: list[tuple[Callable[[KgError], None], LastWords, str, str, int | None]] = []
 
