@@ -97,12 +97,14 @@ def query_process(argv: list[str]) -> int | None:
     os.close(words_write)
     os.close(engine_write)
     os.set_blocking(engine_read, False)
+    interrupted = False
     while True:
         try:
             _, status, usage = os.wait4(pid, 0)
             break
-        except KeyboardInterrupt:  # the query's process had it too: it says so and ends
-            continue
+        except KeyboardInterrupt:  # Ctrl-C reached the query's process too, but an engine in its query never looks
+            interrupted = True  # at Python's signals (it ran on to its time limit): it is stopped, as a warm one is
+            _kill(pid)
     words = warm.read_words(words_read)
     code = os.waitstatus_to_exitcode(status)
     engine_said = b""
@@ -111,6 +113,8 @@ def query_process(argv: list[str]) -> int | None:
     except OSError:  # nothing written
         pass
     os.close(engine_read)
+    if interrupted:
+        return 130
     if code >= 0:
         return code
     said = warm.died_in_query(-code, words, usage.ru_maxrss // 1024, engine_said)
@@ -123,6 +127,15 @@ def query_process(argv: list[str]) -> int | None:
     said_code, _, message = said.partition(" ")
     print(message, file=sys.stderr)
     return int(said_code)
+
+
+def _kill(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:  # it ended meanwhile
+        pass
 
 
 def _run(argv: list[str], parent: int, words: int, engine_err: int) -> None:
