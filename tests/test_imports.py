@@ -23,7 +23,7 @@ nothing below ``sparql/`` and ``explore/`` imports them:
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
 6. applications: site, serve, store_server (the Oxigraph server kg serve runs), push, proxy, readable,
-   publish/, build, notebook, cli/, launch, warm, warm_server,
+   publish/, build, notebook, cli/, launch, warm, warm_server, warm_worker,
    and the package's face.
 """
 
@@ -115,7 +115,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "warm",
         ]
     )
-    | {"kg", "kg.__main__", "kg.warm_server"},
+    | {"kg", "kg.__main__", "kg.warm_server", "kg.warm_worker"},
 )
 
 

@@ -1,23 +1,21 @@
 """kg.warm_server, in-process: which store a request's inputs get (loaded once, kept most recent first,
-bounded), what is never kept, and one request message with its file descriptors.
+bounded), what is never kept, what is said of a worker dead in its query.
 
-The process itself (started, forked, stopped, raced) is tested through ``kg`` in tests/test_warm.py.
+Its workers are tested in tests/test_warm_worker.py; the process itself (started, forked, stopped, raced)
+through ``kg`` in tests/test_warm.py.
 """
 
 from __future__ import annotations
 
-import array
-import ast
 import os
 import signal
-import socket
 from pathlib import Path
 
 import pytest
 
 from kg.sparql import index
-from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query, encode
-from kg.warm_server import _number, _receive, _same_user, _Server, use_environment
+from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query
+from kg.warm_server import _number, _Server
 
 
 @pytest.fixture
@@ -113,95 +111,10 @@ def test_the_request_s_folder_and_environment_are_used_then_put_back(server, inp
     assert str(Path.cwd()) == before_cwd and dict(os.environ) == before_env
 
 
-def test_a_request_s_environment_replaces_this_process_s_variable_by_variable(monkeypatch):
-    monkeypatch.setenv("KG_TEST_KEPT", "same")
-    monkeypatch.setenv("KG_TEST_CHANGED", "old")
-    monkeypatch.setenv("KG_TEST_GONE", "x")
-    monkeypatch.delenv("KG_TEST_NEW", raising=False)
-    wanted = {k: v for k, v in os.environ.items() if k != "KG_TEST_GONE"}
-    wanted.update({"KG_TEST_CHANGED": "new", "KG_TEST_NEW": "é ۱"})
-    use_environment(wanted)
-    assert dict(os.environ) == wanted
-    assert "KG_TEST_GONE" not in os.environ and os.getenv("KG_TEST_NEW") == "é ۱"
-
-
-# A worker after ready_for_workers(): forked from a process that loaded the article, it runs a library query as
-# the warm process's worker does (in place) and reports what it had to import or compile, and its answer.
-_WORKER_SCRIPT = """
-import os, re, sys
-import kg.cli, kg.sparql.library, kg.sparql.results
-from kg.warm import query_in_place
-from kg.warm_server import _Server, ready_for_workers
-argv = sys.argv[1:]
-server = _Server(os.environ["KG_TEST_FOLDER"], -1)
-server.store_for(argv, os.getcwd(), dict(os.environ))
-ready_for_workers()
-modules, patterns = set(sys.modules), len(re._cache)
-read, write = os.pipe()
-pid = os.fork()
-if pid == 0:
-    os.close(read)
-    _, words = os.pipe()
-    query_in_place("query", words)
-    code = kg.cli.main(argv)
-    sys.stdout.flush()
-    new = sorted(set(sys.modules) - modules)
-    os.write(write, repr((code, new, len(re._cache) - patterns)).encode())
-    os._exit(0)
-os.close(write)
-os.waitpid(pid, 0)
-sys.stderr.write(os.read(read, 1 << 16).decode())
-"""
-
-
-@pytest.mark.parametrize("argv", [("cq01-agreements-and-parties",), ("cq03", "--lang", "fa", "--format", "csv")])
-def test_a_worker_imports_and_compiles_nothing_for_a_library_query(tmp_path, argv):
-    """What every worker needs is made once in the warm process (ready_for_workers), not in each worker's copy:
-    no module imported, no regular expression compiled; the worker's answer is the command line's."""
-    import subprocess
-    import sys
-
-    env = {**os.environ, "KG_TEST_FOLDER": str(tmp_path), "KG_NO_CACHE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", _WORKER_SCRIPT, "query", *argv], capture_output=True, text=True, env=env, check=True
-    )
-    code, imported, compiled = ast.literal_eval(done.stderr)
-    assert (code, imported, compiled) == (0, [], 0)
-    cold = subprocess.run(
-        [sys.executable, "-m", "kg", "query", *argv], capture_output=True, text=True, env=env, check=True
-    )
-    assert done.stdout == cold.stdout and cold.stdout.strip()
-
-
 @pytest.mark.parametrize(("value", "number"), [("", 7.0), ("2.5", 2.5), ("  30 ", 30.0), ("soon", 7.0)])
 def test_a_number_from_the_environment_or_the_default(monkeypatch, value, number):
     monkeypatch.setenv("KG_TEST_NUMBER", value)
     assert _number("KG_TEST_NUMBER", 7.0) == number
-
-
-def test_a_message_arrives_whole_with_the_descriptors_sent_with_it(tmp_path):
-    left, right = socket.socketpair(socket.AF_UNIX)
-    with left, right:
-        assert _same_user(right)
-        data = encode({"argv": ["query", "cq01"], "cwd": "/", "pad": "x" * 100_000})
-        with (tmp_path / "f").open("w", encoding="utf-8") as handle:
-            fds = array.array("i", [handle.fileno()])
-            left.sendmsg([data[:10]], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
-            left.sendall(data[10:])  # the rest arrives later, in pieces
-            message, received = _receive(right)
-        assert message["argv"] == ["query", "cq01"] and len(message["pad"]) == 100_000
-        assert len(received) == 1
-        os.write(received[0], b"through the descriptor")
-        os.close(received[0])
-    assert (tmp_path / "f").read_text(encoding="utf-8") == "through the descriptor"
-
-
-def test_a_message_that_is_no_request_is_refused():
-    left, right = socket.socketpair(socket.AF_UNIX)
-    with left, right:
-        left.sendall(encode([1, 2]))  # type: ignore[arg-type]
-        with pytest.raises(ValueError, match="not a request"):
-            _receive(right)
 
 
 def test_a_worker_dead_by_a_crash_signal_crashed_and_one_aborted_or_killed_met_its_ceiling():
