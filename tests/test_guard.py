@@ -10,7 +10,6 @@ The guard over real sockets is tested in tests/hostile/test_hostile_http.py.
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 
 from kg import limits
-from kg.guard import DEADLINE, Guard, Policy, _settle, _Slots
+from kg.guard import DEADLINE, Guard, Policy
 
 WAIT = 30.0  # seconds the test waits for an event that must come (far above need)
 
@@ -280,27 +279,6 @@ def test_a_long_text_is_read_off_the_event_loop_a_short_one_on_it():
     (short, long, loop) = result[0]
     assert short == (loop, limits.SERVE_INLINE_TEXT, "short")
     assert long[0] != loop and long[1:] == (limits.SERVE_INLINE_TEXT + 1, "long")
-
-
-def test_the_slots_are_handed_to_the_waiters_in_order_passing_over_those_whose_wait_ended():
-    async def scenario() -> None:
-        slots = _Slots(1)
-        assert slots.take() and not slots.take()  # one slot, now taken
-        left, timed_out, first, second = (slots.waiter() for _ in range(4))
-        _settle(left, False)  # the client left while it waited
-        _settle(timed_out, None)  # its time ran out
-        slots.release()
-        assert first.result() is True and not second.done()  # handed over, never freed between
-        slots.release()
-        assert second.result() is True and slots.free == 0
-        slots.release()
-        assert slots.free == 1 and slots.take()  # settled waits left behind do not keep a free slot from a newcomer
-        ended = slots.waiter()
-        _settle(ended, None)
-        slots.release()
-        assert slots.take() and slots.waiters == collections.deque()
-
-    _run(scenario)
 
 
 def test_a_wait_cancelled_when_it_was_handed_a_slot_gives_the_slot_back():

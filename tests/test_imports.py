@@ -16,8 +16,8 @@ nothing below ``sparql/`` and ``explore/`` imports them:
    writers/ (quads: the input canonically labelled; order: sort keys and the memo; stored: a dataset written
    from pyoxigraph stores; check: the re-read; one
    module per syntax: ntriples, turtle, jsonld, rdfxml), http, and kg serve's request guard and HTTP server
-   (guard, httpd), the supervision of its Oxigraph (supervisor), its bound on the queries started there
-   (start_budget) and its HTTP client to it (child_http);
+   (guard, with its admission to the query slots: admission; httpd), the supervision of its Oxigraph
+   (supervisor), its bound on the queries started there (start_budget) and its HTTP client to it (child_http);
 3. the graph and what is made of it: sources, describe, quality, validate, project, stats, diagram,
    docs, synth, export, reason;
 4. ``sparql/``: queries, engines, results;
@@ -93,7 +93,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     )
     | {"kg.publish.paths", "kg.publish.dates"},
     frozenset({"kg.load", "kg.base_iri", "kg.literals", "kg.http", "kg.guard", "kg.httpd", "kg.supervisor"})
-    | {"kg.start_budget", "kg.child_http"}
+    | {"kg.start_budget", "kg.child_http", "kg.admission"}
     | {"kg.writers", *(f"kg.writers.{n}" for n in _WRITERS)},
     frozenset("kg." + n for n in _GRAPH.split()),
     frozenset({"kg.sparql"}),  # and every kg.sparql.* module
