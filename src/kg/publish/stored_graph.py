@@ -10,6 +10,12 @@ an rdflib :class:`~rdflib.store.Store` (the extension point rdflib has for this,
 oxrdflib uses) whose ``triples`` asks the pyoxigraph store, so a statement becomes
 rdflib terms only when the projection asks for it, and each term once.
 
+Why not oxrdflib's own store (a maintained library, not one of our dependencies): its
+``triples`` without a graph gives every quad of the store, a triple once per graph that
+holds it, and it cannot read some of the store's graphs as one; the publication's store
+holds more graphs than the three the projection reads, and a triple in two of them must
+be one edge. It also converts each term again at every call.
+
 Read-only, and only where the store holds every term of the files as read
 (:func:`kg.load.store_writes_as_read`): a store keeps some literals by value
 (``"01"^^xsd:integer`` as ``"1"``), and the projection must see the files' own.
