@@ -210,7 +210,9 @@ _CHUNK = 24
 def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
     """Every file of the site: the resources' documents in chunks taken in turn by worker processes (so that
     they finish about together whatever the sizes of the parts), while this process writes everything else
-    (the dumps, the explorer, the top pages: what a build keeps for its other outputs)."""
+    (the dumps, the explorer, the top pages: what a build keeps for its other outputs) and then takes chunks
+    too. One process a core: a worker less than the cores, as this one is the last (a third process on two
+    cores did the same work with one more copy of what a worker makes for itself, and shared the cores)."""
     documents = publication.documents
     stems = publication.stems
     iris = sorted(stems)
@@ -241,14 +243,15 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
             publication.files_as_read = frozenset(sources.paths)
         gc.freeze()
         taken = context.Value("l", 0)
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
-        shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers)]
+        pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_adopt, initargs=(publication, taken))
+        shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers - 1)]
     try:
         if pool is None:
             counts = [_write_resources(_Writer(writer.folder, writer.previous), publication, iris)]
         _write_rest(writer, publication, sources, host, pages, explorer=explorer)
         if pool is not None:
-            counts = [share.result() for share in shares]
+            own = _write_chunks(_Writer(writer.folder, writer.previous), publication, taken, chunks)
+            counts = [own, *(share.result() for share in shares)]
     finally:
         if pool is not None:
             with taken.get_lock():  # on an error here: the workers stop after their chunk
