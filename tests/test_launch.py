@@ -117,7 +117,9 @@ def test_kg_serve_keeps_the_collectors_defaults(calls, monkeypatch, thresholds):
 #: A `kg` whose command is replaced by CASE (argv[1]), run through launch.query_process in a real process.
 OWN_PROCESS = """
 import os, signal, sys, time
-# As a shell starts a command: Ctrl-C neither held back nor ignored, whatever the test process left to its children.
+# As an interactive shell starts a command: Ctrl-C neither held back nor ignored. A test run started in the
+# background of a non-interactive shell (`pytest &` in a script) has SIGINT ignored, as POSIX says, and so
+# would the kg under test: Python then installs no handler of its own and the Ctrl-C is never seen.
 signal.pthread_sigmask(signal.SIG_SETMASK, set())
 signal.signal(signal.SIGINT, signal.default_int_handler)
 import kg.cli
