@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,40 @@ def test_the_entailment_and_the_content_are_part_of_what_a_store_is(server, inpu
         handle.write('<urn:a> <urn:p> "more" .\n')
     ask(server, "--data", inputs["a"], "--entailment", "none")
     assert server.stores[0].uses == 1  # new content: loaded anew
+
+
+def test_a_touched_input_is_the_same_store_and_a_rewritten_one_with_its_old_time_another(server, inputs, monkeypatch):
+    """Its hash is taken again (its change time moved), not its store loaded again; the same size and modification
+    time with other bytes is another store, even after a hash trusted for the old status."""
+    monkeypatch.setattr(index, "_clock", lambda: time.time_ns() + 10 * index.RACY_NS)  # every hash may be trusted
+    data = Path(inputs["a"])
+    ask(server, "--data", inputs["a"])
+    (store,) = server.stores
+    generation = server.generation
+    stat = data.stat()
+    _in_a_later_tick(data, lambda: os.utime(data))
+    ask(server, "--data", inputs["a"])
+    assert server.stores == [store] and store.uses == 2 and server.generation == generation
+
+    def rewrite() -> None:
+        data.write_text('<urn:z> <urn:p> "a" .\n', encoding="utf-8")
+        os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    _in_a_later_tick(data, rewrite)
+    assert (data.stat().st_size, data.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    ask(server, "--data", inputs["a"])
+    assert len(server.stores) == 2 and server.stores[0] is not store and server.stores[0].uses == 1
+
+
+def _in_a_later_tick(path: Path, change) -> None:
+    """Make ``change`` until the file's change time moved (the racy case, a change in the tick of the hash, is
+    tests/test_index.py's)."""
+    before = path.stat().st_ctime_ns
+    deadline = time.monotonic() + 10
+    change()
+    while path.stat().st_ctime_ns == before:
+        assert time.monotonic() < deadline, "the file's change time never moved"
+        change()
 
 
 @pytest.mark.parametrize(

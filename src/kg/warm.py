@@ -25,12 +25,16 @@ forking it gives each query a private copy-on-write view of it.
 
 The promises:
 
-- **Invalidated exactly when an input changes.** Every request hashes the content
-  (SHA-256) of each input file, with the ontology and vocabularies; a store is
-  reused only for the same contents (not sizes or times) and the same
-  entailment. Hashing is cheap beside parsing (64 MiB in about 40 ms). The
-  input checks of a cold run (size limit, kind, byte-order mark) run on every
-  request too.
+- **Invalidated exactly when an input changes.** A store is known by the content
+  (SHA-256) of each input file, with the ontology and vocabularies, and the
+  entailment, never by sizes or times. A file is hashed again at a request unless
+  its status (device, inode, size, modification and change times) is the one it
+  had when this process hashed it, and that hash was taken more than 3 s after the
+  file's last change (git's rule for "racily clean" files:
+  :mod:`kg.sparql.index`): every write moves a file's change time, which no
+  program can set back, so other content is always hashed, and a file only
+  touched is hashed again to the same store. The input checks of a cold run (size
+  limit, kind, byte-order mark) run on every request too.
 - **One process per user and kg, safe under concurrent runs.** It holds an
   exclusive ``flock`` on its lock file for its whole life: a second one started
   at the same moment exits. Requests are served concurrently, one worker each.

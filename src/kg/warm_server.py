@@ -121,8 +121,9 @@ class _Server:
             use_environment(env)
             os.chdir(cwd)
             with reading(args):  # --base: part of the key, and what relative IRIs resolve against
-                # each request: the content (not times), hashed as it is read, once; a new one is read into
-                # memory and loaded from the bytes that were hashed (read_keyed)
+                # each request: the content (not times), hashed again unless the file's status says it is the
+                # one hashed (index.content_digest); a new one is read into memory and loaded from the bytes
+                # that were hashed (read_keyed)
                 # without the search for triple terms: a store's bytes passed it when they were loaded
                 key, inputs = index.inputs_key(args.data, args.entailment, scan=False)
                 found = next((s for s in self.stores if s.key == key), None)
