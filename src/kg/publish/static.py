@@ -268,7 +268,6 @@ def _write_rest(
 ) -> None:
     """Everything but the resources' documents: the top pages, search, the engine, the dumps, the rules."""
     from kg.publish.apache import site_rules, w3id_rules
-    from kg.publish.documents import render_document
     from kg.publish.opensearch import description as opensearch
     from kg.publish.opensearch import document_name
     from kg.publish.pages import Renderer
@@ -294,7 +293,6 @@ def _write_rest(
     writer.write("site.css", files("kg").joinpath("templates", "site", "site.css").read_bytes())
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
-    writer.write(".well-known/void", render_document(top, str(DATASET_IRI), "ttl"))
     engine = query_engine(sources)  # one store for the SPARQL page's triples and the explorer's questions
     store = engine.store if engine is not None else None
     for name, body in sparql_files(top, list(sources.data_paths), store=store).items():  # the engine beside
@@ -363,7 +361,12 @@ def _write_resources(
                 documents[graph] = texts
         for ext, text in texts.items():
             writer.write(f"{stem}.{ext}", text)
+        if iri == _DATASET:  # the dataset's description at its well-known address too (VoID 6.2): made once
+            writer.write(".well-known/void", texts["ttl"])
     return writer.files, writer.bytes, writer.linked
+
+
+_DATASET = str(DATASET_IRI)
 
 
 def home_context(renderer: Any, lang: str) -> dict[str, Any]:
