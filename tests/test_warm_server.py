@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.sparql import index
 from kg import warm
+from kg.sparql import index
 from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query
 from kg.warm_server import _number, _Server
 
@@ -170,7 +170,8 @@ def test_a_run_after_kg_s_files_changed_or_from_another_python_is_declined_and_i
     read, write = os.pipe()
     try:
         python = server.kg if changed else "another Python"
-        warm.send(theirs, {"op": "run", "argv": ["query", "cq01"], "cwd": "/", "env": {}, "kg": python}, (read, write, 2))
+        request = {"op": "run", "argv": ["query", "cq01"], "cwd": "/", "env": {}, "kg": python}
+        warm.send(theirs, request, (read, write, 2))
         assert server.handle(mine) is False
         assert theirs.recv(8) == warm.DECLINE
     finally:

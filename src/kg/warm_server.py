@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kg.source_watch import SourceWatch
 from kg.warm import (
     ACCEPTED,
     CACHE_IDLE_ENV,
@@ -52,7 +53,6 @@ from kg.warm import (
     read_words,
     send,
 )
-from kg.source_watch import SourceWatch
 from kg.warm_worker import ready_for_workers, receive, use_environment, work
 
 #: Seconds a connected caller has to send its request (the callers send it at once).
