@@ -186,9 +186,9 @@ def test_a_dataset_export_describes_without_the_copies_and_the_description_made_
     from kg import describe
 
     made = []
-    real = describe.describe_dataset
+    real = describe.description_triples
     monkeypatch.setattr(
-        describe, "describe_dataset", lambda *a, **k: made.append(k.get("copies", True)) or real(*a, **k)
+        describe, "description_triples", lambda *a, **k: made.append(k.get("copies", True)) or real(*a, **k)
     )
     first = Sources()
     whole_first = set(first.description())

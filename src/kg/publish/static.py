@@ -210,7 +210,9 @@ _CHUNK = 24
 def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool) -> None:
     """Every file of the site: the resources' documents in chunks taken in turn by worker processes (so that
     they finish about together whatever the sizes of the parts), while this process writes everything else
-    (the dumps, the explorer, the top pages: what a build keeps for its other outputs)."""
+    (the dumps, the explorer, the top pages: what a build keeps for its other outputs) and then takes chunks
+    too. One process a core: a worker less than the cores, as this one is the last (a third process on two
+    cores did the same work with one more copy of what a worker makes for itself, and shared the cores)."""
     documents = publication.documents
     stems = publication.stems
     iris = sorted(stems)
@@ -241,14 +243,15 @@ def _write_all(writer: _Writer, publication: Any, sources: Sources, host: str, *
             publication.files_as_read = frozenset(sources.paths)
         gc.freeze()
         taken = context.Value("l", 0)
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(publication, taken))
-        shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers)]
+        pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_adopt, initargs=(publication, taken))
+        shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers - 1)]
     try:
         if pool is None:
             counts = [_write_resources(_Writer(writer.folder, writer.previous), publication, iris)]
         _write_rest(writer, publication, sources, host, pages, explorer=explorer)
         if pool is not None:
-            counts = [share.result() for share in shares]
+            own = _write_chunks(_Writer(writer.folder, writer.previous), publication, taken, chunks)
+            counts = [own, *(share.result() for share in shares)]
     finally:
         if pool is not None:
             with taken.get_lock():  # on an error here: the workers stop after their chunk
@@ -265,7 +268,6 @@ def _write_rest(
 ) -> None:
     """Everything but the resources' documents: the top pages, search, the engine, the dumps, the rules."""
     from kg.publish.apache import site_rules, w3id_rules
-    from kg.publish.documents import render_document
     from kg.publish.opensearch import description as opensearch
     from kg.publish.opensearch import document_name
     from kg.publish.pages import Renderer
@@ -291,7 +293,6 @@ def _write_rest(
     writer.write("site.css", files("kg").joinpath("templates", "site", "site.css").read_bytes())
     writer.write("search.js", search_script())
     writer.write("favicon.svg", files("kg").joinpath("templates", "site", "favicon.svg").read_bytes())
-    writer.write(".well-known/void", render_document(top, str(DATASET_IRI), "ttl"))
     engine = query_engine(sources)  # one store for the SPARQL page's triples and the explorer's questions
     store = engine.store if engine is not None else None
     for name, body in sparql_files(top, list(sources.data_paths), store=store).items():  # the engine beside
@@ -360,7 +361,12 @@ def _write_resources(
                 documents[graph] = texts
         for ext, text in texts.items():
             writer.write(f"{stem}.{ext}", text)
+        if iri == _DATASET:  # the dataset's description at its well-known address too (VoID 6.2): made once
+            writer.write(".well-known/void", texts["ttl"])
     return writer.files, writer.bytes, writer.linked
+
+
+_DATASET = str(DATASET_IRI)
 
 
 def home_context(renderer: Any, lang: str) -> dict[str, Any]:

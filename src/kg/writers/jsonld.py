@@ -75,23 +75,25 @@ class _JsonLdTerms:
     def node_id(self, node: Any) -> str:
         return f"_:{node.value}" if isinstance(node, BlankNode) else self.iri(node.value)
 
-    def value(self, node: Any) -> str | list[tuple[str, str]]:
-        """The JSON of a value: a scalar's text, or an object's (key, value text) pairs, keys in order."""
+    def value(self, node: Any, item: bool = False) -> str:
+        """The JSON text of a value as ``json.dumps(indent=2)`` writes it for a key of a node object (``item``: in
+        the key's array), both kept as one (a value object's text differs with its indent)."""
         values = self.values
         found = values.get(node)
         if found is None:
-            found = self._value(node)
+            value, prefix = self._value(node)
+            found = (_json_value(value, _KEY_INDENT), _json_value(value, _ITEM_INDENT), prefix)
             if len(values) >= TERMS_KEPT:
                 values.clear()
             if self.keep:
-                kept = _first_size(found) <= LONGEST
+                kept = len(found[0]) <= LONGEST
             else:  # a big document's: its IRIs and its short literals (see kg.writers.order.SHORT)
-                kept = type(node) is NamedNode or (type(node) is not BlankNode and _first_size(found) <= SHORT)
+                kept = type(node) is NamedNode or (type(node) is not BlankNode and len(found[0]) <= SHORT)
             if kept:
                 values[node] = found
-        if found[1]:
-            self.used.add(found[1])
-        return found[0]
+        if found[2]:
+            self.used.add(found[2])
+        return found[1] if item else found[0]
 
     def _value(self, node: Any) -> tuple[str | list[tuple[str, str]], str]:
         if isinstance(node, NamedNode):
@@ -152,6 +154,10 @@ _SCHEMES = Memo(_scheme, lambda scheme: 0)
 _JSONLD_IRIS: dict[frozenset[str], tuple[Memo, dict[Any, Any]]] = {}
 
 
+#: The indents of a node object's keys, and of the items of a key's array.
+_KEY_INDENT, _ITEM_INDENT = " " * 6, " " * 8
+
+
 def _json_value(value: str | list[tuple[str, str]], indent: str) -> str:
     """A value as ``json.dumps(indent=2)`` writes it at ``indent``."""
     if isinstance(value, str):
@@ -193,12 +199,13 @@ _FORMAT = FORMATS["jsonld"]
 def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, again: bool = False) -> Any:
     """The document of ``described`` (its text, or to ``to``: its path); ``again``: ``to`` holds a document
     written before, which this one replaces."""
-    key_indent, item_indent = " " * 6, " " * 8
+    key_indent = _KEY_INDENT
     if again and to is not None:
         to[0].seek(0)
         to[0].truncate()
     out = open_sink(to, ",\n")
     keys: dict[Any, tuple[str, str]] = {}  # a predicate's key, and that key as JSON
+    value = terms.value
 
     def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
         entries = [("@id", '"@id"', _json_string(terms.node_id(subject)))]
@@ -212,10 +219,9 @@ def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, agai
                 key = terms.iri(predicate.value)
                 known = keys[predicate] = (key, _json_string(key))
             if len(objects) == 1:
-                entries.append((*known, _json_value(terms.value(objects[0]), key_indent)))
+                entries.append((*known, value(objects[0])))
             else:
-                texts = [_json_value(terms.value(o), item_indent) for o in objects]
-                entries.append((*known, _json_array(texts, key_indent)))
+                entries.append((*known, _json_array([value(o, True) for o in objects], key_indent)))
         entries.sort(key=_by_key)
         return "    {\n" + ",\n".join(f"{key_indent}{k}: {v}" for _, k, v in entries) + "\n    }"
 
