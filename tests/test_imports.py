@@ -23,7 +23,8 @@ nothing below ``sparql/`` and ``explore/`` imports them:
 4. ``sparql/``: queries, engines, results;
 5. ``explore/``: the offline explorer (it runs the library's questions);
 6. applications: site, serve, store_server (the Oxigraph server kg serve runs), push, proxy, readable,
-   publish/, build, notebook, cli/, launch, warm, warm_server, warm_worker,
+   publish/, build, notebook, cli/, launch, warm, warm_server, warm_worker, source_watch (what the warm process
+   watches of kg's own files),
    and the package's face.
 """
 
@@ -115,7 +116,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "warm",
         ]
     )
-    | {"kg", "kg.__main__", "kg.warm_server", "kg.warm_worker"},
+    | {"kg", "kg.__main__", "kg.warm_server", "kg.warm_worker", "kg.source_watch"},
 )
 
 

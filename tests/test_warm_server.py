@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
 import pytest
 
+from kg import warm
 from kg.sparql import index
 from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query
 from kg.warm_server import _number, _Server
@@ -24,6 +26,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_STORES_ENV, "2")
     made = _Server(tmp_path, -1)
     yield made
+    made.watch.close()
     index.keep(None)
 
 
@@ -144,6 +147,42 @@ def test_the_request_s_folder_and_environment_are_used_then_put_back(server, inp
     ask(server, "--data", "a.nt", cwd=str(tmp_path), env={**os.environ, "KG_REQUEST_ONLY": "1"})
     assert server.stores[0].inputs[-1] == inputs["a"]  # a.nt read relative to the request's folder
     assert str(Path.cwd()) == before_cwd and dict(os.environ) == before_env
+
+
+class _Changed:
+    """kg's files as the watch finds them after an upgrade or an edit."""
+
+    def changed(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_run_after_kg_s_files_changed_or_from_another_python_is_declined_and_it_steps_down(server, changed):
+    """Its code is older than the files (the caller runs cold; the next run starts a new warm process); a request
+    from another Python too. Asked what it holds, it still answers."""
+    if changed:
+        server.watch.close()
+        server.watch = _Changed()
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    read, write = os.pipe()
+    try:
+        python = server.kg if changed else "another Python"
+        request = {"op": "run", "argv": ["query", "cq01"], "cwd": "/", "env": {}, "kg": python}
+        warm.send(theirs, request, (read, write, 2))
+        assert server.handle(mine) is False
+        assert theirs.recv(8) == warm.DECLINE
+    finally:
+        theirs.close()
+        os.close(read)
+        os.close(write)
+    asking, answering = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with asking:
+        warm.send(asking, {"op": "info"})
+        assert server.handle(answering) is True
+        assert warm.decode(asking)["pid"] == os.getpid()
 
 
 @pytest.mark.parametrize(("value", "number"), [("", 7.0), ("2.5", 2.5), ("  30 ", 30.0), ("soon", 7.0)])

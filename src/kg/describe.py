@@ -32,7 +32,7 @@ from urllib.parse import quote
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Triple
 
-from kg.described import DATASET, Data, Terms, integer
+from kg.described import DATASET, Census, Data, Terms, integer, sparql_string
 from kg.errors import UsageError
 from kg.formats import FORMATS, rdf_format
 from kg.i18n import LANGUAGES as UI_LANGUAGES
@@ -109,11 +109,6 @@ def _partition_iri(kind: str, term: NamedNode) -> NamedNode:
     return NamedNode(f"{DATASET_IRI.value}#{kind}-{quote(iri, safe='')}")
 
 
-def _string(text: str) -> str:
-    """``text`` as a SPARQL string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _vocabularies(terms: set[NamedNode]) -> list[NamedNode]:
     """The namespaces (of PREFIXES, outside our own id space) of ``terms``: every property and class used."""
     found = set()
@@ -185,7 +180,8 @@ def description_triples(
     if copies:
         for triple in copied(data):
             d.add(triple)
-    used = _describe_counts(data, d)
+    counted = data.census(_ID_SPACE)  # the dataset's and each named graph's counts
+    used = _describe_counts(data, counted, d)
     for example in examples(data):
         d.add((ds, VOID.exampleResource, example))
     for vocabulary in _vocabularies(used):
@@ -214,7 +210,7 @@ def description_triples(
         _add_bilingual(d, gzip, RDFS.label, {"en": "application/gzip", "fa": "application/gzip"})
         d.add((ds, VOID.dataDump, dump))
     _describe_publication(data, d, created or creation_date(sources))
-    _describe_subsets(data, d)
+    _describe_subsets(counted, d)
     for triple in quality_triples(data, report):
         d.add(triple)
     if endpoint:
@@ -314,7 +310,7 @@ def _describe_publication(data: Data, d: Description, created: date) -> None:
         d.add((ds, DCTERMS.bibliographicCitation, Literal(citation(version, created.year, lang), language=lang)))
     # The links to Wikidata as a void:Linkset, with their count.
     ((links,),) = data.select(
-        f"SELECT (COUNT(DISTINCT *) AS ?n) {{ ?s {OWL.sameAs} ?o FILTER STRSTARTS(STR(?o), {_string(WD)}) }}"
+        f"SELECT (COUNT(DISTINCT *) AS ?n) {{ ?s {OWL.sameAs} ?o FILTER STRSTARTS(STR(?o), {sparql_string(WD)}) }}"
     )
     linkset, wikidata = NamedNode(f"{ds.value}#linkset-wikidata"), NamedNode(f"{ds.value}#wikidata")
     d.add((ds, VOID.subset, linkset))
@@ -338,14 +334,10 @@ def _describe_publication(data: Data, d: Description, created: date) -> None:
     d.add((ds, PROV.wasAttributedTo, publisher))
 
 
-def _describe_subsets(data: Data, d: Description) -> None:
+def _describe_subsets(counted: Census, d: Description) -> None:
     """Each named graph of the dumps (TriG, N-Quads) as a ``void:subset``: its name, counts and its own document.
     A single graph given without a name (kept under the dataset's IRI by :meth:`Data.of`) is no subset."""
-    rows = data.select(
-        "SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)"
-        " { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    )
-    for name, triples, subjects, properties in rows:
+    for name, (triples, properties, subjects, _) in counted.graphs.items():
         if name == DATASET_IRI:
             continue
         iri = name.value
@@ -359,9 +351,9 @@ def _describe_subsets(data: Data, d: Description) -> None:
         _add_bilingual(d, subset, DCTERMS.title, titles)
         if stem == "data":
             _add_bilingual(d, name, RDFS.label, texts("data_graph"))
-        d.add((subset, VOID.triples, integer(int(triples.value))))
-        d.add((subset, VOID.distinctSubjects, integer(int(subjects.value))))
-        d.add((subset, VOID.properties, integer(int(properties.value))))
+        d.add((subset, VOID.triples, integer(triples)))
+        d.add((subset, VOID.distinctSubjects, integer(subjects)))
+        d.add((subset, VOID.properties, integer(properties)))
         if iri.startswith(BASE):
             document = NamedNode(f"{iri}.ttl")
             d.add((subset, VOID.dataDump, document))
@@ -394,24 +386,17 @@ def copied(parts: Mapping[URIRef, Graph] | Graph | pyoxigraph.Store | Data) -> l
     return [Triple(*row) for row in found]
 
 
-def _describe_counts(data: Data, d: Description) -> set[NamedNode]:
+def _describe_counts(data: Data, counted: Census, d: Description) -> set[NamedNode]:
     """The dataset's counts and its class and property partitions; the classes and properties used."""
     ds = DATASET_IRI
-    # Distinct terms need no distinct statements (a statement in two parts names the same terms), so only
-    # the count per property reads the statements once each; the triples are their sum.
-    ((subjects, objects, entities),) = data.select(
-        "SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)"
-        " (COUNT(DISTINCT ?entity) AS ?entities) { ?s ?p ?o"
-        f" BIND(IF(isIRI(?s) && STRSTARTS(STR(?s), {_string(_ID_SPACE)}), ?s, ?none) AS ?entity) }}"
-    )
+    ((objects,),) = data.select("SELECT (COUNT(DISTINCT ?o) AS ?objects) { ?s ?p ?o }")
     typed = data.select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) {{ ?s {RDF.type} ?c FILTER isIRI(?c) }} GROUP BY ?c")
-    properties = data.property_counts()
-    triples = sum(count for _, count in properties)
-    d.add((ds, VOID.triples, integer(triples)))
-    d.add((ds, VOID.entities, integer(int(entities.value))))
+    properties = counted.properties
+    d.add((ds, VOID.triples, integer(sum(count for _, count in properties))))
+    d.add((ds, VOID.entities, integer(counted.entities)))
     d.add((ds, VOID.classes, integer(len(typed))))
     d.add((ds, VOID.properties, integer(len(properties))))
-    d.add((ds, VOID.distinctSubjects, integer(int(subjects.value))))
+    d.add((ds, VOID.distinctSubjects, integer(counted.subjects)))
     d.add((ds, VOID.distinctObjects, integer(int(objects.value))))
     names = _term_names(data)
     for cls, count in typed:
@@ -445,7 +430,7 @@ def _term_names(data: Data) -> Callable[[NamedNode, str], str]:
     labels: dict[tuple[str, str], str] = {}
     for term, label in data.select(
         f"SELECT DISTINCT ?t ?l {{ ?t {RDFS.label} ?l FILTER (isIRI(?t)"
-        f' && STRSTARTS(STR(?t), {_string(PREFIXES["kg"])}) && LANG(?l) IN ("en", "fa")) }}'
+        f' && STRSTARTS(STR(?t), {sparql_string(PREFIXES["kg"])}) && LANG(?l) IN ("en", "fa")) }}'
     ):
         labels.setdefault((term.value, label.language), label.value)
 

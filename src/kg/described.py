@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph
 
@@ -104,31 +104,61 @@ class Data:
         return list(dict.fromkeys(q.object for q in found))
 
     def property_counts(self) -> list[tuple[Any, int]]:
-        """Each property with the number of statements of the union that use it, a statement in two parts
-        once: the statements counted graph by graph in Oxigraph's code, less those a larger graph also holds
-        (found by looking up each statement of the smaller graphs: the ontology's and the vocabularies' few
-        thousand). Counting distinct statements of the union instead held a set of all of them (at 1 000
-        synthetic articles 0.2 s and about 30 MB). A store with statements in its default graph is counted
-        that way still (the default graph is not a part)."""
-        store, default = self.store, pyoxigraph.DefaultGraph()
-        if next(iter(store.quads_for_pattern(None, None, None, default)), None) is not None:
-            rows = self.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
-            return [(prop, int(count.value)) for prop, count in rows]
+        """Each property with the number of statements of the union that use it (:meth:`census`)."""
+        return self.census().properties
+
+    def census(self, space: str = "") -> Census:
+        """The counts of each named graph and of their union, each statement and subject of the union once:
+        worked out graph by graph in Oxigraph's code (two passes over the statements: the statements by graph
+        and property, the distinct subjects by graph), less what a larger graph also holds (found by looking
+        up each statement and subject of the smaller graphs: the ontology's and the vocabularies' few
+        thousand). ``space``: the entities are the subjects that are IRIs starting with it.
+
+        Counting distinct statements of the union instead held a set of all of them (at 1 000 synthetic
+        articles 0.2 s and about 30 MB); the union's distinct subjects and entities counted over every
+        statement of the union took 0.07 s more than from the graphs' distinct subjects. A store with
+        statements in its default graph (not a part) has its union counted over the union."""
+        store = self.store
+        graphs: dict[Any, list[int]] = {}  # triples, properties, subjects, entities
         counts: dict[Any, int] = {}
-        sizes: dict[Any, int] = {}
         for graph, prop, count in store.query("SELECT ?g ?p (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?p"):
             n = int(count.value)
             counts[prop] = counts.get(prop, 0) + n
-            sizes[graph] = sizes.get(graph, 0) + n
-        graphs = sorted(sizes, key=lambda graph: -sizes[graph])
-        quad = pyoxigraph.Quad
-        for i, graph in enumerate(graphs[1:], 1):  # a statement in k graphs is counted k - 1 times here
-            larger = graphs[:i]
+            found = graphs.setdefault(graph, [0, 0, 0, 0])
+            found[0] += n
+            found[1] += 1
+        within = f"isIRI(?s) && STRSTARTS(STR(?s), {sparql_string(space)})"
+        for graph, subjects, entities in store.query(
+            f"SELECT ?g (COUNT(*) AS ?n) (SUM(IF({within}, 1, 0)) AS ?e)"
+            " { SELECT DISTINCT ?g ?s { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
+        ):
+            graphs[graph][2:] = int(subjects.value), int(entities.value)
+        if next(iter(store.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None) is not None:
+            rows = self.select(f"SELECT ?p (COUNT(*) AS ?n) {{ {_STATEMENTS} }} GROUP BY ?p")
+            ((subjects, entities),) = self.select(
+                f"SELECT (COUNT(DISTINCT ?s) AS ?n) (COUNT(DISTINCT ?e) AS ?entities)"
+                f" {{ ?s ?p ?o BIND(IF({within}, ?s, ?none) AS ?e) }}"
+            )
+            union = [(prop, int(count.value)) for prop, count in rows]
+            return Census(graphs, union, int(subjects.value), int(entities.value))
+        subjects = sum(found[2] for found in graphs.values())
+        entities = sum(found[3] for found in graphs.values())
+        by_size = sorted(graphs, key=lambda graph: -graphs[graph][0])
+        quad, named = pyoxigraph.Quad, pyoxigraph.NamedNode
+        for i, graph in enumerate(by_size[1:], 1):  # a statement (subject) in k graphs is counted k - 1 times
+            larger = by_size[:i]
+            seen: set[Any] = set()
             for q in store.quads_for_pattern(None, None, None, graph):
                 s, p, o = q.subject, q.predicate, q.object
                 if any(quad(s, p, o, other) in store for other in larger):
                     counts[p] -= 1
-        return [(prop, count) for prop, count in counts.items() if count]
+                if s not in seen:
+                    seen.add(s)
+                    if any(next(iter(store.quads_for_pattern(s, None, None, other)), None) for other in larger):
+                        subjects -= 1
+                        entities -= type(s) is named and s.value.startswith(space)
+        union = [(prop, count) for prop, count in counts.items() if count]
+        return Census(graphs, union, subjects, entities)
 
     def iris(self, predicate: Any, obj: Any) -> list[str]:
         """The IRIs of the subjects of ``predicate obj``, each once, in the store's order."""
@@ -140,6 +170,21 @@ class Data:
         """The subjects of ``predicate obj``, each once, in the store's order."""
         found = self.store.quads_for_pattern(None, _term(predicate), _term(obj))
         return list(dict.fromkeys(q.subject for q in found))
+
+
+class Census(NamedTuple):
+    """What :meth:`Data.census` counts: by named graph, its statements, properties, subjects and entities; the
+    union's properties with their statements, its subjects and entities."""
+
+    graphs: dict[Any, list[int]]
+    properties: list[tuple[Any, int]]
+    subjects: int
+    entities: int
+
+
+def sparql_string(text: str) -> str:
+    """``text`` as a SPARQL string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 #: A statement once however many parts state it.

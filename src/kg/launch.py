@@ -18,11 +18,8 @@ the article, 35 to 70 ms at 1 000 synthetic articles, measured with children's
 CPU counted (BENCHMARKS.md). Forked before the imports, the process is 10 MB.
 """
 
-# try/except rather than contextlib: its import would cost on every kg query (see kg.warm).
+# try/except rather than contextlib, and no __future__ import: each would cost on every kg query (see kg.warm).
 # ruff: noqa: SIM105
-from __future__ import annotations
-
-import gc
 import os
 import sys
 
@@ -43,19 +40,21 @@ BATCH_GC_THRESHOLDS = (50_000, 10, 1_000)
 
 def batch_process() -> None:
     """Tune this process's garbage collector for a command that runs once and exits (:data:`BATCH_GC_THRESHOLDS`)."""
+    import gc  # not on the path of a kg query answered warm, which allocates little
+
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
 
 
 def main() -> int:
     """``kg`` with the command line's arguments; the exit code."""
     argv = sys.argv[1:]
-    if argv[:1] != ["serve"]:
-        batch_process()
     query = argv[:1] == ["query"]
     if query:
         code = warm.answer(argv)
         if code is not None:
             return code
+    if argv[:1] != ["serve"]:
+        batch_process()
     local = query and not any(a in _NOT_LOCAL or a.startswith("--endpoint=") for a in argv)
     own = query_process(argv) if local and sys.platform.startswith("linux") and hasattr(os, "fork") else None
     if own is not None:
