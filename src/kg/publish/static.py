@@ -281,6 +281,7 @@ def _write_all(
         publication.read_ahead()
         if sources.store_writes_as_read:
             publication.files_as_read = frozenset(sources.paths)
+        _compile_pages()
         gc.freeze()
         taken = context.Value("l", 0)
         pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_adopt, initargs=(publication, taken))
@@ -349,6 +350,14 @@ def _write_rest(
         _write_dumps(writer, write_dumps(sources=sources))
     if explorer:
         writer.write("explorer.html", explorer_page(sources, engine=engine, publication=publication))
+
+
+def _compile_pages() -> None:
+    """The resources' page template (and the one it extends) compiled once for all the processes, which would
+    each compile it (~0.05 s of CPU with Jinja's import; done while the dumps' process has the other core)."""
+    from kg.publish.pages import environment
+
+    environment().get_template("resource.html")
 
 
 _ADOPTED: list[Any] = []
