@@ -146,7 +146,10 @@ def write_site(
     # publication (given Sources are a build's, whose exports are made already: the dumps only gzip them).
     apart = sources is None and _can_fork()
     sources = sources if sources is not None else Sources(data)
-    dumps = _DumpsApart(sources) if apart else None
+    try:
+        dumps = _DumpsApart(sources) if apart else None
+    except OSError:  # no process could be made (too many processes, no memory): the dumps are made here
+        dumps = None
     staging = None
     try:
         publication = load_publication(sources=sources)
