@@ -15,6 +15,12 @@ this Python, or for an older tree without one, the wrapper pip generated for its
   vocabularies and corpus, their RDFS closure, the query in its limited child, the table;
 - **kg repeat run**: ``kg query NAME`` answered by the warm query process (started and loaded
   before the timing): the client process plus the warm process's CPU for the request;
+- **kg before** (``--before TREE``): the older tree's first run and, from its own warm process
+  (started beside this tree's, in the same cache folder), its repeat run, interleaved with this tree's;
+  a repeat run is one on inputs unchanged since they were last read: a synthetic corpus just written is
+  first asked once, untimed, of each warm process once its last change is older than the warm process's
+  margin for trusting a file's status (``kg.sparql.index.RACY_NS``: a file changed within it is hashed
+  again at every request, a first run's cost after an edit, not a repeat run's);
 - **pyoxigraph script**: a minimal script (``import pyoxigraph``, ``Store.load`` of the same
   files, the same query text, rows materialised): raw load + query;
 - **rdflib script**: the same with ``rdflib.Graph.parse`` and ``Graph.query``;
@@ -147,7 +153,7 @@ def measured(command: list[str], env: dict[str, str], exclude: set[int], **popen
     return {"wall": wall, "cpu": children_cpu() - cpu_before, "rss": usage.ru_maxrss / 1024}
 
 
-def settled_cpu(pid: int, env: dict[str, str] | None = None) -> float:
+def settled_cpu(pid: int, env: dict[str, str] | None = None, name: str | None = None) -> float:
     """``pid``'s CPU once it has reaped every child that ended (a worker that is let go exits after the answer;
     one waits for the next request, its CPU counted as it reported it after its command).
 
@@ -169,19 +175,19 @@ def settled_cpu(pid: int, env: dict[str, str] | None = None) -> float:
             break  # none, or the one worker that waits (asleep)
         time.sleep(0.002)
     if env is not None:
-        state = _warm_state(env)
+        state = _warm_state(env, name)
         if state and state.get("pid") == pid and "cpu" in state:
             return float(state["cpu"])
     return process_cpu(pid)
 
 
-def _warm_state(env: dict[str, str]) -> dict[str, Any] | None:
+def _warm_state(env: dict[str, str], name: str | None = None) -> dict[str, Any] | None:
     from kg import warm
 
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        return warm.info()
+        return warm.info(name or warm.SOCKET_NAME)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -230,8 +236,17 @@ def start_warm(tree: Path, env: dict[str, str], data_args: list[str]) -> subproc
     )
 
 
-def wait_warm(env: dict[str, str], uses: int) -> dict[str, Any]:
-    """The warm process's state once its store has been used ``uses`` times."""
+def socket_name(tree: Path, env: dict[str, str]) -> str:
+    """The name of the warm process's socket of ``tree``'s kg, as that kg names it (older trees name it otherwise)."""
+    code = "from kg import warm; print(warm.SOCKET_NAME)"
+    env = {**env, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def wait_warm(env: dict[str, str], uses: int, name: str | None = None) -> dict[str, Any]:
+    """The warm process's state once its store has been used ``uses`` times (``name``: its socket, default this
+    tree's)."""
     from kg import warm
 
     saved = dict(os.environ)
@@ -239,7 +254,7 @@ def wait_warm(env: dict[str, str], uses: int) -> dict[str, Any]:
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            state = warm.info()
+            state = warm.info(name or warm.SOCKET_NAME)
             if state and state["stores"] and state["stores"][0]["uses"] >= uses:
                 return state
             time.sleep(0.05)
@@ -306,23 +321,36 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Pa
     env.update({"KG_CACHE_DIR": str(cache), "KG_CACHE_IDLE": "3600", "KG_MAX_INPUT_BYTES": str(1 << 30)})
     data_args = [] if size == 1 else ["--data", str(data)]
     timeout = ["--timeout", "120"]
-    # The warm process, started as kg query starts it, loaded before any timing.
+    # The warm process, started as kg query starts it, loaded before any timing; the older tree's beside it.
     warm_server = start_warm(ROOT, env, data_args)
     state = wait_warm(env, 1)
     warm_pid = state["pid"]
     exclude = {warm_server.pid, warm_pid}
+    old_warm_env = {**env, "PYTHONPATH": str(older / "src")} if older is not None else {}
+    old_name, old_pid, old_server = "", 0, None
+    if older is not None:
+        old_server = start_warm(older, old_warm_env, data_args)
+        old_name = socket_name(older, old_warm_env)
+        old_pid = wait_warm(old_warm_env, 1, old_name)["pid"]
+        exclude |= {old_server.pid, old_pid}
     out: dict[str, Any] = {"size": size, "queries": {}, "pass": []}
     try:
+        settle(data, [(ROOT, env), *([(older, old_warm_env)] if older is not None else [])], data_args, exclude)
         for _ in range(runs):
             out["pass"].append(measured([sys.executable, "-c", "pass"], env, exclude))
         for name in QUERIES:
-            row: dict[str, Any] = {"cold": [], "warm": [], "ox": [], "rdflib": [], "before": []}
+            row: dict[str, Any] = {"cold": [], "warm": [], "ox": [], "rdflib": [], "before": [], "before_warm": []}
             for run in range(runs):
                 if older is not None:  # the older kg's first run (its flags only; KG_NO_CACHE: a tree with a
                     # warm process of its own would start one, which this script would then wait for)
                     old_env = {**env, "PYTHONPATH": str(older / "src"), "KG_NO_CACHE": "1"}
                     old = kg_command("query", name, *data_args, *timeout, tree=older)
                     row["before"].append(measured(old, old_env, exclude))
+                    before = settled_cpu(old_pid, old_warm_env, old_name)
+                    old = kg_command("query", name, *data_args, *timeout, tree=older)
+                    sample = measured(old, old_warm_env, exclude)
+                    sample["server_cpu"] = settled_cpu(old_pid, old_warm_env, old_name) - before
+                    row["before_warm"].append(sample)
                 cold = kg_command("query", name, *data_args, *timeout, "--no-cache")
                 row["cold"].append(measured(cold, env, exclude))
                 before = settled_cpu(warm_pid, env)
@@ -338,14 +366,34 @@ def measure_size(size: int, runs: int, folder: Path, rdflib_runs: int, older: Pa
         out["warm_rss"] = process_rss(warm_pid)
         out["floor_query"] = preloaded_query_times(paths, texts, runs)
     finally:
-        stop_warm(env)
+        stop_warm(env)  # every installation's warm process in the cache folder
         warm_server.wait()
+        if old_server is not None:
+            old_server.wait()
     return out
+
+
+def settle(data: Path, trees: list[tuple[Path, dict[str, str]]], data_args: list[str], exclude: set[int]) -> None:
+    """Once ``data`` was last changed longer ago than the margin of the warm processes' trust in a file's status,
+    one untimed ``kg query`` of each tree: the inputs are then as a repeat run finds them."""
+    from kg.sparql import index
+
+    margin = getattr(index, "RACY_NS", 0) / 1e9
+    time.sleep(max(0.0, data.stat().st_ctime + margin + 0.1 - time.time()))
+    for tree, env in trees:
+        measured(kg_command("query", "-e", "ASK {}", *data_args, tree=tree), env, exclude)
 
 
 def _median(samples: list[dict[str, float]], key: str) -> float | None:
     values = [s[key] for s in samples if key in s]
     return statistics.median(values) if values else None
+
+
+def _repeat(samples: list[dict[str, float]]) -> float | None:
+    """A repeat run's CPU: the client's (median) and the warm process's for the request (mean)."""
+    if not samples:
+        return None
+    return (_median(samples, "cpu") or 0) + statistics.mean(s["server_cpu"] for s in samples)
 
 
 def fmt(value: float | None) -> str:
@@ -377,39 +425,48 @@ def report(results: list[dict[str, Any]], command: str, load_before: str, load_a
         lines += [
             f"### `kg query` at {size:,} article(s): CPU seconds (process and children), medians",
             "",
-            "| query | kg before | kg first run | kg repeat run (client + warm process) "
+            "| query | kg before | kg first run | kg before, repeat run | kg repeat run (client + warm process) "
             "| pyoxigraph script (load + query) | rdflib script | floor (`python -c pass` + query on a loaded store) "
             "| first / pyoxigraph "
-            "| repeat / pyoxigraph | repeat / floor | first / rdflib | before / pyoxigraph |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| repeat / pyoxigraph | before repeat / floor | repeat / floor | first / rdflib | before / pyoxigraph |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, row in res["queries"].items():
             cold = _median(row["cold"], "cpu")
             warm_client = _median(row["warm"], "cpu")
-            warm_server = statistics.mean(s["server_cpu"] for s in row["warm"])  # 10 ms ticks: the mean
+            warm_server = statistics.mean(s["server_cpu"] for s in row["warm"])
             warm = (warm_client or 0) + warm_server
+            old_warm = _repeat(row["before_warm"])
+            old_parts = (
+                f" ({fmt(_median(row['before_warm'], 'cpu'))} + "
+                f"{fmt(statistics.mean(s['server_cpu'] for s in row['before_warm']))})"
+                if row["before_warm"]
+                else ""
+            )
             ox = _median(row["ox"], "cpu")
             rdf = _median(row["rdflib"], "cpu")
             floor = (start_cpu or 0) + res["floor_query"][name]
             old = _median(row["before"], "cpu")
             lines.append(
-                f"| {name} | {fmt(old)} | {fmt(cold)} | {fmt(warm)} ({fmt(warm_client)} + {fmt(warm_server)}) "
+                f"| {name} | {fmt(old)} | {fmt(cold)} | {fmt(old_warm)}{old_parts} "
+                f"| {fmt(warm)} ({fmt(warm_client)} + {fmt(warm_server)}) "
                 f"| {fmt(ox)} | {fmt(rdf)} | {fmt(floor)} | {ratio(cold, ox)} | {ratio(warm, ox)} "
-                f"| {ratio(warm, floor)} | {ratio(cold, rdf)} | {ratio(old, ox)} |"
+                f"| {ratio(old_warm, floor)} | {ratio(warm, floor)} | {ratio(cold, rdf)} | {ratio(old, ox)} |"
             )
         lines += [
             "",
             f"Wall-clock seconds at {size:,} article(s), medians (the same runs):",
             "",
-            "| query | kg before | kg first run | kg repeat run | pyoxigraph script | rdflib script "
-            "| floor (`python -c pass` + query) | kg first run peak RSS MB | pyoxigraph script peak RSS MB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| query | kg before | kg first run | kg before, repeat run | kg repeat run | pyoxigraph script "
+            "| rdflib script | floor (`python -c pass` + query) | kg first run peak RSS MB "
+            "| pyoxigraph script peak RSS MB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, row in res["queries"].items():
             floor = (start_wall or 0) + res["floor_query"][name]
             lines.append(
                 f"| {name} | {fmt(_median(row['before'], 'wall'))} | {fmt(_median(row['cold'], 'wall'))} "
-                f"| {fmt(_median(row['warm'], 'wall'))} "
+                f"| {fmt(_median(row['before_warm'], 'wall'))} | {fmt(_median(row['warm'], 'wall'))} "
                 f"| {fmt(_median(row['ox'], 'wall'))} | {fmt(_median(row['rdflib'], 'wall'))} | {fmt(floor)} "
                 f"| {_median(row['cold'], 'rss'):.0f} | {_median(row['ox'], 'rss'):.0f} |"
             )

@@ -10,6 +10,7 @@ that met it dead says why, and the next module gets a new one.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -21,20 +22,37 @@ import pytest
 
 from kg.processes import stop
 
+#: ``python -c`` this, then a JSON object of kg.limits' names and values, then kg's arguments: ``kg ARGS`` run as
+#: ``python -m kg`` runs it, with those limits set first (before kg's modules read them).
+_WITH_LIMITS = (
+    "import json, runpy, sys, kg.limits\n"
+    "for name, value in json.loads(sys.argv.pop(1)).items():\n"
+    "    assert hasattr(kg.limits, name), name\n"
+    "    setattr(kg.limits, name, value)\n"
+    "runpy.run_module('kg', run_name='__main__', alter_sys=True)\n"
+)
+
 
 def start_kg_serve(
-    *args: str, env: dict[str, str] | None = None, cwd: str | None = None, stderr: IO[str] | None = None
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: str | None = None,
+    stderr: IO[str] | None = None,
+    fixed: dict[str, float] | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """``kg serve ARGS`` (add ``--port 0`` for a free port) in a child process (in ``cwd``); it and its URL.
 
     Queries get the suite's generous time limit unless ``--timeout`` is among ``args`` (see conftest.py).
-    Its stderr is a pipe unless ``stderr`` is a file to write it to.
+    Its stderr is a pipe unless ``stderr`` is a file to write it to. ``fixed`` sets limits that no flag changes
+    (kg.limits' "fixed" ones, e.g. ``{"SERVE_OVERRUN": 1.0}``) for this server only: a limit test that waits for
+    one waits for the test's value, not the production one.
     """
     from conftest import TEST_TIME_LIMIT
 
     limit = [] if "--timeout" in args else ["--timeout", f"{TEST_TIME_LIMIT:g}"]
+    run = ["-m", "kg"] if fixed is None else ["-c", _WITH_LIMITS, json.dumps(fixed)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", *args, *limit],
+        [sys.executable, *run, "serve", *args, *limit],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE if stderr is None else stderr,
         text=True,

@@ -101,7 +101,7 @@ def test_title_description_and_rights_in_both_languages(article_union):
     assert "گراف دانش همکاری ایران و قزاقستان" in {str(v) for v in d.objects(DATASET_IRI, DCTERMS.title)}
     rights_en = next(str(v) for v in d.objects(DATASET_IRI, DCTERMS.rights) if v.language == "en")
     assert "CC BY 4.0" in rights_en and "belongs to ISNA" in rights_en
-    assert d.value(DATASET_IRI, DCTERMS.license) == CC_BY_4
+    assert d.value(DATASET_IRI, DCTERMS.license) == URIRef(CC_BY_4.value)
     assert (DATASET_IRI, DCTERMS.created, Literal("2022-06-19", datatype=XSD.date)) in d
     assert (DATASET_IRI, RDF.type, VOID.Dataset) in d and (DATASET_IRI, RDF.type, DCAT.Dataset) in d
     assert (DATASET_IRI, DCTERMS.conformsTo, ONTOLOGY_IRI) in d
@@ -297,4 +297,30 @@ def test_each_example_is_its_class_s_first_iri_in_natural_order():
         store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(str(ID) + iri), kind, pyoxigraph.NamedNode(str(KG.Mention))))
     store.add(pyoxigraph.Quad(pyoxigraph.BlankNode(), kind, pyoxigraph.NamedNode(str(KG.Mention))))
     first = min((str(ID) + iri for iri in iris), key=natural_key)
-    assert examples(Data(store)) == [URIRef(first)] == [URIRef(str(ID) + "span/09-10")]
+    assert examples(Data(store)) == [pyoxigraph.NamedNode(first)] == [pyoxigraph.NamedNode(str(ID) + "span/09-10")]
+
+
+@pytest.mark.parametrize(
+    ("articles", "endpoint"),
+    [(0, None), (4, "http://127.0.0.1:7878/query"), (25, None)],
+    ids=["article", "synthetic-4-endpoint", "synthetic-25"],
+)
+def test_the_dataset_exports_description_is_the_one_made_from_the_parts_rdflib_graphs(tmp_path, articles, endpoint):
+    """TriG and N-Quads hold the description made of pyoxigraph terms on the store of the parts as read
+    (no rdflib imported: tests/test_imports.py): isomorphic to the description of the parts' rdflib graphs
+    (each copied into a store term by term), less the statements a part holds."""
+    from kg.sources import DESCRIPTION_GRAPH, description_graph
+    from kg.synth import write_synth
+    from kg.terms import to_rdflib
+
+    data = [ARTICLE] if not articles else [write_synth(tmp_path / "corpus.ttl", articles, seed=articles)]
+    sources = Sources(data)
+    exported = Graph()
+    for quad in sources.quads(described=True, endpoint=endpoint):
+        if quad.graph_name.value == str(DESCRIPTION_GRAPH):
+            exported.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    parts = select_parts("all", data)
+    made = description_graph(describe_dataset(parts, endpoint=endpoint, sources=sources.paths), parts)
+    assert len(exported) == len(made) > 300
+    assert isomorphic(exported, made)
+    assert (URIRef(str(DATASET_IRI) + "#sparql") in set(exported.subjects())) == bool(endpoint)

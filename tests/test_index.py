@@ -1,9 +1,11 @@
-"""kg.sparql.index: a store is known by the content of its inputs (never names, sizes or times), and kept for one."""
+"""kg.sparql.index: a store is known by the content of its inputs (never names, sizes or times), and kept for one;
+a file's hash is taken again unless its status is the one it had when hashed, well after its last change."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 
 import pytest
 
@@ -18,8 +20,40 @@ TRIPLE = '<urn:a> <urn:b> "همکاری‌ها"@fa .\n'
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     keep(None)
+    index._HASHED.clear()
     yield
     keep(None)
+    index._HASHED.clear()
+
+
+@pytest.fixture
+def hashed(monkeypatch):
+    """The names of the files whose content was hashed, in order."""
+    names: list[str] = []
+    real = index._sha256_of_file
+
+    def counted(handle):
+        names.append(handle.name)
+        return real(handle)
+
+    monkeypatch.setattr(index, "_sha256_of_file", counted)
+    return names
+
+
+def _hashes_later(monkeypatch):
+    """Hashes taken from now on begin long after every file's last change (whose hash may then be trusted)."""
+    monkeypatch.setattr(index, "_clock", lambda: time.time_ns() + 10 * index.RACY_NS)
+
+
+def _in_a_later_tick(path, change):
+    """Make ``change`` to ``path`` until the file's change time differs from the one it had (a file system stamps
+    changes with a clock of some ms: a change in the tick of the hash is the racy case, tested on its own)."""
+    before = path.stat().st_ctime_ns
+    deadline = time.monotonic() + 10
+    change()
+    while path.stat().st_ctime_ns == before:
+        assert time.monotonic() < deadline, "the file's change time never moved"
+        change()
 
 
 @pytest.fixture
@@ -95,3 +129,70 @@ def test_a_kept_store_still_checks_the_inputs_of_the_request(data, monkeypatch):
     with pytest.raises(LoadError, match="over the input limit of 10 bytes"):
         kept_engine([data], "none")
     assert index._KEPT is not None  # refused for this request, still kept for the next
+
+
+def test_a_file_hashed_long_after_its_last_change_is_not_hashed_again_while_its_status_stays(data, hashed, monkeypatch):
+    _hashes_later(monkeypatch)
+    first = inputs_key([data], "none")[0]
+    assert hashed.count(str(data)) == 1
+    assert inputs_key([data], "none")[0] == first
+    assert inputs_key([data], "rdfs", scan=False)[0][1] == first[1]
+    assert hashed.count(str(data)) == 1
+
+
+def test_a_file_changed_within_the_margin_of_its_hash_is_hashed_again_until_hashed_later(data, hashed, monkeypatch):
+    """The racy case: written just now, a file could change again in the same tick of its change time, unseen."""
+    inputs_key([data], "none")
+    inputs_key([data], "none")
+    assert hashed.count(str(data)) == 2  # hashed at every request
+    _hashes_later(monkeypatch)
+    inputs_key([data], "none")
+    inputs_key([data], "none")
+    assert hashed.count(str(data)) == 3  # hashed once more, well after its change: trusted from then on
+
+
+def test_content_rewritten_with_its_old_mtime_after_a_trusted_hash_is_another_store(data, hashed, monkeypatch):
+    _hashes_later(monkeypatch)
+    before = inputs_key([data], "none")[0]
+    stat = data.stat()
+    new = TRIPLE.replace("urn:a", "urn:c")
+
+    def rewrite():
+        data.write_text(new, encoding="utf-8")
+        os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    _in_a_later_tick(data, rewrite)
+    assert (data.stat().st_size, data.stat().st_mtime_ns, data.stat().st_ino) == (
+        stat.st_size,
+        stat.st_mtime_ns,
+        stat.st_ino,
+    )
+    after = inputs_key([data], "none")[0]
+    assert after != before and after[1][-1] == ("nt", hashlib.sha256(new.encode()).hexdigest())
+
+
+def test_a_touched_file_is_hashed_again_and_is_the_same_store(data, hashed, monkeypatch):
+    _hashes_later(monkeypatch)
+    before = inputs_key([data], "none")[0]
+    _in_a_later_tick(data, lambda: os.utime(data))
+    assert inputs_key([data], "none")[0] == before
+    assert hashed.count(str(data)) == 2
+    assert inputs_key([data], "none")[0] == before and hashed.count(str(data)) == 2  # trusted again
+
+
+def test_another_file_put_in_its_place_is_hashed(data, hashed, monkeypatch, tmp_path):
+    _hashes_later(monkeypatch)
+    before = inputs_key([data], "none")[0]
+    other = tmp_path / "other.nt"
+    other.write_text(TRIPLE.replace("urn:a", "urn:d"), encoding="utf-8")
+    os.utime(other, ns=(data.stat().st_atime_ns, data.stat().st_mtime_ns))
+    other.replace(data)
+    assert inputs_key([data], "none")[0] != before
+
+
+def test_the_bytes_read_to_load_are_the_hash_trusted_after(data, hashed, monkeypatch):
+    _hashes_later(monkeypatch)
+    key, _, contents = index.read_keyed([data], "none")
+    assert contents[-1] == TRIPLE.encode()
+    assert inputs_key([data], "none")[0] == key
+    assert str(data) not in hashed  # read_keyed hashed the bytes it read; nothing hashed the file again

@@ -117,3 +117,21 @@ def test_the_page_opens_with_physics_off_and_labels_above_the_threshold():
     assert VIS_OPTIONS["physics"]["enabled"] is False
     assert VIS_OPTIONS["nodes"]["scaling"]["label"]["drawThreshold"] == layout_module.LABEL_THRESHOLD
     assert layout_module.FONT_MIN < layout_module.FONT_MAX
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("3", "3")])
+def test_numpy_starts_one_blas_thread_unless_told_otherwise(given, expected):
+    """The layout's numpy makes no BLAS call worth a thread pool: importing the layout asks OpenBLAS for one
+    thread (its pool cost 0.04 s of CPU at numpy's import), and leaves a number the environment gives."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, kg.explore.layout, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == expected

@@ -40,15 +40,16 @@ class Warm:
             [sys.executable, "-m", "kg", *args], capture_output=True, env=env or self.env, timeout=300, check=False
         )
 
-    def state(self) -> dict | None:
+    def state(self, name: str = warm.SOCKET_NAME) -> dict | None:
         with _environment(self.env):
-            return warm.info()
+            return warm.info(name)
 
-    def ready(self, uses: int = 1) -> dict:
-        """The warm process's state once it holds a store used ``uses`` times (its start loads one)."""
+    def ready(self, uses: int = 1, name: str = warm.SOCKET_NAME) -> dict:
+        """The warm process's state once it holds a store used ``uses`` times (its start loads one); ``name``:
+        the socket of another installation's."""
         deadline = time.monotonic() + DEADLINE
         while time.monotonic() < deadline:
-            state = self.state()
+            state = self.state(name)
             if state and state["stores"] and state["stores"][0]["uses"] >= uses:
                 return state
             time.sleep(0.05)
@@ -319,6 +320,32 @@ def test_a_request_from_another_kg_makes_it_step_down(kg_warm):
             warm.send(sock, request, fds=(0, 1, 2))
             assert sock.recv(8) == b"D"
     _wait_gone(pid)
+
+
+def test_an_edit_of_kg_s_own_files_makes_it_step_down_at_the_next_query(kg_warm, tmp_path):
+    """A checkout edited after the warm process imported it: the next query runs cold with the new code (no
+    status of kg's files is sent: the warm process watches them, kg.source_watch)."""
+    copy = tmp_path / "src"
+    shutil.copytree(Path(warm.__file__).parent, copy / "kg", ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "kg" / "_resources").mkdir()  # the shipped files, as a wheel has them
+    for shipped in ("ontology", "data", "queries"):
+        (copy / "kg" / "_resources" / shipped).symlink_to(resources.root() / shipped)
+    env = {**kg_warm.env, "PYTHONPATH": str(copy)}
+    name = warm.names(warm.installation(str(copy / "kg")))[0]
+    first = kg_warm("query", "-e", COUNT_PERSONS, "--format", "csv", env=env)
+    state = kg_warm.ready(name=name)
+    assert state["kg_dir"] == str((copy / "kg").resolve())
+    assert kg_warm("query", "-e", COUNT_PERSONS, "--format", "csv", env=env).stdout == first.stdout
+    assert kg_warm.ready(2, name=name)["pid"] == state["pid"]  # answered warm
+    module = copy / "kg" / "cli" / "query.py"
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text.replace('"""', '"""Edited after the warm process imported it.\n', 1), encoding="utf-8")
+    edited = kg_warm("query", "-e", COUNT_PERSONS, "--format", "csv", env=env)
+    assert edited.returncode == 0 and edited.stdout == first.stdout, edited.stderr
+    _wait_gone(state["pid"])  # it stepped down; the cold run started the next one, of the new code
+    assert kg_warm.ready(name=name)["pid"] != state["pid"]
+    with _environment(env):
+        warm.clear()
 
 
 def test_a_reader_that_stops_early_ends_the_warm_run_as_the_cold_one(shared_warm):

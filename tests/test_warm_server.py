@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import time
 from pathlib import Path
 
 import pytest
 
+from kg import warm
 from kg.sparql import index
 from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query
 from kg.warm_server import _number, _Server
@@ -23,6 +26,7 @@ def server(tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_STORES_ENV, "2")
     made = _Server(tmp_path, -1)
     yield made
+    made.watch.close()
     index.keep(None)
 
 
@@ -64,6 +68,40 @@ def test_the_entailment_and_the_content_are_part_of_what_a_store_is(server, inpu
         handle.write('<urn:a> <urn:p> "more" .\n')
     ask(server, "--data", inputs["a"], "--entailment", "none")
     assert server.stores[0].uses == 1  # new content: loaded anew
+
+
+def test_a_touched_input_is_the_same_store_and_a_rewritten_one_with_its_old_time_another(server, inputs, monkeypatch):
+    """Its hash is taken again (its change time moved), not its store loaded again; the same size and modification
+    time with other bytes is another store, even after a hash trusted for the old status."""
+    monkeypatch.setattr(index, "_clock", lambda: time.time_ns() + 10 * index.RACY_NS)  # every hash may be trusted
+    data = Path(inputs["a"])
+    ask(server, "--data", inputs["a"])
+    (store,) = server.stores
+    generation = server.generation
+    stat = data.stat()
+    _in_a_later_tick(data, lambda: os.utime(data))
+    ask(server, "--data", inputs["a"])
+    assert server.stores == [store] and store.uses == 2 and server.generation == generation
+
+    def rewrite() -> None:
+        data.write_text('<urn:z> <urn:p> "a" .\n', encoding="utf-8")
+        os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    _in_a_later_tick(data, rewrite)
+    assert (data.stat().st_size, data.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    ask(server, "--data", inputs["a"])
+    assert len(server.stores) == 2 and server.stores[0] is not store and server.stores[0].uses == 1
+
+
+def _in_a_later_tick(path: Path, change) -> None:
+    """Make ``change`` until the file's change time moved (the racy case, a change in the tick of the hash, is
+    tests/test_index.py's)."""
+    before = path.stat().st_ctime_ns
+    deadline = time.monotonic() + 10
+    change()
+    while path.stat().st_ctime_ns == before:
+        assert time.monotonic() < deadline, "the file's change time never moved"
+        change()
 
 
 @pytest.mark.parametrize(
@@ -109,6 +147,42 @@ def test_the_request_s_folder_and_environment_are_used_then_put_back(server, inp
     ask(server, "--data", "a.nt", cwd=str(tmp_path), env={**os.environ, "KG_REQUEST_ONLY": "1"})
     assert server.stores[0].inputs[-1] == inputs["a"]  # a.nt read relative to the request's folder
     assert str(Path.cwd()) == before_cwd and dict(os.environ) == before_env
+
+
+class _Changed:
+    """kg's files as the watch finds them after an upgrade or an edit."""
+
+    def changed(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_run_after_kg_s_files_changed_or_from_another_python_is_declined_and_it_steps_down(server, changed):
+    """Its code is older than the files (the caller runs cold; the next run starts a new warm process); a request
+    from another Python too. Asked what it holds, it still answers."""
+    if changed:
+        server.watch.close()
+        server.watch = _Changed()
+    mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    read, write = os.pipe()
+    try:
+        python = server.kg if changed else "another Python"
+        request = {"op": "run", "argv": ["query", "cq01"], "cwd": "/", "env": {}, "kg": python}
+        warm.send(theirs, request, (read, write, 2))
+        assert server.handle(mine) is False
+        assert theirs.recv(8) == warm.DECLINE
+    finally:
+        theirs.close()
+        os.close(read)
+        os.close(write)
+    asking, answering = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with asking:
+        warm.send(asking, {"op": "info"})
+        assert server.handle(answering) is True
+        assert warm.decode(asking)["pid"] == os.getpid()
 
 
 @pytest.mark.parametrize(("value", "number"), [("", 7.0), ("2.5", 2.5), ("  30 ", 30.0), ("soon", 7.0)])

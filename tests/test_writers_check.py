@@ -49,6 +49,28 @@ def test_blank_nodes_are_compared_up_to_their_labels_but_not_their_shape():
         verify(split, FORMATS["nt"], meant)
 
 
+def test_blank_nodes_labelled_as_meant_are_not_canonicalised_and_a_wrong_shape_is_still_refused(monkeypatch):
+    """A text whose blank nodes keep the labels meant is proven the same graph by the identity: nothing is
+    canonicalised. Other labels, or the same labels but another graph, go on to the comparison up to labels."""
+    from kg.writers import check
+
+    meant = to_quads([Quad(S, P, BlankNode("x")), Quad(BlankNode("x"), P, Literal("v"))], triples=True)
+    label = next(q.object for q in meant if q.subject == S).value
+    compared = []
+    real = check._expected
+    monkeypatch.setattr(check, "_expected", lambda *a, **k: compared.append(1) or real(*a, **k))
+    same = f'<http://a.example/s> <http://a.example/p> _:{label} .\n_:{label} <http://a.example/p> "v" .\n'
+    for fmt in ("nt", "turtle"):
+        assert verify(same, FORMATS[fmt], meant) is same
+    assert compared == []
+    relabelled = same.replace(f"_:{label}", "_:other")
+    assert verify(relabelled, FORMATS["nt"], meant) is relabelled
+    assert compared == [1]
+    other = same.replace('"v"', '"w"')
+    with pytest.raises(OutputError, match="does not read back as the same graph"):
+        verify(other, FORMATS["nt"], meant)
+
+
 def test_a_triple_format_is_compared_with_the_graphs_merged_and_a_dataset_format_with_them_apart():
     meant = to_quads([Quad(S, P, Literal("x"), NamedNode("urn:g"))])
     triple = '<http://a.example/s> <http://a.example/p> "x" .\n'

@@ -98,3 +98,16 @@ def test_terms_sorted_in_place_as_node_key_sorts_them_even_where_one_string_cann
             found = list(start)
             order.sort_terms(found)
             assert found == sorted(start, key=node_key)
+
+
+def test_a_description_sorts_subjects_and_objects_as_node_key_does_even_where_one_string_cannot_stand_for_a_text():
+    p = NamedNode("http://a.example/p")
+    objects = [Literal("x10"), Literal("x9"), Literal("a\x00b"), Literal("a"), NamedNode("http://a.example/o2")]
+    subjects = [NamedNode("http://a.example/s10"), NamedNode("http://a.example/s9"), BlankNode("b1")]
+    for weird in (False, True):
+        chosen = objects if weird else objects[:2] + objects[3:]  # with U+0000 the keys fall back to node_key's
+        quads = [Quad(s, p, o) for s in subjects for o in chosen]
+        for given in (quads, quads[::-1]):
+            described = describe(given)
+            assert [s for s, _ in described] == sorted(subjects, key=node_key)
+            assert all(pairs == [(p, sorted(chosen, key=node_key))] for _, pairs in described)

@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RdfLiteral
 
 from kg.errors import OutputError
-from kg.writers.quads import Canonical, description, graphs, has_blank_nodes, to_quads
+from kg.writers.quads import Canonical, description, distinct_triples, graphs, has_blank_nodes, to_quads
 
 S, P, G = NamedNode("http://a.example/s"), NamedNode("http://a.example/p"), NamedNode("urn:g")
 
@@ -85,3 +85,15 @@ def test_a_term_that_is_not_valid_rdf_is_an_output_error():
 def test_a_pyoxigraph_dataset_is_a_source():
     dataset = pyoxigraph.Dataset([Quad(S, P, Literal("a"), G)])
     assert to_quads(dataset) == [Quad(S, P, Literal("a"), G)]
+
+
+def test_distinct_triples_are_the_quads_to_quads_makes_of_them_blank_nodes_labelled_alike():
+    x, y = BlankNode("x"), BlankNode("y")
+    for given in (
+        [Quad(S, P, Literal("a")), Quad(S, P, NamedNode("http://a.example/o"))],
+        [Quad(S, P, x), Quad(x, P, y), Quad(y, P, Literal("a")), Quad(NamedNode("http://a.example/t"), P, x)],
+    ):
+        made = distinct_triples(given)
+        assert isinstance(made, Canonical) and made.triples and made.blank == has_blank_nodes(given)
+        assert sorted(map(str, made)) == sorted(map(str, to_quads(given, triples=True)))  # in no promised order
+        assert len(made) == len(given) and set(distinct_triples(given[::-1])) == set(made)

@@ -8,8 +8,6 @@ Both are imported on first use (:pep:`562`), so that ``kg --help`` and the comma
 do not read RDF never import rdflib or pyoxigraph.
 """
 
-from __future__ import annotations
-
 TYPE_CHECKING = False  # typing is not imported at run time: `kg query` answered warm needs none of it
 if TYPE_CHECKING:
     from kg.load import load_graph

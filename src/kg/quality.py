@@ -38,10 +38,16 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Protocol
 
-from rdflib import Literal, URIRef
+from pyoxigraph import Literal, NamedNode
 
+from kg.described import DATASET, Terms, decimal, integer
 from kg.i18n import format_number
-from kg.namespaces import DATASET_IRI, DQV, ID, ITSRDF, KG, LDQD, OWL, RDF, RDFS, SKOS, WD, XSD
+from kg.namespaces import PREFIXES
+
+DQV, ITSRDF, KG, LDQD, OWL, RDF, RDFS, SKOS, XSD = (
+    Terms(prefix) for prefix in ("dqv", "itsrdf", "kg", "ldqd", "owl", "rdf", "rdfs", "skos", "xsd")
+)
+ID, WD = PREFIXES["kgi"], PREFIXES["wd"]
 
 #: The classes whose instances count as named entities (with their subclasses, as the ontology states them).
 NAMED_ENTITY_CLASSES = (KG.Place, KG.Person, KG.Organization)
@@ -56,7 +62,7 @@ class ValidationReport(Protocol):
 
 
 #: name -> (dimension, datatype, English definition, Persian definition)
-METRICS: dict[str, tuple[URIRef, URIRef, str, str]] = {
+METRICS: dict[str, tuple[NamedNode, NamedNode, str, str]] = {
     "slips": (
         LDQD.semanticAccuracy,
         XSD.integer,
@@ -140,17 +146,16 @@ def _slug(check: str) -> str:
     return "-".join(check.lower().split())
 
 
-def metric_iri(name: str) -> URIRef:
-    return URIRef(f"{DATASET_IRI}#metric-{name}")
+def metric_iri(name: str) -> NamedNode:
+    return NamedNode(f"{DATASET.value}#metric-{name}")
 
 
-def measurement_iri(name: str) -> URIRef:
-    return URIRef(f"{DATASET_IRI}#measurement-{name}")
+def measurement_iri(name: str) -> NamedNode:
+    return NamedNode(f"{DATASET.value}#measurement-{name}")
 
 
 def _share(part: int, whole: int) -> Literal:
-    value = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else Decimal(0)
-    return Literal(value, datatype=XSD.decimal)
+    return decimal((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else Decimal(0))
 
 
 class Data(Protocol):
@@ -160,15 +165,15 @@ class Data(Protocol):
 
 
 _ENTITIES = (
-    "VALUES ?top { " + " ".join(f"<{c}>" for c in NAMED_ENTITY_CLASSES) + " } "
-    f"?e a ?class . ?class <{RDFS.subClassOf}>* ?top . FILTER isIRI(?e)"
+    "VALUES ?top { " + " ".join(str(c) for c in NAMED_ENTITY_CLASSES) + " } "
+    f"?e a ?class . ?class {RDFS.subClassOf}* ?top . FILTER isIRI(?e)"
 )
-_NAME = f"(<{RDFS.label}>|<{SKOS.prefLabel}>)"
+_NAME = f"({RDFS.label}|{SKOS.prefLabel})"
 
 
 def _count(data: Data, query: str) -> int:
     ((count,),) = data.select(query)
-    return int(count)
+    return int(count.value)
 
 
 def values(data: Data, report: ValidationReport | None = None) -> dict[str, Literal]:
@@ -178,9 +183,9 @@ def values(data: Data, report: ValidationReport | None = None) -> dict[str, Lite
     entities = _count(data, f"SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} }}")
     linked = _count(
         data,
-        f'SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} ?e <{OWL.sameAs}> ?w FILTER STRSTARTS(STR(?w), "{WD}") }}',
+        f'SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} ?e {OWL.sameAs} ?w FILTER STRSTARTS(STR(?w), "{WD}") }}',
     )
-    traced = _count(data, f"SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} ?m <{ITSRDF.taIdentRef}> ?e }}")
+    traced = _count(data, f"SELECT (COUNT(DISTINCT ?e) AS ?n) {{ {_ENTITIES} ?m {ITSRDF.taIdentRef} ?e }}")
     ours = f'FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{ID}"))'
     labelled = _count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s {_NAME} ?l {ours} }}")
     bilingual = _count(
@@ -189,25 +194,25 @@ def values(data: Data, report: ValidationReport | None = None) -> dict[str, Lite
         'FILTER (LANG(?en) = "en" && LANG(?fa) = "fa") }',
     )
     found = {
-        "slips": Literal(_count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{KG.Slip}> }}")),
-        "doubtful-identifications": Literal(
-            _count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{KG.Identification}> }}")
+        "slips": integer(_count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a {KG.Slip} }}")),
+        "doubtful-identifications": integer(
+            _count(data, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a {KG.Identification} }}")
         ),
-        "named-entities": Literal(entities),
+        "named-entities": integer(entities),
         "linked-to-wikidata": _share(linked, entities),
         "traced-to-text": _share(traced, entities),
         "bilingual-labels": _share(bilingual, labelled),
     }
     if report is not None:
-        found["validation-findings"] = Literal(len(report.findings))
+        found["validation-findings"] = integer(len(report.findings))
         for check in report.checks:
-            found[f"validation-findings-{_slug(check)}"] = Literal(report.counts.get(check, 0))
+            found[f"validation-findings-{_slug(check)}"] = integer(report.counts.get(check, 0))
     return found
 
 
 def quality_triples(data: Data, report: ValidationReport | None = None) -> Iterator[tuple[Any, Any, Any]]:
     """The DQV triples of the description: each measurement of :func:`values`, its metric and dimension."""
-    ds = DATASET_IRI
+    ds = DATASET
     for name, value in values(data, report).items():
         base = name if name in METRICS else "validation-findings"
         dimension, datatype, english, persian = METRICS[base]
@@ -221,18 +226,18 @@ def quality_triples(data: Data, report: ValidationReport | None = None) -> Itera
         yield metric, DQV.inDimension, dimension
         yield metric, DQV.expectedDataType, datatype
         if name == base:
-            yield metric, SKOS.definition, Literal(english, lang="en")
-            yield metric, SKOS.definition, Literal(persian, lang="fa")
+            yield metric, SKOS.definition, Literal(english, language="en")
+            yield metric, SKOS.definition, Literal(persian, language="fa")
             labels = {"en": name.replace("-", " "), "fa": LABELS_FA[name]}
         else:
             check = next((c for c in report.checks if _slug(c) == name[len(base) + 1 :]), name) if report else name
             persian = CHECKS_FA.get(check, check)
             yield metric, SKOS.broader, metric_iri(base)
-            yield metric, SKOS.definition, Literal(f"Problems the '{check}' check of kg validate found.", lang="en")
-            yield metric, SKOS.definition, Literal(f"مشکلاتی که بررسی «{persian}» در kg validate یافت.", lang="fa")
+            yield metric, SKOS.definition, Literal(f"Problems the '{check}' check of kg validate found.", language="en")
+            yield metric, SKOS.definition, Literal(f"مشکلاتی که بررسی «{persian}» در kg validate یافت.", language="fa")
             labels = {"en": f"validation findings: {check}", "fa": f"{LABELS_FA[base]}: {persian}"}
         for lang, label in labels.items():
-            yield metric, RDFS.label, Literal(label, lang=lang)
+            yield metric, RDFS.label, Literal(label, language=lang)
             # the measurement by its metric and value: «برچسب‌های دوزبانه: ۱» on a page, not its IRI
-            shown = format_number(str(value), lang) or str(value)
-            yield measurement, RDFS.label, Literal(f"{label}: {shown}", lang=lang)
+            shown = format_number(value.value, lang) or value.value
+            yield measurement, RDFS.label, Literal(f"{label}: {shown}", language=lang)

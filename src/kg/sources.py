@@ -104,11 +104,15 @@ class Sources:
         self.data_paths: tuple[Path, ...] = tuple(Path(p) for p in (data or [resources.data_path()]))
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
         self._descriptions: dict[str | None, Graph] = {}
-        #: Descriptions without their copies of the data's statements, made for a dataset export first.
-        self._lean_descriptions: dict[str | None, Graph] = {}
+        #: Descriptions without their copies of the data's statements (pyoxigraph triples), made for a dataset
+        #: export first.
+        self._lean_descriptions: dict[str | None, list[Any]] = {}
         self._store = pyoxigraph.Store()
         #: The data's statements as read for the union (:attr:`data` is made of them when asked for).
         self._data_triples: list[tuple[Any, Any, Any]] | None = None
+        #: The ontology's and the vocabularies' statements as read for the schema (:attr:`ontology` and
+        #: :attr:`vocabularies` are made of them when asked for).
+        self._schema_read: tuple[list[tuple[Any, Any, Any]], list[tuple[Any, Any, Any]]] | None = None
         #: The parts in the store (by their graph's IRI), with how many statements each holds.
         self._stored: dict[str, int] = {}
         #: Stores of the parts of a choice merged into their default graph (:meth:`merged`).
@@ -164,10 +168,14 @@ class Sources:
 
     @cached_property
     def ontology(self) -> Graph:
+        if self._schema_read is not None:  # read for the schema already
+            return self._read_triples(self._schema_read[0])
         return self._read(resources.ontology_paths()[:1])
 
     @cached_property
     def vocabularies(self) -> Graph:
+        if self._schema_read is not None:
+            return self._read_triples(self._schema_read[1])
         return self._read(resources.ontology_paths()[1:])
 
     @cached_property
@@ -177,8 +185,17 @@ class Sources:
 
     @cached_property
     def schema(self) -> Graph:
-        """The ontology and the vocabularies in one graph (no data)."""
-        return new_graph(self.ontology, self.vocabularies)
+        """The ontology and the vocabularies in one graph (no data).
+
+        Made from their graphs if made already, else from the files' statements, without first a graph of
+        each to copy (``kg build`` asks for neither: 2 400 statements added twice less, 0.02 s): the same
+        statements in the same order; :attr:`ontology` and :attr:`vocabularies` are made from the statements
+        kept when asked for, without reading the files again."""
+        if "ontology" in self.__dict__ or "vocabularies" in self.__dict__:
+            return new_graph(self.ontology, self.vocabularies)
+        ontology, vocabularies = resources.ontology_paths()
+        self._schema_read = (list(self._triples([ontology])), list(self._triples([vocabularies])))
+        return self._read_triples([*self._schema_read[0], *self._schema_read[1]])
 
     @cached_property
     def union(self) -> Graph:
@@ -270,27 +287,26 @@ class Sources:
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from (made once
         for each endpoint: the build's exports, void.ttl and static site share it; do not change it)."""
-        from kg.describe import add_copies, describe_dataset
+        from kg.describe import copied, description_triples, rdflib_graph
 
         if endpoint not in self._descriptions:
             lean = self._lean_descriptions.pop(endpoint, None)
             if lean is not None:  # made for a dataset export first: the copies added to it
-                self._descriptions[endpoint] = add_copies(self.dataset(), lean)
+                triples = [*lean, *copied(self.dataset())]
             else:
-                self._descriptions[endpoint] = describe_dataset(
-                    self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report
-                )
+                triples = description_triples(self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report)
+            self._descriptions[endpoint] = rdflib_graph(triples)
         return self._descriptions[endpoint]
 
-    def _lean_description(self, endpoint: str | None) -> Graph:
-        """:meth:`description` without the statements it copies from the data (the dataset holds them), made
-        once; :meth:`description` is then made from it."""
-        from kg.describe import describe_dataset
+    def _lean_description(self, endpoint: str | None) -> Iterable[Any]:
+        """:meth:`description` without the statements it copies from the data (the dataset holds them), as
+        pyoxigraph triples, made once; :meth:`description` is then made from it."""
+        from kg.describe import description_triples
 
         if endpoint in self._descriptions:
             return self._descriptions[endpoint]
         if endpoint not in self._lean_descriptions:
-            self._lean_descriptions[endpoint] = describe_dataset(
+            self._lean_descriptions[endpoint] = description_triples(
                 self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report, copies=False
             )
         return self._lean_descriptions[endpoint]
@@ -319,8 +335,9 @@ class Sources:
         description made without the statements it copies from the data, unless made already)."""
         store = self.dataset()
         graph = pyoxigraph.NamedNode(_DESCRIPTION)
+        convert = to_oxigraph if endpoint in self._descriptions else (lambda term: term)  # an rdflib graph's
         for s, p, o in self._lean_description(endpoint):
-            quad = pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
+            quad = pyoxigraph.Quad(convert(s), convert(p), convert(o), graph)
             if next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object)), None) is None:
                 yield quad
 

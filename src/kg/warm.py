@@ -25,12 +25,16 @@ forking it gives each query a private copy-on-write view of it.
 
 The promises:
 
-- **Invalidated exactly when an input changes.** Every request hashes the content
-  (SHA-256) of each input file, with the ontology and vocabularies; a store is
-  reused only for the same contents (not sizes or times) and the same
-  entailment. Hashing is cheap beside parsing (64 MiB in about 40 ms). The
-  input checks of a cold run (size limit, kind, byte-order mark) run on every
-  request too.
+- **Invalidated exactly when an input changes.** A store is known by the content
+  (SHA-256) of each input file, with the ontology and vocabularies, and the
+  entailment, never by sizes or times. A file is hashed again at a request unless
+  its status (device, inode, size, modification and change times) is the one it
+  had when this process hashed it, and that hash was taken more than 3 s after the
+  file's last change (git's rule for "racily clean" files:
+  :mod:`kg.sparql.index`): every write moves a file's change time, which no
+  program can set back, so other content is always hashed, and a file only
+  touched is hashed again to the same store. The input checks of a cold run (size
+  limit, kind, byte-order mark) run on every request too.
 - **One process per user and kg, safe under concurrent runs.** It holds an
   exclusive ``flock`` on its lock file for its whole life: a second one started
   at the same moment exits. Requests are served concurrently, one worker each.
@@ -40,10 +44,10 @@ The promises:
 - **A kill at any moment leaves nothing half made.** The stores live only in the
   process's memory; a killed process leaves its socket behind, which refuses
   connections, and the next ``kg query`` runs cold and starts a new one.
-- **Stale code is never run.** The process records the version and source files
-  of kg it imported (names, sizes, times) and the Python it runs on; a request
-  from another kg (an upgrade, an edited checkout) makes it step down, and that
-  ``kg query`` runs cold.
+- **Stale code is never run.** The process watches kg's files from its start
+  (:mod:`kg.source_watch`: the kernel's inotify on Linux); a request after one of
+  them changed (an upgrade, an edited checkout), or from another Python, makes it
+  step down, and that ``kg query`` runs cold.
 - **Bounded.** It keeps the stores of at most :data:`kg.limits.CACHE_STORES`
   input sets (least recently used dropped first; ``KG_CACHE_STORES=N``) and
   exits after :data:`kg.limits.CACHE_IDLE` seconds without a request
@@ -65,15 +69,14 @@ program, not for other programs' command lines with their own terminal; no
 well-kept package does this for a CLI.
 
 The client side (:func:`answer`, :func:`start`) imports only modules built into
-the interpreter (``_socket``, ``marshal``, ``_struct``, ``zlib``; not ``socket``,
-``json`` or ``pathlib``, which import ``re``, ``enum`` and more: about 20 ms of a
-50 ms run), so a warm ``kg query`` costs Python's start-up and a round trip.
+the interpreter (``_socket``, ``marshal``; not ``socket``, ``json`` or ``pathlib``,
+which import ``re``, ``enum`` and more: about 20 ms of a 50 ms run), and not even
+``__future__`` (its annotations are quoted instead), so a warm ``kg query`` costs
+Python's start-up and a round trip.
 """
 
 # os.path and try/except rather than pathlib and contextlib: their imports cost on every warm kg query.
 # ruff: noqa: PTH103, PTH109, PTH111, PTH116, PTH117, PTH118, PTH120, PTH208, SIM105
-from __future__ import annotations
-
 import _socket
 import marshal
 import os
@@ -95,25 +98,30 @@ _MAX_SOCKET_PATH = 107
 DECLINE = b"D"
 #: The reply of a warm process whose worker starts on the request; its exit code follows.
 ACCEPTED = b"A"
-_LENGTH = "!I"  # a message is its length (4 bytes, network order) and its marshal data
-_LENGTH_SIZE = 4
+_LENGTH_SIZE = 4  # a message is its length (4 bytes, network order) and its marshal data
 
 
-def _installation() -> str:
-    """Which kg runs: its package folder and the Python that runs it (not the files' state: see :func:`fingerprint`)."""
-    here = os.path.dirname(os.path.realpath(__file__))
+def installation(package: str | None = None) -> str:
+    """Which kg runs: its package folder (default: this one's) and the Python that runs it (not the files' state:
+    the warm process watches them, :mod:`kg.source_watch`)."""
+    here = os.path.realpath(package) if package else os.path.dirname(os.path.realpath(__file__))
     return f"{here}\0{os.path.realpath(sys.executable)}"
 
 
-def _names() -> tuple[str, str, str]:
-    import zlib
+def names(installed: str) -> tuple[str, str, str]:
+    """The socket, lock and log of the warm process of the kg ``installed`` (:func:`installation`) in the cache folder.
 
-    tag = f"{zlib.crc32(_installation().encode('utf-8', 'surrogateescape')):08x}"
-    return f"query-{tag}.sock", f"query-{tag}.lock", f"query-{tag}.log"
+    The tag is the 32-bit FNV-1a hash of its text: a few lines rather than ``zlib.crc32``, whose import alone
+    costs more than the hash on every ``kg query``.
+    """
+    tag = 0x811C9DC5
+    for byte in installed.encode("utf-8", "surrogateescape"):
+        tag = ((tag ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"query-{tag:08x}.sock", f"query-{tag:08x}.lock", f"query-{tag:08x}.log"
 
 
 #: This kg's socket, lock and log in the cache folder (one warm process per installation).
-SOCKET_NAME, LOCK_NAME, LOG_NAME = _names()
+SOCKET_NAME, LOCK_NAME, LOG_NAME = names(installation())
 #: What the sockets of every installation's warm process are called (``kg cache info``, ``clear``).
 SOCKET_PREFIX, SOCKET_SUFFIX = "query-", ".sock"
 
@@ -121,7 +129,7 @@ SOCKET_PREFIX, SOCKET_SUFFIX = "query-", ".sock"
 # --------------------------------------------------------------------------- where, and whether
 
 
-def enabled(argv: Sequence[str] = ()) -> bool:
+def enabled(argv: "Sequence[str]" = ()) -> bool:
     """Whether the warm process may be used: not with ``--no-cache``, ``KG_NO_CACHE`` set, or no Unix sockets."""
     if "--no-cache" in argv or os.environ.get(NO_CACHE_ENV, "").strip() not in ("", "0"):
         return False
@@ -170,32 +178,18 @@ def private_dir(create: bool) -> str | None:
 
 
 def fingerprint() -> str:
-    """Which kg this is: its files (names, sizes, modification times) and the Python that runs it."""
-    parts = [os.path.realpath(sys.executable), sys.prefix, sys.version]
-    folders = [os.path.dirname(os.path.realpath(__file__))]
-    while folders:
-        folder = folders.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name != "__pycache__":
-                        folders.append(entry.path)
-                elif entry.name.endswith((".py", ".toml", ".json", ".js", ".css", ".html")):
-                    info = entry.stat()
-                    parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
-            except OSError:
-                pass
-    return "\n".join(parts)
+    """Which Python runs this kg: its prefix and version (its path and kg's folder name the socket: :func:`names`).
+
+    Whether kg's own files changed since the warm process imported them, it watches itself
+    (:mod:`kg.source_watch`): no ``kg query`` takes their status any more.
+    """
+    return f"{sys.prefix}\n{sys.version}"
 
 
 # --------------------------------------------------------------------------- the client
 
 
-def connect(folder: str | os.PathLike[str], name: str = SOCKET_NAME) -> Any:
+def connect(folder: str | os.PathLike[str], name: str = SOCKET_NAME) -> "Any":
     """A connected socket to the warm process of ``name`` in ``folder``, or None when none answers."""
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
@@ -206,26 +200,23 @@ def connect(folder: str | os.PathLike[str], name: str = SOCKET_NAME) -> Any:
     return sock
 
 
-def encode(message: dict[str, Any]) -> bytes:
+def encode(message: "dict[str, Any]") -> bytes:
     """One message as it goes over the socket: its length and its marshal data."""
-    import _struct
-
     data = marshal.dumps(message)
-    return _struct.pack(_LENGTH, len(data)) + data
+    return len(data).to_bytes(_LENGTH_SIZE, "big") + data
 
 
-def send(sock: Any, message: dict[str, Any], fds: Sequence[int] = ()) -> None:
+def send(sock: "Any", message: "dict[str, Any]", fds: "Sequence[int]" = ()) -> None:
     """Send ``message`` (str, int, float, bool, None, lists and dicts of them) with the file descriptors ``fds``."""
-    import _struct
-
     data = encode(message)
-    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, _struct.pack(f"{len(fds)}i", *fds))] if fds else []
+    rights = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in fds)  # C ints
+    ancillary = [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, rights)] if fds else []
     sent = sock.sendmsg([data], ancillary)
     if sent < len(data):  # never an empty send: the peer may have answered and closed already (EPIPE)
         sock.sendall(data[sent:])
 
 
-def receive_exactly(sock: Any, size: int) -> bytes:
+def receive_exactly(sock: "Any", size: int) -> bytes:
     data = b""
     while len(data) < size:
         chunk = sock.recv(size - len(data))
@@ -235,20 +226,18 @@ def receive_exactly(sock: Any, size: int) -> bytes:
     return data
 
 
-def decode(sock: Any, data: bytes = b"") -> Any:
+def decode(sock: "Any", data: bytes = b"") -> "Any":
     """The message that starts with ``data`` (what was read of it already) and goes on in ``sock``."""
-    import _struct
-
     if len(data) < _LENGTH_SIZE:
         data += receive_exactly(sock, _LENGTH_SIZE - len(data))
-    size = _struct.unpack(_LENGTH, data[:_LENGTH_SIZE])[0]
+    size = int.from_bytes(data[:_LENGTH_SIZE], "big")
     body = data[_LENGTH_SIZE:]
     if len(body) < size:
         body += receive_exactly(sock, size - len(body))
     return marshal.loads(body)
 
 
-def _stream(stream: Any) -> list[str]:
+def _stream(stream: "Any") -> list[str]:
     return [getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"]
 
 
@@ -265,7 +254,7 @@ def flush_standard_streams() -> None:
 _ASKED: list[bool] = []  # answer() asks once a process
 
 
-def answer(argv: Sequence[str]) -> int | None:
+def answer(argv: "Sequence[str]") -> int | None:
     """Have the warm process run ``kg ARGV``; its exit code, or None when the caller must run it itself."""
     if _ASKED or not enabled(argv):
         return None
@@ -313,7 +302,7 @@ def answer(argv: Sequence[str]) -> int | None:
     return 3
 
 
-def start(argv: Sequence[str]) -> None:
+def start(argv: "Sequence[str]") -> None:
     """Start the warm process in the background (unless one runs), loading the inputs of ``kg ARGV`` first."""
     if not enabled(argv):
         return
@@ -340,7 +329,7 @@ def start(argv: Sequence[str]) -> None:
         pass
 
 
-def _ask(op: str, name: str = SOCKET_NAME) -> dict[str, Any] | None:
+def _ask(op: str, name: str = SOCKET_NAME) -> "dict[str, Any] | None":
     folder = private_dir(create=False)
     sock = connect(folder, name) if folder else None
     if sock is None:
@@ -365,12 +354,13 @@ def _others() -> list[str]:
     return [n for n in names if n.startswith(SOCKET_PREFIX) and n.endswith(SOCKET_SUFFIX) and n != SOCKET_NAME]
 
 
-def info() -> dict[str, Any] | None:
-    """What this kg's warm process holds (its pid, age, stores and their inputs), or None when none runs."""
-    return _ask("info")
+def info(name: str = SOCKET_NAME) -> "dict[str, Any] | None":
+    """What this kg's warm process holds (its pid, age, stores and their inputs), or None when none runs;
+    ``name``: the socket of another installation's (:func:`names`)."""
+    return _ask("info", name)
 
 
-def clear() -> dict[str, Any] | None:
+def clear() -> "dict[str, Any] | None":
     """Stop the warm processes of the cache folder (their stores go with them); this kg's state, or None.
 
     The processes of other installations (another checkout, another virtual environment) are
@@ -381,7 +371,7 @@ def clear() -> dict[str, Any] | None:
     return mine or next((s for s in others if s is not None), None)
 
 
-def describe(state: dict[str, Any] | None) -> str:
+def describe(state: "dict[str, Any] | None") -> str:
     """``kg cache info`` as text: this kg's warm process (``state``, from :func:`info`), then other installations'."""
     others = [s for s in (_ask("info", name) for name in _others()) if s is not None]
     states = ([state] if state is not None else []) + others

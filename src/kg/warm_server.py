@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kg.source_watch import SourceWatch
 from kg.warm import (
     ACCEPTED,
     CACHE_IDLE_ENV,
@@ -72,7 +73,7 @@ class _Store:
 class _Server:
     """The warm process's state and loop (see the module docstring)."""
 
-    def __init__(self, folder: str, lock_fd: int) -> None:
+    def __init__(self, folder: str, lock_fd: int, watch: SourceWatch | None = None) -> None:
         from kg import limits
         from kg.cli import _version
 
@@ -95,6 +96,7 @@ class _Server:
         # Looked up once (importlib.metadata reads the installed metadata again on every call, 0.8 ms): a
         # benchmark reads the state before and after each request, and what that costs would count as the request's.
         self.kg_dir = str(Path(__file__).resolve().parent)
+        self.watch = watch if watch is not None else SourceWatch(self.kg_dir)  # kg's files: changed, it steps down
         self.version = _version()
 
     # ------------------------------------------------------------------ stores
@@ -121,8 +123,9 @@ class _Server:
             use_environment(env)
             os.chdir(cwd)
             with reading(args):  # --base: part of the key, and what relative IRIs resolve against
-                # each request: the content (not times), hashed as it is read, once; a new one is read into
-                # memory and loaded from the bytes that were hashed (read_keyed)
+                # each request: the content (not times), hashed again unless the file's status says it is the
+                # one hashed (index.content_digest); a new one is read into memory and loaded from the bytes
+                # that were hashed (read_keyed)
                 # without the search for triple terms: a store's bytes passed it when they were loaded
                 key, inputs = index.inputs_key(args.data, args.entailment, scan=False)
                 found = next((s for s in self.stores if s.key == key), None)
@@ -189,13 +192,13 @@ class _Server:
                 conn.sendall(encode(self.state()))
             conn.close()
             return op != "stop"
-        if op != "run" or len(fds) != 3 or message.get("kg") != self.kg:
+        if op != "run" or len(fds) != 3 or message.get("kg") != self.kg or self.watch.changed():
             for fd in fds:
                 os.close(fd)
             with contextlib.suppress(OSError):
                 conn.sendall(DECLINE)
             conn.close()
-            return op != "run" or len(fds) != 3  # another kg asked: step down for it
+            return op != "run" or len(fds) != 3  # another Python asked, or kg's files changed: step down for it
         self.last = time.monotonic()
         store = self.store_for(message["argv"], message["cwd"], message["env"])
         try:
@@ -436,6 +439,7 @@ def serve(preload: Sequence[str] = (), cwd: str = "/") -> int:
     """Run the warm process (``python -m kg.warm``): one per user, loading ``kg PRELOAD``'s inputs first."""
     import fcntl
 
+    watch = SourceWatch(str(Path(__file__).resolve().parent))  # first: its code is what it imported until now
     folder = private_dir(create=True)
     if folder is None:
         return 2
@@ -448,7 +452,7 @@ def serve(preload: Sequence[str] = (), cwd: str = "/") -> int:
     os.dup2(log, 2)  # what it has to say (a traceback if it fails), from its start on
     os.close(log)
     _adopt_orphans()
-    server = _Server(folder, lock_fd)
+    server = _Server(folder, lock_fd, watch)
     path = Path(folder) / SOCKET_NAME
     with contextlib.suppress(FileNotFoundError):
         path.unlink()  # a killed one's; we hold the lock

@@ -9,6 +9,7 @@ with centrality (:func:`importance`).
 from __future__ import annotations
 
 import math
+import os
 import statistics
 from collections.abc import Sequence
 from typing import Any
@@ -16,6 +17,12 @@ from typing import Any
 import networkx as nx
 
 from kg.project import undirected
+
+#: numpy (imported by the layout, here or in networkx) starts its BLAS library's thread pool, a thread a core,
+#: when it is imported: 0.04 s of CPU of the 0.09 s of its import, for a layout whose arrays are element-wise,
+#: einsum and norms (at most a dot product of 2 x 500 numbers, below any size OpenBLAS shares among threads).
+#: One thread, unless the environment says otherwise; set before numpy's import.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 #: Font sizes (canvas px at zoom 1) from the least to the most central node: labels by importance.
 #: At the first view only the labels of the more central nodes are large enough to be drawn;

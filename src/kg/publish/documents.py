@@ -35,10 +35,11 @@ def render_document(renderer: Renderer, iri: str, ext: str, lang: str = "en") ->
 def render_descriptions(renderer: Renderer, iri: str, exts: tuple[str, ...] = tuple(RDF_SUFFIXES)) -> dict[str, str]:
     """The description of ``iri`` in each RDF syntax of ``exts``, canonicalised once for all of them."""
     from kg.writers import serialize, to_quads
+    from kg.writers.quads import distinct_triples
 
     publication = renderer.publication
     source = _stored_document(publication, iri)
-    canonical = to_quads(source if source is not None else publication.describe(iri), triples=True)
+    canonical = to_quads(source, triples=True) if source is not None else distinct_triples(publication.describe(iri))
     return {ext: serialize(canonical, RDF_SUFFIXES[ext]) for ext in exts}
 
 

@@ -39,10 +39,10 @@ Page(iri='https://w3id.org/iran-kazakhstan-kg/ontology#Country', lang='en', ext=
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from kg.namespaces import BASE, DATASET_IRI, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, VOCABULARIES_IRI
+from kg.namespaces import BASE, DOCUMENTS, PREFIXES
 from kg.terms import prefixed
 
 #: The machine formats of every resource, by the suffix of their document: the RDF formats of
@@ -52,8 +52,9 @@ RDF_SUFFIXES: dict[str, str] = {"ttl": "turtle", "nt": "nt", "jsonld": "jsonld",
 SUFFIXES = ("html", *RDF_SUFFIXES)
 LANGS = ("en", "fa")
 #: Documents of hash namespaces: their IRI names a document (RDF or its HTML documentation),
-#: and each term ``DOC#name`` is described inside it.
-HASH_DOCUMENTS = (ONTOLOGY_IRI, VOCABULARIES_IRI, SHAPES_IRI, DATASET_IRI)
+#: and each term ``DOC#name`` is described inside it. ``HASH_DOCUMENTS`` holds their rdflib terms, made when
+#: first asked for (:func:`__getattr__`: the dataset's description imports this module and no rdflib).
+_HASH_DOCUMENTS = ("ONTOLOGY_IRI", "VOCABULARIES_IRI", "SHAPES_IRI", "DATASET_IRI")
 #: Where pages of IRIs of other namespaces live.
 EXTERNAL = "ext"
 #: Where the gzipped dumps are: files, not resources with pages (kg.describe names them as dcat:downloadURL).
@@ -62,7 +63,18 @@ DUMPS = "dumps/"
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _LOCAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 _FOREIGN = {p: ns for p, ns in PREFIXES.items() if not ns.startswith(BASE)}
-_HASH = {str(d) + "#": str(d)[len(BASE) :] for d in HASH_DOCUMENTS}
+_HASH = {f"{BASE}{DOCUMENTS[name]}#": DOCUMENTS[name] for name in _HASH_DOCUMENTS}
+
+
+def __getattr__(name: str) -> Any:
+    """``HASH_DOCUMENTS``, the hash documents' IRIs as rdflib terms (:data:`kg.namespaces.ONTOLOGY_IRI`...)."""
+    if name == "HASH_DOCUMENTS":
+        import kg.namespaces
+
+        made = tuple(getattr(kg.namespaces, document) for document in _HASH_DOCUMENTS)
+        globals()[name] = made
+        return made
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Page(NamedTuple):

@@ -4,10 +4,34 @@ A store is identified by what it was loaded from: the entailment and, for each
 input file in reading order (ontology, vocabularies, data), its format and the
 SHA-256 of its bytes. Never by names, sizes or modification times: a file
 rewritten with other content of the same size and an old time is another store.
-Hashing costs little beside parsing: 7 MB (1 000 synthetic articles) in about
-5 ms, 64 MiB (the input limit) in about 40 ms. A store is loaded from the very
-bytes that were hashed (:func:`read_keyed`), so each input is read and hashed
-once, and a file rewritten during the load cannot be kept under the old key.
+A store is loaded from the very bytes that were hashed (:func:`read_keyed`), so
+each input is read and hashed once, and a file rewritten during the load cannot
+be kept under the old key.
+
+A file's hash is taken again only when the file may have changed (git's rule
+for "racily clean" index entries): beside each hash this process keeps the
+file's status when it was hashed (device, inode, size, modification and change
+times in nanoseconds), and trusts that hash for a file whose status is the same,
+but only if the file's last change (``st_ctime``) was more than :data:`RACY_NS`
+older than the moment the hash was taken. Why that is exact: any write to a file,
+and any ``utime`` or ``chmod``, sets its change time to the clock's present
+(which no program can set back; a file put in its place is another inode), so
+content that differs from the hashed bytes was written after the hash began, and
+carries a change time later than the one recorded, unless both fall in the same
+tick of the file system's timestamps: the margin covers the coarsest tick (FAT's
+2 s; ext4 and tmpfs stamp with the kernel's clock tick, a few ms). A file changed
+within the margin of its hash is hashed again at every request until a hash is
+taken more than the margin after its last change. So a file rewritten with its modification time put back is
+hashed again (its change time moved) and is another store; a file only touched is
+hashed again and, its bytes the same, is the same store, not loaded again. Assumed,
+as git assumes it: the file system stamps changes with this machine's clock (a
+network file system whose server's clock runs behind by more than the margin could
+hide a change made in the same tick as the hash), the clock is not set back by
+more than the margin, and a program writing through a shared memory mapping
+calls ``msync`` (the kernel stamps such writes only at a page's first write since
+it was last written back). Why not hash every time: hashing costs little beside
+parsing (7 MB, 1 000 synthetic articles, in about 5 ms; 64 MiB, the input limit,
+in about 40 ms), but a repeated query answered warm costs some 20 ms in all.
 
 The warm query process (:mod:`kg.warm`) loads stores once and, before it forks
 the worker that answers a request, marks the one for that request's inputs
@@ -18,9 +42,11 @@ every query loads its inputs.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from kg.base_iri import current_base
 from kg.load import check_input, loads_directly, source_paths
@@ -28,6 +54,16 @@ from kg.output import register_input
 
 #: (resolved input paths, entailment, base IRI of the inputs, engine, inputs checked) for this process's next query.
 _KEPT: tuple[tuple[Path, ...], str, str | None, Any, bool] | None = None
+#: How much older than the moment a file's hash was taken its last change must be for that hash to be trusted
+#: while the file's status stays the same (see the module docstring): FAT's 2 s timestamps and the kernel's
+#: clock tick (coarse timestamps), with room to spare.
+RACY_NS = 3_000_000_000
+#: The clock a hash's start is read from (nanoseconds; the one the kernel stamps files' changes with).
+_clock = time.time_ns
+#: The hashes this process may trust: (device, inode) -> (the file's status when it was hashed, its SHA-256).
+_HASHED: dict[tuple[int, int], tuple[tuple[int, ...], str]] = {}
+#: At most this many files' hashes are kept (the oldest go first).
+_HASHED_MAX = 256
 
 
 def _resolved(data: Sequence[str | Path] | None) -> tuple[Path, ...]:
@@ -46,16 +82,49 @@ def inputs_key(
     for triple terms, for a caller that uses the key only to find a store loaded (by :func:`read_keyed`,
     which makes every check) from the same bytes, and else reads them with :func:`read_keyed`.
     """
-    import hashlib  # OpenSSL's, about 3 ms to import: only where inputs are hashed (the warm query process)
-
     parts: list[tuple[str, str]] = []
     names: list[str] = []
     for path in source_paths(data):
         checked, fmt = check_input(path, scan=scan)
         with checked.open("rb") as handle:
-            parts.append((fmt.name, hashlib.file_digest(handle, "sha256").hexdigest()))
+            parts.append((fmt.name, content_digest(handle)))
         names.append(str(checked.resolve()))
     return (entailment, tuple(parts), current_base()), names
+
+
+def content_digest(handle: IO[bytes]) -> str:
+    """The SHA-256 (hexadecimal) of the content of the file open in ``handle`` (at its start), taken again only if
+    the file may have changed since this process last hashed it (the rule is in the module docstring)."""
+    started = _clock()
+    status = _status(os.fstat(handle.fileno()))
+    known = _HASHED.get(status[:2])
+    if known is not None and known[0] == status:
+        return known[1]
+    digest = _sha256_of_file(handle)
+    _remember(status, digest, started)
+    return digest
+
+
+def _status(info: os.stat_result) -> tuple[int, ...]:
+    """What a file's hash is trusted for: the same device, inode, size, modification and change times."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _sha256_of_file(handle: IO[bytes]) -> str:
+    import hashlib  # OpenSSL's, about 3 ms to import: only where inputs are hashed (the warm query process)
+
+    return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _remember(status: tuple[int, ...], digest: str, started: int) -> None:
+    """Keep ``digest`` for a file of ``status`` whose hash began at ``started`` (ns), if it may be trusted later:
+    the file's last change is more than :data:`RACY_NS` older; else forget any older hash of the file."""
+    where = status[:2]
+    _HASHED.pop(where, None)
+    if status[4] < started - RACY_NS:
+        if len(_HASHED) >= _HASHED_MAX:
+            del _HASHED[next(iter(_HASHED))]
+        _HASHED[where] = (status, digest)
 
 
 def read_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tuple[Any, ...], list[str], list[bytes]]:
@@ -72,8 +141,11 @@ def read_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
     for path in source_paths(data):
         checked, fmt = check_input(path)
         with checked.open("rb") as handle:
+            started = _clock()
+            status = _status(os.fstat(handle.fileno()))
             contents.append(handle.read())
         parts.append((fmt.name, hashlib.sha256(contents[-1]).hexdigest()))
+        _remember(status, parts[-1][1], started)
         names.append(str(checked.resolve()))
     return (entailment, tuple(parts), current_base()), names, contents
 

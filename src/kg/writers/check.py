@@ -4,6 +4,15 @@
 meant to hold (isomorphic: equal as sets without blank nodes, equal once both are
 RDFC-1.0 canonically labelled with them); otherwise an :class:`OutputError` (exit 7),
 a writer bug caught before anything is written.
+
+A small document (:class:`~kg.writers.quads.Canonical`, at most ``BIG`` statements) is
+first compared as a set with the statements meant, blank nodes as labelled: every
+writer keeps the canonical labels it was given and the parser keeps the labels it
+reads, so equal sets (the identity an isomorphism) settle it without canonicalising
+the text read; only a set that differs goes on to the comparison up to labels, which
+decides and names what differs. The set is made once for all the formats of a
+document; parsed into a Python set in C, it costs about a third of comparing
+statement by statement in Python.
 """
 
 from __future__ import annotations
@@ -38,6 +47,16 @@ def verify(text: Written, fmt: RdfFormat, expected: list[Quad]) -> Written:
         return _verify_stored(text, fmt, expected)
     merge = not fmt.dataset and not (isinstance(expected, Canonical) and expected.triples)
     if isinstance(expected, Canonical) and len(expected) <= BIG:  # worked out once for all the formats
+        statements = expected.kept(f"statements {merge}", lambda: _statements(expected, merge=merge))
+        try:
+            if set(_parse(text, fmt)) == statements:
+                return text  # the same statements, blank nodes labelled alike: the identity is an isomorphism
+        except SyntaxError as exc:
+            raise _unreadable(fmt, exc) from None
+        except MemoryError:
+            raise _too_long(fmt) from None
+        # Not the same set: a writer bug, or blank nodes labelled otherwise; the comparison below decides and
+        # names what differs.
         blank = expected.blank
         want = expected.kept(f"expected {merge}", lambda: _expected(expected, merge=merge, blank=blank))
     else:
@@ -218,6 +237,13 @@ def _compare(read: Iterable[Quad], want: dict[Quad, int]) -> tuple[int, Quad | N
             count += 1
     missing = None if count == len(want) else next(q for q, i in want.items() if not found[i])
     return count + len(extras), missing, extra
+
+
+def _statements(quads: list[Quad], *, merge: bool) -> frozenset[Quad]:
+    """The statements a re-read must be, as a set (graph names dropped with ``merge``)."""
+    if merge:
+        return frozenset(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads)
+    return frozenset(quads)
 
 
 def _expected(quads: list[Quad], *, merge: bool, blank: bool) -> Any:

@@ -29,6 +29,10 @@ from kg.writers.stored import Stored
 _GEN_DELIMS = tuple(":/?#[]@")
 #: The schemes of IRIs that are no prefix's name (the web's): an IRI of one blocks no prefix.
 _NO_PREFIX_SCHEMES = tuple(f"{scheme}:" for scheme in ("http", "https") if scheme not in PREFIXES)
+#: The prefixes whose namespace does not end in a gen-delim (no JSON-LD 1.1 prefix flag: never used), and the
+#: names of all.
+_NO_PREFIX_FLAG = frozenset(p for p, ns in PREFIXES.items() if not ns.endswith(_GEN_DELIMS))
+_PREFIX_NAMES = frozenset(PREFIXES)
 _JSON_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,15})")
 
 
@@ -44,7 +48,7 @@ class _JsonLdTerms:
         """``found``: the schemes of the document's IRIs; None when they are not known yet: the prefixes are then
         used as if none were found, and the schemes of the IRIs written that are prefixes are noted
         (:attr:`blocking`: if any is, the document must be written again knowing them)."""
-        blocked = frozenset(p for p, ns in PREFIXES.items() if p in (found or ()) or not ns.endswith(_GEN_DELIMS))
+        blocked = _NO_PREFIX_FLAG | _PREFIX_NAMES.intersection(found or ())
         if blocked not in _JSONLD_IRIS:
             if len(_JSONLD_IRIS) >= 64:
                 _JSONLD_IRIS.clear()
@@ -75,23 +79,25 @@ class _JsonLdTerms:
     def node_id(self, node: Any) -> str:
         return f"_:{node.value}" if isinstance(node, BlankNode) else self.iri(node.value)
 
-    def value(self, node: Any) -> str | list[tuple[str, str]]:
-        """The JSON of a value: a scalar's text, or an object's (key, value text) pairs, keys in order."""
+    def value(self, node: Any, item: bool = False) -> str:
+        """The JSON text of a value as ``json.dumps(indent=2)`` writes it for a key of a node object (``item``: in
+        the key's array), both kept as one (a value object's text differs with its indent)."""
         values = self.values
         found = values.get(node)
         if found is None:
-            found = self._value(node)
+            value, prefix = self._value(node)
+            found = (_json_value(value, _KEY_INDENT), _json_value(value, _ITEM_INDENT), prefix)
             if len(values) >= TERMS_KEPT:
                 values.clear()
             if self.keep:
-                kept = _first_size(found) <= LONGEST
+                kept = len(found[0]) <= LONGEST
             else:  # a big document's: its IRIs and its short literals (see kg.writers.order.SHORT)
-                kept = type(node) is NamedNode or (type(node) is not BlankNode and _first_size(found) <= SHORT)
+                kept = type(node) is NamedNode or (type(node) is not BlankNode and len(found[0]) <= SHORT)
             if kept:
                 values[node] = found
-        if found[1]:
-            self.used.add(found[1])
-        return found[0]
+        if found[2]:
+            self.used.add(found[2])
+        return found[1] if item else found[0]
 
     def _value(self, node: Any) -> tuple[str | list[tuple[str, str]], str]:
         if isinstance(node, NamedNode):
@@ -115,13 +121,14 @@ class _JsonLdTerms:
 
 def _schemes(described: Description) -> set[str | None]:
     """The schemes of every IRI of ``described`` (and of its literals' datatypes)."""
-    schemes = _SCHEMES
+    scheme = _SCHEMES.__getitem__
     found = set()
+    add, update = found.add, found.update
     for subject, pairs in described:
-        found.add(schemes[subject])
+        add(scheme(subject))
         for predicate, objects in pairs:
-            found.add(schemes[predicate])
-            found.update(schemes[o] for o in objects)
+            add(scheme(predicate))
+            update(map(scheme, objects))
     return found
 
 
@@ -150,6 +157,10 @@ def _scheme(node: Any) -> str | None:
 _SCHEMES = Memo(_scheme, lambda scheme: 0)
 #: The set of prefixes a document cannot use -> its IRIs compacted, and its values written.
 _JSONLD_IRIS: dict[frozenset[str], tuple[Memo, dict[Any, Any]]] = {}
+
+
+#: The indents of a node object's keys, and of the items of a key's array.
+_KEY_INDENT, _ITEM_INDENT = " " * 6, " " * 8
 
 
 def _json_value(value: str | list[tuple[str, str]], indent: str) -> str:
@@ -193,12 +204,13 @@ _FORMAT = FORMATS["jsonld"]
 def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, again: bool = False) -> Any:
     """The document of ``described`` (its text, or to ``to``: its path); ``again``: ``to`` holds a document
     written before, which this one replaces."""
-    key_indent, item_indent = " " * 6, " " * 8
+    key_indent = _KEY_INDENT
     if again and to is not None:
         to[0].seek(0)
         to[0].truncate()
     out = open_sink(to, ",\n")
     keys: dict[Any, tuple[str, str]] = {}  # a predicate's key, and that key as JSON
+    value = terms.value
 
     def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
         entries = [("@id", '"@id"', _json_string(terms.node_id(subject)))]
@@ -212,10 +224,9 @@ def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, agai
                 key = terms.iri(predicate.value)
                 known = keys[predicate] = (key, _json_string(key))
             if len(objects) == 1:
-                entries.append((*known, _json_value(terms.value(objects[0]), key_indent)))
+                entries.append((*known, value(objects[0])))
             else:
-                texts = [_json_value(terms.value(o), item_indent) for o in objects]
-                entries.append((*known, _json_array(texts, key_indent)))
+                entries.append((*known, _json_array([value(o, True) for o in objects], key_indent)))
         entries.sort(key=_by_key)
         return "    {\n" + ",\n".join(f"{key_indent}{k}: {v}" for _, k, v in entries) + "\n    }"
 

@@ -75,9 +75,6 @@ class Memo(dict[Any, Any]):
         return value
 
 
-_NODE_KEYS = Memo(node_key, lambda key: len(key[-1][-1]))  # the size of natural_key's text
-
-
 def _predicate_key(predicate: Any) -> tuple[object, ...]:
     return (0,) if predicate == RDF_TYPE else (1, natural_key(predicate.value))
 
@@ -92,9 +89,47 @@ def describe(quads: Iterable[Quad]) -> Description:
     """(subject, [(predicate, sorted objects)]) in subject order, rdf:type first, then by predicate IRI."""
     by_subject: dict[Any, dict[Any, set[Any]]] = {}
     for q in quads:
-        by_subject.setdefault(q.subject, {}).setdefault(q.predicate, set()).add(q.object)
-    key = _NODE_KEYS.__getitem__ if len(by_subject) <= BIG else node_key
-    return [(s, describe_subject(by_subject[s], key)) for s in sorted(by_subject, key=key)]
+        objects = by_subject.get(q.subject)
+        if objects is None:
+            objects = by_subject[q.subject] = {}
+        found = objects.get(q.predicate)
+        if found is None:
+            objects[q.predicate] = {q.object}
+        else:
+            found.add(q.object)
+    if len(by_subject) > BIG:
+        return [(s, describe_subject(by_subject[s], node_key)) for s in sorted(by_subject, key=node_key)]
+    predicate_key = _PREDICATE_KEYS.__getitem__
+    described: Description = []
+    for subject in _sorted_terms(by_subject):
+        objects = by_subject[subject]
+        predicates = sorted(objects, key=predicate_key) if len(objects) > 1 else objects
+        described.append(
+            (subject, [(p, _sorted_terms(objects[p]) if len(objects[p]) > 1 else list(objects[p])) for p in predicates])
+        )
+    return described
+
+
+def _text_key_or_none(node: Any) -> tuple[object, ...] | None:
+    try:
+        return _text_key(node)
+    except _Unkeyed:
+        return None
+
+
+#: The terms' keys in :func:`node_key`'s order, each text one string (:func:`_text_key`), None where that cannot
+#: be: a small document's terms recur across documents (see TERMS_KEPT).
+_TEXT_KEYS = Memo(_text_key_or_none, lambda key: 0 if key is None else len(key[-1]))  # type: ignore[arg-type]
+
+
+def _sorted_terms(terms: Iterable[Any]) -> list[Any]:
+    """``terms`` sorted in :func:`node_key`'s order, by their kept text keys (:data:`_TEXT_KEYS`); by
+    :func:`node_key` when one of them has none (a None compared with a key is a TypeError: with two terms
+    or more every key is compared at least once)."""
+    try:
+        return sorted(terms, key=_TEXT_KEYS.__getitem__)
+    except TypeError:
+        return sorted(terms, key=node_key)
 
 
 def describe_subject(objects: dict[Any, set[Any]], key: Callable[[Any], Any]) -> list[tuple[Any, list[Any]]]:

@@ -117,8 +117,16 @@ def to_quads(source: Source, *, triples: bool = False) -> Canonical:
     if triples:
         default = DefaultGraph()
         quads = [q if q.graph_name == default else Quad(q.subject, q.predicate, q.object, default) for q in quads]
-    canonical, blank = _canonical(quads)
+    canonical, blank = _canonical(quads, one_graph=triples)
     return Canonical(canonical, triples=triples, blank=blank)
+
+
+def distinct_triples(quads: list[Quad]) -> Canonical:
+    """Statements of the default graph, each once (a resource's description, as
+    :meth:`kg.publish.description.Publication.describe` gives it), as :func:`to_quads` with ``triples=True``
+    makes them, without its passes to convert them, put them in the default graph and drop duplicates."""
+    canonical, blank = _canonical(quads, one_graph=True, distinct=True)
+    return Canonical(canonical, triples=True, blank=blank)
 
 
 def _quad(triple: Any, graph: Any) -> Quad:
@@ -131,20 +139,34 @@ def has_blank_nodes(quads: Iterable[Quad]) -> bool:
     return any(type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank for q in quads)
 
 
-def _canonical(quads: list[Quad]) -> tuple[list[Quad], bool]:
-    """Quads with RDFC-1.0 canonical blank-node labels (``b0``, ``b1`` ...), duplicates removed, in input order;
-    and whether there was a blank node."""
+def _canonical(quads: list[Quad], *, one_graph: bool = False, distinct: bool = False) -> tuple[list[Quad], bool]:
+    """Quads with RDFC-1.0 canonical blank-node labels (``b0``, ``b1`` ...), duplicates removed (``distinct``:
+    there are none), graphs in input order (``one_graph``: all are in one graph), a graph's quads in input order
+    without blank nodes, else in the canonical dataset's; and whether there was a blank node."""
     if not has_blank_nodes(quads):
-        return list(dict.fromkeys(quads)), False
+        return list(quads) if distinct else list(dict.fromkeys(quads)), False
     dataset = pyoxigraph.Dataset(quads)
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
-    order = {_graph_key(q.graph_name): i for i, q in reversed(list(enumerate(quads)))}
+    labels: dict[Any, Any] = {}
 
     def relabel(term: Any) -> Any:
-        return BlankNode("b" + term.value.removeprefix("c14n")) if isinstance(term, BlankNode) else term
+        if type(term) is not BlankNode:
+            return term
+        label = labels.get(term)
+        if label is None:
+            label = labels[term] = BlankNode("b" + term.value.removeprefix("c14n"))
+        return label
 
-    result = [Quad(relabel(q.subject), q.predicate, relabel(q.object), relabel(q.graph_name)) for q in dataset]
-    result.sort(key=lambda q: order.get(_graph_key(q.graph_name), len(order)))
+    blank = BlankNode
+    result = [
+        Quad(relabel(q.subject), q.predicate, relabel(q.object), relabel(q.graph_name))
+        if type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank
+        else q
+        for q in dataset
+    ]
+    if not one_graph:
+        order = {_graph_key(q.graph_name): i for i, q in reversed(list(enumerate(quads)))}
+        result.sort(key=lambda q: order.get(_graph_key(q.graph_name), len(order)))
     return result, True
 
 
