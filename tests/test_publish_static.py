@@ -164,6 +164,31 @@ def test_a_site_published_again_is_the_same_and_links_every_unchanged_file(site,
     assert result.linked == result.files - len(rewritten)
 
 
+def test_the_dumps_made_by_a_process_of_their_own_are_the_same_and_say_what_failed(monkeypatch):
+    """kg publish forks a process for the dumps before it reads anything (kg.publish.static._DumpsApart): the
+    same bytes as made here, and an error there is raised here, with its message."""
+    from kg.errors import OutputError
+    from kg.publish import static
+    from kg.sources import Sources
+
+    apart = static._DumpsApart(Sources())
+    try:
+        assert apart.result() == static.write_dumps(sources=Sources())
+    finally:
+        apart.close()
+
+    def broken(**_: object) -> dict[str, bytes]:
+        raise OutputError("no room for the dumps")
+
+    monkeypatch.setattr(static, "write_dumps", broken)  # before the fork: the process inherits it
+    apart = static._DumpsApart(Sources())
+    try:
+        with pytest.raises(OutputError, match="no room for the dumps"):
+            apart.result()
+    finally:
+        apart.close()
+
+
 def test_kg_publish_cli_refuses_a_host_that_is_not_an_http_url(tmp_path, capsys):
     assert main(["publish", "--out", str(tmp_path / "x"), "--host", "ftp://example.org/"]) == 2  # a usage error
     assert "--host must be the http(s) URL of the site's folder" in capsys.readouterr().err

@@ -43,6 +43,20 @@ def test_every_part_is_read_once_however_often_it_is_asked_for(reads):
     assert reads == {"kg.ttl": 1, "vocabularies.ttl": 1, "article.ttl": 1, "shapes.ttl": 1}
 
 
+def test_the_schema_is_made_without_a_graph_of_each_file_which_is_made_of_the_same_read_when_asked(reads):
+    """kg build asks for the union and the schema only: no graph of the ontology or of the vocabularies is made to
+    copy; asked for later, they are the files' statements, not read again."""
+    sources = Sources()
+    schema = sources.schema
+    assert "ontology" not in vars(sources) and "vocabularies" not in vars(sources)
+    ontology, vocabularies = resources.ontology_paths()
+    assert set(schema) == set(parse_file(ontology)) | set(parse_file(vocabularies))
+    assert set(sources.ontology) == set(parse_file(ontology))
+    assert set(sources.vocabularies) == set(parse_file(vocabularies))
+    assert set(sources.union) == set(load_graph())
+    assert reads == {"kg.ttl": 1, "vocabularies.ttl": 1, "article.ttl": 1}
+
+
 def test_the_union_is_what_load_graph_loads():
     assert set(Sources().union) == set(load_graph())
 

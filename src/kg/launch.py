@@ -36,13 +36,29 @@ _PR_SET_PDEATHSIG = 1
 #: without the site, 1.28 of 10.7 s of ``kg validate`` at 1 000 articles (0.72 s with these), the peak
 #: memory the same. Garbage cycles are still collected, in the younger generations.
 BATCH_GC_THRESHOLDS = (50_000, 10, 1_000)
+_FROZEN_AT_EXIT: list[bool] = []
 
 
 def batch_process() -> None:
-    """Tune this process's garbage collector for a command that runs once and exits (:data:`BATCH_GC_THRESHOLDS`)."""
+    """Tune this process's garbage collector for a command that runs once and exits (:data:`BATCH_GC_THRESHOLDS`),
+    and let it exit without a last collection.
+
+    At exit, once the ``atexit`` functions ran, CPython collects every generation once more, a
+    traversal of all that the command still holds: 0.10 of a 1.5 s ``kg build`` without the site
+    (``gc.callbacks``; 86 000 objects of the modules' teardown). Frozen (``gc.freeze`` as this process's
+    last ``atexit`` function: those registered before it run after it, unaffected), they are left to the
+    operating system, as the process's memory is. What that leaves out: the finalizers of objects in
+    garbage cycles at exit, which Python does not promise to run (kg closes every file it writes;
+    ``logging`` flushes its handlers and ``tempfile`` removes its folders in their own ``atexit`` functions).
+    """
     import gc  # not on the path of a kg query answered warm, which allocates little
 
     gc.set_threshold(*BATCH_GC_THRESHOLDS)
+    if not _FROZEN_AT_EXIT:  # once a process
+        import atexit
+
+        atexit.register(gc.freeze)
+        _FROZEN_AT_EXIT.append(True)
 
 
 def main() -> int:

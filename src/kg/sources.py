@@ -110,6 +110,9 @@ class Sources:
         self._store = pyoxigraph.Store()
         #: The data's statements as read for the union (:attr:`data` is made of them when asked for).
         self._data_triples: list[tuple[Any, Any, Any]] | None = None
+        #: The ontology's and the vocabularies' statements as read for the schema (:attr:`ontology` and
+        #: :attr:`vocabularies` are made of them when asked for).
+        self._schema_read: tuple[list[tuple[Any, Any, Any]], list[tuple[Any, Any, Any]]] | None = None
         #: The parts in the store (by their graph's IRI), with how many statements each holds.
         self._stored: dict[str, int] = {}
         #: Stores of the parts of a choice merged into their default graph (:meth:`merged`).
@@ -165,10 +168,14 @@ class Sources:
 
     @cached_property
     def ontology(self) -> Graph:
+        if self._schema_read is not None:  # read for the schema already
+            return self._read_triples(self._schema_read[0])
         return self._read(resources.ontology_paths()[:1])
 
     @cached_property
     def vocabularies(self) -> Graph:
+        if self._schema_read is not None:
+            return self._read_triples(self._schema_read[1])
         return self._read(resources.ontology_paths()[1:])
 
     @cached_property
@@ -178,8 +185,17 @@ class Sources:
 
     @cached_property
     def schema(self) -> Graph:
-        """The ontology and the vocabularies in one graph (no data)."""
-        return new_graph(self.ontology, self.vocabularies)
+        """The ontology and the vocabularies in one graph (no data).
+
+        Made from their graphs if made already, else from the files' statements, without first a graph of
+        each to copy (``kg build`` asks for neither: 2 400 statements added twice less, 0.02 s): the same
+        statements in the same order; :attr:`ontology` and :attr:`vocabularies` are made from the statements
+        kept when asked for, without reading the files again."""
+        if "ontology" in self.__dict__ or "vocabularies" in self.__dict__:
+            return new_graph(self.ontology, self.vocabularies)
+        ontology, vocabularies = resources.ontology_paths()
+        self._schema_read = (list(self._triples([ontology])), list(self._triples([vocabularies])))
+        return self._read_triples([*self._schema_read[0], *self._schema_read[1]])
 
     @cached_property
     def union(self) -> Graph:

@@ -33,7 +33,7 @@ from pyoxigraph import Quad
 
 from kg.formats import FORMATS
 from kg.writers.check import verify
-from kg.writers.quads import Source, Streamed, to_quads
+from kg.writers.quads import Canonical, Source, Streamed, to_quads
 from kg.writers.sink import Target
 from kg.writers.stored import Stored
 
@@ -48,7 +48,7 @@ def _lines(quads: list[Quad] | Stored, fmt: pyoxigraph.RdfFormat) -> set[bytes]:
     return set(data.splitlines(keepends=True))
 
 
-def _sorted_lines(lines: set[bytes]) -> bytes:
+def _sorted_lines(lines: Iterable[bytes]) -> bytes:
     """The lines sorted as bytes (code-point order, as the text's characters would sort) and joined."""
     return b"".join(sorted(lines))
 
@@ -99,6 +99,9 @@ def _write(source: Source, name: str, *, triples: bool, to: Target = None) -> An
     quads = to_quads(source, triples=triples)
     if to is not None:
         return _write_file(quads, fmt, *to)
+    if isinstance(quads, Canonical):  # each statement once: each line once
+        data = _sorted_lines(pyoxigraph.serialize(quads, format=fmt.oxigraph).splitlines(keepends=True))
+        return verify(data.decode("utf-8"), fmt, quads)
     lines = _lines(quads, fmt.oxigraph)
     data = _sorted_lines(lines)
     if triples and isinstance(quads, Stored) and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
