@@ -69,23 +69,32 @@ def _reads_as_written(data: bytes, fmt: pyoxigraph.RdfFormat, lines: set[bytes],
 
 def _file_reads_as_written(path: Path, fmt: pyoxigraph.RdfFormat) -> bool:
     """Whether the strict parser reads the file at ``path`` back as statements that serialise as the file
-    itself, byte for byte (the serialisation written to a scratch file and the two compared a block at a
-    time: neither text is held)."""
+    itself, byte for byte: the serialisation compared with the file's bytes as pyoxigraph writes it, a
+    buffer at a time (:class:`_SameBytes`; neither text is held, nor written again: a scratch file of it
+    was 0.05 s of system time for the 37 MB of N-Quads at 1 000 synthetic articles)."""
     try:
-        with tempfile.TemporaryFile(dir=path.parent) as again, path.open("rb") as written:
+        with path.open("rb") as written:
+            again = _SameBytes(written)
             pyoxigraph.serialize(pyoxigraph.parse(path=str(path), format=fmt), again, format=fmt)
-            again.seek(0)
-            while True:
-                block = written.read(_BLOCK)
-                if block != again.read(_BLOCK):
-                    return False
-                if not block:
-                    return True
+            return again.same and not written.read(1)
     except (SyntaxError, MemoryError, ValueError):
         return False
 
 
-_BLOCK = 1 << 20
+class _SameBytes:
+    """A binary output that compares what is written to it with what ``handle`` reads next (``same``)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.same = True
+
+    def write(self, data: bytes) -> int:
+        if self.same and self.handle.read(len(data)) != data:
+            self.same = False
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def _write(source: Source, name: str, *, triples: bool, to: Target = None) -> Any:
