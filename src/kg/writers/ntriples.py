@@ -144,7 +144,7 @@ def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int
     whole, rising, total, last = True, True, 0, b""
     with tempfile.TemporaryFile(dir=path.parent) as scratch, ExitStack() as stack:
         count = serialize(scratch)
-        parts, read = _parts(scratch, count, path.parent, stack)
+        parts, read = _parts(scratch, path.parent, stack)
         whole = read == count
         for part in parts:
             part.seek(0)
@@ -167,7 +167,7 @@ def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int
     return whole and rising, total
 
 
-def _parts(scratch: BinaryIO, count: int, folder: Path, stack: ExitStack) -> tuple[list[BinaryIO], int]:
+def _parts(scratch: BinaryIO, folder: Path, stack: ExitStack) -> tuple[list[BinaryIO], int]:
     """The lines of ``scratch`` in files of about :data:`_PART` bytes each, every line of one below every line
     of the next (split at lines sampled from it: a line equal to a pivot goes to the part it ends); how many
     lines were read. A serialisation of one part's size is its own part."""
@@ -176,10 +176,16 @@ def _parts(scratch: BinaryIO, count: int, folder: Path, stack: ExitStack) -> tup
     if size <= _PART:
         return [scratch], len(scratch.readlines())
     k = size // _PART + 1
-    step = max(1, count // (64 * k))
+    # Sampled where they are (the line after each of 64 evenly spaced places per part), not read whole for it
+    # (a pass over the serialisation: 0.03-0.04 s for 37 MB).
     sample: list[bytes] = []
-    for chunk in iter(lambda: scratch.readlines(1 << 20), []):
-        sample += chunk[::step]
+    places = 64 * k
+    for place in range(1, places):
+        scratch.seek(size * place // places)
+        scratch.readline()  # the end of the line the place falls in
+        line = scratch.readline()
+        if line:
+            sample.append(line)
     sample.sort()
     pivots = sample[len(sample) // k :: max(1, len(sample) // k)][: k - 1]
     files = [stack.enter_context(tempfile.TemporaryFile(dir=folder)) for _ in range(len(pivots) + 1)]  # noqa: SIM115
