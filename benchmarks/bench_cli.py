@@ -27,6 +27,10 @@ this Python, or for an older tree without one, the wrapper pip generated for its
 - **floor**: ``python -c pass`` plus the same query on a pyoxigraph store already loaded in
   this process (median of the runs): what no command line can beat.
 
+Run it on a tree nobody edits meanwhile (a worktree of its own, its ``src`` on ``PYTHONPATH``): a warm
+process steps down when kg's files change (:mod:`kg.source_watch`), and the repeat runs after an edit
+would be cold runs.
+
 CPU is user + system time of the process **and of its children**: this script makes itself
 the "child subreaper" (``prctl(PR_SET_CHILD_SUBREAPER)``), so the query child that ``kg
 query`` leaves exiting is reparented here and reaped, and ``getrusage(RUSAGE_CHILDREN)``

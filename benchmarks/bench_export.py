@@ -4,6 +4,7 @@
     python benchmarks/bench_export.py --articles 100 --runs 1
     python benchmarks/bench_export.py --runs 1 --before ../kg-older   # an older tree's export and build beside
     python benchmarks/bench_export.py --no-build --formats turtle,trig  # some exports, no kg build
+    python benchmarks/bench_export.py --no-build --steps                # and where each export's CPU goes
 
 Every figure is a whole process (``kg export --data corpus.ttl --format F --out FILE``;
 a minimal pyoxigraph script that loads the same files and ``Store.dump``-s the same format;
@@ -12,7 +13,10 @@ its peak resident memory (``wait4``). ``kg build --force`` into a fresh folder i
 with a script that parses its four input files (ontology, vocabularies, shapes, data) with
 rdflib and nothing else. Times are medians of ``--runs`` runs in seconds; ratios compare
 figures of the same run; each tree's bytecode is compiled first (its ``__pycache__`` folders).
-Nothing asserts a time.
+``--steps`` also runs each export in one process with its steps timed (CPU): the load into a store,
+the proof that the store gives back every term as read, the dataset's VoID description, the re-read
+check, and the rest (the description of each subject and the writing, or N-Triples' and N-Quads'
+sorting). Nothing asserts a time.
 """
 
 from __future__ import annotations
@@ -81,6 +85,52 @@ steps["total"] = cpu()
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     json.dump(steps, out)
 """
+#: ``kg export`` in one process, the CPU of each of its steps written as JSON to argv[4] (argv: format, output,
+#: data file); a step an older tree does not have is left out.
+EXPORT_STEPS = """
+import json, sys, time
+start = time.process_time()
+import kg.launch
+getattr(kg.launch, "batch_process", lambda: None)()
+import kg.export, kg.sources, kg.writers.check, kg.writers.jsonld, kg.writers.ntriples, kg.writers.rdfxml
+import kg.writers.turtle
+steps = {"imports": time.process_time() - start}
+
+def timed(owner, name, step):
+    real = getattr(owner, name, None)
+    if real is None:
+        return
+    def run(*args, **kwargs):
+        begin = time.process_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            steps[step] = steps.get(step, 0.0) + time.process_time() - begin
+    setattr(owner, name, run)
+
+timed(kg.sources, "load_into_store", "load")
+timed(kg.sources, "store_writes_as_read", "proof")
+timed(kg.sources.Sources, "_lean_description", "description")
+for module in (kg.writers.turtle, kg.writers.jsonld, kg.writers.rdfxml, kg.writers.ntriples):
+    timed(module, "verify", "re-read")
+timed(kg.writers.ntriples, "_file_reads_as_written", "re-read")
+begin = time.process_time()
+kg.export.export_graph(sys.argv[1], sys.argv[2], data=[sys.argv[3]])
+steps["export"] = time.process_time() - begin
+steps["rest"] = steps["export"] - sum(steps.get(name, 0.0) for name in ("load", "proof", "description", "re-read"))
+with open(sys.argv[4], "w", encoding="utf-8") as out:
+    json.dump(steps, out)
+"""
+#: The steps' columns, in order, and their headers.
+STEP_NAMES = {
+    "imports": "imports",
+    "load": "load",
+    "proof": "proof",
+    "description": "VoID description",
+    "re-read": "re-read",
+    "rest": "the rest (writing, sorting)",
+    "export": "export, all steps",
+}
 RDFLIB_PARSE = """
 import sys, rdflib
 graph = rdflib.Graph()
@@ -102,12 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--formats", default=",".join(FORMATS), help="formats to export (default: all six)")
     parser.add_argument("--no-build", action="store_true", help="the exports only, not kg build against rdflib")
+    parser.add_argument("--steps", action="store_true", help="also each export's steps, timed in one process")
     args = parser.parse_args(argv)
     become_subreaper()
     command = "python benchmarks/bench_export.py " + " ".join(argv if argv is not None else sys.argv[1:])
     load_before = load_line()
     env = {**os.environ, "KG_NO_CACHE": "1"}
     rows = []
+    export_steps: dict[str, list[dict[str, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="kgx") as tmp:
         folder = Path(tmp)
         # Each tree's bytecode compiled first, as an installed kg has it (its __pycache__ folders): a machine
@@ -150,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
                 ox_runs.append(measured([sys.executable, str(write), ox_name, str(out) + ".ox", *paths], env, set()))
             same = old_runs and Path(str(out) + ".old").read_bytes() == out.read_bytes()
             rows.append((name, kg_runs, ox_runs, old_runs, same, out.stat().st_size))
+            if args.steps:
+                script = folder / "export_steps.py"
+                script.write_text(EXPORT_STEPS, encoding="utf-8")
+                for run in range(args.runs):
+                    report = folder / f"export-steps-{name}-{run}.json"
+                    split = [sys.executable, str(script), name, str(out) + ".steps", str(data), str(report)]
+                    measured(split, env, set())
+                    export_steps.setdefault(name, []).append(json.loads(report.read_text(encoding="utf-8")))
         build = []
         rdflib_parse = []
         parse = folder / "parse.py"
@@ -193,6 +253,17 @@ def main(argv: list[str] | None = None) -> int:
             f"| {kg_cpu / ox_cpu:.1f}× | {kg_rss:.0f} | {ox_rss:.0f} | {kg_rss / store_rss:.1f}× | {size / 1e6:.1f} "
             f"| {('yes' if same else 'NO') if old_runs else '–'} |"
         )
+    if export_steps:
+        lines += [
+            "",
+            "Where each export's CPU goes (`--steps`: the same export in one process, each step timed; medians, s):",
+            "",
+            "| format | " + " | ".join(STEP_NAMES.values()) + " |",
+            "|---|" + "---:|" * len(STEP_NAMES),
+        ]
+        for name, samples in export_steps.items():
+            cells = [f"{median(samples, step):.2f}" if all(step in s for s in samples) else "–" for step in STEP_NAMES]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     if args.no_build:
         lines += [
             "",

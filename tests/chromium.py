@@ -51,24 +51,79 @@ CHROMIUM_ARGS = [
 #: - the GPU thread in the browser process (the pages are composited in software: --disable-gpu), and one raster
 #:   thread;
 #: - one renderer process per browser context (the tests read one page at a time): a lent tab that goes from the
-#:   site on disk to kg serve's and back keeps its process instead of starting a new one and ending the old.
+#:   site on disk to kg serve's and back keeps its process instead of starting a new one and ending the old;
+#: - a document keeps its frame's RenderFrameHost when the next one of the same site replaces it (Chromium's
+#:   RenderDocument feature off): with it, each of the tests' some 150 navigations made and wired up a new frame host
+#:   in the browser process and a new frame in the renderer.
 #:
 #: Measured on a fixed round of pages (explorer, site, static and console pages, two axe-core audits), Chromium's
 #: CPU with every process counted, medians of 3, interleaved, load 16-25: 14.4 s as readers' Chromium runs (but
-#: V8's flags) -> 13.1 s without site isolation, the GPU process and raster threads -> 10.4 s with one renderer.
-#: What the pages show and do is unchanged, only how Chromium and V8 share out the work.
+#: V8's flags) -> 13.1 s without site isolation, the GPU process and raster threads -> 10.4 s with one renderer;
+#: then (another round, load 9-13) 9.65 -> 8.82 s without RenderDocument (a page of the static site: 110 -> 87 ms a
+#: navigation). What the pages show and do is unchanged, only how Chromium and V8 share out the work.
 TEST_ARGS = [
     "--js-flags=--no-opt --no-maglev",
     "--disable-site-isolation-trials",
     "--in-process-gpu",
     "--num-raster-threads=1",
     "--renderer-process-limit=1",
+    "--disable-features=RenderDocument",
 ]
+
+#: Chromium keeps the last of a repeated switch, so a ``--disable-features`` of ours would silently drop the features
+#: Playwright's own ``--disable-features`` (before ours) switches off: :func:`launch` passes both lists as one.
+DISABLE_FEATURES = "--disable-features="
+#: The features Playwright (1.65) switches off, as a first guess: :func:`launch` reads them from the browser's command
+#: line and starts it again with the union if Playwright's list has grown.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,"
+    "LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,AvoidCorsURLLoaderRestartOnRedirect,"
+    "TcpPortRandomizationWin,OptimizationHints,NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch,"
+    "msForceBrowserSignIn,msEdgeUpdateLaunchServicesPreferredVersion"
+)
 
 
 def launch(playwright: Any, *args: str) -> Any:
-    """Debian's headless Chromium started by ``playwright`` (a ``sync_playwright()`` context), with ``args`` added."""
+    """Debian's headless Chromium started by ``playwright`` (a ``sync_playwright()`` context), with ``args`` added.
+
+    A ``--disable-features`` among ``args`` is added to the one Playwright passes (see :data:`DISABLE_FEATURES`).
+    """
+    ours = [arg.removeprefix(DISABLE_FEATURES) for arg in args if arg.startswith(DISABLE_FEATURES)]
+    if not ours:
+        return _launch(playwright, args)
+    guess = _features(PLAYWRIGHT_DISABLED_FEATURES, *ours)
+    browser = _launch(playwright, _with_features(args, guess))
+    given = _disabled_features(browser)
+    merged = _features(*given)
+    if merged == guess:
+        return browser
+    browser.close()
+    return _launch(playwright, _with_features(args, merged))
+
+
+def _launch(playwright: Any, args: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *args])
+
+
+def _features(*lists: str) -> str:
+    """The features of the comma-separated ``lists``, each once, in order."""
+    return ",".join(dict.fromkeys(feature for value in lists for feature in value.split(",") if feature))
+
+
+def _with_features(args: Any, features: str) -> list[str]:
+    return [arg for arg in args if not arg.startswith(DISABLE_FEATURES)] + [DISABLE_FEATURES + features]
+
+
+def _disabled_features(browser: Any) -> list[str]:
+    """The values of every ``--disable-features`` on the command line of ``browser``'s own process, in order."""
+    session = browser.new_browser_cdp_session()
+    try:
+        processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
+    finally:
+        session.detach()
+    pid = next(process["id"] for process in processes if process["type"] == "browser")
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+    return [arg.removeprefix(DISABLE_FEATURES) for arg in command if arg.startswith(DISABLE_FEATURES)]
 
 
 #: The loop of :func:`poll`, run in the page: FUNCTION called every ``step`` ms until its value is truthy (returned as

@@ -77,16 +77,43 @@ def _bytecode_folder(root: str) -> str:
     cold: each pytest-xdist worker compiles the libraries it imports and pytest rewrites the tests' assertions
     again, ~4 s of CPU of a worker's ~6.5 s collection (2.3 s warm), both workers at once. Kept in the venv, the
     bytecode lives and goes with the code it was compiled from (a venv is as writable as what it runs), and Python
-    checks each file against its source as always. A Python outside a writable venv gets a folder of the run's own.
+    checks each file against its source as always. Only the bytecode of the lasting sources is kept
+    (:func:`_keep_only_lasting_bytecode`). A Python outside a writable venv gets a folder of the run's own.
     """
     if sys.prefix != sys.base_prefix and os.access(sys.prefix, os.W_OK):
         folder = Path(sys.prefix) / KEPT_BYTECODE
         folder.mkdir(mode=0o700, exist_ok=True)
+        _keep_only_lasting_bytecode(folder)
         return str(folder)
     _remove_stale_bytecode(root)
     folder = tempfile.mkdtemp(prefix=f"{BYTECODE_PREFIX}{os.getpid()}-", dir=root)
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+def _keep_only_lasting_bytecode(folder: Path) -> None:
+    """The bytecode of sources outside this checkout, its venv and Python's own library removed from ``folder``.
+
+    The tests import modules from temporary folders (a copy of kg, a wheel installed into a new venv): their
+    bytecode, under paths no later run has, would pile up in the kept folder run after run (some 50 MB a run).
+    Only the folders on the way to the lasting ones are walked.
+    """
+    lasting = {
+        path for p in (ROOT, sys.prefix, sys.base_prefix, sys.exec_prefix) for path in (Path(p), Path(p).resolve())
+    }
+    on_the_way = {parent for path in lasting for parent in path.parents}
+
+    def prune(mirror: Path, source: Path) -> None:
+        for entry in list(mirror.iterdir()) if mirror.is_dir() else []:
+            path = source / entry.name
+            if path in lasting:
+                continue
+            if path in on_the_way and entry.is_dir() and not entry.is_symlink():
+                prune(entry, path)
+            elif entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+
+    prune(folder, Path("/"))
 
 
 #: The name of a run's bytecode folder (its process id follows).
@@ -122,6 +149,26 @@ os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSeri
 #: a query that takes 1 s idle took more than the production default of 5 s and failed the suite. Only the limit
 #: tests (marked ``limits``) run under the production defaults of kg.limits; the others never meet them.
 TEST_TIME_LIMIT = 600.0
+
+
+#: Workers ``-n auto`` starts beyond one per CPU: a worker whose test waits (for a server's or a client's time
+#: limit, a restart, a program) leaves its CPU to the others.
+EXTRA_WORKERS = 1
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (the README's command): a worker for each CPU this process may run on, and
+    :data:`EXTRA_WORKERS` more.
+
+    pytest-xdist counts the physical cores (psutil's), so a machine of two CPUs that are one core's two threads
+    got one worker. And the suite's tests wait: run on two workers of two idle CPUs, their time inside the tests
+    was some 300 s against 190 s of CPU (their own and their children's); the waits are limits and margins that
+    keep the suite green on a loaded machine, not to be cut. $PYTEST_XDIST_AUTO_NUM_WORKERS still decides.
+    """
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own hook reads it
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cpus + EXTRA_WORKERS
 
 
 #: Rough seconds an idle machine spends on a test of each kind, for ordering the modules (see below).

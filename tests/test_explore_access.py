@@ -33,21 +33,24 @@ SMALL_TARGETS = f"""() => [...document.querySelectorAll({TARGETS!r})]
 
 
 def tap(visit: Visit, selector: str, phone: bool = True) -> None:
-    """A finger's tap (or on a laptop a click) on the element, scrolled into view first as a reader would."""
+    """A finger's tap (or on a laptop a click) on the element, scrolled into view first as a reader would (Playwright's
+    tap and click scroll it into view when it is not)."""
     target = visit.page.locator(selector).first
-    target.scroll_into_view_if_needed()
     target.tap() if phone else target.click()
 
 
-def hit(visit: Visit, selector: str) -> str:
-    """What a tap at the centre of the element would reach: the tag and id of the top element there."""
-    return visit.js(
-        """(s) => { const e = document.querySelector(s); e.scrollIntoView({block: 'center'});
-                    const r = e.getBoundingClientRect();
-                    const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
-                    return e.contains(top) ? 'itself' : top.tagName + '#' + top.id; }""",
-        selector,
-    )
+#: For each row of the table shown: its node, the label of its third cell, the nodes of that cell's buttons, and
+#: what a tap at the centre of the cell's first button would reach (the button itself, or the tag and id of the top
+#: element there), the button scrolled to the middle of the screen first. One call for the whole table.
+ROWS = """() => [...document.querySelectorAll('#table-view tbody tr')].map((row) => {
+  const cell = row.querySelectorAll('td')[2];
+  const buttons = [...cell.querySelectorAll('button.node')];
+  buttons[0].scrollIntoView({block: 'center'});
+  const r = buttons[0].getBoundingClientRect();
+  const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  return [row.dataset.id, cell.dataset.label, buttons.map((b) => b.dataset.id),
+          buttons[0].contains(top) ? 'itself' : top.tagName + '#' + top.id];
+})"""
 
 
 def in_viewport(visit: Visit, selector: str) -> bool:
@@ -126,17 +129,13 @@ def which_agreements_between_whom_who_signed_in_two_taps(
     if phone:
         assert_targets_fit(visit)  # the agreements table, as cards
     # which agreements, between whom: every agreement a card with its parties and countries, no canvas over it
-    rows = visit.page.locator("#table-view tbody tr")
-    assert rows.count() == 8
+    rows = visit.js(ROWS)
+    assert len(rows) == 8
     assert visit.js("() => getComputedStyle(document.getElementById('graph')).visibility") == "hidden"
-    for i in range(8):
-        row = rows.nth(i)
-        node = row.get_attribute("data-id")
-        cells = row.locator("td")
-        assert cells.nth(2).get_attribute("data-label") == parties
-        shown = set(cells.nth(2).locator("button.node").evaluate_all("(bs) => bs.map((b) => b.dataset.id)"))
-        assert shown == {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
-        assert hit(visit, f"#table-view tr[data-id='{node}'] td:nth-child(3) button.node") == "itself"
+    for node, label, shown, reached in rows:
+        assert label == parties
+        assert set(shown) == {v for _, v, p in projection.out_edges(node, data="prop") if p == "kg:party"}
+        assert reached == "itself", node
     # who signed: the one agreement whose signatory the article names, and the note saying so
     signed = [n for n in projection if n.startswith("agreement:") and any(
         p == "kg:signatory" for _, _, p in projection.out_edges(n, data="prop"))]  # fmt: skip
@@ -331,9 +330,13 @@ def numbers_grouped_dates_kept_whole_and_empty_fields_hinted_in_the_uis_directio
     csv = visit.js("() => kgExplorer.tableCsv()")
     assert "265200000" in csv or all("٬" not in line for line in csv.splitlines())  # the CSV keeps raw values
     visit.js("() => kgExplorer.setView('timeline')")
-    for date in visit.page.locator("ol.timeline .when .value").all()[:6]:
-        assert date.evaluate("(e) => getComputedStyle(e).whiteSpace") == "nowrap"
-        tops = date.evaluate("(e) => [...e.getClientRects()].map((r) => Math.round(r.top))")
+    dates = visit.page.locator("ol.timeline .when .value").evaluate_all(
+        "(ds) => ds.slice(0, 6).map((e) => [getComputedStyle(e).whiteSpace,"
+        " [...e.getClientRects()].map((r) => Math.round(r.top))])"
+    )
+    assert dates
+    for white_space, tops in dates:
+        assert white_space == "nowrap"
         assert len(set(tops)) == 1, tops  # on one line: not broken inside
 
 

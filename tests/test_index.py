@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 
 import pytest
@@ -196,3 +197,20 @@ def test_the_bytes_read_to_load_are_the_hash_trusted_after(data, hashed, monkeyp
     assert contents[-1] == TRIPLE.encode()
     assert inputs_key([data], "none")[0] == key
     assert str(data) not in hashed  # read_keyed hashed the bytes it read; nothing hashed the file again
+
+
+@pytest.mark.parametrize("kind", [0x4D44, 0x2011BAB0, 0x65735546])  # FAT, exFAT, FUSE
+def test_a_file_on_a_file_system_without_its_own_change_times_is_always_hashed(data, hashed, monkeypatch, kind):
+    _hashes_later(monkeypatch)
+    monkeypatch.setattr(index, "_file_system_type", lambda fd: kind)
+    inputs_key([data], "none")
+    index.read_keyed([data], "none")
+    inputs_key([data], "none")
+    assert hashed.count(str(data)) == 2  # read_keyed hashed the bytes it read: neither hash was kept
+
+
+def test_the_file_system_of_a_file_is_known_on_linux(data):
+    with data.open("rb") as handle:
+        kind = index._file_system_type(handle.fileno())
+    assert (kind is not None) == sys.platform.startswith("linux")
+    assert kind not in index.NO_CHANGE_TIME  # the tests' own folder: a local file system

@@ -47,9 +47,11 @@ from kg_serve import start_kg_serve, stop_kg_serve
 FIXTURES = Path(__file__).parent / "fixtures" / "query"
 
 
-def start_site(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str]:
-    """``kg serve --port 0 ARGS``: it and its URL."""
-    return start_kg_serve("--port", "0", *args, env=env)
+def start_site(
+    *args: str, env: dict[str, str] | None = None, fixed: dict[str, float] | None = None
+) -> tuple[subprocess.Popen[str], str]:
+    """``kg serve --port 0 ARGS`` (``fixed``: limits of its own, tests/kg_serve.py): it and its URL."""
+    return start_kg_serve("--port", "0", *args, env=env, fixed=fixed)
 
 
 stop = stop_kg_serve
@@ -630,11 +632,17 @@ def test_kg_serve_restarts_oxigraph_when_it_dies_and_answers_503_meanwhile(tmp_p
     assert said.empty()  # no other line: no traceback
 
 
+#: The restarts kg serve tries before it gives up, in test_kg_serve_gives_up_when_oxigraph_cannot_be_restarted.
+RESTARTS = 3
+
+
 @pytest.mark.server
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_kg_serve_gives_up_when_oxigraph_cannot_be_restarted(tmp_path):
+    """After kg.limits.SERVE_RESTARTS failed starts (here :data:`RESTARTS`, 5 in production: the pauses between
+    them double, 0.1 to 0.8 s) within the window."""
     env = {**os.environ, "TMPDIR": str(tmp_path), "KG_OXIGRAPH": str(_fake_oxigraph(tmp_path, "broken"))}
-    process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env)
+    process, _ = start_site("--data", str(FIXTURES / "mini.ttl"), env=env, fixed={"SERVE_RESTARTS": RESTARTS})
     try:
         os.kill(_oxigraph_children(process.pid)["main"], signal.SIGKILL)  # the main one; the first try's is left
         _, stderr = process.communicate(timeout=120)
@@ -653,10 +661,10 @@ def test_kg_serve_gives_up_when_oxigraph_cannot_be_restarted(tmp_path):
         "store"
     )
     assert lines[-1] == (
-        "kg serve: error: the oxigraph server could not be started again, 5 times within 60 s: kg serve gives up "
-        "(the oxigraph server exited with code 1: Error: the store is broken)"
+        f"kg serve: error: the oxigraph server could not be started again, {RESTARTS} times within 60 s: kg serve "
+        "gives up (the oxigraph server exited with code 1: Error: the store is broken)"
     )
-    assert len(lines) == 11  # a line for each of the 5 deaths and each failed start, then the error
+    assert len(lines) == 2 * RESTARTS + 1  # a line for each of the deaths and each failed start, then the error
     assert "Traceback" not in stderr and list(tmp_path.glob("kg-oxigraph-*")) == []
 
 

@@ -33,92 +33,101 @@ def open_page(tabs: Any, size: str, **options: Any) -> Any:
 
 
 @pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
-def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_people_read_them(tabs, site, size, lang):
-    """In Persian the same lent page then goes on to the copy-link button of a question with a value
-    (:func:`the_copy_link_button_copies_the_page_with_its_values`, a test with a page of its own before)."""
+def test_a_question_page_reads_in_its_language_with_numbers_units_and_dates_then_a_mistake_is_said_in_words(
+    tabs, site, size, lang
+):
+    """A question page read as people read it; in Persian the same lent page then goes on to the copy-link button
+    of a question with a value (:func:`the_copy_link_button_copies_the_page_with_its_values`, a test with a page of
+    its own before); then to a mistake in an ad-hoc query
+    (:func:`a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked`, a test with a page
+    of its own for each size and language before)."""
     page = open_page(tabs, size, permissions=["clipboard-read", "clipboard-write"] if lang == "fa" else ())
     try:
-        page.goto(site + f"q/cq32?lang={lang}")
-        page.wait_for_selector("table.result tbody tr")
-        seen = page.evaluate(
-            """() => ({
-              dir: document.documentElement.dir,
-              title: document.querySelector('h1 .title').innerText,
-              headers: [...document.querySelectorAll('table.result th')].map(th => th.innerText),
-              cells: [...document.querySelectorAll('table.result tbody tr')].map(tr =>
-                [...tr.querySelectorAll('td')].map(td => td.innerText.replace('◎', '').trim())),
-              wrapped: [...document.querySelectorAll('td.number, td.date')].filter(td => {
-                const range = document.createRange();
-                range.selectNodeContents(td);
-                return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
-              }).length,
-              numbers: document.querySelectorAll('td.number').length,
-              downloads: [...document.querySelectorAll('.downloads a')].map(a => a.innerText),
-              overflow: document.documentElement.scrollWidth - window.innerWidth,
-              qid: (() => {  // after the last line of the title: beyond its end, or on a line below it
-                const lines = document.querySelector('h1 .title').getClientRects();
-                const last = lines[lines.length - 1];
-                const q = document.querySelector('h1 .qid').getBoundingClientRect();
-                const rtl = document.documentElement.dir === 'rtl';
-                const after = rtl ? q.right <= last.left + 1 : q.left >= last.right - 1;
-                return after || q.top >= last.bottom - 2; })(),
-            })"""
-        )
-        value = {row[1]: row[2] for row in seen["cells"]}
-        if lang == "fa":
-            assert seen["dir"] == "rtl" and seen["title"] == "همهٔ ارقام تجاری با سال، یکا، تغییر و جملهٔ منبع"
-            assert seen["headers"][:4] == ["رقم", "شاخص", "مقدار", "یکا"]
-            assert value["ارزش تجارت"] == "۲۶۵٬۲۰۰٬۰۰۰"
-            assert {row[3] for row in seen["cells"]} == {"درصد", "دلار آمریکا", "تن"}
-            assert not LATIN_DIGITS & set("".join(row[5] for row in seen["cells"])), "years in Persian digits"
-        else:
-            assert seen["dir"] == "ltr" and seen["title"].startswith("Every trade figure")
-            assert seen["headers"][:4] == ["Figure", "Indicator", "Value", "Unit"]
-            assert value["value of trade"] == "265,200,000"
-            assert {row[3] for row in seen["cells"]} == {"percent", "US dollar", "tonne"}, "never TNE or USD"
-        assert seen["numbers"] >= 6 and seen["wrapped"] == 0, "a number or a date never breaks inside"
-        assert all(not text.startswith(".") and not text.endswith(".") for text in seen["downloads"])
-        assert seen["qid"], "the question's id stands after its title, never in the middle"
-        assert seen["overflow"] <= 0, "the page itself never scrolls sideways (the table does, in its box)"
-        assert page.errors == []
-        assert serious_violations(page) == []
-        if lang == "fa":
-            the_copy_link_button_copies_the_page_with_its_values(page, site)
+        a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_people_read_them(page, site, lang)
+        a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked(page, site, size, lang)
     finally:
         page.tab.close()
 
 
-@pytest.mark.parametrize(("size", "lang"), CASES, ids=IDS)
-def test_a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked(tabs, site, size, lang):
+def a_question_page_reads_in_its_language_with_numbers_units_and_dates_as_people_read_them(
+    page: Any, site: str, lang: str
+) -> None:
+    page.goto(site + f"q/cq32?lang={lang}")
+    page.wait_for_selector("table.result tbody tr")
+    seen = page.evaluate(
+        """() => ({
+          dir: document.documentElement.dir,
+          title: document.querySelector('h1 .title').innerText,
+          headers: [...document.querySelectorAll('table.result th')].map(th => th.innerText),
+          cells: [...document.querySelectorAll('table.result tbody tr')].map(tr =>
+            [...tr.querySelectorAll('td')].map(td => td.innerText.replace('◎', '').trim())),
+          wrapped: [...document.querySelectorAll('td.number, td.date')].filter(td => {
+            const range = document.createRange();
+            range.selectNodeContents(td);
+            return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+          }).length,
+          numbers: document.querySelectorAll('td.number').length,
+          downloads: [...document.querySelectorAll('.downloads a')].map(a => a.innerText),
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          qid: (() => {  // after the last line of the title: beyond its end, or on a line below it
+            const lines = document.querySelector('h1 .title').getClientRects();
+            const last = lines[lines.length - 1];
+            const q = document.querySelector('h1 .qid').getBoundingClientRect();
+            const rtl = document.documentElement.dir === 'rtl';
+            const after = rtl ? q.right <= last.left + 1 : q.left >= last.right - 1;
+            return after || q.top >= last.bottom - 2; })(),
+        })"""
+    )
+    value = {row[1]: row[2] for row in seen["cells"]}
+    if lang == "fa":
+        assert seen["dir"] == "rtl" and seen["title"] == "همهٔ ارقام تجاری با سال، یکا، تغییر و جملهٔ منبع"
+        assert seen["headers"][:4] == ["رقم", "شاخص", "مقدار", "یکا"]
+        assert value["ارزش تجارت"] == "۲۶۵٬۲۰۰٬۰۰۰"
+        assert {row[3] for row in seen["cells"]} == {"درصد", "دلار آمریکا", "تن"}
+        assert not LATIN_DIGITS & set("".join(row[5] for row in seen["cells"])), "years in Persian digits"
+    else:
+        assert seen["dir"] == "ltr" and seen["title"].startswith("Every trade figure")
+        assert seen["headers"][:4] == ["Figure", "Indicator", "Value", "Unit"]
+        assert value["value of trade"] == "265,200,000"
+        assert {row[3] for row in seen["cells"]} == {"percent", "US dollar", "tonne"}, "never TNE or USD"
+    assert seen["numbers"] >= 6 and seen["wrapped"] == 0, "a number or a date never breaks inside"
+    assert all(not text.startswith(".") and not text.endswith(".") for text in seen["downloads"])
+    assert seen["qid"], "the question's id stands after its title, never in the middle"
+    assert seen["overflow"] <= 0, "the page itself never scrolls sideways (the table does, in its box)"
+    assert page.errors == []
+    assert serious_violations(page) == []
+    if lang == "fa":
+        the_copy_link_button_copies_the_page_with_its_values(page, site)
+
+
+def a_mistake_in_a_query_is_said_in_words_with_the_query_kept_and_the_place_marked(
+    page: Any, site: str, size: str, lang: str
+) -> None:
     """On the laptop the same lent page then goes on to the other pages axe-core audits
     (:func:`no_page_has_a_critical_or_serious_accessibility_violation`, a test with a page of its own before)."""
-    page = open_page(tabs, size)
-    try:
-        page.goto(site + f"ad-hoc?lang={lang}")
-        box = page.locator("textarea#query")
-        assert "kg:Agreement" in box.input_value(), "the page opens with an example"
-        if size == "laptop":
-            assert serious_violations(page) == []  # axe-core found the query box unlabelled
-        wrong = "SELECT ?agreement WHERE {\n  ?agreement a kg:Agreement ;\n    foaf:name ?n FILTER(?n != 1 }"
-        box.fill(wrong)
-        page.locator("form.adhoc button[type=submit]").click()
-        page.wait_for_selector(".problem")
-        said = page.locator(".problem").inner_text()
-        expected = {
-            "en": ["The prefix foaf: is not declared", "The parenthesis ( opened at line 3, column 24"],
-            "fa": ["پیشوند foaf: تعریف نشده است", "پرانتز ( که در سطر ۳، ستون ۲۴ باز شده است"],
-        }[lang]
-        for words in expected:
-            assert words in said.replace("\u2066", "").replace("\u2069", "")
-        assert "GROUP_CONCAT" not in said and "<-e>" not in said
-        assert page.locator("textarea#query").input_value() == wrong, "the query stays in its box, editable"
-        assert page.locator("ol.listing mark").count() == 3
-        assert page.locator("ol.listing li.marked").count() == 1
-        assert serious_violations(page) == []
-        if size == "laptop":
-            no_page_has_a_critical_or_serious_accessibility_violation(page, site, lang)
-    finally:
-        page.tab.close()
+    page.goto(site + f"ad-hoc?lang={lang}")
+    box = page.locator("textarea#query")
+    assert "kg:Agreement" in box.input_value(), "the page opens with an example"
+    if size == "laptop":
+        assert serious_violations(page) == []  # axe-core found the query box unlabelled
+    wrong = "SELECT ?agreement WHERE {\n  ?agreement a kg:Agreement ;\n    foaf:name ?n FILTER(?n != 1 }"
+    box.fill(wrong)
+    page.locator("form.adhoc button[type=submit]").click()
+    page.wait_for_selector(".problem")
+    said = page.locator(".problem").inner_text()
+    expected = {
+        "en": ["The prefix foaf: is not declared", "The parenthesis ( opened at line 3, column 24"],
+        "fa": ["پیشوند foaf: تعریف نشده است", "پرانتز ( که در سطر ۳، ستون ۲۴ باز شده است"],
+    }[lang]
+    for words in expected:
+        assert words in said.replace("\u2066", "").replace("\u2069", "")
+    assert "GROUP_CONCAT" not in said and "<-e>" not in said
+    assert page.locator("textarea#query").input_value() == wrong, "the query stays in its box, editable"
+    assert page.locator("ol.listing mark").count() == 3
+    assert page.locator("ol.listing li.marked").count() == 1
+    assert serious_violations(page) == []
+    if size == "laptop":
+        no_page_has_a_critical_or_serious_accessibility_violation(page, site, lang)
 
 
 def the_copy_link_button_copies_the_page_with_its_values(page: Any, site: str) -> None:

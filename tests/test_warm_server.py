@@ -149,6 +149,32 @@ def test_the_request_s_folder_and_environment_are_used_then_put_back(server, inp
     assert str(Path.cwd()) == before_cwd and dict(os.environ) == before_env
 
 
+def test_closing_removes_the_socket_then_lets_the_lock_go_though_a_worker_still_holds_it(tmp_path):
+    """A process that steps down (or is stopped) lets the next one start at once, its workers still finishing:
+    the lock is released though a forked worker holds its descriptor too (here a duplicate)."""
+    import fcntl
+
+    lock = tmp_path / "query.lock"
+    lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    workers_copy = os.dup(lock_fd)
+    made = _Server(str(tmp_path), lock_fd)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(tmp_path / warm.SOCKET_NAME))
+    try:
+        made.close(listener)
+        assert not (tmp_path / warm.SOCKET_NAME).exists() and made.lock_fd == -1
+        next_one = os.open(lock, os.O_RDWR)
+        try:
+            fcntl.flock(next_one, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raised BlockingIOError while the lock was held
+        finally:
+            os.close(next_one)
+        made.close(listener)  # again: nothing more to do
+    finally:
+        os.close(workers_copy)
+        made.watch.close()
+
+
 class _Changed:
     """kg's files as the watch finds them after an upgrade or an edit."""
 

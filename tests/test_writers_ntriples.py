@@ -122,3 +122,41 @@ def test_a_serialisation_sorted_in_parts_is_the_text_sorted_whole(tmp_path, monk
         out = tmp_path / f"out.{name}"
         write_atomically({out: lambda handle, path, name=name: write_to(quads, name, handle, path)})
         assert out.read_text(encoding="utf-8") == text
+
+
+def test_a_file_reads_as_written_only_when_its_serialisation_is_its_every_byte(tmp_path):
+    """kg.writers.ntriples._file_reads_as_written compares the re-read's serialisation with the file as it is
+    made (no scratch copy): the file read back must serialise as its every byte. Valid N-Quads written
+    otherwise than pyoxigraph writes them (a space more, an escape, a datatype spelt out, a blank line, no
+    final line feed), a byte more or a syntax error anywhere, at the start, in a middle buffer or at the end,
+    is a difference; pyoxigraph's own text (several of its buffers long) is not."""
+    import pyoxigraph
+
+    from kg.writers.ntriples import _file_reads_as_written
+
+    fmt = pyoxigraph.RdfFormat.N_QUADS
+    quads = [Quad(S, P, Literal(f"value {i:05}"), NamedNode("http://a.example/g")) for i in range(3000)]
+    text = pyoxigraph.serialize(quads, format=fmt)
+    assert len(text) > 3 * 8192
+    path = tmp_path / "kg.nq"
+    lines = text.splitlines(keepends=True)
+    middle = len(lines) // 2
+
+    def at(index: int, line: bytes) -> bytes:
+        return b"".join([*lines[:index], line, *lines[index + 1 :]])
+
+    variants = {
+        "pyoxigraph's": text,
+        "a space more": at(middle, lines[middle].replace(b"> <", b">  <", 1)),
+        "an escape": at(0, lines[0].replace(b'"value', b'"\\u0076alue')),
+        "a datatype spelt out": at(
+            len(lines) - 1, lines[-1].replace(b'" <', b'"^^<http://www.w3.org/2001/XMLSchema#string> <')
+        ),
+        "a blank line": at(middle, lines[middle] + b"\n"),
+        "no final line feed": text[:-1],
+        "a syntax error": at(middle, b"<broken\n"),
+    }
+    for name, data in variants.items():
+        assert data != text or name == "pyoxigraph's", name
+        path.write_bytes(data)
+        assert _file_reads_as_written(path, fmt) is (name == "pyoxigraph's"), name

@@ -97,3 +97,31 @@ def test_distinct_triples_are_the_quads_to_quads_makes_of_them_blank_nodes_label
         assert isinstance(made, Canonical) and made.triples and made.blank == has_blank_nodes(given)
         assert sorted(map(str, made)) == sorted(map(str, to_quads(given, triples=True)))  # in no promised order
         assert len(made) == len(given) and set(distinct_triples(given[::-1])) == set(made)
+
+
+def test_blank_nodes_get_the_labels_the_whole_dataset_canonicalised_gives_them():
+    """Only the quads with a blank node are canonicalised: the others never bear on RDFC-1.0's labels."""
+    x, y, z = BlankNode("x"), BlankNode("y"), BlankNode("z")
+    o = NamedNode("http://a.example/o")
+    given = [
+        Quad(S, P, x),
+        Quad(x, P, y),
+        Quad(y, P, Literal("a")),
+        Quad(S, P, o),  # ground statements about the same nodes, in the default graph and a named one
+        Quad(o, P, S),
+        Quad(S, P, Literal("a"), G),
+        Quad(z, P, S, G),
+        Quad(z, P, x, G),
+    ]
+    whole = pyoxigraph.Dataset(given)
+    whole.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+
+    def relabelled(term):
+        return BlankNode("b" + term.value.removeprefix("c14n")) if isinstance(term, BlankNode) else term
+
+    expected = {Quad(relabelled(q.subject), q.predicate, relabelled(q.object), q.graph_name) for q in whole}
+    for order in (given, given[::-1], given[3:] + given[:3]):
+        made = to_quads(order + order[:2])  # a duplicate dropped
+        assert set(made) == expected and len(made) == len(expected)
+        names = [q.graph_name for q in made]
+        assert names == sorted(names, key=lambda g: g != order[0].graph_name)  # graphs in order of first appearance

@@ -223,18 +223,9 @@ def description_triples(
     return list(d)
 
 
-def describe_dataset(
-    parts: Mapping[URIRef, Graph] | Graph | pyoxigraph.Store | Data,
-    *,
-    endpoint: str | None = None,
-    created: date | None = None,
-    sources: Sequence[str | Path] = (),
-    report: ValidationReport | None = None,
-    copies: bool = True,
-) -> Graph:
-    """:func:`description_triples` as an rdflib graph (the project's prefixes bound)."""
-    made = description_triples(parts, endpoint=endpoint, created=created, sources=sources, report=report, copies=copies)
-    return rdflib_graph(made)
+def describe_dataset(parts: Mapping[URIRef, Graph] | Graph | pyoxigraph.Store | Data, **options: Any) -> Graph:
+    """:func:`description_triples` (``options``: its keywords) as an rdflib graph (the project's prefixes bound)."""
+    return rdflib_graph(description_triples(parts, **options))
 
 
 def rdflib_graph(triples: Iterable[Triple]) -> Graph:

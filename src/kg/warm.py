@@ -36,8 +36,10 @@ The promises:
   touched is hashed again to the same store. The input checks of a cold run (size
   limit, kind, byte-order mark) run on every request too.
 - **One process per user and kg, safe under concurrent runs.** It holds an
-  exclusive ``flock`` on its lock file for its whole life: a second one started
-  at the same moment exits. Requests are served concurrently, one worker each.
+  exclusive ``flock`` on its lock file for as long as it listens: a second one
+  started at the same moment exits; one that stops taking requests (stepping
+  down, stopped, idle) removes its socket, then lets the lock go, so that the
+  next one may start while its last workers finish. Requests are served concurrently, one worker each.
   Each installation of kg (its folder and the Python that runs it) has a socket,
   lock and log of its own (``query-ID.sock``, ID a checksum of both), so two
   checkouts used in turn keep a warm process each rather than replacing each other.

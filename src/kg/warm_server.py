@@ -389,11 +389,23 @@ class _Server:
             self.close(listener)
 
     def close(self, listener: socket.socket) -> None:
-        """Stop taking requests: the socket goes first, then the lock (a new process may start)."""
+        """Stop taking requests: the socket goes first, then the lock, so that a new process may start while
+        this one's workers finish (stepping down, it used to hold the lock until they had: the ``kg query``
+        that ran cold meanwhile started a new one, which found the lock held and gave up).
+
+        Unlocked explicitly: the workers forked from this process hold the lock's descriptor too, and a
+        ``flock`` lives as long as any descriptor of it does."""
         if listener.fileno() >= 0:
             with contextlib.suppress(OSError):
                 (self.folder / SOCKET_NAME).unlink()
             listener.close()
+        if self.lock_fd >= 0:
+            import fcntl
+
+            with contextlib.suppress(OSError):
+                fcntl.flock(self.lock_fd, fcntl.LOCK_UN)
+            os.close(self.lock_fd)
+            self.lock_fd = -1
 
 
 def _cpu() -> float:

@@ -24,7 +24,10 @@ within the margin of its hash is hashed again at every request until a hash is
 taken more than the margin after its last change. So a file rewritten with its modification time put back is
 hashed again (its change time moved) and is another store; a file only touched is
 hashed again and, its bytes the same, is the same store, not loaded again. Assumed,
-as git assumes it: the file system stamps changes with this machine's clock (a
+as git assumes it: the file system keeps a change time of its own (Linux's own file
+systems, tmpfs and NFS do; FAT and exFAT keep none on disk, and what FUSE and SMB
+file systems keep is their servers': a file there is hashed at every request,
+:data:`NO_CHANGE_TIME`), it stamps changes with this machine's clock (a
 network file system whose server's clock runs behind by more than the margin could
 hide a change made in the same tick as the hash), the clock is not set back by
 more than the margin, and a program writing through a shared memory mapping
@@ -60,6 +63,10 @@ _KEPT: tuple[tuple[Path, ...], str, str | None, Any, bool] | None = None
 RACY_NS = 3_000_000_000
 #: The clock a hash's start is read from (nanoseconds; the one the kernel stamps files' changes with).
 _clock = time.time_ns
+#: The file systems (Linux ``statfs`` types) whose change times are not the files' own last change: FAT and exFAT
+#: keep none on disk (a file rewritten with its old size and modification time looks unchanged once its inode is
+#: read again), FUSE and SMB/CIFS give their servers'. A file on one of them is hashed at every request.
+NO_CHANGE_TIME = frozenset({0x4D44, 0x2011BAB0, 0x65735546, 0x517B, 0xFF534D42, 0xFE534D42})
 #: The hashes this process may trust: (device, inode) -> (the file's status when it was hashed, its SHA-256).
 _HASHED: dict[tuple[int, int], tuple[tuple[int, ...], str]] = {}
 #: At most this many files' hashes are kept (the oldest go first).
@@ -101,8 +108,32 @@ def content_digest(handle: IO[bytes]) -> str:
     if known is not None and known[0] == status:
         return known[1]
     digest = _sha256_of_file(handle)
-    _remember(status, digest, started)
+    if _keeps_change_times(handle.fileno()):
+        _remember(status, digest, started)
     return digest
+
+
+def _keeps_change_times(fd: int) -> bool:
+    """Whether the file system of the open file ``fd`` keeps each file's own change time (not one of
+    :data:`NO_CHANGE_TIME`); asked of Linux (``fstatfs``), where it answers; True elsewhere."""
+    return _file_system_type(fd) not in NO_CHANGE_TIME
+
+
+def _file_system_type(fd: int) -> int | None:
+    """``f_type`` of ``fstatfs(fd)`` on Linux (the first field of its ``struct statfs``, a C long), else None."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    buffer = ctypes.create_string_buffer(256)  # more than any architecture's struct statfs
+    try:
+        if ctypes.CDLL(None, use_errno=True).fstatfs(fd, buffer) != 0:
+            return None
+    except (OSError, AttributeError):
+        return None
+    return ctypes.c_long.from_buffer(buffer).value & 0xFFFFFFFF
 
 
 def _status(info: os.stat_result) -> tuple[int, ...]:
@@ -144,8 +175,10 @@ def read_keyed(data: Sequence[str | Path] | None, entailment: str) -> tuple[tupl
             started = _clock()
             status = _status(os.fstat(handle.fileno()))
             contents.append(handle.read())
+            trusted = _keeps_change_times(handle.fileno())
         parts.append((fmt.name, hashlib.sha256(contents[-1]).hexdigest()))
-        _remember(status, parts[-1][1], started)
+        if trusted:
+            _remember(status, parts[-1][1], started)
         names.append(str(checked.resolve()))
     return (entailment, tuple(parts), current_base()), names, contents
 

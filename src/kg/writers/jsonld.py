@@ -29,6 +29,10 @@ from kg.writers.stored import Stored
 _GEN_DELIMS = tuple(":/?#[]@")
 #: The schemes of IRIs that are no prefix's name (the web's): an IRI of one blocks no prefix.
 _NO_PREFIX_SCHEMES = tuple(f"{scheme}:" for scheme in ("http", "https") if scheme not in PREFIXES)
+#: The prefixes whose namespace does not end in a gen-delim (no JSON-LD 1.1 prefix flag: never used), and the
+#: names of all.
+_NO_PREFIX_FLAG = frozenset(p for p, ns in PREFIXES.items() if not ns.endswith(_GEN_DELIMS))
+_PREFIX_NAMES = frozenset(PREFIXES)
 _JSON_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,15})")
 
 
@@ -44,7 +48,7 @@ class _JsonLdTerms:
         """``found``: the schemes of the document's IRIs; None when they are not known yet: the prefixes are then
         used as if none were found, and the schemes of the IRIs written that are prefixes are noted
         (:attr:`blocking`: if any is, the document must be written again knowing them)."""
-        blocked = frozenset(p for p, ns in PREFIXES.items() if p in (found or ()) or not ns.endswith(_GEN_DELIMS))
+        blocked = _NO_PREFIX_FLAG | _PREFIX_NAMES.intersection(found or ())
         if blocked not in _JSONLD_IRIS:
             if len(_JSONLD_IRIS) >= 64:
                 _JSONLD_IRIS.clear()
@@ -117,13 +121,14 @@ class _JsonLdTerms:
 
 def _schemes(described: Description) -> set[str | None]:
     """The schemes of every IRI of ``described`` (and of its literals' datatypes)."""
-    schemes = _SCHEMES
+    scheme = _SCHEMES.__getitem__
     found = set()
+    add, update = found.add, found.update
     for subject, pairs in described:
-        found.add(schemes[subject])
+        add(scheme(subject))
         for predicate, objects in pairs:
-            found.add(schemes[predicate])
-            found.update(schemes[o] for o in objects)
+            add(scheme(predicate))
+            update(map(scheme, objects))
     return found
 
 

@@ -33,7 +33,7 @@ from pyoxigraph import Quad
 
 from kg.formats import FORMATS
 from kg.writers.check import verify
-from kg.writers.quads import Source, Streamed, to_quads
+from kg.writers.quads import Canonical, Source, Streamed, to_quads
 from kg.writers.sink import Target
 from kg.writers.stored import Stored
 
@@ -48,7 +48,7 @@ def _lines(quads: list[Quad] | Stored, fmt: pyoxigraph.RdfFormat) -> set[bytes]:
     return set(data.splitlines(keepends=True))
 
 
-def _sorted_lines(lines: set[bytes]) -> bytes:
+def _sorted_lines(lines: Iterable[bytes]) -> bytes:
     """The lines sorted as bytes (code-point order, as the text's characters would sort) and joined."""
     return b"".join(sorted(lines))
 
@@ -69,23 +69,32 @@ def _reads_as_written(data: bytes, fmt: pyoxigraph.RdfFormat, lines: set[bytes],
 
 def _file_reads_as_written(path: Path, fmt: pyoxigraph.RdfFormat) -> bool:
     """Whether the strict parser reads the file at ``path`` back as statements that serialise as the file
-    itself, byte for byte (the serialisation written to a scratch file and the two compared a block at a
-    time: neither text is held)."""
+    itself, byte for byte: the serialisation compared with the file's bytes as pyoxigraph writes it, a
+    buffer at a time (:class:`_SameBytes`; neither text is held, nor written again: a scratch file of it
+    was 0.05 s of system time for the 37 MB of N-Quads at 1 000 synthetic articles)."""
     try:
-        with tempfile.TemporaryFile(dir=path.parent) as again, path.open("rb") as written:
+        with path.open("rb") as written:
+            again = _SameBytes(written)
             pyoxigraph.serialize(pyoxigraph.parse(path=str(path), format=fmt), again, format=fmt)
-            again.seek(0)
-            while True:
-                block = written.read(_BLOCK)
-                if block != again.read(_BLOCK):
-                    return False
-                if not block:
-                    return True
+            return again.same and not written.read(1)
     except (SyntaxError, MemoryError, ValueError):
         return False
 
 
-_BLOCK = 1 << 20
+class _SameBytes:
+    """A binary output that compares what is written to it with what ``handle`` reads next (``same``)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.same = True
+
+    def write(self, data: bytes) -> int:
+        if self.same and self.handle.read(len(data)) != data:
+            self.same = False
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def _write(source: Source, name: str, *, triples: bool, to: Target = None) -> Any:
@@ -99,6 +108,9 @@ def _write(source: Source, name: str, *, triples: bool, to: Target = None) -> An
     quads = to_quads(source, triples=triples)
     if to is not None:
         return _write_file(quads, fmt, *to)
+    if isinstance(quads, Canonical):  # each statement once: each line once
+        data = _sorted_lines(pyoxigraph.serialize(quads, format=fmt.oxigraph).splitlines(keepends=True))
+        return verify(data.decode("utf-8"), fmt, quads)
     lines = _lines(quads, fmt.oxigraph)
     data = _sorted_lines(lines)
     if triples and isinstance(quads, Stored) and _reads_as_written(data, fmt.oxigraph, lines, len(quads)):
@@ -132,7 +144,7 @@ def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int
     whole, rising, total, last = True, True, 0, b""
     with tempfile.TemporaryFile(dir=path.parent) as scratch, ExitStack() as stack:
         count = serialize(scratch)
-        parts, read = _parts(scratch, count, path.parent, stack)
+        parts, read = _parts(scratch, path.parent, stack)
         whole = read == count
         for part in parts:
             part.seek(0)
@@ -155,7 +167,7 @@ def _sorted_to(handle: BinaryIO, path: Path, serialize: Callable[[BinaryIO], int
     return whole and rising, total
 
 
-def _parts(scratch: BinaryIO, count: int, folder: Path, stack: ExitStack) -> tuple[list[BinaryIO], int]:
+def _parts(scratch: BinaryIO, folder: Path, stack: ExitStack) -> tuple[list[BinaryIO], int]:
     """The lines of ``scratch`` in files of about :data:`_PART` bytes each, every line of one below every line
     of the next (split at lines sampled from it: a line equal to a pivot goes to the part it ends); how many
     lines were read. A serialisation of one part's size is its own part."""
@@ -164,10 +176,16 @@ def _parts(scratch: BinaryIO, count: int, folder: Path, stack: ExitStack) -> tup
     if size <= _PART:
         return [scratch], len(scratch.readlines())
     k = size // _PART + 1
-    step = max(1, count // (64 * k))
+    # Sampled where they are (the line after each of 64 evenly spaced places per part), not read whole for it
+    # (a pass over the serialisation: 0.03-0.04 s for 37 MB).
     sample: list[bytes] = []
-    for chunk in iter(lambda: scratch.readlines(1 << 20), []):
-        sample += chunk[::step]
+    places = 64 * k
+    for place in range(1, places):
+        scratch.seek(size * place // places)
+        scratch.readline()  # the end of the line the place falls in
+        line = scratch.readline()
+        if line:
+            sample.append(line)
     sample.sort()
     pivots = sample[len(sample) // k :: max(1, len(sample) // k)][: k - 1]
     files = [stack.enter_context(tempfile.TemporaryFile(dir=folder)) for _ in range(len(pivots) + 1)]  # noqa: SIM115

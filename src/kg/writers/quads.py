@@ -141,29 +141,39 @@ def has_blank_nodes(quads: Iterable[Quad]) -> bool:
 
 def _canonical(quads: list[Quad], *, one_graph: bool = False, distinct: bool = False) -> tuple[list[Quad], bool]:
     """Quads with RDFC-1.0 canonical blank-node labels (``b0``, ``b1`` ...), duplicates removed (``distinct``:
-    there are none), graphs in input order (``one_graph``: all are in one graph), a graph's quads in input order
-    without blank nodes, else in the canonical dataset's; and whether there was a blank node."""
-    if not has_blank_nodes(quads):
-        return list(quads) if distinct else list(dict.fromkeys(quads)), False
-    dataset = pyoxigraph.Dataset(quads)
+    there are none), graphs in input order (``one_graph``: all are in one graph), a graph's quads without blank
+    nodes first in input order, then those with one in the canonical dataset's; and whether there was a blank
+    node.
+
+    Only the quads that hold a blank node are canonicalised: RDFC-1.0 labels a blank node from the quads that
+    mention it (its first-degree hash) and from the blank nodes those relate it to (the N-degree hashes), so
+    the other quads never bear on a label (the article's 236 descriptions with a blank node: 0.033 -> 0.022 s).
+    """
+    blank = BlankNode
+    ground: list[Quad] = []
+    mentioned: list[Quad] = []
+    for q in quads:
+        if type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank:
+            mentioned.append(q)
+        else:
+            ground.append(q)
+    if not distinct:
+        ground = list(dict.fromkeys(ground))
+    if not mentioned:
+        return ground, False
+    dataset = pyoxigraph.Dataset(mentioned)
     dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
     labels: dict[Any, Any] = {}
 
     def relabel(term: Any) -> Any:
-        if type(term) is not BlankNode:
+        if type(term) is not blank:
             return term
         label = labels.get(term)
         if label is None:
             label = labels[term] = BlankNode("b" + term.value.removeprefix("c14n"))
         return label
 
-    blank = BlankNode
-    result = [
-        Quad(relabel(q.subject), q.predicate, relabel(q.object), relabel(q.graph_name))
-        if type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank
-        else q
-        for q in dataset
-    ]
+    result = ground + [Quad(relabel(q.subject), q.predicate, relabel(q.object), relabel(q.graph_name)) for q in dataset]
     if not one_graph:
         order = {_graph_key(q.graph_name): i for i, q in reversed(list(enumerate(quads)))}
         result.sort(key=lambda q: order.get(_graph_key(q.graph_name), len(order)))
