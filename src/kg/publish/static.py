@@ -146,12 +146,16 @@ def write_site(
     # publication (given Sources are a build's, whose exports are made already: the dumps only gzip them).
     apart = sources is None and _can_fork()
     sources = sources if sources is not None else Sources(data)
-    try:
-        dumps = _DumpsApart(sources) if apart else None
-    except OSError:  # no process could be made (too many processes, no memory): the dumps are made here
-        dumps = None
+    dumps = _DumpsApart(sources) if apart else None
     staging = None
+    failed = True
     try:
+        if dumps is not None:
+            try:
+                dumps.start()
+            except OSError:  # no process could be made (too many processes, no memory): the dumps are made here
+                dumps.close(failed=True)
+                dumps = None
         publication = load_publication(sources=sources)
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(target.parent)
@@ -162,11 +166,12 @@ def write_site(
         if dumps is not None:
             _write_dumps(writer, dumps.result())
         replace_path(staging, target)
+        failed = False
     except OSError as exc:
         raise OutputError(f"cannot write the static site: {exc.strerror or exc}", path=target) from None
     finally:
         if dumps is not None:
-            dumps.close()
+            dumps.close(failed=failed)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     seconds = time.perf_counter() - started
@@ -179,18 +184,39 @@ def _can_fork() -> bool:
 
 
 class _DumpsApart:
-    """The dumps of ``sources`` (:func:`write_dumps`) made by a process forked now, which inherits them."""
+    """The dumps of ``sources`` (:func:`write_dumps`) made by a process forked at :meth:`start`, which inherits
+    them."""
 
     def __init__(self, sources: Sources) -> None:
         context = multiprocessing.get_context("fork")
         self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_adopt, initargs=(sources,))
+        self._made: Any = None
+
+    def start(self) -> None:
         self._made = self._pool.submit(_dumps_of_adopted)
 
     def result(self) -> dict[str, bytes]:
         return self._made.result()
 
-    def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+    def close(self, *, failed: bool = False) -> None:
+        close_pool(self._pool, failed=failed)
+
+
+def close_pool(pool: ProcessPoolExecutor, *, failed: bool) -> None:
+    """Shut ``pool`` down: once its processes are done or, when this process failed (an error, Ctrl-C), at once.
+
+    A pool's process that has answered waits for its next call until the pool's thread tells it to stop; a
+    pool interrupted while it started its processes (Ctrl-C reaches them all) has no such thread yet, and
+    Python's exit would wait for them for ever. So on a failure they are killed (the pool has no call for it:
+    its processes are read from the pool), and the caller removes what they wrote."""
+    if not failed:
+        pool.shutdown(cancel_futures=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+        process.join()
 
 
 def _dumps_of_adopted() -> dict[str, bytes]:
@@ -285,22 +311,25 @@ def _write_all(
         if sources.store_writes_as_read:
             publication.files_as_read = frozenset(sources.paths)
         _compile_pages()
-        gc.freeze()
         taken = context.Value("l", 0)
         pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_adopt, initargs=(publication, taken))
-        shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers - 1)]
+    failed = True
     try:
-        if pool is None:
+        if pool is not None:
+            gc.freeze()
+            shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers - 1)]
+        else:
             counts = [_write_resources(_Writer(writer.folder, writer.previous), publication, iris)]
         _write_rest(writer, publication, sources, host, pages, explorer=explorer, dumps=dumps)
         if pool is not None:
             own = _write_chunks(_Writer(writer.folder, writer.previous), publication, taken, chunks)
             counts = [own, *(share.result() for share in shares)]
+        failed = False
     finally:
         if pool is not None:
-            with taken.get_lock():  # on an error here: the workers stop after their chunk
+            with taken.get_lock():  # on an error here: no chunk is taken any more
                 taken.value = len(chunks)
-            pool.shutdown(cancel_futures=True)
+            close_pool(pool, failed=failed)
             gc.unfreeze()
     writer.files += sum(c[0] for c in counts)
     writer.bytes += sum(c[1] for c in counts)
