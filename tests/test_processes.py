@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from kg.processes import free_port, stop
+from kg.processes import close_pool, free_port, stop
 
 #: A child that says it is ready, then waits for a signal (it never exits by itself, whatever its stdin).
 WAITING = "import signal; print('ready', flush=True)\nwhile True: signal.pause()"
@@ -59,3 +59,21 @@ def test_a_child_that_already_ended_is_only_read():
     process.wait()
     assert stop(process) == ("bye\n", None)
     assert process.returncode == 0
+
+
+def test_a_failed_publication_ends_its_processes_at_once():
+    """On an error or Ctrl-C, kg publish kills its pools' processes (kg.processes.close_pool) rather than
+    waiting for them: a pool interrupted while it started them never tells them to stop, and Python's exit
+    waited for them for ever (a Ctrl-C at the moment the worker was forked hung kg publish)."""
+    import multiprocessing
+    import time
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    assert pool.submit(time.sleep, 0).result() is None  # its process started, and waits for the next call
+    pool.submit(time.sleep, 60)
+    processes = list(pool._processes.values())
+    started = time.monotonic()
+    close_pool(pool, failed=True)
+    assert time.monotonic() - started < 30
+    assert processes and not any(process.is_alive() for process in processes)

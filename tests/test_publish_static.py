@@ -164,53 +164,6 @@ def test_a_site_published_again_is_the_same_and_links_every_unchanged_file(site,
     assert result.linked == result.files - len(rewritten)
 
 
-def test_the_dumps_made_by_a_process_of_their_own_are_the_same_and_say_what_failed(monkeypatch):
-    """kg publish forks a process for the dumps before it reads anything (kg.publish.static._DumpsApart): the
-    same bytes as made here, and an error there is raised here, with its message."""
-    from kg.errors import OutputError
-    from kg.publish import static
-    from kg.sources import Sources
-
-    apart = static._DumpsApart(Sources())
-    try:
-        apart.start()
-        assert apart.result() == static.write_dumps(sources=Sources())
-    finally:
-        apart.close()
-
-    def broken(**_: object) -> dict[str, bytes]:
-        raise OutputError("no room for the dumps")
-
-    monkeypatch.setattr(static, "write_dumps", broken)  # before the fork: the process inherits it
-    apart = static._DumpsApart(Sources())
-    try:
-        apart.start()
-        with pytest.raises(OutputError, match="no room for the dumps"):
-            apart.result()
-    finally:
-        apart.close()
-
-
-def test_a_failed_publication_ends_its_processes_at_once():
-    """On an error or Ctrl-C, kg publish kills its pools' processes (kg.publish.static.close_pool) rather than
-    waiting for them: a pool interrupted while it started them never tells them to stop, and Python's exit
-    waited for them for ever (a Ctrl-C at the moment the worker was forked hung kg publish)."""
-    import multiprocessing
-    import time
-    from concurrent.futures import ProcessPoolExecutor
-
-    from kg.publish.static import close_pool
-
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    assert pool.submit(time.sleep, 0).result() is None  # its process started, and waits for the next call
-    pool.submit(time.sleep, 60)
-    processes = list(pool._processes.values())
-    started = time.monotonic()
-    close_pool(pool, failed=True)
-    assert time.monotonic() - started < 30
-    assert processes and not any(process.is_alive() for process in processes)
-
-
 def test_kg_publish_cli_refuses_a_host_that_is_not_an_http_url(tmp_path, capsys):
     assert main(["publish", "--out", str(tmp_path / "x"), "--host", "ftp://example.org/"]) == 2  # a usage error
     assert "--host must be the http(s) URL of the site's folder" in capsys.readouterr().err

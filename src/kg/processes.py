@@ -1,6 +1,7 @@
-"""The programs kg starts (and the servers its tests and benchmarks start): a free port to give one, and stopping one.
+"""The programs kg starts (and the servers its tests and benchmarks start): a free port to give one, and stopping one;
+the processes of a pool stopped at once when their work failed (:func:`close_pool`).
 
-Both are a few lines of the standard library; they live here once so that ``kg serve``, the
+All three are a few lines of the standard library; they live here once so that ``kg serve``, the
 test helpers and the benchmarks start and stop their children the same careful way
 (STYLE.md, habit 9): a port the system picked, then SIGTERM, a grace period, and SIGKILL.
 """
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 import socket
 import subprocess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.limits import SERVE_HOST, SERVER_STOP_GRACE
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def free_port(host: str = SERVE_HOST) -> int:
@@ -42,3 +46,20 @@ def stop(process: subprocess.Popen[Any], grace: float = SERVER_STOP_GRACE) -> tu
     except subprocess.TimeoutExpired:
         process.kill()
         return process.communicate(timeout=grace)
+
+
+def close_pool(pool: ProcessPoolExecutor, *, failed: bool) -> None:
+    """Shut ``pool`` down: once its processes are done or, when this process failed (an error, Ctrl-C), at once.
+
+    A pool's process that has answered waits for its next call until the pool's thread tells it to stop; a
+    pool interrupted while it started its processes (Ctrl-C reaches them all) has no such thread yet, and
+    Python's exit would wait for them for ever. So on a failure they are killed (the pool has no call for it:
+    its processes are read from the pool), and the caller removes what they wrote."""
+    if not failed:
+        pool.shutdown(cancel_futures=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+        process.join()

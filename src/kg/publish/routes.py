@@ -98,7 +98,7 @@ class Published:
         """A gzipped dump of the data (``kg.ttl.gz`` …), made once."""
         with _LOCK:
             if name not in self.dumps:
-                from kg.publish.static import write_dumps
+                from kg.publish.dumps import write_dumps
 
                 self.dumps.update(write_dumps(self.data))
             return self.dumps[name]
@@ -352,7 +352,7 @@ async def service_description(request: Request) -> Response:
 
 async def dump(request: Request) -> Response:
     """``/dumps/kg.EXT.gz``: the whole graph in one syntax, gzipped, as ``kg publish`` writes it."""
-    from kg.publish.static import dump_names
+    from kg.publish.dumps import dump_names
 
     name = request.path_params["name"]
     if name not in dump_names():

@@ -13,7 +13,7 @@ host and from disk. Beside them:
                                 in ``sparql/`` (:mod:`kg.publish.sparql`)
 ``404.html``, ``404.fa.html``   the not-found page (both languages, the reader's first) for hosts that serve one
 ``explorer.html``               the offline explorer
-``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``)
+``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``; :mod:`kg.publish.dumps`)
 ``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
 ``sitemap.xml``                 every page, at its address under the w3id.org base
 ``.htaccess``                   media types and charsets for an Apache host, and the retired IRIs' 301 and 410
@@ -28,7 +28,6 @@ the old site whole.
 from __future__ import annotations
 
 import gc
-import gzip
 import json
 import multiprocessing
 import os
@@ -52,7 +51,9 @@ from kg.errors import OutputError, UsageError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
+from kg.processes import close_pool
 from kg.publish.documents import DOCUMENTED
+from kg.publish.dumps import DumpsApart, dump_names, write_dumps
 from kg.publish.paths import HASH_DOCUMENTS, page_path, stem_path
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def write_site(
     # publication (given Sources are a build's, whose exports are made already: the dumps only gzip them).
     apart = sources is None and _can_fork()
     sources = sources if sources is not None else Sources(data)
-    dumps = _DumpsApart(sources) if apart else None
+    dumps = DumpsApart(sources) if apart else None
     staging = None
     failed = True
     try:
@@ -181,46 +182,6 @@ def write_site(
 def _can_fork() -> bool:
     """Whether the work is shared with processes forked from this one: more than one core, and fork."""
     return (os.cpu_count() or 1) > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork")
-
-
-class _DumpsApart:
-    """The dumps of ``sources`` (:func:`write_dumps`) made by a process forked at :meth:`start`, which inherits
-    them."""
-
-    def __init__(self, sources: Sources) -> None:
-        context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_adopt, initargs=(sources,))
-        self._made: Any = None
-
-    def start(self) -> None:
-        self._made = self._pool.submit(_dumps_of_adopted)
-
-    def result(self) -> dict[str, bytes]:
-        return self._made.result()
-
-    def close(self, *, failed: bool = False) -> None:
-        close_pool(self._pool, failed=failed)
-
-
-def close_pool(pool: ProcessPoolExecutor, *, failed: bool) -> None:
-    """Shut ``pool`` down: once its processes are done or, when this process failed (an error, Ctrl-C), at once.
-
-    A pool's process that has answered waits for its next call until the pool's thread tells it to stop; a
-    pool interrupted while it started its processes (Ctrl-C reaches them all) has no such thread yet, and
-    Python's exit would wait for them for ever. So on a failure they are killed (the pool has no call for it:
-    its processes are read from the pool), and the caller removes what they wrote."""
-    if not failed:
-        pool.shutdown(cancel_futures=True)
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.kill()
-        process.join()
-
-
-def _dumps_of_adopted() -> dict[str, bytes]:
-    return write_dumps(sources=_ADOPTED[0])
 
 
 def _write_dumps(writer: _Writer, dumps: dict[str, bytes]) -> None:
@@ -481,25 +442,6 @@ def _named(iri: str) -> Any:
     from pyoxigraph import NamedNode
 
     return NamedNode(iri)
-
-
-def dump_names() -> list[str]:
-    """The gzipped dumps of the static site, one per syntax of :mod:`kg.formats`."""
-    from kg.formats import FORMATS
-
-    return [f"kg.{fmt.extension}.gz" for fmt in FORMATS.values()]
-
-
-def write_dumps(data: Sequence[str | Path] | None = None, *, sources: Sources | None = None) -> dict[str, bytes]:
-    """The whole graph in every syntax (``kg export --format all``), gzipped reproducibly (no name, no time)."""
-    from kg.export import exported
-    from kg.sources import Sources
-
-    sources = sources if sources is not None else Sources(data)
-    return {
-        f"kg.{fmt.extension}.gz": gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
-        for fmt, text in exported(sources).items()
-    }
 
 
 #: The explorer pages of :func:`explorer_page`, for as long as their Sources live.
