@@ -38,6 +38,9 @@ _FIRST, _REST, _NIL = str(RDF.first), str(RDF.rest), str(RDF.nil)
 #: An IRI in a literal's text (up to a space, a quote or an angle bracket), and what ends a sentence after it.
 _IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"«»]+")
 _SENTENCE_END = ".,;:!?،؛"
+#: How many literals' values :meth:`Nodes.node` keeps (a page shows a literal of a page shown before: a
+#: property's uses, a class's instances' values).
+_KEPT_LITERALS = 1 << 16
 #: How deep blank nodes inside blank nodes are shown in place.
 _BLANK_DEPTH = 4
 
@@ -51,6 +54,8 @@ class Nodes:
     static: bool = False
     _nodes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict, repr=False)
     _blank_orders: dict[BlankNode, tuple[object, ...]] = field(default_factory=dict, repr=False)
+    _literals: dict[tuple[Literal, str, str | None], dict[str, Any]] = field(default_factory=dict, repr=False)
+    _owned: dict[tuple[BlankNode, str], dict[str, Any]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- links
 
@@ -83,6 +88,15 @@ class Nodes:
                 found = {"text": self.blank_text(term), "href": None, "title": None, "lang": None, "iri": None}
                 found = self._nodes[term, lang] = {**found, "html": html}
             return found
+        key = (term, lang, unit)
+        found = self._literals.get(key)
+        if found is None:
+            if len(self._literals) >= _KEPT_LITERALS:  # kept while a site is made: bounded at any size
+                self._literals.clear()
+            found = self._literals[key] = self._literal_node(term, lang, unit)
+        return found
+
+    def _literal_node(self, term: Literal, lang: str, unit: str | None) -> dict[str, Any]:
         kind = _temporal_kind(term)
         found = _with_html({"text": self.literal(term, lang, unit), "href": None, "title": _datatype_title(term),
                             "lang": term.language or None, "iri": None,
@@ -176,11 +190,16 @@ class Nodes:
         """A subject shown where it names another node: a blank node with the named node it belongs to
         (``CountryShape › [ sh:path … ]``), so that the reader knows whose it is."""
         found = self.node(term, lang)
-        owner = self._owner(term) if isinstance(term, BlankNode) else None
-        if owner is None:
+        if not isinstance(term, BlankNode):
             return found
-        owned = f"{self.node(owner, lang)['html']} › {found['html']}"
-        return {**found, "html": Markup(f'<span dir="ltr">{owned}</span>')}
+        kept = self._owned.get((term, lang))
+        if kept is None:
+            owner = self._owner(term)
+            if owner is not None:
+                owned = f"{self.node(owner, lang)['html']} › {found['html']}"
+                found = {**found, "html": Markup(f'<span dir="ltr">{owned}</span>')}
+            kept = self._owned[term, lang] = found
+        return kept
 
     def _owner(self, term: BlankNode) -> NamedNode | None:
         """The named node a blank node hangs from (through at most a few blank nodes), if one."""
