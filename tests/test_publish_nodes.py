@@ -156,6 +156,19 @@ def test_a_blank_node_is_shown_with_the_named_node_it_hangs_from(nodes):
     shown = str(nodes.subject_node(ROUTE, "en")["html"])
     assert shown.index('href="/id/mou.html"') < shown.index("rdf:first")
     assert nodes.subject_node(MOU, "en") is nodes.node(MOU, "en")
+    assert nodes.subject_node(ROUTE, "en") is nodes.subject_node(ROUTE, "en")  # made once per language
+    assert 'href="/id/mou.fa.html"' in str(nodes.subject_node(ROUTE, "fa")["html"])
+
+
+def test_a_literal_s_value_is_made_once_per_language_and_unit():
+    nodes = Nodes(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
+    five = Literal("5", datatype=NamedNode(str(XSD.integer)))
+    en = nodes.node(five, "en")
+    assert nodes.node(Literal("5", datatype=NamedNode(str(XSD.integer))), "en") is en
+    assert (en["text"], nodes.node(five, "fa")["text"]) == ("5", "۵")
+    assert nodes.node(five, "en", unit=ASTANA.value)["text"] == "5 Astana"
+    assert nodes.node(Literal("5"), "en")["title"] == "xsd:string"  # another literal of the same text
+    assert nodes.node(Literal("5", language="en"), "en")["lang"] == "en"
 
 
 def test_a_node_with_no_label_in_the_reader_s_language_shows_the_other_untagged(nodes):
