@@ -51,7 +51,10 @@ def _sigterm_as_interrupt() -> Iterator[list[int]]:
     The KeyboardInterrupt is raised wherever Python runs the handler, and some places swallow it: the
     logging module's callbacks that ``os.fork`` runs in the parent print "Exception ignored" and go on (a
     SIGTERM sent as the first worker was forked left kg serve serving). So the list is read again before
-    kg serve starts serving (:func:`_serve_site`).
+    kg serve starts serving (:func:`_serve_site`). Where Python itself swallows it (a finalizer, e.g. that of
+    an event loop a stopped start-up left unclosed, taking the signal as the collector runs it), it would print
+    "Exception ignored" and a traceback; that KeyboardInterrupt is this stop's, already in the list, so it is
+    not printed (:data:`sys.unraisablehook`; any other exception is, as before).
     """
 
     interrupted: list[int] = []
@@ -61,14 +64,21 @@ def _sigterm_as_interrupt() -> Iterator[list[int]]:
             interrupted.append(signum)  # the clean-up it started (the workers, Oxigraph, the store)
             raise KeyboardInterrupt
 
+    def unraisable(what: Any) -> None:
+        if interrupted and isinstance(what.exc_value, KeyboardInterrupt):
+            return  # this stop's, swallowed where it was raised: the list says it
+        hook(what)
+
     try:
         previous = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGINT)}
     except ValueError:  # not the main thread
         yield interrupted
         return
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield interrupted
     finally:
+        sys.unraisablehook = hook
         for number, handler in previous.items():
             signal.signal(number, handler)
 
