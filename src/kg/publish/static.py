@@ -13,7 +13,8 @@ host and from disk. Beside them:
                                 in ``sparql/`` (:mod:`kg.publish.sparql`)
 ``404.html``, ``404.fa.html``   the not-found page (both languages, the reader's first) for hosts that serve one
 ``explorer.html``               the offline explorer
-``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``; :mod:`kg.publish.dumps`)
+``dumps/``                      the whole graph in six syntaxes, gzipped (``kg export --format all``;
+                                :mod:`kg.publish.dumps`)
 ``.well-known/void``            the dataset description (Turtle), as VoID §6.2 asks
 ``sitemap.xml``                 every page, at its address under the w3id.org base
 ``.htaccess``                   media types and charsets for an Apache host, and the retired IRIs' 301 and 410
