@@ -151,14 +151,16 @@ os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSeri
 TEST_TIME_LIMIT = 600.0
 
 
-#: Workers ``-n auto`` starts beyond one per CPU: a worker whose test waits (for a server's or a client's time
-#: limit, a restart, a program) leaves its CPU to the others.
-EXTRA_WORKERS = 1
+#: Workers ``-n auto`` starts beyond one per CPU. A third worker on two CPUs takes the CPU a waiting test leaves
+#: (a server's or a client's time limit, a restart, a program), but costs more than it gains on an idle machine:
+#: the README's command on two idle CPUs, one run each in turns, 153.5 s (246 s of CPU) with 3 workers against
+#: 147.1 s (217 s) with 2, and 163.7 / 173.3 s against 146.7 s in two earlier pairs at load 2-6.
+EXTRA_WORKERS = 0
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto`` (the README's command): a worker for each CPU this process may run on, and
-    :data:`EXTRA_WORKERS` more.
+    """``-n auto`` (the README's command): a worker for each CPU this process may run on (and
+    :data:`EXTRA_WORKERS` more: none).
 
     pytest-xdist counts the physical cores (psutil's), so a machine of two CPUs that are one core's two threads
     got one worker. And the suite's tests wait: run on two workers of two idle CPUs, their time inside the tests
