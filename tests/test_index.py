@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from file_times import in_a_later_tick
 from kg import resources
 from kg.errors import LoadError
 from kg.sparql import index
@@ -44,17 +45,6 @@ def hashed(monkeypatch):
 def _hashes_later(monkeypatch):
     """Hashes taken from now on begin long after every file's last change (whose hash may then be trusted)."""
     monkeypatch.setattr(index, "_clock", lambda: time.time_ns() + 10 * index.RACY_NS)
-
-
-def _in_a_later_tick(path, change):
-    """Make ``change`` to ``path`` until the file's change time differs from the one it had (a file system stamps
-    changes with a clock of some ms: a change in the tick of the hash is the racy case, tested on its own)."""
-    before = path.stat().st_ctime_ns
-    deadline = time.monotonic() + 10
-    change()
-    while path.stat().st_ctime_ns == before:
-        assert time.monotonic() < deadline, "the file's change time never moved"
-        change()
 
 
 @pytest.fixture
@@ -162,7 +152,7 @@ def test_content_rewritten_with_its_old_mtime_after_a_trusted_hash_is_another_st
         data.write_text(new, encoding="utf-8")
         os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
-    _in_a_later_tick(data, rewrite)
+    in_a_later_tick(data, rewrite)
     assert (data.stat().st_size, data.stat().st_mtime_ns, data.stat().st_ino) == (
         stat.st_size,
         stat.st_mtime_ns,
@@ -175,7 +165,7 @@ def test_content_rewritten_with_its_old_mtime_after_a_trusted_hash_is_another_st
 def test_a_touched_file_is_hashed_again_and_is_the_same_store(data, hashed, monkeypatch):
     _hashes_later(monkeypatch)
     before = inputs_key([data], "none")[0]
-    _in_a_later_tick(data, lambda: os.utime(data))
+    in_a_later_tick(data, lambda: os.utime(data))
     assert inputs_key([data], "none")[0] == before
     assert hashed.count(str(data)) == 2
     assert inputs_key([data], "none")[0] == before and hashed.count(str(data)) == 2  # trusted again

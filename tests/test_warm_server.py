@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from file_times import in_a_later_tick
 from kg import warm
 from kg.sparql import index
 from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query
@@ -79,7 +80,7 @@ def test_a_touched_input_is_the_same_store_and_a_rewritten_one_with_its_old_time
     (store,) = server.stores
     generation = server.generation
     stat = data.stat()
-    _in_a_later_tick(data, lambda: os.utime(data))
+    in_a_later_tick(data, lambda: os.utime(data))
     ask(server, "--data", inputs["a"])
     assert server.stores == [store] and store.uses == 2 and server.generation == generation
 
@@ -87,21 +88,10 @@ def test_a_touched_input_is_the_same_store_and_a_rewritten_one_with_its_old_time
         data.write_text('<urn:z> <urn:p> "a" .\n', encoding="utf-8")
         os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
-    _in_a_later_tick(data, rewrite)
+    in_a_later_tick(data, rewrite)
     assert (data.stat().st_size, data.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
     ask(server, "--data", inputs["a"])
     assert len(server.stores) == 2 and server.stores[0] is not store and server.stores[0].uses == 1
-
-
-def _in_a_later_tick(path: Path, change) -> None:
-    """Make ``change`` until the file's change time moved (the racy case, a change in the tick of the hash, is
-    tests/test_index.py's)."""
-    before = path.stat().st_ctime_ns
-    deadline = time.monotonic() + 10
-    change()
-    while path.stat().st_ctime_ns == before:
-        assert time.monotonic() < deadline, "the file's change time never moved"
-        change()
 
 
 @pytest.mark.parametrize(
