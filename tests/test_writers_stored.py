@@ -243,3 +243,50 @@ def test_a_graph_described_in_the_store_s_order_is_written_in_the_subjects_order
     out = tmp_path / f"out.{name}"
     write_atomically({out: lambda handle, path: write_to(stored, fmt, handle, path)})
     assert out.read_text(encoding="utf-8") == expected
+
+
+def test_a_dataset_of_one_store_and_a_listed_part_is_checked_with_one_look_up_a_statement():
+    """The parts of one store, each in a graph of its own, beside a listed part (the description): a statement read
+    is the dataset's when the store holds it as it is, graph named, or the listed part does
+    (kg.writers.stored.Stored.in_one_store). A statement moved to another graph, lost, added or rewritten is
+    refused."""
+    stored, _ = _stored(triples=False)
+    extra = [Quad(_n("dataset"), _n("title"), Literal("1.50", datatype=NamedNode(XSD + "decimal")), G3)]
+    both = Stored([*stored.parts, Listed(extra, G3)], triples=False)
+    store, listed = both.in_one_store()
+    assert store is stored.parts[0].store and listed == set(extra)
+    for name in ("trig", "nquads"):
+        fmt = FORMATS[name]
+        text = serialize(both, name)
+        assert verify(text, fmt, both) is text
+        nq = serialize(both, "nquads")
+        lines = nq.splitlines(keepends=True)
+        wrong = {
+            "moved to the listed part's graph": nq.replace("<urn:g:two>", "<urn:g:three>"),
+            "moved out of the listed part's graph": nq.replace("<urn:g:three>", "<urn:g:one>"),
+            "lost": "".join(lines[1:]),
+            "added": nq + f'<{EX}item9> <{EX}note> "not meant" <urn:g:one> .\n',
+            "a value rewritten": nq.replace('"12"^^', '"012"^^'),
+            "the listed part's value rewritten": nq.replace('"1.50"^^', '"1.5"^^'),
+            "in the default graph": nq.replace(" <urn:g:three> .", " ."),
+        }
+        for why, text in wrong.items():
+            assert text != nq, why
+            with pytest.raises(OutputError, match="does not read back as the same graph"):
+                verify(text, FORMATS["nquads"], both)
+
+
+def test_a_store_that_holds_more_than_the_dataset_is_not_checked_as_one():
+    """A store that holds a graph no part names (or statements in its default graph) is not the dataset: a
+    statement read is looked up in its own graph's parts, so one of that other graph is refused."""
+    stored, _ = _stored(triples=False)
+    one = Stored(stored.parts[:1], triples=False)  # the store also holds urn:g:two
+    assert one.in_one_store() is None
+    text = serialize(stored, "nquads")
+    with pytest.raises(OutputError, match="does not read back as the same graph"):
+        verify(text, FORMATS["nquads"], one)
+    assert verify(serialize(one, "nquads"), FORMATS["nquads"], one)
+    store = stored.parts[0].store
+    store.add(Quad(_n("s"), _n("p"), _n("o")))  # a statement in the store's default graph
+    assert stored.in_one_store() is None
+    assert Stored(stored.parts, triples=True).in_one_store() is None
