@@ -400,7 +400,6 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
     graph (read again by pyoxigraph, much faster than walking rdflib's graphs), its description, its date."""
     from kg.load import read_quads
     from kg.sources import Sources
-    from kg.terms import to_oxigraph
 
     sources = sources if sources is not None else Sources(data)
     store = pyoxigraph.Store()
@@ -408,7 +407,7 @@ def load_publication(data: Sequence[str | Path] | None = None, *, sources: Sourc
         name = NamedNode(str(graph))
         store.extend([Quad(q.subject, q.predicate, q.object, name) for q in read_quads(path, one_graph=True)])
     name = NamedNode(str(DATASET_IRI))
-    store.extend([Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in sources.description()])
+    store.extend([Quad(s, p, o, name) for s, p, o in sources.description_triples()])
     files: dict[str, list[Path]] = {}
     for graph, path in sources.files():
         files.setdefault(str(graph), []).append(path)
