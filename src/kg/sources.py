@@ -117,6 +117,8 @@ class Sources:
         self._schema_read: tuple[list[tuple[Any, Any, Any]], list[tuple[Any, Any, Any]]] | None = None
         #: The parts in the store (by their graph's IRI), with how many statements each holds.
         self._stored: dict[str, int] = {}
+        #: The files read into a store by the strict reader (:meth:`dataset`, :meth:`merged`).
+        self._loaded: set[Path] = set()
         #: Stores of the parts of a choice merged into their default graph (:meth:`merged`).
         self._merged: dict[str, pyoxigraph.Store] = {}
         #: The validation of these sources, when a command ran it (``kg build``): the description reports it.
@@ -267,6 +269,7 @@ class Sources:
             before = len(self._store) if size is None else size
             for path in files[name]:
                 load_into_store(self._store, path, pyoxigraph.NamedNode(name))
+                self._loaded.add(path)
             size = len(self._store)
             self._stored[name] = size - before
         return self._store
@@ -283,6 +286,7 @@ class Sources:
                 paths += resources.ontology_paths()
             for path in paths:
                 load_into_store(store, path)
+                self._loaded.add(path)
             self._merged[which] = store
         return self._merged[which]
 
@@ -402,8 +406,8 @@ class Sources:
     @cached_property
     def store_writes_as_read(self) -> bool:
         """Whether the parts can be written straight from :meth:`dataset`'s store, every term as read (see
-        :func:`kg.load.store_writes_as_read`)."""
-        return all(store_writes_as_read(path) for path in self.paths)
+        :func:`kg.load.store_writes_as_read`; a file read into a store already is not checked a second time)."""
+        return all(store_writes_as_read(path, read=path in self._loaded) for path in self.paths)
 
     def ill_typed_literals(self) -> list[IllTypedLiteral]:
         """The ill-typed literals of the default graph's files, in file order, found while reading them."""

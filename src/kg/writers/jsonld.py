@@ -62,13 +62,14 @@ class _JsonLdTerms:
         #: With ``found`` unknown, the schemes of the IRIs written that are prefixes.
         self.blocking: set[str] | None = set() if found is None else None
 
-    def compacted(self, iri: str) -> tuple[str, str]:
-        """An IRI compacted, and the prefix used ('' for none)."""
+    def compacted(self, iri: str, *, kept: bool = True) -> tuple[str, str]:
+        """An IRI compacted, and the prefix used ('' for none); ``kept=False``: worked out without keeping it (an
+        IRI written once)."""
         if self.blocking is not None and not iri.startswith(_NO_PREFIX_SCHEMES):
             scheme = iri.split(":", 1)[0]
             if scheme in PREFIXES:
                 self.blocking.add(scheme)
-        return self.iris[iri]  # type: ignore[no-any-return]
+        return self.iris[iri] if kept else _compact(iri, self.blocked)  # type: ignore[no-any-return]
 
     def iri(self, iri: str) -> str:
         text, prefix = self.compacted(iri)
@@ -78,6 +79,16 @@ class _JsonLdTerms:
 
     def node_id(self, node: Any) -> str:
         return f"_:{node.value}" if isinstance(node, BlankNode) else self.iri(node.value)
+
+    def subject_id(self, node: Any) -> str:
+        """:meth:`node_id` of a subject: a big document's, each written once, is not kept (the IRIs kept would be
+        its subjects)."""
+        if self.keep or type(node) is not NamedNode:
+            return self.node_id(node)
+        text, prefix = self.compacted(node.value, kept=False)
+        if prefix:
+            self.used.add(prefix)
+        return text
 
     def value(self, node: Any, item: bool = False) -> str:
         """The JSON text of a value as ``json.dumps(indent=2)`` writes it for a key of a node object (``item``: in
@@ -213,7 +224,7 @@ def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, agai
     value = terms.value
 
     def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
-        entries = [("@id", '"@id"', _json_string(terms.node_id(subject)))]
+        entries = [("@id", '"@id"', _json_string(terms.subject_id(subject)))]
         for predicate, objects in pairs:
             if predicate == RDF_TYPE and all(isinstance(o, NamedNode | BlankNode) for o in objects):
                 types = [_json_string(terms.node_id(o)) for o in objects]

@@ -206,6 +206,26 @@ class Stored:
             found.setdefault(DefaultGraph() if merge else part.graph, []).append(place)
         return found
 
+    def in_one_store(self) -> tuple[pyoxigraph.Store, set[Quad]] | None:
+        """For a dataset (not merged): the one store that holds its stored parts, each in a named graph of its own
+        and nothing else, and the statements of its listed parts (in graphs the store does not hold); None when
+        the parts are not so. A statement read is then one of the dataset's when the store holds it as it is
+        (its graph named) or it is one of those listed: one look-up, not a look-up of its graph's parts."""
+        stored = [part for part in self.parts if isinstance(part, InStore)]
+        if self.triples or not stored or any(part.store is not stored[0].store for part in stored):
+            return None
+        store, graphs = stored[0].store, {part.graph for part in stored}
+        if len(graphs) != len(stored) or any(isinstance(graph, DefaultGraph) for graph in graphs):
+            return None
+        if not graphs.issuperset(store.named_graphs()):  # another graph of the store: not the dataset's
+            return None
+        if next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None:
+            return None
+        listed = [part for part in self.parts if isinstance(part, Listed)]
+        if any(part.graph in graphs for part in listed):
+            return None
+        return store, {q for part in listed for q in part.held}
+
     def subjects(self) -> list[Any]:
         """The subjects, each once, sorted as the writers write them (:func:`sorted_subjects`)."""
         found: set[Any] = set()
