@@ -215,3 +215,16 @@ def test_a_dataset_export_describes_without_the_copies_and_the_description_made_
     assert len(export_first) == len(export_after)
     copies = whole_first - set(real(lean.dataset(), sources=lean.paths, copies=False))
     assert {(s, p) for s, p, _ in copies} >= {(ID["article"], SDO.headline), (ID["isna"], RDFS.label)}
+
+
+def test_the_description_as_pyoxigraph_triples_is_what_its_rdflib_graph_is_made_of_made_once():
+    """The static site's publication loads the description's pyoxigraph triples as they are
+    (Sources.description_triples); the rdflib graph (Sources.description) is made of the same triples."""
+    from kg.terms import to_oxigraph
+
+    sources = Sources()
+    triples = sources.description_triples()
+    assert sources.description_triples() is triples
+    graph = sources.description()
+    assert {tuple(map(to_oxigraph, t)) for t in graph} == set(map(tuple, triples))
+    assert len(graph) == len(set(map(tuple, triples))) > 100

@@ -313,3 +313,17 @@ def test_a_store_that_holds_more_than_the_dataset_is_not_checked_as_one():
     store.add(Quad(_n("s"), _n("p"), _n("o")))  # a statement in the store's default graph
     assert stored.in_one_store() is None
     assert Stored(stored.parts, triples=True).in_one_store() is None
+
+
+@pytest.mark.parametrize("name", ["turtle", "trig", "jsonld", "xml"])
+def test_a_big_document_writes_its_subjects_as_a_small_one_does(monkeypatch, name):
+    """A big document writes each subject without keeping its written form (each is written once): the same
+    bytes as a small document, whose subjects' forms are kept across documents; prefixes used by subjects only
+    are declared (an IRI under a prefix of the project, one under none)."""
+    kgi = NamedNode("https://w3id.org/iran-kazakhstan-kg/id/kazakhstan")
+    quads = [Quad(s, p, o, G1) for s, p, o, _ in _statements()] + [Quad(kgi, _n("label"), Literal("K"), G1)]
+    small = serialize(to_quads(quads, triples=not FORMATS[name].dataset), name)
+    assert "urn:x:1" in small and ("kgi:kazakhstan" in small or name == "xml")  # RDF/XML: rdf:about, whole
+    for module in ("order", "quads", "check", "turtle", "jsonld", "rdfxml"):
+        monkeypatch.setattr(f"kg.writers.{module}.BIG", 2)
+    assert serialize(to_quads(quads, triples=not FORMATS[name].dataset), name) == small

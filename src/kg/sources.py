@@ -104,6 +104,8 @@ class Sources:
         self.data_paths: tuple[Path, ...] = tuple(Path(p) for p in (data or [resources.data_path()]))
         self._ill_typed: dict[Path, list[IllTypedLiteral]] = {}
         self._descriptions: dict[str | None, Graph] = {}
+        #: The descriptions as pyoxigraph triples (:meth:`description_triples`), what :attr:`_descriptions` are made of.
+        self._description_triples: dict[str | None, list[Any]] = {}
         #: Descriptions without their copies of the data's statements (pyoxigraph triples), made for a dataset
         #: export first.
         self._lean_descriptions: dict[str | None, list[Any]] = {}
@@ -291,16 +293,26 @@ class Sources:
     def description(self, *, endpoint: str | None = None) -> Graph:
         """The VoID/DCAT description of the default graph, dated from the files it was read from (made once
         for each endpoint: the build's exports, void.ttl and static site share it; do not change it)."""
-        from kg.describe import copied, description_triples, rdflib_graph
+        from kg.describe import rdflib_graph
 
         if endpoint not in self._descriptions:
+            self._descriptions[endpoint] = rdflib_graph(self.description_triples(endpoint=endpoint))
+        return self._descriptions[endpoint]
+
+    def description_triples(self, *, endpoint: str | None = None) -> list[Any]:
+        """:meth:`description` as the pyoxigraph triples it is made of (made once for each endpoint; do not
+        change them): the static site's publication loads them into its store as they are, not through an
+        rdflib graph and back (0.05 s of the article's publication, before its processes share the work)."""
+        from kg.describe import copied, description_triples
+
+        if endpoint not in self._description_triples:
             lean = self._lean_descriptions.pop(endpoint, None)
             if lean is not None:  # made for a dataset export first: the copies added to it
                 triples = [*lean, *copied(self.dataset())]
             else:
                 triples = description_triples(self.dataset(), endpoint=endpoint, sources=self.paths, report=self.report)
-            self._descriptions[endpoint] = rdflib_graph(triples)
-        return self._descriptions[endpoint]
+            self._description_triples[endpoint] = triples
+        return self._description_triples[endpoint]
 
     def _lean_description(self, endpoint: str | None) -> Iterable[Any]:
         """:meth:`description` without the statements it copies from the data (the dataset holds them), as

@@ -93,7 +93,15 @@ class Nodes:
         if found is None:
             if len(self._literals) >= _KEPT_LITERALS:  # kept while a site is made: bounded at any size
                 self._literals.clear()
-            found = self._literals[key] = self._literal_node(term, lang, unit)
+            # A text shown as it is (no number, date, truth value or IRI in it, which are shown in the
+            # reader's language or linked to its pages) is the same value in every language: made once.
+            same = (term, "", unit) if _shown_as_it_is(term) else None
+            found = self._literals.get(same) if same is not None else None
+            if found is None:
+                found = self._literal_node(term, lang, unit)
+                if same is not None:
+                    self._literals[same] = found
+            self._literals[key] = found
         return found
 
     def _literal_node(self, term: Literal, lang: str, unit: str | None) -> dict[str, Any]:
@@ -289,6 +297,17 @@ def _with_html(node: dict[str, Any]) -> dict[str, Any]:
         html = f'<span dir="auto">{text}</span>'
     node["html"] = Markup(html)
     return node
+
+
+#: The datatypes of the literals whose text is shown as it is: strings, tagged or not.
+_STRINGS = frozenset((str(XSD.string), str(RDF.langString)))
+
+
+def _shown_as_it_is(term: Literal) -> bool:
+    """Whether :meth:`Nodes.node` shows ``term`` the same in every language: a string, tagged or not, with no
+    IRI in its text (:meth:`Nodes.literal`, :meth:`Nodes._text_with_iris`)."""
+    datatype = term.datatype
+    return (datatype is None or datatype.value in _STRINGS) and "://" not in term.value
 
 
 def _temporal_kind(term: Literal) -> str | None:

@@ -245,12 +245,12 @@ class Renderer(Nodes):
         """How sure a statement is and what it is about (:mod:`kg.factuality`), for the top of its page:
         certainty, polarity and time as badges, the cue words verbatim with their kind and scope, the main
         subject apart from what the statement only touches, whom it cites. None for any other resource."""
+        if not any(q.predicate.value in _CERTAINTY_OR_MAIN for q in outgoing):
+            return None  # what a statement has (most pages are of no statement: asked first)
         values: dict[str, list[Any]] = defaultdict(list)
         for q in outgoing:
             values[q.predicate.value].append(q.object)
-        role = {name: sorted(values.get(str(prop), []), key=self._order) for name, prop in ROLES.items()}
-        if not role["certainty"] and not role["main"]:
-            return None
+        role = {name: sorted(values.get(prop, []), key=self._order) for name, prop in _ROLES.items()}
         main = {t.value for t in role["main"]}
         return {
             "certainty": [self._badge(t, lang) for t in role["certainty"]],
@@ -289,8 +289,8 @@ class Renderer(Nodes):
         pub = self.publication
 
         def row(statement: str) -> dict[str, Any]:
-            certainty = pub.value(statement, str(ROLES["certainty"]))
-            cues = [q.object for q in pub.outgoing(statement) if q.predicate.value == str(ROLES["cues"])]
+            certainty = pub.value(statement, _ROLES["certainty"])
+            cues = [q.object for q in pub.outgoing(statement) if q.predicate.value == _ROLES["cues"]]
             named = sorted((c for c in cues if isinstance(c, NamedNode)), key=self._order)
             words = [pub.value(c.value, str(CUE_WORDS)) for c in named]
             return {
@@ -403,6 +403,8 @@ class Renderer(Nodes):
 
 _VALUE = "https://schema.org/value"
 _MAIN, _TOUCHES = str(ROLES["main"]), str(ROLES["touches"])
+_ROLES = {name: str(prop) for name, prop in ROLES.items()}
+_CERTAINTY_OR_MAIN = frozenset((_ROLES["certainty"], _MAIN))
 
 
 def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
