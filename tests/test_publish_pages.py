@@ -103,3 +103,29 @@ def test_the_sites_templates_read_a_dicts_items_and_attributes_as_jinja_does():
     assert shown == "قزاقستان &lt;b&gt;|True|False|[&#39;name&#39;, &#39;get&#39;]|X"
     holder = {"get": 1, "a": 2}
     assert env.getattr(holder, "get") == holder.get and env.getattr(holder, "a") == 2  # the method, as Jinja
+
+
+def test_a_resource_page_leaves_no_garbage_cycle():
+    """A page's macros are given all they show: a macro that looks up the page's names holds the page's context,
+    a cycle that every one of a site's thousands of pages left to the garbage collector (kg publish)."""
+    import gc
+
+    from test_publish_description import ASTANA, MOU
+
+    renderer = Renderer(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
+    pages = [(iri.value, lang) for iri in (MOU, ASTANA) for lang in ("en", "fa")]
+    shown = {page: renderer.resource_page(*page) for page in pages}  # the templates compiled
+    assert (
+        '<section class="facts">' in shown[MOU.value, "en"]
+        and '<section class="named-by">' in shown[ASTANA.value, "fa"]
+    )
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for page in pages:
+            assert renderer.resource_page(*page) == shown[page]
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()

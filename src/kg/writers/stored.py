@@ -280,11 +280,22 @@ def sorted_subjects(found: Iterable[Any]) -> list[Any]:
     """Subjects sorted as the writers write them (:func:`kg.writers.order.node_key`; IRIs by one string each
     where :func:`kg.terms.natural_text` can stand for their order)."""
     found = list(found)
+    return [found[i] for i in subject_order(found)]
+
+
+def subject_order(found: list[Any]) -> list[int]:
+    """The positions of ``found`` (subjects, each once) in :func:`sorted_subjects`' order.
+
+    Positions, not the subjects themselves: a caller that holds something for each subject (a text) takes
+    it by position, not by looking the subject up again (a term's hash and comparison are calls into
+    pyoxigraph, a fraction of a microsecond each, more when taken in sorted order, out of the order the terms
+    were made in: 23 000 subjects' texts placed 3 look-ups each, about 0.02 s)."""
     if all(type(s) is NamedNode for s in found):
-        keys = {s: natural_text(s.value) for s in found}
-        if None not in keys.values():
-            return sorted(found, key=keys.__getitem__)
-    return sorted(found, key=node_key)
+        texts = [natural_text(s.value) for s in found]
+        if None not in texts:
+            return sorted(range(len(found)), key=texts.__getitem__)
+    keys = [node_key(s) for s in found]
+    return sorted(range(len(found)), key=keys.__getitem__)
 
 
 class AnyOrder:
