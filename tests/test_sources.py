@@ -161,6 +161,26 @@ def test_the_description_graph_holds_no_statement_of_a_part_even_of_a_blank_node
     assert not [q for q in described if "BlankNode" in type(q.subject).__name__ + type(q.object).__name__]
 
 
+@pytest.mark.parametrize("first", ["all", "data", "ontology"])
+def test_each_part_of_the_dataset_is_counted_as_its_graph_holds_whatever_was_read_first(tmp_path, first):
+    """The parts' sizes (what the re-read of a dataset export counts on) are their graphs', whichever part was
+    read into the store first (the first counted as the store, the others each by its graph), a statement in
+    two parts counted in each."""
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        f'<{ID}a> <{RDFS}comment> "a" .\n'
+        "<https://w3id.org/iran-kazakhstan-kg/ontology#Country> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/2002/07/owl#Class> .\n",  # the ontology's statement too
+        encoding="utf-8",
+    )
+    sources = Sources([data])
+    sources.dataset(first)
+    store = sources.dataset()
+    sizes = {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
+    assert sources._stored == sizes and sizes[str(DATA_GRAPH)] == 2
+    assert sum(sizes.values()) == len(store)  # the ontology's statement is in two graphs: two quads
+
+
 def test_the_dataset_of_the_ontology_alone_reads_no_data(reads, tmp_path):
     sources = Sources([tmp_path / "nowhere.ttl"])
     assert {q.graph_name.value for q in sources.quads("ontology")} == {str(ONTOLOGY_IRI), str(VOCABULARIES_IRI)}

@@ -262,16 +262,16 @@ class Sources:
         """
         ontology, vocabularies = resources.ontology_paths()
         files = {_DATA: self.data_paths, _ONTOLOGY: [ontology], _VOCABULARIES: [vocabularies]}
-        size = None  # the store's, counted once after each part (a count goes over every statement)
         for name in files if which == "all" else _PARTS_OF[self._checked(which)]:
             if name in self._stored:
                 continue
-            before = len(self._store) if size is None else size
+            graph = pyoxigraph.NamedNode(name)
             for path in files[name]:
-                load_into_store(self._store, path, pyoxigraph.NamedNode(name))
+                load_into_store(self._store, path, graph)
                 self._loaded.add(path)
-            size = len(self._store)
-            self._stored[name] = size - before
+            # The first part's size is the store's (a count over every statement, 0.009 s at 1 000 synthetic
+            # articles); a later one's its graph's, not the store's again (the data's 155 000 statements).
+            self._stored[name] = len(self._store) if not self._stored else _graph_size(self._store, graph)
         return self._store
 
     def merged(self, which: str = "all") -> pyoxigraph.Store:
@@ -413,6 +413,12 @@ class Sources:
         """The ill-typed literals of the default graph's files, in file order, found while reading them."""
         self.union  # noqa: B018 - reads every part that is not read yet
         return [bad for path in self.paths for bad in self._ill_typed.get(path, [])]
+
+
+def _graph_size(store: pyoxigraph.Store, graph: Any) -> int:
+    """How many statements the named graph ``graph`` of ``store`` holds."""
+    (row,) = store.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}")
+    return int(row[0].value)
 
 
 def description_graph(description: Graph, parts: Parts) -> Graph:
