@@ -52,7 +52,7 @@ class Warm:
             state = self.state(name)
             if state and state["stores"] and state["stores"][0]["uses"] >= uses:
                 return state
-            time.sleep(0.05)
+            time.sleep(0.01)  # polling its state (asked over its socket) against the deadline
         pytest.fail(f"no warm query process ready after {DEADLINE:g} s; its log: {self.log()}")
 
     def log(self) -> str:
