@@ -155,8 +155,10 @@ store = timed("load", load)
 timed("source parse", lambda: [deque(pyoxigraph.parse(path=p, format=turtle, base_iri="{base}"), maxlen=0)
                                for p in paths])
 timed("output parse", lambda: deque(_parse(written, fmt), maxlen=0))
-held = pyoxigraph.Store()
-held.load(path=str(written), format=fmt.oxigraph)  # what the file holds, to look its statements up in
+held = store  # a triple format's statements are looked up in the store of the source files, as kg's are
+if fmt.dataset:  # a dataset's in a store of what the file holds, in its named graphs
+    held = pyoxigraph.Store()
+    held.load(path=str(written), format=fmt.oxigraph)
 
 def looked_up():
     seen = set()
