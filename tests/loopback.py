@@ -8,6 +8,8 @@ request with a canned status, headers and body, optionally one byte at a time.
 from __future__ import annotations
 
 import contextlib
+import os
+import select
 import socket
 import threading
 import time
@@ -26,12 +28,17 @@ class Tripwire:
         self._socket.settimeout(0.1)
         self.port = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}/"
-        self._done = threading.Event()
+        # close() wakes the listening thread through this pipe: it waited in accept() for up to 0.1 s before
+        # (about 0.06 s at each test's end, 49 tests)
+        self._wake, self._woken = os.pipe()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
     def _accept(self) -> None:
-        while not self._done.is_set():
+        while True:
+            ready, _, _ = select.select([self._socket, self._wake], [], [])
+            if self._wake in ready:
+                return
             try:
                 connection, _ = self._socket.accept()
             except OSError:
@@ -45,8 +52,10 @@ class Tripwire:
 
     def close(self) -> list[bytes]:
         """Stop listening, after taking any connection still waiting in the backlog; what was contacted."""
-        self._done.set()
+        os.write(self._woken, b"x")
         self._thread.join(5)
+        os.close(self._wake)
+        os.close(self._woken)
         self._socket.setblocking(False)
         with contextlib.suppress(BlockingIOError):
             while True:
@@ -97,7 +106,8 @@ class FakeEndpoint:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        # poll_interval: how long stop() may wait for the serving loop to see it (0.05 s: ~0.03 s a test, 58 tests)
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
         self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/sparql"
         return self
 

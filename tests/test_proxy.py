@@ -18,6 +18,7 @@ from aiohttp import web
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from kg import limits
 from kg.processes import free_port
 from kg.proxy import (
     CANCELLED,
@@ -312,9 +313,10 @@ def _exchange_in_parts(client: Client, query: str) -> tuple[asyncio.Future, list
     return run, sent, answered
 
 
-def test_a_query_past_its_limit_is_504_at_once_and_keeps_its_slot_until_the_server_ends_it(loop, server):
+def test_a_query_past_its_limit_is_504_at_once_and_keeps_its_slot_until_the_server_ends_it(loop, server, monkeypatch):
     """The route (and so the guard's query slot) lasts until the server answers the query it went on computing
     (Oxigraph looks at its clock only between some steps); the client has its 504 at the limit meanwhile."""
+    _short_grace(monkeypatch)
     server.gate = loop.run(_event())
     client = Client(loop, timeout=0.05)
     run, sent, answered = _exchange_in_parts(client, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
@@ -328,7 +330,8 @@ def test_a_query_past_its_limit_is_504_at_once_and_keeps_its_slot_until_the_serv
     client.close()
 
 
-def test_the_queries_past_their_limits_are_not_waited_for_when_kg_serve_stops(loop, server):
+def test_the_queries_past_their_limits_are_not_waited_for_when_kg_serve_stops(loop, server, monkeypatch):
+    _short_grace(monkeypatch)
     server.gate = loop.run(_event())
     client = Client(loop, timeout=0.05)
     run, sent, answered = _exchange_in_parts(client, "ASK { ?s ?p ?o }")
@@ -343,6 +346,12 @@ def test_the_queries_past_their_limits_are_not_waited_for_when_kg_serve_stops(lo
 
 async def _event() -> asyncio.Event:
     return asyncio.Event()
+
+
+def _short_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wait for a gated server past the limit (kg.limits.SERVE_FORWARD_GRACE, 1 s) as short as the limit: a
+    gated server never answers in it, and the test waited it out whole."""
+    monkeypatch.setattr(limits, "SERVE_FORWARD_GRACE", 0.05)
 
 
 def test_a_long_answer_is_streamed_whole(loop, server):

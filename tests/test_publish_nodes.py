@@ -160,6 +160,23 @@ def test_a_blank_node_is_shown_with_the_named_node_it_hangs_from(nodes):
     assert 'href="/id/mou.fa.html"' in str(nodes.subject_node(ROUTE, "fa")["html"])
 
 
+def test_a_blank_node_is_read_once_for_every_language(monkeypatch):
+    """What a blank node is whatever the language (its text, pairs, list members, owner) is read from the store
+    once: its page in the other language, and a property's page that shows it again, ask nothing more."""
+    nodes = Nodes(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
+    english = str(nodes.subject_node(ROUTE, "en")["html"])
+    assert nodes.blank_text(ROUTE) == "[ rdf:first kgi:tehran ]" and 'href="/id/mou.html"' in english
+
+    def asked(term):
+        raise AssertionError(f"{term} read again")
+
+    monkeypatch.setattr(nodes.publication, "about", asked)
+    monkeypatch.setattr(nodes.publication, "pointing_at", asked)
+    persian = str(nodes.subject_node(ROUTE, "fa")["html"])
+    assert 'href="/id/mou.fa.html"' in persian and 'href="/id/tehran.fa.html"' in persian
+    assert nodes.blank_text(ROUTE) == "[ rdf:first kgi:tehran ]"
+
+
 def test_a_literal_s_value_is_made_once_per_language_and_unit():
     nodes = Nodes(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
     five = Literal("5", datatype=NamedNode(str(XSD.integer)))
@@ -169,6 +186,23 @@ def test_a_literal_s_value_is_made_once_per_language_and_unit():
     assert nodes.node(five, "en", unit=ASTANA.value)["text"] == "5 Astana"
     assert nodes.node(Literal("5"), "en")["title"] == "xsd:string"  # another literal of the same text
     assert nodes.node(Literal("5", language="en"), "en")["lang"] == "en"
+
+
+def test_a_text_shown_as_it_is_is_one_value_for_every_language_and_the_others_one_each():
+    """A string (tagged or not) with no IRI in it is shown the same on every page: its value is made once for
+    both languages; a number, a date, a truth value or a text with an IRI (linked to the page in the reader's
+    language) is made for each."""
+    nodes = Nodes(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
+    for same in (Literal("Astana"), Literal("آستانه", language="fa"), Literal("<b>", language="en")):
+        assert nodes.node(same, "fa") is nodes.node(same, "en")
+        assert nodes.node(same, "en") == Nodes(nodes.publication).node(same, "en")  # what it would be alone
+    iri = Literal(f"see {TEHRAN.value}")
+    each = [Literal("5", datatype=NamedNode(str(XSD.integer))), Literal("true", datatype=NamedNode(str(XSD.boolean))),
+            Literal("2022-06-19", datatype=NamedNode(str(XSD.date))), iri]  # fmt: skip
+    for term in each:
+        assert nodes.node(term, "fa") is not nodes.node(term, "en")
+    assert 'href="/id/tehran.fa.html"' in str(nodes.node(iri, "fa")["html"])
+    assert 'href="/id/tehran.html"' in str(nodes.node(iri, "en")["html"])
 
 
 def test_a_node_with_no_label_in_the_reader_s_language_shows_the_other_untagged(nodes):

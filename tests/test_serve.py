@@ -439,7 +439,7 @@ class _Recorder(BaseHTTPRequestHandler):
 def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
     handler = type("Handler", (_Recorder,), {"seen": [], "status": 200, "delay": 0.0})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql", handler
@@ -484,8 +484,8 @@ def test_an_endpoint_past_its_time_limit_is_a_timeout(recorder):
     url, handler = recorder
     handler.delay = 3
     with pytest.raises(QueryTimeout) as caught:
-        run_query(read_query_text("ASK {}", name="<-e>"), engine=EndpointEngine(url, timeout=1))
-    assert str(caught.value) == f"<-e>: {url}: no answer within 1 s (--timeout)"
+        run_query(read_query_text("ASK {}", name="<-e>"), engine=EndpointEngine(url, timeout=0.5))
+    assert str(caught.value) == f"<-e>: {url}: no answer within 0.5 s (--timeout)"
 
 
 #: SIGTERM taken while the collector runs a finalizer, then a finalizer's own mistake, under kg serve's handler.

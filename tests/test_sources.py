@@ -161,6 +161,26 @@ def test_the_description_graph_holds_no_statement_of_a_part_even_of_a_blank_node
     assert not [q for q in described if "BlankNode" in type(q.subject).__name__ + type(q.object).__name__]
 
 
+@pytest.mark.parametrize("first", ["all", "data", "ontology"])
+def test_each_part_of_the_dataset_is_counted_as_its_graph_holds_whatever_was_read_first(tmp_path, first):
+    """The parts' sizes (what the re-read of a dataset export counts on) are their graphs', whichever part was
+    read into the store first (the first counted as the store, the others each by its graph), a statement in
+    two parts counted in each."""
+    data = tmp_path / "data.ttl"
+    data.write_text(
+        f'<{ID}a> <{RDFS}comment> "a" .\n'
+        "<https://w3id.org/iran-kazakhstan-kg/ontology#Country> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://www.w3.org/2002/07/owl#Class> .\n",  # the ontology's statement too
+        encoding="utf-8",
+    )
+    sources = Sources([data])
+    sources.dataset(first)
+    store = sources.dataset()
+    sizes = {g.value: sum(1 for _ in store.quads_for_pattern(None, None, None, g)) for g in store.named_graphs()}
+    assert sources._stored == sizes and sizes[str(DATA_GRAPH)] == 2
+    assert sum(sizes.values()) == len(store)  # the ontology's statement is in two graphs: two quads
+
+
 def test_the_dataset_of_the_ontology_alone_reads_no_data(reads, tmp_path):
     sources = Sources([tmp_path / "nowhere.ttl"])
     assert {q.graph_name.value for q in sources.quads("ontology")} == {str(ONTOLOGY_IRI), str(VOCABULARIES_IRI)}
@@ -215,3 +235,16 @@ def test_a_dataset_export_describes_without_the_copies_and_the_description_made_
     assert len(export_first) == len(export_after)
     copies = whole_first - set(real(lean.dataset(), sources=lean.paths, copies=False))
     assert {(s, p) for s, p, _ in copies} >= {(ID["article"], SDO.headline), (ID["isna"], RDFS.label)}
+
+
+def test_the_description_as_pyoxigraph_triples_is_what_its_rdflib_graph_is_made_of_made_once():
+    """The static site's publication loads the description's pyoxigraph triples as they are
+    (Sources.description_triples); the rdflib graph (Sources.description) is made of the same triples."""
+    from kg.terms import to_oxigraph
+
+    sources = Sources()
+    triples = sources.description_triples()
+    assert sources.description_triples() is triples
+    graph = sources.description()
+    assert {tuple(map(to_oxigraph, t)) for t in graph} == set(map(tuple, triples))
+    assert len(graph) == len(set(map(tuple, triples))) > 100

@@ -112,12 +112,22 @@ def test_a_dead_child_is_restarted_and_the_health_says_restarting_until_it_answe
 
 
 def test_a_child_that_came_up_is_always_restarted_after_a_pause_that_grows_with_the_deaths_in_the_window(child):
-    """Its deaths are the requests' doing: a handful of requests must not end the service."""
+    """Its deaths are the requests' doing: a handful of requests must not end the service.
+
+    Each pause is the one the supervisor chose, taken down here, then not waited (1.5 s of sleeping in all)."""
     health, lines, gave_up = Health(), Lines(), threading.Event()
     seconds = iter([0, 1, 2, 3, 4, 70])  # the deaths: five within a minute, then one a minute later
     supervisor = Supervisor(
         child, health, restarts=2, report=lines, on_give_up=gave_up.set, clock=lambda: float(next(seconds))
     )
+    pauses: list[float] = []
+    restart = supervisor._restart
+
+    def restart_at_once(pause: float) -> bool:
+        pauses.append(pause)
+        return restart(0.0)
+
+    supervisor._restart = restart_at_once  # type: ignore[method-assign]
     seen = []
     supervisor.start()
     try:
@@ -132,7 +142,8 @@ def test_a_child_that_came_up_is_always_restarted_after_a_pause_that_grows_with_
         supervisor.stop()
         child.end()
         supervisor.join(30)
-    assert seen == [1, 2, 2, 2, 2, 1]  # pauses 0, 0.1, 0.2, 0.4, 0.8; then alone in its window
+    assert pauses == [0, 0.1, 0.2, 0.4, 0.8, 0]  # then alone in its window
+    assert seen == [1, 2, 2, 2, 2, 1]  # the Retry-After: 1 s and the pause, rounded up
     assert not gave_up.is_set() and supervisor.gave_up is None and len(child.started) == 7
 
 

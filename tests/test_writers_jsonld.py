@@ -44,3 +44,16 @@ def test_a_prefix_that_is_also_a_scheme_in_the_document_is_not_used_to_compact()
 
 def test_an_empty_graph_is_an_empty_document():
     assert json.loads(write_jsonld([])) == {"@context": {}, "@graph": []}
+
+
+def test_rdf_type_is_a_key_where_an_object_of_it_is_a_literal_and_type_elsewhere():
+    """A node whose rdf:type has a literal object writes the property as a key (``rdf:type``); a node written after
+    it whose types are all nodes still writes ``@type`` (the key is not kept for the document)."""
+    kind = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    a, b = NamedNode("http://a.example/a"), NamedNode("http://a.example/b")
+    quads = [Quad(a, kind, Literal("odd")), Quad(a, kind, NamedNode("http://a.example/T")), Quad(b, kind, S)]
+    text = write_jsonld(quads)
+    first, second = json.loads(text)["@graph"]
+    assert first == {"@id": "http://a.example/a", "rdf:type": [{"@id": "http://a.example/T"}, "odd"]}
+    assert second == {"@id": "http://a.example/b", "@type": "kgi:s"}
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

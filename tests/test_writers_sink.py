@@ -126,6 +126,11 @@ def test_an_interrupted_write_leaves_no_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == []
 
 
+def _in_order(keys: list[str]) -> list[int]:
+    """The keys' positions in their sorted order."""
+    return sorted(range(len(keys)), key=keys.__getitem__)
+
+
 @pytest.mark.parametrize("before", [[], ["a"]])
 def test_pieces_kept_out_of_their_order_are_placed_in_it(tmp_path, before):
     """A description in a store's order: each subject's text kept by its key (a later one replaces it), then
@@ -138,10 +143,10 @@ def test_pieces_kept_out_of_their_order_are_placed_in_it(tmp_path, before):
             out.add(piece)
         for key, piece in (("k2", "two"), ("k1", "one, partial"), ("k3", "سه\n"), ("k1", "one")):
             out.keep(key, piece)
-        assert out.place(sorted, first="{\n") == 3
+        assert out.place(_in_order, first="{\n") == 3
         out.keep("empty", "")  # kept pieces that are all empty: nothing to map
-        assert out.place(sorted) == 1
-        assert out.place(sorted, first="{\n") == 0  # nothing kept any more
+        assert out.place(_in_order) == 1
+        assert out.place(_in_order, first="{\n") == 0  # nothing kept any more
         out.write("}\n")
         return out.close("head\n", "tail\n")
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
@@ -80,11 +81,21 @@ class _Page:
         self.t = Messages("docs", lang)
         self.sep = "، " if lang == "fa" else ", "
         self.documented: set[Node] = set()
+        #: What :meth:`text` and :meth:`link` found, kept: a page names the same terms hundreds of times (the
+        #: classes, the domains and ranges), each one a few look-ups in the graph.
+        self._texts: dict[tuple[Any, ...], Literal | None] = {}
+        self._links: dict[Node, str] = {}
 
     # ----------------------------------------------------------------- small pieces
 
     def text(self, node: Node, *props: URIRef, lang: str | None = None) -> Literal | None:
         """The value of ``props`` in ``lang`` if given; else in the page's language, English, or untagged."""
+        key = (node, lang, *props)
+        if key not in self._texts:
+            self._texts[key] = self._text(node, props, lang)
+        return self._texts[key]
+
+    def _text(self, node: Node, props: tuple[URIRef, ...], lang: str | None) -> Literal | None:
         values = sorted((v for p in props for v in self.g.objects(node, p) if isinstance(v, Literal)), key=str)
         if lang is not None:
             return next((v for v in values if v.language == lang), None)
@@ -134,7 +145,13 @@ class _Page:
         return f"{split[0]}:{split[1]}" if split else str(node)
 
     def link(self, node: Node) -> str:
-        """A link to the term's entry on this page if it has one, else to its IRI."""
+        """A link to the term's entry on this page if it has one, else to its IRI (:attr:`documented` is
+        known before the first link is made)."""
+        if node not in self._links:
+            self._links[node] = self._link(node)
+        return self._links[node]
+
+    def _link(self, node: Node) -> str:
         if not isinstance(node, URIRef):
             return escape(str(node))
         label = self.text(node, RDFS.label, SKOS.prefLabel)

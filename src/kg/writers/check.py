@@ -196,6 +196,17 @@ def _verify_stored(text: Written, fmt: RdfFormat, expected: Stored) -> Written:
                 add(hash(quad))
                 if by_value and type(quad.object) is literal:
                     literals.add(quad.object)
+        elif not merge and (whole := expected.in_one_store()) is not None:  # a dataset: one look-up a statement
+            store, listed = whole
+            for quad in read:
+                if quad in store:
+                    o = quad.object
+                    if type(o) is literal:
+                        literals.add(o)
+                elif quad not in listed:
+                    extra = quad
+                    break
+                add(hash(quad))
         else:  # each statement read is looked up as it is, in each part of its graph's name
             for quad in read:
                 for container, _, by_value in places.get(quad.graph_name, ()):  # noqa: B007 - as above

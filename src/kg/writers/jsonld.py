@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from json.encoder import encode_basestring as _json_string  # what json.dumps uses with ensure_ascii=False
+from operator import itemgetter
 from typing import Any
 
 from pyoxigraph import BlankNode, NamedNode
@@ -62,13 +63,14 @@ class _JsonLdTerms:
         #: With ``found`` unknown, the schemes of the IRIs written that are prefixes.
         self.blocking: set[str] | None = set() if found is None else None
 
-    def compacted(self, iri: str) -> tuple[str, str]:
-        """An IRI compacted, and the prefix used ('' for none)."""
+    def compacted(self, iri: str, *, kept: bool = True) -> tuple[str, str]:
+        """An IRI compacted, and the prefix used ('' for none); ``kept=False``: worked out without keeping it (an
+        IRI written once)."""
         if self.blocking is not None and not iri.startswith(_NO_PREFIX_SCHEMES):
             scheme = iri.split(":", 1)[0]
             if scheme in PREFIXES:
                 self.blocking.add(scheme)
-        return self.iris[iri]  # type: ignore[no-any-return]
+        return self.iris[iri] if kept else _compact(iri, self.blocked)  # type: ignore[no-any-return]
 
     def iri(self, iri: str) -> str:
         text, prefix = self.compacted(iri)
@@ -78,6 +80,16 @@ class _JsonLdTerms:
 
     def node_id(self, node: Any) -> str:
         return f"_:{node.value}" if isinstance(node, BlankNode) else self.iri(node.value)
+
+    def subject_id(self, node: Any) -> str:
+        """:meth:`node_id` of a subject: a big document's, each written once, is not kept (the IRIs kept would be
+        its subjects)."""
+        if self.keep or type(node) is not NamedNode:
+            return self.node_id(node)
+        text, prefix = self.compacted(node.value, kept=False)
+        if prefix:
+            self.used.add(prefix)
+        return text
 
     def value(self, node: Any, item: bool = False) -> str:
         """The JSON text of a value as ``json.dumps(indent=2)`` writes it for a key of a node object (``item``: in
@@ -209,26 +221,37 @@ def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, agai
         to[0].seek(0)
         to[0].truncate()
     out = open_sink(to, ",\n")
-    keys: dict[Any, tuple[str, str]] = {}  # a predicate's key, and that key as JSON
-    value = terms.value
+    # A predicate's key, and the start of its line in a node object (its key as JSON at the keys' indent), made
+    # once for the document; rdf:type's is asked for each time ("@type" where its objects are nodes).
+    lines: dict[Any, tuple[str, str]] = {}
+    value, values = terms.value, terms.values
+    named, blank = NamedNode, BlankNode
+
+    def line(predicate: Any) -> tuple[str, str]:
+        key = terms.iri(predicate.value)  # its prefix noted as used (and its scheme) the first time
+        found = (key, f"{key_indent}{_json_string(key)}: ")
+        if predicate != RDF_TYPE:
+            lines[predicate] = found
+        return found
 
     def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
-        entries = [("@id", '"@id"', _json_string(terms.node_id(subject)))]
+        entries = [("@id", f'{key_indent}"@id": {_json_string(terms.subject_id(subject))}')]
         for predicate, objects in pairs:
-            if predicate == RDF_TYPE and all(isinstance(o, NamedNode | BlankNode) for o in objects):
-                types = [_json_string(terms.node_id(o)) for o in objects]
-                entries.append(("@type", '"@type"', types[0] if len(types) == 1 else _json_array(types, key_indent)))
-                continue
-            known = keys.get(predicate)
-            if known is None:  # its prefix noted as used (and its scheme) the first time, for this document
-                key = terms.iri(predicate.value)
-                known = keys[predicate] = (key, _json_string(key))
+            known = lines.get(predicate)
+            if known is None:
+                if predicate == RDF_TYPE and all(type(o) is named or type(o) is blank for o in objects):
+                    types = [_json_string(terms.node_id(o)) for o in objects]
+                    text = types[0] if len(types) == 1 else _json_array(types, key_indent)
+                    entries.append(("@type", f'{key_indent}"@type": {text}'))
+                    continue
+                known = line(predicate)
             if len(objects) == 1:
-                entries.append((*known, value(objects[0])))
+                found = values.get(objects[0])  # as terms.value gives it, without the call
+                entries.append((known[0], known[1] + (found[0] if found and not found[2] else value(objects[0]))))
             else:
-                entries.append((*known, _json_array([value(o, True) for o in objects], key_indent)))
-        entries.sort(key=_by_key)
-        return "    {\n" + ",\n".join(f"{key_indent}{k}: {v}" for _, k, v in entries) + "\n    }"
+                entries.append((known[0], known[1] + _json_array([value(o, True) for o in objects], key_indent)))
+        entries.sort(key=_first)
+        return "    {\n" + ",\n".join(map(_second, entries)) + "\n    }"
 
     write_described(described, render, out)
     context = sorted((p, ns) for p, ns in PREFIXES.items() if p in terms.used)
@@ -240,5 +263,4 @@ def _document(described: Iterable[Any], terms: _JsonLdTerms, to: Target, *, agai
     return out.close(head + "[\n", "\n  ]\n}\n") if out.count else out.close(head + "[]\n}\n")
 
 
-def _by_key(entry: tuple[str, str, str]) -> str:
-    return entry[0]
+_first, _second = itemgetter(0), itemgetter(1)

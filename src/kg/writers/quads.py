@@ -20,7 +20,7 @@ from kg.errors import OutputError
 from kg.terms import to_oxigraph
 from kg.writers.order import BIG, Description, describe
 from kg.writers.sink import Sink
-from kg.writers.stored import AnyOrder, Stored, sorted_subjects
+from kg.writers.stored import AnyOrder, Stored, subject_order
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -213,7 +213,7 @@ def write_described(
     if isinstance(described, AnyOrder):
         for subject, pairs in described:
             out.keep(subject, render(subject, pairs))
-        return out.place(sorted_subjects, first)
+        return out.place(subject_order, first)
     count = 0
     for subject, pairs in described:
         out.add(render(subject, pairs) if count else first + render(subject, pairs))

@@ -72,11 +72,14 @@ def write_rdfxml(source: Source, to: Target = None) -> Any:
     # A big document's objects are not kept across documents (see BIG), but its IRIs (classes, concepts,
     # places) and short literals recur: kept for the document, bounded; its other literals are written each as it
     # comes.
-    objects_of = _XML_OBJECTS if len(quads) <= BIG else _Kept(_xml_object_or_none)
+    big = len(quads) > BIG
+    objects_of = _Kept(_xml_object_or_none) if big else _XML_OBJECTS
+    # A big document's subjects, each written once, are not kept (the terms kept would be its subjects).
+    about_of = _xml_subject_or_none if big else _XML_SUBJECTS.__getitem__
     names: dict[Any, str] = {}
 
     def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
-        about = _XML_SUBJECTS[subject]
+        about = about_of(subject)
         if about is None:
             _xml_node(subject, f"the description of {subject}")  # raises the error that names it
         lines = [f"  <rdf:Description {about}>"]
@@ -159,7 +162,8 @@ def _or_none(write: Callable[[Any, str], Any]) -> Callable[[Any], Any]:
 
 
 _XML_NAMES = Memo(_xml_name, lambda split: 0)
-_XML_SUBJECTS = Memo(_or_none(_xml_node), lambda text: len(text or ""))
+_xml_subject_or_none = _or_none(_xml_node)
+_XML_SUBJECTS = Memo(_xml_subject_or_none, lambda text: len(text or ""))
 _xml_object_or_none = _or_none(_xml_object)
 _XML_OBJECTS = Memo(_xml_object_or_none, lambda written: len(written[0]) if written else 0)
 

@@ -206,6 +206,26 @@ class Stored:
             found.setdefault(DefaultGraph() if merge else part.graph, []).append(place)
         return found
 
+    def in_one_store(self) -> tuple[pyoxigraph.Store, set[Quad]] | None:
+        """For a dataset (not merged): the one store that holds its stored parts, each in a named graph of its own
+        and nothing else, and the statements of its listed parts (in graphs the store does not hold); None when
+        the parts are not so. A statement read is then one of the dataset's when the store holds it as it is
+        (its graph named) or it is one of those listed: one look-up, not a look-up of its graph's parts."""
+        stored = [part for part in self.parts if isinstance(part, InStore)]
+        if self.triples or not stored or any(part.store is not stored[0].store for part in stored):
+            return None
+        store, graphs = stored[0].store, {part.graph for part in stored}
+        if len(graphs) != len(stored) or any(isinstance(graph, DefaultGraph) for graph in graphs):
+            return None
+        if not graphs.issuperset(store.named_graphs()):  # another graph of the store: not the dataset's
+            return None
+        if next(iter(store.quads_for_pattern(None, None, None, DefaultGraph())), None) is not None:
+            return None
+        listed = [part for part in self.parts if isinstance(part, Listed)]
+        if any(part.graph in graphs for part in listed):
+            return None
+        return store, {q for part in listed for q in part.held}
+
     def subjects(self) -> list[Any]:
         """The subjects, each once, sorted as the writers write them (:func:`sorted_subjects`)."""
         found: set[Any] = set()
@@ -260,11 +280,22 @@ def sorted_subjects(found: Iterable[Any]) -> list[Any]:
     """Subjects sorted as the writers write them (:func:`kg.writers.order.node_key`; IRIs by one string each
     where :func:`kg.terms.natural_text` can stand for their order)."""
     found = list(found)
+    return [found[i] for i in subject_order(found)]
+
+
+def subject_order(found: list[Any]) -> list[int]:
+    """The positions of ``found`` (subjects, each once) in :func:`sorted_subjects`' order.
+
+    Positions, not the subjects themselves: a caller that holds something for each subject (a text) takes
+    it by position, not by looking the subject up again (a term's hash and comparison are calls into
+    pyoxigraph, a fraction of a microsecond each, more when taken in sorted order, out of the order the terms
+    were made in: 23 000 subjects' texts placed 3 look-ups each, about 0.02 s)."""
     if all(type(s) is NamedNode for s in found):
-        keys = {s: natural_text(s.value) for s in found}
-        if None not in keys.values():
-            return sorted(found, key=keys.__getitem__)
-    return sorted(found, key=node_key)
+        texts = [natural_text(s.value) for s in found]
+        if None not in texts:
+            return sorted(range(len(found)), key=texts.__getitem__)
+    keys = [node_key(s) for s in found]
+    return sorted(range(len(found)), key=keys.__getitem__)
 
 
 class AnyOrder:

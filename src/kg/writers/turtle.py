@@ -129,9 +129,20 @@ def _turtle_body(quads: Iterable[Quad], terms: _Terms, out: Sink, indent: str = 
     short: dict[Any, tuple[str, str]] = {}
     used, named, literal_type = terms.used, NamedNode, OxLiteral
 
+    def subject_text(subject: Any) -> str:
+        """A big document's subject, each written once: its IRI not kept (the terms kept would be its subjects)."""
+        if type(subject) is not named:
+            return term(subject)
+        text, prefix = _turtle_iri(subject.value)
+        if prefix:
+            used.add(prefix)
+        return text
+
+    written_subject = term if literal is None else subject_text
+
     def render(subject: Any, pairs: list[tuple[Any, list[Any]]]) -> str:
         lines: list[str] = []
-        start = indent + term(subject) + " "
+        start = indent + written_subject(subject) + " "
         for predicate, objects in pairs:
             verb = verbs.get(predicate)
             if verb is None:
