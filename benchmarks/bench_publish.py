@@ -221,6 +221,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="publishes into a new folder, the median shown")
     args = parser.parse_args()
     become_subreaper()
+    # Each tree's bytecode compiled first, as an installed kg has it (its __pycache__ folders): a machine that sets
+    # PYTHONDONTWRITEBYTECODE otherwise compiles every module of a tree without it again in every run (~0.3 s).
+    for tree in (Path(__file__).resolve().parents[1], *((args.before.resolve(),) if args.before else ())):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "src")], check=True)
     print(f"Machine: {load_line()} before.\n")
     if not args.no_serve:
         print("| what | median ms |\n|---|---:|")

@@ -166,11 +166,20 @@ def poll(page: Any, expression: str, timeout: float = 30.0, context: str = "", i
 
 @functools.cache
 def _axe_source() -> str:
-    return AXE.read_text(encoding="utf-8")
+    # Nothing reads a result's HTML (the tests name a violation by its rule and its targets): without it axe-core no
+    # longer serialises every element it checks (html, body and main whole among them) for a snippet of it, ~7 % of
+    # an audit of the explorer.
+    return AXE.read_text(encoding="utf-8") + "\n;axe.configure({noHtml: true});"
 
 
-def serious_violations(page: Any) -> list[str]:
-    """axe-core's critical and serious violations on ``page`` as it is now, each as ``rule: its first targets``.
+#: axe-core's violations on the page as it is now, each as [rule, impact, how many nodes, its first targets].
+_AUDIT = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+    .map(v => [v.id, v.impact, v.nodes.length, v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')])"""
+
+
+def violations(page: Any) -> list[list[Any]]:
+    """axe-core's violations of any impact on ``page`` as it is now, each as [rule, impact, how many nodes, its first
+    targets] (every rule axe-core runs by default).
 
     axe-core is evaluated through the DevTools protocol, which the page's CSP does not govern: the page is audited
     with its own CSP in force (no ``bypass_csp`` page of its own), and in the same document a test reads. A document
@@ -178,11 +187,13 @@ def serious_violations(page: Any) -> list[str]:
     """
     if not page.evaluate("() => typeof axe === 'object' && typeof axe.run === 'function'"):
         page.evaluate(_axe_source())
-    return page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-            .filter(v => v.impact === 'critical' || v.impact === 'serious')
-            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"""
-    )
+    return page.evaluate(_AUDIT)
+
+
+def serious_violations(page: Any) -> list[str]:
+    """axe-core's critical and serious violations on ``page`` as it is now (:func:`violations`), each as
+    ``rule: its first targets``."""
+    return [f"{rule}: {targets}" for rule, impact, _, targets in violations(page) if impact in ("critical", "serious")]
 
 
 #: Set (to anything but empty) to have the browser tests write their screenshots (:func:`screenshot`).
@@ -234,13 +245,14 @@ class Tab:
 class Tabs:
     """One page of each kind for the session's browser, lent to one test at a time, each loan a new document.
 
-    A kind is a device of :data:`DEVICES` and the browser context's options (``bypass_csp``, ``offline``):
-    what a page cannot change once made. A loan sets the viewport and the permissions asked for and starts at
+    A kind is a device of :data:`DEVICES` and the browser context's options (``bypass_csp``...): what a page cannot
+    change once made. A loan sets the viewport, the permissions asked for and the network (``offline``: a loan's
+    own, not a kind, as a new kind costs a browser context and its renderer process, ~1 s of CPU) and starts at
     ``about:blank`` with no cache, so that the test's ``goto`` makes a new document as in a new context. When it
     is given back, what its pages stored (local storage, IndexedDB, cookies...) is cleared for every origin they
-    requested, its permissions and listeners go, and it leaves for ``about:blank`` (nothing of it runs on between
-    tests); a page given back by a failing test is closed with its context, not lent again.
-    Two loans of one kind at once get two pages.
+    requested, its permissions and listeners go, the network is back on, and it leaves for ``about:blank``
+    (nothing of it runs on between tests); a page given back by a failing test is closed with its context, not
+    lent again. Two loans of one kind at once get two pages, each in a browser context of its own.
     """
 
     def __init__(self, browser: Any) -> None:
@@ -253,6 +265,7 @@ class Tabs:
         *,
         viewport: tuple[int, int] | None = None,
         permissions: tuple[str, ...] | list[str] = (),
+        offline: bool = False,
         **context_options: Any,
     ) -> Tab:
         kind = (device, tuple(sorted(context_options.items())))
@@ -269,6 +282,8 @@ class Tabs:
         )
         if permissions:
             page.context.grant_permissions(list(permissions))
+        if offline:
+            page.context.set_offline(True)
         tab = Tab(page)
         listeners = {
             "request": lambda request: tab.requests.append(request.url),
@@ -290,6 +305,8 @@ class Tabs:
                     session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
                 page.context.clear_cookies()
                 page.context.clear_permissions()  # those asked for, and any a test granted itself
+                if offline:
+                    page.context.set_offline(False)
                 # Asked by the page itself, about:blank stays in its renderer process (a browser-initiated
                 # goto swaps it for a new one: 0.3 s of CPU against 0.17 s per page of the site). Waited for
                 # by its URL: a page's own same-document navigation (the explorer writes its state into the

@@ -7,16 +7,14 @@ counted; benchmarks/bench_explore_tasks.py times it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from chromium import violations
 from explorer_page import PHONE, Visit, assert_clean, open_page
 from kg.project import load_projection
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 TOKAYEV = "kgi:kassym-jomart-tokayev"
 RAIL_MOU = "agreement:rail-cooperation-mou-2022"
 
@@ -283,7 +281,6 @@ def axe_finds_no_violation_in_either_language(visit: Visit) -> None:
     open (they stay open in every later view) a table, the questions with one answer open, the timeline. Starts
     from the English network without a selection (where the agreements task left the page, it goes back)."""
     assert visit.state()["lang"] == "en"
-    visit.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     found = {}
     for lang in ("en", "fa"):
         # back to the network without a selection (in Persian the second time)
@@ -304,12 +301,8 @@ def axe_finds_no_violation_in_either_language(visit: Visit) -> None:
             if view == "questions":  # an answer is built when its question opens
                 visit.js("() => { document.querySelector('details.question').open = true; }")
                 visit.page.locator("details.question[open] tbody tr").first.wait_for()
-            violations = visit.js(
-                """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-                     .map((v) => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])"""
-            )
             # none of any impact (the issue asks for no critical or serious one)
-            found[f"{lang} {view}"] = violations
+            found[f"{lang} {view}"] = violations(visit.page)
     assert visit.state()["lang"] == "fa"
     assert found == {view: [] for view in found}, found
 

@@ -160,6 +160,23 @@ def test_a_blank_node_is_shown_with_the_named_node_it_hangs_from(nodes):
     assert 'href="/id/mou.fa.html"' in str(nodes.subject_node(ROUTE, "fa")["html"])
 
 
+def test_a_blank_node_is_read_once_for_every_language(monkeypatch):
+    """What a blank node is whatever the language (its text, pairs, list members, owner) is read from the store
+    once: its page in the other language, and a property's page that shows it again, ask nothing more."""
+    nodes = Nodes(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
+    english = str(nodes.subject_node(ROUTE, "en")["html"])
+    assert nodes.blank_text(ROUTE) == "[ rdf:first kgi:tehran ]" and 'href="/id/mou.html"' in english
+
+    def asked(term):
+        raise AssertionError(f"{term} read again")
+
+    monkeypatch.setattr(nodes.publication, "about", asked)
+    monkeypatch.setattr(nodes.publication, "pointing_at", asked)
+    persian = str(nodes.subject_node(ROUTE, "fa")["html"])
+    assert 'href="/id/mou.fa.html"' in persian and 'href="/id/tehran.fa.html"' in persian
+    assert nodes.blank_text(ROUTE) == "[ rdf:first kgi:tehran ]"
+
+
 def test_a_literal_s_value_is_made_once_per_language_and_unit():
     nodes = Nodes(Publication(fixture_store(), datetime(2022, 6, 19, tzinfo=UTC)))
     five = Literal("5", datatype=NamedNode(str(XSD.integer)))

@@ -13,7 +13,8 @@ from markupsafe import Markup
 from kg import limits
 from kg.publish.description import Publication
 from kg.publish.nodes import fact_rows_html, items_html, joined_html, mentions_html, pair_rows_html
-from kg.publish.pages import Renderer, environment, sentence_bounds
+from kg.publish.pages import Renderer, environment
+from kg.text import sentence_bounds
 from test_publish_description import P, fixture_store
 
 TEXT = "یک. دو سه. چهار"
@@ -129,3 +130,32 @@ def test_a_resource_page_leaves_no_garbage_cycle():
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_resource_page_is_its_blocks_in_its_frame_made_once_the_page_the_template_renders_whole():
+    """Renderer.framed renders a resource page's blocks into base.html's frame (its header, its search box),
+    rendered once per language with a mark for each block: the same page as the template rendered whole,
+    its values escaped; a frame whose own text holds the mark is not used (the page rendered whole)."""
+    import kg.publish.pages as pages
+    from test_publish_description import ASTANA, MOU, TEHRAN
+
+    store = fixture_store()
+    hostile = pyoxigraph.Literal('<b>"&</b>', language="en")
+    store.add(pyoxigraph.Quad(TEHRAN, pyoxigraph.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), hostile))
+    for root, static in (("/", False), ("../", True)):
+        renderer = Renderer(Publication(store, datetime(2022, 6, 19, tzinfo=UTC)), root=root, static=static)
+        for iri in (MOU, ASTANA, TEHRAN):
+            for lang in ("en", "fa"):
+                whole = renderer.render("resource.html", lang, r=renderer.resource_context(iri.value, lang))
+                assert renderer.resource_page(iri.value, lang) == whole
+                assert "<b>" not in whole and "\x00" not in whole
+        assert sorted(renderer._frames) == [("resource.html", "en"), ("resource.html", "fa")]
+        assert renderer._frames["resource.html", "en"][1::2] == ["title", "head", "switch", "main"]
+    renderer = Renderer(Publication(store, datetime(2022, 6, 19, tzinfo=UTC)))
+    pages._MARK, mark = "<", pages._MARK  # a mark the frame's own text holds: no frame
+    try:
+        whole = renderer.render("resource.html", "en", r=renderer.resource_context(MOU.value, "en"))
+        assert renderer.resource_page(MOU.value, "en") == whole
+        assert renderer._frames["resource.html", "en"] == []
+    finally:
+        pages._MARK = mark

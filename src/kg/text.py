@@ -180,6 +180,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def sentence_bounds(text: str, begin: int, end: int) -> tuple[int, int]:
+    """The code-point bounds of the sentences of ``text`` (:func:`sentence_spans`) that hold
+    ``begin``..``end``.
+
+    >>> t = "یک. دو سه. چهار"
+    >>> t[slice(*sentence_bounds(t, 4, 6))]
+    'دو سه.'
+    """
+    spans = [(b, e) for b, e in _sentences(text) if b < end and begin < e]
+    return (min(begin, spans[0][0]), max(end, spans[-1][1])) if spans else (begin, end)
+
+
+@cache
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(sentence_spans(text))
+
+
 # --------------------------------------------------------------------------- the script's folding table
 
 #: Code-point ranges whose folding is written out for the explorer's script (Latin, combining marks,

@@ -205,7 +205,7 @@ def _peak_mb(pid: int) -> int:
 
 def test_a_huge_answer_is_streamed_through_the_site_not_held_in_memory(site):
     """A cross product of some 200 million rows: sent as it is made (chunked, no length known before the end),
-    and kg serve's memory stays flat while 64 MiB of it pass through."""
+    and kg serve's memory stays flat while 32 MiB of it pass through (held, they would raise its peak by as much)."""
     before = _peak_mb(SERVER["pid"])
     query = urllib.parse.urlencode({"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"})
     with urllib.request.urlopen(site + "query?" + query, timeout=60) as response:
@@ -214,12 +214,12 @@ def test_a_huge_answer_is_streamed_through_the_site_not_held_in_memory(site):
         assert len(first) == 1 << 20
         read = len(first)
         try:
-            while read < 64 << 20:
+            while read < 32 << 20:
                 read += len(response.read(1 << 20))
         except http.client.IncompleteRead as cut:  # a slow machine: the 10 s limit came first and cut it
             read += len(cut.partial)
     assert read >= 8 << 20
-    assert _peak_mb(SERVER["pid"]) - before < 64, "kg serve held the answer in memory"
+    assert _peak_mb(SERVER["pid"]) - before < 32, "kg serve held the answer in memory"
     assert _count(site) > 0  # and still answers
 
 

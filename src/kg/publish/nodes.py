@@ -56,6 +56,9 @@ class Nodes:
     _blank_orders: dict[BlankNode, tuple[object, ...]] = field(default_factory=dict, repr=False)
     _literals: dict[tuple[Literal, str, str | None], dict[str, Any]] = field(default_factory=dict, repr=False)
     _owned: dict[tuple[BlankNode, str], dict[str, Any]] = field(default_factory=dict, repr=False)
+    #: What a blank node is whatever the language (its text, its pairs, its list's members, its owner), by what
+    #: and the node: a page in each language, and the pages of a shape's properties, show the same blank nodes.
+    _blanks: dict[tuple[str, BlankNode], Any] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- links
 
@@ -139,9 +142,20 @@ class Nodes:
 
     # ----------------------------------------------------------------- blank nodes
 
+    def _kept_blank(self, what: str, term: BlankNode, make: Any) -> Any:
+        key = (what, term)
+        if key not in self._blanks:
+            self._blanks[key] = make(term)
+        return self._blanks[key]
+
     def blank_text(self, term: BlankNode, seen: frozenset[Any] = frozenset()) -> str:
         """A blank node as the Turtle that writes it in place: ``[ p o ; … ]``, an RDF list as ``( … )``;
         the same on every run (its label is not), so pages sort and show it the same way."""
+        if not seen:
+            return self._kept_blank("text", term, lambda node: self._blank_text(node, seen))
+        return self._blank_text(term, seen)
+
+    def _blank_text(self, term: BlankNode, seen: frozenset[Any]) -> str:
         items = self._list_items(term)
         if items is not None:
             return "( " + " ".join(self._text(item, seen | {term}) for item in items) + " )"
@@ -158,6 +172,9 @@ class Nodes:
 
     def _blank_pairs(self, term: BlankNode) -> list[tuple[str, list[Any]]]:
         """The blank node's (property, values) in order; its values ordered by their text."""
+        return self._kept_blank("pairs", term, self._pairs)
+
+    def _pairs(self, term: BlankNode) -> list[tuple[str, list[Any]]]:
         groups: dict[str, list[Any]] = defaultdict(list)
         for quad in self.publication.about(term):
             groups[quad.predicate.value].append(quad.object)
@@ -165,6 +182,9 @@ class Nodes:
 
     def _list_items(self, term: BlankNode) -> list[Any] | None:
         """The members of the RDF list ``term`` heads, or None if it is not a well-formed list."""
+        return self._kept_blank("items", term, self._items)
+
+    def _items(self, term: BlankNode) -> list[Any] | None:
         items, node, seen = [], term, set()
         while isinstance(node, BlankNode) and node not in seen and len(items) < limits.PAGE_LIST:
             seen.add(node)
@@ -211,6 +231,9 @@ class Nodes:
 
     def _owner(self, term: BlankNode) -> NamedNode | None:
         """The named node a blank node hangs from (through at most a few blank nodes), if one."""
+        return self._kept_blank("owner", term, self._find_owner)
+
+    def _find_owner(self, term: BlankNode) -> NamedNode | None:
         todo, seen = [term], {term}
         while todo and len(seen) <= _BLANK_DEPTH * 8:
             for quad in self.publication.pointing_at(todo.pop(0)):
