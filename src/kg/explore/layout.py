@@ -85,11 +85,11 @@ def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     """Positions of the nodes in canvas px, seeded: the same data gives the same page.
 
     Fruchterman–Reingold, as networkx's ``spring_layout(method="force")``, whose numbers
-    :func:`_spring_layout` gives below :data:`DENSE_LAYOUT_FROM` nodes. From there networkx switches to a sparse variant that loops
-    over the nodes in Python (12.7 s at 1 500 nodes on the 2-core machine; its "energy" method
-    6 s, Kamada–Kawai 5 s at 150 nodes): :func:`_spring` is the same algorithm on dense numpy
-    arrays (float32; O(n²) memory: 18 MB at 1 500 nodes). Scaled so that the median edge
-    is :data:`EDGE_LENGTH` px long.
+    :func:`_spring_layout` gives below :data:`DENSE_LAYOUT_FROM` nodes. From there networkx
+    switches to a sparse variant that loops over the nodes in Python (12.7 s at 1 500 nodes on
+    the 2-core machine; its "energy" method 6 s, Kamada–Kawai 5 s at 150 nodes): :func:`_spring`
+    is the same algorithm on dense numpy arrays (float32; O(n²) memory: 18 MB at 1 500 nodes).
+    Scaled so that the median edge is :data:`EDGE_LENGTH` px long.
     """
     simple = undirected(graph)
     n = simple.number_of_nodes()
