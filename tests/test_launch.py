@@ -140,6 +140,35 @@ def test_a_command_that_runs_once_exits_without_a_last_collection(setup, finaliz
     assert done.stdout == finalized and done.stderr == b""
 
 
+#: A `kg COMMAND` (argv[1]) as the installed script runs it, its command replaced: it prints (buffered) and
+#: returns 4; an audit hook writes "D" when the interpreter's teardown begins, an atexit function writes "a".
+EXIT_PROCESS = """
+import atexit, os, sys
+import kg.cli
+from kg import launch
+kg.cli.main = lambda argv: (print("published"), 4)[1]
+def teardown(event, args, write=os.write):
+    if event in ("cpython.PyInterpreterState_Clear", "cpython._PySys_ClearAuditHooks"):  # the teardown, after atexit
+        write(1, b"D")
+sys.addaudithook(teardown)
+atexit.register(os.write, 1, b"a")
+sys.argv = ["kg", sys.argv[1]]
+launch.exit_process(launch.main())
+"""
+
+
+@pytest.mark.parametrize(("command", "torn_down"), [("publish", False), ("build", True)])
+def test_kg_publish_ends_at_once_with_its_output_flushed_and_atexit_run(command, torn_down):
+    """kg publish's process ends without the interpreter's teardown (os._exit), once what it printed is out
+    and its atexit functions ran; any other command exits as Python does (the control)."""
+    done = subprocess.run([sys.executable, "-c", EXIT_PROCESS, command], capture_output=True, timeout=120)
+    assert done.returncode == 4 and done.stderr == b""
+    assert b"published\n" in done.stdout and b"a" in done.stdout
+    assert (b"D" in done.stdout) is torn_down
+    if not torn_down:
+        assert done.stdout == b"published\na"  # flushed first, then the atexit functions
+
+
 def test_kg_serve_keeps_the_collectors_defaults(calls, monkeypatch, thresholds):
     """kg serve runs for days: its memory stays flat the default way."""
     kg(monkeypatch, "serve", "--port", "0")
