@@ -86,6 +86,12 @@ def real_html(page_file: Path) -> str:
 
 
 @pytest.fixture(scope="module")
+def projection() -> nx.MultiDiGraph:
+    """The shipped data's projection, made once for the module (six tests read it; ~0.15 s each time); read only."""
+    return load_projection()
+
+
+@pytest.fixture(scope="module")
 def evil_html() -> str:
     graph = load_graph([FIXTURE])
     graph.remove((ID["kassym-jomart-tokayev"], RDFS.label, Literal("Kassym-Jomart Tokayev", lang="en")))
@@ -127,8 +133,7 @@ def test_the_html_stays_small(real_html):
     assert size < 1.5 * 1024 * 1024, f"{size / 1024:.0f} KiB"
 
 
-def test_every_node_and_edge_of_the_projection_is_in_the_page(real_html):
-    projection = load_projection()
+def test_every_node_and_edge_of_the_projection_is_in_the_page(real_html, projection):
     kg = data_of(parse(real_html), "kg-data")
     nodes, edges = kg["nodes"], kg["edges"]
     assert sorted(nodes) == sorted(projection)
@@ -153,9 +158,8 @@ def test_every_node_and_edge_of_the_projection_is_in_the_page(real_html):
     }
 
 
-def test_one_attribute_name_from_python_to_the_page(real_html):
+def test_one_attribute_name_from_python_to_the_page(real_html, projection):
     """A node in the page has the projection's attributes under the projection's names, plus its place."""
-    projection = load_projection()
     nodes = data_of(parse(real_html), "kg-data")["nodes"]
     for node, attrs in projection.nodes(data=True):
         assert set(nodes[node]) == set(attrs) | {"x", "y", "font", "size"}, node
@@ -220,8 +224,8 @@ def test_the_template_escapes_by_default():
 # --------------------------------------------------------------------------- text and language
 
 
-def test_sentence_spans_cover_the_article_in_order():
-    text = load_projection().graph["text"]
+def test_sentence_spans_cover_the_article_in_order(projection):
+    text = projection.graph["text"]
     spans = sentence_spans(text)
     assert all(b < e for b, e in spans)
     assert all(e1 <= b2 for (_, e1), (b2, _) in itertools.pairwise(spans))
@@ -309,8 +313,7 @@ def test_the_build_writes_the_explorer():
 # --------------------------------------------------------------------------- views: tables, questions, timeline
 
 
-def test_every_table_column_names_what_the_projection_has(real_html):
-    projection = load_projection()
+def test_every_table_column_names_what_the_projection_has(real_html, projection):
     props = {p for _, _, p in projection.edges(data="prop")}
     literal_props = {lit["prop"] for _, a in projection.nodes(data=True) for lit in a["literals"]}
     value_props = {v["prop"] for _, a in projection.nodes(data=True) for v in a["values"]}
@@ -356,8 +359,8 @@ def test_questions_come_with_their_rows_as_labels_linked_to_nodes(real_html):
                     assert not cell["text"].startswith(("http://", "https://", "<")), (q["name"], cell)
 
 
-def test_the_timeline_lists_dated_events_and_periods_in_order():
-    entries = timeline(load_projection())
+def test_the_timeline_lists_dated_events_and_periods_in_order(projection):
+    entries = timeline(projection)
     assert [(e["node"], e["start"], e["end"]) for e in entries] == [
         ("event:kazakhstan-independence", "1991-12-16", None),
         ("period:past-30-years", "1991-12-16", None),  # P30Y from independence: a duration, no stated end
@@ -416,8 +419,8 @@ def replicate(projection: nx.MultiDiGraph, copies: int) -> nx.MultiDiGraph:
 
 
 @pytest.fixture(scope="module")
-def big() -> nx.MultiDiGraph:
-    return replicate(load_projection(), 20)
+def big(projection: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    return replicate(projection, 20)
 
 
 def test_above_the_budget_the_page_is_a_focus_view_of_the_most_central_nodes(big):
