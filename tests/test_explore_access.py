@@ -76,7 +76,10 @@ def test_which_agreements_between_whom_who_signed_in_two_taps_in_either_language
     the same page put back to its first view (what ``#lang=fa`` opens), each step of a test of its own before,
     with a page load of its own:
 
-    - on the phone first, the first view fitted to it and its details as a bottom sheet;
+    - on the phone first, the first view fitted to it and its details as a bottom sheet; on the laptop first, by
+      keyboard, the skip link to a node's details and the copy-link button
+      (:func:`the_skip_link_leads_to_the_details_and_the_copy_link_button_copies_the_url_of_this_view`, a test with
+      a page load of its own before), then the page put back to its English first view;
     - the task in English (:func:`which_agreements_between_whom_who_signed_in_two_taps`);
     - the axe-core audits of every view in either language (:func:`axe_finds_no_violation_in_either_language`);
     - the task in Persian;
@@ -90,6 +93,9 @@ def test_which_agreements_between_whom_who_signed_in_two_taps_in_either_language
     try:
         if phone:
             the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(visit)
+        else:
+            the_skip_link_leads_to_the_details_and_the_copy_link_button_copies_the_url_of_this_view(visit)
+            back_to_the_first_view(visit, "en", phone)
         which_agreements_between_whom_who_signed_in_two_taps(visit, projection, "en", "Agreement (8)", "Parties", phone)
         axe_finds_no_violation_in_either_language(visit)
         back_to_the_first_view(visit, "fa", phone)
@@ -201,38 +207,38 @@ def the_first_view_on_a_phone_is_fitted_and_the_details_are_a_bottom_sheet(phone
 # --------------------------------------------------------------------------- keyboard
 
 
-def test_the_skip_link_leads_to_the_details_and_the_copy_link_button_copies_the_url_of_this_view(tabs, page_file):
-    visit = open_page(tabs, page_file, fragment=f"node={TOKAYEV}")
-    try:
-        # the skip link: the first stop, shown when focused, to the details without changing the URL's state
-        hash_before = visit.js("() => location.hash")
-        visit.page.keyboard.press("Tab")
-        assert visit.js("() => document.activeElement.className") == "skip"
-        assert visit.page.locator("a.skip").inner_text() == "Skip to the details"
-        assert visit.page.locator("a.skip").bounding_box()["y"] >= 0  # shown when focused
-        visit.page.keyboard.press("Enter")
-        assert visit.js("() => document.activeElement.id") == "panel-body"
-        assert visit.js("() => location.hash") == hash_before  # the state in the URL is kept
-        visit.page.keyboard.press("Tab")
-        assert visit.js("() => document.activeElement.closest('#panel-body') !== null")
-        # the copy link button, in the Persian UI: the URL of this view, and a message saying so
-        visit.page.click("#lang")
-        visit.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-        # Every text #status shows, recorded as it is set: the page clears it after 2.5 s, which a loaded
-        # machine can pass before the test reads it.
-        visit.js(
-            """() => { window.said = [];
-                       new MutationObserver(() => window.said.push(document.getElementById('status').textContent))
-                         .observe(document.getElementById('status'), {childList: true, characterData: true,
-                                                                      subtree: true}); }"""
-        )
-        visit.page.click("#copy-link")
-        assert visit.wait_until("() => window.said.length && window.said")[0] == "پیوند رونوشت شد"
-        copied = visit.js("() => navigator.clipboard.readText()")
-        assert copied == visit.js("() => location.href") and f"node={TOKAYEV.replace(':', '%3A')}" in copied
-        assert "lang=fa" in copied
-    finally:
-        visit.close()
+def the_skip_link_leads_to_the_details_and_the_copy_link_button_copies_the_url_of_this_view(visit: Visit) -> None:
+    """On a laptop's page as it opened (the focus at its start), a node selected."""
+    visit.js("(id) => kgExplorer.selectNode(id)", TOKAYEV)  # as a click on the canvas does; the focus stays
+    # the skip link: the first stop, shown when focused, to the details without changing the URL's state
+    hash_before = visit.js("() => location.hash")
+    assert f"node={TOKAYEV.replace(':', '%3A')}" in hash_before
+    visit.page.keyboard.press("Tab")
+    assert visit.js("() => document.activeElement.className") == "skip"
+    assert visit.page.locator("a.skip").inner_text() == "Skip to the details"
+    assert visit.page.locator("a.skip").bounding_box()["y"] >= 0  # shown when focused
+    visit.page.keyboard.press("Enter")
+    assert visit.js("() => document.activeElement.id") == "panel-body"
+    assert visit.js("() => location.hash") == hash_before  # the state in the URL is kept
+    visit.page.keyboard.press("Tab")
+    assert visit.js("() => document.activeElement.closest('#panel-body') !== null")
+    # the copy link button, in the Persian UI: the URL of this view, and a message saying so
+    visit.page.click("#lang")
+    visit.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    # Every text #status shows, recorded as it is set: the page clears it after 2.5 s, which a loaded
+    # machine can pass before the test reads it.
+    visit.js(
+        """() => { window.said = [];
+                   new MutationObserver(() => window.said.push(document.getElementById('status').textContent))
+                     .observe(document.getElementById('status'), {childList: true, characterData: true,
+                                                                  subtree: true}); }"""
+    )
+    visit.page.click("#copy-link")
+    assert visit.wait_until("() => window.said.length && window.said")[0] == "پیوند رونوشت شد"
+    copied = visit.js("() => navigator.clipboard.readText()")
+    assert copied == visit.js("() => location.href") and f"node={TOKAYEV.replace(':', '%3A')}" in copied
+    assert "lang=fa" in copied
+    assert_clean(visit)
 
 
 def search_announces_its_options_and_the_graph_nodes_are_a_list_a_keyboard_can_walk(visit: Visit) -> None:
