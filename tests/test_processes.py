@@ -6,10 +6,12 @@ import signal
 import socket
 import subprocess
 import sys
+import weakref
 
 import pytest
 
-from kg.processes import close_pool, free_port, stop
+from kg import processes
+from kg.processes import close_pool, end_at_once, free_port, leave_to_exit, stop
 
 #: A child that says it is ready, then waits for a signal (it never exits by itself, whatever its stdin).
 WAITING = "import signal; print('ready', flush=True)\nwhile True: signal.pause()"
@@ -77,3 +79,26 @@ def test_a_failed_publication_ends_its_processes_at_once():
     close_pool(pool, failed=True)
     assert time.monotonic() - started < 30
     assert processes and not any(process.is_alive() for process in processes)
+
+
+class _Held:
+    pass
+
+
+def test_what_is_left_to_exit_is_kept_only_in_a_process_that_ends_at_once(monkeypatch):
+    """A library call's objects are freed as usual; once the kg command said its process ends at once, they are
+    kept until it ends (the system takes the memory back whole)."""
+    monkeypatch.setattr(processes, "_LEFT_TO_EXIT", None)
+    freed = _Held()
+    gone = weakref.ref(freed)
+    leave_to_exit(freed)
+    del freed
+    assert gone() is None
+    end_at_once()
+    end_at_once()  # once a process: what was kept stays
+    kept = _Held()
+    alive = weakref.ref(kept)
+    leave_to_exit(kept)
+    end_at_once()
+    del kept
+    assert alive() is not None and [alive()] == processes._LEFT_TO_EXIT

@@ -108,9 +108,12 @@ def main() -> int:
     else:  # not a local query, or no process of its own could be made: here (its query forked, as a library call's)
         from kg.cli import main as run
 
-        code = run(argv)
         if argv[:1] and argv[0] in ENDS_AT_ONCE and not _AT_ONCE:
+            from kg.processes import end_at_once
+
+            end_at_once()  # what the command leaves to the process's end is kept until then, not freed
             _AT_ONCE.append(True)
+        code = run(argv)
     if local and code in (0, 1):
         warm.start(argv)  # for the next run; nothing if one runs, or with --no-cache
     return code

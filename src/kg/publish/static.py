@@ -51,7 +51,7 @@ from kg.errors import OutputError, UsageError
 from kg.i18n import LANGUAGES
 from kg.namespaces import BASE, DATASET_IRI
 from kg.output import check_output, process_is_alive, replace_path
-from kg.processes import close_pool
+from kg.processes import close_pool, leave_to_exit
 from kg.publish.documents import DOCUMENTED
 from kg.publish.dumps import DumpsApart, dump_names, write_dumps
 from kg.publish.paths import HASH_DOCUMENTS, page_path, stem_path
@@ -125,6 +125,7 @@ def write_site(
             dumps.close(failed=failed)
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+    leave_to_exit(publication, sources)  # the kg command's process ends at once: not freed object by object
     seconds = time.perf_counter() - started
     return PublishResult(target, writer.files, writer.bytes, len(publication.resources), seconds, linked=writer.linked)
 
