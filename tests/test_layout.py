@@ -61,36 +61,6 @@ def test_no_nodes_no_positions_and_nodes_without_edges_are_placed():
     assert set(layout(lonely)) == {"a", "b"}
 
 
-def _article_projection() -> nx.MultiDiGraph:
-    from kg.project import to_networkx
-    from kg.sources import Sources
-
-    return to_networkx(Sources(None).union)
-
-
-@pytest.mark.parametrize(
-    "graph",
-    [
-        pytest.param(lambda: star(12), id="star"),
-        pytest.param(lambda: chain(40), id="chain"),
-        pytest.param(lambda: nx.MultiDiGraph(nx.gnm_random_graph(120, 300, seed=3)), id="random"),
-        pytest.param(lambda: nx.MultiDiGraph([("a", "b")]), id="two"),
-        pytest.param(_article_projection, id="article"),
-    ],
-)
-def test_the_small_layout_gives_networkx_spring_layouts_numbers_to_the_last_bit(graph):
-    simple = layout_module.undirected(graph())
-    k = 1.5 / math.sqrt(simple.number_of_nodes())
-    ours = layout_module._spring_layout(simple, k=k, iterations=100)
-    theirs = nx.spring_layout(simple, seed=7, iterations=100, k=k, method="force")
-    assert list(ours) == list(theirs)
-    assert all(ours[node].tolist() == theirs[node].tolist() for node in theirs)
-
-
-def test_a_single_node_is_placed_at_the_origin():
-    assert layout(nx.MultiDiGraph([("a", "a")])) == {"a": (0, 0)}
-
-
 def test_the_dense_layout_spreads_the_nodes_apart(monkeypatch):
     monkeypatch.setattr(layout_module, "DENSE_LAYOUT_FROM", 3)
     pos = layout(star(12))

@@ -84,66 +84,25 @@ VIS_OPTIONS: dict[str, Any] = {
 def layout(graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     """Positions of the nodes in canvas px, seeded: the same data gives the same page.
 
-    Fruchterman–Reingold, as networkx's ``spring_layout(method="force")``, whose numbers
-    :func:`_spring_layout` gives below :data:`DENSE_LAYOUT_FROM` nodes. From there networkx
-    switches to a sparse variant that loops over the nodes in Python (12.7 s at 1 500 nodes on
-    the 2-core machine; its "energy" method 6 s, Kamada–Kawai 5 s at 150 nodes): :func:`_spring`
-    is the same algorithm on dense numpy arrays (float32; O(n²) memory: 18 MB at 1 500 nodes).
-    Scaled so that the median edge is :data:`EDGE_LENGTH` px long.
+    Fruchterman–Reingold, as networkx's ``spring_layout(method="force")``, which we call below
+    :data:`DENSE_LAYOUT_FROM` nodes. From there networkx switches to a sparse variant that loops
+    over the nodes in Python (12.7 s at 1 500 nodes on the 2-core machine; its "energy" method
+    6 s, Kamada–Kawai 5 s at 150 nodes): :func:`_spring` is the same algorithm on dense numpy
+    arrays (float32; O(n²) memory: 18 MB at 1 500 nodes). Scaled so that the median edge
+    is :data:`EDGE_LENGTH` px long.
     """
     simple = undirected(graph)
     n = simple.number_of_nodes()
     if n == 0:
         return {}
-    if n == 1:
-        pos = nx.spring_layout(simple, seed=7)
-    elif n < DENSE_LAYOUT_FROM:
-        pos = _spring_layout(simple, k=1.5 / math.sqrt(n), iterations=100)
+    if n < DENSE_LAYOUT_FROM:
+        pos = nx.spring_layout(simple, seed=7, iterations=100, k=1.5 / math.sqrt(n), method="force")
     else:
         pos = _spring(simple, iterations=60)
     lengths = [math.dist(pos[u], pos[v]) for u, v in simple.edges()]
     median = statistics.median(lengths) if lengths else 1.0
     factor = EDGE_LENGTH / (median or 1.0)
     return {node: (round(float(x) * factor), round(float(y) * factor)) for node, (x, y) in pos.items()}
-
-
-def _spring_layout(simple: nx.Graph, k: float, iterations: int, threshold: float = 1e-4) -> dict[str, Any]:
-    """``nx.spring_layout(simple, seed=7, k=k, iterations=iterations, method="force")``, the same numbers to the
-    last bit, in 60 % of its time: networkx's dense Fruchterman–Reingold (``_fruchterman_reingold``, then
-    ``rescale_layout``), with each distance taken as ``sqrt(dx*dx + dy*dy)`` of the two coordinates' planes,
-    not ``np.linalg.norm(…, axis=-1)``, whose reduction over an axis of two is most of networkx's time (0.09 s
-    on the article) and adds the same two squares in the same order. The einsums, the only sums of more than
-    two terms, are networkx's own. A test compares the two."""
-    import numpy as np
-
-    adjacency = nx.to_numpy_array(simple, weight="weight")
-    n = adjacency.shape[0]
-    pos = np.asarray(np.random.RandomState(7).rand(n, 2), dtype=adjacency.dtype)
-    temperature = max(max(pos.T[0]) - min(pos.T[0]), max(pos.T[1]) - min(pos.T[1])) * 0.1
-    cooling = temperature / (iterations + 1)
-    for _ in range(iterations):
-        delta = pos[:, np.newaxis, :] - pos[np.newaxis, :, :]
-        distance = _lengths(delta[..., 0], delta[..., 1])
-        np.clip(distance, 0.01, None, out=distance)
-        displacement = np.einsum("ijk,ij->ik", delta, (k * k / distance**2 - adjacency * distance / k))
-        length = np.clip(_lengths(displacement[:, 0], displacement[:, 1]), a_min=0.01, a_max=None)
-        step = np.einsum("ij,i->ij", displacement, temperature / length)
-        pos += step
-        temperature -= cooling
-        if (np.linalg.norm(step) / n) < threshold:
-            break
-    pos -= pos.mean(axis=0)
-    limit = np.abs(pos).max()
-    if limit > 0:
-        pos *= 1 / limit
-    return dict(zip(simple, pos, strict=True))
-
-
-def _lengths(x: Any, y: Any) -> Any:
-    """The Euclidean length of each (x, y), as ``np.linalg.norm`` over their axis computes it."""
-    import numpy as np
-
-    return np.sqrt(x * x + y * y)
 
 
 def _spring(simple: nx.Graph, iterations: int) -> dict[str, Any]:
