@@ -303,7 +303,7 @@ def test_sigterm_while_kg_serve_starts_its_workers_ends_it_and_all_of_them(tmp_p
     # 130 (interrupted) or 0 (stopped) once kg serve has its handler; before it (while Python imports) the
     # signal's own end, with nothing made yet
     assert process.returncode in (0, ExitCode.INTERRUPTED, -signal.SIGTERM), stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr  # whole: a traceback here is rare and depends on timing
     assert all(_ended_within(pid, 10) for pid in seen), "a worker or Oxigraph outlived kg serve"
     assert list(tmp_path.glob("kg-oxigraph-*")) == []
 
