@@ -174,7 +174,9 @@ def query(
     and picks the language of display ``labels``. ``entailment`` is
     ``"rdfs"`` (the default: superclass types and superproperty statements
     are in the store, :mod:`kg.sparql.entailment`) or ``"none"`` (the
-    asserted triples only); it does not apply to an endpoint.
+    asserted triples only); it does not apply to an endpoint. The engine loaded from the files is kept
+    for the next call on the same content (:func:`kg.sparql.index.opened_engine`), unless the query may
+    load into it (``allow_external``) or runs in this process (``timeout=None``).
 
     Errors: :class:`~kg.errors.UsageError` (exit 2) for an unknown query,
     parameter, engine or entailment; :class:`~kg.errors.QuerySyntaxError`
