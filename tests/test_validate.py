@@ -14,8 +14,10 @@ from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from rdflib import Graph, Literal
+from rdflib.store import TripleAddedEvent, TripleRemovedEvent
 
 from kg import resources
+from kg.errors import LoadError
 from kg.load import load_ontology, parse_turtle
 from kg.namespaces import KGSH, RDF, SH, new_graph
 from kg.validate import (
@@ -29,6 +31,7 @@ from kg.validate import (
     check_shapes,
     check_terms,
     check_wikidata,
+    compiled_shapes,
     read_wikidata_reference,
     validate,
 )
@@ -102,6 +105,41 @@ def with_ontology(ontology: Graph) -> Callable[[Graph], AbstractContextManager[G
                 union.remove(triple)
 
     return join
+
+
+@contextmanager
+def left_as_it_was(graph: Graph) -> Iterator[None]:
+    """Fails unless ``graph`` holds the same triples after the block as before (pySHACL validates it in place): none
+    added, as its store announces each addition (rdflib's TripleAddedEvent), and as many as before, so none removed.
+    As exact as comparing the sets of its triples, without listing the ontology's thousands twice in each case."""
+    changes: list[object] = []
+    dispatcher = graph.store.dispatcher
+    previous = dispatcher.get_map()
+    handlers = dict(previous or {})
+    for event in (TripleAddedEvent, TripleRemovedEvent):
+        handlers[event] = [*handlers.get(event, []), changes.append]
+    dispatcher.set_map(handlers)
+    size = len(graph)
+    try:
+        yield
+    finally:
+        dispatcher.set_map(previous)
+    assert not changes and len(graph) == size, "validation changed the data graph (pySHACL validates it in place)"
+
+
+def test_a_change_to_the_data_graph_is_noticed(ontology):
+    """:func:`left_as_it_was` sees a triple added, one removed, and one replaced by another (as many triples after)."""
+    graph = new_graph(ontology)
+    triple = next(iter(ontology))
+    other = (triple[0], triple[1], Literal("another value"))
+    for change in ([other], [triple], [triple, other]):
+        with pytest.raises(AssertionError, match="validation changed the data graph"), left_as_it_was(graph):
+            for t in change:
+                graph.remove(t) if t in graph else graph.add(t)
+        graph.remove(other)  # each change undone for the next
+        graph.add(triple)
+    with left_as_it_was(graph):
+        assert set(graph) == set(ontology)
 
 
 @pytest.fixture(scope="module")
@@ -392,10 +430,36 @@ def test_shape_passes_good_data_and_fails_broken_data(
     assert old in good, f"test setup: {old!r} is not in the good Turtle"
     with with_ontology(turtle(good)) as data:
         assert check_shapes(data, part, engine=engine) == []
-    with with_ontology(turtle(good.replace(old, new, 1))) as data:
-        before = set(data)
+    with with_ontology(turtle(good.replace(old, new, 1))) as data, left_as_it_was(data):
         assert check_shapes(data, part, engine=engine) == [expected]
-        assert set(data) == before, "validation changed the data graph (pySHACL validates it in place)"
+
+
+def test_shapes_are_compiled_once_for_the_same_bytes_and_again_once_edited(tmp_path, with_ontology):
+    """kg.validate.compiled_shapes keys the compiled shapes by their file's bytes, not its name: the same bytes are
+    neither read nor compiled again, an edited file is, and a file gone is the reader's error."""
+    shipped = resources.shapes_path().read_text(encoding="utf-8")
+    message = "kg:wagonCount must be one non-negative integer"
+    assert shipped.count(message) == 1, "test setup"
+    path = tmp_path / "shapes.ttl"
+    reads: list[str] = []
+
+    def read() -> Graph:
+        reads.append(path.read_text(encoding="utf-8"))
+        return parse_turtle(path)
+
+    path.write_text(shipped, encoding="utf-8")
+    first = compiled_shapes(path, read)
+    assert compiled_shapes(path, read) is first and reads == [shipped]
+    path.write_text(shipped.replace(message, "a train's wagons: one count"), encoding="utf-8")
+    edited = compiled_shapes(path, read)
+    assert len(reads) == 2 and edited is not first
+    with with_ontology(turtle("kgi:t a kg:Train ; kg:wagonCount -1 .")) as data:
+        for shapes, said in ((first, message), (edited, "a train's wagons: one count")):
+            assert [f.message for f in check_shapes(data, shapes) if f.path == "kg:wagonCount"] == [said]
+    path.unlink()
+    with pytest.raises(LoadError, match=r"shapes\.ttl: no such file"):
+        compiled_shapes(path, read)
+    assert len(reads) == 2
 
 
 def test_unknown_shacl_engine_is_refused(ontology, shapes):
