@@ -17,6 +17,7 @@ from rdflib import Graph, Literal
 from rdflib.store import TripleAddedEvent, TripleRemovedEvent
 
 from kg import resources
+from kg.errors import LoadError
 from kg.load import load_ontology, parse_turtle
 from kg.namespaces import KGSH, RDF, SH, new_graph
 from kg.validate import (
@@ -30,6 +31,7 @@ from kg.validate import (
     check_shapes,
     check_terms,
     check_wikidata,
+    compiled_shapes,
     read_wikidata_reference,
     validate,
 )
@@ -430,6 +432,35 @@ def test_shape_passes_good_data_and_fails_broken_data(
         assert check_shapes(data, part, engine=engine) == []
     with with_ontology(turtle(good.replace(old, new, 1))) as data, left_as_it_was(data):
         assert check_shapes(data, part, engine=engine) == [expected]
+
+
+def test_shapes_are_compiled_once_for_the_same_bytes_and_again_once_edited(tmp_path, with_ontology):
+    """kg.validate.compiled_shapes keys the compiled shapes by their file's bytes, not its name: the same bytes are
+    neither read nor compiled again, an edited file is, and a file gone is the reader's error."""
+    path = tmp_path / "shapes.ttl"
+    # The shipped shapes, with bytes of their own (a comment): no other test of this process compiled them.
+    shipped = resources.shapes_path().read_text(encoding="utf-8") + f"# a copy in {tmp_path}\n"
+    message = "kg:wagonCount must be one non-negative integer"
+    assert shipped.count(message) == 1, "test setup"
+    reads: list[str] = []
+
+    def read() -> Graph:
+        reads.append(path.read_text(encoding="utf-8"))
+        return parse_turtle(path)
+
+    path.write_text(shipped, encoding="utf-8")
+    first = compiled_shapes(path, read)
+    assert compiled_shapes(path, read) is first and reads == [shipped]
+    path.write_text(shipped.replace(message, "a train's wagons: one count"), encoding="utf-8")
+    edited = compiled_shapes(path, read)
+    assert len(reads) == 2 and edited is not first
+    with with_ontology(turtle("kgi:t a kg:Train ; kg:wagonCount -1 .")) as data:
+        for shapes, said in ((first, message), (edited, "a train's wagons: one count")):
+            assert [f.message for f in check_shapes(data, shapes) if f.path == "kg:wagonCount"] == [said]
+    path.unlink()
+    with pytest.raises(LoadError, match=r"shapes\.ttl: no such file"):
+        compiled_shapes(path, read)
+    assert len(reads) == 2
 
 
 def test_unknown_shacl_engine_is_refused(ontology, shapes):
