@@ -9,7 +9,7 @@ import time
 import pytest
 
 from file_times import in_a_later_tick
-from kg import resources
+from kg import content, resources
 from kg.base_iri import input_base
 from kg.errors import LoadError
 from kg.limits import MAX_INPUT_ENV
@@ -25,10 +25,10 @@ NAMES = "SELECT ?name WHERE { <urn:kg:a> <urn:kg:name> ?name }"
 def _nothing_opened():
     index.forget_opened()
     index.keep(None)
-    index._HASHED.clear()
+    content._HASHED.clear()
     yield
     index.forget_opened()
-    index._HASHED.clear()
+    content._HASHED.clear()
 
 
 @pytest.fixture
@@ -61,17 +61,17 @@ def names(path, engine, **options):
 @pytest.mark.parametrize("engine", ENGINES)
 def test_the_same_bytes_are_queried_on_the_engine_loaded_the_first_time(data, loads, engine):
     assert names(data, engine) == ["Astana"]
-    first = index._OPENED[engine][1]
+    first = index._OPENED[engine][2]
     assert names(data, engine) == ["Astana"]
     assert loads == [(engine, [data])]
-    assert index._OPENED[engine][1] is first
+    assert index._OPENED[engine][2] is first
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_file_rewritten_with_other_bytes_of_the_same_size_and_time_gives_the_new_rows(
     data, loads, engine, monkeypatch
 ):
-    monkeypatch.setattr(index, "_clock", lambda: time.time_ns() + 10 * index.RACY_NS)  # its hash is trusted
+    monkeypatch.setattr(content, "_clock", lambda: time.time_ns() + 10 * content.RACY_NS)  # its hash is trusted
     assert names(data, engine) == ["Astana"]
     before = data.stat()
     in_a_later_tick(data, lambda: data.write_text('<urn:kg:a> <urn:kg:name> "Almaty" .\n', encoding="utf-8"))
@@ -110,7 +110,7 @@ def test_another_entailment_or_base_iri_is_another_engine(data, loads, tmp_path)
     with input_base("http://example.org/two/"):
         names(data, "oxigraph")
     assert len(loads) == 4
-    assert index._OPENED["oxigraph"][0][2] == "http://example.org/two/"
+    assert index._OPENED["oxigraph"][0][1] == "http://example.org/two/"
 
 
 def test_the_library_check_and_a_query_share_the_engine(loads):
@@ -172,3 +172,15 @@ def test_a_broken_file_read_from_its_bytes_is_reported_with_its_line_as_before(t
     assert str(kept.value) == str(fresh.value)
     assert "broken.ttl:3:" in str(kept.value)
     assert index._OPENED == {}
+
+
+def test_a_process_that_queries_once_hashes_nothing_and_other_sizes_are_told_apart_unhashed(data, loads, tmp_path):
+    other = tmp_path / "other.nt"
+    other.write_text('<urn:kg:a> <urn:kg:name> "Shymkent" .\n', encoding="utf-8")
+    assert names(data, "oxigraph") == ["Astana"]
+    assert index._OPENED["oxigraph"][1]._digests is None
+    assert names(other, "oxigraph") == ["Shymkent"]  # another size: another engine, nothing hashed
+    assert index._OPENED["oxigraph"][1]._digests is None
+    assert names(other, "oxigraph") == ["Shymkent"]  # the same sizes: hashed, the same bytes
+    assert index._OPENED["oxigraph"][1]._digests is not None
+    assert len(loads) == 2

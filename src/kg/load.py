@@ -485,7 +485,7 @@ def _parse_all(paths: Sequence[Path], contents: Sequence[bytes] | None = None) -
 
 def _read_one(path: Path, content: bytes | None) -> list[Any]:
     """One file's quads, for one graph: from ``content`` (its bytes, checked) if read as they are, else the file's."""
-    checked, fmt = check_input(path, scan=False) if content is not None else (path, None)  # registers it
+    checked, fmt = check_input(path) if content is not None else (path, None)  # registers it, as a read does
     if fmt is None or not loads_directly(fmt, current_base()):
         return read_quads(path, one_graph=True)
     try:
