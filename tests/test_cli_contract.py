@@ -10,6 +10,8 @@ overwrites what an earlier one wrote.
 
 from __future__ import annotations
 
+import argparse
+import functools
 import re
 import shlex
 import shutil
@@ -219,13 +221,19 @@ def test_validate_help_names_every_check_it_reports(kg_main):
 # --------------------------------------------------------------------------- where commands write
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """kg's argument parser, built once for the cases that only parse with it (building it is most of a parse)."""
+    return build_parser()
+
+
 def _written(argv: list[str]) -> set[Path]:
     """The paths ``kg ARGV`` writes, from the parser's own defaults (nothing for stdout)."""
     from kg.build import INPUTS_FILE, outputs
     from kg.formats import FORMATS
     from kg.sources import Sources
 
-    args = build_parser().parse_args(argv)
+    args = _parser().parse_args(argv)
     out = getattr(args, "out", None)
     if out is None:
         return set()
@@ -268,11 +276,12 @@ def test_the_readmes_blocks_run_in_order_without_overwriting_each_others_outputs
     written: list[tuple[Path, str]] = []
     clashes = []
     for argv in commands:
-        for path in _written(argv):
+        paths = _written(argv)
+        for path in paths:
             clashes += [
                 f"kg {' '.join(argv)} writes {path}, which `kg {by}` wrote" for p, by in written if _overlaps(p, path)
             ]
-        written += [(path, " ".join(argv)) for path in _written(argv)]
+        written += [(path, " ".join(argv)) for path in paths]
     assert clashes == []
 
 

@@ -66,14 +66,27 @@ def article_union(article_parts) -> Graph:
     return union(article_parts)
 
 
+@pytest.fixture(scope="module")
+def union_described(article_union) -> Graph:
+    """The description of ``article_union`` made on DAY, once for the tests that read it; read only."""
+    return describe_dataset(article_union, created=DAY)
+
+
+@pytest.fixture(scope="module")
+def parts_described(article_parts) -> Graph:
+    """The description of ``article_parts`` (each a named graph) made on DAY, once for the tests that read it; read
+    only."""
+    return describe_dataset(article_parts, created=DAY)
+
+
 def value(graph: Graph, subject, predicate) -> object:
     found = graph.value(subject, predicate)
     return found.toPython() if isinstance(found, Literal) else found
 
 
 @pytest.mark.parametrize("data", SOURCES)
-def test_counts_are_those_of_the_graph(data):
-    graph = union(select_parts("all", data))
+def test_counts_are_those_of_the_graph(data, article_union):
+    graph = article_union if data == [ARTICLE] else union(select_parts("all", data))  # the fixture's read once
     d = describe_dataset(graph, created=DAY)
     ds = DATASET_IRI
     assert value(d, ds, VOID.triples) == len(graph)
@@ -94,8 +107,8 @@ def test_counts_are_those_of_the_graph(data):
     assert sum(per_property.values()) == len(graph)
 
 
-def test_title_description_and_rights_in_both_languages(article_union):
-    d = describe_dataset(article_union, created=DAY)
+def test_title_description_and_rights_in_both_languages(union_described):
+    d = union_described
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.rights):
         assert {v.language for v in d.objects(DATASET_IRI, prop)} == {"en", "fa"}, prop
     assert "گراف دانش همکاری ایران و قزاقستان" in {str(v) for v in d.objects(DATASET_IRI, DCTERMS.title)}
@@ -107,10 +120,10 @@ def test_title_description_and_rights_in_both_languages(article_union):
     assert (DATASET_IRI, DCTERMS.conformsTo, ONTOLOGY_IRI) in d
 
 
-def test_the_description_s_texts_come_from_the_catalogue_in_both_languages(article_parts):
+def test_the_description_s_texts_come_from_the_catalogue_in_both_languages(parts_described):
     """The description's texts live in the one catalogue (i18n.toml [dataset]): every text without placeholders is
     a literal of the description in each language, and each keyword is its own dcat:keyword."""
-    d = describe_dataset(article_parts, created=DAY)
+    d = parts_described
     literals = {(str(o), o.language) for o in d.objects() if isinstance(o, Literal)}
     for key, entry in catalogue_domain(TEXTS).items():
         if key == "keywords" or "{" in entry["en"]:
@@ -125,9 +138,9 @@ def test_the_description_s_texts_come_from_the_catalogue_in_both_languages(artic
     assert citations["fa"].startswith("پروژهٔ kg (") and "[مجموعه‌داده]" in citations["fa"]
 
 
-def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_languages(article_parts):
+def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_languages(parts_described):
     """The data's named graph is labelled nowhere else: its page had no title and its subset «گراف نام‌دار data»."""
-    d = describe_dataset(article_parts, created=DAY)
+    d = parts_described
     subsets = [s for s in d.objects(DATASET_IRI, VOID.subset) if (s, RDF.type, SD.NamedGraph) in d]
     assert len(subsets) == 3
     for subset in subsets:
@@ -137,10 +150,10 @@ def test_each_named_graph_is_titled_and_the_data_graph_labelled_in_both_language
     assert labels == {"en": "the data: entities and facts", "fa": "داده‌ها: موجودیت‌ها و واقعیت‌ها"}
 
 
-def test_every_node_the_dataset_points_to_is_named_in_both_languages(article_parts):
+def test_every_node_the_dataset_points_to_is_named_in_both_languages(parts_described):
     """The dataset's page showed a Persian reader raw IRIs: its languages, licence, update policy, version,
     partitions, dumps, formats, links to Wikidata, contact, home page and quality measurements."""
-    d = describe_dataset(article_parts, created=DAY)
+    d = parts_described
     pointers = (DCTERMS.language, DCTERMS.license, DCTERMS.accrualPolicy, DCTERMS.hasVersion, VOID.classPartition,
                 VOID.propertyPartition, VOID.subset, VOID.dataDump, VOID.feature, DCAT.landingPage, DCAT.distribution,
                 VOID.openSearchDescription, DCAT.contactPoint, DQV.hasQualityMeasurement, DCTERMS.publisher,
@@ -162,9 +175,8 @@ def test_every_node_the_dataset_points_to_is_named_in_both_languages(article_par
     assert len(persian) == 1 and "[مجموعه‌داده]" in persian[0]
 
 
-def test_source_article_and_its_publisher_are_described(article_union):
-    data = article_union
-    d = describe_dataset(data, created=DAY)
+def test_source_article_and_its_publisher_are_described(union_described):
+    d = union_described
     article = URIRef("https://w3id.org/iran-kazakhstan-kg/id/article")
     isna = URIRef("https://w3id.org/iran-kazakhstan-kg/id/isna")
     assert (DATASET_IRI, DCTERMS.source, article) in d
@@ -174,9 +186,8 @@ def test_source_article_and_its_publisher_are_described(article_union):
     assert (article, SDO.url, URIRef("https://www.isna.ir/news/1401032900000/")) in d
 
 
-def test_examples_vocabularies_and_formats(article_union):
-    data = article_union
-    d = describe_dataset(data, created=DAY)
+def test_examples_vocabularies_and_formats(article_union, union_described):
+    data, d = article_union, union_described
     examples = set(d.objects(DATASET_IRI, VOID.exampleResource))
     assert URIRef("https://w3id.org/iran-kazakhstan-kg/id/span/4-10") in examples
     assert all((e, None, None) in data for e in examples), "every example resource is described in the data"
@@ -187,9 +198,9 @@ def test_examples_vocabularies_and_formats(article_union):
     assert URIRef("http://www.w3.org/ns/formats/Turtle") in set(d.objects(DATASET_IRI, VOID.feature))
 
 
-def test_endpoint_only_when_given(article_union):
+def test_endpoint_only_when_given(article_union, union_described):
     data = article_union
-    assert describe_dataset(data, created=DAY).value(DATASET_IRI, VOID.sparqlEndpoint) is None
+    assert union_described.value(DATASET_IRI, VOID.sparqlEndpoint) is None
     d = describe_dataset(data, created=DAY, endpoint="http://127.0.0.1:7878/query")
     assert d.value(DATASET_IRI, VOID.sparqlEndpoint) == URIRef("http://127.0.0.1:7878/query")
     assert (None, DCAT.endpointURL, URIRef("http://127.0.0.1:7878/query")) in d
@@ -305,7 +316,9 @@ def test_each_example_is_its_class_s_first_iri_in_natural_order():
     [(0, None), (4, "http://127.0.0.1:7878/query"), (25, None)],
     ids=["article", "synthetic-4-endpoint", "synthetic-25"],
 )
-def test_the_dataset_exports_description_is_the_one_made_from_the_parts_rdflib_graphs(tmp_path, articles, endpoint):
+def test_the_dataset_exports_description_is_the_one_made_from_the_parts_rdflib_graphs(
+    tmp_path, articles, endpoint, article_parts
+):
     """TriG and N-Quads hold the description made of pyoxigraph terms on the store of the parts as read
     (no rdflib imported: tests/test_imports.py): isomorphic to the description of the parts' rdflib graphs
     (each copied into a store term by term), less the statements a part holds."""
@@ -319,7 +332,7 @@ def test_the_dataset_exports_description_is_the_one_made_from_the_parts_rdflib_g
     for quad in sources.quads(described=True, endpoint=endpoint):
         if quad.graph_name.value == str(DESCRIPTION_GRAPH):
             exported.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    parts = select_parts("all", data)
+    parts = select_parts("all", data) if articles else article_parts  # the fixture article's read once
     made = description_graph(describe_dataset(parts, endpoint=endpoint, sources=sources.paths), parts)
     assert len(exported) == len(made) > 300
     assert isomorphic(exported, made)

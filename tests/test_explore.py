@@ -423,8 +423,13 @@ def big(projection: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return replicate(projection, 20)
 
 
-def test_above_the_budget_the_page_is_a_focus_view_of_the_most_central_nodes(big):
-    scores = centrality(big)
+@pytest.fixture(scope="module")
+def scores(big: nx.MultiDiGraph) -> dict[str, float]:
+    """The centrality of ``big``'s nodes, computed once for the tests of its views; read only."""
+    return centrality(big)
+
+
+def test_above_the_budget_the_page_is_a_focus_view_of_the_most_central_nodes(big, scores):
     view = focus_view(big, scores, budget=500)
     assert (view.total_nodes, view.graph.number_of_nodes()) == (161 + 19 * (161 - 12), 500)
     assert {"kgi:iran", "kgi:kazakhstan"} <= set(view.graph)
@@ -443,11 +448,10 @@ def test_above_the_budget_the_page_is_a_focus_view_of_the_most_central_nodes(big
     assert len(html.encode("utf-8")) <= 3 * 1024 * 1024
 
 
-def test_a_focus_view_is_the_same_whatever_the_hash_seed(big):
+def test_a_focus_view_is_the_same_whatever_the_hash_seed(big, scores):
     """The view's nodes are sorted and each one's edges in the projection's order, the same on every run: taken
     through networkx's subgraph they came in the order of a set of strings, which changes with the hash seed
     (kg publish wrote another explorer.html for the same 1 000 synthetic articles in every run)."""
-    scores = centrality(big)
     view = focus_view(big, scores, budget=500)
     assert list(view.graph) == sorted(view.graph)
     kept = set(view.graph)
@@ -457,8 +461,7 @@ def test_a_focus_view_is_the_same_whatever_the_hash_seed(big):
     assert all(view.graph.nodes[n] == big.nodes[n] for n in kept) and view.graph.graph == big.graph
 
 
-def test_a_focus_names_an_entity_and_keeps_its_neighbourhood(big):
-    scores = centrality(big)
+def test_a_focus_names_an_entity_and_keeps_its_neighbourhood(big, scores):
     view = focus_view(big, scores, focus="kgi:kassym-jomart-tokayev-c3", hops=1, budget=500)
     simple = nx.Graph(big.to_undirected())
     assert set(view.graph) == {"kgi:kassym-jomart-tokayev-c3", *simple.adj["kgi:kassym-jomart-tokayev-c3"]}

@@ -8,10 +8,10 @@ The layers, lowest first; a module imports only modules of its own layer or belo
 nothing below ``sparql/`` and ``explore/`` imports them:
 
 1. foundations: errors, limits, resources, namespaces, formats, i18n, text, terms, output, terminal, scan (the
-   byte-level checks of an RDF document), processes (a free port, stopping a child), factuality (the terms
-   of how sure a statement is), hierarchy (the transitive closure of subclasses and subproperties), and
-   publish/paths (the one map of IRIs to site paths, which the description uses too) and publish/dates (dates
-   in both calendars, which the ontology's documentation uses too);
+   byte-level checks of an RDF document), content (a file known by its bytes' hash), processes (a free port, stopping a
+   child), factuality (the terms of how sure a statement is), hierarchy (the transitive closure of subclasses and
+   subproperties), and publish/paths (the one map of IRIs to site paths, which the description uses too) and
+   publish/dates (dates in both calendars, which the ontology's documentation uses too);
 2. reading and writing RDF and HTTP: load, base_iri (the inputs' base IRI), literals (ill-typed ones, located),
    writers/ (quads: the input canonically labelled; order: sort keys and the memo; stored: a dataset written
    from pyoxigraph stores; check: the re-read; one
@@ -87,6 +87,7 @@ LAYERS: tuple[frozenset[str], ...] = (
             "output",
             "terminal",
             "scan",
+            "content",
             "processes",
             "factuality",
             "hierarchy",

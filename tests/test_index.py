@@ -11,7 +11,7 @@ import time
 import pytest
 
 from file_times import in_a_later_tick
-from kg import resources
+from kg import content, resources
 from kg.errors import LoadError
 from kg.sparql import index
 from kg.sparql.index import inputs_key, keep, kept_engine
@@ -22,29 +22,29 @@ TRIPLE = '<urn:a> <urn:b> "همکاری‌ها"@fa .\n'
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     keep(None)
-    index._HASHED.clear()
+    content._HASHED.clear()
     yield
     keep(None)
-    index._HASHED.clear()
+    content._HASHED.clear()
 
 
 @pytest.fixture
 def hashed(monkeypatch):
     """The names of the files whose content was hashed, in order."""
     names: list[str] = []
-    real = index._sha256_of_file
+    real = content._sha256_of_file
 
     def counted(handle):
         names.append(handle.name)
         return real(handle)
 
-    monkeypatch.setattr(index, "_sha256_of_file", counted)
+    monkeypatch.setattr(content, "_sha256_of_file", counted)
     return names
 
 
 def _hashes_later(monkeypatch):
     """Hashes taken from now on begin long after every file's last change (whose hash may then be trusted)."""
-    monkeypatch.setattr(index, "_clock", lambda: time.time_ns() + 10 * index.RACY_NS)
+    monkeypatch.setattr(content, "_clock", lambda: time.time_ns() + 10 * content.RACY_NS)
 
 
 @pytest.fixture
@@ -192,7 +192,7 @@ def test_the_bytes_read_to_load_are_the_hash_trusted_after(data, hashed, monkeyp
 @pytest.mark.parametrize("kind", [0x4D44, 0x2011BAB0, 0x65735546])  # FAT, exFAT, FUSE
 def test_a_file_on_a_file_system_without_its_own_change_times_is_always_hashed(data, hashed, monkeypatch, kind):
     _hashes_later(monkeypatch)
-    monkeypatch.setattr(index, "_file_system_type", lambda fd: kind)
+    monkeypatch.setattr(content, "_file_system_type", lambda fd: kind)
     inputs_key([data], "none")
     index.read_keyed([data], "none")
     inputs_key([data], "none")
@@ -201,6 +201,6 @@ def test_a_file_on_a_file_system_without_its_own_change_times_is_always_hashed(d
 
 def test_the_file_system_of_a_file_is_known_on_linux(data):
     with data.open("rb") as handle:
-        kind = index._file_system_type(handle.fileno())
+        kind = content._file_system_type(handle.fileno())
     assert (kind is not None) == sys.platform.startswith("linux")
-    assert kind not in index.NO_CHANGE_TIME  # the tests' own folder: a local file system
+    assert kind not in content.NO_CHANGE_TIME  # the tests' own folder: a local file system

@@ -14,8 +14,10 @@ from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from rdflib import Graph, Literal
+from rdflib.store import TripleAddedEvent, TripleRemovedEvent
 
 from kg import resources
+from kg.errors import LoadError
 from kg.load import load_ontology, parse_turtle
 from kg.namespaces import KGSH, RDF, SH, new_graph
 from kg.validate import (
@@ -29,6 +31,7 @@ from kg.validate import (
     check_shapes,
     check_terms,
     check_wikidata,
+    compiled_shapes,
     read_wikidata_reference,
     validate,
 )
@@ -102,6 +105,42 @@ def with_ontology(ontology: Graph) -> Callable[[Graph], AbstractContextManager[G
                 union.remove(triple)
 
     return join
+
+
+@contextmanager
+def left_as_it_was(graph: Graph) -> Iterator[None]:
+    """Fails unless ``graph`` holds the same triples after the block as before (pySHACL validates it in place): none
+    added, as its store announces each addition (rdflib's TripleAddedEvent), and as many as before, so none removed.
+    As exact as comparing the sets of its triples, without listing the ontology's thousands twice in each case."""
+    changes: list[object] = []
+    dispatcher = graph.store.dispatcher
+    previous = dispatcher.get_map()
+    handlers = dict(previous or {})
+    for event in (TripleAddedEvent, TripleRemovedEvent):
+        handlers[event] = [*handlers.get(event, []), changes.append]
+    dispatcher.set_map(handlers)
+    size = len(graph)
+    try:
+        yield
+    finally:
+        dispatcher.set_map(previous)
+    assert not changes and len(graph) == size, "validation changed the data graph (pySHACL validates it in place)"
+
+
+def test_a_change_to_the_data_graph_is_noticed():
+    """:func:`left_as_it_was` sees a triple added, one removed, and one replaced by another (as many triples after)."""
+    graph = turtle("kgi:a rdfs:label 'a' . kgi:b rdfs:label 'b' .")
+    original = set(graph)
+    triple = next(iter(original))
+    other = (triple[0], triple[1], Literal("another value"))
+    for change in ([other], [triple], [triple, other]):
+        with pytest.raises(AssertionError, match="validation changed the data graph"), left_as_it_was(graph):
+            for t in change:
+                graph.remove(t) if t in graph else graph.add(t)
+        graph.remove(other)  # each change undone for the next
+        graph.add(triple)
+    with left_as_it_was(graph):
+        assert set(graph) == original
 
 
 @pytest.fixture(scope="module")
@@ -392,10 +431,39 @@ def test_shape_passes_good_data_and_fails_broken_data(
     assert old in good, f"test setup: {old!r} is not in the good Turtle"
     with with_ontology(turtle(good)) as data:
         assert check_shapes(data, part, engine=engine) == []
-    with with_ontology(turtle(good.replace(old, new, 1))) as data:
-        before = set(data)
+    with with_ontology(turtle(good.replace(old, new, 1))) as data, left_as_it_was(data):
         assert check_shapes(data, part, engine=engine) == [expected]
-        assert set(data) == before, "validation changed the data graph (pySHACL validates it in place)"
+
+
+def test_shapes_are_compiled_once_for_the_same_bytes_and_again_once_edited(tmp_path, shapes):
+    """kg.validate.compiled_shapes keys the compiled shapes by their file's bytes, not its name: the same bytes are
+    neither read nor compiled again, an edited file is, and a file gone is the reader's error."""
+    message = "kg:wagonCount must be one non-negative integer"
+    part = one_shape(shapes, "TrainShape", message)
+    for prefix, namespace in new_graph().namespaces():
+        part.bind(prefix, namespace)
+    path = tmp_path / "shapes.ttl"
+    # The shipped constraint, with bytes of its own (a comment): no other test of this process compiled them.
+    written = part.serialize(format="turtle") + f"# in {tmp_path}\n"
+    reads: list[str] = []
+
+    def read() -> Graph:
+        reads.append(path.read_text(encoding="utf-8"))
+        return parse_turtle(path)
+
+    path.write_text(written, encoding="utf-8")
+    first = compiled_shapes(path, read)
+    assert compiled_shapes(path, read) is first and reads == [written]
+    path.write_text(written.replace(message, "a train's wagons: one count"), encoding="utf-8")
+    edited = compiled_shapes(path, read)
+    assert len(reads) == 2 and edited is not first
+    data = turtle("kgi:t a kg:Train ; kg:wagonCount -1 .")
+    for compiled, said in ((first, message), (edited, "a train's wagons: one count")):
+        assert check_shapes(data, compiled) == [Finding("shacl", "kgi:t", "kg:wagonCount", said, "'-1'")]
+    path.unlink()
+    with pytest.raises(LoadError, match=r"shapes\.ttl: no such file"):
+        compiled_shapes(path, read)
+    assert len(reads) == 2
 
 
 def test_unknown_shacl_engine_is_refused(ontology, shapes):

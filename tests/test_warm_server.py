@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from file_times import in_a_later_tick
-from kg import warm
+from kg import content, warm
 from kg.sparql import index
 from kg.warm import CACHE_STORES_ENV, CRASH, PEAK, SIGNAL, crashed, died_in_query
 from kg.warm_server import _number, _Server
@@ -74,7 +74,7 @@ def test_the_entailment_and_the_content_are_part_of_what_a_store_is(server, inpu
 def test_a_touched_input_is_the_same_store_and_a_rewritten_one_with_its_old_time_another(server, inputs, monkeypatch):
     """Its hash is taken again (its change time moved), not its store loaded again; the same size and modification
     time with other bytes is another store, even after a hash trusted for the old status."""
-    monkeypatch.setattr(index, "_clock", lambda: time.time_ns() + 10 * index.RACY_NS)  # every hash may be trusted
+    monkeypatch.setattr(content, "_clock", lambda: time.time_ns() + 10 * content.RACY_NS)  # every hash may be trusted
     data = Path(inputs["a"])
     ask(server, "--data", inputs["a"])
     (store,) = server.stores

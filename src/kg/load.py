@@ -459,24 +459,40 @@ def load_ontology() -> Graph:
     return _parse_all(list(resources.ontology_paths()))
 
 
-def load_graph(data: Sequence[str | Path] | None = None, *, ontology: bool = True) -> Graph:
+def load_graph(
+    data: Sequence[str | Path] | None = None, *, ontology: bool = True, contents: Sequence[bytes] | None = None
+) -> Graph:
     """The ontology and vocabularies (unless ``ontology=False``) plus the data files.
 
-    ``data`` defaults to the shipped ``data/article.ttl``.
+    ``data`` defaults to the shipped ``data/article.ttl``. ``contents``: every file's bytes, read and checked, in
+    the same order (:func:`kg.sparql.index.read_keyed`); a file not parsed as it is (:func:`loads_directly`) is
+    read again from its path.
     """
-    paths = source_paths(data)
-    return _parse_all(paths if ontology else paths[len(resources.ontology_paths()) :])
+    paths, skip = source_paths(data), 0 if ontology else len(resources.ontology_paths())
+    return _parse_all(paths[skip:], None if contents is None else contents[skip:])
 
 
-def _parse_all(paths: Sequence[Path]) -> Graph:
+def _parse_all(paths: Sequence[Path], contents: Sequence[bytes] | None = None) -> Graph:
     """The files in one graph. The last (the user's data) are read first, so a broken one fails fast."""
-    read = {path: read_quads(path, one_graph=True) for path in reversed(paths)}
+    read = [_read_one(*pair) for pair in reversed(list(zip(paths, contents or [None] * len(paths), strict=True)))]
     graph = new_graph()
     add = graph.add
-    for path in paths:
-        for quad in read[path]:
+    for quads in reversed(read):
+        for quad in quads:
             add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return graph
+
+
+def _read_one(path: Path, content: bytes | None) -> list[Any]:
+    """One file's quads, for one graph: from ``content`` (its bytes, checked) if read as they are, else the file's."""
+    checked, fmt = check_input(path) if content is not None else (path, None)  # registers it, as a read does
+    if fmt is None or not loads_directly(fmt, current_base()):
+        return read_quads(path, one_graph=True)
+    try:
+        return parse_bytes(content, fmt, source=str(checked))  # type: ignore[arg-type]
+    except LoadError as exc:
+        read_quads(path, one_graph=True)  # raises the file reader's LoadError: its message and position
+        raise exc from None  # the file changed since its bytes were read: their own fault
 
 
 def article_text() -> str:

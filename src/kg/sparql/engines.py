@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -200,10 +200,17 @@ class RdflibEngine(Engine):
 
     @classmethod
     def from_files(
-        cls, data: Sequence[str | Path] | None = None, *, entailment: str = DEFAULT_ENTAILMENT
+        cls,
+        data: Sequence[str | Path] | None = None,
+        *,
+        entailment: str = DEFAULT_ENTAILMENT,
+        contents: Sequence[bytes] | None = None,
     ) -> RdflibEngine:
-        """The ontology, vocabularies and data files, with the ``entailment`` closure (:mod:`kg.sparql.entailment`)."""
-        graph = load_graph(data)
+        """The ontology, vocabularies and data files, with the ``entailment`` closure (:mod:`kg.sparql.entailment`).
+
+        ``contents``: the files' bytes, already read, in the same order (:func:`kg.sparql.index.read_keyed`).
+        """
+        graph = load_graph(data, contents=contents)
         if entailment == "rdfs":
             graph += rdfs_closure(graph)
         return cls(graph)
@@ -370,6 +377,7 @@ def open_engine(
     data: Sequence[str | Path] | None = None,
     graph: Graph | None = None,
     entailment: str = DEFAULT_ENTAILMENT,
+    kept: bool = False,
 ) -> Engine:
     """An engine by name (``oxigraph``, ``rdflib``; None for the default), loaded with ``data``.
 
@@ -377,6 +385,10 @@ def open_engine(
     :class:`RdflibEngine` on a copy of it (unless another engine is named).
     ``entailment`` is ``"rdfs"`` (the closure of :mod:`kg.sparql.entailment`
     is added to the store) or ``"none"`` (the asserted triples only).
+
+    ``kept``: the engine loaded from ``data`` may be one this process opened before for the same content
+    (:func:`kg.sparql.index.opened_engine`), and is kept for the next such call: only for a caller that
+    neither hands the engine on nor runs a query that could load into it (:func:`kg.sparql.library.query`).
     """
     if entailment not in ENTAILMENTS:
         raise UsageError(f"unknown entailment {entailment!r}: choose one of {', '.join(ENTAILMENTS)}")
@@ -392,19 +404,33 @@ def open_engine(
         copy += rdfs_closure(graph)
         return RdflibEngine(copy)
     name = engine or DEFAULT_ENGINE
-    if name == "rdflib":
-        return RdflibEngine.from_files(data, entailment=entailment)
-    if name == "oxigraph":
-        if graph is not None:
-            store = pyoxigraph.Store()
-            store.extend(_to_quads(graph))
-            if entailment == "rdfs":
-                add_rdfs_closure(store)
-            return OxigraphEngine(store)
-        from kg.sparql.index import kept_engine  # the warm query process's store for these inputs
+    if name not in _LOADERS:
+        raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+    if name == "oxigraph" and graph is not None:
+        store = pyoxigraph.Store()
+        store.extend(_to_quads(graph))
+        if entailment == "rdfs":
+            add_rdfs_closure(store)
+        return OxigraphEngine(store)
+    from kg.sparql.index import kept_engine, opened_engine  # the stores kept in this process for these inputs
 
-        return kept_engine(data, entailment) or OxigraphEngine.from_files(data, entailment=entailment)
-    raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+    loader = _LOADERS[name]
+    if kept:
+        return opened_engine(name, data, entailment, lambda contents: loader(data, entailment, contents))
+    if name == "oxigraph":
+        return kept_engine(data, entailment) or loader(data, entailment, None)
+    return loader(data, entailment, None)
+
+
+#: How each engine is loaded from the files ``data`` with ``entailment`` (``contents``: their bytes, or None).
+_LOADERS: dict[str, Callable[[Sequence[str | Path] | None, str, Sequence[bytes] | None], Engine]] = {
+    "oxigraph": lambda data, entailment, contents: OxigraphEngine.from_files(
+        data, entailment=entailment, contents=contents
+    ),
+    "rdflib": lambda data, entailment, contents: RdflibEngine.from_files(
+        data, entailment=entailment, contents=contents
+    ),
+}
 
 
 def _to_quads(graph: Graph) -> Iterator[pyoxigraph.Quad]:

@@ -174,7 +174,9 @@ def query(
     and picks the language of display ``labels``. ``entailment`` is
     ``"rdfs"`` (the default: superclass types and superproperty statements
     are in the store, :mod:`kg.sparql.entailment`) or ``"none"`` (the
-    asserted triples only); it does not apply to an endpoint.
+    asserted triples only); it does not apply to an endpoint. The engine loaded from the files is kept
+    for the next call on the same content (:func:`kg.sparql.index.opened_engine`), unless the query may
+    load into it (``allow_external``) or runs in this process (``timeout=None``).
 
     Errors: :class:`~kg.errors.UsageError` (exit 2) for an unknown query,
     parameter, engine or entailment; :class:`~kg.errors.QuerySyntaxError`
@@ -187,7 +189,10 @@ def query(
 
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, user=user, password=password, graph=endpoint_graph)
     else:
-        runner = open_engine(engine, data=data, graph=graph, entailment=entailment)
+        # An engine this call opens from files is kept for the next call on the same content, unless the query
+        # may load FROM graphs into it (allow_external) or runs in this process (no time limit).
+        kept = not allow_external and timeout is not None
+        runner = open_engine(engine, data=data, graph=graph, entailment=entailment, kept=kept)
     return run_query(
         q, params, engine=runner, timeout=timeout, max_rows=max_rows, lang=lang, labels=labels,
         allow_external=allow_external, fmt=fmt, max_memory=max_memory,
@@ -298,7 +303,8 @@ def check_queries(
 
         runner: Engine = EndpointEngine(endpoint, timeout=timeout, graph=endpoint_graph)
     else:
-        runner = open_engine(engine, data=data, entailment=entailment)
+        # kept for the next check or query on the same content, as in query(): the library's queries load nothing
+        runner = open_engine(engine, data=data, entailment=entailment, kept=timeout is not None)
     report = CheckReport()
     for q in list_queries(library):
         expected_path = q.expected_path()
