@@ -37,7 +37,7 @@ import pyoxigraph
 
 from kg import resources
 from kg.errors import UsageError
-from kg.load import iter_quads, load_into_store, store_writes_as_read
+from kg.load import iter_quads, load_into_store
 from kg.namespaces import BASE, new_graph
 from kg.terms import to_oxigraph, to_rdflib
 
@@ -369,8 +369,8 @@ class Sources:
         """The parts of ``which`` as the writers take them: in their named graphs, or merged with ``triples``;
         ``described``: then the description in a graph of its own, without the statements a part holds (as
         :meth:`quads`). Written straight from :meth:`dataset`'s store (:class:`kg.writers.stored.Stored`)
-        when that writes every term of the files as read (:func:`kg.load.store_writes_as_read`); else from
-        the statements as read from the files. ``merged`` (with ``triples``, without ``described``): from
+        when that writes every term of the files as read (:func:`kg.writers.stored.store_writes_as_read`); else
+        from the statements as read from the files. ``merged`` (with ``triples``, without ``described``): from
         the :meth:`merged` store instead, its default graph the one part (for a command that writes no
         dataset format: no store of the named graphs is made)."""
         from kg.writers.stored import InStore, Listed, Stored
@@ -406,7 +406,9 @@ class Sources:
     @cached_property
     def store_writes_as_read(self) -> bool:
         """Whether the parts can be written straight from :meth:`dataset`'s store, every term as read (see
-        :func:`kg.load.store_writes_as_read`; a file read into a store already is not checked a second time)."""
+        :func:`kg.writers.stored.store_writes_as_read`; a file read into a store already is not checked again)."""
+        from kg.writers.stored import store_writes_as_read
+
         return all(store_writes_as_read(path, read=path in self._loaded) for path in self.paths)
 
     def ill_typed_literals(self) -> list[IllTypedLiteral]:
