@@ -10,9 +10,10 @@ from kg.errors import OutputError
 from kg.export import export_graph
 from kg.formats import FORMATS
 from kg.output import write_atomically
+from kg.sources import store_writes_as_read
 from kg.writers import WRITERS, serialize, to_quads, verify, write_to
 from kg.writers.quads import Canonical
-from kg.writers.stored import InStore, Listed, Stored, store_writes_as_read
+from kg.writers.stored import InStore, Listed, Stored
 
 EX = "http://a.example/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -22,7 +22,7 @@ A dataset with a blank node is not written this way: its labels must first be ma
 canonical over the whole dataset (RDFC-1.0), which :func:`kg.writers.quads.to_quads`
 does on a copy (:meth:`Stored.quads`). Nor is a store that does not give back every
 term as read (a Store writes ``"01"^^xsd:integer`` back as ``"1"``: the caller asks
-:func:`store_writes_as_read` first); a small graph that is not in a store (the
+:func:`kg.sources.store_writes_as_read` first); a small graph that is not in a store (the
 dataset's description) is a part held as a list of quads.
 """
 
@@ -30,15 +30,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
-from kg.base_iri import current_base
-from kg.load import check_input, iter_quads, loads_directly
-from kg.terms import STORED_AS_VALUES, changed_by_a_store, natural_text
+from kg.terms import natural_text
 from kg.writers.order import Description, describe_subject, described_subject, node_key
 
 
@@ -355,39 +352,3 @@ class AnyOrder:
                 else:
                     found.append(q.object)
             yield subject, described_subject(listed)
-
-
-def store_writes_as_read(path: str | Path, *, read: bool = False) -> bool:
-    """Whether the file's statements can be written straight from a pyoxigraph Store, term for term as read:
-    it has no blank node, and the store gives back every term of it exactly.
-
-    A Store keeps the typed literals it understands as values (:data:`kg.terms.STORED_AS_VALUES`) and
-    writes them back canonically: ``"01"^^xsd:integer`` comes back as ``"1"``, and
-    ``"1"^^xsd:boolean`` and ``"true"^^xsd:boolean``, two terms, as one. A blank node's label
-    is the store's, where a writer must write canonical labels. This module's writers ask
-    this first. The file is read again (it was checked when it was loaded), and each distinct
-    such literal is put through a scratch store once.
-
-    ``read``: the file was read by the strict reader already, into the store this is asked for
-    (:func:`kg.load.load_into_store`): its statements are then taken as pyoxigraph's lenient parser gives
-    them, the same terms without the syntax checked a second time (7 MB of Turtle: 0.015 s less).
-    """
-    checked, fmt = check_input(path, scan=not read)
-    base = current_base()
-    if loads_directly(fmt, base):
-        quads: Iterable[Any] = pyoxigraph.parse(path=str(checked), format=fmt.oxigraph, base_iri=base, lenient=read)
-    else:
-        quads = iter_quads(checked)
-    literal, blank, values = pyoxigraph.Literal, pyoxigraph.BlankNode, STORED_AS_VALUES
-    found = set()
-    for quad in quads:
-        if type(quad.subject) is blank:  # whatever its object (a blank subject of literals only, too)
-            return False
-        term = quad.object
-        kind = type(term)
-        if kind is literal:
-            if term.datatype.value in values:
-                found.add(term)
-        elif kind is blank:
-            return False
-    return changed_by_a_store(found) is None
