@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import functools
 import importlib
 import json
 import os
@@ -332,6 +333,35 @@ def site(shared_site: Any) -> str:
 
 
 #: The shared kg serve of this process while the session has one (for the report of a test that met it dead).
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """At a module's end (its module fixtures torn down), the memory its tests freed goes back to the system.
+
+    Every local query forks the worker (kg.sparql.sandbox), and a fork and its child's exit cost in proportion
+    to the worker's resident memory (page tables copied and torn down): ~4.5 ms of the worker's CPU and ~6 ms
+    of the child's at 180 MB, twice that at 380 MB. Memory that Python freed stays in the C library's heap:
+    test_build_atomic's comparison of two whole builds left the worker 140 MB larger for the rest of the run,
+    in which it forked some hundreds of query children. ``malloc_trim`` gives it back (a few ms a module).
+    """
+    yield
+    if nextitem is None or nextitem.path != item.path:
+        _give_back_freed_memory()
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """The GNU C library's ``malloc_trim`` (None elsewhere)."""
+    import ctypes
+
+    return getattr(ctypes.CDLL(None), "malloc_trim", None)
+
+
+def _give_back_freed_memory() -> None:
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 _SHARED: list[Any] = []
 
 

@@ -127,8 +127,8 @@ def test_files_known_as_read_are_not_read_again(monkeypatch, tmp_path):
     """kg publish asks once, before its workers fork, whether the store holds the files' terms as read
     (Publication.files_as_read); a big document of those files is then not read again for it, and one of other
     files still is (a file the store would change is written from its statements, as before)."""
-    import kg.load
     import kg.publish.documents as documents
+    import kg.sources
     from kg.publish.description import load_publication
     from kg.sources import DATA_GRAPH, Sources
     from kg.writers.stored import Stored
@@ -143,7 +143,7 @@ def test_files_known_as_read_are_not_read_again(monkeypatch, tmp_path):
         monkeypatch.setattr(f"kg.writers.{module}.BIG", 100)
     shipped, other = load_publication(), load_publication(sources=Sources([changed]))
     reads = []
-    monkeypatch.setattr(kg.load, "store_writes_as_read", lambda path: reads.append(path) or True)
+    monkeypatch.setattr(kg.sources, "store_writes_as_read", lambda path: reads.append(path) or True)
     shipped.files_as_read = frozenset(Sources(None).paths)
     assert isinstance(documents._stored_document(shipped, str(DATA_GRAPH)), Stored)
     assert reads == []  # known: not read again

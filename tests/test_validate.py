@@ -457,13 +457,28 @@ def test_shapes_are_compiled_once_for_the_same_bytes_and_again_once_edited(tmp_p
     path.write_text(written.replace(message, "a train's wagons: one count"), encoding="utf-8")
     edited = compiled_shapes(path, read)
     assert len(reads) == 2 and edited is not first
+    third = written.replace(message, "wagons: a third message")
+
+    def read_then_edit() -> Graph:  # the file changes while it is read: compiled as read, not kept
+        graph = read()
+        path.write_text(written, encoding="utf-8")
+        return graph
+
+    path.write_text(third, encoding="utf-8")
+    changed = compiled_shapes(path, read_then_edit)
+    path.write_text(third, encoding="utf-8")
+    assert compiled_shapes(path, read) is not changed and len(reads) == 4
     data = turtle("kgi:t a kg:Train ; kg:wagonCount -1 .")
-    for compiled, said in ((first, message), (edited, "a train's wagons: one count")):
+    for compiled, said in (
+        (first, message),
+        (edited, "a train's wagons: one count"),
+        (changed, "wagons: a third message"),
+    ):
         assert check_shapes(data, compiled) == [Finding("shacl", "kgi:t", "kg:wagonCount", said, "'-1'")]
     path.unlink()
     with pytest.raises(LoadError, match=r"shapes\.ttl: no such file"):
         compiled_shapes(path, read)
-    assert len(reads) == 2
+    assert len(reads) == 4
 
 
 def test_unknown_shacl_engine_is_refused(ontology, shapes):

@@ -9,8 +9,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from kg.errors import OutputError
 from kg.export import export_graph
 from kg.formats import FORMATS
-from kg.load import store_writes_as_read
 from kg.output import write_atomically
+from kg.sources import store_writes_as_read
 from kg.writers import WRITERS, serialize, to_quads, verify, write_to
 from kg.writers.quads import Canonical
 from kg.writers.stored import InStore, Listed, Stored

@@ -60,6 +60,8 @@ NO_CHANGE_TIME = frozenset({0x4D44, 0x2011BAB0, 0x65735546, 0x517B, 0xFF534D42, 
 _HASHED: dict[tuple[int, int], tuple[tuple[int, ...], str]] = {}
 #: At most this many files' hashes are kept (the oldest go first).
 _HASHED_MAX = 256
+#: At most this many values are kept in a :class:`Memo`.
+MEMO_ENTRIES = 32
 
 
 def content_digest(handle: IO[bytes]) -> str:
@@ -172,3 +174,41 @@ class Contents:
         ):
             return False
         return all(file_digest(path) == digest for path, digest in zip(paths, self.digests(), strict=True))
+
+
+class Memo:
+    """Values made from single files' bytes, found again by the files' content: a process that reads the same
+    file again (a test suite, a notebook, a command that loads its inputs twice) skips the work.
+
+    A value is kept with the bytes it was made from (:class:`Contents`: hashed only when a file of the same size is
+    looked up) and a ``kind`` (what else it was made with: a format, a base IRI), at most ``capacity`` in weight
+    and :data:`MEMO_ENTRIES` values (the least recently used go first; a heavier value is not kept): the memory
+    a memo holds stays bounded, and so does a look-up's walk.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._entries: list[tuple[object, Contents, object, int]] = []
+        self._weight = 0
+
+    def find(self, path: Path, kind: object) -> object | None:
+        """The value kept for a file of ``kind`` holding what ``path`` holds now, else None."""
+        size = path.stat().st_size
+        for at, (known, held, value, _) in enumerate(self._entries):
+            if known == kind and held.sizes == (size,) and held.held_by([path]):
+                self._entries.append(self._entries.pop(at))  # the most recently used last
+                return value
+        return None
+
+    def add(self, kind: object, content: bytes, value: object, weight: int) -> None:
+        """Keep ``value``, made with ``kind`` from a file's bytes ``content``; ``weight``: its share of the capacity."""
+        if weight > self.capacity:
+            return
+        self._entries.append((kind, Contents([content]), value, weight))
+        self._weight += weight
+        while self._weight > self.capacity or len(self._entries) > MEMO_ENTRIES:
+            self._weight -= self._entries.pop(0)[3]
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._weight = 0

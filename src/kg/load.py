@@ -63,16 +63,18 @@ import pyoxigraph
 
 from kg import resources
 from kg.base_iri import NO_BASE, current_base, no_placeholder, relative_iri_error, xml_relative
+from kg.content import Memo
 from kg.errors import LoadError
 from kg.formats import RdfFormat, format_for_path
 from kg.limits import MAX_INPUT_BYTES, MAX_INPUT_ENV
 from kg.namespaces import new_graph
 from kg.output import register_input
 from kg.scan import find_text, first_undecodable, structure_fault, triple_term_position, written_iri, xml_position
-from kg.terms import STORED_AS_VALUES, changed_by_a_store, to_rdflib
+from kg.terms import to_rdflib
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
+    from rdflib.term import Node
 
 _BOMS = (
     (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
@@ -404,42 +406,6 @@ def load_into_store(store: pyoxigraph.Store, path: str | Path, graph: Any = None
         raise LoadError(f"{fmt.title} error: {exc}", path=checked) from None
 
 
-def store_writes_as_read(path: str | Path, *, read: bool = False) -> bool:
-    """Whether the file's statements can be written straight from a pyoxigraph Store, term for term as read:
-    it has no blank node, and the store gives back every term of it exactly.
-
-    A Store keeps the typed literals it understands as values (:data:`kg.terms.STORED_AS_VALUES`) and
-    writes them back canonically: ``"01"^^xsd:integer`` comes back as ``"1"``, and
-    ``"1"^^xsd:boolean`` and ``"true"^^xsd:boolean``, two terms, as one. A blank node's label
-    is the store's, where a writer must write canonical labels. :mod:`kg.writers.stored` asks
-    this first. The file is read again (it was checked when it was loaded), and each distinct
-    such literal is put through a scratch store once.
-
-    ``read``: the file was read by the strict reader already, into the store this is asked for
-    (:func:`load_into_store`): its statements are then taken as pyoxigraph's lenient parser gives
-    them, the same terms without the syntax checked a second time (7 MB of Turtle: 0.015 s less).
-    """
-    checked, fmt = check_input(path, scan=not read)
-    base = current_base()
-    if loads_directly(fmt, base):
-        quads: Iterable[Any] = pyoxigraph.parse(path=str(checked), format=fmt.oxigraph, base_iri=base, lenient=read)
-    else:
-        quads = iter_quads(checked)
-    literal, blank, values = pyoxigraph.Literal, pyoxigraph.BlankNode, STORED_AS_VALUES
-    found = set()
-    for quad in quads:
-        if type(quad.subject) is blank:  # whatever its object (a blank subject of literals only, too)
-            return False
-        term = quad.object
-        kind = type(term)
-        if kind is literal:
-            if term.datatype.value in values:
-                found.add(term)
-        elif kind is blank:
-            return False
-    return changed_by_a_store(found) is None
-
-
 def _load_quads(store: pyoxigraph.Store, path: str | Path, graph: Any = None) -> None:
     """:func:`iter_quads` of one file into ``store``: every triple into ``graph`` (default: the default graph)."""
     target = pyoxigraph.DefaultGraph() if graph is None else graph
@@ -474,25 +440,56 @@ def load_graph(
 
 def _parse_all(paths: Sequence[Path], contents: Sequence[bytes] | None = None) -> Graph:
     """The files in one graph. The last (the user's data) are read first, so a broken one fails fast."""
-    read = [_read_one(*pair) for pair in reversed(list(zip(paths, contents or [None] * len(paths), strict=True)))]
+    read = [file_triples(*pair) for pair in reversed(list(zip(paths, contents or [None] * len(paths), strict=True)))]
     graph = new_graph()
     add = graph.add
-    for quads in reversed(read):
-        for quad in quads:
-            add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    for triples in reversed(read):
+        for triple in triples:
+            add(triple)
     return graph
 
 
-def _read_one(path: Path, content: bytes | None) -> list[Any]:
-    """One file's quads, for one graph: from ``content`` (its bytes, checked) if read as they are, else the file's."""
-    checked, fmt = check_input(path) if content is not None else (path, None)  # registers it, as a read does
-    if fmt is None or not loads_directly(fmt, current_base()):
-        return read_quads(path, one_graph=True)
+#: Each file's statements by content (:func:`file_triples`): at most this many (the article's files hold 6 000), so
+#: that a process that reads big inputs once holds no copy of them.
+_READ = Memo(capacity=60_000)
+
+
+def file_triples(path: str | Path, content: bytes | None = None) -> tuple[tuple[Node, Node, Node], ...]:
+    """One file's statements as rdflib triples, for one graph, read by the strict reader (errors with positions),
+    from ``content`` (its bytes, already read) if given; made once a process for the same bytes, format and base
+    IRI (:class:`kg.content.Memo`, where the file is parsed as it is: :func:`loads_directly`), with blank nodes
+    of each call's own, as a parse gives. The checks of :func:`check_input` run on every call."""
+    checked, fmt = check_input(path)
+    kind = (fmt.name, current_base())
+    if not loads_directly(fmt, kind[1]):
+        return _rdflib_triples(read_quads(path, one_graph=True))
+    found = _READ.find(checked, kind) if content is None else None  # bytes given: those, whatever the file holds
+    if found is not None:
+        return _fresh_blank_nodes(found)  # type: ignore[arg-type]
+    with _reading(checked):
+        content = checked.read_bytes() if content is None else content
     try:
-        return parse_bytes(content, fmt, source=str(checked))  # type: ignore[arg-type]
+        triples = _rdflib_triples(parse_bytes(content, fmt, source=str(checked)))
     except LoadError as exc:
         read_quads(path, one_graph=True)  # raises the file reader's LoadError: its message and position
         raise exc from None  # the file changed since its bytes were read: their own fault
+    _READ.add(kind, content, triples, len(triples))
+    return triples
+
+
+def _rdflib_triples(quads: Iterable[Any]) -> tuple[tuple[Node, Node, Node], ...]:
+    return tuple((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads)
+
+
+def _fresh_blank_nodes(triples: tuple[tuple[Node, Node, Node], ...]) -> tuple[tuple[Node, Node, Node], ...]:
+    """The triples with a new blank node for each of theirs (as another parse of their document gives)."""
+    from rdflib import BNode
+
+    fresh: dict[Node, Node] = {}
+    renamed = tuple(
+        tuple(fresh.setdefault(t, BNode()) if type(t) is BNode else t for t in triple) for triple in triples
+    )
+    return renamed if fresh else triples  # type: ignore[return-value]
 
 
 def article_text() -> str:

@@ -221,7 +221,9 @@ def compiled_shapes(path: str | Path, read: Callable[[], Graph]) -> CompiledShap
     position); it is called only for bytes not compiled yet. Compiling the shipped shapes took 0.02 s
     and their graph 0.02 s more, in each of the many validations a test run (or a long-lived
     process) makes of unchanged files; the key is the content, not the name, so an edited file is
-    read and compiled again.
+    read and compiled again. The key is the bytes themselves, compared whole (the shipped shapes
+    are 50 kB, read as fast as a file's status is asked; :mod:`kg.content`'s hashes are for inputs
+    too large to read again), and a file that changed while it was read is compiled, not kept.
     """
     from pyshacl_turbo import compile_shapes
 
@@ -230,12 +232,18 @@ def compiled_shapes(path: str | Path, read: Callable[[], Graph]) -> CompiledShap
         key = (path.read_bytes(), current_base())
     except OSError:
         return compile_shapes(read(), advanced=True)  # the reader names the fault
-    if key not in _COMPILED:
-        program = compile_shapes(read(), advanced=True)
+    if key in _COMPILED:
+        return _COMPILED[key]
+    program = compile_shapes(read(), advanced=True)
+    try:
+        unchanged = path.read_bytes() == key[0]
+    except OSError:
+        unchanged = False
+    if unchanged:
         while len(_COMPILED) >= _COMPILED_KEPT:
             del _COMPILED[next(iter(_COMPILED))]
         _COMPILED[key] = program
-    return _COMPILED[key]
+    return program
 
 
 def _constraint_name(results: Graph, result: object) -> str:

@@ -94,7 +94,7 @@ class Publication:
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     #: Parts of pages made once for the whole publication (:mod:`kg.publish.documents`), by what they are.
     kept_pages: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
-    #: Files known to be held in the store term for term as read (:func:`kg.load.store_writes_as_read`, which
+    #: Files known to be held in the store term for term as read (:func:`kg.sources.store_writes_as_read`, which
     #: reads a file again): ``kg publish`` asks it once for all before its workers fork.
     files_as_read: frozenset[Path] = field(default=frozenset(), repr=False)
 

@@ -46,12 +46,12 @@ def render_descriptions(renderer: Renderer, iri: str, exts: tuple[str, ...] = tu
 def _stored_document(publication: Any, iri: str) -> Any:
     """The document ``iri`` names, a whole named graph, as the writers take it from the publication's store
     (:class:`kg.writers.stored.Stored`: subject by subject, no Python object per statement) when it is big and
-    the store gives back every term of its files as read (:func:`kg.load.store_writes_as_read`); else None
+    the store gives back every term of its files as read (:func:`kg.sources.store_writes_as_read`); else None
     (its statements as a list, :meth:`Publication.describe`). The same bytes either way: the data's document
     at 1 000 synthetic articles holds ~155 000 statements, each made a Python object four times over."""
     from pyoxigraph import NamedNode
 
-    from kg.load import store_writes_as_read
+    from kg.sources import store_writes_as_read
     from kg.writers.order import BIG
     from kg.writers.stored import InStore, Stored
 

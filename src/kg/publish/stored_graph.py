@@ -17,7 +17,7 @@ holds more graphs than the three the projection reads, and a triple in two of th
 be one edge. It also converts each term again at every call.
 
 Read-only, and only where the store holds every term of the files as read
-(:func:`kg.load.store_writes_as_read`): a store keeps some literals by value
+(:func:`kg.sources.store_writes_as_read`): a store keeps some literals by value
 (``"01"^^xsd:integer`` as ``"1"``), and the projection must see the files' own.
 """
 

@@ -159,7 +159,7 @@ def _verify_stored(text: Written, fmt: RdfFormat, expected: Stored) -> Written:
     statements read are those meant (two statements with one hash would only make a correct text look
     short: then the statements read are compared exactly, held at once). A store finds a literal by
     its value (``"01"^^xsd:integer`` finds ``"1"``), and holds those of :data:`kg.terms.STORED_AS_VALUES`
-    in their canonical form (the source's own, :func:`kg.load.store_writes_as_read`), so the distinct
+    in their canonical form (the source's own, :func:`kg.sources.store_writes_as_read`), so the distinct
     literals read must be canonical too (:func:`kg.terms.changed_by_a_store`). Nothing else is held per
     statement but its hash.
     """

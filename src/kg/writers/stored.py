@@ -22,7 +22,7 @@ A dataset with a blank node is not written this way: its labels must first be ma
 canonical over the whole dataset (RDFC-1.0), which :func:`kg.writers.quads.to_quads`
 does on a copy (:meth:`Stored.quads`). Nor is a store that does not give back every
 term as read (a Store writes ``"01"^^xsd:integer`` back as ``"1"``: the caller asks
-:func:`kg.load.store_writes_as_read` first); a small graph that is not in a store (the
+:func:`kg.sources.store_writes_as_read` first); a small graph that is not in a store (the
 dataset's description) is a part held as a list of quads.
 """
 
