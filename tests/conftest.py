@@ -141,11 +141,6 @@ _session_scratch()
 # leave one behind for ten minutes. tests/test_warm.py tests it, in a folder of its own.
 os.environ["KG_NO_CACHE"] = "1"
 
-# The reasoner's JVM (HermiT, through owlready2) lives a second or two per test: its optimising compiler and its
-# parallel collector cost more CPU than they save in so short a run (tests/test_reason.py: 11.3 -> 5.9 s of CPU).
-# The answers are the same; only how the JVM compiles and collects differs. One's own JAVA_TOOL_OPTIONS is kept.
-os.environ.setdefault("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1")
-
 #: The time limit of every query a correctness test runs, in seconds. Generous: on a loaded machine (load 15-50)
 #: a query that takes 1 s idle took more than the production default of 5 s and failed the suite. Only the limit
 #: tests (marked ``limits``) run under the production defaults of kg.limits; the others never meet them.

@@ -71,3 +71,24 @@ def test_rows_are_cut_at_the_view_s_limit_and_say_so(answers):
 
 def test_a_query_that_fails_keeps_only_that_it_failed(answers):
     assert answers["q3-broken"]["answers"] == {"en": {"error": True}, "fa": {"error": True}}
+
+
+def test_the_files_a_graph_was_read_from_answer_as_the_graph_does_on_the_engine_kept_for_them(monkeypatch):
+    """write_explorer passes the files its graph was read from: the engine opened from them (kept for their
+    content, kg.sparql.index.opened_engine) gives the answers a copy of the graph gives."""
+    from kg.sparql import index
+    from kg.sparql.engines import OxigraphEngine
+
+    index.forget_opened()
+    loads = []
+    real = OxigraphEngine.from_files.__func__
+    monkeypatch.setattr(OxigraphEngine, "from_files", classmethod(lambda *a, **k: loads.append(1) or real(*a, **k)))
+    graph = load_graph([MINI])
+    projection = to_networkx(graph)
+    try:
+        from_files = [library_answers(graph, projection, files=[MINI]) for _ in range(2)]
+    finally:
+        index.forget_opened()
+    assert from_files[0] == from_files[1] == library_answers(graph, projection)
+    assert any("rows" in entry["answers"]["en"] for entry in from_files[0])
+    assert loads == [1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from kg.cli import main
 from kg.errors import ServerError
 from kg.load import parse_turtle
 from kg.namespaces import ID, KG, OWL, RDF, RDFS, XSD, new_graph
-from kg.reason import check_consistency, unsupported_datatypes
+from kg.reason import JAVA_OPTIONS, check_consistency, check_graph, unsupported_datatypes
 
 ARTICLE = Path(__file__).parent / "fixtures" / "export" / "article.ttl"
 HAS_DATA = resources.data_path().is_file()
@@ -132,3 +133,24 @@ def test_missing_java_is_a_server_error(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(ServerError, match="HermiT needs a Java runtime"):
         check_consistency([ARTICLE])
+
+
+@pytest.mark.parametrize("own", [None, "-Xmx512m"])
+def test_hermits_jvm_runs_with_kgs_options_unless_the_user_gave_their_own(tmp_path, monkeypatch, own):
+    """The `java` HermiT is started with says which options it got, and refuses to start: kg shows its last words."""
+    import owlready2
+
+    java = tmp_path / "java"
+    java.write_text('#!/bin/sh\necho "options: ${JAVA_TOOL_OPTIONS-none}"\nexit 1\n', encoding="utf-8")
+    java.chmod(0o755)
+    monkeypatch.setattr(owlready2, "JAVA_EXE", str(java))
+    if own is None:
+        monkeypatch.delenv("JAVA_TOOL_OPTIONS", raising=False)
+    else:
+        monkeypatch.setenv("JAVA_TOOL_OPTIONS", own)
+    graph = new_graph()
+    graph.add((KG.Person, RDF.type, OWL.Class))
+    with pytest.raises(ServerError) as caught:
+        check_graph(graph)
+    assert str(caught.value) == f"HermiT failed: options: {own or JAVA_OPTIONS}"
+    assert os.environ.get("JAVA_TOOL_OPTIONS") == own

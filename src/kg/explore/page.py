@@ -248,6 +248,7 @@ def write_explorer(
     larger than :data:`MAX_HTML_BYTES` (nodes with long texts) is rendered again with a budget of
     two thirds of the nodes it drew, until it fits; the page gives the budget it ended with.
     """
+    from kg import resources
     from kg.load import load_graph, source_paths
 
     started = time.perf_counter()
@@ -261,7 +262,7 @@ def write_explorer(
     view = focus_view(
         projection, scores, focus=focus, hops=hops, top=top, budget=NODE_BUDGET if budget is None else budget
     )
-    questions = library_answers(graph, projection)
+    questions = library_answers(graph, projection, files=list(data) if data else [resources.data_path()])
     assets = console_assets(data) if sparql else None
     engine_bytes = assets.size if assets is not None else 0
     html = render_html(view, lang=lang, questions=questions, scores=scores, sparql=assets)
