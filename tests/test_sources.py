@@ -12,7 +12,7 @@ from rdflib import Literal
 
 from kg import resources
 from kg.errors import LoadError, UsageError
-from kg.load import iter_quads, load_graph, load_into_store, parse_file
+from kg.load import file_triples, iter_quads, load_graph, load_into_store, parse_file
 from kg.namespaces import ID, ONTOLOGY_IRI, RDFS, SDO, SHAPES_IRI, VOCABULARIES_IRI, XSD
 from kg.sources import DATA_GRAPH, DESCRIPTION_GRAPH, Sources
 
@@ -42,18 +42,24 @@ def _forget_the_statements() -> Iterator[None]:
 
 @pytest.fixture
 def reads(monkeypatch) -> Counter:
-    """How often each file is parsed (every reader goes through kg.load.iter_quads or kg.load.load_into_store)."""
+    """How often each file is read (every reader goes through kg.load.file_triples, iter_quads or load_into_store;
+    file_triples parses a file only the first time a process asks for its bytes: the last test below)."""
     counted: Counter = Counter()
 
     def counting(path, **kwargs):
         counted[Path(path).name] += 1
         return iter_quads(path, **kwargs)
 
+    def statements(path, *args, **kwargs):
+        counted[Path(path).name] += 1
+        return file_triples(path, *args, **kwargs)
+
     def loading(store, path, *args, **kwargs):
         counted[Path(path).name] += 1
         return load_into_store(store, path, *args, **kwargs)
 
     monkeypatch.setattr("kg.sources.iter_quads", counting)
+    monkeypatch.setattr("kg.sources.file_triples", statements)
     monkeypatch.setattr("kg.sources.load_into_store", loading)  # the dataset's parts go straight into its store
     return counted
 
@@ -271,3 +277,34 @@ def test_the_description_as_pyoxigraph_triples_is_what_its_rdflib_graph_is_made_
     graph = sources.description()
     assert {tuple(map(to_oxigraph, t)) for t in graph} == set(map(tuple, triples))
     assert len(graph) == len(set(map(tuple, triples))) > 100
+
+
+def test_a_second_sources_of_the_same_bytes_parses_nothing_and_a_changed_file_is_parsed_again(monkeypatch, tmp_path):
+    """Each file's statements are parsed once a process for the same bytes (kg.load.file_triples): a second
+    Sources of the same files gives the same parts without a parse, with blank nodes of its own; a file rewritten
+    with other bytes is parsed again and gives its new statements."""
+    import pyoxigraph
+
+    data = tmp_path / "mine.ttl"
+    label, kg_id = "<http://www.w3.org/2000/01/rdf-schema#label>", "https://w3id.org/iran-kazakhstan-kg/id"
+    text = f'<{kg_id}/x> {label} "x" ;\n <{kg_id}/p> [ {label} "b" ] .\n'
+    data.write_text(text, encoding="utf-8")
+    first = Sources([data])
+    union = first.union
+    parsed: Counter = Counter()
+    real = pyoxigraph.parse
+
+    def parse(*args, **kwargs):  # every parse of kg.load, of a file or of its bytes, is pyoxigraph's
+        parsed[kwargs.get("path") or "bytes"] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyoxigraph, "parse", parse)
+    again = Sources([data])
+    assert again.union.isomorphic(union) and len(again.union) == len(union)
+    assert sum(parsed.values()) == 0
+    blank = {o for o in again.data.objects() if o.__class__.__name__ == "BNode"}
+    assert blank and blank.isdisjoint({o for o in first.data.objects()})
+    data.write_text(f'<{kg_id}/y> {label} "y" .\n', encoding="utf-8")
+    changed = Sources([data]).data
+    assert set(changed) == {(ID["y"], RDFS.label, Literal("y"))}
+    assert sum(parsed.values()) == 1

@@ -38,9 +38,9 @@ import pyoxigraph
 from kg import resources
 from kg.base_iri import current_base
 from kg.errors import UsageError
-from kg.load import check_input, iter_quads, load_into_store, loads_directly
+from kg.load import check_input, file_triples, iter_quads, load_into_store, loads_directly
 from kg.namespaces import BASE, new_graph
-from kg.terms import STORED_AS_VALUES, changed_by_a_store, to_oxigraph, to_rdflib
+from kg.terms import STORED_AS_VALUES, changed_by_a_store, to_oxigraph
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -137,15 +137,17 @@ class Sources:
         return [(_named(name), path) for name, path in [*named, *((_DATA, path) for path in self.data_paths)]]
 
     def _triples(self, paths: Sequence[Path]) -> Iterator[tuple[Any, Any, Any]]:
-        """The files' statements as rdflib triples, in file order; their ill-typed literals are noted on the way."""
+        """The files' statements as rdflib triples, in file order; their ill-typed literals are noted on the way.
+
+        Each file's statements come from :func:`kg.load.file_triples`: parsed and converted once a process for the
+        same bytes (a validation, a description and an export of the same files in one process read them once)."""
         from rdflib import Literal
 
         from kg.literals import is_ill_typed, locate_ill_typed
 
         for path in paths:
             bad = []
-            for quad in iter_quads(path, one_graph=True):
-                triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+            for triple in file_triples(path):
                 yield triple
                 if isinstance(triple[2], Literal) and is_ill_typed(triple[2]):
                     bad.append(triple)
