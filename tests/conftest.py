@@ -477,6 +477,22 @@ def built(tmp_path_factory: pytest.TempPathFactory, kg: KgRunner) -> Build:
 
 
 @pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files whose content kg.content hashed during the test, in order."""
+    from kg import content
+
+    names: list[str] = []
+    real = content._sha256_of_file
+
+    def counted(handle: Any) -> str:
+        names.append(handle.name)
+        return real(handle)
+
+    monkeypatch.setattr(content, "_sha256_of_file", counted)
+    return names
+
+
+@pytest.fixture
 def tripwire() -> Iterator[Tripwire]:
     """A loopback listener that must never be contacted: the test fails at teardown if anything connected."""
     wire = Tripwire()

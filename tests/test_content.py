@@ -20,20 +20,6 @@ def _nothing_hashed():
     content._HASHED.clear()
 
 
-@pytest.fixture
-def hashed(monkeypatch):
-    """The names of the files whose content was hashed, in order."""
-    names: list[str] = []
-    real = content._sha256_of_file
-
-    def counted(handle):
-        names.append(handle.name)
-        return real(handle)
-
-    monkeypatch.setattr(content, "_sha256_of_file", counted)
-    return names
-
-
 def test_bytes_read_are_held_by_the_files_that_hold_them(tmp_path):
     one, two = tmp_path / "one.nt", tmp_path / "two.nt"
     one.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")

@@ -28,20 +28,6 @@ def _nothing_kept():
     content._HASHED.clear()
 
 
-@pytest.fixture
-def hashed(monkeypatch):
-    """The names of the files whose content was hashed, in order."""
-    names: list[str] = []
-    real = content._sha256_of_file
-
-    def counted(handle):
-        names.append(handle.name)
-        return real(handle)
-
-    monkeypatch.setattr(content, "_sha256_of_file", counted)
-    return names
-
-
 def _hashes_later(monkeypatch):
     """Hashes taken from now on begin long after every file's last change (whose hash may then be trusted)."""
     monkeypatch.setattr(content, "_clock", lambda: time.time_ns() + 10 * content.RACY_NS)
