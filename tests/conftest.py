@@ -151,7 +151,8 @@ TEST_TIME_LIMIT = 600.0
 #: Workers ``-n auto`` starts beyond one per CPU. A third worker on two CPUs takes the CPU a waiting test leaves
 #: (a server's or a client's time limit, a restart, a program), but costs more than it gains on an idle machine:
 #: the README's command on two idle CPUs, one run each in turns, 153.5 s (246 s of CPU) with 3 workers against
-#: 147.1 s (217 s) with 2, and 163.7 / 173.3 s against 146.7 s in two earlier pairs at load 2-6.
+#: 147.1 s (217 s) with 2, and 163.7 / 173.3 s against 146.7 s in two earlier pairs at load 2-6; again once the
+#: suite cost less CPU (its machine ~85 % busy with 2 workers): 123.0 s (201 s) with 3 against 119.5 s (179 s) with 2.
 EXTRA_WORKERS = 0
 
 
