@@ -28,6 +28,7 @@ from rdflib.namespace import DefinedNamespace
 
 from kg import resources
 from kg.base_iri import current_base
+from kg.content import Memo
 from kg.i18n import LANGUAGES
 from kg.load import article_text, check_input, parse_turtle
 from kg.namespaces import (
@@ -208,10 +209,10 @@ def check_shapes(data: Graph, shapes: Graph | CompiledShapes, *, engine: str = "
     return sorted(findings, key=lambda f: (f.focus, f.path, f.message))
 
 
-#: Shapes compiled by :func:`compiled_shapes`, by the bytes of their file and the base IRI they were read with
-#: (the oldest dropped beyond :data:`_COMPILED_KEPT`).
-_COMPILED: dict[tuple[bytes, str | None], CompiledShapes] = {}
+#: Shapes compiled by :func:`compiled_shapes`, by the content of their file and the base IRI they were read with
+#: (:class:`kg.content.Memo`: at most :data:`_COMPILED_KEPT`, the least recently used dropped first).
 _COMPILED_KEPT = 4
+_COMPILED = Memo(capacity=_COMPILED_KEPT)
 
 
 def compiled_shapes(path: str | Path, read: Callable[[], Graph]) -> CompiledShapes:
@@ -220,29 +221,28 @@ def compiled_shapes(path: str | Path, read: Callable[[], Graph]) -> CompiledShap
     ``read`` gives the file's graph by the strict reader (a broken file is its LoadError, with its
     position); it is called only for bytes not compiled yet. Compiling the shipped shapes took 0.02 s
     and their graph 0.02 s more, in each of the many validations a test run (or a long-lived
-    process) makes of unchanged files; the key is the content, not the name, so an edited file is
-    read and compiled again. The key is the bytes themselves, compared whole (the shipped shapes
-    are 50 kB, read as fast as a file's status is asked; :mod:`kg.content`'s hashes are for inputs
-    too large to read again), and a file that changed while it was read is compiled, not kept.
+    process) makes of unchanged files; the key is the content, not the name (:class:`kg.content.Memo`),
+    so an edited file is read and compiled again, and a file that changed while it was read is
+    compiled, not kept.
     """
     from pyshacl_turbo import compile_shapes
 
     path, _ = check_input(path, scan=False)  # a missing, unreadable or oversized file: the reader's own error
+    kind = ("shapes", current_base())
+    found = _COMPILED.find(path, kind)
+    if found is not None:
+        return found  # type: ignore[return-value]
     try:
-        key = (path.read_bytes(), current_base())
+        before = path.read_bytes()
     except OSError:
         return compile_shapes(read(), advanced=True)  # the reader names the fault
-    if key in _COMPILED:
-        return _COMPILED[key]
     program = compile_shapes(read(), advanced=True)
     try:
-        unchanged = path.read_bytes() == key[0]
+        unchanged = path.read_bytes() == before
     except OSError:
         unchanged = False
     if unchanged:
-        while len(_COMPILED) >= _COMPILED_KEPT:
-            del _COMPILED[next(iter(_COMPILED))]
-        _COMPILED[key] = program
+        _COMPILED.add(kind, before, program, 1)
     return program
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -404,7 +404,7 @@ def open_engine(
         copy += rdfs_closure(graph)
         return RdflibEngine(copy)
     name = engine or DEFAULT_ENGINE
-    if name not in _LOADERS:
+    if name not in _ENGINES_BY_NAME:
         raise UsageError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
     if name == "oxigraph" and graph is not None:
         store = pyoxigraph.Store()
@@ -414,22 +414,20 @@ def open_engine(
         return OxigraphEngine(store)
     from kg.sparql.index import kept_engine, opened_engine  # the stores kept in this process for these inputs
 
-    loader = _LOADERS[name]
+    cls = _ENGINES_BY_NAME[name]
     if kept:
-        return opened_engine(name, data, entailment, lambda contents: loader(data, entailment, contents))
+        return opened_engine(
+            name, data, entailment, lambda contents: cls.from_files(data, entailment=entailment, contents=contents)
+        )
     if name == "oxigraph":
-        return kept_engine(data, entailment) or loader(data, entailment, None)
-    return loader(data, entailment, None)
+        return kept_engine(data, entailment) or cls.from_files(data, entailment=entailment)
+    return cls.from_files(data, entailment=entailment)
 
 
-#: How each engine is loaded from the files ``data`` with ``entailment`` (``contents``: their bytes, or None).
-_LOADERS: dict[str, Callable[[Sequence[str | Path] | None, str, Sequence[bytes] | None], Engine]] = {
-    "oxigraph": lambda data, entailment, contents: OxigraphEngine.from_files(
-        data, entailment=entailment, contents=contents
-    ),
-    "rdflib": lambda data, entailment, contents: RdflibEngine.from_files(
-        data, entailment=entailment, contents=contents
-    ),
+#: The engine of each name, loaded from files by its ``from_files(data, entailment=..., contents=...)``.
+_ENGINES_BY_NAME: dict[str, type[OxigraphEngine] | type[RdflibEngine]] = {
+    "oxigraph": OxigraphEngine,
+    "rdflib": RdflibEngine,
 }
 
 
