@@ -73,8 +73,7 @@ def content_digest(handle: IO[bytes]) -> str:
     if known is not None and known[0] == status:
         return known[1]
     digest = _sha256_of_file(handle)
-    if _keeps_change_times(handle.fileno()):
-        _remember(status, digest, started)
+    _remember(handle.fileno(), status, digest, started)
     return digest
 
 
@@ -112,9 +111,12 @@ def _sha256_of_file(handle: IO[bytes]) -> str:
     return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _remember(status: tuple[int, ...], digest: str, started: int) -> None:
-    """Keep ``digest`` for a file of ``status`` whose hash began at ``started`` (ns), if it may be trusted later:
-    the file's last change is more than :data:`RACY_NS` older; else forget any older hash of the file."""
+def _remember(fd: int, status: tuple[int, ...], digest: str, started: int) -> None:
+    """Keep ``digest`` for the file open in ``fd``, of ``status``, whose hash began at ``started`` (ns), if it may be
+    trusted later: its file system keeps change times and its last change is more than :data:`RACY_NS` older; else
+    forget any older hash of the file."""
+    if not _keeps_change_times(fd):
+        return
     where = status[:2]
     _HASHED.pop(where, None)
     if status[4] < started - RACY_NS:
@@ -132,8 +134,7 @@ def read_digested(handle: IO[bytes]) -> tuple[bytes, str]:
     status = _status(os.fstat(handle.fileno()))
     content = handle.read()
     digest = hashlib.sha256(content).hexdigest()
-    if _keeps_change_times(handle.fileno()):
-        _remember(status, digest, started)
+    _remember(handle.fileno(), status, digest, started)
     return content, digest
 
 
